@@ -1,0 +1,1 @@
+console.log('hive: not implemented yet')

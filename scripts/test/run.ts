@@ -1,0 +1,96 @@
+// `npm test`: static checks, contract build, then every mocha suite; ends with one line
+// `N passed, N failed[, N skipped]` summed over all of them, and a non-zero exit on any failure.
+// Usage: npm test [-- <suite>...] [-- --grep <pattern>]   suites: checks contracts protocol node e2e
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+interface Counts { passed: number, failed: number, skipped: number }
+
+const root = resolve(import.meta.dirname, '..', '..')
+const SUITES: Record<string, { timeoutMs: number }> = {
+  contracts: { timeoutMs: 60_000 },
+  protocol: { timeoutMs: 20_000 },
+  node: { timeoutMs: 120_000 },
+  e2e: { timeoutMs: 300_000 },
+}
+const CHECKS: Array<[string, string, string[]]> = [
+  ['typecheck (tsc --noEmit)', 'tsc', ['--noEmit']],
+  ['lint TypeScript (eslint)', 'eslint', ['.']],
+  ['lint Solidity (solhint)', 'solhint', ['contracts/**/*.sol']],
+]
+
+function run (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  return new Promise((ok) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+    child.on('exit', (code, signal) => ok(code ?? (signal != null ? 1 : 0)))
+    child.on('error', () => ok(127))
+  })
+}
+
+function findFiles (dir: string, suffix: string): string[] {
+  if (!existsSync(dir)) return []
+  const out: string[] = []
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name)
+    if (statSync(p).isDirectory()) out.push(...findFiles(p, suffix))
+    else if (name.endsWith(suffix)) out.push(p)
+  }
+  return out.sort()
+}
+
+const argv = process.argv.slice(2)
+const grepAt = argv.indexOf('--grep')
+const grep = grepAt >= 0 ? argv[grepAt + 1] : undefined
+const wanted = argv.filter((a, i) => !a.startsWith('--') && (grepAt < 0 || i !== grepAt + 1))
+for (const w of wanted) {
+  if (w !== 'checks' && !(w in SUITES)) {
+    console.error(`unknown suite "${w}"; choose from: checks ${Object.keys(SUITES).join(' ')}`)
+    process.exit(2)
+  }
+}
+const selected = (name: string): boolean => wanted.length === 0 || wanted.includes(name)
+
+const total: Counts = { passed: 0, failed: 0, skipped: 0 }
+const failures: string[] = []
+const tmp = mkdtempSync(join(tmpdir(), 'hive-test-'))
+
+if (selected('checks')) {
+  for (const [label, cmd, args] of CHECKS) {
+    if (cmd === 'solhint' && findFiles(join(root, 'contracts'), '.sol').length === 0) continue
+    console.log(`\n== ${label}`)
+    const code = await run(cmd, args)
+    if (code === 0) total.passed++
+    else { total.failed++; failures.push(label) }
+  }
+}
+
+const needsContracts = ['contracts', 'node', 'e2e'].some(selected)
+if (needsContracts) {
+  console.log('\n== build contracts (hardhat build)')
+  const code = await run('hardhat', ['build', '--quiet'])
+  if (code !== 0) { total.failed++; failures.push('hardhat build') }
+}
+
+for (const [suite, { timeoutMs }] of Object.entries(SUITES)) {
+  if (!selected(suite)) continue
+  const files = findFiles(join(root, 'test', suite), '.test.ts')
+  if (files.length === 0) { console.log(`\n== suite ${suite}: no tests yet`); continue }
+  console.log(`\n== suite ${suite} (${files.length} files)`)
+  const countsFile = join(tmp, `${suite}.json`)
+  const args = ['--import=tsx', '--reporter', join(root, 'scripts/test/count-reporter.cjs'),
+    '--timeout', String(timeoutMs), '--exit', ...(grep != null ? ['--grep', grep] : []), ...files]
+  const code = await run('mocha', args, { HIVE_TEST_COUNTS: countsFile })
+  const c: Counts = existsSync(countsFile)
+    ? JSON.parse(readFileSync(countsFile, 'utf8')) as Counts
+    : { passed: 0, failed: 1, skipped: 0 } // the runner died before reporting: count it as a failure
+  if (code !== 0 && c.failed === 0) c.failed = 1
+  total.passed += c.passed; total.failed += c.failed; total.skipped += c.skipped
+  if (c.failed > 0) failures.push(`suite ${suite} (${c.failed} failed)`)
+}
+rmSync(tmp, { recursive: true, force: true })
+
+if (failures.length > 0) console.log(`\nfailed: ${failures.join('; ')}`)
+console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`)
+process.exit(total.failed > 0 ? 1 : 0)
