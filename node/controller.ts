@@ -1,0 +1,71 @@
+// What a running node offers its local API (and through it the CLI and, later, a dashboard).
+// HiveNode (node/node.ts) implements it; node/api serves it. Everything here is plain data so
+// that it crosses the HTTP boundary as JSON unchanged.
+
+export interface NodeInfo {
+  peerId: string
+  /** multiaddrs including /p2p/<peerId> that other peers can dial */
+  addresses: string[]
+  dataDir: string
+  version: string
+  roles: Array<'provider' | 'requester'>
+  startedAt: number
+}
+
+export interface PeerSummary {
+  peerId: string
+  addresses: string[]
+  /** round-trip time measured by ping/identify where known */
+  rttMs?: number
+  protocols: string[]
+}
+
+export interface GpuInfo { vendor: string, model: string, vramMiB: number }
+
+/** The hardware part of a provider's profile, as shown to people. */
+export interface HardwareSummary {
+  cpu: { model: string, cores: number, threads: number, arch: string, speedGHz: number }
+  memoryBytes: number
+  gpus: GpuInfo[]
+  os: { platform: string, distro: string, release: string, kernel: string }
+  benchmark: { cpuScore: number, durationMs: number }
+}
+
+export interface ProviderProfileView {
+  peerId: string
+  hardware: HardwareSummary
+  executors: string[]
+  capabilities: string[]
+  /** unix ms */
+  issuedAt: number
+  expiresAt: number
+  address?: string
+  prices?: Record<string, string>
+}
+
+export interface ProviderFilter {
+  executor?: string
+  gpuVendor?: string
+  minMemoryBytes?: number
+  minCpuScore?: number
+  arch?: string
+  limit?: number
+}
+
+/** Events a node streams to local clients; `type` picks the payload. */
+export type NodeEvent =
+  | { type: 'node:started', at: number, peerId: string }
+  | { type: 'node:stopping', at: number }
+  | { type: 'peer:connected', at: number, peerId: string }
+  | { type: 'peer:disconnected', at: number, peerId: string }
+  | { type: 'profile:published', at: number, expiresAt: number }
+  | { type: 'log', at: number, level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown> }
+
+export interface NodeController {
+  info (): NodeInfo
+  peers (): PeerSummary[]
+  hardware (): ProviderProfileView
+  findProviders (filter: ProviderFilter, options?: { signal?: AbortSignal }): Promise<ProviderProfileView[]>
+  /** subscribe to live events; returns an unsubscribe function */
+  onEvent (listener: (event: NodeEvent) => void): () => void
+}
