@@ -1,0 +1,136 @@
+// Runs `hive` as real child processes: one-shot commands and long-running `hive node start`
+// daemons, with their output in log files. Used by the devnet demo and the e2e tests.
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { createWriteStream, existsSync } from 'node:fs'
+import type { WriteStream } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { HiveApiClient } from '../../cli/client.ts'
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..')
+export const HIVE_BIN = join(REPO_ROOT, 'cli', 'hive.js')
+
+/** The environment for child nodes: ours minus HIVE_* (a stray HIVE_BOOTSTRAP must not leak in). */
+export function childEnv (extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('HIVE_')) env[k] = v
+  return { ...env, ...extra }
+}
+
+export interface HiveRun { code: number, stdout: string, stderr: string, ms: number }
+
+/** Runs one `hive …` command to completion. */
+export function runHive (args: string[], options: { env?: Record<string, string>, timeoutMs?: number } = {}): Promise<HiveRun> {
+  const started = performance.now()
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [HIVE_BIN, ...args], { cwd: REPO_ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c })
+    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c })
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolvePromise({ code: code ?? (signal != null ? 128 : 1), stdout, stderr, ms: performance.now() - started })
+    })
+  })
+}
+
+export interface NodeProcessInit {
+  name: string
+  dataDir: string
+  logFile: string
+  /** extra arguments after `node start`, e.g. ['--bootstrap', addr] */
+  args?: string[]
+  env?: Record<string, string>
+}
+
+/** A `hive node start` daemon. */
+export class NodeProcess {
+  readonly name: string
+  readonly dataDir: string
+  readonly logFile: string
+  readonly #init: NodeProcessInit
+  #child: ChildProcess | undefined
+  #log: WriteStream | undefined
+  #exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }> | undefined
+  #exit: { code: number | null, signal: NodeJS.Signals | null } | undefined
+
+  constructor (init: NodeProcessInit) {
+    this.name = init.name
+    this.dataDir = init.dataDir
+    this.logFile = init.logFile
+    this.#init = init
+  }
+
+  get pid (): number | undefined { return this.#child?.pid }
+  get exit (): { code: number | null, signal: NodeJS.Signals | null } | undefined { return this.#exit }
+
+  /** The command line that runs this node, for people to copy. */
+  get commandLine (): string {
+    return ['npx hive', '--data-dir', this.dataDir, 'node start', ...(this.#init.args ?? [])].join(' ')
+  }
+
+  start (): void {
+    if (this.#child != null) return
+    this.#log = createWriteStream(this.logFile, { flags: 'a' })
+    const child = spawn(process.execPath, [HIVE_BIN, '--data-dir', this.dataDir, 'node', 'start', ...(this.#init.args ?? [])], {
+      cwd: REPO_ROOT,
+      env: childEnv({ DEBUG: 'hive:*', DEBUG_COLORS: '0', ...this.#init.env }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    this.#child = child
+    child.stdout?.pipe(this.#log, { end: false })
+    child.stderr?.pipe(this.#log, { end: false })
+    this.#exited = new Promise((ok) => {
+      child.on('exit', (code, signal) => {
+        this.#exit = { code, signal }
+        ok(this.#exit)
+      })
+    })
+  }
+
+  /** Waits until the node's API answers; fails early if the process dies. */
+  async waitForApi (timeoutMs = 30_000): Promise<HiveApiClient> {
+    const until = Date.now() + timeoutMs
+    let last: unknown
+    while (Date.now() < until) {
+      if (this.#exit != null) throw new Error(`${this.name} exited (code ${this.#exit.code}, signal ${this.#exit.signal}) before its API came up; see ${this.logFile}`)
+      if (existsSync(join(this.dataDir, 'api.json'))) {
+        try {
+          const client = await HiveApiClient.forDataDir(this.dataDir)
+          await client.info()
+          return client
+        } catch (err) { last = err }
+      }
+      await sleep(100)
+    }
+    throw new Error(`${this.name}'s API did not come up within ${timeoutMs} ms (${last instanceof Error ? last.message : 'no api.json'}); see ${this.logFile}`)
+  }
+
+  /** SIGTERM, then SIGKILL after graceMs. Resolves with how it ended. */
+  async stop (graceMs = 10_000): Promise<{ code: number | null, signal: NodeJS.Signals | null, killed: boolean }> {
+    const child = this.#child
+    if (child == null || this.#exited == null) return { code: 0, signal: null, killed: false }
+    let killed = false
+    if (this.#exit == null) {
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => { killed = true; child.kill('SIGKILL') }, graceMs)
+      await this.#exited
+      clearTimeout(timer)
+    }
+    const exit = await this.#exited
+    await new Promise<void>((ok) => {
+      if (this.#log == null || this.#log.closed) ok()
+      else this.#log.end(() => ok())
+    })
+    return { ...exit, killed }
+  }
+
+  /** Immediate SIGKILL, for test clean-up after a failure. */
+  kill (): void {
+    if (this.#child != null && this.#exit == null) this.#child.kill('SIGKILL')
+  }
+}
