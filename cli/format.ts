@@ -71,7 +71,7 @@ export function hardwareTable (view: { peerId?: string, hardware: ProviderProfil
   const rows: Array<[string, string]> = []
   if (view.peerId != null) rows.push(['peer id', view.peerId])
   rows.push(
-    ['cpu', `${hw.cpu.model} (${hw.cpu.arch}, ${hw.cpu.speedGHz} GHz)`],
+    ['cpu', `${hw.cpu.model} (${hw.cpu.arch}${hw.cpu.speedGHz > 0 ? `, ${hw.cpu.speedGHz} GHz` : ''})`],
     ['cores / threads', `${hw.cpu.cores} / ${hw.cpu.threads}`],
     ['memory', formatBytes(hw.memoryBytes)],
     ['gpus', hw.gpus.length === 0 ? 'none' : hw.gpus.map((g) => `${g.vendor} ${g.model}, ${formatBytes(g.vramMiB * 1024 * 1024)} VRAM`).join('\n')],
