@@ -1,0 +1,207 @@
+// Builders for signed market messages. The author's peer id is always taken from the signing
+// key, so a message can never name one peer and be signed by another. Builders run the same
+// checks as the receivers where a mistake would get us penalised (a REJECT costs gossip score),
+// so a local bug fails here, loudly, instead of on every peer.
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { Acceptance, Award, Bid, Clearing, JobRequest, JobSpec, MessageType, PaymentMode, Result } from '../gen/market.ts'
+import { peerIdToBytes } from '../signing.ts'
+import { formatAmount } from './amounts.ts'
+import { sealEnvelope } from './envelope.ts'
+import { ownBytes } from './fields.ts'
+import { computeJobId, jobIdToBytes } from './job-id.ts'
+import { checkJobSpec } from './job-spec.ts'
+import type { ExecStatus } from '../gen/market.ts'
+import type { JobId } from './job-id.ts'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { CID } from 'multiformats/cid'
+
+export type PaymentModeName = 'escrow' | 'channel'
+
+export interface JobSpecInput {
+  executor: string
+  module: CID
+  moduleSize: number
+  inputs?: Array<{ name: string, cid: CID, size: number }>
+  args?: string[]
+  limits: { memoryBytes: number, wallTimeMs: number, outputBytes: number }
+  requirements?: { minMemoryBytes?: number, gpuVendor?: string, arch?: string, minCpuScore?: number }
+  maxPrice: bigint
+  /** ERC20 address; '' or absent = the network's own token */
+  token?: string
+  payment: PaymentModeName
+  redundancy: number
+  bidWindowMs: number
+  deadline: number
+  createdAt: number
+  /** 8..32 random bytes from the caller (protocol/ has no randomness of its own) */
+  nonce: Uint8Array
+  requesterEthAddress?: string
+}
+
+const PAYMENT_MODES: Record<PaymentModeName, PaymentMode> = { escrow: PaymentMode.PAYMENT_ESCROW, channel: PaymentMode.PAYMENT_CHANNEL }
+
+/** The JobSpec for `input` as requested by `requester` (not yet checked). */
+export function buildJobSpec (input: JobSpecInput, requester: PeerId): JobSpec {
+  const r = input.requirements ?? {}
+  return {
+    executor: input.executor,
+    module: ownBytes(input.module.bytes),
+    moduleSize: input.moduleSize,
+    inputs: (input.inputs ?? []).map((i) => ({ name: i.name, cid: ownBytes(i.cid.bytes), size: i.size })),
+    args: input.args ?? [],
+    limits: { ...input.limits },
+    requirements: { minMemoryBytes: r.minMemoryBytes ?? 0, gpuVendor: r.gpuVendor ?? '', arch: r.arch ?? '', minCpuScore: r.minCpuScore ?? 0 },
+    maxPrice: formatAmount(input.maxPrice),
+    token: input.token ?? '',
+    payment: PAYMENT_MODES[input.payment],
+    redundancy: input.redundancy,
+    bidWindowMs: input.bidWindowMs,
+    deadline: input.deadline,
+    createdAt: input.createdAt,
+    nonce: ownBytes(input.nonce),
+    requester: ownBytes(peerIdToBytes(requester)),
+    requesterEthAddress: input.requesterEthAddress ?? '',
+  }
+}
+
+export interface CreatedJobRequest {
+  jobId: JobId
+  request: JobRequest
+  /** the signed envelope to publish and push */
+  bytes: Uint8Array
+}
+
+/** Checks, hashes and signs a job request; throws the MarketValidationError a peer would. */
+export async function createJobRequest (input: JobSpecInput, key: PrivateKey, requesterAddrs: string[] = []): Promise<CreatedJobRequest> {
+  const spec = buildJobSpec(input, peerIdFromPrivateKey(key))
+  checkJobSpec(spec)
+  const jobId = computeJobId(spec)
+  const request: JobRequest = { jobId: ownBytes(jobIdToBytes(jobId)), spec, requesterAddrs }
+  const bytes = await sealEnvelope(MessageType.JOB_REQUEST, JobRequest.encode(request), key)
+  return { jobId, request, bytes }
+}
+
+export interface BidInput {
+  jobId: JobId
+  price: bigint
+  estimatedDurationMs: number
+  expiresAt: number
+  providerEthAddress?: string
+  stakeHint?: bigint
+  benchmarkScore?: number
+}
+
+export async function signBid (input: BidInput, key: PrivateKey): Promise<Uint8Array> {
+  const bid: Bid = {
+    jobId: ownBytes(jobIdToBytes(input.jobId)),
+    provider: ownBytes(peerIdToBytes(peerIdFromPrivateKey(key))),
+    price: formatAmount(input.price),
+    estimatedDurationMs: input.estimatedDurationMs,
+    providerEthAddress: input.providerEthAddress ?? '',
+    expiresAt: input.expiresAt,
+    stakeHint: input.stakeHint === undefined ? '' : formatAmount(input.stakeHint),
+    benchmarkScore: input.benchmarkScore ?? 0,
+  }
+  return await sealEnvelope(MessageType.BID, Bid.encode(bid), key)
+}
+
+export interface AwardInput {
+  jobId: JobId
+  provider: PeerId
+  price: bigint
+  awardIndex: number
+  deadline: number
+  issuedAt: number
+}
+
+export async function signAward (input: AwardInput, key: PrivateKey): Promise<Uint8Array> {
+  const award: Award = {
+    jobId: ownBytes(jobIdToBytes(input.jobId)),
+    requester: ownBytes(peerIdToBytes(peerIdFromPrivateKey(key))),
+    provider: ownBytes(peerIdToBytes(input.provider)),
+    price: formatAmount(input.price),
+    awardIndex: input.awardIndex,
+    deadline: input.deadline,
+    issuedAt: input.issuedAt,
+  }
+  return await sealEnvelope(MessageType.AWARD, Award.encode(award), key)
+}
+
+export interface AcceptanceInput {
+  jobId: JobId
+  price: bigint
+  awardIndex: number
+  accepted: boolean
+  /** why declined, e.g. 'NO_CAPACITY' */
+  reason?: string
+  timestamp: number
+}
+
+export async function signAcceptance (input: AcceptanceInput, key: PrivateKey): Promise<Uint8Array> {
+  const acceptance: Acceptance = {
+    jobId: ownBytes(jobIdToBytes(input.jobId)),
+    provider: ownBytes(peerIdToBytes(peerIdFromPrivateKey(key))),
+    price: formatAmount(input.price),
+    awardIndex: input.awardIndex,
+    accepted: input.accepted,
+    reason: input.reason ?? '',
+    timestamp: input.timestamp,
+  }
+  return await sealEnvelope(MessageType.ACCEPTANCE, Acceptance.encode(acceptance), key)
+}
+
+export interface ResultInput {
+  jobId: JobId
+  status: ExecStatus
+  exitCode?: number
+  /** required when status is EXEC_OK */
+  outputCid?: CID
+  outputSize?: number
+  metering: { wallMs: number, cpuMs: number, peakMemoryBytes: number }
+  completedAt: number
+  error?: string
+  commitment?: Uint8Array
+  commitmentSignature?: Uint8Array
+}
+
+export async function signResult (input: ResultInput, key: PrivateKey): Promise<Uint8Array> {
+  const result: Result = {
+    jobId: ownBytes(jobIdToBytes(input.jobId)),
+    provider: ownBytes(peerIdToBytes(peerIdFromPrivateKey(key))),
+    status: input.status,
+    exitCode: input.exitCode ?? 0,
+    outputCid: ownBytes(input.outputCid?.bytes ?? new Uint8Array(0)),
+    outputSize: input.outputSize ?? 0,
+    metering: { ...input.metering },
+    completedAt: input.completedAt,
+    error: input.error ?? '',
+    commitment: ownBytes(input.commitment ?? new Uint8Array(0)),
+    commitmentSignature: ownBytes(input.commitmentSignature ?? new Uint8Array(0)),
+  }
+  return await sealEnvelope(MessageType.RESULT, Result.encode(result), key)
+}
+
+export interface ClearingInput {
+  jobId: JobId
+  winners: Array<{ provider: PeerId, price: bigint }>
+  timestamp: number
+  executor: string
+  token?: string
+  wallTimeMs: number
+  memoryBytes: number
+}
+
+export async function signClearing (input: ClearingInput, key: PrivateKey): Promise<Uint8Array> {
+  const clearing: Clearing = {
+    jobId: ownBytes(jobIdToBytes(input.jobId)),
+    requester: ownBytes(peerIdToBytes(peerIdFromPrivateKey(key))),
+    winners: input.winners.map((w) => ({ provider: ownBytes(peerIdToBytes(w.provider)), price: formatAmount(w.price) })),
+    timestamp: input.timestamp,
+    executor: input.executor,
+    token: input.token ?? '',
+    wallTimeMs: input.wallTimeMs,
+    memoryBytes: input.memoryBytes,
+  }
+  return await sealEnvelope(MessageType.CLEARING, Clearing.encode(clearing), key)
+}
+
