@@ -1,0 +1,58 @@
+// The executor interface: one shape for every way of running a job (the `wasm` executor
+// first; containers or GPU runtimes later), each stating its isolation honestly.
+
+export interface ExecFile { name: string, data: Uint8Array }
+
+export interface ExecLimits {
+  /** Cap on the module's linear memory (rounded down to whole 64 KiB pages). */
+  memoryBytes: number
+  /** The worker is terminated when the job has run this long. */
+  wallTimeMs: number
+  /** Cap on stdout plus every output file, counted as the module writes. */
+  outputBytes: number
+}
+
+export interface ExecJob {
+  /** WebAssembly binary (a WASI preview 1 command: exports `_start` and `memory`). */
+  module: Uint8Array
+  /** Files the module sees, read-only, in `/input`; names are single path components. */
+  inputs: ExecFile[]
+  /** argv[1..]; argv[0] is always 'job'. */
+  args: string[]
+  /** The whole environment the module sees (nothing of the host's). */
+  env?: Record<string, string>
+  limits: ExecLimits
+}
+
+export interface ExecMetering {
+  /** Wall time of instantiate + run + collecting outputs, measured in the worker. */
+  wallMs: number
+  /** CPU time (user + system) of the worker thread over the same span (process.threadCpuUsage). */
+  cpuMs: number
+  /** Largest linear memory size the module reached (wasm memory never shrinks). */
+  peakMemoryBytes: number
+}
+
+export interface ExecResult {
+  /** WASI exit code; a non-zero code is a result, not an error. */
+  exitCode: number
+  stdout: Uint8Array
+  /** Diagnostics only: capped (first 64 KiB kept) and not part of the output bundle. */
+  stderr: Uint8Array
+  /** Files the module left in `/output`, sorted by UTF-8 name. */
+  outputs: ExecFile[]
+  metering: ExecMetering
+}
+
+export interface RunOptions { signal?: AbortSignal }
+
+export interface Executor {
+  /** Executor class, as used in topic names (`hive/jobs/<name>/1`). */
+  readonly name: string
+  /** What actually separates the job from the host, in plain words. */
+  readonly isolation: string
+  start(): Promise<void>
+  stop(): Promise<void>
+  /** Runs one job; rejects with ExecError (see errors.ts) when the job could not complete. */
+  run(job: ExecJob, options?: RunOptions): Promise<ExecResult>
+}

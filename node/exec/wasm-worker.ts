@@ -1,0 +1,95 @@
+// Worker thread: instantiates one job module at a time over a fresh WASI host and reports
+// the result or a classified failure. Loaded by Node's own type stripping (erasable
+// TypeScript only), without tsx, so that it starts the same way under every parent.
+import { parentPort } from 'node:worker_threads'
+import { WASIProcExit } from '@bjorn3/browser_wasi_shim'
+import { compareFileNames } from '../../protocol/output-bundle.ts'
+import { OutputLimitExceeded } from './wasi-fs.ts'
+import { createHost, HostTrap, type Host } from './wasi-host.ts'
+import type { RunDone, RunFailed, RunRequest } from './worker-protocol.ts'
+import type { ExecErrorCode } from './errors.ts'
+
+const port = parentPort
+if (port === null) throw new Error('wasm-worker.ts must run in a worker thread')
+
+port.on('message', (req: RunRequest) => {
+  const reply = runJob(req)
+  const transfer: ArrayBuffer[] = []
+  if (reply.type === 'done') {
+    // each buffer was freshly sliced for this reply: hand it over instead of copying
+    for (const b of [reply.stdout, reply.stderr, ...reply.outputs.map((o) => o.data)]) transfer.push(b.buffer as ArrayBuffer)
+  }
+  port.postMessage(reply, transfer)
+})
+port.postMessage({ type: 'ready' })
+
+function failed (req: RunRequest, code: ExecErrorCode, message: string, details: RunFailed['details'] = {}): RunFailed {
+  return { type: 'failed', id: req.id, code, message, details }
+}
+
+function runJob (req: RunRequest): RunDone | RunFailed {
+  const t0 = performance.now()
+  const cpu0 = process.threadCpuUsage()
+  let host: Host
+  try {
+    host = createHost({
+      inputs: req.inputs, args: req.args, env: req.env, seed: req.seed,
+      outputBytes: req.outputBytes, maxOutputFiles: req.maxOutputFiles, stderrCap: req.stderrCap,
+    })
+  } catch (err) {
+    return failed(req, 'EXEC_INVALID_JOB', `cannot build the job's environment: ${String(err)}`)
+  }
+  let instance: WebAssembly.Instance | undefined
+  let exitCode: number
+  try {
+    instance = new WebAssembly.Instance(req.module, host.imports)
+    const exports = instance.exports as { memory?: unknown, _start?: unknown }
+    if (!(exports.memory instanceof WebAssembly.Memory) || typeof exports._start !== 'function') {
+      return failed(req, 'EXEC_INVALID_MODULE', 'a WASI command must export "memory" and "_start"')
+    }
+    exitCode = host.wasi.start(instance as unknown as Parameters<typeof host.wasi.start>[0])
+  } catch (err) {
+    if (err instanceof WASIProcExit) exitCode = err.code // proc_exit from a start function
+    else return classify(req, host, instance, err)
+  }
+  const memory = instance?.exports.memory
+  const outputs = host.outputDir.files().sort((a, b) => compareFileNames(a.name, b.name))
+  const cpu = process.threadCpuUsage(cpu0)
+  return {
+    type: 'done',
+    id: req.id,
+    exitCode: exitCode >>> 0,
+    stdout: host.stdout.data.bytes(),
+    stderr: host.stderr.data.bytes(),
+    outputs,
+    metering: {
+      wallMs: performance.now() - t0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      peakMemoryBytes: memory instanceof WebAssembly.Memory ? memory.buffer.byteLength : 0,
+    },
+  }
+}
+
+function classify (req: RunRequest, host: Host, instance: WebAssembly.Instance | undefined, err: unknown): RunFailed {
+  const memory = instance?.exports.memory
+  const used = memory instanceof WebAssembly.Memory ? memory.buffer.byteLength : 0
+  if (err instanceof OutputLimitExceeded) {
+    return failed(req, 'EXEC_OUTPUT_LIMIT', err.message, { limit: err.limit, used: err.used, what: err.what })
+  }
+  const grow = req.growFailedExport !== null ? instance?.exports[req.growFailedExport] : undefined
+  if (grow instanceof WebAssembly.Global && Number(grow.value) !== 0) {
+    const requested = used + (Number(grow.value) >>> 0) * 65536
+    return failed(req, 'EXEC_MEMORY_LIMIT', `memory limit exceeded: the module asked for ${requested} bytes, limit ${req.memoryLimitBytes}`,
+      { limit: req.memoryLimitBytes, used, requested, trap: errorMessage(err) })
+  }
+  if (err instanceof WebAssembly.LinkError || err instanceof WebAssembly.CompileError) {
+    return failed(req, 'EXEC_INVALID_MODULE', errorMessage(err))
+  }
+  const stderr = new TextDecoder().decode(host.stderr.data.bytes().subarray(-1024))
+  const kind = err instanceof HostTrap ? 'host' : err instanceof WebAssembly.RuntimeError ? 'wasm' : err instanceof RangeError ? 'stack' : 'host'
+  return failed(req, 'EXEC_TRAP', `the module trapped: ${errorMessage(err)}`, { kind, trap: errorMessage(err), stderr })
+}
+
+function errorMessage (err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 500)
+}
