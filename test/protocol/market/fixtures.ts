@@ -8,7 +8,7 @@ import * as raw from 'multiformats/codecs/raw'
 import * as Digest from 'multiformats/hashes/digest'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { expect } from 'chai'
-import { JobRequest, MessageType } from '../../../protocol/gen/market.ts'
+import { JobRequest, MessageType, SignedEnvelope } from '../../../protocol/gen/market.ts'
 import { buildJobSpec } from '../../../protocol/market/build.ts'
 import { sealEnvelope } from '../../../protocol/market/envelope.ts'
 import { isMarketValidationError } from '../../../protocol/market/errors.ts'
@@ -16,6 +16,7 @@ import { ownBytes } from '../../../protocol/market/fields.ts'
 import { computeJobId, jobIdToBytes } from '../../../protocol/market/job-id.ts'
 import type { JobSpec } from '../../../protocol/gen/market.ts'
 import type { JobSpecInput } from '../../../protocol/market/build.ts'
+import type { SignedMessageType } from '../../../protocol/market/envelope.ts'
 import type { MarketErrorCode } from '../../../protocol/market/errors.ts'
 import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface'
 
@@ -92,4 +93,10 @@ export function corruptSignature (envelopeBytes: Uint8Array): Uint8Array {
   const copy = envelopeBytes.slice()
   copy[copy.length - 1] ^= 0x01 // the signature is the last field
   return copy
+}
+
+/** The same payload, signed by another key: a forgery whose signer is not the named author. */
+export async function resign (envelopeBytes: Uint8Array, key: Ed25519PrivateKey): Promise<Uint8Array> {
+  const env = SignedEnvelope.decode(envelopeBytes)
+  return await sealEnvelope(env.type as SignedMessageType, env.payload, key)
 }
