@@ -1,0 +1,263 @@
+// Node configuration: defaults < <dataDir>/config.json < environment (HIVE_*) < flags. Every
+// layer goes through the same per-key parser, so a bad value is reported the same way wherever
+// it came from: which key, which source, what value, and how to fix it.
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { multiaddr } from '@multiformats/multiaddr'
+import { UsageError } from '../protocol/errors.ts'
+import { EXECUTOR_PATTERN, MAX_PROFILE_TTL_MS, PRICE_PATTERN } from '../protocol/profile.ts'
+import { API_TOKEN_FILE } from './api/auth.ts'
+import { PEER_KEY_FILENAME, loadOrCreatePeerKey, writePrivateFileExclusive } from './p2p/identity.ts'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+
+export type Role = 'provider' | 'requester'
+export type DhtMode = 'auto' | 'server' | 'client'
+
+/** Everything config.json, HIVE_* variables and flags can set. */
+export interface HiveSettings {
+  /** multiaddrs to listen on; loopback only by default */
+  listen: string[]
+  /** multiaddrs to advertise instead of the listen addresses */
+  announce: string[]
+  /** multiaddrs with /p2p/<peerId> of peers to join through */
+  bootstrap: string[]
+  mdns: boolean
+  roles: Role[]
+  /** local API host: loopback only unless allowRemoteApi */
+  apiHost: string
+  /** 0 = any free port (the chosen one is written to <dataDir>/api.json) */
+  apiPort: number
+  allowRemoteApi: boolean
+  /** lifetime of the signed profile in the DHT; re-published at half of it */
+  profileTtlMs: number
+  executors: string[]
+  /** executor -> decimal price string; placeholder until the market defines units */
+  prices: Record<string, string>
+  /** auto: DHT server when a provider, client otherwise */
+  dhtMode: DhtMode
+  /** CPU benchmark length */
+  benchmarkMs: number
+}
+
+export interface HiveConfig extends HiveSettings {
+  dataDir: string
+}
+
+export const CONFIG_FILE = 'config.json'
+
+const DEFAULTS: HiveSettings = {
+  listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
+  announce: [],
+  bootstrap: [],
+  mdns: false,
+  roles: ['provider', 'requester'],
+  apiHost: '127.0.0.1',
+  apiPort: 0,
+  allowRemoteApi: false,
+  profileTtlMs: 60 * 60 * 1000,
+  executors: ['wasm'],
+  prices: { wasm: '0' },
+  dhtMode: 'auto',
+  benchmarkMs: 1000,
+}
+export const DEFAULT_SETTINGS: Readonly<HiveSettings> = Object.freeze(DEFAULTS)
+
+/** Environment variable for each key. */
+export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.freeze({
+  listen: 'HIVE_LISTEN',
+  announce: 'HIVE_ANNOUNCE',
+  bootstrap: 'HIVE_BOOTSTRAP',
+  mdns: 'HIVE_MDNS',
+  roles: 'HIVE_ROLE',
+  apiHost: 'HIVE_API_HOST',
+  apiPort: 'HIVE_API_PORT',
+  allowRemoteApi: 'HIVE_ALLOW_REMOTE_API',
+  profileTtlMs: 'HIVE_PROFILE_TTL_MS',
+  executors: 'HIVE_EXECUTORS',
+  prices: 'HIVE_PRICES',
+  dhtMode: 'HIVE_DHT_MODE',
+  benchmarkMs: 'HIVE_BENCHMARK_MS',
+})
+
+type Parser<K extends keyof HiveSettings> = (value: unknown, bad: (expected: string) => never) => HiveSettings[K]
+
+function list (value: unknown, bad: (e: string) => never): string[] {
+  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((s: string) => s.trim()).filter((s) => s !== '')
+  return bad('a list of strings (a JSON array, or comma-separated in the environment)')
+}
+
+function multiaddrs (needPeerId: boolean) {
+  return (value: unknown, bad: (e: string) => never): string[] => {
+    const out = list(value, bad)
+    for (const a of out) {
+      try { multiaddr(a) } catch { bad(`multiaddrs, and "${a}" is not one (example: /ip4/127.0.0.1/tcp/4001)`) }
+      if (needPeerId && !a.includes('/p2p/')) bad(`multiaddrs that end in /p2p/<peerId>, and "${a}" has no peer id (ask the peer for \`hive node start\`'s address line)`)
+    }
+    return out
+  }
+}
+
+function bool (value: unknown, bad: (e: string) => never): boolean {
+  if (typeof value === 'boolean') return value
+  if (typeof value === 'string' && /^(true|1|yes|on)$/i.test(value.trim())) return true
+  if (typeof value === 'string' && /^(false|0|no|off)$/i.test(value.trim())) return false
+  return bad('true or false')
+}
+
+function int (min: number, max: number, what: string) {
+  return (value: unknown, bad: (e: string) => never): number => {
+    const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max) return bad(`${what}: a whole number from ${min} to ${max}`)
+    return n
+  }
+}
+
+const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
+  listen: multiaddrs(false),
+  announce: multiaddrs(false),
+  bootstrap: multiaddrs(true),
+  mdns: bool,
+  roles: (v, bad) => {
+    const roles = list(v, bad)
+    if (roles.length === 0 || roles.some((r) => r !== 'provider' && r !== 'requester')) bad('one or both of provider, requester (e.g. "provider,requester")')
+    return [...new Set(roles)] as Role[]
+  },
+  apiHost: (v, bad) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : bad('a host name or IP address, normally 127.0.0.1')),
+  apiPort: int(0, 65_535, 'a TCP port (0 picks a free one)'),
+  allowRemoteApi: bool,
+  profileTtlMs: int(1000, MAX_PROFILE_TTL_MS, 'milliseconds'),
+  executors: (v, bad) => {
+    const names = list(v, bad)
+    for (const e of names) if (!EXECUTOR_PATTERN.test(e)) bad(`executor names of lower-case letters, digits, '.', '_' or '-' (e.g. wasm), and "${e}" is not one`)
+    return [...new Set(names)]
+  },
+  prices: (v, bad) => {
+    const entries = typeof v === 'string'
+      ? v.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => s.split('='))
+      : (typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.entries(v) : bad('executor=price pairs (e.g. "wasm=0.001,docker=0.01", or a JSON object)'))
+    const out: Record<string, string> = {}
+    for (const [k, p] of entries) {
+      if (typeof k !== 'string' || !EXECUTOR_PATTERN.test(k) || typeof p !== 'string' || !PRICE_PATTERN.test(p)) bad(`executor=price pairs with decimal prices (e.g. "wasm=0.001")`)
+      out[k] = p
+    }
+    return out
+  },
+  dhtMode: (v, bad) => (v === 'auto' || v === 'server' || v === 'client' ? v : bad('one of auto, server, client')),
+  benchmarkMs: int(100, 60_000, 'milliseconds'),
+}
+
+const KEYS = Object.keys(PARSERS) as Array<keyof HiveSettings>
+
+function kebab (key: string): string {
+  return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
+}
+
+function parseLayer (raw: Record<string, unknown>, source: (key: keyof HiveSettings) => string, strict: boolean): Partial<HiveSettings> {
+  const out: Partial<Record<keyof HiveSettings, unknown>> = {}
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined) continue
+    if (!(KEYS as string[]).includes(key)) {
+      if (strict) throw new UsageError('CONFIG_UNKNOWN_KEY', `${source(key as keyof HiveSettings)} is not a setting. Valid keys: ${KEYS.join(', ')}`, { key })
+      continue
+    }
+    const k = key as keyof HiveSettings
+    const bad = (expected: string): never => {
+      throw new UsageError('CONFIG_INVALID', `${source(k)} = ${JSON.stringify(value)} is invalid: expected ${expected}`, { key: k, source: source(k), value: JSON.stringify(value) })
+    }
+    out[k] = (PARSERS[k] as Parser<typeof k>)(value, bad)
+  }
+  return out as Partial<HiveSettings>
+}
+
+export function readConfigFile (dataDir: string): Record<string, unknown> {
+  const path = join(dataDir, CONFIG_FILE)
+  if (!existsSync(path)) return {}
+  let value: unknown
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    throw new UsageError('CONFIG_UNREADABLE', `${path} is not valid JSON (${(err as Error).message}). Fix the file, or delete it and run \`hive init\` to write defaults`, { path }, { cause: err })
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('CONFIG_UNREADABLE', `${path} must hold a JSON object`, { path })
+  return value as Record<string, unknown>
+}
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/
+
+export interface LoadConfigInput {
+  dataDir: string
+  /** flag values keyed like config.json (camelCase); unknown keys are ignored */
+  flags?: Record<string, unknown>
+  env?: Readonly<Record<string, string | undefined>>
+}
+
+/** The effective configuration. Throws UsageError naming the key, its source, the value and the fix. */
+export function loadConfig (input: LoadConfigInput): HiveConfig {
+  const file = parseLayer(readConfigFile(input.dataDir), (k) => `${join(input.dataDir, CONFIG_FILE)} key "${k}"`, true)
+  const envRaw: Record<string, unknown> = {}
+  const env = input.env ?? {}
+  for (const k of KEYS) envRaw[k] = env[ENV_NAMES[k]] ?? (k === 'roles' ? env.HIVE_ROLES : undefined)
+  const fromEnv = parseLayer(envRaw, (k) => `environment ${ENV_NAMES[k]}`, false)
+  const fromFlags = parseLayer(input.flags ?? {}, (k) => `flag --${kebab(k)}`, false)
+  const config: HiveConfig = { ...structuredClone(DEFAULT_SETTINGS) as HiveSettings, ...file, ...fromEnv, ...fromFlags, dataDir: input.dataDir }
+  if (!LOOPBACK.test(config.apiHost) && !config.allowRemoteApi) {
+    throw new UsageError('CONFIG_INVALID', `apiHost "${config.apiHost}" would expose the node's control API beyond this machine. Use 127.0.0.1, or set allowRemoteApi (HIVE_ALLOW_REMOTE_API=true) if you really mean it`, { key: 'apiHost', value: config.apiHost })
+  }
+  if (config.roles.includes('provider') && config.executors.length === 0) {
+    throw new UsageError('CONFIG_INVALID', 'a provider must offer at least one executor: set executors (e.g. HIVE_EXECUTORS=wasm) or drop the provider role', { key: 'executors' })
+  }
+  return config
+}
+
+/** Whether the DHT should only query (client) rather than also answer (server). */
+export function dhtClientMode (config: Pick<HiveSettings, 'dhtMode' | 'roles'>): boolean {
+  if (config.dhtMode === 'auto') return !config.roles.includes('provider')
+  return config.dhtMode === 'client'
+}
+
+export interface InitResult {
+  dataDir: string
+  peerId: string
+  /** paths this call created */
+  created: string[]
+  /** paths that already existed and were left untouched */
+  kept: string[]
+}
+
+/**
+ * `hive init`: the data dir (0700), the peer key (0600), config.json with defaults plus
+ * `settings`, and the API token (0600). Idempotent: never overwrites anything that exists.
+ */
+export async function initDataDir (dataDir: string, options: { settings?: Partial<Record<keyof HiveSettings, unknown>> } = {}): Promise<InitResult> {
+  const created: string[] = []
+  const kept: string[] = []
+  if (existsSync(dataDir)) {
+    if (!statSync(dataDir).isDirectory()) throw new UsageError('DATA_DIR_NOT_A_DIRECTORY', `${dataDir} exists and is not a directory: choose another --data-dir`, { dataDir })
+    kept.push(dataDir)
+  } else {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    created.push(dataDir)
+  }
+  const { key, created: keyCreated } = await loadOrCreatePeerKey(dataDir)
+  ;(keyCreated ? created : kept).push(join(dataDir, PEER_KEY_FILENAME))
+
+  const configPath = join(dataDir, CONFIG_FILE)
+  if (existsSync(configPath)) {
+    kept.push(configPath)
+  } else {
+    const chosen = parseLayer(options.settings ?? {}, (k) => `init setting ${k}`, true)
+    writeFileSync(configPath, JSON.stringify({ ...DEFAULT_SETTINGS, ...chosen }, null, 2) + '\n', { flag: 'wx', mode: 0o644 })
+    created.push(configPath)
+  }
+  loadConfig({ dataDir }) // an existing config.json must still be valid
+
+  const tokenPath = join(dataDir, API_TOKEN_FILE)
+  if (existsSync(tokenPath)) kept.push(tokenPath)
+  else {
+    writePrivateFileExclusive(tokenPath, randomBytes(32).toString('hex') + '\n')
+    created.push(tokenPath)
+  }
+  return { dataDir, peerId: peerIdFromPrivateKey(key).toString(), created, kept }
+}

@@ -1,0 +1,44 @@
+// Network-wide constants: every ComputeHive peer must agree on these.
+import type { PeerScoreThresholds } from '@libp2p/gossipsub/score'
+
+/** Our own protocol namespace keeps our DHT separate from IPFS's Amino DHT. */
+export const PROTOCOL_PREFIX = '/hive'
+export const DHT_PROTOCOL = `${PROTOCOL_PREFIX}/kad/1.0.0`
+export const USER_AGENT_NAME = 'computehive'
+
+/**
+ * Gossipsub score thresholds, ordered graylist < publish < gossip < 0 as gossipsub v1.1 requires.
+ * Values from Lodestar/Lighthouse (gossip -4000, publish -8000, graylist -16000): with the
+ * default per-peer weights (behaviour penalty -10 × excess², IP colocation -5 × surplus²) an
+ * honest peer never gets near them, and they leave room for the large negative
+ * invalid-message weights the market's topics will add. acceptPX 100 means we only take peer
+ * exchange from peers that earned a high score; opportunistic grafting starts when the median
+ * mesh score falls below 5.
+ */
+export const GOSSIP_SCORE_THRESHOLDS: PeerScoreThresholds = {
+  gossipThreshold: -4000,
+  publishThreshold: -8000,
+  graylistThreshold: -16000,
+  acceptPXThreshold: 100,
+  opportunisticGraftThreshold: 5,
+}
+
+/**
+ * Source IPs exempt from gossipsub's IP-colocation penalty. Every peer on one machine shares
+ * 127.0.0.1; without this, the 11th local peer would start losing score quadratically (−5 per
+ * extra peer², i.e. below the graylist at ~68 peers) and tests/benchmarks with many local peers
+ * would see messages dropped. Remote hosts are still penalised as usual.
+ */
+export const DEFAULT_COLOCATION_WHITELIST = ['127.0.0.1', '::1']
+
+/**
+ * Connection manager limits. libp2p rate-limits inbound connections per remote host (default 5
+ * per second, 10 pending upgrades); on one machine all peers are the same host, so dozens of
+ * simultaneous dials to one peer (a bootstrap node, a benchmark) failed with
+ * EncryptionFailedError. These limits admit ~100 local peers dialling at once.
+ */
+export const CONNECTION_LIMITS = {
+  maxConnections: 300,
+  inboundConnectionThreshold: 100,
+  maxIncomingPendingConnections: 100,
+} as const

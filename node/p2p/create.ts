@@ -1,0 +1,109 @@
+// Builds the libp2p 3 node every ComputeHive peer runs: TCP + WebSockets, noise, yamux,
+// identify, ping, gossipsub and a Kademlia DHT under our own protocol prefix.
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { bootstrap } from '@libp2p/bootstrap'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { mdns } from '@libp2p/mdns'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { createLibp2p } from 'libp2p'
+import type { Libp2pOptions } from 'libp2p'
+import { CONNECTION_LIMITS, DEFAULT_COLOCATION_WHITELIST, DHT_PROTOCOL, GOSSIP_SCORE_THRESHOLDS, USER_AGENT_NAME } from './constants.ts'
+import { hiveRecordSelector, hiveRecordValidator } from './records.ts'
+import type { HiveRecordKinds } from './records.ts'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Identify } from '@libp2p/identify'
+import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import type { Ping } from '@libp2p/ping'
+import type { Datastore } from 'interface-datastore'
+
+// a type alias, not an interface: libp2p's ServiceMap constraint needs an index signature
+export type HiveServices = {
+  identify: Identify
+  /** kad-dht finds this service by name: it must be called `ping` */
+  ping: Ping
+  pubsub: GossipSub
+  dht: KadDHT
+}
+
+export type HiveLibp2p = Libp2p<HiveServices>
+
+export interface HiveLibp2pOptions {
+  privateKey: PrivateKey
+  /** default ['/ip4/127.0.0.1/tcp/0']: nothing is reachable from outside unless asked for */
+  listen?: string[]
+  /** addresses to advertise instead of the listen addresses (NAT, public IP) */
+  announce?: string[]
+  /** multiaddrs with /p2p/<peerId>; a bootstrap peer is an ordinary peer */
+  bootstrap?: string[]
+  /** LAN discovery by multicast DNS (default false: tests and loopback setups don't want it) */
+  mdns?: boolean
+  /** true: query the DHT but don't answer (pure requesters, peers behind NAT). Default false */
+  dhtClientMode?: boolean
+  /** default: in-memory (libp2p's own); pass openSublevelDatastore(store.libp2p) to persist */
+  datastore?: Datastore
+  connectionGater?: ConnectionGater
+  /** the clock the DHT validators use (default Date.now); tests move it */
+  now?: () => number
+  /** extra record kinds under /hive/<kind>/… besides profiles ('hw') */
+  recordKinds?: HiveRecordKinds
+  /** source IPs exempt from gossipsub's IP-colocation penalty (default loopback) */
+  colocationWhitelist?: string[]
+  /** ms before dialling the bootstrap list after start (default 0) */
+  bootstrapDelayMs?: number
+  /** user agent version suffix */
+  version?: string
+}
+
+/** Creates (but does not start) the node. Call `start()` on it, or let HiveNode do so. */
+export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLibp2p> {
+  const now = opts.now ?? Date.now
+  const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
+  if (opts.bootstrap !== undefined && opts.bootstrap.length > 0) {
+    peerDiscovery.push(bootstrap({ list: opts.bootstrap, timeout: opts.bootstrapDelayMs ?? 0 }))
+  }
+  if (opts.mdns === true) peerDiscovery.push(mdns())
+
+  return await createLibp2p<HiveServices>({
+    privateKey: opts.privateKey,
+    start: false,
+    nodeInfo: { userAgent: `${USER_AGENT_NAME}/${opts.version ?? '0.0.0'}` },
+    addresses: {
+      listen: opts.listen ?? ['/ip4/127.0.0.1/tcp/0'],
+      announce: opts.announce ?? [],
+    },
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { ...CONNECTION_LIMITS },
+    ...(opts.connectionGater !== undefined ? { connectionGater: opts.connectionGater } : {}),
+    ...(opts.datastore !== undefined ? { datastore: opts.datastore } : {}),
+    peerDiscovery,
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        // message validators are registered per topic by the services that own the topics
+        allowPublishToZeroTopicPeers: true,
+        scoreThresholds: GOSSIP_SCORE_THRESHOLDS,
+        scoreParams: { IPColocationFactorWhitelist: new Set(opts.colocationWhitelist ?? DEFAULT_COLOCATION_WHITELIST) },
+      }),
+      dht: kadDHT({
+        protocol: DHT_PROTOCOL,
+        clientMode: opts.dhtClientMode ?? false,
+        // the default mapper drops private addresses, i.e. every peer on a LAN or on loopback
+        peerInfoMapper: passthroughMapper,
+        validators: { hive: hiveRecordValidator(now, opts.recordKinds) },
+        selectors: { hive: hiveRecordSelector(opts.recordKinds) },
+        // run the first self-query as soon as a peer is in the routing table (default waits 1 s);
+        // every DHT query waits for it, so this is most of a fresh node's time-to-publish
+        initialQuerySelfInterval: 0,
+      }),
+    },
+  })
+}
