@@ -14,7 +14,8 @@ export type Sublevel<V> = AbstractSublevel<RootDb, Format, string, V>
 export type BytesSublevel = Sublevel<Uint8Array>
 /** JSON values: plain data only (no bigint, no Uint8Array; encode those yourself). */
 export type JsonSublevel = Sublevel<unknown>
-export type StoreBatchOp = AbstractBatchOperation<RootDb, string, Uint8Array> | AbstractBatchOperation<Sublevel<unknown>, string, unknown>
+/** a root batch operation; set `sublevel` to write into one (its encoding applies) */
+export type StoreBatchOp = AbstractBatchOperation<RootDb, string, unknown>
 
 export interface HiveStore {
   /** the root database; use for atomic batches across sublevels */
@@ -93,7 +94,7 @@ export async function openStore (dataDir: string, options: OpenStoreOptions = {}
       await root.batch([{ type: 'put', sublevel, key, value }], { sync: true })
     },
     async batchDurable (ops: StoreBatchOp[]): Promise<void> {
-      await root.batch(ops as Array<AbstractBatchOperation<RootDb, string, Uint8Array>>, { sync: true })
+      await root.batch<string, unknown>(ops, { sync: true })
     },
     get closed (): boolean { return root.status === 'closed' || root.status === 'closing' },
     async close (): Promise<void> {
