@@ -1,0 +1,2602 @@
+import { decodeMessage, encodeMessage, enumeration, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export enum Direction {
+  DIRECTION_UNSPECIFIED = 'DIRECTION_UNSPECIFIED',
+  SENT = 'SENT',
+  RECEIVED = 'RECEIVED'
+}
+
+enum __DirectionValues {
+  DIRECTION_UNSPECIFIED = 0,
+  SENT = 1,
+  RECEIVED = 2
+}
+
+export namespace Direction {
+  export const codec = (): Codec<Direction> => {
+    return enumeration<Direction>(__DirectionValues)
+  }
+}
+
+export enum AuditPaymentMode {
+  AUDIT_PAYMENT_MODE_UNSPECIFIED = 'AUDIT_PAYMENT_MODE_UNSPECIFIED',
+  AUDIT_PAYMENT_ESCROW = 'AUDIT_PAYMENT_ESCROW',
+  AUDIT_PAYMENT_CHANNEL = 'AUDIT_PAYMENT_CHANNEL'
+}
+
+enum __AuditPaymentModeValues {
+  AUDIT_PAYMENT_MODE_UNSPECIFIED = 0,
+  AUDIT_PAYMENT_ESCROW = 1,
+  AUDIT_PAYMENT_CHANNEL = 2
+}
+
+export namespace AuditPaymentMode {
+  export const codec = (): Codec<AuditPaymentMode> => {
+    return enumeration<AuditPaymentMode>(__AuditPaymentModeValues)
+  }
+}
+
+export interface JobPosted {
+  messageHash: Uint8Array<ArrayBuffer>
+  maxPrice: string
+  payment: AuditPaymentMode
+  redundancy: number
+}
+
+export namespace JobPosted {
+  let _codec: Codec<JobPosted>
+
+  export const codec = (): Codec<JobPosted> => {
+    if (_codec == null) {
+      _codec = message<JobPosted>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.messageHash != null && obj.messageHash.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.messageHash)
+        }
+
+        if ((obj.maxPrice != null && obj.maxPrice !== '')) {
+          w.uint32(18)
+          w.string(obj.maxPrice)
+        }
+
+        if (obj.payment != null && __AuditPaymentModeValues[obj.payment] !== 0) {
+          w.uint32(24)
+          AuditPaymentMode.codec().encode(obj.payment, w)
+        }
+
+        if ((obj.redundancy != null && obj.redundancy !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.redundancy)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          messageHash: uint8ArrayAlloc(0),
+          maxPrice: '',
+          payment: AuditPaymentMode.AUDIT_PAYMENT_MODE_UNSPECIFIED,
+          redundancy: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.messageHash = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.maxPrice = reader.string()
+              break
+            }
+            case 3: {
+              obj.payment = AuditPaymentMode.codec().decode(reader)
+              break
+            }
+            case 4: {
+              obj.redundancy = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.messageHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.maxPrice`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.payment`,
+                value: AuditPaymentMode.codec().decode(reader)
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.redundancy`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface JobPostedMessageHashFieldEvent {
+    field: '$.messageHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface JobPostedMaxPriceFieldEvent {
+    field: '$.maxPrice'
+    value: string
+  }
+
+  export interface JobPostedPaymentFieldEvent {
+    field: '$.payment'
+    value: AuditPaymentMode
+  }
+
+  export interface JobPostedRedundancyFieldEvent {
+    field: '$.redundancy'
+    value: number
+  }
+
+  export function encode (obj: Partial<JobPosted>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, JobPosted.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobPosted>): JobPosted {
+    return decodeMessage(buf, JobPosted.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobPosted>): Generator<JobPostedMessageHashFieldEvent | JobPostedMaxPriceFieldEvent | JobPostedPaymentFieldEvent | JobPostedRedundancyFieldEvent> {
+    return streamMessage(buf, JobPosted.codec(), opts)
+  }
+}
+
+export interface MessageRecord {
+  direction: Direction
+  counterparty: Uint8Array<ArrayBuffer>
+  messageHash: Uint8Array<ArrayBuffer>
+  price: string
+  awardIndex: number
+  envelope: Uint8Array<ArrayBuffer>
+}
+
+export namespace MessageRecord {
+  let _codec: Codec<MessageRecord>
+
+  export const codec = (): Codec<MessageRecord> => {
+    if (_codec == null) {
+      _codec = message<MessageRecord>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.direction != null && __DirectionValues[obj.direction] !== 0) {
+          w.uint32(8)
+          Direction.codec().encode(obj.direction, w)
+        }
+
+        if ((obj.counterparty != null && obj.counterparty.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.counterparty)
+        }
+
+        if ((obj.messageHash != null && obj.messageHash.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.messageHash)
+        }
+
+        if ((obj.price != null && obj.price !== '')) {
+          w.uint32(34)
+          w.string(obj.price)
+        }
+
+        if ((obj.awardIndex != null && obj.awardIndex !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.awardIndex)
+        }
+
+        if ((obj.envelope != null && obj.envelope.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.envelope)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          direction: Direction.DIRECTION_UNSPECIFIED,
+          counterparty: uint8ArrayAlloc(0),
+          messageHash: uint8ArrayAlloc(0),
+          price: '',
+          awardIndex: 0,
+          envelope: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.direction = Direction.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.counterparty = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.messageHash = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.price = reader.string()
+              break
+            }
+            case 5: {
+              obj.awardIndex = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.envelope = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.direction`,
+                value: Direction.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.counterparty`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.messageHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.price`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.awardIndex`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.envelope`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface MessageRecordDirectionFieldEvent {
+    field: '$.direction'
+    value: Direction
+  }
+
+  export interface MessageRecordCounterpartyFieldEvent {
+    field: '$.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface MessageRecordMessageHashFieldEvent {
+    field: '$.messageHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface MessageRecordPriceFieldEvent {
+    field: '$.price'
+    value: string
+  }
+
+  export interface MessageRecordAwardIndexFieldEvent {
+    field: '$.awardIndex'
+    value: number
+  }
+
+  export interface MessageRecordEnvelopeFieldEvent {
+    field: '$.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<MessageRecord>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, MessageRecord.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MessageRecord>): MessageRecord {
+    return decodeMessage(buf, MessageRecord.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MessageRecord>): Generator<MessageRecordDirectionFieldEvent | MessageRecordCounterpartyFieldEvent | MessageRecordMessageHashFieldEvent | MessageRecordPriceFieldEvent | MessageRecordAwardIndexFieldEvent | MessageRecordEnvelopeFieldEvent> {
+    return streamMessage(buf, MessageRecord.codec(), opts)
+  }
+}
+
+export interface ResultRecord {
+  direction: Direction
+  counterparty: Uint8Array<ArrayBuffer>
+  messageHash: Uint8Array<ArrayBuffer>
+  outputCid: Uint8Array<ArrayBuffer>
+  commitmentSignature: Uint8Array<ArrayBuffer>
+  envelope: Uint8Array<ArrayBuffer>
+}
+
+export namespace ResultRecord {
+  let _codec: Codec<ResultRecord>
+
+  export const codec = (): Codec<ResultRecord> => {
+    if (_codec == null) {
+      _codec = message<ResultRecord>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.direction != null && __DirectionValues[obj.direction] !== 0) {
+          w.uint32(8)
+          Direction.codec().encode(obj.direction, w)
+        }
+
+        if ((obj.counterparty != null && obj.counterparty.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.counterparty)
+        }
+
+        if ((obj.messageHash != null && obj.messageHash.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.messageHash)
+        }
+
+        if ((obj.outputCid != null && obj.outputCid.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.outputCid)
+        }
+
+        if ((obj.commitmentSignature != null && obj.commitmentSignature.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.commitmentSignature)
+        }
+
+        if ((obj.envelope != null && obj.envelope.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.envelope)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          direction: Direction.DIRECTION_UNSPECIFIED,
+          counterparty: uint8ArrayAlloc(0),
+          messageHash: uint8ArrayAlloc(0),
+          outputCid: uint8ArrayAlloc(0),
+          commitmentSignature: uint8ArrayAlloc(0),
+          envelope: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.direction = Direction.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.counterparty = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.messageHash = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.outputCid = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.commitmentSignature = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.envelope = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.direction`,
+                value: Direction.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.counterparty`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.messageHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.outputCid`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.commitmentSignature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.envelope`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResultRecordDirectionFieldEvent {
+    field: '$.direction'
+    value: Direction
+  }
+
+  export interface ResultRecordCounterpartyFieldEvent {
+    field: '$.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResultRecordMessageHashFieldEvent {
+    field: '$.messageHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResultRecordOutputCidFieldEvent {
+    field: '$.outputCid'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResultRecordCommitmentSignatureFieldEvent {
+    field: '$.commitmentSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResultRecordEnvelopeFieldEvent {
+    field: '$.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ResultRecord>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ResultRecord.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultRecord>): ResultRecord {
+    return decodeMessage(buf, ResultRecord.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultRecord>): Generator<ResultRecordDirectionFieldEvent | ResultRecordCounterpartyFieldEvent | ResultRecordMessageHashFieldEvent | ResultRecordOutputCidFieldEvent | ResultRecordCommitmentSignatureFieldEvent | ResultRecordEnvelopeFieldEvent> {
+    return streamMessage(buf, ResultRecord.codec(), opts)
+  }
+}
+
+export interface Verification {
+  counterparty: Uint8Array<ArrayBuffer>
+  resultHash: Uint8Array<ArrayBuffer>
+  outputCid: Uint8Array<ArrayBuffer>
+  accepted: boolean
+  reason: string
+}
+
+export namespace Verification {
+  let _codec: Codec<Verification>
+
+  export const codec = (): Codec<Verification> => {
+    if (_codec == null) {
+      _codec = message<Verification>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.counterparty != null && obj.counterparty.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.counterparty)
+        }
+
+        if ((obj.resultHash != null && obj.resultHash.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.resultHash)
+        }
+
+        if ((obj.outputCid != null && obj.outputCid.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.outputCid)
+        }
+
+        if ((obj.accepted != null && obj.accepted !== false)) {
+          w.uint32(32)
+          w.bool(obj.accepted)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(42)
+          w.string(obj.reason)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          counterparty: uint8ArrayAlloc(0),
+          resultHash: uint8ArrayAlloc(0),
+          outputCid: uint8ArrayAlloc(0),
+          accepted: false,
+          reason: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.counterparty = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.resultHash = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.outputCid = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.accepted = reader.bool()
+              break
+            }
+            case 5: {
+              obj.reason = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.counterparty`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.resultHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.outputCid`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.accepted`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface VerificationCounterpartyFieldEvent {
+    field: '$.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface VerificationResultHashFieldEvent {
+    field: '$.resultHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface VerificationOutputCidFieldEvent {
+    field: '$.outputCid'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface VerificationAcceptedFieldEvent {
+    field: '$.accepted'
+    value: boolean
+  }
+
+  export interface VerificationReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export function encode (obj: Partial<Verification>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Verification.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Verification>): Verification {
+    return decodeMessage(buf, Verification.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Verification>): Generator<VerificationCounterpartyFieldEvent | VerificationResultHashFieldEvent | VerificationOutputCidFieldEvent | VerificationAcceptedFieldEvent | VerificationReasonFieldEvent> {
+    return streamMessage(buf, Verification.codec(), opts)
+  }
+}
+
+export interface Voucher {
+  channelId: Uint8Array<ArrayBuffer>
+  cumulativeAmount: string
+  nonce: string
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace Voucher {
+  let _codec: Codec<Voucher>
+
+  export const codec = (): Codec<Voucher> => {
+    if (_codec == null) {
+      _codec = message<Voucher>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.channelId != null && obj.channelId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.channelId)
+        }
+
+        if ((obj.cumulativeAmount != null && obj.cumulativeAmount !== '')) {
+          w.uint32(18)
+          w.string(obj.cumulativeAmount)
+        }
+
+        if ((obj.nonce != null && obj.nonce !== '')) {
+          w.uint32(26)
+          w.string(obj.nonce)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          channelId: uint8ArrayAlloc(0),
+          cumulativeAmount: '',
+          nonce: '',
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.channelId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.cumulativeAmount = reader.string()
+              break
+            }
+            case 3: {
+              obj.nonce = reader.string()
+              break
+            }
+            case 4: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.channelId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.cumulativeAmount`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface VoucherChannelIdFieldEvent {
+    field: '$.channelId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface VoucherCumulativeAmountFieldEvent {
+    field: '$.cumulativeAmount'
+    value: string
+  }
+
+  export interface VoucherNonceFieldEvent {
+    field: '$.nonce'
+    value: string
+  }
+
+  export interface VoucherSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Voucher>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Voucher.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Voucher>): Voucher {
+    return decodeMessage(buf, Voucher.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Voucher>): Generator<VoucherChannelIdFieldEvent | VoucherCumulativeAmountFieldEvent | VoucherNonceFieldEvent | VoucherSignatureFieldEvent> {
+    return streamMessage(buf, Voucher.codec(), opts)
+  }
+}
+
+export interface EscrowRelease {
+  txHash: Uint8Array<ArrayBuffer>
+}
+
+export namespace EscrowRelease {
+  let _codec: Codec<EscrowRelease>
+
+  export const codec = (): Codec<EscrowRelease> => {
+    if (_codec == null) {
+      _codec = message<EscrowRelease>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.txHash != null && obj.txHash.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.txHash)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          txHash: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.txHash = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.txHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface EscrowReleaseTxHashFieldEvent {
+    field: '$.txHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<EscrowRelease>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, EscrowRelease.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EscrowRelease>): EscrowRelease {
+    return decodeMessage(buf, EscrowRelease.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EscrowRelease>): Generator<EscrowReleaseTxHashFieldEvent> {
+    return streamMessage(buf, EscrowRelease.codec(), opts)
+  }
+}
+
+export interface Payment {
+  direction: Direction
+  counterparty: Uint8Array<ArrayBuffer>
+  amount: string
+  voucher?: Voucher
+  escrow?: EscrowRelease
+}
+
+export namespace Payment {
+  let _codec: Codec<Payment>
+
+  export const codec = (): Codec<Payment> => {
+    if (_codec == null) {
+      _codec = message<Payment>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        obj = { ...obj }
+
+        if (obj.escrow != null) {
+          obj.voucher = undefined
+        }
+
+        if (obj.voucher != null) {
+          obj.escrow = undefined
+        }
+
+        if (obj.direction != null && __DirectionValues[obj.direction] !== 0) {
+          w.uint32(8)
+          Direction.codec().encode(obj.direction, w)
+        }
+
+        if ((obj.counterparty != null && obj.counterparty.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.counterparty)
+        }
+
+        if ((obj.amount != null && obj.amount !== '')) {
+          w.uint32(26)
+          w.string(obj.amount)
+        }
+
+        if (obj.voucher != null) {
+          w.uint32(34)
+          Voucher.codec().encode(obj.voucher, w)
+        }
+
+        if (obj.escrow != null) {
+          w.uint32(42)
+          EscrowRelease.codec().encode(obj.escrow, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          direction: Direction.DIRECTION_UNSPECIFIED,
+          counterparty: uint8ArrayAlloc(0),
+          amount: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.direction = Direction.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.counterparty = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.amount = reader.string()
+              break
+            }
+            case 4: {
+              obj.voucher = Voucher.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.voucher
+              })
+              break
+            }
+            case 5: {
+              obj.escrow = EscrowRelease.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.escrow
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        if (obj.escrow != null) {
+          delete obj.voucher
+        }
+
+        if (obj.voucher != null) {
+          delete obj.escrow
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.direction`,
+                value: Direction.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.counterparty`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.amount`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield * Voucher.codec().stream(reader, reader.uint32(), `${prefix}.voucher`, {
+                limits: opts.limits?.voucher
+              })
+
+              break
+            }
+            case 5: {
+              yield * EscrowRelease.codec().stream(reader, reader.uint32(), `${prefix}.escrow`, {
+                limits: opts.limits?.escrow
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PaymentDirectionFieldEvent {
+    field: '$.direction'
+    value: Direction
+  }
+
+  export interface PaymentCounterpartyFieldEvent {
+    field: '$.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PaymentAmountFieldEvent {
+    field: '$.amount'
+    value: string
+  }
+
+  export interface PaymentVoucherChannelIdFieldEvent {
+    field: '$.voucher.channelId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PaymentVoucherCumulativeAmountFieldEvent {
+    field: '$.voucher.cumulativeAmount'
+    value: string
+  }
+
+  export interface PaymentVoucherNonceFieldEvent {
+    field: '$.voucher.nonce'
+    value: string
+  }
+
+  export interface PaymentVoucherSignatureFieldEvent {
+    field: '$.voucher.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PaymentEscrowTxHashFieldEvent {
+    field: '$.escrow.txHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Payment>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Payment.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payment>): Payment {
+    return decodeMessage(buf, Payment.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payment>): Generator<PaymentDirectionFieldEvent | PaymentCounterpartyFieldEvent | PaymentAmountFieldEvent | PaymentVoucherChannelIdFieldEvent | PaymentVoucherCumulativeAmountFieldEvent | PaymentVoucherNonceFieldEvent | PaymentVoucherSignatureFieldEvent | PaymentEscrowTxHashFieldEvent> {
+    return streamMessage(buf, Payment.codec(), opts)
+  }
+}
+
+export interface Dispute {
+  direction: Direction
+  counterparty: Uint8Array<ArrayBuffer>
+  reason: string
+  txHash: Uint8Array<ArrayBuffer>
+}
+
+export namespace Dispute {
+  let _codec: Codec<Dispute>
+
+  export const codec = (): Codec<Dispute> => {
+    if (_codec == null) {
+      _codec = message<Dispute>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.direction != null && __DirectionValues[obj.direction] !== 0) {
+          w.uint32(8)
+          Direction.codec().encode(obj.direction, w)
+        }
+
+        if ((obj.counterparty != null && obj.counterparty.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.counterparty)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(26)
+          w.string(obj.reason)
+        }
+
+        if ((obj.txHash != null && obj.txHash.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.txHash)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          direction: Direction.DIRECTION_UNSPECIFIED,
+          counterparty: uint8ArrayAlloc(0),
+          reason: '',
+          txHash: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.direction = Direction.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.counterparty = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.reason = reader.string()
+              break
+            }
+            case 4: {
+              obj.txHash = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.direction`,
+                value: Direction.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.counterparty`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.txHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DisputeDirectionFieldEvent {
+    field: '$.direction'
+    value: Direction
+  }
+
+  export interface DisputeCounterpartyFieldEvent {
+    field: '$.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DisputeReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export interface DisputeTxHashFieldEvent {
+    field: '$.txHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Dispute>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Dispute.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Dispute>): Dispute {
+    return decodeMessage(buf, Dispute.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Dispute>): Generator<DisputeDirectionFieldEvent | DisputeCounterpartyFieldEvent | DisputeReasonFieldEvent | DisputeTxHashFieldEvent> {
+    return streamMessage(buf, Dispute.codec(), opts)
+  }
+}
+
+export interface Refund {
+  direction: Direction
+  counterparty: Uint8Array<ArrayBuffer>
+  amount: string
+  txHash: Uint8Array<ArrayBuffer>
+}
+
+export namespace Refund {
+  let _codec: Codec<Refund>
+
+  export const codec = (): Codec<Refund> => {
+    if (_codec == null) {
+      _codec = message<Refund>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.direction != null && __DirectionValues[obj.direction] !== 0) {
+          w.uint32(8)
+          Direction.codec().encode(obj.direction, w)
+        }
+
+        if ((obj.counterparty != null && obj.counterparty.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.counterparty)
+        }
+
+        if ((obj.amount != null && obj.amount !== '')) {
+          w.uint32(26)
+          w.string(obj.amount)
+        }
+
+        if ((obj.txHash != null && obj.txHash.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.txHash)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          direction: Direction.DIRECTION_UNSPECIFIED,
+          counterparty: uint8ArrayAlloc(0),
+          amount: '',
+          txHash: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.direction = Direction.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.counterparty = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.amount = reader.string()
+              break
+            }
+            case 4: {
+              obj.txHash = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.direction`,
+                value: Direction.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.counterparty`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.amount`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.txHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RefundDirectionFieldEvent {
+    field: '$.direction'
+    value: Direction
+  }
+
+  export interface RefundCounterpartyFieldEvent {
+    field: '$.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RefundAmountFieldEvent {
+    field: '$.amount'
+    value: string
+  }
+
+  export interface RefundTxHashFieldEvent {
+    field: '$.txHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Refund>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Refund.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Refund>): Refund {
+    return decodeMessage(buf, Refund.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Refund>): Generator<RefundDirectionFieldEvent | RefundCounterpartyFieldEvent | RefundAmountFieldEvent | RefundTxHashFieldEvent> {
+    return streamMessage(buf, Refund.codec(), opts)
+  }
+}
+
+export interface Anchor {
+  treeSize: number
+  root: Uint8Array<ArrayBuffer>
+  chainId: number
+  txHash: Uint8Array<ArrayBuffer>
+}
+
+export namespace Anchor {
+  let _codec: Codec<Anchor>
+
+  export const codec = (): Codec<Anchor> => {
+    if (_codec == null) {
+      _codec = message<Anchor>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.treeSize != null && obj.treeSize !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.treeSize)
+        }
+
+        if ((obj.root != null && obj.root.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.root)
+        }
+
+        if ((obj.chainId != null && obj.chainId !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.chainId)
+        }
+
+        if ((obj.txHash != null && obj.txHash.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.txHash)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          treeSize: 0,
+          root: uint8ArrayAlloc(0),
+          chainId: 0,
+          txHash: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.treeSize = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.root = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.chainId = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.txHash = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.treeSize`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.root`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.chainId`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.txHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AnchorTreeSizeFieldEvent {
+    field: '$.treeSize'
+    value: number
+  }
+
+  export interface AnchorRootFieldEvent {
+    field: '$.root'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AnchorChainIdFieldEvent {
+    field: '$.chainId'
+    value: number
+  }
+
+  export interface AnchorTxHashFieldEvent {
+    field: '$.txHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Anchor>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Anchor.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Anchor>): Anchor {
+    return decodeMessage(buf, Anchor.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Anchor>): Generator<AnchorTreeSizeFieldEvent | AnchorRootFieldEvent | AnchorChainIdFieldEvent | AnchorTxHashFieldEvent> {
+    return streamMessage(buf, Anchor.codec(), opts)
+  }
+}
+
+export interface AuditEntry {
+  index: number
+  prevHash: Uint8Array<ArrayBuffer>
+  timestamp: number
+  peer: Uint8Array<ArrayBuffer>
+  jobId: Uint8Array<ArrayBuffer>
+  posted?: JobPosted
+  bid?: MessageRecord
+  awarded?: MessageRecord
+  accepted?: MessageRecord
+  result?: ResultRecord
+  verified?: Verification
+  paid?: Payment
+  disputed?: Dispute
+  refunded?: Refund
+  anchored?: Anchor
+}
+
+export namespace AuditEntry {
+  let _codec: Codec<AuditEntry>
+
+  export const codec = (): Codec<AuditEntry> => {
+    if (_codec == null) {
+      _codec = message<AuditEntry>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        obj = { ...obj }
+
+        if (obj.anchored != null) {
+          obj.refunded = undefined
+          obj.disputed = undefined
+          obj.paid = undefined
+          obj.verified = undefined
+          obj.result = undefined
+          obj.accepted = undefined
+          obj.awarded = undefined
+          obj.bid = undefined
+          obj.posted = undefined
+        }
+
+        if (obj.refunded != null) {
+          obj.anchored = undefined
+          obj.disputed = undefined
+          obj.paid = undefined
+          obj.verified = undefined
+          obj.result = undefined
+          obj.accepted = undefined
+          obj.awarded = undefined
+          obj.bid = undefined
+          obj.posted = undefined
+        }
+
+        if (obj.disputed != null) {
+          obj.anchored = undefined
+          obj.refunded = undefined
+          obj.paid = undefined
+          obj.verified = undefined
+          obj.result = undefined
+          obj.accepted = undefined
+          obj.awarded = undefined
+          obj.bid = undefined
+          obj.posted = undefined
+        }
+
+        if (obj.paid != null) {
+          obj.anchored = undefined
+          obj.refunded = undefined
+          obj.disputed = undefined
+          obj.verified = undefined
+          obj.result = undefined
+          obj.accepted = undefined
+          obj.awarded = undefined
+          obj.bid = undefined
+          obj.posted = undefined
+        }
+
+        if (obj.verified != null) {
+          obj.anchored = undefined
+          obj.refunded = undefined
+          obj.disputed = undefined
+          obj.paid = undefined
+          obj.result = undefined
+          obj.accepted = undefined
+          obj.awarded = undefined
+          obj.bid = undefined
+          obj.posted = undefined
+        }
+
+        if (obj.result != null) {
+          obj.anchored = undefined
+          obj.refunded = undefined
+          obj.disputed = undefined
+          obj.paid = undefined
+          obj.verified = undefined
+          obj.accepted = undefined
+          obj.awarded = undefined
+          obj.bid = undefined
+          obj.posted = undefined
+        }
+
+        if (obj.accepted != null) {
+          obj.anchored = undefined
+          obj.refunded = undefined
+          obj.disputed = undefined
+          obj.paid = undefined
+          obj.verified = undefined
+          obj.result = undefined
+          obj.awarded = undefined
+          obj.bid = undefined
+          obj.posted = undefined
+        }
+
+        if (obj.awarded != null) {
+          obj.anchored = undefined
+          obj.refunded = undefined
+          obj.disputed = undefined
+          obj.paid = undefined
+          obj.verified = undefined
+          obj.result = undefined
+          obj.accepted = undefined
+          obj.bid = undefined
+          obj.posted = undefined
+        }
+
+        if (obj.bid != null) {
+          obj.anchored = undefined
+          obj.refunded = undefined
+          obj.disputed = undefined
+          obj.paid = undefined
+          obj.verified = undefined
+          obj.result = undefined
+          obj.accepted = undefined
+          obj.awarded = undefined
+          obj.posted = undefined
+        }
+
+        if (obj.posted != null) {
+          obj.anchored = undefined
+          obj.refunded = undefined
+          obj.disputed = undefined
+          obj.paid = undefined
+          obj.verified = undefined
+          obj.result = undefined
+          obj.accepted = undefined
+          obj.awarded = undefined
+          obj.bid = undefined
+        }
+
+        if ((obj.index != null && obj.index !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.index)
+        }
+
+        if ((obj.prevHash != null && obj.prevHash.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.prevHash)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.timestamp)
+        }
+
+        if ((obj.peer != null && obj.peer.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.peer)
+        }
+
+        if ((obj.jobId != null && obj.jobId.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.jobId)
+        }
+
+        if (obj.posted != null) {
+          w.uint32(130)
+          JobPosted.codec().encode(obj.posted, w)
+        }
+
+        if (obj.bid != null) {
+          w.uint32(138)
+          MessageRecord.codec().encode(obj.bid, w)
+        }
+
+        if (obj.awarded != null) {
+          w.uint32(146)
+          MessageRecord.codec().encode(obj.awarded, w)
+        }
+
+        if (obj.accepted != null) {
+          w.uint32(154)
+          MessageRecord.codec().encode(obj.accepted, w)
+        }
+
+        if (obj.result != null) {
+          w.uint32(162)
+          ResultRecord.codec().encode(obj.result, w)
+        }
+
+        if (obj.verified != null) {
+          w.uint32(170)
+          Verification.codec().encode(obj.verified, w)
+        }
+
+        if (obj.paid != null) {
+          w.uint32(178)
+          Payment.codec().encode(obj.paid, w)
+        }
+
+        if (obj.disputed != null) {
+          w.uint32(186)
+          Dispute.codec().encode(obj.disputed, w)
+        }
+
+        if (obj.refunded != null) {
+          w.uint32(194)
+          Refund.codec().encode(obj.refunded, w)
+        }
+
+        if (obj.anchored != null) {
+          w.uint32(202)
+          Anchor.codec().encode(obj.anchored, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          index: 0,
+          prevHash: uint8ArrayAlloc(0),
+          timestamp: 0,
+          peer: uint8ArrayAlloc(0),
+          jobId: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.index = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.prevHash = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.timestamp = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.peer = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.jobId = reader.bytes()
+              break
+            }
+            case 16: {
+              obj.posted = JobPosted.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.posted
+              })
+              break
+            }
+            case 17: {
+              obj.bid = MessageRecord.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.bid
+              })
+              break
+            }
+            case 18: {
+              obj.awarded = MessageRecord.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.awarded
+              })
+              break
+            }
+            case 19: {
+              obj.accepted = MessageRecord.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.accepted
+              })
+              break
+            }
+            case 20: {
+              obj.result = ResultRecord.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.result
+              })
+              break
+            }
+            case 21: {
+              obj.verified = Verification.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.verified
+              })
+              break
+            }
+            case 22: {
+              obj.paid = Payment.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.paid
+              })
+              break
+            }
+            case 23: {
+              obj.disputed = Dispute.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.disputed
+              })
+              break
+            }
+            case 24: {
+              obj.refunded = Refund.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.refunded
+              })
+              break
+            }
+            case 25: {
+              obj.anchored = Anchor.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.anchored
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        if (obj.anchored != null) {
+          delete obj.refunded
+          delete obj.disputed
+          delete obj.paid
+          delete obj.verified
+          delete obj.result
+          delete obj.accepted
+          delete obj.awarded
+          delete obj.bid
+          delete obj.posted
+        }
+
+        if (obj.refunded != null) {
+          delete obj.anchored
+          delete obj.disputed
+          delete obj.paid
+          delete obj.verified
+          delete obj.result
+          delete obj.accepted
+          delete obj.awarded
+          delete obj.bid
+          delete obj.posted
+        }
+
+        if (obj.disputed != null) {
+          delete obj.anchored
+          delete obj.refunded
+          delete obj.paid
+          delete obj.verified
+          delete obj.result
+          delete obj.accepted
+          delete obj.awarded
+          delete obj.bid
+          delete obj.posted
+        }
+
+        if (obj.paid != null) {
+          delete obj.anchored
+          delete obj.refunded
+          delete obj.disputed
+          delete obj.verified
+          delete obj.result
+          delete obj.accepted
+          delete obj.awarded
+          delete obj.bid
+          delete obj.posted
+        }
+
+        if (obj.verified != null) {
+          delete obj.anchored
+          delete obj.refunded
+          delete obj.disputed
+          delete obj.paid
+          delete obj.result
+          delete obj.accepted
+          delete obj.awarded
+          delete obj.bid
+          delete obj.posted
+        }
+
+        if (obj.result != null) {
+          delete obj.anchored
+          delete obj.refunded
+          delete obj.disputed
+          delete obj.paid
+          delete obj.verified
+          delete obj.accepted
+          delete obj.awarded
+          delete obj.bid
+          delete obj.posted
+        }
+
+        if (obj.accepted != null) {
+          delete obj.anchored
+          delete obj.refunded
+          delete obj.disputed
+          delete obj.paid
+          delete obj.verified
+          delete obj.result
+          delete obj.awarded
+          delete obj.bid
+          delete obj.posted
+        }
+
+        if (obj.awarded != null) {
+          delete obj.anchored
+          delete obj.refunded
+          delete obj.disputed
+          delete obj.paid
+          delete obj.verified
+          delete obj.result
+          delete obj.accepted
+          delete obj.bid
+          delete obj.posted
+        }
+
+        if (obj.bid != null) {
+          delete obj.anchored
+          delete obj.refunded
+          delete obj.disputed
+          delete obj.paid
+          delete obj.verified
+          delete obj.result
+          delete obj.accepted
+          delete obj.awarded
+          delete obj.posted
+        }
+
+        if (obj.posted != null) {
+          delete obj.anchored
+          delete obj.refunded
+          delete obj.disputed
+          delete obj.paid
+          delete obj.verified
+          delete obj.result
+          delete obj.accepted
+          delete obj.awarded
+          delete obj.bid
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.index`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.prevHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.peer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.jobId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 16: {
+              yield * JobPosted.codec().stream(reader, reader.uint32(), `${prefix}.posted`, {
+                limits: opts.limits?.posted
+              })
+
+              break
+            }
+            case 17: {
+              yield * MessageRecord.codec().stream(reader, reader.uint32(), `${prefix}.bid`, {
+                limits: opts.limits?.bid
+              })
+
+              break
+            }
+            case 18: {
+              yield * MessageRecord.codec().stream(reader, reader.uint32(), `${prefix}.awarded`, {
+                limits: opts.limits?.awarded
+              })
+
+              break
+            }
+            case 19: {
+              yield * MessageRecord.codec().stream(reader, reader.uint32(), `${prefix}.accepted`, {
+                limits: opts.limits?.accepted
+              })
+
+              break
+            }
+            case 20: {
+              yield * ResultRecord.codec().stream(reader, reader.uint32(), `${prefix}.result`, {
+                limits: opts.limits?.result
+              })
+
+              break
+            }
+            case 21: {
+              yield * Verification.codec().stream(reader, reader.uint32(), `${prefix}.verified`, {
+                limits: opts.limits?.verified
+              })
+
+              break
+            }
+            case 22: {
+              yield * Payment.codec().stream(reader, reader.uint32(), `${prefix}.paid`, {
+                limits: opts.limits?.paid
+              })
+
+              break
+            }
+            case 23: {
+              yield * Dispute.codec().stream(reader, reader.uint32(), `${prefix}.disputed`, {
+                limits: opts.limits?.disputed
+              })
+
+              break
+            }
+            case 24: {
+              yield * Refund.codec().stream(reader, reader.uint32(), `${prefix}.refunded`, {
+                limits: opts.limits?.refunded
+              })
+
+              break
+            }
+            case 25: {
+              yield * Anchor.codec().stream(reader, reader.uint32(), `${prefix}.anchored`, {
+                limits: opts.limits?.anchored
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AuditEntryIndexFieldEvent {
+    field: '$.index'
+    value: number
+  }
+
+  export interface AuditEntryPrevHashFieldEvent {
+    field: '$.prevHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryTimestampFieldEvent {
+    field: '$.timestamp'
+    value: number
+  }
+
+  export interface AuditEntryPeerFieldEvent {
+    field: '$.peer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryJobIdFieldEvent {
+    field: '$.jobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryPostedMessageHashFieldEvent {
+    field: '$.posted.messageHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryPostedMaxPriceFieldEvent {
+    field: '$.posted.maxPrice'
+    value: string
+  }
+
+  export interface AuditEntryPostedPaymentFieldEvent {
+    field: '$.posted.payment'
+    value: AuditPaymentMode
+  }
+
+  export interface AuditEntryPostedRedundancyFieldEvent {
+    field: '$.posted.redundancy'
+    value: number
+  }
+
+  export interface AuditEntryBidDirectionFieldEvent {
+    field: '$.bid.direction'
+    value: Direction
+  }
+
+  export interface AuditEntryBidCounterpartyFieldEvent {
+    field: '$.bid.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryBidMessageHashFieldEvent {
+    field: '$.bid.messageHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryBidPriceFieldEvent {
+    field: '$.bid.price'
+    value: string
+  }
+
+  export interface AuditEntryBidAwardIndexFieldEvent {
+    field: '$.bid.awardIndex'
+    value: number
+  }
+
+  export interface AuditEntryBidEnvelopeFieldEvent {
+    field: '$.bid.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryAwardedDirectionFieldEvent {
+    field: '$.awarded.direction'
+    value: Direction
+  }
+
+  export interface AuditEntryAwardedCounterpartyFieldEvent {
+    field: '$.awarded.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryAwardedMessageHashFieldEvent {
+    field: '$.awarded.messageHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryAwardedPriceFieldEvent {
+    field: '$.awarded.price'
+    value: string
+  }
+
+  export interface AuditEntryAwardedAwardIndexFieldEvent {
+    field: '$.awarded.awardIndex'
+    value: number
+  }
+
+  export interface AuditEntryAwardedEnvelopeFieldEvent {
+    field: '$.awarded.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryAcceptedDirectionFieldEvent {
+    field: '$.accepted.direction'
+    value: Direction
+  }
+
+  export interface AuditEntryAcceptedCounterpartyFieldEvent {
+    field: '$.accepted.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryAcceptedMessageHashFieldEvent {
+    field: '$.accepted.messageHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryAcceptedPriceFieldEvent {
+    field: '$.accepted.price'
+    value: string
+  }
+
+  export interface AuditEntryAcceptedAwardIndexFieldEvent {
+    field: '$.accepted.awardIndex'
+    value: number
+  }
+
+  export interface AuditEntryAcceptedEnvelopeFieldEvent {
+    field: '$.accepted.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryResultDirectionFieldEvent {
+    field: '$.result.direction'
+    value: Direction
+  }
+
+  export interface AuditEntryResultCounterpartyFieldEvent {
+    field: '$.result.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryResultMessageHashFieldEvent {
+    field: '$.result.messageHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryResultOutputCidFieldEvent {
+    field: '$.result.outputCid'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryResultCommitmentSignatureFieldEvent {
+    field: '$.result.commitmentSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryResultEnvelopeFieldEvent {
+    field: '$.result.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryVerifiedCounterpartyFieldEvent {
+    field: '$.verified.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryVerifiedResultHashFieldEvent {
+    field: '$.verified.resultHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryVerifiedOutputCidFieldEvent {
+    field: '$.verified.outputCid'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryVerifiedAcceptedFieldEvent {
+    field: '$.verified.accepted'
+    value: boolean
+  }
+
+  export interface AuditEntryVerifiedReasonFieldEvent {
+    field: '$.verified.reason'
+    value: string
+  }
+
+  export interface AuditEntryPaidDirectionFieldEvent {
+    field: '$.paid.direction'
+    value: Direction
+  }
+
+  export interface AuditEntryPaidCounterpartyFieldEvent {
+    field: '$.paid.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryPaidAmountFieldEvent {
+    field: '$.paid.amount'
+    value: string
+  }
+
+  export interface AuditEntryPaidVoucherChannelIdFieldEvent {
+    field: '$.paid.voucher.channelId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryPaidVoucherCumulativeAmountFieldEvent {
+    field: '$.paid.voucher.cumulativeAmount'
+    value: string
+  }
+
+  export interface AuditEntryPaidVoucherNonceFieldEvent {
+    field: '$.paid.voucher.nonce'
+    value: string
+  }
+
+  export interface AuditEntryPaidVoucherSignatureFieldEvent {
+    field: '$.paid.voucher.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryPaidEscrowTxHashFieldEvent {
+    field: '$.paid.escrow.txHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryDisputedDirectionFieldEvent {
+    field: '$.disputed.direction'
+    value: Direction
+  }
+
+  export interface AuditEntryDisputedCounterpartyFieldEvent {
+    field: '$.disputed.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryDisputedReasonFieldEvent {
+    field: '$.disputed.reason'
+    value: string
+  }
+
+  export interface AuditEntryDisputedTxHashFieldEvent {
+    field: '$.disputed.txHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryRefundedDirectionFieldEvent {
+    field: '$.refunded.direction'
+    value: Direction
+  }
+
+  export interface AuditEntryRefundedCounterpartyFieldEvent {
+    field: '$.refunded.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryRefundedAmountFieldEvent {
+    field: '$.refunded.amount'
+    value: string
+  }
+
+  export interface AuditEntryRefundedTxHashFieldEvent {
+    field: '$.refunded.txHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryAnchoredTreeSizeFieldEvent {
+    field: '$.anchored.treeSize'
+    value: number
+  }
+
+  export interface AuditEntryAnchoredRootFieldEvent {
+    field: '$.anchored.root'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryAnchoredChainIdFieldEvent {
+    field: '$.anchored.chainId'
+    value: number
+  }
+
+  export interface AuditEntryAnchoredTxHashFieldEvent {
+    field: '$.anchored.txHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<AuditEntry>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AuditEntry.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuditEntry>): AuditEntry {
+    return decodeMessage(buf, AuditEntry.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuditEntry>): Generator<AuditEntryIndexFieldEvent | AuditEntryPrevHashFieldEvent | AuditEntryTimestampFieldEvent | AuditEntryPeerFieldEvent | AuditEntryJobIdFieldEvent | AuditEntryPostedMessageHashFieldEvent | AuditEntryPostedMaxPriceFieldEvent | AuditEntryPostedPaymentFieldEvent | AuditEntryPostedRedundancyFieldEvent | AuditEntryBidDirectionFieldEvent | AuditEntryBidCounterpartyFieldEvent | AuditEntryBidMessageHashFieldEvent | AuditEntryBidPriceFieldEvent | AuditEntryBidAwardIndexFieldEvent | AuditEntryBidEnvelopeFieldEvent | AuditEntryAwardedDirectionFieldEvent | AuditEntryAwardedCounterpartyFieldEvent | AuditEntryAwardedMessageHashFieldEvent | AuditEntryAwardedPriceFieldEvent | AuditEntryAwardedAwardIndexFieldEvent | AuditEntryAwardedEnvelopeFieldEvent | AuditEntryAcceptedDirectionFieldEvent | AuditEntryAcceptedCounterpartyFieldEvent | AuditEntryAcceptedMessageHashFieldEvent | AuditEntryAcceptedPriceFieldEvent | AuditEntryAcceptedAwardIndexFieldEvent | AuditEntryAcceptedEnvelopeFieldEvent | AuditEntryResultDirectionFieldEvent | AuditEntryResultCounterpartyFieldEvent | AuditEntryResultMessageHashFieldEvent | AuditEntryResultOutputCidFieldEvent | AuditEntryResultCommitmentSignatureFieldEvent | AuditEntryResultEnvelopeFieldEvent | AuditEntryVerifiedCounterpartyFieldEvent | AuditEntryVerifiedResultHashFieldEvent | AuditEntryVerifiedOutputCidFieldEvent | AuditEntryVerifiedAcceptedFieldEvent | AuditEntryVerifiedReasonFieldEvent | AuditEntryPaidDirectionFieldEvent | AuditEntryPaidCounterpartyFieldEvent | AuditEntryPaidAmountFieldEvent | AuditEntryPaidVoucherChannelIdFieldEvent | AuditEntryPaidVoucherCumulativeAmountFieldEvent | AuditEntryPaidVoucherNonceFieldEvent | AuditEntryPaidVoucherSignatureFieldEvent | AuditEntryPaidEscrowTxHashFieldEvent | AuditEntryDisputedDirectionFieldEvent | AuditEntryDisputedCounterpartyFieldEvent | AuditEntryDisputedReasonFieldEvent | AuditEntryDisputedTxHashFieldEvent | AuditEntryRefundedDirectionFieldEvent | AuditEntryRefundedCounterpartyFieldEvent | AuditEntryRefundedAmountFieldEvent | AuditEntryRefundedTxHashFieldEvent | AuditEntryAnchoredTreeSizeFieldEvent | AuditEntryAnchoredRootFieldEvent | AuditEntryAnchoredChainIdFieldEvent | AuditEntryAnchoredTxHashFieldEvent> {
+    return streamMessage(buf, AuditEntry.codec(), opts)
+  }
+}
