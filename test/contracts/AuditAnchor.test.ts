@@ -1,28 +1,62 @@
 import { expect } from 'chai'
 import { network } from 'hardhat'
+import { as } from './helpers.ts'
 
 const { ethers, networkHelpers } = await network.connect()
+const { loadFixture, time } = networkHelpers
 
 describe('AuditAnchor', () => {
   async function deploy () {
     const [a, b] = await ethers.getSigners()
     const anchor = await ethers.deployContract('AuditAnchor')
-    return { anchor, a, b }
+    return { anchor, a, b, byA: as(anchor, a), byB: as(anchor, b) }
   }
   const root = (n: number): string => ethers.keccak256(ethers.toUtf8Bytes(`root ${n}`))
 
-  it('anchor: appends a root with the block timestamp and emits Anchored', async () => {
-    const { anchor, a } = await networkHelpers.loadFixture(deploy)
-    const tx = await anchor.connect(a).anchor(root(1), 10)
-    const ts = await networkHelpers.time.latest()
+  it('anchor: appends the root with the block timestamp, per submitter, and emits Anchored', async () => {
+    const { anchor, a, b, byA, byB } = await loadFixture(deploy)
+    const tx = await byA.getFunction('anchor')(root(1), 10)
+    const ts = await time.latest()
     await expect(tx).to.emit(anchor, 'Anchored').withArgs(a.address, 0, root(1), 10, ts)
-    expect(await anchor.anchorCount(a.address)).to.equal(1n)
+    await expect(byA.getFunction('anchor')(root(2), 11)).to.emit(anchor, 'Anchored').withArgs(a.address, 1, root(2), 11, ts + 1)
+    // another submitter's log is independent: it may start below a's size
+    await expect(byB.getFunction('anchor')(root(3), 1)).to.emit(anchor, 'Anchored').withArgs(b.address, 0, root(3), 1, ts + 2)
+    expect(await anchor.getFunction('anchorCount')(a.address)).to.equal(2n)
+    expect(await anchor.getFunction('anchorCount')(b.address)).to.equal(1n)
+    const first = await anchor.getFunction('anchorAt')(a.address, 0)
+    expect([first.root, first.treeSize, first.timestamp]).to.deep.equal([root(1), 10n, BigInt(ts)])
+    const latest = await anchor.getFunction('latest')(a.address)
+    expect([latest.root, latest.treeSize, latest.timestamp]).to.deep.equal([root(2), 11n, BigInt(ts + 1)])
   })
 
-  it('anchor: rejects a non-growing tree', async () => {
-    const { anchor, a } = await networkHelpers.loadFixture(deploy)
-    await anchor.connect(a).anchor(root(1), 10)
-    await expect(anchor.connect(a).anchor(root(2), 10))
-      .to.be.revertedWithCustomError(anchor, 'AuditAnchorTreeSizeNotGrowing').withArgs(a.address, 10, 10)
+  it('anchor: rejects a tree that does not grow strictly', async () => {
+    const { anchor, a, byA } = await loadFixture(deploy)
+    await expect(byA.getFunction('anchor')(root(1), 0))
+      .to.be.revertedWithCustomError(anchor, 'AuditAnchorTreeSizeNotGrowing').withArgs(a.address, 0, 0)
+    await byA.getFunction('anchor')(root(1), 10)
+    for (const size of [10, 9]) {
+      await expect(byA.getFunction('anchor')(root(2), size))
+        .to.be.revertedWithCustomError(anchor, 'AuditAnchorTreeSizeNotGrowing').withArgs(a.address, size, 10)
+    }
+  })
+
+  it('anchor: rejects the zero root', async () => {
+    const { anchor, byA } = await loadFixture(deploy)
+    await expect(byA.getFunction('anchor')(ethers.ZeroHash, 1)).to.be.revertedWithCustomError(anchor, 'AuditAnchorZeroRoot')
+  })
+
+  it('latest and anchorAt: reject indexes that do not exist', async () => {
+    const { anchor, a, byA } = await loadFixture(deploy)
+    await expect(anchor.getFunction('latest')(a.address))
+      .to.be.revertedWithCustomError(anchor, 'AuditAnchorIndexOutOfRange').withArgs(a.address, 0, 0)
+    await byA.getFunction('anchor')(root(1), 1)
+    await expect(anchor.getFunction('anchorAt')(a.address, 1))
+      .to.be.revertedWithCustomError(anchor, 'AuditAnchorIndexOutOfRange').withArgs(a.address, 1, 1)
+    expect(await anchor.getFunction('anchorCount')(ethers.ZeroAddress)).to.equal(0n)
+  })
+
+  it('version', async () => {
+    const { anchor } = await loadFixture(deploy)
+    expect(await anchor.getFunction('version')()).to.equal('hive-anchor/1')
   })
 })

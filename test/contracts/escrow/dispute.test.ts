@@ -1,0 +1,121 @@
+import { expect } from 'chai'
+import { network } from 'hardhat'
+import { EscrowStatus, as, b32 } from '../helpers.ts'
+import { PRICE, escrowAs, escrowFixture, split } from './setup.ts'
+
+const { ethers, networkHelpers } = await network.connect()
+const { loadFixture, time } = networkHelpers
+const withEscrow = async () => await escrowFixture(ethers)
+async function committed () {
+  const c = await escrowFixture(ethers)
+  await escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash)
+  return c
+}
+async function disputed () {
+  const c = await committed()
+  await escrowAs(c, 'requester').getFunction('dispute')(c.escrowId)
+  return c
+}
+
+describe('JobEscrow.refund', () => {
+  it('returns the whole deposit after the deadline when nothing was committed', async () => {
+    const c = await loadFixture(withEscrow)
+    await time.setNextBlockTimestamp(c.deadline + 1n)
+    const tx = escrowAs(c, 'requester').getFunction('refund')(c.escrowId)
+    await expect(tx).to.emit(c.escrow, 'EscrowRefunded').withArgs(c.escrowId, PRICE)
+    await expect(tx).to.changeTokenBalances(ethers, c.token, [c.escrow, c.requester, c.treasury], [-PRICE, PRICE, 0n])
+    expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Refunded))
+  })
+
+  it('rejects a refund at the deadline, after a commitment, by anyone else, or twice', async () => {
+    const c = await loadFixture(withEscrow)
+    await time.setNextBlockTimestamp(c.deadline)
+    await expect(escrowAs(c, 'requester').getFunction('refund')(c.escrowId))
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowDeadlineNotPassed').withArgs(c.escrowId, c.deadline, c.deadline)
+    await expect(escrowAs(c, 'provider').getFunction('refund')(c.escrowId))
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized').withArgs(c.escrowId, c.provider.address)
+    await time.increaseTo(c.deadline + 1n)
+    await escrowAs(c, 'requester').getFunction('refund')(c.escrowId)
+    await expect(escrowAs(c, 'requester').getFunction('refund')(c.escrowId))
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus').withArgs(c.escrowId, EscrowStatus.Refunded)
+
+    const d = await loadFixture(committed)
+    await time.increaseTo(d.deadline + 1n)
+    await expect(escrowAs(d, 'requester').getFunction('refund')(d.escrowId))
+      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowResultAlreadyCommitted').withArgs(d.escrowId, d.resultHash)
+  })
+})
+
+describe('JobEscrow.dispute', () => {
+  it('marks a committed escrow disputed within the challenge window', async () => {
+    const c = await loadFixture(committed)
+    await time.setNextBlockTimestamp(c.deadline + 100n) // last second of the window
+    await expect(escrowAs(c, 'requester').getFunction('dispute')(c.escrowId)).to.emit(c.escrow, 'EscrowDisputed').withArgs(c.escrowId)
+    expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Disputed))
+  })
+
+  it('rejects a dispute after the window, without a commitment, by anyone else, or twice', async () => {
+    const c = await loadFixture(committed)
+    await expect(escrowAs(c, 'provider').getFunction('dispute')(c.escrowId))
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized').withArgs(c.escrowId, c.provider.address)
+    await time.setNextBlockTimestamp(c.deadline + 101n)
+    await expect(escrowAs(c, 'requester').getFunction('dispute')(c.escrowId))
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowChallengeWindowClosed').withArgs(c.escrowId, c.deadline + 100n, c.deadline + 101n)
+
+    const d = await loadFixture(withEscrow)
+    await expect(escrowAs(d, 'requester').getFunction('dispute')(d.escrowId))
+      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowNoResultCommitted').withArgs(d.escrowId)
+
+    const e = await loadFixture(disputed)
+    await expect(escrowAs(e, 'requester').getFunction('dispute')(e.escrowId))
+      .to.be.revertedWithCustomError(e.escrow, 'JobEscrowWrongStatus').withArgs(e.escrowId, EscrowStatus.Disputed)
+  })
+})
+
+describe('JobEscrow.resolve', () => {
+  const cases: Array<[string, bigint, { completed: bigint, disputesLost: bigint }]> = [
+    ['splits the deposit (provider loses the dispute)', PRICE * 3n / 10n, { completed: 0n, disputesLost: 1n }],
+    ['awards everything to the provider (provider wins)', PRICE, { completed: 1n, disputesLost: 0n }],
+    ['awards everything to the requester', 0n, { completed: 0n, disputesLost: 1n }],
+  ]
+  for (const [what, award, stats] of cases) {
+    it(what, async () => {
+      const c = await loadFixture(disputed)
+      const { payout, fee } = split(award)
+      const tx = escrowAs(c, 'arbiter').getFunction('resolve')(c.escrowId, award)
+      await expect(tx).to.emit(c.escrow, 'DisputeResolved').withArgs(c.escrowId, c.arbiter.address, payout, fee, PRICE - award)
+      await expect(tx).to.changeTokenBalances(ethers, c.token, [c.escrow, c.provider, c.treasury, c.requester], [-PRICE, payout, fee, PRICE - award])
+      expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Resolved))
+      const s = await c.escrow.getFunction('providerStats')(c.provider.address)
+      expect({ completed: s.completed, disputesLost: s.disputesLost }).to.deep.equal(stats)
+    })
+  }
+
+  it('follows the arbiter set by governance', async () => {
+    const c = await loadFixture(disputed)
+    await as(c.params, c.gov).getFunction('setAddressParam')(ethers.encodeBytes32String('arbiter'), c.other.address)
+    await expect(escrowAs(c, 'arbiter').getFunction('resolve')(c.escrowId, 0n))
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized').withArgs(c.escrowId, c.arbiter.address)
+    await expect(escrowAs(c, 'other').getFunction('resolve')(c.escrowId, 0n)).to.emit(c.escrow, 'DisputeResolved')
+  })
+
+  it('rejects anyone but the arbiter, an undisputed escrow and an award above the deposit', async () => {
+    const c = await loadFixture(disputed)
+    for (const who of ['requester', 'provider'] as const) {
+      await expect(escrowAs(c, who).getFunction('resolve')(c.escrowId, 0n))
+        .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized').withArgs(c.escrowId, c[who].address)
+    }
+    await expect(escrowAs(c, 'arbiter').getFunction('resolve')(c.escrowId, PRICE + 1n))
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowAmountTooLarge').withArgs(PRICE + 1n, PRICE)
+    await escrowAs(c, 'arbiter').getFunction('resolve')(c.escrowId, 1n)
+    await expect(escrowAs(c, 'arbiter').getFunction('resolve')(c.escrowId, 1n))
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus').withArgs(c.escrowId, EscrowStatus.Resolved)
+
+    const d = await loadFixture(committed)
+    await expect(escrowAs(d, 'arbiter').getFunction('resolve')(d.escrowId, 0n))
+      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowWrongStatus').withArgs(d.escrowId, EscrowStatus.Active)
+    const unknown = b32(ethers, 'unknown')
+    await expect(escrowAs(d, 'arbiter').getFunction('resolve')(unknown, 0n))
+      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowWrongStatus').withArgs(unknown, EscrowStatus.None)
+  })
+})
