@@ -50,7 +50,7 @@ export function createHost (job: HostJob): Host {
   const stdout = new CaptureFd(budget)
   const stderr = new CaptureFd(null, job.stderrCap)
   const { input, output, outputDir } = buildPreopens(job.inputs, budget)
-  const w = new WASI(job.args, job.env, [emptyStdin(), stdout, stderr, input, output])
+  const w = new WASI(job.args, job.env, [emptyStdin(), stdout, stderr, input, output], { debug: false }) // the shim logs by default
   const memory = (): WebAssembly.Memory => w.inst.exports.memory
   const view = (): DataView => new DataView(memory().buffer)
 

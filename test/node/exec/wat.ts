@@ -7,7 +7,12 @@ let wabt: ReturnType<typeof wabtInit> | undefined
 export async function wat (text: string): Promise<Uint8Array> {
   wabt ??= wabtInit()
   const w = await wabt
-  const mod = w.parseWat('test.wat', text, { multi_value: true, bulk_memory: true, reference_types: true, simd: true, mutable_globals: true, sat_float_to_int: true, sign_extension: true })
+  // every feature wabt knows, so that tests can also build what the sandbox must refuse
+  const mod = w.parseWat('test.wat', text, {
+    multi_value: true, bulk_memory: true, reference_types: true, simd: true, mutable_globals: true,
+    sat_float_to_int: true, sign_extension: true, tail_call: true, exceptions: true, threads: true,
+    relaxed_simd: true, memory64: true, extended_const: true, function_references: true, gc: true,
+  })
   try {
     return new Uint8Array(mod.toBinary({}).buffer)
   } finally {
