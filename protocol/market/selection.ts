@@ -1,0 +1,183 @@
+// Bid selection: which providers get a job. Pure and deterministic: the same bids and options
+// give the same ranking whatever order the bids arrived in.
+//
+// Each criterion becomes a part in [0, 1] (1 = best) against an absolute reference, not
+// against the other bids, so a score means the same thing in every auction and `enoughBids`
+// can use a fixed "good" threshold:
+//   price      1 - price / maxPrice                       (lower is better)
+//   stake      stake / (stake + stakeRef)                 stakeRef defaults to minStake: 0.5 at the minimum
+//   reputation (completed + 1) / (completed + 2 + penalty·disputes + failures)   0.5 for a newcomer
+//   benchmark  score / (score + benchmarkRef)             0.5 at the reference machine, 0 if unstated
+//   latency    rttRef / (rttRef + rtt)                    0.5 at the reference RTT (or if unknown)
+// The score is the weighted mean of the parts. Ties are broken by lower price, then higher
+// stake, then provider id, so the order is total.
+
+export interface BidCandidate {
+  /** peer id string */
+  provider: string
+  price: bigint
+  expiresAt: number
+  /** stake as the registry reports it (0n: none) */
+  stake: bigint
+  slashed?: boolean
+  reputation?: { completed: number, disputes: number, failures?: number }
+  benchmarkScore?: number
+  rttMs?: number
+}
+
+export interface SelectionWeights {
+  price: number
+  stake: number
+  reputation: number
+  benchmark: number
+  latency: number
+}
+
+export const DEFAULT_WEIGHTS: Readonly<SelectionWeights> = Object.freeze({ price: 0.5, reputation: 0.2, stake: 0.1, benchmark: 0.1, latency: 0.1 })
+
+export interface SelectionOptions {
+  /** how many providers the job needs (its redundancy) */
+  k: number
+  maxPrice: bigint
+  now: number
+  /** the protocol's minimum stake; a bid below it (or with no stake at all) is excluded */
+  minStake?: bigint
+  weights?: Partial<SelectionWeights>
+  /** providers not to pick, e.g. those that already failed this job */
+  exclude?: ReadonlySet<string>
+  stakeReference?: bigint
+  /** the benchmark score of a typical provider (default 1000) */
+  benchmarkReference?: number
+  /** a typical round-trip time (default 20 ms) */
+  rttReferenceMs?: number
+  /** how many failures one dispute counts as (default 5) */
+  disputePenalty?: number
+}
+
+export interface ScoreParts { price: number, stake: number, reputation: number, benchmark: number, latency: number }
+
+export interface ScoredBid {
+  bid: BidCandidate
+  score: number
+  parts: ScoreParts
+}
+
+export type ExclusionReason = 'OVER_MAX_PRICE' | 'INVALID_PRICE' | 'UNSTAKED' | 'SLASHED' | 'EXPIRED' | 'EXCLUDED' | 'DUPLICATE_PROVIDER'
+
+export interface Selection {
+  /** the best k eligible bids (fewer if there are not enough), best first */
+  winners: ScoredBid[]
+  /** every other eligible bid, best first: the re-award queue */
+  reserves: ScoredBid[]
+  excluded: Array<{ bid: BidCandidate, reason: ExclusionReason }>
+}
+
+const PPM = 1_000_000n
+
+/** a / b for bigints, as a float with 6 decimal places (enough to rank, never overflows) */
+function ratio (a: bigint, b: bigint): number {
+  return b === 0n ? 0 : Number((a * PPM) / b) / 1e6
+}
+
+function weightsOf (opts: SelectionOptions): SelectionWeights {
+  const w = { ...DEFAULT_WEIGHTS, ...opts.weights }
+  const values = Object.values(w)
+  if (values.some((v) => !(v >= 0) || !Number.isFinite(v)) || values.reduce((a, b) => a + b, 0) <= 0) {
+    throw new RangeError('selection weights must be finite, non-negative and not all zero')
+  }
+  return w
+}
+
+function stakeFloor (opts: SelectionOptions): bigint {
+  return opts.minStake !== undefined && opts.minStake > 0n ? opts.minStake : 1n
+}
+
+export function scoreBid (bid: BidCandidate, opts: SelectionOptions): ScoredBid {
+  const w = weightsOf(opts)
+  const stakeRef = opts.stakeReference ?? stakeFloor(opts)
+  const benchRef = opts.benchmarkReference ?? 1000
+  const rttRef = opts.rttReferenceMs ?? 20
+  const rep = bid.reputation ?? { completed: 0, disputes: 0 }
+  const penalty = opts.disputePenalty ?? 5
+  const bench = Math.max(0, bid.benchmarkScore ?? 0)
+  const rtt = bid.rttMs === undefined ? rttRef : Math.max(0, bid.rttMs)
+  const parts: ScoreParts = {
+    price: bid.price > opts.maxPrice || opts.maxPrice <= 0n ? 0 : ratio(opts.maxPrice - bid.price, opts.maxPrice),
+    stake: bid.stake <= 0n ? 0 : ratio(bid.stake, bid.stake + stakeRef),
+    reputation: (rep.completed + 1) / (rep.completed + 2 + penalty * rep.disputes + (rep.failures ?? 0)),
+    benchmark: bench / (bench + benchRef),
+    latency: rttRef / (rttRef + rtt),
+  }
+  const total = w.price + w.stake + w.reputation + w.benchmark + w.latency
+  const score = (w.price * parts.price + w.stake * parts.stake + w.reputation * parts.reputation +
+    w.benchmark * parts.benchmark + w.latency * parts.latency) / total
+  return { bid, score, parts }
+}
+
+function exclusion (bid: BidCandidate, opts: SelectionOptions): ExclusionReason | undefined {
+  if (opts.exclude?.has(bid.provider) === true) return 'EXCLUDED'
+  if (bid.slashed === true) return 'SLASHED'
+  if (bid.stake < stakeFloor(opts)) return 'UNSTAKED'
+  if (bid.price <= 0n) return 'INVALID_PRICE'
+  if (bid.price > opts.maxPrice) return 'OVER_MAX_PRICE'
+  if (bid.expiresAt <= opts.now) return 'EXPIRED'
+  return undefined
+}
+
+function compare (a: ScoredBid, b: ScoredBid): number {
+  if (a.score !== b.score) return b.score - a.score
+  if (a.bid.price !== b.bid.price) return a.bid.price < b.bid.price ? -1 : 1
+  if (a.bid.stake !== b.bid.stake) return a.bid.stake > b.bid.stake ? -1 : 1
+  return a.bid.provider < b.bid.provider ? -1 : a.bid.provider > b.bid.provider ? 1 : 0
+}
+
+/** Eligible bids ranked best first (one per provider) and the excluded ones with why. */
+export function rankBids (bids: readonly BidCandidate[], opts: SelectionOptions): { ranked: ScoredBid[], excluded: Selection['excluded'] } {
+  weightsOf(opts) // fail on bad weights even when no bid is eligible
+  const excluded: Selection['excluded'] = []
+  const eligible: ScoredBid[] = []
+  for (const bid of bids) {
+    const reason = exclusion(bid, opts)
+    if (reason !== undefined) excluded.push({ bid, reason })
+    else eligible.push(scoreBid(bid, opts))
+  }
+  eligible.sort(compare)
+  const ranked: ScoredBid[] = []
+  const providers = new Set<string>()
+  for (const s of eligible) {
+    // a provider fills at most one slot: redundancy is only a check if the providers differ
+    if (providers.has(s.bid.provider)) excluded.push({ bid: s.bid, reason: 'DUPLICATE_PROVIDER' })
+    else { providers.add(s.bid.provider); ranked.push(s) }
+  }
+  return { ranked, excluded }
+}
+
+export function selectBids (bids: readonly BidCandidate[], opts: SelectionOptions): Selection {
+  if (!Number.isSafeInteger(opts.k) || opts.k < 1) throw new RangeError(`k must be a positive integer, got ${opts.k}`)
+  const { ranked, excluded } = rankBids(bids, opts)
+  return { winners: ranked.slice(0, opts.k), reserves: ranked.slice(opts.k), excluded }
+}
+
+export interface EnoughBidsOptions extends SelectionOptions {
+  /** eligible bids wanted beyond k, so a failed winner can be replaced at once (default 1) */
+  reserve?: number
+  /** the score that makes a bid "good" (default 0.5) */
+  minScore?: number
+}
+
+/** 0.5 is what a staked newcomer bidding half the max price, on a typical machine at a typical RTT, scores. */
+export const DEFAULT_GOOD_SCORE = 0.5
+
+/**
+ * The early-award rule: award before the bid window closes once there are k + reserve
+ * eligible bids scoring at least minScore. Waiting longer could only buy a somewhat better
+ * price at the cost of placement latency; with the reserve, a winner that fails or declines
+ * can be replaced without reopening the auction. At the window's close the requester awards
+ * whatever eligible bids it has, good or not.
+ */
+export function enoughBids (bids: readonly BidCandidate[], opts: EnoughBidsOptions): boolean {
+  const reserve = opts.reserve ?? 1
+  const minScore = opts.minScore ?? DEFAULT_GOOD_SCORE
+  const { ranked } = rankBids(bids, opts)
+  return ranked.filter((s) => s.score >= minScore).length >= opts.k + reserve
+}
