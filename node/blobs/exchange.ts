@@ -10,6 +10,7 @@ import { PROTOCOLS } from '../../protocol/topics.ts'
 import { BlobError } from './store.ts'
 import type { BlobStore } from './store.ts'
 import type { CID } from '../../protocol/cid.ts'
+import { tryConsume } from '../util/rate-limit.ts'
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 
 const log = logger('hive:blobs')
@@ -99,7 +100,7 @@ export class BlobExchange {
       await lp.write(BlobResponse.encode({ status, totalSize, offset: 0, length: status === BlobStatus.BLOB_OK ? totalSize : 0, message }), { signal })
     }
     try {
-      if (!consume(this.requestLimiter, peer, 1)) {
+      if (!tryConsume(this.requestLimiter, peer, 1)) {
         await answer(BlobStatus.BLOB_RATE_LIMITED, 'too many blob requests; retry later')
         await stream.close({ signal })
         return
@@ -119,7 +120,7 @@ export class BlobExchange {
         await stream.close({ signal })
         return
       }
-      if (!consume(this.byteLimiter, peer, Math.ceil(bytes.byteLength / 1024))) {
+      if (!tryConsume(this.byteLimiter, peer, Math.ceil(bytes.byteLength / 1024))) {
         await answer(BlobStatus.BLOB_RATE_LIMITED, 'byte budget for this peer exhausted; retry later')
         await stream.close({ signal })
         return
@@ -134,15 +135,5 @@ export class BlobExchange {
       log.error('serving a blob to %s failed: %s', peer, (err as Error).message)
       stream.abort(err instanceof Error ? err : new Error(String(err)))
     }
-  }
-}
-
-/** RateLimiter.consume throws when the budget is spent; we want a yes or no. */
-function consume (limiter: RateLimiter, key: string, points: number): boolean {
-  try {
-    limiter.consume(key, points)
-    return true
-  } catch {
-    return false
   }
 }
