@@ -85,13 +85,10 @@ export function prepareModule (bytes: Uint8Array, policy: ModulePolicy): Prepare
     }
   }
   const prepared: PreparedModule = { bytes, growFailedExport: null, initialMemoryBytes: initialPages * PAGE_BYTES }
-  if (codeIndex < 0 || counts.memories === 0) {
-    prepared.bytes = joinSections(sections)
-    return prepared
-  }
   const hookFunc = counts.funcImports + counts.funcs
-  const code = rewriteGrows(sections[codeIndex].payload, hookFunc)
-  if (code === null) {
+  // always walked: the opcode allowlist applies to every module, with or without memory
+  const code = codeIndex < 0 ? null : rewriteGrows(sections[codeIndex].payload, hookFunc)
+  if (code === null || counts.memories === 0) {
     prepared.bytes = joinSections(sections)
     return prepared
   }
