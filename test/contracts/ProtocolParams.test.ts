@@ -1,0 +1,119 @@
+import { expect } from 'chai'
+import { network } from 'hardhat'
+import { TEST_PARAMS, as } from './helpers.ts'
+
+const { ethers, networkHelpers } = await network.connect()
+const { loadFixture } = networkHelpers
+const key = (name: string): string => ethers.encodeBytes32String(name)
+
+async function deploy () {
+  const [deployer, gov, treasury, arbiter, other] = await ethers.getSigners()
+  const initial = { ...TEST_PARAMS, treasury: treasury.address, arbiter: arbiter.address }
+  const params = await ethers.deployContract('ProtocolParams', [gov.address, initial])
+  return { deployer, gov, treasury, arbiter, other, params, initial, byGov: as(params, gov) }
+}
+
+// name, getter value in TEST_PARAMS, [min, max]
+const NUMERIC: Array<[keyof typeof TEST_PARAMS, bigint, bigint]> = [
+  ['minProviderStake', 1n, 2n ** 128n - 1n],
+  ['unbondingPeriod', 1n, 90n * 86400n],
+  ['escrowChallengeWindow', 1n, 30n * 86400n],
+  ['channelChallengePeriod', 1n, 30n * 86400n],
+  ['protocolFeeBps', 0n, 1000n],
+  ['reporterShareBps', 0n, 5000n],
+  ['equivocationSlashBps', 1n, 10_000n],
+]
+
+describe('ProtocolParams', () => {
+  it('emits one event per parameter at deployment, so replaying events yields the full state', async () => {
+    const { params, initial } = await loadFixture(deploy)
+    const tx = params.deploymentTransaction()
+    for (const [name] of NUMERIC) {
+      await expect(tx).to.emit(params, 'ParamChanged').withArgs(key(name), 0n, initial[name])
+    }
+    await expect(tx).to.emit(params, 'AddressParamChanged').withArgs(key('treasury'), ethers.ZeroAddress, initial.treasury)
+    await expect(tx).to.emit(params, 'AddressParamChanged').withArgs(key('arbiter'), ethers.ZeroAddress, initial.arbiter)
+  })
+
+  for (const [name, min, max] of NUMERIC) {
+    describe(name, () => {
+      it('has a getter, a keyed getter and published bounds', async () => {
+        const { params, initial } = await loadFixture(deploy)
+        expect(await params.getFunction(name)()).to.equal(initial[name])
+        expect(await params.getFunction('getParam')(key(name))).to.equal(initial[name])
+        expect(await params.getFunction('bounds')(key(name))).to.deep.equal([min, max])
+      })
+
+      it('is set by the owner within its bounds, with ParamChanged(key, old, new)', async () => {
+        const { params, byGov, initial } = await loadFixture(deploy)
+        for (const v of [min, max]) {
+          const old = await params.getFunction(name)()
+          await expect(byGov.getFunction('setParam')(key(name), v)).to.emit(params, 'ParamChanged').withArgs(key(name), old, v)
+          expect(await params.getFunction(name)()).to.equal(v)
+        }
+        expect(initial[name]).to.be.within(min, max)
+      })
+
+      it('rejects values outside its bounds', async () => {
+        const { params, byGov } = await loadFixture(deploy)
+        const outside = [max + 1n, ...(min > 0n ? [min - 1n] : [])]
+        for (const v of outside) {
+          await expect(byGov.getFunction('setParam')(key(name), v))
+            .to.be.revertedWithCustomError(params, 'ProtocolParamsOutOfBounds').withArgs(key(name), v, min, max)
+        }
+      })
+    })
+  }
+
+  for (const name of ['treasury', 'arbiter'] as const) {
+    it(`${name}: getter, keyed getter, owner setter with AddressParamChanged, no zero address`, async () => {
+      const { params, byGov, initial, other } = await loadFixture(deploy)
+      expect(await params.getFunction(name)()).to.equal(initial[name])
+      expect(await params.getFunction('getAddressParam')(key(name))).to.equal(initial[name])
+      await expect(byGov.getFunction('setAddressParam')(key(name), other.address))
+        .to.emit(params, 'AddressParamChanged').withArgs(key(name), initial[name], other.address)
+      expect(await params.getFunction(name)()).to.equal(other.address)
+      await expect(byGov.getFunction('setAddressParam')(key(name), ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(params, 'ProtocolParamsZeroAddress').withArgs(key(name))
+    })
+  }
+
+  it('rejects unknown keys everywhere, and address keys in the numeric setter and vice versa', async () => {
+    const { params, byGov, other } = await loadFixture(deploy)
+    for (const k of [key('noSuchParam'), key('treasury')]) {
+      await expect(byGov.getFunction('setParam')(k, 1n)).to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey').withArgs(k)
+      await expect(params.getFunction('getParam')(k)).to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey').withArgs(k)
+      await expect(params.getFunction('bounds')(k)).to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey').withArgs(k)
+    }
+    for (const k of [key('noSuchParam'), key('protocolFeeBps')]) {
+      await expect(byGov.getFunction('setAddressParam')(k, other.address)).to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey').withArgs(k)
+      await expect(params.getFunction('getAddressParam')(k)).to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey').withArgs(k)
+    }
+  })
+
+  it('lets only the owner change anything', async () => {
+    const { params, other, deployer } = await loadFixture(deploy)
+    for (const who of [other, deployer]) {
+      await expect(as(params, who).getFunction('setParam')(key('protocolFeeBps'), 1n))
+        .to.be.revertedWithCustomError(params, 'OwnableUnauthorizedAccount').withArgs(who.address)
+      await expect(as(params, who).getFunction('setAddressParam')(key('treasury'), who.address))
+        .to.be.revertedWithCustomError(params, 'OwnableUnauthorizedAccount').withArgs(who.address)
+    }
+  })
+
+  it('rejects initial values outside the bounds', async () => {
+    const { gov, initial } = await loadFixture(deploy)
+    const factory = await ethers.getContractFactory('ProtocolParams')
+    await expect(factory.deploy(gov.address, { ...initial, protocolFeeBps: 1001n }))
+      .to.be.revertedWithCustomError(factory, 'ProtocolParamsOutOfBounds').withArgs(key('protocolFeeBps'), 1001n, 0n, 1000n)
+    await expect(factory.deploy(gov.address, { ...initial, arbiter: ethers.ZeroAddress }))
+      .to.be.revertedWithCustomError(factory, 'ProtocolParamsZeroAddress').withArgs(key('arbiter'))
+  })
+
+  it('publishes its keys as constants and its version', async () => {
+    const { params } = await loadFixture(deploy)
+    expect(await params.getFunction('PROTOCOL_FEE_BPS')()).to.equal(key('protocolFeeBps'))
+    expect(await params.getFunction('TREASURY')()).to.equal(key('treasury'))
+    expect(await params.getFunction('version')()).to.equal('hive-params/1')
+  })
+})
