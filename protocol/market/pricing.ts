@@ -1,0 +1,120 @@
+// Provider pricing: what to bid for a job.
+//   list    = perJob + perUnit × units                      (the provider's own price sheet)
+//   base    = list + marketWeight × (market − list)         (pulled toward recent clearings)
+//   price   = max(floor, base × loadMultiplier(load))       (busier = dearer, never under floor)
+// where units = wall-time seconds × 256 MiB memory tiers (units.ts), floor = perJob +
+// floorPerUnit × units, loadMultiplier = 1 + (maxLoadMultiplier − 1)·load² (cheap while there
+// is room, steep near full), and market is the time-decayed mean of recent clearing prices for
+// the same executor and token, each scaled to this job's units. A clearing record is signed by
+// its requester but cannot be checked against the award it claims to summarise, so each one is
+// clamped to [list/4, list×4] of its own job before it counts: a lying requester can move the
+// estimate, but only so far, and never below the provider's floor.
+// All money arithmetic is bigint; the fractional factors are applied in parts per million.
+import { formatAmount } from './amounts.ts'
+import { priceUnits } from './units.ts'
+import type { ClearingBook } from './clearing-book.ts'
+
+export interface ExecutorPrice {
+  perUnit: bigint
+  perJob: bigint
+  /** the least per unit this provider ever accepts */
+  floorPerUnit: bigint
+}
+
+export interface PriceSheet {
+  executors: Record<string, ExecutorPrice>
+  /** price multiplier at full load (default 3) */
+  maxLoadMultiplier?: number
+  /** 0..1, how far to move from the list price toward the market (default 0.5) */
+  marketWeight?: number
+  /** a clearing this old counts half as much as a fresh one (default 10 min) */
+  halfLifeMs?: number
+}
+
+export interface PricingJob {
+  executor: string
+  /** '' = the network's own token; only clearings in the same token are comparable */
+  token: string
+  wallTimeMs: number
+  memoryBytes: number
+  maxPrice: bigint
+}
+
+export interface PriceJobInput {
+  sheet: PriceSheet
+  /** share of this provider's capacity in use, 0..1 */
+  load: number
+  recentClearings: ClearingBook
+  job: PricingJob
+  now: number
+}
+
+export interface PriceQuote {
+  /** the amount to bid, as a wire decimal string */
+  price: string
+  /** false when this provider should not bid (see reason) */
+  bid: boolean
+  reason?: 'NO_PRICE_FOR_EXECUTOR' | 'FLOOR_ABOVE_MAX_PRICE'
+  units: string
+  list: string
+  floor: string
+  /** the market estimate for this job, when there were clearings to learn from */
+  market?: string
+  loadMultiplier: number
+}
+
+const PPM = 1_000_000n
+const toPpm = (x: number): bigint => BigInt(Math.round(x * 1e6))
+const maxOf = (a: bigint, b: bigint): bigint => (a > b ? a : b)
+const minOf = (a: bigint, b: bigint): bigint => (a < b ? a : b)
+
+export function loadMultiplier (load: number, maxLoadMultiplier = 3): number {
+  const l = Number.isNaN(load) ? 1 : Math.min(1, Math.max(0, load)) // unknown load: assume busy
+  return 1 + (Math.max(1, maxLoadMultiplier) - 1) * l * l
+}
+
+/** Time-decayed mean of clearing prices scaled to `units`, or undefined without data. */
+export function marketPrice (input: PriceJobInput, units: bigint, rate: ExecutorPrice): bigint | undefined {
+  const halfLife = input.sheet.halfLifeMs ?? 10 * 60 * 1000
+  let weighted = 0n
+  let weights = 0n
+  for (const s of input.recentClearings.samples(input.job.executor, input.job.token, input.now)) {
+    const w = toPpm(2 ** (-Math.max(0, input.now - s.receivedAt) / halfLife))
+    const ownList = rate.perJob + rate.perUnit * s.units
+    for (const price of s.prices) {
+      const clamped = minOf(maxOf(price, ownList / 4n), ownList * 4n)
+      weighted += w * ((clamped * units) / s.units)
+      weights += w
+    }
+  }
+  return weights === 0n ? undefined : weighted / weights
+}
+
+export function priceJob (input: PriceJobInput): PriceQuote {
+  const { job, sheet } = input
+  const units = priceUnits(job.wallTimeMs, job.memoryBytes)
+  const mult = loadMultiplier(input.load, sheet.maxLoadMultiplier)
+  const rate = sheet.executors[job.executor]
+  if (rate === undefined) {
+    return { price: '0', bid: false, reason: 'NO_PRICE_FOR_EXECUTOR', units: units.toString(), list: '0', floor: '0', loadMultiplier: mult }
+  }
+  const list = rate.perJob + rate.perUnit * units
+  // a bid of 0 is invalid on the wire, so the floor is at least one base unit
+  const floor = maxOf(1n, rate.perJob + rate.floorPerUnit * units)
+  const market = marketPrice(input, units, rate)
+  const weight = toPpm(Math.min(1, Math.max(0, sheet.marketWeight ?? 0.5)))
+  const base = market === undefined ? list : (list * (PPM - weight) + market * weight) / PPM
+  let price = maxOf(floor, (base * toPpm(mult)) / PPM)
+  let bid = true
+  let reason: PriceQuote['reason']
+  if (floor > job.maxPrice) {
+    bid = false
+    reason = 'FLOOR_ABOVE_MAX_PRICE'
+  } else {
+    price = minOf(price, job.maxPrice) // the most the requester pays is still above our floor
+  }
+  return {
+    price: formatAmount(price), bid, reason, units: units.toString(), list: formatAmount(list), floor: formatAmount(floor),
+    market: market === undefined ? undefined : formatAmount(market), loadMultiplier: mult,
+  }
+}
