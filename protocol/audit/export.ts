@@ -75,7 +75,7 @@ export function verifyExport (input: string | unknown, options: { maxEntries?: n
   const bytes: Uint8Array[] = []
   for (let i = 0; i < d.entries.length; i++) {
     const e = d.entries[i] as { index?: unknown, bytes?: unknown, size?: unknown, proof?: unknown }
-    if (e?.index !== d.start + i || typeof e.bytes !== 'string' || !isInt(e.size) || !isHexHashes(e.proof)) return fail('MALFORMED_EXPORT', `bad entry at position ${i}`, { index: d.start + i })
+    if (!isInt(e?.index) || typeof e.bytes !== 'string' || !isInt(e.size) || !isHexHashes(e.proof)) return fail('MALFORMED_EXPORT', `bad entry at position ${i}`, { index: d.start + i })
     bytes.push(new Uint8Array(Buffer.from(e.bytes, 'base64')))
   }
   const peer = unhex(d.peer)
@@ -86,8 +86,9 @@ export function verifyExport (input: string | unknown, options: { maxEntries?: n
     return fail(chain.code === 'PEER_CHANGED' ? 'WRONG_PEER' : 'CHAIN_BROKEN', chain.message, { index: chain.index, detail: chain.code })
   }
   for (let i = 0; i < chain.entries.length; i++) {
-    const { size, proof } = d.entries[i] as { size: number, proof: string[] }
+    const { index, size, proof } = d.entries[i] as { index: number, size: number, proof: string[] }
     const at = d.start + i
+    if (index !== at) return fail('MALFORMED_EXPORT', `entry at position ${i} is labelled ${index}, but is entry ${at}`, { index: at })
     const root = roots.find((r) => r.size === size)
     const first = roots.find((r) => r.size > at)
     if (root === undefined || first === undefined || root.size !== first.size) return fail('MALFORMED_EXPORT', `entry ${at} must be proven against the first listed size above it`, { index: at })
