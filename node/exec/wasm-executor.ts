@@ -18,6 +18,8 @@ export interface WasmExecutorInit {
   pool?: WorkerPool
   /** Size of the executor's own pool (ignored with `pool`). */
   poolSize?: number
+  /** Workers of its own pool started by start() (default: all); the rest start on first use. */
+  prewarm?: number
   maxModuleBytes?: number
   maxInputBytes?: number
   maxOutputFiles?: number
@@ -38,13 +40,13 @@ export class WasmExecutor implements Executor {
   private readonly pool: WorkerPool
   private readonly ownsPool: boolean
   private readonly modules: ModuleCache
-  private readonly opts: Required<Omit<WasmExecutorInit, 'pool' | 'poolSize'>>
+  private readonly opts: Required<Omit<WasmExecutorInit, 'pool' | 'poolSize' | 'prewarm'>>
   private started = false
   private nextId = 1
 
   constructor (init: WasmExecutorInit = {}) {
     this.ownsPool = init.pool === undefined
-    this.pool = init.pool ?? new WorkerPool({ size: init.poolSize })
+    this.pool = init.pool ?? new WorkerPool({ size: init.poolSize, prewarm: init.prewarm })
     this.opts = {
       maxModuleBytes: init.maxModuleBytes ?? 32 * 1024 * 1024,
       maxInputBytes: init.maxInputBytes ?? 256 * 1024 * 1024,

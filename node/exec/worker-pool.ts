@@ -14,6 +14,8 @@ const WORKER_URL = new URL('./wasm-worker.ts', import.meta.url)
 export interface WorkerPoolInit {
   /** Workers that may run at once (default: min(2, available cores)). */
   size?: number
+  /** Workers started (and awaited) by start(); the rest start on demand. Default: size. */
+  prewarm?: number
   /** V8 heap limits of each worker; job memory itself is capped by the module rewrite. */
   resourceLimits?: ResourceLimits
 }
@@ -74,6 +76,7 @@ interface Waiter { resolve: (w: JobWorker) => void, reject: (err: Error) => void
 
 export class WorkerPool {
   readonly size: number
+  private readonly prewarm: number
   private readonly resourceLimits: ResourceLimits
   private readonly idle: JobWorker[] = []
   private readonly all = new Set<JobWorker>()
@@ -82,17 +85,18 @@ export class WorkerPool {
 
   constructor (init: WorkerPoolInit = {}) {
     this.size = Math.max(1, init.size ?? Math.min(2, availableParallelism()))
+    this.prewarm = Math.min(this.size, Math.max(0, init.prewarm ?? this.size))
     this.resourceLimits = init.resourceLimits ?? { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 }
   }
 
   get isRunning (): boolean { return this.running }
 
-  /** Starts every worker and waits until they are ready. Idempotent. */
+  /** Starts `prewarm` workers and waits until they are ready. Idempotent. */
   async start (): Promise<void> {
     if (this.running) return
     this.running = true
     const spawned: JobWorker[] = []
-    while (this.all.size < this.size) spawned.push(this.spawn())
+    while (this.all.size < this.prewarm) spawned.push(this.spawn())
     await Promise.all(spawned.map(async (w) => {
       await w.ready
       this.release(w)

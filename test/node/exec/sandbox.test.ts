@@ -201,7 +201,7 @@ describe('node/exec sandbox', function () {
     await expectExecError(ex.run(job(hello, { inputs: [{ name: 'a', data: new Uint8Array() }, { name: 'a', data: new Uint8Array() }] })), 'EXEC_INVALID_JOB')
     await expectExecError(ex.run(job(hello, { env: { 'A=B': 'c' } })), 'EXEC_INVALID_JOB')
     await expectExecError(ex.run(job(hello, { limits: { wallTimeMs: 0 } as never })), 'EXEC_INVALID_JOB')
-    const other = new WasmExecutor({ poolSize: 1 })
+    const other = new WasmExecutor({ poolSize: 1, prewarm: 0 }) // its worker starts on first use
     await expectExecError(other.run(job(hello)), 'EXEC_STOPPED')
     await other.start()
     expectHello(await other.run(job(hello)))
