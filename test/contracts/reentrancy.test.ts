@@ -1,0 +1,105 @@
+// SWC-107: a token that calls the sender before and the receiver after each transfer (ERC-777
+// style) lets a malicious requester or provider re-enter in the middle of a payout or deposit.
+// Every such re-entry must fail, and the books must stay right.
+import { expect } from 'chai'
+import type { Contract } from 'ethers'
+import { network } from 'hardhat'
+import { as, hive, signVoucher } from './helpers.ts'
+
+const { ethers, networkHelpers } = await network.connect()
+const { loadFixture, time } = networkHelpers
+
+async function setup () {
+  const [deployer, requester, provider, treasury, arbiter] = await ethers.getSigners()
+  const params = await ethers.deployContract('ProtocolParams', [deployer.address, {
+    minProviderStake: 1n, unbondingPeriod: 10n, escrowChallengeWindow: 10n, channelChallengePeriod: 10n,
+    protocolFeeBps: 100n, reporterShareBps: 0n, equivocationSlashBps: 1n, treasury: treasury.address, arbiter: arbiter.address,
+  }])
+  const token = await ethers.deployContract('MockHookToken')
+  const channel = await ethers.deployContract('PaymentChannel', [await params.getAddress()])
+  const escrow = await ethers.deployContract('JobEscrow', [await params.getAddress()])
+  const actor = await ethers.deployContract('MockReentrantActor')
+  const actorAddr = await actor.getAddress()
+  await actor.getFunction('registerHooks')(await token.getAddress())
+  for (const a of [requester.address, actorAddr]) await token.getFunction('mint')(a, hive(1000))
+  for (const spender of [channel, escrow]) {
+    await as(token, requester).getFunction('approve')(await spender.getAddress(), ethers.MaxUint256)
+    await actor.getFunction('execute')(await token.getAddress(), token.interface.encodeFunctionData('approve', [await spender.getAddress(), ethers.MaxUint256]))
+  }
+  const { chainId } = await ethers.provider.getNetwork()
+  return { requester, provider, treasury, params, token, channel, escrow, actor, actorAddr, chainId }
+}
+
+async function reentryOutcome (actor: Contract, target: Contract): Promise<string> {
+  expect(await actor.getFunction('reentryAttempted')()).to.equal(true)
+  expect(await actor.getFunction('reentrySucceeded')()).to.equal(false)
+  return target.interface.parseError(await actor.getFunction('reentryError')())?.name ?? 'unknown'
+}
+
+describe('reentrancy through token hooks', () => {
+  it('a provider cannot re-enter closeWithVoucher while being paid', async () => {
+    const c = await loadFixture(setup)
+    const token = await c.token.getAddress()
+    await as(c.channel, c.requester).getFunction('open')(c.actorAddr, token, hive(100), 0n)
+    const id = await c.channel.getFunction('channelIdOf')(c.requester.address, c.actorAddr, token, 0n, 10n, 100n, 0n)
+    const sig = await signVoucher(c.requester, c.chainId, await c.channel.getAddress(), { channelId: id, cumulativeAmount: hive(40), nonce: 1n })
+    const close = c.channel.interface.encodeFunctionData('closeWithVoucher', [id, hive(40), 1n, sig])
+    await c.actor.getFunction('arm')(await c.channel.getAddress(), close)
+    await c.actor.getFunction('execute')(await c.channel.getAddress(), close)
+    expect(await reentryOutcome(c.actor, c.channel)).to.equal('ReentrancyGuardReentrantCall')
+    expect(await c.token.getFunction('balanceOf')(c.actorAddr)).to.equal(hive(1000) + hive(40) * 99n / 100n)
+    expect(await c.token.getFunction('balanceOf')(await c.channel.getAddress())).to.equal(0n)
+  })
+
+  it('a requester cannot re-enter open from its send hook while depositing', async () => {
+    const c = await loadFixture(setup)
+    const token = await c.token.getAddress()
+    const open = c.channel.interface.encodeFunctionData('open', [c.provider.address, token, hive(10), 0n])
+    await c.actor.getFunction('arm')(await c.channel.getAddress(), open)
+    await c.actor.getFunction('execute')(await c.channel.getAddress(), open)
+    expect(await reentryOutcome(c.actor, c.channel)).to.equal('ReentrancyGuardReentrantCall')
+    expect(await c.channel.getFunction('nonces')(c.actorAddr)).to.equal(1n)
+    expect(await c.token.getFunction('balanceOf')(await c.channel.getAddress())).to.equal(hive(10))
+  })
+
+  it('state is final before any transfer (CEI): re-entering an unguarded function sees the channel closed', async () => {
+    const c = await loadFixture(setup)
+    const token = await c.token.getAddress()
+    await c.actor.getFunction('execute')(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('open', [c.provider.address, token, hive(10), 0n]))
+    const id = await c.channel.getFunction('channelIdOf')(c.actorAddr, c.provider.address, token, 0n, 10n, 100n, 0n)
+    await c.actor.getFunction('execute')(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('startClose', [id]))
+    await time.increase(10)
+    await c.actor.getFunction('arm')(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('startClose', [id]))
+    await c.channel.getFunction('finalize')(id)
+    expect(await reentryOutcome(c.actor, c.channel)).to.equal('PaymentChannelWrongStatus')
+    expect(await c.token.getFunction('balanceOf')(c.actorAddr)).to.equal(hive(1000))
+  })
+
+  it('a provider cannot re-enter claim while its release is paid', async () => {
+    const c = await loadFixture(setup)
+    const jobId = ethers.id('job')
+    const deadline = BigInt(await time.latest()) + 100n
+    await as(c.escrow, c.requester).getFunction('create')(jobId, c.actorAddr, await c.token.getAddress(), hive(10), deadline)
+    const escrowId = await c.escrow.getFunction('escrowIdOf')(jobId, c.requester.address, c.actorAddr)
+    await c.actor.getFunction('arm')(await c.escrow.getAddress(), c.escrow.interface.encodeFunctionData('claim', [escrowId]))
+    await as(c.escrow, c.requester).getFunction('release')(escrowId, ethers.id('out'))
+    expect(await reentryOutcome(c.actor, c.escrow)).to.equal('ReentrancyGuardReentrantCall')
+    expect(await c.token.getFunction('balanceOf')(await c.escrow.getAddress())).to.equal(0n)
+  })
+
+  it('a requester cannot re-enter refund while being refunded', async () => {
+    const c = await loadFixture(setup)
+    const jobId = ethers.id('job')
+    const deadline = BigInt(await time.latest()) + 100n
+    const create = c.escrow.interface.encodeFunctionData('create', [jobId, c.provider.address, await c.token.getAddress(), hive(10), deadline])
+    await c.actor.getFunction('execute')(await c.escrow.getAddress(), create)
+    const escrowId = await c.escrow.getFunction('escrowIdOf')(jobId, c.actorAddr, c.provider.address)
+    await time.increaseTo(deadline + 1n)
+    const refund = c.escrow.interface.encodeFunctionData('refund', [escrowId])
+    await c.actor.getFunction('arm')(await c.escrow.getAddress(), refund)
+    await c.actor.getFunction('execute')(await c.escrow.getAddress(), refund)
+    expect(await reentryOutcome(c.actor, c.escrow)).to.equal('ReentrancyGuardReentrantCall')
+    expect(await c.token.getFunction('balanceOf')(c.actorAddr)).to.equal(hive(1000))
+    expect(await c.token.getFunction('balanceOf')(await c.escrow.getAddress())).to.equal(0n)
+  })
+})
