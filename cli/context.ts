@@ -10,6 +10,11 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>
   /** stderr is a terminal: spinners allowed */
   interactive: boolean
+  /**
+   * Aborted on SIGINT/SIGTERM. Only long-running commands call it: installing the handlers
+   * replaces the default "die on Ctrl-C" of every other command.
+   */
+  shutdownSignal: () => AbortSignal
 }
 
 export interface GlobalOptions {

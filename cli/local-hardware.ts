@@ -1,17 +1,15 @@
-// This machine's hardware without a node: the same reader and benchmark a node uses for its
-// profile, in the shape the API shows.
-import { runCpuBenchmark } from '../node/hardware/benchmark.ts'
-import { readHardware } from '../node/hardware/read.ts'
+// This machine's hardware without a node: the same measurement a node signs into its profile
+// (systeminformation + the CPU benchmark), in the shape the API shows.
+import { measureHardware } from '../node/hardware/measure.ts'
 import type { HardwareSummary } from '../node/controller.ts'
 
 export async function readLocalHardware (): Promise<HardwareSummary> {
-  const machine = await readHardware()
-  const bench = runCpuBenchmark()
+  const hw = await measureHardware()
   return {
-    cpu: { model: machine.cpu.model, cores: machine.cpu.cores, threads: machine.cpu.threads, arch: machine.cpu.arch, speedGHz: machine.cpu.speedMhz / 1000 },
-    memoryBytes: machine.memoryBytes,
-    gpus: machine.gpus.map((g) => ({ vendor: g.vendor, model: g.model, vramMiB: g.vramMiB })),
-    os: machine.os,
-    benchmark: { cpuScore: bench.score, durationMs: bench.durationMs },
+    cpu: { model: hw.cpu.model, cores: hw.cpu.cores, threads: hw.cpu.threads, arch: hw.cpu.arch, speedGHz: hw.cpu.speedMhz / 1000 },
+    memoryBytes: hw.memoryBytes,
+    gpus: hw.gpus.map((g) => ({ vendor: g.vendor, model: g.model, vramMiB: g.vramMiB })),
+    os: { ...hw.os },
+    benchmark: { ...hw.benchmark },
   }
 }

@@ -1,9 +1,61 @@
 import type { Command } from 'commander'
+import { createNodeApi, processAlive, readApiEndpoint } from '../../node/api/index.ts'
+import type { ApiServer } from '../../node/api/index.ts'
+import type { NodeEvent } from '../../node/controller.ts'
 import { HiveError } from '../../protocol/errors.ts'
 import type { CommandContext } from '../context.ts'
+import { nodeSummary, shortPeerId } from '../format.ts'
+import { addNodeSettingOptions, settingsFromFlags } from '../node-options.ts'
+import type { NodeSettingFlags } from '../node-options.ts'
 
-// placeholder until node/node.ts lands
-export function registerNodeCommands (program: Command, _context: (cmd: Command) => CommandContext): void {
-  const node = program.command('node').description('run a node')
-  node.command('start').action(() => { throw new HiveError('NOT_IMPLEMENTED', 'hive node start is not implemented yet') })
+export function registerNodeCommands (program: Command, context: (cmd: Command) => CommandContext): void {
+  const node = program.command('node').description('run this machine\'s node')
+  const start = node.command('start')
+    .description('run the node in the foreground until SIGINT (Ctrl-C) or SIGTERM; serves the local API for the other commands')
+  addNodeSettingOptions(start)
+    .addHelpText('after', '\nSettings: defaults < <dataDir>/config.json < HIVE_* environment < these flags.\n\nExamples:\n  hive node start\n  hive --data-dir ./p2 node start --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…')
+    .action(async (opts: NodeSettingFlags, cmd: Command) => { await runNode(context(cmd), opts) })
+}
+
+async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<void> {
+  const running = await readApiEndpoint(ctx.dataDir).catch(() => undefined)
+  if (running != null && running.pid !== process.pid && processAlive(running.pid)) {
+    throw new HiveError('NODE_ALREADY_RUNNING', `a node is already running for data dir ${ctx.dataDir} (pid ${running.pid}, API port ${running.port}): stop it first (kill ${running.pid}) or choose another --data-dir`, { pid: running.pid })
+  }
+  const shutdown = ctx.io.shutdownSignal()
+  // loaded here, not at the top: the other commands should not pay for libp2p's import
+  const { loadConfig } = await import('../../node/config.ts')
+  const { HiveNode } = await import('../../node/node.ts')
+  const config = loadConfig({ dataDir: ctx.dataDir, flags: settingsFromFlags(opts), env: ctx.io.env })
+  ctx.note(`starting the node for ${ctx.dataDir} …`)
+  const hive = await HiveNode.create(config)
+  let api: ApiServer | undefined
+  let unsubscribe: (() => void) | undefined
+  try {
+    await hive.start()
+    api = createNodeApi(hive, { dataDir: ctx.dataDir, host: config.apiHost, port: config.apiPort, allowNonLoopback: config.allowRemoteApi })
+    await api.start()
+    const endpoint = api.endpoint!
+    if (ctx.json) ctx.printJson({ info: hive.info(), api: endpoint })
+    else ctx.say(nodeSummary(hive.info(), endpoint) + '\nrunning: Ctrl-C (SIGINT) or SIGTERM stops it')
+    unsubscribe = hive.onEvent((e) => { const line = eventLine(e); if (line != null) ctx.say(line) })
+    if (!shutdown.aborted) await new Promise<void>((resolve) => shutdown.addEventListener('abort', () => resolve(), { once: true }))
+    ctx.say(`${String(shutdown.reason)}: stopping …`)
+  } finally {
+    unsubscribe?.()
+    await api?.stop()
+    await hive.stop()
+  }
+  ctx.say('stopped cleanly')
+}
+
+function eventLine (e: NodeEvent): string | undefined {
+  const t = new Date(e.at).toISOString().slice(11, 19)
+  switch (e.type) {
+    case 'peer:connected': return `${t} peer connected     ${shortPeerId(e.peerId)}`
+    case 'peer:disconnected': return `${t} peer disconnected  ${shortPeerId(e.peerId)}`
+    case 'profile:published': return `${t} hardware profile published in the DHT (valid until ${new Date(e.expiresAt).toISOString().slice(11, 19)})`
+    case 'log': return e.level === 'info' ? undefined : `${t} ${e.level}: ${e.message}`
+    default: return undefined
+  }
 }

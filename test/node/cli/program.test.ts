@@ -18,6 +18,7 @@ async function hive (args: string[], env: Record<string, string> = {}): Promise<
     stderr: (t) => { stderr += t },
     env: { HOME: '/nonexistent-home', ...env },
     interactive: false,
+    shutdownSignal: () => new AbortController().signal,
   })
   return { code, stdout, stderr }
 }

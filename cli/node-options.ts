@@ -1,0 +1,51 @@
+// Flags that set node settings (the same keys as config.json and HIVE_*), shared by `hive init`
+// (written into config.json) and `hive node start` (override it for this run).
+import type { Command } from 'commander'
+import { parseDuration, parsePort } from './parse.ts'
+
+export interface NodeSettingFlags {
+  listen?: string[]
+  announce?: string[]
+  bootstrap?: string[]
+  mdns?: boolean
+  role?: string
+  apiPort?: number
+  executors?: string
+  dhtMode?: string
+  benchmark?: number
+  profileTtl?: number
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] =>
+  [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')]
+
+export function addNodeSettingOptions (cmd: Command): Command {
+  return cmd
+    .option('--listen <multiaddr>', 'listen address (repeat or comma-separate); default loopback TCP and WebSockets on free ports', collect)
+    .option('--announce <multiaddr>', 'address to advertise instead of the listen addresses (repeat or comma-separate)', collect)
+    .option('--bootstrap <multiaddr>', 'peer to join through, ending in /p2p/<peerId> (repeat or comma-separate)', collect)
+    .option('--mdns', 'discover peers on the LAN by multicast DNS')
+    .option('--no-mdns', 'no LAN discovery')
+    .option('--role <roles>', 'provider, requester, or provider,requester')
+    .option('--api-port <port>', 'local API port (0 picks a free one, published in <dataDir>/api.json)', parsePort)
+    .option('--executors <list>', 'executors offered as a provider, e.g. wasm')
+    .option('--dht-mode <mode>', 'auto (server when a provider), server or client')
+    .option('--benchmark <duration>', 'length of the CPU benchmark, e.g. 1s', parseDuration)
+    .option('--profile-ttl <duration>', 'lifetime of the signed hardware profile in the DHT, e.g. 1h', parseDuration)
+}
+
+/** The flags given, keyed like config.json; absent flags are left out so lower layers apply. */
+export function settingsFromFlags (o: NodeSettingFlags): Record<string, unknown> {
+  const s: Record<string, unknown> = {}
+  if (o.listen != null) s.listen = o.listen
+  if (o.announce != null) s.announce = o.announce
+  if (o.bootstrap != null) s.bootstrap = o.bootstrap
+  if (o.mdns != null) s.mdns = o.mdns
+  if (o.role != null) s.roles = o.role
+  if (o.apiPort != null) s.apiPort = o.apiPort
+  if (o.executors != null) s.executors = o.executors
+  if (o.dhtMode != null) s.dhtMode = o.dhtMode
+  if (o.benchmark != null) s.benchmarkMs = o.benchmark
+  if (o.profileTtl != null) s.profileTtlMs = o.profileTtl
+  return s
+}
