@@ -3,3 +3,4 @@ export type { ExecFile, ExecJob, ExecLimits, ExecMetering, ExecResult, Executor,
 export { ExecError, EXEC_ERROR_CODES, isExecErrorCode, type ExecErrorCode } from './errors.ts'
 export { WasmExecutor, WASM_ISOLATION, type WasmExecutorInit } from './wasm-executor.ts'
 export { WorkerPool, type WorkerPoolInit } from './worker-pool.ts'
+export { encodeResultBundle, resultOutputCid, resultToBundle } from './result-bundle.ts'

@@ -3,12 +3,12 @@
 import { readFileSync } from 'node:fs'
 import { expect } from 'chai'
 import { buildExamples } from '../../../examples/build.ts'
-import { outputBundleCid } from '../../../protocol/output-bundle.ts'
-import { WasmExecutor, type ExecResult } from '../../../node/exec/index.ts'
+import { decodeOutputBundle } from '../../../protocol/output-bundle.ts'
+import { cidForBytes } from '../../../protocol/cid.ts'
+import { encodeResultBundle, resultOutputCid, WasmExecutor, type ExecResult } from '../../../node/exec/index.ts'
 import { expectExecError, job, str, text } from './harness.ts'
 
-const cidOf = async (r: ExecResult): Promise<string> =>
-  (await outputBundleCid({ exitCode: r.exitCode, stdout: r.stdout, files: r.outputs })).toString()
+const cidOf = async (r: ExecResult): Promise<string> => (await resultOutputCid(r)).toString()
 
 /** wc-style counts and top words, computed independently of the module. */
 function referenceWordcount (files: Array<{ name: string, data: Uint8Array }>, top: number): string {
@@ -125,6 +125,9 @@ describe('node/exec example jobs', function () {
       const runs = [await ex.run(job(modules.mandelbrot, { args })), await ex.run(job(modules.mandelbrot, { args })), await other.run(job(modules.mandelbrot, { args }))]
       const cids = await Promise.all(runs.map(cidOf))
       expect(new Set(cids).size).to.equal(1)
+      const bundle = encodeResultBundle(runs[0])
+      expect((await cidForBytes(bundle)).toString()).to.equal(cids[0])
+      expect(decodeOutputBundle(bundle).files.map((f) => f.name)).to.deep.equal(['mandelbrot.pgm'])
       const different = await cidOf(await ex.run(job(modules.mandelbrot, { args: ['200', '150', '301'] })))
       expect(different).to.not.equal(cids[0])
     } finally {

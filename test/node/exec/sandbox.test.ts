@@ -174,6 +174,16 @@ describe('node/exec sandbox', function () {
     expect(trap.details.kind).to.equal('wasm')
     const deep = await expectExecError(ex.run(job(await wat(RECURSE))), 'EXEC_TRAP')
     expect(deep.details.kind).to.equal('stack')
+    // AssemblyScript's default env.abort(message, file, line, column), strings as UTF-16LE
+    // with their byte length in the 4 bytes before them
+    const asAbort = await wat(`(module
+      (import "env" "abort" (func $abort (param i32 i32 i32 i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 12) "\\08\\00\\00\\00o\\00o\\00p\\00s\\00")
+      (data (i32.const 28) "\\06\\00\\00\\00a\\00.\\00t\\00")
+      (func (export "_start") (call $abort (i32.const 16) (i32.const 32) (i32.const 7) (i32.const 3))))`)
+    const aborted = await expectExecError(ex.run(job(asAbort)), 'EXEC_TRAP')
+    expect(aborted.details).to.include({ kind: 'host', trap: 'abort: oops at a.t:7:3' })
   })
 
   it('aborts a running or waiting job through its AbortSignal', async () => {
