@@ -13,9 +13,9 @@ export type BinarySublevel = AbstractSublevel<RootDb, Format, Uint8Array, Uint8A
 export type AuditBatchOp = AbstractBatchOperation<RootDb, Uint8Array | string, unknown>
 
 export interface AuditSublevels {
-  /** index -> entry bytes */
+  /** index -> leaf hash (32 bytes) || entry bytes: the leaf is stored with its entry, one write */
   entries: BinarySublevel
-  /** [level, index] -> hash of the complete subtree (level 0: leaf hashes) */
+  /** [level, index] -> hash of the complete subtree, for levels >= 1 */
   nodes: BinarySublevel
   /** jobId || index -> empty: which entries are about a job */
   jobs: BinarySublevel
@@ -27,9 +27,10 @@ export function auditSublevels (parent: BytesSublevel): AuditSublevels {
 }
 
 function writeIndex (out: Uint8Array, at: number, index: number): void {
-  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength)
-  dv.setUint32(at, Math.floor(index / 2 ** 32))
-  dv.setUint32(at + 4, index >>> 0)
+  let hi = Math.floor(index / 2 ** 32)
+  let lo = index >>> 0
+  for (let i = 3; i >= 0; i--) { out[at + i] = hi & 0xff; hi >>>= 8 }
+  for (let i = 7; i >= 4; i--) { out[at + i] = lo & 0xff; lo >>>= 8 }
 }
 
 export function indexKey (index: number): Uint8Array {
@@ -39,8 +40,19 @@ export function indexKey (index: number): Uint8Array {
 }
 
 export function indexFromKey (key: Uint8Array, at = 0): number {
-  const dv = new DataView(key.buffer, key.byteOffset, key.byteLength)
-  return dv.getUint32(at) * 2 ** 32 + dv.getUint32(at + 4)
+  let v = 0
+  for (let i = 0; i < 8; i++) v = v * 256 + key[at + i]
+  return v
+}
+
+export const LEAF_PREFIX_BYTES = 32
+
+/** The value stored for an entry: its leaf hash, then its bytes. */
+export function entryValue (hash: Uint8Array, bytes: Uint8Array): Uint8Array {
+  const v = new Uint8Array(LEAF_PREFIX_BYTES + bytes.length)
+  v.set(hash, 0)
+  v.set(bytes, LEAF_PREFIX_BYTES)
+  return v
 }
 
 export function nodeKey (level: number, index: number): Uint8Array {

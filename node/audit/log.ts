@@ -11,9 +11,9 @@
 // All state is read back from the database on open: there is no in-memory-only truth.
 import { logger } from '@libp2p/logger'
 import { HiveError } from '../../protocol/errors.ts'
-import { ZERO_HASH, encodeEntry, entryHash, readEntry } from '../../protocol/audit/index.ts'
+import { ZERO_HASH, decodeEntry, encodeEntry, entryHash } from '../../protocol/audit/index.ts'
 import { appendLeaf, equalBytes, rootOfFrontier } from '../../protocol/merkle/index.ts'
-import { auditSublevels, indexFromKey, indexKey, jobKey, jobRange, type AuditBatchOp, type AuditSublevels } from './keys.ts'
+import { LEAF_PREFIX_BYTES, auditSublevels, entryValue, indexFromKey, indexKey, jobKey, jobRange, type AuditBatchOp, type AuditSublevels } from './keys.ts'
 import { exportRange } from './export.ts'
 import { TreeStore } from './tree-store.ts'
 import type { AnchoredEvent, AuditEntry, AuditEvent, AuditExport, StoredEntry } from '../../protocol/audit/index.ts'
@@ -74,23 +74,24 @@ export class AuditLog {
   /** Opens the log, recovering its size, frontier and last hash from the database. */
   static async open (init: AuditLogInit): Promise<AuditLog> {
     const subs = auditSublevels(init.db)
-    const tree = new TreeStore(subs.nodes)
+    const tree = new TreeStore(subs.nodes, subs.entries)
     const last = await subs.entries.keys({ reverse: true, limit: 1 }).all()
     const size = last.length === 0 ? 0 : indexFromKey(last[0]) + 1
     const frontier = await tree.frontier(size)
-    const lastHash = size === 0 ? ZERO_HASH : await tree.leafHash(size - 1)
+    let lastHash = ZERO_HASH
     if (size > 0) {
-      const stored = readEntry(await AuditLog.#getBytes(subs, size - 1))
-      if (stored.entry.index !== size - 1 || !equalBytes(stored.hash, lastHash)) throw new HiveError('AUDIT_LOG_CORRUPT', 'the last entry does not match its leaf hash', { size })
+      const stored = await AuditLog.#read(subs, size - 1)
+      if (stored.entry.index !== size - 1) throw new HiveError('AUDIT_LOG_CORRUPT', 'the last entry has the wrong index', { size, index: stored.entry.index })
+      lastHash = stored.hash
     }
     log('opened audit log %o', { size })
     return new AuditLog(init, subs, tree, size, frontier, lastHash)
   }
 
-  static async #getBytes (subs: AuditSublevels, index: number): Promise<Uint8Array> {
-    const bytes = await subs.entries.get(indexKey(index))
-    if (bytes === undefined) throw new HiveError('AUDIT_ENTRY_NOT_FOUND', `no audit entry ${index}`, { index })
-    return bytes
+  static async #read (subs: AuditSublevels, index: number): Promise<StoredEntry> {
+    const value = await subs.entries.get(indexKey(index))
+    if (value === undefined) throw new HiveError('AUDIT_ENTRY_NOT_FOUND', `no audit entry ${index}`, { index })
+    return toStored(value)
   }
 
   /** Number of committed entries. */
@@ -134,7 +135,8 @@ export class AuditLog {
       }
       const hash = entryHash(bytes)
       const next = appendLeaf(frontier, size, hash)
-      ops.push({ type: 'put', sublevel: this.#subs.entries, key: indexKey(size), value: bytes }, ...this.tree.putOps(next.completed))
+      ops.push({ type: 'put', sublevel: this.#subs.entries, key: indexKey(size), value: entryValue(hash, bytes) })
+      this.tree.putOps(next.completed, ops as AuditBatchOp[])
       if (entry.jobId.length > 0) ops.push({ type: 'put', sublevel: this.#subs.jobs, key: jobKey(entry.jobId, size), value: EMPTY })
       ops.push(...p.extraOps)
       done.push({ p, stored: { entry, bytes, hash } })
@@ -163,7 +165,7 @@ export class AuditLog {
 
   async get (index: number): Promise<StoredEntry> {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.#size) throw new HiveError('AUDIT_ENTRY_NOT_FOUND', `no audit entry ${index}`, { index, size: this.#size })
-    return readEntry(await AuditLog.#getBytes(this.#subs, index))
+    return await AuditLog.#read(this.#subs, index)
   }
 
   /** Entries [start, end) in order. */
@@ -171,7 +173,7 @@ export class AuditLog {
     const hi = Math.min(end, this.#size)
     if (start >= hi) return []
     const values = await this.#subs.entries.values({ gte: indexKey(start), lt: indexKey(hi) }).all()
-    return values.map(readEntry)
+    return values.map(toStored)
   }
 
   /** Every entry about `jobId`, in log order. */
@@ -181,7 +183,7 @@ export class AuditLog {
     const values = await this.#subs.entries.getMany(indices.map(indexKey))
     return values.map((v, i) => {
       if (v === undefined) throw new HiveError('AUDIT_LOG_CORRUPT', 'job index names a missing entry', { index: indices[i] })
-      return readEntry(v)
+      return toStored(v)
     })
   }
 
@@ -215,4 +217,14 @@ export class AuditLog {
     this.#closed = true
     while (this.#draining !== undefined) await this.#draining
   }
+}
+
+/** An entry from its stored value, checking the stored leaf hash against the bytes (catches disk corruption). */
+function toStored (value: Uint8Array): StoredEntry {
+  const bytes = value.subarray(LEAF_PREFIX_BYTES)
+  const hash = entryHash(bytes)
+  if (value.length <= LEAF_PREFIX_BYTES || !equalBytes(hash, value.subarray(0, LEAF_PREFIX_BYTES))) {
+    throw new HiveError('AUDIT_LOG_CORRUPT', 'a stored entry does not match its leaf hash', { length: value.length })
+  }
+  return { entry: decodeEntry(bytes), bytes, hash }
 }

@@ -1,35 +1,49 @@
 // The log's Merkle tree in LevelDB: one hash per complete subtree, written when the subtree
 // completes (in the same batch as the entry that completed it). Any root or proof then needs
-// the O(log n) subtrees that tile its ranges, fetched with one getMany.
+// the O(log n) subtrees that tile its ranges, fetched with one getMany per level kind. Leaf
+// hashes (level 0) live at the head of their entry's value rather than in a key of their own:
+// one write per entry fewer on the append path.
 import {
   EMPTY_ROOT, consistencyProofRanges, hashRange, inclusionProofRanges, subtreesFor, subtreesOf,
   type CompletedSubtree, type LeafRange, type SubtreeId,
 } from '../../protocol/merkle/index.ts'
 import { HiveError } from '../../protocol/errors.ts'
-import { nodeKey, type AuditBatchOp, type BinarySublevel } from './keys.ts'
+import { LEAF_PREFIX_BYTES, indexKey, nodeKey, type AuditBatchOp, type BinarySublevel } from './keys.ts'
 
 const idKey = (id: SubtreeId): string => `${id.level}:${id.index}`
 
 export class TreeStore {
   readonly #nodes: BinarySublevel
+  readonly #entries: BinarySublevel
 
-  constructor (nodes: BinarySublevel) { this.#nodes = nodes }
+  constructor (nodes: BinarySublevel, entries: BinarySublevel) {
+    this.#nodes = nodes
+    this.#entries = entries
+  }
 
-  /** Batch operations that persist subtrees completed by an append. */
-  putOps (completed: readonly CompletedSubtree[]): AuditBatchOp[] {
-    return completed.map(({ id, hash }) => ({ type: 'put', sublevel: this.#nodes, key: nodeKey(id.level, id.index), value: hash }))
+  /** Batch operations that persist the interior subtrees completed by an append (the leaf goes with the entry). */
+  putOps (completed: readonly CompletedSubtree[], into: AuditBatchOp[] = []): AuditBatchOp[] {
+    for (const { id, hash } of completed) {
+      if (id.level > 0) into.push({ type: 'put', sublevel: this.#nodes, key: nodeKey(id.level, id.index), value: hash })
+    }
+    return into
   }
 
   /** Fetches subtree hashes (into `cache` when given); throws if one is missing (a corrupt or too small tree). */
   async fetch (ids: readonly SubtreeId[], cache = new Map<string, Uint8Array>()): Promise<Map<string, Uint8Array>> {
     const missing = ids.filter((id) => !cache.has(idKey(id)))
-    if (missing.length === 0) return cache
-    const values = await this.#nodes.getMany(missing.map((id) => nodeKey(id.level, id.index)))
-    missing.forEach((id, i) => {
-      const v = values[i]
+    const leaves = missing.filter((id) => id.level === 0)
+    const inner = missing.filter((id) => id.level > 0)
+    const [leafValues, innerValues] = await Promise.all([
+      leaves.length === 0 ? [] : this.#entries.getMany(leaves.map((id) => indexKey(id.index))),
+      inner.length === 0 ? [] : this.#nodes.getMany(inner.map((id) => nodeKey(id.level, id.index))),
+    ])
+    const put = (id: SubtreeId, v: Uint8Array | undefined): void => {
       if (v === undefined) throw new HiveError('AUDIT_TREE_NODE_MISSING', 'a subtree hash is missing from the audit tree', { level: id.level, index: id.index })
       cache.set(idKey(id), v)
-    })
+    }
+    leaves.forEach((id, i) => put(id, leafValues[i]?.subarray(0, LEAF_PREFIX_BYTES)))
+    inner.forEach((id, i) => put(id, innerValues[i]))
     return cache
   }
 
