@@ -4,7 +4,8 @@
 // random bytes from a keystream seeded by the job, no sockets. Runs inside the worker.
 import { createCipheriv } from 'node:crypto'
 import { Inode, WASI, wasi } from '@bjorn3/browser_wasi_shim'
-import { buildPreopens, CaptureFd, emptyStdin, OutputBudget, type OutputDir } from './wasi-fs.ts'
+import { buildPreopens, emptyStdin } from './wasi-fs.ts'
+import { CaptureFd, OutputBudget, type OutputDir } from './wasi-output.ts'
 import { AS_ENV_MODULE, WASI_FUNCTIONS, WASI_MODULE } from './wasi-imports.ts'
 
 /** A deliberate trap from the host side (AssemblyScript abort, proc_raise). */

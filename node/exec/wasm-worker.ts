@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads'
 import { WASIProcExit } from '@bjorn3/browser_wasi_shim'
 import { compareFileNames } from '../../protocol/output-bundle.ts'
-import { OutputLimitExceeded } from './wasi-fs.ts'
+import { OutputLimitExceeded } from './wasi-output.ts'
 import { createHost, HostTrap, type Host } from './wasi-host.ts'
 import type { RunDone, RunFailed, RunRequest } from './worker-protocol.ts'
 import type { ExecErrorCode } from './errors.ts'
