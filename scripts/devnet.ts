@@ -12,7 +12,7 @@ import type { DemoContext } from './devnet/demo-steps.ts'
 import { stopPeers } from './devnet/network.ts'
 import { consoleStepUi, runSteps } from './devnet/steps.ts'
 
-const USAGE = 'usage: npm run demo -- [--peers N] [--keep]   (N from 2 to 12, default 4)'
+const USAGE = 'usage: npm run demo -- [--peers N] [--keep]   (N from 2 to 8, default 4)'
 
 let args
 try {
@@ -26,7 +26,7 @@ if (args.help === true) {
   process.exit(0)
 }
 const peerCount = Number(args.peers)
-if (!Number.isInteger(peerCount) || peerCount < 2 || peerCount > 12) {
+if (!Number.isInteger(peerCount) || peerCount < 2 || peerCount > 8) {
   console.error(`--peers ${args.peers}: ${USAGE}`)
   process.exit(2)
 }
@@ -50,6 +50,7 @@ process.on('SIGTERM', onSignal)
 console.log(`ComputeHive devnet: ${peerCount} peers on 127.0.0.1, working in ${workDir}\n`)
 const t0 = performance.now()
 const outcomes = await runSteps(buildSteps({ keep: args.keep === true }), ctx, consoleStepUi(), interrupt.signal)
+const stepsMs = performance.now() - t0
 const failed = outcomes.find((o) => !o.ok)
 
 if (failed == null && args.keep === true && !interrupt.signal.aborted) {
@@ -68,7 +69,7 @@ process.off('SIGINT', onSignal)
 process.off('SIGTERM', onSignal)
 
 console.log('\n' + table(['step', 'time', 'outcome'], outcomes.map((o) => [o.name, formatDuration(o.ms), o.ok ? (o.summary ?? 'ok') : 'FAILED'])))
-console.log(`total ${formatDuration(performance.now() - t0)}`)
+console.log(`total ${formatDuration(stepsMs)}`)
 if (failed != null || unclean.length > 0) {
   if (failed != null) console.error(`\ndemo failed at step "${failed.name}": ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`)
   if (unclean.length > 0) console.error(`nodes that did not stop cleanly: ${unclean.join(', ')}`)

@@ -42,12 +42,15 @@ export function buildSteps (options: { keep: boolean }): Array<Step<DemoContext>
       name: 'start the other peers, bootstrapped to the first',
       run: async (ctx, progress) => {
         const bootstrap = loopbackTcpAddress(ctx.peers[0].info)
-        const started = await Promise.all(Array.from({ length: ctx.peerCount - 1 }, async (_, k) => {
-          const peer = await startPeer(ctx.workDir, k + 1, ['--bootstrap', bootstrap], START_TIMEOUT_MS, (p) => ctx.processes.push(p))
+        // one after the other: each new node runs a one-second CPU benchmark, and on a small
+        // machine parallel benchmarks would measure each other rather than the CPU
+        const started: DevnetPeer[] = []
+        for (let k = 1; k < ctx.peerCount; k++) {
+          const peer = await startPeer(ctx.workDir, k, ['--bootstrap', bootstrap], START_TIMEOUT_MS, (p) => ctx.processes.push(p))
           progress.update(`${peer.name} ${shortPeerId(peer.info.peerId)} is up`)
-          return peer
-        }))
-        ctx.peers.push(...started)
+          started.push(peer)
+          ctx.peers.push(peer)
+        }
         return started.map((p) => p.name).join(', ')
       },
     },
@@ -77,7 +80,7 @@ export function buildSteps (options: { keep: boolean }): Array<Step<DemoContext>
         const lines = [
           `  --min-mem ${formatBytes(half)}: ${bigEnough.length} providers`,
           `  --min-mem ${formatBytes(mem * 4)}: ${tooMuch.length} providers`,
-          `  --gpu nvidia: ${gpus.length} providers${gpus.length === 0 ? ' (no GPU on this machine)' : ''}`,
+          `  --gpu nvidia: ${gpus.length} providers${gpus.length === 0 ? ' (none of these peers has one)' : ''}`,
         ]
         progress.print(lines.join('\n'))
         if (bigEnough.length < ctx.peers.length) throw new Error(`only ${bigEnough.length} of ${ctx.peers.length} providers have >= ${formatBytes(half)}, but they all run on this machine`)

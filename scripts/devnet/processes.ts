@@ -80,12 +80,19 @@ export class NodeProcess {
       cwd: REPO_ROOT,
       env: childEnv({ DEBUG: 'hive:*', DEBUG_COLORS: '0', ...this.#init.env }),
       stdio: ['ignore', 'pipe', 'pipe'],
+      // its own process group: a Ctrl-C in the terminal reaches only our process, which then
+      // stops the node once with SIGTERM (a node treats a second signal as "exit now")
+      detached: true,
     })
     this.#child = child
+    // if we exit without stop() (a crash, process.exit), take the node with us
+    const reap = (): void => { if (this.#exit == null) child.kill('SIGKILL') }
+    process.on('exit', reap)
     child.stdout?.pipe(this.#log, { end: false })
     child.stderr?.pipe(this.#log, { end: false })
     this.#exited = new Promise((ok) => {
       child.on('exit', (code, signal) => {
+        process.off('exit', reap)
         this.#exit = { code, signal }
         ok(this.#exit)
       })
