@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
-import { createNodeApi, processAlive, readApiEndpoint } from '../../node/api/index.ts'
+import { apiTokenPath, createNodeApi, processAlive, readApiEndpoint } from '../../node/api/index.ts'
 import type { ApiServer } from '../../node/api/index.ts'
 import type { NodeEvent } from '../../node/controller.ts'
 import { HiveError } from '../../protocol/errors.ts'
@@ -21,6 +22,9 @@ async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<vo
   const running = await readApiEndpoint(ctx.dataDir).catch(() => undefined)
   if (running != null && running.pid !== process.pid && processAlive(running.pid)) {
     throw new HiveError('NODE_ALREADY_RUNNING', `a node is already running for data dir ${ctx.dataDir} (pid ${running.pid}, API port ${running.port}): stop it first (kill ${running.pid}) or choose another --data-dir`, { pid: running.pid })
+  }
+  if (!existsSync(apiTokenPath(ctx.dataDir))) {
+    throw new HiveError('NOT_INITIALISED', `${ctx.dataDir} is not an initialised data dir (no api-token): run \`hive init --data-dir ${ctx.dataDir}\` first`, { dataDir: ctx.dataDir })
   }
   const shutdown = ctx.io.shutdownSignal()
   // loaded here, not at the top: the other commands should not pay for libp2p's import

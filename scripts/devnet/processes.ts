@@ -117,13 +117,13 @@ export class NodeProcess {
     throw new Error(`${this.name}'s API did not come up within ${timeoutMs} ms (${last instanceof Error ? last.message : 'no api.json'}); see ${this.logFile}`)
   }
 
-  /** SIGTERM, then SIGKILL after graceMs. Resolves with how it ended. */
-  async stop (graceMs = 10_000): Promise<{ code: number | null, signal: NodeJS.Signals | null, killed: boolean }> {
+  /** SIGTERM (or the given signal), then SIGKILL after graceMs. Resolves with how it ended. */
+  async stop (graceMs = 10_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null, signal: NodeJS.Signals | null, killed: boolean }> {
     const child = this.#child
     if (child == null || this.#exited == null) return { code: 0, signal: null, killed: false }
     let killed = false
     if (this.#exit == null) {
-      child.kill('SIGTERM')
+      child.kill(signal)
       const timer = setTimeout(() => { killed = true; child.kill('SIGKILL') }, graceMs)
       await this.#exited
       clearTimeout(timer)

@@ -143,6 +143,22 @@ describe('e2e: hive nodes as processes and the hive CLI', function () {
     expect(unknown.stderr).to.include("unknown option '--cheap'")
   })
 
+  it('`hive node start` refuses a data dir whose node is running, and one that was never initialised', async () => {
+    const twice = await runHive(['--data-dir', peers[1].process.dataDir, 'node', 'start'], { timeoutMs: 20_000 })
+    expect(twice.code).to.equal(1)
+    expect(twice.stderr).to.include(`a node is already running for data dir ${peers[1].process.dataDir} (pid ${peers[1].process.pid}`)
+    const bare = await runHive(['--data-dir', join(workDir, 'not-initialised'), 'node', 'start'], { timeoutMs: 20_000 })
+    expect(bare.code).to.equal(1)
+    expect(bare.stderr).to.include('hive init --data-dir')
+  })
+
+  it('SIGINT (Ctrl-C) stops a node cleanly too', async () => {
+    const exit = await peers[1].process.stop(15_000, 'SIGINT')
+    expect(exit).to.deep.include({ code: 0, killed: false })
+    expect(existsSync(join(peers[1].process.dataDir, 'api.json'))).to.equal(false)
+    expect(await readFile(peers[1].process.logFile, 'utf8')).to.include('stopped cleanly')
+  })
+
   it('SIGTERM stops a node cleanly (exit 0, api.json removed) and its peers see it leave on their event stream', async () => {
     const leaving = peers[2]
     const events: NodeEvent[] = []
