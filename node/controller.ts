@@ -1,6 +1,7 @@
 // What a running node offers its local API (and through it the CLI and, later, a dashboard).
 // HiveNode (node/node.ts) implements it; node/api serves it. Everything here is plain data so
 // that it crosses the HTTP boundary as JSON unchanged.
+import type { JobEvent } from './market/events.ts'
 
 export interface NodeInfo {
   peerId: string
@@ -60,6 +61,7 @@ export type NodeEvent =
   | { type: 'peer:disconnected', at: number, peerId: string }
   | { type: 'profile:published', at: number, expiresAt: number }
   | { type: 'log', at: number, level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown> }
+  | JobEvent
 
 export interface NodeController {
   info (): NodeInfo

@@ -1,0 +1,69 @@
+// The requester's durable record of a job: what was asked, who bid, who was awarded what, what
+// came back and how it ended. Plain JSON (amounts as decimal strings) in the jobs sublevel.
+import type { JobPhase } from './events.ts'
+
+export type SlotStatus = 'awarding' | 'running' | 'delivered' | 'failed'
+
+export interface AwardRecord {
+  provider: string
+  price: string
+  slot: number
+  status: SlotStatus
+  awardedAt: number
+  acceptedAt?: number
+  /** when the result is due */
+  deadline?: number
+  resultAt?: number
+  /** the output the provider returned (EXEC_OK), or the failure it reported */
+  outputCid?: string
+  execStatus?: string
+  /** why this award failed: timeout, declined, garbage output, unreachable … */
+  failure?: string
+  metering?: { wallMs: number, cpuMs: number, peakMemoryBytes: number }
+}
+
+export interface BidRecord {
+  provider: string
+  price: string
+  receivedAt: number
+  benchmarkScore: number
+}
+
+export interface JobRecord {
+  jobId: string
+  phase: JobPhase
+  executor: string
+  redundancy: number
+  maxPrice: string
+  payment: 'escrow' | 'channel'
+  moduleCid: string
+  inputs: Array<{ name: string, cid: string, size: number }>
+  args: string[]
+  limits: { memoryBytes: number, wallTimeMs: number, outputBytes: number }
+  postedAt: number
+  bidsCloseAt: number
+  deadline: number
+  bids: BidRecord[]
+  awards: AwardRecord[]
+  /** set when verified */
+  outputCid?: string
+  /** providers whose output disagreed with the accepted one, or who returned garbage */
+  dissenters: string[]
+  /** first acceptance: placement latency = placedAt - postedAt */
+  placedAt?: number
+  completedAt?: number
+  failure?: { reason: string, message: string }
+  /** the signed JobRequest envelope, hex */
+  requestHex: string
+}
+
+/** The slice of a JSON sublevel the requester needs (the node passes store.jobs). */
+export interface JobRecordStore {
+  get (key: string): Promise<JobRecord | undefined>
+  put (key: string, value: JobRecord, options?: { sync?: boolean }): Promise<void>
+  values (): AsyncIterable<JobRecord>
+}
+
+export function isFinal (phase: JobPhase): boolean {
+  return phase === 'completed' || phase === 'failed'
+}

@@ -1,0 +1,287 @@
+// The provider's side of the market: hear job requests (gossip and direct pushes), bid on the
+// ones it can run at a price its sheet and the market allow, accept awards while it has room,
+// fetch the job's data, run it in the sandbox and return a signed Result.
+import { logger } from '@libp2p/logger'
+import { multiaddr } from '@multiformats/multiaddr'
+import { ExecStatus } from '../../protocol/gen/market.ts'
+import { signAcceptance, signBid, signResult } from '../../protocol/market/build.ts'
+import { ClearingBook } from '../../protocol/market/clearing-book.ts'
+import { okReply } from '../../protocol/market/direct.ts'
+import { priceJob } from '../../protocol/market/pricing.ts'
+import { SeenCache } from '../../protocol/market/seen-cache.ts'
+import { validateAward } from '../../protocol/market/validate-award.ts'
+import { validateClearing } from '../../protocol/market/validate-clearing.ts'
+import { validateJobRequest } from '../../protocol/market/validate-job.ts'
+import { encodeOutputBundle } from '../../protocol/output-bundle.ts'
+import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
+import { isHiveError } from '../../protocol/errors.ts'
+import { handleDirect, sendRequest } from './direct.ts'
+import { TopicSubscription } from './gossip.ts'
+import type { BlobExchange } from '../blobs/exchange.ts'
+import type { BlobStore } from '../blobs/store.ts'
+import type { Executor } from '../exec/types.ts'
+import type { JobEventSink } from './events.ts'
+import type { MarketLibp2p } from './requester.ts'
+import type { GossipOutcome } from './gossip.ts'
+import type { PriceSheet } from '../../protocol/market/pricing.ts'
+import type { ValidJobRequest } from '../../protocol/market/validate-job.ts'
+import type { ValidAward } from '../../protocol/market/validate-award.ts'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+
+const log = logger('hive:market:provider')
+
+/** What this provider can offer, from its hardware profile. */
+export interface ProviderCapabilities {
+  memoryBytes: number
+  arch: string
+  gpuVendors: string[]
+  cpuScore: number
+}
+
+/** Deliberate misbehaviour, for tests of the requester's defences only. */
+export interface ProviderFaults {
+  /** return a different (wrong) output than the job produced */
+  corruptOutput?: boolean
+}
+
+export interface ProviderInit {
+  libp2p: MarketLibp2p
+  privateKey: PrivateKey
+  blobs: BlobStore
+  exchange: BlobExchange
+  executors: Record<string, Executor>
+  capabilities: ProviderCapabilities
+  sheet: PriceSheet
+  /** jobs run at once (default: 2) */
+  capacity?: number
+  now?: () => number
+  emit?: JobEventSink
+  /** false: hear and price jobs but never bid (e.g. under the minimum stake) */
+  canBid?: () => boolean
+  faults?: ProviderFaults
+  /** counts gossip verdicts by code (metrics, tests) */
+  onGossipOutcome?: (outcome: GossipOutcome, code?: string) => void
+}
+
+interface OpenBid { request: ValidJobRequest, price: bigint, expiresAt: number }
+
+export class Provider {
+  private readonly init: ProviderInit
+  private readonly now: () => number
+  private readonly capacity: number
+  private readonly clearings = new ClearingBook()
+  // gossip and direct pushes keep separate replay caches: a job first pushed to us directly must
+  // still be accepted (and so forwarded) when its gossip copy arrives
+  private readonly jobSeen = new SeenCache({ capacity: 50_000, ttlMs: 10 * 60_000 })
+  private readonly pushedSeen = new SeenCache({ capacity: 50_000, ttlMs: 10 * 60_000 })
+  /** jobs already considered, whichever way they came */
+  private readonly considered = new SeenCache({ capacity: 50_000, ttlMs: 10 * 60_000 })
+  private readonly awardSeen = new SeenCache({ capacity: 50_000, ttlMs: 60 * 60_000 })
+  private readonly clearingSeen = new SeenCache({ capacity: 50_000, ttlMs: 60 * 60_000 })
+  private readonly openBids = new Map<string, OpenBid>()
+  private readonly subscriptions: Array<TopicSubscription<unknown>> = []
+  private readonly unhandle: Array<() => Promise<void>> = []
+  private readonly running = new Map<string, AbortController>()
+  private started = false
+
+  constructor (init: ProviderInit) {
+    this.init = init
+    this.now = init.now ?? Date.now
+    this.capacity = init.capacity ?? 2
+  }
+
+  /** jobs accepted and not yet finished */
+  get load (): number { return this.running.size }
+
+  async start (): Promise<void> {
+    if (this.started) return
+    const { libp2p } = this.init
+    const pubsub = libp2p.services.pubsub
+    for (const executor of Object.keys(this.init.executors)) {
+      const sub = new TopicSubscription<ValidJobRequest>({
+        pubsub,
+        topic: jobsTopic(executor),
+        validate: async (bytes) => await validateJobRequest(bytes, { now: this.now(), seen: this.jobSeen }),
+        handle: async (job) => { await this.considerJob(job) },
+        onOutcome: this.init.onGossipOutcome,
+      })
+      sub.start()
+      this.subscriptions.push(sub as TopicSubscription<unknown>)
+    }
+    const clearing = new TopicSubscription({
+      pubsub,
+      topic: CLEARING_TOPIC,
+      validate: async (bytes) => await validateClearing(bytes, { now: this.now(), seen: this.clearingSeen }),
+      handle: async (valid) => { this.clearings.addValidClearing(valid, this.now()) },
+      onOutcome: this.init.onGossipOutcome,
+    })
+    clearing.start()
+    this.subscriptions.push(clearing as TopicSubscription<unknown>)
+    this.unhandle.push(await handleDirect({
+      libp2p,
+      protocol: 'request',
+      handle: async (bytes) => {
+        const job = await validateJobRequest(bytes, { now: this.now(), seen: this.pushedSeen })
+        void this.considerJob(job)
+        return okReply()
+      },
+    }))
+    this.unhandle.push(await handleDirect({ libp2p, protocol: 'award', handle: async (bytes, from) => await this.onAward(bytes, from) }))
+    this.started = true
+  }
+
+  async stop (): Promise<void> {
+    if (!this.started) return
+    for (const s of this.subscriptions.splice(0)) s.stop()
+    for (const u of this.unhandle.splice(0)) await u()
+    for (const c of this.running.values()) c.abort(new Error('provider stopping'))
+    this.running.clear()
+    this.openBids.clear()
+    this.started = false
+  }
+
+  /** Why this provider would not run `job`, or undefined when it would. */
+  mismatch (job: ValidJobRequest): string | undefined {
+    const spec = job.spec
+    const caps = this.init.capabilities
+    const req = spec.requirements
+    if (this.init.executors[spec.executor] === undefined) return 'NO_EXECUTOR'
+    if (req !== undefined) {
+      if (req.minMemoryBytes > caps.memoryBytes) return 'NOT_ENOUGH_MEMORY'
+      if (req.gpuVendor !== '' && !caps.gpuVendors.includes(req.gpuVendor)) return 'NO_GPU'
+      if (req.arch !== '' && req.arch !== caps.arch) return 'WRONG_ARCH'
+      if (req.minCpuScore > caps.cpuScore) return 'CPU_TOO_SLOW'
+    }
+    if ((spec.limits?.memoryBytes ?? 0) > caps.memoryBytes) return 'NOT_ENOUGH_MEMORY'
+    if (this.running.size >= this.capacity) return 'NO_CAPACITY'
+    if (this.init.canBid?.() === false) return 'NOT_ELIGIBLE'
+    return undefined
+  }
+
+  private async considerJob (job: ValidJobRequest): Promise<void> {
+    const now = this.now()
+    if (now >= job.bidsCloseAt || !this.considered.add(job.jobId, now)) return
+    const why = this.mismatch(job)
+    if (why !== undefined) {
+      log('not bidding on %s: %s', job.jobId, why)
+      return
+    }
+    const spec = job.spec
+    const quote = priceJob({
+      sheet: this.init.sheet,
+      load: Math.min(1, this.running.size / this.capacity),
+      recentClearings: this.clearings,
+      job: { executor: spec.executor, token: spec.token, wallTimeMs: spec.limits?.wallTimeMs ?? 0, memoryBytes: spec.limits?.memoryBytes ?? 0, maxPrice: job.maxPrice },
+      now,
+    })
+    if (!quote.bid) {
+      log('not bidding on %s: %s', job.jobId, quote.reason)
+      return
+    }
+    const price = BigInt(quote.price)
+    if (price > job.maxPrice || price <= 0n) return
+    const expiresAt = job.bidsCloseAt + 30_000
+    this.openBids.set(job.jobId, { request: job, price, expiresAt })
+    const bytes = await signBid({ jobId: job.jobId, price, estimatedDurationMs: spec.limits?.wallTimeMs ?? 0, expiresAt, benchmarkScore: Math.round(this.init.capabilities.cpuScore) }, this.init.privateKey)
+    try {
+      const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs: job.requesterAddrs, signal: AbortSignal.timeout(5_000) })
+      this.init.emit?.({ type: 'provider:bid', at: this.now(), jobId: job.jobId, requester: job.requester.toString(), price: price.toString() })
+      if (reply.code !== '') log('bid on %s answered %s', job.jobId, reply.code)
+    } catch (err) {
+      log('bid on %s could not be delivered: %s', job.jobId, (err as Error).message)
+      this.openBids.delete(job.jobId)
+    }
+    setTimeout(() => { if (!this.running.has(job.jobId)) this.openBids.delete(job.jobId) }, Math.max(0, expiresAt - this.now())).unref()
+  }
+
+  private async onAward (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
+    const award = await validateAward(bytes, {
+      now: this.now(),
+      self: this.init.libp2p.peerId,
+      expectedRequester: from,
+      lookupBid: (jobId) => {
+        const bid = this.openBids.get(jobId)
+        return bid === undefined ? undefined : { requester: bid.request.requester, price: bid.price, redundancy: bid.request.spec.redundancy }
+      },
+      seen: this.awardSeen,
+    })
+    const bid = this.openBids.get(award.jobId)
+    const full = this.running.size >= this.capacity || this.init.canBid?.() === false
+    const acceptance = await signAcceptance({
+      jobId: award.jobId,
+      price: award.price,
+      awardIndex: award.award.awardIndex,
+      accepted: !full && bid !== undefined,
+      reason: full ? 'NO_CAPACITY' : bid === undefined ? 'BID_WITHDRAWN' : '',
+      timestamp: this.now(),
+    }, this.init.privateKey)
+    if (full || bid === undefined) {
+      this.init.emit?.({ type: 'provider:declined', at: this.now(), jobId: award.jobId, reason: full ? 'NO_CAPACITY' : 'BID_WITHDRAWN' })
+      return okReply(acceptance)
+    }
+    const controller = new AbortController()
+    this.running.set(award.jobId, controller)
+    this.init.emit?.({ type: 'provider:accepted', at: this.now(), jobId: award.jobId, requester: from.toString(), price: award.price.toString() })
+    // answer first: the requester's placement latency ends with this acceptance
+    setImmediate(() => { void this.execute(bid.request, award, controller.signal).finally(() => { this.running.delete(award.jobId); this.openBids.delete(award.jobId) }) })
+    return okReply(acceptance)
+  }
+
+  private async execute (job: ValidJobRequest, award: ValidAward, signal: AbortSignal): Promise<void> {
+    const spec = job.spec
+    const limits = spec.limits ?? { memoryBytes: 0, wallTimeMs: 0, outputBytes: 0 }
+    const started = this.now()
+    let status = ExecStatus.EXEC_OK
+    let error = ''
+    let exitCode = 0
+    let outputCid
+    let outputSize = 0
+    let metering = { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 }
+    try {
+      const fetchSignal = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1_000, award.award.deadline - this.now()))])
+      const fetchFrom = async (cid: typeof job.module, size: number): Promise<Uint8Array> =>
+        await this.init.exchange.fetch(job.requester, cid, { signal: fetchSignal, maxBytes: size })
+      if (job.requesterAddrs.length > 0) await this.init.libp2p.peerStore.merge(job.requester, { multiaddrs: job.requesterAddrs.map((a) => multiaddr(a.toString())) })
+      let module: Uint8Array
+      let inputs: Array<{ name: string, data: Uint8Array }>
+      try {
+        module = await fetchFrom(job.module, spec.moduleSize)
+        inputs = await Promise.all(job.inputs.map(async (i) => ({ name: i.name, data: await fetchFrom(i.cid, i.size) })))
+      } catch (err) {
+        status = ExecStatus.EXEC_FETCH_FAILED
+        throw err
+      }
+      const result = await this.init.executors[spec.executor].run({ module, inputs, args: spec.args, limits }, { signal })
+      exitCode = result.exitCode
+      metering = result.metering
+      let bundle = { exitCode: result.exitCode, stdout: result.stdout, files: result.outputs }
+      if (this.init.faults?.corruptOutput === true) bundle = { ...bundle, stdout: new TextEncoder().encode('forged output\n') }
+      const encoded = encodeOutputBundle(bundle)
+      outputCid = await this.init.blobs.put(encoded, { sync: true })
+      outputSize = encoded.byteLength
+    } catch (err) {
+      if (status === ExecStatus.EXEC_OK) status = execStatusOf(err)
+      error = isHiveError(err) ? err.code : 'INTERNAL_ERROR'
+      log('job %s failed: %s', job.jobId, (err as Error).message)
+    }
+    if (signal.aborted) return
+    const bytes = await signResult({ jobId: job.jobId, status, exitCode, outputCid, outputSize, metering, completedAt: this.now(), error }, this.init.privateKey)
+    this.init.emit?.({ type: 'provider:completed', at: this.now(), jobId: job.jobId, status: ExecStatus[status], outputCid: outputCid?.toString(), wallMs: this.now() - started })
+    try {
+      await sendRequest(this.init.libp2p, job.requester, 'result', bytes, { signal: AbortSignal.timeout(10_000) })
+    } catch (err) {
+      log('result of %s could not be delivered: %s', job.jobId, (err as Error).message)
+    }
+  }
+}
+
+function execStatusOf (err: unknown): ExecStatus {
+  if (!isHiveError(err)) return ExecStatus.EXEC_INTERNAL_ERROR
+  switch (err.code) {
+    case 'EXEC_TIMEOUT': return ExecStatus.EXEC_TIMEOUT
+    case 'EXEC_MEMORY_LIMIT': return ExecStatus.EXEC_MEMORY_LIMIT
+    case 'EXEC_OUTPUT_LIMIT': return ExecStatus.EXEC_OUTPUT_LIMIT
+    case 'EXEC_TRAP': case 'EXEC_INVALID_MODULE': case 'EXEC_FORBIDDEN_IMPORT': return ExecStatus.EXEC_TRAPPED
+    default: return ExecStatus.EXEC_INTERNAL_ERROR
+  }
+}

@@ -1,0 +1,304 @@
+// One job on the requester's side, from bids to a verified result: which provider holds which
+// redundancy slot, what each returned, when to re-award and when the job is done. The I/O
+// (awarding over a stream, fetching outputs) is done by the caller through `JobActions`, so
+// that this state machine reads as the rules it implements.
+import { DEFAULT_WEIGHTS, enoughBids, rankBids } from '../../protocol/market/selection.ts'
+import { isFinal } from './job-record.ts'
+import type { BidCandidate, SelectionWeights } from '../../protocol/market/selection.ts'
+import type { JobEventSink } from './events.ts'
+import type { AwardRecord, JobRecord } from './job-record.ts'
+
+export interface JobActions {
+  /** sends the award; resolves true when the provider accepted */
+  award: (provider: string, price: bigint, slot: number, deadline: number) => Promise<boolean>
+  /** fetches and checks the output; resolves false when it is missing or garbage */
+  fetchOutput: (provider: string, outputCid: string) => Promise<boolean>
+  /** gossips the clearing record once the initial slots are placed */
+  publishClearing: (winners: Array<{ provider: string, price: bigint }>) => Promise<void>
+  save: (record: JobRecord, final: boolean) => Promise<void>
+}
+
+export interface JobPolicy {
+  weights?: Partial<SelectionWeights>
+  /** eligible bids beyond k before awarding early (default 1) */
+  reserve?: number
+  minScore?: number
+  /** the protocol's minimum stake (undefined: stake is not checked, e.g. no chain configured) */
+  minStake?: bigint
+  /** time allowed beyond the job's wall-time limit for fetching, running and answering (default 5 s) */
+  resultGraceMs?: number
+}
+
+export interface BidInfo { candidate: BidCandidate, benchmarkScore: number }
+
+export class RequesterJob {
+  readonly record: JobRecord
+  private readonly actions: JobActions
+  private readonly policy: JobPolicy
+  private readonly emit: JobEventSink
+  private readonly now: () => number
+  private readonly wallTimeMs: number
+  private readonly bids = new Map<string, BidInfo>()
+  /** providers that must not get (another) award for this job */
+  private readonly excluded = new Set<string>()
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  private readonly waiters: Array<(record: JobRecord) => void> = []
+  private awarding = false
+  private clearingSent = false
+  private tiebreaks = 0
+  private finalSaved?: Promise<void>
+
+  constructor (record: JobRecord, init: { actions: JobActions, policy: JobPolicy, emit: JobEventSink, now: () => number, wallTimeMs: number }) {
+    this.record = record
+    this.actions = init.actions
+    this.policy = init.policy
+    this.emit = init.emit
+    this.now = init.now
+    this.wallTimeMs = init.wallTimeMs
+  }
+
+  get k (): number { return this.record.redundancy }
+
+  /** arms the bid window and the job deadline */
+  start (): void {
+    this.timer(this.record.bidsCloseAt - this.now(), () => { void this.closeBidding() })
+    this.timer(this.record.deadline - this.now(), () => {
+      this.fail('DEADLINE_PASSED', `no verified result by the job's deadline (${new Date(this.record.deadline).toISOString()})`)
+    })
+  }
+
+  /** a new bid that passed validation */
+  addBid (info: BidInfo): void {
+    if (isFinal(this.record.phase)) return
+    const provider = info.candidate.provider
+    if (this.bids.has(provider)) return
+    this.bids.set(provider, info)
+    this.record.bids.push({ provider, price: info.candidate.price.toString(), receivedAt: this.now(), benchmarkScore: info.benchmarkScore })
+    this.emit({ type: 'job:bid', at: this.now(), jobId: this.record.jobId, provider, price: info.candidate.price.toString(), bids: this.bids.size })
+    if (this.record.phase === 'bidding') {
+      if (enoughBids([...this.bids.values()].map((b) => b.candidate), { ...this.selectionOptions(), reserve: this.policy.reserve, minScore: this.policy.minScore })) {
+        void this.placeOpenSlots()
+      }
+    } else if (this.openSlots().length > 0) {
+      // a slot is waiting for someone: a late bid may fill it
+      void this.placeOpenSlots()
+    }
+  }
+
+  /** whether a bid for this job would still be looked at */
+  acceptsBids (): boolean {
+    return !isFinal(this.record.phase)
+  }
+
+  /** the live award to `provider`, for validating its result */
+  liveAward (provider: string): AwardRecord | undefined {
+    return this.record.awards.find((a) => a.provider === provider && a.status === 'running')
+  }
+
+  /** a result that passed validation (signature, award) */
+  async onResult (provider: string, status: string, outputCid: string | undefined, metering: AwardRecord['metering']): Promise<void> {
+    const award = this.liveAward(provider)
+    if (award === undefined || isFinal(this.record.phase)) return
+    award.resultAt = this.now()
+    award.execStatus = status
+    award.metering = metering
+    this.emit({ type: 'job:result', at: this.now(), jobId: this.record.jobId, provider, status, outputCid })
+    if (status !== 'EXEC_OK' || outputCid === undefined) {
+      award.status = 'failed'
+      award.failure = `provider reported ${status}`
+      // the same failure from two providers is the job's own fault (it traps, times out …)
+      const same = this.record.awards.filter((a) => a.execStatus === status && a.status === 'failed')
+      if (same.length >= 2 || this.bidsLeft() === 0) {
+        this.fail(`JOB_${status}`, `the job failed on ${same.length} provider(s) with ${status}`)
+        return
+      }
+      this.excluded.add(provider)
+      this.emit({ type: 'job:reawarded', at: this.now(), jobId: this.record.jobId, provider, reason: status })
+      await this.placeOpenSlots()
+      return
+    }
+    award.outputCid = outputCid
+    const ok = await this.actions.fetchOutput(provider, outputCid)
+    if (isFinal(this.record.phase)) return
+    if (!ok) {
+      award.status = 'failed'
+      award.failure = 'output missing or not matching its CID'
+      this.markDissenter(provider)
+      this.excluded.add(provider)
+      this.emit({ type: 'job:reawarded', at: this.now(), jobId: this.record.jobId, provider, reason: 'BAD_OUTPUT' })
+      await this.placeOpenSlots()
+      return
+    }
+    award.status = 'delivered'
+    this.record.phase = 'verifying'
+    await this.checkMajority()
+  }
+
+  /** resolves with the record once the job is completed or failed */
+  async settled (signal?: AbortSignal): Promise<JobRecord> {
+    if (this.finalSaved !== undefined) {
+      await this.finalSaved
+      return this.record
+    }
+    return await new Promise((resolve, reject) => {
+      const onAbort = (): void => { reject(signal?.reason ?? new Error('aborted')) }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.waiters.push((r) => { signal?.removeEventListener('abort', onAbort); resolve(r) })
+    })
+  }
+
+  /** stops timers without changing the record (node shutdown) */
+  dispose (): void {
+    for (const t of this.timers) clearTimeout(t)
+    this.timers.clear()
+  }
+
+  fail (reason: string, message: string): void {
+    if (isFinal(this.record.phase)) return
+    this.record.phase = 'failed'
+    this.record.failure = { reason, message }
+    this.record.completedAt = this.now()
+    this.emit({ type: 'job:failed', at: this.now(), jobId: this.record.jobId, reason, message })
+    this.finish()
+  }
+
+  private async closeBidding (): Promise<void> {
+    if (this.record.phase !== 'bidding') return
+    if (this.bids.size === 0) {
+      this.fail('NO_BIDS', `no provider bid within the ${this.record.bidsCloseAt - this.record.postedAt} ms bid window: none is online, matches the requirements, or accepts the max price ${this.record.maxPrice}`)
+      return
+    }
+    await this.placeOpenSlots()
+  }
+
+  private selectionOptions (): { k: number, maxPrice: bigint, now: number, minStake?: bigint, weights: SelectionWeights, exclude: Set<string> } {
+    return { k: this.k, maxPrice: BigInt(this.record.maxPrice), now: this.now(), minStake: this.policy.minStake, weights: { ...DEFAULT_WEIGHTS, ...this.policy.weights }, exclude: this.excluded }
+  }
+
+  /** slots (0..k-1) that have no award in flight, running or delivered */
+  private openSlots (): number[] {
+    const wanted = this.k + this.tiebreaks
+    const busy = this.record.awards.filter((a) => a.status !== 'failed').length
+    const free: number[] = []
+    for (let i = busy; i < wanted; i++) free.push(i % this.k)
+    return free
+  }
+
+  private bidsLeft (): number {
+    const tried = new Set(this.record.awards.map((a) => a.provider))
+    return rankBids([...this.bids.values()].map((b) => b.candidate), this.selectionOptions()).ranked.filter((s) => !tried.has(s.bid.provider)).length
+  }
+
+  /** awards every open slot to the best untried bidder; one pass at a time */
+  private async placeOpenSlots (): Promise<void> {
+    if (this.awarding || isFinal(this.record.phase)) return
+    this.awarding = true
+    try {
+      if (this.record.phase === 'bidding') this.record.phase = 'awarding'
+      let slots = this.openSlots()
+      while (slots.length > 0 && !isFinal(this.record.phase)) {
+        const tried = new Set(this.record.awards.map((a) => a.provider))
+        const next = rankBids([...this.bids.values()].map((b) => b.candidate), this.selectionOptions()).ranked.find((s) => !tried.has(s.bid.provider))
+        if (next === undefined) break
+        const slot = slots[0]
+        const deadline = Math.min(this.record.deadline, this.now() + this.wallTimeMs + (this.policy.resultGraceMs ?? 5_000))
+        const award: AwardRecord = { provider: next.bid.provider, price: next.bid.price.toString(), slot, status: 'awarding', awardedAt: this.now(), deadline }
+        this.record.awards.push(award)
+        this.emit({ type: 'job:awarded', at: this.now(), jobId: this.record.jobId, provider: award.provider, price: award.price, slot })
+        let accepted = false
+        try {
+          accepted = await this.actions.award(award.provider, next.bid.price, slot, deadline)
+        } catch (err) {
+          award.failure = `award failed: ${(err as Error).message}`
+        }
+        if (isFinal(this.record.phase)) return
+        if (!accepted) {
+          award.status = 'failed'
+          award.failure ??= 'declined'
+          this.excluded.add(award.provider)
+          this.emit({ type: 'job:declined', at: this.now(), jobId: this.record.jobId, provider: award.provider, reason: award.failure })
+        } else {
+          award.status = 'running'
+          award.acceptedAt = this.now()
+          this.record.placedAt ??= award.acceptedAt
+          if (this.record.phase === 'awarding') this.record.phase = 'running'
+          this.emit({ type: 'job:accepted', at: this.now(), jobId: this.record.jobId, provider: award.provider, price: award.price, slot })
+          this.timer(deadline - this.now(), () => { void this.onAwardTimeout(award) })
+        }
+        slots = this.openSlots()
+      }
+      await this.actions.save(this.record, false)
+      if (!this.clearingSent && this.record.awards.filter((a) => a.status === 'running').length >= this.k) {
+        this.clearingSent = true
+        const winners = this.record.awards.filter((a) => a.status === 'running').map((a) => ({ provider: a.provider, price: BigInt(a.price) }))
+        await this.actions.publishClearing(winners).catch(() => {})
+      }
+      if (this.openSlots().length > 0 && this.now() >= this.record.bidsCloseAt && this.record.awards.every((a) => a.status === 'failed')) {
+        this.fail('NO_PROVIDER_ACCEPTED', `all ${this.record.awards.length} bidder(s) that were awarded the job declined, failed or were unreachable`)
+      }
+    } finally {
+      this.awarding = false
+    }
+  }
+
+  private async onAwardTimeout (award: AwardRecord): Promise<void> {
+    if (award.status !== 'running' || isFinal(this.record.phase)) return
+    award.status = 'failed'
+    award.failure = 'no result before the deadline'
+    this.excluded.add(award.provider)
+    this.emit({ type: 'job:reawarded', at: this.now(), jobId: this.record.jobId, provider: award.provider, reason: 'DEADLINE_MISSED' })
+    await this.placeOpenSlots()
+    if (this.openSlots().length > 0 && this.record.awards.every((a) => a.status === 'failed' || a.status === 'delivered') && this.bidsLeft() === 0) {
+      this.fail('NO_PROVIDER_LEFT', 'every awarded provider missed its deadline or failed, and no other bid is left')
+    }
+  }
+
+  private markDissenter (provider: string): void {
+    if (!this.record.dissenters.includes(provider)) this.record.dissenters.push(provider)
+  }
+
+  /** k = 1: the output stands. k > 1: a strict majority of k must agree; a tie buys one more opinion. */
+  private async checkMajority (): Promise<void> {
+    const delivered = this.record.awards.filter((a) => a.status === 'delivered')
+    const counts = new Map<string, string[]>()
+    for (const a of delivered) counts.set(a.outputCid ?? '', [...(counts.get(a.outputCid ?? '') ?? []), a.provider])
+    const quorum = Math.floor(this.k / 2) + 1
+    for (const [cid, providers] of counts) {
+      if (providers.length >= quorum) {
+        for (const a of delivered) if (a.outputCid !== cid) this.markDissenter(a.provider)
+        this.record.outputCid = cid
+        this.record.phase = 'completed'
+        this.record.completedAt = this.now()
+        this.emit({ type: 'job:verified', at: this.now(), jobId: this.record.jobId, outputCid: cid, providers, dissenters: [...this.record.dissenters] })
+        this.finish()
+        return
+      }
+    }
+    const running = this.record.awards.filter((a) => a.status === 'running' || a.status === 'awarding').length
+    if (running > 0) return
+    if (delivered.length >= this.k && counts.size > 1) {
+      // outputs disagree and nobody has a majority: ask one more provider
+      if (this.bidsLeft() === 0) {
+        this.fail('NO_MAJORITY', `${delivered.length} providers returned ${counts.size} different outputs and no other bid is left to break the tie`)
+        return
+      }
+      this.tiebreaks++
+    }
+    this.record.phase = 'running'
+    await this.placeOpenSlots()
+  }
+
+  private finish (): void {
+    this.dispose()
+    // waiters hear of the end only once it is on disk
+    this.finalSaved = this.actions.save(this.record, true).catch(() => {})
+    void this.finalSaved.then(() => {
+      for (const w of this.waiters.splice(0)) w(this.record)
+    })
+  }
+
+  private timer (ms: number, fn: () => void): void {
+    const t = setTimeout(() => { this.timers.delete(t); fn() }, Math.max(0, ms))
+    this.timers.add(t)
+  }
+}

@@ -1,0 +1,291 @@
+// The requester's side of the market: post a job (gossip for reach, direct pushes for speed),
+// take bids on /hive/bid, award over /hive/award, take results on /hive/result, fetch and check
+// outputs, and keep a durable record of every job so that none is silently lost.
+import { randomBytes } from 'node:crypto'
+import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { CID } from 'multiformats/cid'
+import { ExecStatus } from '../../protocol/gen/market.ts'
+import { createJobRequest, signAward, signClearing } from '../../protocol/market/build.ts'
+import { okReply } from '../../protocol/market/direct.ts'
+import { SeenCache } from '../../protocol/market/seen-cache.ts'
+import { validateAcceptance } from '../../protocol/market/validate-award.ts'
+import { validateBid } from '../../protocol/market/validate-bid.ts'
+import { validateResult } from '../../protocol/market/validate-result.ts'
+import { decodeOutputBundle } from '../../protocol/output-bundle.ts'
+import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
+import { UsageError } from '../../protocol/errors.ts'
+import { handleDirect, sendRequest } from './direct.ts'
+import { isFinal } from './job-record.ts'
+import { RequesterJob } from './requester-job.ts'
+import type { BlobExchange } from '../blobs/exchange.ts'
+import type { BlobStore } from '../blobs/store.ts'
+import type { JobEventSink } from './events.ts'
+import type { JobRecord, JobRecordStore } from './job-record.ts'
+import type { JobPolicy } from './requester-job.ts'
+import type { DirectLibp2p } from './direct.ts'
+import type { JobSpecInput, PaymentModeName } from '../../protocol/market/build.ts'
+import type { OutputBundle } from '../../protocol/output-bundle.ts'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
+
+const log = logger('hive:market:requester')
+
+export type MarketLibp2p = DirectLibp2p & Pick<Libp2p, 'peerId' | 'getMultiaddrs'> & { services: { pubsub: GossipSub } }
+
+export interface PostJobInput {
+  module: Uint8Array
+  inputs?: Array<{ name: string, data: Uint8Array }>
+  args?: string[]
+  executor?: string
+  limits?: Partial<{ memoryBytes: number, wallTimeMs: number, outputBytes: number }>
+  requirements?: JobSpecInput['requirements']
+  maxPrice: bigint
+  redundancy?: number
+  bidWindowMs?: number
+  /** the job must be verified within this time from posting (default 60 s) */
+  timeoutMs?: number
+  payment?: PaymentModeName
+  /** overrides of the node's award policy for this job (e.g. `reserve` to wait for more bids) */
+  policy?: Partial<JobPolicy>
+}
+
+export const DEFAULT_LIMITS = { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 4 * 1024 * 1024 }
+/** room for the output bundle's own framing on top of the job's output limit */
+const BUNDLE_OVERHEAD_BYTES = 64 * 1024
+
+export interface RequesterInit {
+  libp2p: MarketLibp2p
+  privateKey: PrivateKey
+  blobs: BlobStore
+  exchange: BlobExchange
+  jobs: JobRecordStore
+  emit?: JobEventSink
+  now?: () => number
+  policy?: JobPolicy
+  /** the providers to push a request to directly (best known matches); gossip reaches the rest */
+  pickProviders?: (input: PostJobInput) => Promise<PeerId[]>
+  /** the registry's view of a bidder; without it stake is not checked (no chain configured) */
+  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
+}
+
+export class Requester {
+  private readonly init: RequesterInit
+  private readonly now: () => number
+  private readonly active = new Map<string, RequesterJob>()
+  private readonly bidSeen = new SeenCache({ capacity: 100_000, ttlMs: 10 * 60_000 })
+  private readonly resultSeen = new SeenCache({ capacity: 100_000, ttlMs: 60 * 60_000 })
+  private readonly unhandle: Array<() => Promise<void>> = []
+  private started = false
+
+  constructor (init: RequesterInit) {
+    this.init = init
+    this.now = init.now ?? Date.now
+  }
+
+  async start (): Promise<void> {
+    if (this.started) return
+    const { libp2p } = this.init
+    this.unhandle.push(await handleDirect({ libp2p, protocol: 'bid', handle: async (bytes, from) => await this.onBid(bytes, from) }))
+    this.unhandle.push(await handleDirect({ libp2p, protocol: 'result', handle: async (bytes, from) => await this.onResult(bytes, from) }))
+    await this.recoverInterrupted()
+    this.started = true
+  }
+
+  async stop (): Promise<void> {
+    if (!this.started) return
+    for (const u of this.unhandle.splice(0)) await u()
+    for (const job of this.active.values()) job.dispose()
+    this.active.clear()
+    this.started = false
+  }
+
+  /** Stores the job's data, signs and publishes the request; returns its id at once. */
+  async post (input: PostJobInput): Promise<{ jobId: string }> {
+    if (!this.started) throw new UsageError('NODE_NOT_STARTED', 'the requester is not running; start the node first')
+    const { libp2p, blobs } = this.init
+    const now = this.now()
+    const moduleCid = await blobs.put(input.module, { sync: true })
+    const inputs = []
+    for (const i of input.inputs ?? []) inputs.push({ name: i.name, cid: await blobs.put(i.data, { sync: true }), size: i.data.byteLength })
+    const limits = { ...DEFAULT_LIMITS, ...input.limits }
+    const bidWindowMs = input.bidWindowMs ?? 500
+    const executor = input.executor ?? 'wasm'
+    const spec: JobSpecInput = {
+      executor,
+      module: moduleCid,
+      moduleSize: input.module.byteLength,
+      inputs,
+      args: input.args ?? [],
+      limits,
+      requirements: input.requirements,
+      maxPrice: input.maxPrice,
+      payment: input.payment ?? 'channel',
+      redundancy: input.redundancy ?? 1,
+      bidWindowMs,
+      deadline: now + (input.timeoutMs ?? 60_000),
+      createdAt: now,
+      nonce: randomBytes(16),
+    }
+    const created = await createJobRequest(spec, this.init.privateKey, libp2p.getMultiaddrs().map((a) => a.toString()))
+    const record: JobRecord = {
+      jobId: created.jobId,
+      phase: 'bidding',
+      executor,
+      redundancy: spec.redundancy,
+      maxPrice: input.maxPrice.toString(),
+      payment: spec.payment,
+      moduleCid: moduleCid.toString(),
+      inputs: inputs.map((i) => ({ name: i.name, cid: i.cid.toString(), size: i.size })),
+      args: spec.args ?? [],
+      limits,
+      postedAt: now,
+      bidsCloseAt: now + bidWindowMs,
+      deadline: spec.deadline,
+      bids: [],
+      awards: [],
+      dissenters: [],
+      requestHex: Buffer.from(created.bytes).toString('hex'),
+    }
+    await this.init.jobs.put(record.jobId, record, { sync: true })
+    const job = this.track(record, input.policy)
+    job.start()
+
+    await libp2p.services.pubsub.publish(jobsTopic(executor), created.bytes).catch((err: Error) => {
+      log('gossip publish of %s failed: %s', record.jobId, err.message)
+    })
+    const targets = await this.init.pickProviders?.(input).catch(() => []) ?? []
+    let pushed = 0
+    await Promise.all(targets.map(async (peer) => {
+      try {
+        await sendRequest(libp2p, peer, 'request', created.bytes, { signal: AbortSignal.timeout(2_000) })
+        pushed++
+      } catch (err) {
+        log('direct push of %s to %s failed: %s', record.jobId, peer.toString(), (err as Error).message)
+      }
+    }))
+    this.init.emit?.({ type: 'job:posted', at: this.now(), jobId: record.jobId, pushedTo: pushed })
+    return { jobId: record.jobId }
+  }
+
+  /** Resolves with the job's final record (completed or failed). */
+  async wait (jobId: string, options: { signal?: AbortSignal } = {}): Promise<JobRecord> {
+    const job = this.active.get(jobId)
+    if (job !== undefined) return await job.settled(options.signal)
+    const record = await this.init.jobs.get(jobId)
+    if (record === undefined) throw new UsageError('UNKNOWN_JOB', `no job ${jobId} on this node; \`hive job list\` shows the known ones`, { jobId })
+    return record
+  }
+
+  async get (jobId: string): Promise<JobRecord | undefined> {
+    return this.active.get(jobId)?.record ?? await this.init.jobs.get(jobId)
+  }
+
+  async list (): Promise<JobRecord[]> {
+    const out: JobRecord[] = []
+    for await (const r of this.init.jobs.values()) out.push(this.active.get(r.jobId)?.record ?? r)
+    return out.sort((a, b) => b.postedAt - a.postedAt)
+  }
+
+  /** The verified output of a completed job, from the local blob store. */
+  async output (jobId: string): Promise<OutputBundle | undefined> {
+    const record = await this.get(jobId)
+    if (record?.outputCid === undefined) return undefined
+    const bytes = await this.init.blobs.get(record.outputCid)
+    return bytes === undefined ? undefined : decodeOutputBundle(bytes)
+  }
+
+  private track (record: JobRecord, policy: Partial<JobPolicy> = {}): RequesterJob {
+    const { libp2p } = this.init
+    const { wallTimeMs, outputBytes } = record.limits
+    const job = new RequesterJob(record, {
+      now: this.now,
+      wallTimeMs,
+      policy: { ...this.init.policy, ...policy },
+      emit: (e) => this.init.emit?.(e),
+      actions: {
+        award: async (provider, price, slot, deadline) => {
+          const peer = peerIdFromString(provider)
+          const bytes = await signAward({ jobId: record.jobId, provider: peer, price, awardIndex: slot, deadline, issuedAt: this.now() }, this.init.privateKey)
+          const reply = await sendRequest(libp2p, peer, 'award', bytes, { signal: AbortSignal.timeout(5_000) })
+          if (reply.envelope.length === 0) return false
+          const acceptance = await validateAcceptance(reply.envelope, { now: this.now(), award: { jobId: record.jobId, provider: peer, price, awardIndex: slot } })
+          return acceptance.accepted
+        },
+        fetchOutput: async (provider, outputCid) => {
+          try {
+            const bytes = await this.init.exchange.fetch(peerIdFromString(provider), CID.parse(outputCid), { maxBytes: outputBytes + BUNDLE_OVERHEAD_BYTES })
+            decodeOutputBundle(bytes, { maxBytes: outputBytes + BUNDLE_OVERHEAD_BYTES })
+            return true
+          } catch (err) {
+            log('output %s from %s rejected: %s', outputCid, provider, (err as Error).message)
+            return false
+          }
+        },
+        publishClearing: async (winners) => {
+          const spec = { executor: record.executor, wallTimeMs, memoryBytes: record.limits.memoryBytes }
+          const bytes = await signClearing({ jobId: record.jobId, winners: winners.map((w) => ({ provider: peerIdFromString(w.provider), price: w.price })), timestamp: this.now(), ...spec }, this.init.privateKey)
+          await libp2p.services.pubsub.publish(CLEARING_TOPIC, bytes)
+        },
+        save: async (r, final) => { await this.init.jobs.put(r.jobId, r, { sync: final }) },
+      },
+    })
+    this.active.set(record.jobId, job)
+    void job.settled().then(() => { this.active.delete(record.jobId) }, () => {})
+    return job
+  }
+
+  private async onBid (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
+    const valid = await validateBid(bytes, {
+      now: this.now(),
+      expectedProvider: from,
+      lookupJob: (jobId) => {
+        const job = this.active.get(jobId)
+        return job?.acceptsBids() === true ? { maxPrice: BigInt(job.record.maxPrice) } : undefined
+      },
+      seen: this.bidSeen,
+    })
+    const job = this.active.get(valid.jobId)
+    if (job === undefined) return okReply()
+    const ethAddress = valid.bid.providerEthAddress
+    // without a registry (no chain configured) stake cannot be checked: count every bidder as
+    // minimally staked, which is what the selection's stake floor expects
+    const standing = this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
+    job.addBid({
+      benchmarkScore: valid.bid.benchmarkScore,
+      candidate: { provider: from.toString(), price: valid.price, expiresAt: valid.bid.expiresAt, stake: standing.stake, slashed: standing.slashed, benchmarkScore: valid.bid.benchmarkScore },
+    })
+    return okReply()
+  }
+
+  private async onResult (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
+    const valid = await validateResult(bytes, {
+      now: this.now(),
+      expectedProvider: from,
+      lookupAward: (jobId, provider) => {
+        const job = this.active.get(jobId)
+        const award = job?.liveAward(provider.toString())
+        return award === undefined || job === undefined ? undefined : { outputBytes: job.record.limits.outputBytes }
+      },
+      seen: this.resultSeen,
+    })
+    const job = this.active.get(valid.jobId)
+    if (job !== undefined && !isFinal(job.record.phase)) {
+      const status = ExecStatus[valid.result.status] ?? 'EXEC_STATUS_UNSPECIFIED'
+      const metering = valid.result.metering ?? { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 }
+      void job.onResult(from.toString(), status, valid.outputCid?.toString(), metering)
+    }
+    return okReply()
+  }
+
+  /** Jobs left unfinished by a previous run end with a clear reason instead of hanging forever. */
+  private async recoverInterrupted (): Promise<void> {
+    for await (const record of this.init.jobs.values()) {
+      if (isFinal(record.phase)) continue
+      record.phase = 'failed'
+      record.failure = { reason: 'REQUESTER_RESTARTED', message: 'the requester node stopped before the job finished; post it again' }
+      record.completedAt = this.now()
+      await this.init.jobs.put(record.jobId, record, { sync: true })
+    }
+  }
+}

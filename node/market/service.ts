@@ -1,0 +1,137 @@
+// The market as one node service: the blob store and exchange, the executors, and the
+// requester and/or provider roles, wired to the node's libp2p, store, profile and events.
+import { parseUnits } from 'ethers'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { BlobExchange } from '../blobs/exchange.ts'
+import { BlobStore } from '../blobs/store.ts'
+import { WasmExecutor } from '../exec/index.ts'
+import { Provider } from './provider.ts'
+import { Requester } from './requester.ts'
+import type { Executor } from '../exec/types.ts'
+import type { HiveNode, HiveService } from '../node.ts'
+import type { JobEvent } from './events.ts'
+import type { JobRecord, JobRecordStore } from './job-record.ts'
+import type { ProviderFaults } from './provider.ts'
+import type { JobPolicy } from './requester-job.ts'
+import type { PriceSheet } from '../../protocol/market/pricing.ts'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+
+/** HIVE per price unit (1 s of wall-time limit × one 256 MiB memory tier) when the config names none */
+export const DEFAULT_UNIT_PRICE = '0.001'
+const TOKEN_DECIMALS = 18
+
+export interface MarketOptions {
+  /** the node's peer key (signs market messages) */
+  privateKey: PrivateKey
+  executors?: Record<string, Executor>
+  /** jobs a provider runs at once (default 2) */
+  capacity?: number
+  policy?: JobPolicy
+  faults?: ProviderFaults
+  onEvent?: (event: JobEvent) => void
+  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
+  canBid?: () => boolean
+}
+
+/** The provider's price sheet from the config's `prices` (executor -> HIVE per unit). */
+export function priceSheetFromConfig (prices: Record<string, string>, executors: string[]): PriceSheet {
+  const sheet: PriceSheet = { executors: {} }
+  for (const executor of executors) {
+    const text = prices[executor]
+    const perUnit = parseUnits(text === undefined || Number(text) === 0 ? DEFAULT_UNIT_PRICE : text, TOKEN_DECIMALS)
+    sheet.executors[executor] = { perUnit, perJob: perUnit / 10n, floorPerUnit: perUnit / 2n }
+  }
+  return sheet
+}
+
+export class MarketService implements HiveService {
+  readonly name = 'market'
+  readonly blobs: BlobStore
+  readonly exchange: BlobExchange
+  readonly executors: Record<string, Executor>
+  readonly requester?: Requester
+  readonly provider?: Provider
+  /** providers that bid on our jobs lately, most recent last: the first to get direct pushes */
+  private readonly recentBidders: string[] = []
+
+  constructor (node: HiveNode, options: MarketOptions) {
+    const { libp2p, store, config } = node
+    this.blobs = new BlobStore({ db: store.blobs })
+    this.exchange = new BlobExchange({ libp2p, store: this.blobs })
+    this.executors = options.executors ?? Object.fromEntries(config.executors.filter((e) => e === 'wasm').map((e) => [e, new WasmExecutor()]))
+    const emit = (event: JobEvent): void => {
+      if (event.type === 'job:bid') this.rememberBidder(event.provider)
+      node.events.emit(event)
+      options.onEvent?.(event)
+    }
+    if (config.roles.includes('requester')) {
+      this.requester = new Requester({
+        libp2p,
+        privateKey: options.privateKey,
+        blobs: this.blobs,
+        exchange: this.exchange,
+        jobs: store.jobs as unknown as JobRecordStore,
+        emit,
+        policy: options.policy,
+        stakeOf: options.stakeOf,
+        pickProviders: async () => await this.pickProviders(node),
+      })
+    }
+    if (config.roles.includes('provider')) {
+      const hw = (): ReturnType<HiveNode['hardware']>['hardware'] => node.hardware().hardware
+      this.provider = new Provider({
+        libp2p,
+        privateKey: options.privateKey,
+        blobs: this.blobs,
+        exchange: this.exchange,
+        executors: this.executors,
+        capabilities: {
+          get memoryBytes () { return hw().memoryBytes },
+          get arch () { return hw().cpu.arch },
+          get gpuVendors () { return hw().gpus.map((g) => g.vendor.toLowerCase()) },
+          get cpuScore () { return hw().benchmark.cpuScore },
+        },
+        sheet: priceSheetFromConfig(config.prices, Object.keys(this.executors)),
+        capacity: options.capacity,
+        emit,
+        faults: options.faults,
+        canBid: options.canBid,
+      })
+    }
+  }
+
+  async start (): Promise<void> {
+    await this.exchange.start()
+    for (const e of Object.values(this.executors)) await e.start()
+    await this.requester?.start()
+    await this.provider?.start()
+  }
+
+  async stop (): Promise<void> {
+    await this.provider?.stop()
+    await this.requester?.stop()
+    for (const e of Object.values(this.executors)) await e.stop()
+    await this.exchange.stop()
+  }
+
+  async listJobs (): Promise<JobRecord[]> {
+    return await this.requester?.list() ?? []
+  }
+
+  private rememberBidder (provider: string): void {
+    const at = this.recentBidders.indexOf(provider)
+    if (at >= 0) this.recentBidders.splice(at, 1)
+    this.recentBidders.push(provider)
+    if (this.recentBidders.length > 32) this.recentBidders.shift()
+  }
+
+  /** Direct-push targets: recent bidders first, then providers found in the DHT (cached there). */
+  private async pickProviders (node: HiveNode): Promise<PeerId[]> {
+    const chosen = new Set(this.recentBidders.slice(-16))
+    if (chosen.size < 8) {
+      const found = await node.findProviders({ executor: 'wasm', limit: 16 }, { signal: AbortSignal.timeout(500) }).catch(() => [])
+      for (const p of found) if (p.peerId !== node.peerId.toString()) chosen.add(p.peerId)
+    }
+    return [...chosen].map((p) => peerIdFromString(p))
+  }
+}

@@ -1,0 +1,158 @@
+// One requester and five providers over TCP on 127.0.0.1, running real WASM jobs end to end:
+// gossip + direct push, direct bids, awards, blob exchange, sandboxed execution, verification.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect } from 'chai'
+import { buildExamples } from '../../../examples/build.ts'
+import { loadConfig } from '../../../node/config.ts'
+import { MarketService } from '../../../node/market/service.ts'
+import { HiveNode } from '../../../node/node.ts'
+import { loadPeerKey } from '../../../node/p2p/identity.ts'
+import type { JobEvent } from '../../../node/market/events.ts'
+import type { ProviderFaults } from '../../../node/market/provider.ts'
+import type { ProfileHardware } from '../../../protocol/profile.ts'
+
+const GIB = 1024 ** 3
+const hardware: ProfileHardware = {
+  cpu: { model: 'Test CPU', cores: 4, threads: 8, arch: 'x64', speedMhz: 3000 },
+  memoryBytes: 16 * GIB,
+  gpus: [],
+  os: { platform: 'linux', distro: 'test', release: '1', kernel: '6' },
+  benchmark: { cpuScore: 1000, durationMs: 1000 },
+}
+const text = (s: string): Uint8Array => new TextEncoder().encode(s)
+const str = (b: Uint8Array | undefined): string => new TextDecoder().decode(b)
+const HIVE = 10n ** 18n
+
+interface Peer { node: HiveNode, market: MarketService, events: JobEvent[] }
+
+describe('node/market: one requester, five providers on loopback', function () {
+  this.timeout(90_000)
+  const root = mkdtempSync(join(tmpdir(), 'hive-market-'))
+  const peers: Peer[] = []
+  let requester: Peer
+  let providers: Peer[]
+  let wordcount: Uint8Array
+  let spin: Uint8Array
+
+  async function startPeer (name: string, opts: { roles: string, bootstrap?: Peer, price?: string, faults?: ProviderFaults }): Promise<Peer> {
+    const dataDir = join(root, name)
+    const config = loadConfig({
+      dataDir,
+      flags: {
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        bootstrap: opts.bootstrap?.node.info().addresses ?? [],
+        roles: opts.roles,
+        prices: { wasm: opts.price ?? '0.001' },
+      },
+    })
+    const node = await HiveNode.create(config, { hardware })
+    const events: JobEvent[] = []
+    const market = new MarketService(node, { privateKey: await loadPeerKey(dataDir), faults: opts.faults, onEvent: (e) => events.push(e) })
+    node.addService(market)
+    await node.start()
+    const peer = { node, market, events }
+    peers.push(peer)
+    return peer
+  }
+
+  before(async () => {
+    const modules = await buildExamples()
+    wordcount = readFileSync(modules.wordcount)
+    spin = readFileSync(modules.primes)
+    requester = await startPeer('requester', { roles: 'requester' })
+    providers = []
+    for (let i = 0; i < 5; i++) {
+      // distinct prices make the winner predictable: provider 0 is the cheapest
+      providers.push(await startPeer(`provider-${i}`, { roles: 'provider', bootstrap: requester, price: `0.00${i + 1}` }))
+    }
+    // gossipsub needs a heartbeat or two to graft the mesh
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+  })
+
+  after(async () => {
+    for (const p of peers) await p.node.stop().catch(() => {})
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  it('completes a job with the correct output from the cheapest provider', async () => {
+    const { jobId } = await requester.market.requester!.post({
+      module: wordcount,
+      inputs: [{ name: 'poem.txt', data: text('The quick brown fox\njumps over the lazy dog.\nThe end\n') }],
+      args: ['3'],
+      maxPrice: HIVE,
+      bidWindowMs: 400,
+    })
+    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
+    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+    const output = await requester.market.requester!.output(jobId)
+    expect(str(output?.stdout)).to.equal('1 files, 3 lines, 11 words, 53 bytes\n')
+    expect(output?.files.map((f) => f.name)).to.deep.equal(['counts.txt'])
+    const winner = record.awards.find((a) => a.status === 'delivered')
+    expect(winner?.provider).to.equal(providers[0].node.peerId.toString())
+    expect(record.bids.length).to.be.greaterThan(1)
+    expect(record.placedAt).to.be.a('number')
+  })
+
+  it('with k = 2 and a provider that cheats, the majority output wins and the cheater is recorded', async () => {
+    const cheater = await startPeer('cheater', { roles: 'provider', bootstrap: requester, price: '0.0001', faults: { corruptOutput: true } })
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      const { jobId } = await requester.market.requester!.post({
+        module: wordcount,
+        inputs: [{ name: 'a.txt', data: text('one two three\n') }],
+        redundancy: 2,
+        maxPrice: HIVE,
+        bidWindowMs: 600,
+        // wait for the whole window so that the cheapest bidder, the cheater, surely gets a slot
+        policy: { reserve: 99 },
+      })
+      const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
+      expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+      expect(record.awards.some((a) => a.provider === cheater.node.peerId.toString())).to.equal(true)
+      // the honest and the forged output tie 1:1, so a third provider was asked
+      expect(record.awards.filter((a) => a.status === 'delivered').length).to.equal(3)
+      expect(record.dissenters).to.deep.equal([cheater.node.peerId.toString()])
+      expect(str((await requester.market.requester!.output(jobId))?.stdout)).to.equal('1 files, 1 lines, 3 words, 14 bytes\n')
+    } finally {
+      await cheater.node.stop()
+    }
+  })
+
+  it('replaces a provider that dies during execution and still completes the job', async () => {
+    const victim = providers[0]
+    const started = new Promise<void>((resolve) => {
+      const t = setInterval(() => { if (victim.events.some((e) => e.type === 'provider:accepted')) { clearInterval(t); resolve() } }, 5)
+    })
+    victim.events.length = 0
+    const { jobId } = await requester.market.requester!.post({
+      module: spin,
+      args: ['3000000'],
+      maxPrice: HIVE,
+      bidWindowMs: 400,
+      limits: { wallTimeMs: 2_000 },
+    })
+    await started
+    await victim.node.stop()
+    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(40_000) })
+    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+    const failed = record.awards.find((a) => a.provider === victim.node.peerId.toString())
+    expect(failed?.status).to.equal('failed')
+    expect(record.awards.some((a) => a.status === 'delivered' && a.provider !== victim.node.peerId.toString())).to.equal(true)
+    expect(str((await requester.market.requester!.output(jobId))?.stdout)).to.equal('primes <= 3000000: 216816, largest 2999999\n')
+  })
+
+  it('ends a job that no provider can satisfy with a clear reason', async () => {
+    const { jobId } = await requester.market.requester!.post({
+      module: wordcount,
+      maxPrice: HIVE,
+      bidWindowMs: 300,
+      requirements: { minMemoryBytes: 512 * GIB },
+    })
+    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(10_000) })
+    expect(record.phase).to.equal('failed')
+    expect(record.failure?.reason).to.equal('NO_BIDS')
+    expect(record.failure?.message).to.match(/no provider bid/)
+  })
+})
