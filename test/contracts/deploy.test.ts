@@ -1,0 +1,131 @@
+import { expect } from 'chai'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Contract } from 'ethers'
+import { network } from 'hardhat'
+import { CONTRACT_NAMES, EXPECTED_VERSIONS, defaultParams, deployAll, devnetParams, loadDeployment } from '../../scripts/deploy.ts'
+import type { ContractName, Deployment } from '../../scripts/deploy.ts'
+import { isHiveError } from '../../protocol/errors.ts'
+
+const { ethers } = await network.connect()
+const root = resolve(import.meta.dirname, '..', '..')
+const dirs: string[] = []
+const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'hive-deploy-')); dirs.push(d); return d }
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
+
+describe('scripts/deploy.ts', () => {
+  let dir: string
+  let first: Deployment
+  const logs: string[] = []
+  const at = (d: Deployment, name: ContractName): Contract => new Contract(d.contracts[name].address, d.contracts[name].abi, ethers.provider)
+
+  before(async () => {
+    dir = tmp()
+    const [deployer] = await ethers.getSigners()
+    first = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: dir, log: (m) => logs.push(m) })
+  })
+
+  it('writes deployments/<chainId>.json with addresses, versions, ABIs and blocks', async () => {
+    const [deployer] = await ethers.getSigners()
+    const file = JSON.parse(readFileSync(join(dir, '31337.json'), 'utf8')) as Deployment
+    expect(file).to.deep.equal(first)
+    expect(file.chainId).to.equal(31337)
+    expect(file.deployer).to.equal(deployer.address)
+    expect(Number.isNaN(Date.parse(file.deployedAt))).to.equal(false)
+    expect(Object.keys(file.contracts)).to.deep.equal([...CONTRACT_NAMES])
+    expect(file.params.channelChallengePeriod).to.equal(String(devnetParams.channelChallengePeriod))
+    for (const name of CONTRACT_NAMES) {
+      const rec = file.contracts[name]
+      expect(await ethers.provider.getCode(rec.address)).to.not.equal('0x')
+      expect(rec.version).to.equal(EXPECTED_VERSIONS[name])
+      expect(await at(file, name).getFunction('version')()).to.equal(rec.version)
+      expect(rec.blockNumber).to.be.at.least(file.blockNumber)
+      expect(Array.isArray(rec.abi) && rec.abi.length > 0).to.equal(true)
+    }
+  })
+
+  it('hands every power to the timelock and leaves the deployer none', async () => {
+    const [deployer] = await ethers.getSigners()
+    const timelock = at(first, 'TimelockController')
+    const tl = first.contracts.TimelockController.address
+    const gov = first.contracts.HiveGovernor.address
+    const params = at(first, 'ProtocolParams')
+    expect(await params.getFunction('owner')()).to.equal(tl)
+    expect(await at(first, 'ProviderRegistry').getFunction('owner')()).to.equal(tl)
+    expect(await params.getFunction('treasury')()).to.equal(tl)
+    expect(await params.getFunction('arbiter')()).to.equal(tl)
+    expect(await params.getFunction('channelChallengePeriod')()).to.equal(devnetParams.channelChallengePeriod)
+    const role = async (name: string): Promise<string> => await timelock.getFunction(name)() as string
+    for (const r of ['DEFAULT_ADMIN_ROLE', 'PROPOSER_ROLE', 'EXECUTOR_ROLE', 'CANCELLER_ROLE']) {
+      expect(await timelock.getFunction('hasRole')(await role(r), deployer.address), r).to.equal(false)
+    }
+    expect(await timelock.getFunction('hasRole')(await role('PROPOSER_ROLE'), gov)).to.equal(true)
+    expect(await timelock.getFunction('hasRole')(await role('CANCELLER_ROLE'), gov)).to.equal(true)
+    expect(await timelock.getFunction('hasRole')(await role('EXECUTOR_ROLE'), ethers.ZeroAddress)).to.equal(true)
+    expect(await timelock.getFunction('hasRole')(await role('DEFAULT_ADMIN_ROLE'), tl)).to.equal(true)
+    expect(await timelock.getFunction('getMinDelay')()).to.equal(devnetParams.timelockDelay)
+    expect(await at(first, 'HiveToken').getFunction('balanceOf')(deployer.address)).to.equal(devnetParams.tokenSupply)
+    expect(await at(first, 'HiveGovernor').getFunction('timelock')()).to.equal(tl)
+    expect(await at(first, 'HiveGovernor').getFunction('token')()).to.equal(first.contracts.HiveToken.address)
+  })
+
+  it('a second run finds everything, says so and sends no transaction', async () => {
+    const [deployer] = await ethers.getSigners()
+    const block = await ethers.provider.getBlockNumber()
+    const again: string[] = []
+    const second = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: dir, log: (m) => again.push(m) })
+    expect(second).to.deep.equal(first)
+    expect(await ethers.provider.getBlockNumber()).to.equal(block)
+    expect(again.filter((m) => m.includes('already deployed'))).to.have.length(CONTRACT_NAMES.length)
+    expect(again.at(-1)).to.match(/nothing to do/)
+  })
+
+  it('deploys only what is missing, and whatever depends on it', async () => {
+    const [deployer] = await ethers.getSigners()
+    const d = tmp()
+    const broken: Deployment = structuredClone(first)
+    broken.contracts.AuditAnchor.address = deployer.address // no code there
+    broken.contracts.ProtocolParams.address = first.contracts.AuditAnchor.address // code, wrong version
+    writeFileSync(join(d, '31337.json'), JSON.stringify(broken))
+    const out: string[] = []
+    const fixed = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: d, log: (m) => out.push(m) })
+    const same: ContractName[] = ['HiveToken', 'TimelockController', 'HiveGovernor']
+    for (const n of same) expect(fixed.contracts[n].address, n).to.equal(first.contracts[n].address)
+    for (const n of ['AuditAnchor', 'ProtocolParams', 'ProviderRegistry', 'JobEscrow', 'PaymentChannel'] as const) {
+      expect(fixed.contracts[n].address, n).to.not.equal(first.contracts[n].address)
+      expect(await at(fixed, n).getFunction('version')()).to.equal(EXPECTED_VERSIONS[n])
+    }
+    expect(out.some((m) => /ProtocolParams: recorded .* reports version hive-anchor\/1/.test(m))).to.equal(true)
+    expect(out.some((m) => /AuditAnchor: recorded .* no contract answers there/.test(m))).to.equal(true)
+    expect(await at(fixed, 'ProtocolParams').getFunction('owner')()).to.equal(first.contracts.TimelockController.address)
+    expect(loadDeployment(join(d, '31337.json'))).to.deep.equal(fixed)
+  })
+
+  it('fails with a clear error when the artifacts are missing', async () => {
+    const [deployer] = await ethers.getSigners()
+    const err = await deployAll({ signer: deployer, deploymentsDir: tmp(), artifactsDir: tmp() }).then(() => undefined, (e: unknown) => e)
+    expect(isHiveError(err, 'ARTIFACT_MISSING')).to.equal(true)
+  })
+
+  it('has production defaults with windows of hours to days, devnet ones of seconds', () => {
+    expect(defaultParams.channelChallengePeriod).to.be.at.least(12n * 3600n)
+    expect(defaultParams.escrowChallengeWindow).to.be.at.least(12n * 3600n)
+    expect(defaultParams.unbondingPeriod).to.be.at.least(defaultParams.channelChallengePeriod)
+    expect(defaultParams.timelockDelay).to.be.at.least(86400n)
+    expect(devnetParams.channelChallengePeriod).to.be.below(60n)
+  })
+
+  it('CLI: refuses --rpc without HIVE_DEPLOYER_KEY and unknown arguments', function () {
+    this.timeout(30_000)
+    const run = (args: string[]) => spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts/deploy.ts'), ...args], { encoding: 'utf8', env: { ...process.env, HIVE_DEPLOYER_KEY: '' } })
+    const noKey = run(['--rpc', 'http://127.0.0.1:1'])
+    expect(noKey.status).to.equal(1)
+    expect(noKey.stderr).to.match(/HIVE_DEPLOYER_KEY/)
+    const bad = run(['--bogus'])
+    expect(bad.status).to.equal(1)
+    expect(bad.stderr).to.match(/unknown argument --bogus/)
+  })
+})
+
