@@ -73,7 +73,7 @@ console.log(`total ${formatDuration(stepsMs)}`)
 if (failed != null || unclean.length > 0) {
   if (failed != null) console.error(`\ndemo failed at step "${failed.name}": ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`)
   if (unclean.length > 0) console.error(`nodes that did not stop cleanly: ${unclean.join(', ')}`)
-  console.error(`logs and data dirs kept in ${workDir}`)
+  console.error(`logs kept in ${join(workDir, 'logs')} (the peers' data dirs beside them)`)
   process.exit(1)
 }
 if (interrupt.signal.aborted && args.keep !== true) {
