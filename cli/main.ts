@@ -21,6 +21,12 @@ function shutdownSignal (): AbortSignal {
   return shutdown.signal
 }
 
+// `hive providers --json | head` closes our stdout early: that is the reader's choice, not an error
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw err
+})
+
 const code = await runCli(process.argv.slice(2), {
   stdout: (text) => { process.stdout.write(text) },
   stderr: (text) => { process.stderr.write(text) },
