@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { Contract, ContractFactory, ZeroAddress, ZeroHash, id, parseEther } from 'ethers'
+import { Contract, ContractFactory, NonceManager, ZeroAddress, ZeroHash, id, parseEther } from 'ethers'
 import type { InterfaceAbi, Signer } from 'ethers'
 import { UsageError } from '../protocol/errors.ts'
 
@@ -188,7 +188,9 @@ async function versionAt (signer: Signer, address: string, abi: InterfaceAbi): P
  * propose to it; the deployer holds no role.
  */
 export async function deployAll (opts: DeployOptions): Promise<Deployment> {
-  const { signer } = opts
+  // Count nonces locally: providers cache eth_getTransactionCount for a moment (ethers: 250 ms),
+  // so back-to-back transactions over JSON-RPC would otherwise reuse a nonce.
+  const signer = new NonceManager(opts.signer)
   const log = opts.log ?? (() => {})
   const p: DeployParams = { ...defaultParams, ...opts.params }
   const artifactsDir = opts.artifactsDir ?? join(root, 'artifacts')
@@ -325,7 +327,9 @@ async function main (): Promise<void> {
 
 if (process.argv[1] != null && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main().catch((err: unknown) => {
-    console.error(err instanceof UsageError ? `error: ${err.message}` : err)
+    // ethers errors carry the whole transaction in `message`; `shortMessage` says what went wrong
+    const short = (err as { shortMessage?: unknown }).shortMessage
+    console.error(err instanceof UsageError ? `error: ${err.message}` : `deployment failed: ${typeof short === 'string' ? short : String(err)}`)
     process.exit(1)
   })
 }
