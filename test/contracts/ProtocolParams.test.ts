@@ -101,6 +101,14 @@ describe('ProtocolParams', () => {
     }
   })
 
+  it('hands ownership on only from the owner (OpenZeppelin Ownable)', async () => {
+    const { params, byGov, gov, other } = await loadFixture(deploy)
+    await expect(as(params, other).getFunction('transferOwnership')(other.address))
+      .to.be.revertedWithCustomError(params, 'OwnableUnauthorizedAccount').withArgs(other.address)
+    await expect(byGov.getFunction('transferOwnership')(other.address)).to.emit(params, 'OwnershipTransferred').withArgs(gov.address, other.address)
+    expect(await params.getFunction('owner')()).to.equal(other.address)
+  })
+
   it('rejects initial values outside the bounds', async () => {
     const { gov, initial } = await loadFixture(deploy)
     const factory = await ethers.getContractFactory('ProtocolParams')

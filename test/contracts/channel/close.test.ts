@@ -137,8 +137,11 @@ describe('PaymentChannel.finalize', () => {
     await expect(channelAs(c, 'requester').getFunction('finalize')(d.channelId)).to.emit(c.channel, 'ChannelClosed').withArgs(d.channelId, 0n, 0n, DEPOSIT, 0n)
   })
 
-  it('rejects finalizing an open channel without expiry, or before the period ends', async () => {
+  it('rejects finalizing an open channel without expiry, or before the period ends, or an unknown channel', async () => {
     const c = await loadFixture(withChannel)
+    const unknown = b32(ethers, 'unknown')
+    await expect(channelAs(c, 'other').getFunction('finalize')(unknown))
+      .to.be.revertedWithCustomError(c.channel, 'PaymentChannelWrongStatus').withArgs(unknown, ChannelStatus.None)
     const now = BigInt(await time.latest()) + 1n
     await time.setNextBlockTimestamp(now)
     await expect(channelAs(c, 'requester').getFunction('finalize')(c.channelId))

@@ -66,6 +66,22 @@ describe('PaymentChannel.open', () => {
   })
 })
 
+describe('PaymentChannel.topUp with a token that starts charging fees', () => {
+  it('rejects the top-up instead of crediting more than arrived', async () => {
+    const c = await loadFixture(core)
+    const fee = await ethers.deployContract('MockFeeToken')
+    const feeAddr = await fee.getAddress()
+    await fee.getFunction('setFeeOn')(false)
+    await fee.getFunction('mint')(c.requester.address, hive(100))
+    await as(fee, c.requester).getFunction('approve')(await c.channel.getAddress(), hive(100))
+    await channelAs(c, 'requester').getFunction('open')(c.provider.address, feeAddr, hive(10), 0n)
+    const id = await c.channel.getFunction('channelIdOf')(c.requester.address, c.provider.address, feeAddr, 0n, PERIOD, FEE_BPS, 0n)
+    await fee.getFunction('setFeeOn')(true)
+    await expect(channelAs(c, 'requester').getFunction('topUp')(id, hive(10)))
+      .to.be.revertedWithCustomError(c.channel, 'PaymentChannelUnsupportedToken').withArgs(feeAddr, hive(10), hive(10) * 99n / 100n)
+  })
+})
+
 describe('PaymentChannel.openWithPermit', () => {
   it('opens with an ERC-2612 permit instead of a prior approval', async () => {
     const c = await loadFixture(core)
