@@ -66,3 +66,29 @@ export function parsePort (text: string): number {
   if (!/^\s*\d+\s*$/.test(text) || n > 65535) throw new InvalidArgumentError(`"${text}" is not a port number (0-65535; 0 picks a free one)`)
   return n
 }
+
+/** HIVE (and most ERC20s) count in 18 decimals. */
+export const TOKEN_DECIMALS = 18
+const AMOUNT_SUFFIX: Record<string, number> = { '': 0, k: 3, m: 6 }
+
+/**
+ * Token base units from an amount people type: `1000`, `1.5k`, `0.25`, `2m` (k = thousand,
+ * m = million). Exact: digits beyond the token's decimals are refused, never rounded.
+ */
+export function parseTokenAmount (text: string, decimals = TOKEN_DECIMALS): bigint {
+  const m = /^\s*(\d+)(?:\.(\d+))?\s*([kKmM]?)\s*$/.exec(text)
+  if (m == null) throw new InvalidArgumentError(`"${text}" is not an amount: use e.g. 1000, 1.5k, 0.25 or 2m (k = thousand, m = million)`)
+  const shift = decimals + AMOUNT_SUFFIX[m[3].toLowerCase()]
+  const fraction = m[2] ?? ''
+  if (fraction.length > shift) throw new InvalidArgumentError(`"${text}" has more decimal places than the token's ${decimals}`)
+  return BigInt(m[1] + fraction.padEnd(shift, '0'))
+}
+
+/** Base units as a decimal amount without trailing zeros: 1500000000000000000n -> "1.5". */
+export function formatTokenAmount (units: bigint, decimals = TOKEN_DECIMALS): string {
+  const negative = units < 0n
+  const digits = (negative ? -units : units).toString().padStart(decimals + 1, '0')
+  const whole = digits.slice(0, digits.length - decimals)
+  const fraction = digits.slice(digits.length - decimals).replace(/0+$/, '')
+  return `${negative ? '-' : ''}${whole}${fraction === '' ? '' : '.' + fraction}`
+}

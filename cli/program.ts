@@ -8,6 +8,7 @@ import type { CliIo, CommandContext, GlobalOptions } from './context.ts'
 import { EXIT_OK, exitCodeFor } from './errors.ts'
 import { registerHwCommand } from './commands/hw.ts'
 import { registerInitCommand } from './commands/init.ts'
+import { registerJobCommands } from './commands/job.ts'
 import { registerNodeCommands } from './commands/node.ts'
 import { registerPeersCommand } from './commands/peers.ts'
 import { registerProvidersCommand } from './commands/providers.ts'
@@ -31,6 +32,7 @@ export function buildProgram (io: CliIo): Command {
   registerHwCommand(program, context)
   registerPeersCommand(program, context)
   registerProvidersCommand(program, context)
+  registerJobCommands(program, context)
   return program
 }
 

@@ -11,7 +11,10 @@ import type { PostJobInput, Requester } from './requester.ts'
 export const MAX_JOB_BODY_BYTES = 96 * 1024 * 1024
 
 export interface PostJobBody {
-  module: string
+  /** the module's bytes, base64 … */
+  module?: string
+  /** … or the CID of a module already in this node's blob store */
+  moduleCid?: string
   inputs?: Array<{ name: string, data: string }>
   args?: string[]
   executor?: string
@@ -71,7 +74,7 @@ function optionalInt (value: unknown, field: string): number | undefined {
 }
 
 /** Checks the shape of a POST /v1/jobs body; the protocol's own checks run when the job is signed. */
-export function parsePostJobBody (body: unknown): PostJobInput {
+export function parsePostJobBody (body: unknown, moduleFromStore?: Uint8Array): PostJobInput {
   if (typeof body !== 'object' || body === null) bad('body', 'must be a JSON object')
   const b = body as Record<string, unknown>
   if (typeof b.maxPrice !== 'string' || !/^[0-9]{1,78}$/.test(b.maxPrice)) bad('maxPrice', 'must be a decimal string of token base units')
@@ -83,7 +86,7 @@ export function parsePostJobBody (body: unknown): PostJobInput {
   const req = (b.requirements ?? {}) as Record<string, unknown>
   if (b.payment !== undefined && b.payment !== 'escrow' && b.payment !== 'channel') bad('payment', 'must be "escrow" or "channel"')
   return {
-    module: base64(b.module, 'module'),
+    module: moduleFromStore ?? base64(b.module, 'module'),
     inputs: inputs.map((i: unknown, n: number) => {
       const item = i as Record<string, unknown>
       if (typeof item?.name !== 'string') bad(`inputs[${n}].name`, 'must be a file name')
@@ -126,7 +129,16 @@ export function registerJobRoutes (routes: RouteRegistry, requester: Requester |
     method: 'POST',
     path: '/v1/jobs',
     maxBodyBytes: MAX_JOB_BODY_BYTES,
-    handler: async (ctx) => await need().post(parsePostJobBody(await ctx.json())),
+    handler: async (ctx) => {
+      const body = await ctx.json()
+      const cid = (body as PostJobBody | null)?.moduleCid
+      let stored: Uint8Array | undefined
+      if (typeof cid === 'string') {
+        stored = await need().blob(cid).catch(() => undefined)
+        if (stored === undefined) throw new ApiError(404, 'MODULE_NOT_FOUND', `module ${cid.slice(0, 80)} is not in this node's store: pass the .wasm file instead`)
+      }
+      return await need().post(parsePostJobBody(body, stored))
+    },
   })
   routes.route({ method: 'GET', path: '/v1/jobs', handler: async () => ({ jobs: (await need().list()).map(summarise) }) })
   routes.route({ method: 'GET', path: '/v1/jobs/:jobId', handler: async (ctx) => await find(ctx.params.jobId) })

@@ -1,0 +1,243 @@
+// `hive job post|list|status|result`: jobs through the running node's requester.
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { Option } from 'commander'
+import type { Command } from 'commander'
+import { HiveError, UsageError } from '../../protocol/errors.ts'
+import { isValidFileName } from '../../protocol/output-bundle.ts'
+import { HiveApiClient } from '../client.ts'
+import type { CommandContext } from '../context.ts'
+import { formatDuration, shortPeerId, table } from '../format.ts'
+import { formatTokenAmount, parseByteSize, parseDuration, parsePositiveInt, parseTokenAmount } from '../parse.ts'
+import type { JobSummary } from '../../node/market/api-routes.ts'
+import type { JobRecord } from '../../node/market/job-record.ts'
+import type { NodeEvent } from '../../node/controller.ts'
+
+interface PostOptions {
+  wasm: string
+  input: string[]
+  arg: string[]
+  redundancy?: number
+  maxPrice: bigint
+  timeout?: number
+  bidWindow?: number
+  executor: string
+  payment: 'escrow' | 'channel'
+  memory?: number
+  wallTime?: number
+  maxOutput?: number
+  wait?: boolean
+  out?: string
+}
+
+interface JobResult { jobId: string, outputCid: string, exitCode: number, stdout: string, files: Array<{ name: string, data: string }> }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value]
+
+export function registerJobCommands (program: Command, context: (cmd: Command) => CommandContext): void {
+  const job = program.command('job').description('post jobs and read their results (through the running node)')
+
+  job.command('post')
+    .description('post a WASM job to the network; with --wait, follow it live and write its verified output')
+    .requiredOption('--wasm <file|cid>', 'the WASI module: a .wasm file, or the CID of a module already in this node\'s store')
+    .option('--input <file>', 'an input file the job reads from /input (repeatable)', collect, [])
+    .option('--arg <arg>', 'an argument for the job (repeatable, in order)', collect, [])
+    .option('--redundancy <k>', 'run on k providers and accept the output a majority returns', parsePositiveInt)
+    .option('--max-price <amount>', 'the most you pay, in HIVE (e.g. 0.5, 2, 1.5k)', (v: string) => parseTokenAmount(v), parseTokenAmount('1'))
+    .option('--timeout <duration>', 'the job must be verified within this time (e.g. 30s, 5m)', parseDuration)
+    .option('--bid-window <duration>', 'how long providers may bid (e.g. 500ms)', parseDuration)
+    .option('--executor <name>', 'executor class', 'wasm')
+    .addOption(new Option('--payment <mode>', 'how the job is paid').choices(['channel', 'escrow']).default('channel'))
+    .option('--memory <size>', 'memory limit for the job, e.g. 64MiB', parseByteSize)
+    .option('--wall-time <duration>', 'wall-time limit for one run, e.g. 10s', parseDuration)
+    .option('--max-output <size>', 'output size limit, e.g. 4MiB', parseByteSize)
+    .option('--wait', 'follow the job until it is verified or fails; exit 0 only when verified')
+    .option('--out <dir>', 'with --wait: write the output files (and stdout) here')
+    .addHelpText('after', '\nExamples:\n  hive job post --wasm examples/build/wordcount.wasm --input README.md --wait --out ./result\n  hive job post --wasm examples/build/primes.wasm --arg 1000000 --redundancy 2 --max-price 0.5 --wait')
+    .action(async (opts: PostOptions, cmd: Command) => { await postJob(context(cmd), opts) })
+
+  job.command('list')
+    .description('jobs this node has posted, newest first')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = context(cmd)
+      const client = await HiveApiClient.forDataDir(ctx.dataDir)
+      const { jobs } = await client.request<{ jobs: JobSummary[] }>('/v1/jobs')
+      if (ctx.json) { ctx.printJson({ jobs }); return }
+      if (jobs.length === 0) { ctx.say('no jobs yet: `hive job post --wasm <file> --wait` posts one'); return }
+      ctx.say(table(['job', 'phase', 'posted', 'bids', 'winners', 'placement', 'total', 'note'], jobs.map((j) => [
+        j.jobId.slice(0, 16), j.phase, new Date(j.postedAt).toISOString().slice(11, 19), j.bids,
+        j.winners.map((w) => `${shortPeerId(w.provider)} @ ${formatTokenAmount(BigInt(w.price))}`).join(', '),
+        j.placementMs !== undefined ? formatDuration(j.placementMs) : '', j.totalMs !== undefined ? formatDuration(j.totalMs) : '',
+        j.failure?.reason ?? '',
+      ])))
+    })
+
+  job.command('status <jobId>')
+    .description('one job: its phase, bids, awards and outcome')
+    .action(async (jobId: string, _opts: unknown, cmd: Command) => {
+      const ctx = context(cmd)
+      const client = await HiveApiClient.forDataDir(ctx.dataDir)
+      const record = await client.request<JobRecord>(`/v1/jobs/${encodeURIComponent(jobId)}`)
+      if (ctx.json) { ctx.printJson(record); return }
+      ctx.say(statusText(record))
+    })
+
+  job.command('result <jobId>')
+    .description('write a finished job\'s verified output to a folder')
+    .requiredOption('--out <dir>', 'folder for the output files and stdout')
+    .action(async (jobId: string, opts: { out: string }, cmd: Command) => {
+      const ctx = context(cmd)
+      const client = await HiveApiClient.forDataDir(ctx.dataDir)
+      const result = await client.request<JobResult>(`/v1/jobs/${encodeURIComponent(jobId)}/result`)
+      const written = await writeResult(result, opts.out)
+      if (ctx.json) { ctx.printJson({ ...summaryOf(result), written }); return }
+      ctx.say(`output ${result.outputCid} (exit code ${result.exitCode}) written to ${opts.out}: ${written.join(', ')}`)
+    })
+}
+
+async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
+  if (opts.out !== undefined && opts.wait !== true) throw new UsageError('OUT_NEEDS_WAIT', '--out is written when the job is verified: add --wait (or use `hive job result <id> --out <dir>` later)')
+  const client = await HiveApiClient.forDataDir(ctx.dataDir)
+  const module = /^baf[a-z2-7]{20,}$/.test(opts.wasm) ? { moduleCid: opts.wasm } : { module: (await readLocal(opts.wasm, '--wasm')).toString('base64') }
+  const inputs: Array<{ name: string, data: string }> = []
+  for (const file of opts.input) {
+    const name = basename(file)
+    if (!isValidFileName(name)) throw new UsageError('BAD_INPUT_NAME', `--input ${file}: "${name}" cannot be a file name inside the sandbox`)
+    if (inputs.some((i) => i.name === name)) throw new UsageError('DUPLICATE_INPUT', `--input ${file}: two inputs are named "${name}"; rename one`)
+    inputs.push({ name, data: (await readLocal(file, '--input')).toString('base64') })
+  }
+  const body = {
+    ...module,
+    inputs,
+    args: opts.arg,
+    executor: opts.executor,
+    maxPrice: opts.maxPrice.toString(),
+    payment: opts.payment,
+    ...(opts.redundancy !== undefined ? { redundancy: opts.redundancy } : {}),
+    ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
+    ...(opts.bidWindow !== undefined ? { bidWindowMs: opts.bidWindow } : {}),
+    limits: {
+      ...(opts.memory !== undefined ? { memoryBytes: opts.memory } : {}),
+      ...(opts.wallTime !== undefined ? { wallTimeMs: opts.wallTime } : {}),
+      ...(opts.maxOutput !== undefined ? { outputBytes: opts.maxOutput } : {}),
+    },
+  }
+  if (opts.wait !== true) {
+    const { jobId } = await client.request<{ jobId: string }>('/v1/jobs', { body })
+    if (ctx.json) ctx.printJson({ jobId })
+    else ctx.say(`posted job ${jobId}\nfollow it with: hive job status ${jobId}`)
+    return
+  }
+
+  // listen before posting so that no early event (bids arrive within milliseconds) is missed
+  const stop = new AbortController()
+  const seen: NodeEvent[] = []
+  let jobId: string | undefined
+  let wake: (() => void) | undefined
+  const follow = (async () => {
+    for await (const e of client.events({ signal: stop.signal, types: JOB_EVENT_TYPES })) {
+      seen.push(e)
+      wake?.()
+    }
+  })().catch((err: unknown) => { if (!stop.signal.aborted) throw err })
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  const started = Date.now()
+  try {
+    jobId = (await client.request<{ jobId: string }>('/v1/jobs', { body })).jobId
+    ctx.note(`posted job ${jobId}`)
+    let shown = 0
+    for (;;) {
+      for (; shown < seen.length; shown++) {
+        const e = seen[shown]
+        if (!('jobId' in e) || e.jobId !== jobId) continue
+        const line = progressLine(e, started)
+        if (line !== undefined) ctx.note(line)
+        if (e.type === 'job:verified' || e.type === 'job:failed') break
+      }
+      const end = seen.find((e) => 'jobId' in e && e.jobId === jobId && (e.type === 'job:verified' || e.type === 'job:failed'))
+      if (end !== undefined) break
+      const record = await client.request<JobRecord>(`/v1/jobs/${jobId}`)
+      if (record.phase === 'completed' || record.phase === 'failed') break
+      await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, 1000) })
+    }
+  } finally {
+    stop.abort()
+    await follow
+  }
+  const record = await client.request<JobRecord>(`/v1/jobs/${jobId}`)
+  if (record.phase !== 'completed') {
+    if (ctx.json) ctx.printJson(record)
+    throw new HiveError('JOB_FAILED', `job ${jobId} failed: ${record.failure?.reason ?? 'unknown'}: ${record.failure?.message ?? ''}`, { jobId })
+  }
+  const result = await client.request<JobResult>(`/v1/jobs/${jobId}/result`)
+  const written = opts.out !== undefined ? await writeResult(result, opts.out) : []
+  if (ctx.json) {
+    ctx.printJson({ ...summaryOf(result), record, written })
+    return
+  }
+  ctx.say(Buffer.from(result.stdout, 'base64').toString('utf8').trimEnd())
+  ctx.note(`verified output ${result.outputCid} (exit code ${result.exitCode}) in ${formatDuration(Date.now() - started)}` +
+    (written.length > 0 ? `; written to ${opts.out}: ${written.join(', ')}` : ''))
+}
+
+const JOB_EVENT_TYPES = ['job:posted', 'job:bid', 'job:awarded', 'job:accepted', 'job:declined', 'job:result', 'job:reawarded', 'job:verified', 'job:failed']
+
+function progressLine (e: NodeEvent, started: number): string | undefined {
+  const t = `+${formatDuration(e.at - started).padStart(6)}`
+  switch (e.type) {
+    case 'job:posted': return `${t} posted (pushed directly to ${e.pushedTo} provider${e.pushedTo === 1 ? '' : 's'}, gossiped to the rest)`
+    case 'job:bid': return `${t} bid ${e.bids} from ${shortPeerId(e.provider)} at ${formatTokenAmount(BigInt(e.price))} HIVE`
+    case 'job:awarded': return `${t} awarded slot ${e.slot} to ${shortPeerId(e.provider)} at ${formatTokenAmount(BigInt(e.price))} HIVE`
+    case 'job:accepted': return `${t} accepted by ${shortPeerId(e.provider)}: running`
+    case 'job:declined': return `${t} declined by ${shortPeerId(e.provider)} (${e.reason})`
+    case 'job:result': return `${t} result from ${shortPeerId(e.provider)}: ${e.status}${e.outputCid !== undefined ? ` ${e.outputCid.slice(0, 16)}…` : ''}`
+    case 'job:reawarded': return `${t} ${shortPeerId(e.provider)} dropped (${e.reason}): re-awarding`
+    case 'job:verified': return `${t} verified by ${e.providers.length} provider${e.providers.length === 1 ? '' : 's'}${e.dissenters.length > 0 ? `; dissenters: ${e.dissenters.map(shortPeerId).join(', ')}` : ''}`
+    case 'job:failed': return `${t} failed: ${e.reason}: ${e.message}`
+    default: return undefined
+  }
+}
+
+function statusText (r: JobRecord): string {
+  const lines = [`job ${r.jobId}`, `phase ${r.phase}${r.failure !== undefined ? ` (${r.failure.reason}: ${r.failure.message})` : ''}`,
+    `posted ${new Date(r.postedAt).toISOString()}, redundancy ${r.redundancy}, max price ${formatTokenAmount(BigInt(r.maxPrice))} HIVE, payment ${r.payment}`]
+  if (r.placedAt !== undefined) lines.push(`placed in ${formatDuration(r.placedAt - r.postedAt)}`)
+  if (r.completedAt !== undefined) lines.push(`finished in ${formatDuration(r.completedAt - r.postedAt)}`)
+  if (r.outputCid !== undefined) lines.push(`output ${r.outputCid}`)
+  if (r.dissenters.length > 0) lines.push(`dissenters ${r.dissenters.join(', ')}`)
+  lines.push(`${r.bids.length} bid${r.bids.length === 1 ? '' : 's'}`)
+  if (r.awards.length > 0) {
+    lines.push(table(['slot', 'provider', 'price (HIVE)', 'status', 'output', 'note'], r.awards.map((a) => [
+      a.slot, shortPeerId(a.provider), formatTokenAmount(BigInt(a.price)), a.status, a.outputCid?.slice(0, 16) ?? '', a.failure ?? '',
+    ])))
+  }
+  return lines.join('\n')
+}
+
+function summaryOf (r: JobResult): { jobId: string, outputCid: string, exitCode: number, stdout: string, files: string[] } {
+  return { jobId: r.jobId, outputCid: r.outputCid, exitCode: r.exitCode, stdout: Buffer.from(r.stdout, 'base64').toString('utf8'), files: r.files.map((f) => f.name) }
+}
+
+async function writeResult (result: JobResult, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true })
+  const written: string[] = []
+  for (const f of result.files) {
+    // names were checked by the bundle decoder; check again, since this is our disk
+    if (!isValidFileName(f.name)) throw new HiveError('BAD_OUTPUT_NAME', `refusing to write an output named ${JSON.stringify(f.name)}`)
+    await writeFile(join(dir, f.name), Buffer.from(f.data, 'base64'))
+    written.push(f.name)
+  }
+  // the job's stdout goes next to its files, under a name none of them has
+  const stdoutName = result.files.some((f) => f.name === 'stdout') ? 'stdout.job' : 'stdout'
+  await writeFile(join(dir, stdoutName), Buffer.from(result.stdout, 'base64'))
+  written.push(stdoutName)
+  return written
+}
+
+async function readLocal (file: string, flag: string): Promise<Buffer> {
+  try {
+    return await readFile(file)
+  } catch (err) {
+    throw new UsageError('FILE_UNREADABLE', `${flag} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`)
+  }
+}
