@@ -187,6 +187,11 @@ export class Requester {
     return out.sort((a, b) => b.postedAt - a.postedAt)
   }
 
+  /** A blob from the local store (e.g. a module posted before), or undefined. */
+  async blob (cid: string): Promise<Uint8Array | undefined> {
+    return await this.init.blobs.get(cid)
+  }
+
   /** The verified output of a completed job, from the local blob store. */
   async output (jobId: string): Promise<OutputBundle | undefined> {
     const record = await this.get(jobId)
