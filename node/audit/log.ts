@@ -11,22 +11,19 @@
 // All state is read back from the database on open: there is no in-memory-only truth.
 import { logger } from '@libp2p/logger'
 import { HiveError } from '../../protocol/errors.ts'
-import { ZERO_HASH, decodeEntry, encodeEntry, entryHash } from '../../protocol/audit/index.ts'
-import { appendLeaf, equalBytes, rootOfFrontier } from '../../protocol/merkle/index.ts'
-import { LEAF_PREFIX_BYTES, auditSublevels, entryValue, indexFromKey, indexKey, jobKey, jobRange, type AuditBatchOp, type AuditSublevels } from './keys.ts'
+import { ZERO_HASH, decodeEntry, entryHash } from '../../protocol/audit/index.ts'
+import { equalBytes, rootOfFrontier } from '../../protocol/merkle/index.ts'
+import { prepareBatch, type AuditRecord, type Pending, type PreparedBatch, type Tip } from './batch.ts'
 import { exportRange } from './export.ts'
+import { LEAF_PREFIX_BYTES, auditSublevels, indexFromKey, indexKey, jobRange, type AuditBatchOp, type AuditSublevels } from './keys.ts'
 import { TreeStore } from './tree-store.ts'
-import type { AnchoredEvent, AuditEntry, AuditEvent, AuditExport, StoredEntry } from '../../protocol/audit/index.ts'
+import type { AuditExport, StoredEntry } from '../../protocol/audit/index.ts'
 import type { BytesSublevel, RootDb, StoreBatchOp } from '../store.ts'
 
 const log = logger('hive:audit')
-const EMPTY = new Uint8Array(0)
 
-/** What a caller appends: an event about a job (or an anchor); the log adds index, prevHash and peer. */
-export type AuditRecord = (Exclude<AuditEvent, AnchoredEvent> & { jobId: Uint8Array } | AnchoredEvent) & {
-  /** unix ms; default: the log's clock */
-  timestamp?: number
-}
+export type { AuditRecord } from './batch.ts'
+
 
 export interface AppendOptions {
   /** operations committed atomically with the entry (the state change it records) */
@@ -43,7 +40,6 @@ export interface AuditLogInit {
   maxGroup?: number
 }
 
-interface Pending { record: AuditRecord, extraOps: ReadonlyArray<AuditBatchOp | StoreBatchOp>, resolve: (s: StoredEntry) => void, reject: (e: unknown) => void }
 
 export class AuditLog {
   readonly peer: Uint8Array
@@ -109,58 +105,74 @@ export class AuditLog {
     })
   }
 
+  // Group commit, pipelined: while one batch is being written (and fsynced) the next is
+  // prepared from the appends queued meanwhile, on top of the tip the written batch will
+  // leave. Writes stay strictly sequential (a batch is issued only after the previous one
+  // succeeded), so the database never holds an entry without all entries before it.
   async #drain (): Promise<void> {
+    let writing: { batch: PreparedBatch, result: Promise<unknown> } | undefined
+    let tip = this.#committedTip()
     try {
-      while (this.#queue.length > 0) await this.#commit(this.#queue.splice(0, this.#maxGroup))
+      for (;;) {
+        let next = this.#queue.length > 0 ? this.#prepare(this.#queue.splice(0, this.#maxGroup), tip) : undefined
+        if (writing !== undefined) {
+          const failed = await writing.result.then(() => undefined, (err: unknown) => err ?? new Error('batch failed'))
+          if (failed === undefined) {
+            this.#publish(writing.batch)
+          } else {
+            // nothing of that batch was written, and `next` (built on it) was not issued
+            if (next !== undefined) { this.#queue.unshift(...next.done.map((d) => d.p)); next = undefined }
+            await this.#retrySingly(writing.batch, failed)
+            tip = this.#committedTip()
+          }
+          writing = undefined
+        }
+        if (next === undefined) {
+          if (this.#queue.length === 0) break
+          continue
+        }
+        writing = { batch: next, result: this.#write(next) }
+        tip = next.tip
+        // let the callers just resolved append more before the next batch is prepared
+        await Promise.resolve()
+      }
     } finally {
       this.#draining = undefined
     }
   }
 
-  async #commit (group: Pending[]): Promise<void> {
-    let size = this.#size
-    let frontier = this.#frontier
-    let prev = this.#lastHash
-    const ops: Array<AuditBatchOp | StoreBatchOp> = []
-    const done: Array<{ p: Pending, stored: StoredEntry }> = []
-    for (const p of group) {
-      const { timestamp, ...event } = p.record
-      const entry = { index: size, prevHash: prev, timestamp: timestamp ?? this.#now(), peer: this.peer, jobId: EMPTY, ...event } as AuditEntry
-      let bytes: Uint8Array
+  #committedTip (): Tip { return { size: this.#size, frontier: this.#frontier, lastHash: this.#lastHash } }
+
+  #prepare (group: Pending[], tip: Tip): PreparedBatch | undefined {
+    const batch = prepareBatch(group, tip, { peer: this.peer, now: this.#now, subs: this.#subs, tree: this.tree })
+    return batch.done.length === 0 ? undefined : batch
+  }
+
+  async #write (batch: PreparedBatch): Promise<void> {
+    await this.#root.batch<Uint8Array | string, unknown>(batch.ops, { sync: true })
+  }
+
+  #publish (batch: PreparedBatch): void {
+    this.#size = batch.tip.size
+    this.#frontier = batch.tip.frontier
+    this.#lastHash = batch.tip.lastHash
+    for (const { p, stored } of batch.done) p.resolve(stored)
+  }
+
+  /** After a failed batch: commit its appends one by one, so that only the culprit (say, a bad extra op) fails. */
+  async #retrySingly (batch: PreparedBatch, err: unknown): Promise<void> {
+    if (batch.done.length === 1) { batch.done[0].p.reject(err); return }
+    log.error('audit batch of %d failed, retrying singly: %s', batch.done.length, err instanceof Error ? err.message : String(err))
+    for (const { p } of batch.done) {
+      const single = this.#prepare([p], this.#committedTip())
+      if (single === undefined) continue
       try {
-        bytes = encodeEntry(entry)
-      } catch (err) {
-        p.reject(err) // a malformed record fails alone, before anything is written
-        continue
+        await this.#write(single)
+        this.#publish(single)
+      } catch (e) {
+        p.reject(e)
       }
-      const hash = entryHash(bytes)
-      const next = appendLeaf(frontier, size, hash)
-      ops.push({ type: 'put', sublevel: this.#subs.entries, key: indexKey(size), value: entryValue(hash, bytes) })
-      this.tree.putOps(next.completed, ops as AuditBatchOp[])
-      if (entry.jobId.length > 0) ops.push({ type: 'put', sublevel: this.#subs.jobs, key: jobKey(entry.jobId, size), value: EMPTY })
-      ops.push(...p.extraOps)
-      done.push({ p, stored: { entry, bytes, hash } })
-      size++
-      frontier = next.frontier
-      prev = hash
     }
-    if (done.length === 0) return
-    try {
-      await this.#root.batch<Uint8Array | string, unknown>(ops as AuditBatchOp[], { sync: true })
-    } catch (err) {
-      if (done.length > 1) {
-        // nothing was written; commit one by one so that only the culprit (say, a bad extra op) fails
-        log.error('audit batch of %d failed, retrying singly: %s', done.length, (err as Error).message)
-        for (const { p } of done) await this.#commit([p])
-        return
-      }
-      done[0].p.reject(err)
-      return
-    }
-    this.#size = size
-    this.#frontier = frontier
-    this.#lastHash = prev
-    for (const { p, stored } of done) p.resolve(stored)
   }
 
   async get (index: number): Promise<StoredEntry> {

@@ -30,22 +30,30 @@ export function rootOfFrontier (frontier: readonly Uint8Array[]): Uint8Array {
  * frontier and the complete subtrees this leaf finished, the leaf itself first.
  */
 export function appendLeaf (frontier: readonly Uint8Array[], size: number, leaf: Uint8Array): { frontier: Uint8Array[], completed: CompletedSubtree[] } {
-  if (leaf.length !== HASH_BYTES) throw new ValidationError('INVALID_LEAF_HASH', 'leaf hash must be 32 bytes', { length: leaf.length })
   const next = frontier.slice()
+  const completed = pushLeaf(next, size, leaf)
+  return { frontier: next, completed }
+}
+
+/**
+ * appendLeaf that updates `frontier` in place: for appending many leaves in a row without a
+ * copy of the frontier per leaf. On a throw the frontier is left unchanged.
+ */
+export function pushLeaf (frontier: Uint8Array[], size: number, leaf: Uint8Array): CompletedSubtree[] {
+  if (leaf.length !== HASH_BYTES) throw new ValidationError('INVALID_LEAF_HASH', 'leaf hash must be 32 bytes', { length: leaf.length })
+  let merges = 0
+  for (let i = size; i % 2 === 1; i = (i - 1) / 2) merges++
+  if (frontier.length < merges) throw new ValidationError('INVALID_FRONTIER', 'frontier does not match the tree size', { size })
   const completed: CompletedSubtree[] = [{ id: { level: 0, index: size }, hash: leaf }]
   let acc = leaf
-  let level = 0
   let index = size
-  while (index % 2 === 1) {
-    const left = next.pop()
-    if (left === undefined) throw new ValidationError('INVALID_FRONTIER', 'frontier does not match the tree size', { size })
-    acc = nodeHash(left, acc)
-    level++
+  for (let level = 1; level <= merges; level++) {
+    acc = nodeHash(frontier.pop() as Uint8Array, acc)
     index = (index - 1) / 2
     completed.push({ id: { level, index }, hash: acc })
   }
-  next.push(acc)
-  return { frontier: next, completed }
+  frontier.push(acc)
+  return completed
 }
 
 /** An in-memory tree holding every complete subtree: a reference store for tests, benches and auditors. */

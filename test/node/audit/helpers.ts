@@ -12,9 +12,9 @@ export const COUNTERPARTY = peer('counterparty')
 
 export interface TempLog { dir: string, store: HiveStore, log: AuditLog, reopen: () => Promise<TempLog>, cleanup: () => Promise<void> }
 
-export async function tempLog (dir = mkdtempSync(join(tmpdir(), 'hive-audit-')), now?: () => number): Promise<TempLog> {
+export async function tempLog (dir = mkdtempSync(join(tmpdir(), 'hive-audit-')), now?: () => number, maxGroup?: number): Promise<TempLog> {
   const store = await openStore(dir)
-  const log = await AuditLog.open({ db: store.audit, peer: NODE_PEER, ...(now !== undefined ? { now } : {}) })
+  const log = await AuditLog.open({ db: store.audit, peer: NODE_PEER, ...(now !== undefined ? { now } : {}), ...(maxGroup !== undefined ? { maxGroup } : {}) })
   const t: TempLog = {
     dir,
     store,
@@ -22,7 +22,7 @@ export async function tempLog (dir = mkdtempSync(join(tmpdir(), 'hive-audit-')),
     reopen: async () => {
       await log.close()
       await store.close()
-      return await tempLog(dir, now)
+      return await tempLog(dir, now, maxGroup)
     },
     cleanup: async () => {
       await log.close()
