@@ -24,7 +24,6 @@ const log = logger('hive:audit')
 
 export type { AuditRecord } from './batch.ts'
 
-
 export interface AppendOptions {
   /** operations committed atomically with the entry (the state change it records) */
   extraOps?: ReadonlyArray<AuditBatchOp | StoreBatchOp>
@@ -39,7 +38,6 @@ export interface AuditLogInit {
   /** most entries per batch (default 2048) */
   maxGroup?: number
 }
-
 
 export class AuditLog {
   readonly peer: Uint8Array
@@ -110,13 +108,14 @@ export class AuditLog {
   // leave. Writes stay strictly sequential (a batch is issued only after the previous one
   // succeeded), so the database never holds an entry without all entries before it.
   async #drain (): Promise<void> {
-    let writing: { batch: PreparedBatch, result: Promise<unknown> } | undefined
+    // `failure` settles with undefined when the write succeeded, with the error otherwise
+    let writing: { batch: PreparedBatch, failure: Promise<unknown> } | undefined
     let tip = this.#committedTip()
     try {
       for (;;) {
         let next = this.#queue.length > 0 ? this.#prepare(this.#queue.splice(0, this.#maxGroup), tip) : undefined
         if (writing !== undefined) {
-          const failed = await writing.result.then(() => undefined, (err: unknown) => err ?? new Error('batch failed'))
+          const failed = await writing.failure
           if (failed === undefined) {
             this.#publish(writing.batch)
           } else {
@@ -131,7 +130,7 @@ export class AuditLog {
           if (this.#queue.length === 0) break
           continue
         }
-        writing = { batch: next, result: this.#write(next) }
+        writing = { batch: next, failure: this.#write(next).then(() => undefined, (err: unknown) => err ?? new Error('audit batch failed')) }
         tip = next.tip
         // let the callers just resolved append more before the next batch is prepared
         await Promise.resolve()
