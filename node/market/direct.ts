@@ -4,10 +4,10 @@
 import { logger } from '@libp2p/logger'
 import { RateLimiter, lpStream } from '@libp2p/utils'
 import { ReplyStatus } from '../../protocol/gen/market.ts'
-import { decodeReply, errorReply, statusReply } from '../../protocol/market/direct.ts'
-import { isMarketValidationError } from '../../protocol/market/errors.ts'
-import { DIRECT_LIMITS, PROTOCOLS } from '../../protocol/topics.ts'
 import type { Reply } from '../../protocol/gen/market.ts'
+import { decodeReply, errorReply, statusReply } from '../../protocol/market/direct.ts'
+import { MarketValidationError, isMarketValidationError } from '../../protocol/market/errors.ts'
+import { DIRECT_LIMITS, PROTOCOLS } from '../../protocol/topics.ts'
 import type { DirectProtocol } from '../../protocol/topics.ts'
 import { tryConsume } from '../util/rate-limit.ts'
 import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
@@ -83,11 +83,27 @@ export async function handleDirect (init: DirectHandlerInit): Promise<() => Prom
         try {
           bytes = (await lp.read({ signal })).subarray()
         } catch (err) {
-          // an over-long frame or garbage length prefix: the peer broke the framing itself
+          // an over-long frame, a garbage length prefix or a truncated frame: the peer broke the
+          // framing itself. Say why (best effort: its write side may be gone) so that a buggy
+          // but honest peer can tell, then drop whatever else it sends.
           tryConsume(strikes, key, 1)
           outcome = 'invalid'
           log('unreadable %s request from %s: %s', init.protocol, key, (err as Error).message)
-          stream.abort(err instanceof Error ? err : new Error(String(err)))
+          const name = (err as Error).name
+          const oversized = name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError'
+          if (oversized || name === 'UnexpectedEOFError' || name === 'InvalidMessageLengthError') {
+            const code = oversized ? 'OVERSIZED' : 'MALFORMED'
+            const why = oversized ? `frame over the ${limits.maxRequestBytes}-byte limit of ${init.protocol}` : 'truncated or unreadable frame'
+            try {
+              await lp.write(errorReply(new MarketValidationError(code, why)), { signal })
+              await stream.closeRead({ signal })
+              await stream.close({ signal })
+            } catch {
+              stream.abort(err instanceof Error ? err : new Error(String(err)))
+            }
+          } else {
+            stream.abort(err instanceof Error ? err : new Error(String(err)))
+          }
           init.onOutcome?.(outcome, from)
           return
         }

@@ -23,7 +23,8 @@ export interface TopicSubscriptionInit<T> {
   maxQueue?: number
   /** handlers running at once (default 8) */
   concurrency?: number
-  onOutcome?: (outcome: GossipOutcome, code?: string) => void
+  /** every verdict, with the error code of an ignore/reject and the topic (metrics, tests) */
+  onOutcome?: (outcome: GossipOutcome, code: string | undefined, topic: string) => void
 }
 
 export class TopicSubscription<T> {
@@ -59,20 +60,20 @@ export class TopicSubscription<T> {
     } catch (err) {
       if (isMarketValidationError(err)) {
         const reject = err.action === 'REJECT'
-        this.init.onOutcome?.(reject ? 'reject' : 'ignore', err.code)
+        this.init.onOutcome?.(reject ? 'reject' : 'ignore', err.code, this.init.topic)
         if (reject) log('rejecting %s message from %s: %s', this.init.topic, from.toString(), err.code)
         return reject ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore
       }
       log.error('validator for %s failed: %s', this.init.topic, (err as Error).message)
-      this.init.onOutcome?.('ignore', 'INTERNAL_ERROR')
+      this.init.onOutcome?.('ignore', 'INTERNAL_ERROR', this.init.topic)
       return TopicValidatorResult.Ignore
     }
     if (this.queue.length >= (this.init.maxQueue ?? 256)) {
       // valid but we cannot keep up: don't forward what we cannot process either
-      this.init.onOutcome?.('dropped')
+      this.init.onOutcome?.('dropped', undefined, this.init.topic)
       return TopicValidatorResult.Ignore
     }
-    this.init.onOutcome?.('accept')
+    this.init.onOutcome?.('accept', undefined, this.init.topic)
     this.queue.push({ message, from })
     this.drain()
     return TopicValidatorResult.Accept

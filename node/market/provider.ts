@@ -59,8 +59,8 @@ export interface ProviderInit {
   /** false: hear and price jobs but never bid (e.g. under the minimum stake) */
   canBid?: () => boolean
   faults?: ProviderFaults
-  /** counts gossip verdicts by code (metrics, tests) */
-  onGossipOutcome?: (outcome: GossipOutcome, code?: string) => void
+  /** counts gossip verdicts by code and topic (metrics, tests) */
+  onGossipOutcome?: (outcome: GossipOutcome, code: string | undefined, topic: string) => void
 }
 
 interface OpenBid { request: ValidJobRequest, price: bigint, expiresAt: number }

@@ -11,7 +11,7 @@ import type { Executor } from '../exec/types.ts'
 import type { HiveNode, HiveService } from '../node.ts'
 import type { JobEvent } from './events.ts'
 import type { JobRecord, JobRecordStore } from './job-record.ts'
-import type { ProviderFaults } from './provider.ts'
+import type { ProviderFaults, ProviderInit } from './provider.ts'
 import type { JobPolicy } from './requester-job.ts'
 import type { PriceSheet } from '../../protocol/market/pricing.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
@@ -29,6 +29,8 @@ export interface MarketOptions {
   policy?: JobPolicy
   faults?: ProviderFaults
   onEvent?: (event: JobEvent) => void
+  /** every gossip verdict of the provider's topic validators, with its error code and topic */
+  onGossipOutcome?: ProviderInit['onGossipOutcome']
   stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
   canBid?: () => boolean
 }
@@ -96,6 +98,7 @@ export class MarketService implements HiveService {
         emit,
         faults: options.faults,
         canBid: options.canBid,
+        onGossipOutcome: options.onGossipOutcome,
       })
     }
   }
