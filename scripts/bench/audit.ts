@@ -140,18 +140,19 @@ try {
   const gas = await anchorGas()
   if (gas === null) say('AuditAnchor not available: anchorGas stays null')
   const round = (x: number): number => Math.round(x * 10_000) / 10_000
+  // the fields the issue names first, then the context that explains them
   console.log(JSON.stringify({
     bench: 'audit',
-    entries: size,
-    buildSeconds: Math.round(seconds * 10) / 10,
-    buildCpuSeconds: Math.round(cpuSeconds * 10) / 10,
     appendPerSec,
     inclusionProofMs: round(inclusionProofMs),
     inclusionVerifyMs: round(inclusionVerifyMs),
-    consistencyProofMs: round(consistencyProofMs),
     consistencyVerifyMs: round(consistencyVerifyMs),
     anchorGas: gas?.anchorGas ?? null,
     gasPerEntryAt10000: gas?.gasPerEntryAt10000 ?? null,
+    entries: size,
+    buildSeconds: Math.round(seconds * 10) / 10,
+    buildCpuSeconds: Math.round(cpuSeconds * 10) / 10,
+    consistencyProofMs: round(consistencyProofMs),
   }))
 } finally {
   rmSync(dir, { recursive: true, force: true })
