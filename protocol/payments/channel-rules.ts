@@ -1,0 +1,108 @@
+// What a provider accepts as a channel payment, in the order it checks: cheap rules that name
+// the mistake first (wrong chain, contract, channel; replayed or shrinking; above the deposit),
+// the signature last. A voucher that passes is redeemable: closeWithVoucher would pay it.
+// Pure: the channel's on-chain terms and the best stored voucher are passed in.
+import { getAddress, SigningKey, computeAddress } from 'ethers'
+import { ValidationError } from '../errors.ts'
+import { createKeyVerifier } from './secp256k1-fixed.ts'
+import { VoucherHasher, splitSignature } from './voucher.ts'
+import type { KeyVerifier } from './secp256k1-fixed.ts'
+import type { SignedVoucher } from './voucher.ts'
+
+/** A channel as the provider knows it (from the contract's record). */
+export interface ChannelView {
+  chainId: bigint
+  contract: string
+  channelId: string
+  requester: string
+  provider: string
+  token: string
+  deposit: bigint
+  /** unix seconds, 0 = none */
+  expiry: bigint
+  challengePeriod: bigint
+  feeBps: bigint
+  status: 'open' | 'closing' | 'closed'
+}
+
+/** The best voucher held so far (what the next one must beat). */
+export interface VoucherState { nonce: bigint, cumulativeAmount: bigint }
+
+export type VoucherRejection =
+  | 'VOUCHER_WRONG_CHAIN' | 'VOUCHER_WRONG_CONTRACT' | 'VOUCHER_UNKNOWN_CHANNEL' | 'VOUCHER_CHANNEL_CLOSED'
+  | 'VOUCHER_REPLAYED' | 'VOUCHER_AMOUNT_DECREASED' | 'VOUCHER_ABOVE_DEPOSIT' | 'VOUCHER_BAD_SIGNATURE'
+
+function reject (code: VoucherRejection, message: string, details: Record<string, string | bigint> = {}): never {
+  throw new ValidationError(code, message, details)
+}
+
+/** The rules without the signature; throws ValidationError with a VoucherRejection code. */
+export function checkVoucherRules (channel: ChannelView | undefined, best: VoucherState | undefined, v: SignedVoucher, expected: { chainId: bigint, contract: string }): void {
+  if (v.chainId !== expected.chainId) reject('VOUCHER_WRONG_CHAIN', `voucher for chain ${v.chainId}, this node settles on ${expected.chainId}`, { chainId: v.chainId })
+  if (getAddress(v.contract) !== getAddress(expected.contract)) reject('VOUCHER_WRONG_CONTRACT', 'voucher for another PaymentChannel contract', { contract: v.contract })
+  if (channel === undefined || channel.channelId.toLowerCase() !== v.channelId.toLowerCase()) reject('VOUCHER_UNKNOWN_CHANNEL', `no channel ${v.channelId} to this provider`, { channelId: v.channelId })
+  if (channel.status !== 'open') reject('VOUCHER_CHANNEL_CLOSED', `channel ${v.channelId} is ${channel.status}`, { channelId: v.channelId })
+  if (best !== undefined && v.nonce <= best.nonce) reject('VOUCHER_REPLAYED', `nonce ${v.nonce} is not above the best held (${best.nonce})`, { nonce: v.nonce, best: best.nonce })
+  if (v.nonce === 0n) reject('VOUCHER_REPLAYED', 'voucher nonces start at 1', { nonce: v.nonce })
+  if (best !== undefined && v.cumulativeAmount < best.cumulativeAmount) reject('VOUCHER_AMOUNT_DECREASED', `cumulative ${v.cumulativeAmount} below the best held (${best.cumulativeAmount})`, { amount: v.cumulativeAmount })
+  if (v.cumulativeAmount > channel.deposit) reject('VOUCHER_ABOVE_DEPOSIT', `cumulative ${v.cumulativeAmount} exceeds the deposit ${channel.deposit}`, { amount: v.cumulativeAmount, deposit: channel.deposit })
+}
+
+/**
+ * Verifies vouchers of one contract. The requester's public key is recovered once per
+ * requester (from its first voucher, checked against the channel's requester address); every
+ * voucher after that is checked against the key with a fixed-base verifier, no recovery.
+ */
+export class VoucherVerifier {
+  readonly hasher: VoucherHasher
+  private readonly keys = new Map<string, KeyVerifier>()
+  private readonly maxKeys: number
+  private readonly windowBits: number | undefined
+
+  constructor (init: { chainId: bigint, contract: string, maxKeys?: number, windowBits?: number }) {
+    this.hasher = new VoucherHasher(init.chainId, init.contract)
+    this.maxKeys = init.maxKeys ?? 64
+    this.windowBits = init.windowBits
+  }
+
+  /** Checks the rules and the signature; throws ValidationError (VoucherRejection) otherwise. */
+  verify (channel: ChannelView | undefined, best: VoucherState | undefined, v: SignedVoucher): void {
+    checkVoucherRules(channel, best, v, { chainId: this.hasher.chainId, contract: this.hasher.contract })
+    const sig = splitSignature(v.signature)
+    const digest = this.hasher.digest(v.channelId, v.cumulativeAmount, v.nonce)
+    const requester = getAddress(channel!.requester)
+    const known = this.keys.get(requester)
+    if (known !== undefined) {
+      if (!known.verify(BigInt(digest), sig.r, sig.s, sig.recovery)) reject('VOUCHER_BAD_SIGNATURE', `voucher not signed by the channel's requester ${requester}`, { requester })
+      return
+    }
+    let publicKey: string
+    try {
+      publicKey = SigningKey.recoverPublicKey(digest, v.signature)
+    } catch {
+      return reject('VOUCHER_BAD_SIGNATURE', 'voucher signature does not recover', { requester })
+    }
+    if (computeAddress(publicKey) !== requester) reject('VOUCHER_BAD_SIGNATURE', `voucher not signed by the channel's requester ${requester}`, { requester })
+    const verifier = this.learnKey(requester, publicKey)
+    // the same rules as the contract (low s) apply to the first voucher too
+    if (!verifier.verify(BigInt(digest), sig.r, sig.s, sig.recovery)) reject('VOUCHER_BAD_SIGNATURE', 'voucher signature is malleable (high s)', { requester })
+  }
+
+  /** Registers a requester's key learnt elsewhere (e.g. a signed binding); returns its verifier. */
+  learnKey (requester: string, publicKey: string): KeyVerifier {
+    const address = getAddress(requester)
+    if (computeAddress(publicKey) !== address) throw new ValidationError('VOUCHER_BAD_SIGNATURE', 'public key does not belong to the requester', { requester })
+    let verifier = this.keys.get(address)
+    if (verifier !== undefined) return verifier
+    if (this.keys.size >= this.maxKeys) this.keys.delete(this.keys.keys().next().value as string)
+    verifier = createKeyVerifier(hexToBytes(SigningKey.computePublicKey(publicKey, false)), this.windowBits !== undefined ? { windowBits: this.windowBits } : {})
+    this.keys.set(address, verifier)
+    return verifier
+  }
+
+  knowsKey (requester: string): boolean { return this.keys.has(getAddress(requester)) }
+}
+
+function hexToBytes (hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex.slice(2), 'hex'))
+}
