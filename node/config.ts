@@ -38,6 +38,14 @@ export interface HiveSettings {
   dhtMode: DhtMode
   /** CPU benchmark length */
   benchmarkMs: number
+  /** Ethereum JSON-RPC endpoint; '' = no chain (no wallet, staking or settlement) */
+  rpcUrl: string
+  /** deployments file, or a folder of <chainId>.json files; '' = the package's deployments/ */
+  deployments: string
+  /** never pay more than this per gas (gwei); transactions above it are refused */
+  maxFeeGwei: number
+  /** blocks on top of a transaction's block before it counts as done */
+  confirmations: number
 }
 
 export interface HiveConfig extends HiveSettings {
@@ -60,6 +68,10 @@ const DEFAULTS: HiveSettings = {
   prices: { wasm: '0' },
   dhtMode: 'auto',
   benchmarkMs: 1000,
+  rpcUrl: '',
+  deployments: '',
+  maxFeeGwei: 200,
+  confirmations: 1,
 }
 export const DEFAULT_SETTINGS: Readonly<HiveSettings> = Object.freeze(DEFAULTS)
 
@@ -78,6 +90,10 @@ export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.fr
   prices: 'HIVE_PRICES',
   dhtMode: 'HIVE_DHT_MODE',
   benchmarkMs: 'HIVE_BENCHMARK_MS',
+  rpcUrl: 'HIVE_RPC_URL',
+  deployments: 'HIVE_DEPLOYMENTS',
+  maxFeeGwei: 'HIVE_MAX_FEE_GWEI',
+  confirmations: 'HIVE_CONFIRMATIONS',
 })
 
 type Parser<K extends keyof HiveSettings> = (value: unknown, bad: (expected: string) => never) => HiveSettings[K]
@@ -146,6 +162,14 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
   },
   dhtMode: (v, bad) => (v === 'auto' || v === 'server' || v === 'client' ? v : bad('one of auto, server, client')),
   benchmarkMs: int(100, 60_000, 'milliseconds'),
+  // chain settings (node/chain); the wallet passphrase is deliberately not one of them
+  rpcUrl: (v, bad) => (typeof v === 'string' && (v.trim() === '' || /^(https?|wss?):\/\/\S+$/.test(v.trim())) ? v.trim() : bad('an http(s):// or ws(s):// JSON-RPC URL, e.g. http://127.0.0.1:8545 (empty: no chain)')),
+  deployments: (v, bad) => (typeof v === 'string' ? v.trim() : bad('a path to a deployments file or folder')),
+  maxFeeGwei: (v, bad) => {
+    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
+    return typeof n === 'number' && Number.isFinite(n) && n > 0 && n <= 1e6 ? n : bad('a fee cap in gwei greater than 0, e.g. 200')
+  },
+  confirmations: int(1, 64, 'blocks'),
 }
 
 const KEYS = Object.keys(PARSERS) as Array<keyof HiveSettings>

@@ -1,0 +1,106 @@
+// TxSender against a real Hardhat JSON-RPC node: contiguous nonces under concurrency, the fee
+// cap, replacement of a stuck transaction, and decoded reverts.
+import { expect } from 'chai'
+import { parseEther, parseUnits } from 'ethers'
+import { TxSender } from '../../../node/chain/tx.ts'
+import { TxError } from '../../../node/chain/errors.ts'
+import { startDevChain } from '../../support/chain.ts'
+import type { DevChain } from '../../support/chain.ts'
+
+describe('node/chain TxSender (Hardhat JSON-RPC)', function () {
+  this.timeout(60_000)
+  let chain: DevChain
+
+  before(async function () {
+    this.timeout(120_000)
+    chain = await startDevChain()
+  })
+  after(async () => { await chain?.stop() })
+
+  const newSender = async (index: number, o: { maxFeeGwei?: number, replaceAfterMs?: number } = {}): Promise<TxSender> => {
+    const wallet = chain.account(index)
+    return await TxSender.create({
+      signer: wallet, provider: chain.provider, chainId: chain.chainId,
+      maxFeePerGas: parseUnits(String(o.maxFeeGwei ?? 100), 'gwei'), pollMs: 50,
+      ...(o.replaceAfterMs !== undefined ? { replaceAfterMs: o.replaceAfterMs } : {}),
+    })
+  }
+
+  it('sends 10 transactions at once with contiguous nonces, all mined', async () => {
+    const sender = await newSender(11)
+    const start = await chain.provider.getTransactionCount(sender.address, 'latest')
+    const to = chain.account(12).address
+    const before = await chain.provider.getBalance(to)
+    const sent = await Promise.all(Array.from({ length: 10 }, async (_, i) => await sender.send({ to, value: BigInt(i + 1), label: `pay ${i}` })))
+    const nonces = sent.map((s) => s.nonce).sort((a, b) => a - b)
+    expect(nonces).to.deep.equal(Array.from({ length: 10 }, (_, i) => start + i))
+    for (const s of sent) expect(s.receipt.status).to.equal(1)
+    const onChain = await Promise.all(sent.map(async (s) => (await chain.provider.getTransaction(s.hash))!.nonce))
+    expect(onChain.sort((a, b) => a - b)).to.deep.equal(nonces)
+    expect(await chain.provider.getTransactionCount(sender.address, 'latest')).to.equal(start + 10)
+    expect((await chain.provider.getBalance(to)) - before).to.equal(55n)
+  })
+
+  it('refuses to send above the fee cap, and does not burn the nonce', async () => {
+    const sender = await newSender(13, { maxFeeGwei: 5 })
+    const start = await sender.nextNonce()
+    await chain.rpc('hardhat_setNextBlockBaseFeePerGas', ['0x' + parseUnits('20', 'gwei').toString(16)])
+    let err: unknown
+    try { await sender.send({ to: chain.account(12).address, value: 1n }) } catch (e) { err = e }
+    expect(err).to.be.instanceOf(TxError)
+    expect((err as TxError).code).to.equal('FEE_ABOVE_CAP')
+    expect((err as TxError).message).to.match(/base fee is 20\.0 gwei.*cap of 5\.0 gwei.*nothing was sent/)
+    // fees fall (mine a few empty blocks after resetting the base fee): the next send gets the same nonce
+    await chain.rpc('hardhat_setNextBlockBaseFeePerGas', ['0x' + parseUnits('1', 'gwei').toString(16)])
+    await chain.mine(2)
+    const ok = await sender.send({ to: chain.account(12).address, value: 1n })
+    expect(ok.nonce).to.equal(start)
+  })
+
+  it('replaces a transaction that is not mined in time with fees at least 12.5% higher', async () => {
+    const sender = await newSender(14, { replaceAfterMs: 300 })
+    await chain.rpc('evm_setAutomine', [false])
+    try {
+      const pending = sender.send({ to: chain.account(12).address, value: 7n, label: 'stuck' })
+      // nothing is mined meanwhile: after 300 ms the sender must re-broadcast with higher fees
+      await new Promise((r) => setTimeout(r, 1_200))
+      const pool = await chain.rpc('eth_getBlockByNumber', ['pending', false]) as { transactions: string[] }
+      expect(pool.transactions.length, 'one transaction for the nonce in the pool').to.equal(1)
+      await chain.rpc('evm_setAutomine', [true])
+      await chain.mine(1)
+      const sent = await pending
+      expect(sent.replacements).to.be.at.least(1)
+      expect(sent.hashes.length).to.equal(sent.replacements + 1)
+      expect(sent.hash).to.equal(sent.hashes[sent.hashes.length - 1])
+      expect(pool.transactions).to.include(sent.hash)
+      expect(await chain.provider.getTransaction(sent.hashes[0]), 'the replaced transaction is gone').to.equal(null)
+      const [first, last] = [sent.hashes[0], sent.hash]
+      expect(first).to.not.equal(last)
+      const mined = (await chain.provider.getTransaction(sent.hash))!
+      expect(mined.nonce).to.equal(sent.nonce)
+      // the bump rule, checked on what was mined against what the sender first offered
+      expect(mined.maxFeePerGas! * 1000n >= sent.fees.maxFeePerGas * 1000n).to.equal(true)
+      expect(sent.receipt.status).to.equal(1)
+    } finally {
+      await chain.rpc('evm_setAutomine', [true])
+    }
+  })
+
+  it('names the contract\'s custom error when a call would revert', async () => {
+    const sender = await newSender(15)
+    const nonce = await sender.nextNonce()
+    let err: unknown
+    try { await sender.call(chain.contracts.registry, 'stake', [0n, '0x01']) } catch (e) { err = e }
+    expect((err as TxError).code).to.equal('TX_REVERTED')
+    expect((err as TxError).message).to.match(/ProviderRegistryZeroAmount/)
+    expect(await sender.nextNonce()).to.equal(nonce)
+  })
+
+  it('refuses an account without ETH for gas clearly', async () => {
+    const sender = await newSender(16)
+    await chain.setEth(sender.address, 0n)
+    let err: unknown
+    try { await sender.send({ to: chain.account(12).address, value: parseEther('1') }) } catch (e) { err = e }
+    expect((err as TxError).code).to.equal('INSUFFICIENT_FUNDS')
+  })
+})
