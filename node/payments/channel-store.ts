@@ -1,0 +1,107 @@
+// Durable channel state, in the store's `channels` and `vouchers` sublevels (JSON, amounts as
+// decimal strings). Both roles keep one record per channel; the provider keeps the best
+// voucher it acknowledged (`best/<channelId>`), the requester the last voucher it signed
+// (`sent/<channelId>`). Every write that precedes a promise (an acknowledgement, or a voucher
+// leaving the requester) is fsynced first, and writes to one channel are serialized, so a
+// crash at any instant never moves a nonce backwards.
+import type { HiveStore, StoreBatchOp } from '../store.ts'
+
+export type ChannelRole = 'requester' | 'provider'
+export type ChannelStatus = 'open' | 'closing' | 'closed'
+
+export interface ChannelRecord {
+  channelId: string
+  role: ChannelRole
+  chainId: number
+  contract: string
+  requester: string
+  provider: string
+  /** the counterparty's peer id, when known */
+  peer?: string
+  token: string
+  deposit: string
+  /** unix seconds, '0' = none */
+  expiry: string
+  challengePeriod: string
+  feeBps: string
+  status: ChannelStatus
+  openedAt: number
+  openTx?: string
+  /** unix seconds when a requester's startClose ends the challenge period */
+  closesAt?: string
+  closeTx?: string
+  /** what the provider received (net of fee) when it closed */
+  payout?: string
+  closedAt?: number
+}
+
+/** A voucher as stored: everything closeWithVoucher needs. */
+export interface StoredVoucher {
+  channelId: string
+  nonce: string
+  cumulativeAmount: string
+  /** 0x-hex, 65 bytes */
+  signature: string
+  jobId?: string
+  at: number
+}
+
+export class ChannelStore {
+  private readonly store: HiveStore
+  private readonly locks = new Map<string, Promise<unknown>>()
+
+  constructor (store: HiveStore) {
+    this.store = store
+  }
+
+  /** Runs `fn` after every earlier call for the same channel has finished. */
+  async serialize<T> (channelId: string, fn: () => Promise<T>): Promise<T> {
+    const key = channelId.toLowerCase()
+    const prev = this.locks.get(key) ?? Promise.resolve()
+    const run = prev.then(fn, fn)
+    const tail = run.catch(() => {})
+    this.locks.set(key, tail)
+    void tail.then(() => { if (this.locks.get(key) === tail) this.locks.delete(key) })
+    return await run
+  }
+
+  async get (channelId: string): Promise<ChannelRecord | undefined> {
+    return await this.store.channels.get(channelId.toLowerCase()) as ChannelRecord | undefined
+  }
+
+  async put (record: ChannelRecord): Promise<void> {
+    await this.store.putDurable(this.store.channels, record.channelId.toLowerCase(), record)
+  }
+
+  async list (filter: { role?: ChannelRole, status?: ChannelStatus[] } = {}): Promise<ChannelRecord[]> {
+    const out: ChannelRecord[] = []
+    for await (const value of this.store.channels.values()) {
+      const r = value as ChannelRecord
+      if (filter.role !== undefined && r.role !== filter.role) continue
+      if (filter.status !== undefined && !filter.status.includes(r.status)) continue
+      out.push(r)
+    }
+    return out.sort((a, b) => a.openedAt - b.openedAt)
+  }
+
+  async best (channelId: string): Promise<StoredVoucher | undefined> {
+    return await this.store.vouchers.get(`best/${channelId.toLowerCase()}`) as StoredVoucher | undefined
+  }
+
+  async sent (channelId: string): Promise<StoredVoucher | undefined> {
+    return await this.store.vouchers.get(`sent/${channelId.toLowerCase()}`) as StoredVoucher | undefined
+  }
+
+  /** The batch op that records `v` as the provider's best voucher (commit it durably). */
+  bestOp (v: StoredVoucher): StoreBatchOp {
+    return { type: 'put', sublevel: this.store.vouchers, key: `best/${v.channelId.toLowerCase()}`, value: v } as StoreBatchOp
+  }
+
+  sentOp (v: StoredVoucher): StoreBatchOp {
+    return { type: 'put', sublevel: this.store.vouchers, key: `sent/${v.channelId.toLowerCase()}`, value: v } as StoreBatchOp
+  }
+
+  async commit (ops: StoreBatchOp[]): Promise<void> {
+    await this.store.batchDurable(ops)
+  }
+}

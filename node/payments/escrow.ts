@@ -1,0 +1,202 @@
+// Per-job escrow, both sides, without anyone typing a command. Requester: create at award time,
+// release on a verified result, dispute a committed result it did not accept, refund after the
+// deadline when nothing was delivered. Provider: start only once the escrow is on chain, commit
+// the output hash after running (which rules out a refund), claim after deadline + challenge
+// window if the requester went silent. Records live in the store's `escrows` sublevel.
+import { logger } from '@libp2p/logger'
+import { getAddress } from 'ethers'
+import { escrowId as escrowIdOf } from '../../protocol/eip712.ts'
+import { HiveError } from '../../protocol/errors.ts'
+import type { PaymentsChain } from './chain.ts'
+import type { Sublevel } from '../store.ts'
+
+const log = logger('hive:payments:escrow')
+
+export type EscrowState = 'active' | 'committed' | 'released' | 'claimed' | 'refunded' | 'disputed' | 'resolved'
+const CHAIN_STATUS = ['none', 'active', 'disputed', 'released', 'claimed', 'refunded', 'resolved'] as const
+
+export interface EscrowRecord {
+  escrowId: string
+  jobId: string
+  role: 'requester' | 'provider'
+  requester: string
+  provider: string
+  amount: string
+  /** unix seconds */
+  deadline: string
+  state: EscrowState
+  /** the output hash the provider committed / the requester released */
+  resultHash?: string
+  txs: Record<string, string>
+  updatedAt: number
+}
+
+export interface OnChainEscrow { requester: string, provider: string, amount: bigint, deadline: bigint, challengeWindow: bigint, status: typeof CHAIN_STATUS[number], committedAt: bigint, resultHash: string }
+
+export class EscrowError extends HiveError {
+  static override name = 'EscrowError'
+}
+
+export interface EscrowManagerInit {
+  chain: PaymentsChain
+  db: Sublevel<EscrowRecord>
+  /** fsynced put into `db` (HiveStore.putDurable) */
+  putDurable: (key: string, value: EscrowRecord) => Promise<void>
+  now: () => number
+  pollMs?: number
+}
+
+export class EscrowManager {
+  private readonly init: EscrowManagerInit
+  private timer?: ReturnType<typeof setTimeout>
+  private running = false
+  private ticking?: Promise<void>
+
+  constructor (init: EscrowManagerInit) {
+    this.init = init
+  }
+
+  private get self (): string {
+    const s = this.init.chain.sender
+    if (s === undefined) throw new EscrowError('NO_WALLET', 'escrow payments need the wallet unlocked', {})
+    return s.address
+  }
+
+  async read (id: string): Promise<OnChainEscrow> {
+    const e = await this.init.chain.contracts.escrow.getFunction('escrow').staticCall(id) as { requester: string, provider: string, amount: bigint, deadline: bigint, challengeWindow: bigint, status: bigint, committedAt: bigint, resultHash: string }
+    return { requester: e.requester, provider: e.provider, amount: e.amount, deadline: e.deadline, challengeWindow: e.challengeWindow, status: CHAIN_STATUS[Number(e.status)], committedAt: e.committedAt, resultHash: e.resultHash }
+  }
+
+  async list (): Promise<EscrowRecord[]> {
+    return (await this.init.db.values().all()).sort((a, b) => a.updatedAt - b.updatedAt)
+  }
+
+  async get (id: string): Promise<EscrowRecord | undefined> {
+    return await this.init.db.get(id.toLowerCase())
+  }
+
+  private async save (r: EscrowRecord): Promise<void> {
+    r.updatedAt = this.init.now()
+    await this.init.putDurable(r.escrowId.toLowerCase(), r)
+  }
+
+  /** Requester: deposits `amount` for `provider` to run `jobId` by `deadline` (unix s). Idempotent. */
+  async create (jobId: string, provider: string, amount: bigint, deadline: bigint): Promise<EscrowRecord> {
+    const { escrow, token } = this.init.chain.contracts
+    const sender = this.init.chain.sender!
+    const id = escrowIdOf(jobId, this.self, provider)
+    const known = await this.get(id)
+    if (known !== undefined) return known
+    const escrowAddress = await escrow.getAddress()
+    const allowance = await token.getFunction('allowance').staticCall(this.self, escrowAddress) as bigint
+    const txs: Record<string, string> = {}
+    if (allowance < amount) txs.approve = (await sender.call(token, 'approve', [escrowAddress, amount], { label: 'approve escrow' })).hash
+    txs.create = (await sender.call(escrow, 'create', [jobId, provider, await token.getAddress(), amount, deadline], { label: 'create escrow' })).hash
+    const r: EscrowRecord = { escrowId: id, jobId, role: 'requester', requester: this.self, provider: getAddress(provider), amount: amount.toString(), deadline: deadline.toString(), state: 'active', txs, updatedAt: 0 }
+    await this.save(r)
+    log('created %o', { escrowId: id, jobId, amount: r.amount })
+    return r
+  }
+
+  /** Requester: pays the provider for `resultHash`. */
+  async release (jobId: string, provider: string, resultHash: string): Promise<EscrowRecord> {
+    const r = await this.requireRecord(escrowIdOf(jobId, this.self, provider))
+    if (r.state === 'released') return r
+    r.txs.release = (await this.init.chain.sender!.call(this.init.chain.contracts.escrow, 'release', [r.escrowId, resultHash], { label: 'release escrow' })).hash
+    r.state = 'released'
+    r.resultHash = resultHash
+    await this.save(r)
+    return r
+  }
+
+  /** Requester: the provider delivered nothing acceptable: dispute a committed result, or refund after the deadline. */
+  async reject (jobId: string, provider: string): Promise<EscrowRecord | undefined> {
+    const r = await this.get(escrowIdOf(jobId, this.self, provider))
+    if (r === undefined || r.state !== 'active') return r
+    const chain = await this.read(r.escrowId)
+    if (chain.status === 'active' && chain.committedAt !== 0n) {
+      r.txs.dispute = (await this.init.chain.sender!.call(this.init.chain.contracts.escrow, 'dispute', [r.escrowId], { label: 'dispute escrow' })).hash
+      r.state = 'disputed'
+      await this.save(r)
+    }
+    // otherwise the poller refunds once the deadline has passed
+    return r
+  }
+
+  /** Provider: waits until the requester's escrow for this job pays us at least `minAmount`. */
+  async waitFunded (jobId: string, requester: string, minAmount: bigint, options: { signal?: AbortSignal, pollMs?: number } = {}): Promise<EscrowRecord> {
+    const id = escrowIdOf(jobId, requester, this.self)
+    for (;;) {
+      options.signal?.throwIfAborted()
+      const e = await this.read(id)
+      if (e.status === 'active' && getAddress(e.provider) === this.self && e.amount >= minAmount) {
+        const r: EscrowRecord = (await this.get(id)) ?? { escrowId: id, jobId, role: 'provider', requester: getAddress(requester), provider: this.self, amount: e.amount.toString(), deadline: e.deadline.toString(), state: 'active', txs: {}, updatedAt: 0 }
+        await this.save(r)
+        return r
+      }
+      if (e.status !== 'none') throw new EscrowError('ESCROW_UNUSABLE', `escrow for job ${jobId} is ${e.status} or pays ${e.amount}, below ${minAmount}`, { jobId })
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250))
+    }
+  }
+
+  /** Provider: commits the output hash on chain (after this the requester cannot take a refund). */
+  async commit (jobId: string, requester: string, resultHash: string): Promise<EscrowRecord> {
+    const r = await this.requireRecord(escrowIdOf(jobId, requester, this.self))
+    if (r.state !== 'active') return r
+    r.txs.commit = (await this.init.chain.sender!.call(this.init.chain.contracts.escrow, 'commitResult', [r.escrowId, resultHash], { label: 'commit result' })).hash
+    r.state = 'committed'
+    r.resultHash = resultHash
+    await this.save(r)
+    return r
+  }
+
+  private async requireRecord (id: string): Promise<EscrowRecord> {
+    const r = await this.get(id)
+    if (r === undefined) throw new EscrowError('UNKNOWN_ESCROW', `no escrow ${id} on this node`, { escrowId: id })
+    return r
+  }
+
+  start (): void {
+    if (this.running) return
+    this.running = true
+    this.schedule()
+  }
+
+  async stop (): Promise<void> {
+    this.running = false
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    await this.ticking?.catch(() => {})
+  }
+
+  private schedule (): void {
+    if (!this.running) return
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick().catch((err: Error) => { log('escrow poll failed (will retry): %s', err.message) }).finally(() => { this.schedule() })
+    }, this.init.pollMs ?? 2_000)
+  }
+
+  /** Moves every unfinished escrow on: claim (provider), refund (requester), or learn the outcome. */
+  async tick (): Promise<void> {
+    const block = await this.init.chain.provider.getBlock('latest')
+    const now = BigInt(block?.timestamp ?? 0)
+    for (const r of await this.list()) {
+      if (r.state !== 'active' && r.state !== 'committed' && r.state !== 'disputed') continue
+      const e = await this.read(r.escrowId)
+      const escrow = this.init.chain.contracts.escrow
+      if (e.status === 'released' || e.status === 'claimed' || e.status === 'refunded' || e.status === 'resolved') {
+        r.state = e.status
+        await this.save(r)
+      } else if (r.role === 'provider' && e.status === 'active' && e.committedAt !== 0n && now > e.deadline + e.challengeWindow) {
+        r.txs.claim = (await this.init.chain.sender!.call(escrow, 'claim', [r.escrowId], { label: 'claim escrow' })).hash
+        r.state = 'claimed'
+        await this.save(r)
+        log('claimed after the requester went silent %o', { escrowId: r.escrowId })
+      } else if (r.role === 'requester' && e.status === 'active' && e.committedAt === 0n && now > e.deadline) {
+        r.txs.refund = (await this.init.chain.sender!.call(escrow, 'refund', [r.escrowId], { label: 'refund escrow' })).hash
+        r.state = 'refunded'
+        await this.save(r)
+        log('refunded: nothing delivered %o', { escrowId: r.escrowId })
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// Result commitments a requester received, and the evidence when one provider signed two
+// different outputs for one job. `slash` submits the pair to ProviderRegistry.slashEquivocation
+// (the reporter gets its share). Records live in the store's `evidence` sublevel.
+import { logger } from '@libp2p/logger'
+import { getAddress } from 'ethers'
+import { registryDomain } from '../../protocol/eip712.ts'
+import { HiveError } from '../../protocol/errors.ts'
+import { isEquivocation, verifyCommitment } from '../../protocol/payments/commitment.ts'
+import type { ResultCommitment } from '../../protocol/eip712.ts'
+import type { SignedCommitment } from '../../protocol/payments/commitment.ts'
+import type { PaymentsChain } from './chain.ts'
+import type { Sublevel } from '../store.ts'
+
+const log = logger('hive:payments:evidence')
+
+export interface EquivocationEvidence {
+  jobId: string
+  provider: string
+  a: SignedCommitment
+  b: SignedCommitment
+  foundAt: number
+  slashTx?: string
+}
+
+export class EvidenceStore {
+  private readonly chain: PaymentsChain
+  private readonly db: Sublevel<unknown>
+  private readonly now: () => number
+  private readonly putDurable: (key: string, value: unknown) => Promise<void>
+
+  constructor (init: { chain: PaymentsChain, db: Sublevel<unknown>, putDurable: (key: string, value: unknown) => Promise<void>, now: () => number }) {
+    this.chain = init.chain
+    this.db = init.db
+    this.putDurable = init.putDurable
+    this.now = init.now
+  }
+
+  private async domain (): Promise<ReturnType<typeof registryDomain>> {
+    return registryDomain(this.chain.chainId, await this.chain.contracts.registry.getAddress())
+  }
+
+  /**
+   * Checks and keeps a commitment from a Result. Returns the evidence when it contradicts one
+   * kept earlier for the same job and provider. Throws ValidationError for a bad commitment.
+   */
+  async observe (jobId: string, commitment: Uint8Array, signature: Uint8Array, provider?: string): Promise<EquivocationEvidence | undefined> {
+    const signed = verifyCommitment(await this.domain(), commitment, signature, { jobId, ...(provider !== undefined ? { provider } : {}) })
+    const key = `c/${signed.commitment.jobId.toLowerCase()}/${signed.commitment.provider}`
+    const earlier = await this.db.get(key) as SignedCommitment | undefined
+    if (earlier === undefined) {
+      await this.put(key, signed)
+      return undefined
+    }
+    if (!isEquivocation(earlier.commitment, signed.commitment)) return undefined
+    const evidence: EquivocationEvidence = { jobId: signed.commitment.jobId.toLowerCase(), provider: signed.commitment.provider, a: earlier, b: signed, foundAt: this.now() }
+    await this.put(`e/${evidence.jobId}/${evidence.provider}`, evidence)
+    log('provider %s signed two outputs for job %s: evidence stored', evidence.provider, evidence.jobId)
+    return evidence
+  }
+
+  async list (): Promise<EquivocationEvidence[]> {
+    const out: EquivocationEvidence[] = []
+    for await (const [key, value] of this.db.iterator()) if (key.startsWith('e/')) out.push(value as EquivocationEvidence)
+    return out
+  }
+
+  /** Submits the evidence for `jobId` on chain; returns the transaction hash. */
+  async slash (jobId: string): Promise<EquivocationEvidence> {
+    const id = (jobId.startsWith('0x') ? jobId : `0x${jobId}`).toLowerCase()
+    const found = (await this.list()).find((e) => e.jobId === id)
+    if (found === undefined) throw new HiveError('NO_EVIDENCE', `no equivocation evidence for job ${jobId} on this node`, { jobId })
+    if (found.slashTx !== undefined) return found
+    const sender = this.chain.sender
+    if (sender === undefined) throw new HiveError('NO_WALLET', 'submitting evidence needs the wallet unlocked', {})
+    const plain = (c: ResultCommitment): [string, string, string] => [c.jobId, getAddress(c.provider), c.outputHash]
+    const sent = await sender.call(this.chain.contracts.registry, 'slashEquivocation', [id, plain(found.a.commitment), found.a.signature, plain(found.b.commitment), found.b.signature], { label: 'slash equivocation' })
+    const updated = { ...found, slashTx: sent.hash }
+    await this.put(`e/${found.jobId}/${found.provider}`, updated)
+    return updated
+  }
+
+  private async put (key: string, value: unknown): Promise<void> {
+    await this.putDurable(key, value)
+  }
+}

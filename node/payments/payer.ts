@@ -1,0 +1,153 @@
+// The requester's side of channels: open one per provider when needed (openWithPermit: one
+// transaction, no separate approve), then pay each job with a cumulative voucher. The new
+// voucher is written durably before it leaves, so a restart resumes above it; the provider's
+// signed ack says it is stored on its side too.
+import { logger } from '@libp2p/logger'
+import { Signature, getAddress } from 'ethers'
+import { HiveError } from '../../protocol/errors.ts'
+import { VoucherStatus, openVoucherAck } from '../../protocol/payments/ack.ts'
+import { VoucherHasher, voucherToWire } from '../../protocol/payments/voucher.ts'
+import { findEvent } from './chain.ts'
+import { sendVoucher } from './voucher-stream.ts'
+import type { PaymentsChain } from './chain.ts'
+import type { ChannelRecord, ChannelStore, StoredVoucher } from './channel-store.ts'
+import type { StreamLibp2p } from './voucher-stream.ts'
+import type { PeerId } from '@libp2p/interface'
+
+const log = logger('hive:payments:payer')
+
+export class PaymentError extends HiveError {
+  static override name = 'PaymentError'
+}
+
+export interface ChannelPayerInit {
+  chain: PaymentsChain
+  channels: ChannelStore
+  libp2p: StreamLibp2p
+  now: () => number
+  /** HIVE base units deposited when a channel is opened (at least what the first job needs) */
+  deposit: bigint
+  /** channel lifetime in seconds (0 = no expiry) */
+  expirySeconds?: number
+}
+
+export interface Payment { channelId: string, nonce: bigint, cumulativeAmount: bigint, amount: bigint }
+
+export class ChannelPayer {
+  private readonly init: ChannelPayerInit
+  private hasher?: VoucherHasher
+  private opening = new Map<string, Promise<ChannelRecord>>()
+
+  constructor (init: ChannelPayerInit) {
+    this.init = init
+  }
+
+  private async voucherHasher (): Promise<VoucherHasher> {
+    this.hasher ??= new VoucherHasher(BigInt(this.init.chain.chainId), await this.init.chain.contracts.channel.getAddress())
+    return this.hasher
+  }
+
+  private wallet (): NonNullable<PaymentsChain['wallet']> {
+    const w = this.init.chain.wallet
+    if (w === undefined || this.init.chain.sender === undefined) throw new PaymentError('NO_WALLET', 'paying through a channel needs the wallet unlocked', {})
+    return w
+  }
+
+  /** An open channel to `provider` with at least `needed` unspent, opening one if none has. */
+  async channelFor (provider: string, peer: PeerId, needed: bigint): Promise<ChannelRecord> {
+    const address = getAddress(provider)
+    for (const r of await this.init.channels.list({ role: 'requester', status: ['open'] })) {
+      if (r.provider !== address) continue
+      const sent = await this.init.channels.sent(r.channelId)
+      if (BigInt(r.deposit) - BigInt(sent?.cumulativeAmount ?? '0') >= needed) return r
+    }
+    // one opening at a time per provider: concurrent jobs share the new channel
+    let pending = this.opening.get(address)
+    if (pending === undefined) {
+      pending = this.open(address, peer, needed > this.init.deposit ? needed : this.init.deposit)
+      this.opening.set(address, pending)
+      void pending.finally(() => this.opening.delete(address)).catch(() => {})
+    }
+    return await pending
+  }
+
+  /** Opens a channel with an ERC-2612 permit in the same transaction. */
+  async open (provider: string, peer: PeerId | undefined, deposit: bigint): Promise<ChannelRecord> {
+    const wallet = this.wallet()
+    const { token, channel } = this.init.chain.contracts
+    const channelAddress = await channel.getAddress()
+    const tokenAddress = await token.getAddress()
+    const latest = await this.init.chain.provider.getBlock('latest')
+    const chainNow = BigInt(latest?.timestamp ?? Math.floor(this.init.now() / 1000))
+    const expiry = this.init.expirySeconds !== undefined && this.init.expirySeconds > 0 ? chainNow + BigInt(this.init.expirySeconds) : 0n
+    const permitDeadline = chainNow + 3600n
+    const [domain, permitNonce] = await Promise.all([
+      token.getFunction('eip712Domain').staticCall() as Promise<[string, string, string]>,
+      token.getFunction('nonces').staticCall(wallet.address) as Promise<bigint>,
+    ])
+    const sig = Signature.from(await wallet.signTypedData(
+      { name: domain[1], version: domain[2], chainId: BigInt(this.init.chain.chainId), verifyingContract: tokenAddress },
+      { Permit: [{ name: 'owner', type: 'address' }, { name: 'spender', type: 'address' }, { name: 'value', type: 'uint256' }, { name: 'nonce', type: 'uint256' }, { name: 'deadline', type: 'uint256' }] },
+      { owner: wallet.address, spender: channelAddress, value: deposit, nonce: permitNonce, deadline: permitDeadline },
+    ))
+    const sent = await this.init.chain.sender!.call(channel, 'openWithPermit', [provider, tokenAddress, deposit, expiry, permitDeadline, sig.v, sig.r, sig.s], { label: 'open channel' })
+    const ev = findEvent(channel, sent.receipt, 'ChannelOpened')
+    const a = ev.args as unknown as { channelId: string, expiry: bigint, challengePeriod: bigint, feeBps: bigint, deposit: bigint }
+    const record: ChannelRecord = {
+      channelId: a.channelId.toLowerCase(),
+      role: 'requester',
+      chainId: this.init.chain.chainId,
+      contract: getAddress(channelAddress),
+      requester: wallet.address,
+      provider: getAddress(provider),
+      ...(peer !== undefined ? { peer: peer.toString() } : {}),
+      token: getAddress(tokenAddress),
+      deposit: a.deposit.toString(),
+      expiry: a.expiry.toString(),
+      challengePeriod: a.challengePeriod.toString(),
+      feeBps: a.feeBps.toString(),
+      status: 'open',
+      openedAt: this.init.now(),
+      openTx: sent.hash,
+    }
+    await this.init.channels.put(record)
+    log('opened channel %o', { channelId: record.channelId, provider: record.provider, deposit: record.deposit })
+    return record
+  }
+
+  /**
+   * Pays `amount` more to `provider` through its channel: signs the next cumulative voucher,
+   * stores it, sends it and checks the signed ack. Throws PaymentError when the provider refuses.
+   */
+  async pay (input: { provider: string, peer: PeerId, amount: bigint, jobId?: string, signal?: AbortSignal }): Promise<Payment> {
+    const channel = await this.channelFor(input.provider, input.peer, input.amount)
+    return await this.init.channels.serialize(channel.channelId, async () => {
+      let resync: { nonce: bigint, cumulativeAmount: bigint } | undefined
+      for (let attempt = 0; ; attempt++) {
+        const sent = await this.init.channels.sent(channel.channelId)
+        const prevNonce = BigInt(sent?.nonce ?? '0')
+        const prevAmount = BigInt(sent?.cumulativeAmount ?? '0')
+        const base = resync !== undefined && resync.nonce >= prevNonce ? resync : { nonce: prevNonce, cumulativeAmount: prevAmount }
+        const nonce = base.nonce + 1n
+        const cumulativeAmount = base.cumulativeAmount + input.amount
+        if (cumulativeAmount > BigInt(channel.deposit)) throw new PaymentError('CHANNEL_EXHAUSTED', 'the channel has not enough deposit left for this payment', { channelId: channel.channelId })
+        const hasher = await this.voucherHasher()
+        const digest = hasher.digest(channel.channelId, cumulativeAmount, nonce)
+        const signature = this.wallet().signingKey.sign(digest).serialized
+        const stored: StoredVoucher = { channelId: channel.channelId, nonce: nonce.toString(), cumulativeAmount: cumulativeAmount.toString(), signature, ...(input.jobId !== undefined ? { jobId: input.jobId } : {}), at: this.init.now() }
+        // durable before it leaves: never sign two different vouchers with one nonce
+        await this.init.channels.commit([this.init.channels.sentOp(stored)])
+        const wire = voucherToWire({ chainId: hasher.chainId, contract: hasher.contract, channelId: channel.channelId, cumulativeAmount, nonce, signature, ...(input.jobId !== undefined ? { jobId: input.jobId } : {}) })
+        const ack = await openVoucherAck(await sendVoucher(this.init.libp2p, input.peer, wire, { signal: input.signal ?? AbortSignal.timeout(15_000) }), input.peer)
+        if (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) return { channelId: channel.channelId, nonce, cumulativeAmount, amount: input.amount }
+        // the provider holds a newer voucher than ours (our state was restored from an old
+        // copy): continue above it, once
+        if (ack.code === 'VOUCHER_REPLAYED' && attempt === 0 && ack.bestNonce >= nonce) {
+          resync = { nonce: ack.bestNonce, cumulativeAmount: BigInt(ack.bestCumulativeAmount) }
+          continue
+        }
+        throw new PaymentError(ack.code === '' ? 'VOUCHER_REFUSED' : ack.code, `provider refused the voucher: ${ack.message}`, { channelId: channel.channelId, nonce })
+      }
+    })
+  }
+}

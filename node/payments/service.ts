@@ -1,0 +1,168 @@
+// PaymentsService: a node's payments as one service. It owns the voucher protocol handler,
+// the channel payer (requester), the voucher receiver (provider), the watchtower, the escrow
+// flows and the evidence store, and offers the market the `MarketPayments` hooks through which
+// jobs get paid. `attachPayments(node, …)` builds it and adds it to the node.
+import { logger } from '@libp2p/logger'
+import { getAddress } from 'ethers'
+import { CID } from 'multiformats/cid'
+import { VoucherVerifier } from '../../protocol/payments/channel-rules.ts'
+import { commitmentFor, encodeCommitment, outputHashOf } from '../../protocol/payments/commitment.ts'
+import { hashResultCommitment, registryDomain } from '../../protocol/eip712.ts'
+import { ChannelStore } from './channel-store.ts'
+import { EscrowManager } from './escrow.ts'
+import { EvidenceStore } from './evidence.ts'
+import { ChannelPayer } from './payer.ts'
+import { VoucherReceiver } from './receiver.ts'
+import { handleVouchers } from './voucher-stream.ts'
+import { Watchtower } from './watchtower.ts'
+import type { PaymentsChain } from './chain.ts'
+import type { EscrowRecord } from './escrow.ts'
+import type { MarketPayments, PaidJob } from './hooks.ts'
+import type { HiveStore } from '../store.ts'
+import type { StreamLibp2p } from './voucher-stream.ts'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+
+const log = logger('hive:payments')
+
+export interface PaymentsOptions {
+  /** HIVE base units a requester deposits when it opens a channel (default 100 HIVE) */
+  channelDeposit?: bigint
+  /** channel lifetime in seconds, 0 = none (default 0) */
+  channelExpirySeconds?: number
+  /** the provider closes a channel whose unspent deposit falls to this (default 0) */
+  lowFundsThreshold?: bigint
+  /** chain polling of the watchtower and escrow flows (default 2 s) */
+  pollMs?: number
+  /** fixed-base verifier window (default 12) */
+  windowBits?: number
+  /** seconds of margin a requester's escrow deadline adds to the job's deadline (default 60) */
+  escrowDeadlineMarginSeconds?: number
+}
+
+export interface PaymentsInit {
+  libp2p: StreamLibp2p & { peerId: PeerId }
+  store: HiveStore
+  chain: PaymentsChain
+  /** the node's peer key (signs voucher acks) */
+  privateKey: PrivateKey
+  now?: () => number
+  options?: PaymentsOptions
+}
+
+export class PaymentsService {
+  readonly name = 'payments'
+  readonly channels: ChannelStore
+  readonly payer: ChannelPayer
+  readonly receiver: VoucherReceiver
+  readonly tower: Watchtower
+  readonly escrow: EscrowManager
+  readonly evidence: EvidenceStore
+  readonly address: string
+  private readonly init: PaymentsInit
+  private readonly now: () => number
+  private readonly paid: ReturnType<HiveStore['sublevel']>
+  private unhandle?: () => Promise<void>
+
+  constructor (init: PaymentsInit) {
+    this.init = init
+    this.now = init.now ?? Date.now
+    const { chain, store } = init
+    if (chain.wallet === undefined || chain.sender === undefined) throw new Error('payments need a chain client with an unlocked wallet')
+    this.address = getAddress(chain.sender.address)
+    const o = init.options ?? {}
+    this.channels = new ChannelStore(store)
+    this.payer = new ChannelPayer({ chain, channels: this.channels, libp2p: init.libp2p, now: this.now, deposit: o.channelDeposit ?? 100n * 10n ** 18n, expirySeconds: o.channelExpirySeconds ?? 0 })
+    const channelContract = chain.deployment.contracts.PaymentChannel.address
+    this.receiver = new VoucherReceiver({
+      chain,
+      self: this.address,
+      channels: this.channels,
+      verifier: new VoucherVerifier({ chainId: BigInt(chain.chainId), contract: channelContract, ...(o.windowBits !== undefined ? { windowBits: o.windowBits } : {}) }),
+      privateKey: init.privateKey,
+      now: this.now,
+      onAccepted: (record, voucher) => {
+        // a fully spent channel is worth closing at once; the watchtower's next poll would too
+        if (BigInt(record.deposit) - BigInt(voucher.cumulativeAmount) <= (o.lowFundsThreshold ?? 0n)) {
+          setImmediate(() => { void this.tower.closeWithBest(record.channelId, 'low funds').catch((err: Error) => log.error('close failed: %s', err.message)) })
+        }
+      },
+    })
+    this.tower = new Watchtower({ chain, channels: this.channels, meta: store.meta, now: this.now, pollMs: o.pollMs, lowFundsThreshold: o.lowFundsThreshold })
+    const escrows = store.sublevel<EscrowRecord>('escrows', 'json')
+    this.escrow = new EscrowManager({ chain, db: escrows, putDurable: async (k, v) => { await store.putDurable(escrows, k, v) }, now: this.now, pollMs: o.pollMs })
+    const evidence = store.sublevel<unknown>('evidence', 'json')
+    this.evidence = new EvidenceStore({ chain, db: evidence, putDurable: async (k, v) => { await store.putDurable(evidence, k, v) }, now: this.now })
+    this.paid = store.sublevel<unknown>('payments', 'json')
+  }
+
+  async start (): Promise<void> {
+    if (this.unhandle !== undefined) return
+    this.unhandle = await handleVouchers(this.init.libp2p, async (bytes, from) => await this.receiver.answer(bytes, from))
+    await this.tower.start()
+    this.escrow.start()
+  }
+
+  async stop (): Promise<void> {
+    await this.unhandle?.()
+    this.unhandle = undefined
+    await this.tower.stop()
+    await this.escrow.stop()
+  }
+
+  /** Requester: pays one verified job once (idempotent per job and provider). */
+  async payJob (job: PaidJob): Promise<void> {
+    const key = `${job.jobId}/${getAddress(job.providerAddress)}`
+    if (await this.paid.get(key) !== undefined) return
+    let detail: Record<string, string>
+    if (job.payment === 'channel') {
+      const p = await this.payer.pay({ provider: job.providerAddress, peer: job.providerPeer, amount: job.price, jobId: `0x${job.jobId.replace(/^0x/, '')}` })
+      detail = { channelId: p.channelId, nonce: p.nonce.toString(), cumulativeAmount: p.cumulativeAmount.toString() }
+    } else {
+      const r = await this.escrow.release(`0x${job.jobId.replace(/^0x/, '')}`, job.providerAddress, job.resultHash)
+      detail = { escrowId: r.escrowId, tx: r.txs.release ?? '' }
+    }
+    await this.init.store.putDurable(this.paid, key, { ...detail, mode: job.payment, amount: job.price.toString(), at: this.now() })
+  }
+
+  /** The hooks the market calls (see hooks.ts). */
+  hooks (): MarketPayments {
+    const bytes32 = (id: string): string => `0x${id.replace(/^0x/, '')}`
+    return {
+      address: () => this.address,
+      beforeAward: async (a) => {
+        if (a.payment !== 'escrow') return
+        const margin = BigInt(this.init.options?.escrowDeadlineMarginSeconds ?? 60)
+        const block = await this.init.chain.provider.getBlock('latest')
+        const chainNow = BigInt(block?.timestamp ?? Math.floor(this.now() / 1000))
+        const deadline = chainNow + BigInt(Math.ceil(Math.max(0, a.deadline - this.now()) / 1000)) + margin
+        await this.escrow.create(bytes32(a.jobId), a.providerAddress, a.price, deadline)
+      },
+      beforeExecute: async (j, signal) => {
+        if (j.payment === 'escrow') await this.escrow.waitFunded(bytes32(j.jobId), j.requesterAddress, j.price, { signal })
+      },
+      signResult: async (j) => {
+        const commitment = commitmentFor(j.jobId, this.address, CID.parse(j.outputCid))
+        const domain = registryDomain(this.init.chain.chainId, await this.init.chain.contracts.registry.getAddress())
+        const signature = this.init.chain.wallet!.signingKey.sign(hashResultCommitment(domain, commitment)).serialized
+        if (j.payment === 'escrow') await this.escrow.commit(bytes32(j.jobId), j.requesterAddress, commitment.outputHash)
+        return { commitment: encodeCommitment(commitment), signature: Uint8Array.from(Buffer.from(signature.slice(2), 'hex')) }
+      },
+      observeCommitment: async (jobId, commitment, signature, providerAddress) => {
+        await this.evidence.observe(jobId, commitment, signature, providerAddress)
+      },
+      onVerified: async (job) => {
+        await this.payJob({ ...job, resultHash: outputHashOf(CID.parse(job.outputCid)) })
+      },
+      onRejected: async (j) => {
+        if (j.payment === 'escrow') await this.escrow.reject(bytes32(j.jobId), j.providerAddress)
+      },
+    }
+  }
+}
+
+/** Builds the payments service for `node` and adds it (before the market, so hooks are live). */
+export function attachPayments (node: { libp2p: PaymentsInit['libp2p'], store: HiveStore, addService: (s: PaymentsService) => void }, init: Omit<PaymentsInit, 'libp2p' | 'store'>): PaymentsService {
+  const service = new PaymentsService({ ...init, libp2p: node.libp2p, store: node.store })
+  node.addService(service)
+  return service
+}
