@@ -1,0 +1,47 @@
+// Payments tests: real HiveNodes on 127.0.0.1 with a PaymentsService each, talking to a real
+// Hardhat JSON-RPC node (test/support/chain.ts) through node/chain's client and sender.
+import { join } from 'node:path'
+import { openChain } from '../../../node/chain/client.ts'
+import { loadConfig } from '../../../node/config.ts'
+import { HiveNode } from '../../../node/node.ts'
+import { loadPeerKey } from '../../../node/p2p/identity.ts'
+import { attachPayments } from '../../../node/payments/service.ts'
+import { TEST_HARDWARE } from '../market/helpers.ts'
+import type { ChainClient } from '../../../node/chain/client.ts'
+import type { PaymentsOptions, PaymentsService } from '../../../node/payments/service.ts'
+import type { DevChain } from '../../support/chain.ts'
+import type { Wallet } from 'ethers'
+
+export interface PayPeer {
+  node: HiveNode
+  payments: PaymentsService
+  client: ChainClient
+  stop: () => Promise<void>
+}
+
+export async function startPayPeer (chain: DevChain, root: string, name: string, wallet: Wallet, options: PaymentsOptions = {}): Promise<PayPeer> {
+  const dataDir = join(root, name)
+  const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester,provider' } })
+  const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
+  const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
+  const payments = attachPayments(node, { chain: client, privateKey: await loadPeerKey(dataDir), options: { pollMs: 200, windowBits: 8, ...options } })
+  await node.start()
+  return {
+    node,
+    payments,
+    client,
+    stop: async () => { await node.stop(); client.close() },
+  }
+}
+
+export async function connect (a: PayPeer, b: PayPeer): Promise<void> {
+  await a.node.libp2p.peerStore.merge(b.node.peerId, { multiaddrs: b.node.libp2p.getMultiaddrs() })
+}
+
+export async function waitUntil (what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (!await check()) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
