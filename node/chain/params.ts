@@ -1,0 +1,107 @@
+// ProtocolParams as the node sees them: read once at a known block, then kept current from
+// ParamChanged / AddressParamChanged logs (delivered by the LogPoller), so a governance change
+// applies within one poll of its execution block, without a restart.
+import { decodeBytes32String, encodeBytes32String, getAddress } from 'ethers'
+import type { Contract, Log } from 'ethers'
+import { logger } from '@libp2p/logger'
+import type { LogPoller } from './log-poller.ts'
+
+const log = logger('hive:chain:params')
+
+export const NUMERIC_PARAMS = ['minProviderStake', 'unbondingPeriod', 'escrowChallengeWindow', 'channelChallengePeriod', 'protocolFeeBps', 'reporterShareBps', 'equivocationSlashBps'] as const
+export const ADDRESS_PARAMS = ['treasury', 'arbiter'] as const
+export type NumericParam = typeof NUMERIC_PARAMS[number]
+export type AddressParam = typeof ADDRESS_PARAMS[number]
+export type ParamName = NumericParam | AddressParam
+
+/** Token amounts in wei, periods in seconds, shares in basis points; addresses checksummed. */
+export type ProtocolParamValues = { [K in NumericParam]: bigint } & { [K in AddressParam]: string }
+
+export interface ParamChange {
+  key: ParamName
+  oldValue: bigint | string
+  newValue: bigint | string
+  blockNumber: number
+  transactionHash: string
+}
+
+export function isParamName (name: string): name is ParamName {
+  return (NUMERIC_PARAMS as readonly string[]).includes(name) || (ADDRESS_PARAMS as readonly string[]).includes(name)
+}
+export function isAddressParam (name: string): name is AddressParam {
+  return (ADDRESS_PARAMS as readonly string[]).includes(name)
+}
+/** The on-chain key of a parameter: its ASCII name as bytes32. */
+export function paramKey (name: ParamName): string {
+  return encodeBytes32String(name)
+}
+
+/** Reads every parameter at `blockTag` (one consistent state). */
+export async function readParams (params: Contract, blockTag: number | 'latest' = 'latest'): Promise<ProtocolParamValues> {
+  const values = {} as Record<string, bigint | string>
+  await Promise.all([
+    ...NUMERIC_PARAMS.map(async (k) => { values[k] = await params.getFunction('getParam').staticCall(paramKey(k), { blockTag }) as bigint }),
+    ...ADDRESS_PARAMS.map(async (k) => { values[k] = getAddress(await params.getFunction('getAddressParam').staticCall(paramKey(k), { blockTag }) as string) }),
+  ])
+  return values as ProtocolParamValues
+}
+
+export class ParamsFollower {
+  readonly #contract: Contract
+  #values: ProtocolParamValues
+  #block: number
+  readonly #loadBlock: number
+  readonly #listeners = new Set<(change: ParamChange) => void>()
+
+  constructor (contract: Contract, values: ProtocolParamValues, block: number) {
+    this.#contract = contract
+    this.#values = values
+    this.#block = block
+    this.#loadBlock = block
+  }
+
+  /** Reads all parameters at `block` (default: the latest); follow later changes with `attach`. */
+  static async load (contract: Contract, block?: number): Promise<ParamsFollower> {
+    const at = block ?? await contract.runner!.provider!.getBlockNumber()
+    return new ParamsFollower(contract, await readParams(contract, at), at)
+  }
+
+  /** A frozen copy of the current values. */
+  get current (): Readonly<ProtocolParamValues> { return Object.freeze({ ...this.#values }) }
+  get<K extends ParamName> (key: K): ProtocolParamValues[K] { return this.#values[key] }
+  /** The block the values are known to be current at (the load block or the last change). */
+  get block (): number { return this.#block }
+
+  /** Calls `listener` after each change is applied; returns an unsubscribe function. */
+  onChange (listener: (change: ParamChange) => void): () => void {
+    this.#listeners.add(listener)
+    return () => { this.#listeners.delete(listener) }
+  }
+
+  /** Follows the contract's change events through `poller` (which must start after the load block). */
+  attach (poller: LogPoller): () => void {
+    return poller.subscribe(this.#contract.target as string, (entry) => { this.apply(entry) })
+  }
+
+  /** Applies one ProtocolParams log (others are ignored). */
+  apply (entry: Log): void {
+    // the loaded values already include everything up to the load block
+    if (entry.blockNumber <= this.#loadBlock) return
+    const parsed = this.#contract.interface.parseLog({ topics: [...entry.topics], data: entry.data })
+    if (parsed == null || (parsed.name !== 'ParamChanged' && parsed.name !== 'AddressParamChanged')) return
+    const name = decodeBytes32String(parsed.args[0] as string)
+    if (!isParamName(name)) {
+      log('ignoring a change of unknown parameter %s', name)
+      return
+    }
+    const oldValue = this.#values[name]
+    const newValue = isAddressParam(name) ? getAddress(parsed.args[2] as string) : parsed.args[2] as bigint
+    ;(this.#values as Record<string, bigint | string>)[name] = newValue
+    this.#block = Math.max(this.#block, entry.blockNumber)
+    const change: ParamChange = { key: name, oldValue, newValue, blockNumber: entry.blockNumber, transactionHash: entry.transactionHash }
+    log('parameter changed %o', { key: name, old: String(oldValue), new: String(newValue), block: entry.blockNumber })
+    for (const l of this.#listeners) {
+      try { l(change) } catch (err) { log.error('param listener failed - %e', err) }
+    }
+  }
+}

@@ -1,0 +1,227 @@
+// The chain as a node service: a verified connection, the unlocked wallet and its one TxSender,
+// live ProtocolParams, the stake registry the market consults, and this node's own standing.
+// One LogPoller feeds every watcher. Created by `prepareChain` (before HiveNode.create, so the
+// profile can carry the address binding) and `attachChain` (registers the service).
+import { formatUnits } from 'ethers'
+import { logger } from '@libp2p/logger'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { signEthIdentity } from './binding.ts'
+import type { EthIdentity } from './binding.ts'
+import { openChain } from './client.ts'
+import type { ChainClient, ChainSettings, OpenChainOptions } from './client.ts'
+import { DEVNET_CHAIN_ID } from './deployments.ts'
+import { LogPoller } from './log-poller.ts'
+import { ParamsFollower } from './params.ts'
+import type { ParamChange, ProtocolParamValues } from './params.ts'
+import { OwnStake, StakeRegistry } from './registry.ts'
+import type { OwnStakeStatus } from './registry.ts'
+import { readPassphrase } from './passphrase.ts'
+import { readWalletAddress, unlockWallet, walletExists } from './wallet.ts'
+import { WalletError } from './errors.ts'
+import { registerChainRoutes } from './api-routes.ts'
+import { loadPeerKey } from '../p2p/identity.ts'
+import type { HiveConfig } from '../config.ts'
+import type { NodeEvents } from '../events.ts'
+import type { HiveService } from '../node.ts'
+import type { RouteRegistry } from '../api/router.ts'
+import type { PeerId } from '@libp2p/interface'
+
+const log = logger('hive:chain')
+
+export interface PreparedChain {
+  client: ChainClient
+  peerId: PeerId
+  /** ethAddress + ethBinding for the HardwareProfile (HiveNodeOptions) */
+  identity: EthIdentity
+}
+
+export interface PrepareChainOptions {
+  env?: Readonly<Record<string, string | undefined>>
+  /** the passphrase itself (tests); otherwise HIVE_PASSPHRASE or a prompt */
+  passphrase?: string
+  tx?: OpenChainOptions['tx']
+}
+
+/**
+ * Connects, verifies the deployment and unlocks the wallet of `config.dataDir`. Returns
+ * undefined when no rpcUrl is configured (a node without a chain). Throws the chain's clear
+ * refusals (RPC_UNREACHABLE, DEPLOYMENT_MISSING, CONTRACT_MISSING, CONTRACT_WRONG_VERSION),
+ * NO_WALLET, WRONG_PASSPHRASE, PASSPHRASE_REQUIRED.
+ */
+export async function prepareChain (config: HiveConfig, options: PrepareChainOptions = {}): Promise<PreparedChain | undefined> {
+  if (config.rpcUrl === '') return undefined
+  if (!walletExists(config.dataDir)) {
+    throw new WalletError('NO_WALLET', `rpcUrl is set but ${config.dataDir} has no wallet: create one with \`hive wallet create --data-dir ${config.dataDir}\` (or import a key with \`hive wallet import\`), or unset rpcUrl to run without a chain`, { dataDir: config.dataDir })
+  }
+  readWalletAddress(config.dataDir) // refuses a keystore others can read before asking for the passphrase
+  const passphrase = options.passphrase ?? await readPassphrase({ env: options.env ?? {} })
+  const wallet = await unlockWallet(config.dataDir, passphrase)
+  const client = await openChain({ settings: chainSettings(config), wallet, ...(options.tx !== undefined ? { tx: options.tx } : {}) })
+  try {
+    const peerId = peerIdFromPrivateKey(await loadPeerKey(config.dataDir))
+    const now = BigInt((await client.provider.getBlock('latest'))!.timestamp)
+    const identity = await signEthIdentity(client.wallet!, peerId, BigInt(client.chainId), now)
+    return { client, peerId, identity }
+  } catch (err) {
+    client.close()
+    throw err
+  }
+}
+
+export function chainSettings (config: Pick<HiveConfig, 'rpcUrl' | 'deployments' | 'maxFeeGwei' | 'confirmations'>): ChainSettings {
+  return { rpcUrl: config.rpcUrl, deployments: config.deployments, maxFeeGwei: config.maxFeeGwei, confirmations: config.confirmations }
+}
+
+export interface ChainServiceInit {
+  prepared: PreparedChain
+  events?: NodeEvents
+  /** log polling interval (default 500 ms on the devnet, 2 s elsewhere) */
+  pollMs?: number
+}
+
+export class ChainService implements HiveService {
+  readonly name = 'chain'
+  readonly client: ChainClient
+  readonly peerId: PeerId
+  readonly identity: EthIdentity
+  readonly #init: ChainServiceInit
+  #params: ParamsFollower | undefined
+  #stakes: StakeRegistry | undefined
+  #own: OwnStake | undefined
+  #poller: LogPoller | undefined
+  #detach: Array<() => void> = []
+  #ready: { promise: Promise<void>, resolve: () => void }
+  #openChannels: (() => Promise<number>) | undefined
+  #state: 'created' | 'started' | 'stopped' = 'created'
+
+  constructor (init: ChainServiceInit) {
+    this.#init = init
+    this.client = init.prepared.client
+    this.peerId = init.prepared.peerId
+    this.identity = init.prepared.identity
+    let resolve!: () => void
+    this.#ready = { promise: new Promise<void>((r) => { resolve = r }), resolve }
+  }
+
+  get address (): string { return this.client.wallet!.address }
+  /** live protocol parameters (after start) */
+  get params (): ParamsFollower { return this.#need(this.#params) }
+  get stakes (): StakeRegistry { return this.#need(this.#stakes) }
+  get poller (): LogPoller { return this.#need(this.#poller) }
+  /** this node's registry record and eligibility (after start) */
+  get ownStake (): OwnStakeStatus { return this.#need(this.#own).status }
+
+  async start (): Promise<void> {
+    if (this.#state !== 'created') return
+    const { client } = this
+    const block = await client.provider.getBlockNumber()
+    const params = await ParamsFollower.load(client.contracts.params, block)
+    const poller = new LogPoller({ provider: client.provider, fromBlock: block + 1, pollMs: this.#init.pollMs ?? (client.chainId === DEVNET_CHAIN_ID ? 500 : 2_000) })
+    const stakes = new StakeRegistry({ registry: client.contracts.registry, params })
+    const own = new OwnStake({ registry: client.contracts.registry, params, address: this.address, peerId: this.peerId })
+    this.#detach.push(params.attach(poller), stakes.attach(poller), own.attach(poller, params))
+    this.#detach.push(params.onChange((c) => { this.#emitParamChange(c) }), own.onChange((s) => { this.#emitStake(s) }))
+    await own.refresh()
+    this.#params = params
+    this.#stakes = stakes
+    this.#own = own
+    this.#poller = poller
+    poller.start()
+    this.#state = 'started'
+    this.#ready.resolve()
+    log('started %o', { chainId: client.chainId, address: this.address, block, eligible: own.status.eligible, reason: own.status.reason })
+  }
+
+  async stop (): Promise<void> {
+    if (this.#state === 'stopped') return
+    this.#state = 'stopped'
+    for (const d of this.#detach.splice(0)) d()
+    await this.#poller?.stop()
+    this.client.close()
+  }
+
+  /** Market hook (requester): a bidder's effective stake; waits for start. */
+  readonly stakeOf = async (peerId: PeerId, ethAddress: string): Promise<{ stake: bigint, slashed: boolean }> => {
+    await this.#ready.promise
+    return await this.stakes.stakeOf(peerId, ethAddress)
+  }
+
+  /** Market hook (provider): false until started, and while under the live minimum stake or slashed. */
+  readonly canBid = (): boolean => this.#own?.canBid() ?? false
+
+  /** Payments register how many channels are open, for `hive wallet`. */
+  setOpenChannelCount (count: () => Promise<number>): void {
+    this.#openChannels = count
+  }
+
+  /** What `GET /v1/chain/wallet` answers: address, balances, stake, params, open channels. */
+  async walletSummary (): Promise<WalletSummary> {
+    const { provider, contracts, chainId } = this.client
+    const [eth, hive] = await Promise.all([
+      provider.getBalance(this.address),
+      contracts.token.getFunction('balanceOf').staticCall(this.address) as Promise<bigint>,
+    ])
+    return {
+      chainId,
+      address: this.address,
+      eth,
+      hive,
+      stake: this.#own?.status,
+      params: this.#params?.current,
+      openChannels: this.#openChannels !== undefined ? await this.#openChannels() : null,
+    }
+  }
+
+  registerRoutes (routes: RouteRegistry): void {
+    registerChainRoutes(routes, this)
+  }
+
+  #need<T> (value: T | undefined): T {
+    if (value === undefined) throw new WalletError('CHAIN_NOT_STARTED', 'the chain service has not started yet', {})
+    return value
+  }
+
+  #emitParamChange (c: ParamChange): void {
+    const show = (v: bigint | string): string => (typeof v === 'bigint' && c.key === 'minProviderStake' ? `${formatUnits(v, 18)} HIVE` : String(v))
+    this.#init.events?.emit({ type: 'log', at: Date.now(), level: 'info', message: `protocol parameter ${c.key} changed from ${show(c.oldValue)} to ${show(c.newValue)} (block ${c.blockNumber})`, data: { kind: 'chain:param', key: c.key, oldValue: String(c.oldValue), newValue: String(c.newValue), blockNumber: c.blockNumber } })
+  }
+
+  #emitStake (s: OwnStakeStatus): void {
+    const message = s.eligible
+      ? `eligible to bid: ${formatUnits(s.bonded, 18)} HIVE staked (minimum ${formatUnits(s.minStake, 18)})`
+      : `not bidding: ${s.reason ?? 'UNKNOWN'} (staked ${formatUnits(s.bonded, 18)} HIVE, minimum ${formatUnits(s.minStake, 18)}${s.slashed ? ', slashed' : ''})`
+    this.#init.events?.emit({ type: 'log', at: Date.now(), level: s.eligible ? 'info' : 'warn', message, data: { kind: 'chain:stake', eligible: s.eligible, reason: s.reason ?? null, bonded: String(s.bonded), minStake: String(s.minStake) } })
+  }
+}
+
+export interface WalletSummary {
+  chainId: number
+  address: string
+  eth: bigint
+  hive: bigint
+  stake: OwnStakeStatus | undefined
+  params: Readonly<ProtocolParamValues> | undefined
+  /** null when no payments service reports it */
+  openChannels: number | null
+}
+
+export interface AttachChainOptions extends PrepareChainOptions {
+  /** from prepareChain (lets the caller put `identity` into the profile first) */
+  prepared?: PreparedChain
+  pollMs?: number
+}
+
+/**
+ * Creates the ChainService for `node` and registers it (it starts with the node, before the
+ * services added after it). Returns undefined when `config.rpcUrl` is empty. Pass the
+ * service's `stakeOf` and `canBid` to the MarketService, and `identity` to the profile.
+ */
+export async function attachChain (node: { addService: (s: HiveService) => void, events: NodeEvents }, config: HiveConfig, options: AttachChainOptions = {}): Promise<ChainService | undefined> {
+  const prepared = options.prepared ?? await prepareChain(config, options)
+  if (prepared === undefined) return undefined
+  const service = new ChainService({ prepared, events: node.events, ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}) })
+  node.addService(service)
+  return service
+}
+
+export type { ChainClient, EthIdentity, OwnStakeStatus, ProtocolParamValues }
