@@ -46,6 +46,10 @@ export interface HiveSettings {
   maxFeeGwei: number
   /** blocks on top of a transaction's block before it counts as done */
   confirmations: number
+  /** anchor the audit log's root once this many entries are unanchored */
+  auditAnchorEvery: number
+  /** anchor a grown audit log at least this often (the devnet uses seconds) */
+  auditAnchorIntervalMs: number
 }
 
 export interface HiveConfig extends HiveSettings {
@@ -72,6 +76,8 @@ const DEFAULTS: HiveSettings = {
   deployments: '',
   maxFeeGwei: 200,
   confirmations: 1,
+  auditAnchorEvery: 1000,
+  auditAnchorIntervalMs: 60_000,
 }
 export const DEFAULT_SETTINGS: Readonly<HiveSettings> = Object.freeze(DEFAULTS)
 
@@ -94,6 +100,8 @@ export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.fr
   deployments: 'HIVE_DEPLOYMENTS',
   maxFeeGwei: 'HIVE_MAX_FEE_GWEI',
   confirmations: 'HIVE_CONFIRMATIONS',
+  auditAnchorEvery: 'HIVE_AUDIT_ANCHOR_EVERY',
+  auditAnchorIntervalMs: 'HIVE_AUDIT_ANCHOR_INTERVAL_MS',
 })
 
 type Parser<K extends keyof HiveSettings> = (value: unknown, bad: (expected: string) => never) => HiveSettings[K]
@@ -170,6 +178,8 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
     return typeof n === 'number' && Number.isFinite(n) && n > 0 && n <= 1e6 ? n : bad('a fee cap in gwei greater than 0, e.g. 200')
   },
   confirmations: int(1, 64, 'blocks'),
+  auditAnchorEvery: int(1, 1_000_000, 'entries'),
+  auditAnchorIntervalMs: int(1000, 24 * 60 * 60 * 1000, 'milliseconds'),
 }
 
 const KEYS = Object.keys(PARSERS) as Array<keyof HiveSettings>

@@ -16,10 +16,11 @@ export type AuditRecord = (Exclude<AuditEvent, AnchoredEvent> & { jobId: Uint8Ar
   timestamp?: number
 }
 
+/** One append call: its records land together (one atomic unit), in order, with its extra ops. */
 export interface Pending {
-  record: AuditRecord
+  records: readonly AuditRecord[]
   extraOps: ReadonlyArray<AuditBatchOp | StoreBatchOp>
-  resolve: (s: StoredEntry) => void
+  resolve: (s: StoredEntry[]) => void
   reject: (e: unknown) => void
 }
 
@@ -28,7 +29,7 @@ export interface Tip { size: number, frontier: Uint8Array[], lastHash: Uint8Arra
 
 export interface PreparedBatch {
   ops: AuditBatchOp[]
-  done: Array<{ p: Pending, stored: StoredEntry }>
+  done: Array<{ p: Pending, stored: StoredEntry[] }>
   /** the tip once this batch is written */
   tip: Tip
 }
@@ -42,24 +43,34 @@ export function prepareBatch (group: readonly Pending[], from: Tip, ctx: BatchCo
   const ops: AuditBatchOp[] = []
   const done: PreparedBatch['done'] = []
   for (const p of group) {
-    const { timestamp, ...event } = p.record
-    const entry = { index: size, prevHash: prev, timestamp: timestamp ?? ctx.now(), peer: ctx.peer, jobId: EMPTY, ...event } as AuditEntry
-    let bytes: Uint8Array
+    // encode the whole unit before touching the frontier: a malformed record fails its unit alone
+    const unit: StoredEntry[] = []
+    let at = size
+    let link = prev
     try {
-      bytes = encodeEntry(entry)
+      for (const record of p.records) {
+        const { timestamp, ...event } = record
+        const entry = { index: at, prevHash: link, timestamp: timestamp ?? ctx.now(), peer: ctx.peer, jobId: EMPTY, ...event } as AuditEntry
+        const bytes = encodeEntry(entry)
+        const hash = entryHash(bytes)
+        unit.push({ entry, bytes, hash })
+        at++
+        link = hash
+      }
     } catch (err) {
-      p.reject(err) // a malformed record fails alone, before anything is written
+      p.reject(err)
       continue
     }
-    const hash = entryHash(bytes)
-    const completed = pushLeaf(frontier, size, hash)
-    ops.push({ type: 'put', sublevel: ctx.subs.entries, key: indexKey(size), value: entryValue(hash, bytes) })
-    ctx.tree.putOps(completed, ops)
-    if (entry.jobId.length > 0) ops.push({ type: 'put', sublevel: ctx.subs.jobs, key: jobKey(entry.jobId, size), value: EMPTY })
+    for (const stored of unit) {
+      const completed = pushLeaf(frontier, size, stored.hash)
+      ops.push({ type: 'put', sublevel: ctx.subs.entries, key: indexKey(size), value: entryValue(stored.hash, stored.bytes) })
+      ctx.tree.putOps(completed, ops)
+      if (stored.entry.jobId.length > 0) ops.push({ type: 'put', sublevel: ctx.subs.jobs, key: jobKey(stored.entry.jobId, size), value: EMPTY })
+      size++
+      prev = stored.hash
+    }
     for (const op of p.extraOps) ops.push(op as AuditBatchOp)
-    done.push({ p, stored: { entry, bytes, hash } })
-    size++
-    prev = hash
+    done.push({ p, stored: unit })
   }
   return { ops, done, tip: { size, frontier, lastHash: prev } }
 }

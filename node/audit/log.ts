@@ -52,6 +52,7 @@ export class AuditLog {
   #queue: Pending[] = []
   #draining: Promise<void> | undefined
   #closed = false
+  readonly #listeners = new Set<(size: number) => void>()
 
   private constructor (init: AuditLogInit, subs: AuditSublevels, tree: TreeStore, size: number, frontier: Uint8Array[], lastHash: Uint8Array) {
     this.peer = init.peer
@@ -94,10 +95,16 @@ export class AuditLog {
   /** The current tree root (of size() entries), from memory. */
   currentRoot (): Uint8Array { return rootOfFrontier(this.#frontier) }
 
-  append (record: AuditRecord, options: AppendOptions = {}): Promise<StoredEntry> {
+  async append (record: AuditRecord, options: AppendOptions = {}): Promise<StoredEntry> {
+    return (await this.appendAll([record], options))[0]
+  }
+
+  /** Appends `records` as one atomic unit: consecutive entries, written with `extraOps` or not at all. */
+  appendAll (records: readonly AuditRecord[], options: AppendOptions = {}): Promise<StoredEntry[]> {
     if (this.#closed) return Promise.reject(new HiveError('AUDIT_LOG_CLOSED', 'the audit log is closed'))
+    if (records.length === 0 && (options.extraOps ?? []).length === 0) return Promise.resolve([])
     return new Promise((resolve, reject) => {
-      this.#queue.push({ record, extraOps: options.extraOps ?? [], resolve, reject })
+      this.#queue.push({ records, extraOps: options.extraOps ?? [], resolve, reject })
       // start on a microtask so that appends issued together share the first batch too
       this.#draining ??= Promise.resolve().then(async () => { await this.#drain() })
     })
@@ -156,6 +163,15 @@ export class AuditLog {
     this.#frontier = batch.tip.frontier
     this.#lastHash = batch.tip.lastHash
     for (const { p, stored } of batch.done) p.resolve(stored)
+    for (const l of this.#listeners) {
+      try { l(this.#size) } catch (err) { log.error('audit commit listener failed - %e', err) }
+    }
+  }
+
+  /** Calls `listener(size)` after every committed batch; returns the unsubscribe function. */
+  onCommit (listener: (size: number) => void): () => void {
+    this.#listeners.add(listener)
+    return () => { this.#listeners.delete(listener) }
   }
 
   /** After a failed batch: commit its appends one by one, so that only the culprit (say, a bad extra op) fails. */

@@ -3,7 +3,7 @@
 // fetch the job's data, run it in the sandbox and return a signed Result.
 import { logger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
-import { ExecStatus } from '../../protocol/gen/market.ts'
+import { ExecStatus, PaymentMode } from '../../protocol/gen/market.ts'
 import { signAcceptance, signBid, signResult } from '../../protocol/market/build.ts'
 import { ClearingBook } from '../../protocol/market/clearing-book.ts'
 import { okReply } from '../../protocol/market/direct.ts'
@@ -24,6 +24,7 @@ import type { JobEventSink } from './events.ts'
 import type { MarketLibp2p } from './requester.ts'
 import type { GossipOutcome } from './gossip.ts'
 import type { PriceSheet } from '../../protocol/market/pricing.ts'
+import type { MarketPayments } from '../payments/hooks.ts'
 import type { ValidJobRequest } from '../../protocol/market/validate-job.ts'
 import type { ValidAward } from '../../protocol/market/validate-award.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
@@ -61,6 +62,8 @@ export interface ProviderInit {
   faults?: ProviderFaults
   /** counts gossip verdicts by code and topic (metrics, tests) */
   onGossipOutcome?: (outcome: GossipOutcome, code: string | undefined, topic: string) => void
+  /** settlement (node/payments): bids name our address, work starts once paid for, results carry a signed commitment */
+  payments?: MarketPayments
 }
 
 interface OpenBid { request: ValidJobRequest, price: bigint, expiresAt: number }
@@ -182,7 +185,7 @@ export class Provider {
     if (price > job.maxPrice || price <= 0n) return
     const expiresAt = job.bidsCloseAt + 30_000
     this.openBids.set(job.jobId, { request: job, price, expiresAt })
-    const bytes = await signBid({ jobId: job.jobId, price, estimatedDurationMs: spec.limits?.wallTimeMs ?? 0, expiresAt, benchmarkScore: Math.round(this.init.capabilities.cpuScore) }, this.init.privateKey)
+    const bytes = await signBid({ jobId: job.jobId, price, estimatedDurationMs: spec.limits?.wallTimeMs ?? 0, expiresAt, benchmarkScore: Math.round(this.init.capabilities.cpuScore), providerEthAddress: this.init.payments?.address() }, this.init.privateKey)
     try {
       const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs: job.requesterAddrs, signal: AbortSignal.timeout(5_000) })
       this.init.emit?.({ type: 'provider:bid', at: this.now(), jobId: job.jobId, requester: job.requester.toString(), price: price.toString() })
@@ -239,6 +242,9 @@ export class Provider {
     let metering = { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 }
     try {
       const fetchSignal = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1_000, award.award.deadline - this.now()))])
+      const payment = spec.payment === PaymentMode.PAYMENT_ESCROW ? 'escrow' : 'channel'
+      // escrow mode: no work before the requester's deposit is on chain
+      await this.init.payments?.beforeExecute({ jobId: job.jobId, payment, requesterAddress: spec.requesterEthAddress, price: award.price }, fetchSignal)
       const fetchFrom = async (cid: typeof job.module, size: number): Promise<Uint8Array> =>
         await this.init.exchange.fetch(job.requester, cid, { signal: fetchSignal, maxBytes: size })
       if (job.requesterAddrs.length > 0) await this.init.libp2p.peerStore.merge(job.requester, { multiaddrs: job.requesterAddrs.map((a) => multiaddr(a.toString())) })
@@ -265,7 +271,12 @@ export class Provider {
       log('job %s failed: %s', job.jobId, (err as Error).message)
     }
     if (signal.aborted) return
-    const bytes = await signResult({ jobId: job.jobId, status, exitCode, outputCid, outputSize, metering, completedAt: this.now(), error }, this.init.privateKey)
+    let commitment: { commitment: Uint8Array, signature: Uint8Array } | undefined
+    if (outputCid !== undefined && this.init.payments !== undefined) {
+      const payment = spec.payment === PaymentMode.PAYMENT_ESCROW ? 'escrow' : 'channel'
+      commitment = await this.init.payments.signResult({ jobId: job.jobId, payment, requesterAddress: spec.requesterEthAddress, outputCid: outputCid.toString() }).catch((err: Error) => { log.error('result commitment for %s failed: %s', job.jobId, err.message); return undefined })
+    }
+    const bytes = await signResult({ jobId: job.jobId, status, exitCode, outputCid, outputSize, metering, completedAt: this.now(), error, commitment: commitment?.commitment, commitmentSignature: commitment?.signature }, this.init.privateKey)
     this.init.emit?.({ type: 'provider:completed', at: this.now(), jobId: job.jobId, status: ExecStatus[status], outputCid: outputCid?.toString(), wallMs: this.now() - started })
     try {
       await sendRequest(this.init.libp2p, job.requester, 'result', bytes, { signal: AbortSignal.timeout(10_000) })

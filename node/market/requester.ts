@@ -26,6 +26,8 @@ import type { JobPolicy } from './requester-job.ts'
 import type { DirectLibp2p } from './direct.ts'
 import type { JobSpecInput, PaymentModeName } from '../../protocol/market/build.ts'
 import type { OutputBundle } from '../../protocol/output-bundle.ts'
+import { observeDuplicateResult, settleJob } from '../payments/market-glue.ts'
+import type { MarketPayments } from '../payments/hooks.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 
@@ -67,6 +69,8 @@ export interface RequesterInit {
   pickProviders?: (input: PostJobInput) => Promise<PeerId[]>
   /** the registry's view of a bidder; without it stake is not checked (no chain configured) */
   stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
+  /** settlement (node/payments): escrow at award, payment on a verified result, commitment evidence */
+  payments?: MarketPayments
 }
 
 export class Requester {
@@ -75,6 +79,8 @@ export class Requester {
   private readonly active = new Map<string, RequesterJob>()
   private readonly bidSeen = new SeenCache({ capacity: 100_000, ttlMs: 10 * 60_000 })
   private readonly resultSeen = new SeenCache({ capacity: 100_000, ttlMs: 60 * 60_000 })
+  /** `${jobId}/${provider}` -> the address its bid asked to be paid at */
+  private readonly payTo = new Map<string, string>()
   private readonly unhandle: Array<() => Promise<void>> = []
   private started = false
 
@@ -126,6 +132,7 @@ export class Requester {
       deadline: now + (input.timeoutMs ?? 60_000),
       createdAt: now,
       nonce: randomBytes(16),
+      requesterEthAddress: this.init.payments?.address(),
     }
     const created = await createJobRequest(spec, this.init.privateKey, libp2p.getMultiaddrs().map((a) => a.toString()))
     const record: JobRecord = {
@@ -211,6 +218,7 @@ export class Requester {
       actions: {
         award: async (provider, price, slot, deadline) => {
           const peer = peerIdFromString(provider)
+          await this.init.payments?.beforeAward({ jobId: record.jobId, payment: record.payment, providerAddress: this.payTo.get(`${record.jobId}/${provider}`) ?? '', price, deadline })
           const bytes = await signAward({ jobId: record.jobId, provider: peer, price, awardIndex: slot, deadline, issuedAt: this.now() }, this.init.privateKey)
           const reply = await sendRequest(libp2p, peer, 'award', bytes, { signal: AbortSignal.timeout(5_000) })
           if (reply.envelope.length === 0) return false
@@ -236,7 +244,11 @@ export class Requester {
       },
     })
     this.active.set(record.jobId, job)
-    void job.settled().then(() => { this.active.delete(record.jobId) }, () => {})
+    void job.settled().then(async (final) => {
+      this.active.delete(record.jobId)
+      if (this.init.payments !== undefined) await settleJob(this.init.payments, final, (p) => this.payTo.get(`${final.jobId}/${p}`))
+      for (const b of final.bids) this.payTo.delete(`${final.jobId}/${b.provider}`)
+    }, () => {})
     return job
   }
 
@@ -253,6 +265,11 @@ export class Requester {
     const job = this.active.get(valid.jobId)
     if (job === undefined) return okReply()
     const ethAddress = valid.bid.providerEthAddress
+    if (this.init.payments !== undefined) {
+      // a bidder that names no address cannot be paid on chain
+      if (ethAddress === '') return okReply()
+      this.payTo.set(`${valid.jobId}/${from.toString()}`, ethAddress)
+    }
     // without a registry (no chain configured) stake cannot be checked: count every bidder as
     // minimally staked, which is what the selection's stake floor expects
     const standing = this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
@@ -264,7 +281,31 @@ export class Requester {
   }
 
   private async onResult (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
-    const valid = await validateResult(bytes, {
+    const payments = this.init.payments
+    const valid = await this.validateResultOrObserve(bytes, from, payments)
+    if (payments !== undefined && valid.result.commitment.length > 0) {
+      void payments.observeCommitment(valid.jobId, valid.result.commitment, valid.result.commitmentSignature, this.payTo.get(`${valid.jobId}/${from.toString()}`)).catch((err: Error) => { log('commitment of %s refused: %s', valid.jobId, err.message) })
+    }
+    const job = this.active.get(valid.jobId)
+    if (job !== undefined && !isFinal(job.record.phase)) {
+      const status = ExecStatus[valid.result.status] ?? 'EXEC_STATUS_UNSPECIFIED'
+      const metering = valid.result.metering ?? { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 }
+      void job.onResult(from.toString(), status, valid.outputCid?.toString(), metering)
+    }
+    return okReply()
+  }
+
+  private async validateResultOrObserve (bytes: Uint8Array, from: PeerId, payments: MarketPayments | undefined): ReturnType<typeof validateResult> {
+    try {
+      return await this.validateResultBytes(bytes, from)
+    } catch (err) {
+      if (payments !== undefined && (err as { code?: string }).code === 'DUPLICATE') await observeDuplicateResult(payments, bytes)
+      throw err
+    }
+  }
+
+  private async validateResultBytes (bytes: Uint8Array, from: PeerId): ReturnType<typeof validateResult> {
+    return await validateResult(bytes, {
       now: this.now(),
       expectedProvider: from,
       lookupAward: (jobId, provider) => {
@@ -274,13 +315,6 @@ export class Requester {
       },
       seen: this.resultSeen,
     })
-    const job = this.active.get(valid.jobId)
-    if (job !== undefined && !isFinal(job.record.phase)) {
-      const status = ExecStatus[valid.result.status] ?? 'EXEC_STATUS_UNSPECIFIED'
-      const metering = valid.result.metering ?? { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 }
-      void job.onResult(from.toString(), status, valid.outputCid?.toString(), metering)
-    }
-    return okReply()
   }
 
   /** Jobs left unfinished by a previous run end with a clear reason instead of hanging forever. */

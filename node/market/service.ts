@@ -15,6 +15,7 @@ import type { ProviderFaults, ProviderInit } from './provider.ts'
 import type { JobPolicy } from './requester-job.ts'
 import type { PriceSheet } from '../../protocol/market/pricing.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { MarketPayments } from '../payments/hooks.ts'
 
 /** HIVE per price unit (1 s of wall-time limit × one 256 MiB memory tier) when the config names none */
 export const DEFAULT_UNIT_PRICE = '0.001'
@@ -33,6 +34,8 @@ export interface MarketOptions {
   onGossipOutcome?: ProviderInit['onGossipOutcome']
   stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
   canBid?: () => boolean
+  /** settlement hooks (node/payments attachPayments(...).hooks()); without them jobs are not paid on chain */
+  payments?: MarketPayments
 }
 
 /** The provider's price sheet from the config's `prices` (executor -> HIVE per unit). */
@@ -76,6 +79,7 @@ export class MarketService implements HiveService {
         emit,
         policy: options.policy,
         stakeOf: options.stakeOf,
+        payments: options.payments,
         pickProviders: async () => await this.pickProviders(node),
       })
     }
@@ -98,6 +102,7 @@ export class MarketService implements HiveService {
         emit,
         faults: options.faults,
         canBid: options.canBid,
+        payments: options.payments,
         onGossipOutcome: options.onGossipOutcome,
       })
     }

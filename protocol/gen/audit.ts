@@ -1,4 +1,6 @@
-import { decodeMessage, encodeMessage, enumeration, message, streamMessage } from 'protons-runtime'
+/* eslint-disable require-yield */
+
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -2598,5 +2600,1734 @@ export namespace AuditEntry {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuditEntry>): Generator<AuditEntryIndexFieldEvent | AuditEntryPrevHashFieldEvent | AuditEntryTimestampFieldEvent | AuditEntryPeerFieldEvent | AuditEntryJobIdFieldEvent | AuditEntryPostedMessageHashFieldEvent | AuditEntryPostedMaxPriceFieldEvent | AuditEntryPostedPaymentFieldEvent | AuditEntryPostedRedundancyFieldEvent | AuditEntryBidDirectionFieldEvent | AuditEntryBidCounterpartyFieldEvent | AuditEntryBidMessageHashFieldEvent | AuditEntryBidPriceFieldEvent | AuditEntryBidAwardIndexFieldEvent | AuditEntryBidEnvelopeFieldEvent | AuditEntryAwardedDirectionFieldEvent | AuditEntryAwardedCounterpartyFieldEvent | AuditEntryAwardedMessageHashFieldEvent | AuditEntryAwardedPriceFieldEvent | AuditEntryAwardedAwardIndexFieldEvent | AuditEntryAwardedEnvelopeFieldEvent | AuditEntryAcceptedDirectionFieldEvent | AuditEntryAcceptedCounterpartyFieldEvent | AuditEntryAcceptedMessageHashFieldEvent | AuditEntryAcceptedPriceFieldEvent | AuditEntryAcceptedAwardIndexFieldEvent | AuditEntryAcceptedEnvelopeFieldEvent | AuditEntryResultDirectionFieldEvent | AuditEntryResultCounterpartyFieldEvent | AuditEntryResultMessageHashFieldEvent | AuditEntryResultOutputCidFieldEvent | AuditEntryResultCommitmentSignatureFieldEvent | AuditEntryResultEnvelopeFieldEvent | AuditEntryVerifiedCounterpartyFieldEvent | AuditEntryVerifiedResultHashFieldEvent | AuditEntryVerifiedOutputCidFieldEvent | AuditEntryVerifiedAcceptedFieldEvent | AuditEntryVerifiedReasonFieldEvent | AuditEntryPaidDirectionFieldEvent | AuditEntryPaidCounterpartyFieldEvent | AuditEntryPaidAmountFieldEvent | AuditEntryPaidVoucherChannelIdFieldEvent | AuditEntryPaidVoucherCumulativeAmountFieldEvent | AuditEntryPaidVoucherNonceFieldEvent | AuditEntryPaidVoucherSignatureFieldEvent | AuditEntryPaidEscrowTxHashFieldEvent | AuditEntryDisputedDirectionFieldEvent | AuditEntryDisputedCounterpartyFieldEvent | AuditEntryDisputedReasonFieldEvent | AuditEntryDisputedTxHashFieldEvent | AuditEntryRefundedDirectionFieldEvent | AuditEntryRefundedCounterpartyFieldEvent | AuditEntryRefundedAmountFieldEvent | AuditEntryRefundedTxHashFieldEvent | AuditEntryAnchoredTreeSizeFieldEvent | AuditEntryAnchoredRootFieldEvent | AuditEntryAnchoredChainIdFieldEvent | AuditEntryAnchoredTxHashFieldEvent> {
     return streamMessage(buf, AuditEntry.codec(), opts)
+  }
+}
+
+export interface AnchorBinding {
+  peer: Uint8Array<ArrayBuffer>
+  chainId: number
+  contract: Uint8Array<ArrayBuffer>
+  address: Uint8Array<ArrayBuffer>
+  issuedAt: number
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace AnchorBinding {
+  let _codec: Codec<AnchorBinding>
+
+  export const codec = (): Codec<AnchorBinding> => {
+    if (_codec == null) {
+      _codec = message<AnchorBinding>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peer != null && obj.peer.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.peer)
+        }
+
+        if ((obj.chainId != null && obj.chainId !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.chainId)
+        }
+
+        if ((obj.contract != null && obj.contract.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.contract)
+        }
+
+        if ((obj.address != null && obj.address.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.address)
+        }
+
+        if ((obj.issuedAt != null && obj.issuedAt !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.issuedAt)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peer: uint8ArrayAlloc(0),
+          chainId: 0,
+          contract: uint8ArrayAlloc(0),
+          address: uint8ArrayAlloc(0),
+          issuedAt: 0,
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peer = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.chainId = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.contract = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.address = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.issuedAt = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.chainId`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.contract`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.address`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.issuedAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AnchorBindingPeerFieldEvent {
+    field: '$.peer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AnchorBindingChainIdFieldEvent {
+    field: '$.chainId'
+    value: number
+  }
+
+  export interface AnchorBindingContractFieldEvent {
+    field: '$.contract'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AnchorBindingAddressFieldEvent {
+    field: '$.address'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AnchorBindingIssuedAtFieldEvent {
+    field: '$.issuedAt'
+    value: number
+  }
+
+  export interface AnchorBindingSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<AnchorBinding>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AnchorBinding.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AnchorBinding>): AnchorBinding {
+    return decodeMessage(buf, AnchorBinding.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AnchorBinding>): Generator<AnchorBindingPeerFieldEvent | AnchorBindingChainIdFieldEvent | AnchorBindingContractFieldEvent | AnchorBindingAddressFieldEvent | AnchorBindingIssuedAtFieldEvent | AnchorBindingSignatureFieldEvent> {
+    return streamMessage(buf, AnchorBinding.codec(), opts)
+  }
+}
+
+export interface HeadQuery {}
+
+export namespace HeadQuery {
+  let _codec: Codec<HeadQuery>
+
+  export const codec = (): Codec<HeadQuery> => {
+    if (_codec == null) {
+      _codec = message<HeadQuery>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export function encode (obj: Partial<HeadQuery>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, HeadQuery.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HeadQuery>): HeadQuery {
+    return decodeMessage(buf, HeadQuery.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HeadQuery>): Generator<{}> {
+    return streamMessage(buf, HeadQuery.codec(), opts)
+  }
+}
+
+export interface JobQuery {
+  jobId: Uint8Array<ArrayBuffer>
+  proofSize: number
+  fromIndex: number
+}
+
+export namespace JobQuery {
+  let _codec: Codec<JobQuery>
+
+  export const codec = (): Codec<JobQuery> => {
+    if (_codec == null) {
+      _codec = message<JobQuery>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.jobId != null && obj.jobId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.jobId)
+        }
+
+        if ((obj.proofSize != null && obj.proofSize !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.proofSize)
+        }
+
+        if ((obj.fromIndex != null && obj.fromIndex !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.fromIndex)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          jobId: uint8ArrayAlloc(0),
+          proofSize: 0,
+          fromIndex: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.jobId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.proofSize = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.fromIndex = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.jobId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.proofSize`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.fromIndex`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface JobQueryJobIdFieldEvent {
+    field: '$.jobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface JobQueryProofSizeFieldEvent {
+    field: '$.proofSize'
+    value: number
+  }
+
+  export interface JobQueryFromIndexFieldEvent {
+    field: '$.fromIndex'
+    value: number
+  }
+
+  export function encode (obj: Partial<JobQuery>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, JobQuery.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobQuery>): JobQuery {
+    return decodeMessage(buf, JobQuery.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobQuery>): Generator<JobQueryJobIdFieldEvent | JobQueryProofSizeFieldEvent | JobQueryFromIndexFieldEvent> {
+    return streamMessage(buf, JobQuery.codec(), opts)
+  }
+}
+
+export interface RangeQuery {
+  start: number
+  end: number
+  proofSize: number
+}
+
+export namespace RangeQuery {
+  let _codec: Codec<RangeQuery>
+
+  export const codec = (): Codec<RangeQuery> => {
+    if (_codec == null) {
+      _codec = message<RangeQuery>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.start != null && obj.start !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.start)
+        }
+
+        if ((obj.end != null && obj.end !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.end)
+        }
+
+        if ((obj.proofSize != null && obj.proofSize !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.proofSize)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          start: 0,
+          end: 0,
+          proofSize: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.start = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.end = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.proofSize = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.start`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.end`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.proofSize`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RangeQueryStartFieldEvent {
+    field: '$.start'
+    value: number
+  }
+
+  export interface RangeQueryEndFieldEvent {
+    field: '$.end'
+    value: number
+  }
+
+  export interface RangeQueryProofSizeFieldEvent {
+    field: '$.proofSize'
+    value: number
+  }
+
+  export function encode (obj: Partial<RangeQuery>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RangeQuery.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RangeQuery>): RangeQuery {
+    return decodeMessage(buf, RangeQuery.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RangeQuery>): Generator<RangeQueryStartFieldEvent | RangeQueryEndFieldEvent | RangeQueryProofSizeFieldEvent> {
+    return streamMessage(buf, RangeQuery.codec(), opts)
+  }
+}
+
+export interface RootsQuery {
+  sizes: number[]
+}
+
+export namespace RootsQuery {
+  let _codec: Codec<RootsQuery>
+
+  export const codec = (): Codec<RootsQuery> => {
+    if (_codec == null) {
+      _codec = message<RootsQuery>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.sizes != null && obj.sizes.length > 0) {
+          for (const value of obj.sizes) {
+            w.uint32(8)
+            w.uint64Number(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          sizes: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.sizes != null && obj.sizes.length === opts.limits.sizes) {
+                throw new MaxLengthError('Decode error - repeated field "sizes" had too many elements')
+              }
+
+              obj.sizes.push(reader.uint64Number())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          sizes: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.sizes != null && obj.sizes === opts.limits.sizes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "sizes" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.sizes[]`,
+                index: obj.sizes,
+                value: reader.uint64Number()
+              }
+
+              obj.sizes++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RootsQuerySizesFieldEvent {
+    field: '$.sizes[]'
+    index: number
+    value: number
+  }
+
+  export function encode (obj: Partial<RootsQuery>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RootsQuery.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RootsQuery>): RootsQuery {
+    return decodeMessage(buf, RootsQuery.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RootsQuery>): Generator<RootsQuerySizesFieldEvent> {
+    return streamMessage(buf, RootsQuery.codec(), opts)
+  }
+}
+
+export interface AuditRequest {
+  head?: HeadQuery
+  job?: JobQuery
+  range?: RangeQuery
+  roots?: RootsQuery
+}
+
+export namespace AuditRequest {
+  let _codec: Codec<AuditRequest>
+
+  export const codec = (): Codec<AuditRequest> => {
+    if (_codec == null) {
+      _codec = message<AuditRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        obj = { ...obj }
+
+        if (obj.roots != null) {
+          obj.range = undefined
+          obj.job = undefined
+          obj.head = undefined
+        }
+
+        if (obj.range != null) {
+          obj.roots = undefined
+          obj.job = undefined
+          obj.head = undefined
+        }
+
+        if (obj.job != null) {
+          obj.roots = undefined
+          obj.range = undefined
+          obj.head = undefined
+        }
+
+        if (obj.head != null) {
+          obj.roots = undefined
+          obj.range = undefined
+          obj.job = undefined
+        }
+
+        if (obj.head != null) {
+          w.uint32(10)
+          HeadQuery.codec().encode(obj.head, w)
+        }
+
+        if (obj.job != null) {
+          w.uint32(18)
+          JobQuery.codec().encode(obj.job, w)
+        }
+
+        if (obj.range != null) {
+          w.uint32(26)
+          RangeQuery.codec().encode(obj.range, w)
+        }
+
+        if (obj.roots != null) {
+          w.uint32(34)
+          RootsQuery.codec().encode(obj.roots, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.head = HeadQuery.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.head
+              })
+              break
+            }
+            case 2: {
+              obj.job = JobQuery.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.job
+              })
+              break
+            }
+            case 3: {
+              obj.range = RangeQuery.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.range
+              })
+              break
+            }
+            case 4: {
+              obj.roots = RootsQuery.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.roots
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        if (obj.roots != null) {
+          delete obj.range
+          delete obj.job
+          delete obj.head
+        }
+
+        if (obj.range != null) {
+          delete obj.roots
+          delete obj.job
+          delete obj.head
+        }
+
+        if (obj.job != null) {
+          delete obj.roots
+          delete obj.range
+          delete obj.head
+        }
+
+        if (obj.head != null) {
+          delete obj.roots
+          delete obj.range
+          delete obj.job
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * HeadQuery.codec().stream(reader, reader.uint32(), `${prefix}.head`, {
+                limits: opts.limits?.head
+              })
+
+              break
+            }
+            case 2: {
+              yield * JobQuery.codec().stream(reader, reader.uint32(), `${prefix}.job`, {
+                limits: opts.limits?.job
+              })
+
+              break
+            }
+            case 3: {
+              yield * RangeQuery.codec().stream(reader, reader.uint32(), `${prefix}.range`, {
+                limits: opts.limits?.range
+              })
+
+              break
+            }
+            case 4: {
+              yield * RootsQuery.codec().stream(reader, reader.uint32(), `${prefix}.roots`, {
+                limits: opts.limits?.roots
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AuditRequestJobJobIdFieldEvent {
+    field: '$.job.jobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditRequestJobProofSizeFieldEvent {
+    field: '$.job.proofSize'
+    value: number
+  }
+
+  export interface AuditRequestJobFromIndexFieldEvent {
+    field: '$.job.fromIndex'
+    value: number
+  }
+
+  export interface AuditRequestRangeStartFieldEvent {
+    field: '$.range.start'
+    value: number
+  }
+
+  export interface AuditRequestRangeEndFieldEvent {
+    field: '$.range.end'
+    value: number
+  }
+
+  export interface AuditRequestRangeProofSizeFieldEvent {
+    field: '$.range.proofSize'
+    value: number
+  }
+
+  export interface AuditRequestRootsSizesFieldEvent {
+    field: '$.roots.sizes[]'
+    index: number
+    value: number
+  }
+
+  export function encode (obj: Partial<AuditRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AuditRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuditRequest>): AuditRequest {
+    return decodeMessage(buf, AuditRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuditRequest>): Generator<AuditRequestJobJobIdFieldEvent | AuditRequestJobProofSizeFieldEvent | AuditRequestJobFromIndexFieldEvent | AuditRequestRangeStartFieldEvent | AuditRequestRangeEndFieldEvent | AuditRequestRangeProofSizeFieldEvent | AuditRequestRootsSizesFieldEvent> {
+    return streamMessage(buf, AuditRequest.codec(), opts)
+  }
+}
+
+export enum AuditStatus {
+  AUDIT_STATUS_UNSPECIFIED = 'AUDIT_STATUS_UNSPECIFIED',
+  AUDIT_OK = 'AUDIT_OK',
+  AUDIT_INVALID = 'AUDIT_INVALID',
+  AUDIT_OUT_OF_RANGE = 'AUDIT_OUT_OF_RANGE',
+  AUDIT_RATE_LIMITED = 'AUDIT_RATE_LIMITED',
+  AUDIT_INTERNAL_ERROR = 'AUDIT_INTERNAL_ERROR'
+}
+
+enum __AuditStatusValues {
+  AUDIT_STATUS_UNSPECIFIED = 0,
+  AUDIT_OK = 1,
+  AUDIT_INVALID = 2,
+  AUDIT_OUT_OF_RANGE = 3,
+  AUDIT_RATE_LIMITED = 4,
+  AUDIT_INTERNAL_ERROR = 5
+}
+
+export namespace AuditStatus {
+  export const codec = (): Codec<AuditStatus> => {
+    return enumeration<AuditStatus>(__AuditStatusValues)
+  }
+}
+
+export interface ProvenEntry {
+  entry: Uint8Array<ArrayBuffer>
+  proof: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace ProvenEntry {
+  let _codec: Codec<ProvenEntry>
+
+  export const codec = (): Codec<ProvenEntry> => {
+    if (_codec == null) {
+      _codec = message<ProvenEntry>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.entry != null && obj.entry.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.entry)
+        }
+
+        if (obj.proof != null && obj.proof.length > 0) {
+          for (const value of obj.proof) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          entry: uint8ArrayAlloc(0),
+          proof: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.entry = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.proof != null && obj.proof.length === opts.limits.proof) {
+                throw new MaxLengthError('Decode error - repeated field "proof" had too many elements')
+              }
+
+              obj.proof.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          proof: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.entry`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.proof != null && obj.proof === opts.limits.proof) {
+                throw new MaxLengthError('Streaming decode error - repeated field "proof" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.proof[]`,
+                index: obj.proof,
+                value: reader.bytes()
+              }
+
+              obj.proof++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ProvenEntryEntryFieldEvent {
+    field: '$.entry'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ProvenEntryProofFieldEvent {
+    field: '$.proof[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ProvenEntry>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ProvenEntry.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProvenEntry>): ProvenEntry {
+    return decodeMessage(buf, ProvenEntry.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProvenEntry>): Generator<ProvenEntryEntryFieldEvent | ProvenEntryProofFieldEvent> {
+    return streamMessage(buf, ProvenEntry.codec(), opts)
+  }
+}
+
+export interface SizedRoot {
+  size: number
+  root: Uint8Array<ArrayBuffer>
+}
+
+export namespace SizedRoot {
+  let _codec: Codec<SizedRoot>
+
+  export const codec = (): Codec<SizedRoot> => {
+    if (_codec == null) {
+      _codec = message<SizedRoot>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.size != null && obj.size !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.size)
+        }
+
+        if ((obj.root != null && obj.root.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.root)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          size: 0,
+          root: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.size = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.root = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.size`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.root`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SizedRootSizeFieldEvent {
+    field: '$.size'
+    value: number
+  }
+
+  export interface SizedRootRootFieldEvent {
+    field: '$.root'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SizedRoot>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SizedRoot.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SizedRoot>): SizedRoot {
+    return decodeMessage(buf, SizedRoot.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SizedRoot>): Generator<SizedRootSizeFieldEvent | SizedRootRootFieldEvent> {
+    return streamMessage(buf, SizedRoot.codec(), opts)
+  }
+}
+
+export interface ConsistencyProof {
+  from: number
+  to: number
+  proof: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace ConsistencyProof {
+  let _codec: Codec<ConsistencyProof>
+
+  export const codec = (): Codec<ConsistencyProof> => {
+    if (_codec == null) {
+      _codec = message<ConsistencyProof>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.from != null && obj.from !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.from)
+        }
+
+        if ((obj.to != null && obj.to !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.to)
+        }
+
+        if (obj.proof != null && obj.proof.length > 0) {
+          for (const value of obj.proof) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          from: 0,
+          to: 0,
+          proof: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.from = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.to = reader.uint64Number()
+              break
+            }
+            case 3: {
+              if (opts.limits?.proof != null && obj.proof.length === opts.limits.proof) {
+                throw new MaxLengthError('Decode error - repeated field "proof" had too many elements')
+              }
+
+              obj.proof.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          proof: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.from`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.to`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.proof != null && obj.proof === opts.limits.proof) {
+                throw new MaxLengthError('Streaming decode error - repeated field "proof" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.proof[]`,
+                index: obj.proof,
+                value: reader.bytes()
+              }
+
+              obj.proof++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ConsistencyProofFromFieldEvent {
+    field: '$.from'
+    value: number
+  }
+
+  export interface ConsistencyProofToFieldEvent {
+    field: '$.to'
+    value: number
+  }
+
+  export interface ConsistencyProofProofFieldEvent {
+    field: '$.proof[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ConsistencyProof>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ConsistencyProof.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsistencyProof>): ConsistencyProof {
+    return decodeMessage(buf, ConsistencyProof.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsistencyProof>): Generator<ConsistencyProofFromFieldEvent | ConsistencyProofToFieldEvent | ConsistencyProofProofFieldEvent> {
+    return streamMessage(buf, ConsistencyProof.codec(), opts)
+  }
+}
+
+export interface AuditResponse {
+  status: AuditStatus
+  code: string
+  message: string
+  treeSize: number
+  root: Uint8Array<ArrayBuffer>
+  binding?: AnchorBinding
+  entries: ProvenEntry[]
+  more: boolean
+  nextIndex: number
+  roots: SizedRoot[]
+  consistency: ConsistencyProof[]
+}
+
+export namespace AuditResponse {
+  let _codec: Codec<AuditResponse>
+
+  export const codec = (): Codec<AuditResponse> => {
+    if (_codec == null) {
+      _codec = message<AuditResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.status != null && __AuditStatusValues[obj.status] !== 0) {
+          w.uint32(8)
+          AuditStatus.codec().encode(obj.status, w)
+        }
+
+        if ((obj.code != null && obj.code !== '')) {
+          w.uint32(18)
+          w.string(obj.code)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(26)
+          w.string(obj.message)
+        }
+
+        if ((obj.treeSize != null && obj.treeSize !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.treeSize)
+        }
+
+        if ((obj.root != null && obj.root.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.root)
+        }
+
+        if (obj.binding != null) {
+          w.uint32(50)
+          AnchorBinding.codec().encode(obj.binding, w)
+        }
+
+        if (obj.entries != null && obj.entries.length > 0) {
+          for (const value of obj.entries) {
+            w.uint32(58)
+            ProvenEntry.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.more != null && obj.more !== false)) {
+          w.uint32(64)
+          w.bool(obj.more)
+        }
+
+        if ((obj.nextIndex != null && obj.nextIndex !== 0)) {
+          w.uint32(72)
+          w.uint64Number(obj.nextIndex)
+        }
+
+        if (obj.roots != null && obj.roots.length > 0) {
+          for (const value of obj.roots) {
+            w.uint32(82)
+            SizedRoot.codec().encode(value, w)
+          }
+        }
+
+        if (obj.consistency != null && obj.consistency.length > 0) {
+          for (const value of obj.consistency) {
+            w.uint32(90)
+            ConsistencyProof.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          status: AuditStatus.AUDIT_STATUS_UNSPECIFIED,
+          code: '',
+          message: '',
+          treeSize: 0,
+          root: uint8ArrayAlloc(0),
+          entries: [],
+          more: false,
+          nextIndex: 0,
+          roots: [],
+          consistency: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.status = AuditStatus.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.code = reader.string()
+              break
+            }
+            case 3: {
+              obj.message = reader.string()
+              break
+            }
+            case 4: {
+              obj.treeSize = reader.uint64Number()
+              break
+            }
+            case 5: {
+              obj.root = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.binding = AnchorBinding.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.binding
+              })
+              break
+            }
+            case 7: {
+              if (opts.limits?.entries != null && obj.entries.length === opts.limits.entries) {
+                throw new MaxLengthError('Decode error - repeated field "entries" had too many elements')
+              }
+
+              obj.entries.push(ProvenEntry.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.entries$
+              }))
+              break
+            }
+            case 8: {
+              obj.more = reader.bool()
+              break
+            }
+            case 9: {
+              obj.nextIndex = reader.uint64Number()
+              break
+            }
+            case 10: {
+              if (opts.limits?.roots != null && obj.roots.length === opts.limits.roots) {
+                throw new MaxLengthError('Decode error - repeated field "roots" had too many elements')
+              }
+
+              obj.roots.push(SizedRoot.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.roots$
+              }))
+              break
+            }
+            case 11: {
+              if (opts.limits?.consistency != null && obj.consistency.length === opts.limits.consistency) {
+                throw new MaxLengthError('Decode error - repeated field "consistency" had too many elements')
+              }
+
+              obj.consistency.push(ConsistencyProof.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.consistency$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          entries: 0,
+          roots: 0,
+          consistency: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.status`,
+                value: AuditStatus.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.code`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.treeSize`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.root`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield * AnchorBinding.codec().stream(reader, reader.uint32(), `${prefix}.binding`, {
+                limits: opts.limits?.binding
+              })
+
+              break
+            }
+            case 7: {
+              if (opts.limits?.entries != null && obj.entries === opts.limits.entries) {
+                throw new MaxLengthError('Streaming decode error - repeated field "entries" had too many elements')
+              }
+
+              for (const evt of ProvenEntry.codec().stream(reader, reader.uint32(), `${prefix}.entries[]`, {
+                limits: opts.limits?.entries$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.entries
+                }
+              }
+
+              obj.entries++
+
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.more`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.nextIndex`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 10: {
+              if (opts.limits?.roots != null && obj.roots === opts.limits.roots) {
+                throw new MaxLengthError('Streaming decode error - repeated field "roots" had too many elements')
+              }
+
+              for (const evt of SizedRoot.codec().stream(reader, reader.uint32(), `${prefix}.roots[]`, {
+                limits: opts.limits?.roots$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.roots
+                }
+              }
+
+              obj.roots++
+
+              break
+            }
+            case 11: {
+              if (opts.limits?.consistency != null && obj.consistency === opts.limits.consistency) {
+                throw new MaxLengthError('Streaming decode error - repeated field "consistency" had too many elements')
+              }
+
+              for (const evt of ConsistencyProof.codec().stream(reader, reader.uint32(), `${prefix}.consistency[]`, {
+                limits: opts.limits?.consistency$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.consistency
+                }
+              }
+
+              obj.consistency++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AuditResponseStatusFieldEvent {
+    field: '$.status'
+    value: AuditStatus
+  }
+
+  export interface AuditResponseCodeFieldEvent {
+    field: '$.code'
+    value: string
+  }
+
+  export interface AuditResponseMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export interface AuditResponseTreeSizeFieldEvent {
+    field: '$.treeSize'
+    value: number
+  }
+
+  export interface AuditResponseRootFieldEvent {
+    field: '$.root'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditResponseBindingPeerFieldEvent {
+    field: '$.binding.peer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditResponseBindingChainIdFieldEvent {
+    field: '$.binding.chainId'
+    value: number
+  }
+
+  export interface AuditResponseBindingContractFieldEvent {
+    field: '$.binding.contract'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditResponseBindingAddressFieldEvent {
+    field: '$.binding.address'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditResponseBindingIssuedAtFieldEvent {
+    field: '$.binding.issuedAt'
+    value: number
+  }
+
+  export interface AuditResponseBindingSignatureFieldEvent {
+    field: '$.binding.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditResponseEntriesEntryFieldEvent {
+    field: '$.entries[].entry'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface AuditResponseEntriesProofFieldEvent {
+    field: '$.entries[].proof[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditResponseMoreFieldEvent {
+    field: '$.more'
+    value: boolean
+  }
+
+  export interface AuditResponseNextIndexFieldEvent {
+    field: '$.nextIndex'
+    value: number
+  }
+
+  export interface AuditResponseRootsSizeFieldEvent {
+    field: '$.roots[].size'
+    value: number
+    index: number
+  }
+
+  export interface AuditResponseRootsRootFieldEvent {
+    field: '$.roots[].root'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface AuditResponseConsistencyFromFieldEvent {
+    field: '$.consistency[].from'
+    value: number
+    index: number
+  }
+
+  export interface AuditResponseConsistencyToFieldEvent {
+    field: '$.consistency[].to'
+    value: number
+    index: number
+  }
+
+  export interface AuditResponseConsistencyProofFieldEvent {
+    field: '$.consistency[].proof[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<AuditResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AuditResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuditResponse>): AuditResponse {
+    return decodeMessage(buf, AuditResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuditResponse>): Generator<AuditResponseStatusFieldEvent | AuditResponseCodeFieldEvent | AuditResponseMessageFieldEvent | AuditResponseTreeSizeFieldEvent | AuditResponseRootFieldEvent | AuditResponseBindingPeerFieldEvent | AuditResponseBindingChainIdFieldEvent | AuditResponseBindingContractFieldEvent | AuditResponseBindingAddressFieldEvent | AuditResponseBindingIssuedAtFieldEvent | AuditResponseBindingSignatureFieldEvent | AuditResponseEntriesEntryFieldEvent | AuditResponseEntriesProofFieldEvent | AuditResponseMoreFieldEvent | AuditResponseNextIndexFieldEvent | AuditResponseRootsSizeFieldEvent | AuditResponseRootsRootFieldEvent | AuditResponseConsistencyFromFieldEvent | AuditResponseConsistencyToFieldEvent | AuditResponseConsistencyProofFieldEvent> {
+    return streamMessage(buf, AuditResponse.codec(), opts)
   }
 }
