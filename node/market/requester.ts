@@ -299,7 +299,8 @@ export class Requester {
     try {
       return await this.validateResultBytes(bytes, from)
     } catch (err) {
-      if (payments !== undefined && (err as { code?: string }).code === 'DUPLICATE') await observeDuplicateResult(payments, bytes)
+      const code = (err as { code?: string }).code
+      if (payments !== undefined && (code === 'DUPLICATE' || code === 'UNKNOWN_JOB')) await observeDuplicateResult(payments, bytes)
       throw err
     }
   }

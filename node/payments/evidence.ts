@@ -42,13 +42,15 @@ export class EvidenceStore {
   /**
    * Checks and keeps a commitment from a Result. Returns the evidence when it contradicts one
    * kept earlier for the same job and provider. Throws ValidationError for a bad commitment.
+   * `onlyContradiction`: for results outside a live award (duplicates, late): store only evidence.
    */
-  async observe (jobId: string, commitment: Uint8Array, signature: Uint8Array, provider?: string): Promise<EquivocationEvidence | undefined> {
+  async observe (jobId: string, commitment: Uint8Array, signature: Uint8Array, provider?: string, options: { onlyContradiction?: boolean } = {}): Promise<EquivocationEvidence | undefined> {
     const signed = verifyCommitment(await this.domain(), commitment, signature, { jobId, ...(provider !== undefined ? { provider } : {}) })
     const key = `c/${signed.commitment.jobId.toLowerCase()}/${signed.commitment.provider}`
     const earlier = await this.db.get(key) as SignedCommitment | undefined
     if (earlier === undefined) {
-      await this.put(key, signed)
+      // a stray result for a job we never kept a commitment of proves nothing: keep nothing
+      if (options.onlyContradiction !== true) await this.put(key, signed)
       return undefined
     }
     if (!isEquivocation(earlier.commitment, signed.commitment)) return undefined
@@ -56,6 +58,12 @@ export class EvidenceStore {
     await this.put(`e/${evidence.jobId}/${evidence.provider}`, evidence)
     log('provider %s signed two outputs for job %s: evidence stored', evidence.provider, evidence.jobId)
     return evidence
+  }
+
+  /** The first commitment kept for `jobId` from `provider`. */
+  async commitment (jobId: string, provider: string): Promise<SignedCommitment | undefined> {
+    const id = (jobId.startsWith('0x') ? jobId : `0x${jobId}`).toLowerCase()
+    return await this.db.get(`c/${id}/${getAddress(provider)}`) as SignedCommitment | undefined
   }
 
   async list (): Promise<EquivocationEvidence[]> {

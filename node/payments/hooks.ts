@@ -28,8 +28,9 @@ export interface MarketPayments {
   beforeExecute: (job: { jobId: string, payment: PaymentMode, requesterAddress: string, price: bigint }, signal: AbortSignal) => Promise<void>
   /** provider, after running: the signed EIP-712 ResultCommitment for the Result message */
   signResult: (job: { jobId: string, payment: PaymentMode, requesterAddress: string, outputCid: string }) => Promise<{ commitment: Uint8Array, signature: Uint8Array }>
-  /** requester, on every Result that carries a commitment (keeps evidence of equivocation) */
-  observeCommitment: (jobId: string, commitment: Uint8Array, signature: Uint8Array, providerAddress?: string) => Promise<void>
+  /** requester, on every Result that carries a commitment (keeps evidence of equivocation);
+   * `onlyContradiction` for results outside a live award, which may only complete evidence */
+  observeCommitment: (jobId: string, commitment: Uint8Array, signature: Uint8Array, providerAddress?: string, options?: { onlyContradiction?: boolean }) => Promise<void>
   /** requester, once per provider whose output was accepted: pay it */
   onVerified: (job: VerifiedPayment) => Promise<void>
   /** requester, for an awarded provider whose work was not accepted */

@@ -147,8 +147,8 @@ export class PaymentsService {
         if (j.payment === 'escrow') await this.escrow.commit(bytes32(j.jobId), j.requesterAddress, commitment.outputHash)
         return { commitment: encodeCommitment(commitment), signature: Uint8Array.from(Buffer.from(signature.slice(2), 'hex')) }
       },
-      observeCommitment: async (jobId, commitment, signature, providerAddress) => {
-        await this.evidence.observe(jobId, commitment, signature, providerAddress)
+      observeCommitment: async (jobId, commitment, signature, providerAddress, opts) => {
+        await this.evidence.observe(jobId, commitment, signature, providerAddress, opts)
       },
       onVerified: async (job) => {
         await this.payJob({ ...job, resultHash: outputHashOf(CID.parse(job.outputCid)) })
