@@ -21,6 +21,7 @@ import type { BlobExchange } from '../blobs/exchange.ts'
 import type { BlobStore } from '../blobs/store.ts'
 import type { Executor } from '../exec/types.ts'
 import type { JobEventSink } from './events.ts'
+import type { MarketAuditHook } from '../audit/market-hook.ts'
 import type { MarketLibp2p } from './requester.ts'
 import type { GossipOutcome } from './gossip.ts'
 import type { PriceSheet } from '../../protocol/market/pricing.ts'
@@ -64,6 +65,8 @@ export interface ProviderInit {
   onGossipOutcome?: (outcome: GossipOutcome, code: string | undefined, topic: string) => void
   /** settlement (node/payments): bids name our address, work starts once paid for, results carry a signed commitment */
   payments?: MarketPayments
+  /** writes this provider's side of every job to the audit log (none: the market runs unaudited) */
+  audit?: MarketAuditHook
 }
 
 interface OpenBid { request: ValidJobRequest, price: bigint, expiresAt: number }
@@ -186,6 +189,7 @@ export class Provider {
     const expiresAt = job.bidsCloseAt + 30_000
     this.openBids.set(job.jobId, { request: job, price, expiresAt })
     const bytes = await signBid({ jobId: job.jobId, price, estimatedDurationMs: spec.limits?.wallTimeMs ?? 0, expiresAt, benchmarkScore: Math.round(this.init.capabilities.cpuScore), providerEthAddress: this.init.payments?.address() }, this.init.privateKey)
+    await this.init.audit?.bidSent(job.jobId, job.requester, bytes, price)
     try {
       const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs: job.requesterAddrs, signal: AbortSignal.timeout(5_000) })
       this.init.emit?.({ type: 'provider:bid', at: this.now(), jobId: job.jobId, requester: job.requester.toString(), price: price.toString() })
@@ -220,11 +224,14 @@ export class Provider {
     }, this.init.privateKey)
     if (full || bid === undefined) {
       this.init.emit?.({ type: 'provider:declined', at: this.now(), jobId: award.jobId, reason: full ? 'NO_CAPACITY' : 'BID_WITHDRAWN' })
+      await this.init.audit?.awardReceived(award.jobId, from, bytes, award.price, award.award.awardIndex)
       return okReply(acceptance)
     }
     const controller = new AbortController()
     this.running.set(award.jobId, controller)
     this.init.emit?.({ type: 'provider:accepted', at: this.now(), jobId: award.jobId, requester: from.toString(), price: award.price.toString() })
+    // logged before the answer leaves (and before the result): award received, acceptance sent
+    await this.init.audit?.awardReceived(award.jobId, from, bytes, award.price, award.award.awardIndex, acceptance)
     // answer first: the requester's placement latency ends with this acceptance
     setImmediate(() => { void this.execute(bid.request, award, controller.signal).finally(() => { this.running.delete(award.jobId); this.openBids.delete(award.jobId) }) })
     return okReply(acceptance)
@@ -279,6 +286,7 @@ export class Provider {
     const bytes = await signResult({ jobId: job.jobId, status, exitCode, outputCid, outputSize, metering, completedAt: this.now(), error, commitment: commitment?.commitment, commitmentSignature: commitment?.signature }, this.init.privateKey)
     this.init.emit?.({ type: 'provider:completed', at: this.now(), jobId: job.jobId, status: ExecStatus[status], outputCid: outputCid?.toString(), wallMs: this.now() - started })
     try {
+      if (outputCid !== undefined && status === ExecStatus.EXEC_OK) await this.init.audit?.resultSent(job.jobId, job.requester, bytes, outputCid)
       await sendRequest(this.init.libp2p, job.requester, 'result', bytes, { signal: AbortSignal.timeout(10_000) })
     } catch (err) {
       log('result of %s could not be delivered: %s', job.jobId, (err as Error).message)

@@ -23,6 +23,7 @@ import type { BlobStore } from '../blobs/store.ts'
 import type { JobEventSink } from './events.ts'
 import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { JobPolicy } from './requester-job.ts'
+import type { MarketAuditHook } from '../audit/market-hook.ts'
 import type { DirectLibp2p } from './direct.ts'
 import type { JobSpecInput, PaymentModeName } from '../../protocol/market/build.ts'
 import type { OutputBundle } from '../../protocol/output-bundle.ts'
@@ -71,6 +72,8 @@ export interface RequesterInit {
   stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
   /** settlement (node/payments): escrow at award, payment on a verified result, commitment evidence */
   payments?: MarketPayments
+  /** writes this requester's side of every job to the audit log (none: the market runs unaudited) */
+  audit?: MarketAuditHook
 }
 
 export class Requester {
@@ -154,7 +157,9 @@ export class Requester {
       dissenters: [],
       requestHex: Buffer.from(created.bytes).toString('hex'),
     }
-    await this.init.jobs.put(record.jobId, record, { sync: true })
+    // audited: the record lands in the same atomic batch as the `posted` entry
+    if (this.init.audit !== undefined) await this.init.audit.posted(record, created.bytes)
+    else await this.init.jobs.put(record.jobId, record, { sync: true })
     const job = this.track(record, input.policy)
     job.start()
 
@@ -220,9 +225,11 @@ export class Requester {
           const peer = peerIdFromString(provider)
           await this.init.payments?.beforeAward({ jobId: record.jobId, payment: record.payment, providerAddress: this.payTo.get(`${record.jobId}/${provider}`) ?? '', price, deadline })
           const bytes = await signAward({ jobId: record.jobId, provider: peer, price, awardIndex: slot, deadline, issuedAt: this.now() }, this.init.privateKey)
+          await this.init.audit?.awardSent(record.jobId, peer, bytes, price, slot)
           const reply = await sendRequest(libp2p, peer, 'award', bytes, { signal: AbortSignal.timeout(5_000) })
           if (reply.envelope.length === 0) return false
           const acceptance = await validateAcceptance(reply.envelope, { now: this.now(), award: { jobId: record.jobId, provider: peer, price, awardIndex: slot } })
+          if (acceptance.accepted) await this.init.audit?.acceptanceReceived(record.jobId, peer, reply.envelope, price, slot)
           return acceptance.accepted
         },
         fetchOutput: async (provider, outputCid) => {
@@ -240,7 +247,11 @@ export class Requester {
           const bytes = await signClearing({ jobId: record.jobId, winners: winners.map((w) => ({ provider: peerIdFromString(w.provider), price: w.price })), timestamp: this.now(), ...spec }, this.init.privateKey)
           await libp2p.services.pubsub.publish(CLEARING_TOPIC, bytes)
         },
-        save: async (r, final) => { await this.init.jobs.put(r.jobId, r, { sync: final }) },
+        save: async (r, final) => {
+          // audited: the final record lands with the `verified` entries
+          if (final && this.init.audit !== undefined) await this.init.audit.finished(r)
+          else await this.init.jobs.put(r.jobId, r, { sync: final })
+        },
       },
     })
     this.active.set(record.jobId, job)
@@ -273,10 +284,13 @@ export class Requester {
     // without a registry (no chain configured) stake cannot be checked: count every bidder as
     // minimally staked, which is what the selection's stake floor expects
     const standing = this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
+    // queued before addBid, which may award at once: the bid precedes its award in the log
+    const logged = this.init.audit?.bidReceived(valid.jobId, from, bytes, valid.price)
     job.addBid({
       benchmarkScore: valid.bid.benchmarkScore,
       candidate: { provider: from.toString(), price: valid.price, expiresAt: valid.bid.expiresAt, stake: standing.stake, slashed: standing.slashed, benchmarkScore: valid.bid.benchmarkScore },
     })
+    await logged
     return okReply()
   }
 
@@ -290,6 +304,7 @@ export class Requester {
     if (job !== undefined && !isFinal(job.record.phase)) {
       const status = ExecStatus[valid.result.status] ?? 'EXEC_STATUS_UNSPECIFIED'
       const metering = valid.result.metering ?? { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 }
+      if (valid.outputCid !== undefined) await this.init.audit?.resultReceived(valid.jobId, from, bytes, valid.outputCid)
       void job.onResult(from.toString(), status, valid.outputCid?.toString(), metering)
     }
     return okReply()

@@ -14,6 +14,7 @@ import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { ProviderFaults, ProviderInit } from './provider.ts'
 import type { JobPolicy } from './requester-job.ts'
 import type { PriceSheet } from '../../protocol/market/pricing.ts'
+import type { MarketAuditHook } from '../audit/market-hook.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { MarketPayments } from '../payments/hooks.ts'
 
@@ -36,6 +37,8 @@ export interface MarketOptions {
   canBid?: () => boolean
   /** settlement hooks (node/payments attachPayments(...).hooks()); without them jobs are not paid on chain */
   payments?: MarketPayments
+  /** the audit service's hook (AuditService.hook): both roles log their side of every job */
+  audit?: MarketAuditHook
 }
 
 /** The provider's price sheet from the config's `prices` (executor -> HIVE per unit). */
@@ -81,6 +84,7 @@ export class MarketService implements HiveService {
         stakeOf: options.stakeOf,
         payments: options.payments,
         pickProviders: async () => await this.pickProviders(node),
+        audit: options.audit,
       })
     }
     if (config.roles.includes('provider')) {
@@ -104,6 +108,7 @@ export class MarketService implements HiveService {
         canBid: options.canBid,
         payments: options.payments,
         onGossipOutcome: options.onGossipOutcome,
+        audit: options.audit,
       })
     }
   }

@@ -1,0 +1,177 @@
+// What the market (and payments) call to put their protocol events in the audit log. Every
+// message entry names the sha-256 of the SignedEnvelope bytes exactly as they travelled, so the
+// requester's and the provider's entries about one message carry the same hash.
+//
+// Fail-safe: an audit failure never costs the market its job. The failure is logged loudly
+// (error log + a node 'log' event) and any state change that was to ride with the entry is
+// written on its own, so the job goes on unaudited rather than lost.
+import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { CID } from 'multiformats/cid'
+import { sha256 } from '../../protocol/merkle/index.ts'
+import { jobIdToBytes } from '../../protocol/market/job-id.ts'
+import { peerIdToBytes } from '../../protocol/signing.ts'
+import { AUDIT_BOUNDS } from '../../protocol/audit/index.ts'
+import type { AuditLog, AuditRecord } from './log.ts'
+import type { EscrowPayment, VoucherPayment } from '../../protocol/audit/index.ts'
+import type { JobRecord } from '../market/job-record.ts'
+import type { JsonSublevel, StoreBatchOp } from '../store.ts'
+import type { PeerId } from '@libp2p/interface'
+
+const log = logger('hive:audit:hook')
+
+export type PeerRef = PeerId | Uint8Array
+
+/** The calls the market makes; each resolves once the entry is durable (or its failure was handled). */
+export interface MarketAuditHook {
+  /** requester: the job was signed and is about to be published; saves `record` in the same batch */
+  posted: (record: JobRecord, requestEnvelope: Uint8Array) => Promise<void>
+  bidReceived: (jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint) => Promise<void>
+  /** requester, before the award goes out (write-ahead: a crash leaves "sent", never a silent send) */
+  awardSent: (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint, slot: number) => Promise<void>
+  acceptanceReceived: (jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint, slot: number) => Promise<void>
+  resultReceived: (jobId: string, from: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array) => Promise<void>
+  /** requester: the job ended; one `verified` entry per checked output, saved with the final record */
+  finished: (record: JobRecord) => Promise<void>
+  /** provider, before the bid goes out */
+  bidSent: (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint) => Promise<void>
+  /** provider: the award it got, and (when it accepts) the acceptance it answers with, in one unit */
+  awardReceived: (jobId: string, from: PeerRef, award: Uint8Array, price: bigint, slot: number, acceptance?: Uint8Array) => Promise<void>
+  /** provider, before the result goes out (only results with an output) */
+  resultSent: (jobId: string, to: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array) => Promise<void>
+}
+
+export interface PaymentRecordInput {
+  jobId: string
+  direction: 'sent' | 'received'
+  counterparty: PeerRef
+}
+
+/** What the payments work calls; `extraOps` (voucher, channel state) land in the entry's batch. */
+export interface PaymentAuditHook {
+  paid: (p: PaymentRecordInput & { amount: bigint, method: VoucherPayment | EscrowPayment }, options?: { extraOps?: StoreBatchOp[] }) => Promise<boolean>
+  refunded: (p: PaymentRecordInput & { amount: bigint, txHash: Uint8Array }, options?: { extraOps?: StoreBatchOp[] }) => Promise<boolean>
+  disputed: (p: PaymentRecordInput & { reason: string, txHash?: Uint8Array }, options?: { extraOps?: StoreBatchOp[] }) => Promise<boolean>
+}
+
+export interface AuditHookInit {
+  /** the open log, or undefined while the audit service is not running */
+  log: () => AuditLog | undefined
+  /** the sublevel the requester keeps its job records in (store.jobs, as MarketService wires it) */
+  jobs: JsonSublevel
+  /** writes state ops alone when the audit append failed (store.batchDurable) */
+  writeState: (ops: StoreBatchOp[]) => Promise<void>
+  /** told about every audit failure, e.g. to emit a node 'log' event */
+  onFailure?: (message: string, err: unknown) => void
+}
+
+const peerBytes = (p: PeerRef): Uint8Array => p instanceof Uint8Array ? p : peerIdToBytes(p)
+const cidBytes = (c: CID | string): Uint8Array => (typeof c === 'string' ? CID.parse(c) : c).bytes
+/** keep the counterparty's signed message in the entry when it fits (an auditor can check its signature) */
+const keep = (envelope: Uint8Array): Uint8Array | undefined => envelope.length <= AUDIT_BOUNDS.maxEnvelopeBytes ? envelope : undefined
+const ref = (direction: 'sent' | 'received', peer: PeerRef, envelope: Uint8Array, embed: boolean): { direction: 'sent' | 'received', counterparty: Uint8Array, messageHash: Uint8Array, envelope?: Uint8Array } => {
+  const e = embed ? keep(envelope) : undefined
+  return { direction, counterparty: peerBytes(peer), messageHash: sha256(envelope), ...(e !== undefined ? { envelope: e } : {}) }
+}
+
+export class AuditHook implements MarketAuditHook, PaymentAuditHook {
+  readonly #init: AuditHookInit
+
+  constructor (init: AuditHookInit) {
+    this.#init = init
+  }
+
+  /** Appends `records` with `extraOps` atomically; on failure writes `extraOps` alone. True when audited. */
+  async append (records: AuditRecord[], extraOps: StoreBatchOp[] = [], what = records[0]?.type ?? 'state'): Promise<boolean> {
+    const auditLog = this.#init.log()
+    try {
+      if (auditLog === undefined) throw new Error('the audit log is not open')
+      await auditLog.appendAll(records, { extraOps })
+      return true
+    } catch (err) {
+      const message = `AUDIT ENTRY LOST: could not log ${what} (${err instanceof Error ? err.message : String(err)}); the market goes on without it`
+      log.error('%s', message)
+      try { this.#init.onFailure?.(message, err) } catch { /* a listener must not break the market */ }
+      if (extraOps.length > 0) await this.#init.writeState(extraOps)
+      return false
+    }
+  }
+
+  #jobOp (record: JobRecord): StoreBatchOp {
+    return { type: 'put', sublevel: this.#init.jobs, key: record.jobId, value: record }
+  }
+
+  async posted (record: JobRecord, requestEnvelope: Uint8Array): Promise<void> {
+    await this.append([{
+      type: 'posted', jobId: jobIdToBytes(record.jobId), messageHash: sha256(requestEnvelope), maxPrice: BigInt(record.maxPrice), paymentMode: record.payment, redundancy: record.redundancy,
+    }], [this.#jobOp(record)])
+  }
+
+  async bidReceived (jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint): Promise<void> {
+    await this.append([{ type: 'bid', jobId: jobIdToBytes(jobId), ...ref('received', from, envelope, false), price }])
+  }
+
+  async awardSent (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint, slot: number): Promise<void> {
+    await this.append([{ type: 'awarded', jobId: jobIdToBytes(jobId), ...ref('sent', to, envelope, false), price, awardIndex: slot }])
+  }
+
+  async acceptanceReceived (jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint, slot: number): Promise<void> {
+    await this.append([{ type: 'accepted', jobId: jobIdToBytes(jobId), ...ref('received', from, envelope, true), price, awardIndex: slot }])
+  }
+
+  async resultReceived (jobId: string, from: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array): Promise<void> {
+    await this.append([{ type: 'result', jobId: jobIdToBytes(jobId), ...ref('received', from, envelope, true), outputCid: cidBytes(outputCid), ...sig(commitmentSignature) }])
+  }
+
+  async finished (record: JobRecord): Promise<void> {
+    const jobId = jobIdToBytes(record.jobId)
+    const records: AuditRecord[] = []
+    const auditLog = this.#init.log()
+    if (auditLog !== undefined) {
+      // the result hashes the requester logged on receipt: the verification names the very message it checked
+      const received = (await auditLog.entriesForJob(jobId).catch(() => [])).map((s) => s.entry)
+      const quorum = record.awards.filter((a) => a.status === 'delivered' && a.outputCid === record.outputCid).length
+      for (const a of record.awards) {
+        if (a.outputCid === undefined) continue
+        const peer = peerBytes(peerIdFromString(a.provider))
+        const result = received.find((e) => e.type === 'result' && e.direction === 'received' && Buffer.compare(Buffer.from(e.counterparty), Buffer.from(peer)) === 0)
+        if (result?.type !== 'result') continue
+        const accepted = record.phase === 'completed' && a.status === 'delivered' && a.outputCid === record.outputCid
+        const reason = accepted ? `majority ${quorum}/${record.redundancy}` : (a.failure ?? (record.phase === 'completed' ? 'output differs from the majority' : `job ${record.failure?.reason ?? 'failed'}`))
+        records.push({ type: 'verified', jobId, counterparty: peer, resultHash: result.messageHash, outputCid: result.outputCid, accepted, reason: reason.slice(0, AUDIT_BOUNDS.maxReasonLength) })
+      }
+    }
+    await this.append(records, [this.#jobOp(record)], 'verified')
+  }
+
+  async bidSent (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint): Promise<void> {
+    await this.append([{ type: 'bid', jobId: jobIdToBytes(jobId), ...ref('sent', to, envelope, false), price }])
+  }
+
+  async awardReceived (jobId: string, from: PeerRef, award: Uint8Array, price: bigint, slot: number, acceptance?: Uint8Array): Promise<void> {
+    const id = jobIdToBytes(jobId)
+    const records: AuditRecord[] = [{ type: 'awarded', jobId: id, ...ref('received', from, award, true), price, awardIndex: slot }]
+    if (acceptance !== undefined) records.push({ type: 'accepted', jobId: id, ...ref('sent', from, acceptance, false), price, awardIndex: slot })
+    await this.append(records)
+  }
+
+  async resultSent (jobId: string, to: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array): Promise<void> {
+    await this.append([{ type: 'result', jobId: jobIdToBytes(jobId), ...ref('sent', to, envelope, false), outputCid: cidBytes(outputCid), ...sig(commitmentSignature) }])
+  }
+
+  async paid (p: PaymentRecordInput & { amount: bigint, method: VoucherPayment | EscrowPayment }, options: { extraOps?: StoreBatchOp[] } = {}): Promise<boolean> {
+    return await this.append([{ type: 'paid', jobId: jobIdToBytes(p.jobId), direction: p.direction, counterparty: peerBytes(p.counterparty), amount: p.amount, method: p.method }], options.extraOps)
+  }
+
+  async refunded (p: PaymentRecordInput & { amount: bigint, txHash: Uint8Array }, options: { extraOps?: StoreBatchOp[] } = {}): Promise<boolean> {
+    return await this.append([{ type: 'refunded', jobId: jobIdToBytes(p.jobId), direction: p.direction, counterparty: peerBytes(p.counterparty), amount: p.amount, txHash: p.txHash }], options.extraOps)
+  }
+
+  async disputed (p: PaymentRecordInput & { reason: string, txHash?: Uint8Array }, options: { extraOps?: StoreBatchOp[] } = {}): Promise<boolean> {
+    return await this.append([{ type: 'disputed', jobId: jobIdToBytes(p.jobId), direction: p.direction, counterparty: peerBytes(p.counterparty), reason: p.reason, ...(p.txHash !== undefined ? { txHash: p.txHash } : {}) }], options.extraOps)
+  }
+}
+
+function sig (s: Uint8Array | undefined): { commitmentSignature?: Uint8Array } {
+  return s !== undefined && s.length > 0 ? { commitmentSignature: s } : {}
+}
