@@ -12,6 +12,9 @@ import { registerJobCommands } from './commands/job.ts'
 import { registerNodeCommands } from './commands/node.ts'
 import { registerPeersCommand } from './commands/peers.ts'
 import { registerProvidersCommand } from './commands/providers.ts'
+import { registerChannelCommands } from './commands/channel.ts'
+import { registerEscrowCommands } from './commands/escrow.ts'
+import { registerSlashCommand } from './commands/slash.ts'
 
 export const VERSION = '0.1.0'
 
@@ -33,6 +36,9 @@ export function buildProgram (io: CliIo): Command {
   registerPeersCommand(program, context)
   registerProvidersCommand(program, context)
   registerJobCommands(program, context)
+  registerChannelCommands(program, context)
+  registerEscrowCommands(program, context)
+  registerSlashCommand(program, context)
   return program
 }
 

@@ -11,12 +11,15 @@ import { hashResultCommitment, registryDomain } from '../../protocol/eip712.ts'
 import { ChannelStore } from './channel-store.ts'
 import { EscrowManager } from './escrow.ts'
 import { EvidenceStore } from './evidence.ts'
-import { ChannelPayer } from './payer.ts'
+import { ChannelPayer, PaymentError } from './payer.ts'
+import { registerPaymentsRoutes } from './api-routes.ts'
 import { VoucherReceiver } from './receiver.ts'
 import { handleVouchers } from './voucher-stream.ts'
 import { Watchtower } from './watchtower.ts'
 import type { PaymentsChain } from './chain.ts'
 import type { EscrowRecord } from './escrow.ts'
+import type { ChannelRecord } from './channel-store.ts'
+import type { RouteRegistry } from '../api/router.ts'
 import type { MarketPayments, PaidJob } from './hooks.ts'
 import type { HiveStore } from '../store.ts'
 import type { StreamLibp2p } from './voucher-stream.ts'
@@ -37,6 +40,13 @@ export interface PaymentsOptions {
   windowBits?: number
   /** seconds of margin a requester's escrow deadline adds to the job's deadline (default 60) */
   escrowDeadlineMarginSeconds?: number
+}
+
+export interface ChannelSummary extends ChannelRecord {
+  /** nonce and cumulative amount of the best (provider) or last sent (requester) voucher */
+  nonce: string
+  cumulativeAmount: string
+  remaining: string
 }
 
 export interface PaymentsInit {
@@ -122,6 +132,42 @@ export class PaymentsService {
       detail = { escrowId: r.escrowId, tx: r.txs.release ?? '' }
     }
     await this.init.store.putDurable(this.paid, key, { ...detail, mode: job.payment, amount: job.price.toString(), at: this.now() })
+  }
+
+  /** Every channel of this node with its best (provider) or last sent (requester) voucher. */
+  async channelSummaries (): Promise<ChannelSummary[]> {
+    const out: ChannelSummary[] = []
+    for (const r of await this.channels.list()) {
+      const v = r.role === 'provider' ? await this.channels.best(r.channelId) : await this.channels.sent(r.channelId)
+      const spent = BigInt(v?.cumulativeAmount ?? '0')
+      out.push({ ...r, nonce: v?.nonce ?? '0', cumulativeAmount: spent.toString(), remaining: (BigInt(r.deposit) - spent).toString() })
+    }
+    return out
+  }
+
+  /** Open channels (for `hive wallet`). */
+  async openChannels (): Promise<number> {
+    return (await this.channels.list({ status: ['open'] })).length
+  }
+
+  /**
+   * Closes a channel on command: a provider settles with its best voucher at once; a requester
+   * starts the challenge period (its watchtower finalizes if the provider never answers).
+   */
+  async closeChannel (channelId: string): Promise<ChannelRecord> {
+    const r = await this.channels.get(channelId)
+    if (r === undefined) throw new PaymentError('UNKNOWN_CHANNEL', `no channel ${channelId} on this node; \`hive channel list\` shows them`, { channelId })
+    if (r.status === 'closed') return r
+    if (r.role === 'provider') {
+      await this.tower.closeWithBest(r.channelId, 'command')
+      return (await this.channels.get(r.channelId))!
+    }
+    if (r.status === 'closing') return r
+    return await this.tower.startClose(r.channelId)
+  }
+
+  registerRoutes (routes: RouteRegistry): void {
+    registerPaymentsRoutes(routes, this)
   }
 
   /** The hooks the market calls (see hooks.ts). */

@@ -1,0 +1,25 @@
+// `hive escrow list`: the running node's per-job escrows (node/payments), both roles.
+import type { Command } from 'commander'
+import { HiveApiClient } from '../client.ts'
+import type { CommandContext } from '../context.ts'
+import { table } from '../format.ts'
+import { formatTokenAmount } from '../parse.ts'
+import type { EscrowRecord } from '../../node/payments/escrow.ts'
+
+export function registerEscrowCommands (program: Command, context: (cmd: Command) => CommandContext): void {
+  const escrow = program.command('escrow').description('per-job escrows of the running node')
+  escrow.command('list')
+    .description('every escrow this node created (requester) or worked for (provider), and its state')
+    .addHelpText('after', '\nExample:\n  hive escrow list --json')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = context(cmd)
+      const client = await HiveApiClient.forDataDir(ctx.dataDir)
+      const { address, escrows } = await client.request<{ address: string, escrows: EscrowRecord[] }>('/v1/payments/escrows')
+      if (ctx.json) { ctx.printJson({ address, escrows }); return }
+      if (escrows.length === 0) { ctx.say(`no escrows for ${address}`); return }
+      ctx.say(table(['job', 'role', 'counterparty', 'amount', 'deadline', 'state'], escrows.map((e) => [
+        `${e.jobId.slice(0, 12)}…`, e.role, e.role === 'requester' ? e.provider : e.requester, formatTokenAmount(BigInt(e.amount)),
+        new Date(Number(e.deadline) * 1000).toISOString().slice(0, 19) + 'Z', e.state,
+      ])))
+    })
+}
