@@ -1,0 +1,19 @@
+// A provider node in its own process, for the SIGKILL test (test/e2e/payments-sigkill.test.ts):
+// args <dataDir> <rpcUrl> <deploymentsDir>; the wallet key comes from HIVE_TEST_PROVIDER_KEY
+// (a Hardhat dev key). Prints one JSON line when ready, then runs until killed.
+import { Wallet } from 'ethers'
+import { openChain } from '../../../node/chain/client.ts'
+import { loadConfig } from '../../../node/config.ts'
+import { HiveNode } from '../../../node/node.ts'
+import { loadPeerKey } from '../../../node/p2p/identity.ts'
+import { attachPayments } from '../../../node/payments/service.ts'
+import { TEST_HARDWARE } from '../market/helpers.ts'
+
+const [dataDir, rpcUrl, deployments] = process.argv.slice(2)
+const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'provider' } })
+const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
+const client = await openChain({ settings: { rpcUrl, deployments, maxFeeGwei: 1000, confirmations: 1 }, wallet: new Wallet(process.env.HIVE_TEST_PROVIDER_KEY!), tx: { pollMs: 50 } })
+const payments = attachPayments(node, { chain: client, privateKey: await loadPeerKey(dataDir), options: { pollMs: 60_000, windowBits: 8 } })
+await node.start()
+process.stdout.write(JSON.stringify({ peerId: node.peerId.toString(), addrs: node.libp2p.getMultiaddrs().map(String), address: payments.address }) + '\n')
+setInterval(() => {}, 60_000)
