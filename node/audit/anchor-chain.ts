@@ -1,0 +1,101 @@
+// AuditAnchor as the audit code needs it: reading a submitter's anchors (auditors) and sending
+// this node's anchors through the chain layer's one TxSender per account (the anchorer).
+import { ZeroAddress, getAddress } from 'ethers'
+import type { Contract, EventLog } from 'ethers'
+import { deploymentBlock } from '../chain/contracts.ts'
+import { requireSender } from '../chain/client.ts'
+import type { ChainClient } from '../chain/client.ts'
+import type { AnchorRecord } from '../../protocol/audit/log-check.ts'
+
+export type { AnchorRecord }
+
+export interface AnchorReader {
+  readonly chainId: number
+  /** the AuditAnchor contract, checksummed */
+  readonly contract: string
+  /** every anchor of `submitter`, ascending */
+  anchors: (submitter: string) => Promise<AnchorRecord[]>
+  latest: (submitter: string) => Promise<AnchorRecord | undefined>
+  /** the transaction that made anchor `index` of `submitter`, when the RPC still has its log */
+  anchorTx: (submitter: string, index: number) => Promise<string | undefined>
+  /** ProviderRegistry's address for a staked peer id (binary), if any */
+  registeredAddress: (peer: Uint8Array) => Promise<string | undefined>
+  /** ProviderRegistry's peer id (binary) for a staked address, if any */
+  registeredPeer: (address: string) => Promise<Uint8Array | undefined>
+}
+
+export interface AnchorWriter extends AnchorReader {
+  /** the submitter: this node's account */
+  readonly address: string
+  /** sends anchor(root, size) and resolves once it is mined */
+  anchor: (root: Uint8Array, treeSize: number, signal?: AbortSignal) => Promise<{ txHash: string, blockNumber: number }>
+}
+
+const hex32 = (b: Uint8Array): string => '0x' + Buffer.from(b).toString('hex')
+const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.slice(2), 'hex'))
+
+interface AnchorStruct { root: string, treeSize: bigint, timestamp: bigint }
+
+function record (index: number, a: AnchorStruct): AnchorRecord {
+  return { index, root: unhex(a.root), treeSize: Number(a.treeSize), timestamp: Number(a.timestamp) }
+}
+
+/** Reads AuditAnchor (and ProviderRegistry's peer bindings) through `client`. */
+export function anchorReader (client: Pick<ChainClient, 'chainId' | 'contracts' | 'deployment'>): AnchorReader {
+  const anchor: Contract = client.contracts.anchor
+  const registry: Contract = client.contracts.registry
+  const fromBlock = deploymentBlock(client.deployment, 'AuditAnchor')
+  const count = async (submitter: string): Promise<number> => Number(await anchor.getFunction('anchorCount').staticCall(submitter) as bigint)
+  const at = async (submitter: string, index: number): Promise<AnchorRecord> => record(index, await anchor.getFunction('anchorAt').staticCall(submitter, index) as AnchorStruct)
+
+  return {
+    chainId: client.chainId,
+    contract: getAddress(client.deployment.contracts.AuditAnchor.address),
+    async anchors (submitter) {
+      const n = await count(submitter)
+      if (n === 0) return []
+      // one log query for many anchors; the view calls when the RPC's logs are incomplete
+      if (n > 16) {
+        const logs = await anchor.queryFilter(anchor.filters.Anchored(submitter), fromBlock).catch(() => [])
+        const out = (logs as EventLog[]).filter((l) => 'args' in l).map((l) => record(Number(l.args.index as bigint), { root: l.args.root as string, treeSize: l.args.treeSize as bigint, timestamp: l.args.timestamp as bigint }))
+        out.sort((a, b) => a.index - b.index)
+        if (out.length === n && out.every((a, i) => a.index === i)) return out
+      }
+      const out: AnchorRecord[] = []
+      for (let i = 0; i < n; i += 16) {
+        out.push(...await Promise.all(Array.from({ length: Math.min(16, n - i) }, async (_, j) => await at(submitter, i + j))))
+      }
+      return out
+    },
+    async latest (submitter) {
+      const n = await count(submitter)
+      return n === 0 ? undefined : await at(submitter, n - 1)
+    },
+    async anchorTx (submitter, index) {
+      const logs = await anchor.queryFilter(anchor.filters.Anchored(submitter, index), fromBlock).catch(() => [])
+      return logs[0]?.transactionHash
+    },
+    async registeredAddress (peer) {
+      const a = await registry.getFunction('providerOfPeerId').staticCall(peer) as string
+      return a === ZeroAddress ? undefined : getAddress(a)
+    },
+    async registeredPeer (address) {
+      const info = await registry.getFunction('providerInfo').staticCall(address) as { peerId: string }
+      return info.peerId === '0x' ? undefined : unhex(info.peerId)
+    },
+  }
+}
+
+/** Reads and writes this node's anchors: `client` must have the node's wallet (and so its TxSender). */
+export function anchorWriter (client: ChainClient): AnchorWriter {
+  const sender = requireSender(client)
+  const reader = anchorReader(client)
+  return {
+    ...reader,
+    address: sender.address,
+    async anchor (root, treeSize, signal) {
+      const tx = await sender.call(client.contracts.anchor, 'anchor', [hex32(root), treeSize], { label: 'audit anchor', ...(signal !== undefined ? { signal } : {}) })
+      return { txHash: tx.hash, blockNumber: tx.receipt.blockNumber }
+    },
+  }
+}

@@ -1,0 +1,123 @@
+// The audit trail as one node service: the log (opened at start, closed at stop, before the
+// store closes), the /hive/audit server, the anchorer (when the node has a chain and a wallet),
+// the market/payments hook, and the auditor. Add it to the node BEFORE the market: services
+// stop in reverse order, so the market stops writing before the log closes.
+import { logger } from '@libp2p/logger'
+import { signAnchorBinding } from '../../protocol/audit/binding.ts'
+import { HiveError } from '../../protocol/errors.ts'
+import { peerIdToBytes } from '../../protocol/signing.ts'
+import { Anchorer } from './anchorer.ts'
+import { AuditClient } from './client.ts'
+import { AuditLog } from './log.ts'
+import { AuditHook } from './market-hook.ts'
+import { AuditServer } from './server.ts'
+import { Auditor } from './verify.ts'
+import type { AnchorReader, AnchorWriter } from './anchor-chain.ts'
+import type { AnchorerOptions } from './anchorer.ts'
+import type { AuditServerInit } from './server.ts'
+import type { AnchorBinding } from '../../protocol/audit/wire.ts'
+import type { HiveService } from '../node.ts'
+import type { HiveStore } from '../store.ts'
+import type { NodeEvents } from '../events.ts'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
+
+const log = logger('hive:audit')
+
+export interface AuditServiceInit {
+  libp2p: Pick<Libp2p, 'peerId' | 'handle' | 'unhandle' | 'dialProtocol' | 'getPeers'>
+  store: HiveStore
+  /** the node's peer key: signs the anchoring binding */
+  privateKey: PrivateKey
+  /** this node's account on AuditAnchor: anchoring runs only with it */
+  anchors?: AnchorWriter
+  /** reads other peers' anchors for auditing (default: `anchors`) */
+  reader?: AnchorReader
+  anchorer?: AnchorerOptions
+  server?: Partial<Omit<AuditServerInit, 'libp2p' | 'log' | 'binding'>>
+  /** audit failures and anchoring trouble become 'log' events here */
+  events?: NodeEvents
+  now?: () => number
+}
+
+export class AuditService implements HiveService {
+  readonly name = 'audit'
+  readonly hook: AuditHook
+  readonly client: AuditClient
+  readonly #init: AuditServiceInit
+  #log: AuditLog | undefined
+  #server: AuditServer | undefined
+  #anchorer: Anchorer | undefined
+  #binding: AnchorBinding | undefined
+  #started = false
+
+  constructor (init: AuditServiceInit) {
+    this.#init = init
+    this.client = new AuditClient({ libp2p: init.libp2p })
+    this.hook = new AuditHook({
+      log: () => this.#log,
+      jobs: init.store.jobs,
+      writeState: async (ops) => { await init.store.batchDurable(ops) },
+      onFailure: (message) => { this.#problem('error', message) },
+    })
+  }
+
+  get log (): AuditLog {
+    if (this.#log === undefined) throw new HiveError('AUDIT_NOT_STARTED', 'the audit service is not running')
+    return this.#log
+  }
+
+  get server (): AuditServer {
+    if (this.#server === undefined) throw new HiveError('AUDIT_NOT_STARTED', 'the audit service is not running')
+    return this.#server
+  }
+
+  /** Undefined when the node has no chain account (the log is kept and served, not anchored). */
+  get anchorer (): Anchorer | undefined { return this.#anchorer }
+  get binding (): AnchorBinding | undefined { return this.#binding }
+  get chain (): AnchorReader | undefined { return this.#init.reader ?? this.#init.anchors }
+
+  async start (): Promise<void> {
+    if (this.#started) return
+    const { libp2p, store } = this.#init
+    const now = this.#init.now ?? Date.now
+    this.#log = await AuditLog.open({ db: store.audit, peer: peerIdToBytes(libp2p.peerId), now })
+    const w = this.#init.anchors
+    if (w !== undefined) {
+      this.#binding = await signAnchorBinding({ chainId: w.chainId, contract: w.contract, address: w.address, issuedAt: now() }, this.#init.privateKey)
+    }
+    this.#server = new AuditServer({ ...this.#init.server, libp2p, log: this.#log, binding: () => this.#binding })
+    await this.#server.start()
+    if (w !== undefined) {
+      this.#anchorer = new Anchorer(this.#log, w, { ...this.#init.anchorer, onProblem: (m) => { this.#problem('warn', m) } })
+      this.#anchorer.start()
+    }
+    this.#started = true
+    log('audit service started %o', { size: this.#log.size(), anchoring: w !== undefined })
+  }
+
+  async stop (): Promise<void> {
+    if (!this.#started) return
+    await this.#anchorer?.stop()
+    await this.#server?.stop()
+    await this.#log?.close()
+    this.#anchorer = undefined
+    this.#started = false
+  }
+
+  /** An auditor that asks this node's connections and reads this service's chain. */
+  auditor (options: { maxCandidates?: number } = {}): Auditor {
+    const { libp2p } = this.#init
+    const chain = this.chain
+    return new Auditor({
+      client: this.client,
+      ...(chain !== undefined ? { chain } : {}),
+      ...(this.#server !== undefined ? { self: { peerId: libp2p.peerId.toString(), server: this.#server } } : {}),
+      candidates: () => libp2p.getPeers().map((p) => p.toString()),
+      ...options,
+    })
+  }
+
+  #problem (level: 'warn' | 'error', message: string): void {
+    this.#init.events?.emit({ type: 'log', at: Date.now(), level, message })
+  }
+}

@@ -1,0 +1,95 @@
+// `hive audit verify --file`: export files checked offline, except for the chain. Each file
+// proves its entries against its own roots (verifyExport); here those roots are compared with
+// the anchors its peer made on-chain, so an entry counts as proven when a root at or above it
+// is an anchored one. With a job id, the files' entries about it are cross-checked too.
+import { basename } from 'node:path'
+import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
+import { getAddress } from 'ethers'
+import * as Digest from 'multiformats/hashes/digest'
+import { checkJobHistory } from '../../protocol/audit/index.ts'
+import { bindingFromJson, verifyAnchorBinding } from '../../protocol/audit/binding.ts'
+import { historyRows, makeVerdict } from '../../protocol/audit/verdict.ts'
+import { equalBytes } from '../../protocol/merkle/index.ts'
+import { jobIdToBytes } from '../../protocol/market/job-id.ts'
+import { readFile } from 'node:fs/promises'
+import { readExportFile } from './export.ts'
+import type { AnchorReader } from './anchor-chain.ts'
+import type { AuditVerdict, PeerSummary, VerdictRow } from '../../protocol/audit/verdict.ts'
+import type { StoredEntry } from '../../protocol/audit/index.ts'
+
+export interface VerifyFilesOptions {
+  chain: AnchorReader
+  /** the anchoring address, when the file carries no binding (applies to every file) */
+  address?: string
+  /** cross-check the files' entries about this job */
+  jobId?: string
+}
+
+interface FileResult { peerId: string, entries: StoredEntry[], proven: boolean }
+
+export async function verifyExportFiles (paths: string[], options: VerifyFilesOptions): Promise<AuditVerdict> {
+  const rows: VerdictRow[] = []
+  const peers: PeerSummary[] = []
+  const results: FileResult[] = []
+  for (const path of paths) {
+    const name = basename(path)
+    const row = (status: VerdictRow['status'], check: string, message: string, code?: string): void => { rows.push({ subject: name, role: 'file', check, status, message, ...(code !== undefined ? { code } : {}) }) }
+    const v = await readExportFile(path)
+    if (!v.ok) {
+      row('FAIL', 'export proofs', v.message, v.code === 'INCLUSION_FAILED' ? 'INCLUSION_FAILED' : v.code === 'INCONSISTENT_ROOTS' ? 'HISTORY_REWRITTEN' : v.code)
+      continue
+    }
+    const peerId = peerIdFromMultihash(Digest.decode(v.peer)).toString()
+    row('PASS', 'export proofs', `${v.entries.length} entries proven against the file's ${v.roots.length} root(s), roots consistent with each other`)
+    let address = options.address
+    const raw = (JSON.parse(await readFile(path, 'utf8')) as { binding?: unknown }).binding
+    const binding = raw === undefined ? undefined : bindingFromJson(raw)
+    if (raw !== undefined) {
+      const b = binding === undefined ? { ok: false as const, reason: 'malformed' } : await verifyAnchorBinding(binding, v.peer)
+      if (!b.ok) row('FAIL', 'anchoring binding', `the file's binding is invalid: ${b.reason}`, 'BINDING_INVALID')
+      else if (b.binding.chainId !== options.chain.chainId || b.binding.contract.toLowerCase() !== options.chain.contract.toLowerCase()) row('UNAVAILABLE', 'anchoring binding', `anchored on chain ${b.binding.chainId} at ${b.binding.contract}, not on the chain read here`, 'WRONG_CHAIN')
+      else if (address !== undefined && address.toLowerCase() !== b.binding.address.toLowerCase()) row('FAIL', 'anchoring binding', `--address ${address} but the peer anchors as ${b.binding.address}`, 'BINDING_CONFLICT')
+      else address = getAddress(b.binding.address)
+    }
+    address ??= await options.chain.registeredAddress(v.peer).catch(() => undefined)
+    const summary: PeerSummary = { peerId, role: 'file', entries: v.entries.length, ...(address !== undefined ? { address } : {}) }
+    peers.push(summary)
+    if (address === undefined) {
+      row('UNAVAILABLE', 'anchors', 'the file names no anchoring address: pass --address <0x…>', 'NO_BINDING')
+      results.push({ peerId, entries: v.entries, proven: false })
+      continue
+    }
+    const anchors = await options.chain.anchors(address)
+    const latest = anchors.at(-1)
+    if (latest !== undefined) summary.latestAnchor = { index: latest.index, treeSize: latest.treeSize }
+    let provenUpTo = 0
+    for (const r of v.roots) {
+      const a = anchors.find((x) => x.treeSize === r.size)
+      if (a === undefined) { row('PENDING', `root at size ${r.size}`, `no anchor of ${address} has this size`, 'NOT_ANCHORED'); continue }
+      if (!equalBytes(a.root, r.root)) { row('FAIL', `root at size ${r.size}`, `differs from anchor #${a.index}: the exported log was changed after anchoring`, 'LOG_DIVERGES'); continue }
+      row('PASS', `root at size ${r.size}`, `is anchor #${a.index}`)
+      provenUpTo = Math.max(provenUpTo, r.size)
+    }
+    const unproven = v.entries.filter((s) => s.entry.index >= provenUpTo)
+    if (unproven.length > 0) row('PENDING', 'entries', `${unproven.length} entr${unproven.length === 1 ? 'y is' : 'ies are'} not under an anchored root`, 'NOT_ANCHORED')
+    results.push({ peerId, entries: v.entries, proven: unproven.length === 0 })
+  }
+  if (options.jobId !== undefined) {
+    const jobId = jobIdToBytes(options.jobId)
+    const about = results.map((r) => ({ ...r, job: r.entries.map((s) => s.entry).filter((e) => e.type !== 'anchored' && equalBytes(e.jobId, jobId)) }))
+    const requester = about.find((r) => r.job.some((e) => e.type === 'posted'))
+    for (const p of about.filter((r) => r !== requester && r.job.length > 0)) {
+      if (requester === undefined) {
+        rows.push({ subject: p.peerId, role: 'job', check: 'history with requester', status: 'UNAVAILABLE', code: 'NO_REQUESTER', message: 'no file holds the requester\'s entries about this job' })
+        continue
+      }
+      const v = checkJobHistory(requester.job, p.job, { jobId, requester: peerIdBytes(requester.peerId), provider: peerIdBytes(p.peerId) })
+      rows.push(...historyRows(p.peerId, 'history with requester', v.findings))
+    }
+  }
+  return makeVerdict({ kind: 'file', subject: paths.map((p) => basename(p)).join(', '), peers, rows, chainId: options.chain.chainId })
+}
+
+function peerIdBytes (peerId: string): Uint8Array {
+  return peerIdFromString(peerId).toMultihash().bytes
+}
