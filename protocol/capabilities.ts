@@ -9,9 +9,11 @@ import type { HardwareProfile } from './profile.ts'
 export const CAPABILITY_KEY_PREFIX = 'hive/cap/1/'
 /** Provided by every provider, so an empty filter still has a key to walk. */
 export const PROVIDER_TAG = 'role/provider'
-export const MEMORY_BUCKETS_GIB = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] as const
+// Buckets step by 4x: every tag is one more DHT provide per publish (a walk plus ~20 RPCs), so a
+// typical node announces ~6 keys rather than ~11 with 2x steps; lookups filter exactly anyway.
+export const MEMORY_BUCKETS_GIB = [4, 16, 64, 256] as const
 /** CPU score buckets; node/hardware/benchmark.ts scales the score so ~1000 is one 2020s server core */
-export const CPU_SCORE_BUCKETS = [250, 500, 1000, 2000, 4000, 8000] as const
+export const CPU_SCORE_BUCKETS = [500, 2000, 8000] as const
 const GIB = 1024 ** 3
 
 export interface CapabilityFilter {
@@ -86,6 +88,11 @@ function commonness (tag: string): number {
 export function lookupTag (f: CapabilityFilter): string {
   const tags = filterTags(f)
   return tags.reduce((best, t) => (commonness(t) < commonness(best) ? t : best), tags[0])
+}
+
+/** Tags ordered rarest first (ties by name): the order a provider announces them in. */
+export function bySelectivity (tags: string[]): string[] {
+  return [...tags].sort((a, b) => (commonness(a) - commonness(b)) || (a < b ? -1 : a > b ? 1 : 0))
 }
 
 /** The exact test applied to a verified profile after the DHT walk. */

@@ -5,6 +5,8 @@
 // mostly measures the neighbours. The best of several short rounds is kept, since noise only
 // ever makes a round slower.
 
+/** Bump when the workload changes: cached scores from another version are not comparable. */
+export const BENCHMARK_VERSION = 1
 /** Units per second that map to a score of 1000 (an AMD EPYC (Zen 4) VM core with Node 22). */
 const REFERENCE_UNITS_PER_SECOND = 400_000
 const TABLE_SIZE = 1 << 14 // 64 KiB of Int32: fits in L2, not L1, so the walk is not free

@@ -56,6 +56,8 @@ export interface HiveLibp2pOptions {
   colocationWhitelist?: string[]
   /** ms before dialling the bootstrap list after start (default 0) */
   bootstrapDelayMs?: number
+  /** Kademlia replication/bucket size K (default 20, the libp2p and IPFS value) */
+  dhtKBucketSize?: number
   /** user agent version suffix */
   version?: string
 }
@@ -86,7 +88,12 @@ export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLi
     peerDiscovery,
     services: {
       identify: identify(),
-      ping: ping(),
+      // ping's default allows 1 outbound stream per connection, but two callers share it: the
+      // connection monitor (every 10 s) and kad-dht's routing table (checking contacts). When
+      // both ping the same peer at once the second gets TooManyOutboundProtocolStreamsError and
+      // the monitor then aborts the whole connection; with many peers this cascaded into
+      // stalled DHT queries. Allow a few concurrent pings each way.
+      ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 8 }),
       pubsub: gossipsub({
         // message validators are registered per topic by the services that own the topics
         allowPublishToZeroTopicPeers: true,
@@ -96,6 +103,7 @@ export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLi
       dht: kadDHT({
         protocol: DHT_PROTOCOL,
         clientMode: opts.dhtClientMode ?? false,
+        ...(opts.dhtKBucketSize !== undefined ? { kBucketSize: opts.dhtKBucketSize } : {}),
         // the default mapper drops private addresses, i.e. every peer on a LAN or on loopback
         peerInfoMapper: passthroughMapper,
         validators: { hive: hiveRecordValidator(now, opts.recordKinds) },

@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import {
-  capabilityKey, capabilityTags, filterTags, lookupTag, normalizeArch, normalizeGpuVendor, profileMatchesFilter,
+  bySelectivity, capabilityKey, capabilityTags, filterTags, lookupTag, normalizeArch, normalizeGpuVendor, profileMatchesFilter,
 } from '../../protocol/capabilities.ts'
 import type { CapabilityFilter } from '../../protocol/capabilities.ts'
 import type { HardwareProfile } from '../../protocol/profile.ts'
@@ -29,21 +29,22 @@ function profile (over: Partial<HardwareProfile> = {}): HardwareProfile {
 describe('protocol/capabilities', () => {
   const tagCases: Array<[string, Partial<HardwareProfile>, string[]]> = [
     ['a 16 GiB x64 box with a score of 1000', {}, [
-      'arch/x86_64', 'cpu/score-1000+', 'cpu/score-250+', 'cpu/score-500+', 'executor/wasm',
-      'mem/16g+', 'mem/1g+', 'mem/2g+', 'mem/4g+', 'mem/8g+', 'role/provider',
+      'arch/x86_64', 'cpu/score-500+', 'executor/wasm', 'mem/16g+', 'mem/4g+', 'role/provider',
     ]],
-    ['a 15.5 GiB arm64 box with an NVIDIA and an AMD GPU, score 999', {
+    ['a 15.5 GiB arm64 box with an NVIDIA and an AMD GPU, score 2000', {
       cpu: { model: 'm', cores: 4, threads: 4, arch: 'arm64', speedMhz: 0 },
       memoryBytes: 15.5 * GIB,
       gpus: [{ vendor: 'NVIDIA Corporation', model: 'x', vramMiB: 1 }, { vendor: 'Advanced Micro Devices, Inc. [AMD/ATI]', model: 'y', vramMiB: 1 }],
-      benchmark: { cpuScore: 999, durationMs: 1000 },
+      benchmark: { cpuScore: 2000, durationMs: 1000 },
       executors: ['wasm', 'docker'],
     }, [
-      'arch/aarch64', 'cpu/score-250+', 'cpu/score-500+', 'executor/docker', 'executor/wasm', 'gpu/amd', 'gpu/nvidia',
-      'mem/1g+', 'mem/2g+', 'mem/4g+', 'mem/8g+', 'role/provider',
+      'arch/aarch64', 'cpu/score-2000+', 'cpu/score-500+', 'executor/docker', 'executor/wasm', 'gpu/amd', 'gpu/nvidia', 'mem/4g+', 'role/provider',
     ]],
-    ['a tiny box (512 MiB, score 10, no executors)', {
-      memoryBytes: GIB / 2, benchmark: { cpuScore: 10, durationMs: 1000 }, executors: [],
+    ['a big box (512 GiB, score 9000)', { memoryBytes: 512 * GIB, benchmark: { cpuScore: 9000, durationMs: 1000 } }, [
+      'arch/x86_64', 'cpu/score-2000+', 'cpu/score-500+', 'cpu/score-8000+', 'executor/wasm', 'mem/16g+', 'mem/256g+', 'mem/4g+', 'mem/64g+', 'role/provider',
+    ]],
+    ['a tiny box (2 GiB, score 10, no executors)', {
+      memoryBytes: 2 * GIB, benchmark: { cpuScore: 10, durationMs: 1000 }, executors: [],
     }, ['arch/x86_64', 'role/provider']],
   ]
   for (const [what, over, expected] of tagCases) {
@@ -56,13 +57,13 @@ describe('protocol/capabilities', () => {
     [{}, ['role/provider'], 'role/provider'],
     [{ executor: 'wasm' }, ['executor/wasm', 'role/provider'], 'executor/wasm'],
     [{ executor: 'wasm', gpuVendor: 'NVIDIA' }, ['gpu/nvidia', 'executor/wasm', 'role/provider'], 'gpu/nvidia'],
-    // 10 GiB is not a bucket: a 12 GiB box only provided mem/8g+, so that is the key to walk
-    [{ minMemoryBytes: 10 * GIB }, ['mem/8g+', 'role/provider'], 'mem/8g+'],
-    [{ minMemoryBytes: 0.5 * GIB }, ['role/provider'], 'role/provider'],
+    // 10 GiB is not a bucket: a 12 GiB box only provided mem/4g+, so that is the key to walk
+    [{ minMemoryBytes: 10 * GIB }, ['mem/4g+', 'role/provider'], 'mem/4g+'],
+    [{ minMemoryBytes: 2 * GIB }, ['role/provider'], 'role/provider'],
     [{ minCpuScore: 3000, executor: 'wasm' }, ['executor/wasm', 'cpu/score-2000+', 'role/provider'], 'cpu/score-2000+'],
     [{ arch: 'arm64', executor: 'wasm' }, ['executor/wasm', 'arch/aarch64', 'role/provider'], 'arch/aarch64'],
     [{ executor: 'docker', minMemoryBytes: 64 * GIB }, ['executor/docker', 'mem/64g+', 'role/provider'], 'executor/docker'],
-    [{ executor: 'wasm', minMemoryBytes: 256 * GIB }, ['executor/wasm', 'mem/256g+', 'role/provider'], 'mem/256g+'],
+    [{ executor: 'wasm', minMemoryBytes: 300 * GIB }, ['executor/wasm', 'mem/256g+', 'role/provider'], 'mem/256g+'],
   ]
   for (const [filter, tags, walk] of filterCases) {
     it(`maps ${JSON.stringify(filter)} to ${walk}`, () => {
@@ -94,6 +95,13 @@ describe('protocol/capabilities', () => {
       const provided = new Set(capabilityTags(p))
       for (const t of filterTags(f)) expect(provided.has(t), `${t} for ${JSON.stringify(f)}`).to.equal(true)
     }
+  })
+
+  it('orders a profile\'s tags rarest first for announcing', () => {
+    const p = profile({ gpus: [{ vendor: 'nvidia', model: 'g', vramMiB: 1 }], memoryBytes: 64 * GIB })
+    expect(bySelectivity(capabilityTags(p))).to.deep.equal([
+      'gpu/nvidia', 'mem/64g+', 'mem/16g+', 'mem/4g+', 'cpu/score-500+', 'arch/x86_64', 'executor/wasm', 'role/provider',
+    ])
   })
 
   it('filters exactly on the verified profile', () => {

@@ -1,0 +1,193 @@
+// Keeps this provider's signed profile and capability keys in the DHT: publishes on start,
+// re-publishes at half the profile's lifetime (so a record is always fresh at the K closest
+// peers even when one round fails), and retries with backoff while the network is unreachable.
+import { logger } from '@libp2p/logger'
+import { bySelectivity, capabilityKey, capabilityTags } from '../../protocol/capabilities.ts'
+import { profileKey } from '../../protocol/profile-record.ts'
+import { signProfile } from '../../protocol/profile-signing.ts'
+import { PROFILE_VERSION } from '../../protocol/profile.ts'
+import type { HardwareProfile, ProfileHardware } from '../../protocol/profile.ts'
+import type { PrivateKey } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+
+const log = logger('hive:discovery:publish')
+
+export interface ProfileOffer {
+  hardware: ProfileHardware
+  executors: string[]
+  prices: Record<string, string>
+  ttlMs: number
+  ethAddress?: string
+  ethBinding?: Uint8Array
+}
+
+export interface PublishResult {
+  profile: HardwareProfile
+  /** peers that acknowledged the profile record */
+  putPeers: number
+  /** tag -> peers that received our provider record (empty when this round only refreshed the profile) */
+  provided: Record<string, number>
+}
+
+export interface PublisherInit {
+  dht: KadDHT
+  privateKey: PrivateKey
+  peerId: string
+  offer: ProfileOffer
+  now: () => number
+  /** fraction of the TTL after which to re-publish (default 0.5) */
+  republishFraction?: number
+  /** one publish round may take this long (default 30 s) */
+  roundTimeoutMs?: number
+  /**
+   * re-provide unchanged capability keys after this long (default 6 h). kad-dht keeps provider
+   * records 48 h and its own reprovider refreshes them daily; re-announcing every profile round
+   * (every TTL/2) would cost a DHT walk per key for nothing.
+   */
+  reprovideAfterMs?: number
+  onPublished?: (result: PublishResult) => void
+}
+
+export class ProfilePublisher {
+  readonly #init: PublisherInit
+  #current: { profile: HardwareProfile, record: Uint8Array } | undefined
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #stopping = new AbortController()
+  #running = false
+  #round: Promise<void> | undefined
+  #failures = 0
+  #providedTags = new Set<string>()
+  #lastProvideAt = 0
+  #firstSuccess: { promise: Promise<PublishResult>, resolve: (r: PublishResult) => void }
+
+  constructor (init: PublisherInit) {
+    this.#init = init
+    let resolve!: (r: PublishResult) => void
+    const promise = new Promise<PublishResult>((r) => { resolve = r })
+    this.#firstSuccess = { promise, resolve }
+  }
+
+  /** The profile most recently signed (published or being published). */
+  get current (): { profile: HardwareProfile, record: Uint8Array } | undefined { return this.#current }
+
+  /** Signs a fresh profile without publishing it (also what `current` shows before the first round). */
+  async sign (): Promise<{ profile: HardwareProfile, record: Uint8Array }> {
+    const { offer, now, peerId, privateKey } = this.#init
+    const issuedAt = now()
+    const profile: HardwareProfile = {
+      version: PROFILE_VERSION,
+      peerId,
+      ...offer.hardware,
+      executors: offer.executors,
+      prices: offer.prices,
+      ...(offer.ethAddress !== undefined ? { ethAddress: offer.ethAddress } : {}),
+      ...(offer.ethBinding !== undefined ? { ethBinding: offer.ethBinding } : {}),
+      issuedAt,
+      expiresAt: issuedAt + offer.ttlMs,
+    }
+    const record = await signProfile(profile, privateKey)
+    this.#current = { profile, record }
+    return this.#current
+  }
+
+  start (): void {
+    if (this.#running) return
+    this.#running = true
+    this.#stopping = new AbortController()
+    this.#schedule(0)
+  }
+
+  async stop (): Promise<void> {
+    if (!this.#running) return
+    this.#running = false
+    if (this.#timer !== undefined) clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#stopping.abort()
+    await this.#round?.catch(() => {})
+  }
+
+  /** Resolves after the first round that reached at least one peer. */
+  async whenPublished (signal?: AbortSignal): Promise<PublishResult> {
+    if (signal === undefined) return await this.#firstSuccess.promise
+    signal.throwIfAborted()
+    return await new Promise<PublishResult>((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason)
+      signal.addEventListener('abort', onAbort, { once: true })
+      this.#firstSuccess.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+    })
+  }
+
+  #schedule (delayMs: number): void {
+    if (!this.#running) return
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      this.#round = this.#runRound().finally(() => { this.#round = undefined })
+    }, delayMs)
+  }
+
+  async #runRound (): Promise<void> {
+    const { offer } = this.#init
+    const interval = Math.max(500, offer.ttlMs * (this.#init.republishFraction ?? 0.5))
+    let ok = false
+    try {
+      const result = await this.publishOnce(AbortSignal.any([this.#stopping.signal, AbortSignal.timeout(this.#init.roundTimeoutMs ?? 30_000)]))
+      ok = result.putPeers > 0 && Object.values(result.provided).every((n) => n > 0)
+      if (ok) {
+        this.#failures = 0
+        this.#firstSuccess.resolve(result)
+        this.#init.onPublished?.(result)
+      }
+      log('published %o', { ok, putPeers: result.putPeers, provided: result.provided, expiresAt: result.profile.expiresAt })
+    } catch (err) {
+      log.error('publish round failed - %e', err)
+    }
+    if (ok) this.#schedule(interval)
+    else this.#schedule(Math.min(interval, 250 * 2 ** Math.min(this.#failures++, 7)))
+  }
+
+  /**
+   * One round: sign a fresh profile and put it; provide the capability keys if this is the first
+   * round, the tags changed, or the last provide is older than reprovideAfterMs. Keys go out rarest
+   * first: the put and the rarest key together (a lookup for a rare capability is where a new
+   * provider matters most), then the rest one by one. Every provide is a DHT walk plus ~K RPCs,
+   * and on a busy host running them all at once only made every one of them slower.
+   */
+  async publishOnce (signal: AbortSignal): Promise<PublishResult> {
+    const { dht, peerId } = this.#init
+    const { profile, record } = await this.sign()
+    const tags = bySelectivity(capabilityTags(profile))
+    const now = this.#init.now()
+    const changed = tags.length !== this.#providedTags.size || tags.some((t) => !this.#providedTags.has(t))
+    const due = changed || now - this.#lastProvideAt >= (this.#init.reprovideAfterMs ?? 6 * 3_600_000)
+    const toProvide = due ? tags : []
+    const count = async (events: AsyncIterable<{ name: string, messageName?: string }>, messageName: string): Promise<number> => {
+      let peers = 0
+      try {
+        for await (const ev of events) if (ev.name === 'PEER_RESPONSE' && ev.messageName === messageName) peers++
+      } catch (err) {
+        if (!signal.aborted) throw err
+      }
+      return peers
+    }
+    const provide = async (tag: string): Promise<[string, number]> => [tag, await count(dht.provide(await capabilityKey(tag), { signal }), 'ADD_PROVIDER')]
+    const provided: Array<[string, number]> = []
+    const [putPeers, first] = await Promise.all([
+      count(dht.put(profileKey(peerId), record, { signal }), 'PUT_VALUE'),
+      toProvide.length > 0 ? provide(toProvide[0]) : undefined,
+    ])
+    if (first !== undefined) provided.push(first)
+    for (const tag of toProvide.slice(1)) {
+      if (signal.aborted) break
+      provided.push(await provide(tag))
+    }
+    if (due && provided.length === tags.length && provided.every(([, n]) => n > 0)) {
+      // tags we no longer have must stop being re-provided by kad-dht
+      for (const old of this.#providedTags) {
+        if (!tags.includes(old)) await dht.cancelReprovide(await capabilityKey(old)).catch(() => {})
+      }
+      this.#providedTags = new Set(tags)
+      this.#lastProvideAt = now
+    }
+    return { profile, putPeers, provided: Object.fromEntries(provided) }
+  }
+}

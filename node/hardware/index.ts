@@ -1,0 +1,7 @@
+export { readHardware } from './read.ts'
+export type { MachineInfo } from './read.ts'
+export { parseGpus } from './gpu.ts'
+export { runCpuBenchmark, BENCHMARK_VERSION } from './benchmark.ts'
+export type { CpuBenchmarkOptions, CpuBenchmarkResult } from './benchmark.ts'
+export { measureHardware } from './measure.ts'
+export type { MeasureOptions } from './measure.ts'

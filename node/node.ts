@@ -1,0 +1,252 @@
+// HiveNode: builds a peer from its config and owns its lifecycle. libp2p starts first and stops
+// last; services (discovery now; market, blobs, payments, audit later via addService) start in
+// the order they were added and stop in reverse. The store closes after everything else.
+import { mkdirSync, readFileSync } from 'node:fs'
+import { logger } from '@libp2p/logger'
+import { dhtClientMode } from './config.ts'
+import type { HiveConfig } from './config.ts'
+import { DiscoveryService, profileToView } from './discovery/index.ts'
+import { NodeEvents } from './events.ts'
+import { measureHardware } from './hardware/measure.ts'
+import { createHiveLibp2p } from './p2p/create.ts'
+import type { HiveLibp2p } from './p2p/create.ts'
+import { openSublevelDatastore } from './p2p/datastore.ts'
+import { loadOrCreatePeerKey } from './p2p/identity.ts'
+import { openStore } from './store.ts'
+import type { HiveStore } from './store.ts'
+import { HiveError } from '../protocol/errors.ts'
+import type { ProfileHardware } from '../protocol/profile.ts'
+import type { NodeController, NodeEvent, NodeInfo, PeerSummary, ProviderFilter, ProviderProfileView } from './controller.ts'
+import type { ConnectionGater, IdentifyResult, PeerId } from '@libp2p/interface'
+
+const log = logger('hive:node')
+
+/** What a service needs to be part of a node. */
+export interface HiveService {
+  readonly name: string
+  start (): void | Promise<void>
+  stop (): void | Promise<void>
+}
+
+export interface HiveNodeOptions {
+  /** use this instead of reading the machine and running the benchmark (tests, benchmarks) */
+  hardware?: ProfileHardware
+  /** re-run the CPU benchmark even if a recent score is cached */
+  rebenchmark?: boolean
+  now?: () => number
+  connectionGater?: ConnectionGater
+  /** LevelDB block cache (bytes); the default 8 MiB is generous for many nodes in one process */
+  storeCacheSize?: number
+  republishFraction?: number
+  /**
+   * Where libp2p keeps its peer store and DHT records: 'store' (default, the node's level
+   * database, survives restarts) or 'memory' (lost on stop; cheaper when many nodes share a process)
+   */
+  libp2pDatastore?: 'store' | 'memory'
+  /** Kademlia K (default 20) */
+  dhtKBucketSize?: number
+}
+
+type State = 'created' | 'starting' | 'started' | 'stopping' | 'stopped'
+
+function packageVersion (): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+  } catch {
+    return '0.0.0'
+  }
+}
+
+export class HiveNode implements NodeController {
+  readonly config: HiveConfig
+  readonly libp2p: HiveLibp2p
+  readonly store: HiveStore
+  readonly discovery: DiscoveryService
+  readonly events: NodeEvents
+  readonly version: string
+  readonly #services: HiveService[] = []
+  readonly #protocols = new Map<string, string[]>()
+  #state: State = 'created'
+  #transition: Promise<void> | undefined
+  #startedAt = 0
+  #detach: Array<() => void> = []
+
+  static async create (config: HiveConfig, options: HiveNodeOptions = {}): Promise<HiveNode> {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
+    const { key } = await loadOrCreatePeerKey(config.dataDir)
+    const store = await openStore(config.dataDir, options.storeCacheSize !== undefined ? { cacheSize: options.storeCacheSize } : {})
+    try {
+      const now = options.now ?? Date.now
+      const version = packageVersion()
+      const hardware = options.hardware ?? await measureHardware({ cache: store.meta, benchmarkMs: config.benchmarkMs, refresh: options.rebenchmark === true, now })
+      const libp2p = await createHiveLibp2p({
+        privateKey: key,
+        listen: config.listen,
+        announce: config.announce,
+        bootstrap: config.bootstrap,
+        mdns: config.mdns,
+        dhtClientMode: dhtClientMode(config),
+        ...(options.libp2pDatastore === 'memory' ? {} : { datastore: await openSublevelDatastore(store.libp2p) }),
+        now,
+        version,
+        ...(options.connectionGater !== undefined ? { connectionGater: options.connectionGater } : {}),
+        ...(options.dhtKBucketSize !== undefined ? { dhtKBucketSize: options.dhtKBucketSize } : {}),
+      })
+      const events = new NodeEvents()
+      const discovery = new DiscoveryService({ peerId: libp2p.peerId, privateKey: key, dht: libp2p.services.dht }, {
+        offer: { hardware, executors: config.executors, prices: config.prices, ttlMs: config.profileTtlMs },
+        publish: config.roles.includes('provider'),
+        now,
+        ...(options.republishFraction !== undefined ? { republishFraction: options.republishFraction } : {}),
+        onPublished: (r) => events.emit({ type: 'profile:published', at: now(), expiresAt: r.profile.expiresAt }),
+      })
+      await discovery.prepare()
+      return new HiveNode(config, libp2p, store, discovery, events, version)
+    } catch (err) {
+      await store.close()
+      throw err
+    }
+  }
+
+  private constructor (config: HiveConfig, libp2p: HiveLibp2p, store: HiveStore, discovery: DiscoveryService, events: NodeEvents, version: string) {
+    this.config = config
+    this.libp2p = libp2p
+    this.store = store
+    this.discovery = discovery
+    this.events = events
+    this.version = version
+    this.#services.push(discovery)
+  }
+
+  get peerId (): PeerId { return this.libp2p.peerId }
+  get state (): State { return this.#state }
+
+  /** Adds a service to start after the existing ones (and stop before them). Only before start(). */
+  addService (service: HiveService): void {
+    if (this.#state !== 'created') throw new HiveError('NODE_ALREADY_STARTED', `cannot add service ${service.name} to a node that was started`)
+    this.#services.push(service)
+  }
+
+  async start (): Promise<void> {
+    if (this.#state === 'started') return
+    if (this.#state === 'starting') return await this.#transition
+    if (this.#state !== 'created') throw new HiveError('NODE_STOPPED', 'this node was stopped; create a new HiveNode to run again')
+    this.#state = 'starting'
+    this.#transition = this.#start()
+    await this.#transition
+  }
+
+  async #start (): Promise<void> {
+    const started: HiveService[] = []
+    try {
+      this.#watchLibp2p()
+      await this.libp2p.start()
+      for (const s of this.#services) {
+        await s.start()
+        started.push(s)
+      }
+    } catch (err) {
+      log.error('start failed, stopping what started - %e', err)
+      for (const s of started.reverse()) await Promise.resolve(s.stop()).catch(() => {})
+      await Promise.resolve(this.libp2p.stop()).catch(() => {})
+      this.#unwatch()
+      await this.store.close()
+      this.#state = 'stopped'
+      throw err
+    }
+    this.#startedAt = Date.now()
+    this.#state = 'started'
+    this.events.emit({ type: 'node:started', at: this.#startedAt, peerId: this.peerId.toString() })
+    log('started %o', { peerId: this.peerId.toString(), addresses: this.info().addresses })
+  }
+
+  async stop (): Promise<void> {
+    if (this.#state === 'stopped') return
+    if (this.#state === 'stopping') return await this.#transition
+    if (this.#state === 'starting') await this.#transition?.catch(() => {})
+    // a failed start has already cleaned up (TS can't see #state change across the await)
+    if ((this.#state as State) === 'stopped') return
+    this.#state = 'stopping'
+    this.#transition = this.#stop()
+    await this.#transition
+  }
+
+  async #stop (): Promise<void> {
+    this.events.emit({ type: 'node:stopping', at: Date.now() })
+    for (const s of [...this.#services].reverse()) {
+      try { await s.stop() } catch (err) { log.error('stopping %s failed - %e', s.name, err) }
+    }
+    try { await this.libp2p.stop() } catch (err) { log.error('stopping libp2p failed - %e', err) }
+    this.#unwatch()
+    await this.store.close()
+    this.#state = 'stopped'
+  }
+
+  #watchLibp2p (): void {
+    const onConnect = (e: CustomEvent<PeerId>): void => {
+      this.events.emit({ type: 'peer:connected', at: Date.now(), peerId: e.detail.toString() })
+    }
+    const onDisconnect = (e: CustomEvent<PeerId>): void => {
+      this.#protocols.delete(e.detail.toString())
+      this.events.emit({ type: 'peer:disconnected', at: Date.now(), peerId: e.detail.toString() })
+    }
+    const onIdentify = (e: CustomEvent<IdentifyResult>): void => {
+      this.#protocols.set(e.detail.peerId.toString(), [...e.detail.protocols].sort())
+    }
+    this.libp2p.addEventListener('peer:connect', onConnect)
+    this.libp2p.addEventListener('peer:disconnect', onDisconnect)
+    this.libp2p.addEventListener('peer:identify', onIdentify)
+    this.#detach.push(
+      () => this.libp2p.removeEventListener('peer:connect', onConnect),
+      () => this.libp2p.removeEventListener('peer:disconnect', onDisconnect),
+      () => this.libp2p.removeEventListener('peer:identify', onIdentify),
+    )
+  }
+
+  #unwatch (): void {
+    for (const d of this.#detach.splice(0)) d()
+  }
+
+  info (): NodeInfo {
+    return {
+      peerId: this.peerId.toString(),
+      addresses: this.libp2p.getMultiaddrs().map(String),
+      dataDir: this.config.dataDir,
+      version: this.version,
+      roles: [...this.config.roles],
+      startedAt: this.#startedAt,
+    }
+  }
+
+  peers (): PeerSummary[] {
+    const byPeer = new Map<string, PeerSummary>()
+    for (const conn of this.libp2p.getConnections()) {
+      const id = conn.remotePeer.toString()
+      const entry = byPeer.get(id) ?? { peerId: id, addresses: [], protocols: this.#protocols.get(id) ?? [] }
+      entry.addresses.push(conn.remoteAddr.toString())
+      if (conn.rtt !== undefined && (entry.rttMs === undefined || conn.rtt < entry.rttMs)) entry.rttMs = conn.rtt
+      byPeer.set(id, entry)
+    }
+    return [...byPeer.values()].sort((a, b) => (a.peerId < b.peerId ? -1 : 1))
+  }
+
+  hardware (): ProviderProfileView {
+    const own = this.discovery.ownProfile()
+    if (own === undefined) throw new HiveError('NODE_NOT_STARTED', 'the node has not signed its profile yet: start it first')
+    return profileToView(own)
+  }
+
+  async findProviders (filter: ProviderFilter, options: { signal?: AbortSignal } = {}): Promise<ProviderProfileView[]> {
+    if (this.#state !== 'started') throw new HiveError('NODE_NOT_STARTED', 'the node is not running')
+    const { limit, ...capabilities } = filter
+    const found = await this.discovery.findProviders(capabilities, {
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    })
+    return found.map(profileToView)
+  }
+
+  onEvent (listener: (event: NodeEvent) => void): () => void {
+    return this.events.on(listener)
+  }
+}
