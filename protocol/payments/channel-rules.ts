@@ -2,7 +2,7 @@
 // the mistake first (wrong chain, contract, channel; replayed or shrinking; above the deposit),
 // the signature last. A voucher that passes is redeemable: closeWithVoucher would pay it.
 // Pure: the channel's on-chain terms and the best stored voucher are passed in.
-import { getAddress, SigningKey, computeAddress } from 'ethers'
+import { SigningKey, computeAddress } from 'ethers'
 import { ValidationError } from '../errors.ts'
 import { createKeyVerifier } from './secp256k1-fixed.ts'
 import { VoucherHasher, splitSignature } from './voucher.ts'
@@ -39,7 +39,8 @@ function reject (code: VoucherRejection, message: string, details: Record<string
 /** The rules without the signature; throws ValidationError with a VoucherRejection code. */
 export function checkVoucherRules (channel: ChannelView | undefined, best: VoucherState | undefined, v: SignedVoucher, expected: { chainId: bigint, contract: string }): void {
   if (v.chainId !== expected.chainId) reject('VOUCHER_WRONG_CHAIN', `voucher for chain ${v.chainId}, this node settles on ${expected.chainId}`, { chainId: v.chainId })
-  if (getAddress(v.contract) !== getAddress(expected.contract)) reject('VOUCHER_WRONG_CONTRACT', 'voucher for another PaymentChannel contract', { contract: v.contract })
+  // lower-case compare: checksumming (getAddress) hashes, and this runs per voucher
+  if (v.contract.toLowerCase() !== expected.contract.toLowerCase()) reject('VOUCHER_WRONG_CONTRACT', 'voucher for another PaymentChannel contract', { contract: v.contract })
   if (channel === undefined || channel.channelId.toLowerCase() !== v.channelId.toLowerCase()) reject('VOUCHER_UNKNOWN_CHANNEL', `no channel ${v.channelId} to this provider`, { channelId: v.channelId })
   if (channel.status !== 'open') reject('VOUCHER_CHANNEL_CLOSED', `channel ${v.channelId} is ${channel.status}`, { channelId: v.channelId })
   if (best !== undefined && v.nonce <= best.nonce) reject('VOUCHER_REPLAYED', `nonce ${v.nonce} is not above the best held (${best.nonce})`, { nonce: v.nonce, best: best.nonce })
@@ -70,7 +71,7 @@ export class VoucherVerifier {
     checkVoucherRules(channel, best, v, { chainId: this.hasher.chainId, contract: this.hasher.contract })
     const sig = splitSignature(v.signature)
     const digest = this.hasher.digest(v.channelId, v.cumulativeAmount, v.nonce)
-    const requester = getAddress(channel!.requester)
+    const requester = channel!.requester.toLowerCase()
     const known = this.keys.get(requester)
     if (known !== undefined) {
       if (!known.verify(BigInt(digest), sig.r, sig.s, sig.recovery)) reject('VOUCHER_BAD_SIGNATURE', `voucher not signed by the channel's requester ${requester}`, { requester })
@@ -82,7 +83,7 @@ export class VoucherVerifier {
     } catch {
       return reject('VOUCHER_BAD_SIGNATURE', 'voucher signature does not recover', { requester })
     }
-    if (computeAddress(publicKey) !== requester) reject('VOUCHER_BAD_SIGNATURE', `voucher not signed by the channel's requester ${requester}`, { requester })
+    if (computeAddress(publicKey).toLowerCase() !== requester) reject('VOUCHER_BAD_SIGNATURE', `voucher not signed by the channel's requester ${requester}`, { requester })
     const verifier = this.learnKey(requester, publicKey)
     // the same rules as the contract (low s) apply to the first voucher too
     if (!verifier.verify(BigInt(digest), sig.r, sig.s, sig.recovery)) reject('VOUCHER_BAD_SIGNATURE', 'voucher signature is malleable (high s)', { requester })
@@ -90,8 +91,8 @@ export class VoucherVerifier {
 
   /** Registers a requester's key learnt elsewhere (e.g. a signed binding); returns its verifier. */
   learnKey (requester: string, publicKey: string): KeyVerifier {
-    const address = getAddress(requester)
-    if (computeAddress(publicKey) !== address) throw new ValidationError('VOUCHER_BAD_SIGNATURE', 'public key does not belong to the requester', { requester })
+    const address = requester.toLowerCase()
+    if (computeAddress(publicKey).toLowerCase() !== address) throw new ValidationError('VOUCHER_BAD_SIGNATURE', 'public key does not belong to the requester', { requester })
     let verifier = this.keys.get(address)
     if (verifier !== undefined) return verifier
     if (this.keys.size >= this.maxKeys) this.keys.delete(this.keys.keys().next().value as string)
@@ -100,7 +101,7 @@ export class VoucherVerifier {
     return verifier
   }
 
-  knowsKey (requester: string): boolean { return this.keys.has(getAddress(requester)) }
+  knowsKey (requester: string): boolean { return this.keys.has(requester.toLowerCase()) }
 }
 
 function hexToBytes (hex: string): Uint8Array {

@@ -12,7 +12,7 @@ const MAX_UINT64 = 2n ** 64n - 1n
 /** the largest encoded Voucher we read (its fields are fixed-size but for the amount) */
 export const MAX_VOUCHER_BYTES = 512
 
-/** A voucher with everything the signature is bound to. Addresses checksummed, ids 0x-hex. */
+/** A voucher with everything the signature is bound to. Addresses and ids 0x-hex (any case). */
 export interface SignedVoucher {
   chainId: bigint
   contract: string
@@ -89,7 +89,8 @@ export function voucherFromWire (bytes: Uint8Array): SignedVoucher {
   if (!DECIMAL.test(w.cumulativeAmount)) throw new ValidationError('VOUCHER_MALFORMED', 'cumulative amount must be a decimal integer', {})
   return {
     chainId: BigInt(w.chainId),
-    contract: getAddress(hexlify(w.contract)),
+    // lower-case: checksumming costs a hash, and rules compare case-insensitively
+    contract: hexlify(w.contract),
     channelId: hexlify(w.channelId),
     cumulativeAmount: BigInt(w.cumulativeAmount),
     nonce: w.nonce,

@@ -46,7 +46,7 @@ describe('protocol/payments vouchers', () => {
 
   it('round-trips through the wire form and refuses malformed bytes', () => {
     const v = { ...voucher(5n, 3n), jobId: '0x' + 'cd'.repeat(32) }
-    expect(voucherFromWire(voucherToWire(v))).to.deep.equal(v)
+    expect(voucherFromWire(voucherToWire(v))).to.deep.equal({ ...v, contract: v.contract.toLowerCase() })
     expect(codeOf(() => voucherFromWire(new Uint8Array([1, 2, 3])))).to.equal('VOUCHER_MALFORMED')
     expect(codeOf(() => voucherFromWire(new Uint8Array(600)))).to.equal('VOUCHER_MALFORMED')
   })
