@@ -65,6 +65,10 @@ export class Anchorer {
   #latestTx: string | undefined
   /** the log size at which nothing new waits: the last anchor's size, plus its own `anchored` entry */
   #quietSize = 0
+  /** the log's size at start: entries from an earlier run (a crash before their anchor) are anchored at once */
+  #startSize = 0
+  /** entries from an earlier run wait for an anchor: send it without waiting for N or T */
+  #catchUp = false
   #synced = false
   #failures = 0
   #lastError: string | undefined
@@ -91,6 +95,7 @@ export class Anchorer {
     if (this.#controller !== undefined) return
     this.#controller = new AbortController()
     this.#lastAnchorAt = this.#now()
+    this.#startSize = this.#log.size()
     this.#unsubscribe = this.#log.onCommit((size) => { if (size - this.#quietSize >= this.#every) this.#wake?.() })
     const signal = this.#controller.signal
     this.#loop = this.#run(signal).catch((err: unknown) => { if (!signal.aborted) log.error('anchorer stopped - %e', err) })
@@ -135,18 +140,22 @@ export class Anchorer {
     return run
   }
 
+  /** Whether the log should be anchored now (once in sync with the chain). */
+  #due (): boolean {
+    const pending = this.pending()
+    return pending > 0 && (pending >= this.#every || this.#catchUp || this.#now() - this.#lastAnchorAt >= this.#intervalMs)
+  }
+
   async #run (signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      const due = this.#synced && (this.pending() >= this.#every || (this.pending() > 0 && this.#now() - this.#lastAnchorAt >= this.#intervalMs))
-      if (this.#synced && !due) {
+      if (this.#synced && !this.#due()) {
         await this.#sleep(Math.max(10, this.#lastAnchorAt + this.#intervalMs - this.#now()), signal)
         continue
       }
       try {
         await this.#serial(async () => {
           if (!this.#synced) await this.#sync()
-          if (this.pending() > 0) await this.#anchorOnce(signal, false)
-          else this.#lastAnchorAt = this.#now()
+          if (this.#due()) await this.#anchorOnce(signal, false)
         })
         this.#failures = 0
         this.#nextAttemptAt = undefined
@@ -191,6 +200,7 @@ export class Anchorer {
         }
       }
     }
+    this.#catchUp = this.#startSize > this.#quietSize
     this.#synced = true
     log('in sync with the chain %o', { latest: latest?.treeSize ?? 0, size: this.#log.size() })
   }
@@ -222,6 +232,7 @@ export class Anchorer {
     this.#latestTx = txHash
     this.#quietSize = a.treeSize
     this.#lastAnchorAt = this.#now()
+    this.#catchUp = false
     try {
       const stored = await this.#log.append({ type: 'anchored', treeSize: a.treeSize, root: a.root, chainId: this.#chain.chainId, txHash: new Uint8Array(Buffer.from(txHash.slice(2), 'hex')) })
       if (stored.entry.index === a.treeSize) this.#quietSize = a.treeSize + 1
