@@ -15,6 +15,11 @@ import { registerProvidersCommand } from './commands/providers.ts'
 import { registerChannelCommands } from './commands/channel.ts'
 import { registerEscrowCommands } from './commands/escrow.ts'
 import { registerSlashCommand } from './commands/slash.ts'
+import { registerWalletCommands } from './commands/wallet.ts'
+import { registerStakeCommands } from './commands/stake.ts'
+import { registerTokenCommands } from './commands/token.ts'
+import { registerGovCommands } from './commands/gov.ts'
+import { registerDevnetCommands } from './commands/devnet.ts'
 
 export const VERSION = '0.1.0'
 
@@ -39,6 +44,11 @@ export function buildProgram (io: CliIo): Command {
   registerChannelCommands(program, context)
   registerEscrowCommands(program, context)
   registerSlashCommand(program, context)
+  registerWalletCommands(program, context)
+  registerStakeCommands(program, context)
+  registerTokenCommands(program, context)
+  registerGovCommands(program, context)
+  registerDevnetCommands(program, context)
   return program
 }
 

@@ -32,12 +32,23 @@ async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<vo
   const { HiveNode } = await import('../../node/node.ts')
   const config = loadConfig({ dataDir: ctx.dataDir, flags: settingsFromFlags(opts), env: ctx.io.env })
   ctx.note(`starting the node for ${ctx.dataDir} …`)
-  const hive = await HiveNode.create(config)
+  // chain first: with rpcUrl set, an unreachable RPC, a wrong deployment or a wrong passphrase stops the start here
+  const { attachChain, prepareChain } = await import('../../node/chain/service.ts')
+  const prepared = await prepareChain(config, { env: ctx.io.env })
+  const hive = await HiveNode.create(config).catch((err: unknown) => { prepared?.client.close(); throw err })
+  const chain = await attachChain(hive, config, { prepared })
+  const { MarketService } = await import('../../node/market/service.ts')
+  const { registerJobRoutes } = await import('../../node/market/api-routes.ts')
+  const { loadPeerKey } = await import('../../node/p2p/identity.ts')
+  const market = new MarketService(hive, { privateKey: await loadPeerKey(ctx.dataDir), ...(chain !== undefined ? { stakeOf: chain.stakeOf, canBid: chain.canBid } : {}) })
+  hive.addService(market)
   let api: ApiServer | undefined
   let unsubscribe: (() => void) | undefined
   try {
     await hive.start()
     api = createNodeApi(hive, { dataDir: ctx.dataDir, host: config.apiHost, port: config.apiPort, allowNonLoopback: config.allowRemoteApi })
+    registerJobRoutes(api.routes, market.requester)
+    chain?.registerRoutes(api.routes)
     await api.start()
     const endpoint = api.endpoint!
     if (ctx.json) ctx.printJson({ info: hive.info(), api: endpoint })
@@ -49,6 +60,7 @@ async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<vo
     unsubscribe?.()
     await api?.stop()
     await hive.stop()
+    await chain?.stop() // closes the RPC connection even when the node never started
   }
   ctx.say('stopped cleanly')
 }

@@ -2,10 +2,10 @@
 // live ProtocolParams, the stake registry the market consults, and this node's own standing.
 // One LogPoller feeds every watcher. Created by `prepareChain` (before HiveNode.create, so the
 // profile can carry the address binding) and `attachChain` (registers the service).
-import { formatUnits } from 'ethers'
 import { logger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { signEthIdentity } from './binding.ts'
+import { formatHive } from './units.ts'
 import type { EthIdentity } from './binding.ts'
 import { openChain } from './client.ts'
 import type { ChainClient, ChainSettings, OpenChainOptions } from './client.ts'
@@ -182,14 +182,14 @@ export class ChainService implements HiveService {
   }
 
   #emitParamChange (c: ParamChange): void {
-    const show = (v: bigint | string): string => (typeof v === 'bigint' && c.key === 'minProviderStake' ? `${formatUnits(v, 18)} HIVE` : String(v))
+    const show = (v: bigint | string): string => (typeof v === 'bigint' && c.key === 'minProviderStake' ? `${formatHive(v)}` : String(v))
     this.#init.events?.emit({ type: 'log', at: Date.now(), level: 'info', message: `protocol parameter ${c.key} changed from ${show(c.oldValue)} to ${show(c.newValue)} (block ${c.blockNumber})`, data: { kind: 'chain:param', key: c.key, oldValue: String(c.oldValue), newValue: String(c.newValue), blockNumber: c.blockNumber } })
   }
 
   #emitStake (s: OwnStakeStatus): void {
     const message = s.eligible
-      ? `eligible to bid: ${formatUnits(s.bonded, 18)} HIVE staked (minimum ${formatUnits(s.minStake, 18)})`
-      : `not bidding: ${s.reason ?? 'UNKNOWN'} (staked ${formatUnits(s.bonded, 18)} HIVE, minimum ${formatUnits(s.minStake, 18)}${s.slashed ? ', slashed' : ''})`
+      ? `eligible to bid: ${formatHive(s.bonded)} staked (minimum ${formatHive(s.minStake)})`
+      : `not bidding: ${s.reason ?? 'UNKNOWN'} (staked ${formatHive(s.bonded)}, minimum ${formatHive(s.minStake)}${s.slashed ? ', slashed' : ''})`
     this.#init.events?.emit({ type: 'log', at: Date.now(), level: s.eligible ? 'info' : 'warn', message, data: { kind: 'chain:stake', eligible: s.eligible, reason: s.reason ?? null, bonded: String(s.bonded), minStake: String(s.minStake) } })
   }
 }

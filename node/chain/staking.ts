@@ -1,7 +1,8 @@
 // Staking actions shared by `hive stake …` and tests: deposit (approve + stake under the node's
 // peer id), unbond, withdraw, and a status read. Each checks what the contract would refuse
 // first, so the user gets the reason in words instead of a revert.
-import { formatUnits, getAddress, hexlify } from 'ethers'
+import { getAddress, hexlify } from 'ethers'
+import { formatHive } from './units.ts'
 import { peerIdBytes } from './binding.ts'
 import { requireSender } from './client.ts'
 import type { ChainClient } from './client.ts'
@@ -29,7 +30,7 @@ export interface StakeInfo {
   now: number
 }
 
-const hive = (v: bigint): string => `${formatUnits(v, 18)} HIVE`
+const hive = formatHive
 
 export async function readStake (client: ChainClient, address: string): Promise<StakeInfo> {
   const { registry, params } = client.contracts

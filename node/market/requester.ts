@@ -223,7 +223,7 @@ export class Requester {
       actions: {
         award: async (provider, price, slot, deadline) => {
           const peer = peerIdFromString(provider)
-          await this.init.payments?.beforeAward({ jobId: record.jobId, payment: record.payment, providerAddress: this.payTo.get(`${record.jobId}/${provider}`) ?? '', price, deadline })
+          await this.init.payments?.beforeAward({ jobId: record.jobId, payment: record.payment, provider, providerAddress: this.payTo.get(`${record.jobId}/${provider}`) ?? '', price, deadline })
           const bytes = await signAward({ jobId: record.jobId, provider: peer, price, awardIndex: slot, deadline, issuedAt: this.now() }, this.init.privateKey)
           await this.init.audit?.awardSent(record.jobId, peer, bytes, price, slot)
           const reply = await sendRequest(libp2p, peer, 'award', bytes, { signal: AbortSignal.timeout(5_000) })

@@ -1,0 +1,56 @@
+// `hive devnet mine|time`: move the local devnet's chain forward so that a proposal's whole
+// lifecycle (voting delay, voting period, timelock) can be shown in seconds. Chain id 31337 only.
+import type { Command } from 'commander'
+import { connectRpc, DEVNET_CHAIN_ID } from '../../node/chain/deployments.ts'
+import { requireRpcUrl } from '../../node/chain/client.ts'
+import { ChainUsageError } from '../../node/chain/errors.ts'
+import type { CommandContext } from '../context.ts'
+import { parseDuration, parsePositiveInt } from '../parse.ts'
+import { cliConfig, parseArg } from './wallet.ts'
+import type { ChainCliOptions } from './wallet.ts'
+
+async function onDevnet<T> (ctx: CommandContext, opts: ChainCliOptions, what: string, fn: (send: (method: string, params: unknown[]) => Promise<unknown>) => Promise<T>): Promise<T> {
+  const conn = await connectRpc(requireRpcUrl(cliConfig(ctx, opts)))
+  try {
+    if (conn.chainId !== DEVNET_CHAIN_ID) {
+      throw new ChainUsageError('NOT_A_DEVNET', `refusing to ${what} on chain ${conn.chainId} (${conn.url}): \`hive devnet\` works only on the local devnet (chain id ${DEVNET_CHAIN_ID})`, { chainId: conn.chainId })
+    }
+    return await fn(async (method, params) => await conn.provider.send(method, params) as unknown)
+  } finally { conn.provider.destroy() }
+}
+
+async function latest (send: (method: string, params: unknown[]) => Promise<unknown>): Promise<{ number: number, timestamp: number }> {
+  const b = await send('eth_getBlockByNumber', ['latest', false]) as { number: string, timestamp: string }
+  return { number: Number(BigInt(b.number)), timestamp: Number(BigInt(b.timestamp)) }
+}
+
+export function registerDevnetCommands (program: Command, context: (cmd: Command) => CommandContext): void {
+  const devnet = program.command('devnet').description('local devnet conveniences (chain id 31337 only)')
+  devnet.command('mine <blocks>')
+    .description('mine empty blocks')
+    .option('--rpc-url <url>', 'the devnet JSON-RPC endpoint (default: rpcUrl / $HIVE_RPC_URL)')
+    .action(async (blocksText: string, opts: ChainCliOptions, cmd: Command) => {
+      const ctx = context(cmd)
+      const blocks = parseArg('<blocks>', () => parsePositiveInt(blocksText))
+      const after = await onDevnet(ctx, opts, 'mine blocks', async (send) => {
+        await send('hardhat_mine', ['0x' + blocks.toString(16)])
+        return await latest(send)
+      })
+      if (ctx.json) { ctx.printJson({ mined: blocks, block: after.number, timestamp: after.timestamp }); return }
+      ctx.say(`mined ${blocks} block(s); now at block ${after.number}, chain time ${new Date(after.timestamp * 1000).toISOString()}`)
+    })
+  devnet.command('time <duration>')
+    .description('move the chain\'s clock forward (e.g. 30s, 2m, 1d) and mine a block at the new time')
+    .option('--rpc-url <url>', 'the devnet JSON-RPC endpoint (default: rpcUrl / $HIVE_RPC_URL)')
+    .action(async (durationText: string, opts: ChainCliOptions, cmd: Command) => {
+      const ctx = context(cmd)
+      const seconds = Math.ceil(parseArg('<duration>', () => parseDuration(durationText)) / 1000)
+      const after = await onDevnet(ctx, opts, 'move time', async (send) => {
+        await send('evm_increaseTime', [seconds])
+        await send('evm_mine', [])
+        return await latest(send)
+      })
+      if (ctx.json) { ctx.printJson({ advancedSeconds: seconds, block: after.number, timestamp: after.timestamp }); return }
+      ctx.say(`advanced the clock by ${seconds} s; block ${after.number} at ${new Date(after.timestamp * 1000).toISOString()}`)
+    })
+}
