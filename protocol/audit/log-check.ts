@@ -107,7 +107,9 @@ export function checkAnchorChain (anchors: readonly AnchorRecord[], served: Serv
     if (r.ok) { out.push({ status: 'PASS', check, anchor: b.index, message: 'consistent' }); continue }
     if (i + 1 >= divergeFrom) continue // already named LOG_DIVERGES: the peer cannot prove anything about these anchors
     if (matches[i] === false && matches[i + 1] === true) {
-      out.push({ code: 'HISTORY_REWRITTEN', status: 'FAIL', check, anchor: b.index, message: `anchor ${name(b)} does not extend anchor ${name(a)}: the log was rebuilt with a different history before the later anchor (${r.reason})` })
+      out.push({ code: 'HISTORY_REWRITTEN', status: 'FAIL', check, anchor: b.index, message: `anchor ${name(b)} does not extend anchor ${name(a)}: the log was rebuilt with a different history before the later anchor, and the anchors up to ${name(a)} can no longer be proven (${r.reason})` })
+    } else if (matches[i + 1] === false) {
+      continue // both anchors belong to the overwritten history named at the rewrite's boundary
     } else {
       out.push({ code: 'CONSISTENCY_FAILED', status: 'FAIL', check, anchor: b.index, message: `the consistency proof from ${a.treeSize} to ${b.treeSize} fails (${r.reason})` })
     }
@@ -149,13 +151,13 @@ export function checkServedEntries (served: readonly ServedEntry[], opts: EntryC
     }
     const e = s.entry
     const check = `entry ${e.index} (${e.type})`
+    if (!equalBytes(e.peer, opts.peer)) { findings.push({ code: 'WRONG_PEER', status: 'FAIL', check, index: e.index, message: 'names another peer as the log\'s owner' }); continue }
+    if (opts.jobId !== undefined && !equalBytes(e.jobId, opts.jobId)) { findings.push({ code: 'WRONG_JOB', status: 'FAIL', check, index: e.index, message: 'is about another job' }); continue }
     if (e.index <= last) {
       findings.push({ code: 'MALFORMED_ENTRY', status: 'FAIL', check, index: e.index, message: `served after entry ${last}: not in log order` })
       continue
     }
     last = e.index
-    if (!equalBytes(e.peer, opts.peer)) { findings.push({ code: 'WRONG_PEER', status: 'FAIL', check, index: e.index, message: 'names another peer as the log\'s owner' }); continue }
-    if (opts.jobId !== undefined && !equalBytes(e.jobId, opts.jobId)) { findings.push({ code: 'WRONG_JOB', status: 'FAIL', check, index: e.index, message: 'is about another job' }); continue }
     entries.push(s)
     const a = opts.anchor
     if (a === undefined || e.index >= a.treeSize) {
