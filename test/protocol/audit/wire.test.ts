@@ -11,6 +11,8 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { h } from './story.ts'
 import type { AuditQuery } from '../../../protocol/audit/wire.ts'
 
+/** a hash the generated codecs accept (ArrayBuffer-backed) */
+const hb = (label: string): Uint8Array<ArrayBuffer> => new Uint8Array(h(label))
 const invalid = (f: () => unknown): void => { expect(f).to.throw().with.property('code', 'INVALID_AUDIT_MESSAGE') }
 
 describe('protocol/audit wire', () => {
@@ -56,13 +58,13 @@ describe('protocol/audit wire', () => {
   })
 
   it('refuses answers with a bad shape before they are used', () => {
-    const base = { status: AuditStatus.AUDIT_OK, code: '', message: '', treeSize: 1, root: h('r'), entries: [], more: false, nextIndex: 0, roots: [], consistency: [] }
+    const base = { status: AuditStatus.AUDIT_OK as AuditStatus, code: '', message: '', treeSize: 1, root: hb('r'), entries: [], more: false, nextIndex: 0, roots: [], consistency: [] }
     invalid(() => decodeAuditResponse(AuditResponse.encode({ ...base, status: AuditStatus.AUDIT_STATUS_UNSPECIFIED })))
     invalid(() => decodeAuditResponse(AuditResponse.encode({ ...base, root: new Uint8Array(31) })))
     invalid(() => decodeAuditResponse(AuditResponse.encode({ ...base, entries: [{ entry: new Uint8Array(0), proof: [] }] })))
     invalid(() => decodeAuditResponse(AuditResponse.encode({ ...base, entries: [{ entry: Uint8Array.of(1), proof: [new Uint8Array(5)] }] })))
     invalid(() => decodeAuditResponse(AuditResponse.encode({ ...base, entries: Array.from({ length: AUDIT_WIRE_LIMITS.maxEntriesPerResponse + 1 }, () => ({ entry: Uint8Array.of(1), proof: [] })) })))
-    invalid(() => decodeAuditResponse(AuditResponse.encode({ ...base, consistency: [{ from: 1, to: 2, proof: Array.from({ length: 65 }, () => h('x')) }] })))
+    invalid(() => decodeAuditResponse(AuditResponse.encode({ ...base, consistency: [{ from: 1, to: 2, proof: Array.from({ length: 65 }, () => hb('x')) }] })))
     invalid(() => decodeAuditResponse(new Uint8Array(AUDIT_WIRE_LIMITS.maxResponseBytes + 1)))
   })
 })
