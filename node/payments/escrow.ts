@@ -8,7 +8,9 @@ import { getAddress } from 'ethers'
 import { escrowId as escrowIdOf } from '../../protocol/eip712.ts'
 import { HiveError } from '../../protocol/errors.ts'
 import type { PaymentsChain } from './chain.ts'
-import type { Sublevel } from '../store.ts'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { PaymentAuditHook } from '../audit/market-hook.ts'
+import type { StoreBatchOp, Sublevel } from '../store.ts'
 
 const log = logger('hive:payments:escrow')
 
@@ -27,6 +29,8 @@ export interface EscrowRecord {
   state: EscrowState
   /** the output hash the provider committed / the requester released */
   resultHash?: string
+  /** the counterparty's peer id, when known (audit entries name it) */
+  peer?: string
   txs: Record<string, string>
   updatedAt: number
 }
@@ -44,6 +48,8 @@ export interface EscrowManagerInit {
   putDurable: (key: string, value: EscrowRecord) => Promise<void>
   now: () => number
   pollMs?: number
+  /** audit: release (paid), dispute and refund entries, in the batch that records the new state */
+  audit?: PaymentAuditHook
 }
 
 export class EscrowManager {
@@ -80,8 +86,16 @@ export class EscrowManager {
     await this.init.putDurable(r.escrowId.toLowerCase(), r)
   }
 
+  /** Saves `r` together with an audit entry (when an audit hook and the counterparty are known). */
+  private async saveAudited (r: EscrowRecord, entry: (audit: PaymentAuditHook, base: { jobId: string, direction: 'sent' | 'received', counterparty: ReturnType<typeof peerIdFromString> }, ops: StoreBatchOp[]) => Promise<boolean>): Promise<void> {
+    if (this.init.audit === undefined || r.peer === undefined) { await this.save(r); return }
+    r.updatedAt = this.init.now()
+    const op = { type: 'put', sublevel: this.init.db, key: r.escrowId.toLowerCase(), value: r } as unknown as StoreBatchOp
+    await entry(this.init.audit, { jobId: r.jobId.replace(/^0x/, ''), direction: r.role === 'requester' ? 'sent' : 'received', counterparty: peerIdFromString(r.peer) }, [op])
+  }
+
   /** Requester: deposits `amount` for `provider` to run `jobId` by `deadline` (unix s). Idempotent. */
-  async create (jobId: string, provider: string, amount: bigint, deadline: bigint): Promise<EscrowRecord> {
+  async create (jobId: string, provider: string, amount: bigint, deadline: bigint, peer?: string): Promise<EscrowRecord> {
     const { escrow, token } = this.init.chain.contracts
     const sender = this.init.chain.sender!
     const id = escrowIdOf(jobId, this.self, provider)
@@ -92,7 +106,7 @@ export class EscrowManager {
     const txs: Record<string, string> = {}
     if (allowance < amount) txs.approve = (await sender.call(token, 'approve', [escrowAddress, amount], { label: 'approve escrow' })).hash
     txs.create = (await sender.call(escrow, 'create', [jobId, provider, await token.getAddress(), amount, deadline], { label: 'create escrow' })).hash
-    const r: EscrowRecord = { escrowId: id, jobId, role: 'requester', requester: this.self, provider: getAddress(provider), amount: amount.toString(), deadline: deadline.toString(), state: 'active', txs, updatedAt: 0 }
+    const r: EscrowRecord = { escrowId: id, jobId, role: 'requester', requester: this.self, provider: getAddress(provider), amount: amount.toString(), deadline: deadline.toString(), state: 'active', txs, updatedAt: 0, ...(peer !== undefined ? { peer } : {}) }
     await this.save(r)
     log('created %o', { escrowId: id, jobId, amount: r.amount })
     return r
@@ -105,7 +119,8 @@ export class EscrowManager {
     r.txs.release = (await this.init.chain.sender!.call(this.init.chain.contracts.escrow, 'release', [r.escrowId, resultHash], { label: 'release escrow' })).hash
     r.state = 'released'
     r.resultHash = resultHash
-    await this.save(r)
+    const txHash = hexBytes(r.txs.release)
+    await this.saveAudited(r, async (audit, base, extraOps) => await audit.paid({ ...base, amount: BigInt(r.amount), method: { kind: 'escrow', txHash } }, { extraOps }))
     return r
   }
 
@@ -117,7 +132,8 @@ export class EscrowManager {
     if (chain.status === 'active' && chain.committedAt !== 0n) {
       r.txs.dispute = (await this.init.chain.sender!.call(this.init.chain.contracts.escrow, 'dispute', [r.escrowId], { label: 'dispute escrow' })).hash
       r.state = 'disputed'
-      await this.save(r)
+      const txHash = hexBytes(r.txs.dispute)
+      await this.saveAudited(r, async (audit, base, extraOps) => await audit.disputed({ ...base, reason: 'result not accepted', txHash }, { extraOps }))
     }
     // otherwise the poller refunds once the deadline has passed
     return r
@@ -194,9 +210,14 @@ export class EscrowManager {
       } else if (r.role === 'requester' && e.status === 'active' && e.committedAt === 0n && now > e.deadline) {
         r.txs.refund = (await this.init.chain.sender!.call(escrow, 'refund', [r.escrowId], { label: 'refund escrow' })).hash
         r.state = 'refunded'
-        await this.save(r)
+        const txHash = hexBytes(r.txs.refund)
+        await this.saveAudited(r, async (audit, base, extraOps) => await audit.refunded({ ...base, direction: 'received', amount: BigInt(r.amount), txHash }, { extraOps }))
         log('refunded: nothing delivered %o', { escrowId: r.escrowId })
       }
     }
   }
+}
+
+function hexBytes (hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex.replace(/^0x/, ''), 'hex'))
 }

@@ -23,7 +23,7 @@ export interface MarketPayments {
   /** this node's Ethereum address: the requester's in job specs, the provider's in bids */
   address: () => string
   /** requester, before sending an award: secure the payment (escrow mode: create the escrow) */
-  beforeAward: (award: { jobId: string, payment: PaymentMode, providerAddress: string, price: bigint, deadline: number }) => Promise<void>
+  beforeAward: (award: { jobId: string, payment: PaymentMode, provider?: string, providerAddress: string, price: bigint, deadline: number }) => Promise<void>
   /** provider, after accepting and before running: wait until the payment is secured */
   beforeExecute: (job: { jobId: string, payment: PaymentMode, requesterAddress: string, price: bigint }, signal: AbortSignal) => Promise<void>
   /** provider, after running: the signed EIP-712 ResultCommitment for the Result message */

@@ -12,6 +12,8 @@ import { sendVoucher } from './voucher-stream.ts'
 import type { PaymentsChain } from './chain.ts'
 import type { ChannelRecord, ChannelStore, StoredVoucher } from './channel-store.ts'
 import type { StreamLibp2p } from './voucher-stream.ts'
+import { voucherMethod } from './receiver.ts'
+import type { PaymentAuditHook } from '../audit/market-hook.ts'
 import type { PeerId } from '@libp2p/interface'
 
 const log = logger('hive:payments:payer')
@@ -29,6 +31,8 @@ export interface ChannelPayerInit {
   deposit: bigint
   /** channel lifetime in seconds (0 = no expiry) */
   expirySeconds?: number
+  /** audit: a voucher for a job is logged as `paid (voucher)` in the batch that records it as sent */
+  audit?: PaymentAuditHook
 }
 
 export interface Payment { channelId: string, nonce: bigint, cumulativeAmount: bigint, amount: bigint }
@@ -136,7 +140,12 @@ export class ChannelPayer {
         const signature = this.wallet().signingKey.sign(digest).serialized
         const stored: StoredVoucher = { channelId: channel.channelId, nonce: nonce.toString(), cumulativeAmount: cumulativeAmount.toString(), signature, ...(input.jobId !== undefined ? { jobId: input.jobId } : {}), at: this.init.now() }
         // durable before it leaves: never sign two different vouchers with one nonce
-        await this.init.channels.commit([this.init.channels.sentOp(stored)])
+        const ops = [this.init.channels.sentOp(stored)]
+        if (this.init.audit !== undefined && input.jobId !== undefined) {
+          await this.init.audit.paid({ jobId: input.jobId.replace(/^0x/, ''), direction: 'sent', counterparty: input.peer, amount: cumulativeAmount - base.cumulativeAmount, method: voucherMethod({ channelId: channel.channelId, cumulativeAmount, nonce, signature }) }, { extraOps: ops })
+        } else {
+          await this.init.channels.commit(ops)
+        }
         const wire = voucherToWire({ chainId: hasher.chainId, contract: hasher.contract, channelId: channel.channelId, cumulativeAmount, nonce, signature, ...(input.jobId !== undefined ? { jobId: input.jobId } : {}) })
         const ack = await openVoucherAck(await sendVoucher(this.init.libp2p, input.peer, wire, { signal: input.signal ?? AbortSignal.timeout(15_000) }), input.peer)
         if (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) return { channelId: channel.channelId, nonce, cumulativeAmount, amount: input.amount }

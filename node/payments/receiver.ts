@@ -11,6 +11,7 @@ import type { ChannelView, VoucherVerifier } from '../../protocol/payments/chann
 import type { SignedVoucher } from '../../protocol/payments/voucher.ts'
 import type { PaymentsChain } from './chain.ts'
 import type { ChannelRecord, ChannelStore, StoredVoucher } from './channel-store.ts'
+import type { PaymentAuditHook } from '../audit/market-hook.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:payments:receiver')
@@ -26,6 +27,8 @@ export interface VoucherReceiverInit {
   /** after a voucher is stored (before the ack leaves): the increment it added */
   onAccepted?: (record: ChannelRecord, voucher: StoredVoucher, increment: bigint) => void
   onRejected?: (code: string, from: PeerId) => void
+  /** audit: a voucher that names its job is logged as `paid (voucher)` in the same batch as the voucher */
+  audit?: PaymentAuditHook
 }
 
 export function channelView (r: ChannelRecord): ChannelView {
@@ -33,6 +36,11 @@ export function channelView (r: ChannelRecord): ChannelView {
     chainId: BigInt(r.chainId), contract: r.contract, channelId: r.channelId, requester: r.requester, provider: r.provider, token: r.token,
     deposit: BigInt(r.deposit), expiry: BigInt(r.expiry), challengePeriod: BigInt(r.challengePeriod), feeBps: BigInt(r.feeBps), status: r.status,
   }
+}
+
+/** The audit form of a voucher payment. */
+export function voucherMethod (v: { channelId: string, cumulativeAmount: bigint, nonce: bigint, signature: string }): { kind: 'voucher', channelId: Uint8Array, cumulativeAmount: bigint, nonce: bigint, signature: Uint8Array } {
+  return { kind: 'voucher', channelId: Uint8Array.from(Buffer.from(v.channelId.slice(2), 'hex')), cumulativeAmount: v.cumulativeAmount, nonce: v.nonce, signature: Uint8Array.from(Buffer.from(v.signature.slice(2), 'hex')) }
 }
 
 export class VoucherReceiver {
@@ -88,9 +96,14 @@ export class VoucherReceiver {
       ...(v.jobId !== undefined ? { jobId: v.jobId } : {}),
       at: this.init.now(),
     }
-    // durable before the acknowledgement: an acked voucher survives any crash
-    await this.init.channels.commit([this.init.channels.bestOp(stored)])
     const increment = v.cumulativeAmount - BigInt(best?.cumulativeAmount ?? '0')
+    // durable before the acknowledgement: an acked voucher survives any crash
+    const ops = [this.init.channels.bestOp(stored)]
+    if (this.init.audit !== undefined && v.jobId !== undefined) {
+      await this.init.audit.paid({ jobId: v.jobId.slice(2), direction: 'received', counterparty: from, amount: increment, method: voucherMethod(v) }, { extraOps: ops })
+    } else {
+      await this.init.channels.commit(ops)
+    }
     this.init.onAccepted?.(record, stored, increment)
     return await this.ack(v, stored, '', '', from)
   }

@@ -20,6 +20,7 @@ import type { PaymentsChain } from './chain.ts'
 import type { EscrowRecord } from './escrow.ts'
 import type { ChannelRecord } from './channel-store.ts'
 import type { RouteRegistry } from '../api/router.ts'
+import type { PaymentAuditHook } from '../audit/market-hook.ts'
 import type { MarketPayments, PaidJob } from './hooks.ts'
 import type { HiveStore } from '../store.ts'
 import type { StreamLibp2p } from './voucher-stream.ts'
@@ -57,6 +58,8 @@ export interface PaymentsInit {
   privateKey: PrivateKey
   now?: () => number
   options?: PaymentsOptions
+  /** the node's audit hook: payments are logged (paid, disputed, refunded) with their state change */
+  audit?: PaymentAuditHook
 }
 
 export class PaymentsService {
@@ -81,7 +84,7 @@ export class PaymentsService {
     this.address = getAddress(chain.sender.address)
     const o = init.options ?? {}
     this.channels = new ChannelStore(store)
-    this.payer = new ChannelPayer({ chain, channels: this.channels, libp2p: init.libp2p, now: this.now, deposit: o.channelDeposit ?? 100n * 10n ** 18n, expirySeconds: o.channelExpirySeconds ?? 0 })
+    this.payer = new ChannelPayer({ chain, channels: this.channels, libp2p: init.libp2p, now: this.now, deposit: o.channelDeposit ?? 100n * 10n ** 18n, expirySeconds: o.channelExpirySeconds ?? 0, audit: init.audit })
     const channelContract = chain.deployment.contracts.PaymentChannel.address
     this.receiver = new VoucherReceiver({
       chain,
@@ -90,6 +93,7 @@ export class PaymentsService {
       verifier: new VoucherVerifier({ chainId: BigInt(chain.chainId), contract: channelContract, ...(o.windowBits !== undefined ? { windowBits: o.windowBits } : {}) }),
       privateKey: init.privateKey,
       now: this.now,
+      audit: init.audit,
       onAccepted: (record, voucher) => {
         // a fully spent channel is worth closing at once; the watchtower's next poll would too
         if (BigInt(record.deposit) - BigInt(voucher.cumulativeAmount) <= (o.lowFundsThreshold ?? 0n)) {
@@ -99,7 +103,7 @@ export class PaymentsService {
     })
     this.tower = new Watchtower({ chain, channels: this.channels, meta: store.meta, now: this.now, pollMs: o.pollMs, lowFundsThreshold: o.lowFundsThreshold })
     const escrows = store.sublevel<EscrowRecord>('escrows', 'json')
-    this.escrow = new EscrowManager({ chain, db: escrows, putDurable: async (k, v) => { await store.putDurable(escrows, k, v) }, now: this.now, pollMs: o.pollMs })
+    this.escrow = new EscrowManager({ chain, db: escrows, putDurable: async (k, v) => { await store.putDurable(escrows, k, v) }, now: this.now, pollMs: o.pollMs, audit: init.audit })
     const evidence = store.sublevel<unknown>('evidence', 'json')
     this.evidence = new EvidenceStore({ chain, db: evidence, putDurable: async (k, v) => { await store.putDurable(evidence, k, v) }, now: this.now })
     this.paid = store.sublevel<unknown>('payments', 'json')
@@ -181,7 +185,7 @@ export class PaymentsService {
         const block = await this.init.chain.provider.getBlock('latest')
         const chainNow = BigInt(block?.timestamp ?? Math.floor(this.now() / 1000))
         const deadline = chainNow + BigInt(Math.ceil(Math.max(0, a.deadline - this.now()) / 1000)) + margin
-        await this.escrow.create(bytes32(a.jobId), a.providerAddress, a.price, deadline)
+        await this.escrow.create(bytes32(a.jobId), a.providerAddress, a.price, deadline, a.provider)
       },
       beforeExecute: async (j, signal) => {
         if (j.payment === 'escrow') await this.escrow.waitFunded(bytes32(j.jobId), j.requesterAddress, j.price, { signal })

@@ -6,6 +6,9 @@ import { loadConfig } from '../../../node/config.ts'
 import { HiveNode } from '../../../node/node.ts'
 import { loadPeerKey } from '../../../node/p2p/identity.ts'
 import { attachPayments } from '../../../node/payments/service.ts'
+import { AuditLog } from '../../../node/audit/log.ts'
+import { AuditHook } from '../../../node/audit/market-hook.ts'
+import { peerIdToBytes } from '../../../protocol/signing.ts'
 import { TEST_HARDWARE } from '../market/helpers.ts'
 import type { ChainClient } from '../../../node/chain/client.ts'
 import type { PaymentsOptions, PaymentsService } from '../../../node/payments/service.ts'
@@ -16,21 +19,26 @@ export interface PayPeer {
   node: HiveNode
   payments: PaymentsService
   client: ChainClient
+  /** with `{ audit: true }`: the node's audit log, which payments write to */
+  audit?: AuditLog
   stop: () => Promise<void>
 }
 
-export async function startPayPeer (chain: DevChain, root: string, name: string, wallet: Wallet, options: PaymentsOptions = {}): Promise<PayPeer> {
+export async function startPayPeer (chain: DevChain, root: string, name: string, wallet: Wallet, options: PaymentsOptions = {}, extra: { audit?: boolean } = {}): Promise<PayPeer> {
   const dataDir = join(root, name)
   const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester,provider' } })
   const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
   const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
-  const payments = attachPayments(node, { chain: client, privateKey: await loadPeerKey(dataDir), options: { pollMs: 200, windowBits: 8, ...options } })
+  const audit = extra.audit === true ? await AuditLog.open({ db: node.store.audit, peer: peerIdToBytes(node.peerId) }) : undefined
+  const hook = audit === undefined ? undefined : new AuditHook({ log: () => audit, jobs: node.store.jobs, writeState: async (ops) => { await node.store.batchDurable(ops) } })
+  const payments = attachPayments(node, { chain: client, privateKey: await loadPeerKey(dataDir), options: { pollMs: 200, windowBits: 8, ...options }, ...(hook !== undefined ? { audit: hook } : {}) })
   await node.start()
   return {
     node,
     payments,
     client,
-    stop: async () => { await node.stop(); client.close() },
+    ...(audit !== undefined ? { audit } : {}),
+    stop: async () => { await audit?.close(); await node.stop(); client.close() },
   }
 }
 
