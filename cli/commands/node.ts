@@ -36,15 +36,16 @@ async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<vo
   const { attachChain, prepareChain } = await import('../../node/chain/service.ts')
   const prepared = await prepareChain(config, { env: ctx.io.env })
   const hive = await HiveNode.create(config).catch((err: unknown) => { prepared?.client.close(); throw err })
-  const chain = await attachChain(hive, config, { prepared })
   const { MarketService } = await import('../../node/market/service.ts')
   const { registerJobRoutes } = await import('../../node/market/api-routes.ts')
   const { loadPeerKey } = await import('../../node/p2p/identity.ts')
-  const market = new MarketService(hive, { privateKey: await loadPeerKey(ctx.dataDir), ...(chain !== undefined ? { stakeOf: chain.stakeOf, canBid: chain.canBid } : {}) })
-  hive.addService(market)
+  let chain: Awaited<ReturnType<typeof attachChain>>
   let api: ApiServer | undefined
   let unsubscribe: (() => void) | undefined
   try {
+    chain = await attachChain(hive, config, { prepared })
+    const market = new MarketService(hive, { privateKey: await loadPeerKey(ctx.dataDir), ...(chain !== undefined ? { stakeOf: chain.stakeOf, canBid: chain.canBid } : {}) })
+    hive.addService(market)
     await hive.start()
     api = createNodeApi(hive, { dataDir: ctx.dataDir, host: config.apiHost, port: config.apiPort, allowNonLoopback: config.allowRemoteApi })
     registerJobRoutes(api.routes, market.requester)
@@ -60,7 +61,9 @@ async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<vo
     unsubscribe?.()
     await api?.stop()
     await hive.stop()
-    await chain?.stop() // closes the RPC connection even when the node never started
+    // closes the RPC connection even when the node never started
+    if (chain !== undefined) await chain.stop()
+    else prepared?.client.close()
   }
   ctx.say('stopped cleanly')
 }
