@@ -12,6 +12,7 @@ import { createHiveLibp2p } from './p2p/create.ts'
 import type { HiveLibp2p } from './p2p/create.ts'
 import { openSublevelDatastore } from './p2p/datastore.ts'
 import { loadOrCreatePeerKey } from './p2p/identity.ts'
+import { cancelLibp2pShutdownTimers } from './p2p/shutdown.ts'
 import { openStore } from './store.ts'
 import type { HiveStore } from './store.ts'
 import { HiveError } from '../protocol/errors.ts'
@@ -149,6 +150,7 @@ export class HiveNode implements NodeController {
       log.error('start failed, stopping what started - %e', err)
       for (const s of started.reverse()) await Promise.resolve(s.stop()).catch(() => {})
       await Promise.resolve(this.libp2p.stop()).catch(() => {})
+      cancelLibp2pShutdownTimers(this.libp2p)
       this.#unwatch()
       await this.store.close()
       this.#state = 'stopped'
@@ -177,6 +179,7 @@ export class HiveNode implements NodeController {
       try { await s.stop() } catch (err) { log.error('stopping %s failed - %e', s.name, err) }
     }
     try { await this.libp2p.stop() } catch (err) { log.error('stopping libp2p failed - %e', err) }
+    cancelLibp2pShutdownTimers(this.libp2p)
     this.#unwatch()
     await this.store.close()
     this.#state = 'stopped'

@@ -31,6 +31,21 @@ function refuse (peers: () => PeerId[]): ConnectionGater {
   }
 }
 
+/**
+ * Asks until the answer satisfies `done`, as a requester waiting for providers would: a provider
+ * that has just published may not be visible yet (ADD_PROVIDER is not acknowledged, and libp2p
+ * lists a peer's own addresses only ~1 s after it starts).
+ */
+async function askUntil<T> (ask: () => Promise<T>, done: (answer: T) => boolean, deadlineMs = 10_000): Promise<T> {
+  const end = Date.now() + deadlineMs
+  let answer = await ask()
+  while (!done(answer) && Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    answer = await ask()
+  }
+  return answer
+}
+
 describe('node/discovery: 10 peers on loopback', function () {
   this.timeout(60_000)
   const root = mkdtempSync(join(tmpdir(), 'hive-discovery-'))
@@ -87,7 +102,7 @@ describe('node/discovery: 10 peers on loopback', function () {
     expect(searcher.libp2p.getConnections(gpuPeerId)).to.have.length(0)
     expect(searcherSaw.has(gpuPeerId.toString())).to.equal(false)
 
-    const found = await searcher.findProviders({ gpuVendor: 'nvidia' }, { signal: AbortSignal.timeout(15_000) })
+    const found = await askUntil(async () => await searcher.findProviders({ gpuVendor: 'nvidia' }, { signal: AbortSignal.timeout(15_000) }), (r) => r.length > 0)
     expect(found.map((p) => p.peerId)).to.deep.equal([gpuPeerId.toString()])
     expect(found[0].hardware.gpus).to.deep.equal([{ vendor: 'nvidia', model: 'NVIDIA GeForce RTX 4090', vramMiB: 24_564 }])
     expect(found[0].capabilities).to.include('gpu/nvidia')
@@ -99,7 +114,7 @@ describe('node/discovery: 10 peers on loopback', function () {
 
   it('returns every matching provider, filters exactly, and never the requester', async () => {
     const providers = nodes.filter((n) => n.config.roles.includes('provider')).map((n) => n.peerId.toString()).sort()
-    const wasm = await searcher.findProviders({ executor: 'wasm' }, { signal: AbortSignal.timeout(15_000) })
+    const wasm = await askUntil(async () => await searcher.findProviders({ executor: 'wasm' }, { signal: AbortSignal.timeout(15_000) }), (r) => r.length === providers.length)
     expect(wasm.map((p) => p.peerId).sort()).to.deep.equal(providers)
     expect(wasm[0].peerId).to.equal(gpuPeerId.toString()) // best CPU score first
 
@@ -115,7 +130,7 @@ describe('node/discovery: 10 peers on loopback', function () {
     const shortLived = await startNode('short', { bootstrap: [nodes[1]], hardware: { ...cpuBox, memoryBytes: 128 * GIB }, ttlMs: 2500 })
     await shortLived.discovery.whenPublished(AbortSignal.timeout(10_000))
     const id = shortLived.peerId.toString()
-    const before = await searcher.findProviders({ minMemoryBytes: 100 * GIB }, { signal: AbortSignal.timeout(10_000) })
+    const before = await askUntil(async () => await searcher.findProviders({ minMemoryBytes: 100 * GIB }, { signal: AbortSignal.timeout(10_000) }), (r) => r.length > 0)
     expect(before.map((p) => p.peerId)).to.deep.equal([id])
 
     const lastExpiry = shortLived.discovery.ownProfile()?.expiresAt ?? 0
