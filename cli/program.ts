@@ -20,6 +20,7 @@ import { registerStakeCommands } from './commands/stake.ts'
 import { registerTokenCommands } from './commands/token.ts'
 import { registerGovCommands } from './commands/gov.ts'
 import { registerDevnetCommands } from './commands/devnet.ts'
+import { registerAuditCommands } from './commands/audit.ts'
 
 export const VERSION = '0.1.0'
 
@@ -49,6 +50,7 @@ export function buildProgram (io: CliIo): Command {
   registerTokenCommands(program, context)
   registerGovCommands(program, context)
   registerDevnetCommands(program, context)
+  registerAuditCommands(program, context)
   return program
 }
 
