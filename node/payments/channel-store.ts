@@ -44,6 +44,8 @@ export interface StoredVoucher {
   signature: string
   jobId?: string
   at: number
+  /** requester side: the provider acknowledged it */
+  acked?: boolean
 }
 
 export class ChannelStore {
@@ -99,6 +101,11 @@ export class ChannelStore {
 
   sentOp (v: StoredVoucher): StoreBatchOp {
     return { type: 'put', sublevel: this.store.vouchers, key: `sent/${v.channelId.toLowerCase()}`, value: v } as StoreBatchOp
+  }
+
+  /** Updates the requester's last sent voucher without fsync (e.g. to mark it acknowledged). */
+  async putSent (v: StoredVoucher): Promise<void> {
+    await this.store.vouchers.put(`sent/${v.channelId.toLowerCase()}`, v)
   }
 
   async commit (ops: StoreBatchOp[]): Promise<void> {

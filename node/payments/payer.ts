@@ -124,6 +124,10 @@ export class ChannelPayer {
    * stores it, sends it and checks the signed ack. Throws PaymentError when the provider refuses.
    */
   async pay (input: { provider: string, peer: PeerId, amount: bigint, jobId?: string, signal?: AbortSignal }): Promise<Payment> {
+    if (input.jobId !== undefined) {
+      const resent = await this.resendUnacknowledged(input.provider, input.peer, input.jobId, input.signal)
+      if (resent !== undefined) return resent
+    }
     const channel = await this.channelFor(input.provider, input.peer, input.amount)
     return await this.init.channels.serialize(channel.channelId, async () => {
       let resync: { nonce: bigint, cumulativeAmount: bigint } | undefined
@@ -148,7 +152,10 @@ export class ChannelPayer {
         }
         const wire = voucherToWire({ chainId: hasher.chainId, contract: hasher.contract, channelId: channel.channelId, cumulativeAmount, nonce, signature, ...(input.jobId !== undefined ? { jobId: input.jobId } : {}) })
         const ack = await openVoucherAck(await sendVoucher(this.init.libp2p, input.peer, wire, { signal: input.signal ?? AbortSignal.timeout(15_000) }), input.peer)
-        if (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) return { channelId: channel.channelId, nonce, cumulativeAmount, amount: input.amount }
+        if (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) {
+          await this.markAcknowledged(stored)
+          return { channelId: channel.channelId, nonce, cumulativeAmount, amount: input.amount }
+        }
         // the provider holds a newer voucher than ours (our state was restored from an old
         // copy): continue above it, once
         if (ack.code === 'VOUCHER_REPLAYED' && attempt === 0 && ack.bestNonce >= nonce) {
@@ -158,5 +165,36 @@ export class ChannelPayer {
         throw new PaymentError(ack.code === '' ? 'VOUCHER_REFUSED' : ack.code, `provider refused the voucher: ${ack.message}`, { channelId: channel.channelId, nonce })
       }
     })
+  }
+
+  // not fsynced: losing the mark only means one harmless resend of a voucher the provider has
+  private async markAcknowledged (v: StoredVoucher): Promise<void> {
+    await this.init.channels.putSent({ ...v, acked: true })
+  }
+
+  /**
+   * A retry of a job whose voucher went out but whose ack never came back (timeout, crash):
+   * resend that same voucher rather than sign a new one, or the job would be paid twice.
+   */
+  private async resendUnacknowledged (provider: string, peer: PeerId, jobId: string, signal?: AbortSignal): Promise<Payment | undefined> {
+    const address = getAddress(provider)
+    for (const r of await this.init.channels.list({ role: 'requester', status: ['open'] })) {
+      if (r.provider !== address) continue
+      const done = await this.init.channels.serialize(r.channelId, async () => {
+        const sent = await this.init.channels.sent(r.channelId)
+        if (sent === undefined || sent.acked === true || sent.jobId?.toLowerCase() !== jobId.toLowerCase()) return undefined
+        const hasher = await this.voucherHasher()
+        const nonce = BigInt(sent.nonce)
+        const cumulativeAmount = BigInt(sent.cumulativeAmount)
+        const wire = voucherToWire({ chainId: hasher.chainId, contract: hasher.contract, channelId: r.channelId, cumulativeAmount, nonce, signature: sent.signature, jobId: sent.jobId })
+        const ack = await openVoucherAck(await sendVoucher(this.init.libp2p, peer, wire, { signal: signal ?? AbortSignal.timeout(15_000) }), peer)
+        const delivered = (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) || (ack.code === 'VOUCHER_REPLAYED' && ack.bestNonce >= nonce)
+        if (!delivered) throw new PaymentError(ack.code === '' ? 'VOUCHER_REFUSED' : ack.code, `provider refused the resent voucher: ${ack.message}`, { channelId: r.channelId, nonce })
+        await this.markAcknowledged(sent)
+        return { channelId: r.channelId, nonce, cumulativeAmount, amount: 0n }
+      })
+      if (done !== undefined) return done
+    }
+    return undefined
   }
 }

@@ -4,6 +4,7 @@
 // jobs get paid. `attachPayments(node, …)` builds it and adds it to the node.
 import { logger } from '@libp2p/logger'
 import { getAddress } from 'ethers'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { CID } from 'multiformats/cid'
 import { VoucherVerifier } from '../../protocol/payments/channel-rules.ts'
 import { commitmentFor, encodeCommitment, outputHashOf } from '../../protocol/payments/commitment.ts'
@@ -39,6 +40,8 @@ export interface PaymentsOptions {
   pollMs?: number
   /** fixed-base verifier window (default 12) */
   windowBits?: number
+  /** how often pending (failed) payments are retried (default 15 s) */
+  retryMs?: number
   /** seconds of margin a requester's escrow deadline adds to the job's deadline (default 60) */
   escrowDeadlineMarginSeconds?: number
 }
@@ -75,6 +78,8 @@ export class PaymentsService {
   private readonly now: () => number
   private readonly paid: ReturnType<HiveStore['sublevel']>
   private unhandle?: () => Promise<void>
+  private retryTimer?: ReturnType<typeof setTimeout>
+  private retrying?: Promise<number>
 
   constructor (init: PaymentsInit) {
     this.init = init
@@ -114,11 +119,14 @@ export class PaymentsService {
     this.unhandle = await handleVouchers(this.init.libp2p, async (bytes, from) => await this.receiver.answer(bytes, from))
     await this.tower.start()
     this.escrow.start()
+    this.scheduleRetry()
   }
 
   async stop (): Promise<void> {
     await this.unhandle?.()
     this.unhandle = undefined
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer)
+    await this.retrying?.catch(() => {})
     await this.tower.stop()
     await this.escrow.stop()
   }
@@ -126,7 +134,10 @@ export class PaymentsService {
   /** Requester: pays one verified job once (idempotent per job and provider). */
   async payJob (job: PaidJob): Promise<void> {
     const key = `${job.jobId}/${getAddress(job.providerAddress)}`
-    if (await this.paid.get(key) !== undefined) return
+    const prior = await this.paid.get(key) as { status?: string } | undefined
+    if (prior?.status === 'paid') return
+    // owed from here on: a failed attempt stays pending and is retried until it goes through
+    if (prior === undefined) await this.init.store.putDurable(this.paid, key, { status: 'pending', job: { ...job, providerPeer: job.providerPeer.toString(), price: job.price.toString() }, at: this.now() })
     let detail: Record<string, string>
     if (job.payment === 'channel') {
       const p = await this.payer.pay({ provider: job.providerAddress, peer: job.providerPeer, amount: job.price, jobId: `0x${job.jobId.replace(/^0x/, '')}` })
@@ -135,7 +146,30 @@ export class PaymentsService {
       const r = await this.escrow.release(`0x${job.jobId.replace(/^0x/, '')}`, job.providerAddress, job.resultHash)
       detail = { escrowId: r.escrowId, tx: r.txs.release ?? '' }
     }
-    await this.init.store.putDurable(this.paid, key, { ...detail, mode: job.payment, amount: job.price.toString(), at: this.now() })
+    await this.init.store.putDurable(this.paid, key, { status: 'paid', ...detail, mode: job.payment, amount: job.price.toString(), at: this.now() })
+  }
+
+  /** Retries every payment still pending (provider unreachable, RPC down …). Returns how many went through. */
+  async retryPending (): Promise<number> {
+    let done = 0
+    for await (const value of this.paid.values()) {
+      const v = value as { status?: string, job?: Omit<PaidJob, 'providerPeer' | 'price'> & { providerPeer: string, price: string } }
+      if (v.status !== 'pending' || v.job === undefined) continue
+      try {
+        await this.payJob({ ...v.job, providerPeer: peerIdFromString(v.job.providerPeer), price: BigInt(v.job.price) })
+        done++
+      } catch (err) {
+        log('payment of job %s still pending: %s', v.job.jobId, (err as Error).message)
+      }
+    }
+    return done
+  }
+
+  private scheduleRetry (): void {
+    if (this.unhandle === undefined) return
+    this.retryTimer = setTimeout(() => {
+      this.retrying = this.retryPending().catch(() => 0).finally(() => { this.scheduleRetry() })
+    }, this.init.options?.retryMs ?? 15_000)
   }
 
   /** Every channel of this node with its best (provider) or last sent (requester) voucher. */

@@ -95,6 +95,35 @@ describe('node/payments channels', function () {
     expect((await provider.payments.channels.best(paid.channelId))?.cumulativeAmount).to.equal(parseEther('0.2').toString())
   })
 
+  it('keeps a payment to an unreachable provider pending and completes it later; never pays a job twice', async () => {
+    const requester = await startPayPeer(chain, root, 'r4', chain.account(3), { channelDeposit: parseEther('10'), retryMs: 3_600_000 })
+    let provider = await startPayPeer(chain, root, 'p4', chain.account(7))
+    peers.push(requester)
+    await connect(requester, provider)
+    const job = (i: number): string => (0xa000 + i).toString(16).padStart(64, '0')
+    const pay = async (i: number): Promise<void> => { await requester.payments.payJob({ jobId: job(i), payment: 'channel', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price: parseEther('1'), resultHash: '0x' }) }
+    await pay(1)
+    const [ch] = await requester.payments.channels.list({ role: 'requester', status: ['open'] })
+    // the ack of job 1 "got lost": a retry resends the same voucher instead of paying again
+    const sent = await requester.payments.channels.sent(ch.channelId)
+    await requester.payments.channels.putSent({ ...sent!, acked: false })
+    const again = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('1'), jobId: `0x${job(1)}` })
+    expect(again.nonce).to.equal(1n)
+    expect((await provider.payments.channels.best(ch.channelId))?.cumulativeAmount).to.equal(parseEther('1').toString())
+    // the provider goes away: job 2's payment fails and stays owed
+    await provider.stop()
+    let failed = false
+    try { await pay(2) } catch { failed = true }
+    expect(failed).to.equal(true)
+    provider = await startPayPeer(chain, root, 'p4', chain.account(7))
+    peers.push(provider)
+    await connect(requester, provider)
+    expect(await requester.payments.retryPending()).to.equal(1)
+    expect(await requester.payments.retryPending()).to.equal(0)
+    const best = await provider.payments.channels.best(ch.channelId)
+    expect(best?.cumulativeAmount).to.equal(parseEther('2').toString())
+  })
+
   it('answers a unilateral close with the newest voucher after the provider restarts', async () => {
     const requester = await startPayPeer(chain, root, 'r3', chain.account(1), { channelDeposit: parseEther('10') })
     let provider = await startPayPeer(chain, root, 'p3', chain.account(6))
