@@ -42,7 +42,10 @@ export async function runSteps<C> (steps: Array<Step<C>>, ctx: C, ui: StepUi, si
     const progress = ui.start(i + 1, steps.length, step.name)
     const t0 = performance.now()
     try {
-      const summary = await step.run(ctx, progress)
+      const running = step.run(ctx, progress)
+      // an interrupt ends the step at once (teardown then stops what it was waiting on)
+      running.catch(() => {})
+      const summary = signal == null ? await running : await Promise.race([running, aborted(signal)])
       outcomes.push({ name: step.name, ms: performance.now() - t0, ok: true, ...(typeof summary === 'string' ? { summary } : {}) })
     } catch (error) {
       outcomes.push({ name: step.name, ms: performance.now() - t0, ok: false, error })
@@ -51,6 +54,13 @@ export async function runSteps<C> (steps: Array<Step<C>>, ctx: C, ui: StepUi, si
     if (!outcomes.at(-1)!.ok) break
   }
   return outcomes
+}
+
+function aborted (signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason)
+    else signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
+  })
 }
 
 /** Spinners on a terminal, one plain line per event otherwise (CI logs, pipes). */

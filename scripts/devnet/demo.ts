@@ -1,0 +1,119 @@
+// `npm run demo` / `hive devnet`: the whole story on an embedded devnet, as named, timed steps.
+// On success it tears everything down and returns 0; on a failure it names the step, keeps the
+// logs and returns 1; with --keep the network stays up (and the commands to talk to it are
+// printed) until Ctrl-C. --json prints the report (report.ts) as one JSON document on stdout,
+// with the progress on stderr.
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { toJson } from '../../node/api/json.ts'
+import { createCli } from './cli.ts'
+import { DEMO_PASSPHRASE } from './demo-context.ts'
+import type { DemoContext, DemoOptions } from './demo-context.ts'
+import { demoSteps } from './demo-steps.ts'
+import { stopPeers } from './network.ts'
+import { emptyReport } from './report.ts'
+import { keepInstructions, summaryText } from './summary.ts'
+import { consoleStepUi, runSteps } from './steps.ts'
+
+export const DEMO_USAGE = 'usage: npm run demo -- [--keep] [--json] [--spawn-cli]\n' +
+  '  --keep       leave the network up and print the commands to talk to it (Ctrl-C stops it)\n' +
+  '  --json       print the report as one JSON document on stdout (progress goes to stderr)\n' +
+  '  --spawn-cli  run each one-shot `hive` command as its own process (slower; the nodes always are)'
+
+export interface DemoIo {
+  stdout: NodeJS.WriteStream
+  stderr: NodeJS.WriteStream
+}
+
+export function parseDemoArgs (argv: string[]): DemoOptions | { usage: string, code: number } {
+  try {
+    const { values } = parseArgs({ args: argv, options: { keep: { type: 'boolean' }, json: { type: 'boolean' }, 'spawn-cli': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
+    if (values.help === true) return { usage: DEMO_USAGE, code: 0 }
+    return { keep: values.keep === true, json: values.json === true, spawnCli: values['spawn-cli'] === true }
+  } catch (err) {
+    return { usage: `${(err as Error).message}\n${DEMO_USAGE}`, code: 2 }
+  }
+}
+
+export async function runDemo (options: DemoOptions, io: DemoIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const t0 = performance.now()
+  const workDir = await mkdtemp(join(tmpdir(), 'hive-devnet-'))
+  const logDir = join(workDir, 'logs')
+  const resultsDir = join(workDir, 'results')
+  await mkdir(logDir, { recursive: true })
+  await mkdir(resultsDir, { recursive: true })
+  const human = options.json ? io.stderr : io.stdout
+  const print = (text: string): void => { human.write(text + '\n') }
+  const interrupt = new AbortController()
+  const env = { HIVE_PASSPHRASE: DEMO_PASSPHRASE }
+  const report = emptyReport(workDir)
+  Object.assign(report, { logDir, resultsDir })
+  const ctx: DemoContext = {
+    workDir,
+    logDir,
+    resultsDir,
+    deploymentsDir: join(workDir, 'deployments'),
+    options,
+    signal: interrupt.signal,
+    cli: createCli({ workDir, env, mode: options.spawnCli ? 'spawn' : 'in-process' }),
+    env,
+    people: [],
+    processes: [],
+    pending: new Map(),
+    report,
+    say: print,
+  }
+  const onSignal = (): void => {
+    if (interrupt.signal.aborted) return
+    print('\ninterrupted: stopping the network …')
+    interrupt.abort(new Error('interrupted by a signal'))
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+
+  print(`ComputeHive devnet: a chain and five nodes on 127.0.0.1\nW=${workDir}\n`)
+  const outcomes = await runSteps(demoSteps(), ctx, consoleStepUi(human), interrupt.signal)
+  const failed = outcomes.find((o) => !o.ok)
+  report.steps = outcomes.map((o) => ({ name: o.name, ms: Math.round(o.ms), ok: o.ok, ...(o.summary !== undefined ? { summary: o.summary } : {}), ...(o.ok ? {} : { error: o.error instanceof Error ? o.error.message : String(o.error) }) }))
+  report.ok = failed === undefined
+  if (failed !== undefined) report.failedStep = failed.name
+  report.totalMs = Math.round(performance.now() - t0)
+
+  if (report.ok) {
+    print('\n' + summaryText(report))
+    if (options.keep && !interrupt.signal.aborted) {
+      print('\n' + keepInstructions(ctx))
+      if (options.json) io.stdout.write(toJson(report, 2) + '\n')
+      await new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }))
+    }
+  }
+
+  const unclean = await teardown(ctx)
+  process.off('SIGINT', onSignal)
+  process.off('SIGTERM', onSignal)
+  if (options.json && !(report.ok && options.keep)) io.stdout.write(toJson(report, 2) + '\n')
+
+  if (failed !== undefined || unclean.length > 0) {
+    if (failed !== undefined) {
+      const why = failed.error instanceof Error ? failed.error.message : String(failed.error)
+      io.stderr.write(`\ndemo ${interrupt.signal.aborted ? 'interrupted' : 'failed'} at step "${failed.name}": ${why}\n`)
+    }
+    if (unclean.length > 0) io.stderr.write(`did not stop cleanly: ${unclean.join(', ')}\n`)
+    io.stderr.write(`logs kept in ${logDir} (each node's data dir is beside them in ${workDir})\n`)
+    return interrupt.signal.aborted && !options.keep ? 130 : 1
+  }
+  // the results are small and worth looking at; everything else goes
+  for (const entry of await readdir(workDir)) if (entry !== 'results') await rm(join(workDir, entry), { recursive: true, force: true })
+  print(`everything stopped cleanly; the jobs' results are kept in ${resultsDir}`)
+  return 0
+}
+
+/** Stops every node (SIGTERM, then SIGKILL after a grace period) and the chain; returns what did not stop cleanly. */
+async function teardown (ctx: DemoContext): Promise<string[]> {
+  const unclean = await stopPeers(ctx.processes.map((p) => ({ name: p.name, process: p })))
+  ctx.chain?.close()
+  await ctx.hardhat?.stop()
+  return unclean
+}
