@@ -1,0 +1,57 @@
+// The watchtower's own decisions on a real chain: a provider closes a channel before its expiry
+// runs out, and a requester whose provider never answers a close gets its deposit back by
+// finalizing once the challenge period is over.
+import { expect } from 'chai'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseEther } from 'ethers'
+import { startDevChain } from '../../support/chain.ts'
+import { connect, startPayPeer, waitUntil } from './helpers.ts'
+import type { DevChain } from '../../support/chain.ts'
+import type { PayPeer } from './helpers.ts'
+
+describe('node/payments watchtower', function () {
+  this.timeout(120_000)
+  let chain: DevChain
+  let root: string
+  const peers: PayPeer[] = []
+  const balance = async (address: string): Promise<bigint> => await chain.contracts.token.getFunction('balanceOf').staticCall(address) as bigint
+
+  before(async function () {
+    this.timeout(120_000)
+    chain = await startDevChain({ params: { protocolFeeBps: 0n } })
+    root = mkdtempSync(join(tmpdir(), 'hive-tower-'))
+    await chain.giveHive(chain.account(1).address, parseEther('100'))
+  })
+  after(async () => {
+    for (const p of peers) await p.stop().catch(() => {})
+    await chain?.stop()
+    if (root !== undefined) rmSync(root, { recursive: true, force: true })
+  })
+
+  it('a provider closes with its best voucher before the channel expires', async () => {
+    const requester = await startPayPeer(chain, root, 'r1', chain.account(1), { channelDeposit: parseEther('10'), channelExpirySeconds: 60 })
+    const provider = await startPayPeer(chain, root, 'p1', chain.account(2))
+    peers.push(requester, provider)
+    await connect(requester, provider)
+    const paid = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('3') })
+    const before = await balance(provider.payments.address)
+    // expiry 60 s + challenge period 10 s; the provider acts once within half a period of the end
+    await chain.increaseTime(66)
+    await waitUntil('closed before expiry', async () => (await provider.payments.channels.get(paid.channelId))?.status === 'closed')
+    expect(await balance(provider.payments.address) - before).to.equal(parseEther('3'))
+  })
+
+  it('a requester finalizes and gets its deposit back when the provider never answers its close', async () => {
+    const requester = await startPayPeer(chain, root, 'r2', chain.account(1), { channelDeposit: parseEther('5') })
+    peers.push(requester)
+    const opened = await requester.payments.payer.open(chain.account(4).address, undefined, parseEther('5'))
+    const before = await balance(requester.payments.address)
+    const closing = await requester.payments.closeChannel(opened.channelId)
+    expect(closing.status).to.equal('closing')
+    await chain.increaseTime(11)
+    await waitUntil('finalized', async () => (await requester.payments.channels.get(opened.channelId))?.status === 'closed')
+    expect(await balance(requester.payments.address) - before).to.equal(parseEther('5'))
+  })
+})
