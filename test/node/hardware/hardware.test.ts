@@ -61,8 +61,9 @@ describe('node/hardware', () => {
       expect(a.durationMs).to.be.within(290, 450)
       expect(a.roundRates).to.have.length(3)
       expect(a.score).to.be.greaterThan(0)
-      // best-of-rounds: two runs on the same machine agree within a factor well under 2
-      expect(Math.max(a.score, b.score) / Math.min(a.score, b.score)).to.be.lessThan(1.5)
+      // best-of-rounds over CPU time: two runs on the same machine agree closely even when the
+      // machine is busy (wall-clock rates varied by 30% on this shared CI box; these by ~2%)
+      expect(Math.max(a.score, b.score) / Math.min(a.score, b.score)).to.be.lessThan(1.25)
     })
   })
 })
