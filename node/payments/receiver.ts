@@ -45,6 +45,8 @@ export function voucherMethod (v: { channelId: string, cumulativeAmount: bigint,
 
 export class VoucherReceiver {
   private readonly init: VoucherReceiverInit
+  /** channel ids the contract did not know (or not as ours) lately: a bogus id costs one RPC read per 5 s (short: a lagging RPC may not show a fresh channel yet) */
+  private readonly unknown = new Map<string, number>()
 
   constructor (init: VoucherReceiverInit) {
     this.init = init
@@ -113,6 +115,8 @@ export class VoucherReceiver {
     if (known !== undefined) return known
     // an unknown id: the contract is the authority (one read per new channel)
     if (v.chainId !== BigInt(this.init.chain.chainId)) return undefined
+    const key = v.channelId.toLowerCase()
+    if ((this.unknown.get(key) ?? 0) > this.init.now()) return undefined
     let view
     try {
       view = await readChannel(this.init.chain, v.channelId)
@@ -120,7 +124,11 @@ export class VoucherReceiver {
       log('reading channel %s failed: %s', v.channelId, (err as Error).message)
       return undefined
     }
-    if (view === undefined || view.provider !== getAddress(this.init.self) || view.status !== 'open') return undefined
+    if (view === undefined || view.provider !== getAddress(this.init.self) || view.status !== 'open') {
+      if (this.unknown.size >= 10_000) this.unknown.clear()
+      this.unknown.set(key, this.init.now() + 5_000)
+      return undefined
+    }
     const record: ChannelRecord = {
       channelId: v.channelId.toLowerCase(),
       role: 'provider',
