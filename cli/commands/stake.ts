@@ -7,12 +7,20 @@ import { depositStake, readStake, withdrawStep } from '../../node/chain/staking.
 import type { StakeInfo } from '../../node/chain/staking.ts'
 import { openChain } from '../../node/chain/client.ts'
 import { readWalletAddress } from '../../node/chain/wallet.ts'
-import { loadPeerKey } from '../../node/p2p/identity.ts'
+import { existsSync } from 'node:fs'
+import { loadPeerKey, peerKeyPath } from '../../node/p2p/identity.ts'
+import { UsageError } from '../../protocol/errors.ts'
+import type { PeerId } from '@libp2p/interface'
 import { hexlify } from 'ethers'
 import type { CommandContext } from '../context.ts'
 import { parseTokenAmount } from '../parse.ts'
 import { addChainOptions, cliConfig, hive, openCliChain, parseArg } from './wallet.ts'
 import type { ChainCliOptions } from './wallet.ts'
+
+async function nodePeerId (dataDir: string): Promise<PeerId> {
+  if (!existsSync(peerKeyPath(dataDir))) throw new UsageError('NOT_INITIALISED', `${dataDir} has no peer key: run \`hive init --data-dir ${dataDir}\` first (stake is bound to the node's peer id)`, { dataDir })
+  return peerIdFromPrivateKey(await loadPeerKey(dataDir))
+}
 
 const when = (unix: number): string => new Date(unix * 1000).toISOString().replace('.000Z', 'Z')
 
@@ -25,7 +33,7 @@ export function registerStakeCommands (program: Command, context: (cmd: Command)
     .action(async (amountText: string, opts: ChainCliOptions, cmd: Command) => {
       const ctx = context(cmd)
       const amount = parseArg('<amount>', () => parseTokenAmount(amountText))
-      const peerId = peerIdFromPrivateKey(await loadPeerKey(ctx.dataDir))
+      const peerId = await nodePeerId(ctx.dataDir)
       const client = await openCliChain(ctx, opts, { wallet: true })
       try {
         const result = await depositStake(client, peerId, amount, (step) => ctx.note(step))
@@ -62,7 +70,7 @@ export function registerStakeCommands (program: Command, context: (cmd: Command)
     .action(async (opts: ChainCliOptions, cmd: Command) => {
       const ctx = context(cmd)
       const address = readWalletAddress(ctx.dataDir)
-      const peerId = peerIdFromPrivateKey(await loadPeerKey(ctx.dataDir))
+      const peerId = await nodePeerId(ctx.dataDir)
       const client = await openChain({ settings: cliConfig(ctx, opts) })
       try {
         const s = await readStake(client, address)
