@@ -4,7 +4,7 @@
 // Last stdout line: {"bench":"payments","voucherSignPerSec","voucherVerifyPerSec",
 // "channelJobsPerSec","gasPerJobChannel","gasPerJobEscrow", …}
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Wallet, keccak256, parseEther, toUtf8Bytes } from 'ethers'
 import { VoucherVerifier } from '../../protocol/payments/channel-rules.ts'
@@ -17,7 +17,7 @@ import type { DevChain } from '../../test/support/chain.ts'
 
 const args = process.argv.slice(2)
 const opt = (name: string, dflt: number): number => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : dflt }
-const JOBS = opt('--jobs', 500)
+const JOBS = opt('--jobs', 1000)
 const ESCROW_JOBS = opt('--escrow-jobs', 5)
 const note = (s: string): void => { process.stderr.write(s + '\n') }
 
@@ -103,6 +103,9 @@ async function main (): Promise<void> {
         channelJobs: JOBS,
         escrowJobs: ESCROW_JOBS,
         verifierBuildMs: rates.verifierBuildMs,
+        // the rates are per core; on a shared machine read them against the load
+        loadAverage1m: Math.round(loadavg()[0] * 100) / 100,
+        cpus: cpus().length,
       }))
     } finally {
       await requester.stop()
