@@ -94,6 +94,7 @@ describe('e2e: governance from the CLI, obeyed live by a provider node', functio
     await chain.giveHive(b, 20n * M)
     await chain.giveHive(c, 1n * M)
     await chain.giveHive(provider, 1000n * 10n ** 18n)
+    await chain.giveHive(requester, 1000n * 10n ** 18n) // to pay for jobs where payments are wired in
     ok(await hive(dirs.provider, ['stake', 'deposit', '150', '--json']))
     requesterApi = await startNode('requester', ['--role', 'requester'])
     const bootstrap = loopbackTcpAddress(await requesterApi.info())
