@@ -4,6 +4,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { getAddress } from 'ethers'
 import { verifyAnchorBinding } from '../../protocol/audit/binding.ts'
+import { checkKeptMessages } from '../../protocol/audit/envelopes.ts'
 import { anchorsToCheck, checkAnchorChain, checkServedEntries } from '../../protocol/audit/log-check.ts'
 import { logRows } from '../../protocol/audit/verdict.ts'
 import { peerIdToBytes } from '../../protocol/signing.ts'
@@ -103,6 +104,7 @@ export async function checkPeerForJob (peerId: string, role: Role, jobId: Uint8A
   }
   const checked = checkServedEntries(served, { peer, jobId, ...(latest !== undefined ? { anchor: latest } : {}) })
   rows.push(...logRows(peerId, role, checked.findings))
+  rows.push(...logRows(peerId, role, await checkKeptMessages(checked.entries)))
   summary.entries = checked.entries.length
   if (latest !== undefined && checked.entries.length > 0) {
     const span = anchorsToCheck(anchors, Math.max(...checked.entries.map((s) => s.entry.index)))

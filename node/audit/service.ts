@@ -52,7 +52,7 @@ export class AuditService implements HiveService {
 
   constructor (init: AuditServiceInit) {
     this.#init = init
-    this.client = new AuditClient({ libp2p: init.libp2p })
+    this.client = new AuditClient({ libp2p: init.libp2p, timeoutMs: 8_000 })
     this.hook = new AuditHook({
       log: () => this.#log,
       jobs: init.store.jobs,

@@ -8,7 +8,8 @@ import { getAddress } from 'ethers'
 import * as Digest from 'multiformats/hashes/digest'
 import { checkJobHistory } from '../../protocol/audit/index.ts'
 import { bindingFromJson, verifyAnchorBinding } from '../../protocol/audit/binding.ts'
-import { historyRows, makeVerdict } from '../../protocol/audit/verdict.ts'
+import { checkKeptMessages } from '../../protocol/audit/envelopes.ts'
+import { historyRows, logRows, makeVerdict } from '../../protocol/audit/verdict.ts'
 import { equalBytes } from '../../protocol/merkle/index.ts'
 import { jobIdToBytes } from '../../protocol/market/job-id.ts'
 import { readFile } from 'node:fs/promises'
@@ -41,6 +42,7 @@ export async function verifyExportFiles (paths: string[], options: VerifyFilesOp
     }
     const peerId = peerIdFromMultihash(Digest.decode(v.peer)).toString()
     row('PASS', 'export proofs', `${v.entries.length} entries proven against the file's ${v.roots.length} root(s), roots consistent with each other`)
+    rows.push(...logRows(name, 'file', await checkKeptMessages(v.entries)))
     let address = options.address
     const raw = (JSON.parse(await readFile(path, 'utf8')) as { binding?: unknown }).binding
     const binding = raw === undefined ? undefined : bindingFromJson(raw)

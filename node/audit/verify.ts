@@ -22,6 +22,7 @@ import { jobIdToBytes } from '../../protocol/market/job-id.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import { AuditUnavailableError } from './client.ts'
 import { checkPeerForJob, resolveAnchors } from './peer-check.ts'
+import { localSource, remoteSource } from './sources.ts'
 import type { AnchorReader } from './anchor-chain.ts'
 import type { AuditClient } from './client.ts'
 import type { LogSource, PeerCheck } from './peer-check.ts'
@@ -63,38 +64,7 @@ export class Auditor {
   /** Reads `peerId`'s log: over the network, or directly when it is this node's. */
   source (peerId: string): LogSource {
     const self = this.#init.self
-    if (self !== undefined && self.peerId === peerId) {
-      const server = self.server
-      return {
-        head: async () => { const a = await server.answer({ kind: 'head' }); return { treeSize: a.treeSize, root: a.root, ...(a.binding !== undefined ? { binding: a.binding } : {}) } },
-        jobEntries: async (jobId, proofSize) => {
-          const out = []
-          let from = 0
-          for (;;) {
-            const a = await server.answer({ kind: 'job', jobId, proofSize, fromIndex: from })
-            out.push(...(a.entries ?? []))
-            if (a.more !== true) return out
-            from = a.nextIndex ?? 0
-          }
-        },
-        roots: async (sizes) => {
-          const served: ServedRoots = { roots: new Map(), consistency: new Map() }
-          for (let i = 0; i < sizes.length; i += 63) {
-            const a = await server.answer({ kind: 'roots', sizes: sizes.slice(i, i + 64) })
-            for (const r of a.roots ?? []) served.roots.set(r.size, r.root)
-            for (const c of a.consistency ?? []) served.consistency.set(`${c.from}-${c.to}`, c.proof)
-          }
-          return served
-        },
-      }
-    }
-    const client = this.#init.client
-    const peer = peerIdFromString(peerId)
-    return {
-      head: async () => await client.head(peer),
-      jobEntries: async (jobId, proofSize) => await client.jobEntries(peer, jobId, proofSize),
-      roots: async (sizes) => await client.roots(peer, sizes),
-    }
+    return self !== undefined && self.peerId === peerId ? localSource(self.server) : remoteSource(this.#init.client, peerIdFromString(peerId))
   }
 
   async verifyJob (jobIdHex: string, options: VerifyJobOptions = {}): Promise<AuditVerdict> {

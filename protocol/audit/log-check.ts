@@ -35,6 +35,7 @@ export type LogFindingCode =
   | 'WRONG_PEER' // a served entry belongs to another peer's log
   | 'WRONG_JOB' // an entry served for one job is about another
   | 'UNAVAILABLE' // the peer did not serve what was asked (unreachable, refused, timed out)
+  | 'ENVELOPE_INVALID' // a counterparty's signed message kept in an entry is forged or says something else
 
 export interface LogFinding {
   /** what failed (absent when the check passed) */

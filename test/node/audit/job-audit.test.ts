@@ -100,6 +100,8 @@ describe('node/audit: a job verified by a node that took no part, and tampering 
     expect(proven.length, show(v)).to.equal(11 + 4 + 4)
     expect(v.rows.filter((r) => r.check === 'history with requester' && r.status === 'PASS').map((r) => r.subject).sort()).to.deep.equal([id(provA), id(provB)].sort())
     expect(v.peers.find((p) => p.peerId === id(requester))?.address).to.equal((await chain.account(1).getAddress()))
+    // the counterparties' signed acceptances and results (requester) and awards (providers) kept in the logs
+    expect(v.rows.filter((r) => r.check === 'signed messages kept in the log').map((r) => r.message.split(' ')[0]).sort()).to.deep.equal(['1', '1', '4'])
   })
 
   it('verifies all of a peer\'s anchors and that its served log extends the latest', async () => {
