@@ -79,6 +79,8 @@ export class PaymentsService {
   private readonly paid: ReturnType<HiveStore['sublevel']>
   private unhandle?: () => Promise<void>
   private retryTimer?: ReturnType<typeof setTimeout>
+  /** payments being made now, by `${jobId}/${provider}` */
+  private readonly paying = new Map<string, Promise<void>>()
   private retrying?: Promise<number>
 
   constructor (init: PaymentsInit) {
@@ -134,6 +136,16 @@ export class PaymentsService {
   /** Requester: pays one verified job once (idempotent per job and provider). */
   async payJob (job: PaidJob): Promise<void> {
     const key = `${job.jobId}/${getAddress(job.providerAddress)}`
+    // the retry timer may find this payment pending while the first attempt is still in flight:
+    // two attempts at once would each sign a voucher, paying the job twice
+    const inFlight = this.paying.get(key)
+    if (inFlight !== undefined) return await inFlight
+    const attempt = this.payJobOnce(key, job).finally(() => { this.paying.delete(key) })
+    this.paying.set(key, attempt)
+    await attempt
+  }
+
+  private async payJobOnce (key: string, job: PaidJob): Promise<void> {
     const prior = await this.paid.get(key) as { status?: string } | undefined
     if (prior?.status === 'paid') return
     // owed from here on: a failed attempt stays pending and is retried until it goes through
