@@ -44,12 +44,23 @@ async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<vo
   let unsubscribe: (() => void) | undefined
   try {
     chain = await attachChain(hive, config, { prepared })
-    const market = new MarketService(hive, { privateKey: await loadPeerKey(ctx.dataDir), ...(chain !== undefined ? { stakeOf: chain.stakeOf, canBid: chain.canBid } : {}) })
+    const privateKey = await loadPeerKey(ctx.dataDir)
+    // audit and payments before the market: services stop in reverse order, so the market stops
+    // paying and logging before they close
+    const { auditServiceFor, registerAuditRoutes } = await import('../../node/audit/index.ts')
+    const audit = auditServiceFor(hive, { privateKey, ...(chain !== undefined ? { chain: chain.client } : {}) })
+    hive.addService(audit)
+    const { attachPayments } = await import('../../node/payments/service.ts')
+    const payments = chain !== undefined ? attachPayments(hive, { chain: chain.client, privateKey, audit: audit.hook }) : undefined
+    if (payments !== undefined) chain?.setOpenChannelCount(async () => await payments.openChannels())
+    const market = new MarketService(hive, { privateKey, audit: audit.hook, ...(chain !== undefined ? { stakeOf: chain.stakeOf, canBid: chain.canBid } : {}), ...(payments !== undefined ? { payments: payments.hooks() } : {}) })
     hive.addService(market)
     await hive.start()
     api = createNodeApi(hive, { dataDir: ctx.dataDir, host: config.apiHost, port: config.apiPort, allowNonLoopback: config.allowRemoteApi })
     registerJobRoutes(api.routes, market.requester)
     chain?.registerRoutes(api.routes)
+    payments?.registerRoutes(api.routes)
+    registerAuditRoutes(api.routes, audit, hive.peerId.toString())
     await api.start()
     const endpoint = api.endpoint!
     if (ctx.json) ctx.printJson({ info: hive.info(), api: endpoint })
