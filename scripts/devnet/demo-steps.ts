@@ -1,11 +1,13 @@
 // The demo's steps, in order (issue 8): chain, nodes, jobs, audit, governance, summary.
+import { auditStep } from './step-audit.ts'
 import { chainStep } from './step-chain.ts'
+import { jobsStep } from './step-jobs.ts'
 import { nodesStep } from './step-nodes.ts'
 import type { DemoContext } from './demo-context.ts'
 import type { Step } from './steps.ts'
 
 export function demoSteps (): Array<Step<DemoContext>> {
-  return [chainStep, nodesStep].map(withSay)
+  return [chainStep, nodesStep, jobsStep, auditStep].map(withSay)
 }
 
 /** Lines a step says go under its progress line (above a spinner on a terminal). */

@@ -6,6 +6,7 @@ import { writeFile, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Wallet, formatEther, parseEther } from 'ethers'
 import { formatTokenAmount } from '../../cli/parse.ts'
+import { buildExamples } from '../../examples/build.ts'
 import { CONTRACT_NAMES } from '../deploy.ts'
 import { deployDevnet, devKey, ensureContractsBuilt, freePort, startHardhat } from './chain.ts'
 import { hiveJson } from './cli.ts'
@@ -26,6 +27,9 @@ export const chainStep: Step<DemoContext> = {
     const dirs = prepareParticipants(ctx, rpcUrl)
     dirs.catch(() => {}) // awaited by step 2; a failure there names it
     ctx.pending.set('participants', dirs)
+    const examples = buildExamples()
+    examples.catch(() => {}) // awaited by step 3
+    ctx.pending.set('examples', examples)
     const [hardhat, built] = await Promise.all([
       startHardhat({ port, logFile: join(ctx.logDir, 'hardhat.log'), signal: ctx.signal }).then((h) => { ctx.hardhat = h; return h }),
       ensureContractsBuilt(join(ctx.logDir, 'hardhat-build.log')),

@@ -27,7 +27,8 @@ export const nodesStep: Step<DemoContext> = {
     ctx.say(`staked: ${providers.map((p, i) => `${p.name} ${formatTokenAmount(BigInt(staked[i].bonded))} HIVE (${staked[i].status})`).join(', ')}`)
 
     const requester = person(ctx, 'requester')
-    await startNode(ctx, requester, [])
+    // a DHT server although it provides nothing: the providers join the DHT through it
+    await startNode(ctx, requester, ['--dht-mode', 'server'])
     const bootstrap = loopbackTcpAddress(running(requester).info)
     await Promise.all(providers.map(async (p) => { await startNode(ctx, p, ['--bootstrap', bootstrap]) }))
     const auditor = person(ctx, 'auditor')
