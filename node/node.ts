@@ -30,6 +30,8 @@ export interface HiveService {
 }
 
 export interface HiveNodeOptions {
+  /** the node's Ethereum address and its signed peerId<->address binding, carried in the profile */
+  eth?: { ethAddress: string, ethBinding: Uint8Array }
   /** use this instead of reading the machine and running the benchmark (tests, benchmarks) */
   hardware?: ProfileHardware
   /** re-run the CPU benchmark even if a recent score is cached */
@@ -95,7 +97,7 @@ export class HiveNode implements NodeController {
       })
       const events = new NodeEvents()
       const discovery = new DiscoveryService({ peerId: libp2p.peerId, privateKey: key, dht: libp2p.services.dht }, {
-        offer: { hardware, executors: config.executors, prices: config.prices, ttlMs: config.profileTtlMs },
+        offer: { hardware, executors: config.executors, prices: config.prices, ttlMs: config.profileTtlMs, ...options.eth },
         publish: config.roles.includes('provider'),
         now,
         ...(options.republishFraction !== undefined ? { republishFraction: options.republishFraction } : {}),

@@ -35,7 +35,7 @@ async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<vo
   // chain first: with rpcUrl set, an unreachable RPC, a wrong deployment or a wrong passphrase stops the start here
   const { attachChain, prepareChain } = await import('../../node/chain/service.ts')
   const prepared = await prepareChain(config, { env: ctx.io.env })
-  const hive = await HiveNode.create(config).catch((err: unknown) => { prepared?.client.close(); throw err })
+  const hive = await HiveNode.create(config, prepared !== undefined ? { eth: prepared.identity } : {}).catch((err: unknown) => { prepared?.client.close(); throw err })
   const { MarketService } = await import('../../node/market/service.ts')
   const { registerJobRoutes } = await import('../../node/market/api-routes.ts')
   const { loadPeerKey } = await import('../../node/p2p/identity.ts')
