@@ -92,6 +92,9 @@ describe('e2e: hive audit through the CLI', function () {
     expect(view.entries.every((e) => e.jobId === jobId)).to.equal(true)
     const table = await hive('--node', provider.dataDir, 'audit', 'log')
     expect(table.stdout).to.match(/anchored/).and.match(/6 of 6 entries/)
+    const status = await hive('--node', provider.dataDir, 'audit', 'status')
+    expect(status.stdout).to.include(`anchoring: as ${await chain.account(12).getAddress()} on chain 31337; last anchor #1 of 5 entries`)
+    expect(status.stdout).to.match(/; 0 pending/) // its own `anchored` entry waits for the next anchor without counting
   })
 
   it('`hive audit verify --job` from a node that took no part prints VERIFIED and exits 0', async () => {
