@@ -5,6 +5,7 @@
 // the last block it read (kept in the store), and re-reads every open channel at start, so an
 // event that happened while the node was down or the RPC unreachable is still answered.
 import { logger } from '@libp2p/logger'
+import { VoucherHasher, normalizeRecovery } from '../../protocol/payments/voucher.ts'
 import { findEvent, readChannel } from './chain.ts'
 import type { PaymentsChain } from './chain.ts'
 import type { ChannelRecord, ChannelStore } from './channel-store.ts'
@@ -134,7 +135,9 @@ export class Watchtower {
         const view = await readChannel(this.init.chain, key)
         if (view?.status === 'closed') { await this.markClosed(r); return undefined }
         const channel = this.init.chain.contracts.channel
-        const sent = await sender.call(channel, 'closeWithVoucher', [key, BigInt(best.cumulativeAmount), BigInt(best.nonce), best.signature], { label: `close channel (${reason})` })
+        const digest = new VoucherHasher(BigInt(r.chainId), r.contract).digest(key, BigInt(best.cumulativeAmount), BigInt(best.nonce))
+        const signature = normalizeRecovery(digest, best.signature, r.requester)
+        const sent = await sender.call(channel, 'closeWithVoucher', [key, BigInt(best.cumulativeAmount), BigInt(best.nonce), signature], { label: `close channel (${reason})` })
         const payout = BigInt(findEvent(channel, sent.receipt, 'ChannelClosed').args.payout as bigint)
         await this.markClosed({ ...r, closeTx: sent.hash }, payout.toString())
         log('closed %o', { channelId: key, reason, payout: payout.toString(), nonce: best.nonce })

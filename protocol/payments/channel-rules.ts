@@ -74,7 +74,8 @@ export class VoucherVerifier {
     const requester = channel!.requester.toLowerCase()
     const known = this.keys.get(requester)
     if (known !== undefined) {
-      if (!known.verify(BigInt(digest), sig.r, sig.s, sig.recovery)) reject('VOUCHER_BAD_SIGNATURE', `voucher not signed by the channel's requester ${requester}`, { requester })
+      // v is not checked here (one inversion saved per voucher): closing normalizes it
+      if (!known.verify(BigInt(digest), sig.r, sig.s)) reject('VOUCHER_BAD_SIGNATURE', `voucher not signed by the channel's requester ${requester}`, { requester })
       return
     }
     let publicKey: string

@@ -184,9 +184,11 @@ export interface KeyVerifier {
   /**
    * True when (r, s, recovery) is a signature over `digest` that the EVM's ecrecover turns
    * into this key: 0 < r, s < n, s ≤ n/2 (OpenZeppelin's rule), R.x = r exactly, and R.y's
-   * parity = recovery (0 or 1, i.e. v − 27).
+   * parity = recovery (0 or 1, i.e. v − 27). Without `recovery` the parity is not checked
+   * (one field inversion less): exactly one v then recovers the key, and whoever submits the
+   * signature must pick it (see normalizeRecovery in voucher.ts).
    */
-  verify (digest: bigint, r: bigint, s: bigint, recovery: number): boolean
+  verify (digest: bigint, r: bigint, s: bigint, recovery?: number): boolean
 }
 
 /** Parses an uncompressed public key (65 bytes, 0x04 prefix). */
@@ -213,7 +215,7 @@ export function createKeyVerifier (publicKey: Uint8Array, options: { windowBits?
     publicKey: key,
     verify (digest: bigint, r: bigint, s: bigint, recovery: number): boolean {
       if (r <= 0n || r >= CURVE_N || s <= 0n || s > HALF_N) return false
-      if (recovery !== 0 && recovery !== 1) return false
+      if (recovery !== undefined && recovery !== 0 && recovery !== 1) return false
       const z = digest % CURVE_N
       const w = invert(s, CURVE_N)
       const u1 = (z * w) % CURVE_N
@@ -223,6 +225,7 @@ export function createKeyVerifier (publicKey: Uint8Array, options: { windowBits?
       // R.x must be r itself (ecrecover with v 27/28 only lifts x = r), checked without inverting
       const zz = fmul(acc.z, acc.z)
       if (acc.x !== fmul(r, zz)) return false
+      if (recovery === undefined) return true
       const ay = fmul(acc.y, invert(fmul(zz, acc.z), FIELD_P))
       return Number(ay & 1n) === recovery
     },

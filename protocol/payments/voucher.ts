@@ -1,7 +1,7 @@
 // Vouchers: the EIP-712 digest computed without ethers' generic typed-data encoder (the hot
 // path hashes two short buffers), the 65-byte signature split into (r, s, v), and the wire
 // form. Pure. `hashVoucher` in protocol/eip712.ts is the reference the tests compare with.
-import { TypedDataEncoder, getAddress, getBytes, hexlify, keccak256, toUtf8Bytes } from 'ethers'
+import { TypedDataEncoder, getAddress, getBytes, hexlify, keccak256, recoverAddress, toUtf8Bytes } from 'ethers'
 import { Voucher as VoucherWire } from '../gen/payments.ts'
 import { ValidationError } from '../errors.ts'
 import { voucherDomain } from '../eip712.ts'
@@ -34,6 +34,20 @@ export function splitSignature (signature: string | Uint8Array): SplitSignature 
   const v = parseInt(hex.slice(130, 132), 16)
   if (v !== 27 && v !== 28) throw new ValidationError('VOUCHER_BAD_SIGNATURE', 'signature v must be 27 or 28', { v })
   return { r: BigInt('0x' + hex.slice(2, 66)), s: BigInt('0x' + hex.slice(66, 130)), recovery: v - 27 }
+}
+
+/**
+ * The signature with the v that makes ecrecover return `signer` (the hot-path check verifies
+ * (r, s) against the key and leaves v alone; the contract needs the right one). Returns the
+ * signature unchanged when neither v recovers `signer`.
+ */
+export function normalizeRecovery (digest: string, signature: string, signer: string): string {
+  const want = signer.toLowerCase()
+  try { if (recoverAddress(digest, signature).toLowerCase() === want) return signature } catch { /* try the other v */ }
+  const v = parseInt(signature.slice(130, 132), 16)
+  const flipped = signature.slice(0, 130) + (v === 27 ? '1c' : '1b')
+  try { if (recoverAddress(digest, flipped).toLowerCase() === want) return flipped } catch { /* neither */ }
+  return signature
 }
 
 /** Digests of one contract's vouchers: the domain separator is hashed once. */

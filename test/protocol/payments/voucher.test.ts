@@ -5,7 +5,7 @@ import { expect } from 'chai'
 import { Wallet, getAddress } from 'ethers'
 import { hashVoucher, voucherDomain } from '../../../protocol/eip712.ts'
 import { isHiveError } from '../../../protocol/errors.ts'
-import { VoucherHasher, voucherFromWire, voucherToWire } from '../../../protocol/payments/voucher.ts'
+import { VoucherHasher, normalizeRecovery, voucherFromWire, voucherToWire } from '../../../protocol/payments/voucher.ts'
 import { VoucherVerifier } from '../../../protocol/payments/channel-rules.ts'
 import { commitmentFor, decodeCommitment, encodeCommitment, isEquivocation, verifyCommitment } from '../../../protocol/payments/commitment.ts'
 import { registryDomain } from '../../../protocol/eip712.ts'
@@ -73,6 +73,21 @@ describe('protocol/payments vouchers', () => {
     // a signature for the right fields but signed over another nonce fails the signature check
     const forged = { ...voucher(20n, 2n), nonce: 3n }
     expect(codeOf(() => verifier.verify(channel, best, forged))).to.equal('VOUCHER_BAD_SIGNATURE')
+  })
+
+  it('accepts a known key\'s voucher whatever its v, and normalizeRecovery restores the v the contract needs', () => {
+    const verifier = new VoucherVerifier({ chainId: CHAIN, contract: CONTRACT, windowBits: 6 })
+    verifier.verify(channel, undefined, voucher(1n, 1n))
+    const good = voucher(2n, 2n)
+    const v = parseInt(good.signature.slice(130), 16)
+    const flipped = { ...good, signature: good.signature.slice(0, 130) + (v === 27 ? '1c' : '1b') }
+    verifier.verify(channel, { nonce: 1n, cumulativeAmount: 1n }, flipped)
+    const digest = hasher.digest(CHANNEL, 2n, 2n)
+    expect(normalizeRecovery(digest, flipped.signature, requester.address)).to.equal(good.signature)
+    expect(normalizeRecovery(digest, good.signature, requester.address)).to.equal(good.signature)
+    // the first voucher of a key must carry the right v: it is what the key is recovered from
+    const fresh = new VoucherVerifier({ chainId: CHAIN, contract: CONTRACT, windowBits: 6 })
+    expect(codeOf(() => fresh.verify(channel, undefined, flipped))).to.equal('VOUCHER_BAD_SIGNATURE')
   })
 
   it('rejects a wrong key on the first voucher too (recovery path)', () => {
