@@ -60,11 +60,12 @@ export async function resolveAnchors (peerId: string, role: Role, source: LogSou
       address = getAddress(b.binding.address)
     }
   }
+  // ProviderRegistry takes a peer id from whoever stakes, without the peer's signature: it is a
+  // fallback for a peer that names no address, and a conflict only a warning
   const registered = await chain.registeredAddress(peer).catch(() => undefined)
   if (registered !== undefined) {
     if (address !== undefined && registered.toLowerCase() !== address.toLowerCase()) {
-      row('FAIL', 'anchoring binding', `the peer anchors as ${address} but ProviderRegistry binds it to ${registered}`, 'BINDING_CONFLICT')
-      return { rows, head }
+      row('WARN', 'anchoring binding', `the peer signs that it anchors as ${address}, but ProviderRegistry binds its peer id to ${registered}; the peer's own signed binding is used`, 'BINDING_CONFLICT')
     }
     address ??= registered
   }

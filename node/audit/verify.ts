@@ -172,11 +172,15 @@ export class Auditor {
     let address: string | undefined
     if (isAddress(target)) {
       address = target
-      if (chain !== undefined) {
-        const registered = await chain.registeredPeer(target).catch(() => undefined)
-        if (registered !== undefined) peerId = peerIdFromMultihash(Digest.decode(registered)).toString()
+      // the staked peer id first (the registry's claim, checked against the peer's own binding), then connected peers
+      const registered = chain !== undefined ? await chain.registeredPeer(target).catch(() => undefined) : undefined
+      const hint = registered !== undefined ? [peerIdFromMultihash(Digest.decode(registered)).toString()] : []
+      const claimers = await this.#peersAnchoringAs(target, hint)
+      peerId = claimers[0]
+      if (claimers.length > 1) {
+        // anyone can sign a binding naming any address: the chain does not say whose log it is
+        rows.push({ subject: target, role: 'peer', check: 'anchoring binding', status: 'WARN', code: 'ADDRESS_CLAIMED_BY_SEVERAL', message: `${claimers.length} peers claim to anchor as ${target}: ${claimers.join(', ')}; checked ${claimers[0]}${hint[0] === claimers[0] ? ' (staked with this address)' : ''}; verify the others with --peer <peerId>` })
       }
-      peerId ??= await this.#findPeerOf(target)
     } else {
       peerId = peerIdFromString(target).toString()
     }
@@ -217,17 +221,17 @@ export class Auditor {
     return makeVerdict({ kind: 'peer', subject: target, peers: [summary], rows, ...(chain !== undefined ? { chainId: chain.chainId } : {}) })
   }
 
-  /** A connected peer whose signed binding names `address`. */
-  async #findPeerOf (address: string): Promise<string | undefined> {
-    const candidates = [...(this.#init.self !== undefined ? [this.#init.self.peerId] : []), ...(this.#init.candidates?.() ?? []).slice(0, this.#init.maxCandidates ?? 64)]
-    let found: string | undefined
+  /** The peers (hints first, then this node and its connections) whose signed binding names `address`. */
+  async #peersAnchoringAs (address: string, hints: string[] = []): Promise<string[]> {
+    const candidates = [...new Set([...hints, ...(this.#init.self !== undefined ? [this.#init.self.peerId] : []), ...(this.#init.candidates?.() ?? []).slice(0, this.#init.maxCandidates ?? 64)])]
+    const claims = new Set<string>()
     await this.#parallel(candidates, async (c) => {
       const head = await this.source(c).head().catch(() => undefined)
-      if (head?.binding === undefined || found !== undefined) return
+      if (head?.binding === undefined) return
       const b = await verifyAnchorBinding(head.binding, peerBytes(c))
-      if (b.ok && b.binding.address.toLowerCase() === address.toLowerCase()) found = c
+      if (b.ok && b.binding.address.toLowerCase() === address.toLowerCase()) claims.add(c)
     })
-    return found
+    return candidates.filter((c) => claims.has(c))
   }
 
   async #parallel<T> (items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
