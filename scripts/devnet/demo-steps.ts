@@ -2,12 +2,14 @@
 import { auditStep } from './step-audit.ts'
 import { chainStep } from './step-chain.ts'
 import { jobsStep } from './step-jobs.ts'
+import { governanceStep } from './step-gov.ts'
 import { nodesStep } from './step-nodes.ts'
+import { summaryStep } from './summary.ts'
 import type { DemoContext } from './demo-context.ts'
 import type { Step } from './steps.ts'
 
 export function demoSteps (): Array<Step<DemoContext>> {
-  return [chainStep, nodesStep, jobsStep, auditStep].map(withSay)
+  return [chainStep, nodesStep, jobsStep, auditStep, governanceStep, summaryStep].map(withSay)
 }
 
 /** Lines a step says go under its progress line (above a spinner on a terminal). */

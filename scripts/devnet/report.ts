@@ -36,7 +36,16 @@ export interface JobView {
 export interface ChannelView { channelId: string, provider: string, deposit: string, paid: string, status: string, closeTx?: string }
 export interface EscrowView { escrowId: string, jobId: string, provider: string, amount: string, state: string }
 export interface AnchorView { name: string, address: string, root: string, size: number, tx: string }
-export interface VerdictView { jobId: string, ok: boolean, rows: number, problems: string[] }
+export interface VerdictView {
+  jobId: string
+  ok: boolean
+  rows: number
+  passed: number
+  /** rows the auditor marks WARN: compatible with an honest run (e.g. a bid the requester never logged because it came after the award) */
+  warnings: string[]
+  /** FAIL, UNAVAILABLE and PENDING rows */
+  problems: string[]
+}
 
 export interface GovernanceView {
   proposalId: string

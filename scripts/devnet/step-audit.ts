@@ -34,8 +34,9 @@ export const auditStep: Step<DemoContext> = {
       try { verdict = JSON.parse(r.stdout) as AuditVerdict } catch { /* no verdict: the command failed before */ }
       if (verdict === undefined) throw new CliFailure(ctx.cli.show(auditor.dir, args), r)
       ctx.say(compactVerdict(ctx, verdict))
-      const problems = verdict.rows.filter((row) => row.status !== 'PASS').map((row) => `${row.status} ${row.check}${row.code !== undefined ? ` (${row.code})` : ''}`)
-      ctx.report.audit.push({ jobId: job.jobId, ok: verdict.outcome === 'VERIFIED', rows: verdict.rows.length, problems })
+      const named = (status: string): string[] => verdict.rows.filter((row) => row.status === status).map((row) => `${row.check}${row.code !== undefined ? ` (${row.code})` : ''}`)
+      const problems = [...named('FAIL'), ...named('UNAVAILABLE'), ...named('PENDING')]
+      ctx.report.audit.push({ jobId: job.jobId, ok: verdict.outcome === 'VERIFIED', rows: verdict.rows.length, passed: verdict.rows.filter((row) => row.status === 'PASS').length, warnings: named('WARN'), problems })
       if (verdict.outcome !== 'VERIFIED' || r.code !== 0) throw new Error(`the auditor's verdict on ${job.label} is ${verdict.outcome}: ${problems.slice(0, 5).join('; ')}`)
     }
     const paid = ctx.report.jobs.flatMap((j) => j.winners).reduce((sum, w) => sum + BigInt(w.price), 0n)
@@ -54,5 +55,6 @@ function compactVerdict (ctx: DemoContext, v: AuditVerdict): string {
   const jobRows = v.rows.filter((r) => r.subject === 'job')
   const cross = jobRows.length === 0 ? '' : `\ncross-checks between the logs (same job, matching result, payment as agreed): ${jobRows.filter((r) => r.status === 'PASS').length} of ${jobRows.length} passed`
   const passed = v.rows.filter((r) => r.status === 'PASS').length
-  return `${table(['participant', 'role', 'latest anchor', 'entries', 'passed', 'failed', 'not shown'], rows)}${cross}\n${v.outcome}: ${passed} of ${v.rows.length} checks passed`
+  const warnings = v.rows.filter((r) => r.status === 'WARN').map((r) => `${r.check}${r.code !== undefined ? ` (${r.code})` : ''}`)
+  return `${table(['participant', 'role', 'latest anchor', 'entries', 'passed', 'failed', 'not shown'], rows)}${cross}\n${v.outcome}: ${passed} of ${v.rows.length} checks passed${warnings.length > 0 ? `; warnings (compatible with an honest run): ${warnings.join(', ')}` : ''}`
 }

@@ -8,6 +8,7 @@ import { Wallet, formatEther, parseEther } from 'ethers'
 import { formatTokenAmount } from '../../cli/parse.ts'
 import { buildExamples } from '../../examples/build.ts'
 import { CONTRACT_NAMES } from '../deploy.ts'
+import { snapshotBalances } from './balances.ts'
 import { deployDevnet, devKey, ensureContractsBuilt, freePort, startHardhat } from './chain.ts'
 import { hiveJson } from './cli.ts'
 import { CAST, DEMO_BENCHMARK, dataDirOf } from './demo-context.ts'
@@ -18,7 +19,7 @@ import type { Step } from './steps.ts'
 export const START_ETH = parseEther('100')
 
 export const chainStep: Step<DemoContext> = {
-  name: 'chain: Hardhat JSON-RPC node, contracts deployed, accounts funded, votes delegated',
+  name: 'chain: a Hardhat JSON-RPC node, the contracts deployed, accounts funded, votes delegated',
   run: async (ctx) => {
     const port = await freePort()
     const rpcUrl = `http://127.0.0.1:${port}`
@@ -54,6 +55,8 @@ export const chainStep: Step<DemoContext> = {
     }))
     ctx.say(`funded ${CAST.length} accounts with ${formatEther(START_ETH)} ETH each; HIVE: ${CAST.filter((c) => c.hive > 0n).map((c) => `${c.name} ${formatTokenAmount(c.hive)}`).join(', ')}`)
     ctx.say(`${holders.map((h) => h.name).join(' and ')} delegated their votes to themselves (ERC20Votes counts only delegated tokens)`)
+    await dirs
+    ctx.report.balances.before = await snapshotBalances(ctx)
     return `chain ${chain.deployment.chainId} at ${rpcUrl}, ${CONTRACT_NAMES.length} contracts, ${CAST.length} accounts funded`
   },
 }

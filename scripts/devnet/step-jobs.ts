@@ -6,12 +6,11 @@ import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { formatTokenAmount } from '../../cli/parse.ts'
-import { providersTable, shortPeerId } from '../../cli/format.ts'
+import { formatBytes, formatRelative, shortPeerId, table } from '../../cli/format.ts'
 import type { ProvidersResult } from '../../cli/client.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
 import type { ChannelSummary } from '../../node/payments/service.ts'
 import type { EscrowRecord } from '../../node/payments/escrow.ts'
-import { snapshotBalances } from './balances.ts'
 import { hiveJson } from './cli.ts'
 import { byRole, person } from './demo-context.ts'
 import type { DemoContext, Participant } from './demo-context.ts'
@@ -26,13 +25,14 @@ const SETTLE_TIMEOUT_MS = 20_000
 interface PostResult { jobId: string, outputCid: string, exitCode: number, stdout: string, files: string[], record: JobRecord, written: string[] }
 
 export const jobsStep: Step<DemoContext> = {
-  name: 'jobs: providers found by capability; word count on 2 providers paid by channel; Mandelbrot paid by escrow',
+  name: 'jobs: find providers by capability, a word count (k=2) paid by channel, a Mandelbrot image paid by escrow',
   run: async (ctx) => {
     const requester = person(ctx, 'requester')
     const modules = await (ctx.pending.get('examples') as Promise<Record<string, string>>)
     const found = await findProviders(ctx, requester, byRole(ctx, 'provider'))
-    ctx.say(providersTable(found.providers, Date.now()))
-    ctx.report.balances.before = await snapshotBalances(ctx)
+    ctx.say(table(['provider', 'peer id', 'arch', 'memory', 'cpu score', 'executors', 'price per unit (HIVE)', 'profile expires'], found.providers.map((v) => [
+      nameOf(ctx, v.peerId), shortPeerId(v.peerId), v.hardware.cpu.arch, formatBytes(v.hardware.memoryBytes), v.hardware.benchmark.cpuScore, v.executors.join(', '), v.prices?.wasm ?? '-', formatRelative(v.expiresAt, Date.now()),
+    ])))
 
     const readme = join(REPO_ROOT, 'README.md')
     const wc = await postJob(ctx, 'word count of README.md', 'wordcount', ['--wasm', modules.wordcount, '--input', readme, '--arg', '5', '--redundancy', '2', '--payment', 'channel'])
@@ -126,7 +126,7 @@ async function settleChannels (ctx: DemoContext, job: JobView): Promise<void> {
 }
 
 /** The requester's node releases the escrow by itself on the verified result; wait until it is mined. */
-async function waitEscrowReleased (ctx: DemoContext, requester: Participant, job: JobView): Promise<void> {
+export async function waitEscrowReleased (ctx: DemoContext, requester: Participant, job: JobView): Promise<void> {
   const until = Date.now() + SETTLE_TIMEOUT_MS
   for (;;) {
     const { escrows } = await hiveJson<{ escrows: EscrowRecord[] }>(ctx.cli, requester.dir, ['escrow', 'list'])

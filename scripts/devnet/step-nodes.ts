@@ -19,22 +19,21 @@ export const nodesStep: Step<DemoContext> = {
   run: async (ctx) => {
     await ctx.pending.get('participants')
     const providers = byRole(ctx, 'provider')
+    const t0 = performance.now()
     const staked = await Promise.all(providers.map(async (p) => {
       const args = ['stake', 'deposit', formatTokenAmount(p.stake!)]
       ctx.say(`$ ${ctx.cli.show(p.dir, args)}`)
       return await hiveJson<{ bonded: string, status: string }>(ctx.cli, p.dir, args)
     }))
-    ctx.say(`staked: ${providers.map((p, i) => `${p.name} ${formatTokenAmount(BigInt(staked[i].bonded))} HIVE (${staked[i].status})`).join(', ')}`)
+    ctx.say(`staked in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${providers.map((p, i) => `${p.name} ${formatTokenAmount(BigInt(staked[i].bonded))} HIVE (${staked[i].status})`).join(', ')}`)
 
     const requester = person(ctx, 'requester')
     // a DHT server although it provides nothing: the providers join the DHT through it
     await startNode(ctx, requester, ['--dht-mode', 'server'])
     const bootstrap = loopbackTcpAddress(running(requester).info)
-    await Promise.all(providers.map(async (p) => { await startNode(ctx, p, ['--bootstrap', bootstrap]) }))
+    // the auditor too: it reaches each job's providers through the DHT, like any outsider
     const auditor = person(ctx, 'auditor')
-    // every node's address: the auditor must reach each job's requester and providers
-    const all = [requester, ...providers].flatMap((p) => ['--bootstrap', loopbackTcpAddress(running(p).info)])
-    await startNode(ctx, auditor, all)
+    await Promise.all([...providers, auditor].map(async (p) => { await startNode(ctx, p, ['--bootstrap', bootstrap]) }))
     return `${ctx.processes.length} nodes up: ${[requester, ...providers, auditor].map((p) => `${p.name} ${shortPeerId(p.peerId)}`).join(', ')}`
   },
 }
@@ -45,10 +44,12 @@ export async function startNode (ctx: DemoContext, p: Participant, args: string[
   const proc = new NodeProcess({ name: p.name, dataDir: p.dir, logFile: join(ctx.logDir, `${p.name}.log`), args: full, env: ctx.env })
   ctx.processes.push(proc)
   ctx.say(`$ ${ctx.cli.show(p.dir, ['node', 'start', ...full.map((a) => a.replace(/\/p2p\/(\w{6})\w+$/, '/p2p/$1…'))])} &`)
+  const t0 = performance.now()
   proc.start()
   const client = await proc.waitForApi(START_TIMEOUT_MS)
   const info = await client.info()
   p.node = { process: proc, client, info }
+  ctx.say(`${p.name} is up (pid ${proc.pid}, API port ${client.endpoint?.port ?? '?'}) after ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   const view = ctx.report.participants.find((x) => x.name === p.name)
   if (view !== undefined) Object.assign(view, { pid: proc.pid, apiPort: client.endpoint?.port })
 }
