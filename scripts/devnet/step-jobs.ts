@@ -2,8 +2,8 @@
 // word count of the README on two providers paid through a payment channel, then a Mandelbrot
 // image paid through escrow; the providers settle their channels with their best voucher and
 // the escrow is released by the requester's node on the verified result.
-import { readFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { copyFile, mkdir, readFile } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { formatTokenAmount } from '../../cli/parse.ts'
 import { formatBytes, formatRelative, shortPeerId, table } from '../../cli/format.ts'
@@ -34,7 +34,10 @@ export const jobsStep: Step<DemoContext> = {
       nameOf(ctx, v.peerId), shortPeerId(v.peerId), v.hardware.cpu.arch, formatBytes(v.hardware.memoryBytes), v.hardware.benchmark.cpuScore, v.executors.join(', '), v.prices?.wasm ?? '-', formatRelative(v.expiresAt, Date.now()),
     ])))
 
-    const readme = join(REPO_ROOT, 'README.md')
+    // the job's input, copied into the work dir: what was sent stays there to be checked
+    const readme = join(ctx.workDir, 'inputs', 'README.md')
+    await mkdir(dirname(readme), { recursive: true })
+    await copyFile(join(REPO_ROOT, 'README.md'), readme)
     const wc = await postJob(ctx, 'word count of README.md', 'wordcount', ['--wasm', modules.wordcount, '--input', readme, '--arg', '5', '--redundancy', '2', '--payment', 'channel'])
     const counts = await readFile(join(wc.resultDir, 'counts.txt'), 'utf8')
     ctx.say(counts.trimEnd().split('\n').slice(0, 12).map((l) => `| ${l}`).join('\n'))
