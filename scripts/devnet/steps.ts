@@ -65,7 +65,9 @@ function aborted (signal: AbortSignal): Promise<never> {
 
 /** Spinners on a terminal, one plain line per event otherwise (CI logs, pipes). */
 export function consoleStepUi (out: NodeJS.WriteStream = process.stdout): StepUi {
-  const tty = out.isTTY === true
+  // a pseudo-terminal that reports no width (some CI runners, `script` without a size) makes a
+  // spinner's line arithmetic go wild: plain lines there too
+  const tty = out.isTTY === true && (out.columns ?? 0) > 0
   let spinner: Ora | undefined
   let label = ''
   return {
