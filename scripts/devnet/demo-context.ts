@@ -80,6 +80,10 @@ export interface DemoContext {
   report: DemoReport
   /** a line under the current step (commands run, results), shown live */
   say: (text: string) => void
+  /** ends the current step with this error (a node died under it) */
+  fault: (err: Error) => void
+  /** set once teardown begins: nodes exiting from then on are expected to */
+  stopping: boolean
 }
 
 export function person (ctx: Pick<DemoContext, 'people'>, name: string): Participant {

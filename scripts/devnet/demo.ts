@@ -47,6 +47,8 @@ export async function runDemo (options: DemoOptions, io: DemoIo = { stdout: proc
   const human = options.json ? io.stderr : io.stdout
   const print = (text: string): void => { human.write(text + '\n') }
   const interrupt = new AbortController()
+  const fault = new AbortController()
+  const stepSignal = AbortSignal.any([interrupt.signal, fault.signal])
   const env = { HIVE_PASSPHRASE: DEMO_PASSPHRASE }
   const report = emptyReport(workDir)
   Object.assign(report, { logDir, resultsDir })
@@ -56,7 +58,7 @@ export async function runDemo (options: DemoOptions, io: DemoIo = { stdout: proc
     resultsDir,
     deploymentsDir: join(workDir, 'deployments'),
     options,
-    signal: interrupt.signal,
+    signal: stepSignal,
     cli: createCli({ workDir, env, mode: options.spawnCli ? 'spawn' : 'in-process' }),
     env,
     people: [],
@@ -64,6 +66,11 @@ export async function runDemo (options: DemoOptions, io: DemoIo = { stdout: proc
     pending: new Map(),
     report,
     say: print,
+    fault: (err) => {
+      if (report.ok) print(`\nwarning: ${err.message}`) // the story is over (--keep): say so, keep serving
+      else if (!fault.signal.aborted) fault.abort(err)
+    },
+    stopping: false,
   }
   const onSignal = (): void => {
     if (interrupt.signal.aborted) return
@@ -74,7 +81,7 @@ export async function runDemo (options: DemoOptions, io: DemoIo = { stdout: proc
   process.on('SIGTERM', onSignal)
 
   print(`ComputeHive devnet: a chain and five nodes on 127.0.0.1\nW=${workDir}\n`)
-  const outcomes = await runSteps(demoSteps(), ctx, consoleStepUi(human), interrupt.signal)
+  const outcomes = await runSteps(demoSteps(), ctx, consoleStepUi(human), stepSignal)
   const failed = outcomes.find((o) => !o.ok)
   report.steps = outcomes.map((o) => ({ name: o.name, ms: Math.round(o.ms), ok: o.ok, ...(o.summary !== undefined ? { summary: o.summary } : {}), ...(o.ok ? {} : { error: o.error instanceof Error ? o.error.message : String(o.error) }) }))
   report.ok = failed === undefined
@@ -112,6 +119,7 @@ export async function runDemo (options: DemoOptions, io: DemoIo = { stdout: proc
 
 /** Stops every node (SIGTERM, then SIGKILL after a grace period) and the chain; returns what did not stop cleanly. */
 async function teardown (ctx: DemoContext): Promise<string[]> {
+  ctx.stopping = true
   const unclean = await stopPeers(ctx.processes.map((p) => ({ name: p.name, process: p })))
   ctx.chain?.close()
   await ctx.hardhat?.stop()

@@ -67,6 +67,8 @@ export class NodeProcess {
 
   get pid (): number | undefined { return this.#child?.pid }
   get exit (): { code: number | null, signal: NodeJS.Signals | null } | undefined { return this.#exit }
+  /** Resolves when the process ends, however it ends (undefined before start()). */
+  get exited (): Promise<{ code: number | null, signal: NodeJS.Signals | null }> | undefined { return this.#exited }
 
   /** The command line that runs this node, for people to copy. */
   get commandLine (): string {

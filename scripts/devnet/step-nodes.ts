@@ -46,6 +46,10 @@ export async function startNode (ctx: DemoContext, p: Participant, args: string[
   ctx.say(`$ ${ctx.cli.show(p.dir, ['node', 'start', ...full.map((a) => a.replace(/\/p2p\/(\w{6})\w+$/, '/p2p/$1…'))])} &`)
   const t0 = performance.now()
   proc.start()
+  // a node that dies under the demo ends the step at once, naming it, rather than at some later timeout
+  void proc.exited?.then((e) => {
+    if (!ctx.stopping) ctx.fault(new Error(`${p.name}'s node exited unexpectedly (${e.code !== null ? `code ${e.code}` : e.signal ?? 'unknown'}); see ${proc.logFile}`))
+  })
   const client = await proc.waitForApi(START_TIMEOUT_MS)
   const info = await client.info()
   p.node = { process: proc, client, info }
