@@ -1,9 +1,13 @@
 // Verified profiles of other peers, kept until they expire: a second lookup that finds the same
 // providers needs no DHT reads for them. Bounded; the entry closest to expiry goes first.
+// Also remembers, briefly, peers that had no valid profile: provider records outlive the
+// profiles they point to (kad-dht keeps them 48 h), so after churn every lookup would otherwise
+// walk the DHT in vain once per departed provider.
 import type { HardwareProfile } from '../../protocol/profile.ts'
 
 export class ProfileCache {
   readonly #entries = new Map<string, HardwareProfile>()
+  readonly #missing = new Map<string, number>()
   readonly #max: number
 
   constructor (max = 1024) {
@@ -26,6 +30,7 @@ export class ProfileCache {
   set (profile: HardwareProfile, now: number): void {
     const old = this.#entries.get(profile.peerId)
     if (old !== undefined && old.issuedAt >= profile.issuedAt && old.expiresAt > now) return
+    this.#missing.delete(profile.peerId)
     this.#entries.set(profile.peerId, profile)
     if (this.#entries.size > this.#max) this.#evict(now)
   }
@@ -34,8 +39,29 @@ export class ProfileCache {
     this.#entries.delete(peerId)
   }
 
+  /** Records that no valid profile was found for the peer; isMissing answers true until `until`. */
+  markMissing (peerId: string, until: number): void {
+    this.#missing.set(peerId, until)
+    if (this.#missing.size > this.#max) {
+      // drop the entry that lapses first (Map order is insertion order, roughly that)
+      const first = this.#missing.keys().next()
+      if (first.done !== true) this.#missing.delete(first.value)
+    }
+  }
+
+  isMissing (peerId: string, now: number): boolean {
+    const until = this.#missing.get(peerId)
+    if (until === undefined) return false
+    if (until <= now) {
+      this.#missing.delete(peerId)
+      return false
+    }
+    return true
+  }
+
   clear (): void {
     this.#entries.clear()
+    this.#missing.clear()
   }
 
   #evict (now: number): void {

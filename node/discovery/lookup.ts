@@ -30,14 +30,26 @@ export interface LookupOptions {
   concurrency?: number
   /** valid copies of a profile record to collect before picking the newest (default 2) */
   quorum?: number
+  /** after a peer had no valid profile, don't look again for this long (default 60 s) */
+  missingTtlMs?: number
+  /** give up reading one profile after this long (default 5 s) */
+  fetchTimeoutMs?: number
+}
+
+export interface FetchOptions {
+  quorum?: number
+  missingTtlMs?: number
+  fetchTimeoutMs?: number
 }
 
 /** Reads, verifies and caches one peer's profile; undefined if no valid record was found. */
-export async function fetchProfile (c: LookupComponents, peerId: string, signal: AbortSignal, quorum = 2): Promise<HardwareProfile | undefined> {
+export async function fetchProfile (c: LookupComponents, peerId: string, signal: AbortSignal, options: FetchOptions = {}): Promise<HardwareProfile | undefined> {
+  const quorum = options.quorum ?? 2
   const now = c.now()
   const cached = c.cache.get(peerId, now)
   if (cached !== undefined) return cached
   if (peerId === c.selfId) return c.ownProfile()
+  if (c.cache.isMissing(peerId, now)) return undefined
   const key = profileKey(peerId)
   const found: HardwareProfile[] = []
   const consider = async (value: Uint8Array): Promise<void> => {
@@ -45,7 +57,7 @@ export async function fetchProfile (c: LookupComponents, peerId: string, signal:
   }
   const stop = new AbortController()
   try {
-    for await (const ev of c.dht.get(key, { signal: AbortSignal.any([signal, stop.signal]) })) {
+    for await (const ev of c.dht.get(key, { signal: AbortSignal.any([signal, stop.signal, AbortSignal.timeout(options.fetchTimeoutMs ?? 5000)]) })) {
       if (ev.name === 'PEER_RESPONSE' && ev.record != null) await consider(ev.record.value)
       else if (ev.name === 'VALUE') await consider(ev.value)
       if (found.length >= quorum) break
@@ -58,7 +70,11 @@ export async function fetchProfile (c: LookupComponents, peerId: string, signal:
   } finally {
     stop.abort()
   }
-  if (found.length === 0) return undefined
+  if (found.length === 0) {
+    // a departed provider's records outlive its profile; don't walk for it on every lookup
+    if (!signal.aborted) c.cache.markMissing(peerId, c.now() + (options.missingTtlMs ?? 60_000))
+    return undefined
+  }
   const best = found.reduce((a, b) => (b.issuedAt > a.issuedAt ? b : a))
   c.cache.set(best, c.now())
   return best
@@ -76,6 +92,9 @@ export async function findProviderProfiles (c: LookupComponents, filter: Capabil
   const done = new AbortController()
   const signal = AbortSignal.any([caller, done.signal, AbortSignal.timeout(options.timeoutMs ?? 10_000)])
   const tag = lookupTag(filter)
+  const started = Date.now()
+  let walkMs = 0
+  let slowestFetchMs = 0
   const matches = new Map<string, HardwareProfile>()
   const seen = new Set<string>()
   const queue: string[] = []
@@ -83,13 +102,15 @@ export async function findProviderProfiles (c: LookupComponents, filter: Capabil
 
   const work = async (): Promise<void> => {
     for (let id = queue.shift(); id !== undefined && !signal.aborted; id = queue.shift()) {
+      const t0 = Date.now()
       try {
-        const p = await fetchProfile(c, id, signal, options.quorum)
+        const p = await fetchProfile(c, id, signal, options)
         if (p !== undefined && profileMatchesFilter(p, filter) && matches.size < limit) matches.set(id, p)
         if (matches.size >= limit) done.abort()
       } catch (err) {
         if (!signal.aborted) log.error('reading profile of %s failed - %e', id, err)
       }
+      slowestFetchMs = Math.max(slowestFetchMs, Date.now() - t0)
     }
   }
   const enqueue = (id: string): void => {
@@ -111,8 +132,9 @@ export async function findProviderProfiles (c: LookupComponents, filter: Capabil
     if (caller.aborted) throw err
     if (!signal.aborted) log.error('findProviders(%s) failed - %e', tag, err)
   }
+  walkMs = Date.now() - started
   while (workers.size > 0) await Promise.all(workers)
   caller.throwIfAborted()
-  log('lookup %o', { tag, candidates: seen.size, matches: matches.size })
+  log('lookup %o', { tag, candidates: seen.size, matches: matches.size, walkMs, slowestFetchMs, totalMs: Date.now() - started })
   return [...matches.values()].sort(byScoreThenId).slice(0, limit)
 }

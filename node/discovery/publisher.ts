@@ -40,9 +40,10 @@ export interface PublisherInit {
   /** one publish round may take this long (default 30 s) */
   roundTimeoutMs?: number
   /**
-   * re-provide unchanged capability keys after this long (default 6 h). kad-dht keeps provider
-   * records 48 h and its own reprovider refreshes them daily; re-announcing every profile round
-   * (every TTL/2) would cost a DHT walk per key for nothing.
+   * re-provide unchanged capability keys after this long (default 1 h). Re-announcing them every
+   * profile round (every TTL/2) would cost a DHT walk per key for little; leaving it to kad-dht's
+   * daily reprovider would lose them under churn (half of new IPFS peers leave within 2 h, and
+   * a provider record lives only at the K peers that were closest when it was sent).
    */
   reprovideAfterMs?: number
   onPublished?: (result: PublishResult) => void
@@ -146,11 +147,11 @@ export class ProfilePublisher {
   }
 
   /**
-   * One round: sign a fresh profile and put it; provide the capability keys if this is the first
-   * round, the tags changed, or the last provide is older than reprovideAfterMs. Keys go out rarest
-   * first: the put and the rarest key together (a lookup for a rare capability is where a new
-   * provider matters most), then the rest one by one. Every provide is a DHT walk plus ~K RPCs,
-   * and on a busy host running them all at once only made every one of them slower.
+   * One round: sign a fresh profile and put it; then provide the capability keys if this is the
+   * first round, the tags changed, or the last provide is older than reprovideAfterMs. Keys go
+   * out one at a time, rarest first (a lookup for a rare capability is where a new provider
+   * matters most): every provide is a DHT walk plus ~K RPCs, and on a busy host running them all
+   * at once only made every one of them slower.
    */
   async publishOnce (signal: AbortSignal): Promise<PublishResult> {
     const { dht, peerId } = this.#init
@@ -158,7 +159,7 @@ export class ProfilePublisher {
     const tags = bySelectivity(capabilityTags(profile))
     const now = this.#init.now()
     const changed = tags.length !== this.#providedTags.size || tags.some((t) => !this.#providedTags.has(t))
-    const due = changed || now - this.#lastProvideAt >= (this.#init.reprovideAfterMs ?? 6 * 3_600_000)
+    const due = changed || now - this.#lastProvideAt >= (this.#init.reprovideAfterMs ?? 3_600_000)
     const toProvide = due ? tags : []
     const count = async (events: AsyncIterable<{ name: string, messageName?: string }>, messageName: string): Promise<number> => {
       let peers = 0
@@ -170,13 +171,11 @@ export class ProfilePublisher {
       return peers
     }
     const provide = async (tag: string): Promise<[string, number]> => [tag, await count(dht.provide(await capabilityKey(tag), { signal }), 'ADD_PROVIDER')]
+    // the profile first: a provider record must never point to a profile that isn't stored yet,
+    // or a lookup in between would find the provider, read nothing, and (rightly) skip it
+    const putPeers = await count(dht.put(profileKey(peerId), record, { signal }), 'PUT_VALUE')
     const provided: Array<[string, number]> = []
-    const [putPeers, first] = await Promise.all([
-      count(dht.put(profileKey(peerId), record, { signal }), 'PUT_VALUE'),
-      toProvide.length > 0 ? provide(toProvide[0]) : undefined,
-    ])
-    if (first !== undefined) provided.push(first)
-    for (const tag of toProvide.slice(1)) {
+    for (const tag of putPeers > 0 ? toProvide : []) {
       if (signal.aborted) break
       provided.push(await provide(tag))
     }

@@ -1,4 +1,4 @@
-// `npm run bench -- discovery [--peers N] [--samples S]`
+// `npm run bench -- discovery [--peers N] [--samples S] [--dht-k K]`
 // Time from a provider's start until another peer finds it by capability, on a network of N
 // peers over TCP on 127.0.0.1, all in this process. N-1 peers run throughout (providers plus one
 // requester that searches); each sample starts one more provider (a GPU box, the capability
@@ -25,6 +25,8 @@ function arg (name: string, fallback: number): number {
 }
 const PEERS = arg('peers', 30)
 const SAMPLES = arg('samples', 20)
+/** Kademlia K for every peer (default 20, libp2p's and IPFS's value) */
+const DHT_K = arg('dht-k', 20)
 if (PEERS < 4) { console.error('--peers must be at least 4'); process.exit(2) }
 const say = (text: string): void => { process.stderr.write(text + '\n') }
 
@@ -53,7 +55,7 @@ async function startNode (opts: { bootstrap: HiveNode[], roles: string, hardware
     },
   })
   // 1 MiB LevelDB block cache per node: 30 nodes share one process here
-  const node = await HiveNode.create(config, { hardware: opts.hardware, storeCacheSize: 1024 * 1024, ...(process.env.BENCH_MEMDS !== undefined ? { libp2pDatastore: 'memory' as const } : {}) })
+  const node = await HiveNode.create(config, { hardware: opts.hardware, storeCacheSize: 1024 * 1024, dhtKBucketSize: DHT_K })
   await node.start()
   return node
 }
@@ -110,6 +112,7 @@ try {
     bench: 'discovery',
     peers: PEERS,
     samples: samples.length,
+    dhtK: DHT_K,
     discoverP50Ms: Math.round(percentile(sorted, 50)),
     discoverP95Ms: Math.round(percentile(sorted, 95)),
     discoverMaxMs: Math.round(sorted[sorted.length - 1]),
