@@ -7,4 +7,6 @@ if ('usage' in options) {
   ;(options.code === 0 ? process.stdout : process.stderr).write(options.usage + '\n')
   process.exit(options.code)
 }
-process.exitCode = await runDemo(options)
+// exit explicitly: everything the demo started is stopped by now, and a handle some library left
+// open must not keep a finished demo waiting
+process.exit(await runDemo(options))

@@ -40,7 +40,7 @@ export const auditStep: Step<DemoContext> = {
       if (verdict.outcome !== 'VERIFIED' || r.code !== 0) throw new Error(`the auditor's verdict on ${job.label} is ${verdict.outcome}: ${problems.slice(0, 5).join('; ')}`)
     }
     const paid = ctx.report.jobs.flatMap((j) => j.winners).reduce((sum, w) => sum + BigInt(w.price), 0n)
-    return `${anchored.length} logs anchored; both jobs VERIFIED by the auditor (${ctx.report.audit.map((a) => `${a.rows} checks`).join(', ')}; ${formatTokenAmount(paid)} HIVE of payments proven)`
+    return `${anchored.length} logs anchored; both jobs VERIFIED by the auditor (${ctx.report.audit.map((a) => a.rows).join(' and ')} checks; ${formatTokenAmount(paid)} HIVE of payments proven)`
   },
 }
 

@@ -37,14 +37,16 @@ export const governanceStep: Step<DemoContext> = {
     const description = `Raise the minimum provider stake from ${formatTokenAmount(oldValue)} to ${newText} HIVE`
     const p = await gov<Proposed>(h1, ['gov', 'propose', '--set', `minProviderStake=${newText}`, '--description', description])
     const id = p.proposalId
-    ctx.say(`proposal ${id.slice(0, 12)}…: ${p.actions.map((a) => a.decoded).join('; ')} (${p.state})`)
+    // the CLI takes any unambiguous prefix of a proposal id
+    const short = id.slice(0, 12)
+    ctx.say(`proposal ${short}…: ${p.actions.map((a) => a.decoded).join('; ')} (${p.state})`)
     await advanceTo(h1, p.voteStart, p.now, 'past the voting delay')
-    const votes = await Promise.all([h1, h2].map(async (h) => await gov<{ weight: string, votes: { for: string } }>(h, ['gov', 'vote', id, 'for', '--reason', 'providers should have more at stake'])))
+    const votes = await Promise.all([h1, h2].map(async (h) => await gov<{ weight: string, votes: { for: string } }>(h, ['gov', 'vote', short, 'for', '--reason', 'providers should have more at stake'])))
     ctx.say(`votes for: ${formatTokenAmount(BigInt(votes.at(-1)!.votes.for))} HIVE (quorum: 4% of the supply)`)
     await advanceTo(h1, p.voteEnd, Number((await chain.provider.getBlock('latest'))!.timestamp), 'past the voting period')
-    const queued = await gov<{ state: string, eta: number }>(h2, ['gov', 'queue', id])
+    const queued = await gov<{ state: string, eta: number }>(h2, ['gov', 'queue', short])
     await advanceTo(h2, queued.eta, Number((await chain.provider.getBlock('latest'))!.timestamp), 'past the timelock delay')
-    const executed = await gov<{ block: number, actions: string[] }>(h2, ['gov', 'execute', id])
+    const executed = await gov<{ block: number, actions: string[] }>(h2, ['gov', 'execute', short])
     const executedAt = Date.now()
     const onChain = await chain.contracts.params.getFunction('minProviderStake').staticCall() as bigint
     if (onChain !== NEW_MIN_STAKE) throw new Error(`ProtocolParams.minProviderStake is ${formatTokenAmount(onChain)} after execution, expected ${newText}`)

@@ -35,7 +35,7 @@ export function summaryText (r: DemoReport): string {
   if (r.jobs.length > 0) {
     out.push('jobs')
     out.push(table(['job', 'paid by', 'k', 'bids', 'won by (price in HIVE)', 'result', 'time'], r.jobs.map((j) => [
-      j.label, j.payment, j.redundancy, j.bids, j.winners.map((w) => `${w.name} ${hive(w.price)}`).join('\n'), wrap(`${j.stdout.trim()}\n-> ${j.files.filter((f) => f !== 'stdout').map((f) => `${j.resultDir}/${f}`).join(', ')}`, 60), formatDuration(j.ms),
+      j.label, j.payment, j.redundancy, j.bids, j.winners.map((w) => `${w.name} ${hive(w.price)}`).join('\n'), wrap(`${j.stdout.trim()}${j.files.some((f) => f !== 'stdout') ? `\n-> ${j.files.filter((f) => f !== 'stdout').map((f) => `${j.resultDir}/${f}`).join(', ')}` : ''}`, 60), formatDuration(j.ms),
     ])))
   }
   const { before, after } = r.balances
