@@ -50,6 +50,9 @@ export interface HiveNodeOptions {
   dhtKBucketSize?: number
 }
 
+/** key in the store's `profile` sublevel holding this node's last published signed profile */
+export const PUBLISHED_PROFILE_KEY = 'published'
+
 type State = 'created' | 'starting' | 'started' | 'stopping' | 'stopped'
 
 function packageVersion (): string {
@@ -92,6 +95,7 @@ export class HiveNode implements NodeController {
         ...(options.libp2pDatastore === 'memory' ? {} : { datastore: await openSublevelDatastore(store.libp2p) }),
         now,
         version,
+        executors: config.executors,
         ...(options.connectionGater !== undefined ? { connectionGater: options.connectionGater } : {}),
         ...(options.dhtKBucketSize !== undefined ? { dhtKBucketSize: options.dhtKBucketSize } : {}),
       })
@@ -101,7 +105,11 @@ export class HiveNode implements NodeController {
         publish: config.roles.includes('provider'),
         now,
         ...(options.republishFraction !== undefined ? { republishFraction: options.republishFraction } : {}),
-        onPublished: (r) => events.emit({ type: 'profile:published', at: now(), expiresAt: r.profile.expiresAt }),
+        onPublished: (r) => {
+          events.emit({ type: 'profile:published', at: now(), expiresAt: r.profile.expiresAt })
+          // the last published record, for tools that read the data dir without a running node
+          store.profile.put(PUBLISHED_PROFILE_KEY, r.record).catch((err: unknown) => log.error('saving the published profile failed - %e', err))
+        },
       })
       await discovery.prepare()
       return new HiveNode(config, libp2p, store, discovery, events, version)

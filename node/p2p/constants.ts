@@ -1,5 +1,5 @@
 // Network-wide constants: every ComputeHive peer must agree on these.
-import type { PeerScoreThresholds } from '@libp2p/gossipsub/score'
+import type { PeerScoreThresholds, TopicScoreParams } from '@libp2p/gossipsub/score'
 
 /** Our own protocol namespace keeps our DHT separate from IPFS's Amino DHT. */
 export const PROTOCOL_PREFIX = '/hive'
@@ -42,3 +42,32 @@ export const CONNECTION_LIMITS = {
   inboundConnectionThreshold: 100,
   maxIncomingPendingConnections: 100,
 } as const
+
+/**
+ * Per-topic gossipsub score parameters for the market's topics (hive/jobs/<executor>/1 and
+ * hive/clearing/1). Only P4 (invalid messages) bites: an honest peer never sends a
+ * REJECT-worthy message (protocol/market/errors.ts), so one invalid message costs -1000, two
+ * reach the gossip threshold (-4000 counts P4 squared: weight × count²), four the graylist
+ * (-16000), and the count decays by 0.999 per second (half-life about 11 minutes). P3/P3b (mesh
+ * delivery deficits) stay off: job traffic is bursty, and a quiet mesh peer is not a
+ * misbehaving one. A small time-in-mesh and first-delivery reward lets honest peers recover.
+ */
+export const MARKET_TOPIC_SCORE: TopicScoreParams = {
+  topicWeight: 1,
+  timeInMeshWeight: 0.001,
+  timeInMeshQuantum: 1000,
+  timeInMeshCap: 3600,
+  firstMessageDeliveriesWeight: 1,
+  firstMessageDeliveriesDecay: 0.9,
+  firstMessageDeliveriesCap: 10,
+  meshMessageDeliveriesWeight: 0,
+  meshMessageDeliveriesDecay: 0.5,
+  meshMessageDeliveriesCap: 100,
+  meshMessageDeliveriesThreshold: 1,
+  meshMessageDeliveriesWindow: 10,
+  meshMessageDeliveriesActivation: 5000,
+  meshFailurePenaltyWeight: 0,
+  meshFailurePenaltyDecay: 0.5,
+  invalidMessageDeliveriesWeight: -1000,
+  invalidMessageDeliveriesDecay: 0.999,
+}

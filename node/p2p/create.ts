@@ -12,7 +12,8 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import type { Libp2pOptions } from 'libp2p'
-import { CONNECTION_LIMITS, DEFAULT_COLOCATION_WHITELIST, DHT_PROTOCOL, GOSSIP_SCORE_THRESHOLDS, USER_AGENT_NAME } from './constants.ts'
+import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
+import { CONNECTION_LIMITS, DEFAULT_COLOCATION_WHITELIST, DHT_PROTOCOL, GOSSIP_SCORE_THRESHOLDS, MARKET_TOPIC_SCORE, USER_AGENT_NAME } from './constants.ts'
 import { hiveRecordSelector, hiveRecordValidator } from './records.ts'
 import type { HiveRecordKinds } from './records.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
@@ -60,6 +61,8 @@ export interface HiveLibp2pOptions {
   dhtKBucketSize?: number
   /** user agent version suffix */
   version?: string
+  /** executor classes whose job topics get the market's score parameters (default ['wasm']) */
+  executors?: string[]
 }
 
 /** Creates (but does not start) the node. Call `start()` on it, or let HiveNode do so. */
@@ -98,7 +101,12 @@ export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLi
         // message validators are registered per topic by the services that own the topics
         allowPublishToZeroTopicPeers: true,
         scoreThresholds: GOSSIP_SCORE_THRESHOLDS,
-        scoreParams: { IPColocationFactorWhitelist: new Set(opts.colocationWhitelist ?? DEFAULT_COLOCATION_WHITELIST) },
+        scoreParams: {
+          IPColocationFactorWhitelist: new Set(opts.colocationWhitelist ?? DEFAULT_COLOCATION_WHITELIST),
+          // invalid market messages must cost their sender: without per-topic parameters
+          // gossipsub scores no topic, and a REJECT would only drop the message
+          topics: Object.fromEntries([...(opts.executors ?? ['wasm']).map(jobsTopic), CLEARING_TOPIC].map((t) => [t, { ...MARKET_TOPIC_SCORE }])),
+        },
       }),
       dht: kadDHT({
         protocol: DHT_PROTOCOL,

@@ -18,7 +18,7 @@ import { ReplyStatus, SignedEnvelope } from '../../../protocol/gen/market.ts'
 import { createJobRequest, signBid } from '../../../protocol/market/build.ts'
 import { MAX_MESSAGE_BYTES } from '../../../protocol/market/bounds.ts'
 import { jobsTopic } from '../../../protocol/topics.ts'
-import { MARKET_TOPIC_SCORE, UNSATISFIABLE, startMarketPeer, str, text, waitFor } from './helpers.ts'
+import { UNSATISFIABLE, startMarketPeer, str, text, waitFor } from './helpers.ts'
 import type { MarketPeer } from './helpers.ts'
 import type { HiveLibp2p } from '../../../node/p2p/create.ts'
 import type { JobSpecInput } from '../../../protocol/market/build.ts'
@@ -74,7 +74,6 @@ describe('node/market: bad input from a hostile peer', function () {
   let provider: MarketPeer
   let hostile: HiveLibp2p
   let hostileKey: PrivateKey
-  let scoreInstalledByTest = false
 
   const hostileId = (): string => hostile.peerId.toString()
   const providerPubsub = (): GossipSubInternals => internals(provider.node.libp2p.services.pubsub)
@@ -84,15 +83,6 @@ describe('node/market: bad input from a hostile peer', function () {
   before(async () => {
     requester = await startMarketPeer('requester', { roles: 'requester', root })
     provider = await startMarketPeer('provider', { roles: 'provider', root, bootstrap: requester, pool, price: '0.003' })
-    // node/p2p/create.ts gives gossipsub no per-topic score parameters today, so a REJECT
-    // would not move any score; give the honest provider the ones proposed for it
-    const params = providerPubsub().score.params
-    for (const topic of [TOPIC, 'hive/clearing/1']) {
-      if (params.topics[topic] === undefined) {
-        params.topics[topic] = { ...MARKET_TOPIC_SCORE }
-        scoreInstalledByTest = true
-      }
-    }
 
     // the hostile peer is a bare libp2p node with our transport and gossipsub settings but no
     // market service: no validators, so its gossipsub publishes whatever bytes it is given
@@ -158,10 +148,7 @@ describe('node/market: bad input from a hostile peer', function () {
       expect(providerPubsub().getScore(requester.node.peerId.toString())).to.be.at.least(0)
     })
 
-    it('node/p2p/create.ts scores the market topics with a strongly negative invalid-message weight', function () {
-      // Pending until create.ts sets per-topic score params (the ones in helpers.ts are the
-      // proposal); the test above installs them on the honest provider meanwhile.
-      if (scoreInstalledByTest) this.skip()
+    it('node/p2p/create.ts scores the market topics with a strongly negative invalid-message weight', () => {
       const weight = providerPubsub().score.params.topics[TOPIC].invalidMessageDeliveriesWeight * providerPubsub().score.params.topics[TOPIC].topicWeight
       expect(weight).to.be.at.most(-1000)
     })

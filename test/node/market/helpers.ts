@@ -1,5 +1,5 @@
 // Shared by the market tests: real HiveNodes with a MarketService on 127.0.0.1, a shared WASM
-// worker pool, and the gossip scoring the market's topics need (see MARKET_TOPIC_SCORE).
+// worker pool.
 import { join } from 'node:path'
 import { loadConfig } from '../../../node/config.ts'
 import { WasmExecutor } from '../../../node/exec/index.ts'
@@ -12,7 +12,6 @@ import type { GossipOutcome } from '../../../node/market/gossip.ts'
 import type { MarketOptions } from '../../../node/market/service.ts'
 import type { ProviderFaults } from '../../../node/market/provider.ts'
 import type { ProfileHardware } from '../../../protocol/profile.ts'
-import type { TopicScoreParams } from '@libp2p/gossipsub/score'
 import type { PrivateKey } from '@libp2p/interface'
 
 const GIB = 1024 ** 3
@@ -93,31 +92,3 @@ export async function waitFor (what: string, check: () => boolean, timeoutMs = 1
   }
 }
 
-/**
- * Per-topic gossipsub score parameters for hive/jobs/<executor>/1 and hive/clearing/1, as
- * proposed for node/p2p/create.ts (which sets none today, so gossipsub does not score these
- * topics and a REJECT costs the sender nothing). Only P4 (invalid messages) bites: an honest
- * peer never sends a REJECT-worthy message (protocol/market/errors.ts), so one invalid message
- * costs -1000, two reach the gossip threshold (-4000), four the graylist (-16000), and the
- * count decays by 0.999 per second (half-life about 11 minutes). P3/P3b (mesh delivery
- * deficits) stay off: job traffic is bursty, and a quiet mesh peer is not a misbehaving one.
- */
-export const MARKET_TOPIC_SCORE: TopicScoreParams = {
-  topicWeight: 1,
-  timeInMeshWeight: 0.001,
-  timeInMeshQuantum: 1000,
-  timeInMeshCap: 3600,
-  firstMessageDeliveriesWeight: 1,
-  firstMessageDeliveriesDecay: 0.9,
-  firstMessageDeliveriesCap: 10,
-  meshMessageDeliveriesWeight: 0,
-  meshMessageDeliveriesDecay: 0.5,
-  meshMessageDeliveriesCap: 100,
-  meshMessageDeliveriesThreshold: 1,
-  meshMessageDeliveriesWindow: 10,
-  meshMessageDeliveriesActivation: 5000,
-  meshFailurePenaltyWeight: 0,
-  meshFailurePenaltyDecay: 0.5,
-  invalidMessageDeliveriesWeight: -1000,
-  invalidMessageDeliveriesDecay: 0.999,
-}
