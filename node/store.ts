@@ -21,7 +21,7 @@ export interface HiveStore {
   /** the root database; use for atomic batches across sublevels */
   readonly root: RootDb
   readonly location: string
-  /** this node's own signed profile and benchmark cache */
+  /** this node's last published signed profile (key 'published', see node.ts) */
   readonly profile: BytesSublevel
   readonly jobs: JsonSublevel
   readonly bids: JsonSublevel
@@ -31,7 +31,7 @@ export interface HiveStore {
   readonly audit: BytesSublevel
   /** libp2p's datastore: peer store, DHT records and provider records (see node/p2p/datastore.ts) */
   readonly libp2p: BytesSublevel
-  /** small bookkeeping values (schema version, caches) */
+  /** small bookkeeping values (schemaVersion, the CPU benchmark cache 'cpuBenchmark') */
   readonly meta: JsonSublevel
   /** a further sublevel for a service that needs its own (names must be unique per store) */
   sublevel<V = Uint8Array>(name: string, valueEncoding?: 'view' | 'json' | 'utf8'): Sublevel<V>

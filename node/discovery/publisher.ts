@@ -23,6 +23,8 @@ export interface ProfileOffer {
 
 export interface PublishResult {
   profile: HardwareProfile
+  /** the signed record as stored in the DHT */
+  record: Uint8Array
   /** peers that acknowledged the profile record */
   putPeers: number
   /** tag -> peers that received our provider record (empty when this round only refreshed the profile) */
@@ -187,6 +189,6 @@ export class ProfilePublisher {
       this.#providedTags = new Set(tags)
       this.#lastProvideAt = now
     }
-    return { profile, putPeers, provided: Object.fromEntries(provided) }
+    return { profile, record, putPeers, provided: Object.fromEntries(provided) }
   }
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { expect } from 'chai'
 import { loadConfig } from '../../../node/config.ts'
 import { DHT_PROTOCOL } from '../../../node/p2p/constants.ts'
-import { HiveNode } from '../../../node/node.ts'
+import { HiveNode, PUBLISHED_PROFILE_KEY } from '../../../node/node.ts'
+import { verifyProfile } from '../../../protocol/profile-signing.ts'
 import type { HiveService } from '../../../node/node.ts'
 import type { NodeEvent } from '../../../node/controller.ts'
 import { isHiveError } from '../../../protocol/errors.ts'
@@ -144,6 +145,8 @@ describe('node/node: HiveNode', function () {
     expect(events.map((e) => e.type)).to.include.members(['node:started', 'peer:connected', 'profile:published'])
     const published = events.find((e) => e.type === 'profile:published')
     expect(published !== undefined && published.type === 'profile:published' && published.expiresAt > Date.now()).to.equal(true)
+    const saved = await a.store.profile.get(PUBLISHED_PROFILE_KEY)
+    expect((await verifyProfile(saved ?? new Uint8Array(), { now: Date.now(), expectedPeerId: a.peerId.toString() })).benchmark.cpuScore).to.equal(777)
 
     // a requester finds the provider but is not one itself. Ask until it answers: right after a
     // provider starts, its provider records may still be in flight (ADD_PROVIDER is not
