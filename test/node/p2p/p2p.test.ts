@@ -81,6 +81,17 @@ describe('node/p2p', function () {
     expect(text).to.equal('hello hive')
   })
 
+  it('connects over WebSockets too', async () => {
+    const a = await node({ listen: ['/ip4/127.0.0.1/tcp/0/ws'] })
+    const wsAddr = a.getMultiaddrs().map(String)
+    expect(wsAddr).to.have.length(1)
+    expect(wsAddr[0]).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\//)
+    const b = await node({ listen: [] })
+    const conn = await b.dial(a.getMultiaddrs()[0])
+    expect(conn.remoteAddr.toString()).to.include('/ws')
+    expect(await b.services.ping.ping(a.peerId)).to.be.a('number')
+  })
+
   it('stores a valid profile in the DHT and refuses forged or expired ones', async () => {
     let clock = Date.now()
     const a = await node({ now: () => clock })
