@@ -29,6 +29,8 @@ export interface PublishResult {
   putPeers: number
   /** tag -> peers that received our provider record (empty when this round only refreshed the profile) */
   provided: Record<string, number>
+  /** the profile reached a peer, and so did every key that was due */
+  complete: boolean
 }
 
 export interface PublisherInit {
@@ -109,7 +111,7 @@ export class ProfilePublisher {
     await this.#round?.catch(() => {})
   }
 
-  /** Resolves after the first round that reached at least one peer. */
+  /** Resolves after the first complete round: the profile and every capability key reached a peer. */
   async whenPublished (signal?: AbortSignal): Promise<PublishResult> {
     if (signal === undefined) return await this.#firstSuccess.promise
     signal.throwIfAborted()
@@ -134,7 +136,7 @@ export class ProfilePublisher {
     let ok = false
     try {
       const result = await this.publishOnce(AbortSignal.any([this.#stopping.signal, AbortSignal.timeout(this.#init.roundTimeoutMs ?? 30_000)]))
-      ok = result.putPeers > 0 && Object.values(result.provided).every((n) => n > 0)
+      ok = result.complete
       if (ok) {
         this.#failures = 0
         this.#firstSuccess.resolve(result)
@@ -181,7 +183,8 @@ export class ProfilePublisher {
       if (signal.aborted) break
       provided.push(await provide(tag))
     }
-    if (due && provided.length === tags.length && provided.every(([, n]) => n > 0)) {
+    const keysDone = provided.length === tags.length && provided.every(([, n]) => n > 0)
+    if (due && keysDone) {
       // tags we no longer have must stop being re-provided by kad-dht
       for (const old of this.#providedTags) {
         if (!tags.includes(old)) await dht.cancelReprovide(await capabilityKey(old)).catch(() => {})
@@ -189,6 +192,6 @@ export class ProfilePublisher {
       this.#providedTags = new Set(tags)
       this.#lastProvideAt = now
     }
-    return { profile, record, putPeers, provided: Object.fromEntries(provided) }
+    return { profile, record, putPeers, provided: Object.fromEntries(provided), complete: putPeers > 0 && (!due || keysDone) }
   }
 }

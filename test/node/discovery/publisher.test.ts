@@ -40,6 +40,7 @@ describe('node/discovery: publisher', function () {
   it('puts the profile, then provides every capability key rarest first', async () => {
     const r = await publisher.publishOnce(AbortSignal.timeout(20_000))
     expect(r.putPeers).to.equal(1)
+    expect(r.complete).to.equal(true)
     const tags = capabilityTags(r.profile)
     expect(Object.keys(r.provided)).to.deep.equal(bySelectivity(tags))
     expect(Object.keys(r.provided)[0]).to.equal('gpu/amd')
@@ -57,6 +58,7 @@ describe('node/discovery: publisher', function () {
     const again = await publisher.publishOnce(AbortSignal.timeout(20_000))
     expect(again.putPeers).to.equal(1)
     expect(again.provided).to.deep.equal({})
+    expect(again.complete).to.equal(true)
     expect(again.profile.issuedAt).to.equal(clock)
     expect(again.profile.expiresAt).to.equal(clock + 60_000)
 
