@@ -56,12 +56,14 @@ export async function fetchProfile (c: LookupComponents, peerId: string, signal:
     try { found.push(await validateProfileRecord(key, value, c.now())) } catch (err) { log('discarding record for %s - %s', peerId, (err as Error).message) }
   }
   const stop = new AbortController()
+  let walked = false
   try {
     for await (const ev of c.dht.get(key, { signal: AbortSignal.any([signal, stop.signal, AbortSignal.timeout(options.fetchTimeoutMs ?? 5000)]) })) {
       if (ev.name === 'PEER_RESPONSE' && ev.record != null) await consider(ev.record.value)
       else if (ev.name === 'VALUE') await consider(ev.value)
       if (found.length >= quorum) break
     }
+    walked = true
   } catch (err) {
     // kad-dht throws when a correction to a stale peer fails or the walk is cut short; what we
     // verified so far still counts
@@ -71,8 +73,9 @@ export async function fetchProfile (c: LookupComponents, peerId: string, signal:
     stop.abort()
   }
   if (found.length === 0) {
-    // a departed provider's records outlive its profile; don't walk for it on every lookup
-    if (!signal.aborted) c.cache.markMissing(peerId, c.now() + (options.missingTtlMs ?? 60_000))
+    // a departed provider's records outlive its profile; don't walk for it on every lookup. Only
+    // when the walk finished: a read cut short by our timeout proves nothing.
+    if (walked) c.cache.markMissing(peerId, c.now() + (options.missingTtlMs ?? 60_000))
     return undefined
   }
   const best = found.reduce((a, b) => (b.issuedAt > a.issuedAt ? b : a))
