@@ -46,6 +46,8 @@ describe('e2e: the demo, the whole story as separate processes', function () {
   let requesterApi: HiveApiClient
   let records: Map<string, JobRecord>
   let keepLogs = false
+  let startedAt = 0
+  let reportAt = 0
   const pids = new Set<number>() // every process the demo said it started: killed in after() if still there
 
   const who = (name: string): DemoReport['participants'][number] => {
@@ -59,6 +61,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
   before(async function () {
     this.timeout(REPORT_TIMEOUT_MS + 30_000)
     // the demo's own entry point, in its own process group (the nodes it starts are in theirs)
+    startedAt = Date.now()
     demo = spawn(process.execPath, ['--import', 'tsx', join('scripts', 'devnet.ts'), '--keep', '--json'], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
     exited = new Promise((resolve) => demo.once('exit', (code, signal) => resolve({ code, signal })))
     let stdout = ''
@@ -73,6 +76,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
         stdout += chunk
         try {
           const r = JSON.parse(stdout) as DemoReport
+          reportAt = Date.now()
           clearTimeout(timer)
           resolve(r)
         } catch { /* not complete yet */ }
@@ -281,9 +285,13 @@ describe('e2e: the demo, the whole story as separate processes', function () {
 
   it('Ctrl-C stops every process cleanly and leaves only the results', async function () {
     this.timeout(60_000)
+    const interruptedAt = Date.now()
     demo.kill('SIGINT')
     const { code } = await exited
+    const stopMs = Date.now() - interruptedAt
     expect(code, stderr.slice(-2000)).to.equal(0)
+    // the whole run as a person sees it: start-up, every step, and the teardown
+    expect((reportAt - startedAt) + stopMs, 'wall time of the whole demo (ms)').to.be.below(90_000)
     for (const pid of pids) expect(alive(pid), `pid ${pid} stopped`).to.equal(false)
     const left = readdirSync(report.workDir)
     expect(left).to.deep.equal(['results'])
