@@ -146,18 +146,26 @@ async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
     jobId = (await client.request<{ jobId: string }>('/v1/jobs', { body })).jobId
     ctx.note(`posted job ${jobId}`)
     let shown = 0
-    for (;;) {
+    const isEnd = (e: NodeEvent): boolean => 'jobId' in e && e.jobId === jobId && (e.type === 'job:verified' || e.type === 'job:failed')
+    const showNew = (): void => {
       for (; shown < seen.length; shown++) {
         const e = seen[shown]
         if (!('jobId' in e) || e.jobId !== jobId) continue
         const line = progressLine(e, started)
         if (line !== undefined) ctx.note(line)
-        if (e.type === 'job:verified' || e.type === 'job:failed') break
       }
-      const end = seen.find((e) => 'jobId' in e && e.jobId === jobId && (e.type === 'job:verified' || e.type === 'job:failed'))
-      if (end !== undefined) break
+    }
+    for (;;) {
+      showNew()
+      if (seen.some(isEnd)) break
       const record = await client.request<JobRecord>(`/v1/jobs/${jobId}`)
-      if (record.phase === 'completed' || record.phase === 'failed') break
+      if (record.phase === 'completed' || record.phase === 'failed') {
+        // the record can be final before its last events reach us: give them a moment
+        const until = Date.now() + 1000
+        while (!seen.some(isEnd) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20))
+        showNew()
+        break
+      }
       await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, 1000) })
     }
   } finally {
