@@ -30,8 +30,9 @@ export const jobsStep: Step<DemoContext> = {
     const requester = person(ctx, 'requester')
     const modules = await (ctx.pending.get('examples') as Promise<Record<string, string>>)
     const found = await findProviders(ctx, requester, byRole(ctx, 'provider'))
-    ctx.say(table(['provider', 'peer id', 'arch', 'memory', 'cpu score', 'executors', 'price per unit (HIVE)', 'profile expires'], found.providers.map((v) => [
-      nameOf(ctx, v.peerId), shortPeerId(v.peerId), v.hardware.cpu.arch, formatBytes(v.hardware.memoryBytes), v.hardware.benchmark.cpuScore, v.executors.join(', '), v.prices?.wasm ?? '-', formatRelative(v.expiresAt, Date.now()),
+    const short = (a: string | undefined): string => (a === undefined ? '-' : `${a.slice(0, 6)}…${a.slice(-4)}`)
+    ctx.say(table(['provider', 'peer id', 'bound address', 'arch', 'memory', 'cpu score', 'executors', 'price per unit (HIVE)', 'expires'], found.providers.map((v) => [
+      nameOf(ctx, v.peerId), shortPeerId(v.peerId), short(v.address), v.hardware.cpu.arch, formatBytes(v.hardware.memoryBytes), v.hardware.benchmark.cpuScore, v.executors.join(', '), v.prices?.wasm ?? '-', formatRelative(v.expiresAt, Date.now()),
     ])))
 
     // the job's input, copied into the work dir: what was sent stays there to be checked

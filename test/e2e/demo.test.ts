@@ -137,6 +137,20 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     }
   })
 
+  it('discovery: `hive providers --executor wasm` from the requester finds the three providers, each bound to its staked address', async () => {
+    const run = await runHive(['--node', who('requester').dataDir, 'providers', '--executor', 'wasm', '--json'], { timeoutMs: 60_000 })
+    expect(run.code, run.stderr).to.equal(0)
+    const found = (JSON.parse(run.stdout) as { providers: Array<{ peerId: string, address?: string, executors: string[] }> }).providers
+    for (const p of report.participants.filter((x) => x.role === 'provider')) {
+      const view = found.find((f) => f.peerId === p.peerId)
+      expect(view, `${p.name} found`).to.not.equal(undefined)
+      expect(view!.executors).to.include('wasm')
+      expect(view!.address?.toLowerCase(), `${p.name}'s profile names its wallet`).to.equal(p.address.toLowerCase())
+      expect((await contracts.registry.getFunction('stakeOf').staticCall(p.address) as bigint) > 0n, `${p.name} staked`).to.equal(true)
+    }
+    expect(found.map((f) => f.peerId)).to.not.include(who('requester').peerId)
+  })
+
   it('result bytes: every job\'s output is what its module computes, re-run here on the same module and input', async () => {
     const ex = new WasmExecutor({ poolSize: 1 })
     await ex.start()
