@@ -88,8 +88,8 @@ export async function runDemo (options: DemoOptions, io: DemoIo = { stdout: proc
   if (failed !== undefined) report.failedStep = failed.name
   report.totalMs = Math.round(performance.now() - t0)
 
+  print('\n' + summaryText(report))
   if (report.ok) {
-    print('\n' + summaryText(report))
     if (options.keep && !interrupt.signal.aborted) {
       print('\n' + keepInstructions(ctx))
       if (options.json) io.stdout.write(toJson(report, 2) + '\n')
@@ -109,7 +109,7 @@ export async function runDemo (options: DemoOptions, io: DemoIo = { stdout: proc
     }
     if (unclean.length > 0) io.stderr.write(`did not stop cleanly: ${unclean.join(', ')}\n`)
     io.stderr.write(`logs kept in ${logDir} (each node's data dir is beside them in ${workDir})\n`)
-    return interrupt.signal.aborted && !options.keep ? 130 : 1
+    return failed !== undefined && interrupt.signal.aborted ? 130 : 1
   }
   // the results are small and worth looking at; everything else goes
   for (const entry of await readdir(workDir)) if (entry !== 'results') await rm(join(workDir, entry), { recursive: true, force: true })
