@@ -1,7 +1,7 @@
 // Step 2: the nodes. Providers stake (`hive stake deposit`), then every node starts as its own
 // `hive node start` process on loopback with its own data dir, peer key and wallet: the
-// requester first (the others' bootstrap peer), the providers together, and the auditor, which
-// knows every node's address but takes part in no job.
+// requester first (the others' bootstrap peer), then together the providers, which publish
+// their hardware profiles in the DHT, and the auditor, which takes part in no job.
 import { join } from 'node:path'
 import { formatTokenAmount } from '../../cli/parse.ts'
 import { shortPeerId } from '../../cli/format.ts'
