@@ -50,7 +50,7 @@ async function startPeer (name: string, roles: string, bootstrap: string[], opts
   })
   // 1 MiB LevelDB block cache per node: dozens of nodes share this process. libp2p's peer store
   // in memory: persisted in each node's LevelDB, 21 nodes' peer-store reads and writes (every
-  // dial, identify and DHT step) took a third of this thread in a profile, an artefact of
+  // dial, identify and DHT step) took about a fifth of this thread in a profile, an artefact of
   // running them all in one process rather than a cost of the market
   const node = await HiveNode.create(config, { hardware: HARDWARE, storeCacheSize: 1024 * 1024, libp2pDatastore: 'memory' })
   const isRequester = roles === 'requester'
@@ -79,13 +79,19 @@ export async function startMarketNet (opts: MarketNetOptions): Promise<MarketNet
     peers.push(requester)
     const providers: BenchPeer[] = []
     const requesterAddrs = requester.node.info().addresses
+    let unpublished = 0
     for (let i = 0; i < opts.providers; i++) {
       const neighbour = providers.length > 0 ? providers[Math.floor(Math.random() * providers.length)].node.info().addresses : []
       const p = await startPeer(`provider-${i}`, 'provider', [...requesterAddrs, ...neighbour], opts, pool)
       providers.push(p)
       peers.push(p)
+      // one at a time: a provider's first DHT publication (profile + capability keys) is a walk
+      // plus ~K RPCs; 50 of them at once on one thread timed out, retried and never settled,
+      // burning the CPU the market was to be measured with
+      await p.node.discovery.whenPublished(AbortSignal.timeout(30_000)).catch(() => { unpublished++ })
       if ((i + 1) % 10 === 0) opts.say(`  ${i + 1}/${opts.providers} providers up`)
     }
+    if (unpublished > 0) opts.say(`  ${unpublished}/${opts.providers} providers did not publish their profile in the DHT within 30 s (not needed by the market itself)`)
     return { requester, providers, pool, stop }
   } catch (err) {
     await stop()

@@ -103,14 +103,16 @@ async function runJobs (requester: Requester, module: Uint8Array, count: number,
   return { records, lost, elapsedMs: performance.now() - started, postMs }
 }
 
-interface LatencyStats { placement: number[], e2e: number[], phases: Record<string, number[]> }
+interface LatencyStats { placement: number[], e2e: number[], phases: Record<string, number[]>, bids: number[] }
 
 function latencies (records: JobRecord[]): LatencyStats {
   const placement: number[] = []
   const e2e: number[] = []
+  const bids: number[] = []
   const phases: Record<string, number[]> = { postToFirstBid: [], firstBidToAward: [], awardToAccept: [], acceptToResult: [], resultToVerified: [] }
   for (const r of records) {
     if (r.phase !== 'completed') continue
+    bids.push(r.bids.length)
     if (r.placedAt !== undefined) placement.push(r.placedAt - r.postedAt)
     if (r.completedAt !== undefined) e2e.push(r.completedAt - r.postedAt)
     const t = timelines.get(r.jobId)
@@ -121,12 +123,12 @@ function latencies (records: JobRecord[]): LatencyStats {
     phases.acceptToResult.push(t.resultAt - t.acceptedAt)
     phases.resultToVerified.push(t.verifiedAt - t.resultAt)
   }
-  return { placement, e2e, phases }
+  return { placement, e2e, phases, bids }
 }
 
 function describe (s: LatencyStats): string {
   const parts = Object.entries(s.phases).map(([k, v]) => `${k} p50 ${percentile(v, 50)} p99 ${percentile(v, 99)}`)
-  return `placement p50 ${percentile(s.placement, 50)} p99 ${percentile(s.placement, 99)} | e2e p50 ${percentile(s.e2e, 50)} p99 ${percentile(s.e2e, 99)} ms\n    ${parts.join('\n    ')}`
+  return `bids per job p50 ${percentile(s.bids, 50)} | placement p50 ${percentile(s.placement, 50)} p99 ${percentile(s.placement, 99)} | e2e p50 ${percentile(s.e2e, 50)} p99 ${percentile(s.e2e, 99)} ms\n    ${parts.join('\n    ')}`
 }
 
 function failures (records: JobRecord[]): Record<string, number> {
@@ -175,10 +177,7 @@ try {
   stopNet = net.stop
   const requester = net.requester.market.requester
   if (requester === undefined) throw new Error('the requester node has no requester role')
-  // every provider's first DHT publication (profile + capability keys) is a burst of DHT
-  // traffic across the whole network: let it settle before measuring; by then gossipsub has
-  // grafted its mesh too (heartbeat 1 s)
-  await Promise.all(net.providers.map(async (p) => await p.node.discovery.whenPublished(AbortSignal.timeout(120_000))))
+  // gossipsub grafts its mesh on its heartbeat (1 s)
   await new Promise((resolve) => setTimeout(resolve, 2_000))
   say(`  network up in ${Math.round(performance.now() - t0)} ms`)
   const warm = await runJobs(requester, module, WARMUP_JOBS, 1, 'warm-up', 0)

@@ -12,6 +12,7 @@ import { expect } from 'chai'
 import { buildExamples } from '../../../examples/build.ts'
 import { WorkerPool } from '../../../node/exec/index.ts'
 import { sendRequest } from '../../../node/market/direct.ts'
+import { GOSSIP_SCORE_THRESHOLDS } from '../../../node/p2p/constants.ts'
 import { createHiveLibp2p } from '../../../node/p2p/create.ts'
 import { cidForBytes } from '../../../protocol/cid.ts'
 import { ReplyStatus, SignedEnvelope } from '../../../protocol/gen/market.ts'
@@ -119,14 +120,29 @@ describe('node/market: bad input from a hostile peer', function () {
       const expired = await createJobRequest(await jobSpec(120_000), hostileKey)
       await hostile.services.pubsub.publish(TOPIC, expired.bytes)
 
-      await waitFor('two verdicts', () => verdicts().length >= before + 2)
-      expect(verdicts().slice(before)).to.have.members(['ignore DUPLICATE', 'ignore JOB_EXPIRED'])
+      await waitFor('the expired request\'s verdict', () => verdicts().slice(before).includes('ignore JOB_EXPIRED'))
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      // the replay reaches our validator (gossip message ids are sender + sequence number today)
+      // and is IGNOREd as a DUPLICATE; with content-based message ids gossipsub would drop it as
+      // a duplicate before any validator. Either way it is never accepted, never forwarded.
+      const got = verdicts().slice(before)
+      expect(got.filter((v) => v !== 'ignore JOB_EXPIRED')).to.satisfy((rest: string[]) => rest.every((v) => v === 'ignore DUPLICATE'))
       // gossipsub caches scores for one heartbeat: look after it has passed
       await new Promise((resolve) => setTimeout(resolve, 1100))
       expect(providerPubsub().getScore(hostileId())).to.be.at.least(0)
     })
 
-    it('REJECTs malformed, oversized, wrong-type, forged and impersonating JobRequests and the sender\'s score drops below 0', async () => {
+    it('takes a JobRequest pushed twice on /hive/request once', async () => {
+      const pushed = await createJobRequest(await jobSpec(), hostileKey)
+      const push = async (): Promise<string> => {
+        const reply = await sendRequest(hostile, provider.node.peerId, 'request', pushed.bytes)
+        return `${ReplyStatus[reply.status]} ${reply.code}`
+      }
+      expect(await push()).to.equal('REPLY_OK ')
+      expect(await push()).to.equal('REPLY_IGNORED DUPLICATE')
+    })
+
+    it('REJECTs malformed, oversized, wrong-type, forged and impersonating JobRequests; the sender\'s score drops below 0, then below the graylist', async () => {
       const before = verdicts().length
       const garbage = Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])
       const oversized = randomBytes(MAX_MESSAGE_BYTES.jobRequest + 1)
@@ -146,6 +162,16 @@ describe('node/market: bad input from a hostile peer', function () {
       await waitFor('the hostile peer\'s score below 0', () => providerPubsub().getScore(hostileId()) < 0, 3000)
       // the honest requester, whose request the provider accepted, is not touched by any of it
       expect(providerPubsub().getScore(requester.node.peerId.toString())).to.be.at.least(0)
+
+      // five invalid messages put it below the graylist: from now on the provider drops whatever
+      // it sends unread, even a valid request, and no validator spends time on it
+      await waitFor('the hostile peer below the graylist', () => providerPubsub().getScore(hostileId()) < GOSSIP_SCORE_THRESHOLDS.graylistThreshold, 3000)
+      // (gossipsub still takes RPCs for up to 1 s from a peer that scored >= 0 when last looked at)
+      await new Promise((resolve) => setTimeout(resolve, 1100))
+      const seen = verdicts().length
+      await hostile.services.pubsub.publish(TOPIC, (await createJobRequest(await jobSpec(), hostileKey)).bytes)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(verdicts().length).to.equal(seen)
     })
 
     it('node/p2p/create.ts scores the market topics with a strongly negative invalid-message weight', () => {
