@@ -82,7 +82,8 @@ describe('node/chain ProtocolParams follower (Hardhat JSON-RPC)', function () {
   })
 
   it('a follower loaded after changes does not apply them twice', async () => {
-    const block = await chain.provider.getBlockNumber()
+    // raw RPC: ethers' getBlockNumber may answer from a cache that predates the changes
+    const block = Number(BigInt(await chain.rpc('eth_blockNumber', []) as string))
     const follower = await ParamsFollower.load(chain.contracts.params, block)
     const poller = new LogPoller({ provider: chain.provider, fromBlock: chain.deployment.blockNumber, pollMs: 100 })
     const seen: ParamChange[] = []

@@ -28,13 +28,13 @@ const HIVE = 10n ** 18n
 interface Peer { node: HiveNode, market: MarketService, events: JobEvent[] }
 
 describe('node/market: one requester, five providers on loopback', function () {
-  this.timeout(90_000)
+  this.timeout(150_000)
   const root = mkdtempSync(join(tmpdir(), 'hive-market-'))
   const peers: Peer[] = []
   let requester: Peer
   let providers: Peer[]
   let wordcount: Uint8Array
-  let spin: Uint8Array
+  let mandelbrot: Uint8Array
 
   async function startPeer (name: string, opts: { roles: string, bootstrap?: Peer, price?: string, faults?: ProviderFaults }): Promise<Peer> {
     const dataDir = join(root, name)
@@ -60,7 +60,7 @@ describe('node/market: one requester, five providers on loopback', function () {
   before(async () => {
     const modules = await buildExamples()
     wordcount = readFileSync(modules.wordcount)
-    spin = readFileSync(modules.primes)
+    mandelbrot = readFileSync(modules.mandelbrot)
     requester = await startPeer('requester', { roles: 'requester' })
     providers = []
     for (let i = 0; i < 5; i++) {
@@ -121,26 +121,33 @@ describe('node/market: one requester, five providers on loopback', function () {
   })
 
   it('replaces a provider that dies during execution and still completes the job', async () => {
-    const victim = providers[0]
-    const started = new Promise<void>((resolve) => {
-      const t = setInterval(() => { if (victim.events.some((e) => e.type === 'provider:accepted')) { clearInterval(t); resolve() } }, 5)
-    })
-    victim.events.length = 0
+    for (const p of providers) p.events.length = 0
+    // a job that runs for seconds, so that its provider surely dies in the middle of it
     const { jobId } = await requester.market.requester!.post({
-      module: spin,
-      args: ['3000000'],
+      module: mandelbrot,
+      args: ['1000', '1000', '2000'],
       maxPrice: HIVE,
       bidWindowMs: 400,
-      limits: { wallTimeMs: 2_000 },
+      limits: { wallTimeMs: 6_000 },
+      timeoutMs: 80_000,
     })
-    await started
+    // whoever was awarded (early award picks the best of the first bids) is the victim
+    const victim = await new Promise<Peer>((resolve) => {
+      const t = setInterval(() => {
+        const p = providers.find((q) => q.events.some((e) => e.type === 'provider:accepted' && e.jobId === jobId))
+        if (p !== undefined) { clearInterval(t); resolve(p) }
+      }, 5)
+    })
+    expect(victim.events.some((e) => e.type === 'provider:completed' && e.jobId === jobId), 'the victim finished before it was stopped').to.equal(false)
     await victim.node.stop()
-    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(40_000) })
+    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(80_000) })
     expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
     const failed = record.awards.find((a) => a.provider === victim.node.peerId.toString())
     expect(failed?.status).to.equal('failed')
     expect(record.awards.some((a) => a.status === 'delivered' && a.provider !== victim.node.peerId.toString())).to.equal(true)
-    expect(str((await requester.market.requester!.output(jobId))?.stdout)).to.equal('primes <= 3000000: 216816, largest 2999999\n')
+    const output = await requester.market.requester!.output(jobId)
+    expect(output?.files.map((f) => f.name)).to.deep.equal(['mandelbrot.pgm'])
+    expect(str(output?.files[0].data.subarray(0, 15))).to.equal('P5\n1000 1000\n25')
   })
 
   it('ends a job that no provider can satisfy with a clear reason', async () => {
