@@ -16,7 +16,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 const log = logger('hive:market:direct')
 
 export type MarketProtocol = Exclude<DirectProtocol, 'audit' | 'blob'>
-export type DirectLibp2p = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol' | 'peerStore'>
+export type DirectLibp2p = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol' | 'peerStore' | 'getConnections'>
 
 export interface RequestOptions {
   signal?: AbortSignal
@@ -27,7 +27,10 @@ export interface RequestOptions {
 /** Sends one envelope on `protocol` to `peer` and returns the decoded Reply. */
 export async function sendRequest (libp2p: DirectLibp2p, peer: PeerId, protocol: MarketProtocol, bytes: Uint8Array, options: RequestOptions = {}): Promise<Reply> {
   const signal = options.signal ?? AbortSignal.timeout(10_000)
-  if (options.addrs !== undefined && options.addrs.length > 0) {
+  // only a new connection needs the addresses; over an open one (the usual case: a provider
+  // bidding to a requester whose job it just heard) merging them would cost a peer-store read
+  // and write per request, in the node's LevelDB
+  if (options.addrs !== undefined && options.addrs.length > 0 && libp2p.getConnections(peer).length === 0) {
     await libp2p.peerStore.merge(peer, { multiaddrs: options.addrs })
   }
   const stream = await libp2p.dialProtocol(peer, PROTOCOLS[protocol], { signal })

@@ -1,0 +1,43 @@
+// The market's one-request-one-reply helper between two bare libp2p nodes over TCP on
+// 127.0.0.1: a request reaches a peer it is not connected to through the addresses it is
+// given, and over an open connection those addresses are not written to the peer store.
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
+import { expect } from 'chai'
+import { handleDirect, sendRequest } from '../../../node/market/direct.ts'
+import { createHiveLibp2p } from '../../../node/p2p/create.ts'
+import { ReplyStatus } from '../../../protocol/gen/market.ts'
+import { okReply } from '../../../protocol/market/direct.ts'
+import type { HiveLibp2p } from '../../../node/p2p/create.ts'
+
+describe('node/market/direct: sendRequest and handleDirect', function () {
+  this.timeout(20_000)
+  let asker: HiveLibp2p
+  let answerer: HiveLibp2p
+  const received: Uint8Array[] = []
+
+  before(async () => {
+    asker = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519') })
+    answerer = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519') })
+    await Promise.all([asker.start(), answerer.start()])
+    await handleDirect({ libp2p: answerer, protocol: 'bid', handle: async (bytes) => { received.push(bytes); return okReply() } })
+  })
+
+  after(async () => {
+    await Promise.all([asker?.stop(), answerer?.stop()])
+  })
+
+  it('dials an unconnected peer through the given addresses, and leaves the peer store alone over an open connection', async () => {
+    expect(asker.getConnections(answerer.peerId)).to.have.length(0)
+    const reply = await sendRequest(asker, answerer.peerId, 'bid', Uint8Array.from([1, 2, 3]), { addrs: answerer.getMultiaddrs() })
+    expect(reply.status).to.equal(ReplyStatus.REPLY_OK)
+    expect(received.map((b) => [...b])).to.deep.equal([[1, 2, 3]])
+    expect(asker.getConnections(answerer.peerId)).to.have.length.greaterThan(0)
+
+    const stale = multiaddr('/ip4/127.0.0.1/tcp/9/p2p/' + answerer.peerId.toString())
+    const again = await sendRequest(asker, answerer.peerId, 'bid', Uint8Array.from([4]), { addrs: [stale] })
+    expect(again.status).to.equal(ReplyStatus.REPLY_OK)
+    const known = (await asker.peerStore.get(answerer.peerId)).addresses.map((a) => a.multiaddr.toString())
+    expect(known.some((a) => a.includes('/tcp/9/'))).to.equal(false)
+  })
+})
