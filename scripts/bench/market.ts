@@ -180,6 +180,13 @@ try {
   // gossipsub grafts its mesh on its heartbeat (1 s)
   await new Promise((resolve) => setTimeout(resolve, 2_000))
   say(`  network up in ${Math.round(performance.now() - t0)} ms`)
+  // what the nodes cost doing nothing (gossipsub heartbeats, DHT upkeep, pings): part of every
+  // figure below, and it grows with the number of nodes in this process
+  const idle0 = process.cpuUsage()
+  await new Promise((resolve) => setTimeout(resolve, 3_000))
+  const idle = process.cpuUsage(idle0)
+  const idleCpuCores = Math.round((idle.user + idle.system) / 3e4) / 100
+  say(`  idle: ${idleCpuCores} cores`)
   const warm = await runJobs(requester, module, WARMUP_JOBS, 1, 'warm-up', 0)
   if (warm.lost.length > 0) say(`warm-up lost: ${warm.lost.slice(0, 3).join('; ')}`)
   say(`warm-up: ${warm.records.filter((r) => r.phase === 'completed').length}/${WARMUP_JOBS} completed`)
@@ -215,6 +222,8 @@ try {
     lostJobs: lat.lost.length + tput.lost.length,
     failedJobs: failures(all),
     cpuSeconds: round1((cpu.user + cpu.system) / 1e6),
+    cpuMsPerJobOneAtATime: Math.round((cpuLat.user + cpuLat.system) / 1000 / Math.max(1, LATENCY_JOBS)),
+    idleCpuCores,
     rssMb: Math.round(mem.rss / (1024 * 1024)),
     underLoad: {
       concurrency: CONCURRENCY,
