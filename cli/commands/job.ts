@@ -193,7 +193,7 @@ const JOB_EVENT_TYPES = ['job:posted', 'job:bid', 'job:awarded', 'job:accepted',
 function progressLine (e: NodeEvent, started: number): string | undefined {
   const t = `+${formatDuration(e.at - started).padStart(6)}`
   switch (e.type) {
-    case 'job:posted': return `${t} posted (pushed directly to ${e.pushedTo} provider${e.pushedTo === 1 ? '' : 's'}, gossiped to the rest)`
+    case 'job:posted': return `${t} pushed directly to ${e.pushedTo} provider${e.pushedTo === 1 ? '' : 's'} (gossip reaches the rest)`
     case 'job:bid': return `${t} bid ${e.bids} from ${shortPeerId(e.provider)} at ${formatTokenAmount(BigInt(e.price))} HIVE`
     case 'job:awarded': return `${t} awarded slot ${e.slot} to ${shortPeerId(e.provider)} at ${formatTokenAmount(BigInt(e.price))} HIVE`
     case 'job:accepted': return `${t} accepted by ${shortPeerId(e.provider)}: running`

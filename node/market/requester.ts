@@ -114,9 +114,11 @@ export class Requester {
     if (!this.started) throw new UsageError('NODE_NOT_STARTED', 'the requester is not running; start the node first')
     const { libp2p, blobs } = this.init
     const now = this.now()
-    const moduleCid = await blobs.put(input.module, { sync: true })
+    // not fsynced one by one: the job record's synced write below flushes LevelDB's log, and
+    // with it these earlier writes, before anyone hears of the job (one fsync per post, not three)
+    const moduleCid = await blobs.put(input.module)
     const inputs = []
-    for (const i of input.inputs ?? []) inputs.push({ name: i.name, cid: await blobs.put(i.data, { sync: true }), size: i.data.byteLength })
+    for (const i of input.inputs ?? []) inputs.push({ name: i.name, cid: await blobs.put(i.data), size: i.data.byteLength })
     const limits = { ...DEFAULT_LIMITS, ...input.limits }
     const bidWindowMs = input.bidWindowMs ?? 500
     const executor = input.executor ?? 'wasm'
@@ -166,17 +168,21 @@ export class Requester {
     await libp2p.services.pubsub.publish(jobsTopic(executor), created.bytes).catch((err: Error) => {
       log('gossip publish of %s failed: %s', record.jobId, err.message)
     })
-    const targets = await this.init.pickProviders?.(input).catch(() => []) ?? []
-    let pushed = 0
-    await Promise.all(targets.map(async (peer) => {
-      try {
-        await sendRequest(libp2p, peer, 'request', created.bytes, { signal: AbortSignal.timeout(2_000) })
-        pushed++
-      } catch (err) {
-        log('direct push of %s to %s failed: %s', record.jobId, peer.toString(), (err as Error).message)
-      }
-    }))
-    this.init.emit?.({ type: 'job:posted', at: this.now(), jobId: record.jobId, pushedTo: pushed })
+    // direct pushes in the background: post() returns once the job is durable and gossiped,
+    // and bids from pushed providers may arrive while other pushes are still under way
+    void (async () => {
+      const targets = await this.init.pickProviders?.(input).catch(() => []) ?? []
+      let pushed = 0
+      await Promise.all(targets.map(async (peer) => {
+        try {
+          await sendRequest(libp2p, peer, 'request', created.bytes, { signal: AbortSignal.timeout(2_000) })
+          pushed++
+        } catch (err) {
+          log('direct push of %s to %s failed: %s', record.jobId, peer.toString(), (err as Error).message)
+        }
+      }))
+      this.init.emit?.({ type: 'job:posted', at: this.now(), jobId: record.jobId, pushedTo: pushed })
+    })()
     return { jobId: record.jobId }
   }
 
