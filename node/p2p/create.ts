@@ -112,6 +112,9 @@ export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLi
         // without it gossipsub verified every duplicate copy, a third of the CPU per job in the
         // market benchmark (the real message id and the market's own checks are unchanged)
         fastMsgIdFn: fastMessageId,
+        // one RPC frame from a peer: the largest market message is 32 KiB (MAX_GOSSIP_MESSAGE_BYTES);
+        // 256 KiB leaves room for batching and control messages (the default would buffer 4 MB)
+        maxInboundDataLength: 256 * 1024,
         scoreThresholds: GOSSIP_SCORE_THRESHOLDS,
         scoreParams: {
           IPColocationFactorWhitelist: new Set(opts.colocationWhitelist ?? DEFAULT_COLOCATION_WHITELIST),
