@@ -1,6 +1,6 @@
 // `npm test`: static checks, contract build, then every mocha suite; ends with one line
 // `N passed, N failed[, N skipped]` summed over all of them, and a non-zero exit on any failure.
-// Usage: npm test [-- <suite>...] [-- --grep <pattern>]   suites: checks contracts protocol node e2e
+// Usage: npm test [-- <suite>...] [-- --grep <pattern>]   suites: checks contracts protocol node security e2e
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,6 +13,8 @@ const SUITES: Record<string, { timeoutMs: number }> = {
   contracts: { timeoutMs: 60_000 },
   protocol: { timeoutMs: 20_000 },
   node: { timeoutMs: 120_000 },
+  // attack tests against the wire protocols and the chain (test/security/README.md maps them)
+  security: { timeoutMs: 180_000 },
   e2e: { timeoutMs: 300_000 },
 }
 const CHECKS: Array<[string, string, string[]]> = [
@@ -66,7 +68,7 @@ if (selected('checks')) {
   }
 }
 
-const needsContracts = ['contracts', 'node', 'e2e'].some(selected)
+const needsContracts = ['contracts', 'node', 'security', 'e2e'].some(selected)
 if (needsContracts) {
   console.log('\n== build contracts (hardhat build)')
   const code = await run('hardhat', ['build', '--quiet'])
