@@ -30,6 +30,8 @@ describe('09: a dispute costs a bond and cannot freeze an escrow forever', () =>
     const before = await balance(g, g.requester)
     await send(g.escrow, g.requester, 'dispute', [g.escrowId])
     expect(before - await balance(g, g.requester), 'what the dispute cost the requester').to.be.greaterThan(0n)
+    const bondBps = await g.params.getFunction('disputeBondBps')() as bigint
+    expect(before - await balance(g, g.requester), 'the bond').to.equal((PRICE * bondBps + 9_999n) / 10_000n)
   })
 
   it('a dispute the arbiter never resolves ends: the provider claims the deposit and the bond', async () => {
@@ -62,6 +64,6 @@ describe('09: a dispute costs a bond and cannot freeze an escrow forever', () =>
     await time.increaseTo(await p.eta())
     await expect(p.execute()).to.emit(g.escrow, 'DisputeResolved')
     await send(g.escrow, g.requester, 'withdraw', [await g.token.getAddress()])
-    expect(await balance(g, g.requester), 'the requester\'s HIVE').to.equal(before)
+    expect(await balance(g, g.requester) - before, 'what the requester got back').to.equal(PRICE)
   })
 })
