@@ -3,7 +3,7 @@
 // any watchtower outage, congestion or RPC hiccup and the deposit is gone. The minimums are
 // constructor constants of ProtocolParams; a proposal that goes below them cannot execute.
 import { expect } from 'chai'
-import { devnet, ethers, key, networkHelpers, passProposal, send } from './contracts-fixture.ts'
+import { devnet, key, networkHelpers, passProposal, send } from './contracts-fixture.ts'
 import type { Devnet } from './contracts-fixture.ts'
 
 const { loadFixture } = networkHelpers
