@@ -147,6 +147,7 @@ contract JobEscrow is IJobEscrow, EIP712, CreditLedger {
     function claim(bytes32 escrowId) external nonReentrant {
         Escrow storage e = _escrows[escrowId];
         // Checks
+        if (e.status != EscrowStatus.Disputed) _checkStatus(escrowId, e, EscrowStatus.Active);
         if (msg.sender != e.provider) revert JobEscrowUnauthorized(escrowId, msg.sender);
         uint256 bond;
         if (e.status == EscrowStatus.Disputed) {
@@ -155,7 +156,6 @@ contract JobEscrow is IJobEscrow, EIP712, CreditLedger {
             if (block.timestamp <= endsAt) revert JobEscrowArbitrationWindowOpen(escrowId, endsAt, block.timestamp);
             bond = e.disputeBond;
         } else {
-            _checkStatus(escrowId, e, EscrowStatus.Active);
             if (e.committedAt == 0) revert JobEscrowNoResultCommitted(escrowId);
             uint256 endsAt = _challengeEndsAt(e);
             if (block.timestamp <= endsAt) revert JobEscrowChallengeWindowOpen(escrowId, endsAt, block.timestamp);
