@@ -21,10 +21,14 @@ export async function settleCredits (ctx: DemoContext): Promise<bigint> {
   const hive = await token.getAddress()
   const until = Date.now() + WITHDRAW_TIMEOUT_MS
   for (;;) {
-    const left = await Promise.all(nodesOf(ctx).flatMap((p) => [escrow, channel].map(async (ledger) => ({ name: p.name, credit: await creditOf(ledger, hive, p.address) }))))
+    const left = await Promise.all(nodesOf(ctx).flatMap((p) => [escrow, channel].map(async (ledger) =>
+      ({ name: p.name, credit: await creditOf(ledger, hive, p.address) }))))
     const owed = left.filter((l) => l.credit !== 0n)
     if (owed.length === 0) break
-    if (Date.now() > until) throw new Error(`credits not withdrawn after ${WITHDRAW_TIMEOUT_MS / 1000} s: ${owed.map((o) => `${o.name} ${o.credit}`).join(', ')}`)
+    if (Date.now() > until) {
+      const list = owed.map((o) => `${o.name} ${o.credit}`).join(', ')
+      throw new Error(`credits not withdrawn after ${WITHDRAW_TIMEOUT_MS / 1000} s: ${list}`)
+    }
     await sleep(200, undefined, { signal: ctx.signal })
   }
   const treasury = await params.getFunction('treasury').staticCall() as string

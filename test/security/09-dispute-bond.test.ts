@@ -21,7 +21,8 @@ async function committed () {
   return { ...g, escrowId, deadline }
 }
 
-const balance = async (g: Devnet, who: { address: string }): Promise<bigint> => await g.token.getFunction('balanceOf')(who.address) as bigint
+const balance = async (g: Devnet, who: { address: string }): Promise<bigint> =>
+  await g.token.getFunction('balanceOf')(who.address) as bigint
 const as = (c: Contract, s: { address: string }): Contract => c.connect(s as never) as Contract
 
 describe('09: a dispute costs a bond and cannot freeze an escrow forever', () => {
@@ -47,7 +48,8 @@ describe('09: a dispute costs a bond and cannot freeze an escrow forever', () =>
     const feeBps = await g.params.getFunction('protocolFeeBps')() as bigint
     const bondBps = await g.params.getFunction('disputeBondBps')() as bigint
     const bond = (PRICE * bondBps + 9_999n) / 10_000n
-    expect(await balance(g, g.provider) - before, 'the provider\'s pay').to.equal(PRICE - PRICE * feeBps / 10_000n + bond)
+    expect(await balance(g, g.provider) - before, 'the provider\'s pay')
+      .to.equal(PRICE - PRICE * feeBps / 10_000n + bond)
   })
 
   it('the arbiter rules within its window: a requester that wins gets deposit and bond back', async () => {
@@ -58,7 +60,8 @@ describe('09: a dispute costs a bond and cannot freeze an escrow forever', () =>
       .to.be.revertedWithCustomError(g.escrow, 'JobEscrowArbitrationWindowOpen')
     // the devnet's arbiter is governance: it rules by proposal, inside the arbitration window
     const calldata = g.escrow.interface.encodeFunctionData('resolve', [g.escrowId, 0n])
-    const p = await passProposal(g, { targets: [await g.escrow.getAddress()], calldatas: [calldata], description: 'refund' })
+    const targets = [await g.escrow.getAddress()]
+    const p = await passProposal(g, { targets, calldatas: [calldata], description: 'refund' })
     await p.vote()
     await p.queue()
     await time.increaseTo(await p.eta())

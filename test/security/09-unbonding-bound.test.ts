@@ -18,20 +18,24 @@ async function staked (): Promise<Devnet> {
 }
 
 describe('09: stake stays slashable until a slash proposal can execute', () => {
-  it('a provider that starts unbonding when a slash is proposed cannot withdraw before the slash executes', async () => {
+  it('a provider that starts unbonding when a slash is proposed cannot withdraw before the slash executes',
+    async () => {
     const g = await loadFixture(staked)
     const calldata = g.registry.interface.encodeFunctionData('slash', [g.provider.address, STAKE, key('misconduct')])
-    const p = await passProposal(g, { targets: [await g.registry.getAddress()], calldatas: [calldata], description: 'slash a cheat' })
+    const targets = [await g.registry.getAddress()]
+    const p = await passProposal(g, { targets, calldatas: [calldata], description: 'slash a cheat' })
     // the provider sees the proposal in the same block and runs
     await send(g.registry, g.provider, 'requestUnbond', [STAKE])
     await p.vote()
     await p.queue()
     // the earliest second anyone may execute: the provider tries to leave first
     await time.setNextBlockTimestamp(await p.eta())
-    await expect((g.registry.connect(g.provider) as typeof g.registry).getFunction('withdraw')(), 'the provider\'s withdraw')
+    const withdraw = (g.registry.connect(g.provider) as typeof g.registry).getFunction('withdraw')()
+    await expect(withdraw, 'the provider\'s withdraw')
       .to.be.revertedWithCustomError(g.registry, 'ProviderRegistryStillUnbonding')
     await expect(p.execute()).to.emit(g.registry, 'Slashed')
-    const info = await g.registry.getFunction('providerInfo')(g.provider.address) as { bonded: bigint, unbonding: bigint }
+    const info = await g.registry.getFunction('providerInfo')(g.provider.address) as
+      { bonded: bigint, unbonding: bigint }
     expect(info.bonded + info.unbonding, 'stake left after the slash').to.equal(0n)
   })
 
@@ -42,7 +46,8 @@ describe('09: stake stays slashable until a slash proposal can execute', () => {
     const timelockDelay = await g.timelock.getFunction('getMinDelay')() as bigint
     const tooShort = votingDelay + votingPeriod + timelockDelay
     const calldata = g.params.interface.encodeFunctionData('setParam', [key('unbondingPeriod'), tooShort])
-    const p = await passProposal(g, { targets: [await g.params.getAddress()], calldatas: [calldata], description: 'shorter unbonding' })
+    const targets = [await g.params.getAddress()]
+    const p = await passProposal(g, { targets, calldatas: [calldata], description: 'shorter unbonding' })
     await p.vote()
     await p.queue()
     await time.increaseTo(await p.eta())

@@ -11,7 +11,8 @@ const deployed = async (): Promise<Devnet> => await devnet()
 
 async function proposeSetParam (g: Devnet, name: string, value: bigint) {
   const calldata = g.params.interface.encodeFunctionData('setParam', [key(name), value])
-  const p = await passProposal(g, { targets: [await g.params.getAddress()], calldatas: [calldata], description: `${name} = ${value}` })
+  const targets = [await g.params.getAddress()]
+  const p = await passProposal(g, { targets, calldatas: [calldata], description: `${name} = ${value}` })
   await p.vote()
   await p.queue()
   await networkHelpers.time.increaseTo(await p.eta())

@@ -22,7 +22,8 @@ after(() => { rmSync(dir, { recursive: true, force: true }) })
 export async function devnet () {
   const [deployer, voter, requester, provider, other, arbiterless] = await ethers.getSigners()
   const d = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: dir })
-  const at = (name: ContractName): Contract => new ethers.Contract(d.contracts[name].address, d.contracts[name].abi, deployer)
+  const at = (name: ContractName): Contract =>
+    new ethers.Contract(d.contracts[name].address, d.contracts[name].abi, deployer)
   const token = at('HiveToken')
   const c = {
     deployer, voter, requester, provider, other, arbiterless, deployment: d, token,
@@ -34,14 +35,18 @@ export async function devnet () {
   await send(token, voter, 'delegate', [voter.address])
   for (const a of [requester, provider, other]) {
     await send(token, deployer, 'transfer', [a.address, hive(1_000_000)])
-    for (const spender of [c.escrow, c.channel, c.registry]) await send(token, a, 'approve', [await spender.getAddress(), ethers.MaxUint256])
+    for (const spender of [c.escrow, c.channel, c.registry]) {
+      await send(token, a, 'approve', [await spender.getAddress(), ethers.MaxUint256])
+    }
   }
   await networkHelpers.mine(1)
   return c
 }
 export type Devnet = Awaited<ReturnType<typeof devnet>>
 
-export async function send (c: Contract, from: Signer, fn: string, args: unknown[]): Promise<ContractTransactionResponse> {
+export async function send (
+  c: Contract, from: Signer, fn: string, args: unknown[],
+): Promise<ContractTransactionResponse> {
   const tx = await (c.connect(from) as Contract).getFunction(fn)(...args) as ContractTransactionResponse
   await tx.wait()
   return tx
@@ -73,6 +78,7 @@ export async function passProposal (g: Devnet, p: Proposal) {
     queue: async () => { await send(g.governor, g.other, 'queue', [...args, descriptionHash]) },
     /** the earliest second the timelock lets anyone execute */
     eta: async () => await g.governor.getFunction('proposalEta')(id) as bigint,
-    execute: async () => await (g.governor.connect(g.other) as Contract).getFunction('execute')(...args, descriptionHash) as ContractTransactionResponse,
+    execute: async () => await (g.governor.connect(g.other) as Contract)
+      .getFunction('execute')(...args, descriptionHash) as ContractTransactionResponse,
   }
 }
