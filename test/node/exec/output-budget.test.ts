@@ -92,6 +92,7 @@ describe('node/exec output budget: accounted bytes equal the real allocation', (
     let seed = 7
     const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n }
     const fds: Fd[] = []
+    let refused = 0
     for (let step = 0; step < 2000; step++) {
       try {
         const op = rnd(5)
@@ -102,10 +103,12 @@ describe('node/exec output budget: accounted bytes equal the real allocation', (
         else job.stdout.fd_write(new Uint8Array(rnd(2000)))
       } catch (err) {
         if (!(err instanceof OutputLimitExceeded)) throw err
+        refused++
       }
       expect(job.budget.used, `step ${step}`).to.equal(allocated(job))
       expect(allocated(job), `step ${step}`).to.be.at.most(limit)
     }
+    expect(refused, 'the walk ran into the limit').to.be.greaterThan(10)
   })
 
   it('stderr keeps at most its cap, allocation included', () => {
