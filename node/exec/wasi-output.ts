@@ -71,7 +71,7 @@ export class OutputBudget {
 
 /** ES2024's ArrayBuffer.prototype.transfer (Node >= 21): a resized copy that frees the old store at once. */
 type Transferable = ArrayBuffer & { transfer (newByteLength: number): ArrayBuffer }
-const resized = (buf: Uint8Array, capacity: number): Uint8Array =>
+const resized = (buf: Uint8Array<ArrayBuffer>, capacity: number): Uint8Array<ArrayBuffer> =>
   new Uint8Array((buf.buffer as Transferable).transfer(capacity))
 
 /**
@@ -80,7 +80,7 @@ const resized = (buf: Uint8Array, capacity: number): Uint8Array =>
  * `length` are always zero, so a truncated and re-extended file reads back zeros.
  */
 export class ByteBuffer {
-  buf = new Uint8Array(0)
+  buf: Uint8Array<ArrayBuffer> = new Uint8Array(0)
   length = 0
   /** the most bytes this buffer ever held: capacity up to here is never given back */
   private high = 0
@@ -114,7 +114,7 @@ export class ByteBuffer {
   }
 
   /** The content, as its own buffer (transferable); this buffer is done with afterwards. */
-  bytes (): Uint8Array {
+  bytes (): Uint8Array<ArrayBuffer> {
     if (this.buf.length !== this.length) this.buf = resized(this.buf, this.length)
     return this.buf
   }

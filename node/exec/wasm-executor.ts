@@ -50,7 +50,7 @@ export class WasmExecutor implements Executor {
   private readonly pool: WorkerPool
   private readonly ownsPool: boolean
   private readonly modules: ModuleCache
-  private readonly opts: Required<Omit<WasmExecutorInit, 'pool' | 'poolSize' | 'prewarm'>>
+  private readonly opts: Required<Omit<WasmExecutorInit, 'pool' | 'poolSize' | 'prewarm' | 'maxOutputBytes'>>
   private started = false
   private nextId = 1
 

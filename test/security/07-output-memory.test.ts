@@ -24,8 +24,9 @@ import { loadPeerKey } from '../../node/p2p/identity.ts'
 import { cidForBytes } from '../../protocol/cid.ts'
 import { JobRequest, MessageType, ReplyStatus } from '../../protocol/gen/market.ts'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { buildJobSpec, createJobRequest } from '../../protocol/market/build.ts'
+import { buildJobSpec } from '../../protocol/market/build.ts'
 import { sealEnvelope } from '../../protocol/market/envelope.ts'
+import { ownBytes } from '../../protocol/market/fields.ts'
 import { computeJobId, jobIdToBytes } from '../../protocol/market/job-id.ts'
 import { jobsTopic } from '../../protocol/topics.ts'
 import { TEST_HARDWARE, waitFor } from '../node/market/helpers.ts'
@@ -178,25 +179,8 @@ describe('security 07: job output cannot bypass the memory cap', function () {
     hostile = await createHiveLibp2p({ privateKey: key, listen: ['/ip4/127.0.0.1/tcp/0'] })
     await hostile.start()
     await hostile.dial(multiaddr(provider.node.info().addresses[0]))
-    const module = await cidForBytes(hello)
-    const now = Date.now()
-    const request = await createJobRequest({
-      executor: 'wasm',
-      module,
-      moduleSize: hello.byteLength,
-      limits: { memoryBytes: 64 * MiB, wallTimeMs: 1000, outputBytes: 512 * MiB },
-      // a requirement no provider meets: were it accepted, nobody would bid or dial back
-      requirements: { minMemoryBytes: 512 * 1024 * MiB },
-      maxPrice: HIVE,
-      payment: 'channel',
-      redundancy: 1,
-      bidWindowMs: 1000,
-      deadline: now + 60_000,
-      createdAt: now,
-      nonce: randomBytes(16),
-    }, key).catch((err: Error) => err)
-    // after the fix the builder refuses it too; then the hostile peer sends a hand-made one
-    const bytes = request instanceof Error ? await oversizedRequestBytes(key, module, hello.byteLength, now) : request.bytes
+    // an honest builder refuses it (checkJobSpec); the hostile peer signs one by hand
+    const bytes = await oversizedRequestBytes(key, await cidForBytes(hello), hello.byteLength, Date.now())
     const reply = await sendRequest(hostile, provider.node.peerId, 'request', bytes)
     expect(`${ReplyStatus[reply.status]} ${reply.code}`).to.equal('REPLY_INVALID LIMITS_OUT_OF_RANGE')
   })
@@ -206,10 +190,11 @@ describe('security 07: job output cannot bypass the memory cap', function () {
 async function oversizedRequestBytes (key: PrivateKey, module: CID, moduleSize: number, now: number): Promise<Uint8Array> {
   const spec = buildJobSpec({
     executor: 'wasm', module, moduleSize,
-    limits: { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 1000, outputBytes: 512 * 1024 * 1024 },
-    requirements: { minMemoryBytes: 512 * 1024 ** 3 },
+    limits: { memoryBytes: 64 * MiB, wallTimeMs: 1000, outputBytes: 512 * MiB },
+    // a requirement no provider meets: were it accepted, nobody would bid or dial back
+    requirements: { minMemoryBytes: 512 * 1024 * MiB },
     maxPrice: HIVE, payment: 'channel', redundancy: 1, bidWindowMs: 1000, deadline: now + 60_000, createdAt: now, nonce: randomBytes(16),
   }, peerIdFromPrivateKey(key))
-  const request = { jobId: jobIdToBytes(computeJobId(spec)), spec, requesterAddrs: [] }
+  const request = { jobId: ownBytes(jobIdToBytes(computeJobId(spec))), spec, requesterAddrs: [] }
   return await sealEnvelope(MessageType.JOB_REQUEST, JobRequest.encode(request), key)
 }
