@@ -158,10 +158,9 @@ export class Provider {
       if (req.arch !== '' && req.arch !== caps.arch) return 'WRONG_ARCH'
       if (req.minCpuScore > caps.cpuScore) return 'CPU_TOO_SLOW'
     }
-    if ((spec.limits?.memoryBytes ?? 0) > caps.memoryBytes) return 'NOT_ENOUGH_MEMORY'
-    // run() would refuse it: the worker holds the whole output in memory until the job ends
-    const outputCap = this.init.executors[spec.executor].maxOutputBytes
-    if ((spec.limits?.outputBytes ?? 0) > outputCap) return 'OUTPUT_TOO_LARGE'
+    // the worker holds the job's output next to its linear memory until the job ends
+    if ((spec.limits?.memoryBytes ?? 0) + (spec.limits?.outputBytes ?? 0) > caps.memoryBytes) return 'NOT_ENOUGH_MEMORY'
+    if ((spec.limits?.outputBytes ?? 0) > this.init.executors[spec.executor].maxOutputBytes) return 'OUTPUT_TOO_LARGE'
     if (this.running.size >= this.capacity) return 'NO_CAPACITY'
     if (this.init.canBid?.() === false) return 'NOT_ELIGIBLE'
     return undefined
