@@ -43,7 +43,7 @@ const MiB = 1024 * 1024
 /** the provider's own cap on a job's outputBytes (its executor's configuration) */
 const PROVIDER_OUTPUT_CAP = 16 * MiB
 
-interface Peer { node: HiveNode, market: MarketService, events: JobEvent[] }
+interface Peer { node: HiveNode, market: MarketService, events: JobEvent[], accepted: () => number }
 
 /**
  * A WASI command that, for i in 0..files-1, creates /output/fNN, writes `size` bytes to it in one
@@ -97,16 +97,18 @@ describe('security 07: job output cannot bypass the memory cap', function () {
     })
     const node = await HiveNode.create(config, { hardware: TEST_HARDWARE })
     const events: JobEvent[] = []
+    let accepted = 0
     // the provider operator's own output cap, as its executor is configured
     const executorInit = { pool, maxOutputBytes: PROVIDER_OUTPUT_CAP }
     const market = new MarketService(node, {
       privateKey: await loadPeerKey(dataDir),
       executors: { wasm: new WasmExecutor(executorInit) },
       onEvent: (e) => events.push(e),
+      onGossipOutcome: (outcome, _code, topic) => { if (outcome === 'accept' && topic === jobsTopic('wasm')) accepted++ },
     })
     node.addService(market)
     await node.start()
-    const peer = { node, market, events }
+    const peer = { node, market, events, accepted: () => accepted }
     peers.push(peer)
     return peer
   }
@@ -149,9 +151,11 @@ describe('security 07: job output cannot bypass the memory cap', function () {
 
   it('a job asking for more output than the provider\'s own cap gets no bid from it', async () => {
     await providerIdle()
+    const heard = provider.accepted()
     const over = await post({ module: hello, limits: { outputBytes: 2 * PROVIDER_OUTPUT_CAP } })
-    // posted after the oversized one: the provider's bid on it shows it heard both
     const within = await post({ module: hello, limits: { outputBytes: PROVIDER_OUTPUT_CAP } })
+    // the provider validated both requests, and bid on the one within its cap
+    await waitFor('the provider to accept both requests', () => provider.accepted() >= heard + 2, 20_000)
     await waitFor('a bid on the job within the cap', () => bidFromProvider(within) !== undefined, 20_000)
     const record = await waitFinal(over)
     expect(record.bids.map((b) => b.provider)).to.not.include(providerId())
