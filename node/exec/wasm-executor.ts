@@ -154,7 +154,9 @@ const invalid = (message: string, details: Record<string, string | number> = {})
   new ExecError('EXEC_INVALID_JOB', message, details)
 
 /** Validates the job and returns its environment as sorted 'KEY=value' entries. */
-function checkJob (job: ExecJob, opts: { maxModuleBytes: number, maxInputBytes: number, maxOutputBytes: number }): string[] {
+interface JobCaps { maxModuleBytes: number, maxInputBytes: number, maxOutputBytes: number }
+
+function checkJob (job: ExecJob, opts: JobCaps): string[] {
   const { memoryBytes, wallTimeMs, outputBytes } = job.limits
   for (const [name, v] of Object.entries({ memoryBytes, wallTimeMs, outputBytes })) {
     if (!Number.isSafeInteger(v) || v <= 0) throw invalid(`limits.${name} must be a positive integer`, { [name]: String(v) })

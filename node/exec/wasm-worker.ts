@@ -18,7 +18,8 @@ port.on('message', (req: RunRequest) => {
   if (reply.type === 'done') {
     // the host is done with its output buffers: hand them over instead of copying (a Set, as
     // one buffer listed twice would fail the postMessage)
-    for (const b of [reply.stdout, reply.stderr, ...reply.outputs.map((o) => o.data)]) transfer.add(b.buffer as ArrayBuffer)
+    const buffers = [reply.stdout, reply.stderr, ...reply.outputs.map((o) => o.data)]
+    for (const b of buffers) transfer.add(b.buffer as ArrayBuffer)
   }
   port.postMessage(reply, [...transfer])
 })

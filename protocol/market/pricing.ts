@@ -2,20 +2,22 @@
 //   list    = perJob + perUnit × units                      (the provider's own price sheet)
 //   base    = list + marketWeight × (market − list)         (pulled toward recent clearings)
 //   output  = perUnit × seconds × outputMiB / 256           (the output the job may leave)
-//   price   = max(floor, base × loadMultiplier(load) + output)   (busier = dearer, never under floor)
-// where units = wall-time seconds × 256 MiB memory tiers (units.ts), floor = perJob +
-// floorPerUnit × units + outputFloor, loadMultiplier = 1 + (maxLoadMultiplier − 1)·load² (cheap
-// while there is room, steep near full), and market is the time-decayed mean of recent clearing
-// prices for the same executor and token, each scaled to this job's units.
-// Output is priced as the memory it is: the worker holds up to limits.outputBytes of output
-// next to the module's linear memory for as long as the job runs (then the provider stores and
-// serves it), so each started MiB of outputBytes costs 1/256 of a memory tier for the wall-time
-// seconds, at perUnit (outputFloor: at floorPerUnit). It is added outside the market estimate
-// (clearing records do not say how much output their jobs had) and outside the load multiplier;
-// so a job asking for more output is always quoted more, and never under the floor's share. A clearing record is signed by
-// its requester but cannot be checked against the award it claims to summarise, so each one is
-// clamped to [list/4, list×4] of its own job before it counts: a lying requester can move the
-// estimate, but only so far, and never below the provider's floor.
+//   price   = max(floor, base × loadMultiplier(load) + output)  (busier = dearer, never under floor)
+// where units = wall-time seconds × 256 MiB memory tiers (units.ts), outputMiB = started MiB of
+// limits.outputBytes, floor = perJob + floorPerUnit × (units + seconds × outputMiB / 256),
+// loadMultiplier = 1 + (maxLoadMultiplier − 1)·load² (cheap while there is room, steep near
+// full), and market is the time-decayed mean of recent clearing prices for the same executor and
+// token, each scaled to this job's units. The quote's `list` includes the output charge.
+// Output is priced as the memory it is: the worker holds up to limits.outputBytes of output next
+// to the module's linear memory for as long as the job runs (then the provider stores and serves
+// it), so a MiB of it costs 1/256 of a memory tier per wall-time second. It is added outside the
+// market estimate (clearing records do not say how much output their jobs had) and outside the
+// load multiplier, so a job asking for more output is always quoted more, and the floor keeps
+// its share of it: a low max price cannot buy a large output at the compute price.
+// A clearing record is signed by its requester but cannot be checked against the award it
+// claims to summarise, so each one is clamped to [list/4, list×4] of its own job before it
+// counts: a lying requester can move the estimate, but only so far, and never below the
+// provider's floor.
 // All money arithmetic is bigint; the fractional factors are applied in parts per million.
 import { formatAmount } from './amounts.ts'
 import { priceUnits } from './units.ts'
@@ -117,7 +119,8 @@ export function priceJob (input: PriceJobInput): PriceQuote {
   const mult = loadMultiplier(input.load, sheet.maxLoadMultiplier)
   const rate = sheet.executors[job.executor]
   if (rate === undefined) {
-    return { price: '0', bid: false, reason: 'NO_PRICE_FOR_EXECUTOR', units: units.toString(), list: '0', floor: '0', output: '0', loadMultiplier: mult }
+    const none = { price: '0', list: '0', floor: '0', output: '0' }
+    return { ...none, bid: false, reason: 'NO_PRICE_FOR_EXECUTOR', units: units.toString(), loadMultiplier: mult }
   }
   const computeList = rate.perJob + rate.perUnit * units
   const held = outputMiBSeconds(job.wallTimeMs, job.outputBytes)
