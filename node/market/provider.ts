@@ -158,7 +158,9 @@ export class Provider {
       if (req.arch !== '' && req.arch !== caps.arch) return 'WRONG_ARCH'
       if (req.minCpuScore > caps.cpuScore) return 'CPU_TOO_SLOW'
     }
-    if ((spec.limits?.memoryBytes ?? 0) > caps.memoryBytes) return 'NOT_ENOUGH_MEMORY'
+    // the worker holds the job's output next to its linear memory until the job ends
+    if ((spec.limits?.memoryBytes ?? 0) + (spec.limits?.outputBytes ?? 0) > caps.memoryBytes) return 'NOT_ENOUGH_MEMORY'
+    if ((spec.limits?.outputBytes ?? 0) > this.init.executors[spec.executor].maxOutputBytes) return 'OUTPUT_TOO_LARGE'
     if (this.running.size >= this.capacity) return 'NO_CAPACITY'
     if (this.init.canBid?.() === false) return 'NOT_ELIGIBLE'
     return undefined
@@ -177,7 +179,7 @@ export class Provider {
       sheet: this.init.sheet,
       load: Math.min(1, this.running.size / this.capacity),
       recentClearings: this.clearings,
-      job: { executor: spec.executor, token: spec.token, wallTimeMs: spec.limits?.wallTimeMs ?? 0, memoryBytes: spec.limits?.memoryBytes ?? 0, maxPrice: job.maxPrice },
+      job: { executor: spec.executor, token: spec.token, wallTimeMs: spec.limits?.wallTimeMs ?? 0, memoryBytes: spec.limits?.memoryBytes ?? 0, outputBytes: spec.limits?.outputBytes ?? 0, maxPrice: job.maxPrice },
       now,
     })
     if (!quote.bid) {
