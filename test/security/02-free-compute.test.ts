@@ -60,6 +60,12 @@ describe('security 02: no free compute, a fair exchange of output for payment', 
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
   })
 
+  /** The chain's clock now (a fresh block: the latest one may be seconds old). */
+  async function chainNow (): Promise<bigint> {
+    await chain.mine()
+    return BigInt(await chain.now())
+  }
+
   /** The hostile requester posts an escrow job to the honest provider and gets its bid. */
   async function escrowJob (): Promise<{ jobId: string, bid: Awaited<ReturnType<HostilePeer['bidFor']>> }> {
     const jobId = await evil.pushJob(provider.node, { module, payment: 'escrow', ethAddress: evilWallet.address })
@@ -77,7 +83,7 @@ describe('security 02: no free compute, a fair exchange of output for payment', 
 
   it('an escrow whose deadline is seconds away buys no compute and no output', async () => {
     const { jobId, bid } = await escrowJob()
-    await createEscrow(chain, evilWallet, { jobId, provider: bid.bid.providerEthAddress, token: chain.contracts.token, amount: bid.price, deadline: BigInt(await chain.now()) + 3n })
+    await createEscrow(chain, evilWallet, { jobId, provider: bid.bid.providerEthAddress, token: chain.contracts.token, amount: bid.price, deadline: await chainNow() + 5n })
     const asked = evil.asked.length
     expect(await evil.award(provider.node.peerId, bid, Date.now() + 60_000)).to.equal(true)
     await expectNothingGiven(jobId, /^ESCROW_DEADLINE_TOO_SOON$/, asked)
@@ -86,7 +92,7 @@ describe('security 02: no free compute, a fair exchange of output for payment', 
   it('an escrow in another token than HIVE buys no compute and no output', async () => {
     const other = await deployOtherToken(chain, evilWallet.address, parseEther('1000'))
     const { jobId, bid } = await escrowJob()
-    await createEscrow(chain, evilWallet, { jobId, provider: bid.bid.providerEthAddress, token: other, amount: bid.price, deadline: BigInt(await chain.now()) + 3600n })
+    await createEscrow(chain, evilWallet, { jobId, provider: bid.bid.providerEthAddress, token: other, amount: bid.price, deadline: await chainNow() + 3600n })
     const asked = evil.asked.length
     expect(await evil.award(provider.node.peerId, bid, Date.now() + 60_000)).to.equal(true)
     await expectNothingGiven(jobId, /^ESCROW_WRONG_TOKEN$/, asked)
@@ -94,7 +100,7 @@ describe('security 02: no free compute, a fair exchange of output for payment', 
 
   it('an escrow below the agreed price buys no compute and no output', async () => {
     const { jobId, bid } = await escrowJob()
-    await createEscrow(chain, evilWallet, { jobId, provider: bid.bid.providerEthAddress, token: chain.contracts.token, amount: bid.price - 1n, deadline: BigInt(await chain.now()) + 3600n })
+    await createEscrow(chain, evilWallet, { jobId, provider: bid.bid.providerEthAddress, token: chain.contracts.token, amount: bid.price - 1n, deadline: await chainNow() + 3600n })
     const asked = evil.asked.length
     expect(await evil.award(provider.node.peerId, bid, Date.now() + 60_000)).to.equal(true)
     await expectNothingGiven(jobId, /^ESCROW_(UNDERFUNDED|UNUSABLE)$/, asked)
@@ -113,7 +119,7 @@ describe('security 02: no free compute, a fair exchange of output for payment', 
 
   it('a requester that does not release its escrow never gets the output blob (escrow mode)', async () => {
     const { jobId, bid } = await escrowJob()
-    await createEscrow(chain, evilWallet, { jobId, provider: bid.bid.providerEthAddress, token: chain.contracts.token, amount: bid.price, deadline: BigInt(await chain.now()) + 3600n })
+    await createEscrow(chain, evilWallet, { jobId, provider: bid.bid.providerEthAddress, token: chain.contracts.token, amount: bid.price, deadline: await chainNow() + 3600n })
     expect(await evil.award(provider.node.peerId, bid, Date.now() + 60_000)).to.equal(true)
     const result = await evil.resultFor(jobId)
     expect(ExecStatus[result.result.status]).to.equal('EXEC_OK')
@@ -171,7 +177,7 @@ describe('security 02: no free compute, a fair exchange of output for payment', 
   // last: it moves the chain's clock an hour ahead
   it('a provider whose result commitment reverts on chain delivers no output', async () => {
     const { jobId, bid } = await escrowJob()
-    await createEscrow(chain, evilWallet, { jobId, provider: bid.bid.providerEthAddress, token: chain.contracts.token, amount: bid.price, deadline: BigInt(await chain.now()) + 300n })
+    await createEscrow(chain, evilWallet, { jobId, provider: bid.bid.providerEthAddress, token: chain.contracts.token, amount: bid.price, deadline: await chainNow() + 300n })
     // while the provider fetches the input, the escrow's deadline passes: commitResult will revert
     evil.beforeServe = async (cid) => { if (cid === evil.inputOf.get(jobId)) await chain.increaseTime(3_600) }
     try {
