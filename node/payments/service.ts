@@ -229,9 +229,16 @@ export class PaymentsService {
     return await this.tower.startClose(r.channelId)
   }
 
+  /**
+   * The chain's clock: the latest block's time, or ours when that block is older (an idle chain
+   * mines no blocks, and the next one is stamped with the time it is mined). Both sides use it
+   * for escrow deadlines, so a stale block cannot make the requester's deadline too early.
+   */
   private async chainNow (): Promise<bigint> {
     const block = await this.init.chain.provider.getBlock('latest')
-    return BigInt(block?.timestamp ?? Math.floor(this.now() / 1000))
+    const ours = BigInt(Math.floor(this.now() / 1000))
+    const chain = BigInt(block?.timestamp ?? 0)
+    return chain > ours ? chain : ours
   }
 
   registerRoutes (routes: RouteRegistry): void {
