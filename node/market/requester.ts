@@ -55,6 +55,8 @@ export interface PostJobInput {
 }
 
 export const DEFAULT_LIMITS = { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 4 * 1024 * 1024 }
+/** how often a requester asks again for an output its provider still holds after payment (250 ms, doubling) */
+const OUTPUT_RELEASE_RETRIES = 6
 /** room for the output bundle's own framing on top of the job's output limit */
 const BUNDLE_OVERHEAD_BYTES = 64 * 1024
 
@@ -243,13 +245,22 @@ export class Requester {
           return true
         },
         fetchOutput: async (provider, outputCid) => {
-          try {
-            const bytes = await this.init.exchange.fetch(peerIdFromString(provider), CID.parse(outputCid), { maxBytes: outputBytes + BUNDLE_OVERHEAD_BYTES })
-            decodeOutputBundle(bytes, { maxBytes: outputBytes + BUNDLE_OVERHEAD_BYTES })
-            return true
-          } catch (err) {
-            log('output %s from %s rejected: %s', outputCid, provider, (err as Error).message)
-            return false
+          // fair exchange: the provider releases the output once it sees our payment, which its
+          // RPC may show a block after ours does: BLOB_PAYMENT_REQUIRED is retried a while
+          // (about 16 s in all), then counts as a withheld output
+          for (let attempt = 0; ; attempt++) {
+            try {
+              const bytes = await this.init.exchange.fetch(peerIdFromString(provider), CID.parse(outputCid), { maxBytes: outputBytes + BUNDLE_OVERHEAD_BYTES })
+              decodeOutputBundle(bytes, { maxBytes: outputBytes + BUNDLE_OVERHEAD_BYTES })
+              return true
+            } catch (err) {
+              if ((err as { code?: string }).code === 'BLOB_PAYMENT_REQUIRED' && attempt < OUTPUT_RELEASE_RETRIES && !isFinal(record.phase)) {
+                await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt))
+                continue
+              }
+              log('output %s from %s rejected: %s', outputCid, provider, (err as Error).message)
+              return false
+            }
           }
         },
         ...(this.init.payments !== undefined ? { pay: async (provider: string, price: bigint, outputCid: string) => { await this.payCommitted(record, provider, price, outputCid) } } : {}),

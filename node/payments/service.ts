@@ -258,6 +258,8 @@ export class PaymentsService {
         await this.escrow.create(bytes32(a.jobId), a.providerAddress, a.price, deadline, a.provider)
       },
       beforeExecute: async (j, signal) => {
+        // channel mode: VoucherReceiver.assureFunded (the "channels" helper's part) goes here;
+        // until then a channel job runs unfunded and only its output is held until paid
         if (j.payment !== 'escrow') return
         // the result is due by the award's deadline, and its commitment must be mined before the escrow's
         const margin = BigInt(this.init.options?.commitMarginSeconds ?? 30)
