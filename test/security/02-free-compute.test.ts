@@ -174,6 +174,35 @@ describe('security 02: no free compute, a fair exchange of output for payment', 
     expect((await requester.payments.evidence.commitment(jobId, forgerWallet.address))?.commitment.outputHash).to.equal(c.outputHash)
   })
 
+  it('k = 3: commitments vote first; only the majority is paid, and the odd one out gets nothing', async () => {
+    const honest = []
+    for (const [i, corrupt] of [[5, false], [6, false], [8, true]] as const) {
+      const p = await startHonest(chain, dir, `k3-${i}`, 'provider', chain.account(i), { faults: { corruptOutput: corrupt } })
+      await p.node.libp2p.peerStore.merge(requester.node.peerId, { multiaddrs: requester.node.libp2p.getMultiaddrs() })
+      await p.node.libp2p.dial(requester.node.peerId)
+      honest.push(p)
+    }
+    try {
+      await waitFor('the providers on the jobs topic', () => honest.every((p) =>
+        requester.node.libp2p.services.pubsub.getSubscribers('hive/jobs/wasm/1').some((s) => s.equals(p.node.peerId))) || undefined)
+      const { jobId } = await requester.market.requester!.post({ module, inputs: [{ name: 'a.txt', data: new TextEncoder().encode('three votes here\n') }], args: ['1'], maxPrice: parseEther('1'), bidWindowMs: 1_500, payment: 'channel', redundancy: 3, timeoutMs: 30_000 })
+      const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(40_000) })
+      expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+      const cheater = honest[2].node.peerId.toString()
+      expect(record.awards.find((a) => a.provider === cheater)?.paidAt, 'the minority was paid').to.equal(undefined)
+      const paid = record.awards.filter((a) => a.paidAt !== undefined).map((a) => a.provider)
+      expect(paid).to.have.members(honest.slice(0, 2).map((p) => p.node.peerId.toString()))
+      // each majority provider holds exactly one voucher for the job; the cheater none
+      for (const [i, p] of honest.entries()) {
+        const channels = await p.payments.channels.list({ role: 'provider' })
+        const best = channels.length === 0 ? undefined : await p.payments.channels.best(channels[0].channelId)
+        expect(best?.jobId?.replace(/^0x/, ''), `provider ${i}`).to.equal(i < 2 ? jobId : undefined)
+      }
+    } finally {
+      for (const p of honest) await p.stop()
+    }
+  })
+
   // last: it moves the chain's clock an hour ahead
   it('a provider whose result commitment reverts on chain delivers no output', async () => {
     const { jobId, bid } = await escrowJob()

@@ -33,6 +33,7 @@ import { PROTOCOLS } from '../../protocol/topics.ts'
 import { TEST_HARDWARE } from '../node/market/helpers.ts'
 import type { ChainClient } from '../../node/chain/client.ts'
 import type { JobEvent } from '../../node/market/events.ts'
+import type { ProviderFaults } from '../../node/market/provider.ts'
 import type { PaymentsOptions, PaymentsService } from '../../node/payments/service.ts'
 import type { PaymentModeName } from '../../protocol/market/build.ts'
 import type { ValidBid } from '../../protocol/market/validate-bid.ts'
@@ -75,7 +76,7 @@ export interface HonestPeer {
   stop: () => Promise<void>
 }
 
-export async function startHonest (chain: DevChain, dir: string, name: string, roles: 'requester' | 'provider', wallet: Wallet, opts: { payments?: PaymentsOptions, capacity?: number } = {}): Promise<HonestPeer> {
+export async function startHonest (chain: DevChain, dir: string, name: string, roles: 'requester' | 'provider', wallet: Wallet, opts: { payments?: PaymentsOptions, capacity?: number, faults?: ProviderFaults } = {}): Promise<HonestPeer> {
   const dataDir = join(dir, name)
   const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, prices: { wasm: '0.01' } } })
   const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
@@ -83,7 +84,7 @@ export async function startHonest (chain: DevChain, dir: string, name: string, r
   const key = await loadPeerKey(dataDir)
   const payments = attachPayments(node, { chain: client, privateKey: key, options: { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10'), ...opts.payments } })
   const events: JobEvent[] = []
-  const market = new MarketService(node, { privateKey: key, payments: payments.hooks(), capacity: opts.capacity, onEvent: (e) => events.push(e) })
+  const market = new MarketService(node, { privateKey: key, payments: payments.hooks(), capacity: opts.capacity, faults: opts.faults, onEvent: (e) => events.push(e) })
   node.addService(market)
   await node.start()
   return { node, market, payments, client, key, wallet, events, stop: async () => { await node.stop().catch(() => {}); client.close() } }
