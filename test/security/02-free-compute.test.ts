@@ -175,7 +175,7 @@ describe('security 02: no free compute, a fair exchange of output for payment', 
   })
 
   it('k = 3: commitments vote first; only the majority is paid, and the odd one out gets nothing', async () => {
-    const honest = []
+    const honest: HonestPeer[] = []
     for (const [i, corrupt] of [[5, false], [6, false], [8, true]] as const) {
       const p = await startHonest(chain, dir, `k3-${i}`, 'provider', chain.account(i), { faults: { corruptOutput: corrupt } })
       await p.node.libp2p.peerStore.merge(requester.node.peerId, { multiaddrs: requester.node.libp2p.getMultiaddrs() })
