@@ -12,6 +12,7 @@ import type { SignedVoucher } from '../../protocol/payments/voucher.ts'
 import type { PaymentsChain } from './chain.ts'
 import type { ChannelRecord, ChannelStore, StoredVoucher } from './channel-store.ts'
 import type { PaymentAuditHook } from '../audit/market-hook.ts'
+import type { StoreBatchOp, Sublevel } from '../store.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:payments:receiver')
@@ -29,6 +30,20 @@ export interface VoucherReceiverInit {
   onRejected?: (code: string, from: PeerId) => void
   /** audit: a voucher that names its job is logged as `paid (voucher)` in the same batch as the voucher */
   audit?: PaymentAuditHook
+  /**
+   * Jobs paid by an accepted voucher (key: job id, lowercase, no 0x), written in the voucher's own
+   * batch: what `paidFor` reads before a job's output may leave (fair exchange).
+   * MINIMAL VERSION by the "exchange" helper: the "channels" helper's VoucherReceiver.paidFor /
+   * expect / assureFunded supersede it (keep theirs when merging).
+   */
+  paidJobs?: Sublevel<PaidJobEntry>
+}
+
+/** One job paid through a channel: the increment its voucher added. */
+export interface PaidJobEntry { channelId: string, nonce: string, amount: string }
+
+function jobKey (jobId: string): string {
+  return jobId.replace(/^0x/, '').toLowerCase()
 }
 
 export function channelView (r: ChannelRecord): ChannelView {
@@ -50,6 +65,15 @@ export class VoucherReceiver {
 
   constructor (init: VoucherReceiverInit) {
     this.init = init
+  }
+
+  /**
+   * Provider: was job `jobId` paid through a channel, by an accepted (fsynced) voucher adding at
+   * least `price`? (MINIMAL VERSION, see `paidJobs`.)
+   */
+  async paidFor (jobId: string, price = 1n): Promise<boolean> {
+    const entry = await this.init.paidJobs?.get(jobKey(jobId))
+    return entry !== undefined && BigInt(entry.amount) >= price
   }
 
   /** Handles one wire voucher from `from`; returns the signed ack bytes. */
@@ -101,6 +125,10 @@ export class VoucherReceiver {
     const increment = v.cumulativeAmount - BigInt(best?.cumulativeAmount ?? '0')
     // durable before the acknowledgement: an acked voucher survives any crash
     const ops = [this.init.channels.bestOp(stored)]
+    if (v.jobId !== undefined && this.init.paidJobs !== undefined && increment > 0n) {
+      const entry: PaidJobEntry = { channelId: record.channelId, nonce: v.nonce.toString(), amount: increment.toString() }
+      ops.push({ type: 'put', sublevel: this.init.paidJobs, key: jobKey(v.jobId), value: entry } as unknown as StoreBatchOp)
+    }
     if (this.init.audit !== undefined && v.jobId !== undefined) {
       await this.init.audit.paid({ jobId: v.jobId.slice(2), direction: 'received', counterparty: from, amount: increment, method: voucherMethod(v) }, { extraOps: ops })
     } else {

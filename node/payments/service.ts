@@ -16,6 +16,7 @@ import { EvidenceStore } from './evidence.ts'
 import { ChannelPayer, PaymentError } from './payer.ts'
 import { registerPaymentsRoutes } from './api-routes.ts'
 import { VoucherReceiver } from './receiver.ts'
+import type { PaidJobEntry } from './receiver.ts'
 import { handleVouchers } from './voucher-stream.ts'
 import { Watchtower } from './watchtower.ts'
 import type { PaymentsChain } from './chain.ts'
@@ -45,6 +46,17 @@ export interface PaymentsOptions {
   retryMs?: number
   /** seconds of margin a requester's escrow deadline adds to the job's deadline (default 60) */
   escrowDeadlineMarginSeconds?: number
+  /**
+   * provider: how long an accepted job may wait for its payment to be secured (escrow on chain)
+   * before the provider abandons it and frees the slot (default 30 s). Not the award's deadline:
+   * an award may last a week, and an unfunded one would hold the slot all that time.
+   */
+  fundingWaitMs?: number
+  /**
+   * provider: seconds an escrow's deadline must leave after the award's deadline for
+   * commitResult to be mined (default 30; the requester's own margin is 60)
+   */
+  commitMarginSeconds?: number
 }
 
 export interface ChannelSummary extends ChannelRecord {
@@ -104,6 +116,7 @@ export class PaymentsService {
       privateKey: init.privateKey,
       now: this.now,
       audit: init.audit,
+      paidJobs: store.sublevel<PaidJobEntry>('paid-jobs', 'json'),
       onAccepted: (record, voucher) => {
         // a fully spent channel is worth closing at once; the watchtower's next poll would too
         if (BigInt(record.deposit) - BigInt(voucher.cumulativeAmount) <= (o.lowFundsThreshold ?? 0n)) {
@@ -224,6 +237,18 @@ export class PaymentsService {
     return await this.tower.startClose(r.channelId)
   }
 
+  /**
+   * The chain's clock: the latest block's time, or ours when that block is older (an idle chain
+   * mines no blocks, and the next one is stamped with the time it is mined). Both sides use it
+   * for escrow deadlines, so a stale block cannot make the requester's deadline too early.
+   */
+  private async chainNow (): Promise<bigint> {
+    const block = await this.init.chain.provider.getBlock('latest')
+    const ours = BigInt(Math.floor(this.now() / 1000))
+    const chain = BigInt(block?.timestamp ?? 0)
+    return chain > ours ? chain : ours
+  }
+
   registerRoutes (routes: RouteRegistry): void {
     registerPaymentsRoutes(routes, this)
   }
@@ -233,23 +258,34 @@ export class PaymentsService {
     const bytes32 = (id: string): string => `0x${id.replace(/^0x/, '')}`
     return {
       address: () => this.address,
-      beforeAward: async (a) => {
+      afterAccept: async (a) => {
         if (a.payment !== 'escrow') return
         const margin = BigInt(this.init.options?.escrowDeadlineMarginSeconds ?? 60)
-        const block = await this.init.chain.provider.getBlock('latest')
-        const chainNow = BigInt(block?.timestamp ?? Math.floor(this.now() / 1000))
+        const chainNow = await this.chainNow()
         const deadline = chainNow + BigInt(Math.ceil(Math.max(0, a.deadline - this.now()) / 1000)) + margin
         await this.escrow.create(bytes32(a.jobId), a.providerAddress, a.price, deadline, a.provider)
       },
       beforeExecute: async (j, signal) => {
-        if (j.payment === 'escrow') await this.escrow.waitFunded(bytes32(j.jobId), j.requesterAddress, j.price, { signal })
+        // channel mode: VoucherReceiver.assureFunded (the "channels" helper's part) goes here;
+        // until then a channel job runs unfunded and only its output is held until paid
+        if (j.payment !== 'escrow') return
+        // the result is due by the award's deadline, and its commitment must be mined before the escrow's
+        const margin = BigInt(this.init.options?.commitMarginSeconds ?? 30)
+        const minDeadline = await this.chainNow() + BigInt(Math.ceil(Math.max(0, j.deadline - this.now()) / 1000)) + margin
+        await this.escrow.waitFunded(bytes32(j.jobId), j.requesterAddress, j.price, { signal, minDeadline, maxWaitMs: this.init.options?.fundingWaitMs ?? 30_000 })
       },
       signResult: async (j) => {
         const commitment = commitmentFor(j.jobId, this.address, CID.parse(j.outputCid))
         const domain = registryDomain(this.init.chain.chainId, await this.init.chain.contracts.registry.getAddress())
         const signature = this.init.chain.wallet!.signingKey.sign(hashResultCommitment(domain, commitment)).serialized
+        // a commit that reverts (deadline passed) throws: the provider then delivers nothing,
+        // since the requester could refund itself and keep the output
         if (j.payment === 'escrow') await this.escrow.commit(bytes32(j.jobId), j.requesterAddress, commitment.outputHash)
         return { commitment: encodeCommitment(commitment), signature: Uint8Array.from(Buffer.from(signature.slice(2), 'hex')) }
+      },
+      outputReleasable: async (j) => {
+        if (j.payment === 'escrow') return await this.escrow.paidFor(bytes32(j.jobId), j.requesterAddress, outputHashOf(CID.parse(j.outputCid)))
+        return await this.receiver.paidFor(j.jobId, j.price)
       },
       observeCommitment: async (jobId, commitment, signature, providerAddress, opts) => {
         await this.evidence.observe(jobId, commitment, signature, providerAddress, opts)
