@@ -10,6 +10,7 @@ import { VoucherVerifier } from '../../protocol/payments/channel-rules.ts'
 import { commitmentFor, encodeCommitment, outputHashOf } from '../../protocol/payments/commitment.ts'
 import { hashResultCommitment, registryDomain } from '../../protocol/eip712.ts'
 import { ChannelStore } from './channel-store.ts'
+import { CreditSweeper } from './credits.ts'
 import { EscrowManager } from './escrow.ts'
 import { EvidenceStore } from './evidence.ts'
 import { ChannelPayer, PaymentError } from './payer.ts'
@@ -85,6 +86,8 @@ export class PaymentsService {
   readonly tower: Watchtower
   readonly escrow: EscrowManager
   readonly evidence: EvidenceStore
+  /** withdraws this node's credits (settlements credit, never push: see CreditLedger.sol) */
+  readonly credits: CreditSweeper
   readonly address: string
   private readonly init: PaymentsInit
   private readonly now: () => number
@@ -127,6 +130,7 @@ export class PaymentsService {
     const evidence = store.sublevel<unknown>('evidence', 'json')
     this.evidence = new EvidenceStore({ chain, db: evidence, putDurable: async (k, v) => { await store.putDurable(evidence, k, v) }, now: this.now })
     this.paid = store.sublevel<unknown>('payments', 'json')
+    this.credits = new CreditSweeper({ chain, pollMs: o.pollMs })
   }
 
   async start (): Promise<void> {
@@ -134,6 +138,7 @@ export class PaymentsService {
     this.unhandle = await handleVouchers(this.init.libp2p, async (bytes, from) => await this.receiver.answer(bytes, from))
     await this.tower.start()
     this.escrow.start()
+    this.credits.start()
     this.scheduleRetry()
   }
 
@@ -144,6 +149,7 @@ export class PaymentsService {
     await this.retrying?.catch(() => {})
     await this.tower.stop()
     await this.escrow.stop()
+    await this.credits.stop()
   }
 
   /** Requester: pays one verified job once (idempotent per job and provider). */
@@ -223,6 +229,8 @@ export class PaymentsService {
     if (r.status === 'closed') return r
     if (r.role === 'provider') {
       await this.tower.closeWithBest(r.channelId, 'command')
+      // the close only credited the payout: take it now rather than at the next poll
+      await this.credits.sweep().catch((err: Error) => { log('withdrawing after the close failed (the poll retries): %s', err.message) })
       return (await this.channels.get(r.channelId))!
     }
     if (r.status === 'closing') return r

@@ -100,7 +100,8 @@ describe('node/payments with the market', function () {
     const onChain = await chain.contracts.escrow.getFunction('escrow').staticCall(id) as { status: bigint, resultHash: string }
     expect(onChain.status).to.equal(3n) // Released
     expect((await provider.payments.escrow.get(id))?.resultHash).to.equal(onChain.resultHash)
-    expect(await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address) as bigint - before).to.equal(price)
+    // the release credits the provider; its node withdraws the credit
+    await waitUntil('the provider withdrew', async () => await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address) as bigint - before === price)
   })
 
   it('a second, different commitment for one job becomes evidence and `slash` takes the stake', async () => {
