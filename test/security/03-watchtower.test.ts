@@ -83,7 +83,7 @@ describe('security 03: the watchtower', function () {
     await waitUntil(`channel ${channelId} closed on chain`, async () => {
       found = (await channel.queryFilter(channel.filters.ChannelClosed(channelId)))[0] as EventLog | undefined
       return found !== undefined
-    }, 60_000)
+    }, 30_000)
     return BigInt(found!.args.payout as bigint)
   }
   const chainStatus = async (channelId: string): Promise<bigint> =>
