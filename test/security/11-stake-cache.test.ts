@@ -22,7 +22,6 @@ describe('security 11: the stake cache', function () {
       const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
       expect((await stakes.stakeOf(peer, '')).stake).to.equal(0n)
     }
-    const size = (stakes as unknown as { size?: number }).size
-    expect(size, 'standings cached').to.be.a('number').and.at.most(16)
+    expect(stakes.size, 'standings cached').to.be.a('number').and.at.most(16)
   })
 })
