@@ -118,6 +118,7 @@ export class MarketService implements HiveService {
         canBid: options.canBid,
         payments: options.payments,
         onGossipOutcome: options.onGossipOutcome,
+        allowPrivateAddrs: config.allowPrivateAddrs,
         audit: options.audit,
       })
     }
