@@ -23,7 +23,7 @@ describe('security 11: bid floods', function () {
 
   before(() => { root = mkdtempSync(join(tmpdir(), 'hive-sec11-bids-')) })
   after(async () => {
-    for (const b of bidders) await b.stop().catch(() => {})
+    for (const b of bidders) await Promise.resolve(b.stop()).catch(() => {})
     await requester?.node.stop().catch(() => {})
     rmSync(root, { recursive: true, force: true })
   })

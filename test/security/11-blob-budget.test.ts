@@ -27,7 +27,7 @@ describe('security 11: the blob server\'s byte budget', function () {
   before(async () => { dir = await mkdtemp(join(tmpdir(), 'hive-sec11-blob-')) })
   after(async () => {
     await exchange?.stop()
-    for (const n of nodes) await n.stop().catch(() => {})
+    for (const n of nodes) await Promise.resolve(n.stop()).catch(() => {})
     await db?.close()
     await rm(dir, { recursive: true, force: true })
   })
@@ -55,7 +55,7 @@ describe('security 11: the blob server\'s byte budget', function () {
     const counting: BlobSublevel = {
       get: async (key) => { if (key === cid.toString()) blobReads++; return await sub.get(key) },
       has: async (key) => await sub.has(key),
-      put: async (key, value, options) => { await sub.put(key, value, options) },
+      put: async (key, value) => { await sub.put(key, value) },
       del: async (key) => { await sub.del(key) },
     }
     const server = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519') })

@@ -31,8 +31,8 @@ describe('security 11: requester addresses named by a job', function () {
 
   before(() => { root = mkdtempSync(join(tmpdir(), 'hive-sec11-addrs-')) })
   after(async () => {
-    for (const n of raw) await n.stop().catch(() => {})
-    for (const n of nodes) await n.stop().catch(() => {})
+    for (const n of raw) await Promise.resolve(n.stop()).catch(() => {})
+    for (const n of nodes) await Promise.resolve(n.stop()).catch(() => {})
     rmSync(root, { recursive: true, force: true })
   })
 
