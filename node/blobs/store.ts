@@ -70,7 +70,9 @@ export class BlobStore {
   async size (cid: CID | string): Promise<number | undefined> {
     const key = typeof cid === 'string' ? parseCid(cid).toString() : cid.toString()
     const stored = await this.db.get(SIZE_PREFIX + key)
-    if (stored !== undefined && stored.byteLength === 8) return Number(new DataView(stored.buffer, stored.byteOffset, 8).getBigUint64(0))
+    if (stored !== undefined && stored.byteLength === 8) {
+      return Number(new DataView(stored.buffer, stored.byteOffset, 8).getBigUint64(0))
+    }
     const bytes = await this.db.get(key)
     if (bytes === undefined) return undefined
     await this.db.put(SIZE_PREFIX + key, encodeSize(bytes.byteLength))

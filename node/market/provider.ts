@@ -190,7 +190,8 @@ export class Provider {
     const price = BigInt(quote.price)
     if (price > job.maxPrice || price <= 0n) return
     const addrs = dialableRequesterAddrs(job.requesterAddrs, { allowPrivate: this.init.allowPrivateAddrs === true })
-    if (addrs.length === 0 && job.requesterAddrs.length > 0 && this.init.libp2p.getConnections(job.requester).length === 0) {
+    const connected = this.init.libp2p.getConnections(job.requester).length > 0
+    if (addrs.length === 0 && job.requesterAddrs.length > 0 && !connected) {
       // reachable only through addresses we refuse to dial: a job must not make us probe our own network
       log('not bidding on %s: its requester is reachable only at private addresses', job.jobId)
       this.init.emit?.({ type: 'provider:declined', at: now, jobId: job.jobId, reason: 'REQUESTER_ADDRS_REFUSED' })
@@ -201,7 +202,8 @@ export class Provider {
     const bytes = await signBid({ jobId: job.jobId, price, estimatedDurationMs: spec.limits?.wallTimeMs ?? 0, expiresAt, benchmarkScore: Math.round(this.init.capabilities.cpuScore), providerEthAddress: this.init.payments?.address() }, this.init.privateKey)
     await this.init.audit?.bidSent(job.jobId, job.requester, bytes, price)
     try {
-      const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs, signal: AbortSignal.timeout(5_000) })
+      const signal = AbortSignal.timeout(5_000)
+      const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs, signal })
       this.init.emit?.({ type: 'provider:bid', at: this.now(), jobId: job.jobId, requester: job.requester.toString(), price: price.toString() })
       if (reply.code !== '') log('bid on %s answered %s', job.jobId, reply.code)
     } catch (err) {
@@ -265,7 +267,9 @@ export class Provider {
       const fetchFrom = async (cid: typeof job.module, size: number): Promise<Uint8Array> =>
         await this.init.exchange.fetch(job.requester, cid, { signal: fetchSignal, maxBytes: size })
       const addrs = dialableRequesterAddrs(job.requesterAddrs, { allowPrivate: this.init.allowPrivateAddrs === true })
-      if (addrs.length > 0) await this.init.libp2p.peerStore.merge(job.requester, { multiaddrs: addrs.map((a) => multiaddr(a.toString())) })
+      if (addrs.length > 0) {
+        await this.init.libp2p.peerStore.merge(job.requester, { multiaddrs: addrs.map((a) => multiaddr(a.toString())) })
+      }
       let module: Uint8Array
       let inputs: Array<{ name: string, data: Uint8Array }>
       try {

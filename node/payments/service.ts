@@ -110,7 +110,10 @@ export class PaymentsService {
         // a fully spent channel is worth closing at once; the watchtower's next poll would too
         if (BigInt(record.deposit) - BigInt(voucher.cumulativeAmount) <= (o.lowFundsThreshold ?? 0n)) {
           // through the tower's gas check: a requester must not make us close dust channels at a loss
-          setImmediate(() => { void this.tower.closeIfWorth(record.channelId, 'low funds').catch((err: Error) => log.error('close failed: %s', err.message)) })
+          setImmediate(() => {
+            void this.tower.closeIfWorth(record.channelId, 'low funds')
+              .catch((err: Error) => log.error('close failed: %s', err.message))
+          })
         }
       },
     })
@@ -123,7 +126,8 @@ export class PaymentsService {
       lowFundsThreshold: o.lowFundsThreshold,
       ...(o.hivePerEth !== undefined ? { hivePerEth: o.hivePerEth } : {}),
       onAlert: (a) => {
-        init.events?.emit({ type: 'log', at: this.now(), level: 'error', message: `watchtower: channel ${a.channelId} ${a.code}`, data: { ...a } })
+        const message = `watchtower: channel ${a.channelId} ${a.code}`
+        init.events?.emit({ type: 'log', at: this.now(), level: 'error', message, data: { ...a } })
       },
     })
     const escrows = store.sublevel<EscrowRecord>('escrows', 'json')
@@ -274,8 +278,19 @@ export class PaymentsService {
 }
 
 /** Builds the payments service for `node` and adds it (before the market, so hooks are live). */
-export function attachPayments (node: { libp2p: PaymentsInit['libp2p'], store: HiveStore, addService: (s: PaymentsService) => void, events?: NodeEvents }, init: Omit<PaymentsInit, 'libp2p' | 'store'>): PaymentsService {
-  const service = new PaymentsService({ ...init, libp2p: node.libp2p, store: node.store, ...(init.events === undefined && node.events !== undefined ? { events: node.events } : {}) })
+export function attachPayments (
+  node: {
+    libp2p: PaymentsInit['libp2p']
+    store: HiveStore
+    addService: (s: PaymentsService) => void
+    events?: NodeEvents
+  },
+  init: Omit<PaymentsInit, 'libp2p' | 'store'>,
+): PaymentsService {
+  const events = init.events ?? node.events
+  const service = new PaymentsService({
+    ...init, libp2p: node.libp2p, store: node.store, ...(events !== undefined ? { events } : {}),
+  })
   node.addService(service)
   return service
 }

@@ -73,7 +73,12 @@ export class Watchtower {
   constructor (init: WatchtowerInit) {
     this.init = init
     this.hivePerEthWad = parseUnits(init.hivePerEth ?? DEFAULT_HIVE_PER_ETH, 18)
-    this.retries = new RetrySchedule({ now: init.now, maxAttempts: init.maxAttempts ?? 8, baseMs: init.retryMs ?? 2_000, maxMs: init.maxRetryMs ?? 60_000 })
+    this.retries = new RetrySchedule({
+      now: init.now,
+      maxAttempts: init.maxAttempts ?? 8,
+      baseMs: init.retryMs ?? 2_000,
+      maxMs: init.maxRetryMs ?? 60_000,
+    })
   }
 
   async start (): Promise<void> {
@@ -122,9 +127,12 @@ export class Watchtower {
       const started = await channel.queryFilter(channel.filters.ChannelCloseStarted(), from, latest) as EventLog[]
       const closed = await channel.queryFilter(channel.filters.ChannelClosed(), from, latest) as EventLog[]
       // recording is local: no transaction here, so no channel's trouble can stop the others'
-      for (const ev of started) await this.onEvent(ev, async (r) => { await this.recordCloseStarted(r, BigInt(ev.args.closesAt as bigint)) })
+      for (const ev of started) {
+        await this.onEvent(ev, async (r) => { await this.recordCloseStarted(r, BigInt(ev.args.closesAt as bigint)) })
+      }
       for (const ev of closed) {
-        await this.onEvent(ev, async (r) => { await this.markClosed(r, r.role === 'provider' ? String(ev.args.payout) : undefined) })
+        const payout = String(ev.args.payout)
+        await this.onEvent(ev, async (r) => { await this.markClosed(r, r.role === 'provider' ? payout : undefined) })
       }
       await this.init.meta.put(LAST_BLOCK_KEY, latest)
     }
@@ -151,7 +159,8 @@ export class Watchtower {
     const chainNow = BigInt(block?.timestamp ?? Math.floor(this.init.now() / 1000))
     const records = await this.init.channels.list({ status: ['open', 'closing'] })
     const deadline = (r: ChannelRecord): bigint => BigInt(r.closesAt ?? '0')
-    records.sort((a, b) => (a.status === b.status ? (deadline(a) < deadline(b) ? -1 : 1) : a.status === 'closing' ? -1 : 1))
+    const rank = (r: ChannelRecord): number => (r.status === 'closing' ? 0 : 1)
+    records.sort((a, b) => (rank(a) !== rank(b) ? rank(a) - rank(b) : deadline(a) < deadline(b) ? -1 : 1))
     for (const r of records) {
       if (r.role === 'provider' && r.status === 'closing') {
         if (r.closesAt !== undefined && chainNow >= BigInt(r.closesAt)) this.tooLate(r)
@@ -163,8 +172,10 @@ export class Watchtower {
         const margin = BigInt(this.init.expiryMarginSeconds ?? Math.floor(Number(r.challengePeriod) / 2))
         const expiry = BigInt(r.expiry)
         if (left <= (this.init.lowFundsThreshold ?? 0n)) await this.settle(r, 'low funds')
-        else if (expiry !== 0n && chainNow >= expiry + BigInt(r.challengePeriod) - margin) await this.settle(r, 'expiry')
-      } else if (r.role === 'requester' && r.status === 'closing' && r.closesAt !== undefined && chainNow >= BigInt(r.closesAt)) {
+        else if (expiry !== 0n && chainNow >= expiry + BigInt(r.challengePeriod) - margin) {
+          await this.settle(r, 'expiry')
+        }
+      } else if (r.role === 'requester' && r.status === 'closing' && chainNow >= BigInt(r.closesAt ?? 2n ** 64n)) {
         await this.attempt(r, 'FINALIZE_FAILED', async () => { await this.finalize(r) })
       }
     }
@@ -193,7 +204,8 @@ export class Watchtower {
       this.retries.succeeded(key)
     } catch (err) {
       const { attempts, gaveUp } = this.retries.failed(key)
-      this.alert({ code: gaveUp ? (code === 'CLOSE_FAILED' ? 'CLOSE_GAVE_UP' : code) : code, channelId: key, reason: (err as Error).message.slice(0, 300), attempts })
+      const reported = gaveUp && code === 'CLOSE_FAILED' ? 'CLOSE_GAVE_UP' : code
+      this.alert({ code: reported, channelId: key, reason: (err as Error).message.slice(0, 300), attempts })
     }
   }
 
@@ -203,7 +215,8 @@ export class Watchtower {
     this.retries.giveUp(key)
     // dust was let go on purpose: a thousand tiny channels must not raise a thousand alerts
     if (this.dust.has(key)) return
-    this.alert({ code: 'CLOSE_TOO_LATE', channelId: key, reason: `the challenge period ended at ${r.closesAt ?? '?'} before a close was answered`, attempts: 0 })
+    const reason = `the challenge period ended at ${r.closesAt ?? '?'} before a close was answered`
+    this.alert({ code: 'CLOSE_TOO_LATE', channelId: key, reason, attempts: 0 })
   }
 
   private alert (a: TowerAlert): void {
@@ -213,7 +226,9 @@ export class Watchtower {
 
   /** Whether closing with `best` gains more HIVE than the gas costs: a cheap bound first, then the real estimate. */
   private async worthClosing (r: ChannelRecord, best: StoredVoucher): Promise<boolean> {
-    const gain = closeGain({ voucherAmount: BigInt(best.cumulativeAmount), deposit: BigInt(r.deposit), feeBps: BigInt(r.feeBps) })
+    const gain = closeGain({
+      voucherAmount: BigInt(best.cumulativeAmount), deposit: BigInt(r.deposit), feeBps: BigInt(r.feeBps),
+    })
     const priced = { gain, feePerGasWei: await this.feePerGas(), hivePerEthWad: this.hivePerEthWad }
     let worth = worthAnswering({ ...priced, gas: MIN_CLOSE_GAS })
     if (worth) {
@@ -222,7 +237,8 @@ export class Watchtower {
       const channel = this.init.chain.contracts.channel
       const data = channel.interface.encodeFunctionData('closeWithVoucher', this.closeArgs(r, best))
       // a close that would revert fails here, before any gas is spent
-      const gas = await this.init.chain.provider.estimateGas({ from: sender.address, to: await channel.getAddress(), data })
+      const to = await channel.getAddress()
+      const gas = await this.init.chain.provider.estimateGas({ from: sender.address, to, data })
       worth = worthAnswering({ ...priced, gas })
     }
     const key = r.channelId.toLowerCase()
@@ -246,8 +262,10 @@ export class Watchtower {
 
   private closeArgs (r: ChannelRecord, best: StoredVoucher): [string, bigint, bigint, string] {
     const key = r.channelId.toLowerCase()
-    const digest = new VoucherHasher(BigInt(r.chainId), r.contract).digest(key, BigInt(best.cumulativeAmount), BigInt(best.nonce))
-    return [key, BigInt(best.cumulativeAmount), BigInt(best.nonce), normalizeRecovery(digest, best.signature, r.requester)]
+    const amount = BigInt(best.cumulativeAmount)
+    const nonce = BigInt(best.nonce)
+    const digest = new VoucherHasher(BigInt(r.chainId), r.contract).digest(key, amount, nonce)
+    return [key, amount, nonce, normalizeRecovery(digest, best.signature, r.requester)]
   }
 
   /** Provider: settles the channel with the best stored voucher. Returns the payout, or undefined. */
@@ -265,7 +283,8 @@ export class Watchtower {
         const view = await readChannel(this.init.chain, key)
         if (view?.status === 'closed') { await this.markClosed(r); return undefined }
         const channel = this.init.chain.contracts.channel
-        const sent = await sender.call(channel, 'closeWithVoucher', this.closeArgs(r, best), { label: `close channel (${reason})` })
+        const label = `close channel (${reason})`
+        const sent = await sender.call(channel, 'closeWithVoucher', this.closeArgs(r, best), { label })
         const payout = BigInt(findEvent(channel, sent.receipt, 'ChannelClosed').args.payout as bigint)
         await this.markClosed({ ...r, closeTx: sent.hash }, payout.toString())
         log('closed %o', { channelId: key, reason, payout: payout.toString(), nonce: best.nonce })

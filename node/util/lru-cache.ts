@@ -17,7 +17,9 @@ export class LruCache<V> {
   private readonly entries = new Map<string, { value: V, at: number }>()
 
   constructor (init: LruCacheInit) {
-    if (!Number.isSafeInteger(init.maxEntries) || init.maxEntries < 1) throw new RangeError('maxEntries must be a positive integer')
+    if (!Number.isSafeInteger(init.maxEntries) || init.maxEntries < 1) {
+      throw new RangeError('maxEntries must be a positive integer')
+    }
     this.init = init
     this.now = init.now ?? Date.now
   }

@@ -9,7 +9,9 @@ const WAD = 10n ** 18n
 export const DEFAULT_HIVE_PER_ETH = '1000'
 
 /** What closing with `voucherAmount` pays the provider beyond what the close pays it without (`alreadyPaid`). */
-export function closeGain (input: { voucherAmount: bigint, deposit: bigint, feeBps: bigint, alreadyPaid?: bigint }): bigint {
+export function closeGain (
+  input: { voucherAmount: bigint, deposit: bigint, feeBps: bigint, alreadyPaid?: bigint },
+): bigint {
   const gross = input.voucherAmount < input.deposit ? input.voucherAmount : input.deposit
   const payout = gross - (gross * input.feeBps) / BPS
   const gain = payout - (input.alreadyPaid ?? 0n)
@@ -22,6 +24,8 @@ export function gasCostInHive (gas: bigint, feePerGasWei: bigint, hivePerEthWad:
 }
 
 /** Answer only when the gain strictly exceeds what the answer costs. */
-export function worthAnswering (input: { gain: bigint, gas: bigint, feePerGasWei: bigint, hivePerEthWad: bigint }): boolean {
+export function worthAnswering (
+  input: { gain: bigint, gas: bigint, feePerGasWei: bigint, hivePerEthWad: bigint },
+): boolean {
   return input.gain > gasCostInHive(input.gas, input.feePerGasWei, input.hivePerEthWad)
 }

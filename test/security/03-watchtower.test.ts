@@ -22,7 +22,8 @@ import type { NodeEvent } from '../../node/controller.ts'
 import type { DevChain } from '../support/chain.ts'
 import type { PayPeer } from '../node/payments/helpers.ts'
 
-const ARTIFACT = resolve(import.meta.dirname, '..', '..', 'artifacts', 'contracts', 'test', 'MockRevertToken.sol', 'MockRevertToken.json')
+const ARTIFACT = resolve(import.meta.dirname, '..', '..', 'artifacts', 'contracts', 'test', 'MockRevertToken.sol',
+  'MockRevertToken.json')
 
 /** A requester that opens channels by hand and speaks only the voucher protocol. */
 class HostileRequester {
@@ -39,7 +40,8 @@ class HostileRequester {
   }
 
   static async start (chain: DevChain, root: string, wallet: Wallet): Promise<HostileRequester> {
-    const config = loadConfig({ dataDir: join(root, 'hostile'), flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester' } })
+    const flags = { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester' }
+    const config = loadConfig({ dataDir: join(root, 'hostile'), flags })
     const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
     await node.start()
     return new HostileRequester(node, wallet, chain)
@@ -60,7 +62,8 @@ class HostileRequester {
    */
   async pay (to: PayPeer, channelId: string, cumulativeAmount: bigint, nonce: bigint): Promise<boolean> {
     const signature = this.wallet.signingKey.sign(this.hasher.digest(channelId, cumulativeAmount, nonce)).serialized
-    const wire = voucherToWire({ chainId: this.hasher.chainId, contract: this.hasher.contract, channelId, cumulativeAmount, nonce, signature })
+    const { chainId, contract } = this.hasher
+    const wire = voucherToWire({ chainId, contract, channelId, cumulativeAmount, nonce, signature })
     await this.node.libp2p.peerStore.merge(to.node.peerId, { multiaddrs: to.node.libp2p.getMultiaddrs() })
     const ack = await openVoucherAck(await sendVoucher(this.node.libp2p, to.node.peerId, wire), to.node.peerId)
     return ack.status === VoucherStatus.VOUCHER_ACCEPTED
@@ -107,7 +110,7 @@ describe('security 03: the watchtower', function () {
     if (root !== undefined) rmSync(root, { recursive: true, force: true })
   })
 
-  it('a channel whose close always reverts does not stop the watchtower answering an honest close after it', async () => {
+  it('a close that always reverts does not stop the watchtower answering an honest close after it', async () => {
     const provider = await startPayPeer(chain, root, 'p1', chain.account(2))
     const requester = await startPayPeer(chain, root, 'r1', chain.account(1), { channelDeposit: parseEther('10') })
     peers.push(provider, requester)
@@ -127,13 +130,15 @@ describe('security 03: the watchtower', function () {
 
     // an honest requester pays 3 HIVE and closes after it
     await connect(requester, provider)
-    const paid = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('3') })
+    const to = { provider: provider.payments.address, peer: provider.node.peerId }
+    const paid = await requester.payments.payer.pay({ ...to, amount: parseEther('3') })
     await requester.payments.closeChannel(paid.channelId)
 
     // answered by the provider's voucher within the challenge window, not finalized to the requester for nothing
     expect(await closedPayout(paid.channelId)).to.equal(parseEther('3'))
     // and the failing channel was reported, by id
-    if (known) await waitUntil('an alert naming the bad channel', async () => alerts.some((e) => JSON.stringify(e).includes(bad.toLowerCase())))
+    const named = async (): Promise<boolean> => alerts.some((e) => JSON.stringify(e).includes(bad.toLowerCase()))
+    if (known) await waitUntil('an alert naming the bad channel', named)
   })
 
   it('tiny channels whose vouchers are worth less than the gas are not answered', async () => {
@@ -152,7 +157,8 @@ describe('security 03: the watchtower', function () {
 
     // an honest close started after them, worth its gas, is answered ...
     await connect(requester, provider)
-    const paid = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('3') })
+    const to = { provider: provider.payments.address, peer: provider.node.peerId }
+    const paid = await requester.payments.payer.pay({ ...to, amount: parseEther('3') })
     await requester.payments.closeChannel(paid.channelId)
     expect(await closedPayout(paid.channelId)).to.equal(parseEther('3'))
 

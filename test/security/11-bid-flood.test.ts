@@ -34,7 +34,11 @@ describe('security 11: bid floods', function () {
     const flood = 24
     // a long bid window and a reserve no flood reaches: the job stays in bidding while it is flooded
     const { jobId } = await requester.market.requester!.post({
-      module: text('not run'), maxPrice: parseEther('1'), bidWindowMs: 60_000, timeoutMs: 120_000, policy: { reserve: 1_000, maxBids: keep },
+      module: text('not run'),
+      maxPrice: parseEther('1'),
+      bidWindowMs: 60_000,
+      timeoutMs: 120_000,
+      policy: { reserve: 1_000, maxBids: keep },
     })
     const addrs = requester.node.libp2p.getMultiaddrs()
     for (let i = 0; i < flood; i++) {
@@ -45,7 +49,8 @@ describe('security 11: bid floods', function () {
       await bidder.dial(addrs[0])
       // the cheaper the later: the best bids arrive last, after the record is already full
       const price = parseEther('0.5') - BigInt(i) * parseEther('0.01')
-      const bid = await signBid({ jobId, price, estimatedDurationMs: 1_000, expiresAt: Date.now() + 60_000, benchmarkScore: 1_000 }, key)
+      const expiresAt = Date.now() + 60_000
+      const bid = await signBid({ jobId, price, estimatedDurationMs: 1_000, expiresAt, benchmarkScore: 1_000 }, key)
       const reply = await sendRequest(bidder, requester.node.peerId, 'bid', bid)
       expect(reply.code, reply.message).to.equal('')
     }
@@ -54,7 +59,8 @@ describe('security 11: bid floods', function () {
     expect(record!.bids.length, 'bids kept in the job record').to.be.at.most(keep)
     expect(record!.bidsReceived, 'bids counted').to.equal(flood)
     // the cheapest ones are the ones kept
-    const cheapest = Array.from({ length: keep }, (_, i) => (parseEther('0.5') - BigInt(flood - 1 - i) * parseEther('0.01')).toString())
+    const priceOf = (i: number): string => (parseEther('0.5') - BigInt(i) * parseEther('0.01')).toString()
+    const cheapest = Array.from({ length: keep }, (_, i) => priceOf(flood - 1 - i))
     expect(record!.bids.map((b) => b.price).sort()).to.deep.equal(cheapest.sort())
   })
 })

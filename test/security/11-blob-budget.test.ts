@@ -39,7 +39,9 @@ describe('security 11: the blob server\'s byte budget', function () {
     await lp.write(BlobRequest.encode({ cid: cid.bytes, offset: 0, maxBytes: 0 }))
     const head = BlobResponse.decode(await lp.read())
     let received = 0
-    while (head.status === BlobStatus.BLOB_OK && received < head.length) received += BlobChunk.decode(await lp.read()).data.byteLength
+    while (head.status === BlobStatus.BLOB_OK && received < head.length) {
+      received += BlobChunk.decode(await lp.read()).data.byteLength
+    }
     await stream.close().catch(() => {})
     return head.status
   }
@@ -64,7 +66,8 @@ describe('security 11: the blob server\'s byte budget', function () {
     await server.start()
     await client.start()
     // a budget of 1 MiB per window: the 700 KiB blob fits once
-    exchange = new BlobExchange({ libp2p: server, store: new BlobStore({ db: counting, maxBlobBytes: 4 * 1024 * 1024 }), bytesPerWindow: 1024 * 1024, rateWindowMs: 60_000 })
+    const served = new BlobStore({ db: counting, maxBlobBytes: 4 * 1024 * 1024 })
+    exchange = new BlobExchange({ libp2p: server, store: served, bytesPerWindow: 1024 * 1024, rateWindowMs: 60_000 })
     await exchange.start()
     await client.dial(server.getMultiaddrs()[0])
 

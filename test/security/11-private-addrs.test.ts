@@ -38,7 +38,8 @@ describe('security 11: requester addresses named by a job', function () {
 
   async function startProvider (name: string, flags: Record<string, unknown> = {}): Promise<HiveNode> {
     const dataDir = join(root, name)
-    const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'provider', prices: { wasm: '0.001' }, ...flags } })
+    const base = { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'provider', prices: { wasm: '0.001' } }
+    const config = loadConfig({ dataDir, flags: { ...base, ...flags } })
     const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
     node.addService(new MarketService(node, { privateKey: await loadPeerKey(dataDir) }))
     await node.start()
@@ -53,8 +54,10 @@ describe('security 11: requester addresses named by a job', function () {
     return n
   }
 
-  /** Pushes, through `pusher`, a job signed by `requesterKey` whose requesterAddrs are `target`'s loopback addresses. */
-  async function pushJob (pusher: HiveLibp2p, provider: HiveNode, requesterKey: PrivateKey, target: HiveLibp2p): Promise<string> {
+  /** Pushes, through `pusher`, a job signed by `requesterKey` whose requesterAddrs are `target`'s loopback ones. */
+  async function pushJob (
+    pusher: HiveLibp2p, provider: HiveNode, requesterKey: PrivateKey, target: HiveLibp2p,
+  ): Promise<string> {
     const now = Date.now()
     const created = await createJobRequest({
       executor: 'wasm',
@@ -81,13 +84,16 @@ describe('security 11: requester addresses named by a job', function () {
     const requesterKey = await generateKeyPair('Ed25519')
     const target = await startRaw(requesterKey)
     let dialled = false
-    target.addEventListener('connection:open', (e) => { if (e.detail.remotePeer.equals(provider.peerId)) dialled = true })
+    target.addEventListener('connection:open', (e) => {
+      if (e.detail.remotePeer.equals(provider.peerId)) dialled = true
+    })
     const declined: NodeEvent[] = []
     provider.events.on((e) => { if (e.type === 'provider:declined') declined.push(e) })
 
     const jobId = await pushJob(pusher, provider, requesterKey, target)
     // the provider either dials the address (the attack works) or says why it will not bid
-    await waitFor('the provider to dial or decline', () => dialled || declined.some((e) => 'jobId' in e && e.jobId === jobId))
+    const declinedThis = (): boolean => declined.some((e) => 'jobId' in e && e.jobId === jobId)
+    await waitFor('the provider to dial or decline', () => dialled || declinedThis())
     expect(dialled, 'the provider dialled the loopback address the job named').to.equal(false)
   })
 
@@ -97,7 +103,9 @@ describe('security 11: requester addresses named by a job', function () {
     const requesterKey = await generateKeyPair('Ed25519')
     const target = await startRaw(requesterKey)
     let dialled = false
-    target.addEventListener('connection:open', (e) => { if (e.detail.remotePeer.equals(provider.peerId)) dialled = true })
+    target.addEventListener('connection:open', (e) => {
+      if (e.detail.remotePeer.equals(provider.peerId)) dialled = true
+    })
     await pushJob(pusher, provider, requesterKey, target)
     await waitFor('the provider to dial the requester it was told', () => dialled)
   })

@@ -12,7 +12,8 @@ describe('protocol/payments close economics', () => {
       [{ voucherAmount: 1_000n, deposit: 1_000n, feeBps: 0n, alreadyPaid: 400n }, 600n],
       [{ voucherAmount: 100n, deposit: 1_000n, feeBps: 0n, alreadyPaid: 400n }, 0n],
     ]
-    for (const [input, expected] of cases) expect(closeGain(input), JSON.stringify(input, (_, v: unknown) => typeof v === 'bigint' ? String(v) : v)).to.equal(expected)
+    const show = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => typeof x === 'bigint' ? String(x) : x)
+    for (const [input, expected] of cases) expect(closeGain(input), show(input)).to.equal(expected)
   })
 
   it('prices gas in HIVE and answers only when the gain strictly exceeds it', () => {
