@@ -68,6 +68,8 @@ export class Watchtower {
   private readonly hivePerEthWad: bigint
   /** channels already reported as not worth their gas (logged once) */
   private readonly dust = new Set<string>()
+  /** the estimated gas of each unclosed channel's closeWithVoucher */
+  private readonly gasByChannel = new Map<string, bigint>()
   private fee?: { at: number, wei: Promise<bigint> }
 
   constructor (init: WatchtowerInit) {
@@ -230,18 +232,24 @@ export class Watchtower {
       voucherAmount: BigInt(best.cumulativeAmount), deposit: BigInt(r.deposit), feeBps: BigInt(r.feeBps),
     })
     const priced = { gain, feePerGasWei: await this.feePerGas(), hivePerEthWad: this.hivePerEthWad }
+    const key = r.channelId.toLowerCase()
     let worth = worthAnswering({ ...priced, gas: MIN_CLOSE_GAS })
     if (worth) {
-      const sender = this.init.chain.sender
-      if (sender === undefined) throw new Error('closing a channel needs the wallet unlocked')
-      const channel = this.init.chain.contracts.channel
-      const data = channel.interface.encodeFunctionData('closeWithVoucher', this.closeArgs(r, best))
-      // a close that would revert fails here, before any gas is spent
-      const to = await channel.getAddress()
-      const gas = await this.init.chain.provider.estimateGas({ from: sender.address, to, data })
+      // estimated once per channel: a close's gas hardly changes, and many channels re-checked
+      // on every poll must not each cost an RPC call
+      let gas = this.gasByChannel.get(key)
+      if (gas === undefined) {
+        const sender = this.init.chain.sender
+        if (sender === undefined) throw new Error('closing a channel needs the wallet unlocked')
+        const channel = this.init.chain.contracts.channel
+        const data = channel.interface.encodeFunctionData('closeWithVoucher', this.closeArgs(r, best))
+        // a close that would revert fails here, before any gas is spent
+        const to = await channel.getAddress()
+        gas = await this.init.chain.provider.estimateGas({ from: sender.address, to, data })
+        this.gasByChannel.set(key, gas)
+      }
       worth = worthAnswering({ ...priced, gas })
     }
-    const key = r.channelId.toLowerCase()
     if (!worth && !this.dust.has(key)) {
       this.dust.add(key)
       log('channel %s: voucher worth %s HIVE units is below the gas to claim it; not closing', key, gain.toString())
@@ -322,6 +330,7 @@ export class Watchtower {
     const key = r.channelId.toLowerCase()
     this.retries.succeeded(key)
     this.dust.delete(key)
+    this.gasByChannel.delete(key)
     this.init.onClosed?.(updated)
   }
 }
