@@ -9,22 +9,18 @@
 // write per event), then each channel that needs a transaction gets one attempt, and a failure
 // (a token that reverts, a bad signature, an RPC error) is retried with backoff, a bounded
 // number of times, and reported, without holding up any other channel. A close is answered only
-// when the voucher's gain exceeds the gas the answer costs (see protocol/payments/close-economics.ts).
+// when the voucher's gain exceeds the gas the answer costs (close-pricer.ts).
 import { logger } from '@libp2p/logger'
-import { parseUnits } from 'ethers'
-import { VoucherHasher, normalizeRecovery } from '../../protocol/payments/voucher.ts'
-import { DEFAULT_HIVE_PER_ETH, closeGain, worthAnswering } from '../../protocol/payments/close-economics.ts'
+import { ClosePricer, voucherCloseArgs } from './close-pricer.ts'
 import { findEvent, readChannel } from './chain.ts'
 import { RetrySchedule } from './retry-schedule.ts'
 import type { PaymentsChain } from './chain.ts'
-import type { ChannelRecord, ChannelStore, StoredVoucher } from './channel-store.ts'
+import type { ChannelRecord, ChannelStore } from './channel-store.ts'
 import type { JsonSublevel } from '../store.ts'
 import type { EventLog } from 'ethers'
 
 const log = logger('hive:payments:watchtower')
 const LAST_BLOCK_KEY = 'payments/watchtower/lastBlock'
-/** below any real closeWithVoucher (~80k): a first filter that skips an RPC estimate for dust */
-const MIN_CLOSE_GAS = 50_000n
 
 export type TowerAlertCode = 'CLOSE_FAILED' | 'CLOSE_GAVE_UP' | 'CLOSE_TOO_LATE' | 'FINALIZE_FAILED'
 
@@ -47,7 +43,7 @@ export interface WatchtowerInit {
   lowFundsThreshold?: bigint
   /** close this long before expiry + challenge period ends (default: half the challenge period) */
   expiryMarginSeconds?: number
-  /** HIVE one ETH buys, a decimal string (default DEFAULT_HIVE_PER_ETH): prices the gas of a close */
+  /** HIVE one ETH buys, a decimal string (default 1000, see close-pricer.ts): prices the gas of a close */
   hivePerEth?: string
   /** attempts at one channel's transaction before giving up until restart (default 8) */
   maxAttempts?: number
@@ -65,16 +61,12 @@ export class Watchtower {
   private ticking?: Promise<void>
   private readonly closing = new Set<string>()
   private readonly retries: RetrySchedule
-  private readonly hivePerEthWad: bigint
-  /** channels already reported as not worth their gas (logged once) */
-  private readonly dust = new Set<string>()
-  /** the estimated gas of each unclosed channel's closeWithVoucher */
-  private readonly gasByChannel = new Map<string, bigint>()
-  private fee?: { at: number, wei: Promise<bigint> }
+  private readonly pricer: ClosePricer
 
   constructor (init: WatchtowerInit) {
     this.init = init
-    this.hivePerEthWad = parseUnits(init.hivePerEth ?? DEFAULT_HIVE_PER_ETH, 18)
+    const price = init.hivePerEth !== undefined ? { hivePerEth: init.hivePerEth } : {}
+    this.pricer = new ClosePricer({ chain: init.chain, now: init.now, ...price })
     this.retries = new RetrySchedule({
       now: init.now,
       maxAttempts: init.maxAttempts ?? 8,
@@ -192,7 +184,7 @@ export class Watchtower {
   private async settle (r: ChannelRecord, reason: string): Promise<void> {
     await this.attempt(r, 'CLOSE_FAILED', async () => {
       const best = await this.init.channels.best(r.channelId)
-      if (best === undefined || !await this.worthClosing(r, best)) return
+      if (best === undefined || !await this.pricer.worthClosing(r, best)) return
       await this.closeWithBest(r.channelId, reason)
     })
   }
@@ -216,7 +208,7 @@ export class Watchtower {
     if (!this.retries.due(key)) return
     this.retries.giveUp(key)
     // dust was let go on purpose: a thousand tiny channels must not raise a thousand alerts
-    if (this.dust.has(key)) return
+    if (this.pricer.isDust(key)) return
     const reason = `the challenge period ended at ${r.closesAt ?? '?'} before a close was answered`
     this.alert({ code: 'CLOSE_TOO_LATE', channelId: key, reason, attempts: 0 })
   }
@@ -224,56 +216,6 @@ export class Watchtower {
   private alert (a: TowerAlert): void {
     log.error('channel %s: %s after %d attempt(s): %s', a.channelId, a.code, a.attempts, a.reason)
     try { this.init.onAlert?.(a) } catch (err) { log.error('alert listener failed - %e', err) }
-  }
-
-  /** Whether closing with `best` gains more HIVE than the gas costs: a cheap bound first, then the real estimate. */
-  private async worthClosing (r: ChannelRecord, best: StoredVoucher): Promise<boolean> {
-    const gain = closeGain({
-      voucherAmount: BigInt(best.cumulativeAmount), deposit: BigInt(r.deposit), feeBps: BigInt(r.feeBps),
-    })
-    const priced = { gain, feePerGasWei: await this.feePerGas(), hivePerEthWad: this.hivePerEthWad }
-    const key = r.channelId.toLowerCase()
-    let worth = worthAnswering({ ...priced, gas: MIN_CLOSE_GAS })
-    if (worth) {
-      // estimated once per channel: a close's gas hardly changes, and many channels re-checked
-      // on every poll must not each cost an RPC call
-      let gas = this.gasByChannel.get(key)
-      if (gas === undefined) {
-        const sender = this.init.chain.sender
-        if (sender === undefined) throw new Error('closing a channel needs the wallet unlocked')
-        const channel = this.init.chain.contracts.channel
-        const data = channel.interface.encodeFunctionData('closeWithVoucher', this.closeArgs(r, best))
-        // a close that would revert fails here, before any gas is spent
-        const to = await channel.getAddress()
-        gas = await this.init.chain.provider.estimateGas({ from: sender.address, to, data })
-        this.gasByChannel.set(key, gas)
-      }
-      worth = worthAnswering({ ...priced, gas })
-    }
-    if (!worth && !this.dust.has(key)) {
-      this.dust.add(key)
-      log('channel %s: voucher worth %s HIVE units is below the gas to claim it; not closing', key, gain.toString())
-    }
-    return worth
-  }
-
-  /** The network's gas price, read at most once a second: many channels in one poll share one read. */
-  private async feePerGas (): Promise<bigint> {
-    const now = this.init.now()
-    if (this.fee === undefined || now - this.fee.at > 1_000) {
-      const read = this.init.chain.provider.getFeeData().then((f) => f.gasPrice ?? f.maxFeePerGas ?? 0n)
-      this.fee = { at: now, wei: read }
-      read.catch(() => { this.fee = undefined })
-    }
-    return await this.fee.wei
-  }
-
-  private closeArgs (r: ChannelRecord, best: StoredVoucher): [string, bigint, bigint, string] {
-    const key = r.channelId.toLowerCase()
-    const amount = BigInt(best.cumulativeAmount)
-    const nonce = BigInt(best.nonce)
-    const digest = new VoucherHasher(BigInt(r.chainId), r.contract).digest(key, amount, nonce)
-    return [key, amount, nonce, normalizeRecovery(digest, best.signature, r.requester)]
   }
 
   /** Provider: settles the channel with the best stored voucher. Returns the payout, or undefined. */
@@ -292,7 +234,7 @@ export class Watchtower {
         if (view?.status === 'closed') { await this.markClosed(r); return undefined }
         const channel = this.init.chain.contracts.channel
         const label = `close channel (${reason})`
-        const sent = await sender.call(channel, 'closeWithVoucher', this.closeArgs(r, best), { label })
+        const sent = await sender.call(channel, 'closeWithVoucher', voucherCloseArgs(r, best), { label })
         const payout = BigInt(findEvent(channel, sent.receipt, 'ChannelClosed').args.payout as bigint)
         await this.markClosed({ ...r, closeTx: sent.hash }, payout.toString())
         log('closed %o', { channelId: key, reason, payout: payout.toString(), nonce: best.nonce })
@@ -329,8 +271,7 @@ export class Watchtower {
     await this.init.channels.put(updated)
     const key = r.channelId.toLowerCase()
     this.retries.succeeded(key)
-    this.dust.delete(key)
-    this.gasByChannel.delete(key)
+    this.pricer.forget(key)
     this.init.onClosed?.(updated)
   }
 }
