@@ -308,10 +308,12 @@ export class Requester {
     const standing = this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
     // queued before addBid, which may award at once: the bid precedes its award in the log
     const logged = this.init.audit?.bidReceived(valid.jobId, from, bytes, valid.price)
-    job.addBid({
+    const released = job.addBid({
       benchmarkScore: valid.bid.benchmarkScore,
       candidate: { provider: from.toString(), price: valid.price, expiresAt: valid.bid.expiresAt, stake: standing.stake, slashed: standing.slashed, benchmarkScore: valid.bid.benchmarkScore },
     })
+    // a bid the job does not keep is never paid: its address need not be remembered
+    for (const p of released) this.payTo.delete(`${valid.jobId}/${p}`)
     await logged
     return okReply()
   }

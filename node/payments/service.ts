@@ -26,6 +26,7 @@ import type { RouteRegistry } from '../api/router.ts'
 import type { PaymentAuditHook } from '../audit/market-hook.ts'
 import type { MarketPayments, PaidJob } from './hooks.ts'
 import type { HiveStore } from '../store.ts'
+import type { NodeEvents } from '../events.ts'
 import type { StreamLibp2p } from './voucher-stream.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
@@ -44,6 +45,8 @@ export interface PaymentsOptions {
   windowBits?: number
   /** how often pending (failed) payments are retried (default 15 s) */
   retryMs?: number
+  /** HIVE one ETH buys (decimal): the watchtower answers a close only when the voucher gains more than the gas */
+  hivePerEth?: string
   /** seconds of margin a requester's escrow deadline adds to the job's deadline (default 60) */
   escrowDeadlineMarginSeconds?: number
   /**
@@ -76,6 +79,8 @@ export interface PaymentsInit {
   options?: PaymentsOptions
   /** the node's audit hook: payments are logged (paid, disputed, refunded) with their state change */
   audit?: PaymentAuditHook
+  /** the node's event feed: the watchtower's alerts (a channel it could not close) go there */
+  events?: Pick<NodeEvents, 'emit'>
 }
 
 export class PaymentsService {
@@ -120,11 +125,27 @@ export class PaymentsService {
       onAccepted: (record, voucher) => {
         // a fully spent channel is worth closing at once; the watchtower's next poll would too
         if (BigInt(record.deposit) - BigInt(voucher.cumulativeAmount) <= (o.lowFundsThreshold ?? 0n)) {
-          setImmediate(() => { void this.tower.closeWithBest(record.channelId, 'low funds').catch((err: Error) => log.error('close failed: %s', err.message)) })
+          // through the tower's gas check: a requester must not make us close dust channels at a loss
+          setImmediate(() => {
+            void this.tower.closeIfWorth(record.channelId, 'low funds')
+              .catch((err: Error) => log.error('close failed: %s', err.message))
+          })
         }
       },
     })
-    this.tower = new Watchtower({ chain, channels: this.channels, meta: store.meta, now: this.now, pollMs: o.pollMs, lowFundsThreshold: o.lowFundsThreshold })
+    this.tower = new Watchtower({
+      chain,
+      channels: this.channels,
+      meta: store.meta,
+      now: this.now,
+      pollMs: o.pollMs,
+      lowFundsThreshold: o.lowFundsThreshold,
+      ...(o.hivePerEth !== undefined ? { hivePerEth: o.hivePerEth } : {}),
+      onAlert: (a) => {
+        const message = `watchtower: channel ${a.channelId} ${a.code}`
+        init.events?.emit({ type: 'log', at: this.now(), level: 'error', message, data: { ...a } })
+      },
+    })
     const escrows = store.sublevel<EscrowRecord>('escrows', 'json')
     this.escrow = new EscrowManager({ chain, db: escrows, putDurable: async (k, v) => { await store.putDurable(escrows, k, v) }, now: this.now, pollMs: o.pollMs, audit: init.audit })
     const evidence = store.sublevel<unknown>('evidence', 'json')
@@ -301,8 +322,19 @@ export class PaymentsService {
 }
 
 /** Builds the payments service for `node` and adds it (before the market, so hooks are live). */
-export function attachPayments (node: { libp2p: PaymentsInit['libp2p'], store: HiveStore, addService: (s: PaymentsService) => void }, init: Omit<PaymentsInit, 'libp2p' | 'store'>): PaymentsService {
-  const service = new PaymentsService({ ...init, libp2p: node.libp2p, store: node.store })
+export function attachPayments (
+  node: {
+    libp2p: PaymentsInit['libp2p']
+    store: HiveStore
+    addService: (s: PaymentsService) => void
+    events?: NodeEvents
+  },
+  init: Omit<PaymentsInit, 'libp2p' | 'store'>,
+): PaymentsService {
+  const events = init.events ?? node.events
+  const service = new PaymentsService({
+    ...init, libp2p: node.libp2p, store: node.store, ...(events !== undefined ? { events } : {}),
+  })
   node.addService(service)
   return service
 }

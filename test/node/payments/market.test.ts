@@ -43,7 +43,7 @@ describe('node/payments with the market', function () {
 
   async function startPeer (name: string, roles: string, wallet: Wallet, bootstrap?: Peer): Promise<Peer> {
     const dataDir = join(root, name)
-    const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, bootstrap: bootstrap?.node.info().addresses ?? [], prices: { wasm: '0.01' } } })
+    const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, bootstrap: bootstrap?.node.info().addresses ?? [], prices: { wasm: '0.01' }, allowPrivateAddrs: true } })
     const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
     const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
     const key = await loadPeerKey(dataDir)
