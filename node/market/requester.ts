@@ -12,7 +12,7 @@ import { SeenCache } from '../../protocol/market/seen-cache.ts'
 import { validateAcceptance } from '../../protocol/market/validate-award.ts'
 import { validateBid } from '../../protocol/market/validate-bid.ts'
 import { validateResult } from '../../protocol/market/validate-result.ts'
-import { decodeOutputBundle } from '../../protocol/output-bundle.ts'
+import { decodeOutputBundle, maxBundleOverhead } from '../../protocol/output-bundle.ts'
 import { decodeCommitment, outputHashOf } from '../../protocol/payments/commitment.ts'
 import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
 import { UsageError } from '../../protocol/errors.ts'
@@ -57,8 +57,8 @@ export interface PostJobInput {
 export const DEFAULT_LIMITS = { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 4 * 1024 * 1024 }
 /** how often a requester asks again for an output its provider still holds after payment (250 ms, doubling) */
 const OUTPUT_RELEASE_RETRIES = 6
-/** room for the output bundle's own framing on top of the job's output limit */
-const BUNDLE_OVERHEAD_BYTES = 64 * 1024
+/** room for the output bundle's own framing on top of the job's output limit (every file's name and lengths) */
+const BUNDLE_OVERHEAD_BYTES = maxBundleOverhead()
 
 export interface RequesterInit {
   libp2p: MarketLibp2p
