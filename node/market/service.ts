@@ -84,7 +84,7 @@ export class MarketService implements HiveService {
       outputs = new OutputGate({ db: held, putDurable: async (k, v) => { await store.putDurable(held, k, v) }, releasable: payments.outputReleasable, now: Date.now })
     }
     this.exchange = new BlobExchange({ libp2p, store: this.blobs, ...(outputs !== undefined ? { mayServe: async (cid) => await outputs.mayServe(cid) } : {}) })
-    this.executors = options.executors ?? Object.fromEntries(config.executors.filter((e) => e === 'wasm').map((e) => [e, new WasmExecutor()]))
+    this.executors = options.executors ?? Object.fromEntries(config.executors.filter((e) => e === 'wasm').map((e) => [e, new WasmExecutor({ maxOutputBytes: config.maxOutputBytes })]))
     const emit = (event: JobEvent): void => {
       // the first few bidders of a job answered fastest: those are worth a head start next time
       if (event.type === 'job:bid' && event.bids <= PUSH_FANOUT) this.rememberBidder(event.provider)
