@@ -1,0 +1,177 @@
+// Issue 11 item 8: an audit must not pass a rewritten log, nor a hidden entry, and a stranger's
+// claims must not fail an honest job. Real audited nodes on 127.0.0.1 run two real jobs with one
+// provider, anchoring on a real Hardhat JSON-RPC chain; an auditor that took no part verifies
+// them over /hive/audit. The hostile parties use nothing but their own peer keys, their own
+// logs, their own wallets and the AuditAnchor contract.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { multiaddr } from '@multiformats/multiaddr'
+import { expect } from 'chai'
+import { Contract } from 'ethers'
+import { buildExamples } from '../../examples/build.ts'
+import { signAnchorBinding } from '../../protocol/audit/binding.ts'
+import { jobIdToBytes } from '../../protocol/market/job-id.ts'
+import { jobsTopic } from '../../protocol/topics.ts'
+import { startDevChain } from '../support/chain.ts'
+import { startAuditPeer, until } from '../node/audit/net.ts'
+import { rebuildLog, serveInstead } from '../node/audit/tamper.ts'
+import type { AuditPeer } from '../node/audit/net.ts'
+import type { RebuiltLog } from '../node/audit/tamper.ts'
+import type { DevChain } from '../support/chain.ts'
+import type { AuditVerdict, VerdictRow } from '../../protocol/audit/verdict.ts'
+import type { AuditEntry } from '../../protocol/audit/index.ts'
+import type { Wallet } from 'ethers'
+
+const HIVE = 10n ** 18n
+const ANCHOR_ABI = [
+  'function anchor(bytes32 root, uint64 treeSize)',
+  'function bindPeer(bytes peerId, uint64 nonce, bytes signature)',
+  'function bindingCount(bytes peerId) view returns (uint256)',
+]
+
+function show (v: AuditVerdict): string {
+  return `${v.outcome}\n` + v.rows.map((r) => `${r.status.padEnd(11)} ${r.subject.slice(-8)} ${r.check} ${r.code ?? ''} ${r.message}`).join('\n')
+}
+const rowsOf = (v: AuditVerdict, subject: string): VerdictRow[] => v.rows.filter((r) => r.subject === subject)
+const failed = (rows: VerdictRow[]): string[] => [...new Set(rows.filter((r) => r.status === 'FAIL').map((r) => r.code ?? r.check))]
+
+describe('security 08: an audit passes no rewritten log, no hidden entry, and no stranger\'s claim', function () {
+  this.timeout(120_000)
+  const root = mkdtempSync(join(tmpdir(), 'hive-sec-08-'))
+  const peers: AuditPeer[] = []
+  const forged: RebuiltLog[] = []
+  let chain: DevChain
+  let requester: AuditPeer
+  let hider: AuditPeer
+  let provider: AuditPeer
+  let auditor: AuditPeer
+  let mallory: AuditPeer
+  let honestJob: string
+  let hiddenJob: string
+  const id = (p: AuditPeer): string => p.node.peerId.toString()
+  const anchorAt = (w: Wallet): Contract => new Contract(chain.deployment.contracts.AuditAnchor.address, ANCHOR_ABI, w.connect(chain.provider))
+  const isJob = (e: AuditEntry, job: string): boolean => e.type !== 'anchored' && Buffer.from(e.jobId).toString('hex') === job
+
+  async function runJob (from: AuditPeer, text: string): Promise<string> {
+    const modules = await buildExamples()
+    const posted = await from.market!.requester!.post({
+      module: readFileSync(modules.wordcount),
+      inputs: [{ name: 'poem.txt', data: new TextEncoder().encode(text) }],
+      maxPrice: HIVE,
+      bidWindowMs: 1500,
+    })
+    const record = await from.market!.requester!.wait(posted.jobId, { signal: AbortSignal.timeout(30_000) })
+    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+    return posted.jobId
+  }
+
+  /** Until AuditAnchor records a binding of `p`'s peer id (before the defence there is none to wait for). */
+  async function bound (p: AuditPeer, w: Wallet): Promise<void> {
+    const peer = p.node.peerId.toMultihash().bytes
+    await until(`${p.name} bound on-chain`, async () => await (anchorAt(w).getFunction('bindingCount').staticCall(peer) as Promise<bigint>).catch(() => 1n) > 0n)
+  }
+
+  before(async function () {
+    this.timeout(180_000)
+    const [devChain] = await Promise.all([startDevChain(), buildExamples()])
+    chain = devChain
+    requester = await startAuditPeer('requester', { root, roles: 'requester', devChain: chain, account: 1 })
+    provider = await startAuditPeer('provider', { root, roles: 'provider', bootstrap: requester, devChain: chain, account: 2 })
+    hider = await startAuditPeer('hider', { root, roles: 'requester', bootstrap: provider, devChain: chain, account: 6 })
+    auditor = await startAuditPeer('auditor', { root, bootstrap: requester, devChain: chain, account: 3 })
+    mallory = await startAuditPeer('mallory', { root, bootstrap: requester, devChain: chain, account: 4 })
+    peers.push(requester, provider, hider, auditor, mallory)
+    for (const p of [provider, hider, mallory]) await auditor.node.libp2p.dial(multiaddr(p.node.info().addresses[0]))
+    for (const r of [requester, hider]) {
+      const pubsub = r.node.libp2p.services.pubsub
+      await until(`the provider subscribed (seen by ${r.name})`, () => pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(provider.node.peerId)))
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000)) // a gossipsub heartbeat grafts the mesh
+    honestJob = await runJob(requester, 'an honest job\n')
+    hiddenJob = await runJob(hider, 'a result the requester will hide\n')
+    for (const p of [requester, provider]) expect((await p.audit.anchorer!.anchorNow()).anchored, `${p.name} anchored`).to.equal(true)
+  })
+
+  after(async function () {
+    this.timeout(60_000)
+    for (const f of forged) await f.close().catch(() => {})
+    for (const p of peers) await p.stop()
+    await chain?.stop()
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  it('a third peer\'s forged `posted` entry does not fail an honest job', async () => {
+    // mallory logs (and anchors) that it posted the honest job: it cannot sign the job's request
+    await mallory.audit.log.append({ type: 'posted', jobId: jobIdToBytes(honestJob), messageHash: randomBytes(32), maxPrice: HIVE, paymentMode: 'escrow', redundancy: 1, timestamp: Date.now() })
+    expect((await mallory.audit.anchorer!.anchorNow()).anchored).to.equal(true)
+    try {
+      const v = await auditor.audit.auditor().verifyJob(honestJob)
+      expect(v.outcome, show(v)).to.equal('VERIFIED')
+      expect(v.peers.find((p) => p.role === 'requester')?.peerId, show(v)).to.equal(id(requester))
+      expect(v.peers.some((p) => p.peerId === id(mallory)), show(v)).to.equal(false)
+    } finally {
+      await mallory.stop() // its claim would only muddle the next tests' verdicts
+    }
+  })
+
+  it('a requester that hides the result it received fails the audit (UNMATCHED_SENT)', async () => {
+    // the hider never logs receiving the result: it anchors and serves a log without it
+    await bound(hider, chain.account(6))
+    await hider.audit.anchorer!.stop()
+    const f = await rebuildLog(hider.audit.log, (entries) => entries.filter((e) => !(isJob(e, hiddenJob) && (e.type === 'result' || e.type === 'verified'))))
+    forged.push(f)
+    await (await anchorAt(chain.account(6)).getFunction('anchor')(await f.log.root(), f.log.size())).wait()
+    const restore = await serveInstead(hider, f.log)
+    try {
+      const v = await auditor.audit.auditor().verifyJob(hiddenJob)
+      expect(v.outcome, show(v)).to.equal('FAILED')
+      expect(failed(v.rows), show(v)).to.include('UNMATCHED_SENT')
+      expect(v.rows.some((r) => r.status === 'FAIL' && r.code === 'UNMATCHED_SENT' && / result /.test(r.check + ' ' + r.message)), show(v)).to.equal(true)
+    } finally {
+      await restore()
+    }
+  })
+
+  it('a provider that switches to a new wallet and anchors a rewritten log fails the audit', async () => {
+    await provider.audit.anchorer!.stop()
+    const wallet = chain.account(5)
+    // back-date the result: a rewrite no cross-check with the requester can see
+    const f = await rebuildLog(provider.audit.log, (entries) => entries.map((e) => isJob(e, honestJob) && e.type === 'result' ? { ...e, timestamp: e.timestamp - 60_000 } : e))
+    forged.push(f)
+    // the forged log grows past the honest anchors with entries about some other job
+    const grow = async (): Promise<void> => {
+      await f.log.append({ type: 'bid', jobId: randomBytes(32), direction: 'sent', counterparty: requester.node.peerId.toMultihash().bytes, messageHash: randomBytes(32), price: 1n, timestamp: Date.now() })
+    }
+    await grow()
+    await (await anchorAt(wallet).getFunction('anchor')(await f.log.root(), f.log.size())).wait()
+    const binding = await signAnchorBinding({ chainId: chain.chainId, contract: chain.deployment.contracts.AuditAnchor.address, address: await wallet.getAddress(), issuedAt: Date.now() }, provider.key)
+    const restore = await serveInstead(provider, f.log, binding)
+    try {
+      // 1. the switch is only in the provider's own signed binding: nothing on-chain records it
+      const v = await auditor.audit.auditor().verifyJob(honestJob)
+      expect(v.outcome, show(v)).to.equal('FAILED')
+      expect(failed(rowsOf(v, id(provider))), show(v)).to.include('BINDING_UNRECORDED')
+
+      // 2. the switch recorded on-chain with the peer's signature: the history keeps the old
+      // wallet's anchors, and the rewritten log does not extend them
+      const { signPeerBinding } = await import('../../protocol/audit/binding.ts') as Record<string, unknown> as {
+        signPeerBinding: (f: { chainId: number, contract: string, address: string, nonce: bigint }, key: AuditPeer['key']) => Promise<Uint8Array>
+      }
+      const nonce = BigInt(Date.now())
+      const sig = await signPeerBinding({ chainId: chain.chainId, contract: chain.deployment.contracts.AuditAnchor.address, address: await wallet.getAddress(), nonce }, provider.key)
+      await (await anchorAt(wallet).getFunction('bindPeer')(provider.node.peerId.toMultihash().bytes, nonce, sig)).wait()
+      await grow()
+      await (await anchorAt(wallet).getFunction('anchor')(await f.log.root(), f.log.size())).wait()
+      const after = await auditor.audit.auditor().verifyJob(honestJob)
+      expect(after.outcome, show(after)).to.equal('FAILED')
+      expect(failed(rowsOf(after, id(provider))), show(after)).to.include('HISTORY_REWRITTEN')
+      const p = await auditor.audit.auditor().verifyPeer(id(provider))
+      expect(p.outcome, show(p)).to.equal('FAILED')
+      expect(failed(p.rows), show(p)).to.include('HISTORY_REWRITTEN')
+    } finally {
+      await restore()
+    }
+  })
+})
