@@ -85,7 +85,7 @@ export const EXPECTED_VERSIONS: Record<ContractName, string> = {
   ProviderRegistry: 'hive-registry/1',
   JobEscrow: 'hive-escrow/1',
   PaymentChannel: 'hive-channel/1',
-  AuditAnchor: 'hive-anchor/1',
+  AuditAnchor: 'hive-anchor/2',
 }
 
 // Solidity contract behind each entry (the timelock is OpenZeppelin's, plus version()).

@@ -20,6 +20,9 @@ export interface AnchorerOptions {
   /** first retry delay (default 1 s), doubled per failure up to maxBackoffMs (default 60 s) */
   minBackoffMs?: number
   maxBackoffMs?: number
+  /** records on-chain that this account anchors the node's log (ensurePeerBound); runs before the
+   * first anchor after each (re)sync, since anchors made before the binding are not the peer's */
+  bind?: () => Promise<unknown>
   /** told about failures worth a human's attention (a node 'log' event) */
   onProblem?: (message: string) => void
   now?: () => number
@@ -174,6 +177,7 @@ export class Anchorer {
 
   /** Reads the last anchor from the chain and checks that this log still extends it. */
   async #sync (): Promise<void> {
+    await this.#o.bind?.()
     const latest = await this.#chain.latest(this.#chain.address)
     this.#latest = latest
     this.#quietSize = latest?.treeSize ?? 0

@@ -57,6 +57,6 @@ describe('AuditAnchor', () => {
 
   it('version', async () => {
     const { anchor } = await loadFixture(deploy)
-    expect(await anchor.getFunction('version')()).to.equal('hive-anchor/1')
+    expect(await anchor.getFunction('version')()).to.equal('hive-anchor/2')
   })
 })

@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
-import { Contract } from 'ethers'
+import { Contract, NonceManager } from 'ethers'
 import { buildExamples } from '../../examples/build.ts'
 import { signAnchorBinding } from '../../protocol/audit/binding.ts'
+import { signPeerBinding } from '../../protocol/audit/peer-binding.ts'
 import { jobIdToBytes } from '../../protocol/market/job-id.ts'
 import { jobsTopic } from '../../protocol/topics.ts'
 import { startDevChain } from '../support/chain.ts'
@@ -22,7 +23,7 @@ import type { RebuiltLog } from '../node/audit/tamper.ts'
 import type { DevChain } from '../support/chain.ts'
 import type { AuditVerdict, VerdictRow } from '../../protocol/audit/verdict.ts'
 import type { AuditEntry } from '../../protocol/audit/index.ts'
-import type { Wallet } from 'ethers'
+import type { Signer } from 'ethers'
 
 const HIVE = 10n ** 18n
 const ANCHOR_ABI = [
@@ -51,7 +52,7 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
   let honestJob: string
   let hiddenJob: string
   const id = (p: AuditPeer): string => p.node.peerId.toString()
-  const anchorAt = (w: Wallet): Contract => new Contract(chain.deployment.contracts.AuditAnchor.address, ANCHOR_ABI, w.connect(chain.provider))
+  const anchorAt = (w: Signer): Contract => new Contract(chain.deployment.contracts.AuditAnchor.address, ANCHOR_ABI, w)
   const isJob = (e: AuditEntry, job: string): boolean => e.type !== 'anchored' && Buffer.from(e.jobId).toString('hex') === job
 
   async function runJob (from: AuditPeer, text: string): Promise<string> {
@@ -68,7 +69,7 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
   }
 
   /** Until AuditAnchor records a binding of `p`'s peer id (before the defence there is none to wait for). */
-  async function bound (p: AuditPeer, w: Wallet): Promise<void> {
+  async function bound (p: AuditPeer, w: Signer): Promise<void> {
     const peer = p.node.peerId.toMultihash().bytes
     await until(`${p.name} bound on-chain`, async () => await (anchorAt(w).getFunction('bindingCount').staticCall(peer) as Promise<bigint>).catch(() => 1n) > 0n)
   }
@@ -118,11 +119,12 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
 
   it('a requester that hides the result it received fails the audit (UNMATCHED_SENT)', async () => {
     // the hider never logs receiving the result: it anchors and serves a log without it
-    await bound(hider, chain.account(6))
+    const hiderWallet = chain.account(6).connect(chain.provider)
+    await bound(hider, hiderWallet)
     await hider.audit.anchorer!.stop()
     const f = await rebuildLog(hider.audit.log, (entries) => entries.filter((e) => !(isJob(e, hiddenJob) && (e.type === 'result' || e.type === 'verified'))))
     forged.push(f)
-    await (await anchorAt(chain.account(6)).getFunction('anchor')(await f.log.root(), f.log.size())).wait()
+    await (await anchorAt(hiderWallet).getFunction('anchor')(await f.log.root(), f.log.size())).wait()
     const restore = await serveInstead(hider, f.log)
     try {
       const v = await auditor.audit.auditor().verifyJob(hiddenJob)
@@ -136,7 +138,8 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
 
   it('a provider that switches to a new wallet and anchors a rewritten log fails the audit', async () => {
     await provider.audit.anchorer!.stop()
-    const wallet = chain.account(5)
+    // one signer that counts its nonces: the provider's new wallet sends several transactions
+    const wallet = new NonceManager(chain.account(5).connect(chain.provider))
     // back-date the result: a rewrite no cross-check with the requester can see
     const f = await rebuildLog(provider.audit.log, (entries) => entries.map((e) => isJob(e, honestJob) && e.type === 'result' ? { ...e, timestamp: e.timestamp - 60_000 } : e))
     forged.push(f)
@@ -156,9 +159,6 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
 
       // 2. the switch recorded on-chain with the peer's signature: the history keeps the old
       // wallet's anchors, and the rewritten log does not extend them
-      const { signPeerBinding } = await import('../../protocol/audit/binding.ts') as Record<string, unknown> as {
-        signPeerBinding: (f: { chainId: number, contract: string, address: string, nonce: bigint }, key: AuditPeer['key']) => Promise<Uint8Array>
-      }
       const nonce = BigInt(Date.now())
       const sig = await signPeerBinding({ chainId: chain.chainId, contract: chain.deployment.contracts.AuditAnchor.address, address: await wallet.getAddress(), nonce }, provider.key)
       await (await anchorAt(wallet).getFunction('bindPeer')(provider.node.peerId.toMultihash().bytes, nonce, sig)).wait()
