@@ -64,7 +64,8 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
       bidWindowMs: 1500,
     })
     const record = await from.market!.requester!.wait(posted.jobId, { signal: AbortSignal.timeout(30_000) })
-    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+    const seen = provider.events.filter((e) => 'jobId' in e && e.jobId === posted.jobId)
+    expect(record.phase, JSON.stringify({ failure: record.failure, provider: seen })).to.equal('completed')
     return posted.jobId
   }
 
@@ -104,8 +105,14 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
   })
 
   it('a third peer\'s forged `posted` entry does not fail an honest job', async () => {
-    // mallory logs (and anchors) that it posted the honest job: it cannot sign the job's request
-    await mallory.audit.log.append({ type: 'posted', jobId: jobIdToBytes(honestJob), messageHash: randomBytes(32), maxPrice: HIVE, paymentMode: 'escrow', redundancy: 1, timestamp: Date.now() })
+    // mallory logs (and anchors) that it posted the honest job: it cannot sign the job's request;
+    // and that it sent the requester a result, which the requester never logged
+    const jobId = jobIdToBytes(honestJob)
+    const result = (await provider.audit.log.entriesForJob(jobId)).find((s) => s.entry.type === 'result')!.entry
+    await mallory.audit.log.append({ type: 'posted', jobId, messageHash: randomBytes(32), maxPrice: HIVE, paymentMode: 'escrow', redundancy: 1, timestamp: Date.now() })
+    if (result.type === 'result') {
+      await mallory.audit.log.append({ type: 'result', jobId, direction: 'sent', counterparty: requester.node.peerId.toMultihash().bytes, messageHash: randomBytes(32), outputCid: result.outputCid, timestamp: Date.now() })
+    }
     expect((await mallory.audit.anchorer!.anchorNow()).anchored).to.equal(true)
     try {
       const v = await auditor.audit.auditor().verifyJob(honestJob)
