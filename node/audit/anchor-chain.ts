@@ -22,6 +22,8 @@ export interface AnchorReader {
   anchorTx: (submitter: string, index: number) => Promise<string | undefined>
   /** AuditAnchor's binding history of a peer id (binary), oldest first, signatures unchecked */
   peerBindings: (peer: Uint8Array) => Promise<PeerBindingRecord[]>
+  /** the peer ids (binary) `account` ever recorded a binding to (from PeerBound logs; unchecked) */
+  boundPeers: (account: string) => Promise<Uint8Array[]>
   /** ProviderRegistry's address for a staked peer id (binary), if any */
   registeredAddress: (peer: Uint8Array) => Promise<string | undefined>
   /** ProviderRegistry's peer id (binary) for a staked address, if any */
@@ -107,6 +109,16 @@ export function anchorReader (client: Pick<ChainClient, 'chainId' | 'contracts' 
         out.push(...await Promise.all(Array.from({ length: Math.min(16, n - i) }, async (_, j) => bindingRecord(i + j, await anchor.getFunction('bindingAt').staticCall(peer, i + j) as BindingStruct))))
       }
       return out
+    },
+    async boundPeers (account) {
+      const logs = await anchor.queryFilter(anchor.filters.PeerBound(null, account), fromBlock).catch(() => [])
+      const peers = new Map<string, Uint8Array>()
+      for (const l of logs as EventLog[]) {
+        if (!('args' in l)) continue
+        const h = l.args.peerId as string
+        if (!peers.has(h)) peers.set(h, unhex(h))
+      }
+      return [...peers.values()]
     },
     async registeredAddress (peer) {
       const a = await registry.getFunction('providerOfPeerId').staticCall(peer) as string

@@ -22,6 +22,7 @@ import { checkConsistency, equalBytes } from '../../protocol/merkle/index.ts'
 import { jobIdToBytes } from '../../protocol/market/job-id.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import { AuditUnavailableError } from './client.ts'
+import { readPeerAnchors } from './peer-binding.ts'
 import { checkPeerForJob, resolveAnchors } from './peer-check.ts'
 import { localSource, remoteSource } from './sources.ts'
 import type { AnchorReader } from './anchor-chain.ts'
@@ -148,9 +149,11 @@ export class Auditor {
     const requesterBytes = peerBytes(requester.peerId)
     const named = new Set((requester.entries ?? []).flatMap((s) => s.entry.type === 'posted' || s.entry.type === 'anchored' ? [] : [peerText(s.entry.counterparty)]))
     for (const p of probes.values()) {
-      if (p === requester || (p.entries?.length ?? 0) === 0 || hints.includes(p.peerId) || named.has(p.peerId)) continue
-      if (!proven.includes(p) && await holdsAwardFrom(p.entries ?? [], requesterBytes)) continue
+      if (p === requester || hints.includes(p.peerId) || named.has(p.peerId)) continue
+      if (await holdsAwardFrom(p.entries ?? [], requesterBytes)) continue
+      // a peer only a stranger's entries name (maybe unreachable) says nothing about the job either
       ignored.add(p)
+      if ((p.entries?.length ?? 0) === 0) continue
       const claim = claimers.includes(p) ? 'logs having posted this job without its signed request' : 'logs dealing with the job\'s requester, who never named it, and keeps no award it signed'
       rows.push({ subject: p.peerId, role: 'peer', check: 'participant', status: 'WARN', code: 'NOT_A_PARTICIPANT', message: `${claim}: its entries are left out` })
     }
@@ -205,10 +208,12 @@ export class Auditor {
     let address: string | undefined
     if (isAddress(target)) {
       address = target
-      // the staked peer id first (the registry's claim, checked against the peer's own binding), then connected peers
+      // the peer bound to the address on-chain (with its signature) is the answer; otherwise the
+      // staked peer id (the registry's claim) and connected peers whose served binding names it
+      const bound = chain !== undefined ? await this.#peerBoundTo(chain, target) : undefined
       const registered = chain !== undefined ? await chain.registeredPeer(target).catch(() => undefined) : undefined
       const hint = registered !== undefined ? [peerIdFromMultihash(Digest.decode(registered)).toString()] : []
-      const claimers = await this.#peersAnchoringAs(target, hint)
+      const claimers = bound !== undefined ? [bound] : await this.#peersAnchoringAs(target, hint)
       peerId = claimers[0]
       if (claimers.length > 1) {
         // anyone can sign a binding naming any address: the chain does not say whose log it is
@@ -252,6 +257,15 @@ export class Auditor {
     }
     summary.entries = head?.treeSize ?? 0
     return makeVerdict({ kind: 'peer', subject: target, peers: [summary], rows, ...(chain !== undefined ? { chainId: chain.chainId } : {}) })
+  }
+
+  /** The peer whose current on-chain binding (signed by it) is `address`, if any. */
+  async #peerBoundTo (chain: AnchorReader, address: string): Promise<string | undefined> {
+    for (const peer of await chain.boundPeers(address).catch(() => [])) {
+      const recorded = await readPeerAnchors(peer, chain).catch(() => undefined)
+      if (recorded?.current?.account.toLowerCase() === address.toLowerCase()) return peerIdFromMultihash(Digest.decode(peer)).toString()
+    }
+    return undefined
   }
 
   /** The peers (hints first, then this node and its connections) whose signed binding names `address`. */

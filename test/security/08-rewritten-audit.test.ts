@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
 import { Contract, NonceManager } from 'ethers'
@@ -113,6 +115,9 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
     if (result.type === 'result') {
       await mallory.audit.log.append({ type: 'result', jobId, direction: 'sent', counterparty: requester.node.peerId.toMultihash().bytes, messageHash: randomBytes(32), outputCid: result.outputCid, timestamp: Date.now() })
     }
+    // and names a peer nobody can reach, which would leave the verdict INCOMPLETE if it counted
+    const nobody = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toMultihash().bytes
+    await mallory.audit.log.append({ type: 'bid', jobId, direction: 'received', counterparty: nobody, messageHash: randomBytes(32), price: 1n, timestamp: Date.now() })
     expect((await mallory.audit.anchorer!.anchorNow()).anchored).to.equal(true)
     try {
       const v = await auditor.audit.auditor().verifyJob(honestJob)
