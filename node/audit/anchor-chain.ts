@@ -22,6 +22,8 @@ export interface AnchorReader {
   anchorTx: (submitter: string, index: number) => Promise<string | undefined>
   /** AuditAnchor's binding history of a peer id (binary), oldest first, signatures unchecked */
   peerBindings: (peer: Uint8Array) => Promise<PeerBindingRecord[]>
+  /** the newest record of that history, if any */
+  lastPeerBinding: (peer: Uint8Array) => Promise<PeerBindingRecord | undefined>
   /** the peer ids (binary) `account` ever recorded a binding to (from PeerBound logs; unchecked) */
   boundPeers: (account: string) => Promise<Uint8Array[]>
   /** ProviderRegistry's address for a staked peer id (binary), if any */
@@ -71,6 +73,8 @@ export function anchorReader (client: Pick<ChainClient, 'chainId' | 'contracts' 
   const fromBlock = deploymentBlock(client.deployment, 'AuditAnchor')
   const count = async (submitter: string): Promise<number> => Number(await anchor.getFunction('anchorCount').staticCall(submitter) as bigint)
   const at = async (submitter: string, index: number): Promise<AnchorRecord> => record(index, await anchor.getFunction('anchorAt').staticCall(submitter, index) as AnchorStruct)
+  const bindingCount = async (peer: Uint8Array): Promise<number> => Number(await anchor.getFunction('bindingCount').staticCall(peer) as bigint)
+  const bindingAt = async (peer: Uint8Array, index: number): Promise<PeerBindingRecord> => bindingRecord(index, await anchor.getFunction('bindingAt').staticCall(peer, index) as BindingStruct)
 
   return {
     chainId: client.chainId,
@@ -99,14 +103,18 @@ export function anchorReader (client: Pick<ChainClient, 'chainId' | 'contracts' 
       const logs = await anchor.queryFilter(anchor.filters.Anchored(submitter, index), fromBlock).catch(() => [])
       return logs[0]?.transactionHash
     },
+    async lastPeerBinding (peer) {
+      const n = await bindingCount(peer)
+      return n === 0 ? undefined : await bindingAt(peer, n - 1)
+    },
     async peerBindings (peer) {
-      const n = Number(await anchor.getFunction('bindingCount').staticCall(peer) as bigint)
+      const n = await bindingCount(peer)
       // every record counts (skipping old ones would hide the accounts a peer left), so a history
       // padded beyond reason is refused rather than read in part
       if (n > MAX_BINDINGS) throw new HiveError('BINDING_HISTORY_TOO_LONG', `${n} binding records for one peer (more than ${MAX_BINDINGS}): not read`)
       const out: PeerBindingRecord[] = []
       for (let i = 0; i < n; i += 16) {
-        out.push(...await Promise.all(Array.from({ length: Math.min(16, n - i) }, async (_, j) => bindingRecord(i + j, await anchor.getFunction('bindingAt').staticCall(peer, i + j) as BindingStruct))))
+        out.push(...await Promise.all(Array.from({ length: Math.min(16, n - i) }, async (_, j) => await bindingAt(peer, i + j))))
       }
       return out
     },

@@ -2,7 +2,7 @@
 // anchors it attributes to the peer (auditors), and keeping this node's own binding current
 // (the anchorer, before it anchors anything).
 import { logger } from '@libp2p/logger'
-import { attributeAnchors, checkBindingHistory, signPeerBinding } from '../../protocol/audit/peer-binding.ts'
+import { attributeAnchors, checkBindingHistory, signPeerBinding, verifyPeerBinding } from '../../protocol/audit/peer-binding.ts'
 import type { AnchorReader, AnchorRecord, AnchorWriter } from './anchor-chain.ts'
 import type { AttributedAnchor, BindingFinding, PeerBindingRecord } from '../../protocol/audit/peer-binding.ts'
 import type { PrivateKey } from '@libp2p/interface'
@@ -37,6 +37,11 @@ export async function readPeerAnchors (peer: Uint8Array, chain: AnchorReader): P
  * ignored by auditors, but it ends our range) makes us bind again. Returns whether it sent one.
  */
 export async function ensurePeerBound (writer: AnchorWriter, key: PrivateKey, peer: Uint8Array, now: () => number, signal?: AbortSignal): Promise<boolean> {
+  // the common case in two reads: the newest record is ours (only our account can send one naming
+  // it, so a valid signature there is not a replay)
+  const newest = await writer.lastPeerBinding(peer)
+  if (newest !== undefined && newest.account.toLowerCase() === writer.address.toLowerCase() &&
+    await verifyPeerBinding(peer, { chainId: writer.chainId, contract: writer.contract, address: newest.account, nonce: newest.nonce }, newest.signature)) return false
   const history = await writer.peerBindings(peer)
   const { valid } = await checkBindingHistory(peer, writer, history)
   const last = history[history.length - 1]
