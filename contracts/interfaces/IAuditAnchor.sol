@@ -40,7 +40,13 @@ interface IAuditAnchor is IVersioned {
 
     /// @notice `account` recorded its binding to `peerId` (keccak256 in `peerKey`) as record `index`.
     event PeerBound(
-        bytes32 indexed peerKey, address indexed account, uint256 index, bytes peerId, uint64 nonce, uint64 fromAnchor, bytes signature
+        bytes32 indexed peerKey,
+        address indexed account,
+        uint256 index,
+        bytes peerId,
+        uint64 nonce,
+        uint64 fromAnchor,
+        bytes signature
     );
 
     /// @notice A peer id is 1 to 64 bytes (a libp2p multihash).

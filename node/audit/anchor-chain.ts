@@ -38,14 +38,23 @@ export interface AnchorWriter extends AnchorReader {
   /** sends anchor(root, size) and resolves once it is mined */
   anchor: (root: Uint8Array, treeSize: number, signal?: AbortSignal) => Promise<{ txHash: string, blockNumber: number }>
   /** sends bindPeer(peer, nonce, signature): this account anchors `peer`'s log from now on */
-  bindPeer: (peer: Uint8Array, nonce: bigint, signature: Uint8Array, signal?: AbortSignal) => Promise<{ txHash: string }>
+  bindPeer: (
+    peer: Uint8Array, nonce: bigint, signature: Uint8Array, signal?: AbortSignal,
+  ) => Promise<{ txHash: string }>
 }
 
 const hex32 = (b: Uint8Array): string => '0x' + Buffer.from(b).toString('hex')
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.slice(2), 'hex'))
 
 interface AnchorStruct { root: string, treeSize: bigint, timestamp: bigint }
-interface BindingStruct { account: string, nonce: bigint, since: bigint, fromAnchor: bigint, untilAnchor: bigint, signature: string }
+interface BindingStruct {
+  account: string
+  nonce: bigint
+  since: bigint
+  fromAnchor: bigint
+  untilAnchor: bigint
+  signature: string
+}
 
 const CURRENT = 2n ** 64n - 1n
 const MAX_BINDINGS = 4096
@@ -73,8 +82,10 @@ export function anchorReader (client: Pick<ChainClient, 'chainId' | 'contracts' 
   const fromBlock = deploymentBlock(client.deployment, 'AuditAnchor')
   const count = async (submitter: string): Promise<number> => Number(await anchor.getFunction('anchorCount').staticCall(submitter) as bigint)
   const at = async (submitter: string, index: number): Promise<AnchorRecord> => record(index, await anchor.getFunction('anchorAt').staticCall(submitter, index) as AnchorStruct)
-  const bindingCount = async (peer: Uint8Array): Promise<number> => Number(await anchor.getFunction('bindingCount').staticCall(peer) as bigint)
-  const bindingAt = async (peer: Uint8Array, index: number): Promise<PeerBindingRecord> => bindingRecord(index, await anchor.getFunction('bindingAt').staticCall(peer, index) as BindingStruct)
+  const bindingCount = async (peer: Uint8Array): Promise<number> =>
+    Number(await anchor.getFunction('bindingCount').staticCall(peer) as bigint)
+  const bindingAt = async (peer: Uint8Array, index: number): Promise<PeerBindingRecord> =>
+    bindingRecord(index, await anchor.getFunction('bindingAt').staticCall(peer, index) as BindingStruct)
 
   return {
     chainId: client.chainId,
@@ -111,10 +122,14 @@ export function anchorReader (client: Pick<ChainClient, 'chainId' | 'contracts' 
       const n = await bindingCount(peer)
       // every record counts (skipping old ones would hide the accounts a peer left), so a history
       // padded beyond reason is refused rather than read in part
-      if (n > MAX_BINDINGS) throw new HiveError('BINDING_HISTORY_TOO_LONG', `${n} binding records for one peer (more than ${MAX_BINDINGS}): not read`)
+      if (n > MAX_BINDINGS) {
+        const why = `${n} binding records for one peer (more than ${MAX_BINDINGS}): not read`
+        throw new HiveError('BINDING_HISTORY_TOO_LONG', why)
+      }
       const out: PeerBindingRecord[] = []
       for (let i = 0; i < n; i += 16) {
-        out.push(...await Promise.all(Array.from({ length: Math.min(16, n - i) }, async (_, j) => await bindingAt(peer, i + j))))
+        const batch = Array.from({ length: Math.min(16, n - i) }, async (_, j) => await bindingAt(peer, i + j))
+        out.push(...await Promise.all(batch))
       }
       return out
     },
@@ -151,7 +166,9 @@ export function anchorWriter (client: ChainClient): AnchorWriter {
       return { txHash: tx.hash, blockNumber: tx.receipt.blockNumber }
     },
     async bindPeer (peer, nonce, signature, signal) {
-      const tx = await sender.call(client.contracts.anchor, 'bindPeer', [peer, nonce, signature], { label: 'audit peer binding', ...(signal !== undefined ? { signal } : {}) })
+      const tx = await sender.call(client.contracts.anchor, 'bindPeer', [peer, nonce, signature], {
+        label: 'audit peer binding', ...(signal !== undefined ? { signal } : {}),
+      })
       return { txHash: tx.hash }
     },
   }

@@ -71,24 +71,36 @@ export async function resolveAnchors (peerId: string, role: Role, source: LogSou
   try {
     recorded = await readPeerAnchors(peer, chain)
   } catch (err) {
-    row('UNAVAILABLE', 'anchoring binding', `could not read the peer's binding and anchors on-chain: ${reason(err)}`, 'CHAIN_UNAVAILABLE')
+    const why = `could not read the peer's binding and anchors on-chain: ${reason(err)}`
+    row('UNAVAILABLE', 'anchoring binding', why, 'CHAIN_UNAVAILABLE')
     return { rows, head }
   }
   for (const f of recorded.findings) row(f.status, f.check, f.message, f.code)
   const current = recorded.current
   if (current === undefined) {
-    if (claimed !== undefined) row('FAIL', 'anchoring binding', `the peer says it anchors as ${claimed}, but AuditAnchor holds no binding the peer signed: no anchor can be attributed to it`, 'BINDING_UNRECORDED')
-    else if (rows.length === 0) row('UNAVAILABLE', 'anchoring binding', 'the peer has bound no anchoring account on AuditAnchor: none of its log can be proven', 'NO_BINDING')
+    if (claimed !== undefined) {
+      const why = `the peer says it anchors as ${claimed}, but AuditAnchor holds no binding the peer signed: ` +
+        'no anchor can be attributed to it'
+      row('FAIL', 'anchoring binding', why, 'BINDING_UNRECORDED')
+    } else if (rows.length === 0) {
+      const why = 'the peer has bound no anchoring account on AuditAnchor: none of its log can be proven'
+      row('UNAVAILABLE', 'anchoring binding', why, 'NO_BINDING')
+    }
     return { rows, head }
   }
   const address = current.account
   if (claimed !== undefined && claimed.toLowerCase() !== address.toLowerCase()) {
-    row('FAIL', 'anchoring binding', `the peer says it anchors as ${claimed}, but its binding on-chain is ${address} (record #${current.index}): a switch of account without an on-chain record`, 'BINDING_UNRECORDED')
+    const why = `the peer says it anchors as ${claimed}, but its binding on-chain is ${address} ` +
+      `(record #${current.index}): a switch of account without an on-chain record`
+    row('FAIL', 'anchoring binding', why, 'BINDING_UNRECORDED')
   }
   const anchors = recorded.anchors
   const accounts = new Set(anchors.map((a) => a.submitter.toLowerCase())).size
   if (!rows.some((r) => r.status === 'FAIL')) {
-    row('PASS', 'anchoring binding', `anchors as ${address}, bound on-chain (${recorded.valid.length} binding${recorded.valid.length === 1 ? '' : 's'}; ${anchors.length} anchor${anchors.length === 1 ? '' : 's'}${accounts > 1 ? ` by ${accounts} accounts` : ''})`)
+    const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
+    const by = accounts > 1 ? ` by ${accounts} accounts` : ''
+    const counts = `${plural(recorded.valid.length, 'binding')}; ${plural(anchors.length, 'anchor')}${by}`
+    row('PASS', 'anchoring binding', `anchors as ${address}, bound on-chain (${counts})`)
   }
   return { rows, head, address, anchors }
 }

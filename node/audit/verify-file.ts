@@ -56,7 +56,8 @@ export async function verifyExportFiles (paths: string[], options: VerifyFilesOp
       else claimed = getAddress(b.binding.address)
     }
     const recorded = await readPeerAnchors(v.peer, options.chain).catch((err: unknown) => {
-      row('UNAVAILABLE', 'anchoring binding', `could not read the peer's binding on-chain: ${err instanceof Error ? err.message : String(err)}`, 'CHAIN_UNAVAILABLE')
+      const why = err instanceof Error ? err.message : String(err)
+      row('UNAVAILABLE', 'anchoring binding', `could not read the peer's binding on-chain: ${why}`, 'CHAIN_UNAVAILABLE')
       return undefined
     })
     for (const f of recorded?.findings ?? []) row(f.status, f.check, f.message, f.code)
@@ -66,10 +67,18 @@ export async function verifyExportFiles (paths: string[], options: VerifyFilesOp
     if (current !== undefined) {
       address = current.account
       anchors = recorded!.anchors
-      if (claimed !== undefined && claimed.toLowerCase() !== address.toLowerCase()) row('FAIL', 'anchoring binding', `the file says the peer anchors as ${claimed}, but its binding on-chain is ${address}: a switch of account without an on-chain record`, 'BINDING_UNRECORDED')
-      if (options.address !== undefined && options.address.toLowerCase() !== address.toLowerCase()) row('FAIL', 'anchoring binding', `--address ${options.address} but the peer's binding on-chain is ${address}`, 'BINDING_CONFLICT')
+      if (claimed !== undefined && claimed.toLowerCase() !== address.toLowerCase()) {
+        const why = `the file says the peer anchors as ${claimed}, but its binding on-chain is ${address}: ` +
+          'a switch of account without an on-chain record'
+        row('FAIL', 'anchoring binding', why, 'BINDING_UNRECORDED')
+      }
+      if (options.address !== undefined && options.address.toLowerCase() !== address.toLowerCase()) {
+        const why = `--address ${options.address} but the peer's binding on-chain is ${address}`
+        row('FAIL', 'anchoring binding', why, 'BINDING_CONFLICT')
+      }
     } else if (recorded !== undefined && claimed !== undefined) {
-      row('FAIL', 'anchoring binding', `the file says the peer anchors as ${claimed}, but AuditAnchor holds no binding the peer signed`, 'BINDING_UNRECORDED')
+      const why = `the file says the peer anchors as ${claimed}, but AuditAnchor holds no binding the peer signed`
+      row('FAIL', 'anchoring binding', why, 'BINDING_UNRECORDED')
     } else if (recorded !== undefined && options.address !== undefined) {
       // the user vouches for the address of a peer that never bound one on-chain
       address = getAddress(options.address)
@@ -78,7 +87,10 @@ export async function verifyExportFiles (paths: string[], options: VerifyFilesOp
     const summary: PeerSummary = { peerId, role: 'file', entries: v.entries.length, ...(address !== undefined ? { address } : {}) }
     peers.push(summary)
     if (address === undefined || anchors === undefined) {
-      if (recorded !== undefined && claimed === undefined) row('UNAVAILABLE', 'anchors', 'the peer has bound no anchoring account on AuditAnchor: pass --address <0x…>', 'NO_BINDING')
+      if (recorded !== undefined && claimed === undefined) {
+        const why = 'the peer has bound no anchoring account on AuditAnchor: pass --address <0x…>'
+        row('UNAVAILABLE', 'anchors', why, 'NO_BINDING')
+      }
       results.push({ peerId, entries: v.entries, proven: false })
       continue
     }

@@ -87,7 +87,8 @@ export class Auditor {
       rows.push({ subject: 'job', role: 'job', check: 'requester', status: 'FAIL', code: 'MULTIPLE_REQUESTERS', message: `${requesters.length} peers claim to have posted this job: ${requesters.map((p) => p.peerId).join(', ')}` })
     }
     const checks = new Map<string, PeerCheck>()
-    const participants = [...probes.values()].filter((p) => !ignored.has(p) && (p.named || (p.entries?.length ?? 0) > 0))
+    const participants = [...probes.values()]
+      .filter((p) => !ignored.has(p) && (p.named || (p.entries?.length ?? 0) > 0))
     await this.#parallel(participants, async (p) => {
       const role = roleOf(p)
       if (p.entries === undefined) {
@@ -135,7 +136,9 @@ export class Auditor {
    * signed. Everyone else is left out with a WARN row. Logs that keep no request (written before
    * entries kept it, or a request too large to keep) fall back to every claimer, as before.
    */
-  async #claimsThatHold (probes: Map<string, Probe>, hints: readonly string[], rows: VerdictRow[]): Promise<{ requesters: Probe[], ignored: Set<Probe> }> {
+  async #claimsThatHold (
+    probes: Map<string, Probe>, hints: readonly string[], rows: VerdictRow[],
+  ): Promise<{ requesters: Probe[], ignored: Set<Probe> }> {
     const claimers = [...probes.values()].filter((p) => p.entries?.some((s) => s.entry.type === 'posted') === true)
     const proven: Probe[] = []
     for (const p of claimers) {
@@ -147,15 +150,20 @@ export class Auditor {
     if (proven.length === 0) return { requesters: claimers, ignored }
     const requester = proven[0]
     const requesterBytes = peerBytes(requester.peerId)
-    const named = new Set((requester.entries ?? []).flatMap((s) => s.entry.type === 'posted' || s.entry.type === 'anchored' ? [] : [peerText(s.entry.counterparty)]))
+    const named = new Set((requester.entries ?? []).flatMap(({ entry: e }) =>
+      e.type === 'posted' || e.type === 'anchored' ? [] : [peerText(e.counterparty)]))
     for (const p of probes.values()) {
       if (p === requester || hints.includes(p.peerId) || named.has(p.peerId)) continue
       if (await holdsAwardFrom(p.entries ?? [], requesterBytes)) continue
       // a peer only a stranger's entries name (maybe unreachable) says nothing about the job either
       ignored.add(p)
       if ((p.entries?.length ?? 0) === 0) continue
-      const claim = claimers.includes(p) ? 'logs having posted this job without its signed request' : 'logs dealing with the job\'s requester, who never named it, and keeps no award it signed'
-      rows.push({ subject: p.peerId, role: 'peer', check: 'participant', status: 'WARN', code: 'NOT_A_PARTICIPANT', message: `${claim}: its entries are left out` })
+      const claim = claimers.includes(p)
+        ? 'logs having posted this job without its signed request'
+        : 'logs dealing with the job\'s requester, who never named it, and keeps no award it signed'
+      const message = `${claim}: its entries are left out`
+      const subject = p.peerId
+      rows.push({ subject, role: 'peer', check: 'participant', status: 'WARN', code: 'NOT_A_PARTICIPANT', message })
     }
     return { requesters: [requester], ignored }
   }
@@ -263,7 +271,8 @@ export class Auditor {
   async #peerBoundTo (chain: AnchorReader, address: string): Promise<string | undefined> {
     for (const peer of await chain.boundPeers(address).catch(() => [])) {
       const recorded = await readPeerAnchors(peer, chain).catch(() => undefined)
-      if (recorded?.current?.account.toLowerCase() === address.toLowerCase()) return peerIdFromMultihash(Digest.decode(peer)).toString()
+      if (recorded?.current?.account.toLowerCase() !== address.toLowerCase()) continue
+      return peerIdFromMultihash(Digest.decode(peer)).toString()
     }
     return undefined
   }
@@ -294,7 +303,8 @@ export class Auditor {
 async function holdsAwardFrom (entries: readonly StoredEntry[], requester: Uint8Array): Promise<boolean> {
   for (const s of entries) {
     const e = s.entry
-    if (e.type !== 'awarded' || e.direction !== 'received' || e.envelope === undefined || !equalBytes(e.counterparty, requester)) continue
+    if (e.type !== 'awarded' || e.direction !== 'received' || e.envelope === undefined) continue
+    if (!equalBytes(e.counterparty, requester)) continue
     const findings = await checkKeptMessages([s])
     if (findings.length > 0 && findings.every((f) => f.status === 'PASS')) return true
   }

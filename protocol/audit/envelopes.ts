@@ -47,16 +47,23 @@ export async function checkPostingProof (e: AuditEntry): Promise<PostingProof> {
   if (e.type !== 'posted') return { ok: false, reason: 'not a posted entry' }
   if (e.envelope === undefined) return { ok: false, reason: 'the entry keeps no signed job request' }
   try {
-    const opened = openEnvelope(e.envelope, { type: MessageType.JOB_REQUEST, decode: (b) => JobRequest.decode(b), maxBytes: MAX_MESSAGE_BYTES.jobRequest })
-    if (!equalBytes(opened.envelope.signer, e.peer)) return { ok: false, reason: 'the job request is signed by another peer than the log\'s owner' }
+    const opened = openEnvelope(e.envelope, {
+      type: MessageType.JOB_REQUEST, decode: (b) => JobRequest.decode(b), maxBytes: MAX_MESSAGE_BYTES.jobRequest,
+    })
+    if (!equalBytes(opened.envelope.signer, e.peer)) {
+      return { ok: false, reason: 'the job request is signed by another peer than the log\'s owner' }
+    }
     await checkEnvelopeSignature(opened)
     const spec = opened.message.spec
     if (spec === undefined) return { ok: false, reason: 'the job request has no spec' }
-    if (computeJobId(spec) !== Buffer.from(e.jobId).toString('hex')) return { ok: false, reason: 'the job request is for another job' }
+    if (computeJobId(spec) !== Buffer.from(e.jobId).toString('hex')) {
+      return { ok: false, reason: 'the job request is for another job' }
+    }
     if (!equalBytes(spec.requester, e.peer)) return { ok: false, reason: 'the job names another requester' }
     return { ok: true }
   } catch (err) {
-    return { ok: false, reason: `not a valid signed job request: ${err instanceof Error ? err.message : String(err)}` }
+    const why = err instanceof Error ? err.message : String(err)
+    return { ok: false, reason: `not a valid signed job request: ${why}` }
   }
 }
 
@@ -68,7 +75,8 @@ export async function checkKeptMessages (entries: readonly StoredEntry[]): Promi
     if (e.type === 'posted' && e.envelope !== undefined) {
       const proof = await checkPostingProof(e)
       const check = `signed job request (entry ${e.index})`
-      if (proof.ok) out.push({ status: 'PASS', check, index: e.index, message: 'the log\'s owner signed this job\'s request: it is the requester' })
+      const signed = 'the log\'s owner signed this job\'s request: it is the requester'
+      if (proof.ok) out.push({ status: 'PASS', check, index: e.index, message: signed })
       else out.push({ code: 'ENVELOPE_INVALID', status: 'FAIL', check, index: e.index, message: proof.reason })
       continue
     }

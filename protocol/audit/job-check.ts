@@ -14,7 +14,8 @@ export type FindingCode =
   | 'MISSING_STEP' // a later step is logged but an earlier one is not
   | 'OUT_OF_ORDER' // steps logged in an order the protocol cannot produce
   | 'DUPLICATE_STEP' // the same step logged twice (an error for payments)
-  | 'UNMATCHED_SENT' // one side sent, the other never logged receiving it (hidden, or lost: an error but for bids and payments)
+  // one side sent, the other never logged receiving it (hidden, or lost: an error but for bids and payments)
+  | 'UNMATCHED_SENT'
   | 'UNMATCHED_RECEIVED' // one side logged receiving what the other never logged sending
   | 'MESSAGE_HASH_MISMATCH' // both sides logged the step, with different messages
   | 'RESULT_HASH_MISMATCH' // the result hashes differ (between sides, or the verified result is not the received one)
@@ -154,7 +155,8 @@ function matchExchanges (steps: Record<Side, Steps>, add: (f: Finding) => void):
           side: hidden ? other(sender) : sender,
           step: type,
           index: s.index,
-          message: `the ${sender} sent ${type} (entry ${s.index}) that the ${other(sender)} never logged${hidden ? ` receiving: hidden by the ${other(sender)}, or never delivered` : ''}`,
+          message: `the ${sender} sent ${type} (entry ${s.index}) that the ${other(sender)} never logged` +
+            (hidden ? ` receiving: hidden by the ${other(sender)}, or never delivered` : ''),
         })
         continue
       }

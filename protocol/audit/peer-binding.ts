@@ -60,13 +60,17 @@ function payload (peer: Uint8Array, f: PeerBindingFields): Uint8Array {
 
 /** The peer's signature for AuditAnchor.bindPeer(peer, nonce, signature), sent by `address`. */
 export async function signPeerBinding (fields: PeerBindingFields, key: PrivateKey): Promise<Uint8Array> {
-  return await signWithDomain(key, PEER_BINDING_DOMAIN, payload(peerIdToBytes(peerIdFromPrivateKey(key)), fields))
+  const peer = peerIdToBytes(peerIdFromPrivateKey(key))
+  return await signWithDomain(key, PEER_BINDING_DOMAIN, payload(peer, fields))
 }
 
 /** Whether `signature` is `peer`'s (binary Ed25519 peer id) over these fields. Never throws. */
-export async function verifyPeerBinding (peer: Uint8Array, fields: PeerBindingFields, signature: Uint8Array): Promise<boolean> {
+export async function verifyPeerBinding (
+  peer: Uint8Array, fields: PeerBindingFields, signature: Uint8Array,
+): Promise<boolean> {
   try {
-    return await verifyWithDomain(ed25519PeerIdFromBytes(peer).publicKey, PEER_BINDING_DOMAIN, payload(peer, fields), signature)
+    const key = ed25519PeerIdFromBytes(peer).publicKey
+    return await verifyWithDomain(key, PEER_BINDING_DOMAIN, payload(peer, fields), signature)
   } catch {
     return false
   }
@@ -93,19 +97,24 @@ export interface BindingHistory {
 }
 
 /** The records of `history` the peer really signed (and not replayed), and why the others are ignored. */
-export async function checkBindingHistory (peer: Uint8Array, chain: { chainId: number, contract: string }, history: readonly PeerBindingRecord[]): Promise<BindingHistory> {
+export async function checkBindingHistory (
+  peer: Uint8Array, chain: { chainId: number, contract: string }, history: readonly PeerBindingRecord[],
+): Promise<BindingHistory> {
   const valid: PeerBindingRecord[] = []
   const findings: BindingFinding[] = []
   for (const r of history) {
     const check = `on-chain binding #${r.index} (${r.account})`
-    const signed = await verifyPeerBinding(peer, { chainId: chain.chainId, contract: chain.contract, address: r.account, nonce: r.nonce }, r.signature)
-    if (!signed) {
-      findings.push({ code: 'BINDING_FORGED', status: 'WARN', check, message: 'not signed by the peer: someone else\'s claim, ignored' })
+    const fields = { chainId: chain.chainId, contract: chain.contract, address: r.account, nonce: r.nonce }
+    if (!await verifyPeerBinding(peer, fields, r.signature)) {
+      const message = 'not signed by the peer: someone else\'s claim, ignored'
+      findings.push({ code: 'BINDING_FORGED', status: 'WARN', check, message })
       continue
     }
     const last = valid[valid.length - 1]
     if (last !== undefined && r.nonce <= last.nonce) {
-      findings.push({ code: 'BINDING_REPLAYED', status: 'WARN', check, message: `nonce ${r.nonce} does not exceed the previous binding's ${last.nonce}: an old signature replayed, ignored` })
+      const message = `nonce ${r.nonce} does not exceed the previous binding's ${last.nonce}: ` +
+        'an old signature replayed, ignored'
+      findings.push({ code: 'BINDING_REPLAYED', status: 'WARN', check, message })
       continue
     }
     valid.push(r)
@@ -123,7 +132,9 @@ export interface AttributedAnchor extends AnchorRecord {
  * untilAnchor), in binding order. An anchor that does not grow the tree beyond the one before it
  * (a new account starting over with a smaller log) is left out and named: HISTORY_REWRITTEN.
  */
-export function attributeAnchors (valid: readonly PeerBindingRecord[], anchorsOf: ReadonlyMap<string, readonly AnchorRecord[]>): { anchors: AttributedAnchor[], findings: BindingFinding[] } {
+export function attributeAnchors (
+  valid: readonly PeerBindingRecord[], anchorsOf: ReadonlyMap<string, readonly AnchorRecord[]>,
+): { anchors: AttributedAnchor[], findings: BindingFinding[] } {
   const anchors: AttributedAnchor[] = []
   const findings: BindingFinding[] = []
   for (const b of valid) {
@@ -136,7 +147,8 @@ export function attributeAnchors (valid: readonly PeerBindingRecord[], anchorsOf
           code: 'HISTORY_REWRITTEN',
           status: 'FAIL',
           check: `anchor #${a.index} of ${b.account} (size ${a.treeSize})`,
-          message: `anchors ${a.treeSize} entries after ${prev.submitter} had anchored ${prev.treeSize} for this peer: the log started over under a new account`,
+          message: `anchors ${a.treeSize} entries after ${prev.submitter} had anchored ${prev.treeSize} ` +
+            'for this peer: the log started over under a new account',
         })
         continue
       }
