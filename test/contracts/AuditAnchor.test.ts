@@ -67,17 +67,19 @@ describe('AuditAnchor', () => {
     await expect(tx).to.emit(anchor, 'PeerBound').withArgs(ethers.keccak256(PEER), a.address, 0, PEER, 7, 1, SIG)
     expect(await anchor.getFunction('bindingCount')(PEER)).to.equal(1n)
     const b = await anchor.getFunction('bindingAt')(PEER, 0)
-    expect([b.account, b.nonce, b.since, b.fromAnchor, b.untilAnchor, b.signature]).to.deep.equal([a.address, 7n, BigInt(ts), 1n, MAX, SIG])
+    expect([b.account, b.nonce, b.since, b.fromAnchor, b.untilAnchor, b.signature])
+      .to.deep.equal([a.address, 7n, BigInt(ts), 1n, MAX, SIG])
   })
 
-  it('bindPeer: a later record ends the previous account\'s range at its anchor count, and keeps the history', async () => {
+  it('bindPeer: a later record ends the previous account\'s range at its anchor count; the history stays', async () => {
     const { anchor, a, b, byA, byB } = await loadFixture(deploy)
     await byA.getFunction('bindPeer')(PEER, 1, SIG)
     await byA.getFunction('anchor')(root(1), 5)
     await byA.getFunction('anchor')(root(2), 6)
     await byB.getFunction('anchor')(root(3), 1)
     await byB.getFunction('bindPeer')(PEER, 2, SIG)
-    const [first, second] = [await anchor.getFunction('bindingAt')(PEER, 0), await anchor.getFunction('bindingAt')(PEER, 1)]
+    const at = anchor.getFunction('bindingAt')
+    const [first, second] = [await at(PEER, 0), await at(PEER, 1)]
     expect([first.account, first.fromAnchor, first.untilAnchor]).to.deep.equal([a.address, 0n, 2n])
     expect([second.account, second.fromAnchor, second.untilAnchor]).to.deep.equal([b.address, 1n, MAX])
     await expect(anchor.getFunction('bindingAt')(PEER, 2))
@@ -86,9 +88,11 @@ describe('AuditAnchor', () => {
 
   it('bindPeer: rejects empty or oversized peer ids and signatures that are not 64 bytes', async () => {
     const { anchor, byA } = await loadFixture(deploy)
-    await expect(byA.getFunction('bindPeer')('0x', 1, SIG)).to.be.revertedWithCustomError(anchor, 'AuditAnchorBadPeerId')
-    await expect(byA.getFunction('bindPeer')('0x' + '11'.repeat(65), 1, SIG)).to.be.revertedWithCustomError(anchor, 'AuditAnchorBadPeerId')
-    await expect(byA.getFunction('bindPeer')(PEER, 1, '0x' + 'ab'.repeat(65))).to.be.revertedWithCustomError(anchor, 'AuditAnchorBadPeerSignature')
+    const bind = byA.getFunction('bindPeer')
+    await expect(bind('0x', 1, SIG)).to.be.revertedWithCustomError(anchor, 'AuditAnchorBadPeerId')
+    await expect(bind('0x' + '11'.repeat(65), 1, SIG)).to.be.revertedWithCustomError(anchor, 'AuditAnchorBadPeerId')
+    await expect(bind(PEER, 1, '0x' + 'ab'.repeat(65)))
+      .to.be.revertedWithCustomError(anchor, 'AuditAnchorBadPeerSignature')
     expect(await anchor.getFunction('bindingCount')(PEER)).to.equal(0n)
   })
 

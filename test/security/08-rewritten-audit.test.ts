@@ -35,10 +35,13 @@ const ANCHOR_ABI = [
 ]
 
 function show (v: AuditVerdict): string {
-  return `${v.outcome}\n` + v.rows.map((r) => `${r.status.padEnd(11)} ${r.subject.slice(-8)} ${r.check} ${r.code ?? ''} ${r.message}`).join('\n')
+  const line = (r: VerdictRow): string =>
+    `${r.status.padEnd(11)} ${r.subject.slice(-8)} ${r.check} ${r.code ?? ''} ${r.message}`
+  return `${v.outcome}\n` + v.rows.map(line).join('\n')
 }
 const rowsOf = (v: AuditVerdict, subject: string): VerdictRow[] => v.rows.filter((r) => r.subject === subject)
-const failed = (rows: VerdictRow[]): string[] => [...new Set(rows.filter((r) => r.status === 'FAIL').map((r) => r.code ?? r.check))]
+const failed = (rows: VerdictRow[]): string[] =>
+  [...new Set(rows.filter((r) => r.status === 'FAIL').map((r) => r.code ?? r.check))]
 
 describe('security 08: an audit passes no rewritten log, no hidden entry, and no stranger\'s claim', function () {
   this.timeout(120_000)
@@ -55,7 +58,9 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
   let hiddenJob: string
   const id = (p: AuditPeer): string => p.node.peerId.toString()
   const anchorAt = (w: Signer): Contract => new Contract(chain.deployment.contracts.AuditAnchor.address, ANCHOR_ABI, w)
-  const isJob = (e: AuditEntry, job: string): boolean => e.type !== 'anchored' && Buffer.from(e.jobId).toString('hex') === job
+  const isJob = (e: AuditEntry, job: string): boolean =>
+    e.type !== 'anchored' && Buffer.from(e.jobId).toString('hex') === job
+  const peerOf = (p: AuditPeer): Uint8Array => p.node.peerId.toMultihash().bytes
 
   async function runJob (from: AuditPeer, text: string): Promise<string> {
     const modules = await buildExamples()
@@ -73,29 +78,35 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
 
   /** Until AuditAnchor records a binding of `p`'s peer id (before the defence there is none to wait for). */
   async function bound (p: AuditPeer, w: Signer): Promise<void> {
-    const peer = p.node.peerId.toMultihash().bytes
-    await until(`${p.name} bound on-chain`, async () => await (anchorAt(w).getFunction('bindingCount').staticCall(peer) as Promise<bigint>).catch(() => 1n) > 0n)
+    const count = async (): Promise<bigint> =>
+      await (anchorAt(w).getFunction('bindingCount').staticCall(peerOf(p)) as Promise<bigint>).catch(() => 1n)
+    await until(`${p.name} bound on-chain`, async () => await count() > 0n)
   }
 
   before(async function () {
     this.timeout(180_000)
     const [devChain] = await Promise.all([startDevChain(), buildExamples()])
     chain = devChain
-    requester = await startAuditPeer('requester', { root, roles: 'requester', devChain: chain, account: 1 })
-    provider = await startAuditPeer('provider', { root, roles: 'provider', bootstrap: requester, devChain: chain, account: 2 })
-    hider = await startAuditPeer('hider', { root, roles: 'requester', bootstrap: provider, devChain: chain, account: 6 })
-    auditor = await startAuditPeer('auditor', { root, bootstrap: requester, devChain: chain, account: 3 })
-    mallory = await startAuditPeer('mallory', { root, bootstrap: requester, devChain: chain, account: 4 })
+    const on = { root, devChain: chain }
+    requester = await startAuditPeer('requester', { ...on, roles: 'requester', account: 1 })
+    provider = await startAuditPeer('provider', { ...on, roles: 'provider', bootstrap: requester, account: 2 })
+    hider = await startAuditPeer('hider', { ...on, roles: 'requester', bootstrap: provider, account: 6 })
+    auditor = await startAuditPeer('auditor', { ...on, bootstrap: requester, account: 3 })
+    mallory = await startAuditPeer('mallory', { ...on, bootstrap: requester, account: 4 })
     peers.push(requester, provider, hider, auditor, mallory)
     for (const p of [provider, hider, mallory]) await auditor.node.libp2p.dial(multiaddr(p.node.info().addresses[0]))
     for (const r of [requester, hider]) {
       const pubsub = r.node.libp2p.services.pubsub
-      await until(`the provider subscribed (seen by ${r.name})`, () => pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(provider.node.peerId)))
+      const subscribed = (): boolean =>
+        pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(provider.node.peerId))
+      await until(`the provider subscribed (seen by ${r.name})`, subscribed)
     }
     await new Promise((resolve) => setTimeout(resolve, 1000)) // a gossipsub heartbeat grafts the mesh
     honestJob = await runJob(requester, 'an honest job\n')
     hiddenJob = await runJob(hider, 'a result the requester will hide\n')
-    for (const p of [requester, provider]) expect((await p.audit.anchorer!.anchorNow()).anchored, `${p.name} anchored`).to.equal(true)
+    for (const p of [requester, provider]) {
+      expect((await p.audit.anchorer!.anchorNow()).anchored, `${p.name} anchored`).to.equal(true)
+    }
   })
 
   after(async function () {
@@ -111,13 +122,23 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
     // and that it sent the requester a result, which the requester never logged
     const jobId = jobIdToBytes(honestJob)
     const result = (await provider.audit.log.entriesForJob(jobId)).find((s) => s.entry.type === 'result')!.entry
-    await mallory.audit.log.append({ type: 'posted', jobId, messageHash: randomBytes(32), maxPrice: HIVE, paymentMode: 'escrow', redundancy: 1, timestamp: Date.now() })
+    const timestamp = Date.now()
+    await mallory.audit.log.append({
+      type: 'posted', jobId, messageHash: randomBytes(32), maxPrice: HIVE, paymentMode: 'escrow', redundancy: 1,
+      timestamp,
+    })
     if (result.type === 'result') {
-      await mallory.audit.log.append({ type: 'result', jobId, direction: 'sent', counterparty: requester.node.peerId.toMultihash().bytes, messageHash: randomBytes(32), outputCid: result.outputCid, timestamp: Date.now() })
+      await mallory.audit.log.append({
+        type: 'result', jobId, direction: 'sent', counterparty: peerOf(requester), messageHash: randomBytes(32),
+        outputCid: result.outputCid, timestamp,
+      })
     }
     // and names a peer nobody can reach, which would leave the verdict INCOMPLETE if it counted
     const nobody = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toMultihash().bytes
-    await mallory.audit.log.append({ type: 'bid', jobId, direction: 'received', counterparty: nobody, messageHash: randomBytes(32), price: 1n, timestamp: Date.now() })
+    await mallory.audit.log.append({
+      type: 'bid', jobId, direction: 'received', counterparty: nobody, messageHash: randomBytes(32), price: 1n,
+      timestamp,
+    })
     expect((await mallory.audit.anchorer!.anchorNow()).anchored).to.equal(true)
     try {
       const v = await auditor.audit.auditor().verifyJob(honestJob)
@@ -134,7 +155,8 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
     const hiderWallet = chain.account(6).connect(chain.provider)
     await bound(hider, hiderWallet)
     await hider.audit.anchorer!.stop()
-    const f = await rebuildLog(hider.audit.log, (entries) => entries.filter((e) => !(isJob(e, hiddenJob) && (e.type === 'result' || e.type === 'verified'))))
+    const hidden = (e: AuditEntry): boolean => isJob(e, hiddenJob) && (e.type === 'result' || e.type === 'verified')
+    const f = await rebuildLog(hider.audit.log, (entries) => entries.filter((e) => !hidden(e)))
     forged.push(f)
     await (await anchorAt(hiderWallet).getFunction('anchor')(await f.log.root(), f.log.size())).wait()
     const restore = await serveInstead(hider, f.log)
@@ -142,7 +164,9 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
       const v = await auditor.audit.auditor().verifyJob(hiddenJob)
       expect(v.outcome, show(v)).to.equal('FAILED')
       expect(failed(v.rows), show(v)).to.include('UNMATCHED_SENT')
-      expect(v.rows.some((r) => r.status === 'FAIL' && r.code === 'UNMATCHED_SENT' && / result /.test(r.check + ' ' + r.message)), show(v)).to.equal(true)
+      const named = v.rows.some((r) =>
+        r.status === 'FAIL' && r.code === 'UNMATCHED_SENT' && / result /.test(`${r.check} ${r.message}`))
+      expect(named, show(v)).to.equal(true)
     } finally {
       await restore()
     }
@@ -153,15 +177,22 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
     // one signer that counts its nonces: the provider's new wallet sends several transactions
     const wallet = new NonceManager(chain.account(5).connect(chain.provider))
     // back-date the result: a rewrite no cross-check with the requester can see
-    const f = await rebuildLog(provider.audit.log, (entries) => entries.map((e) => isJob(e, honestJob) && e.type === 'result' ? { ...e, timestamp: e.timestamp - 60_000 } : e))
+    const backdate = (e: AuditEntry): AuditEntry =>
+      isJob(e, honestJob) && e.type === 'result' ? { ...e, timestamp: e.timestamp - 60_000 } : e
+    const f = await rebuildLog(provider.audit.log, (entries) => entries.map(backdate))
     forged.push(f)
     // the forged log grows past the honest anchors with entries about some other job
     const grow = async (): Promise<void> => {
-      await f.log.append({ type: 'bid', jobId: randomBytes(32), direction: 'sent', counterparty: requester.node.peerId.toMultihash().bytes, messageHash: randomBytes(32), price: 1n, timestamp: Date.now() })
+      await f.log.append({
+        type: 'bid', jobId: randomBytes(32), direction: 'sent', counterparty: peerOf(requester),
+        messageHash: randomBytes(32), price: 1n,
+      })
     }
     await grow()
     await (await anchorAt(wallet).getFunction('anchor')(await f.log.root(), f.log.size())).wait()
-    const binding = await signAnchorBinding({ chainId: chain.chainId, contract: chain.deployment.contracts.AuditAnchor.address, address: await wallet.getAddress(), issuedAt: Date.now() }, provider.key)
+    const contract = chain.deployment.contracts.AuditAnchor.address
+    const where = { chainId: chain.chainId, contract, address: await wallet.getAddress() }
+    const binding = await signAnchorBinding({ ...where, issuedAt: Date.now() }, provider.key)
     const restore = await serveInstead(provider, f.log, binding)
     try {
       // 1. the switch is only in the provider's own signed binding: nothing on-chain records it
@@ -172,8 +203,8 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
       // 2. the switch recorded on-chain with the peer's signature: the history keeps the old
       // wallet's anchors, and the rewritten log does not extend them
       const nonce = BigInt(Date.now())
-      const sig = await signPeerBinding({ chainId: chain.chainId, contract: chain.deployment.contracts.AuditAnchor.address, address: await wallet.getAddress(), nonce }, provider.key)
-      await (await anchorAt(wallet).getFunction('bindPeer')(provider.node.peerId.toMultihash().bytes, nonce, sig)).wait()
+      const sig = await signPeerBinding({ ...where, nonce }, provider.key)
+      await (await anchorAt(wallet).getFunction('bindPeer')(peerOf(provider), nonce, sig)).wait()
       await grow()
       await (await anchorAt(wallet).getFunction('anchor')(await f.log.root(), f.log.size())).wait()
       const after = await auditor.audit.auditor().verifyJob(honestJob)

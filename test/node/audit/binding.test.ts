@@ -14,7 +14,8 @@ import type { AuditPeer } from './net.ts'
 import type { DevChain } from '../../support/chain.ts'
 import type { AuditVerdict } from '../../../protocol/audit/verdict.ts'
 
-const show = (v: AuditVerdict): string => `${v.outcome}\n` + v.rows.map((r) => `${r.status} ${r.check} ${r.code ?? ''} ${r.message}`).join('\n')
+const show = (v: AuditVerdict): string =>
+  `${v.outcome}\n` + v.rows.map((r) => `${r.status} ${r.check} ${r.code ?? ''} ${r.message}`).join('\n')
 
 describe('node/audit: the peer binding on AuditAnchor', function () {
   this.timeout(60_000)
@@ -38,9 +39,11 @@ describe('node/audit: the peer binding on AuditAnchor', function () {
     rmSync(root, { recursive: true, force: true })
   })
 
-  it('binds before anchoring; a squatter\'s record is ignored and the node binds again before its next anchor', async () => {
+  it('binds before anchoring; ignores a squatter\'s record, and binds again before the next anchor', async () => {
     const peer = node.node.peerId.toMultihash().bytes
-    const contract = new Contract(chain.deployment.contracts.AuditAnchor.address, ['function bindPeer(bytes, uint64, bytes)', 'function bindingCount(bytes) view returns (uint256)'], chain.account(9).connect(chain.provider))
+    const abi = ['function bindPeer(bytes, uint64, bytes)', 'function bindingCount(bytes) view returns (uint256)']
+    const squatter = chain.account(9).connect(chain.provider)
+    const contract = new Contract(chain.deployment.contracts.AuditAnchor.address, abi, squatter)
     await node.audit.log.appendAll([bidRecord(1), bidRecord(2)])
     expect((await node.audit.anchorer!.anchorNow()).anchored).to.equal(true)
     expect(await contract.getFunction('bindingCount')(peer)).to.equal(1n)

@@ -38,7 +38,9 @@ export async function rebuildLog (source: AuditLog, edit: (entries: AuditEntry[]
  * Serves `log` over /hive/audit from `peer` instead of its real one (with `binding` instead of
  * the peer's own anchoring binding, when given); the returned function restores it.
  */
-export async function serveInstead (peer: AuditPeer, log: AuditLog, binding?: AnchorBinding): Promise<() => Promise<void>> {
+export async function serveInstead (
+  peer: AuditPeer, log: AuditLog, binding?: AnchorBinding,
+): Promise<() => Promise<void>> {
   await peer.audit.server.stop()
   const forged = new AuditServer({ libp2p: peer.node.libp2p, log, binding: () => binding ?? peer.audit.binding })
   await forged.start()
