@@ -104,6 +104,8 @@ export class AuditHook implements MarketAuditHook, PaymentAuditHook {
   async posted (record: JobRecord, requestEnvelope: Uint8Array): Promise<void> {
     await this.append([{
       type: 'posted', jobId: jobIdToBytes(record.jobId), messageHash: sha256(requestEnvelope), maxPrice: BigInt(record.maxPrice), paymentMode: record.payment, redundancy: record.redundancy,
+      // the signed request proves to auditors that this node is the job's requester
+      ...(keep(requestEnvelope) !== undefined ? { envelope: requestEnvelope } : {}),
     }], [this.#jobOp(record)])
   }
 

@@ -16,7 +16,15 @@ export interface MessageRef {
   envelope?: Uint8Array
 }
 
-export interface JobPostedEvent { type: 'posted', messageHash: Uint8Array, maxPrice: bigint, paymentMode: PaymentMode, redundancy: number }
+export interface JobPostedEvent {
+  type: 'posted'
+  messageHash: Uint8Array
+  maxPrice: bigint
+  paymentMode: PaymentMode
+  redundancy: number
+  /** the signed JobRequest envelope (when at most maxEnvelopeBytes): proof of being the requester */
+  envelope?: Uint8Array
+}
 export interface BidEvent extends MessageRef { type: 'bid', price: bigint }
 export interface AwardedEvent extends MessageRef { type: 'awarded', price: bigint, awardIndex: number }
 export interface AcceptedEvent extends MessageRef { type: 'accepted', price: bigint, awardIndex: number }

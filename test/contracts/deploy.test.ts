@@ -97,7 +97,7 @@ describe('scripts/deploy.ts', () => {
       expect(fixed.contracts[n].address, n).to.not.equal(first.contracts[n].address)
       expect(await at(fixed, n).getFunction('version')()).to.equal(EXPECTED_VERSIONS[n])
     }
-    expect(out.some((m) => /ProtocolParams: recorded .* reports version hive-anchor\/1/.test(m))).to.equal(true)
+    expect(out.some((m) => /ProtocolParams: recorded .* reports version hive-anchor\/2/.test(m))).to.equal(true)
     expect(out.some((m) => /AuditAnchor: recorded .* no contract answers there/.test(m))).to.equal(true)
     expect(await at(fixed, 'ProtocolParams').getFunction('owner')()).to.equal(first.contracts.TimelockController.address)
     expect(loadDeployment(join(d, '31337.json'))).to.deep.equal(fixed)
