@@ -1,8 +1,12 @@
 // A typed client for a node's local API. It finds the node through <dataDir>/api.json and
 // authenticates with <dataDir>/api-token, both written by the node's own user.
 import { existsSync } from 'node:fs'
-import { readApiEndpoint, readApiToken, processAlive, providerFilterToQuery } from '../node/api/index.ts'
-import type { ApiEndpoint } from '../node/api/index.ts'
+// the API's modules one by one, not its index: that also loads the HTTP server and its logger,
+// which a one-shot command does not need and pays for at every start
+import { readApiToken } from '../node/api/auth.ts'
+import { processAlive, readApiEndpoint } from '../node/api/endpoint-file.ts'
+import type { ApiEndpoint } from '../node/api/endpoint-file.ts'
+import { providerFilterToQuery } from '../node/api/routes/node-routes.ts'
 import type { NodeEvent, NodeInfo, PeerSummary, ProviderFilter, ProviderProfileView } from '../node/controller.ts'
 import { HiveError } from '../protocol/errors.ts'
 import { ApiRequestError, NodeNotRunningError } from './errors.ts'

@@ -30,7 +30,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'hw',
-    description: 'show the hardware profile this node advertises (or, with no node running, read this machine directly)',
+    description: 'show the hardware profile this node advertises (or, with no node running, read this machine ' +
+      'directly)',
     load: async () => (await import('./hw.ts')).registerHwCommand,
   },
   {
