@@ -1,4 +1,6 @@
+#!/usr/bin/env node
 // The JavaScript entry of `hive`, run by the launcher cli/hive (a shell script that finds Node 22).
+// It keeps its shebang: links made before the launcher existed (e.g. npx's cache) still run it.
 // It runs the compiled CLI in dist/ (`npm install` and `npm run build` write it): no TypeScript
 // to transpile at start, which is what lets `hive --version` answer in well under 150 ms.
 // When dist/ is missing or older than a source it was compiled from (someone edited a file or
