@@ -1,7 +1,7 @@
 // The `hive` command tree. Commands are listed in commands/index.ts and registered by their own
 // modules, loaded only when they run; this file holds the global options, the error reporting
 // and the exit codes.
-import { Command, CommanderError } from 'commander'
+import { Command, CommanderError, Help } from 'commander'
 import { HiveError } from '../protocol/errors.ts'
 import { toJson } from '../node/api/json.ts'
 import { makeContext } from './context.ts'
@@ -28,6 +28,15 @@ export async function buildProgram (io: CliIo, argv: readonly string[]): Promise
     .exitOverride()
   // commands registered below inherit the output, exitOverride and help-after-error settings
   const context = (cmd: Command): CommandContext => makeContext(io, cmd.optsWithGlobals<GlobalOptions>())
+  // a command not loaded has no options registered yet: the list says whether it takes some
+  const takesOptions = new Set(COMMANDS.filter((c) => c.options === true).map((c) => c.name))
+  program.configureHelp({
+    subcommandTerm (cmd: Command): string {
+      const term = Help.prototype.subcommandTerm.call(this, cmd)
+      const unloaded = cmd.parent === program && cmd.options.length === 0 && takesOptions.has(cmd.name())
+      return unloaded ? `${term} [options]` : term
+    },
+  })
   const running = commandFor(argv)
   for (const entry of COMMANDS) {
     const command = program.command(entry.name).description(entry.description)

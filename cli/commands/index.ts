@@ -13,6 +13,8 @@ export type RegisterCommand = (command: Command, context: ContextFor) => void
 export interface CommandEntry {
   name: string
   description: string
+  /** the command itself takes options: `hive --help` shows "[options]" before they are loaded */
+  options?: true
   load: () => Promise<RegisterCommand>
 }
 
@@ -21,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'init',
     description: 'create the data dir, the peer key, config.json and the API token (keeps whatever exists)',
+    options: true,
     load: async () => (await import('./init.ts')).registerInitCommand,
   },
   {
@@ -42,6 +45,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'providers',
     description: 'find providers in the network by capability (through the running node)',
+    options: true,
     load: async () => (await import('./providers.ts')).registerProvidersCommand,
   },
   {
@@ -62,11 +66,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'slash',
     description: 'slash a provider that signed two different outputs for one job, with the evidence this node kept',
+    options: true,
     load: async () => (await import('./slash.ts')).registerSlashCommand,
   },
   {
     name: 'wallet',
     description: 'this node\'s Ethereum account: address, ETH and HIVE balances, stake, open channels',
+    options: true,
     load: async () => (await import('./wallet.ts')).registerWalletCommands,
   },
   {
@@ -88,6 +94,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'devnet',
     description: 'the whole story on an embedded devnet (same as `npm run demo`); `mine` and `time` move a local ' +
       'devnet\'s chain (chain id 31337 only)',
+    options: true,
     load: async () => (await import('./devnet.ts')).registerDevnetCommands,
   },
   {

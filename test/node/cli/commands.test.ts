@@ -3,6 +3,7 @@
 import { expect } from 'chai'
 import { COMMANDS, commandFor } from '../../../cli/commands/index.ts'
 import { runCli } from '../../../cli/program.ts'
+import { buildProgram } from '../../../cli/command-line.ts'
 
 async function hive (args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
   let stdout = ''
@@ -54,6 +55,15 @@ describe('cli/commands: the lazily loaded command list', () => {
       expect(r.stdout.replace(/\s+/g, ' ')).to.include(entry.description)
     })
   }
+
+  it('says which commands take options, as their modules register them', async () => {
+    const io = { stdout: () => {}, stderr: () => {}, env: {}, interactive: false, shutdownSignal: () => new AbortController().signal }
+    for (const entry of COMMANDS) {
+      const program = await buildProgram(io, [entry.name])
+      const command = program.commands.find((c) => c.name() === entry.name)
+      expect(command?.options.length !== 0, entry.name).to.equal(entry.options === true)
+    }
+  })
 
   it('hive --help lists every command without loading any', async () => {
     const r = await hive(['--help'])
