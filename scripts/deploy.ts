@@ -13,8 +13,9 @@ import { pathToFileURL } from 'node:url'
 import { Contract, ContractFactory, NonceManager, ZeroAddress, ZeroHash, id, parseEther } from 'ethers'
 import type { InterfaceAbi, Signer } from 'ethers'
 import { UsageError } from '../protocol/errors.ts'
+import { PACKAGE_ROOT } from '../node/util/package-root.ts'
 
-const root = resolve(import.meta.dirname, '..')
+const root = PACKAGE_ROOT
 
 /** All durations in seconds, token amounts in wei (HIVE has 18 decimals). */
 export interface DeployParams {

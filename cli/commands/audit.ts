@@ -22,8 +22,7 @@ const parseIndex = (text: string): number => {
 
 interface VerifyOptions { job?: string, requester?: string, provider: string[], peer?: string, file: string[], address?: string, rpc?: string, deployments?: string }
 
-export function registerAuditCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const audit = program.command('audit').description('the node\'s tamper-evident audit log, its on-chain anchors, and verifying anyone\'s')
+export function registerAuditCommands (audit: Command, context: (cmd: Command) => CommandContext): void {
 
   audit.command('log')
     .description('this node\'s audit entries (the latest, or those about one job)')

@@ -20,8 +20,7 @@ export function channelsTable (channels: ChannelSummary[]): string {
   ]))
 }
 
-export function registerChannelCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const channel = program.command('channel').description('payment channels of the running node (many jobs, two transactions)')
+export function registerChannelCommands (channel: Command, context: (cmd: Command) => CommandContext): void {
 
   channel.command('list')
     .description('every channel of this node, as requester or provider, with what was paid through it')

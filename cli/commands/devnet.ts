@@ -25,9 +25,8 @@ async function latest (send: (method: string, params: unknown[]) => Promise<unkn
   return { number: Number(BigInt(b.number)), timestamp: Number(BigInt(b.timestamp)) }
 }
 
-export function registerDevnetCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const devnet = program.command('devnet')
-    .description('the whole story on an embedded devnet (same as `npm run demo`); `mine` and `time` move a local devnet\'s chain (chain id 31337 only)')
+export function registerDevnetCommands (devnet: Command, context: (cmd: Command) => CommandContext): void {
+  devnet
     .option('--keep', 'leave the network up and print the commands to talk to it (Ctrl-C stops it)')
     .option('--spawn-cli', 'run each one-shot `hive` command of the demo as its own process')
     .addHelpText('after', '\nWithout a subcommand: starts a Hardhat JSON-RPC node, deploys the contracts, runs a requester, three\nproviders and an auditor as `hive node start` processes, and walks through jobs, payments, audit\nand governance (scripts/devnet/demo.ts). --json prints its report as one JSON document.')

@@ -34,8 +34,7 @@ interface JobResult { jobId: string, outputCid: string, exitCode: number, stdout
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
-export function registerJobCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const job = program.command('job').description('post jobs and read their results (through the running node)')
+export function registerJobCommands (job: Command, context: (cmd: Command) => CommandContext): void {
 
   job.command('post')
     .description('post a WASM job to the network; with --wait, follow it live and write its verified output')

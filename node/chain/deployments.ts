@@ -7,6 +7,7 @@ import { Contract, JsonRpcProvider, Network } from 'ethers'
 import { logger } from '@libp2p/logger'
 import { CONTRACT_NAMES, EXPECTED_VERSIONS, loadDeployment } from '../../scripts/deploy.ts'
 import type { ContractName, Deployment } from '../../scripts/deploy.ts'
+import { PACKAGE_ROOT } from '../util/package-root.ts'
 import { ChainError, shortReason } from './errors.ts'
 
 const log = logger('hive:chain:deployments')
@@ -15,7 +16,7 @@ export type { ContractName, Deployment }
 export { CONTRACT_NAMES, EXPECTED_VERSIONS }
 
 /** The deployments/ folder shipped with this package. */
-export const DEFAULT_DEPLOYMENTS_DIR = resolve(import.meta.dirname, '..', '..', 'deployments')
+export const DEFAULT_DEPLOYMENTS_DIR = join(PACKAGE_ROOT, 'deployments')
 
 /** Chain ids where `hive devnet …` may rewrite time and blocks. */
 export const DEVNET_CHAIN_ID = 31337
