@@ -49,7 +49,7 @@ export function buildProgram (io: CliIo): Command {
   registerStakeCommands(program, context)
   registerTokenCommands(program, context)
   registerGovCommands(program, context)
-  registerDevnetCommands(program, context)
+  registerDevnetCommands(program, context, runCli) // the demo runs its one-shot commands through it
   registerAuditCommands(program, context)
   return program
 }

@@ -6,7 +6,7 @@ import { createWriteStream, existsSync } from 'node:fs'
 import type { WriteStream } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { HiveApiClient } from '../../cli/client.ts'
+import { HiveApiClient } from '../client.ts'
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..')
 export const HIVE_BIN = join(REPO_ROOT, 'cli', 'hive.js')

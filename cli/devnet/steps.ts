@@ -3,7 +3,7 @@
 // failure and says which step failed.
 import ora from 'ora'
 import type { Ora } from 'ora'
-import { formatDuration } from '../../cli/format.ts'
+import { formatDuration } from '../format.ts'
 
 export interface StepProgress {
   /** replaces the step's progress line (a spinner on a terminal, a plain line otherwise) */

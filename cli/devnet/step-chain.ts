@@ -5,7 +5,7 @@
 import { writeFile, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Wallet, formatEther, parseEther } from 'ethers'
-import { formatTokenAmount } from '../../cli/parse.ts'
+import { formatTokenAmount } from '../parse.ts'
 import { buildExamples } from '../../examples/build.ts'
 import { CONTRACT_NAMES } from '../../node/chain/deployment-schema.ts'
 import { snapshotBalances } from './balances.ts'
