@@ -1,4 +1,4 @@
-// The audit trail of a node (ARCHITECTURE.md, Audit): what node wiring and other services use.
+// The audit trail of a node (docs/architecture.md, Audit): what node wiring and other services use.
 import { anchorReader, anchorWriter } from './anchor-chain.ts'
 import { AuditService } from './service.ts'
 import type { ChainClient } from '../chain/client.ts'
