@@ -21,7 +21,10 @@ function parseArgs (argv: string[]): { rpc?: string, devnet: boolean, out?: stri
       if (v == null || v.startsWith('--')) throw new UsageError('BAD_ARGUMENT', `${a} needs a value`, { argument: a })
       if (a === '--rpc') out.rpc = v
       else out.out = resolve(v)
-    } else throw new UsageError('BAD_ARGUMENT', `unknown argument ${a}; usage: deploy.ts [--rpc <url>] [--devnet] [--out <dir>]`, { argument: a })
+    } else {
+      const usage = 'usage: deploy.ts [--rpc <url>] [--devnet] [--out <dir>]'
+      throw new UsageError('BAD_ARGUMENT', `unknown argument ${a}; ${usage}`, { argument: a })
+    }
   }
   return out
 }
@@ -33,7 +36,10 @@ async function main (): Promise<void> {
   let signer: Signer
   if (args.rpc != null) {
     const key = process.env.HIVE_DEPLOYER_KEY
-    if (key == null || key === '') throw new UsageError('NO_DEPLOYER_KEY', 'set HIVE_DEPLOYER_KEY to the deployer\'s private key (hex) to deploy with --rpc', {})
+    if (key == null || key === '') {
+      const fix = 'set HIVE_DEPLOYER_KEY to the deployer\'s private key (hex) to deploy with --rpc'
+      throw new UsageError('NO_DEPLOYER_KEY', fix, {})
+    }
     const { JsonRpcProvider, Wallet } = await import('ethers')
     signer = new Wallet(key, new JsonRpcProvider(args.rpc))
   } else {
@@ -43,12 +49,14 @@ async function main (): Promise<void> {
     log('no --rpc: deploying to the in-process Hardhat network (gone when this process exits)')
   }
   const d = await deployAll({ signer, params, log, deploymentsDir: args.out })
-  console.log(JSON.stringify({ chainId: d.chainId, blockNumber: d.blockNumber, contracts: Object.fromEntries(CONTRACT_NAMES.map((n) => [n, d.contracts[n].address])) }))
+  const contracts = Object.fromEntries(CONTRACT_NAMES.map((n) => [n, d.contracts[n].address]))
+  console.log(JSON.stringify({ chainId: d.chainId, blockNumber: d.blockNumber, contracts }))
 }
 
 main().catch((err: unknown) => {
   // ethers errors carry the whole transaction in `message`; `shortMessage` says what went wrong
   const short = (err as { shortMessage?: unknown }).shortMessage
-  console.error(err instanceof UsageError ? `error: ${err.message}` : `deployment failed: ${typeof short === 'string' ? short : String(err)}`)
+  const reason = typeof short === 'string' ? short : String(err)
+  console.error(err instanceof UsageError ? `error: ${err.message}` : `deployment failed: ${reason}`)
   process.exit(1)
 })

@@ -11,7 +11,9 @@ import type { ExportSource } from './export-source.ts'
  * proofs between consecutive sizes. Pass the anchored sizes so that an auditor can compare
  * the roots with the chain.
  */
-export async function exportRange (log: ExportSource, range: { start: number, end: number }, sizes: number[] = [log.size()]): Promise<AuditExport> {
+export async function exportRange (
+  log: ExportSource, range: { start: number, end: number }, sizes: number[] = [log.size()],
+): Promise<AuditExport> {
   const { start, end } = range
   const size = log.size()
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end > size) {

@@ -23,16 +23,24 @@ export interface MarketAuditHook {
   bidReceived: (jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint) => Promise<void>
   /** requester, before the award goes out (write-ahead: a crash leaves "sent", never a silent send) */
   awardSent: (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint, slot: number) => Promise<void>
-  acceptanceReceived: (jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint, slot: number) => Promise<void>
-  resultReceived: (jobId: string, from: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array) => Promise<void>
+  acceptanceReceived: (
+    jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint, slot: number,
+  ) => Promise<void>
+  resultReceived: (
+    jobId: string, from: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array,
+  ) => Promise<void>
   /** requester: the job ended; one `verified` entry per checked output, saved with the final record */
   finished: (record: JobRecord) => Promise<void>
   /** provider, before the bid goes out */
   bidSent: (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint) => Promise<void>
   /** provider: the award it got, and (when it accepts) the acceptance it answers with, in one unit */
-  awardReceived: (jobId: string, from: PeerRef, award: Uint8Array, price: bigint, slot: number, acceptance?: Uint8Array) => Promise<void>
+  awardReceived: (
+    jobId: string, from: PeerRef, award: Uint8Array, price: bigint, slot: number, acceptance?: Uint8Array,
+  ) => Promise<void>
   /** provider, before the result goes out (only results with an output) */
-  resultSent: (jobId: string, to: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array) => Promise<void>
+  resultSent: (
+    jobId: string, to: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array,
+  ) => Promise<void>
 }
 
 /** A job verified by the requester, owed to one provider. */
@@ -52,20 +60,32 @@ export interface MarketPayments {
    * requester, right after a provider's signed acceptance: secure the payment (escrow mode:
    * create the escrow now, not before the award: a bidder that declines costs no gas)
    */
-  afterAccept: (award: { jobId: string, payment: PaymentMode, provider: string, providerAddress: string, price: bigint, deadline: number }) => Promise<void>
+  afterAccept: (award: {
+    jobId: string, payment: PaymentMode, provider: string, providerAddress: string, price: bigint, deadline: number
+  }) => Promise<void>
   /**
    * provider, after accepting and before fetching or running: wait, for a bounded time, until
    * the payment is secured; throws a HiveError with a code (the provider then abandons the job).
    * `deadline`: the award's deadline (ms), by which the result is due.
    */
-  beforeExecute: (job: { jobId: string, payment: PaymentMode, requesterAddress: string, price: bigint, deadline: number }, signal: AbortSignal) => Promise<void>
+  beforeExecute: (
+    job: { jobId: string, payment: PaymentMode, requesterAddress: string, price: bigint, deadline: number },
+    signal: AbortSignal,
+  ) => Promise<void>
   /** provider, after running: the signed EIP-712 ResultCommitment for the Result message (throws: deliver nothing) */
-  signResult: (job: { jobId: string, payment: PaymentMode, requesterAddress: string, outputCid: string, price: bigint }) => Promise<{ commitment: Uint8Array, signature: Uint8Array }>
+  signResult: (job: {
+    jobId: string, payment: PaymentMode, requesterAddress: string, outputCid: string, price: bigint
+  }) => Promise<{ commitment: Uint8Array, signature: Uint8Array }>
   /** provider: may this job's output blob leave now (its payment is assured)? */
-  outputReleasable: (job: { jobId: string, payment: PaymentMode, requesterAddress: string, outputCid: string, price: bigint }) => Promise<boolean>
+  outputReleasable: (job: {
+    jobId: string, payment: PaymentMode, requesterAddress: string, outputCid: string, price: bigint
+  }) => Promise<boolean>
   /** requester, on every Result that carries a commitment (keeps evidence of equivocation);
    * `onlyContradiction` for results outside a live award, which may only complete evidence */
-  observeCommitment: (jobId: string, commitment: Uint8Array, signature: Uint8Array, providerAddress?: string, options?: { onlyContradiction?: boolean }) => Promise<void>
+  observeCommitment: (
+    jobId: string, commitment: Uint8Array, signature: Uint8Array, providerAddress?: string,
+    options?: { onlyContradiction?: boolean },
+  ) => Promise<void>
   /** requester, once per provider whose committed output won (before fetching it): pay it. Idempotent. */
   onVerified: (job: VerifiedPayment) => Promise<void>
   /** requester, for an awarded provider whose work was not accepted */
