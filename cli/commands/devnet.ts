@@ -36,7 +36,7 @@ export function registerDevnetCommands (
     .addHelpText('after', '\nWithout a subcommand: starts a Hardhat JSON-RPC node, deploys the contracts, runs a requester, three\nproviders and an auditor as `hive node start` processes, and walks through jobs, payments, audit\nand governance (cli/devnet/demo.ts). --json prints its report as one JSON document.')
     .action(async (opts: { keep?: boolean, spawnCli?: boolean }, cmd: Command) => {
       const ctx = context(cmd)
-      // loaded only when asked for: it is most of the CLI's code
+      // loaded only when asked for: no other command needs the demo's modules
       const { runDemo } = await import('../devnet/demo.ts')
       const code = await runDemo({ keep: opts.keep === true, json: ctx.json, spawnCli: opts.spawnCli === true }, runCli)
       if (code !== 0) throw new HiveError('DEVNET_FAILED', code === 130 ? 'the devnet demo was interrupted' : 'the devnet demo failed (the step and its logs are named above)', { exitCode: code })
