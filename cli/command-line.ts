@@ -40,7 +40,7 @@ export async function buildProgram (io: CliIo, argv: readonly string[]): Promise
   const running = commandFor(argv)
   for (const entry of COMMANDS) {
     const command = program.command(entry.name).description(entry.description)
-    if (entry === running) (await entry.load())(command, context)
+    if (entry === running) (await entry.load())(command, context, runCommandLine)
   }
   return program
 }

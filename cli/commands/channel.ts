@@ -9,7 +9,7 @@ import { shortPeerId, table } from '../format.ts'
 import { formatTokenAmount, parseTokenAmount } from '../parse.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import type { ChannelRecord } from '../../node/payments/channel-store.ts'
-import type { ChannelSummary } from '../../node/payments/service.ts'
+import type { ChannelSummary } from '../../node/payments/api-port.ts'
 
 const short = (hex: string): string => `${hex.slice(0, 10)}…`
 const amount = (units: string): string => formatTokenAmount(BigInt(units))

@@ -5,10 +5,15 @@
 // A new command: a module exporting a RegisterCommand, and one line here.
 import type { Command } from 'commander'
 import type { CommandContext } from '../context.ts'
+import type { RunCli } from '../devnet/cli.ts'
 
 export type ContextFor = (cmd: Command) => CommandContext
-/** Adds a command's subcommands, options and actions to `command`, already named and described. */
-export type RegisterCommand = (command: Command, context: ContextFor) => void
+/**
+ * Adds a command's subcommands, options and actions to `command`, already named and described.
+ * `runCli` runs a whole command line (the demo runs its one-shot commands through it); it is
+ * handed in so that no command module imports the command line that loads it.
+ */
+export type RegisterCommand = (command: Command, context: ContextFor, runCli: RunCli) => void
 
 export interface CommandEntry {
   name: string

@@ -12,6 +12,7 @@ import { formatTokenAmount, parseByteSize, parseDuration, parsePositiveInt, pars
 import type { JobSummary } from '../../node/market/api-routes.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
 import type { NodeEvent } from '../../node/controller.ts'
+import type { PaymentMode } from '../../protocol/payment-mode.ts'
 
 interface PostOptions {
   wasm: string
@@ -22,7 +23,7 @@ interface PostOptions {
   timeout?: number
   bidWindow?: number
   executor: string
-  payment: 'escrow' | 'channel'
+  payment: PaymentMode
   memory?: number
   wallTime?: number
   maxOutput?: number

@@ -16,9 +16,9 @@ import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { ProviderFaults, ProviderInit } from './provider.ts'
 import type { JobPolicy } from './requester-job.ts'
 import type { PriceSheet } from '../../protocol/market/pricing.ts'
-import type { MarketAuditHook } from '../audit/market-hook.ts'
+import type { MarketAuditHook } from './ports.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import type { MarketPayments } from '../payments/hooks.ts'
+import type { MarketPayments } from './ports.ts'
 
 /** HIVE per price unit (1 s of wall-time limit × one 256 MiB memory tier) when the config names none */
 export const DEFAULT_UNIT_PRICE = '0.001'

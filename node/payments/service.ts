@@ -23,8 +23,10 @@ import type { PaymentsChain } from './chain.ts'
 import type { EscrowRecord } from './escrow.ts'
 import type { ChannelRecord } from './channel-store.ts'
 import type { RouteRegistry } from '../api/router.ts'
+import type { ChannelSummary, PaymentsApi } from './api-port.ts'
 import type { PaymentAuditHook } from '../audit/market-hook.ts'
-import type { MarketPayments, PaidJob } from './hooks.ts'
+import type { MarketPayments } from '../market/ports.ts'
+import type { PaidJob } from './hooks.ts'
 import type { HiveStore } from '../store.ts'
 import type { NodeEvents } from '../events.ts'
 import type { StreamLibp2p } from './voucher-stream.ts'
@@ -62,13 +64,6 @@ export interface PaymentsOptions {
   commitMarginSeconds?: number
 }
 
-export interface ChannelSummary extends ChannelRecord {
-  /** nonce and cumulative amount of the best (provider) or last sent (requester) voucher */
-  nonce: string
-  cumulativeAmount: string
-  remaining: string
-}
-
 export interface PaymentsInit {
   libp2p: StreamLibp2p & { peerId: PeerId }
   store: HiveStore
@@ -83,7 +78,7 @@ export interface PaymentsInit {
   events?: Pick<NodeEvents, 'emit'>
 }
 
-export class PaymentsService {
+export class PaymentsService implements PaymentsApi {
   readonly name = 'payments'
   readonly channels: ChannelStore
   readonly payer: ChannelPayer

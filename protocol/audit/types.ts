@@ -1,9 +1,11 @@
 // The typed form of audit entries. On the wire and in storage an entry is its canonical
 // protobuf bytes (protocol/proto/audit.proto); this is what code builds and reads.
+import type { PaymentMode } from '../payment-mode.ts'
+
+export type { PaymentMode }
 
 /** Whether this log's owner sent or received the message it records. */
 export type Direction = 'sent' | 'received'
-export type PaymentMode = 'escrow' | 'channel'
 
 /** A signed market message (SignedEnvelope) exchanged with the counterparty. */
 export interface MessageRef {

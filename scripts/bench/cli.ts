@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { delimiter, join, sep } from 'node:path'
 import { runCpuBenchmark } from '../../node/hardware/benchmark.ts'
-import { NodeProcess, REPO_ROOT } from '../devnet/processes.ts'
+import { NodeProcess, REPO_ROOT } from '../../cli/devnet/processes.ts'
 
 const args = process.argv.slice(2)
 const runsAt = args.indexOf('--runs')

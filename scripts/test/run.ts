@@ -20,6 +20,9 @@ const SUITES: Record<string, { timeoutMs: number }> = {
 const CHECKS: Array<[string, string, string[]]> = [
   ['typecheck (tsc --noEmit)', 'tsc', ['--noEmit']],
   ['lint TypeScript (eslint)', 'eslint', ['.']],
+  // layers and import cycles, type-only imports included: the rules and why are in the config
+  ['layering and import cycles (dependency-cruiser)', 'depcruise',
+    ['--config', '.dependency-cruiser.cjs', 'protocol', 'node', 'cli', 'scripts', 'test', 'examples/build.ts']],
   ['lint Solidity (solhint)', 'solhint', ['contracts/**/*.sol']],
 ]
 

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Contract } from 'ethers'
 import { network } from 'hardhat'
-import { CONTRACT_NAMES, EXPECTED_VERSIONS, defaultParams, deployAll, devnetParams, loadDeployment } from '../../scripts/deploy.ts'
-import type { ContractName, Deployment } from '../../scripts/deploy.ts'
+import { CONTRACT_NAMES, EXPECTED_VERSIONS, loadDeployment } from '../../node/chain/deployment-schema.ts'
+import { defaultParams, devnetParams } from '../../node/chain/deploy-params.ts'
+import { deployAll } from '../../node/chain/deploy.ts'
+import type { ContractName, Deployment } from '../../node/chain/deployment-schema.ts'
 import { isHiveError } from '../../protocol/errors.ts'
 
 const { ethers } = await network.connect()

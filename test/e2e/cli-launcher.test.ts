@@ -7,7 +7,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import { HIVE_BIN, REPO_ROOT } from '../../scripts/devnet/processes.ts'
+import { HIVE_BIN, REPO_ROOT } from '../../cli/devnet/processes.ts'
 
 const NODE22 = join(REPO_ROOT, 'node_modules', 'node', 'bin', 'node')
 // what `hive --version` must not load: the heavy stacks of the node and the chain

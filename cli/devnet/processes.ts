@@ -6,7 +6,7 @@ import { createWriteStream, existsSync } from 'node:fs'
 import type { WriteStream } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { HiveApiClient } from '../../cli/client.ts'
+import { HiveApiClient } from '../client.ts'
 import { PACKAGE_ROOT } from '../../node/util/package-root.ts'
 
 export const REPO_ROOT = PACKAGE_ROOT
