@@ -17,21 +17,20 @@ import { cancelLibp2pShutdownTimers } from './p2p/shutdown.ts'
 import { openStore } from './store.ts'
 import { PACKAGE_ROOT } from './util/package-root.ts'
 import type { HiveStore } from './store.ts'
+import type { HiveService } from './service.ts'
+import type { RouteRegistry } from './api/router.ts'
 import { HiveError } from '../protocol/errors.ts'
 import type { ProfileHardware } from '../protocol/profile.ts'
 import type { NodeController, NodeEvent, NodeInfo, PeerSummary, ProviderFilter, ProviderProfileView } from './controller.ts'
-import type { ConnectionGater, IdentifyResult, PeerId } from '@libp2p/interface'
+import type { ConnectionGater, IdentifyResult, PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:node')
 
-/** What a service needs to be part of a node. */
-export interface HiveService {
-  readonly name: string
-  start (): void | Promise<void>
-  stop (): void | Promise<void>
-}
+export type { HiveService } from './service.ts'
 
 export interface HiveNodeOptions {
+  /** the peer key, already read (createHiveNode reads it once); otherwise read or made here */
+  privateKey?: PrivateKey
   /** the node's Ethereum address and its signed peerId<->address binding, carried in the profile */
   eth?: { ethAddress: string, ethBinding: Uint8Array }
   /** use this instead of reading the machine and running the benchmark (tests, benchmarks) */
@@ -72,6 +71,8 @@ export class HiveNode implements NodeController {
   readonly discovery: DiscoveryService
   readonly events: NodeEvents
   readonly version: string
+  /** the services added, by the name they were added under (createHiveNode: its factories' keys) */
+  readonly services: Readonly<Record<string, HiveService | undefined>> = {}
   readonly #services: HiveService[] = []
   readonly #protocols = new Map<string, string[]>()
   #state: State = 'created'
@@ -81,7 +82,7 @@ export class HiveNode implements NodeController {
 
   static async create (config: HiveConfig, options: HiveNodeOptions = {}): Promise<HiveNode> {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
-    const { key } = await loadOrCreatePeerKey(config.dataDir)
+    const key = options.privateKey ?? (await loadOrCreatePeerKey(config.dataDir)).key
     const store = await openStore(config.dataDir, options.storeCacheSize !== undefined ? { cacheSize: options.storeCacheSize } : {})
     try {
       const now = options.now ?? Date.now
@@ -135,9 +136,23 @@ export class HiveNode implements NodeController {
   get state (): State { return this.#state }
 
   /** Adds a service to start after the existing ones (and stop before them). Only before start(). */
-  addService (service: HiveService): void {
+  addService (service: HiveService, key: string = service.name): void {
     if (this.#state !== 'created') throw new HiveError('NODE_ALREADY_STARTED', `cannot add service ${service.name} to a node that was started`)
+    if (this.services[key] !== undefined) throw new HiveError('SERVICE_EXISTS', `this node already has a service named ${key}`, { key })
     this.#services.push(service)
+    ;(this.services as Record<string, HiveService>)[key] = service
+  }
+
+  /** Adds every service's API routes (in the order the services start). */
+  routes (registry: RouteRegistry): void {
+    for (const s of this.#services) s.routes?.(registry)
+  }
+
+  /** Releases a node that was created but will not be started (its store; libp2p never ran). */
+  async discard (): Promise<void> {
+    if (this.#state !== 'created') return await this.stop()
+    this.#state = 'stopped'
+    await this.store.close()
   }
 
   async start (): Promise<void> {
