@@ -1,6 +1,7 @@
-// HiveNode: builds a peer from its config and owns its lifecycle. libp2p starts first and stops
-// last; services (discovery now; market, blobs, payments, audit later via addService) start in
-// the order they were added and stop in reverse. The store closes after everything else.
+// HiveNode: a peer's libp2p, store, event feed and discovery, and the lifecycle of its services.
+// Build one with createHiveNode (node/create.ts), which adds the services in dependency order.
+// libp2p starts first and stops last; services start in the order they were added and stop in
+// reverse. The store closes after everything else.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
@@ -170,8 +171,9 @@ export class HiveNode implements NodeController {
       this.#watchLibp2p()
       await this.libp2p.start()
       for (const s of this.#services) {
-        await s.start()
+        // stopped too if its start fails half way (the chain's RPC connection must close)
         started.push(s)
+        await s.start()
       }
     } catch (err) {
       log.error('start failed, stopping what started - %e', err)
