@@ -68,6 +68,8 @@ function packageVersion (): string {
 export class HiveNode implements NodeController {
   readonly config: HiveConfig
   readonly libp2p: HiveLibp2p
+  /** the peer key (read once): signs as this node */
+  readonly privateKey: PrivateKey
   readonly store: HiveStore
   readonly discovery: DiscoveryService
   readonly events: NodeEvents
@@ -116,16 +118,20 @@ export class HiveNode implements NodeController {
         },
       })
       await discovery.prepare()
-      return new HiveNode(config, libp2p, store, discovery, events, version)
+      return new HiveNode(config, libp2p, key, store, discovery, events, version)
     } catch (err) {
       await store.close()
       throw err
     }
   }
 
-  private constructor (config: HiveConfig, libp2p: HiveLibp2p, store: HiveStore, discovery: DiscoveryService, events: NodeEvents, version: string) {
+  private constructor (
+    config: HiveConfig, libp2p: HiveLibp2p, privateKey: PrivateKey, store: HiveStore,
+    discovery: DiscoveryService, events: NodeEvents, version: string,
+  ) {
     this.config = config
     this.libp2p = libp2p
+    this.privateKey = privateKey
     this.store = store
     this.discovery = discovery
     this.events = events
