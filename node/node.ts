@@ -177,9 +177,8 @@ export class HiveNode implements NodeController {
       this.#watchLibp2p()
       await this.libp2p.start()
       for (const s of this.#services) {
-        // stopped too if its start fails half way (the chain's RPC connection must close)
-        started.push(s)
         await s.start()
+        started.push(s)
       }
     } catch (err) {
       log.error('start failed, stopping what started - %e', err)

@@ -115,6 +115,16 @@ export class ChainService implements HiveService, ChainApi {
 
   async start (): Promise<void> {
     if (this.#state !== 'created') return
+    try {
+      await this.#start()
+    } catch (err) {
+      // a node stops only the services that started: this one closes what it holds itself
+      await this.stop()
+      throw err
+    }
+  }
+
+  async #start (): Promise<void> {
     const { client } = this
     const block = await client.provider.getBlockNumber()
     const params = await ParamsFollower.load(client.contracts.params, block)

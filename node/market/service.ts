@@ -49,7 +49,7 @@ export interface MarketOptions {
   onGossipOutcome?: ProviderInit['onGossipOutcome']
   stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
   canBid?: () => boolean
-  /** settlement hooks (node/payments attachPayments(...).hooks()); without them jobs are not paid on chain */
+  /** settlement hooks (the payments service's hooks()); without them jobs are not paid on chain */
   payments?: MarketPayments
   /** the audit service's hook (AuditService.hook): both roles log their side of every job */
   audit?: MarketAuditHook
