@@ -18,7 +18,8 @@ export type {
   HiveComponents, HiveService, PreComponents, ServiceFactory, ServiceFactories, ServiceLookup, ServicesOf,
 } from './service.ts'
 
-export interface CreateHiveNodeOptions<F extends ServiceFactories> extends Omit<HiveNodeOptions, 'privateKey' | 'eth'> {
+export interface CreateHiveNodeOptions<F extends ServiceFactories>
+  extends Omit<HiveNodeOptions, 'privateKey' | 'eth'> {
   /** the services, by name: `{ audit: auditService(), market: marketService({ … }) }` */
   services?: F
 }
@@ -66,7 +67,9 @@ export async function createHiveNode<F extends ServiceFactories = Record<never, 
       get: <T extends HiveService>(name: string) => made.get(name) as T | undefined,
       require: <T extends HiveService>(name: string) => {
         const s = made.get(name)
-        if (s === undefined) throw new HiveError('SERVICE_DEPENDENCY_MISSING', `service ${name} is not part of this node`, { name })
+        if (s === undefined) {
+          throw new HiveError('SERVICE_DEPENDENCY_MISSING', `service ${name} is not part of this node`, { name })
+        }
         return s as T
       },
     }
@@ -87,7 +90,7 @@ export async function createHiveNode<F extends ServiceFactories = Record<never, 
   }
 }
 
-/** The factories' names, each after those it depends on (depth-first, in declaration order otherwise). */
+/** The factories' names, each after those it depends on (otherwise in declaration order). */
 export function startOrder (factories: ServiceFactories): string[] {
   const order: string[] = []
   const state = new Map<string, 'visiting' | 'done'>()
@@ -101,7 +104,8 @@ export function startOrder (factories: ServiceFactories): string[] {
     const factory = factories[name]
     for (const dep of factory.dependencies ?? []) {
       if (factories[dep] === undefined) {
-        throw new HiveError('SERVICE_DEPENDENCY_MISSING', `service ${name} needs service ${dep}: add it to the node's services`, { name, dependency: dep })
+        const message = `service ${name} needs service ${dep}: add it to the node's services`
+        throw new HiveError('SERVICE_DEPENDENCY_MISSING', message, { name, dependency: dep })
       }
       visit(dep, [...path, name])
     }

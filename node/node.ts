@@ -145,7 +145,9 @@ export class HiveNode implements NodeController {
   /** Adds a service to start after the existing ones (and stop before them). Only before start(). */
   addService (service: HiveService, key: string = service.name): void {
     if (this.#state !== 'created') throw new HiveError('NODE_ALREADY_STARTED', `cannot add service ${service.name} to a node that was started`)
-    if (this.services[key] !== undefined) throw new HiveError('SERVICE_EXISTS', `this node already has a service named ${key}`, { key })
+    if (this.services[key] !== undefined) {
+      throw new HiveError('SERVICE_EXISTS', `this node already has a service named ${key}`, { key })
+    }
     this.#services.push(service)
     ;(this.services as Record<string, HiveService>)[key] = service
   }

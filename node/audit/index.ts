@@ -46,7 +46,11 @@ export function auditService (options: AuditServiceOptions = {}): ServiceFactory
         privateKey: components.privateKey,
         ...(chain?.sender !== undefined ? { anchors: anchorWriter(chain) } : {}),
         ...(chain !== undefined ? { reader: anchorReader(chain) } : {}),
-        anchorer: { everyEntries: config.auditAnchorEvery, intervalMs: config.auditAnchorIntervalMs, ...options.anchorer },
+        anchorer: {
+          everyEntries: config.auditAnchorEvery,
+          intervalMs: config.auditAnchorIntervalMs,
+          ...options.anchorer,
+        },
         events: components.events,
         ...(options.server !== undefined ? { server: options.server } : {}),
         ...(options.now !== undefined ? { now: options.now } : {}),

@@ -50,7 +50,10 @@ export interface PrepareChainOptions {
  * refusals (RPC_UNREACHABLE, DEPLOYMENT_MISSING, CONTRACT_MISSING, CONTRACT_WRONG_VERSION),
  * NO_WALLET, WRONG_PASSPHRASE, PASSPHRASE_REQUIRED.
  */
-export async function prepareChain (config: HiveConfig, options: PrepareChainOptions): Promise<PreparedChain | undefined> {
+export async function prepareChain (
+  config: HiveConfig,
+  options: PrepareChainOptions,
+): Promise<PreparedChain | undefined> {
   if (config.rpcUrl === '') return undefined
   if (!walletExists(config.dataDir)) {
     throw new WalletError('NO_WALLET', `rpcUrl is set but ${config.dataDir} has no wallet: create one with \`hive wallet create --data-dir ${config.dataDir}\` (or import a key with \`hive wallet import\`), or unset rpcUrl to run without a chain`, { dataDir: config.dataDir })

@@ -170,7 +170,8 @@ export class MarketService implements HiveService {
   private async pickProviders (node: MarketComponents): Promise<PeerId[]> {
     const chosen = new Set(this.recentBidders.slice(-PUSH_FANOUT))
     if (chosen.size < PUSH_FANOUT) {
-      const found = await node.node.findProviders({ executor: 'wasm', limit: 16 }, { signal: AbortSignal.timeout(500) }).catch(() => [])
+      const found = await node.node.findProviders({ executor: 'wasm', limit: 16 }, { signal: AbortSignal.timeout(500) })
+        .catch(() => [])
       const self = node.libp2p.peerId.toString()
       for (const p of found) if (chosen.size < PUSH_FANOUT && p.peerId !== self) chosen.add(p.peerId)
     }

@@ -324,7 +324,9 @@ export interface PaymentsChainSource {
   setOpenChannelCount: (count: () => Promise<number>) => void
 }
 
-export interface PaymentsServiceInit extends Omit<PaymentsInit, 'libp2p' | 'store' | 'privateKey' | 'events' | 'chain' | 'audit'> {
+/** What the factory is given; the node's components and services supply the rest of PaymentsInit. */
+export interface PaymentsServiceInit
+  extends Omit<PaymentsInit, 'libp2p' | 'store' | 'privateKey' | 'events' | 'chain' | 'audit'> {
   /** a chain client of its own (tests); otherwise the node's `chain` service's */
   chain?: PaymentsChain
 }
@@ -339,7 +341,9 @@ export function paymentsService (init: PaymentsServiceInit = {}): ServiceFactory
     dependencies: init.chain === undefined ? ['chain'] : [],
     optionalDependencies: ['audit'],
     create: (components, services) => {
-      const source = init.chain === undefined ? services.require<HiveService & PaymentsChainSource>('chain') : undefined
+      const source = init.chain === undefined
+        ? services.require<HiveService & PaymentsChainSource>('chain')
+        : undefined
       const audit = services.get<HiveService & { readonly hook: PaymentAuditHook }>('audit')
       const service = new PaymentsService({
         ...init,

@@ -15,10 +15,11 @@ describe('node/create: createHiveNode', function () {
   this.timeout(60_000)
   const root = mkdtempSync(join(tmpdir(), 'hive-create-'))
   after(() => { rmSync(root, { recursive: true, force: true }) })
-  const configFor = (name: string): ReturnType<typeof loadConfig> =>
-    loadConfig({ dataDir: join(root, name), flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester', mdns: false } })
+  const flags = { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester', mdns: false }
+  const configFor = (name: string): ReturnType<typeof loadConfig> => loadConfig({ dataDir: join(root, name), flags })
 
-  function fake (name: string, calls: string[], deps: Partial<ServiceFactory> = {}, enabled = true): ServiceFactory {
+  type Deps = Pick<ServiceFactory, 'dependencies' | 'optionalDependencies'>
+  function fake (name: string, calls: string[], deps: Deps = {}, enabled = true): ServiceFactory {
     return {
       ...deps,
       create: (components, services) => {
@@ -37,19 +38,24 @@ describe('node/create: createHiveNode', function () {
   }
 
   it('orders services after what they depend on, and refuses loops and unknown names', () => {
+    const none = (): undefined => undefined
     const cases: Array<[Record<string, ServiceFactory>, string[] | string]> = [
-      [{ market: { dependencies: ['audit'], create: () => undefined }, audit: { create: () => undefined } }, ['audit', 'market']],
-      [{ a: { optionalDependencies: ['missing', 'b'], create: () => undefined }, b: { create: () => undefined } }, ['b', 'a']],
-      [{ a: { dependencies: ['b'], create: () => undefined }, b: { dependencies: ['a'], create: () => undefined } }, 'SERVICE_DEPENDENCY_CYCLE'],
-      [{ a: { dependencies: ['chain'], create: () => undefined } }, 'SERVICE_DEPENDENCY_MISSING'],
+      [{ market: { dependencies: ['audit'], create: none }, audit: { create: none } }, ['audit', 'market']],
+      [{ a: { optionalDependencies: ['missing', 'b'], create: none }, b: { create: none } }, ['b', 'a']],
+      [{ a: { dependencies: ['b'], create: none }, b: { dependencies: ['a'], create: none } },
+        'SERVICE_DEPENDENCY_CYCLE'],
+      [{ a: { dependencies: ['chain'], create: none } }, 'SERVICE_DEPENDENCY_MISSING'],
     ]
     for (const [factories, expected] of cases) {
       if (Array.isArray(expected)) { expect(startOrder(factories)).to.deep.equal(expected); continue }
-      try { startOrder(factories); expect.fail('accepted') } catch (err) { expect(isHiveError(err, expected)).to.equal(true) }
+      try {
+        startOrder(factories)
+        expect.fail('accepted')
+      } catch (err) { expect(isHiveError(err, expected)).to.equal(true) }
     }
   })
 
-  it('builds, starts and stops services in dependency order; a disabled dependency disables its dependants', async () => {
+  it('starts services in dependency order, stops them in reverse; a disabled one disables its dependants', async () => {
     const calls: string[] = []
     const node = await createHiveNode(configFor('a'), {
       hardware: TEST_HARDWARE,
