@@ -2,7 +2,7 @@
 // node: a requester ignores bids from unstaked and slashed providers (stake looked up by peer id
 // in ProviderRegistry, cached, refreshed on registry events), and a provider under the live
 // minimum stake does not bid.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
@@ -45,6 +45,7 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
 
   async function startPeer (name: string, opts: { roles: string, price: string, withChain: boolean, bootstrap?: Peer }): Promise<Peer> {
     if (opts.withChain) {
+      mkdirSync(join(root, name), { recursive: true, mode: 0o700 })
       const { address } = await createWallet(join(root, name), PASS, { kdf: DEVNET_KDF })
       await chain.setEth(address, parseEther('10'))
     }
