@@ -48,6 +48,13 @@ export interface StoredVoucher {
   acked?: boolean
 }
 
+/** Requester: which voucher paid a job (per provider: a job with k providers pays each once). */
+export interface JobVoucher { channelId: string, nonce: string, cumulativeAmount: string }
+
+function jobKey (provider: string, jobId: string): string {
+  return `job/${provider.toLowerCase()}/${jobId.toLowerCase().replace(/^0x/, '')}`
+}
+
 export class ChannelStore {
   private readonly store: HiveStore
   private readonly locks = new Map<string, Promise<unknown>>()
@@ -101,6 +108,20 @@ export class ChannelStore {
 
   sentOp (v: StoredVoucher): StoreBatchOp {
     return { type: 'put', sublevel: this.store.vouchers, key: `sent/${v.channelId.toLowerCase()}`, value: v } as StoreBatchOp
+  }
+
+  /** Requester: the voucher that paid `jobId` to `provider` (its counters), if one was signed. */
+  async jobVoucher (provider: string, jobId: string): Promise<JobVoucher | undefined> {
+    return await this.store.vouchers.get(jobKey(provider, jobId)) as JobVoucher | undefined
+  }
+
+  /** The batch op recording the voucher that pays a job (written with the voucher itself). */
+  jobOp (provider: string, jobId: string, v: JobVoucher): StoreBatchOp {
+    return { type: 'put', sublevel: this.store.vouchers, key: jobKey(provider, jobId), value: v } as StoreBatchOp
+  }
+
+  jobDelOp (provider: string, jobId: string): StoreBatchOp {
+    return { type: 'del', sublevel: this.store.vouchers, key: jobKey(provider, jobId) } as StoreBatchOp
   }
 
   /** Updates the requester's last sent voucher without fsync (e.g. to mark it acknowledged). */

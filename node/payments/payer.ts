@@ -7,6 +7,8 @@ import { Signature, getAddress } from 'ethers'
 import { HiveError } from '../../protocol/errors.ts'
 import { VoucherStatus, openVoucherAck } from '../../protocol/payments/ack.ts'
 import { VoucherHasher, voucherToWire } from '../../protocol/payments/voucher.ts'
+import { judgeAck, nextVoucher, planJobPayment, provesOwnVoucher } from '../../protocol/payments/payer-rules.ts'
+import type { VoucherCounters } from '../../protocol/payments/payer-rules.ts'
 import { findEvent } from './chain.ts'
 import { sendVoucher } from './voucher-stream.ts'
 import type { PaymentsChain } from './chain.ts'
@@ -120,49 +122,57 @@ export class ChannelPayer {
   }
 
   /**
-   * Pays `amount` more to `provider` through its channel: signs the next cumulative voucher,
-   * stores it, sends it and checks the signed ack. Throws PaymentError when the provider refuses.
+   * Pays `amount` more to `provider` through its channel: signs the next cumulative voucher
+   * (our own last voucher plus `amount`, never a figure the provider names), stores it, sends
+   * it and checks the signed ack. A job already paid is not paid again: its recorded voucher,
+   * or any later one covering it, is resent instead. Throws PaymentError when refused.
    */
   async pay (input: { provider: string, peer: PeerId, amount: bigint, jobId?: string, signal?: AbortSignal }): Promise<Payment> {
     if (input.jobId !== undefined) {
-      const resent = await this.resendUnacknowledged(input.provider, input.peer, input.jobId, input.signal)
-      if (resent !== undefined) return resent
+      const earlier = await this.payAgain(input.provider, input.peer, input.jobId, input.signal)
+      if (earlier !== undefined) return earlier
     }
     const channel = await this.channelFor(input.provider, input.peer, input.amount)
+    const hasher = await this.voucherHasher()
+    const requester = this.wallet().address
+    const proves = (c: VoucherCounters, sig: Uint8Array): boolean => provesOwnVoucher(hasher, channel.channelId, requester, c, sig)
     return await this.init.channels.serialize(channel.channelId, async () => {
-      let resync: { nonce: bigint, cumulativeAmount: bigint } | undefined
-      for (let attempt = 0; ; attempt++) {
+      for (let resynced = false; ; resynced = true) {
         const sent = await this.init.channels.sent(channel.channelId)
-        const prevNonce = BigInt(sent?.nonce ?? '0')
-        const prevAmount = BigInt(sent?.cumulativeAmount ?? '0')
-        const base = resync !== undefined && resync.nonce >= prevNonce ? resync : { nonce: prevNonce, cumulativeAmount: prevAmount }
-        const nonce = base.nonce + 1n
-        const cumulativeAmount = base.cumulativeAmount + input.amount
+        const prev = sent === undefined ? undefined : { nonce: BigInt(sent.nonce), cumulativeAmount: BigInt(sent.cumulativeAmount) }
+        const { nonce, cumulativeAmount } = nextVoucher(prev, input.amount)
         if (cumulativeAmount > BigInt(channel.deposit)) throw new PaymentError('CHANNEL_EXHAUSTED', 'the channel has not enough deposit left for this payment', { channelId: channel.channelId })
-        const hasher = await this.voucherHasher()
         const digest = hasher.digest(channel.channelId, cumulativeAmount, nonce)
         const signature = this.wallet().signingKey.sign(digest).serialized
         const stored: StoredVoucher = { channelId: channel.channelId, nonce: nonce.toString(), cumulativeAmount: cumulativeAmount.toString(), signature, ...(input.jobId !== undefined ? { jobId: input.jobId } : {}), at: this.init.now() }
-        // durable before it leaves: never sign two different vouchers with one nonce
+        // durable before it leaves: never sign two different vouchers with one nonce, and a
+        // retry of this job finds the voucher that pays it
         const ops = [this.init.channels.sentOp(stored)]
+        if (input.jobId !== undefined) ops.push(this.init.channels.jobOp(channel.provider, input.jobId, { channelId: channel.channelId, nonce: stored.nonce, cumulativeAmount: stored.cumulativeAmount }))
         if (this.init.audit !== undefined && input.jobId !== undefined) {
-          await this.init.audit.paid({ jobId: input.jobId.replace(/^0x/, ''), direction: 'sent', counterparty: input.peer, amount: cumulativeAmount - base.cumulativeAmount, method: voucherMethod({ channelId: channel.channelId, cumulativeAmount, nonce, signature }) }, { extraOps: ops })
+          await this.init.audit.paid({ jobId: input.jobId.replace(/^0x/, ''), direction: 'sent', counterparty: input.peer, amount: input.amount, method: voucherMethod({ channelId: channel.channelId, cumulativeAmount, nonce, signature }) }, { extraOps: ops })
         } else {
           await this.init.channels.commit(ops)
         }
         const wire = voucherToWire({ chainId: hasher.chainId, contract: hasher.contract, channelId: channel.channelId, cumulativeAmount, nonce, signature, ...(input.jobId !== undefined ? { jobId: input.jobId } : {}) })
         const ack = await openVoucherAck(await sendVoucher(this.init.libp2p, input.peer, wire, { signal: input.signal ?? AbortSignal.timeout(15_000) }), input.peer)
-        if (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) {
+        const verdict = judgeAck(ack, { nonce, cumulativeAmount }, proves)
+        if (verdict.kind === 'delivered') {
           await this.markAcknowledged(stored)
           return { channelId: channel.channelId, nonce, cumulativeAmount, amount: input.amount }
         }
-        // the provider holds a newer voucher than ours (our state was restored from an old
-        // copy): continue above it, once
-        if (ack.code === 'VOUCHER_REPLAYED' && attempt === 0 && ack.bestNonce >= nonce) {
-          resync = { nonce: ack.bestNonce, cumulativeAmount: BigInt(ack.bestCumulativeAmount) }
+        if (verdict.kind === 'resync' && !resynced) {
+          // the provider proved, with our own signature, a voucher above ours: our state came
+          // from an old copy. Adopt that voucher (we signed it) and pay on top of it, once.
+          const adopted: StoredVoucher = { channelId: channel.channelId, nonce: verdict.best.nonce.toString(), cumulativeAmount: verdict.best.cumulativeAmount.toString(), signature: '0x' + Buffer.from(verdict.signature).toString('hex'), at: this.init.now(), acked: true }
+          const resyncOps = [this.init.channels.sentOp(adopted)]
+          if (input.jobId !== undefined) resyncOps.push(this.init.channels.jobDelOp(channel.provider, input.jobId))
+          await this.init.channels.commit(resyncOps)
+          log('resynced channel %s to the proven voucher %s', channel.channelId, adopted.nonce)
           continue
         }
-        throw new PaymentError(ack.code === '' ? 'VOUCHER_REFUSED' : ack.code, `provider refused the voucher: ${ack.message}`, { channelId: channel.channelId, nonce })
+        const code = verdict.kind === 'refused' ? verdict.code : 'VOUCHER_REPLAYED'
+        throw new PaymentError(code, `provider refused the voucher: ${ack.message}`, { channelId: channel.channelId, nonce })
       }
     })
   }
@@ -173,28 +183,30 @@ export class ChannelPayer {
   }
 
   /**
-   * A retry of a job whose voucher went out but whose ack never came back (timeout, crash):
-   * resend that same voucher rather than sign a new one, or the job would be paid twice.
+   * A retry of a job whose voucher was already signed (its ack lost, a crash, a timeout): never
+   * sign for it again. Paid once the channel's last voucher, at or above the job's, is
+   * acknowledged; else that last voucher (cumulative: it covers this job) is resent.
    */
-  private async resendUnacknowledged (provider: string, peer: PeerId, jobId: string, signal?: AbortSignal): Promise<Payment | undefined> {
+  private async payAgain (provider: string, peer: PeerId, jobId: string, signal?: AbortSignal): Promise<Payment | undefined> {
     const address = getAddress(provider)
-    for (const r of await this.init.channels.list({ role: 'requester', status: ['open'] })) {
-      if (r.provider !== address) continue
-      const done = await this.init.channels.serialize(r.channelId, async () => {
-        const sent = await this.init.channels.sent(r.channelId)
-        if (sent === undefined || sent.acked === true || sent.jobId?.toLowerCase() !== jobId.toLowerCase()) return undefined
-        const hasher = await this.voucherHasher()
-        const nonce = BigInt(sent.nonce)
-        const cumulativeAmount = BigInt(sent.cumulativeAmount)
-        const wire = voucherToWire({ chainId: hasher.chainId, contract: hasher.contract, channelId: r.channelId, cumulativeAmount, nonce, signature: sent.signature, jobId: sent.jobId })
-        const ack = await openVoucherAck(await sendVoucher(this.init.libp2p, peer, wire, { signal: signal ?? AbortSignal.timeout(15_000) }), peer)
-        const delivered = (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) || (ack.code === 'VOUCHER_REPLAYED' && ack.bestNonce >= nonce)
-        if (!delivered) throw new PaymentError(ack.code === '' ? 'VOUCHER_REFUSED' : ack.code, `provider refused the resent voucher: ${ack.message}`, { channelId: r.channelId, nonce })
-        await this.markAcknowledged(sent)
-        return { channelId: r.channelId, nonce, cumulativeAmount, amount: 0n }
-      })
-      if (done !== undefined) return done
-    }
-    return undefined
+    const job = await this.init.channels.jobVoucher(address, jobId)
+    if (job === undefined) return undefined
+    return await this.init.channels.serialize(job.channelId, async () => {
+      const sent = await this.init.channels.sent(job.channelId)
+      const counters = (v: { nonce: string, cumulativeAmount: string }): VoucherCounters => ({ nonce: BigInt(v.nonce), cumulativeAmount: BigInt(v.cumulativeAmount) })
+      const plan = planJobPayment(counters(job), sent === undefined ? undefined : { ...counters(sent), acked: sent.acked === true })
+      const paid = { channelId: job.channelId, nonce: BigInt(job.nonce), cumulativeAmount: BigInt(job.cumulativeAmount), amount: 0n }
+      if (plan.kind === 'paid') return paid
+      if (plan.kind === 'sign' || sent === undefined) throw new PaymentError('VOUCHER_STATE_LOST', 'the voucher that paid this job is missing from the channel state', { channelId: job.channelId })
+      const hasher = await this.voucherHasher()
+      const nonce = BigInt(sent.nonce)
+      const wire = voucherToWire({ chainId: hasher.chainId, contract: hasher.contract, channelId: job.channelId, cumulativeAmount: BigInt(sent.cumulativeAmount), nonce, signature: sent.signature, ...(sent.jobId !== undefined ? { jobId: sent.jobId } : {}) })
+      const ack = await openVoucherAck(await sendVoucher(this.init.libp2p, peer, wire, { signal: signal ?? AbortSignal.timeout(15_000) }), peer)
+      // a provider that claims to hold this voucher or a later one only forgoes its own claim
+      const delivered = (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) || (ack.code === 'VOUCHER_REPLAYED' && ack.bestNonce >= nonce)
+      if (!delivered) throw new PaymentError(ack.code === '' ? 'VOUCHER_REFUSED' : ack.code, `provider refused the resent voucher: ${ack.message}`, { channelId: job.channelId, nonce })
+      await this.markAcknowledged(sent)
+      return paid
+    })
   }
 }

@@ -172,6 +172,8 @@ export class VoucherReceiver {
       message: message.slice(0, 200),
       bestNonce: BigInt(best?.nonce ?? '0'),
       bestCumulativeAmount: best?.cumulativeAmount ?? '0',
+      // the requester's own signature over our best: its proof that the best is real
+      bestSignature: best === undefined ? new Uint8Array(0) : Uint8Array.from(Buffer.from(best.signature.slice(2), 'hex')),
       timestamp: this.init.now(),
     }, this.init.privateKey)
   }
