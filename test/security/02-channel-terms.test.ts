@@ -60,7 +60,9 @@ describe('security 02/10: channel terms and funding', function () {
     await connect(requester, provider)
     const artifact = JSON.parse(readFileSync(join(import.meta.dirname, '../../artifacts/contracts/test/MockFeeToken.sol/MockFeeToken.json'), 'utf8')) as { abi: [], bytecode: string }
     const fake = await (await new ContractFactory(artifact.abi, artifact.bytecode, chain.account(1).connect(chain.provider)).deploy()).waitForDeployment() as unknown as Contract
-    await (await chain.senderFor(chain.account(1))).call(fake, 'mint', [chain.account(1).address, parseEther('10')])
+    const sender = await chain.senderFor(chain.account(1))
+    await sender.call(fake, 'setFeeOn', [false])
+    await sender.call(fake, 'mint', [chain.account(1).address, parseEther('10')])
     const channelId = await openIn(fake, provider.payments.address)
     const jobId = '0x' + '21'.repeat(32)
     expectJob(provider, jobId)
