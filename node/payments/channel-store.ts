@@ -52,7 +52,18 @@ export interface StoredVoucher {
 export interface JobVoucher { channelId: string, nonce: string, cumulativeAmount: string }
 
 function jobKey (provider: string, jobId: string): string {
-  return `job/${provider.toLowerCase()}/${jobId.toLowerCase().replace(/^0x/, '')}`
+  return `job/${provider.toLowerCase()}/${jobKeyOf(jobId)}`
+}
+
+/** Provider: a job it works for, its requester (lower-case address) and price, and whether paid. */
+export interface Expectation { requester: string, price: string, paid: boolean, at: number }
+
+export function jobKeyOf (jobId: string): string {
+  return jobId.toLowerCase().replace(/^0x/, '')
+}
+
+function expectKey (jobId: string): string {
+  return `expect/${jobKeyOf(jobId)}`
 }
 
 export class ChannelStore {
@@ -122,6 +133,21 @@ export class ChannelStore {
 
   jobDelOp (provider: string, jobId: string): StoreBatchOp {
     return { type: 'del', sublevel: this.store.vouchers, key: jobKey(provider, jobId) } as StoreBatchOp
+  }
+
+  /** Provider: the payment it expects for a job it accepted (and whether it came). */
+  async expectation (jobId: string): Promise<Expectation | undefined> {
+    return await this.store.vouchers.get(expectKey(jobId)) as Expectation | undefined
+  }
+
+  /** Not fsynced: a lost expectation only makes the requester's voucher wait for a retry. */
+  async putExpectation (jobId: string, e: Expectation): Promise<void> {
+    await this.store.vouchers.put(expectKey(jobId), e)
+  }
+
+  /** The batch op marking a job paid, committed with the voucher that pays it. */
+  expectationOp (jobId: string, e: Expectation): StoreBatchOp {
+    return { type: 'put', sublevel: this.store.vouchers, key: expectKey(jobId), value: e } as StoreBatchOp
   }
 
   /** Updates the requester's last sent voucher without fsync (e.g. to mark it acknowledged). */

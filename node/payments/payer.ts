@@ -77,6 +77,11 @@ export class ChannelPayer {
     return await pending
   }
 
+  /** Requester, after a provider accepted: an open channel to it with room for `amount` (opens one if none has). */
+  async ensureChannel (provider: string, peer: PeerId, amount: bigint): Promise<ChannelRecord> {
+    return await this.channelFor(provider, peer, amount)
+  }
+
   /** Opens a channel with an ERC-2612 permit in the same transaction. */
   async open (provider: string, peer: PeerId | undefined, deposit: bigint): Promise<ChannelRecord> {
     const wallet = this.wallet()

@@ -44,7 +44,24 @@ export interface PaymentsOptions {
   retryMs?: number
   /** seconds of margin a requester's escrow deadline adds to the job's deadline (default 60) */
   escrowDeadlineMarginSeconds?: number
+  /** provider: the shortest channel challenge period it takes vouchers in, seconds
+   * (default 12 h; 61 s on the devnet chain 31337, whose on-chain period is short for tests) */
+  minChallengePeriodSeconds?: number
+  /** provider: an expiring channel must stay open this long from now, seconds (default 24 h; devnet 120 s) */
+  minChannelLifetimeSeconds?: number
+  /** provider: how long a channel-paid job waits for a funded channel before it is dropped (default 30 s) */
+  fundingWaitMs?: number
+  /** provider: chain reads a peer may cause per minute with channel ids this node does not know (default 4) */
+  unknownChannelReadsPerMinute?: number
 }
+
+/** The devnet chain id: its node defaults are sized for tests and demos, never for real value. */
+export const DEVNET_CHAIN_ID = 31337
+/** Production minimum challenge period (Filecoin's 12 h): time to answer a close through an RPC outage. */
+export const MIN_CHALLENGE_PERIOD_SECONDS = 12 * 3600
+export const DEVNET_MIN_CHALLENGE_PERIOD_SECONDS = 61
+export const MIN_CHANNEL_LIFETIME_SECONDS = 24 * 3600
+export const DEVNET_MIN_CHANNEL_LIFETIME_SECONDS = 120
 
 export interface ChannelSummary extends ChannelRecord {
   /** nonce and cumulative amount of the best (provider) or last sent (requester) voucher */
@@ -101,6 +118,13 @@ export class PaymentsService {
       privateKey: init.privateKey,
       now: this.now,
       audit: init.audit,
+      policy: {
+        token: chain.deployment.contracts.HiveToken.address,
+        minChallengePeriod: BigInt(o.minChallengePeriodSeconds ?? (chain.chainId === DEVNET_CHAIN_ID ? DEVNET_MIN_CHALLENGE_PERIOD_SECONDS : MIN_CHALLENGE_PERIOD_SECONDS)),
+        minLifetime: BigInt(o.minChannelLifetimeSeconds ?? (chain.chainId === DEVNET_CHAIN_ID ? DEVNET_MIN_CHANNEL_LIFETIME_SECONDS : MIN_CHANNEL_LIFETIME_SECONDS)),
+      },
+      ...(o.fundingWaitMs !== undefined ? { fundingWaitMs: o.fundingWaitMs } : {}),
+      ...(o.unknownChannelReadsPerMinute !== undefined ? { unknownReadsPerMinute: o.unknownChannelReadsPerMinute } : {}),
       onAccepted: (record, voucher) => {
         // a fully spent channel is worth closing at once; the watchtower's next poll would too
         if (BigInt(record.deposit) - BigInt(voucher.cumulativeAmount) <= (o.lowFundsThreshold ?? 0n)) {
@@ -220,12 +244,28 @@ export class PaymentsService {
     registerPaymentsRoutes(routes, this)
   }
 
+  /**
+   * Requester, channel mode, right after a provider accepted: an open HIVE channel to it with
+   * room for the price (the provider checks for one before it runs the job).
+   */
+  async channelAfterAccept (award: { provider?: string, providerAddress: string, price: bigint }): Promise<void> {
+    if (award.provider === undefined) throw new PaymentError('NO_PEER', 'a channel payment needs the provider\'s peer id', {})
+    await this.payer.ensureChannel(award.providerAddress, peerIdFromString(award.provider), award.price)
+  }
+
+  /** Provider, channel mode: may this job's output leave? Only once a voucher paid its price. */
+  async channelOutputReleasable (jobId: string): Promise<boolean> {
+    return await this.receiver.paidFor(jobId)
+  }
+
   /** The hooks the market calls (see hooks.ts). */
   hooks (): MarketPayments {
     const bytes32 = (id: string): string => `0x${id.replace(/^0x/, '')}`
     return {
       address: () => this.address,
       beforeAward: async (a) => {
+        // channel: until the market calls afterAccept (the agreed interface), secure it here
+        if (a.payment === 'channel') { await this.channelAfterAccept(a); return }
         if (a.payment !== 'escrow') return
         const margin = BigInt(this.init.options?.escrowDeadlineMarginSeconds ?? 60)
         const block = await this.init.chain.provider.getBlock('latest')
@@ -235,6 +275,7 @@ export class PaymentsService {
       },
       beforeExecute: async (j, signal) => {
         if (j.payment === 'escrow') await this.escrow.waitFunded(bytes32(j.jobId), j.requesterAddress, j.price, { signal })
+        if (j.payment === 'channel') await this.receiver.assureFunded(j, signal)
       },
       signResult: async (j) => {
         const commitment = commitmentFor(j.jobId, this.address, CID.parse(j.outputCid))

@@ -15,6 +15,10 @@ import type { PaymentsOptions, PaymentsService } from '../../../node/payments/se
 import type { DevChain } from '../../support/chain.ts'
 import type { Wallet } from 'ethers'
 
+/** The devnet chain's challenge period (10 s) is below the node's devnet minimum (61 s) until
+ * the devnet parameters are raised on chain; payments tests accept the chain's value. */
+export const TEST_CHANNEL_TERMS = { minChallengePeriodSeconds: 10, minChannelLifetimeSeconds: 0 }
+
 export interface PayPeer {
   node: HiveNode
   payments: PaymentsService
@@ -31,7 +35,7 @@ export async function startPayPeer (chain: DevChain, root: string, name: string,
   const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
   const audit = extra.audit === true ? await AuditLog.open({ db: node.store.audit, peer: peerIdToBytes(node.peerId) }) : undefined
   const hook = audit === undefined ? undefined : new AuditHook({ log: () => audit, jobs: node.store.jobs, writeState: async (ops) => { await node.store.batchDurable(ops) } })
-  const payments = attachPayments(node, { chain: client, privateKey: await loadPeerKey(dataDir), options: { pollMs: 200, windowBits: 8, ...options }, ...(hook !== undefined ? { audit: hook } : {}) })
+  const payments = attachPayments(node, { chain: client, privateKey: await loadPeerKey(dataDir), options: { pollMs: 200, windowBits: 8, ...TEST_CHANNEL_TERMS, ...options }, ...(hook !== undefined ? { audit: hook } : {}) })
   await node.start()
   return {
     node,
