@@ -57,3 +57,9 @@ export async function waitUntil (what: string, check: () => Promise<boolean>, ti
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
+
+/** The provider accepted `jobId` at `price` from `requester` (what the market tells it): vouchers paying it are taken. */
+export async function expectJob (provider: PayPeer, requester: PayPeer, jobId: string, price: bigint): Promise<string> {
+  await provider.payments.receiver.expect({ jobId, requesterAddress: requester.payments.address, price })
+  return jobId.startsWith('0x') ? jobId : `0x${jobId}`
+}

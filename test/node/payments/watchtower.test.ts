@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseEther } from 'ethers'
 import { startDevChain } from '../../support/chain.ts'
-import { connect, startPayPeer, waitUntil } from './helpers.ts'
+import { connect, expectJob, startPayPeer, waitUntil } from './helpers.ts'
 import type { DevChain } from '../../support/chain.ts'
 import type { PayPeer } from './helpers.ts'
 
@@ -35,7 +35,7 @@ describe('node/payments watchtower', function () {
     const provider = await startPayPeer(chain, root, 'p1', chain.account(2))
     peers.push(requester, provider)
     await connect(requester, provider)
-    const paid = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('3') })
+    const paid = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('3'), jobId: await expectJob(provider, requester, '3d'.repeat(32), parseEther('3')) })
     const before = await balance(provider.payments.address)
     // expiry 60 s + challenge period 10 s; the provider acts once within half a period of the end
     await chain.increaseTime(66)
