@@ -38,7 +38,9 @@ export interface PaymentsOptions {
   lowFundsThreshold?: bigint
   /** chain polling of the watchtower and escrow flows (default 2 s) */
   pollMs?: number
-  /** fixed-base verifier window (default 12) */
+  /** fixed-base verifier window (default 8: a requester's key table builds in ~80 ms instead of
+   * ~0.7-1.3 s at 12, on the main thread, for about the same ~0.5 ms per voucher; measured on
+   * the 2-core test machine) */
   windowBits?: number
   /** how often pending (failed) payments are retried (default 15 s) */
   retryMs?: number
@@ -114,7 +116,7 @@ export class PaymentsService {
       chain,
       self: this.address,
       channels: this.channels,
-      verifier: new VoucherVerifier({ chainId: BigInt(chain.chainId), contract: channelContract, ...(o.windowBits !== undefined ? { windowBits: o.windowBits } : {}) }),
+      verifier: new VoucherVerifier({ chainId: BigInt(chain.chainId), contract: channelContract, windowBits: o.windowBits ?? 8 }),
       privateKey: init.privateKey,
       now: this.now,
       audit: init.audit,
