@@ -13,7 +13,18 @@ import { VoucherHasher, voucherToWire } from '../../protocol/payments/voucher.ts
 import { findEvent } from '../../node/payments/chain.ts'
 import { sendVoucher } from '../../node/payments/voucher-stream.ts'
 import { startDevChain } from '../support/chain.ts'
-import { connect, startPayPeer } from '../node/payments/helpers.ts'
+import { connect, startPayPeer, waitUntil } from '../node/payments/helpers.ts'
+import { jobsTopic } from '../../protocol/topics.ts'
+import { buildExamples } from '../../examples/build.ts'
+import { openChain } from '../../node/chain/client.ts'
+import { loadConfig } from '../../node/config.ts'
+import { MarketService } from '../../node/market/service.ts'
+import { HiveNode } from '../../node/node.ts'
+import { loadPeerKey } from '../../node/p2p/identity.ts'
+import { attachPayments } from '../../node/payments/service.ts'
+import { TEST_HARDWARE } from '../node/market/helpers.ts'
+import type { MarketPayments } from '../../node/payments/hooks.ts'
+import type { Wallet } from 'ethers'
 import type { Contract } from 'ethers'
 import type { DevChain } from '../support/chain.ts'
 import type { PayPeer } from '../node/payments/helpers.ts'
@@ -95,5 +106,47 @@ describe('security 02/10: channel terms and funding', function () {
     expect(refused, 'beforeExecute with no channel').to.equal('CHANNEL_NOT_FUNDED')
     await openIn(chain.contracts.token, provider.payments.address)
     await hooks.beforeExecute({ ...job, jobId: '24'.repeat(32) }, AbortSignal.timeout(30_000))
+  })
+
+  it('a requester with no funded channel gets no compute: the provider drops the job before running it (market, real nodes)', async () => {
+    const started: Array<{ stop: () => Promise<void> }> = []
+    const startPeer = async (name: string, roles: string, wallet: Wallet, hostile: boolean, bootstrap?: HiveNode): Promise<{ node: HiveNode, market: MarketService }> => {
+      const dataDir = join(root, name)
+      const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, bootstrap: bootstrap?.info().addresses ?? [], prices: { wasm: '0.01' } } })
+      const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
+      const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
+      const key = await loadPeerKey(dataDir)
+      const payments = attachPayments(node, { chain: client, privateKey: key, options: { pollMs: 200, windowBits: 8, minChallengePeriodSeconds: 10, minChannelLifetimeSeconds: 0, fundingWaitMs: 2_000 } })
+      const honest = payments.hooks()
+      // the hostile requester secures nothing: no channel is ever opened (whatever hook the market calls)
+      const hooks = hostile ? { ...honest, beforeAward: async () => {}, afterAccept: async () => {} } as unknown as MarketPayments : honest
+      const market = new MarketService(node, { privateKey: key, payments: hooks })
+      node.addService(market)
+      await node.start()
+      started.push({ stop: async () => { await node.stop(); client.close() } })
+      return { node, market }
+    }
+    try {
+      const wordcount = readFileSync((await buildExamples()).wordcount)
+      const requester = await startPeer('m-requester', 'requester', chain.account(1), true)
+      const provider = await startPeer('m-provider', 'provider', chain.account(5), false, requester.node)
+      const seen: Array<{ type: string, status?: string, outputCid?: string }> = []
+      provider.node.events.on((e) => { if (e.type === 'provider:accepted' || e.type === 'provider:completed') seen.push(e as { type: string }) })
+      const pubsub = requester.node.libp2p.services.pubsub
+      await waitUntil('the provider subscribed to the jobs topic', async () => pubsub.getSubscribers(jobsTopic('wasm')).some((p) => p.equals(provider.node.peerId)))
+      const { jobId } = await requester.market.requester!.post({ module: wordcount, inputs: [{ name: 'a.txt', data: new TextEncoder().encode('free compute please\n') }], args: ['1'], maxPrice: parseEther('1'), bidWindowMs: 400, payment: 'channel' })
+      const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(60_000) })
+      expect(record.phase, JSON.stringify(record.failure)).to.not.equal('completed')
+      expect(record.outputCid).to.equal(undefined)
+      expect(record.awards.some((a) => a.acceptedAt !== undefined), 'the provider accepted the award').to.equal(true)
+      expect(record.awards.every((a) => a.outputCid === undefined), 'no output from any provider').to.equal(true)
+      // the provider accepted, then stopped before fetching or running anything: no output
+      await waitUntil('the provider gave the job up', async () => seen.some((e) => e.type === 'provider:completed'))
+      const done = seen.find((e) => e.type === 'provider:completed')!
+      expect(done.status).to.not.equal('EXEC_OK')
+      expect(done.outputCid).to.equal(undefined)
+    } finally {
+      for (const p of started.reverse()) await p.stop().catch(() => {})
+    }
   })
 })
