@@ -12,6 +12,7 @@ import type { VoucherCounters } from '../../protocol/payments/payer-rules.ts'
 import { findEvent } from './chain.ts'
 import { sendVoucher } from './voucher-stream.ts'
 import type { PaymentsChain } from './chain.ts'
+import { jobKeyOf } from './channel-store.ts'
 import type { ChannelRecord, ChannelStore, StoredVoucher } from './channel-store.ts'
 import type { StreamLibp2p } from './voucher-stream.ts'
 import { voucherMethod } from './receiver.ts'
@@ -43,6 +44,8 @@ export class ChannelPayer {
   private readonly init: ChannelPayerInit
   private hasher?: VoucherHasher
   private opening = new Map<string, Promise<ChannelRecord>>()
+  /** accepted, not yet paid jobs by channel: the provider reserves their prices, so must we */
+  private readonly committed = new Map<string, Map<string, bigint>>()
 
   constructor (init: ChannelPayerInit) {
     this.init = init
@@ -59,13 +62,19 @@ export class ChannelPayer {
     return w
   }
 
-  /** An open channel to `provider` with at least `needed` unspent, opening one if none has. */
-  async channelFor (provider: string, peer: PeerId, needed: bigint): Promise<ChannelRecord> {
+  /**
+   * An open channel to `provider` with at least `needed` unspent beyond what accepted, unpaid
+   * jobs committed in it (other than `jobId`), opening one if none has.
+   */
+  async channelFor (provider: string, peer: PeerId, needed: bigint, jobId?: string): Promise<ChannelRecord> {
     const address = getAddress(provider)
+    const job = jobId === undefined ? undefined : jobKeyOf(jobId)
     for (const r of await this.init.channels.list({ role: 'requester', status: ['open'] })) {
       if (r.provider !== address) continue
       const sent = await this.init.channels.sent(r.channelId)
-      if (BigInt(r.deposit) - BigInt(sent?.cumulativeAmount ?? '0') >= needed) return r
+      let held = 0n
+      for (const [k, price] of this.committed.get(r.channelId) ?? []) if (k !== job) held += price
+      if (BigInt(r.deposit) - BigInt(sent?.cumulativeAmount ?? '0') - held >= needed) return r
     }
     // one opening at a time per provider: concurrent jobs share the new channel
     let pending = this.opening.get(address)
@@ -77,9 +86,28 @@ export class ChannelPayer {
     return await pending
   }
 
-  /** Requester, after a provider accepted: an open channel to it with room for `amount` (opens one if none has). */
-  async ensureChannel (provider: string, peer: PeerId, amount: bigint): Promise<ChannelRecord> {
-    return await this.channelFor(provider, peer, amount)
+  /**
+   * Requester, after a provider accepted a job: an open channel to it with room for `amount`
+   * (opens one if none has). With `jobId`, the amount stays committed there until the job is
+   * paid or released, so concurrent jobs to one provider do not count the same room twice.
+   */
+  async ensureChannel (provider: string, peer: PeerId, amount: bigint, jobId?: string): Promise<ChannelRecord> {
+    const channel = await this.channelFor(provider, peer, amount, jobId)
+    if (jobId !== undefined) {
+      let jobs = this.committed.get(channel.channelId)
+      if (jobs === undefined) { jobs = new Map(); this.committed.set(channel.channelId, jobs) }
+      jobs.set(jobKeyOf(jobId), amount)
+    }
+    return channel
+  }
+
+  /** A job committed by ensureChannel was paid or will not be: its room is free again. */
+  release (jobId: string): void {
+    const key = jobKeyOf(jobId)
+    for (const [id, jobs] of this.committed) {
+      jobs.delete(key)
+      if (jobs.size === 0) this.committed.delete(id)
+    }
   }
 
   /** Opens a channel with an ERC-2612 permit in the same transaction. */
@@ -137,7 +165,7 @@ export class ChannelPayer {
       const earlier = await this.payAgain(input.provider, input.peer, input.jobId, input.signal)
       if (earlier !== undefined) return earlier
     }
-    const channel = await this.channelFor(input.provider, input.peer, input.amount)
+    const channel = await this.channelFor(input.provider, input.peer, input.amount, input.jobId)
     const hasher = await this.voucherHasher()
     const requester = this.wallet().address
     const proves = (c: VoucherCounters, sig: Uint8Array): boolean => provesOwnVoucher(hasher, channel.channelId, requester, c, sig)
@@ -164,6 +192,7 @@ export class ChannelPayer {
         const verdict = judgeAck(ack, { nonce, cumulativeAmount }, proves)
         if (verdict.kind === 'delivered') {
           await this.markAcknowledged(stored)
+          if (input.jobId !== undefined) this.release(input.jobId)
           return { channelId: channel.channelId, nonce, cumulativeAmount, amount: input.amount }
         }
         if (verdict.kind === 'resync' && !resynced) {
@@ -201,7 +230,7 @@ export class ChannelPayer {
       const counters = (v: { nonce: string, cumulativeAmount: string }): VoucherCounters => ({ nonce: BigInt(v.nonce), cumulativeAmount: BigInt(v.cumulativeAmount) })
       const plan = planJobPayment(counters(job), sent === undefined ? undefined : { ...counters(sent), acked: sent.acked === true })
       const paid = { channelId: job.channelId, nonce: BigInt(job.nonce), cumulativeAmount: BigInt(job.cumulativeAmount), amount: 0n }
-      if (plan.kind === 'paid') return paid
+      if (plan.kind === 'paid') { this.release(jobId); return paid }
       if (plan.kind === 'sign' || sent === undefined) throw new PaymentError('VOUCHER_STATE_LOST', 'the voucher that paid this job is missing from the channel state', { channelId: job.channelId })
       const hasher = await this.voucherHasher()
       const nonce = BigInt(sent.nonce)
@@ -211,6 +240,7 @@ export class ChannelPayer {
       const delivered = (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) || (ack.code === 'VOUCHER_REPLAYED' && ack.bestNonce >= nonce)
       if (!delivered) throw new PaymentError(ack.code === '' ? 'VOUCHER_REFUSED' : ack.code, `provider refused the resent voucher: ${ack.message}`, { channelId: job.channelId, nonce })
       await this.markAcknowledged(sent)
+      this.release(jobId)
       return paid
     })
   }

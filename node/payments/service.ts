@@ -250,9 +250,9 @@ export class PaymentsService {
    * Requester, channel mode, right after a provider accepted: an open HIVE channel to it with
    * room for the price (the provider checks for one before it runs the job).
    */
-  async channelAfterAccept (award: { provider?: string, providerAddress: string, price: bigint }): Promise<void> {
+  async channelAfterAccept (award: { jobId: string, provider?: string, providerAddress: string, price: bigint }): Promise<void> {
     if (award.provider === undefined) throw new PaymentError('NO_PEER', 'a channel payment needs the provider\'s peer id', {})
-    await this.payer.ensureChannel(award.providerAddress, peerIdFromString(award.provider), award.price)
+    await this.payer.ensureChannel(award.providerAddress, peerIdFromString(award.provider), award.price, `0x${award.jobId.replace(/^0x/, '')}`)
   }
 
   /** Provider, channel mode: may this job's output leave? Only once a voucher paid its price. */
@@ -293,6 +293,7 @@ export class PaymentsService {
         await this.payJob({ ...job, resultHash: outputHashOf(CID.parse(job.outputCid)) })
       },
       onRejected: async (j) => {
+        if (j.payment === 'channel') this.payer.release(j.jobId)
         if (j.payment === 'escrow') await this.escrow.reject(bytes32(j.jobId), j.providerAddress)
       },
     }
