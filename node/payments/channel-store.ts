@@ -62,6 +62,10 @@ export function jobKeyOf (jobId: string): string {
   return jobId.toLowerCase().replace(/^0x/, '')
 }
 
+function unpaidKey (requester: string, jobId: string): string {
+  return `unpaid/${requester.toLowerCase()}/${jobKeyOf(jobId)}`
+}
+
 function expectKey (jobId: string): string {
   return `expect/${jobKeyOf(jobId)}`
 }
@@ -142,12 +146,25 @@ export class ChannelStore {
 
   /** Not fsynced: a lost expectation only makes the requester's voucher wait for a retry. */
   async putExpectation (jobId: string, e: Expectation): Promise<void> {
-    await this.store.vouchers.put(expectKey(jobId), e)
+    const ops: StoreBatchOp[] = [{ type: 'put', sublevel: this.store.vouchers, key: expectKey(jobId), value: e } as StoreBatchOp]
+    if (!e.paid) ops.push({ type: 'put', sublevel: this.store.vouchers, key: unpaidKey(e.requester, jobId), value: e } as StoreBatchOp)
+    await this.store.root.batch<string, unknown>(ops, {})
   }
 
-  /** The batch op marking a job paid, committed with the voucher that pays it. */
-  expectationOp (jobId: string, e: Expectation): StoreBatchOp {
-    return { type: 'put', sublevel: this.store.vouchers, key: expectKey(jobId), value: e } as StoreBatchOp
+  /** The batch ops marking a job paid, committed with the voucher that pays it. */
+  paidOps (jobId: string, e: Expectation): StoreBatchOp[] {
+    return [
+      { type: 'put', sublevel: this.store.vouchers, key: expectKey(jobId), value: { ...e, paid: true } } as StoreBatchOp,
+      { type: 'del', sublevel: this.store.vouchers, key: unpaidKey(e.requester, jobId) } as StoreBatchOp,
+    ]
+  }
+
+  /** The requester's expected, unpaid jobs (oldest first), by jobKeyOf(jobId). */
+  async unpaidOf (requester: string): Promise<Array<[string, Expectation]>> {
+    const prefix = `unpaid/${requester.toLowerCase()}/`
+    const out: Array<[string, Expectation]> = []
+    for await (const [key, value] of this.store.vouchers.iterator({ gte: prefix, lt: prefix + '\xff' })) out.push([key.slice(prefix.length), value as Expectation])
+    return out.sort((a, b) => a[1].at - b[1].at)
   }
 
   /** Updates the requester's last sent voucher without fsync (e.g. to mark it acknowledged). */

@@ -40,6 +40,8 @@ export interface VoucherReceiverInit {
   policy: ChannelPolicy
   /** per peer: chain reads for channel ids this node does not know, per minute (default 4) */
   unknownReadsPerMinute?: number
+  /** per peer: refused vouchers per minute before its vouchers are dropped unread (default 120) */
+  rejectionsPerMinute?: number
   /** how long assureFunded waits for a funded channel (default 30 s) and polls (default 1 s) */
   fundingWaitMs?: number
   fundingPollMs?: number
@@ -68,6 +70,8 @@ export class VoucherReceiver {
   private readonly unknown = new Map<string, number>()
   /** per peer: chain reads for unknown channel ids in the current minute */
   private readonly reads = new Map<string, { since: number, count: number }>()
+  /** per peer: refused vouchers in the current minute */
+  private readonly refusals = new Map<string, { since: number, count: number }>()
   /** expected jobs by jobKeyOf(jobId) (mirrors the store; bounded) */
   private readonly expected = new Map<string, Expectation>()
   private readonly reserved = new Map<string, Reservation>()
@@ -78,6 +82,10 @@ export class VoucherReceiver {
 
   /** Handles one wire voucher from `from`; returns the signed ack bytes. */
   async answer (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
+    // a peer whose vouchers keep failing costs us nothing more this minute: no reads, no ack
+    if (this.window(this.refusals, from.toString()).count >= (this.init.rejectionsPerMinute ?? 120)) {
+      throw new PaymentError('VOUCHER_RATE_LIMITED', 'too many refused vouchers from this peer', { peer: from.toString() })
+    }
     let v: SignedVoucher
     try {
       v = voucherFromWire(bytes)
@@ -226,17 +234,18 @@ export class VoucherReceiver {
     // (their own vouchers were lost: a cumulative voucher covers them)
     const ops = [this.init.channels.bestOp(stored)]
     const paid: Array<[string, Expectation]> = []
-    let surplus = increment
     const own = jobKeyOf(v.jobId!)
-    const mine = this.expected.get(own)!
+    const mine = (await this.expectation(own))!
     paid.push([own, mine])
-    surplus -= BigInt(mine.price)
-    for (const [k, e] of this.expected) {
-      if (k === own || e.paid || e.requester !== mine.requester || BigInt(e.price) > surplus) continue
-      paid.push([k, e])
-      surplus -= BigInt(e.price)
+    let surplus = increment - BigInt(mine.price)
+    if (surplus > 0n) {
+      for (const [k, e] of await this.init.channels.unpaidOf(mine.requester)) {
+        if (k === own || BigInt(e.price) > surplus) continue
+        paid.push([k, e])
+        surplus -= BigInt(e.price)
+      }
     }
-    for (const [k, e] of paid) ops.push(this.init.channels.expectationOp(k, { ...e, paid: true }))
+    for (const [k, e] of paid) ops.push(...this.init.channels.paidOps(k, e))
     if (this.init.audit !== undefined && v.jobId !== undefined) {
       await this.init.audit.paid({ jobId: v.jobId.slice(2), direction: 'received', counterparty: from, amount: increment, method: voucherMethod(v) }, { extraOps: ops })
     } else {
@@ -272,16 +281,22 @@ export class VoucherReceiver {
   }
 
   private spendRead (peer: string): boolean {
-    const now = this.init.now()
-    let r = this.reads.get(peer)
-    if (r === undefined || now - r.since >= 60_000) {
-      if (this.reads.size >= 10_000) this.reads.clear()
-      r = { since: now, count: 0 }
-      this.reads.set(peer, r)
-    }
+    const r = this.window(this.reads, peer)
     if (r.count >= (this.init.unknownReadsPerMinute ?? 4)) return false
     r.count++
     return true
+  }
+
+  /** A per-peer counter for the current minute (the map is bounded: cleared when full). */
+  private window (counters: Map<string, { since: number, count: number }>, peer: string): { since: number, count: number } {
+    const now = this.init.now()
+    let r = counters.get(peer)
+    if (r === undefined || now - r.since >= 60_000) {
+      if (counters.size >= 10_000) counters.clear()
+      r = { since: now, count: 0 }
+      counters.set(peer, r)
+    }
+    return r
   }
 
   /** Stores a channel read from the contract (kept as it is; its terms are checked per use). */
@@ -324,6 +339,7 @@ export class VoucherReceiver {
 
   private async ack (v: SignedVoucher | undefined, best: StoredVoucher | undefined, code: string, message: string, from: PeerId): Promise<Uint8Array> {
     if (code !== '') {
+      this.window(this.refusals, from.toString()).count++
       log('voucher from %s rejected: %s', from.toString(), code)
       this.init.onRejected?.(code, from)
     }

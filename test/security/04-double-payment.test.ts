@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { parseEther } from 'ethers'
 import { VoucherStatus } from '../../protocol/payments/ack.ts'
 import { startDevChain } from '../support/chain.ts'
-import { startPayPeer } from '../node/payments/helpers.ts'
+import { connect, expectJob, startPayPeer } from '../node/payments/helpers.ts'
 import { startHostileProvider } from './support/hostile-provider.ts'
 import type { DevChain } from '../support/chain.ts'
 import type { PayPeer } from '../node/payments/helpers.ts'
@@ -58,5 +58,51 @@ describe('security 04: double payment on retry', function () {
     await requester.payments.retryPending()
     expect(provider.best()?.cumulativeAmount).to.be.at.most(2n * price)
     expect(await provider.redeemBest()).to.be.at.most(2n * price)
+  })
+})
+
+describe('security 04: a lost voucher is covered by the next one', function () {
+  this.timeout(120_000)
+  let chain: DevChain
+  let root: string
+  const peers: PayPeer[] = []
+
+  before(async function () {
+    chain = await startDevChain({ params: { protocolFeeBps: 0n } })
+    root = mkdtempSync(join(tmpdir(), 'hive-sec04b-'))
+    await chain.giveHive(chain.account(1).address, parseEther('1000'))
+  })
+  after(async () => {
+    for (const p of peers) await p.stop().catch(() => {})
+    await chain?.stop()
+    if (root !== undefined) rmSync(root, { recursive: true, force: true })
+  })
+
+  it('job A\'s voucher never arrives, B\'s cumulative voucher pays both: both sides count A paid, A is not signed again', async () => {
+    const price = parseEther('1')
+    const requester = await startPayPeer(chain, root, 'requester', chain.account(1), { channelDeposit: parseEther('100'), retryMs: 3_600_000 })
+    let provider = await startPayPeer(chain, root, 'provider', chain.account(2))
+    peers.push(requester)
+    await connect(requester, provider)
+    const job = (c: string): string => c.repeat(64)
+    const pay = async (jobId: string): Promise<void> => {
+      await requester.payments.payJob({ jobId, payment: 'channel', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price, resultHash: '0x' })
+    }
+    await expectJob(provider, requester, job('0'), price)
+    await pay(job('0'))
+    await expectJob(provider, requester, job('a'), price)
+    // A's voucher is signed while the provider is away: it never arrives
+    await provider.stop()
+    expect(await pay(job('a')).then(() => false, () => true)).to.equal(true)
+    provider = await startPayPeer(chain, root, 'provider', chain.account(2))
+    peers.push(provider)
+    await connect(requester, provider)
+    await expectJob(provider, requester, job('b'), price)
+    await pay(job('b'))
+    expect(await provider.payments.channelOutputReleasable(job('a')), 'provider counts A paid').to.equal(true)
+    expect(await provider.payments.channelOutputReleasable(job('b')), 'provider counts B paid').to.equal(true)
+    await requester.payments.retryPending()
+    const [ch] = await provider.payments.channels.list({ role: 'provider' })
+    expect((await provider.payments.channels.best(ch.channelId))?.cumulativeAmount).to.equal((3n * price).toString())
   })
 })
