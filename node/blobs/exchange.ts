@@ -27,6 +27,8 @@ export interface BlobExchangeInit {
   maxInboundStreams?: number
   /** per-fetch timeout when the caller gives no signal (default 30 s) */
   fetchTimeoutMs?: number
+  /** asked before serving any blob: false answers BLOB_PAYMENT_REQUIRED (a job output not yet paid for) */
+  mayServe?: (cid: string) => Promise<boolean>
 }
 
 export class BlobExchange {
@@ -69,7 +71,7 @@ export class BlobExchange {
       await lp.write(BlobRequest.encode({ cid: cid.bytes, offset: 0, maxBytes: 0 }), { signal })
       const head = decodeBlobResponse(await lp.read({ signal }))
       if (head.status !== BlobStatus.BLOB_OK) {
-        const code = head.status === BlobStatus.BLOB_NOT_FOUND ? 'BLOB_NOT_FOUND' : head.status === BlobStatus.BLOB_RATE_LIMITED ? 'BLOB_RATE_LIMITED' : 'BLOB_REFUSED'
+        const code = head.status === BlobStatus.BLOB_NOT_FOUND || head.status === BlobStatus.BLOB_RATE_LIMITED || head.status === BlobStatus.BLOB_PAYMENT_REQUIRED ? head.status : 'BLOB_REFUSED'
         throw new BlobError(code, `peer ${peer.toString()} answered ${BlobStatus[head.status]} for ${cid.toString()}${head.message !== '' ? `: ${head.message}` : ''}`, { cid: cid.toString(), peer: peer.toString() })
       }
       if (head.totalSize > maxBytes || head.length !== head.totalSize) {
@@ -111,6 +113,11 @@ export class BlobExchange {
       } catch (err) {
         log('invalid blob request %o', { peer, err: (err as Error).message })
         await answer(BlobStatus.BLOB_INVALID_REQUEST, 'malformed BlobRequest')
+        await stream.close({ signal })
+        return
+      }
+      if (this.init.mayServe !== undefined && !await this.init.mayServe(request.cid.toString())) {
+        await answer(BlobStatus.BLOB_PAYMENT_REQUIRED, 'a job output, released once its payment is assured')
         await stream.close({ signal })
         return
       }

@@ -8,7 +8,7 @@ export interface ExecLimits {
   memoryBytes: number
   /** The worker is terminated when the job has run this long. */
   wallTimeMs: number
-  /** Cap on stdout plus every output file, counted as the module writes. */
+  /** Cap on the bytes allocated for stdout plus every output file (truncation gives none back). */
   outputBytes: number
 }
 
@@ -51,6 +51,8 @@ export interface Executor {
   readonly name: string
   /** What actually separates the job from the host, in plain words. */
   readonly isolation: string
+  /** The most limits.outputBytes this executor runs (its operator's cap); run() refuses more. */
+  readonly maxOutputBytes: number
   start(): Promise<void>
   stop(): Promise<void>
   /** Runs one job; rejects with ExecError (see errors.ts) when the job could not complete. */

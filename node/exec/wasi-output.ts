@@ -1,6 +1,7 @@
 // /output and stdout/stderr for one job: /output is flat (files only, valid names only) and
-// every byte written there or to stdout is counted against the output budget as it is
-// written, so an oversized output fails at the first write that crosses the limit.
+// every byte allocated for it or for stdout is counted against the output budget before it is
+// allocated, so an oversized output fails at the first write that would cross the limit and the
+// worker never holds more than limits.outputBytes of output (plus stderr's own small cap).
 // Runs inside the worker (erasable TypeScript only).
 import { Directory, Fd, Inode, OpenDirectory, wasi } from '@bjorn3/browser_wasi_shim'
 import { isValidFileName } from '../../protocol/output-bundle.ts'
@@ -20,21 +21,46 @@ export class OutputLimitExceeded extends Error {
   }
 }
 
-/** Bytes of stdout plus every output file ever created (unlinking does not give bytes back). */
+/**
+ * The bytes a job's output buffers (stdout and every output file ever created) have allocated,
+ * against limits.outputBytes. Counted is capacity, not length: what the worker really holds.
+ * Truncating or unlinking a file gives nothing back (the bytes stay allocated, and an unlinked
+ * file may still be open); only growth slack — capacity a buffer reserved beyond the most bytes
+ * it ever held — is given back, and only when an exact allocation would otherwise not fit, so
+ * that an honest job can always use the whole limit.
+ */
 export class OutputBudget {
   readonly limit: number
   readonly maxFiles: number
+  /** bytes allocated by this job's output buffers right now */
   used = 0
   files = 0
+  /** every buffer charged here, unlinked files included (their bytes stay counted) */
+  private readonly buffers: ByteBuffer[] = []
 
   constructor (limit: number, maxFiles: number) {
     this.limit = limit
     this.maxFiles = maxFiles
   }
 
-  change (delta: number): void {
-    if (this.used + delta > this.limit) throw new OutputLimitExceeded('bytes', this.limit, this.used + delta)
-    this.used += delta
+  get free (): number { return this.limit - this.used }
+
+  track (buffer: ByteBuffer): void { this.buffers.push(buffer) }
+
+  /** Charges `bytes` more, giving back other buffers' growth slack if needed; throws before any allocation. */
+  take (bytes: number, asking: ByteBuffer): void {
+    if (bytes > this.free) {
+      for (const b of this.buffers) if (b !== asking && bytes > this.free) this.used -= b.trimSlack()
+      if (bytes > this.free) throw new OutputLimitExceeded('bytes', this.limit, this.used + bytes)
+    }
+    this.used += bytes
+  }
+
+  /** Charges up to `bytes` of what is free, never more; returns how many were charged. */
+  takeSpare (bytes: number): number {
+    const granted = Math.max(0, Math.min(bytes, this.free))
+    this.used += granted
+    return granted
   }
 
   addFile (): void {
@@ -43,28 +69,60 @@ export class OutputBudget {
   }
 }
 
-/** A growable byte buffer (capacity doubling: byte-at-a-time writers stay linear). */
-class ByteBuffer {
-  buf = new Uint8Array(0)
-  length = 0
+/** ES2024's ArrayBuffer.prototype.transfer (Node >= 21): a resized copy that frees the old store at once. */
+type Transferable = ArrayBuffer & { transfer (newByteLength: number): ArrayBuffer }
+const resized = (buf: Uint8Array<ArrayBuffer>, capacity: number): Uint8Array<ArrayBuffer> =>
+  new Uint8Array((buf.buffer as Transferable).transfer(capacity))
 
-  resize (n: number): void {
-    if (n > this.buf.length) {
-      const next = new Uint8Array(Math.max(n, Math.min(this.buf.length * 2, n + (1 << 24)), 256))
-      next.set(this.buf.subarray(0, this.length))
-      this.buf = next
-    } else if (n < this.length) {
-      this.buf.fill(0, n, this.length) // bytes past a truncation read back as zeros when re-extended
-    }
-    this.length = n
+/**
+ * A growable byte buffer charged to an OutputBudget by its capacity. Capacity doubles (so
+ * byte-at-a-time writers stay linear) but only into bytes the budget has free. Bytes past
+ * `length` are always zero, so a truncated and re-extended file reads back zeros.
+ */
+export class ByteBuffer {
+  buf: Uint8Array<ArrayBuffer> = new Uint8Array(0)
+  length = 0
+  /** the most bytes this buffer ever held: capacity up to here is never given back */
+  private high = 0
+  private readonly budget: OutputBudget
+
+  constructor (budget: OutputBudget) {
+    this.budget = budget
+    budget.track(this)
   }
 
-  bytes (): Uint8Array { return this.buf.slice(0, this.length) }
+  resize (n: number): void {
+    if (n > this.buf.length) this.grow(n)
+    else if (n < this.length) this.buf.fill(0, n, this.length)
+    this.length = n
+    if (n > this.high) this.high = n
+  }
+
+  private grow (n: number): void {
+    const capacity = this.buf.length
+    this.budget.take(n - capacity, this) // throws before allocating anything
+    const slack = this.budget.takeSpare(Math.max(n, Math.min(capacity * 2, n + (1 << 24)), 256) - n)
+    this.buf = resized(this.buf, n + slack)
+  }
+
+  /** Frees capacity beyond the most bytes ever held; returns the bytes freed. */
+  trimSlack (): number {
+    const slack = this.buf.length - this.high
+    if (slack <= 0) return 0
+    this.buf = resized(this.buf, this.high)
+    return slack
+  }
+
+  /** The content, as its own buffer (transferable); this buffer is done with afterwards. */
+  bytes (): Uint8Array<ArrayBuffer> {
+    if (this.buf.length !== this.length) this.buf = resized(this.buf, this.length)
+    return this.buf
+  }
 }
 
-/** stdout (counted against the budget) or stderr (first `cap` bytes kept, the rest dropped). */
+/** stdout (charged to the job's output budget) or stderr (first `cap` bytes kept, the rest dropped). */
 export class CaptureFd extends Fd {
-  readonly data = new ByteBuffer()
+  readonly data: ByteBuffer
   readonly budget: OutputBudget | null
   readonly cap: number
 
@@ -72,11 +130,12 @@ export class CaptureFd extends Fd {
     super()
     this.budget = budget
     this.cap = cap
+    // stderr gets a budget of its own, its cap: diagnostics never fail a job, never hold more
+    this.data = new ByteBuffer(budget ?? new OutputBudget(cap, 0))
   }
 
   override fd_write (data: Uint8Array): { ret: number, nwritten: number } {
     const keep = Math.min(data.length, this.cap - this.data.length)
-    if (this.budget !== null) this.budget.change(keep)
     if (keep > 0) {
       const at = this.data.length
       this.data.resize(at + keep)
@@ -112,20 +171,16 @@ export class DirFd extends OpenDirectory {
 }
 
 export class OutputFile extends Inode {
-  readonly budget: OutputBudget
-  readonly content = new ByteBuffer()
+  readonly content: ByteBuffer
 
   constructor (budget: OutputBudget) {
     super()
-    this.budget = budget
+    this.content = new ByteBuffer(budget)
   }
 
   get size (): number { return this.content.length }
 
-  resize (n: number): void {
-    this.budget.change(n - this.content.length) // throws before allocating anything
-    this.content.resize(n)
-  }
+  resize (n: number): void { this.content.resize(n) }
 
   path_open (oflags: number, _rights: bigint, fdflags: number): { ret: number, fd_obj: Fd | null } {
     if ((oflags & wasi.OFLAGS_DIRECTORY) !== 0) return { ret: wasi.ERRNO_NOTDIR, fd_obj: null }

@@ -23,24 +23,34 @@ export interface WasmExecutorInit {
   maxModuleBytes?: number
   maxInputBytes?: number
   maxOutputFiles?: number
+  /**
+   * The most limits.outputBytes this executor accepts (default DEFAULT_MAX_OUTPUT_BYTES): the
+   * worker may hold that much output (plus the module's linear memory) until the job ends.
+   */
+  maxOutputBytes?: number
   maxTableElements?: number
   moduleCacheEntries?: number
   /** stderr bytes kept per job (the rest is dropped; stderr is diagnostics only). */
   stderrCap?: number
 }
 
+/** Output a job may hold by default: 64 MiB (the protocol allows up to JOB_BOUNDS.outputBytes.max). */
+export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+
 export const WASM_ISOLATION = 'WebAssembly (V8) in a worker thread of the provider process; WASI preview 1 over an ' +
   'in-memory filesystem (read-only /input, flat /output): no host path, network, real clock or entropy; linear memory ' +
-  'capped by rewriting the module, wall time enforced by terminating the worker, output counted as written. ' +
+  'capped by rewriting the module, wall time enforced by terminating the worker, output capped by the bytes ' +
+  'its buffers allocate. ' +
   'Not an OS process or kernel boundary: a V8 escape would reach the provider process.'
 
 export class WasmExecutor implements Executor {
   readonly name = 'wasm'
   readonly isolation = WASM_ISOLATION
+  readonly maxOutputBytes: number
   private readonly pool: WorkerPool
   private readonly ownsPool: boolean
   private readonly modules: ModuleCache
-  private readonly opts: Required<Omit<WasmExecutorInit, 'pool' | 'poolSize' | 'prewarm'>>
+  private readonly opts: Required<Omit<WasmExecutorInit, 'pool' | 'poolSize' | 'prewarm' | 'maxOutputBytes'>>
   private started = false
   private nextId = 1
 
@@ -55,6 +65,7 @@ export class WasmExecutor implements Executor {
       moduleCacheEntries: init.moduleCacheEntries ?? 32,
       stderrCap: init.stderrCap ?? 64 * 1024,
     }
+    this.maxOutputBytes = init.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
     this.modules = new ModuleCache({ maxEntries: this.opts.moduleCacheEntries, maxTableElements: this.opts.maxTableElements })
   }
 
@@ -73,7 +84,7 @@ export class WasmExecutor implements Executor {
   async run (job: ExecJob, options: RunOptions = {}): Promise<ExecResult> {
     const { signal } = options
     if (!this.started || !this.pool.isRunning) throw new ExecError('EXEC_STOPPED', 'the wasm executor is not running')
-    const env = checkJob(job, this.opts)
+    const env = checkJob(job, { ...this.opts, maxOutputBytes: this.maxOutputBytes })
     throwIfAborted(signal)
     const compiled = await this.modules.get(job.module, Math.floor(job.limits.memoryBytes / PAGE_BYTES))
     throwIfAborted(signal)
@@ -143,12 +154,17 @@ const invalid = (message: string, details: Record<string, string | number> = {})
   new ExecError('EXEC_INVALID_JOB', message, details)
 
 /** Validates the job and returns its environment as sorted 'KEY=value' entries. */
-function checkJob (job: ExecJob, opts: { maxModuleBytes: number, maxInputBytes: number }): string[] {
+interface JobCaps { maxModuleBytes: number, maxInputBytes: number, maxOutputBytes: number }
+
+function checkJob (job: ExecJob, opts: JobCaps): string[] {
   const { memoryBytes, wallTimeMs, outputBytes } = job.limits
   for (const [name, v] of Object.entries({ memoryBytes, wallTimeMs, outputBytes })) {
     if (!Number.isSafeInteger(v) || v <= 0) throw invalid(`limits.${name} must be a positive integer`, { [name]: String(v) })
   }
   if (memoryBytes > 65536 * PAGE_BYTES) throw invalid('limits.memoryBytes is over 4 GiB', { memoryBytes })
+  if (outputBytes > opts.maxOutputBytes) {
+    throw invalid('limits.outputBytes is over this executor\'s cap', { outputBytes, limit: opts.maxOutputBytes })
+  }
   if (job.module.length > opts.maxModuleBytes) throw invalid('module too large', { size: job.module.length, limit: opts.maxModuleBytes })
   const names = new Set<string>()
   let inputBytes = 0

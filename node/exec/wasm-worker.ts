@@ -14,12 +14,14 @@ if (port === null) throw new Error('wasm-worker.ts must run in a worker thread')
 
 port.on('message', (req: RunRequest) => {
   const reply = runJob(req)
-  const transfer: ArrayBuffer[] = []
+  const transfer = new Set<ArrayBuffer>()
   if (reply.type === 'done') {
-    // each buffer was freshly sliced for this reply: hand it over instead of copying
-    for (const b of [reply.stdout, reply.stderr, ...reply.outputs.map((o) => o.data)]) transfer.push(b.buffer as ArrayBuffer)
+    // the host is done with its output buffers: hand them over instead of copying (a Set, as
+    // one buffer listed twice would fail the postMessage)
+    const buffers = [reply.stdout, reply.stderr, ...reply.outputs.map((o) => o.data)]
+    for (const b of buffers) transfer.add(b.buffer as ArrayBuffer)
   }
-  port.postMessage(reply, transfer)
+  port.postMessage(reply, [...transfer])
 })
 port.postMessage({ type: 'ready' })
 

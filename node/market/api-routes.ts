@@ -41,7 +41,7 @@ export interface JobSummary {
 }
 
 export function summarise (r: JobRecord): JobSummary {
-  const winners = r.awards.filter((a) => a.status === 'delivered' || a.status === 'running').map((a) => ({ provider: a.provider, price: a.price }))
+  const winners = r.awards.filter((a) => a.status === 'delivered' || a.status === 'committed' || a.status === 'running').map((a) => ({ provider: a.provider, price: a.price }))
   return {
     jobId: r.jobId,
     phase: r.phase,

@@ -2,7 +2,11 @@
 // came back and how it ended. Plain JSON (amounts as decimal strings) in the jobs sublevel.
 import type { JobPhase } from './events.ts'
 
-export type SlotStatus = 'awarding' | 'running' | 'delivered' | 'failed'
+/**
+ * `committed`: with payments on, the provider's signed commitment to an output CID arrived; the
+ * output is fetched (and checked) only once the commitment wins and is paid (fair exchange).
+ */
+export type SlotStatus = 'awarding' | 'running' | 'committed' | 'delivered' | 'failed'
 
 export interface AwardRecord {
   provider: string
@@ -19,6 +23,8 @@ export interface AwardRecord {
   execStatus?: string
   /** why this award failed: timeout, declined, garbage output, unreachable … */
   failure?: string
+  /** fair exchange: when this provider was paid for its committed output (before fetching it) */
+  paidAt?: number
   metering?: { wallMs: number, cpuMs: number, peakMemoryBytes: number }
 }
 

@@ -19,6 +19,7 @@ import { handleDirect, sendRequest } from './direct.ts'
 import { TopicSubscription } from './gossip.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
 import type { BlobStore } from '../blobs/store.ts'
+import type { OutputGate } from '../blobs/output-gate.ts'
 import type { Executor } from '../exec/types.ts'
 import type { JobEventSink } from './events.ts'
 import type { MarketAuditHook } from '../audit/market-hook.ts'
@@ -67,6 +68,8 @@ export interface ProviderInit {
   payments?: MarketPayments
   /** writes this provider's side of every job to the audit log (none: the market runs unaudited) */
   audit?: MarketAuditHook
+  /** with payments: holds each job's output until it is paid for (the blob server asks it) */
+  outputs?: OutputGate
 }
 
 interface OpenBid { request: ValidJobRequest, price: bigint, expiresAt: number }
@@ -158,7 +161,9 @@ export class Provider {
       if (req.arch !== '' && req.arch !== caps.arch) return 'WRONG_ARCH'
       if (req.minCpuScore > caps.cpuScore) return 'CPU_TOO_SLOW'
     }
-    if ((spec.limits?.memoryBytes ?? 0) > caps.memoryBytes) return 'NOT_ENOUGH_MEMORY'
+    // the worker holds the job's output next to its linear memory until the job ends
+    if ((spec.limits?.memoryBytes ?? 0) + (spec.limits?.outputBytes ?? 0) > caps.memoryBytes) return 'NOT_ENOUGH_MEMORY'
+    if ((spec.limits?.outputBytes ?? 0) > this.init.executors[spec.executor].maxOutputBytes) return 'OUTPUT_TOO_LARGE'
     if (this.running.size >= this.capacity) return 'NO_CAPACITY'
     if (this.init.canBid?.() === false) return 'NOT_ELIGIBLE'
     return undefined
@@ -177,7 +182,7 @@ export class Provider {
       sheet: this.init.sheet,
       load: Math.min(1, this.running.size / this.capacity),
       recentClearings: this.clearings,
-      job: { executor: spec.executor, token: spec.token, wallTimeMs: spec.limits?.wallTimeMs ?? 0, memoryBytes: spec.limits?.memoryBytes ?? 0, maxPrice: job.maxPrice },
+      job: { executor: spec.executor, token: spec.token, wallTimeMs: spec.limits?.wallTimeMs ?? 0, memoryBytes: spec.limits?.memoryBytes ?? 0, outputBytes: spec.limits?.outputBytes ?? 0, maxPrice: job.maxPrice },
       now,
     })
     if (!quote.bid) {
@@ -250,8 +255,9 @@ export class Provider {
     try {
       const fetchSignal = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1_000, award.award.deadline - this.now()))])
       const payment = spec.payment === PaymentMode.PAYMENT_ESCROW ? 'escrow' : 'channel'
-      // escrow mode: no work before the requester's deposit is on chain
-      await this.init.payments?.beforeExecute({ jobId: job.jobId, payment, requesterAddress: spec.requesterEthAddress, price: award.price }, fetchSignal)
+      // no work before the payment is secured (escrow: on chain, in HIVE, enough, long enough);
+      // the wait is bounded by the payments config, and a throw abandons the job with its code
+      await this.init.payments?.beforeExecute({ jobId: job.jobId, payment, requesterAddress: spec.requesterEthAddress, price: award.price, deadline: award.award.deadline }, fetchSignal)
       const fetchFrom = async (cid: typeof job.module, size: number): Promise<Uint8Array> =>
         await this.init.exchange.fetch(job.requester, cid, { signal: fetchSignal, maxBytes: size })
       if (job.requesterAddrs.length > 0) await this.init.libp2p.peerStore.merge(job.requester, { multiaddrs: job.requesterAddrs.map((a) => multiaddr(a.toString())) })
@@ -281,7 +287,20 @@ export class Provider {
     let commitment: { commitment: Uint8Array, signature: Uint8Array } | undefined
     if (outputCid !== undefined && this.init.payments !== undefined) {
       const payment = spec.payment === PaymentMode.PAYMENT_ESCROW ? 'escrow' : 'channel'
-      commitment = await this.init.payments.signResult({ jobId: job.jobId, payment, requesterAddress: spec.requesterEthAddress, outputCid: outputCid.toString() }).catch((err: Error) => { log.error('result commitment for %s failed: %s', job.jobId, err.message); return undefined })
+      const paid = { jobId: job.jobId, payment, requesterAddress: spec.requesterEthAddress, price: award.price } as const
+      try {
+        // held before the commitment leaves: the output goes out only once paid for
+        await this.init.outputs?.hold(outputCid.toString(), paid)
+        commitment = await this.init.payments.signResult({ ...paid, outputCid: outputCid.toString() })
+      } catch (err) {
+        // no commitment (escrow: commitResult reverted, e.g. past the escrow's deadline): the
+        // requester could refund itself, so it gets no output, only the failure
+        log.error('result commitment for %s failed: %s', job.jobId, (err as Error).message)
+        status = ExecStatus.EXEC_INTERNAL_ERROR
+        error = 'RESULT_COMMIT_FAILED'
+        outputCid = undefined
+        outputSize = 0
+      }
     }
     const bytes = await signResult({ jobId: job.jobId, status, exitCode, outputCid, outputSize, metering, completedAt: this.now(), error, commitment: commitment?.commitment, commitmentSignature: commitment?.signature }, this.init.privateKey)
     this.init.emit?.({ type: 'provider:completed', at: this.now(), jobId: job.jobId, status: ExecStatus[status], outputCid: outputCid?.toString(), wallMs: this.now() - started })

@@ -13,6 +13,12 @@ export interface JobActions {
   award: (provider: string, price: bigint, slot: number, deadline: number) => Promise<boolean>
   /** fetches and checks the output; resolves false when it is missing or garbage */
   fetchOutput: (provider: string, outputCid: string) => Promise<boolean>
+  /**
+   * With payments on (fair exchange): pays `provider` for its committed output, before the
+   * output is fetched (the provider releases it once paid). Absent: outputs are fetched first
+   * and paid once the job is settled (no chain, nothing to pay).
+   */
+  pay?: (provider: string, price: bigint, outputCid: string) => Promise<void>
   /** gossips the clearing record once the initial slots are placed */
   publishClearing: (winners: Array<{ provider: string, price: bigint }>) => Promise<void>
   save: (record: JobRecord, final: boolean) => Promise<void>
@@ -47,6 +53,8 @@ export class RequesterJob {
   private clearingSent = false
   private tiebreaks = 0
   private finalSaved?: Promise<void>
+  /** a pay-then-fetch of the winning commitment is under way */
+  private exchanging = false
 
   constructor (record: JobRecord, init: { actions: JobActions, policy: JobPolicy, emit: JobEventSink, now: () => number, wallTimeMs: number }) {
     this.record = record
@@ -95,8 +103,12 @@ export class RequesterJob {
     return this.record.awards.find((a) => a.provider === provider && a.status === 'running')
   }
 
-  /** a result that passed validation (signature, award) */
-  async onResult (provider: string, status: string, outputCid: string | undefined, metering: AwardRecord['metering']): Promise<void> {
+  /**
+   * a result that passed validation (signature, award). `committed` is false for an EXEC_OK
+   * result without a valid commitment to its output while payments are on: no signed statement,
+   * so nothing to hold the provider to, and it is not accepted.
+   */
+  async onResult (provider: string, status: string, outputCid: string | undefined, metering: AwardRecord['metering'], committed = true): Promise<void> {
     const award = this.liveAward(provider)
     if (award === undefined || isFinal(this.record.phase)) return
     award.resultAt = this.now()
@@ -118,20 +130,67 @@ export class RequesterJob {
       return
     }
     award.outputCid = outputCid
+    if (!committed) {
+      this.dropAward(award, 'no valid result commitment for its output', 'NO_COMMITMENT')
+      await this.placeOpenSlots()
+      return
+    }
+    if (this.actions.pay !== undefined) {
+      // fair exchange: commitments are compared first; the output is fetched once paid for
+      award.status = 'committed'
+      this.record.phase = 'verifying'
+      await this.checkMajority()
+      return
+    }
     const ok = await this.actions.fetchOutput(provider, outputCid)
     if (isFinal(this.record.phase)) return
     if (!ok) {
-      award.status = 'failed'
-      award.failure = 'output missing or not matching its CID'
-      this.markDissenter(provider)
-      this.excluded.add(provider)
-      this.emit({ type: 'job:reawarded', at: this.now(), jobId: this.record.jobId, provider, reason: 'BAD_OUTPUT' })
+      this.dropAward(award, 'output missing or not matching its CID', 'BAD_OUTPUT')
       await this.placeOpenSlots()
       return
     }
     award.status = 'delivered'
     this.record.phase = 'verifying'
     await this.checkMajority()
+  }
+
+  /** the award failed through its provider's fault: it is a dissenter and gets no other slot */
+  private dropAward (award: AwardRecord, failure: string, reason: string): void {
+    award.status = 'failed'
+    award.failure = failure
+    this.markDissenter(award.provider)
+    this.excluded.add(award.provider)
+    this.emit({ type: 'job:reawarded', at: this.now(), jobId: this.record.jobId, provider: award.provider, reason })
+  }
+
+  /**
+   * Fair exchange: pays every provider whose commitment is the winning `cid`, then fetches the
+   * output from one of them. A paid provider whose output does not come, or does not match its
+   * CID, is at fault: its signed commitment is the evidence, and it is never paid again.
+   */
+  private async payAndFetch (cid: string): Promise<boolean> {
+    const winners = this.record.awards.filter((a) => a.status === 'committed' && a.outputCid === cid)
+    for (const a of winners) {
+      try {
+        await this.actions.pay!(a.provider, BigInt(a.price), cid)
+        a.paidAt = this.now()
+      } catch (err) {
+        // our payment did not go through (it stays pending and is retried): not the provider's fault
+        a.status = 'failed'
+        a.failure = `payment failed: ${(err as Error).message}`
+        this.excluded.add(a.provider)
+      }
+    }
+    for (const a of winners) {
+      if (isFinal(this.record.phase)) return false
+      if (a.status !== 'committed') continue
+      if (await this.actions.fetchOutput(a.provider, cid)) {
+        for (const w of winners) if (w.status === 'committed') w.status = 'delivered'
+        return true
+      }
+      this.dropAward(a, 'paid, but its output is missing or does not match its signed commitment', 'BAD_OUTPUT')
+    }
+    return false
   }
 
   /** resolves with the record once the job is completed or failed */
@@ -257,19 +316,37 @@ export class RequesterJob {
     if (!this.record.dissenters.includes(provider)) this.record.dissenters.push(provider)
   }
 
-  /** k = 1: the output stands. k > 1: a strict majority of k must agree; a tie buys one more opinion. */
+  /**
+   * k = 1: the output stands. k > 1: a strict majority of k must agree; a tie buys one more
+   * opinion. With payments on, the votes are commitments, and the winners are paid before their
+   * output is fetched.
+   */
   private async checkMajority (): Promise<void> {
-    const delivered = this.record.awards.filter((a) => a.status === 'delivered')
+    if (this.exchanging) return
+    const delivered = this.record.awards.filter((a) => a.status === 'delivered' || a.status === 'committed')
     const counts = new Map<string, string[]>()
     for (const a of delivered) counts.set(a.outputCid ?? '', [...(counts.get(a.outputCid ?? '') ?? []), a.provider])
     const quorum = Math.floor(this.k / 2) + 1
     for (const [cid, providers] of counts) {
       if (providers.length >= quorum) {
+        if (this.actions.pay !== undefined) {
+          this.exchanging = true
+          let ok: boolean
+          try {
+            ok = await this.payAndFetch(cid)
+          } finally {
+            this.exchanging = false
+          }
+          if (isFinal(this.record.phase)) return
+          // some winners failed: count again without them
+          if (!ok) { await this.checkMajority(); return }
+        }
         for (const a of delivered) if (a.outputCid !== cid) this.markDissenter(a.provider)
         this.record.outputCid = cid
         this.record.phase = 'completed'
         this.record.completedAt = this.now()
-        this.emit({ type: 'job:verified', at: this.now(), jobId: this.record.jobId, outputCid: cid, providers, dissenters: [...this.record.dissenters] })
+        const accepted = this.record.awards.filter((a) => a.status === 'delivered' && a.outputCid === cid).map((a) => a.provider)
+        this.emit({ type: 'job:verified', at: this.now(), jobId: this.record.jobId, outputCid: cid, providers: accepted, dissenters: [...this.record.dissenters] })
         this.finish()
         return
       }

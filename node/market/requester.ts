@@ -13,6 +13,7 @@ import { validateAcceptance } from '../../protocol/market/validate-award.ts'
 import { validateBid } from '../../protocol/market/validate-bid.ts'
 import { validateResult } from '../../protocol/market/validate-result.ts'
 import { decodeOutputBundle } from '../../protocol/output-bundle.ts'
+import { decodeCommitment, outputHashOf } from '../../protocol/payments/commitment.ts'
 import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
@@ -54,6 +55,8 @@ export interface PostJobInput {
 }
 
 export const DEFAULT_LIMITS = { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 4 * 1024 * 1024 }
+/** how often a requester asks again for an output its provider still holds after payment (250 ms, doubling) */
+const OUTPUT_RELEASE_RETRIES = 6
 /** room for the output bundle's own framing on top of the job's output limit */
 const BUNDLE_OVERHEAD_BYTES = 64 * 1024
 
@@ -229,25 +232,38 @@ export class Requester {
       actions: {
         award: async (provider, price, slot, deadline) => {
           const peer = peerIdFromString(provider)
-          await this.init.payments?.beforeAward({ jobId: record.jobId, payment: record.payment, provider, providerAddress: this.payTo.get(`${record.jobId}/${provider}`) ?? '', price, deadline })
           const bytes = await signAward({ jobId: record.jobId, provider: peer, price, awardIndex: slot, deadline, issuedAt: this.now() }, this.init.privateKey)
           await this.init.audit?.awardSent(record.jobId, peer, bytes, price, slot)
           const reply = await sendRequest(libp2p, peer, 'award', bytes, { signal: AbortSignal.timeout(5_000) })
           if (reply.envelope.length === 0) return false
           const acceptance = await validateAcceptance(reply.envelope, { now: this.now(), award: { jobId: record.jobId, provider: peer, price, awardIndex: slot } })
-          if (acceptance.accepted) await this.init.audit?.acceptanceReceived(record.jobId, peer, reply.envelope, price, slot)
-          return acceptance.accepted
+          if (!acceptance.accepted) return false
+          await this.init.audit?.acceptanceReceived(record.jobId, peer, reply.envelope, price, slot)
+          // only now, with the provider's signed acceptance: secure the payment (escrow: create
+          // it), so that a bidder that declines costs no gas. A throw fails this award.
+          await this.init.payments?.afterAccept({ jobId: record.jobId, payment: record.payment, provider, providerAddress: this.payTo.get(`${record.jobId}/${provider}`) ?? '', price, deadline })
+          return true
         },
         fetchOutput: async (provider, outputCid) => {
-          try {
-            const bytes = await this.init.exchange.fetch(peerIdFromString(provider), CID.parse(outputCid), { maxBytes: outputBytes + BUNDLE_OVERHEAD_BYTES })
-            decodeOutputBundle(bytes, { maxBytes: outputBytes + BUNDLE_OVERHEAD_BYTES })
-            return true
-          } catch (err) {
-            log('output %s from %s rejected: %s', outputCid, provider, (err as Error).message)
-            return false
+          // fair exchange: the provider releases the output once it sees our payment, which its
+          // RPC may show a block after ours does: BLOB_PAYMENT_REQUIRED is retried a while
+          // (about 16 s in all), then counts as a withheld output
+          for (let attempt = 0; ; attempt++) {
+            try {
+              const bytes = await this.init.exchange.fetch(peerIdFromString(provider), CID.parse(outputCid), { maxBytes: outputBytes + BUNDLE_OVERHEAD_BYTES })
+              decodeOutputBundle(bytes, { maxBytes: outputBytes + BUNDLE_OVERHEAD_BYTES })
+              return true
+            } catch (err) {
+              if ((err as { code?: string }).code === 'BLOB_PAYMENT_REQUIRED' && attempt < OUTPUT_RELEASE_RETRIES && !isFinal(record.phase)) {
+                await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt))
+                continue
+              }
+              log('output %s from %s rejected: %s', outputCid, provider, (err as Error).message)
+              return false
+            }
           }
         },
+        ...(this.init.payments !== undefined ? { pay: async (provider: string, price: bigint, outputCid: string) => { await this.payCommitted(record, provider, price, outputCid) } } : {}),
         publishClearing: async (winners) => {
           const spec = { executor: record.executor, wallTimeMs, memoryBytes: record.limits.memoryBytes }
           const bytes = await signClearing({ jobId: record.jobId, winners: winners.map((w) => ({ provider: peerIdFromString(w.provider), price: w.price })), timestamp: this.now(), ...spec }, this.init.privateKey)
@@ -303,7 +319,12 @@ export class Requester {
   private async onResult (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
     const payments = this.init.payments
     const valid = await this.validateResultOrObserve(bytes, from, payments)
-    if (payments !== undefined && valid.result.commitment.length > 0) {
+    // with payments on, an output is paid before it is seen: only a valid signed commitment to
+    // exactly this output CID makes it payable (and is the evidence if the output turns out wrong)
+    let committed = true
+    if (payments !== undefined && valid.outputCid !== undefined) {
+      committed = await this.checkCommitment(payments, valid, from)
+    } else if (payments !== undefined && valid.result.commitment.length > 0) {
       void payments.observeCommitment(valid.jobId, valid.result.commitment, valid.result.commitmentSignature, this.payTo.get(`${valid.jobId}/${from.toString()}`)).catch((err: Error) => { log('commitment of %s refused: %s', valid.jobId, err.message) })
     }
     const job = this.active.get(valid.jobId)
@@ -311,9 +332,29 @@ export class Requester {
       const status = ExecStatus[valid.result.status] ?? 'EXEC_STATUS_UNSPECIFIED'
       const metering = valid.result.metering ?? { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 }
       if (valid.outputCid !== undefined) await this.init.audit?.resultReceived(valid.jobId, from, bytes, valid.outputCid)
-      void job.onResult(from.toString(), status, valid.outputCid?.toString(), metering)
+      void job.onResult(from.toString(), status, valid.outputCid?.toString(), metering, committed)
     }
     return okReply()
+  }
+
+  /** Whether an OK result carries a valid commitment, by its bid's address, to its own output CID (kept as evidence). */
+  private async checkCommitment (payments: MarketPayments, valid: Awaited<ReturnType<typeof validateResult>>, from: PeerId): Promise<boolean> {
+    const { commitment, commitmentSignature } = valid.result
+    if (commitment.length === 0 || valid.outputCid === undefined) return false
+    try {
+      await payments.observeCommitment(valid.jobId, commitment, commitmentSignature, this.payTo.get(`${valid.jobId}/${from.toString()}`))
+      return decodeCommitment(commitment).outputHash.toLowerCase() === outputHashOf(valid.outputCid).toLowerCase()
+    } catch (err) {
+      log('commitment of %s from %s refused: %s', valid.jobId, from.toString(), (err as Error).message)
+      return false
+    }
+  }
+
+  /** Fair exchange: pays a provider for its committed output, before fetching it. */
+  private async payCommitted (record: JobRecord, provider: string, price: bigint, outputCid: string): Promise<void> {
+    const providerAddress = this.payTo.get(`${record.jobId}/${provider}`)
+    if (providerAddress === undefined || providerAddress === '') throw new UsageError('NO_PAY_ADDRESS', `provider ${provider} named no address to be paid at`, { provider })
+    await this.init.payments!.onVerified({ jobId: record.jobId, payment: record.payment, providerPeer: peerIdFromString(provider), providerAddress, price, outputCid })
   }
 
   private async validateResultOrObserve (bytes: Uint8Array, from: PeerId, payments: MarketPayments | undefined): ReturnType<typeof validateResult> {

@@ -4,6 +4,8 @@ import { parseUnits } from 'ethers'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { BlobExchange } from '../blobs/exchange.ts'
 import { BlobStore } from '../blobs/store.ts'
+import { OutputGate } from '../blobs/output-gate.ts'
+import type { HeldOutput } from '../blobs/output-gate.ts'
 import { WasmExecutor } from '../exec/index.ts'
 import { Provider } from './provider.ts'
 import { Requester } from './requester.ts'
@@ -74,7 +76,14 @@ export class MarketService implements HiveService {
   constructor (node: HiveNode, options: MarketOptions) {
     const { libp2p, store, config } = node
     this.blobs = new BlobStore({ db: store.blobs })
-    this.exchange = new BlobExchange({ libp2p, store: this.blobs })
+    // with payments, a provider's job outputs leave only once paid for (fair exchange)
+    const payments = options.payments
+    let outputs: OutputGate | undefined
+    if (payments !== undefined && config.roles.includes('provider')) {
+      const held = store.sublevel<HeldOutput>('held-outputs', 'json')
+      outputs = new OutputGate({ db: held, putDurable: async (k, v) => { await store.putDurable(held, k, v) }, releasable: payments.outputReleasable, now: Date.now })
+    }
+    this.exchange = new BlobExchange({ libp2p, store: this.blobs, ...(outputs !== undefined ? { mayServe: async (cid) => await outputs.mayServe(cid) } : {}) })
     this.executors = options.executors ?? Object.fromEntries(config.executors.filter((e) => e === 'wasm').map((e) => [e, new WasmExecutor()]))
     const emit = (event: JobEvent): void => {
       // the first few bidders of a job answered fastest: those are worth a head start next time
@@ -117,6 +126,7 @@ export class MarketService implements HiveService {
         faults: options.faults,
         canBid: options.canBid,
         payments: options.payments,
+        outputs,
         onGossipOutcome: options.onGossipOutcome,
         audit: options.audit,
       })

@@ -35,7 +35,7 @@ export interface EscrowRecord {
   updatedAt: number
 }
 
-export interface OnChainEscrow { requester: string, provider: string, amount: bigint, deadline: bigint, challengeWindow: bigint, status: typeof CHAIN_STATUS[number], committedAt: bigint, resultHash: string }
+export interface OnChainEscrow { requester: string, provider: string, token: string, amount: bigint, deadline: bigint, challengeWindow: bigint, status: typeof CHAIN_STATUS[number], committedAt: bigint, resultHash: string }
 
 export class EscrowError extends HiveError {
   static override name = 'EscrowError'
@@ -57,6 +57,7 @@ export class EscrowManager {
   private timer?: ReturnType<typeof setTimeout>
   private running = false
   private ticking?: Promise<void>
+  private hiveAddress?: string
 
   constructor (init: EscrowManagerInit) {
     this.init = init
@@ -69,8 +70,14 @@ export class EscrowManager {
   }
 
   async read (id: string): Promise<OnChainEscrow> {
-    const e = await this.init.chain.contracts.escrow.getFunction('escrow').staticCall(id) as { requester: string, provider: string, amount: bigint, deadline: bigint, challengeWindow: bigint, status: bigint, committedAt: bigint, resultHash: string }
-    return { requester: e.requester, provider: e.provider, amount: e.amount, deadline: e.deadline, challengeWindow: e.challengeWindow, status: CHAIN_STATUS[Number(e.status)], committedAt: e.committedAt, resultHash: e.resultHash }
+    const e = await this.init.chain.contracts.escrow.getFunction('escrow').staticCall(id) as { requester: string, provider: string, token: string, amount: bigint, deadline: bigint, challengeWindow: bigint, status: bigint, committedAt: bigint, resultHash: string }
+    return { requester: e.requester, provider: e.provider, token: e.token, amount: e.amount, deadline: e.deadline, challengeWindow: e.challengeWindow, status: CHAIN_STATUS[Number(e.status)], committedAt: e.committedAt, resultHash: e.resultHash }
+  }
+
+  /** The network's token: the only one an escrow may pay us in (the requester picks the token). */
+  private async hive (): Promise<string> {
+    this.hiveAddress ??= getAddress(await this.init.chain.contracts.token.getAddress())
+    return this.hiveAddress
   }
 
   async list (): Promise<EscrowRecord[]> {
@@ -139,20 +146,58 @@ export class EscrowManager {
     return r
   }
 
-  /** Provider: waits until the requester's escrow for this job pays us at least `minAmount`. */
-  async waitFunded (jobId: string, requester: string, minAmount: bigint, options: { signal?: AbortSignal, pollMs?: number } = {}): Promise<EscrowRecord> {
+  /**
+   * Provider: waits, for at most `maxWaitMs`, until the requester's escrow for this job is on
+   * chain and worth working for: in HIVE (the requester picks the token: a worthless one would
+   * buy compute for free), at least `minAmount`, and with a deadline no earlier than
+   * `minDeadline` (unix s) so that the run and commitResult fit before it (a commit after the
+   * deadline reverts, and the requester refunds itself). Throws EscrowError ESCROW_WRONG_TOKEN,
+   * ESCROW_UNDERFUNDED, ESCROW_DEADLINE_TOO_SOON, ESCROW_UNUSABLE (not active, not ours) or
+   * ESCROW_NOT_FUNDED (nothing on chain in time). Polls with backoff (the escrow usually lands
+   * within a block or two of the acceptance), not every 250 ms for as long as the award lasts.
+   */
+  async waitFunded (jobId: string, requester: string, minAmount: bigint, options: { signal?: AbortSignal, minDeadline?: bigint, maxWaitMs?: number, pollMs?: number } = {}): Promise<EscrowRecord> {
     const id = escrowIdOf(jobId, requester, this.self)
+    const maxWaitMs = options.maxWaitMs ?? 30_000
+    const giveUpAt = this.init.now() + maxWaitMs
+    let delay = options.pollMs ?? 500
     for (;;) {
       options.signal?.throwIfAborted()
       const e = await this.read(id)
-      if (e.status === 'active' && getAddress(e.provider) === this.self && e.amount >= minAmount) {
+      if (e.status !== 'none') {
+        this.checkUsable(jobId, e, minAmount, options.minDeadline, await this.hive())
         const r: EscrowRecord = (await this.get(id)) ?? { escrowId: id, jobId, role: 'provider', requester: getAddress(requester), provider: this.self, amount: e.amount.toString(), deadline: e.deadline.toString(), state: 'active', txs: {}, updatedAt: 0 }
         await this.save(r)
         return r
       }
-      if (e.status !== 'none') throw new EscrowError('ESCROW_UNUSABLE', `escrow for job ${jobId} is ${e.status} or pays ${e.amount}, below ${minAmount}`, { jobId })
-      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250))
+      const left = giveUpAt - this.init.now()
+      if (left <= 0) throw new EscrowError('ESCROW_NOT_FUNDED', `no escrow for job ${jobId} on chain within ${maxWaitMs} ms of accepting it`, { jobId, escrowId: id })
+      await sleep(Math.min(delay, left), options.signal)
+      delay = Math.min(delay * 2, 4_000)
     }
+  }
+
+  private checkUsable (jobId: string, e: OnChainEscrow, minAmount: bigint, minDeadline: bigint | undefined, hive: string): void {
+    const ctx = { jobId, status: e.status, token: e.token, amount: e.amount.toString(), deadline: e.deadline.toString() }
+    if (e.status !== 'active' || e.committedAt !== 0n || getAddress(e.provider) !== this.self) {
+      throw new EscrowError('ESCROW_UNUSABLE', `escrow for job ${jobId} is ${e.status}${e.committedAt !== 0n ? ' (already committed)' : ''}, not open for us`, ctx)
+    }
+    if (getAddress(e.token) !== hive) throw new EscrowError('ESCROW_WRONG_TOKEN', `escrow for job ${jobId} pays in ${e.token}, not HIVE (${hive})`, ctx)
+    if (e.amount < minAmount) throw new EscrowError('ESCROW_UNDERFUNDED', `escrow for job ${jobId} pays ${e.amount}, below the agreed ${minAmount}`, ctx)
+    if (minDeadline !== undefined && e.deadline < minDeadline) {
+      throw new EscrowError('ESCROW_DEADLINE_TOO_SOON', `escrow for job ${jobId} ends at ${e.deadline}, before ${minDeadline}: no time to run and commit`, ctx)
+    }
+  }
+
+  /**
+   * Provider: may this job's output leave? Yes once the requester released the escrow to us for
+   * exactly this output's hash (a release bound to another hash pays for another output), or we
+   * claimed it after the challenge window.
+   */
+  async paidFor (jobId: string, requester: string, resultHash: string): Promise<boolean> {
+    const e = await this.read(escrowIdOf(jobId, requester, this.self))
+    if (e.status === 'claimed') return true
+    return e.status === 'released' && e.resultHash.toLowerCase() === resultHash.toLowerCase()
   }
 
   /** Provider: commits the output hash on chain (after this the requester cannot take a refund). */
@@ -216,6 +261,14 @@ export class EscrowManager {
       }
     }
   }
+}
+
+async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
+    const onAbort = (): void => { clearTimeout(t); reject(signal?.reason ?? new Error('aborted')) }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
 }
 
 function hexBytes (hex: string): Uint8Array {

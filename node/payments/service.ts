@@ -46,13 +46,22 @@ export interface PaymentsOptions {
   retryMs?: number
   /** seconds of margin a requester's escrow deadline adds to the job's deadline (default 60) */
   escrowDeadlineMarginSeconds?: number
+  /**
+   * provider: how long an accepted job may wait for its payment to be secured (escrow on chain,
+   * or a funded HIVE channel) before the provider abandons it and frees the slot (default 30 s).
+   * Not the award's deadline: an award may last a week, and an unfunded one would hold the slot.
+   */
+  fundingWaitMs?: number
+  /**
+   * provider: seconds an escrow's deadline must leave after the award's deadline for
+   * commitResult to be mined (default 30; the requester's own margin is 60)
+   */
+  commitMarginSeconds?: number
   /** provider: the shortest channel challenge period it takes vouchers in, seconds
-   * (default 12 h; 61 s on the devnet chain 31337, whose on-chain period is short for tests) */
+   * (default 12 h; 61 s on the devnet chain 31337) */
   minChallengePeriodSeconds?: number
   /** provider: an expiring channel must stay open this long from now, seconds (default 24 h; devnet 120 s) */
   minChannelLifetimeSeconds?: number
-  /** provider: how long a channel-paid job waits for a funded channel before it is dropped (default 30 s) */
-  fundingWaitMs?: number
   /** provider: chain reads a peer may cause per minute with channel ids this node does not know (default 4) */
   unknownChannelReadsPerMinute?: number
 }
@@ -242,6 +251,18 @@ export class PaymentsService {
     return await this.tower.startClose(r.channelId)
   }
 
+  /**
+   * The chain's clock: the latest block's time, or ours when that block is older (an idle chain
+   * mines no blocks, and the next one is stamped with the time it is mined). Both sides use it
+   * for escrow deadlines, so a stale block cannot make the requester's deadline too early.
+   */
+  private async chainNow (): Promise<bigint> {
+    const block = await this.init.chain.provider.getBlock('latest')
+    const ours = BigInt(Math.floor(this.now() / 1000))
+    const chain = BigInt(block?.timestamp ?? 0)
+    return chain > ours ? chain : ours
+  }
+
   registerRoutes (routes: RouteRegistry): void {
     registerPaymentsRoutes(routes, this)
   }
@@ -265,26 +286,36 @@ export class PaymentsService {
     const bytes32 = (id: string): string => `0x${id.replace(/^0x/, '')}`
     return {
       address: () => this.address,
-      beforeAward: async (a) => {
-        // channel: until the market calls afterAccept (the agreed interface), secure it here
+      afterAccept: async (a) => {
         if (a.payment === 'channel') { await this.channelAfterAccept(a); return }
         if (a.payment !== 'escrow') return
         const margin = BigInt(this.init.options?.escrowDeadlineMarginSeconds ?? 60)
-        const block = await this.init.chain.provider.getBlock('latest')
-        const chainNow = BigInt(block?.timestamp ?? Math.floor(this.now() / 1000))
+        const chainNow = await this.chainNow()
         const deadline = chainNow + BigInt(Math.ceil(Math.max(0, a.deadline - this.now()) / 1000)) + margin
         await this.escrow.create(bytes32(a.jobId), a.providerAddress, a.price, deadline, a.provider)
       },
       beforeExecute: async (j, signal) => {
-        if (j.payment === 'escrow') await this.escrow.waitFunded(bytes32(j.jobId), j.requesterAddress, j.price, { signal })
-        if (j.payment === 'channel') await this.receiver.assureFunded(j, signal)
+        // channel mode: an open HIVE channel from the requester with room for the price, reserved
+        if (j.payment === 'channel') { await this.receiver.assureFunded(j, signal); return }
+        // the result is due by the award's deadline, and its commitment must be mined before the escrow's
+        const margin = BigInt(this.init.options?.commitMarginSeconds ?? 30)
+        const minDeadline = await this.chainNow() + BigInt(Math.ceil(Math.max(0, j.deadline - this.now()) / 1000)) + margin
+        await this.escrow.waitFunded(bytes32(j.jobId), j.requesterAddress, j.price, { signal, minDeadline, maxWaitMs: this.init.options?.fundingWaitMs ?? 30_000 })
       },
       signResult: async (j) => {
         const commitment = commitmentFor(j.jobId, this.address, CID.parse(j.outputCid))
         const domain = registryDomain(this.init.chain.chainId, await this.init.chain.contracts.registry.getAddress())
         const signature = this.init.chain.wallet!.signingKey.sign(hashResultCommitment(domain, commitment)).serialized
+        // a commit that reverts (deadline passed) throws: the provider then delivers nothing,
+        // since the requester could refund itself and keep the output
         if (j.payment === 'escrow') await this.escrow.commit(bytes32(j.jobId), j.requesterAddress, commitment.outputHash)
+        // channel: only a voucher paying this job's price, from its requester, will be taken
+        if (j.payment === 'channel') await this.receiver.expect({ jobId: j.jobId, requesterAddress: j.requesterAddress, price: j.price })
         return { commitment: encodeCommitment(commitment), signature: Uint8Array.from(Buffer.from(signature.slice(2), 'hex')) }
+      },
+      outputReleasable: async (j) => {
+        if (j.payment === 'escrow') return await this.escrow.paidFor(bytes32(j.jobId), j.requesterAddress, outputHashOf(CID.parse(j.outputCid)))
+        return await this.receiver.paidFor(j.jobId)
       },
       observeCommitment: async (jobId, commitment, signature, providerAddress, opts) => {
         await this.evidence.observe(jobId, commitment, signature, providerAddress, opts)

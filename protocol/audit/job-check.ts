@@ -117,17 +117,27 @@ function checkShape (side: Side, steps: Steps, add: (f: Finding) => void): void 
   const chain = CHAIN[side]
   const furthest = chain.reduce((at, type, i) => steps.has(type) ? i : at, -1)
   for (let i = 0; i < furthest; i++) {
-    if (!steps.has(chain[i])) add({ code: 'MISSING_STEP', severity: 'error', side, step: chain[i], message: `the ${side} logged ${chain[furthest]} but no ${chain[i]}` })
+    if (steps.has(chain[i]) || paidBeforeVerified(chain[i], chain[furthest])) continue
+    add({ code: 'MISSING_STEP', severity: 'error', side, step: chain[i], message: `the ${side} logged ${chain[furthest]} but no ${chain[i]}` })
   }
   let last: AuditEntry | undefined
   for (const type of chain) {
     const first = steps.get(type)?.[0]
     if (first === undefined) continue
-    if (last !== undefined && first.index < last.index) {
+    if (last !== undefined && first.index < last.index && !paidBeforeVerified(last.type, type)) {
       add({ code: 'OUT_OF_ORDER', severity: 'error', side, step: type, index: first.index, message: `the ${side} logged ${type} (entry ${first.index}) before ${last.type} (entry ${last.index})` })
     }
     last = first
   }
+}
+
+/**
+ * Fair exchange (issue 11 item 2): with payments on, the requester pays for a provider's signed
+ * result commitment before it fetches and verifies the output, so its `paid` may precede its
+ * `verified` (or stand without it while the output is still being fetched).
+ */
+function paidBeforeVerified (earlier: AuditEventType, later: AuditEventType): boolean {
+  return earlier === 'verified' && later === 'paid'
 }
 
 /** Across sides: every sent message was received as sent, nothing was received that was never sent. */

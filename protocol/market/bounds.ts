@@ -46,7 +46,12 @@ export const JOB_BOUNDS = {
   /** one wasm page up to wasm32's 4 GiB */
   memoryBytes: { min: 64 * KiB, max: 4 * GiB } satisfies Range,
   wallTimeMs: { min: 1, max: 24 * 60 * 60 * 1000 } satisfies Range,
-  outputBytes: { min: 1, max: 1 * GiB } satisfies Range,
+  /**
+   * stdout plus output files. A provider's worker holds all of it in memory until the job ends,
+   * then the provider stores and serves it, so it is bounded well under the memory range;
+   * providers also refuse jobs over their own cap (Executor.maxOutputBytes) and price it.
+   */
+  outputBytes: { min: 1, max: 256 * MiB } satisfies Range,
   minMemoryBytes: { min: 0, max: 1024 * GiB } satisfies Range,
   /** '' or a short lowercase tag, like the capability keys of the DHT */
   tag: /^([a-z0-9][a-z0-9_-]{0,31})?$/,

@@ -1,14 +1,23 @@
 // Provider pricing: what to bid for a job.
 //   list    = perJob + perUnit × units                      (the provider's own price sheet)
 //   base    = list + marketWeight × (market − list)         (pulled toward recent clearings)
-//   price   = max(floor, base × loadMultiplier(load))       (busier = dearer, never under floor)
-// where units = wall-time seconds × 256 MiB memory tiers (units.ts), floor = perJob +
-// floorPerUnit × units, loadMultiplier = 1 + (maxLoadMultiplier − 1)·load² (cheap while there
-// is room, steep near full), and market is the time-decayed mean of recent clearing prices for
-// the same executor and token, each scaled to this job's units. A clearing record is signed by
-// its requester but cannot be checked against the award it claims to summarise, so each one is
-// clamped to [list/4, list×4] of its own job before it counts: a lying requester can move the
-// estimate, but only so far, and never below the provider's floor.
+//   output  = perUnit × seconds × outputMiB / 256           (the output the job may leave)
+//   price   = max(floor, base × loadMultiplier(load) + output)  (busier = dearer, never under floor)
+// where units = wall-time seconds × 256 MiB memory tiers (units.ts), outputMiB = started MiB of
+// limits.outputBytes, floor = perJob + floorPerUnit × (units + seconds × outputMiB / 256),
+// loadMultiplier = 1 + (maxLoadMultiplier − 1)·load² (cheap while there is room, steep near
+// full), and market is the time-decayed mean of recent clearing prices for the same executor and
+// token, each scaled to this job's units. The quote's `list` includes the output charge.
+// Output is priced as the memory it is: the worker holds up to limits.outputBytes of output next
+// to the module's linear memory for as long as the job runs (then the provider stores and serves
+// it), so a MiB of it costs 1/256 of a memory tier per wall-time second. It is added outside the
+// market estimate (clearing records do not say how much output their jobs had) and outside the
+// load multiplier, so a job asking for more output is always quoted more, and the floor keeps
+// its share of it: a low max price cannot buy a large output at the compute price.
+// A clearing record is signed by its requester but cannot be checked against the award it
+// claims to summarise, so each one is clamped to [list/4, list×4] of its own job before it
+// counts: a lying requester can move the estimate, but only so far, and never below the
+// provider's floor.
 // All money arithmetic is bigint; the fractional factors are applied in parts per million.
 import { formatAmount } from './amounts.ts'
 import { priceUnits } from './units.ts'
@@ -37,6 +46,8 @@ export interface PricingJob {
   token: string
   wallTimeMs: number
   memoryBytes: number
+  /** the job's limits.outputBytes (0: no output charge) */
+  outputBytes: number
   maxPrice: bigint
 }
 
@@ -58,6 +69,8 @@ export interface PriceQuote {
   units: string
   list: string
   floor: string
+  /** the output charge included in price (and outputFloor's share of floor) */
+  output: string
   /** the market estimate for this job, when there were clearings to learn from */
   market?: string
   loadMultiplier: number
@@ -67,6 +80,16 @@ const PPM = 1_000_000n
 const toPpm = (x: number): bigint => BigInt(Math.round(x * 1e6))
 const maxOf = (a: bigint, b: bigint): bigint => (a > b ? a : b)
 const minOf = (a: bigint, b: bigint): bigint => (a < b ? a : b)
+
+const MiB = 1024 * 1024
+/** outputBytes counted in 1/256 memory tiers: a MiB of output held for a second */
+const OUTPUT_MIB_PER_TIER = 256n
+
+/** MiB·seconds of output a job may hold: started MiB of outputBytes × started wall-time seconds. */
+export function outputMiBSeconds (wallTimeMs: number, outputBytes: number): bigint {
+  const seconds = Math.max(1, Math.ceil(wallTimeMs / 1000))
+  return BigInt(seconds) * BigInt(Math.max(0, Math.ceil(outputBytes / MiB)))
+}
 
 export function loadMultiplier (load: number, maxLoadMultiplier = 3): number {
   const l = Number.isNaN(load) ? 1 : Math.min(1, Math.max(0, load)) // unknown load: assume busy
@@ -96,15 +119,19 @@ export function priceJob (input: PriceJobInput): PriceQuote {
   const mult = loadMultiplier(input.load, sheet.maxLoadMultiplier)
   const rate = sheet.executors[job.executor]
   if (rate === undefined) {
-    return { price: '0', bid: false, reason: 'NO_PRICE_FOR_EXECUTOR', units: units.toString(), list: '0', floor: '0', loadMultiplier: mult }
+    const none = { price: '0', list: '0', floor: '0', output: '0' }
+    return { ...none, bid: false, reason: 'NO_PRICE_FOR_EXECUTOR', units: units.toString(), loadMultiplier: mult }
   }
-  const list = rate.perJob + rate.perUnit * units
+  const computeList = rate.perJob + rate.perUnit * units
+  const held = outputMiBSeconds(job.wallTimeMs, job.outputBytes)
+  const output = (rate.perUnit * held) / OUTPUT_MIB_PER_TIER
+  const list = computeList + output
   // a bid of 0 is invalid on the wire, so the floor is at least one base unit
-  const floor = maxOf(1n, rate.perJob + rate.floorPerUnit * units)
+  const floor = maxOf(1n, rate.perJob + rate.floorPerUnit * units + (rate.floorPerUnit * held) / OUTPUT_MIB_PER_TIER)
   const market = marketPrice(input, units, rate)
   const weight = toPpm(Math.min(1, Math.max(0, sheet.marketWeight ?? 0.5)))
-  const base = market === undefined ? list : (list * (PPM - weight) + market * weight) / PPM
-  let price = maxOf(floor, (base * toPpm(mult)) / PPM)
+  const base = market === undefined ? computeList : (computeList * (PPM - weight) + market * weight) / PPM
+  let price = maxOf(floor, (base * toPpm(mult)) / PPM + output)
   let bid = true
   let reason: PriceQuote['reason']
   if (floor > job.maxPrice) {
@@ -115,6 +142,7 @@ export function priceJob (input: PriceJobInput): PriceQuote {
   }
   return {
     price: formatAmount(price), bid, reason, units: units.toString(), list: formatAmount(list), floor: formatAmount(floor),
+    output: formatAmount(output),
     market: market === undefined ? undefined : formatAmount(market), loadMultiplier: mult,
   }
 }

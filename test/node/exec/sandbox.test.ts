@@ -212,6 +212,10 @@ describe('node/exec sandbox', function () {
     await expectExecError(ex.run(job(hello, { inputs: [{ name: 'a', data: new Uint8Array() }, { name: 'a', data: new Uint8Array() }] })), 'EXEC_INVALID_JOB')
     await expectExecError(ex.run(job(hello, { env: { 'A=B': 'c' } })), 'EXEC_INVALID_JOB')
     await expectExecError(ex.run(job(hello, { limits: { wallTimeMs: 0 } as never })), 'EXEC_INVALID_JOB')
+    // more output than this executor's cap (its operator's choice, default 64 MiB): refused before running
+    const overCap = { outputBytes: ex.maxOutputBytes + 1 } as never
+    const capped = await expectExecError(ex.run(job(hello, { limits: overCap })), 'EXEC_INVALID_JOB')
+    expect(capped.details).to.include({ outputBytes: 64 * 1024 * 1024 + 1, limit: 64 * 1024 * 1024 })
     const other = new WasmExecutor({ poolSize: 1, prewarm: 0 }) // its worker starts on first use
     await expectExecError(other.run(job(hello)), 'EXEC_STOPPED')
     await other.start()

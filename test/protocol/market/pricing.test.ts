@@ -8,7 +8,9 @@ import type { PriceJobInput, PriceSheet, PricingJob } from '../../../protocol/ma
 const NOW = 10_000_000
 const sheet: PriceSheet = { executors: { wasm: { perUnit: 1000n, perJob: 500n, floorPerUnit: 400n } } }
 // 5 s × 1 tier = 5 units: list 5500, floor 2500
-const job: PricingJob = { executor: 'wasm', token: '', wallTimeMs: 5000, memoryBytes: 64 * 1024 * 1024, maxPrice: 1_000_000n }
+const job: PricingJob = {
+  executor: 'wasm', token: '', wallTimeMs: 5000, memoryBytes: 64 * 1024 * 1024, outputBytes: 0, maxPrice: 1_000_000n,
+}
 const input = (o: Partial<PriceJobInput> = {}): PriceJobInput => ({ sheet, load: 0, recentClearings: new ClearingBook(), job, now: NOW, ...o })
 let n = 0
 function bookWith (entries: Array<{ price: bigint, ageMs?: number, executor?: string, token?: string, wallTimeMs?: number }>): ClearingBook {
@@ -81,6 +83,31 @@ describe('protocol/market pricing', () => {
     expect(priceJob(input({ job: { ...job, maxPrice: 4000n } }))).to.include({ price: '4000', bid: true })
     expect(priceJob(input({ job: { ...job, maxPrice: 2000n } }))).to.include({ bid: false, reason: 'FLOOR_ABOVE_MAX_PRICE' })
     expect(priceJob(input({ job: { ...job, executor: 'gpu' } }))).to.include({ bid: false, reason: 'NO_PRICE_FOR_EXECUTOR' })
+  })
+
+  it('prices output as memory held for the wall time: a MiB is 1/256 tier a second, outside market and load', () => {
+    const MiB = 1024 * 1024
+    // 5 s × 4 MiB = 20 MiB·s: 1000 × 20 / 256 = 78 on the list, 400 × 20 / 256 = 31 on the floor
+    const q = priceJob(input({ job: { ...job, outputBytes: 4 * MiB } }))
+    expect(q).to.include({ price: '5578', list: '5578', floor: '2531', output: '78' })
+    expect(priceJob(input({ job: { ...job, outputBytes: 1 } })).output).to.equal('19') // a started MiB counts whole
+    // added after the load multiplier: a busy provider does not multiply the output charge
+    expect(price({ load: 1, job: { ...job, outputBytes: 4 * MiB } }) - price({ load: 1 })).to.equal(78n)
+    // a low max price cannot buy a large output at the compute price
+    const large = priceJob(input({ job: { ...job, outputBytes: 256 * MiB, maxPrice: 3000n } }))
+    expect(large).to.include({ bid: false, floor: '4500' })
+  })
+
+  it('property: more outputBytes is never quoted less', () => {
+    const bytes = fc.integer({ min: 0, max: 256 * 1024 * 1024 })
+    fc.assert(fc.property(bytes, bytes,
+      fc.integer({ min: 1, max: 100_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (a, b, wallTimeMs, load) => {
+        const [lo, hi] = a <= b ? [a, b] : [b, a]
+        const at = (outputBytes: number): bigint =>
+          price({ load, job: { ...job, wallTimeMs, outputBytes, maxPrice: 10n ** 30n } })
+        expect(at(lo) <= at(hi)).to.equal(true)
+        if (Math.ceil(hi / 1048576) > Math.ceil(lo / 1048576)) expect(at(lo) < at(hi)).to.equal(true)
+      }), { numRuns: 300 })
   })
 
   it('never bids zero, even with an all-zero sheet', () => {

@@ -6,6 +6,7 @@ import {
   Acceptance, Award, Bid, BlobChunk, BlobRequest, BlobResponse, BlobStatus, Clearing, ExecStatus, JobRequest, MessageType,
   PaymentMode, Reply, ReplyStatus, Result, SignedEnvelope,
 } from '../../../protocol/gen/market.ts'
+import { JOB_BOUNDS } from '../../../protocol/market/bounds.ts'
 import { buildJobSpec, createJobRequest, signBid } from '../../../protocol/market/build.ts'
 import { ownBytes } from '../../../protocol/market/fields.ts'
 import { validateBid } from '../../../protocol/market/validate-bid.ts'
@@ -58,7 +59,7 @@ describe('protocol/market round trips', () => {
     args: fc.array(fc.string({ unit: 'grapheme', maxLength: 40 }), { maxLength: 8 }),
     memoryBytes: fc.integer({ min: 64 * 1024, max: 4 * 1024 ** 3 }),
     wallTimeMs: fc.integer({ min: 1, max: 86_400_000 }),
-    outputBytes: fc.integer({ min: 1, max: 1024 ** 3 }),
+    outputBytes: fc.integer({ min: 1, max: JOB_BOUNDS.outputBytes.max }),
     maxPrice: fc.bigInt({ min: 1n, max: (1n << 256n) - 1n }),
     payment: fc.constantFrom('escrow' as const, 'channel' as const),
     redundancy: fc.integer({ min: 1, max: 9 }),

@@ -37,7 +37,9 @@ describe('protocol/market throughput (measured)', function () {
     const book = new ClearingBook({ capacity: 1024 })
     for (let i = 0; i < 1024; i++) book.add({ jobId: i.toString(16).padStart(64, '0'), executor: 'wasm', token: '', wallTimeMs: 1000 + i, memoryBytes: 1 << 26, prices: [BigInt(5000 + i)] }, NOW)
     const sheet = { executors: { wasm: { perUnit: 1000n, perJob: 500n, floorPerUnit: 400n } } }
-    const job = { executor: 'wasm', token: '', wallTimeMs: 5000, memoryBytes: 1 << 26, maxPrice: 10n ** 9n }
+    const job = {
+      executor: 'wasm', token: '', wallTimeMs: 5000, memoryBytes: 1 << 26, outputBytes: 1 << 22, maxPrice: 10n ** 9n,
+    }
     const pricesPerSec = await perSecond(500, () => priceJob({ sheet, load: 0.3, recentClearings: book, job, now: NOW }))
     console.log(`      ${JSON.stringify({ measure: 'market-math', selectBids50PerSec: selectsPerSec, priceJob1024ClearingsPerSec: pricesPerSec })}`)
     expect(selectsPerSec).to.be.greaterThan(200)

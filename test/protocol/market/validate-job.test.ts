@@ -91,6 +91,7 @@ describe('protocol/market validateJobRequest', () => {
     ['wall time 0', { limits: { memoryBytes: GiB, wallTimeMs: 0, outputBytes: 1 } }, 'LIMITS_OUT_OF_RANGE'],
     ['wall time over a day', { limits: { memoryBytes: GiB, wallTimeMs: 86_400_001, outputBytes: 1 } }, 'LIMITS_OUT_OF_RANGE'],
     ['output 0', { limits: { memoryBytes: GiB, wallTimeMs: 10, outputBytes: 0 } }, 'LIMITS_OUT_OF_RANGE'],
+    ['output over 256 MiB', { limits: { memoryBytes: GiB, wallTimeMs: 10, outputBytes: GiB / 4 + 1 } }, 'LIMITS_OUT_OF_RANGE'],
     ['upper-case executor', { executor: 'WASM' }, 'INVALID_FIELD'],
     ['executor with a slash', { executor: 'wasm/2' }, 'INVALID_FIELD'],
     ['input name with a path', { inputs: [{ name: '../etc/passwd', cid: jobInput().module, size: 1 }] }, 'INVALID_FIELD'],
