@@ -116,7 +116,7 @@ describe('security 02/10: channel terms and funding', function () {
       const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
       const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
       const key = await loadPeerKey(dataDir)
-      const payments = attachPayments(node, { chain: client, privateKey: key, options: { pollMs: 200, windowBits: 8, minChallengePeriodSeconds: 10, minChannelLifetimeSeconds: 0, fundingWaitMs: 2_000 } })
+      const payments = attachPayments(node, { chain: client, privateKey: key, options: { pollMs: 200, windowBits: 8, fundingWaitMs: 2_000 } })
       const honest = payments.hooks()
       // the hostile requester secures nothing: no channel is ever opened (whatever hook the market calls)
       const hooks = hostile ? { ...honest, beforeAward: async () => {}, afterAccept: async () => {} } as unknown as MarketPayments : honest

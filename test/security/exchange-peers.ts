@@ -82,7 +82,7 @@ export async function startHonest (chain: DevChain, dir: string, name: string, r
   const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
   const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
   const key = await loadPeerKey(dataDir)
-  const payments = attachPayments(node, { chain: client, privateKey: key, options: { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10'), minChallengePeriodSeconds: 10, minChannelLifetimeSeconds: 0, ...opts.payments } })
+  const payments = attachPayments(node, { chain: client, privateKey: key, options: { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10'), ...opts.payments } })
   const events: JobEvent[] = []
   const market = new MarketService(node, { privateKey: key, payments: payments.hooks(), capacity: opts.capacity, faults: opts.faults, onEvent: (e) => events.push(e) })
   node.addService(market)

@@ -15,9 +15,8 @@ import type { PaymentsOptions, PaymentsService } from '../../../node/payments/se
 import type { DevChain } from '../../support/chain.ts'
 import type { Wallet } from 'ethers'
 
-/** The devnet chain's challenge period (10 s) is below the node's devnet minimum (61 s) until
- * the devnet parameters are raised on chain; payments tests accept the chain's value. */
-export const TEST_CHANNEL_TERMS = { minChallengePeriodSeconds: 10, minChannelLifetimeSeconds: 0 }
+/** Payments tests open channels that expire within a minute (the watchtower's); nodes accept them. */
+export const TEST_CHANNEL_TERMS = { minChannelLifetimeSeconds: 0 }
 
 export interface PayPeer {
   node: HiveNode

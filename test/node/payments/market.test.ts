@@ -47,7 +47,7 @@ describe('node/payments with the market', function () {
     const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
     const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
     const key = await loadPeerKey(dataDir)
-    const payments = attachPayments(node, { chain: client, privateKey: key, options: { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10'), minChallengePeriodSeconds: 10, minChannelLifetimeSeconds: 0 } })
+    const payments = attachPayments(node, { chain: client, privateKey: key, options: { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10') } })
     const market = new MarketService(node, { privateKey: key, payments: payments.hooks() })
     node.addService(market)
     await node.start()

@@ -13,7 +13,7 @@ const [dataDir, rpcUrl, deployments] = process.argv.slice(2)
 const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'provider' } })
 const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
 const client = await openChain({ settings: { rpcUrl, deployments, maxFeeGwei: 1000, confirmations: 1 }, wallet: new Wallet(process.env.HIVE_TEST_PROVIDER_KEY!), tx: { pollMs: 50 } })
-const payments = attachPayments(node, { chain: client, privateKey: await loadPeerKey(dataDir), options: { pollMs: 60_000, windowBits: 8, minChallengePeriodSeconds: 10, minChannelLifetimeSeconds: 0 } })
+const payments = attachPayments(node, { chain: client, privateKey: await loadPeerKey(dataDir), options: { pollMs: 60_000, windowBits: 8 } })
 await node.start()
 // the jobs this provider "did" for the test's requester (HIVE_TEST_EXPECT: address:price:count):
 // job ids 0x…e2e000 + i, each worth `price`
