@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { UsageError } from '../protocol/errors.ts'
 import { EXECUTOR_PATTERN, MAX_PROFILE_TTL_MS, PRICE_PATTERN } from '../protocol/profile.ts'
+import { DEFAULT_HIVE_PER_ETH } from '../protocol/payments/close-economics.ts'
 import { API_TOKEN_FILE } from './api/auth.ts'
 import { PEER_KEY_FILENAME, loadOrCreatePeerKey, writePrivateFileExclusive } from './p2p/identity.ts'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -50,6 +51,18 @@ export interface HiveSettings {
   auditAnchorEvery: number
   /** anchor a grown audit log at least this often (the devnet uses seconds) */
   auditAnchorIntervalMs: number
+  /**
+   * HIVE one ETH buys (decimal): the watchtower answers a channel close only when the voucher
+   * gains more HIVE than the gas costs at this price. The default, 1000, is a devnet placeholder:
+   * set the market price on a real network.
+   */
+  hivePerEth: string
+  /**
+   * dial private, loopback and link-local addresses a job names for its requester. Off by
+   * default: a job could otherwise make providers probe their own LAN. The devnet and tests,
+   * where every node is on 127.0.0.1, turn it on.
+   */
+  allowPrivateAddrs: boolean
 }
 
 export interface HiveConfig extends HiveSettings {
@@ -78,6 +91,8 @@ const DEFAULTS: HiveSettings = {
   confirmations: 1,
   auditAnchorEvery: 1000,
   auditAnchorIntervalMs: 60_000,
+  hivePerEth: DEFAULT_HIVE_PER_ETH,
+  allowPrivateAddrs: false,
 }
 export const DEFAULT_SETTINGS: Readonly<HiveSettings> = Object.freeze(DEFAULTS)
 
@@ -102,6 +117,8 @@ export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.fr
   confirmations: 'HIVE_CONFIRMATIONS',
   auditAnchorEvery: 'HIVE_AUDIT_ANCHOR_EVERY',
   auditAnchorIntervalMs: 'HIVE_AUDIT_ANCHOR_INTERVAL_MS',
+  hivePerEth: 'HIVE_HIVE_PER_ETH',
+  allowPrivateAddrs: 'HIVE_ALLOW_PRIVATE_ADDRS',
 })
 
 type Parser<K extends keyof HiveSettings> = (value: unknown, bad: (expected: string) => never) => HiveSettings[K]
@@ -180,6 +197,13 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
   confirmations: int(1, 64, 'blocks'),
   auditAnchorEvery: int(1, 1_000_000, 'entries'),
   auditAnchorIntervalMs: int(1000, 24 * 60 * 60 * 1000, 'milliseconds'),
+  hivePerEth: (v, bad) => {
+    const text = typeof v === 'number' && Number.isFinite(v) ? String(v) : v
+    return typeof text === 'string' && /^\d{1,12}(\.\d{1,18})?$/.test(text.trim()) && !/^0+(\.0*)?$/.test(text.trim())
+      ? text.trim()
+      : bad('a decimal price above 0: how many HIVE one ETH buys, e.g. 1000')
+  },
+  allowPrivateAddrs: bool,
 }
 
 const KEYS = Object.keys(PARSERS) as Array<keyof HiveSettings>

@@ -30,6 +30,16 @@ export const OUTPUT_BUNDLE_LIMITS: Readonly<OutputBundleLimits> = Object.freeze(
 })
 
 const MAGIC = new TextEncoder().encode('HIVEOUT1')
+
+/**
+ * The most bytes an encoding adds to its contents (magic, exit code, lengths and names): a job's
+ * outputBytes limit counts stdout and file data only, so a result whose contents fill the limit
+ * has a bundle up to this much larger.
+ */
+export function maxBundleOverhead (limits: Partial<OutputBundleLimits> = {}): number {
+  const lim = { ...OUTPUT_BUNDLE_LIMITS, ...limits }
+  return MAGIC.length + 4 + 4 + 4 + lim.maxFiles * (2 + lim.maxNameBytes + 4)
+}
 const utf8 = new TextEncoder()
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 

@@ -33,6 +33,20 @@ export interface DeployParams {
   protocolFeeBps: bigint
   reporterShareBps: bigint
   equivocationSlashBps: bigint
+  /** bond a requester pays to dispute an escrow, in bps of the deposit (rounded up) */
+  disputeBondBps: bigint
+  /** how long the arbiter has to rule on a dispute before the provider may claim */
+  arbitrationWindow: bigint
+  /**
+   * Constructor minimums of ProtocolParams: no governance action can go below them, and each must
+   * exceed 60 s. The unbonding period must also exceed votingDelay + votingPeriod + timelockDelay
+   * + slashMargin, so that stake stays slashable until a slash proposal can execute.
+   */
+  minUnbondingPeriod: bigint
+  minEscrowChallengeWindow: bigint
+  minChannelChallengePeriod: bigint
+  minArbitrationWindow: bigint
+  slashMargin: bigint
   /** default: the timelock */
   treasury?: string
   /** default: the timelock (disputes then go through governance until one is chosen) */
@@ -42,7 +56,11 @@ export interface DeployParams {
 const HOUR = 3600n
 const DAY = 24n * HOUR
 
-/** Production defaults: windows of hours to days, as in Filecoin, nitro, Raiden, Lightning. */
+/**
+ * Production defaults: windows of hours to days, as in Filecoin, nitro, Raiden, Lightning. The
+ * minimums follow Filecoin's 12 h and stay far above Raiden's 500 blocks (~100 min); governance
+ * needs 1 + 7 + 2 days to act, so unbonding (14 days) leaves a day of margin beyond that.
+ */
 export const defaultParams: DeployParams = {
   tokenSupply: parseEther('1000000000'),
   votingDelay: DAY,
@@ -57,9 +75,20 @@ export const defaultParams: DeployParams = {
   protocolFeeBps: 50n,
   reporterShareBps: 2000n,
   equivocationSlashBps: 10_000n,
+  disputeBondBps: 1000n,
+  arbitrationWindow: 7n * DAY,
+  minUnbondingPeriod: 7n * DAY,
+  minEscrowChallengeWindow: 12n * HOUR,
+  minChannelChallengePeriod: 12n * HOUR,
+  minArbitrationWindow: 3n * DAY,
+  slashMargin: DAY,
 }
 
-/** Short windows (seconds) for the local devnet, demos and tests. Never for real value. */
+/**
+ * Short windows (seconds) for the local devnet, demos and tests. Never for real value. Still above
+ * 60 s: a node's RPC endpoint may be down for a minute inside a challenge window. Governance needs
+ * 1 + 30 + 5 = 36 s to act; unbonding (150 s) exceeds that plus the 90 s margin.
+ */
 export const devnetParams: DeployParams = {
   ...defaultParams,
   votingDelay: 1n,
@@ -67,9 +96,15 @@ export const devnetParams: DeployParams = {
   proposalThreshold: 0n,
   timelockDelay: 5n,
   minProviderStake: parseEther('100'),
-  unbondingPeriod: 30n,
-  escrowChallengeWindow: 10n,
-  channelChallengePeriod: 10n,
+  unbondingPeriod: 150n,
+  escrowChallengeWindow: 90n,
+  channelChallengePeriod: 90n,
+  arbitrationWindow: 90n,
+  minUnbondingPeriod: 120n,
+  minEscrowChallengeWindow: 90n,
+  minChannelChallengePeriod: 90n,
+  minArbitrationWindow: 90n,
+  slashMargin: 90n,
 }
 
 export const CONTRACT_NAMES = ['HiveToken', 'TimelockController', 'HiveGovernor', 'ProtocolParams',
@@ -81,10 +116,10 @@ export const EXPECTED_VERSIONS: Record<ContractName, string> = {
   HiveToken: 'hive-token/1',
   TimelockController: 'hive-timelock/1',
   HiveGovernor: 'hive-governor/1',
-  ProtocolParams: 'hive-params/1',
+  ProtocolParams: 'hive-params/2',
   ProviderRegistry: 'hive-registry/1',
-  JobEscrow: 'hive-escrow/1',
-  PaymentChannel: 'hive-channel/1',
+  JobEscrow: 'hive-escrow/2',
+  PaymentChannel: 'hive-channel/2',
   AuditAnchor: 'hive-anchor/1',
 }
 
@@ -105,7 +140,7 @@ const DEPENDS_ON: Record<ContractName, ContractName[]> = {
   HiveToken: [],
   TimelockController: [],
   HiveGovernor: ['HiveToken', 'TimelockController'],
-  ProtocolParams: ['TimelockController'],
+  ProtocolParams: ['TimelockController', 'HiveGovernor'],
   ProviderRegistry: ['HiveToken', 'ProtocolParams', 'TimelockController'],
   JobEscrow: ['ProtocolParams'],
   PaymentChannel: ['ProtocolParams'],
@@ -268,9 +303,17 @@ export async function deployAll (opts: DeployOptions): Promise<Deployment> {
     protocolFeeBps: p.protocolFeeBps,
     reporterShareBps: p.reporterShareBps,
     equivocationSlashBps: p.equivocationSlashBps,
+    disputeBondBps: p.disputeBondBps,
+    arbitrationWindow: p.arbitrationWindow,
     treasury: p.treasury ?? timelock,
     arbiter: p.arbiter ?? timelock,
-  }])
+  }, {
+    unbondingPeriod: p.minUnbondingPeriod,
+    escrowChallengeWindow: p.minEscrowChallengeWindow,
+    channelChallengePeriod: p.minChannelChallengePeriod,
+    arbitrationWindow: p.minArbitrationWindow,
+    slashMargin: p.slashMargin,
+  }, addr('HiveGovernor')])
   await deploy('ProviderRegistry', [addr('HiveToken'), addr('ProtocolParams'), timelock])
   await deploy('JobEscrow', [addr('ProtocolParams')])
   await deploy('PaymentChannel', [addr('ProtocolParams')])

@@ -51,7 +51,10 @@ async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<vo
     const audit = auditServiceFor(hive, { privateKey, ...(chain !== undefined ? { chain: chain.client } : {}) })
     hive.addService(audit)
     const { attachPayments } = await import('../../node/payments/service.ts')
-    const payments = chain !== undefined ? attachPayments(hive, { chain: chain.client, privateKey, audit: audit.hook }) : undefined
+    const paymentOptions = { hivePerEth: config.hivePerEth }
+    const payments = chain !== undefined
+      ? attachPayments(hive, { chain: chain.client, privateKey, audit: audit.hook, options: paymentOptions })
+      : undefined
     if (payments !== undefined) chain?.setOpenChannelCount(async () => await payments.openChannels())
     const market = new MarketService(hive, { privateKey, audit: audit.hook, ...(chain !== undefined ? { stakeOf: chain.stakeOf, canBid: chain.canBid } : {}), ...(payments !== undefined ? { payments: payments.hooks() } : {}) })
     hive.addService(market)

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ICreditLedger} from "./ICreditLedger.sol";
 import {IVersioned} from "./IVersioned.sol";
 
 /**
@@ -14,9 +15,11 @@ import {IVersioned} from "./IVersioned.sol";
  * Lifecycle: `create` -> (provider) `commitResult` by the deadline -> `release` (requester or
  * its signature) at any time, or `claim` by the provider after deadline + challenge window;
  * `refund` after the deadline when no result was committed; `dispute` by the requester within
- * the challenge window, then `resolve` by the arbiter (or `release` by the requester).
+ * the challenge window, paying the dispute bond, then `resolve` by the arbiter within the
+ * arbitration window (or `release` by the requester), else `claim` by the provider after it.
+ * Every payout is a credit its owner withdraws (ICreditLedger).
  */
-interface IJobEscrow is IVersioned {
+interface IJobEscrow is IVersioned, ICreditLedger {
     enum EscrowStatus {
         None,
         Active,
@@ -40,6 +43,12 @@ interface IJobEscrow is IVersioned {
         EscrowStatus status;
         uint64 committedAt;
         bytes32 resultHash;
+        /// @notice what a dispute costs the requester, in `token` (fixed at creation)
+        uint256 disputeBond;
+        /// @notice seconds the arbiter has to rule after a dispute (fixed at creation)
+        uint32 arbitrationWindow;
+        /// @notice when the requester disputed (0: never)
+        uint64 disputedAt;
     }
 
     /// @notice Reputation counters of a provider.
@@ -67,8 +76,11 @@ interface IJobEscrow is IVersioned {
     event EscrowClaimed(bytes32 indexed escrowId, uint256 payout, uint256 fee);
     /// @notice The requester got its deposit back: no result was committed by the deadline.
     event EscrowRefunded(bytes32 indexed escrowId, uint256 amount);
-    /// @notice The requester disputed the committed result.
-    event EscrowDisputed(bytes32 indexed escrowId);
+    /// @notice What a dispute of this escrow will cost and how long the arbiter will have.
+    event DisputeTermsSet(bytes32 indexed escrowId, uint256 disputeBond, uint32 arbitrationWindow);
+    /// @notice The requester disputed the committed result, paying `bond`; the arbiter may rule
+    /// until `arbitrationEndsAt`, then the provider may claim.
+    event EscrowDisputed(bytes32 indexed escrowId, uint256 bond, uint256 arbitrationEndsAt);
     /// @notice The arbiter split the deposit: `payout` + `fee` for the provider's side, `refund` to the requester.
     event DisputeResolved(bytes32 indexed escrowId, address indexed arbiter, uint256 payout, uint256 fee, uint256 refund);
 
@@ -91,6 +103,10 @@ interface IJobEscrow is IVersioned {
     error JobEscrowChallengeWindowOpen(bytes32 escrowId, uint256 endsAt, uint256 now);
     /// @notice Too late to dispute: the challenge window ended at `endsAt`.
     error JobEscrowChallengeWindowClosed(bytes32 escrowId, uint256 endsAt, uint256 now);
+    /// @notice Too early to claim a disputed escrow: the arbiter may rule until `endsAt`.
+    error JobEscrowArbitrationWindowOpen(bytes32 escrowId, uint256 endsAt, uint256 now);
+    /// @notice Too late to rule: the arbitration window ended at `endsAt` (the provider may claim).
+    error JobEscrowArbitrationWindowClosed(bytes32 escrowId, uint256 endsAt, uint256 now);
     /// @notice The release signature is not the requester's.
     error JobEscrowInvalidSignature(bytes32 escrowId, address requester);
     /// @notice The arbiter cannot award more than the deposit.
@@ -112,7 +128,7 @@ interface IJobEscrow is IVersioned {
     function commitResult(bytes32 escrowId, bytes32 resultHash) external;
 
     /// @notice The requester accepts `resultHash` and pays the provider (minus the protocol fee).
-    /// Also ends a dispute in the provider's favour.
+    /// Also ends a dispute in the provider's favour (the bond goes to the provider).
     function release(bytes32 escrowId, bytes32 resultHash) external;
 
     /// @notice Anyone submits the requester's EIP-712 `Release(jobId, provider, resultHash)` signature.
@@ -125,17 +141,21 @@ interface IJobEscrow is IVersioned {
     ) external;
 
     /// @notice The provider takes the deposit after deadline + challenge window, if it committed a
-    /// result and the requester did not dispute.
+    /// result and the requester did not dispute; or, after a dispute the arbiter left unresolved
+    /// for the whole arbitration window, the deposit and the bond.
     function claim(bytes32 escrowId) external;
 
     /// @notice The requester takes its deposit back after the deadline when no result was committed.
     function refund(bytes32 escrowId) external;
 
-    /// @notice The requester disputes the committed result, until deadline + challenge window.
+    /// @notice The requester disputes the committed result, until deadline + challenge window,
+    /// paying the escrow's dispute bond (pulled with transferFrom, in the escrow's token).
     function dispute(bytes32 escrowId) external;
 
-    /// @notice The arbiter (from ProtocolParams) awards `payout` (before fee) to the provider and
-    /// the rest to the requester. A provider awarded less than the deposit loses the dispute.
+    /// @notice The arbiter (from ProtocolParams), within the arbitration window, awards `payout`
+    /// (before fee) to the provider and the rest to the requester. A provider awarded less than the
+    /// deposit loses the dispute and the bond returns to the requester; otherwise the provider
+    /// gets the bond.
     function resolve(bytes32 escrowId, uint256 payout) external;
 
     /// @notice The escrow record (status None if it does not exist).

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ICreditLedger} from "./ICreditLedger.sol";
 import {IVersioned} from "./IVersioned.sol";
 
 /**
@@ -22,9 +23,10 @@ import {IVersioned} from "./IVersioned.sol";
  * its voucher, else anyone may `finalize` and the deposit returns to the requester. A channel
  * with an expiry can also be finalized from `expiry + challengePeriod` without `startClose`.
  * Both parties may settle at once with a co-signed `CooperativeClose`. A payout never exceeds
- * the deposit (a larger voucher pays the whole deposit); payout + fee + refund = deposit.
+ * the deposit (a larger voucher pays the whole deposit); payout + fee + refund = deposit. Closing
+ * credits each party, who withdraws its credit (ICreditLedger).
  */
-interface IPaymentChannel is IVersioned {
+interface IPaymentChannel is IVersioned, ICreditLedger {
     enum ChannelStatus {
         None,
         Open,
@@ -60,7 +62,7 @@ interface IPaymentChannel is IVersioned {
     event ChannelToppedUp(bytes32 indexed channelId, uint256 amount, uint256 deposit);
     /// @notice The requester started closing; the provider must answer with a voucher before `closesAt`.
     event ChannelCloseStarted(bytes32 indexed channelId, uint64 closesAt);
-    /// @notice The channel settled: `payout` to the provider, `fee` to the treasury, `refund` to the
+    /// @notice The channel settled: credits of `payout` to the provider, `fee` to the treasury, `refund` to the
     /// requester, by the voucher (or cooperative close) with `nonce` (0 when finalized without one).
     event ChannelClosed(bytes32 indexed channelId, uint256 payout, uint256 fee, uint256 refund, uint64 nonce);
 

@@ -22,6 +22,10 @@ interface IProtocolParams is IVersioned {
     error ProtocolParamsOutOfBounds(bytes32 key, uint256 value, uint256 min, uint256 max);
     /// @notice Address parameters can never be the zero address.
     error ProtocolParamsZeroAddress(bytes32 key);
+    /// @notice A constructor minimum named `name` is `value`, not above the hard floor `floor` (60 s).
+    error ProtocolParamsMinimumTooShort(bytes32 name, uint256 value, uint256 floor);
+    /// @notice The governor's timelock `timelock` is not this contract's owner `owner`.
+    error ProtocolParamsGovernorMismatch(address timelock, address owner);
 
     /// @notice Initial values, checked against the same bounds as later changes.
     struct InitialParams {
@@ -32,13 +36,29 @@ interface IProtocolParams is IVersioned {
         uint256 protocolFeeBps;
         uint256 reporterShareBps;
         uint256 equivocationSlashBps;
+        uint256 disputeBondBps;
+        uint256 arbitrationWindow;
         address treasury;
         address arbiter;
     }
 
+    /// @notice Lower bounds fixed at construction: no governance action can go below them. Each
+    /// must exceed one minute (an RPC outage inside a challenge window must not cost a deposit);
+    /// production deployments use hours to days.
+    struct Minimums {
+        /// @notice least unbonding period (the governance delay plus `slashMargin` may ask for more)
+        uint256 unbondingPeriod;
+        uint256 escrowChallengeWindow;
+        uint256 channelChallengePeriod;
+        uint256 arbitrationWindow;
+        /// @notice time governance has, beyond voting and the timelock, to queue and execute a slash
+        uint256 slashMargin;
+    }
+
     /// @notice Least bonded HIVE (wei) for a provider to count as active.
     function minProviderStake() external view returns (uint256);
-    /// @notice Seconds between `requestUnbond` and `withdraw`.
+    /// @notice Seconds between `requestUnbond` and `withdraw`: the stored value, but never less than
+    /// {governanceDelay} + the slash margin, so stake stays slashable until a slash can execute.
     function unbondingPeriod() external view returns (uint256);
     /// @notice Seconds after an escrow's deadline in which the requester may dispute.
     function escrowChallengeWindow() external view returns (uint256);
@@ -50,6 +70,15 @@ interface IProtocolParams is IVersioned {
     function reporterShareBps() external view returns (uint256);
     /// @notice Share (bps) of a provider's stake taken when equivocation is proved.
     function equivocationSlashBps() external view returns (uint256);
+    /// @notice Bond (bps of the deposit, rounded up, in the escrow's token) a requester pays to dispute.
+    function disputeBondBps() external view returns (uint256);
+    /// @notice Seconds the arbiter has to rule on a dispute; then the provider may claim.
+    function arbitrationWindow() external view returns (uint256);
+    /// @notice Seconds governance needs from proposal to execution: voting delay + voting period +
+    /// timelock delay of the governor given at construction (0 without one).
+    function governanceDelay() external view returns (uint256);
+    /// @notice The lower bounds fixed at construction.
+    function minimums() external view returns (Minimums memory);
     /// @notice Receives protocol fees and slashed stake.
     function treasury() external view returns (address);
     /// @notice Resolves escrow disputes.
@@ -59,8 +88,9 @@ interface IProtocolParams is IVersioned {
     function getParam(bytes32 key) external view returns (uint256);
     /// @notice The address parameter named `key`; reverts for an unknown key.
     function getAddressParam(bytes32 key) external view returns (address);
-    /// @notice Inclusive bounds a numeric parameter must stay within.
-    function bounds(bytes32 key) external pure returns (uint256 min, uint256 max);
+    /// @notice Inclusive bounds a numeric parameter must stay within now (the unbonding period's
+    /// minimum follows the governance delay).
+    function bounds(bytes32 key) external view returns (uint256 min, uint256 max);
 
     /// @notice Sets the numeric parameter `key` (owner only, i.e. the timelock).
     function setParam(bytes32 key, uint256 value) external;

@@ -2,13 +2,12 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IJobEscrow} from "../interfaces/IJobEscrow.sol";
 import {IProtocolParams} from "../interfaces/IProtocolParams.sol";
 import {IVersioned} from "../interfaces/IVersioned.sol";
+import {CreditLedger} from "../libraries/CreditLedger.sol";
 import {HiveTypedData} from "../libraries/HiveTypedData.sol";
 import {TokenPull} from "../libraries/TokenPull.sol";
 
@@ -17,13 +16,27 @@ import {TokenPull} from "../libraries/TokenPull.sol";
  * @notice Per-job escrow in any ERC20: the requester's deposit goes to the provider on release
  * (or on claim after an undisputed challenge window), back to the requester when no result was
  * committed by the deadline, or is split by the arbiter after a dispute.
- * @dev The challenge window and fee are read from ProtocolParams when an escrow is created and
- * fixed for its life: governance changes apply to new deals, never to a deal in progress. The
- * treasury and arbiter are read when used. Records are never deleted, so an escrow id (and any
- * release signature for it) can be used once only.
+ *
+ * Disputes cost a bond and expire. The bond (a share of the deposit, rounded up) makes a
+ * griefing dispute cost the griefer; the arbitration window bounds how long a dispute can freeze
+ * the provider's pay. Rule when the arbiter does not rule in time: the provider may claim the
+ * deposit and the bond, as if nobody had disputed. Why not refund the requester, as iExec does
+ * after its final deadline? There, no result was proven by the deadline; here the provider
+ * committed its result on chain by the deadline, and the dispute is the requester's claim that
+ * it is wrong: the one who claims must get the arbiter to agree. The other default would let any
+ * requester take back its payment by disputing whenever the arbiter is slow or absent.
+ * Bond: back to the requester when the arbiter awards the provider less than the deposit;
+ * otherwise (the arbiter sides fully with the provider, the requester releases after all, or the
+ * window ends) the provider's, for the wait.
+ *
+ * Payouts are credits withdrawn by their owner (CreditLedger): a token that refuses one party
+ * (treasury, requester) never stalls the others' settlement.
+ * @dev The challenge window, arbitration window, bond and fee are read from ProtocolParams when an
+ * escrow is created and fixed for its life: governance changes apply to new deals, never to a
+ * deal in progress. The treasury and arbiter are read when used. Records are never deleted, so an
+ * escrow id (and any release signature for it) can be used once only.
  */
-contract JobEscrow is IJobEscrow, EIP712, ReentrancyGuardTransient {
-    using SafeERC20 for IERC20;
+contract JobEscrow is IJobEscrow, EIP712, CreditLedger {
     using HiveTypedData for HiveTypedData.Release;
 
     uint256 private constant _BPS = 10_000;
@@ -37,8 +50,11 @@ contract JobEscrow is IJobEscrow, EIP712, ReentrancyGuardTransient {
         uint16 feeBps;
         EscrowStatus status;
         IERC20 token;
+        uint64 disputedAt;
+        uint32 arbitrationWindow;
         uint256 amount;
         bytes32 resultHash;
+        uint256 disputeBond;
     }
 
     IProtocolParams private immutable _params;
@@ -65,9 +81,11 @@ contract JobEscrow is IJobEscrow, EIP712, ReentrancyGuardTransient {
         escrowId = escrowIdOf(jobId, msg.sender, provider);
         Escrow storage e = _escrows[escrowId];
         if (e.status != EscrowStatus.None) revert JobEscrowAlreadyExists(escrowId);
-        // Bounded by ProtocolParams: at most 30 days and 1,000 bps.
+        // Bounded by ProtocolParams: windows at most 30 days, fee at most 1,000 bps.
         uint32 window = uint32(_params.escrowChallengeWindow());
         uint16 feeBps = uint16(_params.protocolFeeBps());
+        uint32 arbitrationWindow = uint32(_params.arbitrationWindow());
+        uint256 bond = _bondOf(amount, _params.disputeBondBps());
         // Effects
         e.requester = msg.sender;
         e.deadline = deadline;
@@ -76,8 +94,11 @@ contract JobEscrow is IJobEscrow, EIP712, ReentrancyGuardTransient {
         e.feeBps = feeBps;
         e.status = EscrowStatus.Active;
         e.token = token;
+        e.arbitrationWindow = arbitrationWindow;
         e.amount = amount;
+        e.disputeBond = bond;
         emit EscrowCreated(escrowId, jobId, msg.sender, provider, token, amount, deadline, window, feeBps);
+        emit DisputeTermsSet(escrowId, bond, arbitrationWindow);
         // Interactions
         uint256 received = TokenPull.pull(token, msg.sender, amount);
         if (received != amount) revert JobEscrowUnsupportedToken(token, amount, received);
@@ -126,18 +147,25 @@ contract JobEscrow is IJobEscrow, EIP712, ReentrancyGuardTransient {
     function claim(bytes32 escrowId) external nonReentrant {
         Escrow storage e = _escrows[escrowId];
         // Checks
-        _checkStatus(escrowId, e, EscrowStatus.Active);
+        if (e.status != EscrowStatus.Disputed) _checkStatus(escrowId, e, EscrowStatus.Active);
         if (msg.sender != e.provider) revert JobEscrowUnauthorized(escrowId, msg.sender);
-        if (e.committedAt == 0) revert JobEscrowNoResultCommitted(escrowId);
-        uint256 endsAt = _challengeEndsAt(e);
-        if (block.timestamp <= endsAt) revert JobEscrowChallengeWindowOpen(escrowId, endsAt, block.timestamp);
+        uint256 bond;
+        if (e.status == EscrowStatus.Disputed) {
+            // The arbiter did not rule in time: the committed result stands (see the contract notes).
+            uint256 endsAt = _arbitrationEndsAt(e);
+            if (block.timestamp <= endsAt) revert JobEscrowArbitrationWindowOpen(escrowId, endsAt, block.timestamp);
+            bond = e.disputeBond;
+        } else {
+            if (e.committedAt == 0) revert JobEscrowNoResultCommitted(escrowId);
+            uint256 endsAt = _challengeEndsAt(e);
+            if (block.timestamp <= endsAt) revert JobEscrowChallengeWindowOpen(escrowId, endsAt, block.timestamp);
+        }
         // Effects
         e.status = EscrowStatus.Claimed;
         ++_stats[e.provider].completed;
         (uint256 payout, uint256 fee) = _split(e.amount, e.feeBps);
         emit EscrowClaimed(escrowId, payout, fee);
-        // Interactions
-        _pay(e.token, e.provider, payout, fee);
+        _pay(e.token, e.provider, payout + bond, fee);
     }
 
     /// @inheritdoc IJobEscrow
@@ -151,20 +179,26 @@ contract JobEscrow is IJobEscrow, EIP712, ReentrancyGuardTransient {
         // Effects
         e.status = EscrowStatus.Refunded;
         emit EscrowRefunded(escrowId, e.amount);
-        // Interactions
-        e.token.safeTransfer(e.requester, e.amount);
+        _credit(e.token, e.requester, e.amount);
     }
 
     /// @inheritdoc IJobEscrow
-    function dispute(bytes32 escrowId) external {
+    function dispute(bytes32 escrowId) external nonReentrant {
         Escrow storage e = _escrows[escrowId];
+        // Checks
         _checkStatus(escrowId, e, EscrowStatus.Active);
         if (msg.sender != e.requester) revert JobEscrowUnauthorized(escrowId, msg.sender);
         if (e.committedAt == 0) revert JobEscrowNoResultCommitted(escrowId);
         uint256 endsAt = _challengeEndsAt(e);
         if (block.timestamp > endsAt) revert JobEscrowChallengeWindowClosed(escrowId, endsAt, block.timestamp);
+        // Effects
         e.status = EscrowStatus.Disputed;
-        emit EscrowDisputed(escrowId);
+        e.disputedAt = uint64(block.timestamp);
+        uint256 bond = e.disputeBond;
+        emit EscrowDisputed(escrowId, bond, _arbitrationEndsAt(e));
+        // Interactions
+        uint256 received = TokenPull.pull(e.token, msg.sender, bond);
+        if (received != bond) revert JobEscrowUnsupportedToken(e.token, bond, received);
     }
 
     /// @inheritdoc IJobEscrow
@@ -173,17 +207,21 @@ contract JobEscrow is IJobEscrow, EIP712, ReentrancyGuardTransient {
         // Checks
         _checkStatus(escrowId, e, EscrowStatus.Disputed);
         if (msg.sender != _params.arbiter()) revert JobEscrowUnauthorized(escrowId, msg.sender);
+        uint256 endsAt = _arbitrationEndsAt(e);
+        if (block.timestamp > endsAt) revert JobEscrowArbitrationWindowClosed(escrowId, endsAt, block.timestamp);
         uint256 amount = e.amount;
         if (payout > amount) revert JobEscrowAmountTooLarge(payout, amount);
         // Effects
         e.status = EscrowStatus.Resolved;
-        if (payout == amount) ++_stats[e.provider].completed;
+        bool providerWon = payout == amount;
+        if (providerWon) ++_stats[e.provider].completed;
         else ++_stats[e.provider].disputesLost;
         (uint256 net, uint256 fee) = _split(payout, e.feeBps);
         emit DisputeResolved(escrowId, msg.sender, net, fee, amount - payout);
-        // Interactions
-        _pay(e.token, e.provider, net, fee);
-        if (amount != payout) e.token.safeTransfer(e.requester, amount - payout);
+        // The bond goes to whoever the ruling favours: the provider only if it won in full.
+        uint256 bond = e.disputeBond;
+        _pay(e.token, e.provider, providerWon ? net + bond : net, fee);
+        _credit(e.token, e.requester, providerWon ? amount - payout : amount - payout + bond);
     }
 
     /// @inheritdoc IJobEscrow
@@ -200,7 +238,10 @@ contract JobEscrow is IJobEscrow, EIP712, ReentrancyGuardTransient {
                 feeBps: e.feeBps,
                 status: e.status,
                 committedAt: e.committedAt,
-                resultHash: e.resultHash
+                resultHash: e.resultHash,
+                disputeBond: e.disputeBond,
+                arbitrationWindow: e.arbitrationWindow,
+                disputedAt: e.disputedAt
             });
     }
 
@@ -216,7 +257,7 @@ contract JobEscrow is IJobEscrow, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IVersioned
     function version() external pure returns (string memory) {
-        return "hive-escrow/1";
+        return "hive-escrow/2";
     }
 
     /// @inheritdoc IJobEscrow
@@ -231,19 +272,21 @@ contract JobEscrow is IJobEscrow, EIP712, ReentrancyGuardTransient {
 
     function _release(bytes32 escrowId, Escrow storage e, bytes32 resultHash) private {
         if (resultHash == bytes32(0)) revert JobEscrowZeroResultHash();
+        // A requester that releases after disputing concedes: the bond is the provider's.
+        uint256 bond = e.status == EscrowStatus.Disputed ? e.disputeBond : 0;
         // Effects
         e.status = EscrowStatus.Released;
         e.resultHash = resultHash;
         ++_stats[e.provider].completed;
         (uint256 payout, uint256 fee) = _split(e.amount, e.feeBps);
         emit EscrowReleased(escrowId, resultHash, payout, fee);
-        // Interactions
-        _pay(e.token, e.provider, payout, fee);
+        _pay(e.token, e.provider, payout + bond, fee);
     }
 
+    /// @dev Credits, never transfers: see CreditLedger.
     function _pay(IERC20 token, address provider, uint256 payout, uint256 fee) private {
-        if (payout != 0) token.safeTransfer(provider, payout);
-        if (fee != 0) token.safeTransfer(_params.treasury(), fee);
+        _credit(token, provider, payout);
+        _credit(token, _params.treasury(), fee);
     }
 
     function _checkStatus(bytes32 escrowId, Escrow storage e, EscrowStatus expected) private view {
@@ -258,6 +301,15 @@ contract JobEscrow is IJobEscrow, EIP712, ReentrancyGuardTransient {
 
     function _challengeEndsAt(Escrow storage e) private view returns (uint256) {
         return uint256(e.deadline) + e.challengeWindow;
+    }
+
+    function _arbitrationEndsAt(Escrow storage e) private view returns (uint256) {
+        return uint256(e.disputedAt) + e.arbitrationWindow;
+    }
+
+    /// @dev Rounded up, so that no dispute is free (a 1-wei deposit still costs a 1-wei bond).
+    function _bondOf(uint256 amount, uint256 bondBps) private pure returns (uint256) {
+        return (amount * bondBps + _BPS - 1) / _BPS;
     }
 
     function _split(uint256 gross, uint16 feeBps) private pure returns (uint256 net, uint256 fee) {

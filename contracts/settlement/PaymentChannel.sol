@@ -3,14 +3,13 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IPaymentChannel} from "../interfaces/IPaymentChannel.sol";
 import {IProtocolParams} from "../interfaces/IProtocolParams.sol";
 import {IVersioned} from "../interfaces/IVersioned.sol";
+import {CreditLedger} from "../libraries/CreditLedger.sol";
 import {HiveTypedData} from "../libraries/HiveTypedData.sol";
 import {TokenPull} from "../libraries/TokenPull.sol";
 
@@ -19,10 +18,11 @@ import {TokenPull} from "../libraries/TokenPull.sol";
  * @notice Requester -> provider payment channels settled by EIP-712 vouchers (see IPaymentChannel).
  * @dev Channel ids embed the requester's channel counter ({Nonces}), so an id is never reused and
  * a voucher signed for one channel can never be redeemed in another. Records are kept after
- * closing (status Closed), so a closed channel cannot be settled twice.
+ * closing (status Closed), so a closed channel cannot be settled twice. Settlement credits the
+ * provider, the treasury and the requester, who each withdraw (CreditLedger): a requester whose
+ * token refuses its refund cannot stop the provider's close.
  */
-contract PaymentChannel is IPaymentChannel, EIP712, Nonces, ReentrancyGuardTransient {
-    using SafeERC20 for IERC20;
+contract PaymentChannel is IPaymentChannel, EIP712, Nonces, CreditLedger {
     using HiveTypedData for HiveTypedData.Voucher;
     using HiveTypedData for HiveTypedData.CooperativeClose;
 
@@ -171,7 +171,7 @@ contract PaymentChannel is IPaymentChannel, EIP712, Nonces, ReentrancyGuardTrans
 
     /// @inheritdoc IVersioned
     function version() external pure returns (string memory) {
-        return "hive-channel/1";
+        return "hive-channel/2";
     }
 
     /// @inheritdoc IPaymentChannel
@@ -230,8 +230,8 @@ contract PaymentChannel is IPaymentChannel, EIP712, Nonces, ReentrancyGuardTrans
         if (received != amount) revert PaymentChannelUnsupportedToken(token, amount, received);
     }
 
-    /// @dev Pays min(cumulativeAmount, deposit) minus the fee to the provider, the fee to the
-    /// treasury and the rest back to the requester.
+    /// @dev Credits min(cumulativeAmount, deposit) minus the fee to the provider, the fee to the
+    /// treasury and the rest to the requester.
     function _settle(bytes32 channelId, Channel storage ch, uint256 cumulativeAmount, uint64 nonce) private {
         uint256 deposit = ch.deposit;
         uint256 gross = cumulativeAmount < deposit ? cumulativeAmount : deposit;
@@ -242,11 +242,10 @@ contract PaymentChannel is IPaymentChannel, EIP712, Nonces, ReentrancyGuardTrans
         ch.status = ChannelStatus.Closed;
         ch.nonce = nonce;
         emit ChannelClosed(channelId, payout, fee, refund, nonce);
-        // Interactions
         IERC20 token = ch.token;
-        if (payout != 0) token.safeTransfer(ch.provider, payout);
-        if (fee != 0) token.safeTransfer(_params.treasury(), fee);
-        if (refund != 0) token.safeTransfer(ch.requester, refund);
+        _credit(token, ch.provider, payout);
+        _credit(token, _params.treasury(), fee);
+        _credit(token, ch.requester, refund);
     }
 
     function _checkStatus(bytes32 channelId, Channel storage ch, ChannelStatus expected) private view {

@@ -121,14 +121,17 @@ export class BlobExchange {
         await stream.close({ signal })
         return
       }
-      const bytes = await this.init.store.get(request.cid)
-      if (bytes === undefined) {
-        await answer(BlobStatus.BLOB_NOT_FOUND, `no blob ${request.cid.toString()} here`)
+      // the budget is checked against the size index: a peer over its budget must not make us
+      // read (up to 64 MiB of) the blob only to refuse it
+      const size = await this.init.store.size(request.cid)
+      if (size !== undefined && !tryConsume(this.byteLimiter, peer, Math.ceil(size / 1024))) {
+        await answer(BlobStatus.BLOB_RATE_LIMITED, 'byte budget for this peer exhausted; retry later')
         await stream.close({ signal })
         return
       }
-      if (!tryConsume(this.byteLimiter, peer, Math.ceil(bytes.byteLength / 1024))) {
-        await answer(BlobStatus.BLOB_RATE_LIMITED, 'byte budget for this peer exhausted; retry later')
+      const bytes = size === undefined ? undefined : await this.init.store.get(request.cid)
+      if (bytes === undefined) {
+        await answer(BlobStatus.BLOB_NOT_FOUND, `no blob ${request.cid.toString()} here`)
         await stream.close({ signal })
         return
       }

@@ -12,6 +12,18 @@ export interface BlobSublevel {
   del (key: string): Promise<void>
 }
 
+/**
+ * Each blob's size is kept beside it under `size:<cid>` (8 bytes, big-endian), so a server can
+ * check a peer's byte budget before it reads the blob. No CID string contains ':'.
+ */
+const SIZE_PREFIX = 'size:'
+
+function encodeSize (size: number): Uint8Array {
+  const out = new Uint8Array(8)
+  new DataView(out.buffer).setBigUint64(0, BigInt(size))
+  return out
+}
+
 /** Default ceiling for one blob: large enough for WASM modules and job data, small enough for memory. */
 export const DEFAULT_MAX_BLOB_BYTES = 64 * 1024 * 1024
 
@@ -40,6 +52,7 @@ export class BlobStore {
     const key = cid.toString()
     if (await this.db.has(key)) return cid
     await this.db.put(key, bytes, { sync: options.sync ?? false })
+    await this.db.put(SIZE_PREFIX + key, encodeSize(bytes.byteLength), { sync: options.sync ?? false })
     return cid
   }
 
@@ -50,6 +63,20 @@ export class BlobStore {
       throw new BlobError('BLOB_HASH_MISMATCH', `bytes do not hash to ${cid.toString()}`, { cid: cid.toString(), size: bytes.byteLength })
     }
     await this.db.put(cid.toString(), bytes, { sync: options.sync ?? false })
+    await this.db.put(SIZE_PREFIX + cid.toString(), encodeSize(bytes.byteLength), { sync: options.sync ?? false })
+  }
+
+  /** The blob's size without reading it (blobs stored before the size index are read once, then indexed). */
+  async size (cid: CID | string): Promise<number | undefined> {
+    const key = typeof cid === 'string' ? parseCid(cid).toString() : cid.toString()
+    const stored = await this.db.get(SIZE_PREFIX + key)
+    if (stored !== undefined && stored.byteLength === 8) {
+      return Number(new DataView(stored.buffer, stored.byteOffset, 8).getBigUint64(0))
+    }
+    const bytes = await this.db.get(key)
+    if (bytes === undefined) return undefined
+    await this.db.put(SIZE_PREFIX + key, encodeSize(bytes.byteLength))
+    return bytes.byteLength
   }
 
   async get (cid: CID | string): Promise<Uint8Array | undefined> {
@@ -65,6 +92,7 @@ export class BlobStore {
   async delete (cid: CID | string): Promise<void> {
     const key = typeof cid === 'string' ? parseCid(cid).toString() : cid.toString()
     await this.db.del(key)
+    await this.db.del(SIZE_PREFIX + key)
   }
 
   private checkSize (size: number): void {

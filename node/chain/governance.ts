@@ -25,6 +25,8 @@ export const PARAM_KINDS: Record<ParamName, 'token' | 'seconds' | 'bps' | 'addre
   protocolFeeBps: 'bps',
   reporterShareBps: 'bps',
   equivocationSlashBps: 'bps',
+  disputeBondBps: 'bps',
+  arbitrationWindow: 'seconds',
   treasury: 'address',
   arbiter: 'address',
 }

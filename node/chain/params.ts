@@ -8,7 +8,10 @@ import type { LogPoller } from './log-poller.ts'
 
 const log = logger('hive:chain:params')
 
-export const NUMERIC_PARAMS = ['minProviderStake', 'unbondingPeriod', 'escrowChallengeWindow', 'channelChallengePeriod', 'protocolFeeBps', 'reporterShareBps', 'equivocationSlashBps'] as const
+export const NUMERIC_PARAMS = [
+  'minProviderStake', 'unbondingPeriod', 'escrowChallengeWindow', 'channelChallengePeriod', 'protocolFeeBps',
+  'reporterShareBps', 'equivocationSlashBps', 'disputeBondBps', 'arbitrationWindow',
+] as const
 export const ADDRESS_PARAMS = ['treasury', 'arbiter'] as const
 export type NumericParam = typeof NUMERIC_PARAMS[number]
 export type AddressParam = typeof ADDRESS_PARAMS[number]

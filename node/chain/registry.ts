@@ -7,6 +7,7 @@ import type { Contract, Log } from 'ethers'
 import { logger } from '@libp2p/logger'
 import { peerIdBytes } from './binding.ts'
 import { shortReason } from './errors.ts'
+import { LruCache } from '../util/lru-cache.ts'
 import type { LogPoller } from './log-poller.ts'
 import type { ParamsFollower } from './params.ts'
 import type { PeerId } from '@libp2p/interface'
@@ -15,6 +16,13 @@ const log = logger('hive:chain:registry')
 
 /** how long an ineligible standing (unknown, under the minimum) is trusted without an event */
 const NEGATIVE_TTL_MS = 1_000
+/**
+ * Peer ids are free: a flood of bids from made-up identities must not grow the cache without
+ * bound. 10,000 standings is far more bidders than a requester meets in a bid window.
+ */
+const DEFAULT_MAX_ENTRIES = 10_000
+/** an eligible standing is re-read at least this often, in case its event was missed */
+const DEFAULT_TTL_MS = 10 * 60_000
 /** ProviderRegistry.ProviderStatus */
 const STATUS_SLASHED = 3n
 
@@ -37,14 +45,23 @@ function eventSubjects (registry: Contract, entry: Log): { provider?: string, pe
 export class StakeRegistry {
   readonly #registry: Contract
   readonly #params: ParamsFollower
-  /** keccak256(peer id bytes) -> pending or settled lookup */
-  readonly #cache = new Map<string, { standing: Promise<Standing>, at: number }>()
+  /** keccak256(peer id bytes) -> pending or settled lookup (bounded LRU with a TTL) */
+  readonly #cache: LruCache<{ standing: Promise<Standing>, at: number }>
+  /** keccak256(peer id bytes) -> the address bound to it; only for ids in #cache */
   readonly #owners = new Map<string, string | null>()
 
-  constructor (init: { registry: Contract, params: ParamsFollower }) {
+  constructor (init: { registry: Contract, params: ParamsFollower, maxEntries?: number, ttlMs?: number }) {
     this.#registry = init.registry
     this.#params = init.params
+    this.#cache = new LruCache({
+      maxEntries: init.maxEntries ?? DEFAULT_MAX_ENTRIES,
+      ttlMs: init.ttlMs ?? DEFAULT_TTL_MS,
+      onEvict: (hash) => { this.#owners.delete(hash) },
+    })
   }
+
+  /** standings held (for metrics and tests) */
+  get size (): number { return this.#cache.size }
 
   /** The registry's record for `peerId` (cached until an event touches it). */
   async standingOfPeer (peerId: PeerId): Promise<Standing> {
@@ -56,12 +73,12 @@ export class StakeRegistry {
       // an ineligible answer is re-read after a moment: the event that changes it may be a poll
       // away, and a provider that just staked should not lose the next auction for it
       if (this.#eligible(s) || Date.now() - cached.at < NEGATIVE_TTL_MS || this.#cache.get(hash) !== cached) return s
-      this.#cache.delete(hash)
+      this.#forget(hash)
     }
     const entry = { standing: this.#fetch(bytes, hash), at: Date.now() }
     this.#cache.set(hash, entry)
     // a failed lookup is not remembered
-    entry.standing.catch(() => { if (this.#cache.get(hash) === entry) this.#cache.delete(hash) })
+    entry.standing.catch(() => { if (this.#cache.get(hash) === entry) this.#forget(hash) })
     return await entry.standing
   }
 
@@ -72,7 +89,8 @@ export class StakeRegistry {
   async #fetch (bytes: Uint8Array, hash: string): Promise<Standing> {
     const [provider, status, bonded] = await this.#registry.getFunction('statusOfPeerId').staticCall(hexlify(bytes)) as [string, bigint, bigint]
     const owner = BigInt(provider) === 0n ? null : getAddress(provider)
-    this.#owners.set(hash, owner)
+    // only while the lookup is still cached: an evicted id must not leave its owner behind
+    if (this.#cache.get(hash) !== undefined) this.#owners.set(hash, owner)
     return { provider: owner, bonded, slashed: status === STATUS_SLASHED }
   }
 
@@ -96,13 +114,18 @@ export class StakeRegistry {
     return { stake: s.bonded, slashed: false }
   }
 
+  #forget (hash: string): void {
+    this.#cache.delete(hash)
+    this.#owners.delete(hash)
+  }
+
   /** Forgets what an event made stale. */
   apply (entry: Log): void {
     const { provider, peerIdHash } = eventSubjects(this.#registry, entry)
-    if (peerIdHash !== undefined) this.#cache.delete(peerIdHash)
+    if (peerIdHash !== undefined) this.#forget(peerIdHash)
     if (provider === undefined) return
     for (const [hash, owner] of this.#owners) {
-      if (owner === provider) { this.#cache.delete(hash); this.#owners.delete(hash) }
+      if (owner === provider) this.#forget(hash)
     }
   }
 

@@ -49,7 +49,10 @@ export interface JobRecord {
   postedAt: number
   bidsCloseAt: number
   deadline: number
+  /** the best bids, at most the policy's maxBids (node/market/requester-job.ts) */
   bids: BidRecord[]
+  /** every valid bid received, kept or not (absent in records written before bids were capped) */
+  bidsReceived?: number
   awards: AwardRecord[]
   /** set when verified */
   outputCid?: string

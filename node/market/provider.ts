@@ -13,6 +13,7 @@ import { validateAward } from '../../protocol/market/validate-award.ts'
 import { validateClearing } from '../../protocol/market/validate-clearing.ts'
 import { validateJobRequest } from '../../protocol/market/validate-job.ts'
 import { encodeOutputBundle } from '../../protocol/output-bundle.ts'
+import { dialableRequesterAddrs } from '../../protocol/market/requester-addrs.ts'
 import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
 import { isHiveError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
@@ -70,6 +71,8 @@ export interface ProviderInit {
   audit?: MarketAuditHook
   /** with payments: holds each job's output until it is paid for (the blob server asks it) */
   outputs?: OutputGate
+  /** dial private and loopback addresses a job names for its requester (default false; the devnet: true) */
+  allowPrivateAddrs?: boolean
 }
 
 interface OpenBid { request: ValidJobRequest, price: bigint, expiresAt: number }
@@ -191,12 +194,21 @@ export class Provider {
     }
     const price = BigInt(quote.price)
     if (price > job.maxPrice || price <= 0n) return
+    const addrs = dialableRequesterAddrs(job.requesterAddrs, { allowPrivate: this.init.allowPrivateAddrs === true })
+    const connected = this.init.libp2p.getConnections(job.requester).length > 0
+    if (addrs.length === 0 && job.requesterAddrs.length > 0 && !connected) {
+      // reachable only through addresses we refuse to dial: a job must not make us probe our own network
+      log('not bidding on %s: its requester is reachable only at private addresses', job.jobId)
+      this.init.emit?.({ type: 'provider:declined', at: now, jobId: job.jobId, reason: 'REQUESTER_ADDRS_REFUSED' })
+      return
+    }
     const expiresAt = job.bidsCloseAt + 30_000
     this.openBids.set(job.jobId, { request: job, price, expiresAt })
     const bytes = await signBid({ jobId: job.jobId, price, estimatedDurationMs: spec.limits?.wallTimeMs ?? 0, expiresAt, benchmarkScore: Math.round(this.init.capabilities.cpuScore), providerEthAddress: this.init.payments?.address() }, this.init.privateKey)
     await this.init.audit?.bidSent(job.jobId, job.requester, bytes, price)
     try {
-      const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs: job.requesterAddrs, signal: AbortSignal.timeout(5_000) })
+      const signal = AbortSignal.timeout(5_000)
+      const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs, signal })
       this.init.emit?.({ type: 'provider:bid', at: this.now(), jobId: job.jobId, requester: job.requester.toString(), price: price.toString() })
       if (reply.code !== '') log('bid on %s answered %s', job.jobId, reply.code)
     } catch (err) {
@@ -260,7 +272,10 @@ export class Provider {
       await this.init.payments?.beforeExecute({ jobId: job.jobId, payment, requesterAddress: spec.requesterEthAddress, price: award.price, deadline: award.award.deadline }, fetchSignal)
       const fetchFrom = async (cid: typeof job.module, size: number): Promise<Uint8Array> =>
         await this.init.exchange.fetch(job.requester, cid, { signal: fetchSignal, maxBytes: size })
-      if (job.requesterAddrs.length > 0) await this.init.libp2p.peerStore.merge(job.requester, { multiaddrs: job.requesterAddrs.map((a) => multiaddr(a.toString())) })
+      const addrs = dialableRequesterAddrs(job.requesterAddrs, { allowPrivate: this.init.allowPrivateAddrs === true })
+      if (addrs.length > 0) {
+        await this.init.libp2p.peerStore.merge(job.requester, { multiaddrs: addrs.map((a) => multiaddr(a.toString())) })
+      }
       let module: Uint8Array
       let inputs: Array<{ name: string, data: Uint8Array }>
       try {

@@ -33,7 +33,12 @@ export interface JobPolicy {
   minStake?: bigint
   /** time allowed beyond the job's wall-time limit for fetching, running and answering (default 5 s) */
   resultGraceMs?: number
+  /** bids kept per job, the best by selection rank (default 64, never fewer than k + 1); the rest are only counted */
+  maxBids?: number
 }
+
+/** Far more bids than a job ever awards (k ≤ 9, plus re-awards), few enough that the record stays small. */
+export const DEFAULT_MAX_BIDS = 64
 
 export interface BidInfo { candidate: BidCandidate, benchmarkScore: number }
 
@@ -75,11 +80,26 @@ export class RequesterJob {
     })
   }
 
-  /** a new bid that passed validation */
-  addBid (info: BidInfo): void {
-    if (isFinal(this.record.phase)) return
+  /**
+   * A new bid that passed validation. Returns the providers whose bids this job no longer holds
+   * (the new one when it ranks below every kept bid, or the kept bid it displaced): bidders are
+   * free to make up, so a flood of them must not grow the record that is rewritten on every save.
+   */
+  addBid (info: BidInfo): string[] {
+    if (isFinal(this.record.phase)) return [info.candidate.provider]
     const provider = info.candidate.provider
-    if (this.bids.has(provider)) return
+    if (this.bids.has(provider)) return []
+    this.record.bidsReceived = (this.record.bidsReceived ?? this.record.bids.length) + 1
+    const dropped: string[] = []
+    if (this.bids.size >= Math.max(this.policy.maxBids ?? DEFAULT_MAX_BIDS, this.k + 1)) {
+      const worst = this.worstBid(info)
+      if (worst === provider) return [provider]
+      if (worst !== undefined) {
+        this.bids.delete(worst)
+        this.record.bids = this.record.bids.filter((b) => b.provider !== worst)
+        dropped.push(worst)
+      }
+    }
     this.bids.set(provider, info)
     this.record.bids.push({ provider, price: info.candidate.price.toString(), receivedAt: this.now(), benchmarkScore: info.benchmarkScore })
     this.emit({ type: 'job:bid', at: this.now(), jobId: this.record.jobId, provider, price: info.candidate.price.toString(), bids: this.bids.size })
@@ -91,6 +111,17 @@ export class RequesterJob {
       // a slot is waiting for someone: a late bid may fill it
       void this.placeOpenSlots()
     }
+    return dropped
+  }
+
+  /** The provider whose bid ranks last among the kept ones and `incoming` (never one awarded already). */
+  private worstBid (incoming: BidInfo): string | undefined {
+    const awarded = new Set(this.record.awards.map((a) => a.provider))
+    const all = [...[...this.bids.values()].map((b) => b.candidate), incoming.candidate]
+    const { ranked, excluded } = rankBids(all, this.selectionOptions())
+    // ineligible bids (over the price, expired, under-staked …) go before any eligible one
+    const order = [...excluded.map((e) => e.bid.provider).reverse(), ...ranked.map((r) => r.bid.provider).reverse()]
+    return order.find((p) => !awarded.has(p))
   }
 
   /** whether a bid for this job would still be looked at */

@@ -12,7 +12,7 @@ import { SeenCache } from '../../protocol/market/seen-cache.ts'
 import { validateAcceptance } from '../../protocol/market/validate-award.ts'
 import { validateBid } from '../../protocol/market/validate-bid.ts'
 import { validateResult } from '../../protocol/market/validate-result.ts'
-import { decodeOutputBundle } from '../../protocol/output-bundle.ts'
+import { decodeOutputBundle, maxBundleOverhead } from '../../protocol/output-bundle.ts'
 import { decodeCommitment, outputHashOf } from '../../protocol/payments/commitment.ts'
 import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
 import { UsageError } from '../../protocol/errors.ts'
@@ -57,8 +57,8 @@ export interface PostJobInput {
 export const DEFAULT_LIMITS = { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 4 * 1024 * 1024 }
 /** how often a requester asks again for an output its provider still holds after payment (250 ms, doubling) */
 const OUTPUT_RELEASE_RETRIES = 6
-/** room for the output bundle's own framing on top of the job's output limit */
-const BUNDLE_OVERHEAD_BYTES = 64 * 1024
+/** room for the output bundle's own framing on top of the job's output limit (every file's name and lengths) */
+const BUNDLE_OVERHEAD_BYTES = maxBundleOverhead()
 
 export interface RequesterInit {
   libp2p: MarketLibp2p
@@ -308,10 +308,12 @@ export class Requester {
     const standing = this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
     // queued before addBid, which may award at once: the bid precedes its award in the log
     const logged = this.init.audit?.bidReceived(valid.jobId, from, bytes, valid.price)
-    job.addBid({
+    const released = job.addBid({
       benchmarkScore: valid.bid.benchmarkScore,
       candidate: { provider: from.toString(), price: valid.price, expiresAt: valid.bid.expiresAt, stake: standing.stake, slashed: standing.slashed, benchmarkScore: valid.bid.benchmarkScore },
     })
+    // a bid the job does not keep is never paid: its address need not be remembered
+    for (const p of released) this.payTo.delete(`${valid.jobId}/${p}`)
     await logged
     return okReply()
   }

@@ -128,6 +128,7 @@ export class MarketService implements HiveService {
         payments: options.payments,
         outputs,
         onGossipOutcome: options.onGossipOutcome,
+        allowPrivateAddrs: config.allowPrivateAddrs,
         audit: options.audit,
       })
     }

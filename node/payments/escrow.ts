@@ -35,7 +35,12 @@ export interface EscrowRecord {
   updatedAt: number
 }
 
-export interface OnChainEscrow { requester: string, provider: string, token: string, amount: bigint, deadline: bigint, challengeWindow: bigint, status: typeof CHAIN_STATUS[number], committedAt: bigint, resultHash: string }
+export interface OnChainEscrow {
+  requester: string, provider: string, token: string, amount: bigint, deadline: bigint, challengeWindow: bigint
+  status: typeof CHAIN_STATUS[number], committedAt: bigint, resultHash: string
+  /** what a dispute costs the requester; the arbiter's time to rule after `disputedAt` (0: not disputed) */
+  disputeBond: bigint, arbitrationWindow: bigint, disputedAt: bigint
+}
 
 export class EscrowError extends HiveError {
   static override name = 'EscrowError'
@@ -70,8 +75,12 @@ export class EscrowManager {
   }
 
   async read (id: string): Promise<OnChainEscrow> {
-    const e = await this.init.chain.contracts.escrow.getFunction('escrow').staticCall(id) as { requester: string, provider: string, token: string, amount: bigint, deadline: bigint, challengeWindow: bigint, status: bigint, committedAt: bigint, resultHash: string }
-    return { requester: e.requester, provider: e.provider, token: e.token, amount: e.amount, deadline: e.deadline, challengeWindow: e.challengeWindow, status: CHAIN_STATUS[Number(e.status)], committedAt: e.committedAt, resultHash: e.resultHash }
+    const e = await this.init.chain.contracts.escrow.getFunction('escrow').staticCall(id) as Omit<OnChainEscrow, 'status'> & { status: bigint }
+    return {
+      requester: e.requester, provider: e.provider, token: e.token, amount: e.amount, deadline: e.deadline, challengeWindow: e.challengeWindow,
+      status: CHAIN_STATUS[Number(e.status)], committedAt: e.committedAt, resultHash: e.resultHash,
+      disputeBond: e.disputeBond, arbitrationWindow: e.arbitrationWindow, disputedAt: e.disputedAt,
+    }
   }
 
   /** The network's token: the only one an escrow may pay us in (the requester picks the token). */
@@ -137,6 +146,10 @@ export class EscrowManager {
     if (r === undefined || r.state !== 'active') return r
     const chain = await this.read(r.escrowId)
     if (chain.status === 'active' && chain.committedAt !== 0n) {
+      // a dispute pulls its bond (JobEscrow.dispute); create's approval was used up by the deposit
+      const { escrow, token } = this.init.chain.contracts
+      const allowance = await token.getFunction('allowance').staticCall(this.self, await escrow.getAddress()) as bigint
+      if (allowance < chain.disputeBond) r.txs.approveBond = (await this.init.chain.sender!.call(token, 'approve', [await escrow.getAddress(), chain.disputeBond], { label: 'approve dispute bond' })).hash
       r.txs.dispute = (await this.init.chain.sender!.call(this.init.chain.contracts.escrow, 'dispute', [r.escrowId], { label: 'dispute escrow' })).hash
       r.state = 'disputed'
       const txHash = hexBytes(r.txs.dispute)
@@ -252,6 +265,12 @@ export class EscrowManager {
         r.state = 'claimed'
         await this.save(r)
         log('claimed after the requester went silent %o', { escrowId: r.escrowId })
+      } else if (r.role === 'provider' && e.status === 'disputed' && now > e.disputedAt + e.arbitrationWindow) {
+        // the arbiter let its window pass: the committed result stands, deposit and bond are ours
+        r.txs.claim = (await this.init.chain.sender!.call(escrow, 'claim', [r.escrowId], { label: 'claim disputed escrow' })).hash
+        r.state = 'claimed'
+        await this.save(r)
+        log('claimed after the arbiter did not rule in time %o', { escrowId: r.escrowId })
       } else if (r.role === 'requester' && e.status === 'active' && e.committedAt === 0n && now > e.deadline) {
         r.txs.refund = (await this.init.chain.sender!.call(escrow, 'refund', [r.escrowId], { label: 'refund escrow' })).hash
         r.state = 'refunded'

@@ -10,6 +10,7 @@ import { VoucherVerifier } from '../../protocol/payments/channel-rules.ts'
 import { commitmentFor, encodeCommitment, outputHashOf } from '../../protocol/payments/commitment.ts'
 import { hashResultCommitment, registryDomain } from '../../protocol/eip712.ts'
 import { ChannelStore } from './channel-store.ts'
+import { CreditSweeper } from './credits.ts'
 import { EscrowManager } from './escrow.ts'
 import { EvidenceStore } from './evidence.ts'
 import { ChannelPayer, PaymentError } from './payer.ts'
@@ -25,6 +26,7 @@ import type { RouteRegistry } from '../api/router.ts'
 import type { PaymentAuditHook } from '../audit/market-hook.ts'
 import type { MarketPayments, PaidJob } from './hooks.ts'
 import type { HiveStore } from '../store.ts'
+import type { NodeEvents } from '../events.ts'
 import type { StreamLibp2p } from './voucher-stream.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
@@ -45,6 +47,8 @@ export interface PaymentsOptions {
   windowBits?: number
   /** how often pending (failed) payments are retried (default 15 s) */
   retryMs?: number
+  /** HIVE one ETH buys (decimal): the watchtower answers a close only when the voucher gains more than the gas */
+  hivePerEth?: string
   /** seconds of margin a requester's escrow deadline adds to the job's deadline (default 60) */
   escrowDeadlineMarginSeconds?: number
   /**
@@ -98,6 +102,8 @@ export interface PaymentsInit {
   options?: PaymentsOptions
   /** the node's audit hook: payments are logged (paid, disputed, refunded) with their state change */
   audit?: PaymentAuditHook
+  /** the node's event feed: the watchtower's alerts (a channel it could not close) go there */
+  events?: Pick<NodeEvents, 'emit'>
 }
 
 export class PaymentsService {
@@ -108,6 +114,8 @@ export class PaymentsService {
   readonly tower: Watchtower
   readonly escrow: EscrowManager
   readonly evidence: EvidenceStore
+  /** withdraws this node's credits (settlements credit, never push: see CreditLedger.sol) */
+  readonly credits: CreditSweeper
   readonly address: string
   private readonly init: PaymentsInit
   private readonly now: () => number
@@ -146,16 +154,33 @@ export class PaymentsService {
       onAccepted: (record, voucher) => {
         // a fully spent channel is worth closing at once; the watchtower's next poll would too
         if (BigInt(record.deposit) - BigInt(voucher.cumulativeAmount) <= (o.lowFundsThreshold ?? 0n)) {
-          setImmediate(() => { void this.tower.closeWithBest(record.channelId, 'low funds').catch((err: Error) => log.error('close failed: %s', err.message)) })
+          // through the tower's gas check: a requester must not make us close dust channels at a loss
+          setImmediate(() => {
+            void this.tower.closeIfWorth(record.channelId, 'low funds')
+              .catch((err: Error) => log.error('close failed: %s', err.message))
+          })
         }
       },
     })
-    this.tower = new Watchtower({ chain, channels: this.channels, meta: store.meta, now: this.now, pollMs: o.pollMs, lowFundsThreshold: o.lowFundsThreshold })
+    this.tower = new Watchtower({
+      chain,
+      channels: this.channels,
+      meta: store.meta,
+      now: this.now,
+      pollMs: o.pollMs,
+      lowFundsThreshold: o.lowFundsThreshold,
+      ...(o.hivePerEth !== undefined ? { hivePerEth: o.hivePerEth } : {}),
+      onAlert: (a) => {
+        const message = `watchtower: channel ${a.channelId} ${a.code}`
+        init.events?.emit({ type: 'log', at: this.now(), level: 'error', message, data: { ...a } })
+      },
+    })
     const escrows = store.sublevel<EscrowRecord>('escrows', 'json')
     this.escrow = new EscrowManager({ chain, db: escrows, putDurable: async (k, v) => { await store.putDurable(escrows, k, v) }, now: this.now, pollMs: o.pollMs, audit: init.audit })
     const evidence = store.sublevel<unknown>('evidence', 'json')
     this.evidence = new EvidenceStore({ chain, db: evidence, putDurable: async (k, v) => { await store.putDurable(evidence, k, v) }, now: this.now })
     this.paid = store.sublevel<unknown>('payments', 'json')
+    this.credits = new CreditSweeper({ chain, pollMs: o.pollMs })
   }
 
   async start (): Promise<void> {
@@ -163,6 +188,7 @@ export class PaymentsService {
     this.unhandle = await handleVouchers(this.init.libp2p, async (bytes, from) => await this.receiver.answer(bytes, from))
     await this.tower.start()
     this.escrow.start()
+    this.credits.start()
     this.scheduleRetry()
   }
 
@@ -173,6 +199,7 @@ export class PaymentsService {
     await this.retrying?.catch(() => {})
     await this.tower.stop()
     await this.escrow.stop()
+    await this.credits.stop()
   }
 
   /** Requester: pays one verified job once (idempotent per job and provider). */
@@ -252,6 +279,8 @@ export class PaymentsService {
     if (r.status === 'closed') return r
     if (r.role === 'provider') {
       await this.tower.closeWithBest(r.channelId, 'command')
+      // the close only credited the payout: take it now rather than at the next poll
+      await this.credits.sweep().catch((err: Error) => { log('withdrawing after the close failed (the poll retries): %s', err.message) })
       return (await this.channels.get(r.channelId))!
     }
     if (r.status === 'closing') return r
@@ -339,8 +368,19 @@ export class PaymentsService {
 }
 
 /** Builds the payments service for `node` and adds it (before the market, so hooks are live). */
-export function attachPayments (node: { libp2p: PaymentsInit['libp2p'], store: HiveStore, addService: (s: PaymentsService) => void }, init: Omit<PaymentsInit, 'libp2p' | 'store'>): PaymentsService {
-  const service = new PaymentsService({ ...init, libp2p: node.libp2p, store: node.store })
+export function attachPayments (
+  node: {
+    libp2p: PaymentsInit['libp2p']
+    store: HiveStore
+    addService: (s: PaymentsService) => void
+    events?: NodeEvents
+  },
+  init: Omit<PaymentsInit, 'libp2p' | 'store'>,
+): PaymentsService {
+  const events = init.events ?? node.events
+  const service = new PaymentsService({
+    ...init, libp2p: node.libp2p, store: node.store, ...(events !== undefined ? { events } : {}),
+  })
   node.addService(service)
   return service
 }

@@ -6,6 +6,7 @@ import { checkEnvelopeSignature, checkNamedSigner, openEnvelope } from './envelo
 import { fail } from './errors.ts'
 import { checkRange, checkText, requireCid, requirePeer } from './fields.ts'
 import { jobIdFromBytes } from './job-id.ts'
+import { maxBundleOverhead } from '../output-bundle.ts'
 import type { JobId } from './job-id.ts'
 import type { SeenCache } from './seen-cache.ts'
 import type { Ed25519PeerId, PeerId } from '@libp2p/interface'
@@ -60,7 +61,8 @@ export async function validateResult (bytes: Uint8Array, opts: ValidateResultOpt
   let outputCid: CID | undefined
   if (result.status === ExecStatus.EXEC_OK) {
     outputCid = requireCid(result.outputCid, 'outputCid')
-    checkRange(result.outputSize, 'outputSize', { min: 0, max: award.outputBytes }, 'LIMITS_OUT_OF_RANGE')
+    // outputSize is the encoded bundle's: the limit counts its contents, the framing comes on top
+    checkRange(result.outputSize, 'outputSize', { min: 0, max: award.outputBytes + maxBundleOverhead() }, 'LIMITS_OUT_OF_RANGE')
   } else if (result.outputCid.length > 0) {
     fail('INVALID_FIELD', 'a failed result carries no output', { jobId, field: 'outputCid', status: result.status })
   }

@@ -46,7 +46,8 @@ async function startPeer (name: string, roles: string, bootstrap: string[], opts
   const dataDir = join(opts.root, name)
   const config = loadConfig({
     dataDir,
-    flags: { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, roles, mdns: false, prices: { wasm: '0.001' } },
+    // every peer is on 127.0.0.1: providers must dial loopback requesters
+    flags: { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, roles, mdns: false, prices: { wasm: '0.001' }, allowPrivateAddrs: true },
   })
   // 1 MiB LevelDB block cache per node: dozens of nodes share this process. libp2p's peer store
   // in memory: persisted in each node's LevelDB, 21 nodes' peer-store reads and writes (every

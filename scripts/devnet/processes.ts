@@ -11,11 +11,14 @@ import { HiveApiClient } from '../../cli/client.ts'
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..')
 export const HIVE_BIN = join(REPO_ROOT, 'cli', 'hive.js')
 
-/** The environment for child nodes: ours minus HIVE_* (a stray HIVE_BOOTSTRAP must not leak in). */
+/**
+ * The environment for child nodes: ours minus HIVE_* (a stray HIVE_BOOTSTRAP must not leak in).
+ * Every devnet and e2e node listens on 127.0.0.1, so providers must dial loopback requesters.
+ */
 export function childEnv (extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('HIVE_')) env[k] = v
-  return { ...env, ...extra }
+  return { ...env, HIVE_ALLOW_PRIVATE_ADDRS: 'true', ...extra }
 }
 
 export interface HiveRun { code: number, stdout: string, stderr: string, ms: number }

@@ -5,6 +5,7 @@ import { formatEther } from 'ethers'
 import { formatDuration, table } from '../../cli/format.ts'
 import { formatTokenAmount } from '../../cli/parse.ts'
 import { snapshotBalances, TREASURY } from './balances.ts'
+import { settleCredits } from './credits.ts'
 import { nodesOf } from './demo-context.ts'
 import type { DemoContext } from './demo-context.ts'
 import type { DemoReport } from './report.ts'
@@ -15,6 +16,8 @@ export const summaryStep: Step<DemoContext> = {
   run: async (ctx) => {
     const before = ctx.report.balances.before
     if (before === undefined) throw new Error('no balances were recorded before the jobs')
+    const fees = await settleCredits(ctx)
+    if (fees !== 0n) ctx.say(`every node withdrew its credits; ${formatTokenAmount(fees)} HIVE of fees swept into the treasury (withdrawFor)`)
     const after = await snapshotBalances(ctx)
     ctx.report.balances.after = after
     for (const [name, b] of Object.entries(after.byName)) {

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { network } from 'hardhat'
-import { TEST_PARAMS, as } from './helpers.ts'
+import { TEST_MINIMUMS, TEST_PARAMS, as } from './helpers.ts'
 
 const { ethers, networkHelpers } = await network.connect()
 const { loadFixture } = networkHelpers
@@ -9,19 +9,21 @@ const key = (name: string): string => ethers.encodeBytes32String(name)
 async function deploy () {
   const [deployer, gov, treasury, arbiter, other] = await ethers.getSigners()
   const initial = { ...TEST_PARAMS, treasury: treasury.address, arbiter: arbiter.address }
-  const params = await ethers.deployContract('ProtocolParams', [gov.address, initial])
+  const params = await ethers.deployContract('ProtocolParams', [gov.address, initial, TEST_MINIMUMS, ethers.ZeroAddress])
   return { deployer, gov, treasury, arbiter, other, params, initial, byGov: as(params, gov) }
 }
 
 // name, getter value in TEST_PARAMS, [min, max]
 const NUMERIC: Array<[keyof typeof TEST_PARAMS, bigint, bigint]> = [
   ['minProviderStake', 1n, 2n ** 128n - 1n],
-  ['unbondingPeriod', 1n, 90n * 86400n],
-  ['escrowChallengeWindow', 1n, 30n * 86400n],
-  ['channelChallengePeriod', 1n, 30n * 86400n],
+  ['unbondingPeriod', TEST_MINIMUMS.unbondingPeriod, 90n * 86400n],
+  ['escrowChallengeWindow', TEST_MINIMUMS.escrowChallengeWindow, 30n * 86400n],
+  ['channelChallengePeriod', TEST_MINIMUMS.channelChallengePeriod, 30n * 86400n],
   ['protocolFeeBps', 0n, 1000n],
   ['reporterShareBps', 0n, 5000n],
   ['equivocationSlashBps', 1n, 10_000n],
+  ['disputeBondBps', 1n, 10_000n],
+  ['arbitrationWindow', TEST_MINIMUMS.arbitrationWindow, 30n * 86400n],
 ]
 
 describe('ProtocolParams', () => {
@@ -112,16 +114,47 @@ describe('ProtocolParams', () => {
   it('rejects initial values outside the bounds', async () => {
     const { gov, initial } = await loadFixture(deploy)
     const factory = await ethers.getContractFactory('ProtocolParams')
-    await expect(factory.deploy(gov.address, { ...initial, protocolFeeBps: 1001n }))
+    await expect(factory.deploy(gov.address, { ...initial, protocolFeeBps: 1001n }, TEST_MINIMUMS, ethers.ZeroAddress))
       .to.be.revertedWithCustomError(factory, 'ProtocolParamsOutOfBounds').withArgs(key('protocolFeeBps'), 1001n, 0n, 1000n)
-    await expect(factory.deploy(gov.address, { ...initial, arbiter: ethers.ZeroAddress }))
+    await expect(factory.deploy(gov.address, { ...initial, arbiter: ethers.ZeroAddress }, TEST_MINIMUMS, ethers.ZeroAddress))
       .to.be.revertedWithCustomError(factory, 'ProtocolParamsZeroAddress').withArgs(key('arbiter'))
+    await expect(factory.deploy(gov.address, { ...initial, channelChallengePeriod: 99n }, TEST_MINIMUMS, ethers.ZeroAddress))
+      .to.be.revertedWithCustomError(factory, 'ProtocolParamsOutOfBounds').withArgs(key('channelChallengePeriod'), 99n, 100n, 30n * 86400n)
+  })
+
+  it('refuses constructor minimums of a minute or less: every window must outlast an RPC outage', async () => {
+    const { gov, initial } = await loadFixture(deploy)
+    const factory = await ethers.getContractFactory('ProtocolParams')
+    for (const name of Object.keys(TEST_MINIMUMS) as Array<keyof typeof TEST_MINIMUMS>) {
+      await expect(factory.deploy(gov.address, initial, { ...TEST_MINIMUMS, [name]: 60n }, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(factory, 'ProtocolParamsMinimumTooShort').withArgs(key(name), 60n, 60n)
+    }
+    const params = await factory.deploy(gov.address, initial, TEST_MINIMUMS, ethers.ZeroAddress)
+    expect(await params.getFunction('minimums')()).to.deep.equal(Object.values(TEST_MINIMUMS))
+    expect(await params.getFunction('governanceDelay')()).to.equal(0n)
+  })
+
+  it('refuses a governor whose timelock is not the owner', async () => {
+    const { gov, initial, other } = await loadFixture(deploy)
+    const token = await ethers.deployContract('HiveToken', [gov.address, 10n ** 24n])
+    const timelock = await ethers.deployContract('HiveTimelock', [100n, [], [], gov.address])
+    const governor = await ethers.deployContract('HiveGovernor', [await token.getAddress(), await timelock.getAddress(), 1n, 30n, 0n, 4n])
+    const factory = await ethers.getContractFactory('ProtocolParams')
+    await expect(factory.deploy(other.address, initial, TEST_MINIMUMS, await governor.getAddress()))
+      .to.be.revertedWithCustomError(factory, 'ProtocolParamsGovernorMismatch').withArgs(await timelock.getAddress(), other.address)
+    // with the governor: unbonding must outlast voting delay + voting period + timelock delay + margin
+    const mins = { ...TEST_MINIMUMS, unbondingPeriod: 100n }
+    const params = await factory.deploy(await timelock.getAddress(), { ...initial, unbondingPeriod: 231n }, mins, await governor.getAddress())
+    expect(await params.getFunction('governanceDelay')()).to.equal(131n)
+    expect(await params.getFunction('bounds')(key('unbondingPeriod'))).to.deep.equal([231n, 90n * 86400n])
+    await expect(factory.deploy(await timelock.getAddress(), { ...initial, unbondingPeriod: 230n }, mins, await governor.getAddress()))
+      .to.be.revertedWithCustomError(factory, 'ProtocolParamsOutOfBounds').withArgs(key('unbondingPeriod'), 230n, 231n, 90n * 86400n)
   })
 
   it('publishes its keys as constants and its version', async () => {
     const { params } = await loadFixture(deploy)
     expect(await params.getFunction('PROTOCOL_FEE_BPS')()).to.equal(key('protocolFeeBps'))
     expect(await params.getFunction('TREASURY')()).to.equal(key('treasury'))
-    expect(await params.getFunction('version')()).to.equal('hive-params/1')
+    expect(await params.getFunction('version')()).to.equal('hive-params/2')
   })
 })

@@ -109,12 +109,19 @@ describe('scripts/deploy.ts', () => {
     expect(isHiveError(err, 'ARTIFACT_MISSING')).to.equal(true)
   })
 
-  it('has production defaults with windows of hours to days, devnet ones of seconds', () => {
-    expect(defaultParams.channelChallengePeriod).to.be.at.least(12n * 3600n)
-    expect(defaultParams.escrowChallengeWindow).to.be.at.least(12n * 3600n)
-    expect(defaultParams.unbondingPeriod).to.be.at.least(defaultParams.channelChallengePeriod)
+  it('has production defaults with windows of hours to days, devnet ones of minutes (above 60 s)', () => {
+    for (const p of [defaultParams, devnetParams]) {
+      const windows = [p.channelChallengePeriod, p.escrowChallengeWindow, p.arbitrationWindow]
+      const minimums = [p.minChannelChallengePeriod, p.minEscrowChallengeWindow, p.minArbitrationWindow, p.minUnbondingPeriod, p.slashMargin]
+      for (const m of minimums) expect(m).to.be.above(60n)
+      windows.forEach((w, i) => { expect(w).to.be.at.least(minimums[i]) })
+      // stake stays slashable until governance can act on it
+      expect(p.unbondingPeriod).to.be.at.least(p.votingDelay + p.votingPeriod + p.timelockDelay + p.slashMargin)
+    }
+    expect(defaultParams.minChannelChallengePeriod).to.be.at.least(12n * 3600n)
+    expect(defaultParams.minEscrowChallengeWindow).to.be.at.least(12n * 3600n)
     expect(defaultParams.timelockDelay).to.be.at.least(86400n)
-    expect(devnetParams.channelChallengePeriod).to.be.below(60n)
+    expect(devnetParams.channelChallengePeriod).to.be.below(3600n)
   })
 
   it('CLI over --rpc: deploys with the key from the environment (never printed), then finds everything', async function () {

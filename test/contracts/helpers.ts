@@ -1,5 +1,6 @@
 // Shared fixtures for the contract tests: the core contracts owned by an EOA standing in for
 // governance (so unit tests can call owner functions directly), funded accounts, signing helpers.
+import { expect } from 'chai'
 import { Signature, toBeHex } from 'ethers'
 import type { Contract, Signer } from 'ethers'
 import type { network } from 'hardhat'
@@ -33,12 +34,24 @@ export const TEST_PARAMS = {
   protocolFeeBps: 100n, // 1%: large enough that rounding and fee paths are exercised
   reporterShareBps: 2000n,
   equivocationSlashBps: 5000n,
+  disputeBondBps: 1000n, // 10%
+  arbitrationWindow: 200n,
+}
+
+/** ProtocolParams' constructor minimums in the unit tests (each must exceed 60 s). */
+export const TEST_MINIMUMS = {
+  unbondingPeriod: 500n,
+  escrowChallengeWindow: 100n,
+  channelChallengePeriod: 100n,
+  arbitrationWindow: 100n,
+  slashMargin: 100n,
 }
 
 export async function deployCore (ethers: Ethers) {
   const [deployer, gov, treasury, arbiter, requester, provider, other, requester2, provider2] = await ethers.getSigners()
   const token = await ethers.deployContract('HiveToken', [deployer.address, hive(1_000_000_000)])
-  const params = await ethers.deployContract('ProtocolParams', [gov.address, { ...TEST_PARAMS, treasury: treasury.address, arbiter: arbiter.address }])
+  // no governor: the `gov` account stands in for governance, so no governance delay bounds unbonding
+  const params = await ethers.deployContract('ProtocolParams', [gov.address, { ...TEST_PARAMS, treasury: treasury.address, arbiter: arbiter.address }, TEST_MINIMUMS, ethers.ZeroAddress])
   const registry = await ethers.deployContract('ProviderRegistry', [await token.getAddress(), await params.getAddress(), gov.address])
   const escrow = await ethers.deployContract('JobEscrow', [await params.getAddress()])
   const channel = await ethers.deployContract('PaymentChannel', [await params.getAddress()])
@@ -79,4 +92,28 @@ export function malleate (signature: string): string {
 /** A bytes32 from a label, for job ids and hashes in tests. */
 export function b32 (ethers: Ethers, label: string): string {
   return ethers.keccak256(ethers.toUtf8Bytes(label))
+}
+
+/**
+ * Settlement credits instead of transferring (CreditLedger): `tx` leaves `ledger`'s balance of
+ * `token` as it was and raises each account's credit by its delta.
+ */
+export async function expectCredited (
+  tx: Promise<unknown> | unknown, token: Contract, ledger: Contract, accounts: Array<{ getAddress: () => Promise<string> }>, deltas: bigint[],
+): Promise<void> {
+  const sent = await tx as { wait: () => Promise<{ blockNumber: number } | null> }
+  const receipt = await sent.wait()
+  if (receipt == null) throw new Error('no receipt')
+  const before = receipt.blockNumber - 1
+  const at = receipt.blockNumber
+  const ledgerAddress = await ledger.getAddress()
+  const tokenAddress = await token.getAddress()
+  const balance = async (blockTag: number): Promise<bigint> => await token.getFunction('balanceOf').staticCall(ledgerAddress, { blockTag }) as bigint
+  expect(await balance(at), 'the ledger\'s balance').to.equal(await balance(before))
+  const got = await Promise.all(accounts.map(async (a) => {
+    const address = await a.getAddress()
+    const credit = async (blockTag: number): Promise<bigint> => await ledger.getFunction('credits').staticCall(tokenAddress, address, { blockTag }) as bigint
+    return await credit(at) - await credit(before)
+  }))
+  expect(got, 'credits').to.deep.equal(deltas)
 }

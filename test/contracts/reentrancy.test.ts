@@ -1,6 +1,7 @@
 // SWC-107: a token that calls the sender before and the receiver after each transfer (ERC-777
 // style) lets a malicious requester or provider re-enter in the middle of a payout or deposit.
-// Every such re-entry must fail, and the books must stay right.
+// Every such re-entry must fail, and the books must stay right. Settlement only credits (pull
+// payments), so payouts reach a hook only in withdraw.
 import { expect } from 'chai'
 import type { Contract } from 'ethers'
 import { network } from 'hardhat'
@@ -12,9 +13,10 @@ const { loadFixture, time } = networkHelpers
 async function setup () {
   const [deployer, requester, provider, treasury, arbiter] = await ethers.getSigners()
   const params = await ethers.deployContract('ProtocolParams', [deployer.address, {
-    minProviderStake: 1n, unbondingPeriod: 10n, escrowChallengeWindow: 10n, channelChallengePeriod: 10n,
-    protocolFeeBps: 100n, reporterShareBps: 0n, equivocationSlashBps: 1n, treasury: treasury.address, arbiter: arbiter.address,
-  }])
+    minProviderStake: 1n, unbondingPeriod: 100n, escrowChallengeWindow: 100n, channelChallengePeriod: 100n,
+    protocolFeeBps: 100n, reporterShareBps: 0n, equivocationSlashBps: 1n, disputeBondBps: 1000n, arbitrationWindow: 100n,
+    treasury: treasury.address, arbiter: arbiter.address,
+  }, { unbondingPeriod: 100n, escrowChallengeWindow: 100n, channelChallengePeriod: 100n, arbitrationWindow: 100n, slashMargin: 100n }, ethers.ZeroAddress])
   const token = await ethers.deployContract('MockHookToken')
   const channel = await ethers.deployContract('PaymentChannel', [await params.getAddress()])
   const escrow = await ethers.deployContract('JobEscrow', [await params.getAddress()])
@@ -37,18 +39,20 @@ async function reentryOutcome (actor: Contract, target: Contract): Promise<strin
 }
 
 describe('reentrancy through token hooks', () => {
-  it('a provider cannot re-enter closeWithVoucher while being paid', async () => {
+  it('a provider cannot re-enter withdraw while its channel payout is paid', async () => {
     const c = await loadFixture(setup)
     const token = await c.token.getAddress()
     await as(c.channel, c.requester).getFunction('open')(c.actorAddr, token, hive(100), 0n)
-    const id = await c.channel.getFunction('channelIdOf')(c.requester.address, c.actorAddr, token, 0n, 10n, 100n, 0n)
+    const id = await c.channel.getFunction('channelIdOf')(c.requester.address, c.actorAddr, token, 0n, 100n, 100n, 0n)
     const sig = await signVoucher(c.requester, c.chainId, await c.channel.getAddress(), { channelId: id, cumulativeAmount: hive(40), nonce: 1n })
-    const close = c.channel.interface.encodeFunctionData('closeWithVoucher', [id, hive(40), 1n, sig])
-    await c.actor.getFunction('arm')(await c.channel.getAddress(), close)
-    await c.actor.getFunction('execute')(await c.channel.getAddress(), close)
+    await c.actor.getFunction('execute')(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('closeWithVoucher', [id, hive(40), 1n, sig]))
+    const withdraw = c.channel.interface.encodeFunctionData('withdraw', [token])
+    await c.actor.getFunction('arm')(await c.channel.getAddress(), withdraw)
+    await c.actor.getFunction('execute')(await c.channel.getAddress(), withdraw)
     expect(await reentryOutcome(c.actor, c.channel)).to.equal('ReentrancyGuardReentrantCall')
     expect(await c.token.getFunction('balanceOf')(c.actorAddr)).to.equal(hive(1000) + hive(40) * 99n / 100n)
-    expect(await c.token.getFunction('balanceOf')(await c.channel.getAddress())).to.equal(0n)
+    // what is left is exactly the others' credits: the treasury's fee and the requester's refund
+    expect(await c.token.getFunction('balanceOf')(await c.channel.getAddress())).to.equal(hive(40) / 100n + hive(60))
   })
 
   it('a requester cannot re-enter open from its send hook while depositing', async () => {
@@ -66,11 +70,12 @@ describe('reentrancy through token hooks', () => {
     const c = await loadFixture(setup)
     const token = await c.token.getAddress()
     await c.actor.getFunction('execute')(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('open', [c.provider.address, token, hive(10), 0n]))
-    const id = await c.channel.getFunction('channelIdOf')(c.actorAddr, c.provider.address, token, 0n, 10n, 100n, 0n)
+    const id = await c.channel.getFunction('channelIdOf')(c.actorAddr, c.provider.address, token, 0n, 100n, 100n, 0n)
     await c.actor.getFunction('execute')(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('startClose', [id]))
-    await time.increase(10)
-    await c.actor.getFunction('arm')(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('startClose', [id]))
+    await time.increase(100)
     await c.channel.getFunction('finalize')(id)
+    await c.actor.getFunction('arm')(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('startClose', [id]))
+    await c.channel.getFunction('withdrawFor')(token, c.actorAddr)
     expect(await reentryOutcome(c.actor, c.channel)).to.equal('PaymentChannelWrongStatus')
     expect(await c.token.getFunction('balanceOf')(c.actorAddr)).to.equal(hive(1000))
   })
@@ -81,13 +86,15 @@ describe('reentrancy through token hooks', () => {
     const deadline = BigInt(await time.latest()) + 100n
     await as(c.escrow, c.requester).getFunction('create')(jobId, c.actorAddr, await c.token.getAddress(), hive(10), deadline)
     const escrowId = await c.escrow.getFunction('escrowIdOf')(jobId, c.requester.address, c.actorAddr)
-    await c.actor.getFunction('arm')(await c.escrow.getAddress(), c.escrow.interface.encodeFunctionData('claim', [escrowId]))
     await as(c.escrow, c.requester).getFunction('release')(escrowId, ethers.id('out'))
+    await c.actor.getFunction('arm')(await c.escrow.getAddress(), c.escrow.interface.encodeFunctionData('claim', [escrowId]))
+    await c.actor.getFunction('execute')(await c.escrow.getAddress(), c.escrow.interface.encodeFunctionData('withdraw', [await c.token.getAddress()]))
     expect(await reentryOutcome(c.actor, c.escrow)).to.equal('ReentrancyGuardReentrantCall')
-    expect(await c.token.getFunction('balanceOf')(await c.escrow.getAddress())).to.equal(0n)
+    expect(await c.token.getFunction('balanceOf')(c.actorAddr)).to.equal(hive(1000) + hive(10) * 99n / 100n)
+    expect(await c.token.getFunction('balanceOf')(await c.escrow.getAddress())).to.equal(hive(10) / 100n) // the treasury's fee
   })
 
-  it('a requester cannot re-enter refund while being refunded', async () => {
+  it('a requester cannot re-enter refund or withdraw while being refunded', async () => {
     const c = await loadFixture(setup)
     const jobId = ethers.id('job')
     const deadline = BigInt(await time.latest()) + 100n
@@ -95,9 +102,10 @@ describe('reentrancy through token hooks', () => {
     await c.actor.getFunction('execute')(await c.escrow.getAddress(), create)
     const escrowId = await c.escrow.getFunction('escrowIdOf')(jobId, c.actorAddr, c.provider.address)
     await time.increaseTo(deadline + 1n)
-    const refund = c.escrow.interface.encodeFunctionData('refund', [escrowId])
-    await c.actor.getFunction('arm')(await c.escrow.getAddress(), refund)
-    await c.actor.getFunction('execute')(await c.escrow.getAddress(), refund)
+    await c.actor.getFunction('execute')(await c.escrow.getAddress(), c.escrow.interface.encodeFunctionData('refund', [escrowId]))
+    const withdraw = c.escrow.interface.encodeFunctionData('withdraw', [await c.token.getAddress()])
+    await c.actor.getFunction('arm')(await c.escrow.getAddress(), withdraw)
+    await c.actor.getFunction('execute')(await c.escrow.getAddress(), withdraw)
     expect(await reentryOutcome(c.actor, c.escrow)).to.equal('ReentrancyGuardReentrantCall')
     expect(await c.token.getFunction('balanceOf')(c.actorAddr)).to.equal(hive(1000))
     expect(await c.token.getFunction('balanceOf')(await c.escrow.getAddress())).to.equal(0n)

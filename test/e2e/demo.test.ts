@@ -210,6 +210,13 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     expect(await balanceAt(requester.address, 'latest'), 'the requester paid the agreed prices, no more').to.equal(await balanceAt(requester.address, before) - paid)
     const treasury = await contracts.params.getFunction('treasury').staticCall() as string
     expect(await balanceAt(treasury, 'latest') - await balanceAt(treasury, before), 'fees in the treasury').to.equal(fees)
+    // settlement only credits (pull payments): every node withdrew its own, nothing is left owed
+    const hive = await contracts.token.getAddress()
+    for (const p of report.participants) {
+      for (const ledger of [contracts.escrow, contracts.channel]) {
+        expect(await ledger.getFunction('credits').staticCall(hive, p.address), `${p.name}'s credit left`).to.equal(0n)
+      }
+    }
   })
 
   it('on-chain settlement: channels closed at the voucher amounts, escrows released with the verified output\'s hash', async () => {

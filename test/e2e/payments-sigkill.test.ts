@@ -78,6 +78,8 @@ describe('e2e: payments survive SIGKILL of the provider', function () {
       const before = await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address) as bigint
       const payout = await provider.payments.tower.closeWithBest(lastAcked.channelId, 'test')
       expect(payout).to.equal(lastAcked.cumulativeAmount)
+      // the close credits the payout (pull payments); the node withdraws it
+      await provider.payments.credits.sweep()
       expect(await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address) as bigint - before).to.equal(lastAcked.cumulativeAmount)
     } finally {
       await provider.stop()

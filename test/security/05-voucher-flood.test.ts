@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseEther } from 'ethers'
+import { id, parseEther } from 'ethers'
 import { VoucherStatus, openVoucherAck } from '../../protocol/payments/ack.ts'
 import { VoucherHasher, voucherToWire } from '../../protocol/payments/voucher.ts'
 import { sendVoucher } from '../../node/payments/voucher-stream.ts'
@@ -64,10 +64,12 @@ describe('security 05: voucher floods', function () {
     expect(acked, 'same-amount vouchers acked').to.equal(0)
     for (let i = 0; i < 40; i++) if (await send({ nonce: 100n + BigInt(i), amount: price + BigInt(i + 1), jobId: '0x' + randomBytes(32).toString('hex') }) === VoucherStatus.VOUCHER_ACCEPTED) acked++
     expect(acked, 'vouchers for jobs never done acked').to.equal(0)
-    const readsBefore = rpc.calls('eth_call')
+    // reads of the contract's channel(bytes32) record (other reads are the node's own polling)
+    const channelRead = id('channel(bytes32)').slice(0, 10)
+    const readsBefore = rpc.calls('eth_call', channelRead)
     for (let i = 0; i < 40; i++) if (await send({ nonce: 1n, amount: 1n, jobId, channelId: '0x' + randomBytes(32).toString('hex') }) === VoucherStatus.VOUCHER_ACCEPTED) acked++
     expect(acked, 'random-channel vouchers acked').to.equal(0)
-    expect(rpc.calls('eth_call') - readsBefore, 'chain reads for 40 random channel ids').to.be.at.most(4)
+    expect(rpc.calls('eth_call', channelRead) - readsBefore, 'chain reads for 40 random channel ids').to.be.at.most(4)
     expect(provider.audit!.size(), 'audit entries added by the flood').to.equal(auditSize)
     expect((await provider.payments.channels.best(channel.channelId))?.nonce).to.equal('1')
   })

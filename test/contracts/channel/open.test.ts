@@ -145,7 +145,7 @@ describe('PaymentChannel.topUp', () => {
 describe('PaymentChannel views', () => {
   it('reports its version and params, and no deadline for an open channel without expiry or an unknown one', async () => {
     const c = await loadFixture(withChannel)
-    expect(await c.channel.getFunction('version')()).to.equal('hive-channel/1')
+    expect(await c.channel.getFunction('version')()).to.equal('hive-channel/2')
     expect(await c.channel.getFunction('params')()).to.equal(await c.params.getAddress())
     expect(await c.channel.getFunction('closeDeadline')(c.channelId)).to.equal(0n)
     expect(await c.channel.getFunction('closeDeadline')(b32(ethers, 'x'))).to.equal(0n)
@@ -154,13 +154,13 @@ describe('PaymentChannel views', () => {
 
   it('fixes the challenge period and fee at opening', async () => {
     const c = await loadFixture(withChannel)
-    await as(c.params, c.gov).getFunction('setParam')(ethers.encodeBytes32String('channelChallengePeriod'), 7n)
+    await as(c.params, c.gov).getFunction('setParam')(ethers.encodeBytes32String('channelChallengePeriod'), 700n)
     await as(c.params, c.gov).getFunction('setParam')(ethers.encodeBytes32String('protocolFeeBps'), 0n)
     const old = await c.channel.getFunction('channel')(c.channelId)
     expect([old.challengePeriod, old.feeBps]).to.deep.equal([PERIOD, FEE_BPS])
     await channelAs(c, 'requester').getFunction('open')(c.provider.address, await c.token.getAddress(), 1n, 0n)
-    const id = await c.channel.getFunction('channelIdOf')(c.requester.address, c.provider.address, await c.token.getAddress(), 0n, 7n, 0n, 1n)
+    const id = await c.channel.getFunction('channelIdOf')(c.requester.address, c.provider.address, await c.token.getAddress(), 0n, 700n, 0n, 1n)
     const fresh = await c.channel.getFunction('channel')(id)
-    expect([fresh.challengePeriod, fresh.feeBps, fresh.status]).to.deep.equal([7n, 0n, BigInt(ChannelStatus.Open)])
+    expect([fresh.challengePeriod, fresh.feeBps, fresh.status]).to.deep.equal([700n, 0n, BigInt(ChannelStatus.Open)])
   })
 })

@@ -1,11 +1,13 @@
 import { expect } from 'chai'
 import { network } from 'hardhat'
-import { EscrowStatus, as, b32 } from '../helpers.ts'
+import { EscrowStatus, TEST_PARAMS, as, b32, expectCredited } from '../helpers.ts'
 import { PRICE, escrowAs, escrowFixture, split } from './setup.ts'
 
 const { ethers, networkHelpers } = await network.connect()
 const { loadFixture, time } = networkHelpers
 const withEscrow = async () => await escrowFixture(ethers)
+const BOND = PRICE * TEST_PARAMS.disputeBondBps / 10_000n
+const ARBITRATION = TEST_PARAMS.arbitrationWindow
 async function committed () {
   const c = await escrowFixture(ethers)
   await escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash)
@@ -23,7 +25,7 @@ describe('JobEscrow.refund', () => {
     await time.setNextBlockTimestamp(c.deadline + 1n)
     const tx = escrowAs(c, 'requester').getFunction('refund')(c.escrowId)
     await expect(tx).to.emit(c.escrow, 'EscrowRefunded').withArgs(c.escrowId, PRICE)
-    await expect(tx).to.changeTokenBalances(ethers, c.token, [c.escrow, c.requester, c.treasury], [-PRICE, PRICE, 0n])
+    await expectCredited(tx, c.token, c.escrow, [c.requester, c.treasury], [PRICE, 0n])
     expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Refunded))
   })
 
@@ -50,8 +52,45 @@ describe('JobEscrow.dispute', () => {
   it('marks a committed escrow disputed within the challenge window', async () => {
     const c = await loadFixture(committed)
     await time.setNextBlockTimestamp(c.deadline + 100n) // last second of the window
-    await expect(escrowAs(c, 'requester').getFunction('dispute')(c.escrowId)).to.emit(c.escrow, 'EscrowDisputed').withArgs(c.escrowId)
-    expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Disputed))
+    const tx = escrowAs(c, 'requester').getFunction('dispute')(c.escrowId)
+    await expect(tx).to.emit(c.escrow, 'EscrowDisputed').withArgs(c.escrowId, BOND, c.deadline + 100n + ARBITRATION)
+    await expect(tx).to.changeTokenBalances(ethers, c.token, [c.requester, c.escrow], [-BOND, BOND])
+    const e = await c.escrow.getFunction('escrow')(c.escrowId)
+    expect([e.status, e.disputedAt, e.disputeBond, e.arbitrationWindow]).to.deep.equal([BigInt(EscrowStatus.Disputed), c.deadline + 100n, BOND, ARBITRATION])
+  })
+
+  it('costs a bond rounded up, so that no dispute is free', async () => {
+    const c = await loadFixture(withEscrow)
+    const jobId = b32(ethers, 'one-wei job')
+    const deadline = c.deadline + 50n
+    await escrowAs(c, 'requester').getFunction('create')(jobId, c.provider.address, await c.token.getAddress(), 1n, deadline)
+    const id = await c.escrow.getFunction('escrowIdOf')(jobId, c.requester.address, c.provider.address) as string
+    expect((await c.escrow.getFunction('escrow')(id)).disputeBond).to.equal(1n)
+  })
+
+  it('after the arbitration window the provider claims the deposit and the bond; the arbiter can no longer rule', async () => {
+    const c = await loadFixture(disputed)
+    const endsAt = (await c.escrow.getFunction('escrow')(c.escrowId)).disputedAt as bigint + ARBITRATION
+    await time.setNextBlockTimestamp(endsAt)
+    await expect(escrowAs(c, 'provider').getFunction('claim')(c.escrowId))
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowArbitrationWindowOpen').withArgs(c.escrowId, endsAt, endsAt)
+    await time.setNextBlockTimestamp(endsAt + 1n)
+    await expect(escrowAs(c, 'arbiter').getFunction('resolve')(c.escrowId, 0n))
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowArbitrationWindowClosed').withArgs(c.escrowId, endsAt, endsAt + 1n)
+    await expect(escrowAs(c, 'requester').getFunction('claim')(c.escrowId))
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized').withArgs(c.escrowId, c.requester.address)
+    const { payout, fee } = split(PRICE)
+    const tx = escrowAs(c, 'provider').getFunction('claim')(c.escrowId)
+    await expect(tx).to.emit(c.escrow, 'EscrowClaimed').withArgs(c.escrowId, payout, fee)
+    await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury, c.requester], [payout + BOND, fee, 0n])
+    expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Claimed))
+  })
+
+  it('a requester that releases after disputing concedes: the bond is the provider\'s', async () => {
+    const c = await loadFixture(disputed)
+    const { payout, fee } = split(PRICE)
+    const tx = escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash)
+    await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury, c.requester], [payout + BOND, fee, 0n])
   })
 
   it('rejects a dispute after the window, without a commitment, by anyone else, or twice', async () => {
@@ -84,7 +123,9 @@ describe('JobEscrow.resolve', () => {
       const { payout, fee } = split(award)
       const tx = escrowAs(c, 'arbiter').getFunction('resolve')(c.escrowId, award)
       await expect(tx).to.emit(c.escrow, 'DisputeResolved').withArgs(c.escrowId, c.arbiter.address, payout, fee, PRICE - award)
-      await expect(tx).to.changeTokenBalances(ethers, c.token, [c.escrow, c.provider, c.treasury, c.requester], [-PRICE, payout, fee, PRICE - award])
+      // the bond goes to the provider only if it won in full
+      const won = award === PRICE
+      await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury, c.requester], [payout + (won ? BOND : 0n), fee, PRICE - award + (won ? 0n : BOND)])
       expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Resolved))
       const s = await c.escrow.getFunction('providerStats')(c.provider.address)
       expect({ completed: s.completed, disputesLost: s.disputesLost }).to.deep.equal(stats)

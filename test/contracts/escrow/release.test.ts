@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { network } from 'hardhat'
-import { EscrowStatus, as, b32, signRelease } from '../helpers.ts'
+import { EscrowStatus, as, b32, expectCredited, signRelease } from '../helpers.ts'
 import { PRICE, escrowAs, escrowFixture, split } from './setup.ts'
 
 const { ethers, networkHelpers } = await network.connect()
@@ -13,7 +13,7 @@ describe('JobEscrow.release', () => {
     const c = await loadFixture(withEscrow)
     const tx = escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash)
     await expect(tx).to.emit(c.escrow, 'EscrowReleased').withArgs(c.escrowId, c.resultHash, payout, fee)
-    await expect(tx).to.changeTokenBalances(ethers, c.token, [c.escrow, c.provider, c.treasury, c.requester], [-PRICE, payout, fee, 0n])
+    await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury, c.requester], [payout, fee, 0n])
     const e = await c.escrow.getFunction('escrow')(c.escrowId)
     expect(e.status).to.equal(BigInt(EscrowStatus.Released))
     expect(e.resultHash).to.equal(c.resultHash)
@@ -32,8 +32,7 @@ describe('JobEscrow.release', () => {
   it('pays the fee to the treasury in force at payout time', async () => {
     const c = await loadFixture(withEscrow)
     await as(c.params, c.gov).getFunction('setAddressParam')(ethers.encodeBytes32String('treasury'), c.other.address)
-    await expect(escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash))
-      .to.changeTokenBalances(ethers, c.token, [c.other, c.treasury], [fee, 0n])
+    await expectCredited(escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash), c.token, c.escrow, [c.other, c.treasury], [fee, 0n])
   })
 
   it('rejects anyone but the requester, a zero hash, unknown escrows and a second release', async () => {
@@ -59,7 +58,7 @@ describe('JobEscrow.releaseWithSignature', () => {
     const sig = await signRelease(c.requester, c.chainId, await c.escrow.getAddress(), { jobId: c.jobId, provider: c.provider.address, resultHash: c.resultHash })
     const tx = escrowAs(c, 'other').getFunction('releaseWithSignature')(c.jobId, c.requester.address, c.provider.address, c.resultHash, sig)
     await expect(tx).to.emit(c.escrow, 'EscrowReleased').withArgs(c.escrowId, c.resultHash, payout, fee)
-    await expect(tx).to.changeTokenBalances(ethers, c.token, [c.provider, c.treasury, c.other], [payout, fee, 0n])
+    await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury, c.other], [payout, fee, 0n])
     expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Released))
   })
 
@@ -101,7 +100,7 @@ describe('JobEscrow.claim', () => {
     await time.setNextBlockTimestamp(c.deadline + 101n)
     const tx = escrowAs(c, 'provider').getFunction('claim')(c.escrowId)
     await expect(tx).to.emit(c.escrow, 'EscrowClaimed').withArgs(c.escrowId, payout, fee)
-    await expect(tx).to.changeTokenBalances(ethers, c.token, [c.escrow, c.provider, c.treasury], [-PRICE, payout, fee])
+    await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury], [payout, fee])
     expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Claimed))
     expect((await c.escrow.getFunction('providerStats')(c.provider.address)).completed).to.equal(1n)
   })
@@ -124,9 +123,11 @@ describe('JobEscrow.claim', () => {
     await expect(escrowAs(d, 'requester').getFunction('claim')(d.escrowId))
       .to.be.revertedWithCustomError(d.escrow, 'JobEscrowUnauthorized').withArgs(d.escrowId, d.requester.address)
     await escrowAs(d, 'requester').getFunction('dispute')(d.escrowId)
-    await time.increaseTo(d.deadline + 101n)
+    // disputed: not before the arbiter's window has ended (JobEscrow.dispute tests the claim after it)
+    const disputedAt = (await d.escrow.getFunction('escrow')(d.escrowId)).disputedAt as bigint
+    await time.setNextBlockTimestamp(disputedAt + 200n)
     await expect(escrowAs(d, 'provider').getFunction('claim')(d.escrowId))
-      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowWrongStatus').withArgs(d.escrowId, EscrowStatus.Disputed)
+      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowArbitrationWindowOpen').withArgs(d.escrowId, disputedAt + 200n, disputedAt + 200n)
 
     const e = await loadFixture(committed)
     await time.increaseTo(e.deadline + 101n)

@@ -1,8 +1,9 @@
 // State-machine fuzzing of PaymentChannel: random opens, top-ups, vouchers (fresh, replayed,
 // larger than the deposit), cooperative closes, startClose/finalize and waits by several
 // requesters and providers, checked against a model after every step. Invariants: the contract
-// holds exactly the deposits of unsettled channels; balances match the model, so payout + fee
-// never exceeds the voucher nor the deposit, and payouts + fees + refunds = deposits.
+// holds exactly the deposits of unsettled channels plus the credits not yet withdrawn; balance +
+// credit of every account matches the model, so payout + fee never exceeds the voucher nor the
+// deposit, and payouts + fees + refunds = deposits; a withdrawal succeeds exactly with a credit.
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { network } from 'hardhat'
@@ -28,6 +29,7 @@ const opArb = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('startClose' as const), ch, byRequester: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('finalize' as const), ch }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('wait' as const), dt: fc.integer({ min: 1, max: 150 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('withdraw' as const), who: fc.nat({ max: 4 }) }) },
 )
 type Op = typeof opArb extends fc.Arbitrary<infer T> ? T : never
 
@@ -54,7 +56,12 @@ describe('PaymentChannel properties (fast-check)', () => {
       const depositedFor = new Map<string, bigint>()
       for (const a of accounts) expected.set(a.address, await c.token.getFunction('balanceOf')(a.address) as bigint)
       const add = (map: Map<string, bigint>, a: Account, v: bigint): void => { map.set(a.address, (map.get(a.address) ?? 0n) + v) }
-      const credit = (a: Account, v: bigint): void => { add(expected, a, v); if (v > 0n) add(received, a, v) }
+      // balance + credit of each account, and the credits alone (deposits are negative: no credit)
+      const credits = new Map<string, bigint>()
+      const credit = (a: Account, v: bigint): void => {
+        add(expected, a, v)
+        if (v > 0n) { add(received, a, v); add(credits, a, v) }
+      }
       const channels: Model[] = []
       const nonces = [0n, 0n]
       let now = BigInt(await networkHelpers.time.latest())
@@ -78,6 +85,12 @@ describe('PaymentChannel properties (fast-check)', () => {
 
       for (const o of ops) {
         if (o.op === 'wait') { now += BigInt(o.dt); continue }
+        if (o.op === 'withdraw') {
+          const a = accounts[o.who]
+          const has = (credits.get(a.address) ?? 0n) > 0n
+          if (await step(has, async () => await (await as(c.channel, a).getFunction('withdraw')(token)).wait(), 'withdraw')) credits.set(a.address, 0n)
+          continue
+        }
         if (o.op === 'open') {
           const r = c.requesters[o.r]
           const p = c.providers[o.p]
@@ -143,9 +156,13 @@ describe('PaymentChannel properties (fast-check)', () => {
             break
           }
         }
-        const owed = channels.filter((x) => x.status !== 'Closed').reduce((s, x) => s + x.deposit, 0n)
-        expect(await c.token.getFunction('balanceOf')(addr)).to.equal(owed)
-        for (const a of accounts) expect(await c.token.getFunction('balanceOf')(a.address), a.address).to.equal(expected.get(a.address))
+        const held = channels.filter((x) => x.status !== 'Closed').reduce((s, x) => s + x.deposit, 0n)
+        expect(await c.token.getFunction('balanceOf')(addr)).to.equal([...credits.values()].reduce((s, v) => s + v, held))
+        for (const a of accounts) {
+          const credit = await c.channel.getFunction('credits')(token, a.address) as bigint
+          expect(credit, `credit of ${a.address}`).to.equal(credits.get(a.address) ?? 0n)
+          expect(await c.token.getFunction('balanceOf')(a.address) as bigint + credit, a.address).to.equal(expected.get(a.address))
+        }
       }
       for (const a of accounts) {
         expect((received.get(a.address) ?? 0n) <= (depositedFor.get(a.address) ?? 0n), a.address).to.equal(true)

@@ -53,6 +53,7 @@ export async function startAuditPeer (name: string, o: AuditPeerOptions): Promis
       // an auditor runs no market role; the config needs one, and a requester without a market is idle
       roles: roles === 'none' ? 'requester' : roles,
       prices: { wasm: o.price ?? '0.001' },
+      allowPrivateAddrs: true,
     },
   })
   const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })

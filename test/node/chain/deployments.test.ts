@@ -34,7 +34,7 @@ describe('node/chain deployments check (Hardhat JSON-RPC)', function () {
     const client = await openChain({ settings: chain.settings })
     try {
       expect(client.chainId).to.equal(31337)
-      expect(await client.contracts.params.getFunction('version').staticCall()).to.equal('hive-params/1')
+      expect(await client.contracts.params.getFunction('version').staticCall()).to.equal('hive-params/2')
       expect(await client.contracts.registry.getAddress()).to.equal(chain.deployment.contracts.ProviderRegistry.address)
       expect(client.sender).to.equal(undefined)
     } finally { client.close() }
@@ -79,12 +79,12 @@ describe('node/chain deployments check (Hardhat JSON-RPC)', function () {
     const conn = await connectRpc(chain.url)
     const snap = await chain.rpc('evm_snapshot')
     try {
-      // PaymentChannel's code at the escrow's address: it answers version() with hive-channel/1
+      // PaymentChannel's code at the escrow's address: it answers version() with hive-channel/2
       const code = await chain.provider.getCode(chain.deployment.contracts.PaymentChannel.address)
       await chain.rpc('hardhat_setCode', [chain.deployment.contracts.JobEscrow.address, code])
       const err = await rejects(loadVerifiedDeployment(conn, chain.deploymentsDir))
       expect(err.code).to.equal('CONTRACT_WRONG_VERSION')
-      expect(err.message).to.match(/JobEscrow at 0x[0-9a-fA-F]{40} is version hive-channel\/1, expected hive-escrow\/1/)
+      expect(err.message).to.match(/JobEscrow at 0x[0-9a-fA-F]{40} is version hive-channel\/2, expected hive-escrow\/2/)
       // and the same deployment is accepted again once the chain is back
       await chain.rpc('evm_revert', [snap])
       await loadVerifiedDeployment(conn, chain.deploymentsDir)

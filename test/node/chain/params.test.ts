@@ -47,6 +47,8 @@ describe('node/chain ProtocolParams follower (Hardhat JSON-RPC)', function () {
       protocolFeeBps: devnetParams.protocolFeeBps,
       reporterShareBps: devnetParams.reporterShareBps,
       equivocationSlashBps: devnetParams.equivocationSlashBps,
+      disputeBondBps: devnetParams.disputeBondBps,
+      arbitrationWindow: devnetParams.arbitrationWindow,
       treasury: getAddress(timelock),
       arbiter: getAddress(timelock),
     })

@@ -52,6 +52,7 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
         bootstrap: opts.bootstrap?.node.info().addresses ?? [],
         roles: opts.roles,
         prices: { wasm: opts.price },
+        allowPrivateAddrs: true,
         ...(opts.withChain ? { rpcUrl: chain.url, deployments: chain.deploymentsDir } : {}),
       },
     })

@@ -63,6 +63,8 @@ export async function startMarketPeer (name: string, opts: StartPeerOptions): Pr
       bootstrap: opts.bootstrap?.node.info().addresses ?? [],
       roles: opts.roles,
       prices: { wasm: opts.price ?? '0.001' },
+      // every test peer is on 127.0.0.1: providers must dial loopback requesters
+      allowPrivateAddrs: true,
     },
   })
   const node = await HiveNode.create(config, { hardware: TEST_HARDWARE })

@@ -1,7 +1,8 @@
 // Channel payments between two real nodes on a real Hardhat chain: 1,000 jobs through one
-// channel cost exactly two transactions and pay exactly the total; bad vouchers are refused
-// before anything is stored; a requester's unilateral close is answered by the provider's
-// node after a restart, with the newest voucher.
+// channel cost exactly two settlement transactions (open, close) plus the provider's withdrawal
+// of its credit, and pay exactly the total; bad vouchers are refused before anything is stored;
+// a requester's unilateral close is answered by the provider's node after a restart, with the
+// newest voucher.
 import { expect } from 'chai'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -37,7 +38,7 @@ describe('node/payments channels', function () {
   const txCount = async (address: string): Promise<number> => await chain.provider.getTransactionCount(address, 'latest')
   const balance = async (address: string): Promise<bigint> => await chain.contracts.token.getFunction('balanceOf').staticCall(address) as bigint
 
-  it('pays 1,000 jobs through one channel with exactly two transactions and the exact total', async () => {
+  it('pays 1,000 jobs through one channel with exactly two transactions, one withdrawal and the exact total', async () => {
     const price = parseEther('0.001')
     const requester = await startPayPeer(chain, root, 'r1', chain.account(1), { channelDeposit: price * 1000n })
     const provider = await startPayPeer(chain, root, 'p1', chain.account(2))
@@ -50,9 +51,10 @@ describe('node/payments channels', function () {
     }
     // the last voucher spends the deposit: the provider's node closes by itself
     await waitUntil('the provider closed the channel', async () => (await provider.payments.channels.list({ status: ['closed'] })).length === 1)
+    // the close credits the provider (pull payments); its node withdraws the credit
+    await waitUntil('the provider withdrew', async () => await balance(provider.payments.address) - before.bal === price * 1000n)
     expect(await txCount(requester.payments.address) - before.r).to.equal(1) // open (with permit)
-    expect(await txCount(provider.payments.address) - before.p).to.equal(1) // close with the best voucher
-    expect(await balance(provider.payments.address) - before.bal).to.equal(price * 1000n)
+    expect(await txCount(provider.payments.address) - before.p).to.equal(2) // close with the best voucher, withdraw
     const [closed] = await provider.payments.channels.list({ status: ['closed'] })
     expect(closed.payout).to.equal((price * 1000n).toString())
     // paying a job twice is a no-op
@@ -143,7 +145,7 @@ describe('node/payments channels', function () {
     provider = await startPayPeer(chain, root, 'p3', chain.account(6))
     peers.push(provider)
     await waitUntil('the restarted provider answered', async () => (await provider.payments.channels.get(last!.channelId))?.status === 'closed')
-    expect(await balance(provider.payments.address) - before).to.equal(parseEther('5'))
+    await waitUntil('the provider withdrew', async () => await balance(provider.payments.address) - before === parseEther('5'))
     const onChain = await chain.contracts.channel.getFunction('channel').staticCall(last!.channelId) as { nonce: bigint, closesAt: bigint }
     expect(onChain.nonce).to.equal(5n)
     expect(BigInt(await chain.now())).to.be.lessThan(onChain.closesAt)

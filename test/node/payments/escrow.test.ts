@@ -1,12 +1,15 @@
 // Escrow flows between two real nodes' payment services on a real Hardhat chain: release on a
 // verified result, claim by the provider's node after the requester went silent, refund by the
-// requester's node when nothing was delivered, and a dispute settled by the arbiter.
+// requester's node when nothing was delivered, a dispute settled by the arbiter, and one the
+// arbiter leaves unresolved (the provider's node claims deposit and bond). Settlement only credits:
+// each node withdraws its own credit, so balances are awaited.
 import { expect } from 'chai'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { keccak256, parseEther, toUtf8Bytes } from 'ethers'
 import { escrowId } from '../../../protocol/eip712.ts'
+import { devnetParams } from '../../../scripts/deploy.ts'
 import { devAccount, startDevChain } from '../../support/chain.ts'
 import { startPayPeer, waitUntil } from './helpers.ts'
 import type { DevChain } from '../../support/chain.ts'
@@ -21,6 +24,9 @@ describe('node/payments escrow', function () {
   const amount = parseEther('2')
   const balance = async (address: string): Promise<bigint> => await chain.contracts.token.getFunction('balanceOf').staticCall(address) as bigint
   const job = (name: string): string => keccak256(toUtf8Bytes(name))
+  const balanceRises = async (who: string, address: string, from: bigint, by: bigint): Promise<void> => {
+    await waitUntil(`${who} withdrew its credit`, async () => await balance(address) - from === by)
+  }
   const OUTPUT = keccak256(toUtf8Bytes('output'))
 
   before(async function () {
@@ -51,7 +57,7 @@ describe('node/payments escrow', function () {
     const jobId = await funded('release')
     await provider.payments.escrow.commit(jobId, requester.payments.address, OUTPUT)
     await requester.payments.payJob({ jobId, payment: 'escrow', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price: amount, resultHash: OUTPUT })
-    expect(await balance(provider.payments.address) - before).to.equal(amount)
+    await balanceRises('the provider', provider.payments.address, before, amount)
     await waitUntil('the provider saw the release', async () => (await provider.payments.escrow.get(escrowId(jobId, requester.payments.address, provider.payments.address)))?.state === 'released')
   })
 
@@ -59,10 +65,10 @@ describe('node/payments escrow', function () {
     const before = await balance(provider.payments.address)
     const jobId = await funded('claim')
     await provider.payments.escrow.commit(jobId, requester.payments.address, OUTPUT)
-    await chain.increaseTime(30 + 11)
+    await chain.increaseTime(30 + Number(devnetParams.escrowChallengeWindow) + 1)
     const id = escrowId(jobId, requester.payments.address, provider.payments.address)
     await waitUntil('the provider node claimed', async () => (await provider.payments.escrow.get(id))?.state === 'claimed')
-    expect(await balance(provider.payments.address) - before).to.equal(amount)
+    await balanceRises('the provider', provider.payments.address, before, amount)
   })
 
   it('refunds the requester when the provider never delivers', async () => {
@@ -71,7 +77,7 @@ describe('node/payments escrow', function () {
     await chain.increaseTime(31)
     const id = escrowId(jobId, requester.payments.address, provider.payments.address)
     await waitUntil('the requester node refunded', async () => (await requester.payments.escrow.get(id))?.state === 'refunded')
-    expect(await balance(requester.payments.address) - before).to.equal(amount)
+    await balanceRises('the requester', requester.payments.address, before, amount)
   })
 
   it('disputes a result the requester did not accept; the arbiter settles it', async () => {
@@ -82,9 +88,25 @@ describe('node/payments escrow', function () {
     const id = escrowId(jobId, requester.payments.address, provider.payments.address)
     const before = { r: await balance(requester.payments.address), p: await balance(provider.payments.address) }
     await (await chain.senderFor(chain.account(9))).call(chain.contracts.escrow, 'resolve', [id, amount / 4n])
-    expect(await balance(provider.payments.address) - before.p).to.equal(amount / 4n)
-    expect(await balance(requester.payments.address) - before.r).to.equal(amount - amount / 4n)
+    // the provider lost (less than the deposit): the requester's bond comes back with the rest
+    const bond = (amount * devnetParams.disputeBondBps + 9_999n) / 10_000n
+    await balanceRises('the provider', provider.payments.address, before.p, amount / 4n)
+    await balanceRises('the requester', requester.payments.address, before.r, amount - amount / 4n + bond)
     await waitUntil('both nodes saw the resolution', async () =>
       (await requester.payments.escrow.get(id))?.state === 'resolved' && (await provider.payments.escrow.get(id))?.state === 'resolved')
+  })
+
+  it('a dispute the arbiter leaves unresolved: the provider node claims deposit and bond after the arbitration window', async () => {
+    const jobId = await funded('dispute-timeout')
+    await provider.payments.escrow.commit(jobId, requester.payments.address, OUTPUT)
+    const beforeDispute = await balance(requester.payments.address)
+    expect((await requester.payments.escrow.reject(jobId, provider.payments.address))?.state).to.equal('disputed')
+    const bond = (amount * devnetParams.disputeBondBps + 9_999n) / 10_000n
+    expect(beforeDispute - await balance(requester.payments.address), 'the bond the requester paid').to.equal(bond)
+    const before = await balance(provider.payments.address)
+    await chain.increaseTime(Number(devnetParams.arbitrationWindow) + 1)
+    const id = escrowId(jobId, requester.payments.address, provider.payments.address)
+    await waitUntil('the provider node claimed', async () => (await provider.payments.escrow.get(id))?.state === 'claimed')
+    await balanceRises('the provider', provider.payments.address, before, amount + bond)
   })
 })

@@ -29,7 +29,7 @@ export interface PayPeer {
 
 export async function startPayPeer (chain: DevChain, root: string, name: string, wallet: Wallet, options: PaymentsOptions = {}, extra: { audit?: boolean } = {}): Promise<PayPeer> {
   const dataDir = join(root, name)
-  const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester,provider' } })
+  const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester,provider', allowPrivateAddrs: true } })
   const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
   const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
   const audit = extra.audit === true ? await AuditLog.open({ db: node.store.audit, peer: peerIdToBytes(node.peerId) }) : undefined

@@ -10,7 +10,7 @@ import { attachPayments } from '../../../node/payments/service.ts'
 import { TEST_HARDWARE } from '../market/helpers.ts'
 
 const [dataDir, rpcUrl, deployments] = process.argv.slice(2)
-const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'provider' } })
+const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'provider', allowPrivateAddrs: true } })
 const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
 const client = await openChain({ settings: { rpcUrl, deployments, maxFeeGwei: 1000, confirmations: 1 }, wallet: new Wallet(process.env.HIVE_TEST_PROVIDER_KEY!), tx: { pollMs: 50 } })
 const payments = attachPayments(node, { chain: client, privateKey: await loadPeerKey(dataDir), options: { pollMs: 60_000, windowBits: 8 } })

@@ -4,6 +4,7 @@ import { MAX_MESSAGE_BYTES } from '../../../protocol/market/bounds.ts'
 import { signResult } from '../../../protocol/market/build.ts'
 import { SeenCache } from '../../../protocol/market/seen-cache.ts'
 import { validateResult } from '../../../protocol/market/validate-result.ts'
+import { encodeOutputBundle, maxBundleOverhead } from '../../../protocol/output-bundle.ts'
 import { cidOf, corruptSignature, expectMarketError, keyFromSeed, NOW, peerOf, resign } from './fixtures.ts'
 import type { ResultInput } from '../../../protocol/market/build.ts'
 import type { MarketErrorCode } from '../../../protocol/market/errors.ts'
@@ -42,6 +43,15 @@ describe('protocol/market validateResult', () => {
     expect(failed.result.error).to.equal('TIMEOUT')
   })
 
+  it('accepts a result whose contents fill the output limit exactly (the bundle framing comes on top)', async () => {
+    const files = [{ name: 'a'.repeat(255), data: new Uint8Array(1000) }, { name: 'b', data: new Uint8Array(1000) }]
+    const bundle = encodeOutputBundle({ exitCode: 0, stdout: new Uint8Array(4096 - 2000), files })
+    expect(bundle.byteLength).to.be.above(4096)
+    expect(bundle.byteLength - 4096).to.be.at.most(maxBundleOverhead())
+    const valid = await validateResult(await signResult(ok({ outputSize: bundle.byteLength }), provider), opts)
+    expect(valid.result.outputSize).to.equal(bundle.byteLength)
+  })
+
   it('ignores a replayed result and one for an award we did not make', async () => {
     const seen = new SeenCache({ capacity: 10, ttlMs: 60_000 })
     const bytes = await signResult(ok(), provider)
@@ -51,7 +61,7 @@ describe('protocol/market validateResult', () => {
   })
 
   const cases: Array<[string, () => Promise<Uint8Array>, MarketErrorCode]> = [
-    ['an output over the job limit', async () => await signResult(ok({ outputSize: 4097 }), provider), 'LIMITS_OUT_OF_RANGE'],
+    ['an output over the job limit and its framing', async () => await signResult(ok({ outputSize: 4096 + maxBundleOverhead() + 1 }), provider), 'LIMITS_OUT_OF_RANGE'],
     ['success without an output CID', async () => await signResult(ok({ outputCid: undefined }), provider), 'MALFORMED'],
     ['a failure with an output CID', async () => await signResult(ok({ status: ExecStatus.EXEC_TRAPPED }), provider), 'INVALID_FIELD'],
     ['no status', async () => await signResult(ok({ status: ExecStatus.EXEC_STATUS_UNSPECIFIED }), provider), 'INVALID_FIELD'],

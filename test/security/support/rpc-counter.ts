@@ -1,9 +1,14 @@
 // A counting JSON-RPC proxy on 127.0.0.1: a node pointed at it reaches the real Hardhat node,
-// and the test learns how many reads (eth_call) a hostile peer made it spend.
+// and the test learns how many reads (eth_call, by function selector) a hostile peer made it spend.
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export interface RpcCounter { url: string, calls: (method?: string) => number, stop: () => Promise<void> }
+export interface RpcCounter {
+  url: string
+  /** requests of `method` (all when omitted); for eth_call, optionally only those calling `selector` (0x + 8 hex) */
+  calls: (method?: string, selector?: string) => number
+  stop: () => Promise<void>
+}
 
 export async function startRpcCounter (target: string): Promise<RpcCounter> {
   const counts = new Map<string, number>()
@@ -13,8 +18,13 @@ export async function startRpcCounter (target: string): Promise<RpcCounter> {
     req.on('end', () => {
       const body = Buffer.concat(chunks)
       try {
-        const parsed = JSON.parse(body.toString('utf8')) as { method?: string } | Array<{ method?: string }>
-        for (const m of Array.isArray(parsed) ? parsed : [parsed]) counts.set(m.method ?? '', (counts.get(m.method ?? '') ?? 0) + 1)
+        type Req = { method?: string, params?: Array<{ data?: string, input?: string }> }
+        const parsed = JSON.parse(body.toString('utf8')) as Req | Req[]
+        for (const m of Array.isArray(parsed) ? parsed : [parsed]) {
+          const data = m.params?.[0]?.data ?? m.params?.[0]?.input
+          const keys = [m.method ?? '', ...(m.method === 'eth_call' && typeof data === 'string' ? [`eth_call/${data.slice(0, 10).toLowerCase()}`] : [])]
+          for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1)
+        }
       } catch { /* forwarded as is */ }
       fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
         .then(async (r) => { res.writeHead(r.status, { 'content-type': 'application/json' }); res.end(Buffer.from(await r.arrayBuffer())) })
@@ -25,7 +35,10 @@ export async function startRpcCounter (target: string): Promise<RpcCounter> {
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
-    calls: (method) => method === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : counts.get(method) ?? 0,
+    calls: (method, selector) => {
+      if (method === undefined) return [...counts.entries()].filter(([k]) => !k.includes('/')).reduce((a, [, n]) => a + n, 0)
+      return counts.get(selector === undefined ? method : `${method}/${selector.toLowerCase()}`) ?? 0
+    },
     stop: async () => { server.closeAllConnections(); await new Promise<void>((resolve) => server.close(() => resolve())) },
   }
 }

@@ -1,0 +1,84 @@
+// Shared by the on-chain attack tests (items 9 and 10): the devnet deployment made by
+// scripts/deploy.ts on Hardhat's in-process chain (the timelock owns everything, the governor is
+// its only proposer), funded parties, and a helper that carries a proposal through governance
+// exactly as token holders would: propose, vote, queue, wait the delay, execute.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Contract, ContractTransactionResponse, Signer } from 'ethers'
+import { network } from 'hardhat'
+import { deployAll, devnetParams } from '../../scripts/deploy.ts'
+import type { ContractName } from '../../scripts/deploy.ts'
+
+export const connection = await network.connect()
+export const { ethers, networkHelpers } = connection
+export const E18 = 10n ** 18n
+export const hive = (n: number | bigint): bigint => BigInt(n) * E18
+export const key = (name: string): string => ethers.encodeBytes32String(name)
+
+const dir = mkdtempSync(join(tmpdir(), 'hive-security-'))
+after(() => { rmSync(dir, { recursive: true, force: true }) })
+
+export async function devnet () {
+  const [deployer, voter, requester, provider, other, arbiterless] = await ethers.getSigners()
+  const d = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: dir })
+  const at = (name: ContractName): Contract =>
+    new ethers.Contract(d.contracts[name].address, d.contracts[name].abi, deployer)
+  const token = at('HiveToken')
+  const c = {
+    deployer, voter, requester, provider, other, arbiterless, deployment: d, token,
+    governor: at('HiveGovernor'), timelock: at('TimelockController'), params: at('ProtocolParams'),
+    registry: at('ProviderRegistry'), escrow: at('JobEscrow'), channel: at('PaymentChannel'),
+  }
+  // the voter holds 10% of the supply: over the 4% quorum on its own
+  await send(token, deployer, 'transfer', [voter.address, hive(100_000_000)])
+  await send(token, voter, 'delegate', [voter.address])
+  for (const a of [requester, provider, other]) {
+    await send(token, deployer, 'transfer', [a.address, hive(1_000_000)])
+    for (const spender of [c.escrow, c.channel, c.registry]) {
+      await send(token, a, 'approve', [await spender.getAddress(), ethers.MaxUint256])
+    }
+  }
+  await networkHelpers.mine(1)
+  return c
+}
+export type Devnet = Awaited<ReturnType<typeof devnet>>
+
+export async function send (
+  c: Contract, from: Signer, fn: string, args: unknown[],
+): Promise<ContractTransactionResponse> {
+  const tx = await (c.connect(from) as Contract).getFunction(fn)(...args) as ContractTransactionResponse
+  await tx.wait()
+  return tx
+}
+
+export interface Proposal {
+  targets: string[]
+  calldatas: string[]
+  description: string
+}
+
+/** Proposes and votes `p` through; returns the proposal's steps so a test can act between them. */
+export async function passProposal (g: Devnet, p: Proposal) {
+  const args = [p.targets, p.targets.map(() => 0n), p.calldatas] as const
+  const descriptionHash = ethers.id(p.description)
+  await send(g.governor, g.voter, 'propose', [...args, p.description])
+  const proposedAt = BigInt(await networkHelpers.time.latest())
+  const id = await g.governor.getFunction('hashProposal')(...args, descriptionHash) as bigint
+  return {
+    proposedAt,
+    /** voting delay, the vote, the voting period: ends with the proposal Succeeded */
+    vote: async () => {
+      const snapshot = await g.governor.getFunction('proposalSnapshot')(id) as bigint
+      await networkHelpers.time.increaseTo(snapshot + 1n)
+      await send(g.governor, g.voter, 'castVote', [id, 1])
+      const deadline = await g.governor.getFunction('proposalDeadline')(id) as bigint
+      await networkHelpers.time.increaseTo(deadline + 1n)
+    },
+    queue: async () => { await send(g.governor, g.other, 'queue', [...args, descriptionHash]) },
+    /** the earliest second the timelock lets anyone execute */
+    eta: async () => await g.governor.getFunction('proposalEta')(id) as bigint,
+    execute: async () => await (g.governor.connect(g.other) as Contract)
+      .getFunction('execute')(...args, descriptionHash) as ContractTransactionResponse,
+  }
+}
