@@ -146,15 +146,19 @@ export class ChannelStore {
 
   /** Not fsynced: a lost expectation only makes the requester's voucher wait for a retry. */
   async putExpectation (jobId: string, e: Expectation): Promise<void> {
-    const ops: StoreBatchOp[] = [{ type: 'put', sublevel: this.store.vouchers, key: expectKey(jobId), value: e } as StoreBatchOp]
-    if (!e.paid) ops.push({ type: 'put', sublevel: this.store.vouchers, key: unpaidKey(e.requester, jobId), value: e } as StoreBatchOp)
+    const put = (key: string): StoreBatchOp =>
+      ({ type: 'put', sublevel: this.store.vouchers, key, value: e }) as StoreBatchOp
+    const ops = [put(expectKey(jobId))]
+    if (!e.paid) ops.push(put(unpaidKey(e.requester, jobId)))
     await this.store.root.batch<string, unknown>(ops, {})
   }
 
   /** The batch ops marking a job paid, committed with the voucher that pays it. */
   paidOps (jobId: string, e: Expectation): StoreBatchOp[] {
     return [
-      { type: 'put', sublevel: this.store.vouchers, key: expectKey(jobId), value: { ...e, paid: true } } as StoreBatchOp,
+      {
+        type: 'put', sublevel: this.store.vouchers, key: expectKey(jobId), value: { ...e, paid: true },
+      }  as StoreBatchOp,
       { type: 'del', sublevel: this.store.vouchers, key: unpaidKey(e.requester, jobId) } as StoreBatchOp,
     ]
   }
@@ -163,7 +167,9 @@ export class ChannelStore {
   async unpaidOf (requester: string): Promise<Array<[string, Expectation]>> {
     const prefix = `unpaid/${requester.toLowerCase()}/`
     const out: Array<[string, Expectation]> = []
-    for await (const [key, value] of this.store.vouchers.iterator({ gte: prefix, lt: prefix + '\xff' })) out.push([key.slice(prefix.length), value as Expectation])
+    for await (const [key, value] of this.store.vouchers.iterator({ gte: prefix, lt: prefix + '\xff' })) {
+      out.push([key.slice(prefix.length), value as Expectation])
+    }
     return out.sort((a, b) => a[1].at - b[1].at)
   }
 

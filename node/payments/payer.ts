@@ -6,6 +6,7 @@ import { logger } from '@libp2p/logger'
 import { Signature, getAddress } from 'ethers'
 import { HiveError } from '../../protocol/errors.ts'
 import { VoucherStatus, openVoucherAck } from '../../protocol/payments/ack.ts'
+import type { VoucherAck } from '../../protocol/payments/ack.ts'
 import { VoucherHasher, voucherToWire } from '../../protocol/payments/voucher.ts'
 import { judgeAck, nextVoucher, planJobPayment, provesOwnVoucher } from '../../protocol/payments/payer-rules.ts'
 import type { VoucherCounters } from '../../protocol/payments/payer-rules.ts'
@@ -39,6 +40,8 @@ export interface ChannelPayerInit {
 }
 
 export interface Payment { channelId: string, nonce: bigint, cumulativeAmount: bigint, amount: bigint }
+
+export interface PayInput { provider: string, peer: PeerId, amount: bigint, jobId?: string, signal?: AbortSignal }
 
 export class ChannelPayer {
   private readonly init: ChannelPayerInit
@@ -160,7 +163,7 @@ export class ChannelPayer {
    * it and checks the signed ack. A job already paid is not paid again: its recorded voucher,
    * or any later one covering it, is resent instead. Throws PaymentError when refused.
    */
-  async pay (input: { provider: string, peer: PeerId, amount: bigint, jobId?: string, signal?: AbortSignal }): Promise<Payment> {
+  async pay (input: PayInput): Promise<Payment> {
     if (input.jobId !== undefined) {
       const earlier = await this.payAgain(input.provider, input.peer, input.jobId, input.signal)
       if (earlier !== undefined) return earlier
@@ -168,47 +171,82 @@ export class ChannelPayer {
     const channel = await this.channelFor(input.provider, input.peer, input.amount, input.jobId)
     const hasher = await this.voucherHasher()
     const requester = this.wallet().address
-    const proves = (c: VoucherCounters, sig: Uint8Array): boolean => provesOwnVoucher(hasher, channel.channelId, requester, c, sig)
-    return await this.init.channels.serialize(channel.channelId, async () => {
+    const proves = (c: VoucherCounters, sig: Uint8Array): boolean =>
+      provesOwnVoucher(hasher, channel.channelId, requester, c, sig)
+    const { channelId } = channel
+    const jobId = input.jobId
+    return await this.init.channels.serialize(channelId, async () => {
       for (let resynced = false; ; resynced = true) {
-        const sent = await this.init.channels.sent(channel.channelId)
-        const prev = sent === undefined ? undefined : { nonce: BigInt(sent.nonce), cumulativeAmount: BigInt(sent.cumulativeAmount) }
-        const { nonce, cumulativeAmount } = nextVoucher(prev, input.amount)
-        if (cumulativeAmount > BigInt(channel.deposit)) throw new PaymentError('CHANNEL_EXHAUSTED', 'the channel has not enough deposit left for this payment', { channelId: channel.channelId })
-        const digest = hasher.digest(channel.channelId, cumulativeAmount, nonce)
-        const signature = this.wallet().signingKey.sign(digest).serialized
-        const stored: StoredVoucher = { channelId: channel.channelId, nonce: nonce.toString(), cumulativeAmount: cumulativeAmount.toString(), signature, ...(input.jobId !== undefined ? { jobId: input.jobId } : {}), at: this.init.now() }
+        const sent = await this.init.channels.sent(channelId)
+        const { nonce, cumulativeAmount } = nextVoucher(sent === undefined ? undefined : countersOf(sent), input.amount)
+        if (cumulativeAmount > BigInt(channel.deposit)) {
+          const message = 'the channel has not enough deposit left for this payment'
+          throw new PaymentError('CHANNEL_EXHAUSTED', message, { channelId })
+        }
+        const signature = this.wallet().signingKey.sign(hasher.digest(channelId, cumulativeAmount, nonce)).serialized
+        const stored: StoredVoucher = {
+          channelId,
+          nonce: nonce.toString(),
+          cumulativeAmount: cumulativeAmount.toString(),
+          signature,
+          ...(jobId !== undefined ? { jobId } : {}),
+          at: this.init.now(),
+        }
         // durable before it leaves: never sign two different vouchers with one nonce, and a
         // retry of this job finds the voucher that pays it
         const ops = [this.init.channels.sentOp(stored)]
-        if (input.jobId !== undefined) ops.push(this.init.channels.jobOp(channel.provider, input.jobId, { channelId: channel.channelId, nonce: stored.nonce, cumulativeAmount: stored.cumulativeAmount }))
-        if (this.init.audit !== undefined && input.jobId !== undefined) {
-          await this.init.audit.paid({ jobId: input.jobId.replace(/^0x/, ''), direction: 'sent', counterparty: input.peer, amount: input.amount, method: voucherMethod({ channelId: channel.channelId, cumulativeAmount, nonce, signature }) }, { extraOps: ops })
+        if (jobId !== undefined) {
+          const paidBy = { channelId, nonce: stored.nonce, cumulativeAmount: stored.cumulativeAmount }
+          ops.push(this.init.channels.jobOp(channel.provider, jobId, paidBy))
+        }
+        if (this.init.audit !== undefined && jobId !== undefined) {
+          const method = voucherMethod({ channelId, cumulativeAmount, nonce, signature })
+          const entry = {
+            jobId: jobId.replace(/^0x/, ''), direction: 'sent' as const, counterparty: input.peer,
+            amount: input.amount, method,
+          }
+          await this.init.audit.paid(entry, { extraOps: ops })
         } else {
           await this.init.channels.commit(ops)
         }
-        const wire = voucherToWire({ chainId: hasher.chainId, contract: hasher.contract, channelId: channel.channelId, cumulativeAmount, nonce, signature, ...(input.jobId !== undefined ? { jobId: input.jobId } : {}) })
-        const ack = await openVoucherAck(await sendVoucher(this.init.libp2p, input.peer, wire, { signal: input.signal ?? AbortSignal.timeout(15_000) }), input.peer)
+        const wire = voucherToWire({
+          chainId: hasher.chainId, contract: hasher.contract, channelId, cumulativeAmount, nonce, signature,
+          ...(jobId !== undefined ? { jobId } : {}),
+        })
+        const ack = await this.send(input.peer, wire, input.signal)
         const verdict = judgeAck(ack, { nonce, cumulativeAmount }, proves)
         if (verdict.kind === 'delivered') {
           await this.markAcknowledged(stored)
-          if (input.jobId !== undefined) this.release(input.jobId)
-          return { channelId: channel.channelId, nonce, cumulativeAmount, amount: input.amount }
+          if (jobId !== undefined) this.release(jobId)
+          return { channelId, nonce, cumulativeAmount, amount: input.amount }
         }
         if (verdict.kind === 'resync' && !resynced) {
           // the provider proved, with our own signature, a voucher above ours: our state came
           // from an old copy. Adopt that voucher (we signed it) and pay on top of it, once.
-          const adopted: StoredVoucher = { channelId: channel.channelId, nonce: verdict.best.nonce.toString(), cumulativeAmount: verdict.best.cumulativeAmount.toString(), signature: '0x' + Buffer.from(verdict.signature).toString('hex'), at: this.init.now(), acked: true }
+          const adopted: StoredVoucher = {
+            channelId,
+            nonce: verdict.best.nonce.toString(),
+            cumulativeAmount: verdict.best.cumulativeAmount.toString(),
+            signature: '0x' + Buffer.from(verdict.signature).toString('hex'),
+            at: this.init.now(),
+            acked: true,
+          }
           const resyncOps = [this.init.channels.sentOp(adopted)]
-          if (input.jobId !== undefined) resyncOps.push(this.init.channels.jobDelOp(channel.provider, input.jobId))
+          if (jobId !== undefined) resyncOps.push(this.init.channels.jobDelOp(channel.provider, jobId))
           await this.init.channels.commit(resyncOps)
-          log('resynced channel %s to the proven voucher %s', channel.channelId, adopted.nonce)
+          log('resynced channel %s to the proven voucher %s', channelId, adopted.nonce)
           continue
         }
         const code = verdict.kind === 'refused' ? verdict.code : 'VOUCHER_REPLAYED'
-        throw new PaymentError(code, `provider refused the voucher: ${ack.message}`, { channelId: channel.channelId, nonce })
+        throw new PaymentError(code, `provider refused the voucher: ${ack.message}`, { channelId, nonce })
       }
     })
+  }
+
+  /** Sends one voucher and opens the provider's signed ack. */
+  private async send (peer: PeerId, wire: Uint8Array, signal?: AbortSignal): Promise<VoucherAck> {
+    const bytes = await sendVoucher(this.init.libp2p, peer, wire, { signal: signal ?? AbortSignal.timeout(15_000) })
+    return await openVoucherAck(bytes, peer)
   }
 
   // not fsynced: losing the mark only means one harmless resend of a voucher the provider has
@@ -221,27 +259,44 @@ export class ChannelPayer {
    * sign for it again. Paid once the channel's last voucher, at or above the job's, is
    * acknowledged; else that last voucher (cumulative: it covers this job) is resent.
    */
-  private async payAgain (provider: string, peer: PeerId, jobId: string, signal?: AbortSignal): Promise<Payment | undefined> {
-    const address = getAddress(provider)
-    const job = await this.init.channels.jobVoucher(address, jobId)
+  private async payAgain (
+    provider: string, peer: PeerId, jobId: string, signal?: AbortSignal,
+  ): Promise<Payment | undefined> {
+    const job = await this.init.channels.jobVoucher(getAddress(provider), jobId)
     if (job === undefined) return undefined
-    return await this.init.channels.serialize(job.channelId, async () => {
-      const sent = await this.init.channels.sent(job.channelId)
-      const counters = (v: { nonce: string, cumulativeAmount: string }): VoucherCounters => ({ nonce: BigInt(v.nonce), cumulativeAmount: BigInt(v.cumulativeAmount) })
-      const plan = planJobPayment(counters(job), sent === undefined ? undefined : { ...counters(sent), acked: sent.acked === true })
-      const paid = { channelId: job.channelId, nonce: BigInt(job.nonce), cumulativeAmount: BigInt(job.cumulativeAmount), amount: 0n }
+    const { channelId } = job
+    return await this.init.channels.serialize(channelId, async () => {
+      const sent = await this.init.channels.sent(channelId)
+      const last = sent === undefined ? undefined : { ...countersOf(sent), acked: sent.acked === true }
+      const plan = planJobPayment(countersOf(job), last)
+      const paid = { channelId, ...countersOf(job), amount: 0n }
       if (plan.kind === 'paid') { this.release(jobId); return paid }
-      if (plan.kind === 'sign' || sent === undefined) throw new PaymentError('VOUCHER_STATE_LOST', 'the voucher that paid this job is missing from the channel state', { channelId: job.channelId })
+      if (plan.kind === 'sign' || sent === undefined) {
+        const message = 'the voucher that paid this job is missing from the channel state'
+        throw new PaymentError('VOUCHER_STATE_LOST', message, { channelId })
+      }
       const hasher = await this.voucherHasher()
-      const nonce = BigInt(sent.nonce)
-      const wire = voucherToWire({ chainId: hasher.chainId, contract: hasher.contract, channelId: job.channelId, cumulativeAmount: BigInt(sent.cumulativeAmount), nonce, signature: sent.signature, ...(sent.jobId !== undefined ? { jobId: sent.jobId } : {}) })
-      const ack = await openVoucherAck(await sendVoucher(this.init.libp2p, peer, wire, { signal: signal ?? AbortSignal.timeout(15_000) }), peer)
+      const { nonce, cumulativeAmount } = countersOf(sent)
+      const wire = voucherToWire({
+        chainId: hasher.chainId, contract: hasher.contract, channelId, cumulativeAmount, nonce,
+        signature: sent.signature,
+        ...(sent.jobId !== undefined ? { jobId: sent.jobId } : {}),
+      })
+      const ack = await this.send(peer, wire, signal)
       // a provider that claims to hold this voucher or a later one only forgoes its own claim
-      const delivered = (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) || (ack.code === 'VOUCHER_REPLAYED' && ack.bestNonce >= nonce)
-      if (!delivered) throw new PaymentError(ack.code === '' ? 'VOUCHER_REFUSED' : ack.code, `provider refused the resent voucher: ${ack.message}`, { channelId: job.channelId, nonce })
+      const delivered = (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) ||
+        (ack.code === 'VOUCHER_REPLAYED' && ack.bestNonce >= nonce)
+      if (!delivered) {
+        const code = ack.code === '' ? 'VOUCHER_REFUSED' : ack.code
+        throw new PaymentError(code, `provider refused the resent voucher: ${ack.message}`, { channelId, nonce })
+      }
       await this.markAcknowledged(sent)
       this.release(jobId)
       return paid
     })
   }
+}
+
+function countersOf (v: { nonce: string, cumulativeAmount: string }): VoucherCounters {
+  return { nonce: BigInt(v.nonce), cumulativeAmount: BigInt(v.cumulativeAmount) }
 }

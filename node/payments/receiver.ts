@@ -14,7 +14,9 @@ import { jobKeyOf } from './channel-store.ts'
 import { VoucherStatus, signVoucherAck } from '../../protocol/payments/ack.ts'
 import { voucherFromWire } from '../../protocol/payments/voucher.ts'
 import { readChannel } from './chain.ts'
-import type { ChannelPolicy, ChannelView, VoucherVerifier } from '../../protocol/payments/channel-rules.ts'
+import type {
+  ChannelPolicy, ChannelView, VoucherState, VoucherVerifier,
+} from '../../protocol/payments/channel-rules.ts'
 import type { SignedVoucher } from '../../protocol/payments/voucher.ts'
 import type { PaymentsChain } from './chain.ts'
 import type { ChannelRecord, ChannelStore, Expectation, StoredVoucher } from './channel-store.ts'
@@ -52,6 +54,9 @@ export interface VoucherReceiverInit {
 /** The price a job reserved in a channel, until paid or its deadline has long passed. */
 interface Reservation { channelId: string, requester: string, price: bigint, until: number }
 
+/** A per-peer count in a one-minute window. */
+interface PeerWindow { since: number, count: number }
+
 export function channelView (r: ChannelRecord): ChannelView {
   return {
     chainId: BigInt(r.chainId), contract: r.contract, channelId: r.channelId, requester: r.requester, provider: r.provider, token: r.token,
@@ -69,9 +74,9 @@ export class VoucherReceiver {
   /** channel ids the contract did not know (or not as ours) lately: a bogus id costs one RPC read per 5 s (short: a lagging RPC may not show a fresh channel yet) */
   private readonly unknown = new Map<string, number>()
   /** per peer: chain reads for unknown channel ids in the current minute */
-  private readonly reads = new Map<string, { since: number, count: number }>()
+  private readonly reads = new Map<string, PeerWindow>()
   /** per peer: refused vouchers in the current minute */
-  private readonly refusals = new Map<string, { since: number, count: number }>()
+  private readonly refusals = new Map<string, PeerWindow>()
   /** expected jobs by jobKeyOf(jobId) (mirrors the store; bounded) */
   private readonly expected = new Map<string, Expectation>()
   private readonly reserved = new Map<string, Reservation>()
@@ -84,7 +89,8 @@ export class VoucherReceiver {
   async answer (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
     // a peer whose vouchers keep failing costs us nothing more this minute: no reads, no ack
     if (this.window(this.refusals, from.toString()).count >= (this.init.rejectionsPerMinute ?? 120)) {
-      throw new PaymentError('VOUCHER_RATE_LIMITED', 'too many refused vouchers from this peer', { peer: from.toString() })
+      const message = 'too many refused vouchers from this peer'
+      throw new PaymentError('VOUCHER_RATE_LIMITED', message, { peer: from.toString() })
     }
     let v: SignedVoucher
     try {
@@ -94,11 +100,14 @@ export class VoucherReceiver {
     }
     // first and cheapest: does it pay for a job we did? (no chain read, no signature check)
     const expected = v.jobId === undefined ? undefined : await this.expectation(v.jobId)
-    if (expected === undefined) return await this.ack(v, undefined, 'VOUCHER_UNEXPECTED_JOB', 'the voucher pays for no job this provider expects', from)
+    if (expected === undefined) {
+      const message = 'the voucher pays for no job this provider expects'
+      return await this.ack(v, undefined, 'VOUCHER_UNEXPECTED_JOB', message, from)
+    }
     return await this.init.channels.serialize(v.channelId, async () => {
       const record = await this.channel(v, from)
       const best = await this.init.channels.best(v.channelId)
-      const bestState = best === undefined ? undefined : { nonce: BigInt(best.nonce), cumulativeAmount: BigInt(best.cumulativeAmount) }
+      const bestState = best === undefined ? undefined : countersOf(best)
       try {
         if (record !== undefined && record.requester.toLowerCase() !== expected.requester) {
           return await this.ack(v, best, 'VOUCHER_UNEXPECTED_JOB', 'the job was not this channel\'s requester\'s', from)
@@ -110,7 +119,9 @@ export class VoucherReceiver {
         // a top-up may have raised the deposit since we last read it
         if (err.code === 'VOUCHER_ABOVE_DEPOSIT' && record !== undefined) {
           const fresh = await this.refresh(record)
-          if (BigInt(fresh.deposit) >= v.cumulativeAmount) return await this.answerAgain(v, fresh, bestState, best, expected, from)
+          if (BigInt(fresh.deposit) >= v.cumulativeAmount) {
+            return await this.answerAgain(v, fresh, bestState, best, expected, from)
+          }
         }
         return await this.ack(v, best, err.code, err.message, from)
       }
@@ -122,14 +133,18 @@ export class VoucherReceiver {
    * The cheap checks before the signature: the voucher's rules, the channel's terms, and that it
    * adds at least the job's price (a same-amount voucher with a higher nonce adds nothing).
    */
-  private checkTerms (v: SignedVoucher, record: ChannelRecord | undefined, best: { nonce: bigint, cumulativeAmount: bigint } | undefined, expected: Expectation): void {
+  private checkTerms (
+    v: SignedVoucher, record: ChannelRecord | undefined, best: VoucherState | undefined, expected: Expectation,
+  ): void {
     const view = record === undefined ? undefined : channelView(record)
-    checkVoucherRules(view, best, v, { chainId: this.init.verifier.hasher.chainId, contract: this.init.verifier.hasher.contract })
+    const { chainId, contract } = this.init.verifier.hasher
+    checkVoucherRules(view, best, v, { chainId, contract })
     checkChannelTerms(view!, this.init.policy, BigInt(Math.floor(this.init.now() / 1000)))
     if (expected.paid) throw new PaymentError('VOUCHER_JOB_PAID', 'this job is paid already', { jobId: v.jobId ?? '' })
     const increment = v.cumulativeAmount - (best?.cumulativeAmount ?? 0n)
     if (increment <= 0n || increment < BigInt(expected.price)) {
-      throw new PaymentError('VOUCHER_UNDERPAID', `the voucher adds ${increment}, the job's price is ${expected.price}`, { jobId: v.jobId ?? '' })
+      const message = `the voucher adds ${increment}, the job's price is ${expected.price}`
+      throw new PaymentError('VOUCHER_UNDERPAID', message, { jobId: v.jobId ?? '' })
     }
   }
 
@@ -138,7 +153,12 @@ export class VoucherReceiver {
     const key = jobKeyOf(job.jobId)
     const known = this.expected.get(key) ?? await this.init.channels.expectation(key)
     if (known !== undefined) { this.remember(key, known); return }
-    const e: Expectation = { requester: job.requesterAddress.toLowerCase(), price: job.price.toString(), paid: job.price === 0n, at: this.init.now() }
+    const e: Expectation = {
+      requester: job.requesterAddress.toLowerCase(),
+      price: job.price.toString(),
+      paid: job.price === 0n,
+      at: this.init.now(),
+    }
     this.remember(key, e)
     await this.init.channels.putExpectation(key, e)
   }
@@ -158,7 +178,9 @@ export class VoucherReceiver {
   }
 
   private remember (key: string, e: Expectation): void {
-    if (!this.expected.has(key) && this.expected.size >= 100_000) this.expected.delete(this.expected.keys().next().value as string)
+    if (!this.expected.has(key) && this.expected.size >= 100_000) {
+      this.expected.delete(this.expected.keys().next().value as string)
+    }
     this.expected.set(key, e)
   }
 
@@ -168,7 +190,9 @@ export class VoucherReceiver {
    * unpaid jobs reserved; reserves the price there and expects the job's payment. Throws
    * PaymentError('CHANNEL_NOT_FUNDED') when none shows up in time.
    */
-  async assureFunded (job: { jobId: string, requesterAddress: string, price: bigint, deadline?: number }, signal?: AbortSignal): Promise<void> {
+  async assureFunded (
+    job: { jobId: string, requesterAddress: string, price: bigint, deadline?: number }, signal?: AbortSignal,
+  ): Promise<void> {
     const key = jobKeyOf(job.jobId)
     const requester = getAddress(job.requesterAddress)
     const waitUntil = this.init.now() + (this.init.fundingWaitMs ?? 30_000)
@@ -176,11 +200,16 @@ export class VoucherReceiver {
       signal?.throwIfAborted()
       const found = await this.fundedChannel(requester, job.price, key)
       if (found !== undefined) {
-        this.reserved.set(key, { channelId: found, requester: requester.toLowerCase(), price: job.price, until: (job.deadline ?? this.init.now()) + 24 * 3600_000 })
+        // held until paid, or a day past the job's deadline (a job never paid frees its room then)
+        const until = (job.deadline ?? this.init.now()) + 24 * 3600_000
+        this.reserved.set(key, { channelId: found, requester: requester.toLowerCase(), price: job.price, until })
         await this.expect({ jobId: job.jobId, requesterAddress: requester, price: job.price })
         return
       }
-      if (this.init.now() >= waitUntil) throw new PaymentError('CHANNEL_NOT_FUNDED', `no open HIVE channel from ${requester} with room for ${job.price}`, { requester, jobId: job.jobId })
+      if (this.init.now() >= waitUntil) {
+        const message = `no open HIVE channel from ${requester} with room for ${job.price}`
+        throw new PaymentError('CHANNEL_NOT_FUNDED', message, { requester, jobId: job.jobId })
+      }
       await sleep(this.init.fundingPollMs ?? 1_000, signal)
     }
   }
@@ -188,16 +217,19 @@ export class VoucherReceiver {
   private async fundedChannel (requester: string, price: bigint, jobKey: string): Promise<string | undefined> {
     const self = getAddress(this.init.self)
     const ids = new Set<string>()
-    for (const r of await this.init.channels.list({ role: 'provider', status: ['open'] })) if (r.requester === requester) ids.add(r.channelId)
+    for (const r of await this.init.channels.list({ role: 'provider', status: ['open'] })) {
+      if (r.requester === requester) ids.add(r.channelId)
+    }
     const contract = this.init.chain.contracts.channel
     const latest = await this.init.chain.provider.getBlockNumber()
-    const logs = await contract.queryFilter(contract.filters.ChannelOpened(null, requester, self), Math.max(0, latest - (this.init.fundingLookbackBlocks ?? 200_000)), latest)
+    const from = Math.max(0, latest - (this.init.fundingLookbackBlocks ?? 200_000))
+    const logs = await contract.queryFilter(contract.filters.ChannelOpened(null, requester, self), from, latest)
     for (const l of logs) ids.add(String(l.topics[1]).toLowerCase())
     const now = this.init.now()
     for (const [k, r] of this.reserved) if (r.until < now) this.reserved.delete(k)
     for (const id of ids) {
       const view = await readChannel(this.init.chain, id).catch(() => undefined)
-      if (view === undefined || view.status !== 'open' || view.provider !== self || view.requester !== requester) continue
+      if (view?.status !== 'open' || view.provider !== self || view.requester !== requester) continue
       try { checkChannelTerms(view, this.init.policy, BigInt(Math.floor(now / 1000))) } catch { continue }
       const record = await this.learn(view, undefined)
       const spent = BigInt((await this.init.channels.best(id))?.cumulativeAmount ?? '0')
@@ -208,7 +240,10 @@ export class VoucherReceiver {
     return undefined
   }
 
-  private async answerAgain (v: SignedVoucher, record: ChannelRecord, bestState: { nonce: bigint, cumulativeAmount: bigint } | undefined, best: StoredVoucher | undefined, expected: Expectation, from: PeerId): Promise<Uint8Array> {
+  private async answerAgain (
+    v: SignedVoucher, record: ChannelRecord, bestState: VoucherState | undefined, best: StoredVoucher | undefined,
+    expected: Expectation, from: PeerId,
+  ): Promise<Uint8Array> {
     try {
       this.checkTerms(v, record, bestState, expected)
       this.init.verifier.verify(channelView(record), bestState, v)
@@ -288,7 +323,7 @@ export class VoucherReceiver {
   }
 
   /** A per-peer counter for the current minute (the map is bounded: cleared when full). */
-  private window (counters: Map<string, { since: number, count: number }>, peer: string): { since: number, count: number } {
+  private window (counters: Map<string, PeerWindow>, peer: string): PeerWindow {
     const now = this.init.now()
     let r = counters.get(peer)
     if (r === undefined || now - r.since >= 60_000) {
@@ -353,7 +388,7 @@ export class VoucherReceiver {
       bestNonce: BigInt(best?.nonce ?? '0'),
       bestCumulativeAmount: best?.cumulativeAmount ?? '0',
       // the requester's own signature over our best: its proof that the best is real
-      bestSignature: best === undefined ? new Uint8Array(0) : Uint8Array.from(Buffer.from(best.signature.slice(2), 'hex')),
+      bestSignature: best === undefined ? new Uint8Array(0) : hexBytes(best.signature),
       timestamp: this.init.now(),
     }, this.init.privateKey)
   }
@@ -365,4 +400,12 @@ async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
     const onAbort = (): void => { clearTimeout(t); reject(signal?.reason as Error) }
     signal?.addEventListener('abort', onAbort, { once: true })
   })
+}
+
+function countersOf (v: { nonce: string, cumulativeAmount: string }): VoucherState {
+  return { nonce: BigInt(v.nonce), cumulativeAmount: BigInt(v.cumulativeAmount) }
+}
+
+function hexBytes (hex: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(Buffer.from(hex.slice(2), 'hex'))
 }

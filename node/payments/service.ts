@@ -136,21 +136,28 @@ export class PaymentsService {
     this.channels = new ChannelStore(store)
     this.payer = new ChannelPayer({ chain, channels: this.channels, libp2p: init.libp2p, now: this.now, deposit: o.channelDeposit ?? 100n * 10n ** 18n, expirySeconds: o.channelExpirySeconds ?? 0, audit: init.audit })
     const channelContract = chain.deployment.contracts.PaymentChannel.address
+    const devnet = chain.chainId === DEVNET_CHAIN_ID
     this.receiver = new VoucherReceiver({
       chain,
       self: this.address,
       channels: this.channels,
-      verifier: new VoucherVerifier({ chainId: BigInt(chain.chainId), contract: channelContract, windowBits: o.windowBits ?? 8 }),
+      verifier: new VoucherVerifier({
+        chainId: BigInt(chain.chainId), contract: channelContract, windowBits: o.windowBits ?? 8,
+      }),
       privateKey: init.privateKey,
       now: this.now,
       audit: init.audit,
       policy: {
         token: chain.deployment.contracts.HiveToken.address,
-        minChallengePeriod: BigInt(o.minChallengePeriodSeconds ?? (chain.chainId === DEVNET_CHAIN_ID ? DEVNET_MIN_CHALLENGE_PERIOD_SECONDS : MIN_CHALLENGE_PERIOD_SECONDS)),
-        minLifetime: BigInt(o.minChannelLifetimeSeconds ?? (chain.chainId === DEVNET_CHAIN_ID ? DEVNET_MIN_CHANNEL_LIFETIME_SECONDS : MIN_CHANNEL_LIFETIME_SECONDS)),
+        minChallengePeriod: BigInt(o.minChallengePeriodSeconds ??
+          (devnet ? DEVNET_MIN_CHALLENGE_PERIOD_SECONDS : MIN_CHALLENGE_PERIOD_SECONDS)),
+        minLifetime: BigInt(o.minChannelLifetimeSeconds ??
+          (devnet ? DEVNET_MIN_CHANNEL_LIFETIME_SECONDS : MIN_CHANNEL_LIFETIME_SECONDS)),
       },
       ...(o.fundingWaitMs !== undefined ? { fundingWaitMs: o.fundingWaitMs } : {}),
-      ...(o.unknownChannelReadsPerMinute !== undefined ? { unknownReadsPerMinute: o.unknownChannelReadsPerMinute } : {}),
+      ...(o.unknownChannelReadsPerMinute !== undefined
+        ? { unknownReadsPerMinute: o.unknownChannelReadsPerMinute }
+        : {}),
       onAccepted: (record, voucher) => {
         // a fully spent channel is worth closing at once; the watchtower's next poll would too
         if (BigInt(record.deposit) - BigInt(voucher.cumulativeAmount) <= (o.lowFundsThreshold ?? 0n)) {
@@ -307,9 +314,14 @@ export class PaymentsService {
    * Requester, channel mode, right after a provider accepted: an open HIVE channel to it with
    * room for the price (the provider checks for one before it runs the job).
    */
-  async channelAfterAccept (award: { jobId: string, provider?: string, providerAddress: string, price: bigint }): Promise<void> {
-    if (award.provider === undefined) throw new PaymentError('NO_PEER', 'a channel payment needs the provider\'s peer id', {})
-    await this.payer.ensureChannel(award.providerAddress, peerIdFromString(award.provider), award.price, `0x${award.jobId.replace(/^0x/, '')}`)
+  async channelAfterAccept (
+    award: { jobId: string, provider?: string, providerAddress: string, price: bigint },
+  ): Promise<void> {
+    if (award.provider === undefined) {
+      throw new PaymentError('NO_PEER', 'a channel payment needs the provider\'s peer id', {})
+    }
+    const jobId = `0x${award.jobId.replace(/^0x/, '')}`
+    await this.payer.ensureChannel(award.providerAddress, peerIdFromString(award.provider), award.price, jobId)
   }
 
   /** Provider, channel mode: may this job's output leave? Only once a voucher paid its price. */
@@ -346,7 +358,9 @@ export class PaymentsService {
         // since the requester could refund itself and keep the output
         if (j.payment === 'escrow') await this.escrow.commit(bytes32(j.jobId), j.requesterAddress, commitment.outputHash)
         // channel: only a voucher paying this job's price, from its requester, will be taken
-        if (j.payment === 'channel') await this.receiver.expect({ jobId: j.jobId, requesterAddress: j.requesterAddress, price: j.price })
+        if (j.payment === 'channel') {
+          await this.receiver.expect({ jobId: j.jobId, requesterAddress: j.requesterAddress, price: j.price })
+        }
         return { commitment: encodeCommitment(commitment), signature: Uint8Array.from(Buffer.from(signature.slice(2), 'hex')) }
       },
       outputReleasable: async (j) => {

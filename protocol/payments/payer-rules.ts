@@ -43,11 +43,14 @@ export function nextVoucher (sent: VoucherCounters | undefined, price: bigint): 
 }
 
 /** Whether `signature` is `requester`'s signature over the voucher (channelId, counters). */
-export function provesOwnVoucher (hasher: VoucherHasher, channelId: string, requester: string, counters: VoucherCounters, signature: Uint8Array): boolean {
+export function provesOwnVoucher (
+  hasher: VoucherHasher, channelId: string, requester: string, counters: VoucherCounters, signature: Uint8Array,
+): boolean {
   if (signature.length !== 65) return false
   try {
     const digest = hasher.digest(channelId, counters.cumulativeAmount, counters.nonce)
-    return recoverAddress(digest, '0x' + Buffer.from(signature).toString('hex')).toLowerCase() === requester.toLowerCase()
+    const signer = recoverAddress(digest, '0x' + Buffer.from(signature).toString('hex'))
+    return signer.toLowerCase() === requester.toLowerCase()
   } catch {
     return false
   }
@@ -61,16 +64,26 @@ export function provesOwnVoucher (hasher: VoucherHasher, channelId: string, requ
  * - refused: anything else, including a best voucher claimed without our signature.
  * `proves(counters, signature)` checks our signature (provesOwnVoucher bound to the channel).
  */
-export type AckVerdict = { kind: 'delivered' } | { kind: 'resync', best: VoucherCounters, signature: Uint8Array } | { kind: 'refused', code: string }
+export type AckVerdict =
+  | { kind: 'delivered' }
+  | { kind: 'resync', best: VoucherCounters, signature: Uint8Array }
+  | { kind: 'refused', code: string }
 
 const DECIMAL = /^(0|[1-9][0-9]{0,77})$/
 
-export function judgeAck (ack: AckClaim, mine: VoucherCounters, proves: (c: VoucherCounters, signature: Uint8Array) => boolean): AckVerdict {
+export function judgeAck (
+  ack: AckClaim, mine: VoucherCounters, proves: (c: VoucherCounters, signature: Uint8Array) => boolean,
+): AckVerdict {
   if (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === mine.nonce) return { kind: 'delivered' }
   const code = ack.code === '' ? 'VOUCHER_REFUSED' : ack.code
-  if (ack.code !== 'VOUCHER_REPLAYED' || ack.bestNonce < mine.nonce || !DECIMAL.test(ack.bestCumulativeAmount)) return { kind: 'refused', code }
+  const claimsAbove = ack.code === 'VOUCHER_REPLAYED' && ack.bestNonce >= mine.nonce
+  if (!claimsAbove || !DECIMAL.test(ack.bestCumulativeAmount)) return { kind: 'refused', code }
   const best = { nonce: ack.bestNonce, cumulativeAmount: BigInt(ack.bestCumulativeAmount) }
   if (!proves(best, ack.bestSignature)) return { kind: 'refused', code: 'VOUCHER_BEST_UNPROVEN' }
-  if (best.nonce === mine.nonce) return best.cumulativeAmount === mine.cumulativeAmount ? { kind: 'delivered' } : { kind: 'refused', code }
+  // the very voucher we just sent: delivered. Never sign above it (the provider holds it now,
+  // so proving it proves nothing about an older state of ours)
+  if (best.nonce === mine.nonce) {
+    return best.cumulativeAmount === mine.cumulativeAmount ? { kind: 'delivered' } : { kind: 'refused', code }
+  }
   return { kind: 'resync', best, signature: ack.bestSignature }
 }
