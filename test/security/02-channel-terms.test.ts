@@ -51,17 +51,22 @@ describe('security 02/10: channel terms and funding', function () {
   const openIn = async (token: Contract, provider: string): Promise<string> => {
     const sender = await chain.senderFor(chain.account(1))
     await sender.call(token, 'approve', [await chain.contracts.channel.getAddress(), parseEther('10')])
-    const sent = await sender.call(chain.contracts.channel, 'open', [provider, await token.getAddress(), parseEther('10'), 0n])
-    return (findEvent(chain.contracts.channel, sent.receipt, 'ChannelOpened').args as unknown as { channelId: string }).channelId
+    const args = [provider, await token.getAddress(), parseEther('10'), 0n]
+    const sent = await sender.call(chain.contracts.channel, 'open', args)
+    const opened = findEvent(chain.contracts.channel, sent.receipt, 'ChannelOpened')
+    return (opened.args as unknown as { channelId: string }).channelId
   }
-  const pay = async (from: PayPeer, to: PayPeer, channelId: string, jobId: string): Promise<{ status: VoucherStatus, code: string }> => {
+  type Ack = { status: VoucherStatus, code: string }
+  const pay = async (from: PayPeer, to: PayPeer, channelId: string, jobId: string): Promise<Ack> => {
     const hasher = new VoucherHasher(31337n, chain.deployment.contracts.PaymentChannel.address)
     const signature = chain.account(1).signingKey.sign(hasher.digest(channelId, price, 1n)).serialized
-    const wire = voucherToWire({ chainId: 31337n, contract: hasher.contract, channelId, cumulativeAmount: price, nonce: 1n, signature, jobId })
+    const wire = voucherToWire({
+      chainId: 31337n, contract: hasher.contract, channelId, cumulativeAmount: price, nonce: 1n, signature, jobId,
+    })
     return await openVoucherAck(await sendVoucher(from.node.libp2p, to.node.peerId, wire), to.node.peerId)
   }
-  const expectJob = (p: PayPeer, jobId: string): void => {
-    (p.payments.receiver as unknown as { expect?: (j: object) => void }).expect?.({ jobId, requesterAddress: chain.account(1).address, price })
+  const expectJob = async (p: PayPeer, jobId: string): Promise<void> => {
+    await p.payments.receiver.expect({ jobId, requesterAddress: chain.account(1).address, price })
   }
 
   it('refuses a voucher in a channel whose token is not HIVE', async () => {
@@ -69,14 +74,16 @@ describe('security 02/10: channel terms and funding', function () {
     const provider = await startPayPeer(chain, root, 'p-token', chain.account(2))
     peers.push(requester, provider)
     await connect(requester, provider)
-    const artifact = JSON.parse(readFileSync(join(import.meta.dirname, '../../artifacts/contracts/test/MockFeeToken.sol/MockFeeToken.json'), 'utf8')) as { abi: [], bytecode: string }
-    const fake = await (await new ContractFactory(artifact.abi, artifact.bytecode, chain.account(1).connect(chain.provider)).deploy()).waitForDeployment() as unknown as Contract
+    const file = join(import.meta.dirname, '../../artifacts/contracts/test/MockFeeToken.sol/MockFeeToken.json')
+    const artifact = JSON.parse(readFileSync(file, 'utf8')) as { abi: [], bytecode: string }
+    const factory = new ContractFactory(artifact.abi, artifact.bytecode, chain.account(1).connect(chain.provider))
+    const fake = await (await factory.deploy()).waitForDeployment() as unknown as Contract
     const sender = await chain.senderFor(chain.account(1))
     await sender.call(fake, 'setFeeOn', [false])
     await sender.call(fake, 'mint', [chain.account(1).address, parseEther('10')])
     const channelId = await openIn(fake, provider.payments.address)
     const jobId = '0x' + '21'.repeat(32)
-    expectJob(provider, jobId)
+    await expectJob(provider, jobId)
     const ack = await pay(requester, provider, channelId, jobId)
     expect(ack.status, `ack code ${ack.code}`).to.equal(VoucherStatus.VOUCHER_REJECTED)
     expect(ack.code).to.equal('CHANNEL_WRONG_TOKEN')
@@ -85,41 +92,53 @@ describe('security 02/10: channel terms and funding', function () {
   it('refuses a voucher in a channel whose challenge period is below the node minimum', async () => {
     // the devnet's challenge period is below one hour: a provider requiring an hour refuses
     const requester = await startPayPeer(chain, root, 'r-period', chain.account(1))
-    const provider = await startPayPeer(chain, root, 'p-period', chain.account(3), { minChallengePeriodSeconds: 3600 } as object)
+    const provider = await startPayPeer(chain, root, 'p-period', chain.account(3), { minChallengePeriodSeconds: 3600 })
     peers.push(requester, provider)
     await connect(requester, provider)
     const channelId = await openIn(chain.contracts.token, provider.payments.address)
     const jobId = '0x' + '22'.repeat(32)
-    expectJob(provider, jobId)
+    await expectJob(provider, jobId)
     const ack = await pay(requester, provider, channelId, jobId)
     expect(ack.status, `ack code ${ack.code}`).to.equal(VoucherStatus.VOUCHER_REJECTED)
     expect(ack.code).to.equal('CHANNEL_CHALLENGE_TOO_SHORT')
   })
 
-  it('does not start a channel-paid job for a requester without a funded channel, and does once it has one', async () => {
+  it('does not start a channel-paid job for a requester without a funded channel, ' +
+    'and does once it has one', async () => {
     const requester = await startPayPeer(chain, root, 'r-fund', chain.account(1))
-    const provider = await startPayPeer(chain, root, 'p-fund', chain.account(4), { fundingWaitMs: 2_000 } as object)
+    const provider = await startPayPeer(chain, root, 'p-fund', chain.account(4), { fundingWaitMs: 2_000 })
     peers.push(requester, provider)
     const hooks = provider.payments.hooks()
-    const job = { jobId: '23'.repeat(32), payment: 'channel' as const, requesterAddress: chain.account(1).address, price, deadline: Date.now() + 600_000 }
-    const refused = await hooks.beforeExecute(job, AbortSignal.timeout(30_000)).then(() => undefined, (err: Error & { code?: string }) => err.code ?? err.message)
+    const job = {
+      jobId: '23'.repeat(32), payment: 'channel' as const, requesterAddress: chain.account(1).address, price,
+      deadline: Date.now() + 600_000,
+    }
+    const refused = await hooks.beforeExecute(job, AbortSignal.timeout(30_000))
+      .then(() => undefined, (err: Error & { code?: string }) => err.code ?? err.message)
     expect(refused, 'beforeExecute with no channel').to.equal('CHANNEL_NOT_FUNDED')
     await openIn(chain.contracts.token, provider.payments.address)
     await hooks.beforeExecute({ ...job, jobId: '24'.repeat(32) }, AbortSignal.timeout(30_000))
   })
 
-  it('a requester with no funded channel gets no compute: the provider drops the job before running it (market, real nodes)', async () => {
+  it('a requester with no funded channel gets no compute: the provider drops the job before running it ' +
+    '(market, real nodes)', async () => {
     const started: Array<{ stop: () => Promise<void> }> = []
-    const startPeer = async (name: string, roles: string, wallet: Wallet, hostile: boolean, bootstrap?: HiveNode): Promise<{ node: HiveNode, market: MarketService }> => {
+    type Peer = { node: HiveNode, market: MarketService }
+    const startPeer = async (
+      name: string, roles: string, wallet: Wallet, hostile: boolean, bootstrap?: HiveNode,
+    ): Promise<Peer> => {
       const dataDir = join(root, name)
-      const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, bootstrap: bootstrap?.info().addresses ?? [], prices: { wasm: '0.01' } } })
+      const bootstrapAddrs = bootstrap?.info().addresses ?? []
+      const flags = { listen: ['/ip4/127.0.0.1/tcp/0'], roles, bootstrap: bootstrapAddrs, prices: { wasm: '0.01' } }
+      const config = loadConfig({ dataDir, flags })
       const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
       const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
       const key = await loadPeerKey(dataDir)
-      const payments = attachPayments(node, { chain: client, privateKey: key, options: { pollMs: 200, windowBits: 8, fundingWaitMs: 2_000 } })
+      const options = { pollMs: 200, windowBits: 8, fundingWaitMs: 2_000 }
+      const payments = attachPayments(node, { chain: client, privateKey: key, options })
       const honest = payments.hooks()
       // the hostile requester secures nothing: no channel is ever opened (whatever hook the market calls)
-      const hooks = hostile ? { ...honest, beforeAward: async () => {}, afterAccept: async () => {} } as unknown as MarketPayments : honest
+      const hooks: MarketPayments = hostile ? { ...honest, afterAccept: async () => {} } : honest
       const market = new MarketService(node, { privateKey: key, payments: hooks })
       node.addService(market)
       await node.start()
@@ -131,10 +150,17 @@ describe('security 02/10: channel terms and funding', function () {
       const requester = await startPeer('m-requester', 'requester', chain.account(1), true)
       const provider = await startPeer('m-provider', 'provider', chain.account(5), false, requester.node)
       const seen: Array<{ type: string, status?: string, outputCid?: string }> = []
-      provider.node.events.on((e) => { if (e.type === 'provider:accepted' || e.type === 'provider:completed') seen.push(e as { type: string }) })
+      provider.node.events.on((e) => {
+        if (e.type === 'provider:accepted' || e.type === 'provider:completed') seen.push(e as { type: string })
+      })
       const pubsub = requester.node.libp2p.services.pubsub
-      await waitUntil('the provider subscribed to the jobs topic', async () => pubsub.getSubscribers(jobsTopic('wasm')).some((p) => p.equals(provider.node.peerId)))
-      const { jobId } = await requester.market.requester!.post({ module: wordcount, inputs: [{ name: 'a.txt', data: new TextEncoder().encode('free compute please\n') }], args: ['1'], maxPrice: parseEther('1'), bidWindowMs: 400, payment: 'channel' })
+      await waitUntil('the provider subscribed to the jobs topic',
+        async () => pubsub.getSubscribers(jobsTopic('wasm')).some((p) => p.equals(provider.node.peerId)))
+      const { jobId } = await requester.market.requester!.post({
+        module: wordcount, args: ['1'],
+        inputs: [{ name: 'a.txt', data: new TextEncoder().encode('free compute please\n') }],
+        maxPrice: parseEther('1'), bidWindowMs: 400, payment: 'channel',
+      })
       const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(60_000) })
       expect(record.phase, JSON.stringify(record.failure)).to.not.equal('completed')
       expect(record.outputCid).to.equal(undefined)

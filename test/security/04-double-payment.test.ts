@@ -16,6 +16,9 @@ import type { PayPeer } from '../node/payments/helpers.ts'
 import type { HostileProvider } from './support/hostile-provider.ts'
 import type { SignedVoucher } from '../../protocol/payments/voucher.ts'
 
+/** A requester with room for many jobs, whose owed payments are retried only when the test says so. */
+const REQUESTER = { channelDeposit: parseEther('100'), retryMs: 3_600_000 }
+
 describe('security 04: double payment on retry', function () {
   this.timeout(120_000)
   let chain: DevChain
@@ -40,16 +43,24 @@ describe('security 04: double payment on retry', function () {
     let best: SignedVoucher | undefined
     provider = await startHostileProvider(chain, root, 'provider', chain.account(2), async (v, n, ack) => {
       if (best !== undefined && v.nonce <= best.nonce) {
-        return await ack({ status: VoucherStatus.VOUCHER_REJECTED, code: 'VOUCHER_REPLAYED', bestNonce: best.nonce, bestCumulativeAmount: best.cumulativeAmount.toString(), bestSignature: Uint8Array.from(Buffer.from(best.signature.slice(2), 'hex')) })
+        return await ack({
+          status: VoucherStatus.VOUCHER_REJECTED, code: 'VOUCHER_REPLAYED',
+          bestNonce: best.nonce, bestCumulativeAmount: best.cumulativeAmount.toString(),
+          bestSignature: Uint8Array.from(Buffer.from(best.signature.slice(2), 'hex')),
+        })
       }
       best = v
       // the first ack never arrives (connection cut after the voucher was stored)
       return n === 0 ? 'drop' : await ack({})
     })
-    requester = await startPayPeer(chain, root, 'requester', chain.account(1), { channelDeposit: parseEther('100'), retryMs: 3_600_000 })
-    await requester.node.libp2p.peerStore.merge(provider.node.peerId, { multiaddrs: provider.node.libp2p.getMultiaddrs() })
+    requester = await startPayPeer(chain, root, 'requester', chain.account(1), REQUESTER)
+    const multiaddrs = provider.node.libp2p.getMultiaddrs()
+    await requester.node.libp2p.peerStore.merge(provider.node.peerId, { multiaddrs })
     const pay = async (jobId: string): Promise<void> => {
-      await requester!.payments.payJob({ jobId, payment: 'channel', providerPeer: provider!.node.peerId, providerAddress: provider!.wallet.address, price, resultHash: '0x' })
+      await requester!.payments.payJob({
+        jobId, payment: 'channel', price, resultHash: '0x',
+        providerPeer: provider!.node.peerId, providerAddress: provider!.wallet.address,
+      })
     }
     const failedA = await pay('a4'.repeat(32)).then(() => false, () => true)
     expect(failedA, 'job A fails without its ack').to.equal(true)
@@ -78,15 +89,19 @@ describe('security 04: a lost voucher is covered by the next one', function () {
     if (root !== undefined) rmSync(root, { recursive: true, force: true })
   })
 
-  it('job A\'s voucher never arrives, B\'s cumulative voucher pays both: both sides count A paid, A is not signed again', async () => {
+  it('job A\'s voucher never arrives, B\'s cumulative voucher pays both: both sides count A paid, ' +
+    'A is not signed again', async () => {
     const price = parseEther('1')
-    const requester = await startPayPeer(chain, root, 'requester', chain.account(1), { channelDeposit: parseEther('100'), retryMs: 3_600_000 })
+    const requester = await startPayPeer(chain, root, 'requester', chain.account(1), REQUESTER)
     let provider = await startPayPeer(chain, root, 'provider', chain.account(2))
     peers.push(requester)
     await connect(requester, provider)
     const job = (c: string): string => c.repeat(64)
     const pay = async (jobId: string): Promise<void> => {
-      await requester.payments.payJob({ jobId, payment: 'channel', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price, resultHash: '0x' })
+      await requester.payments.payJob({
+        jobId, payment: 'channel', price, resultHash: '0x',
+        providerPeer: provider.node.peerId, providerAddress: provider.payments.address,
+      })
     }
     await expectJob(provider, requester, job('0'), price)
     await pay(job('0'))

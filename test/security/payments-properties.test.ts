@@ -17,7 +17,11 @@ import type { ChannelView } from '../../protocol/payments/channel-rules.ts'
 const CHANNEL = '0x' + 'cc'.repeat(32)
 const CONTRACT = '0x' + '11'.repeat(20)
 const DEPOSIT = 10n ** 30n
-const VIEW: ChannelView = { chainId: 1n, contract: CONTRACT, channelId: CHANNEL, requester: '0x' + '01'.repeat(20), provider: '0x' + '02'.repeat(20), token: '0x' + '03'.repeat(20), deposit: DEPOSIT, expiry: 0n, challengePeriod: 86400n, feeBps: 0n, status: 'open' }
+const VIEW: ChannelView = {
+  chainId: 1n, contract: CONTRACT, channelId: CHANNEL,
+  requester: '0x' + '01'.repeat(20), provider: '0x' + '02'.repeat(20),
+  token: '0x' + '03'.repeat(20), deposit: DEPOSIT, expiry: 0n, challengePeriod: 86400n, feeBps: 0n, status: 'open',
+}
 
 type Delivery = 'ok' | 'voucher-lost' | 'ack-lost'
 interface Forge { nonce: bigint, amount: bigint, replay: number }
@@ -27,15 +31,40 @@ type Event =
 
 const sig = (c: VoucherCounters): string => `${c.nonce}:${c.cumulativeAmount}`
 
+/** A VOUCHER_REPLAYED ack naming `best`, with a (modelled) signature over it when `signed`. */
+function replayedAck (v: VoucherCounters, best: VoucherCounters, signed: boolean): AckClaim {
+  return {
+    status: VoucherStatus.VOUCHER_REJECTED, code: 'VOUCHER_REPLAYED', nonce: v.nonce,
+    bestNonce: best.nonce, bestCumulativeAmount: best.cumulativeAmount.toString(),
+    bestSignature: new Uint8Array(signed ? 1 : 0),
+  }
+}
+
 const eventArb: fc.Arbitrary<Event> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('pay' as const), job: fc.nat({ max: 7 }), delivery: fc.constantFrom<Delivery>('ok', 'ok', 'voucher-lost', 'ack-lost') }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('pay' as const), job: fc.nat({ max: 7 }), delivery: fc.constant<Delivery>('ok'), forge: fc.record({ nonce: fc.bigInt({ min: 0n, max: 50n }), amount: fc.bigInt({ min: 0n, max: 10n ** 21n }), replay: fc.nat() }) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('pay' as const),
+      job: fc.nat({ max: 7 }),
+      delivery: fc.constantFrom<Delivery>('ok', 'ok', 'voucher-lost', 'ack-lost'),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('pay' as const), job: fc.nat({ max: 7 }), delivery: fc.constant<Delivery>('ok'),
+      forge: fc.record({
+        nonce: fc.bigInt({ min: 0n, max: 50n }), amount: fc.bigInt({ min: 0n, max: 10n ** 21n }), replay: fc.nat(),
+      }),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
 )
 
 describe('security: payment properties (fast-check)', () => {
   it('a requester never signs more than the prices it agreed to, and a provider\'s best never goes back', () => {
-    fc.assert(fc.property(fc.array(fc.bigInt({ min: 1n, max: 10n ** 18n }), { minLength: 8, maxLength: 8 }), fc.array(eventArb, { maxLength: 60 }), (prices, events) => {
+    const pricesArb = fc.array(fc.bigInt({ min: 1n, max: 10n ** 18n }), { minLength: 8, maxLength: 8 })
+    fc.assert(fc.property(pricesArb, fc.array(eventArb, { maxLength: 60 }), (prices, events) => {
       // requester: durable last voucher and per-job records; the acked mark is not fsynced
       let sent: (VoucherCounters & { acked: boolean }) | undefined
       const jobs = new Map<number, VoucherCounters>()
@@ -51,18 +80,20 @@ describe('security: payment properties (fast-check)', () => {
         if (forge !== undefined) {
           const replayed = signed.length > 0 ? signed[forge.replay % signed.length] : undefined
           // either a bare claim, or a genuine old voucher's signature replayed
-          const claim = forge.replay % 2 === 0 || replayed === undefined ? { nonce: forge.nonce, cumulativeAmount: forge.amount } : replayed
-          return { status: VoucherStatus.VOUCHER_REJECTED, code: 'VOUCHER_REPLAYED', nonce: v.nonce, bestNonce: claim.nonce, bestCumulativeAmount: claim.cumulativeAmount.toString(), bestSignature: new Uint8Array(forge.replay % 2 === 0 ? 0 : 1) }
+          const bare = forge.replay % 2 === 0 || replayed === undefined
+          const claim = bare ? { nonce: forge.nonce, cumulativeAmount: forge.amount } : replayed
+          return replayedAck(v, claim, !bare)
         }
         const before = best
         try {
-          checkVoucherRules(VIEW, best, { chainId: 1n, contract: CONTRACT, channelId: CHANNEL, cumulativeAmount: v.cumulativeAmount, nonce: v.nonce, signature: '0x' }, { chainId: 1n, contract: CONTRACT })
+          const voucher = { chainId: 1n, contract: CONTRACT, channelId: CHANNEL, ...v, signature: '0x' }
+          checkVoucherRules(VIEW, best, voucher, { chainId: 1n, contract: CONTRACT })
           best = v
         } catch (err) {
           const b = before ?? { nonce: 0n, cumulativeAmount: 0n }
-          return { status: VoucherStatus.VOUCHER_REJECTED, code: (err as { code: string }).code, nonce: v.nonce, bestNonce: b.nonce, bestCumulativeAmount: b.cumulativeAmount.toString(), bestSignature: new Uint8Array(before === undefined ? 0 : 1) }
+          return { ...replayedAck(v, b, before !== undefined), code: (err as { code: string }).code }
         }
-        return { status: VoucherStatus.VOUCHER_ACCEPTED, code: '', nonce: v.nonce, bestNonce: v.nonce, bestCumulativeAmount: v.cumulativeAmount.toString(), bestSignature: new Uint8Array(1) }
+        return { ...replayedAck(v, v, true), status: VoucherStatus.VOUCHER_ACCEPTED, code: '' }
       }
 
       for (const e of events) {
@@ -78,7 +109,11 @@ describe('security: payment properties (fast-check)', () => {
         const plan = planJobPayment(jobs.get(e.job), sent)
         if (plan.kind === 'resend') {
           const ack = deliver(sent!)
-          if (ack !== undefined && ((ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === sent!.nonce) || (ack.code === 'VOUCHER_REPLAYED' && ack.bestNonce >= sent!.nonce))) sent = { ...sent!, acked: true }
+          const nonce = sent!.nonce
+          const delivered = ack !== undefined &&
+            ((ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) ||
+              (ack.code === 'VOUCHER_REPLAYED' && ack.bestNonce >= nonce))
+          if (delivered) sent = { ...sent!, acked: true }
         } else if (plan.kind === 'sign') {
           for (let resynced = false; ; resynced = true) {
             const v = nextVoucher(sent, price)
@@ -90,7 +125,11 @@ describe('security: payment properties (fast-check)', () => {
             if (ack === undefined) break
             const verdict = judgeAck(ack, v, proves)
             if (verdict.kind === 'delivered') { sent = { ...v, acked: true }; break }
-            if (verdict.kind === 'resync' && !resynced) { sent = { ...verdict.best, acked: true }; jobs.delete(e.job); continue }
+            if (verdict.kind === 'resync' && !resynced) {
+              sent = { ...verdict.best, acked: true }
+              jobs.delete(e.job)
+              continue
+            }
             break
           }
         }
@@ -98,7 +137,8 @@ describe('security: payment properties (fast-check)', () => {
         const agreedTotal = [...agreed].reduce((s, j) => s + prices[j], 0n)
         expect(maxSigned <= agreedTotal, `signed ${maxSigned} > agreed ${agreedTotal}`).to.equal(true)
         if (bestBefore !== undefined) {
-          expect(best!.nonce >= bestBefore.nonce && best!.cumulativeAmount >= bestBefore.cumulativeAmount, 'provider best went back').to.equal(true)
+          const forward = best!.nonce >= bestBefore.nonce && best!.cumulativeAmount >= bestBefore.cumulativeAmount
+          expect(forward, 'provider best went back').to.equal(true)
         }
       }
     }), { numRuns: 2000 })

@@ -18,7 +18,9 @@ import type { PrivateKey } from '@libp2p/interface'
 import type { Wallet } from 'ethers'
 
 /** What the hostile provider answers to the n-th voucher (0-based): an ack, or 'drop' to cut the stream. */
-export type HostileAnswer = (v: SignedVoucher, n: number, ack: (fields: Partial<VoucherAck>) => Promise<Uint8Array>) => Promise<Uint8Array | 'drop'>
+export type HostileAnswer = (
+  v: SignedVoucher, n: number, ack: (fields: Partial<VoucherAck>) => Promise<Uint8Array>,
+) => Promise<Uint8Array | 'drop'>
 
 export interface HostileProvider {
   node: HiveNode
@@ -31,7 +33,9 @@ export interface HostileProvider {
   stop: () => Promise<void>
 }
 
-export async function startHostileProvider (chain: DevChain, root: string, name: string, wallet: Wallet, answer: HostileAnswer): Promise<HostileProvider> {
+export async function startHostileProvider (
+  chain: DevChain, root: string, name: string, wallet: Wallet, answer: HostileAnswer,
+): Promise<HostileProvider> {
   const dataDir = join(root, name)
   const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'provider' } })
   const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
@@ -64,8 +68,10 @@ export async function startHostileProvider (chain: DevChain, root: string, name:
       stream.abort(err instanceof Error ? err : new Error(String(err)))
     }
   })
-  const best = (): SignedVoucher | undefined => received.reduce<SignedVoucher | undefined>((b, v) => b === undefined || v.cumulativeAmount > b.cumulativeAmount ? v : b, undefined)
-  const balance = async (): Promise<bigint> => await chain.contracts.token.getFunction('balanceOf').staticCall(wallet.address) as bigint
+  const best = (): SignedVoucher | undefined => received.reduce<SignedVoucher | undefined>(
+    (b, v) => b === undefined || v.cumulativeAmount > b.cumulativeAmount ? v : b, undefined)
+  const balance = async (): Promise<bigint> =>
+    await chain.contracts.token.getFunction('balanceOf').staticCall(wallet.address) as bigint
   return {
     node,
     wallet,
@@ -76,7 +82,8 @@ export async function startHostileProvider (chain: DevChain, root: string, name:
       if (v === undefined) return 0n
       const before = await balance()
       const sender = await chain.senderFor(wallet)
-      await sender.call(chain.contracts.channel, 'closeWithVoucher', [v.channelId, v.cumulativeAmount, v.nonce, v.signature], { label: 'thief closes' })
+      const args = [v.channelId, v.cumulativeAmount, v.nonce, v.signature]
+      await sender.call(chain.contracts.channel, 'closeWithVoucher', args, { label: 'thief closes' })
       return await balance() - before
     },
     stop: async () => { await node.stop() },

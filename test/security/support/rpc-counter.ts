@@ -22,12 +22,17 @@ export async function startRpcCounter (target: string): Promise<RpcCounter> {
         const parsed = JSON.parse(body.toString('utf8')) as Req | Req[]
         for (const m of Array.isArray(parsed) ? parsed : [parsed]) {
           const data = m.params?.[0]?.data ?? m.params?.[0]?.input
-          const keys = [m.method ?? '', ...(m.method === 'eth_call' && typeof data === 'string' ? [`eth_call/${data.slice(0, 10).toLowerCase()}`] : [])]
+          const keys = [m.method ?? '']
+          const selector = typeof data === 'string' ? data.slice(0, 10).toLowerCase() : undefined
+          if (m.method === 'eth_call' && selector !== undefined) keys.push(`eth_call/${selector}`)
           for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1)
         }
       } catch { /* forwarded as is */ }
       fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-        .then(async (r) => { res.writeHead(r.status, { 'content-type': 'application/json' }); res.end(Buffer.from(await r.arrayBuffer())) })
+        .then(async (r) => {
+          res.writeHead(r.status, { 'content-type': 'application/json' })
+          res.end(Buffer.from(await r.arrayBuffer()))
+        })
         .catch((err: Error) => { res.writeHead(502); res.end(err.message) })
     })
   })
@@ -36,9 +41,14 @@ export async function startRpcCounter (target: string): Promise<RpcCounter> {
   return {
     url: `http://127.0.0.1:${port}`,
     calls: (method, selector) => {
-      if (method === undefined) return [...counts.entries()].filter(([k]) => !k.includes('/')).reduce((a, [, n]) => a + n, 0)
+      if (method === undefined) {
+        return [...counts.entries()].filter(([k]) => !k.includes('/')).reduce((a, [, n]) => a + n, 0)
+      }
       return counts.get(selector === undefined ? method : `${method}/${selector.toLowerCase()}`) ?? 0
     },
-    stop: async () => { server.closeAllConnections(); await new Promise<void>((resolve) => server.close(() => resolve())) },
+    stop: async () => {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
   }
 }
