@@ -155,10 +155,9 @@ export class ChannelStore {
 
   /** The batch ops marking a job paid, committed with the voucher that pays it. */
   paidOps (jobId: string, e: Expectation): StoreBatchOp[] {
+    const paid: Expectation = { ...e, paid: true }
     return [
-      {
-        type: 'put', sublevel: this.store.vouchers, key: expectKey(jobId), value: { ...e, paid: true },
-      }  as StoreBatchOp,
+      { type: 'put', sublevel: this.store.vouchers, key: expectKey(jobId), value: paid } as StoreBatchOp,
       { type: 'del', sublevel: this.store.vouchers, key: unpaidKey(e.requester, jobId) } as StoreBatchOp,
     ]
   }
