@@ -1,11 +1,17 @@
 // A typed client for a node's local API. It finds the node through <dataDir>/api.json and
 // authenticates with <dataDir>/api-token, both written by the node's own user.
 import { existsSync } from 'node:fs'
-import { readApiEndpoint, readApiToken, processAlive, providerFilterToQuery } from '../node/api/index.ts'
-import type { ApiEndpoint } from '../node/api/index.ts'
+// the API's modules one by one, not its index: that also loads the HTTP server and its logger,
+// which a one-shot command does not need and pays for at every start
+import { readApiToken } from '../node/api/auth.ts'
+import { processAlive, readApiEndpoint } from '../node/api/endpoint-file.ts'
+import type { ApiEndpoint } from '../node/api/endpoint-file.ts'
+import { providerFilterToQuery } from '../node/api/routes/node-routes.ts'
 import type { NodeEvent, NodeInfo, PeerSummary, ProviderFilter, ProviderProfileView } from '../node/controller.ts'
 import { HiveError } from '../protocol/errors.ts'
 import { ApiRequestError, NodeNotRunningError } from './errors.ts'
+import { httpRequest } from './http.ts'
+import type { HttpAnswer } from './http.ts'
 import { readSse } from './sse-reader.ts'
 
 export interface ProvidersResult { filter: ProviderFilter, providers: ProviderProfileView[] }
@@ -63,8 +69,7 @@ export class HiveApiClient {
   async * events (options: { signal?: AbortSignal, types?: string[] } = {}): AsyncGenerator<NodeEvent> {
     const query = new URLSearchParams()
     if (options.types != null && options.types.length > 0) query.set('types', options.types.join(','))
-    const res = await this.#fetch('/v1/events', { signal: options.signal, query, accept: 'text/event-stream' })
-    if (res.body == null) return
+    const res = await this.#send('/v1/events', { signal: options.signal, query, accept: 'text/event-stream' })
     try {
       for await (const msg of readSse(res.body)) {
         yield JSON.parse(msg.data) as NodeEvent
@@ -77,12 +82,12 @@ export class HiveApiClient {
 
   /** Any JSON route, for commands whose routes arrive later (jobs, channels, gov …). */
   async request<T> (path: string, options: RequestOptions = {}): Promise<T> {
-    const res = await this.#fetch(path, { ...options, accept: 'application/json' })
+    const res = await this.#send(path, { ...options, accept: 'application/json' })
     const text = await res.text()
     return (text === '' ? undefined : JSON.parse(text)) as T
   }
 
-  async #fetch (path: string, options: RequestOptions & { accept: string }): Promise<Response> {
+  async #send (path: string, options: RequestOptions & { accept: string }): Promise<HttpAnswer> {
     const url = new URL(this.baseUrl + path)
     if (options.query != null) url.search = options.query.toString()
     const headers: Record<string, string> = { authorization: `Bearer ${this.#token}`, accept: options.accept }
@@ -91,13 +96,13 @@ export class HiveApiClient {
       headers['content-type'] = 'application/json'
       body = JSON.stringify(options.body, (_k, v: unknown) => typeof v === 'bigint' ? v.toString() : v)
     }
-    let res: Response
+    let res: HttpAnswer
     try {
-      res = await fetch(url, { method: options.method ?? (body == null ? 'GET' : 'POST'), headers, body, signal: options.signal })
+      res = await httpRequest(url, { method: options.method ?? (body == null ? 'GET' : 'POST'), headers, body, signal: options.signal })
     } catch (err) {
       if (options.signal?.aborted === true) throw err
-      const code = (err as { cause?: { code?: string } }).cause?.code
-      if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ECONNREFUSED' || code === 'ECONNRESET') {
         throw new NodeNotRunningError(this.dataDir ?? this.baseUrl, `nothing answers at ${this.baseUrl}`, { cause: err })
       }
       throw new HiveError('API_UNREACHABLE', `cannot reach the node's API at ${this.baseUrl}: ${(err as Error).message}`, { url: this.baseUrl }, { cause: err })
@@ -107,12 +112,12 @@ export class HiveApiClient {
   }
 }
 
-async function errorFromResponse (res: Response, dataDir: string | undefined): Promise<ApiRequestError> {
+async function errorFromResponse (res: HttpAnswer, dataDir: string | undefined): Promise<ApiRequestError> {
   let code = `HTTP_${res.status}`
   let message = `the node answered ${res.status} ${res.statusText}`
   let details: Record<string, string | number | boolean | null> = {}
   try {
-    const body = await res.json() as { error?: { code?: string, message?: string, details?: Record<string, string | number | boolean | null> } }
+    const body = JSON.parse(await res.text()) as { error?: { code?: string, message?: string, details?: Record<string, string | number | boolean | null> } }
     if (body.error?.code != null) code = body.error.code
     if (body.error?.message != null) message = body.error.message
     if (body.error?.details != null) details = body.error.details

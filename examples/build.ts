@@ -3,10 +3,12 @@
 // tests and the demo can call buildExamples() cheaply. `npx tsx examples/build.ts` builds
 // from the command line and prints the paths.
 import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { PACKAGE_ROOT } from '../node/util/package-root.ts'
 
-const examplesDir = resolve(import.meta.dirname)
+// the sources stay here when this file runs compiled from dist/examples/
+const examplesDir = join(PACKAGE_ROOT, 'examples')
 const buildDir = join(examplesDir, 'build')
 
 /** The example jobs; each has its source in examples/<name>/assembly/index.ts. */

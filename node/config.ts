@@ -8,6 +8,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { UsageError } from '../protocol/errors.ts'
 import { EXECUTOR_PATTERN, MAX_PROFILE_TTL_MS, PRICE_PATTERN } from '../protocol/profile.ts'
 import { DEFAULT_HIVE_PER_ETH } from '../protocol/payments/close-economics.ts'
+import { JOB_BOUNDS } from '../protocol/market/bounds.ts'
 import { API_TOKEN_FILE } from './api/auth.ts'
 import { PEER_KEY_FILENAME, loadOrCreatePeerKey, writePrivateFileExclusive } from './p2p/identity.ts'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -63,6 +64,11 @@ export interface HiveSettings {
    * where every node is on 127.0.0.1, turn it on.
    */
   allowPrivateAddrs: boolean
+  /**
+   * the most output (stdout + files, bytes) a job may ask this provider for; larger jobs get no
+   * bid. Output is held in memory until it is stored, so this bounds what one job can pin.
+   */
+  maxOutputBytes: number
 }
 
 export interface HiveConfig extends HiveSettings {
@@ -93,6 +99,7 @@ const DEFAULTS: HiveSettings = {
   auditAnchorIntervalMs: 60_000,
   hivePerEth: DEFAULT_HIVE_PER_ETH,
   allowPrivateAddrs: false,
+  maxOutputBytes: 64 * 1024 * 1024,
 }
 export const DEFAULT_SETTINGS: Readonly<HiveSettings> = Object.freeze(DEFAULTS)
 
@@ -119,6 +126,7 @@ export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.fr
   auditAnchorIntervalMs: 'HIVE_AUDIT_ANCHOR_INTERVAL_MS',
   hivePerEth: 'HIVE_HIVE_PER_ETH',
   allowPrivateAddrs: 'HIVE_ALLOW_PRIVATE_ADDRS',
+  maxOutputBytes: 'HIVE_MAX_OUTPUT_BYTES',
 })
 
 type Parser<K extends keyof HiveSettings> = (value: unknown, bad: (expected: string) => never) => HiveSettings[K]
@@ -204,6 +212,7 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
       : bad('a decimal price above 0: how many HIVE one ETH buys, e.g. 1000')
   },
   allowPrivateAddrs: bool,
+  maxOutputBytes: int(64 * 1024, JOB_BOUNDS.outputBytes.max, 'bytes'),
 }
 
 const KEYS = Object.keys(PARSERS) as Array<keyof HiveSettings>

@@ -1,4 +1,4 @@
-// What a running node offers its local API (and through it the CLI and, later, a dashboard).
+// What a running node offers its local API (and through it the CLI).
 // HiveNode (node/node.ts) implements it; node/api serves it. Everything here is plain data so
 // that it crosses the HTTP boundary as JSON unchanged.
 import type { JobEvent } from './market/events.ts'

@@ -1,5 +1,6 @@
 // The node's live event feed (node/controller.ts NodeEvent): the local API streams it to the
-// CLI and, later, a dashboard. A listener that throws is logged and kept; it can't break the node.
+// CLI (`hive job post` follows a job with it). A listener that throws is logged and kept: it
+// can't break the node.
 import { logger } from '@libp2p/logger'
 import type { NodeEvent } from './controller.ts'
 

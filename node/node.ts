@@ -2,6 +2,7 @@
 // last; services (discovery now; market, blobs, payments, audit later via addService) start in
 // the order they were added and stop in reverse. The store closes after everything else.
 import { mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
 import { dhtClientMode } from './config.ts'
 import type { HiveConfig } from './config.ts'
@@ -14,6 +15,7 @@ import { openSublevelDatastore } from './p2p/datastore.ts'
 import { loadOrCreatePeerKey } from './p2p/identity.ts'
 import { cancelLibp2pShutdownTimers } from './p2p/shutdown.ts'
 import { openStore } from './store.ts'
+import { PACKAGE_ROOT } from './util/package-root.ts'
 import type { HiveStore } from './store.ts'
 import { HiveError } from '../protocol/errors.ts'
 import type { ProfileHardware } from '../protocol/profile.ts'
@@ -57,7 +59,7 @@ type State = 'created' | 'starting' | 'started' | 'stopping' | 'stopped'
 
 function packageVersion (): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version
   } catch {
     return '0.0.0'
   }

@@ -45,11 +45,11 @@ export interface HardwareProfile extends ProfileHardware {
   /** base58btc peer id string of the signer */
   peerId: string
   executors: string[]
-  /** executor -> decimal price string (placeholder until the market defines units) */
+  /** executor -> decimal HIVE price per unit, as in the provider's config (`prices`) */
   prices: Record<string, string>
-  /** 0x-prefixed lower-case Ethereum address; carried, not yet verified (wallets come later) */
+  /** 0x-prefixed lower-case Ethereum address; shown as published (the market pays the address in each signed bid) */
   ethAddress?: string
-  /** EIP-712 signature binding ethAddress to peerId; carried, not yet verified */
+  /** EIP-712 signature binding ethAddress to peerId; carried as published, not checked by discovery */
   ethBinding?: Uint8Array
   /** unix ms */
   issuedAt: number

@@ -3,7 +3,7 @@
 // (e.g. 'hive/market/bid/1'), so a signature made for one message type or protocol version
 // can never be replayed as another, even if the payload bytes happened to parse as both
 // (the same idea as libp2p's signed RecordEnvelope). Peers verify at every gossip hop, so the
-// fast key signs (ARCHITECTURE.md, Signatures): node:crypto Ed25519 through @libp2p/crypto.
+// fast key signs (docs/architecture.md, Signatures): node:crypto Ed25519 through @libp2p/crypto.
 // The payload is signed as sent: no re-encoding, hence no canonicalisation to get wrong.
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'

@@ -1,15 +1,10 @@
-// Names on the wire: gossip topics, direct protocol ids, and the typed map from each to the
-// message it carries, its size limit and its validator (the Lodestar pattern: a handler
-// registered for a topic kind can only receive that kind's validated message).
+// Names on the wire: gossip topics, direct protocol ids and their size limits. Each topic's
+// validator is protocol/market/validate-job.ts or validate-clearing.ts; node/market/gossip.ts
+// applies it with the verdict of protocol/market/errors.ts.
 // Versions: a topic's or protocol's version changes when its message changes incompatibly;
 // the signing domains in protocol/market/envelope.ts move with them.
 import { MessageType } from './gen/market.ts'
 import { JOB_BOUNDS, MAX_MESSAGE_BYTES } from './market/bounds.ts'
-import { validateClearing } from './market/validate-clearing.ts'
-import { validateJobRequest } from './market/validate-job.ts'
-import type { SeenCache } from './market/seen-cache.ts'
-import type { ValidClearing } from './market/validate-clearing.ts'
-import type { ValidJobRequest } from './market/validate-job.ts'
 
 export { MAX_MESSAGE_BYTES }
 
@@ -21,54 +16,11 @@ export function jobsTopic (executor: string): string {
   return `hive/jobs/${executor}/1`
 }
 
-export type GossipKind = 'jobs' | 'clearing'
-export type GossipTopic = { kind: 'jobs', executor: string } | { kind: 'clearing' }
-
-const JOBS_TOPIC = /^hive\/jobs\/([a-z][a-z0-9-]{0,31})\/1$/
-
-/** The kind of a topic we know, or undefined for anything else (including other versions). */
-export function parseTopic (topic: string): GossipTopic | undefined {
-  if (topic === CLEARING_TOPIC) return { kind: 'clearing' }
-  const m = JOBS_TOPIC.exec(topic)
-  return m === null ? undefined : { kind: 'jobs', executor: m[1] }
-}
-
-export function topicName (topic: GossipTopic): string {
-  return topic.kind === 'clearing' ? CLEARING_TOPIC : jobsTopic(topic.executor)
-}
-
-export interface GossipMessages {
-  jobs: ValidJobRequest
-  clearing: ValidClearing
-}
-
-export interface GossipValidationContext {
-  now: number
-  /** the replay cache of this topic kind */
-  seen?: SeenCache
-  clockSkewMs?: number
-}
-
-export interface GossipType<K extends GossipKind> {
-  messageType: MessageType
-  maxBytes: number
-  /** decode + validate; throws a MarketValidationError carrying the verdict */
-  validate: (bytes: Uint8Array, ctx: GossipValidationContext) => Promise<GossipMessages[K]>
-}
-
-export const GOSSIP_TYPES: { [K in GossipKind]: GossipType<K> } = {
-  jobs: { messageType: MessageType.JOB_REQUEST, maxBytes: MAX_MESSAGE_BYTES.jobRequest, validate: validateJobRequest },
-  clearing: { messageType: MessageType.CLEARING, maxBytes: MAX_MESSAGE_BYTES.clearing, validate: validateClearing },
-}
-
-/** One handler per kind, typed by the message it receives once validated. */
-export type GossipHandlers = { [K in GossipKind]: (message: GossipMessages[K], topic: string) => void | Promise<void> }
-
 /**
  * The largest gossip message of any kind: gossipsub's maxMessageSize must not be smaller,
  * and should not be much larger (it bounds what a peer can make us buffer).
  */
-export const MAX_GOSSIP_MESSAGE_BYTES = Math.max(...Object.values(GOSSIP_TYPES).map((t) => t.maxBytes))
+export const MAX_GOSSIP_MESSAGE_BYTES = Math.max(MAX_MESSAGE_BYTES.jobRequest, MAX_MESSAGE_BYTES.clearing)
 
 export const PROTOCOLS = {
   /** requester -> provider: a signed JobRequest pushed directly; answered by a Reply */
@@ -81,7 +33,7 @@ export const PROTOCOLS = {
   result: '/hive/result/1.0.0',
   /** a BlobRequest; answered by a BlobResponse then BlobChunk frames */
   blob: '/hive/blob/1.0.0',
-  /** audit log entries and proofs (messages defined by the audit work) */
+  /** audit log entries and proofs: one AuditRequest answered by one AuditResponse (audit.proto) */
   audit: '/hive/audit/1.0.0',
 } as const
 

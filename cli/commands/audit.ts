@@ -22,8 +22,7 @@ const parseIndex = (text: string): number => {
 
 interface VerifyOptions { job?: string, requester?: string, provider: string[], peer?: string, file: string[], address?: string, rpc?: string, deployments?: string }
 
-export function registerAuditCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const audit = program.command('audit').description('the node\'s tamper-evident audit log, its on-chain anchors, and verifying anyone\'s')
+export function registerAuditCommands (audit: Command, context: (cmd: Command) => CommandContext): void {
 
   audit.command('log')
     .description('this node\'s audit entries (the latest, or those about one job)')
@@ -100,7 +99,8 @@ export function registerAuditCommands (program: Command, context: (cmd: Command)
     .option('--provider <peerId>', 'with --job: also ask this provider (repeatable)', collect, [])
     .option('--peer <peerId|address>', 'check that all of this peer\'s anchors are consistent, and its served log extends them')
     .option('--file <export>', 'check an export file against the chain, offline but for the RPC (repeatable; with --job, cross-check them)', collect, [])
-    .option('--address <0x…>', 'with --file: the anchoring address, when the file carries no binding')
+    .option('--address <0x…>',
+      'with --file: the anchoring address of a peer that bound none on-chain (AuditAnchor); must match one that did')
     .option('--rpc <url>', 'with --file: the Ethereum JSON-RPC endpoint (default: $HIVE_RPC_URL, then the node\'s rpcUrl)')
     .option('--deployments <path>', 'with --file: deployments file or folder (default: the node\'s, then the package\'s)')
     .addHelpText('after', '\nExit status: 0 VERIFIED, 1 FAILED or INCOMPLETE (the table names every failed check, and every proof that could not be obtained).\n\nExamples:\n  hive audit verify --job 3f2a…e9\n  hive audit verify --peer 12D3KooW…\n  hive audit verify --file req.audit.json --file prov.audit.json --job 3f2a…e9 --rpc http://127.0.0.1:8545')

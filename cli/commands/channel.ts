@@ -9,7 +9,7 @@ import { shortPeerId, table } from '../format.ts'
 import { formatTokenAmount, parseTokenAmount } from '../parse.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import type { ChannelRecord } from '../../node/payments/channel-store.ts'
-import type { ChannelSummary } from '../../node/payments/service.ts'
+import type { ChannelSummary } from '../../node/payments/api-port.ts'
 
 const short = (hex: string): string => `${hex.slice(0, 10)}…`
 const amount = (units: string): string => formatTokenAmount(BigInt(units))
@@ -20,8 +20,7 @@ export function channelsTable (channels: ChannelSummary[]): string {
   ]))
 }
 
-export function registerChannelCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const channel = program.command('channel').description('payment channels of the running node (many jobs, two transactions)')
+export function registerChannelCommands (channel: Command, context: (cmd: Command) => CommandContext): void {
 
   channel.command('list')
     .description('every channel of this node, as requester or provider, with what was paid through it')

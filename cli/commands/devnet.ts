@@ -6,6 +6,7 @@ import { requireRpcUrl } from '../../node/chain/client.ts'
 import { ChainUsageError } from '../../node/chain/errors.ts'
 import { HiveError } from '../../protocol/errors.ts'
 import type { CommandContext } from '../context.ts'
+import type { RunCli } from '../devnet/cli.ts'
 import { parseDuration, parsePositiveInt } from '../parse.ts'
 import { cliConfig, parseArg } from './wallet.ts'
 import type { ChainCliOptions } from './wallet.ts'
@@ -25,17 +26,16 @@ async function latest (send: (method: string, params: unknown[]) => Promise<unkn
   return { number: Number(BigInt(b.number)), timestamp: Number(BigInt(b.timestamp)) }
 }
 
-export function registerDevnetCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const devnet = program.command('devnet')
-    .description('the whole story on an embedded devnet (same as `npm run demo`); `mine` and `time` move a local devnet\'s chain (chain id 31337 only)')
+export function registerDevnetCommands (devnet: Command, context: (cmd: Command) => CommandContext, runCli: RunCli): void {
+  devnet
     .option('--keep', 'leave the network up and print the commands to talk to it (Ctrl-C stops it)')
     .option('--spawn-cli', 'run each one-shot `hive` command of the demo as its own process')
-    .addHelpText('after', '\nWithout a subcommand: starts a Hardhat JSON-RPC node, deploys the contracts, runs a requester, three\nproviders and an auditor as `hive node start` processes, and walks through jobs, payments, audit\nand governance (scripts/devnet/demo.ts). --json prints its report as one JSON document.')
+    .addHelpText('after', '\nWithout a subcommand: starts a Hardhat JSON-RPC node, deploys the contracts, runs a requester, three\nproviders and an auditor as `hive node start` processes, and walks through jobs, payments, audit\nand governance (cli/devnet/demo.ts). --json prints its report as one JSON document.')
     .action(async (opts: { keep?: boolean, spawnCli?: boolean }, cmd: Command) => {
       const ctx = context(cmd)
-      // the demo lives with the other scripts; loaded only when asked for
-      const { runDemo } = await import('../../scripts/devnet/demo.ts')
-      const code = await runDemo({ keep: opts.keep === true, json: ctx.json, spawnCli: opts.spawnCli === true })
+      // loaded only when asked for: no other command needs the demo's modules
+      const { runDemo } = await import('../devnet/demo.ts')
+      const code = await runDemo({ keep: opts.keep === true, json: ctx.json, spawnCli: opts.spawnCli === true }, runCli)
       if (code !== 0) throw new HiveError('DEVNET_FAILED', code === 130 ? 'the devnet demo was interrupted' : 'the devnet demo failed (the step and its logs are named above)', { exitCode: code })
     })
   devnet.command('mine <blocks>')

@@ -6,8 +6,7 @@ import { table } from '../format.ts'
 import { formatTokenAmount } from '../parse.ts'
 import type { EscrowRecord } from '../../node/payments/escrow.ts'
 
-export function registerEscrowCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const escrow = program.command('escrow').description('per-job escrows of the running node')
+export function registerEscrowCommands (escrow: Command, context: (cmd: Command) => CommandContext): void {
   escrow.command('list')
     .description('every escrow this node created (requester) or worked for (provider), and its state')
     .addHelpText('after', '\nExample:\n  hive escrow list --json')

@@ -56,8 +56,7 @@ function callArg (text: string): string {
   return m !== null ? parseArg(`--call argument ${text}`, () => parseTokenAmount(m[1])).toString() : text
 }
 
-export function registerGovCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const gov = program.command('gov').description('propose, vote on and execute changes to the protocol (HIVE holders)')
+export function registerGovCommands (gov: Command, context: (cmd: Command) => CommandContext): void {
 
   addChainOptions(gov.command('propose'))
     .description('propose ProtocolParams changes (--set) or any call the timelock may make (--call)')

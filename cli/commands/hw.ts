@@ -16,9 +16,8 @@ export interface HwOutput {
   expiresAt?: number
 }
 
-export function registerHwCommand (program: Command, context: (cmd: Command) => CommandContext): void {
-  program.command('hw')
-    .description('show the hardware profile this node advertises (or, with no node running, read this machine directly)')
+export function registerHwCommand (hw: Command, context: (cmd: Command) => CommandContext): void {
+  hw
     .addHelpText('after', '\nExamples:\n  hive hw\n  hive --node ./provider-dir hw --json')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = context(cmd)

@@ -3,9 +3,7 @@ import type { CommandContext } from '../context.ts'
 import { addNodeSettingOptions, settingsFromFlags } from '../node-options.ts'
 import type { NodeSettingFlags } from '../node-options.ts'
 
-export function registerInitCommand (program: Command, context: (cmd: Command) => CommandContext): void {
-  const init = program.command('init')
-    .description('create the data dir, the peer key, config.json and the API token (keeps whatever exists)')
+export function registerInitCommand (init: Command, context: (cmd: Command) => CommandContext): void {
   addNodeSettingOptions(init)
     .addHelpText('after', '\nSetting flags are written into a new config.json; an existing one is left alone.\n\nExamples:\n  hive init\n  hive --data-dir ./provider init --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…')
     .action(async (opts: NodeSettingFlags, cmd: Command) => {

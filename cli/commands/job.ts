@@ -12,6 +12,7 @@ import { formatTokenAmount, parseByteSize, parseDuration, parsePositiveInt, pars
 import type { JobSummary } from '../../node/market/api-routes.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
 import type { NodeEvent } from '../../node/controller.ts'
+import type { PaymentMode } from '../../protocol/payment-mode.ts'
 
 interface PostOptions {
   wasm: string
@@ -22,7 +23,7 @@ interface PostOptions {
   timeout?: number
   bidWindow?: number
   executor: string
-  payment: 'escrow' | 'channel'
+  payment: PaymentMode
   memory?: number
   wallTime?: number
   maxOutput?: number
@@ -34,8 +35,7 @@ interface JobResult { jobId: string, outputCid: string, exitCode: number, stdout
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
-export function registerJobCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const job = program.command('job').description('post jobs and read their results (through the running node)')
+export function registerJobCommands (job: Command, context: (cmd: Command) => CommandContext): void {
 
   job.command('post')
     .description('post a WASM job to the network; with --wait, follow it live and write its verified output')

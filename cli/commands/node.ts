@@ -9,8 +9,7 @@ import { nodeSummary, shortPeerId } from '../format.ts'
 import { addNodeSettingOptions, settingsFromFlags } from '../node-options.ts'
 import type { NodeSettingFlags } from '../node-options.ts'
 
-export function registerNodeCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const node = program.command('node').description('run this machine\'s node')
+export function registerNodeCommands (node: Command, context: (cmd: Command) => CommandContext): void {
   const start = node.command('start')
     .description('run the node in the foreground until SIGINT (Ctrl-C) or SIGTERM; serves the local API for the other commands')
   addNodeSettingOptions(start)

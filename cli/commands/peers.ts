@@ -3,9 +3,8 @@ import { HiveApiClient } from '../client.ts'
 import type { CommandContext } from '../context.ts'
 import { peersTable } from '../format.ts'
 
-export function registerPeersCommand (program: Command, context: (cmd: Command) => CommandContext): void {
-  program.command('peers')
-    .description('list the peers the running node is connected to')
+export function registerPeersCommand (peers: Command, context: (cmd: Command) => CommandContext): void {
+  peers
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = context(cmd)
       const client = await HiveApiClient.forDataDir(ctx.dataDir)

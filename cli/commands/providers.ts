@@ -16,9 +16,8 @@ interface ProvidersOptions {
   timeout?: number
 }
 
-export function registerProvidersCommand (program: Command, context: (cmd: Command) => CommandContext): void {
-  program.command('providers')
-    .description('find providers in the network by capability (through the running node)')
+export function registerProvidersCommand (providers: Command, context: (cmd: Command) => CommandContext): void {
+  providers
     .option('--executor <name>', 'only providers offering this executor, e.g. wasm')
     .option('--gpu <vendor>', 'only providers with a GPU of this vendor, e.g. nvidia')
     .option('--arch <arch>', 'only providers with this CPU architecture, e.g. x64, arm64')

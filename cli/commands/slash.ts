@@ -6,9 +6,8 @@ import type { CommandContext } from '../context.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import type { EquivocationEvidence } from '../../node/payments/evidence.ts'
 
-export function registerSlashCommand (program: Command, context: (cmd: Command) => CommandContext): void {
-  program.command('slash')
-    .description('slash a provider that signed two different outputs for one job, with the evidence this node kept')
+export function registerSlashCommand (slash: Command, context: (cmd: Command) => CommandContext): void {
+  slash
     .option('--job <jobId>', 'the job (64 hex characters)')
     .option('--list', 'only list the evidence this node holds')
     .addHelpText('after', '\nExamples:\n  hive slash --list\n  hive slash --job 9f2c…e1')

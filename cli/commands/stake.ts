@@ -24,8 +24,7 @@ async function nodePeerId (dataDir: string): Promise<PeerId> {
 
 const when = (unix: number): string => new Date(unix * 1000).toISOString().replace('.000Z', 'Z')
 
-export function registerStakeCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const stake = program.command('stake').description('stake HIVE so that this node may bid as a provider')
+export function registerStakeCommands (stake: Command, context: (cmd: Command) => CommandContext): void {
 
   addChainOptions(stake.command('deposit <amount>'))
     .description('approve and stake <amount> HIVE under this node\'s peer id (e.g. 100, 1.5k)')

@@ -15,8 +15,7 @@ export function parseAddress (text: string, what = 'address'): string {
   return getAddress(text)
 }
 
-export function registerTokenCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const token = program.command('token').description('HIVE balances, transfers and vote delegation')
+export function registerTokenCommands (token: Command, context: (cmd: Command) => CommandContext): void {
 
   addChainOptions(token.command('balance [address]'))
     .description('HIVE balance, voting power and delegate of an address (default: this wallet)')

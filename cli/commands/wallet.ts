@@ -56,9 +56,8 @@ export function parseArg<T> (what: string, parse: () => T): T {
   }
 }
 
-export function registerWalletCommands (program: Command, context: (cmd: Command) => CommandContext): void {
-  const wallet = addChainOptions(program.command('wallet'))
-    .description('this node\'s Ethereum account: address, ETH and HIVE balances, stake, open channels')
+export function registerWalletCommands (wallet: Command, context: (cmd: Command) => CommandContext): void {
+  addChainOptions(wallet)
     .addHelpText('after', '\nThe passphrase comes from $HIVE_PASSPHRASE or a prompt, never from a flag or config file.\n\nExamples:\n  hive wallet create\n  hive wallet import --key-file key.txt\n  hive wallet --json')
     .action(async (opts: ChainCliOptions, cmd: Command) => { await showWallet(context(cmd), opts) })
 

@@ -20,6 +20,10 @@ export interface AnchorerOptions {
   /** first retry delay (default 1 s), doubled per failure up to maxBackoffMs (default 60 s) */
   minBackoffMs?: number
   maxBackoffMs?: number
+  /** records on-chain that this account anchors the node's log (ensurePeerBound); runs before
+   * every anchor, since anchors made before the binding (or after a squatter's record ended its
+   * range) are not the peer's */
+  bind?: () => Promise<unknown>
   /** told about failures worth a human's attention (a node 'log' event) */
   onProblem?: (message: string) => void
   now?: () => number
@@ -174,6 +178,7 @@ export class Anchorer {
 
   /** Reads the last anchor from the chain and checks that this log still extends it. */
   async #sync (): Promise<void> {
+    await this.#o.bind?.()
     const latest = await this.#chain.latest(this.#chain.address)
     this.#latest = latest
     this.#quietSize = latest?.treeSize ?? 0
@@ -212,6 +217,7 @@ export class Anchorer {
       return { anchored: false, root: hex(await this.#log.root(Math.min(size, floor))), treeSize: Math.min(size, floor), ...(this.#latestTx !== undefined ? { txHash: this.#latestTx } : {}), reason: size <= floor ? 'ALREADY_ANCHORED' : 'NOTHING_NEW' }
     }
     const root = await this.#log.root(size)
+    await this.#o.bind?.()
     let sent
     try {
       sent = await this.#chain.anchor(root, size, signal)

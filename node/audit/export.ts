@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { EXPORT_FORMAT, toHex, verifyExport, type AuditExport, type ExportVerdict } from '../../protocol/audit/index.ts'
 import { HiveError } from '../../protocol/errors.ts'
-import type { AuditLog } from './log.ts'
+import type { ExportSource } from './export-source.ts'
 
 /**
  * The entries [start, end) with roots at `sizes` (ascending; default: the current size), an
@@ -11,7 +11,9 @@ import type { AuditLog } from './log.ts'
  * proofs between consecutive sizes. Pass the anchored sizes so that an auditor can compare
  * the roots with the chain.
  */
-export async function exportRange (log: AuditLog, range: { start: number, end: number }, sizes: number[] = [log.size()]): Promise<AuditExport> {
+export async function exportRange (
+  log: ExportSource, range: { start: number, end: number }, sizes: number[] = [log.size()],
+): Promise<AuditExport> {
   const { start, end } = range
   const size = log.size()
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end > size) {

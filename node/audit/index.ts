@@ -1,4 +1,4 @@
-// The audit trail of a node (ARCHITECTURE.md, Audit): what node wiring and other services use.
+// The audit trail of a node (docs/architecture.md, Audit): what node wiring and other services use.
 import { anchorReader, anchorWriter } from './anchor-chain.ts'
 import { AuditService } from './service.ts'
 import type { ChainClient } from '../chain/client.ts'
@@ -9,7 +9,7 @@ import type { HiveStore } from '../store.ts'
 import type { PrivateKey } from '@libp2p/interface'
 
 export { AuditService, type AuditServiceInit } from './service.ts'
-export { AuditHook, type MarketAuditHook, type PaymentAuditHook, type PaymentRecordInput } from './market-hook.ts'
+export { AuditHook, type PaymentAuditHook, type PaymentRecordInput } from './market-hook.ts'
 export { Anchorer, type AnchorResult, type AnchorerOptions, type AnchorerStatus } from './anchorer.ts'
 export { anchorReader, anchorWriter, type AnchorReader, type AnchorWriter } from './anchor-chain.ts'
 export { AuditClient, AuditUnavailableError } from './client.ts'

@@ -1,4 +1,5 @@
-// What the market (and payments) call to put their protocol events in the audit log. Every
+// The audit side of the market's and payments' ports (node/market/ports.ts, PaymentAuditHook
+// below): what they call to put their protocol events in the audit log. Every
 // message entry names the sha-256 of the SignedEnvelope bytes exactly as they travelled, so the
 // requester's and the provider's entries about one message carry the same hash.
 //
@@ -15,31 +16,10 @@ import { AUDIT_BOUNDS } from '../../protocol/audit/index.ts'
 import type { AuditLog, AuditRecord } from './log.ts'
 import type { EscrowPayment, VoucherPayment } from '../../protocol/audit/index.ts'
 import type { JobRecord } from '../market/job-record.ts'
+import type { MarketAuditHook, PeerRef } from '../market/ports.ts'
 import type { JsonSublevel, StoreBatchOp } from '../store.ts'
-import type { PeerId } from '@libp2p/interface'
 
 const log = logger('hive:audit:hook')
-
-export type PeerRef = PeerId | Uint8Array
-
-/** The calls the market makes; each resolves once the entry is durable (or its failure was handled). */
-export interface MarketAuditHook {
-  /** requester: the job was signed and is about to be published; saves `record` in the same batch */
-  posted: (record: JobRecord, requestEnvelope: Uint8Array) => Promise<void>
-  bidReceived: (jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint) => Promise<void>
-  /** requester, before the award goes out (write-ahead: a crash leaves "sent", never a silent send) */
-  awardSent: (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint, slot: number) => Promise<void>
-  acceptanceReceived: (jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint, slot: number) => Promise<void>
-  resultReceived: (jobId: string, from: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array) => Promise<void>
-  /** requester: the job ended; one `verified` entry per checked output, saved with the final record */
-  finished: (record: JobRecord) => Promise<void>
-  /** provider, before the bid goes out */
-  bidSent: (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint) => Promise<void>
-  /** provider: the award it got, and (when it accepts) the acceptance it answers with, in one unit */
-  awardReceived: (jobId: string, from: PeerRef, award: Uint8Array, price: bigint, slot: number, acceptance?: Uint8Array) => Promise<void>
-  /** provider, before the result goes out (only results with an output) */
-  resultSent: (jobId: string, to: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array) => Promise<void>
-}
 
 export interface PaymentRecordInput {
   jobId: string
@@ -104,6 +84,8 @@ export class AuditHook implements MarketAuditHook, PaymentAuditHook {
   async posted (record: JobRecord, requestEnvelope: Uint8Array): Promise<void> {
     await this.append([{
       type: 'posted', jobId: jobIdToBytes(record.jobId), messageHash: sha256(requestEnvelope), maxPrice: BigInt(record.maxPrice), paymentMode: record.payment, redundancy: record.redundancy,
+      // the signed request proves to auditors that this node is the job's requester
+      ...(keep(requestEnvelope) !== undefined ? { envelope: requestEnvelope } : {}),
     }], [this.#jobOp(record)])
   }
 

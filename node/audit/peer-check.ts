@@ -1,5 +1,6 @@
-// One peer's log, checked against the chain: whom it anchors as (its signed binding, and
-// ProviderRegistry's record when it is staked), its anchors, whether consecutive anchors are
+// One peer's log, checked against the chain: whom it anchors as (AuditAnchor's binding history,
+// which its served binding must agree with; ProviderRegistry is not asked: whoever stakes names
+// the peer id there, without the peer's signature), its anchors, whether consecutive anchors are
 // consistent, and whether the entries it serves are in its latest anchor.
 import { peerIdFromString } from '@libp2p/peer-id'
 import { getAddress } from 'ethers'
@@ -9,6 +10,8 @@ import { anchorsToCheck, checkAnchorChain, checkServedEntries } from '../../prot
 import { logRows } from '../../protocol/audit/verdict.ts'
 import { peerIdToBytes } from '../../protocol/signing.ts'
 import { AuditUnavailableError } from './client.ts'
+import { readPeerAnchors } from './peer-binding.ts'
+import type { PeerAnchors } from './peer-binding.ts'
 import type { AnchorReader } from './anchor-chain.ts'
 import type { PeerHead } from './client.ts'
 import type { AnchorRecord, ServedEntry, ServedRoots } from '../../protocol/audit/log-check.ts'
@@ -33,7 +36,10 @@ export interface PeerCheck {
 
 const reason = (err: unknown): string => err instanceof Error ? err.message : String(err)
 
-/** The peer's anchoring address (binding checked against the registry) and its anchors; rows for what went wrong. */
+/**
+ * The peer's anchoring account and its anchors, as AuditAnchor's binding history attributes them
+ * (the peer's own served binding must agree with it); rows for what went wrong.
+ */
 export async function resolveAnchors (peerId: string, role: Role, source: LogSource, chain: AnchorReader | undefined): Promise<{ rows: VerdictRow[], head?: PeerHead, address?: string, anchors?: AnchorRecord[] }> {
   const rows: VerdictRow[] = []
   const row = (status: VerdictRow['status'], check: string, message: string, code?: string): void => { rows.push({ subject: peerId, role, check, status, message, ...(code !== undefined ? { code } : {}) }) }
@@ -49,7 +55,8 @@ export async function resolveAnchors (peerId: string, role: Role, source: LogSou
     row('UNAVAILABLE', 'anchors', 'no chain to read anchors from (configure rpcUrl)', 'NO_CHAIN')
     return { rows, head }
   }
-  let address: string | undefined
+  // the peer's own word: it must name the account the chain records, or it switched off the record
+  let claimed: string | undefined
   if (head.binding !== undefined) {
     const b = await verifyAnchorBinding(head.binding, peer)
     if (!b.ok) {
@@ -57,30 +64,44 @@ export async function resolveAnchors (peerId: string, role: Role, source: LogSou
     } else if (b.binding.chainId !== chain.chainId || b.binding.contract.toLowerCase() !== chain.contract.toLowerCase()) {
       row('UNAVAILABLE', 'anchoring binding', `the peer anchors on chain ${b.binding.chainId} at ${b.binding.contract}, not on the chain read here (${chain.chainId}, ${chain.contract})`, 'WRONG_CHAIN')
     } else {
-      address = getAddress(b.binding.address)
+      claimed = getAddress(b.binding.address)
     }
   }
-  // ProviderRegistry takes a peer id from whoever stakes, without the peer's signature: it is a
-  // fallback for a peer that names no address, and a conflict only a warning
-  const registered = await chain.registeredAddress(peer).catch(() => undefined)
-  if (registered !== undefined) {
-    if (address !== undefined && registered.toLowerCase() !== address.toLowerCase()) {
-      row('WARN', 'anchoring binding', `the peer signs that it anchors as ${address}, but ProviderRegistry binds its peer id to ${registered}; the peer's own signed binding is used`, 'BINDING_CONFLICT')
-    }
-    address ??= registered
-  }
-  if (address === undefined) {
-    if (rows.length === 0) row('UNAVAILABLE', 'anchoring binding', 'the peer names no anchoring address (no chain configured?) and is not in ProviderRegistry', 'NO_BINDING')
+  let recorded: PeerAnchors
+  try {
+    recorded = await readPeerAnchors(peer, chain)
+  } catch (err) {
+    const why = `could not read the peer's binding and anchors on-chain: ${reason(err)}`
+    row('UNAVAILABLE', 'anchoring binding', why, 'CHAIN_UNAVAILABLE')
     return { rows, head }
   }
-  let anchors: AnchorRecord[]
-  try {
-    anchors = await chain.anchors(address)
-  } catch (err) {
-    row('UNAVAILABLE', 'anchors', `could not read the anchors of ${address}: ${reason(err)}`, 'CHAIN_UNAVAILABLE')
-    return { rows, head, address }
+  for (const f of recorded.findings) row(f.status, f.check, f.message, f.code)
+  const current = recorded.current
+  if (current === undefined) {
+    if (claimed !== undefined) {
+      const why = `the peer says it anchors as ${claimed}, but AuditAnchor holds no binding the peer signed: ` +
+        'no anchor can be attributed to it'
+      row('FAIL', 'anchoring binding', why, 'BINDING_UNRECORDED')
+    } else if (rows.length === 0) {
+      const why = 'the peer has bound no anchoring account on AuditAnchor: none of its log can be proven'
+      row('UNAVAILABLE', 'anchoring binding', why, 'NO_BINDING')
+    }
+    return { rows, head }
   }
-  row('PASS', 'anchoring binding', `anchors as ${address} (${anchors.length} anchor${anchors.length === 1 ? '' : 's'} on-chain)`)
+  const address = current.account
+  if (claimed !== undefined && claimed.toLowerCase() !== address.toLowerCase()) {
+    const why = `the peer says it anchors as ${claimed}, but its binding on-chain is ${address} ` +
+      `(record #${current.index}): a switch of account without an on-chain record`
+    row('FAIL', 'anchoring binding', why, 'BINDING_UNRECORDED')
+  }
+  const anchors = recorded.anchors
+  const accounts = new Set(anchors.map((a) => a.submitter.toLowerCase())).size
+  if (!rows.some((r) => r.status === 'FAIL')) {
+    const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
+    const by = accounts > 1 ? ` by ${accounts} accounts` : ''
+    const counts = `${plural(recorded.valid.length, 'binding')}; ${plural(anchors.length, 'anchor')}${by}`
+    row('PASS', 'anchoring binding', `anchors as ${address}, bound on-chain (${counts})`)
+  }
   return { rows, head, address, anchors }
 }
 

@@ -10,6 +10,7 @@ import { Anchorer } from './anchorer.ts'
 import { AuditClient } from './client.ts'
 import { AuditLog } from './log.ts'
 import { AuditHook } from './market-hook.ts'
+import { ensurePeerBound } from './peer-binding.ts'
 import { AuditServer } from './server.ts'
 import { Auditor } from './verify.ts'
 import type { AnchorReader, AnchorWriter } from './anchor-chain.ts'
@@ -88,7 +89,13 @@ export class AuditService implements HiveService {
     this.#server = new AuditServer({ ...this.#init.server, libp2p, log: this.#log, binding: () => this.#binding })
     await this.#server.start()
     if (w !== undefined) {
-      this.#anchorer = new Anchorer(this.#log, w, { ...this.#init.anchorer, onProblem: (m) => { this.#problem('warn', m) } })
+      const key = this.#init.privateKey
+      const peer = peerIdToBytes(libp2p.peerId)
+      this.#anchorer = new Anchorer(this.#log, w, {
+        ...this.#init.anchorer,
+        bind: async () => await ensurePeerBound(w, key, peer, now),
+        onProblem: (m) => { this.#problem('warn', m) },
+      })
       this.#anchorer.start()
     }
     this.#started = true

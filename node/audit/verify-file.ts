@@ -14,13 +14,14 @@ import { equalBytes } from '../../protocol/merkle/index.ts'
 import { jobIdToBytes } from '../../protocol/market/job-id.ts'
 import { readFile } from 'node:fs/promises'
 import { readExportFile } from './export.ts'
-import type { AnchorReader } from './anchor-chain.ts'
+import { readPeerAnchors } from './peer-binding.ts'
+import type { AnchorReader, AnchorRecord } from './anchor-chain.ts'
 import type { AuditVerdict, PeerSummary, VerdictRow } from '../../protocol/audit/verdict.ts'
 import type { StoredEntry } from '../../protocol/audit/index.ts'
 
 export interface VerifyFilesOptions {
   chain: AnchorReader
-  /** the anchoring address, when the file carries no binding (applies to every file) */
+  /** the anchoring address of a peer with no binding on-chain (applies to every file); must match one that has */
   address?: string
   /** cross-check the files' entries about this job */
   jobId?: string
@@ -43,25 +44,56 @@ export async function verifyExportFiles (paths: string[], options: VerifyFilesOp
     const peerId = peerIdFromMultihash(Digest.decode(v.peer)).toString()
     row('PASS', 'export proofs', `${v.entries.length} entries proven against the file's ${v.roots.length} root(s), roots consistent with each other`)
     rows.push(...logRows(name, 'file', await checkKeptMessages(v.entries)))
-    let address = options.address
+    // the file's binding is the peer's word; AuditAnchor's binding history says which accounts'
+    // anchors are the peer's (see peer-check.ts): the two must agree
+    let claimed: string | undefined
     const raw = (JSON.parse(await readFile(path, 'utf8')) as { binding?: unknown }).binding
     const binding = raw === undefined ? undefined : bindingFromJson(raw)
     if (raw !== undefined) {
       const b = binding === undefined ? { ok: false as const, reason: 'malformed' } : await verifyAnchorBinding(binding, v.peer)
       if (!b.ok) row('FAIL', 'anchoring binding', `the file's binding is invalid: ${b.reason}`, 'BINDING_INVALID')
       else if (b.binding.chainId !== options.chain.chainId || b.binding.contract.toLowerCase() !== options.chain.contract.toLowerCase()) row('UNAVAILABLE', 'anchoring binding', `anchored on chain ${b.binding.chainId} at ${b.binding.contract}, not on the chain read here`, 'WRONG_CHAIN')
-      else if (address !== undefined && address.toLowerCase() !== b.binding.address.toLowerCase()) row('FAIL', 'anchoring binding', `--address ${address} but the peer anchors as ${b.binding.address}`, 'BINDING_CONFLICT')
-      else address = getAddress(b.binding.address)
+      else claimed = getAddress(b.binding.address)
     }
-    address ??= await options.chain.registeredAddress(v.peer).catch(() => undefined)
+    const recorded = await readPeerAnchors(v.peer, options.chain).catch((err: unknown) => {
+      const why = err instanceof Error ? err.message : String(err)
+      row('UNAVAILABLE', 'anchoring binding', `could not read the peer's binding on-chain: ${why}`, 'CHAIN_UNAVAILABLE')
+      return undefined
+    })
+    for (const f of recorded?.findings ?? []) row(f.status, f.check, f.message, f.code)
+    let address: string | undefined
+    let anchors: AnchorRecord[] | undefined
+    const current = recorded?.current
+    if (current !== undefined) {
+      address = current.account
+      anchors = recorded!.anchors
+      if (claimed !== undefined && claimed.toLowerCase() !== address.toLowerCase()) {
+        const why = `the file says the peer anchors as ${claimed}, but its binding on-chain is ${address}: ` +
+          'a switch of account without an on-chain record'
+        row('FAIL', 'anchoring binding', why, 'BINDING_UNRECORDED')
+      }
+      if (options.address !== undefined && options.address.toLowerCase() !== address.toLowerCase()) {
+        const why = `--address ${options.address} but the peer's binding on-chain is ${address}`
+        row('FAIL', 'anchoring binding', why, 'BINDING_CONFLICT')
+      }
+    } else if (recorded !== undefined && claimed !== undefined) {
+      const why = `the file says the peer anchors as ${claimed}, but AuditAnchor holds no binding the peer signed`
+      row('FAIL', 'anchoring binding', why, 'BINDING_UNRECORDED')
+    } else if (recorded !== undefined && options.address !== undefined) {
+      // the user vouches for the address of a peer that never bound one on-chain
+      address = getAddress(options.address)
+      anchors = await options.chain.anchors(address)
+    }
     const summary: PeerSummary = { peerId, role: 'file', entries: v.entries.length, ...(address !== undefined ? { address } : {}) }
     peers.push(summary)
-    if (address === undefined) {
-      row('UNAVAILABLE', 'anchors', 'the file names no anchoring address: pass --address <0x…>', 'NO_BINDING')
+    if (address === undefined || anchors === undefined) {
+      if (recorded !== undefined && claimed === undefined) {
+        const why = 'the peer has bound no anchoring account on AuditAnchor: pass --address <0x…>'
+        row('UNAVAILABLE', 'anchors', why, 'NO_BINDING')
+      }
       results.push({ peerId, entries: v.entries, proven: false })
       continue
     }
-    const anchors = await options.chain.anchors(address)
     const latest = anchors.at(-1)
     if (latest !== undefined) summary.latestAnchor = { index: latest.index, treeSize: latest.treeSize }
     let provenUpTo = 0

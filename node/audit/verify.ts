@@ -14,13 +14,15 @@ import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
 import { checkJobHistory, readEntry } from '../../protocol/audit/index.ts'
 import { verifyAnchorBinding } from '../../protocol/audit/binding.ts'
+import { checkKeptMessages, checkPostingProof } from '../../protocol/audit/envelopes.ts'
 import { peerText } from '../../protocol/audit/json.ts'
 import { checkAnchorChain } from '../../protocol/audit/log-check.ts'
 import { historyRows, logRows, makeVerdict } from '../../protocol/audit/verdict.ts'
-import { checkConsistency } from '../../protocol/merkle/index.ts'
+import { checkConsistency, equalBytes } from '../../protocol/merkle/index.ts'
 import { jobIdToBytes } from '../../protocol/market/job-id.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import { AuditUnavailableError } from './client.ts'
+import { readPeerAnchors } from './peer-binding.ts'
 import { checkPeerForJob, resolveAnchors } from './peer-check.ts'
 import { localSource, remoteSource } from './sources.ts'
 import type { AnchorReader } from './anchor-chain.ts'
@@ -74,7 +76,8 @@ export class Auditor {
     const rows: VerdictRow[] = []
     const peers: PeerSummary[] = []
 
-    const requesters = [...probes.values()].filter((p) => p.entries?.some((s) => s.entry.type === 'posted') === true)
+    const hints = [...(options.requester !== undefined ? [options.requester] : []), ...(options.providers ?? [])]
+    const { requesters, ignored } = await this.#claimsThatHold(probes, hints, rows)
     const roleOf = (p: Probe): Role => {
       if (requesters.includes(p) || p.peerId === options.requester) return 'requester'
       if (options.providers?.includes(p.peerId) === true || requesters.length > 0) return 'provider'
@@ -84,7 +87,8 @@ export class Auditor {
       rows.push({ subject: 'job', role: 'job', check: 'requester', status: 'FAIL', code: 'MULTIPLE_REQUESTERS', message: `${requesters.length} peers claim to have posted this job: ${requesters.map((p) => p.peerId).join(', ')}` })
     }
     const checks = new Map<string, PeerCheck>()
-    const participants = [...probes.values()].filter((p) => p.named || (p.entries?.length ?? 0) > 0)
+    const participants = [...probes.values()]
+      .filter((p) => !ignored.has(p) && (p.named || (p.entries?.length ?? 0) > 0))
     await this.#parallel(participants, async (p) => {
       const role = roleOf(p)
       if (p.entries === undefined) {
@@ -122,6 +126,46 @@ export class Auditor {
       rows.push(...historyRows(prov.peerId, check, verdict.findings))
     }
     return makeVerdict({ kind: 'job', subject: jobIdHex, peers, rows, ...(this.#init.chain !== undefined ? { chainId: this.#init.chain.chainId } : {}) })
+  }
+
+  /**
+   * Who may speak about the job. Any peer can log that it posted a job, or that it dealt with
+   * its requester: a claim counts only with proof. The requester is the peer whose `posted`
+   * entry keeps the job's signed request naming it (the job id commits to it); then a provider
+   * is a peer the requester's entries name, the user named, or that keeps an award the requester
+   * signed. Everyone else is left out with a WARN row. Logs that keep no request (written before
+   * entries kept it, or a request too large to keep) fall back to every claimer, as before.
+   */
+  async #claimsThatHold (
+    probes: Map<string, Probe>, hints: readonly string[], rows: VerdictRow[],
+  ): Promise<{ requesters: Probe[], ignored: Set<Probe> }> {
+    const claimers = [...probes.values()].filter((p) => p.entries?.some((s) => s.entry.type === 'posted') === true)
+    const proven: Probe[] = []
+    for (const p of claimers) {
+      for (const s of p.entries ?? []) {
+        if (s.entry.type === 'posted' && (await checkPostingProof(s.entry)).ok) { proven.push(p); break }
+      }
+    }
+    const ignored = new Set<Probe>()
+    if (proven.length === 0) return { requesters: claimers, ignored }
+    const requester = proven[0]
+    const requesterBytes = peerBytes(requester.peerId)
+    const named = new Set((requester.entries ?? []).flatMap(({ entry: e }) =>
+      e.type === 'posted' || e.type === 'anchored' ? [] : [peerText(e.counterparty)]))
+    for (const p of probes.values()) {
+      if (p === requester || hints.includes(p.peerId) || named.has(p.peerId)) continue
+      if (await holdsAwardFrom(p.entries ?? [], requesterBytes)) continue
+      // a peer only a stranger's entries name (maybe unreachable) says nothing about the job either
+      ignored.add(p)
+      if ((p.entries?.length ?? 0) === 0) continue
+      const claim = claimers.includes(p)
+        ? 'logs having posted this job without its signed request'
+        : 'logs dealing with the job\'s requester, who never named it, and keeps no award it signed'
+      const message = `${claim}: its entries are left out`
+      const subject = p.peerId
+      rows.push({ subject, role: 'peer', check: 'participant', status: 'WARN', code: 'NOT_A_PARTICIPANT', message })
+    }
+    return { requesters: [requester], ignored }
   }
 
   /** Asks hints, then candidates, then everyone named by entries, for their entries about the job. */
@@ -172,10 +216,12 @@ export class Auditor {
     let address: string | undefined
     if (isAddress(target)) {
       address = target
-      // the staked peer id first (the registry's claim, checked against the peer's own binding), then connected peers
+      // the peer bound to the address on-chain (with its signature) is the answer; otherwise the
+      // staked peer id (the registry's claim) and connected peers whose served binding names it
+      const bound = chain !== undefined ? await this.#peerBoundTo(chain, target) : undefined
       const registered = chain !== undefined ? await chain.registeredPeer(target).catch(() => undefined) : undefined
       const hint = registered !== undefined ? [peerIdFromMultihash(Digest.decode(registered)).toString()] : []
-      const claimers = await this.#peersAnchoringAs(target, hint)
+      const claimers = bound !== undefined ? [bound] : await this.#peersAnchoringAs(target, hint)
       peerId = claimers[0]
       if (claimers.length > 1) {
         // anyone can sign a binding naming any address: the chain does not say whose log it is
@@ -221,6 +267,16 @@ export class Auditor {
     return makeVerdict({ kind: 'peer', subject: target, peers: [summary], rows, ...(chain !== undefined ? { chainId: chain.chainId } : {}) })
   }
 
+  /** The peer whose current on-chain binding (signed by it) is `address`, if any. */
+  async #peerBoundTo (chain: AnchorReader, address: string): Promise<string | undefined> {
+    for (const peer of await chain.boundPeers(address).catch(() => [])) {
+      const recorded = await readPeerAnchors(peer, chain).catch(() => undefined)
+      if (recorded?.current?.account.toLowerCase() !== address.toLowerCase()) continue
+      return peerIdFromMultihash(Digest.decode(peer)).toString()
+    }
+    return undefined
+  }
+
   /** The peers (hints first, then this node and its connections) whose signed binding names `address`. */
   async #peersAnchoringAs (address: string, hints: string[] = []): Promise<string[]> {
     const candidates = [...new Set([...hints, ...(this.#init.self !== undefined ? [this.#init.self.peerId] : []), ...(this.#init.candidates?.() ?? []).slice(0, this.#init.maxCandidates ?? 64)])]
@@ -241,6 +297,18 @@ export class Auditor {
       while (next < items.length) await fn(items[next++])
     }))
   }
+}
+
+/** Whether the entries keep an award signed by `requester` (binary peer id), with a valid signature. */
+async function holdsAwardFrom (entries: readonly StoredEntry[], requester: Uint8Array): Promise<boolean> {
+  for (const s of entries) {
+    const e = s.entry
+    if (e.type !== 'awarded' || e.direction !== 'received' || e.envelope === undefined) continue
+    if (!equalBytes(e.counterparty, requester)) continue
+    const findings = await checkKeptMessages([s])
+    if (findings.length > 0 && findings.every((f) => f.status === 'PASS')) return true
+  }
+  return false
 }
 
 function peerBytes (peerId: string): Uint8Array {

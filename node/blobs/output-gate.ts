@@ -4,7 +4,7 @@
 // assured (`releasable`: a channel voucher paying the job was accepted, or the escrow was
 // released for exactly this output); module and input blobs are never held. Without payments
 // the market builds no gate and every blob is served as before.
-import type { PaymentMode } from '../payments/hooks.ts'
+import type { PaymentMode } from '../../protocol/payment-mode.ts'
 import type { Sublevel } from '../store.ts'
 
 export interface HeldOutput {

@@ -2,7 +2,7 @@
 // (which carry the custom errors and events, so reverts and logs decode without artifacts).
 import { Contract } from 'ethers'
 import type { ContractRunner } from 'ethers'
-import type { ContractName, Deployment } from './deployments.ts'
+import type { ContractName, Deployment } from './deployment-schema.ts'
 
 export interface HiveContracts {
   token: Contract

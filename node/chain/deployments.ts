@@ -5,17 +5,15 @@ import { existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Contract, JsonRpcProvider, Network } from 'ethers'
 import { logger } from '@libp2p/logger'
-import { CONTRACT_NAMES, EXPECTED_VERSIONS, loadDeployment } from '../../scripts/deploy.ts'
-import type { ContractName, Deployment } from '../../scripts/deploy.ts'
+import { CONTRACT_NAMES, EXPECTED_VERSIONS, loadDeployment } from './deployment-schema.ts'
+import type { ContractName, Deployment } from './deployment-schema.ts'
+import { PACKAGE_ROOT } from '../util/package-root.ts'
 import { ChainError, shortReason } from './errors.ts'
 
 const log = logger('hive:chain:deployments')
 
-export type { ContractName, Deployment }
-export { CONTRACT_NAMES, EXPECTED_VERSIONS }
-
 /** The deployments/ folder shipped with this package. */
-export const DEFAULT_DEPLOYMENTS_DIR = resolve(import.meta.dirname, '..', '..', 'deployments')
+export const DEFAULT_DEPLOYMENTS_DIR = join(PACKAGE_ROOT, 'deployments')
 
 /** Chain ids where `hive devnet …` may rewrite time and blocks. */
 export const DEVNET_CHAIN_ID = 31337

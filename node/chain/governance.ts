@@ -5,7 +5,7 @@ import { Interface, decodeBytes32String, formatUnits, getAddress, id as keccakTe
 import type { Log } from 'ethers'
 import type { ChainClient } from './client.ts'
 import { deploymentBlock } from './contracts.ts'
-import type { ContractName } from './deployments.ts'
+import type { ContractName } from './deployment-schema.ts'
 import { ChainError } from './errors.ts'
 import { formatHive } from './units.ts'
 import { isAddressParam, isParamName, paramKey } from './params.ts'

@@ -24,6 +24,7 @@ import type { HiveConfig } from '../config.ts'
 import type { NodeEvents } from '../events.ts'
 import type { HiveService } from '../node.ts'
 import type { RouteRegistry } from '../api/router.ts'
+import type { ChainApi, WalletSummary } from './api-port.ts'
 import type { PeerId } from '@libp2p/interface'
 
 const log = logger('hive:chain')
@@ -79,7 +80,7 @@ export interface ChainServiceInit {
   pollMs?: number
 }
 
-export class ChainService implements HiveService {
+export class ChainService implements HiveService, ChainApi {
   readonly name = 'chain'
   readonly client: ChainClient
   readonly peerId: PeerId
@@ -192,17 +193,6 @@ export class ChainService implements HiveService {
       : `not bidding: ${s.reason ?? 'UNKNOWN'} (staked ${formatHive(s.bonded)}, minimum ${formatHive(s.minStake)}${s.slashed ? ', slashed' : ''})`
     this.#init.events?.emit({ type: 'log', at: Date.now(), level: s.eligible ? 'info' : 'warn', message, data: { kind: 'chain:stake', eligible: s.eligible, reason: s.reason ?? null, bonded: String(s.bonded), minStake: String(s.minStake) } })
   }
-}
-
-export interface WalletSummary {
-  chainId: number
-  address: string
-  eth: bigint
-  hive: bigint
-  stake: OwnStakeStatus | undefined
-  params: Readonly<ProtocolParamValues> | undefined
-  /** null when no payments service reports it */
-  openChannels: number | null
 }
 
 export interface AttachChainOptions extends PrepareChainOptions {

@@ -1,5 +1,5 @@
-// The executor interface: one shape for every way of running a job (the `wasm` executor
-// first; containers or GPU runtimes later), each stating its isolation honestly.
+// The executor interface: one shape for every way of running a job (today only `wasm`), each
+// stating its isolation honestly.
 
 export interface ExecFile { name: string, data: Uint8Array }
 

@@ -3,13 +3,15 @@
 // when one is terminated (timeout, abort) or dies. Several executors (e.g. many providers
 // in one benchmark process) may share one pool.
 import { availableParallelism } from 'node:os'
+import { extname } from 'node:path'
 import { Worker, type ResourceLimits } from 'node:worker_threads'
 import { logger } from '@libp2p/logger'
 import { ExecError } from './errors.ts'
 import type { RunRequest, WorkerReply } from './worker-protocol.ts'
 
 const log = logger('hive:exec:pool')
-const WORKER_URL = new URL('./wasm-worker.ts', import.meta.url)
+// wasm-worker.ts beside the sources, wasm-worker.js beside the build in dist/
+const WORKER_URL = new URL(`./wasm-worker${extname(import.meta.url)}`, import.meta.url)
 
 export interface WorkerPoolInit {
   /** Workers that may run at once (default: min(2, available cores)). */

@@ -6,6 +6,7 @@ import { isFinal } from './job-record.ts'
 import type { RouteRegistry } from '../api/router.ts'
 import type { JobRecord } from './job-record.ts'
 import type { PostJobInput, Requester } from './requester.ts'
+import type { PaymentMode } from '../../protocol/payment-mode.ts'
 
 /** large enough for a module plus inputs of a few tens of MiB once base64-encoded */
 export const MAX_JOB_BODY_BYTES = 96 * 1024 * 1024
@@ -22,7 +23,7 @@ export interface PostJobBody {
   maxPrice: string
   bidWindowMs?: number
   timeoutMs?: number
-  payment?: 'escrow' | 'channel'
+  payment?: PaymentMode
   limits?: { memoryBytes?: number, wallTimeMs?: number, outputBytes?: number }
   requirements?: { minMemoryBytes?: number, gpuVendor?: string, arch?: string, minCpuScore?: number }
 }

@@ -5,7 +5,7 @@
 // our memory.
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { logger } from '@libp2p/logger'
-import { isMarketValidationError } from '../../protocol/market/errors.ts'
+import { gossipVerdict, isMarketValidationError } from '../../protocol/market/errors.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
 
@@ -58,15 +58,13 @@ export class TopicSubscription<T> {
     try {
       message = await this.init.validate(data, from)
     } catch (err) {
-      if (isMarketValidationError(err)) {
-        const reject = err.action === 'REJECT'
-        this.init.onOutcome?.(reject ? 'reject' : 'ignore', err.code, this.init.topic)
-        if (reject) log('rejecting %s message from %s: %s', this.init.topic, from.toString(), err.code)
-        return reject ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore
-      }
-      log.error('validator for %s failed: %s', this.init.topic, (err as Error).message)
-      this.init.onOutcome?.('ignore', 'INTERNAL_ERROR', this.init.topic)
-      return TopicValidatorResult.Ignore
+      // the verdict is fixed per error code by the protocol; anything else is our own bug
+      const verdict = gossipVerdict(err)
+      const code = isMarketValidationError(err) ? err.code : 'INTERNAL_ERROR'
+      this.init.onOutcome?.(verdict, code, this.init.topic)
+      if (verdict === 'reject') log('rejecting %s message from %s: %s', this.init.topic, from.toString(), code)
+      if (code === 'INTERNAL_ERROR') log.error('validator for %s failed: %s', this.init.topic, (err as Error).message)
+      return verdict === 'reject' ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore
     }
     if (this.queue.length >= (this.init.maxQueue ?? 256)) {
       // valid but we cannot keep up: don't forward what we cannot process either

@@ -1,6 +1,7 @@
 // The requester's durable record of a job: what was asked, who bid, who was awarded what, what
 // came back and how it ended. Plain JSON (amounts as decimal strings) in the jobs sublevel.
 import type { JobPhase } from './events.ts'
+import type { PaymentMode } from '../../protocol/payment-mode.ts'
 
 /**
  * `committed`: with payments on, the provider's signed commitment to an output CID arrived; the
@@ -41,7 +42,7 @@ export interface JobRecord {
   executor: string
   redundancy: number
   maxPrice: string
-  payment: 'escrow' | 'channel'
+  payment: PaymentMode
   moduleCid: string
   inputs: Array<{ name: string, cid: string, size: number }>
   args: string[]

@@ -24,12 +24,13 @@ import type { BlobStore } from '../blobs/store.ts'
 import type { JobEventSink } from './events.ts'
 import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { JobPolicy } from './requester-job.ts'
-import type { MarketAuditHook } from '../audit/market-hook.ts'
+import type { MarketAuditHook } from './ports.ts'
 import type { DirectLibp2p } from './direct.ts'
-import type { JobSpecInput, PaymentModeName } from '../../protocol/market/build.ts'
+import type { JobSpecInput } from '../../protocol/market/build.ts'
+import type { PaymentMode } from '../../protocol/payment-mode.ts'
 import type { OutputBundle } from '../../protocol/output-bundle.ts'
-import { observeDuplicateResult, settleJob } from '../payments/market-glue.ts'
-import type { MarketPayments } from '../payments/hooks.ts'
+import { observeDuplicateResult, settleJob } from './settle.ts'
+import type { MarketPayments } from './ports.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 
@@ -49,7 +50,7 @@ export interface PostJobInput {
   bidWindowMs?: number
   /** the job must be verified within this time from posting (default 60 s) */
   timeoutMs?: number
-  payment?: PaymentModeName
+  payment?: PaymentMode
   /** overrides of the node's award policy for this job (e.g. `reserve` to wait for more bids) */
   policy?: Partial<JobPolicy>
 }

@@ -16,9 +16,9 @@ import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { ProviderFaults, ProviderInit } from './provider.ts'
 import type { JobPolicy } from './requester-job.ts'
 import type { PriceSheet } from '../../protocol/market/pricing.ts'
-import type { MarketAuditHook } from '../audit/market-hook.ts'
+import type { MarketAuditHook } from './ports.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import type { MarketPayments } from '../payments/hooks.ts'
+import type { MarketPayments } from './ports.ts'
 
 /** HIVE per price unit (1 s of wall-time limit × one 256 MiB memory tier) when the config names none */
 export const DEFAULT_UNIT_PRICE = '0.001'
@@ -84,7 +84,7 @@ export class MarketService implements HiveService {
       outputs = new OutputGate({ db: held, putDurable: async (k, v) => { await store.putDurable(held, k, v) }, releasable: payments.outputReleasable, now: Date.now })
     }
     this.exchange = new BlobExchange({ libp2p, store: this.blobs, ...(outputs !== undefined ? { mayServe: async (cid) => await outputs.mayServe(cid) } : {}) })
-    this.executors = options.executors ?? Object.fromEntries(config.executors.filter((e) => e === 'wasm').map((e) => [e, new WasmExecutor()]))
+    this.executors = options.executors ?? Object.fromEntries(config.executors.filter((e) => e === 'wasm').map((e) => [e, new WasmExecutor({ maxOutputBytes: config.maxOutputBytes })]))
     const emit = (event: JobEvent): void => {
       // the first few bidders of a job answered fastest: those are worth a head start next time
       if (event.type === 'job:bid' && event.bids <= PUSH_FANOUT) this.rememberBidder(event.provider)

@@ -4,7 +4,7 @@ import { getAddress, isAddress } from 'ethers'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ApiError } from '../api/errors.ts'
 import type { RouteRegistry } from '../api/router.ts'
-import type { PaymentsService } from './service.ts'
+import type { PaymentsApi } from './api-port.ts'
 
 function field (body: unknown, name: string): string {
   const v = (body as Record<string, unknown> | null)?.[name]
@@ -12,7 +12,7 @@ function field (body: unknown, name: string): string {
   return v
 }
 
-export function registerPaymentsRoutes (routes: RouteRegistry, payments: PaymentsService): void {
+export function registerPaymentsRoutes (routes: RouteRegistry, payments: PaymentsApi): void {
   routes.route({ method: 'GET', path: '/v1/payments/channels', handler: async () => ({ address: payments.address, channels: await payments.channelSummaries() }) })
   routes.route({
     method: 'POST',

@@ -4,7 +4,7 @@
 // signed ack says it is stored on its side too.
 import { logger } from '@libp2p/logger'
 import { Signature, getAddress } from 'ethers'
-import { HiveError } from '../../protocol/errors.ts'
+import { PaymentError } from './errors.ts'
 import { VoucherStatus, openVoucherAck } from '../../protocol/payments/ack.ts'
 import type { VoucherAck } from '../../protocol/payments/ack.ts'
 import { VoucherHasher, voucherToWire } from '../../protocol/payments/voucher.ts'
@@ -22,9 +22,7 @@ import type { PeerId } from '@libp2p/interface'
 
 const log = logger('hive:payments:payer')
 
-export class PaymentError extends HiveError {
-  static override name = 'PaymentError'
-}
+export { PaymentError }
 
 export interface ChannelPayerInit {
   chain: PaymentsChain

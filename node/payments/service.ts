@@ -17,14 +17,16 @@ import { ChannelPayer, PaymentError } from './payer.ts'
 import { registerPaymentsRoutes } from './api-routes.ts'
 import { VoucherReceiver } from './receiver.ts'
 import { handleVouchers } from './voucher-stream.ts'
-import { devnetParams } from '../../scripts/deploy.ts'
+import { devnetParams } from '../chain/deploy-params.ts'
 import { Watchtower } from './watchtower.ts'
 import type { PaymentsChain } from './chain.ts'
 import type { EscrowRecord } from './escrow.ts'
 import type { ChannelRecord } from './channel-store.ts'
 import type { RouteRegistry } from '../api/router.ts'
+import type { ChannelSummary, PaymentsApi } from './api-port.ts'
 import type { PaymentAuditHook } from '../audit/market-hook.ts'
-import type { MarketPayments, PaidJob } from './hooks.ts'
+import type { MarketPayments } from '../market/ports.ts'
+import type { PaidJob } from './hooks.ts'
 import type { HiveStore } from '../store.ts'
 import type { NodeEvents } from '../events.ts'
 import type { StreamLibp2p } from './voucher-stream.ts'
@@ -76,7 +78,7 @@ export const DEVNET_CHAIN_ID = 31337
 /** Production minimum challenge period (Filecoin's 12 h): time to answer a close through an RPC outage. */
 export const MIN_CHALLENGE_PERIOD_SECONDS = 12 * 3600
 /**
- * The devnet's minimum: the challenge period the devnet is deployed with (scripts/deploy.ts
+ * The devnet's minimum: the challenge period the devnet is deployed with (node/chain/deploy-params.ts
  * devnetParams, where its value is stated; raised above 60 s with issue 11 item 10, so a 60 s
  * RPC outage inside a challenge window is survivable). Never a value for real money.
  */
@@ -84,13 +86,6 @@ export const DEVNET_MIN_CHALLENGE_PERIOD_SECONDS = Number(devnetParams.channelCh
 /** An expiring channel must stay open a day from now (devnet: two challenge periods). */
 export const MIN_CHANNEL_LIFETIME_SECONDS = 24 * 3600
 export const DEVNET_MIN_CHANNEL_LIFETIME_SECONDS = 2 * DEVNET_MIN_CHALLENGE_PERIOD_SECONDS
-
-export interface ChannelSummary extends ChannelRecord {
-  /** nonce and cumulative amount of the best (provider) or last sent (requester) voucher */
-  nonce: string
-  cumulativeAmount: string
-  remaining: string
-}
 
 export interface PaymentsInit {
   libp2p: StreamLibp2p & { peerId: PeerId }
@@ -106,7 +101,7 @@ export interface PaymentsInit {
   events?: Pick<NodeEvents, 'emit'>
 }
 
-export class PaymentsService {
+export class PaymentsService implements PaymentsApi {
   readonly name = 'payments'
   readonly channels: ChannelStore
   readonly payer: ChannelPayer

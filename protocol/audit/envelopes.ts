@@ -3,10 +3,11 @@
 // counterparty's own log: each must be the counterparty's valid signature over a message about
 // this job that says what the entry says (price, slot, output). A log that invents a received
 // message cannot forge the signature.
-import { Acceptance, Award, Bid, MessageType, Result } from '../gen/market.ts'
+import { Acceptance, Award, Bid, JobRequest, MessageType, Result } from '../gen/market.ts'
 import { MAX_MESSAGE_BYTES } from '../market/bounds.ts'
 import { checkEnvelopeSignature, openEnvelope } from '../market/envelope.ts'
 import { equalBytes } from '../merkle/index.ts'
+import { computeJobId } from '../market/job-id.ts'
 import type { LogFinding } from './log-check.ts'
 import type { AuditEntry, StoredEntry } from './types.ts'
 
@@ -35,11 +36,50 @@ function open (e: AuditEntry, bytes: Uint8Array): { opened: ReturnType<typeof op
   }
 }
 
+export type PostingProof = { ok: true } | { ok: false, reason: string }
+
+/**
+ * Whether a `posted` entry proves its log's owner is the job's requester: it keeps the signed
+ * JobRequest, signed by the owner, whose spec hashes to the entry's job id and names the owner
+ * as requester. Only the requester can produce one (the job id commits to the spec).
+ */
+export async function checkPostingProof (e: AuditEntry): Promise<PostingProof> {
+  if (e.type !== 'posted') return { ok: false, reason: 'not a posted entry' }
+  if (e.envelope === undefined) return { ok: false, reason: 'the entry keeps no signed job request' }
+  try {
+    const opened = openEnvelope(e.envelope, {
+      type: MessageType.JOB_REQUEST, decode: (b) => JobRequest.decode(b), maxBytes: MAX_MESSAGE_BYTES.jobRequest,
+    })
+    if (!equalBytes(opened.envelope.signer, e.peer)) {
+      return { ok: false, reason: 'the job request is signed by another peer than the log\'s owner' }
+    }
+    await checkEnvelopeSignature(opened)
+    const spec = opened.message.spec
+    if (spec === undefined) return { ok: false, reason: 'the job request has no spec' }
+    if (computeJobId(spec) !== Buffer.from(e.jobId).toString('hex')) {
+      return { ok: false, reason: 'the job request is for another job' }
+    }
+    if (!equalBytes(spec.requester, e.peer)) return { ok: false, reason: 'the job names another requester' }
+    return { ok: true }
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err)
+    return { ok: false, reason: `not a valid signed job request: ${why}` }
+  }
+}
+
 /** FAIL findings for kept messages that do not hold, and one PASS row counting those that do. */
 export async function checkKeptMessages (entries: readonly StoredEntry[]): Promise<LogFinding[]> {
   const out: LogFinding[] = []
   let good = 0
   for (const { entry: e } of entries) {
+    if (e.type === 'posted' && e.envelope !== undefined) {
+      const proof = await checkPostingProof(e)
+      const check = `signed job request (entry ${e.index})`
+      const signed = 'the log\'s owner signed this job\'s request: it is the requester'
+      if (proof.ok) out.push({ status: 'PASS', check, index: e.index, message: signed })
+      else out.push({ code: 'ENVELOPE_INVALID', status: 'FAIL', check, index: e.index, message: proof.reason })
+      continue
+    }
     if (!('envelope' in e) || e.envelope === undefined || !('direction' in e)) continue
     const check = `entry ${e.index} (${e.type}) signed message`
     const fail = (message: string): void => { out.push({ code: 'ENVELOPE_INVALID', status: 'FAIL', check, index: e.index, message }) }

@@ -72,7 +72,19 @@ export function eventToWire (e: AuditEvent): WireEvent {
       checkCount(e.redundancy, 'posted.redundancy', B.maxRedundancy)
       if (e.redundancy < 1) bad('posted.redundancy', 'must be at least 1')
       if (MODES[e.paymentMode] === undefined) bad('posted.paymentMode', "must be 'escrow' or 'channel'")
-      return { posted: { messageHash: own(e.messageHash), maxPrice: amountToWire(e.maxPrice), payment: MODES[e.paymentMode], redundancy: e.redundancy } }
+      if (e.envelope !== undefined && e.envelope.length > 0) {
+        checkBytes(e.envelope, 'posted.envelope', 1, B.maxEnvelopeBytes)
+        if (!equalBytes(sha256(e.envelope), e.messageHash)) bad('posted.envelope', 'does not hash to messageHash')
+      }
+      return {
+        posted: {
+          messageHash: own(e.messageHash),
+          maxPrice: amountToWire(e.maxPrice),
+          payment: MODES[e.paymentMode],
+          redundancy: e.redundancy,
+          envelope: own(e.envelope ?? NO_BYTES),
+        },
+      }
     case 'bid': {
       if ((e as { awardIndex?: number }).awardIndex !== undefined) bad('bid.awardIndex', 'bids have no award slot')
       return { bid: messageTo(e, 'bid') }
@@ -152,7 +164,15 @@ function convertFromWire (w: WireEvent): AuditEvent {
   if (w.posted != null) {
     const p = w.posted
     const paymentMode = p.payment === pb.AuditPaymentMode.AUDIT_PAYMENT_ESCROW ? 'escrow' : p.payment === pb.AuditPaymentMode.AUDIT_PAYMENT_CHANNEL ? 'channel' : bad('posted.payment', 'must be ESCROW or CHANNEL')
-    return { type: 'posted', messageHash: p.messageHash, maxPrice: amountFromWire(p.maxPrice, 'posted.maxPrice'), paymentMode, redundancy: p.redundancy }
+    const env = optional(p.envelope)
+    return {
+      type: 'posted',
+      messageHash: p.messageHash,
+      maxPrice: amountFromWire(p.maxPrice, 'posted.maxPrice'),
+      paymentMode,
+      redundancy: p.redundancy,
+      ...(env !== undefined ? { envelope: env } : {}),
+    }
   }
   if (w.bid != null) {
     const { awardIndex, ...rest } = messageFrom(w.bid, 'bid')

@@ -14,7 +14,8 @@ export type FindingCode =
   | 'MISSING_STEP' // a later step is logged but an earlier one is not
   | 'OUT_OF_ORDER' // steps logged in an order the protocol cannot produce
   | 'DUPLICATE_STEP' // the same step logged twice (an error for payments)
-  | 'UNMATCHED_SENT' // one side sent, the other never logged receiving it (lost in transit, or hidden)
+  // one side sent, the other never logged receiving it (hidden, or lost: an error but for bids and payments)
+  | 'UNMATCHED_SENT'
   | 'UNMATCHED_RECEIVED' // one side logged receiving what the other never logged sending
   | 'MESSAGE_HASH_MISMATCH' // both sides logged the step, with different messages
   | 'RESULT_HASH_MISMATCH' // the result hashes differ (between sides, or the verified result is not the received one)
@@ -151,7 +152,22 @@ function matchExchanges (steps: Record<Side, Steps>, add: (f: Finding) => void):
     for (const s of sent) {
       const r = received.find((x) => sameExchange(s, x)) ?? received[0]
       if (r === undefined) {
-        add({ code: 'UNMATCHED_SENT', severity: 'warning', side: sender, step: type, index: s.index, message: `the ${sender} sent ${type} (entry ${s.index}) that the ${other(sender)} never logged` })
+        // the receiver's log is the only record of a delivery, so the auditor cannot tell a lost
+        // message from a hidden one; a receiver that hides the result (or the award, or the
+        // acceptance) would otherwise pass, so the gap fails the job. A bid may go unlogged
+        // (requesters drop late and unwanted bids, and nothing follows from one), and so may a
+        // payment: it is often still in flight when logs are anchored, and it is proven by the
+        // voucher or escrow transaction the payer holds, not by the payee's log
+        const hidden = type === 'awarded' || type === 'accepted' || type === 'result'
+        add({
+          code: 'UNMATCHED_SENT',
+          severity: hidden ? 'error' : 'warning',
+          side: hidden ? other(sender) : sender,
+          step: type,
+          index: s.index,
+          message: `the ${sender} sent ${type} (entry ${s.index}) that the ${other(sender)} never logged` +
+            (hidden ? ` receiving: hidden by the ${other(sender)}, or never delivered` : ''),
+        })
         continue
       }
       compareExchange(type, s, r, sender, (f) => add({ ...f, side: 'both', step: type, ...reqIndex(s, r) }))

@@ -1,9 +1,11 @@
 // The typed form of audit entries. On the wire and in storage an entry is its canonical
 // protobuf bytes (protocol/proto/audit.proto); this is what code builds and reads.
+import type { PaymentMode } from '../payment-mode.ts'
+
+export type { PaymentMode }
 
 /** Whether this log's owner sent or received the message it records. */
 export type Direction = 'sent' | 'received'
-export type PaymentMode = 'escrow' | 'channel'
 
 /** A signed market message (SignedEnvelope) exchanged with the counterparty. */
 export interface MessageRef {
@@ -16,7 +18,15 @@ export interface MessageRef {
   envelope?: Uint8Array
 }
 
-export interface JobPostedEvent { type: 'posted', messageHash: Uint8Array, maxPrice: bigint, paymentMode: PaymentMode, redundancy: number }
+export interface JobPostedEvent {
+  type: 'posted'
+  messageHash: Uint8Array
+  maxPrice: bigint
+  paymentMode: PaymentMode
+  redundancy: number
+  /** the signed JobRequest envelope (when at most maxEnvelopeBytes): proof of being the requester */
+  envelope?: Uint8Array
+}
 export interface BidEvent extends MessageRef { type: 'bid', price: bigint }
 export interface AwardedEvent extends MessageRef { type: 'awarded', price: bigint, awardIndex: number }
 export interface AcceptedEvent extends MessageRef { type: 'accepted', price: bigint, awardIndex: number }

@@ -46,6 +46,7 @@ export interface JobPosted {
   maxPrice: string
   payment: AuditPaymentMode
   redundancy: number
+  envelope: Uint8Array<ArrayBuffer>
 }
 
 export namespace JobPosted {
@@ -78,6 +79,11 @@ export namespace JobPosted {
           w.uint32(obj.redundancy)
         }
 
+        if ((obj.envelope != null && obj.envelope.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.envelope)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -86,7 +92,8 @@ export namespace JobPosted {
           messageHash: uint8ArrayAlloc(0),
           maxPrice: '',
           payment: AuditPaymentMode.AUDIT_PAYMENT_MODE_UNSPECIFIED,
-          redundancy: 0
+          redundancy: 0,
+          envelope: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -109,6 +116,10 @@ export namespace JobPosted {
             }
             case 4: {
               obj.redundancy = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.envelope = reader.bytes()
               break
             }
             default: {
@@ -154,6 +165,13 @@ export namespace JobPosted {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.envelope`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -186,6 +204,11 @@ export namespace JobPosted {
     value: number
   }
 
+  export interface JobPostedEnvelopeFieldEvent {
+    field: '$.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<JobPosted>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JobPosted.codec())
   }
@@ -194,7 +217,7 @@ export namespace JobPosted {
     return decodeMessage(buf, JobPosted.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobPosted>): Generator<JobPostedMessageHashFieldEvent | JobPostedMaxPriceFieldEvent | JobPostedPaymentFieldEvent | JobPostedRedundancyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobPosted>): Generator<JobPostedMessageHashFieldEvent | JobPostedMaxPriceFieldEvent | JobPostedPaymentFieldEvent | JobPostedRedundancyFieldEvent | JobPostedEnvelopeFieldEvent> {
     return streamMessage(buf, JobPosted.codec(), opts)
   }
 }
@@ -2345,6 +2368,11 @@ export namespace AuditEntry {
     value: number
   }
 
+  export interface AuditEntryPostedEnvelopeFieldEvent {
+    field: '$.posted.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface AuditEntryBidDirectionFieldEvent {
     field: '$.bid.direction'
     value: Direction
@@ -2598,7 +2626,7 @@ export namespace AuditEntry {
     return decodeMessage(buf, AuditEntry.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuditEntry>): Generator<AuditEntryIndexFieldEvent | AuditEntryPrevHashFieldEvent | AuditEntryTimestampFieldEvent | AuditEntryPeerFieldEvent | AuditEntryJobIdFieldEvent | AuditEntryPostedMessageHashFieldEvent | AuditEntryPostedMaxPriceFieldEvent | AuditEntryPostedPaymentFieldEvent | AuditEntryPostedRedundancyFieldEvent | AuditEntryBidDirectionFieldEvent | AuditEntryBidCounterpartyFieldEvent | AuditEntryBidMessageHashFieldEvent | AuditEntryBidPriceFieldEvent | AuditEntryBidAwardIndexFieldEvent | AuditEntryBidEnvelopeFieldEvent | AuditEntryAwardedDirectionFieldEvent | AuditEntryAwardedCounterpartyFieldEvent | AuditEntryAwardedMessageHashFieldEvent | AuditEntryAwardedPriceFieldEvent | AuditEntryAwardedAwardIndexFieldEvent | AuditEntryAwardedEnvelopeFieldEvent | AuditEntryAcceptedDirectionFieldEvent | AuditEntryAcceptedCounterpartyFieldEvent | AuditEntryAcceptedMessageHashFieldEvent | AuditEntryAcceptedPriceFieldEvent | AuditEntryAcceptedAwardIndexFieldEvent | AuditEntryAcceptedEnvelopeFieldEvent | AuditEntryResultDirectionFieldEvent | AuditEntryResultCounterpartyFieldEvent | AuditEntryResultMessageHashFieldEvent | AuditEntryResultOutputCidFieldEvent | AuditEntryResultCommitmentSignatureFieldEvent | AuditEntryResultEnvelopeFieldEvent | AuditEntryVerifiedCounterpartyFieldEvent | AuditEntryVerifiedResultHashFieldEvent | AuditEntryVerifiedOutputCidFieldEvent | AuditEntryVerifiedAcceptedFieldEvent | AuditEntryVerifiedReasonFieldEvent | AuditEntryPaidDirectionFieldEvent | AuditEntryPaidCounterpartyFieldEvent | AuditEntryPaidAmountFieldEvent | AuditEntryPaidVoucherChannelIdFieldEvent | AuditEntryPaidVoucherCumulativeAmountFieldEvent | AuditEntryPaidVoucherNonceFieldEvent | AuditEntryPaidVoucherSignatureFieldEvent | AuditEntryPaidEscrowTxHashFieldEvent | AuditEntryDisputedDirectionFieldEvent | AuditEntryDisputedCounterpartyFieldEvent | AuditEntryDisputedReasonFieldEvent | AuditEntryDisputedTxHashFieldEvent | AuditEntryRefundedDirectionFieldEvent | AuditEntryRefundedCounterpartyFieldEvent | AuditEntryRefundedAmountFieldEvent | AuditEntryRefundedTxHashFieldEvent | AuditEntryAnchoredTreeSizeFieldEvent | AuditEntryAnchoredRootFieldEvent | AuditEntryAnchoredChainIdFieldEvent | AuditEntryAnchoredTxHashFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuditEntry>): Generator<AuditEntryIndexFieldEvent | AuditEntryPrevHashFieldEvent | AuditEntryTimestampFieldEvent | AuditEntryPeerFieldEvent | AuditEntryJobIdFieldEvent | AuditEntryPostedMessageHashFieldEvent | AuditEntryPostedMaxPriceFieldEvent | AuditEntryPostedPaymentFieldEvent | AuditEntryPostedRedundancyFieldEvent | AuditEntryPostedEnvelopeFieldEvent | AuditEntryBidDirectionFieldEvent | AuditEntryBidCounterpartyFieldEvent | AuditEntryBidMessageHashFieldEvent | AuditEntryBidPriceFieldEvent | AuditEntryBidAwardIndexFieldEvent | AuditEntryBidEnvelopeFieldEvent | AuditEntryAwardedDirectionFieldEvent | AuditEntryAwardedCounterpartyFieldEvent | AuditEntryAwardedMessageHashFieldEvent | AuditEntryAwardedPriceFieldEvent | AuditEntryAwardedAwardIndexFieldEvent | AuditEntryAwardedEnvelopeFieldEvent | AuditEntryAcceptedDirectionFieldEvent | AuditEntryAcceptedCounterpartyFieldEvent | AuditEntryAcceptedMessageHashFieldEvent | AuditEntryAcceptedPriceFieldEvent | AuditEntryAcceptedAwardIndexFieldEvent | AuditEntryAcceptedEnvelopeFieldEvent | AuditEntryResultDirectionFieldEvent | AuditEntryResultCounterpartyFieldEvent | AuditEntryResultMessageHashFieldEvent | AuditEntryResultOutputCidFieldEvent | AuditEntryResultCommitmentSignatureFieldEvent | AuditEntryResultEnvelopeFieldEvent | AuditEntryVerifiedCounterpartyFieldEvent | AuditEntryVerifiedResultHashFieldEvent | AuditEntryVerifiedOutputCidFieldEvent | AuditEntryVerifiedAcceptedFieldEvent | AuditEntryVerifiedReasonFieldEvent | AuditEntryPaidDirectionFieldEvent | AuditEntryPaidCounterpartyFieldEvent | AuditEntryPaidAmountFieldEvent | AuditEntryPaidVoucherChannelIdFieldEvent | AuditEntryPaidVoucherCumulativeAmountFieldEvent | AuditEntryPaidVoucherNonceFieldEvent | AuditEntryPaidVoucherSignatureFieldEvent | AuditEntryPaidEscrowTxHashFieldEvent | AuditEntryDisputedDirectionFieldEvent | AuditEntryDisputedCounterpartyFieldEvent | AuditEntryDisputedReasonFieldEvent | AuditEntryDisputedTxHashFieldEvent | AuditEntryRefundedDirectionFieldEvent | AuditEntryRefundedCounterpartyFieldEvent | AuditEntryRefundedAmountFieldEvent | AuditEntryRefundedTxHashFieldEvent | AuditEntryAnchoredTreeSizeFieldEvent | AuditEntryAnchoredRootFieldEvent | AuditEntryAnchoredChainIdFieldEvent | AuditEntryAnchoredTxHashFieldEvent> {
     return streamMessage(buf, AuditEntry.codec(), opts)
   }
 }

@@ -3,7 +3,9 @@
 // checks as the receivers where a mistake would get us penalised (a REJECT costs gossip score),
 // so a local bug fails here, loudly, instead of on every peer.
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { Acceptance, Award, Bid, Clearing, JobRequest, JobSpec, MessageType, PaymentMode, Result } from '../gen/market.ts'
+import { Acceptance, Award, Bid, Clearing, JobRequest, JobSpec, MessageType, Result } from '../gen/market.ts'
+// the wire enum; PaymentMode below is the name code uses
+import { PaymentMode as WirePaymentMode } from '../gen/market.ts'
 import { peerIdToBytes } from '../signing.ts'
 import { formatAmount } from './amounts.ts'
 import { sealEnvelope } from './envelope.ts'
@@ -12,10 +14,9 @@ import { computeJobId, jobIdToBytes } from './job-id.ts'
 import { checkJobSpec } from './job-spec.ts'
 import type { ExecStatus } from '../gen/market.ts'
 import type { JobId } from './job-id.ts'
+import type { PaymentMode } from '../payment-mode.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
-
-export type PaymentModeName = 'escrow' | 'channel'
 
 export interface JobSpecInput {
   executor: string
@@ -28,7 +29,7 @@ export interface JobSpecInput {
   maxPrice: bigint
   /** ERC20 address; '' or absent = the network's own token */
   token?: string
-  payment: PaymentModeName
+  payment: PaymentMode
   redundancy: number
   bidWindowMs: number
   deadline: number
@@ -38,7 +39,10 @@ export interface JobSpecInput {
   requesterEthAddress?: string
 }
 
-const PAYMENT_MODES: Record<PaymentModeName, PaymentMode> = { escrow: PaymentMode.PAYMENT_ESCROW, channel: PaymentMode.PAYMENT_CHANNEL }
+const PAYMENT_MODES: Record<PaymentMode, WirePaymentMode> = {
+  escrow: WirePaymentMode.PAYMENT_ESCROW,
+  channel: WirePaymentMode.PAYMENT_CHANNEL,
+}
 
 /** The JobSpec for `input` as requested by `requester` (not yet checked). */
 export function buildJobSpec (input: JobSpecInput, requester: PeerId): JobSpec {

@@ -10,8 +10,9 @@ import { Contract } from 'ethers'
 import type { ContractTransactionResponse, Signer } from 'ethers'
 import { network } from 'hardhat'
 import { COOPERATIVE_CLOSE_TYPES, VOUCHER_TYPES, channelId, voucherDomain } from '../../protocol/eip712.ts'
-import { deployAll, devnetParams } from '../deploy.ts'
-import type { ContractName, Deployment } from '../deploy.ts'
+import { deployAll } from '../../node/chain/deploy.ts'
+import { devnetParams } from '../../node/chain/deploy-params.ts'
+import type { ContractName, Deployment } from '../../node/chain/deployment-schema.ts'
 
 const root = resolve(import.meta.dirname, '..', '..')
 const log = (msg: string): void => { console.error(`[gas] ${msg}`) }

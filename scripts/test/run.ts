@@ -1,4 +1,4 @@
-// `npm test`: static checks, contract build, then every mocha suite; ends with one line
+// `npm test`: the CLI build, static checks, contract build, then every mocha suite; ends with one line
 // `N passed, N failed[, N skipped]` summed over all of them, and a non-zero exit on any failure.
 // Usage: npm test [-- <suite>...] [-- --grep <pattern>]   suites: checks contracts protocol node security e2e
 import { spawn } from 'node:child_process'
@@ -20,6 +20,9 @@ const SUITES: Record<string, { timeoutMs: number }> = {
 const CHECKS: Array<[string, string, string[]]> = [
   ['typecheck (tsc --noEmit)', 'tsc', ['--noEmit']],
   ['lint TypeScript (eslint)', 'eslint', ['.']],
+  // layers and import cycles, type-only imports included: the rules and why are in the config
+  ['layering and import cycles (dependency-cruiser)', 'depcruise',
+    ['--config', '.dependency-cruiser.cjs', 'protocol', 'node', 'cli', 'scripts', 'test', 'examples/build.ts']],
   ['lint Solidity (solhint)', 'solhint', ['contracts/**/*.sol']],
 ]
 
@@ -57,6 +60,15 @@ const selected = (name: string): boolean => wanted.length === 0 || wanted.includ
 const total: Counts = { passed: 0, failed: 0, skipped: 0 }
 const failures: string[] = []
 const tmp = mkdtempSync(join(tmpdir(), 'hive-test-'))
+
+// the e2e tests run `hive` as a user does, i.e. the compiled CLI in dist/: rebuild it first so
+// that it cannot lag behind the sources (incremental: seconds when little changed)
+if (selected('checks') || selected('e2e')) {
+  console.log('\n== build the CLI (tsc -p tsconfig.build.json into dist/)')
+  const code = await run(process.execPath, [join(root, 'scripts/setup/build.mjs')])
+  if (code === 0) total.passed++
+  else { total.failed++; failures.push('CLI build') }
+}
 
 if (selected('checks')) {
   for (const [label, cmd, args] of CHECKS) {

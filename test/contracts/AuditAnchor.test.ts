@@ -55,8 +55,49 @@ describe('AuditAnchor', () => {
     expect(await anchor.getFunction('anchorCount')(ethers.ZeroAddress)).to.equal(0n)
   })
 
+  const PEER = '0x' + '00'.repeat(2) + '11'.repeat(36) // 38 bytes, like an Ed25519 peer id
+  const SIG = '0x' + 'ab'.repeat(64)
+  const MAX = 2n ** 64n - 1n
+
+  it('bindPeer: records (account, nonce, since, fromAnchor) with the signature, and emits PeerBound', async () => {
+    const { anchor, a, byA } = await loadFixture(deploy)
+    await byA.getFunction('anchor')(root(1), 5) // anchors before the binding are not the peer's
+    const tx = await byA.getFunction('bindPeer')(PEER, 7, SIG)
+    const ts = await time.latest()
+    await expect(tx).to.emit(anchor, 'PeerBound').withArgs(ethers.keccak256(PEER), a.address, 0, PEER, 7, 1, SIG)
+    expect(await anchor.getFunction('bindingCount')(PEER)).to.equal(1n)
+    const b = await anchor.getFunction('bindingAt')(PEER, 0)
+    expect([b.account, b.nonce, b.since, b.fromAnchor, b.untilAnchor, b.signature])
+      .to.deep.equal([a.address, 7n, BigInt(ts), 1n, MAX, SIG])
+  })
+
+  it('bindPeer: a later record ends the previous account\'s range at its anchor count; the history stays', async () => {
+    const { anchor, a, b, byA, byB } = await loadFixture(deploy)
+    await byA.getFunction('bindPeer')(PEER, 1, SIG)
+    await byA.getFunction('anchor')(root(1), 5)
+    await byA.getFunction('anchor')(root(2), 6)
+    await byB.getFunction('anchor')(root(3), 1)
+    await byB.getFunction('bindPeer')(PEER, 2, SIG)
+    const at = anchor.getFunction('bindingAt')
+    const [first, second] = [await at(PEER, 0), await at(PEER, 1)]
+    expect([first.account, first.fromAnchor, first.untilAnchor]).to.deep.equal([a.address, 0n, 2n])
+    expect([second.account, second.fromAnchor, second.untilAnchor]).to.deep.equal([b.address, 1n, MAX])
+    await expect(anchor.getFunction('bindingAt')(PEER, 2))
+      .to.be.revertedWithCustomError(anchor, 'AuditAnchorBindingOutOfRange').withArgs(ethers.keccak256(PEER), 2, 2)
+  })
+
+  it('bindPeer: rejects empty or oversized peer ids and signatures that are not 64 bytes', async () => {
+    const { anchor, byA } = await loadFixture(deploy)
+    const bind = byA.getFunction('bindPeer')
+    await expect(bind('0x', 1, SIG)).to.be.revertedWithCustomError(anchor, 'AuditAnchorBadPeerId')
+    await expect(bind('0x' + '11'.repeat(65), 1, SIG)).to.be.revertedWithCustomError(anchor, 'AuditAnchorBadPeerId')
+    await expect(bind(PEER, 1, '0x' + 'ab'.repeat(65)))
+      .to.be.revertedWithCustomError(anchor, 'AuditAnchorBadPeerSignature')
+    expect(await anchor.getFunction('bindingCount')(PEER)).to.equal(0n)
+  })
+
   it('version', async () => {
     const { anchor } = await loadFixture(deploy)
-    expect(await anchor.getFunction('version')()).to.equal('hive-anchor/1')
+    expect(await anchor.getFunction('version')()).to.equal('hive-anchor/2')
   })
 })

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Contract } from 'ethers'
 import { network } from 'hardhat'
-import { CONTRACT_NAMES, EXPECTED_VERSIONS, defaultParams, deployAll, devnetParams, loadDeployment } from '../../scripts/deploy.ts'
-import type { ContractName, Deployment } from '../../scripts/deploy.ts'
+import { CONTRACT_NAMES, EXPECTED_VERSIONS, loadDeployment } from '../../node/chain/deployment-schema.ts'
+import { defaultParams, devnetParams } from '../../node/chain/deploy-params.ts'
+import { deployAll } from '../../node/chain/deploy.ts'
+import type { ContractName, Deployment } from '../../node/chain/deployment-schema.ts'
 import { isHiveError } from '../../protocol/errors.ts'
 
 const { ethers } = await network.connect()
@@ -97,7 +99,7 @@ describe('scripts/deploy.ts', () => {
       expect(fixed.contracts[n].address, n).to.not.equal(first.contracts[n].address)
       expect(await at(fixed, n).getFunction('version')()).to.equal(EXPECTED_VERSIONS[n])
     }
-    expect(out.some((m) => /ProtocolParams: recorded .* reports version hive-anchor\/1/.test(m))).to.equal(true)
+    expect(out.some((m) => /ProtocolParams: recorded .* reports version hive-anchor\/2/.test(m))).to.equal(true)
     expect(out.some((m) => /AuditAnchor: recorded .* no contract answers there/.test(m))).to.equal(true)
     expect(await at(fixed, 'ProtocolParams').getFunction('owner')()).to.equal(first.contracts.TimelockController.address)
     expect(loadDeployment(join(d, '31337.json'))).to.deep.equal(fixed)

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Contract } from 'ethers'
 import { network } from 'hardhat'
-import { deployAll, devnetParams } from '../../scripts/deploy.ts'
-import type { ContractName } from '../../scripts/deploy.ts'
+import { deployAll } from '../../node/chain/deploy.ts'
+import { devnetParams } from '../../node/chain/deploy-params.ts'
+import type { ContractName } from '../../node/chain/deployment-schema.ts'
 import { as, hive } from './helpers.ts'
 
 const { ethers, networkHelpers } = await network.connect()

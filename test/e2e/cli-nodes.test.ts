@@ -8,10 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { expect } from 'chai'
 import type { HiveApiClient } from '../../cli/client.ts'
 import type { NodeEvent, ProviderProfileView } from '../../node/controller.ts'
-import { initPeers, loopbackTcpAddress, peerDataDir, startPeer } from '../../scripts/devnet/network.ts'
-import type { DevnetPeer } from '../../scripts/devnet/network.ts'
-import { runHive } from '../../scripts/devnet/processes.ts'
-import type { NodeProcess } from '../../scripts/devnet/processes.ts'
+import { initPeers, loopbackTcpAddress, peerDataDir, startPeer } from '../../cli/devnet/network.ts'
+import type { DevnetPeer } from '../../cli/devnet/network.ts'
+import { runHive } from '../../cli/devnet/processes.ts'
+import type { NodeProcess } from '../../cli/devnet/processes.ts'
 
 describe('e2e: hive nodes as processes and the hive CLI', function () {
   this.timeout(60_000)

@@ -6,8 +6,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import type { DemoReport } from '../../scripts/devnet/report.ts'
-import { REPO_ROOT } from '../../scripts/devnet/processes.ts'
+import type { DemoReport } from '../../cli/devnet/report.ts'
+import { REPO_ROOT } from '../../cli/devnet/processes.ts'
 
 const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true } catch { return false } }
 const killGroup = (pid: number): void => { try { process.kill(-pid, 'SIGKILL') } catch { try { process.kill(pid, 'SIGKILL') } catch { /* gone */ } } }

@@ -21,11 +21,11 @@ import type { OwnStakeStatus } from '../../node/chain/registry.ts'
 import { cidForBytes, parseCid } from '../../protocol/cid.ts'
 import { outputHashOf } from '../../protocol/payments/commitment.ts'
 import type { AuditVerdict } from '../../protocol/audit/verdict.ts'
-import { loadDeployment } from '../../scripts/deploy.ts'
-import { devKey } from '../../scripts/devnet/chain.ts'
-import { CAST } from '../../scripts/devnet/demo-context.ts'
-import type { DemoReport } from '../../scripts/devnet/report.ts'
-import { REPO_ROOT, runHive } from '../../scripts/devnet/processes.ts'
+import { loadDeployment } from '../../node/chain/deployment-schema.ts'
+import { devKey } from '../../cli/devnet/chain.ts'
+import { CAST } from '../../cli/devnet/demo-context.ts'
+import type { DemoReport } from '../../cli/devnet/report.ts'
+import { REPO_ROOT, runHive } from '../../cli/devnet/processes.ts'
 
 const REPORT_TIMEOUT_MS = 180_000
 const BPS = 10_000n

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { buildExamples } from '../../examples/build.ts'
-import { initPeers, loopbackTcpAddress, startPeer } from '../../scripts/devnet/network.ts'
-import type { DevnetPeer } from '../../scripts/devnet/network.ts'
-import { runHive } from '../../scripts/devnet/processes.ts'
-import type { NodeProcess } from '../../scripts/devnet/processes.ts'
+import { initPeers, loopbackTcpAddress, startPeer } from '../../cli/devnet/network.ts'
+import type { DevnetPeer } from '../../cli/devnet/network.ts'
+import { runHive } from '../../cli/devnet/processes.ts'
+import type { NodeProcess } from '../../cli/devnet/processes.ts'
 
 describe('e2e: hive job post --wait against node processes', function () {
   this.timeout(120_000)

@@ -35,7 +35,7 @@ import type { ChainClient } from '../../node/chain/client.ts'
 import type { JobEvent } from '../../node/market/events.ts'
 import type { ProviderFaults } from '../../node/market/provider.ts'
 import type { PaymentsOptions, PaymentsService } from '../../node/payments/service.ts'
-import type { PaymentModeName } from '../../protocol/market/build.ts'
+import type { PaymentMode } from '../../protocol/payment-mode.ts'
 import type { ValidBid } from '../../protocol/market/validate-bid.ts'
 import type { ValidJobRequest } from '../../protocol/market/validate-job.ts'
 import type { ValidResult } from '../../protocol/market/validate-result.ts'
@@ -233,7 +233,7 @@ export class HostilePeer {
   // --- requester role ---------------------------------------------------------------------
 
   /** Signs a wordcount job and pushes it to `provider` directly; returns its id. */
-  async pushJob (provider: HiveNode, input: { module: Uint8Array, payment: PaymentModeName, ethAddress: string, maxPrice?: bigint, timeoutMs?: number, words?: string }): Promise<string> {
+  async pushJob (provider: HiveNode, input: { module: Uint8Array, payment: PaymentMode, ethAddress: string, maxPrice?: bigint, timeoutMs?: number, words?: string }): Promise<string> {
     // unique per job, so a provider that cached an earlier job's blobs must still ask for this one
     const data = text(`${input.words ?? 'hostile words here'} ${Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString('hex')}\n`)
     const moduleCid = await cidForBytes(input.module)

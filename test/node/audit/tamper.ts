@@ -9,6 +9,7 @@ import { AuditServer } from '../../../node/audit/server.ts'
 import { openStore } from '../../../node/store.ts'
 import type { AuditRecord } from '../../../node/audit/log.ts'
 import type { AuditEntry } from '../../../protocol/audit/index.ts'
+import type { AnchorBinding } from '../../../protocol/audit/wire.ts'
 import type { AuditPeer } from './net.ts'
 import type { HiveStore } from '../../../node/store.ts'
 
@@ -33,10 +34,15 @@ export async function rebuildLog (source: AuditLog, edit: (entries: AuditEntry[]
   }
 }
 
-/** Serves `log` over /hive/audit from `peer` instead of its real one; the returned function restores it. */
-export async function serveInstead (peer: AuditPeer, log: AuditLog): Promise<() => Promise<void>> {
+/**
+ * Serves `log` over /hive/audit from `peer` instead of its real one (with `binding` instead of
+ * the peer's own anchoring binding, when given); the returned function restores it.
+ */
+export async function serveInstead (
+  peer: AuditPeer, log: AuditLog, binding?: AnchorBinding,
+): Promise<() => Promise<void>> {
   await peer.audit.server.stop()
-  const forged = new AuditServer({ libp2p: peer.node.libp2p, log, binding: () => peer.audit.binding })
+  const forged = new AuditServer({ libp2p: peer.node.libp2p, log, binding: () => binding ?? peer.audit.binding })
   await forged.start()
   return async () => { await forged.stop(); await peer.audit.server.start() }
 }

@@ -9,7 +9,7 @@ import { LogPoller } from '../../../node/chain/log-poller.ts'
 import { ParamsFollower, paramKey, readParams } from '../../../node/chain/params.ts'
 import type { ParamChange } from '../../../node/chain/params.ts'
 import { ValidationError } from '../../../protocol/errors.ts'
-import { devnetParams } from '../../../scripts/deploy.ts'
+import { devnetParams } from '../../../node/chain/deploy-params.ts'
 import { startDevChain } from '../../support/chain.ts'
 import type { DevChain } from '../../support/chain.ts'
 

@@ -31,3 +31,15 @@ describe('node/config: hivePerEth and allowPrivateAddrs', () => {
     })
   }
 })
+
+describe('node/config: maxOutputBytes', () => {
+  let dir: string
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'hive-config-')) })
+  afterEach(() => { rmSync(dir, { recursive: true, force: true }) })
+
+  it('defaults to 64 MiB, reads the environment, and refuses more than the protocol allows', () => {
+    expect(loadConfig({ dataDir: dir }).maxOutputBytes).to.equal(64 * 1024 * 1024)
+    expect(loadConfig({ dataDir: dir, env: { HIVE_MAX_OUTPUT_BYTES: '1048576' } }).maxOutputBytes).to.equal(1024 * 1024)
+    expect(() => loadConfig({ dataDir: dir, env: { HIVE_MAX_OUTPUT_BYTES: String(2 ** 40) } })).to.throw(/HIVE_MAX_OUTPUT_BYTES .*whole number/)
+  })
+})

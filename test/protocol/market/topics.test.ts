@@ -2,23 +2,19 @@ import { expect } from 'chai'
 import { MessageType } from '../../../protocol/gen/market.ts'
 import { createJobRequest, signClearing } from '../../../protocol/market/build.ts'
 import { gossipVerdict, MARKET_ERROR_ACTIONS, MARKET_ERROR_CODES, MarketValidationError } from '../../../protocol/market/errors.ts'
+import { validateClearing } from '../../../protocol/market/validate-clearing.ts'
+import { validateJobRequest } from '../../../protocol/market/validate-job.ts'
 import {
-  CLEARING_TOPIC, DIRECT_LIMITS, GOSSIP_TYPES, jobsTopic, MAX_GOSSIP_MESSAGE_BYTES, MAX_MESSAGE_BYTES, parseTopic, PROTOCOLS, topicName,
+  CLEARING_TOPIC, DIRECT_LIMITS, jobsTopic, MAX_GOSSIP_MESSAGE_BYTES, MAX_MESSAGE_BYTES, PROTOCOLS,
 } from '../../../protocol/topics.ts'
 import { expectMarketError, jobInput, keyFromSeed, NOW, peerOf } from './fixtures.ts'
-import type { GossipHandlers, GossipKind } from '../../../protocol/topics.ts'
 
 describe('protocol/topics', () => {
-  it('names versioned topics per executor class and parses them back', () => {
+  it('names versioned topics per executor class', () => {
     expect(jobsTopic('wasm')).to.equal('hive/jobs/wasm/1')
+    expect(jobsTopic('container')).to.equal('hive/jobs/container/1')
     expect(CLEARING_TOPIC).to.equal('hive/clearing/1')
-    expect(parseTopic('hive/jobs/wasm/1')).to.deep.equal({ kind: 'jobs', executor: 'wasm' })
-    expect(parseTopic('hive/clearing/1')).to.deep.equal({ kind: 'clearing' })
-    for (const t of ['hive/jobs/wasm/2', 'hive/jobs/WASM/1', 'hive/jobs//1', 'hive/clearing/2', 'hive/jobs/wasm/1/x', '']) {
-      expect(parseTopic(t), t).to.equal(undefined)
-    }
-    expect(topicName({ kind: 'jobs', executor: 'container' })).to.equal('hive/jobs/container/1')
-    expect(() => jobsTopic('../x')).to.throw(TypeError)
+    for (const bad of ['../x', 'WASM', '', 'a/b']) expect(() => jobsTopic(bad), bad).to.throw(TypeError)
   })
 
   it('has the protocol ids the services register', () => {
@@ -31,24 +27,17 @@ describe('protocol/topics', () => {
     expect(MAX_GOSSIP_MESSAGE_BYTES).to.equal(MAX_MESSAGE_BYTES.jobRequest)
   })
 
-  it('dispatches by kind to a typed validator and handler', async () => {
+  it('validates each topic\'s messages with its own validator, refusing the other kind', async () => {
     const key = await keyFromSeed(1)
     const job = await createJobRequest(jobInput(), key)
     const clearing = await signClearing({ jobId: job.jobId, winners: [{ provider: peerOf(key), price: 5n }], timestamp: NOW, executor: 'wasm', wallTimeMs: 5, memoryBytes: 65536 }, key)
-    const got: string[] = []
-    const handlers: GossipHandlers = {
-      jobs: (m) => { got.push(`job ${m.jobId} max ${m.maxPrice}`) },
-      clearing: (m) => { got.push(`clearing ${m.jobId} ${m.winners[0].price}`) },
-    }
-    async function onMessage<K extends GossipKind> (kind: K, bytes: Uint8Array): Promise<void> {
-      const valid = await GOSSIP_TYPES[kind].validate(bytes, { now: NOW })
-      await (handlers[kind] as (m: typeof valid, t: string) => void)(valid, 'topic')
-    }
-    await onMessage('jobs', job.bytes)
-    await onMessage('clearing', clearing)
-    expect(got).to.deep.equal([`job ${job.jobId} max 1000000`, `clearing ${job.jobId} 5`])
-    await expectMarketError(() => onMessage('jobs', clearing), 'WRONG_TYPE', 'REJECT')
-    await expectMarketError(() => onMessage('clearing', new Uint8Array(GOSSIP_TYPES.clearing.maxBytes + 1)), 'OVERSIZED', 'REJECT')
+    const validJob = await validateJobRequest(job.bytes, { now: NOW })
+    expect(`${validJob.jobId} ${validJob.maxPrice}`).to.equal(`${job.jobId} 1000000`)
+    const validClearing = await validateClearing(clearing, { now: NOW })
+    expect(`${validClearing.jobId} ${validClearing.winners[0].price}`).to.equal(`${job.jobId} 5`)
+    await expectMarketError(() => validateJobRequest(clearing, { now: NOW }), 'WRONG_TYPE', 'REJECT')
+    const oversized = new Uint8Array(MAX_MESSAGE_BYTES.clearing + 1)
+    await expectMarketError(() => validateClearing(oversized, { now: NOW }), 'OVERSIZED', 'REJECT')
   })
 
   it('maps every error code to its fixed verdict, and foreign errors to ignore', () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { toJson } from '../../node/api/json.ts'
 import { createCli } from './cli.ts'
+import type { RunCli } from './cli.ts'
 import { DEMO_PASSPHRASE } from './demo-context.ts'
 import type { DemoContext, DemoOptions } from './demo-context.ts'
 import { demoSteps } from './demo-steps.ts'
@@ -37,7 +38,9 @@ export function parseDemoArgs (argv: string[]): DemoOptions | { usage: string, c
   }
 }
 
-export async function runDemo (options: DemoOptions, io: DemoIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runDemo (
+  options: DemoOptions, runCli: RunCli, io: DemoIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const t0 = performance.now()
   const workDir = await mkdtemp(join(tmpdir(), 'hive-devnet-'))
   const logDir = join(workDir, 'logs')
@@ -59,7 +62,7 @@ export async function runDemo (options: DemoOptions, io: DemoIo = { stdout: proc
     deploymentsDir: join(workDir, 'deployments'),
     options,
     signal: stepSignal,
-    cli: createCli({ workDir, env, mode: options.spawnCli ? 'spawn' : 'in-process' }),
+    cli: createCli({ workDir, env, mode: options.spawnCli ? 'spawn' : 'in-process', runCli }),
     env,
     people: [],
     processes: [],

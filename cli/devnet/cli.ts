@@ -2,9 +2,14 @@
 // process (runCli with its own environment: the same code path without paying two seconds of
 // process start-up per command, which matters on a small machine) or as child processes. The
 // daemons (`hive node start`) are always separate processes (processes.ts).
+// runCli is handed in by the caller (program.ts or scripts/devnet.ts): the demo is one of the
+// CLI's commands, so importing the program from here would be an import cycle.
 import { relative } from 'node:path'
-import { runCli } from '../../cli/program.ts'
+import type { CliIo } from '../context.ts'
 import { childEnv, runHive } from './processes.ts'
+
+/** cli/program.ts's runCli */
+export type RunCli = (argv: string[], io: CliIo) => Promise<number>
 
 export interface CliResult { code: number, stdout: string, stderr: string, ms: number }
 
@@ -41,7 +46,9 @@ function lastError (r: CliResult): string {
 
 const quote = (a: string): string => (/^[\w@%+=:,./$…-]+$/.test(a) ? a : `'${a.replace(/'/g, '\'\\\'\'')}'`)
 
-export function createCli (opts: { workDir: string, env: Record<string, string>, mode: 'in-process' | 'spawn' }): HiveCli {
+export function createCli (
+  opts: { workDir: string, env: Record<string, string>, mode: 'in-process' | 'spawn', runCli: RunCli },
+): HiveCli {
   const shown = (p: string): string => {
     const rel = relative(opts.workDir, p)
     return rel.startsWith('..') ? p : rel === '' ? '$W' : `$W/${rel}`
@@ -66,7 +73,7 @@ export function createCli (opts: { workDir: string, env: Record<string, string>,
       const t0 = performance.now()
       let stdout = ''
       let stderr = ''
-      const code = await runCli(argv(dir, args), {
+      const code = await opts.runCli(argv(dir, args), {
         stdout: (t) => { stdout += t },
         stderr: (t) => { stderr += t },
         env,

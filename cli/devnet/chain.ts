@@ -11,8 +11,10 @@ import { HDNodeWallet, JsonRpcProvider, Mnemonic, Network, Wallet, parseUnits } 
 import { connectContracts } from '../../node/chain/contracts.ts'
 import type { HiveContracts } from '../../node/chain/contracts.ts'
 import { TxSender } from '../../node/chain/tx.ts'
-import { CONTRACT_NAMES, deployAll, devnetParams } from '../deploy.ts'
-import type { Deployment } from '../deploy.ts'
+import { CONTRACT_NAMES } from '../../node/chain/deployment-schema.ts'
+import { deployAll } from '../../node/chain/deploy.ts'
+import { devnetParams } from '../../node/chain/deploy-params.ts'
+import type { Deployment } from '../../node/chain/deployment-schema.ts'
 import { REPO_ROOT } from './processes.ts'
 
 /** Hardhat's well-known development mnemonic (public: never for real value). */

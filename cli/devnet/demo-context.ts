@@ -2,7 +2,7 @@
 // running nodes and the report that the summary (and `--json`) is made from.
 import { join } from 'node:path'
 import { parseEther } from 'ethers'
-import type { HiveApiClient } from '../../cli/client.ts'
+import type { HiveApiClient } from '../client.ts'
 import type { NodeInfo } from '../../node/controller.ts'
 import type { DeployedChain, HardhatProcess } from './chain.ts'
 import type { HiveCli } from './cli.ts'

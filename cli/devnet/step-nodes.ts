@@ -3,8 +3,8 @@
 // requester first (the others' bootstrap peer), then together the providers, which publish
 // their hardware profiles in the DHT, and the auditor, which takes part in no job.
 import { join } from 'node:path'
-import { formatTokenAmount } from '../../cli/parse.ts'
-import { shortPeerId } from '../../cli/format.ts'
+import { formatTokenAmount } from '../parse.ts'
+import { shortPeerId } from '../format.ts'
 import { hiveJson } from './cli.ts'
 import { DEMO_BENCHMARK, byRole, person, running } from './demo-context.ts'
 import type { DemoContext, Participant } from './demo-context.ts'

@@ -1,15 +1,15 @@
-// The requester-side glue between a finished job record and the payment hooks, kept here so
-// that node/market only calls it: who gets paid (the providers whose output was accepted), who
-// gets rejected (every other provider that accepted an award), and evidence from results the
-// market drops as duplicates (a second, different commitment is exactly what equivocation is).
+// The requester's side of settling a finished job through the payments port (ports.ts): who gets
+// paid (the providers whose output was accepted), who gets rejected (every other provider that
+// accepted an award), and evidence from results the market drops as duplicates (a second,
+// different commitment is exactly what equivocation is).
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { MessageType, Result } from '../../protocol/gen/market.ts'
 import { MAX_MESSAGE_BYTES } from '../../protocol/market/bounds.ts'
 import { checkEnvelopeSignature, checkNamedSigner, openEnvelope } from '../../protocol/market/envelope.ts'
 import { jobIdFromBytes } from '../../protocol/market/job-id.ts'
-import type { JobRecord } from '../market/job-record.ts'
-import type { MarketPayments } from './hooks.ts'
+import type { JobRecord } from './job-record.ts'
+import type { MarketPayments } from './ports.ts'
 
 const log = logger('hive:payments:market')
 

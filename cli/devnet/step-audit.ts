@@ -2,8 +2,8 @@
 // (`hive audit anchor`); the auditor, which took part in no job, verifies both jobs
 // (`hive audit verify --job`): it fetches the requester's and providers' entries with inclusion
 // proofs over the network and checks them against the anchors and against each other.
-import { formatTokenAmount } from '../../cli/parse.ts'
-import { table } from '../../cli/format.ts'
+import { formatTokenAmount } from '../parse.ts'
+import { table } from '../format.ts'
 import type { AnchorResult } from '../../node/audit/anchorer.ts'
 import type { AuditVerdict } from '../../protocol/audit/verdict.ts'
 import { CliFailure, hiveJson } from './cli.ts'

@@ -4,12 +4,18 @@ import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { createWriteStream, existsSync } from 'node:fs'
 import type { WriteStream } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { HiveApiClient } from '../../cli/client.ts'
+import { HiveApiClient } from '../client.ts'
+import { PACKAGE_ROOT } from '../../node/util/package-root.ts'
 
-export const REPO_ROOT = resolve(import.meta.dirname, '..', '..')
-export const HIVE_BIN = join(REPO_ROOT, 'cli', 'hive.js')
+export const REPO_ROOT = PACKAGE_ROOT
+/**
+ * The `hive` launcher people run (package.json "bin"): it finds Node 22 and runs the compiled CLI
+ * in dist/ (the sources through tsx when dist/ is older than them), so the demo and the e2e tests
+ * run exactly what a user runs. `npm test` rebuilds dist/ first.
+ */
+export const HIVE_BIN = join(REPO_ROOT, 'cli', 'hive')
 
 /**
  * The environment for child nodes: ours minus HIVE_* (a stray HIVE_BOOTSTRAP must not leak in).
@@ -27,7 +33,7 @@ export interface HiveRun { code: number, stdout: string, stderr: string, ms: num
 export function runHive (args: string[], options: { env?: Record<string, string>, timeoutMs?: number } = {}): Promise<HiveRun> {
   const started = performance.now()
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [HIVE_BIN, ...args], { cwd: REPO_ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(HIVE_BIN, args, { cwd: REPO_ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c })
@@ -81,7 +87,7 @@ export class NodeProcess {
   start (): void {
     if (this.#child != null) return
     this.#log = createWriteStream(this.logFile, { flags: 'a' })
-    const child = spawn(process.execPath, [HIVE_BIN, '--data-dir', this.dataDir, 'node', 'start', ...(this.#init.args ?? [])], {
+    const child = spawn(HIVE_BIN, ['--data-dir', this.dataDir, 'node', 'start', ...(this.#init.args ?? [])], {
       cwd: REPO_ROOT,
       env: childEnv({ DEBUG: 'hive:*', DEBUG_COLORS: '0', ...this.#init.env }),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@
 // dir, the first one the others' bootstrap peer.
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { HiveApiClient } from '../../cli/client.ts'
+import type { HiveApiClient } from '../client.ts'
 import type { NodeInfo } from '../../node/controller.ts'
 import { NodeProcess, runHive } from './processes.ts'
 

@@ -1,9 +1,8 @@
-// The demo as a list of named, timed steps. Later steps (chain, contracts, jobs, payments,
-// audit, governance) are added to the list; the runner shows progress, stops at the first
-// failure and says which step failed.
+// The demo as a list of named, timed steps (demo-steps.ts lists them); the runner shows
+// progress, stops at the first failure and says which step failed.
 import ora from 'ora'
 import type { Ora } from 'ora'
-import { formatDuration } from '../../cli/format.ts'
+import { formatDuration } from '../format.ts'
 
 export interface StepProgress {
   /** replaces the step's progress line (a spinner on a terminal, a plain line otherwise) */

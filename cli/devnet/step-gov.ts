@@ -4,7 +4,7 @@
 // live: each reports the new value, provider-3 (staked below it) stops bidding, and a job posted
 // afterwards gets no bid from it.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { formatTokenAmount } from '../../cli/parse.ts'
+import { formatTokenAmount } from '../parse.ts'
 import type { OwnStakeStatus } from '../../node/chain/registry.ts'
 import { hiveJson } from './cli.ts'
 import { NEW_MIN_STAKE, byRole, nodesOf, person, running } from './demo-context.ts'

@@ -2,8 +2,8 @@
 // a summary of every step with its duration, who won at what price, the results, balances
 // before and after, the audit verdict and the governance change; and the `--keep` instructions.
 import { formatEther } from 'ethers'
-import { formatDuration, table } from '../../cli/format.ts'
-import { formatTokenAmount } from '../../cli/parse.ts'
+import { formatDuration, table } from '../format.ts'
+import { formatTokenAmount } from '../parse.ts'
 import { snapshotBalances, TREASURY } from './balances.ts'
 import { settleCredits } from './credits.ts'
 import { nodesOf } from './demo-context.ts'

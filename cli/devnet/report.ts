@@ -1,6 +1,7 @@
 // What the demo found out, step by step: the summary is printed from it and `--json` prints it
 // as is (amounts as decimal strings of base units), so a test can check every claim against the
 // chain and the nodes itself.
+import type { PaymentMode } from '../../protocol/payment-mode.ts'
 
 export interface ParticipantView {
   name: string
@@ -20,7 +21,7 @@ export interface BalancesAt { block: number, byName: Record<string, BalanceView>
 export interface JobView {
   label: string
   jobId: string
-  payment: 'channel' | 'escrow'
+  payment: PaymentMode
   redundancy: number
   bids: number
   winners: Array<{ name: string, peerId: string, price: string }>

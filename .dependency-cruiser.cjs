@@ -1,0 +1,85 @@
+// Layering and import cycles, checked by `npm test` (scripts/test/run.ts) and by
+// `npx depcruise --config .dependency-cruiser.cjs protocol node cli scripts test examples/build.ts`.
+// The layers, bottom up (docs/architecture.md draws them):
+//   protocol/  the network's language: pure (no disk, sockets or node internals), imports nothing above it
+//   node/      the daemon's services (market, payments, audit, chain, p2p, blobs, exec, api …)
+//   cli/       the `hive` commands and the devnet demo they run (cli/devnet/)
+//   scripts/   thin entry points for npm scripts (deploy, demo, bench, test runner)
+// Type-only imports count (tsPreCompilationDeps): a type cycle is still two modules that cannot be
+// read, tested or moved one without the other.
+
+// What protocol/ may import besides itself: node:crypto (hashing only) and packages that
+// compute without I/O.
+const PURE_PACKAGES = [
+  '@libp2p/interface', '@libp2p/peer-id', '@libp2p/crypto', '@libp2p/utils', '@multiformats/multiaddr',
+  'multiformats', 'ethers', 'protons-runtime', 'uint8arraylist', 'uint8arrays',
+]
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles, type-only imports included. Break one with a small interface (port) file ' +
+        'that the lower module owns (e.g. node/market/ports.ts, node/payments/api-port.ts).',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-cycle-between-services',
+      severity: 'error',
+      comment: 'The node\'s service folders depend on each other in one direction only (audit -> market, ' +
+        'payments -> market, payments -> audit, audit -> chain): a service that must learn of another\'s ' +
+        'progress declares a port or subscribes to events. No known exceptions.',
+      scope: 'folder',
+      // an edge from one service folder to another that lies on a cycle; a folder cycle through
+      // node/api or node/p2p alone is not between services (module cycles are caught above)
+      from: { path: '^node/(market|payments|audit|chain)$' },
+      to: { path: '^node/(market|payments|audit|chain)$', circular: true },
+    },
+    {
+      name: 'protocol-is-pure',
+      severity: 'error',
+      comment: 'protocol/ defines the wire language once, for every layer: no sockets, disk, clocks or ' +
+        'processes, and nothing from the layers above it.',
+      from: { path: '^protocol/' },
+      to: {
+        pathNot: [
+          '^protocol/',
+          '^(node:)?crypto$',
+          `(^|/)node_modules/(${PURE_PACKAGES.map(escapeRegExp).join('|')})/`,
+        ],
+      },
+    },
+    {
+      name: 'node-not-to-cli-scripts-tests',
+      severity: 'error',
+      comment: 'The daemon is a library the CLI, scripts and tests use, never the other way round ' +
+        '(e.g. the deployment schema lives in node/chain/, not in scripts/deploy.ts).',
+      from: { path: '^node/' },
+      to: { path: '^(cli|scripts|test|examples)/' },
+    },
+    {
+      name: 'cli-not-to-scripts-tests',
+      severity: 'error',
+      comment: 'scripts/ are entry points that call into cli/ and node/; the CLI needs none of them.',
+      from: { path: '^cli/' },
+      to: { path: '^(scripts|test)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: '(^|/)node_modules/' },
+    // AssemblyScript sources compile to WASM with their own standard library
+    exclude: { path: '^examples/.*/assembly/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    // resolve packages through their "exports" like Node and tsc do (default conditions miss "import")
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+  },
+}

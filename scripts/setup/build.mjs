@@ -1,0 +1,38 @@
+// `npm run build`, also the last step of `npm install` and the first of `npm test`: compiles
+// the TypeScript that the CLI and the node run (cli/, node/, protocol/ and what they import) to
+// JavaScript in dist/, so that `hive` starts without transpiling anything (tsconfig.build.json).
+// Types are checked by `npm run typecheck`, not here: the build only emits, incrementally.
+// Then writes dist/build-stamp.json: when the build started and which sources it compiled, so
+// that cli/hive.js can tell a build older than the sources (see there) with a few stat calls.
+// Plain JavaScript, for the same reason as ensure-node22.mjs: it must run before anything else.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { join, relative, resolve, sep } from 'node:path'
+
+const root = resolve(import.meta.dirname, '..', '..')
+const dist = join(root, 'dist')
+const started = Date.now()
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' })
+if (r.status !== 0) {
+  console.error('[hive build] tsc -p tsconfig.build.json failed; `hive` runs from the TypeScript sources until it succeeds')
+  process.exit(r.status ?? 1)
+}
+
+/** dist/a/b.js -> a/b.ts, for every compiled file whose source still exists */
+function compiledSources (dir) {
+  const out = []
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name)
+    if (entry.isDirectory()) out.push(...compiledSources(p))
+    else if (entry.name.endsWith('.js')) {
+      const source = relative(dist, p).slice(0, -'.js'.length) + '.ts'
+      if (existsSync(join(root, source))) out.push(source.split(sep).join('/'))
+    }
+  }
+  return out
+}
+
+const sources = compiledSources(dist).sort()
+writeFileSync(join(dist, 'build-stamp.json'), JSON.stringify({ builtAt: started, sources }) + '\n')
+console.log(`[hive build] ${sources.length} files compiled to dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`)
