@@ -7,6 +7,7 @@ import { bySelectivity, capabilityTags } from '../../../protocol/capabilities.ts
 import { profileKey } from '../../../protocol/profile-record.ts'
 import { verifyProfile } from '../../../protocol/profile-signing.ts'
 import type { ProfileHardware } from '../../../protocol/profile.ts'
+import { waitForRoutingTable } from '../../support/wait.ts'
 
 const hardware: ProfileHardware = {
   cpu: { model: 'c', cores: 2, threads: 2, arch: 'x64', speedMhz: 0 },
@@ -28,6 +29,10 @@ describe('node/discovery: publisher', function () {
     await a.start()
     b = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519'), bootstrap: a.getMultiaddrs().map(String) })
     await b.start()
+    // b is connected once start() returns, but a's DHT only adds b after identify shows that b
+    // serves the DHT: a put before that reaches no one (putPeers 0). Under load that took longer
+    // than the test's first put, which is how this test flaked.
+    await waitForRoutingTable(a.services.dht, [b.peerId], { timeoutMs: 20_000 })
     publisher = new ProfilePublisher({
       dht: a.services.dht, privateKey: key, peerId: a.peerId.toString(), now: () => clock,
       offer: { hardware, executors: ['wasm'], prices: { wasm: '1' }, ttlMs: 60_000 },
