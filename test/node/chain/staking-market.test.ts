@@ -20,10 +20,12 @@ import { MarketService } from '../../../node/market/service.ts'
 import { HiveNode } from '../../../node/node.ts'
 import { loadPeerKey } from '../../../node/p2p/identity.ts'
 import { registryDomain, resultCommitmentTypedData } from '../../../protocol/eip712.ts'
+import { jobsTopic } from '../../../protocol/topics.ts'
 import type { JobRecord } from '../../../node/market/job-record.ts'
 import { TEST_HARDWARE, waitFor } from '../market/helpers.ts'
 import { startDevChain } from '../../support/chain.ts'
 import type { DevChain } from '../../support/chain.ts'
+import { waitFor as waitUntil } from '../../support/wait.ts'
 
 const PASS = 'test passphrase'
 const HIVE = 10n ** 18n
@@ -102,7 +104,10 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
     const outside = await openChain({ settings: chain.settings, wallet: stakedWallet })
     try { await depositStake(outside, staked.node.peerId, 200n * HIVE) } finally { outside.close() }
     await waitFor('the honest provider sees its stake', () => honest.chain!.canBid(), 5_000)
-    await new Promise((resolve) => setTimeout(resolve, 1500)) // gossipsub mesh
+    // a job posted before a provider's subscription reached the requester would not be gossiped to it
+    const pubsub = requester.node.libp2p.services.pubsub
+    await waitUntil(() => [honest, unstaked, staked, idle].every((p) => pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(p.node.peerId))),
+      { what: 'every provider subscribed to the jobs topic, as the requester sees it', timeoutMs: 30_000 })
   })
 
   after(async () => {
@@ -165,7 +170,10 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
     await waitFor('the honest provider to stop bidding', () => !honest.chain!.canBid(), 2_000)
     expect(Date.now() - minedAt).to.be.below(2_000)
     expect(honest.chain!.ownStake.reason).to.equal('BELOW_MINIMUM')
-    expect(requester.chain!.params.get('minProviderStake')).to.equal(300n * HIVE)
+    // the requester follows the chain with its own log poller, which need not have polled yet
+    // just because the provider's has: asserting its view at once was a race (it read 100 HIVE)
+    await waitUntil(() => requester.chain!.params.get('minProviderStake') === 300n * HIVE,
+      { what: 'the requester to see the new minimum stake', timeoutMs: 10_000 })
     // the requester ignores it too (150 < 300), even if it bid
     expect((await requester.chain!.stakeOf(honest.node.peerId, '')).stake).to.equal(0n)
     const none = await postJob()
@@ -175,8 +183,8 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
     await depositStake(honest.chain!.client, honest.node.peerId, 150n * HIVE)
     await waitFor('the honest provider to bid again', () => honest.chain!.canBid(), 2_000)
     // the requester learns of the new stake from the same event, at its own next poll
-    const until = Date.now() + 2_000
-    while ((await requester.chain!.stakeOf(honest.node.peerId, '')).stake === 0n && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
+    await waitUntil(async () => (await requester.chain!.stakeOf(honest.node.peerId, '')).stake !== 0n,
+      { what: 'the requester to see the honest provider\'s new stake', timeoutMs: 10_000, intervalMs: 50 })
     expect((await requester.chain!.stakeOf(honest.node.peerId, '')).stake).to.equal(300n * HIVE)
     const record = await postJob()
     expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
