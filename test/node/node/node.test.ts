@@ -12,6 +12,7 @@ import type { HiveService } from '../../../node/node.ts'
 import type { NodeEvent } from '../../../node/controller.ts'
 import { isHiveError } from '../../../protocol/errors.ts'
 import type { ProfileHardware } from '../../../protocol/profile.ts'
+import { waitFor } from '../../support/wait.ts'
 
 const hardware: ProfileHardware = {
   cpu: { model: 'Test CPU', cores: 2, threads: 4, arch: 'x64', speedMhz: 2500 },
@@ -82,7 +83,9 @@ describe('node/node: HiveNode', function () {
     } catch (err) {
       expect(isHiveError(err, 'NODE_STOPPED')).to.equal(true)
     }
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // sockets close a tick or more after stop() resolves: wait for it, with a deadline
+    const closed = (): boolean => ['TCPServerWrap', 'TCPSocketWrap'].every((kind) => (handles()[kind] ?? 0) <= (before[kind] ?? 0))
+    await waitFor(closed, { what: 'the node\'s TCP handles to close', timeoutMs: 5_000 }).catch(() => {})
     const after = handles()
     for (const kind of ['TCPServerWrap', 'TCPSocketWrap']) expect(after[kind] ?? 0, kind).to.be.at.most(before[kind] ?? 0)
   })
@@ -134,11 +137,11 @@ describe('node/node: HiveNode', function () {
     expect(pure.libp2p.services.dht.getMode()).to.equal('client')
     await pure.stop()
     await a.discovery.whenPublished(AbortSignal.timeout(10_000))
-    let peers = a.peers()
-    for (let i = 0; i < 100 && !(peers[0]?.protocols ?? []).includes('/ipfs/id/1.0.0'); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20))
-      peers = a.peers()
-    }
+    // each side lists the other's protocols once its own identify round has finished; the two
+    // rounds are independent, so wait for both (the test waited for a's only, then read b's)
+    await waitFor(() => (a.peers()[0]?.protocols ?? []).includes('/ipfs/id/1.0.0') && (b.peers()[0]?.protocols ?? []).includes(DHT_PROTOCOL),
+      { what: 'identify to finish on both sides', timeoutMs: 15_000 })
+    const peers = a.peers()
     expect(peers.map((p) => p.peerId)).to.deep.equal([b.peerId.toString()])
     expect(peers[0].addresses[0]).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\//)
     expect(b.peers()[0].protocols).to.include(DHT_PROTOCOL)
@@ -151,11 +154,8 @@ describe('node/node: HiveNode', function () {
     // a requester finds the provider but is not one itself. Ask until it answers: right after a
     // provider starts, its provider records may still be in flight (ADD_PROVIDER is not
     // acknowledged) and for its first second libp2p does not list its own addresses
-    let found = await b.findProviders({})
-    for (let i = 0; i < 20 && found.length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      found = await b.findProviders({})
-    }
+    const found = await waitFor(async () => { const r = await b.findProviders({}); return r.length > 0 ? r : undefined },
+      { what: 'the requester to find the provider', timeoutMs: 20_000, intervalMs: 100 })
     expect(found.map((p) => p.peerId)).to.deep.equal([a.peerId.toString()])
 
     unsubscribe()
