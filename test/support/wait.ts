@@ -62,7 +62,8 @@ export async function waitForEvent<E extends Event = Event> (
       if (ok) { done(); resolve(event as E) }
     }
     const onAbort = (): void => { done(); reject(opts.signal?.reason) }
-    const timer = setTimeout(() => { done(); reject(new WaitTimeoutError(opts.what ?? `a '${type}' event`, timeoutMs)) }, timeoutMs)
+    const onTimeout = (): void => { done(); reject(new WaitTimeoutError(opts.what ?? `a '${type}' event`, timeoutMs)) }
+    const timer = setTimeout(onTimeout, timeoutMs)
     target.addEventListener(type, onEvent)
     opts.signal?.addEventListener('abort', onAbort, { once: true })
   })
@@ -75,7 +76,7 @@ interface RoutingTableView {
 
 function routingTableOf (dht: KadDHT): RoutingTableView {
   const table = (dht as KadDHT & { routingTable?: RoutingTableView }).routingTable
-  if (table === undefined || typeof table.find !== 'function') throw new TypeError('this KadDHT has no single routing table')
+  if (table === undefined || typeof table.find !== 'function') throw new TypeError('this KadDHT has no routing table')
   return table
 }
 
@@ -86,6 +87,7 @@ function routingTableOf (dht: KadDHT): RoutingTableView {
  */
 export async function waitForRoutingTable (dht: KadDHT, peers: PeerId[], opts: WaitOptions = {}): Promise<void> {
   const table = routingTableOf(dht)
-  const all = async (): Promise<boolean> => (await Promise.all(peers.map(async (p) => await table.find(p)))).every((p) => p !== undefined)
+  const all = async (): Promise<boolean> =>
+    (await Promise.all(peers.map(async (p) => await table.find(p)))).every((p) => p !== undefined)
   await waitFor(all, { what: `${peers.length} peer(s) in the DHT routing table`, ...opts })
 }

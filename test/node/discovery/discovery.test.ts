@@ -92,7 +92,8 @@ describe('node/discovery: 10 peers on loopback', function () {
     searcher.onEvent((e) => { if (e.type === 'peer:connected') searcherSaw.add(e.peerId) })
     gpuProvider = await startNode('gpu', { bootstrap: [b], hardware: gpuBox, keyFile: privateKeyToProtobuf(gpuKey), gater: refuse(() => [searcher.peerId]) })
     expect(gpuProvider.peerId.equals(gpuPeerId)).to.equal(true)
-    await Promise.all(nodes.filter((n) => n.config.roles.includes('provider')).map(async (n) => await n.discovery.whenPublished(AbortSignal.timeout(120_000))))
+    const providers = nodes.filter((n) => n.config.roles.includes('provider'))
+    await Promise.all(providers.map(async (n) => await n.discovery.whenPublished(AbortSignal.timeout(120_000))))
   })
 
   after(async () => {

@@ -84,7 +84,8 @@ describe('node/node: HiveNode', function () {
       expect(isHiveError(err, 'NODE_STOPPED')).to.equal(true)
     }
     // sockets close a tick or more after stop() resolves: wait for it, with a deadline
-    const closed = (): boolean => ['TCPServerWrap', 'TCPSocketWrap'].every((kind) => (handles()[kind] ?? 0) <= (before[kind] ?? 0))
+    const closed = (): boolean => ['TCPServerWrap', 'TCPSocketWrap']
+      .every((kind) => (handles()[kind] ?? 0) <= (before[kind] ?? 0))
     await waitFor(closed, { what: 'the node\'s TCP handles to close', timeoutMs: 5_000 }).catch(() => {})
     const after = handles()
     for (const kind of ['TCPServerWrap', 'TCPSocketWrap']) expect(after[kind] ?? 0, kind).to.be.at.most(before[kind] ?? 0)
@@ -139,8 +140,9 @@ describe('node/node: HiveNode', function () {
     await a.discovery.whenPublished(AbortSignal.timeout(10_000))
     // each side lists the other's protocols once its own identify round has finished; the two
     // rounds are independent, so wait for both (the test waited for a's only, then read b's)
-    await waitFor(() => (a.peers()[0]?.protocols ?? []).includes('/ipfs/id/1.0.0') && (b.peers()[0]?.protocols ?? []).includes(DHT_PROTOCOL),
-      { what: 'identify to finish on both sides', timeoutMs: 15_000 })
+    const identified = (): boolean => (a.peers()[0]?.protocols ?? []).includes('/ipfs/id/1.0.0') &&
+      (b.peers()[0]?.protocols ?? []).includes(DHT_PROTOCOL)
+    await waitFor(identified, { what: 'identify to finish on both sides', timeoutMs: 15_000 })
     const peers = a.peers()
     expect(peers.map((p) => p.peerId)).to.deep.equal([b.peerId.toString()])
     expect(peers[0].addresses[0]).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\//)
@@ -154,8 +156,11 @@ describe('node/node: HiveNode', function () {
     // a requester finds the provider but is not one itself. Ask until it answers: right after a
     // provider starts, its provider records may still be in flight (ADD_PROVIDER is not
     // acknowledged) and for its first second libp2p does not list its own addresses
-    const found = await waitFor(async () => { const r = await b.findProviders({}); return r.length > 0 ? r : undefined },
-      { what: 'the requester to find the provider', timeoutMs: 20_000, intervalMs: 100 })
+    const lookup = async (): Promise<Awaited<ReturnType<HiveNode['findProviders']>> | undefined> => {
+      const r = await b.findProviders({})
+      return r.length > 0 ? r : undefined
+    }
+    const found = await waitFor(lookup, { what: 'the requester to find the provider', timeoutMs: 20_000 })
     expect(found.map((p) => p.peerId)).to.deep.equal([a.peerId.toString()])
 
     unsubscribe()
