@@ -260,9 +260,11 @@ describe('node/market: bad input from a hostile peer', function () {
           module: readFileSync(wordcount),
           inputs: [{ name: 'a.txt', data: text('one two three\n') }],
           maxPrice: HIVE,
-          bidWindowMs: 1000,
+          // early award waits for both bids (k + reserve = 2), and the cheat's is the cheaper; the
+          // window only bounds a missing bid (1 s was a bet that the cheat's bid lands in time)
+          bidWindowMs: 10_000,
         })
-        const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(20_000) })
+        const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
         expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
         expect(str((await requester.market.requester!.output(jobId))?.stdout)).to.equal('1 files, 1 lines, 3 words, 14 bytes\n')
         const [first, second] = record.awards
