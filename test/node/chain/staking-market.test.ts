@@ -78,7 +78,10 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
 
   async function postJob (): Promise<JobRecord> {
     const r = requester.market.requester!
-    const { jobId } = await r.post({ module: wordcount, inputs: [{ name: 'a.txt', data: new TextEncoder().encode('one two\n') }], maxPrice: HIVE, bidWindowMs: 800 })
+    // the requester's policy is reserve 99: the award waits for the whole window, and the tests
+    // assert on every bid of it. Early award cannot stand in (unstaked bids count for nothing),
+    // so the window must hold the slowest bid: ~100 ms idle, 800 ms left little margin under load
+    const { jobId } = await r.post({ module: wordcount, inputs: [{ name: 'a.txt', data: new TextEncoder().encode('one two\n') }], maxPrice: HIVE, bidWindowMs: 3000 })
     return await r.wait(jobId, { signal: AbortSignal.timeout(30_000) })
   }
   const bidders = (r: JobRecord): string[] => r.bids.map((b) => b.provider).sort()
