@@ -106,7 +106,7 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
     await chain.giveHive(stakedWallet.address, 1000n * HIVE)
     const outside = await openChain({ settings: chain.settings, wallet: stakedWallet })
     try { await depositStake(outside, staked.node.peerId, 200n * HIVE) } finally { outside.close() }
-    await waitFor('the honest provider sees its stake', () => honest.chain!.canBid(), 5_000)
+    await waitFor('the honest provider sees its stake', () => honest.chain!.canBid(), 20_000)
     // a job posted before a provider's subscription reached the requester would not be gossiped to it
     const pubsub = requester.node.libp2p.services.pubsub
     const subscribed = (p: Peer): boolean =>
@@ -186,7 +186,7 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
     expect(bidders(none)).to.not.include(id(honest))
 
     await depositStake(honest.chain!.client, honest.node.peerId, 150n * HIVE)
-    await waitFor('the honest provider to bid again', () => honest.chain!.canBid(), 2_000)
+    await waitFor('the honest provider to bid again', () => honest.chain!.canBid(), 10_000) // no latency promised here
     // the requester learns of the new stake from the same event, at its own next poll
     await waitUntil(async () => (await requester.chain!.stakeOf(honest.node.peerId, '')).stake !== 0n,
       { what: 'the requester to see the honest provider\'s new stake', timeoutMs: 10_000, intervalMs: 50 })

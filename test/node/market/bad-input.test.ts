@@ -159,13 +159,13 @@ describe('node/market: bad input from a hostile peer', function () {
 
       await waitFor('five verdicts', () => verdicts().length >= before + 5)
       expect(verdicts().slice(before)).to.have.members(['reject MALFORMED', 'reject OVERSIZED', 'reject WRONG_TYPE', 'reject BAD_SIGNATURE', 'reject SIGNER_MISMATCH'])
-      await waitFor('the hostile peer\'s score below 0', () => providerPubsub().getScore(hostileId()) < 0, 3000)
+      await waitFor('the hostile peer\'s score below 0', () => providerPubsub().getScore(hostileId()) < 0, 10_000)
       // the honest requester, whose request the provider accepted, is not touched by any of it
       expect(providerPubsub().getScore(requester.node.peerId.toString())).to.be.at.least(0)
 
       // five invalid messages put it below the graylist: from now on the provider drops whatever
       // it sends unread, even a valid request, and no validator spends time on it
-      await waitFor('the hostile peer below the graylist', () => providerPubsub().getScore(hostileId()) < GOSSIP_SCORE_THRESHOLDS.graylistThreshold, 3000)
+      await waitFor('the hostile peer below the graylist', () => providerPubsub().getScore(hostileId()) < GOSSIP_SCORE_THRESHOLDS.graylistThreshold, 10_000)
       // (gossipsub still takes RPCs for up to 1 s from a peer that scored >= 0 when last looked at)
       await new Promise((resolve) => setTimeout(resolve, 1100))
       const seen = verdicts().length
