@@ -150,8 +150,11 @@ describe('node/node: HiveNode', function () {
     expect(events.map((e) => e.type)).to.include.members(['node:started', 'peer:connected', 'profile:published'])
     const published = events.find((e) => e.type === 'profile:published')
     expect(published !== undefined && published.type === 'profile:published' && published.expiresAt > Date.now()).to.equal(true)
-    const saved = await a.store.profile.get(PUBLISHED_PROFILE_KEY)
-    expect((await verifyProfile(saved ?? new Uint8Array(), { now: Date.now(), expectedPeerId: a.peerId.toString() })).benchmark.cpuScore).to.equal(777)
+    // the node saves the record after it emits profile:published, without awaiting the write
+    // (node/node.ts onPublished): reading it at once raced that write (failed in an npm test run)
+    const saved = await waitFor(async () => await a.store.profile.get(PUBLISHED_PROFILE_KEY),
+      { what: 'the published profile in the store', timeoutMs: 10_000 })
+    expect((await verifyProfile(saved, { now: Date.now(), expectedPeerId: a.peerId.toString() })).benchmark.cpuScore).to.equal(777)
 
     // a requester finds the provider but is not one itself. Ask until it answers: right after a
     // provider starts, its provider records may still be in flight (ADD_PROVIDER is not
