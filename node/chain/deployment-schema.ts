@@ -17,7 +17,7 @@ export const EXPECTED_VERSIONS: Record<ContractName, string> = {
   ProviderRegistry: 'hive-registry/1',
   JobEscrow: 'hive-escrow/2',
   PaymentChannel: 'hive-channel/2',
-  AuditAnchor: 'hive-anchor/1',
+  AuditAnchor: 'hive-anchor/2',
 }
 
 export interface DeployedContract {

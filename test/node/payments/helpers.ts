@@ -15,6 +15,9 @@ import type { PaymentsOptions, PaymentsService } from '../../../node/payments/se
 import type { DevChain } from '../../support/chain.ts'
 import type { Wallet } from 'ethers'
 
+/** Payments tests open channels that expire within a minute (the watchtower's); nodes accept them. */
+export const TEST_CHANNEL_TERMS = { minChannelLifetimeSeconds: 0 }
+
 export interface PayPeer {
   node: HiveNode
   payments: PaymentsService
@@ -31,7 +34,7 @@ export async function startPayPeer (chain: DevChain, root: string, name: string,
   const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
   const audit = extra.audit === true ? await AuditLog.open({ db: node.store.audit, peer: peerIdToBytes(node.peerId) }) : undefined
   const hook = audit === undefined ? undefined : new AuditHook({ log: () => audit, jobs: node.store.jobs, writeState: async (ops) => { await node.store.batchDurable(ops) } })
-  const payments = attachPayments(node, { chain: client, privateKey: await loadPeerKey(dataDir), options: { pollMs: 200, windowBits: 8, ...options }, ...(hook !== undefined ? { audit: hook } : {}) })
+  const payments = attachPayments(node, { chain: client, privateKey: await loadPeerKey(dataDir), options: { pollMs: 200, windowBits: 8, ...TEST_CHANNEL_TERMS, ...options }, ...(hook !== undefined ? { audit: hook } : {}) })
   await node.start()
   return {
     node,
@@ -52,4 +55,10 @@ export async function waitUntil (what: string, check: () => Promise<boolean>, ti
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
+}
+
+/** The provider accepted `jobId` at `price` from `requester` (what the market tells it): vouchers paying it are taken. */
+export async function expectJob (provider: PayPeer, requester: PayPeer, jobId: string, price: bigint): Promise<string> {
+  await provider.payments.receiver.expect({ jobId, requesterAddress: requester.payments.address, price })
+  return jobId.startsWith('0x') ? jobId : `0x${jobId}`
 }
