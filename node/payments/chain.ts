@@ -16,7 +16,7 @@ export interface PaymentsChain {
   readonly provider: JsonRpcProvider
   readonly contracts: { token: Contract, escrow: Contract, channel: Contract, registry: Contract }
   /** the verified deployment (addresses known without a call) */
-  readonly deployment: { contracts: { PaymentChannel: { address: string } } }
+  readonly deployment: { contracts: { PaymentChannel: { address: string }, HiveToken: { address: string } } }
   readonly wallet?: Wallet
   readonly sender?: PaymentsSender
 }

@@ -48,6 +48,28 @@ export interface StoredVoucher {
   acked?: boolean
 }
 
+/** Requester: which voucher paid a job (per provider: a job with k providers pays each once). */
+export interface JobVoucher { channelId: string, nonce: string, cumulativeAmount: string }
+
+function jobKey (provider: string, jobId: string): string {
+  return `job/${provider.toLowerCase()}/${jobKeyOf(jobId)}`
+}
+
+/** Provider: a job it works for, its requester (lower-case address) and price, and whether paid. */
+export interface Expectation { requester: string, price: string, paid: boolean, at: number }
+
+export function jobKeyOf (jobId: string): string {
+  return jobId.toLowerCase().replace(/^0x/, '')
+}
+
+function unpaidKey (requester: string, jobId: string): string {
+  return `unpaid/${requester.toLowerCase()}/${jobKeyOf(jobId)}`
+}
+
+function expectKey (jobId: string): string {
+  return `expect/${jobKeyOf(jobId)}`
+}
+
 export class ChannelStore {
   private readonly store: HiveStore
   private readonly locks = new Map<string, Promise<unknown>>()
@@ -101,6 +123,53 @@ export class ChannelStore {
 
   sentOp (v: StoredVoucher): StoreBatchOp {
     return { type: 'put', sublevel: this.store.vouchers, key: `sent/${v.channelId.toLowerCase()}`, value: v } as StoreBatchOp
+  }
+
+  /** Requester: the voucher that paid `jobId` to `provider` (its counters), if one was signed. */
+  async jobVoucher (provider: string, jobId: string): Promise<JobVoucher | undefined> {
+    return await this.store.vouchers.get(jobKey(provider, jobId)) as JobVoucher | undefined
+  }
+
+  /** The batch op recording the voucher that pays a job (written with the voucher itself). */
+  jobOp (provider: string, jobId: string, v: JobVoucher): StoreBatchOp {
+    return { type: 'put', sublevel: this.store.vouchers, key: jobKey(provider, jobId), value: v } as StoreBatchOp
+  }
+
+  jobDelOp (provider: string, jobId: string): StoreBatchOp {
+    return { type: 'del', sublevel: this.store.vouchers, key: jobKey(provider, jobId) } as StoreBatchOp
+  }
+
+  /** Provider: the payment it expects for a job it accepted (and whether it came). */
+  async expectation (jobId: string): Promise<Expectation | undefined> {
+    return await this.store.vouchers.get(expectKey(jobId)) as Expectation | undefined
+  }
+
+  /** Not fsynced: a lost expectation only makes the requester's voucher wait for a retry. */
+  async putExpectation (jobId: string, e: Expectation): Promise<void> {
+    const put = (key: string): StoreBatchOp =>
+      ({ type: 'put', sublevel: this.store.vouchers, key, value: e }) as StoreBatchOp
+    const ops = [put(expectKey(jobId))]
+    if (!e.paid) ops.push(put(unpaidKey(e.requester, jobId)))
+    await this.store.root.batch<string, unknown>(ops, {})
+  }
+
+  /** The batch ops marking a job paid, committed with the voucher that pays it. */
+  paidOps (jobId: string, e: Expectation): StoreBatchOp[] {
+    const paid: Expectation = { ...e, paid: true }
+    return [
+      { type: 'put', sublevel: this.store.vouchers, key: expectKey(jobId), value: paid } as StoreBatchOp,
+      { type: 'del', sublevel: this.store.vouchers, key: unpaidKey(e.requester, jobId) } as StoreBatchOp,
+    ]
+  }
+
+  /** The requester's expected, unpaid jobs (oldest first), by jobKeyOf(jobId). */
+  async unpaidOf (requester: string): Promise<Array<[string, Expectation]>> {
+    const prefix = `unpaid/${requester.toLowerCase()}/`
+    const out: Array<[string, Expectation]> = []
+    for await (const [key, value] of this.store.vouchers.iterator({ gte: prefix, lt: prefix + '\xff' })) {
+      out.push([key.slice(prefix.length), value as Expectation])
+    }
+    return out.sort((a, b) => a[1].at - b[1].at)
   }
 
   /** Updates the requester's last sent voucher without fsync (e.g. to mark it acknowledged). */

@@ -4,12 +4,16 @@
 // signed ack says it is stored on its side too.
 import { logger } from '@libp2p/logger'
 import { Signature, getAddress } from 'ethers'
-import { HiveError } from '../../protocol/errors.ts'
+import { PaymentError } from './errors.ts'
 import { VoucherStatus, openVoucherAck } from '../../protocol/payments/ack.ts'
+import type { VoucherAck } from '../../protocol/payments/ack.ts'
 import { VoucherHasher, voucherToWire } from '../../protocol/payments/voucher.ts'
+import { judgeAck, nextVoucher, planJobPayment, provesOwnVoucher } from '../../protocol/payments/payer-rules.ts'
+import type { VoucherCounters } from '../../protocol/payments/payer-rules.ts'
 import { findEvent } from './chain.ts'
 import { sendVoucher } from './voucher-stream.ts'
 import type { PaymentsChain } from './chain.ts'
+import { jobKeyOf } from './channel-store.ts'
 import type { ChannelRecord, ChannelStore, StoredVoucher } from './channel-store.ts'
 import type { StreamLibp2p } from './voucher-stream.ts'
 import { voucherMethod } from './receiver.ts'
@@ -18,9 +22,7 @@ import type { PeerId } from '@libp2p/interface'
 
 const log = logger('hive:payments:payer')
 
-export class PaymentError extends HiveError {
-  static override name = 'PaymentError'
-}
+export { PaymentError }
 
 export interface ChannelPayerInit {
   chain: PaymentsChain
@@ -37,10 +39,14 @@ export interface ChannelPayerInit {
 
 export interface Payment { channelId: string, nonce: bigint, cumulativeAmount: bigint, amount: bigint }
 
+export interface PayInput { provider: string, peer: PeerId, amount: bigint, jobId?: string, signal?: AbortSignal }
+
 export class ChannelPayer {
   private readonly init: ChannelPayerInit
   private hasher?: VoucherHasher
   private opening = new Map<string, Promise<ChannelRecord>>()
+  /** accepted, not yet paid jobs by channel: the provider reserves their prices, so must we */
+  private readonly committed = new Map<string, Map<string, bigint>>()
 
   constructor (init: ChannelPayerInit) {
     this.init = init
@@ -57,13 +63,19 @@ export class ChannelPayer {
     return w
   }
 
-  /** An open channel to `provider` with at least `needed` unspent, opening one if none has. */
-  async channelFor (provider: string, peer: PeerId, needed: bigint): Promise<ChannelRecord> {
+  /**
+   * An open channel to `provider` with at least `needed` unspent beyond what accepted, unpaid
+   * jobs committed in it (other than `jobId`), opening one if none has.
+   */
+  async channelFor (provider: string, peer: PeerId, needed: bigint, jobId?: string): Promise<ChannelRecord> {
     const address = getAddress(provider)
+    const job = jobId === undefined ? undefined : jobKeyOf(jobId)
     for (const r of await this.init.channels.list({ role: 'requester', status: ['open'] })) {
       if (r.provider !== address) continue
       const sent = await this.init.channels.sent(r.channelId)
-      if (BigInt(r.deposit) - BigInt(sent?.cumulativeAmount ?? '0') >= needed) return r
+      let held = 0n
+      for (const [k, price] of this.committed.get(r.channelId) ?? []) if (k !== job) held += price
+      if (BigInt(r.deposit) - BigInt(sent?.cumulativeAmount ?? '0') - held >= needed) return r
     }
     // one opening at a time per provider: concurrent jobs share the new channel
     let pending = this.opening.get(address)
@@ -73,6 +85,30 @@ export class ChannelPayer {
       void pending.finally(() => this.opening.delete(address)).catch(() => {})
     }
     return await pending
+  }
+
+  /**
+   * Requester, after a provider accepted a job: an open channel to it with room for `amount`
+   * (opens one if none has). With `jobId`, the amount stays committed there until the job is
+   * paid or released, so concurrent jobs to one provider do not count the same room twice.
+   */
+  async ensureChannel (provider: string, peer: PeerId, amount: bigint, jobId?: string): Promise<ChannelRecord> {
+    const channel = await this.channelFor(provider, peer, amount, jobId)
+    if (jobId !== undefined) {
+      let jobs = this.committed.get(channel.channelId)
+      if (jobs === undefined) { jobs = new Map(); this.committed.set(channel.channelId, jobs) }
+      jobs.set(jobKeyOf(jobId), amount)
+    }
+    return channel
+  }
+
+  /** A job committed by ensureChannel was paid or will not be: its room is free again. */
+  release (jobId: string): void {
+    const key = jobKeyOf(jobId)
+    for (const [id, jobs] of this.committed) {
+      jobs.delete(key)
+      if (jobs.size === 0) this.committed.delete(id)
+    }
   }
 
   /** Opens a channel with an ERC-2612 permit in the same transaction. */
@@ -120,51 +156,95 @@ export class ChannelPayer {
   }
 
   /**
-   * Pays `amount` more to `provider` through its channel: signs the next cumulative voucher,
-   * stores it, sends it and checks the signed ack. Throws PaymentError when the provider refuses.
+   * Pays `amount` more to `provider` through its channel: signs the next cumulative voucher
+   * (our own last voucher plus `amount`, never a figure the provider names), stores it, sends
+   * it and checks the signed ack. A job already paid is not paid again: its recorded voucher,
+   * or any later one covering it, is resent instead. Throws PaymentError when refused.
    */
-  async pay (input: { provider: string, peer: PeerId, amount: bigint, jobId?: string, signal?: AbortSignal }): Promise<Payment> {
+  async pay (input: PayInput): Promise<Payment> {
     if (input.jobId !== undefined) {
-      const resent = await this.resendUnacknowledged(input.provider, input.peer, input.jobId, input.signal)
-      if (resent !== undefined) return resent
+      const earlier = await this.payAgain(input.provider, input.peer, input.jobId, input.signal)
+      if (earlier !== undefined) return earlier
     }
-    const channel = await this.channelFor(input.provider, input.peer, input.amount)
-    return await this.init.channels.serialize(channel.channelId, async () => {
-      let resync: { nonce: bigint, cumulativeAmount: bigint } | undefined
-      for (let attempt = 0; ; attempt++) {
-        const sent = await this.init.channels.sent(channel.channelId)
-        const prevNonce = BigInt(sent?.nonce ?? '0')
-        const prevAmount = BigInt(sent?.cumulativeAmount ?? '0')
-        const base = resync !== undefined && resync.nonce >= prevNonce ? resync : { nonce: prevNonce, cumulativeAmount: prevAmount }
-        const nonce = base.nonce + 1n
-        const cumulativeAmount = base.cumulativeAmount + input.amount
-        if (cumulativeAmount > BigInt(channel.deposit)) throw new PaymentError('CHANNEL_EXHAUSTED', 'the channel has not enough deposit left for this payment', { channelId: channel.channelId })
-        const hasher = await this.voucherHasher()
-        const digest = hasher.digest(channel.channelId, cumulativeAmount, nonce)
-        const signature = this.wallet().signingKey.sign(digest).serialized
-        const stored: StoredVoucher = { channelId: channel.channelId, nonce: nonce.toString(), cumulativeAmount: cumulativeAmount.toString(), signature, ...(input.jobId !== undefined ? { jobId: input.jobId } : {}), at: this.init.now() }
-        // durable before it leaves: never sign two different vouchers with one nonce
+    const channel = await this.channelFor(input.provider, input.peer, input.amount, input.jobId)
+    const hasher = await this.voucherHasher()
+    const requester = this.wallet().address
+    const proves = (c: VoucherCounters, sig: Uint8Array): boolean =>
+      provesOwnVoucher(hasher, channel.channelId, requester, c, sig)
+    const { channelId } = channel
+    const jobId = input.jobId
+    return await this.init.channels.serialize(channelId, async () => {
+      for (let resynced = false; ; resynced = true) {
+        const sent = await this.init.channels.sent(channelId)
+        const { nonce, cumulativeAmount } = nextVoucher(sent === undefined ? undefined : countersOf(sent), input.amount)
+        if (cumulativeAmount > BigInt(channel.deposit)) {
+          const message = 'the channel has not enough deposit left for this payment'
+          throw new PaymentError('CHANNEL_EXHAUSTED', message, { channelId })
+        }
+        const signature = this.wallet().signingKey.sign(hasher.digest(channelId, cumulativeAmount, nonce)).serialized
+        const stored: StoredVoucher = {
+          channelId,
+          nonce: nonce.toString(),
+          cumulativeAmount: cumulativeAmount.toString(),
+          signature,
+          ...(jobId !== undefined ? { jobId } : {}),
+          at: this.init.now(),
+        }
+        // durable before it leaves: never sign two different vouchers with one nonce, and a
+        // retry of this job finds the voucher that pays it
         const ops = [this.init.channels.sentOp(stored)]
-        if (this.init.audit !== undefined && input.jobId !== undefined) {
-          await this.init.audit.paid({ jobId: input.jobId.replace(/^0x/, ''), direction: 'sent', counterparty: input.peer, amount: cumulativeAmount - base.cumulativeAmount, method: voucherMethod({ channelId: channel.channelId, cumulativeAmount, nonce, signature }) }, { extraOps: ops })
+        if (jobId !== undefined) {
+          const paidBy = { channelId, nonce: stored.nonce, cumulativeAmount: stored.cumulativeAmount }
+          ops.push(this.init.channels.jobOp(channel.provider, jobId, paidBy))
+        }
+        if (this.init.audit !== undefined && jobId !== undefined) {
+          const method = voucherMethod({ channelId, cumulativeAmount, nonce, signature })
+          const entry = {
+            jobId: jobId.replace(/^0x/, ''), direction: 'sent' as const, counterparty: input.peer,
+            amount: input.amount, method,
+          }
+          await this.init.audit.paid(entry, { extraOps: ops })
         } else {
           await this.init.channels.commit(ops)
         }
-        const wire = voucherToWire({ chainId: hasher.chainId, contract: hasher.contract, channelId: channel.channelId, cumulativeAmount, nonce, signature, ...(input.jobId !== undefined ? { jobId: input.jobId } : {}) })
-        const ack = await openVoucherAck(await sendVoucher(this.init.libp2p, input.peer, wire, { signal: input.signal ?? AbortSignal.timeout(15_000) }), input.peer)
-        if (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) {
+        const wire = voucherToWire({
+          chainId: hasher.chainId, contract: hasher.contract, channelId, cumulativeAmount, nonce, signature,
+          ...(jobId !== undefined ? { jobId } : {}),
+        })
+        const ack = await this.send(input.peer, wire, input.signal)
+        const verdict = judgeAck(ack, { nonce, cumulativeAmount }, proves)
+        if (verdict.kind === 'delivered') {
           await this.markAcknowledged(stored)
-          return { channelId: channel.channelId, nonce, cumulativeAmount, amount: input.amount }
+          if (jobId !== undefined) this.release(jobId)
+          return { channelId, nonce, cumulativeAmount, amount: input.amount }
         }
-        // the provider holds a newer voucher than ours (our state was restored from an old
-        // copy): continue above it, once
-        if (ack.code === 'VOUCHER_REPLAYED' && attempt === 0 && ack.bestNonce >= nonce) {
-          resync = { nonce: ack.bestNonce, cumulativeAmount: BigInt(ack.bestCumulativeAmount) }
+        if (verdict.kind === 'resync' && !resynced) {
+          // the provider proved, with our own signature, a voucher above ours: our state came
+          // from an old copy. Adopt that voucher (we signed it) and pay on top of it, once.
+          const adopted: StoredVoucher = {
+            channelId,
+            nonce: verdict.best.nonce.toString(),
+            cumulativeAmount: verdict.best.cumulativeAmount.toString(),
+            signature: '0x' + Buffer.from(verdict.signature).toString('hex'),
+            at: this.init.now(),
+            acked: true,
+          }
+          const resyncOps = [this.init.channels.sentOp(adopted)]
+          if (jobId !== undefined) resyncOps.push(this.init.channels.jobDelOp(channel.provider, jobId))
+          await this.init.channels.commit(resyncOps)
+          log('resynced channel %s to the proven voucher %s', channelId, adopted.nonce)
           continue
         }
-        throw new PaymentError(ack.code === '' ? 'VOUCHER_REFUSED' : ack.code, `provider refused the voucher: ${ack.message}`, { channelId: channel.channelId, nonce })
+        const code = verdict.kind === 'refused' ? verdict.code : 'VOUCHER_REPLAYED'
+        throw new PaymentError(code, `provider refused the voucher: ${ack.message}`, { channelId, nonce })
       }
     })
+  }
+
+  /** Sends one voucher and opens the provider's signed ack. */
+  private async send (peer: PeerId, wire: Uint8Array, signal?: AbortSignal): Promise<VoucherAck> {
+    const bytes = await sendVoucher(this.init.libp2p, peer, wire, { signal: signal ?? AbortSignal.timeout(15_000) })
+    return await openVoucherAck(bytes, peer)
   }
 
   // not fsynced: losing the mark only means one harmless resend of a voucher the provider has
@@ -173,28 +253,48 @@ export class ChannelPayer {
   }
 
   /**
-   * A retry of a job whose voucher went out but whose ack never came back (timeout, crash):
-   * resend that same voucher rather than sign a new one, or the job would be paid twice.
+   * A retry of a job whose voucher was already signed (its ack lost, a crash, a timeout): never
+   * sign for it again. Paid once the channel's last voucher, at or above the job's, is
+   * acknowledged; else that last voucher (cumulative: it covers this job) is resent.
    */
-  private async resendUnacknowledged (provider: string, peer: PeerId, jobId: string, signal?: AbortSignal): Promise<Payment | undefined> {
-    const address = getAddress(provider)
-    for (const r of await this.init.channels.list({ role: 'requester', status: ['open'] })) {
-      if (r.provider !== address) continue
-      const done = await this.init.channels.serialize(r.channelId, async () => {
-        const sent = await this.init.channels.sent(r.channelId)
-        if (sent === undefined || sent.acked === true || sent.jobId?.toLowerCase() !== jobId.toLowerCase()) return undefined
-        const hasher = await this.voucherHasher()
-        const nonce = BigInt(sent.nonce)
-        const cumulativeAmount = BigInt(sent.cumulativeAmount)
-        const wire = voucherToWire({ chainId: hasher.chainId, contract: hasher.contract, channelId: r.channelId, cumulativeAmount, nonce, signature: sent.signature, jobId: sent.jobId })
-        const ack = await openVoucherAck(await sendVoucher(this.init.libp2p, peer, wire, { signal: signal ?? AbortSignal.timeout(15_000) }), peer)
-        const delivered = (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) || (ack.code === 'VOUCHER_REPLAYED' && ack.bestNonce >= nonce)
-        if (!delivered) throw new PaymentError(ack.code === '' ? 'VOUCHER_REFUSED' : ack.code, `provider refused the resent voucher: ${ack.message}`, { channelId: r.channelId, nonce })
-        await this.markAcknowledged(sent)
-        return { channelId: r.channelId, nonce, cumulativeAmount, amount: 0n }
+  private async payAgain (
+    provider: string, peer: PeerId, jobId: string, signal?: AbortSignal,
+  ): Promise<Payment | undefined> {
+    const job = await this.init.channels.jobVoucher(getAddress(provider), jobId)
+    if (job === undefined) return undefined
+    const { channelId } = job
+    return await this.init.channels.serialize(channelId, async () => {
+      const sent = await this.init.channels.sent(channelId)
+      const last = sent === undefined ? undefined : { ...countersOf(sent), acked: sent.acked === true }
+      const plan = planJobPayment(countersOf(job), last)
+      const paid = { channelId, ...countersOf(job), amount: 0n }
+      if (plan.kind === 'paid') { this.release(jobId); return paid }
+      if (plan.kind === 'sign' || sent === undefined) {
+        const message = 'the voucher that paid this job is missing from the channel state'
+        throw new PaymentError('VOUCHER_STATE_LOST', message, { channelId })
+      }
+      const hasher = await this.voucherHasher()
+      const { nonce, cumulativeAmount } = countersOf(sent)
+      const wire = voucherToWire({
+        chainId: hasher.chainId, contract: hasher.contract, channelId, cumulativeAmount, nonce,
+        signature: sent.signature,
+        ...(sent.jobId !== undefined ? { jobId: sent.jobId } : {}),
       })
-      if (done !== undefined) return done
-    }
-    return undefined
+      const ack = await this.send(peer, wire, signal)
+      // a provider that claims to hold this voucher or a later one only forgoes its own claim
+      const delivered = (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) ||
+        (ack.code === 'VOUCHER_REPLAYED' && ack.bestNonce >= nonce)
+      if (!delivered) {
+        const code = ack.code === '' ? 'VOUCHER_REFUSED' : ack.code
+        throw new PaymentError(code, `provider refused the resent voucher: ${ack.message}`, { channelId, nonce })
+      }
+      await this.markAcknowledged(sent)
+      this.release(jobId)
+      return paid
+    })
   }
+}
+
+function countersOf (v: { nonce: string, cumulativeAmount: string }): VoucherCounters {
+  return { nonce: BigInt(v.nonce), cumulativeAmount: BigInt(v.cumulativeAmount) }
 }

@@ -258,6 +258,7 @@ export interface VoucherAck {
   bestNonce: bigint
   bestCumulativeAmount: string
   timestamp: number
+  bestSignature: Uint8Array<ArrayBuffer>
 }
 
 export namespace VoucherAck {
@@ -315,6 +316,11 @@ export namespace VoucherAck {
           w.uint64Number(obj.timestamp)
         }
 
+        if ((obj.bestSignature != null && obj.bestSignature.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.bestSignature)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -328,7 +334,8 @@ export namespace VoucherAck {
           message: '',
           bestNonce: 0n,
           bestCumulativeAmount: '',
-          timestamp: 0
+          timestamp: 0,
+          bestSignature: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -371,6 +378,10 @@ export namespace VoucherAck {
             }
             case 9: {
               obj.timestamp = reader.uint64Number()
+              break
+            }
+            case 10: {
+              obj.bestSignature = reader.bytes()
               break
             }
             default: {
@@ -451,6 +462,13 @@ export namespace VoucherAck {
               }
               break
             }
+            case 10: {
+              yield {
+                field: `${prefix}.bestSignature`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -508,6 +526,11 @@ export namespace VoucherAck {
     value: number
   }
 
+  export interface VoucherAckBestSignatureFieldEvent {
+    field: '$.bestSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<VoucherAck>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, VoucherAck.codec())
   }
@@ -516,7 +539,7 @@ export namespace VoucherAck {
     return decodeMessage(buf, VoucherAck.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VoucherAck>): Generator<VoucherAckChannelIdFieldEvent | VoucherAckNonceFieldEvent | VoucherAckCumulativeAmountFieldEvent | VoucherAckStatusFieldEvent | VoucherAckCodeFieldEvent | VoucherAckMessageFieldEvent | VoucherAckBestNonceFieldEvent | VoucherAckBestCumulativeAmountFieldEvent | VoucherAckTimestampFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VoucherAck>): Generator<VoucherAckChannelIdFieldEvent | VoucherAckNonceFieldEvent | VoucherAckCumulativeAmountFieldEvent | VoucherAckStatusFieldEvent | VoucherAckCodeFieldEvent | VoucherAckMessageFieldEvent | VoucherAckBestNonceFieldEvent | VoucherAckBestCumulativeAmountFieldEvent | VoucherAckTimestampFieldEvent | VoucherAckBestSignatureFieldEvent> {
     return streamMessage(buf, VoucherAck.codec(), opts)
   }
 }

@@ -108,3 +108,37 @@ export class VoucherVerifier {
 function hexToBytes (hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex.slice(2), 'hex'))
 }
+
+/** What a provider requires of a channel before it takes vouchers in it or works against it. */
+export interface ChannelPolicy {
+  /** the deployment's token (HIVE): vouchers in any other token are worth nothing to us */
+  token: string
+  /** seconds: the time we have to answer a requester's unilateral close (RPC outages included) */
+  minChallengePeriod: bigint
+  /** seconds: an expiring channel must stay open at least this long from now */
+  minLifetime: bigint
+}
+
+export type ChannelTermsRejection = 'CHANNEL_WRONG_TOKEN' | 'CHANNEL_CHALLENGE_TOO_SHORT' | 'CHANNEL_EXPIRES_TOO_SOON'
+
+/** The channel's fixed terms against the provider's policy; throws ValidationError otherwise. Pure. */
+export function checkChannelTerms (
+  channel: Pick<ChannelView, 'channelId' | 'token' | 'challengePeriod' | 'expiry'>,
+  policy: ChannelPolicy,
+  nowSeconds: bigint,
+): void {
+  const fail = (code: ChannelTermsRejection, message: string): never => {
+    throw new ValidationError(code, message, { channelId: channel.channelId })
+  }
+  if (channel.token.toLowerCase() !== policy.token.toLowerCase()) {
+    fail('CHANNEL_WRONG_TOKEN', `channel token ${channel.token} is not the deployment's token`)
+  }
+  if (channel.challengePeriod < policy.minChallengePeriod) {
+    fail('CHANNEL_CHALLENGE_TOO_SHORT',
+      `challenge period ${channel.challengePeriod} s below the ${policy.minChallengePeriod} s this node requires`)
+  }
+  if (channel.expiry !== 0n && channel.expiry < nowSeconds + policy.minLifetime) {
+    fail('CHANNEL_EXPIRES_TOO_SOON',
+      `channel expires at ${channel.expiry}, sooner than ${policy.minLifetime} s from now`)
+  }
+}

@@ -12,6 +12,8 @@ import { initPeers, loopbackTcpAddress, peerDataDir, startPeer } from '../../cli
 import type { DevnetPeer } from '../../cli/devnet/network.ts'
 import { runHive } from '../../cli/devnet/processes.ts'
 import type { NodeProcess } from '../../cli/devnet/processes.ts'
+import { readSse } from '../../cli/sse-reader.ts'
+import { waitFor } from '../support/wait.ts'
 
 describe('e2e: hive nodes as processes and the hive CLI', function () {
   this.timeout(60_000)
@@ -163,15 +165,22 @@ describe('e2e: hive nodes as processes and the hive CLI', function () {
     const leaving = peers[2]
     const events: NodeEvent[] = []
     const ac = new AbortController()
+    // the node subscribes a stream before it answers with the headers, so once fetch resolves no
+    // event can be missed (the test slept 200 ms and hoped the stream was open by then)
+    const token = (await readFile(join(peers[0].process.dataDir, 'api-token'), 'utf8')).trim()
+    const res = await fetch(`${peers[0].client.baseUrl}/v1/events`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+      signal: ac.signal,
+    })
+    expect(res.status).to.equal(200)
     const streaming = (async () => {
-      for await (const e of peers[0].client.events({ signal: ac.signal })) events.push(e)
+      for await (const msg of readSse(res.body!)) events.push(JSON.parse(msg.data) as NodeEvent)
     })().catch(() => {})
-    await sleep(200)
     const exit = await leaving.process.stop(15_000)
     expect(exit).to.deep.include({ code: 0, killed: false })
     expect(existsSync(join(leaving.process.dataDir, 'api.json'))).to.equal(false)
-    const until = Date.now() + 10_000
-    while (!events.some((e) => e.type === 'peer:disconnected' && e.peerId === leaving.info.peerId) && Date.now() < until) await sleep(50)
+    await waitFor(() => events.some((e) => e.type === 'peer:disconnected' && e.peerId === leaving.info.peerId),
+      { what: 'peer:disconnected on the event stream', timeoutMs: 15_000, intervalMs: 50 }).catch(() => {})
     ac.abort()
     await streaming
     expect(events.filter((e) => e.type === 'peer:disconnected').map((e) => (e as { peerId: string }).peerId)).to.include(leaving.info.peerId)

@@ -9,6 +9,7 @@ import { initPeers, loopbackTcpAddress, startPeer } from '../../cli/devnet/netwo
 import type { DevnetPeer } from '../../cli/devnet/network.ts'
 import { runHive } from '../../cli/devnet/processes.ts'
 import type { NodeProcess } from '../../cli/devnet/processes.ts'
+import { waitFor } from '../support/wait.ts'
 
 describe('e2e: hive job post --wait against node processes', function () {
   this.timeout(120_000)
@@ -28,8 +29,19 @@ describe('e2e: hive job post --wait against node processes', function () {
     peers.push(requester)
     const bootstrap = loopbackTcpAddress(requester.info)
     peers.push(...await Promise.all([1, 2].map(async (i) => await startPeer(workDir, i, ['--role', 'provider', '--bootstrap', bootstrap, ...fast], 30_000, (p) => processes.push(p)))))
-    // the providers must be in the requester's gossip mesh for the jobs topic before posting
-    await new Promise((resolve) => setTimeout(resolve, 2_000))
+    // a job reaches the providers by gossip: this requester is a DHT client and the providers
+    // know only it, so they have no DHT server to publish to and are not found for direct pushes
+    // (a wait for the requester to find them timed out after 60 s). A gossipsub peer sends its
+    // subscriptions as soon as it has opened its stream to the other, which it does once identify shows that
+    // the other speaks gossipsub: wait for that on both sides of both links, instead of 2 s.
+    // (What is left, one subscription message in flight, is far shorter than the CLI's start.)
+    const providers = peers.slice(1)
+    const speaksGossip = async (from: DevnetPeer, to: DevnetPeer): Promise<boolean> => (await from.client.peers())
+      .some((p) => p.peerId === to.info.peerId && p.protocols.some((x) => x.startsWith('/meshsub/')))
+    const links = (): Array<Promise<boolean>> =>
+      providers.flatMap((p) => [speaksGossip(requester, p), speaksGossip(p, requester)])
+    await waitFor(async () => (await Promise.all(links())).every(Boolean),
+      { what: 'gossipsub streams between the requester and both providers', timeoutMs: 60_000, intervalMs: 100 })
   })
 
   afterEach(function () {

@@ -40,7 +40,7 @@ describe('e2e: payments survive SIGKILL of the provider', function () {
 
   async function startChild (dataDir: string): Promise<{ child: ChildProcess, peerId: string, addrs: string[], address: string }> {
     const child = spawn(process.execPath, ['--import=tsx', CHILD, dataDir, chain.url, chain.deploymentsDir], {
-      stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HIVE_TEST_PROVIDER_KEY: chain.account(2).privateKey },
+      stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HIVE_TEST_PROVIDER_KEY: chain.account(2).privateKey, HIVE_TEST_EXPECT: `${chain.account(1).address}:${parseEther('0.5')}:100` },
     })
     children.push(child)
     const line = await new Promise<string>((ok, fail) => {
@@ -54,13 +54,14 @@ describe('e2e: payments survive SIGKILL of the provider', function () {
   it('keeps every acknowledged voucher across SIGKILLs and redeems the newest', async () => {
     const dataDir = join(root, 'provider')
     let lastAcked = { nonce: 0n, cumulativeAmount: 0n, channelId: '' }
+    let job = 0
     for (let round = 0; round < 3; round++) {
       const p = await startChild(dataDir)
       const peer = peerIdFromString(p.peerId)
       await requester.node.libp2p.peerStore.merge(peer, { multiaddrs: p.addrs.map((a) => multiaddr(a)) })
       const count = 5 + round * 7
       for (let i = 0; i < count; i++) {
-        const paid = await requester.payments.payer.pay({ provider: p.address, peer, amount: parseEther('0.5') })
+        const paid = await requester.payments.payer.pay({ provider: p.address, peer, amount: parseEther('0.5'), jobId: '0x' + (0xe2e000 + job++).toString(16).padStart(64, '0') })
         lastAcked = paid
         // the moment the last ack is in our hands, the provider dies
         if (i === count - 1) p.child.kill('SIGKILL')

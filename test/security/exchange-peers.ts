@@ -190,7 +190,7 @@ export class HostilePeer {
       const lp = lpStream(stream, { maxDataLength: 4096 })
       const v = voucherFromWire((await lp.read({ signal })).subarray())
       this.vouchers.push(v)
-      const ack = await signVoucherAck({ channelId: Uint8Array.from(Buffer.from(v.channelId.slice(2), 'hex')), nonce: v.nonce, cumulativeAmount: v.cumulativeAmount.toString(), status: VoucherStatus.VOUCHER_ACCEPTED, code: '', message: '', bestNonce: v.nonce, bestCumulativeAmount: v.cumulativeAmount.toString(), timestamp: Date.now() }, this.key)
+      const ack = await signVoucherAck({ channelId: Uint8Array.from(Buffer.from(v.channelId.slice(2), 'hex')), nonce: v.nonce, cumulativeAmount: v.cumulativeAmount.toString(), status: VoucherStatus.VOUCHER_ACCEPTED, code: '', message: '', bestNonce: v.nonce, bestCumulativeAmount: v.cumulativeAmount.toString(), bestSignature: new Uint8Array(0), timestamp: Date.now() }, this.key)
       await lp.write(ack, { signal })
       await stream.close({ signal })
     })

@@ -6,6 +6,7 @@ import { TxSender } from '../../../node/chain/tx.ts'
 import { TxError } from '../../../node/chain/errors.ts'
 import { startDevChain } from '../../support/chain.ts'
 import type { DevChain } from '../../support/chain.ts'
+import { waitFor } from '../../support/wait.ts'
 
 describe('node/chain TxSender (Hardhat JSON-RPC)', function () {
   this.timeout(60_000)
@@ -65,9 +66,14 @@ describe('node/chain TxSender (Hardhat JSON-RPC)', function () {
     await chain.rpc('evm_setAutomine', [false])
     try {
       const pending = sender.send({ to: chain.account(12).address, value: 7n, label: 'stuck' })
-      // nothing is mined meanwhile: after 300 ms the sender must re-broadcast with higher fees
-      await new Promise((r) => setTimeout(r, 1_200))
-      const pool = await chain.rpc('eth_getBlockByNumber', ['pending', false]) as { transactions: string[] }
+      // nothing is mined meanwhile: after 300 ms the sender must re-broadcast with higher fees.
+      // Wait until the pool has held two hashes for the nonce (a fixed 1.2 s was a bet on the load)
+      const inPool = new Set<string>()
+      const pool = await waitFor(async () => {
+        const p = await chain.rpc('eth_getBlockByNumber', ['pending', false]) as { transactions: string[] }
+        for (const h of p.transactions) inPool.add(h)
+        return inPool.size >= 2 ? p : undefined
+      }, { what: 'a replacement of the stuck transaction in the pool', timeoutMs: 15_000, intervalMs: 50 })
       expect(pool.transactions.length, 'one transaction for the nonce in the pool').to.equal(1)
       await chain.rpc('evm_setAutomine', [true])
       await chain.mine(1)
@@ -75,7 +81,9 @@ describe('node/chain TxSender (Hardhat JSON-RPC)', function () {
       expect(sent.replacements).to.be.at.least(1)
       expect(sent.hashes.length).to.equal(sent.replacements + 1)
       expect(sent.hash).to.equal(sent.hashes[sent.hashes.length - 1])
-      expect(pool.transactions).to.include(sent.hash)
+      // the sender may replace once more between our look at the pool and the mining
+      expect(sent.hashes).to.include(pool.transactions[0])
+      expect(sent.hashes).to.include.members([...inPool])
       expect(await chain.provider.getTransaction(sent.hashes[0]), 'the replaced transaction is gone').to.equal(null)
       const [first, last] = [sent.hashes[0], sent.hash]
       expect(first).to.not.equal(last)

@@ -7,6 +7,7 @@ import { bySelectivity, capabilityTags } from '../../../protocol/capabilities.ts
 import { profileKey } from '../../../protocol/profile-record.ts'
 import { verifyProfile } from '../../../protocol/profile-signing.ts'
 import type { ProfileHardware } from '../../../protocol/profile.ts'
+import { waitForRoutingTable } from '../../support/wait.ts'
 
 const hardware: ProfileHardware = {
   cpu: { model: 'c', cores: 2, threads: 2, arch: 'x64', speedMhz: 0 },
@@ -20,14 +21,21 @@ describe('node/discovery: publisher', function () {
   this.timeout(30_000)
   let a: HiveLibp2p
   let b: HiveLibp2p
-  let clock = Date.now()
+  // set in before(), not here: a describe body runs when mocha loads the file, which in the node
+  // suite is minutes before this test runs, and a profile issued then has expired (60 s TTL) by
+  // the time it is put; the peer's validator refuses it and the put reaches no one (putPeers 0)
+  let clock = 0
   let publisher: ProfilePublisher
   before(async () => {
+    clock = Date.now()
     const key = await generateKeyPair('Ed25519')
     a = await createHiveLibp2p({ privateKey: key })
     await a.start()
     b = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519'), bootstrap: a.getMultiaddrs().map(String) })
     await b.start()
+    // b is connected once start() returns, but a's DHT adds b only after identify shows that b
+    // serves the DHT (30-110 ms later on an idle host): a put before that reaches no one either
+    await waitForRoutingTable(a.services.dht, [b.peerId], { timeoutMs: 20_000 })
     publisher = new ProfilePublisher({
       dht: a.services.dht, privateKey: key, peerId: a.peerId.toString(), now: () => clock,
       offer: { hardware, executors: ['wasm'], prices: { wasm: '1' }, ttlMs: 60_000 },

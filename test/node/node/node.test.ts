@@ -12,6 +12,7 @@ import type { HiveService } from '../../../node/node.ts'
 import type { NodeEvent } from '../../../node/controller.ts'
 import { isHiveError } from '../../../protocol/errors.ts'
 import type { ProfileHardware } from '../../../protocol/profile.ts'
+import { waitFor } from '../../support/wait.ts'
 
 const hardware: ProfileHardware = {
   cpu: { model: 'Test CPU', cores: 2, threads: 4, arch: 'x64', speedMhz: 2500 },
@@ -82,7 +83,10 @@ describe('node/node: HiveNode', function () {
     } catch (err) {
       expect(isHiveError(err, 'NODE_STOPPED')).to.equal(true)
     }
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // sockets close a tick or more after stop() resolves: wait for it, with a deadline
+    const closed = (): boolean => ['TCPServerWrap', 'TCPSocketWrap']
+      .every((kind) => (handles()[kind] ?? 0) <= (before[kind] ?? 0))
+    await waitFor(closed, { what: 'the node\'s TCP handles to close', timeoutMs: 5_000 }).catch(() => {})
     const after = handles()
     for (const kind of ['TCPServerWrap', 'TCPSocketWrap']) expect(after[kind] ?? 0, kind).to.be.at.most(before[kind] ?? 0)
   })
@@ -134,28 +138,32 @@ describe('node/node: HiveNode', function () {
     expect(pure.libp2p.services.dht.getMode()).to.equal('client')
     await pure.stop()
     await a.discovery.whenPublished(AbortSignal.timeout(10_000))
-    let peers = a.peers()
-    for (let i = 0; i < 100 && !(peers[0]?.protocols ?? []).includes('/ipfs/id/1.0.0'); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20))
-      peers = a.peers()
-    }
+    // each side lists the other's protocols once its own identify round has finished; the two
+    // rounds are independent, so wait for both (the test waited for a's only, then read b's)
+    const identified = (): boolean => (a.peers()[0]?.protocols ?? []).includes('/ipfs/id/1.0.0') &&
+      (b.peers()[0]?.protocols ?? []).includes(DHT_PROTOCOL)
+    await waitFor(identified, { what: 'identify to finish on both sides', timeoutMs: 15_000 })
+    const peers = a.peers()
     expect(peers.map((p) => p.peerId)).to.deep.equal([b.peerId.toString()])
     expect(peers[0].addresses[0]).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\//)
     expect(b.peers()[0].protocols).to.include(DHT_PROTOCOL)
     expect(events.map((e) => e.type)).to.include.members(['node:started', 'peer:connected', 'profile:published'])
     const published = events.find((e) => e.type === 'profile:published')
     expect(published !== undefined && published.type === 'profile:published' && published.expiresAt > Date.now()).to.equal(true)
-    const saved = await a.store.profile.get(PUBLISHED_PROFILE_KEY)
-    expect((await verifyProfile(saved ?? new Uint8Array(), { now: Date.now(), expectedPeerId: a.peerId.toString() })).benchmark.cpuScore).to.equal(777)
+    // the node saves the record after it emits profile:published, without awaiting the write
+    // (node/node.ts onPublished): reading it at once raced that write (failed in an npm test run)
+    const saved = await waitFor(async () => await a.store.profile.get(PUBLISHED_PROFILE_KEY),
+      { what: 'the published profile in the store', timeoutMs: 10_000 })
+    expect((await verifyProfile(saved, { now: Date.now(), expectedPeerId: a.peerId.toString() })).benchmark.cpuScore).to.equal(777)
 
     // a requester finds the provider but is not one itself. Ask until it answers: right after a
     // provider starts, its provider records may still be in flight (ADD_PROVIDER is not
     // acknowledged) and for its first second libp2p does not list its own addresses
-    let found = await b.findProviders({})
-    for (let i = 0; i < 20 && found.length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      found = await b.findProviders({})
+    const lookup = async (): Promise<Awaited<ReturnType<HiveNode['findProviders']>> | undefined> => {
+      const r = await b.findProviders({})
+      return r.length > 0 ? r : undefined
     }
+    const found = await waitFor(lookup, { what: 'the requester to find the provider', timeoutMs: 20_000 })
     expect(found.map((p) => p.peerId)).to.deep.equal([a.peerId.toString()])
 
     unsubscribe()

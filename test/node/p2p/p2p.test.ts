@@ -13,6 +13,7 @@ import { profileKey } from '../../../protocol/profile-record.ts'
 import { signProfile } from '../../../protocol/profile-signing.ts'
 import type { HardwareProfile } from '../../../protocol/profile.ts'
 import type { PrivateKey } from '@libp2p/interface'
+import { waitFor } from '../../support/wait.ts'
 
 function profileOf (key: PrivateKey, issuedAt: number, ttlMs = 60_000): HardwareProfile {
   return {
@@ -55,14 +56,12 @@ describe('node/p2p', function () {
     const a = await node()
     const b = await node({ bootstrap: a.getMultiaddrs().map(String) })
     expect(a.getMultiaddrs().every((m) => m.toString().startsWith('/ip4/127.0.0.1/tcp/'))).to.equal(true)
-    while (b.getConnections(a.peerId).length === 0) await new Promise((r) => setTimeout(r, 20))
+    await waitFor(() => b.getConnections(a.peerId).length > 0, { what: 'b connected to a' })
     expect(await b.services.ping.ping(a.peerId)).to.be.a('number')
     // identify has told b which protocols a serves
-    let protocols: string[] = []
-    for (let i = 0; i < 100 && !protocols.includes(DHT_PROTOCOL); i++) {
-      protocols = (await b.peerStore.get(a.peerId)).protocols
-      await new Promise((r) => setTimeout(r, 20))
-    }
+    const served = async (): Promise<string[]> => (await b.peerStore.get(a.peerId)).protocols
+    await waitFor(async () => (await served()).includes(DHT_PROTOCOL), { what: 'identify to list a\'s DHT protocol' })
+    const protocols = await served()
     expect(protocols).to.include(DHT_PROTOCOL)
     expect(protocols).to.not.include('/ipfs/kad/1.0.0')
 
@@ -71,13 +70,14 @@ describe('node/p2p', function () {
     })
     a.services.pubsub.subscribe('hive-test')
     b.services.pubsub.subscribe('hive-test')
-    while (!b.services.pubsub.getSubscribers('hive-test').some((p) => p.equals(a.peerId))) await new Promise((r) => setTimeout(r, 20))
+    await waitFor(() => b.services.pubsub.getSubscribers('hive-test').some((p) => p.equals(a.peerId)), { what: 'a\'s subscription at b' })
     // the mesh forms on the next heartbeat; publishing before that may go nowhere, so retry
     let text: string | undefined
-    for (let i = 0; i < 40 && text === undefined; i++) {
-      await b.services.pubsub.publish('hive-test', new TextEncoder().encode('hello hive'))
-      text = await Promise.race([got, new Promise<undefined>((r) => setTimeout(() => r(undefined), 100))])
-    }
+    void got.then((t) => { text = t })
+    await waitFor(async () => {
+      if (text === undefined) await b.services.pubsub.publish('hive-test', new TextEncoder().encode('hello hive'))
+      return text !== undefined
+    }, { what: 'a to receive b\'s message', timeoutMs: 15_000, intervalMs: 100 })
     expect(text).to.equal('hello hive')
   })
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { keccak256, parseEther, toUtf8Bytes } from 'ethers'
 import { startDevChain } from '../../support/chain.ts'
-import { connect, startPayPeer, waitUntil } from './helpers.ts'
+import { connect, expectJob, startPayPeer, waitUntil } from './helpers.ts'
 import type { AuditEntry } from '../../../protocol/audit/index.ts'
 import type { AuditLog } from '../../../node/audit/log.ts'
 import type { DevChain } from '../../support/chain.ts'
@@ -44,6 +44,7 @@ describe('node/payments audit entries', function () {
   it('logs each voucher payment on both sides with identical terms', async () => {
     const jobs = ['a', 'b', 'c'].map((s) => keccak256(toUtf8Bytes(s)).slice(2))
     for (const jobId of jobs) {
+      await expectJob(provider, requester, jobId, parseEther('1'))
       await requester.payments.payJob({ jobId, payment: 'channel', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price: parseEther('1'), resultHash: '0x' })
     }
     const sent = (await entries(requester.audit!)).filter((e) => e.type === 'paid')

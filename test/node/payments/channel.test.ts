@@ -12,7 +12,7 @@ import { openVoucherAck, VoucherStatus } from '../../../protocol/payments/ack.ts
 import { VoucherHasher, voucherToWire } from '../../../protocol/payments/voucher.ts'
 import { sendVoucher } from '../../../node/payments/voucher-stream.ts'
 import { startDevChain } from '../../support/chain.ts'
-import { connect, startPayPeer, waitUntil } from './helpers.ts'
+import { connect, expectJob, startPayPeer, waitUntil } from './helpers.ts'
 import type { DevChain } from '../../support/chain.ts'
 import type { PayPeer } from './helpers.ts'
 
@@ -46,6 +46,7 @@ describe('node/payments channels', function () {
     await connect(requester, provider)
     const before = { r: await txCount(requester.payments.address), p: await txCount(provider.payments.address), bal: await balance(provider.payments.address) }
     for (let i = 0; i < 1000; i++) {
+      await expectJob(provider, requester, i.toString(16).padStart(64, '0'), price)
       await requester.payments.payJob({ jobId: i.toString(16).padStart(64, '0'), payment: 'channel', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price, resultHash: '0x' })
     }
     // the last voucher spends the deposit: the provider's node closes by itself
@@ -66,7 +67,9 @@ describe('node/payments channels', function () {
     const provider = await startPayPeer(chain, root, 'p2', chain.account(4))
     peers.push(requester, provider)
     await connect(requester, provider)
-    const paid = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('0.1') })
+    const paid = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('0.1'), jobId: await expectJob(provider, requester, '1c'.repeat(32), parseEther('0.1')) })
+    // the next job: every bad voucher below claims to pay it
+    const next = await expectJob(provider, requester, '2c'.repeat(32), parseEther('0.1'))
     const best = await provider.payments.channels.best(paid.channelId)
     expect(best?.nonce).to.equal('1')
     const contract = chain.deployment.contracts.PaymentChannel.address
@@ -77,7 +80,7 @@ describe('node/payments channels', function () {
       const amount = o.amount ?? parseEther('0.2')
       const nonce = o.nonce ?? 2n
       const signature = (o.key ?? signer).signingKey.sign(new VoucherHasher(chainId, contract).digest(channelId, amount, nonce)).serialized
-      return voucherToWire({ chainId, contract, channelId, cumulativeAmount: amount, nonce, signature })
+      return voucherToWire({ chainId, contract, channelId, cumulativeAmount: amount, nonce, signature, jobId: next })
     }
     const cases: Array<[string, Uint8Array, string]> = [
       ['replayed', make({ amount: parseEther('0.1'), nonce: 1n }), 'VOUCHER_REPLAYED'],
@@ -93,7 +96,7 @@ describe('node/payments channels', function () {
       expect((await provider.payments.channels.best(paid.channelId))?.nonce, name).to.equal('1')
     }
     // the next honest voucher still goes through
-    await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('0.1') })
+    await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('0.1'), jobId: next })
     expect((await provider.payments.channels.best(paid.channelId))?.cumulativeAmount).to.equal(parseEther('0.2').toString())
   })
 
@@ -103,7 +106,7 @@ describe('node/payments channels', function () {
     peers.push(requester)
     await connect(requester, provider)
     const job = (i: number): string => (0xa000 + i).toString(16).padStart(64, '0')
-    const pay = async (i: number): Promise<void> => { await requester.payments.payJob({ jobId: job(i), payment: 'channel', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price: parseEther('1'), resultHash: '0x' }) }
+    const pay = async (i: number): Promise<void> => { await expectJob(provider, requester, job(i), parseEther('1')).catch(() => {}); await requester.payments.payJob({ jobId: job(i), payment: 'channel', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price: parseEther('1'), resultHash: '0x' }) }
     await pay(1)
     const [ch] = await requester.payments.channels.list({ role: 'requester', status: ['open'] })
     // the ack of job 1 "got lost": a retry resends the same voucher instead of paying again
@@ -120,6 +123,7 @@ describe('node/payments channels', function () {
     provider = await startPayPeer(chain, root, 'p4', chain.account(7))
     peers.push(provider)
     await connect(requester, provider)
+    await expectJob(provider, requester, job(2), parseEther('1'))
     expect(await requester.payments.retryPending()).to.equal(1)
     expect(await requester.payments.retryPending()).to.equal(0)
     const best = await provider.payments.channels.best(ch.channelId)
@@ -132,7 +136,7 @@ describe('node/payments channels', function () {
     peers.push(requester)
     await connect(requester, provider)
     let last
-    for (let i = 0; i < 5; i++) last = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('1') })
+    for (let i = 0; i < 5; i++) last = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('1'), jobId: await expectJob(provider, requester, (0x3c0 + i).toString(16).padStart(64, '0'), parseEther('1')) })
     await provider.stop()
     const before = await balance(provider.payments.address)
     // the requester hopes the provider stays away: it starts closing while holding 5 HIVE of vouchers

@@ -9,7 +9,7 @@ import { runCli } from '../../../cli/program.ts'
 import { createNodeApi } from '../../../node/api/index.ts'
 import { initDataDir } from '../../../node/config.ts'
 import { startDevChain } from '../../support/chain.ts'
-import { startPayPeer } from './helpers.ts'
+import { expectJob, startPayPeer } from './helpers.ts'
 import type { ApiServer } from '../../../node/api/index.ts'
 import type { DevChain } from '../../support/chain.ts'
 import type { PayPeer } from './helpers.ts'
@@ -62,7 +62,7 @@ describe('cli: hive channel / escrow / slash', function () {
     const opened = await hive(['--data-dir', r.dir, 'channel', 'open', p.peer.payments.address, '5', '--peer', p.peer.node.peerId.toString(), '--json'])
     expect(opened.code, opened.stderr).to.equal(0)
     const channelId = (JSON.parse(opened.stdout) as { channel: { channelId: string, deposit: string } }).channel.channelId
-    for (let i = 0; i < 3; i++) await r.peer.payments.payer.pay({ provider: p.peer.payments.address, peer: p.peer.node.peerId, amount: parseEther('1') })
+    for (let i = 0; i < 3; i++) await r.peer.payments.payer.pay({ provider: p.peer.payments.address, peer: p.peer.node.peerId, amount: parseEther('1'), jobId: await expectJob(p.peer, r.peer, (0xc1 + i).toString(16).padStart(64, '0'), parseEther('1')) })
 
     const listed = await hive(['--data-dir', p.dir, 'channel', 'list', '--json'])
     expect(listed.code, listed.stderr).to.equal(0)

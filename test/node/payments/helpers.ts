@@ -11,6 +11,9 @@ import type { PaymentsOptions, PaymentsService } from '../../../node/payments/se
 import type { DevChain } from '../../support/chain.ts'
 import type { Wallet } from 'ethers'
 
+/** Payments tests open channels that expire within a minute (the watchtower's); nodes accept them. */
+export const TEST_CHANNEL_TERMS = { minChannelLifetimeSeconds: 0 }
+
 export interface PayPeer {
   node: HiveNode
   payments: PaymentsService
@@ -22,7 +25,7 @@ export interface PayPeer {
 
 export async function startPayPeer (chain: DevChain, root: string, name: string, wallet: Wallet, options: PaymentsOptions = {}, extra: { audit?: boolean } = {}): Promise<PayPeer> {
   const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
-  const payments = paymentsService({ chain: client, options: { pollMs: 200, windowBits: 8, ...options } })
+  const payments = paymentsService({ chain: client, options: { pollMs: 200, windowBits: 8, ...TEST_CHANNEL_TERMS, ...options } })
   // the audit service here only keeps the log payments write to: it anchors nothing (no chain given)
   const node = await startTestNode(name, {
     root,
@@ -50,4 +53,10 @@ export async function waitUntil (what: string, check: () => Promise<boolean>, ti
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
+}
+
+/** The provider accepted `jobId` at `price` from `requester` (what the market tells it): vouchers paying it are taken. */
+export async function expectJob (provider: PayPeer, requester: PayPeer, jobId: string, price: bigint): Promise<string> {
+  await provider.payments.receiver.expect({ jobId, requesterAddress: requester.payments.address, price })
+  return jobId.startsWith('0x') ? jobId : `0x${jobId}`
 }

@@ -18,5 +18,9 @@ const node = await createHiveNode(config, {
 })
 const payments = node.services.payments!
 await node.start()
+// the jobs this provider "did" for the test's requester (HIVE_TEST_EXPECT: address:price:count):
+// job ids 0x…e2e000 + i, each worth `price`
+const [requesterAddress, price, count] = (process.env.HIVE_TEST_EXPECT ?? '::0').split(':')
+for (let i = 0; i < Number(count); i++) await payments.receiver.expect({ jobId: (0xe2e000 + i).toString(16).padStart(64, '0'), requesterAddress, price: BigInt(price) })
 process.stdout.write(JSON.stringify({ peerId: node.peerId.toString(), addrs: node.libp2p.getMultiaddrs().map(String), address: payments.address }) + '\n')
 setInterval(() => {}, 60_000)

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { parseEther } from 'ethers'
 import { devnetParams } from '../../../node/chain/deploy-params.ts'
 import { startDevChain } from '../../support/chain.ts'
-import { connect, startPayPeer, waitUntil } from './helpers.ts'
+import { connect, expectJob, startPayPeer, waitUntil } from './helpers.ts'
 import type { DevChain } from '../../support/chain.ts'
 import type { PayPeer } from './helpers.ts'
 
@@ -36,7 +36,7 @@ describe('node/payments watchtower', function () {
     const provider = await startPayPeer(chain, root, 'p1', chain.account(2))
     peers.push(requester, provider)
     await connect(requester, provider)
-    const paid = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('3') })
+    const paid = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('3'), jobId: await expectJob(provider, requester, '3d'.repeat(32), parseEther('3')) })
     const before = await balance(provider.payments.address)
     // expiry 60 s + challenge period; the provider acts once within half a period of the end
     await chain.increaseTime(60 + Number(devnetParams.channelChallengePeriod) / 2 + 1)
