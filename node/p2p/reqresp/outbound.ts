@@ -1,0 +1,68 @@
+// The client side: dial, write one request frame, read response frames. A typed error reply
+// becomes a thrown ReqRespError (via the descriptor's `responseError`); a stall past the
+// first-byte or exchange timeout is a TIMEOUT.
+import { lpStream } from '@libp2p/utils'
+import { ReqRespError, frameError } from './errors.ts'
+import type { ProtocolDescriptor } from './types.ts'
+import type { Libp2p, PeerId } from '@libp2p/interface'
+
+export interface OutboundComponents {
+  libp2p: Pick<Libp2p, 'dialProtocol'>
+}
+
+export interface RequestOptions {
+  /** the caller's bound on the whole exchange; the descriptor's exchange timeout applies too */
+  signal?: AbortSignal
+}
+
+/** Sends one request and returns the one response. */
+export async function sendRequest<Req, Res> (
+  components: OutboundComponents, descriptor: ProtocolDescriptor<Req, Res>, peer: PeerId, request: Req,
+  options: RequestOptions = {},
+): Promise<Res> {
+  for await (const response of requestFrames(components, descriptor, peer, request, options)) return response
+  throw new ReqRespError('STREAM_ERROR', `${descriptor.name}: the peer closed without answering`)
+}
+
+/**
+ * Sends one request and yields the response frames until the peer closes or the caller stops
+ * iterating (a caller that knows the length, such as the blob fetcher, stops by itself).
+ */
+export async function * requestFrames<Req, Res> (
+  components: OutboundComponents, descriptor: ProtocolDescriptor<Req, Res>, peer: PeerId, request: Req,
+  options: RequestOptions = {},
+): AsyncGenerator<Res, void, undefined> {
+  const exchange = AbortSignal.timeout(descriptor.timeouts.exchangeMs)
+  const signal = options.signal !== undefined ? AbortSignal.any([options.signal, exchange]) : exchange
+  const stream = await components.libp2p.dialProtocol(peer, descriptor.id, {
+    signal, runOnLimitedConnection: descriptor.runOnLimitedConnection ?? false,
+  })
+  let failed = false
+  try {
+    const lp = lpStream(stream, { maxDataLength: descriptor.maxResponseFrameBytes })
+    await lp.write(descriptor.request.encode(request), { signal })
+    for (let index = 0; ; index++) {
+      const wait = index === 0 ? AbortSignal.any([signal, AbortSignal.timeout(descriptor.timeouts.firstByteMs)]) : signal
+      let bytes: Uint8Array
+      try {
+        bytes = (await lp.read({ signal: wait })).subarray()
+      } catch (err) {
+        const e = frameError(err, descriptor.maxResponseFrameBytes, descriptor.name)
+        // a clean end after at least one frame: the response is complete
+        if (index > 0 && e.code === 'MALFORMED') break
+        throw options.signal?.aborted === true ? err : e
+      }
+      const response = descriptor.response.decode(bytes, index)
+      const refused = descriptor.responseError?.(response, index)
+      if (refused !== undefined) throw refused
+      yield response
+    }
+  } catch (err) {
+    failed = true
+    stream.abort(err instanceof Error ? err : new Error(String(err)))
+    throw err
+  } finally {
+    // done, or the caller stopped early (it has what it wanted): a polite close
+    if (!failed) await stream.close({ signal }).catch(() => { stream.abort(new Error('close failed')) })
+  }
+}
