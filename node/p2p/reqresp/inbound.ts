@@ -86,11 +86,14 @@ async function exchange<Req, Res> (
   }
   let frames: Iterable<Res> | AsyncIterable<Res>
   try {
-    const answer = await withDeadline(descriptor.handler(request, { peer: connection.remotePeer, connection, signal }), signal, descriptor)
+    const context = { peer: connection.remotePeer, connection, signal }
+    const answer = await withDeadline(descriptor.handler(request, context), signal, descriptor)
     frames = isFrames<Res>(answer) ? answer.frames : [answer]
   } catch (err) {
     const e = classify(descriptor, err)
-    if (e.code === 'SERVER_ERROR') log.error('%s handler failed for %s: %s', descriptor.name, connection.remotePeer, e.message)
+    if (e.code === 'SERVER_ERROR') {
+      log.error('%s handler failed for %s: %s', descriptor.name, connection.remotePeer, e.message)
+    }
     await replyError(stream, lp, descriptor, e, false)
     return e
   }
@@ -100,7 +103,9 @@ async function exchange<Req, Res> (
     return undefined
   } catch (err) {
     const e = signal.aborted
-      ? new ReqRespError('TIMEOUT', `${descriptor.name} exchange over ${descriptor.timeouts.exchangeMs} ms`, { cause: err })
+      ? new ReqRespError('TIMEOUT', `${descriptor.name} exchange over ${descriptor.timeouts.exchangeMs} ms`, {
+        protocol: descriptor.name, cause: err,
+      })
       : new ReqRespError('STREAM_ERROR', asError(err).message, { protocol: descriptor.name, cause: err })
     // frames may already be on the wire: a typed reply now would be read as one more frame
     stream.abort(e)
@@ -109,10 +114,13 @@ async function exchange<Req, Res> (
 }
 
 /** A handler that ignores its signal still ends the exchange at the deadline. */
-async function withDeadline<T, Req, Res> (work: Promise<T>, signal: AbortSignal, descriptor: ProtocolDescriptor<Req, Res>): Promise<T> {
+async function withDeadline<T, Req, Res> (
+  work: Promise<T>, signal: AbortSignal, descriptor: ProtocolDescriptor<Req, Res>,
+): Promise<T> {
   let onAbort: (() => void) | undefined
   const deadline = new Promise<never>((_resolve, reject) => {
-    onAbort = () => { reject(new ReqRespError('TIMEOUT', `${descriptor.name} handler over ${descriptor.timeouts.exchangeMs} ms`)) }
+    const why = `${descriptor.name} handler over ${descriptor.timeouts.exchangeMs} ms`
+    onAbort = () => { reject(new ReqRespError('TIMEOUT', why, { protocol: descriptor.name })) }
     if (signal.aborted) onAbort()
     else signal.addEventListener('abort', onAbort, { once: true })
   })
@@ -127,6 +135,7 @@ function decodeRequest<Req, Res> (descriptor: ProtocolDescriptor<Req, Res>, byte
   try {
     return descriptor.request.decode(bytes)
   } catch (err) {
+    if (isReqRespError(err)) throw err
     const e = descriptor.classifyError?.(err)
     if (e !== undefined) throw e
     throw new ReqRespError('MALFORMED', asError(err).message, { protocol: descriptor.name, cause: err })
@@ -142,7 +151,8 @@ function classify<Req, Res> (descriptor: ProtocolDescriptor<Req, Res>, err: unkn
 
 /** Best effort: a peer whose write side is gone (or that stalled) may not hear it; then abort. */
 async function replyError<Req, Res> (
-  stream: Stream, lp: LengthPrefixedStream, descriptor: ProtocolDescriptor<Req, Res>, e: ReqRespError, dropRest: boolean,
+  stream: Stream, lp: LengthPrefixedStream, descriptor: ProtocolDescriptor<Req, Res>, e: ReqRespError,
+  dropRest: boolean,
 ): Promise<void> {
   const signal = AbortSignal.timeout(ERROR_REPLY_MS)
   try {
