@@ -13,6 +13,11 @@ export interface OutboundComponents {
 export interface RequestOptions {
   /** the caller's bound on the whole exchange; the descriptor's exchange timeout applies too */
   signal?: AbortSignal
+  /**
+   * replaces the descriptor's exchange timeout on this side; 0 leaves it to `signal` alone (a blob
+   * fetch bounded by a job's deadline may rightly take longer than any fixed timeout)
+   */
+  exchangeMs?: number
 }
 
 /** Sends one request and returns the one response. */
@@ -32,8 +37,12 @@ export async function * requestFrames<Req, Res> (
   components: OutboundComponents, descriptor: ProtocolDescriptor<Req, Res>, peer: PeerId, request: Req,
   options: RequestOptions = {},
 ): AsyncGenerator<Res, void, undefined> {
-  const exchange = AbortSignal.timeout(descriptor.timeouts.exchangeMs)
-  const signal = options.signal !== undefined ? AbortSignal.any([options.signal, exchange]) : exchange
+  const exchangeMs = options.exchangeMs ?? descriptor.timeouts.exchangeMs
+  const bounds: AbortSignal[] = options.signal !== undefined ? [options.signal] : []
+  if (exchangeMs > 0 || options.signal === undefined) {
+    bounds.push(AbortSignal.timeout(exchangeMs > 0 ? exchangeMs : descriptor.timeouts.exchangeMs))
+  }
+  const signal = AbortSignal.any(bounds)
   const stream = await components.libp2p.dialProtocol(peer, descriptor.id, {
     signal, runOnLimitedConnection: descriptor.runOnLimitedConnection ?? false,
   })
@@ -42,7 +51,9 @@ export async function * requestFrames<Req, Res> (
     const lp = lpStream(stream, { maxDataLength: descriptor.maxResponseFrameBytes })
     await lp.write(descriptor.request.encode(request), { signal })
     for (let index = 0; ; index++) {
-      const wait = index === 0 ? AbortSignal.any([signal, AbortSignal.timeout(descriptor.timeouts.firstByteMs)]) : signal
+      const wait = index === 0
+        ? AbortSignal.any([signal, AbortSignal.timeout(descriptor.timeouts.firstByteMs)])
+        : signal
       let bytes: Uint8Array
       try {
         bytes = (await lp.read({ signal: wait })).subarray()
@@ -62,7 +73,11 @@ export async function * requestFrames<Req, Res> (
     stream.abort(err instanceof Error ? err : new Error(String(err)))
     throw err
   } finally {
-    // done, or the caller stopped early (it has what it wanted): a polite close
-    if (!failed) await stream.close({ signal }).catch(() => { stream.abort(new Error('close failed')) })
+    // done, or the caller stopped early: a polite close when it had what it wanted, a reset
+    // when it gave up (its signal) so the peer stops sending at once
+    if (!failed) {
+      if (signal.aborted) stream.abort(new Error(`${descriptor.name}: the caller gave up`))
+      else await stream.close({ signal }).catch(() => { stream.abort(new Error('close failed')) })
+    }
   }
 }
