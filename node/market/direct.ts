@@ -14,7 +14,7 @@ import type { Outcome, OutcomeCounters, ProtocolDescriptor } from '../p2p/reqres
 import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-export type MarketProtocol = Exclude<DirectProtocol, 'audit' | 'blob'>
+export type MarketProtocol = Exclude<DirectProtocol, 'audit' | 'blob' | 'voucher'>
 export type DirectLibp2p = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol' | 'peerStore' | 'getConnections'>
 
 export interface RequestOptions {

@@ -7,11 +7,12 @@
 import { MAX_ACK_BYTES } from '../../protocol/payments/ack.ts'
 import { MAX_VOUCHER_BYTES } from '../../protocol/payments/voucher.ts'
 import { VoucherReply } from '../../protocol/gen/payments.ts'
+import { PROTOCOLS } from '../../protocol/topics.ts'
 import { ReqRespError, bytesCodec, handleProtocol, sendRequest } from '../p2p/reqresp/index.ts'
 import type { OutcomeCounters, ProtocolDescriptor, ReqRespErrorCode } from '../p2p/reqresp/index.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 
-export const VOUCHER_PROTOCOL = '/hive/voucher/2.0.0'
+export const VOUCHER_PROTOCOL = PROTOCOLS.voucher
 
 export type StreamLibp2p = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
 

@@ -71,7 +71,8 @@ describe('node/p2p/reqresp: one request/response layer', function () {
     await Promise.all([asker?.stop(), answerer?.stop()])
   })
 
-  async function serve (d: ProtocolDescriptor<string, Answer>): Promise<{ counters: OutcomeCounters, outcomes: Outcome[] }> {
+  type Served = Promise<{ counters: OutcomeCounters, outcomes: Outcome[] }>
+  async function serve (d: ProtocolDescriptor<string, Answer>): Served {
     const counters = new OutcomeCounters()
     const outcomes: Outcome[] = []
     await handleProtocol({ libp2p: answerer, counters }, d, { onOutcome: (o) => outcomes.push(o) })
@@ -99,7 +100,9 @@ describe('node/p2p/reqresp: one request/response layer', function () {
   it('answers failures with typed error replies, never a bare abort', async () => {
     const d = echo()
     const { counters } = await serve(d)
-    const cases: Array<[string, string]> = [['boom', 'SERVER_ERROR'], ['bad', 'INVALID_REQUEST'], ['x'.repeat(65), 'OVERSIZED']]
+    const cases: Array<[string, string]> = [
+      ['boom', 'SERVER_ERROR'], ['bad', 'INVALID_REQUEST'], ['x'.repeat(65), 'OVERSIZED'],
+    ]
     for (const [request, code] of cases) {
       expect(await codeOf(sendRequest({ libp2p: asker }, d, answerer.peerId, request)), request).to.equal(code)
     }
@@ -113,14 +116,17 @@ describe('node/p2p/reqresp: one request/response layer', function () {
     const stream = await asker.dialProtocol(answerer.peerId, d.id)
     const lp = lpStream(stream)
     // the server answers TIMEOUT after firstByteMs, though we never wrote
-    const reply = JSON.parse(untext.decode((await lp.read({ signal: AbortSignal.timeout(3_000) })).subarray())) as Answer
+    const frame = await lp.read({ signal: AbortSignal.timeout(3_000) })
+    const reply = JSON.parse(untext.decode(frame.subarray())) as Answer
     expect(reply.code).to.equal('TIMEOUT')
     await until(() => counters.get('echo', 'TIMEOUT') === 1)
     stream.abort(new Error('done'))
   })
 
   it('refuses streams over the per-peer cap with RATE_LIMITED', async () => {
-    const d = echo({ inbound: { maxStreams: 32, maxStreamsPerPeer: 1 }, timeouts: { firstByteMs: 1_500, exchangeMs: 3_000 } })
+    const d = echo({
+      inbound: { maxStreams: 32, maxStreamsPerPeer: 1 }, timeouts: { firstByteMs: 1_500, exchangeMs: 3_000 },
+    })
     const { counters } = await serve(d)
     const stalled = await asker.dialProtocol(answerer.peerId, d.id)
     await new Promise((resolve) => setTimeout(resolve, 100))
@@ -141,12 +147,15 @@ describe('node/p2p/reqresp: one request/response layer', function () {
     const strict = echo({ strikes: { points: 2, seconds: 60 } })
     await serve(strict)
     const seen = []
-    for (const r of ['bad', 'bad', 'fine']) seen.push(await codeOf(sendRequest({ libp2p: asker }, strict, answerer.peerId, r)))
+    for (const r of ['bad', 'bad', 'fine']) {
+      seen.push(await codeOf(sendRequest({ libp2p: asker }, strict, answerer.peerId, r)))
+    }
     expect(seen).to.deep.equal(['INVALID_REQUEST', 'INVALID_REQUEST', 'RATE_LIMITED'])
   })
 
   it('times out a server that never answers, as TIMEOUT', async () => {
-    const d = echo({ handler: async () => await new Promise<Answer>(() => {}), timeouts: { firstByteMs: 300, exchangeMs: 800 } })
+    const never = async (): Promise<Answer> => await new Promise<Answer>(() => {})
+    const d = echo({ handler: never, timeouts: { firstByteMs: 300, exchangeMs: 800 } })
     const { counters } = await serve(d)
     expect(await codeOf(sendRequest({ libp2p: asker }, d, answerer.peerId, 'hello?'))).to.equal('TIMEOUT')
     // the handler never settles: the server still ends the exchange at its deadline, and counts it
