@@ -29,7 +29,9 @@ export class ReqRespError extends Error {
   readonly detail: string
   readonly protocol: string
 
-  constructor (code: ReqRespErrorCode, message: string, options: { detail?: string, protocol?: string, cause?: unknown } = {}) {
+  constructor (
+    code: ReqRespErrorCode, message: string, options: { detail?: string, protocol?: string, cause?: unknown } = {},
+  ) {
     super(message, options.cause !== undefined ? { cause: options.cause } : undefined)
     this.name = 'ReqRespError'
     this.code = code
