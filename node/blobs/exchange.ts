@@ -116,14 +116,13 @@ export class BlobExchange {
     const maxBytes = Math.min(options.maxBytes ?? this.init.store.maxBlobBytes, this.init.store.maxBlobBytes)
     // our own refusals (too large, overrun) reset the stream at once: the peer must stop sending
     const giveUp = new AbortController()
+    // the caller's signal (a job's deadline) bounds a fetch, else fetchTimeoutMs
     const bound = options.signal ?? AbortSignal.timeout(this.init.fetchTimeoutMs ?? 30_000)
     const signal = AbortSignal.any([giveUp.signal, bound])
     const request = { cid, offset: 0, maxBytes: 0 }
-    // the caller's signal (a job's deadline) bounds a fetch, not the protocol's default timeout
-    const exchangeOptions = { signal, ...(options.signal !== undefined ? { exchangeMs: 0 } : {}) }
     let bytes: Uint8Array | undefined
     let received = 0
-    const frames = requestFrames({ libp2p: this.init.libp2p }, this.protocol(), peer, request, exchangeOptions)
+    const frames = requestFrames({ libp2p: this.init.libp2p }, this.protocol(), peer, request, { signal })
     for await (const frame of frames) {
       try {
         if ('head' in frame) {

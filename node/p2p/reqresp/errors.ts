@@ -1,5 +1,6 @@
 // Typed errors of the request/response layer. `code` is from a small fixed set so counters stay
 // bounded; `detail` carries the protocol's own finer code (e.g. BID_EXPIRED) for the reply.
+import { HiveError } from '../../../protocol/errors.ts'
 
 export type ReqRespErrorCode =
   | 'RATE_LIMITED' // too many requests or too many open streams from this peer or in total
@@ -22,9 +23,10 @@ export const REQRESP_ERROR_CODES: readonly ReqRespErrorCode[] = [
 /** Codes that count against a peer's strikes: it broke the protocol, not just our limits. */
 export const STRIKE_CODES: ReadonlySet<ReqRespErrorCode> = new Set(['OVERSIZED', 'MALFORMED', 'INVALID_REQUEST'])
 
-export class ReqRespError extends Error {
-  static name = 'ReqRespError'
-  readonly code: ReqRespErrorCode
+/** A HiveError, so the local API reports its code like any other (RATE_LIMITED, NOT_FOUND → 404 …). */
+export class ReqRespError extends HiveError {
+  static override name = 'ReqRespError'
+  declare readonly code: ReqRespErrorCode
   /** the protocol's own code, when finer than `code` */
   readonly detail: string
   readonly protocol: string
@@ -32,9 +34,11 @@ export class ReqRespError extends Error {
   constructor (
     code: ReqRespErrorCode, message: string, options: { detail?: string, protocol?: string, cause?: unknown } = {},
   ) {
-    super(message, options.cause !== undefined ? { cause: options.cause } : undefined)
-    this.name = 'ReqRespError'
-    this.code = code
+    const details = {
+      ...(options.protocol !== undefined ? { protocol: options.protocol } : {}),
+      ...(options.detail !== undefined ? { detail: options.detail } : {}),
+    }
+    super(code, message, details, options.cause !== undefined ? { cause: options.cause } : undefined)
     this.detail = options.detail ?? code
     this.protocol = options.protocol ?? ''
   }

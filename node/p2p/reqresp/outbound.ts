@@ -11,13 +11,13 @@ export interface OutboundComponents {
 }
 
 export interface RequestOptions {
-  /** the caller's bound on the whole exchange; the descriptor's exchange timeout applies too */
-  signal?: AbortSignal
   /**
-   * replaces the descriptor's exchange timeout on this side; 0 leaves it to `signal` alone (a blob
-   * fetch bounded by a job's deadline may rightly take longer than any fixed timeout)
+   * the caller's bound on the whole exchange. When given it replaces the descriptor's timeouts on
+   * this side, and its own AbortError/TimeoutError is what the caller gets: callers chose their
+   * bounds before the layer existed (a blob fetch runs to a job's deadline) and the API maps
+   * those errors to 504. The server side always enforces the descriptor's timeouts.
    */
-  exchangeMs?: number
+  signal?: AbortSignal
 }
 
 /** Sends one request and returns the one response. */
@@ -37,12 +37,7 @@ export async function * requestFrames<Req, Res> (
   components: OutboundComponents, descriptor: ProtocolDescriptor<Req, Res>, peer: PeerId, request: Req,
   options: RequestOptions = {},
 ): AsyncGenerator<Res, void, undefined> {
-  const exchangeMs = options.exchangeMs ?? descriptor.timeouts.exchangeMs
-  const bounds: AbortSignal[] = options.signal !== undefined ? [options.signal] : []
-  if (exchangeMs > 0 || options.signal === undefined) {
-    bounds.push(AbortSignal.timeout(exchangeMs > 0 ? exchangeMs : descriptor.timeouts.exchangeMs))
-  }
-  const signal = AbortSignal.any(bounds)
+  const signal = options.signal ?? AbortSignal.timeout(descriptor.timeouts.exchangeMs)
   const stream = await components.libp2p.dialProtocol(peer, descriptor.id, {
     signal, runOnLimitedConnection: descriptor.runOnLimitedConnection ?? false,
   })
@@ -51,7 +46,7 @@ export async function * requestFrames<Req, Res> (
     const lp = lpStream(stream, { maxDataLength: descriptor.maxResponseFrameBytes })
     await lp.write(descriptor.request.encode(request), { signal })
     for (let index = 0; ; index++) {
-      const wait = index === 0
+      const wait = index === 0 && options.signal === undefined
         ? AbortSignal.any([signal, AbortSignal.timeout(descriptor.timeouts.firstByteMs)])
         : signal
       let bytes: Uint8Array
