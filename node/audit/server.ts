@@ -4,12 +4,11 @@
 // one response; responses are bounded (entries are paged) and requests are rate limited per
 // peer and in total, and only a few are answered at once, since each costs disk reads.
 import {
-  AUDIT_WIRE_LIMITS, AuditStatus, decodeAuditRequest, errorResponse, okResponse,
+  AUDIT_WIRE_LIMITS, AuditStatus, errorResponse, okResponse,
   type AnchorBinding, type AuditAnswer, type AuditQuery,
 } from '../../protocol/audit/wire.ts'
-import { isHiveError } from '../../protocol/errors.ts'
-import { PROTOCOLS } from '../../protocol/topics.ts'
-import { ReqRespError, bytesCodec, handleProtocol } from '../p2p/reqresp/index.ts'
+import { ReqRespError, handleProtocol } from '../p2p/reqresp/index.ts'
+import { auditProtocol } from './protocol.ts'
 import type { Outcome, OutcomeCounters, ProtocolDescriptor } from '../p2p/reqresp/index.ts'
 import type { AuditLog } from './log.ts'
 import type { StoredEntry } from '../../protocol/audit/index.ts'
@@ -77,23 +76,7 @@ export class AuditServer {
     const exchangeMs = init.timeoutMs ?? 20_000
     // each admitted request costs disk reads: only `concurrency` at once, from anyone
     const concurrency = init.concurrency ?? 8
-    return {
-      id: PROTOCOLS.audit,
-      name: 'audit',
-      request: {
-        encode: () => { throw new Error('the audit client encodes its own requests') },
-        decode: (bytes) => {
-          try {
-            return decodeAuditRequest(bytes)
-          } catch (err) {
-            const why = isHiveError(err) ? err.message : 'malformed request'
-            throw new ReqRespError('MALFORMED', why, { protocol: 'audit' })
-          }
-        },
-      },
-      response: bytesCodec,
-      maxRequestBytes: AUDIT_WIRE_LIMITS.maxRequestBytes,
-      maxResponseFrameBytes: AUDIT_WIRE_LIMITS.maxResponseBytes,
+    return auditProtocol({
       timeouts: { firstByteMs: Math.min(5_000, exchangeMs), exchangeMs },
       inbound: { maxStreams: concurrency, maxStreamsPerPeer: concurrency },
       rateLimit: { perPeer: { points: init.perPeer ?? 30, seconds }, total: { points: init.total ?? 300, seconds } },
@@ -102,7 +85,7 @@ export class AuditServer {
         ? new ReqRespError('OUT_OF_RANGE', err.message, { protocol: 'audit', cause: err })
         : undefined,
       errorResponse: auditError,
-    }
+    })
   }
 
   async start (): Promise<void> {

@@ -14,10 +14,11 @@ export type ReqRespErrorCode =
   | 'TIMEOUT' // the peer stalled: no request, or no response, in time
   | 'SERVER_ERROR' // the handler failed
   | 'STREAM_ERROR' // the stream broke (reset, closed early)
+  | 'UNREACHABLE' // client side: no stream could be opened (no address, dial failed, not served)
 
 export const REQRESP_ERROR_CODES: readonly ReqRespErrorCode[] = [
   'RATE_LIMITED', 'OVERSIZED', 'MALFORMED', 'INVALID_REQUEST', 'IGNORED', 'NOT_FOUND', 'OUT_OF_RANGE',
-  'PAYMENT_REQUIRED', 'TIMEOUT', 'SERVER_ERROR', 'STREAM_ERROR',
+  'PAYMENT_REQUIRED', 'TIMEOUT', 'SERVER_ERROR', 'STREAM_ERROR', 'UNREACHABLE',
 ]
 
 /** Codes that count against a peer's strikes: it broke the protocol, not just our limits. */

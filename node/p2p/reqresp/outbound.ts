@@ -38,9 +38,17 @@ export async function * requestFrames<Req, Res> (
   options: RequestOptions = {},
 ): AsyncGenerator<Res, void, undefined> {
   const signal = options.signal ?? AbortSignal.timeout(descriptor.timeouts.exchangeMs)
-  const stream = await components.libp2p.dialProtocol(peer, descriptor.id, {
-    signal, runOnLimitedConnection: descriptor.runOnLimitedConnection ?? false,
-  })
+  let stream
+  try {
+    stream = await components.libp2p.dialProtocol(peer, descriptor.id, {
+      signal, runOnLimitedConnection: descriptor.runOnLimitedConnection ?? false,
+    })
+  } catch (err) {
+    // the caller's own abort stays what it is; anything else means we never got to ask
+    if (options.signal?.aborted === true) throw err
+    const why = `could not open ${descriptor.id} to ${peer.toString()}: ${(err as Error).message}`
+    throw new ReqRespError('UNREACHABLE', why, { protocol: descriptor.name, cause: err })
+  }
   let failed = false
   try {
     const lp = lpStream(stream, { maxDataLength: descriptor.maxResponseFrameBytes })
