@@ -62,7 +62,9 @@ export async function * requestFrames<Req, Res> (
         bytes = (await lp.read({ signal: wait })).subarray()
       } catch (err) {
         const e = frameError(err, descriptor.maxResponseFrameBytes, descriptor.name)
-        // a clean end after at least one frame: the response is complete
+        // the peer closed after at least one frame: the response is complete. (lpStream cannot
+        // tell a close between frames from one inside a frame: a streamed response says its own
+        // length, as the blob header does, and its reader checks it.)
         if (index > 0 && e.code === 'MALFORMED') break
         throw options.signal?.aborted === true ? err : e
       }
