@@ -3,7 +3,7 @@
 // the handler asks for it (so a handler decides what it checks first, e.g. its role).
 import type { IncomingHttpHeaders } from 'node:http'
 import { API_AREAS, API_ROUTES, isRouteKey, parseQuery } from './contract/index.ts'
-import type { ApiArea, ApiRoutes, AreaRoutes, RouteBody, RouteKey, RouteParams, RouteQuery, RouteResponse } from './contract/index.ts'
+import type { ApiArea, AreaRoutes, IsStream, RouteBody, RouteKey, RouteParams, RouteQuery, RouteResponse } from './contract/index.ts'
 import type { QuerySpec } from './contract/query.ts'
 import type { RouteSpec } from './contract/route.ts'
 import type { JsonResponse, RequestContext, RouteDefinition } from './route-definition.ts'
@@ -22,7 +22,7 @@ export interface RouteCall<K extends RouteKey> {
 type MaybePromise<T> = T | Promise<T>
 
 export type ContractHandler<K extends RouteKey> = (call: RouteCall<K>) =>
-ApiRoutes[K] extends { stream: true } ? EventStream : MaybePromise<RouteResponse<K> | JsonResponse>
+IsStream<K> extends true ? EventStream : MaybePromise<RouteResponse<K> | JsonResponse>
 
 /** One handler per route of an area: a missing or extra one is a type error and a startup error. */
 export type AreaHandlers<A extends ApiArea> = { [K in keyof AreaRoutes<A> & RouteKey]: ContractHandler<K> }

@@ -24,6 +24,7 @@ import type { HiveConfig } from '../config.ts'
 import type { NodeEvents } from '../events.ts'
 import type { HiveService } from '../node.ts'
 import type { RouteRegistry } from '../api/router.ts'
+import type { WalletSummary } from '../api/contract/chain.ts'
 import type { PeerId } from '@libp2p/interface'
 
 const log = logger('hive:chain')
@@ -194,17 +195,6 @@ export class ChainService implements HiveService {
   }
 }
 
-export interface WalletSummary {
-  chainId: number
-  address: string
-  eth: bigint
-  hive: bigint
-  stake: OwnStakeStatus | undefined
-  params: Readonly<ProtocolParamValues> | undefined
-  /** null when no payments service reports it */
-  openChannels: number | null
-}
-
 export interface AttachChainOptions extends PrepareChainOptions {
   /** from prepareChain (lets the caller put `identity` into the profile first) */
   prepared?: PreparedChain
@@ -224,4 +214,4 @@ export async function attachChain (node: { addService: (s: HiveService) => void,
   return service
 }
 
-export type { ChainClient, EthIdentity, OwnStakeStatus, ProtocolParamValues }
+export type { ChainClient, EthIdentity, OwnStakeStatus, ProtocolParamValues, WalletSummary }

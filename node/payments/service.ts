@@ -23,6 +23,7 @@ import type { PaymentsChain } from './chain.ts'
 import type { EscrowRecord } from './escrow.ts'
 import type { ChannelRecord } from './channel-store.ts'
 import type { RouteRegistry } from '../api/router.ts'
+import type { ChannelSummary } from '../api/contract/payments.ts'
 import type { PaymentAuditHook } from '../audit/market-hook.ts'
 import type { MarketPayments, PaidJob } from './hooks.ts'
 import type { HiveStore } from '../store.ts'
@@ -60,13 +61,6 @@ export interface PaymentsOptions {
    * commitResult to be mined (default 30; the requester's own margin is 60)
    */
   commitMarginSeconds?: number
-}
-
-export interface ChannelSummary extends ChannelRecord {
-  /** nonce and cumulative amount of the best (provider) or last sent (requester) voucher */
-  nonce: string
-  cumulativeAmount: string
-  remaining: string
 }
 
 export interface PaymentsInit {
@@ -338,3 +332,5 @@ export function attachPayments (
   node.addService(service)
   return service
 }
+
+export type { ChannelSummary }

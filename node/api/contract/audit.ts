@@ -56,7 +56,7 @@ export const auditRoutes = {
   'audit.entries': defineRoute({
     method: 'GET',
     path: '/v1/audit/entries',
-    query: { job: q.string(JOB_ID), start: q.int(0, MAX_INDEX), limit: q.int(1, 10_000) },
+    query: { job: q.string(JOB_ID), limit: q.int(1, 10_000), start: q.int(0, MAX_INDEX) },
     errors: ['UNKNOWN_PARAMETER', 'INVALID_PARAMETER'],
     response: respond<AuditEntriesView>(),
     summary: 'entries of the log: about one job, or a range (default: the last 100)',

@@ -24,15 +24,19 @@ export const API_ROUTES = { ...nodeRoutes, ...jobRoutes, ...chainRoutes, ...paym
 
 export type ApiRoutes = typeof API_ROUTES
 export type RouteKey = keyof ApiRoutes
-/** Keys of routes answering with one JSON value (not an event stream). */
-export type JsonRouteKey = { [K in RouteKey]: ApiRoutes[K] extends { stream: true } ? never : K }[RouteKey]
-
 type SpecOf<K extends RouteKey> = ApiRoutes[K]
-export type RouteParams<K extends RouteKey> = SpecOf<K> extends RouteSpec<infer P, QuerySpec, unknown, unknown> ? PathParams<P> : never
-export type RouteQuery<K extends RouteKey> = SpecOf<K> extends { query: infer Q extends QuerySpec } ? QueryOf<Q> : Record<never, never>
-export type RouteBody<K extends RouteKey> = SpecOf<K> extends { body: (raw: unknown) => infer B } ? B : undefined
-/** What the handler returns. */
-export type RouteResponse<K extends RouteKey> = SpecOf<K> extends { response?: infer R } ? Exclude<R, undefined> : never
+/** Keys of routes answering with one JSON value (not an event stream). */
+export type JsonRouteKey = { [K in RouteKey]: IsStream<K> extends true ? never : K }[RouteKey]
+export type IsStream<K extends RouteKey> = SpecOf<K> extends RouteSpec<string, QuerySpec, unknown, unknown, infer S> ? S : never
+export type RouteParams<K extends RouteKey> =
+  SpecOf<K> extends RouteSpec<infer P, QuerySpec, unknown, unknown, boolean> ? PathParams<P> : never
+export type RouteQuery<K extends RouteKey> =
+  SpecOf<K> extends RouteSpec<string, infer Q, unknown, unknown, boolean> ? QueryOf<Q> : never
+export type RouteBody<K extends RouteKey> =
+  SpecOf<K> extends RouteSpec<string, QuerySpec, infer B, unknown, boolean> ? B : never
+/** What the handler returns (for a stream: each event). */
+export type RouteResponse<K extends RouteKey> =
+  SpecOf<K> extends RouteSpec<string, QuerySpec, unknown, infer R, boolean> ? R : never
 /** What the client receives: the response after JSON (bigints as decimal strings). */
 export type RouteReply<K extends RouteKey> = Json<RouteResponse<K>>
 
@@ -44,6 +48,7 @@ export { defineRoute, respond } from './route.ts'
 export type { BodyCheck, Json, PathParams, RouteSpec } from './route.ts'
 export { parseQuery, q, writeQuery } from './query.ts'
 export type { QueryField, QueryOf, QuerySpec } from './query.ts'
+export { providerQuery } from './node.ts'
 export type { ProvidersResult } from './node.ts'
 export type { AuditEntriesView, AuditExportView, AuditStatusView, VerifyBody } from './audit.ts'
 export type { ChainParamsView, WalletSummary } from './chain.ts'

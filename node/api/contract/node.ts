@@ -3,6 +3,7 @@
 import type { NodeEvent, NodeInfo, PeerSummary, ProviderFilter, ProviderProfileView } from '../../controller.ts'
 import { defineRoute, respond } from './route.ts'
 import { q } from './query.ts'
+import type { QueryOf } from './query.ts'
 
 export const MAX_LOOKUP_MS = 120_000
 
@@ -42,9 +43,22 @@ export const nodeRoutes = {
     method: 'GET',
     path: '/v1/events',
     query: { types: q.list() },
-    stream: true,
+    stream: true as const,
     errors: ['UNKNOWN_PARAMETER'],
     response: respond<NodeEvent>(),
     summary: 'live node events (server-sent), optionally only some types',
   }),
+}
+
+/** A filter as the providers route's query (the route names some fields shorter). */
+export function providerQuery (filter: ProviderFilter, timeoutMs?: number): QueryOf<NonNullable<typeof nodeRoutes['node.providers']['query']>> {
+  return {
+    ...(filter.executor != null ? { executor: filter.executor } : {}),
+    ...(filter.gpuVendor != null ? { gpu: filter.gpuVendor } : {}),
+    ...(filter.arch != null ? { arch: filter.arch } : {}),
+    ...(filter.minMemoryBytes != null ? { minMem: filter.minMemoryBytes } : {}),
+    ...(filter.minCpuScore != null ? { minCpuScore: filter.minCpuScore } : {}),
+    ...(filter.limit != null ? { limit: filter.limit } : {}),
+    ...(timeoutMs != null ? { timeout: timeoutMs } : {}),
+  }
 }

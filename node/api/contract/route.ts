@@ -9,7 +9,7 @@ import type { QuerySpec } from './query.ts'
 /** Checks a parsed JSON body and returns it typed; throws an ApiError (400) naming the field. */
 export type BodyCheck<B> = (raw: unknown) => B
 
-export interface RouteSpec<P extends string = string, Q extends QuerySpec = QuerySpec, B = unknown, R = unknown> {
+export interface RouteSpec<P extends string = string, Q extends QuerySpec = QuerySpec, B = unknown, R = unknown, S extends boolean = boolean> {
   method: HttpMethod
   /** literal segments and `:name` parameters, e.g. /v1/jobs/:jobId */
   path: P
@@ -20,7 +20,7 @@ export interface RouteSpec<P extends string = string, Q extends QuerySpec = Quer
   /** largest accepted request body in bytes; the server's default when absent */
   maxBodyBytes?: number
   /** answers with server-sent events of R instead of one JSON value */
-  stream?: true
+  stream?: S
   /** codes of the errors this route answers with besides the server's own (auth, 404 route …) */
   errors: readonly string[]
   /** a phantom: the handler's result type, never set at runtime */
@@ -34,9 +34,9 @@ export function respond<R> (): R | undefined {
 }
 
 /** Identity with inference: keeps the literal path and the generic types of each entry. */
-export function defineRoute<P extends string, Q extends QuerySpec = Record<never, never>, B = undefined, R = unknown> (
-  spec: RouteSpec<P, Q, B, R>,
-): RouteSpec<P, Q, B, R> {
+export function defineRoute<
+  P extends string, Q extends QuerySpec = Record<never, never>, B = undefined, R = unknown, S extends boolean = false,
+> (spec: RouteSpec<P, Q, B, R, S>): RouteSpec<P, Q, B, R, S> {
   return spec
 }
 
