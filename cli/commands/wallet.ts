@@ -14,7 +14,7 @@ import { DEVNET_KDF, createWallet, importWallet, readWalletAddress, unlockWallet
 import { loadConfig } from '../../node/config.ts'
 import type { HiveConfig } from '../../node/config.ts'
 import { UsageError } from '../../protocol/errors.ts'
-import { HiveApiClient } from '../client.ts'
+import { HiveClient } from '../client.ts'
 import type { CommandContext } from '../context.ts'
 import { formatTokenAmount } from '../parse.ts'
 
@@ -150,8 +150,8 @@ async function showWallet (ctx: CommandContext, opts: ChainCliOptions): Promise<
 /** The running node's open channel count (payments report it through ChainService), or null. */
 async function openChannels (ctx: CommandContext): Promise<number | null> {
   try {
-    const client = await HiveApiClient.forDataDir(ctx.dataDir)
-    const summary = await client.request<{ openChannels: number | null }>('/v1/chain/wallet')
+    const client = await HiveClient.forDataDir(ctx.dataDir)
+    const summary = await client.call('chain.wallet')
     return summary.openChannels
   } catch {
     return null

@@ -77,7 +77,8 @@ export function registerJobRoutes (routes: RouteRegistry, requester: Requester |
       if (!isFinal(record.phase)) throw new ApiError(409, 'JOB_NOT_FINISHED', `job ${record.jobId} is still ${record.phase}; wait for it (\`hive job status ${record.jobId}\`)`)
       if (record.phase === 'failed') throw new ApiError(409, 'JOB_FAILED', `job ${record.jobId} failed: ${record.failure?.reason ?? ''} ${record.failure?.message ?? ''}`.trim())
       const output = await need().output(record.jobId)
-      if (output === undefined) throw new ApiError(404, 'OUTPUT_NOT_FOUND', `the output ${record.outputCid ?? ''} of job ${record.jobId} is not in this node's store`)
+      // output() finds nothing without an outputCid; the check tells the type so
+      if (output === undefined || record.outputCid === undefined) throw new ApiError(404, 'OUTPUT_NOT_FOUND', `the output ${record.outputCid ?? ''} of job ${record.jobId} is not in this node's store`)
       return {
         jobId: record.jobId,
         outputCid: record.outputCid,

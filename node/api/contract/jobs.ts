@@ -39,7 +39,7 @@ export interface JobSummary {
 
 export interface JobResultView {
   jobId: string
-  outputCid: string | undefined
+  outputCid: string
   exitCode: number
   /** base64 */
   stdout: string
