@@ -10,7 +10,9 @@ import { processAlive, readApiEndpoint } from '../node/api/endpoint-file.ts'
 import type { ApiEndpoint } from '../node/api/endpoint-file.ts'
 // the table only (no handlers, no server): cheap to load for a one-shot command
 import { API_ROUTES, providerQuery, writeQuery } from '../node/api/contract/index.ts'
-import type { JsonRouteKey, ProvidersResult, RouteBody, RouteParams, RouteQuery, RouteReply } from '../node/api/contract/index.ts'
+import type {
+  JsonRouteKey, ProvidersResult, RouteBody, RouteParams, RouteQuery, RouteReply,
+} from '../node/api/contract/index.ts'
 import type { QueryOf, QuerySpec } from '../node/api/contract/query.ts'
 import type { RouteSpec } from '../node/api/contract/route.ts'
 import type { NodeEvent, NodeInfo, PeerSummary, ProviderFilter, ProviderProfileView } from '../node/controller.ts'
@@ -70,7 +72,9 @@ export class HiveClient {
   /** One route of the table: its method and path, the typed input written as it expects, the reply typed. */
   async call<K extends JsonRouteKey> (key: K, ...[input]: CallArgs<K>): Promise<RouteReply<K>> {
     const spec: RouteSpec = API_ROUTES[key]
-    const given = (input ?? {}) as { params?: Record<string, string>, query?: QueryOf<QuerySpec>, body?: unknown, signal?: AbortSignal }
+    const given = (input ?? {}) as {
+      params?: Record<string, string>, query?: QueryOf<QuerySpec>, body?: unknown, signal?: AbortSignal
+    }
     const path = spec.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
       const value = given.params?.[name]
       if (value === undefined) throw new TypeError(`route ${key} needs the path parameter ${name}`)
@@ -101,7 +105,9 @@ export class HiveClient {
     return this.call('node.hardware', options)
   }
 
-  providers (filter: ProviderFilter, options: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<ProvidersResult> {
+  providers (
+    filter: ProviderFilter, options: { signal?: AbortSignal, timeoutMs?: number } = {},
+  ): Promise<ProvidersResult> {
     const { timeoutMs, ...rest } = options
     return this.call('node.providers', { ...rest, query: providerQuery(filter, timeoutMs) })
   }

@@ -3,7 +3,9 @@
 // the handler asks for it (so a handler decides what it checks first, e.g. its role).
 import type { IncomingHttpHeaders } from 'node:http'
 import { API_AREAS, API_ROUTES, isRouteKey, parseQuery } from './contract/index.ts'
-import type { ApiArea, AreaRoutes, IsStream, RouteBody, RouteKey, RouteParams, RouteQuery, RouteResponse } from './contract/index.ts'
+import type {
+  ApiArea, AreaRoutes, IsStream, RouteBody, RouteKey, RouteParams, RouteQuery, RouteResponse,
+} from './contract/index.ts'
 import type { QuerySpec } from './contract/query.ts'
 import type { RouteSpec } from './contract/route.ts'
 import type { JsonResponse, RequestContext, RouteDefinition } from './route-definition.ts'
@@ -34,7 +36,9 @@ export class RouteTableError extends TypeError {
 }
 
 export function contractRoute<K extends RouteKey> (key: K, handler: ContractHandler<K>): RouteDefinition {
-  if (!isRouteKey(key)) throw new RouteTableError(`no route "${String(key)}" in the API route table (node/api/contract)`)
+  if (!isRouteKey(key)) {
+    throw new RouteTableError(`no route "${String(key)}" in the API route table (node/api/contract)`)
+  }
   const spec: RouteSpec = API_ROUTES[key]
   const query: QuerySpec = spec.query ?? {}
   return {
@@ -61,8 +65,12 @@ export function areaRoutes<A extends ApiArea> (area: A, handlers: AreaHandlers<A
   const missing = expected.filter((k) => !given.includes(k))
   const extra = given.filter((k) => !expected.includes(k))
   if (missing.length > 0 || extra.length > 0) {
-    const parts = [missing.length > 0 ? `no handler for ${missing.join(', ')}` : '', extra.length > 0 ? `handlers not in the table: ${extra.join(', ')}` : '']
-    throw new RouteTableError(`the ${area} routes do not match the table: ${parts.filter((p) => p !== '').join('; ')}`)
+    const parts = [
+      ...(missing.length > 0 ? [`no handler for ${missing.join(', ')}`] : []),
+      ...(extra.length > 0 ? [`handlers not in the table: ${extra.join(', ')}`] : []),
+    ]
+    throw new RouteTableError(`the ${area} routes do not match the table: ${parts.join('; ')}`)
   }
-  return expected.map((key) => contractRoute(key as RouteKey, (handlers as Record<string, ContractHandler<RouteKey>>)[key]))
+  const byKey = handlers as Record<string, ContractHandler<RouteKey>>
+  return expected.map((key) => contractRoute(key as RouteKey, byKey[key]))
 }

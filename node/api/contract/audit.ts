@@ -38,13 +38,18 @@ export function checkVerifyBody (raw: unknown): VerifyBody {
   if (raw === null || typeof raw !== 'object') bad('body', 'must be a JSON object')
   const body = raw as VerifyBody
   if (body.peer !== undefined) {
-    if (typeof body.peer !== 'string' || !PEER_OR_ADDRESS.test(body.peer)) bad('peer', 'must be a peer id or a 0x address')
+    if (typeof body.peer !== 'string' || !PEER_OR_ADDRESS.test(body.peer)) {
+      bad('peer', 'must be a peer id or a 0x address')
+    }
     return { peer: body.peer }
   }
   if (typeof body.job !== 'string' || !JOB_ID.test(body.job)) bad('job', 'must be a job id (64 hex characters)')
-  if (body.requester !== undefined && (typeof body.requester !== 'string' || !PEER.test(body.requester))) bad('requester', 'must be a peer id')
+  if (body.requester !== undefined && (typeof body.requester !== 'string' || !PEER.test(body.requester))) {
+    bad('requester', 'must be a peer id')
+  }
   const providers = body.providers ?? []
-  if (!Array.isArray(providers) || providers.length > 16 || providers.some((p) => typeof p !== 'string' || !PEER.test(p))) bad('providers', 'must be up to 16 peer ids')
+  const peerIds = Array.isArray(providers) && providers.every((p) => typeof p === 'string' && PEER.test(p))
+  if (!peerIds || providers.length > 16) bad('providers', 'must be up to 16 peer ids')
   return { job: body.job, ...(body.requester !== undefined ? { requester: body.requester } : {}), providers }
 }
 

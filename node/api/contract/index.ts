@@ -27,7 +27,8 @@ export type RouteKey = keyof ApiRoutes
 type SpecOf<K extends RouteKey> = ApiRoutes[K]
 /** Keys of routes answering with one JSON value (not an event stream). */
 export type JsonRouteKey = { [K in RouteKey]: IsStream<K> extends true ? never : K }[RouteKey]
-export type IsStream<K extends RouteKey> = SpecOf<K> extends RouteSpec<string, QuerySpec, unknown, unknown, infer S> ? S : never
+export type IsStream<K extends RouteKey> =
+  SpecOf<K> extends RouteSpec<string, QuerySpec, unknown, unknown, infer S> ? S : never
 export type RouteParams<K extends RouteKey> =
   SpecOf<K> extends RouteSpec<infer P, QuerySpec, unknown, unknown, boolean> ? PathParams<P> : never
 export type RouteQuery<K extends RouteKey> =

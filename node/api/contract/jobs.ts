@@ -61,7 +61,9 @@ function checkBase64 (value: unknown, field: string): string {
 
 function optionalInt (value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) bad(field, 'must be a non-negative integer')
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    bad(field, 'must be a non-negative integer')
+  }
   return value
 }
 
@@ -76,14 +78,18 @@ function definedOnly<T extends Record<string, unknown>> (o: T): T {
 export function checkPostJobBody (raw: unknown): PostJobBody {
   if (typeof raw !== 'object' || raw === null) bad('body', 'must be a JSON object')
   const b = raw as Record<string, unknown>
-  if (typeof b.maxPrice !== 'string' || !/^[0-9]{1,78}$/.test(b.maxPrice)) bad('maxPrice', 'must be a decimal string of token base units')
+  if (typeof b.maxPrice !== 'string' || !/^[0-9]{1,78}$/.test(b.maxPrice)) {
+    bad('maxPrice', 'must be a decimal string of token base units')
+  }
   const inputs = b.inputs === undefined ? [] : b.inputs
   if (!Array.isArray(inputs)) bad('inputs', 'must be an array of {name, data}')
   const args = b.args === undefined ? [] : b.args
   if (!Array.isArray(args) || args.some((a) => typeof a !== 'string')) bad('args', 'must be an array of strings')
   const limits = (b.limits ?? {}) as Record<string, unknown>
   const req = (b.requirements ?? {}) as Record<string, unknown>
-  if (b.payment !== undefined && b.payment !== 'escrow' && b.payment !== 'channel') bad('payment', 'must be "escrow" or "channel"')
+  if (b.payment !== undefined && b.payment !== 'escrow' && b.payment !== 'channel') {
+    bad('payment', 'must be "escrow" or "channel"')
+  }
   const moduleCid = typeof b.moduleCid === 'string' ? b.moduleCid : undefined
   const module = moduleCid === undefined ? checkBase64(b.module, 'module') : undefined
   return definedOnly({

@@ -51,7 +51,9 @@ export const nodeRoutes = {
 }
 
 /** A filter as the providers route's query (the route names some fields shorter). */
-export function providerQuery (filter: ProviderFilter, timeoutMs?: number): QueryOf<NonNullable<typeof nodeRoutes['node.providers']['query']>> {
+type ProvidersQuery = QueryOf<NonNullable<typeof nodeRoutes['node.providers']['query']>>
+
+export function providerQuery (filter: ProviderFilter, timeoutMs?: number): ProvidersQuery {
   return {
     ...(filter.executor != null ? { executor: filter.executor } : {}),
     ...(filter.gpuVendor != null ? { gpu: filter.gpuVendor } : {}),

@@ -28,7 +28,9 @@ function object (raw: unknown): Record<string, unknown> {
 
 function field (raw: unknown, name: string): string {
   const v = object(raw)[name]
-  if (typeof v !== 'string' || v === '') throw new ApiError(400, 'BAD_REQUEST', `body field "${name}" is required`, { field: name })
+  if (typeof v !== 'string' || v === '') {
+    throw new ApiError(400, 'BAD_REQUEST', `body field "${name}" is required`, { field: name })
+  }
   return v
 }
 

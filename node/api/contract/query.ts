@@ -9,15 +9,20 @@ export type QueryField =
 
 export type QuerySpec = Record<string, QueryField>
 
-type FieldValue<F extends QueryField> = F extends { kind: 'number' } ? number : F extends { kind: 'list' } ? string[] : string
+type FieldValue<F extends QueryField> =
+  F extends { kind: 'number' } ? number : F extends { kind: 'list' } ? string[] : string
 
 /** The typed query of a route: every declared parameter is optional. */
 export type QueryOf<Q extends QuerySpec> = { [K in keyof Q]?: FieldValue<Q[K]> }
 
+type StringField = Extract<QueryField, { kind: 'string' }>
+type NumberField = Extract<QueryField, { kind: 'number' }>
+
 export const q = {
-  string: (pattern?: RegExp): { kind: 'string', pattern?: RegExp } => pattern === undefined ? { kind: 'string' } : { kind: 'string', pattern },
-  int: (min: number, max: number): { kind: 'number', min: number, max: number, integer: boolean } => ({ kind: 'number', min, max, integer: true }),
-  number: (min: number, max: number): { kind: 'number', min: number, max: number, integer: boolean } => ({ kind: 'number', min, max, integer: false }),
+  /** without a pattern: stringParam's default (letters, digits and ._/+-, up to 64) */
+  string: (pattern?: RegExp): StringField => pattern === undefined ? { kind: 'string' } : { kind: 'string', pattern },
+  int: (min: number, max: number): NumberField => ({ kind: 'number', min, max, integer: true }),
+  number: (min: number, max: number): NumberField => ({ kind: 'number', min, max, integer: false }),
   /** comma-separated names, e.g. types=job:awarded,job:result */
   list: (): { kind: 'list' } => ({ kind: 'list' }),
 } as const
@@ -29,7 +34,7 @@ export function parseQuery<Q extends QuerySpec> (spec: Q, query: URLSearchParams
   for (const [name, field] of Object.entries(spec)) {
     let value: unknown
     if (field.kind === 'string') value = stringParam(query, name, field.pattern)
-    else if (field.kind === 'number') value = numberParam(query, name, { min: field.min, max: field.max, integer: field.integer })
+    else if (field.kind === 'number') value = numberParam(query, name, field)
     else value = listParam(query, name)
     if (value !== undefined) out[name] = value
   }

@@ -9,7 +9,9 @@ import type { QuerySpec } from './query.ts'
 /** Checks a parsed JSON body and returns it typed; throws an ApiError (400) naming the field. */
 export type BodyCheck<B> = (raw: unknown) => B
 
-export interface RouteSpec<P extends string = string, Q extends QuerySpec = QuerySpec, B = unknown, R = unknown, S extends boolean = boolean> {
+export interface RouteSpec<
+  P extends string = string, Q extends QuerySpec = QuerySpec, B = unknown, R = unknown, S extends boolean = boolean,
+> {
   method: HttpMethod
   /** literal segments and `:name` parameters, e.g. /v1/jobs/:jobId */
   path: P
@@ -45,6 +47,8 @@ export type PathParams<P extends string> =
   P extends `${string}:${infer Name}/${infer Rest}` ? { [K in Name]: string } & PathParams<`/${Rest}`>
     : P extends `${string}:${infer Name}` ? { [K in Name]: string } : Record<never, never>
 
+type Method = (...args: never[]) => unknown
+
 /** What JSON.stringify (with bigints as decimal strings, see node/api/json.ts) makes of T. */
 export type Json<T> =
   T extends bigint ? string
@@ -52,5 +56,5 @@ export type Json<T> =
       : T extends undefined ? undefined
         : T extends Uint8Array ? Record<string, number>
           : T extends ReadonlyArray<infer E> ? Array<Json<E>>
-            : T extends object ? { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: Json<T[K]> }
+            : T extends object ? { [K in keyof T as T[K] extends Method ? never : K]: Json<T[K]> }
               : unknown
