@@ -27,10 +27,11 @@ export type { ProvidersResult }
 export interface RequestOptions { signal?: AbortSignal, query?: URLSearchParams, body?: unknown, method?: string }
 
 type Empty = Record<never, never>
-type IfAny<T, Part> = keyof T extends never ? Partial<Part> : Part
+/** `params` is required when the route's path has parameters, absent otherwise */
+type ParamsPart<K extends JsonRouteKey> = keyof RouteParams<K> extends never ? Empty : { params: RouteParams<K> }
 /** What a call of route K takes: path parameters, query and body, each only where the route has one. */
 export type CallInput<K extends JsonRouteKey> =
-  IfAny<RouteParams<K>, { params: RouteParams<K> }>
+  ParamsPart<K>
   & (keyof RouteQuery<K> extends never ? Empty : { query?: RouteQuery<K> })
   & (RouteBody<K> extends undefined ? Empty : { body: RouteBody<K> })
   & { signal?: AbortSignal }
