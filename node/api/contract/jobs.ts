@@ -1,6 +1,6 @@
 // The market's routes: post a job, list jobs, read one job's record and its verified output.
 // Binary data crosses as base64 inside JSON (modules and inputs are small enough here).
-import type { JobRecord } from '../../market/job-record.ts'
+import type { JobRecord } from './views/jobs.ts'
 import { ApiError } from '../errors.ts'
 import { defineRoute, respond } from './route.ts'
 
