@@ -1,8 +1,6 @@
 // The payments routes: what `hive channel`, `hive escrow` and `hive slash` read and ask for.
 // Amounts cross as decimal strings of base units.
-import type { ChannelRecord } from '../../payments/channel-store.ts'
-import type { EscrowRecord } from '../../payments/escrow.ts'
-import type { EquivocationEvidence } from '../../payments/evidence.ts'
+import type { ChannelRecord, EscrowRecord, EquivocationEvidence } from './views/payments.ts'
 import { ApiError } from '../errors.ts'
 import { defineRoute, respond } from './route.ts'
 
