@@ -1,12 +1,12 @@
 // The audit trail's routes: this node's log and anchoring status, its entries, "anchor now",
 // exports of a range with proofs against the anchored sizes, and the auditor.
-import type { AnchorerStatus, AnchorResult } from '../../audit/anchorer.ts'
 import type { AuditExport } from '../../../protocol/audit/export.ts'
 import type { EntryJson } from '../../../protocol/audit/json.ts'
 import type { AuditVerdict } from '../../../protocol/audit/verdict.ts'
 import { ApiError } from '../errors.ts'
 import { defineRoute, respond } from './route.ts'
 import { q } from './query.ts'
+import type { AnchorerStatus, AnchorResult } from './views/audit.ts'
 
 export interface AuditStatusView {
   peerId: string
