@@ -1,8 +1,7 @@
 // The chain's routes: what `hive wallet` and dashboards read from a running node. Never the
 // key: the wallet route shows the address, balances and stake only.
-import type { ProtocolParamValues } from '../../chain/params.ts'
-import type { OwnStakeStatus } from '../../chain/registry.ts'
 import { defineRoute, respond } from './route.ts'
+import type { OwnStakeStatus, ProtocolParamValues } from './views/chain.ts'
 
 export interface WalletSummary {
   chainId: number
