@@ -393,3 +393,5 @@ export function attachPayments (
   node.addService(service)
   return service
 }
+
+export type { ChannelSummary }
