@@ -238,4 +238,4 @@ export function chainService (init: ChainServiceOptions = {}): ServiceFactory<Ch
   }
 }
 
-export type { ChainClient, EthIdentity, OwnStakeStatus, ProtocolParamValues }
+export type { ChainClient, EthIdentity, OwnStakeStatus, ProtocolParamValues, WalletSummary }

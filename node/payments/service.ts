@@ -419,3 +419,5 @@ export function paymentsService (init: PaymentsServiceInit = {}): ServiceFactory
     },
   }
 }
+
+export type { ChannelSummary }
