@@ -1,6 +1,7 @@
-// HiveNode: builds a peer from its config and owns its lifecycle. libp2p starts first and stops
-// last; services (discovery now; market, blobs, payments, audit later via addService) start in
-// the order they were added and stop in reverse. The store closes after everything else.
+// HiveNode: a peer's libp2p, store, event feed and discovery, and the lifecycle of its services.
+// Build one with createHiveNode (node/create.ts), which adds the services in dependency order.
+// libp2p starts first and stops last; services start in the order they were added and stop in
+// reverse. The store closes after everything else.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
@@ -17,21 +18,20 @@ import { cancelLibp2pShutdownTimers } from './p2p/shutdown.ts'
 import { openStore } from './store.ts'
 import { PACKAGE_ROOT } from './util/package-root.ts'
 import type { HiveStore } from './store.ts'
+import type { HiveService } from './service.ts'
+import type { RouteRegistry } from './api/router.ts'
 import { HiveError } from '../protocol/errors.ts'
 import type { ProfileHardware } from '../protocol/profile.ts'
 import type { NodeController, NodeEvent, NodeInfo, PeerSummary, ProviderFilter, ProviderProfileView } from './controller.ts'
-import type { ConnectionGater, IdentifyResult, PeerId } from '@libp2p/interface'
+import type { ConnectionGater, IdentifyResult, PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:node')
 
-/** What a service needs to be part of a node. */
-export interface HiveService {
-  readonly name: string
-  start (): void | Promise<void>
-  stop (): void | Promise<void>
-}
+export type { HiveService } from './service.ts'
 
 export interface HiveNodeOptions {
+  /** the peer key, already read (createHiveNode reads it once); otherwise read or made here */
+  privateKey?: PrivateKey
   /** the node's Ethereum address and its signed peerId<->address binding, carried in the profile */
   eth?: { ethAddress: string, ethBinding: Uint8Array }
   /** use this instead of reading the machine and running the benchmark (tests, benchmarks) */
@@ -68,10 +68,14 @@ function packageVersion (): string {
 export class HiveNode implements NodeController {
   readonly config: HiveConfig
   readonly libp2p: HiveLibp2p
+  /** the peer key (read once): signs as this node */
+  readonly privateKey: PrivateKey
   readonly store: HiveStore
   readonly discovery: DiscoveryService
   readonly events: NodeEvents
   readonly version: string
+  /** the services added, by the name they were added under (createHiveNode: its factories' keys) */
+  readonly services: Readonly<Record<string, HiveService | undefined>> = {}
   readonly #services: HiveService[] = []
   readonly #protocols = new Map<string, string[]>()
   #state: State = 'created'
@@ -81,7 +85,7 @@ export class HiveNode implements NodeController {
 
   static async create (config: HiveConfig, options: HiveNodeOptions = {}): Promise<HiveNode> {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
-    const { key } = await loadOrCreatePeerKey(config.dataDir)
+    const key = options.privateKey ?? (await loadOrCreatePeerKey(config.dataDir)).key
     const store = await openStore(config.dataDir, options.storeCacheSize !== undefined ? { cacheSize: options.storeCacheSize } : {})
     try {
       const now = options.now ?? Date.now
@@ -114,16 +118,20 @@ export class HiveNode implements NodeController {
         },
       })
       await discovery.prepare()
-      return new HiveNode(config, libp2p, store, discovery, events, version)
+      return new HiveNode(config, libp2p, key, store, discovery, events, version)
     } catch (err) {
       await store.close()
       throw err
     }
   }
 
-  private constructor (config: HiveConfig, libp2p: HiveLibp2p, store: HiveStore, discovery: DiscoveryService, events: NodeEvents, version: string) {
+  private constructor (
+    config: HiveConfig, libp2p: HiveLibp2p, privateKey: PrivateKey, store: HiveStore,
+    discovery: DiscoveryService, events: NodeEvents, version: string,
+  ) {
     this.config = config
     this.libp2p = libp2p
+    this.privateKey = privateKey
     this.store = store
     this.discovery = discovery
     this.events = events
@@ -135,9 +143,25 @@ export class HiveNode implements NodeController {
   get state (): State { return this.#state }
 
   /** Adds a service to start after the existing ones (and stop before them). Only before start(). */
-  addService (service: HiveService): void {
+  addService (service: HiveService, key: string = service.name): void {
     if (this.#state !== 'created') throw new HiveError('NODE_ALREADY_STARTED', `cannot add service ${service.name} to a node that was started`)
+    if (this.services[key] !== undefined) {
+      throw new HiveError('SERVICE_EXISTS', `this node already has a service named ${key}`, { key })
+    }
     this.#services.push(service)
+    ;(this.services as Record<string, HiveService>)[key] = service
+  }
+
+  /** Adds every service's API routes (in the order the services start). */
+  routes (registry: RouteRegistry): void {
+    for (const s of this.#services) s.routes?.(registry)
+  }
+
+  /** Releases a node that was created but will not be started (its store; libp2p never ran). */
+  async discard (): Promise<void> {
+    if (this.#state !== 'created') return await this.stop()
+    this.#state = 'stopped'
+    await this.store.close()
   }
 
   async start (): Promise<void> {

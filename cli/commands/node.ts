@@ -28,41 +28,29 @@ async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<vo
   const shutdown = ctx.io.shutdownSignal()
   // loaded here, not at the top: the other commands should not pay for libp2p's import
   const { loadConfig } = await import('../../node/config.ts')
-  const { HiveNode } = await import('../../node/node.ts')
+  const { createHiveNode } = await import('../../node/create.ts')
+  const { chainService } = await import('../../node/chain/service.ts')
+  const { auditService } = await import('../../node/audit/index.ts')
+  const { paymentsService } = await import('../../node/payments/service.ts')
+  const { marketService } = await import('../../node/market/service.ts')
   const config = loadConfig({ dataDir: ctx.dataDir, flags: settingsFromFlags(opts), env: ctx.io.env })
   ctx.note(`starting the node for ${ctx.dataDir} …`)
-  // chain first: with rpcUrl set, an unreachable RPC, a wrong deployment or a wrong passphrase stops the start here
-  const { attachChain, prepareChain } = await import('../../node/chain/service.ts')
-  const prepared = await prepareChain(config, { env: ctx.io.env })
-  const hive = await HiveNode.create(config, prepared !== undefined ? { eth: prepared.identity } : {}).catch((err: unknown) => { prepared?.client.close(); throw err })
-  const { MarketService } = await import('../../node/market/service.ts')
-  const { registerJobRoutes } = await import('../../node/market/api-routes.ts')
-  const { loadPeerKey } = await import('../../node/p2p/identity.ts')
-  let chain: Awaited<ReturnType<typeof attachChain>>
+  // with rpcUrl set, an unreachable RPC, a wrong deployment or a wrong passphrase stops the start
+  // here (the chain prepares first); without it the node has no chain and no payments
+  const hive = await createHiveNode(config, {
+    services: {
+      chain: chainService({ env: ctx.io.env }),
+      audit: auditService(),
+      payments: paymentsService({ options: { hivePerEth: config.hivePerEth } }),
+      market: marketService(),
+    },
+  })
   let api: ApiServer | undefined
   let unsubscribe: (() => void) | undefined
   try {
-    chain = await attachChain(hive, config, { prepared })
-    const privateKey = await loadPeerKey(ctx.dataDir)
-    // audit and payments before the market: services stop in reverse order, so the market stops
-    // paying and logging before they close
-    const { auditServiceFor, registerAuditRoutes } = await import('../../node/audit/index.ts')
-    const audit = auditServiceFor(hive, { privateKey, ...(chain !== undefined ? { chain: chain.client } : {}) })
-    hive.addService(audit)
-    const { attachPayments } = await import('../../node/payments/service.ts')
-    const paymentOptions = { hivePerEth: config.hivePerEth }
-    const payments = chain !== undefined
-      ? attachPayments(hive, { chain: chain.client, privateKey, audit: audit.hook, options: paymentOptions })
-      : undefined
-    if (payments !== undefined) chain?.setOpenChannelCount(async () => await payments.openChannels())
-    const market = new MarketService(hive, { privateKey, audit: audit.hook, ...(chain !== undefined ? { stakeOf: chain.stakeOf, canBid: chain.canBid } : {}), ...(payments !== undefined ? { payments: payments.hooks() } : {}) })
-    hive.addService(market)
     await hive.start()
     api = createNodeApi(hive, { dataDir: ctx.dataDir, host: config.apiHost, port: config.apiPort, allowNonLoopback: config.allowRemoteApi })
-    registerJobRoutes(api.routes, market.requester)
-    chain?.registerRoutes(api.routes)
-    payments?.registerRoutes(api.routes)
-    registerAuditRoutes(api.routes, audit, hive.peerId.toString())
+    hive.routes(api.routes)
     await api.start()
     const endpoint = api.endpoint!
     if (ctx.json) ctx.printJson({ info: hive.info(), api: endpoint })
@@ -73,10 +61,8 @@ async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<vo
   } finally {
     unsubscribe?.()
     await api?.stop()
+    // stops the services in reverse order, the chain (and its RPC connection) last
     await hive.stop()
-    // closes the RPC connection even when the node never started
-    if (chain !== undefined) await chain.stop()
-    else prepared?.client.close()
   }
   ctx.say('stopped cleanly')
 }

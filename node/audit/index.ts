@@ -2,11 +2,10 @@
 import { anchorReader, anchorWriter } from './anchor-chain.ts'
 import { AuditService } from './service.ts'
 import type { ChainClient } from '../chain/client.ts'
-import type { HiveConfig } from '../config.ts'
-import type { NodeEvents } from '../events.ts'
-import type { HiveLibp2p } from '../p2p/create.ts'
-import type { HiveStore } from '../store.ts'
-import type { PrivateKey } from '@libp2p/interface'
+import { registerAuditRoutes } from './api-routes.ts'
+import type { AnchorerOptions } from './anchorer.ts'
+import type { AuditServiceInit } from './service.ts'
+import type { HiveService, ServiceFactory } from '../service.ts'
 
 export { AuditService, type AuditServiceInit } from './service.ts'
 export { AuditHook, type PaymentAuditHook, type PaymentRecordInput } from './market-hook.ts'
@@ -19,24 +18,44 @@ export { verifyExportFiles } from './verify-file.ts'
 export { registerAuditRoutes, type AuditEntriesView, type AuditStatusView, type VerifyBody } from './api-routes.ts'
 export { AuditLog, type AuditRecord } from './log.ts'
 
+/** What a node's audit service is built with besides its config. */
+export interface AuditServiceOptions {
+  /** a chain client of its own (tests); otherwise the node's `chain` service's, when it has one */
+  chain?: ChainClient
+  /** overrides the config's anchoring cadence */
+  anchorer?: AnchorerOptions
+  server?: AuditServiceInit['server']
+  now?: () => number
+}
+
 /**
- * The audit service for a node, from its config: anchoring (every `auditAnchorEvery` entries or
- * `auditAnchorIntervalMs`) when `chain` has the node's wallet, read-only auditing when it has
- * none, and a log that is kept and served but not anchored without a chain. Add it to the node
- * before the MarketService and pass `service.hook` as MarketOptions.audit.
+ * The audit service factory: anchoring (every `auditAnchorEvery` entries or
+ * `auditAnchorIntervalMs`) when the chain has the node's wallet, read-only auditing when it has
+ * none, and a log that is kept and served but not anchored without a chain. The market and
+ * payments find it under the name `audit` and write through its hook.
  */
-export function auditServiceFor (
-  node: { libp2p: HiveLibp2p, store: HiveStore, config: Pick<HiveConfig, 'auditAnchorEvery' | 'auditAnchorIntervalMs'>, events: NodeEvents },
-  options: { privateKey: PrivateKey, chain?: ChainClient },
-): AuditService {
-  const chain = options.chain
-  return new AuditService({
-    libp2p: node.libp2p,
-    store: node.store,
-    privateKey: options.privateKey,
-    ...(chain?.sender !== undefined ? { anchors: anchorWriter(chain) } : {}),
-    ...(chain !== undefined ? { reader: anchorReader(chain) } : {}),
-    anchorer: { everyEntries: node.config.auditAnchorEvery, intervalMs: node.config.auditAnchorIntervalMs },
-    events: node.events,
-  })
+export function auditService (options: AuditServiceOptions = {}): ServiceFactory<AuditService> {
+  return {
+    optionalDependencies: ['chain'],
+    create: (components, services) => {
+      const chain = options.chain ?? services.get<HiveService & { readonly client: ChainClient }>('chain')?.client
+      const { config } = components
+      return new AuditService({
+        libp2p: components.libp2p,
+        store: components.store,
+        privateKey: components.privateKey,
+        ...(chain?.sender !== undefined ? { anchors: anchorWriter(chain) } : {}),
+        ...(chain !== undefined ? { reader: anchorReader(chain) } : {}),
+        anchorer: {
+          everyEntries: config.auditAnchorEvery,
+          intervalMs: config.auditAnchorIntervalMs,
+          ...options.anchorer,
+        },
+        events: components.events,
+        ...(options.server !== undefined ? { server: options.server } : {}),
+        ...(options.now !== undefined ? { now: options.now } : {}),
+        routes: (registry, audit) => { registerAuditRoutes(registry, audit, components.peerId.toString()) },
+      })
+    },
+  }
 }

@@ -1,7 +1,7 @@
 // The audit trail as one node service: the log (opened at start, closed at stop, before the
 // store closes), the /hive/audit server, the anchorer (when the node has a chain and a wallet),
-// the market/payments hook, and the auditor. Add it to the node BEFORE the market: services
-// stop in reverse order, so the market stops writing before the log closes.
+// the market/payments hook, and the auditor. Built by `auditService()` (node/audit/index.ts); the
+// market and payments depend on it, so they stop writing before the log closes.
 import { logger } from '@libp2p/logger'
 import { signAnchorBinding } from '../../protocol/audit/binding.ts'
 import { HiveError } from '../../protocol/errors.ts'
@@ -17,7 +17,8 @@ import type { AnchorReader, AnchorWriter } from './anchor-chain.ts'
 import type { AnchorerOptions } from './anchorer.ts'
 import type { AuditServerInit } from './server.ts'
 import type { AnchorBinding } from '../../protocol/audit/wire.ts'
-import type { HiveService } from '../node.ts'
+import type { HiveService } from '../service.ts'
+import type { RouteRegistry } from '../api/router.ts'
 import type { HiveStore } from '../store.ts'
 import type { NodeEvents } from '../events.ts'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
@@ -38,6 +39,11 @@ export interface AuditServiceInit {
   /** audit failures and anchoring trouble become 'log' events here */
   events?: NodeEvents
   now?: () => number
+  /**
+   * adds the audit routes to the node's API; passed in by the factory because the routes module
+   * reads this service (a cycle if this file imported it)
+   */
+  routes?: (registry: RouteRegistry, audit: AuditService) => void
 }
 
 export class AuditService implements HiveService {
@@ -109,6 +115,10 @@ export class AuditService implements HiveService {
     await this.#log?.close()
     this.#anchorer = undefined
     this.#started = false
+  }
+
+  routes (registry: RouteRegistry): void {
+    this.#init.routes?.(registry, this)
   }
 
   /** An auditor that asks this node's connections and reads this service's chain. */

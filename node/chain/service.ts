@@ -1,7 +1,7 @@
 // The chain as a node service: a verified connection, the unlocked wallet and its one TxSender,
 // live ProtocolParams, the stake registry the market consults, and this node's own standing.
-// One LogPoller feeds every watcher. Created by `prepareChain` (before HiveNode.create, so the
-// profile can carry the address binding) and `attachChain` (registers the service).
+// One LogPoller feeds every watcher. Built by `chainService()` for createHiveNode: its prepare step
+// (`prepareChain`) runs before the node exists, so the profile can carry the address binding.
 import { logger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { signEthIdentity } from './binding.ts'
@@ -19,13 +19,12 @@ import { readPassphrase } from './passphrase.ts'
 import { readWalletAddress, unlockWallet, walletExists } from './wallet.ts'
 import { WalletError } from './errors.ts'
 import { registerChainRoutes } from './api-routes.ts'
-import { loadPeerKey } from '../p2p/identity.ts'
 import type { HiveConfig } from '../config.ts'
 import type { NodeEvents } from '../events.ts'
-import type { HiveService } from '../node.ts'
+import type { HiveService, ServiceFactory } from '../service.ts'
 import type { RouteRegistry } from '../api/router.ts'
 import type { ChainApi, WalletSummary } from './api-port.ts'
-import type { PeerId } from '@libp2p/interface'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:chain')
 
@@ -37,6 +36,8 @@ export interface PreparedChain {
 }
 
 export interface PrepareChainOptions {
+  /** the node's peer key (createHiveNode read it): the address binding is signed for its peer id */
+  privateKey: PrivateKey
   env?: Readonly<Record<string, string | undefined>>
   /** the passphrase itself (tests); otherwise HIVE_PASSPHRASE or a prompt */
   passphrase?: string
@@ -49,7 +50,10 @@ export interface PrepareChainOptions {
  * refusals (RPC_UNREACHABLE, DEPLOYMENT_MISSING, CONTRACT_MISSING, CONTRACT_WRONG_VERSION),
  * NO_WALLET, WRONG_PASSPHRASE, PASSPHRASE_REQUIRED.
  */
-export async function prepareChain (config: HiveConfig, options: PrepareChainOptions = {}): Promise<PreparedChain | undefined> {
+export async function prepareChain (
+  config: HiveConfig,
+  options: PrepareChainOptions,
+): Promise<PreparedChain | undefined> {
   if (config.rpcUrl === '') return undefined
   if (!walletExists(config.dataDir)) {
     throw new WalletError('NO_WALLET', `rpcUrl is set but ${config.dataDir} has no wallet: create one with \`hive wallet create --data-dir ${config.dataDir}\` (or import a key with \`hive wallet import\`), or unset rpcUrl to run without a chain`, { dataDir: config.dataDir })
@@ -59,7 +63,7 @@ export async function prepareChain (config: HiveConfig, options: PrepareChainOpt
   const wallet = await unlockWallet(config.dataDir, passphrase)
   const client = await openChain({ settings: chainSettings(config), wallet, ...(options.tx !== undefined ? { tx: options.tx } : {}) })
   try {
-    const peerId = peerIdFromPrivateKey(await loadPeerKey(config.dataDir))
+    const peerId = peerIdFromPrivateKey(options.privateKey)
     const now = BigInt((await client.provider.getBlock('latest'))!.timestamp)
     const identity = await signEthIdentity(client.wallet!, peerId, BigInt(client.chainId), now)
     return { client, peerId, identity }
@@ -114,6 +118,16 @@ export class ChainService implements HiveService, ChainApi {
 
   async start (): Promise<void> {
     if (this.#state !== 'created') return
+    try {
+      await this.#start()
+    } catch (err) {
+      // a node stops only the services that started: this one closes what it holds itself
+      await this.stop()
+      throw err
+    }
+  }
+
+  async #start (): Promise<void> {
     const { client } = this
     const block = await client.provider.getBlockNumber()
     const params = await ParamsFollower.load(client.contracts.params, block)
@@ -173,7 +187,7 @@ export class ChainService implements HiveService, ChainApi {
     }
   }
 
-  registerRoutes (routes: RouteRegistry): void {
+  routes (routes: RouteRegistry): void {
     registerChainRoutes(routes, this)
   }
 
@@ -195,23 +209,33 @@ export class ChainService implements HiveService, ChainApi {
   }
 }
 
-export interface AttachChainOptions extends PrepareChainOptions {
-  /** from prepareChain (lets the caller put `identity` into the profile first) */
-  prepared?: PreparedChain
+export interface ChainServiceOptions extends Omit<PrepareChainOptions, 'privateKey'> {
+  /** log polling interval (default 500 ms on the devnet, 2 s elsewhere) */
   pollMs?: number
 }
 
 /**
- * Creates the ChainService for `node` and registers it (it starts with the node, before the
- * services added after it). Returns undefined when `config.rpcUrl` is empty. Pass the
- * service's `stakeOf` and `canBid` to the MarketService, and `identity` to the profile.
+ * The chain service factory (one node per factory: it keeps what its prepare step opened). With
+ * `config.rpcUrl` empty the node has no chain service. Prepare connects, verifies the deployment,
+ * unlocks the wallet and signs the peer id <-> address binding the profile carries; it throws the
+ * refusals listed at prepareChain, so a node with a bad chain setup stops before it starts.
  */
-export async function attachChain (node: { addService: (s: HiveService) => void, events: NodeEvents }, config: HiveConfig, options: AttachChainOptions = {}): Promise<ChainService | undefined> {
-  const prepared = options.prepared ?? await prepareChain(config, options)
-  if (prepared === undefined) return undefined
-  const service = new ChainService({ prepared, events: node.events, ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}) })
-  node.addService(service)
-  return service
+export function chainService (init: ChainServiceOptions = {}): ServiceFactory<ChainService> {
+  let prepared: PreparedChain | undefined
+  return {
+    prepare: async ({ config, privateKey }) => {
+      prepared = await prepareChain(config, { ...init, privateKey })
+      return prepared !== undefined ? { eth: prepared.identity } : undefined
+    },
+    discard: () => { prepared?.client.close() },
+    create: (components) => prepared === undefined
+      ? undefined
+      : new ChainService({
+        prepared,
+        events: components.events,
+        ...(init.pollMs !== undefined ? { pollMs: init.pollMs } : {}),
+      }),
+  }
 }
 
 export type { ChainClient, EthIdentity, OwnStakeStatus, ProtocolParamValues, WalletSummary }

@@ -91,3 +91,14 @@ export interface MarketPayments {
   /** requester, for an awarded provider whose work was not accepted */
   onRejected: (job: { jobId: string, payment: PaymentMode, providerAddress: string }) => Promise<void>
 }
+
+/**
+ * What the market's factory looks for in the node's other services, by name: `audit` offers its
+ * hook, `payments` its hooks, `chain` the stake checks. Each is optional; the market runs without.
+ */
+export interface MarketAuditSource { readonly hook: MarketAuditHook }
+export interface MarketPaymentsSource { hooks (): MarketPayments }
+export interface MarketStakeSource {
+  readonly stakeOf: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
+  readonly canBid: () => boolean
+}

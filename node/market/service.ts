@@ -10,15 +10,17 @@ import { WasmExecutor } from '../exec/index.ts'
 import { Provider } from './provider.ts'
 import { Requester } from './requester.ts'
 import type { Executor } from '../exec/types.ts'
-import type { HiveNode, HiveService } from '../node.ts'
+import { registerJobRoutes } from './api-routes.ts'
+import type { HiveComponents, HiveService, ServiceFactory } from '../service.ts'
+import type { RouteRegistry } from '../api/router.ts'
 import type { JobEvent } from './events.ts'
 import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { ProviderFaults, ProviderInit } from './provider.ts'
 import type { JobPolicy } from './requester-job.ts'
 import type { PriceSheet } from '../../protocol/market/pricing.ts'
 import type { MarketAuditHook } from './ports.ts'
-import type { PeerId, PrivateKey } from '@libp2p/interface'
-import type { MarketPayments } from './ports.ts'
+import type { PeerId } from '@libp2p/interface'
+import type { MarketPayments, MarketAuditSource, MarketPaymentsSource, MarketStakeSource } from './ports.ts'
 
 /** HIVE per price unit (1 s of wall-time limit × one 256 MiB memory tier) when the config names none */
 export const DEFAULT_UNIT_PRICE = '0.001'
@@ -33,9 +35,10 @@ export const DEFAULT_UNIT_PRICE = '0.001'
 export const PUSH_FANOUT = 4
 const TOKEN_DECIMALS = 18
 
+/** The node's parts the market uses (the peer key signs market messages). */
+export type MarketComponents = Pick<HiveComponents, 'libp2p' | 'store' | 'config' | 'events' | 'privateKey' | 'node'>
+
 export interface MarketOptions {
-  /** the node's peer key (signs market messages) */
-  privateKey: PrivateKey
   executors?: Record<string, Executor>
   /** jobs a provider runs at once (default 2) */
   capacity?: number
@@ -46,7 +49,7 @@ export interface MarketOptions {
   onGossipOutcome?: ProviderInit['onGossipOutcome']
   stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
   canBid?: () => boolean
-  /** settlement hooks (node/payments attachPayments(...).hooks()); without them jobs are not paid on chain */
+  /** settlement hooks (the payments service's hooks()); without them jobs are not paid on chain */
   payments?: MarketPayments
   /** the audit service's hook (AuditService.hook): both roles log their side of every job */
   audit?: MarketAuditHook
@@ -73,7 +76,7 @@ export class MarketService implements HiveService {
   /** providers that bid on our jobs lately, most recent last: the first to get direct pushes */
   private readonly recentBidders: string[] = []
 
-  constructor (node: HiveNode, options: MarketOptions) {
+  constructor (node: MarketComponents, options: MarketOptions) {
     const { libp2p, store, config } = node
     this.blobs = new BlobStore({ db: store.blobs })
     // with payments, a provider's job outputs leave only once paid for (fair exchange)
@@ -94,7 +97,7 @@ export class MarketService implements HiveService {
     if (config.roles.includes('requester')) {
       this.requester = new Requester({
         libp2p,
-        privateKey: options.privateKey,
+        privateKey: node.privateKey,
         blobs: this.blobs,
         exchange: this.exchange,
         jobs: store.jobs as unknown as JobRecordStore,
@@ -107,10 +110,10 @@ export class MarketService implements HiveService {
       })
     }
     if (config.roles.includes('provider')) {
-      const hw = (): ReturnType<HiveNode['hardware']>['hardware'] => node.hardware().hardware
+      const hw = (): ReturnType<MarketComponents['node']['hardware']>['hardware'] => node.node.hardware().hardware
       this.provider = new Provider({
         libp2p,
-        privateKey: options.privateKey,
+        privateKey: node.privateKey,
         blobs: this.blobs,
         exchange: this.exchange,
         executors: this.executors,
@@ -148,6 +151,10 @@ export class MarketService implements HiveService {
     await this.exchange.stop()
   }
 
+  routes (registry: RouteRegistry): void {
+    registerJobRoutes(registry, this.requester)
+  }
+
   async listJobs (): Promise<JobRecord[]> {
     return await this.requester?.list() ?? []
   }
@@ -160,12 +167,38 @@ export class MarketService implements HiveService {
   }
 
   /** Direct-push targets: providers that were among the first to bid lately, then providers found in the DHT (cached there). */
-  private async pickProviders (node: HiveNode): Promise<PeerId[]> {
+  private async pickProviders (node: MarketComponents): Promise<PeerId[]> {
     const chosen = new Set(this.recentBidders.slice(-PUSH_FANOUT))
     if (chosen.size < PUSH_FANOUT) {
-      const found = await node.findProviders({ executor: 'wasm', limit: 16 }, { signal: AbortSignal.timeout(500) }).catch(() => [])
-      for (const p of found) if (chosen.size < PUSH_FANOUT && p.peerId !== node.peerId.toString()) chosen.add(p.peerId)
+      const found = await node.node.findProviders({ executor: 'wasm', limit: 16 }, { signal: AbortSignal.timeout(500) })
+        .catch(() => [])
+      const self = node.libp2p.peerId.toString()
+      for (const p of found) if (chosen.size < PUSH_FANOUT && p.peerId !== self) chosen.add(p.peerId)
     }
     return [...chosen].map((p) => peerIdFromString(p))
+  }
+}
+
+/** What a node's market is built with; the audit, payments and chain hooks come from those services. */
+export type MarketInit = Omit<MarketOptions, 'stakeOf' | 'canBid' | 'payments' | 'audit'>
+
+/**
+ * The market service factory. It uses the node's `audit`, `payments` and `chain` services when
+ * they are there (and starts after them, so it stops paying and logging before they close).
+ */
+export function marketService (init: MarketInit = {}): ServiceFactory<MarketService> {
+  return {
+    optionalDependencies: ['audit', 'payments', 'chain'],
+    create: (components, services) => {
+      const audit = services.get<HiveService & MarketAuditSource>('audit')
+      const payments = services.get<HiveService & MarketPaymentsSource>('payments')
+      const chain = services.get<HiveService & MarketStakeSource>('chain')
+      return new MarketService(components, {
+        ...init,
+        ...(audit !== undefined ? { audit: audit.hook } : {}),
+        ...(payments !== undefined ? { payments: payments.hooks() } : {}),
+        ...(chain !== undefined ? { stakeOf: chain.stakeOf, canBid: chain.canBid } : {}),
+      })
+    },
   }
 }

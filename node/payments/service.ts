@@ -1,7 +1,7 @@
 // PaymentsService: a node's payments as one service. It owns the voucher protocol handler,
 // the channel payer (requester), the voucher receiver (provider), the watchtower, the escrow
 // flows and the evidence store, and offers the market the `MarketPayments` hooks through which
-// jobs get paid. `attachPayments(node, …)` builds it and adds it to the node.
+// jobs get paid. `paymentsService(…)` is its factory for createHiveNode.
 import { logger } from '@libp2p/logger'
 import { getAddress } from 'ethers'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -30,6 +30,7 @@ import type { PaidJob } from './hooks.ts'
 import type { HiveStore } from '../store.ts'
 import type { NodeEvents } from '../events.ts'
 import type { StreamLibp2p } from './voucher-stream.ts'
+import type { HiveService, ServiceFactory } from '../service.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:payments')
@@ -101,7 +102,7 @@ export interface PaymentsInit {
   events?: Pick<NodeEvents, 'emit'>
 }
 
-export class PaymentsService implements PaymentsApi {
+export class PaymentsService implements PaymentsApi, HiveService {
   readonly name = 'payments'
   readonly channels: ChannelStore
   readonly payer: ChannelPayer
@@ -301,7 +302,7 @@ export class PaymentsService implements PaymentsApi {
     return chain > ours ? chain : ours
   }
 
-  registerRoutes (routes: RouteRegistry): void {
+  routes (routes: RouteRegistry): void {
     registerPaymentsRoutes(routes, this)
   }
 
@@ -376,22 +377,47 @@ export class PaymentsService implements PaymentsApi {
   }
 }
 
-/** Builds the payments service for `node` and adds it (before the market, so hooks are live). */
-export function attachPayments (
-  node: {
-    libp2p: PaymentsInit['libp2p']
-    store: HiveStore
-    addService: (s: PaymentsService) => void
-    events?: NodeEvents
-  },
-  init: Omit<PaymentsInit, 'libp2p' | 'store'>,
-): PaymentsService {
-  const events = init.events ?? node.events
-  const service = new PaymentsService({
-    ...init, libp2p: node.libp2p, store: node.store, ...(events !== undefined ? { events } : {}),
-  })
-  node.addService(service)
-  return service
+/** What the payments factory takes from the node's `chain` service (when no chain is given). */
+export interface PaymentsChainSource {
+  readonly client: PaymentsChain
+  /** `hive wallet` shows how many channels are open */
+  setOpenChannelCount: (count: () => Promise<number>) => void
+}
+
+/** What the factory is given; the node's components and services supply the rest of PaymentsInit. */
+export interface PaymentsServiceInit
+  extends Omit<PaymentsInit, 'libp2p' | 'store' | 'privateKey' | 'events' | 'chain' | 'audit'> {
+  /** a chain client of its own (tests); otherwise the node's `chain` service's */
+  chain?: PaymentsChain
+}
+
+/**
+ * The payments service factory: it needs the node's `chain` service (unless given a chain
+ * client) and logs through the `audit` service when the node has one. The market starts after
+ * it, so the market's payment hooks are live from the market's first job.
+ */
+export function paymentsService (init: PaymentsServiceInit = {}): ServiceFactory<PaymentsService> {
+  return {
+    dependencies: init.chain === undefined ? ['chain'] : [],
+    optionalDependencies: ['audit'],
+    create: (components, services) => {
+      const source = init.chain === undefined
+        ? services.require<HiveService & PaymentsChainSource>('chain')
+        : undefined
+      const audit = services.get<HiveService & { readonly hook: PaymentAuditHook }>('audit')
+      const service = new PaymentsService({
+        ...init,
+        chain: init.chain ?? source!.client,
+        libp2p: components.libp2p,
+        store: components.store,
+        privateKey: components.privateKey,
+        events: components.events,
+        ...(audit !== undefined ? { audit: audit.hook } : {}),
+      })
+      source?.setOpenChannelCount(async () => await service.openChannels())
+      return service
+    },
+  }
 }
 
 export type { ChannelSummary }

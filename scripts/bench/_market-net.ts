@@ -5,9 +5,10 @@
 import { join } from 'node:path'
 import { loadConfig } from '../../node/config.ts'
 import { WasmExecutor, WorkerPool } from '../../node/exec/index.ts'
-import { MarketService } from '../../node/market/service.ts'
-import { HiveNode } from '../../node/node.ts'
-import { loadPeerKey } from '../../node/p2p/identity.ts'
+import { createHiveNode } from '../../node/create.ts'
+import { marketService } from '../../node/market/service.ts'
+import type { MarketService } from '../../node/market/service.ts'
+import type { HiveNode } from '../../node/node.ts'
 import type { JobEvent } from '../../node/market/events.ts'
 import type { JobPolicy } from '../../node/market/requester-job.ts'
 import type { ProfileHardware } from '../../protocol/profile.ts'
@@ -53,17 +54,22 @@ async function startPeer (name: string, roles: string, bootstrap: string[], opts
   // in memory: persisted in each node's LevelDB, 21 nodes' peer-store reads and writes (every
   // dial, identify and DHT step) took about a fifth of this thread in a profile, an artefact of
   // running them all in one process rather than a cost of the market
-  const node = await HiveNode.create(config, { hardware: HARDWARE, storeCacheSize: 1024 * 1024, libp2pDatastore: 'memory' })
   const isRequester = roles === 'requester'
-  const market = new MarketService(node, {
-    privateKey: await loadPeerKey(dataDir),
-    executors: { wasm: new WasmExecutor({ pool }) },
-    capacity: opts.capacity,
-    policy: opts.policy,
-    onEvent: isRequester ? opts.onRequesterEvent : opts.onProviderEvent,
+  const node = await createHiveNode(config, {
+    hardware: HARDWARE,
+    storeCacheSize: 1024 * 1024,
+    libp2pDatastore: 'memory',
+    services: {
+      market: marketService({
+        executors: { wasm: new WasmExecutor({ pool }) },
+        capacity: opts.capacity,
+        policy: opts.policy,
+        onEvent: isRequester ? opts.onRequesterEvent : opts.onProviderEvent,
+      }),
+    },
   })
-  node.addService(market)
   await node.start()
+  const market = node.services.market!
   return { node, market }
 }
 

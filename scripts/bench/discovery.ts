@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig } from '../../node/config.ts'
-import { HiveNode } from '../../node/node.ts'
+import { createHiveNode } from '../../node/create.ts'
+import type { HiveNode } from '../../node/node.ts'
 import type { ProfileHardware } from '../../protocol/profile.ts'
 
 const args = process.argv.slice(2)
@@ -55,7 +56,7 @@ async function startNode (opts: { bootstrap: HiveNode[], roles: string, hardware
     },
   })
   // 1 MiB LevelDB block cache per node: 30 nodes share one process here
-  const node = await HiveNode.create(config, { hardware: opts.hardware, storeCacheSize: 1024 * 1024, dhtKBucketSize: DHT_K })
+  const node = await createHiveNode(config, { hardware: opts.hardware, storeCacheSize: 1024 * 1024, dhtKBucketSize: DHT_K })
   await node.start()
   return node
 }

@@ -18,10 +18,13 @@ import { jobsTopic } from '../../protocol/topics.ts'
 import { buildExamples } from '../../examples/build.ts'
 import { openChain } from '../../node/chain/client.ts'
 import { loadConfig } from '../../node/config.ts'
-import { MarketService } from '../../node/market/service.ts'
-import { HiveNode } from '../../node/node.ts'
-import { loadPeerKey } from '../../node/p2p/identity.ts'
-import { attachPayments } from '../../node/payments/service.ts'
+import { createHiveNode } from '../../node/create.ts'
+import { marketService } from '../../node/market/service.ts'
+import { paymentsService } from '../../node/payments/service.ts'
+import type { ServiceFactory } from '../../node/create.ts'
+import type { MarketService } from '../../node/market/service.ts'
+import type { HiveNode } from '../../node/node.ts'
+import type { PaymentsService } from '../../node/payments/service.ts'
 import { TEST_HARDWARE } from '../node/market/helpers.ts'
 import type { MarketPayments } from '../../node/market/ports.ts'
 import type { Wallet } from 'ethers'
@@ -131,17 +134,28 @@ describe('security 02/10: channel terms and funding', function () {
       const bootstrapAddrs = bootstrap?.info().addresses ?? []
       const flags = { listen: ['/ip4/127.0.0.1/tcp/0'], roles, bootstrap: bootstrapAddrs, prices: { wasm: '0.01' } }
       const config = loadConfig({ dataDir, flags })
-      const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
       const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
-      const key = await loadPeerKey(dataDir)
       const options = { pollMs: 200, windowBits: 8, fundingWaitMs: 2_000 }
-      const payments = attachPayments(node, { chain: client, privateKey: key, options })
-      const honest = payments.hooks()
+      const honest = paymentsService({ chain: client, options })
       // the hostile requester secures nothing: no channel is ever opened (whatever hook the market calls)
-      const hooks: MarketPayments = hostile ? { ...honest, afterAccept: async () => {} } : honest
-      const market = new MarketService(node, { privateKey: key, payments: hooks })
-      node.addService(market)
+      const payments: ServiceFactory<PaymentsService> = !hostile ? honest : {
+        ...honest,
+        create: async (components, services) => {
+          const service = await honest.create(components, services)
+          if (service !== undefined) {
+            const hooks = service.hooks()
+            service.hooks = (): MarketPayments => ({ ...hooks, afterAccept: async () => {} })
+          }
+          return service
+        },
+      }
+      const node = await createHiveNode(config, {
+        hardware: TEST_HARDWARE,
+        libp2pDatastore: 'memory',
+        services: { payments, market: marketService() },
+      })
       await node.start()
+      const market = node.services.market!
       started.push({ stop: async () => { await node.stop(); client.close() } })
       return { node, market }
     }

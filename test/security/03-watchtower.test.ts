@@ -12,7 +12,8 @@ import type { EventLog, InterfaceAbi, Wallet } from 'ethers'
 import { openVoucherAck, VoucherStatus } from '../../protocol/payments/ack.ts'
 import { VoucherHasher, voucherToWire } from '../../protocol/payments/voucher.ts'
 import { loadConfig } from '../../node/config.ts'
-import { HiveNode } from '../../node/node.ts'
+import { createHiveNode } from '../../node/create.ts'
+import type { HiveNode } from '../../node/node.ts'
 import { findEvent } from '../../node/payments/chain.ts'
 import { sendVoucher } from '../../node/payments/voucher-stream.ts'
 import { startDevChain } from '../support/chain.ts'
@@ -42,7 +43,7 @@ class HostileRequester {
   static async start (chain: DevChain, root: string, wallet: Wallet): Promise<HostileRequester> {
     const flags = { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester' }
     const config = loadConfig({ dataDir: join(root, 'hostile'), flags })
-    const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
+    const node = await createHiveNode(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
     await node.start()
     return new HostileRequester(node, wallet, chain)
   }

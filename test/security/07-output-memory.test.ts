@@ -17,10 +17,11 @@ import { expect } from 'chai'
 import { loadConfig } from '../../node/config.ts'
 import { WasmExecutor, WorkerPool } from '../../node/exec/index.ts'
 import { sendRequest } from '../../node/market/direct.ts'
-import { MarketService } from '../../node/market/service.ts'
-import { HiveNode } from '../../node/node.ts'
+import { marketService } from '../../node/market/service.ts'
+import type { MarketService } from '../../node/market/service.ts'
+import { createHiveNode } from '../../node/create.ts'
+import type { HiveNode } from '../../node/node.ts'
 import { createHiveLibp2p } from '../../node/p2p/create.ts'
-import { loadPeerKey } from '../../node/p2p/identity.ts'
 import { cidForBytes } from '../../protocol/cid.ts'
 import { JobRequest, MessageType, ReplyStatus } from '../../protocol/gen/market.ts'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -99,21 +100,24 @@ describe('security 07: job output cannot bypass the memory cap', function () {
         prices: { wasm: '0.001' },
       },
     })
-    const node = await HiveNode.create(config, { hardware: TEST_HARDWARE })
     const events: JobEvent[] = []
     let accepted = 0
     // the provider operator's own output cap, as its executor is configured
     const executorInit = { pool, maxOutputBytes: PROVIDER_OUTPUT_CAP }
-    const market = new MarketService(node, {
-      privateKey: await loadPeerKey(dataDir),
-      executors: { wasm: new WasmExecutor(executorInit) },
-      onEvent: (e) => events.push(e),
-      onGossipOutcome: (outcome, _code, topic) => {
-        if (outcome === 'accept' && topic === jobsTopic('wasm')) accepted++
+    const node = await createHiveNode(config, {
+      hardware: TEST_HARDWARE,
+      services: {
+        market: marketService({
+          executors: { wasm: new WasmExecutor(executorInit) },
+          onEvent: (e) => events.push(e),
+          onGossipOutcome: (outcome, _code, topic) => {
+            if (outcome === 'accept' && topic === jobsTopic('wasm')) accepted++
+          },
+        }),
       },
     })
-    node.addService(market)
     await node.start()
+    const market = node.services.market!
     const peer = { node, market, events, accepted: () => accepted }
     peers.push(peer)
     return peer

@@ -11,11 +11,11 @@ import { randomBytes } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { parseEther } from 'ethers'
 import { loadConfig } from '../../node/config.ts'
-import { MarketService } from '../../node/market/service.ts'
+import { marketService } from '../../node/market/service.ts'
 import { sendRequest } from '../../node/market/direct.ts'
-import { HiveNode } from '../../node/node.ts'
+import { createHiveNode } from '../../node/create.ts'
+import type { HiveNode } from '../../node/node.ts'
 import { createHiveLibp2p } from '../../node/p2p/create.ts'
-import { loadPeerKey } from '../../node/p2p/identity.ts'
 import { cidForBytes } from '../../protocol/cid.ts'
 import { createJobRequest } from '../../protocol/market/build.ts'
 import { TEST_HARDWARE, waitFor } from '../node/market/helpers.ts'
@@ -40,8 +40,9 @@ describe('security 11: requester addresses named by a job', function () {
     const dataDir = join(root, name)
     const base = { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'provider', prices: { wasm: '0.001' } }
     const config = loadConfig({ dataDir, flags: { ...base, ...flags } })
-    const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
-    node.addService(new MarketService(node, { privateKey: await loadPeerKey(dataDir) }))
+    const node = await createHiveNode(config, {
+      hardware: TEST_HARDWARE, libp2pDatastore: 'memory', services: { market: marketService() },
+    })
     await node.start()
     nodes.push(node)
     return node

@@ -10,10 +10,11 @@ import { buildExamples } from '../../examples/build.ts'
 import { openChain } from '../../node/chain/client.ts'
 import { loadConfig } from '../../node/config.ts'
 import { handleDirect, sendRequest } from '../../node/market/direct.ts'
-import { MarketService } from '../../node/market/service.ts'
-import { HiveNode } from '../../node/node.ts'
-import { loadPeerKey } from '../../node/p2p/identity.ts'
-import { attachPayments } from '../../node/payments/service.ts'
+import { marketService } from '../../node/market/service.ts'
+import type { MarketService } from '../../node/market/service.ts'
+import type { HiveNode } from '../../node/node.ts'
+import { paymentsService } from '../../node/payments/service.ts'
+import { createHiveNode } from '../../node/create.ts'
 import { VOUCHER_PROTOCOL } from '../../node/payments/voucher-stream.ts'
 import { cidForBytes, parseCid } from '../../protocol/cid.ts'
 import { Award, BlobChunk, BlobRequest, BlobResponse, BlobStatus, MessageType } from '../../protocol/gen/market.ts'
@@ -79,14 +80,21 @@ export interface HonestPeer {
 export async function startHonest (chain: DevChain, dir: string, name: string, roles: 'requester' | 'provider', wallet: Wallet, opts: { payments?: PaymentsOptions, capacity?: number, faults?: ProviderFaults } = {}): Promise<HonestPeer> {
   const dataDir = join(dir, name)
   const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, prices: { wasm: '0.01' } } })
-  const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
   const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
-  const key = await loadPeerKey(dataDir)
-  const payments = attachPayments(node, { chain: client, privateKey: key, options: { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10'), ...opts.payments } })
   const events: JobEvent[] = []
-  const market = new MarketService(node, { privateKey: key, payments: payments.hooks(), capacity: opts.capacity, faults: opts.faults, onEvent: (e) => events.push(e) })
-  node.addService(market)
+  const paymentOptions = { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10'), ...opts.payments }
+  const node = await createHiveNode(config, {
+    hardware: TEST_HARDWARE,
+    libp2pDatastore: 'memory',
+    services: {
+      payments: paymentsService({ chain: client, options: paymentOptions }),
+      market: marketService({ capacity: opts.capacity, faults: opts.faults, onEvent: (e) => events.push(e) }),
+    },
+  })
   await node.start()
+  const key = node.privateKey
+  const payments = node.services.payments!
+  const market = node.services.market!
   return { node, market, payments, client, key, wallet, events, stop: async () => { await node.stop().catch(() => {}); client.close() } }
 }
 
@@ -121,9 +129,9 @@ export class HostilePeer {
   static async start (dir: string, name: string): Promise<HostilePeer> {
     const dataDir = join(dir, name)
     const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester' } })
-    const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
+    const node = await createHiveNode(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
     await node.start()
-    const peer = new HostilePeer(node, await loadPeerKey(dataDir))
+    const peer = new HostilePeer(node, node.privateKey)
     await peer.handleAll()
     return peer
   }

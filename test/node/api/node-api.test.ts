@@ -10,7 +10,8 @@ import { createNodeApi } from '../../../node/api/index.ts'
 import type { ApiServer } from '../../../node/api/index.ts'
 import { initDataDir, loadConfig } from '../../../node/config.ts'
 import type { NodeEvent } from '../../../node/controller.ts'
-import { HiveNode } from '../../../node/node.ts'
+import { createHiveNode } from '../../../node/create.ts'
+import type { HiveNode } from '../../../node/node.ts'
 import type { ProfileHardware } from '../../../protocol/profile.ts'
 
 const GIB = 1024 ** 3
@@ -32,7 +33,7 @@ describe('node/api with real HiveNodes', function () {
     const dataDir = join(root, name)
     await initDataDir(dataDir)
     const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: bootstrap.flatMap((n) => n.info().addresses), profileTtlMs: 60_000 } })
-    const node = await HiveNode.create(config, { hardware })
+    const node = await createHiveNode(config, { hardware })
     nodes.push(node)
     await node.start()
     const api = createNodeApi(node, { dataDir, port: config.apiPort })

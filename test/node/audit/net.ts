@@ -1,16 +1,14 @@
 // Audited peers for the audit tests: a real HiveNode on 127.0.0.1 with an AuditService (its
 // own Hardhat dev account anchoring on a real JSON-RPC chain) and, for requesters and
 // providers, a MarketService writing through the audit hook.
-import { join } from 'node:path'
-import { loadConfig } from '../../../node/config.ts'
 import { openChain } from '../../../node/chain/client.ts'
 import { WasmExecutor } from '../../../node/exec/index.ts'
-import { anchorReader, anchorWriter } from '../../../node/audit/anchor-chain.ts'
-import { AuditService } from '../../../node/audit/service.ts'
-import { MarketService } from '../../../node/market/service.ts'
-import { HiveNode } from '../../../node/node.ts'
-import { loadPeerKey } from '../../../node/p2p/identity.ts'
-import { TEST_HARDWARE } from '../market/helpers.ts'
+import { auditService } from '../../../node/audit/index.ts'
+import { marketService } from '../../../node/market/service.ts'
+import { startTestNode } from '../../support/node.ts'
+import type { AuditService } from '../../../node/audit/service.ts'
+import type { MarketService } from '../../../node/market/service.ts'
+import type { HiveNode } from '../../../node/node.ts'
 import type { ChainClient } from '../../../node/chain/client.ts'
 import type { AnchorerOptions } from '../../../node/audit/anchorer.ts'
 import type { WorkerPool } from '../../../node/exec/index.ts'
@@ -43,54 +41,37 @@ export interface AuditPeerOptions {
 }
 
 export async function startAuditPeer (name: string, o: AuditPeerOptions): Promise<AuditPeer> {
-  const dataDir = join(o.root, name)
   const roles = o.roles ?? 'none'
-  const config = loadConfig({
-    dataDir,
-    flags: {
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      bootstrap: o.bootstrap?.node.info().addresses ?? [],
-      // an auditor runs no market role; the config needs one, and a requester without a market is idle
-      roles: roles === 'none' ? 'requester' : roles,
-      prices: { wasm: o.price ?? '0.001' },
-      allowPrivateAddrs: true,
-    },
-  })
-  const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
-  const key = await loadPeerKey(dataDir)
   let chain: ChainClient | undefined
   if (o.devChain !== undefined) {
     chain = await openChain({ settings: o.devChain.settings, wallet: o.devChain.account(o.account ?? 1), tx: { pollMs: 50 }, pollingIntervalMs: 50 })
   }
-  const audit = new AuditService({
-    libp2p: node.libp2p,
-    store: node.store,
-    privateKey: key,
-    ...(chain !== undefined ? { anchors: anchorWriter(chain), reader: anchorReader(chain) } : {}),
-    anchorer: { everyEntries: 1_000_000, intervalMs: 3_600_000, ...o.anchorer },
-    events: node.events,
-  })
-  // before the market: services stop in reverse, so the market stops writing before the log closes
-  node.addService(audit)
   const events: JobEvent[] = []
-  let market: MarketService | undefined
-  if (roles !== 'none') {
-    market = new MarketService(node, {
-      privateKey: key,
-      ...(o.pool !== undefined ? { executors: { wasm: new WasmExecutor({ pool: o.pool }) } } : {}),
-      onEvent: (e) => events.push(e),
-      audit: audit.hook,
-    })
-    node.addService(market)
-  }
-  await node.start()
+  const audit = auditService({
+    ...(chain !== undefined ? { chain } : {}),
+    anchorer: { everyEntries: 1_000_000, intervalMs: 3_600_000, ...o.anchorer },
+  })
+  const market = marketService({
+    ...(o.pool !== undefined ? { executors: { wasm: new WasmExecutor({ pool: o.pool }) } } : {}),
+    onEvent: (e) => events.push(e),
+  })
+  const node = await startTestNode(name, {
+    root: o.root,
+    // an auditor runs no market role; the config needs one, and a requester without a market is idle
+    roles: roles === 'none' ? 'requester' : roles,
+    ...(o.bootstrap !== undefined ? { bootstrap: o.bootstrap.node } : {}),
+    ...(o.price !== undefined ? { price: o.price } : {}),
+    libp2pDatastore: 'memory',
+    services: roles === 'none' ? { audit } : { audit, market },
+  }).catch((err: unknown) => { chain?.close(); throw err })
+  const services: { audit?: AuditService, market?: MarketService } = node.services
   return {
     name,
     node,
-    audit,
-    ...(market !== undefined ? { market } : {}),
-    key,
-    dataDir,
+    audit: services.audit!,
+    ...(services.market !== undefined ? { market: services.market } : {}),
+    key: node.privateKey,
+    dataDir: node.config.dataDir,
     ...(chain !== undefined ? { chain } : {}),
     events,
     stop: async () => {

@@ -2,7 +2,7 @@
 // node: a requester ignores bids from unstaked and slashed providers (stake looked up by peer id
 // in ProviderRegistry, cached, refreshed on registry events), and a provider under the live
 // minimum stake does not bid.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
@@ -11,18 +11,18 @@ import type { Signer } from 'ethers'
 import { buildExamples } from '../../../examples/build.ts'
 import { openChain } from '../../../node/chain/client.ts'
 import { paramKey } from '../../../node/chain/params.ts'
-import { attachChain } from '../../../node/chain/service.ts'
+import { chainService } from '../../../node/chain/service.ts'
 import type { ChainService } from '../../../node/chain/service.ts'
 import { depositStake } from '../../../node/chain/staking.ts'
 import { DEVNET_KDF, createWallet } from '../../../node/chain/wallet.ts'
-import { loadConfig } from '../../../node/config.ts'
-import { MarketService } from '../../../node/market/service.ts'
-import { HiveNode } from '../../../node/node.ts'
-import { loadPeerKey } from '../../../node/p2p/identity.ts'
+import { marketService } from '../../../node/market/service.ts'
+import type { MarketService } from '../../../node/market/service.ts'
+import type { HiveNode } from '../../../node/node.ts'
 import { registryDomain, resultCommitmentTypedData } from '../../../protocol/eip712.ts'
 import { jobsTopic } from '../../../protocol/topics.ts'
 import type { JobRecord } from '../../../node/market/job-record.ts'
-import { TEST_HARDWARE, waitFor } from '../market/helpers.ts'
+import { waitFor } from '../market/helpers.ts'
+import { startTestNode } from '../../support/node.ts'
 import { startDevChain } from '../../support/chain.ts'
 import type { DevChain } from '../../support/chain.ts'
 import { waitFor as waitUntil } from '../../support/wait.ts'
@@ -46,32 +46,25 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
   let stakedWallet: Wallet
 
   async function startPeer (name: string, opts: { roles: string, price: string, withChain: boolean, bootstrap?: Peer }): Promise<Peer> {
-    const dataDir = join(root, name)
-    const config = loadConfig({
-      dataDir,
-      flags: {
-        listen: ['/ip4/127.0.0.1/tcp/0'],
-        bootstrap: opts.bootstrap?.node.info().addresses ?? [],
-        roles: opts.roles,
-        prices: { wasm: opts.price },
-        allowPrivateAddrs: true,
-        ...(opts.withChain ? { rpcUrl: chain.url, deployments: chain.deploymentsDir } : {}),
-      },
-    })
-    const node = await HiveNode.create(config, { hardware: TEST_HARDWARE })
-    let service: ChainService | undefined
     if (opts.withChain) {
-      const { address } = await createWallet(dataDir, PASS, { kdf: DEVNET_KDF })
+      mkdirSync(join(root, name), { recursive: true, mode: 0o700 })
+      const { address } = await createWallet(join(root, name), PASS, { kdf: DEVNET_KDF })
       await chain.setEth(address, parseEther('10'))
-      service = await attachChain(node, config, { passphrase: PASS })
     }
-    const market = new MarketService(node, {
-      privateKey: await loadPeerKey(dataDir),
-      policy: { reserve: 99 }, // look at every bid of the window, so an ignored one is really ignored
-      ...(service !== undefined ? { stakeOf: service.stakeOf, canBid: service.canBid } : {}),
+    // look at every bid of the window, so an ignored one is really ignored
+    const marketFactory = marketService({ policy: { reserve: 99 } })
+    const node = await startTestNode(name, {
+      root,
+      roles: opts.roles,
+      price: opts.price,
+      ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap.node } : {}),
+      ...(opts.withChain
+        ? { settings: { rpcUrl: chain.url, deployments: chain.deploymentsDir }, services: { chain: chainService({ passphrase: PASS }), market: marketFactory } }
+        : { services: { market: marketFactory } }),
     })
-    node.addService(market)
-    await node.start()
+    const services: { chain?: ChainService, market?: MarketService } = node.services
+    const service = services.chain
+    const market = services.market!
     const peer = { name, node, market, ...(service !== undefined ? { chain: service } : {}) }
     peers.push(peer)
     return peer

@@ -7,7 +7,8 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'chai'
 import { writeFileSync } from 'node:fs'
 import { loadConfig } from '../../../node/config.ts'
-import { HiveNode } from '../../../node/node.ts'
+import { createHiveNode } from '../../../node/create.ts'
+import type { HiveNode } from '../../../node/node.ts'
 import type { ProfileHardware } from '../../../protocol/profile.ts'
 import type { ConnectionGater, PeerId } from '@libp2p/interface'
 
@@ -72,7 +73,7 @@ describe('node/discovery: 10 peers on loopback', function () {
         profileTtlMs: opts.ttlMs ?? 60_000,
       },
     })
-    const node = await HiveNode.create(config, { hardware: opts.hardware ?? cpuBox, ...(opts.gater !== undefined ? { connectionGater: opts.gater } : {}) })
+    const node = await createHiveNode(config, { hardware: opts.hardware ?? cpuBox, ...(opts.gater !== undefined ? { connectionGater: opts.gater } : {}) })
     await node.start()
     nodes.push(node)
     return node

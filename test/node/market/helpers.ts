@@ -1,28 +1,20 @@
-// Shared by the market tests: real HiveNodes with a MarketService on 127.0.0.1, a shared WASM
-// worker pool.
-import { join } from 'node:path'
-import { loadConfig } from '../../../node/config.ts'
+// Shared by the market tests: real HiveNodes with a MarketService on 127.0.0.1 (built by
+// test/support/node.ts), a shared WASM worker pool.
 import { WasmExecutor } from '../../../node/exec/index.ts'
-import { MarketService } from '../../../node/market/service.ts'
-import { HiveNode } from '../../../node/node.ts'
-import { loadPeerKey } from '../../../node/p2p/identity.ts'
+import { marketService } from '../../../node/market/service.ts'
+import { startTestNode } from '../../support/node.ts'
+import type { MarketService } from '../../../node/market/service.ts'
+import type { HiveNode } from '../../../node/node.ts'
 import type { WorkerPool } from '../../../node/exec/index.ts'
 import type { JobEvent } from '../../../node/market/events.ts'
 import type { GossipOutcome } from '../../../node/market/gossip.ts'
 import type { MarketOptions } from '../../../node/market/service.ts'
 import type { ProviderFaults } from '../../../node/market/provider.ts'
-import type { ProfileHardware } from '../../../protocol/profile.ts'
 import type { PrivateKey } from '@libp2p/interface'
 
-const GIB = 1024 ** 3
+export { TEST_HARDWARE } from '../../support/node.ts'
 
-export const TEST_HARDWARE: ProfileHardware = {
-  cpu: { model: 'Test CPU', cores: 4, threads: 8, arch: 'x64', speedMhz: 3000 },
-  memoryBytes: 16 * GIB,
-  gpus: [],
-  os: { platform: 'linux', distro: 'test', release: '1', kernel: '6' },
-  benchmark: { cpuScore: 1000, durationMs: 1000 },
-}
+const GIB = 1024 ** 3
 
 /** A requirement no test provider meets: the job is gossiped and validated but never bid on. */
 export const UNSATISFIABLE = { minMemoryBytes: 512 * GIB }
@@ -55,34 +47,25 @@ export interface StartPeerOptions {
 }
 
 export async function startMarketPeer (name: string, opts: StartPeerOptions): Promise<MarketPeer> {
-  const dataDir = join(opts.root, name)
-  const config = loadConfig({
-    dataDir,
-    flags: {
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      bootstrap: opts.bootstrap?.node.info().addresses ?? [],
-      roles: opts.roles,
-      prices: { wasm: opts.price ?? '0.001' },
-      // every test peer is on 127.0.0.1: providers must dial loopback requesters
-      allowPrivateAddrs: true,
-    },
-  })
-  const node = await HiveNode.create(config, { hardware: TEST_HARDWARE })
-  const key = await loadPeerKey(dataDir)
   const events: JobEvent[] = []
   const verdicts: GossipVerdict[] = []
-  const market = new MarketService(node, {
-    privateKey: key,
-    ...(opts.pool !== undefined ? { executors: { wasm: new WasmExecutor({ pool: opts.pool }) } } : {}),
-    faults: opts.faults,
-    policy: opts.policy,
-    capacity: opts.capacity,
-    onEvent: (e) => { events.push(e); opts.onEvent?.(e) },
-    onGossipOutcome: (outcome, code, topic) => verdicts.push({ outcome, code, topic }),
+  const node = await startTestNode(name, {
+    root: opts.root,
+    roles: opts.roles,
+    ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap.node } : {}),
+    ...(opts.price !== undefined ? { price: opts.price } : {}),
+    services: {
+      market: marketService({
+        ...(opts.pool !== undefined ? { executors: { wasm: new WasmExecutor({ pool: opts.pool }) } } : {}),
+        faults: opts.faults,
+        policy: opts.policy,
+        capacity: opts.capacity,
+        onEvent: (e) => { events.push(e); opts.onEvent?.(e) },
+        onGossipOutcome: (outcome, code, topic) => verdicts.push({ outcome, code, topic }),
+      }),
+    },
   })
-  node.addService(market)
-  await node.start()
-  return { name, node, market, key, events, verdicts }
+  return { name, node, market: node.services.market!, key: node.privateKey, events, verdicts }
 }
 
 /** Polls `check` every 20 ms until it returns true; throws with `what` after `timeoutMs`. */

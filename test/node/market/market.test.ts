@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { buildExamples } from '../../../examples/build.ts'
-import { loadConfig } from '../../../node/config.ts'
-import { MarketService } from '../../../node/market/service.ts'
-import { HiveNode } from '../../../node/node.ts'
-import { loadPeerKey } from '../../../node/p2p/identity.ts'
+import { marketService } from '../../../node/market/service.ts'
+import { startTestNode } from '../../support/node.ts'
+import type { MarketService } from '../../../node/market/service.ts'
+import type { HiveNode } from '../../../node/node.ts'
 import { rankBids } from '../../../protocol/market/selection.ts'
 import { jobsTopic } from '../../../protocol/topics.ts'
 import type { JobEvent } from '../../../node/market/events.ts'
@@ -68,21 +68,17 @@ describe('node/market: one requester, five providers on loopback', function () {
   let mandelbrot: Uint8Array
 
   async function startPeer (name: string, opts: { roles: string, bootstrap?: Peer, price?: string, faults?: ProviderFaults }): Promise<Peer> {
-    const dataDir = join(root, name)
-    const config = loadConfig({
-      dataDir,
-      flags: {
-        listen: ['/ip4/127.0.0.1/tcp/0'],
-        bootstrap: opts.bootstrap?.node.info().addresses ?? [],
-        roles: opts.roles,
-        prices: { wasm: opts.price ?? '0.001' },
-      },
-    })
-    const node = await HiveNode.create(config, { hardware })
     const events: JobEvent[] = []
-    const market = new MarketService(node, { privateKey: await loadPeerKey(dataDir), faults: opts.faults, onEvent: (e) => events.push(e) })
-    node.addService(market)
-    await node.start()
+    const node = await startTestNode(name, {
+      root,
+      roles: opts.roles,
+      ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap.node } : {}),
+      ...(opts.price !== undefined ? { price: opts.price } : {}),
+      hardware,
+      settings: { allowPrivateAddrs: false },
+      services: { market: marketService({ faults: opts.faults, onEvent: (e) => events.push(e) }) },
+    })
+    const market = node.services.market!
     const peer = { node, market, events }
     peers.push(peer)
     return peer

@@ -45,7 +45,7 @@ describe('cli: hive channel / escrow / slash', function () {
       await initDataDir(dir)
       const peer = await startPayPeer(chain, root, name, chain.account(account))
       const api = createNodeApi(peer.node, { dataDir: dir, host: '127.0.0.1', port: 0 })
-      peer.payments.registerRoutes(api.routes)
+      peer.payments.routes(api.routes)
       await api.start()
       peers.push({ peer, api, dir })
     }

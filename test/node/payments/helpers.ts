@@ -1,15 +1,11 @@
 // Payments tests: real HiveNodes on 127.0.0.1 with a PaymentsService each, talking to a real
 // Hardhat JSON-RPC node (test/support/chain.ts) through node/chain's client and sender.
-import { join } from 'node:path'
 import { openChain } from '../../../node/chain/client.ts'
-import { loadConfig } from '../../../node/config.ts'
-import { HiveNode } from '../../../node/node.ts'
-import { loadPeerKey } from '../../../node/p2p/identity.ts'
-import { attachPayments } from '../../../node/payments/service.ts'
-import { AuditLog } from '../../../node/audit/log.ts'
-import { AuditHook } from '../../../node/audit/market-hook.ts'
-import { peerIdToBytes } from '../../../protocol/signing.ts'
-import { TEST_HARDWARE } from '../market/helpers.ts'
+import { auditService } from '../../../node/audit/index.ts'
+import { paymentsService } from '../../../node/payments/service.ts'
+import { startTestNode } from '../../support/node.ts'
+import type { AuditLog } from '../../../node/audit/log.ts'
+import type { HiveNode } from '../../../node/node.ts'
 import type { ChainClient } from '../../../node/chain/client.ts'
 import type { PaymentsOptions, PaymentsService } from '../../../node/payments/service.ts'
 import type { DevChain } from '../../support/chain.ts'
@@ -28,20 +24,22 @@ export interface PayPeer {
 }
 
 export async function startPayPeer (chain: DevChain, root: string, name: string, wallet: Wallet, options: PaymentsOptions = {}, extra: { audit?: boolean } = {}): Promise<PayPeer> {
-  const dataDir = join(root, name)
-  const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester,provider', allowPrivateAddrs: true } })
-  const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
   const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
-  const audit = extra.audit === true ? await AuditLog.open({ db: node.store.audit, peer: peerIdToBytes(node.peerId) }) : undefined
-  const hook = audit === undefined ? undefined : new AuditHook({ log: () => audit, jobs: node.store.jobs, writeState: async (ops) => { await node.store.batchDurable(ops) } })
-  const payments = attachPayments(node, { chain: client, privateKey: await loadPeerKey(dataDir), options: { pollMs: 200, windowBits: 8, ...TEST_CHANNEL_TERMS, ...options }, ...(hook !== undefined ? { audit: hook } : {}) })
-  await node.start()
+  const payments = paymentsService({ chain: client, options: { pollMs: 200, windowBits: 8, ...TEST_CHANNEL_TERMS, ...options } })
+  // the audit service here only keeps the log payments write to: it anchors nothing (no chain given)
+  const node = await startTestNode(name, {
+    root,
+    roles: 'requester,provider',
+    libp2pDatastore: 'memory',
+    services: extra.audit === true ? { audit: auditService(), payments } : { payments },
+  }).catch((err: unknown) => { client.close(); throw err })
+  const services: { audit?: { log: AuditLog }, payments?: PaymentsService } = node.services
   return {
     node,
-    payments,
+    payments: services.payments!,
     client,
-    ...(audit !== undefined ? { audit } : {}),
-    stop: async () => { await audit?.close(); await node.stop(); client.close() },
+    ...(services.audit !== undefined ? { audit: services.audit.log } : {}),
+    stop: async () => { await node.stop(); client.close() },
   }
 }
 

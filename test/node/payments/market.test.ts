@@ -12,10 +12,11 @@ import { buildExamples } from '../../../examples/build.ts'
 import { openChain } from '../../../node/chain/client.ts'
 import { loadConfig } from '../../../node/config.ts'
 import { sendRequest } from '../../../node/market/direct.ts'
-import { MarketService } from '../../../node/market/service.ts'
-import { HiveNode } from '../../../node/node.ts'
-import { loadPeerKey } from '../../../node/p2p/identity.ts'
-import { attachPayments } from '../../../node/payments/service.ts'
+import { marketService } from '../../../node/market/service.ts'
+import type { MarketService } from '../../../node/market/service.ts'
+import type { HiveNode } from '../../../node/node.ts'
+import { createHiveNode } from '../../../node/create.ts'
+import { paymentsService } from '../../../node/payments/service.ts'
 import { escrowId, hashResultCommitment, registryDomain } from '../../../protocol/eip712.ts'
 import { ExecStatus } from '../../../protocol/gen/market.ts'
 import { signResult } from '../../../protocol/market/build.ts'
@@ -44,13 +45,19 @@ describe('node/payments with the market', function () {
   async function startPeer (name: string, roles: string, wallet: Wallet, bootstrap?: Peer): Promise<Peer> {
     const dataDir = join(root, name)
     const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, bootstrap: bootstrap?.node.info().addresses ?? [], prices: { wasm: '0.01' }, allowPrivateAddrs: true } })
-    const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
     const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
-    const key = await loadPeerKey(dataDir)
-    const payments = attachPayments(node, { chain: client, privateKey: key, options: { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10') } })
-    const market = new MarketService(node, { privateKey: key, payments: payments.hooks() })
-    node.addService(market)
+    const node = await createHiveNode(config, {
+      hardware: TEST_HARDWARE,
+      libp2pDatastore: 'memory',
+      services: {
+        payments: paymentsService({ chain: client, options: { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10') } }),
+        market: marketService(),
+      },
+    })
     await node.start()
+    const key = node.privateKey
+    const payments = node.services.payments!
+    const market = node.services.market!
     return { node, market, payments, client, key, wallet }
   }
 

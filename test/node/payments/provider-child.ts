@@ -4,16 +4,19 @@
 import { Wallet } from 'ethers'
 import { openChain } from '../../../node/chain/client.ts'
 import { loadConfig } from '../../../node/config.ts'
-import { HiveNode } from '../../../node/node.ts'
-import { loadPeerKey } from '../../../node/p2p/identity.ts'
-import { attachPayments } from '../../../node/payments/service.ts'
+import { createHiveNode } from '../../../node/create.ts'
+import { paymentsService } from '../../../node/payments/service.ts'
 import { TEST_HARDWARE } from '../market/helpers.ts'
 
 const [dataDir, rpcUrl, deployments] = process.argv.slice(2)
 const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'provider', allowPrivateAddrs: true } })
-const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
 const client = await openChain({ settings: { rpcUrl, deployments, maxFeeGwei: 1000, confirmations: 1 }, wallet: new Wallet(process.env.HIVE_TEST_PROVIDER_KEY!), tx: { pollMs: 50 } })
-const payments = attachPayments(node, { chain: client, privateKey: await loadPeerKey(dataDir), options: { pollMs: 60_000, windowBits: 8 } })
+const node = await createHiveNode(config, {
+  hardware: TEST_HARDWARE,
+  libp2pDatastore: 'memory',
+  services: { payments: paymentsService({ chain: client, options: { pollMs: 60_000, windowBits: 8 } }) },
+})
+const payments = node.services.payments!
 await node.start()
 // the jobs this provider "did" for the test's requester (HIVE_TEST_EXPECT: address:price:count):
 // job ids 0x…e2e000 + i, each worth `price`

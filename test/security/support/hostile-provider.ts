@@ -5,8 +5,8 @@
 import { join } from 'node:path'
 import { lpStream } from '@libp2p/utils'
 import { loadConfig } from '../../../node/config.ts'
-import { HiveNode } from '../../../node/node.ts'
-import { loadPeerKey } from '../../../node/p2p/identity.ts'
+import { createHiveNode } from '../../../node/create.ts'
+import type { HiveNode } from '../../../node/node.ts'
 import { VOUCHER_PROTOCOL } from '../../../node/payments/voucher-stream.ts'
 import { MAX_VOUCHER_BYTES, voucherFromWire } from '../../../protocol/payments/voucher.ts'
 import { VoucherStatus, signVoucherAck } from '../../../protocol/payments/ack.ts'
@@ -38,8 +38,8 @@ export async function startHostileProvider (
 ): Promise<HostileProvider> {
   const dataDir = join(root, name)
   const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'provider' } })
-  const node = await HiveNode.create(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
-  const key: PrivateKey = await loadPeerKey(dataDir)
+  const node = await createHiveNode(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
+  const key: PrivateKey = node.privateKey
   await node.start()
   const received: SignedVoucher[] = []
   await node.libp2p.handle(VOUCHER_PROTOCOL, async (stream) => {

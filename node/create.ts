@@ -1,0 +1,120 @@
+// createHiveNode: the one place a node is assembled (docs/architecture.md, Node). It reads the
+// peer key once, lets services prepare (the chain signs the address binding the profile
+// carries), makes libp2p, the store and the event feed (HiveNode.create), then builds each
+// service from its factory in dependency order and adds it, so that the node starts them in that
+// order and stops them in reverse. The CLI, the tests, the benchmarks and the demo all use it.
+import { mkdirSync } from 'node:fs'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { HiveError } from '../protocol/errors.ts'
+import { HiveNode } from './node.ts'
+import { loadOrCreatePeerKey } from './p2p/identity.ts'
+import type { HiveConfig } from './config.ts'
+import type { HiveNodeOptions } from './node.ts'
+import type {
+  HiveComponents, HiveService, NodeContribution, ServiceFactories, ServiceLookup, ServicesOf,
+} from './service.ts'
+
+export type {
+  HiveComponents, HiveService, PreComponents, ServiceFactory, ServiceFactories, ServiceLookup, ServicesOf,
+} from './service.ts'
+
+export interface CreateHiveNodeOptions<F extends ServiceFactories>
+  extends Omit<HiveNodeOptions, 'privateKey' | 'eth'> {
+  /** the services, by name: `{ audit: auditService(), market: marketService({ … }) }` */
+  services?: F
+}
+
+/** A node and its services, typed by the factories it was built from. */
+export type HiveNodeWith<F extends ServiceFactories> = HiveNode & { readonly services: ServicesOf<F> }
+
+/**
+ * Builds a node and its services (not started: call `start()`). Throws SERVICE_DEPENDENCY_MISSING
+ * when a factory needs a service that is not configured, SERVICE_DEPENDENCY_CYCLE when the
+ * dependencies loop; on any failure everything made so far is released.
+ */
+export async function createHiveNode<F extends ServiceFactories = Record<never, never>> (
+  config: HiveConfig,
+  options: CreateHiveNodeOptions<F> = {},
+): Promise<HiveNodeWith<F>> {
+  const { services: factories = {} as F, ...nodeOptions } = options
+  const order = startOrder(factories)
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
+  const { key: privateKey } = await loadOrCreatePeerKey(config.dataDir)
+  const peerId = peerIdFromPrivateKey(privateKey)
+  const prepared: string[] = []
+  let node: HiveNode | undefined
+  try {
+    let contribution: NodeContribution = {}
+    for (const name of order) {
+      const factory = factories[name]
+      if (factory.prepare === undefined) continue
+      prepared.push(name)
+      contribution = { ...contribution, ...await factory.prepare({ peerId, privateKey, config }) }
+    }
+    node = await HiveNode.create(config, { ...nodeOptions, privateKey, ...contribution })
+    const components: HiveComponents = {
+      peerId,
+      privateKey,
+      libp2p: node.libp2p,
+      store: node.store,
+      events: node.events,
+      config,
+      logger: node.libp2p.logger,
+      node,
+    }
+    const made = new Map<string, HiveService>()
+    const lookup: ServiceLookup = {
+      get: <T extends HiveService>(name: string) => made.get(name) as T | undefined,
+      require: <T extends HiveService>(name: string) => {
+        const s = made.get(name)
+        if (s === undefined) {
+          throw new HiveError('SERVICE_DEPENDENCY_MISSING', `service ${name} is not part of this node`, { name })
+        }
+        return s as T
+      },
+    }
+    for (const name of order) {
+      const factory = factories[name]
+      // a required service the config left out leaves its dependants out too (payments without a chain)
+      if ((factory.dependencies ?? []).some((d) => !made.has(d))) continue
+      const service = await factory.create(components, lookup)
+      if (service === undefined) continue
+      made.set(name, service)
+      node.addService(service, name)
+    }
+    return node as HiveNodeWith<F>
+  } catch (err) {
+    if (node !== undefined) await node.discard().catch(() => {})
+    for (const name of prepared) await Promise.resolve(factories[name].discard?.()).catch(() => {})
+    throw err
+  }
+}
+
+/** The factories' names, each after those it depends on (otherwise in declaration order). */
+export function startOrder (factories: ServiceFactories): string[] {
+  const order: string[] = []
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (name: string, path: string[]): void => {
+    if (state.get(name) === 'done') return
+    if (state.get(name) === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(name)), name].join(' -> ')
+      throw new HiveError('SERVICE_DEPENDENCY_CYCLE', `services depend on each other in a loop: ${cycle}`, { cycle })
+    }
+    state.set(name, 'visiting')
+    const factory = factories[name]
+    for (const dep of factory.dependencies ?? []) {
+      if (factories[dep] === undefined) {
+        const message = `service ${name} needs service ${dep}: add it to the node's services`
+        throw new HiveError('SERVICE_DEPENDENCY_MISSING', message, { name, dependency: dep })
+      }
+      visit(dep, [...path, name])
+    }
+    for (const dep of factory.optionalDependencies ?? []) {
+      if (factories[dep] !== undefined) visit(dep, [...path, name])
+    }
+    state.set(name, 'done')
+    order.push(name)
+  }
+  for (const name of Object.keys(factories)) visit(name, [])
+  return order
+}
