@@ -1,11 +1,12 @@
 // `hive job post|list|status|result`: jobs through the running node's requester.
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { Option } from 'commander'
 import type { Command } from 'commander'
 import { HiveError, UsageError } from '../../protocol/errors.ts'
 import { isValidFileName } from '../../protocol/output-bundle.ts'
 import { HiveClient } from '../client.ts'
+import { checkJobModule, checkModuleSize, type ModuleProblem } from '../../node/exec/module-check.ts'
 import type { CommandContext } from '../context.ts'
 import { formatDuration, shortPeerId, table } from '../format.ts'
 import { formatTokenAmount, parseByteSize, parseDuration, parsePositiveInt, parseTokenAmount } from '../parse.ts'
@@ -96,8 +97,9 @@ export function registerJobCommands (job: Command, context: (cmd: Command) => Co
 
 async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
   if (opts.out !== undefined && opts.wait !== true) throw new UsageError('OUT_NEEDS_WAIT', '--out is written when the job is verified: add --wait (or use `hive job result <id> --out <dir>` later)')
+  const module = /^baf[a-z2-7]{20,}$/.test(opts.wasm) ? { moduleCid: opts.wasm } : { module: (await readModule(opts.wasm, opts.executor)).toString('base64') }
+  // the module is checked before the node is contacted: a wrong file is a usage error, fast
   const client = await HiveClient.forDataDir(ctx.dataDir)
-  const module = /^baf[a-z2-7]{20,}$/.test(opts.wasm) ? { moduleCid: opts.wasm } : { module: (await readLocal(opts.wasm, '--wasm')).toString('base64') }
   const inputs: Array<{ name: string, data: string }> = []
   for (const file of opts.input) {
     const name = basename(file)
@@ -239,6 +241,22 @@ async function writeResult (result: JobResult, dir: string): Promise<string[]> {
   await writeFile(join(dir, stdoutName), Buffer.from(result.stdout, 'base64'))
   written.push(stdoutName)
   return written
+}
+
+/**
+ * Reads --wasm and refuses, before the node is asked, a file that no provider could run: the size
+ * from stat first (a huge file is never read), then the executor's own WebAssembly and import checks.
+ */
+async function readModule (file: string, executor: string): Promise<Buffer> {
+  const refuse = (p: ModuleProblem): never => { throw new UsageError(p.code, `--wasm ${file}: ${p.message}`) }
+  const size = await stat(file).then((s) => s.size, () => undefined)
+  const sized = size === undefined ? undefined : checkModuleSize(size)
+  if (sized !== undefined) refuse(sized)
+  const bytes = await readLocal(file, '--wasm')
+  // other executor classes would bring their own module rules; only the wasm one is known here
+  const problem = executor === 'wasm' ? await checkJobModule(bytes) : undefined
+  if (problem !== undefined) refuse(problem)
+  return bytes
 }
 
 async function readLocal (file: string, flag: string): Promise<Buffer> {
