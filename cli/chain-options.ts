@@ -10,7 +10,7 @@ import type { ChainClient } from '../node/chain/client.ts'
 import type { HiveConfig } from '../node/config.ts'
 import { UsageError } from '../protocol/errors.ts'
 import type { CommandContext } from './context.ts'
-import { formatTokenAmount } from './parse.ts'
+import { hiveAmount } from './format.ts'
 
 export interface ChainCliOptions { rpcUrl?: string, deployments?: string }
 
@@ -44,7 +44,8 @@ export async function openCliChain (ctx: CommandContext, opts: ChainCliOptions, 
   return await openLocalChain(localInput(ctx, opts), need)
 }
 
-export const hive = (units: bigint): string => `${formatTokenAmount(units)} HIVE`
+/** Rounded for people (cli/format.ts); messages that compare two amounts print them exactly instead. */
+export const hive = (units: bigint): string => hiveAmount(units)
 
 /** Runs an option parser on a positional argument: its InvalidArgumentError becomes a UsageError (exit 2, message shown). */
 export function parseArg<T> (what: string, parse: () => T): T {

@@ -1,6 +1,7 @@
 // Human output: sizes, durations, peer ids and tables. JSON output never goes through here.
 import Table from 'cli-table3'
 import type { NodeInfo, PeerSummary, ProviderProfileView } from '../node/controller.ts'
+import { formatTokenAmount, TOKEN_DECIMALS } from './parse.ts'
 
 export function formatBytes (bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
@@ -17,6 +18,34 @@ export function formatDuration (ms: number): string {
   const s = Math.round((ms % 60_000) / 1000)
   if (m < 60) return `${m}m${s > 0 ? `${s}s` : ''}`
   return `${Math.floor(m / 60)}h${m % 60 > 0 ? `${m % 60}m` : ''}`
+}
+
+/** Significant digits a rounded amount keeps: enough to compare prices, few enough to read. */
+export const AMOUNT_SIGNIFICANT_DIGITS = 3
+/** Decimals a rounded amount never goes beyond; anything smaller but not zero prints as "<0.000001". */
+export const AMOUNT_MAX_DECIMALS = 6
+
+/**
+ * Token base units rounded for people: 3 significant digits (half up), the whole part never
+ * rounded, at most 6 decimals, and a non-zero amount never shown as 0 ("<0.000001").
+ * 9584704567898396n -> "0.00958", 1234.5678 HIVE -> "1235", 1.5 HIVE -> "1.5".
+ * For display only: --json and amounts passed on to other commands use formatTokenAmount (exact).
+ */
+export function roundTokenAmount (units: bigint, decimals = TOKEN_DECIMALS): string {
+  if (units < 0n) return `-${roundTokenAmount(-units, decimals)}`
+  if (units === 0n) return '0'
+  const smallest = 10n ** BigInt(Math.max(0, decimals - AMOUNT_MAX_DECIMALS))
+  if (units < smallest) return `<${formatTokenAmount(smallest, decimals)}`
+  let drop = units.toString().length - AMOUNT_SIGNIFICANT_DIGITS
+  drop = Math.min(drop, decimals) // keep every digit of the whole part
+  drop = Math.max(drop, decimals - AMOUNT_MAX_DECIMALS, 0)
+  const step = 10n ** BigInt(drop)
+  return formatTokenAmount(((units + step / 2n) / step) * step, decimals)
+}
+
+/** "0.00958 HIVE": the one way human output shows a HIVE amount (base units, as bigint or decimal text). */
+export function hiveAmount (units: bigint | string): string {
+  return `${roundTokenAmount(BigInt(units))} HIVE`
 }
 
 /** 12D3KooWAbc…xyz123: enough to tell peers apart in a table; --json has the full id. */

@@ -5,13 +5,13 @@ import { isAddress } from 'ethers'
 import type { Command } from 'commander'
 import { HiveClient } from '../client.ts'
 import type { CommandContext } from '../context.ts'
-import { shortPeerId, table } from '../format.ts'
-import { formatTokenAmount, parseTokenAmount } from '../parse.ts'
+import { roundTokenAmount, shortPeerId, table } from '../format.ts'
+import { parseTokenAmount } from '../parse.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import type { ChannelSummary } from '../../node/api/contract/index.ts'
 
 const short = (hex: string): string => `${hex.slice(0, 10)}…`
-const amount = (units: string): string => formatTokenAmount(BigInt(units))
+const amount = (units: string): string => roundTokenAmount(BigInt(units))
 
 export function channelsTable (channels: ChannelSummary[]): string {
   return table(['channel', 'role', 'counterparty', 'status', 'deposit', 'paid', 'left', 'nonce'], channels.map((c) => [

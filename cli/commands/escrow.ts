@@ -2,8 +2,7 @@
 import type { Command } from 'commander'
 import { HiveClient } from '../client.ts'
 import type { CommandContext } from '../context.ts'
-import { table } from '../format.ts'
-import { formatTokenAmount } from '../parse.ts'
+import { roundTokenAmount, table } from '../format.ts'
 
 export function registerEscrowCommands (escrow: Command, context: (cmd: Command) => CommandContext): void {
   escrow.command('list')
@@ -16,7 +15,7 @@ export function registerEscrowCommands (escrow: Command, context: (cmd: Command)
       if (ctx.json) { ctx.printJson({ address, escrows }); return }
       if (escrows.length === 0) { ctx.say(`no escrows for ${address}`); return }
       ctx.say(table(['job', 'role', 'counterparty', 'amount', 'deadline', 'state'], escrows.map((e) => [
-        `${e.jobId.slice(0, 12)}…`, e.role, e.role === 'requester' ? e.provider : e.requester, formatTokenAmount(BigInt(e.amount)),
+        `${e.jobId.slice(0, 12)}…`, e.role, e.role === 'requester' ? e.provider : e.requester, roundTokenAmount(BigInt(e.amount)),
         new Date(Number(e.deadline) * 1000).toISOString().slice(0, 19) + 'Z', e.state,
       ])))
     })

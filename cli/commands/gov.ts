@@ -12,8 +12,8 @@ import type { ProposalAction, ProposalView, VoteChoice } from '../../node/chain/
 import { isParamName } from '../../node/chain/params.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import type { CommandContext } from '../context.ts'
-import { table } from '../format.ts'
-import { formatTokenAmount, parseDuration, parseTokenAmount } from '../parse.ts'
+import { roundTokenAmount, table } from '../format.ts'
+import { parseDuration, parseTokenAmount } from '../parse.ts'
 import { addChainOptions, cliConfig, hive, openCliChain, parseArg } from '../chain-options.ts'
 import type { ChainCliOptions } from '../chain-options.ts'
 import { parseAddress } from './token.ts'
@@ -104,7 +104,7 @@ export function registerGovCommands (gov: Command, context: (cmd: Command) => Co
         if (ctx.json) { ctx.printJson({ proposals: shown.map(jsonView) }); return }
         if (shown.length === 0) { ctx.say(opts.state === undefined ? 'no proposals yet: `hive gov propose --set …` makes one' : `no ${opts.state} proposals`); return }
         ctx.say(table(['id', 'state', 'for', 'against', 'abstain', 'voting ends', 'description'], shown.map((v) => [
-          v.id.toString().slice(0, 12) + '…', v.state, formatTokenAmount(v.votes.for), formatTokenAmount(v.votes.against), formatTokenAmount(v.votes.abstain),
+          v.id.toString().slice(0, 12) + '…', v.state, roundTokenAmount(v.votes.for), roundTokenAmount(v.votes.against), roundTokenAmount(v.votes.abstain),
           `${iso(v.voteEnd)} (${rel(v.voteEnd, v.now)})`, v.description.split('\n')[0].slice(0, 60),
         ])))
         ctx.say('(an id prefix of 6+ digits works in the other gov commands)')
@@ -135,7 +135,7 @@ export function registerGovCommands (gov: Command, context: (cmd: Command) => Co
         const sent = await sender.call(client.contracts.governor, 'castVoteWithReason', [v.id, VOTE_SUPPORT[choice as VoteChoice], opts.reason ?? ''], { label: 'vote' })
         const after = await viewProposal(client, v)
         if (ctx.json) { ctx.printJson({ proposalId: v.id, voter: sender.address, choice, weight, tx: sent.hash, votes: after.votes }); return }
-        ctx.say(`voted ${choice} on proposal ${v.id} with ${hive(weight)}; now ${formatTokenAmount(after.votes.for)} for, ${formatTokenAmount(after.votes.against)} against, ${formatTokenAmount(after.votes.abstain)} abstain`)
+        ctx.say(`voted ${choice} on proposal ${v.id} with ${hive(weight)}; now ${roundTokenAmount(after.votes.for)} for, ${roundTokenAmount(after.votes.against)} against, ${roundTokenAmount(after.votes.abstain)} abstain`)
       })
     })
 
@@ -187,7 +187,7 @@ function showText (v: ProposalView): string {
     `proposal   ${v.id}`,
     `state      ${v.state}`,
     `proposer   ${v.proposer} (block ${v.blockNumber})`,
-    `votes      for ${formatTokenAmount(v.votes.for)}, against ${formatTokenAmount(v.votes.against)}, abstain ${formatTokenAmount(v.votes.abstain)} HIVE`,
+    `votes      for ${roundTokenAmount(v.votes.for)}, against ${roundTokenAmount(v.votes.against)}, abstain ${roundTokenAmount(v.votes.abstain)} HIVE`,
     `quorum     ${quorum}`,
     `voting     opens ${iso(v.voteStart)} (${rel(v.voteStart, v.now)}), closes ${iso(v.voteEnd)} (${rel(v.voteEnd, v.now)})`,
     `           chain block ${v.block}; the token's clock is timestamps, so deadlines are times, not block numbers`,

@@ -1,14 +1,15 @@
 // `hive job post|list|status|result`: jobs through the running node's requester.
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { Option } from 'commander'
 import type { Command } from 'commander'
 import { HiveError, UsageError } from '../../protocol/errors.ts'
 import { isValidFileName } from '../../protocol/output-bundle.ts'
 import { HiveClient } from '../client.ts'
+import { checkJobModule, checkModuleSize, type ModuleProblem } from '../../node/exec/module-check.ts'
 import type { CommandContext } from '../context.ts'
-import { formatDuration, shortPeerId, table } from '../format.ts'
-import { formatTokenAmount, parseByteSize, parseDuration, parsePositiveInt, parseTokenAmount } from '../parse.ts'
+import { formatDuration, hiveAmount, roundTokenAmount, shortPeerId, table } from '../format.ts'
+import { parseByteSize, parseDuration, parsePositiveInt, parseTokenAmount } from '../parse.ts'
 import type { RouteReply } from '../../node/api/contract/index.ts'
 import type { NodeEvent } from '../../node/controller.ts'
 import type { PaymentMode } from '../../protocol/payment-mode.ts'
@@ -65,7 +66,7 @@ export function registerJobCommands (job: Command, context: (cmd: Command) => Co
       if (jobs.length === 0) { ctx.say('no jobs yet: `hive job post --wasm <file> --wait` posts one'); return }
       ctx.say(table(['job', 'phase', 'posted', 'bids', 'winners', 'placement', 'total', 'note'], jobs.map((j) => [
         j.jobId.slice(0, 16), j.phase, new Date(j.postedAt).toISOString().slice(11, 19), j.bids,
-        j.winners.map((w) => `${shortPeerId(w.provider)} @ ${formatTokenAmount(BigInt(w.price))}`).join(', '),
+        j.winners.map((w) => `${shortPeerId(w.provider)} @ ${roundTokenAmount(BigInt(w.price))}`).join(', '),
         j.placementMs !== undefined ? formatDuration(j.placementMs) : '', j.totalMs !== undefined ? formatDuration(j.totalMs) : '',
         j.failure?.reason ?? '',
       ])))
@@ -96,8 +97,9 @@ export function registerJobCommands (job: Command, context: (cmd: Command) => Co
 
 async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
   if (opts.out !== undefined && opts.wait !== true) throw new UsageError('OUT_NEEDS_WAIT', '--out is written when the job is verified: add --wait (or use `hive job result <id> --out <dir>` later)')
+  const module = /^baf[a-z2-7]{20,}$/.test(opts.wasm) ? { moduleCid: opts.wasm } : { module: (await readModule(opts.wasm, opts.executor)).toString('base64') }
+  // the module is checked before the node is contacted: a wrong file is a usage error, fast
   const client = await HiveClient.forDataDir(ctx.dataDir)
-  const module = /^baf[a-z2-7]{20,}$/.test(opts.wasm) ? { moduleCid: opts.wasm } : { module: (await readLocal(opts.wasm, '--wasm')).toString('base64') }
   const inputs: Array<{ name: string, data: string }> = []
   for (const file of opts.input) {
     const name = basename(file)
@@ -193,8 +195,8 @@ function progressLine (e: NodeEvent, started: number): string | undefined {
   const t = `+${formatDuration(e.at - started).padStart(6)}`
   switch (e.type) {
     case 'job:posted': return `${t} pushed directly to ${e.pushedTo} provider${e.pushedTo === 1 ? '' : 's'} (gossip reaches the rest)`
-    case 'job:bid': return `${t} bid ${e.bids} from ${shortPeerId(e.provider)} at ${formatTokenAmount(BigInt(e.price))} HIVE`
-    case 'job:awarded': return `${t} awarded slot ${e.slot} to ${shortPeerId(e.provider)} at ${formatTokenAmount(BigInt(e.price))} HIVE`
+    case 'job:bid': return `${t} bid ${e.bids} from ${shortPeerId(e.provider)} at ${hiveAmount(e.price)}`
+    case 'job:awarded': return `${t} awarded slot ${e.slot} to ${shortPeerId(e.provider)} at ${hiveAmount(e.price)}`
     case 'job:accepted': return `${t} accepted by ${shortPeerId(e.provider)}: running`
     case 'job:declined': return `${t} declined by ${shortPeerId(e.provider)} (${e.reason})`
     case 'job:result': return `${t} result from ${shortPeerId(e.provider)}: ${e.status}${e.outputCid !== undefined ? ` ${e.outputCid.slice(0, 16)}…` : ''}`
@@ -207,7 +209,7 @@ function progressLine (e: NodeEvent, started: number): string | undefined {
 
 function statusText (r: RouteReply<'jobs.get'>): string {
   const lines = [`job ${r.jobId}`, `phase ${r.phase}${r.failure !== undefined ? ` (${r.failure.reason}: ${r.failure.message})` : ''}`,
-    `posted ${new Date(r.postedAt).toISOString()}, redundancy ${r.redundancy}, max price ${formatTokenAmount(BigInt(r.maxPrice))} HIVE, payment ${r.payment}`]
+    `posted ${new Date(r.postedAt).toISOString()}, redundancy ${r.redundancy}, max price ${hiveAmount(r.maxPrice)}, payment ${r.payment}`]
   if (r.placedAt !== undefined) lines.push(`placed in ${formatDuration(r.placedAt - r.postedAt)}`)
   if (r.completedAt !== undefined) lines.push(`finished in ${formatDuration(r.completedAt - r.postedAt)}`)
   if (r.outputCid !== undefined) lines.push(`output ${r.outputCid}`)
@@ -215,7 +217,7 @@ function statusText (r: RouteReply<'jobs.get'>): string {
   lines.push(`${r.bids.length} bid${r.bids.length === 1 ? '' : 's'}`)
   if (r.awards.length > 0) {
     lines.push(table(['slot', 'provider', 'price (HIVE)', 'status', 'output', 'note'], r.awards.map((a) => [
-      a.slot, shortPeerId(a.provider), formatTokenAmount(BigInt(a.price)), a.status, a.outputCid?.slice(0, 16) ?? '', a.failure ?? '',
+      a.slot, shortPeerId(a.provider), roundTokenAmount(BigInt(a.price)), a.status, a.outputCid?.slice(0, 16) ?? '', a.failure ?? '',
     ])))
   }
   return lines.join('\n')
@@ -239,6 +241,22 @@ async function writeResult (result: JobResult, dir: string): Promise<string[]> {
   await writeFile(join(dir, stdoutName), Buffer.from(result.stdout, 'base64'))
   written.push(stdoutName)
   return written
+}
+
+/**
+ * Reads --wasm and refuses, before the node is asked, a file that no provider could run: the size
+ * from stat first (a huge file is never read), then the executor's own WebAssembly and import checks.
+ */
+async function readModule (file: string, executor: string): Promise<Buffer> {
+  const refuse = (p: ModuleProblem): never => { throw new UsageError(p.code, `--wasm ${file}: ${p.message}`) }
+  const size = await stat(file).then((s) => s.size, () => undefined)
+  const sized = size === undefined ? undefined : checkModuleSize(size)
+  if (sized !== undefined) refuse(sized)
+  const bytes = await readLocal(file, '--wasm')
+  // other executor classes would bring their own module rules; only the wasm one is known here
+  const problem = executor === 'wasm' ? await checkJobModule(bytes) : undefined
+  if (problem !== undefined) refuse(problem)
+  return bytes
 }
 
 async function readLocal (file: string, flag: string): Promise<Buffer> {

@@ -6,7 +6,7 @@ import { requireSender } from '../../node/chain/client.ts'
 import { readWalletAddress } from '../../node/chain/wallet.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import type { CommandContext } from '../context.ts'
-import { parseTokenAmount } from '../parse.ts'
+import { formatTokenAmount, parseTokenAmount } from '../parse.ts'
 import { addChainOptions, cliConfig, hive, openCliChain, parseArg } from '../chain-options.ts'
 import type { ChainCliOptions } from '../chain-options.ts'
 
@@ -46,7 +46,7 @@ export function registerTokenCommands (token: Command, context: (cmd: Command) =
       try {
         const sender = requireSender(client)
         const balance = await client.contracts.token.getFunction('balanceOf').staticCall(sender.address) as bigint
-        if (balance < amount) throw new UsageError('INSUFFICIENT_HIVE', `${sender.address} holds ${hive(balance)}, less than ${hive(amount)}`, { balance, amount })
+        if (balance < amount) throw new UsageError('INSUFFICIENT_HIVE', `${sender.address} holds ${formatTokenAmount(balance)} HIVE, less than ${formatTokenAmount(amount)} HIVE`, { balance, amount })
         const sent = await sender.call(client.contracts.token, 'transfer', [to, amount], { label: 'transfer' })
         if (ctx.json) { ctx.printJson({ from: sender.address, to, amount, tx: sent.hash, block: sent.receipt.blockNumber }); return }
         ctx.say(`sent ${hive(amount)} to ${to} (transaction ${sent.hash}, block ${sent.receipt.blockNumber})`)

@@ -12,7 +12,7 @@ import { addChainOptions, cliConfig, hive, openCliChain } from '../chain-options
 import type { ChainCliOptions } from '../chain-options.ts'
 import { HiveClient } from '../client.ts'
 import type { CommandContext } from '../context.ts'
-import { formatTokenAmount } from '../parse.ts'
+import { roundTokenAmount } from '../format.ts'
 
 // shared with the other chain commands from ../chain-options.ts; re-exported for devnet.ts
 // until the devnet runner's move (issue 12 item 5) lands, then it imports them from there
@@ -103,7 +103,7 @@ async function showWallet (ctx: CommandContext, opts: ChainCliOptions): Promise<
   if (view.chainId === null) lines.push('chain     none configured (set rpcUrl in config.json, HIVE_RPC_URL or --rpc-url to see balances)')
   else {
     const s = view.stake!
-    lines.push(`chain     ${view.chainId} (${view.rpcUrl})`, `ETH       ${formatEther(view.eth!)}`, `HIVE      ${formatTokenAmount(view.hive!)}`)
+    lines.push(`chain     ${view.chainId} (${view.rpcUrl})`, `ETH       ${formatEther(view.eth!)}`, `HIVE      ${roundTokenAmount(view.hive!)}`)
     lines.push(`stake     ${hive(s.bonded)} bonded, ${s.status}${s.slashed ? ' (slashed)' : ''} (minimum ${hive(s.minStake)})${s.unbonding > 0n ? `; ${hive(s.unbonding)} unbonding until ${new Date(s.unbondingEndsAt * 1000).toISOString()}` : ''}`)
   }
   lines.push(`channels  ${view.openChannels === null ? 'unknown (no running node reports payment channels)' : `${view.openChannels} open`}`)

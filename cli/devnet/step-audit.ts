@@ -2,8 +2,7 @@
 // (`hive audit anchor`); the auditor, which took part in no job, verifies both jobs
 // (`hive audit verify --job`): it fetches the requester's and providers' entries with inclusion
 // proofs over the network and checks them against the anchors and against each other.
-import { formatTokenAmount } from '../parse.ts'
-import { table } from '../format.ts'
+import { roundTokenAmount, table } from '../format.ts'
 import type { AnchorResult } from '../../node/audit/anchorer.ts'
 import type { AuditVerdict } from '../../protocol/audit/verdict.ts'
 import { CliFailure, hiveJson } from './cli.ts'
@@ -40,7 +39,7 @@ export const auditStep: Step<DemoContext> = {
       if (verdict.outcome !== 'VERIFIED' || r.code !== 0) throw new Error(`the auditor's verdict on ${job.label} is ${verdict.outcome}: ${problems.slice(0, 5).join('; ')}`)
     }
     const paid = ctx.report.jobs.flatMap((j) => j.winners).reduce((sum, w) => sum + BigInt(w.price), 0n)
-    return `${anchored.length} logs anchored; both jobs VERIFIED by the auditor (${ctx.report.audit.map((a) => a.rows).join(' and ')} checks; ${formatTokenAmount(paid)} HIVE of payments proven)`
+    return `${anchored.length} logs anchored; both jobs VERIFIED by the auditor (${ctx.report.audit.map((a) => a.rows).join(' and ')} checks; ${roundTokenAmount(paid)} HIVE of payments proven)`
   },
 }
 

@@ -5,7 +5,7 @@
 import { writeFile, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Wallet, formatEther, parseEther } from 'ethers'
-import { formatTokenAmount } from '../parse.ts'
+import { roundTokenAmount } from '../format.ts'
 import { buildExamples } from '../../examples/build.ts'
 import { CONTRACT_NAMES } from '../../node/chain/deployment-schema.ts'
 import { snapshotBalances } from './balances.ts'
@@ -41,7 +41,7 @@ export const chainStep: Step<DemoContext> = {
     ctx.chain = chain
     ctx.report.chainId = chain.deployment.chainId
     ctx.report.contracts = Object.fromEntries(CONTRACT_NAMES.map((n) => [n, chain.deployment.contracts[n].address]))
-    ctx.say(`deployed ${CONTRACT_NAMES.length} contracts (devnet parameters: minimum stake ${formatTokenAmount(BigInt(chain.deployment.params.minProviderStake))} HIVE, voting period ${chain.deployment.params.votingPeriod} s, timelock ${chain.deployment.params.timelockDelay} s) into ${ctx.cli.path(join(ctx.deploymentsDir, '31337.json'))}`)
+    ctx.say(`deployed ${CONTRACT_NAMES.length} contracts (devnet parameters: minimum stake ${roundTokenAmount(BigInt(chain.deployment.params.minProviderStake))} HIVE, voting period ${chain.deployment.params.votingPeriod} s, timelock ${chain.deployment.params.timelockDelay} s) into ${ctx.cli.path(join(ctx.deploymentsDir, '31337.json'))}`)
 
     const token = chain.contracts.token
     const deployer = await chain.sender(chain.deployer)
@@ -53,7 +53,7 @@ export const chainStep: Step<DemoContext> = {
       const w = wallets[CAST.indexOf(c)]
       await (await chain.sender(w)).call(token, 'delegate', [w.address], { label: `${c.name} delegates to itself` })
     }))
-    ctx.say(`funded ${CAST.length} accounts with ${formatEther(START_ETH)} ETH each; HIVE: ${CAST.filter((c) => c.hive > 0n).map((c) => `${c.name} ${formatTokenAmount(c.hive)}`).join(', ')}`)
+    ctx.say(`funded ${CAST.length} accounts with ${formatEther(START_ETH)} ETH each; HIVE: ${CAST.filter((c) => c.hive > 0n).map((c) => `${c.name} ${roundTokenAmount(c.hive)}`).join(', ')}`)
     ctx.say(`${holders.map((h) => h.name).join(' and ')} delegated their votes to themselves (ERC20Votes counts only delegated tokens)`)
     await dirs
     ctx.report.balances.before = await snapshotBalances(ctx)

@@ -5,6 +5,7 @@
 // afterwards gets no bid from it.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { formatTokenAmount } from '../parse.ts'
+import { roundTokenAmount } from '../format.ts'
 import type { OwnStakeStatus } from '../../node/chain/registry.ts'
 import { hiveJson } from './cli.ts'
 import { NEW_MIN_STAKE, byRole, nodesOf, person, running } from './demo-context.ts'
@@ -42,7 +43,7 @@ export const governanceStep: Step<DemoContext> = {
     ctx.say(`proposal ${short}…: ${p.actions.map((a) => a.decoded).join('; ')} (${p.state})`)
     await advanceTo(h1, p.voteStart, p.now, 'past the voting delay')
     const votes = await Promise.all([h1, h2].map(async (h) => await gov<{ weight: string, votes: { for: string } }>(h, ['gov', 'vote', short, 'for', '--reason', 'providers should have more at stake'])))
-    ctx.say(`votes for: ${formatTokenAmount(BigInt(votes.at(-1)!.votes.for))} HIVE (quorum: 4% of the supply)`)
+    ctx.say(`votes for: ${roundTokenAmount(BigInt(votes.at(-1)!.votes.for))} HIVE (quorum: 4% of the supply)`)
     await advanceTo(h1, p.voteEnd, Number((await chain.provider.getBlock('latest'))!.timestamp), 'past the voting period')
     const queued = await gov<{ state: string, eta: number }>(h2, ['gov', 'queue', short])
     await advanceTo(h2, queued.eta, Number((await chain.provider.getBlock('latest'))!.timestamp), 'past the timelock delay')
@@ -56,7 +57,7 @@ export const governanceStep: Step<DemoContext> = {
     ctx.say(`every node reports minProviderStake ${newText} HIVE: ${seenBy.map((s) => `${s.name} after ${s.ms} ms`).join(', ')}`)
     const below = byRole(ctx, 'provider').filter((x) => x.stake! < NEW_MIN_STAKE)
     const stopped = await Promise.all(below.map(async (x) => await waitForIneligible(ctx, x, executedAt)))
-    for (const s of stopped) ctx.say(`${s.name} (staked ${formatTokenAmount(person(ctx, s.name).stake!)}) stopped bidding ${s.ms} ms after the execution: ${s.reason}`)
+    for (const s of stopped) ctx.say(`${s.name} (staked ${roundTokenAmount(person(ctx, s.name).stake!)}) stopped bidding ${s.ms} ms after the execution: ${s.reason}`)
 
     const probe = await postJob(ctx, 'primes below 200,000 (after the change)', 'primes', ['--wasm', (await (ctx.pending.get('examples') as Promise<Record<string, string>>)).primes, '--arg', '200000', '--redundancy', '1', '--payment', 'escrow'], { bidWindow: '800ms' })
     await waitEscrowReleased(ctx, person(ctx, 'requester'), probe)

@@ -5,8 +5,7 @@
 import { copyFile, mkdir, readFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { formatTokenAmount } from '../parse.ts'
-import { formatBytes, formatRelative, shortPeerId, table } from '../format.ts'
+import { formatBytes, formatRelative, roundTokenAmount, shortPeerId, table } from '../format.ts'
 import type { ProvidersResult } from '../client.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
 import type { ChannelSummary } from '../../node/payments/api-port.ts'
@@ -55,7 +54,7 @@ export const jobsStep: Step<DemoContext> = {
 }
 
 function winnersText (j: JobView): string {
-  return j.winners.map((w) => `${w.name} at ${formatTokenAmount(BigInt(w.price))} HIVE`).join(', ')
+  return j.winners.map((w) => `${w.name} at ${roundTokenAmount(BigInt(w.price))} HIVE`).join(', ')
 }
 
 /** `hive providers --executor wasm` from the requester until every provider's signed profile is found in the DHT. */
@@ -100,7 +99,7 @@ export async function postJob (ctx: DemoContext, label: string, name: string, jo
     ms: Math.round(ms),
   }
   ctx.report.jobs.push(view)
-  const bids = r.record.bids.map((b) => `${nameOf(ctx, b.provider)} ${formatTokenAmount(BigInt(b.price))}`).join(', ')
+  const bids = r.record.bids.map((b) => `${nameOf(ctx, b.provider)} ${roundTokenAmount(BigInt(b.price))}`).join(', ')
   ctx.say(`job ${r.jobId.slice(0, 16)}…: ${r.record.bids.length} bids (${bids}); verified output ${r.outputCid.slice(0, 20)}… from ${winnersText(view)}, paid by ${view.payment}, in ${ms.toFixed(0)} ms`)
   ctx.say(`job stdout: ${r.stdout.trim()}`)
   return view
@@ -117,7 +116,7 @@ async function settleChannels (ctx: DemoContext, job: JobView): Promise<void> {
       const { channels } = await hiveJson<{ channels: ChannelSummary[] }>(ctx.cli, p.dir, ['channel', 'list'])
       open = channels.find((c) => c.role === 'provider' && c.status === 'open' && BigInt(c.cumulativeAmount) >= BigInt(w.price))
       if (open !== undefined) break
-      if (Date.now() > until) throw new Error(`${p.name} holds no voucher for its ${formatTokenAmount(BigInt(w.price))} HIVE after ${SETTLE_TIMEOUT_MS / 1000} s (channels: ${JSON.stringify(channels)})`)
+      if (Date.now() > until) throw new Error(`${p.name} holds no voucher for its ${roundTokenAmount(BigInt(w.price))} HIVE after ${SETTLE_TIMEOUT_MS / 1000} s (channels: ${JSON.stringify(channels)})`)
       await sleep(100, undefined, { signal: ctx.signal })
     }
     const args = ['channel', 'close', open.channelId]
@@ -125,7 +124,7 @@ async function settleChannels (ctx: DemoContext, job: JobView): Promise<void> {
     const { channel } = await hiveJson<{ channel: { status: string, payout?: string, closeTx?: string } }>(ctx.cli, p.dir, args)
     if (channel.status !== 'closed') throw new Error(`${p.name}'s channel ${open.channelId} is ${channel.status} after closing with its best voucher`)
     ctx.report.channels.push({ channelId: open.channelId, provider: p.name, deposit: open.deposit, paid: open.cumulativeAmount, status: channel.status, ...(channel.closeTx !== undefined ? { closeTx: channel.closeTx } : {}) })
-    ctx.say(`${p.name} closed channel ${open.channelId.slice(0, 10)}… with its best voucher: ${formatTokenAmount(BigInt(open.cumulativeAmount))} HIVE of the ${formatTokenAmount(BigInt(open.deposit))} HIVE deposit (nonce ${open.nonce}); the rest went back to the requester`)
+    ctx.say(`${p.name} closed channel ${open.channelId.slice(0, 10)}… with its best voucher: ${roundTokenAmount(BigInt(open.cumulativeAmount))} HIVE of the ${roundTokenAmount(BigInt(open.deposit))} HIVE deposit (nonce ${open.nonce}); the rest went back to the requester`)
   }))
 }
 
@@ -137,7 +136,7 @@ export async function waitEscrowReleased (ctx: DemoContext, requester: Participa
     const mine = escrows.filter((e) => e.jobId.replace(/^0x/, '') === job.jobId.replace(/^0x/, ''))
     if (mine.length > 0 && mine.every((e) => e.state === 'released')) {
       for (const e of mine) ctx.report.escrows.push({ escrowId: e.escrowId, jobId: job.jobId, provider: ctx.people.find((p) => p.address.toLowerCase() === e.provider.toLowerCase())?.name ?? e.provider, amount: e.amount, state: e.state })
-      ctx.say(`$ ${ctx.cli.show(requester.dir, ['escrow', 'list'])}\nescrow ${mine.map((e) => `${e.escrowId.slice(0, 10)}…: ${formatTokenAmount(BigInt(e.amount))} HIVE released to ${ctx.people.find((p) => p.address.toLowerCase() === e.provider.toLowerCase())?.name ?? e.provider}`).join(', ')}`)
+      ctx.say(`$ ${ctx.cli.show(requester.dir, ['escrow', 'list'])}\nescrow ${mine.map((e) => `${e.escrowId.slice(0, 10)}…: ${roundTokenAmount(BigInt(e.amount))} HIVE released to ${ctx.people.find((p) => p.address.toLowerCase() === e.provider.toLowerCase())?.name ?? e.provider}`).join(', ')}`)
       return
     }
     if (Date.now() > until) throw new Error(`the escrow of ${job.label} is not released after ${SETTLE_TIMEOUT_MS / 1000} s: ${JSON.stringify(mine.map((e) => ({ id: e.escrowId, state: e.state })))}`)

@@ -4,7 +4,7 @@
 // their hardware profiles in the DHT, and the auditor, which takes part in no job.
 import { join } from 'node:path'
 import { formatTokenAmount } from '../parse.ts'
-import { shortPeerId } from '../format.ts'
+import { roundTokenAmount, shortPeerId } from '../format.ts'
 import { hiveJson } from './cli.ts'
 import { DEMO_BENCHMARK, byRole, person, running } from './demo-context.ts'
 import type { DemoContext, Participant } from './demo-context.ts'
@@ -25,7 +25,7 @@ export const nodesStep: Step<DemoContext> = {
       ctx.say(`$ ${ctx.cli.show(p.dir, args)}`)
       return await hiveJson<{ bonded: string, status: string }>(ctx.cli, p.dir, args)
     }))
-    ctx.say(`staked in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${providers.map((p, i) => `${p.name} ${formatTokenAmount(BigInt(staked[i].bonded))} HIVE (${staked[i].status})`).join(', ')}`)
+    ctx.say(`staked in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${providers.map((p, i) => `${p.name} ${roundTokenAmount(BigInt(staked[i].bonded))} HIVE (${staked[i].status})`).join(', ')}`)
 
     const requester = person(ctx, 'requester')
     // a DHT server although it provides nothing: the providers join the DHT through it

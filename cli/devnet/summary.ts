@@ -2,8 +2,7 @@
 // a summary of every step with its duration, who won at what price, the results, balances
 // before and after, the audit verdict and the governance change; and the `--keep` instructions.
 import { formatEther } from 'ethers'
-import { formatDuration, table } from '../format.ts'
-import { formatTokenAmount } from '../parse.ts'
+import { formatDuration, roundTokenAmount, table } from '../format.ts'
 import { snapshotBalances, TREASURY } from './balances.ts'
 import { settleCredits } from './credits.ts'
 import { nodesOf } from './demo-context.ts'
@@ -17,7 +16,7 @@ export const summaryStep: Step<DemoContext> = {
     const before = ctx.report.balances.before
     if (before === undefined) throw new Error('no balances were recorded before the jobs')
     const fees = await settleCredits(ctx)
-    if (fees !== 0n) ctx.say(`every node withdrew its credits; ${formatTokenAmount(fees)} HIVE of fees swept into the treasury (withdrawFor)`)
+    if (fees !== 0n) ctx.say(`every node withdrew its credits; ${roundTokenAmount(fees)} HIVE of fees swept into the treasury (withdrawFor)`)
     const after = await snapshotBalances(ctx)
     ctx.report.balances.after = after
     for (const [name, b] of Object.entries(after.byName)) {
@@ -29,7 +28,7 @@ export const summaryStep: Step<DemoContext> = {
   },
 }
 
-const hive = (units: string | bigint): string => formatTokenAmount(BigInt(units))
+const hive = (units: string | bigint): string => roundTokenAmount(BigInt(units))
 const signed = (units: bigint): string => (units > 0n ? `+${hive(units)}` : units < 0n ? `-${hive(-units)}` : '0')
 
 export function summaryText (r: DemoReport): string {

@@ -4,6 +4,7 @@
 import { ApiError } from '../api/errors.ts'
 import { JOB_ID_PATTERN } from '../api/contract/jobs.ts'
 import type { JobSummary, PostJobBody } from '../api/contract/jobs.ts'
+import { checkJobModule } from '../exec/module-check.ts'
 import { isFinal } from './job-record.ts'
 import type { RouteRegistry } from '../api/router.ts'
 import type { JobRecord } from './job-record.ts'
@@ -68,7 +69,15 @@ export function registerJobRoutes (routes: RouteRegistry, requester: Requester |
         stored = await need().blob(cid).catch(() => undefined)
         if (stored === undefined) throw new ApiError(404, 'MODULE_NOT_FOUND', `module ${cid.slice(0, 80)} is not in this node's store: pass the .wasm file instead`)
       }
-      return await need().post(postJobInput(body, stored))
+      const requester = need()
+      const input = postJobInput(body, stored)
+      // refused here rather than on the providers, where it would only fail after the bids as EXEC_TRAPPED
+      const problem = (input.executor ?? 'wasm') === 'wasm' ? await checkJobModule(input.module) : undefined
+      if (problem !== undefined) {
+        const what = cid !== undefined ? `module ${cid.slice(0, 80)}` : 'module'
+        throw new ApiError(400, 'INVALID_MODULE', `${what}: ${problem.message}`, { field: 'module', reason: problem.code })
+      }
+      return await requester.post(input)
     },
     'jobs.list': async () => ({ jobs: (await need().list()).map(summarise) }),
     'jobs.get': async ({ params }) => await find(params.jobId),

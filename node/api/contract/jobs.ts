@@ -129,7 +129,7 @@ export const jobRoutes = {
     path: '/v1/jobs',
     body: checkPostJobBody,
     maxBodyBytes: MAX_JOB_BODY_BYTES,
-    errors: ['NOT_A_REQUESTER', 'INVALID_JOB', 'MODULE_NOT_FOUND'],
+    errors: ['NOT_A_REQUESTER', 'INVALID_JOB', 'MODULE_NOT_FOUND', 'INVALID_MODULE'],
     response: respond<{ jobId: string }>(),
     summary: 'post a job; it is placed, run and verified in the background',
   }),

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { formatBytes, formatDuration, formatRelative, hardwareTable, peersTable, providersTable, shortPeerId } from '../../../cli/format.ts'
+import { formatBytes, formatDuration, formatRelative, hardwareTable, hiveAmount, peersTable, providersTable, roundTokenAmount, shortPeerId } from '../../../cli/format.ts'
 import { sampleProfile } from '../api/fake-controller.ts'
 
 describe('cli/format', () => {
@@ -46,5 +46,34 @@ describe('cli/format', () => {
     expect(peers.split('\n').find((l) => l.includes('p2'))).to.include('-')
     const hw = hardwareTable({ ...sampleProfile('12D3KooWX') })
     expect(hw).to.include('Test CPU (x64, 3.2 GHz)').and.include('4 / 8').and.include('gpus').and.include('none').and.include('executor/wasm')
+  })
+})
+
+describe('cli/format: HIVE amounts rounded for people', () => {
+  const E18 = 10n ** 18n
+  const cases: Array<[bigint, string]> = [
+    [0n, '0'],
+    [9584704567898396n, '0.00958'], // the price a user saw as 0.009584704567898396
+    [E18 + E18 / 2n, '1.5'],
+    [1234567800000000000n, '1.23'],
+    [12345678000000000000n, '12.3'],
+    [123456780000000000000n, '123'],
+    [1234567800000000000000n, '1235'], // the whole part is never rounded away
+    [30_000_000n * E18, '30000000'],
+    [999_600_000_000_000_000n, '1'], // rounding up carries
+    [9996n * 10n ** 12n, '0.01'],
+    [1_234_567n * 10n ** 6n, '0.000001'], // 0.0000012345…: at most 6 decimals
+    [10n ** 12n, '0.000001'],
+    [10n ** 12n - 1n, '<0.000001'], // never 0 for a non-zero amount
+    [1n, '<0.000001'],
+    [-9584704567898396n, '-0.00958'],
+  ]
+  for (const [units, text] of cases) {
+    it(`${units} base units -> ${text}`, () => { expect(roundTokenAmount(units)).to.equal(text) })
+  }
+
+  it('hiveAmount() adds the unit and takes the decimal strings the API returns', () => {
+    expect(hiveAmount('9584704567898396')).to.equal('0.00958 HIVE')
+    expect(hiveAmount(2n * E18)).to.equal('2 HIVE')
   })
 })
