@@ -42,6 +42,17 @@ export const DEFAULT_MAX_BIDS = 64
 
 export interface BidInfo { candidate: BidCandidate, benchmarkScore: number }
 
+/** How the job arms its bid window, deadlines and award timeouts; tests pass a fake clock's. */
+export interface JobTimers {
+  set: (fn: () => void, ms: number) => unknown
+  clear: (handle: unknown) => void
+}
+
+const REAL_TIMERS: JobTimers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (handle) => { clearTimeout(handle as ReturnType<typeof setTimeout>) },
+}
+
 export class RequesterJob {
   readonly record: JobRecord
   private readonly actions: JobActions
@@ -52,7 +63,8 @@ export class RequesterJob {
   private readonly bids = new Map<string, BidInfo>()
   /** providers that must not get (another) award for this job */
   private readonly excluded = new Set<string>()
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  private readonly timers = new Set<unknown>()
+  private readonly clock: JobTimers
   private readonly waiters: Array<(record: JobRecord) => void> = []
   private awarding = false
   private clearingSent = false
@@ -61,13 +73,19 @@ export class RequesterJob {
   /** a pay-then-fetch of the winning commitment is under way */
   private exchanging = false
 
-  constructor (record: JobRecord, init: { actions: JobActions, policy: JobPolicy, emit: JobEventSink, now: () => number, wallTimeMs: number }) {
+  constructor (
+    record: JobRecord,
+    init: {
+      actions: JobActions, policy: JobPolicy, emit: JobEventSink, now: () => number, wallTimeMs: number, timers?: JobTimers
+    },
+  ) {
     this.record = record
     this.actions = init.actions
     this.policy = init.policy
     this.emit = init.emit
     this.now = init.now
     this.wallTimeMs = init.wallTimeMs
+    this.clock = init.timers ?? REAL_TIMERS
   }
 
   get k (): number { return this.record.redundancy }
@@ -239,7 +257,7 @@ export class RequesterJob {
 
   /** stops timers without changing the record (node shutdown) */
   dispose (): void {
-    for (const t of this.timers) clearTimeout(t)
+    for (const t of this.timers) this.clock.clear(t)
     this.timers.clear()
   }
 
@@ -406,7 +424,7 @@ export class RequesterJob {
   }
 
   private timer (ms: number, fn: () => void): void {
-    const t = setTimeout(() => { this.timers.delete(t); fn() }, Math.max(0, ms))
+    const t = this.clock.set(() => { this.timers.delete(t); fn() }, Math.max(0, ms))
     this.timers.add(t)
   }
 }
