@@ -6,22 +6,29 @@
 // contract's honest path: when the registry offers commit–reveal (commitSlash), it commits first
 // and reveals a block later; the copier copies every transaction the reporter sends.
 import { expect } from 'chai'
+import { Wallet } from 'ethers'
 import type { Contract, Signer, TransactionRequest } from 'ethers'
 import { registryDomain, resultCommitmentTypedData } from '../../protocol/eip712.ts'
 import { devnet, ethers, hive, networkHelpers, send } from './contracts-fixture.ts'
 import type { Devnet } from './contracts-fixture.ts'
 
-const PEER = '0x002408011220' + 'cd'.repeat(32)
 const STAKE = hive(1000)
 
-async function evidence (g: Devnet) {
+/** A fresh funded account: the fixture's deployment is shared with other files, its accounts too. */
+async function fresh (): Promise<Wallet> {
+  const w = new Wallet(Wallet.createRandom().privateKey, ethers.provider)
+  await networkHelpers.setBalance(w.address, 10n ** 20n)
+  return w
+}
+
+async function evidence (g: Devnet, provider: Wallet) {
   const registry = await g.registry.getAddress()
   const domain = registryDomain((await ethers.provider.getNetwork()).chainId, registry)
   const jobId = ethers.id('job-front-run')
   const sign = async (outputHash: string) => {
-    const c = { jobId, provider: g.provider.address, outputHash }
+    const c = { jobId, provider: provider.address, outputHash }
     const td = resultCommitmentTypedData(domain, c)
-    return { c, sig: await g.provider.signTypedData(td.domain, td.types, td.value) }
+    return { c, sig: await provider.signTypedData(td.domain, td.types, td.value) }
   }
   return { jobId, a: await sign(ethers.id('output A')), b: await sign(ethers.id('output B')) }
 }
@@ -45,8 +52,8 @@ async function sendAndCopy (from: Signer, copier: Signer, tx: TransactionRequest
 }
 
 /** The reporter's path through the registry, copied tx by tx by `copier`. */
-async function reportCopied (g: Devnet, reporter: Signer, copier: Signer): Promise<void> {
-  const { jobId, a, b } = await evidence(g)
+async function reportCopied (g: Devnet, provider: Wallet, reporter: Signer, copier: Signer): Promise<void> {
+  const { jobId, a, b } = await evidence(g, provider)
   const registry = g.registry
   const to = await registry.getAddress()
   const hasCommit = registry.interface.getFunction('commitSlash') !== null
@@ -56,7 +63,7 @@ async function reportCopied (g: Devnet, reporter: Signer, copier: Signer): Promi
     return
   }
   const salt = ethers.hexlify(ethers.randomBytes(32))
-  const commitment = await registry.getFunction('slashCommitment')(await reporter.getAddress(), g.provider.address, jobId, salt) as string
+  const commitment = await registry.getFunction('slashCommitment')(await reporter.getAddress(), provider.address, jobId, salt) as string
   await sendAndCopy(reporter, copier, { to, data: registry.interface.encodeFunctionData('commitSlash', [commitment]) })
   const data = registry.interface.encodeFunctionData('slashEquivocation', [jobId, a.c, a.sig, b.c, b.sig, salt])
   await sendAndCopy(reporter, copier, { to, data })
@@ -65,22 +72,26 @@ async function reportCopied (g: Devnet, reporter: Signer, copier: Signer): Promi
 describe('security 15: a copied slashing transaction does not pay the copier', function () {
   this.timeout(120_000)
   let g: Devnet
+  let provider: Wallet
 
   before(async () => {
     g = await devnet()
-    await send(g.registry as Contract, g.provider, 'stake', [STAKE, PEER])
+    provider = await fresh()
+    await send(g.token, g.deployer, 'transfer', [provider.address, STAKE])
+    await send(g.token, provider, 'approve', [await g.registry.getAddress(), STAKE])
+    await send(g.registry as Contract, provider, 'stake', [STAKE, ethers.hexlify(ethers.randomBytes(34))])
   })
 
   it('the reporter is paid its share, the copier who outbids it in the same block nothing', async () => {
-    const reporter = g.other
-    const copier = g.arbiterless // holds no HIVE: any balance it ends with was paid by the registry
-    const before = await g.token.getFunction('balanceOf')(reporter.address) as bigint
-    await reportCopied(g, reporter, copier)
-    const { jobId } = await evidence(g)
-    expect(await g.registry.getFunction('isEquivocationPunished')(g.provider.address, jobId), 'the provider is slashed').to.equal(true)
-    const slashed = STAKE * 10_000n / 10_000n // devnet equivocationSlashBps
-    const share = slashed * 2000n / 10_000n // devnet reporterShareBps
+    const [reporter, copier] = [await fresh(), await fresh()] // both hold no HIVE: what they end with was paid
+    const slashBps = await g.params.getFunction('equivocationSlashBps')() as bigint
+    const shareBps = await g.params.getFunction('reporterShareBps')() as bigint
+    await reportCopied(g, provider, reporter, copier)
+    const { jobId } = await evidence(g, provider)
+    expect(await g.registry.getFunction('isEquivocationPunished')(provider.address, jobId), 'the provider is slashed').to.equal(true)
+    const share = (STAKE * slashBps / 10_000n) * shareBps / 10_000n
+    expect(share > 0n, 'the params pay reporters at all').to.equal(true)
     expect(await g.token.getFunction('balanceOf')(copier.address), 'the copier\'s reward').to.equal(0n)
-    expect((await g.token.getFunction('balanceOf')(reporter.address) as bigint) - before, 'the reporter\'s reward').to.equal(share)
+    expect(await g.token.getFunction('balanceOf')(reporter.address), 'the reporter\'s reward').to.equal(share)
   })
 })
