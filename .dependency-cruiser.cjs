@@ -40,6 +40,16 @@ module.exports = {
       to: { path: '^node/(market|payments|audit|chain)$', circular: true },
     },
     {
+      name: 'api-not-to-services',
+      severity: 'error',
+      comment: 'node/api (the server, its router and the route table the CLI\'s client shares) imports no ' +
+        'service: the services register their routes with it, so an import back closes a cycle between ' +
+        'services through node/api. The shapes routes return live in node/api/contract/views/ (or ' +
+        'protocol/), and the services import them from there.',
+      from: { path: '^node/api/' },
+      to: { path: '^node/(market|payments|audit|chain)/' },
+    },
+    {
       name: 'protocol-is-pure',
       severity: 'error',
       comment: 'protocol/ defines the wire language once, for every layer: no sockets, disk, clocks or ' +

@@ -35,6 +35,11 @@ export const PROTOCOLS = {
   blob: '/hive/blob/1.0.0',
   /** audit log entries and proofs: one AuditRequest answered by one AuditResponse (audit.proto) */
   audit: '/hive/audit/1.0.0',
+  /**
+   * requester -> provider: a Voucher; answered by a VoucherReply (a signed ack, or a typed error).
+   * Version 2: version 1 answered errors by resetting the stream.
+   */
+  voucher: '/hive/voucher/2.0.0',
 } as const
 
 export type DirectProtocol = keyof typeof PROTOCOLS
@@ -43,7 +48,10 @@ export type DirectProtocol = keyof typeof PROTOCOLS
  * Per direct protocol: the envelope type of the request and the frame limits each side must
  * pass to its length-prefixed decoder (`maxDataLength`), so nothing unbounded is ever read.
  */
-export const DIRECT_LIMITS: Record<Exclude<DirectProtocol, 'audit'>, { request?: MessageType, maxRequestBytes: number, maxResponseFrameBytes: number }> = {
+export const DIRECT_LIMITS: Record<
+  Exclude<DirectProtocol, 'audit' | 'voucher'>,
+  { request?: MessageType, maxRequestBytes: number, maxResponseFrameBytes: number }
+> = {
   request: { request: MessageType.JOB_REQUEST, maxRequestBytes: MAX_MESSAGE_BYTES.jobRequest, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
   bid: { request: MessageType.BID, maxRequestBytes: MAX_MESSAGE_BYTES.bid, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
   award: { request: MessageType.AWARD, maxRequestBytes: MAX_MESSAGE_BYTES.award, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },

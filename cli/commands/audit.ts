@@ -4,15 +4,14 @@
 import { writeFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { HiveError, UsageError } from '../../protocol/errors.ts'
-import { HiveApiClient } from '../client.ts'
+import { HiveClient } from '../client.ts'
 import type { CommandContext } from '../context.ts'
 import { shortPeerId, table } from '../format.ts'
 import { parsePositiveInt } from '../parse.ts'
 import { problems } from '../../protocol/audit/verdict.ts'
 import type { AuditVerdict } from '../../protocol/audit/verdict.ts'
 import type { EntryJson } from '../../protocol/audit/json.ts'
-import type { AnchorResult } from '../../node/audit/anchorer.ts'
-import type { AuditEntriesView, AuditStatusView, VerifyBody } from '../../node/audit/api-routes.ts'
+import type { VerifyBody } from '../../node/api/contract/index.ts'
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 const parseIndex = (text: string): number => {
@@ -32,12 +31,8 @@ export function registerAuditCommands (audit: Command, context: (cmd: Command) =
     .addHelpText('after', '\nExamples:\n  hive audit log --job 3f2a…e9\n  hive audit log --start 0 --limit 20 --json')
     .action(async (opts: { job?: string, start?: number, limit?: number }, cmd: Command) => {
       const ctx = context(cmd)
-      const client = await HiveApiClient.forDataDir(ctx.dataDir)
-      const query = new URLSearchParams()
-      if (opts.job !== undefined) query.set('job', opts.job)
-      if (opts.start !== undefined) query.set('start', String(opts.start))
-      if (opts.limit !== undefined) query.set('limit', String(opts.limit))
-      const view = await client.request<AuditEntriesView>('/v1/audit/entries', { query })
+      const client = await HiveClient.forDataDir(ctx.dataDir)
+      const view = await client.call('audit.entries', { query: { job: opts.job, start: opts.start, limit: opts.limit } })
       if (ctx.json) { ctx.printJson(view); return }
       if (view.entries.length === 0) { ctx.say(opts.job !== undefined ? `no entry about job ${opts.job} in this node's log (${view.size} entries)` : 'the audit log is empty'); return }
       ctx.say(table(['#', 'time', 'type', 'job', 'with', 'detail'], view.entries.map((e) => [
@@ -51,8 +46,8 @@ export function registerAuditCommands (audit: Command, context: (cmd: Command) =
     .description('the log\'s size and root, and its anchoring (address, last anchor, pending entries)')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = context(cmd)
-      const client = await HiveApiClient.forDataDir(ctx.dataDir)
-      const s = await client.request<AuditStatusView>('/v1/audit')
+      const client = await HiveClient.forDataDir(ctx.dataDir)
+      const s = await client.call('audit.status')
       if (ctx.json) { ctx.printJson(s); return }
       const a = s.anchoring
       ctx.say([
@@ -65,8 +60,8 @@ export function registerAuditCommands (audit: Command, context: (cmd: Command) =
     .description('anchor the log\'s root on-chain now; prints the root, size and transaction')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = context(cmd)
-      const client = await HiveApiClient.forDataDir(ctx.dataDir)
-      const r = await client.request<AnchorResult>('/v1/audit/anchor', { method: 'POST', body: {} })
+      const client = await HiveClient.forDataDir(ctx.dataDir)
+      const r = await client.call('audit.anchor')
       if (ctx.json) { ctx.printJson(r); return }
       if (r.anchored) ctx.say(`anchored ${r.treeSize} entries as anchor #${r.index ?? '?'}\nroot ${r.root}\ntx   ${r.txHash ?? ''} (block ${r.blockNumber ?? '?'})`)
       else ctx.say(`nothing new to anchor: the chain already holds ${r.treeSize} entries${r.txHash !== undefined ? ` (tx ${r.txHash})` : ''}\nroot ${r.root}`)
@@ -81,12 +76,8 @@ export function registerAuditCommands (audit: Command, context: (cmd: Command) =
     .addHelpText('after', '\nExample:\n  hive audit export --job 3f2a…e9 --out job.audit.json && hive audit verify --file job.audit.json --rpc http://127.0.0.1:8545')
     .action(async (opts: { out: string, job?: string, start?: number, end?: number }, cmd: Command) => {
       const ctx = context(cmd)
-      const client = await HiveApiClient.forDataDir(ctx.dataDir)
-      const query = new URLSearchParams()
-      if (opts.job !== undefined) query.set('job', opts.job)
-      if (opts.start !== undefined) query.set('start', String(opts.start))
-      if (opts.end !== undefined) query.set('end', String(opts.end))
-      const doc = await client.request<{ start: number, end: number, roots: Array<{ size: number }> }>('/v1/audit/export', { query })
+      const client = await HiveClient.forDataDir(ctx.dataDir)
+      const doc = await client.call('audit.export', { query: { job: opts.job, start: opts.start, end: opts.end } })
       await writeFile(opts.out, JSON.stringify(doc))
       if (ctx.json) { ctx.printJson({ file: opts.out, start: doc.start, end: doc.end, sizes: doc.roots.map((r) => r.size) }); return }
       ctx.say(`wrote entries [${doc.start}, ${doc.end}) with proofs against the anchored size(s) ${doc.roots.map((r) => r.size).join(', ')} to ${opts.out}`)
@@ -112,9 +103,9 @@ export function registerAuditCommands (audit: Command, context: (cmd: Command) =
       if (opts.file.length > 0) {
         verdict = await verifyFiles(ctx, opts)
       } else {
-        const client = await HiveApiClient.forDataDir(ctx.dataDir)
+        const client = await HiveClient.forDataDir(ctx.dataDir)
         const body: VerifyBody = opts.peer !== undefined ? { peer: opts.peer } : { job: opts.job, ...(opts.requester !== undefined ? { requester: opts.requester } : {}), providers: opts.provider }
-        verdict = await client.request<AuditVerdict>('/v1/audit/verify', { method: 'POST', body })
+        verdict = await client.call('audit.verify', { body })
       }
       if (ctx.json) ctx.printJson(verdict)
       else ctx.say(verdictText(verdict))

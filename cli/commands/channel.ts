@@ -3,13 +3,12 @@
 // settles with its best voucher at once, a requester starts the challenge period.
 import { isAddress } from 'ethers'
 import type { Command } from 'commander'
-import { HiveApiClient } from '../client.ts'
+import { HiveClient } from '../client.ts'
 import type { CommandContext } from '../context.ts'
 import { shortPeerId, table } from '../format.ts'
 import { formatTokenAmount, parseTokenAmount } from '../parse.ts'
 import { UsageError } from '../../protocol/errors.ts'
-import type { ChannelRecord } from '../../node/payments/channel-store.ts'
-import type { ChannelSummary } from '../../node/payments/api-port.ts'
+import type { ChannelSummary } from '../../node/api/contract/index.ts'
 
 const short = (hex: string): string => `${hex.slice(0, 10)}…`
 const amount = (units: string): string => formatTokenAmount(BigInt(units))
@@ -27,8 +26,8 @@ export function registerChannelCommands (channel: Command, context: (cmd: Comman
     .addHelpText('after', '\nExample:\n  hive channel list --json')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = context(cmd)
-      const client = await HiveApiClient.forDataDir(ctx.dataDir)
-      const { address, channels } = await client.request<{ address: string, channels: ChannelSummary[] }>('/v1/payments/channels')
+      const client = await HiveClient.forDataDir(ctx.dataDir)
+      const { address, channels } = await client.call('payments.channels')
       if (ctx.json) { ctx.printJson({ address, channels }); return }
       ctx.say(channels.length === 0 ? `no channels yet for ${address} (a requester opens one with its first channel-mode job)` : channelsTable(channels))
     })
@@ -41,8 +40,8 @@ export function registerChannelCommands (channel: Command, context: (cmd: Comman
       const ctx = context(cmd)
       if (!isAddress(provider)) throw new UsageError('BAD_ARGUMENT', `<provider> must be an Ethereum address (0x + 40 hex), not ${JSON.stringify(provider)}`, {})
       const deposit = parseTokenAmount(depositText)
-      const client = await HiveApiClient.forDataDir(ctx.dataDir)
-      const { channel: c } = await client.request<{ channel: ChannelRecord }>('/v1/payments/channels/open', { body: { provider, deposit: deposit.toString(), peer: opts.peer ?? '' } })
+      const client = await HiveClient.forDataDir(ctx.dataDir)
+      const { channel: c } = await client.call('payments.openChannel', { body: { provider, deposit: deposit.toString(), peer: opts.peer ?? '' } })
       if (ctx.json) { ctx.printJson({ channel: c }); return }
       ctx.say(`opened channel ${c.channelId} to ${c.provider}${c.peer !== undefined ? ` (${shortPeerId(c.peer)})` : ''} with ${amount(c.deposit)} HIVE (tx ${c.openTx ?? '?'})`)
     })
@@ -53,8 +52,8 @@ export function registerChannelCommands (channel: Command, context: (cmd: Comman
     .action(async (channelId: string, _opts: unknown, cmd: Command) => {
       const ctx = context(cmd)
       if (!/^0x[0-9a-fA-F]{64}$/.test(channelId)) throw new UsageError('BAD_ARGUMENT', '<channelId> must be 0x + 64 hex characters (see `hive channel list --json`)', {})
-      const client = await HiveApiClient.forDataDir(ctx.dataDir)
-      const { channel: c } = await client.request<{ channel: ChannelRecord }>('/v1/payments/channels/close', { body: { channelId } })
+      const client = await HiveClient.forDataDir(ctx.dataDir)
+      const { channel: c } = await client.call('payments.closeChannel', { body: { channelId } })
       if (ctx.json) { ctx.printJson({ channel: c }); return }
       if (c.status === 'closed') ctx.say(`channel ${c.channelId} is closed${c.payout !== undefined ? `: ${amount(c.payout)} HIVE paid out` : ''}`)
       else ctx.say(`channel ${c.channelId} is closing: the provider can answer with its best voucher until ${new Date(Number(c.closesAt ?? '0') * 1000).toISOString()}`)

@@ -1,10 +1,9 @@
 // `hive escrow list`: the running node's per-job escrows (node/payments), both roles.
 import type { Command } from 'commander'
-import { HiveApiClient } from '../client.ts'
+import { HiveClient } from '../client.ts'
 import type { CommandContext } from '../context.ts'
 import { table } from '../format.ts'
 import { formatTokenAmount } from '../parse.ts'
-import type { EscrowRecord } from '../../node/payments/escrow.ts'
 
 export function registerEscrowCommands (escrow: Command, context: (cmd: Command) => CommandContext): void {
   escrow.command('list')
@@ -12,8 +11,8 @@ export function registerEscrowCommands (escrow: Command, context: (cmd: Command)
     .addHelpText('after', '\nExample:\n  hive escrow list --json')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = context(cmd)
-      const client = await HiveApiClient.forDataDir(ctx.dataDir)
-      const { address, escrows } = await client.request<{ address: string, escrows: EscrowRecord[] }>('/v1/payments/escrows')
+      const client = await HiveClient.forDataDir(ctx.dataDir)
+      const { address, escrows } = await client.call('payments.escrows')
       if (ctx.json) { ctx.printJson({ address, escrows }); return }
       if (escrows.length === 0) { ctx.say(`no escrows for ${address}`); return }
       ctx.say(table(['job', 'role', 'counterparty', 'amount', 'deadline', 'state'], escrows.map((e) => [

@@ -14,8 +14,8 @@ import { UsageError } from '../../protocol/errors.ts'
 import type { CommandContext } from '../context.ts'
 import { table } from '../format.ts'
 import { formatTokenAmount, parseDuration, parseTokenAmount } from '../parse.ts'
-import { addChainOptions, cliConfig, hive, openCliChain, parseArg } from './wallet.ts'
-import type { ChainCliOptions } from './wallet.ts'
+import { addChainOptions, cliConfig, hive, openCliChain, parseArg } from '../chain-options.ts'
+import type { ChainCliOptions } from '../chain-options.ts'
 import { parseAddress } from './token.ts'
 
 const iso = (unix: number): string => new Date(unix * 1000).toISOString().replace('.000Z', 'Z')

@@ -5,12 +5,11 @@ import { Option } from 'commander'
 import type { Command } from 'commander'
 import { HiveError, UsageError } from '../../protocol/errors.ts'
 import { isValidFileName } from '../../protocol/output-bundle.ts'
-import { HiveApiClient } from '../client.ts'
+import { HiveClient } from '../client.ts'
 import type { CommandContext } from '../context.ts'
 import { formatDuration, shortPeerId, table } from '../format.ts'
 import { formatTokenAmount, parseByteSize, parseDuration, parsePositiveInt, parseTokenAmount } from '../parse.ts'
-import type { JobSummary } from '../../node/market/api-routes.ts'
-import type { JobRecord } from '../../node/market/job-record.ts'
+import type { RouteReply } from '../../node/api/contract/index.ts'
 import type { NodeEvent } from '../../node/controller.ts'
 import type { PaymentMode } from '../../protocol/payment-mode.ts'
 
@@ -31,7 +30,7 @@ interface PostOptions {
   out?: string
 }
 
-interface JobResult { jobId: string, outputCid: string, exitCode: number, stdout: string, files: Array<{ name: string, data: string }> }
+type JobResult = RouteReply<'jobs.result'>
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
@@ -60,8 +59,8 @@ export function registerJobCommands (job: Command, context: (cmd: Command) => Co
     .description('jobs this node has posted, newest first')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = context(cmd)
-      const client = await HiveApiClient.forDataDir(ctx.dataDir)
-      const { jobs } = await client.request<{ jobs: JobSummary[] }>('/v1/jobs')
+      const client = await HiveClient.forDataDir(ctx.dataDir)
+      const { jobs } = await client.call('jobs.list')
       if (ctx.json) { ctx.printJson({ jobs }); return }
       if (jobs.length === 0) { ctx.say('no jobs yet: `hive job post --wasm <file> --wait` posts one'); return }
       ctx.say(table(['job', 'phase', 'posted', 'bids', 'winners', 'placement', 'total', 'note'], jobs.map((j) => [
@@ -76,8 +75,8 @@ export function registerJobCommands (job: Command, context: (cmd: Command) => Co
     .description('one job: its phase, bids, awards and outcome')
     .action(async (jobId: string, _opts: unknown, cmd: Command) => {
       const ctx = context(cmd)
-      const client = await HiveApiClient.forDataDir(ctx.dataDir)
-      const record = await client.request<JobRecord>(`/v1/jobs/${encodeURIComponent(jobId)}`)
+      const client = await HiveClient.forDataDir(ctx.dataDir)
+      const record = await client.call('jobs.get', { params: { jobId } })
       if (ctx.json) { ctx.printJson(record); return }
       ctx.say(statusText(record))
     })
@@ -87,8 +86,8 @@ export function registerJobCommands (job: Command, context: (cmd: Command) => Co
     .requiredOption('--out <dir>', 'folder for the output files and stdout')
     .action(async (jobId: string, opts: { out: string }, cmd: Command) => {
       const ctx = context(cmd)
-      const client = await HiveApiClient.forDataDir(ctx.dataDir)
-      const result = await client.request<JobResult>(`/v1/jobs/${encodeURIComponent(jobId)}/result`)
+      const client = await HiveClient.forDataDir(ctx.dataDir)
+      const result = await client.call('jobs.result', { params: { jobId } })
       const written = await writeResult(result, opts.out)
       if (ctx.json) { ctx.printJson({ ...summaryOf(result), written }); return }
       ctx.say(`output ${result.outputCid} (exit code ${result.exitCode}) written to ${opts.out}: ${written.join(', ')}`)
@@ -97,7 +96,7 @@ export function registerJobCommands (job: Command, context: (cmd: Command) => Co
 
 async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
   if (opts.out !== undefined && opts.wait !== true) throw new UsageError('OUT_NEEDS_WAIT', '--out is written when the job is verified: add --wait (or use `hive job result <id> --out <dir>` later)')
-  const client = await HiveApiClient.forDataDir(ctx.dataDir)
+  const client = await HiveClient.forDataDir(ctx.dataDir)
   const module = /^baf[a-z2-7]{20,}$/.test(opts.wasm) ? { moduleCid: opts.wasm } : { module: (await readLocal(opts.wasm, '--wasm')).toString('base64') }
   const inputs: Array<{ name: string, data: string }> = []
   for (const file of opts.input) {
@@ -123,7 +122,7 @@ async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
     },
   }
   if (opts.wait !== true) {
-    const { jobId } = await client.request<{ jobId: string }>('/v1/jobs', { body })
+    const { jobId } = await client.call('jobs.post', { body })
     if (ctx.json) ctx.printJson({ jobId })
     else ctx.say(`posted job ${jobId}\nfollow it with: hive job status ${jobId}`)
     return
@@ -143,7 +142,7 @@ async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 50))
   const started = Date.now()
   try {
-    jobId = (await client.request<{ jobId: string }>('/v1/jobs', { body })).jobId
+    jobId = (await client.call('jobs.post', { body })).jobId
     ctx.note(`posted job ${jobId}`)
     let shown = 0
     const isEnd = (e: NodeEvent): boolean => 'jobId' in e && e.jobId === jobId && (e.type === 'job:verified' || e.type === 'job:failed')
@@ -158,7 +157,7 @@ async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
     for (;;) {
       showNew()
       if (seen.some(isEnd)) break
-      const record = await client.request<JobRecord>(`/v1/jobs/${jobId}`)
+      const record = await client.call('jobs.get', { params: { jobId } })
       if (record.phase === 'completed' || record.phase === 'failed') {
         // the record can be final before its last events reach us: give them a moment
         const until = Date.now() + 1000
@@ -172,12 +171,12 @@ async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
     stop.abort()
     await follow
   }
-  const record = await client.request<JobRecord>(`/v1/jobs/${jobId}`)
+  const record = await client.call('jobs.get', { params: { jobId } })
   if (record.phase !== 'completed') {
     if (ctx.json) ctx.printJson(record)
     throw new HiveError('JOB_FAILED', `job ${jobId} failed: ${record.failure?.reason ?? 'unknown'}: ${record.failure?.message ?? ''}`, { jobId })
   }
-  const result = await client.request<JobResult>(`/v1/jobs/${jobId}/result`)
+  const result = await client.call('jobs.result', { params: { jobId } })
   const written = opts.out !== undefined ? await writeResult(result, opts.out) : []
   if (ctx.json) {
     ctx.printJson({ ...summaryOf(result), record, written })
@@ -206,7 +205,7 @@ function progressLine (e: NodeEvent, started: number): string | undefined {
   }
 }
 
-function statusText (r: JobRecord): string {
+function statusText (r: RouteReply<'jobs.get'>): string {
   const lines = [`job ${r.jobId}`, `phase ${r.phase}${r.failure !== undefined ? ` (${r.failure.reason}: ${r.failure.message})` : ''}`,
     `posted ${new Date(r.postedAt).toISOString()}, redundancy ${r.redundancy}, max price ${formatTokenAmount(BigInt(r.maxPrice))} HIVE, payment ${r.payment}`]
   if (r.placedAt !== undefined) lines.push(`placed in ${formatDuration(r.placedAt - r.postedAt)}`)

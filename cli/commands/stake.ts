@@ -14,8 +14,8 @@ import type { PeerId } from '@libp2p/interface'
 import { hexlify } from 'ethers'
 import type { CommandContext } from '../context.ts'
 import { parseTokenAmount } from '../parse.ts'
-import { addChainOptions, cliConfig, hive, openCliChain, parseArg } from './wallet.ts'
-import type { ChainCliOptions } from './wallet.ts'
+import { addChainOptions, cliConfig, hive, openCliChain, parseArg } from '../chain-options.ts'
+import type { ChainCliOptions } from '../chain-options.ts'
 
 async function nodePeerId (dataDir: string): Promise<PeerId> {
   if (!existsSync(peerKeyPath(dataDir))) throw new UsageError('NOT_INITIALISED', `${dataDir} has no peer key: run \`hive init --data-dir ${dataDir}\` first (stake is bound to the node's peer id)`, { dataDir })

@@ -7,8 +7,8 @@ import { readWalletAddress } from '../../node/chain/wallet.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import type { CommandContext } from '../context.ts'
 import { parseTokenAmount } from '../parse.ts'
-import { addChainOptions, cliConfig, hive, openCliChain, parseArg } from './wallet.ts'
-import type { ChainCliOptions } from './wallet.ts'
+import { addChainOptions, cliConfig, hive, openCliChain, parseArg } from '../chain-options.ts'
+import type { ChainCliOptions } from '../chain-options.ts'
 
 export function parseAddress (text: string, what = 'address'): string {
   if (!isAddress(text)) throw new UsageError('BAD_ADDRESS', `${what} "${text}" is not an Ethereum address (0x + 40 hex digits)`, { value: text })

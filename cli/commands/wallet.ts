@@ -2,59 +2,22 @@
 // the glue every chain command shares (config, RPC, deployment, passphrase), exported below.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { formatEther } from 'ethers'
-import type { Wallet } from 'ethers'
-import { InvalidArgumentError } from 'commander'
 import type { Command } from 'commander'
-import { openChain } from '../../node/chain/client.ts'
-import type { ChainClient } from '../../node/chain/client.ts'
 import { promptHidden, readPassphrase } from '../../node/chain/passphrase.ts'
 import { readStake } from '../../node/chain/staking.ts'
 import type { StakeInfo } from '../../node/chain/staking.ts'
-import { DEVNET_KDF, createWallet, importWallet, readWalletAddress, unlockWallet, walletExists } from '../../node/chain/wallet.ts'
-import { loadConfig } from '../../node/config.ts'
-import type { HiveConfig } from '../../node/config.ts'
+import { DEVNET_KDF, createWallet, importWallet, readWalletAddress, walletExists } from '../../node/chain/wallet.ts'
 import { UsageError } from '../../protocol/errors.ts'
-import { HiveApiClient } from '../client.ts'
+import { addChainOptions, cliConfig, hive, openCliChain } from '../chain-options.ts'
+import type { ChainCliOptions } from '../chain-options.ts'
+import { HiveClient } from '../client.ts'
 import type { CommandContext } from '../context.ts'
 import { formatTokenAmount } from '../parse.ts'
 
-export interface ChainCliOptions { rpcUrl?: string, deployments?: string }
-
-/** --rpc-url and --deployments on a chain command (otherwise config.json / HIVE_RPC_URL / HIVE_DEPLOYMENTS). */
-export function addChainOptions (cmd: Command): Command {
-  return cmd
-    .option('--rpc-url <url>', 'Ethereum JSON-RPC endpoint (default: rpcUrl in config.json or $HIVE_RPC_URL)')
-    .option('--deployments <path>', 'deployments file or folder (default: the package\'s deployments/ or $HIVE_DEPLOYMENTS)')
-}
-
-export function cliConfig (ctx: CommandContext, opts: ChainCliOptions): HiveConfig {
-  return loadConfig({ dataDir: ctx.dataDir, env: ctx.io.env, flags: { ...(opts.rpcUrl !== undefined ? { rpcUrl: opts.rpcUrl } : {}), ...(opts.deployments !== undefined ? { deployments: opts.deployments } : {}) } })
-}
-
-/** Unlocks the data dir's wallet with HIVE_PASSPHRASE or a prompt. */
-export async function unlockCliWallet (ctx: CommandContext): Promise<Wallet> {
-  readWalletAddress(ctx.dataDir) // NO_WALLET / permissions before asking anything
-  return await unlockWallet(ctx.dataDir, await readPassphrase({ env: ctx.io.env }))
-}
-
-/** Opens the chain for a command; with `wallet`, unlocked and with its sender. Close it in a finally. */
-export async function openCliChain (ctx: CommandContext, opts: ChainCliOptions, need: { wallet: boolean }): Promise<ChainClient> {
-  const config = cliConfig(ctx, opts)
-  const wallet = need.wallet ? await unlockCliWallet(ctx) : undefined
-  return await openChain({ settings: config, ...(wallet !== undefined ? { wallet } : {}) })
-}
-
-export const hive = (units: bigint): string => `${formatTokenAmount(units)} HIVE`
-
-/** Runs an option parser on a positional argument: its InvalidArgumentError becomes a UsageError (exit 2, message shown). */
-export function parseArg<T> (what: string, parse: () => T): T {
-  try {
-    return parse()
-  } catch (err) {
-    if (err instanceof InvalidArgumentError) throw new UsageError('BAD_ARGUMENT', `${what}: ${err.message}`, {})
-    throw err
-  }
-}
+// shared with the other chain commands from ../chain-options.ts; re-exported for devnet.ts
+// until the devnet runner's move (issue 12 item 5) lands, then it imports them from there
+export { cliConfig, parseArg } from '../chain-options.ts'
+export type { ChainCliOptions } from '../chain-options.ts'
 
 export function registerWalletCommands (wallet: Command, context: (cmd: Command) => CommandContext): void {
   addChainOptions(wallet)
@@ -124,7 +87,7 @@ async function showWallet (ctx: CommandContext, opts: ChainCliOptions): Promise<
   const config = cliConfig(ctx, opts)
   const view: WalletView = { address, chainId: null, rpcUrl: null, eth: null, hive: null, stake: null, openChannels: await openChannels(ctx) }
   if (config.rpcUrl !== '') {
-    const client = await openChain({ settings: config })
+    const client = await openCliChain(ctx, opts, { wallet: false })
     try {
       const [eth, balance, stake] = await Promise.all([
         client.provider.getBalance(address),
@@ -150,8 +113,8 @@ async function showWallet (ctx: CommandContext, opts: ChainCliOptions): Promise<
 /** The running node's open channel count (payments report it through ChainService), or null. */
 async function openChannels (ctx: CommandContext): Promise<number | null> {
   try {
-    const client = await HiveApiClient.forDataDir(ctx.dataDir)
-    const summary = await client.request<{ openChannels: number | null }>('/v1/chain/wallet')
+    const client = await HiveClient.forDataDir(ctx.dataDir)
+    const summary = await client.call('chain.wallet')
     return summary.openChannels
   } catch {
     return null

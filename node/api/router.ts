@@ -1,55 +1,27 @@
-// The route table. Every service that wants an API surface gets a RouteRegistry and adds its
-// routes (`registerNodeRoutes(routes, controller)`, later jobs, channels, gov …); the server
-// only dispatches. Paths are literal segments and `:name` parameters, nothing cleverer.
-import type { IncomingHttpHeaders } from 'node:http'
+// Dispatch. The routes themselves are defined once in ./contract (method, path, query, body,
+// response, errors); a service gives a RouteRegistry the handlers of its area
+// (`routes.area('jobs', {...})`) and the server only matches and dispatches. Paths are literal
+// segments and `:name` parameters, nothing cleverer.
+import { areaRoutes, contractRoute } from './contract-handlers.ts'
+import type { AreaHandlers, ContractHandler } from './contract-handlers.ts'
+import type { ApiArea, RouteKey } from './contract/index.ts'
+import type { HttpMethod } from './contract/http-method.ts'
 import { ApiError } from './errors.ts'
-import type { EventStream } from './sse.ts'
+import type { RouteDefinition } from './route-definition.ts'
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-
-export interface RequestContext {
-  method: HttpMethod
-  /** the path without the query string, e.g. /v1/jobs/abc */
-  path: string
-  params: Readonly<Record<string, string>>
-  query: URLSearchParams
-  headers: IncomingHttpHeaders
-  /** aborted when the client goes away or the server stops */
-  signal: AbortSignal
-  /** the request body parsed as JSON, bounded by the route's (or server's) size limit */
-  json (): Promise<unknown>
-}
-
-/** A handler returns plain data (sent as 200 JSON), a JsonResponse, or an EventStream. */
-export type RouteHandler = (ctx: RequestContext) => unknown
-
-export interface RouteDefinition {
-  method: HttpMethod
-  /** starts with /, e.g. /v1/providers or /v1/jobs/:jobId */
-  path: string
-  handler: RouteHandler
-  /** largest accepted request body in bytes; the server's default when absent */
-  maxBodyBytes?: number
-}
+export type { HttpMethod } from './contract/http-method.ts'
+export { isHttpMethod } from './contract/http-method.ts'
+export { JsonResponse } from './route-definition.ts'
+export type { RequestContext, RouteDefinition, RouteHandler, RouteResult } from './route-definition.ts'
 
 export interface RouteRegistry {
+  /** a route outside the table (tests of the HTTP layer); services use `area` */
   route (definition: RouteDefinition): void
+  /** the handler of one route of the table (./contract) */
+  handle: <K extends RouteKey>(key: K, handler: ContractHandler<K>) => void
+  /** the handlers of all of an area's routes: one missing or one not in the table is an error */
+  area: <A extends ApiArea>(area: A, handlers: AreaHandlers<A>) => void
 }
-
-/** Lets a handler choose the status code and headers. */
-export class JsonResponse {
-  readonly status: number
-  readonly body: unknown
-  readonly headers: Readonly<Record<string, string>>
-
-  constructor (status: number, body: unknown, headers: Record<string, string> = {}) {
-    this.status = status
-    this.body = body
-    this.headers = headers
-  }
-}
-
-export type RouteResult = JsonResponse | EventStream | unknown
 
 interface CompiledRoute {
   definition: RouteDefinition
@@ -59,12 +31,6 @@ interface CompiledRoute {
 export interface RouteMatch {
   definition: RouteDefinition
   params: Record<string, string>
-}
-
-const METHODS = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
-
-export function isHttpMethod (method: string): method is HttpMethod {
-  return METHODS.has(method)
 }
 
 export class Router implements RouteRegistry {
@@ -81,6 +47,14 @@ export class Router implements RouteRegistry {
       }
     }
     this.#routes.push({ definition, segments })
+  }
+
+  handle<K extends RouteKey> (key: K, handler: ContractHandler<K>): void {
+    this.route(contractRoute(key, handler))
+  }
+
+  area<A extends ApiArea> (area: A, handlers: AreaHandlers<A>): void {
+    for (const definition of areaRoutes(area, handlers)) this.route(definition)
   }
 
   /** Finds the route; throws 404 for an unknown path and 405 (with the allowed methods) for a known one. */

@@ -9,6 +9,10 @@ import { HiveError } from '../../protocol/errors.ts'
 import { equalBytes } from '../../protocol/merkle/index.ts'
 import type { AuditLog } from './log.ts'
 import type { AnchorRecord, AnchorWriter } from './anchor-chain.ts'
+// the status shapes live with the API's route table, which returns them (node/api imports no service)
+import type { AnchorerStatus, AnchorResult } from '../api/contract/views/audit.ts'
+
+export type { AnchorerStatus, AnchorResult } from '../api/contract/views/audit.ts'
 
 const log = logger('hive:audit:anchorer')
 
@@ -27,31 +31,6 @@ export interface AnchorerOptions {
   /** told about failures worth a human's attention (a node 'log' event) */
   onProblem?: (message: string) => void
   now?: () => number
-}
-
-export interface AnchorResult {
-  anchored: boolean
-  /** hex */
-  root: string
-  treeSize: number
-  txHash?: string
-  blockNumber?: number
-  /** the submitter's anchor number */
-  index?: number
-  /** why nothing was sent */
-  reason?: string
-}
-
-export interface AnchorerStatus {
-  address: string
-  chainId: number
-  /** the last anchor known on-chain */
-  latest?: { index: number, treeSize: number, root: string, txHash?: string }
-  /** entries not yet anchored */
-  pending: number
-  failures: number
-  lastError?: string
-  nextAttemptAt?: number
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')

@@ -2,13 +2,14 @@
 // peer served (checked for shape, not yet for truth: that is protocol/audit/log-check.ts) or
 // throws AuditUnavailableError saying why nothing could be obtained, which an auditor reports
 // as UNAVAILABLE, distinct from a proof that was served and failed.
-import { lpStream } from '@libp2p/utils'
 import { HiveError } from '../../protocol/errors.ts'
 import { PROTOCOLS } from '../../protocol/topics.ts'
 import {
-  AUDIT_WIRE_LIMITS, AuditStatus, decodeAuditResponse, encodeAuditRequest,
+  AUDIT_WIRE_LIMITS, AuditStatus, decodeAuditResponse,
   type AnchorBinding, type AuditQuery,
 } from '../../protocol/audit/wire.ts'
+import { isReqRespError, sendRequest } from '../p2p/reqresp/index.ts'
+import { auditProtocol } from './protocol.ts'
 import type { AuditResponse } from '../../protocol/gen/audit.ts'
 import type { ServedEntry, ServedRoots } from '../../protocol/audit/log-check.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
@@ -30,6 +31,13 @@ export interface PeerHead { treeSize: number, root: Uint8Array, binding?: Anchor
 
 export class AuditClient {
   readonly #init: AuditClientInit
+  /** the asking side of the protocol: it serves nothing */
+  readonly #protocol = auditProtocol({
+    handler: async () => { throw new Error('the audit client does not serve') },
+    errorResponse: () => new Uint8Array(0),
+    timeouts: { firstByteMs: 10_000, exchangeMs: 10_000 },
+    inbound: { maxStreams: 0, maxStreamsPerPeer: 0 },
+  })
 
   constructor (init: AuditClientInit) {
     this.#init = init
@@ -38,20 +46,15 @@ export class AuditClient {
   async request (peer: PeerId, query: AuditQuery, options: { signal?: AbortSignal } = {}): Promise<AuditResponse> {
     const signal = options.signal ?? AbortSignal.timeout(this.#init.timeoutMs ?? 10_000)
     const where = { peer: peer.toString(), query: query.kind }
-    let stream
-    try {
-      stream = await this.#init.libp2p.dialProtocol(peer, PROTOCOLS.audit, { signal })
-    } catch (err) {
-      throw new AuditUnavailableError('AUDIT_UNREACHABLE', `could not open ${PROTOCOLS.audit} to ${peer.toString()}: ${(err as Error).message}`, where, { cause: err })
-    }
     let res: AuditResponse
     try {
-      const lp = lpStream(stream, { maxDataLength: AUDIT_WIRE_LIMITS.maxResponseBytes })
-      await lp.write(encodeAuditRequest(query), { signal })
-      res = decodeAuditResponse((await lp.read({ signal })).subarray())
-      await stream.close({ signal }).catch(() => {})
+      const bytes = await sendRequest({ libp2p: this.#init.libp2p }, this.#protocol, peer, query, { signal })
+      res = decodeAuditResponse(bytes)
     } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
+      if (isReqRespError(err) && err.code === 'UNREACHABLE') {
+        const why = `could not open ${PROTOCOLS.audit} to ${peer.toString()}: ${err.message}`
+        throw new AuditUnavailableError('AUDIT_UNREACHABLE', why, where, { cause: err })
+      }
       throw new AuditUnavailableError('AUDIT_NO_ANSWER', `${peer.toString()} gave no usable answer to a ${query.kind} query: ${(err as Error).message}`, where, { cause: err })
     }
     if (res.status !== AuditStatus.AUDIT_OK) {

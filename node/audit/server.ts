@@ -3,20 +3,18 @@
 // asker names (an anchored one), and roots with consistency proofs between sizes. One request,
 // one response; responses are bounded (entries are paged) and requests are rate limited per
 // peer and in total, and only a few are answered at once, since each costs disk reads.
-import { logger } from '@libp2p/logger'
-import { RateLimiter, lpStream } from '@libp2p/utils'
 import {
-  AUDIT_WIRE_LIMITS, AuditStatus, decodeAuditRequest, errorResponse, okResponse,
+  AUDIT_WIRE_LIMITS, AuditStatus, errorResponse, okResponse,
   type AnchorBinding, type AuditAnswer, type AuditQuery,
 } from '../../protocol/audit/wire.ts'
-import { isHiveError } from '../../protocol/errors.ts'
-import { PROTOCOLS } from '../../protocol/topics.ts'
-import { tryConsume } from '../util/rate-limit.ts'
+import { ReqRespError, handleProtocol } from '../p2p/reqresp/index.ts'
+import { auditProtocol } from './protocol.ts'
+import type { Outcome, OutcomeCounters, ProtocolDescriptor } from '../p2p/reqresp/index.ts'
 import type { AuditLog } from './log.ts'
 import type { StoredEntry } from '../../protocol/audit/index.ts'
-import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { Libp2p, PeerId } from '@libp2p/interface'
 
-const log = logger('hive:audit:server')
+export type AuditOutcome = 'ok' | 'invalid' | 'out-of-range' | 'rate-limited' | 'error'
 
 export interface AuditServerInit {
   libp2p: Pick<Libp2p, 'handle' | 'unhandle'>
@@ -32,83 +30,77 @@ export interface AuditServerInit {
   concurrency?: number
   timeoutMs?: number
   /** counts outcomes (metrics, tests) */
-  onOutcome?: (outcome: 'ok' | 'invalid' | 'out-of-range' | 'rate-limited' | 'error', from: PeerId) => void
+  onOutcome?: (outcome: AuditOutcome, from: PeerId) => void
+  counters?: OutcomeCounters
 }
 
 class OutOfRange extends Error {}
 
+const OUTCOMES: Partial<Record<Outcome, AuditOutcome>> = {
+  OK: 'ok',
+  MALFORMED: 'invalid',
+  OVERSIZED: 'invalid',
+  INVALID_REQUEST: 'invalid',
+  OUT_OF_RANGE: 'out-of-range',
+  RATE_LIMITED: 'rate-limited',
+}
+
+/** A typed error as the audit protocol's own AuditResponse (statuses and codes as before the layer). */
+function auditError (e: ReqRespError): Uint8Array {
+  switch (e.code) {
+    case 'RATE_LIMITED':
+      return errorResponse(AuditStatus.AUDIT_RATE_LIMITED, 'RATE_LIMITED', 'too many audit requests; slow down')
+    case 'MALFORMED':
+    case 'OVERSIZED':
+    case 'INVALID_REQUEST': return errorResponse(AuditStatus.AUDIT_INVALID, 'INVALID_REQUEST', e.message)
+    case 'OUT_OF_RANGE': return errorResponse(AuditStatus.AUDIT_OUT_OF_RANGE, 'OUT_OF_RANGE', e.message)
+    // the reason stays in our log: it may name paths or internals
+    default: return errorResponse(AuditStatus.AUDIT_INTERNAL_ERROR, 'INTERNAL_ERROR')
+  }
+}
+
 export class AuditServer {
   readonly #init: AuditServerInit
-  readonly #perPeer: RateLimiter
-  readonly #total: RateLimiter
-  #inFlight = 0
-  #started = false
+  #unhandle: (() => Promise<void>) | undefined
 
   constructor (init: AuditServerInit) {
     this.#init = init
-    const duration = init.windowSeconds ?? 10
-    this.#perPeer = new RateLimiter({ points: init.perPeer ?? 30, duration })
-    this.#total = new RateLimiter({ points: init.total ?? 300, duration })
   }
 
-  get serving (): boolean { return this.#started }
+  get serving (): boolean { return this.#unhandle !== undefined }
+
+  /** /hive/audit/1.0.0 as a descriptor: one request, one bounded response (framing unchanged). */
+  protocol (): ProtocolDescriptor<AuditQuery, Uint8Array> {
+    const init = this.#init
+    const seconds = init.windowSeconds ?? 10
+    const exchangeMs = init.timeoutMs ?? 20_000
+    // each admitted request costs disk reads: only `concurrency` at once, from anyone
+    const concurrency = init.concurrency ?? 8
+    return auditProtocol({
+      timeouts: { firstByteMs: Math.min(5_000, exchangeMs), exchangeMs },
+      inbound: { maxStreams: concurrency, maxStreamsPerPeer: concurrency },
+      rateLimit: { perPeer: { points: init.perPeer ?? 30, seconds }, total: { points: init.total ?? 300, seconds } },
+      handler: async (query) => okResponse(await this.answer(query)),
+      classifyError: (err) => err instanceof OutOfRange
+        ? new ReqRespError('OUT_OF_RANGE', err.message, { protocol: 'audit', cause: err })
+        : undefined,
+      errorResponse: auditError,
+    })
+  }
 
   async start (): Promise<void> {
-    if (this.#started) return
-    await this.#init.libp2p.handle(PROTOCOLS.audit, (stream, connection) => { void this.#serve(stream, connection.remotePeer) }, { maxInboundStreams: 16 })
-    this.#started = true
+    if (this.#unhandle !== undefined) return
+    const init = this.#init
+    const components = { libp2p: init.libp2p, ...(init.counters !== undefined ? { counters: init.counters } : {}) }
+    this.#unhandle = await handleProtocol(components, this.protocol(), {
+      onOutcome: (outcome, peer) => { init.onOutcome?.(OUTCOMES[outcome] ?? 'error', peer) },
+    })
   }
 
   async stop (): Promise<void> {
-    if (!this.#started) return
-    await this.#init.libp2p.unhandle(PROTOCOLS.audit)
-    this.#started = false
-  }
-
-  async #serve (stream: Stream, from: PeerId): Promise<void> {
-    const signal = AbortSignal.timeout(this.#init.timeoutMs ?? 20_000)
-    const lp = lpStream(stream, { maxDataLength: AUDIT_WIRE_LIMITS.maxRequestBytes })
-    let outcome: Parameters<NonNullable<AuditServerInit['onOutcome']>>[0] = 'ok'
-    const admitted = this.#inFlight < (this.#init.concurrency ?? 8) && tryConsume(this.#perPeer, from.toString()) && tryConsume(this.#total, 'all')
-    if (admitted) this.#inFlight++
-    try {
-      let reply: Uint8Array
-      const bytes = (await lp.read({ signal })).subarray()
-      if (!admitted) {
-        outcome = 'rate-limited'
-        reply = errorResponse(AuditStatus.AUDIT_RATE_LIMITED, 'RATE_LIMITED', 'too many audit requests; slow down')
-      } else {
-        let query: AuditQuery | undefined
-        try {
-          query = decodeAuditRequest(bytes)
-        } catch (err) {
-          outcome = 'invalid'
-          reply = errorResponse(AuditStatus.AUDIT_INVALID, 'INVALID_REQUEST', isHiveError(err) ? err.message : 'malformed request')
-        }
-        if (query !== undefined) {
-          try {
-            reply = okResponse(await this.answer(query))
-          } catch (err) {
-            if (err instanceof OutOfRange) {
-              outcome = 'out-of-range'
-              reply = errorResponse(AuditStatus.AUDIT_OUT_OF_RANGE, 'OUT_OF_RANGE', err.message)
-            } else {
-              outcome = 'error'
-              log.error('audit %s query from %s failed - %e', query.kind, from.toString(), err)
-              reply = errorResponse(AuditStatus.AUDIT_INTERNAL_ERROR, 'INTERNAL_ERROR')
-            }
-          }
-        }
-      }
-      await lp.write(reply!, { signal })
-      await stream.close({ signal })
-    } catch (err) {
-      outcome = 'error'
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
-    } finally {
-      if (admitted) this.#inFlight--
-    }
-    this.#init.onOutcome?.(outcome, from)
+    if (this.#unhandle === undefined) return
+    await this.#unhandle()
+    this.#unhandle = undefined
   }
 
   /** The answer to one query, against the log as it is now. */

@@ -1,19 +1,21 @@
-// /hive/blob/1.0.0: serve blobs from the local store and fetch them from peers. The asker sends
-// one BlobRequest; the server answers one BlobResponse and, when OK, the bytes in BlobChunk
-// frames. The fetcher checks the bytes against the CID before it stores or returns anything.
-import { logger } from '@libp2p/logger'
-import { RateLimiter, lpStream } from '@libp2p/utils'
+// /hive/blob/1.0.0: serve blobs from the local store and fetch them from peers, as a streamed
+// response on the request/response layer. The asker sends one BlobRequest; the server answers
+// one BlobResponse and, when OK, the bytes in BlobChunk frames (framing unchanged, so the id
+// keeps version 1). The fetcher checks the bytes against the CID before it stores or returns
+// anything.
 import { BlobChunk, BlobResponse, BlobRequest, BlobStatus } from '../../protocol/gen/market.ts'
 import { BLOB_CHUNK_DATA_BYTES, MAX_MESSAGE_BYTES } from '../../protocol/market/bounds.ts'
 import { decodeBlobChunk, decodeBlobRequest, decodeBlobResponse } from '../../protocol/market/direct.ts'
 import { PROTOCOLS } from '../../protocol/topics.ts'
+import { RateLimiter } from '@libp2p/utils'
+import { ReqRespError, handleProtocol, requestFrames } from '../p2p/reqresp/index.ts'
 import { BlobError } from './store.ts'
 import type { BlobStore } from './store.ts'
 import type { CID } from '../../protocol/cid.ts'
+import type { ValidBlobRequest } from '../../protocol/market/direct.ts'
+import type { OutcomeCounters, ProtocolDescriptor, ReqRespError as TypedError } from '../p2p/reqresp/index.ts'
 import { tryConsume } from '../util/rate-limit.ts'
-import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
-
-const log = logger('hive:blobs')
+import type { Libp2p, PeerId } from '@libp2p/interface'
 
 export interface BlobExchangeInit {
   libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
@@ -27,123 +29,163 @@ export interface BlobExchangeInit {
   maxInboundStreams?: number
   /** per-fetch timeout when the caller gives no signal (default 30 s) */
   fetchTimeoutMs?: number
-  /** asked before serving any blob: false answers BLOB_PAYMENT_REQUIRED (a job output not yet paid for) */
+  /** asked before serving any blob: false answers BLOB_PAYMENT_REQUIRED (a job output not paid for yet) */
   mayServe?: (cid: string) => Promise<boolean>
+  counters?: OutcomeCounters
+}
+
+/** One frame of the response: the header first, then the bytes. */
+export type BlobFrame = { head: BlobResponse } | { data: Uint8Array }
+
+const head = (status: BlobStatus, message: string, totalSize = 0): BlobFrame => ({
+  head: { status, totalSize, offset: 0, length: status === BlobStatus.BLOB_OK ? totalSize : 0, message },
+})
+
+/** A typed error as a BlobResponse; failures with no status of their own read as a refusal. */
+function blobError (e: TypedError): BlobFrame {
+  switch (e.code) {
+    case 'RATE_LIMITED': return head(BlobStatus.BLOB_RATE_LIMITED, e.message)
+    case 'NOT_FOUND': return head(BlobStatus.BLOB_NOT_FOUND, e.message)
+    case 'PAYMENT_REQUIRED': return head(BlobStatus.BLOB_PAYMENT_REQUIRED, e.message)
+    case 'MALFORMED':
+    case 'OVERSIZED': return head(BlobStatus.BLOB_INVALID_REQUEST, 'malformed BlobRequest')
+    // version 1 has no status for these: the fetcher reads BLOB_INVALID_REQUEST as a refusal
+    default: return head(BlobStatus.BLOB_INVALID_REQUEST, `${e.code}: ${e.message}`.slice(0, 200))
+  }
 }
 
 export class BlobExchange {
   private readonly init: BlobExchangeInit
-  private readonly requestLimiter: RateLimiter
   private readonly byteLimiter: RateLimiter
-  private started = false
+  private readonly windowSec: number
+  private unhandle: (() => Promise<void>) | undefined
 
   constructor (init: BlobExchangeInit) {
     this.init = init
-    const windowSec = Math.max(1, Math.round((init.rateWindowMs ?? 10_000) / 1000))
-    this.requestLimiter = new RateLimiter({ points: init.requestsPerWindow ?? 200, duration: windowSec })
+    this.windowSec = Math.max(1, Math.round((init.rateWindowMs ?? 10_000) / 1000))
     // points are KiB so that a window's budget fits comfortably in a number
-    this.byteLimiter = new RateLimiter({ points: Math.ceil((init.bytesPerWindow ?? 512 * 1024 * 1024) / 1024), duration: windowSec })
+    const kib = Math.ceil((init.bytesPerWindow ?? 512 * 1024 * 1024) / 1024)
+    this.byteLimiter = new RateLimiter({ points: kib, duration: this.windowSec })
+  }
+
+  /** The protocol's descriptor: a request, then a header and chunk frames. */
+  protocol (): ProtocolDescriptor<ValidBlobRequest, BlobFrame> {
+    const exchangeMs = this.init.fetchTimeoutMs ?? 30_000
+    const maxStreams = this.init.maxInboundStreams ?? 64
+    return {
+      id: PROTOCOLS.blob,
+      name: 'blob',
+      request: {
+        encode: (r) => BlobRequest.encode({ cid: r.cid.bytes, offset: r.offset, maxBytes: r.maxBytes }),
+        decode: (b) => decodeBlobRequest(b),
+      },
+      response: {
+        encode: (f) => 'head' in f
+          ? BlobResponse.encode(f.head)
+          // level hands out views over ArrayBuffers; the generated type only rules out SharedArrayBuffer
+          : BlobChunk.encode({ data: f.data as Uint8Array<ArrayBuffer> }),
+        decode: (b, index) => index === 0 ? { head: decodeBlobResponse(b) } : { data: decodeBlobChunk(b) },
+      },
+      maxRequestBytes: MAX_MESSAGE_BYTES.blobRequest,
+      maxResponseFrameBytes: MAX_MESSAGE_BYTES.blobChunk,
+      timeouts: { firstByteMs: Math.min(10_000, exchangeMs), exchangeMs },
+      inbound: { maxStreams, maxStreamsPerPeer: maxStreams },
+      rateLimit: { perPeer: { points: this.init.requestsPerWindow ?? 200, seconds: this.windowSec } },
+      handler: async (request, { peer }) => await this.serve(request, peer.toString()),
+      errorResponse: blobError,
+    }
   }
 
   async start (): Promise<void> {
-    if (this.started) return
-    await this.init.libp2p.handle(PROTOCOLS.blob, (stream, connection) => { void this.serve(stream, connection) }, {
-      maxInboundStreams: this.init.maxInboundStreams ?? 64,
-    })
-    this.started = true
+    if (this.unhandle !== undefined) return
+    const counters = this.init.counters
+    const components = { libp2p: this.init.libp2p, ...(counters !== undefined ? { counters } : {}) }
+    this.unhandle = await handleProtocol(components, this.protocol())
   }
 
   async stop (): Promise<void> {
-    if (!this.started) return
-    await this.init.libp2p.unhandle(PROTOCOLS.blob)
-    this.started = false
+    if (this.unhandle === undefined) return
+    await this.unhandle()
+    this.unhandle = undefined
   }
 
   /** Fetches `cid` from `peer`, verifies it, stores it and returns the bytes. */
   async fetch (peer: PeerId, cid: CID, options: { signal?: AbortSignal, maxBytes?: number } = {}): Promise<Uint8Array> {
     const local = await this.init.store.get(cid)
     if (local !== undefined) return local
-    const signal = options.signal ?? AbortSignal.timeout(this.init.fetchTimeoutMs ?? 30_000)
     const maxBytes = Math.min(options.maxBytes ?? this.init.store.maxBlobBytes, this.init.store.maxBlobBytes)
-    const stream = await this.init.libp2p.dialProtocol(peer, PROTOCOLS.blob, { signal })
-    try {
-      const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES.blobChunk })
-      await lp.write(BlobRequest.encode({ cid: cid.bytes, offset: 0, maxBytes: 0 }), { signal })
-      const head = decodeBlobResponse(await lp.read({ signal }))
-      if (head.status !== BlobStatus.BLOB_OK) {
-        const code = head.status === BlobStatus.BLOB_NOT_FOUND || head.status === BlobStatus.BLOB_RATE_LIMITED || head.status === BlobStatus.BLOB_PAYMENT_REQUIRED ? head.status : 'BLOB_REFUSED'
-        throw new BlobError(code, `peer ${peer.toString()} answered ${BlobStatus[head.status]} for ${cid.toString()}${head.message !== '' ? `: ${head.message}` : ''}`, { cid: cid.toString(), peer: peer.toString() })
+    // our own refusals (too large, overrun) reset the stream at once: the peer must stop sending
+    const giveUp = new AbortController()
+    // the caller's signal (a job's deadline) bounds a fetch, else fetchTimeoutMs
+    const bound = options.signal ?? AbortSignal.timeout(this.init.fetchTimeoutMs ?? 30_000)
+    const signal = AbortSignal.any([giveUp.signal, bound])
+    const request = { cid, offset: 0, maxBytes: 0 }
+    let bytes: Uint8Array | undefined
+    let received = 0
+    const frames = requestFrames({ libp2p: this.init.libp2p }, this.protocol(), peer, request, { signal })
+    for await (const frame of frames) {
+      try {
+        if ('head' in frame) {
+          bytes = this.accept(frame.head, peer, cid, maxBytes)
+        } else if (bytes !== undefined) {
+          if (received + frame.data.length > bytes.length) {
+            const why = `peer sent more than the ${bytes.length} bytes it announced`
+            throw new BlobError('BLOB_OVERRUN', why, { cid: cid.toString() })
+          }
+          bytes.set(frame.data, received)
+          received += frame.data.length
+        }
+      } catch (err) {
+        // before the loop ends the exchange, so that it resets rather than closes politely
+        giveUp.abort(err)
+        throw err
       }
-      if (head.totalSize > maxBytes || head.length !== head.totalSize) {
-        throw new BlobError('BLOB_TOO_LARGE', `blob ${cid.toString()} of ${head.totalSize} bytes exceeds the limit of ${maxBytes}`, { cid: cid.toString(), size: head.totalSize, limit: maxBytes })
-      }
-      const bytes = new Uint8Array(head.length)
-      let received = 0
-      while (received < head.length) {
-        const data = decodeBlobChunk(await lp.read({ signal }))
-        if (received + data.length > head.length) throw new BlobError('BLOB_OVERRUN', `peer sent more than the ${head.length} bytes it announced`, { cid: cid.toString() })
-        bytes.set(data, received)
-        received += data.length
-      }
-      await this.init.store.putVerified(cid, bytes)
-      await stream.close({ signal }).catch(() => {})
-      return bytes
-    } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
-      throw err
+      if (bytes !== undefined && received === bytes.length) break
     }
+    if (bytes === undefined || received < bytes.length) {
+      const why = `peer ${peer.toString()} ended ${cid.toString()} after ${received} bytes`
+      throw new BlobError('BLOB_TRUNCATED', why, { cid: cid.toString() })
+    }
+    await this.init.store.putVerified(cid, bytes)
+    return bytes
   }
 
-  private async serve (stream: Stream, connection: Connection): Promise<void> {
-    const peer = connection.remotePeer.toString()
-    const signal = AbortSignal.timeout(this.init.fetchTimeoutMs ?? 30_000)
-    const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES.blobRequest })
-    const answer = async (status: BlobStatus, message: string, totalSize = 0): Promise<void> => {
-      await lp.write(BlobResponse.encode({ status, totalSize, offset: 0, length: status === BlobStatus.BLOB_OK ? totalSize : 0, message }), { signal })
+  /** Checks the header; returns the buffer the chunks go into. */
+  private accept (h: BlobResponse, peer: PeerId, cid: CID, maxBytes: number): Uint8Array {
+    if (h.status !== BlobStatus.BLOB_OK) {
+      const known = [BlobStatus.BLOB_NOT_FOUND, BlobStatus.BLOB_RATE_LIMITED, BlobStatus.BLOB_PAYMENT_REQUIRED]
+      const code = known.includes(h.status) ? h.status : 'BLOB_REFUSED'
+      const why = `peer ${peer.toString()} answered ${BlobStatus[h.status]} for ${cid.toString()}`
+      const details = { cid: cid.toString(), peer: peer.toString() }
+      throw new BlobError(code, why + (h.message !== '' ? `: ${h.message}` : ''), details)
     }
-    try {
-      if (!tryConsume(this.requestLimiter, peer, 1)) {
-        await answer(BlobStatus.BLOB_RATE_LIMITED, 'too many blob requests; retry later')
-        await stream.close({ signal })
-        return
-      }
-      let request
-      try {
-        request = decodeBlobRequest(await lp.read({ signal }))
-      } catch (err) {
-        log('invalid blob request %o', { peer, err: (err as Error).message })
-        await answer(BlobStatus.BLOB_INVALID_REQUEST, 'malformed BlobRequest')
-        await stream.close({ signal })
-        return
-      }
-      if (this.init.mayServe !== undefined && !await this.init.mayServe(request.cid.toString())) {
-        await answer(BlobStatus.BLOB_PAYMENT_REQUIRED, 'a job output, released once its payment is assured')
-        await stream.close({ signal })
-        return
-      }
-      // the budget is checked against the size index: a peer over its budget must not make us
-      // read (up to 64 MiB of) the blob only to refuse it
-      const size = await this.init.store.size(request.cid)
-      if (size !== undefined && !tryConsume(this.byteLimiter, peer, Math.ceil(size / 1024))) {
-        await answer(BlobStatus.BLOB_RATE_LIMITED, 'byte budget for this peer exhausted; retry later')
-        await stream.close({ signal })
-        return
-      }
-      const bytes = size === undefined ? undefined : await this.init.store.get(request.cid)
-      if (bytes === undefined) {
-        await answer(BlobStatus.BLOB_NOT_FOUND, `no blob ${request.cid.toString()} here`)
-        await stream.close({ signal })
-        return
-      }
-      await answer(BlobStatus.BLOB_OK, '', bytes.byteLength)
-      for (let at = 0; at < bytes.byteLength; at += BLOB_CHUNK_DATA_BYTES) {
-        // level hands out views over ArrayBuffers; the generated type only wants to rule out SharedArrayBuffer
-        await lp.write(BlobChunk.encode({ data: bytes.subarray(at, at + BLOB_CHUNK_DATA_BYTES) as Uint8Array<ArrayBuffer> }), { signal })
-      }
-      await stream.close({ signal })
-    } catch (err) {
-      log.error('serving a blob to %s failed: %s', peer, (err as Error).message)
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
+    if (h.totalSize > maxBytes || h.length !== h.totalSize) {
+      const why = `blob ${cid.toString()} of ${h.totalSize} bytes exceeds the limit of ${maxBytes}`
+      throw new BlobError('BLOB_TOO_LARGE', why, { cid: cid.toString(), size: h.totalSize, limit: maxBytes })
     }
+    return new Uint8Array(h.length)
+  }
+
+  /** The answer to one request: refusals throw typed errors (the layer writes them as a BlobResponse). */
+  private async serve (request: ValidBlobRequest, peer: string): Promise<{ frames: Iterable<BlobFrame> }> {
+    if (this.init.mayServe !== undefined && !await this.init.mayServe(request.cid.toString())) {
+      throw new ReqRespError('PAYMENT_REQUIRED', 'a job output, released once its payment is assured')
+    }
+    // the budget is checked against the size index: a peer over its budget must not make us
+    // read (up to 64 MiB of) the blob only to refuse it
+    const size = await this.init.store.size(request.cid)
+    if (size !== undefined && !tryConsume(this.byteLimiter, peer, Math.ceil(size / 1024))) {
+      throw new ReqRespError('RATE_LIMITED', 'byte budget for this peer exhausted; retry later')
+    }
+    const bytes = size === undefined ? undefined : await this.init.store.get(request.cid)
+    if (bytes === undefined) throw new ReqRespError('NOT_FOUND', `no blob ${request.cid.toString()} here`)
+    return { frames: framesOf(bytes) }
+  }
+}
+
+function * framesOf (bytes: Uint8Array): Iterable<BlobFrame> {
+  yield head(BlobStatus.BLOB_OK, '', bytes.byteLength)
+  for (let at = 0; at < bytes.byteLength; at += BLOB_CHUNK_DATA_BYTES) {
+    yield { data: bytes.subarray(at, at + BLOB_CHUNK_DATA_BYTES) }
   }
 }

@@ -5,20 +5,22 @@ import { decodeBytes32String, encodeBytes32String, getAddress } from 'ethers'
 import type { Contract, Log } from 'ethers'
 import { logger } from '@libp2p/logger'
 import type { LogPoller } from './log-poller.ts'
+// the names and values' types live with the API's route table, which returns the values (node/api
+// imports no service)
+import type { AddressParam, NumericParam, ParamName, ProtocolParamValues } from '../api/contract/views/chain.ts'
+
+export type { AddressParam, NumericParam, ParamName, ProtocolParamValues } from '../api/contract/views/chain.ts'
 
 const log = logger('hive:chain:params')
 
 export const NUMERIC_PARAMS = [
   'minProviderStake', 'unbondingPeriod', 'escrowChallengeWindow', 'channelChallengePeriod', 'protocolFeeBps',
   'reporterShareBps', 'equivocationSlashBps', 'disputeBondBps', 'arbitrationWindow',
-] as const
-export const ADDRESS_PARAMS = ['treasury', 'arbiter'] as const
-export type NumericParam = typeof NUMERIC_PARAMS[number]
-export type AddressParam = typeof ADDRESS_PARAMS[number]
-export type ParamName = NumericParam | AddressParam
-
-/** Token amounts in wei, periods in seconds, shares in basis points; addresses checksummed. */
-export type ProtocolParamValues = { [K in NumericParam]: bigint } & { [K in AddressParam]: string }
+] as const satisfies readonly NumericParam[]
+export const ADDRESS_PARAMS = ['treasury', 'arbiter'] as const satisfies readonly AddressParam[]
+// readParams reads the listed names only: a name the types declare but the lists miss fails here
+type NoneMissing<T extends never> = T
+type _EveryParamListed = NoneMissing<Exclude<ParamName, typeof NUMERIC_PARAMS[number] | typeof ADDRESS_PARAMS[number]>>
 
 export interface ParamChange {
   key: ParamName

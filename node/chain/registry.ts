@@ -11,6 +11,10 @@ import { LruCache } from '../util/lru-cache.ts'
 import type { LogPoller } from './log-poller.ts'
 import type { ParamsFollower } from './params.ts'
 import type { PeerId } from '@libp2p/interface'
+// the status shape lives with the API's route table, which returns it (node/api imports no service)
+import type { IneligibleReason, OwnStakeStatus } from '../api/contract/views/chain.ts'
+
+export type { IneligibleReason, OwnStakeStatus } from '../api/contract/views/chain.ts'
 
 const log = logger('hive:chain:registry')
 
@@ -132,22 +136,6 @@ export class StakeRegistry {
   attach (poller: LogPoller): () => void {
     return poller.subscribe(this.#registry.target as string, (entry) => { this.apply(entry) })
   }
-}
-
-export type IneligibleReason = 'NOT_STAKED' | 'BELOW_MINIMUM' | 'SLASHED' | 'OTHER_PEER_ID' | 'UNKNOWN'
-
-export interface OwnStakeStatus {
-  address: string
-  eligible: boolean
-  reason?: IneligibleReason
-  bonded: bigint
-  unbonding: bigint
-  /** unix seconds; 0 when nothing is unbonding */
-  unbondingEndsAt: number
-  slashed: boolean
-  minStake: bigint
-  /** the peer id bound on chain is this node's */
-  peerIdBound: boolean
 }
 
 /** This node's own registry record and whether it may bid. */

@@ -214,4 +214,4 @@ export async function attachChain (node: { addService: (s: HiveService) => void,
   return service
 }
 
-export type { ChainClient, EthIdentity, OwnStakeStatus, ProtocolParamValues }
+export type { ChainClient, EthIdentity, OwnStakeStatus, ProtocolParamValues, WalletSummary }

@@ -1,6 +1,6 @@
 // What the market tells the node's local clients as a job moves on (the CLI's live progress).
 
-export type JobPhase = 'bidding' | 'awarding' | 'running' | 'verifying' | 'completed' | 'failed'
+export type { JobPhase } from '../api/contract/views/jobs.ts'
 
 export type JobEvent =
   | { type: 'job:posted', at: number, jobId: string, pushedTo: number }

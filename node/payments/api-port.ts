@@ -5,12 +5,9 @@ import type { EscrowManager } from './escrow.ts'
 import type { EvidenceStore } from './evidence.ts'
 import type { ChannelPayer } from './payer.ts'
 
-export interface ChannelSummary extends ChannelRecord {
-  /** nonce and cumulative amount of the best (provider) or last sent (requester) voucher */
-  nonce: string
-  cumulativeAmount: string
-  remaining: string
-}
+// the channels route's reply is defined with the route (node/api/contract/payments.ts)
+export type { ChannelSummary } from '../api/contract/payments.ts'
+import type { ChannelSummary } from '../api/contract/payments.ts'
 
 export interface PaymentsApi {
   /** this node's Ethereum address */

@@ -5,35 +5,10 @@
 // leaving the requester) is fsynced first, and writes to one channel are serialized, so a
 // crash at any instant never moves a nonce backwards.
 import type { HiveStore, StoreBatchOp } from '../store.ts'
+// the record shapes live with the API's route table, which returns them (node/api imports no service)
+import type { ChannelRecord, ChannelRole, ChannelStatus } from '../api/contract/views/payments.ts'
 
-export type ChannelRole = 'requester' | 'provider'
-export type ChannelStatus = 'open' | 'closing' | 'closed'
-
-export interface ChannelRecord {
-  channelId: string
-  role: ChannelRole
-  chainId: number
-  contract: string
-  requester: string
-  provider: string
-  /** the counterparty's peer id, when known */
-  peer?: string
-  token: string
-  deposit: string
-  /** unix seconds, '0' = none */
-  expiry: string
-  challengePeriod: string
-  feeBps: string
-  status: ChannelStatus
-  openedAt: number
-  openTx?: string
-  /** unix seconds when a requester's startClose ends the challenge period */
-  closesAt?: string
-  closeTx?: string
-  /** what the provider received (net of fee) when it closed */
-  payout?: string
-  closedAt?: number
-}
+export type { ChannelRecord, ChannelRole, ChannelStatus } from '../api/contract/views/payments.ts'
 
 /** A voucher as stored: everything closeWithVoucher needs. */
 export interface StoredVoucher {

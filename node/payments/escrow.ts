@@ -11,29 +11,14 @@ import type { PaymentsChain } from './chain.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PaymentAuditHook } from '../audit/market-hook.ts'
 import type { StoreBatchOp, Sublevel } from '../store.ts'
+// the record shapes live with the API's route table, which returns them (node/api imports no service)
+import type { EscrowRecord } from '../api/contract/views/payments.ts'
+
+export type { EscrowRecord, EscrowState } from '../api/contract/views/payments.ts'
 
 const log = logger('hive:payments:escrow')
 
-export type EscrowState = 'active' | 'committed' | 'released' | 'claimed' | 'refunded' | 'disputed' | 'resolved'
 const CHAIN_STATUS = ['none', 'active', 'disputed', 'released', 'claimed', 'refunded', 'resolved'] as const
-
-export interface EscrowRecord {
-  escrowId: string
-  jobId: string
-  role: 'requester' | 'provider'
-  requester: string
-  provider: string
-  amount: string
-  /** unix seconds */
-  deadline: string
-  state: EscrowState
-  /** the output hash the provider committed / the requester released */
-  resultHash?: string
-  /** the counterparty's peer id, when known (audit entries name it) */
-  peer?: string
-  txs: Record<string, string>
-  updatedAt: number
-}
 
 export interface OnChainEscrow {
   requester: string, provider: string, token: string, amount: bigint, deadline: bigint, challengeWindow: bigint

@@ -12,21 +12,12 @@ import type { ResultCommitment } from '../../protocol/eip712.ts'
 import type { SignedCommitment } from '../../protocol/payments/commitment.ts'
 import type { PaymentsChain } from './chain.ts'
 import type { Sublevel } from '../store.ts'
+// the evidence's shape lives with the API's route table, which returns it (node/api imports no service)
+import type { EquivocationEvidence } from '../api/contract/views/payments.ts'
+
+export type { EquivocationEvidence } from '../api/contract/views/payments.ts'
 
 const log = logger('hive:payments:evidence')
-
-export interface EquivocationEvidence {
-  jobId: string
-  provider: string
-  a: SignedCommitment
-  b: SignedCommitment
-  foundAt: number
-  /** the salt of this node's slashing commitment, kept so a restart reveals what it committed */
-  slashSalt?: string
-  /** the commitSlash transaction */
-  commitTx?: string
-  slashTx?: string
-}
 
 export class EvidenceStore {
   private readonly chain: PaymentsChain

@@ -402,3 +402,5 @@ export function attachPayments (
   node.addService(service)
   return service
 }
+
+export type { ChannelSummary }

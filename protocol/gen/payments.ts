@@ -678,3 +678,184 @@ export namespace SignedVoucherAck {
     return streamMessage(buf, SignedVoucherAck.codec(), opts)
   }
 }
+
+export interface VoucherReply {
+  payload: Uint8Array<ArrayBuffer>
+  signer: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+  errorCode: string
+  errorMessage: string
+}
+
+export namespace VoucherReply {
+  let _codec: Codec<VoucherReply>
+
+  export const codec = (): Codec<VoucherReply> => {
+    if (_codec == null) {
+      _codec = message<VoucherReply>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.payload != null && obj.payload.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.payload)
+        }
+
+        if ((obj.signer != null && obj.signer.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signer)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.signature)
+        }
+
+        if ((obj.errorCode != null && obj.errorCode !== '')) {
+          w.uint32(34)
+          w.string(obj.errorCode)
+        }
+
+        if ((obj.errorMessage != null && obj.errorMessage !== '')) {
+          w.uint32(42)
+          w.string(obj.errorMessage)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          payload: uint8ArrayAlloc(0),
+          signer: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0),
+          errorCode: '',
+          errorMessage: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.payload = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signer = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.signature = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.errorCode = reader.string()
+              break
+            }
+            case 5: {
+              obj.errorMessage = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.payload`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.errorCode`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.errorMessage`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface VoucherReplyPayloadFieldEvent {
+    field: '$.payload'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface VoucherReplySignerFieldEvent {
+    field: '$.signer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface VoucherReplySignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface VoucherReplyErrorCodeFieldEvent {
+    field: '$.errorCode'
+    value: string
+  }
+
+  export interface VoucherReplyErrorMessageFieldEvent {
+    field: '$.errorMessage'
+    value: string
+  }
+
+  export function encode (obj: Partial<VoucherReply>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, VoucherReply.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VoucherReply>): VoucherReply {
+    return decodeMessage(buf, VoucherReply.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VoucherReply>): Generator<VoucherReplyPayloadFieldEvent | VoucherReplySignerFieldEvent | VoucherReplySignatureFieldEvent | VoucherReplyErrorCodeFieldEvent | VoucherReplyErrorMessageFieldEvent> {
+    return streamMessage(buf, VoucherReply.codec(), opts)
+  }
+}

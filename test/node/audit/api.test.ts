@@ -14,7 +14,6 @@ import { COUNTERPARTY } from './helpers.ts'
 import { h } from '../../protocol/audit/story.ts'
 import { startAuditPeer } from './net.ts'
 import type { ApiServer } from '../../../node/api/index.ts'
-import type { AuditEntriesView, AuditStatusView } from '../../../node/audit/api-routes.ts'
 import type { AuditPeer } from './net.ts'
 
 describe('node/audit local API routes', function () {
@@ -45,22 +44,22 @@ describe('node/audit local API routes', function () {
   })
 
   it('reports the log and that it is not anchored', async () => {
-    const s = await client.request<AuditStatusView>('/v1/audit')
+    const s = await client.call('audit.status')
     expect(s).to.include({ peerId: peer.node.peerId.toString(), size: 5, anchoring: null, binding: null })
     expect(s.root).to.match(/^[0-9a-f]{64}$/)
   })
 
   it('lists entries by job and by range, as JSON with hex and text ids', async () => {
-    const byJob = await client.request<AuditEntriesView>('/v1/audit/entries', { query: new URLSearchParams({ job }) })
+    const byJob = await client.call('audit.entries', { query: { job } })
     expect(byJob.entries.map((e) => e.index)).to.deep.equal([0, 2, 4])
     expect(byJob.entries[0]).to.include({ type: 'bid', direction: 'sent', price: '1', jobId: job })
-    const range = await client.request<AuditEntriesView>('/v1/audit/entries', { query: new URLSearchParams({ start: '3', limit: '10' }) })
+    const range = await client.call('audit.entries', { query: { start: 3, limit: 10 } })
     expect(range.entries.map((e) => e.index)).to.deep.equal([3, 4])
     await client.request('/v1/audit/entries', { query: new URLSearchParams({ job: 'nope' }) }).then(() => { throw new Error('expected 400') }, (err: { status?: number }) => { expect(err.status).to.equal(400) })
   })
 
   it('exports a job\'s range with proofs (against the current root when nothing is anchored)', async () => {
-    const doc = await client.request<unknown>('/v1/audit/export', { query: new URLSearchParams({ job }) })
+    const doc = await client.call('audit.export', { query: { job } })
     const v = verifyExport(doc)
     expect(v.ok, v.ok ? '' : v.message).to.equal(true)
     if (v.ok) expect(v.entries.map((s) => s.entry.index)).to.deep.equal([0, 1, 2, 3, 4])
@@ -77,7 +76,7 @@ describe('node/audit local API routes', function () {
   })
 
   it('a verify of a job nobody knows is INCOMPLETE and says to name the requester', async () => {
-    const v = await client.request<{ outcome: string, rows: Array<{ code?: string, message: string }> }>('/v1/audit/verify', { method: 'POST', body: { job: 'aa'.repeat(32) } })
+    const v = await client.call('audit.verify', { body: { job: 'aa'.repeat(32) } })
     expect(v.outcome).to.equal('INCOMPLETE')
     expect(v.rows.map((r) => r.code)).to.deep.equal(['NO_REQUESTER'])
     expect(v.rows[0].message).to.match(/--requester/)

@@ -21,6 +21,7 @@ describe('protocol/topics', () => {
     expect(PROTOCOLS).to.deep.equal({
       request: '/hive/request/1.0.0', bid: '/hive/bid/1.0.0', award: '/hive/award/1.0.0',
       result: '/hive/result/1.0.0', blob: '/hive/blob/1.0.0', audit: '/hive/audit/1.0.0',
+      voucher: '/hive/voucher/2.0.0',
     })
     expect(DIRECT_LIMITS.bid.request).to.equal(MessageType.BID)
     expect(DIRECT_LIMITS.blob.maxResponseFrameBytes).to.equal(MAX_MESSAGE_BYTES.blobChunk)

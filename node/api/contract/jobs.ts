@@ -1,0 +1,151 @@
+// The market's routes: post a job, list jobs, read one job's record and its verified output.
+// Binary data crosses as base64 inside JSON (modules and inputs are small enough here).
+import type { JobRecord } from './views/jobs.ts'
+import { ApiError } from '../errors.ts'
+import { defineRoute, respond } from './route.ts'
+
+/** large enough for a module plus inputs of a few tens of MiB once base64-encoded */
+export const MAX_JOB_BODY_BYTES = 96 * 1024 * 1024
+
+export interface PostJobBody {
+  /** the module's bytes, base64 … */
+  module?: string
+  /** … or the CID of a module already in this node's blob store */
+  moduleCid?: string
+  inputs?: Array<{ name: string, data: string }>
+  args?: string[]
+  executor?: string
+  redundancy?: number
+  maxPrice: string
+  bidWindowMs?: number
+  timeoutMs?: number
+  payment?: 'escrow' | 'channel'
+  limits?: { memoryBytes?: number, wallTimeMs?: number, outputBytes?: number }
+  requirements?: { minMemoryBytes?: number, gpuVendor?: string, arch?: string, minCpuScore?: number }
+}
+
+export interface JobSummary {
+  jobId: string
+  phase: JobRecord['phase']
+  postedAt: number
+  redundancy: number
+  bids: number
+  winners: Array<{ provider: string, price: string }>
+  outputCid?: string
+  failure?: JobRecord['failure']
+  placementMs?: number
+  totalMs?: number
+}
+
+export interface JobResultView {
+  jobId: string
+  outputCid: string
+  exitCode: number
+  /** base64 */
+  stdout: string
+  files: Array<{ name: string, data: string }>
+}
+
+export const JOB_ID_PATTERN = /^[0-9a-f]{64}$/
+
+function bad (field: string, message: string): never {
+  throw new ApiError(400, 'INVALID_JOB', `${field}: ${message}`, { field })
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+
+function checkBase64 (value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value)) bad(field, 'must be base64 text')
+  return value
+}
+
+function optionalInt (value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    bad(field, 'must be a non-negative integer')
+  }
+  return value
+}
+
+function definedOnly<T extends Record<string, unknown>> (o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
+}
+
+/**
+ * Checks the shape of a POST /v1/jobs body; the protocol's own checks run when the job is
+ * signed. A body naming a `moduleCid` needs no `module` (the handler looks the CID up).
+ */
+export function checkPostJobBody (raw: unknown): PostJobBody {
+  if (typeof raw !== 'object' || raw === null) bad('body', 'must be a JSON object')
+  const b = raw as Record<string, unknown>
+  if (typeof b.maxPrice !== 'string' || !/^[0-9]{1,78}$/.test(b.maxPrice)) {
+    bad('maxPrice', 'must be a decimal string of token base units')
+  }
+  const inputs = b.inputs === undefined ? [] : b.inputs
+  if (!Array.isArray(inputs)) bad('inputs', 'must be an array of {name, data}')
+  const args = b.args === undefined ? [] : b.args
+  if (!Array.isArray(args) || args.some((a) => typeof a !== 'string')) bad('args', 'must be an array of strings')
+  const limits = (b.limits ?? {}) as Record<string, unknown>
+  const req = (b.requirements ?? {}) as Record<string, unknown>
+  if (b.payment !== undefined && b.payment !== 'escrow' && b.payment !== 'channel') {
+    bad('payment', 'must be "escrow" or "channel"')
+  }
+  const moduleCid = typeof b.moduleCid === 'string' ? b.moduleCid : undefined
+  const module = moduleCid === undefined ? checkBase64(b.module, 'module') : undefined
+  return definedOnly({
+    module,
+    moduleCid,
+    inputs: inputs.map((i: unknown, n: number) => {
+      const item = i as Record<string, unknown>
+      if (typeof item?.name !== 'string') bad(`inputs[${n}].name`, 'must be a file name')
+      return { name: item.name, data: checkBase64(item.data, `inputs[${n}].data`) }
+    }),
+    args: args as string[],
+    executor: typeof b.executor === 'string' ? b.executor : undefined,
+    maxPrice: b.maxPrice,
+    redundancy: optionalInt(b.redundancy, 'redundancy'),
+    bidWindowMs: optionalInt(b.bidWindowMs, 'bidWindowMs'),
+    timeoutMs: optionalInt(b.timeoutMs, 'timeoutMs'),
+    payment: b.payment as PostJobBody['payment'],
+    limits: definedOnly({
+      memoryBytes: optionalInt(limits.memoryBytes, 'limits.memoryBytes'),
+      wallTimeMs: optionalInt(limits.wallTimeMs, 'limits.wallTimeMs'),
+      outputBytes: optionalInt(limits.outputBytes, 'limits.outputBytes'),
+    }),
+    requirements: definedOnly({
+      minMemoryBytes: optionalInt(req.minMemoryBytes, 'requirements.minMemoryBytes'),
+      gpuVendor: typeof req.gpuVendor === 'string' ? req.gpuVendor : undefined,
+      arch: typeof req.arch === 'string' ? req.arch : undefined,
+      minCpuScore: optionalInt(req.minCpuScore, 'requirements.minCpuScore'),
+    }),
+  })
+}
+
+const JOB_ERRORS = ['NOT_A_REQUESTER', 'INVALID_JOB_ID', 'JOB_NOT_FOUND'] as const
+
+export const jobRoutes = {
+  'jobs.post': defineRoute({
+    method: 'POST',
+    path: '/v1/jobs',
+    body: checkPostJobBody,
+    maxBodyBytes: MAX_JOB_BODY_BYTES,
+    errors: ['NOT_A_REQUESTER', 'INVALID_JOB', 'MODULE_NOT_FOUND'],
+    response: respond<{ jobId: string }>(),
+    summary: 'post a job; it is placed, run and verified in the background',
+  }),
+  'jobs.list': defineRoute({
+    method: 'GET', path: '/v1/jobs', errors: ['NOT_A_REQUESTER'], response: respond<{ jobs: JobSummary[] }>(),
+    summary: 'the jobs this node posted, newest last',
+  }),
+  'jobs.get': defineRoute({
+    method: 'GET', path: '/v1/jobs/:jobId', errors: JOB_ERRORS, response: respond<JobRecord>(),
+    summary: 'one job\'s full record: bids, awards, results, verification',
+  }),
+  'jobs.result': defineRoute({
+    method: 'GET',
+    path: '/v1/jobs/:jobId/result',
+    errors: [...JOB_ERRORS, 'JOB_NOT_FINISHED', 'JOB_FAILED', 'OUTPUT_NOT_FOUND'],
+    response: respond<JobResultView>(),
+    summary: 'a finished job\'s verified output (stdout and files, base64)',
+  }),
+}

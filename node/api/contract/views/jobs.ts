@@ -1,0 +1,70 @@
+// The market's record shapes as the API returns them: a requester's durable record of a job
+// (node/market keeps it, GET /v1/jobs/:jobId answers it). Types only, so that node/market and
+// the route table can both import them without either importing the other.
+import type { PaymentMode } from '../../../../protocol/payment-mode.ts'
+
+export type JobPhase = 'bidding' | 'awarding' | 'running' | 'verifying' | 'completed' | 'failed'
+
+/**
+ * `committed`: with payments on, the provider's signed commitment to an output CID arrived; the
+ * output is fetched (and checked) only once the commitment wins and is paid (fair exchange).
+ */
+export type SlotStatus = 'awarding' | 'running' | 'committed' | 'delivered' | 'failed'
+
+export interface AwardRecord {
+  provider: string
+  price: string
+  slot: number
+  status: SlotStatus
+  awardedAt: number
+  acceptedAt?: number
+  /** when the result is due */
+  deadline?: number
+  resultAt?: number
+  /** the output the provider returned (EXEC_OK), or the failure it reported */
+  outputCid?: string
+  execStatus?: string
+  /** why this award failed: timeout, declined, garbage output, unreachable … */
+  failure?: string
+  /** fair exchange: when this provider was paid for its committed output (before fetching it) */
+  paidAt?: number
+  metering?: { wallMs: number, cpuMs: number, peakMemoryBytes: number }
+}
+
+export interface BidRecord {
+  provider: string
+  price: string
+  receivedAt: number
+  benchmarkScore: number
+}
+
+export interface JobRecord {
+  jobId: string
+  phase: JobPhase
+  executor: string
+  redundancy: number
+  maxPrice: string
+  payment: PaymentMode
+  moduleCid: string
+  inputs: Array<{ name: string, cid: string, size: number }>
+  args: string[]
+  limits: { memoryBytes: number, wallTimeMs: number, outputBytes: number }
+  postedAt: number
+  bidsCloseAt: number
+  deadline: number
+  /** the best bids, at most the policy's maxBids (node/market/requester-job.ts) */
+  bids: BidRecord[]
+  /** every valid bid received, kept or not (absent in records written before bids were capped) */
+  bidsReceived?: number
+  awards: AwardRecord[]
+  /** set when verified */
+  outputCid?: string
+  /** providers whose output disagreed with the accepted one, or who returned garbage */
+  dissenters: string[]
+  /** first acceptance: placement latency = placedAt - postedAt */
+  placedAt?: number
+  completedAt?: number
+  failure?: { reason: string, message: string }
+  /** the signed JobRequest envelope, hex */
+  requestHex: string
+}

@@ -1,0 +1,67 @@
+// The payments records as the API returns them: channels, job escrows and equivocation evidence
+// (node/payments keeps them in its store sublevels as JSON, amounts as decimal strings). Types
+// only, so that node/payments and the route table can both import them without a cycle.
+import type { SignedCommitment } from '../../../../protocol/payments/commitment.ts'
+
+export type ChannelRole = 'requester' | 'provider'
+export type ChannelStatus = 'open' | 'closing' | 'closed'
+
+export interface ChannelRecord {
+  channelId: string
+  role: ChannelRole
+  chainId: number
+  contract: string
+  requester: string
+  provider: string
+  /** the counterparty's peer id, when known */
+  peer?: string
+  token: string
+  deposit: string
+  /** unix seconds, '0' = none */
+  expiry: string
+  challengePeriod: string
+  feeBps: string
+  status: ChannelStatus
+  openedAt: number
+  openTx?: string
+  /** unix seconds when a requester's startClose ends the challenge period */
+  closesAt?: string
+  closeTx?: string
+  /** what the provider received (net of fee) when it closed */
+  payout?: string
+  closedAt?: number
+}
+
+export type EscrowState = 'active' | 'committed' | 'released' | 'claimed' | 'refunded' | 'disputed' | 'resolved'
+
+export interface EscrowRecord {
+  escrowId: string
+  jobId: string
+  role: 'requester' | 'provider'
+  requester: string
+  provider: string
+  amount: string
+  /** unix seconds */
+  deadline: string
+  state: EscrowState
+  /** the output hash the provider committed / the requester released */
+  resultHash?: string
+  /** the counterparty's peer id, when known (audit entries name it) */
+  peer?: string
+  txs: Record<string, string>
+  updatedAt: number
+}
+
+/** Two different outputs one provider signed for one job (ProviderRegistry.slashEquivocation). */
+export interface EquivocationEvidence {
+  jobId: string
+  provider: string
+  a: SignedCommitment
+  b: SignedCommitment
+  foundAt: number
+  /** the salt of this node's slashing commitment (commit–reveal), kept so a restart reveals what it committed */
+  slashSalt?: string
+  /** the commitSlash transaction */
+  commitTx?: string
+  slashTx?: string
+}

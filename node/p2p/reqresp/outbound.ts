@@ -1,0 +1,88 @@
+// The client side: dial, write one request frame, read response frames. A typed error reply
+// becomes a thrown ReqRespError (via the descriptor's `responseError`); a stall past the
+// first-byte or exchange timeout is a TIMEOUT.
+import { lpStream } from '@libp2p/utils'
+import { ReqRespError, frameError } from './errors.ts'
+import type { ProtocolDescriptor } from './types.ts'
+import type { Libp2p, PeerId } from '@libp2p/interface'
+
+export interface OutboundComponents {
+  libp2p: Pick<Libp2p, 'dialProtocol'>
+}
+
+export interface RequestOptions {
+  /**
+   * the caller's bound on the whole exchange. When given it replaces the descriptor's timeouts on
+   * this side, and its own AbortError/TimeoutError is what the caller gets: callers chose their
+   * bounds before the layer existed (a blob fetch runs to a job's deadline) and the API maps
+   * those errors to 504. The server side always enforces the descriptor's timeouts.
+   */
+  signal?: AbortSignal
+}
+
+/** Sends one request and returns the one response. */
+export async function sendRequest<Req, Res> (
+  components: OutboundComponents, descriptor: ProtocolDescriptor<Req, Res>, peer: PeerId, request: Req,
+  options: RequestOptions = {},
+): Promise<Res> {
+  for await (const response of requestFrames(components, descriptor, peer, request, options)) return response
+  throw new ReqRespError('STREAM_ERROR', `${descriptor.name}: the peer closed without answering`)
+}
+
+/**
+ * Sends one request and yields the response frames until the peer closes or the caller stops
+ * iterating (a caller that knows the length, such as the blob fetcher, stops by itself).
+ */
+export async function * requestFrames<Req, Res> (
+  components: OutboundComponents, descriptor: ProtocolDescriptor<Req, Res>, peer: PeerId, request: Req,
+  options: RequestOptions = {},
+): AsyncGenerator<Res, void, undefined> {
+  const signal = options.signal ?? AbortSignal.timeout(descriptor.timeouts.exchangeMs)
+  let stream
+  try {
+    stream = await components.libp2p.dialProtocol(peer, descriptor.id, {
+      signal, runOnLimitedConnection: descriptor.runOnLimitedConnection ?? false,
+    })
+  } catch (err) {
+    // the caller's own abort stays what it is; anything else means we never got to ask
+    if (options.signal?.aborted === true) throw err
+    const why = `could not open ${descriptor.id} to ${peer.toString()}: ${(err as Error).message}`
+    throw new ReqRespError('UNREACHABLE', why, { protocol: descriptor.name, cause: err })
+  }
+  let failed = false
+  try {
+    const lp = lpStream(stream, { maxDataLength: descriptor.maxResponseFrameBytes })
+    await lp.write(descriptor.request.encode(request), { signal })
+    for (let index = 0; ; index++) {
+      const wait = index === 0 && options.signal === undefined
+        ? AbortSignal.any([signal, AbortSignal.timeout(descriptor.timeouts.firstByteMs)])
+        : signal
+      let bytes: Uint8Array
+      try {
+        bytes = (await lp.read({ signal: wait })).subarray()
+      } catch (err) {
+        const e = frameError(err, descriptor.maxResponseFrameBytes, descriptor.name)
+        // the peer closed after at least one frame: the response is complete. (lpStream cannot
+        // tell a close between frames from one inside a frame: a streamed response says its own
+        // length, as the blob header does, and its reader checks it.)
+        if (index > 0 && e.code === 'MALFORMED') break
+        throw options.signal?.aborted === true ? err : e
+      }
+      const response = descriptor.response.decode(bytes, index)
+      const refused = descriptor.responseError?.(response, index)
+      if (refused !== undefined) throw refused
+      yield response
+    }
+  } catch (err) {
+    failed = true
+    stream.abort(err instanceof Error ? err : new Error(String(err)))
+    throw err
+  } finally {
+    // done, or the caller stopped early: a polite close when it had what it wanted, a reset
+    // when it gave up (its signal) so the peer stops sending at once
+    if (!failed) {
+      if (signal.aborted) stream.abort(new Error(`${descriptor.name}: the caller gave up`))
+      else await stream.close({ signal }).catch(() => { stream.abort(new Error('close failed')) })
+    }
+  }
+}
