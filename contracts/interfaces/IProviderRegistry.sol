@@ -46,6 +46,8 @@ interface IProviderRegistry is IVersioned {
         address reporter,
         uint256 reporterReward
     );
+    /// @notice `reporter` committed to slashing evidence it reveals later (see commitSlash).
+    event SlashCommitted(address indexed reporter, bytes32 indexed commitment);
     /// @notice `provider` signed two different outputs for job `jobId`.
     event EquivocationProven(
         address indexed provider,
@@ -87,6 +89,8 @@ interface IProviderRegistry is IVersioned {
     error ProviderRegistryInvalidSignature(address provider);
     /// @notice This equivocation was punished already.
     error ProviderRegistryAlreadyPunished(address provider, bytes32 jobId);
+    /// @notice `reporter` revealed without having committed `commitment` in an earlier block.
+    error ProviderRegistrySlashNotCommitted(address reporter, bytes32 commitment);
 
     /// @notice Adds `amount` HIVE to the caller's bond (pulled with transferFrom). The first stake
     /// binds `peerId`; later stakes pass the same peer id or an empty one. The bond afterwards
@@ -107,15 +111,29 @@ interface IProviderRegistry is IVersioned {
     /// bonded first, then unbonding, to the treasury, and marks the provider slashed.
     function slash(address provider, uint256 amount, bytes32 reason) external;
 
-    /// @notice Anyone proves that a provider signed two different outputs for job `jobId`; the
-    /// provider loses `equivocationSlashBps` of its stake, of which the caller receives
-    /// `reporterShareBps` and the treasury the rest.
+    /// @notice First half of reporting an equivocation: commit to
+    /// `slashCommitment(msg.sender, provider, jobId, salt)`, which reveals neither the evidence nor
+    /// whom it accuses. The reveal (`slashEquivocation`) counts only in a later block, so a copy
+    /// of the reveal from the mempool cannot use a commitment made after it was seen.
+    function commitSlash(bytes32 commitment) external;
+
+    /// @notice The commitment `reporter` makes before revealing evidence against `provider`.
+    function slashCommitment(address reporter, address provider, bytes32 jobId, bytes32 salt) external pure returns (bytes32);
+
+    /// @notice Block in which `reporter` committed `commitment` (0: never, or already revealed).
+    function slashCommittedAt(address reporter, bytes32 commitment) external view returns (uint256);
+
+    /// @notice Anyone who committed earlier (commitSlash) proves that a provider signed two
+    /// different outputs for job `jobId`; the provider loses `equivocationSlashBps` of its stake,
+    /// of which the caller receives `reporterShareBps` and the treasury the rest. The reward is
+    /// bound to the caller's own earlier commitment, so copying this transaction pays nothing.
     function slashEquivocation(
         bytes32 jobId,
         HiveTypedData.ResultCommitment calldata commitmentA,
         bytes calldata signatureA,
         HiveTypedData.ResultCommitment calldata commitmentB,
-        bytes calldata signatureB
+        bytes calldata signatureB,
+        bytes32 salt
     ) external;
 
     /// @notice Full record of `provider`.

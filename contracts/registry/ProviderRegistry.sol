@@ -44,6 +44,9 @@ contract ProviderRegistry is IProviderRegistry, Ownable, EIP712, ReentrancyGuard
     mapping(address provider => Provider) private _providers;
     mapping(bytes32 peerIdHash => address provider) private _peerOwners;
     mapping(bytes32 providerJobKey => bool) private _punished;
+    // Slashing commitments per reporter and the block each was made in: the reward for a reveal
+    // goes only to a caller that committed to it before, so front-running the reveal gains nothing.
+    mapping(address reporter => mapping(bytes32 commitment => uint256 blockNumber)) private _slashCommits;
 
     constructor(
         IERC20 token_,
@@ -129,35 +132,38 @@ contract ProviderRegistry is IProviderRegistry, Ownable, EIP712, ReentrancyGuard
     }
 
     /// @inheritdoc IProviderRegistry
+    function commitSlash(bytes32 commitment) external {
+        // The first commitment's block counts: committing again cannot move it later or earlier.
+        if (_slashCommits[msg.sender][commitment] == 0) _slashCommits[msg.sender][commitment] = block.number;
+        emit SlashCommitted(msg.sender, commitment);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function slashCommitment(address reporter, address provider, bytes32 jobId, bytes32 salt) public pure returns (bytes32) {
+        return keccak256(abi.encode(reporter, provider, jobId, salt));
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function slashCommittedAt(address reporter, bytes32 commitment) external view returns (uint256) {
+        return _slashCommits[reporter][commitment];
+    }
+
+    /// @inheritdoc IProviderRegistry
     function slashEquivocation(
         bytes32 jobId,
         HiveTypedData.ResultCommitment calldata commitmentA,
         bytes calldata signatureA,
         HiveTypedData.ResultCommitment calldata commitmentB,
-        bytes calldata signatureB
+        bytes calldata signatureB,
+        bytes32 salt
     ) external nonReentrant {
         // Checks
-        address provider = commitmentA.provider;
-        if (
-            commitmentA.jobId != jobId ||
-            commitmentB.jobId != jobId ||
-            commitmentB.provider != provider ||
-            commitmentA.outputHash == commitmentB.outputHash
-        ) revert ProviderRegistryNotEquivocation(jobId);
-        bytes32 key = keccak256(abi.encode(provider, jobId));
-        if (_punished[key]) revert ProviderRegistryAlreadyPunished(provider, jobId);
-        if (
-            !SignatureChecker.isValidSignatureNowCalldata(provider, _hashTypedDataV4(commitmentA.hash()), signatureA) ||
-            !SignatureChecker.isValidSignatureNowCalldata(provider, _hashTypedDataV4(commitmentB.hash()), signatureB)
-        ) revert ProviderRegistryInvalidSignature(provider);
-        Provider storage p = _providers[provider];
-        uint256 total = uint256(p.bonded) + p.unbonding;
-        if (total == 0) revert ProviderRegistryNothingToSlash(provider);
-        uint256 amount = (total * _params.equivocationSlashBps()) / _BPS;
-        uint256 reward = (amount * _params.reporterShareBps()) / _BPS;
+        address provider = _checkEquivocation(jobId, commitmentA, signatureA, commitmentB, signatureB);
+        _useSlashCommitment(provider, jobId, salt);
+        (uint256 amount, uint256 reward) = _equivocationAmounts(provider);
         // Effects
-        _punished[key] = true;
-        _takeStake(p, amount);
+        _punished[keccak256(abi.encode(provider, jobId))] = true;
+        _takeStake(_providers[provider], amount);
         emit EquivocationProven(provider, jobId, commitmentA.outputHash, commitmentB.outputHash, msg.sender);
         emit Slashed(provider, _EQUIVOCATION, amount, msg.sender, reward);
         // Interactions
@@ -220,7 +226,47 @@ contract ProviderRegistry is IProviderRegistry, Ownable, EIP712, ReentrancyGuard
 
     /// @inheritdoc IVersioned
     function version() external pure returns (string memory) {
-        return "hive-registry/1";
+        return "hive-registry/2";
+    }
+
+    /// The pair is an equivocation by one provider, signed by it, not punished yet; returns the provider.
+    function _checkEquivocation(
+        bytes32 jobId,
+        HiveTypedData.ResultCommitment calldata commitmentA,
+        bytes calldata signatureA,
+        HiveTypedData.ResultCommitment calldata commitmentB,
+        bytes calldata signatureB
+    ) private view returns (address provider) {
+        provider = commitmentA.provider;
+        if (
+            commitmentA.jobId != jobId ||
+            commitmentB.jobId != jobId ||
+            commitmentB.provider != provider ||
+            commitmentA.outputHash == commitmentB.outputHash
+        ) revert ProviderRegistryNotEquivocation(jobId);
+        if (_punished[keccak256(abi.encode(provider, jobId))]) revert ProviderRegistryAlreadyPunished(provider, jobId);
+        if (
+            !SignatureChecker.isValidSignatureNowCalldata(provider, _hashTypedDataV4(commitmentA.hash()), signatureA) ||
+            !SignatureChecker.isValidSignatureNowCalldata(provider, _hashTypedDataV4(commitmentB.hash()), signatureB)
+        ) revert ProviderRegistryInvalidSignature(provider);
+    }
+
+    /// What an equivocation takes from `provider`'s stake, and the reporter's share of it.
+    function _equivocationAmounts(address provider) private view returns (uint256 amount, uint256 reward) {
+        Provider storage p = _providers[provider];
+        uint256 total = uint256(p.bonded) + p.unbonding;
+        if (total == 0) revert ProviderRegistryNothingToSlash(provider);
+        amount = (total * _params.equivocationSlashBps()) / _BPS;
+        reward = (amount * _params.reporterShareBps()) / _BPS;
+    }
+
+    /// The commitment names the caller, so a copier's reveal hashes to a commitment it never made;
+    /// one made in the reveal's own block does not count, as it could follow a reveal seen pending.
+    function _useSlashCommitment(address provider, bytes32 jobId, bytes32 salt) private {
+        bytes32 commitment = slashCommitment(msg.sender, provider, jobId, salt);
+        uint256 committedAt = _slashCommits[msg.sender][commitment];
+        if (committedAt == 0 || committedAt >= block.number) revert ProviderRegistrySlashNotCommitted(msg.sender, commitment);
+        delete _slashCommits[msg.sender][commitment];
     }
 
     function _bindPeerId(address provider, Provider storage p, bytes calldata peerId) private {

@@ -14,7 +14,7 @@ export const EXPECTED_VERSIONS: Record<ContractName, string> = {
   TimelockController: 'hive-timelock/1',
   HiveGovernor: 'hive-governor/1',
   ProtocolParams: 'hive-params/2',
-  ProviderRegistry: 'hive-registry/1',
+  ProviderRegistry: 'hive-registry/2',
   JobEscrow: 'hive-escrow/2',
   PaymentChannel: 'hive-channel/2',
   AuditAnchor: 'hive-anchor/2',

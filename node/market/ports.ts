@@ -57,6 +57,11 @@ export interface MarketPayments {
   /** this node's Ethereum address: the requester's in job specs, the provider's in bids */
   address: () => string
   /**
+   * provider: the protocol fee (basis points) the chain takes from its pay at settlement; bids
+   * are grossed up by it so the provider nets its price (protocol/market/pricing.ts). Absent: 0.
+   */
+  protocolFeeBps?: () => bigint
+  /**
    * requester, right after a provider's signed acceptance: secure the payment (escrow mode:
    * create the escrow now, not before the award: a bidder that declines costs no gas)
    */

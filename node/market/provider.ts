@@ -185,6 +185,7 @@ export class Provider {
       sheet: this.init.sheet,
       load: Math.min(1, this.running.size / this.capacity),
       recentClearings: this.clearings,
+      feeBps: this.init.payments?.protocolFeeBps?.() ?? 0n,
       job: { executor: spec.executor, token: spec.token, wallTimeMs: spec.limits?.wallTimeMs ?? 0, memoryBytes: spec.limits?.memoryBytes ?? 0, outputBytes: spec.limits?.outputBytes ?? 0, maxPrice: job.maxPrice },
       now,
     })

@@ -1,11 +1,13 @@
 // Result commitments a requester received, and the evidence when one provider signed two
 // different outputs for one job. `slash` submits the pair to ProviderRegistry.slashEquivocation
-// (the reporter gets its share). Records live in the store's `evidence` sublevel.
+// (the reporter gets its share) by commit–reveal: it first commits to a salted hash naming this
+// node's address, then reveals the pair in a later block, so a copier of the revealing
+// transaction is paid nothing. Records live in the store's `evidence` sublevel.
 import { logger } from '@libp2p/logger'
-import { getAddress } from 'ethers'
+import { getAddress, hexlify, randomBytes } from 'ethers'
 import { registryDomain } from '../../protocol/eip712.ts'
 import { HiveError } from '../../protocol/errors.ts'
-import { isEquivocation, verifyCommitment } from '../../protocol/payments/commitment.ts'
+import { isEquivocation, slashCommitment, verifyCommitment } from '../../protocol/payments/commitment.ts'
 import type { ResultCommitment } from '../../protocol/eip712.ts'
 import type { SignedCommitment } from '../../protocol/payments/commitment.ts'
 import type { PaymentsChain } from './chain.ts'
@@ -75,10 +77,27 @@ export class EvidenceStore {
     if (found.slashTx !== undefined) return found
     const sender = this.chain.sender
     if (sender === undefined) throw new HiveError('NO_WALLET', 'submitting evidence needs the wallet unlocked', {})
+    const registry = this.chain.contracts.registry
+    const key = `e/${found.jobId}/${found.provider}`
+    let current = found
+    // a salt is drawn once and kept before committing, so a retry after a crash reuses it
+    if (current.slashSalt === undefined) {
+      current = { ...current, slashSalt: hexlify(randomBytes(32)) }
+      await this.put(key, current)
+    }
+    const salt = current.slashSalt as string
+    const commitment = slashCommitment(sender.address, found.provider, id, salt)
+    if (await registry.getFunction('slashCommittedAt')(sender.address, commitment) === 0n) {
+      // the commit's receipt is in a mined block, so the reveal below lands in a later one
+      const committed = await sender.call(registry, 'commitSlash', [commitment], { label: 'commit slash' })
+      current = { ...current, commitTx: committed.hash }
+      await this.put(key, current)
+    }
     const plain = (c: ResultCommitment): [string, string, string] => [c.jobId, getAddress(c.provider), c.outputHash]
-    const sent = await sender.call(this.chain.contracts.registry, 'slashEquivocation', [id, plain(found.a.commitment), found.a.signature, plain(found.b.commitment), found.b.signature], { label: 'slash equivocation' })
-    const updated = { ...found, slashTx: sent.hash }
-    await this.put(`e/${found.jobId}/${found.provider}`, updated)
+    const args = [id, plain(found.a.commitment), found.a.signature, plain(found.b.commitment), found.b.signature, salt]
+    const sent = await sender.call(registry, 'slashEquivocation', args, { label: 'slash equivocation' })
+    const updated = { ...current, slashTx: sent.hash }
+    await this.put(key, updated)
     return updated
   }
 

@@ -13,6 +13,7 @@ import { ChannelStore } from './channel-store.ts'
 import { CreditSweeper } from './credits.ts'
 import { EscrowManager } from './escrow.ts'
 import { EvidenceStore } from './evidence.ts'
+import { FeeWatch } from './fee.ts'
 import { ChannelPayer, PaymentError } from './payer.ts'
 import { registerPaymentsRoutes } from './api-routes.ts'
 import { VoucherReceiver } from './receiver.ts'
@@ -100,6 +101,8 @@ export interface PaymentsInit {
   audit?: PaymentAuditHook
   /** the node's event feed: the watchtower's alerts (a channel it could not close) go there */
   events?: Pick<NodeEvents, 'emit'>
+  /** ProtocolParams.protocolFeeBps as the node follows it (ChainService.params); polled without it */
+  protocolFeeBps?: () => bigint
 }
 
 export class PaymentsService implements PaymentsApi, HiveService {
@@ -112,6 +115,8 @@ export class PaymentsService implements PaymentsApi, HiveService {
   readonly evidence: EvidenceStore
   /** withdraws this node's credits (settlements credit, never push: see CreditLedger.sol) */
   readonly credits: CreditSweeper
+  /** the protocol fee providers' bids are grossed up by */
+  readonly fee: FeeWatch
   readonly address: string
   private readonly init: PaymentsInit
   private readonly now: () => number
@@ -184,10 +189,12 @@ export class PaymentsService implements PaymentsApi, HiveService {
     this.evidence = new EvidenceStore({ chain, db: evidence, putDurable: async (k, v) => { await store.putDurable(evidence, k, v) }, now: this.now })
     this.paid = store.sublevel<unknown>('payments', 'json')
     this.credits = new CreditSweeper({ chain, pollMs: o.pollMs })
+    this.fee = new FeeWatch({ escrow: chain.contracts.escrow, pollMs: o.pollMs, ...(init.protocolFeeBps !== undefined ? { source: init.protocolFeeBps } : {}) })
   }
 
   async start (): Promise<void> {
     if (this.unhandle !== undefined) return
+    await this.fee.start()
     this.unhandle = await handleVouchers(this.init.libp2p, async (bytes, from) => await this.receiver.answer(bytes, from))
     await this.tower.start()
     this.escrow.start()
@@ -203,6 +210,7 @@ export class PaymentsService implements PaymentsApi, HiveService {
     await this.tower.stop()
     await this.escrow.stop()
     await this.credits.stop()
+    this.fee.stop()
   }
 
   /** Requester: pays one verified job once (idempotent per job and provider). */
@@ -330,6 +338,7 @@ export class PaymentsService implements PaymentsApi, HiveService {
     const bytes32 = (id: string): string => `0x${id.replace(/^0x/, '')}`
     return {
       address: () => this.address,
+      protocolFeeBps: () => this.fee.feeBps,
       afterAccept: async (a) => {
         if (a.payment === 'channel') { await this.channelAfterAccept(a); return }
         if (a.payment !== 'escrow') return

@@ -18,6 +18,14 @@
 // claims to summarise, so each one is clamped to [list/4, list×4] of its own job before it
 // counts: a lying requester can move the estimate, but only so far, and never below the
 // provider's floor.
+// The protocol fee (ProtocolParams.protocolFeeBps, in basis points) is taken from the provider's
+// side at settlement (JobEscrow, PaymentChannel: fee = ⌊gross × feeBps / 10000⌋), so everything
+// above is what the provider wants to NET, and the bid is its gross-up:
+//   bid = ⌈net × 10000 / (10000 − feeBps)⌉
+// which leaves net ≤ bid − ⌊bid × feeBps / 10000⌋ (and over a channel's cumulative amount too,
+// as the fee on a sum is at most the sum of the fees). The requester's max price is compared with
+// that gross bid: it is what the requester pays. The floor is grossed up the same way, so a
+// provider never bids where the max price would leave it less than its floor after the fee.
 // All money arithmetic is bigint; the fractional factors are applied in parts per million.
 import { formatAmount } from './amounts.ts'
 import { priceUnits } from './units.ts'
@@ -58,6 +66,8 @@ export interface PriceJobInput {
   recentClearings: ClearingBook
   job: PricingJob
   now: number
+  /** the protocol fee in basis points the chain takes at settlement (default 0: no fee) */
+  feeBps?: bigint
 }
 
 export interface PriceQuote {
@@ -74,6 +84,8 @@ export interface PriceQuote {
   /** the market estimate for this job, when there were clearings to learn from */
   market?: string
   loadMultiplier: number
+  /** the protocol fee included in price (what the chain takes of it at settlement, at most) */
+  fee: string
 }
 
 const PPM = 1_000_000n
@@ -113,13 +125,28 @@ export function marketPrice (input: PriceJobInput, units: bigint, rate: Executor
   return weights === 0n ? undefined : weighted / weights
 }
 
+const BPS = 10_000n
+
+/** The least gross amount that still nets `net` after a fee of `feeBps`: ⌈net × 10000 / (10000 − feeBps)⌉. */
+export function grossUpForFee (net: bigint, feeBps: bigint): bigint {
+  if (feeBps < 0n || feeBps >= BPS) throw new RangeError(`protocol fee ${feeBps} bps is outside [0, 10000)`)
+  if (net <= 0n) return net
+  const keep = BPS - feeBps
+  return (net * BPS + keep - 1n) / keep
+}
+
+/** What the chain leaves a provider of `gross` after a fee of `feeBps` (JobEscrow/PaymentChannel). */
+export function netAfterFee (gross: bigint, feeBps: bigint): bigint {
+  return gross - (gross * feeBps) / BPS
+}
+
 export function priceJob (input: PriceJobInput): PriceQuote {
   const { job, sheet } = input
   const units = priceUnits(job.wallTimeMs, job.memoryBytes)
   const mult = loadMultiplier(input.load, sheet.maxLoadMultiplier)
   const rate = sheet.executors[job.executor]
   if (rate === undefined) {
-    const none = { price: '0', list: '0', floor: '0', output: '0' }
+    const none = { price: '0', list: '0', floor: '0', output: '0', fee: '0' }
     return { ...none, bid: false, reason: 'NO_PRICE_FOR_EXECUTOR', units: units.toString(), loadMultiplier: mult }
   }
   const computeList = rate.perJob + rate.perUnit * units
@@ -131,18 +158,23 @@ export function priceJob (input: PriceJobInput): PriceQuote {
   const market = marketPrice(input, units, rate)
   const weight = toPpm(Math.min(1, Math.max(0, sheet.marketWeight ?? 0.5)))
   const base = market === undefined ? computeList : (computeList * (PPM - weight) + market * weight) / PPM
-  let price = maxOf(floor, (base * toPpm(mult)) / PPM + output)
+  const feeBps = input.feeBps ?? 0n
+  const net = maxOf(floor, (base * toPpm(mult)) / PPM + output)
+  // the requester pays the gross; its max price is compared with that
+  let price = grossUpForFee(net, feeBps)
+  const grossFloor = grossUpForFee(floor, feeBps)
   let bid = true
   let reason: PriceQuote['reason']
-  if (floor > job.maxPrice) {
+  if (grossFloor > job.maxPrice) {
     bid = false
     reason = 'FLOOR_ABOVE_MAX_PRICE'
   } else {
-    price = minOf(price, job.maxPrice) // the most the requester pays is still above our floor
+    price = minOf(price, job.maxPrice) // the most the requester pays still nets at least our floor
   }
   return {
     price: formatAmount(price), bid, reason, units: units.toString(), list: formatAmount(list), floor: formatAmount(floor),
     output: formatAmount(output),
     market: market === undefined ? undefined : formatAmount(market), loadMultiplier: mult,
+    fee: formatAmount(price - netAfterFee(price, feeBps)),
   }
 }

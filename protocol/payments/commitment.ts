@@ -2,7 +2,7 @@
 // ProviderRegistry's domain so that two different ones for one job are slashable on-chain
 // (ProviderRegistry.slashEquivocation). On the wire (Result.commitment) it is the ABI encoding
 // of (jobId, provider, outputHash): 96 bytes, one form, decodable by anyone.
-import { AbiCoder, getAddress, hexlify } from 'ethers'
+import { AbiCoder, getAddress, hexlify, keccak256 } from 'ethers'
 import { ValidationError } from '../errors.ts'
 import { hashResultCommitment, recoverDigestSigner } from '../eip712.ts'
 import type { ResultCommitment, TypedDomain } from '../eip712.ts'
@@ -56,4 +56,14 @@ export function verifyCommitment (domain: TypedDomain, bytes: Uint8Array, signat
 /** Two commitments by one provider for one job with different outputs: slashable. */
 export function isEquivocation (a: ResultCommitment, b: ResultCommitment): boolean {
   return a.jobId.toLowerCase() === b.jobId.toLowerCase() && getAddress(a.provider) === getAddress(b.provider) && a.outputHash.toLowerCase() !== b.outputHash.toLowerCase()
+}
+
+/**
+ * What a reporter commits to (ProviderRegistry.commitSlash) before revealing equivocation
+ * evidence: it names the reporter, so the reward of a revealed pair goes only to whoever committed
+ * it earlier, never to a copier of the reveal. Same encoding as ProviderRegistry.slashCommitment.
+ */
+export function slashCommitment (reporter: string, provider: string, jobId: string, salt: string): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(['address', 'address', 'bytes32', 'bytes32'],
+    [getAddress(reporter), getAddress(provider), jobId, salt]))
 }

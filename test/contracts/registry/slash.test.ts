@@ -2,6 +2,7 @@ import { expect } from 'chai'
 import { network } from 'hardhat'
 import { registryDomain, RESULT_COMMITMENT_TYPES } from '../../../protocol/eip712.ts'
 import type { ResultCommitment } from '../../../protocol/eip712.ts'
+import { slashCommitment } from '../../../protocol/payments/commitment.ts'
 import { ProviderStatus, as, b32, deployCore, hive, malleate, signCommitment } from '../helpers.ts'
 import type { Account, Core } from '../helpers.ts'
 
@@ -23,6 +24,13 @@ async function equivocation (c: Core, signer: Account = c.provider, provider = c
   const b: ResultCommitment = { jobId, provider, outputHash: b32(ethers, 'output B') }
   const registry = await c.registry.getAddress()
   return { jobId, a, b, sigA: await signCommitment(signer, c.chainId, registry, a), sigB: await signCommitment(signer, c.chainId, registry, b) }
+}
+
+/** Commits `reporter` to slashing `provider` for `jobId` (mined in its own block); returns the salt. */
+async function commit (c: Core, reporter: Account, provider: string, jobId: string): Promise<string> {
+  const salt = ethers.hexlify(ethers.randomBytes(32))
+  await as(c.registry, reporter).getFunction('commitSlash')(slashCommitment(reporter.address, provider, jobId, salt))
+  return salt
 }
 
 describe('ProviderRegistry.slash (governance)', () => {
@@ -63,14 +71,14 @@ describe('ProviderRegistry.slashEquivocation', () => {
     const { jobId, a, b, sigA, sigB } = await equivocation(c)
     const slashed = STAKE * 5000n / 10_000n // equivocationSlashBps
     const reward = slashed * 2000n / 10_000n // reporterShareBps
-    const tx = as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB)
+    const tx = as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, await commit(c, c.other, c.provider.address, jobId))
     await expect(tx).to.emit(c.registry, 'EquivocationProven').withArgs(c.provider.address, jobId, a.outputHash, b.outputHash, c.other.address)
     await expect(tx).to.emit(c.registry, 'Slashed').withArgs(c.provider.address, ethers.encodeBytes32String('equivocation'), slashed, c.other.address, reward)
     await expect(tx).to.changeTokenBalances(ethers, c.token, [c.registry, c.other, c.treasury, c.provider], [-slashed, reward, slashed - reward, 0n])
     expect(await c.registry.getFunction('isEquivocationPunished')(c.provider.address, jobId)).to.equal(true)
     expect(await c.registry.getFunction('statusOf')(c.provider.address)).to.equal(BigInt(ProviderStatus.Slashed))
     expect(await c.registry.getFunction('stakeOf')(c.provider.address)).to.equal(STAKE - slashed)
-    await expect(as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB))
+    await expect(as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, ethers.ZeroHash))
       .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryAlreadyPunished').withArgs(c.provider.address, jobId)
   })
 
@@ -78,7 +86,7 @@ describe('ProviderRegistry.slashEquivocation', () => {
     const c = await loadFixture(staked)
     await as(c.registry, c.provider).getFunction('requestUnbond')(STAKE)
     const { jobId, a, b, sigA, sigB } = await equivocation(c)
-    await as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB)
+    await as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, await commit(c, c.other, c.provider.address, jobId))
     const info = await c.registry.getFunction('providerInfo')(c.provider.address)
     expect([info.bonded, info.unbonding]).to.deep.equal([0n, STAKE / 2n])
   })
@@ -92,7 +100,7 @@ describe('ProviderRegistry.slashEquivocation', () => {
     const stakeCall = c.registry.interface.encodeFunctionData('stake', [STAKE, '0x01'])
     await as(wallet, c.provider2).getFunction('execute')(await c.registry.getAddress(), stakeCall)
     const { jobId, a, b, sigA, sigB } = await equivocation(c, c.provider2, walletAddr)
-    await expect(as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB)).to.emit(c.registry, 'EquivocationProven')
+    await expect(as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, await commit(c, c.other, walletAddr, jobId))).to.emit(c.registry, 'EquivocationProven')
   })
 
   it('rejects pairs that are no equivocation', async () => {
@@ -109,7 +117,7 @@ describe('ProviderRegistry.slashEquivocation', () => {
       ['different providers', jobId, a, otherProvider, await signCommitment(c.provider2, c.chainId, registry, otherProvider)],
     ]
     for (const [what, id, ca, cb, sb] of cases) {
-      await expect(as(c.registry, c.other).getFunction('slashEquivocation')(id, ca, sigA, cb, sb), what)
+      await expect(as(c.registry, c.other).getFunction('slashEquivocation')(id, ca, sigA, cb, sb, ethers.ZeroHash), what)
         .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryNotEquivocation').withArgs(id)
     }
   })
@@ -122,7 +130,7 @@ describe('ProviderRegistry.slashEquivocation', () => {
     const elsewhere = await signCommitment(c.provider, c.chainId, await otherRegistry.getAddress(), b)
     const otherChain = await c.provider.signTypedData(registryDomain(1n, await c.registry.getAddress()), RESULT_COMMITMENT_TYPES, b)
     for (const [what, sig] of [['wrong key', forged], ['high s', malleate(sigB)], ['other registry', elsewhere], ['other chain', otherChain]]) {
-      await expect(as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sig), what)
+      await expect(as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sig, ethers.ZeroHash), what)
         .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryInvalidSignature').withArgs(c.provider.address)
     }
   })
@@ -130,7 +138,40 @@ describe('ProviderRegistry.slashEquivocation', () => {
   it('rejects an equivocation by a provider with nothing staked', async () => {
     const c = await loadFixture(staked)
     const { jobId, a, b, sigA, sigB } = await equivocation(c, c.provider2, c.provider2.address)
-    await expect(as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB))
+    await expect(as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, await commit(c, c.other, c.provider2.address, jobId)))
       .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryNothingToSlash').withArgs(c.provider2.address)
+  })
+
+  it('pays only a reporter that committed in an earlier block: not a copier, not a same-block commitment', async () => {
+    const c = await loadFixture(staked)
+    const { jobId, a, b, sigA, sigB } = await equivocation(c)
+    const salt = ethers.hexlify(ethers.randomBytes(32))
+    const mine = slashCommitment(c.other.address, c.provider.address, jobId, salt)
+    expect(await c.registry.getFunction('slashCommitment')(c.other.address, c.provider.address, jobId, salt)).to.equal(mine)
+    // no commitment at all
+    await expect(as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, salt))
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistrySlashNotCommitted').withArgs(c.other.address, mine)
+    // a commitment made in the reveal's own block does not count
+    await networkHelpers.mine(1)
+    await ethers.provider.send('evm_setAutomine', [false])
+    try {
+      await as(c.registry, c.other).getFunction('commitSlash')(mine)
+      const reveal = await as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, salt, { gasLimit: 1_000_000n })
+      await networkHelpers.mine(1)
+      const receipt = await ethers.provider.getTransactionReceipt(reveal.hash as string)
+      expect(receipt?.status, 'the same-block reveal reverted').to.equal(0)
+    } finally {
+      await ethers.provider.send('evm_setAutomine', [true])
+    }
+    const at = await c.registry.getFunction('slashCommittedAt')(c.other.address, mine) as bigint
+    expect(at).to.equal(BigInt(await ethers.provider.getBlockNumber()))
+    // a copier replaying the reporter's reveal (same salt) has no commitment of its own
+    const copied = slashCommitment(c.provider2.address, c.provider.address, jobId, salt)
+    await expect(as(c.registry, c.provider2).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, salt))
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistrySlashNotCommitted').withArgs(c.provider2.address, copied)
+    // the reporter's own reveal in a later block pays it and uses up the commitment
+    await expect(as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, salt))
+      .to.emit(c.registry, 'EquivocationProven')
+    expect(await c.registry.getFunction('slashCommittedAt')(c.other.address, mine)).to.equal(0n)
   })
 })

@@ -133,7 +133,7 @@ describe('ProviderRegistry.requestUnbond and withdraw', () => {
 describe('ProviderRegistry views', () => {
   it('reports version, token and params', async () => {
     const c = await loadFixture(core)
-    expect(await c.registry.getFunction('version')()).to.equal('hive-registry/1')
+    expect(await c.registry.getFunction('version')()).to.equal('hive-registry/2')
     expect(await c.registry.getFunction('token')()).to.equal(await c.token.getAddress())
     expect(await c.registry.getFunction('params')()).to.equal(await c.params.getAddress())
     expect(await c.registry.getFunction('owner')()).to.equal(c.gov.address)

@@ -19,6 +19,7 @@ import { marketService } from '../../../node/market/service.ts'
 import type { MarketService } from '../../../node/market/service.ts'
 import type { HiveNode } from '../../../node/node.ts'
 import { registryDomain, resultCommitmentTypedData } from '../../../protocol/eip712.ts'
+import { slashCommitment } from '../../../protocol/payments/commitment.ts'
 import { jobsTopic } from '../../../protocol/topics.ts'
 import type { JobRecord } from '../../../node/market/job-record.ts'
 import { waitFor } from '../market/helpers.ts'
@@ -140,7 +141,10 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
     const [a, sigA] = await sign(stakedWallet, '0x' + 'aa'.repeat(32))
     const [b, sigB] = await sign(stakedWallet, '0x' + 'bb'.repeat(32))
     const reporter = await chain.senderFor(chain.account(5))
-    const sent = await reporter.call(chain.contracts.registry, 'slashEquivocation', [a.jobId, a, sigA, b, sigB])
+    // commit–reveal: the reveal pays only a reporter that committed in an earlier block
+    const salt = '0x' + '5a'.repeat(32)
+    await reporter.call(chain.contracts.registry, 'commitSlash', [slashCommitment(reporter.address, a.provider, a.jobId, salt)])
+    const sent = await reporter.call(chain.contracts.registry, 'slashEquivocation', [a.jobId, a, sigA, b, sigB, salt])
     const minedAt = Date.now()
     let seen = false
     const until = minedAt + 2_000

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { ClearingBook } from '../../../protocol/market/clearing-book.ts'
-import { loadMultiplier, priceJob } from '../../../protocol/market/pricing.ts'
+import { grossUpForFee, loadMultiplier, netAfterFee, priceJob } from '../../../protocol/market/pricing.ts'
 import { MEMORY_TIER_BYTES, priceUnits } from '../../../protocol/market/units.ts'
 import type { PriceJobInput, PriceSheet, PricingJob } from '../../../protocol/market/pricing.ts'
 
@@ -134,5 +134,46 @@ describe('protocol/market pricing', () => {
         expect(price({ recentClearings: book, load: lo, sheet: s, job: free }) <= price({ recentClearings: book, load: hi, sheet: s, job: free })).to.equal(true)
       },
     ), { numRuns: 300 })
+  })
+
+  describe('the protocol fee', () => {
+    it('grosses the bid up so the provider nets its price: list / (1 - fee), rounded up', () => {
+      // 5500 / 0.95 = 5789.47… → 5790; the chain keeps ⌊5790 × 500 / 10000⌋ = 289, the provider 5501
+      const q = priceJob(input({ feeBps: 500n }))
+      expect(q).to.include({ price: '5790', list: '5500', floor: '2500', fee: '289', bid: true })
+      expect(netAfterFee(5790n, 500n)).to.equal(5501n)
+      // one less is under list / (1 - fee) in exact arithmetic (the chain's rounding down of the fee may still cover it)
+      expect(5789n * 9500n < 5500n * 10_000n).to.equal(true)
+      expect(priceJob(input()).fee).to.equal('0')
+      expect(grossUpForFee(5500n, 0n)).to.equal(5500n)
+      expect(grossUpForFee(1n, 1000n)).to.equal(2n)
+      expect(() => grossUpForFee(1n, 10_000n)).to.throw(RangeError)
+    })
+
+    it('compares the max price with the gross: caps there, and declines when the grossed floor is over it', () => {
+      // floor 2500 grosses up to ⌈2500 / 0.9⌉ = 2778 at 1000 bps
+      expect(priceJob(input({ feeBps: 1000n, job: { ...job, maxPrice: 2778n } }))).to.include({ price: '2778', bid: true })
+      expect(priceJob(input({ feeBps: 1000n, job: { ...job, maxPrice: 2777n } }))).to.include({ bid: false, reason: 'FLOOR_ABOVE_MAX_PRICE' })
+      expect(priceJob(input({ job: { ...job, maxPrice: 2777n } }))).to.include({ bid: true }) // without the fee it would bid
+    })
+
+    it('property: the gross is net / (1 - fee) rounded up and nets at least the price, for any fee the chain allows', () => {
+      fc.assert(fc.property(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.bigInt({ min: 0n, max: 1000n }), (net, fee) => {
+        const gross = grossUpForFee(net, fee)
+        expect(netAfterFee(gross, fee) >= net).to.equal(true)
+        if (gross > 0n) expect((gross - 1n) * (10_000n - fee) < net * 10_000n).to.equal(true)
+      }), { numRuns: 500 })
+    })
+
+    it('property: when it bids under a fee, the provider nets at least its floor and the bid stays within max', () => {
+      fc.assert(fc.property(fc.bigInt({ min: 1n, max: 10n ** 9n }), fc.bigInt({ min: 0n, max: 1000n }), fc.double({ min: 0, max: 1, noNaN: true }),
+        (maxPrice, fee, load) => {
+          const q = priceJob(input({ feeBps: fee, load, job: { ...job, maxPrice } }))
+          if (!q.bid) return
+          expect(BigInt(q.price) <= maxPrice).to.equal(true)
+          expect(netAfterFee(BigInt(q.price), fee) >= BigInt(q.floor)).to.equal(true)
+          expect(BigInt(q.fee)).to.equal(BigInt(q.price) - netAfterFee(BigInt(q.price), fee))
+        }), { numRuns: 300 })
+    })
   })
 })

@@ -59,5 +59,9 @@ export interface EquivocationEvidence {
   a: SignedCommitment
   b: SignedCommitment
   foundAt: number
+  /** the salt of this node's slashing commitment (commit–reveal), kept so a restart reveals what it committed */
+  slashSalt?: string
+  /** the commitSlash transaction */
+  commitTx?: string
   slashTx?: string
 }
