@@ -391,6 +391,8 @@ export interface PaymentsChainSource {
   readonly client: PaymentsChain
   /** `hive wallet` shows how many channels are open */
   setOpenChannelCount: (count: () => Promise<number>) => void
+  /** ProtocolParams as the chain service follows them (there once it started, before payments) */
+  readonly params: { get: (key: 'protocolFeeBps') => bigint }
 }
 
 /** What the factory is given; the node's components and services supply the rest of PaymentsInit. */
@@ -414,7 +416,10 @@ export function paymentsService (init: PaymentsServiceInit = {}): ServiceFactory
         ? services.require<HiveService & PaymentsChainSource>('chain')
         : undefined
       const audit = services.get<HiveService & { readonly hook: PaymentAuditHook }>('audit')
+      // the chain service already follows ProtocolParams: the fee is read there rather than polled
+      // again; lazily, since its params exist once it started (it starts before payments)
       const service = new PaymentsService({
+        ...(source !== undefined ? { protocolFeeBps: () => source.params.get('protocolFeeBps') } : {}),
         ...init,
         chain: init.chain ?? source!.client,
         libp2p: components.libp2p,
