@@ -112,9 +112,12 @@ export class HiveNode implements NodeController {
         now,
         ...(options.republishFraction !== undefined ? { republishFraction: options.republishFraction } : {}),
         onPublished: (r) => {
-          events.emit({ type: 'profile:published', at: now(), expiresAt: r.profile.expiresAt })
-          // the last published record, for tools that read the data dir without a running node
-          store.profile.put(PUBLISHED_PROFILE_KEY, r.record).catch((err: unknown) => log.error('saving the published profile failed - %e', err))
+          // the last published record, for tools that read the data dir without a running node.
+          // The event follows the write, so whoever hears it can read the record from the store;
+          // a failed write is logged and the event still goes out (the record is in the DHT).
+          store.profile.put(PUBLISHED_PROFILE_KEY, r.record)
+            .catch((err: unknown) => { log.error('saving the published profile failed - %e', err) })
+            .finally(() => { events.emit({ type: 'profile:published', at: now(), expiresAt: r.profile.expiresAt }) })
         },
       })
       await discovery.prepare()
