@@ -15,7 +15,9 @@ import type {
 } from '../node/api/contract/index.ts'
 import type { QueryOf, QuerySpec } from '../node/api/contract/query.ts'
 import type { RouteSpec } from '../node/api/contract/route.ts'
-import type { NodeEvent, NodeInfo, PeerSummary, ProviderFilter, ProviderProfileView } from '../node/controller.ts'
+import type {
+  NodeEvent, NodeInfo, PeerSummary, ProtocolOutcomes, ProviderFilter, ProviderProfileView,
+} from '../node/controller.ts'
 import { HiveError } from '../protocol/errors.ts'
 import { ApiRequestError, NodeNotRunningError } from './errors.ts'
 import { httpRequest } from './http.ts'
@@ -104,6 +106,11 @@ export class HiveClient {
 
   hardware (options: { signal?: AbortSignal } = {}): Promise<ProviderProfileView> {
     return this.call('node.hardware', options)
+  }
+
+  /** How the node's request/response handlers answered, per protocol and outcome. */
+  protocols (options: { signal?: AbortSignal } = {}): Promise<ProtocolOutcomes> {
+    return this.call('node.protocols', options)
   }
 
   providers (

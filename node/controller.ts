@@ -53,6 +53,14 @@ export interface ProviderFilter {
   limit?: number
 }
 
+/**
+ * How this node's request/response handlers answered since it started: per protocol label
+ * ('bid', 'voucher', 'blob' …), per outcome ('OK' or the layer's error code), a count.
+ */
+export interface ProtocolOutcomes {
+  protocols: Record<string, Partial<Record<string, number>>>
+}
+
 /** Events a node streams to local clients; `type` picks the payload. */
 export type NodeEvent =
   | { type: 'node:started', at: number, peerId: string }
@@ -68,6 +76,8 @@ export interface NodeController {
   peers (): PeerSummary[]
   hardware (): ProviderProfileView
   findProviders (filter: ProviderFilter, options?: { signal?: AbortSignal }): Promise<ProviderProfileView[]>
+  /** the request/response outcome counters, as counted now */
+  protocols (): ProtocolOutcomes
   /** subscribe to live events; returns an unsubscribe function */
   onEvent (listener: (event: NodeEvent) => void): () => void
 }

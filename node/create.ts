@@ -8,6 +8,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { HiveError } from '../protocol/errors.ts'
 import { HiveNode } from './node.ts'
 import { loadOrCreatePeerKey } from './p2p/identity.ts'
+import { OutcomeCounters } from './p2p/reqresp/counters.ts'
 import type { HiveConfig } from './config.ts'
 import type { HiveNodeOptions } from './node.ts'
 import type {
@@ -51,7 +52,9 @@ export async function createHiveNode<F extends ServiceFactories = Record<never, 
       prepared.push(name)
       contribution = { ...contribution, ...await factory.prepare({ peerId, privateKey, config }) }
     }
-    node = await HiveNode.create(config, { ...nodeOptions, privateKey, ...contribution })
+    // one counter object for the whole node, so the API shows every protocol's outcomes together
+    const counters = new OutcomeCounters()
+    node = await HiveNode.create(config, { ...nodeOptions, privateKey, ...contribution, counters })
     const components: HiveComponents = {
       peerId,
       privateKey,
@@ -60,6 +63,7 @@ export async function createHiveNode<F extends ServiceFactories = Record<never, 
       events: node.events,
       config,
       logger: node.libp2p.logger,
+      counters,
       node,
     }
     const made = new Map<string, HiveService>()

@@ -22,7 +22,10 @@ import type { HiveService } from './service.ts'
 import type { RouteRegistry } from './api/router.ts'
 import { HiveError } from '../protocol/errors.ts'
 import type { ProfileHardware } from '../protocol/profile.ts'
-import type { NodeController, NodeEvent, NodeInfo, PeerSummary, ProviderFilter, ProviderProfileView } from './controller.ts'
+import { OutcomeCounters } from './p2p/reqresp/counters.ts'
+import type {
+  NodeController, NodeEvent, NodeInfo, PeerSummary, ProtocolOutcomes, ProviderFilter, ProviderProfileView,
+} from './controller.ts'
 import type { ConnectionGater, IdentifyResult, PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:node')
@@ -50,6 +53,8 @@ export interface HiveNodeOptions {
   libp2pDatastore?: 'store' | 'memory'
   /** Kademlia K (default 20) */
   dhtKBucketSize?: number
+  /** the node's request/response outcome counters (createHiveNode hands the same to every service) */
+  counters?: OutcomeCounters
 }
 
 /** key in the store's `profile` sublevel holding this node's last published signed profile */
@@ -74,6 +79,8 @@ export class HiveNode implements NodeController {
   readonly discovery: DiscoveryService
   readonly events: NodeEvents
   readonly version: string
+  /** request/response outcomes of every service's protocol handlers (read-only on the API) */
+  readonly counters: OutcomeCounters
   /** the services added, by the name they were added under (createHiveNode: its factories' keys) */
   readonly services: Readonly<Record<string, HiveService | undefined>> = {}
   readonly #services: HiveService[] = []
@@ -112,13 +119,17 @@ export class HiveNode implements NodeController {
         now,
         ...(options.republishFraction !== undefined ? { republishFraction: options.republishFraction } : {}),
         onPublished: (r) => {
-          events.emit({ type: 'profile:published', at: now(), expiresAt: r.profile.expiresAt })
-          // the last published record, for tools that read the data dir without a running node
-          store.profile.put(PUBLISHED_PROFILE_KEY, r.record).catch((err: unknown) => log.error('saving the published profile failed - %e', err))
+          // the last published record, for tools that read the data dir without a running node.
+          // The event follows the write, so whoever hears it can read the record from the store;
+          // a failed write is logged and the event still goes out (the record is in the DHT).
+          store.profile.put(PUBLISHED_PROFILE_KEY, r.record)
+            .catch((err: unknown) => { log.error('saving the published profile failed - %e', err) })
+            .finally(() => { events.emit({ type: 'profile:published', at: now(), expiresAt: r.profile.expiresAt }) })
         },
       })
       await discovery.prepare()
-      return new HiveNode(config, libp2p, key, store, discovery, events, version)
+      const counters = options.counters ?? new OutcomeCounters()
+      return new HiveNode(config, libp2p, key, store, discovery, events, version, counters)
     } catch (err) {
       await store.close()
       throw err
@@ -127,7 +138,7 @@ export class HiveNode implements NodeController {
 
   private constructor (
     config: HiveConfig, libp2p: HiveLibp2p, privateKey: PrivateKey, store: HiveStore,
-    discovery: DiscoveryService, events: NodeEvents, version: string,
+    discovery: DiscoveryService, events: NodeEvents, version: string, counters: OutcomeCounters,
   ) {
     this.config = config
     this.libp2p = libp2p
@@ -136,6 +147,7 @@ export class HiveNode implements NodeController {
     this.discovery = discovery
     this.events = events
     this.version = version
+    this.counters = counters
     this.#services.push(discovery)
   }
 
@@ -287,5 +299,9 @@ export class HiveNode implements NodeController {
 
   onEvent (listener: (event: NodeEvent) => void): () => void {
     return this.events.on(listener)
+  }
+
+  protocols (): ProtocolOutcomes {
+    return { protocols: this.counters.snapshot() }
   }
 }

@@ -7,6 +7,7 @@ import type { HiveConfig } from './config.ts'
 import type { NodeController } from './controller.ts'
 import type { NodeEvents } from './events.ts'
 import type { HiveLibp2p } from './p2p/create.ts'
+import type { OutcomeCounters } from './p2p/reqresp/counters.ts'
 import type { HiveStore } from './store.ts'
 import type { RouteRegistry } from './api/router.ts'
 import type { ComponentLogger, PeerId, PrivateKey } from '@libp2p/interface'
@@ -30,6 +31,8 @@ export interface HiveComponents {
   readonly events: NodeEvents
   readonly config: HiveConfig
   readonly logger: ComponentLogger
+  /** one node-wide request/response outcome counter: every protocol handler counts into it */
+  readonly counters: OutcomeCounters
   /** the node itself as its API sees it: own profile, provider lookups */
   readonly node: Pick<NodeController, 'hardware' | 'findProviders'>
 }

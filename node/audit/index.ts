@@ -52,7 +52,7 @@ export function auditService (options: AuditServiceOptions = {}): ServiceFactory
           ...options.anchorer,
         },
         events: components.events,
-        ...(options.server !== undefined ? { server: options.server } : {}),
+        server: { ...options.server, counters: components.counters },
         ...(options.now !== undefined ? { now: options.now } : {}),
         routes: (registry, audit) => { registerAuditRoutes(registry, audit, components.peerId.toString()) },
       })

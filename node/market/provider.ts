@@ -17,6 +17,7 @@ import { dialableRequesterAddrs } from '../../protocol/market/requester-addrs.ts
 import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
 import { isHiveError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
+import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { TopicSubscription } from './gossip.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
 import type { BlobStore } from '../blobs/store.ts'
@@ -73,6 +74,8 @@ export interface ProviderInit {
   outputs?: OutputGate
   /** dial private and loopback addresses a job names for its requester (default false; the devnet: true) */
   allowPrivateAddrs?: boolean
+  /** the node's request/response outcome counters (its handlers count into them) */
+  counters?: OutcomeCounters
 }
 
 interface OpenBid { request: ValidJobRequest, price: bigint, expiresAt: number }
@@ -129,8 +132,10 @@ export class Provider {
     })
     clearing.start()
     this.subscriptions.push(clearing as TopicSubscription<unknown>)
+    const counters = this.init.counters
+    const base = { libp2p, ...(counters !== undefined ? { counters } : {}) }
     this.unhandle.push(await handleDirect({
-      libp2p,
+      ...base,
       protocol: 'request',
       handle: async (bytes) => {
         const job = await validateJobRequest(bytes, { now: this.now(), seen: this.pushedSeen })
@@ -138,7 +143,7 @@ export class Provider {
         return okReply()
       },
     }))
-    this.unhandle.push(await handleDirect({ libp2p, protocol: 'award', handle: async (bytes, from) => await this.onAward(bytes, from) }))
+    this.unhandle.push(await handleDirect({ ...base, protocol: 'award', handle: async (bytes, from) => await this.onAward(bytes, from) }))
     this.started = true
   }
 

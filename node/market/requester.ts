@@ -17,6 +17,7 @@ import { decodeCommitment, outputHashOf } from '../../protocol/payments/commitme
 import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
+import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { isFinal } from './job-record.ts'
 import { RequesterJob } from './requester-job.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
@@ -78,6 +79,8 @@ export interface RequesterInit {
   payments?: MarketPayments
   /** writes this requester's side of every job to the audit log (none: the market runs unaudited) */
   audit?: MarketAuditHook
+  /** the node's request/response outcome counters (its handlers count into them) */
+  counters?: OutcomeCounters
 }
 
 export class Requester {
@@ -98,9 +101,10 @@ export class Requester {
 
   async start (): Promise<void> {
     if (this.started) return
-    const { libp2p } = this.init
-    this.unhandle.push(await handleDirect({ libp2p, protocol: 'bid', handle: async (bytes, from) => await this.onBid(bytes, from) }))
-    this.unhandle.push(await handleDirect({ libp2p, protocol: 'result', handle: async (bytes, from) => await this.onResult(bytes, from) }))
+    const { libp2p, counters } = this.init
+    const base = { libp2p, ...(counters !== undefined ? { counters } : {}) }
+    this.unhandle.push(await handleDirect({ ...base, protocol: 'bid', handle: async (bytes, from) => await this.onBid(bytes, from) }))
+    this.unhandle.push(await handleDirect({ ...base, protocol: 'result', handle: async (bytes, from) => await this.onResult(bytes, from) }))
     await this.recoverInterrupted()
     this.started = true
   }

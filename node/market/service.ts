@@ -36,7 +36,7 @@ export const PUSH_FANOUT = 4
 const TOKEN_DECIMALS = 18
 
 /** The node's parts the market uses (the peer key signs market messages). */
-export type MarketComponents = Pick<HiveComponents, 'libp2p' | 'store' | 'config' | 'events' | 'privateKey' | 'node'>
+export type MarketComponents = Pick<HiveComponents, 'libp2p' | 'store' | 'config' | 'events' | 'privateKey' | 'node' | 'counters'>
 
 export interface MarketOptions {
   executors?: Record<string, Executor>
@@ -86,7 +86,10 @@ export class MarketService implements HiveService {
       const held = store.sublevel<HeldOutput>('held-outputs', 'json')
       outputs = new OutputGate({ db: held, putDurable: async (k, v) => { await store.putDurable(held, k, v) }, releasable: payments.outputReleasable, now: Date.now })
     }
-    this.exchange = new BlobExchange({ libp2p, store: this.blobs, ...(outputs !== undefined ? { mayServe: async (cid) => await outputs.mayServe(cid) } : {}) })
+    this.exchange = new BlobExchange({
+      libp2p, store: this.blobs, counters: node.counters,
+      ...(outputs !== undefined ? { mayServe: async (cid) => await outputs.mayServe(cid) } : {}),
+    })
     this.executors = options.executors ?? Object.fromEntries(config.executors.filter((e) => e === 'wasm').map((e) => [e, new WasmExecutor({ maxOutputBytes: config.maxOutputBytes })]))
     const emit = (event: JobEvent): void => {
       // the first few bidders of a job answered fastest: those are worth a head start next time
@@ -107,6 +110,7 @@ export class MarketService implements HiveService {
         payments: options.payments,
         pickProviders: async () => await this.pickProviders(node),
         audit: options.audit,
+        counters: node.counters,
       })
     }
     if (config.roles.includes('provider')) {
@@ -133,6 +137,7 @@ export class MarketService implements HiveService {
         onGossipOutcome: options.onGossipOutcome,
         allowPrivateAddrs: config.allowPrivateAddrs,
         audit: options.audit,
+        counters: node.counters,
       })
     }
   }

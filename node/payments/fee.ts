@@ -28,6 +28,9 @@ export class FeeWatch {
   /** The protocol fee in basis points, as last read (0 before `start`). */
   get feeBps (): bigint { return this.#init.source?.() ?? this.#feeBps }
 
+  /** Whether this watch polls the chain itself (true only when started without a `source`). */
+  get polling (): boolean { return this.#timer !== undefined }
+
   async start (): Promise<void> {
     if (this.#init.source !== undefined || this.#timer !== undefined) return
     // a provider that bids before knowing the fee would under-price: the first read must succeed

@@ -32,6 +32,7 @@ import type { HiveStore } from '../store.ts'
 import type { NodeEvents } from '../events.ts'
 import type { StreamLibp2p } from './voucher-stream.ts'
 import type { HiveService, ServiceFactory } from '../service.ts'
+import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:payments')
@@ -103,6 +104,8 @@ export interface PaymentsInit {
   events?: Pick<NodeEvents, 'emit'>
   /** ProtocolParams.protocolFeeBps as the node follows it (ChainService.params); polled without it */
   protocolFeeBps?: () => bigint
+  /** the node's request/response outcome counters: the voucher handler counts into them */
+  counters?: OutcomeCounters
 }
 
 export class PaymentsService implements PaymentsApi, HiveService {
@@ -195,7 +198,9 @@ export class PaymentsService implements PaymentsApi, HiveService {
   async start (): Promise<void> {
     if (this.unhandle !== undefined) return
     await this.fee.start()
-    this.unhandle = await handleVouchers(this.init.libp2p, async (bytes, from) => await this.receiver.answer(bytes, from))
+    const counters = this.init.counters
+    this.unhandle = await handleVouchers(this.init.libp2p, async (bytes, from) => await this.receiver.answer(bytes, from),
+      counters !== undefined ? { counters } : {})
     await this.tower.start()
     this.escrow.start()
     this.credits.start()
@@ -391,11 +396,13 @@ export interface PaymentsChainSource {
   readonly client: PaymentsChain
   /** `hive wallet` shows how many channels are open */
   setOpenChannelCount: (count: () => Promise<number>) => void
+  /** ProtocolParams as the chain service follows them (there once it started, before payments) */
+  readonly params: { get: (key: 'protocolFeeBps') => bigint }
 }
 
 /** What the factory is given; the node's components and services supply the rest of PaymentsInit. */
 export interface PaymentsServiceInit
-  extends Omit<PaymentsInit, 'libp2p' | 'store' | 'privateKey' | 'events' | 'chain' | 'audit'> {
+  extends Omit<PaymentsInit, 'libp2p' | 'store' | 'privateKey' | 'events' | 'chain' | 'audit' | 'counters'> {
   /** a chain client of its own (tests); otherwise the node's `chain` service's */
   chain?: PaymentsChain
 }
@@ -414,13 +421,17 @@ export function paymentsService (init: PaymentsServiceInit = {}): ServiceFactory
         ? services.require<HiveService & PaymentsChainSource>('chain')
         : undefined
       const audit = services.get<HiveService & { readonly hook: PaymentAuditHook }>('audit')
+      // the chain service already follows ProtocolParams: the fee is read there rather than polled
+      // again; lazily, since its params exist once it started (it starts before payments)
       const service = new PaymentsService({
+        ...(source !== undefined ? { protocolFeeBps: () => source.params.get('protocolFeeBps') } : {}),
         ...init,
         chain: init.chain ?? source!.client,
         libp2p: components.libp2p,
         store: components.store,
         privateKey: components.privateKey,
         events: components.events,
+        counters: components.counters,
         ...(audit !== undefined ? { audit: audit.hook } : {}),
       })
       source?.setOpenChannelCount(async () => await service.openChannels())

@@ -1,6 +1,8 @@
 // The node's own routes: who it is, whom it knows, what hardware it offers, which providers
 // the network has, and its live events.
-import type { NodeEvent, NodeInfo, PeerSummary, ProviderFilter, ProviderProfileView } from '../../controller.ts'
+import type {
+  NodeEvent, NodeInfo, PeerSummary, ProtocolOutcomes, ProviderFilter, ProviderProfileView,
+} from '../../controller.ts'
 import { defineRoute, respond } from './route.ts'
 import { q } from './query.ts'
 import type { QueryOf } from './query.ts'
@@ -21,6 +23,10 @@ export const nodeRoutes = {
   'node.hardware': defineRoute({
     method: 'GET', path: '/v1/hardware', errors: [], response: respond<ProviderProfileView>(),
     summary: 'this node\'s provider profile (hardware, executors, prices)',
+  }),
+  'node.protocols': defineRoute({
+    method: 'GET', path: '/v1/protocols', errors: [], response: respond<ProtocolOutcomes>(),
+    summary: 'how this node\'s request/response handlers answered, per protocol and outcome',
   }),
   'node.providers': defineRoute({
     method: 'GET',

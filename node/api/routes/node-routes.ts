@@ -10,6 +10,7 @@ export function registerNodeRoutes (routes: RouteRegistry, controller: NodeContr
     'node.info': () => controller.info(),
     'node.peers': () => ({ peers: controller.peers() }),
     'node.hardware': () => controller.hardware(),
+    'node.protocols': () => controller.protocols(),
     'node.providers': async ({ query, signal }) => {
       const filter = providerFilterOf(query)
       const lookup = query.timeout == null ? signal : AbortSignal.any([signal, AbortSignal.timeout(query.timeout)])

@@ -1,6 +1,8 @@
 // A NodeController made of plain data, to test the HTTP layer on its own: auth, routing, JSON
 // and SSE. The real HiveNode behind the same API is exercised in node-api.test.ts and test/e2e.
-import type { NodeController, NodeEvent, NodeInfo, PeerSummary, ProviderFilter, ProviderProfileView } from '../../../node/controller.ts'
+import type {
+  NodeController, NodeEvent, NodeInfo, PeerSummary, ProtocolOutcomes, ProviderFilter, ProviderProfileView,
+} from '../../../node/controller.ts'
 
 export function sampleProfile (peerId: string, overrides: Partial<ProviderProfileView> = {}): ProviderProfileView {
   return {
@@ -38,6 +40,8 @@ export class FakeController implements NodeController {
   }
 
   hardware (): ProviderProfileView { return sampleProfile(this.#info.peerId) }
+
+  protocols (): ProtocolOutcomes { return { protocols: { bid: { OK: 2, RATE_LIMITED: 1 } } } }
 
   async findProviders (filter: ProviderFilter, options?: { signal?: AbortSignal }): Promise<ProviderProfileView[]> {
     this.filters.push(filter)

@@ -9,10 +9,17 @@ import { HiveApiClient } from '../../../cli/client.ts'
 import { createNodeApi } from '../../../node/api/index.ts'
 import type { ApiServer } from '../../../node/api/index.ts'
 import { initDataDir, loadConfig } from '../../../node/config.ts'
-import type { NodeEvent } from '../../../node/controller.ts'
+import type { NodeEvent, ProtocolOutcomes } from '../../../node/controller.ts'
 import { createHiveNode } from '../../../node/create.ts'
+import type { HiveComponents, ServiceFactories } from '../../../node/create.ts'
+import { marketService } from '../../../node/market/service.ts'
+import type { MarketService } from '../../../node/market/service.ts'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import * as raw from 'multiformats/codecs/raw'
 import type { HiveNode } from '../../../node/node.ts'
 import type { ProfileHardware } from '../../../protocol/profile.ts'
+import { waitFor } from '../../support/wait.ts'
 
 const GIB = 1024 ** 3
 const box = (cores: number, memGiB: number, gpus: ProfileHardware['gpus'] = []): ProfileHardware => ({
@@ -29,11 +36,13 @@ describe('node/api with real HiveNodes', function () {
   const nodes: HiveNode[] = []
   const apis: ApiServer[] = []
 
-  async function startNode (name: string, hardware: ProfileHardware, bootstrap: HiveNode[] = []): Promise<{ node: HiveNode, api: ApiServer, client: HiveApiClient }> {
+  async function startNode (
+    name: string, hardware: ProfileHardware, bootstrap: HiveNode[] = [], services?: ServiceFactories,
+  ): Promise<{ node: HiveNode, api: ApiServer, client: HiveApiClient }> {
     const dataDir = join(root, name)
     await initDataDir(dataDir)
     const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: bootstrap.flatMap((n) => n.info().addresses), profileTtlMs: 60_000 } })
-    const node = await createHiveNode(config, { hardware })
+    const node = await createHiveNode(config, { hardware, ...(services !== undefined ? { services } : {}) })
     nodes.push(node)
     await node.start()
     const api = createNodeApi(node, { dataDir, port: config.apiPort })
@@ -92,5 +101,37 @@ describe('node/api with real HiveNodes', function () {
     ac.abort()
     await streaming
     while (a.api.openStreams > 0) await sleep(10)
+  })
+
+  it('counts request/response outcomes node-wide and shows them on GET /v1/protocols', async () => {
+    // a service factory that keeps the components it was given: every service sees one counter object
+    let seen: HiveComponents | undefined
+    const probe = { create: (c: HiveComponents) => { seen = c; return undefined } }
+    const a = await startNode('pa', box(4, 16), [], { market: marketService(), probe })
+    const b = await startNode('pb', box(4, 16), [a.node], { market: marketService() })
+    expect(seen?.counters).to.equal((a.node as HiveNode).counters)
+    expect((await a.client.protocols()).protocols.blob?.OK ?? 0).to.equal(0)
+
+    const market = (n: HiveNode): MarketService => (n.services.market as MarketService)
+    const cid = await market(a.node).blobs.put(new TextEncoder().encode('counted'))
+    const bytes = await market(b.node).exchange.fetch(a.node.peerId, cid, { signal: AbortSignal.timeout(10_000) })
+    expect(new TextDecoder().decode(bytes)).to.equal('counted')
+    const missing = CID.create(1, raw.code, await sha256.digest(new TextEncoder().encode('nobody has this')))
+    let refused: unknown
+    await market(b.node).exchange.fetch(a.node.peerId, missing, { signal: AbortSignal.timeout(10_000) }).catch((err) => { refused = err })
+    expect(refused).to.be.instanceOf(Error)
+
+    // the handler counts once its side of the stream closed, which may be just after the fetcher
+    // read the answer: ask until both requests are counted
+    const counted = async (): Promise<ProtocolOutcomes['protocols'] | undefined> => {
+      const { protocols } = await a.client.protocols()
+      const blob = protocols.blob ?? {}
+      return Object.values(blob).reduce((sum, n) => (sum ?? 0) + (n ?? 0), 0) === 2 ? protocols : undefined
+    }
+    const protocols = await waitFor(counted, { what: 'two blob requests counted', timeoutMs: 10_000 })
+    expect(protocols.blob?.OK).to.equal(1)
+    const notOk = Object.entries(protocols.blob ?? {}).filter(([code]) => code !== 'OK')
+    expect(notOk.map(([, n]) => n)).to.deep.equal([1])
+    expect(protocols).to.deep.equal(a.node.counters.snapshot())
   })
 })

@@ -147,13 +147,14 @@ describe('node/node: HiveNode', function () {
     expect(peers.map((p) => p.peerId)).to.deep.equal([b.peerId.toString()])
     expect(peers[0].addresses[0]).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\//)
     expect(b.peers()[0].protocols).to.include(DHT_PROTOCOL)
+    // profile:published follows the record's write to the store (node/node.ts onPublished), so
+    // once the event is heard the record can be read at once
+    const published = await waitFor(() => events.find((e) => e.type === 'profile:published'),
+      { what: 'the profile:published event', timeoutMs: 10_000 })
     expect(events.map((e) => e.type)).to.include.members(['node:started', 'peer:connected', 'profile:published'])
-    const published = events.find((e) => e.type === 'profile:published')
-    expect(published !== undefined && published.type === 'profile:published' && published.expiresAt > Date.now()).to.equal(true)
-    // the node saves the record after it emits profile:published, without awaiting the write
-    // (node/node.ts onPublished): reading it at once raced that write (failed in an npm test run)
-    const saved = await waitFor(async () => await a.store.profile.get(PUBLISHED_PROFILE_KEY),
-      { what: 'the published profile in the store', timeoutMs: 10_000 })
+    expect(published.type === 'profile:published' && published.expiresAt > Date.now()).to.equal(true)
+    const saved = await a.store.profile.get(PUBLISHED_PROFILE_KEY)
+    if (saved === undefined) throw new Error('profile:published was emitted before the profile was saved')
     expect((await verifyProfile(saved, { now: Date.now(), expectedPeerId: a.peerId.toString() })).benchmark.cpuScore).to.equal(777)
 
     // a requester finds the provider but is not one itself. Ask until it answers: right after a
