@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import { logger } from '@libp2p/logger'
 import { isValidFileName } from '../../protocol/output-bundle.ts'
 import { ExecError } from './errors.ts'
-import { ModuleCache } from './module-cache.ts'
+import { ModuleCache, moduleHash, type CompiledModule } from './module-cache.ts'
 import { PAGE_BYTES } from './wasm-module.ts'
 import { WorkerPool, type JobWorker } from './worker-pool.ts'
 import type { ExecJob, ExecLimits, ExecResult, Executor, RunOptions } from './types.ts'
@@ -66,7 +66,7 @@ export class WasmExecutor implements Executor {
       stderrCap: init.stderrCap ?? 64 * 1024,
     }
     this.maxOutputBytes = init.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
-    this.modules = new ModuleCache({ maxEntries: this.opts.moduleCacheEntries, maxTableElements: this.opts.maxTableElements })
+    this.modules = new ModuleCache({ maxEntries: this.opts.moduleCacheEntries })
   }
 
   async start (): Promise<void> {
@@ -86,27 +86,36 @@ export class WasmExecutor implements Executor {
     if (!this.started || !this.pool.isRunning) throw new ExecError('EXEC_STOPPED', 'the wasm executor is not running')
     const env = checkJob(job, { ...this.opts, maxOutputBytes: this.maxOutputBytes })
     throwIfAborted(signal)
-    const compiled = await this.modules.get(job.module, Math.floor(job.limits.memoryBytes / PAGE_BYTES))
-    throwIfAborted(signal)
+    // only the hash is taken on this thread; checking, rewriting and compiling a module the
+    // cache lacks is the worker's, under the wall-time limit (see module-prepare.ts)
+    const memoryLimitPages = Math.floor(job.limits.memoryBytes / PAGE_BYTES)
+    const hash = moduleHash(job.module)
+    const cacheKey = ModuleCache.key(hash, memoryLimitPages)
+    const cached = this.modules.get(cacheKey)
     const req: RunRequest = {
       type: 'run',
       id: this.nextId++,
-      module: compiled.module,
-      growFailedExport: compiled.growFailedExport,
-      memoryLimitBytes: Math.floor(job.limits.memoryBytes / PAGE_BYTES) * PAGE_BYTES,
+      module: cached !== undefined
+        ? { compiled: cached.module, growFailedExport: cached.growFailedExport }
+        : { bytes: job.module, policy: { memoryLimitPages, maxTableElements: this.opts.maxTableElements } },
+      memoryLimitBytes: memoryLimitPages * PAGE_BYTES,
       inputs: job.inputs.map((f) => ({ name: f.name, data: f.data })),
       args: ['job', ...job.args],
       env,
-      seed: jobSeed(compiled.hash, job.args, env, job.inputs),
+      seed: jobSeed(hash, job.args, env, job.inputs),
       outputBytes: job.limits.outputBytes,
       maxOutputFiles: this.opts.maxOutputFiles,
       stderrCap: this.opts.stderrCap,
     }
     const worker = await this.pool.acquire(signal)
-    return await this.dispatch(worker, req, job.limits, signal)
+    const result = await this.dispatch(worker, req, job.limits, signal)
+    if (result.compiled !== undefined) this.modules.set(cacheKey, result.compiled)
+    return result.result
   }
 
-  private async dispatch (worker: JobWorker, req: RunRequest, limits: ExecLimits, signal?: AbortSignal): Promise<ExecResult> {
+  private async dispatch (
+    worker: JobWorker, req: RunRequest, limits: ExecLimits, signal?: AbortSignal,
+  ): Promise<{ result: ExecResult, compiled?: CompiledModule }> {
     const started = performance.now()
     let timer: NodeJS.Timeout | undefined
     let onAbort = (): void => {}
@@ -142,7 +151,16 @@ export class WasmExecutor implements Executor {
     const reply = outcome.reply
     if (reply.type === 'failed') throw new ExecError(reply.code, reply.message, reply.details)
     if (reply.type !== 'done' || reply.id !== req.id) throw new ExecError('EXEC_CRASHED', 'unexpected reply from the job worker')
-    return { exitCode: reply.exitCode, stdout: reply.stdout, stderr: reply.stderr, outputs: reply.outputs, metering: reply.metering }
+    return {
+      result: {
+        exitCode: reply.exitCode,
+        stdout: reply.stdout,
+        stderr: reply.stderr,
+        outputs: reply.outputs,
+        metering: reply.metering,
+      },
+      compiled: reply.compiled,
+    }
   }
 }
 

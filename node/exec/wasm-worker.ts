@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads'
 import { WASIProcExit } from '@bjorn3/browser_wasi_shim'
 import { compareFileNames } from '../../protocol/output-bundle.ts'
+import { compileModule } from './module-prepare.ts'
 import { OutputLimitExceeded } from './wasi-output.ts'
 import { createHost, HostTrap, type Host } from './wasi-host.ts'
 import type { RunDone, RunFailed, RunRequest } from './worker-protocol.ts'
@@ -35,6 +36,21 @@ function failed (req: RunRequest, code: ExecErrorCode, message: string, details:
 }
 
 function runJob (req: RunRequest): RunDone | RunFailed {
+  // a module the executor has not compiled yet is prepared here, inside the job's wall time
+  let module: WebAssembly.Module
+  let growFailedExport: string | null
+  let compiled: RunDone['compiled']
+  if ('compiled' in req.module) {
+    module = req.module.compiled
+    growFailedExport = req.module.growFailedExport
+  } else {
+    const c = compileModule(req.module.bytes, req.module.policy)
+    if (!c.ok) return failed(req, c.code, c.message, c.details)
+    module = c.module
+    growFailedExport = c.growFailedExport
+    compiled = { module, growFailedExport }
+  }
+  // metering starts after preparation: it is the same whether or not the module was cached
   const t0 = performance.now()
   const cpu0 = cpuUsage()
   let host: Host
@@ -49,7 +65,7 @@ function runJob (req: RunRequest): RunDone | RunFailed {
   let instance: WebAssembly.Instance | undefined
   let exitCode: number
   try {
-    instance = new WebAssembly.Instance(req.module, host.imports)
+    instance = new WebAssembly.Instance(module, host.imports)
     const exports = instance.exports as { memory?: unknown, _start?: unknown }
     if (!(exports.memory instanceof WebAssembly.Memory) || typeof exports._start !== 'function') {
       return failed(req, 'EXEC_INVALID_MODULE', 'a WASI command must export "memory" and "_start"')
@@ -57,7 +73,7 @@ function runJob (req: RunRequest): RunDone | RunFailed {
     exitCode = host.wasi.start(instance as unknown as Parameters<typeof host.wasi.start>[0])
   } catch (err) {
     if (err instanceof WASIProcExit) exitCode = err.code // proc_exit from a start function
-    else return classify(req, host, instance, err)
+    else return classify(req, growFailedExport, host, instance, err)
   }
   const memory = instance?.exports.memory
   const outputs = host.outputDir.files().sort((a, b) => compareFileNames(a.name, b.name))
@@ -74,16 +90,20 @@ function runJob (req: RunRequest): RunDone | RunFailed {
       cpuMs: (cpu.user + cpu.system) / 1000,
       peakMemoryBytes: memory instanceof WebAssembly.Memory ? memory.buffer.byteLength : 0,
     },
+    compiled,
   }
 }
 
-function classify (req: RunRequest, host: Host, instance: WebAssembly.Instance | undefined, err: unknown): RunFailed {
+function classify (
+  req: RunRequest, growFailedExport: string | null, host: Host,
+  instance: WebAssembly.Instance | undefined, err: unknown,
+): RunFailed {
   const memory = instance?.exports.memory
   const used = memory instanceof WebAssembly.Memory ? memory.buffer.byteLength : 0
   if (err instanceof OutputLimitExceeded) {
     return failed(req, 'EXEC_OUTPUT_LIMIT', err.message, { limit: err.limit, used: err.used, what: err.what })
   }
-  const grow = req.growFailedExport !== null ? instance?.exports[req.growFailedExport] : undefined
+  const grow = growFailedExport !== null ? instance?.exports[growFailedExport] : undefined
   if (grow instanceof WebAssembly.Global && Number(grow.value) !== 0) {
     const requested = used + (Number(grow.value) >>> 0) * 65536
     return failed(req, 'EXEC_MEMORY_LIMIT', `memory limit exceeded: the module asked for ${requested} bytes, limit ${req.memoryLimitBytes}`,

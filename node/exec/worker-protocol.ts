@@ -2,13 +2,18 @@
 import type { ExecErrorCode } from './errors.ts'
 import type { ExecFile, ExecMetering } from './types.ts'
 import type { ErrorDetails } from '../../protocol/errors.ts'
+import type { ModulePolicy } from './wasm-module.ts'
 
 export interface RunRequest {
   type: 'run'
   id: number
-  /** Compiled once in the main thread; V8 shares the code with the worker. */
-  module: WebAssembly.Module
-  growFailedExport: string | null
+  /**
+   * The module: compiled already (from the executor's cache; V8 shares the code with the
+   * worker), or raw bytes that the worker checks, rewrites and compiles itself, under the job's
+   * wall-time limit, and returns compiled in its reply for the cache.
+   */
+  module: { compiled: WebAssembly.Module, growFailedExport: string | null }
+  | { bytes: Uint8Array, policy: ModulePolicy }
   memoryLimitBytes: number
   inputs: ExecFile[]
   /** argv including argv[0]. */
@@ -28,6 +33,8 @@ export interface RunDone {
   stderr: Uint8Array
   outputs: ExecFile[]
   metering: ExecMetering
+  /** the module the worker compiled for this job (absent when it was given compiled) */
+  compiled?: { module: WebAssembly.Module, growFailedExport: string | null }
 }
 
 export interface RunFailed {

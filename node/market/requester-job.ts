@@ -53,6 +53,27 @@ const REAL_TIMERS: JobTimers = {
   clear: (handle) => { clearTimeout(handle as ReturnType<typeof setTimeout>) },
 }
 
+/**
+ * Result statuses that say the module itself failed under the job's own limits: it trapped (or
+ * was refused), ran past its wall-time limit, or wanted more memory or output than the job allows.
+ * Every honest provider fails such a job the same way, so it is never re-run elsewhere: with k = 1
+ * it ends the job; with k > 1 it is that provider's answer, and a majority of the same status ends
+ * the job, while a minority claim against a majority output is a dissent. Fetch failures, internal
+ * errors and unknown statuses are the provider's own trouble and are re-awarded.
+ */
+export const DETERMINISTIC_FAILURES: ReadonlySet<string> = new Set([
+  'EXEC_TRAPPED', 'EXEC_TIMEOUT', 'EXEC_MEMORY_LIMIT', 'EXEC_OUTPUT_LIMIT',
+])
+
+export function isDeterministicFailure (status: string): boolean {
+  return DETERMINISTIC_FAILURES.has(status)
+}
+
+/** an award whose provider answered with a deterministic failure: it holds its slot and votes */
+function isFailureAnswer (a: AwardRecord): boolean {
+  return a.status === 'failed' && a.execStatus !== undefined && isDeterministicFailure(a.execStatus)
+}
+
 export class RequesterJob {
   readonly record: JobRecord
   private readonly actions: JobActions
@@ -167,13 +188,20 @@ export class RequesterJob {
     if (status !== 'EXEC_OK' || outputCid === undefined) {
       award.status = 'failed'
       award.failure = `provider reported ${status}`
-      // the same failure from two providers is the job's own fault (it traps, times out …)
+      this.excluded.add(provider)
+      if (isDeterministicFailure(status)) {
+        // the module itself failed: another provider would fail the same way, so this is the
+        // provider's answer (it keeps its slot and votes) rather than a reason to re-award
+        this.record.phase = 'verifying'
+        await this.checkMajority()
+        return
+      }
+      // the same failure from two providers is the job's own fault (e.g. its inputs cannot be fetched)
       const same = this.record.awards.filter((a) => a.execStatus === status && a.status === 'failed')
       if (same.length >= 2 || this.bidsLeft() === 0) {
         this.fail(`JOB_${status}`, `the job failed on ${same.length} provider(s) with ${status}`)
         return
       }
-      this.excluded.add(provider)
       this.emit({ type: 'job:reawarded', at: this.now(), jobId: this.record.jobId, provider, reason: status })
       await this.placeOpenSlots()
       return
@@ -286,7 +314,7 @@ export class RequesterJob {
   /** slots (0..k-1) that have no award in flight, running or delivered */
   private openSlots (): number[] {
     const wanted = this.k + this.tiebreaks
-    const busy = this.record.awards.filter((a) => a.status !== 'failed').length
+    const busy = this.record.awards.filter((a) => a.status !== 'failed' || isFailureAnswer(a)).length
     const free: number[] = []
     for (let i = busy; i < wanted; i++) free.push(i % this.k)
     return free
@@ -375,7 +403,20 @@ export class RequesterJob {
     const delivered = this.record.awards.filter((a) => a.status === 'delivered' || a.status === 'committed')
     const counts = new Map<string, string[]>()
     for (const a of delivered) counts.set(a.outputCid ?? '', [...(counts.get(a.outputCid ?? '') ?? []), a.provider])
+    // deterministic failures vote too, one ballot per status (a trap is not a timeout)
+    const failures = new Map<string, string[]>()
+    for (const a of this.record.awards.filter(isFailureAnswer)) {
+      const status = a.execStatus ?? ''
+      failures.set(status, [...(failures.get(status) ?? []), a.provider])
+    }
     const quorum = Math.floor(this.k / 2) + 1
+    for (const [status, providers] of failures) {
+      if (providers.length >= quorum) {
+        this.fail(`JOB_${status}`, `the job failed with ${status} on ${providers.length} of ${this.k} provider(s): ` +
+          'a deterministic failure of the module, not re-run elsewhere')
+        return
+      }
+    }
     for (const [cid, providers] of counts) {
       if (providers.length >= quorum) {
         if (this.actions.pay !== undefined) {
@@ -391,6 +432,8 @@ export class RequesterJob {
           if (!ok) { await this.checkMajority(); return }
         }
         for (const a of delivered) if (a.outputCid !== cid) this.markDissenter(a.provider)
+        // a claimed trap (or limit) where a majority ran the module to its end is a dissent
+        for (const a of this.record.awards.filter(isFailureAnswer)) this.markDissenter(a.provider)
         this.record.outputCid = cid
         this.record.phase = 'completed'
         this.record.completedAt = this.now()
@@ -402,10 +445,12 @@ export class RequesterJob {
     }
     const running = this.record.awards.filter((a) => a.status === 'running' || a.status === 'awarding').length
     if (running > 0) return
-    if (delivered.length >= this.k && counts.size > 1) {
-      // outputs disagree and nobody has a majority: ask one more provider
+    const answers = delivered.length + [...failures.values()].reduce((n, p) => n + p.length, 0)
+    if (answers >= this.k && counts.size + failures.size > 1) {
+      // answers disagree and nobody has a majority: ask one more provider
       if (this.bidsLeft() === 0) {
-        this.fail('NO_MAJORITY', `${delivered.length} providers returned ${counts.size} different outputs and no other bid is left to break the tie`)
+        this.fail('NO_MAJORITY', `${answers} providers returned ${counts.size + failures.size} different answers ` +
+          `(${counts.size} output(s), ${failures.size} failure status(es)) and no other bid is left to break the tie`)
         return
       }
       this.tiebreaks++

@@ -310,14 +310,37 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
       expect(h.record.awards[0].deadline).to.equal(h.record.deadline)
     })
 
-    it('one provider failing with an exec status is re-awarded, not a dissenter', async () => {
-      const h = jobHarness()
-      await h.bid(['p1', 10n], ['p2', 20n])
-      await results(h, ['p1', 'EXEC_TIMEOUT'])
-      expect(h.record.awards[0]).to.deep.include({ status: 'failed', execStatus: 'EXEC_TIMEOUT' })
-      expect(awarded(h)).to.deep.equal(['p1', 'p2'])
-      expect(h.record.dissenters).to.deep.equal([])
-    })
+    // The provider's own trouble (it could not fetch the inputs, its node failed) says nothing
+    // about the job: the slot goes to the next bidder, and the provider is not a dissenter.
+    for (const status of ['EXEC_FETCH_FAILED', 'EXEC_INTERNAL_ERROR', 'EXEC_STATUS_UNSPECIFIED']) {
+      it(`k = 1: ${status} is not deterministic: re-awarded, not a dissenter`, async () => {
+        const h = jobHarness()
+        await h.bid(['p1', 10n], ['p2', 20n])
+        await results(h, ['p1', status])
+        expect(h.record.awards[0]).to.deep.include({ status: 'failed', execStatus: status })
+        expect(awarded(h)).to.deep.equal(['p1', 'p2'])
+        expect(h.record.dissenters).to.deep.equal([])
+        expect(h.events.some((e) => e.type === 'job:reawarded' && e.reason === status)).to.equal(true)
+      })
+    }
+
+    // The module itself failed under the job's own limits: another provider would fail it the
+    // same way (a spinning module used to be run twice), so the job ends with that reason.
+    for (const status of ['EXEC_TRAPPED', 'EXEC_TIMEOUT', 'EXEC_MEMORY_LIMIT', 'EXEC_OUTPUT_LIMIT']) {
+      it(`k = 1: ${status} is deterministic: the job ends with JOB_${status}, never re-run`, async () => {
+        const h = jobHarness()
+        const settled = h.job.settled()
+        await h.bid(['p1', 10n], ['p2', 20n])
+        await results(h, ['p1', status])
+        const record = await settled
+        expect(record.phase).to.equal('failed')
+        expect(record.failure?.reason).to.equal(`JOB_${status}`)
+        expect(awarded(h)).to.deep.equal(['p1'])
+        expect(record.dissenters).to.deep.equal([])
+        expect(h.events.filter((e) => e.type === 'job:reawarded')).to.deep.equal([])
+        expect(h.clock.pending, 'every timer disarmed').to.equal(0)
+      })
+    }
   })
 
   describe('failure reasons', () => {
@@ -342,18 +365,45 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
         run: async (h) => { await h.bid(['p1', 10n], ['p2', 20n]); await h.clock.advanceTo(h.record.deadline) },
       },
       {
-        reason: 'JOB_EXEC_TRAP',
+        // a non-deterministic failure twice over is the job's own (its inputs cannot be fetched)
+        reason: 'JOB_EXEC_FETCH_FAILED',
         opts: {},
         run: async (h) => {
           await h.bid(['p1', 10n], ['p2', 20n], ['p3', 30n])
-          await results(h, ['p1', 'EXEC_TRAP'], ['p2', 'EXEC_TRAP'])
+          await results(h, ['p1', 'EXEC_FETCH_FAILED'], ['p2', 'EXEC_FETCH_FAILED'])
         },
       },
       {
-        // one failure and nobody left to ask
-        reason: 'JOB_EXEC_OOM',
+        // one non-deterministic failure and nobody left to ask
+        reason: 'JOB_EXEC_INTERNAL_ERROR',
         opts: {},
-        run: async (h) => { await h.bid(['p1', 10n]); await closeWindow(h); await results(h, ['p1', 'EXEC_OOM']) },
+        run: async (h) => { await h.bid(['p1', 10n]); await closeWindow(h); await results(h, ['p1', 'EXEC_INTERNAL_ERROR']) },
+      },
+      {
+        reason: 'JOB_EXEC_TRAPPED',
+        note: 'k = 1: the first deterministic failure ends the job',
+        opts: {},
+        run: async (h) => { await h.bid(['p1', 10n], ['p2', 20n]); await results(h, ['p1', 'EXEC_TRAPPED']) },
+      },
+      {
+        reason: 'JOB_EXEC_TIMEOUT',
+        note: 'k = 3: a majority reporting the same deterministic failure ends the job',
+        opts: { k: 3, policy: { reserve: 10 } },
+        run: async (h) => {
+          await h.bid(['p1', 10n], ['p2', 11n], ['p3', 12n], ['p4', 13n])
+          await closeWindow(h)
+          await results(h, ['p1', 'EXEC_TIMEOUT'], ['p2', 'EXEC_TIMEOUT'])
+        },
+      },
+      {
+        reason: 'NO_MAJORITY',
+        note: 'k = 2: an output against a trap, and no bid left to break the tie',
+        opts: { k: 2 },
+        run: async (h) => {
+          await h.bid(['p1', 10n], ['p2', 20n])
+          await closeWindow(h)
+          await results(h, ['p1', 'X'], ['p2', 'EXEC_TRAPPED'])
+        },
       },
       {
         reason: 'NO_MAJORITY',
@@ -428,9 +478,24 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
         output: 'X', verified: ['p1', 'p4'], dissenters: ['p2', 'p3'], awards: ['p1', 'p2', 'p3', 'p4'],
       },
       {
-        name: 'k = 3: a failed exec does not vote; its slot is re-awarded',
-        k: 3, bids: 5, results: [['p1', 'X'], ['p2', 'EXEC_TRAP'], ['p4', 'X']],
+        name: 'k = 3: a non-deterministic failure does not vote; its slot is re-awarded',
+        k: 3, bids: 5, results: [['p1', 'X'], ['p2', 'EXEC_INTERNAL_ERROR'], ['p4', 'X']],
         output: 'X', verified: ['p1', 'p4'], dissenters: [], awards: ['p1', 'p2', 'p3', 'p4'],
+      },
+      {
+        name: 'k = 3: one provider claiming a trap while a majority ran it is a dissenter; no re-award',
+        k: 3, bids: 5, results: [['p1', 'X'], ['p2', 'EXEC_TRAPPED'], ['p3', 'X']],
+        output: 'X', verified: ['p1', 'p3'], dissenters: ['p2'], awards: ['p1', 'p2', 'p3'],
+      },
+      {
+        name: 'k = 3: a limit claim is that provider\'s answer: the majority is still counted among k',
+        k: 3, bids: 5, results: [['p1', 'EXEC_MEMORY_LIMIT'], ['p2', 'X'], ['p3', 'X']],
+        output: 'X', verified: ['p2', 'p3'], dissenters: ['p1'], awards: ['p1', 'p2', 'p3'],
+      },
+      {
+        name: 'k = 2: an output against an output-limit claim is a tie; a third opinion breaks it',
+        k: 2, bids: 3, results: [['p1', 'EXEC_OUTPUT_LIMIT'], ['p2', 'X'], ['p3', 'X']],
+        output: 'X', verified: ['p2', 'p3'], dissenters: ['p1'], awards: ['p1', 'p2', 'p3'],
       },
     ]
     for (const c of cases) {
@@ -535,11 +600,11 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
 
   describe('properties', () => {
     type Answer = 'accept' | 'decline' | 'throw'
-    type Outcome = 'X' | 'Y' | 'EXEC_TRAP' | 'silent'
+    type Outcome = 'X' | 'Y' | 'EXEC_TRAPPED' | 'EXEC_INTERNAL_ERROR' | 'silent'
     const provider = fc.record({
       price: fc.bigInt({ min: 1n, max: 120n }),
       answer: fc.constantFrom<Answer>('accept', 'accept', 'decline', 'throw'),
-      outcome: fc.constantFrom<Outcome>('X', 'X', 'Y', 'EXEC_TRAP', 'silent'),
+      outcome: fc.constantFrom<Outcome>('X', 'X', 'Y', 'EXEC_TRAPPED', 'EXEC_INTERNAL_ERROR', 'silent'),
     })
 
     it('never more than k verified providers, never an award to a provider tried before, always ends', async () => {
