@@ -1,7 +1,11 @@
 // Staking actions shared by `hive stake …` and tests: deposit (approve + stake under the node's
 // peer id), unbond, withdraw, and a status read. Each checks what the contract would refuse
 // first, so the user gets the reason in words instead of a revert.
+import { existsSync } from 'node:fs'
 import { getAddress, hexlify } from 'ethers'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { loadPeerKey, peerKeyPath } from '../p2p/identity.ts'
+import { UsageError } from '../../protocol/errors.ts'
 import { formatHive } from './units.ts'
 import { peerIdBytes } from './binding.ts'
 import { requireSender } from './client.ts'
@@ -31,6 +35,17 @@ export interface StakeInfo {
 }
 
 const hive = formatHive
+
+/**
+ * The peer id a node's stake is bound to: the node's own, from its data directory. Read here, by
+ * the node's own key loader, so that no command handles the key file itself.
+ */
+export async function nodeStakePeerId (dataDir: string): Promise<PeerId> {
+  if (!existsSync(peerKeyPath(dataDir))) {
+    throw new UsageError('NOT_INITIALISED', `${dataDir} has no peer key: run \`hive init --data-dir ${dataDir}\` first (stake is bound to the node's peer id)`, { dataDir })
+  }
+  return peerIdFromPrivateKey(await loadPeerKey(dataDir))
+}
 
 export async function readStake (client: ChainClient, address: string): Promise<StakeInfo> {
   const { registry, params } = client.contracts
