@@ -22,7 +22,7 @@ export const governanceStep: Step<DemoContext> = {
   run: async (ctx) => {
     const [h1, h2] = byRole(ctx, 'holder')
     const chain = ctx.chain!
-    const oldValue = await chain.contracts.params.getFunction('minProviderStake').staticCall() as bigint
+    const oldValue = await chain.contracts.params.minProviderStake.staticCall()
     const newText = formatTokenAmount(NEW_MIN_STAKE)
     const gov = async <T>(who: Participant, args: string[]): Promise<T> => {
       ctx.say(`$ ${ctx.cli.show(who.dir, args)}`)
@@ -48,7 +48,7 @@ export const governanceStep: Step<DemoContext> = {
     await advanceTo(h2, queued.eta, Number((await chain.provider.getBlock('latest'))!.timestamp), 'past the timelock delay')
     const executed = await gov<{ block: number, actions: string[] }>(h2, ['gov', 'execute', short])
     const executedAt = Date.now()
-    const onChain = await chain.contracts.params.getFunction('minProviderStake').staticCall() as bigint
+    const onChain = await chain.contracts.params.minProviderStake.staticCall()
     if (onChain !== NEW_MIN_STAKE) throw new Error(`ProtocolParams.minProviderStake is ${formatTokenAmount(onChain)} after execution, expected ${newText}`)
     ctx.say(`executed in block ${executed.block}: ProtocolParams.minProviderStake = ${formatTokenAmount(onChain)} HIVE on-chain`)
 
