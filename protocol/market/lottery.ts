@@ -10,9 +10,10 @@
 //
 // A provider wins with probability p = min(1, m · w / N):
 //   m  the job's maxBidders (requester-set, bounded; default 2k + 2);
-//   w  its stake weight: the stake of its on-chain OWNER in units of the minimum stake, capped
-//      at WEIGHT_CAP (linear, so splitting one owner's stake over several peer ids, each of which
-//      must hold the minimum, buys no extra tickets; the cap stops one whale taking every draw);
+//   w  its stake weight: the stake of its on-chain OWNER in units of the minimum stake. Linear
+//      and uncapped on purpose: splitting one owner's stake over several peer ids (each of which
+//      must hold the minimum) then buys no extra odds while p < 1; a cap would reward splitting.
+//      A whale gains at most p = 1, one bid per job, and selection still ranks that bid.
 //   N  the eligible providers' total weight as estimated by the requester (signed in the spec),
 //      clamped by each provider (see `effectiveEstimate`): Σ p ≈ m when N is right.
 // All arithmetic is exact (bigint): p is never a float, so both sides agree on every ticket.
@@ -24,8 +25,6 @@ import type { JobId } from './job-id.ts'
 export const LOTTERY_DOMAIN = 'hive/lottery/1'
 /** weights are counted in thousandths of the minimum stake */
 export const WEIGHT_SCALE = 1000n
-/** no owner weighs more than this many minimum stakes in the lottery */
-export const WEIGHT_CAP = 4n
 /**
  * How far a provider may move the requester's estimate N towards its own view (and so how far a
  * lying provider can raise its own odds): N is clamped to [N / FACTOR, N], and the provider's
@@ -59,14 +58,13 @@ export function lotteryTicket (nonce: Uint8Array, jobId: JobId, peerIdBytes: Uin
 }
 
 /**
- * An owner's lottery weight, in WEIGHT_SCALE units: stake / minStake, capped. Without a chain
+ * An owner's lottery weight, in WEIGHT_SCALE units: stake / minStake. Without a chain
  * (minStake undefined) every provider weighs one. Stake under the minimum (or none) weighs 0.
  */
 export function stakeWeight (stake: bigint, minStake: bigint | undefined): bigint {
   if (minStake === undefined || minStake <= 0n) return stake > 0n ? WEIGHT_SCALE : 0n
   if (stake < minStake) return 0n
-  const w = stake * WEIGHT_SCALE / minStake
-  return w > WEIGHT_CAP * WEIGHT_SCALE ? WEIGHT_CAP * WEIGHT_SCALE : w
+  return stake * WEIGHT_SCALE / minStake
 }
 
 /** The range of N a requester accepts in a lottery bid for a job that stated `stated`. */

@@ -1,16 +1,17 @@
 // The bid lottery's arithmetic (issue 14 goal 1): tickets are deterministic per (job, provider),
 // thresholds are exact, estimates are clamped both ways, and the expected number of gossip
 // bidders is m whatever the network size.
-import { randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import {
-  ESTIMATE_FACTOR, MAX_BIDDERS, WEIGHT_CAP, WEIGHT_SCALE, checkLotteryClaim, checkLotteryFields, defaultMaxBidders,
+  ESTIMATE_FACTOR, MAX_BIDDERS, WEIGHT_SCALE, checkLotteryClaim, checkLotteryFields, defaultMaxBidders,
   effectiveEstimate, estimateBounds, lotteryTicket, stakeWeight, winProbability, winThreshold, winsLottery,
 } from '../../../protocol/market/lottery.ts'
 import { isMarketValidationError } from '../../../protocol/market/errors.ts'
 
 const JOB = 'ab'.repeat(32)
+const sha = (s: string): Buffer => createHash('sha256').update(s).digest()
 const hexId = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'))
 const peer = fc.uint8Array({ minLength: 34, maxLength: 38 })
 const nonce = fc.uint8Array({ minLength: 8, maxLength: 32 })
@@ -32,7 +33,7 @@ describe('protocol/market lottery', () => {
 
   it('the threshold is floor(min(1, m·w/N) · 2^64), monotone in m and w, antitone in N', () => {
     fc.assert(fc.property(
-      fc.integer({ min: 1, max: MAX_BIDDERS }), fc.bigInt({ min: 0n, max: WEIGHT_CAP * WEIGHT_SCALE }), fc.integer({ min: 1, max: 1_000_000 }),
+      fc.integer({ min: 1, max: MAX_BIDDERS }), fc.bigInt({ min: 0n, max: 1000n * WEIGHT_SCALE }), fc.integer({ min: 1, max: 1_000_000 }),
       (m, w, n) => {
         const t = winThreshold(m, w, n)
         const exact = BigInt(m) * w * (1n << 64n) / (BigInt(n) * WEIGHT_SCALE)
@@ -46,19 +47,19 @@ describe('protocol/market lottery', () => {
     expect(winThreshold(4, WEIGHT_SCALE, 4)).to.equal(1n << 64n) // N ≤ m: everyone bids
   })
 
-  it('stake weight is linear in the owner\'s stake, zero under the minimum, capped', () => {
+  it('stake weight is linear in the owner\'s stake, zero under the minimum', () => {
     expect(stakeWeight(0n, 100n)).to.equal(0n)
     expect(stakeWeight(99n, 100n)).to.equal(0n)
     expect(stakeWeight(100n, 100n)).to.equal(WEIGHT_SCALE)
     expect(stakeWeight(250n, 100n)).to.equal(2500n)
-    expect(stakeWeight(10_000n, 100n)).to.equal(WEIGHT_CAP * WEIGHT_SCALE)
+    expect(stakeWeight(10_000n, 100n)).to.equal(100n * WEIGHT_SCALE)
     expect(stakeWeight(1n, undefined)).to.equal(WEIGHT_SCALE) // no chain: one each
     // splitting one owner's stake over peer ids (each at least the minimum) buys no odds
-    fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 10, max: 100_000 }), (parts, n) => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 40, max: 100_000 }), (parts, n) => {
       const min = 100n
       const whole = winProbability(4, stakeWeight(min * BigInt(parts), min), n)
       const split = parts * winProbability(4, stakeWeight(min, min), n)
-      expect(Math.abs(whole - split)).to.be.lessThan(1e-9 + (whole >= 1 ? split : 0))
+      expect(Math.abs(whole - split)).to.be.lessThan(1e-9)
     }))
   })
 
@@ -81,19 +82,20 @@ describe('protocol/market lottery', () => {
     expect(effectiveEstimate(6, 1000, 100)).to.equal(400)
   })
 
-  it('the expected number of lottery winners is m (within the cap), at any network size', () => {
+  it('the expected number of lottery winners is m, at any network size', () => {
     for (const providers of [10, 100, 1000]) {
       const m = 6
       const weights = Array.from({ length: providers }, (_, i) => WEIGHT_SCALE * BigInt(1 + (i % 3)))
       const total = Number(weights.reduce((a, b) => a + b, 0n) / WEIGHT_SCALE)
       const expected = weights.reduce((sum, w) => sum + winProbability(m, w, total), 0)
       expect(expected).to.be.closeTo(m, 0.01)
-      // and drawn for real over many jobs: the mean count of winners is m
-      const peers = Array.from({ length: providers }, () => randomBytes(36))
+      // and drawn for real over many jobs (fixed pseudo-random ids: the test cannot flake): the
+      // mean count of winners is m
+      const peers = Array.from({ length: providers }, (_, i) => sha(`peer ${i}`))
       let winners = 0
-      const jobs = 300
+      const jobs = 200
       for (let j = 0; j < jobs; j++) {
-        const draw = { nonce: randomBytes(16), jobId: randomBytes(32).toString('hex'), maxBidders: m, estimate: total }
+        const draw = { nonce: sha(`nonce ${j}`).subarray(0, 16), jobId: sha(`job ${j}`).toString('hex'), maxBidders: m, estimate: total }
         for (let i = 0; i < providers; i++) if (winsLottery(draw, peers[i], weights[i])) winners++
       }
       expect(winners / jobs).to.be.closeTo(m, 0.6)
@@ -105,7 +107,7 @@ describe('protocol/market lottery', () => {
     let won = 0
     let lost = 0
     for (let i = 0; i < 400; i++) {
-      const p = Uint8Array.of(0, 36, ...randomBytes(36))
+      const p = Uint8Array.of(0, 36, ...sha(`claimant ${i}`))
       const v = checkLotteryClaim(job, 100, p, WEIGHT_SCALE)
       if (v === 'won') won++
       else lost++
