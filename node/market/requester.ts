@@ -8,6 +8,7 @@ import { CID } from 'multiformats/cid'
 import { ExecStatus } from '../../protocol/gen/market.ts'
 import { createJobRequest, signAward, signClearing } from '../../protocol/market/build.ts'
 import { okReply } from '../../protocol/market/direct.ts'
+import { MAX_PROVIDER_ESTIMATE, defaultMaxBidders } from '../../protocol/market/lottery.ts'
 import { SeenCache } from '../../protocol/market/seen-cache.ts'
 import { validateAcceptance } from '../../protocol/market/validate-award.ts'
 import { validateBid } from '../../protocol/market/validate-bid.ts'
@@ -54,6 +55,10 @@ export interface PostJobInput {
   payment?: PaymentMode
   /** overrides of the node's award policy for this job (e.g. `reserve` to wait for more bids) */
   policy?: Partial<JobPolicy>
+  /** m, how many providers should bid (default 2k + 2; 0: no lottery, every provider may bid) */
+  maxBidders?: number
+  /** N, the eligible providers' total stake weight in minimum stakes (default: this node's view) */
+  providerEstimate?: number
 }
 
 export const DEFAULT_LIMITS = { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 4 * 1024 * 1024 }
@@ -73,6 +78,11 @@ export interface RequesterInit {
   policy?: JobPolicy
   /** the providers to push a request to directly (best known matches); gossip reaches the rest */
   pickProviders?: (input: PostJobInput) => Promise<PeerId[]>
+  /**
+   * N for a new job: the total stake weight (in minimum stakes) of the eligible providers this
+   * node knows for `executor` (none: 0, and every provider may bid)
+   */
+  estimateProviders?: (executor: string) => number
   /** the registry's view of a bidder; without it stake is not checked (no chain configured) */
   stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
   /** settlement (node/payments): escrow at award, payment on a verified result, commitment evidence */
@@ -146,6 +156,7 @@ export class Requester {
       createdAt: now,
       nonce: randomBytes(16),
       requesterEthAddress: this.init.payments?.address(),
+      ...this.lotteryFields(input, executor),
     }
     const created = await createJobRequest(spec, this.init.privateKey, libp2p.getMultiaddrs().map((a) => a.toString()))
     const record: JobRecord = {
@@ -192,6 +203,13 @@ export class Requester {
       this.init.emit?.({ type: 'job:posted', at: this.now(), jobId: record.jobId, pushedTo: pushed })
     })()
     return { jobId: record.jobId }
+  }
+
+  /** The lottery's m and N for a new job (protocol/market/lottery.ts). */
+  private lotteryFields (input: PostJobInput, executor: string): { maxBidders: number, providerEstimate: number } {
+    const maxBidders = input.maxBidders ?? defaultMaxBidders(input.redundancy ?? 1)
+    const providerEstimate = input.providerEstimate ?? Math.min(MAX_PROVIDER_ESTIMATE, this.init.estimateProviders?.(executor) ?? 0)
+    return { maxBidders, providerEstimate }
   }
 
   /** Resolves with the job's final record (completed or failed). */
