@@ -8,7 +8,13 @@ import { CID } from 'multiformats/cid'
 import { ExecStatus } from '../../protocol/gen/market.ts'
 import { createJobRequest, signAward, signClearing } from '../../protocol/market/build.ts'
 import { okReply } from '../../protocol/market/direct.ts'
-import { MAX_PROVIDER_ESTIMATE, defaultMaxBidders } from '../../protocol/market/lottery.ts'
+import { MAX_PROVIDER_ESTIMATE, defaultMaxBidders, stakeWeight } from '../../protocol/market/lottery.ts'
+import { fail } from '../../protocol/market/errors.ts'
+import { NOT_BIDDING } from '../../protocol/market/candidates.ts'
+import { BidGate } from './bid-gate.ts'
+import { CandidateBook } from './candidates.ts'
+import type { LotteryStats } from './bid-gate.ts'
+import type { CandidateChoice } from '../../protocol/market/candidates.ts'
 import { SeenCache } from '../../protocol/market/seen-cache.ts'
 import { validateAcceptance } from '../../protocol/market/validate-award.ts'
 import { validateBid } from '../../protocol/market/validate-bid.ts'
@@ -76,13 +82,15 @@ export interface RequesterInit {
   emit?: JobEventSink
   now?: () => number
   policy?: JobPolicy
-  /** the providers to push a request to directly (best known matches); gossip reaches the rest */
-  pickProviders?: (input: PostJobInput) => Promise<PeerId[]>
   /**
-   * N for a new job: the total stake weight (in minimum stakes) of the eligible providers this
-   * node knows for `executor` (none: 0, and every provider may bid)
+   * providers found by discovery (e.g. the DHT), asked only while this node knows none for the
+   * job's executor: the push targets then, besides gossip
    */
-  estimateProviders?: (executor: string) => number
+  pickProviders?: (input: PostJobInput) => Promise<PeerId[]>
+  /** a bidder's stake owner (the address its stake is bound to); without it, the peer id */
+  stakeOwnerOf?: (provider: PeerId) => Promise<string | null>
+  /** the minimum provider stake, the lottery's weight unit (undefined: every staked bidder weighs one) */
+  minStake?: () => bigint | undefined
   /** the registry's view of a bidder; without it stake is not checked (no chain configured) */
   stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
   /** settlement (node/payments): escrow at award, payment on a verified result, commitment evidence */
@@ -102,6 +110,10 @@ export class Requester {
   /** `${jobId}/${provider}` -> the address its bid asked to be paid at */
   private readonly payTo = new Map<string, string>()
   private readonly unhandle: Array<() => Promise<void>> = []
+  /** which bids each open job takes: pushed providers and lottery winners (issue 14) */
+  private readonly gate = new BidGate()
+  /** the providers this node knows, for choosing push targets */
+  private readonly candidates = new CandidateBook()
   private started = false
 
   constructor (init: RequesterInit) {
@@ -140,6 +152,8 @@ export class Requester {
     const limits = { ...DEFAULT_LIMITS, ...input.limits }
     const bidWindowMs = input.bidWindowMs ?? 500
     const executor = input.executor ?? 'wasm'
+    const maxBidders = input.maxBidders ?? defaultMaxBidders(input.redundancy ?? 1)
+    const choice = this.candidates.choose(this.liveProviders(executor), maxBidders)
     const spec: JobSpecInput = {
       executor,
       module: moduleCid,
@@ -156,7 +170,8 @@ export class Requester {
       createdAt: now,
       nonce: randomBytes(16),
       requesterEthAddress: this.init.payments?.address(),
-      ...this.lotteryFields(input, executor),
+      maxBidders,
+      providerEstimate: Math.min(MAX_PROVIDER_ESTIMATE, input.providerEstimate ?? choice.estimate),
     }
     const created = await createJobRequest(spec, this.init.privateKey, libp2p.getMultiaddrs().map((a) => a.toString()))
     const record: JobRecord = {
@@ -182,34 +197,57 @@ export class Requester {
     if (this.init.audit !== undefined) await this.init.audit.posted(record, created.bytes)
     else await this.init.jobs.put(record.jobId, record, { sync: true })
     const job = this.track(record, input.policy)
+    this.gate.open(record.jobId, { nonce: spec.nonce, maxBidders, statedEstimate: created.request.spec!.providerEstimate }, () => { job.candidatesAnswered() })
     job.start()
 
     await libp2p.services.pubsub.publish(jobsTopic(executor), created.bytes).catch((err: Error) => {
       log('gossip publish of %s failed: %s', record.jobId, err.message)
     })
     // direct pushes in the background: post() returns once the job is durable and gossiped,
-    // and bids from pushed providers may arrive while other pushes are still under way
-    void (async () => {
-      const targets = await this.init.pickProviders?.(input).catch(() => []) ?? []
-      let pushed = 0
-      await Promise.all(targets.map(async (peer) => {
-        try {
-          await sendRequest(libp2p, peer, 'request', created.bytes, { signal: AbortSignal.timeout(2_000) })
-          pushed++
-        } catch (err) {
-          log('direct push of %s to %s failed: %s', record.jobId, peer.toString(), (err as Error).message)
-        }
-      }))
-      this.init.emit?.({ type: 'job:posted', at: this.now(), jobId: record.jobId, pushedTo: pushed })
-    })()
+    // and bids from pushed providers may arrive while other pushes are still under way. A job
+    // whose caller stated its own N may have bidders we do not know: it never awards early.
+    void this.pushJob(record.jobId, input, created.bytes, choice, input.providerEstimate === undefined)
     return { jobId: record.jobId }
   }
 
-  /** The lottery's m and N for a new job (protocol/market/lottery.ts). */
-  private lotteryFields (input: PostJobInput, executor: string): { maxBidders: number, providerEstimate: number } {
-    const maxBidders = input.maxBidders ?? defaultMaxBidders(input.redundancy ?? 1)
-    const providerEstimate = input.providerEstimate ?? Math.min(MAX_PROVIDER_ESTIMATE, this.init.estimateProviders?.(executor) ?? 0)
-    return { maxBidders, providerEstimate }
+  /**
+   * Pushes a new job to its chosen candidates (discovery's when we know none). Each is marked in
+   * the gate before its push leaves; a decline or an unreachable candidate counts as answered.
+   */
+  private async pushJob (jobId: string, input: PostJobInput, bytes: Uint8Array, choice: CandidateChoice, mayCloseEarly: boolean): Promise<void> {
+    const { libp2p } = this.init
+    let targets = choice.targets.map((p) => peerIdFromString(p))
+    let closedView = choice.closedView && mayCloseEarly
+    if (targets.length === 0) {
+      targets = await this.init.pickProviders?.(input).catch(() => []) ?? []
+      // found by discovery: others may be out there too
+      closedView = false
+    }
+    let pushed = 0
+    for (const peer of targets) this.gate.markPushed(jobId, peer.toString())
+    await Promise.all(targets.map(async (peer) => {
+      try {
+        const reply = await sendRequest(libp2p, peer, 'request', bytes, { signal: AbortSignal.timeout(2_000) })
+        pushed++
+        if (reply.code === NOT_BIDDING) this.gate.answered(jobId, peer.toString())
+      } catch (err) {
+        log('direct push of %s to %s failed: %s', jobId, peer.toString(), (err as Error).message)
+        this.gate.answered(jobId, peer.toString())
+        this.candidates.forget(peer.toString())
+      }
+    }))
+    this.gate.pushesDone(jobId, closedView)
+    this.init.emit?.({ type: 'job:posted', at: this.now(), jobId, pushedTo: pushed })
+  }
+
+  /** Providers heard on the executor's job topic: connected, and offering that executor. */
+  private liveProviders (executor: string): string[] {
+    return this.init.libp2p.services.pubsub.getSubscribers(jobsTopic(executor)).map((p) => p.toString())
+  }
+
+  /** What the bid lottery has let through and dropped, since start (metrics, tests). */
+  lotteryStats (): LotteryStats {
+    return this.gate.stats()
   }
 
   /** Resolves with the job's final record (completed or failed). */
@@ -302,6 +340,7 @@ export class Requester {
     this.active.set(record.jobId, job)
     void job.settled().then(async (final) => {
       this.active.delete(record.jobId)
+      this.gate.close(record.jobId)
       if (this.init.payments !== undefined) await settleJob(this.init.payments, final, (p) => this.payTo.get(`${final.jobId}/${p}`))
       for (const b of final.bids) this.payTo.delete(`${final.jobId}/${b.provider}`)
     }, () => {})
@@ -321,14 +360,14 @@ export class Requester {
     const job = this.active.get(valid.jobId)
     if (job === undefined) return okReply()
     const ethAddress = valid.bid.providerEthAddress
-    if (this.init.payments !== undefined) {
-      // a bidder that names no address cannot be paid on chain
-      if (ethAddress === '') return okReply()
-      this.payTo.set(`${valid.jobId}/${from.toString()}`, ethAddress)
-    }
+    // a bidder that names no address cannot be paid on chain
+    if (this.init.payments !== undefined && ethAddress === '') return okReply()
     // without a registry (no chain configured) stake cannot be checked: count every bidder as
     // minimally staked, which is what the selection's stake floor expects
     const standing = this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
+    await this.admitBid(valid.jobId, from, valid.bid.lotteryEstimate, standing.stake)
+    this.candidates.noteBid(from.toString(), valid.price, BigInt(job.record.maxPrice), stakeWeight(standing.stake, this.init.minStake?.()))
+    if (this.init.payments !== undefined) this.payTo.set(`${valid.jobId}/${from.toString()}`, ethAddress)
     // queued before addBid, which may award at once: the bid precedes its award in the log
     const logged = this.init.audit?.bidReceived(valid.jobId, from, bytes, valid.price)
     const released = job.addBid({
@@ -337,8 +376,21 @@ export class Requester {
     })
     // a bid the job does not keep is never paid: its address need not be remembered
     for (const p of released) this.payTo.delete(`${valid.jobId}/${p}`)
+    // only now that the job holds the bid: the last answer may let it award at once
+    this.gate.answered(valid.jobId, from.toString())
     await logged
     return okReply()
+  }
+
+  /** Drops (NOT_SELECTED) a bid from a provider the job was not pushed to and whose ticket did not win. */
+  private async admitBid (jobId: string, from: PeerId, lotteryEstimate: number, stake: bigint): Promise<void> {
+    const weight = stakeWeight(stake, this.init.minStake?.())
+    const owner = this.init.stakeOwnerOf !== undefined ? await this.init.stakeOwnerOf(from).catch(() => null) : null
+    const verdict = this.gate.admit(jobId, from, lotteryEstimate, weight, owner ?? from.toString())
+    if (!verdict.ok) {
+      log('bid on %s from %s dropped: %s', jobId, from.toString(), verdict.reason)
+      fail('NOT_SELECTED', `${from.toString()} was neither pushed job ${jobId} nor drawn by its lottery (${verdict.reason})`, { jobId, reason: verdict.reason })
+    }
   }
 
   private async onResult (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
