@@ -36,7 +36,7 @@ interface GateJob extends GateJobInit {
   pushesDone: boolean
   /** true when the job's push reached every provider this node knows (nothing else will bid) */
   closedView: boolean
-  /** owners with a lottery bid in: several peer ids of one owner share its one ticket per job */
+  /** owners with a bid in: several peer ids of one owner share its one lottery ticket per job */
   owners: Set<string>
   onAllAnswered?: () => void
   fired: boolean
@@ -102,8 +102,8 @@ export class BidGate {
       else if (drawn === 'won') verdict = { ok: true, via: 'won' }
       else if (lotteryEstimate === 0) verdict = { ok: false, reason: 'unsolicited' }
       else verdict = { ok: false, reason: drawn === 'lost' ? 'ticket-lost' : 'estimate-out-of-range' }
-      if (verdict.ok) job.owners.add(owner)
     }
+    if (verdict.ok) job?.owners.add(owner)
     if (!verdict.ok) this.counts.dropped[verdict.reason]++
     else if (verdict.via === 'pushed') this.counts.pushedBids++
     else this.counts.wonBids++

@@ -17,10 +17,10 @@ export class CandidateBook {
 
   get size (): number { return this.known.size }
 
-  /** A bid the requester took: its price against the job's max, and the owner's weight. */
-  noteBid (provider: string, price: bigint, maxPrice: bigint, weight: bigint): void {
+  /** A bid the requester took: its price against the job's max, its owner and the owner's weight. */
+  noteBid (provider: string, price: bigint, maxPrice: bigint, weight: bigint, owner?: string): void {
     const priceRatio = maxPrice > 0n ? Number(price * 1_000_000n / maxPrice) / 1_000_000 : 1
-    this.upsert(provider, { priceRatio, weight })
+    this.upsert(provider, { priceRatio, weight, ...(owner !== undefined ? { owner } : {}) })
   }
 
   /**

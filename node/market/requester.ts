@@ -365,8 +365,8 @@ export class Requester {
     // without a registry (no chain configured) stake cannot be checked: count every bidder as
     // minimally staked, which is what the selection's stake floor expects
     const standing = this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
-    await this.admitBid(valid.jobId, from, valid.bid.lotteryEstimate, standing.stake)
-    this.candidates.noteBid(from.toString(), valid.price, BigInt(job.record.maxPrice), stakeWeight(standing.stake, this.init.minStake?.()))
+    const owner = await this.admitBid(valid.jobId, from, valid.bid.lotteryEstimate, standing.stake)
+    this.candidates.noteBid(from.toString(), valid.price, BigInt(job.record.maxPrice), stakeWeight(standing.stake, this.init.minStake?.()), owner)
     if (this.init.payments !== undefined) this.payTo.set(`${valid.jobId}/${from.toString()}`, ethAddress)
     // queued before addBid, which may award at once: the bid precedes its award in the log
     const logged = this.init.audit?.bidReceived(valid.jobId, from, bytes, valid.price)
@@ -382,15 +382,16 @@ export class Requester {
     return okReply()
   }
 
-  /** Drops (NOT_SELECTED) a bid from a provider the job was not pushed to and whose ticket did not win. */
-  private async admitBid (jobId: string, from: PeerId, lotteryEstimate: number, stake: bigint): Promise<void> {
+  /** Drops (NOT_SELECTED) a bid from a provider the job was not pushed to and whose ticket did not win; returns its owner. */
+  private async admitBid (jobId: string, from: PeerId, lotteryEstimate: number, stake: bigint): Promise<string> {
     const weight = stakeWeight(stake, this.init.minStake?.())
-    const owner = this.init.stakeOwnerOf !== undefined ? await this.init.stakeOwnerOf(from).catch(() => null) : null
-    const verdict = this.gate.admit(jobId, from, lotteryEstimate, weight, owner ?? from.toString())
+    const owner = (this.init.stakeOwnerOf !== undefined ? await this.init.stakeOwnerOf(from).catch(() => null) : null) ?? from.toString()
+    const verdict = this.gate.admit(jobId, from, lotteryEstimate, weight, owner)
     if (!verdict.ok) {
       log('bid on %s from %s dropped: %s', jobId, from.toString(), verdict.reason)
       fail('NOT_SELECTED', `${from.toString()} was neither pushed job ${jobId} nor drawn by its lottery (${verdict.reason})`, { jobId, reason: verdict.reason })
     }
+    return owner
   }
 
   private async onResult (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {

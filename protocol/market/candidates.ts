@@ -14,6 +14,8 @@ export interface Candidate {
   weight?: bigint
   /** the sequence number of the last job pushed to it (undefined: never) */
   lastPushed?: number
+  /** its stake owner (undefined: unknown, counted as its own) */
+  owner?: string
 }
 
 export interface CandidateChoice {
@@ -31,17 +33,30 @@ function byQuality (a: Candidate, b: Candidate): number {
   const wa = a.weight ?? WEIGHT_SCALE
   const wb = b.weight ?? WEIGHT_SCALE
   if (wa !== wb) return wa > wb ? -1 : 1
+  // equals take turns: the one pushed longest ago first
+  const la = a.lastPushed ?? -1
+  const lb = b.lastPushed ?? -1
+  if (la !== lb) return la - lb
   return a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : 0
 }
 
-/** The m candidates to push a job to, out of `view` (distinct providers). */
+/**
+ * The m candidates to push a job to, out of `view` (distinct providers), at most one per stake
+ * owner: several peer ids of one owner get the pushes one of them would, and count once in N.
+ */
 export function chooseCandidates (view: Candidate[], maxBidders: number): CandidateChoice {
-  const total = view.reduce((sum, c) => sum + (c.weight ?? WEIGHT_SCALE), 0n)
+  const owners = new Set<string>()
+  const ranked = [...view].sort(byQuality).filter((c) => {
+    const owner = c.owner ?? c.provider
+    if (owners.has(owner)) return false
+    owners.add(owner)
+    return true
+  })
+  const total = ranked.reduce((sum, c) => sum + (c.weight ?? WEIGHT_SCALE), 0n)
   const estimate = Number((total + WEIGHT_SCALE - 1n) / WEIGHT_SCALE)
-  if (maxBidders === 0 || view.length <= maxBidders) {
-    return { targets: [...view].sort(byQuality).map((c) => c.provider), closedView: true, estimate }
+  if (maxBidders === 0 || ranked.length <= maxBidders) {
+    return { targets: ranked.map((c) => c.provider), closedView: ranked.length === view.length, estimate }
   }
-  const ranked = [...view].sort(byQuality)
   // with room for it, one slot explores: the candidate pushed longest ago (never: first)
   const exploring = maxBidders >= 2 ? 1 : 0
   const best = ranked.slice(0, maxBidders - exploring)

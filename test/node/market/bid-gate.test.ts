@@ -97,6 +97,29 @@ describe('node/market bid gate and push candidates', () => {
     expect(choice.estimate).to.equal(7)
   })
 
+  it('pushes at most one peer id per stake owner, and counts an owner once in N', () => {
+    const view = [
+      { provider: 's1', owner: 'sybil', priceRatio: 0.1 },
+      { provider: 's2', owner: 'sybil', priceRatio: 0.1 },
+      { provider: 's3', owner: 'sybil', priceRatio: 0.1 },
+      { provider: 'h1', priceRatio: 0.3 },
+      { provider: 'h2', priceRatio: 0.4 },
+    ]
+    const choice = chooseCandidates(view, 4)
+    expect(choice.targets).to.deep.equal(['s1', 'h1', 'h2'])
+    expect(choice.estimate).to.equal(3)
+    expect(choice.closedView, 'the other peer ids of the owner may still bid').to.equal(false)
+  })
+
+  it('equal candidates take turns (the one pushed longest ago first), not the lowest peer id always', () => {
+    const book = new CandidateBook()
+    const live = ['a', 'b', 'c', 'd']
+    for (const p of live) book.noteBid(p, 10n, 100n, WEIGHT_SCALE)
+    const counts = new Map<string, number>()
+    for (let job = 0; job < 8; job++) for (const t of book.choose(live, 2).targets) counts.set(t, (counts.get(t) ?? 0) + 1)
+    expect([...counts.values()]).to.deep.equal([4, 4, 4, 4])
+  })
+
   it('a newcomer in the view is pushed within |view| jobs, whatever its price', () => {
     const book = new CandidateBook()
     const live = Array.from({ length: 10 }, (_, i) => `p${i}`)
