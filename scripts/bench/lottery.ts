@@ -6,7 +6,9 @@
 // provider is live and bids when pushed or drawn; the award goes to the best-ranked bid (k = 1).
 // Figures:
 // - newcomerFirstAwardMaxJobs / Mean: jobs until a provider that just joined with the lowest
-//   price wins its first award (goal ≤ 20), over `trials` networks of P incumbents;
+//   price wins its first award (goal ≤ 20), over `trials` networks of P incumbents; and the same
+//   for a newcomer the requester does not hear on the topic, which only its lottery ticket brings
+//   in (lotteryOnlyNewcomer…: mean jobs, and the fraction of trials within 20);
 // - bidsPerJob: mean bids per job (≈ m, whatever P);
 // - shares: among P providers at one list price (bids ± 5 % per job), the award share of one
 //   owner with the minimum stake, with 5 × the minimum on one peer id, spread over five peer ids
@@ -55,11 +57,13 @@ const jitter = (price: bigint): bigint => price * BigInt(950 + Math.floor(Math.r
 /** One network, `jobs` jobs; returns awards per owner and bids per job. */
 function run (
   providers: SimProvider[], jobs: number, onJob?: (job: number, winner: string) => boolean, book = new CandidateBook(),
+  hidden = new Set<string>(),
 ): { awards: Map<string, number>, bids: number } {
   const gate = new BidGate()
   const awards = new Map<string, number>()
   let bids = 0
-  const live = providers.map((p) => p.id)
+  // providers the requester does not hear on the topic (`hidden`) reach it by the lottery only
+  const live = providers.map((p) => p.id).filter((id) => !hidden.has(id))
   const byId = new Map(providers.map((p) => [p.id, p]))
   for (let j = 0; j < jobs; j++) {
     const jobId = randomBytes(32).toString('hex')
@@ -97,7 +101,8 @@ async function incumbents (n: number): Promise<SimProvider[]> {
   return out
 }
 
-async function newcomerTrial (): Promise<number> {
+/** `hiddenFromRequester`: the requester does not know the newcomer; only its lottery ticket brings its first bid. */
+async function newcomerTrial (hiddenFromRequester = false): Promise<number> {
   const base = await incumbents(PROVIDERS)
   // the incumbents trade a while first: the requester knows their prices, not the newcomer's
   const book = new CandidateBook()
@@ -107,7 +112,7 @@ async function newcomerTrial (): Promise<number> {
   run([...base, newcomer], 200, (j, owner) => {
     if (owner === newcomer.owner) { first = j + 1; return true }
     return false
-  }, book)
+  }, book, hiddenFromRequester ? new Set([newcomer.id]) : new Set())
   return first < 0 ? Number.POSITIVE_INFINITY : first
 }
 
@@ -126,6 +131,10 @@ note(`cpu score ${cpuScore}; ${PROVIDERS} incumbents, m = ${M}, ${TRIALS} newcom
 const firsts: number[] = []
 for (let t = 0; t < TRIALS; t++) firsts.push(await newcomerTrial())
 note(`newcomer's first award after jobs: ${firsts.join(' ')}`)
+const hiddenFirsts: number[] = []
+for (let t = 0; t < TRIALS; t++) hiddenFirsts.push(await newcomerTrial(true))
+note(`newcomer unknown to the requester (lottery only), first award after jobs: ${hiddenFirsts.join(' ')}`)
+const within20 = hiddenFirsts.filter((f) => f <= 20).length / TRIALS
 
 const sizes: Record<string, number> = {}
 for (const n of [10, 100, 1000]) {
@@ -158,6 +167,8 @@ console.log(JSON.stringify({
   newcomerFirstAwardMaxJobs: finite.length === firsts.length ? Math.max(...firsts) : null,
   newcomerFirstAwardMeanJobs: Math.round(finite.reduce((a, b) => a + b, 0) / Math.max(1, finite.length) * 100) / 100,
   newcomerTrials: TRIALS,
+  lotteryOnlyNewcomerFirstAwardMeanJobs: Math.round(hiddenFirsts.filter(Number.isFinite).reduce((a, b) => a + b, 0) / Math.max(1, hiddenFirsts.filter(Number.isFinite).length) * 100) / 100,
+  lotteryOnlyNewcomerWithin20: within20,
   bidsPerJobByProviders: sizes,
   shareOneOwnerFiveStakeOneId: oneIdFiveStakes,
   shareOneOwnerFiveIds: fiveIdsShare,
