@@ -198,6 +198,8 @@ export class Requester {
     else await this.init.jobs.put(record.jobId, record, { sync: true })
     const job = this.track(record, input.policy)
     this.gate.open(record.jobId, { nonce: spec.nonce, maxBidders, statedEstimate: created.request.spec!.providerEstimate }, () => { job.candidatesAnswered() })
+    // marked before anyone hears of the job: a chosen provider may bid on its gossip copy first
+    for (const p of choice.targets) this.gate.markPushed(record.jobId, p)
     job.start()
 
     await libp2p.services.pubsub.publish(jobsTopic(executor), created.bytes).catch((err: Error) => {
@@ -211,8 +213,8 @@ export class Requester {
   }
 
   /**
-   * Pushes a new job to its chosen candidates (discovery's when we know none). Each is marked in
-   * the gate before its push leaves; a decline or an unreachable candidate counts as answered.
+   * Pushes a new job to its chosen candidates (already marked in the gate), or to discovery's
+   * when we know none; a decline or an unreachable candidate counts as answered.
    */
   private async pushJob (jobId: string, input: PostJobInput, bytes: Uint8Array, choice: CandidateChoice, mayCloseEarly: boolean): Promise<void> {
     const { libp2p } = this.init
@@ -222,9 +224,9 @@ export class Requester {
       targets = await this.init.pickProviders?.(input).catch(() => []) ?? []
       // found by discovery: others may be out there too
       closedView = false
+      for (const peer of targets) this.gate.markPushed(jobId, peer.toString())
     }
     let pushed = 0
-    for (const peer of targets) this.gate.markPushed(jobId, peer.toString())
     await Promise.all(targets.map(async (peer) => {
       try {
         const reply = await sendRequest(libp2p, peer, 'request', bytes, { signal: AbortSignal.timeout(2_000) })
