@@ -41,6 +41,24 @@ function byQuality (a: Candidate, b: Candidate): number {
 }
 
 /**
+ * N for a new job: the stake weight of the candidates that bid to us before (their stake was
+ * checked), plus one per candidate only heard on the topic — at most max(m, bidders) of those:
+ * peer ids are free, and Sybils subscribing to the topic must not inflate N (which would starve
+ * honest providers that heard the job by gossip) by more than a factor of two.
+ */
+export function providerEstimate (view: Candidate[], maxBidders: number): number {
+  let known = 0
+  let weight = 0n
+  for (const c of view) {
+    if (c.priceRatio === undefined) continue
+    known++
+    weight += c.weight ?? WEIGHT_SCALE
+  }
+  const unknown = Math.min(view.length - known, Math.max(maxBidders, known))
+  return Number((weight + WEIGHT_SCALE - 1n) / WEIGHT_SCALE) + unknown
+}
+
+/**
  * The m candidates to push a job to, out of `view` (distinct providers), at most one per stake
  * owner: several peer ids of one owner get the pushes one of them would, and count once in N.
  */
@@ -52,8 +70,7 @@ export function chooseCandidates (view: Candidate[], maxBidders: number): Candid
     owners.add(owner)
     return true
   })
-  const total = ranked.reduce((sum, c) => sum + (c.weight ?? WEIGHT_SCALE), 0n)
-  const estimate = Number((total + WEIGHT_SCALE - 1n) / WEIGHT_SCALE)
+  const estimate = providerEstimate(ranked, maxBidders)
   if (maxBidders === 0 || ranked.length <= maxBidders) {
     return { targets: ranked.map((c) => c.provider), closedView: ranked.length === view.length, estimate }
   }

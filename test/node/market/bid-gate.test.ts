@@ -6,7 +6,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'chai'
 import { BidGate } from '../../../node/market/bid-gate.ts'
 import { CandidateBook } from '../../../node/market/candidates.ts'
-import { chooseCandidates } from '../../../protocol/market/candidates.ts'
+import { chooseCandidates, providerEstimate } from '../../../protocol/market/candidates.ts'
 import { WEIGHT_SCALE, winsLottery } from '../../../protocol/market/lottery.ts'
 import { peerIdToBytes } from '../../../protocol/signing.ts'
 import type { PeerId } from '@libp2p/interface'
@@ -94,7 +94,7 @@ describe('node/market bid gate and push candidates', () => {
     const choice = chooseCandidates(view, 3)
     expect(choice.targets).to.deep.equal(['b', 'c', 'new'])
     expect(choice.closedView).to.equal(false)
-    expect(choice.estimate).to.equal(7)
+    expect(choice.estimate).to.equal(7) // a, b, d: 1 each; c: 3; new: 1
   })
 
   it('pushes at most one peer id per stake owner, and counts an owner once in N', () => {
@@ -109,6 +109,15 @@ describe('node/market bid gate and push candidates', () => {
     expect(choice.targets).to.deep.equal(['s1', 'h1', 'h2'])
     expect(choice.estimate).to.equal(3)
     expect(choice.closedView, 'the other peer ids of the owner may still bid').to.equal(false)
+  })
+
+  it('N counts bidders by stake weight, and topic-only peer ids (free to make) at most max(m, bidders) times', () => {
+    const bidders = Array.from({ length: 6 }, (_, i) => ({ provider: `b${i}`, priceRatio: 0.5, weight: 2n * WEIGHT_SCALE }))
+    const sybils = Array.from({ length: 1000 }, (_, i) => ({ provider: `s${i}` }))
+    expect(providerEstimate(bidders, 4)).to.equal(12)
+    expect(providerEstimate([...bidders, ...sybils], 4)).to.equal(12 + 6)
+    // a cold start (nobody bid yet): at most m, so every provider that hears the job may bid
+    expect(providerEstimate(sybils, 4)).to.equal(4)
   })
 
   it('equal candidates take turns (the one pushed longest ago first), not the lowest peer id always', () => {

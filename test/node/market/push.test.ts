@@ -41,16 +41,31 @@ describe('node/market: direct pushes and the bid lottery', function () {
     rmSync(root, { recursive: true, force: true })
   })
 
-  it(`pushes a job to m = ${M} of ${PROVIDERS} providers; other bids come only from lottery winners`, async () => {
-    const before = requester.market.requester!.lotteryStats()
+  async function post (i: number): Promise<string> {
     const { jobId } = await requester.market.requester!.post({
       module: wordcount,
-      inputs: [{ name: 'in.txt', data: text('job 1\n') }],
+      inputs: [{ name: 'in.txt', data: text(`job ${i}\n`) }],
       maxPrice: HIVE,
       bidWindowMs: 1500,
       // wait for the whole window: every bid that comes is in the record
       policy: { reserve: 99 },
     })
+    return jobId
+  }
+
+  it('a requester that knows no bidder yet states N ≤ m: every provider that hears the job bids', async () => {
+    const jobId = await post(0)
+    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(20_000) })
+    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+    const spec = JobRequest.decode(SignedEnvelope.decode(Buffer.from(record.requestHex, 'hex')).payload).spec!
+    expect(spec.providerEstimate, 'topic-only peers count at most m').to.equal(M)
+    expect(record.bids).to.have.length(PROVIDERS)
+  })
+
+  it(`then pushes a job to m = ${M} of ${PROVIDERS} providers; other bids come only from lottery winners`, async () => {
+    for (const p of peers.slice(1)) { p.market.provider!.lottery.won = 0; p.market.provider!.lottery.lost = 0 }
+    const before = requester.market.requester!.lotteryStats()
+    const jobId = await post(1)
     const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(20_000) })
     expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
     const posted = requester.events.find((e) => e.type === 'job:posted' && e.jobId === jobId)
@@ -58,7 +73,7 @@ describe('node/market: direct pushes and the bid lottery', function () {
 
     const spec = JobRequest.decode(SignedEnvelope.decode(Buffer.from(record.requestHex, 'hex')).payload).spec!
     expect(spec.maxBidders).to.equal(M)
-    expect(spec.providerEstimate, 'N: the providers the requester knows').to.equal(PROVIDERS)
+    expect(spec.providerEstimate, 'N: the providers that bid before, by stake weight').to.equal(PROVIDERS)
     const after = requester.market.requester!.lotteryStats()
     expect(after.pushed - before.pushed).to.equal(M)
     expect((after.pushedBids - before.pushedBids) + (after.wonBids - before.wonBids)).to.equal(record.bids.length)
