@@ -9,7 +9,8 @@
 //   price wins its first award (goal ≤ 20), over `trials` networks of P incumbents; and the same
 //   for a newcomer the requester does not hear on the topic, which only its lottery ticket brings
 //   in (lotteryOnlyNewcomer…: mean jobs, and the fraction of trials within 20);
-// - bidsPerJob: mean bids per job (≈ m, whatever P);
+// - bidsPerJobByProviders: mean bids per job after a requester's first job (which, knowing no
+//   provider yet, every provider bids on): m pushed + about m drawn, whatever P;
 // - shares: among P providers at one list price (bids ± 5 % per job), the award share of one
 //   owner with the minimum stake, with 5 × the minimum on one peer id, spread over five peer ids
 //   (the chain names one owner for all five), and of five distinct owners with the minimum each
@@ -138,7 +139,12 @@ const within20 = hiddenFirsts.filter((f) => f <= 20).length / TRIALS
 
 const sizes: Record<string, number> = {}
 for (const n of [10, 100, 1000]) {
-  const { bids } = run(await incumbents(n), 200)
+  // the first job of a requester that knows nobody goes to everyone (N ≤ m); steady state after
+  const book = new CandidateBook()
+  const network = await incumbents(n)
+  const cold = run(network, 1, undefined, book)
+  note(`${n} providers: the cold-start job got ${cold.bids} bids`)
+  const { bids } = run(network, 200, undefined, book)
   sizes[String(n)] = Math.round(bids * 100) / 100
   note(`${n} providers: ${bids.toFixed(2)} bids per job`)
 }
