@@ -169,7 +169,9 @@ export class RequesterJob {
    * hand instead of waiting out the bid window (a k = 2 job with two providers used to wait).
    */
   candidatesAnswered (): void {
-    if (this.record.phase !== 'bidding' || this.bids.size === 0) return
+    // with no bid it could award (none, or none eligible: unstaked, over the price) the window
+    // still decides, and fails the job with its reason
+    if (this.record.phase !== 'bidding' || this.bidsLeft() === 0) return
     void this.placeOpenSlots()
   }
 
