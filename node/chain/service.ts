@@ -161,6 +161,18 @@ export class ChainService implements HiveService, ChainApi {
     return await this.stakes.stakeOf(peerId, ethAddress)
   }
 
+  /** Market hook (requester): the address a bidder's stake is bound to (its owner), or null. */
+  readonly stakeOwnerOf = async (peerId: PeerId): Promise<string | null> => {
+    await this.#ready.promise
+    return await this.stakes.stakeOwnerOf(peerId)
+  }
+
+  /** Market hook: the live minimum provider stake (the bid lottery's weight unit); undefined until started. */
+  readonly minProviderStake = (): bigint | undefined => this.#params?.get('minProviderStake')
+
+  /** Market hook (provider): our own bond while we may bid, else 0 (our lottery weight). */
+  readonly ownBondedStake = (): bigint => this.#own?.canBid() === true ? this.#own.status.bonded : 0n
+
   /** Market hook (provider): false until started, and while under the live minimum stake or slashed. */
   readonly canBid = (): boolean => this.#own?.canBid() ?? false
 

@@ -89,4 +89,8 @@ export interface MarketPaymentsSource {
 export interface MarketStakeSource {
   readonly stakeOf: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
   readonly canBid: () => boolean
+  /** the bid lottery's (issue 14): who owns a peer id's stake, the minimum stake, our own bond */
+  readonly stakeOwnerOf?: (provider: PeerId) => Promise<string | null>
+  readonly minProviderStake?: () => bigint | undefined
+  readonly ownBondedStake?: () => bigint
 }

@@ -7,6 +7,9 @@ import { ExecStatus, PaymentMode } from '../../protocol/gen/market.ts'
 import { signAcceptance, signBid, signResult } from '../../protocol/market/build.ts'
 import { ClearingBook } from '../../protocol/market/clearing-book.ts'
 import { okReply } from '../../protocol/market/direct.ts'
+import { notBiddingReply } from '../../protocol/market/candidates.ts'
+import { WEIGHT_SCALE, effectiveEstimate, winsLottery } from '../../protocol/market/lottery.ts'
+import { peerIdToBytes } from '../../protocol/signing.ts'
 import { priceJob } from '../../protocol/market/pricing.ts'
 import { SeenCache } from '../../protocol/market/seen-cache.ts'
 import { validateAward } from '../../protocol/market/validate-award.ts'
@@ -32,6 +35,7 @@ import type { MarketPayments } from './ports.ts'
 import type { ValidJobRequest } from '../../protocol/market/validate-job.ts'
 import type { ValidAward } from '../../protocol/market/validate-award.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 const log = logger('hive:market:provider')
 
@@ -76,7 +80,17 @@ export interface ProviderInit {
   allowPrivateAddrs?: boolean
   /** the node's request/response outcome counters (its handlers count into them) */
   counters?: OutcomeCounters
+  /** this provider's lottery weight: its owner's stake in minimum stakes × WEIGHT_SCALE (default: one) */
+  lotteryWeight?: () => bigint
+  /**
+   * this provider's own estimate of N for `executor`, against which it clamps a job's stated one
+   * (default: the providers it hears on the job topic, itself included)
+   */
+  providerView?: (executor: string) => number | undefined
 }
+
+/** Why this provider bids on a job (the bid's lottery claim), or why not. */
+type BidDecision = { price: bigint, addrs: Multiaddr[] } | { reason: string }
 
 interface OpenBid { request: ValidJobRequest, price: bigint, expiresAt: number }
 
@@ -97,6 +111,8 @@ export class Provider {
   private readonly subscriptions: Array<TopicSubscription<unknown>> = []
   private readonly unhandle: Array<() => Promise<void>> = []
   private readonly running = new Map<string, AbortController>()
+  /** gossip-heard jobs this provider's lottery ticket won and lost (metrics, tests) */
+  readonly lottery = { won: 0, lost: 0 }
   private started = false
 
   constructor (init: ProviderInit) {
@@ -117,7 +133,7 @@ export class Provider {
         pubsub,
         topic: jobsTopic(executor),
         validate: async (bytes) => await validateJobRequest(bytes, { now: this.now(), seen: this.jobSeen }),
-        handle: async (job) => { await this.considerJob(job) },
+        handle: async (job) => { await this.considerJob(job, 'gossip') },
         onOutcome: this.init.onGossipOutcome,
       })
       sub.start()
@@ -139,8 +155,7 @@ export class Provider {
       protocol: 'request',
       handle: async (bytes) => {
         const job = await validateJobRequest(bytes, { now: this.now(), seen: this.pushedSeen })
-        void this.considerJob(job)
-        return okReply()
+        return this.onPushed(job)
       },
     }))
     this.unhandle.push(await handleDirect({ ...base, protocol: 'award', handle: async (bytes, from) => await this.onAward(bytes, from) }))
@@ -177,14 +192,64 @@ export class Provider {
     return undefined
   }
 
-  private async considerJob (job: ValidJobRequest): Promise<void> {
+  /**
+   * A job pushed to us: the requester chose us, so no lottery. The reply says at once whether we
+   * will bid (NOT_BIDDING and why, when not), so the requester need not wait for our bid.
+   */
+  private onPushed (job: ValidJobRequest): Uint8Array {
     const now = this.now()
-    if (now >= job.bidsCloseAt || !this.considered.add(job.jobId, now)) return
-    const why = this.mismatch(job)
-    if (why !== undefined) {
-      log('not bidding on %s: %s', job.jobId, why)
+    if (this.considered.has(job.jobId, now)) return this.openBids.has(job.jobId) ? okReply() : notBiddingReply('ALREADY_DECLINED')
+    if (now >= job.bidsCloseAt || !this.considered.add(job.jobId, now)) return notBiddingReply('BIDS_CLOSED')
+    const decision = this.decide(job, now)
+    if ('reason' in decision) {
+      log('not bidding on pushed %s: %s', job.jobId, decision.reason)
+      return notBiddingReply(decision.reason)
+    }
+    void this.sendBid(job, decision, 0)
+    return okReply()
+  }
+
+  /** A job heard by gossip: bid only when our lottery ticket wins (a push may still come). */
+  private async considerJob (job: ValidJobRequest, via: 'gossip'): Promise<void> {
+    const now = this.now()
+    if (now >= job.bidsCloseAt || this.considered.has(job.jobId, now)) return
+    const lotteryEstimate = this.drawLottery(job)
+    if (lotteryEstimate === undefined) return
+    if (!this.considered.add(job.jobId, now)) return
+    const decision = this.decide(job, now)
+    if ('reason' in decision) {
+      log('not bidding on %s (%s): %s', job.jobId, via, decision.reason)
       return
     }
+    await this.sendBid(job, decision, lotteryEstimate)
+  }
+
+  /**
+   * The N our ticket wins `job`'s lottery with (0: the job has no lottery, anyone may bid), or
+   * undefined when it loses (protocol/market/lottery.ts).
+   */
+  private drawLottery (job: ValidJobRequest): number | undefined {
+    const spec = job.spec
+    if (spec.maxBidders === 0) return 0
+    const view = this.init.providerView !== undefined
+      ? this.init.providerView(spec.executor)
+      : this.init.libp2p.services.pubsub.getSubscribers(jobsTopic(spec.executor)).length + 1
+    const estimate = effectiveEstimate(spec.maxBidders, spec.providerEstimate, view)
+    const weight = this.init.lotteryWeight?.() ?? WEIGHT_SCALE
+    const draw = { nonce: spec.nonce, jobId: job.jobId, maxBidders: spec.maxBidders, estimate }
+    if (!winsLottery(draw, peerIdToBytes(this.init.libp2p.peerId), weight)) {
+      this.lottery.lost++
+      return undefined
+    }
+    this.lottery.won++
+    // claim at least 1: 0 on the wire means "pushed"
+    return Math.max(1, estimate)
+  }
+
+  /** Whether we would run `job` and at what price; the reason when not. */
+  private decide (job: ValidJobRequest, now: number): BidDecision {
+    const why = this.mismatch(job)
+    if (why !== undefined) return { reason: why }
     const spec = job.spec
     const quote = priceJob({
       sheet: this.init.sheet,
@@ -194,23 +259,27 @@ export class Provider {
       job: { executor: spec.executor, token: spec.token, wallTimeMs: spec.limits?.wallTimeMs ?? 0, memoryBytes: spec.limits?.memoryBytes ?? 0, outputBytes: spec.limits?.outputBytes ?? 0, maxPrice: job.maxPrice },
       now,
     })
-    if (!quote.bid) {
-      log('not bidding on %s: %s', job.jobId, quote.reason)
-      return
-    }
+    if (!quote.bid) return { reason: quote.reason ?? 'NO_QUOTE' }
     const price = BigInt(quote.price)
-    if (price > job.maxPrice || price <= 0n) return
+    if (price > job.maxPrice || price <= 0n) return { reason: 'PRICE_ABOVE_MAX' }
     const addrs = dialableRequesterAddrs(job.requesterAddrs, { allowPrivate: this.init.allowPrivateAddrs === true })
     const connected = this.init.libp2p.getConnections(job.requester).length > 0
     if (addrs.length === 0 && job.requesterAddrs.length > 0 && !connected) {
       // reachable only through addresses we refuse to dial: a job must not make us probe our own network
       log('not bidding on %s: its requester is reachable only at private addresses', job.jobId)
       this.init.emit?.({ type: 'provider:declined', at: now, jobId: job.jobId, reason: 'REQUESTER_ADDRS_REFUSED' })
-      return
+      return { reason: 'REQUESTER_ADDRS_REFUSED' }
     }
+    return { price, addrs }
+  }
+
+  /** Signs and sends our bid; `lotteryEstimate` 0 answers a push, otherwise it claims a lottery win. */
+  private async sendBid (job: ValidJobRequest, decision: { price: bigint, addrs: Multiaddr[] }, lotteryEstimate: number): Promise<void> {
+    const { price, addrs } = decision
+    const spec = job.spec
     const expiresAt = job.bidsCloseAt + 30_000
     this.openBids.set(job.jobId, { request: job, price, expiresAt })
-    const bytes = await signBid({ jobId: job.jobId, price, estimatedDurationMs: spec.limits?.wallTimeMs ?? 0, expiresAt, benchmarkScore: Math.round(this.init.capabilities.cpuScore), providerEthAddress: this.init.payments?.address() }, this.init.privateKey)
+    const bytes = await signBid({ jobId: job.jobId, price, estimatedDurationMs: spec.limits?.wallTimeMs ?? 0, expiresAt, benchmarkScore: Math.round(this.init.capabilities.cpuScore), providerEthAddress: this.init.payments?.address(), lotteryEstimate }, this.init.privateKey)
     await this.init.journal?.record({ type: 'bid-sent', jobId: job.jobId, peer: job.requester, envelope: bytes, price })
     try {
       const signal = AbortSignal.timeout(5_000)

@@ -163,6 +163,18 @@ export class RequesterJob {
     return order.find((p) => !awarded.has(p))
   }
 
+  /**
+   * Every provider that can bid has answered (issue 14): the pushes reached every provider the
+   * requester knows, and each bid, declined or could not be reached. Awards now with the bids in
+   * hand instead of waiting out the bid window (a k = 2 job with two providers used to wait).
+   */
+  candidatesAnswered (): void {
+    // with no bid it could award (none, or none eligible: unstaked, over the price) the window
+    // still decides, and fails the job with its reason
+    if (this.record.phase !== 'bidding' || this.bidsLeft() === 0) return
+    void this.placeOpenSlots()
+  }
+
   /** whether a bid for this job would still be looked at */
   acceptsBids (): boolean {
     return !isFinal(this.record.phase)

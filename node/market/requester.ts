@@ -8,6 +8,13 @@ import { CID } from 'multiformats/cid'
 import { ExecStatus } from '../../protocol/gen/market.ts'
 import { createJobRequest, signAward, signClearing } from '../../protocol/market/build.ts'
 import { okReply } from '../../protocol/market/direct.ts'
+import { MAX_PROVIDER_ESTIMATE, defaultMaxBidders, stakeWeight } from '../../protocol/market/lottery.ts'
+import { fail } from '../../protocol/market/errors.ts'
+import { NOT_BIDDING } from '../../protocol/market/candidates.ts'
+import { BidGate } from './bid-gate.ts'
+import { CandidateBook } from './candidates.ts'
+import type { LotteryStats } from './bid-gate.ts'
+import type { CandidateChoice } from '../../protocol/market/candidates.ts'
 import { SeenCache } from '../../protocol/market/seen-cache.ts'
 import { validateAcceptance } from '../../protocol/market/validate-award.ts'
 import { validateBid } from '../../protocol/market/validate-bid.ts'
@@ -55,6 +62,10 @@ export interface PostJobInput {
   payment?: PaymentMode
   /** overrides of the node's award policy for this job (e.g. `reserve` to wait for more bids) */
   policy?: Partial<JobPolicy>
+  /** m, how many providers should bid (default 2k + 2; 0: no lottery, every provider may bid) */
+  maxBidders?: number
+  /** N, the eligible providers' total stake weight in minimum stakes (default: this node's view) */
+  providerEstimate?: number
 }
 
 export const DEFAULT_LIMITS = { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 4 * 1024 * 1024 }
@@ -72,8 +83,15 @@ export interface RequesterInit {
   emit?: JobEventSink
   now?: () => number
   policy?: JobPolicy
-  /** the providers to push a request to directly (best known matches); gossip reaches the rest */
+  /**
+   * providers found by discovery (e.g. the DHT), asked only while this node knows none for the
+   * job's executor: the push targets then, besides gossip
+   */
   pickProviders?: (input: PostJobInput) => Promise<PeerId[]>
+  /** a bidder's stake owner (the address its stake is bound to); without it, the peer id */
+  stakeOwnerOf?: (provider: PeerId) => Promise<string | null>
+  /** the minimum provider stake, the lottery's weight unit (undefined: every staked bidder weighs one) */
+  minStake?: () => bigint | undefined
   /** the registry's view of a bidder; without it stake is not checked (no chain configured) */
   stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
   /** settlement (node/payments): on, jobs are paid (bids must name an address, results carry commitments) */
@@ -94,6 +112,10 @@ export class Requester {
   private readonly bidSeen = new SeenCache({ capacity: 100_000, ttlMs: 10 * 60_000 })
   private readonly resultSeen = new SeenCache({ capacity: 100_000, ttlMs: 60 * 60_000 })
   private readonly unhandle: Array<() => Promise<void>> = []
+  /** which bids each open job takes: pushed providers and lottery winners (issue 14) */
+  private readonly gate = new BidGate()
+  /** the providers this node knows, for choosing push targets */
+  private readonly candidates = new CandidateBook()
   private started = false
 
   constructor (init: RequesterInit) {
@@ -133,6 +155,8 @@ export class Requester {
     const limits = { ...DEFAULT_LIMITS, ...input.limits }
     const bidWindowMs = input.bidWindowMs ?? 500
     const executor = input.executor ?? 'wasm'
+    const maxBidders = input.maxBidders ?? defaultMaxBidders(input.redundancy ?? 1)
+    const choice = this.candidates.choose(this.liveProviders(executor), maxBidders)
     const spec: JobSpecInput = {
       executor,
       module: moduleCid,
@@ -149,6 +173,8 @@ export class Requester {
       createdAt: now,
       nonce: randomBytes(16),
       requesterEthAddress: this.init.payments?.address(),
+      maxBidders,
+      providerEstimate: Math.min(MAX_PROVIDER_ESTIMATE, input.providerEstimate ?? choice.estimate),
     }
     const created = await createJobRequest(spec, this.init.privateKey, libp2p.getMultiaddrs().map((a) => a.toString()))
     const record: JobRecord = {
@@ -174,27 +200,59 @@ export class Requester {
     if (this.init.journal !== undefined) await this.init.journal.record({ type: 'posted', record, envelope: created.bytes })
     else await this.init.jobs.put(record.jobId, record, { sync: true })
     const job = this.track(record, input.policy)
+    this.gate.open(record.jobId, { nonce: spec.nonce, maxBidders, statedEstimate: created.request.spec!.providerEstimate }, () => { job.candidatesAnswered() })
+    // marked before anyone hears of the job: a chosen provider may bid on its gossip copy first
+    for (const p of choice.targets) this.gate.markPushed(record.jobId, p)
     job.start()
 
     await libp2p.services.pubsub.publish(jobsTopic(executor), created.bytes).catch((err: Error) => {
       log('gossip publish of %s failed: %s', record.jobId, err.message)
     })
     // direct pushes in the background: post() returns once the job is durable and gossiped,
-    // and bids from pushed providers may arrive while other pushes are still under way
-    void (async () => {
-      const targets = await this.init.pickProviders?.(input).catch(() => []) ?? []
-      let pushed = 0
-      await Promise.all(targets.map(async (peer) => {
-        try {
-          await sendRequest(libp2p, peer, 'request', created.bytes, { signal: AbortSignal.timeout(2_000) })
-          pushed++
-        } catch (err) {
-          log('direct push of %s to %s failed: %s', record.jobId, peer.toString(), (err as Error).message)
-        }
-      }))
-      this.init.emit?.({ type: 'job:posted', at: this.now(), jobId: record.jobId, pushedTo: pushed })
-    })()
+    // and bids from pushed providers may arrive while other pushes are still under way. A job
+    // whose caller stated its own N may have bidders we do not know: it never awards early.
+    void this.pushJob(record.jobId, input, created.bytes, choice, input.providerEstimate === undefined)
     return { jobId: record.jobId }
+  }
+
+  /**
+   * Pushes a new job to its chosen candidates (already marked in the gate), or to discovery's
+   * when we know none; a decline or an unreachable candidate counts as answered.
+   */
+  private async pushJob (jobId: string, input: PostJobInput, bytes: Uint8Array, choice: CandidateChoice, mayCloseEarly: boolean): Promise<void> {
+    const { libp2p } = this.init
+    let targets = choice.targets.map((p) => peerIdFromString(p))
+    let closedView = choice.closedView && mayCloseEarly
+    if (targets.length === 0) {
+      targets = await this.init.pickProviders?.(input).catch(() => []) ?? []
+      // found by discovery: others may be out there too
+      closedView = false
+      for (const peer of targets) this.gate.markPushed(jobId, peer.toString())
+    }
+    let pushed = 0
+    await Promise.all(targets.map(async (peer) => {
+      try {
+        const reply = await sendRequest(libp2p, peer, 'request', bytes, { signal: AbortSignal.timeout(2_000) })
+        pushed++
+        if (reply.code === NOT_BIDDING) this.gate.answered(jobId, peer.toString())
+      } catch (err) {
+        log('direct push of %s to %s failed: %s', jobId, peer.toString(), (err as Error).message)
+        this.gate.answered(jobId, peer.toString())
+        this.candidates.forget(peer.toString())
+      }
+    }))
+    this.gate.pushesDone(jobId, closedView)
+    this.init.emit?.({ type: 'job:posted', at: this.now(), jobId, pushedTo: pushed })
+  }
+
+  /** Providers heard on the executor's job topic: connected, and offering that executor. */
+  private liveProviders (executor: string): string[] {
+    return this.init.libp2p.services.pubsub.getSubscribers(jobsTopic(executor)).map((p) => p.toString())
+  }
+
+  /** What the bid lottery has let through and dropped, since start (metrics, tests). */
+  lotteryStats (): LotteryStats {
+    return this.gate.stats()
   }
 
   /** Resolves with the job's final record (completed or failed). */
@@ -287,6 +345,7 @@ export class Requester {
     this.active.set(record.jobId, job)
     void job.settled().then(async (final) => {
       this.active.delete(record.jobId)
+      this.gate.close(record.jobId)
       await this.events.emit('job:settled', { record: final }).catch((err: Error) => { log.error('settling %s failed: %s', final.jobId, err.message) })
     }, () => {})
     return job
@@ -305,14 +364,14 @@ export class Requester {
     const job = this.active.get(valid.jobId)
     if (job === undefined) return okReply()
     const ethAddress = valid.bid.providerEthAddress
-    if (this.init.payments !== undefined) {
-      // a bidder that names no address cannot be paid on chain
-      if (ethAddress === '') return okReply()
-      await this.events.emit('bid:kept', { jobId: valid.jobId, provider: from.toString(), payoutAddress: ethAddress })
-    }
+    // a bidder that names no address cannot be paid on chain
+    if (this.init.payments !== undefined && ethAddress === '') return okReply()
     // without a registry (no chain configured) stake cannot be checked: count every bidder as
     // minimally staked, which is what the selection's stake floor expects
     const standing = this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
+    const owner = await this.admitBid(valid.jobId, from, valid.bid.lotteryEstimate, standing.stake)
+    this.candidates.noteBid(from.toString(), valid.price, BigInt(job.record.maxPrice), stakeWeight(standing.stake, this.init.minStake?.()), owner)
+    if (this.init.payments !== undefined) await this.events.emit('bid:kept', { jobId: valid.jobId, provider: from.toString(), payoutAddress: ethAddress })
     // queued before addBid, which may award at once: the bid precedes its award in the log
     const logged = this.init.journal?.record({ type: 'bid-received', jobId: valid.jobId, peer: from, envelope: bytes, price: valid.price })
     const released = job.addBid({
@@ -321,8 +380,22 @@ export class Requester {
     })
     // a bid the job does not keep is never paid: its address need not be remembered
     if (released.length > 0) await this.events.emit('bid:released', { jobId: valid.jobId, providers: released })
+    // only now that the job holds the bid: the last answer may let it award at once
+    this.gate.answered(valid.jobId, from.toString())
     await logged
     return okReply()
+  }
+
+  /** Drops (NOT_SELECTED) a bid from a provider the job was not pushed to and whose ticket did not win; returns its owner. */
+  private async admitBid (jobId: string, from: PeerId, lotteryEstimate: number, stake: bigint): Promise<string> {
+    const weight = stakeWeight(stake, this.init.minStake?.())
+    const owner = (this.init.stakeOwnerOf !== undefined ? await this.init.stakeOwnerOf(from).catch(() => null) : null) ?? from.toString()
+    const verdict = this.gate.admit(jobId, from, lotteryEstimate, weight, owner)
+    if (!verdict.ok) {
+      log('bid on %s from %s dropped: %s', jobId, from.toString(), verdict.reason)
+      fail('NOT_SELECTED', `${from.toString()} was neither pushed job ${jobId} nor drawn by its lottery (${verdict.reason})`, { jobId, reason: verdict.reason })
+    }
+    return owner
   }
 
   private async onResult (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {

@@ -11,6 +11,7 @@ import { Provider } from './provider.ts'
 import { Requester } from './requester.ts'
 import type { Executor } from '../exec/types.ts'
 import { registerJobRoutes } from './api-routes.ts'
+import { stakeWeight } from '../../protocol/market/lottery.ts'
 import type { HiveComponents, HiveService, ServiceFactory } from '../service.ts'
 import type { RouteRegistry } from '../api/router.ts'
 import type { JobEvent } from './events.ts'
@@ -26,13 +27,10 @@ import type { MarketJournal, MarketJournalSource, MarketPayments, MarketPayments
 export const DEFAULT_UNIT_PRICE = '0.001'
 
 /**
- * Providers a new job is pushed to directly, besides the gossip that reaches all of them: a
- * head start for the likeliest winners (early award needs only k + reserve good bids). Each push
- * costs both ends a stream and a full validation (the provider validates the gossip copy too):
- * in the in-process market benchmark (20 providers) pushing to 16 instead of 4 cost about 12 ms
- * of CPU per job and made placement slower, not faster.
+ * Providers discovery finds for a requester that knows none yet (a cold start): its first
+ * pushes. Later jobs are pushed to the best m the requester knows (Requester, CandidateBook).
  */
-export const PUSH_FANOUT = 4
+const DISCOVERY_LIMIT = 16
 const TOKEN_DECIMALS = 18
 
 /** The node's parts the market uses (the peer key signs market messages). */
@@ -48,6 +46,12 @@ export interface MarketOptions {
   /** every gossip verdict of the provider's topic validators, with its error code and topic */
   onGossipOutcome?: ProviderInit['onGossipOutcome']
   stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
+  /** the on-chain owner of a bidder's stake (node/chain: stakeOwnerOf) */
+  stakeOwnerOf?: (provider: PeerId) => Promise<string | null>
+  /** the live minimum provider stake: the bid lottery's weight unit */
+  minStake?: () => bigint | undefined
+  /** this node's own bonded stake while eligible (0 otherwise): its lottery weight */
+  ownStake?: () => bigint
   canBid?: () => boolean
   /** the payments service's answers (hooks()); without them jobs are not paid on chain */
   payments?: MarketPayments
@@ -78,8 +82,6 @@ export class MarketService implements HiveService {
   /** what the market tells the services around it as its jobs move on (payments subscribes) */
   readonly events = new MarketEvents()
   private readonly unsubscribe?: () => void
-  /** providers that bid on our jobs lately, most recent last: the first to get direct pushes */
-  private readonly recentBidders: string[] = []
 
   constructor (node: MarketComponents, options: MarketOptions) {
     const { libp2p, store, config } = node
@@ -98,8 +100,6 @@ export class MarketService implements HiveService {
     })
     this.executors = options.executors ?? Object.fromEntries(config.executors.filter((e) => e === 'wasm').map((e) => [e, new WasmExecutor({ maxOutputBytes: config.maxOutputBytes })]))
     const emit = (event: JobEvent): void => {
-      // the first few bidders of a job answered fastest: those are worth a head start next time
-      if (event.type === 'job:bid' && event.bids <= PUSH_FANOUT) this.rememberBidder(event.provider)
       node.events.emit(event)
       options.onEvent?.(event)
     }
@@ -113,9 +113,11 @@ export class MarketService implements HiveService {
         emit,
         policy: options.policy,
         stakeOf: options.stakeOf,
+        ...(options.stakeOwnerOf !== undefined ? { stakeOwnerOf: options.stakeOwnerOf } : {}),
+        ...(options.minStake !== undefined ? { minStake: options.minStake } : {}),
         payments: options.payments,
         events: this.events,
-        pickProviders: async () => await this.pickProviders(node),
+        pickProviders: async (input) => await this.pickProviders(node, input.executor ?? 'wasm'),
         journal: options.journal,
         counters: node.counters,
       })
@@ -139,6 +141,9 @@ export class MarketService implements HiveService {
         emit,
         faults: options.faults,
         canBid: options.canBid,
+        ...(options.ownStake !== undefined && options.minStake !== undefined
+          ? { lotteryWeight: () => stakeWeight(options.ownStake!(), options.minStake!()) }
+          : {}),
         payments: options.payments,
         outputs,
         onGossipOutcome: options.onGossipOutcome,
@@ -172,28 +177,17 @@ export class MarketService implements HiveService {
     return await this.requester?.list() ?? []
   }
 
-  private rememberBidder (provider: string): void {
-    const at = this.recentBidders.indexOf(provider)
-    if (at >= 0) this.recentBidders.splice(at, 1)
-    this.recentBidders.push(provider)
-    if (this.recentBidders.length > 32) this.recentBidders.shift()
-  }
-
-  /** Direct-push targets: providers that were among the first to bid lately, then providers found in the DHT (cached there). */
-  private async pickProviders (node: MarketComponents): Promise<PeerId[]> {
-    const chosen = new Set(this.recentBidders.slice(-PUSH_FANOUT))
-    if (chosen.size < PUSH_FANOUT) {
-      const found = await node.node.findProviders({ executor: 'wasm', limit: 16 }, { signal: AbortSignal.timeout(500) })
-        .catch(() => [])
-      const self = node.libp2p.peerId.toString()
-      for (const p of found) if (chosen.size < PUSH_FANOUT && p.peerId !== self) chosen.add(p.peerId)
-    }
-    return [...chosen].map((p) => peerIdFromString(p))
+  /** Push targets for a requester that knows no provider yet: found in the DHT (cached there). */
+  private async pickProviders (node: MarketComponents, executor: string): Promise<PeerId[]> {
+    const found = await node.node.findProviders({ executor, limit: DISCOVERY_LIMIT }, { signal: AbortSignal.timeout(500) })
+      .catch(() => [])
+    const self = node.libp2p.peerId.toString()
+    return found.filter((p) => p.peerId !== self).map((p) => peerIdFromString(p.peerId))
   }
 }
 
 /** What a node's market is built with; the audit, payments and chain seams come from those services. */
-export type MarketInit = Omit<MarketOptions, 'stakeOf' | 'canBid' | 'payments' | 'journal' | 'subscribe'>
+export type MarketInit = Omit<MarketOptions, 'stakeOf' | 'stakeOwnerOf' | 'minStake' | 'ownStake' | 'canBid' | 'payments' | 'journal' | 'subscribe'>
 
 /**
  * The market service factory. It uses the node's `audit`, `payments` and `chain` services when
@@ -212,8 +206,17 @@ export function marketService (init: MarketInit = {}): ServiceFactory<MarketServ
         ...(payments !== undefined
           ? { payments: payments.hooks(), subscribe: (events: MarketEvents) => payments.subscribe(events) }
           : {}),
-        ...(chain !== undefined ? { stakeOf: chain.stakeOf, canBid: chain.canBid } : {}),
+        ...(chain !== undefined ? { stakeOf: chain.stakeOf, canBid: chain.canBid, ...lotteryStakeHooks(chain) } : {}),
       })
     },
+  }
+}
+
+/** The chain's stake hooks the bid lottery uses, when the chain service offers them. */
+function lotteryStakeHooks (chain: MarketStakeSource): Pick<MarketOptions, 'stakeOwnerOf' | 'minStake' | 'ownStake'> {
+  return {
+    ...(chain.stakeOwnerOf !== undefined ? { stakeOwnerOf: chain.stakeOwnerOf } : {}),
+    ...(chain.minProviderStake !== undefined ? { minStake: chain.minProviderStake } : {}),
+    ...(chain.ownBondedStake !== undefined ? { ownStake: chain.ownBondedStake } : {}),
   }
 }

@@ -651,6 +651,8 @@ export interface JobSpec {
   nonce: Uint8Array<ArrayBuffer>
   requester: Uint8Array<ArrayBuffer>
   requesterEthAddress: string
+  maxBidders: number
+  providerEstimate: number
 }
 
 export namespace JobSpec {
@@ -752,6 +754,16 @@ export namespace JobSpec {
           w.string(obj.requesterEthAddress)
         }
 
+        if ((obj.maxBidders != null && obj.maxBidders !== 0)) {
+          w.uint32(144)
+          w.uint32(obj.maxBidders)
+        }
+
+        if ((obj.providerEstimate != null && obj.providerEstimate !== 0)) {
+          w.uint32(152)
+          w.uint32(obj.providerEstimate)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -771,7 +783,9 @@ export namespace JobSpec {
           createdAt: 0,
           nonce: uint8ArrayAlloc(0),
           requester: uint8ArrayAlloc(0),
-          requesterEthAddress: ''
+          requesterEthAddress: '',
+          maxBidders: 0,
+          providerEstimate: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -868,6 +882,14 @@ export namespace JobSpec {
             }
             case 17: {
               obj.requesterEthAddress = reader.string()
+              break
+            }
+            case 18: {
+              obj.maxBidders = reader.uint32()
+              break
+            }
+            case 19: {
+              obj.providerEstimate = reader.uint32()
               break
             }
             default: {
@@ -1036,6 +1058,20 @@ export namespace JobSpec {
               }
               break
             }
+            case 18: {
+              yield {
+                field: `${prefix}.maxBidders`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 19: {
+              yield {
+                field: `${prefix}.providerEstimate`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1172,6 +1208,16 @@ export namespace JobSpec {
     value: string
   }
 
+  export interface JobSpecMaxBiddersFieldEvent {
+    field: '$.maxBidders'
+    value: number
+  }
+
+  export interface JobSpecProviderEstimateFieldEvent {
+    field: '$.providerEstimate'
+    value: number
+  }
+
   export function encode (obj: Partial<JobSpec>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JobSpec.codec())
   }
@@ -1180,7 +1226,7 @@ export namespace JobSpec {
     return decodeMessage(buf, JobSpec.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobSpec>): Generator<JobSpecExecutorFieldEvent | JobSpecModuleFieldEvent | JobSpecModuleSizeFieldEvent | JobSpecInputsNameFieldEvent | JobSpecInputsCidFieldEvent | JobSpecInputsSizeFieldEvent | JobSpecArgsFieldEvent | JobSpecLimitsMemoryBytesFieldEvent | JobSpecLimitsWallTimeMsFieldEvent | JobSpecLimitsOutputBytesFieldEvent | JobSpecRequirementsMinMemoryBytesFieldEvent | JobSpecRequirementsGpuVendorFieldEvent | JobSpecRequirementsArchFieldEvent | JobSpecRequirementsMinCpuScoreFieldEvent | JobSpecMaxPriceFieldEvent | JobSpecTokenFieldEvent | JobSpecPaymentFieldEvent | JobSpecRedundancyFieldEvent | JobSpecBidWindowMsFieldEvent | JobSpecDeadlineFieldEvent | JobSpecCreatedAtFieldEvent | JobSpecNonceFieldEvent | JobSpecRequesterFieldEvent | JobSpecRequesterEthAddressFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobSpec>): Generator<JobSpecExecutorFieldEvent | JobSpecModuleFieldEvent | JobSpecModuleSizeFieldEvent | JobSpecInputsNameFieldEvent | JobSpecInputsCidFieldEvent | JobSpecInputsSizeFieldEvent | JobSpecArgsFieldEvent | JobSpecLimitsMemoryBytesFieldEvent | JobSpecLimitsWallTimeMsFieldEvent | JobSpecLimitsOutputBytesFieldEvent | JobSpecRequirementsMinMemoryBytesFieldEvent | JobSpecRequirementsGpuVendorFieldEvent | JobSpecRequirementsArchFieldEvent | JobSpecRequirementsMinCpuScoreFieldEvent | JobSpecMaxPriceFieldEvent | JobSpecTokenFieldEvent | JobSpecPaymentFieldEvent | JobSpecRedundancyFieldEvent | JobSpecBidWindowMsFieldEvent | JobSpecDeadlineFieldEvent | JobSpecCreatedAtFieldEvent | JobSpecNonceFieldEvent | JobSpecRequesterFieldEvent | JobSpecRequesterEthAddressFieldEvent | JobSpecMaxBiddersFieldEvent | JobSpecProviderEstimateFieldEvent> {
     return streamMessage(buf, JobSpec.codec(), opts)
   }
 }
@@ -1448,6 +1494,16 @@ export namespace JobRequest {
     value: string
   }
 
+  export interface JobRequestSpecMaxBiddersFieldEvent {
+    field: '$.spec.maxBidders'
+    value: number
+  }
+
+  export interface JobRequestSpecProviderEstimateFieldEvent {
+    field: '$.spec.providerEstimate'
+    value: number
+  }
+
   export interface JobRequestRequesterAddrsFieldEvent {
     field: '$.requesterAddrs[]'
     index: number
@@ -1462,7 +1518,7 @@ export namespace JobRequest {
     return decodeMessage(buf, JobRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestJobIdFieldEvent | JobRequestSpecExecutorFieldEvent | JobRequestSpecModuleFieldEvent | JobRequestSpecModuleSizeFieldEvent | JobRequestSpecInputsNameFieldEvent | JobRequestSpecInputsCidFieldEvent | JobRequestSpecInputsSizeFieldEvent | JobRequestSpecArgsFieldEvent | JobRequestSpecLimitsMemoryBytesFieldEvent | JobRequestSpecLimitsWallTimeMsFieldEvent | JobRequestSpecLimitsOutputBytesFieldEvent | JobRequestSpecRequirementsMinMemoryBytesFieldEvent | JobRequestSpecRequirementsGpuVendorFieldEvent | JobRequestSpecRequirementsArchFieldEvent | JobRequestSpecRequirementsMinCpuScoreFieldEvent | JobRequestSpecMaxPriceFieldEvent | JobRequestSpecTokenFieldEvent | JobRequestSpecPaymentFieldEvent | JobRequestSpecRedundancyFieldEvent | JobRequestSpecBidWindowMsFieldEvent | JobRequestSpecDeadlineFieldEvent | JobRequestSpecCreatedAtFieldEvent | JobRequestSpecNonceFieldEvent | JobRequestSpecRequesterFieldEvent | JobRequestSpecRequesterEthAddressFieldEvent | JobRequestRequesterAddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestJobIdFieldEvent | JobRequestSpecExecutorFieldEvent | JobRequestSpecModuleFieldEvent | JobRequestSpecModuleSizeFieldEvent | JobRequestSpecInputsNameFieldEvent | JobRequestSpecInputsCidFieldEvent | JobRequestSpecInputsSizeFieldEvent | JobRequestSpecArgsFieldEvent | JobRequestSpecLimitsMemoryBytesFieldEvent | JobRequestSpecLimitsWallTimeMsFieldEvent | JobRequestSpecLimitsOutputBytesFieldEvent | JobRequestSpecRequirementsMinMemoryBytesFieldEvent | JobRequestSpecRequirementsGpuVendorFieldEvent | JobRequestSpecRequirementsArchFieldEvent | JobRequestSpecRequirementsMinCpuScoreFieldEvent | JobRequestSpecMaxPriceFieldEvent | JobRequestSpecTokenFieldEvent | JobRequestSpecPaymentFieldEvent | JobRequestSpecRedundancyFieldEvent | JobRequestSpecBidWindowMsFieldEvent | JobRequestSpecDeadlineFieldEvent | JobRequestSpecCreatedAtFieldEvent | JobRequestSpecNonceFieldEvent | JobRequestSpecRequesterFieldEvent | JobRequestSpecRequesterEthAddressFieldEvent | JobRequestSpecMaxBiddersFieldEvent | JobRequestSpecProviderEstimateFieldEvent | JobRequestRequesterAddrsFieldEvent> {
     return streamMessage(buf, JobRequest.codec(), opts)
   }
 }
@@ -1476,6 +1532,7 @@ export interface Bid {
   expiresAt: number
   stakeHint: string
   benchmarkScore: number
+  lotteryEstimate: number
 }
 
 export namespace Bid {
@@ -1528,6 +1585,11 @@ export namespace Bid {
           w.uint32(obj.benchmarkScore)
         }
 
+        if ((obj.lotteryEstimate != null && obj.lotteryEstimate !== 0)) {
+          w.uint32(72)
+          w.uint32(obj.lotteryEstimate)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1540,7 +1602,8 @@ export namespace Bid {
           providerEthAddress: '',
           expiresAt: 0,
           stakeHint: '',
-          benchmarkScore: 0
+          benchmarkScore: 0,
+          lotteryEstimate: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1579,6 +1642,10 @@ export namespace Bid {
             }
             case 8: {
               obj.benchmarkScore = reader.uint32()
+              break
+            }
+            case 9: {
+              obj.lotteryEstimate = reader.uint32()
               break
             }
             default: {
@@ -1652,6 +1719,13 @@ export namespace Bid {
               }
               break
             }
+            case 9: {
+              yield {
+                field: `${prefix}.lotteryEstimate`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1704,6 +1778,11 @@ export namespace Bid {
     value: number
   }
 
+  export interface BidLotteryEstimateFieldEvent {
+    field: '$.lotteryEstimate'
+    value: number
+  }
+
   export function encode (obj: Partial<Bid>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Bid.codec())
   }
@@ -1712,7 +1791,7 @@ export namespace Bid {
     return decodeMessage(buf, Bid.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Bid>): Generator<BidJobIdFieldEvent | BidProviderFieldEvent | BidPriceFieldEvent | BidEstimatedDurationMsFieldEvent | BidProviderEthAddressFieldEvent | BidExpiresAtFieldEvent | BidStakeHintFieldEvent | BidBenchmarkScoreFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Bid>): Generator<BidJobIdFieldEvent | BidProviderFieldEvent | BidPriceFieldEvent | BidEstimatedDurationMsFieldEvent | BidProviderEthAddressFieldEvent | BidExpiresAtFieldEvent | BidStakeHintFieldEvent | BidBenchmarkScoreFieldEvent | BidLotteryEstimateFieldEvent> {
     return streamMessage(buf, Bid.codec(), opts)
   }
 }

@@ -12,6 +12,7 @@ import { sealEnvelope } from './envelope.ts'
 import { ownBytes } from './fields.ts'
 import { computeJobId, jobIdToBytes } from './job-id.ts'
 import { checkJobSpec } from './job-spec.ts'
+import { checkLotteryFields, defaultMaxBidders } from './lottery.ts'
 import type { ExecStatus } from '../gen/market.ts'
 import type { JobId } from './job-id.ts'
 import type { PaymentMode } from '../payment-mode.ts'
@@ -37,6 +38,10 @@ export interface JobSpecInput {
   /** 8..32 random bytes from the caller (protocol/ has no randomness of its own) */
   nonce: Uint8Array
   requesterEthAddress?: string
+  /** m, the bidders wanted (default 2k + 2; 0 = no lottery, every provider may bid) */
+  maxBidders?: number
+  /** N, the requester's estimate of the eligible providers' total stake weight (0 = unknown) */
+  providerEstimate?: number
 }
 
 const PAYMENT_MODES: Record<PaymentMode, WirePaymentMode> = {
@@ -65,6 +70,8 @@ export function buildJobSpec (input: JobSpecInput, requester: PeerId): JobSpec {
     nonce: ownBytes(input.nonce),
     requester: ownBytes(peerIdToBytes(requester)),
     requesterEthAddress: input.requesterEthAddress ?? '',
+    maxBidders: input.maxBidders ?? defaultMaxBidders(input.redundancy),
+    providerEstimate: input.providerEstimate ?? 0,
   }
 }
 
@@ -79,6 +86,7 @@ export interface CreatedJobRequest {
 export async function createJobRequest (input: JobSpecInput, key: PrivateKey, requesterAddrs: string[] = []): Promise<CreatedJobRequest> {
   const spec = buildJobSpec(input, peerIdFromPrivateKey(key))
   checkJobSpec(spec)
+  checkLotteryFields(spec)
   const jobId = computeJobId(spec)
   const request: JobRequest = { jobId: ownBytes(jobIdToBytes(jobId)), spec, requesterAddrs }
   const bytes = await sealEnvelope(MessageType.JOB_REQUEST, JobRequest.encode(request), key)
@@ -93,6 +101,8 @@ export interface BidInput {
   providerEthAddress?: string
   stakeHint?: bigint
   benchmarkScore?: number
+  /** the N of a lottery win this bid claims; absent/0: answering a direct push */
+  lotteryEstimate?: number
 }
 
 export async function signBid (input: BidInput, key: PrivateKey): Promise<Uint8Array> {
@@ -105,6 +115,7 @@ export async function signBid (input: BidInput, key: PrivateKey): Promise<Uint8A
     expiresAt: input.expiresAt,
     stakeHint: input.stakeHint === undefined ? '' : formatAmount(input.stakeHint),
     benchmarkScore: input.benchmarkScore ?? 0,
+    lotteryEstimate: input.lotteryEstimate ?? 0,
   }
   return await sealEnvelope(MessageType.BID, Bid.encode(bid), key)
 }

@@ -43,6 +43,12 @@ export const MARKET_ERROR_ACTIONS = {
   UNKNOWN_JOB: 'IGNORE',
   /** A clearing record older than the window we learn prices from. */
   STALE_CLEARING: 'IGNORE',
+  /**
+   * A bid from a provider the job was neither pushed to nor drawn for by its lottery
+   * (protocol/market/lottery.ts). Ignored rather than rejected: the bidder's view of its own
+   * stake may lag the requester's by an event.
+   */
+  NOT_SELECTED: 'IGNORE',
 } as const satisfies Record<string, 'IGNORE' | 'REJECT'>
 
 export type MarketErrorCode = keyof typeof MARKET_ERROR_ACTIONS

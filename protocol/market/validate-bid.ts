@@ -7,6 +7,7 @@ import { checkEnvelopeSignature, checkNamedSigner, openEnvelope } from './envelo
 import { fail } from './errors.ts'
 import { checkOptionalEthAddress, checkRange, requirePeer } from './fields.ts'
 import { jobIdFromBytes } from './job-id.ts'
+import { MAX_PROVIDER_ESTIMATE } from './lottery.ts'
 import type { JobId } from './job-id.ts'
 import type { SeenCache } from './seen-cache.ts'
 import type { Ed25519PeerId, PeerId } from '@libp2p/interface'
@@ -64,6 +65,7 @@ export async function validateBid (bytes: Uint8Array, opts: ValidateBidOptions):
   const stakeHint = bid.stakeHint === '' ? undefined : parseAmount(bid.stakeHint, 'stakeHint')
   checkRange(bid.estimatedDurationMs, 'estimatedDurationMs', { min: 0, max: MESSAGE_BOUNDS.maxDurationMs })
   checkOptionalEthAddress(bid.providerEthAddress, 'providerEthAddress')
+  checkRange(bid.lotteryEstimate, 'lotteryEstimate', { min: 0, max: MAX_PROVIDER_ESTIMATE })
 
   await checkEnvelopeSignature(opened)
   if (opts.seen !== undefined && !opts.seen.add(key, opts.now)) fail('DUPLICATE', `already have a bid from ${provider.toString()} for ${jobId}`, { jobId, provider: provider.toString() })

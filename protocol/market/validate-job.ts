@@ -8,6 +8,7 @@ import { fail } from './errors.ts'
 import { checkText } from './fields.ts'
 import { computeJobId, jobIdFromBytes } from './job-id.ts'
 import { checkJobSpec } from './job-spec.ts'
+import { checkLotteryFields } from './lottery.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { JobSpec } from '../gen/market.ts'
 import type { JobId } from './job-id.ts'
@@ -59,6 +60,7 @@ export async function validateJobRequest (bytes: Uint8Array, opts: ValidateJobRe
   if (computed !== jobId) fail('JOB_ID_MISMATCH', `job id ${jobId} is not the hash of its spec`, { jobId, computed })
   checkNamedSigner(opened, spec.requester, 'spec.requester')
   const checked = checkJobSpec(spec)
+  checkLotteryFields(spec)
   const requesterAddrs = request.requesterAddrs.map((text, i) => {
     checkText(text, `requesterAddrs[${i}]`, JOB_BOUNDS.maxAddrLength)
     try {

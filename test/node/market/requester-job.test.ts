@@ -128,6 +128,60 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
     })
   })
 
+  describe('early award once every candidate has answered (issue 14)', () => {
+    it('k = 2 with two bids (reserve 1 wants three): awards both as soon as every candidate answered', async () => {
+      const h = jobHarness({ k: 2 })
+      await h.bid(['p1', 40n], ['p2', 30n])
+      expect(awarded(h), 'the early-award rule alone waits for a third bid').to.deep.equal([])
+      h.job.candidatesAnswered()
+      await h.bid()
+      expect(awarded(h)).to.deep.equal(['p2', 'p1'])
+      expect(h.clock.now()).to.be.below(h.record.bidsCloseAt)
+      expect(h.record.phase).to.equal('running')
+    })
+
+    it('k = 2 with one bid: awards the one slot it can, and a late bid fills the other', async () => {
+      const h = jobHarness({ k: 2 })
+      await h.bid(['p1', 40n])
+      h.job.candidatesAnswered()
+      await h.bid()
+      expect(awarded(h)).to.deep.equal(['p1'])
+      await h.bid(['p2', 45n])
+      expect(awarded(h)).to.deep.equal(['p1', 'p2'])
+    })
+
+    it('no bids: nothing to award; the window still closes the job with NO_BIDS', async () => {
+      const h = jobHarness()
+      h.job.candidatesAnswered()
+      await h.bid()
+      expect(awarded(h)).to.deep.equal([])
+      expect(h.record.phase).to.equal('bidding')
+      await closeWindow(h)
+      expect(h.record.phase).to.equal('failed')
+      expect(h.record.failure?.reason).to.equal('NO_BIDS')
+    })
+
+    it('only ineligible bids (over the max price): nothing is awarded early; the window decides as before', async () => {
+      const h = jobHarness()
+      await h.bid(['p1', 150n])
+      h.job.candidatesAnswered()
+      await h.bid()
+      expect(awarded(h)).to.deep.equal([])
+      expect(h.record.phase).to.equal('bidding')
+      await closeWindow(h)
+      expect(h.record.phase).to.equal('failed')
+    })
+
+    it('after the award started it changes nothing (no second award pass)', async () => {
+      const h = jobHarness()
+      await h.bid(['p1', 40n], ['p2', 30n])
+      expect(awarded(h)).to.deep.equal(['p2'])
+      h.job.candidatesAnswered()
+      await h.bid()
+      expect(awarded(h)).to.deep.equal(['p2'])
+    })
+  })
+
   describe('maxBids bounds the record', () => {
     it('keeps the best maxBids, counts the rest, and reports who was dropped', async () => {
       const h = jobHarness({ policy: { maxBids: 2, reserve: 10 } })

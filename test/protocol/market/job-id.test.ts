@@ -55,6 +55,8 @@ describe('protocol/market job id', () => {
     nonce: (s) => { s.nonce = new Uint8Array(16).fill(8) },
     requester: (s, o) => { s.requester = o as Uint8Array<ArrayBuffer> },
     requesterEthAddress: (s) => { s.requesterEthAddress = '0x' + 'a'.repeat(40) },
+    maxBidders: (s) => { s.maxBidders++ },
+    providerEstimate: (s) => { s.providerEstimate++ },
   }
 
   it('covers every JobSpec field in the mutation table', () => {

@@ -29,7 +29,7 @@ describe('protocol/market round trips', () => {
   const table: Array<[string, () => void]> = [
     ['SignedEnvelope', roundTrip<SignedEnvelope>(SignedEnvelope, { type: MessageType.BID, payload: b(1, 2), signer: peer, signature: ownBytes(new Uint8Array(64).fill(5)) })],
     ['JobRequest', roundTrip<JobRequest>(JobRequest, { jobId: id, requesterAddrs: ['/ip4/1.2.3.4/tcp/5'] })],
-    ['Bid', roundTrip<Bid>(Bid, { jobId: id, provider: peer, price: '123', estimatedDurationMs: 456, providerEthAddress: '0x' + 'a'.repeat(40), expiresAt: NOW, stakeHint: '99', benchmarkScore: 7 })],
+    ['Bid', roundTrip<Bid>(Bid, { jobId: id, provider: peer, price: '123', estimatedDurationMs: 456, providerEthAddress: '0x' + 'a'.repeat(40), expiresAt: NOW, stakeHint: '99', benchmarkScore: 7, lotteryEstimate: 40 })],
     ['Award', roundTrip<Award>(Award, { jobId: id, requester: peer, provider: peer, price: '5', awardIndex: 2, deadline: NOW + 1, issuedAt: NOW })],
     ['Acceptance', roundTrip<Acceptance>(Acceptance, { jobId: id, provider: peer, price: '5', awardIndex: 1, accepted: false, reason: 'NO_CAPACITY', timestamp: NOW })],
     ['Result', roundTrip<Result>(Result, {

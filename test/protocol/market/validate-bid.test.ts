@@ -33,7 +33,7 @@ describe('protocol/market validateBid', () => {
   /** a Bid signed by `key` with arbitrary fields, bypassing signBid */
   async function rawBid (key: Ed25519PrivateKey, fields: Partial<Bid>): Promise<Uint8Array> {
     const bid: Bid = {
-      jobId: ownBytes(jobIdToBytes(JOB)), provider: ownBytes(peerIdToBytes(peerOf(key))), price: '500', estimatedDurationMs: 1, providerEthAddress: '', expiresAt: NOW + 1000, stakeHint: '', benchmarkScore: 0, ...fields,
+      jobId: ownBytes(jobIdToBytes(JOB)), provider: ownBytes(peerIdToBytes(peerOf(key))), price: '500', estimatedDurationMs: 1, providerEthAddress: '', expiresAt: NOW + 1000, stakeHint: '', benchmarkScore: 0, lotteryEstimate: 0, ...fields,
     }
     return await sealEnvelope(MessageType.BID, Bid.encode(bid), key)
   }
