@@ -23,6 +23,11 @@ import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
+// --- reach (issue 13): relays, AutoNAT, DCUtR, UPnP (node/p2p/reach, docs/reach.md) ---
+import { reachAnnounceFilter, reachListen, reachServices, reachTransports } from './reach/libp2p-parts.ts'
+import type { ReachServiceFactories } from './reach/libp2p-parts.ts'
+import type { ReachOptions } from './reach/options.ts'
+import type { Reachability } from '../../protocol/reachability.ts'
 
 // a type alias, not an interface: libp2p's ServiceMap constraint needs an index signature
 export type HiveServices = {
@@ -31,6 +36,11 @@ export type HiveServices = {
   ping: Ping
   pubsub: GossipSub
   dht: KadDHT
+} & ReachServices
+
+/** the reach services' instances (node/p2p/reach) */
+export type ReachServices = {
+  [K in keyof ReachServiceFactories]: ReturnType<NonNullable<ReachServiceFactories[K]>>
 }
 
 export type HiveLibp2p = Libp2p<HiveServices>
@@ -64,6 +74,15 @@ export interface HiveLibp2pOptions {
   version?: string
   /** executor classes whose job topics get the market's score parameters (default ['wasm']) */
   executors?: string[]
+  // --- reach (issue 13) ---
+  /** relays, AutoNAT, DCUtR, UPnP (default: AutoNAT and DCUtR on, no relay server, no UPnP) */
+  reach?: ReachOptions
+  /** this node's reachability now, for what it publishes (default: always 'unknown') */
+  reachability?: () => Reachability
+}
+
+const DEFAULT_REACH: ReachOptions = {
+  reachability: 'auto', relayReservations: 2, autonat: true, dcutr: true, upnp: false, announcePrivate: false,
 }
 
 function fastMessageId (msg: { from?: Uint8Array, seqno?: Uint8Array, data?: Uint8Array }): string {
@@ -81,16 +100,20 @@ export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLi
     peerDiscovery.push(bootstrap({ list: opts.bootstrap, timeout: opts.bootstrapDelayMs ?? 0 }))
   }
   if (opts.mdns === true) peerDiscovery.push(mdns())
+  // --- reach (issue 13) ---
+  const reach = opts.reach ?? DEFAULT_REACH
+  const reachability = opts.reachability ?? (() => 'unknown' as const)
 
   return await createLibp2p<HiveServices>({
     privateKey: opts.privateKey,
     start: false,
     nodeInfo: { userAgent: `${USER_AGENT_NAME}/${opts.version ?? '0.0.0'}` },
     addresses: {
-      listen: opts.listen ?? ['/ip4/127.0.0.1/tcp/0'],
+      listen: [...(opts.listen ?? ['/ip4/127.0.0.1/tcp/0']), ...reachListen(reach)],
       announce: opts.announce ?? [],
+      announceFilter: reachAnnounceFilter(reach, reachability),
     },
-    transports: [tcp(), webSockets()],
+    transports: [tcp(), webSockets(), ...reachTransports()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: { ...CONNECTION_LIMITS },
@@ -135,6 +158,8 @@ export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLi
         // every DHT query waits for it, so this is most of a fresh node's time-to-publish
         initialQuerySelfInterval: 0,
       }),
+      // --- reach (issue 13) ---
+      ...reachServices(reach),
     },
   })
 }
