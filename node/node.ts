@@ -112,7 +112,8 @@ export class HiveNode implements NodeController {
         : undefined
       const relayMeter = config.relayServer ? new RelayMeter(config.relayMaxCircuitsPerPeer) : undefined
       const gater = relayPolicy !== undefined ? { ...options.connectionGater, ...relayPolicy.gater() } : options.connectionGater
-      let reach: ReachabilityService | undefined
+      // the announce filter asks the tracker, which needs libp2p: filled in right after
+      const tracker: { current?: ReachabilityService } = {}
       const libp2p = await createHiveLibp2p({
         privateKey: key,
         listen: config.listen,
@@ -127,11 +128,11 @@ export class HiveNode implements NodeController {
         ...(gater !== undefined ? { connectionGater: gater } : {}),
         ...(options.dhtKBucketSize !== undefined ? { dhtKBucketSize: options.dhtKBucketSize } : {}),
         reach: reachOptionsFromConfig(config),
-        reachability: () => reach?.status() ?? 'unknown',
+        reachability: () => tracker.current?.status() ?? 'unknown',
       })
       const events = new NodeEvents()
       relayPolicy?.setProfileCheck(dhtProfileCheck(libp2p.services.dht, libp2p.peerId.toString(), now))
-      reach = new ReachabilityService({
+      const reach = new ReachabilityService({
         libp2p,
         options: reachOptionsFromConfig(config),
         dhtFollows: config.dhtMode === 'auto' && config.roles.includes('provider'),
@@ -141,6 +142,7 @@ export class HiveNode implements NodeController {
         ...(relayMeter !== undefined ? { meter: relayMeter } : {}),
         now,
       })
+      tracker.current = reach
       const discovery = new DiscoveryService({ peerId: libp2p.peerId, privateKey: key, dht: libp2p.services.dht }, {
         offer: { hardware, executors: config.executors, prices: config.prices, ttlMs: config.profileTtlMs, ...options.eth },
         publish: config.roles.includes('provider'),

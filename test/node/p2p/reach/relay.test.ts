@@ -6,6 +6,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { multiaddr } from '@multiformats/multiaddr'
+import { createNodeApi, readApiToken } from '../../../../node/api/index.ts'
+import type { ApiServer } from '../../../../node/api/index.ts'
+import { initDataDir } from '../../../../node/config.ts'
+import { HiveApiClient } from '../../../../cli/client.ts'
+import { reachStatusText } from '../../../../cli/commands/node-status.ts'
 import type { HiveNode } from '../../../../node/node.ts'
 import { startTestNode } from '../../../support/node.ts'
 import { waitFor } from '../../../support/wait.ts'
@@ -14,9 +19,11 @@ describe('node/p2p/reach: relays on loopback', function () {
   this.timeout(60_000)
   let root: string
   const nodes: HiveNode[] = []
+  const apis: ApiServer[] = []
 
   beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'hive-reach-')) })
   afterEach(async () => {
+    for (const a of apis.splice(0)) await a.stop()
     for (const n of nodes.splice(0).reverse()) await n.stop()
     rmSync(root, { recursive: true, force: true })
   })
@@ -49,5 +56,35 @@ describe('node/p2p/reach: relays on loopback', function () {
     expect(conn.remoteAddr.toString()).to.include('/p2p-circuit')
     await other.libp2p.services.ping.ping(multiaddr(circuit))
     await waitFor(() => (relay.info().reach!.relayServer!.bytesRelayed > 0 ? true : undefined))
+  })
+
+  it('reports reachability on /v1/info and in hive node status', async () => {
+    const relay = await startTestNode('relay', { root, settings: { relayServer: true, relayPolicy: 'open', reachability: 'public' } })
+    nodes.push(relay)
+    await initDataDir(join(root, 'private'))
+    const priv = await startTestNode('private', {
+      root, bootstrap: relay, settings: { listen: [], reachability: 'private', relayReservations: 1 },
+    })
+    nodes.push(priv)
+    await waitFor(() => priv.info().reach!.relays[0])
+    const api = createNodeApi(priv, { dataDir: join(root, 'private'), host: '127.0.0.1', port: 0 })
+    apis.push(api)
+    await api.start()
+    const { token } = await readApiToken(join(root, 'private'))
+    const client = new HiveApiClient({ baseUrl: `http://127.0.0.1:${api.endpoint!.port}`, token })
+    const info = await client.info()
+    expect(info.reach?.status).to.equal('private')
+    expect(info.reach?.relays[0].relay).to.equal(relay.peerId.toString())
+    expect(info.reach?.relays[0].address).to.include('/p2p-circuit')
+    expect(info.reach?.since).to.be.a('number')
+    const text = reachStatusText(info, Date.now())
+    expect(text).to.match(/^reachability {2}private \(forced by config: private\)/)
+    expect(text).to.include(relay.peerId.toString())
+    expect(reachStatusText(relay.info(), Date.now())).to.include('relay server  policy open, 1 reservation(s)')
+    // a loopback node with nothing forced cannot tell: unknown, never a guess
+    expect(relay.info().reach!.status).to.equal('public')
+    const plain = await startTestNode('plain', { root, bootstrap: relay })
+    nodes.push(plain)
+    expect(plain.info().reach!.status).to.equal('unknown')
   })
 })
