@@ -21,6 +21,7 @@ import type { HiveStore } from './store.ts'
 import type { HiveService } from './service.ts'
 import type { RouteRegistry } from './api/router.ts'
 import { HiveError } from '../protocol/errors.ts'
+import { parseProfileKey } from '../protocol/profile-record.ts'
 import type { ProfileHardware } from '../protocol/profile.ts'
 import { OutcomeCounters } from './p2p/reqresp/counters.ts'
 // --- reach (issue 13) ---
@@ -35,6 +36,11 @@ import type {
 import type { ConnectionGater, IdentifyResult, PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:node')
+
+/** the provider a validated DHT key names ([] when it is not a profile key) */
+function providerOf (key: Uint8Array): string[] {
+  try { return [parseProfileKey(key)] } catch { return [] }
+}
 
 export type { HiveService } from './service.ts'
 
@@ -129,6 +135,7 @@ export class HiveNode implements NodeController {
         ...(options.dhtKBucketSize !== undefined ? { dhtKBucketSize: options.dhtKBucketSize } : {}),
         reach: reachOptionsFromConfig(config),
         reachability: () => tracker.current?.status() ?? 'unknown',
+        ...(relayPolicy !== undefined ? { onValidRecord: (key: Uint8Array) => { for (const p of providerOf(key)) relayPolicy.providerSeen(p) } } : {}),
       })
       const events = new NodeEvents()
       relayPolicy?.setProfileCheck(dhtProfileCheck(libp2p.services.dht, libp2p.peerId.toString(), now))

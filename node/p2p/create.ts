@@ -79,6 +79,8 @@ export interface HiveLibp2pOptions {
   reach?: ReachOptions
   /** this node's reachability now, for what it publishes (default: always 'unknown') */
   reachability?: () => Reachability
+  /** told of every DHT record that passed validation (the relay policy learns providers from it) */
+  onValidRecord?: (key: Uint8Array) => void
 }
 
 const DEFAULT_REACH: ReachOptions = {
@@ -90,6 +92,17 @@ function fastMessageId (msg: { from?: Uint8Array, seqno?: Uint8Array, data?: Uin
     return Buffer.from(msg.from).toString('base64') + ':' + Buffer.from(msg.seqno).toString('base64')
   }
   return 'd:' + createHash('sha256').update(msg.data ?? new Uint8Array(0)).digest('base64')
+}
+
+// --- reach (issue 13): a relay learns which peers are providers from the profiles it validates ---
+function reachAwareValidator (
+  validate: (key: Uint8Array, value: Uint8Array) => Promise<void>, onValid: ((key: Uint8Array) => void) | undefined,
+): (key: Uint8Array, value: Uint8Array) => Promise<void> {
+  if (onValid === undefined) return validate
+  return async (key, value) => {
+    await validate(key, value)
+    onValid(key)
+  }
 }
 
 /** Creates (but does not start) the node. Call `start()` on it, or let HiveNode do so. */
@@ -152,7 +165,7 @@ export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLi
         ...(opts.dhtKBucketSize !== undefined ? { kBucketSize: opts.dhtKBucketSize } : {}),
         // the default mapper drops private addresses, i.e. every peer on a LAN or on loopback
         peerInfoMapper: passthroughMapper,
-        validators: { hive: hiveRecordValidator(now, opts.recordKinds) },
+        validators: { hive: reachAwareValidator(hiveRecordValidator(now, opts.recordKinds), opts.onValidRecord) },
         selectors: { hive: hiveRecordSelector(opts.recordKinds) },
         // run the first self-query as soon as a peer is in the routing table (default waits 1 s);
         // every DHT query waits for it, so this is most of a fresh node's time-to-publish

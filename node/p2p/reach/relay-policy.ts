@@ -1,8 +1,8 @@
 // Whom this node relays for (issue 13, docs/reach.md "Relay policy"). A relay spends its
 // bandwidth on others, so by default it serves only peers it has a market relationship with:
 // - peers in relayAllowPeers (the devnet's peers, an operator's own machines);
-// - providers whose signed profile it can read and verify from the DHT (a stranger with no
-//   profile is refused);
+// - providers whose signed profile it holds or can read from the DHT, verified (it learns them
+//   as their profile records pass its DHT validator; a stranger with no profile is refused);
 // - peers it dealt with in its own market role (bidders, awarded providers, requesters it bid
 //   for or served), remembered for a while.
 // Enforced as a connection gater on reservations: a peer without a reservation gets no circuits
@@ -33,6 +33,7 @@ export class RelayPolicy {
   readonly #init: RelayPolicyInit
   readonly #allow: Set<string>
   readonly #related = new Map<string, number>()
+  readonly #providers = new Map<string, number>()
   readonly #now: () => number
   #profileCheck: ProfileCheck | undefined
   #closing = new AbortController()
@@ -53,28 +54,37 @@ export class RelayPolicy {
     this.#related.set(peer, this.#now() + (this.#init.relationshipTtlMs ?? 60 * 60 * 1000))
   }
 
+  /** a valid signed profile record of `peer` passed this node's DHT validator */
+  providerSeen (peer: string): void {
+    this.#providers.set(peer, this.#now() + (this.#init.relationshipTtlMs ?? 60 * 60 * 1000))
+  }
+
   /** stops waiting for profiles (node stopping) */
   close (): void {
     this.#closing.abort()
   }
 
   #isRelated (peer: string): boolean {
-    const until = this.#related.get(peer)
+    return this.#fresh(this.#related, peer) || this.#fresh(this.#providers, peer)
+  }
+
+  #fresh (map: Map<string, number>, peer: string): boolean {
+    const until = map.get(peer)
     if (until === undefined) return false
     if (until > this.#now()) return true
-    this.#related.delete(peer)
+    map.delete(peer)
     return false
   }
 
   async #hasProfile (peer: string): Promise<boolean> {
     const check = this.#profileCheck
-    if (check === undefined) return false
     const signal = AbortSignal.any([this.#closing.signal, AbortSignal.timeout(this.#init.profileWaitMs ?? 8000)])
     // a provider reserves right after connecting and may still be publishing its profile: look
     // again until the wait is over
     while (!signal.aborted) {
+      if (this.#isRelated(peer)) return true
       try {
-        if (await check(peer, signal)) return true
+        if (check !== undefined && await check(peer, signal)) return true
       } catch {
         // a DHT read cut short proves nothing; try again while time is left
       }
