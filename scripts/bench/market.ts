@@ -51,10 +51,11 @@ if (SCALE !== undefined && (SCALE.length < 2 || SCALE.some((n) => !Number.isInte
 const PROVIDERS = arg('providers', 20)
 const JOBS = arg('jobs', 500)
 const CONCURRENCY = arg('concurrency', 32)
-const LATENCY_JOBS = arg('latency-jobs', SCALE !== undefined ? 40 : 100, 0)
+// processes mode spends minutes starting 21 processes on 2 cores: fewer latency jobs keep it within 10 minutes
+const LATENCY_JOBS = arg('latency-jobs', SCALE !== undefined ? 40 : MODE === 'processes' ? 50 : 100, 0)
 const WARMUP_JOBS = arg('warmup-jobs', 10, 0)
 /** the throughput phase posts no new job after this many seconds (each invocation within 10 minutes) */
-const DURATION_S = arg('duration', SCALE !== undefined ? 60 : 300)
+const DURATION_S = arg('duration', SCALE !== undefined ? 60 : MODE === 'processes' ? 240 : 300)
 const IDLE_MS = arg('idle-ms', 4000)
 // long enough that a job queued behind others on a busy machine still gets its bids; the early
 // award (k + reserve good bids) places jobs long before the window closes
@@ -160,6 +161,8 @@ async function startInProcess (root: string, providers: number, module: Uint8Arr
 }
 
 async function startProcesses (root: string, providers: number, module: Uint8Array): Promise<Net> {
+  // one exit listener per node process (NodeProcess reaps its child if we die)
+  process.setMaxListeners(4 * providers + 20)
   const net = await startProcNet({ root, providers, batch: BATCH, say })
   const client = net.requester.client
   // job ends from the requester's event stream; jobs that end before anyone waits are kept
@@ -323,6 +326,7 @@ async function profiled<T> (name: string, fn: () => Promise<T>): Promise<T> {
 
 async function startNet (root: string, providers: number, module: Uint8Array, chain: DevChain | undefined): Promise<Net> {
   const net = MODE === 'processes' ? await startProcesses(root, providers, module) : await startInProcess(root, providers, module, chain)
+  running = net
   // gossipsub grafts its mesh on its heartbeat (1 s)
   await sleep(2_000)
   return net
@@ -357,8 +361,12 @@ async function latencyRun (net: Net, providers: number): Promise<Record<string, 
   return result
 }
 
-/** The protocol's sequential network exchanges from post to verified output (docs/market-path.md). */
-const EXCHANGES = 4
+/**
+ * The protocol's sequential request/reply exchanges from post to verified output, for a small job
+ * paid by channel (docs/market-path.md): push, bid, award, input fetch, result, voucher, output
+ * fetch. The floor counts each as a full round trip.
+ */
+const EXCHANGES = 7
 
 async function scaleMain (root: string, module: Uint8Array, chain: DevChain | undefined): Promise<Record<string, unknown>> {
   const sizes = SCALE!
@@ -466,6 +474,19 @@ async function singleMain (root: string, module: Uint8Array, chain: DevChain | u
 
 const root = mkdtempSync(join(tmpdir(), 'hive-bench-market-'))
 let chain: DevChain | undefined
+let running: Net | undefined
+// Ctrl-C or SIGTERM: stop the nodes (in processes mode they are separate processes) and the chain
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    say(`${signal}: stopping the network …`)
+    void (async () => {
+      await running?.stop().catch(() => {})
+      await chain?.stop().catch(() => {})
+      rmSync(root, { recursive: true, force: true })
+      process.exit(130)
+    })()
+  })
+}
 try {
   const loadStart = loadavg()[0]
   const module = readFileSync((await buildExamples()).wordcount)
