@@ -69,7 +69,12 @@ async function startPeer (name: string, roles: string, account: number, bootstra
   const config = loadConfig({
     dataDir,
     // every peer is on 127.0.0.1: providers must dial loopback requesters
-    flags: { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, roles, mdns: false, prices: { wasm: '0.001' }, allowPrivateAddrs: true },
+    flags: {
+      listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, roles, mdns: false, prices: { wasm: '0.001' }, allowPrivateAddrs: true,
+      // the requester is the one DHT server: a provider's profile publication is then a few RPCs
+      // to it rather than a walk over hundreds of in-process peers (the market does not use it)
+      dhtMode: roles === 'requester' ? 'server' : 'client',
+    },
   })
   const isRequester = roles === 'requester'
   let chain: ChainClient | undefined
