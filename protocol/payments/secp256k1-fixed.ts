@@ -216,14 +216,18 @@ export class TableBuilder {
     let accZ = 1n
     for (let i = 0; i < points.length; i++) { prefix[i] = accZ; accZ = fmul(accZ, points[i].z) }
     let inv = invert(accZ, FIELD_P)
-    const at = this.xs.length
+    const xs = new Array<bigint>(points.length)
+    const ys = new Array<bigint>(points.length)
     for (let i = points.length - 1; i >= 0; i--) {
       const zi = fmul(inv, prefix[i])
       inv = fmul(inv, points[i].z)
       const zi2 = fmul(zi, zi)
-      this.xs[at + i] = fmul(points[i].x, zi2)
-      this.ys[at + i] = fmul(points[i].y, fmul(zi2, zi))
+      xs[i] = fmul(points[i].x, zi2)
+      ys[i] = fmul(points[i].y, fmul(zi2, zi))
     }
+    // appended in order: writing the shared arrays back to front past their end would turn
+    // them into sparse (dictionary-mode) arrays, and every lookup in addMultiple with them
+    for (let i = 0; i < points.length; i++) { this.xs.push(xs[i]); this.ys.push(ys[i]) }
   }
 }
 
