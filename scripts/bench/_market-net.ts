@@ -81,7 +81,12 @@ async function startPeer (name: string, roles: string, account: number, bootstra
   if (opts.chain !== undefined) {
     // a chain client per node, as each `hive node start` has one; polling slower than the
     // tests' (a few hundred clients share this thread and the Hardhat process)
-    chain = await openChain({ settings: opts.chain.settings, wallet: opts.chain.account(account), tx: { pollMs: 100 }, pollingIntervalMs: 1000 })
+    // on a busy machine Hardhat answers slowly: a long RPC timeout, and a second try, before
+    // a failed deployment check ends the run
+    const open = async (): Promise<ChainClient> => await openChain({
+      settings: opts.chain!.settings, wallet: opts.chain!.account(account), tx: { pollMs: 100 }, pollingIntervalMs: 1000, rpcTimeoutMs: 60_000,
+    })
+    chain = await open().catch(async () => await open())
   }
   try {
     // 1 MiB LevelDB block cache per node: dozens of nodes share this process. libp2p's peer store
