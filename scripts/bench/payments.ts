@@ -58,7 +58,7 @@ function cryptoRates (): CryptoRates {
   })
   const channel: ChannelView = { chainId: 31337n, contract, channelId, requester: wallet.address, provider: contract, token: contract, deposit: 10n ** 30n, expiry: 0n, challengePeriod: 10n, feeBps: 0n, status: 'open' }
   // as a node's payments service builds it: 8-bit tables for the first vouchers of a key, then
-  // 12-bit ones built a slice per voucher (DEFAULT_TABLE_UPGRADE)
+  // 13-bit ones built a slice per voucher (DEFAULT_TABLE_UPGRADE)
   const verifier = new VoucherVerifier({ chainId: 31337n, contract, windowBits: 8 })
   const t = performance.now()
   verifier.verify(channel, undefined, vouchers[0])
@@ -66,7 +66,7 @@ function cryptoRates (): CryptoRates {
   const pass = (): { cpu: number, wall: number } => timed(n - 1, () => {
     for (let i = 1; i < n; i++) verifier.verify(channel, { nonce: BigInt(i), cumulativeAmount: vouchers[i - 1].cumulativeAmount }, vouchers[i])
   })
-  // the first pass includes the move to 12-bit tables; the second is the steady rate
+  // the first pass includes the move to 13-bit tables; the second is the steady rate
   const first = pass()
   const verify = pass()
   return {
