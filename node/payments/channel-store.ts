@@ -48,6 +48,13 @@ function expectKey (jobId: string): string {
 export class ChannelStore {
   private readonly store: HiveStore
   private readonly locks = new Map<string, Promise<unknown>>()
+  /**
+   * Every channel record, by lower-case id, read from the store once: the requester looks for
+   * a channel to a provider on every payment and the watchtower scans on every poll, and each
+   * list() iterated and parsed every record ever kept (closed ones too) off LevelDB, a cost that
+   * grew with the node's history. Writes go through put(), which updates it after the fsync.
+   */
+  private cache: Promise<Map<string, ChannelRecord>> | undefined
 
   constructor (store: HiveStore) {
     this.store = store
@@ -64,18 +71,32 @@ export class ChannelStore {
     return await run
   }
 
+  private async records (): Promise<Map<string, ChannelRecord>> {
+    this.cache ??= (async () => {
+      const all = new Map<string, ChannelRecord>()
+      for await (const [key, value] of this.store.channels.iterator()) all.set(key, value as ChannelRecord)
+      return all
+    })()
+    return await this.cache
+  }
+
   async get (channelId: string): Promise<ChannelRecord | undefined> {
-    return await this.store.channels.get(channelId.toLowerCase()) as ChannelRecord | undefined
+    const r = (await this.records()).get(channelId.toLowerCase())
+    // a copy: callers spread and change records before put()
+    return r === undefined ? undefined : { ...r }
   }
 
   async put (record: ChannelRecord): Promise<void> {
-    await this.store.putDurable(this.store.channels, record.channelId.toLowerCase(), record)
+    const key = record.channelId.toLowerCase()
+    const all = await this.records()
+    await this.store.putDurable(this.store.channels, key, record)
+    all.set(key, { ...record })
   }
 
   async list (filter: { role?: ChannelRole, status?: ChannelStatus[] } = {}): Promise<ChannelRecord[]> {
     const out: ChannelRecord[] = []
-    for await (const value of this.store.channels.values()) {
-      const r = value as ChannelRecord
+    for (const value of (await this.records()).values()) {
+      const r = { ...value }
       if (filter.role !== undefined && r.role !== filter.role) continue
       if (filter.status !== undefined && !filter.status.includes(r.status)) continue
       out.push(r)

@@ -3,7 +3,7 @@
 // high s, out-of-range r/s, tampered digest), and be fast enough for the voucher hot path.
 import { expect } from 'chai'
 import { Signature, SigningKey, Wallet, getBytes, keccak256, recoverAddress, toBeHex } from 'ethers'
-import { CURVE_N, createKeyVerifier, parsePublicKey } from '../../../protocol/payments/secp256k1-fixed.ts'
+import { CURVE_N, FIELD_P, createKeyVerifier, invert, parsePublicKey } from '../../../protocol/payments/secp256k1-fixed.ts'
 
 describe('protocol/payments secp256k1 fixed-base verifier', function () {
   this.timeout(60_000)
@@ -58,6 +58,38 @@ describe('protocol/payments secp256k1 fixed-base verifier', function () {
       expect(big.verify(BigInt(h), BigInt(sig.r), BigInt(sig.s), sig.yParity)).to.equal(true)
       expect(big.verify(BigInt(h) ^ 1n, BigInt(sig.r), BigInt(sig.s), sig.yParity)).to.equal(false)
     }
+  })
+
+  it('moves to larger tables a slice per call and keeps agreeing with ecrecover across the switch', () => {
+    // 4-bit tables, 6-bit after 3 calls, 40 additions per call: G's then Q's table finish mid-run
+    const up = createKeyVerifier(getBytes(wallet.signingKey.publicKey), { windowBits: 4, upgrade: { windowBits: 6, after: 3, pointsPerCall: 40 } })
+    for (let i = 0; i < 60; i++) {
+      const { h, sig } = sign(wallet, 2000 + i)
+      expect(up.verify(BigInt(h), BigInt(sig.r), BigInt(sig.s), sig.yParity), `good #${i}`).to.equal(true)
+      expect(up.verify(BigInt(h), BigInt(sig.r), BigInt(sig.s), 1 - sig.yParity), `wrong v #${i}`).to.equal(false)
+      const o = sign(other, 2000 + i).sig
+      expect(up.verify(BigInt(h), BigInt(o.r), BigInt(o.s)), `other key #${i}`).to.equal(false)
+    }
+  })
+
+  it('inverts modulo n and p exactly as plain Euclid does (Lehmer steps), and refuses zero', () => {
+    const euclid = (a: bigint, m: bigint): bigint => {
+      let [t, nt, r, nr] = [0n, 1n, m, ((a % m) + m) % m]
+      while (nr !== 0n) { const q = r / nr; [t, nt] = [nt, t - q * nt]; [r, nr] = [nr, r - q * nr] }
+      return ((t % m) + m) % m
+    }
+    const values = [1n, 2n, CURVE_N - 1n, 2n ** 128n, 977n, -5n]
+    for (let i = 0; i < 300; i++) values.push(BigInt(keccak256(toBeHex(i, 32))) >> BigInt(i % 250))
+    for (const m of [CURVE_N, FIELD_P]) {
+      for (const a of values) {
+        if (a % m === 0n) continue
+        const inv = invert(a, m)
+        expect(inv, `${a} mod ${m}`).to.equal(euclid(a, m))
+        expect((((a * inv) % m) + m) % m).to.equal(1n)
+      }
+    }
+    expect(() => invert(CURVE_N, CURVE_N)).to.throw(RangeError)
+    expect(() => invert(6n, 9n)).to.throw(RangeError)
   })
 
   it('rejects keys that are not uncompressed curve points', () => {

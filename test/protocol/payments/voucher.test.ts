@@ -40,8 +40,12 @@ describe('protocol/payments vouchers', () => {
 
   it('hashes like the EIP-712 reference for many values', () => {
     for (const [amount, nonce] of [[0n, 1n], [1n, 2n], [10n ** 30n, 2n ** 64n - 1n], [2n ** 256n - 1n, 7n]] as const) {
-      expect(hasher.digest(CHANNEL, amount, nonce)).to.equal(hashVoucher(voucherDomain(CHAIN, CONTRACT), { channelId: CHANNEL, cumulativeAmount: amount, nonce }))
+      const reference = hashVoucher(voucherDomain(CHAIN, CONTRACT), { channelId: CHANNEL, cumulativeAmount: amount, nonce })
+      expect(hasher.digest(CHANNEL, amount, nonce)).to.equal(reference)
+      expect(hasher.digestBigInt(CHANNEL, amount, nonce)).to.equal(BigInt(reference))
     }
+    expect(codeOf(() => hasher.digest('0x' + 'ab'.repeat(31), 1n, 1n))).to.equal('VOUCHER_INVALID')
+    expect(codeOf(() => hasher.digest('0x' + 'zz'.repeat(32), 1n, 1n))).to.equal('VOUCHER_INVALID')
   })
 
   it('round-trips through the wire form and refuses malformed bytes', () => {
