@@ -43,6 +43,8 @@ export const MARKET_ERROR_ACTIONS = {
   UNKNOWN_JOB: 'IGNORE',
   /** A clearing record older than the window we learn prices from. */
   STALE_CLEARING: 'IGNORE',
+  /** A heartbeat or result for an award the requester withdrew (docs/reaward.md): the provider should stop. */
+  AWARD_REVOKED: 'IGNORE',
 } as const satisfies Record<string, 'IGNORE' | 'REJECT'>
 
 export type MarketErrorCode = keyof typeof MARKET_ERROR_ACTIONS
