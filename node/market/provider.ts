@@ -19,6 +19,8 @@ import { isHiveError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { TopicSubscription } from './gossip.ts'
+import { ProviderLiveness } from './liveness-provider.ts'
+import type { LivenessPolicy } from './liveness.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
 import type { BlobStore } from '../blobs/store.ts'
 import type { OutputGate } from '../blobs/output-gate.ts'
@@ -47,6 +49,8 @@ export interface ProviderCapabilities {
 export interface ProviderFaults {
   /** return a different (wrong) output than the job produced */
   corruptOutput?: boolean
+  /** never send a liveness heartbeat (the requester should take us for dead and re-award) */
+  silentHeartbeats?: boolean
 }
 
 export interface ProviderInit {
@@ -76,6 +80,8 @@ export interface ProviderInit {
   allowPrivateAddrs?: boolean
   /** the node's request/response outcome counters (its handlers count into them) */
   counters?: OutcomeCounters
+  /** how often heartbeats go out while an award is worked on (docs/reaward.md) */
+  liveness?: Partial<LivenessPolicy>
 }
 
 interface OpenBid { request: ValidJobRequest, price: bigint, expiresAt: number }
@@ -97,12 +103,17 @@ export class Provider {
   private readonly subscriptions: Array<TopicSubscription<unknown>> = []
   private readonly unhandle: Array<() => Promise<void>> = []
   private readonly running = new Map<string, AbortController>()
+  private readonly liveness: ProviderLiveness
   private started = false
 
   constructor (init: ProviderInit) {
     this.init = init
     this.now = init.now ?? Date.now
     this.capacity = init.capacity ?? 2
+    this.liveness = new ProviderLiveness({
+      libp2p: init.libp2p, privateKey: init.privateKey, now: this.now, policy: init.liveness, counters: init.counters,
+      emit: init.emit, silent: init.faults?.silentHeartbeats === true,
+    })
   }
 
   /** jobs accepted and not yet finished */
@@ -144,6 +155,8 @@ export class Provider {
       },
     }))
     this.unhandle.push(await handleDirect({ ...base, protocol: 'award', handle: async (bytes, from) => await this.onAward(bytes, from) }))
+    await this.liveness.start()
+    this.unhandle.push(async () => { await this.liveness.stop() })
     this.started = true
   }
 
@@ -255,8 +268,15 @@ export class Provider {
     this.init.emit?.({ type: 'provider:accepted', at: this.now(), jobId: award.jobId, requester: from.toString(), price: award.price.toString() })
     // logged before the answer leaves (and before the result): award received, acceptance sent
     await this.init.audit?.awardReceived(award.jobId, from, bytes, award.price, award.award.awardIndex, acceptance)
+    this.liveness.started({ jobId: award.jobId, requester: from, awardIndex: award.award.awardIndex }, controller)
     // answer first: the requester's placement latency ends with this acceptance
-    setImmediate(() => { void this.execute(bid.request, award, controller.signal).finally(() => { this.running.delete(award.jobId); this.openBids.delete(award.jobId) }) })
+    setImmediate(() => {
+      void this.execute(bid.request, award, controller.signal).finally(() => {
+        this.liveness.ended(award.jobId)
+        this.running.delete(award.jobId)
+        this.openBids.delete(award.jobId)
+      })
+    })
     return okReply(acceptance)
   }
 
@@ -291,6 +311,7 @@ export class Provider {
         status = ExecStatus.EXEC_FETCH_FAILED
         throw err
       }
+      this.liveness.stage(job.jobId, 'running')
       const result = await this.init.executors[spec.executor].run({ module, inputs, args: spec.args, limits }, { signal })
       exitCode = result.exitCode
       metering = result.metering
@@ -323,6 +344,7 @@ export class Provider {
         outputSize = 0
       }
     }
+    this.liveness.stage(job.jobId, 'sending')
     const bytes = await signResult({ jobId: job.jobId, status, exitCode, outputCid, outputSize, metering, completedAt: this.now(), error, commitment: commitment?.commitment, commitmentSignature: commitment?.signature }, this.init.privateKey)
     this.init.emit?.({ type: 'provider:completed', at: this.now(), jobId: job.jobId, status: ExecStatus[status], outputCid: outputCid?.toString(), wallMs: this.now() - started })
     try {

@@ -17,6 +17,7 @@ import type { JobEvent } from './events.ts'
 import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { ProviderFaults, ProviderInit } from './provider.ts'
 import type { JobPolicy } from './requester-job.ts'
+import type { LivenessPolicy } from './liveness.ts'
 import type { PriceSheet } from '../../protocol/market/pricing.ts'
 import type { MarketAuditHook } from './ports.ts'
 import type { PeerId } from '@libp2p/interface'
@@ -53,6 +54,8 @@ export interface MarketOptions {
   payments?: MarketPayments
   /** the audit service's hook (AuditService.hook): both roles log their side of every job */
   audit?: MarketAuditHook
+  /** heartbeat interval, silence and reconnect grace (node/market/liveness.ts; defaults there) */
+  liveness?: Partial<LivenessPolicy>
 }
 
 /** The provider's price sheet from the config's `prices` (executor -> HIVE per unit). */
@@ -111,6 +114,7 @@ export class MarketService implements HiveService {
         pickProviders: async () => await this.pickProviders(node),
         audit: options.audit,
         counters: node.counters,
+        liveness: options.liveness,
       })
     }
     if (config.roles.includes('provider')) {
@@ -138,6 +142,7 @@ export class MarketService implements HiveService {
         allowPrivateAddrs: config.allowPrivateAddrs,
         audit: options.audit,
         counters: node.counters,
+        liveness: options.liveness,
       })
     }
   }
