@@ -340,12 +340,18 @@ export class RequesterJob {
     return { k: this.k, maxPrice: BigInt(this.record.maxPrice), now: this.now(), minStake: this.policy.minStake, weights: { ...DEFAULT_WEIGHTS, ...this.policy.weights }, exclude: this.excluded }
   }
 
-  /** slots (0..k-1) that have no award in flight, running or delivered */
+  /**
+   * slots (0..k-1) that have no award in flight, running or delivered: a re-award takes the slot
+   * its failed or revoked award held (so no slot is ever held by two live awards); tie-break
+   * awards beyond k reuse slot numbers in turn
+   */
   private openSlots (): number[] {
     const wanted = this.k + this.tiebreaks
-    const busy = this.record.awards.filter((a) => a.status !== 'failed' || isFailureAnswer(a)).length
+    const live = this.record.awards.filter((a) => a.status !== 'failed' || isFailureAnswer(a))
+    const taken = new Set(live.map((a) => a.slot))
     const free: number[] = []
-    for (let i = busy; i < wanted; i++) free.push(i % this.k)
+    for (let s = 0; s < this.k && live.length + free.length < wanted; s++) if (!taken.has(s)) free.push(s)
+    for (let i = live.length + free.length; i < wanted; i++) free.push(i % this.k)
     return free
   }
 
