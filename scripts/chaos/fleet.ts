@@ -53,7 +53,8 @@ export class Fleet {
     const member = this.init.mode === 'process' ? await this.spawnProcess(n, price) : await this.spawnInProcess(n, price)
     this.members.set(member.peerId, member)
     const pubsub = this.init.requester.libp2p.services.pubsub
-    const until = Date.now() + 60_000
+    // generous: twenty node processes starting at once on a loaded 2-core machine take a while
+    const until = Date.now() + 180_000
     while (!pubsub.getSubscribers(jobsTopic('wasm')).some((p) => p.toString() === member.peerId)) {
       if (Date.now() > until) throw new Error(`provider ${member.peerId} never joined the jobs topic`)
       await new Promise((resolve) => setTimeout(resolve, 50))
