@@ -20,6 +20,7 @@ import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { TopicSubscription } from './gossip.ts'
 import { ProviderLiveness } from './liveness-provider.ts'
+import { failpoint } from '../util/failpoints.ts'
 import type { LivenessPolicy } from './liveness.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
 import type { BlobStore } from '../blobs/store.ts'
@@ -230,6 +231,7 @@ export class Provider {
       const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs, signal })
       this.init.emit?.({ type: 'provider:bid', at: this.now(), jobId: job.jobId, requester: job.requester.toString(), price: price.toString() })
       if (reply.code !== '') log('bid on %s answered %s', job.jobId, reply.code)
+      failpoint('provider:after-bid')
     } catch (err) {
       log('bid on %s could not be delivered: %s', job.jobId, (err as Error).message)
       this.openBids.delete(job.jobId)
@@ -271,6 +273,7 @@ export class Provider {
     this.liveness.started({ jobId: award.jobId, requester: from, awardIndex: award.award.awardIndex }, controller)
     // answer first: the requester's placement latency ends with this acceptance
     setImmediate(() => {
+      failpoint('provider:after-accept')
       void this.execute(bid.request, award, controller.signal).finally(() => {
         this.liveness.ended(award.jobId)
         this.running.delete(award.jobId)
@@ -306,13 +309,16 @@ export class Provider {
       let inputs: Array<{ name: string, data: Uint8Array }>
       try {
         module = await fetchFrom(job.module, spec.moduleSize)
+        failpoint('provider:mid-fetch')
         inputs = await Promise.all(job.inputs.map(async (i) => ({ name: i.name, data: await fetchFrom(i.cid, i.size) })))
       } catch (err) {
         status = ExecStatus.EXEC_FETCH_FAILED
         throw err
       }
       this.liveness.stage(job.jobId, 'running')
-      const result = await this.init.executors[spec.executor].run({ module, inputs, args: spec.args, limits }, { signal })
+      const running = this.init.executors[spec.executor].run({ module, inputs, args: spec.args, limits }, { signal })
+      failpoint('provider:mid-run')
+      const result = await running
       exitCode = result.exitCode
       metering = result.metering
       let bundle = { exitCode: result.exitCode, stdout: result.stdout, files: result.outputs }
@@ -350,6 +356,7 @@ export class Provider {
     try {
       if (outputCid !== undefined && status === ExecStatus.EXEC_OK) await this.init.audit?.resultSent(job.jobId, job.requester, bytes, outputCid)
       await sendRequest(this.init.libp2p, job.requester, 'result', bytes, { signal: AbortSignal.timeout(10_000) })
+      failpoint('provider:after-result')
     } catch (err) {
       log('result of %s could not be delivered: %s', job.jobId, (err as Error).message)
     }

@@ -32,6 +32,8 @@ export interface DeadProvidersOptions {
   /** how long each job holds its provider (ms) */
   holdMs: number
   concurrency: number
+  /** the jobs' bid window: early award places a job as soon as k + 1 good bids are in */
+  bidWindowMs: number
   mode: 'process' | 'in-process'
   seed: number
   say?: (text: string) => void
@@ -64,7 +66,7 @@ export interface DeadProvidersReport {
 }
 
 export const DEAD_PROVIDERS_DEFAULTS: DeadProvidersOptions = {
-  providers: 20, k1Jobs: 200, k2Jobs: 50, killEvery: 5, holdMs: 3_000, concurrency: 10, mode: 'process', seed: 16,
+  providers: 20, k1Jobs: 200, k2Jobs: 50, killEvery: 5, holdMs: 3_000, concurrency: 10, bidWindowMs: 5_000, mode: 'process', seed: 16,
 }
 
 export async function runDeadProviders (opts: DeadProvidersOptions): Promise<DeadProvidersReport> {
@@ -120,7 +122,7 @@ export async function runDeadProviders (opts: DeadProvidersOptions): Promise<Dea
       while (next < ks.length) {
         const k = ks[next++]
         const { jobId } = await requester.post({
-          module, args: [`hold=${opts.holdMs}`], maxPrice: 10n ** 18n, redundancy: k, bidWindowMs: 2_000,
+          module, args: [`hold=${opts.holdMs}`], maxPrice: 10n ** 18n, redundancy: k, bidWindowMs: opts.bidWindowMs,
           timeoutMs: 120_000, limits: { wallTimeMs: 60_000 },
         })
         posted++

@@ -46,11 +46,11 @@ export class Fleet {
   }
 
   /** starts one more provider and resolves once the requester sees it in the wasm jobs topic */
-  async spawn (): Promise<FleetMember> {
+  async spawn (opts: { env?: Record<string, string>, price?: string } = {}): Promise<FleetMember> {
     const n = this.seq++
     // distinct prices spread the awards over the fleet
-    const price = (0.001 + (n % 20) * 0.00005).toFixed(5)
-    const member = this.init.mode === 'process' ? await this.spawnProcess(n, price) : await this.spawnInProcess(n, price)
+    const price = opts.price ?? (0.001 + (n % 20) * 0.00005).toFixed(5)
+    const member = this.init.mode === 'process' ? await this.spawnProcess(n, price, opts.env) : await this.spawnInProcess(n, price)
     this.members.set(member.peerId, member)
     const pubsub = this.init.requester.libp2p.services.pubsub
     // generous: twenty node processes starting at once on a loaded 2-core machine take a while
@@ -80,9 +80,12 @@ export class Fleet {
     return this.init.requester.libp2p.getMultiaddrs().map(String)
   }
 
-  private async spawnProcess (n: number, price: string): Promise<FleetMember> {
+  /** the process's exit, for a member that may die by itself (a failpoint) */
+  readonly exits = new Map<string, Promise<void>>()
+
+  private async spawnProcess (n: number, price: string, env: Record<string, string> = {}): Promise<FleetMember> {
     const child = spawn(process.execPath, ['--import=tsx', CHILD, join(this.init.root, `provider-${n}`), price, ...this.bootstrap()], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env },
     })
     this.children.add(child)
     const exited = new Promise<void>((resolve) => { child.once('exit', () => { this.children.delete(child); resolve() }) })
@@ -91,6 +94,7 @@ export class Fleet {
       child.once('exit', (code) => { reject(new Error(`provider process ${n} exited with ${String(code)} before starting`)) })
     })
     const { peerId } = JSON.parse(line) as { peerId: string }
+    this.exits.set(peerId, exited)
     return { peerId, kill: async () => { child.kill('SIGKILL'); await exited } }
   }
 

@@ -1,10 +1,12 @@
 // `npm run chaos -- <scenario> [options]`: one fault scenario of issue 16, run end to end; progress
 // on stderr, and as the last stdout line one JSON object with its figures.
 //   dead-providers [--providers N] [--k1-jobs N] [--k2-jobs N] [--kill-every N] [--hold-ms MS]
-//                  [--concurrency N] [--in-process] [--seed N]
+//                  [--concurrency N] [--bid-window MS] [--in-process] [--seed N]
+//   crash-steps [--hold-ms MS]      (a provider dies at each failpoint of node/util/failpoints.ts)
+import { runCrashSteps } from './crash-steps.ts'
 import { DEAD_PROVIDERS_DEFAULTS, runDeadProviders } from './dead-providers.ts'
 
-const SCENARIOS = ['dead-providers'] as const
+const SCENARIOS = ['dead-providers', 'crash-steps'] as const
 const [scenario, ...args] = process.argv.slice(2)
 
 function num (name: string, fallback: number, min = 0): number {
@@ -29,10 +31,15 @@ if (scenario === 'dead-providers') {
     killEvery: num('kill-every', d.killEvery, 1),
     holdMs: num('hold-ms', d.holdMs),
     concurrency: num('concurrency', d.concurrency, 1),
+    bidWindowMs: num('bid-window', d.bidWindowMs, 1),
     mode: args.includes('--in-process') ? 'in-process' : 'process',
     seed: num('seed', d.seed),
     say,
   })
+  process.stdout.write(JSON.stringify(result) + '\n')
+  process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
+} else if (scenario === 'crash-steps') {
+  const result = await runCrashSteps({ holdMs: num('hold-ms', 2_000), say })
   process.stdout.write(JSON.stringify(result) + '\n')
   process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
 } else {
