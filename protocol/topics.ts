@@ -40,6 +40,10 @@ export const PROTOCOLS = {
    * Version 2: version 1 answered errors by resetting the stream.
    */
   voucher: '/hive/voucher/2.0.0',
+  /** provider -> requester: a signed Heartbeat while an award is worked on; answered by a Reply (docs/reaward.md) */
+  heartbeat: '/hive/heartbeat/1.0.0',
+  /** requester -> provider: a signed AwardRevocation; answered by a Reply */
+  revoke: '/hive/revoke/1.0.0',
 } as const
 
 export type DirectProtocol = keyof typeof PROTOCOLS
@@ -56,5 +60,7 @@ export const DIRECT_LIMITS: Record<
   bid: { request: MessageType.BID, maxRequestBytes: MAX_MESSAGE_BYTES.bid, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
   award: { request: MessageType.AWARD, maxRequestBytes: MAX_MESSAGE_BYTES.award, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
   result: { request: MessageType.RESULT, maxRequestBytes: MAX_MESSAGE_BYTES.result, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
+  heartbeat: { request: MessageType.HEARTBEAT, maxRequestBytes: MAX_MESSAGE_BYTES.heartbeat, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
+  revoke: { request: MessageType.AWARD_REVOCATION, maxRequestBytes: MAX_MESSAGE_BYTES.revocation, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
   blob: { maxRequestBytes: MAX_MESSAGE_BYTES.blobRequest, maxResponseFrameBytes: MAX_MESSAGE_BYTES.blobChunk },
 }

@@ -189,7 +189,7 @@ async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
     (written.length > 0 ? `; written to ${opts.out}: ${written.join(', ')}` : ''))
 }
 
-const JOB_EVENT_TYPES = ['job:posted', 'job:bid', 'job:awarded', 'job:accepted', 'job:declined', 'job:result', 'job:reawarded', 'job:verified', 'job:failed']
+const JOB_EVENT_TYPES = ['job:posted', 'job:bid', 'job:awarded', 'job:accepted', 'job:declined', 'job:result', 'job:reawarded', 'job:revoked', 'job:verified', 'job:failed']
 
 function progressLine (e: NodeEvent, started: number): string | undefined {
   const t = `+${formatDuration(e.at - started).padStart(6)}`
@@ -201,6 +201,8 @@ function progressLine (e: NodeEvent, started: number): string | undefined {
     case 'job:declined': return `${t} declined by ${shortPeerId(e.provider)} (${e.reason})`
     case 'job:result': return `${t} result from ${shortPeerId(e.provider)}: ${e.status}${e.outputCid !== undefined ? ` ${e.outputCid.slice(0, 16)}…` : ''}`
     case 'job:reawarded': return `${t} ${shortPeerId(e.provider)} dropped (${e.reason}): re-awarding`
+    case 'job:revoked': return `${t} ${shortPeerId(e.provider)} taken for dead (${e.reason}, silent ${formatDuration(e.silentForMs)}): ` +
+      `award of slot ${e.slot} revoked, re-awarding`
     case 'job:verified': return `${t} verified by ${e.providers.length} provider${e.providers.length === 1 ? '' : 's'}${e.dissenters.length > 0 ? `; dissenters: ${e.dissenters.map(shortPeerId).join(', ')}` : ''}`
     case 'job:failed': return `${t} failed: ${e.reason}: ${e.message}`
     default: return undefined

@@ -22,6 +22,9 @@ import { isHiveError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { TopicSubscription } from './gossip.ts'
+import { ProviderLiveness } from './liveness-provider.ts'
+import { failpoint } from '../util/failpoints.ts'
+import type { LivenessPolicy } from './liveness.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
 import type { BlobStore } from '../blobs/store.ts'
 import type { OutputGate } from '../blobs/output-gate.ts'
@@ -51,6 +54,8 @@ export interface ProviderCapabilities {
 export interface ProviderFaults {
   /** return a different (wrong) output than the job produced */
   corruptOutput?: boolean
+  /** never send a liveness heartbeat (the requester should take us for dead and re-award) */
+  silentHeartbeats?: boolean
 }
 
 export interface ProviderInit {
@@ -87,6 +92,8 @@ export interface ProviderInit {
    * (default: the providers it hears on the job topic, itself included)
    */
   providerView?: (executor: string) => number | undefined
+  /** how often heartbeats go out while an award is worked on (docs/reaward.md) */
+  liveness?: Partial<LivenessPolicy>
 }
 
 /** Why this provider bids on a job (the bid's lottery claim), or why not. */
@@ -113,12 +120,17 @@ export class Provider {
   private readonly running = new Map<string, AbortController>()
   /** gossip-heard jobs this provider's lottery ticket won and lost (metrics, tests) */
   readonly lottery = { won: 0, lost: 0 }
+  private readonly liveness: ProviderLiveness
   private started = false
 
   constructor (init: ProviderInit) {
     this.init = init
     this.now = init.now ?? Date.now
     this.capacity = init.capacity ?? 2
+    this.liveness = new ProviderLiveness({
+      libp2p: init.libp2p, privateKey: init.privateKey, now: this.now, policy: init.liveness, counters: init.counters,
+      emit: init.emit, silent: init.faults?.silentHeartbeats === true,
+    })
   }
 
   /** jobs accepted and not yet finished */
@@ -159,6 +171,8 @@ export class Provider {
       },
     }))
     this.unhandle.push(await handleDirect({ ...base, protocol: 'award', handle: async (bytes, from) => await this.onAward(bytes, from) }))
+    await this.liveness.start()
+    this.unhandle.push(async () => { await this.liveness.stop() })
     this.started = true
   }
 
@@ -286,6 +300,7 @@ export class Provider {
       const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs, signal })
       this.init.emit?.({ type: 'provider:bid', at: this.now(), jobId: job.jobId, requester: job.requester.toString(), price: price.toString() })
       if (reply.code !== '') log('bid on %s answered %s', job.jobId, reply.code)
+      failpoint('provider:after-bid')
     } catch (err) {
       log('bid on %s could not be delivered: %s', job.jobId, (err as Error).message)
       this.openBids.delete(job.jobId)
@@ -324,8 +339,16 @@ export class Provider {
     this.init.emit?.({ type: 'provider:accepted', at: this.now(), jobId: award.jobId, requester: from.toString(), price: award.price.toString() })
     // logged before the answer leaves (and before the result): award received, acceptance sent
     await this.init.journal?.record({ type: 'award-received', jobId: award.jobId, peer: from, envelope: bytes, price: award.price, slot: award.award.awardIndex, acceptance })
+    this.liveness.started({ jobId: award.jobId, requester: from, awardIndex: award.award.awardIndex }, controller)
     // answer first: the requester's placement latency ends with this acceptance
-    setImmediate(() => { void this.execute(bid.request, award, controller.signal).finally(() => { this.running.delete(award.jobId); this.openBids.delete(award.jobId) }) })
+    setImmediate(() => {
+      failpoint('provider:after-accept')
+      void this.execute(bid.request, award, controller.signal).finally(() => {
+        this.liveness.ended(award.jobId)
+        this.running.delete(award.jobId)
+        this.openBids.delete(award.jobId)
+      })
+    })
     return okReply(acceptance)
   }
 
@@ -355,12 +378,16 @@ export class Provider {
       let inputs: Array<{ name: string, data: Uint8Array }>
       try {
         module = await fetchFrom(job.module, spec.moduleSize)
+        failpoint('provider:mid-fetch')
         inputs = await Promise.all(job.inputs.map(async (i) => ({ name: i.name, data: await fetchFrom(i.cid, i.size) })))
       } catch (err) {
         status = ExecStatus.EXEC_FETCH_FAILED
         throw err
       }
-      const result = await this.init.executors[spec.executor].run({ module, inputs, args: spec.args, limits }, { signal })
+      this.liveness.stage(job.jobId, 'running')
+      const running = this.init.executors[spec.executor].run({ module, inputs, args: spec.args, limits }, { signal })
+      failpoint('provider:mid-run')
+      const result = await running
       exitCode = result.exitCode
       metering = result.metering
       let bundle = { exitCode: result.exitCode, stdout: result.stdout, files: result.outputs }
@@ -392,11 +419,13 @@ export class Provider {
         outputSize = 0
       }
     }
+    this.liveness.stage(job.jobId, 'sending')
     const bytes = await signResult({ jobId: job.jobId, status, exitCode, outputCid, outputSize, metering, completedAt: this.now(), error, commitment: commitment?.commitment, commitmentSignature: commitment?.signature }, this.init.privateKey)
     this.init.emit?.({ type: 'provider:completed', at: this.now(), jobId: job.jobId, status: ExecStatus[status], outputCid: outputCid?.toString(), wallMs: this.now() - started })
     try {
       if (outputCid !== undefined && status === ExecStatus.EXEC_OK) await this.init.journal?.record({ type: 'result-sent', jobId: job.jobId, peer: job.requester, envelope: bytes, outputCid })
       await sendRequest(this.init.libp2p, job.requester, 'result', bytes, { signal: AbortSignal.timeout(10_000) })
+      failpoint('provider:after-result')
     } catch (err) {
       log('result of %s could not be delivered: %s', job.jobId, (err as Error).message)
     }

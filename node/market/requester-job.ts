@@ -186,6 +186,35 @@ export class RequesterJob {
   }
 
   /**
+   * The running award's provider was taken for dead (node/market/liveness.ts): withdraw the award,
+   * so that its late result is refused and never paid, and give the slot to the next good bidder
+   * while the job's own deadline allows. Resolves with the slot withdrawn, or undefined when the
+   * award was no longer running (its result came first).
+   */
+  async revoke (provider: string, reason: string, silentForMs: number): Promise<number | undefined> {
+    const award = this.liveAward(provider)
+    if (award === undefined || isFinal(this.record.phase)) return undefined
+    award.status = 'failed'
+    award.failure = `revoked: ${reason} (no sign of life for ${silentForMs} ms)`
+    award.revokedAt = this.now()
+    this.excluded.add(provider)
+    this.emit({ type: 'job:revoked', at: this.now(), jobId: this.record.jobId, provider, slot: award.slot, reason, silentForMs })
+    if (this.bidsLeft() === 0 && !this.canStillComplete()) {
+      this.fail('NO_PROVIDER_LEFT', `provider ${provider} stopped answering (${reason}) and no other valid bid is left to take ` +
+        `its slot ${award.slot}`)
+      return award.slot
+    }
+    await this.placeOpenSlots()
+    return award.slot
+  }
+
+  /** whether the awards still live or answered could reach the job's quorum without another provider */
+  private canStillComplete (): boolean {
+    const live = this.record.awards.filter((a) => a.status !== 'failed' || isFailureAnswer(a)).length
+    return live >= Math.floor(this.k / 2) + 1
+  }
+
+  /**
    * a result that passed validation (signature, award). `committed` is false for an EXEC_OK
    * result without a valid commitment to its output while payments are on: no signed statement,
    * so nothing to hold the provider to, and it is not accepted.
@@ -323,12 +352,18 @@ export class RequesterJob {
     return { k: this.k, maxPrice: BigInt(this.record.maxPrice), now: this.now(), minStake: this.policy.minStake, weights: { ...DEFAULT_WEIGHTS, ...this.policy.weights }, exclude: this.excluded }
   }
 
-  /** slots (0..k-1) that have no award in flight, running or delivered */
+  /**
+   * slots (0..k-1) that have no award in flight, running or delivered: a re-award takes the slot
+   * its failed or revoked award held (so no slot is ever held by two live awards); tie-break
+   * awards beyond k reuse slot numbers in turn
+   */
   private openSlots (): number[] {
     const wanted = this.k + this.tiebreaks
-    const busy = this.record.awards.filter((a) => a.status !== 'failed' || isFailureAnswer(a)).length
+    const live = this.record.awards.filter((a) => a.status !== 'failed' || isFailureAnswer(a))
+    const taken = new Set(live.map((a) => a.slot))
     const free: number[] = []
-    for (let i = busy; i < wanted; i++) free.push(i % this.k)
+    for (let s = 0; s < this.k && live.length + free.length < wanted; s++) if (!taken.has(s)) free.push(s)
+    for (let i = live.length + free.length; i < wanted; i++) free.push(i % this.k)
     return free
   }
 

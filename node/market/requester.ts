@@ -27,6 +27,9 @@ import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { isFinal } from './job-record.ts'
 import { RequesterJob } from './requester-job.ts'
+import { RequesterLiveness } from './liveness-requester.ts'
+import type { LivenessLibp2p } from './liveness-requester.ts'
+import type { LivenessPolicy } from './liveness.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
 import type { BlobStore } from '../blobs/store.ts'
 import type { JobEventSink } from './events.ts'
@@ -45,7 +48,7 @@ import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:market:requester')
 
-export type MarketLibp2p = DirectLibp2p & Pick<Libp2p, 'peerId' | 'getMultiaddrs'> & { services: { pubsub: GossipSub } }
+export type MarketLibp2p = DirectLibp2p & LivenessLibp2p & Pick<Libp2p, 'peerId' | 'getMultiaddrs'> & { services: { pubsub: GossipSub } }
 
 export interface PostJobInput {
   module: Uint8Array
@@ -102,6 +105,8 @@ export interface RequesterInit {
   journal?: MarketJournal
   /** the node's request/response outcome counters (its handlers count into them) */
   counters?: OutcomeCounters
+  /** heartbeat silence and reconnect grace before an awarded provider is taken for dead (docs/reaward.md) */
+  liveness?: Partial<LivenessPolicy>
 }
 
 export class Requester {
@@ -116,11 +121,24 @@ export class Requester {
   private readonly gate = new BidGate()
   /** the providers this node knows, for choosing push targets */
   private readonly candidates = new CandidateBook()
+  private readonly liveness: RequesterLiveness
   private started = false
 
   constructor (init: RequesterInit) {
     this.init = init
     this.now = init.now ?? Date.now
+    this.liveness = new RequesterLiveness({
+      libp2p: init.libp2p,
+      privateKey: init.privateKey,
+      now: this.now,
+      policy: init.liveness,
+      counters: init.counters,
+      lookupAward: (jobId, provider) => {
+        const award = this.active.get(jobId)?.record.awards.find((a) => a.provider === provider && (a.status !== 'failed' || a.revokedAt !== undefined))
+        return award === undefined ? undefined : { awardIndex: award.slot, revoked: award.revokedAt !== undefined }
+      },
+      revoke: async (v) => await this.active.get(v.jobId)?.revoke(v.provider, v.reason, v.silentForMs),
+    })
     this.events = init.events ?? new MarketEvents()
   }
 
@@ -130,6 +148,8 @@ export class Requester {
     const base = { libp2p, ...(counters !== undefined ? { counters } : {}) }
     this.unhandle.push(await handleDirect({ ...base, protocol: 'bid', handle: async (bytes, from) => await this.onBid(bytes, from) }))
     this.unhandle.push(await handleDirect({ ...base, protocol: 'result', handle: async (bytes, from) => await this.onResult(bytes, from) }))
+    await this.liveness.start()
+    this.unhandle.push(async () => { await this.liveness.stop() })
     await this.recoverInterrupted()
     this.started = true
   }
@@ -294,7 +314,7 @@ export class Requester {
       now: this.now,
       wallTimeMs,
       policy: { ...this.init.policy, ...policy },
-      emit: (e) => this.init.emit?.(e),
+      emit: (e) => { this.liveness.onJobEvent(e); this.init.emit?.(e) },
       actions: {
         award: async (provider, price, slot, deadline) => {
           const peer = peerIdFromString(provider)

@@ -18,6 +18,7 @@ import type { JobEvent } from './events.ts'
 import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { ProviderFaults, ProviderInit } from './provider.ts'
 import type { JobPolicy } from './requester-job.ts'
+import type { LivenessPolicy } from './liveness.ts'
 import type { PriceSheet } from '../../protocol/market/pricing.ts'
 import { MarketEvents } from './events.ts'
 import type { PeerId } from '@libp2p/interface'
@@ -59,6 +60,8 @@ export interface MarketOptions {
   journal?: MarketJournal
   /** subscribes the node's payments to this market's events (PaymentsService.subscribe) */
   subscribe?: (events: MarketEvents) => () => void
+  /** heartbeat interval, silence and reconnect grace (node/market/liveness.ts; defaults there) */
+  liveness?: Partial<LivenessPolicy>
 }
 
 /** The provider's price sheet from the config's `prices` (executor -> HIVE per unit). */
@@ -120,6 +123,7 @@ export class MarketService implements HiveService {
         pickProviders: async (input) => await this.pickProviders(node, input.executor ?? 'wasm'),
         journal: options.journal,
         counters: node.counters,
+        liveness: options.liveness,
       })
     }
     if (config.roles.includes('provider')) {
@@ -150,6 +154,7 @@ export class MarketService implements HiveService {
         allowPrivateAddrs: config.allowPrivateAddrs,
         journal: options.journal,
         counters: node.counters,
+        liveness: options.liveness,
       })
     }
   }

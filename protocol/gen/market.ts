@@ -10,7 +10,9 @@ export enum MessageType {
   AWARD = 'AWARD',
   ACCEPTANCE = 'ACCEPTANCE',
   RESULT = 'RESULT',
-  CLEARING = 'CLEARING'
+  CLEARING = 'CLEARING',
+  HEARTBEAT = 'HEARTBEAT',
+  AWARD_REVOCATION = 'AWARD_REVOCATION'
 }
 
 enum __MessageTypeValues {
@@ -20,7 +22,9 @@ enum __MessageTypeValues {
   AWARD = 3,
   ACCEPTANCE = 4,
   RESULT = 5,
-  CLEARING = 6
+  CLEARING = 6,
+  HEARTBEAT = 20,
+  AWARD_REVOCATION = 21
 }
 
 export namespace MessageType {
@@ -3755,5 +3759,436 @@ export namespace BlobChunk {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobChunk>): Generator<BlobChunkDataFieldEvent> {
     return streamMessage(buf, BlobChunk.codec(), opts)
+  }
+}
+
+export interface Heartbeat {
+  jobId: Uint8Array<ArrayBuffer>
+  provider: Uint8Array<ArrayBuffer>
+  requester: Uint8Array<ArrayBuffer>
+  awardIndex: number
+  seq: number
+  sentAt: number
+  stage: string
+}
+
+export namespace Heartbeat {
+  let _codec: Codec<Heartbeat>
+
+  export const codec = (): Codec<Heartbeat> => {
+    if (_codec == null) {
+      _codec = message<Heartbeat>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.jobId != null && obj.jobId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.jobId)
+        }
+
+        if ((obj.provider != null && obj.provider.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.provider)
+        }
+
+        if ((obj.requester != null && obj.requester.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.requester)
+        }
+
+        if ((obj.awardIndex != null && obj.awardIndex !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.awardIndex)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.seq)
+        }
+
+        if ((obj.sentAt != null && obj.sentAt !== 0)) {
+          w.uint32(48)
+          w.uint64Number(obj.sentAt)
+        }
+
+        if ((obj.stage != null && obj.stage !== '')) {
+          w.uint32(58)
+          w.string(obj.stage)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          jobId: uint8ArrayAlloc(0),
+          provider: uint8ArrayAlloc(0),
+          requester: uint8ArrayAlloc(0),
+          awardIndex: 0,
+          seq: 0,
+          sentAt: 0,
+          stage: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.jobId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.provider = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.requester = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.awardIndex = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.seq = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.sentAt = reader.uint64Number()
+              break
+            }
+            case 7: {
+              obj.stage = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.jobId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.provider`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.requester`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.awardIndex`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.sentAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.stage`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface HeartbeatJobIdFieldEvent {
+    field: '$.jobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface HeartbeatProviderFieldEvent {
+    field: '$.provider'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface HeartbeatRequesterFieldEvent {
+    field: '$.requester'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface HeartbeatAwardIndexFieldEvent {
+    field: '$.awardIndex'
+    value: number
+  }
+
+  export interface HeartbeatSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export interface HeartbeatSentAtFieldEvent {
+    field: '$.sentAt'
+    value: number
+  }
+
+  export interface HeartbeatStageFieldEvent {
+    field: '$.stage'
+    value: string
+  }
+
+  export function encode (obj: Partial<Heartbeat>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Heartbeat.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Heartbeat {
+    return decodeMessage(buf, Heartbeat.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatJobIdFieldEvent | HeartbeatProviderFieldEvent | HeartbeatRequesterFieldEvent | HeartbeatAwardIndexFieldEvent | HeartbeatSeqFieldEvent | HeartbeatSentAtFieldEvent | HeartbeatStageFieldEvent> {
+    return streamMessage(buf, Heartbeat.codec(), opts)
+  }
+}
+
+export interface AwardRevocation {
+  jobId: Uint8Array<ArrayBuffer>
+  requester: Uint8Array<ArrayBuffer>
+  provider: Uint8Array<ArrayBuffer>
+  awardIndex: number
+  reason: string
+  issuedAt: number
+}
+
+export namespace AwardRevocation {
+  let _codec: Codec<AwardRevocation>
+
+  export const codec = (): Codec<AwardRevocation> => {
+    if (_codec == null) {
+      _codec = message<AwardRevocation>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.jobId != null && obj.jobId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.jobId)
+        }
+
+        if ((obj.requester != null && obj.requester.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.requester)
+        }
+
+        if ((obj.provider != null && obj.provider.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.provider)
+        }
+
+        if ((obj.awardIndex != null && obj.awardIndex !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.awardIndex)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(42)
+          w.string(obj.reason)
+        }
+
+        if ((obj.issuedAt != null && obj.issuedAt !== 0)) {
+          w.uint32(48)
+          w.uint64Number(obj.issuedAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          jobId: uint8ArrayAlloc(0),
+          requester: uint8ArrayAlloc(0),
+          provider: uint8ArrayAlloc(0),
+          awardIndex: 0,
+          reason: '',
+          issuedAt: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.jobId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.requester = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.provider = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.awardIndex = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.reason = reader.string()
+              break
+            }
+            case 6: {
+              obj.issuedAt = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.jobId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.requester`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.provider`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.awardIndex`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.issuedAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AwardRevocationJobIdFieldEvent {
+    field: '$.jobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AwardRevocationRequesterFieldEvent {
+    field: '$.requester'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AwardRevocationProviderFieldEvent {
+    field: '$.provider'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AwardRevocationAwardIndexFieldEvent {
+    field: '$.awardIndex'
+    value: number
+  }
+
+  export interface AwardRevocationReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export interface AwardRevocationIssuedAtFieldEvent {
+    field: '$.issuedAt'
+    value: number
+  }
+
+  export function encode (obj: Partial<AwardRevocation>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AwardRevocation.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AwardRevocation>): AwardRevocation {
+    return decodeMessage(buf, AwardRevocation.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AwardRevocation>): Generator<AwardRevocationJobIdFieldEvent | AwardRevocationRequesterFieldEvent | AwardRevocationProviderFieldEvent | AwardRevocationAwardIndexFieldEvent | AwardRevocationReasonFieldEvent | AwardRevocationIssuedAtFieldEvent> {
+    return streamMessage(buf, AwardRevocation.codec(), opts)
   }
 }

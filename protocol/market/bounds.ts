@@ -9,6 +9,8 @@ export const MAX_MESSAGE_BYTES = {
   acceptance: 1024,
   result: 2048,
   clearing: 4096,
+  heartbeat: 512,
+  revocation: 512,
   /** a Reply may carry a signed Acceptance */
   reply: 2048,
   blobRequest: 256,

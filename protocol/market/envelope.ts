@@ -21,6 +21,8 @@ export const SIGNING_DOMAINS: Record<SignedMessageType, string> = {
   [MessageType.ACCEPTANCE]: 'hive/market/acceptance/1',
   [MessageType.RESULT]: 'hive/market/result/1',
   [MessageType.CLEARING]: 'hive/market/clearing/1',
+  [MessageType.HEARTBEAT]: 'hive/market/heartbeat/1',
+  [MessageType.AWARD_REVOCATION]: 'hive/market/award-revocation/1',
 }
 
 export interface OpenedEnvelope<T> {

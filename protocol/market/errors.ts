@@ -49,6 +49,8 @@ export const MARKET_ERROR_ACTIONS = {
    * stake may lag the requester's by an event.
    */
   NOT_SELECTED: 'IGNORE',
+  /** A heartbeat or result for an award the requester withdrew (docs/reaward.md): the provider should stop. */
+  AWARD_REVOKED: 'IGNORE',
 } as const satisfies Record<string, 'IGNORE' | 'REJECT'>
 
 export type MarketErrorCode = keyof typeof MARKET_ERROR_ACTIONS

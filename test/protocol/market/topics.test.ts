@@ -21,7 +21,7 @@ describe('protocol/topics', () => {
     expect(PROTOCOLS).to.deep.equal({
       request: '/hive/request/1.0.0', bid: '/hive/bid/1.0.0', award: '/hive/award/1.0.0',
       result: '/hive/result/1.0.0', blob: '/hive/blob/1.0.0', audit: '/hive/audit/1.0.0',
-      voucher: '/hive/voucher/2.0.0',
+      voucher: '/hive/voucher/2.0.0', heartbeat: '/hive/heartbeat/1.0.0', revoke: '/hive/revoke/1.0.0',
     })
     expect(DIRECT_LIMITS.bid.request).to.equal(MessageType.BID)
     expect(DIRECT_LIMITS.blob.maxResponseFrameBytes).to.equal(MAX_MESSAGE_BYTES.blobChunk)
@@ -49,7 +49,7 @@ describe('protocol/topics', () => {
     }
     expect(gossipVerdict(new Error('our bug'))).to.equal('ignore')
     // the honest-peer cases must never be REJECT
-    for (const code of ['JOB_EXPIRED', 'BID_EXPIRED', 'AWARD_EXPIRED', 'FROM_FUTURE', 'DUPLICATE', 'UNKNOWN_JOB', 'STALE_CLEARING'] as const) {
+    for (const code of ['JOB_EXPIRED', 'BID_EXPIRED', 'AWARD_EXPIRED', 'FROM_FUTURE', 'DUPLICATE', 'UNKNOWN_JOB', 'STALE_CLEARING', 'AWARD_REVOKED'] as const) {
       expect(MARKET_ERROR_ACTIONS[code]).to.equal('IGNORE')
     }
   })

@@ -1,0 +1,129 @@
+// Which awarded providers are still alive, on the requester's side (docs/reaward.md). A provider
+// working on an accepted award sends a heartbeat every `heartbeatIntervalMs`; it is taken for
+// dead when it has been silent for `silenceMs`, or when its connection dropped and did not come
+// back (nor a heartbeat) within `reconnectGraceMs`. A SIGKILLed provider's kernel closes its
+// sockets at once, so the second rule finds it in about the grace period; the first covers a
+// host that vanished without closing anything (power loss, a partition).
+//
+// One sweep timer for all watched awards (not one per award): it runs only while something is
+// watched, and its period bounds how late a verdict can be.
+
+export interface LivenessPolicy {
+  /** how often a provider sends a heartbeat while it works on an award (default 1 s) */
+  heartbeatIntervalMs: number
+  /** silence after which a provider is taken for dead (default 4 s: three missed heartbeats and some) */
+  silenceMs: number
+  /** how long a lost connection has to come back before the provider is taken for dead (default 2 s) */
+  reconnectGraceMs: number
+  /** how often the watched awards are looked at (default 250 ms) */
+  sweepMs: number
+}
+
+export const DEFAULT_LIVENESS: LivenessPolicy = {
+  heartbeatIntervalMs: 1_000,
+  silenceMs: 4_000,
+  reconnectGraceMs: 2_000,
+  sweepMs: 250,
+}
+
+export type DeathReason = 'HEARTBEAT_SILENT' | 'CONNECTION_LOST'
+
+export interface DeathVerdict {
+  jobId: string
+  provider: string
+  reason: DeathReason
+  /** since the last sign of life (the acceptance or the last heartbeat) */
+  silentForMs: number
+  /** when the connection dropped, for CONNECTION_LOST */
+  lostAt?: number
+}
+
+interface Watched { jobId: string, provider: string, lastSeen: number, lostAt?: number }
+
+export interface LivenessMonitorInit {
+  policy?: Partial<LivenessPolicy>
+  now: () => number
+  /** whether we hold an open connection to `provider` right now */
+  isConnected: (provider: string) => boolean
+  onDead: (verdict: DeathVerdict) => void
+}
+
+export class LivenessMonitor {
+  readonly policy: LivenessPolicy
+  private readonly init: LivenessMonitorInit
+  private readonly watched = new Map<string, Watched>()
+  private sweeper?: ReturnType<typeof setInterval>
+
+  constructor (init: LivenessMonitorInit) {
+    this.init = init
+    this.policy = { ...DEFAULT_LIVENESS, ...init.policy }
+  }
+
+  /** starts watching an award its provider just accepted (the acceptance counts as a sign of life) */
+  watch (jobId: string, provider: string): void {
+    this.watched.set(key(jobId, provider), { jobId, provider, lastSeen: this.init.now() })
+    this.sweeper ??= setInterval(() => { this.sweep() }, this.policy.sweepMs)
+    this.sweeper.unref?.()
+  }
+
+  /** a valid heartbeat: the provider is alive (and, having sent it, connected) */
+  beat (jobId: string, provider: string): boolean {
+    const w = this.watched.get(key(jobId, provider))
+    if (w === undefined) return false
+    w.lastSeen = this.init.now()
+    w.lostAt = undefined
+    return true
+  }
+
+  /** the award no longer needs a live provider (a result came, the job ended, it was revoked) */
+  unwatch (jobId: string, provider?: string): void {
+    if (provider !== undefined) this.watched.delete(key(jobId, provider))
+    else for (const [k, w] of this.watched) if (w.jobId === jobId) this.watched.delete(k)
+    this.idle()
+  }
+
+  /** every connection to `provider` closed: its grace period starts */
+  disconnected (provider: string): void {
+    const now = this.init.now()
+    for (const w of this.watched.values()) if (w.provider === provider) w.lostAt ??= now
+  }
+
+  get size (): number { return this.watched.size }
+
+  stop (): void {
+    this.watched.clear()
+    this.idle()
+  }
+
+  /** the verdicts due now; each dead award is reported once and no longer watched */
+  sweep (): DeathVerdict[] {
+    const now = this.init.now()
+    const dead: DeathVerdict[] = []
+    for (const [k, w] of this.watched) {
+      const silentForMs = now - w.lastSeen
+      if (w.lostAt !== undefined && this.init.isConnected(w.provider) && w.lastSeen >= w.lostAt) w.lostAt = undefined
+      let reason: DeathReason | undefined
+      if (w.lostAt !== undefined && now - w.lostAt >= this.policy.reconnectGraceMs && !this.init.isConnected(w.provider)) {
+        reason = 'CONNECTION_LOST'
+      } else if (silentForMs >= this.policy.silenceMs) {
+        reason = 'HEARTBEAT_SILENT'
+      }
+      if (reason === undefined) continue
+      this.watched.delete(k)
+      dead.push({ jobId: w.jobId, provider: w.provider, reason, silentForMs, ...(w.lostAt !== undefined ? { lostAt: w.lostAt } : {}) })
+    }
+    this.idle()
+    for (const d of dead) this.init.onDead(d)
+    return dead
+  }
+
+  private idle (): void {
+    if (this.watched.size > 0 || this.sweeper === undefined) return
+    clearInterval(this.sweeper)
+    this.sweeper = undefined
+  }
+}
+
+function key (jobId: string, provider: string): string {
+  return `${jobId}/${provider}`
+}

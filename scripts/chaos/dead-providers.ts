@@ -1,0 +1,211 @@
+// Chaos scenario 1 (issue 16), dead providers: one requester (this process) and a fleet of
+// providers (processes of their own by default); jobs with k = 1 and k = 2 that hold for a few
+// seconds each run `concurrency` at a time, and after every `killEvery` jobs posted one provider
+// that is working on an award is killed mid-run (SIGKILL) and replaced. Every job must complete;
+// the report says how fast the requester noticed (kill -> revocation) and what a kill cost the
+// job it hit (its latency above the median of the jobs no kill touched).
+//
+// Payments are off in this form (no chain): `doublePaid` counts, from the requester's records,
+// slots accepted from more than one provider and revoked awards that were accepted anyway; with
+// nothing signed, no voucher nonce can go backwards (`noncesBackwards` is null: not measured).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadConfig } from '../../node/config.ts'
+import { createHiveNode } from '../../node/create.ts'
+import { WorkerPool } from '../../node/exec/index.ts'
+import { marketService } from '../../node/market/service.ts'
+import { runCpuBenchmark } from '../../node/hardware/index.ts'
+import { Fleet } from './fleet.ts'
+import { CHAOS_HARDWARE } from './hardware.ts'
+import { helloModule } from './held-executor.ts'
+import { percentile, seededRandom } from './stats.ts'
+import type { JobEvent } from '../../node/market/events.ts'
+import type { JobRecord } from '../../node/market/job-record.ts'
+
+export interface DeadProvidersOptions {
+  providers: number
+  k1Jobs: number
+  k2Jobs: number
+  /** a kill after every this many jobs posted */
+  killEvery: number
+  /** how long each job holds its provider (ms) */
+  holdMs: number
+  concurrency: number
+  /** the jobs' bid window: early award places a job as soon as k + 1 good bids are in */
+  bidWindowMs: number
+  mode: 'process' | 'in-process'
+  seed: number
+  say?: (text: string) => void
+}
+
+export interface DeadProvidersReport {
+  scenario: 'dead-providers'
+  mode: 'process' | 'in-process'
+  providers: number
+  jobs: number
+  completed: number
+  lostJobs: number
+  failures: Record<string, number>
+  doublePaid: number
+  noncesBackwards: number | null
+  payments: 'off'
+  kills: number
+  /** jobs that had an award revoked after a kill */
+  killedJobs: number
+  /** revocations of providers that were never killed (false alarms) */
+  falseRevocations: number
+  detectionP50Ms: number | null
+  detectionP95Ms: number | null
+  detectionMaxMs: number | null
+  extraLatencyP50Ms: number | null
+  extraLatencyP95Ms: number | null
+  jobP50Ms: number | null
+  durationMs: number
+  cpuScore: number
+}
+
+export const DEAD_PROVIDERS_DEFAULTS: DeadProvidersOptions = {
+  providers: 20, k1Jobs: 200, k2Jobs: 50, killEvery: 5, holdMs: 3_000, concurrency: 10, bidWindowMs: 5_000, mode: 'process', seed: 16,
+}
+
+export async function runDeadProviders (opts: DeadProvidersOptions): Promise<DeadProvidersReport> {
+  const say = opts.say ?? (() => {})
+  const cpuScore = runCpuBenchmark().score
+  const started = Date.now()
+  const root = mkdtempSync(join(tmpdir(), 'hive-chaos-dead-'))
+  const random = seededRandom(opts.seed)
+  const events: JobEvent[] = []
+  const accepted = new Map<string, { provider: string, at: number }>()
+  const requesterNode = await createHiveNode(loadConfig({
+    dataDir: join(root, 'requester'),
+    flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester', mdns: false, allowPrivateAddrs: true },
+  }), {
+    hardware: CHAOS_HARDWARE,
+    libp2pDatastore: 'memory',
+    services: {
+      market: marketService({
+        onEvent: (e) => {
+          events.push(e)
+          if (e.type === 'job:accepted') accepted.set(`${e.jobId}/${e.provider}`, { provider: e.provider, at: e.at })
+          if (e.type === 'job:result' || e.type === 'job:revoked') accepted.delete(`${e.jobId}/${e.provider}`)
+        },
+      }),
+    },
+  })
+  const pool = opts.mode === 'in-process' ? new WorkerPool({ size: 2 }) : undefined
+  await pool?.start()
+  await requesterNode.start()
+  const requester = requesterNode.services.market!.requester!
+  const fleet = new Fleet({ root, requester: requesterNode, mode: opts.mode, ...(pool !== undefined ? { pool } : {}) })
+  const killedAt = new Map<string, number>()
+  const replacements: Array<Promise<unknown>> = []
+  try {
+    say(`starting ${opts.providers} providers (${opts.mode})`)
+    // four at a time: all at once, their starts (tsx compiling, libp2p, LevelDB) starve each other
+    let toStart = opts.providers
+    await Promise.all(Array.from({ length: Math.min(4, opts.providers) }, async () => {
+      while (toStart > 0) { toStart--; await fleet.spawn() }
+    }))
+    const module = await helloModule('done\n')
+    const ks = [...Array<number>(opts.k1Jobs).fill(1), ...Array<number>(opts.k2Jobs).fill(2)]
+    // shuffled (seeded): k = 2 jobs among the k = 1 ones, not all at the end
+    for (let i = ks.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1))
+      ;[ks[i], ks[j]] = [ks[j], ks[i]]
+    }
+    const records: JobRecord[] = []
+    let next = 0
+    let posted = 0
+    const kills: Array<Promise<void>> = []
+    const worker = async (): Promise<void> => {
+      while (next < ks.length) {
+        const k = ks[next++]
+        const { jobId } = await requester.post({
+          module, args: [`hold=${opts.holdMs}`], maxPrice: 10n ** 18n, redundancy: k, bidWindowMs: opts.bidWindowMs,
+          timeoutMs: 120_000, limits: { wallTimeMs: 60_000 },
+        })
+        posted++
+        if (posted % opts.killEvery === 0) kills.push(killOne())
+        records.push(await requester.wait(jobId))
+        if (records.length % 25 === 0) say(`${records.length}/${ks.length} jobs done, ${killedAt.size} kills`)
+      }
+    }
+    /** kills a provider that has been working on an award for half its hold (mid-run) */
+    const killOne = async (): Promise<void> => {
+      const until = Date.now() + 30_000
+      while (Date.now() < until) {
+        const now = Date.now()
+        const busy = [...accepted.values()].filter((a) => now - a.at >= opts.holdMs / 2 && fleet.members.has(a.provider) && !killedAt.has(a.provider))
+        if (busy.length > 0) {
+          const victim = busy[Math.floor(random() * busy.length)].provider
+          killedAt.set(victim, Date.now())
+          await fleet.kill(victim)
+          replacements.push(fleet.spawn().catch((err: Error) => { say(`replacement failed: ${err.message}`) }))
+          return
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
+    await Promise.all(Array.from({ length: opts.concurrency }, worker))
+    await Promise.all(kills)
+    await Promise.all(replacements)
+    return report(opts, records, events, killedAt, cpuScore, Date.now() - started)
+  } finally {
+    await fleet.stop()
+    await requesterNode.stop().catch(() => {})
+    await pool?.stop()
+    rmSync(root, { recursive: true, force: true })
+  }
+}
+
+function report (
+  opts: DeadProvidersOptions, records: JobRecord[], events: JobEvent[], killedAt: Map<string, number>, cpuScore: number, durationMs: number,
+): DeadProvidersReport {
+  const revocations = events.filter((e): e is Extract<JobEvent, { type: 'job:revoked' }> => e.type === 'job:revoked')
+  const detection: number[] = []
+  const killedJobs = new Set<string>()
+  let falseRevocations = 0
+  for (const r of revocations) {
+    const at = killedAt.get(r.provider)
+    if (at === undefined || r.at < at) { falseRevocations++; continue }
+    detection.push(r.at - at)
+    killedJobs.add(r.jobId)
+  }
+  const latency = (r: JobRecord): number => (r.completedAt ?? r.postedAt) - r.postedAt
+  const completed = records.filter((r) => r.phase === 'completed')
+  const untouched = completed.filter((r) => !killedJobs.has(r.jobId)).map(latency)
+  const baseline = percentile(untouched, 50) ?? 0
+  const extra = completed.filter((r) => killedJobs.has(r.jobId)).map((r) => latency(r) - baseline)
+  const failures: Record<string, number> = {}
+  for (const r of records) if (r.phase === 'failed') failures[r.failure?.reason ?? '?'] = (failures[r.failure?.reason ?? '?'] ?? 0) + 1
+  let doublePaid = 0
+  for (const r of completed) {
+    const accepted = r.awards.filter((a) => a.status === 'delivered' && a.outputCid === r.outputCid)
+    const slots = new Set(accepted.map((a) => a.slot))
+    if (accepted.length > r.redundancy || slots.size < accepted.length || accepted.some((a) => a.revokedAt !== undefined)) doublePaid++
+  }
+  return {
+    scenario: 'dead-providers',
+    mode: opts.mode,
+    providers: opts.providers,
+    jobs: records.length,
+    completed: completed.length,
+    lostJobs: records.length - completed.length,
+    failures,
+    doublePaid,
+    noncesBackwards: null,
+    payments: 'off',
+    kills: killedAt.size,
+    killedJobs: killedJobs.size,
+    falseRevocations,
+    detectionP50Ms: percentile(detection, 50),
+    detectionP95Ms: percentile(detection, 95),
+    detectionMaxMs: detection.length === 0 ? null : Math.max(...detection),
+    extraLatencyP50Ms: percentile(extra, 50),
+    extraLatencyP95Ms: percentile(extra, 95),
+    jobP50Ms: baseline,
+    durationMs,
+    cpuScore,
+  }
+}

@@ -1,0 +1,120 @@
+// The providers of a chaos run: in processes of their own (killed with SIGKILL, as a crash or an
+// OOM kill would), or in this process for the short forms in `npm test` (killed by stopping the
+// node at once: its connections close as a dead process's would). Either way a killed provider is
+// replaced by a new one, so the fleet keeps its size through the run.
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { loadConfig } from '../../node/config.ts'
+import { createHiveNode } from '../../node/create.ts'
+import { WasmExecutor } from '../../node/exec/index.ts'
+import { marketService } from '../../node/market/service.ts'
+import { jobsTopic } from '../../protocol/topics.ts'
+import { CHAOS_HARDWARE } from './hardware.ts'
+import { HeldExecutor } from './held-executor.ts'
+import type { WorkerPool } from '../../node/exec/index.ts'
+import type { HiveNode } from '../../node/node.ts'
+
+const CHILD = resolve(import.meta.dirname, 'provider-child.ts')
+const ROOT = resolve(import.meta.dirname, '..', '..')
+
+export interface FleetMember {
+  peerId: string
+  /** SIGKILL (a process) or an immediate stop (in-process); resolves once it is gone */
+  kill: () => Promise<void>
+}
+
+export interface FleetInit {
+  root: string
+  /** the requester every provider bootstraps to */
+  requester: HiveNode
+  mode: 'process' | 'in-process'
+  /** in-process: the WASM worker pool the providers share */
+  pool?: WorkerPool
+}
+
+export class Fleet {
+  readonly members = new Map<string, FleetMember>()
+  private readonly init: FleetInit
+  private readonly children = new Set<ChildProcess>()
+  private readonly nodes = new Set<HiveNode>()
+  private seq = 0
+
+  constructor (init: FleetInit) {
+    this.init = init
+  }
+
+  /** starts one more provider and resolves once the requester sees it in the wasm jobs topic */
+  async spawn (opts: { env?: Record<string, string>, price?: string } = {}): Promise<FleetMember> {
+    const n = this.seq++
+    // distinct prices spread the awards over the fleet
+    const price = opts.price ?? (0.001 + (n % 20) * 0.00005).toFixed(5)
+    const member = this.init.mode === 'process' ? await this.spawnProcess(n, price, opts.env) : await this.spawnInProcess(n, price)
+    this.members.set(member.peerId, member)
+    const pubsub = this.init.requester.libp2p.services.pubsub
+    // generous: twenty node processes starting at once on a loaded 2-core machine take a while
+    const until = Date.now() + 180_000
+    while (!pubsub.getSubscribers(jobsTopic('wasm')).some((p) => p.toString() === member.peerId)) {
+      if (Date.now() > until) throw new Error(`provider ${member.peerId} never joined the jobs topic`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    return member
+  }
+
+  /** kills `peerId`'s provider and removes it from the fleet */
+  async kill (peerId: string): Promise<void> {
+    const m = this.members.get(peerId)
+    if (m === undefined) return
+    this.members.delete(peerId)
+    await m.kill()
+  }
+
+  async stop (): Promise<void> {
+    for (const c of this.children) c.kill('SIGKILL')
+    for (const n of this.nodes) await n.stop().catch(() => {})
+    this.members.clear()
+  }
+
+  private bootstrap (): string[] {
+    return this.init.requester.libp2p.getMultiaddrs().map(String)
+  }
+
+  /** the process's exit, for a member that may die by itself (a failpoint) */
+  readonly exits = new Map<string, Promise<void>>()
+
+  private async spawnProcess (n: number, price: string, env: Record<string, string> = {}): Promise<FleetMember> {
+    const child = spawn(process.execPath, ['--import=tsx', CHILD, join(this.init.root, `provider-${n}`), price, ...this.bootstrap()], {
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env },
+    })
+    this.children.add(child)
+    const exited = new Promise<void>((resolve) => { child.once('exit', () => { this.children.delete(child); resolve() }) })
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve)
+      child.once('exit', (code) => { reject(new Error(`provider process ${n} exited with ${String(code)} before starting`)) })
+    })
+    const { peerId } = JSON.parse(line) as { peerId: string }
+    this.exits.set(peerId, exited)
+    return { peerId, kill: async () => { child.kill('SIGKILL'); await exited } }
+  }
+
+  private async spawnInProcess (n: number, price: string): Promise<FleetMember> {
+    const config = loadConfig({
+      dataDir: join(this.init.root, `provider-${n}`),
+      flags: { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: this.bootstrap(), roles: 'provider', mdns: false, prices: { wasm: price }, allowPrivateAddrs: true },
+    })
+    const executor = new HeldExecutor(new WasmExecutor(this.init.pool !== undefined ? { pool: this.init.pool } : { poolSize: 1 }))
+    const node = await createHiveNode(config, {
+      hardware: CHAOS_HARDWARE,
+      storeCacheSize: 1024 * 1024,
+      libp2pDatastore: 'memory',
+      services: { market: marketService({ executors: { wasm: executor } }) },
+    })
+    await node.start()
+    this.nodes.add(node)
+    return {
+      peerId: node.peerId.toString(),
+      kill: async () => { this.nodes.delete(node); await node.stop() },
+    }
+  }
+}
