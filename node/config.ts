@@ -9,6 +9,7 @@ import { UsageError } from '../protocol/errors.ts'
 import { EXECUTOR_PATTERN, MAX_PROFILE_TTL_MS, PRICE_PATTERN } from '../protocol/profile.ts'
 import { DEFAULT_HIVE_PER_ETH } from '../protocol/payments/close-economics.ts'
 import { JOB_BOUNDS } from '../protocol/market/bounds.ts'
+import { MAX_JOB_SHARDS } from '../protocol/topics.ts'
 import { API_TOKEN_FILE } from './api/auth.ts'
 import { PEER_KEY_FILENAME, loadOrCreatePeerKey, writePrivateFileExclusive } from './p2p/identity.ts'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -69,6 +70,13 @@ export interface HiveSettings {
    * bid. Output is held in memory until it is stored, so this bounds what one job can pin.
    */
   maxOutputBytes: number
+  /**
+   * shards each job class's gossip topic is split into (a network parameter: every peer must use
+   * the same; 1 = the unsharded topic). A requester publishes a job to one shard (by its id).
+   */
+  jobShards: number
+  /** shards of each class a provider subscribes to (0 = all): its gossip load is jobs × this ÷ jobShards */
+  jobShardsJoined: number
 }
 
 export interface HiveConfig extends HiveSettings {
@@ -100,6 +108,8 @@ const DEFAULTS: HiveSettings = {
   hivePerEth: DEFAULT_HIVE_PER_ETH,
   allowPrivateAddrs: false,
   maxOutputBytes: 64 * 1024 * 1024,
+  jobShards: 1,
+  jobShardsJoined: 0,
 }
 export const DEFAULT_SETTINGS: Readonly<HiveSettings> = Object.freeze(DEFAULTS)
 
@@ -127,6 +137,8 @@ export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.fr
   hivePerEth: 'HIVE_HIVE_PER_ETH',
   allowPrivateAddrs: 'HIVE_ALLOW_PRIVATE_ADDRS',
   maxOutputBytes: 'HIVE_MAX_OUTPUT_BYTES',
+  jobShards: 'HIVE_JOB_SHARDS',
+  jobShardsJoined: 'HIVE_JOB_SHARDS_JOINED',
 })
 
 type Parser<K extends keyof HiveSettings> = (value: unknown, bad: (expected: string) => never) => HiveSettings[K]
@@ -213,6 +225,8 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
   },
   allowPrivateAddrs: bool,
   maxOutputBytes: int(64 * 1024, JOB_BOUNDS.outputBytes.max, 'bytes'),
+  jobShards: int(1, MAX_JOB_SHARDS, 'shards'),
+  jobShardsJoined: int(0, MAX_JOB_SHARDS, 'shards (0 = all)'),
 }
 
 const KEYS = Object.keys(PARSERS) as Array<keyof HiveSettings>

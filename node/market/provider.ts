@@ -14,11 +14,12 @@ import { validateClearing } from '../../protocol/market/validate-clearing.ts'
 import { validateJobRequest } from '../../protocol/market/validate-job.ts'
 import { encodeOutputBundle } from '../../protocol/output-bundle.ts'
 import { dialableRequesterAddrs } from '../../protocol/market/requester-addrs.ts'
-import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
+import { CLEARING_TOPIC } from '../../protocol/topics.ts'
 import { isHiveError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
-import { TopicSubscription } from './gossip.ts'
+import { joinedJobTopics, TopicSubscription } from './gossip.ts'
+import type { JobShards } from './gossip.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
 import type { BlobStore } from '../blobs/store.ts'
 import type { OutputGate } from '../blobs/output-gate.ts'
@@ -66,6 +67,8 @@ export interface ProviderInit {
   faults?: ProviderFaults
   /** counts gossip verdicts by code and topic (metrics, tests) */
   onGossipOutcome?: (outcome: GossipOutcome, code: string | undefined, topic: string) => void
+  /** the job topics' shards (default: one topic per class) */
+  shards?: JobShards
   /** settlement (node/payments): bids name our address, work starts once paid for, results carry a signed commitment */
   payments?: MarketPayments
   /** writes this provider's side of every job to the audit log (none: the market runs unaudited) */
@@ -115,7 +118,7 @@ export class Provider {
     for (const executor of Object.keys(this.init.executors)) {
       const sub = new TopicSubscription<ValidJobRequest>({
         pubsub,
-        topic: jobsTopic(executor),
+        topics: joinedJobTopics(executor, libp2p.peerId.toString(), this.init.shards),
         validate: async (bytes) => await validateJobRequest(bytes, { now: this.now(), seen: this.jobSeen }),
         handle: async (job) => { await this.considerJob(job) },
         onOutcome: this.init.onGossipOutcome,

@@ -14,7 +14,9 @@ import { validateBid } from '../../protocol/market/validate-bid.ts'
 import { validateResult } from '../../protocol/market/validate-result.ts'
 import { decodeOutputBundle, maxBundleOverhead } from '../../protocol/output-bundle.ts'
 import { decodeCommitment, outputHashOf } from '../../protocol/payments/commitment.ts'
-import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
+import { CLEARING_TOPIC } from '../../protocol/topics.ts'
+import { jobPublishTopic } from './gossip.ts'
+import type { JobShards } from './gossip.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
@@ -81,6 +83,8 @@ export interface RequesterInit {
   audit?: MarketAuditHook
   /** the node's request/response outcome counters (its handlers count into them) */
   counters?: OutcomeCounters
+  /** the job topics' shards (default: one topic per class) */
+  shards?: JobShards
 }
 
 export class Requester {
@@ -173,7 +177,7 @@ export class Requester {
     const job = this.track(record, input.policy)
     job.start()
 
-    await libp2p.services.pubsub.publish(jobsTopic(executor), created.bytes).catch((err: Error) => {
+    await libp2p.services.pubsub.publish(jobPublishTopic(executor, record.jobId, this.init.shards), created.bytes).catch((err: Error) => {
       log('gossip publish of %s failed: %s', record.jobId, err.message)
     })
     // direct pushes in the background: post() returns once the job is durable and gossiped,

@@ -111,6 +111,7 @@ export class MarketService implements HiveService {
         pickProviders: async () => await this.pickProviders(node),
         audit: options.audit,
         counters: node.counters,
+        shards: { shards: config.jobShards, joined: config.jobShardsJoined },
       })
     }
     if (config.roles.includes('provider')) {
@@ -138,6 +139,7 @@ export class MarketService implements HiveService {
         allowPrivateAddrs: config.allowPrivateAddrs,
         audit: options.audit,
         counters: node.counters,
+        shards: { shards: config.jobShards, joined: config.jobShardsJoined },
       })
     }
   }

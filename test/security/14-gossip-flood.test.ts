@@ -66,7 +66,7 @@ describe('security 14: gossip floods', function () {
   })
 
   after(async () => {
-    for (const o of others) await o.stop().catch(() => {})
+    for (const o of others) await Promise.resolve(o.stop()).catch(() => {})
     await provider?.node.stop().catch(() => {})
     rmSync(root, { recursive: true, force: true })
   })
