@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { HiveError } from '../protocol/errors.ts'
+import { discoveryService } from './discovery/service.ts'
 import { HiveNode } from './node.ts'
 import { loadOrCreatePeerKey } from './p2p/identity.ts'
 import { OutcomeCounters } from './p2p/reqresp/counters.ts'
@@ -37,7 +38,9 @@ export async function createHiveNode<F extends ServiceFactories = Record<never, 
   config: HiveConfig,
   options: CreateHiveNodeOptions<F> = {},
 ): Promise<HiveNodeWith<F>> {
-  const { services: factories = {} as F, ...nodeOptions } = options
+  const { services: given = {} as F, ...nodeOptions } = options
+  // every node discovers: a caller that names no discovery service gets the default one, first
+  const factories = ('discovery' in given ? given : { discovery: discoveryService(), ...given }) as F
   const order = startOrder(factories)
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
   const { key: privateKey } = await loadOrCreatePeerKey(config.dataDir)
@@ -65,6 +68,9 @@ export async function createHiveNode<F extends ServiceFactories = Record<never, 
       logger: node.libp2p.logger,
       counters,
       node,
+      hardware: node.hardwareProfile,
+      ...(node.eth !== undefined ? { eth: node.eth } : {}),
+      now: node.now,
     }
     const made = new Map<string, HiveService>()
     const lookup: ServiceLookup = {
