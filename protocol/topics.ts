@@ -68,6 +68,17 @@ export function providerShards (peerId: string, shards: number, count: number): 
   return Array.from({ length: n }, (_, i) => (start + i) % shards)
 }
 
+/**
+ * The clearing topic of one shard: a job's clearing (who won at what price) goes to the same
+ * shard as the job, so a provider hears the clearings of the jobs it could have bid on and no
+ * others. One shard is the unsharded hive/clearing/1.
+ */
+export function clearingShardTopic (shard: number, shards: number): string {
+  checkShards(shards)
+  if (!Number.isInteger(shard) || shard < 0 || shard >= shards) throw new TypeError(`shard ${String(shard)} is not in 0..${shards - 1}`)
+  return shards === 1 ? CLEARING_TOPIC : `${CLEARING_TOPIC}/${shards}/${shard}`
+}
+
 /** Every topic of a job class under `shards` shards (scoring parameters, subscription checks). */
 export function jobShardTopics (executor: string, shards: number): string[] {
   checkShards(shards)

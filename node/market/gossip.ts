@@ -15,7 +15,7 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { logger } from '@libp2p/logger'
 import { gossipVerdict, isMarketValidationError } from '../../protocol/market/errors.ts'
-import { jobShard, jobShardTopic, providerShards } from '../../protocol/topics.ts'
+import { clearingShardTopic, jobShard, jobShardTopic, providerShards } from '../../protocol/topics.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
 
@@ -156,4 +156,14 @@ export function joinedJobTopics (executor: string, peerId: string, shards: JobSh
 /** The one topic a requester publishes a job to. */
 export function jobPublishTopic (executor: string, jobId: string, shards: JobShards = UNSHARDED): string {
   return jobShardTopic(executor, jobShard(jobId, shards.shards), shards.shards)
+}
+
+/** The clearing topics a provider subscribes to: those of the shards it joined. */
+export function joinedClearingTopics (peerId: string, shards: JobShards = UNSHARDED): string[] {
+  return providerShards(peerId, shards.shards, shards.joined).map((s) => clearingShardTopic(s, shards.shards))
+}
+
+/** The clearing topic of a job: its job's shard. */
+export function clearingPublishTopic (jobId: string, shards: JobShards = UNSHARDED): string {
+  return clearingShardTopic(jobShard(jobId, shards.shards), shards.shards)
 }

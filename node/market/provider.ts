@@ -14,11 +14,10 @@ import { validateClearing } from '../../protocol/market/validate-clearing.ts'
 import { validateJobRequest } from '../../protocol/market/validate-job.ts'
 import { encodeOutputBundle } from '../../protocol/output-bundle.ts'
 import { dialableRequesterAddrs } from '../../protocol/market/requester-addrs.ts'
-import { CLEARING_TOPIC } from '../../protocol/topics.ts'
 import { isHiveError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
-import { joinedJobTopics, TopicSubscription } from './gossip.ts'
+import { joinedClearingTopics, joinedJobTopics, TopicSubscription } from './gossip.ts'
 import type { JobShards } from './gossip.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
 import type { BlobStore } from '../blobs/store.ts'
@@ -128,7 +127,7 @@ export class Provider {
     }
     const clearing = new TopicSubscription({
       pubsub,
-      topic: CLEARING_TOPIC,
+      topics: joinedClearingTopics(libp2p.peerId.toString(), this.init.shards),
       validate: async (bytes) => await validateClearing(bytes, { now: this.now(), seen: this.clearingSeen }),
       handle: async (valid) => { this.clearings.addValidClearing(valid, this.now()) },
       onOutcome: this.init.onGossipOutcome,

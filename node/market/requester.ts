@@ -14,8 +14,7 @@ import { validateBid } from '../../protocol/market/validate-bid.ts'
 import { validateResult } from '../../protocol/market/validate-result.ts'
 import { decodeOutputBundle, maxBundleOverhead } from '../../protocol/output-bundle.ts'
 import { decodeCommitment, outputHashOf } from '../../protocol/payments/commitment.ts'
-import { CLEARING_TOPIC } from '../../protocol/topics.ts'
-import { jobPublishTopic } from './gossip.ts'
+import { clearingPublishTopic, jobPublishTopic } from './gossip.ts'
 import type { JobShards } from './gossip.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
@@ -276,7 +275,7 @@ export class Requester {
         publishClearing: async (winners) => {
           const spec = { executor: record.executor, wallTimeMs, memoryBytes: record.limits.memoryBytes }
           const bytes = await signClearing({ jobId: record.jobId, winners: winners.map((w) => ({ provider: peerIdFromString(w.provider), price: w.price })), timestamp: this.now(), ...spec }, this.init.privateKey)
-          await libp2p.services.pubsub.publish(CLEARING_TOPIC, bytes)
+          await libp2p.services.pubsub.publish(clearingPublishTopic(record.jobId, this.init.shards), bytes)
         },
         save: async (r, final) => {
           // audited: the final record lands with the `verified` entries

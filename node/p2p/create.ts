@@ -12,7 +12,7 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import type { Libp2pOptions } from 'libp2p'
-import { CLEARING_TOPIC, gossipMessageId, jobShardTopics, PROFILES_TOPIC } from '../../protocol/topics.ts'
+import { clearingShardTopic, gossipMessageId, jobShardTopics, PROFILES_TOPIC } from '../../protocol/topics.ts'
 import { CONNECTION_LIMITS, DEFAULT_COLOCATION_WHITELIST, DHT_PROTOCOL, GOSSIP_SCORE_THRESHOLDS, MARKET_TOPIC_SCORE, USER_AGENT_NAME } from './constants.ts'
 import { hiveRecordSelector, hiveRecordValidator } from './records.ts'
 import type { HiveRecordKinds } from './records.ts'
@@ -119,7 +119,8 @@ export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLi
           // invalid market messages must cost their sender: without per-topic parameters
           // gossipsub scores no topic, and a REJECT would only drop the message
           topics: Object.fromEntries([
-            ...(opts.executors ?? ['wasm']).flatMap((e) => jobShardTopics(e, opts.jobShards ?? 1)), CLEARING_TOPIC, PROFILES_TOPIC,
+            ...(opts.executors ?? ['wasm']).flatMap((e) => jobShardTopics(e, opts.jobShards ?? 1)),
+            ...Array.from({ length: opts.jobShards ?? 1 }, (_, i) => clearingShardTopic(i, opts.jobShards ?? 1)), PROFILES_TOPIC,
           ].map((t) => [t, { ...MARKET_TOPIC_SCORE }])),
         },
       }),
