@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadavg } from 'node:os'
+import { multiaddr } from '@multiformats/multiaddr'
 import { loadConfig } from '../../node/config.ts'
 import { runCpuBenchmark } from '../../node/hardware/benchmark.ts'
 import { createHiveNode } from '../../node/create.ts'
@@ -39,6 +40,8 @@ const BATCH = arg('batch', 8)
 const DHT_SAMPLES = arg('dht-samples', 3, 0)
 /** how long to wait for the background providers' first DHT publish before sampling (ms) */
 const PUBLISH_WAIT_MS = arg('publish-wait', 180_000)
+/** how long each batch may take over its first DHT round before the next batch starts (ms) */
+const BATCH_PUBLISH_WAIT_MS = 30_000
 if (PEERS < 4) { console.error('--peers must be at least 4'); process.exit(2) }
 const say = (text: string): void => { process.stderr.write(text + '\n') }
 
@@ -75,6 +78,37 @@ async function startNode (opts: { bootstrap: HiveNode[], roles: string, hardware
   return node
 }
 
+/**
+ * Dials `targets` until `node` has a connection (a bootstrap dial can fail under load); false
+ * after `timeoutMs`. Seen on a loaded machine: a peer whose first dials stalled never connected
+ * again, however often asked, while peers started with it did; the caller replaces such a peer.
+ */
+async function ensureConnected (node: HiveNode, targets: () => HiveNode[], timeoutMs = 45_000): Promise<boolean> {
+  const end = performance.now() + timeoutMs
+  for (let attempt = 0; node.libp2p.getConnections().length === 0; attempt++) {
+    if (performance.now() > end) return false
+    // give the bootstrap dial a moment first, then dial ourselves
+    if (attempt > 0) {
+      const target = pick(targets().filter((t) => t !== node))
+      await node.libp2p.dial(multiaddr(target.info().addresses[0]), { signal: AbortSignal.timeout(15_000) })
+        .catch((err: Error) => { say(`    dial from ${node.peerId.toString().slice(-6)} failed: ${err.message}`) })
+    }
+    if (node.libp2p.getConnections().length === 0) await sleep(250 * Math.min(attempt + 1, 8))
+  }
+  return true
+}
+
+/** Starts a background peer that is connected to the network, replacing one that cannot connect. */
+async function startConnected (seeds: HiveNode[]): Promise<HiveNode> {
+  for (let tries = 1; ; tries++) {
+    const node = await startNode({ bootstrap: [pick(seeds), pick(running)], roles: 'provider,requester', hardware: cpuBox, ttlMs: 600_000 })
+    if (await ensureConnected(node, () => [...seeds, ...running])) return node
+    say(`    ${node.peerId.toString().slice(-6)} could not connect; replacing it (try ${tries})`)
+    await node.stop()
+    if (tries >= 3) throw new Error('three peers in a row could not connect to the network')
+  }
+}
+
 const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Waits until `check` holds, re-checking every `everyMs`; throws naming `what` after `timeoutMs`. */
@@ -103,11 +137,14 @@ try {
   while (running.length < PEERS - 2) {
     const n = Math.min(BATCH, PEERS - 2 - running.length)
     // each new peer bootstraps from a seed and one random running peer, so no one peer takes all the dials
-    const batch = await Promise.all(Array.from({ length: n }, async () =>
-      await startNode({ bootstrap: [pick(seeds), pick(running)], roles: 'provider,requester', hardware: cpuBox, ttlMs: 600_000 })))
+    // the batch is up once each peer is connected to someone: then the next batch may dial it.
+    // The bootstrap list is dialled once at start; a dial that failed on a busy core is not
+    // retried, and that peer would sit alone forever: dial again, or replace the peer
+    const batch = await Promise.all(Array.from({ length: n }, async () => await startConnected(seeds)))
     running.push(...batch)
-    // the batch is up once each peer is connected to someone: then the next batch may dial it
-    await until('the batch connected', () => batch.every((b) => b.libp2p.getConnections().length > 0), 60_000)
+    // and its first DHT round is over (or has run long enough): starting more peers while dozens
+    // of DHT walks are under way only starved them all, on 2 shared cores
+    await Promise.all(batch.map(async (b) => await b.discovery.whenPublished(AbortSignal.timeout(BATCH_PUBLISH_WAIT_MS)).catch(() => {})))
     say(`    ${running.length} peers running (${Math.round(performance.now() - t0)} ms)`)
   }
   const searcher = await startNode({ bootstrap: [pick(seeds), pick(running)], roles: 'requester', hardware: cpuBox, ttlMs: 600_000 })
