@@ -82,8 +82,9 @@ try {
   const now = Date.now()
   const { peerIdFromPrivateKey } = await import('@libp2p/peer-id')
   const peer = peerIdFromPrivateKey(key)
+  const other = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
   const clearings = await Promise.all(jobs.map(async (j) => await signClearing({
-    jobId: j.jobId, winners: [{ provider: peer, price: 5n }, { provider: peer, price: 6n }], timestamp: now, executor: 'wasm', wallTimeMs: 1000, memoryBytes: 64 * 1024 * 1024,
+    jobId: j.jobId, winners: [{ provider: peer, price: 5n }, { provider: other, price: 6n }], timestamp: now, executor: 'wasm', wallTimeMs: 1000, memoryBytes: 64 * 1024 * 1024,
   }, key)))
   const profiles = await Promise.all(Array.from({ length: Math.min(N, 500) }, async (_, i) => await signProfile({
     version: PROFILE_VERSION,
