@@ -2,7 +2,8 @@
 // peer key once, lets services prepare (the chain signs the address binding the profile
 // carries), makes libp2p, the store and the event feed (HiveNode.create), then builds each
 // service from its factory in dependency order and adds it, so that the node starts them in that
-// order and stops them in reverse. The CLI, the tests, the benchmarks and the demo all use it.
+// order and stops them in reverse. Every node discovers: a caller that names no `discovery`
+// service gets discoveryService() first. The CLI, the tests, the benchmarks and the demo all use it.
 import { mkdirSync } from 'node:fs'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { HiveError } from '../protocol/errors.ts'

@@ -1,5 +1,6 @@
-// HiveNode: a peer's libp2p, store, event feed and discovery, and the lifecycle of its services.
-// Build one with createHiveNode (node/create.ts), which adds the services in dependency order.
+// HiveNode: a peer's libp2p, store and event feed, and the lifecycle of its services (discovery
+// is one of them, built by discoveryService()). Build one with createHiveNode (node/create.ts),
+// which adds the services in dependency order.
 // libp2p starts first and stops last; services start in the order they were added and stop in
 // reverse. The store closes after everything else.
 import { mkdirSync, readFileSync } from 'node:fs'
