@@ -148,6 +148,7 @@ try {
     say(`    ${running.length} peers running (${Math.round(performance.now() - t0)} ms)`)
   }
   const searcher = await startNode({ bootstrap: [pick(seeds), pick(running)], roles: 'requester', hardware: cpuBox, ttlMs: 600_000 })
+  if (!await ensureConnected(searcher, () => running)) throw new Error('the searcher could not connect')
   running.push(searcher)
   const providers = running.filter((n) => n.config.roles.includes('provider'))
   say(`  ${running.length} peers started in ${Math.round(performance.now() - t0)} ms; waiting for their DHT records …`)
@@ -173,6 +174,8 @@ try {
     const provider = await startNode({ bootstrap: [pick(running.slice(0, -1))], roles: 'provider', hardware: gpuBox, ttlMs: 10_000 })
     const startedMs = performance.now() - start
     running.push(provider)
+    // a failed bootstrap dial is retried (counted in the sample: it is part of joining)
+    if (!await ensureConnected(provider, () => running.slice(0, -1))) throw new Error(`sample ${s}: the provider could not connect`)
     const id = provider.peerId.toString()
     // a running requester's lookup: answered from its view (cheap, so asked every 10 ms)
     await until(`sample ${s}: provider in the view`, async () =>
