@@ -168,6 +168,7 @@ try {
 
   const viewMs: number[] = []
   let missed = 0
+  let dhtMissed = 0
   const dhtMs: number[] = []
   for (let s = 0; s < SAMPLES; s++) {
     const start = performance.now()
@@ -190,12 +191,13 @@ try {
     if (s < DHT_SAMPLES) {
       // a cold requester's lookup walks the DHT; it re-asks a few times a second (tighter polling
       // on a shared core mostly slows the provider it is waiting for)
-      await until(`sample ${s}: provider found in the DHT`, async () => {
+      const found = await until(`sample ${s}: provider found in the DHT`, async () => {
         const res = await searcher.discovery.findProviders({ gpuVendor: 'nvidia' }, { source: 'dht', limit: 100, signal: AbortSignal.timeout(10_000) })
         return res.some((p) => p.peerId === id)
-      }, 30_000, 250)
+      }, 30_000, 250).then(() => true, () => false)
+      if (!found) dhtMissed++
       dhtMs.push(performance.now() - start)
-      line += `, by a DHT walk after ${Math.round(dhtMs[dhtMs.length - 1])} ms`
+      line += `, ${found ? 'by' : 'NOT by'} a DHT walk after ${Math.round(dhtMs[dhtMs.length - 1])} ms`
     }
     say(line)
     running.splice(running.indexOf(provider), 1)
@@ -220,7 +222,7 @@ try {
     missed,
     method: 'from the provider\'s start until a running requester\'s view has it (profile announcement)',
     ...(dhtSorted.length > 0
-      ? { dhtSamples: dhtSorted.length, dhtP50Ms: Math.round(percentile(dhtSorted, 50)), dhtMaxMs: Math.round(dhtSorted[dhtSorted.length - 1]) }
+      ? { dhtSamples: dhtSorted.length, dhtMissed, dhtP50Ms: Math.round(percentile(dhtSorted, 50)), dhtMaxMs: Math.round(dhtSorted[dhtSorted.length - 1]) }
       : {}),
     publishedInDht: `${published.size}/${providers.length}`,
     rssMbPerNode: Math.round((rssMb / PEERS) * 10) / 10,
