@@ -9,6 +9,7 @@ import { UsageError } from '../protocol/errors.ts'
 import { EXECUTOR_PATTERN, MAX_PROFILE_TTL_MS, PRICE_PATTERN } from '../protocol/profile.ts'
 import { DEFAULT_HIVE_PER_ETH } from '../protocol/payments/close-economics.ts'
 import { JOB_BOUNDS } from '../protocol/market/bounds.ts'
+import { MAX_JOB_SHARDS } from '../protocol/topics.ts'
 import { API_TOKEN_FILE } from './api/auth.ts'
 import { PEER_KEY_FILENAME, loadOrCreatePeerKey, writePrivateFileExclusive } from './p2p/identity.ts'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
@@ -100,6 +101,13 @@ export interface HiveSettings {
   upnp: boolean
   /** publish private (LAN) addresses even while private (only for a devnet on one LAN) */
   announcePrivate: boolean
+  /**
+   * shards each job class's gossip topic is split into (a network parameter: every peer must use
+   * the same; 1 = the unsharded topic). A requester publishes a job to one shard (by its id).
+   */
+  jobShards: number
+  /** shards of each class a provider subscribes to (0 = all): its gossip load is jobs × this ÷ jobShards */
+  jobShardsJoined: number
 }
 
 export interface HiveConfig extends HiveSettings {
@@ -145,6 +153,8 @@ const DEFAULTS: HiveSettings = {
   dcutr: true,
   upnp: false,
   announcePrivate: false,
+  jobShards: 1,
+  jobShardsJoined: 0,
 }
 export const DEFAULT_SETTINGS: Readonly<HiveSettings> = Object.freeze(DEFAULTS)
 
@@ -185,6 +195,8 @@ export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.fr
   dcutr: 'HIVE_DCUTR',
   upnp: 'HIVE_UPNP',
   announcePrivate: 'HIVE_ANNOUNCE_PRIVATE',
+  jobShards: 'HIVE_JOB_SHARDS',
+  jobShardsJoined: 'HIVE_JOB_SHARDS_JOINED',
 })
 
 type Parser<K extends keyof HiveSettings> = (value: unknown, bad: (expected: string) => never) => HiveSettings[K]
@@ -290,6 +302,8 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
   dcutr: bool,
   upnp: bool,
   announcePrivate: bool,
+  jobShards: int(1, MAX_JOB_SHARDS, 'shards'),
+  jobShardsJoined: int(0, MAX_JOB_SHARDS, 'shards (0 = all)'),
 }
 
 const KEYS = Object.keys(PARSERS) as Array<keyof HiveSettings>

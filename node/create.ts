@@ -2,10 +2,12 @@
 // peer key once, lets services prepare (the chain signs the address binding the profile
 // carries), makes libp2p, the store and the event feed (HiveNode.create), then builds each
 // service from its factory in dependency order and adds it, so that the node starts them in that
-// order and stops them in reverse. The CLI, the tests, the benchmarks and the demo all use it.
+// order and stops them in reverse. Every node discovers: a caller that names no `discovery`
+// service gets discoveryService() first. The CLI, the tests, the benchmarks and the demo all use it.
 import { mkdirSync } from 'node:fs'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { HiveError } from '../protocol/errors.ts'
+import { discoveryService } from './discovery/service.ts'
 import { HiveNode } from './node.ts'
 import { loadOrCreatePeerKey } from './p2p/identity.ts'
 import { OutcomeCounters } from './p2p/reqresp/counters.ts'
@@ -37,7 +39,9 @@ export async function createHiveNode<F extends ServiceFactories = Record<never, 
   config: HiveConfig,
   options: CreateHiveNodeOptions<F> = {},
 ): Promise<HiveNodeWith<F>> {
-  const { services: factories = {} as F, ...nodeOptions } = options
+  const { services: given = {} as F, ...nodeOptions } = options
+  // every node discovers: a caller that names no discovery service gets the default one, first
+  const factories = ('discovery' in given ? given : { discovery: discoveryService(), ...given }) as F
   const order = startOrder(factories)
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
   const { key: privateKey } = await loadOrCreatePeerKey(config.dataDir)
@@ -65,6 +69,9 @@ export async function createHiveNode<F extends ServiceFactories = Record<never, 
       logger: node.libp2p.logger,
       counters,
       node,
+      hardware: node.hardwareProfile,
+      ...(node.eth !== undefined ? { eth: node.eth } : {}),
+      now: node.now,
     }
     const made = new Map<string, HiveService>()
     const lookup: ServiceLookup = {

@@ -1,5 +1,6 @@
-// HiveNode: a peer's libp2p, store, event feed and discovery, and the lifecycle of its services.
-// Build one with createHiveNode (node/create.ts), which adds the services in dependency order.
+// HiveNode: a peer's libp2p, store and event feed, and the lifecycle of its services (discovery
+// is one of them, built by discoveryService()). Build one with createHiveNode (node/create.ts),
+// which adds the services in dependency order.
 // libp2p starts first and stops last; services start in the order they were added and stop in
 // reverse. The store closes after everything else.
 import { mkdirSync, readFileSync } from 'node:fs'
@@ -7,7 +8,8 @@ import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
 import { dhtClientMode } from './config.ts'
 import type { HiveConfig } from './config.ts'
-import { DiscoveryService, profileToView } from './discovery/index.ts'
+import { profileToView } from './discovery/index.ts'
+import type { DiscoveryService } from './discovery/index.ts'
 import { NodeEvents } from './events.ts'
 import { measureHardware } from './hardware/measure.ts'
 import { createHiveLibp2p } from './p2p/create.ts'
@@ -57,7 +59,6 @@ export interface HiveNodeOptions {
   connectionGater?: ConnectionGater
   /** LevelDB block cache (bytes); the default 8 MiB is generous for many nodes in one process */
   storeCacheSize?: number
-  republishFraction?: number
   /**
    * Where libp2p keeps its peer store and DHT records: 'store' (default, the node's level
    * database, survives restarts) or 'memory' (lost on stop; cheaper when many nodes share a process)
@@ -69,8 +70,7 @@ export interface HiveNodeOptions {
   counters?: OutcomeCounters
 }
 
-/** key in the store's `profile` sublevel holding this node's last published signed profile */
-export const PUBLISHED_PROFILE_KEY = 'published'
+export { PUBLISHED_PROFILE_KEY } from './discovery/index.ts'
 
 type State = 'created' | 'starting' | 'started' | 'stopping' | 'stopped'
 
@@ -88,8 +88,12 @@ export class HiveNode implements NodeController {
   /** the peer key (read once): signs as this node */
   readonly privateKey: PrivateKey
   readonly store: HiveStore
-  readonly discovery: DiscoveryService
   readonly events: NodeEvents
+  /** this machine as its profile offers it (measured, or given by a test or benchmark) */
+  readonly hardwareProfile: ProfileHardware
+  /** the Ethereum identity a service's prepare contributed (the chain), carried in the profile */
+  readonly eth: { ethAddress: string, ethBinding: Uint8Array } | undefined
+  readonly now: () => number
   readonly version: string
   /** request/response outcomes of every service's protocol handlers (read-only on the API) */
   readonly counters: OutcomeCounters
@@ -131,6 +135,7 @@ export class HiveNode implements NodeController {
         now,
         version,
         executors: config.executors,
+        jobShards: config.jobShards,
         ...(gater !== undefined ? { connectionGater: gater } : {}),
         ...(options.dhtKBucketSize !== undefined ? { dhtKBucketSize: options.dhtKBucketSize } : {}),
         reach: reachOptionsFromConfig(config),
@@ -150,23 +155,8 @@ export class HiveNode implements NodeController {
         now,
       })
       tracker.current = reach
-      const discovery = new DiscoveryService({ peerId: libp2p.peerId, privateKey: key, dht: libp2p.services.dht }, {
-        offer: { hardware, executors: config.executors, prices: config.prices, ttlMs: config.profileTtlMs, ...options.eth },
-        publish: config.roles.includes('provider'),
-        now,
-        ...(options.republishFraction !== undefined ? { republishFraction: options.republishFraction } : {}),
-        onPublished: (r) => {
-          // the last published record, for tools that read the data dir without a running node.
-          // The event follows the write, so whoever hears it can read the record from the store;
-          // a failed write is logged and the event still goes out (the record is in the DHT).
-          store.profile.put(PUBLISHED_PROFILE_KEY, r.record)
-            .catch((err: unknown) => { log.error('saving the published profile failed - %e', err) })
-            .finally(() => { events.emit({ type: 'profile:published', at: now(), expiresAt: r.profile.expiresAt }) })
-        },
-      })
-      await discovery.prepare()
       const counters = options.counters ?? new OutcomeCounters()
-      return new HiveNode(config, libp2p, key, store, discovery, events, version, counters, reach)
+      return new HiveNode(config, libp2p, key, store, events, version, counters, { hardware, eth: options.eth, now }, reach)
     } catch (err) {
       await store.close()
       throw err
@@ -175,19 +165,29 @@ export class HiveNode implements NodeController {
 
   private constructor (
     config: HiveConfig, libp2p: HiveLibp2p, privateKey: PrivateKey, store: HiveStore,
-    discovery: DiscoveryService, events: NodeEvents, version: string, counters: OutcomeCounters,
+    events: NodeEvents, version: string, counters: OutcomeCounters,
+    profile: { hardware: ProfileHardware, eth: HiveNodeOptions['eth'], now: () => number },
     reach: ReachabilityService,
   ) {
     this.config = config
     this.libp2p = libp2p
     this.privateKey = privateKey
     this.store = store
-    this.discovery = discovery
     this.events = events
     this.version = version
     this.counters = counters
     this.reach = reach
-    this.#services.push(reach, discovery)
+    this.#services.push(reach)
+    this.hardwareProfile = profile.hardware
+    this.eth = profile.eth
+    this.now = profile.now
+  }
+
+  /** The discovery service (createHiveNode gives every node one, built by discoveryService()). */
+  get discovery (): DiscoveryService {
+    const d = this.services.discovery as DiscoveryService | undefined
+    if (d === undefined) throw new HiveError('SERVICE_DEPENDENCY_MISSING', 'this node has no discovery service: build it with createHiveNode')
+    return d
   }
 
   get peerId (): PeerId { return this.libp2p.peerId }

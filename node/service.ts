@@ -10,6 +10,7 @@ import type { HiveLibp2p } from './p2p/create.ts'
 import type { OutcomeCounters } from './p2p/reqresp/counters.ts'
 import type { HiveStore } from './store.ts'
 import type { RouteRegistry } from './api/router.ts'
+import type { ProfileHardware } from '../protocol/profile.ts'
 import type { ComponentLogger, PeerId, PrivateKey } from '@libp2p/interface'
 
 /** What a service needs to be part of a node. */
@@ -35,6 +36,12 @@ export interface HiveComponents {
   readonly counters: OutcomeCounters
   /** the node itself as its API sees it: own profile, provider lookups */
   readonly node: Pick<NodeController, 'hardware' | 'findProviders'>
+  /** this machine as measured (or as a test or benchmark set it): what the profile offers */
+  readonly hardware: ProfileHardware
+  /** the Ethereum identity a `prepare` contributed (the chain), carried in the profile */
+  readonly eth?: { ethAddress: string, ethBinding: Uint8Array }
+  /** the node's clock (tests move it) */
+  readonly now: () => number
 }
 
 /** What a service's `prepare` sees: the node before libp2p and the store exist. */

@@ -3,6 +3,7 @@
 // applies it with the verdict of protocol/market/errors.ts.
 // Versions: a topic's or protocol's version changes when its message changes incompatibly;
 // the signing domains in protocol/market/envelope.ts move with them.
+import { createHash } from 'node:crypto'
 import { MessageType } from './gen/market.ts'
 import { JOB_BOUNDS, MAX_MESSAGE_BYTES } from './market/bounds.ts'
 
@@ -14,6 +15,85 @@ export const CLEARING_TOPIC = 'hive/clearing/1'
 export function jobsTopic (executor: string): string {
   if (!JOB_BOUNDS.executor.test(executor)) throw new TypeError(`not an executor class: ${JSON.stringify(executor.slice(0, 40))}`)
   return `hive/jobs/${executor}/1`
+}
+
+/**
+ * Signed provider profiles (protocol/profile-record.ts), announced on start and at every re-sign:
+ * a low-rate topic (one message per provider per half profile lifetime) that lets running peers
+ * see a new provider within a gossip hop instead of a DHT walk.
+ */
+export const PROFILES_TOPIC = 'hive/profiles/1'
+
+/** Most shards a job class may be split into (a network parameter; topics name it). */
+export const MAX_JOB_SHARDS = 1024
+
+function checkShards (shards: number): void {
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_JOB_SHARDS) {
+    throw new TypeError(`shards must be a whole number from 1 to ${MAX_JOB_SHARDS}, got ${String(shards)}`)
+  }
+}
+
+/**
+ * The topic of one shard of a job class. One shard is the class's unsharded topic (so a network
+ * that does not shard keeps hive/jobs/<executor>/1); otherwise the shard count is part of the
+ * name, so peers that disagree on it share no topic instead of silently missing each other's jobs.
+ */
+export function jobShardTopic (executor: string, shard: number, shards: number): string {
+  checkShards(shards)
+  if (!Number.isInteger(shard) || shard < 0 || shard >= shards) throw new TypeError(`shard ${String(shard)} is not in 0..${shards - 1}`)
+  const base = jobsTopic(executor)
+  return shards === 1 ? base : `${base}/${shards}/${shard}`
+}
+
+/**
+ * The shard a job is published to: its id's first 32 bits modulo the shard count. The job id is
+ * a sha-256 of the job's content, so jobs spread evenly and a requester cannot aim one at a
+ * shard without grinding the spec (which only moves its own job).
+ */
+export function jobShard (jobId: string, shards: number): number {
+  checkShards(shards)
+  if (!/^[0-9a-f]{8}/.test(jobId)) throw new TypeError('not a job id')
+  return Number.parseInt(jobId.slice(0, 8), 16) % shards
+}
+
+/**
+ * The shards a provider joins: `count` consecutive shards (all of them when count is 0 or at
+ * least the shard count) starting at a point derived from its peer id, so providers spread over
+ * the shards evenly and a provider keeps the same shards across restarts.
+ */
+export function providerShards (peerId: string, shards: number, count: number): number[] {
+  checkShards(shards)
+  const n = count <= 0 || count >= shards ? shards : Math.floor(count)
+  const start = n === shards ? 0 : createHash('sha256').update(peerId).digest().readUInt32BE(0) % shards
+  return Array.from({ length: n }, (_, i) => (start + i) % shards)
+}
+
+/**
+ * The clearing topic of one shard: a job's clearing (who won at what price) goes to the same
+ * shard as the job, so a provider hears the clearings of the jobs it could have bid on and no
+ * others. One shard is the unsharded hive/clearing/1.
+ */
+export function clearingShardTopic (shard: number, shards: number): string {
+  checkShards(shards)
+  if (!Number.isInteger(shard) || shard < 0 || shard >= shards) throw new TypeError(`shard ${String(shard)} is not in 0..${shards - 1}`)
+  return shards === 1 ? CLEARING_TOPIC : `${CLEARING_TOPIC}/${shards}/${shard}`
+}
+
+/** Every topic of a job class under `shards` shards (scoring parameters, subscription checks). */
+export function jobShardTopics (executor: string, shards: number): string[] {
+  checkShards(shards)
+  return Array.from({ length: shards }, (_, i) => jobShardTopic(executor, i, shards))
+}
+
+/**
+ * A gossip message's id: the sha-256 of its bytes. Every payload on our topics is a signed
+ * envelope or record, so gossipsub needs no signature of its own (StrictNoSign) and the same
+ * bytes are the same message whoever relays them: duplicates die in gossipsub's seen cache
+ * before anything decodes them, and re-sending old bytes under a fresh sequence number is no
+ * longer a new message.
+ */
+export function gossipMessageId (data: Uint8Array): Uint8Array {
+  return createHash('sha256').update(data).digest()
 }
 
 /**

@@ -40,12 +40,14 @@ async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<vo
   const { auditService } = await import('../../node/audit/index.ts')
   const { paymentsService } = await import('../../node/payments/service.ts')
   const { marketService } = await import('../../node/market/service.ts')
+  const { discoveryService } = await import('../../node/discovery/service.ts')
   const config = loadConfig({ dataDir: ctx.dataDir, flags: settingsFromFlags(opts), env: ctx.io.env })
   ctx.note(`starting the node for ${ctx.dataDir} …`)
   // with rpcUrl set, an unreachable RPC, a wrong deployment or a wrong passphrase stops the start
   // here (the chain prepares first); without it the node has no chain and no payments
   const hive = await createHiveNode(config, {
     services: {
+      discovery: discoveryService(),
       chain: chainService({ env: ctx.io.env }),
       audit: auditService(),
       payments: paymentsService({ options: { hivePerEth: config.hivePerEth } }),

@@ -1,8 +1,13 @@
-// Verified profiles of other peers, kept until they expire: a second lookup that finds the same
-// providers needs no DHT reads for them. Bounded; the entry closest to expiry goes first.
+// Verified profiles of other peers, kept until they expire: the node's local view of the
+// providers it knows, fed by profile announcements (announce.ts) and by DHT reads (lookup.ts), so
+// a lookup answers from memory. Bounded; the entry closest to expiry goes first. Per peer the
+// profile issued last wins (issuedAt is the profile's sequence number): a restarted provider's
+// new profile replaces its old one at once, and an old one arriving later changes nothing.
 // Also remembers, briefly, peers that had no valid profile: provider records outlive the
 // profiles they point to (kad-dht keeps them 48 h), so after churn every lookup would otherwise
 // walk the DHT in vain once per departed provider.
+import { profileMatchesFilter } from '../../protocol/capabilities.ts'
+import type { CapabilityFilter } from '../../protocol/capabilities.ts'
 import type { HardwareProfile } from '../../protocol/profile.ts'
 
 export class ProfileCache {
@@ -26,13 +31,33 @@ export class ProfileCache {
     return p
   }
 
-  /** Keeps the newer of the cached and the given profile (by issuedAt). */
-  set (profile: HardwareProfile, now: number): void {
+  /** Keeps the newer of the cached and the given profile (by issuedAt); true if the given one was taken. */
+  set (profile: HardwareProfile, now: number): boolean {
+    if (profile.expiresAt <= now) return false
     const old = this.#entries.get(profile.peerId)
-    if (old !== undefined && old.issuedAt >= profile.issuedAt && old.expiresAt > now) return
+    if (old !== undefined && old.issuedAt >= profile.issuedAt && old.expiresAt > now) return false
     this.#missing.delete(profile.peerId)
+    // re-inserted at the end: Map order stays roughly the order profiles were last refreshed
+    this.#entries.delete(profile.peerId)
     this.#entries.set(profile.peerId, profile)
     if (this.#entries.size > this.#max) this.#evict(now)
+    return true
+  }
+
+  /** The profile issued at `issuedAt` or later is already known for this peer (an older one is stale). */
+  hasNewer (peerId: string, issuedAt: number, now: number): boolean {
+    const old = this.get(peerId, now)
+    return old !== undefined && old.issuedAt >= issuedAt
+  }
+
+  /** Unexpired profiles matching the filter (expired ones are dropped on the way). */
+  matching (filter: CapabilityFilter, now: number): HardwareProfile[] {
+    const out: HardwareProfile[] = []
+    for (const [id, p] of this.#entries) {
+      if (p.expiresAt <= now) { this.#entries.delete(id); continue }
+      if (profileMatchesFilter(p, filter)) out.push(p)
+    }
+    return out
   }
 
   delete (peerId: string): void {

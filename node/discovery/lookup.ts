@@ -83,7 +83,7 @@ export async function fetchProfile (c: LookupComponents, peerId: string, signal:
   return best
 }
 
-function byScoreThenId (a: HardwareProfile, b: HardwareProfile): number {
+export function byScoreThenId (a: HardwareProfile, b: HardwareProfile): number {
   return (b.benchmark.cpuScore - a.benchmark.cpuScore) || (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0)
 }
 

@@ -17,11 +17,11 @@ import { validateClearing } from '../../protocol/market/validate-clearing.ts'
 import { validateJobRequest } from '../../protocol/market/validate-job.ts'
 import { encodeOutputBundle } from '../../protocol/output-bundle.ts'
 import { dialableRequesterAddrs } from '../../protocol/market/requester-addrs.ts'
-import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
 import { isHiveError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
-import { TopicSubscription } from './gossip.ts'
+import { jobPublishTopic, joinedClearingTopics, joinedJobTopics, TopicSubscription } from './gossip.ts'
+import type { JobShards } from './gossip.ts'
 import { ProviderLiveness } from './liveness-provider.ts'
 import { failpoint } from '../util/failpoints.ts'
 import type { LivenessPolicy } from './liveness.ts'
@@ -75,6 +75,8 @@ export interface ProviderInit {
   faults?: ProviderFaults
   /** counts gossip verdicts by code and topic (metrics, tests) */
   onGossipOutcome?: (outcome: GossipOutcome, code: string | undefined, topic: string) => void
+  /** the job topics' shards (default: one topic per class) */
+  shards?: JobShards
   /** settlement (node/payments): bids name our address, work starts once paid for, results carry a signed commitment */
   payments?: MarketPayments
   /** writes this provider's side of every job to the journal (audit; none: the market runs unaudited) */
@@ -143,7 +145,7 @@ export class Provider {
     for (const executor of Object.keys(this.init.executors)) {
       const sub = new TopicSubscription<ValidJobRequest>({
         pubsub,
-        topic: jobsTopic(executor),
+        topics: joinedJobTopics(executor, libp2p.peerId.toString(), this.init.shards),
         validate: async (bytes) => await validateJobRequest(bytes, { now: this.now(), seen: this.jobSeen }),
         handle: async (job) => { await this.considerJob(job, 'gossip') },
         onOutcome: this.init.onGossipOutcome,
@@ -153,7 +155,7 @@ export class Provider {
     }
     const clearing = new TopicSubscription({
       pubsub,
-      topic: CLEARING_TOPIC,
+      topics: joinedClearingTopics(libp2p.peerId.toString(), this.init.shards),
       validate: async (bytes) => await validateClearing(bytes, { now: this.now(), seen: this.clearingSeen }),
       handle: async (valid) => { this.clearings.addValidClearing(valid, this.now()) },
       onOutcome: this.init.onGossipOutcome,
@@ -247,7 +249,7 @@ export class Provider {
     if (spec.maxBidders === 0) return 0
     const view = this.init.providerView !== undefined
       ? this.init.providerView(spec.executor)
-      : this.init.libp2p.services.pubsub.getSubscribers(jobsTopic(spec.executor)).length + 1
+      : this.init.libp2p.services.pubsub.getSubscribers(jobPublishTopic(spec.executor, job.jobId, this.init.shards)).length + 1
     const estimate = effectiveEstimate(spec.maxBidders, spec.providerEstimate, view)
     const weight = this.init.lotteryWeight?.() ?? WEIGHT_SCALE
     const draw = { nonce: spec.nonce, jobId: job.jobId, maxBidders: spec.maxBidders, estimate }

@@ -21,7 +21,9 @@ import { validateBid } from '../../protocol/market/validate-bid.ts'
 import { validateResult } from '../../protocol/market/validate-result.ts'
 import { decodeOutputBundle, maxBundleOverhead } from '../../protocol/output-bundle.ts'
 import { decodeCommitment, outputHashOf } from '../../protocol/payments/commitment.ts'
-import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
+import { clearingPublishTopic, jobPublishTopic } from './gossip.ts'
+import { jobShardTopics } from '../../protocol/topics.ts'
+import type { JobShards } from './gossip.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
@@ -107,6 +109,8 @@ export interface RequesterInit {
   counters?: OutcomeCounters
   /** heartbeat silence and reconnect grace before an awarded provider is taken for dead (docs/reaward.md) */
   liveness?: Partial<LivenessPolicy>
+  /** the job topics' shards (default: one topic per class) */
+  shards?: JobShards
 }
 
 export class Requester {
@@ -225,7 +229,7 @@ export class Requester {
     for (const p of choice.targets) this.gate.markPushed(record.jobId, p)
     job.start()
 
-    await libp2p.services.pubsub.publish(jobsTopic(executor), created.bytes).catch((err: Error) => {
+    await libp2p.services.pubsub.publish(jobPublishTopic(executor, record.jobId, this.init.shards), created.bytes).catch((err: Error) => {
       log('gossip publish of %s failed: %s', record.jobId, err.message)
     })
     // direct pushes in the background: post() returns once the job is durable and gossiped,
@@ -267,7 +271,12 @@ export class Requester {
 
   /** Providers heard on the executor's job topic: connected, and offering that executor. */
   private liveProviders (executor: string): string[] {
-    return this.init.libp2p.services.pubsub.getSubscribers(jobsTopic(executor)).map((p) => p.toString())
+    // every shard of the class: a provider joins only some of them
+    const heard = new Set<string>()
+    for (const topic of jobShardTopics(executor, this.init.shards?.shards ?? 1)) {
+      for (const p of this.init.libp2p.services.pubsub.getSubscribers(topic)) heard.add(p.toString())
+    }
+    return [...heard]
   }
 
   /** What the bid lottery has let through and dropped, since start (metrics, tests). */
@@ -353,7 +362,7 @@ export class Requester {
         publishClearing: async (winners) => {
           const spec = { executor: record.executor, wallTimeMs, memoryBytes: record.limits.memoryBytes }
           const bytes = await signClearing({ jobId: record.jobId, winners: winners.map((w) => ({ provider: peerIdFromString(w.provider), price: w.price })), timestamp: this.now(), ...spec }, this.init.privateKey)
-          await libp2p.services.pubsub.publish(CLEARING_TOPIC, bytes)
+          await libp2p.services.pubsub.publish(clearingPublishTopic(record.jobId, this.init.shards), bytes)
         },
         save: async (r, final) => {
           // audited: the final record lands with the `verified` entries

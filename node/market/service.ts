@@ -124,6 +124,7 @@ export class MarketService implements HiveService {
         journal: options.journal,
         counters: node.counters,
         liveness: options.liveness,
+        shards: { shards: config.jobShards, joined: config.jobShardsJoined },
       })
     }
     if (config.roles.includes('provider')) {
@@ -155,6 +156,7 @@ export class MarketService implements HiveService {
         journal: options.journal,
         counters: node.counters,
         liveness: options.liveness,
+        shards: { shards: config.jobShards, joined: config.jobShardsJoined },
       })
     }
   }

@@ -1,10 +1,9 @@
 // Builds the libp2p 3 node every ComputeHive peer runs: TCP + WebSockets, noise, yamux,
 // identify, ping, gossipsub and a Kademlia DHT under our own protocol prefix.
-import { createHash } from 'node:crypto'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { bootstrap } from '@libp2p/bootstrap'
-import { gossipsub } from '@libp2p/gossipsub'
+import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
@@ -13,7 +12,7 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import type { Libp2pOptions } from 'libp2p'
-import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
+import { clearingShardTopic, gossipMessageId, jobShardTopics, PROFILES_TOPIC } from '../../protocol/topics.ts'
 import { CONNECTION_LIMITS, DEFAULT_COLOCATION_WHITELIST, DHT_PROTOCOL, GOSSIP_SCORE_THRESHOLDS, MARKET_TOPIC_SCORE, USER_AGENT_NAME } from './constants.ts'
 import { hiveRecordSelector, hiveRecordValidator } from './records.ts'
 import type { HiveRecordKinds } from './records.ts'
@@ -81,17 +80,12 @@ export interface HiveLibp2pOptions {
   reachability?: () => Reachability
   /** told of every DHT record that passed validation (the relay policy learns providers from it) */
   onValidRecord?: (key: Uint8Array) => void
+  /** shards per job class (config jobShards, default 1): every shard topic is scored */
+  jobShards?: number
 }
 
 const DEFAULT_REACH: ReachOptions = {
   reachability: 'auto', relayReservations: 2, autonat: true, dcutr: true, upnp: false, announcePrivate: false,
-}
-
-function fastMessageId (msg: { from?: Uint8Array, seqno?: Uint8Array, data?: Uint8Array }): string {
-  if (msg.from !== undefined && msg.seqno !== undefined) {
-    return Buffer.from(msg.from).toString('base64') + ':' + Buffer.from(msg.seqno).toString('base64')
-  }
-  return 'd:' + createHash('sha256').update(msg.data ?? new Uint8Array(0)).digest('base64')
 }
 
 // --- reach (issue 13): a relay learns which peers are providers from the profiles it validates ---
@@ -144,10 +138,14 @@ export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLi
       pubsub: gossipsub({
         // message validators are registered per topic by the services that own the topics
         allowPublishToZeroTopicPeers: true,
-        // dedupe copies of a message by (sender, sequence number) before verifying its signature:
-        // without it gossipsub verified every duplicate copy, a third of the CPU per job in the
-        // market benchmark (the real message id and the market's own checks are unchanged)
-        fastMsgIdFn: fastMessageId,
+        // every payload is a signed envelope or record: gossipsub signs nothing itself
+        // (StrictNoSign: a message carrying from/seqno/signature is rejected and its sender
+        // penalised) and a message's id is the hash of its bytes, so every copy of the same bytes
+        // dies in the seen cache before any validator decodes it (protocol/topics.ts)
+        globalSignaturePolicy: StrictNoSign,
+        msgIdFn: (msg) => gossipMessageId(msg.data),
+        // re-publishing bytes the network already carries (a retry, a relayed job) is a no-op
+        ignoreDuplicatePublishError: true,
         // one RPC frame from a peer: the largest market message is 32 KiB (MAX_GOSSIP_MESSAGE_BYTES);
         // 256 KiB leaves room for batching and control messages (the default would buffer 4 MB)
         maxInboundDataLength: 256 * 1024,
@@ -156,7 +154,10 @@ export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLi
           IPColocationFactorWhitelist: new Set(opts.colocationWhitelist ?? DEFAULT_COLOCATION_WHITELIST),
           // invalid market messages must cost their sender: without per-topic parameters
           // gossipsub scores no topic, and a REJECT would only drop the message
-          topics: Object.fromEntries([...(opts.executors ?? ['wasm']).map(jobsTopic), CLEARING_TOPIC].map((t) => [t, { ...MARKET_TOPIC_SCORE }])),
+          topics: Object.fromEntries([
+            ...(opts.executors ?? ['wasm']).flatMap((e) => jobShardTopics(e, opts.jobShards ?? 1)),
+            ...Array.from({ length: opts.jobShards ?? 1 }, (_, i) => clearingShardTopic(i, opts.jobShards ?? 1)), PROFILES_TOPIC,
+          ].map((t) => [t, { ...MARKET_TOPIC_SCORE }])),
         },
       }),
       dht: kadDHT({

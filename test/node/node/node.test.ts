@@ -6,7 +6,9 @@ import { join } from 'node:path'
 import { expect } from 'chai'
 import { loadConfig } from '../../../node/config.ts'
 import { DHT_PROTOCOL } from '../../../node/p2p/constants.ts'
-import { HiveNode, PUBLISHED_PROFILE_KEY } from '../../../node/node.ts'
+import { createHiveNode } from '../../../node/create.ts'
+import { PUBLISHED_PROFILE_KEY } from '../../../node/node.ts'
+import type { HiveNode } from '../../../node/node.ts'
 import { verifyProfile } from '../../../protocol/profile-signing.ts'
 import type { HiveService } from '../../../node/node.ts'
 import type { NodeEvent } from '../../../node/controller.ts'
@@ -55,7 +57,7 @@ describe('node/node: HiveNode', function () {
 
   it('starts and stops idempotently, releasing its ports, store and timers', async () => {
     const before = handles()
-    const node = await HiveNode.create(configFor('a'), { hardware })
+    const node = await createHiveNode(configFor('a'), { hardware })
     await Promise.all([node.start(), node.start()])
     await node.start()
     const info = node.info()
@@ -106,16 +108,16 @@ describe('node/node: HiveNode', function () {
 
   it('keeps its identity and cached benchmark across restarts', async () => {
     const config = configFor('b', { benchmarkMs: 200 })
-    const first = await HiveNode.create(config)
+    const first = await createHiveNode(config)
     const id = first.peerId.toString()
     const score = first.discovery.ownProfile()?.benchmark.cpuScore
     expect(score).to.be.a('number').and.greaterThan(0)
     await first.start()
     await first.stop()
-    const peek = await HiveNode.create(config)
+    const peek = await createHiveNode(config)
     const cachedAt = (await peek.store.meta.get('cpuBenchmark') as { measuredAt: number }).measuredAt
     await peek.stop()
-    const second = await HiveNode.create(config)
+    const second = await createHiveNode(config)
     // the benchmark did not run again: the cache entry is the first run's
     expect((await second.store.meta.get('cpuBenchmark') as { measuredAt: number }).measuredAt).to.equal(cachedAt)
     expect(second.peerId.toString()).to.equal(id)
@@ -124,17 +126,17 @@ describe('node/node: HiveNode', function () {
   })
 
   it('reports peers and streams events', async () => {
-    const a = await HiveNode.create(configFor('c'), { hardware })
+    const a = await createHiveNode(configFor('c'), { hardware })
     live.push(a)
     const events: NodeEvent[] = []
     const unsubscribe = a.onEvent((e) => events.push(e))
     await a.start()
     // a DHT needs a second server to hold a's records, so this requester serves the DHT too
-    const b = await HiveNode.create(configFor('d', { bootstrap: a.info().addresses, roles: 'requester', dhtMode: 'server' }), { hardware })
+    const b = await createHiveNode(configFor('d', { bootstrap: a.info().addresses, roles: 'requester', dhtMode: 'server' }), { hardware })
     live.push(b)
     await b.start()
     expect(a.libp2p.services.dht.getMode()).to.equal('server')
-    const pure = await HiveNode.create(configFor('g', { roles: 'requester' }), { hardware })
+    const pure = await createHiveNode(configFor('g', { roles: 'requester' }), { hardware })
     expect(pure.libp2p.services.dht.getMode()).to.equal('client')
     await pure.stop()
     await a.discovery.whenPublished(AbortSignal.timeout(10_000))
@@ -181,7 +183,7 @@ describe('node/node: HiveNode', function () {
       start: () => { calls.push(`start ${name}`); if (failStart) throw new Error(`${name} broke`) },
       stop: async () => { calls.push(`stop ${name}`) },
     })
-    const node = await HiveNode.create(configFor('e'), { hardware })
+    const node = await createHiveNode(configFor('e'), { hardware })
     node.addService(service('market'))
     node.addService(service('audit'))
     await node.start()
@@ -190,7 +192,7 @@ describe('node/node: HiveNode', function () {
     expect(calls).to.deep.equal(['start market', 'start audit', 'stop audit', 'stop market'])
 
     calls.length = 0
-    const broken = await HiveNode.create(configFor('f'), { hardware })
+    const broken = await createHiveNode(configFor('f'), { hardware })
     broken.addService(service('ok'))
     broken.addService(service('bad', true))
     let err: unknown
