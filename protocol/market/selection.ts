@@ -11,6 +11,11 @@
 //   latency    rttRef / (rttRef + rtt)                    0.5 at the reference RTT (or if unknown)
 // The score is the weighted mean of the parts. Ties are broken by lower price, then higher
 // stake, then provider id, so the order is total.
+//
+// Independence: redundancy (k > 1) is a check only if the k providers are independent. A peer id
+// is free and an address can rebind its stake to another peer id, so among the ranked bids at
+// most one per stake OWNER (the on-chain address whose stake backs the peer id) is kept: two
+// peer ids of one owner are one provider, and the best-ranked of them stands for both.
 
 export interface BidCandidate {
   /** peer id string */
@@ -19,6 +24,8 @@ export interface BidCandidate {
   expiresAt: number
   /** stake as the registry reports it (0n: none) */
   stake: bigint
+  /** the on-chain owner of that stake (the registry address bound to the peer id), when known */
+  owner?: string
   slashed?: boolean
   reputation?: { completed: number, disputes: number, failures?: number }
   benchmarkScore?: number
@@ -45,6 +52,8 @@ export interface SelectionOptions {
   weights?: Partial<SelectionWeights>
   /** providers not to pick, e.g. those that already failed this job */
   exclude?: ReadonlySet<string>
+  /** stake owners not to pick (lower-case addresses), e.g. those that already hold a slot of this job */
+  excludeOwners?: ReadonlySet<string>
   stakeReference?: bigint
   /** the benchmark score of a typical provider (default 1000) */
   benchmarkReference?: number
@@ -62,7 +71,8 @@ export interface ScoredBid {
   parts: ScoreParts
 }
 
-export type ExclusionReason = 'OVER_MAX_PRICE' | 'INVALID_PRICE' | 'UNSTAKED' | 'SLASHED' | 'EXPIRED' | 'EXCLUDED' | 'DUPLICATE_PROVIDER'
+export type ExclusionReason =
+  'OVER_MAX_PRICE' | 'INVALID_PRICE' | 'UNSTAKED' | 'SLASHED' | 'EXPIRED' | 'EXCLUDED' | 'DUPLICATE_PROVIDER' | 'DUPLICATE_OWNER'
 
 export interface Selection {
   /** the best k eligible bids (fewer if there are not enough), best first */
@@ -114,8 +124,15 @@ export function scoreBid (bid: BidCandidate, opts: SelectionOptions): ScoredBid 
   return { bid, score, parts }
 }
 
+/** the owner as a comparable key (addresses are case-insensitive), or undefined when unknown */
+export function ownerKey (bid: Pick<BidCandidate, 'owner'>): string | undefined {
+  return bid.owner === undefined || bid.owner === '' ? undefined : bid.owner.toLowerCase()
+}
+
 function exclusion (bid: BidCandidate, opts: SelectionOptions): ExclusionReason | undefined {
   if (opts.exclude?.has(bid.provider) === true) return 'EXCLUDED'
+  const owner = ownerKey(bid)
+  if (owner !== undefined && opts.excludeOwners?.has(owner) === true) return 'DUPLICATE_OWNER'
   if (bid.slashed === true) return 'SLASHED'
   if (bid.stake < stakeFloor(opts)) return 'UNSTAKED'
   if (bid.price <= 0n) return 'INVALID_PRICE'
@@ -144,10 +161,18 @@ export function rankBids (bids: readonly BidCandidate[], opts: SelectionOptions)
   eligible.sort(compare)
   const ranked: ScoredBid[] = []
   const providers = new Set<string>()
+  const owners = new Set<string>()
   for (const s of eligible) {
-    // a provider fills at most one slot: redundancy is only a check if the providers differ
+    // a provider fills at most one slot: redundancy is only a check if the providers differ,
+    // and two peer ids whose stake has one owner are one provider
+    const owner = ownerKey(s.bid)
     if (providers.has(s.bid.provider)) excluded.push({ bid: s.bid, reason: 'DUPLICATE_PROVIDER' })
-    else { providers.add(s.bid.provider); ranked.push(s) }
+    else if (owner !== undefined && owners.has(owner)) excluded.push({ bid: s.bid, reason: 'DUPLICATE_OWNER' })
+    else {
+      providers.add(s.bid.provider)
+      if (owner !== undefined) owners.add(owner)
+      ranked.push(s)
+    }
   }
   return { ranked, excluded }
 }

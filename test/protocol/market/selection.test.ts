@@ -79,6 +79,20 @@ describe('protocol/market selection', () => {
     ])
   })
 
+  it('keeps at most one bid per stake owner: two peer ids of one owner are one provider', () => {
+    const bids = [
+      bid('sybil-a', { price: 100n, owner: '0xAbC' }), bid('sybil-b', { price: 110n, owner: '0xabc' }),
+      bid('honest', { price: 400n, owner: '0xdef' }), bid('unknown-owner', { price: 450n }),
+    ]
+    const s = selectBids(bids, { ...base, k: 2 })
+    expect(names(s.winners)).to.deep.equal(['sybil-a', 'honest'])
+    expect(names(s.reserves)).to.deep.equal(['unknown-owner'])
+    expect(s.excluded.map((e) => `${e.bid.provider}:${e.reason}`)).to.deep.equal(['sybil-b:DUPLICATE_OWNER'])
+    // an owner that already holds a slot of the job is not picked again, under any of its peer ids
+    const again = selectBids(bids, { ...base, k: 2, exclude: new Set(['sybil-a']), excludeOwners: new Set(['0xabc']) })
+    expect(names(again.winners)).to.deep.equal(['honest', 'unknown-owner'])
+  })
+
   it('without a protocol minimum, any stake > 0 still counts as staked', () => {
     const s = selectBids([bid('a', { stake: 1n }), bid('b', { stake: 0n })], { ...base, minStake: undefined, k: 2 })
     expect(names(s.winners)).to.deep.equal(['a'])
