@@ -104,6 +104,6 @@ export interface MarketPayments {
 export interface MarketAuditSource { readonly hook: MarketAuditHook }
 export interface MarketPaymentsSource { hooks (): MarketPayments }
 export interface MarketStakeSource {
-  readonly stakeOf: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
+  readonly stakeOf: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean, owner?: string }>
   readonly canBid: () => boolean
 }

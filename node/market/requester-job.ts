@@ -2,7 +2,8 @@
 // redundancy slot, what each returned, when to re-award and when the job is done. The I/O
 // (awarding over a stream, fetching outputs) is done by the caller through `JobActions`, so
 // that this state machine reads as the rules it implements.
-import { DEFAULT_WEIGHTS, enoughBids, rankBids } from '../../protocol/market/selection.ts'
+import { DEFAULT_WEIGHTS, enoughBids, ownerKey, rankBids } from '../../protocol/market/selection.ts'
+import { stakeFloor } from '../../protocol/market/stake-floor.ts'
 import { isFinal } from './job-record.ts'
 import type { BidCandidate, SelectionWeights } from '../../protocol/market/selection.ts'
 import type { JobEventSink } from './events.ts'
@@ -31,6 +32,13 @@ export interface JobPolicy {
   minScore?: number
   /** the protocol's minimum stake (undefined: stake is not checked, e.g. no chain configured) */
   minStake?: bigint
+  /**
+   * bids carry stake looked up in the registry (set by the requester when a chain is configured):
+   * the job's stake floor then applies even without a configured `minStake`
+   */
+  stakeChecked?: boolean
+  /** stake wanted per unit of the job's max price (protocol/market/stake-floor.ts; default 10) */
+  stakePerValue?: number
   /** time allowed beyond the job's wall-time limit for fetching, running and answering (default 5 s) */
   resultGraceMs?: number
   /** bids kept per job, the best by selection rank (default 64, never fewer than k + 1); the rest are only counted */
@@ -307,8 +315,38 @@ export class RequesterJob {
     await this.placeOpenSlots()
   }
 
-  private selectionOptions (): { k: number, maxPrice: bigint, now: number, minStake?: bigint, weights: SelectionWeights, exclude: Set<string> } {
-    return { k: this.k, maxPrice: BigInt(this.record.maxPrice), now: this.now(), minStake: this.policy.minStake, weights: { ...DEFAULT_WEIGHTS, ...this.policy.weights }, exclude: this.excluded }
+  private selectionOptions (): {
+    k: number, maxPrice: bigint, now: number, minStake?: bigint, weights: SelectionWeights, exclude: Set<string>, excludeOwners: Set<string>
+  } {
+    return {
+      k: this.k,
+      maxPrice: BigInt(this.record.maxPrice),
+      now: this.now(),
+      minStake: this.jobStakeFloor(),
+      weights: { ...DEFAULT_WEIGHTS, ...this.policy.weights },
+      exclude: this.excluded,
+      excludeOwners: this.ownersAwarded(),
+    }
+  }
+
+  /** the stake a bid for this job needs: the protocol minimum raised with the job's value (undefined: not checked) */
+  private jobStakeFloor (): bigint | undefined {
+    if (this.policy.minStake === undefined && this.policy.stakeChecked !== true) return undefined
+    return stakeFloor({ minStake: this.policy.minStake ?? 1n, maxPrice: BigInt(this.record.maxPrice), stakePerValue: this.policy.stakePerValue })
+  }
+
+  /**
+   * Stake owners that already hold (or held) an award of this job: none of them gets another
+   * slot under another peer id, so the k answers come from k independent owners.
+   */
+  private ownersAwarded (): Set<string> {
+    const owners = new Set<string>()
+    for (const a of this.record.awards) {
+      const bid = this.bids.get(a.provider)
+      const owner = bid === undefined ? undefined : ownerKey(bid.candidate)
+      if (owner !== undefined) owners.add(owner)
+    }
+    return owners
   }
 
   /** slots (0..k-1) that have no award in flight, running or delivered */

@@ -73,14 +73,22 @@ export interface RequesterInit {
   policy?: JobPolicy
   /** the providers to push a request to directly (best known matches); gossip reaches the rest */
   pickProviders?: (input: PostJobInput) => Promise<PeerId[]>
-  /** the registry's view of a bidder; without it stake is not checked (no chain configured) */
-  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
+  /**
+   * the registry's view of a bidder (with the owner of its stake, so that one owner's peer ids
+   * count as one provider); without it stake is not checked (no chain configured)
+   */
+  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean, owner?: string }>
   /** settlement (node/payments): escrow at award, payment on a verified result, commitment evidence */
   payments?: MarketPayments
   /** writes this requester's side of every job to the audit log (none: the market runs unaudited) */
   audit?: MarketAuditHook
   /** the node's request/response outcome counters (its handlers count into them) */
   counters?: OutcomeCounters
+}
+
+/** the stake owner of a standing, as a bid candidate field (none when unknown) */
+function ownerOf (standing: { owner?: string }): { owner?: string } {
+  return standing.owner !== undefined && standing.owner !== '' ? { owner: standing.owner } : {}
 }
 
 export class Requester {
@@ -232,7 +240,8 @@ export class Requester {
     const job = new RequesterJob(record, {
       now: this.now,
       wallTimeMs,
-      policy: { ...this.init.policy, ...policy },
+      // with a registry, bids carry looked-up stake: the job's stake floor applies
+      policy: { ...(this.init.stakeOf !== undefined ? { stakeChecked: true } : {}), ...this.init.policy, ...policy },
       emit: (e) => this.init.emit?.(e),
       actions: {
         award: async (provider, price, slot, deadline) => {
@@ -315,7 +324,10 @@ export class Requester {
     const logged = this.init.audit?.bidReceived(valid.jobId, from, bytes, valid.price)
     const released = job.addBid({
       benchmarkScore: valid.bid.benchmarkScore,
-      candidate: { provider: from.toString(), price: valid.price, expiresAt: valid.bid.expiresAt, stake: standing.stake, slashed: standing.slashed, benchmarkScore: valid.bid.benchmarkScore },
+      candidate: {
+        provider: from.toString(), price: valid.price, expiresAt: valid.bid.expiresAt, stake: standing.stake, slashed: standing.slashed,
+        benchmarkScore: valid.bid.benchmarkScore, ...ownerOf(standing),
+      },
     })
     // a bid the job does not keep is never paid: its address need not be remembered
     for (const p of released) this.payTo.delete(`${valid.jobId}/${p}`)

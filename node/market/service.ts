@@ -47,7 +47,7 @@ export interface MarketOptions {
   onEvent?: (event: JobEvent) => void
   /** every gossip verdict of the provider's topic validators, with its error code and topic */
   onGossipOutcome?: ProviderInit['onGossipOutcome']
-  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
+  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean, owner?: string }>
   canBid?: () => boolean
   /** settlement hooks (the payments service's hooks()); without them jobs are not paid on chain */
   payments?: MarketPayments
