@@ -32,9 +32,9 @@ async function fickleWallet (g: Devnet, owner: Wallet): Promise<{ wallet: Contra
   return { wallet, address }
 }
 
-async function signedPair (g: Devnet, owner: Wallet, provider: string) {
+async function signedPair (g: Devnet, owner: Wallet, provider: string, tag = '') {
   const domain = registryDomain((await ethers.provider.getNetwork()).chainId, await g.registry.getAddress())
-  const jobId = ethers.id(`job-fickle-${provider}`)
+  const jobId = ethers.id(`job-fickle-${provider}${tag}`)
   const sign = async (outputHash: string) => {
     const c = { jobId, provider, outputHash }
     const td = resultCommitmentTypedData(domain, c)
@@ -43,12 +43,12 @@ async function signedPair (g: Devnet, owner: Wallet, provider: string) {
   return { jobId, a: await sign(ethers.id('output A')), b: await sign(ethers.id('output B')) }
 }
 
-/** The reporter's honest path: commit, a block later reveal. Resolves the reveal's outcome. */
-async function report (g: Devnet, reporter: Wallet, provider: string, pair: Awaited<ReturnType<typeof signedPair>>): Promise<Promise<unknown>> {
+/** The reporter's honest path: commit, a block later reveal. `reveal` is the revealing transaction. */
+async function report (g: Devnet, reporter: Wallet, provider: string, pair: Awaited<ReturnType<typeof signedPair>>): Promise<{ reveal: Promise<unknown> }> {
   const salt = ethers.hexlify(ethers.randomBytes(32))
   await send(g.registry, reporter, 'commitSlash', [slashCommitment(reporter.address, provider, pair.jobId, salt)])
   await networkHelpers.mine(1)
-  return (g.registry.connect(reporter) as Contract).getFunction('slashEquivocation')(pair.jobId, pair.a.c, pair.a.sig, pair.b.c, pair.b.sig, salt)
+  return { reveal: (g.registry.connect(reporter) as Contract).getFunction('slashEquivocation')(pair.jobId, pair.a.c, pair.a.sig, pair.b.c, pair.b.sig, salt) }
 }
 
 describe('security 15: a contract-wallet staker cannot escape an equivocation slash by changing its ERC-1271 answer', function () {
@@ -72,7 +72,27 @@ describe('security 15: a contract-wallet staker cannot escape an equivocation sl
     expect(await wallet.getFunction('isValidSignature')(await g.registry.getFunction('hashResultCommitment')(pair.a.c), pair.a.sig)).to.equal('0x1626ba7e')
     // … then the wallet stops vouching, before the reveal
     await send(wallet, owner, 'setRefusing', [true])
-    await expect(await report(g, reporter, address, pair)).to.emit(g.registry, 'EquivocationProven')
+    await expect((await report(g, reporter, address, pair)).reveal).to.emit(g.registry, 'EquivocationProven')
     expect(await g.registry.getFunction('stakeOf')(address)).to.be.lessThan(STAKE)
+  })
+
+  it('a contract wallet that authorized its signer stakes, and is slashed after it stops vouching', async () => {
+    const g = await networkHelpers.loadFixture(devnet)
+    const owner = await fresh()
+    const reporter = await fresh()
+    const { wallet, address } = await fickleWallet(g, owner)
+    const registry = await g.registry.getAddress()
+    await send(wallet, owner, 'execute', [registry, g.registry.interface.encodeFunctionData('authorizeSigner', [owner.address])])
+    expect(await g.registry.getFunction('isAuthorizedSigner')(address, owner.address)).to.equal(true)
+    await send(wallet, owner, 'execute', [registry, g.registry.interface.encodeFunctionData('stake', [STAKE, PEER])])
+    const pair = await signedPair(g, owner, address)
+    await send(wallet, owner, 'setRefusing', [true])
+    const { reveal } = await report(g, reporter, address, pair)
+    await expect(reveal).to.emit(g.registry, 'EquivocationProven').withArgs(address, pair.jobId, pair.a.c.outputHash, pair.b.c.outputHash, reporter.address)
+    expect(await g.registry.getFunction('isEquivocationPunished')(address, pair.jobId)).to.equal(true)
+    // a key the wallet never authorized still proves nothing
+    const stranger = await fresh()
+    const forged = await signedPair(g, stranger, address, 'forged')
+    await expect((await report(g, reporter, address, forged)).reveal).to.be.revertedWithCustomError(g.registry, 'ProviderRegistryInvalidSignature')
   })
 })
