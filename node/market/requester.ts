@@ -1,7 +1,7 @@
 // The requester's side of the market: post a job (gossip for reach, direct pushes for speed),
 // take bids on /hive/bid, award over /hive/award, take results on /hive/result, fetch and check
 // outputs, and keep a durable record of every job so that none is silently lost.
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { CID } from 'multiformats/cid'
@@ -25,6 +25,7 @@ import type { BlobStore } from '../blobs/store.ts'
 import type { JobEventSink } from './events.ts'
 import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { JobPolicy } from './requester-job.ts'
+import type { ReputationStore } from './reputation-store.ts'
 import type { MarketAuditHook } from './ports.ts'
 import type { DirectLibp2p } from './direct.ts'
 import type { JobSpecInput } from '../../protocol/market/build.ts'
@@ -54,6 +55,11 @@ export interface PostJobInput {
   payment?: PaymentMode
   /** overrides of the node's award policy for this job (e.g. `reserve` to wait for more bids) */
   policy?: Partial<JobPolicy>
+  /**
+   * k = 1 only: the chance (0..1) that this job is re-run on a second provider before anyone is
+   * paid (default: the node policy's `spotCheckRate`, else 0). Neither provider can tell.
+   */
+  spotCheckRate?: number
 }
 
 export const DEFAULT_LIMITS = { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 4 * 1024 * 1024 }
@@ -84,6 +90,15 @@ export interface RequesterInit {
   audit?: MarketAuditHook
   /** the node's request/response outcome counters (its handlers count into them) */
   counters?: OutcomeCounters
+  /** this requester's verified history of providers (scores bids; updated when a job ends) */
+  reputation?: ReputationStore
+}
+
+/** Whether a k = 1 job is spot-checked, drawn with a CSPRNG so that no provider can predict it. */
+export function drawSpotCheck (redundancy: number, rate: number | undefined): boolean {
+  if (redundancy !== 1 || rate === undefined || !(rate > 0)) return false
+  if (rate >= 1) return true
+  return randomInt(1_000_000) < Math.round(rate * 1_000_000)
 }
 
 /** the stake owner of a standing, as a bid candidate field (none when unknown) */
@@ -99,6 +114,8 @@ export class Requester {
   private readonly resultSeen = new SeenCache({ capacity: 100_000, ttlMs: 60 * 60_000 })
   /** `${jobId}/${provider}` -> the address its bid asked to be paid at */
   private readonly payTo = new Map<string, string>()
+  /** `${jobId}/${provider}` -> the stake owner the registry named for it (reputation is kept per owner) */
+  private readonly ownerOf = new Map<string, string>()
   private readonly unhandle: Array<() => Promise<void>> = []
   private started = false
 
@@ -174,6 +191,7 @@ export class Requester {
       awards: [],
       dissenters: [],
       requestHex: Buffer.from(created.bytes).toString('hex'),
+      ...(drawSpotCheck(spec.redundancy ?? 1, input.spotCheckRate ?? input.policy?.spotCheckRate ?? this.init.policy?.spotCheckRate) ? { spotCheck: true } : {}),
     }
     // audited: the record lands in the same atomic batch as the `posted` entry
     if (this.init.audit !== undefined) await this.init.audit.posted(record, created.bytes)
@@ -294,7 +312,9 @@ export class Requester {
     void job.settled().then(async (final) => {
       this.active.delete(record.jobId)
       if (this.init.payments !== undefined) await settleJob(this.init.payments, final, (p) => this.payTo.get(`${final.jobId}/${p}`))
+      await this.init.reputation?.recordJob(final, (p) => this.ownerOf.get(`${final.jobId}/${p}`))
       for (const b of final.bids) this.payTo.delete(`${final.jobId}/${b.provider}`)
+      for (const a of final.awards) this.ownerOf.delete(`${final.jobId}/${a.provider}`)
     }, () => {})
     return job
   }
@@ -320,19 +340,41 @@ export class Requester {
     // without a registry (no chain configured) stake cannot be checked: count every bidder as
     // minimally staked, which is what the selection's stake floor expects
     const standing = this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
+    const measured = await this.measure(from, standing, job.record.postedAt)
     // queued before addBid, which may award at once: the bid precedes its award in the log
     const logged = this.init.audit?.bidReceived(valid.jobId, from, bytes, valid.price)
+    if (standing.owner !== undefined) this.ownerOf.set(`${valid.jobId}/${from.toString()}`, standing.owner)
     const released = job.addBid({
       benchmarkScore: valid.bid.benchmarkScore,
       candidate: {
         provider: from.toString(), price: valid.price, expiresAt: valid.bid.expiresAt, stake: standing.stake, slashed: standing.slashed,
-        benchmarkScore: valid.bid.benchmarkScore, ...ownerOf(standing),
+        benchmarkScore: valid.bid.benchmarkScore, ...ownerOf(standing), ...measured,
       },
     })
     // a bid the job does not keep is never paid: its address need not be remembered
-    for (const p of released) this.payTo.delete(`${valid.jobId}/${p}`)
+    for (const p of released) {
+      this.payTo.delete(`${valid.jobId}/${p}`)
+      this.ownerOf.delete(`${valid.jobId}/${p}`)
+    }
     await logged
     return okReply()
+  }
+
+  /**
+   * What this requester measured and remembers of a bidder: its reputation (per stake owner), the
+   * connection's round-trip time and how long after posting the bid came. A slashed owner's
+   * history is marked so, for good.
+   */
+  private async measure (from: PeerId, standing: { slashed: boolean, owner?: string }, postedAt: number): Promise<{ reputation?: number, rttMs?: number, bidDelayMs: number }> {
+    const provider = from.toString()
+    if (standing.slashed) await this.init.reputation?.add(provider, standing.owner, { slashed: true })
+    const reputation = await this.init.reputation?.score(provider, standing.owner)
+    const rtt = this.init.libp2p.getConnections(from).map((c) => c.rtt).filter((r): r is number => typeof r === 'number')
+    return {
+      ...(reputation !== undefined ? { reputation } : {}),
+      ...(rtt.length > 0 ? { rttMs: Math.min(...rtt) } : {}),
+      bidDelayMs: Math.max(0, this.now() - postedAt),
+    }
   }
 
   private async onResult (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {

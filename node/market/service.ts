@@ -9,6 +9,7 @@ import type { HeldOutput } from '../blobs/output-gate.ts'
 import { WasmExecutor } from '../exec/index.ts'
 import { Provider } from './provider.ts'
 import { Requester } from './requester.ts'
+import { ReputationStore } from './reputation-store.ts'
 import type { Executor } from '../exec/types.ts'
 import { registerJobRoutes } from './api-routes.ts'
 import type { HiveComponents, HiveService, ServiceFactory } from '../service.ts'
@@ -72,6 +73,8 @@ export class MarketService implements HiveService {
   readonly exchange: BlobExchange
   readonly executors: Record<string, Executor>
   readonly requester?: Requester
+  /** the requester's verified history of providers (protocol/market/reputation.ts scores it) */
+  readonly reputation?: ReputationStore
   readonly provider?: Provider
   /** providers that bid on our jobs lately, most recent last: the first to get direct pushes */
   private readonly recentBidders: string[] = []
@@ -98,6 +101,7 @@ export class MarketService implements HiveService {
       options.onEvent?.(event)
     }
     if (config.roles.includes('requester')) {
+      this.reputation = new ReputationStore({ db: store.sublevel<unknown>('reputation', 'json') })
       this.requester = new Requester({
         libp2p,
         privateKey: node.privateKey,
@@ -111,6 +115,7 @@ export class MarketService implements HiveService {
         pickProviders: async () => await this.pickProviders(node),
         audit: options.audit,
         counters: node.counters,
+        reputation: this.reputation,
       })
     }
     if (config.roles.includes('provider')) {
