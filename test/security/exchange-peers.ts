@@ -77,14 +77,15 @@ export interface HonestPeer {
   stop: () => Promise<void>
 }
 
-export async function startHonest (chain: DevChain, dir: string, name: string, roles: 'requester' | 'provider', wallet: Wallet, opts: { payments?: PaymentsOptions, capacity?: number, faults?: ProviderFaults, price?: string } = {}): Promise<HonestPeer> {
+export async function startHonest (chain: DevChain, dir: string, name: string, roles: 'requester' | 'provider', wallet: Wallet, opts: { payments?: PaymentsOptions, capacity?: number, faults?: ProviderFaults, price?: string, cpuScore?: number } = {}): Promise<HonestPeer> {
   const dataDir = join(dir, name)
   const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, prices: { wasm: opts.price ?? '0.01' } } })
   const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
   const events: JobEvent[] = []
   const paymentOptions = { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10'), ...opts.payments }
   const node = await createHiveNode(config, {
-    hardware: TEST_HARDWARE,
+    // the benchmark score a provider claims in its bids (a liar claims what it likes)
+    hardware: opts.cpuScore === undefined ? TEST_HARDWARE : { ...TEST_HARDWARE, benchmark: { ...TEST_HARDWARE.benchmark, cpuScore: opts.cpuScore } },
     libp2pDatastore: 'memory',
     services: {
       payments: paymentsService({ chain: client, options: paymentOptions }),
