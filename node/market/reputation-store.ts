@@ -5,6 +5,7 @@
 import { logger } from '@libp2p/logger'
 import { isDeterministicFailure } from './requester-job.ts'
 import { EMPTY_HISTORY, addHistory, reputationScore } from '../../protocol/market/reputation.ts'
+import { benchmarkFactors } from '../../protocol/market/benchmark-check.ts'
 import type { ReputationHistory } from '../../protocol/market/reputation.ts'
 import type { JobRecord } from './job-record.ts'
 
@@ -35,7 +36,21 @@ export function jobHistory (record: JobRecord): Map<string, Partial<ReputationHi
       add(a.provider, { failures: 1 })
     }
   }
+  for (const [provider, benchmarkFactor] of benchmarkCheck(record)) add(provider, { benchmarkFactor })
   return out
+}
+
+/** The agreeing runs of a completed job as probes of the claimed benchmark scores (benchmark-check.ts). */
+function benchmarkCheck (record: JobRecord): Map<string, number> {
+  if (record.phase !== 'completed') return new Map()
+  const runs = record.awards
+    .filter((a) => a.status === 'delivered' && a.outputCid === record.outputCid && a.acceptedAt !== undefined && a.resultAt !== undefined)
+    .map((a) => ({
+      provider: a.provider,
+      claimedScore: record.bids.find((b) => b.provider === a.provider)?.benchmarkScore ?? 0,
+      elapsedMs: (a.resultAt ?? 0) - (a.acceptedAt ?? 0),
+    }))
+  return benchmarkFactors(runs)
 }
 
 export class ReputationStore {

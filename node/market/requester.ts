@@ -26,6 +26,7 @@ import type { JobEventSink } from './events.ts'
 import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { JobPolicy } from './requester-job.ts'
 import type { ReputationStore } from './reputation-store.ts'
+import { reputationScore } from '../../protocol/market/reputation.ts'
 import type { MarketAuditHook } from './ports.ts'
 import type { DirectLibp2p } from './direct.ts'
 import type { JobSpecInput } from '../../protocol/market/build.ts'
@@ -340,15 +341,16 @@ export class Requester {
     // without a registry (no chain configured) stake cannot be checked: count every bidder as
     // minimally staked, which is what the selection's stake floor expects
     const standing = this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
-    const measured = await this.measure(from, standing, job.record.postedAt)
+    const measured = await this.measure(from, standing, job.record.postedAt, valid.bid.benchmarkScore)
     // queued before addBid, which may award at once: the bid precedes its award in the log
     const logged = this.init.audit?.bidReceived(valid.jobId, from, bytes, valid.price)
     if (standing.owner !== undefined) this.ownerOf.set(`${valid.jobId}/${from.toString()}`, standing.owner)
     const released = job.addBid({
       benchmarkScore: valid.bid.benchmarkScore,
       candidate: {
+        // benchmarkScore: the claim, discounted when work showed it false (measure)
         provider: from.toString(), price: valid.price, expiresAt: valid.bid.expiresAt, stake: standing.stake, slashed: standing.slashed,
-        benchmarkScore: valid.bid.benchmarkScore, ...ownerOf(standing), ...measured,
+        ...ownerOf(standing), ...measured,
       },
     })
     // a bid the job does not keep is never paid: its address need not be remembered
@@ -365,15 +367,22 @@ export class Requester {
    * connection's round-trip time and how long after posting the bid came. A slashed owner's
    * history is marked so, for good.
    */
-  private async measure (from: PeerId, standing: { slashed: boolean, owner?: string }, postedAt: number): Promise<{ reputation?: number, rttMs?: number, bidDelayMs: number }> {
+  private async measure (
+    from: PeerId, standing: { slashed: boolean, owner?: string }, postedAt: number, claimedBenchmark: number,
+  ): Promise<{ reputation?: number, rttMs?: number, bidDelayMs: number, benchmarkScore: number }> {
     const provider = from.toString()
-    if (standing.slashed) await this.init.reputation?.add(provider, standing.owner, { slashed: true })
-    const reputation = await this.init.reputation?.score(provider, standing.owner)
+    const store = this.init.reputation
+    if (standing.slashed) await store?.add(provider, standing.owner, { slashed: true })
+    const history = await store?.history(provider, standing.owner)
+    const reputation = history === undefined ? undefined : reputationScore(history)
+    // a claimed benchmark that work showed false counts for what the work implied
+    const benchmarkScore = claimedBenchmark * Math.min(1, Math.max(0, history?.benchmarkFactor ?? 1))
     const rtt = this.init.libp2p.getConnections(from).map((c) => c.rtt).filter((r): r is number => typeof r === 'number')
     return {
       ...(reputation !== undefined ? { reputation } : {}),
       ...(rtt.length > 0 ? { rttMs: Math.min(...rtt) } : {}),
       bidDelayMs: Math.max(0, this.now() - postedAt),
+      benchmarkScore,
     }
   }
 

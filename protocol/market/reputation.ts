@@ -27,6 +27,8 @@ export interface ReputationHistory {
   failures: number
   /** the chain slashed this owner */
   slashed: boolean
+  /** what its claimed benchmark score is worth, from the latest check against work (benchmark-check.ts); 1 when unchecked */
+  benchmarkFactor?: number
 }
 
 export const EMPTY_HISTORY: Readonly<ReputationHistory> = Object.freeze({ paid: 0, spotPassed: 0, spotFailed: 0, dissents: 0, failures: 0, slashed: false })
@@ -55,6 +57,8 @@ export function addHistory (h: Readonly<ReputationHistory>, delta: Partial<Reput
     dissents: h.dissents + (delta.dissents ?? 0),
     failures: h.failures + (delta.failures ?? 0),
     slashed: h.slashed || delta.slashed === true,
+    // the latest check replaces the one before (not a count: a noisy measurement heals)
+    ...(delta.benchmarkFactor !== undefined ? { benchmarkFactor: delta.benchmarkFactor } : h.benchmarkFactor !== undefined ? { benchmarkFactor: h.benchmarkFactor } : {}),
   }
 }
 
