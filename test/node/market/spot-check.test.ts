@@ -2,6 +2,8 @@
 // providers) and what a finished job adds to reputation. The wire-level attack is
 // test/security/15-spot-check.test.ts.
 import { expect } from 'chai'
+import { checkPostJobBody } from '../../../node/api/contract/jobs.ts'
+import { postJobInput } from '../../../node/market/api-routes.ts'
 import { drawSpotCheck } from '../../../node/market/requester.ts'
 import { ReputationStore, jobHistory } from '../../../node/market/reputation-store.ts'
 import { METERING, jobHarness, settle } from '../../support/market-fixtures.ts'
@@ -68,6 +70,13 @@ describe('node/market spot checks of k = 1 jobs (issue 15)', () => {
     expect(h.record.phase).to.equal('completed')
     expect(h.record.spotCheck).to.equal(false)
     expect(Object.fromEntries(jobHistory(h.record))).to.deep.equal({ only: { paid: 1, spotPassed: 0, spotFailed: 0, dissents: 0, failures: 0, slashed: false } })
+  })
+
+  it('POST /v1/jobs takes a spot-check rate from 0 to 1 and hands it to the requester', () => {
+    const body = { module: 'AAAA', maxPrice: '1000' }
+    expect(postJobInput(checkPostJobBody({ ...body, spotCheckRate: 0.25 })).spotCheckRate).to.equal(0.25)
+    expect(postJobInput(checkPostJobBody(body))).to.not.have.property('spotCheckRate')
+    for (const bad of [-0.1, 1.5, '0.5', Number.NaN]) expect(() => checkPostJobBody({ ...body, spotCheckRate: bad }), String(bad)).to.throw()
   })
 
   it('drawSpotCheck: only k = 1, never at rate 0, always at rate 1', () => {
