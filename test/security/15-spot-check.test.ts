@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { parseEther } from 'ethers'
+import { jobIdToBytes } from '../../protocol/market/job-id.ts'
+import { peerIdToBytes } from '../../protocol/signing.ts'
 import { startDevChain } from '../support/chain.ts'
 import { startHonest, waitFor, wordcountModule } from './exchange-peers.ts'
 import type { DevChain } from '../support/chain.ts'
@@ -29,8 +31,8 @@ describe('security 15: a provider that returns wrong output on a spot-checked jo
     dir = mkdtempSync(join(tmpdir(), 'hive-sec15-spot-'))
     module = await wordcountModule()
     await chain.giveHive(chain.account(1).address, parseEther('1000'))
-    requester = await startHonest(chain, dir, 'requester', 'requester', chain.account(1))
-    cheater = await startHonest(chain, dir, 'cheater', 'provider', chain.account(2), { faults: { corruptOutput: true }, price: '0.005' })
+    requester = await startHonest(chain, dir, 'requester', 'requester', chain.account(1), { audit: true })
+    cheater = await startHonest(chain, dir, 'cheater', 'provider', chain.account(2), { faults: { corruptOutput: true }, price: '0.005', audit: true })
     honest = [
       await startHonest(chain, dir, 'honest-1', 'provider', chain.account(3)),
       await startHonest(chain, dir, 'honest-2', 'provider', chain.account(4)),
@@ -76,5 +78,18 @@ describe('security 15: a provider that returns wrong output on a spot-checked jo
     expect(history).to.include({ spotFailed: 1, paid: 0 })
     expect(await reputation.score(cheaterId)).to.equal(0)
     for (const h of honest) expect(await reputation.history(h.node.peerId.toString())).to.include({ paid: 1, spotPassed: 1 })
+    // the evidence, in both audit logs: the cheater logged the result it sent (with its signed
+    // commitment), the requester logged that result as checked and rejected by the spot check
+    const id = jobIdToBytes(jobId)
+    const sent = (await cheater.audit!.entriesForJob(id)).map((e) => e.entry).filter((e) => e.type === 'result')
+    expect(sent.map((e) => e.type === 'result' && e.direction)).to.deep.equal(['sent'])
+    const cheaterBytes = peerIdToBytes(cheater.node.peerId)
+    const verdicts = await waitFor('the requester\'s verdicts logged', async () => {
+      const v = (await requester.audit!.entriesForJob(id)).map((e) => e.entry).filter((e) => e.type === 'verified')
+      return v.length >= 3 ? v : undefined
+    })
+    const onCheater = verdicts.find((e) => e.type === 'verified' && Buffer.from(e.counterparty).equals(Buffer.from(cheaterBytes)))
+    expect(onCheater).to.deep.include({ type: 'verified', accepted: false })
+    expect(onCheater?.type === 'verified' ? onCheater.reason : '').to.match(/^SPOT_CHECK_MISMATCH/)
   })
 })
