@@ -21,7 +21,9 @@ export interface GenesisAllocation {
 }
 
 /** Throws a UsageError naming the first rule the table breaks. */
-export function checkGenesis (table: readonly GenesisAllocation[], supply: bigint, opts: { deployer?: string } = {}): void {
+export function checkGenesis (
+  table: readonly GenesisAllocation[], supply: bigint, opts: { deployer?: string } = {},
+): void {
   const bad = (why: string): never => { throw new UsageError('BAD_GENESIS', `genesis table: ${why}`, {}) }
   if (table.length === 0) bad('it is empty; every HIVE must have a row')
   const names = new Set<string>()
@@ -31,11 +33,14 @@ export function checkGenesis (table: readonly GenesisAllocation[], supply: bigin
     if (row.name === '' || names.has(row.name)) bad(`row names must be unique and non-empty (${JSON.stringify(row.name)})`)
     names.add(row.name)
     if (row.amount <= 0n) bad(`row ${row.name}: the amount must be positive`)
-    if (row.to !== 'treasury' && row.to !== 'deployer' && !isAddress(row.to)) bad(`row ${row.name}: ${row.to} is not an address`)
-    if (row.vesting !== undefined && (row.vesting.durationSeconds <= 0n || (row.vesting.startDelaySeconds ?? 0n) < 0n)) {
+    if (row.to !== 'treasury' && row.to !== 'deployer' && !isAddress(row.to)) {
+      bad(`row ${row.name}: ${row.to} is not an address`)
+    }
+    const v = row.vesting
+    if (v !== undefined && (v.durationSeconds <= 0n || (v.startDelaySeconds ?? 0n) < 0n)) {
       bad(`row ${row.name}: vesting needs a positive duration and a non-negative start delay`)
     }
-    if (row.vesting !== undefined && (row.to === 'treasury' || row.to === 'deployer')) bad(`row ${row.name}: only an address can vest`)
+    if (v !== undefined && (row.to === 'treasury' || row.to === 'deployer')) bad(`row ${row.name}: only an address can vest`)
     total += row.amount
     const deployer = opts.deployer !== undefined ? getAddress(opts.deployer) : 'deployer'
     const key = row.to === 'treasury' ? row.to : row.to === 'deployer' ? deployer : getAddress(row.to)
@@ -44,6 +49,8 @@ export function checkGenesis (table: readonly GenesisAllocation[], supply: bigin
   if (total !== supply) bad(`the rows add up to ${total}, not the supply ${supply}`)
   for (const [to, amount] of perRecipient) {
     // vested rows count too: once vested they are votes
-    if (to !== 'treasury' && amount * 2n >= supply) bad(`${to} would get ${amount} of ${supply}: half or more, a governance majority`)
+    if (to !== 'treasury' && amount * 2n >= supply) {
+      bad(`${to} would get ${amount} of ${supply}: half or more, a governance majority`)
+    }
   }
 }

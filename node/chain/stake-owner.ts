@@ -9,13 +9,17 @@ import type { StakeRegistry } from './registry.ts'
 export interface OwnedStake { stake: bigint, slashed: boolean, owner?: string }
 
 /** The address whose stake backs `peerId` (from the registry's cached standing), or undefined if none. */
-export async function stakeOwnerOf (stakes: Pick<StakeRegistry, 'standingOfPeer'>, peerId: PeerId): Promise<string | undefined> {
+export async function stakeOwnerOf (
+  stakes: Pick<StakeRegistry, 'standingOfPeer'>, peerId: PeerId,
+): Promise<string | undefined> {
   const standing = await stakes.standingOfPeer(peerId)
   return standing.provider ?? undefined
 }
 
 /** The market's stake hook with the owner added: the owner is named only for a staked bidder. */
-export async function stakeWithOwner (stakes: Pick<StakeRegistry, 'standingOfPeer' | 'stakeOf'>, peerId: PeerId, ethAddress: string): Promise<OwnedStake> {
+export async function stakeWithOwner (
+  stakes: Pick<StakeRegistry, 'standingOfPeer' | 'stakeOf'>, peerId: PeerId, ethAddress: string,
+): Promise<OwnedStake> {
   const s = await stakes.stakeOf(peerId, ethAddress)
   if (s.stake === 0n) return s
   // cached by the stake lookup just made: no second RPC call

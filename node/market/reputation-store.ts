@@ -30,8 +30,8 @@ export function jobHistory (record: JobRecord): Map<string, Partial<ReputationHi
       add(a.provider, spot ? { spotFailed: 1 } : { dissents: 1 })
     } else if (record.phase === 'completed' && a.status === 'delivered' && a.outputCid === record.outputCid) {
       add(a.provider, spot ? { paid: 1, spotPassed: 1 } : { paid: 1 })
-    } else if (a.status === 'failed' && a.acceptedAt !== undefined && !(a.execStatus !== undefined && isDeterministicFailure(a.execStatus)) &&
-      !(a.failure ?? '').startsWith('payment failed')) {
+    } else if (a.status === 'failed' && a.acceptedAt !== undefined &&
+      !(a.execStatus !== undefined && isDeterministicFailure(a.execStatus)) && !(a.failure ?? '').startsWith('payment failed')) {
       // accepted, then failed through its own fault (a deterministic failure of the module is an answer, not a fault)
       add(a.provider, { failures: 1 })
     }
@@ -44,7 +44,8 @@ export function jobHistory (record: JobRecord): Map<string, Partial<ReputationHi
 function benchmarkCheck (record: JobRecord): Map<string, number> {
   if (record.phase !== 'completed') return new Map()
   const runs = record.awards
-    .filter((a) => a.status === 'delivered' && a.outputCid === record.outputCid && a.acceptedAt !== undefined && a.resultAt !== undefined)
+    .filter((a) => a.status === 'delivered' && a.outputCid === record.outputCid &&
+      a.acceptedAt !== undefined && a.resultAt !== undefined)
     .map((a) => ({
       provider: a.provider,
       claimedScore: record.bids.find((b) => b.provider === a.provider)?.benchmarkScore ?? 0,

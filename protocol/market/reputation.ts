@@ -27,11 +27,12 @@ export interface ReputationHistory {
   failures: number
   /** the chain slashed this owner */
   slashed: boolean
-  /** what its claimed benchmark score is worth, from the latest check against work (benchmark-check.ts); 1 when unchecked */
+  /** what its claimed benchmark score is worth, from the latest check against work (benchmark-check.ts); 1: unchecked */
   benchmarkFactor?: number
 }
 
-export const EMPTY_HISTORY: Readonly<ReputationHistory> = Object.freeze({ paid: 0, spotPassed: 0, spotFailed: 0, dissents: 0, failures: 0, slashed: false })
+export const EMPTY_HISTORY: Readonly<ReputationHistory> =
+  Object.freeze({ paid: 0, spotPassed: 0, spotFailed: 0, dissents: 0, failures: 0, slashed: false })
 
 /** how many verified jobs weigh as much as the prior: a provider needs ten clean paid jobs to reach 0.5 */
 export const REPUTATION_PRIOR = 10
@@ -58,7 +59,9 @@ export function addHistory (h: Readonly<ReputationHistory>, delta: Partial<Reput
     failures: h.failures + (delta.failures ?? 0),
     slashed: h.slashed || delta.slashed === true,
     // the latest check replaces the one before (not a count: a noisy measurement heals)
-    ...(delta.benchmarkFactor !== undefined ? { benchmarkFactor: delta.benchmarkFactor } : h.benchmarkFactor !== undefined ? { benchmarkFactor: h.benchmarkFactor } : {}),
+    ...(delta.benchmarkFactor !== undefined
+      ? { benchmarkFactor: delta.benchmarkFactor }
+      : h.benchmarkFactor !== undefined ? { benchmarkFactor: h.benchmarkFactor } : {}),
   }
 }
 
@@ -67,7 +70,10 @@ export function addHistory (h: Readonly<ReputationHistory>, delta: Partial<Reput
  * after the job's posting its bid arrived), each ref / (ref + measured); an unmeasured half
  * scores 0.5, as a provider at the reference would. Both are measured by the requester itself.
  */
-export function latencyScore (m: { rttMs?: number, bidDelayMs?: number }, ref: { rttMs: number, bidDelayMs: number }): number {
-  const part = (x: number | undefined, r: number): number => x === undefined || !Number.isFinite(x) ? 0.5 : r / (r + Math.max(0, x))
+export function latencyScore (
+  m: { rttMs?: number, bidDelayMs?: number }, ref: { rttMs: number, bidDelayMs: number },
+): number {
+  const part = (x: number | undefined, r: number): number =>
+    x === undefined || !Number.isFinite(x) ? 0.5 : r / (r + Math.max(0, x))
   return (part(m.rttMs, ref.rttMs) + part(m.bidDelayMs, ref.bidDelayMs)) / 2
 }
