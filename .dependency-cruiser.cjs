@@ -31,13 +31,21 @@ module.exports = {
       name: 'no-cycle-between-services',
       severity: 'error',
       comment: 'The node\'s service folders depend on each other in one direction only (audit -> market, ' +
-        'payments -> market, payments -> audit, audit -> chain): a service that must learn of another\'s ' +
+        'payments -> market, audit -> payments (its journal port), audit -> chain): a service that must learn of another\'s ' +
         'progress declares a port or subscribes to events. No known exceptions.',
       scope: 'folder',
       // an edge from one service folder to another that lies on a cycle; a folder cycle through
       // node/api or node/p2p alone is not between services (module cycles are caught above)
       from: { path: '^node/(market|payments|audit|chain)$' },
       to: { path: '^node/(market|payments|audit|chain)$', circular: true },
+    },
+    {
+      name: 'cli-not-to-peer-key',
+      severity: 'error',
+      comment: 'No command reads the node\'s peer key file itself: it asks the node through the typed ' +
+        'client, or node/chain (e.g. nodeStakePeerId) where a command must work without a running node.',
+      from: { path: '^cli/' },
+      to: { path: '^node/p2p/identity\\.ts$' },
     },
     {
       name: 'api-not-to-services',

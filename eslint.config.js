@@ -16,6 +16,24 @@ export default tseslint.config(
     },
   },
   {
+    // One way to build a node: services are constructed only by their factories
+    // (node/service.ts ServiceFactory, run by createHiveNode), which wire their dependencies and
+    // start order. A `new MarketService(` anywhere else is a second wiring; a new service adds its
+    // class here and its factory module below. test/node/structure/factory-rule.test.ts checks this fires.
+    files: ['**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'NewExpression[callee.name=/^(MarketService|PaymentsService|AuditService|ChainService)$/]',
+        message: 'Build services through their factory (e.g. marketService()) and createHiveNode, not with `new`.',
+      }],
+    },
+  },
+  {
+    // the factory modules: each constructs its own service
+    files: ['node/market/service.ts', 'node/payments/service.ts', 'node/audit/index.ts', 'node/chain/service.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -1,26 +1,16 @@
 // `hive stake deposit|withdraw|status`: the provider's bond in ProviderRegistry, under this
 // node's peer id. A provider bids only while its bond reaches the live minimum stake.
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { Command } from 'commander'
 import { peerIdBytes } from '../../node/chain/binding.ts'
-import { depositStake, readStake, withdrawStep } from '../../node/chain/staking.ts'
+import { depositStake, nodeStakePeerId, readStake, withdrawStep } from '../../node/chain/staking.ts'
 import type { StakeInfo } from '../../node/chain/staking.ts'
 import { openChain } from '../../node/chain/client.ts'
 import { readWalletAddress } from '../../node/chain/wallet.ts'
-import { existsSync } from 'node:fs'
-import { loadPeerKey, peerKeyPath } from '../../node/p2p/identity.ts'
-import { UsageError } from '../../protocol/errors.ts'
-import type { PeerId } from '@libp2p/interface'
 import { hexlify } from 'ethers'
 import type { CommandContext } from '../context.ts'
 import { parseTokenAmount } from '../parse.ts'
 import { addChainOptions, cliConfig, hive, openCliChain, parseArg } from '../chain-options.ts'
 import type { ChainCliOptions } from '../chain-options.ts'
-
-async function nodePeerId (dataDir: string): Promise<PeerId> {
-  if (!existsSync(peerKeyPath(dataDir))) throw new UsageError('NOT_INITIALISED', `${dataDir} has no peer key: run \`hive init --data-dir ${dataDir}\` first (stake is bound to the node's peer id)`, { dataDir })
-  return peerIdFromPrivateKey(await loadPeerKey(dataDir))
-}
 
 const when = (unix: number): string => new Date(unix * 1000).toISOString().replace('.000Z', 'Z')
 
@@ -32,7 +22,7 @@ export function registerStakeCommands (stake: Command, context: (cmd: Command) =
     .action(async (amountText: string, opts: ChainCliOptions, cmd: Command) => {
       const ctx = context(cmd)
       const amount = parseArg('<amount>', () => parseTokenAmount(amountText))
-      const peerId = await nodePeerId(ctx.dataDir)
+      const peerId = await nodeStakePeerId(ctx.dataDir)
       const client = await openCliChain(ctx, opts, { wallet: true })
       try {
         const result = await depositStake(client, peerId, amount, (step) => ctx.note(step))
@@ -69,7 +59,7 @@ export function registerStakeCommands (stake: Command, context: (cmd: Command) =
     .action(async (opts: ChainCliOptions, cmd: Command) => {
       const ctx = context(cmd)
       const address = readWalletAddress(ctx.dataDir)
-      const peerId = await nodePeerId(ctx.dataDir)
+      const peerId = await nodeStakePeerId(ctx.dataDir)
       const client = await openChain({ settings: cliConfig(ctx, opts) })
       try {
         const s = await readStake(client, address)

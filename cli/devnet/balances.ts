@@ -10,13 +10,13 @@ export async function snapshotBalances (ctx: DemoContext): Promise<BalancesAt> {
   if (chain === undefined) throw new Error('no chain')
   const block = await chain.provider.getBlockNumber()
   const { token, registry, params } = chain.contracts
-  const treasury = await params.getFunction('treasury').staticCall({ blockTag: block }) as string
+  const treasury = await params.treasury.staticCall({ blockTag: block })
   const who = [...ctx.people.map((p) => ({ name: p.name, address: p.address })), { name: TREASURY, address: treasury }]
   const rows = await Promise.all(who.map(async (w) => {
     const [eth, hive, staked] = await Promise.all([
       chain.provider.getBalance(w.address, block),
-      token.getFunction('balanceOf').staticCall(w.address, { blockTag: block }) as Promise<bigint>,
-      registry.getFunction('stakeOf').staticCall(w.address, { blockTag: block }) as Promise<bigint>,
+      token.balanceOf.staticCall(w.address, { blockTag: block }),
+      registry.stakeOf.staticCall(w.address, { blockTag: block }),
     ])
     return [w.name, { eth: eth.toString(), hive: hive.toString(), staked: staked.toString() }] as const
   }))

@@ -3,14 +3,14 @@
 // PaymentChannel (each node's payments service does it by itself), and sweep the treasury's fees
 // into it with the permissionless withdrawFor, so that balances show where the money went.
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Contract } from 'ethers'
+import type { HiveContracts } from '../../node/chain/contracts.ts'
 import { nodesOf } from './demo-context.ts'
 import type { DemoContext } from './demo-context.ts'
 
 const WITHDRAW_TIMEOUT_MS = 30_000
 
-async function creditOf (ledger: Contract, token: string, address: string): Promise<bigint> {
-  return await ledger.getFunction('credits').staticCall(token, address) as bigint
+async function creditOf (ledger: HiveContracts['escrow' | 'channel'], token: string, address: string): Promise<bigint> {
+  return await ledger.credits.staticCall(token, address)
 }
 
 /** Waits until no node holds a HIVE credit, then withdraws the treasury's; returns the fees swept. */
@@ -31,7 +31,7 @@ export async function settleCredits (ctx: DemoContext): Promise<bigint> {
     }
     await sleep(200, undefined, { signal: ctx.signal })
   }
-  const treasury = await params.getFunction('treasury').staticCall() as string
+  const treasury = await params.treasury.staticCall()
   const sender = await chain.sender(chain.deployer)
   let swept = 0n
   for (const ledger of [escrow, channel]) {

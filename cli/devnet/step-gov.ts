@@ -6,7 +6,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { formatTokenAmount } from '../parse.ts'
 import { roundTokenAmount } from '../format.ts'
-import type { OwnStakeStatus } from '../../node/chain/registry.ts'
 import { hiveJson } from './cli.ts'
 import { NEW_MIN_STAKE, byRole, nodesOf, person, running } from './demo-context.ts'
 import type { DemoContext, Participant } from './demo-context.ts'
@@ -23,7 +22,7 @@ export const governanceStep: Step<DemoContext> = {
   run: async (ctx) => {
     const [h1, h2] = byRole(ctx, 'holder')
     const chain = ctx.chain!
-    const oldValue = await chain.contracts.params.getFunction('minProviderStake').staticCall() as bigint
+    const oldValue = await chain.contracts.params.minProviderStake.staticCall()
     const newText = formatTokenAmount(NEW_MIN_STAKE)
     const gov = async <T>(who: Participant, args: string[]): Promise<T> => {
       ctx.say(`$ ${ctx.cli.show(who.dir, args)}`)
@@ -49,7 +48,7 @@ export const governanceStep: Step<DemoContext> = {
     await advanceTo(h2, queued.eta, Number((await chain.provider.getBlock('latest'))!.timestamp), 'past the timelock delay')
     const executed = await gov<{ block: number, actions: string[] }>(h2, ['gov', 'execute', short])
     const executedAt = Date.now()
-    const onChain = await chain.contracts.params.getFunction('minProviderStake').staticCall() as bigint
+    const onChain = await chain.contracts.params.minProviderStake.staticCall()
     if (onChain !== NEW_MIN_STAKE) throw new Error(`ProtocolParams.minProviderStake is ${formatTokenAmount(onChain)} after execution, expected ${newText}`)
     ctx.say(`executed in block ${executed.block}: ProtocolParams.minProviderStake = ${formatTokenAmount(onChain)} HIVE on-chain`)
 
@@ -61,7 +60,7 @@ export const governanceStep: Step<DemoContext> = {
 
     const probe = await postJob(ctx, 'primes below 200,000 (after the change)', 'primes', ['--wasm', (await (ctx.pending.get('examples') as Promise<Record<string, string>>)).primes, '--arg', '200000', '--redundancy', '1', '--payment', 'escrow'], { bidWindow: '800ms' })
     await waitEscrowReleased(ctx, person(ctx, 'requester'), probe)
-    const record = await running(person(ctx, 'requester')).client.request<{ bids: Array<{ provider: string }> }>(`/v1/jobs/${probe.jobId}`)
+    const record = await running(person(ctx, 'requester')).client.call('jobs.get', { params: { jobId: probe.jobId } })
     const bidders = record.bids.map((b) => nameOf(ctx, b.provider))
     const offenders = below.filter((x) => bidders.includes(x.name))
     if (offenders.length > 0) throw new Error(`${offenders.map((x) => x.name).join(', ')} still bid after the minimum stake rose above their stake`)
@@ -85,7 +84,7 @@ export const governanceStep: Step<DemoContext> = {
 async function waitForParam (ctx: DemoContext, p: Participant, since: number): Promise<{ name: string, value: string, ms: number }> {
   const until = Date.now() + OBEY_TIMEOUT_MS
   for (;;) {
-    const view = await running(p).client.request<{ params: { minProviderStake: string } }>('/v1/chain/params')
+    const view = await running(p).client.call('chain.params')
     if (BigInt(view.params.minProviderStake) === NEW_MIN_STAKE) return { name: p.name, value: view.params.minProviderStake, ms: Date.now() - since }
     if (Date.now() > until) throw new Error(`${p.name}'s node still reports minProviderStake ${view.params.minProviderStake} ${OBEY_TIMEOUT_MS / 1000} s after the execution`)
     await sleep(50, undefined, { signal: ctx.signal })
@@ -96,7 +95,7 @@ async function waitForParam (ctx: DemoContext, p: Participant, since: number): P
 async function waitForIneligible (ctx: DemoContext, p: Participant, since: number): Promise<{ name: string, reason: string, ms: number }> {
   const until = Date.now() + OBEY_TIMEOUT_MS
   for (;;) {
-    const s = await running(p).client.request<OwnStakeStatus>('/v1/chain/stake')
+    const s = await running(p).client.call('chain.stake')
     if (!s.eligible) return { name: p.name, reason: s.reason ?? 'not eligible', ms: Date.now() - since }
     if (Date.now() > until) throw new Error(`${p.name} still says it may bid ${OBEY_TIMEOUT_MS / 1000} s after the minimum stake rose above its stake`)
     await sleep(50, undefined, { signal: ctx.signal })

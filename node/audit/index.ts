@@ -8,7 +8,7 @@ import type { AuditServiceInit } from './service.ts'
 import type { HiveService, ServiceFactory } from '../service.ts'
 
 export { AuditService, type AuditServiceInit } from './service.ts'
-export { AuditHook, type PaymentAuditHook, type PaymentRecordInput } from './market-hook.ts'
+export { AuditHook } from './market-hook.ts'
 export { Anchorer, type AnchorResult, type AnchorerOptions, type AnchorerStatus } from './anchorer.ts'
 export { anchorReader, anchorWriter, type AnchorReader, type AnchorWriter } from './anchor-chain.ts'
 export { AuditClient, AuditUnavailableError } from './client.ts'

@@ -1,5 +1,6 @@
-// The audit side of the market's and payments' ports (node/market/ports.ts, PaymentAuditHook
-// below): what they call to put their protocol events in the audit log. Every
+// The audit side of the market's and payments' journal ports (MarketJournal in node/market/ports.ts,
+// PaymentJournal in node/payments/journal.ts): one `record(entry)` call puts a protocol or payment
+// event in the audit log, with the state change it comes with in the same fsynced batch. Every
 // message entry names the sha-256 of the SignedEnvelope bytes exactly as they travelled, so the
 // requester's and the provider's entries about one message carry the same hash.
 //
@@ -14,25 +15,12 @@ import { jobIdToBytes } from '../../protocol/market/job-id.ts'
 import { peerIdToBytes } from '../../protocol/signing.ts'
 import { AUDIT_BOUNDS } from '../../protocol/audit/index.ts'
 import type { AuditLog, AuditRecord } from './log.ts'
-import type { EscrowPayment, VoucherPayment } from '../../protocol/audit/index.ts'
 import type { JobRecord } from '../market/job-record.ts'
-import type { MarketAuditHook, PeerRef } from '../market/ports.ts'
+import type { MarketJournal, MarketJournalEntry, PeerRef } from '../market/ports.ts'
+import type { PaymentJournal, PaymentJournalEntry } from '../payments/journal.ts'
 import type { JsonSublevel, StoreBatchOp } from '../store.ts'
 
 const log = logger('hive:audit:hook')
-
-export interface PaymentRecordInput {
-  jobId: string
-  direction: 'sent' | 'received'
-  counterparty: PeerRef
-}
-
-/** What the payments work calls; `extraOps` (voucher, channel state) land in the entry's batch. */
-export interface PaymentAuditHook {
-  paid: (p: PaymentRecordInput & { amount: bigint, method: VoucherPayment | EscrowPayment }, options?: { extraOps?: StoreBatchOp[] }) => Promise<boolean>
-  refunded: (p: PaymentRecordInput & { amount: bigint, txHash: Uint8Array }, options?: { extraOps?: StoreBatchOp[] }) => Promise<boolean>
-  disputed: (p: PaymentRecordInput & { reason: string, txHash?: Uint8Array }, options?: { extraOps?: StoreBatchOp[] }) => Promise<boolean>
-}
 
 export interface AuditHookInit {
   /** the open log, or undefined while the audit service is not running */
@@ -54,11 +42,29 @@ const ref = (direction: 'sent' | 'received', peer: PeerRef, envelope: Uint8Array
   return { direction, counterparty: peerBytes(peer), messageHash: sha256(envelope), ...(e !== undefined ? { envelope: e } : {}) }
 }
 
-export class AuditHook implements MarketAuditHook, PaymentAuditHook {
+export class AuditHook implements MarketJournal, PaymentJournal {
   readonly #init: AuditHookInit
 
   constructor (init: AuditHookInit) {
     this.#init = init
+  }
+
+  /** The journal call of both ports: the entry's audit records, with the state that rides along. */
+  async record (entry: MarketJournalEntry | PaymentJournalEntry, options: { extraOps?: StoreBatchOp[] } = {}): Promise<boolean> {
+    switch (entry.type) {
+      case 'posted': return await this.posted(entry.record, entry.envelope)
+      case 'bid-received': return await this.bidReceived(entry.jobId, entry.peer, entry.envelope, entry.price)
+      case 'award-sent': return await this.awardSent(entry.jobId, entry.peer, entry.envelope, entry.price, entry.slot)
+      case 'acceptance-received':
+        return await this.acceptanceReceived(entry.jobId, entry.peer, entry.envelope, entry.price, entry.slot)
+      case 'result-received': return await this.resultReceived(entry.jobId, entry.peer, entry.envelope, entry.outputCid)
+      case 'finished': return await this.finished(entry.record)
+      case 'bid-sent': return await this.bidSent(entry.jobId, entry.peer, entry.envelope, entry.price)
+      case 'award-received':
+        return await this.awardReceived(entry.jobId, entry.peer, entry.envelope, entry.price, entry.slot, entry.acceptance)
+      case 'result-sent': return await this.resultSent(entry.jobId, entry.peer, entry.envelope, entry.outputCid)
+      case 'paid': case 'refunded': case 'disputed': return await this.payment(entry, options.extraOps)
+    }
   }
 
   /** Appends `records` with `extraOps` atomically; on failure writes `extraOps` alone. True when audited. */
@@ -81,31 +87,31 @@ export class AuditHook implements MarketAuditHook, PaymentAuditHook {
     return { type: 'put', sublevel: this.#init.jobs, key: record.jobId, value: record }
   }
 
-  async posted (record: JobRecord, requestEnvelope: Uint8Array): Promise<void> {
-    await this.append([{
+  async posted (record: JobRecord, requestEnvelope: Uint8Array): Promise<boolean> {
+    return await this.append([{
       type: 'posted', jobId: jobIdToBytes(record.jobId), messageHash: sha256(requestEnvelope), maxPrice: BigInt(record.maxPrice), paymentMode: record.payment, redundancy: record.redundancy,
       // the signed request proves to auditors that this node is the job's requester
       ...(keep(requestEnvelope) !== undefined ? { envelope: requestEnvelope } : {}),
     }], [this.#jobOp(record)])
   }
 
-  async bidReceived (jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint): Promise<void> {
-    await this.append([{ type: 'bid', jobId: jobIdToBytes(jobId), ...ref('received', from, envelope, false), price }])
+  async bidReceived (jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint): Promise<boolean> {
+    return await this.append([{ type: 'bid', jobId: jobIdToBytes(jobId), ...ref('received', from, envelope, false), price }])
   }
 
-  async awardSent (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint, slot: number): Promise<void> {
-    await this.append([{ type: 'awarded', jobId: jobIdToBytes(jobId), ...ref('sent', to, envelope, false), price, awardIndex: slot }])
+  async awardSent (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint, slot: number): Promise<boolean> {
+    return await this.append([{ type: 'awarded', jobId: jobIdToBytes(jobId), ...ref('sent', to, envelope, false), price, awardIndex: slot }])
   }
 
-  async acceptanceReceived (jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint, slot: number): Promise<void> {
-    await this.append([{ type: 'accepted', jobId: jobIdToBytes(jobId), ...ref('received', from, envelope, true), price, awardIndex: slot }])
+  async acceptanceReceived (jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint, slot: number): Promise<boolean> {
+    return await this.append([{ type: 'accepted', jobId: jobIdToBytes(jobId), ...ref('received', from, envelope, true), price, awardIndex: slot }])
   }
 
-  async resultReceived (jobId: string, from: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array): Promise<void> {
-    await this.append([{ type: 'result', jobId: jobIdToBytes(jobId), ...ref('received', from, envelope, true), outputCid: cidBytes(outputCid), ...sig(commitmentSignature) }])
+  async resultReceived (jobId: string, from: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array): Promise<boolean> {
+    return await this.append([{ type: 'result', jobId: jobIdToBytes(jobId), ...ref('received', from, envelope, true), outputCid: cidBytes(outputCid), ...sig(commitmentSignature) }])
   }
 
-  async finished (record: JobRecord): Promise<void> {
+  async finished (record: JobRecord): Promise<boolean> {
     const jobId = jobIdToBytes(record.jobId)
     const records: AuditRecord[] = []
     const auditLog = this.#init.log()
@@ -123,34 +129,34 @@ export class AuditHook implements MarketAuditHook, PaymentAuditHook {
         records.push({ type: 'verified', jobId, counterparty: peer, resultHash: result.messageHash, outputCid: result.outputCid, accepted, reason: reason.slice(0, AUDIT_BOUNDS.maxReasonLength) })
       }
     }
-    await this.append(records, [this.#jobOp(record)], 'verified')
+    return await this.append(records, [this.#jobOp(record)], 'verified')
   }
 
-  async bidSent (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint): Promise<void> {
-    await this.append([{ type: 'bid', jobId: jobIdToBytes(jobId), ...ref('sent', to, envelope, false), price }])
+  async bidSent (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint): Promise<boolean> {
+    return await this.append([{ type: 'bid', jobId: jobIdToBytes(jobId), ...ref('sent', to, envelope, false), price }])
   }
 
-  async awardReceived (jobId: string, from: PeerRef, award: Uint8Array, price: bigint, slot: number, acceptance?: Uint8Array): Promise<void> {
+  async awardReceived (jobId: string, from: PeerRef, award: Uint8Array, price: bigint, slot: number, acceptance?: Uint8Array): Promise<boolean> {
     const id = jobIdToBytes(jobId)
     const records: AuditRecord[] = [{ type: 'awarded', jobId: id, ...ref('received', from, award, true), price, awardIndex: slot }]
     if (acceptance !== undefined) records.push({ type: 'accepted', jobId: id, ...ref('sent', from, acceptance, false), price, awardIndex: slot })
-    await this.append(records)
+    return await this.append(records)
   }
 
-  async resultSent (jobId: string, to: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array): Promise<void> {
-    await this.append([{ type: 'result', jobId: jobIdToBytes(jobId), ...ref('sent', to, envelope, false), outputCid: cidBytes(outputCid), ...sig(commitmentSignature) }])
+  async resultSent (jobId: string, to: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array): Promise<boolean> {
+    return await this.append([{ type: 'result', jobId: jobIdToBytes(jobId), ...ref('sent', to, envelope, false), outputCid: cidBytes(outputCid), ...sig(commitmentSignature) }])
   }
 
-  async paid (p: PaymentRecordInput & { amount: bigint, method: VoucherPayment | EscrowPayment }, options: { extraOps?: StoreBatchOp[] } = {}): Promise<boolean> {
-    return await this.append([{ type: 'paid', jobId: jobIdToBytes(p.jobId), direction: p.direction, counterparty: peerBytes(p.counterparty), amount: p.amount, method: p.method }], options.extraOps)
-  }
-
-  async refunded (p: PaymentRecordInput & { amount: bigint, txHash: Uint8Array }, options: { extraOps?: StoreBatchOp[] } = {}): Promise<boolean> {
-    return await this.append([{ type: 'refunded', jobId: jobIdToBytes(p.jobId), direction: p.direction, counterparty: peerBytes(p.counterparty), amount: p.amount, txHash: p.txHash }], options.extraOps)
-  }
-
-  async disputed (p: PaymentRecordInput & { reason: string, txHash?: Uint8Array }, options: { extraOps?: StoreBatchOp[] } = {}): Promise<boolean> {
-    return await this.append([{ type: 'disputed', jobId: jobIdToBytes(p.jobId), direction: p.direction, counterparty: peerBytes(p.counterparty), reason: p.reason, ...(p.txHash !== undefined ? { txHash: p.txHash } : {}) }], options.extraOps)
+  async payment (p: PaymentJournalEntry, extraOps?: StoreBatchOp[]): Promise<boolean> {
+    const base = { jobId: jobIdToBytes(p.jobId), direction: p.direction, counterparty: peerBytes(p.counterparty) }
+    switch (p.type) {
+      case 'paid': return await this.append([{ type: 'paid', ...base, amount: p.amount, method: p.method }], extraOps)
+      case 'refunded': return await this.append([{ type: 'refunded', ...base, amount: p.amount, txHash: p.txHash }], extraOps)
+      case 'disputed': {
+        const tx = p.txHash !== undefined ? { txHash: p.txHash } : {}
+        return await this.append([{ type: 'disputed', ...base, reason: p.reason, ...tx }], extraOps)
+      }
+    }
   }
 }
 

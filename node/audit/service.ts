@@ -48,7 +48,8 @@ export interface AuditServiceInit {
 
 export class AuditService implements HiveService {
   readonly name = 'audit'
-  readonly hook: AuditHook
+  /** the journal the market and payments write through (MarketJournal, PaymentJournal) */
+  readonly journal: AuditHook
   readonly client: AuditClient
   readonly #init: AuditServiceInit
   #log: AuditLog | undefined
@@ -60,7 +61,7 @@ export class AuditService implements HiveService {
   constructor (init: AuditServiceInit) {
     this.#init = init
     this.client = new AuditClient({ libp2p: init.libp2p, timeoutMs: 8_000 })
-    this.hook = new AuditHook({
+    this.journal = new AuditHook({
       log: () => this.#log,
       jobs: init.store.jobs,
       writeState: async (ops) => { await init.store.batchDurable(ops) },

@@ -80,7 +80,7 @@ export function paramAction (client: ChainClient, name: string, value: bigint | 
 
 /** Checks a numeric value against ProtocolParams.bounds before anyone votes on it. */
 export async function checkParamBounds (client: ChainClient, name: ParamName, value: bigint): Promise<void> {
-  const [min, max] = await client.contracts.params.getFunction('bounds').staticCall(paramKey(name)) as [bigint, bigint]
+  const [min, max] = await client.contracts.params.bounds.staticCall(paramKey(name))
   if (value < min || value > max) throw new GovernanceError('GOV_PARAM_OUT_OF_BOUNDS', `${name} = ${formatParam(name, value)} is outside its bounds [${formatParam(name, min)}, ${formatParam(name, max)}]; the proposal would fail at execution`, { name, value, min, max })
 }
 
@@ -105,7 +105,7 @@ export function callAction (client: ChainClient, target: string, signature: stri
 }
 
 export async function proposalIdOf (client: ChainClient, actions: ProposalAction[], description: string): Promise<bigint> {
-  return await client.contracts.governor.getFunction('hashProposal').staticCall(actions.map((a) => a.target), actions.map((a) => a.value), actions.map((a) => a.calldata), keccakText(description)) as bigint
+  return await client.contracts.governor.hashProposal.staticCall(actions.map((a) => a.target), actions.map((a) => a.value), actions.map((a) => a.calldata), keccakText(description))
 }
 
 function recordOf (client: ChainClient, entry: Log): ProposalRecord | undefined {
@@ -163,13 +163,13 @@ export async function findProposal (client: ChainClient, idText: string): Promis
 export async function viewProposal (client: ChainClient, record: ProposalRecord): Promise<ProposalView> {
   const g = client.contracts.governor
   const [state, votes, eta, latest] = await Promise.all([
-    g.getFunction('state').staticCall(record.id) as Promise<bigint>,
-    g.getFunction('proposalVotes').staticCall(record.id) as Promise<[bigint, bigint, bigint]>,
-    g.getFunction('proposalEta').staticCall(record.id) as Promise<bigint>,
+    g.state.staticCall(record.id),
+    g.proposalVotes.staticCall(record.id),
+    g.proposalEta.staticCall(record.id),
     client.provider.getBlock('latest'),
   ])
   // quorum() refuses a timepoint that is not in the past yet
-  const quorum = await (g.getFunction('quorum').staticCall(record.voteStart) as Promise<bigint>).catch(() => null)
+  const quorum = await g.quorum.staticCall(record.voteStart).catch(() => null)
   const [against, forVotes, abstain] = votes
   return {
     ...record,
@@ -226,8 +226,8 @@ export async function checkCanVote (client: ChainClient, v: ProposalView, voter:
   if (v.state === 'pending') throw new GovernanceError('GOV_NOT_ACTIVE', `proposal ${v.id} is not active yet: voting opens at ${iso(v.voteStart)} (${inSeconds(v.voteStart, v.now)})`, { id: v.id, state: v.state, voteStart: v.voteStart })
   if (v.state !== 'active') throw new GovernanceError('GOV_VOTING_CLOSED', `voting on proposal ${v.id} is over (it ended at ${iso(v.voteEnd)}); the proposal is ${v.state}`, { id: v.id, state: v.state, voteEnd: v.voteEnd })
   const g = client.contracts.governor
-  if (await g.getFunction('hasVoted').staticCall(v.id, voter) as boolean) throw new GovernanceError('GOV_ALREADY_VOTED', `${voter} has already voted on proposal ${v.id}`, { id: v.id, voter })
-  const weight = await g.getFunction('getVotes').staticCall(voter, v.voteStart) as bigint
+  if (await g.hasVoted.staticCall(v.id, voter)) throw new GovernanceError('GOV_ALREADY_VOTED', `${voter} has already voted on proposal ${v.id}`, { id: v.id, voter })
+  const weight = await g.getVotes.staticCall(voter, v.voteStart)
   if (weight === 0n) throw new GovernanceError('GOV_NO_VOTES', `${voter} had no votes at the proposal's snapshot (${iso(v.voteStart)}): tokens vote only once delegated (\`hive token delegate\`), and only for proposals made after that`, { id: v.id, voter })
   return weight
 }

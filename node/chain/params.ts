@@ -2,9 +2,11 @@
 // ParamChanged / AddressParamChanged logs (delivered by the LogPoller), so a governance change
 // applies within one poll of its execution block, without a restart.
 import { decodeBytes32String, encodeBytes32String, getAddress } from 'ethers'
-import type { Contract, Log } from 'ethers'
+import type { Log } from 'ethers'
 import { logger } from '@libp2p/logger'
 import type { LogPoller } from './log-poller.ts'
+import type { Bound } from './contracts.ts'
+import type { ProtocolParams } from './typechain.ts'
 // the names and values' types live with the API's route table, which returns the values (node/api
 // imports no service)
 import type { AddressParam, NumericParam, ParamName, ProtocolParamValues } from '../api/contract/views/chain.ts'
@@ -42,23 +44,23 @@ export function paramKey (name: ParamName): string {
 }
 
 /** Reads every parameter at `blockTag` (one consistent state). */
-export async function readParams (params: Contract, blockTag: number | 'latest' = 'latest'): Promise<ProtocolParamValues> {
+export async function readParams (params: Bound<ProtocolParams>, blockTag: number | 'latest' = 'latest'): Promise<ProtocolParamValues> {
   const values = {} as Record<string, bigint | string>
   await Promise.all([
-    ...NUMERIC_PARAMS.map(async (k) => { values[k] = await params.getFunction('getParam').staticCall(paramKey(k), { blockTag }) as bigint }),
-    ...ADDRESS_PARAMS.map(async (k) => { values[k] = getAddress(await params.getFunction('getAddressParam').staticCall(paramKey(k), { blockTag }) as string) }),
+    ...NUMERIC_PARAMS.map(async (k) => { values[k] = await params.getParam.staticCall(paramKey(k), { blockTag }) }),
+    ...ADDRESS_PARAMS.map(async (k) => { values[k] = getAddress(await params.getAddressParam.staticCall(paramKey(k), { blockTag })) }),
   ])
   return values as ProtocolParamValues
 }
 
 export class ParamsFollower {
-  readonly #contract: Contract
+  readonly #contract: Bound<ProtocolParams>
   #values: ProtocolParamValues
   #block: number
   readonly #loadBlock: number
   readonly #listeners = new Set<(change: ParamChange) => void>()
 
-  constructor (contract: Contract, values: ProtocolParamValues, block: number) {
+  constructor (contract: Bound<ProtocolParams>, values: ProtocolParamValues, block: number) {
     this.#contract = contract
     this.#values = values
     this.#block = block
@@ -66,7 +68,7 @@ export class ParamsFollower {
   }
 
   /** Reads all parameters at `block` (default: the latest); follow later changes with `attach`. */
-  static async load (contract: Contract, block?: number): Promise<ParamsFollower> {
+  static async load (contract: Bound<ProtocolParams>, block?: number): Promise<ParamsFollower> {
     const at = block ?? await contract.runner!.provider!.getBlockNumber()
     return new ParamsFollower(contract, await readParams(contract, at), at)
   }

@@ -10,6 +10,8 @@ import { shortReason } from './errors.ts'
 import { LruCache } from '../util/lru-cache.ts'
 import type { LogPoller } from './log-poller.ts'
 import type { ParamsFollower } from './params.ts'
+import type { Bound } from './contracts.ts'
+import type { ProviderRegistry } from './typechain.ts'
 import type { PeerId } from '@libp2p/interface'
 // the status shape lives with the API's route table, which returns it (node/api imports no service)
 import type { IneligibleReason, OwnStakeStatus } from '../api/contract/views/chain.ts'
@@ -47,14 +49,14 @@ function eventSubjects (registry: Contract, entry: Log): { provider?: string, pe
 }
 
 export class StakeRegistry {
-  readonly #registry: Contract
+  readonly #registry: Bound<ProviderRegistry>
   readonly #params: ParamsFollower
   /** keccak256(peer id bytes) -> pending or settled lookup (bounded LRU with a TTL) */
   readonly #cache: LruCache<{ standing: Promise<Standing>, at: number }>
   /** keccak256(peer id bytes) -> the address bound to it; only for ids in #cache */
   readonly #owners = new Map<string, string | null>()
 
-  constructor (init: { registry: Contract, params: ParamsFollower, maxEntries?: number, ttlMs?: number }) {
+  constructor (init: { registry: Bound<ProviderRegistry>, params: ParamsFollower, maxEntries?: number, ttlMs?: number }) {
     this.#registry = init.registry
     this.#params = init.params
     this.#cache = new LruCache({
@@ -91,7 +93,7 @@ export class StakeRegistry {
   }
 
   async #fetch (bytes: Uint8Array, hash: string): Promise<Standing> {
-    const [provider, status, bonded] = await this.#registry.getFunction('statusOfPeerId').staticCall(hexlify(bytes)) as [string, bigint, bigint]
+    const [provider, status, bonded] = await this.#registry.statusOfPeerId.staticCall(hexlify(bytes))
     const owner = BigInt(provider) === 0n ? null : getAddress(provider)
     // only while the lookup is still cached: an evicted id must not leave its owner behind
     if (this.#cache.get(hash) !== undefined) this.#owners.set(hash, owner)
@@ -140,7 +142,7 @@ export class StakeRegistry {
 
 /** This node's own registry record and whether it may bid. */
 export class OwnStake {
-  readonly #registry: Contract
+  readonly #registry: Bound<ProviderRegistry>
   readonly #params: ParamsFollower
   readonly #address: string
   readonly #peerId: string
@@ -149,7 +151,7 @@ export class OwnStake {
   readonly #listeners = new Set<(s: OwnStakeStatus) => void>()
   #refreshing: Promise<void> = Promise.resolve()
 
-  constructor (init: { registry: Contract, params: ParamsFollower, address: string, peerId: PeerId }) {
+  constructor (init: { registry: Bound<ProviderRegistry>, params: ParamsFollower, address: string, peerId: PeerId }) {
     this.#registry = init.registry
     this.#params = init.params
     this.#address = getAddress(init.address)
@@ -168,7 +170,7 @@ export class OwnStake {
   /** Re-reads the record (serialized, so the last read wins). */
   async refresh (): Promise<OwnStakeStatus> {
     this.#refreshing = this.#refreshing.then(async () => {
-      const info = await this.#registry.getFunction('providerInfo').staticCall(this.#address) as { bonded: bigint, unbonding: bigint, unbondingEndsAt: bigint, slashed: boolean, peerId: string }
+      const info = await this.#registry.providerInfo.staticCall(this.#address)
       this.#info = { bonded: info.bonded, unbonding: info.unbonding, unbondingEndsAt: Number(info.unbondingEndsAt), slashed: info.slashed, peerId: info.peerId }
       this.#update()
     }).catch((err: unknown) => { log.error('reading own stake failed: %s', shortReason(err)) })

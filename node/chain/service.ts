@@ -176,7 +176,7 @@ export class ChainService implements HiveService, ChainApi {
     const { provider, contracts, chainId } = this.client
     const [eth, hive] = await Promise.all([
       provider.getBalance(this.address),
-      contracts.token.getFunction('balanceOf').staticCall(this.address) as Promise<bigint>,
+      contracts.token.balanceOf.staticCall(this.address),
     ])
     return {
       chainId,

@@ -1,7 +1,11 @@
 // Staking actions shared by `hive stake …` and tests: deposit (approve + stake under the node's
 // peer id), unbond, withdraw, and a status read. Each checks what the contract would refuse
 // first, so the user gets the reason in words instead of a revert.
+import { existsSync } from 'node:fs'
 import { getAddress, hexlify } from 'ethers'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { loadPeerKey, peerKeyPath } from '../p2p/identity.ts'
+import { UsageError } from '../../protocol/errors.ts'
 import { formatHive } from './units.ts'
 import { peerIdBytes } from './binding.ts'
 import { requireSender } from './client.ts'
@@ -32,13 +36,24 @@ export interface StakeInfo {
 
 const hive = formatHive
 
+/**
+ * The peer id a node's stake is bound to: the node's own, from its data directory. Read here, by
+ * the node's own key loader, so that no command handles the key file itself.
+ */
+export async function nodeStakePeerId (dataDir: string): Promise<PeerId> {
+  if (!existsSync(peerKeyPath(dataDir))) {
+    throw new UsageError('NOT_INITIALISED', `${dataDir} has no peer key: run \`hive init --data-dir ${dataDir}\` first (stake is bound to the node's peer id)`, { dataDir })
+  }
+  return peerIdFromPrivateKey(await loadPeerKey(dataDir))
+}
+
 export async function readStake (client: ChainClient, address: string): Promise<StakeInfo> {
   const { registry, params } = client.contracts
   const [info, status, minStake, unbondingPeriod, block] = await Promise.all([
-    registry.getFunction('providerInfo').staticCall(address) as Promise<{ bonded: bigint, unbonding: bigint, unbondingEndsAt: bigint, slashed: boolean, peerId: string }>,
-    registry.getFunction('statusOf').staticCall(address) as Promise<bigint>,
-    params.getFunction('minProviderStake').staticCall() as Promise<bigint>,
-    params.getFunction('unbondingPeriod').staticCall() as Promise<bigint>,
+    registry.providerInfo.staticCall(address),
+    registry.statusOf.staticCall(address),
+    params.minProviderStake.staticCall(),
+    params.unbondingPeriod.staticCall(),
     client.provider.getBlock('latest'),
   ])
   return {
@@ -72,10 +87,10 @@ export async function depositStake (client: ChainClient, peerId: PeerId, amount:
   if (before.bonded + amount < before.minStake) {
     throw new ChainError('BELOW_MINIMUM_STAKE', `the bond would be ${hive(before.bonded + amount)}, below the minimum stake of ${hive(before.minStake)}: deposit at least ${hive(before.minStake - before.bonded)}`, { bonded: before.bonded, minStake: before.minStake })
   }
-  const balance = await token.getFunction('balanceOf').staticCall(me) as bigint
+  const balance = await token.balanceOf.staticCall(me)
   if (balance < amount) throw new ChainError('INSUFFICIENT_HIVE', `${me} holds ${hive(balance)}, less than the ${hive(amount)} to stake`, { balance, amount })
   const registryAddress = await registry.getAddress()
-  const allowance = await token.getFunction('allowance').staticCall(me, registryAddress) as bigint
+  const allowance = await token.allowance.staticCall(me, registryAddress)
   let approve: SentTx | undefined
   if (allowance < amount) {
     onStep?.(`approving the registry to take ${hive(amount)} …`)

@@ -1,58 +1,53 @@
 // What the market asks of the services around it, declared here so that they depend on the market
-// and not the other way round: audit (audit/market-hook.ts) and payments (PaymentsService.hooks())
-// implement these ports; the market runs without either when none is given.
+// and not the other way round. Three narrow seams, each optional (the market runs without):
+// - the journal (MarketJournal, implemented by audit/market-hook.ts): one call per protocol
+//   message, write-ahead, with the job record riding in the same fsynced batch where it changes;
+// - the market's events (events.ts MarketEvents): payments subscribes (payout addresses, securing
+//   a payment on acceptance, paying a verified output, settling a finished job);
+// - the payments port (MarketPayments): the questions only payments can answer.
 //
 // With payments on, output is exchanged for payment fairly: the provider runs only once the
 // payment is secured (beforeExecute), answers with its signed result commitment (the output's
 // CID) and holds the output; the requester compares commitments (k > 1: the majority), pays the
-// providers whose commitment won (onVerified), and only then fetches the output, which the
+// providers whose commitment won ('output:verified'), and only then fetches the output, which the
 // provider's blob server releases once outputReleasable says the payment is assured.
 //
-// Audit is fail-safe: each call resolves once the entry is durable or its failure was handled.
+// The journal is fail-safe: each record resolves once the entry is durable or its failure was handled.
 import type { CID } from 'multiformats/cid'
 import type { PeerId } from '@libp2p/interface'
 import type { PaymentMode } from '../../protocol/payment-mode.ts'
 import type { JobRecord } from './job-record.ts'
+import type { MarketEvents } from './events.ts'
 
 export type PeerRef = PeerId | Uint8Array
 
-/** The calls the market makes; each resolves once the entry is durable (or its failure was handled). */
-export interface MarketAuditHook {
-  /** requester: the job was signed and is about to be published; saves `record` in the same batch */
-  posted: (record: JobRecord, requestEnvelope: Uint8Array) => Promise<void>
-  bidReceived: (jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint) => Promise<void>
+/** One protocol message of a job as the market journals it; `envelope`: the SignedEnvelope bytes as they travelled. */
+export type MarketJournalEntry =
+  /** requester: the job was signed and is about to be published; `record` lands in the same batch */
+  | { type: 'posted', record: JobRecord, envelope: Uint8Array }
+  | { type: 'bid-received', jobId: string, peer: PeerRef, envelope: Uint8Array, price: bigint }
   /** requester, before the award goes out (write-ahead: a crash leaves "sent", never a silent send) */
-  awardSent: (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint, slot: number) => Promise<void>
-  acceptanceReceived: (
-    jobId: string, from: PeerRef, envelope: Uint8Array, price: bigint, slot: number,
-  ) => Promise<void>
-  resultReceived: (
-    jobId: string, from: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array,
-  ) => Promise<void>
-  /** requester: the job ended; one `verified` entry per checked output, saved with the final record */
-  finished: (record: JobRecord) => Promise<void>
+  | { type: 'award-sent', jobId: string, peer: PeerRef, envelope: Uint8Array, price: bigint, slot: number }
+  | { type: 'acceptance-received', jobId: string, peer: PeerRef, envelope: Uint8Array, price: bigint, slot: number }
+  | { type: 'result-received', jobId: string, peer: PeerRef, envelope: Uint8Array, outputCid: CID | string }
+  /** requester: the job ended; one `verified` entry per checked output, saved with the final `record` */
+  | { type: 'finished', record: JobRecord }
   /** provider, before the bid goes out */
-  bidSent: (jobId: string, to: PeerRef, envelope: Uint8Array, price: bigint) => Promise<void>
+  | { type: 'bid-sent', jobId: string, peer: PeerRef, envelope: Uint8Array, price: bigint }
   /** provider: the award it got, and (when it accepts) the acceptance it answers with, in one unit */
-  awardReceived: (
-    jobId: string, from: PeerRef, award: Uint8Array, price: bigint, slot: number, acceptance?: Uint8Array,
-  ) => Promise<void>
+  | {
+    type: 'award-received', jobId: string, peer: PeerRef, envelope: Uint8Array, price: bigint, slot: number,
+    acceptance?: Uint8Array
+  }
   /** provider, before the result goes out (only results with an output) */
-  resultSent: (
-    jobId: string, to: PeerRef, envelope: Uint8Array, outputCid: CID | string, commitmentSignature?: Uint8Array,
-  ) => Promise<void>
+  | { type: 'result-sent', jobId: string, peer: PeerRef, envelope: Uint8Array, outputCid: CID | string }
+
+/** The market's one journal call; resolves once the entry (and any record it carries) is durable. */
+export interface MarketJournal {
+  record: (entry: MarketJournalEntry) => Promise<unknown>
 }
 
-/** A job verified by the requester, owed to one provider. */
-export interface VerifiedPayment {
-  jobId: string
-  payment: PaymentMode
-  providerPeer: PeerId
-  providerAddress: string
-  price: bigint
-  outputCid: string
-}
-
+/** The questions the market asks payments (everything else payments learns from the market's events). */
 export interface MarketPayments {
   /** this node's Ethereum address: the requester's in job specs, the provider's in bids */
   address: () => string
@@ -61,13 +56,6 @@ export interface MarketPayments {
    * are grossed up by it so the provider nets its price (protocol/market/pricing.ts). Absent: 0.
    */
   protocolFeeBps?: () => bigint
-  /**
-   * requester, right after a provider's signed acceptance: secure the payment (escrow mode:
-   * create the escrow now, not before the award: a bidder that declines costs no gas)
-   */
-  afterAccept: (award: {
-    jobId: string, payment: PaymentMode, provider: string, providerAddress: string, price: bigint, deadline: number
-  }) => Promise<void>
   /**
    * provider, after accepting and before fetching or running: wait, for a bounded time, until
    * the payment is secured; throws a HiveError with a code (the provider then abandons the job).
@@ -85,24 +73,19 @@ export interface MarketPayments {
   outputReleasable: (job: {
     jobId: string, payment: PaymentMode, requesterAddress: string, outputCid: string, price: bigint
   }) => Promise<boolean>
-  /** requester, on every Result that carries a commitment (keeps evidence of equivocation);
-   * `onlyContradiction` for results outside a live award, which may only complete evidence */
-  observeCommitment: (
-    jobId: string, commitment: Uint8Array, signature: Uint8Array, providerAddress?: string,
-    options?: { onlyContradiction?: boolean },
-  ) => Promise<void>
-  /** requester, once per provider whose committed output won (before fetching it): pay it. Idempotent. */
-  onVerified: (job: VerifiedPayment) => Promise<void>
-  /** requester, for an awarded provider whose work was not accepted */
-  onRejected: (job: { jobId: string, payment: PaymentMode, providerAddress: string }) => Promise<void>
 }
 
 /**
  * What the market's factory looks for in the node's other services, by name: `audit` offers its
- * hook, `payments` its hooks, `chain` the stake checks. Each is optional; the market runs without.
+ * journal, `payments` its port and a subscription to the market's events, `chain` the stake
+ * checks. Each is optional; the market runs without.
  */
-export interface MarketAuditSource { readonly hook: MarketAuditHook }
-export interface MarketPaymentsSource { hooks (): MarketPayments }
+export interface MarketJournalSource { readonly journal: MarketJournal }
+export interface MarketPaymentsSource {
+  hooks (): MarketPayments
+  /** subscribes to the market's events; the returned function unsubscribes */
+  subscribe (events: MarketEvents): () => void
+}
 export interface MarketStakeSource {
   readonly stakeOf: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean, owner?: string }>
   readonly canBid: () => boolean

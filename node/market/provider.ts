@@ -24,7 +24,7 @@ import type { BlobStore } from '../blobs/store.ts'
 import type { OutputGate } from '../blobs/output-gate.ts'
 import type { Executor } from '../exec/types.ts'
 import type { JobEventSink } from './events.ts'
-import type { MarketAuditHook } from './ports.ts'
+import type { MarketJournal } from './ports.ts'
 import type { MarketLibp2p } from './requester.ts'
 import type { GossipOutcome } from './gossip.ts'
 import type { PriceSheet } from '../../protocol/market/pricing.ts'
@@ -68,8 +68,8 @@ export interface ProviderInit {
   onGossipOutcome?: (outcome: GossipOutcome, code: string | undefined, topic: string) => void
   /** settlement (node/payments): bids name our address, work starts once paid for, results carry a signed commitment */
   payments?: MarketPayments
-  /** writes this provider's side of every job to the audit log (none: the market runs unaudited) */
-  audit?: MarketAuditHook
+  /** writes this provider's side of every job to the journal (audit; none: the market runs unaudited) */
+  journal?: MarketJournal
   /** with payments: holds each job's output until it is paid for (the blob server asks it) */
   outputs?: OutputGate
   /** dial private and loopback addresses a job names for its requester (default false; the devnet: true) */
@@ -211,7 +211,7 @@ export class Provider {
     const expiresAt = job.bidsCloseAt + 30_000
     this.openBids.set(job.jobId, { request: job, price, expiresAt })
     const bytes = await signBid({ jobId: job.jobId, price, estimatedDurationMs: spec.limits?.wallTimeMs ?? 0, expiresAt, benchmarkScore: Math.round(this.init.capabilities.cpuScore), providerEthAddress: this.init.payments?.address() }, this.init.privateKey)
-    await this.init.audit?.bidSent(job.jobId, job.requester, bytes, price)
+    await this.init.journal?.record({ type: 'bid-sent', jobId: job.jobId, peer: job.requester, envelope: bytes, price })
     try {
       const signal = AbortSignal.timeout(5_000)
       const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs, signal })
@@ -247,14 +247,14 @@ export class Provider {
     }, this.init.privateKey)
     if (full || bid === undefined) {
       this.init.emit?.({ type: 'provider:declined', at: this.now(), jobId: award.jobId, reason: full ? 'NO_CAPACITY' : 'BID_WITHDRAWN' })
-      await this.init.audit?.awardReceived(award.jobId, from, bytes, award.price, award.award.awardIndex)
+      await this.init.journal?.record({ type: 'award-received', jobId: award.jobId, peer: from, envelope: bytes, price: award.price, slot: award.award.awardIndex })
       return okReply(acceptance)
     }
     const controller = new AbortController()
     this.running.set(award.jobId, controller)
     this.init.emit?.({ type: 'provider:accepted', at: this.now(), jobId: award.jobId, requester: from.toString(), price: award.price.toString() })
     // logged before the answer leaves (and before the result): award received, acceptance sent
-    await this.init.audit?.awardReceived(award.jobId, from, bytes, award.price, award.award.awardIndex, acceptance)
+    await this.init.journal?.record({ type: 'award-received', jobId: award.jobId, peer: from, envelope: bytes, price: award.price, slot: award.award.awardIndex, acceptance })
     // answer first: the requester's placement latency ends with this acceptance
     setImmediate(() => { void this.execute(bid.request, award, controller.signal).finally(() => { this.running.delete(award.jobId); this.openBids.delete(award.jobId) }) })
     return okReply(acceptance)
@@ -326,7 +326,7 @@ export class Provider {
     const bytes = await signResult({ jobId: job.jobId, status, exitCode, outputCid, outputSize, metering, completedAt: this.now(), error, commitment: commitment?.commitment, commitmentSignature: commitment?.signature }, this.init.privateKey)
     this.init.emit?.({ type: 'provider:completed', at: this.now(), jobId: job.jobId, status: ExecStatus[status], outputCid: outputCid?.toString(), wallMs: this.now() - started })
     try {
-      if (outputCid !== undefined && status === ExecStatus.EXEC_OK) await this.init.audit?.resultSent(job.jobId, job.requester, bytes, outputCid)
+      if (outputCid !== undefined && status === ExecStatus.EXEC_OK) await this.init.journal?.record({ type: 'result-sent', jobId: job.jobId, peer: job.requester, envelope: bytes, outputCid })
       await sendRequest(this.init.libp2p, job.requester, 'result', bytes, { signal: AbortSignal.timeout(10_000) })
     } catch (err) {
       log('result of %s could not be delivered: %s', job.jobId, (err as Error).message)

@@ -27,12 +27,13 @@ import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { JobPolicy } from './requester-job.ts'
 import type { ReputationStore } from './reputation-store.ts'
 import { reputationScore } from '../../protocol/market/reputation.ts'
-import type { MarketAuditHook } from './ports.ts'
+import type { MarketJournal } from './ports.ts'
 import type { DirectLibp2p } from './direct.ts'
 import type { JobSpecInput } from '../../protocol/market/build.ts'
 import type { PaymentMode } from '../../protocol/payment-mode.ts'
 import type { OutputBundle } from '../../protocol/output-bundle.ts'
-import { observeDuplicateResult, settleJob } from './settle.ts'
+import { observeDuplicateResult } from './duplicate-result.ts'
+import { MarketEvents } from './events.ts'
 import type { MarketPayments } from './ports.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
@@ -85,10 +86,12 @@ export interface RequesterInit {
    * count as one provider); without it stake is not checked (no chain configured)
    */
   stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean, owner?: string }>
-  /** settlement (node/payments): escrow at award, payment on a verified result, commitment evidence */
+  /** settlement (node/payments): on, jobs are paid (bids must name an address, results carry commitments) */
   payments?: MarketPayments
-  /** writes this requester's side of every job to the audit log (none: the market runs unaudited) */
-  audit?: MarketAuditHook
+  /** what payments hears of each job (payout addresses, acceptance, verified outputs, settlement) */
+  events?: MarketEvents
+  /** writes this requester's side of every job to the journal (audit; none: the market runs unaudited) */
+  journal?: MarketJournal
   /** the node's request/response outcome counters (its handlers count into them) */
   counters?: OutcomeCounters
   /** this requester's verified history of providers (scores bids; updated when a job ends) */
@@ -109,12 +112,11 @@ function ownerOf (standing: { owner?: string }): { owner?: string } {
 
 export class Requester {
   private readonly init: RequesterInit
+  private readonly events: MarketEvents
   private readonly now: () => number
   private readonly active = new Map<string, RequesterJob>()
   private readonly bidSeen = new SeenCache({ capacity: 100_000, ttlMs: 10 * 60_000 })
   private readonly resultSeen = new SeenCache({ capacity: 100_000, ttlMs: 60 * 60_000 })
-  /** `${jobId}/${provider}` -> the address its bid asked to be paid at */
-  private readonly payTo = new Map<string, string>()
   /** `${jobId}/${provider}` -> the stake owner the registry named for it (reputation is kept per owner) */
   private readonly ownerOf = new Map<string, string>()
   private readonly unhandle: Array<() => Promise<void>> = []
@@ -123,6 +125,7 @@ export class Requester {
   constructor (init: RequesterInit) {
     this.init = init
     this.now = init.now ?? Date.now
+    this.events = init.events ?? new MarketEvents()
   }
 
   async start (): Promise<void> {
@@ -195,7 +198,7 @@ export class Requester {
       ...(drawSpotCheck(spec.redundancy ?? 1, input.spotCheckRate ?? input.policy?.spotCheckRate ?? this.init.policy?.spotCheckRate) ? { spotCheck: true } : {}),
     }
     // audited: the record lands in the same atomic batch as the `posted` entry
-    if (this.init.audit !== undefined) await this.init.audit.posted(record, created.bytes)
+    if (this.init.journal !== undefined) await this.init.journal.record({ type: 'posted', record, envelope: created.bytes })
     else await this.init.jobs.put(record.jobId, record, { sync: true })
     const job = this.track(record, input.policy)
     job.start()
@@ -266,15 +269,15 @@ export class Requester {
         award: async (provider, price, slot, deadline) => {
           const peer = peerIdFromString(provider)
           const bytes = await signAward({ jobId: record.jobId, provider: peer, price, awardIndex: slot, deadline, issuedAt: this.now() }, this.init.privateKey)
-          await this.init.audit?.awardSent(record.jobId, peer, bytes, price, slot)
+          await this.init.journal?.record({ type: 'award-sent', jobId: record.jobId, peer, envelope: bytes, price, slot })
           const reply = await sendRequest(libp2p, peer, 'award', bytes, { signal: AbortSignal.timeout(5_000) })
           if (reply.envelope.length === 0) return false
           const acceptance = await validateAcceptance(reply.envelope, { now: this.now(), award: { jobId: record.jobId, provider: peer, price, awardIndex: slot } })
           if (!acceptance.accepted) return false
-          await this.init.audit?.acceptanceReceived(record.jobId, peer, reply.envelope, price, slot)
+          await this.init.journal?.record({ type: 'acceptance-received', jobId: record.jobId, peer, envelope: reply.envelope, price, slot })
           // only now, with the provider's signed acceptance: secure the payment (escrow: create
           // it), so that a bidder that declines costs no gas. A throw fails this award.
-          await this.init.payments?.afterAccept({ jobId: record.jobId, payment: record.payment, provider, providerAddress: this.payTo.get(`${record.jobId}/${provider}`) ?? '', price, deadline })
+          await this.events.emit('award:accepted', { jobId: record.jobId, payment: record.payment, provider, price, deadline })
           return true
         },
         fetchOutput: async (provider, outputCid) => {
@@ -296,7 +299,7 @@ export class Requester {
             }
           }
         },
-        ...(this.init.payments !== undefined ? { pay: async (provider: string, price: bigint, outputCid: string) => { await this.payCommitted(record, provider, price, outputCid) } } : {}),
+        ...(this.init.payments !== undefined ? { pay: async (provider: string, price: bigint, outputCid: string) => { await this.events.emit('output:verified', { jobId: record.jobId, payment: record.payment, provider, price, outputCid }) } } : {}),
         publishClearing: async (winners) => {
           const spec = { executor: record.executor, wallTimeMs, memoryBytes: record.limits.memoryBytes }
           const bytes = await signClearing({ jobId: record.jobId, winners: winners.map((w) => ({ provider: peerIdFromString(w.provider), price: w.price })), timestamp: this.now(), ...spec }, this.init.privateKey)
@@ -304,7 +307,7 @@ export class Requester {
         },
         save: async (r, final) => {
           // audited: the final record lands with the `verified` entries
-          if (final && this.init.audit !== undefined) await this.init.audit.finished(r)
+          if (final && this.init.journal !== undefined) await this.init.journal.record({ type: 'finished', record: r })
           else await this.init.jobs.put(r.jobId, r, { sync: final })
         },
       },
@@ -312,9 +315,9 @@ export class Requester {
     this.active.set(record.jobId, job)
     void job.settled().then(async (final) => {
       this.active.delete(record.jobId)
-      if (this.init.payments !== undefined) await settleJob(this.init.payments, final, (p) => this.payTo.get(`${final.jobId}/${p}`))
+      await this.events.emit('job:settled', { record: final }).catch((err: Error) => { log.error('settling %s failed: %s', final.jobId, err.message) })
       await this.init.reputation?.recordJob(final, (p) => this.ownerOf.get(`${final.jobId}/${p}`))
-      for (const b of final.bids) this.payTo.delete(`${final.jobId}/${b.provider}`)
+      for (const b of final.bids) this.ownerOf.delete(`${final.jobId}/${b.provider}`)
       for (const a of final.awards) this.ownerOf.delete(`${final.jobId}/${a.provider}`)
     }, () => {})
     return job
@@ -336,14 +339,14 @@ export class Requester {
     if (this.init.payments !== undefined) {
       // a bidder that names no address cannot be paid on chain
       if (ethAddress === '') return okReply()
-      this.payTo.set(`${valid.jobId}/${from.toString()}`, ethAddress)
+      await this.events.emit('bid:kept', { jobId: valid.jobId, provider: from.toString(), payoutAddress: ethAddress })
     }
     // without a registry (no chain configured) stake cannot be checked: count every bidder as
     // minimally staked, which is what the selection's stake floor expects
     const standing = this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
     const measured = await this.measure(from, standing, job.record.postedAt, valid.bid.benchmarkScore)
     // queued before addBid, which may award at once: the bid precedes its award in the log
-    const logged = this.init.audit?.bidReceived(valid.jobId, from, bytes, valid.price)
+    const logged = this.init.journal?.record({ type: 'bid-received', jobId: valid.jobId, peer: from, envelope: bytes, price: valid.price })
     if (standing.owner !== undefined) this.ownerOf.set(`${valid.jobId}/${from.toString()}`, standing.owner)
     const released = job.addBid({
       benchmarkScore: valid.bid.benchmarkScore,
@@ -354,10 +357,8 @@ export class Requester {
       },
     })
     // a bid the job does not keep is never paid: its address need not be remembered
-    for (const p of released) {
-      this.payTo.delete(`${valid.jobId}/${p}`)
-      this.ownerOf.delete(`${valid.jobId}/${p}`)
-    }
+    if (released.length > 0) await this.events.emit('bid:released', { jobId: valid.jobId, providers: released })
+    for (const p of released) this.ownerOf.delete(`${valid.jobId}/${p}`)
     await logged
     return okReply()
   }
@@ -393,26 +394,26 @@ export class Requester {
     // exactly this output CID makes it payable (and is the evidence if the output turns out wrong)
     let committed = true
     if (payments !== undefined && valid.outputCid !== undefined) {
-      committed = await this.checkCommitment(payments, valid, from)
+      committed = await this.checkCommitment(valid, from)
     } else if (payments !== undefined && valid.result.commitment.length > 0) {
-      void payments.observeCommitment(valid.jobId, valid.result.commitment, valid.result.commitmentSignature, this.payTo.get(`${valid.jobId}/${from.toString()}`)).catch((err: Error) => { log('commitment of %s refused: %s', valid.jobId, err.message) })
+      void this.events.emit('result:commitment', { jobId: valid.jobId, provider: from.toString(), commitment: valid.result.commitment, signature: valid.result.commitmentSignature }).catch((err: Error) => { log('commitment of %s refused: %s', valid.jobId, err.message) })
     }
     const job = this.active.get(valid.jobId)
     if (job !== undefined && !isFinal(job.record.phase)) {
       const status = ExecStatus[valid.result.status] ?? 'EXEC_STATUS_UNSPECIFIED'
       const metering = valid.result.metering ?? { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 }
-      if (valid.outputCid !== undefined) await this.init.audit?.resultReceived(valid.jobId, from, bytes, valid.outputCid)
+      if (valid.outputCid !== undefined) await this.init.journal?.record({ type: 'result-received', jobId: valid.jobId, peer: from, envelope: bytes, outputCid: valid.outputCid })
       void job.onResult(from.toString(), status, valid.outputCid?.toString(), metering, committed)
     }
     return okReply()
   }
 
   /** Whether an OK result carries a valid commitment, by its bid's address, to its own output CID (kept as evidence). */
-  private async checkCommitment (payments: MarketPayments, valid: Awaited<ReturnType<typeof validateResult>>, from: PeerId): Promise<boolean> {
+  private async checkCommitment (valid: Awaited<ReturnType<typeof validateResult>>, from: PeerId): Promise<boolean> {
     const { commitment, commitmentSignature } = valid.result
     if (commitment.length === 0 || valid.outputCid === undefined) return false
     try {
-      await payments.observeCommitment(valid.jobId, commitment, commitmentSignature, this.payTo.get(`${valid.jobId}/${from.toString()}`))
+      await this.events.emit('result:commitment', { jobId: valid.jobId, provider: from.toString(), commitment, signature: commitmentSignature })
       return decodeCommitment(commitment).outputHash.toLowerCase() === outputHashOf(valid.outputCid).toLowerCase()
     } catch (err) {
       log('commitment of %s from %s refused: %s', valid.jobId, from.toString(), (err as Error).message)
@@ -420,19 +421,12 @@ export class Requester {
     }
   }
 
-  /** Fair exchange: pays a provider for its committed output, before fetching it. */
-  private async payCommitted (record: JobRecord, provider: string, price: bigint, outputCid: string): Promise<void> {
-    const providerAddress = this.payTo.get(`${record.jobId}/${provider}`)
-    if (providerAddress === undefined || providerAddress === '') throw new UsageError('NO_PAY_ADDRESS', `provider ${provider} named no address to be paid at`, { provider })
-    await this.init.payments!.onVerified({ jobId: record.jobId, payment: record.payment, providerPeer: peerIdFromString(provider), providerAddress, price, outputCid })
-  }
-
   private async validateResultOrObserve (bytes: Uint8Array, from: PeerId, payments: MarketPayments | undefined): ReturnType<typeof validateResult> {
     try {
       return await this.validateResultBytes(bytes, from)
     } catch (err) {
       const code = (err as { code?: string }).code
-      if (payments !== undefined && (code === 'DUPLICATE' || code === 'UNKNOWN_JOB')) await observeDuplicateResult(payments, bytes)
+      if (payments !== undefined && (code === 'DUPLICATE' || code === 'UNKNOWN_JOB')) await observeDuplicateResult(this.events, bytes)
       throw err
     }
   }

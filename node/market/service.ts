@@ -19,9 +19,9 @@ import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { ProviderFaults, ProviderInit } from './provider.ts'
 import type { JobPolicy } from './requester-job.ts'
 import type { PriceSheet } from '../../protocol/market/pricing.ts'
-import type { MarketAuditHook } from './ports.ts'
+import { MarketEvents } from './events.ts'
 import type { PeerId } from '@libp2p/interface'
-import type { MarketPayments, MarketAuditSource, MarketPaymentsSource, MarketStakeSource } from './ports.ts'
+import type { MarketJournal, MarketJournalSource, MarketPayments, MarketPaymentsSource, MarketStakeSource } from './ports.ts'
 
 /** HIVE per price unit (1 s of wall-time limit × one 256 MiB memory tier) when the config names none */
 export const DEFAULT_UNIT_PRICE = '0.001'
@@ -50,10 +50,12 @@ export interface MarketOptions {
   onGossipOutcome?: ProviderInit['onGossipOutcome']
   stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean, owner?: string }>
   canBid?: () => boolean
-  /** settlement hooks (the payments service's hooks()); without them jobs are not paid on chain */
+  /** the payments service's answers (hooks()); without them jobs are not paid on chain */
   payments?: MarketPayments
-  /** the audit service's hook (AuditService.hook): both roles log their side of every job */
-  audit?: MarketAuditHook
+  /** the audit service's journal (AuditService.journal): both roles log their side of every job */
+  journal?: MarketJournal
+  /** subscribes the node's payments to this market's events (PaymentsService.subscribe) */
+  subscribe?: (events: MarketEvents) => () => void
 }
 
 /** The provider's price sheet from the config's `prices` (executor -> HIVE per unit). */
@@ -76,11 +78,15 @@ export class MarketService implements HiveService {
   /** the requester's verified history of providers (protocol/market/reputation.ts scores it) */
   readonly reputation?: ReputationStore
   readonly provider?: Provider
+  /** what the market tells the services around it as its jobs move on (payments subscribes) */
+  readonly events = new MarketEvents()
+  private readonly unsubscribe?: () => void
   /** providers that bid on our jobs lately, most recent last: the first to get direct pushes */
   private readonly recentBidders: string[] = []
 
   constructor (node: MarketComponents, options: MarketOptions) {
     const { libp2p, store, config } = node
+    this.unsubscribe = options.subscribe?.(this.events)
     this.blobs = new BlobStore({ db: store.blobs })
     // with payments, a provider's job outputs leave only once paid for (fair exchange)
     const payments = options.payments
@@ -112,8 +118,9 @@ export class MarketService implements HiveService {
         policy: options.policy,
         stakeOf: options.stakeOf,
         payments: options.payments,
+        events: this.events,
         pickProviders: async () => await this.pickProviders(node),
-        audit: options.audit,
+        journal: options.journal,
         counters: node.counters,
         reputation: this.reputation,
       })
@@ -141,7 +148,7 @@ export class MarketService implements HiveService {
         outputs,
         onGossipOutcome: options.onGossipOutcome,
         allowPrivateAddrs: config.allowPrivateAddrs,
-        audit: options.audit,
+        journal: options.journal,
         counters: node.counters,
       })
     }
@@ -159,6 +166,7 @@ export class MarketService implements HiveService {
     await this.requester?.stop()
     for (const e of Object.values(this.executors)) await e.stop()
     await this.exchange.stop()
+    this.unsubscribe?.()
   }
 
   routes (registry: RouteRegistry): void {
@@ -189,8 +197,8 @@ export class MarketService implements HiveService {
   }
 }
 
-/** What a node's market is built with; the audit, payments and chain hooks come from those services. */
-export type MarketInit = Omit<MarketOptions, 'stakeOf' | 'canBid' | 'payments' | 'audit'>
+/** What a node's market is built with; the audit, payments and chain seams come from those services. */
+export type MarketInit = Omit<MarketOptions, 'stakeOf' | 'canBid' | 'payments' | 'journal' | 'subscribe'>
 
 /**
  * The market service factory. It uses the node's `audit`, `payments` and `chain` services when
@@ -200,13 +208,15 @@ export function marketService (init: MarketInit = {}): ServiceFactory<MarketServ
   return {
     optionalDependencies: ['audit', 'payments', 'chain'],
     create: (components, services) => {
-      const audit = services.get<HiveService & MarketAuditSource>('audit')
+      const audit = services.get<HiveService & MarketJournalSource>('audit')
       const payments = services.get<HiveService & MarketPaymentsSource>('payments')
       const chain = services.get<HiveService & MarketStakeSource>('chain')
       return new MarketService(components, {
         ...init,
-        ...(audit !== undefined ? { audit: audit.hook } : {}),
-        ...(payments !== undefined ? { payments: payments.hooks() } : {}),
+        ...(audit !== undefined ? { journal: audit.journal } : {}),
+        ...(payments !== undefined
+          ? { payments: payments.hooks(), subscribe: (events: MarketEvents) => payments.subscribe(events) }
+          : {}),
         ...(chain !== undefined ? { stakeOf: chain.stakeOf, canBid: chain.canBid } : {}),
       })
     },

@@ -9,7 +9,7 @@ import { escrowId as escrowIdOf } from '../../protocol/eip712.ts'
 import { HiveError } from '../../protocol/errors.ts'
 import type { PaymentsChain } from './chain.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { PaymentAuditHook } from '../audit/market-hook.ts'
+import type { PaymentJournal } from './journal.ts'
 import type { StoreBatchOp, Sublevel } from '../store.ts'
 // the record shapes live with the API's route table, which returns them (node/api imports no service)
 import type { EscrowRecord } from '../api/contract/views/payments.ts'
@@ -39,7 +39,7 @@ export interface EscrowManagerInit {
   now: () => number
   pollMs?: number
   /** audit: release (paid), dispute and refund entries, in the batch that records the new state */
-  audit?: PaymentAuditHook
+  audit?: PaymentJournal
 }
 
 export class EscrowManager {
@@ -88,7 +88,7 @@ export class EscrowManager {
   }
 
   /** Saves `r` together with an audit entry (when an audit hook and the counterparty are known). */
-  private async saveAudited (r: EscrowRecord, entry: (audit: PaymentAuditHook, base: { jobId: string, direction: 'sent' | 'received', counterparty: ReturnType<typeof peerIdFromString> }, ops: StoreBatchOp[]) => Promise<boolean>): Promise<void> {
+  private async saveAudited (r: EscrowRecord, entry: (audit: PaymentJournal, base: { jobId: string, direction: 'sent' | 'received', counterparty: ReturnType<typeof peerIdFromString> }, ops: StoreBatchOp[]) => Promise<boolean>): Promise<void> {
     if (this.init.audit === undefined || r.peer === undefined) { await this.save(r); return }
     r.updatedAt = this.init.now()
     const op = { type: 'put', sublevel: this.init.db, key: r.escrowId.toLowerCase(), value: r } as unknown as StoreBatchOp
@@ -121,7 +121,7 @@ export class EscrowManager {
     r.state = 'released'
     r.resultHash = resultHash
     const txHash = hexBytes(r.txs.release)
-    await this.saveAudited(r, async (audit, base, extraOps) => await audit.paid({ ...base, amount: BigInt(r.amount), method: { kind: 'escrow', txHash } }, { extraOps }))
+    await this.saveAudited(r, async (audit, base, extraOps) => await audit.record({ type: 'paid', ...base, amount: BigInt(r.amount), method: { kind: 'escrow', txHash } }, { extraOps }))
     return r
   }
 
@@ -138,7 +138,7 @@ export class EscrowManager {
       r.txs.dispute = (await this.init.chain.sender!.call(this.init.chain.contracts.escrow, 'dispute', [r.escrowId], { label: 'dispute escrow' })).hash
       r.state = 'disputed'
       const txHash = hexBytes(r.txs.dispute)
-      await this.saveAudited(r, async (audit, base, extraOps) => await audit.disputed({ ...base, reason: 'result not accepted', txHash }, { extraOps }))
+      await this.saveAudited(r, async (audit, base, extraOps) => await audit.record({ type: 'disputed', ...base, reason: 'result not accepted', txHash }, { extraOps }))
     }
     // otherwise the poller refunds once the deadline has passed
     return r
@@ -260,7 +260,7 @@ export class EscrowManager {
         r.txs.refund = (await this.init.chain.sender!.call(escrow, 'refund', [r.escrowId], { label: 'refund escrow' })).hash
         r.state = 'refunded'
         const txHash = hexBytes(r.txs.refund)
-        await this.saveAudited(r, async (audit, base, extraOps) => await audit.refunded({ ...base, direction: 'received', amount: BigInt(r.amount), txHash }, { extraOps }))
+        await this.saveAudited(r, async (audit, base, extraOps) => await audit.record({ type: 'refunded', ...base, direction: 'received', amount: BigInt(r.amount), txHash }, { extraOps }))
         log('refunded: nothing delivered %o', { escrowId: r.escrowId })
       }
     }

@@ -17,7 +17,7 @@ import { jobKeyOf } from './channel-store.ts'
 import type { ChannelRecord, ChannelStore, StoredVoucher } from './channel-store.ts'
 import type { StreamLibp2p } from './voucher-stream.ts'
 import { voucherMethod } from './receiver.ts'
-import type { PaymentAuditHook } from '../audit/market-hook.ts'
+import type { PaymentJournal } from './journal.ts'
 import type { PeerId } from '@libp2p/interface'
 
 const log = logger('hive:payments:payer')
@@ -34,7 +34,7 @@ export interface ChannelPayerInit {
   /** channel lifetime in seconds (0 = no expiry) */
   expirySeconds?: number
   /** audit: a voucher for a job is logged as `paid (voucher)` in the batch that records it as sent */
-  audit?: PaymentAuditHook
+  audit?: PaymentJournal
 }
 
 export interface Payment { channelId: string, nonce: bigint, cumulativeAmount: bigint, amount: bigint }
@@ -200,10 +200,10 @@ export class ChannelPayer {
         if (this.init.audit !== undefined && jobId !== undefined) {
           const method = voucherMethod({ channelId, cumulativeAmount, nonce, signature })
           const entry = {
-            jobId: jobId.replace(/^0x/, ''), direction: 'sent' as const, counterparty: input.peer,
+            type: 'paid' as const, jobId: jobId.replace(/^0x/, ''), direction: 'sent' as const, counterparty: input.peer,
             amount: input.amount, method,
           }
-          await this.init.audit.paid(entry, { extraOps: ops })
+          await this.init.audit.record(entry, { extraOps: ops })
         } else {
           await this.init.channels.commit(ops)
         }

@@ -20,7 +20,7 @@ import type {
 import type { SignedVoucher } from '../../protocol/payments/voucher.ts'
 import type { PaymentsChain } from './chain.ts'
 import type { ChannelRecord, ChannelStore, Expectation, StoredVoucher } from './channel-store.ts'
-import type { PaymentAuditHook } from '../audit/market-hook.ts'
+import type { PaymentJournal } from './journal.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:payments:receiver')
@@ -37,7 +37,7 @@ export interface VoucherReceiverInit {
   onAccepted?: (record: ChannelRecord, voucher: StoredVoucher, increment: bigint) => void
   onRejected?: (code: string, from: PeerId) => void
   /** audit: a voucher that names its job is logged as `paid (voucher)` in the same batch as the voucher */
-  audit?: PaymentAuditHook
+  audit?: PaymentJournal
   /** what a channel must offer (token, challenge period, life) */
   policy: ChannelPolicy
   /** per peer: chain reads for channel ids this node does not know, per minute (default 4) */
@@ -282,7 +282,7 @@ export class VoucherReceiver {
     }
     for (const [k, e] of paid) ops.push(...this.init.channels.paidOps(k, e))
     if (this.init.audit !== undefined && v.jobId !== undefined) {
-      await this.init.audit.paid({ jobId: v.jobId.slice(2), direction: 'received', counterparty: from, amount: increment, method: voucherMethod(v) }, { extraOps: ops })
+      await this.init.audit.record({ type: 'paid', jobId: v.jobId.slice(2), direction: 'received', counterparty: from, amount: increment, method: voucherMethod(v) }, { extraOps: ops })
     } else {
       await this.init.channels.commit(ops)
     }

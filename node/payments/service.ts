@@ -1,7 +1,7 @@
 // PaymentsService: a node's payments as one service. It owns the voucher protocol handler,
 // the channel payer (requester), the voucher receiver (provider), the watchtower, the escrow
-// flows and the evidence store, and offers the market the `MarketPayments` hooks through which
-// jobs get paid. `paymentsService(…)` is its factory for createHiveNode.
+// flows, the evidence store and the book of payout addresses. It answers the market's questions
+// (the `MarketPayments` port, hooks()) and hears the rest as the market's events (subscribe()). `paymentsService(…)` is its factory for createHiveNode.
 import { logger } from '@libp2p/logger'
 import { getAddress } from 'ethers'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -25,8 +25,12 @@ import type { EscrowRecord } from './escrow.ts'
 import type { ChannelRecord } from './channel-store.ts'
 import type { RouteRegistry } from '../api/router.ts'
 import type { ChannelSummary, PaymentsApi } from './api-port.ts'
-import type { PaymentAuditHook } from '../audit/market-hook.ts'
+import { PayoutAddresses } from './payout-addresses.ts'
+import { settleJob } from './settle.ts'
+import type { PaymentJournal } from './journal.ts'
 import type { MarketPayments } from '../market/ports.ts'
+import type { MarketEvents } from '../market/events.ts'
+import type { PaymentMode } from '../../protocol/payment-mode.ts'
 import type { PaidJob } from './hooks.ts'
 import type { HiveStore } from '../store.ts'
 import type { NodeEvents } from '../events.ts'
@@ -98,8 +102,8 @@ export interface PaymentsInit {
   privateKey: PrivateKey
   now?: () => number
   options?: PaymentsOptions
-  /** the node's audit hook: payments are logged (paid, disputed, refunded) with their state change */
-  audit?: PaymentAuditHook
+  /** the node's journal (audit): payments are logged (paid, disputed, refunded) with their state change */
+  audit?: PaymentJournal
   /** the node's event feed: the watchtower's alerts (a channel it could not close) go there */
   events?: Pick<NodeEvents, 'emit'>
   /** ProtocolParams.protocolFeeBps as the node follows it (ChainService.params); polled without it */
@@ -121,6 +125,8 @@ export class PaymentsService implements PaymentsApi, HiveService {
   /** the protocol fee providers' bids are grossed up by */
   readonly fee: FeeWatch
   readonly address: string
+  /** requester: where each provider of a live job asked to be paid (from the market's 'bid:kept') */
+  readonly payoutAddresses = new PayoutAddresses()
   private readonly init: PaymentsInit
   private readonly now: () => number
   private readonly paid: ReturnType<HiveStore['sublevel']>
@@ -338,20 +344,78 @@ export class PaymentsService implements PaymentsApi, HiveService {
     return await this.receiver.paidFor(jobId)
   }
 
-  /** The hooks the market calls (see hooks.ts). */
+  /**
+   * Requester, right after a provider's signed acceptance ('award:accepted'): secure the payment.
+   * Escrow: create it now, not before the award (a bidder that declines costs no gas); channel: an
+   * open channel with room for the price. A throw fails the award.
+   */
+  async securePayment (a: {
+    jobId: string, payment: PaymentMode, provider: string, providerAddress: string, price: bigint, deadline: number
+  }): Promise<void> {
+    if (a.payment === 'channel') { await this.channelAfterAccept(a); return }
+    if (a.payment !== 'escrow') return
+    const margin = BigInt(this.init.options?.escrowDeadlineMarginSeconds ?? 60)
+    const chainNow = await this.chainNow()
+    const deadline = chainNow + BigInt(Math.ceil(Math.max(0, a.deadline - this.now()) / 1000)) + margin
+    await this.escrow.create(bytes32(a.jobId), a.providerAddress, a.price, deadline, a.provider)
+  }
+
+  /** The address `provider` asked to be paid at for `jobId`; throws when its bid named none. */
+  payoutAddress (jobId: string, provider: string): string {
+    const address = this.payoutAddresses.get(jobId, provider)
+    if (address === undefined || address === '') {
+      throw new PaymentError('NO_PAY_ADDRESS', `provider ${provider} named no address to be paid at`, { provider })
+    }
+    return address
+  }
+
+  /**
+   * What payments does as the market's jobs move on (requester side): keep the payout addresses
+   * of kept bids, secure a payment on acceptance, pay a verified output before it is fetched
+   * (fair exchange), keep commitments as evidence, and settle a finished job.
+   */
+  subscribe (events: MarketEvents): () => void {
+    const off = [
+      events.on('bid:kept', (e) => { this.payoutAddresses.set(e.jobId, e.provider, e.payoutAddress) }),
+      events.on('bid:released', (e) => { this.payoutAddresses.delete(e.jobId, e.providers) }),
+      events.on('award:accepted', async (e) => {
+        await this.securePayment({ ...e, providerAddress: this.payoutAddresses.get(e.jobId, e.provider) ?? '' })
+      }),
+      events.on('result:commitment', async (e) => {
+        const providerAddress = e.provider !== undefined ? this.payoutAddresses.get(e.jobId, e.provider) : undefined
+        const options = e.onlyContradiction === true ? { onlyContradiction: true } : undefined
+        await this.evidence.observe(e.jobId, e.commitment, e.signature, providerAddress, options)
+      }),
+      events.on('output:verified', async (e) => {
+        const providerAddress = this.payoutAddress(e.jobId, e.provider)
+        const { jobId, payment, price } = e
+        const resultHash = outputHashOf(CID.parse(e.outputCid))
+        await this.payJob({ jobId, payment, providerPeer: peerIdFromString(e.provider), providerAddress, price, resultHash })
+      }),
+      events.on('job:settled', async ({ record }) => {
+        await settleJob(record, {
+          addressOf: (p) => this.payoutAddresses.get(record.jobId, p),
+          pay: async (a) => {
+            const resultHash = outputHashOf(CID.parse(a.outputCid))
+            const providerPeer = peerIdFromString(a.provider)
+            await this.payJob({ jobId: record.jobId, payment: record.payment, providerPeer, providerAddress: a.providerAddress, price: a.price, resultHash })
+          },
+          reject: async (a) => {
+            if (record.payment === 'channel') this.payer.release(record.jobId)
+            if (record.payment === 'escrow') await this.escrow.reject(bytes32(record.jobId), a.providerAddress)
+          },
+        })
+        this.payoutAddresses.forgetJob(record.jobId)
+      }),
+    ]
+    return () => { for (const o of off) o() }
+  }
+
+  /** The answers the market asks for (node/market/ports.ts MarketPayments). */
   hooks (): MarketPayments {
-    const bytes32 = (id: string): string => `0x${id.replace(/^0x/, '')}`
     return {
       address: () => this.address,
       protocolFeeBps: () => this.fee.feeBps,
-      afterAccept: async (a) => {
-        if (a.payment === 'channel') { await this.channelAfterAccept(a); return }
-        if (a.payment !== 'escrow') return
-        const margin = BigInt(this.init.options?.escrowDeadlineMarginSeconds ?? 60)
-        const chainNow = await this.chainNow()
-        const deadline = chainNow + BigInt(Math.ceil(Math.max(0, a.deadline - this.now()) / 1000)) + margin
-        await this.escrow.create(bytes32(a.jobId), a.providerAddress, a.price, deadline, a.provider)
-      },
       beforeExecute: async (j, signal) => {
         // channel mode: an open HIVE channel from the requester with room for the price, reserved
         if (j.payment === 'channel') { await this.receiver.assureFunded(j, signal); return }
@@ -377,19 +441,11 @@ export class PaymentsService implements PaymentsApi, HiveService {
         if (j.payment === 'escrow') return await this.escrow.paidFor(bytes32(j.jobId), j.requesterAddress, outputHashOf(CID.parse(j.outputCid)))
         return await this.receiver.paidFor(j.jobId)
       },
-      observeCommitment: async (jobId, commitment, signature, providerAddress, opts) => {
-        await this.evidence.observe(jobId, commitment, signature, providerAddress, opts)
-      },
-      onVerified: async (job) => {
-        await this.payJob({ ...job, resultHash: outputHashOf(CID.parse(job.outputCid)) })
-      },
-      onRejected: async (j) => {
-        if (j.payment === 'channel') this.payer.release(j.jobId)
-        if (j.payment === 'escrow') await this.escrow.reject(bytes32(j.jobId), j.providerAddress)
-      },
     }
   }
 }
+
+const bytes32 = (id: string): string => `0x${id.replace(/^0x/, '')}`
 
 /** What the payments factory takes from the node's `chain` service (when no chain is given). */
 export interface PaymentsChainSource {
@@ -420,7 +476,7 @@ export function paymentsService (init: PaymentsServiceInit = {}): ServiceFactory
       const source = init.chain === undefined
         ? services.require<HiveService & PaymentsChainSource>('chain')
         : undefined
-      const audit = services.get<HiveService & { readonly hook: PaymentAuditHook }>('audit')
+      const audit = services.get<HiveService & { readonly journal: PaymentJournal }>('audit')
       // the chain service already follows ProtocolParams: the fee is read there rather than polled
       // again; lazily, since its params exist once it started (it starts before payments)
       const service = new PaymentsService({
@@ -432,7 +488,7 @@ export function paymentsService (init: PaymentsServiceInit = {}): ServiceFactory
         privateKey: components.privateKey,
         events: components.events,
         counters: components.counters,
-        ...(audit !== undefined ? { audit: audit.hook } : {}),
+        ...(audit !== undefined ? { audit: audit.journal } : {}),
       })
       source?.setOpenChannelCount(async () => await service.openChannels())
       return service

@@ -1,4 +1,4 @@
-// `npm test`: the CLI build, static checks, contract build, then every mocha suite; ends with one line
+// `npm test`: the contract build, the CLI build, static checks, then every mocha suite; ends with one line
 // `N passed, N failed[, N skipped]` summed over all of them, and a non-zero exit on any failure.
 // Usage: npm test [-- <suite>...] [-- --grep <pattern>]   suites: checks contracts protocol node security e2e
 import { spawn } from 'node:child_process'
@@ -61,11 +61,20 @@ const total: Counts = { passed: 0, failed: 0, skipped: 0 }
 const failures: string[] = []
 const tmp = mkdtempSync(join(tmpdir(), 'hive-test-'))
 
+// the contracts first: `hardhat build` also generates the TypeChain bindings the typecheck needs
+// (types/ethers-contracts, not committed), and the node, security and e2e suites deploy them
+const needsContracts = ['checks', 'contracts', 'node', 'security', 'e2e'].some(selected)
+if (needsContracts) {
+  console.log('\n== build contracts (hardhat build, TypeChain bindings)')
+  const code = await run('hardhat', ['build', '--quiet'])
+  if (code !== 0) { total.failed++; failures.push('hardhat build') }
+}
+
 // the e2e tests run `hive` as a user does, i.e. the compiled CLI in dist/: rebuild it first so
 // that it cannot lag behind the sources (incremental: seconds when little changed)
 if (selected('checks') || selected('e2e')) {
   console.log('\n== build the CLI (tsc -p tsconfig.build.json into dist/)')
-  const code = await run(process.execPath, [join(root, 'scripts/setup/build.mjs')])
+  const code = await run(process.execPath, [join(root, 'scripts/setup/build.mjs')], { HIVE_BUILD_CONTRACTS: '0' })
   if (code === 0) total.passed++
   else { total.failed++; failures.push('CLI build') }
 }
@@ -78,13 +87,6 @@ if (selected('checks')) {
     if (code === 0) total.passed++
     else { total.failed++; failures.push(label) }
   }
-}
-
-const needsContracts = ['contracts', 'node', 'security', 'e2e'].some(selected)
-if (needsContracts) {
-  console.log('\n== build contracts (hardhat build)')
-  const code = await run('hardhat', ['build', '--quiet'])
-  if (code !== 0) { total.failed++; failures.push('hardhat build') }
 }
 
 for (const [suite, { timeoutMs }] of Object.entries(SUITES)) {

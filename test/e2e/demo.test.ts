@@ -17,7 +17,6 @@ import type { EventLog } from 'ethers'
 import { HiveApiClient } from '../../cli/client.ts'
 import { WasmExecutor, resultOutputCid } from '../../node/exec/index.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
-import type { OwnStakeStatus } from '../../node/chain/registry.ts'
 import { cidForBytes, parseCid } from '../../protocol/cid.ts'
 import { outputHashOf } from '../../protocol/payments/commitment.ts'
 import type { AuditVerdict } from '../../protocol/audit/verdict.ts'
@@ -94,7 +93,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     contracts = { token: c('HiveToken'), params: c('ProtocolParams'), registry: c('ProviderRegistry'), channel: c('PaymentChannel'), escrow: c('JobEscrow'), anchor: c('AuditAnchor') }
     requesterApi = await api('requester')
     records = new Map()
-    for (const j of report.jobs) records.set(j.jobId, await requesterApi.request<JobRecord>(`/v1/jobs/${j.jobId}`))
+    for (const j of report.jobs) records.set(j.jobId, await requesterApi.call('jobs.get', { params: { jobId: j.jobId } }))
   })
 
   afterEach(function () { if (this.currentTest?.state === 'failed') keepLogs = true })
@@ -255,7 +254,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
       const mine = all.find((x) => Number(x.treeSize) === a.size)
       expect(mine, `${a.name}'s anchor of ${a.size} entries`).to.not.equal(undefined)
       expect(mine!.root.replace(/^0x/, '')).to.equal(a.root.replace(/^0x/, ''))
-      const status = await (await api(a.name)).request<{ size: number, anchoring: { address: string } | null }>('/v1/audit')
+      const status = await (await api(a.name)).call('audit.status')
       expect(status.anchoring?.address).to.equal(a.address)
       expect(status.size).to.be.at.least(a.size)
     }
@@ -287,12 +286,12 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     expect(shown.code, shown.stderr).to.equal(0)
     expect((JSON.parse(shown.stdout) as { state: string }).state).to.equal('executed')
     for (const p of report.participants.filter((x) => x.role !== 'holder')) {
-      const view = await (await api(p.name)).request<{ params: { minProviderStake: string } }>('/v1/chain/params')
+      const view = await (await api(p.name)).call('chain.params')
       expect(BigInt(view.params.minProviderStake), `${p.name}'s live view`).to.equal(onChain)
     }
     for (const p of report.participants.filter((x) => x.role === 'provider')) {
       const staked = await contracts.registry.getFunction('stakeOf').staticCall(p.address) as bigint
-      const s = await (await api(p.name)).request<OwnStakeStatus>('/v1/chain/stake')
+      const s = await (await api(p.name)).call('chain.stake')
       expect(s.eligible, `${p.name} (staked ${staked}) may bid`).to.equal(staked >= onChain)
       if (!s.eligible) expect(s.reason).to.equal('BELOW_MINIMUM')
     }

@@ -17,7 +17,7 @@ import { NodeProcess, runHive } from '../../cli/devnet/processes.ts'
 import type { HiveRun } from '../../cli/devnet/processes.ts'
 import { loopbackTcpAddress } from '../../cli/devnet/network.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
-import type { OwnStakeStatus } from '../../node/chain/registry.ts'
+import type { RouteReply } from '../../node/api/contract/index.ts'
 import { startDevChain } from '../support/chain.ts'
 import type { DevChain } from '../support/chain.ts'
 
@@ -63,17 +63,16 @@ describe('e2e: governance from the CLI, obeyed live by a provider node', functio
 
   async function post (): Promise<JobRecord> {
     const module = (await readFile(wasm)).toString('base64')
-    const { jobId } = await requesterApi.request<{ jobId: string }>('/v1/jobs', {
-      method: 'POST',
+    const { jobId } = await requesterApi.call('jobs.post', {
       body: { module, inputs: [{ name: 'a.txt', data: Buffer.from('one two\n').toString('base64') }], maxPrice: parseEther('1').toString(), bidWindowMs: 800, timeoutMs: 8_000 },
     })
     for (;;) {
-      const record = await requesterApi.request<JobRecord>(`/v1/jobs/${jobId}`)
+      const record = await requesterApi.call('jobs.get', { params: { jobId } })
       if (record.phase === 'completed' || record.phase === 'failed') return record
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
-  const stake = async (): Promise<OwnStakeStatus> => await providerApi.request<OwnStakeStatus>('/v1/chain/stake')
+  const stake = async (): Promise<RouteReply<'chain.stake'>> => await providerApi.call('chain.stake')
 
   before(async function () {
     this.timeout(240_000)

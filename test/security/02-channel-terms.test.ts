@@ -26,7 +26,6 @@ import type { MarketService } from '../../node/market/service.ts'
 import type { HiveNode } from '../../node/node.ts'
 import type { PaymentsService } from '../../node/payments/service.ts'
 import { TEST_HARDWARE } from '../node/market/helpers.ts'
-import type { MarketPayments } from '../../node/market/ports.ts'
 import type { Wallet } from 'ethers'
 import type { Contract } from 'ethers'
 import type { DevChain } from '../support/chain.ts'
@@ -143,8 +142,7 @@ describe('security 02/10: channel terms and funding', function () {
         create: async (components, services) => {
           const service = await honest.create(components, services)
           if (service !== undefined) {
-            const hooks = service.hooks()
-            service.hooks = (): MarketPayments => ({ ...hooks, afterAccept: async () => {} })
+            service.securePayment = async (): Promise<void> => {}
           }
           return service
         },

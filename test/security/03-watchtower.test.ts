@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Contract, ContractFactory, parseEther } from 'ethers'
-import type { EventLog, InterfaceAbi, Wallet } from 'ethers'
+import type { InterfaceAbi, Wallet } from 'ethers'
 import { openVoucherAck, VoucherStatus } from '../../protocol/payments/ack.ts'
 import { VoucherHasher, voucherToWire } from '../../protocol/payments/voucher.ts'
 import { loadConfig } from '../../node/config.ts'
@@ -87,12 +87,13 @@ describe('security 03: the watchtower', function () {
   /** What the chain paid the provider when `channelId` closed, once it has closed (either way). */
   const closedPayout = async (channelId: string): Promise<bigint> => {
     const channel = chain.contracts.channel
-    let found: EventLog | undefined
+    let payout: bigint | undefined
     await waitUntil(`channel ${channelId} closed on chain`, async () => {
-      found = (await channel.queryFilter(channel.filters.ChannelClosed(channelId)))[0] as EventLog | undefined
-      return found !== undefined
+      // typed by the contract's binding: the event's args are named and typed
+      payout = (await channel.queryFilter(channel.filters.ChannelClosed(channelId)))[0]?.args.payout
+      return payout !== undefined
     }, 30_000)
-    return BigInt(found!.args.payout as bigint)
+    return payout!
   }
   const chainStatus = async (channelId: string): Promise<bigint> =>
     BigInt((await chain.contracts.channel.getFunction('channel').staticCall(channelId) as { status: bigint }).status)

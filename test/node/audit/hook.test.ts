@@ -77,13 +77,13 @@ describe('node/audit market hook', () => {
     expect(failures[0]).to.match(/AUDIT ENTRY LOST: could not log posted/)
     current = t.log
     // a payment the log refuses (a negative amount): the payment state still lands
-    const ok = await hook.paid({ jobId: JOB_ID, direction: 'sent', counterparty: COUNTERPARTY, amount: -1n, method: { kind: 'escrow', txHash: new Uint8Array(32) } }, { extraOps: [{ type: 'put', sublevel: t.store.vouchers, key: 'v1', value: { n: 1 } }] })
+    const ok = await hook.record({ type: 'paid', jobId: JOB_ID, direction: 'sent', counterparty: COUNTERPARTY, amount: -1n, method: { kind: 'escrow', txHash: new Uint8Array(32) } }, { extraOps: [{ type: 'put', sublevel: t.store.vouchers, key: 'v1', value: { n: 1 } }] })
     expect(ok).to.equal(false)
     expect(await t.store.vouchers.get('v1')).to.deep.equal({ n: 1 })
     expect(failures[1]).to.match(/could not log paid/)
     expect(t.log.size()).to.equal(0)
     // and a good one is written with its state, atomically
-    expect(await hook.paid({ jobId: JOB_ID, direction: 'sent', counterparty: COUNTERPARTY, amount: 5n, method: { kind: 'escrow', txHash: new Uint8Array(32) } }, { extraOps: [{ type: 'put', sublevel: t.store.vouchers, key: 'v2', value: { n: 2 } }] })).to.equal(true)
+    expect(await hook.record({ type: 'paid', jobId: JOB_ID, direction: 'sent', counterparty: COUNTERPARTY, amount: 5n, method: { kind: 'escrow', txHash: new Uint8Array(32) } }, { extraOps: [{ type: 'put', sublevel: t.store.vouchers, key: 'v2', value: { n: 2 } }] })).to.equal(true)
     expect(t.log.size()).to.equal(1)
     expect(await t.store.vouchers.get('v2')).to.deep.equal({ n: 2 })
   })

@@ -67,7 +67,7 @@ describe('node/payments audit entries', function () {
   it('logs an escrow release and a refund on the requester side', async () => {
     const paidJob = keccak256(toUtf8Bytes('escrow-paid'))
     const deadline = BigInt(await chain.now()) + 30n
-    await requester.payments.hooks().afterAccept({ jobId: paidJob, payment: 'escrow', provider: provider.node.peerId.toString(), providerAddress: provider.payments.address, price: parseEther('1'), deadline: Date.now() + 10_000 })
+    await requester.payments.securePayment({ jobId: paidJob, payment: 'escrow', provider: provider.node.peerId.toString(), providerAddress: provider.payments.address, price: parseEther('1'), deadline: Date.now() + 10_000 })
     await provider.payments.escrow.waitFunded(paidJob, requester.payments.address, parseEther('1'))
     await provider.payments.escrow.commit(paidJob, requester.payments.address, keccak256(toUtf8Bytes('out')))
     await requester.payments.payJob({ jobId: paidJob.slice(2), payment: 'escrow', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price: parseEther('1'), resultHash: keccak256(toUtf8Bytes('out')) })
