@@ -1,28 +1,52 @@
 // Deploys ComputeHive's contracts (node/chain/deploy.ts) and prints their addresses.
 //
-//   npx tsx scripts/deploy.ts [--rpc <url>] [--devnet] [--out <dir>]
+//   npx tsx scripts/deploy.ts [--rpc <url>] [--devnet] [--out <dir>] [--genesis <table.json>]
 //
 // With --rpc the deployer key comes from the environment (HIVE_DEPLOYER_KEY); without it the
-// in-process Hardhat network and its first account are used.
+// in-process Hardhat network and its first account are used. The genesis table (who gets the
+// HIVE supply: node/chain/genesis.ts) is a JSON array of { name, to, amount (wei, decimal
+// string), vesting?: { durationSeconds, startDelaySeconds? } }; `to` is an address, "treasury"
+// or "deployer". Without --genesis: the devnet's table with --devnet, else all to the treasury.
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Signer } from 'ethers'
 import { deployAll } from '../node/chain/deploy.ts'
 import { defaultParams, devnetParams } from '../node/chain/deploy-params.ts'
+import type { GenesisAllocation } from '../node/chain/genesis.ts'
 import { CONTRACT_NAMES } from '../node/chain/deployment-schema.ts'
 import { UsageError } from '../protocol/errors.ts'
 
-function parseArgs (argv: string[]): { rpc?: string, devnet: boolean, out?: string } {
-  const out: { rpc?: string, devnet: boolean, out?: string } = { devnet: false }
+interface Args { rpc?: string, devnet: boolean, out?: string, genesis?: string }
+
+/** The genesis table from a JSON file (amounts and seconds as decimal strings or numbers). */
+function readGenesis (file: string): GenesisAllocation[] {
+  const rows = JSON.parse(readFileSync(file, 'utf8')) as Array<{
+    name: string, to: string, amount: string | number, vesting?: { durationSeconds: string | number, startDelaySeconds?: string | number }
+  }>
+  if (!Array.isArray(rows)) throw new UsageError('BAD_GENESIS', `${file}: not a JSON array of rows`, { file })
+  return rows.map((r) => ({
+    name: String(r.name),
+    to: String(r.to),
+    amount: BigInt(r.amount),
+    ...(r.vesting !== undefined
+      ? { vesting: { durationSeconds: BigInt(r.vesting.durationSeconds), startDelaySeconds: BigInt(r.vesting.startDelaySeconds ?? 0) } }
+      : {}),
+  }))
+}
+
+function parseArgs (argv: string[]): Args {
+  const out: Args = { devnet: false }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--devnet') out.devnet = true
-    else if (a === '--rpc' || a === '--out') {
+    else if (a === '--rpc' || a === '--out' || a === '--genesis') {
       const v = argv[++i]
       if (v == null || v.startsWith('--')) throw new UsageError('BAD_ARGUMENT', `${a} needs a value`, { argument: a })
       if (a === '--rpc') out.rpc = v
+      else if (a === '--genesis') out.genesis = resolve(v)
       else out.out = resolve(v)
     } else {
-      const usage = 'usage: deploy.ts [--rpc <url>] [--devnet] [--out <dir>]'
+      const usage = 'usage: deploy.ts [--rpc <url>] [--devnet] [--out <dir>] [--genesis <table.json>]'
       throw new UsageError('BAD_ARGUMENT', `unknown argument ${a}; ${usage}`, { argument: a })
     }
   }
@@ -32,7 +56,8 @@ function parseArgs (argv: string[]): { rpc?: string, devnet: boolean, out?: stri
 async function main (): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   const log = (msg: string): void => { console.error(msg) }
-  const params = args.devnet ? devnetParams : defaultParams
+  const base = args.devnet ? devnetParams : defaultParams
+  const params = args.genesis !== undefined ? { ...base, genesis: readGenesis(args.genesis) } : base
   let signer: Signer
   if (args.rpc != null) {
     const key = process.env.HIVE_DEPLOYER_KEY

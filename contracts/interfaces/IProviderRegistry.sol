@@ -57,6 +57,9 @@ interface IProviderRegistry is IVersioned {
         address indexed reporter
     );
 
+    /// @notice `provider` made `signer` accountable for its result commitments, for good (see authorizeSigner).
+    event SignerAuthorized(address indexed provider, address indexed signer);
+
     /// @notice Staking or withdrawing zero.
     error ProviderRegistryZeroAmount();
     /// @notice A peer id must be 1 to 64 bytes (a libp2p peer id multihash is 34 to 39).
@@ -91,6 +94,10 @@ interface IProviderRegistry is IVersioned {
     error ProviderRegistryAlreadyPunished(address provider, bytes32 jobId);
     /// @notice `reporter` revealed without having committed `commitment` in an earlier block.
     error ProviderRegistrySlashNotCommitted(address reporter, bytes32 commitment);
+    /// @notice A contract account stakes only after authorizing an ECDSA signer (authorizeSigner).
+    error ProviderRegistrySignerRequired(address provider);
+    /// @notice The zero address cannot sign.
+    error ProviderRegistryInvalidSigner();
 
     /// @notice Adds `amount` HIVE to the caller's bond (pulled with transferFrom). The first stake
     /// binds `peerId`; later stakes pass the same peer id or an empty one. The bond afterwards
@@ -158,4 +165,13 @@ interface IProviderRegistry is IVersioned {
 
     /// @notice The EIP-712 digest of `commitment` under this registry's domain.
     function hashResultCommitment(HiveTypedData.ResultCommitment calldata commitment) external view returns (bytes32);
+
+    /// @notice Makes `signer` (an ECDSA key) accountable for the caller's result commitments: at
+    /// slash time a commitment signed by it counts as the caller's, whatever the caller's own
+    /// ERC-1271 answer is by then. Irrevocable, so that a contract wallet cannot disown what it
+    /// signed; a contract account must authorize one before it stakes.
+    function authorizeSigner(address signer) external;
+
+    /// @notice True if `signer` was authorized by `provider` (authorizeSigner).
+    function isAuthorizedSigner(address provider, address signer) external view returns (bool);
 }

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -47,6 +48,11 @@ contract ProviderRegistry is IProviderRegistry, Ownable, EIP712, ReentrancyGuard
     // Slashing commitments per reporter and the block each was made in: the reward for a reveal
     // goes only to a caller that committed to it before, so front-running the reveal gains nothing.
     mapping(address reporter => mapping(bytes32 commitment => uint256 blockNumber)) private _slashCommits;
+    // ECDSA keys a provider made accountable for its commitments. A contract wallet's ERC-1271
+    // answer can change between signing and slashing; an authorized key's signature cannot be
+    // disowned, so contract accounts must authorize one before they stake. Never revoked.
+    mapping(address provider => mapping(address signer => bool)) private _signers;
+    mapping(address provider => bool) private _hasSigner;
 
     constructor(
         IERC20 token_,
@@ -63,6 +69,7 @@ contract ProviderRegistry is IProviderRegistry, Ownable, EIP712, ReentrancyGuard
         // Checks
         if (p.slashed) revert ProviderRegistryProviderSlashed(msg.sender);
         if (amount == 0) revert ProviderRegistryZeroAmount();
+        if (msg.sender.code.length != 0 && !_hasSigner[msg.sender]) revert ProviderRegistrySignerRequired(msg.sender);
         bool bind = p.peerId.length == 0;
         if (bind) {
             if (peerId.length == 0) revert ProviderRegistryPeerIdRequired(msg.sender);
@@ -78,6 +85,19 @@ contract ProviderRegistry is IProviderRegistry, Ownable, EIP712, ReentrancyGuard
         emit Staked(msg.sender, amount, bonded);
         // Interactions
         _token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function authorizeSigner(address signer) external {
+        if (signer == address(0)) revert ProviderRegistryInvalidSigner();
+        _signers[msg.sender][signer] = true;
+        _hasSigner[msg.sender] = true;
+        emit SignerAuthorized(msg.sender, signer);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function isAuthorizedSigner(address provider, address signer) external view returns (bool) {
+        return _signers[provider][signer];
     }
 
     /// @inheritdoc IProviderRegistry
@@ -246,9 +266,17 @@ contract ProviderRegistry is IProviderRegistry, Ownable, EIP712, ReentrancyGuard
         ) revert ProviderRegistryNotEquivocation(jobId);
         if (_punished[keccak256(abi.encode(provider, jobId))]) revert ProviderRegistryAlreadyPunished(provider, jobId);
         if (
-            !SignatureChecker.isValidSignatureNowCalldata(provider, _hashTypedDataV4(commitmentA.hash()), signatureA) ||
-            !SignatureChecker.isValidSignatureNowCalldata(provider, _hashTypedDataV4(commitmentB.hash()), signatureB)
+            !_signedBy(provider, _hashTypedDataV4(commitmentA.hash()), signatureA) ||
+            !_signedBy(provider, _hashTypedDataV4(commitmentB.hash()), signatureB)
         ) revert ProviderRegistryInvalidSignature(provider);
+    }
+
+    /// The provider's own signature (ECDSA for an EOA, ERC-1271 for a contract), or an ECDSA
+    /// signature by a key it authorized: the latter holds whatever the wallet answers today.
+    function _signedBy(address provider, bytes32 digest, bytes calldata signature) private view returns (bool) {
+        if (SignatureChecker.isValidSignatureNowCalldata(provider, digest, signature)) return true;
+        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signature);
+        return err == ECDSA.RecoverError.NoError && _signers[provider][signer];
     }
 
     /// What an equivocation takes from `provider`'s stake, and the reporter's share of it.

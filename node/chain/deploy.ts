@@ -9,6 +9,7 @@ import { Contract, ContractFactory, NonceManager, ZeroAddress, ZeroHash, id } fr
 import type { InterfaceAbi, Signer } from 'ethers'
 import { UsageError } from '../../protocol/errors.ts'
 import { defaultParams } from './deploy-params.ts'
+import { checkGenesis } from './genesis.ts'
 import type { DeployParams } from './deploy-params.ts'
 import { CONTRACT_NAMES, EXPECTED_VERSIONS, loadDeployment } from './deployment-schema.ts'
 import type { ContractName, DeployedContract, Deployment } from './deployment-schema.ts'
@@ -100,6 +101,8 @@ export async function deployAll (opts: DeployOptions): Promise<Deployment> {
   if (provider == null) throw new UsageError('SIGNER_WITHOUT_PROVIDER', 'the deploy signer must be connected to a provider', {})
   const chainId = Number((await provider.getNetwork()).chainId)
   const deployer = await signer.getAddress()
+  // before any transaction: a table that would hand anyone a governance majority is refused
+  checkGenesis(p.genesis, p.tokenSupply, { deployer })
   const file = join(dir, `${chainId}.json`)
   const previous = loadDeployment(file)
   const artifacts = Object.fromEntries(CONTRACT_NAMES.map((n) => [n, loadArtifact(artifactsDir, ARTIFACTS[n])])) as Record<ContractName, Artifact>
@@ -151,7 +154,8 @@ export async function deployAll (opts: DeployOptions): Promise<Deployment> {
     if (receipt == null || receipt.status !== 1) throw new Error(`${name}.${fn} failed`)
   }
 
-  await deploy('HiveToken', [p.tokenHolder ?? deployer, p.tokenSupply])
+  // minted to the deployer, which hands it all out by the genesis table below, in this run
+  await deploy('HiveToken', [deployer, p.tokenSupply])
   await deploy('TimelockController', [p.timelockDelay, [], [ZeroAddress], deployer])
   await deploy('HiveGovernor', [addr('HiveToken'), addr('TimelockController'), p.votingDelay, p.votingPeriod, p.proposalThreshold, p.quorumPercent])
   if (!reuse.has('TimelockController')) {
@@ -184,13 +188,44 @@ export async function deployAll (opts: DeployOptions): Promise<Deployment> {
   await deploy('JobEscrow', [addr('ProtocolParams')])
   await deploy('PaymentChannel', [addr('ProtocolParams')])
   await deploy('AuditAnchor', [])
+  // a reused token was handed out by the run that deployed it
+  const genesis = reuse.has('HiveToken') ? undefined : await distribute()
+
+  /** Sends every genesis row from the deployer; a vesting row goes to a new HiveVesting wallet. */
+  async function distribute (): Promise<Array<{ name: string, to: string, amount: string, vestingWallet?: string }>> {
+    const token = new Contract(addr('HiveToken'), artifacts.HiveToken.abi, signer)
+    const treasury = p.treasury ?? timelock
+    const vesting = p.genesis.some((r) => r.vesting !== undefined) ? loadArtifact(artifactsDir, 'HiveVesting') : undefined
+    const out: Array<{ name: string, to: string, amount: string, vestingWallet?: string }> = []
+    for (const row of p.genesis) {
+      const to = row.to === 'treasury' ? treasury : row.to === 'deployer' ? deployer : row.to
+      let recipient = to
+      if (row.vesting !== undefined && vesting !== undefined) {
+        const now = BigInt((await provider!.getBlock('latest'))?.timestamp ?? Math.floor(Date.now() / 1000))
+        const wallet = await new ContractFactory(vesting.abi, vesting.bytecode, signer).deploy(to, now + (row.vesting.startDelaySeconds ?? 0n), row.vesting.durationSeconds)
+        await wallet.deploymentTransaction()?.wait()
+        recipient = await wallet.getAddress()
+      }
+      if (recipient !== deployer) {
+        const receipt = await (await token.getFunction('transfer').send(recipient, row.amount)).wait()
+        if (receipt == null || receipt.status !== 1) throw new Error(`genesis row ${row.name} failed`)
+      }
+      log(`genesis: ${row.name} ${row.amount} to ${recipient}${recipient !== to ? ` (vesting to ${to} over ${row.vesting?.durationSeconds} s)` : ''}`)
+      out.push({ name: row.name, to, amount: row.amount.toString(), ...(recipient !== to ? { vestingWallet: recipient } : {}) })
+    }
+    return out
+  }
 
   const deployment: Deployment = {
     chainId,
     deployer,
     blockNumber: Math.min(...CONTRACT_NAMES.map((n) => contracts[n].blockNumber)),
     deployedAt: new Date().toISOString(),
-    params: Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)])),
+    params: {
+      ...Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'genesis').map(([k, v]) => [k, String(v)])),
+      // what the token's first run handed out (kept from the earlier record when the token was reused)
+      genesis: genesis !== undefined ? JSON.stringify(genesis) : previous?.params.genesis ?? '',
+    },
     contracts: Object.fromEntries(CONTRACT_NAMES.map((n) => [n, contracts[n]])) as Record<ContractName, DeployedContract>,
   }
   mkdirSync(dir, { recursive: true })

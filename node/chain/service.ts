@@ -14,6 +14,8 @@ import { LogPoller } from './log-poller.ts'
 import { ParamsFollower } from './params.ts'
 import type { ParamChange, ProtocolParamValues } from './params.ts'
 import { OwnStake, StakeRegistry } from './registry.ts'
+import { stakeWithOwner } from './stake-owner.ts'
+import type { OwnedStake } from './stake-owner.ts'
 import type { OwnStakeStatus } from './registry.ts'
 import { readPassphrase } from './passphrase.ts'
 import { readWalletAddress, unlockWallet, walletExists } from './wallet.ts'
@@ -155,10 +157,10 @@ export class ChainService implements HiveService, ChainApi {
     this.client.close()
   }
 
-  /** Market hook (requester): a bidder's effective stake; waits for start. */
-  readonly stakeOf = async (peerId: PeerId, ethAddress: string): Promise<{ stake: bigint, slashed: boolean }> => {
+  /** Market hook (requester): a bidder's effective stake and its owner (stake-owner.ts); waits for start. */
+  readonly stakeOf = async (peerId: PeerId, ethAddress: string): Promise<OwnedStake> => {
     await this.#ready.promise
-    return await this.stakes.stakeOf(peerId, ethAddress)
+    return await stakeWithOwner(this.stakes, peerId, ethAddress)
   }
 
   /** Market hook (requester): the address a bidder's stake is bound to (its owner), or null. */

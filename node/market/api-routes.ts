@@ -45,6 +45,7 @@ export function postJobInput (b: PostJobBody, moduleFromStore?: Uint8Array): Pos
     payment: b.payment,
     limits: { ...b.limits },
     requirements: { ...b.requirements },
+    ...(b.spotCheckRate !== undefined ? { spotCheckRate: b.spotCheckRate } : {}),
   }
 }
 

@@ -87,7 +87,7 @@ export interface MarketPaymentsSource {
   subscribe (events: MarketEvents): () => void
 }
 export interface MarketStakeSource {
-  readonly stakeOf: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
+  readonly stakeOf: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean, owner?: string }>
   readonly canBid: () => boolean
   /** the bid lottery's (issue 14): who owns a peer id's stake, the minimum stake, our own bond */
   readonly stakeOwnerOf?: (provider: PeerId) => Promise<string | null>

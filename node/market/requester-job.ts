@@ -2,7 +2,8 @@
 // redundancy slot, what each returned, when to re-award and when the job is done. The I/O
 // (awarding over a stream, fetching outputs) is done by the caller through `JobActions`, so
 // that this state machine reads as the rules it implements.
-import { DEFAULT_WEIGHTS, enoughBids, rankBids } from '../../protocol/market/selection.ts'
+import { DEFAULT_WEIGHTS, enoughBids, ownerKey, rankBids } from '../../protocol/market/selection.ts'
+import { stakeFloor } from '../../protocol/market/stake-floor.ts'
 import { isFinal } from './job-record.ts'
 import type { BidCandidate, SelectionWeights } from '../../protocol/market/selection.ts'
 import type { JobEventSink } from './events.ts'
@@ -31,11 +32,23 @@ export interface JobPolicy {
   minScore?: number
   /** the protocol's minimum stake (undefined: stake is not checked, e.g. no chain configured) */
   minStake?: bigint
+  /**
+   * bids carry stake looked up in the registry (set by the requester when a chain is configured):
+   * the job's stake floor then applies even without a configured `minStake`
+   */
+  stakeChecked?: boolean
+  /** stake wanted per unit of the job's max price (protocol/market/stake-floor.ts; default 10) */
+  stakePerValue?: number
+  /** k = 1 jobs: the chance each is spot-checked on a second provider before payment (default 0) */
+  spotCheckRate?: number
   /** time allowed beyond the job's wall-time limit for fetching, running and answering (default 5 s) */
   resultGraceMs?: number
   /** bids kept per job, the best by selection rank (default 64, never fewer than k + 1); the rest are only counted */
   maxBids?: number
 }
+
+/** the failure reason of an output that lost a spot check (audit `verified` entry, reputation) */
+export const SPOT_CHECK_MISMATCH = 'SPOT_CHECK_MISMATCH'
 
 /** Far more bids than a job ever awards (k ≤ 9, plus re-awards), few enough that the record stays small. */
 export const DEFAULT_MAX_BIDS = 64
@@ -109,7 +122,15 @@ export class RequesterJob {
     this.clock = init.timers ?? REAL_TIMERS
   }
 
-  get k (): number { return this.record.redundancy }
+  /**
+   * Providers whose answers the job compares: its redundancy, or 2 for a spot-checked k = 1 job
+   * (a second provider re-runs it, unknown to the first; a mismatch buys a third, as a k = 2 tie).
+   */
+  get k (): number { return this.spotChecked() ? 2 : this.record.redundancy }
+
+  private spotChecked (): boolean {
+    return this.record.spotCheck === true && this.record.redundancy === 1
+  }
 
   /** arms the bid window and the job deadline */
   start (): void {
@@ -340,7 +361,11 @@ export class RequesterJob {
   }
 
   private async closeBidding (): Promise<void> {
-    if (this.record.phase !== 'bidding') return
+    if (this.record.phase !== 'bidding') {
+      // a result that waited for a spot check's second provider: with none left at the close, it stands alone
+      if (this.spotChecked() && !isFinal(this.record.phase)) await this.checkMajority()
+      return
+    }
     if (this.bids.size === 0) {
       this.fail('NO_BIDS', `no provider bid within the ${this.record.bidsCloseAt - this.record.postedAt} ms bid window: none is online, matches the requirements, or accepts the max price ${this.record.maxPrice}`)
       return
@@ -348,8 +373,38 @@ export class RequesterJob {
     await this.placeOpenSlots()
   }
 
-  private selectionOptions (): { k: number, maxPrice: bigint, now: number, minStake?: bigint, weights: SelectionWeights, exclude: Set<string> } {
-    return { k: this.k, maxPrice: BigInt(this.record.maxPrice), now: this.now(), minStake: this.policy.minStake, weights: { ...DEFAULT_WEIGHTS, ...this.policy.weights }, exclude: this.excluded }
+  private selectionOptions (): {
+    k: number, maxPrice: bigint, now: number, minStake?: bigint, weights: SelectionWeights, exclude: Set<string>, excludeOwners: Set<string>
+  } {
+    return {
+      k: this.k,
+      maxPrice: BigInt(this.record.maxPrice),
+      now: this.now(),
+      minStake: this.jobStakeFloor(),
+      weights: { ...DEFAULT_WEIGHTS, ...this.policy.weights },
+      exclude: this.excluded,
+      excludeOwners: this.ownersAwarded(),
+    }
+  }
+
+  /** the stake a bid for this job needs: the protocol minimum raised with the job's value (undefined: not checked) */
+  private jobStakeFloor (): bigint | undefined {
+    if (this.policy.minStake === undefined && this.policy.stakeChecked !== true) return undefined
+    return stakeFloor({ minStake: this.policy.minStake ?? 1n, maxPrice: BigInt(this.record.maxPrice), stakePerValue: this.policy.stakePerValue })
+  }
+
+  /**
+   * Stake owners that already hold (or held) an award of this job: none of them gets another
+   * slot under another peer id, so the k answers come from k independent owners.
+   */
+  private ownersAwarded (): Set<string> {
+    const owners = new Set<string>()
+    for (const a of this.record.awards) {
+      const bid = this.bids.get(a.provider)
+      const owner = bid === undefined ? undefined : ownerKey(bid.candidate)
+      if (owner !== undefined) owners.add(owner)
+    }
+    return owners
   }
 
   /**
@@ -362,8 +417,9 @@ export class RequesterJob {
     const live = this.record.awards.filter((a) => a.status !== 'failed' || isFailureAnswer(a))
     const taken = new Set(live.map((a) => a.slot))
     const free: number[] = []
-    for (let s = 0; s < this.k && live.length + free.length < wanted; s++) if (!taken.has(s)) free.push(s)
-    for (let i = live.length + free.length; i < wanted; i++) free.push(i % this.k)
+    // slots are numbered within the job's own redundancy: a spot check's award looks like any k = 1 award
+    for (let s = 0; s < this.record.redundancy && live.length + free.length < wanted; s++) if (!taken.has(s)) free.push(s)
+    for (let i = live.length + free.length; i < wanted; i++) free.push(i % this.record.redundancy)
     return free
   }
 
@@ -413,7 +469,8 @@ export class RequesterJob {
       await this.actions.save(this.record, false)
       if (!this.clearingSent && this.record.awards.filter((a) => a.status === 'running').length >= this.k) {
         this.clearingSent = true
-        const winners = this.record.awards.filter((a) => a.status === 'running').map((a) => ({ provider: a.provider, price: BigInt(a.price) }))
+        // a spot check stays unannounced: the clearing names only the job's own redundancy of winners
+        const winners = this.record.awards.filter((a) => a.status === 'running').slice(0, this.record.redundancy).map((a) => ({ provider: a.provider, price: BigInt(a.price) }))
         await this.actions.publishClearing(winners).catch(() => {})
       }
       if (this.openSlots().length > 0 && this.now() >= this.record.bidsCloseAt && this.record.awards.every((a) => a.status === 'failed')) {
@@ -431,9 +488,24 @@ export class RequesterJob {
     this.excluded.add(award.provider)
     this.emit({ type: 'job:reawarded', at: this.now(), jobId: this.record.jobId, provider: award.provider, reason: 'DEADLINE_MISSED' })
     await this.placeOpenSlots()
+    // a spot check whose second provider is gone, and no other to ask: the first answer stands alone
+    if (this.spotChecked() && !isFinal(this.record.phase)) await this.checkMajority()
+    if (isFinal(this.record.phase)) return
     if (this.openSlots().length > 0 && this.record.awards.every((a) => a.status === 'failed' || a.status === 'delivered') && this.bidsLeft() === 0) {
       this.fail('NO_PROVIDER_LEFT', 'every awarded provider missed its deadline or failed, and no other bid is left')
     }
+  }
+
+  /**
+   * A spot check needs a second provider; when the bid window has closed and there is none left
+   * to ask, the job is what it was posted as, k = 1, and counts as unchecked.
+   */
+  private skipUnavailableSpotCheck (): void {
+    if (!this.spotChecked() || this.now() < this.record.bidsCloseAt || this.bidsLeft() > 0) return
+    if (this.record.awards.some((a) => a.status === 'running' || a.status === 'awarding')) return
+    const answered = this.record.awards.filter((a) => a.status === 'delivered' || a.status === 'committed' || isFailureAnswer(a))
+    if (answered.length !== 1) return
+    this.record.spotCheck = false
   }
 
   private markDissenter (provider: string): void {
@@ -456,6 +528,7 @@ export class RequesterJob {
       const status = a.execStatus ?? ''
       failures.set(status, [...(failures.get(status) ?? []), a.provider])
     }
+    this.skipUnavailableSpotCheck()
     const quorum = Math.floor(this.k / 2) + 1
     for (const [status, providers] of failures) {
       if (providers.length >= quorum) {
@@ -478,7 +551,11 @@ export class RequesterJob {
           // some winners failed: count again without them
           if (!ok) { await this.checkMajority(); return }
         }
-        for (const a of delivered) if (a.outputCid !== cid) this.markDissenter(a.provider)
+        for (const a of delivered) {
+          if (a.outputCid === cid) continue
+          this.markDissenter(a.provider)
+          if (this.spotChecked()) a.failure ??= `${SPOT_CHECK_MISMATCH}: output differs from the re-runs`
+        }
         // a claimed trap (or limit) where a majority ran the module to its end is a dissent
         for (const a of this.record.awards.filter(isFailureAnswer)) this.markDissenter(a.provider)
         this.record.outputCid = cid

@@ -1,7 +1,7 @@
 // The requester's side of the market: post a job (gossip for reach, direct pushes for speed),
 // take bids on /hive/bid, award over /hive/award, take results on /hive/result, fetch and check
 // outputs, and keep a durable record of every job so that none is silently lost.
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { CID } from 'multiformats/cid'
@@ -37,6 +37,8 @@ import type { BlobStore } from '../blobs/store.ts'
 import type { JobEventSink } from './events.ts'
 import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { JobPolicy } from './requester-job.ts'
+import type { ReputationStore } from './reputation-store.ts'
+import { reputationScore } from '../../protocol/market/reputation.ts'
 import type { MarketJournal } from './ports.ts'
 import type { DirectLibp2p } from './direct.ts'
 import type { JobSpecInput } from '../../protocol/market/build.ts'
@@ -71,6 +73,11 @@ export interface PostJobInput {
   maxBidders?: number
   /** N, the eligible providers' total stake weight in minimum stakes (default: this node's view) */
   providerEstimate?: number
+  /**
+   * k = 1 only: the chance (0..1) that this job is re-run on a second provider before anyone is
+   * paid (default: the node policy's `spotCheckRate`, else 0). Neither provider can tell.
+   */
+  spotCheckRate?: number
 }
 
 export const DEFAULT_LIMITS = { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 4 * 1024 * 1024 }
@@ -97,8 +104,11 @@ export interface RequesterInit {
   stakeOwnerOf?: (provider: PeerId) => Promise<string | null>
   /** the minimum provider stake, the lottery's weight unit (undefined: every staked bidder weighs one) */
   minStake?: () => bigint | undefined
-  /** the registry's view of a bidder; without it stake is not checked (no chain configured) */
-  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
+  /**
+   * the registry's view of a bidder (with the owner of its stake, so that one owner's peer ids
+   * count as one provider); without it stake is not checked (no chain configured)
+   */
+  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean, owner?: string }>
   /** settlement (node/payments): on, jobs are paid (bids must name an address, results carry commitments) */
   payments?: MarketPayments
   /** what payments hears of each job (payout addresses, acceptance, verified outputs, settlement) */
@@ -111,6 +121,20 @@ export interface RequesterInit {
   liveness?: Partial<LivenessPolicy>
   /** the job topics' shards (default: one topic per class) */
   shards?: JobShards
+  /** this requester's verified history of providers (scores bids; updated when a job ends) */
+  reputation?: ReputationStore
+}
+
+/** Whether a k = 1 job is spot-checked, drawn with a CSPRNG so that no provider can predict it. */
+export function drawSpotCheck (redundancy: number, rate: number | undefined): boolean {
+  if (redundancy !== 1 || rate === undefined || !(rate > 0)) return false
+  if (rate >= 1) return true
+  return randomInt(1_000_000) < Math.round(rate * 1_000_000)
+}
+
+/** the stake owner of a standing, as a bid candidate field (none when unknown) */
+function ownerOf (standing: { owner?: string }): { owner?: string } {
+  return standing.owner !== undefined && standing.owner !== '' ? { owner: standing.owner } : {}
 }
 
 export class Requester {
@@ -120,6 +144,8 @@ export class Requester {
   private readonly active = new Map<string, RequesterJob>()
   private readonly bidSeen = new SeenCache({ capacity: 100_000, ttlMs: 10 * 60_000 })
   private readonly resultSeen = new SeenCache({ capacity: 100_000, ttlMs: 60 * 60_000 })
+  /** `${jobId}/${provider}` -> the stake owner the registry named for it (reputation is kept per owner) */
+  private readonly ownerOf = new Map<string, string>()
   private readonly unhandle: Array<() => Promise<void>> = []
   /** which bids each open job takes: pushed providers and lottery winners (issue 14) */
   private readonly gate = new BidGate()
@@ -219,6 +245,7 @@ export class Requester {
       awards: [],
       dissenters: [],
       requestHex: Buffer.from(created.bytes).toString('hex'),
+      ...(drawSpotCheck(spec.redundancy ?? 1, input.spotCheckRate ?? input.policy?.spotCheckRate ?? this.init.policy?.spotCheckRate) ? { spotCheck: true } : {}),
     }
     // audited: the record lands in the same atomic batch as the `posted` entry
     if (this.init.journal !== undefined) await this.init.journal.record({ type: 'posted', record, envelope: created.bytes })
@@ -322,7 +349,8 @@ export class Requester {
     const job = new RequesterJob(record, {
       now: this.now,
       wallTimeMs,
-      policy: { ...this.init.policy, ...policy },
+      // with a registry, bids carry looked-up stake: the job's stake floor applies
+      policy: { ...(this.init.stakeOf !== undefined ? { stakeChecked: true } : {}), ...this.init.policy, ...policy },
       emit: (e) => { this.liveness.onJobEvent(e); this.init.emit?.(e) },
       actions: {
         award: async (provider, price, slot, deadline) => {
@@ -376,6 +404,9 @@ export class Requester {
       this.active.delete(record.jobId)
       this.gate.close(record.jobId)
       await this.events.emit('job:settled', { record: final }).catch((err: Error) => { log.error('settling %s failed: %s', final.jobId, err.message) })
+      await this.init.reputation?.recordJob(final, (p) => this.ownerOf.get(`${final.jobId}/${p}`))
+      for (const b of final.bids) this.ownerOf.delete(`${final.jobId}/${b.provider}`)
+      for (const a of final.awards) this.ownerOf.delete(`${final.jobId}/${a.provider}`)
     }, () => {})
     return job
   }
@@ -401,14 +432,21 @@ export class Requester {
     const owner = await this.admitBid(valid.jobId, from, valid.bid.lotteryEstimate, standing.stake)
     this.candidates.noteBid(from.toString(), valid.price, BigInt(job.record.maxPrice), stakeWeight(standing.stake, this.init.minStake?.()), owner)
     if (this.init.payments !== undefined) await this.events.emit('bid:kept', { jobId: valid.jobId, provider: from.toString(), payoutAddress: ethAddress })
+    const measured = await this.measure(from, standing, job.record.postedAt, valid.bid.benchmarkScore)
     // queued before addBid, which may award at once: the bid precedes its award in the log
     const logged = this.init.journal?.record({ type: 'bid-received', jobId: valid.jobId, peer: from, envelope: bytes, price: valid.price })
+    if (standing.owner !== undefined) this.ownerOf.set(`${valid.jobId}/${from.toString()}`, standing.owner)
     const released = job.addBid({
       benchmarkScore: valid.bid.benchmarkScore,
-      candidate: { provider: from.toString(), price: valid.price, expiresAt: valid.bid.expiresAt, stake: standing.stake, slashed: standing.slashed, benchmarkScore: valid.bid.benchmarkScore },
+      candidate: {
+        // benchmarkScore: the claim, discounted when work showed it false (measure)
+        provider: from.toString(), price: valid.price, expiresAt: valid.bid.expiresAt, stake: standing.stake, slashed: standing.slashed,
+        ...ownerOf(standing), ...measured,
+      },
     })
     // a bid the job does not keep is never paid: its address need not be remembered
     if (released.length > 0) await this.events.emit('bid:released', { jobId: valid.jobId, providers: released })
+    for (const p of released) this.ownerOf.delete(`${valid.jobId}/${p}`)
     // only now that the job holds the bid: the last answer may let it award at once
     this.gate.answered(valid.jobId, from.toString())
     await logged
@@ -425,6 +463,30 @@ export class Requester {
       fail('NOT_SELECTED', `${from.toString()} was neither pushed job ${jobId} nor drawn by its lottery (${verdict.reason})`, { jobId, reason: verdict.reason })
     }
     return owner
+  }
+
+  /**
+   * What this requester measured and remembers of a bidder: its reputation (per stake owner), the
+   * connection's round-trip time and how long after posting the bid came. A slashed owner's
+   * history is marked so, for good.
+   */
+  private async measure (
+    from: PeerId, standing: { slashed: boolean, owner?: string }, postedAt: number, claimedBenchmark: number,
+  ): Promise<{ reputation?: number, rttMs?: number, bidDelayMs: number, benchmarkScore: number }> {
+    const provider = from.toString()
+    const store = this.init.reputation
+    if (standing.slashed) await store?.add(provider, standing.owner, { slashed: true })
+    const history = await store?.history(provider, standing.owner)
+    const reputation = history === undefined ? undefined : reputationScore(history)
+    // a claimed benchmark that work showed false counts for what the work implied
+    const benchmarkScore = claimedBenchmark * Math.min(1, Math.max(0, history?.benchmarkFactor ?? 1))
+    const rtt = this.init.libp2p.getConnections(from).map((c) => c.rtt).filter((r): r is number => typeof r === 'number')
+    return {
+      ...(reputation !== undefined ? { reputation } : {}),
+      ...(rtt.length > 0 ? { rttMs: Math.min(...rtt) } : {}),
+      bidDelayMs: Math.max(0, this.now() - postedAt),
+      benchmarkScore,
+    }
   }
 
   private async onResult (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {

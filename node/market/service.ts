@@ -9,6 +9,7 @@ import type { HeldOutput } from '../blobs/output-gate.ts'
 import { WasmExecutor } from '../exec/index.ts'
 import { Provider } from './provider.ts'
 import { Requester } from './requester.ts'
+import { ReputationStore } from './reputation-store.ts'
 import type { Executor } from '../exec/types.ts'
 import { registerJobRoutes } from './api-routes.ts'
 import { stakeWeight } from '../../protocol/market/lottery.ts'
@@ -46,7 +47,7 @@ export interface MarketOptions {
   onEvent?: (event: JobEvent) => void
   /** every gossip verdict of the provider's topic validators, with its error code and topic */
   onGossipOutcome?: ProviderInit['onGossipOutcome']
-  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean }>
+  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean, owner?: string }>
   /** the on-chain owner of a bidder's stake (node/chain: stakeOwnerOf) */
   stakeOwnerOf?: (provider: PeerId) => Promise<string | null>
   /** the live minimum provider stake: the bid lottery's weight unit */
@@ -81,6 +82,8 @@ export class MarketService implements HiveService {
   readonly exchange: BlobExchange
   readonly executors: Record<string, Executor>
   readonly requester?: Requester
+  /** the requester's verified history of providers (protocol/market/reputation.ts scores it) */
+  readonly reputation?: ReputationStore
   readonly provider?: Provider
   /** what the market tells the services around it as its jobs move on (payments subscribes) */
   readonly events = new MarketEvents()
@@ -107,6 +110,7 @@ export class MarketService implements HiveService {
       options.onEvent?.(event)
     }
     if (config.roles.includes('requester')) {
+      this.reputation = new ReputationStore({ db: store.sublevel<unknown>('reputation', 'json') })
       this.requester = new Requester({
         libp2p,
         privateKey: node.privateKey,
@@ -125,6 +129,7 @@ export class MarketService implements HiveService {
         counters: node.counters,
         liveness: options.liveness,
         shards: { shards: config.jobShards, joined: config.jobShardsJoined },
+        reputation: this.reputation,
       })
     }
     if (config.roles.includes('provider')) {

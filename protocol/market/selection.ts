@@ -6,11 +6,24 @@
 // can use a fixed "good" threshold:
 //   price      1 - price / maxPrice                       (lower is better)
 //   stake      stake / (stake + stakeRef)                 stakeRef defaults to minStake: 0.5 at the minimum
-//   reputation (completed + 1) / (completed + 2 + penalty·disputes + failures)   0.5 for a newcomer
+//   reputation the requester's own score of the owner's history (reputation.ts)   0 for a newcomer
 //   benchmark  score / (score + benchmarkRef)             0.5 at the reference machine, 0 if unstated
-//   latency    rttRef / (rttRef + rtt)                    0.5 at the reference RTT (or if unknown)
+//              (the claimed score times the requester's discount for it, when a probe caught a lie)
+//   latency    mean of rttRef / (rttRef + rtt) and delayRef / (delayRef + time-to-bid), measured
+//              by the requester; 0.5 at the references (or if unknown)
 // The score is the weighted mean of the parts. Ties are broken by lower price, then higher
 // stake, then provider id, so the order is total.
+//
+// Default weights (DEFAULT_WEIGHTS): price 0.5, reputation 0.2, stake 0.1, benchmark 0.1,
+// latency 0.1. Price leads; reputation is the largest of the rest because it is the only part
+// earned by verified work; stake, benchmark and latency break near-ties.
+//
+// Independence: redundancy (k > 1) is a check only if the k providers are independent. A peer id
+// is free and an address can rebind its stake to another peer id, so among the ranked bids at
+// most one per stake OWNER (the on-chain address whose stake backs the peer id) is kept: two
+// peer ids of one owner are one provider, and the best-ranked of them stands for both.
+
+import { latencyScore } from './reputation.ts'
 
 export interface BidCandidate {
   /** peer id string */
@@ -19,10 +32,17 @@ export interface BidCandidate {
   expiresAt: number
   /** stake as the registry reports it (0n: none) */
   stake: bigint
+  /** the on-chain owner of that stake (the registry address bound to the peer id), when known */
+  owner?: string
   slashed?: boolean
-  reputation?: { completed: number, disputes: number, failures?: number }
+  /** the requester's reputation score for the stake owner, in [0, 1] (protocol/market/reputation.ts); none: 0 */
+  reputation?: number
+  /** the claimed benchmark score, already discounted by the requester if a probe showed it false */
   benchmarkScore?: number
+  /** round-trip time to the provider as the requester measured it */
   rttMs?: number
+  /** how long after the job was posted its bid arrived */
+  bidDelayMs?: number
 }
 
 export interface SelectionWeights {
@@ -45,13 +65,15 @@ export interface SelectionOptions {
   weights?: Partial<SelectionWeights>
   /** providers not to pick, e.g. those that already failed this job */
   exclude?: ReadonlySet<string>
+  /** stake owners not to pick (lower-case addresses), e.g. those that already hold a slot of this job */
+  excludeOwners?: ReadonlySet<string>
   stakeReference?: bigint
   /** the benchmark score of a typical provider (default 1000) */
   benchmarkReference?: number
   /** a typical round-trip time (default 20 ms) */
   rttReferenceMs?: number
-  /** how many failures one dispute counts as (default 5) */
-  disputePenalty?: number
+  /** a typical time from posting to bid (default 200 ms) */
+  bidDelayReferenceMs?: number
 }
 
 export interface ScoreParts { price: number, stake: number, reputation: number, benchmark: number, latency: number }
@@ -62,7 +84,8 @@ export interface ScoredBid {
   parts: ScoreParts
 }
 
-export type ExclusionReason = 'OVER_MAX_PRICE' | 'INVALID_PRICE' | 'UNSTAKED' | 'SLASHED' | 'EXPIRED' | 'EXCLUDED' | 'DUPLICATE_PROVIDER'
+export type ExclusionReason =
+  'OVER_MAX_PRICE' | 'INVALID_PRICE' | 'UNSTAKED' | 'SLASHED' | 'EXPIRED' | 'EXCLUDED' | 'DUPLICATE_PROVIDER' | 'DUPLICATE_OWNER'
 
 export interface Selection {
   /** the best k eligible bids (fewer if there are not enough), best first */
@@ -96,17 +119,14 @@ export function scoreBid (bid: BidCandidate, opts: SelectionOptions): ScoredBid 
   const w = weightsOf(opts)
   const stakeRef = opts.stakeReference ?? stakeFloor(opts)
   const benchRef = opts.benchmarkReference ?? 1000
-  const rttRef = opts.rttReferenceMs ?? 20
-  const rep = bid.reputation ?? { completed: 0, disputes: 0 }
-  const penalty = opts.disputePenalty ?? 5
   const bench = Math.max(0, bid.benchmarkScore ?? 0)
-  const rtt = bid.rttMs === undefined ? rttRef : Math.max(0, bid.rttMs)
+  const rep = bid.reputation ?? 0
   const parts: ScoreParts = {
     price: bid.price > opts.maxPrice || opts.maxPrice <= 0n ? 0 : ratio(opts.maxPrice - bid.price, opts.maxPrice),
     stake: bid.stake <= 0n ? 0 : ratio(bid.stake, bid.stake + stakeRef),
-    reputation: (rep.completed + 1) / (rep.completed + 2 + penalty * rep.disputes + (rep.failures ?? 0)),
+    reputation: Number.isFinite(rep) ? Math.min(1, Math.max(0, rep)) : 0,
     benchmark: bench / (bench + benchRef),
-    latency: rttRef / (rttRef + rtt),
+    latency: latencyScore(bid, { rttMs: opts.rttReferenceMs ?? 20, bidDelayMs: opts.bidDelayReferenceMs ?? 200 }),
   }
   const total = w.price + w.stake + w.reputation + w.benchmark + w.latency
   const score = (w.price * parts.price + w.stake * parts.stake + w.reputation * parts.reputation +
@@ -114,8 +134,15 @@ export function scoreBid (bid: BidCandidate, opts: SelectionOptions): ScoredBid 
   return { bid, score, parts }
 }
 
+/** the owner as a comparable key (addresses are case-insensitive), or undefined when unknown */
+export function ownerKey (bid: Pick<BidCandidate, 'owner'>): string | undefined {
+  return bid.owner === undefined || bid.owner === '' ? undefined : bid.owner.toLowerCase()
+}
+
 function exclusion (bid: BidCandidate, opts: SelectionOptions): ExclusionReason | undefined {
   if (opts.exclude?.has(bid.provider) === true) return 'EXCLUDED'
+  const owner = ownerKey(bid)
+  if (owner !== undefined && opts.excludeOwners?.has(owner) === true) return 'DUPLICATE_OWNER'
   if (bid.slashed === true) return 'SLASHED'
   if (bid.stake < stakeFloor(opts)) return 'UNSTAKED'
   if (bid.price <= 0n) return 'INVALID_PRICE'
@@ -144,10 +171,18 @@ export function rankBids (bids: readonly BidCandidate[], opts: SelectionOptions)
   eligible.sort(compare)
   const ranked: ScoredBid[] = []
   const providers = new Set<string>()
+  const owners = new Set<string>()
   for (const s of eligible) {
-    // a provider fills at most one slot: redundancy is only a check if the providers differ
+    // a provider fills at most one slot: redundancy is only a check if the providers differ,
+    // and two peer ids whose stake has one owner are one provider
+    const owner = ownerKey(s.bid)
     if (providers.has(s.bid.provider)) excluded.push({ bid: s.bid, reason: 'DUPLICATE_PROVIDER' })
-    else { providers.add(s.bid.provider); ranked.push(s) }
+    else if (owner !== undefined && owners.has(owner)) excluded.push({ bid: s.bid, reason: 'DUPLICATE_OWNER' })
+    else {
+      providers.add(s.bid.provider)
+      if (owner !== undefined) owners.add(owner)
+      ranked.push(s)
+    }
   }
   return { ranked, excluded }
 }
@@ -165,8 +200,11 @@ export interface EnoughBidsOptions extends SelectionOptions {
   minScore?: number
 }
 
-/** 0.5 is what a staked newcomer bidding half the max price, on a typical machine at a typical RTT, scores. */
-export const DEFAULT_GOOD_SCORE = 0.5
+/**
+ * 0.4 is what a staked newcomer (reputation 0) bidding half the max price, on a typical machine at
+ * a typical RTT and time-to-bid, scores with the default weights: such a bid is "good".
+ */
+export const DEFAULT_GOOD_SCORE = 0.4
 
 /**
  * The early-award rule: award before the bid window closes once there are k + reserve
@@ -179,5 +217,6 @@ export function enoughBids (bids: readonly BidCandidate[], opts: EnoughBidsOptio
   const reserve = opts.reserve ?? 1
   const minScore = opts.minScore ?? DEFAULT_GOOD_SCORE
   const { ranked } = rankBids(bids, opts)
-  return ranked.filter((s) => s.score >= minScore).length >= opts.k + reserve
+  // a hair of slack: a bid exactly at the threshold must not miss it by a floating-point rounding
+  return ranked.filter((s) => s.score >= minScore - 1e-9).length >= opts.k + reserve
 }

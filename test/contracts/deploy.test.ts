@@ -68,7 +68,12 @@ describe('scripts/deploy.ts', () => {
     expect(await timelock.getFunction('hasRole')(await role('EXECUTOR_ROLE'), ethers.ZeroAddress)).to.equal(true)
     expect(await timelock.getFunction('hasRole')(await role('DEFAULT_ADMIN_ROLE'), tl)).to.equal(true)
     expect(await timelock.getFunction('getMinDelay')()).to.equal(devnetParams.timelockDelay)
-    expect(await at(first, 'HiveToken').getFunction('balanceOf')(deployer.address)).to.equal(devnetParams.tokenSupply)
+    // the genesis table handed the supply out: the deployer keeps only its faucet row, the treasury its own
+    const faucet = devnetParams.genesis.filter((r) => r.to === 'deployer').reduce((a, r) => a + r.amount, 0n)
+    const treasury = devnetParams.genesis.filter((r) => r.to === 'treasury').reduce((a, r) => a + r.amount, 0n)
+    expect(await at(first, 'HiveToken').getFunction('balanceOf')(deployer.address)).to.equal(faucet)
+    expect(await at(first, 'HiveToken').getFunction('balanceOf')(tl)).to.equal(treasury)
+    expect(JSON.parse(first.params.genesis) as unknown[]).to.have.length(devnetParams.genesis.length)
     expect(await at(first, 'HiveGovernor').getFunction('timelock')()).to.equal(tl)
     expect(await at(first, 'HiveGovernor').getFunction('token')()).to.equal(first.contracts.HiveToken.address)
   })

@@ -22,7 +22,10 @@ after(() => { rmSync(dir, { recursive: true, force: true }) })
 
 export async function devnet () {
   const [deployer, voter, requester, provider, other, arbiterless] = await ethers.getSigners()
-  const d = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: dir })
+  // a fresh deployment each time the fixture runs (it runs again when another file's snapshot
+  // invalidated it): reusing the recorded one would pay the parties below again from a deployer
+  // that, since the genesis table, holds only its faucet row
+  const d = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: mkdtempSync(join(dir, 'deployment-')) })
   const at = (name: ContractName): Contract =>
     new ethers.Contract(d.contracts[name].address, d.contracts[name].abi, deployer)
   const token = at('HiveToken')

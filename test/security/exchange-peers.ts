@@ -11,6 +11,8 @@ import { openChain } from '../../node/chain/client.ts'
 import { loadConfig } from '../../node/config.ts'
 import { handleDirect, sendRequest } from '../../node/market/direct.ts'
 import { marketService } from '../../node/market/service.ts'
+import { auditService } from '../../node/audit/index.ts'
+import type { AuditLog } from '../../node/audit/log.ts'
 import type { MarketService } from '../../node/market/service.ts'
 import type { HiveNode } from '../../node/node.ts'
 import { paymentsService } from '../../node/payments/service.ts'
@@ -74,28 +76,37 @@ export interface HonestPeer {
   key: PrivateKey
   wallet: Wallet
   events: JobEvent[]
+  /** with `audit: true`: the node's audit log */
+  audit?: AuditLog
   stop: () => Promise<void>
 }
 
-export async function startHonest (chain: DevChain, dir: string, name: string, roles: 'requester' | 'provider', wallet: Wallet, opts: { payments?: PaymentsOptions, capacity?: number, faults?: ProviderFaults } = {}): Promise<HonestPeer> {
+export async function startHonest (chain: DevChain, dir: string, name: string, roles: 'requester' | 'provider', wallet: Wallet, opts: { payments?: PaymentsOptions, capacity?: number, faults?: ProviderFaults, price?: string, cpuScore?: number, audit?: boolean } = {}): Promise<HonestPeer> {
   const dataDir = join(dir, name)
-  const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, prices: { wasm: '0.01' } } })
+  const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, prices: { wasm: opts.price ?? '0.01' } } })
   const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
   const events: JobEvent[] = []
   const paymentOptions = { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10'), ...opts.payments }
   const node = await createHiveNode(config, {
-    hardware: TEST_HARDWARE,
+    // the benchmark score a provider claims in its bids (a liar claims what it likes)
+    hardware: opts.cpuScore === undefined ? TEST_HARDWARE : { ...TEST_HARDWARE, benchmark: { ...TEST_HARDWARE.benchmark, cpuScore: opts.cpuScore } },
     libp2pDatastore: 'memory',
     services: {
       payments: paymentsService({ chain: client, options: paymentOptions }),
       market: marketService({ capacity: opts.capacity, faults: opts.faults, onEvent: (e) => events.push(e) }),
+      // the audit log only (no chain given: it anchors nothing)
+      ...(opts.audit === true ? { audit: auditService() } : {}),
     },
   })
   await node.start()
   const key = node.privateKey
   const payments = node.services.payments!
   const market = node.services.market!
-  return { node, market, payments, client, key, wallet, events, stop: async () => { await node.stop().catch(() => {}); client.close() } }
+  const audit = (node.services as { audit?: { log: AuditLog } }).audit?.log
+  return {
+    node, market, payments, client, key, wallet, events, ...(audit !== undefined ? { audit } : {}),
+    stop: async () => { await node.stop().catch(() => {}); client.close() },
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ export interface PostJobBody {
   payment?: 'escrow' | 'channel'
   limits?: { memoryBytes?: number, wallTimeMs?: number, outputBytes?: number }
   requirements?: { minMemoryBytes?: number, gpuVendor?: string, arch?: string, minCpuScore?: number }
+  /** k = 1: the chance (0..1) that the job is re-run on a second provider before payment (spot check) */
+  spotCheckRate?: number
 }
 
 export interface JobSummary {
@@ -90,6 +92,9 @@ export function checkPostJobBody (raw: unknown): PostJobBody {
   if (b.payment !== undefined && b.payment !== 'escrow' && b.payment !== 'channel') {
     bad('payment', 'must be "escrow" or "channel"')
   }
+  if (b.spotCheckRate !== undefined && (typeof b.spotCheckRate !== 'number' || !(b.spotCheckRate >= 0 && b.spotCheckRate <= 1))) {
+    bad('spotCheckRate', 'must be a number from 0 to 1')
+  }
   const moduleCid = typeof b.moduleCid === 'string' ? b.moduleCid : undefined
   const module = moduleCid === undefined ? checkBase64(b.module, 'module') : undefined
   return definedOnly({
@@ -107,6 +112,7 @@ export function checkPostJobBody (raw: unknown): PostJobBody {
     bidWindowMs: optionalInt(b.bidWindowMs, 'bidWindowMs'),
     timeoutMs: optionalInt(b.timeoutMs, 'timeoutMs'),
     payment: b.payment as PostJobBody['payment'],
+    spotCheckRate: b.spotCheckRate as number | undefined,
     limits: definedOnly({
       memoryBytes: optionalInt(limits.memoryBytes, 'limits.memoryBytes'),
       wallTimeMs: optionalInt(limits.wallTimeMs, 'limits.wallTimeMs'),

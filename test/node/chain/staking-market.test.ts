@@ -125,7 +125,7 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
     expect(bidders(record)).to.deep.equal([id(honest), id(unstaked), id(staked)].sort())
     expect(winners(record)).to.deep.equal([id(staked)])
     expect(await requester.chain!.stakeOf(unstaked.node.peerId, '')).to.deep.equal({ stake: 0n, slashed: false })
-    expect(await requester.chain!.stakeOf(staked.node.peerId, '')).to.deep.equal({ stake: 200n * HIVE, slashed: false })
+    expect(await requester.chain!.stakeOf(staked.node.peerId, '')).to.deep.equal({ stake: 200n * HIVE, slashed: false, owner: stakedWallet.address })
     // a bidder claiming another address than the registry's gets nothing
     expect((await requester.chain!.stakeOf(staked.node.peerId, Wallet.createRandom().address)).stake).to.equal(0n)
   })

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import fc from 'fast-check'
+import { reputationScore } from '../../../protocol/market/reputation.ts'
 import { DEFAULT_GOOD_SCORE, enoughBids, scoreBid, selectBids } from '../../../protocol/market/selection.ts'
 import type { BidCandidate, SelectionOptions } from '../../../protocol/market/selection.ts'
 
@@ -25,13 +26,22 @@ describe('protocol/market selection', () => {
     expect(names(selectBids(wide, { ...base, weights: { stake: 2 } }).winners)).to.deep.equal(['staked'])
   })
 
-  it('reputation: disputes weigh heavily, a track record helps', () => {
-    const veteran = bid('veteran', { reputation: { completed: 50, disputes: 0 } })
+  it('reputation: the requester\'s own score of the owner\'s history; a newcomer starts at zero', () => {
+    const veteran = bid('veteran', { reputation: reputationScore({ paid: 50 }) })
     const newcomer = bid('newcomer')
-    const disputed = bid('disputed', { reputation: { completed: 10, disputes: 3 } })
-    expect(names(selectBids([newcomer, disputed, veteran], { ...base, k: 3 }).winners)).to.deep.equal(['veteran', 'newcomer', 'disputed'])
-    expect(scoreBid(newcomer, base).parts.reputation).to.equal(0.5)
-    expect(scoreBid(bid('x', { reputation: { completed: 0, disputes: 0, failures: 2 } }), base).parts.reputation).to.equal(0.25)
+    const caught = bid('caught', { reputation: reputationScore({ paid: 10, spotFailed: 1 }) })
+    expect(names(selectBids([newcomer, caught, veteran], { ...base, k: 3 }).winners)).to.deep.equal(['veteran', 'caught', 'newcomer'])
+    expect(scoreBid(newcomer, base).parts.reputation).to.equal(0)
+    expect(scoreBid(bid('x', { reputation: 7 }), base).parts.reputation).to.equal(1)
+    expect(scoreBid(bid('x', { reputation: Number.NaN }), base).parts.reputation).to.equal(0)
+  })
+
+  it('latency: measured RTT and time-to-bid, each half of the part', () => {
+    expect(scoreBid(bid('ref', { rttMs: 20, bidDelayMs: 200 }), base).parts.latency).to.equal(0.5)
+    expect(scoreBid(bid('slow-bidder', { rttMs: 20, bidDelayMs: 1800 }), base).parts.latency).to.be.closeTo(0.25 + 0.05, 1e-9)
+    const quick = bid('quick', { price: 505n, rttMs: 2, bidDelayMs: 20 })
+    const late = bid('late', { price: 500n, rttMs: 200, bidDelayMs: 2000 })
+    expect(names(selectBids([late, quick], base).winners)).to.deep.equal(['quick'])
   })
 
   it('benchmark and latency break near-ties in price; weights can switch them off', () => {
@@ -79,6 +89,20 @@ describe('protocol/market selection', () => {
     ])
   })
 
+  it('keeps at most one bid per stake owner: two peer ids of one owner are one provider', () => {
+    const bids = [
+      bid('sybil-a', { price: 100n, owner: '0xAbC' }), bid('sybil-b', { price: 110n, owner: '0xabc' }),
+      bid('honest', { price: 400n, owner: '0xdef' }), bid('unknown-owner', { price: 450n }),
+    ]
+    const s = selectBids(bids, { ...base, k: 2 })
+    expect(names(s.winners)).to.deep.equal(['sybil-a', 'honest'])
+    expect(names(s.reserves)).to.deep.equal(['unknown-owner'])
+    expect(s.excluded.map((e) => `${e.bid.provider}:${e.reason}`)).to.deep.equal(['sybil-b:DUPLICATE_OWNER'])
+    // an owner that already holds a slot of the job is not picked again, under any of its peer ids
+    const again = selectBids(bids, { ...base, k: 2, exclude: new Set(['sybil-a']), excludeOwners: new Set(['0xabc']) })
+    expect(names(again.winners)).to.deep.equal(['honest', 'unknown-owner'])
+  })
+
   it('without a protocol minimum, any stake > 0 still counts as staked', () => {
     const s = selectBids([bid('a', { stake: 1n }), bid('b', { stake: 0n })], { ...base, minStake: undefined, k: 2 })
     expect(names(s.winners)).to.deep.equal(['a'])
@@ -122,7 +146,7 @@ describe('protocol/market selection', () => {
       expiresAt: fc.integer({ min: NOW - 10, max: NOW + 10 }),
       stake: fc.bigInt({ min: 0n, max: 1000n }),
       slashed: fc.boolean(),
-      reputation: fc.record({ completed: fc.nat(100), disputes: fc.nat(5), failures: fc.nat(5) }),
+      reputation: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
       benchmarkScore: fc.option(fc.nat(10_000), { nil: undefined }),
       rttMs: fc.option(fc.nat(500), { nil: undefined }),
     })

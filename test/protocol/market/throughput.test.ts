@@ -32,7 +32,7 @@ describe('protocol/market throughput (measured)', function () {
   })
 
   it('selects among 50 bids and prices against a full clearing book fast enough for per-bid decisions', async () => {
-    const bids = Array.from({ length: 50 }, (_, i) => ({ provider: `p${i}`, price: BigInt(1000 - i * 7), expiresAt: NOW + 1000, stake: BigInt(100 + i), rttMs: i % 13, benchmarkScore: 900 + i, reputation: { completed: i, disputes: i % 3 } }))
+    const bids = Array.from({ length: 50 }, (_, i) => ({ provider: `p${i}`, price: BigInt(1000 - i * 7), expiresAt: NOW + 1000, stake: BigInt(100 + i), rttMs: i % 13, benchmarkScore: 900 + i, reputation: (i % 10) / 10 }))
     const selectsPerSec = await perSecond(2000, () => selectBids(bids, { k: 3, maxPrice: 1000n, now: NOW, minStake: 100n }))
     const book = new ClearingBook({ capacity: 1024 })
     for (let i = 0; i < 1024; i++) book.add({ jobId: i.toString(16).padStart(64, '0'), executor: 'wasm', token: '', wallTimeMs: 1000 + i, memoryBytes: 1 << 26, prices: [BigInt(5000 + i)] }, NOW)

@@ -69,4 +69,9 @@ export interface JobRecord {
   failure?: { reason: string, message: string }
   /** the signed JobRequest envelope, hex */
   requestHex: string
+  /**
+   * k = 1 job picked for a spot check: a second provider (which, like the first, sees an
+   * ordinary k = 1 award) runs it too, and outputs are compared before anyone is paid
+   */
+  spotCheck?: boolean
 }
