@@ -16,6 +16,7 @@ import type { Libp2pOptions } from 'libp2p'
 import { CLEARING_TOPIC, jobsTopic } from '../../protocol/topics.ts'
 import { CONNECTION_LIMITS, DEFAULT_COLOCATION_WHITELIST, DHT_PROTOCOL, GOSSIP_SCORE_THRESHOLDS, MARKET_TOPIC_SCORE, USER_AGENT_NAME } from './constants.ts'
 import { hiveRecordSelector, hiveRecordValidator } from './records.ts'
+import { installTestbedWriteDelay } from './write-delay.ts'
 import type { HiveRecordKinds } from './records.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
@@ -75,6 +76,7 @@ function fastMessageId (msg: { from?: Uint8Array, seqno?: Uint8Array, data?: Uin
 
 /** Creates (but does not start) the node. Call `start()` on it, or let HiveNode do so. */
 export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLibp2p> {
+  installTestbedWriteDelay() // testbed only: a no-op unless HIVE_TESTBED_DELAY_MS is set (write-delay.ts)
   const now = opts.now ?? Date.now
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
   if (opts.bootstrap !== undefined && opts.bootstrap.length > 0) {

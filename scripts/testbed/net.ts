@@ -1,0 +1,181 @@
+// Turns a plan (plan.ts) into namespaces, veth pairs, routes and nftables rules, and takes them
+// down again: on every exit path of a run (teardown) and after a killed run (`clean`). Root only.
+// A run records what it made in /run/hive-testbed/<runId>.json, so clean() can tell a live run's
+// namespaces (left alone) from a dead one's.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { INTERNET_PREFIXES, NS_PREFIX, lossRuleset, natRuleset } from './plan.ts'
+import type { TestbedPlan } from './plan.ts'
+
+const STATE_DIR = '/run/hive-testbed'
+
+export function sh (cmd: string, args: string[], input?: string): string {
+  const r = spawnSync(cmd, args, { input, encoding: 'utf8' })
+  if (r.error !== undefined) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`)
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`)
+  return r.stdout
+}
+
+function ipBatch (ns: string | undefined, lines: string[]): void {
+  if (lines.length === 0) return
+  sh('ip', [...(ns !== undefined ? ['-n', ns] : []), '-batch', '-'], lines.join('\n') + '\n')
+}
+
+export function isRoot (): boolean {
+  return process.getuid?.() === 0
+}
+
+export function hasNft (): boolean {
+  return spawnSync('nft', ['--version'], { encoding: 'utf8' }).status === 0
+}
+
+/** Installs Debian's nftables when `nft` is missing (root; CI runs as root). */
+export function ensureNft (log: (s: string) => void): void {
+  if (hasNft()) return
+  log('nft is missing: apt-get install nftables')
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  let r = spawnSync('apt-get', ['install', '-y', '-q', 'nftables'], { encoding: 'utf8', env })
+  if (r.status !== 0) {
+    spawnSync('apt-get', ['update', '-q'], { encoding: 'utf8', env })
+    r = spawnSync('apt-get', ['install', '-y', '-q', 'nftables'], { encoding: 'utf8', env })
+  }
+  if (!hasNft()) throw new Error(`could not install nftables: ${r.stderr}`)
+}
+
+function allNamespaces (plan: TestbedPlan): string[] {
+  return [plan.inetNs, ...plan.nats.map((n) => n.ns), ...plan.hosts.map((h) => h.ns)]
+}
+
+function writeState (plan: TestbedPlan): void {
+  mkdirSync(STATE_DIR, { recursive: true })
+  writeFileSync(join(STATE_DIR, `${plan.runId}.json`), JSON.stringify({
+    pid: process.pid, runId: plan.runId, namespaces: allNamespaces(plan), blackholeMetric: plan.blackholeMetric,
+  }) + '\n')
+}
+
+function nsExec (ns: string, args: string[], input?: string): string {
+  return sh('ip', ['netns', 'exec', ns, ...args], input)
+}
+
+/** Builds the whole network of a plan. On a failure half-way, the caller's teardown removes what exists. */
+export function buildNetwork (plan: TestbedPlan): void {
+  writeState(plan)
+  // blackholes first: from now on a mistaken dial from the root namespace fails here
+  ipBatch(undefined, INTERNET_PREFIXES.map((p) => `route add blackhole ${p} metric ${plan.blackholeMetric}`))
+  for (const ns of allNamespaces(plan)) {
+    sh('ip', ['netns', 'add', ns])
+    ipBatch(ns, ['link set lo up'])
+  }
+  nsExec(plan.inetNs, ['sysctl', '-qw', 'net.ipv4.ip_forward=1'])
+  const inet: string[] = []
+  for (const nat of plan.nats) {
+    inet.push(`link add ${nat.inetIf} type veth peer name wan netns ${nat.ns}`)
+    inet.push(`addr add ${nat.wanGw}/24 dev ${nat.inetIf}`, `link set ${nat.inetIf} up`)
+    // the probe that proves the NAT filters: inet (not the public hosts) may route to the LAN
+    inet.push(`route add ${nat.lanNet} via ${nat.wanAddr}`)
+  }
+  const publicHosts = plan.hosts.filter((h) => h.nat === undefined)
+  for (const h of publicHosts) {
+    inet.push(`link add ${h.peerIf} type veth peer name eth0 netns ${h.ns}`)
+    inet.push(`addr add ${h.gw}/24 dev ${h.peerIf}`, `link set ${h.peerIf} up`)
+  }
+  // the route to the LAN needs the WAN link up first: addresses and links, then routes
+  ipBatch(plan.inetNs, inet.filter((l) => !l.startsWith('route')))
+  for (const nat of plan.nats) {
+    const lines = [
+      `addr add ${nat.wanAddr}/24 dev wan`, 'link set wan up',
+      'link add lan type bridge', `addr add ${nat.lanAddr}/24 dev lan`, 'link set lan up',
+      ...INTERNET_PREFIXES.map((p) => `route add ${p} via ${nat.wanGw}`),
+    ]
+    for (const h of plan.hosts.filter((x) => x.nat === nat.name)) {
+      lines.push(`link add ${h.peerIf} type veth peer name eth0 netns ${h.ns}`, `link set ${h.peerIf} master lan`, `link set ${h.peerIf} up`)
+    }
+    ipBatch(nat.ns, lines)
+    nsExec(nat.ns, ['sysctl', '-qw', 'net.ipv4.ip_forward=1'])
+    nsExec(nat.ns, ['nft', '-f', '-'], natRuleset(nat))
+  }
+  ipBatch(plan.inetNs, inet.filter((l) => l.startsWith('route')))
+  for (const h of plan.hosts) {
+    // no default route: only the testbed's own public ranges, through this host's gateway
+    ipBatch(h.ns, [
+      `addr add ${h.addr}/24 dev eth0`, 'link set eth0 up',
+      ...INTERNET_PREFIXES.map((p) => `route add ${p} via ${h.gw}`),
+    ])
+  }
+  const loss = lossRuleset(plan.lossPercent)
+  if (loss !== '') nsExec(plan.inetNs, ['nft', '-f', '-'], loss)
+}
+
+function killNamespacePids (ns: string): void {
+  const r = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' })
+  if (r.status !== 0) return
+  for (const pid of r.stdout.split(/\s+/).filter((s) => /^\d+$/.test(s))) {
+    try { process.kill(Number(pid), 'SIGKILL') } catch { /* gone */ }
+  }
+}
+
+function removeNamespaces (names: string[]): void {
+  const existing = new Set(listNamespaces())
+  for (const ns of names) if (existing.has(ns)) killNamespacePids(ns)
+  for (const ns of names) {
+    if (!existing.has(ns)) continue
+    spawnSync('ip', ['netns', 'del', ns])
+  }
+}
+
+function removeBlackholes (metric: number): void {
+  for (const p of INTERNET_PREFIXES) spawnSync('ip', ['route', 'del', 'blackhole', p, 'metric', String(metric)])
+}
+
+/** Removes everything a plan made; safe to call twice and on a half-built network. */
+export function teardownNetwork (plan: TestbedPlan): void {
+  removeNamespaces(allNamespaces(plan))
+  removeBlackholes(plan.blackholeMetric)
+  rmSync(join(STATE_DIR, `${plan.runId}.json`), { force: true })
+}
+
+export function listNamespaces (): string[] {
+  const r = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+  return r.status === 0 ? r.stdout.split('\n').map((l) => l.split(' ')[0]).filter((s) => s !== '') : []
+}
+
+function alive (pid: number): boolean {
+  try { process.kill(pid, 0); return true } catch { return false }
+}
+
+/**
+ * `npm run testbed -- clean`: removes what runs that are no longer alive left behind (their
+ * namespaces, processes inside them, blackhole routes, state files). A live run is left alone.
+ */
+export function cleanLeftovers (log: (s: string) => void): { namespaces: number, blackholes: number } {
+  const liveNs = new Set<string>()
+  const liveMetrics = new Set<number>()
+  let removedNs = 0
+  let removedBh = 0
+  if (existsSync(STATE_DIR)) {
+    for (const f of readdirSync(STATE_DIR).filter((n) => n.endsWith('.json'))) {
+      const st = JSON.parse(readFileSync(join(STATE_DIR, f), 'utf8')) as { pid: number, namespaces: string[], blackholeMetric: number }
+      if (alive(st.pid) && st.pid !== process.pid) {
+        st.namespaces.forEach((n) => liveNs.add(n))
+        liveMetrics.add(st.blackholeMetric)
+        continue
+      }
+      rmSync(join(STATE_DIR, f), { force: true })
+    }
+  }
+  const dead = listNamespaces().filter((n) => n.startsWith(NS_PREFIX) && !liveNs.has(n))
+  removeNamespaces(dead)
+  removedNs = dead.length
+  const routes = execFileSync('ip', ['route', 'show', 'type', 'blackhole'], { encoding: 'utf8' }).split('\n')
+  for (const line of routes) {
+    const m = /^blackhole (\S+)(?: .*metric (\d+))?/.exec(line.trim())
+    if (m === null || !INTERNET_PREFIXES.includes(m[1])) continue
+    const metric = Number(m[2] ?? 0)
+    if (liveMetrics.has(metric)) continue
+    spawnSync('ip', ['route', 'del', 'blackhole', m[1], 'metric', String(metric)])
+    removedBh++
+  }
+  log(`removed ${removedNs} namespaces and ${removedBh} blackhole routes left by earlier runs`)
+  return { namespaces: removedNs, blackholes: removedBh }
+}

@@ -1,0 +1,167 @@
+// The testbed's address plan, pure: which hosts a scenario has, which sit behind which NAT, and
+// every address, route and nftables ruleset that follows. net.ts turns a plan into namespaces.
+//
+// The "internet" is one router namespace (inet) with a point-to-point /24 to every public host and
+// to every NAT router's WAN side. Public hosts are spread over the first octets 11 … 18, because
+// AutoNAT counts one dial-back per first octet and needs several segments to conclude; NAT routers'
+// WAN sides are in 19/8. libp2p treats all of these as public (none is in its private list). LANs
+// behind NATs are 10.<n>.0.0/24 bridges. Nothing routes by default: every namespace knows only the
+// testbed's own ranges, and the root namespace blackholes them for the length of the run.
+
+export type NatKind = 'easy' | 'hard' | 'upnp'
+export type Role = 'chain' | 'bootstrap' | 'helper' | 'requester' | 'provider'
+export const SCENARIOS = ['public', 'nat-easy', 'nat-hard', 'both-nat', 'upnp', 'lossy'] as const
+export type ScenarioName = typeof SCENARIOS[number]
+
+/** the testbed's public ranges (first octets); each gets a blackhole in the root namespace */
+export const PUBLIC_OCTETS = [11, 12, 13, 14, 15, 16, 17, 18, 19] as const
+export const INTERNET_PREFIXES = PUBLIC_OCTETS.map((o) => `${o}.0.0.0/8`)
+/** AutoNAT helpers, one per first octet 11 … 18 */
+export const HELPER_COUNT = 8
+export const PROVIDER_COUNT = 3
+
+export interface HostPlan {
+  /** short name, e.g. provider-1 */
+  name: string
+  role: Role
+  ns: string
+  /** the host's own address (no prefix length) */
+  addr: string
+  /** its gateway: the inet router's or its NAT router's side of the link */
+  gw: string
+  /** the NAT this host sits behind, if any */
+  nat?: string
+  /** its interface name in the inet namespace (public hosts) or in the NAT router's (private) */
+  peerIf: string
+}
+
+export interface NatPlan {
+  name: string
+  kind: NatKind
+  ns: string
+  /** WAN address, its gateway in inet, the interface name inet sees */
+  wanAddr: string
+  wanGw: string
+  inetIf: string
+  /** LAN: 10.<n>.0.1/24 on a bridge named lan */
+  lanNet: string
+  lanAddr: string
+}
+
+export interface TestbedPlan {
+  runId: string
+  scenario: ScenarioName
+  inetNs: string
+  hosts: HostPlan[]
+  nats: NatPlan[]
+  /** random loss in the inet router, percent of forwarded packets (each direction) */
+  lossPercent: number
+  /** application-level delay of every write, ms (node/p2p/write-delay.ts) */
+  delayMs: number
+  /** metric of this run's blackhole routes, unique per run so two runs never remove each other's */
+  blackholeMetric: number
+}
+
+/** Namespace names: hb-<runId>-<suffix>; clean() finds leftovers by the prefix. */
+export const NS_PREFIX = 'hb-'
+export function nsName (runId: string, suffix: string): string {
+  return `${NS_PREFIX}${runId}-${suffix}`
+}
+
+/** A run id from a number (pid and time): 6 hex digits. */
+export function makeRunId (seed: number): string {
+  return (seed >>> 0).toString(16).padStart(6, '0').slice(-6)
+}
+
+interface Placement { requester?: string, providers?: string }
+function placementOf (s: ScenarioName): { nats: Array<{ name: string, kind: NatKind }>, place: Placement } {
+  switch (s) {
+    case 'public': case 'lossy': return { nats: [], place: {} }
+    case 'nat-easy': return { nats: [{ name: 'nat-a', kind: 'easy' }], place: { providers: 'nat-a' } }
+    case 'nat-hard': return { nats: [{ name: 'nat-a', kind: 'hard' }], place: { providers: 'nat-a' } }
+    case 'upnp': return { nats: [{ name: 'nat-a', kind: 'upnp' }], place: { providers: 'nat-a' } }
+    case 'both-nat': return {
+      nats: [{ name: 'nat-a', kind: 'easy' }, { name: 'nat-b', kind: 'easy' }],
+      place: { providers: 'nat-a', requester: 'nat-b' },
+    }
+  }
+}
+
+export function makePlan (scenario: ScenarioName, runId: string, blackholeMetric: number): TestbedPlan {
+  const { nats: natSpecs, place } = placementOf(scenario)
+  const nats: NatPlan[] = natSpecs.map((n, i) => ({
+    name: n.name,
+    kind: n.kind,
+    ns: nsName(runId, n.name),
+    wanAddr: `19.0.${i + 1}.2`,
+    wanGw: `19.0.${i + 1}.1`,
+    inetIf: `n${i + 1}`,
+    lanNet: `10.${i + 1}.0.0/24`,
+    lanAddr: `10.${i + 1}.0.1`,
+  }))
+  const hosts: HostPlan[] = []
+  const lanCount = new Map<string, number>()
+  let pub = 0
+  const add = (name: string, role: Role, octet: number, behind?: string): void => {
+    if (behind !== undefined) {
+      const nat = nats.find((n) => n.name === behind)!
+      const k = (lanCount.get(behind) ?? 0) + 1
+      lanCount.set(behind, k)
+      const base = nat.lanAddr.slice(0, nat.lanAddr.lastIndexOf('.'))
+      hosts.push({ name, role, ns: nsName(runId, name), addr: `${base}.${10 + k}`, gw: nat.lanAddr, nat: behind, peerIf: `h${k}` })
+      return
+    }
+    pub++
+    hosts.push({ name, role, ns: nsName(runId, name), addr: `${octet}.0.${pub}.2`, gw: `${octet}.0.${pub}.1`, peerIf: `p${pub}` })
+  }
+  add('chain', 'chain', 11)
+  add('bootstrap', 'bootstrap', 11)
+  for (let i = 0; i < HELPER_COUNT; i++) add(`helper-${i + 1}`, 'helper', PUBLIC_OCTETS[i])
+  add('requester', 'requester', 12, place.requester)
+  for (let i = 0; i < PROVIDER_COUNT; i++) add(`provider-${i + 1}`, 'provider', 13 + i, place.providers)
+  return {
+    runId,
+    scenario,
+    inetNs: nsName(runId, 'inet'),
+    hosts,
+    nats,
+    lossPercent: scenario === 'lossy' ? 2 : 0,
+    delayMs: scenario === 'lossy' ? 30 : 0,
+    blackholeMetric,
+  }
+}
+
+/** The NAT router's ruleset: masquerade out of wan, forward only LAN→WAN and replies. */
+export function natRuleset (nat: NatPlan): string {
+  const masq = nat.kind === 'hard' ? 'masquerade random,fully-random' : 'masquerade'
+  return [
+    'table ip hivenat {',
+    '  chain post {',
+    '    type nat hook postrouting priority srcnat; policy accept;',
+    `    oifname "wan" ${masq}`,
+    '  }',
+    '}',
+    'table inet hivefw {',
+    '  chain forward_filter {',
+    '    type filter hook forward priority filter; policy drop;',
+    '    ct state established,related accept',
+    '    iifname "lan" oifname "wan" accept',
+    '  }',
+    '}',
+    '',
+  ].join('\n')
+}
+
+/** The inet router's ruleset: random loss of forwarded packets (nothing when 0). */
+export function lossRuleset (lossPercent: number): string {
+  if (lossPercent <= 0) return ''
+  return [
+    'table inet hiveloss {',
+    '  chain forward_filter {',
+    '    type filter hook forward priority filter; policy accept;',
+    `    numgen random mod 100 < ${lossPercent} drop`,
+    '  }',
+    '}',
+    '',
+  ].join('\n')
+}

@@ -1,0 +1,113 @@
+// `npm run testbed -- <scenario|all|clean> [--jobs N] [--jobs-k2 N] [--keep-logs]`
+// Issue 13's multi-host testbed: Linux network namespaces as hosts, a router namespace as the
+// internet, nftables NAT routers, loss and delay; each scenario prints one JSON line on stdout
+// (progress on stderr). Root only. Everything it makes is torn down on exit and on signals;
+// `clean` removes what a killed run left behind.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { ensureContractsBuilt } from '../../cli/devnet/chain.ts'
+import { REPO_ROOT } from '../../cli/devnet/processes.ts'
+import { buildExamples } from '../../examples/build.ts'
+import { cleanLeftovers, ensureNft, isRoot, teardownNetwork } from './net.ts'
+import { SCENARIOS, makePlan, makeRunId } from './plan.ts'
+import type { ScenarioName, TestbedPlan } from './plan.ts'
+import { runScenario } from './scenario.ts'
+import type { ScenarioReport } from './report.ts'
+
+const USAGE = `usage: npm run testbed -- <${SCENARIOS.join('|')}|all|clean> [--jobs N] [--jobs-k2 N] [--keep-logs]
+  all      every scenario in turn
+  clean    remove namespaces, processes and routes that killed runs left behind
+  --jobs N       k=1 jobs per scenario (default 50)
+  --jobs-k2 N    k=2 jobs per scenario (default 10)
+  --keep-logs    keep the work dir (logs, data dirs) even when the run succeeds`
+
+const log = (s: string): void => { process.stderr.write(s + '\n') }
+
+/** What stops `run` from running here, or undefined. */
+export function whyNot (): string | undefined {
+  if (process.platform !== 'linux') return 'the testbed needs Linux network namespaces'
+  if (!isRoot()) return 'the testbed needs root (ip netns, veth, nftables)'
+  if (spawnSync('ip', ['netns', 'list']).status !== 0) return '`ip netns` does not work here'
+  return undefined
+}
+
+export interface TestbedRun { reports: ScenarioReport[], failures: string[] }
+
+/** Runs scenarios one after another; each prints its JSON line through `emit`. */
+export async function runTestbed (names: ScenarioName[], opts: { jobs: number, jobsK2: number, keepLogs: boolean, emit: (line: string) => void }): Promise<TestbedRun> {
+  ensureNft(log)
+  log('build: CLI (dist/), contracts, example modules')
+  if (spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/setup/build.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('CLI build failed')
+  const workRoot = mkdtempSync(join(tmpdir(), 'hive-testbed-'))
+  await ensureContractsBuilt(join(workRoot, 'hardhat-build.log'))
+  const modules = await buildExamples()
+  const reports: ScenarioReport[] = []
+  const failures: string[] = []
+  let current: TestbedPlan | undefined
+  const abort = new AbortController()
+  const onSignal = (sig: NodeJS.Signals): void => {
+    log(`\n${sig}: tearing the testbed down`)
+    abort.abort()
+    if (current !== undefined) teardownNetwork(current)
+    process.exit(130)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  process.on('SIGHUP', onSignal)
+  // a crash between build and teardown still takes the namespaces down
+  process.on('exit', () => { if (current !== undefined) teardownNetwork(current) })
+  try {
+    for (const [i, name] of names.entries()) {
+      const runId = makeRunId(process.pid * 64 + i + (Date.now() & 0xffff) * 4096)
+      current = makePlan(name, runId, 1000 + (process.pid % 50_000) * 8 + i)
+      const workDir = join(workRoot, name)
+      const t0 = Date.now()
+      try {
+        const report = await runScenario({ plan: current, workDir, jobs: opts.jobs, jobsK2: opts.jobsK2, modulePath: modules.primes, log, signal: abort.signal })
+        reports.push(report)
+        opts.emit(JSON.stringify(report))
+        log(`[${name}] done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+      } catch (err) {
+        failures.push(`${name}: ${(err as Error).message}`)
+        log(`[${name}] FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${(err as Error).message}`)
+      } finally {
+        teardownNetwork(current)
+        current = undefined
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    process.off('SIGHUP', onSignal)
+  }
+  if (failures.length === 0 && !opts.keepLogs) rmSync(workRoot, { recursive: true, force: true })
+  else log(`logs and data dirs kept in ${workRoot}`)
+  return { reports, failures }
+}
+
+async function main (): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { jobs: { type: 'string' }, 'jobs-k2': { type: 'string' }, 'keep-logs': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
+  } catch (err) { log(`${(err as Error).message}\n${USAGE}`); return 2 }
+  const what = parsed.positionals[0]
+  if (parsed.values.help === true || what === undefined) { log(USAGE); return what === undefined ? 2 : 0 }
+  const why = whyNot()
+  if (why !== undefined) { log(`testbed: ${why}`); return 2 }
+  if (what === 'clean') { cleanLeftovers(log); return 0 }
+  const names: ScenarioName[] = what === 'all' ? SCENARIOS.filter((s) => s !== 'upnp') : [what as ScenarioName]
+  if (what !== 'all' && !(SCENARIOS as readonly string[]).includes(what)) { log(`unknown scenario "${what}"\n${USAGE}`); return 2 }
+  const count = (v: string | undefined, d: number): number => (v === undefined ? d : Math.max(0, Number.parseInt(v, 10) || 0))
+  const { failures } = await runTestbed(names, {
+    jobs: count(parsed.values.jobs, 50),
+    jobsK2: count(parsed.values['jobs-k2'], 10),
+    keepLogs: parsed.values['keep-logs'] === true,
+    emit: (line) => { process.stdout.write(line + '\n') },
+  })
+  return failures.length === 0 ? 0 : 1
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main()
