@@ -9,9 +9,12 @@ import { connect } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Wallet, parseEther } from 'ethers'
+import { JsonRpcProvider, Network, Wallet, parseEther, parseUnits } from 'ethers'
 import { HiveClient } from '../../cli/client.ts'
-import { deployDevnet, devKey, rpcCall } from '../../cli/devnet/chain.ts'
+import { DEVNET_CHAIN_ID, deployDevnet, devKey, rpcCall } from '../../cli/devnet/chain.ts'
+import { connectContracts } from '../../node/chain/contracts.ts'
+import { loadDeployment } from '../../node/chain/deployment-schema.ts'
+import { TxSender } from '../../node/chain/tx.ts'
 import { REPO_ROOT } from '../../cli/devnet/processes.ts'
 import { runJobs } from './jobs.ts'
 import type { JobsRequest } from './jobs.ts'
@@ -92,19 +95,30 @@ async function startHardhat (r: { host: string, port: number, logFile: string })
   }
 }
 
-/** Deploys the contracts, gives each account ETH and HIVE. */
+/** Deploys the contracts (account 0 deploys and holds the HIVE supply), then funds like fund(). */
 async function deploy (r: { url: string, deploymentsDir: string, fund: Array<{ account: number, hive: string }> }): Promise<unknown> {
   const chain = await deployDevnet(r.url, r.deploymentsDir)
+  chain.close()
+  return await fund(r)
+}
+
+/** Gives each account 100 ETH (hardhat_setBalance) and its HIVE from the deployer. */
+async function fund (r: { url: string, deploymentsDir: string, fund: Array<{ account: number, hive: string }> }): Promise<unknown> {
+  const network = Network.from(DEVNET_CHAIN_ID)
+  const provider = new JsonRpcProvider(r.url, network, { staticNetwork: network, pollingInterval: 50 })
   try {
-    const deployer = await chain.sender(chain.deployer)
+    const deployment = loadDeployment(join(r.deploymentsDir, `${DEVNET_CHAIN_ID}.json`))
+    if (deployment === undefined) throw new Error(`no deployment in ${r.deploymentsDir}`)
+    const token = connectContracts(deployment, provider).token
+    const deployer = await TxSender.create({ signer: new Wallet(devKey(0), provider), provider, chainId: DEVNET_CHAIN_ID, maxFeePerGas: parseUnits('1000', 'gwei'), pollMs: 25 })
     const eth = '0x' + parseEther('100').toString(16)
     for (const f of r.fund) {
       const w = new Wallet(devKey(f.account))
-      await chain.rpc('hardhat_setBalance', [w.address, eth])
-      if (BigInt(f.hive) > 0n) await deployer.call(chain.contracts.token, 'transfer', [w.address, BigInt(f.hive)], { label: `HIVE to ${f.account}` })
+      await rpcCall(r.url, 'hardhat_setBalance', [w.address, eth])
+      if (BigInt(f.hive) > 0n) await deployer.call(token, 'transfer', [w.address, BigInt(f.hive)], { label: `HIVE to account ${f.account}` })
     }
-    return { chainId: chain.deployment.chainId }
-  } finally { chain.close() }
+    return { funded: r.fund.length }
+  } finally { provider.destroy() }
 }
 
 async function call (r: { dataDir: string, key: string, input?: unknown }): Promise<unknown> {
@@ -132,6 +146,7 @@ async function handle (req: Request): Promise<unknown> {
     case 'startNode': return await startNode(r)
     case 'hardhat': return await startHardhat(r)
     case 'deploy': return await deploy(r)
+    case 'fund': return await fund(r)
     case 'call': return await call(r)
     case 'jobs': return await runJobs(req as unknown as JobsRequest)
     case 'readFile': return readFileSync((req as unknown as { path: string }).path, 'utf8')

@@ -32,6 +32,8 @@ export interface JobOutcome {
   /** per winner: 'direct' | 'relayed' | 'none' (no connection left when the job ended) */
   paths: string[]
   error?: string
+  /** a failed job's awards: who, in which state, why (for the run's outcomes.json) */
+  awards?: Array<{ provider: string, status: string, failure?: string }>
 }
 
 /** the count `primes N` prints: primes <= N */
@@ -65,7 +67,10 @@ async function one (client: HiveClient, module: string, req: JobsRequest, n: num
     }
     out.e2eMs = (rec.completedAt ?? Date.now()) - rec.postedAt
     if (rec.placedAt !== undefined) out.placementMs = rec.placedAt - rec.postedAt
-    if (rec.phase === 'failed') throw new Error(`failed: ${rec.failure?.reason ?? '?'} ${rec.failure?.message ?? ''}`)
+    if (rec.phase === 'failed') {
+      out.awards = rec.awards.map((a) => ({ provider: a.provider, status: a.status, ...(a.failure !== undefined ? { failure: a.failure } : {}) }))
+      throw new Error(`failed: ${rec.failure?.reason ?? '?'} ${rec.failure?.message ?? ''}`)
+    }
     out.completed = true
     const delivered = rec.awards.filter((a) => a.status === 'delivered' && a.outputCid === rec.outputCid)
     out.winners = delivered.map((a) => ({ provider: a.provider, price: a.price, ...(a.paidAt !== undefined ? { paidAt: a.paidAt } : {}) }))

@@ -5,8 +5,8 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { INTERNET_PREFIXES, NS_PREFIX, lossRuleset, natRuleset } from './plan.ts'
-import type { TestbedPlan } from './plan.ts'
+import { INTERNET_PREFIXES, NS_PREFIX, lossRuleset, natRuleset, nsName } from './plan.ts'
+import type { CorePlan, HostPlan, ScenarioPlan } from './plan.ts'
 
 const STATE_DIR = '/run/hive-testbed'
 
@@ -43,14 +43,14 @@ export function ensureNft (log: (s: string) => void): void {
   if (!hasNft()) throw new Error(`could not install nftables: ${r.stderr}`)
 }
 
-function allNamespaces (plan: TestbedPlan): string[] {
-  return [plan.inetNs, ...plan.nats.map((n) => n.ns), ...plan.hosts.map((h) => h.ns)]
+function runNamespaces (runId: string): string[] {
+  return listNamespaces().filter((n) => n.startsWith(nsName(runId, '')))
 }
 
-function writeState (plan: TestbedPlan): void {
+function writeState (core: CorePlan): void {
   mkdirSync(STATE_DIR, { recursive: true })
-  writeFileSync(join(STATE_DIR, `${plan.runId}.json`), JSON.stringify({
-    pid: process.pid, runId: plan.runId, namespaces: allNamespaces(plan), blackholeMetric: plan.blackholeMetric,
+  writeFileSync(join(STATE_DIR, `${core.runId}.json`), JSON.stringify({
+    pid: process.pid, runId: core.runId, prefix: nsName(core.runId, ''), blackholeMetric: core.blackholeMetric,
   }) + '\n')
 }
 
@@ -58,53 +58,72 @@ function nsExec (ns: string, args: string[], input?: string): string {
   return sh('ip', ['netns', 'exec', ns, ...args], input)
 }
 
-/** Builds the whole network of a plan. On a failure half-way, the caller's teardown removes what exists. */
-export function buildNetwork (plan: TestbedPlan): void {
-  writeState(plan)
+function addNamespace (ns: string): void {
+  sh('ip', ['netns', 'add', ns])
+  ipBatch(ns, ['link set lo up'])
+}
+
+/** A host's own side: its address, and routes only for the testbed's ranges (no default route). */
+function configureHost (h: HostPlan): void {
+  ipBatch(h.ns, [
+    `addr add ${h.addr}/24 dev eth0`, 'link set eth0 up',
+    ...INTERNET_PREFIXES.map((p) => `route add ${p} via ${h.gw}`),
+  ])
+}
+
+function addPublicHosts (inetNs: string, hosts: HostPlan[]): void {
+  for (const h of hosts) addNamespace(h.ns)
+  ipBatch(inetNs, hosts.flatMap((h) => [
+    `link add ${h.peerIf} type veth peer name eth0 netns ${h.ns}`,
+    `addr add ${h.gw}/24 dev ${h.peerIf}`, `link set ${h.peerIf} up`,
+  ]))
+  for (const h of hosts) configureHost(h)
+}
+
+/** The core: blackholes in the root namespace, the internet router, the chain's, bootstrap's and helpers' hosts. */
+export function buildCore (core: CorePlan): void {
+  writeState(core)
   // blackholes first: from now on a mistaken dial from the root namespace fails here
-  ipBatch(undefined, INTERNET_PREFIXES.map((p) => `route add blackhole ${p} metric ${plan.blackholeMetric}`))
-  for (const ns of allNamespaces(plan)) {
-    sh('ip', ['netns', 'add', ns])
-    ipBatch(ns, ['link set lo up'])
-  }
-  nsExec(plan.inetNs, ['sysctl', '-qw', 'net.ipv4.ip_forward=1'])
-  const inet: string[] = []
-  for (const nat of plan.nats) {
-    inet.push(`link add ${nat.inetIf} type veth peer name wan netns ${nat.ns}`)
-    inet.push(`addr add ${nat.wanGw}/24 dev ${nat.inetIf}`, `link set ${nat.inetIf} up`)
-    // the probe that proves the NAT filters: inet (not the public hosts) may route to the LAN
-    inet.push(`route add ${nat.lanNet} via ${nat.wanAddr}`)
-  }
-  const publicHosts = plan.hosts.filter((h) => h.nat === undefined)
-  for (const h of publicHosts) {
-    inet.push(`link add ${h.peerIf} type veth peer name eth0 netns ${h.ns}`)
-    inet.push(`addr add ${h.gw}/24 dev ${h.peerIf}`, `link set ${h.peerIf} up`)
-  }
-  // the route to the LAN needs the WAN link up first: addresses and links, then routes
-  ipBatch(plan.inetNs, inet.filter((l) => !l.startsWith('route')))
-  for (const nat of plan.nats) {
+  ipBatch(undefined, INTERNET_PREFIXES.map((p) => `route add blackhole ${p} metric ${core.blackholeMetric}`))
+  addNamespace(core.inetNs)
+  nsExec(core.inetNs, ['sysctl', '-qw', 'net.ipv4.ip_forward=1'])
+  addPublicHosts(core.inetNs, core.hosts)
+}
+
+/** A scenario's NAT routers and hosts on the core, and its packet loss. */
+export function addScenario (core: CorePlan, s: ScenarioPlan): void {
+  for (const nat of s.nats) {
+    addNamespace(nat.ns)
+    ipBatch(core.inetNs, [
+      `link add ${nat.inetIf} type veth peer name wan netns ${nat.ns}`,
+      `addr add ${nat.wanGw}/24 dev ${nat.inetIf}`, `link set ${nat.inetIf} up`,
+    ])
     const lines = [
       `addr add ${nat.wanAddr}/24 dev wan`, 'link set wan up',
       'link add lan type bridge', `addr add ${nat.lanAddr}/24 dev lan`, 'link set lan up',
       ...INTERNET_PREFIXES.map((p) => `route add ${p} via ${nat.wanGw}`),
     ]
-    for (const h of plan.hosts.filter((x) => x.nat === nat.name)) {
+    const behind = s.hosts.filter((x) => x.nat === nat.name)
+    for (const h of behind) addNamespace(h.ns)
+    for (const h of behind) {
       lines.push(`link add ${h.peerIf} type veth peer name eth0 netns ${h.ns}`, `link set ${h.peerIf} master lan`, `link set ${h.peerIf} up`)
     }
     ipBatch(nat.ns, lines)
     nsExec(nat.ns, ['sysctl', '-qw', 'net.ipv4.ip_forward=1'])
     nsExec(nat.ns, ['nft', '-f', '-'], natRuleset(nat))
+    for (const h of behind) configureHost(h)
+    // the probe that proves the NAT filters: inet (not the public hosts) may route to the LAN
+    ipBatch(core.inetNs, [`route add ${nat.lanNet} via ${nat.wanAddr}`])
   }
-  ipBatch(plan.inetNs, inet.filter((l) => l.startsWith('route')))
-  for (const h of plan.hosts) {
-    // no default route: only the testbed's own public ranges, through this host's gateway
-    ipBatch(h.ns, [
-      `addr add ${h.addr}/24 dev eth0`, 'link set eth0 up',
-      ...INTERNET_PREFIXES.map((p) => `route add ${p} via ${h.gw}`),
-    ])
-  }
-  const loss = lossRuleset(plan.lossPercent)
-  if (loss !== '') nsExec(plan.inetNs, ['nft', '-f', '-'], loss)
+  addPublicHosts(core.inetNs, s.hosts.filter((h) => h.nat === undefined))
+  const loss = lossRuleset(s.lossPercent)
+  if (loss !== '') nsExec(core.inetNs, ['nft', '-f', '-'], loss)
+}
+
+/** Removes a scenario's hosts and routers (their links and routes go with them) and its loss. */
+export function removeScenario (core: CorePlan, s: ScenarioPlan): void {
+  removeNamespaces([...s.hosts.map((h) => h.ns), ...s.nats.map((n) => n.ns)])
+  if (s.lossPercent > 0) spawnSync('ip', ['netns', 'exec', core.inetNs, 'nft', 'delete', 'table', 'inet', 'hiveloss'])
 }
 
 function killNamespacePids (ns: string): void {
@@ -128,11 +147,11 @@ function removeBlackholes (metric: number): void {
   for (const p of INTERNET_PREFIXES) spawnSync('ip', ['route', 'del', 'blackhole', p, 'metric', String(metric)])
 }
 
-/** Removes everything a plan made; safe to call twice and on a half-built network. */
-export function teardownNetwork (plan: TestbedPlan): void {
-  removeNamespaces(allNamespaces(plan))
-  removeBlackholes(plan.blackholeMetric)
-  rmSync(join(STATE_DIR, `${plan.runId}.json`), { force: true })
+/** Removes everything a run made; safe to call twice and on a half-built network. */
+export function teardownRun (core: CorePlan): void {
+  removeNamespaces(runNamespaces(core.runId))
+  removeBlackholes(core.blackholeMetric)
+  rmSync(join(STATE_DIR, `${core.runId}.json`), { force: true })
 }
 
 export function listNamespaces (): string[] {
@@ -149,22 +168,22 @@ function alive (pid: number): boolean {
  * namespaces, processes inside them, blackhole routes, state files). A live run is left alone.
  */
 export function cleanLeftovers (log: (s: string) => void): { namespaces: number, blackholes: number } {
-  const liveNs = new Set<string>()
+  const livePrefixes: string[] = []
   const liveMetrics = new Set<number>()
   let removedNs = 0
   let removedBh = 0
   if (existsSync(STATE_DIR)) {
     for (const f of readdirSync(STATE_DIR).filter((n) => n.endsWith('.json'))) {
-      const st = JSON.parse(readFileSync(join(STATE_DIR, f), 'utf8')) as { pid: number, namespaces: string[], blackholeMetric: number }
+      const st = JSON.parse(readFileSync(join(STATE_DIR, f), 'utf8')) as { pid: number, prefix: string, blackholeMetric: number }
       if (alive(st.pid) && st.pid !== process.pid) {
-        st.namespaces.forEach((n) => liveNs.add(n))
+        livePrefixes.push(st.prefix)
         liveMetrics.add(st.blackholeMetric)
         continue
       }
       rmSync(join(STATE_DIR, f), { force: true })
     }
   }
-  const dead = listNamespaces().filter((n) => n.startsWith(NS_PREFIX) && !liveNs.has(n))
+  const dead = listNamespaces().filter((n) => n.startsWith(NS_PREFIX) && !livePrefixes.some((p) => n.startsWith(p)))
   removeNamespaces(dead)
   removedNs = dead.length
   const routes = execFileSync('ip', ['route', 'show', 'type', 'blackhole'], { encoding: 'utf8' }).split('\n')

@@ -48,18 +48,31 @@ export interface NatPlan {
   lanAddr: string
 }
 
-export interface TestbedPlan {
+/** What every scenario of a run shares: the internet router, the chain, the bootstrap/relay node and the AutoNAT helpers. */
+export interface CorePlan {
   runId: string
-  scenario: ScenarioName
   inetNs: string
+  hosts: HostPlan[]
+  /** metric of this run's blackhole routes, unique per run so two runs never remove each other's */
+  blackholeMetric: number
+}
+
+/** One scenario on the core: its requester and providers, its NAT routers, loss and delay. */
+export interface ScenarioPlan {
+  scenario: ScenarioName
+  /** distinguishes this scenario's namespaces from the previous ones' of the same run */
+  tag: string
   hosts: HostPlan[]
   nats: NatPlan[]
   /** random loss in the inet router, percent of forwarded packets (each direction) */
   lossPercent: number
   /** application-level delay of every write, ms (node/p2p/write-delay.ts) */
   delayMs: number
-  /** metric of this run's blackhole routes, unique per run so two runs never remove each other's */
-  blackholeMetric: number
+}
+
+/** A core and a scenario on it, as the scenario sees them. */
+export interface TestbedPlan extends Omit<ScenarioPlan, 'hosts'>, Omit<CorePlan, 'hosts'> {
+  hosts: HostPlan[]
 }
 
 /** Namespace names: hb-<runId>-<suffix>; clean() finds leftovers by the prefix. */
@@ -87,12 +100,29 @@ function placementOf (s: ScenarioName): { nats: Array<{ name: string, kind: NatK
   }
 }
 
-export function makePlan (scenario: ScenarioName, runId: string, blackholeMetric: number): TestbedPlan {
+/** Links 1 … CORE_LINKS of the inet router are the core's; scenario hosts use the ones after. */
+const CORE_LINKS = 2 + HELPER_COUNT
+
+export function makeCorePlan (runId: string, blackholeMetric: number): CorePlan {
+  const hosts: HostPlan[] = []
+  const add = (name: string, role: Role, octet: number): void => {
+    const k = hosts.length + 1
+    hosts.push({ name, role, ns: nsName(runId, name), addr: `${octet}.0.${k}.2`, gw: `${octet}.0.${k}.1`, peerIf: `p${k}` })
+  }
+  add('chain', 'chain', 11)
+  add('bootstrap', 'bootstrap', 11)
+  for (let i = 0; i < HELPER_COUNT; i++) add(`helper-${i + 1}`, 'helper', PUBLIC_OCTETS[i])
+  return { runId, inetNs: nsName(runId, 'inet'), hosts, blackholeMetric }
+}
+
+export function makeScenarioPlan (core: CorePlan, scenario: ScenarioName, index: number): ScenarioPlan {
+  const tag = `s${index}`
+  const name = (n: string): string => nsName(core.runId, `${tag}-${n}`)
   const { nats: natSpecs, place } = placementOf(scenario)
   const nats: NatPlan[] = natSpecs.map((n, i) => ({
     name: n.name,
     kind: n.kind,
-    ns: nsName(runId, n.name),
+    ns: name(n.name),
     wanAddr: `19.0.${i + 1}.2`,
     wanGw: `19.0.${i + 1}.1`,
     inetIf: `n${i + 1}`,
@@ -101,34 +131,33 @@ export function makePlan (scenario: ScenarioName, runId: string, blackholeMetric
   }))
   const hosts: HostPlan[] = []
   const lanCount = new Map<string, number>()
-  let pub = 0
-  const add = (name: string, role: Role, octet: number, behind?: string): void => {
+  let link = CORE_LINKS
+  const add = (hostName: string, role: Role, octet: number, behind?: string): void => {
     if (behind !== undefined) {
       const nat = nats.find((n) => n.name === behind)!
       const k = (lanCount.get(behind) ?? 0) + 1
       lanCount.set(behind, k)
       const base = nat.lanAddr.slice(0, nat.lanAddr.lastIndexOf('.'))
-      hosts.push({ name, role, ns: nsName(runId, name), addr: `${base}.${10 + k}`, gw: nat.lanAddr, nat: behind, peerIf: `h${k}` })
+      hosts.push({ name: hostName, role, ns: name(hostName), addr: `${base}.${10 + k}`, gw: nat.lanAddr, nat: behind, peerIf: `h${k}` })
       return
     }
-    pub++
-    hosts.push({ name, role, ns: nsName(runId, name), addr: `${octet}.0.${pub}.2`, gw: `${octet}.0.${pub}.1`, peerIf: `p${pub}` })
+    link++
+    hosts.push({ name: hostName, role, ns: name(hostName), addr: `${octet}.0.${link}.2`, gw: `${octet}.0.${link}.1`, peerIf: `p${link}` })
   }
-  add('chain', 'chain', 11)
-  add('bootstrap', 'bootstrap', 11)
-  for (let i = 0; i < HELPER_COUNT; i++) add(`helper-${i + 1}`, 'helper', PUBLIC_OCTETS[i])
   add('requester', 'requester', 12, place.requester)
   for (let i = 0; i < PROVIDER_COUNT; i++) add(`provider-${i + 1}`, 'provider', 13 + i, place.providers)
   return {
-    runId,
     scenario,
-    inetNs: nsName(runId, 'inet'),
+    tag,
     hosts,
     nats,
     lossPercent: scenario === 'lossy' ? 2 : 0,
     delayMs: scenario === 'lossy' ? 30 : 0,
-    blackholeMetric,
   }
+}
+
+export function combine (core: CorePlan, s: ScenarioPlan): TestbedPlan {
+  return { ...core, ...s, hosts: [...core.hosts, ...s.hosts] }
 }
 
 /** The NAT router's ruleset: masquerade out of wan, forward only LAN→WAN and replies. */

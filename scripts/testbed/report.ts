@@ -80,7 +80,6 @@ export interface SummaryInput {
   natedProviders: Array<{ name: string, status?: string, knownMs?: number }>
   reachKnownMs: Array<number | undefined>
   infos: Array<Record<string, unknown>>
-  names: Record<string, string>
 }
 
 export function summarise (s: SummaryInput): ScenarioReport {

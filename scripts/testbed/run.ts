@@ -11,13 +11,16 @@ import { parseArgs } from 'node:util'
 import { ensureContractsBuilt } from '../../cli/devnet/chain.ts'
 import { REPO_ROOT } from '../../cli/devnet/processes.ts'
 import { buildExamples } from '../../examples/build.ts'
-import { cleanLeftovers, ensureNft, isRoot, teardownNetwork } from './net.ts'
-import { SCENARIOS, makePlan, makeRunId } from './plan.ts'
-import type { ScenarioName, TestbedPlan } from './plan.ts'
-import { runScenario } from './scenario.ts'
+import { cleanLeftovers, ensureNft, isRoot, teardownRun } from './net.ts'
+import { SCENARIOS, makeCorePlan, makeRunId, makeScenarioPlan } from './plan.ts'
+import type { ScenarioName } from './plan.ts'
+import { runScenario, startCore } from './scenario.ts'
 import type { ScenarioReport } from './report.ts'
 
-const USAGE = `usage: npm run testbed -- <${SCENARIOS.join('|')}|all|clean> [--jobs N] [--jobs-k2 N] [--keep-logs]
+/** `all`: every scenario; upnp only where miniupnpd can run (see README) */
+export const ALL: readonly ScenarioName[] = ['public', 'nat-easy', 'nat-hard', 'both-nat', 'lossy']
+
+const USAGE = `usage: npm run testbed -- <${SCENARIOS.join('|')}|all|clean>... [--jobs N] [--jobs-k2 N] [--keep-logs]
   all      every scenario in turn
   clean    remove namespaces, processes and routes that killed runs left behind
   --jobs N       k=1 jobs per scenario (default 50)
@@ -46,43 +49,52 @@ export async function runTestbed (names: ScenarioName[], opts: { jobs: number, j
   const modules = await buildExamples()
   const reports: ScenarioReport[] = []
   const failures: string[] = []
-  let current: TestbedPlan | undefined
+  const runId = makeRunId(process.pid * 4096 + (Date.now() & 0xfff))
+  const core = makeCorePlan(runId, 1000 + (process.pid % 100_000))
   const abort = new AbortController()
   const onSignal = (sig: NodeJS.Signals): void => {
     log(`\n${sig}: tearing the testbed down`)
     abort.abort()
-    if (current !== undefined) teardownNetwork(current)
+    teardownRun(core)
     process.exit(130)
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   process.on('SIGHUP', onSignal)
-  // a crash between build and teardown still takes the namespaces down
-  process.on('exit', () => { if (current !== undefined) teardownNetwork(current) })
+  // a crash anywhere still takes the namespaces down (teardownRun is idempotent)
+  const onExit = (): void => { teardownRun(core) }
+  process.on('exit', onExit)
+  const tAll = Date.now()
   try {
-    for (const [i, name] of names.entries()) {
-      const runId = makeRunId(process.pid * 64 + i + (Date.now() & 0xffff) * 4096)
-      current = makePlan(name, runId, 1000 + (process.pid % 50_000) * 8 + i)
-      const workDir = join(workRoot, name)
-      const t0 = Date.now()
-      try {
-        const report = await runScenario({ plan: current, workDir, jobs: opts.jobs, jobsK2: opts.jobsK2, modulePath: modules.primes, log, signal: abort.signal })
-        reports.push(report)
-        opts.emit(JSON.stringify(report))
-        log(`[${name}] done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
-      } catch (err) {
-        failures.push(`${name}: ${(err as Error).message}`)
-        log(`[${name}] FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${(err as Error).message}`)
-      } finally {
-        teardownNetwork(current)
-        current = undefined
+    const started = await startCore(core, workRoot, log)
+    try {
+      for (const [i, name] of names.entries()) {
+        const plan = makeScenarioPlan(core, name, i)
+        const t0 = Date.now()
+        try {
+          const report = await runScenario({ core: started, plan, index: i, jobs: opts.jobs, jobsK2: opts.jobsK2, modulePath: modules.primes, log, signal: abort.signal })
+          reports.push(report)
+          opts.emit(JSON.stringify(report))
+          log(`[${name}] done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+        } catch (err) {
+          failures.push(`${name}: ${(err as Error).message}`)
+          log(`[${name}] FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${(err as Error).message}`)
+        }
       }
+    } finally {
+      await started.stop()
     }
+  } catch (err) {
+    failures.push(`core: ${(err as Error).message}`)
+    log(`core FAILED: ${(err as Error).message}`)
   } finally {
+    teardownRun(core)
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     process.off('SIGHUP', onSignal)
+    process.off('exit', onExit)
   }
+  log(`testbed: ${names.length} scenario(s) in ${((Date.now() - tAll) / 1000).toFixed(1)} s${failures.length > 0 ? `; failed: ${failures.join('; ')}` : ''}`)
   if (failures.length === 0 && !opts.keepLogs) rmSync(workRoot, { recursive: true, force: true })
   else log(`logs and data dirs kept in ${workRoot}`)
   return { reports, failures }
@@ -93,13 +105,14 @@ async function main (): Promise<number> {
   try {
     parsed = parseArgs({ allowPositionals: true, options: { jobs: { type: 'string' }, 'jobs-k2': { type: 'string' }, 'keep-logs': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
   } catch (err) { log(`${(err as Error).message}\n${USAGE}`); return 2 }
-  const what = parsed.positionals[0]
-  if (parsed.values.help === true || what === undefined) { log(USAGE); return what === undefined ? 2 : 0 }
+  const what = parsed.positionals
+  if (parsed.values.help === true || what.length === 0) { log(USAGE); return what.length === 0 ? 2 : 0 }
+  const unknown = what.filter((w) => w !== 'all' && w !== 'clean' && !(SCENARIOS as readonly string[]).includes(w))
+  if (unknown.length > 0) { log(`unknown scenario "${unknown.join(', ')}"\n${USAGE}`); return 2 }
   const why = whyNot()
   if (why !== undefined) { log(`testbed: ${why}`); return 2 }
-  if (what === 'clean') { cleanLeftovers(log); return 0 }
-  const names: ScenarioName[] = what === 'all' ? SCENARIOS.filter((s) => s !== 'upnp') : [what as ScenarioName]
-  if (what !== 'all' && !(SCENARIOS as readonly string[]).includes(what)) { log(`unknown scenario "${what}"\n${USAGE}`); return 2 }
+  if (what.includes('clean')) { cleanLeftovers(log); return 0 }
+  const names: ScenarioName[] = what.includes('all') ? [...ALL] : what as ScenarioName[]
   const count = (v: string | undefined, d: number): number => (v === undefined ? d : Math.max(0, Number.parseInt(v, 10) || 0))
   const { failures } = await runTestbed(names, {
     jobs: count(parsed.values.jobs, 50),

@@ -1,41 +1,30 @@
-// One testbed scenario end to end: the network (net.ts), a Hardhat chain on the internet segment,
-// the contracts deployed, a bootstrap/relay node, AutoNAT helpers, a requester and three staked
-// providers (each `hive node start` in its own namespace), the NAT proven real, then jobs paid by
-// channel; returns the scenario's one-line report (report.ts).
+// The testbed end to end. The core, shared by a run's scenarios: the internet router, a Hardhat
+// chain on the internet segment with the contracts deployed, a bootstrap/relay node and the
+// AutoNAT helpers. Per scenario: NAT routers, a requester and three staked providers (each
+// `hive node start` in its own namespace, with its own accounts), the NAT proven real, then
+// jobs paid by channel; the scenario's one-line report comes from report.ts.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseEther } from 'ethers'
 import { devKey } from '../../cli/devnet/chain.ts'
 import { Agent, nsProbe, startHelper } from './hosts.ts'
-import type { ChildProcess } from 'node:child_process'
-import { buildNetwork, teardownNetwork } from './net.ts'
-import type { HostPlan, TestbedPlan } from './plan.ts'
+import { addScenario, buildCore, removeScenario } from './net.ts'
+import { combine } from './plan.ts'
+import type { CorePlan, HostPlan, ScenarioPlan } from './plan.ts'
 import { summarise } from './report.ts'
-import type { ScenarioReport, ProbeResult } from './report.ts'
+import type { ProbeResult, ScenarioReport } from './report.ts'
 import type { JobOutcome } from './jobs.ts'
 
 const PASSPHRASE = 'hive-testbed-passphrase'
 const BENCH = '200ms'
 const LISTEN_PORT = 4001
 const CHAIN_PORT = 8545
-const ACCOUNTS: Record<string, { account: number, hive: string, price?: string }> = {
-  requester: { account: 1, hive: parseEther('1000').toString() },
-  'provider-1': { account: 2, hive: parseEther('500').toString(), price: '0.0010' },
-  'provider-2': { account: 3, hive: parseEther('500').toString(), price: '0.0012' },
-  'provider-3': { account: 4, hive: parseEther('500').toString(), price: '0.0008' },
-  bootstrap: { account: 5, hive: '0' },
-}
-
-export interface ScenarioOptions {
-  plan: TestbedPlan
-  workDir: string
-  jobs: number
-  jobsK2: number
-  modulePath: string
-  log: (s: string) => void
-  signal: AbortSignal
-}
+const PRICES = ['0.0010', '0.0012', '0.0008']
+const BOOTSTRAP_ACCOUNT = 5
+/** each scenario's own accounts: requester, then its providers (fresh stakes and channels) */
+const accountsOf = (index: number): number[] => [10 + index * 4, 11 + index * 4, 12 + index * 4, 13 + index * 4]
 
 interface NodeInfoLike { peerId: string, addresses: string[], reachability?: unknown, [k: string]: unknown }
 
@@ -50,85 +39,168 @@ export function reportedReachability (info: NodeInfoLike): string | undefined {
   return undefined
 }
 
-export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> {
-  const { plan, workDir, log } = o
+/** Runs hive inside a host's namespace (through its agent), a node's data dir, the env nodes get. */
+class HiveHost {
+  readonly host: HostPlan
+  readonly agent: Agent
+  readonly dir: string
+  readonly env: Record<string, string>
+  constructor (host: HostPlan, agent: Agent, dir: string, env: Record<string, string>) {
+    this.host = host
+    this.agent = agent
+    this.dir = dir
+    this.env = env
+  }
+
+  async hive (args: string[]): Promise<string> {
+    const r = await this.agent.req<{ code: number, stdout: string, stderr: string }>('hive', { args: ['--data-dir', this.dir, ...args], env: this.env })
+    if (r.code !== 0) throw new Error(`${this.host.name}: hive ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').at(-1) ?? ''}`)
+    return r.stdout
+  }
+
+  /** init, chain settings into config.json, the dev key imported (through a 0600 file, removed at once) */
+  async prepare (o: { role: 'provider' | 'requester', account: number, rpcUrl: string, deploymentsDir: string, price?: string, workDir: string }): Promise<void> {
+    await this.hive(['init', '--role', o.role, '--benchmark', BENCH, '--json'])
+    const cfgFile = join(this.dir, 'config.json')
+    const cfg = JSON.parse(readFileSync(cfgFile, 'utf8')) as Record<string, unknown>
+    writeFileSync(cfgFile, JSON.stringify({ ...cfg, rpcUrl: o.rpcUrl, deployments: o.deploymentsDir, ...(o.price !== undefined ? { prices: { wasm: o.price } } : {}) }, null, 2) + '\n')
+    const keyFile = join(o.workDir, `.${this.host.name}.key`)
+    writeFileSync(keyFile, devKey(o.account) + '\n', { mode: 0o600 })
+    try {
+      await this.hive(['wallet', 'import', '--key-file', keyFile, '--devnet-kdf', '--json'])
+    } finally { rmSync(keyFile, { force: true }) }
+  }
+
+  /**
+   * `hive node start` on this host's address. A public host knows its address (a server's
+   * operator passes --announce): libp2p would otherwise advertise a public listen address only
+   * once AutoNAT confirmed it. A NATed host announces nothing: AutoNAT and relays find its reach.
+   */
+  async start (extra: string[], logDir: string): Promise<NodeInfoLike> {
+    const own = `/ip4/${this.host.addr}/tcp/${LISTEN_PORT}`
+    const args = ['--listen', own, ...(this.host.nat === undefined ? ['--announce', own] : []), '--no-mdns', '--benchmark', BENCH, ...extra]
+    return await this.agent.req<NodeInfoLike>('startNode', { dataDir: this.dir, args, env: this.env, logFile: join(logDir, `${this.host.name}.log`), timeoutMs: 120_000 })
+  }
+
+  async call<T> (key: string, input?: unknown): Promise<T> {
+    return await this.agent.req<T>('call', { dataDir: this.dir, key, ...(input !== undefined ? { input } : {}) })
+  }
+}
+
+export interface Core {
+  plan: CorePlan
+  workDir: string
+  rpcUrl: string
+  deploymentsDir: string
+  chain: Agent
+  bootstrapAddr: string
+  helperAddrs: string[]
+  stop: () => Promise<void>
+}
+
+const nodeEnv = (delayMs: number): Record<string, string> => ({
+  HIVE_PASSPHRASE: PASSPHRASE,
+  DEBUG: 'hive:*',
+  DEBUG_COLORS: '0',
+  ...(delayMs > 0 ? { HIVE_TESTBED_DELAY_MS: String(delayMs) } : {}),
+})
+
+/** Builds and starts the core. On a failure the caller's teardownRun removes what exists. */
+export async function startCore (plan: CorePlan, workDir: string, log: (s: string) => void): Promise<Core> {
+  const t0 = Date.now()
   const logDir = join(workDir, 'logs')
   mkdirSync(logDir, { recursive: true })
+  buildCore(plan)
+  const host = (name: string): HostPlan => plan.hosts.find((h) => h.name === name)!
   const agents: Agent[] = []
   const helpers: ChildProcess[] = []
-  const host = (name: string): HostPlan => plan.hosts.find((h) => h.name === name)!
-  const t0 = Date.now()
+  const stop = async (): Promise<void> => {
+    await Promise.all(agents.map(async (a) => { await a.close() }))
+    for (const h of helpers) h.kill('SIGTERM')
+  }
   try {
-    log(`[${plan.scenario}] network: ${plan.hosts.length} hosts, ${plan.nats.length} NAT routers (${plan.nats.map((n) => `${n.name} ${n.kind}`).join(', ') || 'none'})`)
-    buildNetwork(plan)
-    const agentOf = (name: string): Agent => {
-      const a = new Agent(name, host(name).ns, join(logDir, `${name}-agent.log`))
-      agents.push(a)
-      return a
-    }
-    const chainAgent = agentOf('chain')
-    const hiveNames = ['bootstrap', 'requester', 'provider-1', 'provider-2', 'provider-3']
-    const ag = Object.fromEntries(hiveNames.map((n) => [n, agentOf(n)])) as Record<string, Agent>
+    const chain = new Agent('chain', host('chain').ns, join(logDir, 'chain-agent.log'))
+    agents.push(chain)
+    const bootAgent = new Agent('bootstrap', host('bootstrap').ns, join(logDir, 'bootstrap-agent.log'))
+    agents.push(bootAgent)
     const helperAddrs = plan.hosts.filter((h) => h.role === 'helper').map((h) => {
       const s = startHelper(h.ns, h.addr, join(logDir, `${h.name}.log`))
       helpers.push(s.child)
       return s.addr
     })
-
-    const env: Record<string, string> = { HIVE_PASSPHRASE: PASSPHRASE, DEBUG: 'hive:*', DEBUG_COLORS: '0', ...(plan.delayMs > 0 ? { HIVE_TESTBED_DELAY_MS: String(plan.delayMs) } : {}) }
-    const dirOf = (n: string): string => join(workDir, n)
-    const hive = async (n: string, args: string[]): Promise<string> => {
-      const r = await ag[n].req<{ code: number, stdout: string, stderr: string }>('hive', { args: ['--data-dir', dirOf(n), ...args], env })
-      if (r.code !== 0) throw new Error(`${n}: hive ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').at(-1) ?? ''}`)
-      return r.stdout
-    }
-    // data dirs and wallets need no chain: made while the chain starts
-    const chainHost = host('chain')
-    const rpcUrl = `http://${chainHost.addr}:${CHAIN_PORT}`
+    const rpcUrl = `http://${host('chain').addr}:${CHAIN_PORT}`
     const deploymentsDir = join(workDir, 'deployments')
-    const prepared = Promise.all(hiveNames.map(async (n) => {
-      const role = n.startsWith('provider') ? 'provider' : 'requester'
-      await hive(n, ['init', '--role', role, '--benchmark', BENCH, '--json'])
-      const cfgFile = join(dirOf(n), 'config.json')
-      const cfg = JSON.parse(readFileSync(cfgFile, 'utf8')) as Record<string, unknown>
-      const price = ACCOUNTS[n].price
-      writeFileSync(cfgFile, JSON.stringify({ ...cfg, rpcUrl, deployments: deploymentsDir, ...(price !== undefined ? { prices: { wasm: price } } : {}) }, null, 2) + '\n')
-      const keyFile = join(workDir, `.${n}.key`)
-      writeFileSync(keyFile, devKey(ACCOUNTS[n].account) + '\n', { mode: 0o600 })
-      try {
-        await hive(n, ['wallet', 'import', '--key-file', keyFile, '--devnet-kdf', '--json'])
-      } finally { rmSync(keyFile, { force: true }) }
-    }))
+    const boot = new HiveHost(host('bootstrap'), bootAgent, join(workDir, 'bootstrap'), nodeEnv(0))
+    const prepared = boot.prepare({ role: 'requester', account: BOOTSTRAP_ACCOUNT, rpcUrl, deploymentsDir, workDir })
     prepared.catch(() => {})
-    await chainAgent.req<{ url: string }>('hardhat', { host: chainHost.addr, port: CHAIN_PORT, logFile: join(logDir, 'hardhat.log') })
-    await chainAgent.req('deploy', { url: rpcUrl, deploymentsDir, fund: Object.values(ACCOUNTS) })
-    log(`[${plan.scenario}] chain at ${rpcUrl}, contracts deployed (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+    await chain.req('hardhat', { host: host('chain').addr, port: CHAIN_PORT, logFile: join(logDir, 'hardhat.log') })
+    await chain.req('deploy', { url: rpcUrl, deploymentsDir, fund: [{ account: BOOTSTRAP_ACCOUNT, hive: '0' }] })
+    log(`core: chain at ${rpcUrl}, contracts deployed (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
     await prepared
-    await Promise.all(hiveNames.filter((n) => n.startsWith('provider')).map(async (n) => await hive(n, ['stake', 'deposit', '300', '--json'])))
-    log(`[${plan.scenario}] data dirs, wallets, stakes ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+    const info = await boot.start(['--dht-mode', 'server'], logDir)
+    const bootstrapAddr = `/ip4/${host('bootstrap').addr}/tcp/${LISTEN_PORT}/p2p/${info.peerId}`
+    const addrs = await Promise.all(helperAddrs)
+    log(`core: bootstrap node and ${addrs.length} AutoNAT helpers up (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+    return { plan, workDir, rpcUrl, deploymentsDir, chain, bootstrapAddr, helperAddrs: addrs, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
 
-    // a public host knows its address (a server's operator passes --announce); libp2p would
-    // otherwise advertise a public listen address only once AutoNAT has confirmed it. A NATed
-    // host announces nothing: what it can be reached at is for AutoNAT and relays to find out.
-    const listen = (n: string): string[] => {
-      const own = `/ip4/${host(n).addr}/tcp/${LISTEN_PORT}`
-      return ['--listen', own, ...(host(n).nat === undefined ? ['--announce', own] : []), '--no-mdns', '--benchmark', BENCH]
+export interface ScenarioOptions {
+  core: Core
+  plan: ScenarioPlan
+  index: number
+  jobs: number
+  jobsK2: number
+  modulePath: string
+  log: (s: string) => void
+  signal: AbortSignal
+}
+
+export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> {
+  const { core, log } = o
+  const plan = combine(core.plan, o.plan)
+  const name = plan.scenario
+  const workDir = join(core.workDir, `${o.plan.tag}-${name}`)
+  const logDir = join(workDir, 'logs')
+  mkdirSync(logDir, { recursive: true })
+  const host = (n: string): HostPlan => o.plan.hosts.find((h) => h.name === n)!
+  const t0 = Date.now()
+  const since = (): string => `${((Date.now() - t0) / 1000).toFixed(1)} s`
+  const nodes: Record<string, HiveHost> = {}
+  try {
+    log(`[${name}] ${o.plan.hosts.length} hosts, NAT routers: ${plan.nats.map((n) => `${n.name} (${n.kind})`).join(', ') || 'none'}${plan.lossPercent > 0 ? `, ${plan.lossPercent}% loss` : ''}${plan.delayMs > 0 ? `, ${plan.delayMs} ms delay each way` : ''}`)
+    addScenario(core.plan, o.plan)
+    const names = ['requester', 'provider-1', 'provider-2', 'provider-3']
+    const providers = names.slice(1)
+    const accounts = accountsOf(o.index)
+    for (const n of names) {
+      const h = host(n)
+      nodes[n] = new HiveHost(h, new Agent(n, h.ns, join(logDir, `${n}-agent.log`)), join(workDir, n), nodeEnv(plan.delayMs))
     }
-    const start = async (n: string, extra: string[]): Promise<NodeInfoLike> =>
-      await ag[n].req<NodeInfoLike>('startNode', { dataDir: dirOf(n), args: [...listen(n), ...extra], env, logFile: join(logDir, `${n}.log`), timeoutMs: 90_000 })
-    const boot = await start('bootstrap', ['--dht-mode', 'server'])
-    const bootAddr = `/ip4/${host('bootstrap').addr}/tcp/${LISTEN_PORT}/p2p/${boot.peerId}`
-    const helperList = await Promise.all(helperAddrs)
-    const bootstrapList = [bootAddr, ...helperList].join(',')
+    const fund = names.map((n, i) => ({ account: accounts[i], hive: parseEther(n === 'requester' ? '1000' : '500').toString() }))
+    await Promise.all([
+      core.chain.req('fund', { url: core.rpcUrl, deploymentsDir: core.deploymentsDir, fund }),
+      ...names.map(async (n, i) => {
+        await nodes[n].prepare({
+          role: n === 'requester' ? 'requester' : 'provider', account: accounts[i], rpcUrl: core.rpcUrl, deploymentsDir: core.deploymentsDir, workDir, ...(i > 0 ? { price: PRICES[i - 1] } : {}),
+        })
+      }),
+    ])
+    await Promise.all(providers.map(async (n) => await nodes[n].hive(['stake', 'deposit', '300', '--json'])))
+    log(`[${name}] data dirs, wallets, stakes ready (${since()})`)
+
+    const bootstrapList = [core.bootstrapAddr, ...core.helperAddrs].join(',')
     const dhtMode = (n: string): string => (host(n).nat !== undefined ? 'client' : 'server')
     const startedAt: Record<string, number> = {}
     const infos: Record<string, NodeInfoLike> = {}
-    await Promise.all(['requester', 'provider-1', 'provider-2', 'provider-3'].map(async (n) => {
+    await Promise.all(names.map(async (n) => {
       startedAt[n] = Date.now()
-      infos[n] = await start(n, ['--bootstrap', bootstrapList, '--dht-mode', dhtMode(n)])
+      infos[n] = await nodes[n].start(['--bootstrap', bootstrapList, '--dht-mode', dhtMode(n)], logDir)
     }))
-    const providers = ['provider-1', 'provider-2', 'provider-3']
-    log(`[${plan.scenario}] nodes up (${((Date.now() - t0) / 1000).toFixed(1)} s); waiting until the requester finds the providers`)
+    log(`[${name}] nodes up (${since()})`)
 
     // the NAT is real: a dial from outside to a NATed provider fails, while the same listener
     // answers from its own LAN (so the failure is the NAT's doing, not a dead listener)
@@ -136,78 +208,75 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
     for (const n of providers.filter((p) => host(p).nat !== undefined).slice(0, 1)) {
       const h = host(n)
       const nat = plan.nats.find((x) => x.name === h.nat)!
-      const fromLan = await nsProbe(nat.ns, h.addr, LISTEN_PORT)
-      const fromPublicHost = await nsProbe(host('bootstrap').ns, h.addr, LISTEN_PORT)
-      const fromInet = await nsProbe(plan.inetNs, h.addr, LISTEN_PORT)
-      const toRouter = await nsProbe(host('bootstrap').ns, nat.wanAddr, LISTEN_PORT)
-      natProbes.push({ target: n, fromLan, fromPublicHost, fromInet, toRouter })
+      const bootNs = core.plan.hosts.find((x) => x.role === 'bootstrap')!.ns
+      natProbes.push({
+        target: n,
+        fromLan: await nsProbe(nat.ns, h.addr, LISTEN_PORT),
+        fromPublicHost: await nsProbe(bootNs, h.addr, LISTEN_PORT),
+        fromInet: await nsProbe(plan.inetNs, h.addr, LISTEN_PORT),
+        toRouter: await nsProbe(bootNs, nat.wanAddr, LISTEN_PORT),
+      })
     }
 
     const until = Date.now() + 120_000
     for (;;) {
-      const r = await ag.requester.req<{ providers: Array<{ peerId: string }> }>('call', { dataDir: dirOf('requester'), key: 'node.providers', input: { query: { executor: 'wasm' } } })
+      const r = await nodes.requester.call<{ providers: Array<{ peerId: string }> }>('node.providers', { query: { executor: 'wasm' } })
       const missing = providers.filter((p) => !r.providers.some((x) => x.peerId === infos[p].peerId))
       if (missing.length === 0) break
       if (Date.now() > until || o.signal.aborted) throw new Error(`the requester does not find ${missing.join(', ')} after 120 s`)
       await sleep(500)
     }
-    log(`[${plan.scenario}] requester finds all providers (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+    log(`[${name}] requester finds all providers (${since()})`)
 
     // reachability as the providers report it on /v1/info (the reach code), until known or 60 s
-    const reach: Record<string, { status?: string, knownMs?: number }> = {}
+    const reach: Record<string, { status?: string, knownMs?: number }> = Object.fromEntries(providers.map((n) => [n, {}]))
     const reachUntil = Date.now() + 60_000
-    for (const n of providers) reach[n] = {}
     for (;;) {
       for (const n of providers) {
         if (reach[n].knownMs !== undefined) continue
-        const info = await ag[n].req<NodeInfoLike>('call', { dataDir: dirOf(n), key: 'node.info' })
-        const s = reportedReachability(info)
+        const s = reportedReachability(await nodes[n].call<NodeInfoLike>('node.info'))
         reach[n].status = s
         if (s !== undefined && s !== 'unknown') reach[n].knownMs = Date.now() - startedAt[n]
       }
-      const pending = providers.filter((n) => reach[n].knownMs === undefined)
-      if (pending.length === 0 || Date.now() > reachUntil || providers.every((n) => reach[n].status === undefined)) break
+      if (providers.every((n) => reach[n].knownMs !== undefined || reach[n].status === undefined) || Date.now() > reachUntil) break
       await sleep(500)
     }
 
-    log(`[${plan.scenario}] ${o.jobs} jobs k=1 and ${o.jobsK2} k=2`)
-    const outcomes = await ag.requester.req<JobOutcome[]>('jobs', {
-      dataDir: dirOf('requester'), modulePath: o.modulePath, jobs: o.jobs, jobsK2: o.jobsK2, concurrency: 4,
+    log(`[${name}] ${o.jobs} jobs k=1 and ${o.jobsK2} k=2`)
+    const outcomes = await nodes.requester.agent.req<JobOutcome[]>('jobs', {
+      dataDir: nodes.requester.dir, modulePath: o.modulePath, jobs: o.jobs, jobsK2: o.jobsK2, concurrency: 4,
       maxPrice: parseEther('1').toString(), timeoutMs: 120_000, bidWindowMs: 2_000,
     })
     // what each provider holds: the cumulative amount of its best voucher per channel (the voucher
-    // follows verification, give it a moment to arrive)
+    // follows verification: give the last ones a moment to arrive)
     const held: Record<string, bigint> = {}
-    const idByName = Object.fromEntries(providers.map((n) => [infos[n].peerId, n]))
     const owed = (peerId: string): bigint => outcomes.flatMap((x) => x.winners).filter((w) => w.provider === peerId).reduce((s, w) => s + BigInt(w.price), 0n)
     const heldUntil = Date.now() + 20_000
     for (;;) {
       for (const n of providers) {
-        const r = await ag[n].req<{ channels: Array<{ role: string, cumulativeAmount: string }> }>('call', { dataDir: dirOf(n), key: 'payments.channels' })
-        held[n] = r.channels.filter((c) => c.role === 'provider').reduce((s, c) => s + BigInt(c.cumulativeAmount), 0n)
+        const r = await nodes[n].call<{ channels: Array<{ role: string, cumulativeAmount: string }> }>('payments.channels')
+        held[infos[n].peerId] = r.channels.filter((c) => c.role === 'provider').reduce((s, c) => s + BigInt(c.cumulativeAmount), 0n)
       }
-      if (providers.every((n) => held[n] >= owed(infos[n].peerId)) || Date.now() > heldUntil) break
+      if (providers.every((n) => held[infos[n].peerId] >= owed(infos[n].peerId)) || Date.now() > heldUntil) break
       await sleep(500)
     }
     const infoAfter: Record<string, NodeInfoLike> = {}
-    for (const n of ['requester', ...providers]) infoAfter[n] = await ag[n].req<NodeInfoLike>('call', { dataDir: dirOf(n), key: 'node.info' })
+    for (const n of names) infoAfter[n] = await nodes[n].call<NodeInfoLike>('node.info')
     writeFileSync(join(workDir, 'outcomes.json'), JSON.stringify({ outcomes, held: Object.fromEntries(Object.entries(held).map(([k, v]) => [k, v.toString()])), reach, natProbes, infoAfter }, null, 2))
     return summarise({
-      scenario: plan.scenario,
+      scenario: name,
       jobs: o.jobs,
       jobsK2: o.jobsK2,
       outcomes,
-      held: Object.fromEntries(Object.entries(held).map(([n, v]) => [infos[n].peerId, v])),
+      held,
       natScenario: plan.nats.length > 0,
       natProbes,
-      natedProviders: providers.filter((n) => host(n).nat !== undefined).map((n) => ({ name: n, status: reach[n].status, knownMs: reach[n].knownMs })),
+      natedProviders: providers.filter((n) => host(n).nat !== undefined).map((n) => ({ name: n, ...reach[n] })),
       reachKnownMs: providers.map((n) => reach[n].knownMs),
       infos: Object.values(infoAfter),
-      names: idByName,
     })
   } finally {
-    await Promise.all(agents.map(async (a) => { await a.close() }))
-    for (const h of helpers) h.kill('SIGTERM')
-    teardownNetwork(plan)
+    await Promise.all(Object.values(nodes).map(async (n) => { await n.agent.close() }))
+    removeScenario(core.plan, o.plan)
   }
 }
