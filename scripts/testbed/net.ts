@@ -122,6 +122,10 @@ export function addScenario (core: CorePlan, s: ScenarioPlan): void {
 
 /** Removes a scenario's hosts and routers (their links and routes go with them) and its loss. */
 export function removeScenario (core: CorePlan, s: ScenarioPlan): void {
+  // the inet side of its links first: a deleted namespace's veth pairs go only once the kernel
+  // has finished with the namespace, and the next scenario reuses the names
+  const inetIfs = [...s.nats.map((n) => n.inetIf), ...s.hosts.filter((h) => h.nat === undefined).map((h) => h.peerIf)]
+  for (const i of inetIfs) spawnSync('ip', ['-n', core.inetNs, 'link', 'del', i])
   removeNamespaces([...s.hosts.map((h) => h.ns), ...s.nats.map((n) => n.ns)])
   if (s.lossPercent > 0) spawnSync('ip', ['netns', 'exec', core.inetNs, 'nft', 'delete', 'table', 'inet', 'hiveloss'])
 }
