@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { INTERNET_PREFIXES, NS_PREFIX, lossRuleset, natRuleset, nsName } from './plan.ts'
+import { INTERNET_PREFIXES, NS_PREFIX, UPNP_TABLE, lossRuleset, natRuleset, nsName } from './plan.ts'
 import type { CorePlan, HostPlan, ScenarioPlan } from './plan.ts'
 
 const STATE_DIR = '/run/hive-testbed'
@@ -24,6 +24,21 @@ function ipBatch (ns: string | undefined, lines: string[]): void {
 
 export function isRoot (): boolean {
   return process.getuid?.() === 0
+}
+
+/** Installs Debian's miniupnpd-nftables for the upnp scenario when missing; false when it cannot. */
+export function ensureMiniupnpd (log: (s: string) => void): boolean {
+  if (existsSync('/usr/sbin/miniupnpd')) return true
+  log('miniupnpd is missing: apt-get install miniupnpd-nftables')
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  spawnSync('apt-get', ['install', '-y', '-q', 'miniupnpd-nftables'], { encoding: 'utf8', env })
+  return existsSync('/usr/sbin/miniupnpd')
+}
+
+/** The port mappings miniupnpd holds in a UPnP router (its DNAT rules). */
+export function upnpMappings (ns: string): number {
+  const r = spawnSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'chain', 'inet', UPNP_TABLE, 'prerouting_miniupnpd'], { encoding: 'utf8' })
+  return r.status === 0 ? r.stdout.split('\n').filter((l) => l.includes('dnat')).length : 0
 }
 
 export function hasNft (): boolean {
@@ -64,10 +79,12 @@ function addNamespace (ns: string): void {
 }
 
 /** A host's own side: its address, and routes only for the testbed's ranges (no default route). */
-function configureHost (h: HostPlan): void {
+function configureHost (h: HostPlan, multicast = false): void {
   ipBatch(h.ns, [
     `addr add ${h.addr}/24 dev eth0`, 'link set eth0 up',
     ...INTERNET_PREFIXES.map((p) => `route add ${p} via ${h.gw}`),
+    // SSDP (UPnP discovery) multicasts to 239.255.255.250: with no default route it needs its own
+    ...(multicast ? ['route add 239.255.255.250/32 dev eth0'] : []),
   ])
 }
 
@@ -111,7 +128,7 @@ export function addScenario (core: CorePlan, s: ScenarioPlan): void {
     ipBatch(nat.ns, lines)
     nsExec(nat.ns, ['sysctl', '-qw', 'net.ipv4.ip_forward=1'])
     nsExec(nat.ns, ['nft', '-f', '-'], natRuleset(nat))
-    for (const h of behind) configureHost(h)
+    for (const h of behind) configureHost(h, nat.kind === 'upnp')
     // the probe that proves the NAT filters: inet (not the public hosts) may route to the LAN
     ipBatch(core.inetNs, [`route add ${nat.lanNet} via ${nat.wanAddr}`])
   }

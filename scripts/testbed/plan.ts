@@ -160,10 +160,14 @@ export function combine (core: CorePlan, s: ScenarioPlan): TestbedPlan {
   return { ...core, ...s, hosts: [...core.hosts, ...s.hosts] }
 }
 
-/** The NAT router's ruleset: masquerade out of wan, forward only LAN→WAN and replies. */
+/**
+ * The NAT router's ruleset: masquerade out of wan, forward only LAN→WAN and replies. A UPnP
+ * router also has the chains miniupnpd fills (its port mappings are DNAT rules), and forwards
+ * what such a mapping let in.
+ */
 export function natRuleset (nat: NatPlan): string {
   const masq = nat.kind === 'hard' ? 'masquerade random,fully-random' : 'masquerade'
-  return [
+  const lines = [
     'table ip hivenat {',
     '  chain post {',
     '    type nat hook postrouting priority srcnat; policy accept;',
@@ -175,8 +179,45 @@ export function natRuleset (nat: NatPlan): string {
     '    type filter hook forward priority filter; policy drop;',
     '    ct state established,related accept',
     '    iifname "lan" oifname "wan" accept',
+    ...(nat.kind === 'upnp' ? ['    ct status dnat accept'] : []),
     '  }',
     '}',
+  ]
+  if (nat.kind === 'upnp') {
+    lines.push(
+      `table inet ${UPNP_TABLE} {`,
+      '  chain forward { type filter hook forward priority filter; policy accept; jump miniupnpd; }',
+      '  chain miniupnpd { }',
+      '  chain prerouting { type nat hook prerouting priority dstnat; policy accept; jump prerouting_miniupnpd; }',
+      '  chain postrouting { type nat hook postrouting priority srcnat; policy accept; jump postrouting_miniupnpd; }',
+      '  chain prerouting_miniupnpd { }',
+      '  chain postrouting_miniupnpd { }',
+      '}',
+    )
+  }
+  return lines.join('\n') + '\n'
+}
+
+export const UPNP_TABLE = 'hiveupnp'
+
+/** miniupnpd's config for a UPnP router: IGD and NAT-PMP on the LAN, mappings only for the LAN's hosts. */
+export function miniupnpdConfig (nat: NatPlan, uuid: string): string {
+  return [
+    'ext_ifname=wan',
+    'listening_ip=lan',
+    'http_port=0',
+    'enable_natpmp=yes',
+    'enable_upnp=yes',
+    'secure_mode=yes',
+    'system_uptime=yes',
+    `uuid=${uuid}`,
+    `upnp_table_name=${UPNP_TABLE}`,
+    `upnp_nat_table_name=${UPNP_TABLE}`,
+    'upnp_forward_chain=miniupnpd',
+    'upnp_nat_chain=prerouting_miniupnpd',
+    'upnp_nat_postrouting_chain=postrouting_miniupnpd',
+    `allow 1024-65535 ${nat.lanNet} 1024-65535`,
+    'deny 0-65535 0.0.0.0/0 0-65535',
     '',
   ].join('\n')
 }

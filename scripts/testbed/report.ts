@@ -30,6 +30,8 @@ export interface ScenarioReport {
   natProbeBlocked: boolean | null
   providersReportPrivate: boolean | null
   holePunch: { attempts: number | null, successes: number | null }
+  /** upnp only: port mappings miniupnpd held at the end */
+  upnpMappings?: number
 }
 
 export function p50 (xs: number[]): number | null {
@@ -80,6 +82,8 @@ export interface SummaryInput {
   natedProviders: Array<{ name: string, status?: string, knownMs?: number }>
   reachKnownMs: Array<number | undefined>
   infos: Array<Record<string, unknown>>
+  natKinds: string[]
+  upnpMappings?: number
 }
 
 export function summarise (s: SummaryInput): ScenarioReport {
@@ -105,5 +109,6 @@ export function summarise (s: SummaryInput): ScenarioReport {
       ? s.natedProviders.length > 0 && s.natedProviders.every((p) => p.status === 'private')
       : null,
     holePunch: holePunch(s.infos),
+    ...(s.upnpMappings !== undefined ? { upnpMappings: s.upnpMappings } : {}),
   }
 }

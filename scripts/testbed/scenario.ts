@@ -3,15 +3,17 @@
 // AutoNAT helpers. Per scenario: NAT routers, a requester and three staked providers (each
 // `hive node start` in its own namespace, with its own accounts), the NAT proven real, then
 // jobs paid by channel; the scenario's one-line report comes from report.ts.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseEther } from 'ethers'
 import { devKey } from '../../cli/devnet/chain.ts'
 import { Agent, nsProbe, startHelper } from './hosts.ts'
-import { addScenario, buildCore, removeScenario } from './net.ts'
-import { combine } from './plan.ts'
+import { addScenario, buildCore, ensureMiniupnpd, removeScenario, upnpMappings } from './net.ts'
+import { combine, miniupnpdConfig } from './plan.ts'
 import type { CorePlan, HostPlan, ScenarioPlan } from './plan.ts'
 import { summarise } from './report.ts'
 import type { ProbeResult, ScenarioReport } from './report.ts'
@@ -173,6 +175,16 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
   try {
     log(`[${name}] ${o.plan.hosts.length} hosts, NAT routers: ${plan.nats.map((n) => `${n.name} (${n.kind})`).join(', ') || 'none'}${plan.lossPercent > 0 ? `, ${plan.lossPercent}% loss` : ''}${plan.delayMs > 0 ? `, ${plan.delayMs} ms delay each way` : ''}`)
     addScenario(core.plan, o.plan)
+    for (const nat of plan.nats.filter((n) => n.kind === 'upnp')) {
+      if (!ensureMiniupnpd(log)) throw new Error('miniupnpd-nftables could not be installed')
+      const conf = join(workDir, `miniupnpd-${nat.name}.conf`)
+      writeFileSync(conf, miniupnpdConfig(nat, randomUUID()))
+      const upnpLog = createWriteStream(join(logDir, `miniupnpd-${nat.name}.log`))
+      // -d: stay in the foreground (debug output); it dies with its namespace at teardown
+      const child = spawn('ip', ['netns', 'exec', nat.ns, '/usr/sbin/miniupnpd', '-f', conf, '-d', '-P', join(workDir, `miniupnpd-${nat.name}.pid`)], { stdio: ['ignore', 'pipe', 'pipe'] })
+      child.stdout.pipe(upnpLog)
+      child.stderr.pipe(upnpLog)
+    }
     const names = ['requester', 'provider-1', 'provider-2', 'provider-3']
     const providers = names.slice(1)
     const accounts = accountsOf(o.index)
@@ -263,7 +275,9 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
     const infoAfter: Record<string, NodeInfoLike> = {}
     for (const n of names) infoAfter[n] = await nodes[n].call<NodeInfoLike>('node.info')
     writeFileSync(join(workDir, 'outcomes.json'), JSON.stringify({ outcomes, held: Object.fromEntries(Object.entries(held).map(([k, v]) => [k, v.toString()])), reach, natProbes, infoAfter }, null, 2))
+    const mappings = plan.nats.filter((n) => n.kind === 'upnp').map((n) => upnpMappings(n.ns))
     return summarise({
+      ...(mappings.length > 0 ? { upnpMappings: mappings.reduce((a, b) => a + b, 0) } : {}),
       scenario: name,
       jobs: o.jobs,
       jobsK2: o.jobsK2,
@@ -272,6 +286,7 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
       natScenario: plan.nats.length > 0,
       natProbes,
       natedProviders: providers.filter((n) => host(n).nat !== undefined).map((n) => ({ name: n, ...reach[n] })),
+      natKinds: plan.nats.map((n) => n.kind),
       reachKnownMs: providers.map((n) => reach[n].knownMs),
       infos: Object.values(infoAfter),
     })
