@@ -14,6 +14,14 @@ export interface NodeSettingFlags {
   dhtMode?: string
   benchmark?: number
   profileTtl?: number
+  // reach (issue 13, docs/reach.md)
+  reachability?: string
+  relayServer?: boolean
+  relayPolicy?: string
+  autonat?: boolean
+  dcutr?: boolean
+  upnp?: boolean
+  announcePrivate?: boolean
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] =>
@@ -32,6 +40,15 @@ export function addNodeSettingOptions (cmd: Command): Command {
     .option('--dht-mode <mode>', 'auto (server when a provider), server or client')
     .option('--benchmark <duration>', 'length of the CPU benchmark, e.g. 1s', parseDuration)
     .option('--profile-ttl <duration>', 'lifetime of the signed hardware profile in the DHT, e.g. 1h', parseDuration)
+    // reach (issue 13, docs/reach.md)
+    .option('--reachability <mode>', 'auto (learn it), public, or private (reserve on relays from the start)')
+    .option('--relay-server', 'serve as a circuit relay for peers behind NATs')
+    .option('--relay-policy <policy>', 'whom the relay serves: market (peers it has market ties with) or open')
+    .option('--no-autonat', 'do not ask or answer AutoNAT')
+    .option('--no-dcutr', 'do not upgrade relayed connections to direct ones')
+    .option('--upnp', 'ask the router for a port mapping (UPnP)')
+    .option('--no-upnp', 'no UPnP')
+    .option('--announce-private', 'publish private (LAN) addresses even while private (a devnet on one LAN)')
 }
 
 /** The flags given, keyed like config.json; absent flags are left out so lower layers apply. */
@@ -47,5 +64,13 @@ export function settingsFromFlags (o: NodeSettingFlags): Record<string, unknown>
   if (o.dhtMode != null) s.dhtMode = o.dhtMode
   if (o.benchmark != null) s.benchmarkMs = o.benchmark
   if (o.profileTtl != null) s.profileTtlMs = o.profileTtl
+  if (o.reachability != null) s.reachability = o.reachability
+  if (o.relayServer != null) s.relayServer = o.relayServer
+  if (o.relayPolicy != null) s.relayPolicy = o.relayPolicy
+  // commander sets --no-x flags' value to true when absent: only a given "no" overrides lower layers
+  if (o.autonat === false) s.autonat = false
+  if (o.dcutr === false) s.dcutr = false
+  if (o.upnp != null) s.upnp = o.upnp
+  if (o.announcePrivate != null) s.announcePrivate = o.announcePrivate
   return s
 }

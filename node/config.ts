@@ -11,10 +11,14 @@ import { DEFAULT_HIVE_PER_ETH } from '../protocol/payments/close-economics.ts'
 import { JOB_BOUNDS } from '../protocol/market/bounds.ts'
 import { API_TOKEN_FILE } from './api/auth.ts'
 import { PEER_KEY_FILENAME, loadOrCreatePeerKey, writePrivateFileExclusive } from './p2p/identity.ts'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 
 export type Role = 'provider' | 'requester'
 export type DhtMode = 'auto' | 'server' | 'client'
+/** auto: learn it (AutoNAT, connections); public/private: the operator (or a test) says so */
+export type ReachabilityMode = 'auto' | 'public' | 'private'
+/** market: relay only for peers this node has a market relationship with (docs/reach.md); open: anyone */
+export type RelayPolicyMode = 'market' | 'open'
 
 /** Everything config.json, HIVE_* variables and flags can set. */
 export interface HiveSettings {
@@ -69,6 +73,33 @@ export interface HiveSettings {
    * bid. Output is held in memory until it is stored, so this bounds what one job can pin.
    */
   maxOutputBytes: number
+  // --- reach across NATs (issue 13, docs/reach.md) ---
+  /** auto: AutoNAT and connections decide; public / private: forced (private listens on /p2p-circuit) */
+  reachability: ReachabilityMode
+  /** relays a private node reserves a slot on (0: none) */
+  relayReservations: number
+  /** serve as a circuit relay v2 for other peers */
+  relayServer: boolean
+  /** whom the relay serves: market (peers with a market relationship, allowed peers) or open */
+  relayPolicy: RelayPolicyMode
+  /** peer ids the relay always serves (the devnet's peers, an operator's own machines) */
+  relayAllowPeers: string[]
+  /** reservations the relay holds at once */
+  relayMaxReservations: number
+  /** how long one relayed connection may last (ms) */
+  relayCircuitDurationMs: number
+  /** bytes one relayed connection may carry (both directions) */
+  relayCircuitDataBytes: number
+  /** relay streams (circuits and reservation requests) one peer may have open at once */
+  relayMaxCircuitsPerPeer: number
+  /** answer and ask AutoNAT (v2) to learn whether our addresses are reachable */
+  autonat: boolean
+  /** try to upgrade relayed connections to direct ones (DCUtR: reversal, hole punching) */
+  dcutr: boolean
+  /** ask the router for a port mapping (UPnP IGD) */
+  upnp: boolean
+  /** publish private (LAN) addresses even while private (only for a devnet on one LAN) */
+  announcePrivate: boolean
 }
 
 export interface HiveConfig extends HiveSettings {
@@ -100,6 +131,20 @@ const DEFAULTS: HiveSettings = {
   hivePerEth: DEFAULT_HIVE_PER_ETH,
   allowPrivateAddrs: false,
   maxOutputBytes: 64 * 1024 * 1024,
+  reachability: 'auto',
+  relayReservations: 2,
+  relayServer: false,
+  relayPolicy: 'market',
+  relayAllowPeers: [],
+  relayMaxReservations: 128,
+  // js-libp2p's defaults (2 min, 128 KiB) are far too small for job inputs and outputs
+  relayCircuitDurationMs: 10 * 60 * 1000,
+  relayCircuitDataBytes: 256 * 1024 * 1024,
+  relayMaxCircuitsPerPeer: 16,
+  autonat: true,
+  dcutr: true,
+  upnp: false,
+  announcePrivate: false,
 }
 export const DEFAULT_SETTINGS: Readonly<HiveSettings> = Object.freeze(DEFAULTS)
 
@@ -127,6 +172,19 @@ export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.fr
   hivePerEth: 'HIVE_HIVE_PER_ETH',
   allowPrivateAddrs: 'HIVE_ALLOW_PRIVATE_ADDRS',
   maxOutputBytes: 'HIVE_MAX_OUTPUT_BYTES',
+  reachability: 'HIVE_REACHABILITY',
+  relayReservations: 'HIVE_RELAY_RESERVATIONS',
+  relayServer: 'HIVE_RELAY_SERVER',
+  relayPolicy: 'HIVE_RELAY_POLICY',
+  relayAllowPeers: 'HIVE_RELAY_ALLOW_PEERS',
+  relayMaxReservations: 'HIVE_RELAY_MAX_RESERVATIONS',
+  relayCircuitDurationMs: 'HIVE_RELAY_CIRCUIT_DURATION_MS',
+  relayCircuitDataBytes: 'HIVE_RELAY_CIRCUIT_DATA_BYTES',
+  relayMaxCircuitsPerPeer: 'HIVE_RELAY_MAX_CIRCUITS_PER_PEER',
+  autonat: 'HIVE_AUTONAT',
+  dcutr: 'HIVE_DCUTR',
+  upnp: 'HIVE_UPNP',
+  announcePrivate: 'HIVE_ANNOUNCE_PRIVATE',
 })
 
 type Parser<K extends keyof HiveSettings> = (value: unknown, bad: (expected: string) => never) => HiveSettings[K]
@@ -213,6 +271,25 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
   },
   allowPrivateAddrs: bool,
   maxOutputBytes: int(64 * 1024, JOB_BOUNDS.outputBytes.max, 'bytes'),
+  reachability: (v, bad) => (v === 'auto' || v === 'public' || v === 'private' ? v : bad('one of auto, public, private')),
+  relayReservations: int(0, 8, 'relays'),
+  relayServer: bool,
+  relayPolicy: (v, bad) => (v === 'market' || v === 'open' ? v : bad('one of market, open')),
+  relayAllowPeers: (v, bad) => {
+    const ids = list(v, bad)
+    for (const id of ids) {
+      try { peerIdFromString(id) } catch { bad(`peer ids (e.g. 12D3KooW…), and "${id}" is not one`) }
+    }
+    return [...new Set(ids)]
+  },
+  relayMaxReservations: int(1, 100_000, 'reservations'),
+  relayCircuitDurationMs: int(1000, 24 * 60 * 60 * 1000, 'milliseconds'),
+  relayCircuitDataBytes: int(1024, Number.MAX_SAFE_INTEGER, 'bytes'),
+  relayMaxCircuitsPerPeer: int(1, 10_000, 'streams'),
+  autonat: bool,
+  dcutr: bool,
+  upnp: bool,
+  announcePrivate: bool,
 }
 
 const KEYS = Object.keys(PARSERS) as Array<keyof HiveSettings>
@@ -279,8 +356,9 @@ export function loadConfig (input: LoadConfigInput): HiveConfig {
 }
 
 /** Whether the DHT should only query (client) rather than also answer (server). */
-export function dhtClientMode (config: Pick<HiveSettings, 'dhtMode' | 'roles'>): boolean {
-  if (config.dhtMode === 'auto') return !config.roles.includes('provider')
+export function dhtClientMode (config: Pick<HiveSettings, 'dhtMode' | 'roles'> & Partial<Pick<HiveSettings, 'reachability'>>): boolean {
+  // a private node cannot answer DHT queries from peers that cannot dial it (docs/reach.md)
+  if (config.dhtMode === 'auto') return !config.roles.includes('provider') || config.reachability === 'private'
   return config.dhtMode === 'client'
 }
 

@@ -11,6 +11,36 @@ export interface NodeInfo {
   version: string
   roles: Array<'provider' | 'requester'>
   startedAt: number
+  /** whether peers can dial this node, and how (issue 13, docs/reach.md) */
+  reach?: ReachInfo
+}
+
+/** What this node knows of its own reachability; every `…At` / `since` is unix ms. */
+export interface ReachInfo {
+  status: 'public' | 'private' | 'unknown'
+  /** auto: learnt; public / private: forced by config */
+  mode: 'auto' | 'public' | 'private'
+  /** when `status` last changed */
+  since: number
+  /** when it was last worked out */
+  checkedAt: number
+  /** our addresses as libp2p knows them: listen, announced, observed, with AutoNAT's verdict */
+  addresses: Array<{ address: string, type: string, verified: boolean, lastVerified?: number }>
+  /** public addresses AutoNAT (or the operator's announce) confirmed */
+  confirmed: string[]
+  /** relays holding a reservation for us, and our address through each */
+  relays: Array<{ relay: string, address: string, since: number }>
+  dhtMode: 'client' | 'server'
+  /** present when this node is a relay */
+  relayServer?: {
+    policy: 'market' | 'open'
+    reservations: number
+    bytesRelayed: number
+    hopStreams: number
+    admitted: number
+    refused: number
+    refusedPerPeerCap: number
+  }
 }
 
 export interface PeerSummary {
@@ -68,6 +98,7 @@ export type NodeEvent =
   | { type: 'peer:connected', at: number, peerId: string }
   | { type: 'peer:disconnected', at: number, peerId: string }
   | { type: 'profile:published', at: number, expiresAt: number }
+  | { type: 'reach:changed', at: number, status: ReachInfo['status'], relays: number }
   | { type: 'log', at: number, level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown> }
   | JobEvent
 

@@ -21,14 +21,26 @@ import type { HiveStore } from './store.ts'
 import type { HiveService } from './service.ts'
 import type { RouteRegistry } from './api/router.ts'
 import { HiveError } from '../protocol/errors.ts'
+import { parseProfileKey } from '../protocol/profile-record.ts'
 import type { ProfileHardware } from '../protocol/profile.ts'
 import { OutcomeCounters } from './p2p/reqresp/counters.ts'
+// --- reach (issue 13) ---
+import { reachOptionsFromConfig } from './p2p/reach/options.ts'
+import { dhtProfileCheck } from './p2p/reach/profile-check.ts'
+import { RelayMeter } from './p2p/reach/relay-meter.ts'
+import { RelayPolicy } from './p2p/reach/relay-policy.ts'
+import { ReachabilityService } from './p2p/reach/service.ts'
 import type {
   NodeController, NodeEvent, NodeInfo, PeerSummary, ProtocolOutcomes, ProviderFilter, ProviderProfileView,
 } from './controller.ts'
 import type { ConnectionGater, IdentifyResult, PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:node')
+
+/** the provider a validated DHT key names ([] when it is not a profile key) */
+function providerOf (key: Uint8Array): string[] {
+  try { return [parseProfileKey(key)] } catch { return [] }
+}
 
 export type { HiveService } from './service.ts'
 
@@ -81,6 +93,8 @@ export class HiveNode implements NodeController {
   readonly version: string
   /** request/response outcomes of every service's protocol handlers (read-only on the API) */
   readonly counters: OutcomeCounters
+  /** reachability: public / private / unknown, relays in use, the relay server's counters (issue 13) */
+  readonly reach: ReachabilityService
   /** the services added, by the name they were added under (createHiveNode: its factories' keys) */
   readonly services: Readonly<Record<string, HiveService | undefined>> = {}
   readonly #services: HiveService[] = []
@@ -98,6 +112,14 @@ export class HiveNode implements NodeController {
       const now = options.now ?? Date.now
       const version = packageVersion()
       const hardware = options.hardware ?? await measureHardware({ cache: store.meta, benchmarkMs: config.benchmarkMs, refresh: options.rebenchmark === true, now })
+      // --- reach (issue 13): the relay's policy and meter exist before libp2p (its gater uses them) ---
+      const relayPolicy = config.relayServer
+        ? new RelayPolicy({ mode: config.relayPolicy, allowPeers: config.relayAllowPeers, now })
+        : undefined
+      const relayMeter = config.relayServer ? new RelayMeter(config.relayMaxCircuitsPerPeer) : undefined
+      const gater = relayPolicy !== undefined ? { ...options.connectionGater, ...relayPolicy.gater() } : options.connectionGater
+      // the announce filter asks the tracker, which needs libp2p: filled in right after
+      const tracker: { current?: ReachabilityService } = {}
       const libp2p = await createHiveLibp2p({
         privateKey: key,
         listen: config.listen,
@@ -109,10 +131,25 @@ export class HiveNode implements NodeController {
         now,
         version,
         executors: config.executors,
-        ...(options.connectionGater !== undefined ? { connectionGater: options.connectionGater } : {}),
+        ...(gater !== undefined ? { connectionGater: gater } : {}),
         ...(options.dhtKBucketSize !== undefined ? { dhtKBucketSize: options.dhtKBucketSize } : {}),
+        reach: reachOptionsFromConfig(config),
+        reachability: () => tracker.current?.status() ?? 'unknown',
+        ...(relayPolicy !== undefined ? { onValidRecord: (key: Uint8Array) => { for (const p of providerOf(key)) relayPolicy.providerSeen(p) } } : {}),
       })
       const events = new NodeEvents()
+      relayPolicy?.setProfileCheck(dhtProfileCheck(libp2p.services.dht, libp2p.peerId.toString(), now))
+      const reach = new ReachabilityService({
+        libp2p,
+        options: reachOptionsFromConfig(config),
+        dhtFollows: config.dhtMode === 'auto' && config.roles.includes('provider'),
+        emit: (e) => { events.emit(e) },
+        onEvent: (l) => events.on(l),
+        ...(relayPolicy !== undefined ? { policy: relayPolicy, relayPolicyMode: config.relayPolicy } : {}),
+        ...(relayMeter !== undefined ? { meter: relayMeter } : {}),
+        now,
+      })
+      tracker.current = reach
       const discovery = new DiscoveryService({ peerId: libp2p.peerId, privateKey: key, dht: libp2p.services.dht }, {
         offer: { hardware, executors: config.executors, prices: config.prices, ttlMs: config.profileTtlMs, ...options.eth },
         publish: config.roles.includes('provider'),
@@ -129,7 +166,7 @@ export class HiveNode implements NodeController {
       })
       await discovery.prepare()
       const counters = options.counters ?? new OutcomeCounters()
-      return new HiveNode(config, libp2p, key, store, discovery, events, version, counters)
+      return new HiveNode(config, libp2p, key, store, discovery, events, version, counters, reach)
     } catch (err) {
       await store.close()
       throw err
@@ -139,6 +176,7 @@ export class HiveNode implements NodeController {
   private constructor (
     config: HiveConfig, libp2p: HiveLibp2p, privateKey: PrivateKey, store: HiveStore,
     discovery: DiscoveryService, events: NodeEvents, version: string, counters: OutcomeCounters,
+    reach: ReachabilityService,
   ) {
     this.config = config
     this.libp2p = libp2p
@@ -148,7 +186,8 @@ export class HiveNode implements NodeController {
     this.events = events
     this.version = version
     this.counters = counters
-    this.#services.push(discovery)
+    this.reach = reach
+    this.#services.push(reach, discovery)
   }
 
   get peerId (): PeerId { return this.libp2p.peerId }
@@ -266,6 +305,7 @@ export class HiveNode implements NodeController {
       version: this.version,
       roles: [...this.config.roles],
       startedAt: this.#startedAt,
+      reach: this.reach.info(),
     }
   }
 

@@ -15,6 +15,13 @@ export function registerNodeCommands (node: Command, context: (cmd: Command) => 
   addNodeSettingOptions(start)
     .addHelpText('after', '\nSettings: defaults < <dataDir>/config.json < HIVE_* environment < these flags.\n\nExamples:\n  hive node start\n  hive --data-dir ./p2 node start --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…')
     .action(async (opts: NodeSettingFlags, cmd: Command) => { await runNode(context(cmd), opts) })
+  // issue 13: its own module, loaded only when run
+  const status = node.command('status')
+    .description('whether peers can reach the running node: public / private / unknown, addresses, relays')
+  status.action(async (_opts: unknown, cmd: Command) => {
+    const { runNodeStatus } = await import('./node-status.ts')
+    await runNodeStatus(context(cmd))
+  })
 }
 
 async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<void> {

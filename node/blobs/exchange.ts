@@ -15,10 +15,13 @@ import type { CID } from '../../protocol/cid.ts'
 import type { ValidBlobRequest } from '../../protocol/market/direct.ts'
 import type { OutcomeCounters, ProtocolDescriptor, ReqRespError as TypedError } from '../p2p/reqresp/index.ts'
 import { tryConsume } from '../util/rate-limit.ts'
+import { onlyLimited, remainingBytes, waitForDirect } from '../p2p/reach/direct.ts'
+import type { ConnectionsLibp2p } from '../p2p/reach/direct.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 
 export interface BlobExchangeInit {
-  libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
+  /** with getConnections and events, fetches know when a peer is reached only through a relay */
+  libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'> & Partial<ConnectionsLibp2p>
   store: BlobStore
   /** requests a peer may make per `rateWindowMs` (default 200 per 10 s) */
   requestsPerWindow?: number
@@ -32,7 +35,15 @@ export interface BlobExchangeInit {
   /** asked before serving any blob: false answers BLOB_PAYMENT_REQUIRED (a job output not paid for yet) */
   mayServe?: (cid: string) => Promise<boolean>
   counters?: OutcomeCounters
+  /**
+   * when a peer is reached only through a relay, how long a fetch waits for DCUtR to bring a
+   * direct connection before it uses the relayed one (default 2 s; once per peer a minute)
+   */
+  directWaitMs?: number
 }
+
+/** bytes of framing a blob response adds to the blob itself, at most (header and chunk frames) */
+const framing = (size: number): number => 64 + Math.ceil(size / BLOB_CHUNK_DATA_BYTES) * 16
 
 /** One frame of the response: the header first, then the bytes. */
 export type BlobFrame = { head: BlobResponse } | { data: Uint8Array }
@@ -59,6 +70,8 @@ export class BlobExchange {
   private readonly byteLimiter: RateLimiter
   private readonly windowSec: number
   private unhandle: (() => Promise<void>) | undefined
+  /** peers a fetch already waited for a direct connection to, and until when not to wait again */
+  private readonly waited = new Map<string, number>()
 
   constructor (init: BlobExchangeInit) {
     this.init = init
@@ -93,6 +106,8 @@ export class BlobExchange {
       rateLimit: { perPeer: { points: this.init.requestsPerWindow ?? 200, seconds: this.windowSec } },
       handler: async (request, { peer }) => await this.serve(request, peer.toString()),
       errorResponse: blobError,
+      // blobs may cross a relay within its limits; fetch() checks them first (BLOB_RELAY_LIMIT)
+      runOnLimitedConnection: true,
     }
   }
 
@@ -109,7 +124,12 @@ export class BlobExchange {
     this.unhandle = undefined
   }
 
-  /** Fetches `cid` from `peer`, verifies it, stores it and returns the bytes. */
+  /**
+   * Fetches `cid` from `peer`, verifies it, stores it and returns the bytes. A peer reached only
+   * through a relay: waits (bounded) for a direct connection, then either the blob fits what the
+   * relayed connection may still carry or the fetch fails at once with BLOB_RELAY_LIMIT; a relay
+   * that ends the circuit mid-transfer gives BLOB_RELAY_ABORTED. Never a silent stall.
+   */
   async fetch (peer: PeerId, cid: CID, options: { signal?: AbortSignal, maxBytes?: number } = {}): Promise<Uint8Array> {
     const local = await this.init.store.get(cid)
     if (local !== undefined) return local
@@ -119,28 +139,40 @@ export class BlobExchange {
     // the caller's signal (a job's deadline) bounds a fetch, else fetchTimeoutMs
     const bound = options.signal ?? AbortSignal.timeout(this.init.fetchTimeoutMs ?? 30_000)
     const signal = AbortSignal.any([giveUp.signal, bound])
+    const relayed = await this.relayBudget(peer, signal)
     const request = { cid, offset: 0, maxBytes: 0 }
     let bytes: Uint8Array | undefined
     let received = 0
     const frames = requestFrames({ libp2p: this.init.libp2p }, this.protocol(), peer, request, { signal })
-    for await (const frame of frames) {
-      try {
-        if ('head' in frame) {
-          bytes = this.accept(frame.head, peer, cid, maxBytes)
-        } else if (bytes !== undefined) {
-          if (received + frame.data.length > bytes.length) {
-            const why = `peer sent more than the ${bytes.length} bytes it announced`
-            throw new BlobError('BLOB_OVERRUN', why, { cid: cid.toString() })
+    try {
+      for await (const frame of frames) {
+        try {
+          if ('head' in frame) {
+            bytes = this.accept(frame.head, peer, cid, maxBytes)
+            this.fitsRelay(bytes.length, relayed, peer, cid)
+          } else if (bytes !== undefined) {
+            if (received + frame.data.length > bytes.length) {
+              const why = `peer sent more than the ${bytes.length} bytes it announced`
+              throw new BlobError('BLOB_OVERRUN', why, { cid: cid.toString() })
+            }
+            bytes.set(frame.data, received)
+            received += frame.data.length
           }
-          bytes.set(frame.data, received)
-          received += frame.data.length
+        } catch (err) {
+          // before the loop ends the exchange, so that it resets rather than closes politely
+          giveUp.abort(err)
+          throw err
         }
-      } catch (err) {
-        // before the loop ends the exchange, so that it resets rather than closes politely
-        giveUp.abort(err)
-        throw err
+        if (bytes !== undefined && received === bytes.length) break
       }
-      if (bytes !== undefined && received === bytes.length) break
+    } catch (err) {
+      // a relay that ends a circuit at its limits resets the stream: say so, with a code
+      if (relayed.limited && !(err instanceof BlobError) && !bound.aborted) {
+        const why = `the relayed connection to ${peer.toString()} ended during ${cid.toString()} after ${received} ` +
+          `bytes (the relay's limits?): ${(err as Error).message}`
+        throw new BlobError('BLOB_RELAY_ABORTED', why, { cid: cid.toString(), peer: peer.toString() }, { cause: err })
+      }
+      throw err
     }
     if (bytes === undefined || received < bytes.length) {
       const why = `peer ${peer.toString()} ended ${cid.toString()} after ${received} bytes`
@@ -148,6 +180,35 @@ export class BlobExchange {
     }
     await this.init.store.putVerified(cid, bytes)
     return bytes
+  }
+
+  /**
+   * Whether `peer` is reached only through relays, and how many bytes they may still carry. Waits
+   * (bounded) for a direct connection first: DCUtR may be upgrading the relayed one right now.
+   */
+  private async relayBudget (peer: PeerId, signal: AbortSignal): Promise<{ limited: boolean, bytes?: bigint }> {
+    const { getConnections, addEventListener, removeEventListener } = this.init.libp2p
+    if (getConnections === undefined) return { limited: false }
+    const libp2p = this.init.libp2p as ConnectionsLibp2p
+    const id = peer.toString()
+    const now = Date.now()
+    if (onlyLimited(libp2p.getConnections(peer)) && addEventListener !== undefined && removeEventListener !== undefined &&
+      (this.waited.get(id) ?? 0) <= now) {
+      this.waited.set(id, now + 60_000)
+      await waitForDirect(libp2p, peer, { timeoutMs: this.init.directWaitMs ?? 2000, signal })
+    }
+    const connections = libp2p.getConnections(peer)
+    if (!onlyLimited(connections)) return { limited: false }
+    const bytes = remainingBytes(connections)
+    return bytes === undefined ? { limited: true } : { limited: true, bytes }
+  }
+
+  /** Throws BLOB_RELAY_LIMIT when a blob of `size` bytes cannot fit the relayed connection. */
+  private fitsRelay (size: number, relayed: { limited: boolean, bytes?: bigint }, peer: PeerId, cid: CID): void {
+    if (relayed.bytes === undefined || BigInt(size + framing(size)) <= relayed.bytes) return
+    const why = `blob ${cid.toString()} of ${size} bytes does not fit the ${relayed.bytes} bytes the relayed ` +
+      `connection to ${peer.toString()} may still carry, and no direct connection came`
+    throw new BlobError('BLOB_RELAY_LIMIT', why, { cid: cid.toString(), size, relayBytes: String(relayed.bytes) })
   }
 
   /** Checks the header; returns the buffer the chunks go into. */

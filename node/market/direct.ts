@@ -88,6 +88,9 @@ export function marketProtocol (
     inbound: { maxStreams: perPeer * 4, maxStreamsPerPeer: perPeer },
     rateLimit: { perPeer: { points: init.requestsPerSecond ?? 100, seconds: 1 } },
     strikes: { points: init.invalidPerMinute ?? 10, seconds: 60 },
+    // request, bid, award and result messages are small: they cross relayed (limited)
+    // connections, so a provider behind a NAT trades through its relay (issue 13)
+    runOnLimitedConnection: true,
     handler: async (bytes, { peer, connection }) => {
       if (handle === undefined) throw new Error(`${protocol}: no handler on the asking side`)
       return await handle(bytes, peer, connection)

@@ -24,6 +24,11 @@ import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
+// --- reach (issue 13): relays, AutoNAT, DCUtR, UPnP (node/p2p/reach, docs/reach.md) ---
+import { reachAnnounceFilter, reachListen, reachServices, reachTransports } from './reach/libp2p-parts.ts'
+import type { ReachServiceFactories } from './reach/libp2p-parts.ts'
+import type { ReachOptions } from './reach/options.ts'
+import type { Reachability } from '../../protocol/reachability.ts'
 
 // a type alias, not an interface: libp2p's ServiceMap constraint needs an index signature
 export type HiveServices = {
@@ -32,6 +37,11 @@ export type HiveServices = {
   ping: Ping
   pubsub: GossipSub
   dht: KadDHT
+} & ReachServices
+
+/** the reach services' instances (node/p2p/reach) */
+export type ReachServices = {
+  [K in keyof ReachServiceFactories]: ReturnType<NonNullable<ReachServiceFactories[K]>>
 }
 
 export type HiveLibp2p = Libp2p<HiveServices>
@@ -65,6 +75,17 @@ export interface HiveLibp2pOptions {
   version?: string
   /** executor classes whose job topics get the market's score parameters (default ['wasm']) */
   executors?: string[]
+  // --- reach (issue 13) ---
+  /** relays, AutoNAT, DCUtR, UPnP (default: AutoNAT and DCUtR on, no relay server, no UPnP) */
+  reach?: ReachOptions
+  /** this node's reachability now, for what it publishes (default: always 'unknown') */
+  reachability?: () => Reachability
+  /** told of every DHT record that passed validation (the relay policy learns providers from it) */
+  onValidRecord?: (key: Uint8Array) => void
+}
+
+const DEFAULT_REACH: ReachOptions = {
+  reachability: 'auto', relayReservations: 2, autonat: true, dcutr: true, upnp: false, announcePrivate: false,
 }
 
 function fastMessageId (msg: { from?: Uint8Array, seqno?: Uint8Array, data?: Uint8Array }): string {
@@ -72,6 +93,17 @@ function fastMessageId (msg: { from?: Uint8Array, seqno?: Uint8Array, data?: Uin
     return Buffer.from(msg.from).toString('base64') + ':' + Buffer.from(msg.seqno).toString('base64')
   }
   return 'd:' + createHash('sha256').update(msg.data ?? new Uint8Array(0)).digest('base64')
+}
+
+// --- reach (issue 13): a relay learns which peers are providers from the profiles it validates ---
+function reachAwareValidator (
+  validate: (key: Uint8Array, value: Uint8Array) => Promise<void>, onValid: ((key: Uint8Array) => void) | undefined,
+): (key: Uint8Array, value: Uint8Array) => Promise<void> {
+  if (onValid === undefined) return validate
+  return async (key, value) => {
+    await validate(key, value)
+    onValid(key)
+  }
 }
 
 /** Creates (but does not start) the node. Call `start()` on it, or let HiveNode do so. */
@@ -83,16 +115,20 @@ export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLi
     peerDiscovery.push(bootstrap({ list: opts.bootstrap, timeout: opts.bootstrapDelayMs ?? 0 }))
   }
   if (opts.mdns === true) peerDiscovery.push(mdns())
+  // --- reach (issue 13) ---
+  const reach = opts.reach ?? DEFAULT_REACH
+  const reachability = opts.reachability ?? (() => 'unknown' as const)
 
   return await createLibp2p<HiveServices>({
     privateKey: opts.privateKey,
     start: false,
     nodeInfo: { userAgent: `${USER_AGENT_NAME}/${opts.version ?? '0.0.0'}` },
     addresses: {
-      listen: opts.listen ?? ['/ip4/127.0.0.1/tcp/0'],
+      listen: [...(opts.listen ?? ['/ip4/127.0.0.1/tcp/0']), ...reachListen(reach)],
       announce: opts.announce ?? [],
+      announceFilter: reachAnnounceFilter(reach, reachability),
     },
-    transports: [tcp(), webSockets()],
+    transports: [tcp(), webSockets(), ...reachTransports()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: { ...CONNECTION_LIMITS },
@@ -131,12 +167,14 @@ export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLi
         ...(opts.dhtKBucketSize !== undefined ? { kBucketSize: opts.dhtKBucketSize } : {}),
         // the default mapper drops private addresses, i.e. every peer on a LAN or on loopback
         peerInfoMapper: passthroughMapper,
-        validators: { hive: hiveRecordValidator(now, opts.recordKinds) },
+        validators: { hive: reachAwareValidator(hiveRecordValidator(now, opts.recordKinds), opts.onValidRecord) },
         selectors: { hive: hiveRecordSelector(opts.recordKinds) },
         // run the first self-query as soon as a peer is in the routing table (default waits 1 s);
         // every DHT query waits for it, so this is most of a fresh node's time-to-publish
         initialQuerySelfInterval: 0,
       }),
+      // --- reach (issue 13) ---
+      ...reachServices(reach),
     },
   })
 }

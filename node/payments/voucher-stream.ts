@@ -38,6 +38,8 @@ export function voucherProtocol (
     inbound: { maxStreams: 256, maxStreamsPerPeer: 64 },
     rateLimit: { perPeer: { points: options.perSecond ?? 500, seconds: 1 } },
     handler: async (voucher, { peer }) => await answer(voucher, peer),
+    // vouchers are small: they cross relayed (limited) connections (issue 13, docs/reach.md)
+    runOnLimitedConnection: true,
     errorResponse: (e) => VoucherReply.encode({
       payload: EMPTY,
       signer: EMPTY,
