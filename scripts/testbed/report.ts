@@ -58,12 +58,15 @@ export function paidJobs (outcomes: JobOutcome[], held: Record<string, bigint>):
   return outcomes.filter((o) => o.completed && o.verified && o.winners.length > 0 && !unpaid.has(o)).length
 }
 
-/** Hole-punch counters if the nodes report them on /v1/info (the reach code); null when none does. */
+/**
+ * Hole-punch counters if the nodes report them on /v1/info (`reach.holePunch`); null when none
+ * does (the reach code does not count DCUtR attempts yet): never a made-up figure.
+ */
 function holePunch (infos: Array<Record<string, unknown>>): { attempts: number | null, successes: number | null } {
   let attempts: number | null = null
   let successes: number | null = null
   for (const info of infos) {
-    const r = info.reachability as Record<string, unknown> | undefined
+    const r = info.reach as Record<string, unknown> | undefined
     const h = (r?.holePunch ?? info.holePunch) as { attempts?: unknown, successes?: unknown } | undefined
     if (typeof h?.attempts === 'number') attempts = (attempts ?? 0) + h.attempts
     if (typeof h?.successes === 'number') successes = (successes ?? 0) + h.successes

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseEther } from 'ethers'
 import { devKey } from '../../cli/devnet/chain.ts'
+import type { NodeInfo } from '../../node/controller.ts'
 import { Agent, nsProbe, startHelper } from './hosts.ts'
 import { addScenario, buildCore, ensureMiniupnpd, removeScenario, upnpMappings } from './net.ts'
 import { combine, miniupnpdConfig } from './plan.ts'
@@ -33,17 +34,11 @@ const BOOTSTRAP_ACCOUNT = 5
 /** each scenario's own accounts: requester, then its providers (fresh stakes and channels) */
 const accountsOf = (index: number): number[] => [10 + index * 4, 11 + index * 4, 12 + index * 4, 13 + index * 4]
 
-interface NodeInfoLike { peerId: string, addresses: string[], reachability?: unknown, [k: string]: unknown }
+type NodeInfoLike = Pick<NodeInfo, 'peerId' | 'addresses' | 'reach'> & Record<string, unknown>
 
-/** The reachability a node reports on /v1/info, whatever shape the reach code gives it. */
+/** The reachability a node reports on /v1/info (`reach.status`: public, private or unknown). */
 export function reportedReachability (info: NodeInfoLike): string | undefined {
-  const r = info.reachability
-  if (typeof r === 'string') return r
-  if (typeof r === 'object' && r !== null) {
-    const o = r as Record<string, unknown>
-    for (const k of ['status', 'state', 'reachability']) if (typeof o[k] === 'string') return o[k] as string
-  }
-  return undefined
+  return info.reach?.status
 }
 
 /** Runs hive inside a host's namespace (through its agent), a node's data dir, the env nodes get. */
@@ -144,7 +139,9 @@ export async function startCore (plan: CorePlan, workDir: string, log: (s: strin
     await chain.req('deploy', { url: rpcUrl, deploymentsDir, fund: [{ account: BOOTSTRAP_ACCOUNT, hive: '0' }] })
     log(`core: chain at ${rpcUrl}, contracts deployed (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
     await prepared
-    const info = await boot.start(['--dht-mode', 'server'], logDir)
+    // the bootstrap node is the public relay (market policy: it serves providers it knows from
+    // their DHT profiles, docs/reach.md)
+    const info = await boot.start(['--dht-mode', 'server', '--relay-server'], logDir)
     const bootstrapAddr = `/ip4/${host('bootstrap').addr}/tcp/${LISTEN_PORT}/p2p/${info.peerId}`
     const addrs = await Promise.all(helperAddrs)
     log(`core: bootstrap node and ${addrs.length} AutoNAT helpers up (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
@@ -210,12 +207,13 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
     log(`[${name}] data dirs, wallets, stakes ready (${since()})`)
 
     const bootstrapList = [core.bootstrapAddr, ...core.helperAddrs].join(',')
-    const dhtMode = (n: string): string => (host(n).nat !== undefined ? 'client' : 'server')
+    // a NATed node is left to the reach code (auto: the DHT in client mode once it knows it is private)
+    const dhtMode = (n: string): string[] => (host(n).nat !== undefined ? [] : ['--dht-mode', 'server'])
     const startedAt: Record<string, number> = {}
     const infos: Record<string, NodeInfoLike> = {}
     await Promise.all(names.map(async (n) => {
       startedAt[n] = Date.now()
-      infos[n] = await nodes[n].start(['--bootstrap', bootstrapList, '--dht-mode', dhtMode(n)], logDir)
+      infos[n] = await nodes[n].start(['--bootstrap', bootstrapList, ...dhtMode(n), ...(plan.nats.some((x) => x.kind === 'upnp') ? ['--upnp'] : [])], logDir)
     }))
     log(`[${name}] nodes up (${since()})`)
 
