@@ -32,6 +32,8 @@ export interface ScenarioReport {
   holePunch: { attempts: number | null, successes: number | null }
   /** upnp only: port mappings miniupnpd held at the end */
   upnpMappings?: number
+  /** providers the requester found by capability (the DHT) before posting, of 3 */
+  providersFound: number
 }
 
 export function p50 (xs: number[]): number | null {
@@ -87,6 +89,7 @@ export interface SummaryInput {
   infos: Array<Record<string, unknown>>
   natKinds: string[]
   upnpMappings?: number
+  providersFound: number
 }
 
 export function summarise (s: SummaryInput): ScenarioReport {
@@ -113,5 +116,6 @@ export function summarise (s: SummaryInput): ScenarioReport {
       : null,
     holePunch: holePunch(s.infos),
     ...(s.upnpMappings !== undefined ? { upnpMappings: s.upnpMappings } : {}),
+    providersFound: s.providersFound,
   }
 }

@@ -78,6 +78,8 @@ export async function runTestbed (names: ScenarioName[], opts: { jobs: number, j
           log(`[${name}] done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
         } catch (err) {
           failures.push(`${name}: ${(err as Error).message}`)
+          // still one line per scenario: what stopped it, never a silent gap
+          opts.emit(JSON.stringify({ scenario: name, jobs: opts.jobs, jobsK2: opts.jobsK2, completed: 0, lost: opts.jobs + opts.jobsK2, error: (err as Error).message }))
           log(`[${name}] FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${(err as Error).message}`)
         }
       }

@@ -233,15 +233,19 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
       })
     }
 
+    // discovery by capability (the DHT): a provider the requester cannot find is reported, and the
+    // jobs are posted anyway (gossip and direct pushes may still reach it): the figures then say
+    // what works, never a stop with no line
     const until = Date.now() + 120_000
+    let found: string[] = []
     for (;;) {
       const r = await nodes.requester.call<{ providers: Array<{ peerId: string }> }>('node.providers', { query: { executor: 'wasm' } })
-      const missing = providers.filter((p) => !r.providers.some((x) => x.peerId === infos[p].peerId))
-      if (missing.length === 0) break
-      if (Date.now() > until || o.signal.aborted) throw new Error(`the requester does not find ${missing.join(', ')} after 120 s`)
+      found = providers.filter((p) => r.providers.some((x) => x.peerId === infos[p].peerId))
+      if (found.length === providers.length || Date.now() > until || o.signal.aborted) break
       await sleep(500)
     }
-    log(`[${name}] requester finds all providers (${since()})`)
+    if (found.length < providers.length) log(`[${name}] the requester finds ${found.length} of ${providers.length} providers after 120 s; posting the jobs anyway`)
+    else log(`[${name}] requester finds all providers (${since()})`)
 
     // reachability as the providers report it on /v1/info (the reach code), until known or 60 s
     const reach: Record<string, { status?: string, knownMs?: number }> = Object.fromEntries(providers.map((n) => [n, {}]))
@@ -278,9 +282,13 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
     const infoAfter: Record<string, NodeInfoLike> = {}
     for (const n of names) infoAfter[n] = await nodes[n].call<NodeInfoLike>('node.info')
     writeFileSync(join(workDir, 'outcomes.json'), JSON.stringify({ outcomes, held: Object.fromEntries(Object.entries(held).map(([k, v]) => [k, v.toString()])), reach, natProbes, infoAfter }, null, 2))
+    const peers: Record<string, unknown> = {}
+    for (const n of names) peers[n] = await nodes[n].call('node.peers')
+    writeFileSync(join(workDir, 'peers.json'), JSON.stringify(peers, null, 2))
     const mappings = plan.nats.filter((n) => n.kind === 'upnp').map((n) => upnpMappings(n.ns))
     return summarise({
       ...(mappings.length > 0 ? { upnpMappings: mappings.reduce((a, b) => a + b, 0) } : {}),
+      providersFound: found.length,
       scenario: name,
       jobs: o.jobs,
       jobsK2: o.jobsK2,
