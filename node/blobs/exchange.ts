@@ -15,13 +15,13 @@ import type { CID } from '../../protocol/cid.ts'
 import type { ValidBlobRequest } from '../../protocol/market/direct.ts'
 import type { OutcomeCounters, ProtocolDescriptor, ReqRespError as TypedError } from '../p2p/reqresp/index.ts'
 import { tryConsume } from '../util/rate-limit.ts'
-import { onlyLimited, remainingBytes, waitForDirect } from '../p2p/reach/direct.ts'
-import type { ConnectionsLibp2p } from '../p2p/reach/direct.ts'
+import { directPossible, onlyLimited, remainingBytes, waitForDirect } from '../p2p/reach/direct.ts'
+import type { AddressesLibp2p, ConnectionsLibp2p } from '../p2p/reach/direct.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 
 export interface BlobExchangeInit {
   /** with getConnections and events, fetches know when a peer is reached only through a relay */
-  libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'> & Partial<ConnectionsLibp2p>
+  libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'> & Partial<ConnectionsLibp2p & AddressesLibp2p>
   store: BlobStore
   /** requests a peer may make per `rateWindowMs` (default 200 per 10 s) */
   requestsPerWindow?: number
@@ -37,7 +37,8 @@ export interface BlobExchangeInit {
   counters?: OutcomeCounters
   /**
    * when a peer is reached only through a relay, how long a fetch waits for DCUtR to bring a
-   * direct connection before it uses the relayed one (default 2 s; once per peer a minute)
+   * direct connection before it uses the relayed one (default 2 s; once per peer a minute, and
+   * only when one side has a public address, without which DCUtR cannot succeed)
    */
   directWaitMs?: number
 }
@@ -187,13 +188,13 @@ export class BlobExchange {
    * (bounded) for a direct connection first: DCUtR may be upgrading the relayed one right now.
    */
   private async relayBudget (peer: PeerId, signal: AbortSignal): Promise<{ limited: boolean, bytes?: bigint }> {
-    const { getConnections, addEventListener, removeEventListener } = this.init.libp2p
+    const { getConnections, addEventListener, getMultiaddrs, peerStore } = this.init.libp2p
     if (getConnections === undefined) return { limited: false }
-    const libp2p = this.init.libp2p as ConnectionsLibp2p
+    const libp2p = this.init.libp2p as ConnectionsLibp2p & AddressesLibp2p
     const id = peer.toString()
     const now = Date.now()
-    if (onlyLimited(libp2p.getConnections(peer)) && addEventListener !== undefined && removeEventListener !== undefined &&
-      (this.waited.get(id) ?? 0) <= now) {
+    if (onlyLimited(libp2p.getConnections(peer)) && addEventListener !== undefined && getMultiaddrs !== undefined &&
+      peerStore !== undefined && (this.waited.get(id) ?? 0) <= now && await directPossible(libp2p, peer)) {
       this.waited.set(id, now + 60_000)
       await waitForDirect(libp2p, peer, { timeoutMs: this.init.directWaitMs ?? 2000, signal })
     }

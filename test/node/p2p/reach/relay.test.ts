@@ -87,4 +87,29 @@ describe('node/p2p/reach: relays on loopback', function () {
     nodes.push(plain)
     expect(plain.info().reach!.status).to.equal('unknown')
   })
+
+  it('reserves on two relays, and on another one when a relay goes away', async () => {
+    const relays: HiveNode[] = []
+    for (const name of ['relay-a', 'relay-b', 'relay-c']) {
+      const r = await startTestNode(name, { root, settings: { relayServer: true, relayPolicy: 'open', reachability: 'public' } })
+      nodes.push(r)
+      relays.push(r)
+    }
+    const priv = await startTestNode('private', {
+      root, bootstrap: relays.flatMap((r) => r.info().addresses), settings: { listen: [], reachability: 'private' },
+    })
+    nodes.push(priv)
+    expect(priv.config.relayReservations).to.equal(2)
+    const inUse = (): string[] => priv.info().reach!.relays.map((r) => r.relay).sort()
+    const first = await waitFor(() => (inUse().length === 2 ? inUse() : undefined), { timeoutMs: 20_000 })
+    const gone = relays.find((r) => r.peerId.toString() === first[0])!
+    await gone.stop()
+    const after = await waitFor(() => {
+      const now = inUse()
+      return now.length === 2 && !now.includes(gone.peerId.toString()) ? now : undefined
+    }, { timeoutMs: 30_000 })
+    const spare = relays.find((r) => !first.includes(r.peerId.toString()))!
+    expect(after).to.include(spare.peerId.toString())
+    expect(priv.info().addresses.filter((a) => a.includes('/p2p-circuit'))).to.have.length(2)
+  })
 })
