@@ -25,7 +25,8 @@ const USAGE = `usage: npm run testbed -- <${SCENARIOS.join('|')}|all|clean>... [
   clean    remove namespaces, processes and routes that killed runs left behind
   --jobs N       k=1 jobs per scenario (default 50)
   --jobs-k2 N    k=2 jobs per scenario (default 10)
-  --keep-logs    keep the work dir (logs, data dirs) even when the run succeeds`
+  --keep-logs    keep the work dir (logs, data dirs) even when the run succeeds
+  --relay-policy market|open   the bootstrap relay's policy (default market, docs/reach.md)`
 
 const log = (s: string): void => { process.stderr.write(s + '\n') }
 
@@ -40,7 +41,7 @@ export function whyNot (): string | undefined {
 export interface TestbedRun { reports: ScenarioReport[], failures: string[] }
 
 /** Runs scenarios one after another; each prints its JSON line through `emit`. */
-export async function runTestbed (names: ScenarioName[], opts: { jobs: number, jobsK2: number, keepLogs: boolean, emit: (line: string) => void }): Promise<TestbedRun> {
+export async function runTestbed (names: ScenarioName[], opts: { jobs: number, jobsK2: number, keepLogs: boolean, relayPolicy?: 'market' | 'open', emit: (line: string) => void }): Promise<TestbedRun> {
   ensureNft(log)
   log('build: CLI (dist/), contracts, example modules')
   if (spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/setup/build.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('CLI build failed')
@@ -66,7 +67,7 @@ export async function runTestbed (names: ScenarioName[], opts: { jobs: number, j
   process.on('exit', onExit)
   const tAll = Date.now()
   try {
-    const started = await startCore(core, workRoot, log)
+    const started = await startCore(core, workRoot, log, opts.relayPolicy)
     try {
       for (const [i, name] of names.entries()) {
         const plan = makeScenarioPlan(core, name, i)
@@ -105,7 +106,7 @@ export async function runTestbed (names: ScenarioName[], opts: { jobs: number, j
 async function main (): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { jobs: { type: 'string' }, 'jobs-k2': { type: 'string' }, 'keep-logs': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
+    parsed = parseArgs({ allowPositionals: true, options: { jobs: { type: 'string' }, 'jobs-k2': { type: 'string' }, 'relay-policy': { type: 'string' }, 'keep-logs': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
   } catch (err) { log(`${(err as Error).message}\n${USAGE}`); return 2 }
   const what = parsed.positionals
   if (parsed.values.help === true || what.length === 0) { log(USAGE); return what.length === 0 ? 2 : 0 }
@@ -120,6 +121,7 @@ async function main (): Promise<number> {
     jobs: count(parsed.values.jobs, 50),
     jobsK2: count(parsed.values['jobs-k2'], 10),
     keepLogs: parsed.values['keep-logs'] === true,
+    relayPolicy: parsed.values['relay-policy'] === 'open' ? 'open' : 'market',
     emit: (line) => { process.stdout.write(line + '\n') },
   })
   return failures.length === 0 ? 0 : 1

@@ -108,7 +108,7 @@ const nodeEnv = (delayMs: number): Record<string, string> => ({
 })
 
 /** Builds and starts the core. On a failure the caller's teardownRun removes what exists. */
-export async function startCore (plan: CorePlan, workDir: string, log: (s: string) => void): Promise<Core> {
+export async function startCore (plan: CorePlan, workDir: string, log: (s: string) => void, relayPolicy: 'market' | 'open' = 'market'): Promise<Core> {
   const t0 = Date.now()
   const logDir = join(workDir, 'logs')
   mkdirSync(logDir, { recursive: true })
@@ -141,7 +141,7 @@ export async function startCore (plan: CorePlan, workDir: string, log: (s: strin
     await prepared
     // the bootstrap node is the public relay (market policy: it serves providers it knows from
     // their DHT profiles, docs/reach.md)
-    const info = await boot.start(['--dht-mode', 'server', '--relay-server'], logDir)
+    const info = await boot.start(['--dht-mode', 'server', '--relay-server', '--relay-policy', relayPolicy], logDir)
     const bootstrapAddr = `/ip4/${host('bootstrap').addr}/tcp/${LISTEN_PORT}/p2p/${info.peerId}`
     const addrs = await Promise.all(helperAddrs)
     log(`core: bootstrap node and ${addrs.length} AutoNAT helpers up (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
