@@ -75,12 +75,12 @@ class HiveHost {
 
   /**
    * `hive node start` on this host's address. A public host knows its address (a server's
-   * operator passes --announce): libp2p would otherwise advertise a public listen address only
-   * once AutoNAT confirmed it. A NATed host announces nothing: AutoNAT and relays find its reach.
+   * operator passes --announce and --reachability public): libp2p would otherwise advertise a
+   * public listen address only once AutoNAT confirmed it. A NATed host announces nothing: AutoNAT and relays find its reach.
    */
   async start (extra: string[], logDir: string): Promise<NodeInfoLike> {
     const own = `/ip4/${this.host.addr}/tcp/${LISTEN_PORT}`
-    const args = ['--listen', own, ...(this.host.nat === undefined ? ['--announce', own] : []), '--no-mdns', '--benchmark', BENCH, ...extra]
+    const args = ['--listen', own, ...(this.host.nat === undefined ? ['--announce', own, '--reachability', 'public'] : []), '--no-mdns', '--benchmark', BENCH, ...extra]
     return await this.agent.req<NodeInfoLike>('startNode', { dataDir: this.dir, args, env: this.env, logFile: join(logDir, `${this.host.name}.log`), timeoutMs: 120_000 })
   }
 
