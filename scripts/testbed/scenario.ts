@@ -216,6 +216,23 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
       infos[n] = await nodes[n].start(['--bootstrap', bootstrapList, ...dhtMode(n), ...(plan.nats.some((x) => x.kind === 'upnp') ? ['--upnp'] : [])], logDir)
     }))
     log(`[${name}] nodes up (${since()})`)
+    // from now on, how long until each provider knows its reachability (from its own start)
+    const reach: Record<string, { status?: string, knownMs?: number }> = Object.fromEntries(providers.map((n) => [n, {}]))
+    let reachPolling = true
+    const reachPoller = (async () => {
+      while (reachPolling) {
+        for (const n of providers) {
+          if (reach[n].knownMs !== undefined) continue
+          const info = await nodes[n].call<NodeInfoLike>('node.info')
+          const s = reportedReachability(info)
+          reach[n].status = s
+          // `since`: when the node's status last changed, i.e. when it learnt it (the node's clock is ours)
+          if (s !== undefined && s !== 'unknown') reach[n].knownMs = (info.reach?.since ?? Date.now()) - startedAt[n]
+        }
+        await sleep(250)
+      }
+    })()
+    reachPoller.catch(() => {})
 
     // the NAT is real: a dial from outside to a NATed provider fails, while the same listener
     // answers from its own LAN (so the failure is the NAT's doing, not a dead listener)
@@ -247,19 +264,12 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
     if (found.length < providers.length) log(`[${name}] the requester finds ${found.length} of ${providers.length} providers after 120 s; posting the jobs anyway`)
     else log(`[${name}] requester finds all providers (${since()})`)
 
-    // reachability as the providers report it on /v1/info (the reach code), until known or 60 s
-    const reach: Record<string, { status?: string, knownMs?: number }> = Object.fromEntries(providers.map((n) => [n, {}]))
+    // reachability as the providers report it: the poller started with the nodes; give it until 60 s
+    // after discovery to conclude (status stays unknown: reachabilityKnownMs is null)
     const reachUntil = Date.now() + 60_000
-    for (;;) {
-      for (const n of providers) {
-        if (reach[n].knownMs !== undefined) continue
-        const s = reportedReachability(await nodes[n].call<NodeInfoLike>('node.info'))
-        reach[n].status = s
-        if (s !== undefined && s !== 'unknown') reach[n].knownMs = Date.now() - startedAt[n]
-      }
-      if (providers.every((n) => reach[n].knownMs !== undefined || reach[n].status === undefined) || Date.now() > reachUntil) break
-      await sleep(500)
-    }
+    while (providers.some((n) => reach[n].knownMs === undefined) && Date.now() < reachUntil && !o.signal.aborted) await sleep(500)
+    reachPolling = false
+    await reachPoller
 
     log(`[${name}] ${o.jobs} jobs k=1 and ${o.jobsK2} k=2`)
     const outcomes = await nodes.requester.agent.req<JobOutcome[]>('jobs', {
