@@ -31,6 +31,11 @@ export interface ReachInfo {
   /** relays holding a reservation for us, and our address through each */
   relays: Array<{ relay: string, address: string, since: number }>
   dhtMode: 'client' | 'server'
+  /**
+   * since start: relayed (limited) connections opened, and direct connections that opened to a
+   * peer while a relayed one to it was open (DCUtR's reversal or hole punch, or any other dial)
+   */
+  connections: { relayed: number, upgradedToDirect: number }
   /** present when this node is a relay */
   relayServer?: {
     policy: 'market' | 'open'

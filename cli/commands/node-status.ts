@@ -20,6 +20,7 @@ export function reachStatusText (info: NodeInfo, now: number): string {
     `  since       ${ago(reach.since, now)}`,
     `  checked     ${ago(reach.checkedAt, now)}`,
     `  dht mode    ${reach.dhtMode}`,
+    `  connections ${reach.connections.relayed} relayed, ${reach.connections.upgradedToDirect} upgraded to direct`,
     '  confirmed public addresses',
     ...(reach.confirmed.length === 0 ? ['    (none)'] : reach.confirmed.map((a) => `    ${a}`)),
     '  own addresses (type, verified)',

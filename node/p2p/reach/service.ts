@@ -12,6 +12,7 @@ import { RELAY_HOP_PROTOCOL } from './relay-meter.ts'
 import type { RelayMeter } from './relay-meter.ts'
 import type { RelayPolicy } from './relay-policy.ts'
 import type { HiveLibp2p } from '../create.ts'
+import type { Connection } from '@libp2p/interface'
 import type { NodeEvent, ReachInfo } from '../../controller.ts'
 import type { HiveService } from '../../service.ts'
 
@@ -42,6 +43,7 @@ export class ReachabilityService implements HiveService {
   #checkedAt = 0
   readonly #relaysSince = new Map<string, number>()
   #listeningOnRelays: boolean
+  readonly #connections = { relayed: 0, upgradedToDirect: 0 }
   #timer: ReturnType<typeof setInterval> | undefined
   #detach: Array<() => void> = []
 
@@ -68,6 +70,13 @@ export class ReachabilityService implements HiveService {
       libp2p.addEventListener(name, check)
       this.#detach.push(() => { libp2p.removeEventListener(name, check) })
     }
+    const countConnection = (evt: CustomEvent<Connection>): void => {
+      const conn = evt.detail
+      if (conn.limits !== undefined) this.#connections.relayed++
+      else if (libp2p.getConnections(conn.remotePeer).some((c) => c !== conn && c.limits !== undefined)) this.#connections.upgradedToDirect++
+    }
+    libp2p.addEventListener('connection:open', countConnection)
+    this.#detach.push(() => { libp2p.removeEventListener('connection:open', countConnection) })
     const policy = this.#init.policy
     if (policy !== undefined) {
       // the peers this node deals with in the market may use it as their relay
@@ -159,6 +168,7 @@ export class ReachabilityService implements HiveService {
         return relay === undefined ? [] : [{ relay, address, since: this.#relaysSince.get(relay) ?? this.#checkedAt }]
       }),
       dhtMode: libp2p.services.dht.getMode(),
+      connections: { ...this.#connections },
       ...(relayService !== undefined
         ? {
             relayServer: {

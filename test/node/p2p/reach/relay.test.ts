@@ -54,6 +54,8 @@ describe('node/p2p/reach: relays on loopback', function () {
     const conn = await other.libp2p.dial(multiaddr(circuit))
     expect(conn.limits).to.not.equal(undefined)
     expect(conn.remoteAddr.toString()).to.include('/p2p-circuit')
+    expect(other.info().reach!.connections.relayed).to.equal(1)
+    expect(other.info().reach!.connections.upgradedToDirect).to.equal(0)
     await other.libp2p.services.ping.ping(multiaddr(circuit))
     await waitFor(() => (relay.info().reach!.relayServer!.bytesRelayed > 0 ? true : undefined))
   })
