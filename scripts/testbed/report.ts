@@ -61,17 +61,18 @@ export function paidJobs (outcomes: JobOutcome[], held: Record<string, bigint>):
 }
 
 /**
- * Hole-punch counters if the nodes report them on /v1/info (`reach.holePunch`); null when none
- * does (the reach code does not count DCUtR attempts yet): never a made-up figure.
+ * Hole punching (DCUtR) from the providers' /v1/info (`reach.connections`): attempts = relayed
+ * connections they saw (each is one chance for DCUtR's reversal or hole punch), successes =
+ * direct connections that opened to a peer while a relayed one to it was open. Providers only, so
+ * a connection is not counted from both ends. null when the nodes do not report it.
  */
-function holePunch (infos: Array<Record<string, unknown>>): { attempts: number | null, successes: number | null } {
+export function holePunch (providerInfos: Array<Record<string, unknown>>): { attempts: number | null, successes: number | null } {
   let attempts: number | null = null
   let successes: number | null = null
-  for (const info of infos) {
-    const r = info.reach as Record<string, unknown> | undefined
-    const h = (r?.holePunch ?? info.holePunch) as { attempts?: unknown, successes?: unknown } | undefined
-    if (typeof h?.attempts === 'number') attempts = (attempts ?? 0) + h.attempts
-    if (typeof h?.successes === 'number') successes = (successes ?? 0) + h.successes
+  for (const info of providerInfos) {
+    const c = (info.reach as { connections?: { relayed?: unknown, upgradedToDirect?: unknown } } | undefined)?.connections
+    if (typeof c?.relayed === 'number') attempts = (attempts ?? 0) + c.relayed
+    if (typeof c?.upgradedToDirect === 'number') successes = (successes ?? 0) + c.upgradedToDirect
   }
   return { attempts, successes }
 }
@@ -86,6 +87,7 @@ export interface SummaryInput {
   natProbes: ProbeResult[]
   natedProviders: Array<{ name: string, status?: string, knownMs?: number }>
   reachKnownMs: Array<number | undefined>
+  /** the providers' /v1/info at the end */
   infos: Array<Record<string, unknown>>
   natKinds: string[]
   upnpMappings?: number

@@ -309,7 +309,7 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
       natedProviders: providers.filter((n) => host(n).nat !== undefined).map((n) => ({ name: n, ...reach[n] })),
       natKinds: plan.nats.map((n) => n.kind),
       reachKnownMs: providers.map((n) => reach[n].knownMs),
-      infos: Object.values(infoAfter),
+      infos: providers.map((n) => infoAfter[n]),
     })
   } finally {
     await Promise.all(Object.values(nodes).map(async (n) => { await n.agent.close() }))
