@@ -15,6 +15,7 @@ import type { Libp2pOptions } from 'libp2p'
 import { clearingShardTopic, gossipMessageId, jobShardTopics, PROFILES_TOPIC } from '../../protocol/topics.ts'
 import { CONNECTION_LIMITS, DEFAULT_COLOCATION_WHITELIST, DHT_PROTOCOL, GOSSIP_SCORE_THRESHOLDS, MARKET_TOPIC_SCORE, USER_AGENT_NAME } from './constants.ts'
 import { hiveRecordSelector, hiveRecordValidator } from './records.ts'
+import { installTestbedWriteDelay } from './write-delay.ts'
 import type { HiveRecordKinds } from './records.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
@@ -101,6 +102,7 @@ function reachAwareValidator (
 
 /** Creates (but does not start) the node. Call `start()` on it, or let HiveNode do so. */
 export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLibp2p> {
+  installTestbedWriteDelay() // testbed only: a no-op unless HIVE_TESTBED_DELAY_MS is set (write-delay.ts)
   const now = opts.now ?? Date.now
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
   if (opts.bootstrap !== undefined && opts.bootstrap.length > 0) {

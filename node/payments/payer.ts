@@ -45,6 +45,8 @@ export class ChannelPayer {
   private readonly init: ChannelPayerInit
   private hasher?: VoucherHasher
   private opening = new Map<string, Promise<ChannelRecord>>()
+  /** opens run one at a time: each signs a permit over the token's nonce, which only a mined open advances */
+  private openQueue: Promise<unknown> = Promise.resolve()
   /** accepted, not yet paid jobs by channel: the provider reserves their prices, so must we */
   private readonly committed = new Map<string, Map<string, bigint>>()
 
@@ -111,8 +113,18 @@ export class ChannelPayer {
     }
   }
 
-  /** Opens a channel with an ERC-2612 permit in the same transaction. */
+  /**
+   * Opens a channel with an ERC-2612 permit in the same transaction. Opens to different providers
+   * queue behind each other: two permits signed at once would carry the same nonce, and the
+   * second open would revert.
+   */
   async open (provider: string, peer: PeerId | undefined, deposit: bigint): Promise<ChannelRecord> {
+    const run = this.openQueue.then(async () => await this.openNow(provider, peer, deposit))
+    this.openQueue = run.catch(() => {})
+    return await run
+  }
+
+  private async openNow (provider: string, peer: PeerId | undefined, deposit: bigint): Promise<ChannelRecord> {
     const wallet = this.wallet()
     const { token, channel } = this.init.chain.contracts
     const channelAddress = await channel.getAddress()
