@@ -22,6 +22,8 @@ const SUITES: Record<string, { timeoutMs: number }> = {
 }
 const CHECKS: Array<[string, string, string[]]> = [
   ['typecheck (tsc --noEmit)', 'tsc', ['--noEmit']],
+  // one formatter for every source file (.prettierrc.json); `npm run format` rewrites them
+  ['format (prettier --check)', 'prettier', ['--check', '.', '--log-level', 'warn']],
   ['lint TypeScript (eslint)', 'eslint', ['.']],
   // layers and import cycles, type-only imports included: the rules and why are in the config
   ['layering and import cycles (dependency-cruiser)', 'depcruise',
