@@ -11,8 +11,16 @@
 // What protocol/ may import besides itself: node:crypto (hashing only) and packages that
 // compute without I/O.
 const PURE_PACKAGES = [
-  '@libp2p/interface', '@libp2p/peer-id', '@libp2p/crypto', '@libp2p/utils', '@multiformats/multiaddr',
-  'multiformats', 'ethers', 'protons-runtime', 'uint8arraylist', 'uint8arrays',
+  '@libp2p/interface',
+  '@libp2p/peer-id',
+  '@libp2p/crypto',
+  '@libp2p/utils',
+  '@multiformats/multiaddr',
+  'multiformats',
+  'ethers',
+  'protons-runtime',
+  'uint8arraylist',
+  'uint8arrays',
 ]
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 
@@ -22,7 +30,8 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'Import cycles, type-only imports included. Break one with a small interface (port) file ' +
+      comment:
+        'Import cycles, type-only imports included. Break one with a small interface (port) file ' +
         'that the lower module owns (e.g. node/market/ports.ts, node/payments/api-port.ts).',
       from: {},
       to: { circular: true },
@@ -30,8 +39,9 @@ module.exports = {
     {
       name: 'no-cycle-between-services',
       severity: 'error',
-      comment: 'The node\'s service folders depend on each other in one direction only (audit -> market, ' +
-        'payments -> market, audit -> payments (its journal port), audit -> chain): a service that must learn of another\'s ' +
+      comment:
+        "The node's service folders depend on each other in one direction only (audit -> market, " +
+        "payments -> market, audit -> payments (its journal port), audit -> chain): a service that must learn of another's " +
         'progress declares a port or subscribes to events. No known exceptions.',
       scope: 'folder',
       // an edge from one service folder to another that lies on a cycle; a folder cycle through
@@ -42,7 +52,8 @@ module.exports = {
     {
       name: 'cli-not-to-peer-key',
       severity: 'error',
-      comment: 'No command reads the node\'s peer key file itself: it asks the node through the typed ' +
+      comment:
+        "No command reads the node's peer key file itself: it asks the node through the typed " +
         'client, or node/chain (e.g. nodeStakePeerId) where a command must work without a running node.',
       from: { path: '^cli/' },
       to: { path: '^node/p2p/identity\\.ts$' },
@@ -50,7 +61,8 @@ module.exports = {
     {
       name: 'api-not-to-services',
       severity: 'error',
-      comment: 'node/api (the server, its router and the route table the CLI\'s client shares) imports no ' +
+      comment:
+        "node/api (the server, its router and the route table the CLI's client shares) imports no " +
         'service: the services register their routes with it, so an import back closes a cycle between ' +
         'services through node/api. The shapes routes return live in node/api/contract/views/ (or ' +
         'protocol/), and the services import them from there.',
@@ -60,7 +72,8 @@ module.exports = {
     {
       name: 'protocol-is-pure',
       severity: 'error',
-      comment: 'protocol/ defines the wire language once, for every layer: no sockets, disk, clocks or ' +
+      comment:
+        'protocol/ defines the wire language once, for every layer: no sockets, disk, clocks or ' +
         'processes, and nothing from the layers above it.',
       from: { path: '^protocol/' },
       to: {
@@ -74,7 +87,8 @@ module.exports = {
     {
       name: 'node-not-to-cli-scripts-tests',
       severity: 'error',
-      comment: 'The daemon is a library the CLI, scripts and tests use, never the other way round ' +
+      comment:
+        'The daemon is a library the CLI, scripts and tests use, never the other way round ' +
         '(e.g. the deployment schema lives in node/chain/, not in scripts/deploy.ts).',
       from: { path: '^node/' },
       to: { path: '^(cli|scripts|test|examples)/' },

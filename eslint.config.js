@@ -48,7 +48,10 @@ export default tseslint.config(
     rules: {
       // Prettier formats (npm test checks it); it cannot wrap strings or comments, so this rule holds the 120-column
       // limit for comments and code, and lets long string literals be (they read better whole)
-      '@stylistic/max-len': ['error', { code: 120, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true, ignoreUrls: true }],
+      '@stylistic/max-len': [
+        'error',
+        { code: 120, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true, ignoreUrls: true },
+      ],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
@@ -64,10 +67,13 @@ export default tseslint.config(
     // class here and its factory module below. test/node/structure/factory-rule.test.ts checks this fires.
     files: ['**/*.ts'],
     rules: {
-      'no-restricted-syntax': ['error', {
-        selector: 'NewExpression[callee.name=/^(MarketService|PaymentsService|AuditService|ChainService)$/]',
-        message: 'Build services through their factory (e.g. marketService()) and createHiveNode, not with `new`.',
-      }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'NewExpression[callee.name=/^(MarketService|PaymentsService|AuditService|ChainService)$/]',
+          message: 'Build services through their factory (e.g. marketService()) and createHiveNode, not with `new`.',
+        },
+      ],
     },
   },
   {

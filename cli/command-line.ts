@@ -16,11 +16,11 @@ export const VERSION = '0.1.0'
  * in full; the others stay a name and a description (all `hive --help` and commander's "unknown
  * command" suggestions need), so starting `hive` costs one command's imports, not fifteen.
  */
-export async function buildProgram (io: CliIo, argv: readonly string[]): Promise<Command> {
+export async function buildProgram(io: CliIo, argv: readonly string[]): Promise<Command> {
   const program = new Command('hive')
-    .description('ComputeHive: a peer-to-peer compute market. Each command acts on one node\'s data dir.')
+    .description("ComputeHive: a peer-to-peer compute market. Each command acts on one node's data dir.")
     .version(VERSION, '-V, --version')
-    .option('--data-dir <dir>', 'the node\'s data dir (default: $HIVE_DATA_DIR or ~/.hive)')
+    .option('--data-dir <dir>', "the node's data dir (default: $HIVE_DATA_DIR or ~/.hive)")
     .option('--node <dir>', 'talk to the node whose data dir is <dir> (same as --data-dir)')
     .option('--json', 'print exactly one JSON document on stdout')
     .showHelpAfterError('(run the command with --help for usage)')
@@ -31,7 +31,7 @@ export async function buildProgram (io: CliIo, argv: readonly string[]): Promise
   // a command not loaded has no options registered yet: the list says whether it takes some
   const takesOptions = new Set(COMMANDS.filter((c) => c.options === true).map((c) => c.name))
   program.configureHelp({
-    subcommandTerm (cmd: Command): string {
+    subcommandTerm(cmd: Command): string {
       const term = Help.prototype.subcommandTerm.call(this, cmd)
       const unloaded = cmd.parent === program && cmd.options.length === 0 && takesOptions.has(cmd.name())
       return unloaded ? `${term} [options]` : term
@@ -46,7 +46,7 @@ export async function buildProgram (io: CliIo, argv: readonly string[]): Promise
 }
 
 /** Runs one command line; returns the exit code (runCli in program.ts is the entry point). */
-export async function runCommandLine (argv: string[], io: CliIo): Promise<number> {
+export async function runCommandLine(argv: string[], io: CliIo): Promise<number> {
   try {
     const program = await buildProgram(io, argv)
     await program.parseAsync(argv, { from: 'user' })
@@ -58,15 +58,17 @@ export async function runCommandLine (argv: string[], io: CliIo): Promise<number
   }
 }
 
-function reportError (err: unknown, io: CliIo, json: boolean): void {
+function reportError(err: unknown, io: CliIo, json: boolean): void {
   if (json) {
-    const body = err instanceof HiveError
-      ? { code: err.code, message: err.message, details: err.details }
-      : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err), details: {} }
+    const body =
+      err instanceof HiveError
+        ? { code: err.code, message: err.message, details: err.details }
+        : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err), details: {} }
     io.stderr(toJson({ error: body }) + '\n')
     return
   }
   const message = err instanceof Error ? err.message : String(err)
   io.stderr(`hive: ${message}\n`)
-  if (!(err instanceof HiveError) && err instanceof Error && io.env.HIVE_DEBUG != null) io.stderr(`${err.stack ?? ''}\n`)
+  if (!(err instanceof HiveError) && err instanceof Error && io.env.HIVE_DEBUG != null)
+    io.stderr(`${err.stack ?? ''}\n`)
 }

@@ -36,23 +36,29 @@ export interface CommandContext {
 }
 
 /** --node <dir> and --data-dir <dir> name the same thing; HIVE_DATA_DIR, then ~/.hive, otherwise. */
-export function resolveDataDir (opts: GlobalOptions, env: CliIo['env']): string {
+export function resolveDataDir(opts: GlobalOptions, env: CliIo['env']): string {
   if (opts.node != null && opts.dataDir != null && resolve(opts.node) !== resolve(opts.dataDir)) {
-    throw new UsageError('CONFLICTING_DATA_DIR', `--node ${opts.node} and --data-dir ${opts.dataDir} name different nodes: give only one`)
+    throw new UsageError(
+      'CONFLICTING_DATA_DIR',
+      `--node ${opts.node} and --data-dir ${opts.dataDir} name different nodes: give only one`,
+    )
   }
   const chosen = opts.node ?? opts.dataDir ?? env.HIVE_DATA_DIR
-  if (chosen != null && chosen.trim() === '') throw new UsageError('EMPTY_DATA_DIR', 'the data dir is empty: pass --data-dir <dir> or unset HIVE_DATA_DIR')
+  if (chosen != null && chosen.trim() === '')
+    throw new UsageError('EMPTY_DATA_DIR', 'the data dir is empty: pass --data-dir <dir> or unset HIVE_DATA_DIR')
   return resolve(chosen ?? join(env.HOME ?? homedir(), '.hive'))
 }
 
-export function makeContext (io: CliIo, opts: GlobalOptions): CommandContext {
+export function makeContext(io: CliIo, opts: GlobalOptions): CommandContext {
   const json = opts.json === true
   return {
     io,
     dataDir: resolveDataDir(opts, io.env),
     json,
     printJson: (value) => io.stdout(toJson(value, 2) + '\n'),
-    say: (text) => { if (!json) io.stdout(text + '\n') },
+    say: (text) => {
+      if (!json) io.stdout(text + '\n')
+    },
     note: (text) => io.stderr(text + '\n'),
   }
 }

@@ -11,11 +11,17 @@ export const EXIT_NO_NODE = 3
 export class NodeNotRunningError extends HiveError {
   static override name = 'NodeNotRunningError'
 
-  constructor (dataDir: string, reason: string, options?: { cause?: unknown, initialised?: boolean }) {
-    const fix = options?.initialised === false
-      ? `create and start one with \`hive init --data-dir ${dataDir}\` then \`hive node start --data-dir ${dataDir}\``
-      : `start one with \`hive node start --data-dir ${dataDir}\``
-    super('NODE_NOT_RUNNING', `no node is running for data dir ${dataDir} (${reason}): ${fix}`, { dataDir, reason }, options)
+  constructor(dataDir: string, reason: string, options?: { cause?: unknown; initialised?: boolean }) {
+    const fix =
+      options?.initialised === false
+        ? `create and start one with \`hive init --data-dir ${dataDir}\` then \`hive node start --data-dir ${dataDir}\``
+        : `start one with \`hive node start --data-dir ${dataDir}\``
+    super(
+      'NODE_NOT_RUNNING',
+      `no node is running for data dir ${dataDir} (${reason}): ${fix}`,
+      { dataDir, reason },
+      options,
+    )
   }
 }
 
@@ -24,13 +30,13 @@ export class ApiRequestError extends HiveError {
   static override name = 'ApiRequestError'
   readonly status: number
 
-  constructor (status: number, code: string, message: string, details: HiveError['details'] = {}) {
+  constructor(status: number, code: string, message: string, details: HiveError['details'] = {}) {
     super(code, message, details)
     this.status = status
   }
 }
 
-export function exitCodeFor (err: unknown): number {
+export function exitCodeFor(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE
   if (err instanceof UsageError) return EXIT_USAGE
   if (err instanceof NodeNotRunningError) return EXIT_NO_NODE

@@ -3,15 +3,18 @@ import Table from 'cli-table3'
 import type { NodeInfo, PeerSummary, ProviderProfileView } from '../node/controller.ts'
 import { formatTokenAmount, TOKEN_DECIMALS } from './parse.ts'
 
-export function formatBytes (bytes: number): string {
+export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
   let v = bytes
   let i = 0
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++ }
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
   return i === 0 ? `${bytes} B` : `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`
 }
 
-export function formatDuration (ms: number): string {
+export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`
   const m = Math.floor(ms / 60_000)
@@ -31,7 +34,7 @@ export const AMOUNT_MAX_DECIMALS = 6
  * 9584704567898396n -> "0.00958", 1234.5678 HIVE -> "1235", 1.5 HIVE -> "1.5".
  * For display only: --json and amounts passed on to other commands use formatTokenAmount (exact).
  */
-export function roundTokenAmount (units: bigint, decimals = TOKEN_DECIMALS): string {
+export function roundTokenAmount(units: bigint, decimals = TOKEN_DECIMALS): string {
   if (units < 0n) return `-${roundTokenAmount(-units, decimals)}`
   if (units === 0n) return '0'
   const smallest = 10n ** BigInt(Math.max(0, decimals - AMOUNT_MAX_DECIMALS))
@@ -44,33 +47,35 @@ export function roundTokenAmount (units: bigint, decimals = TOKEN_DECIMALS): str
 }
 
 /** "0.00958 HIVE": the one way human output shows a HIVE amount (base units, as bigint or decimal text). */
-export function hiveAmount (units: bigint | string): string {
+export function hiveAmount(units: bigint | string): string {
   return `${roundTokenAmount(BigInt(units))} HIVE`
 }
 
 /** 12D3KooWAbc…xyz123: enough to tell peers apart in a table; --json has the full id. */
-export function shortPeerId (peerId: string): string {
+export function shortPeerId(peerId: string): string {
   return peerId.length <= 20 ? peerId : `${peerId.slice(0, 10)}…${peerId.slice(-6)}`
 }
 
 /** "in 55m", "3m ago" relative to now. */
-export function formatRelative (at: number, now: number): string {
+export function formatRelative(at: number, now: number): string {
   const d = at - now
   return d >= 0 ? `in ${formatDuration(d)}` : `${formatDuration(-d)} ago`
 }
 
-export function table (head: string[], rows: Array<Array<string | number>>): string {
+export function table(head: string[], rows: Array<Array<string | number>>): string {
   const t = new Table({ head, style: { head: [], border: [] } })
   for (const r of rows) t.push(r.map(String))
   return t.toString()
 }
 
-function gpuText (p: ProviderProfileView): string {
+function gpuText(p: ProviderProfileView): string {
   if (p.hardware.gpus.length === 0) return '-'
-  return p.hardware.gpus.map((g) => `${g.vendor} ${g.model}${g.vramMiB > 0 ? ` (${formatBytes(g.vramMiB * 1024 * 1024)})` : ''}`).join(', ')
+  return p.hardware.gpus
+    .map((g) => `${g.vendor} ${g.model}${g.vramMiB > 0 ? ` (${formatBytes(g.vramMiB * 1024 * 1024)})` : ''}`)
+    .join(', ')
 }
 
-export function providersTable (providers: ProviderProfileView[], now: number): string {
+export function providersTable(providers: ProviderProfileView[], now: number): string {
   return table(
     ['peer', 'cpu', 'cores/threads', 'arch', 'memory', 'gpus', 'cpu score', 'executors', 'expires'],
     providers.map((p) => [
@@ -87,7 +92,7 @@ export function providersTable (providers: ProviderProfileView[], now: number): 
   )
 }
 
-export function peersTable (peers: PeerSummary[]): string {
+export function peersTable(peers: PeerSummary[]): string {
   return table(
     ['peer', 'rtt', 'addresses'],
     peers.map((p) => [p.peerId, p.rttMs == null ? '-' : `${Math.round(p.rttMs)}ms`, p.addresses.join('\n') || '-']),
@@ -95,7 +100,12 @@ export function peersTable (peers: PeerSummary[]): string {
 }
 
 /** Two-column key/value listing for one provider's hardware. */
-export function hardwareTable (view: { peerId?: string, hardware: ProviderProfileView['hardware'], executors?: string[], capabilities?: string[] }): string {
+export function hardwareTable(view: {
+  peerId?: string
+  hardware: ProviderProfileView['hardware']
+  executors?: string[]
+  capabilities?: string[]
+}): string {
   const hw = view.hardware
   const rows: Array<[string, string]> = []
   if (view.peerId != null) rows.push(['peer id', view.peerId])
@@ -103,7 +113,12 @@ export function hardwareTable (view: { peerId?: string, hardware: ProviderProfil
     ['cpu', `${hw.cpu.model} (${hw.cpu.arch}${hw.cpu.speedGHz > 0 ? `, ${hw.cpu.speedGHz} GHz` : ''})`],
     ['cores / threads', `${hw.cpu.cores} / ${hw.cpu.threads}`],
     ['memory', formatBytes(hw.memoryBytes)],
-    ['gpus', hw.gpus.length === 0 ? 'none' : hw.gpus.map((g) => `${g.vendor} ${g.model}, ${formatBytes(g.vramMiB * 1024 * 1024)} VRAM`).join('\n')],
+    [
+      'gpus',
+      hw.gpus.length === 0
+        ? 'none'
+        : hw.gpus.map((g) => `${g.vendor} ${g.model}, ${formatBytes(g.vramMiB * 1024 * 1024)} VRAM`).join('\n'),
+    ],
     ['os', `${hw.os.distro} ${hw.os.release} (${hw.os.platform}, kernel ${hw.os.kernel})`],
     ['cpu score', `${Math.round(hw.benchmark.cpuScore)} (benchmark ${formatDuration(hw.benchmark.durationMs)})`],
   )
@@ -114,7 +129,7 @@ export function hardwareTable (view: { peerId?: string, hardware: ProviderProfil
   return t.toString()
 }
 
-export function nodeSummary (info: NodeInfo, api: { host: string, port: number }): string {
+export function nodeSummary(info: NodeInfo, api: { host: string; port: number }): string {
   return [
     `hive node ${info.version} started (${info.roles.join(', ') || 'no roles'})`,
     `  peer id   ${info.peerId}`,

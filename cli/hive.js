@@ -12,13 +12,15 @@ import { join } from 'node:path'
 const [major, minor] = process.versions.node.split('.').map(Number)
 if (major < 22 || (major === 22 && minor < 13)) {
   console.error(`hive needs Node >= 22.13; this is Node ${process.versions.node} (${process.execPath}).`)
-  console.error('Fix: run `npm install` in the project folder (it puts Node 22 in node_modules), then run cli/hive, ' +
-    'node_modules/.bin/hive or `npx hive`, or put a Node >= 22.13 first on PATH.')
+  console.error(
+    'Fix: run `npm install` in the project folder (it puts Node 22 in node_modules), then run cli/hive, ' +
+      'node_modules/.bin/hive or `npx hive`, or put a Node >= 22.13 first on PATH.',
+  )
   process.exit(1)
 }
 
 /** The first source newer than the build, 'dist/' when there is no build, undefined when the build is current. */
-function staleSource (root) {
+function staleSource(root) {
   let stamp
   try {
     stamp = JSON.parse(readFileSync(join(root, 'dist', 'build-stamp.json'), 'utf8'))
@@ -39,7 +41,9 @@ if (stale === undefined) {
 } else {
   if (process.stderr.isTTY) {
     const why = stale === 'dist/' ? 'dist/ is not built' : `${stale} changed after the last build`
-    process.stderr.write(`hive: running from the TypeScript sources (${why}); \`npm run build\` makes it start fast again\n`)
+    process.stderr.write(
+      `hive: running from the TypeScript sources (${why}); \`npm run build\` makes it start fast again\n`,
+    )
   }
   // protons' generated codecs use enums and namespaces, which Node's type stripping rejects: tsx
   const { register } = await import('tsx/esm/api')

@@ -24,18 +24,19 @@ export interface HttpAnswer {
 }
 
 /** One request. Rejects with the socket's error (err.code ECONNREFUSED …) or, on abort, an AbortError. */
-export async function httpRequest (url: URL, init: HttpInit): Promise<HttpAnswer> {
-  const headers = init.body === undefined
-    ? init.headers
-    : { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) }
+export async function httpRequest(url: URL, init: HttpInit): Promise<HttpAnswer> {
+  const headers =
+    init.body === undefined ? init.headers : { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) }
   return await new Promise<HttpAnswer>((resolve, reject) => {
-    const req = request(url, { method: init.method, headers, signal: init.signal }, (res) => { resolve(answerOf(res)) })
+    const req = request(url, { method: init.method, headers, signal: init.signal }, (res) => {
+      resolve(answerOf(res))
+    })
     req.on('error', reject)
     req.end(init.body)
   })
 }
 
-function answerOf (res: IncomingMessage): HttpAnswer {
+function answerOf(res: IncomingMessage): HttpAnswer {
   const status = res.statusCode ?? 0
   return {
     status,

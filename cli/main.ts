@@ -2,7 +2,7 @@
 import { runCli } from './program.ts'
 
 let shutdown: AbortController | undefined
-function shutdownSignal (): AbortSignal {
+function shutdownSignal(): AbortSignal {
   if (shutdown == null) {
     const ac = new AbortController()
     shutdown = ac
@@ -28,8 +28,12 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 })
 
 const code = await runCli(process.argv.slice(2), {
-  stdout: (text) => { process.stdout.write(text) },
-  stderr: (text) => { process.stderr.write(text) },
+  stdout: (text) => {
+    process.stdout.write(text)
+  },
+  stderr: (text) => {
+    process.stderr.write(text)
+  },
   env: process.env,
   interactive: process.stderr.isTTY === true,
   shutdownSignal,

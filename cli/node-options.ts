@@ -24,35 +24,54 @@ export interface NodeSettingFlags {
   announcePrivate?: boolean
 }
 
-const collect = (value: string, previous: string[] | undefined): string[] =>
-  [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')]
+const collect = (value: string, previous: string[] | undefined): string[] => [
+  ...(previous ?? []),
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== ''),
+]
 
-export function addNodeSettingOptions (cmd: Command): Command {
-  return cmd
-    .option('--listen <multiaddr>', 'listen address (repeat or comma-separate); default loopback TCP and WebSockets on free ports', collect)
-    .option('--announce <multiaddr>', 'address to advertise instead of the listen addresses (repeat or comma-separate)', collect)
-    .option('--bootstrap <multiaddr>', 'peer to join through, ending in /p2p/<peerId> (repeat or comma-separate)', collect)
-    .option('--mdns', 'discover peers on the LAN by multicast DNS')
-    .option('--no-mdns', 'no LAN discovery')
-    .option('--role <roles>', 'provider, requester, or provider,requester')
-    .option('--api-port <port>', 'local API port (0 picks a free one, published in <dataDir>/api.json)', parsePort)
-    .option('--executors <list>', 'executors offered as a provider, e.g. wasm')
-    .option('--dht-mode <mode>', 'auto (server when a provider), server or client')
-    .option('--benchmark <duration>', 'length of the CPU benchmark, e.g. 1s', parseDuration)
-    .option('--profile-ttl <duration>', 'lifetime of the signed hardware profile in the DHT, e.g. 1h', parseDuration)
-    // reach (issue 13, docs/reach.md)
-    .option('--reachability <mode>', 'auto (learn it), public, or private (reserve on relays from the start)')
-    .option('--relay-server', 'serve as a circuit relay for peers behind NATs')
-    .option('--relay-policy <policy>', 'whom the relay serves: market (peers it has market ties with) or open')
-    .option('--no-autonat', 'do not ask or answer AutoNAT')
-    .option('--no-dcutr', 'do not upgrade relayed connections to direct ones')
-    .option('--upnp', 'ask the router for a port mapping (UPnP)')
-    .option('--no-upnp', 'no UPnP')
-    .option('--announce-private', 'publish private (LAN) addresses even while private (a devnet on one LAN)')
+export function addNodeSettingOptions(cmd: Command): Command {
+  return (
+    cmd
+      .option(
+        '--listen <multiaddr>',
+        'listen address (repeat or comma-separate); default loopback TCP and WebSockets on free ports',
+        collect,
+      )
+      .option(
+        '--announce <multiaddr>',
+        'address to advertise instead of the listen addresses (repeat or comma-separate)',
+        collect,
+      )
+      .option(
+        '--bootstrap <multiaddr>',
+        'peer to join through, ending in /p2p/<peerId> (repeat or comma-separate)',
+        collect,
+      )
+      .option('--mdns', 'discover peers on the LAN by multicast DNS')
+      .option('--no-mdns', 'no LAN discovery')
+      .option('--role <roles>', 'provider, requester, or provider,requester')
+      .option('--api-port <port>', 'local API port (0 picks a free one, published in <dataDir>/api.json)', parsePort)
+      .option('--executors <list>', 'executors offered as a provider, e.g. wasm')
+      .option('--dht-mode <mode>', 'auto (server when a provider), server or client')
+      .option('--benchmark <duration>', 'length of the CPU benchmark, e.g. 1s', parseDuration)
+      .option('--profile-ttl <duration>', 'lifetime of the signed hardware profile in the DHT, e.g. 1h', parseDuration)
+      // reach (issue 13, docs/reach.md)
+      .option('--reachability <mode>', 'auto (learn it), public, or private (reserve on relays from the start)')
+      .option('--relay-server', 'serve as a circuit relay for peers behind NATs')
+      .option('--relay-policy <policy>', 'whom the relay serves: market (peers it has market ties with) or open')
+      .option('--no-autonat', 'do not ask or answer AutoNAT')
+      .option('--no-dcutr', 'do not upgrade relayed connections to direct ones')
+      .option('--upnp', 'ask the router for a port mapping (UPnP)')
+      .option('--no-upnp', 'no UPnP')
+      .option('--announce-private', 'publish private (LAN) addresses even while private (a devnet on one LAN)')
+  )
 }
 
 /** The flags given, keyed like config.json; absent flags are left out so lower layers apply. */
-export function settingsFromFlags (o: NodeSettingFlags): Record<string, unknown> {
+export function settingsFromFlags(o: NodeSettingFlags): Record<string, unknown> {
   const s: Record<string, unknown> = {}
   if (o.listen != null) s.listen = o.listen
   if (o.announce != null) s.announce = o.announce

@@ -7,7 +7,7 @@
 import type { CliIo } from './context.ts'
 
 /** Runs one command line; returns the exit code instead of exiting, so tests and scripts can call it. */
-export async function runCli (argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const { runCommandLine } = await import('./command-line.ts')
   return await runCommandLine(argv, io)
 }

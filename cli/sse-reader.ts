@@ -7,7 +7,7 @@ export interface SseMessage {
   id?: string
 }
 
-export async function * readSse (chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<SseMessage> {
+export async function* readSse(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<SseMessage> {
   const decoder = new TextDecoder()
   let buffer = ''
   let data: string[] = []
@@ -22,7 +22,8 @@ export async function * readSse (chunks: AsyncIterable<Uint8Array | string>): As
       const line = buffer.slice(0, nl)
       buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1))
       if (line === '') {
-        if (data.length > 0) yield { event: event === '' ? 'message' : event, data: data.join('\n'), ...(id != null ? { id } : {}) }
+        if (data.length > 0)
+          yield { event: event === '' ? 'message' : event, data: data.join('\n'), ...(id != null ? { id } : {}) }
         data = []
         event = ''
         continue

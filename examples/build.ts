@@ -13,13 +13,21 @@ const buildDir = join(examplesDir, 'build')
 
 /** The example jobs; each has its source in examples/<name>/assembly/index.ts. */
 export const EXAMPLES = ['wordcount', 'mandelbrot', 'primes'] as const
-export type ExampleName = typeof EXAMPLES[number]
+export type ExampleName = (typeof EXAMPLES)[number]
 
 // Start and abort are wired so that the module imports nothing but wasi_snapshot_preview1:
 // top-level code becomes the `_start` export, and aborts print to stderr and trap.
-const ASC_FLAGS = ['-O3', '--exportStart', '_start', '--use', 'abort=lib/assembly/wasi/abortToStderr', '--runtime', 'incremental']
+const ASC_FLAGS = [
+  '-O3',
+  '--exportStart',
+  '_start',
+  '--use',
+  'abort=lib/assembly/wasi/abortToStderr',
+  '--runtime',
+  'incremental',
+]
 
-function newestMtime (path: string): number {
+function newestMtime(path: string): number {
   const st = statSync(path)
   if (!st.isDirectory()) return st.mtimeMs
   let newest = st.mtimeMs
@@ -27,19 +35,30 @@ function newestMtime (path: string): number {
   return newest
 }
 
-function mtimeOrZero (path: string): number {
-  try { return statSync(path).mtimeMs } catch { return 0 }
+function mtimeOrZero(path: string): number {
+  try {
+    return statSync(path).mtimeMs
+  } catch {
+    return 0
+  }
 }
 
-async function compile (name: ExampleName, out: string): Promise<void> {
+async function compile(name: ExampleName, out: string): Promise<void> {
   const { default: asc } = await import('assemblyscript/asc') // loading the compiler takes seconds: only when needed
   let binary: Uint8Array | undefined
   const messages: string[] = []
-  const { error } = await asc.main([`${name}/assembly/index.ts`, '--baseDir', examplesDir, '--outFile', `${name}.wasm`, ...ASC_FLAGS], {
-    writeFile: (file, contents) => { if (file.endsWith('.wasm') && typeof contents !== 'string') binary = contents },
-    stdout: asc.createMemoryStream(),
-    stderr: asc.createMemoryStream((chunk) => { messages.push(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk)) }),
-  })
+  const { error } = await asc.main(
+    [`${name}/assembly/index.ts`, '--baseDir', examplesDir, '--outFile', `${name}.wasm`, ...ASC_FLAGS],
+    {
+      writeFile: (file, contents) => {
+        if (file.endsWith('.wasm') && typeof contents !== 'string') binary = contents
+      },
+      stdout: asc.createMemoryStream(),
+      stderr: asc.createMemoryStream((chunk) => {
+        messages.push(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk))
+      }),
+    },
+  )
   if (error !== null || binary === undefined) {
     throw new Error(`building example ${name} failed: ${error?.message ?? 'no output'}\n${messages.join('')}`)
   }
@@ -52,7 +71,7 @@ async function compile (name: ExampleName, out: string): Promise<void> {
 let building: Promise<Record<string, string>> | undefined
 
 /** Builds what is stale; resolves to { name: absolute path of the .wasm }. */
-export async function buildExamples (): Promise<Record<string, string>> {
+export async function buildExamples(): Promise<Record<string, string>> {
   building ??= (async () => {
     mkdirSync(buildDir, { recursive: true })
     const shared = Math.max(newestMtime(join(examplesDir, 'lib')), mtimeOrZero(join(examplesDir, 'build.ts')))

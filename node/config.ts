@@ -201,34 +201,47 @@ export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.fr
 
 type Parser<K extends keyof HiveSettings> = (value: unknown, bad: (expected: string) => never) => HiveSettings[K]
 
-function list (value: unknown, bad: (e: string) => never): string[] {
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter((s) => s !== '')
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((s: string) => s.trim()).filter((s) => s !== '')
+function list(value: unknown, bad: (e: string) => never): string[] {
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+    return value.map((s: string) => s.trim()).filter((s) => s !== '')
   return bad('a list of strings (a JSON array, or comma-separated in the environment)')
 }
 
-function multiaddrs (needPeerId: boolean) {
+function multiaddrs(needPeerId: boolean) {
   return (value: unknown, bad: (e: string) => never): string[] => {
     const out = list(value, bad)
     for (const a of out) {
-      try { multiaddr(a) } catch { bad(`multiaddrs, and "${a}" is not one (example: /ip4/127.0.0.1/tcp/4001)`) }
-      if (needPeerId && !a.includes('/p2p/')) bad(`multiaddrs that end in /p2p/<peerId>, and "${a}" has no peer id (ask the peer for \`hive node start\`'s address line)`)
+      try {
+        multiaddr(a)
+      } catch {
+        bad(`multiaddrs, and "${a}" is not one (example: /ip4/127.0.0.1/tcp/4001)`)
+      }
+      if (needPeerId && !a.includes('/p2p/'))
+        bad(
+          `multiaddrs that end in /p2p/<peerId>, and "${a}" has no peer id (ask the peer for \`hive node start\`'s address line)`,
+        )
     }
     return out
   }
 }
 
-function bool (value: unknown, bad: (e: string) => never): boolean {
+function bool(value: unknown, bad: (e: string) => never): boolean {
   if (typeof value === 'boolean') return value
   if (typeof value === 'string' && /^(true|1|yes|on)$/i.test(value.trim())) return true
   if (typeof value === 'string' && /^(false|0|no|off)$/i.test(value.trim())) return false
   return bad('true or false')
 }
 
-function int (min: number, max: number, what: string) {
+function int(min: number, max: number, what: string) {
   return (value: unknown, bad: (e: string) => never): number => {
     const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max) return bad(`${what}: a whole number from ${min} to ${max}`)
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max)
+      return bad(`${what}: a whole number from ${min} to ${max}`)
     return n
   }
 }
@@ -240,25 +253,37 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
   mdns: bool,
   roles: (v, bad) => {
     const roles = list(v, bad)
-    if (roles.length === 0 || roles.some((r) => r !== 'provider' && r !== 'requester')) bad('one or both of provider, requester (e.g. "provider,requester")')
+    if (roles.length === 0 || roles.some((r) => r !== 'provider' && r !== 'requester'))
+      bad('one or both of provider, requester (e.g. "provider,requester")')
     return [...new Set(roles)] as Role[]
   },
-  apiHost: (v, bad) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : bad('a host name or IP address, normally 127.0.0.1')),
+  apiHost: (v, bad) =>
+    typeof v === 'string' && v.trim() !== '' ? v.trim() : bad('a host name or IP address, normally 127.0.0.1'),
   apiPort: int(0, 65_535, 'a TCP port (0 picks a free one)'),
   allowRemoteApi: bool,
   profileTtlMs: int(1000, MAX_PROFILE_TTL_MS, 'milliseconds'),
   executors: (v, bad) => {
     const names = list(v, bad)
-    for (const e of names) if (!EXECUTOR_PATTERN.test(e)) bad(`executor names of lower-case letters, digits, '.', '_' or '-' (e.g. wasm), and "${e}" is not one`)
+    for (const e of names)
+      if (!EXECUTOR_PATTERN.test(e))
+        bad(`executor names of lower-case letters, digits, '.', '_' or '-' (e.g. wasm), and "${e}" is not one`)
     return [...new Set(names)]
   },
   prices: (v, bad) => {
-    const entries = typeof v === 'string'
-      ? v.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => s.split('='))
-      : (typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.entries(v) : bad('executor=price pairs (e.g. "wasm=0.001,docker=0.01", or a JSON object)'))
+    const entries =
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== '')
+            .map((s) => s.split('='))
+        : typeof v === 'object' && v !== null && !Array.isArray(v)
+          ? Object.entries(v)
+          : bad('executor=price pairs (e.g. "wasm=0.001,docker=0.01", or a JSON object)')
     const out: Record<string, string> = {}
     for (const [k, p] of entries) {
-      if (typeof k !== 'string' || !EXECUTOR_PATTERN.test(k) || typeof p !== 'string' || !PRICE_PATTERN.test(p)) bad(`executor=price pairs with decimal prices (e.g. "wasm=0.001")`)
+      if (typeof k !== 'string' || !EXECUTOR_PATTERN.test(k) || typeof p !== 'string' || !PRICE_PATTERN.test(p))
+        bad(`executor=price pairs with decimal prices (e.g. "wasm=0.001")`)
       out[k] = p
     }
     return out
@@ -266,11 +291,16 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
   dhtMode: (v, bad) => (v === 'auto' || v === 'server' || v === 'client' ? v : bad('one of auto, server, client')),
   benchmarkMs: int(100, 60_000, 'milliseconds'),
   // chain settings (node/chain); the wallet passphrase is deliberately not one of them
-  rpcUrl: (v, bad) => (typeof v === 'string' && (v.trim() === '' || /^(https?|wss?):\/\/\S+$/.test(v.trim())) ? v.trim() : bad('an http(s):// or ws(s):// JSON-RPC URL, e.g. http://127.0.0.1:8545 (empty: no chain)')),
+  rpcUrl: (v, bad) =>
+    typeof v === 'string' && (v.trim() === '' || /^(https?|wss?):\/\/\S+$/.test(v.trim()))
+      ? v.trim()
+      : bad('an http(s):// or ws(s):// JSON-RPC URL, e.g. http://127.0.0.1:8545 (empty: no chain)'),
   deployments: (v, bad) => (typeof v === 'string' ? v.trim() : bad('a path to a deployments file or folder')),
   maxFeeGwei: (v, bad) => {
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
-    return typeof n === 'number' && Number.isFinite(n) && n > 0 && n <= 1e6 ? n : bad('a fee cap in gwei greater than 0, e.g. 200')
+    return typeof n === 'number' && Number.isFinite(n) && n > 0 && n <= 1e6
+      ? n
+      : bad('a fee cap in gwei greater than 0, e.g. 200')
   },
   confirmations: int(1, 64, 'blocks'),
   auditAnchorEvery: int(1, 1_000_000, 'entries'),
@@ -283,14 +313,19 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
   },
   allowPrivateAddrs: bool,
   maxOutputBytes: int(64 * 1024, JOB_BOUNDS.outputBytes.max, 'bytes'),
-  reachability: (v, bad) => (v === 'auto' || v === 'public' || v === 'private' ? v : bad('one of auto, public, private')),
+  reachability: (v, bad) =>
+    v === 'auto' || v === 'public' || v === 'private' ? v : bad('one of auto, public, private'),
   relayReservations: int(0, 8, 'relays'),
   relayServer: bool,
   relayPolicy: (v, bad) => (v === 'market' || v === 'open' ? v : bad('one of market, open')),
   relayAllowPeers: (v, bad) => {
     const ids = list(v, bad)
     for (const id of ids) {
-      try { peerIdFromString(id) } catch { bad(`peer ids (e.g. 12D3KooW…), and "${id}" is not one`) }
+      try {
+        peerIdFromString(id)
+      } catch {
+        bad(`peer ids (e.g. 12D3KooW…), and "${id}" is not one`)
+      }
     }
     return [...new Set(ids)]
   },
@@ -308,37 +343,56 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
 
 const KEYS = Object.keys(PARSERS) as Array<keyof HiveSettings>
 
-function kebab (key: string): string {
+function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
 }
 
-function parseLayer (raw: Record<string, unknown>, source: (key: keyof HiveSettings) => string, strict: boolean): Partial<HiveSettings> {
+function parseLayer(
+  raw: Record<string, unknown>,
+  source: (key: keyof HiveSettings) => string,
+  strict: boolean,
+): Partial<HiveSettings> {
   const out: Partial<Record<keyof HiveSettings, unknown>> = {}
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined) continue
     if (!(KEYS as string[]).includes(key)) {
-      if (strict) throw new UsageError('CONFIG_UNKNOWN_KEY', `${source(key as keyof HiveSettings)} is not a setting. Valid keys: ${KEYS.join(', ')}`, { key })
+      if (strict)
+        throw new UsageError(
+          'CONFIG_UNKNOWN_KEY',
+          `${source(key as keyof HiveSettings)} is not a setting. Valid keys: ${KEYS.join(', ')}`,
+          { key },
+        )
       continue
     }
     const k = key as keyof HiveSettings
     const bad = (expected: string): never => {
-      throw new UsageError('CONFIG_INVALID', `${source(k)} = ${JSON.stringify(value)} is invalid: expected ${expected}`, { key: k, source: source(k), value: JSON.stringify(value) })
+      throw new UsageError(
+        'CONFIG_INVALID',
+        `${source(k)} = ${JSON.stringify(value)} is invalid: expected ${expected}`,
+        { key: k, source: source(k), value: JSON.stringify(value) },
+      )
     }
     out[k] = (PARSERS[k] as Parser<typeof k>)(value, bad)
   }
   return out as Partial<HiveSettings>
 }
 
-export function readConfigFile (dataDir: string): Record<string, unknown> {
+export function readConfigFile(dataDir: string): Record<string, unknown> {
   const path = join(dataDir, CONFIG_FILE)
   if (!existsSync(path)) return {}
   let value: unknown
   try {
     value = JSON.parse(readFileSync(path, 'utf8'))
   } catch (err) {
-    throw new UsageError('CONFIG_UNREADABLE', `${path} is not valid JSON (${(err as Error).message}). Fix the file, or delete it and run \`hive init\` to write defaults`, { path }, { cause: err })
+    throw new UsageError(
+      'CONFIG_UNREADABLE',
+      `${path} is not valid JSON (${(err as Error).message}). Fix the file, or delete it and run \`hive init\` to write defaults`,
+      { path },
+      { cause: err },
+    )
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('CONFIG_UNREADABLE', `${path} must hold a JSON object`, { path })
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError('CONFIG_UNREADABLE', `${path} must hold a JSON object`, { path })
   return value as Record<string, unknown>
 }
 
@@ -352,25 +406,41 @@ export interface LoadConfigInput {
 }
 
 /** The effective configuration. Throws UsageError naming the key, its source, the value and the fix. */
-export function loadConfig (input: LoadConfigInput): HiveConfig {
+export function loadConfig(input: LoadConfigInput): HiveConfig {
   const file = parseLayer(readConfigFile(input.dataDir), (k) => `${join(input.dataDir, CONFIG_FILE)} key "${k}"`, true)
   const envRaw: Record<string, unknown> = {}
   const env = input.env ?? {}
   for (const k of KEYS) envRaw[k] = env[ENV_NAMES[k]] ?? (k === 'roles' ? env.HIVE_ROLES : undefined)
   const fromEnv = parseLayer(envRaw, (k) => `environment ${ENV_NAMES[k]}`, false)
   const fromFlags = parseLayer(input.flags ?? {}, (k) => `flag --${kebab(k)}`, false)
-  const config: HiveConfig = { ...structuredClone(DEFAULT_SETTINGS) as HiveSettings, ...file, ...fromEnv, ...fromFlags, dataDir: input.dataDir }
+  const config: HiveConfig = {
+    ...(structuredClone(DEFAULT_SETTINGS) as HiveSettings),
+    ...file,
+    ...fromEnv,
+    ...fromFlags,
+    dataDir: input.dataDir,
+  }
   if (!LOOPBACK.test(config.apiHost) && !config.allowRemoteApi) {
-    throw new UsageError('CONFIG_INVALID', `apiHost "${config.apiHost}" would expose the node's control API beyond this machine. Use 127.0.0.1, or set allowRemoteApi (HIVE_ALLOW_REMOTE_API=true) if you really mean it`, { key: 'apiHost', value: config.apiHost })
+    throw new UsageError(
+      'CONFIG_INVALID',
+      `apiHost "${config.apiHost}" would expose the node's control API beyond this machine. Use 127.0.0.1, or set allowRemoteApi (HIVE_ALLOW_REMOTE_API=true) if you really mean it`,
+      { key: 'apiHost', value: config.apiHost },
+    )
   }
   if (config.roles.includes('provider') && config.executors.length === 0) {
-    throw new UsageError('CONFIG_INVALID', 'a provider must offer at least one executor: set executors (e.g. HIVE_EXECUTORS=wasm) or drop the provider role', { key: 'executors' })
+    throw new UsageError(
+      'CONFIG_INVALID',
+      'a provider must offer at least one executor: set executors (e.g. HIVE_EXECUTORS=wasm) or drop the provider role',
+      { key: 'executors' },
+    )
   }
   return config
 }
 
 /** Whether the DHT should only query (client) rather than also answer (server). */
-export function dhtClientMode (config: Pick<HiveSettings, 'dhtMode' | 'roles'> & Partial<Pick<HiveSettings, 'reachability'>>): boolean {
+export function dhtClientMode(
+  config: Pick<HiveSettings, 'dhtMode' | 'roles'> & Partial<Pick<HiveSettings, 'reachability'>>,
+): boolean {
   // a private node cannot answer DHT queries from peers that cannot dial it (docs/reach.md)
   if (config.dhtMode === 'auto') return !config.roles.includes('provider') || config.reachability === 'private'
   return config.dhtMode === 'client'
@@ -389,11 +459,19 @@ export interface InitResult {
  * `hive init`: the data dir (0700), the peer key (0600), config.json with defaults plus
  * `settings`, and the API token (0600). Idempotent: never overwrites anything that exists.
  */
-export async function initDataDir (dataDir: string, options: { settings?: Partial<Record<keyof HiveSettings, unknown>> } = {}): Promise<InitResult> {
+export async function initDataDir(
+  dataDir: string,
+  options: { settings?: Partial<Record<keyof HiveSettings, unknown>> } = {},
+): Promise<InitResult> {
   const created: string[] = []
   const kept: string[] = []
   if (existsSync(dataDir)) {
-    if (!statSync(dataDir).isDirectory()) throw new UsageError('DATA_DIR_NOT_A_DIRECTORY', `${dataDir} exists and is not a directory: choose another --data-dir`, { dataDir })
+    if (!statSync(dataDir).isDirectory())
+      throw new UsageError(
+        'DATA_DIR_NOT_A_DIRECTORY',
+        `${dataDir} exists and is not a directory: choose another --data-dir`,
+        { dataDir },
+      )
     kept.push(dataDir)
   } else {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 })
@@ -407,7 +485,10 @@ export async function initDataDir (dataDir: string, options: { settings?: Partia
     kept.push(configPath)
   } else {
     const chosen = parseLayer(options.settings ?? {}, (k) => `init setting ${k}`, true)
-    writeFileSync(configPath, JSON.stringify({ ...DEFAULT_SETTINGS, ...chosen }, null, 2) + '\n', { flag: 'wx', mode: 0o644 })
+    writeFileSync(configPath, JSON.stringify({ ...DEFAULT_SETTINGS, ...chosen }, null, 2) + '\n', {
+      flag: 'wx',
+      mode: 0o644,
+    })
     created.push(configPath)
   }
   loadConfig({ dataDir }) // an existing config.json must still be valid

@@ -25,17 +25,17 @@ export interface ReachInfo {
   /** when it was last worked out */
   checkedAt: number
   /** our addresses as libp2p knows them: listen, announced, observed, with AutoNAT's verdict */
-  addresses: Array<{ address: string, type: string, verified: boolean, lastVerified?: number }>
+  addresses: Array<{ address: string; type: string; verified: boolean; lastVerified?: number }>
   /** public addresses AutoNAT (or the operator's announce) confirmed */
   confirmed: string[]
   /** relays holding a reservation for us, and our address through each */
-  relays: Array<{ relay: string, address: string, since: number }>
+  relays: Array<{ relay: string; address: string; since: number }>
   dhtMode: 'client' | 'server'
   /**
    * since start: relayed (limited) connections opened, and direct connections that opened to a
    * peer while a relayed one to it was open (DCUtR's reversal or hole punch, or any other dial)
    */
-  connections: { relayed: number, upgradedToDirect: number }
+  connections: { relayed: number; upgradedToDirect: number }
   /** present when this node is a relay */
   relayServer?: {
     policy: 'market' | 'open'
@@ -56,15 +56,19 @@ export interface PeerSummary {
   protocols: string[]
 }
 
-export interface GpuInfo { vendor: string, model: string, vramMiB: number }
+export interface GpuInfo {
+  vendor: string
+  model: string
+  vramMiB: number
+}
 
 /** The hardware part of a provider's profile, as shown to people. */
 export interface HardwareSummary {
-  cpu: { model: string, cores: number, threads: number, arch: string, speedGHz: number }
+  cpu: { model: string; cores: number; threads: number; arch: string; speedGHz: number }
   memoryBytes: number
   gpus: GpuInfo[]
-  os: { platform: string, distro: string, release: string, kernel: string }
-  benchmark: { cpuScore: number, durationMs: number }
+  os: { platform: string; distro: string; release: string; kernel: string }
+  benchmark: { cpuScore: number; durationMs: number }
 }
 
 export interface ProviderProfileView {
@@ -98,22 +102,22 @@ export interface ProtocolOutcomes {
 
 /** Events a node streams to local clients; `type` picks the payload. */
 export type NodeEvent =
-  | { type: 'node:started', at: number, peerId: string }
-  | { type: 'node:stopping', at: number }
-  | { type: 'peer:connected', at: number, peerId: string }
-  | { type: 'peer:disconnected', at: number, peerId: string }
-  | { type: 'profile:published', at: number, expiresAt: number }
-  | { type: 'reach:changed', at: number, status: ReachInfo['status'], relays: number }
-  | { type: 'log', at: number, level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown> }
+  | { type: 'node:started'; at: number; peerId: string }
+  | { type: 'node:stopping'; at: number }
+  | { type: 'peer:connected'; at: number; peerId: string }
+  | { type: 'peer:disconnected'; at: number; peerId: string }
+  | { type: 'profile:published'; at: number; expiresAt: number }
+  | { type: 'reach:changed'; at: number; status: ReachInfo['status']; relays: number }
+  | { type: 'log'; at: number; level: 'info' | 'warn' | 'error'; message: string; data?: Record<string, unknown> }
   | JobEvent
 
 export interface NodeController {
-  info (): NodeInfo
-  peers (): PeerSummary[]
-  hardware (): ProviderProfileView
-  findProviders (filter: ProviderFilter, options?: { signal?: AbortSignal }): Promise<ProviderProfileView[]>
+  info(): NodeInfo
+  peers(): PeerSummary[]
+  hardware(): ProviderProfileView
+  findProviders(filter: ProviderFilter, options?: { signal?: AbortSignal }): Promise<ProviderProfileView[]>
   /** the request/response outcome counters, as counted now */
-  protocols (): ProtocolOutcomes
+  protocols(): ProtocolOutcomes
   /** subscribe to live events; returns an unsubscribe function */
-  onEvent (listener: (event: NodeEvent) => void): () => void
+  onEvent(listener: (event: NodeEvent) => void): () => void
 }

@@ -14,15 +14,25 @@ import { OutcomeCounters } from './p2p/reqresp/counters.ts'
 import type { HiveConfig } from './config.ts'
 import type { HiveNodeOptions } from './node.ts'
 import type {
-  HiveComponents, HiveService, NodeContribution, ServiceFactories, ServiceLookup, ServicesOf,
+  HiveComponents,
+  HiveService,
+  NodeContribution,
+  ServiceFactories,
+  ServiceLookup,
+  ServicesOf,
 } from './service.ts'
 
 export type {
-  HiveComponents, HiveService, PreComponents, ServiceFactory, ServiceFactories, ServiceLookup, ServicesOf,
+  HiveComponents,
+  HiveService,
+  PreComponents,
+  ServiceFactory,
+  ServiceFactories,
+  ServiceLookup,
+  ServicesOf,
 } from './service.ts'
 
-export interface CreateHiveNodeOptions<F extends ServiceFactories>
-  extends Omit<HiveNodeOptions, 'privateKey' | 'eth'> {
+export interface CreateHiveNodeOptions<F extends ServiceFactories> extends Omit<HiveNodeOptions, 'privateKey' | 'eth'> {
   /** the services, by name: `{ audit: auditService(), market: marketService({ … }) }` */
   services?: F
 }
@@ -35,7 +45,7 @@ export type HiveNodeWith<F extends ServiceFactories> = HiveNode & { readonly ser
  * when a factory needs a service that is not configured, SERVICE_DEPENDENCY_CYCLE when the
  * dependencies loop; on any failure everything made so far is released.
  */
-export async function createHiveNode<F extends ServiceFactories = Record<never, never>> (
+export async function createHiveNode<F extends ServiceFactories = Record<never, never>>(
   config: HiveConfig,
   options: CreateHiveNodeOptions<F> = {},
 ): Promise<HiveNodeWith<F>> {
@@ -54,7 +64,7 @@ export async function createHiveNode<F extends ServiceFactories = Record<never, 
       const factory = factories[name]
       if (factory.prepare === undefined) continue
       prepared.push(name)
-      contribution = { ...contribution, ...await factory.prepare({ peerId, privateKey, config }) }
+      contribution = { ...contribution, ...(await factory.prepare({ peerId, privateKey, config })) }
     }
     // one counter object for the whole node, so the API shows every protocol's outcomes together
     const counters = new OutcomeCounters()
@@ -102,7 +112,7 @@ export async function createHiveNode<F extends ServiceFactories = Record<never, 
 }
 
 /** The factories' names, each after those it depends on (otherwise in declaration order). */
-export function startOrder (factories: ServiceFactories): string[] {
+export function startOrder(factories: ServiceFactories): string[] {
   const order: string[] = []
   const state = new Map<string, 'visiting' | 'done'>()
   const visit = (name: string, path: string[]): void => {

@@ -9,10 +9,10 @@ const log = logger('hive:events')
 export type NodeEventListener = (event: NodeEvent) => void
 
 export class NodeEvents {
-  readonly #listeners = new Set<NodeEventListener>()
+  private readonly listeners = new Set<NodeEventListener>()
 
-  emit (event: NodeEvent): void {
-    for (const listener of [...this.#listeners]) {
+  emit(event: NodeEvent): void {
+    for (const listener of [...this.listeners]) {
       try {
         listener(event)
       } catch (err) {
@@ -22,10 +22,14 @@ export class NodeEvents {
   }
 
   /** Subscribe; the returned function unsubscribes (calling it twice is harmless). */
-  on (listener: NodeEventListener): () => void {
-    this.#listeners.add(listener)
-    return () => { this.#listeners.delete(listener) }
+  on(listener: NodeEventListener): () => void {
+    this.listeners.add(listener)
+    return () => {
+      this.listeners.delete(listener)
+    }
   }
 
-  get listenerCount (): number { return this.#listeners.size }
+  get listenerCount(): number {
+    return this.listeners.size
+  }
 }

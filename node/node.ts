@@ -33,15 +33,25 @@ import { RelayMeter } from './p2p/reach/relay-meter.ts'
 import { RelayPolicy } from './p2p/reach/relay-policy.ts'
 import { ReachabilityService } from './p2p/reach/service.ts'
 import type {
-  NodeController, NodeEvent, NodeInfo, PeerSummary, ProtocolOutcomes, ProviderFilter, ProviderProfileView,
+  NodeController,
+  NodeEvent,
+  NodeInfo,
+  PeerSummary,
+  ProtocolOutcomes,
+  ProviderFilter,
+  ProviderProfileView,
 } from './controller.ts'
 import type { ConnectionGater, IdentifyResult, PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:node')
 
 /** the provider a validated DHT key names ([] when it is not a profile key) */
-function providerOf (key: Uint8Array): string[] {
-  try { return [parseProfileKey(key)] } catch { return [] }
+function providerOf(key: Uint8Array): string[] {
+  try {
+    return [parseProfileKey(key)]
+  } catch {
+    return []
+  }
 }
 
 export type { HiveService } from './service.ts'
@@ -50,7 +60,7 @@ export interface HiveNodeOptions {
   /** the peer key, already read (createHiveNode reads it once); otherwise read or made here */
   privateKey?: PrivateKey
   /** the node's Ethereum address and its signed peerId<->address binding, carried in the profile */
-  eth?: { ethAddress: string, ethBinding: Uint8Array }
+  eth?: { ethAddress: string; ethBinding: Uint8Array }
   /** use this instead of reading the machine and running the benchmark (tests, benchmarks) */
   hardware?: ProfileHardware
   /** re-run the CPU benchmark even if a recent score is cached */
@@ -74,7 +84,7 @@ export { PUBLISHED_PROFILE_KEY } from './discovery/index.ts'
 
 type State = 'created' | 'starting' | 'started' | 'stopping' | 'stopped'
 
-function packageVersion (): string {
+function packageVersion(): string {
   try {
     return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version
   } catch {
@@ -92,7 +102,7 @@ export class HiveNode implements NodeController {
   /** this machine as its profile offers it (measured, or given by a test or benchmark) */
   readonly hardwareProfile: ProfileHardware
   /** the Ethereum identity a service's prepare contributed (the chain), carried in the profile */
-  readonly eth: { ethAddress: string, ethBinding: Uint8Array } | undefined
+  readonly eth: { ethAddress: string; ethBinding: Uint8Array } | undefined
   readonly now: () => number
   readonly version: string
   /** request/response outcomes of every service's protocol handlers (read-only on the API) */
@@ -101,27 +111,38 @@ export class HiveNode implements NodeController {
   readonly reach: ReachabilityService
   /** the services added, by the name they were added under (createHiveNode: its factories' keys) */
   readonly services: Readonly<Record<string, HiveService | undefined>> = {}
-  readonly #services: HiveService[] = []
-  readonly #protocols = new Map<string, string[]>()
-  #state: State = 'created'
-  #transition: Promise<void> | undefined
-  #startedAt = 0
-  #detach: Array<() => void> = []
+  private readonly _services: HiveService[] = []
+  private readonly _protocols = new Map<string, string[]>()
+  private _state: State = 'created'
+  private transition: Promise<void> | undefined
+  private startedAt = 0
+  private detach: Array<() => void> = []
 
-  static async create (config: HiveConfig, options: HiveNodeOptions = {}): Promise<HiveNode> {
+  static async create(config: HiveConfig, options: HiveNodeOptions = {}): Promise<HiveNode> {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
     const key = options.privateKey ?? (await loadOrCreatePeerKey(config.dataDir)).key
-    const store = await openStore(config.dataDir, options.storeCacheSize !== undefined ? { cacheSize: options.storeCacheSize } : {})
+    const store = await openStore(
+      config.dataDir,
+      options.storeCacheSize !== undefined ? { cacheSize: options.storeCacheSize } : {},
+    )
     try {
       const now = options.now ?? Date.now
       const version = packageVersion()
-      const hardware = options.hardware ?? await measureHardware({ cache: store.meta, benchmarkMs: config.benchmarkMs, refresh: options.rebenchmark === true, now })
+      const hardware =
+        options.hardware ??
+        (await measureHardware({
+          cache: store.meta,
+          benchmarkMs: config.benchmarkMs,
+          refresh: options.rebenchmark === true,
+          now,
+        }))
       // --- reach (issue 13): the relay's policy and meter exist before libp2p (its gater uses them) ---
       const relayPolicy = config.relayServer
         ? new RelayPolicy({ mode: config.relayPolicy, allowPeers: config.relayAllowPeers, now })
         : undefined
       const relayMeter = config.relayServer ? new RelayMeter(config.relayMaxCircuitsPerPeer) : undefined
-      const gater = relayPolicy !== undefined ? { ...options.connectionGater, ...relayPolicy.gater() } : options.connectionGater
+      const gater =
+        relayPolicy !== undefined ? { ...options.connectionGater, ...relayPolicy.gater() } : options.connectionGater
       // the announce filter asks the tracker, which needs libp2p: filled in right after
       const tracker: { current?: ReachabilityService } = {}
       const libp2p = await createHiveLibp2p({
@@ -140,7 +161,13 @@ export class HiveNode implements NodeController {
         ...(options.dhtKBucketSize !== undefined ? { dhtKBucketSize: options.dhtKBucketSize } : {}),
         reach: reachOptionsFromConfig(config),
         reachability: () => tracker.current?.status() ?? 'unknown',
-        ...(relayPolicy !== undefined ? { onValidRecord: (key: Uint8Array) => { for (const p of providerOf(key)) relayPolicy.providerSeen(p) } } : {}),
+        ...(relayPolicy !== undefined
+          ? {
+              onValidRecord: (key: Uint8Array) => {
+                for (const p of providerOf(key)) relayPolicy.providerSeen(p)
+              },
+            }
+          : {}),
       })
       const events = new NodeEvents()
       relayPolicy?.setProfileCheck(dhtProfileCheck(libp2p.services.dht, libp2p.peerId.toString(), now))
@@ -148,7 +175,9 @@ export class HiveNode implements NodeController {
         libp2p,
         options: reachOptionsFromConfig(config),
         dhtFollows: config.dhtMode === 'auto' && config.roles.includes('provider'),
-        emit: (e) => { events.emit(e) },
+        emit: (e) => {
+          events.emit(e)
+        },
         onEvent: (l) => events.on(l),
         ...(relayPolicy !== undefined ? { policy: relayPolicy, relayPolicyMode: config.relayPolicy } : {}),
         ...(relayMeter !== undefined ? { meter: relayMeter } : {}),
@@ -156,17 +185,32 @@ export class HiveNode implements NodeController {
       })
       tracker.current = reach
       const counters = options.counters ?? new OutcomeCounters()
-      return new HiveNode(config, libp2p, key, store, events, version, counters, { hardware, eth: options.eth, now }, reach)
+      return new HiveNode(
+        config,
+        libp2p,
+        key,
+        store,
+        events,
+        version,
+        counters,
+        { hardware, eth: options.eth, now },
+        reach,
+      )
     } catch (err) {
       await store.close()
       throw err
     }
   }
 
-  private constructor (
-    config: HiveConfig, libp2p: HiveLibp2p, privateKey: PrivateKey, store: HiveStore,
-    events: NodeEvents, version: string, counters: OutcomeCounters,
-    profile: { hardware: ProfileHardware, eth: HiveNodeOptions['eth'], now: () => number },
+  private constructor(
+    config: HiveConfig,
+    libp2p: HiveLibp2p,
+    privateKey: PrivateKey,
+    store: HiveStore,
+    events: NodeEvents,
+    version: string,
+    counters: OutcomeCounters,
+    profile: { hardware: ProfileHardware; eth: HiveNodeOptions['eth']; now: () => number },
     reach: ReachabilityService,
   ) {
     this.config = config
@@ -177,59 +221,69 @@ export class HiveNode implements NodeController {
     this.version = version
     this.counters = counters
     this.reach = reach
-    this.#services.push(reach)
+    this._services.push(reach)
     this.hardwareProfile = profile.hardware
     this.eth = profile.eth
     this.now = profile.now
   }
 
   /** The discovery service (createHiveNode gives every node one, built by discoveryService()). */
-  get discovery (): DiscoveryService {
+  get discovery(): DiscoveryService {
     const d = this.services.discovery as DiscoveryService | undefined
-    if (d === undefined) throw new HiveError('SERVICE_DEPENDENCY_MISSING', 'this node has no discovery service: build it with createHiveNode')
+    if (d === undefined)
+      throw new HiveError(
+        'SERVICE_DEPENDENCY_MISSING',
+        'this node has no discovery service: build it with createHiveNode',
+      )
     return d
   }
 
-  get peerId (): PeerId { return this.libp2p.peerId }
-  get state (): State { return this.#state }
+  get peerId(): PeerId {
+    return this.libp2p.peerId
+  }
+  get state(): State {
+    return this._state
+  }
 
   /** Adds a service to start after the existing ones (and stop before them). Only before start(). */
-  addService (service: HiveService, key: string = service.name): void {
-    if (this.#state !== 'created') throw new HiveError('NODE_ALREADY_STARTED', `cannot add service ${service.name} to a node that was started`)
+  addService(service: HiveService, key: string = service.name): void {
+    if (this._state !== 'created')
+      throw new HiveError('NODE_ALREADY_STARTED', `cannot add service ${service.name} to a node that was started`)
     if (this.services[key] !== undefined) {
       throw new HiveError('SERVICE_EXISTS', `this node already has a service named ${key}`, { key })
     }
-    this.#services.push(service)
+    this._services.push(service)
     ;(this.services as Record<string, HiveService>)[key] = service
   }
 
   /** Adds every service's API routes (in the order the services start). */
-  routes (registry: RouteRegistry): void {
-    for (const s of this.#services) s.routes?.(registry)
+  routes(registry: RouteRegistry): void {
+    for (const s of this._services) s.routes?.(registry)
   }
 
   /** Releases a node that was created but will not be started (its store; libp2p never ran). */
-  async discard (): Promise<void> {
-    if (this.#state !== 'created') return await this.stop()
-    this.#state = 'stopped'
+  async discard(): Promise<void> {
+    if (this._state !== 'created') return await this.stop()
+    this._state = 'stopped'
     await this.store.close()
   }
 
-  async start (): Promise<void> {
-    if (this.#state === 'started') return
-    if (this.#state === 'starting') return await this.#transition
-    if (this.#state !== 'created') throw new HiveError('NODE_STOPPED', 'this node was stopped; create a new HiveNode to run again')
-    this.#state = 'starting'
-    this.#transition = this.#start()
-    await this.#transition
+  async start(): Promise<void> {
+    if (this._state === 'started') return
+    if (this._state === 'starting') return await this.transition
+    if (this._state !== 'created')
+      throw new HiveError('NODE_STOPPED', 'this node was stopped; create a new HiveNode to run again')
+    this._state = 'starting'
+    this.transition = this._start()
+    await this.transition
   }
 
-  async #start (): Promise<void> {
+  private async _start(): Promise<void> {
     const started: HiveService[] = []
     try {
-      this.#watchLibp2p()
+      this.watchLibp2p()
       await this.libp2p.start()
-      for (const s of this.#services) {
+      for (const s of this._services) {
         await s.start()
         started.push(s)
       }
@@ -238,82 +292,90 @@ export class HiveNode implements NodeController {
       for (const s of started.reverse()) await Promise.resolve(s.stop()).catch(() => {})
       await Promise.resolve(this.libp2p.stop()).catch(() => {})
       cancelLibp2pShutdownTimers(this.libp2p)
-      this.#unwatch()
+      this.unwatch()
       await this.store.close()
-      this.#state = 'stopped'
+      this._state = 'stopped'
       throw err
     }
-    this.#startedAt = Date.now()
-    this.#state = 'started'
-    this.events.emit({ type: 'node:started', at: this.#startedAt, peerId: this.peerId.toString() })
+    this.startedAt = Date.now()
+    this._state = 'started'
+    this.events.emit({ type: 'node:started', at: this.startedAt, peerId: this.peerId.toString() })
     log('started %o', { peerId: this.peerId.toString(), addresses: this.info().addresses })
   }
 
-  async stop (): Promise<void> {
-    if (this.#state === 'stopped') return
-    if (this.#state === 'stopping') return await this.#transition
-    if (this.#state === 'starting') await this.#transition?.catch(() => {})
+  async stop(): Promise<void> {
+    if (this._state === 'stopped') return
+    if (this._state === 'stopping') return await this.transition
+    if (this._state === 'starting') await this.transition?.catch(() => {})
     // a failed start has already cleaned up (TS can't see #state change across the await)
-    if ((this.#state as State) === 'stopped') return
-    this.#state = 'stopping'
-    this.#transition = this.#stop()
-    await this.#transition
+    if ((this._state as State) === 'stopped') return
+    this._state = 'stopping'
+    this.transition = this._stop()
+    await this.transition
   }
 
-  async #stop (): Promise<void> {
+  private async _stop(): Promise<void> {
     this.events.emit({ type: 'node:stopping', at: Date.now() })
-    for (const s of [...this.#services].reverse()) {
-      try { await s.stop() } catch (err) { log.error('stopping %s failed - %e', s.name, err) }
+    for (const s of [...this._services].reverse()) {
+      try {
+        await s.stop()
+      } catch (err) {
+        log.error('stopping %s failed - %e', s.name, err)
+      }
     }
-    try { await this.libp2p.stop() } catch (err) { log.error('stopping libp2p failed - %e', err) }
+    try {
+      await this.libp2p.stop()
+    } catch (err) {
+      log.error('stopping libp2p failed - %e', err)
+    }
     cancelLibp2pShutdownTimers(this.libp2p)
-    this.#unwatch()
+    this.unwatch()
     await this.store.close()
-    this.#state = 'stopped'
+    this._state = 'stopped'
   }
 
-  #watchLibp2p (): void {
+  private watchLibp2p(): void {
     const onConnect = (e: CustomEvent<PeerId>): void => {
       this.events.emit({ type: 'peer:connected', at: Date.now(), peerId: e.detail.toString() })
     }
     const onDisconnect = (e: CustomEvent<PeerId>): void => {
-      this.#protocols.delete(e.detail.toString())
+      this._protocols.delete(e.detail.toString())
       this.events.emit({ type: 'peer:disconnected', at: Date.now(), peerId: e.detail.toString() })
     }
     const onIdentify = (e: CustomEvent<IdentifyResult>): void => {
-      this.#protocols.set(e.detail.peerId.toString(), [...e.detail.protocols].sort())
+      this._protocols.set(e.detail.peerId.toString(), [...e.detail.protocols].sort())
     }
     this.libp2p.addEventListener('peer:connect', onConnect)
     this.libp2p.addEventListener('peer:disconnect', onDisconnect)
     this.libp2p.addEventListener('peer:identify', onIdentify)
-    this.#detach.push(
+    this.detach.push(
       () => this.libp2p.removeEventListener('peer:connect', onConnect),
       () => this.libp2p.removeEventListener('peer:disconnect', onDisconnect),
       () => this.libp2p.removeEventListener('peer:identify', onIdentify),
     )
   }
 
-  #unwatch (): void {
-    for (const d of this.#detach.splice(0)) d()
+  private unwatch(): void {
+    for (const d of this.detach.splice(0)) d()
   }
 
-  info (): NodeInfo {
+  info(): NodeInfo {
     return {
       peerId: this.peerId.toString(),
       addresses: this.libp2p.getMultiaddrs().map(String),
       dataDir: this.config.dataDir,
       version: this.version,
       roles: [...this.config.roles],
-      startedAt: this.#startedAt,
+      startedAt: this.startedAt,
       reach: this.reach.info(),
     }
   }
 
-  peers (): PeerSummary[] {
+  peers(): PeerSummary[] {
     const byPeer = new Map<string, PeerSummary>()
     for (const conn of this.libp2p.getConnections()) {
       const id = conn.remotePeer.toString()
-      const entry = byPeer.get(id) ?? { peerId: id, addresses: [], protocols: this.#protocols.get(id) ?? [] }
+      const entry = byPeer.get(id) ?? { peerId: id, addresses: [], protocols: this._protocols.get(id) ?? [] }
       entry.addresses.push(conn.remoteAddr.toString())
       if (conn.rtt !== undefined && (entry.rttMs === undefined || conn.rtt < entry.rttMs)) entry.rttMs = conn.rtt
       byPeer.set(id, entry)
@@ -321,14 +383,15 @@ export class HiveNode implements NodeController {
     return [...byPeer.values()].sort((a, b) => (a.peerId < b.peerId ? -1 : 1))
   }
 
-  hardware (): ProviderProfileView {
+  hardware(): ProviderProfileView {
     const own = this.discovery.ownProfile()
-    if (own === undefined) throw new HiveError('NODE_NOT_STARTED', 'the node has not signed its profile yet: start it first')
+    if (own === undefined)
+      throw new HiveError('NODE_NOT_STARTED', 'the node has not signed its profile yet: start it first')
     return profileToView(own)
   }
 
-  async findProviders (filter: ProviderFilter, options: { signal?: AbortSignal } = {}): Promise<ProviderProfileView[]> {
-    if (this.#state !== 'started') throw new HiveError('NODE_NOT_STARTED', 'the node is not running')
+  async findProviders(filter: ProviderFilter, options: { signal?: AbortSignal } = {}): Promise<ProviderProfileView[]> {
+    if (this._state !== 'started') throw new HiveError('NODE_NOT_STARTED', 'the node is not running')
     const { limit, ...capabilities } = filter
     const found = await this.discovery.findProviders(capabilities, {
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
@@ -337,11 +400,11 @@ export class HiveNode implements NodeController {
     return found.map(profileToView)
   }
 
-  onEvent (listener: (event: NodeEvent) => void): () => void {
+  onEvent(listener: (event: NodeEvent) => void): () => void {
     return this.events.on(listener)
   }
 
-  protocols (): ProtocolOutcomes {
+  protocols(): ProtocolOutcomes {
     return { protocols: this.counters.snapshot() }
   }
 }

@@ -16,10 +16,10 @@ import type { ComponentLogger, PeerId, PrivateKey } from '@libp2p/interface'
 /** What a service needs to be part of a node. */
 export interface HiveService {
   readonly name: string
-  start (): void | Promise<void>
-  stop (): void | Promise<void>
+  start(): void | Promise<void>
+  stop(): void | Promise<void>
   /** adds this service's routes to the node's local API */
-  routes? (registry: RouteRegistry): void
+  routes?(registry: RouteRegistry): void
 }
 
 /** What every service factory is handed: the node's parts, each made once. */
@@ -39,7 +39,7 @@ export interface HiveComponents {
   /** this machine as measured (or as a test or benchmark set it): what the profile offers */
   readonly hardware: ProfileHardware
   /** the Ethereum identity a `prepare` contributed (the chain), carried in the profile */
-  readonly eth?: { ethAddress: string, ethBinding: Uint8Array }
+  readonly eth?: { ethAddress: string; ethBinding: Uint8Array }
   /** the node's clock (tests move it) */
   readonly now: () => number
 }
@@ -53,7 +53,7 @@ export interface PreComponents {
 
 /** What `prepare` may add to the node: today, the Ethereum identity its profile carries. */
 export interface NodeContribution {
-  eth?: { ethAddress: string, ethBinding: Uint8Array }
+  eth?: { ethAddress: string; ethBinding: Uint8Array }
 }
 
 /**
@@ -62,8 +62,8 @@ export interface NodeContribution {
  * states the shape it expects (its port), so that service folders need not import each other.
  */
 export interface ServiceLookup {
-  get<T extends HiveService> (name: string): T | undefined
-  require<T extends HiveService> (name: string): T
+  get<T extends HiveService>(name: string): T | undefined
+  require<T extends HiveService>(name: string): T
 }
 
 export interface ServiceFactory<S extends HiveService = HiveService> {
@@ -75,11 +75,11 @@ export interface ServiceFactory<S extends HiveService = HiveService> {
   /** services used when present, also started before this one */
   readonly optionalDependencies?: readonly string[]
   /** runs once, before libp2p and the store are made (the chain: connect, unlock, sign the binding) */
-  prepare? (components: PreComponents): Promise<NodeContribution | undefined>
+  prepare?(components: PreComponents): Promise<NodeContribution | undefined>
   /** releases what `prepare` holds when the node is not built after all */
-  discard? (): void | Promise<void>
+  discard?(): void | Promise<void>
   /** the service, or undefined when the config leaves it out (e.g. the chain without an rpcUrl) */
-  create (components: HiveComponents, services: ServiceLookup): S | undefined | Promise<S | undefined>
+  create(components: HiveComponents, services: ServiceLookup): S | undefined | Promise<S | undefined>
 }
 
 export type ServiceFactories = Record<string, ServiceFactory>

@@ -53,7 +53,7 @@ export interface OpenStoreOptions {
 }
 
 /** Opens (creating if needed) `<dataDir>/db`. Throws if another process holds it (LevelDB's LOCK). */
-export async function openStore (dataDir: string, options: OpenStoreOptions = {}): Promise<HiveStore> {
+export async function openStore(dataDir: string, options: OpenStoreOptions = {}): Promise<HiveStore> {
   const location = join(dataDir, STORE_DIRNAME)
   mkdirSync(location, { recursive: true, mode: 0o700 })
   const root: RootDb = new ClassicLevel<string, Uint8Array>(location, {
@@ -66,10 +66,13 @@ export async function openStore (dataDir: string, options: OpenStoreOptions = {}
     root.sublevel<string, V>(name, { keyEncoding: 'utf8', valueEncoding })
   const meta = make<unknown>('meta', 'json')
   const version = await meta.get('schemaVersion')
-  if (version === undefined) await root.batch([{ type: 'put', sublevel: meta, key: 'schemaVersion', value: SCHEMA_VERSION }], { sync: true })
+  if (version === undefined)
+    await root.batch([{ type: 'put', sublevel: meta, key: 'schemaVersion', value: SCHEMA_VERSION }], { sync: true })
   else if (version !== SCHEMA_VERSION) {
     await root.close()
-    throw new Error(`store at ${location} has schema version ${String(version)}; this build reads version ${SCHEMA_VERSION}`)
+    throw new Error(
+      `store at ${location} has schema version ${String(version)}; this build reads version ${SCHEMA_VERSION}`,
+    )
   }
   const custom = new Set<string>()
   return {
@@ -84,20 +87,22 @@ export async function openStore (dataDir: string, options: OpenStoreOptions = {}
     audit: make('audit', 'view'),
     libp2p: make('libp2p', 'view'),
     meta,
-    sublevel<V = Uint8Array> (name: string, valueEncoding: 'view' | 'json' | 'utf8' = 'view'): Sublevel<V> {
+    sublevel<V = Uint8Array>(name: string, valueEncoding: 'view' | 'json' | 'utf8' = 'view'): Sublevel<V> {
       if (RESERVED.has(name) || custom.has(name)) throw new Error(`sublevel "${name}" already exists in this store`)
       custom.add(name)
       return make<V>(name, valueEncoding)
     },
-    async putDurable<V> (sublevel: Sublevel<V>, key: string, value: V): Promise<void> {
+    async putDurable<V>(sublevel: Sublevel<V>, key: string, value: V): Promise<void> {
       // sublevel.put's typings omit classic-level's `sync`; a root batch carries it
       await root.batch([{ type: 'put', sublevel, key, value }], { sync: true })
     },
-    async batchDurable (ops: StoreBatchOp[]): Promise<void> {
+    async batchDurable(ops: StoreBatchOp[]): Promise<void> {
       await root.batch<string, unknown>(ops, { sync: true })
     },
-    get closed (): boolean { return root.status === 'closed' || root.status === 'closing' },
-    async close (): Promise<void> {
+    get closed(): boolean {
+      return root.status === 'closed' || root.status === 'closing'
+    },
+    async close(): Promise<void> {
       if (root.status === 'open' || root.status === 'opening') await root.close()
     },
   }

@@ -7,13 +7,13 @@ import { ValidationError } from './errors.ts'
 export { CID }
 
 /** The CID of a byte string (sha2-256 is synchronous in Node through multiformats' hasher). */
-export async function cidForBytes (bytes: Uint8Array): Promise<CID> {
+export async function cidForBytes(bytes: Uint8Array): Promise<CID> {
   const digest = await sha256.digest(bytes)
   return CID.createV1(raw.code, digest)
 }
 
 /** Parses a CID string and insists on what we use: v1, raw or dag-pb payloads, sha2-256. */
-export function parseCid (text: string): CID {
+export function parseCid(text: string): CID {
   let cid: CID
   try {
     cid = CID.parse(text)
@@ -21,13 +21,16 @@ export function parseCid (text: string): CID {
     throw new ValidationError('INVALID_CID', `not a CID: ${JSON.stringify(text.slice(0, 80))}`, {}, { cause: err })
   }
   if (cid.version !== 1 || cid.multihash.code !== sha256.code) {
-    throw new ValidationError('UNSUPPORTED_CID', `CID ${text} must be CIDv1 with sha2-256`, { version: cid.version, hash: cid.multihash.code })
+    throw new ValidationError('UNSUPPORTED_CID', `CID ${text} must be CIDv1 with sha2-256`, {
+      version: cid.version,
+      hash: cid.multihash.code,
+    })
   }
   return cid
 }
 
 /** True when `bytes` hash to `cid` (same multihash). */
-export async function bytesMatchCid (bytes: Uint8Array, cid: CID): Promise<boolean> {
+export async function bytesMatchCid(bytes: Uint8Array, cid: CID): Promise<boolean> {
   if (cid.multihash.code !== sha256.code) return false
   const digest = await sha256.digest(bytes)
   const a = digest.digest

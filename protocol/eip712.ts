@@ -67,67 +67,93 @@ export const BINDING_TYPES: Types = {
 }
 
 /** A requester's promise to pay a channel's provider `cumulativeAmount` in total. */
-export interface Voucher { channelId: string, cumulativeAmount: bigint, nonce: bigint }
+export interface Voucher {
+  channelId: string
+  cumulativeAmount: bigint
+  nonce: bigint
+}
 /** Signed by both channel parties to settle at once. */
-export interface CooperativeClose { channelId: string, cumulativeAmount: bigint, nonce: bigint }
+export interface CooperativeClose {
+  channelId: string
+  cumulativeAmount: bigint
+  nonce: bigint
+}
 /** A requester's acceptance of a job result (pays the escrow). `resultHash` = the output hash. */
-export interface Release { jobId: string, provider: string, resultHash: string }
+export interface Release {
+  jobId: string
+  provider: string
+  resultHash: string
+}
 /** A provider's statement that `jobId` produced `outputHash` (the sha2-256 digest of the output CID). */
-export interface ResultCommitment { jobId: string, provider: string, outputHash: string }
+export interface ResultCommitment {
+  jobId: string
+  provider: string
+  outputHash: string
+}
 /**
  * `peerId` is the peer id's multihash bytes (as stored by ProviderRegistry), `expiry` unix
  * seconds; the chain id is a field because the binding names no contract.
  */
-export interface Binding { peerId: Uint8Array, account: string, chainId: bigint, expiry: bigint }
+export interface Binding {
+  peerId: Uint8Array
+  account: string
+  chainId: bigint
+  expiry: bigint
+}
 
-function contractDomain (name: string, chainId: bigint | number, contract: string): TypedDomain {
+function contractDomain(name: string, chainId: bigint | number, contract: string): TypedDomain {
   return { name, version: DOMAIN_VERSION, chainId: BigInt(chainId), verifyingContract: getAddress(contract) }
 }
 
-export function voucherDomain (chainId: bigint | number, contract: string): TypedDomain {
+export function voucherDomain(chainId: bigint | number, contract: string): TypedDomain {
   return contractDomain(DOMAIN_NAMES.paymentChannel, chainId, contract)
 }
-export function escrowDomain (chainId: bigint | number, contract: string): TypedDomain {
+export function escrowDomain(chainId: bigint | number, contract: string): TypedDomain {
   return contractDomain(DOMAIN_NAMES.jobEscrow, chainId, contract)
 }
-export function registryDomain (chainId: bigint | number, contract: string): TypedDomain {
+export function registryDomain(chainId: bigint | number, contract: string): TypedDomain {
   return contractDomain(DOMAIN_NAMES.providerRegistry, chainId, contract)
 }
-export function bindingDomain (): TypedDomain {
+export function bindingDomain(): TypedDomain {
   return { name: DOMAIN_NAMES.binding, version: DOMAIN_VERSION }
 }
 
 /** Typed-data payloads ready for `signer.signTypedData(domain, types, value)`. */
-export function voucherTypedData (domain: TypedDomain, v: Voucher) {
+export function voucherTypedData(domain: TypedDomain, v: Voucher) {
   return { domain, types: VOUCHER_TYPES, primaryType: 'Voucher', value: { ...v } } as const
 }
-export function cooperativeCloseTypedData (domain: TypedDomain, c: CooperativeClose) {
+export function cooperativeCloseTypedData(domain: TypedDomain, c: CooperativeClose) {
   return { domain, types: COOPERATIVE_CLOSE_TYPES, primaryType: 'CooperativeClose', value: { ...c } } as const
 }
-export function releaseTypedData (domain: TypedDomain, r: Release) {
+export function releaseTypedData(domain: TypedDomain, r: Release) {
   return { domain, types: RELEASE_TYPES, primaryType: 'Release', value: { ...r } } as const
 }
-export function resultCommitmentTypedData (domain: TypedDomain, c: ResultCommitment) {
+export function resultCommitmentTypedData(domain: TypedDomain, c: ResultCommitment) {
   return { domain, types: RESULT_COMMITMENT_TYPES, primaryType: 'ResultCommitment', value: { ...c } } as const
 }
-export function bindingTypedData (b: Binding) {
-  return { domain: bindingDomain(), types: BINDING_TYPES, primaryType: 'Binding', value: { ...b, peerId: hexlify(b.peerId) } } as const
+export function bindingTypedData(b: Binding) {
+  return {
+    domain: bindingDomain(),
+    types: BINDING_TYPES,
+    primaryType: 'Binding',
+    value: { ...b, peerId: hexlify(b.peerId) },
+  } as const
 }
 
 /** The EIP-712 digest (what is signed) of each type. */
-export function hashVoucher (domain: TypedDomain, v: Voucher): string {
+export function hashVoucher(domain: TypedDomain, v: Voucher): string {
   return TypedDataEncoder.hash(domain, VOUCHER_TYPES, v)
 }
-export function hashCooperativeClose (domain: TypedDomain, c: CooperativeClose): string {
+export function hashCooperativeClose(domain: TypedDomain, c: CooperativeClose): string {
   return TypedDataEncoder.hash(domain, COOPERATIVE_CLOSE_TYPES, c)
 }
-export function hashRelease (domain: TypedDomain, r: Release): string {
+export function hashRelease(domain: TypedDomain, r: Release): string {
   return TypedDataEncoder.hash(domain, RELEASE_TYPES, r)
 }
-export function hashResultCommitment (domain: TypedDomain, c: ResultCommitment): string {
+export function hashResultCommitment(domain: TypedDomain, c: ResultCommitment): string {
   return TypedDataEncoder.hash(domain, RESULT_COMMITMENT_TYPES, c)
 }
-export function hashBinding (b: Binding): string {
+export function hashBinding(b: Binding): string {
   return TypedDataEncoder.hash(bindingDomain(), BINDING_TYPES, { ...b, peerId: hexlify(b.peerId) })
 }
 
@@ -139,10 +165,12 @@ const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a
  * The address that produced `signature` over `digest`, under the contracts' rules: 65 bytes,
  * v 27/28, low s. Throws ValidationError('SIGNATURE_INVALID') otherwise.
  */
-export function recoverDigestSigner (digest: string, signature: string | Uint8Array): string {
+export function recoverDigestSigner(digest: string, signature: string | Uint8Array): string {
   const hex = typeof signature === 'string' ? signature : hexlify(signature)
   if (!/^0x[0-9a-fA-F]{130}$/.test(hex)) {
-    throw new ValidationError('SIGNATURE_INVALID', 'signature must be 65 bytes (r, s, v)', { length: (hex.length - 2) / 2 })
+    throw new ValidationError('SIGNATURE_INVALID', 'signature must be 65 bytes (r, s, v)', {
+      length: (hex.length - 2) / 2,
+    })
   }
   const s = BigInt('0x' + hex.slice(66, 130))
   const v = parseInt(hex.slice(130, 132), 16)
@@ -155,16 +183,24 @@ export function recoverDigestSigner (digest: string, signature: string | Uint8Ar
   }
 }
 
-export function recoverVoucherSigner (domain: TypedDomain, v: Voucher, signature: string | Uint8Array): string {
+export function recoverVoucherSigner(domain: TypedDomain, v: Voucher, signature: string | Uint8Array): string {
   return recoverDigestSigner(hashVoucher(domain, v), signature)
 }
-export function recoverCooperativeCloseSigner (domain: TypedDomain, c: CooperativeClose, signature: string | Uint8Array): string {
+export function recoverCooperativeCloseSigner(
+  domain: TypedDomain,
+  c: CooperativeClose,
+  signature: string | Uint8Array,
+): string {
   return recoverDigestSigner(hashCooperativeClose(domain, c), signature)
 }
-export function recoverReleaseSigner (domain: TypedDomain, r: Release, signature: string | Uint8Array): string {
+export function recoverReleaseSigner(domain: TypedDomain, r: Release, signature: string | Uint8Array): string {
   return recoverDigestSigner(hashRelease(domain, r), signature)
 }
-export function recoverResultCommitmentSigner (domain: TypedDomain, c: ResultCommitment, signature: string | Uint8Array): string {
+export function recoverResultCommitmentSigner(
+  domain: TypedDomain,
+  c: ResultCommitment,
+  signature: string | Uint8Array,
+): string {
   return recoverDigestSigner(hashResultCommitment(domain, c), signature)
 }
 
@@ -173,11 +209,24 @@ export function recoverResultCommitmentSigner (domain: TypedDomain, c: ResultCom
  * (checksummed) or throws ValidationError ('BINDING_EXPIRED', 'BINDING_WRONG_CHAIN',
  * 'BINDING_SIGNER_MISMATCH', 'SIGNATURE_INVALID').
  */
-export function verifyBinding (b: Binding, signature: string | Uint8Array, options: { chainId: bigint, now: bigint }): string {
-  if (b.expiry <= options.now) throw new ValidationError('BINDING_EXPIRED', 'peer id binding has expired', { expiry: b.expiry, now: options.now })
-  if (b.chainId !== options.chainId) throw new ValidationError('BINDING_WRONG_CHAIN', 'peer id binding is for another chain', { chainId: b.chainId, expected: options.chainId })
+export function verifyBinding(
+  b: Binding,
+  signature: string | Uint8Array,
+  options: { chainId: bigint; now: bigint },
+): string {
+  if (b.expiry <= options.now)
+    throw new ValidationError('BINDING_EXPIRED', 'peer id binding has expired', { expiry: b.expiry, now: options.now })
+  if (b.chainId !== options.chainId)
+    throw new ValidationError('BINDING_WRONG_CHAIN', 'peer id binding is for another chain', {
+      chainId: b.chainId,
+      expected: options.chainId,
+    })
   const signer = recoverDigestSigner(hashBinding(b), signature)
-  if (signer !== getAddress(b.account)) throw new ValidationError('BINDING_SIGNER_MISMATCH', 'binding not signed by its account', { signer, account: b.account })
+  if (signer !== getAddress(b.account))
+    throw new ValidationError('BINDING_SIGNER_MISMATCH', 'binding not signed by its account', {
+      signer,
+      account: b.account,
+    })
   return signer
 }
 
@@ -198,13 +247,16 @@ export interface ChannelTerms {
 
 const abi = AbiCoder.defaultAbiCoder()
 
-export function channelId (t: ChannelTerms): string {
-  return keccak256(abi.encode(
-    ['uint256', 'address', 'address', 'address', 'address', 'uint64', 'uint32', 'uint16', 'uint256'],
-    [t.chainId, t.contract, t.requester, t.provider, t.token, t.expiry, t.challengePeriod, t.feeBps, t.nonce]))
+export function channelId(t: ChannelTerms): string {
+  return keccak256(
+    abi.encode(
+      ['uint256', 'address', 'address', 'address', 'address', 'uint64', 'uint32', 'uint16', 'uint256'],
+      [t.chainId, t.contract, t.requester, t.provider, t.token, t.expiry, t.challengePeriod, t.feeBps, t.nonce],
+    ),
+  )
 }
 
 /** JobEscrow's id for one (job, requester, provider): `keccak256(abi.encode(jobId, requester, provider))`. */
-export function escrowId (jobId: string, requester: string, provider: string): string {
+export function escrowId(jobId: string, requester: string, provider: string): string {
   return keccak256(abi.encode(['bytes32', 'address', 'address'], [jobId, requester, provider]))
 }

@@ -8,7 +8,7 @@ export class HiveError extends Error {
   readonly code: string
   readonly details: ErrorDetails
 
-  constructor (code: string, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+  constructor(code: string, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super(message, options)
     this.name = new.target.name
     this.code = code
@@ -26,6 +26,6 @@ export class UsageError extends HiveError {
   static override name = 'UsageError'
 }
 
-export function isHiveError (err: unknown, code?: string): err is HiveError {
+export function isHiveError(err: unknown, code?: string): err is HiveError {
   return err instanceof HiveError && (code === undefined || err.code === code)
 }

@@ -6,7 +6,10 @@
 import { cidForBytes, type CID } from './cid.ts'
 import { ValidationError } from './errors.ts'
 
-export interface OutputFile { name: string, data: Uint8Array }
+export interface OutputFile {
+  name: string
+  data: Uint8Array
+}
 
 export interface OutputBundle {
   /** WASI exit code (u32); a non-zero code is a result, not a failure. */
@@ -36,7 +39,7 @@ const MAGIC = new TextEncoder().encode('HIVEOUT1')
  * outputBytes limit counts stdout and file data only, so a result whose contents fill the limit
  * has a bundle up to this much larger.
  */
-export function maxBundleOverhead (limits: Partial<OutputBundleLimits> = {}): number {
+export function maxBundleOverhead(limits: Partial<OutputBundleLimits> = {}): number {
   const lim = { ...OUTPUT_BUNDLE_LIMITS, ...limits }
   return MAGIC.length + 4 + 4 + 4 + lim.maxFiles * (2 + lim.maxNameBytes + 4)
 }
@@ -48,7 +51,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  * write into any directory on any OS (no separators, no '.'/'..', no control characters)
  * and survives a UTF-8 round trip (no lone surrogates).
  */
-export function isValidFileName (name: string, maxNameBytes = OUTPUT_BUNDLE_LIMITS.maxNameBytes): boolean {
+export function isValidFileName(name: string, maxNameBytes = OUTPUT_BUNDLE_LIMITS.maxNameBytes): boolean {
   if (name === '' || name === '.' || name === '..') return false
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i)
@@ -60,31 +63,40 @@ export function isValidFileName (name: string, maxNameBytes = OUTPUT_BUNDLE_LIMI
 }
 
 /** Orders names by their UTF-8 bytes: the order every implementation can reproduce. */
-export function compareFileNames (a: string, b: string): number {
+export function compareFileNames(a: string, b: string): number {
   return compareBytes(utf8.encode(a), utf8.encode(b))
 }
 
-function compareBytes (a: Uint8Array, b: Uint8Array): number {
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length)
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i]
   return a.length - b.length
 }
 
 /** Encodes a result canonically; the order of `files` does not matter. */
-export function encodeOutputBundle (bundle: OutputBundle, limits: Partial<OutputBundleLimits> = {}): Uint8Array {
+export function encodeOutputBundle(bundle: OutputBundle, limits: Partial<OutputBundleLimits> = {}): Uint8Array {
   const lim = { ...OUTPUT_BUNDLE_LIMITS, ...limits }
   if (!Number.isInteger(bundle.exitCode) || bundle.exitCode < 0 || bundle.exitCode > 0xffffffff) {
     throw new ValidationError('OUTPUT_BUNDLE_INVALID', 'exit code must be a u32', { exitCode: bundle.exitCode })
   }
   if (bundle.files.length > lim.maxFiles) {
-    throw new ValidationError('OUTPUT_BUNDLE_TOO_LARGE', 'too many output files', { files: bundle.files.length, limit: lim.maxFiles })
+    throw new ValidationError('OUTPUT_BUNDLE_TOO_LARGE', 'too many output files', {
+      files: bundle.files.length,
+      limit: lim.maxFiles,
+    })
   }
-  const files = bundle.files.map((f) => {
-    if (!isValidFileName(f.name, lim.maxNameBytes)) {
-      throw new ValidationError('OUTPUT_NAME_INVALID', `invalid output file name ${JSON.stringify(f.name.slice(0, 80))}`, { name: f.name.slice(0, 80) })
-    }
-    return { name: utf8.encode(f.name), data: f.data }
-  }).sort((a, b) => compareBytes(a.name, b.name))
+  const files = bundle.files
+    .map((f) => {
+      if (!isValidFileName(f.name, lim.maxNameBytes)) {
+        throw new ValidationError(
+          'OUTPUT_NAME_INVALID',
+          `invalid output file name ${JSON.stringify(f.name.slice(0, 80))}`,
+          { name: f.name.slice(0, 80) },
+        )
+      }
+      return { name: utf8.encode(f.name), data: f.data }
+    })
+    .sort((a, b) => compareBytes(a.name, b.name))
   for (let i = 1; i < files.length; i++) {
     if (compareBytes(files[i - 1].name, files[i].name) === 0) {
       throw new ValidationError('OUTPUT_NAME_DUPLICATE', 'duplicate output file name', { name: bundle.files[i].name })
@@ -93,38 +105,65 @@ export function encodeOutputBundle (bundle: OutputBundle, limits: Partial<Output
   let size = MAGIC.length + 4 + 4 + bundle.stdout.length + 4
   for (const f of files) size += 2 + f.name.length + 4 + f.data.length
   if (size > lim.maxBytes) {
-    throw new ValidationError('OUTPUT_BUNDLE_TOO_LARGE', 'output bundle over the size limit', { size, limit: lim.maxBytes })
+    throw new ValidationError('OUTPUT_BUNDLE_TOO_LARGE', 'output bundle over the size limit', {
+      size,
+      limit: lim.maxBytes,
+    })
   }
   const out = new Uint8Array(size)
   const view = new DataView(out.buffer)
   let pos = 0
-  out.set(MAGIC, pos); pos += MAGIC.length
-  view.setUint32(pos, bundle.exitCode); pos += 4
-  view.setUint32(pos, bundle.stdout.length); pos += 4
-  out.set(bundle.stdout, pos); pos += bundle.stdout.length
-  view.setUint32(pos, files.length); pos += 4
+  out.set(MAGIC, pos)
+  pos += MAGIC.length
+  view.setUint32(pos, bundle.exitCode)
+  pos += 4
+  view.setUint32(pos, bundle.stdout.length)
+  pos += 4
+  out.set(bundle.stdout, pos)
+  pos += bundle.stdout.length
+  view.setUint32(pos, files.length)
+  pos += 4
   for (const f of files) {
-    view.setUint16(pos, f.name.length); pos += 2
-    out.set(f.name, pos); pos += f.name.length
-    view.setUint32(pos, f.data.length); pos += 4
-    out.set(f.data, pos); pos += f.data.length
+    view.setUint16(pos, f.name.length)
+    pos += 2
+    out.set(f.name, pos)
+    pos += f.name.length
+    view.setUint32(pos, f.data.length)
+    pos += 4
+    out.set(f.data, pos)
+    pos += f.data.length
   }
   return out
 }
 
 /** Decodes and validates a bundle; throws ValidationError on anything but the canonical form. */
-export function decodeOutputBundle (bytes: Uint8Array, limits: Partial<OutputBundleLimits> = {}): OutputBundle {
+export function decodeOutputBundle(bytes: Uint8Array, limits: Partial<OutputBundleLimits> = {}): OutputBundle {
   const lim = { ...OUTPUT_BUNDLE_LIMITS, ...limits }
   const malformed = (why: string, at: number): ValidationError =>
     new ValidationError('OUTPUT_BUNDLE_MALFORMED', `malformed output bundle: ${why}`, { offset: at })
   if (bytes.length > lim.maxBytes) {
-    throw new ValidationError('OUTPUT_BUNDLE_TOO_LARGE', 'output bundle over the size limit', { size: bytes.length, limit: lim.maxBytes })
+    throw new ValidationError('OUTPUT_BUNDLE_TOO_LARGE', 'output bundle over the size limit', {
+      size: bytes.length,
+      limit: lim.maxBytes,
+    })
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let pos = 0
-  const need = (n: number): void => { if (bytes.length - pos < n) throw malformed('truncated', pos) }
-  const take = (n: number): Uint8Array => { need(n); const s = bytes.slice(pos, pos + n); pos += n; return s }
-  const u32 = (): number => { need(4); const v = view.getUint32(pos); pos += 4; return v }
+  const need = (n: number): void => {
+    if (bytes.length - pos < n) throw malformed('truncated', pos)
+  }
+  const take = (n: number): Uint8Array => {
+    need(n)
+    const s = bytes.slice(pos, pos + n)
+    pos += n
+    return s
+  }
+  const u32 = (): number => {
+    need(4)
+    const v = view.getUint32(pos)
+    pos += 4
+    return v
+  }
 
   if (compareBytes(take(MAGIC.length), MAGIC) !== 0) throw malformed('bad magic', 0)
   const exitCode = u32()
@@ -137,14 +176,23 @@ export function decodeOutputBundle (bytes: Uint8Array, limits: Partial<OutputBun
   let prev: Uint8Array | undefined
   for (let i = 0; i < count; i++) {
     need(2)
-    const nameLen = view.getUint16(pos); pos += 2
+    const nameLen = view.getUint16(pos)
+    pos += 2
     const at = pos
     const rawName = take(nameLen)
     if (prev !== undefined && compareBytes(prev, rawName) >= 0) throw malformed('file names not strictly sorted', at)
     let name: string
-    try { name = strictUtf8.decode(rawName) } catch { throw malformed('file name is not UTF-8', at) }
+    try {
+      name = strictUtf8.decode(rawName)
+    } catch {
+      throw malformed('file name is not UTF-8', at)
+    }
     if (!isValidFileName(name, lim.maxNameBytes)) {
-      throw new ValidationError('OUTPUT_NAME_INVALID', `invalid output file name ${JSON.stringify(name.slice(0, 80))}`, { name: name.slice(0, 80), offset: at })
+      throw new ValidationError(
+        'OUTPUT_NAME_INVALID',
+        `invalid output file name ${JSON.stringify(name.slice(0, 80))}`,
+        { name: name.slice(0, 80), offset: at },
+      )
     }
     files.push({ name, data: take(u32()) })
     prev = rawName
@@ -154,6 +202,6 @@ export function decodeOutputBundle (bytes: Uint8Array, limits: Partial<OutputBun
 }
 
 /** The output CID of a result: the CID of its canonical bundle. */
-export async function outputBundleCid (bundle: OutputBundle): Promise<CID> {
+export async function outputBundleCid(bundle: OutputBundle): Promise<CID> {
   return await cidForBytes(encodeOutputBundle(bundle))
 }

@@ -26,10 +26,28 @@ export const LIMITS = {
 export const EXECUTOR_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/
 export const PRICE_PATTERN = /^[0-9]{1,30}(\.[0-9]{1,18})?$/
 
-export interface ProfileCpu { model: string, cores: number, threads: number, arch: string, speedMhz: number }
-export interface ProfileGpu { vendor: string, model: string, vramMiB: number }
-export interface ProfileOs { platform: string, distro: string, release: string, kernel: string }
-export interface ProfileBenchmark { cpuScore: number, durationMs: number }
+export interface ProfileCpu {
+  model: string
+  cores: number
+  threads: number
+  arch: string
+  speedMhz: number
+}
+export interface ProfileGpu {
+  vendor: string
+  model: string
+  vramMiB: number
+}
+export interface ProfileOs {
+  platform: string
+  distro: string
+  release: string
+  kernel: string
+}
+export interface ProfileBenchmark {
+  cpuScore: number
+  durationMs: number
+}
 
 /** What the node measures about itself. */
 export interface ProfileHardware {
@@ -56,27 +74,31 @@ export interface HardwareProfile extends ProfileHardware {
   expiresAt: number
 }
 
-function fail (code: string, message: string, details: Record<string, string | number> = {}): never {
+function fail(code: string, message: string, details: Record<string, string | number> = {}): never {
   throw new ValidationError(code, message, details)
 }
 
-function checkText (field: string, value: string, max: number, allowEmpty = true): void {
+function checkText(field: string, value: string, max: number, allowEmpty = true): void {
   if (typeof value !== 'string') fail('PROFILE_MALFORMED', `${field} must be a string`, { field })
   if (!allowEmpty && value.length === 0) fail('PROFILE_MALFORMED', `${field} must not be empty`, { field })
-  if (value.length > max) fail('PROFILE_MALFORMED', `${field} is longer than ${max} characters`, { field, length: value.length, max })
+  if (value.length > max)
+    fail('PROFILE_MALFORMED', `${field} is longer than ${max} characters`, { field, length: value.length, max })
   // control characters would let a profile rewrite a terminal table
   if (/\p{Cc}/u.test(value)) fail('PROFILE_MALFORMED', `${field} contains control characters`, { field })
 }
 
-function checkInt (field: string, value: number, min: number, max: number): void {
+function checkInt(field: string, value: number, min: number, max: number): void {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     fail('PROFILE_MALFORMED', `${field} must be an integer in [${min}, ${max}]`, { field, value: String(value) })
   }
 }
 
 /** Throws ValidationError (code PROFILE_MALFORMED or PROFILE_UNSUPPORTED_VERSION) unless the shape is acceptable. */
-export function checkProfileShape (p: HardwareProfile): void {
-  if (p.version !== PROFILE_VERSION) fail('PROFILE_UNSUPPORTED_VERSION', `profile version ${p.version} is not supported (expected ${PROFILE_VERSION})`, { version: p.version })
+export function checkProfileShape(p: HardwareProfile): void {
+  if (p.version !== PROFILE_VERSION)
+    fail('PROFILE_UNSUPPORTED_VERSION', `profile version ${p.version} is not supported (expected ${PROFILE_VERSION})`, {
+      version: p.version,
+    })
   checkText('cpu.model', p.cpu.model, LIMITS.longText)
   checkInt('cpu.cores', p.cpu.cores, 1, 4096)
   checkInt('cpu.threads', p.cpu.threads, 1, 65_536)
@@ -95,38 +117,50 @@ export function checkProfileShape (p: HardwareProfile): void {
   checkText('os.kernel', p.os.kernel, LIMITS.longText)
   checkInt('benchmark.cpuScore', p.benchmark.cpuScore, 0, 0xffffffff)
   checkInt('benchmark.durationMs', p.benchmark.durationMs, 0, 0xffffffff)
-  if (p.executors.length > LIMITS.executors) fail('PROFILE_MALFORMED', `more than ${LIMITS.executors} executors`, { count: p.executors.length })
-  for (const e of p.executors) if (!EXECUTOR_PATTERN.test(e)) fail('PROFILE_MALFORMED', `executor name ${JSON.stringify(e)} is not allowed`, { executor: e })
+  if (p.executors.length > LIMITS.executors)
+    fail('PROFILE_MALFORMED', `more than ${LIMITS.executors} executors`, { count: p.executors.length })
+  for (const e of p.executors)
+    if (!EXECUTOR_PATTERN.test(e))
+      fail('PROFILE_MALFORMED', `executor name ${JSON.stringify(e)} is not allowed`, { executor: e })
   const priceEntries = Object.entries(p.prices)
-  if (priceEntries.length > LIMITS.prices) fail('PROFILE_MALFORMED', `more than ${LIMITS.prices} prices`, { count: priceEntries.length })
+  if (priceEntries.length > LIMITS.prices)
+    fail('PROFILE_MALFORMED', `more than ${LIMITS.prices} prices`, { count: priceEntries.length })
   for (const [k, v] of priceEntries) {
-    if (!EXECUTOR_PATTERN.test(k)) fail('PROFILE_MALFORMED', `price key ${JSON.stringify(k)} is not an executor name`, { key: k })
-    if (!PRICE_PATTERN.test(v)) fail('PROFILE_MALFORMED', `price for ${k} must be a decimal string`, { key: k, value: v })
+    if (!EXECUTOR_PATTERN.test(k))
+      fail('PROFILE_MALFORMED', `price key ${JSON.stringify(k)} is not an executor name`, { key: k })
+    if (!PRICE_PATTERN.test(v))
+      fail('PROFILE_MALFORMED', `price for ${k} must be a decimal string`, { key: k, value: v })
   }
-  if (p.ethAddress !== undefined && !/^0x[0-9a-f]{40}$/.test(p.ethAddress)) fail('PROFILE_MALFORMED', 'ethAddress must be 0x + 40 lower-case hex digits', {})
+  if (p.ethAddress !== undefined && !/^0x[0-9a-f]{40}$/.test(p.ethAddress))
+    fail('PROFILE_MALFORMED', 'ethAddress must be 0x + 40 lower-case hex digits', {})
   if (p.ethBinding !== undefined) {
     if (p.ethAddress === undefined) fail('PROFILE_MALFORMED', 'ethBinding without ethAddress', {})
-    if (p.ethBinding.length === 0 || p.ethBinding.length > LIMITS.ethBindingBytes) fail('PROFILE_MALFORMED', 'ethBinding has a bad length', { length: p.ethBinding.length })
+    if (p.ethBinding.length === 0 || p.ethBinding.length > LIMITS.ethBindingBytes)
+      fail('PROFILE_MALFORMED', 'ethBinding has a bad length', { length: p.ethBinding.length })
   }
   checkInt('issuedAt', p.issuedAt, 1, Number.MAX_SAFE_INTEGER)
   checkInt('expiresAt', p.expiresAt, 1, Number.MAX_SAFE_INTEGER)
-  if (p.expiresAt <= p.issuedAt) fail('PROFILE_MALFORMED', 'expiresAt must be after issuedAt', { issuedAt: p.issuedAt, expiresAt: p.expiresAt })
-  if (p.expiresAt - p.issuedAt > MAX_PROFILE_TTL_MS) fail('PROFILE_MALFORMED', `profile lifetime exceeds ${MAX_PROFILE_TTL_MS} ms`, { lifetimeMs: p.expiresAt - p.issuedAt })
+  if (p.expiresAt <= p.issuedAt)
+    fail('PROFILE_MALFORMED', 'expiresAt must be after issuedAt', { issuedAt: p.issuedAt, expiresAt: p.expiresAt })
+  if (p.expiresAt - p.issuedAt > MAX_PROFILE_TTL_MS)
+    fail('PROFILE_MALFORMED', `profile lifetime exceeds ${MAX_PROFILE_TTL_MS} ms`, {
+      lifetimeMs: p.expiresAt - p.issuedAt,
+    })
 }
 
 /** Sorted, de-duplicated lists so that equal profiles encode to equal bytes. */
-export function canonicalProfile (p: HardwareProfile): HardwareProfile {
+export function canonicalProfile(p: HardwareProfile): HardwareProfile {
   const prices: Record<string, string> = {}
   for (const k of Object.keys(p.prices).sort()) prices[k] = p.prices[k]
   return { ...p, executors: [...new Set(p.executors)].sort(), prices }
 }
 
-function hexToBytes (hex: string): Uint8Array {
+function hexToBytes(hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex.slice(2), 'hex'))
 }
 
 /** Canonical body bytes (the thing that is signed). Throws ValidationError on a bad shape. */
-export function encodeProfileBody (profile: HardwareProfile): Uint8Array {
+export function encodeProfileBody(profile: HardwareProfile): Uint8Array {
   const p = canonicalProfile(profile)
   checkProfileShape(p)
   return HardwareProfileBody.encode({
@@ -146,7 +180,7 @@ export function encodeProfileBody (profile: HardwareProfile): Uint8Array {
   })
 }
 
-function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i])
 }
 
@@ -154,22 +188,31 @@ function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
  * Decodes body bytes strictly: bounded lists, a valid shape, and canonical bytes (re-encoding
  * must give the same bytes, so one profile has exactly one signed form).
  */
-export function decodeProfileBody (bytes: Uint8Array): HardwareProfile {
+export function decodeProfileBody(bytes: Uint8Array): HardwareProfile {
   let body: HardwareProfileBody
   let peerId: string
   try {
-    body = HardwareProfileBody.decode(bytes, { limits: { gpus: LIMITS.gpus, executors: LIMITS.executors, prices: LIMITS.prices } })
+    body = HardwareProfileBody.decode(bytes, {
+      limits: { gpus: LIMITS.gpus, executors: LIMITS.executors, prices: LIMITS.prices },
+    })
     peerId = peerIdFromMultihash(Digest.decode(body.peerId)).toString()
   } catch (err) {
-    throw new ValidationError('PROFILE_MALFORMED', `profile body does not decode: ${(err as Error).message}`, {}, { cause: err })
+    throw new ValidationError(
+      'PROFILE_MALFORMED',
+      `profile body does not decode: ${(err as Error).message}`,
+      {},
+      { cause: err },
+    )
   }
-  if (body.cpu == null || body.os == null || body.benchmark == null) fail('PROFILE_MALFORMED', 'profile lacks cpu, os or benchmark', {})
+  if (body.cpu == null || body.os == null || body.benchmark == null)
+    fail('PROFILE_MALFORMED', 'profile lacks cpu, os or benchmark', {})
   const prices: Record<string, string> = {}
   for (const { executor, price } of body.prices) {
     if (executor in prices) fail('PROFILE_MALFORMED', `duplicate price for ${executor}`, { executor })
     prices[executor] = price
   }
-  if (body.ethAddress.length !== 0 && body.ethAddress.length !== 20) fail('PROFILE_MALFORMED', 'ethAddress must be 20 bytes', { length: body.ethAddress.length })
+  if (body.ethAddress.length !== 0 && body.ethAddress.length !== 20)
+    fail('PROFILE_MALFORMED', 'ethAddress must be 20 bytes', { length: body.ethAddress.length })
   const profile: HardwareProfile = {
     version: body.version,
     peerId,
@@ -186,6 +229,7 @@ export function decodeProfileBody (bytes: Uint8Array): HardwareProfile {
     expiresAt: body.expiresAt,
   }
   checkProfileShape(profile)
-  if (!bytesEqual(encodeProfileBody(profile), bytes)) fail('PROFILE_NOT_CANONICAL', 'profile body is not in canonical form', {})
+  if (!bytesEqual(encodeProfileBody(profile), bytes))
+    fail('PROFILE_NOT_CANONICAL', 'profile body is not in canonical form', {})
   return profile
 }

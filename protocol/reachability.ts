@@ -32,16 +32,16 @@ export interface ReachabilityInput {
   now: number
 }
 
-export function isCircuitAddr (addr: Multiaddr): boolean {
+export function isCircuitAddr(addr: Multiaddr): boolean {
   return addr.getComponents().some((c) => c.name === 'p2p-circuit')
 }
 
 /** public, non-relayed addresses of ours that a peer could dial (verified or not) */
-export function publicCandidates (addresses: readonly OwnAddress[]): OwnAddress[] {
+export function publicCandidates(addresses: readonly OwnAddress[]): OwnAddress[] {
   return addresses.filter((a) => !isCircuitAddr(a.multiaddr) && !isPrivateAddr(a.multiaddr))
 }
 
-export function classifyReachability (input: ReachabilityInput): Reachability {
+export function classifyReachability(input: ReachabilityInput): Reachability {
   if (input.mode !== 'auto') return input.mode
   const candidates = publicCandidates(input.addresses)
   if (candidates.some((a) => a.verified)) return 'public'
@@ -56,7 +56,7 @@ export function classifyReachability (input: ReachabilityInput): Reachability {
  * The addresses to publish: while private, not our private (LAN) ones - they tell the world our
  * network layout and nobody outside can dial them - unless the devnet asks for them.
  */
-export function announceable (addrs: readonly Multiaddr[], status: Reachability, announcePrivate: boolean): Multiaddr[] {
+export function announceable(addrs: readonly Multiaddr[], status: Reachability, announcePrivate: boolean): Multiaddr[] {
   if (status !== 'private' || announcePrivate) return [...addrs]
   return addrs.filter((a) => isCircuitAddr(a) || !isPrivateAddr(a))
 }

@@ -21,8 +21,9 @@ const encoder = new TextEncoder()
 const DOMAIN = /^[\x21-\x7e]{1,127}$/
 
 /** The exact bytes that get signed for `payload` under `domain`. */
-export function signedBytes (domain: string, payload: Uint8Array): Uint8Array {
-  if (!DOMAIN.test(domain)) throw new TypeError(`signing domain must be 1-${MAX_DOMAIN_LENGTH} printable ASCII characters`)
+export function signedBytes(domain: string, payload: Uint8Array): Uint8Array {
+  if (!DOMAIN.test(domain))
+    throw new TypeError(`signing domain must be 1-${MAX_DOMAIN_LENGTH} printable ASCII characters`)
   const d = encoder.encode(domain)
   const out = new Uint8Array(1 + d.length + payload.length)
   out[0] = d.length
@@ -32,13 +33,18 @@ export function signedBytes (domain: string, payload: Uint8Array): Uint8Array {
 }
 
 /** Signs `payload` under `domain` with a libp2p Ed25519 private key. */
-export async function signWithDomain (key: PrivateKey, domain: string, payload: Uint8Array): Promise<Uint8Array> {
+export async function signWithDomain(key: PrivateKey, domain: string, payload: Uint8Array): Promise<Uint8Array> {
   if (key.type !== 'Ed25519') throw new TypeError(`market messages are signed with Ed25519 peer keys, not ${key.type}`)
   return await key.sign(signedBytes(domain, payload))
 }
 
 /** True when `signature` is `key`'s signature of `payload` under `domain`. Never throws on bad input. */
-export async function verifyWithDomain (key: PublicKey, domain: string, payload: Uint8Array, signature: Uint8Array): Promise<boolean> {
+export async function verifyWithDomain(
+  key: PublicKey,
+  domain: string,
+  payload: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
   if (key.type !== 'Ed25519' || signature.length !== SIGNATURE_BYTES) return false
   try {
     return await key.verify(signedBytes(domain, payload), signature)
@@ -48,7 +54,7 @@ export async function verifyWithDomain (key: PublicKey, domain: string, payload:
 }
 
 /** The binary form of a peer id used on the wire (its multihash). */
-export function peerIdToBytes (peerId: PeerId): Uint8Array {
+export function peerIdToBytes(peerId: PeerId): Uint8Array {
   return peerId.toMultihash().bytes
 }
 
@@ -56,9 +62,13 @@ export function peerIdToBytes (peerId: PeerId): Uint8Array {
  * Parses a wire peer id and insists on Ed25519, whose public key is inline in the id: a
  * signature can then be checked against the id alone, without a key lookup.
  */
-export function ed25519PeerIdFromBytes (bytes: Uint8Array): Ed25519PeerId {
+export function ed25519PeerIdFromBytes(bytes: Uint8Array): Ed25519PeerId {
   if (bytes.length !== ED25519_PEER_ID_BYTES) {
-    throw new ValidationError('INVALID_PEER_ID', `an Ed25519 peer id is ${ED25519_PEER_ID_BYTES} bytes, got ${bytes.length}`, { length: bytes.length })
+    throw new ValidationError(
+      'INVALID_PEER_ID',
+      `an Ed25519 peer id is ${ED25519_PEER_ID_BYTES} bytes, got ${bytes.length}`,
+      { length: bytes.length },
+    )
   }
   let peerId: PeerId
   try {
@@ -66,12 +76,18 @@ export function ed25519PeerIdFromBytes (bytes: Uint8Array): Ed25519PeerId {
   } catch (err) {
     throw new ValidationError('INVALID_PEER_ID', 'not a peer id multihash', { length: bytes.length }, { cause: err })
   }
-  if (peerId.type !== 'Ed25519') throw new ValidationError('INVALID_PEER_ID', `peer id must be Ed25519, not ${peerId.type}`, { type: peerId.type })
+  if (peerId.type !== 'Ed25519')
+    throw new ValidationError('INVALID_PEER_ID', `peer id must be Ed25519, not ${peerId.type}`, { type: peerId.type })
   return peerId
 }
 
 /** Verifies that the peer whose wire id is `signer` signed `payload` under `domain`. */
-export async function verifyBySigner (signer: Uint8Array, domain: string, payload: Uint8Array, signature: Uint8Array): Promise<boolean> {
+export async function verifyBySigner(
+  signer: Uint8Array,
+  domain: string,
+  payload: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
   let peerId: Ed25519PeerId
   try {
     peerId = ed25519PeerIdFromBytes(signer)

@@ -12,8 +12,9 @@ export { MAX_MESSAGE_BYTES }
 export const CLEARING_TOPIC = 'hive/clearing/1'
 
 /** The topic on which jobs for one executor class are gossiped, e.g. hive/jobs/wasm/1. */
-export function jobsTopic (executor: string): string {
-  if (!JOB_BOUNDS.executor.test(executor)) throw new TypeError(`not an executor class: ${JSON.stringify(executor.slice(0, 40))}`)
+export function jobsTopic(executor: string): string {
+  if (!JOB_BOUNDS.executor.test(executor))
+    throw new TypeError(`not an executor class: ${JSON.stringify(executor.slice(0, 40))}`)
   return `hive/jobs/${executor}/1`
 }
 
@@ -27,7 +28,7 @@ export const PROFILES_TOPIC = 'hive/profiles/1'
 /** Most shards a job class may be split into (a network parameter; topics name it). */
 export const MAX_JOB_SHARDS = 1024
 
-function checkShards (shards: number): void {
+function checkShards(shards: number): void {
   if (!Number.isInteger(shards) || shards < 1 || shards > MAX_JOB_SHARDS) {
     throw new TypeError(`shards must be a whole number from 1 to ${MAX_JOB_SHARDS}, got ${String(shards)}`)
   }
@@ -38,9 +39,10 @@ function checkShards (shards: number): void {
  * that does not shard keeps hive/jobs/<executor>/1); otherwise the shard count is part of the
  * name, so peers that disagree on it share no topic instead of silently missing each other's jobs.
  */
-export function jobShardTopic (executor: string, shard: number, shards: number): string {
+export function jobShardTopic(executor: string, shard: number, shards: number): string {
   checkShards(shards)
-  if (!Number.isInteger(shard) || shard < 0 || shard >= shards) throw new TypeError(`shard ${String(shard)} is not in 0..${shards - 1}`)
+  if (!Number.isInteger(shard) || shard < 0 || shard >= shards)
+    throw new TypeError(`shard ${String(shard)} is not in 0..${shards - 1}`)
   const base = jobsTopic(executor)
   return shards === 1 ? base : `${base}/${shards}/${shard}`
 }
@@ -50,7 +52,7 @@ export function jobShardTopic (executor: string, shard: number, shards: number):
  * a sha-256 of the job's content, so jobs spread evenly and a requester cannot aim one at a
  * shard without grinding the spec (which only moves its own job).
  */
-export function jobShard (jobId: string, shards: number): number {
+export function jobShard(jobId: string, shards: number): number {
   checkShards(shards)
   if (!/^[0-9a-f]{8}/.test(jobId)) throw new TypeError('not a job id')
   return Number.parseInt(jobId.slice(0, 8), 16) % shards
@@ -61,7 +63,7 @@ export function jobShard (jobId: string, shards: number): number {
  * least the shard count) starting at a point derived from its peer id, so providers spread over
  * the shards evenly and a provider keeps the same shards across restarts.
  */
-export function providerShards (peerId: string, shards: number, count: number): number[] {
+export function providerShards(peerId: string, shards: number, count: number): number[] {
   checkShards(shards)
   const n = count <= 0 || count >= shards ? shards : Math.floor(count)
   const start = n === shards ? 0 : createHash('sha256').update(peerId).digest().readUInt32BE(0) % shards
@@ -73,14 +75,15 @@ export function providerShards (peerId: string, shards: number, count: number): 
  * shard as the job, so a provider hears the clearings of the jobs it could have bid on and no
  * others. One shard is the unsharded hive/clearing/1.
  */
-export function clearingShardTopic (shard: number, shards: number): string {
+export function clearingShardTopic(shard: number, shards: number): string {
   checkShards(shards)
-  if (!Number.isInteger(shard) || shard < 0 || shard >= shards) throw new TypeError(`shard ${String(shard)} is not in 0..${shards - 1}`)
+  if (!Number.isInteger(shard) || shard < 0 || shard >= shards)
+    throw new TypeError(`shard ${String(shard)} is not in 0..${shards - 1}`)
   return shards === 1 ? CLEARING_TOPIC : `${CLEARING_TOPIC}/${shards}/${shard}`
 }
 
 /** Every topic of a job class under `shards` shards (scoring parameters, subscription checks). */
-export function jobShardTopics (executor: string, shards: number): string[] {
+export function jobShardTopics(executor: string, shards: number): string[] {
   checkShards(shards)
   return Array.from({ length: shards }, (_, i) => jobShardTopic(executor, i, shards))
 }
@@ -92,7 +95,7 @@ export function jobShardTopics (executor: string, shards: number): string[] {
  * before anything decodes them, and re-sending old bytes under a fresh sequence number is no
  * longer a new message.
  */
-export function gossipMessageId (data: Uint8Array): Uint8Array {
+export function gossipMessageId(data: Uint8Array): Uint8Array {
   return createHash('sha256').update(data).digest()
 }
 
@@ -134,13 +137,37 @@ export type DirectProtocol = keyof typeof PROTOCOLS
  */
 export const DIRECT_LIMITS: Record<
   Exclude<DirectProtocol, 'audit' | 'voucher'>,
-  { request?: MessageType, maxRequestBytes: number, maxResponseFrameBytes: number }
+  { request?: MessageType; maxRequestBytes: number; maxResponseFrameBytes: number }
 > = {
-  request: { request: MessageType.JOB_REQUEST, maxRequestBytes: MAX_MESSAGE_BYTES.jobRequest, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
-  bid: { request: MessageType.BID, maxRequestBytes: MAX_MESSAGE_BYTES.bid, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
-  award: { request: MessageType.AWARD, maxRequestBytes: MAX_MESSAGE_BYTES.award, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
-  result: { request: MessageType.RESULT, maxRequestBytes: MAX_MESSAGE_BYTES.result, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
-  heartbeat: { request: MessageType.HEARTBEAT, maxRequestBytes: MAX_MESSAGE_BYTES.heartbeat, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
-  revoke: { request: MessageType.AWARD_REVOCATION, maxRequestBytes: MAX_MESSAGE_BYTES.revocation, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
+  request: {
+    request: MessageType.JOB_REQUEST,
+    maxRequestBytes: MAX_MESSAGE_BYTES.jobRequest,
+    maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
+  },
+  bid: {
+    request: MessageType.BID,
+    maxRequestBytes: MAX_MESSAGE_BYTES.bid,
+    maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
+  },
+  award: {
+    request: MessageType.AWARD,
+    maxRequestBytes: MAX_MESSAGE_BYTES.award,
+    maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
+  },
+  result: {
+    request: MessageType.RESULT,
+    maxRequestBytes: MAX_MESSAGE_BYTES.result,
+    maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
+  },
+  heartbeat: {
+    request: MessageType.HEARTBEAT,
+    maxRequestBytes: MAX_MESSAGE_BYTES.heartbeat,
+    maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
+  },
+  revoke: {
+    request: MessageType.AWARD_REVOCATION,
+    maxRequestBytes: MAX_MESSAGE_BYTES.revocation,
+    maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
+  },
   blob: { maxRequestBytes: MAX_MESSAGE_BYTES.blobRequest, maxResponseFrameBytes: MAX_MESSAGE_BYTES.blobChunk },
 }

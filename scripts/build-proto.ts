@@ -5,12 +5,17 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
-export function compileProtos (outDir: string): void {
+export function compileProtos(outDir: string): void {
   const root = resolve(import.meta.dirname, '..')
   const protoDir = join(root, 'protocol', 'proto')
-  const files = readdirSync(protoDir).filter((f) => f.endsWith('.proto')).map((f) => join(protoDir, f))
+  const files = readdirSync(protoDir)
+    .filter((f) => f.endsWith('.proto'))
+    .map((f) => join(protoDir, f))
   if (files.length === 0) return
-  const r = spawnSync('protons', ['--strict', '--path', protoDir, '--output', outDir, ...files], { cwd: root, stdio: 'inherit' })
+  const r = spawnSync('protons', ['--strict', '--path', protoDir, '--output', outDir, ...files], {
+    cwd: root,
+    stdio: 'inherit',
+  })
   if (r.status !== 0) throw new Error(`protons failed with exit code ${r.status}`)
 }
 

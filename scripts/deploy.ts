@@ -16,12 +16,20 @@ import type { GenesisAllocation } from '../node/chain/genesis.ts'
 import { CONTRACT_NAMES } from '../node/chain/deployment-schema.ts'
 import { UsageError } from '../protocol/errors.ts'
 
-interface Args { rpc?: string, devnet: boolean, out?: string, genesis?: string }
+interface Args {
+  rpc?: string
+  devnet: boolean
+  out?: string
+  genesis?: string
+}
 
 /** The genesis table from a JSON file (amounts and seconds as decimal strings or numbers). */
-function readGenesis (file: string): GenesisAllocation[] {
+function readGenesis(file: string): GenesisAllocation[] {
   const rows = JSON.parse(readFileSync(file, 'utf8')) as Array<{
-    name: string, to: string, amount: string | number, vesting?: { durationSeconds: string | number, startDelaySeconds?: string | number }
+    name: string
+    to: string
+    amount: string | number
+    vesting?: { durationSeconds: string | number; startDelaySeconds?: string | number }
   }>
   if (!Array.isArray(rows)) throw new UsageError('BAD_GENESIS', `${file}: not a JSON array of rows`, { file })
   return rows.map((r) => ({
@@ -29,12 +37,17 @@ function readGenesis (file: string): GenesisAllocation[] {
     to: String(r.to),
     amount: BigInt(r.amount),
     ...(r.vesting !== undefined
-      ? { vesting: { durationSeconds: BigInt(r.vesting.durationSeconds), startDelaySeconds: BigInt(r.vesting.startDelaySeconds ?? 0) } }
+      ? {
+          vesting: {
+            durationSeconds: BigInt(r.vesting.durationSeconds),
+            startDelaySeconds: BigInt(r.vesting.startDelaySeconds ?? 0),
+          },
+        }
       : {}),
   }))
 }
 
-function parseArgs (argv: string[]): Args {
+function parseArgs(argv: string[]): Args {
   const out: Args = { devnet: false }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
@@ -53,16 +66,18 @@ function parseArgs (argv: string[]): Args {
   return out
 }
 
-async function main (): Promise<void> {
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
-  const log = (msg: string): void => { console.error(msg) }
+  const log = (msg: string): void => {
+    console.error(msg)
+  }
   const base = args.devnet ? devnetParams : defaultParams
   const params = args.genesis !== undefined ? { ...base, genesis: readGenesis(args.genesis) } : base
   let signer: Signer
   if (args.rpc != null) {
     const key = process.env.HIVE_DEPLOYER_KEY
     if (key == null || key === '') {
-      const fix = 'set HIVE_DEPLOYER_KEY to the deployer\'s private key (hex) to deploy with --rpc'
+      const fix = "set HIVE_DEPLOYER_KEY to the deployer's private key (hex) to deploy with --rpc"
       throw new UsageError('NO_DEPLOYER_KEY', fix, {})
     }
     const { JsonRpcProvider, Wallet } = await import('ethers')

@@ -33,13 +33,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'node',
-    description: 'run this machine\'s node',
+    description: "run this machine's node",
     load: async () => (await import('./node.ts')).registerNodeCommands,
   },
   {
     name: 'hw',
-    description: 'show the hardware profile this node advertises (or, with no node running, read this machine ' +
-      'directly)',
+    description:
+      'show the hardware profile this node advertises (or, with no node running, read this machine ' + 'directly)',
     load: async () => (await import('./hw.ts')).registerHwCommand,
   },
   {
@@ -76,7 +76,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'wallet',
-    description: 'this node\'s Ethereum account: address, ETH and HIVE balances, stake, open channels',
+    description: "this node's Ethereum account: address, ETH and HIVE balances, stake, open channels",
     options: true,
     load: async () => (await import('./wallet.ts')).registerWalletCommands,
   },
@@ -97,14 +97,15 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'devnet',
-    description: 'the whole story on an embedded devnet (same as `npm run demo`); `mine` and `time` move a local ' +
-      'devnet\'s chain (chain id 31337 only)',
+    description:
+      'the whole story on an embedded devnet (same as `npm run demo`); `mine` and `time` move a local ' +
+      "devnet's chain (chain id 31337 only)",
     options: true,
     load: async () => (await import('./devnet.ts')).registerDevnetCommands,
   },
   {
     name: 'audit',
-    description: 'the node\'s tamper-evident audit log, its on-chain anchors, and verifying anyone\'s',
+    description: "the node's tamper-evident audit log, its on-chain anchors, and verifying anyone's",
     load: async () => (await import('./audit.ts')).registerAuditCommands,
   },
 ]
@@ -116,7 +117,7 @@ const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--data-dir', '--node'])
  * The top-level command an argument list runs (`help <command>` counts as that command), or
  * undefined when it names none: `hive`, `hive --help`, `hive --version`, a typo.
  */
-export function commandFor (argv: readonly string[]): CommandEntry | undefined {
+export function commandFor(argv: readonly string[]): CommandEntry | undefined {
   const words: string[] = []
   for (let i = 0; i < argv.length && words.length < 2; i++) {
     const arg = argv[i]

@@ -35,15 +35,23 @@ type JobResult = RouteReply<'jobs.result'>
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
-export function registerJobCommands (job: Command, context: (cmd: Command) => CommandContext): void {
-
-  job.command('post')
+export function registerJobCommands(job: Command, context: (cmd: Command) => CommandContext): void {
+  job
+    .command('post')
     .description('post a WASM job to the network; with --wait, follow it live and write its verified output')
-    .requiredOption('--wasm <file|cid>', 'the WASI module: a .wasm file, or the CID of a module already in this node\'s store')
+    .requiredOption(
+      '--wasm <file|cid>',
+      "the WASI module: a .wasm file, or the CID of a module already in this node's store",
+    )
     .option('--input <file>', 'an input file the job reads from /input (repeatable)', collect, [])
     .option('--arg <arg>', 'an argument for the job (repeatable, in order)', collect, [])
     .option('--redundancy <k>', 'run on k providers and accept the output a majority returns', parsePositiveInt)
-    .option('--max-price <amount>', 'the most you pay, in HIVE (e.g. 0.5, 2, 1.5k)', (v: string) => parseTokenAmount(v), parseTokenAmount('1'))
+    .option(
+      '--max-price <amount>',
+      'the most you pay, in HIVE (e.g. 0.5, 2, 1.5k)',
+      (v: string) => parseTokenAmount(v),
+      parseTokenAmount('1'),
+    )
     .option('--timeout <duration>', 'the job must be verified within this time (e.g. 30s, 5m)', parseDuration)
     .option('--bid-window <duration>', 'how long providers may bid (e.g. 500ms)', parseDuration)
     .option('--executor <name>', 'executor class', 'wasm')
@@ -53,58 +61,95 @@ export function registerJobCommands (job: Command, context: (cmd: Command) => Co
     .option('--max-output <size>', 'output size limit, e.g. 4MiB', parseByteSize)
     .option('--wait', 'follow the job until it is verified or fails; exit 0 only when verified')
     .option('--out <dir>', 'with --wait: write the output files (and stdout) here')
-    .addHelpText('after', '\nExamples:\n  hive job post --wasm examples/build/wordcount.wasm --input README.md --wait --out ./result\n  hive job post --wasm examples/build/primes.wasm --arg 1000000 --redundancy 2 --max-price 0.5 --wait')
-    .action(async (opts: PostOptions, cmd: Command) => { await postJob(context(cmd), opts) })
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hive job post --wasm examples/build/wordcount.wasm --input README.md --wait --out ./result\n  hive job post --wasm examples/build/primes.wasm --arg 1000000 --redundancy 2 --max-price 0.5 --wait',
+    )
+    .action(async (opts: PostOptions, cmd: Command) => {
+      await postJob(context(cmd), opts)
+    })
 
-  job.command('list')
+  job
+    .command('list')
     .description('jobs this node has posted, newest first')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = context(cmd)
       const client = await HiveClient.forDataDir(ctx.dataDir)
       const { jobs } = await client.call('jobs.list')
-      if (ctx.json) { ctx.printJson({ jobs }); return }
-      if (jobs.length === 0) { ctx.say('no jobs yet: `hive job post --wasm <file> --wait` posts one'); return }
-      ctx.say(table(['job', 'phase', 'posted', 'bids', 'winners', 'placement', 'total', 'note'], jobs.map((j) => [
-        j.jobId.slice(0, 16), j.phase, new Date(j.postedAt).toISOString().slice(11, 19), j.bids,
-        j.winners.map((w) => `${shortPeerId(w.provider)} @ ${roundTokenAmount(BigInt(w.price))}`).join(', '),
-        j.placementMs !== undefined ? formatDuration(j.placementMs) : '', j.totalMs !== undefined ? formatDuration(j.totalMs) : '',
-        j.failure?.reason ?? '',
-      ])))
+      if (ctx.json) {
+        ctx.printJson({ jobs })
+        return
+      }
+      if (jobs.length === 0) {
+        ctx.say('no jobs yet: `hive job post --wasm <file> --wait` posts one')
+        return
+      }
+      ctx.say(
+        table(
+          ['job', 'phase', 'posted', 'bids', 'winners', 'placement', 'total', 'note'],
+          jobs.map((j) => [
+            j.jobId.slice(0, 16),
+            j.phase,
+            new Date(j.postedAt).toISOString().slice(11, 19),
+            j.bids,
+            j.winners.map((w) => `${shortPeerId(w.provider)} @ ${roundTokenAmount(BigInt(w.price))}`).join(', '),
+            j.placementMs !== undefined ? formatDuration(j.placementMs) : '',
+            j.totalMs !== undefined ? formatDuration(j.totalMs) : '',
+            j.failure?.reason ?? '',
+          ]),
+        ),
+      )
     })
 
-  job.command('status <jobId>')
+  job
+    .command('status <jobId>')
     .description('one job: its phase, bids, awards and outcome')
     .action(async (jobId: string, _opts: unknown, cmd: Command) => {
       const ctx = context(cmd)
       const client = await HiveClient.forDataDir(ctx.dataDir)
       const record = await client.call('jobs.get', { params: { jobId } })
-      if (ctx.json) { ctx.printJson(record); return }
+      if (ctx.json) {
+        ctx.printJson(record)
+        return
+      }
       ctx.say(statusText(record))
     })
 
-  job.command('result <jobId>')
-    .description('write a finished job\'s verified output to a folder')
+  job
+    .command('result <jobId>')
+    .description("write a finished job's verified output to a folder")
     .requiredOption('--out <dir>', 'folder for the output files and stdout')
     .action(async (jobId: string, opts: { out: string }, cmd: Command) => {
       const ctx = context(cmd)
       const client = await HiveClient.forDataDir(ctx.dataDir)
       const result = await client.call('jobs.result', { params: { jobId } })
       const written = await writeResult(result, opts.out)
-      if (ctx.json) { ctx.printJson({ ...summaryOf(result), written }); return }
+      if (ctx.json) {
+        ctx.printJson({ ...summaryOf(result), written })
+        return
+      }
       ctx.say(`output ${result.outputCid} (exit code ${result.exitCode}) written to ${opts.out}: ${written.join(', ')}`)
     })
 }
 
-async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
-  if (opts.out !== undefined && opts.wait !== true) throw new UsageError('OUT_NEEDS_WAIT', '--out is written when the job is verified: add --wait (or use `hive job result <id> --out <dir>` later)')
-  const module = /^baf[a-z2-7]{20,}$/.test(opts.wasm) ? { moduleCid: opts.wasm } : { module: (await readModule(opts.wasm, opts.executor)).toString('base64') }
+async function postJob(ctx: CommandContext, opts: PostOptions): Promise<void> {
+  if (opts.out !== undefined && opts.wait !== true)
+    throw new UsageError(
+      'OUT_NEEDS_WAIT',
+      '--out is written when the job is verified: add --wait (or use `hive job result <id> --out <dir>` later)',
+    )
+  const module = /^baf[a-z2-7]{20,}$/.test(opts.wasm)
+    ? { moduleCid: opts.wasm }
+    : { module: (await readModule(opts.wasm, opts.executor)).toString('base64') }
   // the module is checked before the node is contacted: a wrong file is a usage error, fast
   const client = await HiveClient.forDataDir(ctx.dataDir)
-  const inputs: Array<{ name: string, data: string }> = []
+  const inputs: Array<{ name: string; data: string }> = []
   for (const file of opts.input) {
     const name = basename(file)
-    if (!isValidFileName(name)) throw new UsageError('BAD_INPUT_NAME', `--input ${file}: "${name}" cannot be a file name inside the sandbox`)
-    if (inputs.some((i) => i.name === name)) throw new UsageError('DUPLICATE_INPUT', `--input ${file}: two inputs are named "${name}"; rename one`)
+    if (!isValidFileName(name))
+      throw new UsageError('BAD_INPUT_NAME', `--input ${file}: "${name}" cannot be a file name inside the sandbox`)
+    if (inputs.some((i) => i.name === name))
+      throw new UsageError('DUPLICATE_INPUT', `--input ${file}: two inputs are named "${name}"; rename one`)
     inputs.push({ name, data: (await readLocal(file, '--input')).toString('base64') })
   }
   const body = {
@@ -140,14 +185,17 @@ async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
       seen.push(e)
       wake?.()
     }
-  })().catch((err: unknown) => { if (!stop.signal.aborted) throw err })
+  })().catch((err: unknown) => {
+    if (!stop.signal.aborted) throw err
+  })
   await new Promise((resolve) => setTimeout(resolve, 50))
   const started = Date.now()
   try {
     jobId = (await client.call('jobs.post', { body })).jobId
     ctx.note(`posted job ${jobId}`)
     let shown = 0
-    const isEnd = (e: NodeEvent): boolean => 'jobId' in e && e.jobId === jobId && (e.type === 'job:verified' || e.type === 'job:failed')
+    const isEnd = (e: NodeEvent): boolean =>
+      'jobId' in e && e.jobId === jobId && (e.type === 'job:verified' || e.type === 'job:failed')
     const showNew = (): void => {
       for (; shown < seen.length; shown++) {
         const e = seen[shown]
@@ -167,7 +215,10 @@ async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
         showNew()
         break
       }
-      await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, 1000) })
+      await new Promise<void>((resolve) => {
+        wake = resolve
+        setTimeout(resolve, 1000)
+      })
     }
   } finally {
     stop.abort()
@@ -176,7 +227,11 @@ async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
   const record = await client.call('jobs.get', { params: { jobId } })
   if (record.phase !== 'completed') {
     if (ctx.json) ctx.printJson(record)
-    throw new HiveError('JOB_FAILED', `job ${jobId} failed: ${record.failure?.reason ?? 'unknown'}: ${record.failure?.message ?? ''}`, { jobId })
+    throw new HiveError(
+      'JOB_FAILED',
+      `job ${jobId} failed: ${record.failure?.reason ?? 'unknown'}: ${record.failure?.message ?? ''}`,
+      { jobId },
+    )
   }
   const result = await client.call('jobs.result', { params: { jobId } })
   const written = opts.out !== undefined ? await writeResult(result, opts.out) : []
@@ -185,56 +240,108 @@ async function postJob (ctx: CommandContext, opts: PostOptions): Promise<void> {
     return
   }
   ctx.say(Buffer.from(result.stdout, 'base64').toString('utf8').trimEnd())
-  ctx.note(`verified output ${result.outputCid} (exit code ${result.exitCode}) in ${formatDuration(Date.now() - started)}` +
-    (written.length > 0 ? `; written to ${opts.out}: ${written.join(', ')}` : ''))
+  ctx.note(
+    `verified output ${result.outputCid} (exit code ${result.exitCode}) in ${formatDuration(Date.now() - started)}` +
+      (written.length > 0 ? `; written to ${opts.out}: ${written.join(', ')}` : ''),
+  )
 }
 
-const JOB_EVENT_TYPES = ['job:posted', 'job:bid', 'job:awarded', 'job:accepted', 'job:declined', 'job:result', 'job:reawarded', 'job:revoked', 'job:verified', 'job:failed']
+const JOB_EVENT_TYPES = [
+  'job:posted',
+  'job:bid',
+  'job:awarded',
+  'job:accepted',
+  'job:declined',
+  'job:result',
+  'job:reawarded',
+  'job:revoked',
+  'job:verified',
+  'job:failed',
+]
 
-function progressLine (e: NodeEvent, started: number): string | undefined {
+function progressLine(e: NodeEvent, started: number): string | undefined {
   const t = `+${formatDuration(e.at - started).padStart(6)}`
   switch (e.type) {
-    case 'job:posted': return `${t} pushed directly to ${e.pushedTo} provider${e.pushedTo === 1 ? '' : 's'} (gossip reaches the rest)`
-    case 'job:bid': return `${t} bid ${e.bids} from ${shortPeerId(e.provider)} at ${hiveAmount(e.price)}`
-    case 'job:awarded': return `${t} awarded slot ${e.slot} to ${shortPeerId(e.provider)} at ${hiveAmount(e.price)}`
-    case 'job:accepted': return `${t} accepted by ${shortPeerId(e.provider)}: running`
-    case 'job:declined': return `${t} declined by ${shortPeerId(e.provider)} (${e.reason})`
-    case 'job:result': return `${t} result from ${shortPeerId(e.provider)}: ${e.status}${e.outputCid !== undefined ? ` ${e.outputCid.slice(0, 16)}…` : ''}`
-    case 'job:reawarded': return `${t} ${shortPeerId(e.provider)} dropped (${e.reason}): re-awarding`
-    case 'job:revoked': return `${t} ${shortPeerId(e.provider)} taken for dead (${e.reason}, silent ${formatDuration(e.silentForMs)}): ` +
-      `award of slot ${e.slot} revoked, re-awarding`
-    case 'job:verified': return `${t} verified by ${e.providers.length} provider${e.providers.length === 1 ? '' : 's'}${e.dissenters.length > 0 ? `; dissenters: ${e.dissenters.map(shortPeerId).join(', ')}` : ''}`
-    case 'job:failed': return `${t} failed: ${e.reason}: ${e.message}`
-    default: return undefined
+    case 'job:posted':
+      return `${t} pushed directly to ${e.pushedTo} provider${e.pushedTo === 1 ? '' : 's'} (gossip reaches the rest)`
+    case 'job:bid':
+      return `${t} bid ${e.bids} from ${shortPeerId(e.provider)} at ${hiveAmount(e.price)}`
+    case 'job:awarded':
+      return `${t} awarded slot ${e.slot} to ${shortPeerId(e.provider)} at ${hiveAmount(e.price)}`
+    case 'job:accepted':
+      return `${t} accepted by ${shortPeerId(e.provider)}: running`
+    case 'job:declined':
+      return `${t} declined by ${shortPeerId(e.provider)} (${e.reason})`
+    case 'job:result':
+      return `${t} result from ${shortPeerId(e.provider)}: ${e.status}${e.outputCid !== undefined ? ` ${e.outputCid.slice(0, 16)}…` : ''}`
+    case 'job:reawarded':
+      return `${t} ${shortPeerId(e.provider)} dropped (${e.reason}): re-awarding`
+    case 'job:revoked':
+      return (
+        `${t} ${shortPeerId(e.provider)} taken for dead (${e.reason}, silent ${formatDuration(e.silentForMs)}): ` +
+        `award of slot ${e.slot} revoked, re-awarding`
+      )
+    case 'job:verified':
+      return `${t} verified by ${e.providers.length} provider${e.providers.length === 1 ? '' : 's'}${e.dissenters.length > 0 ? `; dissenters: ${e.dissenters.map(shortPeerId).join(', ')}` : ''}`
+    case 'job:failed':
+      return `${t} failed: ${e.reason}: ${e.message}`
+    default:
+      return undefined
   }
 }
 
-function statusText (r: RouteReply<'jobs.get'>): string {
-  const lines = [`job ${r.jobId}`, `phase ${r.phase}${r.failure !== undefined ? ` (${r.failure.reason}: ${r.failure.message})` : ''}`,
-    `posted ${new Date(r.postedAt).toISOString()}, redundancy ${r.redundancy}, max price ${hiveAmount(r.maxPrice)}, payment ${r.payment}`]
+function statusText(r: RouteReply<'jobs.get'>): string {
+  const lines = [
+    `job ${r.jobId}`,
+    `phase ${r.phase}${r.failure !== undefined ? ` (${r.failure.reason}: ${r.failure.message})` : ''}`,
+    `posted ${new Date(r.postedAt).toISOString()}, redundancy ${r.redundancy}, max price ${hiveAmount(r.maxPrice)}, payment ${r.payment}`,
+  ]
   if (r.placedAt !== undefined) lines.push(`placed in ${formatDuration(r.placedAt - r.postedAt)}`)
   if (r.completedAt !== undefined) lines.push(`finished in ${formatDuration(r.completedAt - r.postedAt)}`)
   if (r.outputCid !== undefined) lines.push(`output ${r.outputCid}`)
   if (r.dissenters.length > 0) lines.push(`dissenters ${r.dissenters.join(', ')}`)
   lines.push(`${r.bids.length} bid${r.bids.length === 1 ? '' : 's'}`)
   if (r.awards.length > 0) {
-    lines.push(table(['slot', 'provider', 'price (HIVE)', 'status', 'output', 'note'], r.awards.map((a) => [
-      a.slot, shortPeerId(a.provider), roundTokenAmount(BigInt(a.price)), a.status, a.outputCid?.slice(0, 16) ?? '', a.failure ?? '',
-    ])))
+    lines.push(
+      table(
+        ['slot', 'provider', 'price (HIVE)', 'status', 'output', 'note'],
+        r.awards.map((a) => [
+          a.slot,
+          shortPeerId(a.provider),
+          roundTokenAmount(BigInt(a.price)),
+          a.status,
+          a.outputCid?.slice(0, 16) ?? '',
+          a.failure ?? '',
+        ]),
+      ),
+    )
   }
   return lines.join('\n')
 }
 
-function summaryOf (r: JobResult): { jobId: string, outputCid: string, exitCode: number, stdout: string, files: string[] } {
-  return { jobId: r.jobId, outputCid: r.outputCid, exitCode: r.exitCode, stdout: Buffer.from(r.stdout, 'base64').toString('utf8'), files: r.files.map((f) => f.name) }
+function summaryOf(r: JobResult): {
+  jobId: string
+  outputCid: string
+  exitCode: number
+  stdout: string
+  files: string[]
+} {
+  return {
+    jobId: r.jobId,
+    outputCid: r.outputCid,
+    exitCode: r.exitCode,
+    stdout: Buffer.from(r.stdout, 'base64').toString('utf8'),
+    files: r.files.map((f) => f.name),
+  }
 }
 
-async function writeResult (result: JobResult, dir: string): Promise<string[]> {
+async function writeResult(result: JobResult, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true })
   const written: string[] = []
   for (const f of result.files) {
     // names were checked by the bundle decoder; check again, since this is our disk
-    if (!isValidFileName(f.name)) throw new HiveError('BAD_OUTPUT_NAME', `refusing to write an output named ${JSON.stringify(f.name)}`)
+    if (!isValidFileName(f.name))
+      throw new HiveError('BAD_OUTPUT_NAME', `refusing to write an output named ${JSON.stringify(f.name)}`)
     await writeFile(join(dir, f.name), Buffer.from(f.data, 'base64'))
     written.push(f.name)
   }
@@ -249,9 +356,14 @@ async function writeResult (result: JobResult, dir: string): Promise<string[]> {
  * Reads --wasm and refuses, before the node is asked, a file that no provider could run: the size
  * from stat first (a huge file is never read), then the executor's own WebAssembly and import checks.
  */
-async function readModule (file: string, executor: string): Promise<Buffer> {
-  const refuse = (p: ModuleProblem): never => { throw new UsageError(p.code, `--wasm ${file}: ${p.message}`) }
-  const size = await stat(file).then((s) => s.size, () => undefined)
+async function readModule(file: string, executor: string): Promise<Buffer> {
+  const refuse = (p: ModuleProblem): never => {
+    throw new UsageError(p.code, `--wasm ${file}: ${p.message}`)
+  }
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => undefined,
+  )
   const sized = size === undefined ? undefined : checkModuleSize(size)
   if (sized !== undefined) refuse(sized)
   const bytes = await readLocal(file, '--wasm')
@@ -261,10 +373,13 @@ async function readModule (file: string, executor: string): Promise<Buffer> {
   return bytes
 }
 
-async function readLocal (file: string, flag: string): Promise<Buffer> {
+async function readLocal(file: string, flag: string): Promise<Buffer> {
   try {
     return await readFile(file)
   } catch (err) {
-    throw new UsageError('FILE_UNREADABLE', `${flag} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`)
+    throw new UsageError(
+      'FILE_UNREADABLE',
+      `${flag} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    )
   }
 }

@@ -5,14 +5,14 @@ import type { NodeInfo, ReachInfo } from '../../node/controller.ts'
 import { HiveApiClient } from '../client.ts'
 import type { CommandContext } from '../context.ts'
 
-function ago (at: number, now: number): string {
+function ago(at: number, now: number): string {
   if (at <= 0) return 'never'
   const s = Math.max(0, Math.round((now - at) / 1000))
   return `${new Date(at).toISOString().slice(0, 19)}Z (${s} s ago)`
 }
 
 /** The human text of `hive node status`. */
-export function reachStatusText (info: NodeInfo, now: number): string {
+export function reachStatusText(info: NodeInfo, now: number): string {
   const reach: ReachInfo | undefined = info.reach
   if (reach === undefined) return `node ${info.peerId}: this node does not report reachability (older version)`
   const lines = [
@@ -44,7 +44,7 @@ export function reachStatusText (info: NodeInfo, now: number): string {
 }
 
 /** `hive node status` (cli/commands/node.ts loads this module only to run it). */
-export async function runNodeStatus (ctx: CommandContext): Promise<void> {
+export async function runNodeStatus(ctx: CommandContext): Promise<void> {
   const client = await HiveApiClient.forDataDir(ctx.dataDir)
   const info = await client.info()
   if (ctx.json) {

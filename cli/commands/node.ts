@@ -9,14 +9,23 @@ import { nodeSummary, shortPeerId } from '../format.ts'
 import { addNodeSettingOptions, settingsFromFlags } from '../node-options.ts'
 import type { NodeSettingFlags } from '../node-options.ts'
 
-export function registerNodeCommands (node: Command, context: (cmd: Command) => CommandContext): void {
-  const start = node.command('start')
-    .description('run the node in the foreground until SIGINT (Ctrl-C) or SIGTERM; serves the local API for the other commands')
+export function registerNodeCommands(node: Command, context: (cmd: Command) => CommandContext): void {
+  const start = node
+    .command('start')
+    .description(
+      'run the node in the foreground until SIGINT (Ctrl-C) or SIGTERM; serves the local API for the other commands',
+    )
   addNodeSettingOptions(start)
-    .addHelpText('after', '\nSettings: defaults < <dataDir>/config.json < HIVE_* environment < these flags.\n\nExamples:\n  hive node start\n  hive --data-dir ./p2 node start --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…')
-    .action(async (opts: NodeSettingFlags, cmd: Command) => { await runNode(context(cmd), opts) })
+    .addHelpText(
+      'after',
+      '\nSettings: defaults < <dataDir>/config.json < HIVE_* environment < these flags.\n\nExamples:\n  hive node start\n  hive --data-dir ./p2 node start --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…',
+    )
+    .action(async (opts: NodeSettingFlags, cmd: Command) => {
+      await runNode(context(cmd), opts)
+    })
   // issue 13: its own module, loaded only when run
-  const status = node.command('status')
+  const status = node
+    .command('status')
     .description('whether peers can reach the running node: public / private / unknown, addresses, relays')
   status.action(async (_opts: unknown, cmd: Command) => {
     const { runNodeStatus } = await import('./node-status.ts')
@@ -24,13 +33,21 @@ export function registerNodeCommands (node: Command, context: (cmd: Command) => 
   })
 }
 
-async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<void> {
+async function runNode(ctx: CommandContext, opts: NodeSettingFlags): Promise<void> {
   const running = await readApiEndpoint(ctx.dataDir).catch(() => undefined)
   if (running != null && running.pid !== process.pid && processAlive(running.pid)) {
-    throw new HiveError('NODE_ALREADY_RUNNING', `a node is already running for data dir ${ctx.dataDir} (pid ${running.pid}, API port ${running.port}): stop it first (kill ${running.pid}) or choose another --data-dir`, { pid: running.pid })
+    throw new HiveError(
+      'NODE_ALREADY_RUNNING',
+      `a node is already running for data dir ${ctx.dataDir} (pid ${running.pid}, API port ${running.port}): stop it first (kill ${running.pid}) or choose another --data-dir`,
+      { pid: running.pid },
+    )
   }
   if (!existsSync(apiTokenPath(ctx.dataDir))) {
-    throw new HiveError('NOT_INITIALISED', `${ctx.dataDir} is not an initialised data dir (no api-token): run \`hive init --data-dir ${ctx.dataDir}\` first`, { dataDir: ctx.dataDir })
+    throw new HiveError(
+      'NOT_INITIALISED',
+      `${ctx.dataDir} is not an initialised data dir (no api-token): run \`hive init --data-dir ${ctx.dataDir}\` first`,
+      { dataDir: ctx.dataDir },
+    )
   }
   const shutdown = ctx.io.shutdownSignal()
   // loaded here, not at the top: the other commands should not pay for libp2p's import
@@ -58,14 +75,23 @@ async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<vo
   let unsubscribe: (() => void) | undefined
   try {
     await hive.start()
-    api = createNodeApi(hive, { dataDir: ctx.dataDir, host: config.apiHost, port: config.apiPort, allowNonLoopback: config.allowRemoteApi })
+    api = createNodeApi(hive, {
+      dataDir: ctx.dataDir,
+      host: config.apiHost,
+      port: config.apiPort,
+      allowNonLoopback: config.allowRemoteApi,
+    })
     hive.routes(api.routes)
     await api.start()
     const endpoint = api.endpoint!
     if (ctx.json) ctx.printJson({ info: hive.info(), api: endpoint })
     else ctx.say(nodeSummary(hive.info(), endpoint) + '\nrunning: Ctrl-C (SIGINT) or SIGTERM stops it')
-    unsubscribe = hive.onEvent((e) => { const line = eventLine(e); if (line != null) ctx.say(line) })
-    if (!shutdown.aborted) await new Promise<void>((resolve) => shutdown.addEventListener('abort', () => resolve(), { once: true }))
+    unsubscribe = hive.onEvent((e) => {
+      const line = eventLine(e)
+      if (line != null) ctx.say(line)
+    })
+    if (!shutdown.aborted)
+      await new Promise<void>((resolve) => shutdown.addEventListener('abort', () => resolve(), { once: true }))
     ctx.say(`${String(shutdown.reason)}: stopping …`)
   } finally {
     unsubscribe?.()
@@ -76,13 +102,18 @@ async function runNode (ctx: CommandContext, opts: NodeSettingFlags): Promise<vo
   ctx.say('stopped cleanly')
 }
 
-function eventLine (e: NodeEvent): string | undefined {
+function eventLine(e: NodeEvent): string | undefined {
   const t = new Date(e.at).toISOString().slice(11, 19)
   switch (e.type) {
-    case 'peer:connected': return `${t} peer connected     ${shortPeerId(e.peerId)}`
-    case 'peer:disconnected': return `${t} peer disconnected  ${shortPeerId(e.peerId)}`
-    case 'profile:published': return `${t} hardware profile published in the DHT (valid until ${new Date(e.expiresAt).toISOString().slice(11, 19)})`
-    case 'log': return e.level === 'info' ? undefined : `${t} ${e.level}: ${e.message}`
-    default: return undefined
+    case 'peer:connected':
+      return `${t} peer connected     ${shortPeerId(e.peerId)}`
+    case 'peer:disconnected':
+      return `${t} peer disconnected  ${shortPeerId(e.peerId)}`
+    case 'profile:published':
+      return `${t} hardware profile published in the DHT (valid until ${new Date(e.expiresAt).toISOString().slice(11, 19)})`
+    case 'log':
+      return e.level === 'info' ? undefined : `${t} ${e.level}: ${e.message}`
+    default:
+      return undefined
   }
 }

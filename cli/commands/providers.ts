@@ -16,7 +16,7 @@ interface ProvidersOptions {
   timeout?: number
 }
 
-export function registerProvidersCommand (providers: Command, context: (cmd: Command) => CommandContext): void {
+export function registerProvidersCommand(providers: Command, context: (cmd: Command) => CommandContext): void {
   providers
     .option('--executor <name>', 'only providers offering this executor, e.g. wasm')
     .option('--gpu <vendor>', 'only providers with a GPU of this vendor, e.g. nvidia')
@@ -25,7 +25,10 @@ export function registerProvidersCommand (providers: Command, context: (cmd: Com
     .option('--min-cpu-score <n>', 'only providers whose CPU benchmark score is at least n', parseNonNegativeNumber)
     .option('--limit <n>', 'return at most n providers', parsePositiveInt)
     .option('--timeout <duration>', 'give up the DHT lookup after this long, e.g. 10s', parseDuration)
-    .addHelpText('after', '\nExamples:\n  hive providers --executor wasm --min-mem 8GiB\n  hive providers --gpu nvidia --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hive providers --executor wasm --min-mem 8GiB\n  hive providers --gpu nvidia --json',
+    )
     .action(async (opts: ProvidersOptions, cmd: Command) => {
       const ctx = context(cmd)
       const filter: ProviderFilter = {}
@@ -36,7 +39,10 @@ export function registerProvidersCommand (providers: Command, context: (cmd: Com
       if (opts.minCpuScore != null) filter.minCpuScore = opts.minCpuScore
       if (opts.limit != null) filter.limit = opts.limit
       const client = await HiveApiClient.forDataDir(ctx.dataDir)
-      const spinner = ctx.io.interactive && !ctx.json ? ora({ text: `searching the DHT for providers${describe(filter)}`, stream: process.stderr }).start() : undefined
+      const spinner =
+        ctx.io.interactive && !ctx.json
+          ? ora({ text: `searching the DHT for providers${describe(filter)}`, stream: process.stderr }).start()
+          : undefined
       let result
       try {
         result = await client.providers(filter, { timeoutMs: opts.timeout })
@@ -56,7 +62,7 @@ export function registerProvidersCommand (providers: Command, context: (cmd: Com
     })
 }
 
-function describe (f: ProviderFilter): string {
+function describe(f: ProviderFilter): string {
   const parts: string[] = []
   if (f.executor != null) parts.push(`executor ${f.executor}`)
   if (f.gpuVendor != null) parts.push(`gpu ${f.gpuVendor}`)

@@ -10,13 +10,15 @@ import { formatTokenAmount, parseTokenAmount } from '../parse.ts'
 import { addChainOptions, cliConfig, hive, openCliChain, parseArg } from '../chain-options.ts'
 import type { ChainCliOptions } from '../chain-options.ts'
 
-export function parseAddress (text: string, what = 'address'): string {
-  if (!isAddress(text)) throw new UsageError('BAD_ADDRESS', `${what} "${text}" is not an Ethereum address (0x + 40 hex digits)`, { value: text })
+export function parseAddress(text: string, what = 'address'): string {
+  if (!isAddress(text))
+    throw new UsageError('BAD_ADDRESS', `${what} "${text}" is not an Ethereum address (0x + 40 hex digits)`, {
+      value: text,
+    })
   return getAddress(text)
 }
 
-export function registerTokenCommands (token: Command, context: (cmd: Command) => CommandContext): void {
-
+export function registerTokenCommands(token: Command, context: (cmd: Command) => CommandContext): void {
   addChainOptions(token.command('balance [address]'))
     .description('HIVE balance, voting power and delegate of an address (default: this wallet)')
     .action(async (addressText: string | undefined, opts: ChainCliOptions, cmd: Command) => {
@@ -31,9 +33,16 @@ export function registerTokenCommands (token: Command, context: (cmd: Command) =
           t.getFunction('delegates').staticCall(address) as Promise<string>,
         ])
         const delegatedTo = BigInt(delegate) === 0n ? null : getAddress(delegate)
-        if (ctx.json) { ctx.printJson({ address, balance, votes, delegate: delegatedTo }); return }
-        ctx.say(`${address}\nbalance   ${hive(balance)}\nvotes     ${hive(votes)}\ndelegate  ${delegatedTo ?? 'none: these tokens count as nobody\'s votes (run `hive token delegate`)'}`)
-      } finally { client.close() }
+        if (ctx.json) {
+          ctx.printJson({ address, balance, votes, delegate: delegatedTo })
+          return
+        }
+        ctx.say(
+          `${address}\nbalance   ${hive(balance)}\nvotes     ${hive(votes)}\ndelegate  ${delegatedTo ?? "none: these tokens count as nobody's votes (run `hive token delegate`)"}`,
+        )
+      } finally {
+        client.close()
+      }
     })
 
   addChainOptions(token.command('transfer <to> <amount>'))
@@ -45,16 +54,26 @@ export function registerTokenCommands (token: Command, context: (cmd: Command) =
       const client = await openCliChain(ctx, opts, { wallet: true })
       try {
         const sender = requireSender(client)
-        const balance = await client.contracts.token.getFunction('balanceOf').staticCall(sender.address) as bigint
-        if (balance < amount) throw new UsageError('INSUFFICIENT_HIVE', `${sender.address} holds ${formatTokenAmount(balance)} HIVE, less than ${formatTokenAmount(amount)} HIVE`, { balance, amount })
+        const balance = (await client.contracts.token.getFunction('balanceOf').staticCall(sender.address)) as bigint
+        if (balance < amount)
+          throw new UsageError(
+            'INSUFFICIENT_HIVE',
+            `${sender.address} holds ${formatTokenAmount(balance)} HIVE, less than ${formatTokenAmount(amount)} HIVE`,
+            { balance, amount },
+          )
         const sent = await sender.call(client.contracts.token, 'transfer', [to, amount], { label: 'transfer' })
-        if (ctx.json) { ctx.printJson({ from: sender.address, to, amount, tx: sent.hash, block: sent.receipt.blockNumber }); return }
+        if (ctx.json) {
+          ctx.printJson({ from: sender.address, to, amount, tx: sent.hash, block: sent.receipt.blockNumber })
+          return
+        }
         ctx.say(`sent ${hive(amount)} to ${to} (transaction ${sent.hash}, block ${sent.receipt.blockNumber})`)
-      } finally { client.close() }
+      } finally {
+        client.close()
+      }
     })
 
   addChainOptions(token.command('delegate [to]'))
-    .description('give this wallet\'s votes to an address (default: yourself); tokens vote only once delegated')
+    .description("give this wallet's votes to an address (default: yourself); tokens vote only once delegated")
     .action(async (toText: string | undefined, opts: ChainCliOptions, cmd: Command) => {
       const ctx = context(cmd)
       const client = await openCliChain(ctx, opts, { wallet: true })
@@ -67,9 +86,18 @@ export function registerTokenCommands (token: Command, context: (cmd: Command) =
           t.getFunction('balanceOf').staticCall(sender.address) as Promise<bigint>,
           t.getFunction('getVotes').staticCall(to) as Promise<bigint>,
         ])
-        if (ctx.json) { ctx.printJson({ from: sender.address, delegate: to, balance, votesOfDelegate: votes, tx: sent.hash }); return }
-        ctx.say(`delegated the votes of ${sender.address} (${hive(balance)}) to ${to === sender.address ? 'itself' : to}; ${to} now has ${hive(votes)} of votes.`)
-        ctx.say('why: HIVE counts as votes only once delegated (to yourself or someone else), and only for proposals created after this moment — each vote uses a snapshot taken when the proposal was made.')
-      } finally { client.close() }
+        if (ctx.json) {
+          ctx.printJson({ from: sender.address, delegate: to, balance, votesOfDelegate: votes, tx: sent.hash })
+          return
+        }
+        ctx.say(
+          `delegated the votes of ${sender.address} (${hive(balance)}) to ${to === sender.address ? 'itself' : to}; ${to} now has ${hive(votes)} of votes.`,
+        )
+        ctx.say(
+          'why: HIVE counts as votes only once delegated (to yourself or someone else), and only for proposals created after this moment — each vote uses a snapshot taken when the proposal was made.',
+        )
+      } finally {
+        client.close()
+      }
     })
 }

@@ -19,12 +19,18 @@ import { roundTokenAmount } from '../format.ts'
 export { cliConfig, parseArg } from '../chain-options.ts'
 export type { ChainCliOptions } from '../chain-options.ts'
 
-export function registerWalletCommands (wallet: Command, context: (cmd: Command) => CommandContext): void {
+export function registerWalletCommands(wallet: Command, context: (cmd: Command) => CommandContext): void {
   addChainOptions(wallet)
-    .addHelpText('after', '\nThe passphrase comes from $HIVE_PASSPHRASE or a prompt, never from a flag or config file.\n\nExamples:\n  hive wallet create\n  hive wallet import --key-file key.txt\n  hive wallet --json')
-    .action(async (opts: ChainCliOptions, cmd: Command) => { await showWallet(context(cmd), opts) })
+    .addHelpText(
+      'after',
+      '\nThe passphrase comes from $HIVE_PASSPHRASE or a prompt, never from a flag or config file.\n\nExamples:\n  hive wallet create\n  hive wallet import --key-file key.txt\n  hive wallet --json',
+    )
+    .action(async (opts: ChainCliOptions, cmd: Command) => {
+      await showWallet(context(cmd), opts)
+    })
 
-  wallet.command('create')
+  wallet
+    .command('create')
     .description('create a new account, stored encrypted in <dataDir>/wallet.json (mode 0600)')
     .option('--devnet-kdf', 'a weak, fast key derivation (scrypt N=4096): ONLY for the local devnet and tests')
     .action(async (opts: { devnetKdf?: boolean }, cmd: Command) => {
@@ -36,11 +42,12 @@ export function registerWalletCommands (wallet: Command, context: (cmd: Command)
       report(ctx, made, 'created', opts.devnetKdf === true)
     })
 
-  wallet.command('import')
+  wallet
+    .command('import')
     .description('store an existing private key, encrypted (read from a file or stdin, never from an argument)')
     .option('--key-file <file>', 'file holding the hex private key; "-" or none: stdin')
     .option('--devnet-kdf', 'a weak, fast key derivation (scrypt N=4096): ONLY for the local devnet and tests')
-    .action(async (opts: { keyFile?: string, devnetKdf?: boolean }, cmd: Command) => {
+    .action(async (opts: { keyFile?: string; devnetKdf?: boolean }, cmd: Command) => {
       const ctx = context(cmd)
       refuseExisting(ctx)
       const key = await readKey(opts.keyFile)
@@ -51,19 +58,28 @@ export function registerWalletCommands (wallet: Command, context: (cmd: Command)
     })
 }
 
-function refuseExisting (ctx: CommandContext): void {
+function refuseExisting(ctx: CommandContext): void {
   if (walletExists(ctx.dataDir)) {
-    throw new UsageError('WALLET_EXISTS', `${ctx.dataDir} already has a wallet (${readWalletAddress(ctx.dataDir)}); it was left untouched`, { dataDir: ctx.dataDir })
+    throw new UsageError(
+      'WALLET_EXISTS',
+      `${ctx.dataDir} already has a wallet (${readWalletAddress(ctx.dataDir)}); it was left untouched`,
+      { dataDir: ctx.dataDir },
+    )
   }
 }
 
-function report (ctx: CommandContext, made: { address: string, path: string }, verb: string, devnetKdf: boolean): void {
-  if (ctx.json) { ctx.printJson({ address: made.address, path: made.path, devnetKdf }); return }
-  ctx.say(`${verb} wallet ${made.address}\nkeystore ${made.path} (encrypted; keep a backup and the passphrase: neither can be recovered)`)
+function report(ctx: CommandContext, made: { address: string; path: string }, verb: string, devnetKdf: boolean): void {
+  if (ctx.json) {
+    ctx.printJson({ address: made.address, path: made.path, devnetKdf })
+    return
+  }
+  ctx.say(
+    `${verb} wallet ${made.address}\nkeystore ${made.path} (encrypted; keep a backup and the passphrase: neither can be recovered)`,
+  )
   if (devnetKdf) ctx.note('note: weak key derivation (--devnet-kdf): use this wallet on the local devnet only')
 }
 
-async function readKey (file: string | undefined): Promise<string> {
+async function readKey(file: string | undefined): Promise<string> {
   if (file !== undefined && file !== '-') return readFileSync(file, 'utf8')
   if (process.stdin.isTTY === true) return await promptHidden('private key (hex): ', process.stdin, process.stderr)
   const chunks: Buffer[] = []
@@ -82,10 +98,18 @@ interface WalletView {
   openChannels: number | null
 }
 
-async function showWallet (ctx: CommandContext, opts: ChainCliOptions): Promise<void> {
+async function showWallet(ctx: CommandContext, opts: ChainCliOptions): Promise<void> {
   const address = readWalletAddress(ctx.dataDir)
   const config = cliConfig(ctx, opts)
-  const view: WalletView = { address, chainId: null, rpcUrl: null, eth: null, hive: null, stake: null, openChannels: await openChannels(ctx) }
+  const view: WalletView = {
+    address,
+    chainId: null,
+    rpcUrl: null,
+    eth: null,
+    hive: null,
+    stake: null,
+    openChannels: await openChannels(ctx),
+  }
   if (config.rpcUrl !== '') {
     const client = await openCliChain(ctx, opts, { wallet: false })
     try {
@@ -96,22 +120,36 @@ async function showWallet (ctx: CommandContext, opts: ChainCliOptions): Promise<
       ])
       const { address: _a, ...rest } = stake
       Object.assign(view, { chainId: client.chainId, rpcUrl: client.url, eth, hive: balance, stake: rest })
-    } finally { client.close() }
+    } finally {
+      client.close()
+    }
   }
-  if (ctx.json) { ctx.printJson(view); return }
+  if (ctx.json) {
+    ctx.printJson(view)
+    return
+  }
   const lines = [`address   ${address}`]
-  if (view.chainId === null) lines.push('chain     none configured (set rpcUrl in config.json, HIVE_RPC_URL or --rpc-url to see balances)')
+  if (view.chainId === null)
+    lines.push('chain     none configured (set rpcUrl in config.json, HIVE_RPC_URL or --rpc-url to see balances)')
   else {
     const s = view.stake!
-    lines.push(`chain     ${view.chainId} (${view.rpcUrl})`, `ETH       ${formatEther(view.eth!)}`, `HIVE      ${roundTokenAmount(view.hive!)}`)
-    lines.push(`stake     ${hive(s.bonded)} bonded, ${s.status}${s.slashed ? ' (slashed)' : ''} (minimum ${hive(s.minStake)})${s.unbonding > 0n ? `; ${hive(s.unbonding)} unbonding until ${new Date(s.unbondingEndsAt * 1000).toISOString()}` : ''}`)
+    lines.push(
+      `chain     ${view.chainId} (${view.rpcUrl})`,
+      `ETH       ${formatEther(view.eth!)}`,
+      `HIVE      ${roundTokenAmount(view.hive!)}`,
+    )
+    lines.push(
+      `stake     ${hive(s.bonded)} bonded, ${s.status}${s.slashed ? ' (slashed)' : ''} (minimum ${hive(s.minStake)})${s.unbonding > 0n ? `; ${hive(s.unbonding)} unbonding until ${new Date(s.unbondingEndsAt * 1000).toISOString()}` : ''}`,
+    )
   }
-  lines.push(`channels  ${view.openChannels === null ? 'unknown (no running node reports payment channels)' : `${view.openChannels} open`}`)
+  lines.push(
+    `channels  ${view.openChannels === null ? 'unknown (no running node reports payment channels)' : `${view.openChannels} open`}`,
+  )
   ctx.say(lines.join('\n'))
 }
 
 /** The running node's open channel count (payments report it through ChainService), or null. */
-async function openChannels (ctx: CommandContext): Promise<number | null> {
+async function openChannels(ctx: CommandContext): Promise<number | null> {
   try {
     const client = await HiveClient.forDataDir(ctx.dataDir)
     const summary = await client.call('chain.wallet')

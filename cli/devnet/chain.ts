@@ -21,24 +21,37 @@ import { REPO_ROOT } from './processes.ts'
 export const DEV_MNEMONIC = 'test test test test test test test test test test test junk'
 export const DEVNET_CHAIN_ID = 31337
 
-export function devKey (index: number): string {
+export function devKey(index: number): string {
   return HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), `m/44'/60'/0'/0/${index}`).privateKey
 }
 
-export async function freePort (): Promise<number> {
+export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const srv = createServer()
     srv.once('error', reject)
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address()
-      srv.close(() => { if (typeof addr === 'object' && addr !== null) resolve(addr.port); else reject(new Error('no free port')) })
+      srv.close(() => {
+        if (typeof addr === 'object' && addr !== null) resolve(addr.port)
+        else reject(new Error('no free port'))
+      })
     })
   })
 }
 
-export async function rpcCall (url: string, method: string, params: unknown[] = [], signal?: AbortSignal): Promise<unknown> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }), ...(signal !== undefined ? { signal } : {}) })
-  const body = await res.json() as { result?: unknown, error?: { message: string } }
+export async function rpcCall(
+  url: string,
+  method: string,
+  params: unknown[] = [],
+  signal?: AbortSignal,
+): Promise<unknown> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    ...(signal !== undefined ? { signal } : {}),
+  })
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } }
   if (body.error !== undefined) throw new Error(`${method}: ${body.error.message}`)
   return body.result
 }
@@ -52,24 +65,52 @@ export interface HardhatProcess {
 }
 
 /** Starts `hardhat node` on 127.0.0.1 in its own process group, output to `logFile`; waits until it answers. */
-export async function startHardhat (opts: { logFile: string, port?: number, timeoutMs?: number, signal?: AbortSignal }): Promise<HardhatProcess> {
-  const port = opts.port ?? await freePort()
+export async function startHardhat(opts: {
+  logFile: string
+  port?: number
+  timeoutMs?: number
+  signal?: AbortSignal
+}): Promise<HardhatProcess> {
+  const port = opts.port ?? (await freePort())
   const url = `http://127.0.0.1:${port}`
   const log = createWriteStream(opts.logFile, { flags: 'a' })
-  const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'hardhat'), ['node', '--hostname', '127.0.0.1', '--port', String(port)], {
-    cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' },
-  })
+  const child = spawn(
+    join(REPO_ROOT, 'node_modules', '.bin', 'hardhat'),
+    ['node', '--hostname', '127.0.0.1', '--port', String(port)],
+    {
+      cwd: REPO_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0' },
+    },
+  )
   child.stdout.pipe(log, { end: false })
   child.stderr.pipe(log, { end: false })
   let exited = false
-  const exit = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve() }))
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true
+      resolve()
+    }),
+  )
   // if this process dies without stop(), take the chain with it
-  const reap = (): void => { if (!exited && child.pid !== undefined) try { process.kill(-child.pid, 'SIGKILL') } catch { /* gone */ } }
+  const reap = (): void => {
+    if (!exited && child.pid !== undefined)
+      try {
+        process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        /* gone */
+      }
+  }
   process.on('exit', reap)
   const stop = async (): Promise<void> => {
     process.off('exit', reap)
     if (!exited && child.pid !== undefined) {
-      try { process.kill(-child.pid, 'SIGTERM') } catch { /* gone */ }
+      try {
+        process.kill(-child.pid, 'SIGTERM')
+      } catch {
+        /* gone */
+      }
       const killer = setTimeout(reap, 5_000)
       await exit
       clearTimeout(killer)
@@ -78,19 +119,25 @@ export async function startHardhat (opts: { logFile: string, port?: number, time
   }
   const until = Date.now() + (opts.timeoutMs ?? 60_000)
   for (;;) {
-    if (exited) { await stop(); throw new Error(`hardhat node exited before answering; see ${opts.logFile}`) }
+    if (exited) {
+      await stop()
+      throw new Error(`hardhat node exited before answering; see ${opts.logFile}`)
+    }
     try {
       await rpcCall(url, 'eth_chainId', [], AbortSignal.timeout(2_000))
       break
     } catch {
-      if (Date.now() > until || opts.signal?.aborted === true) { await stop(); throw new Error(`hardhat node did not answer on ${url} in time; see ${opts.logFile}`) }
+      if (Date.now() > until || opts.signal?.aborted === true) {
+        await stop()
+        throw new Error(`hardhat node did not answer on ${url} in time; see ${opts.logFile}`)
+      }
       await sleep(100)
     }
   }
   return { url, port, pid: child.pid!, logFile: opts.logFile, stop }
 }
 
-function sourceFiles (dir: string): string[] {
+function sourceFiles(dir: string): string[] {
   const out: string[] = []
   for (const n of readdirSync(dir).sort()) {
     const p = join(dir, n)
@@ -100,11 +147,20 @@ function sourceFiles (dir: string): string[] {
   return out
 }
 
-const BUILT_ARTIFACTS = ['HiveToken', 'HiveTimelock', 'HiveGovernor', 'ProtocolParams', 'ProviderRegistry', 'JobEscrow', 'PaymentChannel', 'AuditAnchor']
+const BUILT_ARTIFACTS = [
+  'HiveToken',
+  'HiveTimelock',
+  'HiveGovernor',
+  'ProtocolParams',
+  'ProviderRegistry',
+  'JobEscrow',
+  'PaymentChannel',
+  'AuditAnchor',
+]
 const STAMP = join(REPO_ROOT, 'cache', 'hive-devnet-contracts.sha256')
 
 /** A hash of what the build depends on: every contract source and the Hardhat config. */
-function sourcesHash (): string {
+function sourcesHash(): string {
   const h = createHash('sha256')
   for (const f of [...sourceFiles(join(REPO_ROOT, 'contracts')), join(REPO_ROOT, 'hardhat.config.ts')]) {
     h.update(f.slice(REPO_ROOT.length)).update('\0').update(readFileSync(f)).update('\0')
@@ -118,7 +174,7 @@ function sourcesHash (): string {
  * untouched, so a touched source would otherwise look newer forever (and a no-op build costs
  * seconds).
  */
-export function contractsNeedBuild (): boolean {
+export function contractsNeedBuild(): boolean {
   const base = join(REPO_ROOT, 'artifacts', 'contracts')
   if (!existsSync(base)) return true
   const present = new Set<string>()
@@ -135,12 +191,16 @@ export function contractsNeedBuild (): boolean {
 }
 
 /** Runs `hardhat build --quiet` when the artifacts are missing or stale; returns whether it built. */
-export async function ensureContractsBuilt (logFile: string): Promise<boolean> {
+export async function ensureContractsBuilt(logFile: string): Promise<boolean> {
   if (!contractsNeedBuild()) return false
   const hash = sourcesHash()
   const log = createWriteStream(logFile, { flags: 'a' })
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'hardhat'), ['build', '--quiet'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } })
+    const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'hardhat'), ['build', '--quiet'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0' },
+    })
     child.stdout.pipe(log, { end: false })
     child.stderr.pipe(log, { end: false })
     child.on('error', reject)
@@ -168,18 +228,25 @@ export interface DeployedChain {
 }
 
 /** Deploys ComputeHive with devnetParams into `deploymentsDir`; account 0 deploys and holds the HIVE supply. */
-export async function deployDevnet (url: string, deploymentsDir: string): Promise<DeployedChain> {
+export async function deployDevnet(url: string, deploymentsDir: string): Promise<DeployedChain> {
   const network = Network.from(DEVNET_CHAIN_ID)
   // ethers polls every 4 s by default: far too slow for a chain that mines on every transaction
   const provider = new JsonRpcProvider(url, network, { staticNetwork: network, pollingInterval: 50 })
   const deployer = new Wallet(devKey(0), provider)
   const deployment = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir })
-  for (const name of CONTRACT_NAMES) if (deployment.contracts[name] === undefined) throw new Error(`deployment lacks ${name}`)
+  for (const name of CONTRACT_NAMES)
+    if (deployment.contracts[name] === undefined) throw new Error(`deployment lacks ${name}`)
   const senders = new Map<string, Promise<TxSender>>()
   const sender = async (wallet: Wallet): Promise<TxSender> => {
     let s = senders.get(wallet.address)
     if (s === undefined) {
-      s = TxSender.create({ signer: wallet.connect(provider), provider, chainId: DEVNET_CHAIN_ID, maxFeePerGas: parseUnits('1000', 'gwei'), pollMs: 25 })
+      s = TxSender.create({
+        signer: wallet.connect(provider),
+        provider,
+        chainId: DEVNET_CHAIN_ID,
+        maxFeePerGas: parseUnits('1000', 'gwei'),
+        pollMs: 25,
+      })
       senders.set(wallet.address, s)
     }
     return await s
@@ -193,6 +260,8 @@ export async function deployDevnet (url: string, deploymentsDir: string): Promis
     deployer,
     sender,
     rpc: async (method, params = []) => await rpcCall(url, method, params),
-    close: () => { provider.destroy() },
+    close: () => {
+      provider.destroy()
+    },
   }
 }

@@ -9,20 +9,23 @@ import type { DemoContext } from './demo-context.ts'
 
 const WITHDRAW_TIMEOUT_MS = 30_000
 
-async function creditOf (ledger: HiveContracts['escrow' | 'channel'], token: string, address: string): Promise<bigint> {
+async function creditOf(ledger: HiveContracts['escrow' | 'channel'], token: string, address: string): Promise<bigint> {
   return await ledger.credits.staticCall(token, address)
 }
 
 /** Waits until no node holds a HIVE credit, then withdraws the treasury's; returns the fees swept. */
-export async function settleCredits (ctx: DemoContext): Promise<bigint> {
+export async function settleCredits(ctx: DemoContext): Promise<bigint> {
   const chain = ctx.chain
   if (chain === undefined) throw new Error('no chain')
   const { token, escrow, channel, params } = chain.contracts
   const hive = await token.getAddress()
   const until = Date.now() + WITHDRAW_TIMEOUT_MS
   for (;;) {
-    const left = await Promise.all(nodesOf(ctx).flatMap((p) => [escrow, channel].map(async (ledger) =>
-      ({ name: p.name, credit: await creditOf(ledger, hive, p.address) }))))
+    const left = await Promise.all(
+      nodesOf(ctx).flatMap((p) =>
+        [escrow, channel].map(async (ledger) => ({ name: p.name, credit: await creditOf(ledger, hive, p.address) })),
+      ),
+    )
     const owed = left.filter((l) => l.credit !== 0n)
     if (owed.length === 0) break
     if (Date.now() > until) {
@@ -37,7 +40,7 @@ export async function settleCredits (ctx: DemoContext): Promise<bigint> {
   for (const ledger of [escrow, channel]) {
     const fees = await creditOf(ledger, hive, treasury)
     if (fees === 0n) continue
-    await sender.call(ledger, 'withdrawFor', [hive, treasury], { label: 'sweep the treasury\'s fees' })
+    await sender.call(ledger, 'withdrawFor', [hive, treasury], { label: "sweep the treasury's fees" })
     swept += fees
   }
   return swept

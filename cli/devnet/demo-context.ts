@@ -51,7 +51,7 @@ export interface Participant extends CastMember {
   dir: string
   address: string
   peerId: string
-  node?: { process: NodeProcess, client: HiveApiClient, info: NodeInfo }
+  node?: { process: NodeProcess; client: HiveApiClient; info: NodeInfo }
 }
 
 export interface DemoOptions {
@@ -86,20 +86,22 @@ export interface DemoContext {
   stopping: boolean
 }
 
-export function person (ctx: Pick<DemoContext, 'people'>, name: string): Participant {
+export function person(ctx: Pick<DemoContext, 'people'>, name: string): Participant {
   const p = ctx.people.find((x) => x.name === name)
   if (p === undefined) throw new Error(`no participant ${name}`)
   return p
 }
 
-export function running (p: Participant): NonNullable<Participant['node']> {
+export function running(p: Participant): NonNullable<Participant['node']> {
   if (p.node === undefined) throw new Error(`${p.name}'s node is not running`)
   return p.node
 }
 
-export const byRole = (ctx: Pick<DemoContext, 'people'>, role: Role): Participant[] => ctx.people.filter((p) => p.role === role)
-export const nodesOf = (ctx: Pick<DemoContext, 'people'>): Participant[] => ctx.people.filter((p) => p.role !== 'holder')
+export const byRole = (ctx: Pick<DemoContext, 'people'>, role: Role): Participant[] =>
+  ctx.people.filter((p) => p.role === role)
+export const nodesOf = (ctx: Pick<DemoContext, 'people'>): Participant[] =>
+  ctx.people.filter((p) => p.role !== 'holder')
 
-export function dataDirOf (workDir: string, name: string): string {
+export function dataDirOf(workDir: string, name: string): string {
   return join(workDir, name)
 }

@@ -8,16 +8,23 @@ import { summaryStep } from './summary.ts'
 import type { DemoContext } from './demo-context.ts'
 import type { Step } from './steps.ts'
 
-export function demoSteps (): Array<Step<DemoContext>> {
+export function demoSteps(): Array<Step<DemoContext>> {
   return [chainStep, nodesStep, jobsStep, auditStep, governanceStep, summaryStep].map(withSay)
 }
 
 /** Lines a step says go under its progress line (above a spinner on a terminal). */
-function withSay (step: Step<DemoContext>): Step<DemoContext> {
+function withSay(step: Step<DemoContext>): Step<DemoContext> {
   return {
     name: step.name,
     run: async (ctx, progress) => {
-      ctx.say = (text) => { progress.print(text.split('\n').map((l) => `    ${l}`).join('\n')) }
+      ctx.say = (text) => {
+        progress.print(
+          text
+            .split('\n')
+            .map((l) => `    ${l}`)
+            .join('\n'),
+        )
+      }
       return await step.run(ctx, progress)
     },
   }

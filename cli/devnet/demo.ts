@@ -18,7 +18,8 @@ import { emptyReport } from './report.ts'
 import { keepInstructions, summaryText } from './summary.ts'
 import { consoleStepUi, runSteps } from './steps.ts'
 
-export const DEMO_USAGE = 'usage: npm run demo -- [--keep] [--json] [--spawn-cli]\n' +
+export const DEMO_USAGE =
+  'usage: npm run demo -- [--keep] [--json] [--spawn-cli]\n' +
   '  --keep       leave the network up and print the commands to talk to it (Ctrl-C stops it)\n' +
   '  --json       print the report as one JSON document on stdout (progress goes to stderr)\n' +
   '  --spawn-cli  run each one-shot `hive` command as its own process (slower; the nodes always are)'
@@ -28,9 +29,17 @@ export interface DemoIo {
   stderr: NodeJS.WriteStream
 }
 
-export function parseDemoArgs (argv: string[]): DemoOptions | { usage: string, code: number } {
+export function parseDemoArgs(argv: string[]): DemoOptions | { usage: string; code: number } {
   try {
-    const { values } = parseArgs({ args: argv, options: { keep: { type: 'boolean' }, json: { type: 'boolean' }, 'spawn-cli': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        keep: { type: 'boolean' },
+        json: { type: 'boolean' },
+        'spawn-cli': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
     if (values.help === true) return { usage: DEMO_USAGE, code: 0 }
     return { keep: values.keep === true, json: values.json === true, spawnCli: values['spawn-cli'] === true }
   } catch (err) {
@@ -38,8 +47,10 @@ export function parseDemoArgs (argv: string[]): DemoOptions | { usage: string, c
   }
 }
 
-export async function runDemo (
-  options: DemoOptions, runCli: RunCli, io: DemoIo = { stdout: process.stdout, stderr: process.stderr },
+export async function runDemo(
+  options: DemoOptions,
+  runCli: RunCli,
+  io: DemoIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   const t0 = performance.now()
   const workDir = await mkdtemp(join(tmpdir(), 'hive-devnet-'))
@@ -48,7 +59,9 @@ export async function runDemo (
   await mkdir(logDir, { recursive: true })
   await mkdir(resultsDir, { recursive: true })
   const human = options.json ? io.stderr : io.stdout
-  const print = (text: string): void => { human.write(text + '\n') }
+  const print = (text: string): void => {
+    human.write(text + '\n')
+  }
   const interrupt = new AbortController()
   const fault = new AbortController()
   const stepSignal = AbortSignal.any([interrupt.signal, fault.signal])
@@ -70,7 +83,8 @@ export async function runDemo (
     report,
     say: print,
     fault: (err) => {
-      if (report.ok) print(`\nwarning: ${err.message}`) // the story is over (--keep): say so, keep serving
+      if (report.ok)
+        print(`\nwarning: ${err.message}`) // the story is over (--keep): say so, keep serving
       else if (!fault.signal.aborted) fault.abort(err)
     },
     stopping: false,
@@ -86,7 +100,13 @@ export async function runDemo (
   print(`ComputeHive devnet: a chain and five nodes on 127.0.0.1\nW=${workDir}\n`)
   const outcomes = await runSteps(demoSteps(), ctx, consoleStepUi(human), stepSignal)
   const failed = outcomes.find((o) => !o.ok)
-  report.steps = outcomes.map((o) => ({ name: o.name, ms: Math.round(o.ms), ok: o.ok, ...(o.summary !== undefined ? { summary: o.summary } : {}), ...(o.ok ? {} : { error: o.error instanceof Error ? o.error.message : String(o.error) }) }))
+  report.steps = outcomes.map((o) => ({
+    name: o.name,
+    ms: Math.round(o.ms),
+    ok: o.ok,
+    ...(o.summary !== undefined ? { summary: o.summary } : {}),
+    ...(o.ok ? {} : { error: o.error instanceof Error ? o.error.message : String(o.error) }),
+  }))
   report.ok = failed === undefined
   if (failed !== undefined) report.failedStep = failed.name
   report.totalMs = Math.round(performance.now() - t0)
@@ -108,20 +128,23 @@ export async function runDemo (
   if (failed !== undefined || unclean.length > 0) {
     if (failed !== undefined) {
       const why = failed.error instanceof Error ? failed.error.message : String(failed.error)
-      io.stderr.write(`\ndemo ${interrupt.signal.aborted ? 'interrupted' : 'failed'} at step "${failed.name}": ${why}\n`)
+      io.stderr.write(
+        `\ndemo ${interrupt.signal.aborted ? 'interrupted' : 'failed'} at step "${failed.name}": ${why}\n`,
+      )
     }
     if (unclean.length > 0) io.stderr.write(`did not stop cleanly: ${unclean.join(', ')}\n`)
     io.stderr.write(`logs kept in ${logDir} (each node's data dir is beside them in ${workDir})\n`)
     return failed !== undefined && interrupt.signal.aborted ? 130 : 1
   }
   // the results are small and worth looking at; everything else goes
-  for (const entry of await readdir(workDir)) if (entry !== 'results') await rm(join(workDir, entry), { recursive: true, force: true })
+  for (const entry of await readdir(workDir))
+    if (entry !== 'results') await rm(join(workDir, entry), { recursive: true, force: true })
   print(`everything stopped cleanly; the jobs' results are kept in ${resultsDir}`)
   return 0
 }
 
 /** Stops every node (SIGTERM, then SIGKILL after a grace period) and the chain; returns what did not stop cleanly. */
-async function teardown (ctx: DemoContext): Promise<string[]> {
+async function teardown(ctx: DemoContext): Promise<string[]> {
   ctx.stopping = true
   const unclean = await stopPeers(ctx.processes.map((p) => ({ name: p.name, process: p })))
   ctx.chain?.close()

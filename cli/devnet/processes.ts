@@ -21,23 +21,39 @@ export const HIVE_BIN = join(REPO_ROOT, 'cli', 'hive')
  * The environment for child nodes: ours minus HIVE_* (a stray HIVE_BOOTSTRAP must not leak in).
  * Every devnet and e2e node listens on 127.0.0.1, so providers must dial loopback requesters.
  */
-export function childEnv (extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('HIVE_')) env[k] = v
   return { ...env, HIVE_ALLOW_PRIVATE_ADDRS: 'true', ...extra }
 }
 
-export interface HiveRun { code: number, stdout: string, stderr: string, ms: number }
+export interface HiveRun {
+  code: number
+  stdout: string
+  stderr: string
+  ms: number
+}
 
 /** Runs one `hive …` command to completion. */
-export function runHive (args: string[], options: { env?: Record<string, string>, timeoutMs?: number } = {}): Promise<HiveRun> {
+export function runHive(
+  args: string[],
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<HiveRun> {
   const started = performance.now()
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(HIVE_BIN, args, { cwd: REPO_ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(HIVE_BIN, args, {
+      cwd: REPO_ROOT,
+      env: childEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c })
-    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c })
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c
+    })
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c
+    })
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
     child.on('error', reject)
     child.on('close', (code, signal) => {
@@ -61,94 +77,115 @@ export class NodeProcess {
   readonly name: string
   readonly dataDir: string
   readonly logFile: string
-  readonly #init: NodeProcessInit
-  #child: ChildProcess | undefined
-  #log: WriteStream | undefined
-  #exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }> | undefined
-  #exit: { code: number | null, signal: NodeJS.Signals | null } | undefined
+  private readonly init: NodeProcessInit
+  private child: ChildProcess | undefined
+  private _log: WriteStream | undefined
+  private _exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined
+  private _exit: { code: number | null; signal: NodeJS.Signals | null } | undefined
 
-  constructor (init: NodeProcessInit) {
+  constructor(init: NodeProcessInit) {
     this.name = init.name
     this.dataDir = init.dataDir
     this.logFile = init.logFile
-    this.#init = init
+    this.init = init
   }
 
-  get pid (): number | undefined { return this.#child?.pid }
-  get exit (): { code: number | null, signal: NodeJS.Signals | null } | undefined { return this.#exit }
+  get pid(): number | undefined {
+    return this.child?.pid
+  }
+  get exit(): { code: number | null; signal: NodeJS.Signals | null } | undefined {
+    return this._exit
+  }
   /** Resolves when the process ends, however it ends (undefined before start()). */
-  get exited (): Promise<{ code: number | null, signal: NodeJS.Signals | null }> | undefined { return this.#exited }
+  get exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined {
+    return this._exited
+  }
 
   /** The command line that runs this node, for people to copy. */
-  get commandLine (): string {
-    return ['npx hive', '--data-dir', this.dataDir, 'node start', ...(this.#init.args ?? [])].join(' ')
+  get commandLine(): string {
+    return ['npx hive', '--data-dir', this.dataDir, 'node start', ...(this.init.args ?? [])].join(' ')
   }
 
-  start (): void {
-    if (this.#child != null) return
-    this.#log = createWriteStream(this.logFile, { flags: 'a' })
-    const child = spawn(HIVE_BIN, ['--data-dir', this.dataDir, 'node', 'start', ...(this.#init.args ?? [])], {
+  start(): void {
+    if (this.child != null) return
+    this._log = createWriteStream(this.logFile, { flags: 'a' })
+    const child = spawn(HIVE_BIN, ['--data-dir', this.dataDir, 'node', 'start', ...(this.init.args ?? [])], {
       cwd: REPO_ROOT,
-      env: childEnv({ DEBUG: 'hive:*', DEBUG_COLORS: '0', ...this.#init.env }),
+      env: childEnv({ DEBUG: 'hive:*', DEBUG_COLORS: '0', ...this.init.env }),
       stdio: ['ignore', 'pipe', 'pipe'],
       // its own process group: a Ctrl-C in the terminal reaches only our process, which then
       // stops the node once with SIGTERM (a node treats a second signal as "exit now")
       detached: true,
     })
-    this.#child = child
+    this.child = child
     // if we exit without stop() (a crash, process.exit), take the node with us
-    const reap = (): void => { if (this.#exit == null) child.kill('SIGKILL') }
+    const reap = (): void => {
+      if (this._exit == null) child.kill('SIGKILL')
+    }
     process.on('exit', reap)
-    child.stdout?.pipe(this.#log, { end: false })
-    child.stderr?.pipe(this.#log, { end: false })
-    this.#exited = new Promise((ok) => {
+    child.stdout?.pipe(this._log, { end: false })
+    child.stderr?.pipe(this._log, { end: false })
+    this._exited = new Promise((ok) => {
       child.on('exit', (code, signal) => {
         process.off('exit', reap)
-        this.#exit = { code, signal }
-        ok(this.#exit)
+        this._exit = { code, signal }
+        ok(this._exit)
       })
     })
   }
 
   /** Waits until the node's API answers; fails early if the process dies. */
-  async waitForApi (timeoutMs = 30_000): Promise<HiveApiClient> {
+  async waitForApi(timeoutMs = 30_000): Promise<HiveApiClient> {
     const until = Date.now() + timeoutMs
     let last: unknown
     while (Date.now() < until) {
-      if (this.#exit != null) throw new Error(`${this.name} exited (code ${this.#exit.code}, signal ${this.#exit.signal}) before its API came up; see ${this.logFile}`)
+      if (this._exit != null)
+        throw new Error(
+          `${this.name} exited (code ${this._exit.code}, signal ${this._exit.signal}) before its API came up; see ${this.logFile}`,
+        )
       if (existsSync(join(this.dataDir, 'api.json'))) {
         try {
           const client = await HiveApiClient.forDataDir(this.dataDir)
           await client.info()
           return client
-        } catch (err) { last = err }
+        } catch (err) {
+          last = err
+        }
       }
       await sleep(100)
     }
-    throw new Error(`${this.name}'s API did not come up within ${timeoutMs} ms (${last instanceof Error ? last.message : 'no api.json'}); see ${this.logFile}`)
+    throw new Error(
+      `${this.name}'s API did not come up within ${timeoutMs} ms (${last instanceof Error ? last.message : 'no api.json'}); see ${this.logFile}`,
+    )
   }
 
   /** SIGTERM (or the given signal), then SIGKILL after graceMs. Resolves with how it ended. */
-  async stop (graceMs = 10_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null, signal: NodeJS.Signals | null, killed: boolean }> {
-    const child = this.#child
-    if (child == null || this.#exited == null) return { code: 0, signal: null, killed: false }
+  async stop(
+    graceMs = 10_000,
+    signal: NodeJS.Signals = 'SIGTERM',
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; killed: boolean }> {
+    const child = this.child
+    if (child == null || this._exited == null) return { code: 0, signal: null, killed: false }
     let killed = false
-    if (this.#exit == null) {
+    if (this._exit == null) {
       child.kill(signal)
-      const timer = setTimeout(() => { killed = true; child.kill('SIGKILL') }, graceMs)
-      await this.#exited
+      const timer = setTimeout(() => {
+        killed = true
+        child.kill('SIGKILL')
+      }, graceMs)
+      await this._exited
       clearTimeout(timer)
     }
-    const exit = await this.#exited
+    const exit = await this._exited
     await new Promise<void>((ok) => {
-      if (this.#log == null || this.#log.closed) ok()
-      else this.#log.end(() => ok())
+      if (this._log == null || this._log.closed) ok()
+      else this._log.end(() => ok())
     })
     return { ...exit, killed }
   }
 
   /** Immediate SIGKILL, for test clean-up after a failure. */
-  kill (): void {
-    if (this.#child != null && this.#exit == null) this.#child.kill('SIGKILL')
+  kill(): void {
+    if (this.child != null && this._exit == null) this.child.kill('SIGKILL')
   }
 }

@@ -14,9 +14,16 @@ export interface ParticipantView {
   apiPort?: number
 }
 
-export interface BalanceView { eth: string, hive: string, staked: string }
+export interface BalanceView {
+  eth: string
+  hive: string
+  staked: string
+}
 
-export interface BalancesAt { block: number, byName: Record<string, BalanceView> }
+export interface BalancesAt {
+  block: number
+  byName: Record<string, BalanceView>
+}
 
 export interface JobView {
   label: string
@@ -24,7 +31,7 @@ export interface JobView {
   payment: PaymentMode
   redundancy: number
   bids: number
-  winners: Array<{ name: string, peerId: string, price: string }>
+  winners: Array<{ name: string; peerId: string; price: string }>
   outputCid: string
   /** the job's stdout */
   stdout: string
@@ -34,15 +41,37 @@ export interface JobView {
   ms: number
 }
 
-export interface ChannelView { channelId: string, provider: string, deposit: string, paid: string, status: string, closeTx?: string }
-export interface EscrowView { escrowId: string, jobId: string, provider: string, amount: string, state: string }
-export interface AnchorView { name: string, address: string, root: string, size: number, tx: string }
+export interface ChannelView {
+  channelId: string
+  provider: string
+  deposit: string
+  paid: string
+  status: string
+  closeTx?: string
+}
+export interface EscrowView {
+  escrowId: string
+  jobId: string
+  provider: string
+  amount: string
+  state: string
+}
+export interface AnchorView {
+  name: string
+  address: string
+  root: string
+  size: number
+  tx: string
+}
 export interface VerdictView {
   jobId: string
   ok: boolean
   rows: number
   passed: number
-  /** rows the auditor marks WARN: compatible with an honest run (e.g. a bid the requester never logged because it came after the award) */
+  /**
+   * rows the auditor marks WARN: compatible with an honest run (e.g. a bid the requester never logged because it came
+   * after the award)
+   */
   warnings: string[]
   /** FAIL, UNAVAILABLE and PENDING rows */
   problems: string[]
@@ -56,14 +85,20 @@ export interface GovernanceView {
   newValue: string
   executedBlock: number
   /** what each node reported after the execution, and how long after it */
-  seenBy: Array<{ name: string, value: string, ms: number }>
+  seenBy: Array<{ name: string; value: string; ms: number }>
   /** providers that stopped bidding (below the new minimum) */
-  stoppedBidding: Array<{ name: string, reason: string, ms: number }>
+  stoppedBidding: Array<{ name: string; reason: string; ms: number }>
   /** a job posted afterwards: who bid on it */
-  probe?: { jobId: string, bidders: string[] }
+  probe?: { jobId: string; bidders: string[] }
 }
 
-export interface StepView { name: string, ms: number, ok: boolean, summary?: string, error?: string }
+export interface StepView {
+  name: string
+  ms: number
+  ok: boolean
+  summary?: string
+  error?: string
+}
 
 export interface DemoReport {
   ok: boolean
@@ -76,7 +111,7 @@ export interface DemoReport {
   hardhatPid?: number
   contracts: Record<string, string>
   participants: ParticipantView[]
-  balances: { before?: BalancesAt, after?: BalancesAt }
+  balances: { before?: BalancesAt; after?: BalancesAt }
   /** ETH spent on gas per participant between the two balance snapshots, in wei */
   gas: Record<string, string>
   jobs: JobView[]
@@ -90,7 +125,7 @@ export interface DemoReport {
   failedStep?: string
 }
 
-export function emptyReport (workDir: string): DemoReport {
+export function emptyReport(workDir: string): DemoReport {
   return {
     ok: false,
     workDir,

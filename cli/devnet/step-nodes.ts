@@ -20,12 +20,16 @@ export const nodesStep: Step<DemoContext> = {
     await ctx.pending.get('participants')
     const providers = byRole(ctx, 'provider')
     const t0 = performance.now()
-    const staked = await Promise.all(providers.map(async (p) => {
-      const args = ['stake', 'deposit', formatTokenAmount(p.stake!)]
-      ctx.say(`$ ${ctx.cli.show(p.dir, args)}`)
-      return await hiveJson<{ bonded: string, status: string }>(ctx.cli, p.dir, args)
-    }))
-    ctx.say(`staked in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${providers.map((p, i) => `${p.name} ${roundTokenAmount(BigInt(staked[i].bonded))} HIVE (${staked[i].status})`).join(', ')}`)
+    const staked = await Promise.all(
+      providers.map(async (p) => {
+        const args = ['stake', 'deposit', formatTokenAmount(p.stake!)]
+        ctx.say(`$ ${ctx.cli.show(p.dir, args)}`)
+        return await hiveJson<{ bonded: string; status: string }>(ctx.cli, p.dir, args)
+      }),
+    )
+    ctx.say(
+      `staked in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${providers.map((p, i) => `${p.name} ${roundTokenAmount(BigInt(staked[i].bonded))} HIVE (${staked[i].status})`).join(', ')}`,
+    )
 
     const requester = person(ctx, 'requester')
     // a DHT server although it provides nothing: the providers join the DHT through it
@@ -33,27 +37,49 @@ export const nodesStep: Step<DemoContext> = {
     const bootstrap = loopbackTcpAddress(running(requester).info)
     // the auditor too: it reaches each job's providers through the DHT, like any outsider
     const auditor = person(ctx, 'auditor')
-    await Promise.all([...providers, auditor].map(async (p) => { await startNode(ctx, p, ['--bootstrap', bootstrap]) }))
+    await Promise.all(
+      [...providers, auditor].map(async (p) => {
+        await startNode(ctx, p, ['--bootstrap', bootstrap])
+      }),
+    )
     return `${ctx.processes.length} nodes up: ${[requester, ...providers, auditor].map((p) => `${p.name} ${shortPeerId(p.peerId)}`).join(', ')}`
   },
 }
 
-/** Starts `hive node start` for `p` and waits for its API; the process is tracked before it starts, so teardown finds it. */
-export async function startNode (ctx: DemoContext, p: Participant, args: string[]): Promise<void> {
+/**
+ * Starts `hive node start` for `p` and waits for its API; the process is tracked before it starts, so teardown finds
+ * it.
+ */
+export async function startNode(ctx: DemoContext, p: Participant, args: string[]): Promise<void> {
   const full = ['--benchmark', DEMO_BENCHMARK, ...args]
-  const proc = new NodeProcess({ name: p.name, dataDir: p.dir, logFile: join(ctx.logDir, `${p.name}.log`), args: full, env: ctx.env })
+  const proc = new NodeProcess({
+    name: p.name,
+    dataDir: p.dir,
+    logFile: join(ctx.logDir, `${p.name}.log`),
+    args: full,
+    env: ctx.env,
+  })
   ctx.processes.push(proc)
-  ctx.say(`$ ${ctx.cli.show(p.dir, ['node', 'start', ...full.map((a) => a.replace(/\/p2p\/(\w{6})\w+$/, '/p2p/$1…'))])} &`)
+  ctx.say(
+    `$ ${ctx.cli.show(p.dir, ['node', 'start', ...full.map((a) => a.replace(/\/p2p\/(\w{6})\w+$/, '/p2p/$1…'))])} &`,
+  )
   const t0 = performance.now()
   proc.start()
   // a node that dies under the demo ends the step at once, naming it, rather than at some later timeout
   void proc.exited?.then((e) => {
-    if (!ctx.stopping) ctx.fault(new Error(`${p.name}'s node exited unexpectedly (${e.code !== null ? `code ${e.code}` : e.signal ?? 'unknown'}); see ${proc.logFile}`))
+    if (!ctx.stopping)
+      ctx.fault(
+        new Error(
+          `${p.name}'s node exited unexpectedly (${e.code !== null ? `code ${e.code}` : (e.signal ?? 'unknown')}); see ${proc.logFile}`,
+        ),
+      )
   })
   const client = await proc.waitForApi(START_TIMEOUT_MS)
   const info = await client.info()
   p.node = { process: proc, client, info }
-  ctx.say(`${p.name} is up (pid ${proc.pid}, API port ${client.endpoint?.port ?? '?'}) after ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  ctx.say(
+    `${p.name} is up (pid ${proc.pid}, API port ${client.endpoint?.port ?? '?'}) after ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  )
   const view = ctx.report.participants.find((x) => x.name === p.name)
   if (view !== undefined) Object.assign(view, { pid: proc.pid, apiPort: client.endpoint?.port })
 }

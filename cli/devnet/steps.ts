@@ -30,7 +30,12 @@ export interface StepUi {
   done: (outcome: StepOutcome) => void
 }
 
-export async function runSteps<C> (steps: Array<Step<C>>, ctx: C, ui: StepUi, signal?: AbortSignal): Promise<StepOutcome[]> {
+export async function runSteps<C>(
+  steps: Array<Step<C>>,
+  ctx: C,
+  ui: StepUi,
+  signal?: AbortSignal,
+): Promise<StepOutcome[]> {
   const outcomes: StepOutcome[] = []
   for (const [i, step] of steps.entries()) {
     if (signal?.aborted === true) {
@@ -45,7 +50,12 @@ export async function runSteps<C> (steps: Array<Step<C>>, ctx: C, ui: StepUi, si
       // an interrupt ends the step at once (teardown then stops what it was waiting on)
       running.catch(() => {})
       const summary = signal == null ? await running : await Promise.race([running, aborted(signal)])
-      outcomes.push({ name: step.name, ms: performance.now() - t0, ok: true, ...(typeof summary === 'string' ? { summary } : {}) })
+      outcomes.push({
+        name: step.name,
+        ms: performance.now() - t0,
+        ok: true,
+        ...(typeof summary === 'string' ? { summary } : {}),
+      })
     } catch (error) {
       outcomes.push({ name: step.name, ms: performance.now() - t0, ok: false, error })
     }
@@ -55,31 +65,38 @@ export async function runSteps<C> (steps: Array<Step<C>>, ctx: C, ui: StepUi, si
   return outcomes
 }
 
-function aborted (signal: AbortSignal): Promise<never> {
+function aborted(signal: AbortSignal): Promise<never> {
   return new Promise((_resolve, reject) => {
     if (signal.aborted) reject(signal.reason)
-    else signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
+    else
+      signal.addEventListener(
+        'abort',
+        () => {
+          reject(signal.reason)
+        },
+        { once: true },
+      )
   })
 }
 
 /** Spinners on a terminal, one plain line per event otherwise (CI logs, pipes). */
-export function consoleStepUi (out: NodeJS.WriteStream = process.stdout): StepUi {
+export function consoleStepUi(out: NodeJS.WriteStream = process.stdout): StepUi {
   // a pseudo-terminal that reports no width (some CI runners, `script` without a size) makes a
   // spinner's line arithmetic go wild: plain lines there too
   const tty = out.isTTY === true && (out.columns ?? 0) > 0
   let spinner: Ora | undefined
   let label = ''
   return {
-    start (index, total, name) {
+    start(index, total, name) {
       label = `[${index}/${total}] ${name}`
       if (tty) spinner = ora({ text: label, stream: out }).start()
       else out.write(`${label} …\n`)
       return {
-        update (text) {
+        update(text) {
           if (spinner != null) spinner.text = `${label}: ${text}`
           else out.write(`    ${text}\n`)
         },
-        print (text) {
+        print(text) {
           if (spinner != null) {
             spinner.clear()
             out.write(text + '\n')
@@ -90,7 +107,7 @@ export function consoleStepUi (out: NodeJS.WriteStream = process.stdout): StepUi
         },
       }
     },
-    done (o) {
+    done(o) {
       const line = `${label} ${o.ok ? 'done' : 'FAILED'} in ${formatDuration(o.ms)}${o.summary != null ? `: ${o.summary}` : ''}`
       if (spinner != null) {
         if (o.ok) spinner.succeed(line)

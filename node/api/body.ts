@@ -2,10 +2,14 @@
 import type { IncomingMessage } from 'node:http'
 import { ApiError } from './errors.ts'
 
-export async function readJsonBody (req: IncomingMessage, limit: number): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = req.headers['content-type'] ?? ''
   if (!/^application\/json\b/i.test(type)) {
-    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the request body as application/json, not ${type === '' ? 'nothing' : type}`)
+    throw new ApiError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `send the request body as application/json, not ${type === '' ? 'nothing' : type}`,
+    )
   }
   const chunks: Buffer[] = []
   let size = 0

@@ -4,7 +4,14 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { API_AREAS, API_ROUTES, isRouteKey, parseQuery } from './contract/index.ts'
 import type {
-  ApiArea, AreaRoutes, IsStream, RouteBody, RouteKey, RouteParams, RouteQuery, RouteResponse,
+  ApiArea,
+  AreaRoutes,
+  IsStream,
+  RouteBody,
+  RouteKey,
+  RouteParams,
+  RouteQuery,
+  RouteResponse,
 } from './contract/index.ts'
 import type { QuerySpec } from './contract/query.ts'
 import type { RouteSpec } from './contract/route.ts'
@@ -23,8 +30,9 @@ export interface RouteCall<K extends RouteKey> {
 
 type MaybePromise<T> = T | Promise<T>
 
-export type ContractHandler<K extends RouteKey> = (call: RouteCall<K>) =>
-IsStream<K> extends true ? EventStream : MaybePromise<RouteResponse<K> | JsonResponse>
+export type ContractHandler<K extends RouteKey> = (
+  call: RouteCall<K>,
+) => IsStream<K> extends true ? EventStream : MaybePromise<RouteResponse<K> | JsonResponse>
 
 /** One handler per route of an area: a missing or extra one is a type error and a startup error. */
 export type AreaHandlers<A extends ApiArea> = { [K in keyof AreaRoutes<A> & RouteKey]: ContractHandler<K> }
@@ -35,7 +43,7 @@ export class RouteTableError extends TypeError {
   readonly code = 'ROUTE_TABLE_MISMATCH'
 }
 
-export function contractRoute<K extends RouteKey> (key: K, handler: ContractHandler<K>): RouteDefinition {
+export function contractRoute<K extends RouteKey>(key: K, handler: ContractHandler<K>): RouteDefinition {
   if (!isRouteKey(key)) {
     throw new RouteTableError(`no route "${String(key)}" in the API route table (node/api/contract)`)
   }
@@ -45,21 +53,22 @@ export function contractRoute<K extends RouteKey> (key: K, handler: ContractHand
     method: spec.method,
     path: spec.path,
     ...(spec.maxBodyBytes !== undefined ? { maxBodyBytes: spec.maxBodyBytes } : {}),
-    handler: (ctx: RequestContext) => handler({
-      params: ctx.params as RouteParams<K>,
-      query: parseQuery(query, ctx.query) as RouteQuery<K>,
-      body: async () => {
-        const raw = await ctx.json()
-        return (spec.body === undefined ? raw : spec.body(raw)) as RouteBody<K>
-      },
-      headers: ctx.headers,
-      signal: ctx.signal,
-    }),
+    handler: (ctx: RequestContext) =>
+      handler({
+        params: ctx.params as RouteParams<K>,
+        query: parseQuery(query, ctx.query) as RouteQuery<K>,
+        body: async () => {
+          const raw = await ctx.json()
+          return (spec.body === undefined ? raw : spec.body(raw)) as RouteBody<K>
+        },
+        headers: ctx.headers,
+        signal: ctx.signal,
+      }),
   }
 }
 
 /** The definitions of all of an area's routes, refusing a handler set that is not exactly the area's. */
-export function areaRoutes<A extends ApiArea> (area: A, handlers: AreaHandlers<A>): RouteDefinition[] {
+export function areaRoutes<A extends ApiArea>(area: A, handlers: AreaHandlers<A>): RouteDefinition[] {
   const expected = Object.keys(API_AREAS[area])
   const given = Object.keys(handlers)
   const missing = expected.filter((k) => !given.includes(k))

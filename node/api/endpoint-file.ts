@@ -15,11 +15,11 @@ export interface ApiEndpoint {
   startedAt: number
 }
 
-export function apiEndpointPath (dataDir: string): string {
+export function apiEndpointPath(dataDir: string): string {
   return join(dataDir, API_ENDPOINT_FILE)
 }
 
-export async function writeApiEndpoint (dataDir: string, endpoint: ApiEndpoint): Promise<void> {
+export async function writeApiEndpoint(dataDir: string, endpoint: ApiEndpoint): Promise<void> {
   const path = apiEndpointPath(dataDir)
   const tmp = `${path}.${process.pid}.tmp`
   await writeFile(tmp, JSON.stringify(endpoint, null, 2) + '\n', { mode: 0o600 })
@@ -27,7 +27,7 @@ export async function writeApiEndpoint (dataDir: string, endpoint: ApiEndpoint):
 }
 
 /** The endpoint file as written, or undefined when there is none; throws on a corrupt file. */
-export async function readApiEndpoint (dataDir: string): Promise<ApiEndpoint | undefined> {
+export async function readApiEndpoint(dataDir: string): Promise<ApiEndpoint | undefined> {
   let text: string
   try {
     text = await readFile(apiEndpointPath(dataDir), 'utf8')
@@ -41,7 +41,7 @@ export async function readApiEndpoint (dataDir: string): Promise<ApiEndpoint | u
 }
 
 /** Removes the file only if it still describes this process's server (another may have replaced it). */
-export async function removeApiEndpoint (dataDir: string, mine: { pid: number, port: number }): Promise<void> {
+export async function removeApiEndpoint(dataDir: string, mine: { pid: number; port: number }): Promise<void> {
   let current: ApiEndpoint | undefined
   try {
     current = await readApiEndpoint(dataDir)
@@ -53,7 +53,7 @@ export async function removeApiEndpoint (dataDir: string, mine: { pid: number, p
   }
 }
 
-export function processAlive (pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
@@ -63,9 +63,14 @@ export function processAlive (pid: number): boolean {
   }
 }
 
-function isApiEndpoint (v: unknown): v is ApiEndpoint {
+function isApiEndpoint(v: unknown): v is ApiEndpoint {
   if (typeof v !== 'object' || v == null) return false
   const o = v as Record<string, unknown>
-  return typeof o.host === 'string' && Number.isInteger(o.port) && Number.isInteger(o.pid) &&
-    typeof o.peerId === 'string' && typeof o.startedAt === 'number'
+  return (
+    typeof o.host === 'string' &&
+    Number.isInteger(o.port) &&
+    Number.isInteger(o.pid) &&
+    typeof o.peerId === 'string' &&
+    typeof o.startedAt === 'number'
+  )
 }

@@ -8,17 +8,23 @@ export class ApiError extends HiveError {
   static override name = 'ApiError'
   readonly status: number
 
-  constructor (status: number, code: string, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: ErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
     super(code, message, details, options)
     this.status = status
   }
 }
 
 export interface ApiErrorBody {
-  error: { code: string, message: string, details: Record<string, unknown> }
+  error: { code: string; message: string; details: Record<string, unknown> }
 }
 
-export function statusForError (err: unknown): number {
+export function statusForError(err: unknown): number {
   if (err instanceof ApiError) return err.status
   if (err instanceof UsageError || err instanceof ValidationError) return 400
   if (err instanceof HiveError && err.code.endsWith('NOT_FOUND')) return 404
@@ -26,7 +32,7 @@ export function statusForError (err: unknown): number {
   return 500
 }
 
-export function errorBody (err: unknown): ApiErrorBody {
+export function errorBody(err: unknown): ApiErrorBody {
   if (err instanceof HiveError) {
     return { error: { code: err.code, message: err.message, details: { ...err.details } } }
   }

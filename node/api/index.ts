@@ -18,13 +18,21 @@ export type { ApiEndpoint } from './endpoint-file.ts'
 export { API_TOKEN_FILE, apiTokenPath, readApiToken } from './auth.ts'
 export { registerNodeRoutes } from './routes/node-routes.ts'
 export { API_AREAS, API_ROUTES, isRouteKey } from './contract/index.ts'
-export type { ApiArea, RouteBody, RouteKey, RouteParams, RouteQuery, RouteReply, RouteResponse } from './contract/index.ts'
+export type {
+  ApiArea,
+  RouteBody,
+  RouteKey,
+  RouteParams,
+  RouteQuery,
+  RouteReply,
+  RouteResponse,
+} from './contract/index.ts'
 export { RouteTableError } from './contract-handlers.ts'
 export type { AreaHandlers, ContractHandler, RouteCall } from './contract-handlers.ts'
 export { toJson } from './json.ts'
 
 /** The API of a running node: the node's routes on a fresh server; services add theirs to `.routes`. */
-export function createNodeApi (controller: NodeController, init: Omit<ApiServerInit, 'peerId'>): ApiServer {
+export function createNodeApi(controller: NodeController, init: Omit<ApiServerInit, 'peerId'>): ApiServer {
   const server = new ApiServer({ ...init, peerId: controller.info().peerId })
   registerNodeRoutes(server.routes, controller)
   return server

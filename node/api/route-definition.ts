@@ -14,7 +14,7 @@ export interface RequestContext {
   /** aborted when the client goes away or the server stops */
   signal: AbortSignal
   /** the request body parsed as JSON, bounded by the route's (or server's) size limit */
-  json (): Promise<unknown>
+  json(): Promise<unknown>
 }
 
 /** A handler returns plain data (sent as 200 JSON), a JsonResponse, or an EventStream. */
@@ -35,7 +35,7 @@ export class JsonResponse {
   readonly body: unknown
   readonly headers: Readonly<Record<string, string>>
 
-  constructor (status: number, body: unknown, headers: Record<string, string> = {}) {
+  constructor(status: number, body: unknown, headers: Record<string, string> = {}) {
     this.status = status
     this.body = body
     this.headers = headers

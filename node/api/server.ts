@@ -41,18 +41,18 @@ const MAX_SSE_BUFFER_BYTES = 4 * 1024 * 1024
 
 export class ApiServer {
   readonly routes: RouteRegistry
-  readonly #router = new Router()
-  readonly #init: Required<ApiServerInit>
-  readonly #streams = new Set<SseConnection>()
-  readonly #inflight = new Set<AbortController>()
-  #server: Server | undefined
-  #token = ''
-  #endpoint: ApiEndpoint | undefined
-  #starting: Promise<void> | undefined
-  #stopping: Promise<void> | undefined
+  private readonly router = new Router()
+  private readonly init: Required<ApiServerInit>
+  private readonly streams = new Set<SseConnection>()
+  private readonly inflight = new Set<AbortController>()
+  private _server: Server | undefined
+  private token = ''
+  private _endpoint: ApiEndpoint | undefined
+  private starting: Promise<void> | undefined
+  private stopping: Promise<void> | undefined
 
-  constructor (init: ApiServerInit) {
-    this.#init = {
+  constructor(init: ApiServerInit) {
+    this.init = {
       host: '127.0.0.1',
       port: 0,
       allowNonLoopback: false,
@@ -61,100 +61,124 @@ export class ApiServer {
       writeEndpointFile: true,
       ...init,
     }
-    if (!this.#init.allowNonLoopback && !isLoopbackHost(this.#init.host)) {
-      throw new UsageError('API_HOST_NOT_LOOPBACK', `the local API listens on loopback only, not ${this.#init.host}: use 127.0.0.1`, { host: this.#init.host })
+    if (!this.init.allowNonLoopback && !isLoopbackHost(this.init.host)) {
+      throw new UsageError(
+        'API_HOST_NOT_LOOPBACK',
+        `the local API listens on loopback only, not ${this.init.host}: use 127.0.0.1`,
+        { host: this.init.host },
+      )
     }
-    this.routes = this.#router
+    this.routes = this.router
   }
 
   /** Where the server listens, once started. */
-  get endpoint (): ApiEndpoint | undefined {
-    return this.#endpoint
+  get endpoint(): ApiEndpoint | undefined {
+    return this._endpoint
   }
 
-  get url (): string | undefined {
-    if (this.#endpoint == null) return undefined
-    const h = this.#endpoint.host.includes(':') ? `[${this.#endpoint.host}]` : this.#endpoint.host
-    return `http://${h}:${this.#endpoint.port}`
+  get url(): string | undefined {
+    if (this._endpoint == null) return undefined
+    const h = this._endpoint.host.includes(':') ? `[${this._endpoint.host}]` : this._endpoint.host
+    return `http://${h}:${this._endpoint.port}`
   }
 
-  listRoutes (): Array<{ method: string, path: string }> {
-    return this.#router.list()
+  listRoutes(): Array<{ method: string; path: string }> {
+    return this.router.list()
   }
 
-  async start (): Promise<void> {
-    this.#starting ??= this.#start()
-    await this.#starting
+  async start(): Promise<void> {
+    this.starting ??= this._start()
+    await this.starting
   }
 
-  async stop (): Promise<void> {
-    if (this.#starting == null) return
-    this.#stopping ??= this.#stop()
-    await this.#stopping
+  async stop(): Promise<void> {
+    if (this.starting == null) return
+    this.stopping ??= this._stop()
+    await this.stopping
   }
 
-  async #start (): Promise<void> {
-    const { token, mode } = await readApiToken(this.#init.dataDir)
-    if ((mode & 0o077) !== 0) log.error('api-token in %s is readable by other users (mode %o): chmod 600 it', this.#init.dataDir, mode)
-    this.#token = token
-    const server = createServer((req, res) => { void this.#handle(req, res) })
+  private async _start(): Promise<void> {
+    const { token, mode } = await readApiToken(this.init.dataDir)
+    if ((mode & 0o077) !== 0)
+      log.error('api-token in %s is readable by other users (mode %o): chmod 600 it', this.init.dataDir, mode)
+    this.token = token
+    const server = createServer((req, res) => {
+      void this.handle(req, res)
+    })
     server.headersTimeout = 10_000
     server.requestTimeout = 60_000
-    this.#server = server
+    this._server = server
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(this.#init.port, this.#init.host, () => {
+      server.listen(this.init.port, this.init.host, () => {
         server.off('error', reject)
         resolve()
       })
     })
     const addr = server.address() as AddressInfo
-    this.#endpoint = { host: addr.address, port: addr.port, pid: process.pid, peerId: this.#init.peerId, startedAt: Date.now() }
-    if (this.#init.writeEndpointFile) await writeApiEndpoint(this.#init.dataDir, this.#endpoint)
+    this._endpoint = {
+      host: addr.address,
+      port: addr.port,
+      pid: process.pid,
+      peerId: this.init.peerId,
+      startedAt: Date.now(),
+    }
+    if (this.init.writeEndpointFile) await writeApiEndpoint(this.init.dataDir, this._endpoint)
     log('listening %o', { host: addr.address, port: addr.port })
   }
 
-  async #stop (): Promise<void> {
-    await this.#starting?.catch(() => {})
-    for (const ac of this.#inflight) ac.abort(new ApiError(503, 'NODE_STOPPING', 'the node is shutting down'))
-    for (const s of this.#streams) s.close()
-    const server = this.#server
+  private async _stop(): Promise<void> {
+    await this.starting?.catch(() => {})
+    for (const ac of this.inflight) ac.abort(new ApiError(503, 'NODE_STOPPING', 'the node is shutting down'))
+    for (const s of this.streams) s.close()
+    const server = this._server
     if (server != null) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
       await closed
     }
-    if (this.#endpoint != null && this.#init.writeEndpointFile) {
-      await removeApiEndpoint(this.#init.dataDir, this.#endpoint)
+    if (this._endpoint != null && this.init.writeEndpointFile) {
+      await removeApiEndpoint(this.init.dataDir, this._endpoint)
     }
     log('stopped')
   }
 
-  async #handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ac = new AbortController()
-    this.#inflight.add(ac)
+    this.inflight.add(ac)
     res.on('close', () => {
-      this.#inflight.delete(ac)
+      this.inflight.delete(ac)
       if (!res.writableFinished) ac.abort(new ApiError(499, 'CLIENT_CLOSED', 'the client went away'))
     })
     try {
       const url = new URL(req.url ?? '/', 'http://localhost')
       const method = req.method ?? 'GET'
-      if (!this.#init.allowNonLoopback && !hostHeaderAllowed(req.headers.host)) {
-        throw new ApiError(403, 'FORBIDDEN_HOST', `requests must be addressed to 127.0.0.1 or localhost, not ${String(req.headers.host)}`)
+      if (!this.init.allowNonLoopback && !hostHeaderAllowed(req.headers.host)) {
+        throw new ApiError(
+          403,
+          'FORBIDDEN_HOST',
+          `requests must be addressed to 127.0.0.1 or localhost, not ${String(req.headers.host)}`,
+        )
       }
       const presented = bearerToken(req.headers.authorization)
-      if (presented == null || !tokenMatches(this.#token, presented)) {
+      if (presented == null || !tokenMatches(this.token, presented)) {
         res.setHeader('www-authenticate', 'Bearer realm="hive"')
-        throw new ApiError(401, 'UNAUTHORIZED', presented == null
-          ? 'missing bearer token: send `Authorization: Bearer <token>` with the token from <dataDir>/api-token'
-          : 'wrong bearer token: use the token in <dataDir>/api-token of this node')
+        throw new ApiError(
+          401,
+          'UNAUTHORIZED',
+          presented == null
+            ? 'missing bearer token: send `Authorization: Bearer <token>` with the token from <dataDir>/api-token'
+            : 'wrong bearer token: use the token in <dataDir>/api-token of this node',
+        )
       }
       if (!isHttpMethod(method)) throw new ApiError(405, 'METHOD_NOT_ALLOWED', `method ${method} is not supported`)
-      const { definition, params } = this.#router.match(method, url.pathname)
-      const limit = definition.maxBodyBytes ?? this.#init.maxBodyBytes
+      const { definition, params } = this.router.match(method, url.pathname)
+      const limit = definition.maxBodyBytes ?? this.init.maxBodyBytes
       const declared = Number(req.headers['content-length'] ?? 0)
-      if (declared > limit) throw new ApiError(413, 'BODY_TOO_LARGE', `request body of ${declared} bytes exceeds the limit of ${limit}`, { limit })
+      if (declared > limit)
+        throw new ApiError(413, 'BODY_TOO_LARGE', `request body of ${declared} bytes exceeds the limit of ${limit}`, {
+          limit,
+        })
       const ctx: RequestContext = {
         method,
         path: url.pathname,
@@ -166,7 +190,7 @@ export class ApiServer {
       }
       const result = await definition.handler(ctx)
       if (result instanceof EventStream) {
-        this.#serveStream(res, result)
+        this.serveStream(res, result)
         return
       }
       if (result instanceof JsonResponse) sendJson(res, result.status, result.body, result.headers)
@@ -174,31 +198,33 @@ export class ApiServer {
       else sendJson(res, 200, result)
     } catch (err) {
       const status = statusForError(err)
-      if (status >= 500) log.error('request %s %s failed: %s', req.method, req.url, err instanceof Error ? err.stack : String(err))
+      if (status >= 500)
+        log.error('request %s %s failed: %s', req.method, req.url, err instanceof Error ? err.stack : String(err))
       const headers: Record<string, string> = {}
-      if (err instanceof ApiError && err.status === 405 && typeof err.details.allow === 'string') headers.allow = err.details.allow
+      if (err instanceof ApiError && err.status === 405 && typeof err.details.allow === 'string')
+        headers.allow = err.details.allow
       if (status === 413) headers.connection = 'close'
       if (!res.headersSent) sendJson(res, status, errorBody(err), headers)
       else res.destroy()
     }
   }
 
-  #serveStream (res: ServerResponse, stream: EventStream): void {
-    const conn = new SseConnection(res, { heartbeatMs: this.#init.heartbeatMs, maxBufferedBytes: MAX_SSE_BUFFER_BYTES })
-    this.#streams.add(conn)
-    conn.onClose(() => this.#streams.delete(conn))
+  private serveStream(res: ServerResponse, stream: EventStream): void {
+    const conn = new SseConnection(res, { heartbeatMs: this.init.heartbeatMs, maxBufferedBytes: MAX_SSE_BUFFER_BYTES })
+    this.streams.add(conn)
+    conn.onClose(() => this.streams.delete(conn))
     conn.open()
     const unsubscribe = stream.subscribe((data) => conn.send(data))
     conn.onClose(unsubscribe)
   }
 
   /** Open event streams, for tests and diagnostics. */
-  get openStreams (): number {
-    return this.#streams.size
+  get openStreams(): number {
+    return this.streams.size
   }
 }
 
-function sendJson (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : toJson(body) + '\n'
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',

@@ -36,17 +36,24 @@ export interface AnchorWriter extends AnchorReader {
   /** the submitter: this node's account */
   readonly address: string
   /** sends anchor(root, size) and resolves once it is mined */
-  anchor: (root: Uint8Array, treeSize: number, signal?: AbortSignal) => Promise<{ txHash: string, blockNumber: number }>
+  anchor: (root: Uint8Array, treeSize: number, signal?: AbortSignal) => Promise<{ txHash: string; blockNumber: number }>
   /** sends bindPeer(peer, nonce, signature): this account anchors `peer`'s log from now on */
   bindPeer: (
-    peer: Uint8Array, nonce: bigint, signature: Uint8Array, signal?: AbortSignal,
+    peer: Uint8Array,
+    nonce: bigint,
+    signature: Uint8Array,
+    signal?: AbortSignal,
   ) => Promise<{ txHash: string }>
 }
 
 const hex32 = (b: Uint8Array): string => '0x' + Buffer.from(b).toString('hex')
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.slice(2), 'hex'))
 
-interface AnchorStruct { root: string, treeSize: bigint, timestamp: bigint }
+interface AnchorStruct {
+  root: string
+  treeSize: bigint
+  timestamp: bigint
+}
 interface BindingStruct {
   account: string
   nonce: bigint
@@ -59,7 +66,7 @@ interface BindingStruct {
 const CURRENT = 2n ** 64n - 1n
 const MAX_BINDINGS = 4096
 
-function bindingRecord (index: number, b: BindingStruct): PeerBindingRecord {
+function bindingRecord(index: number, b: BindingStruct): PeerBindingRecord {
   return {
     index,
     account: getAddress(b.account),
@@ -71,54 +78,68 @@ function bindingRecord (index: number, b: BindingStruct): PeerBindingRecord {
   }
 }
 
-function record (index: number, a: AnchorStruct): AnchorRecord {
+function record(index: number, a: AnchorStruct): AnchorRecord {
   return { index, root: unhex(a.root), treeSize: Number(a.treeSize), timestamp: Number(a.timestamp) }
 }
 
 /** Reads AuditAnchor (and ProviderRegistry's peer bindings) through `client`. */
-export function anchorReader (client: Pick<ChainClient, 'chainId' | 'contracts' | 'deployment'>): AnchorReader {
+export function anchorReader(client: Pick<ChainClient, 'chainId' | 'contracts' | 'deployment'>): AnchorReader {
   const anchor: Contract = client.contracts.anchor
   const registry: Contract = client.contracts.registry
   const fromBlock = deploymentBlock(client.deployment, 'AuditAnchor')
-  const count = async (submitter: string): Promise<number> => Number(await anchor.getFunction('anchorCount').staticCall(submitter) as bigint)
-  const at = async (submitter: string, index: number): Promise<AnchorRecord> => record(index, await anchor.getFunction('anchorAt').staticCall(submitter, index) as AnchorStruct)
+  const count = async (submitter: string): Promise<number> =>
+    Number((await anchor.getFunction('anchorCount').staticCall(submitter)) as bigint)
+  const at = async (submitter: string, index: number): Promise<AnchorRecord> =>
+    record(index, (await anchor.getFunction('anchorAt').staticCall(submitter, index)) as AnchorStruct)
   const bindingCount = async (peer: Uint8Array): Promise<number> =>
-    Number(await anchor.getFunction('bindingCount').staticCall(peer) as bigint)
+    Number((await anchor.getFunction('bindingCount').staticCall(peer)) as bigint)
   const bindingAt = async (peer: Uint8Array, index: number): Promise<PeerBindingRecord> =>
-    bindingRecord(index, await anchor.getFunction('bindingAt').staticCall(peer, index) as BindingStruct)
+    bindingRecord(index, (await anchor.getFunction('bindingAt').staticCall(peer, index)) as BindingStruct)
 
   return {
     chainId: client.chainId,
     contract: getAddress(client.deployment.contracts.AuditAnchor.address),
-    async anchors (submitter) {
+    async anchors(submitter) {
       const n = await count(submitter)
       if (n === 0) return []
       // one log query for many anchors; the view calls when the RPC's logs are incomplete
       if (n > 16) {
         const logs = await anchor.queryFilter(anchor.filters.Anchored(submitter), fromBlock).catch(() => [])
-        const out = (logs as EventLog[]).filter((l) => 'args' in l).map((l) => record(Number(l.args.index as bigint), { root: l.args.root as string, treeSize: l.args.treeSize as bigint, timestamp: l.args.timestamp as bigint }))
+        const out = (logs as EventLog[])
+          .filter((l) => 'args' in l)
+          .map((l) =>
+            record(Number(l.args.index as bigint), {
+              root: l.args.root as string,
+              treeSize: l.args.treeSize as bigint,
+              timestamp: l.args.timestamp as bigint,
+            }),
+          )
         out.sort((a, b) => a.index - b.index)
         if (out.length === n && out.every((a, i) => a.index === i)) return out
       }
       const out: AnchorRecord[] = []
       for (let i = 0; i < n; i += 16) {
-        out.push(...await Promise.all(Array.from({ length: Math.min(16, n - i) }, async (_, j) => await at(submitter, i + j))))
+        out.push(
+          ...(await Promise.all(
+            Array.from({ length: Math.min(16, n - i) }, async (_, j) => await at(submitter, i + j)),
+          )),
+        )
       }
       return out
     },
-    async latest (submitter) {
+    async latest(submitter) {
       const n = await count(submitter)
       return n === 0 ? undefined : await at(submitter, n - 1)
     },
-    async anchorTx (submitter, index) {
+    async anchorTx(submitter, index) {
       const logs = await anchor.queryFilter(anchor.filters.Anchored(submitter, index), fromBlock).catch(() => [])
       return logs[0]?.transactionHash
     },
-    async lastPeerBinding (peer) {
+    async lastPeerBinding(peer) {
       const n = await bindingCount(peer)
       return n === 0 ? undefined : await bindingAt(peer, n - 1)
     },
-    async peerBindings (peer) {
+    async peerBindings(peer) {
       const n = await bindingCount(peer)
       // every record counts (skipping old ones would hide the accounts a peer left), so a history
       // padded beyond reason is refused rather than read in part
@@ -129,11 +150,11 @@ export function anchorReader (client: Pick<ChainClient, 'chainId' | 'contracts' 
       const out: PeerBindingRecord[] = []
       for (let i = 0; i < n; i += 16) {
         const batch = Array.from({ length: Math.min(16, n - i) }, async (_, j) => await bindingAt(peer, i + j))
-        out.push(...await Promise.all(batch))
+        out.push(...(await Promise.all(batch)))
       }
       return out
     },
-    async boundPeers (account) {
+    async boundPeers(account) {
       const logs = await anchor.queryFilter(anchor.filters.PeerBound(null, account), fromBlock).catch(() => [])
       const peers = new Map<string, Uint8Array>()
       for (const l of logs as EventLog[]) {
@@ -143,31 +164,35 @@ export function anchorReader (client: Pick<ChainClient, 'chainId' | 'contracts' 
       }
       return [...peers.values()]
     },
-    async registeredAddress (peer) {
-      const a = await registry.getFunction('providerOfPeerId').staticCall(peer) as string
+    async registeredAddress(peer) {
+      const a = (await registry.getFunction('providerOfPeerId').staticCall(peer)) as string
       return a === ZeroAddress ? undefined : getAddress(a)
     },
-    async registeredPeer (address) {
-      const info = await registry.getFunction('providerInfo').staticCall(address) as { peerId: string }
+    async registeredPeer(address) {
+      const info = (await registry.getFunction('providerInfo').staticCall(address)) as { peerId: string }
       return info.peerId === '0x' ? undefined : unhex(info.peerId)
     },
   }
 }
 
 /** Reads and writes this node's anchors: `client` must have the node's wallet (and so its TxSender). */
-export function anchorWriter (client: ChainClient): AnchorWriter {
+export function anchorWriter(client: ChainClient): AnchorWriter {
   const sender = requireSender(client)
   const reader = anchorReader(client)
   return {
     ...reader,
     address: sender.address,
-    async anchor (root, treeSize, signal) {
-      const tx = await sender.call(client.contracts.anchor, 'anchor', [hex32(root), treeSize], { label: 'audit anchor', ...(signal !== undefined ? { signal } : {}) })
+    async anchor(root, treeSize, signal) {
+      const tx = await sender.call(client.contracts.anchor, 'anchor', [hex32(root), treeSize], {
+        label: 'audit anchor',
+        ...(signal !== undefined ? { signal } : {}),
+      })
       return { txHash: tx.hash, blockNumber: tx.receipt.blockNumber }
     },
-    async bindPeer (peer, nonce, signature, signal) {
+    async bindPeer(peer, nonce, signature, signal) {
       const tx = await sender.call(client.contracts.anchor, 'bindPeer', [peer, nonce, signature], {
-        label: 'audit peer binding', ...(signal !== undefined ? { signal } : {}),
+        label: 'audit peer binding',
+        ...(signal !== undefined ? { signal } : {}),
       })
       return { txHash: tx.hash }
     },

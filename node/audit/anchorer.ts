@@ -36,202 +36,250 @@ export interface AnchorerOptions {
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 
 export class Anchorer {
-  readonly #log: AuditLog
-  readonly #chain: AnchorWriter
-  readonly #every: number
-  readonly #intervalMs: number
-  readonly #minBackoff: number
-  readonly #maxBackoff: number
-  readonly #o: AnchorerOptions
-  readonly #now: () => number
-  #latest: AnchorRecord | undefined
-  #latestTx: string | undefined
+  private readonly _log: AuditLog
+  private readonly chain: AnchorWriter
+  private readonly every: number
+  private readonly intervalMs: number
+  private readonly minBackoff: number
+  private readonly maxBackoff: number
+  private readonly o: AnchorerOptions
+  private readonly _now: () => number
+  private latest: AnchorRecord | undefined
+  private latestTx: string | undefined
   /** the log size at which nothing new waits: the last anchor's size, plus its own `anchored` entry */
-  #quietSize = 0
+  private quietSize = 0
   /** the log's size at start: entries from an earlier run (a crash before their anchor) are anchored at once */
-  #startSize = 0
+  private startSize = 0
   /** entries from an earlier run wait for an anchor: send it without waiting for N or T */
-  #catchUp = false
-  #synced = false
-  #failures = 0
-  #lastError: string | undefined
-  #nextAttemptAt: number | undefined
-  #lastAnchorAt = 0
-  #controller: AbortController | undefined
-  #loop: Promise<void> | undefined
-  #wake: (() => void) | undefined
-  #unsubscribe: (() => void) | undefined
-  #busy: Promise<unknown> = Promise.resolve()
+  private catchUp = false
+  private synced = false
+  private failures = 0
+  private lastError: string | undefined
+  private nextAttemptAt: number | undefined
+  private lastAnchorAt = 0
+  private controller: AbortController | undefined
+  private loop: Promise<void> | undefined
+  private wake: (() => void) | undefined
+  private unsubscribe: (() => void) | undefined
+  private busy: Promise<unknown> = Promise.resolve()
 
-  constructor (auditLog: AuditLog, chain: AnchorWriter, options: AnchorerOptions = {}) {
-    this.#log = auditLog
-    this.#chain = chain
-    this.#o = options
-    this.#every = options.everyEntries ?? 1000
-    this.#intervalMs = options.intervalMs ?? 60_000
-    this.#minBackoff = options.minBackoffMs ?? 1000
-    this.#maxBackoff = options.maxBackoffMs ?? 60_000
-    this.#now = options.now ?? Date.now
+  constructor(auditLog: AuditLog, chain: AnchorWriter, options: AnchorerOptions = {}) {
+    this._log = auditLog
+    this.chain = chain
+    this.o = options
+    this.every = options.everyEntries ?? 1000
+    this.intervalMs = options.intervalMs ?? 60_000
+    this.minBackoff = options.minBackoffMs ?? 1000
+    this.maxBackoff = options.maxBackoffMs ?? 60_000
+    this._now = options.now ?? Date.now
   }
 
-  start (): void {
-    if (this.#controller !== undefined) return
-    this.#controller = new AbortController()
-    this.#lastAnchorAt = this.#now()
-    this.#startSize = this.#log.size()
-    this.#unsubscribe = this.#log.onCommit((size) => { if (size - this.#quietSize >= this.#every) this.#wake?.() })
-    const signal = this.#controller.signal
-    this.#loop = this.#run(signal).catch((err: unknown) => { if (!signal.aborted) log.error('anchorer stopped - %e', err) })
+  start(): void {
+    if (this.controller !== undefined) return
+    this.controller = new AbortController()
+    this.lastAnchorAt = this._now()
+    this.startSize = this._log.size()
+    this.unsubscribe = this._log.onCommit((size) => {
+      if (size - this.quietSize >= this.every) this.wake?.()
+    })
+    const signal = this.controller.signal
+    this.loop = this.run(signal).catch((err: unknown) => {
+      if (!signal.aborted) log.error('anchorer stopped - %e', err)
+    })
   }
 
-  async stop (): Promise<void> {
-    if (this.#controller === undefined) return
-    this.#controller.abort(new HiveError('ANCHORER_STOPPED', 'the anchorer was stopped'))
-    this.#wake?.()
-    this.#unsubscribe?.()
-    await this.#loop
-    await this.#busy.catch(() => {})
-    this.#controller = undefined
+  async stop(): Promise<void> {
+    if (this.controller === undefined) return
+    this.controller.abort(new HiveError('ANCHORER_STOPPED', 'the anchorer was stopped'))
+    this.wake?.()
+    this.unsubscribe?.()
+    await this.loop
+    await this.busy.catch(() => {})
+    this.controller = undefined
   }
 
   /** Entries written since the last anchor (excluding that anchor's own `anchored` entry). */
-  pending (): number { return Math.max(0, this.#log.size() - this.#quietSize) }
+  pending(): number {
+    return Math.max(0, this._log.size() - this.quietSize)
+  }
 
-  status (): AnchorerStatus {
+  status(): AnchorerStatus {
     return {
-      address: this.#chain.address,
-      chainId: this.#chain.chainId,
-      ...(this.#latest !== undefined ? { latest: { index: this.#latest.index, treeSize: this.#latest.treeSize, root: hex(this.#latest.root), ...(this.#latestTx !== undefined ? { txHash: this.#latestTx } : {}) } } : {}),
+      address: this.chain.address,
+      chainId: this.chain.chainId,
+      ...(this.latest !== undefined
+        ? {
+            latest: {
+              index: this.latest.index,
+              treeSize: this.latest.treeSize,
+              root: hex(this.latest.root),
+              ...(this.latestTx !== undefined ? { txHash: this.latestTx } : {}),
+            },
+          }
+        : {}),
       pending: this.pending(),
-      failures: this.#failures,
-      ...(this.#lastError !== undefined ? { lastError: this.#lastError } : {}),
-      ...(this.#nextAttemptAt !== undefined ? { nextAttemptAt: this.#nextAttemptAt } : {}),
+      failures: this.failures,
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+      ...(this.nextAttemptAt !== undefined ? { nextAttemptAt: this.nextAttemptAt } : {}),
     }
   }
 
   /** Anchors the whole log now (unless the chain already has it); resolves once mined. */
-  async anchorNow (signal?: AbortSignal): Promise<AnchorResult> {
-    return await this.#serial(async () => {
-      if (!this.#synced) await this.#sync()
-      return await this.#anchorOnce(signal, true)
+  async anchorNow(signal?: AbortSignal): Promise<AnchorResult> {
+    return await this.serial(async () => {
+      if (!this.synced) await this.sync()
+      return await this.anchorOnce(signal, true)
     })
   }
 
-  #serial<T> (fn: () => Promise<T>): Promise<T> {
-    const run = this.#busy.then(fn, fn)
-    this.#busy = run.catch(() => {})
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(fn, fn)
+    this.busy = run.catch(() => {})
     return run
   }
 
   /** Whether the log should be anchored now (once in sync with the chain). */
-  #due (): boolean {
+  private due(): boolean {
     const pending = this.pending()
-    return pending > 0 && (pending >= this.#every || this.#catchUp || this.#now() - this.#lastAnchorAt >= this.#intervalMs)
+    return pending > 0 && (pending >= this.every || this.catchUp || this._now() - this.lastAnchorAt >= this.intervalMs)
   }
 
-  async #run (signal: AbortSignal): Promise<void> {
+  private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      if (this.#synced && !this.#due()) {
-        await this.#sleep(Math.max(10, this.#lastAnchorAt + this.#intervalMs - this.#now()), signal)
+      if (this.synced && !this.due()) {
+        await this.sleep(Math.max(10, this.lastAnchorAt + this.intervalMs - this._now()), signal)
         continue
       }
       try {
-        await this.#serial(async () => {
-          if (!this.#synced) await this.#sync()
-          if (this.#due()) await this.#anchorOnce(signal, false)
+        await this.serial(async () => {
+          if (!this.synced) await this.sync()
+          if (this.due()) await this.anchorOnce(signal, false)
         })
-        this.#failures = 0
-        this.#nextAttemptAt = undefined
+        this.failures = 0
+        this.nextAttemptAt = undefined
       } catch (err) {
         if (signal.aborted) return
-        this.#failures++
-        this.#lastError = err instanceof Error ? err.message : String(err)
-        const wait = Math.min(this.#maxBackoff, this.#minBackoff * 2 ** Math.min(this.#failures - 1, 20)) * (0.75 + Math.random() * 0.5)
-        this.#nextAttemptAt = this.#now() + wait
-        log.error('anchoring failed (attempt %d), retrying in %d ms: %s', this.#failures, Math.round(wait), this.#lastError)
-        if (this.#failures === 3 || this.#failures % 20 === 0) this.#o.onProblem?.(`audit anchoring keeps failing (${this.#failures} attempts): ${this.#lastError}`)
-        await this.#sleep(wait, signal, false)
+        this.failures++
+        this.lastError = err instanceof Error ? err.message : String(err)
+        const wait =
+          Math.min(this.maxBackoff, this.minBackoff * 2 ** Math.min(this.failures - 1, 20)) *
+          (0.75 + Math.random() * 0.5)
+        this.nextAttemptAt = this._now() + wait
+        log.error(
+          'anchoring failed (attempt %d), retrying in %d ms: %s',
+          this.failures,
+          Math.round(wait),
+          this.lastError,
+        )
+        if (this.failures === 3 || this.failures % 20 === 0)
+          this.o.onProblem?.(`audit anchoring keeps failing (${this.failures} attempts): ${this.lastError}`)
+        await this.sleep(wait, signal, false)
       }
     }
   }
 
   /** Reads the last anchor from the chain and checks that this log still extends it. */
-  async #sync (): Promise<void> {
-    await this.#o.bind?.()
-    const latest = await this.#chain.latest(this.#chain.address)
-    this.#latest = latest
-    this.#quietSize = latest?.treeSize ?? 0
+  private async sync(): Promise<void> {
+    await this.o.bind?.()
+    const latest = await this.chain.latest(this.chain.address)
+    this.latest = latest
+    this.quietSize = latest?.treeSize ?? 0
     if (latest !== undefined) {
-      const size = this.#log.size()
+      const size = this._log.size()
       if (size < latest.treeSize) {
-        const msg = `the chain holds an anchor of ${latest.treeSize} entries for ${this.#chain.address}, but this log has only ${size}: the log was lost or replaced; auditors will flag it, and nothing is anchored until it grows past ${latest.treeSize}`
+        const msg = `the chain holds an anchor of ${latest.treeSize} entries for ${this.chain.address}, but this log has only ${size}: the log was lost or replaced; auditors will flag it, and nothing is anchored until it grows past ${latest.treeSize}`
         log.error('%s', msg)
-        this.#o.onProblem?.(msg)
+        this.o.onProblem?.(msg)
       } else {
-        if (!equalBytes(await this.#log.root(latest.treeSize), latest.root)) {
+        if (!equalBytes(await this._log.root(latest.treeSize), latest.root)) {
           const msg = `this log's root at ${latest.treeSize} entries differs from the one anchored on-chain: the log was changed after anchoring; auditors will flag it`
           log.error('%s', msg)
-          this.#o.onProblem?.(msg)
+          this.o.onProblem?.(msg)
         }
         // an anchor mined just before a crash may lack its `anchored` entry: write it now
-        const next = size > latest.treeSize ? await this.#log.get(latest.treeSize) : undefined
+        const next = size > latest.treeSize ? await this._log.get(latest.treeSize) : undefined
         if (next?.entry.type === 'anchored' && next.entry.treeSize === latest.treeSize) {
-          this.#quietSize = latest.treeSize + 1
-          this.#latestTx = '0x' + hex(next.entry.txHash)
+          this.quietSize = latest.treeSize + 1
+          this.latestTx = '0x' + hex(next.entry.txHash)
         } else if (size === latest.treeSize) {
-          const tx = await this.#chain.anchorTx(this.#chain.address, latest.index).catch(() => undefined)
-          if (tx !== undefined) await this.#recordAnchor(latest, tx)
+          const tx = await this.chain.anchorTx(this.chain.address, latest.index).catch(() => undefined)
+          if (tx !== undefined) await this.recordAnchor(latest, tx)
         }
       }
     }
-    this.#catchUp = this.#startSize > this.#quietSize
-    this.#synced = true
-    log('in sync with the chain %o', { latest: latest?.treeSize ?? 0, size: this.#log.size() })
+    this.catchUp = this.startSize > this.quietSize
+    this.synced = true
+    log('in sync with the chain %o', { latest: latest?.treeSize ?? 0, size: this._log.size() })
   }
 
-  async #anchorOnce (signal: AbortSignal | undefined, forced: boolean): Promise<AnchorResult> {
-    const size = this.#log.size()
-    const floor = this.#latest?.treeSize ?? 0
-    if (size <= floor || (!forced && size <= this.#quietSize)) {
-      return { anchored: false, root: hex(await this.#log.root(Math.min(size, floor))), treeSize: Math.min(size, floor), ...(this.#latestTx !== undefined ? { txHash: this.#latestTx } : {}), reason: size <= floor ? 'ALREADY_ANCHORED' : 'NOTHING_NEW' }
+  private async anchorOnce(signal: AbortSignal | undefined, forced: boolean): Promise<AnchorResult> {
+    const size = this._log.size()
+    const floor = this.latest?.treeSize ?? 0
+    if (size <= floor || (!forced && size <= this.quietSize)) {
+      return {
+        anchored: false,
+        root: hex(await this._log.root(Math.min(size, floor))),
+        treeSize: Math.min(size, floor),
+        ...(this.latestTx !== undefined ? { txHash: this.latestTx } : {}),
+        reason: size <= floor ? 'ALREADY_ANCHORED' : 'NOTHING_NEW',
+      }
     }
-    const root = await this.#log.root(size)
-    await this.#o.bind?.()
+    const root = await this._log.root(size)
+    await this.o.bind?.()
     let sent
     try {
-      sent = await this.#chain.anchor(root, size, signal)
+      sent = await this.chain.anchor(root, size, signal)
     } catch (err) {
       // someone (another process with this account) anchored meanwhile: learn the chain's state again
-      if ((err as { details?: { error?: string } }).details?.error === 'AuditAnchorTreeSizeNotGrowing') this.#synced = false
+      if ((err as { details?: { error?: string } }).details?.error === 'AuditAnchorTreeSizeNotGrowing')
+        this.synced = false
       throw err
     }
-    const index = (this.#latest?.index ?? -1) + 1
-    const anchored: AnchorRecord = { index, root, treeSize: size, timestamp: Math.floor(this.#now() / 1000) }
+    const index = (this.latest?.index ?? -1) + 1
+    const anchored: AnchorRecord = { index, root, treeSize: size, timestamp: Math.floor(this._now() / 1000) }
     log('anchored %o', { treeSize: size, root: hex(root), tx: sent.txHash })
-    await this.#recordAnchor(anchored, sent.txHash)
-    return { anchored: true, root: hex(root), treeSize: size, txHash: sent.txHash, blockNumber: sent.blockNumber, index }
+    await this.recordAnchor(anchored, sent.txHash)
+    return {
+      anchored: true,
+      root: hex(root),
+      treeSize: size,
+      txHash: sent.txHash,
+      blockNumber: sent.blockNumber,
+      index,
+    }
   }
 
-  async #recordAnchor (a: AnchorRecord, txHash: string): Promise<void> {
-    this.#latest = a
-    this.#latestTx = txHash
-    this.#quietSize = a.treeSize
-    this.#lastAnchorAt = this.#now()
-    this.#catchUp = false
+  private async recordAnchor(a: AnchorRecord, txHash: string): Promise<void> {
+    this.latest = a
+    this.latestTx = txHash
+    this.quietSize = a.treeSize
+    this.lastAnchorAt = this._now()
+    this.catchUp = false
     try {
-      const stored = await this.#log.append({ type: 'anchored', treeSize: a.treeSize, root: a.root, chainId: this.#chain.chainId, txHash: new Uint8Array(Buffer.from(txHash.slice(2), 'hex')) })
-      if (stored.entry.index === a.treeSize) this.#quietSize = a.treeSize + 1
+      const stored = await this._log.append({
+        type: 'anchored',
+        treeSize: a.treeSize,
+        root: a.root,
+        chainId: this.chain.chainId,
+        txHash: new Uint8Array(Buffer.from(txHash.slice(2), 'hex')),
+      })
+      if (stored.entry.index === a.treeSize) this.quietSize = a.treeSize + 1
     } catch (err) {
       log.error('could not record the anchor of %d entries in the log - %e', a.treeSize, err)
     }
   }
 
-  #sleep (ms: number, signal: AbortSignal, wakeable = true): Promise<void> {
+  private sleep(ms: number, signal: AbortSignal, wakeable = true): Promise<void> {
     return new Promise((resolve) => {
-      const done = (): void => { clearTimeout(t); signal.removeEventListener('abort', done); this.#wake = undefined; resolve() }
+      const done = (): void => {
+        clearTimeout(t)
+        signal.removeEventListener('abort', done)
+        this.wake = undefined
+        resolve()
+      }
       const t = setTimeout(done, ms)
       signal.addEventListener('abort', done, { once: true })
-      if (wakeable) this.#wake = done
+      if (wakeable) this.wake = done
     })
   }
 }

@@ -11,11 +11,11 @@ import type { AuditService } from './service.ts'
 
 export type { AuditEntriesView, AuditStatusView, VerifyBody } from '../api/contract/audit.ts'
 
-function bad (field: string, message: string): never {
+function bad(field: string, message: string): never {
   throw new ApiError(400, 'INVALID_AUDIT_REQUEST', `${field}: ${message}`, { field })
 }
 
-export function registerAuditRoutes (routes: RouteRegistry, audit: AuditService, peerId: string): void {
+export function registerAuditRoutes(routes: RouteRegistry, audit: AuditService, peerId: string): void {
   routes.area('audit', {
     'audit.status': async () => {
       const b = audit.binding !== undefined ? await verifyAnchorBinding(audit.binding) : undefined
@@ -24,7 +24,10 @@ export function registerAuditRoutes (routes: RouteRegistry, audit: AuditService,
         size: audit.log.size(),
         root: toHex(audit.log.currentRoot()),
         anchoring: audit.anchorer?.status() ?? null,
-        binding: b?.ok === true ? { chainId: b.binding.chainId, contract: b.binding.contract, address: b.binding.address } : null,
+        binding:
+          b?.ok === true
+            ? { chainId: b.binding.chainId, contract: b.binding.contract, address: b.binding.address }
+            : null,
       }
     },
 
@@ -41,7 +44,12 @@ export function registerAuditRoutes (routes: RouteRegistry, audit: AuditService,
 
     'audit.anchor': async ({ signal }) => {
       const anchorer = audit.anchorer
-      if (anchorer === undefined) throw new ApiError(409, 'NO_ANCHORING', 'this node does not anchor its audit log: configure rpcUrl and unlock a wallet (`hive wallet create`), then restart it')
+      if (anchorer === undefined)
+        throw new ApiError(
+          409,
+          'NO_ANCHORING',
+          'this node does not anchor its audit log: configure rpcUrl and unlock a wallet (`hive wallet create`), then restart it',
+        )
       return await anchorer.anchorNow(signal)
     },
 
@@ -51,14 +59,16 @@ export function registerAuditRoutes (routes: RouteRegistry, audit: AuditService,
       let end: number
       if (query.job !== undefined) {
         const entries = await log.entriesForJob(jobIdToBytes(query.job))
-        if (entries.length === 0) throw new ApiError(404, 'JOB_NOT_FOUND', `this node's log has no entry about job ${query.job}`)
+        if (entries.length === 0)
+          throw new ApiError(404, 'JOB_NOT_FOUND', `this node's log has no entry about job ${query.job}`)
         start = entries[0].entry.index
         end = entries[entries.length - 1].entry.index + 1
       } else {
         start = query.start ?? 0
         end = query.end ?? log.size()
       }
-      if (end < start || end > log.size()) bad('end', `the range [${start}, ${end}) is not within the log's ${log.size()} entries`)
+      if (end < start || end > log.size())
+        bad('end', `the range [${start}, ${end}) is not within the log's ${log.size()} entries`)
       const sizes = await exportSizes(audit, start, end)
       const doc = await log.export({ start, end }, sizes)
       return { ...doc, ...(audit.binding !== undefined ? { binding: bindingToJson(audit.binding) } : {}) }
@@ -81,7 +91,7 @@ export function registerAuditRoutes (routes: RouteRegistry, audit: AuditService,
  * `start` to the first that covers `end`. Without anchoring, the log's current size (the
  * auditor then sees the entries as not yet anchored).
  */
-async function exportSizes (audit: AuditService, start: number, end: number): Promise<number[]> {
+async function exportSizes(audit: AuditService, start: number, end: number): Promise<number[]> {
   const chain = audit.chain
   const address = audit.anchorer?.status().address
   if (chain === undefined || address === undefined) return end > start ? [audit.log.size()] : []
@@ -89,7 +99,12 @@ async function exportSizes (audit: AuditService, start: number, end: number): Pr
   const from = anchors.findIndex((a) => a.treeSize > start)
   const to = anchors.findIndex((a) => a.treeSize >= end)
   if (end > start && (from < 0 || to < 0)) {
-    throw new ApiError(409, 'NOT_ANCHORED', `entries up to ${end} are not all anchored yet (latest anchor: ${anchors.at(-1)?.treeSize ?? 0}): run \`hive audit anchor\` first`, { end })
+    throw new ApiError(
+      409,
+      'NOT_ANCHORED',
+      `entries up to ${end} are not all anchored yet (latest anchor: ${anchors.at(-1)?.treeSize ?? 0}): run \`hive audit anchor\` first`,
+      { end },
+    )
   }
   return end > start ? anchors.slice(from, to + 1).map((a) => a.treeSize) : []
 }

@@ -11,7 +11,7 @@ import type { StoreBatchOp } from '../store.ts'
 const EMPTY = new Uint8Array(0)
 
 /** What a caller appends: an event about a job (or an anchor); the log adds index, prevHash and peer. */
-export type AuditRecord = (Exclude<AuditEvent, AnchoredEvent> & { jobId: Uint8Array } | AnchoredEvent) & {
+export type AuditRecord = ((Exclude<AuditEvent, AnchoredEvent> & { jobId: Uint8Array }) | AnchoredEvent) & {
   /** unix ms; default: the log's clock */
   timestamp?: number
 }
@@ -25,18 +25,27 @@ export interface Pending {
 }
 
 /** The state of the log after some prefix of it: what the next entry chains onto. */
-export interface Tip { size: number, frontier: Uint8Array[], lastHash: Uint8Array }
+export interface Tip {
+  size: number
+  frontier: Uint8Array[]
+  lastHash: Uint8Array
+}
 
 export interface PreparedBatch {
   ops: AuditBatchOp[]
-  done: Array<{ p: Pending, stored: StoredEntry[] }>
+  done: Array<{ p: Pending; stored: StoredEntry[] }>
   /** the tip once this batch is written */
   tip: Tip
 }
 
-export interface BatchContext { peer: Uint8Array, now: () => number, subs: AuditSublevels, tree: TreeStore }
+export interface BatchContext {
+  peer: Uint8Array
+  now: () => number
+  subs: AuditSublevels
+  tree: TreeStore
+}
 
-export function prepareBatch (group: readonly Pending[], from: Tip, ctx: BatchContext): PreparedBatch {
+export function prepareBatch(group: readonly Pending[], from: Tip, ctx: BatchContext): PreparedBatch {
   let size = from.size
   let prev = from.lastHash
   const frontier = from.frontier.slice() // one copy per batch, advanced in place
@@ -50,7 +59,14 @@ export function prepareBatch (group: readonly Pending[], from: Tip, ctx: BatchCo
     try {
       for (const record of p.records) {
         const { timestamp, ...event } = record
-        const entry = { index: at, prevHash: link, timestamp: timestamp ?? ctx.now(), peer: ctx.peer, jobId: EMPTY, ...event } as AuditEntry
+        const entry = {
+          index: at,
+          prevHash: link,
+          timestamp: timestamp ?? ctx.now(),
+          peer: ctx.peer,
+          jobId: EMPTY,
+          ...event,
+        } as AuditEntry
         const bytes = encodeEntry(entry)
         const hash = entryHash(bytes)
         unit.push({ entry, bytes, hash })
@@ -63,9 +79,15 @@ export function prepareBatch (group: readonly Pending[], from: Tip, ctx: BatchCo
     }
     for (const stored of unit) {
       const completed = pushLeaf(frontier, size, stored.hash)
-      ops.push({ type: 'put', sublevel: ctx.subs.entries, key: indexKey(size), value: entryValue(stored.hash, stored.bytes) })
+      ops.push({
+        type: 'put',
+        sublevel: ctx.subs.entries,
+        key: indexKey(size),
+        value: entryValue(stored.hash, stored.bytes),
+      })
       ctx.tree.putOps(completed, ops)
-      if (stored.entry.jobId.length > 0) ops.push({ type: 'put', sublevel: ctx.subs.jobs, key: jobKey(stored.entry.jobId, size), value: EMPTY })
+      if (stored.entry.jobId.length > 0)
+        ops.push({ type: 'put', sublevel: ctx.subs.jobs, key: jobKey(stored.entry.jobId, size), value: EMPTY })
       size++
       prev = stored.hash
     }

@@ -34,7 +34,7 @@ export interface AuditServiceOptions {
  * none, and a log that is kept and served but not anchored without a chain. The market and
  * payments find it under the name `audit` and write through its hook.
  */
-export function auditService (options: AuditServiceOptions = {}): ServiceFactory<AuditService> {
+export function auditService(options: AuditServiceOptions = {}): ServiceFactory<AuditService> {
   return {
     optionalDependencies: ['chain'],
     create: (components, services) => {
@@ -54,7 +54,9 @@ export function auditService (options: AuditServiceOptions = {}): ServiceFactory
         events: components.events,
         server: { ...options.server, counters: components.counters },
         ...(options.now !== undefined ? { now: options.now } : {}),
-        routes: (registry, audit) => { registerAuditRoutes(registry, audit, components.peerId.toString()) },
+        routes: (registry, audit) => {
+          registerAuditRoutes(registry, audit, components.peerId.toString())
+        },
       })
     },
   }

@@ -3,7 +3,10 @@
 // (the anchorer, before it anchors anything).
 import { logger } from '@libp2p/logger'
 import {
-  attributeAnchors, checkBindingHistory, signPeerBinding, verifyPeerBinding,
+  attributeAnchors,
+  checkBindingHistory,
+  signPeerBinding,
+  verifyPeerBinding,
 } from '../../protocol/audit/peer-binding.ts'
 import type { AnchorReader, AnchorRecord, AnchorWriter } from './anchor-chain.ts'
 import type { AttributedAnchor, BindingFinding, PeerBindingRecord } from '../../protocol/audit/peer-binding.ts'
@@ -22,7 +25,7 @@ export interface PeerAnchors {
 }
 
 /** The peer's (binary id) binding history on AuditAnchor, checked, and the anchors it attributes to the peer. */
-export async function readPeerAnchors (peer: Uint8Array, chain: AnchorReader): Promise<PeerAnchors> {
+export async function readPeerAnchors(peer: Uint8Array, chain: AnchorReader): Promise<PeerAnchors> {
   const history = await chain.peerBindings(peer)
   const checked = await checkBindingHistory(peer, chain, history)
   const accounts = [...new Set(checked.valid.map((b) => b.account.toLowerCase()))]
@@ -43,12 +46,20 @@ export async function readPeerAnchors (peer: Uint8Array, chain: AnchorReader): P
  * already says so with the peer's signature. A record someone else added after ours (a squatter:
  * ignored by auditors, but it ends our range) makes us bind again. Returns whether it sent one.
  */
-export async function ensurePeerBound (
-  writer: AnchorWriter, key: PrivateKey, peer: Uint8Array, now: () => number, signal?: AbortSignal,
+export async function ensurePeerBound(
+  writer: AnchorWriter,
+  key: PrivateKey,
+  peer: Uint8Array,
+  now: () => number,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   const ours = (account: string): boolean => account.toLowerCase() === writer.address.toLowerCase()
-  const fields = (nonce: bigint): { chainId: number, contract: string, address: string, nonce: bigint } =>
-    ({ chainId: writer.chainId, contract: writer.contract, address: writer.address, nonce })
+  const fields = (nonce: bigint): { chainId: number; contract: string; address: string; nonce: bigint } => ({
+    chainId: writer.chainId,
+    contract: writer.contract,
+    address: writer.address,
+    nonce,
+  })
   // the common case in two reads: the newest record is ours (only our account can send one naming
   // it, so a valid signature there is not a replay)
   const newest = await writer.lastPeerBinding(peer)

@@ -34,15 +34,22 @@ export interface PeerCheck {
   head?: PeerHead
 }
 
-const reason = (err: unknown): string => err instanceof Error ? err.message : String(err)
+const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
 /**
  * The peer's anchoring account and its anchors, as AuditAnchor's binding history attributes them
  * (the peer's own served binding must agree with it); rows for what went wrong.
  */
-export async function resolveAnchors (peerId: string, role: Role, source: LogSource, chain: AnchorReader | undefined): Promise<{ rows: VerdictRow[], head?: PeerHead, address?: string, anchors?: AnchorRecord[] }> {
+export async function resolveAnchors(
+  peerId: string,
+  role: Role,
+  source: LogSource,
+  chain: AnchorReader | undefined,
+): Promise<{ rows: VerdictRow[]; head?: PeerHead; address?: string; anchors?: AnchorRecord[] }> {
   const rows: VerdictRow[] = []
-  const row = (status: VerdictRow['status'], check: string, message: string, code?: string): void => { rows.push({ subject: peerId, role, check, status, message, ...(code !== undefined ? { code } : {}) }) }
+  const row = (status: VerdictRow['status'], check: string, message: string, code?: string): void => {
+    rows.push({ subject: peerId, role, check, status, message, ...(code !== undefined ? { code } : {}) })
+  }
   const peer = peerIdToBytes(peerIdFromString(peerId))
   let head: PeerHead
   try {
@@ -61,8 +68,16 @@ export async function resolveAnchors (peerId: string, role: Role, source: LogSou
     const b = await verifyAnchorBinding(head.binding, peer)
     if (!b.ok) {
       row('FAIL', 'anchoring binding', `the peer's binding is invalid: ${b.reason}`, 'BINDING_INVALID')
-    } else if (b.binding.chainId !== chain.chainId || b.binding.contract.toLowerCase() !== chain.contract.toLowerCase()) {
-      row('UNAVAILABLE', 'anchoring binding', `the peer anchors on chain ${b.binding.chainId} at ${b.binding.contract}, not on the chain read here (${chain.chainId}, ${chain.contract})`, 'WRONG_CHAIN')
+    } else if (
+      b.binding.chainId !== chain.chainId ||
+      b.binding.contract.toLowerCase() !== chain.contract.toLowerCase()
+    ) {
+      row(
+        'UNAVAILABLE',
+        'anchoring binding',
+        `the peer anchors on chain ${b.binding.chainId} at ${b.binding.contract}, not on the chain read here (${chain.chainId}, ${chain.contract})`,
+        'WRONG_CHAIN',
+      )
     } else {
       claimed = getAddress(b.binding.address)
     }
@@ -79,7 +94,8 @@ export async function resolveAnchors (peerId: string, role: Role, source: LogSou
   const current = recorded.current
   if (current === undefined) {
     if (claimed !== undefined) {
-      const why = `the peer says it anchors as ${claimed}, but AuditAnchor holds no binding the peer signed: ` +
+      const why =
+        `the peer says it anchors as ${claimed}, but AuditAnchor holds no binding the peer signed: ` +
         'no anchor can be attributed to it'
       row('FAIL', 'anchoring binding', why, 'BINDING_UNRECORDED')
     } else if (rows.length === 0) {
@@ -90,7 +106,8 @@ export async function resolveAnchors (peerId: string, role: Role, source: LogSou
   }
   const address = current.account
   if (claimed !== undefined && claimed.toLowerCase() !== address.toLowerCase()) {
-    const why = `the peer says it anchors as ${claimed}, but its binding on-chain is ${address} ` +
+    const why =
+      `the peer says it anchors as ${claimed}, but its binding on-chain is ${address} ` +
       `(record #${current.index}): a switch of account without an on-chain record`
     row('FAIL', 'anchoring binding', why, 'BINDING_UNRECORDED')
   }
@@ -106,22 +123,48 @@ export async function resolveAnchors (peerId: string, role: Role, source: LogSou
 }
 
 /** A job's entries in one peer's log, proven against its latest anchor, and its anchors' consistency. */
-export async function checkPeerForJob (peerId: string, role: Role, jobId: Uint8Array, source: LogSource, chain: AnchorReader | undefined): Promise<PeerCheck> {
+export async function checkPeerForJob(
+  peerId: string,
+  role: Role,
+  jobId: Uint8Array,
+  source: LogSource,
+  chain: AnchorReader | undefined,
+): Promise<PeerCheck> {
   const peer = peerIdToBytes(peerIdFromString(peerId))
   const resolved = await resolveAnchors(peerId, role, source, chain)
   const rows = [...resolved.rows]
   const anchors = resolved.anchors ?? []
   const latest = anchors[anchors.length - 1]
-  const summary: PeerSummary = { peerId, role, ...(resolved.address !== undefined ? { address: resolved.address } : {}), ...(latest !== undefined ? { latestAnchor: { index: latest.index, treeSize: latest.treeSize } } : {}), entries: 0 }
+  const summary: PeerSummary = {
+    peerId,
+    role,
+    ...(resolved.address !== undefined ? { address: resolved.address } : {}),
+    ...(latest !== undefined ? { latestAnchor: { index: latest.index, treeSize: latest.treeSize } } : {}),
+    entries: 0,
+  }
   if (resolved.address !== undefined && resolved.anchors !== undefined && latest === undefined) {
-    rows.push({ subject: peerId, role, check: 'anchors', status: 'UNAVAILABLE', code: 'NO_ANCHOR', message: `${resolved.address} has anchored nothing: none of this log can be proven` })
+    rows.push({
+      subject: peerId,
+      role,
+      check: 'anchors',
+      status: 'UNAVAILABLE',
+      code: 'NO_ANCHOR',
+      message: `${resolved.address} has anchored nothing: none of this log can be proven`,
+    })
   }
   if (resolved.head === undefined) return { summary, rows, entries: [], anchors }
   let served: ServedEntry[]
   try {
     served = await source.jobEntries(jobId, latest?.treeSize ?? 0)
   } catch (err) {
-    rows.push({ subject: peerId, role, check: 'job entries', status: 'UNAVAILABLE', code: 'UNAVAILABLE', message: reason(err) })
+    rows.push({
+      subject: peerId,
+      role,
+      check: 'job entries',
+      status: 'UNAVAILABLE',
+      code: 'UNAVAILABLE',
+      message: reason(err),
+    })
     return { summary, rows, entries: [], anchors, head: resolved.head }
   }
   const checked = checkServedEntries(served, { peer, jobId, ...(latest !== undefined ? { anchor: latest } : {}) })
@@ -130,7 +173,13 @@ export async function checkPeerForJob (peerId: string, role: Role, jobId: Uint8A
   summary.entries = checked.entries.length
   if (latest !== undefined && checked.entries.length > 0) {
     const span = anchorsToCheck(anchors, Math.max(...checked.entries.map((s) => s.entry.index)))
-    rows.push(...logRows(peerId, role, checkAnchorChain(span, await source.roots(span.map((a) => a.treeSize)).catch(() => undefined))))
+    rows.push(
+      ...logRows(
+        peerId,
+        role,
+        checkAnchorChain(span, await source.roots(span.map((a) => a.treeSize)).catch(() => undefined)),
+      ),
+    )
   }
   return { summary, rows, entries: checked.entries, anchors, head: resolved.head }
 }

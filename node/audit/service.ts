@@ -51,91 +51,106 @@ export class AuditService implements HiveService {
   /** the journal the market and payments write through (MarketJournal, PaymentJournal) */
   readonly journal: AuditHook
   readonly client: AuditClient
-  readonly #init: AuditServiceInit
-  #log: AuditLog | undefined
-  #server: AuditServer | undefined
-  #anchorer: Anchorer | undefined
-  #binding: AnchorBinding | undefined
-  #started = false
+  private readonly init: AuditServiceInit
+  private _log: AuditLog | undefined
+  private _server: AuditServer | undefined
+  private _anchorer: Anchorer | undefined
+  private _binding: AnchorBinding | undefined
+  private started = false
 
-  constructor (init: AuditServiceInit) {
-    this.#init = init
+  constructor(init: AuditServiceInit) {
+    this.init = init
     this.client = new AuditClient({ libp2p: init.libp2p, timeoutMs: 8_000 })
     this.journal = new AuditHook({
-      log: () => this.#log,
+      log: () => this._log,
       jobs: init.store.jobs,
-      writeState: async (ops) => { await init.store.batchDurable(ops) },
-      onFailure: (message) => { this.#problem('error', message) },
+      writeState: async (ops) => {
+        await init.store.batchDurable(ops)
+      },
+      onFailure: (message) => {
+        this.problem('error', message)
+      },
     })
   }
 
-  get log (): AuditLog {
-    if (this.#log === undefined) throw new HiveError('AUDIT_NOT_STARTED', 'the audit service is not running')
-    return this.#log
+  get log(): AuditLog {
+    if (this._log === undefined) throw new HiveError('AUDIT_NOT_STARTED', 'the audit service is not running')
+    return this._log
   }
 
-  get server (): AuditServer {
-    if (this.#server === undefined) throw new HiveError('AUDIT_NOT_STARTED', 'the audit service is not running')
-    return this.#server
+  get server(): AuditServer {
+    if (this._server === undefined) throw new HiveError('AUDIT_NOT_STARTED', 'the audit service is not running')
+    return this._server
   }
 
   /** Undefined when the node has no chain account (the log is kept and served, not anchored). */
-  get anchorer (): Anchorer | undefined { return this.#anchorer }
-  get binding (): AnchorBinding | undefined { return this.#binding }
-  get chain (): AnchorReader | undefined { return this.#init.reader ?? this.#init.anchors }
+  get anchorer(): Anchorer | undefined {
+    return this._anchorer
+  }
+  get binding(): AnchorBinding | undefined {
+    return this._binding
+  }
+  get chain(): AnchorReader | undefined {
+    return this.init.reader ?? this.init.anchors
+  }
 
-  async start (): Promise<void> {
-    if (this.#started) return
-    const { libp2p, store } = this.#init
-    const now = this.#init.now ?? Date.now
-    this.#log = await AuditLog.open({ db: store.audit, peer: peerIdToBytes(libp2p.peerId), now })
-    const w = this.#init.anchors
+  async start(): Promise<void> {
+    if (this.started) return
+    const { libp2p, store } = this.init
+    const now = this.init.now ?? Date.now
+    this._log = await AuditLog.open({ db: store.audit, peer: peerIdToBytes(libp2p.peerId), now })
+    const w = this.init.anchors
     if (w !== undefined) {
-      this.#binding = await signAnchorBinding({ chainId: w.chainId, contract: w.contract, address: w.address, issuedAt: now() }, this.#init.privateKey)
+      this._binding = await signAnchorBinding(
+        { chainId: w.chainId, contract: w.contract, address: w.address, issuedAt: now() },
+        this.init.privateKey,
+      )
     }
-    this.#server = new AuditServer({ ...this.#init.server, libp2p, log: this.#log, binding: () => this.#binding })
-    await this.#server.start()
+    this._server = new AuditServer({ ...this.init.server, libp2p, log: this._log, binding: () => this._binding })
+    await this._server.start()
     if (w !== undefined) {
-      const key = this.#init.privateKey
+      const key = this.init.privateKey
       const peer = peerIdToBytes(libp2p.peerId)
-      this.#anchorer = new Anchorer(this.#log, w, {
-        ...this.#init.anchorer,
+      this._anchorer = new Anchorer(this._log, w, {
+        ...this.init.anchorer,
         bind: async () => await ensurePeerBound(w, key, peer, now),
-        onProblem: (m) => { this.#problem('warn', m) },
+        onProblem: (m) => {
+          this.problem('warn', m)
+        },
       })
-      this.#anchorer.start()
+      this._anchorer.start()
     }
-    this.#started = true
-    log('audit service started %o', { size: this.#log.size(), anchoring: w !== undefined })
+    this.started = true
+    log('audit service started %o', { size: this._log.size(), anchoring: w !== undefined })
   }
 
-  async stop (): Promise<void> {
-    if (!this.#started) return
-    await this.#anchorer?.stop()
-    await this.#server?.stop()
-    await this.#log?.close()
-    this.#anchorer = undefined
-    this.#started = false
+  async stop(): Promise<void> {
+    if (!this.started) return
+    await this._anchorer?.stop()
+    await this._server?.stop()
+    await this._log?.close()
+    this._anchorer = undefined
+    this.started = false
   }
 
-  routes (registry: RouteRegistry): void {
-    this.#init.routes?.(registry, this)
+  routes(registry: RouteRegistry): void {
+    this.init.routes?.(registry, this)
   }
 
   /** An auditor that asks this node's connections and reads this service's chain. */
-  auditor (options: { maxCandidates?: number } = {}): Auditor {
-    const { libp2p } = this.#init
+  auditor(options: { maxCandidates?: number } = {}): Auditor {
+    const { libp2p } = this.init
     const chain = this.chain
     return new Auditor({
       client: this.client,
       ...(chain !== undefined ? { chain } : {}),
-      ...(this.#server !== undefined ? { self: { peerId: libp2p.peerId.toString(), server: this.#server } } : {}),
+      ...(this._server !== undefined ? { self: { peerId: libp2p.peerId.toString(), server: this._server } } : {}),
       candidates: () => libp2p.getPeers().map((p) => p.toString()),
       ...options,
     })
   }
 
-  #problem (level: 'warn' | 'error', message: string): void {
-    this.#init.events?.emit({ type: 'log', at: Date.now(), level, message })
+  private problem(level: 'warn' | 'error', message: string): void {
+    this.init.events?.emit({ type: 'log', at: Date.now(), level, message })
   }
 }

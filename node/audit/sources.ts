@@ -6,7 +6,7 @@ import type { AuditServer } from './server.ts'
 import type { ServedEntry, ServedRoots } from '../../protocol/audit/log-check.ts'
 import type { PeerId } from '@libp2p/interface'
 
-export function remoteSource (client: AuditClient, peer: PeerId): LogSource {
+export function remoteSource(client: AuditClient, peer: PeerId): LogSource {
   return {
     head: async () => await client.head(peer),
     jobEntries: async (jobId, proofSize) => await client.jobEntries(peer, jobId, proofSize),
@@ -14,7 +14,7 @@ export function remoteSource (client: AuditClient, peer: PeerId): LogSource {
   }
 }
 
-export function localSource (server: AuditServer): LogSource {
+export function localSource(server: AuditServer): LogSource {
   return {
     head: async () => {
       const a = await server.answer({ kind: 'head' })

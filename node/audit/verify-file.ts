@@ -27,22 +27,41 @@ export interface VerifyFilesOptions {
   jobId?: string
 }
 
-interface FileResult { peerId: string, entries: StoredEntry[], proven: boolean }
+interface FileResult {
+  peerId: string
+  entries: StoredEntry[]
+  proven: boolean
+}
 
-export async function verifyExportFiles (paths: string[], options: VerifyFilesOptions): Promise<AuditVerdict> {
+export async function verifyExportFiles(paths: string[], options: VerifyFilesOptions): Promise<AuditVerdict> {
   const rows: VerdictRow[] = []
   const peers: PeerSummary[] = []
   const results: FileResult[] = []
   for (const path of paths) {
     const name = basename(path)
-    const row = (status: VerdictRow['status'], check: string, message: string, code?: string): void => { rows.push({ subject: name, role: 'file', check, status, message, ...(code !== undefined ? { code } : {}) }) }
+    const row = (status: VerdictRow['status'], check: string, message: string, code?: string): void => {
+      rows.push({ subject: name, role: 'file', check, status, message, ...(code !== undefined ? { code } : {}) })
+    }
     const v = await readExportFile(path)
     if (!v.ok) {
-      row('FAIL', 'export proofs', v.message, v.code === 'INCLUSION_FAILED' ? 'INCLUSION_FAILED' : v.code === 'INCONSISTENT_ROOTS' ? 'HISTORY_REWRITTEN' : v.code)
+      row(
+        'FAIL',
+        'export proofs',
+        v.message,
+        v.code === 'INCLUSION_FAILED'
+          ? 'INCLUSION_FAILED'
+          : v.code === 'INCONSISTENT_ROOTS'
+            ? 'HISTORY_REWRITTEN'
+            : v.code,
+      )
       continue
     }
     const peerId = peerIdFromMultihash(Digest.decode(v.peer)).toString()
-    row('PASS', 'export proofs', `${v.entries.length} entries proven against the file's ${v.roots.length} root(s), roots consistent with each other`)
+    row(
+      'PASS',
+      'export proofs',
+      `${v.entries.length} entries proven against the file's ${v.roots.length} root(s), roots consistent with each other`,
+    )
     rows.push(...logRows(name, 'file', await checkKeptMessages(v.entries)))
     // the file's binding is the peer's word; AuditAnchor's binding history says which accounts'
     // anchors are the peer's (see peer-check.ts): the two must agree
@@ -50,9 +69,19 @@ export async function verifyExportFiles (paths: string[], options: VerifyFilesOp
     const raw = (JSON.parse(await readFile(path, 'utf8')) as { binding?: unknown }).binding
     const binding = raw === undefined ? undefined : bindingFromJson(raw)
     if (raw !== undefined) {
-      const b = binding === undefined ? { ok: false as const, reason: 'malformed' } : await verifyAnchorBinding(binding, v.peer)
+      const b =
+        binding === undefined ? { ok: false as const, reason: 'malformed' } : await verifyAnchorBinding(binding, v.peer)
       if (!b.ok) row('FAIL', 'anchoring binding', `the file's binding is invalid: ${b.reason}`, 'BINDING_INVALID')
-      else if (b.binding.chainId !== options.chain.chainId || b.binding.contract.toLowerCase() !== options.chain.contract.toLowerCase()) row('UNAVAILABLE', 'anchoring binding', `anchored on chain ${b.binding.chainId} at ${b.binding.contract}, not on the chain read here`, 'WRONG_CHAIN')
+      else if (
+        b.binding.chainId !== options.chain.chainId ||
+        b.binding.contract.toLowerCase() !== options.chain.contract.toLowerCase()
+      )
+        row(
+          'UNAVAILABLE',
+          'anchoring binding',
+          `anchored on chain ${b.binding.chainId} at ${b.binding.contract}, not on the chain read here`,
+          'WRONG_CHAIN',
+        )
       else claimed = getAddress(b.binding.address)
     }
     const recorded = await readPeerAnchors(v.peer, options.chain).catch((err: unknown) => {
@@ -68,7 +97,8 @@ export async function verifyExportFiles (paths: string[], options: VerifyFilesOp
       address = current.account
       anchors = recorded!.anchors
       if (claimed !== undefined && claimed.toLowerCase() !== address.toLowerCase()) {
-        const why = `the file says the peer anchors as ${claimed}, but its binding on-chain is ${address}: ` +
+        const why =
+          `the file says the peer anchors as ${claimed}, but its binding on-chain is ${address}: ` +
           'a switch of account without an on-chain record'
         row('FAIL', 'anchoring binding', why, 'BINDING_UNRECORDED')
       }
@@ -84,7 +114,12 @@ export async function verifyExportFiles (paths: string[], options: VerifyFilesOp
       address = getAddress(options.address)
       anchors = await options.chain.anchors(address)
     }
-    const summary: PeerSummary = { peerId, role: 'file', entries: v.entries.length, ...(address !== undefined ? { address } : {}) }
+    const summary: PeerSummary = {
+      peerId,
+      role: 'file',
+      entries: v.entries.length,
+      ...(address !== undefined ? { address } : {}),
+    }
     peers.push(summary)
     if (address === undefined || anchors === undefined) {
       if (recorded !== undefined && claimed === undefined) {
@@ -99,31 +134,68 @@ export async function verifyExportFiles (paths: string[], options: VerifyFilesOp
     let provenUpTo = 0
     for (const r of v.roots) {
       const a = anchors.find((x) => x.treeSize === r.size)
-      if (a === undefined) { row('PENDING', `root at size ${r.size}`, `no anchor of ${address} has this size`, 'NOT_ANCHORED'); continue }
-      if (!equalBytes(a.root, r.root)) { row('FAIL', `root at size ${r.size}`, `differs from anchor #${a.index}: the exported log was changed after anchoring`, 'LOG_DIVERGES'); continue }
+      if (a === undefined) {
+        row('PENDING', `root at size ${r.size}`, `no anchor of ${address} has this size`, 'NOT_ANCHORED')
+        continue
+      }
+      if (!equalBytes(a.root, r.root)) {
+        row(
+          'FAIL',
+          `root at size ${r.size}`,
+          `differs from anchor #${a.index}: the exported log was changed after anchoring`,
+          'LOG_DIVERGES',
+        )
+        continue
+      }
       row('PASS', `root at size ${r.size}`, `is anchor #${a.index}`)
       provenUpTo = Math.max(provenUpTo, r.size)
     }
     const unproven = v.entries.filter((s) => s.entry.index >= provenUpTo)
-    if (unproven.length > 0) row('PENDING', 'entries', `${unproven.length} entr${unproven.length === 1 ? 'y is' : 'ies are'} not under an anchored root`, 'NOT_ANCHORED')
+    if (unproven.length > 0)
+      row(
+        'PENDING',
+        'entries',
+        `${unproven.length} entr${unproven.length === 1 ? 'y is' : 'ies are'} not under an anchored root`,
+        'NOT_ANCHORED',
+      )
     results.push({ peerId, entries: v.entries, proven: unproven.length === 0 })
   }
   if (options.jobId !== undefined) {
     const jobId = jobIdToBytes(options.jobId)
-    const about = results.map((r) => ({ ...r, job: r.entries.map((s) => s.entry).filter((e) => e.type !== 'anchored' && equalBytes(e.jobId, jobId)) }))
+    const about = results.map((r) => ({
+      ...r,
+      job: r.entries.map((s) => s.entry).filter((e) => e.type !== 'anchored' && equalBytes(e.jobId, jobId)),
+    }))
     const requester = about.find((r) => r.job.some((e) => e.type === 'posted'))
     for (const p of about.filter((r) => r !== requester && r.job.length > 0)) {
       if (requester === undefined) {
-        rows.push({ subject: p.peerId, role: 'job', check: 'history with requester', status: 'UNAVAILABLE', code: 'NO_REQUESTER', message: 'no file holds the requester\'s entries about this job' })
+        rows.push({
+          subject: p.peerId,
+          role: 'job',
+          check: 'history with requester',
+          status: 'UNAVAILABLE',
+          code: 'NO_REQUESTER',
+          message: "no file holds the requester's entries about this job",
+        })
         continue
       }
-      const v = checkJobHistory(requester.job, p.job, { jobId, requester: peerIdBytes(requester.peerId), provider: peerIdBytes(p.peerId) })
+      const v = checkJobHistory(requester.job, p.job, {
+        jobId,
+        requester: peerIdBytes(requester.peerId),
+        provider: peerIdBytes(p.peerId),
+      })
       rows.push(...historyRows(p.peerId, 'history with requester', v.findings))
     }
   }
-  return makeVerdict({ kind: 'file', subject: paths.map((p) => basename(p)).join(', '), peers, rows, chainId: options.chain.chainId })
+  return makeVerdict({
+    kind: 'file',
+    subject: paths.map((p) => basename(p)).join(', '),
+    peers,
+    rows,
+    chainId: options.chain.chainId,
+  })
 }
 
-function peerIdBytes (peerId: string): Uint8Array {
+function peerIdBytes(peerId: string): Uint8Array {
   return peerIdFromString(peerId).toMultihash().bytes
 }

@@ -54,15 +54,20 @@ const head = (status: BlobStatus, message: string, totalSize = 0): BlobFrame => 
 })
 
 /** A typed error as a BlobResponse; failures with no status of their own read as a refusal. */
-function blobError (e: TypedError): BlobFrame {
+function blobError(e: TypedError): BlobFrame {
   switch (e.code) {
-    case 'RATE_LIMITED': return head(BlobStatus.BLOB_RATE_LIMITED, e.message)
-    case 'NOT_FOUND': return head(BlobStatus.BLOB_NOT_FOUND, e.message)
-    case 'PAYMENT_REQUIRED': return head(BlobStatus.BLOB_PAYMENT_REQUIRED, e.message)
+    case 'RATE_LIMITED':
+      return head(BlobStatus.BLOB_RATE_LIMITED, e.message)
+    case 'NOT_FOUND':
+      return head(BlobStatus.BLOB_NOT_FOUND, e.message)
+    case 'PAYMENT_REQUIRED':
+      return head(BlobStatus.BLOB_PAYMENT_REQUIRED, e.message)
     case 'MALFORMED':
-    case 'OVERSIZED': return head(BlobStatus.BLOB_INVALID_REQUEST, 'malformed BlobRequest')
+    case 'OVERSIZED':
+      return head(BlobStatus.BLOB_INVALID_REQUEST, 'malformed BlobRequest')
     // version 1 has no status for these: the fetcher reads BLOB_INVALID_REQUEST as a refusal
-    default: return head(BlobStatus.BLOB_INVALID_REQUEST, `${e.code}: ${e.message}`.slice(0, 200))
+    default:
+      return head(BlobStatus.BLOB_INVALID_REQUEST, `${e.code}: ${e.message}`.slice(0, 200))
   }
 }
 
@@ -74,7 +79,7 @@ export class BlobExchange {
   /** peers a fetch already waited for a direct connection to, and until when not to wait again */
   private readonly waited = new Map<string, number>()
 
-  constructor (init: BlobExchangeInit) {
+  constructor(init: BlobExchangeInit) {
     this.init = init
     this.windowSec = Math.max(1, Math.round((init.rateWindowMs ?? 10_000) / 1000))
     // points are KiB so that a window's budget fits comfortably in a number
@@ -83,7 +88,7 @@ export class BlobExchange {
   }
 
   /** The protocol's descriptor: a request, then a header and chunk frames. */
-  protocol (): ProtocolDescriptor<ValidBlobRequest, BlobFrame> {
+  protocol(): ProtocolDescriptor<ValidBlobRequest, BlobFrame> {
     const exchangeMs = this.init.fetchTimeoutMs ?? 30_000
     const maxStreams = this.init.maxInboundStreams ?? 64
     return {
@@ -94,11 +99,12 @@ export class BlobExchange {
         decode: (b) => decodeBlobRequest(b),
       },
       response: {
-        encode: (f) => 'head' in f
-          ? BlobResponse.encode(f.head)
-          // level hands out views over ArrayBuffers; the generated type only rules out SharedArrayBuffer
-          : BlobChunk.encode({ data: f.data as Uint8Array<ArrayBuffer> }),
-        decode: (b, index) => index === 0 ? { head: decodeBlobResponse(b) } : { data: decodeBlobChunk(b) },
+        encode: (f) =>
+          'head' in f
+            ? BlobResponse.encode(f.head)
+            : // level hands out views over ArrayBuffers; the generated type only rules out SharedArrayBuffer
+              BlobChunk.encode({ data: f.data as Uint8Array<ArrayBuffer> }),
+        decode: (b, index) => (index === 0 ? { head: decodeBlobResponse(b) } : { data: decodeBlobChunk(b) }),
       },
       maxRequestBytes: MAX_MESSAGE_BYTES.blobRequest,
       maxResponseFrameBytes: MAX_MESSAGE_BYTES.blobChunk,
@@ -112,14 +118,14 @@ export class BlobExchange {
     }
   }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.unhandle !== undefined) return
     const counters = this.init.counters
     const components = { libp2p: this.init.libp2p, ...(counters !== undefined ? { counters } : {}) }
     this.unhandle = await handleProtocol(components, this.protocol())
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     if (this.unhandle === undefined) return
     await this.unhandle()
     this.unhandle = undefined
@@ -131,7 +137,7 @@ export class BlobExchange {
    * relayed connection may still carry or the fetch fails at once with BLOB_RELAY_LIMIT; a relay
    * that ends the circuit mid-transfer gives BLOB_RELAY_ABORTED. Never a silent stall.
    */
-  async fetch (peer: PeerId, cid: CID, options: { signal?: AbortSignal, maxBytes?: number } = {}): Promise<Uint8Array> {
+  async fetch(peer: PeerId, cid: CID, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Uint8Array> {
     const local = await this.init.store.get(cid)
     if (local !== undefined) return local
     const maxBytes = Math.min(options.maxBytes ?? this.init.store.maxBlobBytes, this.init.store.maxBlobBytes)
@@ -169,7 +175,8 @@ export class BlobExchange {
     } catch (err) {
       // a relay that ends a circuit at its limits resets the stream: say so, with a code
       if (relayed.limited && !(err instanceof BlobError) && !bound.aborted) {
-        const why = `the relayed connection to ${peer.toString()} ended during ${cid.toString()} after ${received} ` +
+        const why =
+          `the relayed connection to ${peer.toString()} ended during ${cid.toString()} after ${received} ` +
           `bytes (the relay's limits?): ${(err as Error).message}`
         throw new BlobError('BLOB_RELAY_ABORTED', why, { cid: cid.toString(), peer: peer.toString() }, { cause: err })
       }
@@ -187,14 +194,20 @@ export class BlobExchange {
    * Whether `peer` is reached only through relays, and how many bytes they may still carry. Waits
    * (bounded) for a direct connection first: DCUtR may be upgrading the relayed one right now.
    */
-  private async relayBudget (peer: PeerId, signal: AbortSignal): Promise<{ limited: boolean, bytes?: bigint }> {
+  private async relayBudget(peer: PeerId, signal: AbortSignal): Promise<{ limited: boolean; bytes?: bigint }> {
     const { getConnections, addEventListener, getMultiaddrs, peerStore } = this.init.libp2p
     if (getConnections === undefined) return { limited: false }
     const libp2p = this.init.libp2p as ConnectionsLibp2p & AddressesLibp2p
     const id = peer.toString()
     const now = Date.now()
-    if (onlyLimited(libp2p.getConnections(peer)) && addEventListener !== undefined && getMultiaddrs !== undefined &&
-      peerStore !== undefined && (this.waited.get(id) ?? 0) <= now && await directPossible(libp2p, peer)) {
+    if (
+      onlyLimited(libp2p.getConnections(peer)) &&
+      addEventListener !== undefined &&
+      getMultiaddrs !== undefined &&
+      peerStore !== undefined &&
+      (this.waited.get(id) ?? 0) <= now &&
+      (await directPossible(libp2p, peer))
+    ) {
       this.waited.set(id, now + 60_000)
       await waitForDirect(libp2p, peer, { timeoutMs: this.init.directWaitMs ?? 2000, signal })
     }
@@ -205,15 +218,16 @@ export class BlobExchange {
   }
 
   /** Throws BLOB_RELAY_LIMIT when a blob of `size` bytes cannot fit the relayed connection. */
-  private fitsRelay (size: number, relayed: { limited: boolean, bytes?: bigint }, peer: PeerId, cid: CID): void {
+  private fitsRelay(size: number, relayed: { limited: boolean; bytes?: bigint }, peer: PeerId, cid: CID): void {
     if (relayed.bytes === undefined || BigInt(size + framing(size)) <= relayed.bytes) return
-    const why = `blob ${cid.toString()} of ${size} bytes does not fit the ${relayed.bytes} bytes the relayed ` +
+    const why =
+      `blob ${cid.toString()} of ${size} bytes does not fit the ${relayed.bytes} bytes the relayed ` +
       `connection to ${peer.toString()} may still carry, and no direct connection came`
     throw new BlobError('BLOB_RELAY_LIMIT', why, { cid: cid.toString(), size, relayBytes: String(relayed.bytes) })
   }
 
   /** Checks the header; returns the buffer the chunks go into. */
-  private accept (h: BlobResponse, peer: PeerId, cid: CID, maxBytes: number): Uint8Array {
+  private accept(h: BlobResponse, peer: PeerId, cid: CID, maxBytes: number): Uint8Array {
     if (h.status !== BlobStatus.BLOB_OK) {
       const known = [BlobStatus.BLOB_NOT_FOUND, BlobStatus.BLOB_RATE_LIMITED, BlobStatus.BLOB_PAYMENT_REQUIRED]
       const code = known.includes(h.status) ? h.status : 'BLOB_REFUSED'
@@ -229,8 +243,8 @@ export class BlobExchange {
   }
 
   /** The answer to one request: refusals throw typed errors (the layer writes them as a BlobResponse). */
-  private async serve (request: ValidBlobRequest, peer: string): Promise<{ frames: Iterable<BlobFrame> }> {
-    if (this.init.mayServe !== undefined && !await this.init.mayServe(request.cid.toString())) {
+  private async serve(request: ValidBlobRequest, peer: string): Promise<{ frames: Iterable<BlobFrame> }> {
+    if (this.init.mayServe !== undefined && !(await this.init.mayServe(request.cid.toString()))) {
       throw new ReqRespError('PAYMENT_REQUIRED', 'a job output, released once its payment is assured')
     }
     // the budget is checked against the size index: a peer over its budget must not make us
@@ -245,7 +259,7 @@ export class BlobExchange {
   }
 }
 
-function * framesOf (bytes: Uint8Array): Iterable<BlobFrame> {
+function* framesOf(bytes: Uint8Array): Iterable<BlobFrame> {
   yield head(BlobStatus.BLOB_OK, '', bytes.byteLength)
   for (let at = 0; at < bytes.byteLength; at += BLOB_CHUNK_DATA_BYTES) {
     yield { data: bytes.subarray(at, at + BLOB_CHUNK_DATA_BYTES) }

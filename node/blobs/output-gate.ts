@@ -22,30 +22,53 @@ export interface OutputGateInit {
   db: Sublevel<HeldOutput>
   /** fsynced put into `db` (HiveStore.putDurable) */
   putDurable: (key: string, value: HeldOutput) => Promise<void>
-  releasable: (job: { jobId: string, payment: PaymentMode, requesterAddress: string, outputCid: string, price: bigint }) => Promise<boolean>
+  releasable: (job: {
+    jobId: string
+    payment: PaymentMode
+    requesterAddress: string
+    outputCid: string
+    price: bigint
+  }) => Promise<boolean>
   now: () => number
 }
 
 export class OutputGate {
   private readonly init: OutputGateInit
 
-  constructor (init: OutputGateInit) {
+  constructor(init: OutputGateInit) {
     this.init = init
   }
 
   /** Holds `outputCid` until the job is paid. Durable: a restart must not let it go unpaid. */
-  async hold (outputCid: string, job: { jobId: string, payment: PaymentMode, requesterAddress: string, price: bigint }): Promise<void> {
+  async hold(
+    outputCid: string,
+    job: { jobId: string; payment: PaymentMode; requesterAddress: string; price: bigint },
+  ): Promise<void> {
     const known = await this.init.db.get(outputCid)
     // two jobs with the same output: the first paid one releases it (the bytes are the same)
     if (known !== undefined) return
-    await this.init.putDurable(outputCid, { jobId: job.jobId, payment: job.payment, requesterAddress: job.requesterAddress, price: job.price.toString(), heldAt: this.init.now() })
+    await this.init.putDurable(outputCid, {
+      jobId: job.jobId,
+      payment: job.payment,
+      requesterAddress: job.requesterAddress,
+      price: job.price.toString(),
+      heldAt: this.init.now(),
+    })
   }
 
   /** Whether blob `cid` may be served now: not a held output, or a paid one. */
-  async mayServe (cid: string): Promise<boolean> {
+  async mayServe(cid: string): Promise<boolean> {
     const held = await this.init.db.get(cid)
     if (held === undefined || held.releasedAt !== undefined) return true
-    const ok = await this.init.releasable({ jobId: held.jobId, payment: held.payment, requesterAddress: held.requesterAddress, outputCid: cid, price: BigInt(held.price) }).catch(() => false)
+    const ok = await this.init
+      .releasable({
+        jobId: held.jobId,
+        payment: held.payment,
+        requesterAddress: held.requesterAddress,
+        outputCid: cid,
+        price: BigInt(held.price),
+      })
+      .catch(() => false)
     if (ok) await this.init.db.put(cid, { ...held, releasedAt: this.init.now() })
     return ok
   }

@@ -6,10 +6,10 @@ import { HiveError } from '../../protocol/errors.ts'
 
 /** The slice of a level sublevel (string keys, binary values) that the store needs. */
 export interface BlobSublevel {
-  get (key: string): Promise<Uint8Array | undefined>
-  has (key: string): Promise<boolean>
-  put (key: string, value: Uint8Array, options?: { sync?: boolean }): Promise<void>
-  del (key: string): Promise<void>
+  get(key: string): Promise<Uint8Array | undefined>
+  has(key: string): Promise<boolean>
+  put(key: string, value: Uint8Array, options?: { sync?: boolean }): Promise<void>
+  del(key: string): Promise<void>
 }
 
 /**
@@ -18,7 +18,7 @@ export interface BlobSublevel {
  */
 const SIZE_PREFIX = 'size:'
 
-function encodeSize (size: number): Uint8Array {
+function encodeSize(size: number): Uint8Array {
   const out = new Uint8Array(8)
   new DataView(out.buffer).setBigUint64(0, BigInt(size))
   return out
@@ -40,13 +40,13 @@ export class BlobStore {
   readonly maxBlobBytes: number
   private readonly db: BlobSublevel
 
-  constructor (init: BlobStoreInit) {
+  constructor(init: BlobStoreInit) {
     this.db = init.db
     this.maxBlobBytes = init.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES
   }
 
   /** Stores bytes and returns their CID; storing the same bytes twice is a no-op. */
-  async put (bytes: Uint8Array, options: { sync?: boolean } = {}): Promise<CID> {
+  async put(bytes: Uint8Array, options: { sync?: boolean } = {}): Promise<CID> {
     this.checkSize(bytes.byteLength)
     const cid = await cidForBytes(bytes)
     const key = cid.toString()
@@ -57,17 +57,20 @@ export class BlobStore {
   }
 
   /** Stores bytes that claim to be `cid`, refusing them when the hash differs. */
-  async putVerified (cid: CID, bytes: Uint8Array, options: { sync?: boolean } = {}): Promise<void> {
+  async putVerified(cid: CID, bytes: Uint8Array, options: { sync?: boolean } = {}): Promise<void> {
     this.checkSize(bytes.byteLength)
-    if (!await bytesMatchCid(bytes, cid)) {
-      throw new BlobError('BLOB_HASH_MISMATCH', `bytes do not hash to ${cid.toString()}`, { cid: cid.toString(), size: bytes.byteLength })
+    if (!(await bytesMatchCid(bytes, cid))) {
+      throw new BlobError('BLOB_HASH_MISMATCH', `bytes do not hash to ${cid.toString()}`, {
+        cid: cid.toString(),
+        size: bytes.byteLength,
+      })
     }
     await this.db.put(cid.toString(), bytes, { sync: options.sync ?? false })
     await this.db.put(SIZE_PREFIX + cid.toString(), encodeSize(bytes.byteLength), { sync: options.sync ?? false })
   }
 
   /** The blob's size without reading it (blobs stored before the size index are read once, then indexed). */
-  async size (cid: CID | string): Promise<number | undefined> {
+  async size(cid: CID | string): Promise<number | undefined> {
     const key = typeof cid === 'string' ? parseCid(cid).toString() : cid.toString()
     const stored = await this.db.get(SIZE_PREFIX + key)
     if (stored !== undefined && stored.byteLength === 8) {
@@ -79,25 +82,28 @@ export class BlobStore {
     return bytes.byteLength
   }
 
-  async get (cid: CID | string): Promise<Uint8Array | undefined> {
+  async get(cid: CID | string): Promise<Uint8Array | undefined> {
     const key = typeof cid === 'string' ? parseCid(cid).toString() : cid.toString()
     return await this.db.get(key)
   }
 
-  async has (cid: CID | string): Promise<boolean> {
+  async has(cid: CID | string): Promise<boolean> {
     const key = typeof cid === 'string' ? parseCid(cid).toString() : cid.toString()
     return await this.db.has(key)
   }
 
-  async delete (cid: CID | string): Promise<void> {
+  async delete(cid: CID | string): Promise<void> {
     const key = typeof cid === 'string' ? parseCid(cid).toString() : cid.toString()
     await this.db.del(key)
     await this.db.del(SIZE_PREFIX + key)
   }
 
-  private checkSize (size: number): void {
+  private checkSize(size: number): void {
     if (size > this.maxBlobBytes) {
-      throw new BlobError('BLOB_TOO_LARGE', `blob of ${size} bytes exceeds the limit of ${this.maxBlobBytes} bytes`, { size, limit: this.maxBlobBytes })
+      throw new BlobError('BLOB_TOO_LARGE', `blob of ${size} bytes exceeds the limit of ${this.maxBlobBytes} bytes`, {
+        size,
+        limit: this.maxBlobBytes,
+      })
     }
   }
 }

@@ -3,7 +3,7 @@
 import type { RouteRegistry } from '../api/router.ts'
 import type { ChainApi } from './api-port.ts'
 
-export function registerChainRoutes (routes: RouteRegistry, chain: ChainApi): void {
+export function registerChainRoutes(routes: RouteRegistry, chain: ChainApi): void {
   routes.area('chain', {
     'chain.wallet': async () => await chain.walletSummary(),
     'chain.params': () => ({ chainId: chain.client.chainId, block: chain.params.block, params: chain.params.current }),

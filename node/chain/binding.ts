@@ -19,12 +19,18 @@ export interface EthIdentity {
   ethBinding: Uint8Array
 }
 
-export function peerIdBytes (peerId: PeerId): Uint8Array {
+export function peerIdBytes(peerId: PeerId): Uint8Array {
   return peerId.toMultihash().bytes
 }
 
 /** Signs the binding of `peerId` to the signer's address on `chainId`, valid until now + ttl. */
-export async function signEthIdentity (signer: Signer, peerId: PeerId, chainId: bigint, nowSeconds: bigint, ttlSeconds = BigInt(BINDING_TTL_SECONDS)): Promise<EthIdentity> {
+export async function signEthIdentity(
+  signer: Signer,
+  peerId: PeerId,
+  chainId: bigint,
+  nowSeconds: bigint,
+  ttlSeconds = BigInt(BINDING_TTL_SECONDS),
+): Promise<EthIdentity> {
   const account = await signer.getAddress()
   const binding: Binding = { peerId: peerIdBytes(peerId), account, chainId, expiry: nowSeconds + ttlSeconds }
   const td = bindingTypedData(binding)
@@ -40,11 +46,18 @@ export async function signEthIdentity (signer: Signer, peerId: PeerId, chainId: 
  * checksummed address or throws ValidationError (BINDING_MALFORMED, BINDING_EXPIRED,
  * BINDING_SIGNER_MISMATCH, SIGNATURE_INVALID).
  */
-export function verifyEthIdentity (peerId: PeerId, identity: EthIdentity, chainId: bigint, nowSeconds: bigint): string {
+export function verifyEthIdentity(peerId: PeerId, identity: EthIdentity, chainId: bigint, nowSeconds: bigint): string {
   if (identity.ethBinding.length !== ETH_BINDING_BYTES) {
-    throw new ValidationError('BINDING_MALFORMED', `ethBinding must be ${ETH_BINDING_BYTES} bytes (expiry + signature)`, { length: identity.ethBinding.length })
+    throw new ValidationError(
+      'BINDING_MALFORMED',
+      `ethBinding must be ${ETH_BINDING_BYTES} bytes (expiry + signature)`,
+      { length: identity.ethBinding.length },
+    )
   }
   const expiry = new DataView(identity.ethBinding.buffer, identity.ethBinding.byteOffset, 8).getBigUint64(0)
   const signature = hexlify(identity.ethBinding.subarray(8))
-  return verifyBinding({ peerId: peerIdBytes(peerId), account: identity.ethAddress, chainId, expiry }, signature, { chainId, now: nowSeconds })
+  return verifyBinding({ peerId: peerIdBytes(peerId), account: identity.ethAddress, chainId, expiry }, signature, {
+    chainId,
+    now: nowSeconds,
+  })
 }

@@ -40,12 +40,16 @@ export interface ChainClient {
   readonly wallet?: Wallet
   readonly sender?: TxSender
   /** stops the provider's polling and timers */
-  close (): void
+  close(): void
 }
 
-export function requireRpcUrl (settings: Pick<ChainSettings, 'rpcUrl'>): string {
+export function requireRpcUrl(settings: Pick<ChainSettings, 'rpcUrl'>): string {
   if (settings.rpcUrl === '') {
-    throw new ChainUsageError('NO_RPC_URL', 'no Ethereum RPC is configured: set rpcUrl in config.json, HIVE_RPC_URL, or --rpc-url (e.g. http://127.0.0.1:8545 for the devnet)', {})
+    throw new ChainUsageError(
+      'NO_RPC_URL',
+      'no Ethereum RPC is configured: set rpcUrl in config.json, HIVE_RPC_URL, or --rpc-url (e.g. http://127.0.0.1:8545 for the devnet)',
+      {},
+    )
   }
   return settings.rpcUrl
 }
@@ -55,23 +59,24 @@ export function requireRpcUrl (settings: Pick<ChainSettings, 'rpcUrl'>): string 
  * ChainUsageError NO_RPC_URL, ChainError RPC_UNREACHABLE / DEPLOYMENT_MISSING /
  * CONTRACT_MISSING / CONTRACT_WRONG_VERSION.
  */
-export async function openChain (opts: OpenChainOptions): Promise<ChainClient> {
+export async function openChain(opts: OpenChainOptions): Promise<ChainClient> {
   const url = requireRpcUrl(opts.settings)
   const conn = await connectRpc(url, { timeoutMs: opts.rpcTimeoutMs, pollingIntervalMs: opts.pollingIntervalMs })
   try {
     const deployment = await loadVerifiedDeployment(conn, opts.settings.deployments)
     const contracts = connectContracts(deployment, conn.provider)
     const wallet = opts.wallet?.connect(conn.provider)
-    const sender = wallet === undefined
-      ? undefined
-      : await TxSender.create({
-        signer: wallet,
-        provider: conn.provider,
-        chainId: conn.chainId,
-        maxFeePerGas: parseUnits(String(opts.settings.maxFeeGwei), 'gwei'),
-        confirmations: opts.settings.confirmations,
-        ...opts.tx,
-      })
+    const sender =
+      wallet === undefined
+        ? undefined
+        : await TxSender.create({
+            signer: wallet,
+            provider: conn.provider,
+            chainId: conn.chainId,
+            maxFeePerGas: parseUnits(String(opts.settings.maxFeeGwei), 'gwei'),
+            confirmations: opts.settings.confirmations,
+            ...opts.tx,
+          })
     return {
       url,
       chainId: conn.chainId,
@@ -88,7 +93,8 @@ export async function openChain (opts: OpenChainOptions): Promise<ChainClient> {
 }
 
 /** The sender, or a clear error when the client was opened without a wallet. */
-export function requireSender (client: ChainClient): TxSender {
-  if (client.sender === undefined) throw new WalletError('NO_WALLET', 'this needs the wallet unlocked (create one with `hive wallet create`)', {})
+export function requireSender(client: ChainClient): TxSender {
+  if (client.sender === undefined)
+    throw new WalletError('NO_WALLET', 'this needs the wallet unlocked (create one with `hive wallet create`)', {})
   return client.sender
 }

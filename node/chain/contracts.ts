@@ -7,7 +7,14 @@ import { Contract } from 'ethers'
 import type { ContractRunner } from 'ethers'
 import type { ContractName, Deployment } from './deployment-schema.ts'
 import type {
-  AuditAnchor, HiveGovernor, HiveTimelock, HiveToken, JobEscrow, PaymentChannel, ProtocolParams, ProviderRegistry,
+  AuditAnchor,
+  HiveGovernor,
+  HiveTimelock,
+  HiveToken,
+  JobEscrow,
+  PaymentChannel,
+  ProtocolParams,
+  ProviderRegistry,
 } from './typechain.ts'
 
 /**
@@ -39,7 +46,7 @@ const FIELDS: Record<keyof HiveContracts, ContractName> = {
 }
 
 /** Contracts bound to `runner` (a provider for reads; sending goes through TxSender). */
-export function connectContracts (deployment: Deployment, runner: ContractRunner): HiveContracts {
+export function connectContracts(deployment: Deployment, runner: ContractRunner): HiveContracts {
   const out: Partial<Record<keyof HiveContracts, Contract>> = {}
   for (const [field, name] of Object.entries(FIELDS) as Array<[keyof HiveContracts, ContractName]>) {
     const rec = deployment.contracts[name]
@@ -50,6 +57,6 @@ export function connectContracts (deployment: Deployment, runner: ContractRunner
 }
 
 /** The block to start reading a contract's events from. */
-export function deploymentBlock (deployment: Deployment, name: ContractName): number {
+export function deploymentBlock(deployment: Deployment, name: ContractName): number {
   return deployment.contracts[name].blockNumber ?? deployment.blockNumber
 }

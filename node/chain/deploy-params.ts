@@ -86,7 +86,12 @@ export const DEVNET_GENESIS: readonly GenesisAllocation[] = Object.freeze([
   { name: 'devnet faucet', to: 'deployer', amount: parseEther('200000000') },
   { name: 'holder-1', to: '0x976EA74026E726554dB657fA54763abd0C3a0aa9', amount: parseEther('30000000') },
   { name: 'holder-2', to: '0x14dC79964da2C08b23698B3D3cc7Ca32193d9955', amount: parseEther('20000000') },
-  { name: 'contributors', to: '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720', amount: parseEther('100000000'), vesting: { durationSeconds: 365n * DAY } },
+  {
+    name: 'contributors',
+    to: '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720',
+    amount: parseEther('100000000'),
+    vesting: { durationSeconds: 365n * DAY },
+  },
   { name: 'treasury', to: 'treasury', amount: parseEther('650000000') },
 ])
 

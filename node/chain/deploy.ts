@@ -52,9 +52,13 @@ export interface DeployOptions {
   artifactsDir?: string
 }
 
-interface Artifact { contractName: string, abi: InterfaceAbi, bytecode: string }
+interface Artifact {
+  contractName: string
+  abi: InterfaceAbi
+  bytecode: string
+}
 
-function findArtifact (dir: string, name: string): string | undefined {
+function findArtifact(dir: string, name: string): string | undefined {
   for (const entry of readdirSync(dir)) {
     const p = join(dir, entry)
     if (statSync(p).isDirectory()) {
@@ -65,19 +69,25 @@ function findArtifact (dir: string, name: string): string | undefined {
   return undefined
 }
 
-function loadArtifact (artifactsDir: string, name: string): Artifact {
+function loadArtifact(artifactsDir: string, name: string): Artifact {
   const base = join(artifactsDir, 'contracts')
   const file = existsSync(base) ? findArtifact(base, name) : undefined
-  if (file == null) throw new UsageError('ARTIFACT_MISSING', `no compiled artifact for ${name} in ${base}; run \`npx hardhat build\` first`, { name })
+  if (file == null)
+    throw new UsageError(
+      'ARTIFACT_MISSING',
+      `no compiled artifact for ${name} in ${base}; run \`npx hardhat build\` first`,
+      { name },
+    )
   return JSON.parse(readFileSync(file, 'utf8')) as Artifact
 }
 
-async function versionAt (signer: Signer, address: string, abi: InterfaceAbi): Promise<string | undefined> {
+async function versionAt(signer: Signer, address: string, abi: InterfaceAbi): Promise<string | undefined> {
   const provider = signer.provider
-  if (provider == null) throw new UsageError('SIGNER_WITHOUT_PROVIDER', 'the deploy signer must be connected to a provider', {})
+  if (provider == null)
+    throw new UsageError('SIGNER_WITHOUT_PROVIDER', 'the deploy signer must be connected to a provider', {})
   if ((await provider.getCode(address)) === '0x') return undefined
   try {
-    return await new Contract(address, abi, provider).getFunction('version').staticCall() as string
+    return (await new Contract(address, abi, provider).getFunction('version').staticCall()) as string
   } catch {
     return undefined
   }
@@ -89,7 +99,7 @@ async function versionAt (signer: Signer, address: string, abi: InterfaceAbi): P
  * registry, is the treasury (unless `treasury` says otherwise) and only the governor may
  * propose to it; the deployer holds no role.
  */
-export async function deployAll (opts: DeployOptions): Promise<Deployment> {
+export async function deployAll(opts: DeployOptions): Promise<Deployment> {
   // Count nonces locally: providers cache eth_getTransactionCount for a moment (ethers: 250 ms),
   // so back-to-back transactions over JSON-RPC would otherwise reuse a nonce.
   const signer = new NonceManager(opts.signer)
@@ -98,14 +108,17 @@ export async function deployAll (opts: DeployOptions): Promise<Deployment> {
   const artifactsDir = opts.artifactsDir ?? join(root, 'artifacts')
   const dir = opts.deploymentsDir ?? join(root, 'deployments')
   const provider = signer.provider
-  if (provider == null) throw new UsageError('SIGNER_WITHOUT_PROVIDER', 'the deploy signer must be connected to a provider', {})
+  if (provider == null)
+    throw new UsageError('SIGNER_WITHOUT_PROVIDER', 'the deploy signer must be connected to a provider', {})
   const chainId = Number((await provider.getNetwork()).chainId)
   const deployer = await signer.getAddress()
   // before any transaction: a table that would hand anyone a governance majority is refused
   checkGenesis(p.genesis, p.tokenSupply, { deployer })
   const file = join(dir, `${chainId}.json`)
   const previous = loadDeployment(file)
-  const artifacts = Object.fromEntries(CONTRACT_NAMES.map((n) => [n, loadArtifact(artifactsDir, ARTIFACTS[n])])) as Record<ContractName, Artifact>
+  const artifacts = Object.fromEntries(
+    CONTRACT_NAMES.map((n) => [n, loadArtifact(artifactsDir, ARTIFACTS[n])]),
+  ) as Record<ContractName, Artifact>
 
   // Which recorded contracts are still there, with the right version?
   const present = new Set<ContractName>()
@@ -115,20 +128,27 @@ export async function deployAll (opts: DeployOptions): Promise<Deployment> {
       if (rec == null) continue
       const v = await versionAt(signer, rec.address, artifacts[name].abi)
       if (v === EXPECTED_VERSIONS[name]) present.add(name)
-      else log(`${name}: recorded at ${rec.address} but ${v == null ? 'no contract answers there' : `it reports version ${v}`}; redeploying`)
+      else
+        log(
+          `${name}: recorded at ${rec.address} but ${v == null ? 'no contract answers there' : `it reports version ${v}`}; redeploying`,
+        )
     }
   }
   const reuse = new Set<ContractName>()
-  for (const name of CONTRACT_NAMES) { // CONTRACT_NAMES lists dependencies first
+  for (const name of CONTRACT_NAMES) {
+    // CONTRACT_NAMES lists dependencies first
     if (present.has(name) && DEPENDS_ON[name].every((d) => reuse.has(d))) reuse.add(name)
   }
   // The timelock's roles are wired once, by the deployer, before it renounces its admin role:
   // timelock and governor can only be deployed together.
   if (!reuse.has('TimelockController') || !reuse.has('HiveGovernor')) {
-    for (const name of CONTRACT_NAMES) if (name === 'TimelockController' || DEPENDS_ON[name].includes('TimelockController') || name === 'HiveGovernor') reuse.delete(name)
+    for (const name of CONTRACT_NAMES)
+      if (name === 'TimelockController' || DEPENDS_ON[name].includes('TimelockController') || name === 'HiveGovernor')
+        reuse.delete(name)
     for (const name of CONTRACT_NAMES) if (DEPENDS_ON[name].some((d) => !reuse.has(d))) reuse.delete(name)
   }
-  for (const name of reuse) log(`${name}: already deployed at ${previous?.contracts[name].address} (${EXPECTED_VERSIONS[name]})`)
+  for (const name of reuse)
+    log(`${name}: already deployed at ${previous?.contracts[name].address} (${EXPECTED_VERSIONS[name]})`)
   if (reuse.size === CONTRACT_NAMES.length && previous != null) {
     log(`nothing to do: chain ${chainId} already has a complete deployment (${file})`)
     return previous
@@ -138,17 +158,23 @@ export async function deployAll (opts: DeployOptions): Promise<Deployment> {
   for (const name of reuse) if (previous != null) contracts[name] = previous.contracts[name]
   const addr = (name: ContractName): string => contracts[name].address
 
-  async function deploy (name: ContractName, args: unknown[]): Promise<void> {
+  async function deploy(name: ContractName, args: unknown[]): Promise<void> {
     if (reuse.has(name)) return
     const a = artifacts[name]
     const c = await new ContractFactory(a.abi, a.bytecode, signer).deploy(...args)
     const receipt = await c.deploymentTransaction()?.wait()
     if (receipt == null || receipt.status !== 1) throw new Error(`deploying ${name} failed`)
     const address = await c.getAddress()
-    contracts[name] = { address, version: EXPECTED_VERSIONS[name], blockNumber: receipt.blockNumber, contractName: a.contractName, abi: a.abi }
+    contracts[name] = {
+      address,
+      version: EXPECTED_VERSIONS[name],
+      blockNumber: receipt.blockNumber,
+      contractName: a.contractName,
+      abi: a.abi,
+    }
     log(`${name}: deployed at ${address} (block ${receipt.blockNumber}, gas ${receipt.gasUsed})`)
   }
-  async function send (name: ContractName, fn: string, args: unknown[]): Promise<void> {
+  async function send(name: ContractName, fn: string, args: unknown[]): Promise<void> {
     const tx = await new Contract(addr(name), artifacts[name].abi, signer).getFunction(fn).send(...args)
     const receipt = await tx.wait()
     if (receipt == null || receipt.status !== 1) throw new Error(`${name}.${fn} failed`)
@@ -157,7 +183,14 @@ export async function deployAll (opts: DeployOptions): Promise<Deployment> {
   // minted to the deployer, which hands it all out by the genesis table below, in this run
   await deploy('HiveToken', [deployer, p.tokenSupply])
   await deploy('TimelockController', [p.timelockDelay, [], [ZeroAddress], deployer])
-  await deploy('HiveGovernor', [addr('HiveToken'), addr('TimelockController'), p.votingDelay, p.votingPeriod, p.proposalThreshold, p.quorumPercent])
+  await deploy('HiveGovernor', [
+    addr('HiveToken'),
+    addr('TimelockController'),
+    p.votingDelay,
+    p.votingPeriod,
+    p.proposalThreshold,
+    p.quorumPercent,
+  ])
   if (!reuse.has('TimelockController')) {
     await send('TimelockController', 'grantRole', [id('PROPOSER_ROLE'), addr('HiveGovernor')])
     await send('TimelockController', 'grantRole', [id('CANCELLER_ROLE'), addr('HiveGovernor')])
@@ -165,25 +198,30 @@ export async function deployAll (opts: DeployOptions): Promise<Deployment> {
     log('TimelockController: governor may propose and cancel, anyone may execute; deployer renounced its admin role')
   }
   const timelock = addr('TimelockController')
-  await deploy('ProtocolParams', [timelock, {
-    minProviderStake: p.minProviderStake,
-    unbondingPeriod: p.unbondingPeriod,
-    escrowChallengeWindow: p.escrowChallengeWindow,
-    channelChallengePeriod: p.channelChallengePeriod,
-    protocolFeeBps: p.protocolFeeBps,
-    reporterShareBps: p.reporterShareBps,
-    equivocationSlashBps: p.equivocationSlashBps,
-    disputeBondBps: p.disputeBondBps,
-    arbitrationWindow: p.arbitrationWindow,
-    treasury: p.treasury ?? timelock,
-    arbiter: p.arbiter ?? timelock,
-  }, {
-    unbondingPeriod: p.minUnbondingPeriod,
-    escrowChallengeWindow: p.minEscrowChallengeWindow,
-    channelChallengePeriod: p.minChannelChallengePeriod,
-    arbitrationWindow: p.minArbitrationWindow,
-    slashMargin: p.slashMargin,
-  }, addr('HiveGovernor')])
+  await deploy('ProtocolParams', [
+    timelock,
+    {
+      minProviderStake: p.minProviderStake,
+      unbondingPeriod: p.unbondingPeriod,
+      escrowChallengeWindow: p.escrowChallengeWindow,
+      channelChallengePeriod: p.channelChallengePeriod,
+      protocolFeeBps: p.protocolFeeBps,
+      reporterShareBps: p.reporterShareBps,
+      equivocationSlashBps: p.equivocationSlashBps,
+      disputeBondBps: p.disputeBondBps,
+      arbitrationWindow: p.arbitrationWindow,
+      treasury: p.treasury ?? timelock,
+      arbiter: p.arbiter ?? timelock,
+    },
+    {
+      unbondingPeriod: p.minUnbondingPeriod,
+      escrowChallengeWindow: p.minEscrowChallengeWindow,
+      channelChallengePeriod: p.minChannelChallengePeriod,
+      arbitrationWindow: p.minArbitrationWindow,
+      slashMargin: p.slashMargin,
+    },
+    addr('HiveGovernor'),
+  ])
   await deploy('ProviderRegistry', [addr('HiveToken'), addr('ProtocolParams'), timelock])
   await deploy('JobEscrow', [addr('ProtocolParams')])
   await deploy('PaymentChannel', [addr('ProtocolParams')])
@@ -192,17 +230,23 @@ export async function deployAll (opts: DeployOptions): Promise<Deployment> {
   const genesis = reuse.has('HiveToken') ? undefined : await distribute()
 
   /** Sends every genesis row from the deployer; a vesting row goes to a new HiveVesting wallet. */
-  async function distribute (): Promise<Array<{ name: string, to: string, amount: string, vestingWallet?: string }>> {
+  async function distribute(): Promise<Array<{ name: string; to: string; amount: string; vestingWallet?: string }>> {
     const token = new Contract(addr('HiveToken'), artifacts.HiveToken.abi, signer)
     const treasury = p.treasury ?? timelock
-    const vesting = p.genesis.some((r) => r.vesting !== undefined) ? loadArtifact(artifactsDir, 'HiveVesting') : undefined
-    const out: Array<{ name: string, to: string, amount: string, vestingWallet?: string }> = []
+    const vesting = p.genesis.some((r) => r.vesting !== undefined)
+      ? loadArtifact(artifactsDir, 'HiveVesting')
+      : undefined
+    const out: Array<{ name: string; to: string; amount: string; vestingWallet?: string }> = []
     for (const row of p.genesis) {
       const to = row.to === 'treasury' ? treasury : row.to === 'deployer' ? deployer : row.to
       let recipient = to
       if (row.vesting !== undefined && vesting !== undefined) {
         const now = BigInt((await provider!.getBlock('latest'))?.timestamp ?? Math.floor(Date.now() / 1000))
-        const wallet = await new ContractFactory(vesting.abi, vesting.bytecode, signer).deploy(to, now + (row.vesting.startDelaySeconds ?? 0n), row.vesting.durationSeconds)
+        const wallet = await new ContractFactory(vesting.abi, vesting.bytecode, signer).deploy(
+          to,
+          now + (row.vesting.startDelaySeconds ?? 0n),
+          row.vesting.durationSeconds,
+        )
         await wallet.deploymentTransaction()?.wait()
         recipient = await wallet.getAddress()
       }
@@ -210,8 +254,15 @@ export async function deployAll (opts: DeployOptions): Promise<Deployment> {
         const receipt = await (await token.getFunction('transfer').send(recipient, row.amount)).wait()
         if (receipt == null || receipt.status !== 1) throw new Error(`genesis row ${row.name} failed`)
       }
-      log(`genesis: ${row.name} ${row.amount} to ${recipient}${recipient !== to ? ` (vesting to ${to} over ${row.vesting?.durationSeconds} s)` : ''}`)
-      out.push({ name: row.name, to, amount: row.amount.toString(), ...(recipient !== to ? { vestingWallet: recipient } : {}) })
+      log(
+        `genesis: ${row.name} ${row.amount} to ${recipient}${recipient !== to ? ` (vesting to ${to} over ${row.vesting?.durationSeconds} s)` : ''}`,
+      )
+      out.push({
+        name: row.name,
+        to,
+        amount: row.amount.toString(),
+        ...(recipient !== to ? { vestingWallet: recipient } : {}),
+      })
     }
     return out
   }
@@ -222,11 +273,18 @@ export async function deployAll (opts: DeployOptions): Promise<Deployment> {
     blockNumber: Math.min(...CONTRACT_NAMES.map((n) => contracts[n].blockNumber)),
     deployedAt: new Date().toISOString(),
     params: {
-      ...Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'genesis').map(([k, v]) => [k, String(v)])),
+      ...Object.fromEntries(
+        Object.entries(p)
+          .filter(([k]) => k !== 'genesis')
+          .map(([k, v]) => [k, String(v)]),
+      ),
       // what the token's first run handed out (kept from the earlier record when the token was reused)
-      genesis: genesis !== undefined ? JSON.stringify(genesis) : previous?.params.genesis ?? '',
+      genesis: genesis !== undefined ? JSON.stringify(genesis) : (previous?.params.genesis ?? ''),
     },
-    contracts: Object.fromEntries(CONTRACT_NAMES.map((n) => [n, contracts[n]])) as Record<ContractName, DeployedContract>,
+    contracts: Object.fromEntries(CONTRACT_NAMES.map((n) => [n, contracts[n]])) as Record<
+      ContractName,
+      DeployedContract
+    >,
   }
   mkdirSync(dir, { recursive: true })
   writeFileSync(file, JSON.stringify(deployment, null, 2) + '\n')

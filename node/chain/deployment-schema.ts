@@ -4,9 +4,17 @@
 import { existsSync, readFileSync } from 'node:fs'
 import type { InterfaceAbi } from 'ethers'
 
-export const CONTRACT_NAMES = ['HiveToken', 'TimelockController', 'HiveGovernor', 'ProtocolParams',
-  'ProviderRegistry', 'JobEscrow', 'PaymentChannel', 'AuditAnchor'] as const
-export type ContractName = typeof CONTRACT_NAMES[number]
+export const CONTRACT_NAMES = [
+  'HiveToken',
+  'TimelockController',
+  'HiveGovernor',
+  'ProtocolParams',
+  'ProviderRegistry',
+  'JobEscrow',
+  'PaymentChannel',
+  'AuditAnchor',
+] as const
+export type ContractName = (typeof CONTRACT_NAMES)[number]
 
 /** The `version()` each contract must report; a node refuses a deployment that differs. */
 export const EXPECTED_VERSIONS: Record<ContractName, string> = {
@@ -43,7 +51,7 @@ export interface Deployment {
 }
 
 /** Reads a deployments file, or undefined if there is none. */
-export function loadDeployment (file: string): Deployment | undefined {
+export function loadDeployment(file: string): Deployment | undefined {
   if (!existsSync(file)) return undefined
   return JSON.parse(readFileSync(file, 'utf8')) as Deployment
 }

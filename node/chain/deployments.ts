@@ -24,8 +24,8 @@ export interface RpcConnection {
   url: string
 }
 
-async function rpcChainId (url: string, timeoutMs: number): Promise<number> {
-  let body: { result?: unknown, error?: { message?: string } }
+async function rpcChainId(url: string, timeoutMs: number): Promise<number> {
+  let body: { result?: unknown; error?: { message?: string } }
   try {
     const res = await fetch(url, {
       method: 'POST',
@@ -34,11 +34,21 @@ async function rpcChainId (url: string, timeoutMs: number): Promise<number> {
       signal: AbortSignal.timeout(timeoutMs),
     })
     if (!res.ok) throw new Error(`HTTP ${res.status}`)
-    body = await res.json() as typeof body
+    body = (await res.json()) as typeof body
   } catch (err) {
-    throw new ChainError('RPC_UNREACHABLE', `the Ethereum RPC at ${url} does not answer (${shortReason(err)}): start the chain (e.g. \`npx hardhat node\` or \`npm run demo\`) or set rpcUrl (HIVE_RPC_URL)`, { url }, { cause: err })
+    throw new ChainError(
+      'RPC_UNREACHABLE',
+      `the Ethereum RPC at ${url} does not answer (${shortReason(err)}): start the chain (e.g. \`npx hardhat node\` or \`npm run demo\`) or set rpcUrl (HIVE_RPC_URL)`,
+      { url },
+      { cause: err },
+    )
   }
-  if (typeof body.result !== 'string') throw new ChainError('RPC_UNREACHABLE', `${url} is not an Ethereum JSON-RPC endpoint (eth_chainId: ${body.error?.message ?? 'no result'})`, { url })
+  if (typeof body.result !== 'string')
+    throw new ChainError(
+      'RPC_UNREACHABLE',
+      `${url} is not an Ethereum JSON-RPC endpoint (eth_chainId: ${body.error?.message ?? 'no result'})`,
+      { url },
+    )
   return Number(BigInt(body.result))
 }
 
@@ -46,7 +56,10 @@ async function rpcChainId (url: string, timeoutMs: number): Promise<number> {
  * Connects to a JSON-RPC endpoint: asks its chain id first (a provider that cannot reach its
  * node would otherwise retry forever in the background) and pins the network to it.
  */
-export async function connectRpc (url: string, options: { timeoutMs?: number, pollingIntervalMs?: number } = {}): Promise<RpcConnection> {
+export async function connectRpc(
+  url: string,
+  options: { timeoutMs?: number; pollingIntervalMs?: number } = {},
+): Promise<RpcConnection> {
   const chainId = await rpcChainId(url, options.timeoutMs ?? 5_000)
   const provider = new JsonRpcProvider(url, Network.from(chainId), {
     staticNetwork: Network.from(chainId),
@@ -56,7 +69,7 @@ export async function connectRpc (url: string, options: { timeoutMs?: number, po
 }
 
 /** `path` is a deployments file, or a folder holding `<chainId>.json`. */
-export function deploymentFile (path: string | undefined, chainId: number): string {
+export function deploymentFile(path: string | undefined, chainId: number): string {
   const p = resolve(path === undefined || path === '' ? DEFAULT_DEPLOYMENTS_DIR : path)
   return existsSync(p) && statSync(p).isDirectory() ? join(p, `${chainId}.json`) : p
 }
@@ -68,41 +81,72 @@ const VERSION_ABI = ['function version() view returns (string)']
  * ChainError DEPLOYMENT_MISSING, DEPLOYMENT_WRONG_CHAIN, CONTRACT_MISSING or
  * CONTRACT_WRONG_VERSION (the message lists every contract that failed).
  */
-export async function loadVerifiedDeployment (conn: Pick<RpcConnection, 'provider' | 'chainId'>, path?: string): Promise<Deployment> {
+export async function loadVerifiedDeployment(
+  conn: Pick<RpcConnection, 'provider' | 'chainId'>,
+  path?: string,
+): Promise<Deployment> {
   const file = deploymentFile(path, conn.chainId)
   let deployment: Deployment | undefined
   try {
     deployment = loadDeployment(file)
   } catch (err) {
-    throw new ChainError('DEPLOYMENT_UNREADABLE', `${file} is not a valid deployments file (${shortReason(err)})`, { file }, { cause: err })
+    throw new ChainError(
+      'DEPLOYMENT_UNREADABLE',
+      `${file} is not a valid deployments file (${shortReason(err)})`,
+      { file },
+      { cause: err },
+    )
   }
   if (deployment === undefined) {
-    throw new ChainError('DEPLOYMENT_MISSING', `no ComputeHive deployment for chain ${conn.chainId}: ${file} does not exist. Deploy with \`npx tsx scripts/deploy.ts --devnet --rpc <url>\` (devnet) or point deployments (HIVE_DEPLOYMENTS) at the right file`, { chainId: conn.chainId, file })
+    throw new ChainError(
+      'DEPLOYMENT_MISSING',
+      `no ComputeHive deployment for chain ${conn.chainId}: ${file} does not exist. Deploy with \`npx tsx scripts/deploy.ts --devnet --rpc <url>\` (devnet) or point deployments (HIVE_DEPLOYMENTS) at the right file`,
+      { chainId: conn.chainId, file },
+    )
   }
   if (Number(deployment.chainId) !== conn.chainId) {
-    throw new ChainError('DEPLOYMENT_WRONG_CHAIN', `${file} is for chain ${deployment.chainId} but the RPC serves chain ${conn.chainId}: use the file for this chain`, { file, fileChainId: deployment.chainId, chainId: conn.chainId })
+    throw new ChainError(
+      'DEPLOYMENT_WRONG_CHAIN',
+      `${file} is for chain ${deployment.chainId} but the RPC serves chain ${conn.chainId}: use the file for this chain`,
+      { file, fileChainId: deployment.chainId, chainId: conn.chainId },
+    )
   }
-  const problems = await Promise.all(CONTRACT_NAMES.map(async (name) => await checkContract(conn.provider, deployment, name)))
-  const failed = problems.filter((p): p is { code: string, text: string } => p !== undefined)
+  const problems = await Promise.all(
+    CONTRACT_NAMES.map(async (name) => await checkContract(conn.provider, deployment, name)),
+  )
+  const failed = problems.filter((p): p is { code: string; text: string } => p !== undefined)
   if (failed.length > 0) {
     const code = failed.some((f) => f.code === 'CONTRACT_MISSING') ? 'CONTRACT_MISSING' : 'CONTRACT_WRONG_VERSION'
-    throw new ChainError(code, `the deployment in ${file} does not match chain ${conn.chainId}: ${failed.map((f) => f.text).join('; ')}. Redeploy (\`npx tsx scripts/deploy.ts --rpc <url>\` reuses what is still right) or use a node version made for these contracts`, { file, chainId: conn.chainId, contracts: failed.length })
+    throw new ChainError(
+      code,
+      `the deployment in ${file} does not match chain ${conn.chainId}: ${failed.map((f) => f.text).join('; ')}. Redeploy (\`npx tsx scripts/deploy.ts --rpc <url>\` reuses what is still right) or use a node version made for these contracts`,
+      { file, chainId: conn.chainId, contracts: failed.length },
+    )
   }
   log('deployment verified %o', { chainId: conn.chainId, file })
   return deployment
 }
 
-async function checkContract (provider: JsonRpcProvider, deployment: Deployment, name: ContractName): Promise<{ code: string, text: string } | undefined> {
+async function checkContract(
+  provider: JsonRpcProvider,
+  deployment: Deployment,
+  name: ContractName,
+): Promise<{ code: string; text: string } | undefined> {
   const rec = deployment.contracts?.[name]
   const expected = EXPECTED_VERSIONS[name]
   if (rec?.address == null) return { code: 'CONTRACT_MISSING', text: `${name} is not in the file` }
-  if ((await provider.getCode(rec.address)) === '0x') return { code: 'CONTRACT_MISSING', text: `no contract at ${name}'s address ${rec.address}` }
+  if ((await provider.getCode(rec.address)) === '0x')
+    return { code: 'CONTRACT_MISSING', text: `no contract at ${name}'s address ${rec.address}` }
   let actual: string
   try {
-    actual = await new Contract(rec.address, VERSION_ABI, provider).getFunction('version').staticCall() as string
+    actual = (await new Contract(rec.address, VERSION_ABI, provider).getFunction('version').staticCall()) as string
   } catch {
     return { code: 'CONTRACT_WRONG_VERSION', text: `${name} at ${rec.address} has no version() (expected ${expected})` }
   }
-  if (actual !== expected) return { code: 'CONTRACT_WRONG_VERSION', text: `${name} at ${rec.address} is version ${actual}, expected ${expected}` }
+  if (actual !== expected)
+    return {
+      code: 'CONTRACT_WRONG_VERSION',
+      text: `${name} at ${rec.address} is version ${actual}, expected ${expected}`,
+    }
   return undefined
 }

@@ -25,8 +25,8 @@ export class ChainUsageError extends UsageError {
 }
 
 /** The short reason of an ethers error, without the transaction dump its `message` carries. */
-export function shortReason (err: unknown): string {
-  const e = err as { shortMessage?: unknown, message?: unknown }
+export function shortReason(err: unknown): string {
+  const e = err as { shortMessage?: unknown; message?: unknown }
   if (typeof e?.shortMessage === 'string') return e.shortMessage
   if (typeof e?.message === 'string') return e.message.split('\n')[0].slice(0, 300)
   return String(err)

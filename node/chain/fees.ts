@@ -27,18 +27,21 @@ export const BUMP_DENOMINATOR = 1000n
 
 export const gwei = (wei: bigint): string => formatUnits(wei, 'gwei')
 
-function median (values: bigint[]): bigint {
+function median(values: bigint[]): bigint {
   if (values.length === 0) return 0n
   const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   return sorted[Math.floor(sorted.length / 2)]
 }
 
-interface FeeHistory { baseFeePerGas: string[], reward?: string[][] }
+interface FeeHistory {
+  baseFeePerGas: string[]
+  reward?: string[][]
+}
 
 /** Reads eth_feeHistory and proposes fees: tip = median of recent median tips, max fee = 2 × base + tip, capped. */
-export async function quoteFees (provider: JsonRpcProvider, policy: FeePolicy): Promise<FeeQuote> {
+export async function quoteFees(provider: JsonRpcProvider, policy: FeePolicy): Promise<FeeQuote> {
   const blocks = policy.blocks ?? 10
-  const history = await provider.send('eth_feeHistory', ['0x' + blocks.toString(16), 'latest', [50]]) as FeeHistory
+  const history = (await provider.send('eth_feeHistory', ['0x' + blocks.toString(16), 'latest', [50]])) as FeeHistory
   const base = BigInt(history.baseFeePerGas[history.baseFeePerGas.length - 1] ?? '0x0')
   const tips = (history.reward ?? []).map((r) => BigInt(r[0] ?? '0x0'))
   const floor = policy.minPriorityFeePerGas ?? DEFAULT_MIN_PRIORITY_FEE
@@ -51,18 +54,24 @@ export async function quoteFees (provider: JsonRpcProvider, policy: FeePolicy): 
  * it: such a transaction could not be mined in the next block, and waiting for fees to fall
  * is the user's decision, not ours.
  */
-export function capFees (q: FeeQuote, cap: bigint): FeeQuote {
+export function capFees(q: FeeQuote, cap: bigint): FeeQuote {
   if (q.baseFeePerGas + q.maxPriorityFeePerGas > cap) {
-    throw new TxError('FEE_ABOVE_CAP', `the network's base fee is ${gwei(q.baseFeePerGas)} gwei (+ ${gwei(q.maxPriorityFeePerGas)} gwei tip), above your cap of ${gwei(cap)} gwei: nothing was sent. Wait for fees to fall, or raise maxFeeGwei (HIVE_MAX_FEE_GWEI)`,
-      { baseFeeGwei: gwei(q.baseFeePerGas), tipGwei: gwei(q.maxPriorityFeePerGas), capGwei: gwei(cap) })
+    throw new TxError(
+      'FEE_ABOVE_CAP',
+      `the network's base fee is ${gwei(q.baseFeePerGas)} gwei (+ ${gwei(q.maxPriorityFeePerGas)} gwei tip), above your cap of ${gwei(cap)} gwei: nothing was sent. Wait for fees to fall, or raise maxFeeGwei (HIVE_MAX_FEE_GWEI)`,
+      { baseFeeGwei: gwei(q.baseFeePerGas), tipGwei: gwei(q.maxPriorityFeePerGas), capGwei: gwei(cap) },
+    )
   }
   return { ...q, maxFeePerGas: q.maxFeePerGas > cap ? cap : q.maxFeePerGas }
 }
 
 /** Fees for a replacement: at least 12.5% above the pending ones (rounded up), and no lower than a fresh quote. */
-export function bumpFees (previous: FeeQuote, fresh: FeeQuote): FeeQuote {
+export function bumpFees(previous: FeeQuote, fresh: FeeQuote): FeeQuote {
   const up = (v: bigint): bigint => (v * BUMP_NUMERATOR + BUMP_DENOMINATOR - 1n) / BUMP_DENOMINATOR + 1n
-  const tip = up(previous.maxPriorityFeePerGas) > fresh.maxPriorityFeePerGas ? up(previous.maxPriorityFeePerGas) : fresh.maxPriorityFeePerGas
+  const tip =
+    up(previous.maxPriorityFeePerGas) > fresh.maxPriorityFeePerGas
+      ? up(previous.maxPriorityFeePerGas)
+      : fresh.maxPriorityFeePerGas
   let max = up(previous.maxFeePerGas) > fresh.maxFeePerGas ? up(previous.maxFeePerGas) : fresh.maxFeePerGas
   if (max < fresh.baseFeePerGas + tip) max = fresh.baseFeePerGas + tip
   return { baseFeePerGas: fresh.baseFeePerGas, maxPriorityFeePerGas: tip, maxFeePerGas: max }

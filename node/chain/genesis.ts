@@ -17,20 +17,25 @@ export interface GenesisAllocation {
   to: GenesisRecipient
   amount: bigint
   /** vest linearly over `durationSeconds`, from the deployment plus `startDelaySeconds` (a cliff-free schedule) */
-  vesting?: { durationSeconds: bigint, startDelaySeconds?: bigint }
+  vesting?: { durationSeconds: bigint; startDelaySeconds?: bigint }
 }
 
 /** Throws a UsageError naming the first rule the table breaks. */
-export function checkGenesis (
-  table: readonly GenesisAllocation[], supply: bigint, opts: { deployer?: string } = {},
+export function checkGenesis(
+  table: readonly GenesisAllocation[],
+  supply: bigint,
+  opts: { deployer?: string } = {},
 ): void {
-  const bad = (why: string): never => { throw new UsageError('BAD_GENESIS', `genesis table: ${why}`, {}) }
+  const bad = (why: string): never => {
+    throw new UsageError('BAD_GENESIS', `genesis table: ${why}`, {})
+  }
   if (table.length === 0) bad('it is empty; every HIVE must have a row')
   const names = new Set<string>()
   const perRecipient = new Map<string, bigint>()
   let total = 0n
   for (const row of table) {
-    if (row.name === '' || names.has(row.name)) bad(`row names must be unique and non-empty (${JSON.stringify(row.name)})`)
+    if (row.name === '' || names.has(row.name))
+      bad(`row names must be unique and non-empty (${JSON.stringify(row.name)})`)
     names.add(row.name)
     if (row.amount <= 0n) bad(`row ${row.name}: the amount must be positive`)
     if (row.to !== 'treasury' && row.to !== 'deployer' && !isAddress(row.to)) {
@@ -40,7 +45,8 @@ export function checkGenesis (
     if (v !== undefined && (v.durationSeconds <= 0n || (v.startDelaySeconds ?? 0n) < 0n)) {
       bad(`row ${row.name}: vesting needs a positive duration and a non-negative start delay`)
     }
-    if (v !== undefined && (row.to === 'treasury' || row.to === 'deployer')) bad(`row ${row.name}: only an address can vest`)
+    if (v !== undefined && (row.to === 'treasury' || row.to === 'deployer'))
+      bad(`row ${row.name}: only an address can vest`)
     total += row.amount
     const deployer = opts.deployer !== undefined ? getAddress(opts.deployer) : 'deployer'
     const key = row.to === 'treasury' ? row.to : row.to === 'deployer' ? deployer : getAddress(row.to)

@@ -11,8 +11,17 @@ import { formatHive } from './units.ts'
 import { isAddressParam, isParamName, paramKey } from './params.ts'
 import type { ParamName } from './params.ts'
 
-export const PROPOSAL_STATES = ['pending', 'active', 'canceled', 'defeated', 'succeeded', 'queued', 'expired', 'executed'] as const
-export type ProposalState = typeof PROPOSAL_STATES[number]
+export const PROPOSAL_STATES = [
+  'pending',
+  'active',
+  'canceled',
+  'defeated',
+  'succeeded',
+  'queued',
+  'expired',
+  'executed',
+] as const
+export type ProposalState = (typeof PROPOSAL_STATES)[number]
 export const VOTE_SUPPORT = { against: 0, for: 1, abstain: 2 } as const
 export type VoteChoice = keyof typeof VOTE_SUPPORT
 
@@ -31,7 +40,11 @@ export const PARAM_KINDS: Record<ParamName, 'token' | 'seconds' | 'bps' | 'addre
   arbiter: 'address',
 }
 
-export interface ProposalAction { target: string, value: bigint, calldata: string }
+export interface ProposalAction {
+  target: string
+  value: bigint
+  calldata: string
+}
 
 export interface ProposalRecord {
   id: bigint
@@ -48,7 +61,7 @@ export interface ProposalRecord {
 
 export interface ProposalView extends ProposalRecord {
   state: ProposalState
-  votes: { for: bigint, against: bigint, abstain: bigint }
+  votes: { for: bigint; against: bigint; abstain: bigint }
   /** votes needed (for + abstain); null until the snapshot is in the past */
   quorum: bigint | null
   quorumReached: boolean | null
@@ -66,11 +79,17 @@ export class GovernanceError extends ChainError {
 
 const units = (v: bigint | null): string => formatUnits(v ?? 0n, 18).replace(/\.0$/, '')
 const iso = (unix: number): string => new Date(unix * 1000).toISOString().replace('.000Z', 'Z')
-const inSeconds = (at: number, now: number): string => (at > now ? `in ${at - now} s by the chain's clock` : `${now - at} s ago`)
+const inSeconds = (at: number, now: number): string =>
+  at > now ? `in ${at - now} s by the chain's clock` : `${now - at} s ago`
 
 /** The ProtocolParams call a `--set name=value` makes (value already parsed by kind). */
-export function paramAction (client: ChainClient, name: string, value: bigint | string): ProposalAction {
-  if (!isParamName(name)) throw new GovernanceError('GOV_UNKNOWN_PARAM', `"${name}" is not a protocol parameter; choose from ${Object.keys(PARAM_KINDS).join(', ')}`, { name })
+export function paramAction(client: ChainClient, name: string, value: bigint | string): ProposalAction {
+  if (!isParamName(name))
+    throw new GovernanceError(
+      'GOV_UNKNOWN_PARAM',
+      `"${name}" is not a protocol parameter; choose from ${Object.keys(PARAM_KINDS).join(', ')}`,
+      { name },
+    )
   const params = client.contracts.params
   const calldata = isAddressParam(name)
     ? params.interface.encodeFunctionData('setAddressParam', [paramKey(name), getAddress(String(value))])
@@ -79,36 +98,76 @@ export function paramAction (client: ChainClient, name: string, value: bigint | 
 }
 
 /** Checks a numeric value against ProtocolParams.bounds before anyone votes on it. */
-export async function checkParamBounds (client: ChainClient, name: ParamName, value: bigint): Promise<void> {
+export async function checkParamBounds(client: ChainClient, name: ParamName, value: bigint): Promise<void> {
   const [min, max] = await client.contracts.params.bounds.staticCall(paramKey(name))
-  if (value < min || value > max) throw new GovernanceError('GOV_PARAM_OUT_OF_BOUNDS', `${name} = ${formatParam(name, value)} is outside its bounds [${formatParam(name, min)}, ${formatParam(name, max)}]; the proposal would fail at execution`, { name, value, min, max })
+  if (value < min || value > max)
+    throw new GovernanceError(
+      'GOV_PARAM_OUT_OF_BOUNDS',
+      `${name} = ${formatParam(name, value)} is outside its bounds [${formatParam(name, min)}, ${formatParam(name, max)}]; the proposal would fail at execution`,
+      { name, value, min, max },
+    )
 }
 
 /** An arbitrary call for the timelock: target is an address or a contract name of the deployment. */
-export function callAction (client: ChainClient, target: string, signature: string, args: unknown[], value = 0n): ProposalAction {
+export function callAction(
+  client: ChainClient,
+  target: string,
+  signature: string,
+  args: unknown[],
+  value = 0n,
+): ProposalAction {
   const rec = client.deployment.contracts[target as ContractName]
   const address = rec !== undefined ? rec.address : isAddress(target) ? getAddress(target) : undefined
-  if (address === undefined) throw new GovernanceError('GOV_BAD_TARGET', `--call target "${target}" is neither an address nor a contract of the deployment (${Object.keys(client.deployment.contracts).join(', ')})`, { target })
+  if (address === undefined)
+    throw new GovernanceError(
+      'GOV_BAD_TARGET',
+      `--call target "${target}" is neither an address nor a contract of the deployment (${Object.keys(client.deployment.contracts).join(', ')})`,
+      { target },
+    )
   let iface: Interface
   try {
     iface = new Interface([`function ${signature.trim()}`])
   } catch (err) {
-    throw new GovernanceError('GOV_BAD_SIGNATURE', `"${signature}" is not a function signature like transfer(address,uint256)`, { signature }, { cause: err })
+    throw new GovernanceError(
+      'GOV_BAD_SIGNATURE',
+      `"${signature}" is not a function signature like transfer(address,uint256)`,
+      { signature },
+      { cause: err },
+    )
   }
-  const fn = iface.fragments[0] as unknown as { name: string, inputs: unknown[] }
-  if (fn.inputs.length !== args.length) throw new GovernanceError('GOV_BAD_ARGUMENTS', `${signature} takes ${fn.inputs.length} argument(s), ${args.length} given`, { signature })
+  const fn = iface.fragments[0] as unknown as { name: string; inputs: unknown[] }
+  if (fn.inputs.length !== args.length)
+    throw new GovernanceError(
+      'GOV_BAD_ARGUMENTS',
+      `${signature} takes ${fn.inputs.length} argument(s), ${args.length} given`,
+      { signature },
+    )
   try {
     return { target: address, value, calldata: iface.encodeFunctionData(fn.name, args) }
   } catch (err) {
-    throw new GovernanceError('GOV_BAD_ARGUMENTS', `the arguments do not fit ${signature}: ${(err as { shortMessage?: string }).shortMessage ?? String(err)}`, { signature }, { cause: err })
+    throw new GovernanceError(
+      'GOV_BAD_ARGUMENTS',
+      `the arguments do not fit ${signature}: ${(err as { shortMessage?: string }).shortMessage ?? String(err)}`,
+      { signature },
+      { cause: err },
+    )
   }
 }
 
-export async function proposalIdOf (client: ChainClient, actions: ProposalAction[], description: string): Promise<bigint> {
-  return await client.contracts.governor.hashProposal.staticCall(actions.map((a) => a.target), actions.map((a) => a.value), actions.map((a) => a.calldata), keccakText(description))
+export async function proposalIdOf(
+  client: ChainClient,
+  actions: ProposalAction[],
+  description: string,
+): Promise<bigint> {
+  return await client.contracts.governor.hashProposal.staticCall(
+    actions.map((a) => a.target),
+    actions.map((a) => a.value),
+    actions.map((a) => a.calldata),
+    keccakText(description),
+  )
 }
 
-function recordOf (client: ChainClient, entry: Log): ProposalRecord | undefined {
+function recordOf(client: ChainClient, entry: Log): ProposalRecord | undefined {
   const parsed = client.contracts.governor.interface.parseLog({ topics: [...entry.topics], data: entry.data })
   if (parsed?.name !== 'ProposalCreated') return undefined
   const a = parsed.args
@@ -130,37 +189,58 @@ function recordOf (client: ChainClient, entry: Log): ProposalRecord | undefined 
 }
 
 /** Every proposal since the governor's deployment, oldest first. */
-export async function findProposals (client: ChainClient): Promise<ProposalRecord[]> {
+export async function findProposals(client: ChainClient): Promise<ProposalRecord[]> {
   const governor = client.contracts.governor
   const topic = governor.interface.getEvent('ProposalCreated')!.topicHash
-  const logs = await client.provider.getLogs({ address: governor.target as string, topics: [topic], fromBlock: deploymentBlock(client.deployment, 'HiveGovernor'), toBlock: 'latest' })
+  const logs = await client.provider.getLogs({
+    address: governor.target as string,
+    topics: [topic],
+    fromBlock: deploymentBlock(client.deployment, 'HiveGovernor'),
+    toBlock: 'latest',
+  })
   return logs.map((l) => recordOf(client, l)).filter((r): r is ProposalRecord => r !== undefined)
 }
 
-export function parseProposalId (text: string): bigint {
+export function parseProposalId(text: string): bigint {
   try {
     const id = BigInt(text.trim())
     if (id > 0n) return id
-  } catch { /* below */ }
-  throw new GovernanceError('GOV_BAD_ID', `"${text}" is not a proposal id (the decimal or 0x number \`hive gov propose\` and \`hive gov list\` print)`, { id: text })
+  } catch {
+    /* below */
+  }
+  throw new GovernanceError(
+    'GOV_BAD_ID',
+    `"${text}" is not a proposal id (the decimal or 0x number \`hive gov propose\` and \`hive gov list\` print)`,
+    { id: text },
+  )
 }
 
 /** The proposal with this id, or with a unique decimal id prefix of 6+ digits (ids are 78-digit numbers). */
-export async function findProposal (client: ChainClient, idText: string): Promise<ProposalRecord> {
+export async function findProposal(client: ChainClient, idText: string): Promise<ProposalRecord> {
   const all = await findProposals(client)
   const text = idText.trim()
   if (/^\d{6,}$/.test(text)) {
     const matches = all.filter((p) => p.id.toString().startsWith(text))
     if (matches.length === 1) return matches[0]
-    if (matches.length > 1) throw new GovernanceError('GOV_AMBIGUOUS_ID', `${matches.length} proposals start with ${text}; give more digits`, { id: text })
+    if (matches.length > 1)
+      throw new GovernanceError(
+        'GOV_AMBIGUOUS_ID',
+        `${matches.length} proposals start with ${text}; give more digits`,
+        { id: text },
+      )
   }
   const id = parseProposalId(text)
   const found = all.find((p) => p.id === id)
-  if (found === undefined) throw new GovernanceError('GOV_UNKNOWN_PROPOSAL', `no proposal ${text} on chain ${client.chainId} (see \`hive gov list\`)`, { id: text })
+  if (found === undefined)
+    throw new GovernanceError(
+      'GOV_UNKNOWN_PROPOSAL',
+      `no proposal ${text} on chain ${client.chainId} (see \`hive gov list\`)`,
+      { id: text },
+    )
   return found
 }
 
-export async function viewProposal (client: ChainClient, record: ProposalRecord): Promise<ProposalView> {
+export async function viewProposal(client: ChainClient, record: ProposalRecord): Promise<ProposalView> {
   const g = client.contracts.governor
   const [state, votes, eta, latest] = await Promise.all([
     g.state.staticCall(record.id),
@@ -184,7 +264,7 @@ export async function viewProposal (client: ChainClient, record: ProposalRecord)
   }
 }
 
-export function formatParam (name: ParamName, value: bigint | string): string {
+export function formatParam(name: ParamName, value: bigint | string): string {
   const kind = PARAM_KINDS[name]
   if (kind === 'token') return formatHive(BigInt(value))
   if (kind === 'seconds') return `${value} s`
@@ -193,8 +273,10 @@ export function formatParam (name: ParamName, value: bigint | string): string {
 }
 
 /** "ProtocolParams.setParam(minProviderStake, 300 HIVE)" and the like. */
-export function decodeAction (client: ChainClient, action: ProposalAction): string {
-  const name = (Object.keys(client.deployment.contracts) as ContractName[]).find((n) => client.deployment.contracts[n].address.toLowerCase() === action.target.toLowerCase())
+export function decodeAction(client: ChainClient, action: ProposalAction): string {
+  const name = (Object.keys(client.deployment.contracts) as ContractName[]).find(
+    (n) => client.deployment.contracts[n].address.toLowerCase() === action.target.toLowerCase(),
+  )
   const value = action.value > 0n ? ` {value: ${formatUnits(action.value, 18)} ETH}` : ''
   if (name === undefined) return `${action.target}.call(${action.calldata})${value}`
   const iface = new Interface(client.deployment.contracts[name].abi)
@@ -207,46 +289,110 @@ export function decodeAction (client: ChainClient, action: ProposalAction): stri
   return `${name}.${tx.name}(${tx.args.map((a: unknown) => String(a)).join(', ')})${value}`
 }
 
-function refuseUnfinished (v: ProposalView, wanted: string): void {
-  if (v.state === 'pending') throw new GovernanceError('GOV_NOT_ACTIVE', `proposal ${v.id} is not active yet: voting opens at ${iso(v.voteStart)} (${inSeconds(v.voteStart, v.now)}); ${wanted} after voting ends at ${iso(v.voteEnd)}`, { id: v.id, state: v.state, voteStart: v.voteStart })
-  if (v.state === 'active') throw new GovernanceError('GOV_VOTING_NOT_OVER', `proposal ${v.id} is still being voted on until ${iso(v.voteEnd)} (${inSeconds(v.voteEnd, v.now)}); ${wanted} after that`, { id: v.id, state: v.state, voteEnd: v.voteEnd })
+function refuseUnfinished(v: ProposalView, wanted: string): void {
+  if (v.state === 'pending')
+    throw new GovernanceError(
+      'GOV_NOT_ACTIVE',
+      `proposal ${v.id} is not active yet: voting opens at ${iso(v.voteStart)} (${inSeconds(v.voteStart, v.now)}); ${wanted} after voting ends at ${iso(v.voteEnd)}`,
+      { id: v.id, state: v.state, voteStart: v.voteStart },
+    )
+  if (v.state === 'active')
+    throw new GovernanceError(
+      'GOV_VOTING_NOT_OVER',
+      `proposal ${v.id} is still being voted on until ${iso(v.voteEnd)} (${inSeconds(v.voteEnd, v.now)}); ${wanted} after that`,
+      { id: v.id, state: v.state, voteEnd: v.voteEnd },
+    )
   if (v.state === 'defeated') {
     if (v.quorumReached === false) {
-      throw new GovernanceError('GOV_QUORUM_NOT_REACHED', `proposal ${v.id} was defeated: quorum not reached (${units(v.votes.for + v.votes.abstain)} HIVE voted for or abstained, ${units(v.quorum)} needed)`, { id: v.id, state: v.state, counted: v.votes.for + v.votes.abstain, quorum: v.quorum })
+      throw new GovernanceError(
+        'GOV_QUORUM_NOT_REACHED',
+        `proposal ${v.id} was defeated: quorum not reached (${units(v.votes.for + v.votes.abstain)} HIVE voted for or abstained, ${units(v.quorum)} needed)`,
+        { id: v.id, state: v.state, counted: v.votes.for + v.votes.abstain, quorum: v.quorum },
+      )
     }
-    throw new GovernanceError('GOV_DEFEATED', `proposal ${v.id} was defeated: ${units(v.votes.against)} HIVE against, ${units(v.votes.for)} for`, { id: v.id, state: v.state })
+    throw new GovernanceError(
+      'GOV_DEFEATED',
+      `proposal ${v.id} was defeated: ${units(v.votes.against)} HIVE against, ${units(v.votes.for)} for`,
+      { id: v.id, state: v.state },
+    )
   }
-  if (v.state === 'canceled') throw new GovernanceError('GOV_CANCELED', `proposal ${v.id} was canceled`, { id: v.id, state: v.state })
-  if (v.state === 'expired') throw new GovernanceError('GOV_EXPIRED', `proposal ${v.id} expired in the timelock without being executed`, { id: v.id, state: v.state })
-  if (v.state === 'executed') throw new GovernanceError('GOV_ALREADY_EXECUTED', `proposal ${v.id} was already executed`, { id: v.id, state: v.state })
+  if (v.state === 'canceled')
+    throw new GovernanceError('GOV_CANCELED', `proposal ${v.id} was canceled`, { id: v.id, state: v.state })
+  if (v.state === 'expired')
+    throw new GovernanceError('GOV_EXPIRED', `proposal ${v.id} expired in the timelock without being executed`, {
+      id: v.id,
+      state: v.state,
+    })
+  if (v.state === 'executed')
+    throw new GovernanceError('GOV_ALREADY_EXECUTED', `proposal ${v.id} was already executed`, {
+      id: v.id,
+      state: v.state,
+    })
 }
 
 /** Why `voter` cannot vote on `v` now (or nothing). */
-export async function checkCanVote (client: ChainClient, v: ProposalView, voter: string): Promise<bigint> {
-  if (v.state === 'pending') throw new GovernanceError('GOV_NOT_ACTIVE', `proposal ${v.id} is not active yet: voting opens at ${iso(v.voteStart)} (${inSeconds(v.voteStart, v.now)})`, { id: v.id, state: v.state, voteStart: v.voteStart })
-  if (v.state !== 'active') throw new GovernanceError('GOV_VOTING_CLOSED', `voting on proposal ${v.id} is over (it ended at ${iso(v.voteEnd)}); the proposal is ${v.state}`, { id: v.id, state: v.state, voteEnd: v.voteEnd })
+export async function checkCanVote(client: ChainClient, v: ProposalView, voter: string): Promise<bigint> {
+  if (v.state === 'pending')
+    throw new GovernanceError(
+      'GOV_NOT_ACTIVE',
+      `proposal ${v.id} is not active yet: voting opens at ${iso(v.voteStart)} (${inSeconds(v.voteStart, v.now)})`,
+      { id: v.id, state: v.state, voteStart: v.voteStart },
+    )
+  if (v.state !== 'active')
+    throw new GovernanceError(
+      'GOV_VOTING_CLOSED',
+      `voting on proposal ${v.id} is over (it ended at ${iso(v.voteEnd)}); the proposal is ${v.state}`,
+      { id: v.id, state: v.state, voteEnd: v.voteEnd },
+    )
   const g = client.contracts.governor
-  if (await g.hasVoted.staticCall(v.id, voter)) throw new GovernanceError('GOV_ALREADY_VOTED', `${voter} has already voted on proposal ${v.id}`, { id: v.id, voter })
+  if (await g.hasVoted.staticCall(v.id, voter))
+    throw new GovernanceError('GOV_ALREADY_VOTED', `${voter} has already voted on proposal ${v.id}`, {
+      id: v.id,
+      voter,
+    })
   const weight = await g.getVotes.staticCall(voter, v.voteStart)
-  if (weight === 0n) throw new GovernanceError('GOV_NO_VOTES', `${voter} had no votes at the proposal's snapshot (${iso(v.voteStart)}): tokens vote only once delegated (\`hive token delegate\`), and only for proposals made after that`, { id: v.id, voter })
+  if (weight === 0n)
+    throw new GovernanceError(
+      'GOV_NO_VOTES',
+      `${voter} had no votes at the proposal's snapshot (${iso(v.voteStart)}): tokens vote only once delegated (\`hive token delegate\`), and only for proposals made after that`,
+      { id: v.id, voter },
+    )
   return weight
 }
 
-export function checkCanQueue (v: ProposalView): void {
+export function checkCanQueue(v: ProposalView): void {
   refuseUnfinished(v, 'queue it')
-  if (v.state === 'queued') throw new GovernanceError('GOV_ALREADY_QUEUED', `proposal ${v.id} is already queued; it can be executed from ${iso(v.eta ?? 0)} (${inSeconds(v.eta ?? 0, v.now)})`, { id: v.id, state: v.state, eta: v.eta })
+  if (v.state === 'queued')
+    throw new GovernanceError(
+      'GOV_ALREADY_QUEUED',
+      `proposal ${v.id} is already queued; it can be executed from ${iso(v.eta ?? 0)} (${inSeconds(v.eta ?? 0, v.now)})`,
+      { id: v.id, state: v.state, eta: v.eta },
+    )
 }
 
-export function checkCanExecute (v: ProposalView): void {
+export function checkCanExecute(v: ProposalView): void {
   refuseUnfinished(v, 'queue and execute it')
-  if (v.state === 'succeeded') throw new GovernanceError('GOV_NOT_QUEUED', `proposal ${v.id} passed but is not queued: run \`hive gov queue ${v.id}\` first (the timelock delay starts then)`, { id: v.id, state: v.state })
+  if (v.state === 'succeeded')
+    throw new GovernanceError(
+      'GOV_NOT_QUEUED',
+      `proposal ${v.id} passed but is not queued: run \`hive gov queue ${v.id}\` first (the timelock delay starts then)`,
+      { id: v.id, state: v.state },
+    )
   if (v.state === 'queued' && v.eta !== null && v.now < v.eta) {
-    throw new GovernanceError('GOV_TIMELOCK_NOT_ELAPSED', `the timelock delay of proposal ${v.id} has not elapsed: it can be executed from ${iso(v.eta)} (${inSeconds(v.eta, v.now)})`, { id: v.id, state: v.state, eta: v.eta, now: v.now })
+    throw new GovernanceError(
+      'GOV_TIMELOCK_NOT_ELAPSED',
+      `the timelock delay of proposal ${v.id} has not elapsed: it can be executed from ${iso(v.eta)} (${inSeconds(v.eta, v.now)})`,
+      { id: v.id, state: v.state, eta: v.eta, now: v.now },
+    )
   }
 }
 
 /** Arguments of queue()/execute(), which take the proposal's contents rather than its id. */
-export function proposalArgs (p: ProposalRecord): [string[], bigint[], string[], string] {
-  return [p.actions.map((a) => a.target), p.actions.map((a) => a.value), p.actions.map((a) => a.calldata), p.descriptionHash]
+export function proposalArgs(p: ProposalRecord): [string[], bigint[], string[], string] {
+  return [
+    p.actions.map((a) => a.target),
+    p.actions.map((a) => a.value),
+    p.actions.map((a) => a.calldata),
+    p.descriptionHash,
+  ]
 }
-

@@ -18,7 +18,7 @@ export interface LocalChainInput {
   deployments?: string
 }
 
-export function localChainConfig (input: LocalChainInput): HiveConfig {
+export function localChainConfig(input: LocalChainInput): HiveConfig {
   const flags = {
     ...(input.rpcUrl !== undefined ? { rpcUrl: input.rpcUrl } : {}),
     ...(input.deployments !== undefined ? { deployments: input.deployments } : {}),
@@ -27,13 +27,13 @@ export function localChainConfig (input: LocalChainInput): HiveConfig {
 }
 
 /** The data dir's wallet, unlocked with $HIVE_PASSPHRASE or a prompt. */
-export async function unlockLocalWallet (input: Pick<LocalChainInput, 'dataDir' | 'env'>): Promise<Wallet> {
+export async function unlockLocalWallet(input: Pick<LocalChainInput, 'dataDir' | 'env'>): Promise<Wallet> {
   readWalletAddress(input.dataDir) // NO_WALLET / permissions before asking anything
   return await unlockWallet(input.dataDir, await readPassphrase({ env: input.env }))
 }
 
 /** Opens the chain; with `wallet`, unlocked and with its sender. Close it in a finally. */
-export async function openLocalChain (input: LocalChainInput, need: { wallet: boolean }): Promise<ChainClient> {
+export async function openLocalChain(input: LocalChainInput, need: { wallet: boolean }): Promise<ChainClient> {
   const config = localChainConfig(input)
   const wallet = need.wallet ? await unlockLocalWallet(input) : undefined
   return await openChain({ settings: config, ...(wallet !== undefined ? { wallet } : {}) })

@@ -20,89 +20,108 @@ export interface LogPollerInit {
 }
 
 export class LogPoller {
-  readonly #init: LogPollerInit
-  readonly #handlers = new Map<string, Set<LogHandler>>()
-  readonly #afterPoll = new Set<(block: number) => void>()
-  #next: number
-  #timer: ReturnType<typeof setTimeout> | undefined
-  #running = false
-  #polling: Promise<void> | undefined
-  #failures = 0
+  private readonly init: LogPollerInit
+  private readonly handlers = new Map<string, Set<LogHandler>>()
+  private readonly afterPoll = new Set<(block: number) => void>()
+  private next: number
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private running = false
+  private polling: Promise<void> | undefined
+  private failures = 0
 
-  constructor (init: LogPollerInit) {
-    this.#init = init
-    this.#next = init.fromBlock
+  constructor(init: LogPollerInit) {
+    this.init = init
+    this.next = init.fromBlock
   }
 
   /** The last block whose logs were all delivered. */
-  get syncedBlock (): number { return this.#next - 1 }
+  get syncedBlock(): number {
+    return this.next - 1
+  }
 
   /** Calls `handler` for every log of `address` (any event); returns an unsubscribe function. */
-  subscribe (address: string, handler: LogHandler): () => void {
+  subscribe(address: string, handler: LogHandler): () => void {
     const key = address.toLowerCase()
-    let set = this.#handlers.get(key)
-    if (set === undefined) { set = new Set(); this.#handlers.set(key, set) }
+    let set = this.handlers.get(key)
+    if (set === undefined) {
+      set = new Set()
+      this.handlers.set(key, set)
+    }
     set.add(handler)
-    return () => { set.delete(handler) }
+    return () => {
+      set.delete(handler)
+    }
   }
 
   /** Called after each successful poll with the block read up to (tests, sync waits). */
-  onPolled (listener: (block: number) => void): () => void {
-    this.#afterPoll.add(listener)
-    return () => { this.#afterPoll.delete(listener) }
+  onPolled(listener: (block: number) => void): () => void {
+    this.afterPoll.add(listener)
+    return () => {
+      this.afterPoll.delete(listener)
+    }
   }
 
-  start (): void {
-    if (this.#running) return
-    this.#running = true
-    this.#schedule(0)
+  start(): void {
+    if (this.running) return
+    this.running = true
+    this.schedule(0)
   }
 
-  async stop (): Promise<void> {
-    this.#running = false
-    if (this.#timer !== undefined) clearTimeout(this.#timer)
-    this.#timer = undefined
-    await this.#polling
+  async stop(): Promise<void> {
+    this.running = false
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    await this.polling
   }
 
   /** Reads new logs now (also what the timer does). */
-  async poll (): Promise<void> {
-    this.#polling ??= this.#poll().finally(() => { this.#polling = undefined })
-    await this.#polling
+  async poll(): Promise<void> {
+    this.polling ??= this._poll().finally(() => {
+      this.polling = undefined
+    })
+    await this.polling
   }
 
-  #schedule (ms: number): void {
-    if (!this.#running) return
-    this.#timer = setTimeout(() => {
+  private schedule(ms: number): void {
+    if (!this.running) return
+    this.timer = setTimeout(() => {
       void this.poll().finally(() => {
         // back off on RPC failures (up to 30 s), without ever stopping
-        const delay = this.#failures === 0 ? this.#init.pollMs : Math.min(30_000, this.#init.pollMs * 2 ** this.#failures)
-        this.#schedule(delay)
+        const delay = this.failures === 0 ? this.init.pollMs : Math.min(30_000, this.init.pollMs * 2 ** this.failures)
+        this.schedule(delay)
       })
     }, ms)
   }
 
-  async #poll (): Promise<void> {
-    const { provider } = this.#init
+  private async _poll(): Promise<void> {
+    const { provider } = this.init
     try {
-      const latest = Number(BigInt(await provider.send('eth_blockNumber', []) as string))
-      const addresses = [...this.#handlers.keys()]
-      while (this.#next <= latest) {
-        const to = Math.min(latest, this.#next + (this.#init.maxRange ?? 2_000) - 1)
-        const logs = addresses.length === 0 ? [] : await provider.getLogs({ address: addresses, fromBlock: this.#next, toBlock: to })
+      const latest = Number(BigInt((await provider.send('eth_blockNumber', [])) as string))
+      const addresses = [...this.handlers.keys()]
+      while (this.next <= latest) {
+        const to = Math.min(latest, this.next + (this.init.maxRange ?? 2_000) - 1)
+        const logs =
+          addresses.length === 0
+            ? []
+            : await provider.getLogs({ address: addresses, fromBlock: this.next, toBlock: to })
         logs.sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index)
         for (const entry of logs) {
-          for (const handler of this.#handlers.get(entry.address.toLowerCase()) ?? []) {
-            try { handler(entry) } catch (err) { log.error('log handler failed - %e', err) }
+          for (const handler of this.handlers.get(entry.address.toLowerCase()) ?? []) {
+            try {
+              handler(entry)
+            } catch (err) {
+              log.error('log handler failed - %e', err)
+            }
           }
         }
-        this.#next = to + 1
+        this.next = to + 1
       }
-      this.#failures = 0
-      for (const l of this.#afterPoll) l(this.syncedBlock)
+      this.failures = 0
+      for (const l of this.afterPoll) l(this.syncedBlock)
     } catch (err) {
-      this.#failures++
-      if (this.#failures === 1 || this.#failures % 10 === 0) log.error('reading chain logs failed (%d in a row): %s', this.#failures, shortReason(err))
+      this.failures++
+      if (this.failures === 1 || this.failures % 10 === 0)
+        log.error('reading chain logs failed (%d in a row): %s', this.failures, shortReason(err))
     }
   }
 }

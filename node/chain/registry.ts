@@ -39,64 +39,83 @@ export interface Standing {
   slashed: boolean
 }
 
-/** The registry event's `provider` (every registry event indexes it first) and, for binding events, the peer id hash. */
-function eventSubjects (registry: Contract, entry: Log): { provider?: string, peerIdHash?: string } {
+/**
+ * The registry event's `provider` (every registry event indexes it first) and, for binding events, the peer id hash.
+ */
+function eventSubjects(registry: Contract, entry: Log): { provider?: string; peerIdHash?: string } {
   const parsed = registry.interface.parseLog({ topics: [...entry.topics], data: entry.data })
   if (parsed == null) return {}
   const provider = parsed.args.getValue('provider') as string | undefined
-  const peerIdHash = parsed.name === 'PeerIdBound' || parsed.name === 'PeerIdUnbound' ? parsed.args.getValue('peerIdHash') as string : undefined
-  return { ...(provider !== undefined ? { provider: getAddress(provider) } : {}), ...(peerIdHash !== undefined ? { peerIdHash } : {}) }
+  const peerIdHash =
+    parsed.name === 'PeerIdBound' || parsed.name === 'PeerIdUnbound'
+      ? (parsed.args.getValue('peerIdHash') as string)
+      : undefined
+  return {
+    ...(provider !== undefined ? { provider: getAddress(provider) } : {}),
+    ...(peerIdHash !== undefined ? { peerIdHash } : {}),
+  }
 }
 
 export class StakeRegistry {
-  readonly #registry: Bound<ProviderRegistry>
-  readonly #params: ParamsFollower
+  private readonly registry: Bound<ProviderRegistry>
+  private readonly _params: ParamsFollower
   /** keccak256(peer id bytes) -> pending or settled lookup (bounded LRU with a TTL) */
-  readonly #cache: LruCache<{ standing: Promise<Standing>, at: number }>
+  private readonly cache: LruCache<{ standing: Promise<Standing>; at: number }>
   /** keccak256(peer id bytes) -> the address bound to it; only for ids in #cache */
-  readonly #owners = new Map<string, string | null>()
+  private readonly owners = new Map<string, string | null>()
 
-  constructor (init: { registry: Bound<ProviderRegistry>, params: ParamsFollower, maxEntries?: number, ttlMs?: number }) {
-    this.#registry = init.registry
-    this.#params = init.params
-    this.#cache = new LruCache({
+  constructor(init: {
+    registry: Bound<ProviderRegistry>
+    params: ParamsFollower
+    maxEntries?: number
+    ttlMs?: number
+  }) {
+    this.registry = init.registry
+    this._params = init.params
+    this.cache = new LruCache({
       maxEntries: init.maxEntries ?? DEFAULT_MAX_ENTRIES,
       ttlMs: init.ttlMs ?? DEFAULT_TTL_MS,
-      onEvict: (hash) => { this.#owners.delete(hash) },
+      onEvict: (hash) => {
+        this.owners.delete(hash)
+      },
     })
   }
 
   /** standings held (for metrics and tests) */
-  get size (): number { return this.#cache.size }
+  get size(): number {
+    return this.cache.size
+  }
 
   /** The registry's record for `peerId` (cached until an event touches it). */
-  async standingOfPeer (peerId: PeerId): Promise<Standing> {
+  async standingOfPeer(peerId: PeerId): Promise<Standing> {
     const bytes = peerIdBytes(peerId)
     const hash = keccak256(bytes)
-    const cached = this.#cache.get(hash)
+    const cached = this.cache.get(hash)
     if (cached !== undefined) {
       const s = await cached.standing
       // an ineligible answer is re-read after a moment: the event that changes it may be a poll
       // away, and a provider that just staked should not lose the next auction for it
-      if (this.#eligible(s) || Date.now() - cached.at < NEGATIVE_TTL_MS || this.#cache.get(hash) !== cached) return s
-      this.#forget(hash)
+      if (this.eligible(s) || Date.now() - cached.at < NEGATIVE_TTL_MS || this.cache.get(hash) !== cached) return s
+      this.forget(hash)
     }
-    const entry = { standing: this.#fetch(bytes, hash), at: Date.now() }
-    this.#cache.set(hash, entry)
+    const entry = { standing: this.fetch(bytes, hash), at: Date.now() }
+    this.cache.set(hash, entry)
     // a failed lookup is not remembered
-    entry.standing.catch(() => { if (this.#cache.get(hash) === entry) this.#forget(hash) })
+    entry.standing.catch(() => {
+      if (this.cache.get(hash) === entry) this.forget(hash)
+    })
     return await entry.standing
   }
 
-  #eligible (s: Standing): boolean {
-    return s.provider !== null && !s.slashed && s.bonded >= this.#params.get('minProviderStake')
+  private eligible(s: Standing): boolean {
+    return s.provider !== null && !s.slashed && s.bonded >= this._params.get('minProviderStake')
   }
 
-  async #fetch (bytes: Uint8Array, hash: string): Promise<Standing> {
-    const [provider, status, bonded] = await this.#registry.statusOfPeerId.staticCall(hexlify(bytes))
+  private async fetch(bytes: Uint8Array, hash: string): Promise<Standing> {
+    const [provider, status, bonded] = await this.registry.statusOfPeerId.staticCall(hexlify(bytes))
     const owner = BigInt(provider) === 0n ? null : getAddress(provider)
     // only while the lookup is still cached: an evicted id must not leave its owner behind
-    if (this.#cache.get(hash) !== undefined) this.#owners.set(hash, owner)
+    if (this.cache.get(hash) !== undefined) this.owners.set(hash, owner)
     return { provider: owner, bonded, slashed: status === STATUS_SLASHED }
   }
 
@@ -105,7 +124,7 @@ export class StakeRegistry {
    * unknown, bound to another address than it claims, slashed, or below the current minimum
    * stake (so selection excludes it). RPC failures count as unstaked, and are not cached.
    */
-  readonly stakeOf = async (peerId: PeerId, ethAddress: string): Promise<{ stake: bigint, slashed: boolean }> => {
+  readonly stakeOf = async (peerId: PeerId, ethAddress: string): Promise<{ stake: bigint; slashed: boolean }> => {
     let s: Standing
     try {
       s = await this.standingOfPeer(peerId)
@@ -116,7 +135,7 @@ export class StakeRegistry {
     if (s.provider === null) return { stake: 0n, slashed: false }
     if (ethAddress !== '' && ethAddress.toLowerCase() !== s.provider.toLowerCase()) return { stake: 0n, slashed: false }
     if (s.slashed) return { stake: 0n, slashed: true }
-    if (s.bonded < this.#params.get('minProviderStake')) return { stake: 0n, slashed: false }
+    if (s.bonded < this._params.get('minProviderStake')) return { stake: 0n, slashed: false }
     return { stake: s.bonded, slashed: false }
   }
 
@@ -134,87 +153,131 @@ export class StakeRegistry {
     }
   }
 
-  #forget (hash: string): void {
-    this.#cache.delete(hash)
-    this.#owners.delete(hash)
+  private forget(hash: string): void {
+    this.cache.delete(hash)
+    this.owners.delete(hash)
   }
 
   /** Forgets what an event made stale. */
-  apply (entry: Log): void {
-    const { provider, peerIdHash } = eventSubjects(this.#registry, entry)
-    if (peerIdHash !== undefined) this.#forget(peerIdHash)
+  apply(entry: Log): void {
+    const { provider, peerIdHash } = eventSubjects(this.registry, entry)
+    if (peerIdHash !== undefined) this.forget(peerIdHash)
     if (provider === undefined) return
-    for (const [hash, owner] of this.#owners) {
-      if (owner === provider) this.#forget(hash)
+    for (const [hash, owner] of this.owners) {
+      if (owner === provider) this.forget(hash)
     }
   }
 
-  attach (poller: LogPoller): () => void {
-    return poller.subscribe(this.#registry.target as string, (entry) => { this.apply(entry) })
+  attach(poller: LogPoller): () => void {
+    return poller.subscribe(this.registry.target as string, (entry) => {
+      this.apply(entry)
+    })
   }
 }
 
 /** This node's own registry record and whether it may bid. */
 export class OwnStake {
-  readonly #registry: Bound<ProviderRegistry>
-  readonly #params: ParamsFollower
-  readonly #address: string
-  readonly #peerId: string
-  #info: { bonded: bigint, unbonding: bigint, unbondingEndsAt: number, slashed: boolean, peerId: string } | undefined
-  #status: OwnStakeStatus
-  readonly #listeners = new Set<(s: OwnStakeStatus) => void>()
-  #refreshing: Promise<void> = Promise.resolve()
+  private readonly registry: Bound<ProviderRegistry>
+  private readonly _params: ParamsFollower
+  private readonly address: string
+  private readonly peerId: string
+  private _info:
+    { bonded: bigint; unbonding: bigint; unbondingEndsAt: number; slashed: boolean; peerId: string } | undefined
+  private _status: OwnStakeStatus
+  private readonly listeners = new Set<(s: OwnStakeStatus) => void>()
+  private refreshing: Promise<void> = Promise.resolve()
 
-  constructor (init: { registry: Bound<ProviderRegistry>, params: ParamsFollower, address: string, peerId: PeerId }) {
-    this.#registry = init.registry
-    this.#params = init.params
-    this.#address = getAddress(init.address)
-    this.#peerId = hexlify(peerIdBytes(init.peerId))
-    this.#status = this.#compute()
+  constructor(init: { registry: Bound<ProviderRegistry>; params: ParamsFollower; address: string; peerId: PeerId }) {
+    this.registry = init.registry
+    this._params = init.params
+    this.address = getAddress(init.address)
+    this.peerId = hexlify(peerIdBytes(init.peerId))
+    this._status = this.compute()
   }
 
-  get status (): OwnStakeStatus { return this.#status }
-  readonly canBid = (): boolean => this.#status.eligible
+  get status(): OwnStakeStatus {
+    return this._status
+  }
+  readonly canBid = (): boolean => this._status.eligible
 
-  onChange (listener: (s: OwnStakeStatus) => void): () => void {
-    this.#listeners.add(listener)
-    return () => { this.#listeners.delete(listener) }
+  onChange(listener: (s: OwnStakeStatus) => void): () => void {
+    this.listeners.add(listener)
+    return () => {
+      this.listeners.delete(listener)
+    }
   }
 
   /** Re-reads the record (serialized, so the last read wins). */
-  async refresh (): Promise<OwnStakeStatus> {
-    this.#refreshing = this.#refreshing.then(async () => {
-      const info = await this.#registry.providerInfo.staticCall(this.#address)
-      this.#info = { bonded: info.bonded, unbonding: info.unbonding, unbondingEndsAt: Number(info.unbondingEndsAt), slashed: info.slashed, peerId: info.peerId }
-      this.#update()
-    }).catch((err: unknown) => { log.error('reading own stake failed: %s', shortReason(err)) })
-    await this.#refreshing
-    return this.#status
+  async refresh(): Promise<OwnStakeStatus> {
+    this.refreshing = this.refreshing
+      .then(async () => {
+        const info = await this.registry.providerInfo.staticCall(this.address)
+        this._info = {
+          bonded: info.bonded,
+          unbonding: info.unbonding,
+          unbondingEndsAt: Number(info.unbondingEndsAt),
+          slashed: info.slashed,
+          peerId: info.peerId,
+        }
+        this.update()
+      })
+      .catch((err: unknown) => {
+        log.error('reading own stake failed: %s', shortReason(err))
+      })
+    await this.refreshing
+    return this._status
   }
 
-  attach (poller: LogPoller, params: ParamsFollower): () => void {
-    const offLogs = poller.subscribe(this.#registry.target as string, (entry) => {
-      if (eventSubjects(this.#registry, entry).provider === this.#address) void this.refresh()
+  attach(poller: LogPoller, params: ParamsFollower): () => void {
+    const offLogs = poller.subscribe(this.registry.target as string, (entry) => {
+      if (eventSubjects(this.registry, entry).provider === this.address) void this.refresh()
     })
-    const offParams = params.onChange((c) => { if (c.key === 'minProviderStake') this.#update() })
-    return () => { offLogs(); offParams() }
+    const offParams = params.onChange((c) => {
+      if (c.key === 'minProviderStake') this.update()
+    })
+    return () => {
+      offLogs()
+      offParams()
+    }
   }
 
-  #update (): void {
-    const before = this.#status
-    this.#status = this.#compute()
-    if (before.eligible !== this.#status.eligible || before.bonded !== this.#status.bonded || before.minStake !== this.#status.minStake || before.reason !== this.#status.reason) {
-      log('own stake %o', { eligible: this.#status.eligible, reason: this.#status.reason, bonded: String(this.#status.bonded), minStake: String(this.#status.minStake) })
-      for (const l of this.#listeners) {
-        try { l(this.#status) } catch (err) { log.error('stake listener failed - %e', err) }
+  private update(): void {
+    const before = this._status
+    this._status = this.compute()
+    if (
+      before.eligible !== this._status.eligible ||
+      before.bonded !== this._status.bonded ||
+      before.minStake !== this._status.minStake ||
+      before.reason !== this._status.reason
+    ) {
+      log('own stake %o', {
+        eligible: this._status.eligible,
+        reason: this._status.reason,
+        bonded: String(this._status.bonded),
+        minStake: String(this._status.minStake),
+      })
+      for (const l of this.listeners) {
+        try {
+          l(this._status)
+        } catch (err) {
+          log.error('stake listener failed - %e', err)
+        }
       }
     }
   }
 
-  #compute (): OwnStakeStatus {
-    const minStake = this.#params.get('minProviderStake')
-    const i = this.#info
-    const base = { address: this.#address, minStake, bonded: i?.bonded ?? 0n, unbonding: i?.unbonding ?? 0n, unbondingEndsAt: i?.unbondingEndsAt ?? 0, slashed: i?.slashed ?? false, peerIdBound: i !== undefined && i.peerId.toLowerCase() === this.#peerId.toLowerCase() }
+  private compute(): OwnStakeStatus {
+    const minStake = this._params.get('minProviderStake')
+    const i = this._info
+    const base = {
+      address: this.address,
+      minStake,
+      bonded: i?.bonded ?? 0n,
+      unbonding: i?.unbonding ?? 0n,
+      unbondingEndsAt: i?.unbondingEndsAt ?? 0,
+      slashed: i?.slashed ?? false,
+      peerIdBound: i !== undefined && i.peerId.toLowerCase() === this.peerId.toLowerCase(),
+    }
     let reason: IneligibleReason | undefined
     if (i === undefined) reason = 'UNKNOWN'
     else if (i.slashed) reason = 'SLASHED'

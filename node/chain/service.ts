@@ -52,18 +52,26 @@ export interface PrepareChainOptions {
  * refusals (RPC_UNREACHABLE, DEPLOYMENT_MISSING, CONTRACT_MISSING, CONTRACT_WRONG_VERSION),
  * NO_WALLET, WRONG_PASSPHRASE, PASSPHRASE_REQUIRED.
  */
-export async function prepareChain (
+export async function prepareChain(
   config: HiveConfig,
   options: PrepareChainOptions,
 ): Promise<PreparedChain | undefined> {
   if (config.rpcUrl === '') return undefined
   if (!walletExists(config.dataDir)) {
-    throw new WalletError('NO_WALLET', `rpcUrl is set but ${config.dataDir} has no wallet: create one with \`hive wallet create --data-dir ${config.dataDir}\` (or import a key with \`hive wallet import\`), or unset rpcUrl to run without a chain`, { dataDir: config.dataDir })
+    throw new WalletError(
+      'NO_WALLET',
+      `rpcUrl is set but ${config.dataDir} has no wallet: create one with \`hive wallet create --data-dir ${config.dataDir}\` (or import a key with \`hive wallet import\`), or unset rpcUrl to run without a chain`,
+      { dataDir: config.dataDir },
+    )
   }
   readWalletAddress(config.dataDir) // refuses a keystore others can read before asking for the passphrase
-  const passphrase = options.passphrase ?? await readPassphrase({ env: options.env ?? {} })
+  const passphrase = options.passphrase ?? (await readPassphrase({ env: options.env ?? {} }))
   const wallet = await unlockWallet(config.dataDir, passphrase)
-  const client = await openChain({ settings: chainSettings(config), wallet, ...(options.tx !== undefined ? { tx: options.tx } : {}) })
+  const client = await openChain({
+    settings: chainSettings(config),
+    wallet,
+    ...(options.tx !== undefined ? { tx: options.tx } : {}),
+  })
   try {
     const peerId = peerIdFromPrivateKey(options.privateKey)
     const now = BigInt((await client.provider.getBlock('latest'))!.timestamp)
@@ -75,8 +83,15 @@ export async function prepareChain (
   }
 }
 
-export function chainSettings (config: Pick<HiveConfig, 'rpcUrl' | 'deployments' | 'maxFeeGwei' | 'confirmations'>): ChainSettings {
-  return { rpcUrl: config.rpcUrl, deployments: config.deployments, maxFeeGwei: config.maxFeeGwei, confirmations: config.confirmations }
+export function chainSettings(
+  config: Pick<HiveConfig, 'rpcUrl' | 'deployments' | 'maxFeeGwei' | 'confirmations'>,
+): ChainSettings {
+  return {
+    rpcUrl: config.rpcUrl,
+    deployments: config.deployments,
+    maxFeeGwei: config.maxFeeGwei,
+    confirmations: config.confirmations,
+  }
 }
 
 export interface ChainServiceInit {
@@ -91,37 +106,52 @@ export class ChainService implements HiveService, ChainApi {
   readonly client: ChainClient
   readonly peerId: PeerId
   readonly identity: EthIdentity
-  readonly #init: ChainServiceInit
-  #params: ParamsFollower | undefined
-  #stakes: StakeRegistry | undefined
-  #own: OwnStake | undefined
-  #poller: LogPoller | undefined
-  #detach: Array<() => void> = []
-  #ready: { promise: Promise<void>, resolve: () => void }
-  #openChannels: (() => Promise<number>) | undefined
-  #state: 'created' | 'started' | 'stopped' = 'created'
+  private readonly init: ChainServiceInit
+  private _params: ParamsFollower | undefined
+  private _stakes: StakeRegistry | undefined
+  private own: OwnStake | undefined
+  private _poller: LogPoller | undefined
+  private detach: Array<() => void> = []
+  private ready: { promise: Promise<void>; resolve: () => void }
+  private openChannels: (() => Promise<number>) | undefined
+  private _state: 'created' | 'started' | 'stopped' = 'created'
 
-  constructor (init: ChainServiceInit) {
-    this.#init = init
+  constructor(init: ChainServiceInit) {
+    this.init = init
     this.client = init.prepared.client
     this.peerId = init.prepared.peerId
     this.identity = init.prepared.identity
     let resolve!: () => void
-    this.#ready = { promise: new Promise<void>((r) => { resolve = r }), resolve }
+    this.ready = {
+      promise: new Promise<void>((r) => {
+        resolve = r
+      }),
+      resolve,
+    }
   }
 
-  get address (): string { return this.client.wallet!.address }
+  get address(): string {
+    return this.client.wallet!.address
+  }
   /** live protocol parameters (after start) */
-  get params (): ParamsFollower { return this.#need(this.#params) }
-  get stakes (): StakeRegistry { return this.#need(this.#stakes) }
-  get poller (): LogPoller { return this.#need(this.#poller) }
+  get params(): ParamsFollower {
+    return this.need(this._params)
+  }
+  get stakes(): StakeRegistry {
+    return this.need(this._stakes)
+  }
+  get poller(): LogPoller {
+    return this.need(this._poller)
+  }
   /** this node's registry record and eligibility (after start) */
-  get ownStake (): OwnStakeStatus { return this.#need(this.#own).status }
+  get ownStake(): OwnStakeStatus {
+    return this.need(this.own).status
+  }
 
-  async start (): Promise<void> {
-    if (this.#state !== 'created') return
+  async start(): Promise<void> {
+    if (this._state !== 'created') return
     try {
-      await this.#start()
+      await this._start()
     } catch (err) {
       // a node stops only the services that started: this one closes what it holds itself
       await this.stop()
@@ -129,62 +159,84 @@ export class ChainService implements HiveService, ChainApi {
     }
   }
 
-  async #start (): Promise<void> {
+  private async _start(): Promise<void> {
     const { client } = this
     const block = await client.provider.getBlockNumber()
     const params = await ParamsFollower.load(client.contracts.params, block)
-    const poller = new LogPoller({ provider: client.provider, fromBlock: block + 1, pollMs: this.#init.pollMs ?? (client.chainId === DEVNET_CHAIN_ID ? 500 : 2_000) })
+    const poller = new LogPoller({
+      provider: client.provider,
+      fromBlock: block + 1,
+      pollMs: this.init.pollMs ?? (client.chainId === DEVNET_CHAIN_ID ? 500 : 2_000),
+    })
     const stakes = new StakeRegistry({ registry: client.contracts.registry, params })
-    const own = new OwnStake({ registry: client.contracts.registry, params, address: this.address, peerId: this.peerId })
-    this.#detach.push(params.attach(poller), stakes.attach(poller), own.attach(poller, params))
-    this.#detach.push(params.onChange((c) => { this.#emitParamChange(c) }), own.onChange((s) => { this.#emitStake(s) }))
+    const own = new OwnStake({
+      registry: client.contracts.registry,
+      params,
+      address: this.address,
+      peerId: this.peerId,
+    })
+    this.detach.push(params.attach(poller), stakes.attach(poller), own.attach(poller, params))
+    this.detach.push(
+      params.onChange((c) => {
+        this.emitParamChange(c)
+      }),
+      own.onChange((s) => {
+        this.emitStake(s)
+      }),
+    )
     await own.refresh()
-    this.#params = params
-    this.#stakes = stakes
-    this.#own = own
-    this.#poller = poller
+    this._params = params
+    this._stakes = stakes
+    this.own = own
+    this._poller = poller
     poller.start()
-    this.#state = 'started'
-    this.#ready.resolve()
-    log('started %o', { chainId: client.chainId, address: this.address, block, eligible: own.status.eligible, reason: own.status.reason })
+    this._state = 'started'
+    this.ready.resolve()
+    log('started %o', {
+      chainId: client.chainId,
+      address: this.address,
+      block,
+      eligible: own.status.eligible,
+      reason: own.status.reason,
+    })
   }
 
-  async stop (): Promise<void> {
-    if (this.#state === 'stopped') return
-    this.#state = 'stopped'
-    for (const d of this.#detach.splice(0)) d()
-    await this.#poller?.stop()
+  async stop(): Promise<void> {
+    if (this._state === 'stopped') return
+    this._state = 'stopped'
+    for (const d of this.detach.splice(0)) d()
+    await this._poller?.stop()
     this.client.close()
   }
 
   /** Market hook (requester): a bidder's effective stake and its owner (stake-owner.ts); waits for start. */
   readonly stakeOf = async (peerId: PeerId, ethAddress: string): Promise<OwnedStake> => {
-    await this.#ready.promise
+    await this.ready.promise
     return await stakeWithOwner(this.stakes, peerId, ethAddress)
   }
 
   /** Market hook (requester): the address a bidder's stake is bound to (its owner), or null. */
   readonly stakeOwnerOf = async (peerId: PeerId): Promise<string | null> => {
-    await this.#ready.promise
+    await this.ready.promise
     return await this.stakes.stakeOwnerOf(peerId)
   }
 
   /** Market hook: the live minimum provider stake (the bid lottery's weight unit); undefined until started. */
-  readonly minProviderStake = (): bigint | undefined => this.#params?.get('minProviderStake')
+  readonly minProviderStake = (): bigint | undefined => this._params?.get('minProviderStake')
 
   /** Market hook (provider): our own bond while we may bid, else 0 (our lottery weight). */
-  readonly ownBondedStake = (): bigint => this.#own?.canBid() === true ? this.#own.status.bonded : 0n
+  readonly ownBondedStake = (): bigint => (this.own?.canBid() === true ? this.own.status.bonded : 0n)
 
   /** Market hook (provider): false until started, and while under the live minimum stake or slashed. */
-  readonly canBid = (): boolean => this.#own?.canBid() ?? false
+  readonly canBid = (): boolean => this.own?.canBid() ?? false
 
   /** Payments register how many channels are open, for `hive wallet`. */
-  setOpenChannelCount (count: () => Promise<number>): void {
-    this.#openChannels = count
+  setOpenChannelCount(count: () => Promise<number>): void {
+    this.openChannels = count
   }
 
   /** What `GET /v1/chain/wallet` answers: address, balances, stake, params, open channels. */
-  async walletSummary (): Promise<WalletSummary> {
+  async walletSummary(): Promise<WalletSummary> {
     const { provider, contracts, chainId } = this.client
     const [eth, hive] = await Promise.all([
       provider.getBalance(this.address),
@@ -195,31 +247,56 @@ export class ChainService implements HiveService, ChainApi {
       address: this.address,
       eth,
       hive,
-      stake: this.#own?.status,
-      params: this.#params?.current,
-      openChannels: this.#openChannels !== undefined ? await this.#openChannels() : null,
+      stake: this.own?.status,
+      params: this._params?.current,
+      openChannels: this.openChannels !== undefined ? await this.openChannels() : null,
     }
   }
 
-  routes (routes: RouteRegistry): void {
+  routes(routes: RouteRegistry): void {
     registerChainRoutes(routes, this)
   }
 
-  #need<T> (value: T | undefined): T {
+  private need<T>(value: T | undefined): T {
     if (value === undefined) throw new WalletError('CHAIN_NOT_STARTED', 'the chain service has not started yet', {})
     return value
   }
 
-  #emitParamChange (c: ParamChange): void {
-    const show = (v: bigint | string): string => (typeof v === 'bigint' && c.key === 'minProviderStake' ? `${formatHive(v)}` : String(v))
-    this.#init.events?.emit({ type: 'log', at: Date.now(), level: 'info', message: `protocol parameter ${c.key} changed from ${show(c.oldValue)} to ${show(c.newValue)} (block ${c.blockNumber})`, data: { kind: 'chain:param', key: c.key, oldValue: String(c.oldValue), newValue: String(c.newValue), blockNumber: c.blockNumber } })
+  private emitParamChange(c: ParamChange): void {
+    const show = (v: bigint | string): string =>
+      typeof v === 'bigint' && c.key === 'minProviderStake' ? `${formatHive(v)}` : String(v)
+    this.init.events?.emit({
+      type: 'log',
+      at: Date.now(),
+      level: 'info',
+      message: `protocol parameter ${c.key} changed from ${show(c.oldValue)} to ${show(c.newValue)} (block ${c.blockNumber})`,
+      data: {
+        kind: 'chain:param',
+        key: c.key,
+        oldValue: String(c.oldValue),
+        newValue: String(c.newValue),
+        blockNumber: c.blockNumber,
+      },
+    })
   }
 
-  #emitStake (s: OwnStakeStatus): void {
+  private emitStake(s: OwnStakeStatus): void {
     const message = s.eligible
       ? `eligible to bid: ${formatHive(s.bonded)} staked (minimum ${formatHive(s.minStake)})`
       : `not bidding: ${s.reason ?? 'UNKNOWN'} (staked ${formatHive(s.bonded)}, minimum ${formatHive(s.minStake)}${s.slashed ? ', slashed' : ''})`
-    this.#init.events?.emit({ type: 'log', at: Date.now(), level: s.eligible ? 'info' : 'warn', message, data: { kind: 'chain:stake', eligible: s.eligible, reason: s.reason ?? null, bonded: String(s.bonded), minStake: String(s.minStake) } })
+    this.init.events?.emit({
+      type: 'log',
+      at: Date.now(),
+      level: s.eligible ? 'info' : 'warn',
+      message,
+      data: {
+        kind: 'chain:stake',
+        eligible: s.eligible,
+        reason: s.reason ?? null,
+        bonded: String(s.bonded),
+        minStake: String(s.minStake),
+      },
+    })
   }
 }
 
@@ -234,21 +311,24 @@ export interface ChainServiceOptions extends Omit<PrepareChainOptions, 'privateK
  * unlocks the wallet and signs the peer id <-> address binding the profile carries; it throws the
  * refusals listed at prepareChain, so a node with a bad chain setup stops before it starts.
  */
-export function chainService (init: ChainServiceOptions = {}): ServiceFactory<ChainService> {
+export function chainService(init: ChainServiceOptions = {}): ServiceFactory<ChainService> {
   let prepared: PreparedChain | undefined
   return {
     prepare: async ({ config, privateKey }) => {
       prepared = await prepareChain(config, { ...init, privateKey })
       return prepared !== undefined ? { eth: prepared.identity } : undefined
     },
-    discard: () => { prepared?.client.close() },
-    create: (components) => prepared === undefined
-      ? undefined
-      : new ChainService({
-        prepared,
-        events: components.events,
-        ...(init.pollMs !== undefined ? { pollMs: init.pollMs } : {}),
-      }),
+    discard: () => {
+      prepared?.client.close()
+    },
+    create: (components) =>
+      prepared === undefined
+        ? undefined
+        : new ChainService({
+            prepared,
+            events: components.events,
+            ...(init.pollMs !== undefined ? { pollMs: init.pollMs } : {}),
+          }),
   }
 }
 

@@ -6,19 +6,26 @@ import type { PeerId } from '@libp2p/interface'
 import type { StakeRegistry } from './registry.ts'
 
 /** A bidder's standing as the market sees it, with the owner of the stake when it is staked. */
-export interface OwnedStake { stake: bigint, slashed: boolean, owner?: string }
+export interface OwnedStake {
+  stake: bigint
+  slashed: boolean
+  owner?: string
+}
 
 /** The address whose stake backs `peerId` (from the registry's cached standing), or undefined if none. */
-export async function stakeOwnerOf (
-  stakes: Pick<StakeRegistry, 'standingOfPeer'>, peerId: PeerId,
+export async function stakeOwnerOf(
+  stakes: Pick<StakeRegistry, 'standingOfPeer'>,
+  peerId: PeerId,
 ): Promise<string | undefined> {
   const standing = await stakes.standingOfPeer(peerId)
   return standing.provider ?? undefined
 }
 
 /** The market's stake hook with the owner added: the owner is named only for a staked bidder. */
-export async function stakeWithOwner (
-  stakes: Pick<StakeRegistry, 'standingOfPeer' | 'stakeOf'>, peerId: PeerId, ethAddress: string,
+export async function stakeWithOwner(
+  stakes: Pick<StakeRegistry, 'standingOfPeer' | 'stakeOf'>,
+  peerId: PeerId,
+  ethAddress: string,
 ): Promise<OwnedStake> {
   const s = await stakes.stakeOf(peerId, ethAddress)
   if (s.stake === 0n) return s

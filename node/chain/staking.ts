@@ -15,7 +15,7 @@ import type { SentTx } from './tx.ts'
 import type { PeerId } from '@libp2p/interface'
 
 const STATUS = ['none', 'active', 'inactive', 'slashed'] as const
-export type ProviderStatusName = typeof STATUS[number]
+export type ProviderStatusName = (typeof STATUS)[number]
 
 export interface StakeInfo {
   address: string
@@ -40,14 +40,18 @@ const hive = formatHive
  * The peer id a node's stake is bound to: the node's own, from its data directory. Read here, by
  * the node's own key loader, so that no command handles the key file itself.
  */
-export async function nodeStakePeerId (dataDir: string): Promise<PeerId> {
+export async function nodeStakePeerId(dataDir: string): Promise<PeerId> {
   if (!existsSync(peerKeyPath(dataDir))) {
-    throw new UsageError('NOT_INITIALISED', `${dataDir} has no peer key: run \`hive init --data-dir ${dataDir}\` first (stake is bound to the node's peer id)`, { dataDir })
+    throw new UsageError(
+      'NOT_INITIALISED',
+      `${dataDir} has no peer key: run \`hive init --data-dir ${dataDir}\` first (stake is bound to the node's peer id)`,
+      { dataDir },
+    )
   }
   return peerIdFromPrivateKey(await loadPeerKey(dataDir))
 }
 
-export async function readStake (client: ChainClient, address: string): Promise<StakeInfo> {
+export async function readStake(client: ChainClient, address: string): Promise<StakeInfo> {
   const { registry, params } = client.contracts
   const [info, status, minStake, unbondingPeriod, block] = await Promise.all([
     registry.providerInfo.staticCall(address),
@@ -70,25 +74,49 @@ export async function readStake (client: ChainClient, address: string): Promise<
   }
 }
 
-export interface DepositResult { approve?: SentTx, stake: SentTx, bonded: bigint }
+export interface DepositResult {
+  approve?: SentTx
+  stake: SentTx
+  bonded: bigint
+}
 
 /** Approves the registry (if needed) and stakes `amount` under `peerId`. */
-export async function depositStake (client: ChainClient, peerId: PeerId, amount: bigint, onStep?: (step: string) => void): Promise<DepositResult> {
+export async function depositStake(
+  client: ChainClient,
+  peerId: PeerId,
+  amount: bigint,
+  onStep?: (step: string) => void,
+): Promise<DepositResult> {
   const sender = requireSender(client)
   const { token, registry } = client.contracts
   const me = sender.address
   const before = await readStake(client, me)
   const mine = hexlify(peerIdBytes(peerId))
   if (amount <= 0n) throw new ChainError('ZERO_AMOUNT', 'stake a positive amount', {})
-  if (before.slashed) throw new ChainError('PROVIDER_SLASHED', `${me} was slashed; a slashed provider cannot stake again`, { address: me })
+  if (before.slashed)
+    throw new ChainError('PROVIDER_SLASHED', `${me} was slashed; a slashed provider cannot stake again`, {
+      address: me,
+    })
   if (before.peerId !== '0x' && before.peerId.toLowerCase() !== mine.toLowerCase()) {
-    throw new ChainError('PEER_ID_MISMATCH', `${me} is bound to another peer id (${before.peerId}), not this node's; stake from that node, or withdraw everything first`, { address: me })
+    throw new ChainError(
+      'PEER_ID_MISMATCH',
+      `${me} is bound to another peer id (${before.peerId}), not this node's; stake from that node, or withdraw everything first`,
+      { address: me },
+    )
   }
   if (before.bonded + amount < before.minStake) {
-    throw new ChainError('BELOW_MINIMUM_STAKE', `the bond would be ${hive(before.bonded + amount)}, below the minimum stake of ${hive(before.minStake)}: deposit at least ${hive(before.minStake - before.bonded)}`, { bonded: before.bonded, minStake: before.minStake })
+    throw new ChainError(
+      'BELOW_MINIMUM_STAKE',
+      `the bond would be ${hive(before.bonded + amount)}, below the minimum stake of ${hive(before.minStake)}: deposit at least ${hive(before.minStake - before.bonded)}`,
+      { bonded: before.bonded, minStake: before.minStake },
+    )
   }
   const balance = await token.balanceOf.staticCall(me)
-  if (balance < amount) throw new ChainError('INSUFFICIENT_HIVE', `${me} holds ${hive(balance)}, less than the ${hive(amount)} to stake`, { balance, amount })
+  if (balance < amount)
+    throw new ChainError('INSUFFICIENT_HIVE', `${me} holds ${hive(balance)}, less than the ${hive(amount)} to stake`, {
+      balance,
+      amount,
+    })
   const registryAddress = await registry.getAddress()
   const allowance = await token.allowance.staticCall(me, registryAddress)
   let approve: SentTx | undefined
@@ -102,15 +130,15 @@ export async function depositStake (client: ChainClient, peerId: PeerId, amount:
 }
 
 export type WithdrawOutcome =
-  | { action: 'withdrawn', amount: bigint, tx: SentTx }
-  | { action: 'unbonding', amount: bigint, endsAt: number, tx: SentTx }
+  | { action: 'withdrawn'; amount: bigint; tx: SentTx }
+  | { action: 'unbonding'; amount: bigint; endsAt: number; tx: SentTx }
 
 /**
  * One step toward getting the stake back: withdraws what has finished unbonding, otherwise
  * starts unbonding `amount` (default: everything bonded). Refuses (STILL_UNBONDING) while an
  * earlier unbonding runs and nothing more is to be unbonded.
  */
-export async function withdrawStep (client: ChainClient, amount?: bigint): Promise<WithdrawOutcome> {
+export async function withdrawStep(client: ChainClient, amount?: bigint): Promise<WithdrawOutcome> {
   const sender = requireSender(client)
   const s = await readStake(client, sender.address)
   if (s.unbonding > 0n && s.now >= s.unbondingEndsAt && amount === undefined) {
@@ -120,11 +148,21 @@ export async function withdrawStep (client: ChainClient, amount?: bigint): Promi
   const toUnbond = amount ?? s.bonded
   if (toUnbond === 0n) {
     if (s.unbonding > 0n) {
-      throw new ChainError('STILL_UNBONDING', `${hive(s.unbonding)} is unbonding until ${new Date(s.unbondingEndsAt * 1000).toISOString()} (${s.unbondingEndsAt - s.now} s from now by the chain's clock); run \`hive stake withdraw\` again after that`, { unbonding: s.unbonding, unbondingEndsAt: s.unbondingEndsAt, now: s.now })
+      throw new ChainError(
+        'STILL_UNBONDING',
+        `${hive(s.unbonding)} is unbonding until ${new Date(s.unbondingEndsAt * 1000).toISOString()} (${s.unbondingEndsAt - s.now} s from now by the chain's clock); run \`hive stake withdraw\` again after that`,
+        { unbonding: s.unbonding, unbondingEndsAt: s.unbondingEndsAt, now: s.now },
+      )
     }
-    throw new ChainError('NOTHING_STAKED', `${sender.address} has nothing staked or unbonding`, { address: sender.address })
+    throw new ChainError('NOTHING_STAKED', `${sender.address} has nothing staked or unbonding`, {
+      address: sender.address,
+    })
   }
-  if (toUnbond > s.bonded) throw new ChainError('INSUFFICIENT_BOND', `only ${hive(s.bonded)} is bonded; cannot unbond ${hive(toUnbond)}`, { bonded: s.bonded, amount: toUnbond })
+  if (toUnbond > s.bonded)
+    throw new ChainError('INSUFFICIENT_BOND', `only ${hive(s.bonded)} is bonded; cannot unbond ${hive(toUnbond)}`, {
+      bonded: s.bonded,
+      amount: toUnbond,
+    })
   const tx = await sender.call(client.contracts.registry, 'requestUnbond', [toUnbond], { label: 'requestUnbond' })
   const after = await readStake(client, sender.address)
   return { action: 'unbonding', amount: toUnbond, endsAt: after.unbondingEndsAt, tx }

@@ -53,68 +53,90 @@ export interface SentTx {
 
 export class TxSender {
   readonly address: string
-  readonly #o: TxSenderOptions
-  #nextNonce: number | undefined
-  #queue: Promise<unknown> = Promise.resolve()
+  private readonly o: TxSenderOptions
+  private _nextNonce: number | undefined
+  private queue: Promise<unknown> = Promise.resolve()
 
-  private constructor (o: TxSenderOptions, address: string) {
-    this.#o = o
+  private constructor(o: TxSenderOptions, address: string) {
+    this.o = o
     this.address = address
   }
 
-  static async create (o: TxSenderOptions): Promise<TxSender> {
+  static async create(o: TxSenderOptions): Promise<TxSender> {
     return new TxSender(o, await o.signer.getAddress())
   }
 
   /** Encodes, sends and waits for `contract.method(...args)`; reverts are decoded with the contract's ABI. */
-  async call (contract: Contract, method: string, args: unknown[], opts: { value?: bigint, label?: string, signal?: AbortSignal } = {}): Promise<SentTx> {
+  async call(
+    contract: Contract,
+    method: string,
+    args: unknown[],
+    opts: { value?: bigint; label?: string; signal?: AbortSignal } = {},
+  ): Promise<SentTx> {
     const data = contract.interface.encodeFunctionData(method, args)
-    return await this.send({ to: await contract.getAddress(), data, value: opts.value, iface: contract.interface, label: opts.label ?? method }, opts)
+    return await this.send(
+      {
+        to: await contract.getAddress(),
+        data,
+        value: opts.value,
+        iface: contract.interface,
+        label: opts.label ?? method,
+      },
+      opts,
+    )
   }
 
-  async send (req: TxRequest, opts: { signal?: AbortSignal } = {}): Promise<SentTx> {
+  async send(req: TxRequest, opts: { signal?: AbortSignal } = {}): Promise<SentTx> {
     const label = req.label ?? 'transaction'
-    const gasLimit = req.gasLimit ?? await this.#estimate(req, label)
-    const fees = await quoteFees(this.#o.provider, { maxFeePerGas: this.#o.maxFeePerGas, minPriorityFeePerGas: this.#o.minPriorityFeePerGas })
-    const { nonce, hash } = await this.#serial(async () => await this.#broadcastNew(req, gasLimit, fees, label))
-    return await this.#waitMined({ req, gasLimit, nonce, label, fees, hashes: [hash] }, opts.signal)
+    const gasLimit = req.gasLimit ?? (await this.estimate(req, label))
+    const fees = await quoteFees(this.o.provider, {
+      maxFeePerGas: this.o.maxFeePerGas,
+      minPriorityFeePerGas: this.o.minPriorityFeePerGas,
+    })
+    const { nonce, hash } = await this.serial(async () => await this.broadcastNew(req, gasLimit, fees, label))
+    return await this.waitMined({ req, gasLimit, nonce, label, fees, hashes: [hash] }, opts.signal)
   }
 
   /** The next nonce this sender will use (reads the chain the first time). */
-  async nextNonce (): Promise<number> {
-    return await this.#serial(async () => await this.#counter())
+  async nextNonce(): Promise<number> {
+    return await this.serial(async () => await this.counter())
   }
 
-  async #counter (): Promise<number> {
-    this.#nextNonce ??= await this.#txCount('pending')
-    return this.#nextNonce
+  private async counter(): Promise<number> {
+    this._nextNonce ??= await this.txCount('pending')
+    return this._nextNonce
   }
 
   // straight to the RPC: ethers' provider caches some answers for a moment, and a stale count
   // is exactly the nonce reuse this class exists to prevent
-  async #txCount (tag: 'pending' | 'latest'): Promise<number> {
-    return Number(BigInt(await this.#o.provider.send('eth_getTransactionCount', [this.address, tag]) as string))
+  private async txCount(tag: 'pending' | 'latest'): Promise<number> {
+    return Number(BigInt((await this.o.provider.send('eth_getTransactionCount', [this.address, tag])) as string))
   }
 
-  #serial<T> (fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(fn, fn)
-    this.#queue = run.catch(() => {})
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn)
+    this.queue = run.catch(() => {})
     return run
   }
 
-  async #estimate (req: TxRequest, label: string): Promise<bigint> {
+  private async estimate(req: TxRequest, label: string): Promise<bigint> {
     try {
-      const est = await this.#o.provider.estimateGas({ from: this.address, to: req.to, data: req.data, value: req.value })
+      const est = await this.o.provider.estimateGas({
+        from: this.address,
+        to: req.to,
+        data: req.data,
+        value: req.value,
+      })
       return est + est / 5n + 10_000n
     } catch (err) {
       throw revertError(err, req.iface, label)
     }
   }
 
-  #sign (req: TxRequest, nonce: number, gasLimit: bigint, fees: FeeQuote): Promise<string> {
+  private sign(req: TxRequest, nonce: number, gasLimit: bigint, fees: FeeQuote): Promise<string> {
     const tx = Transaction.from({
       type: 2,
-      chainId: this.#o.chainId,
+      chainId: this.o.chainId,
       nonce,
       to: req.to,
       data: req.data ?? '0x',
@@ -123,85 +145,127 @@ export class TxSender {
       maxFeePerGas: fees.maxFeePerGas,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     })
-    return this.#o.signer.signTransaction(tx)
+    return this.o.signer.signTransaction(tx)
   }
 
   /** Runs inside the serial section: takes the next nonce and keeps it only once the node has the transaction. */
-  async #broadcastNew (req: TxRequest, gasLimit: bigint, fees: FeeQuote, label: string): Promise<{ nonce: number, hash: string }> {
+  private async broadcastNew(
+    req: TxRequest,
+    gasLimit: bigint,
+    fees: FeeQuote,
+    label: string,
+  ): Promise<{ nonce: number; hash: string }> {
     for (let attempt = 0; ; attempt++) {
-      const nonce = await this.#counter()
-      const signed = await this.#sign(req, nonce, gasLimit, fees)
+      const nonce = await this.counter()
+      const signed = await this.sign(req, nonce, gasLimit, fees)
       const hash = Transaction.from(signed).hash!
-      const outcome = await this.#broadcast(signed, hash)
+      const outcome = await this.broadcast(signed, hash)
       if (outcome === 'ok') {
-        this.#nextNonce = nonce + 1
+        this._nextNonce = nonce + 1
         log('%s sent %o', label, { nonce, hash, maxFeeGwei: gwei(fees.maxFeePerGas) })
         return { nonce, hash }
       }
       // someone else used this account (another process, a wallet app): count again from the chain
       if (attempt < 3) {
-        this.#nextNonce = undefined
+        this._nextNonce = undefined
         continue
       }
-      throw new TxError('NONCE_CONFLICT', `${label}: nonce ${nonce} kept being taken by another sender of ${this.address}; run one sender per account`, { nonce, address: this.address })
+      throw new TxError(
+        'NONCE_CONFLICT',
+        `${label}: nonce ${nonce} kept being taken by another sender of ${this.address}; run one sender per account`,
+        { nonce, address: this.address },
+      )
     }
   }
 
-  async #broadcast (signed: string, hash: string): Promise<'ok' | 'nonce-used' | 'underpriced'> {
+  private async broadcast(signed: string, hash: string): Promise<'ok' | 'nonce-used' | 'underpriced'> {
     try {
-      await this.#o.provider.send('eth_sendRawTransaction', [signed])
+      await this.o.provider.send('eth_sendRawTransaction', [signed])
       return 'ok'
     } catch (err) {
       const text = errorText(err)
       if (/already known|already imported|known transaction/i.test(text)) return 'ok'
-      if (isError(err, 'NONCE_EXPIRED') || /nonce too low|nonce has already been used|nonce.*too low/i.test(text)) return 'nonce-used'
+      if (isError(err, 'NONCE_EXPIRED') || /nonce too low|nonce has already been used|nonce.*too low/i.test(text))
+        return 'nonce-used'
       if (isError(err, 'REPLACEMENT_UNDERPRICED') || /underpriced|replacement/i.test(text)) return 'underpriced'
       if (isError(err, 'INSUFFICIENT_FUNDS') || /insufficient funds|enough funds/i.test(text)) {
-        throw new TxError('INSUFFICIENT_FUNDS', `${this.address} has not enough ETH to pay for gas: fund it (on the devnet, \`hive wallet\` shows the address to send to)`, { address: this.address })
+        throw new TxError(
+          'INSUFFICIENT_FUNDS',
+          `${this.address} has not enough ETH to pay for gas: fund it (on the devnet, \`hive wallet\` shows the address to send to)`,
+          { address: this.address },
+        )
       }
       // the transaction may or may not have reached the node: ask for it by hash
-      const known = await this.#o.provider.send('eth_getTransactionByHash', [hash]).catch(() => null) as unknown
+      const known = (await this.o.provider.send('eth_getTransactionByHash', [hash]).catch(() => null)) as unknown
       if (known != null) return 'ok'
-      throw new TxError('TX_REJECTED', `the node refused the transaction: ${shortReason(err)}`, { reason: shortReason(err) }, { cause: err })
+      throw new TxError(
+        'TX_REJECTED',
+        `the node refused the transaction: ${shortReason(err)}`,
+        { reason: shortReason(err) },
+        { cause: err },
+      )
     }
   }
 
-  async #waitMined (s: { req: TxRequest, gasLimit: bigint, nonce: number, label: string, fees: FeeQuote, hashes: string[] }, signal?: AbortSignal): Promise<SentTx> {
-    const { provider } = this.#o
-    const pollMs = this.#o.pollMs ?? provider.pollingInterval
-    const replaceAfterMs = this.#o.replaceAfterMs ?? (this.#o.chainId === 31337 ? 30_000 : 60_000)
-    const deadline = Date.now() + (this.#o.timeoutMs ?? 600_000)
+  private async waitMined(
+    s: { req: TxRequest; gasLimit: bigint; nonce: number; label: string; fees: FeeQuote; hashes: string[] },
+    signal?: AbortSignal,
+  ): Promise<SentTx> {
+    const { provider } = this.o
+    const pollMs = this.o.pollMs ?? provider.pollingInterval
+    const replaceAfterMs = this.o.replaceAfterMs ?? (this.o.chainId === 31337 ? 30_000 : 60_000)
+    const deadline = Date.now() + (this.o.timeoutMs ?? 600_000)
     let fees = s.fees
     let lastBroadcast = Date.now()
     let capped = false
     for (;;) {
       signal?.throwIfAborted()
       for (const hash of s.hashes) {
-        const receipt = await this.#receipt(hash)
+        const receipt = await this.receipt(hash)
         if (receipt == null) continue
-        await this.#confirm(receipt, signal, deadline)
-        if (receipt.status !== 1) throw await this.#revertedAfterMining(s, receipt)
+        await this.confirm(receipt, signal, deadline)
+        if (receipt.status !== 1) throw await this.revertedAfterMining(s, receipt)
         return { hash, nonce: s.nonce, hashes: s.hashes, replacements: s.hashes.length - 1, receipt, fees }
       }
-      if ((await this.#txCount('latest')) > s.nonce) {
+      if ((await this.txCount('latest')) > s.nonce) {
         // the nonce is used, but by none of our hashes (receipts can lag a moment: look once more)
         await sleep(pollMs, signal)
-        if (await this.#anyReceipt(s.hashes)) continue
-        throw new TxError('TX_REPLACED_EXTERNALLY', `${s.label}: nonce ${s.nonce} was used by a transaction this node did not send`, { nonce: s.nonce })
+        if (await this.anyReceipt(s.hashes)) continue
+        throw new TxError(
+          'TX_REPLACED_EXTERNALLY',
+          `${s.label}: nonce ${s.nonce} was used by a transaction this node did not send`,
+          { nonce: s.nonce },
+        )
       }
       if (Date.now() > deadline) {
-        throw new TxError('TX_TIMEOUT', `${s.label}: not mined after ${Math.round((this.#o.timeoutMs ?? 600_000) / 1000)} s (nonce ${s.nonce}, last hash ${s.hashes[s.hashes.length - 1]}); it may still be mined later`, { nonce: s.nonce, hash: s.hashes[s.hashes.length - 1] })
+        throw new TxError(
+          'TX_TIMEOUT',
+          `${s.label}: not mined after ${Math.round((this.o.timeoutMs ?? 600_000) / 1000)} s (nonce ${s.nonce}, last hash ${s.hashes[s.hashes.length - 1]}); it may still be mined later`,
+          { nonce: s.nonce, hash: s.hashes[s.hashes.length - 1] },
+        )
       }
       if (Date.now() - lastBroadcast >= replaceAfterMs && !capped) {
-        const fresh = await quoteFees(provider, { maxFeePerGas: BigInt(2) ** 255n, minPriorityFeePerGas: this.#o.minPriorityFeePerGas })
+        const fresh = await quoteFees(provider, {
+          maxFeePerGas: BigInt(2) ** 255n,
+          minPriorityFeePerGas: this.o.minPriorityFeePerGas,
+        })
         const bumped = bumpFees(fees, fresh)
-        if (bumped.maxFeePerGas > this.#o.maxFeePerGas) {
+        if (bumped.maxFeePerGas > this.o.maxFeePerGas) {
           capped = true
-          log('%s: not replacing nonce %d, bumped fee %s gwei would exceed the cap %s gwei; waiting', s.label, s.nonce, gwei(bumped.maxFeePerGas), gwei(this.#o.maxFeePerGas))
+          log(
+            '%s: not replacing nonce %d, bumped fee %s gwei would exceed the cap %s gwei; waiting',
+            s.label,
+            s.nonce,
+            gwei(bumped.maxFeePerGas),
+            gwei(this.o.maxFeePerGas),
+          )
         } else {
-          const signed = await this.#sign(s.req, s.nonce, s.gasLimit, bumped)
+          const signed = await this.sign(s.req, s.nonce, s.gasLimit, bumped)
           const hash = Transaction.from(signed).hash!
-          const outcome = await this.#broadcast(signed, hash).catch((err: unknown) => { log('replacement failed: %s', shortReason(err)); return 'failed' as const })
+          const outcome = await this.broadcast(signed, hash).catch((err: unknown) => {
+            log('replacement failed: %s', shortReason(err))
+            return 'failed' as const
+          })
           if (outcome === 'ok') {
             s.hashes.push(hash)
             fees = bumped
@@ -218,64 +282,100 @@ export class TxSender {
 
   // ethers answers a repeated request from a 250 ms cache, so a receipt that appeared a moment
   // ago can still read as null: ask the RPC itself, then let ethers format it
-  async #receipt (hash: string): Promise<TransactionReceipt | null> {
-    if ((await this.#o.provider.send('eth_getTransactionReceipt', [hash])) == null) return null
+  private async receipt(hash: string): Promise<TransactionReceipt | null> {
+    if ((await this.o.provider.send('eth_getTransactionReceipt', [hash])) == null) return null
     for (;;) {
-      const receipt = await this.#o.provider.getTransactionReceipt(hash)
+      const receipt = await this.o.provider.getTransactionReceipt(hash)
       if (receipt != null) return receipt
       await sleep(50)
     }
   }
 
-  async #anyReceipt (hashes: string[]): Promise<boolean> {
-    for (const h of hashes) if ((await this.#o.provider.send('eth_getTransactionReceipt', [h])) != null) return true
+  private async anyReceipt(hashes: string[]): Promise<boolean> {
+    for (const h of hashes) if ((await this.o.provider.send('eth_getTransactionReceipt', [h])) != null) return true
     return false
   }
 
-  async #confirm (receipt: TransactionReceipt, signal: AbortSignal | undefined, deadline: number): Promise<void> {
-    const need = this.#o.confirmations ?? 1
-    while (Number(BigInt(await this.#o.provider.send('eth_blockNumber', []) as string)) < receipt.blockNumber + need - 1) {
-      if (Date.now() > deadline) throw new TxError('TX_TIMEOUT', `transaction ${receipt.hash} was mined but did not reach ${need} confirmations in time`, { hash: receipt.hash })
-      await sleep(this.#o.pollMs ?? this.#o.provider.pollingInterval, signal)
+  private async confirm(receipt: TransactionReceipt, signal: AbortSignal | undefined, deadline: number): Promise<void> {
+    const need = this.o.confirmations ?? 1
+    while (
+      Number(BigInt((await this.o.provider.send('eth_blockNumber', [])) as string)) <
+      receipt.blockNumber + need - 1
+    ) {
+      if (Date.now() > deadline)
+        throw new TxError(
+          'TX_TIMEOUT',
+          `transaction ${receipt.hash} was mined but did not reach ${need} confirmations in time`,
+          { hash: receipt.hash },
+        )
+      await sleep(this.o.pollMs ?? this.o.provider.pollingInterval, signal)
     }
   }
 
-  async #revertedAfterMining (s: { req: TxRequest, label: string }, receipt: TransactionReceipt): Promise<TxError> {
+  private async revertedAfterMining(
+    s: { req: TxRequest; label: string },
+    receipt: TransactionReceipt,
+  ): Promise<TxError> {
     // replay the call on the block before to learn why (best effort: state may differ)
     try {
-      await this.#o.provider.call({ from: this.address, to: s.req.to, data: s.req.data, value: s.req.value, blockTag: receipt.blockNumber - 1 })
+      await this.o.provider.call({
+        from: this.address,
+        to: s.req.to,
+        data: s.req.data,
+        value: s.req.value,
+        blockTag: receipt.blockNumber - 1,
+      })
     } catch (err) {
       const e = revertError(err, s.req.iface, s.label)
       return new TxError('TX_REVERTED', e.message, { ...e.details, hash: receipt.hash })
     }
-    return new TxError('TX_REVERTED', `${s.label} was mined but reverted (transaction ${receipt.hash})`, { hash: receipt.hash })
+    return new TxError('TX_REVERTED', `${s.label} was mined but reverted (transaction ${receipt.hash})`, {
+      hash: receipt.hash,
+    })
   }
 }
 
 /** A revert as a TxError naming the contract's custom error and its arguments when the ABI knows it. */
-export function revertError (err: unknown, iface: Interface | undefined, label: string): TxError | ChainError {
+export function revertError(err: unknown, iface: Interface | undefined, label: string): TxError | ChainError {
   if (isError(err, 'CALL_EXCEPTION')) {
     const data = err.data ?? undefined
     const decoded = data != null && iface !== undefined ? iface.parseError(data) : null
     if (decoded != null) {
       const args = decoded.args.map((a: unknown) => String(a)).join(', ')
-      return new TxError('TX_REVERTED', `${label} would revert: ${decoded.name}(${args})`, { error: decoded.name, args })
+      return new TxError('TX_REVERTED', `${label} would revert: ${decoded.name}(${args})`, {
+        error: decoded.name,
+        args,
+      })
     }
-    return new TxError('TX_REVERTED', `${label} would revert: ${err.reason ?? shortReason(err)}`, { reason: err.reason ?? shortReason(err) })
+    return new TxError('TX_REVERTED', `${label} would revert: ${err.reason ?? shortReason(err)}`, {
+      reason: err.reason ?? shortReason(err),
+    })
   }
-  if (isError(err, 'INSUFFICIENT_FUNDS')) return new TxError('INSUFFICIENT_FUNDS', `${label}: not enough ETH to pay for gas`, {})
-  return new ChainError('RPC_ERROR', `${label}: the RPC failed (${shortReason(err)})`, { reason: shortReason(err) }, { cause: err })
+  if (isError(err, 'INSUFFICIENT_FUNDS'))
+    return new TxError('INSUFFICIENT_FUNDS', `${label}: not enough ETH to pay for gas`, {})
+  return new ChainError(
+    'RPC_ERROR',
+    `${label}: the RPC failed (${shortReason(err)})`,
+    { reason: shortReason(err) },
+    { cause: err },
+  )
 }
 
-function errorText (err: unknown): string {
-  const e = err as { message?: unknown, error?: { message?: unknown }, info?: { error?: { message?: unknown } } }
+function errorText(err: unknown): string {
+  const e = err as { message?: unknown; error?: { message?: unknown }; info?: { error?: { message?: unknown } } }
   return [e?.message, e?.error?.message, e?.info?.error?.message].filter((m) => typeof m === 'string').join(' | ')
 }
 
-function sleep (ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
-    const onAbort = (): void => { clearTimeout(t); reject(signal?.reason) }
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(t)
+      reject(signal?.reason)
+    }
     signal?.addEventListener('abort', onAbort, { once: true })
   })
 }

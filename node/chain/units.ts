@@ -3,6 +3,6 @@ import { formatUnits } from 'ethers'
 
 export const HIVE_DECIMALS = 18
 
-export function formatHive (units: bigint): string {
+export function formatHive(units: bigint): string {
   return `${formatUnits(units, HIVE_DECIMALS).replace(/\.0$/, '')} HIVE`
 }

@@ -45,22 +45,25 @@ export interface AnnouncerInit {
 }
 
 export class ProfileAnnouncer {
-  readonly #init: AnnouncerInit
-  readonly #subscription: TopicSubscription<HardwareProfile>
+  private readonly init: AnnouncerInit
+  private readonly subscription: TopicSubscription<HardwareProfile>
   /** the record to announce and whether it has reached a peer yet */
-  #pending: Uint8Array | undefined
-  #started = false
-  readonly #onSubscriptionChange = (): void => { void this.#flush() }
+  private pending: Uint8Array | undefined
+  private started = false
+  private readonly onSubscriptionChange = (): void => {
+    void this.flush()
+  }
 
-  constructor (init: AnnouncerInit) {
-    this.#init = init
-    this.#subscription = new TopicSubscription<HardwareProfile>({
+  constructor(init: AnnouncerInit) {
+    this.init = init
+    this.subscription = new TopicSubscription<HardwareProfile>({
       pubsub: init.pubsub,
       topic: PROFILES_TOPIC,
       validate: async (bytes) => {
         const now = init.now()
         const profile = await verifyProfile(bytes, { now })
-        if (init.cache.hasNewer(profile.peerId, profile.issuedAt, now)) throw new StaleProfile('an equal or newer profile of this peer is known')
+        if (init.cache.hasNewer(profile.peerId, profile.issuedAt, now))
+          throw new StaleProfile('an equal or newer profile of this peer is known')
         return profile
       },
       handle: async (profile) => {
@@ -71,47 +74,49 @@ export class ProfileAnnouncer {
       // profiles are rare; a burst beyond this is someone else's flood
       maxValidating: 32,
       maxQueue: 1024,
-      ...(init.onOutcome !== undefined ? { onOutcome: (o: GossipOutcome, code: string | undefined) => init.onOutcome?.(o, code) } : {}),
+      ...(init.onOutcome !== undefined
+        ? { onOutcome: (o: GossipOutcome, code: string | undefined) => init.onOutcome?.(o, code) }
+        : {}),
     })
   }
 
   /** Counters of the profiles topic's verdicts. */
-  stats (): ReturnType<TopicSubscription<HardwareProfile>['stats']> {
-    return this.#subscription.stats()
+  stats(): ReturnType<TopicSubscription<HardwareProfile>['stats']> {
+    return this.subscription.stats()
   }
 
-  start (): void {
-    if (this.#started) return
-    this.#started = true
-    this.#subscription.start()
-    this.#init.pubsub.addEventListener('subscription-change', this.#onSubscriptionChange)
+  start(): void {
+    if (this.started) return
+    this.started = true
+    this.subscription.start()
+    this.init.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
   }
 
-  stop (): void {
-    if (!this.#started) return
-    this.#started = false
-    this.#init.pubsub.removeEventListener('subscription-change', this.#onSubscriptionChange)
-    this.#subscription.stop()
-    this.#pending = undefined
+  stop(): void {
+    if (!this.started) return
+    this.started = false
+    this.init.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
+    this.subscription.stop()
+    this.pending = undefined
   }
 
   /**
    * Announces a signed profile record: now if a peer on the topic can hear it, otherwise as soon
    * as one subscribes (a fresh node knows nobody's subscriptions for its first few ms).
    */
-  announce (record: Uint8Array): void {
-    this.#pending = record
-    void this.#flush()
+  announce(record: Uint8Array): void {
+    this.pending = record
+    void this.flush()
   }
 
-  async #flush (): Promise<void> {
-    const record = this.#pending
-    if (!this.#started || record === undefined) return
-    const { pubsub } = this.#init
+  private async flush(): Promise<void> {
+    const record = this.pending
+    if (!this.started || record === undefined) return
+    const { pubsub } = this.init
     if (pubsub.getSubscribers(PROFILES_TOPIC).length === 0) return
     try {
       const { recipients } = await pubsub.publish(PROFILES_TOPIC, record)
-      if (recipients.length > 0 && this.#pending === record) this.#pending = undefined
+      if (recipients.length > 0 && this.pending === record) this.pending = undefined
       log('announced our profile to %d peers', recipients.length)
     } catch (err) {
       log.error('announcing our profile failed - %e', err)

@@ -11,90 +11,98 @@ import type { CapabilityFilter } from '../../protocol/capabilities.ts'
 import type { HardwareProfile } from '../../protocol/profile.ts'
 
 export class ProfileCache {
-  readonly #entries = new Map<string, HardwareProfile>()
-  readonly #missing = new Map<string, number>()
-  readonly #max: number
+  private readonly entries = new Map<string, HardwareProfile>()
+  private readonly missing = new Map<string, number>()
+  private readonly max: number
 
-  constructor (max = 1024) {
-    this.#max = max
+  constructor(max = 1024) {
+    this.max = max
   }
 
-  get size (): number { return this.#entries.size }
+  get size(): number {
+    return this.entries.size
+  }
 
-  get (peerId: string, now: number): HardwareProfile | undefined {
-    const p = this.#entries.get(peerId)
+  get(peerId: string, now: number): HardwareProfile | undefined {
+    const p = this.entries.get(peerId)
     if (p === undefined) return undefined
     if (p.expiresAt <= now) {
-      this.#entries.delete(peerId)
+      this.entries.delete(peerId)
       return undefined
     }
     return p
   }
 
   /** Keeps the newer of the cached and the given profile (by issuedAt); true if the given one was taken. */
-  set (profile: HardwareProfile, now: number): boolean {
+  set(profile: HardwareProfile, now: number): boolean {
     if (profile.expiresAt <= now) return false
-    const old = this.#entries.get(profile.peerId)
+    const old = this.entries.get(profile.peerId)
     if (old !== undefined && old.issuedAt >= profile.issuedAt && old.expiresAt > now) return false
-    this.#missing.delete(profile.peerId)
+    this.missing.delete(profile.peerId)
     // re-inserted at the end: Map order stays roughly the order profiles were last refreshed
-    this.#entries.delete(profile.peerId)
-    this.#entries.set(profile.peerId, profile)
-    if (this.#entries.size > this.#max) this.#evict(now)
+    this.entries.delete(profile.peerId)
+    this.entries.set(profile.peerId, profile)
+    if (this.entries.size > this.max) this.evict(now)
     return true
   }
 
   /** The profile issued at `issuedAt` or later is already known for this peer (an older one is stale). */
-  hasNewer (peerId: string, issuedAt: number, now: number): boolean {
+  hasNewer(peerId: string, issuedAt: number, now: number): boolean {
     const old = this.get(peerId, now)
     return old !== undefined && old.issuedAt >= issuedAt
   }
 
   /** Unexpired profiles matching the filter (expired ones are dropped on the way). */
-  matching (filter: CapabilityFilter, now: number): HardwareProfile[] {
+  matching(filter: CapabilityFilter, now: number): HardwareProfile[] {
     const out: HardwareProfile[] = []
-    for (const [id, p] of this.#entries) {
-      if (p.expiresAt <= now) { this.#entries.delete(id); continue }
+    for (const [id, p] of this.entries) {
+      if (p.expiresAt <= now) {
+        this.entries.delete(id)
+        continue
+      }
       if (profileMatchesFilter(p, filter)) out.push(p)
     }
     return out
   }
 
-  delete (peerId: string): void {
-    this.#entries.delete(peerId)
+  delete(peerId: string): void {
+    this.entries.delete(peerId)
   }
 
   /** Records that no valid profile was found for the peer; isMissing answers true until `until`. */
-  markMissing (peerId: string, until: number): void {
-    this.#missing.set(peerId, until)
-    if (this.#missing.size > this.#max) {
+  markMissing(peerId: string, until: number): void {
+    this.missing.set(peerId, until)
+    if (this.missing.size > this.max) {
       // drop the entry that lapses first (Map order is insertion order, roughly that)
-      const first = this.#missing.keys().next()
-      if (first.done !== true) this.#missing.delete(first.value)
+      const first = this.missing.keys().next()
+      if (first.done !== true) this.missing.delete(first.value)
     }
   }
 
-  isMissing (peerId: string, now: number): boolean {
-    const until = this.#missing.get(peerId)
+  isMissing(peerId: string, now: number): boolean {
+    const until = this.missing.get(peerId)
     if (until === undefined) return false
     if (until <= now) {
-      this.#missing.delete(peerId)
+      this.missing.delete(peerId)
       return false
     }
     return true
   }
 
-  clear (): void {
-    this.#entries.clear()
-    this.#missing.clear()
+  clear(): void {
+    this.entries.clear()
+    this.missing.clear()
   }
 
-  #evict (now: number): void {
+  private evict(now: number): void {
     let victim: HardwareProfile | undefined
-    for (const p of this.#entries.values()) {
-      if (p.expiresAt <= now) { this.#entries.delete(p.peerId); continue }
+    for (const p of this.entries.values()) {
+      if (p.expiresAt <= now) {
+        this.entries.delete(p.peerId)
+        continue
+      }
       if (victim === undefined || p.expiresAt < victim.expiresAt) victim = p
     }
-    if (this.#entries.size > this.#max && victim !== undefined) this.#entries.delete(victim.peerId)
+    if (this.entries.size > this.max && victim !== undefined) this.entries.delete(victim.peerId)
   }
 }

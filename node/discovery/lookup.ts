@@ -43,7 +43,12 @@ export interface FetchOptions {
 }
 
 /** Reads, verifies and caches one peer's profile; undefined if no valid record was found. */
-export async function fetchProfile (c: LookupComponents, peerId: string, signal: AbortSignal, options: FetchOptions = {}): Promise<HardwareProfile | undefined> {
+export async function fetchProfile(
+  c: LookupComponents,
+  peerId: string,
+  signal: AbortSignal,
+  options: FetchOptions = {},
+): Promise<HardwareProfile | undefined> {
   const quorum = options.quorum ?? 2
   const now = c.now()
   const cached = c.cache.get(peerId, now)
@@ -53,12 +58,18 @@ export async function fetchProfile (c: LookupComponents, peerId: string, signal:
   const key = profileKey(peerId)
   const found: HardwareProfile[] = []
   const consider = async (value: Uint8Array): Promise<void> => {
-    try { found.push(await validateProfileRecord(key, value, c.now())) } catch (err) { log('discarding record for %s - %s', peerId, (err as Error).message) }
+    try {
+      found.push(await validateProfileRecord(key, value, c.now()))
+    } catch (err) {
+      log('discarding record for %s - %s', peerId, (err as Error).message)
+    }
   }
   const stop = new AbortController()
   let walked = false
   try {
-    for await (const ev of c.dht.get(key, { signal: AbortSignal.any([signal, stop.signal, AbortSignal.timeout(options.fetchTimeoutMs ?? 5000)]) })) {
+    for await (const ev of c.dht.get(key, {
+      signal: AbortSignal.any([signal, stop.signal, AbortSignal.timeout(options.fetchTimeoutMs ?? 5000)]),
+    })) {
       if (ev.name === 'PEER_RESPONSE' && ev.record != null) await consider(ev.record.value)
       else if (ev.name === 'VALUE') await consider(ev.value)
       if (found.length >= quorum) break
@@ -83,12 +94,16 @@ export async function fetchProfile (c: LookupComponents, peerId: string, signal:
   return best
 }
 
-export function byScoreThenId (a: HardwareProfile, b: HardwareProfile): number {
-  return (b.benchmark.cpuScore - a.benchmark.cpuScore) || (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0)
+export function byScoreThenId(a: HardwareProfile, b: HardwareProfile): number {
+  return b.benchmark.cpuScore - a.benchmark.cpuScore || (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0)
 }
 
 /** Verified profiles matching the filter, best CPU score first. Throws only if `signal` aborts. */
-export async function findProviderProfiles (c: LookupComponents, filter: CapabilityFilter, options: LookupOptions = {}): Promise<HardwareProfile[]> {
+export async function findProviderProfiles(
+  c: LookupComponents,
+  filter: CapabilityFilter,
+  options: LookupOptions = {},
+): Promise<HardwareProfile[]> {
   const limit = options.limit ?? 20
   const concurrency = options.concurrency ?? 8
   const caller = options.signal ?? new AbortController().signal
@@ -138,6 +153,13 @@ export async function findProviderProfiles (c: LookupComponents, filter: Capabil
   walkMs = Date.now() - started
   while (workers.size > 0) await Promise.all(workers)
   caller.throwIfAborted()
-  log('lookup %o', { tag, candidates: seen.size, matches: matches.size, walkMs, slowestFetchMs, totalMs: Date.now() - started })
+  log('lookup %o', {
+    tag,
+    candidates: seen.size,
+    matches: matches.size,
+    walkMs,
+    slowestFetchMs,
+    totalMs: Date.now() - started,
+  })
   return [...matches.values()].sort(byScoreThenId).slice(0, limit)
 }

@@ -54,30 +54,34 @@ export interface PublisherInit {
 }
 
 export class ProfilePublisher {
-  readonly #init: PublisherInit
-  #current: { profile: HardwareProfile, record: Uint8Array } | undefined
-  #timer: ReturnType<typeof setTimeout> | undefined
-  #stopping = new AbortController()
-  #running = false
-  #round: Promise<void> | undefined
-  #failures = 0
-  #providedTags = new Set<string>()
-  #lastProvideAt = 0
-  #firstSuccess: { promise: Promise<PublishResult>, resolve: (r: PublishResult) => void }
+  private readonly init: PublisherInit
+  private _current: { profile: HardwareProfile; record: Uint8Array } | undefined
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private stopping = new AbortController()
+  private running = false
+  private round: Promise<void> | undefined
+  private failures = 0
+  private providedTags = new Set<string>()
+  private lastProvideAt = 0
+  private firstSuccess: { promise: Promise<PublishResult>; resolve: (r: PublishResult) => void }
 
-  constructor (init: PublisherInit) {
-    this.#init = init
+  constructor(init: PublisherInit) {
+    this.init = init
     let resolve!: (r: PublishResult) => void
-    const promise = new Promise<PublishResult>((r) => { resolve = r })
-    this.#firstSuccess = { promise, resolve }
+    const promise = new Promise<PublishResult>((r) => {
+      resolve = r
+    })
+    this.firstSuccess = { promise, resolve }
   }
 
   /** The profile most recently signed (published or being published). */
-  get current (): { profile: HardwareProfile, record: Uint8Array } | undefined { return this.#current }
+  get current(): { profile: HardwareProfile; record: Uint8Array } | undefined {
+    return this._current
+  }
 
   /** Signs a fresh profile without publishing it (also what `current` shows before the first round). */
-  async sign (): Promise<{ profile: HardwareProfile, record: Uint8Array }> {
-    const { offer, now, peerId, privateKey } = this.#init
+  async sign(): Promise<{ profile: HardwareProfile; record: Uint8Array }> {
+    const { offer, now, peerId, privateKey } = this.init
     const issuedAt = now()
     const profile: HardwareProfile = {
       version: PROFILE_VERSION,
@@ -91,63 +95,72 @@ export class ProfilePublisher {
       expiresAt: issuedAt + offer.ttlMs,
     }
     const record = await signProfile(profile, privateKey)
-    this.#current = { profile, record }
-    return this.#current
+    this._current = { profile, record }
+    return this._current
   }
 
-  start (): void {
-    if (this.#running) return
-    this.#running = true
-    this.#stopping = new AbortController()
-    this.#schedule(0)
+  start(): void {
+    if (this.running) return
+    this.running = true
+    this.stopping = new AbortController()
+    this.schedule(0)
   }
 
-  async stop (): Promise<void> {
-    if (!this.#running) return
-    this.#running = false
-    if (this.#timer !== undefined) clearTimeout(this.#timer)
-    this.#timer = undefined
-    this.#stopping.abort()
-    await this.#round?.catch(() => {})
+  async stop(): Promise<void> {
+    if (!this.running) return
+    this.running = false
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    this.stopping.abort()
+    await this.round?.catch(() => {})
   }
 
   /** Resolves after the first complete round: the profile and every capability key reached a peer. */
-  async whenPublished (signal?: AbortSignal): Promise<PublishResult> {
-    if (signal === undefined) return await this.#firstSuccess.promise
+  async whenPublished(signal?: AbortSignal): Promise<PublishResult> {
+    if (signal === undefined) return await this.firstSuccess.promise
     signal.throwIfAborted()
     return await new Promise<PublishResult>((resolve, reject) => {
       const onAbort = (): void => reject(signal.reason)
       signal.addEventListener('abort', onAbort, { once: true })
-      this.#firstSuccess.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+      this.firstSuccess.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
     })
   }
 
-  #schedule (delayMs: number): void {
-    if (!this.#running) return
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined
-      this.#round = this.#runRound().finally(() => { this.#round = undefined })
+  private schedule(delayMs: number): void {
+    if (!this.running) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.round = this.runRound().finally(() => {
+        this.round = undefined
+      })
     }, delayMs)
   }
 
-  async #runRound (): Promise<void> {
-    const { offer } = this.#init
-    const interval = Math.max(500, offer.ttlMs * (this.#init.republishFraction ?? 0.5))
+  private async runRound(): Promise<void> {
+    const { offer } = this.init
+    const interval = Math.max(500, offer.ttlMs * (this.init.republishFraction ?? 0.5))
     let ok = false
     try {
-      const result = await this.publishOnce(AbortSignal.any([this.#stopping.signal, AbortSignal.timeout(this.#init.roundTimeoutMs ?? 30_000)]))
+      const result = await this.publishOnce(
+        AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.init.roundTimeoutMs ?? 30_000)]),
+      )
       ok = result.complete
       if (ok) {
-        this.#failures = 0
-        this.#firstSuccess.resolve(result)
-        this.#init.onPublished?.(result)
+        this.failures = 0
+        this.firstSuccess.resolve(result)
+        this.init.onPublished?.(result)
       }
-      log('published %o', { ok, putPeers: result.putPeers, provided: result.provided, expiresAt: result.profile.expiresAt })
+      log('published %o', {
+        ok,
+        putPeers: result.putPeers,
+        provided: result.provided,
+        expiresAt: result.profile.expiresAt,
+      })
     } catch (err) {
       log.error('publish round failed - %e', err)
     }
-    if (ok) this.#schedule(interval)
-    else this.#schedule(Math.min(interval, 250 * 2 ** Math.min(this.#failures++, 7)))
+    if (ok) this.schedule(interval)
+    else this.schedule(Math.min(interval, 250 * 2 ** Math.min(this.failures++, 7)))
   }
 
   /**
@@ -157,15 +170,18 @@ export class ProfilePublisher {
    * matters most): every provide is a DHT walk plus ~K RPCs, and on a busy host running them all
    * at once only made every one of them slower.
    */
-  async publishOnce (signal: AbortSignal): Promise<PublishResult> {
-    const { dht, peerId } = this.#init
+  async publishOnce(signal: AbortSignal): Promise<PublishResult> {
+    const { dht, peerId } = this.init
     const { profile, record } = await this.sign()
     const tags = bySelectivity(capabilityTags(profile))
-    const now = this.#init.now()
-    const changed = tags.length !== this.#providedTags.size || tags.some((t) => !this.#providedTags.has(t))
-    const due = changed || now - this.#lastProvideAt >= (this.#init.reprovideAfterMs ?? 3_600_000)
+    const now = this.init.now()
+    const changed = tags.length !== this.providedTags.size || tags.some((t) => !this.providedTags.has(t))
+    const due = changed || now - this.lastProvideAt >= (this.init.reprovideAfterMs ?? 3_600_000)
     const toProvide = due ? tags : []
-    const count = async (events: AsyncIterable<{ name: string, messageName?: string }>, messageName: string): Promise<number> => {
+    const count = async (
+      events: AsyncIterable<{ name: string; messageName?: string }>,
+      messageName: string,
+    ): Promise<number> => {
       let peers = 0
       try {
         for await (const ev of events) if (ev.name === 'PEER_RESPONSE' && ev.messageName === messageName) peers++
@@ -174,7 +190,10 @@ export class ProfilePublisher {
       }
       return peers
     }
-    const provide = async (tag: string): Promise<[string, number]> => [tag, await count(dht.provide(await capabilityKey(tag), { signal }), 'ADD_PROVIDER')]
+    const provide = async (tag: string): Promise<[string, number]> => [
+      tag,
+      await count(dht.provide(await capabilityKey(tag), { signal }), 'ADD_PROVIDER'),
+    ]
     // the profile first: a provider record must never point to a profile that isn't stored yet,
     // or a lookup in between would find the provider, read nothing, and (rightly) skip it
     const putPeers = await count(dht.put(profileKey(peerId), record, { signal }), 'PUT_VALUE')
@@ -186,12 +205,18 @@ export class ProfilePublisher {
     const keysDone = provided.length === tags.length && provided.every(([, n]) => n > 0)
     if (due && keysDone) {
       // tags we no longer have must stop being re-provided by kad-dht
-      for (const old of this.#providedTags) {
+      for (const old of this.providedTags) {
         if (!tags.includes(old)) await dht.cancelReprovide(await capabilityKey(old)).catch(() => {})
       }
-      this.#providedTags = new Set(tags)
-      this.#lastProvideAt = now
+      this.providedTags = new Set(tags)
+      this.lastProvideAt = now
     }
-    return { profile, record, putPeers, provided: Object.fromEntries(provided), complete: putPeers > 0 && (!due || keysDone) }
+    return {
+      profile,
+      record,
+      putPeers,
+      provided: Object.fromEntries(provided),
+      complete: putPeers > 0 && (!due || keysDone),
+    }
   }
 }

@@ -65,37 +65,37 @@ export interface DiscoveryInit {
 
 export class DiscoveryService {
   readonly name = 'discovery'
-  readonly #publisher: ProfilePublisher
-  readonly #cache: ProfileCache
-  readonly #announcer: ProfileAnnouncer
-  readonly #components: DiscoveryComponents
-  readonly #init: DiscoveryInit
-  readonly #now: () => number
-  #running = false
-  #startedAt = 0
+  private readonly publisher: ProfilePublisher
+  private readonly cache: ProfileCache
+  private readonly announcer: ProfileAnnouncer
+  private readonly components: DiscoveryComponents
+  private readonly init: DiscoveryInit
+  private readonly _now: () => number
+  private running = false
+  private startedAt = 0
 
-  constructor (components: DiscoveryComponents, init: DiscoveryInit) {
-    this.#components = components
-    this.#init = init
-    this.#now = init.now ?? Date.now
-    this.#cache = new ProfileCache(init.viewSize ?? 4096)
-    this.#publisher = new ProfilePublisher({
+  constructor(components: DiscoveryComponents, init: DiscoveryInit) {
+    this.components = components
+    this.init = init
+    this._now = init.now ?? Date.now
+    this.cache = new ProfileCache(init.viewSize ?? 4096)
+    this.publisher = new ProfilePublisher({
       dht: components.dht,
       privateKey: components.privateKey,
       peerId: components.peerId.toString(),
       offer: init.offer,
-      now: this.#now,
+      now: this._now,
       ...(init.republishFraction !== undefined ? { republishFraction: init.republishFraction } : {}),
       onPublished: (result) => {
         // every round signs a fresh profile: announce it too, so views never hold one about to expire
-        if (this.#running) this.#announcer.announce(result.record)
+        if (this.running) this.announcer.announce(result.record)
         init.onPublished?.(result)
       },
     })
-    this.#announcer = new ProfileAnnouncer({
+    this.announcer = new ProfileAnnouncer({
       pubsub: components.pubsub,
-      cache: this.#cache,
-      now: this.#now,
+      cache: this.cache,
+      now: this._now,
       selfId: components.peerId.toString(),
       ...(init.onAnnouncement !== undefined ? { onOutcome: init.onAnnouncement } : {}),
       ...(init.onProfile !== undefined ? { onProfile: init.onProfile } : {}),
@@ -103,72 +103,76 @@ export class DiscoveryService {
   }
 
   /** Signs the own profile so ownProfile() answers before start (idempotent). */
-  async prepare (): Promise<void> {
-    if (this.#publisher.current === undefined) await this.#publisher.sign()
+  async prepare(): Promise<void> {
+    if (this.publisher.current === undefined) await this.publisher.sign()
   }
 
-  async start (): Promise<void> {
-    if (this.#running) return
-    this.#running = true
-    this.#startedAt = this.#now()
+  async start(): Promise<void> {
+    if (this.running) return
+    this.running = true
+    this.startedAt = this._now()
     await this.prepare()
-    this.#announcer.start()
-    if (this.#init.publish) {
+    this.announcer.start()
+    if (this.init.publish) {
       // a fresh signature: the one made at prepare may be minutes old (a slow chain start)
-      const { record } = await this.#publisher.sign()
-      this.#announcer.announce(record)
-      this.#publisher.start()
+      const { record } = await this.publisher.sign()
+      this.announcer.announce(record)
+      this.publisher.start()
     }
   }
 
-  async stop (): Promise<void> {
-    if (!this.#running) return
-    this.#running = false
-    this.#announcer.stop()
-    await this.#publisher.stop()
-    this.#cache.clear()
+  async stop(): Promise<void> {
+    if (!this.running) return
+    this.running = false
+    this.announcer.stop()
+    await this.publisher.stop()
+    this.cache.clear()
   }
 
   /** This node's most recently signed profile (undefined before start). */
-  ownProfile (): HardwareProfile | undefined {
-    return this.#publisher.current?.profile
+  ownProfile(): HardwareProfile | undefined {
+    return this.publisher.current?.profile
   }
 
   /** Resolves once the profile and capability keys reached at least one peer each. */
-  async whenPublished (signal?: AbortSignal): Promise<PublishResult> {
-    return await this.#publisher.whenPublished(signal)
+  async whenPublished(signal?: AbortSignal): Promise<PublishResult> {
+    return await this.publisher.whenPublished(signal)
   }
 
   /** How many announcements ended each way (accepted, ignored, rejected, dropped, overloaded). */
-  announcementStats (): ReturnType<ProfileAnnouncer['stats']> {
-    return this.#announcer.stats()
+  announcementStats(): ReturnType<ProfileAnnouncer['stats']> {
+    return this.announcer.stats()
   }
 
   /** The view is warm: it has been listening for a full announcement round. */
-  get warm (): boolean {
-    const warmAfter = this.#init.warmAfterMs ?? this.#init.offer.ttlMs * (this.#init.republishFraction ?? 0.5)
-    return this.#running && this.#now() - this.#startedAt >= warmAfter
+  get warm(): boolean {
+    const warmAfter = this.init.warmAfterMs ?? this.init.offer.ttlMs * (this.init.republishFraction ?? 0.5)
+    return this.running && this._now() - this.startedAt >= warmAfter
   }
 
   /** Verified profiles of providers matching the filter (this node included if it matches), best first. */
-  async findProviders (filter: CapabilityFilter, options: FindOptions = {}): Promise<HardwareProfile[]> {
-    const { source = 'auto', ...lookup } = { ...this.#init.lookupDefaults, ...options }
+  async findProviders(filter: CapabilityFilter, options: FindOptions = {}): Promise<HardwareProfile[]> {
+    const { source = 'auto', ...lookup } = { ...this.init.lookupDefaults, ...options }
     const limit = lookup.limit ?? 20
     const fromView = (): HardwareProfile[] => {
-      const own = this.#init.publish ? this.ownProfile() : undefined
-      const found = this.#cache.matching(filter, this.#now())
-      if (own !== undefined && own.expiresAt > this.#now() && profileMatchesFilter(own, filter)) found.push(own)
+      const own = this.init.publish ? this.ownProfile() : undefined
+      const found = this.cache.matching(filter, this._now())
+      if (own !== undefined && own.expiresAt > this._now() && profileMatchesFilter(own, filter)) found.push(own)
       return found.sort(byScoreThenId).slice(0, limit)
     }
     const inView = fromView()
     if (source === 'view' || (source === 'auto' && (this.warm || inView.length >= limit))) return inView
-    const walked = await findProviderProfiles({
-      dht: this.#components.dht,
-      cache: this.#cache,
-      now: this.#now,
-      selfId: this.#components.peerId.toString(),
-      ownProfile: () => (this.#init.publish ? this.ownProfile() : undefined),
-    }, filter, lookup)
+    const walked = await findProviderProfiles(
+      {
+        dht: this.components.dht,
+        cache: this.cache,
+        now: this._now,
+        selfId: this.components.peerId.toString(),
+        ownProfile: () => (this.init.publish ? this.ownProfile() : undefined),
+      },
+      filter,
+      lookup,
+    )
     if (source === 'dht') return walked
     // what the walk found is in the view now, and so is whatever was announced meanwhile
     const merged = new Map(fromView().map((p) => [p.peerId, p]))
@@ -188,30 +192,44 @@ export interface DiscoveryServiceInit {
 }
 
 /** The discovery service factory: every node has one (node/create.ts adds it when not named). */
-export function discoveryService (init: DiscoveryServiceInit = {}): ServiceFactory<DiscoveryService> {
+export function discoveryService(init: DiscoveryServiceInit = {}): ServiceFactory<DiscoveryService> {
   return {
     create: async (components: HiveComponents) => {
       const { config, store, events, libp2p } = components
       const now = components.now
-      const service = new DiscoveryService({
-        peerId: components.peerId,
-        privateKey: components.privateKey,
-        dht: libp2p.services.dht,
-        pubsub: libp2p.services.pubsub,
-      }, {
-        offer: { hardware: components.hardware, executors: config.executors, prices: config.prices, ttlMs: config.profileTtlMs, ...components.eth },
-        publish: config.roles.includes('provider'),
-        now,
-        ...init,
-        onPublished: (r) => {
-          // the last published record, for tools that read the data dir without a running node.
-          // The event follows the write, so whoever hears it can read the record from the store;
-          // a failed write is logged and the event still goes out (the record is in the DHT).
-          store.profile.put(PUBLISHED_PROFILE_KEY, r.record)
-            .catch((err: unknown) => { log.error('saving the published profile failed - %e', err) })
-            .finally(() => { events.emit({ type: 'profile:published', at: now(), expiresAt: r.profile.expiresAt }) })
+      const service = new DiscoveryService(
+        {
+          peerId: components.peerId,
+          privateKey: components.privateKey,
+          dht: libp2p.services.dht,
+          pubsub: libp2p.services.pubsub,
         },
-      })
+        {
+          offer: {
+            hardware: components.hardware,
+            executors: config.executors,
+            prices: config.prices,
+            ttlMs: config.profileTtlMs,
+            ...components.eth,
+          },
+          publish: config.roles.includes('provider'),
+          now,
+          ...init,
+          onPublished: (r) => {
+            // the last published record, for tools that read the data dir without a running node.
+            // The event follows the write, so whoever hears it can read the record from the store;
+            // a failed write is logged and the event still goes out (the record is in the DHT).
+            store.profile
+              .put(PUBLISHED_PROFILE_KEY, r.record)
+              .catch((err: unknown) => {
+                log.error('saving the published profile failed - %e', err)
+              })
+              .finally(() => {
+                events.emit({ type: 'profile:published', at: now(), expiresAt: r.profile.expiresAt })
+              })
+          },
+        },
+      )
       await service.prepare()
       return service
     },

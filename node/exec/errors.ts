@@ -16,17 +16,17 @@ export const EXEC_ERROR_CODES = [
   'EXEC_CRASHED', // the worker died for a reason none of the above explains
 ] as const
 
-export type ExecErrorCode = typeof EXEC_ERROR_CODES[number]
+export type ExecErrorCode = (typeof EXEC_ERROR_CODES)[number]
 
 export class ExecError extends HiveError {
   static override name = 'ExecError'
   declare readonly code: ExecErrorCode
 
-  constructor (code: ExecErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+  constructor(code: ExecErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super(code, message, details, options)
   }
 }
 
-export function isExecErrorCode (code: string): code is ExecErrorCode {
+export function isExecErrorCode(code: string): code is ExecErrorCode {
   return (EXEC_ERROR_CODES as readonly string[]).includes(code)
 }

@@ -4,4 +4,10 @@ export { ExecError, EXEC_ERROR_CODES, isExecErrorCode, type ExecErrorCode } from
 export { DEFAULT_MAX_OUTPUT_BYTES, WasmExecutor, WASM_ISOLATION, type WasmExecutorInit } from './wasm-executor.ts'
 export { WorkerPool, type WorkerPoolInit } from './worker-pool.ts'
 export { encodeResultBundle, resultOutputCid, resultToBundle } from './result-bundle.ts'
-export { checkJobModule, checkModuleSize, MAX_MODULE_BYTES, type ModuleProblem, type ModuleProblemCode } from './module-check.ts'
+export {
+  checkJobModule,
+  checkModuleSize,
+  MAX_MODULE_BYTES,
+  type ModuleProblem,
+  type ModuleProblemCode,
+} from './module-check.ts'

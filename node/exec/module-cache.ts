@@ -15,7 +15,7 @@ export interface ModuleCacheInit {
 }
 
 /** sha2-256 of the module bytes as given (linear in the module, bounded by maxModuleBytes) */
-export function moduleHash (bytes: Uint8Array): Uint8Array {
+export function moduleHash(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(bytes).digest())
 }
 
@@ -23,15 +23,15 @@ export class ModuleCache {
   private readonly maxEntries: number
   private readonly entries = new Map<string, CompiledModule>()
 
-  constructor (init: ModuleCacheInit) {
+  constructor(init: ModuleCacheInit) {
     this.maxEntries = init.maxEntries
   }
 
-  static key (hash: Uint8Array, memoryLimitPages: number): string {
+  static key(hash: Uint8Array, memoryLimitPages: number): string {
     return `${Buffer.from(hash).toString('hex')}:${memoryLimitPages}`
   }
 
-  get (key: string): CompiledModule | undefined {
+  get(key: string): CompiledModule | undefined {
     const entry = this.entries.get(key)
     if (entry === undefined) return undefined
     this.entries.delete(key) // re-insert: Map order is the LRU order
@@ -39,7 +39,7 @@ export class ModuleCache {
     return entry
   }
 
-  set (key: string, entry: CompiledModule): void {
+  set(key: string, entry: CompiledModule): void {
     this.entries.delete(key)
     this.entries.set(key, entry)
     while (this.entries.size > this.maxEntries) {

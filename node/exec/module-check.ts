@@ -18,16 +18,19 @@ export const MAX_MODULE_BYTES = JOB_BOUNDS.blobSize.max
 const MAGIC = [0x00, 0x61, 0x73, 0x6d]
 
 /** Checked first and on its own, so a caller can refuse a huge file before reading it. */
-export function checkModuleSize (size: number): ModuleProblem | undefined {
+export function checkModuleSize(size: number): ModuleProblem | undefined {
   if (size === 0) return { code: 'MODULE_EMPTY', message: 'the file is empty, not a WebAssembly module' }
   if (size > MAX_MODULE_BYTES) {
-    return { code: 'MODULE_TOO_LARGE', message: `${size} bytes is over the protocol's module limit of ${MAX_MODULE_BYTES} bytes` }
+    return {
+      code: 'MODULE_TOO_LARGE',
+      message: `${size} bytes is over the protocol's module limit of ${MAX_MODULE_BYTES} bytes`,
+    }
   }
   return undefined
 }
 
 /** undefined when the module can be posted; otherwise the first thing wrong with it. */
-export async function checkJobModule (bytes: Uint8Array): Promise<ModuleProblem | undefined> {
+export async function checkJobModule(bytes: Uint8Array): Promise<ModuleProblem | undefined> {
   const sized = checkModuleSize(bytes.length)
   if (sized !== undefined) return sized
   if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) {
@@ -44,7 +47,8 @@ export async function checkJobModule (bytes: Uint8Array): Promise<ModuleProblem 
     if (imp.kind !== 'function' || !isAllowedImport(imp.module, imp.name)) {
       return {
         code: 'FORBIDDEN_IMPORT',
-        message: `imports ${imp.kind} ${imp.module}.${imp.name}, which the sandbox does not provide ` +
+        message:
+          `imports ${imp.kind} ${imp.module}.${imp.name}, which the sandbox does not provide ` +
           `(only ${WASI_MODULE} functions, WASI preview 1)`,
       }
     }
@@ -53,7 +57,7 @@ export async function checkJobModule (bytes: Uint8Array): Promise<ModuleProblem 
 }
 
 /** The first bytes as printable text, so "# ComputeHive" shows that a README was passed. */
-function preview (bytes: Uint8Array): string {
+function preview(bytes: Uint8Array): string {
   const head = Array.from(bytes.subarray(0, 16), (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('')
   return JSON.stringify(head)
 }

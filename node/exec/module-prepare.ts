@@ -16,8 +16,12 @@ export interface Compiled {
   growFailedExport: string | null
 }
 
-const refused = (code: ExecErrorCode, message: string, details: ErrorDetails = {}): Refused =>
-  ({ ok: false, code, message, details })
+const refused = (code: ExecErrorCode, message: string, details: ErrorDetails = {}): Refused => ({
+  ok: false,
+  code,
+  message,
+  details,
+})
 
 export interface Refused {
   ok: false
@@ -27,7 +31,7 @@ export interface Refused {
 }
 
 /** The compiled module, or why it is refused; never throws. */
-export function compileModule (bytes: Uint8Array, policy: ModulePolicy): Compiled | Refused {
+export function compileModule(bytes: Uint8Array, policy: ModulePolicy): Compiled | Refused {
   let prepared
   try {
     prepared = prepareModule(bytes, policy)
@@ -48,7 +52,7 @@ export function compileModule (bytes: Uint8Array, policy: ModulePolicy): Compile
   return { ok: true, module, growFailedExport: prepared.growFailedExport }
 }
 
-function refusal (err: unknown, memoryLimitPages: number): Refused {
+function refusal(err: unknown, memoryLimitPages: number): Refused {
   if (err instanceof ForbiddenImport) {
     return refused('EXEC_FORBIDDEN_IMPORT', err.message, { module: err.module, name: err.field, kind: err.kind })
   }

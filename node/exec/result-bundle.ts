@@ -4,14 +4,14 @@ import { encodeOutputBundle, outputBundleCid, type OutputBundle } from '../../pr
 import type { CID } from '../../protocol/cid.ts'
 import type { ExecResult } from './types.ts'
 
-export function resultToBundle (result: ExecResult): OutputBundle {
+export function resultToBundle(result: ExecResult): OutputBundle {
   return { exitCode: result.exitCode, stdout: result.stdout, files: result.outputs }
 }
 
-export function encodeResultBundle (result: ExecResult): Uint8Array {
+export function encodeResultBundle(result: ExecResult): Uint8Array {
   return encodeOutputBundle(resultToBundle(result))
 }
 
-export async function resultOutputCid (result: ExecResult): Promise<CID> {
+export async function resultOutputCid(result: ExecResult): Promise<CID> {
   return await outputBundleCid(resultToBundle(result))
 }

@@ -1,7 +1,10 @@
 // The executor interface: one shape for every way of running a job (today only `wasm`), each
 // stating its isolation honestly.
 
-export interface ExecFile { name: string, data: Uint8Array }
+export interface ExecFile {
+  name: string
+  data: Uint8Array
+}
 
 export interface ExecLimits {
   /** Cap on the module's linear memory (rounded down to whole 64 KiB pages). */
@@ -44,7 +47,9 @@ export interface ExecResult {
   metering: ExecMetering
 }
 
-export interface RunOptions { signal?: AbortSignal }
+export interface RunOptions {
+  signal?: AbortSignal
+}
 
 export interface Executor {
   /** Executor class, as used in topic names (`hive/jobs/<name>/1`). */

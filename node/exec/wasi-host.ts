@@ -14,7 +14,7 @@ export class HostTrap extends Error {
 }
 
 export interface HostJob {
-  inputs: Array<{ name: string, data: Uint8Array }>
+  inputs: Array<{ name: string; data: Uint8Array }>
   /** argv including argv[0]. */
   args: string[]
   /** 'KEY=value' entries. */
@@ -42,7 +42,7 @@ const MAX_OPEN_FDS = 1024
 const MAX_POLL_SUBSCRIPTIONS = 1024
 const RANDOM_CHUNK = 65536
 
-export function createHost (job: HostJob): Host {
+export function createHost(job: HostJob): Host {
   // The shim numbers inodes from a global counter: restart it so that stat() results do
   // not depend on what this worker ran before.
   const inodes = Inode as unknown as { next_ino: bigint } // a private static in the shim's typings
@@ -51,7 +51,8 @@ export function createHost (job: HostJob): Host {
   const stdout = new CaptureFd(budget)
   const stderr = new CaptureFd(null, job.stderrCap)
   const { input, output, outputDir } = buildPreopens(job.inputs, budget)
-  const w = new WASI(job.args, job.env, [emptyStdin(), stdout, stderr, input, output], { debug: false }) // the shim logs by default
+  // the shim logs by default
+  const w = new WASI(job.args, job.env, [emptyStdin(), stdout, stderr, input, output], { debug: false })
   const memory = (): WebAssembly.Memory => w.inst.exports.memory
   const view = (): DataView => new DataView(memory().buffer)
 
@@ -63,7 +64,7 @@ export function createHost (job: HostJob): Host {
   const base = w.wasiImport
   const basePathOpen = base.path_open
   const overrides: Record<string, (...args: never[]) => unknown> = {
-    args_sizes_get (argcPtr: number, sizePtr: number): number {
+    args_sizes_get(argcPtr: number, sizePtr: number): number {
       // the shim counts UTF-16 units instead of UTF-8 bytes
       let size = 0
       for (const a of w.args) size += new TextEncoder().encode(a).length + 1
@@ -71,24 +72,24 @@ export function createHost (job: HostJob): Host {
       view().setUint32(sizePtr, size, true)
       return wasi.ERRNO_SUCCESS
     },
-    clock_res_get (id: number, resPtr: number): number {
+    clock_res_get(id: number, resPtr: number): number {
       if (id < 0 || id > 3) return wasi.ERRNO_INVAL
       view().setBigUint64(resPtr, TICK_NS, true)
       return wasi.ERRNO_SUCCESS
     },
-    clock_time_get (id: number, _precision: bigint, timePtr: number): number {
+    clock_time_get(id: number, _precision: bigint, timePtr: number): number {
       if (id < 0 || id > 3) return wasi.ERRNO_INVAL
       clockNs += TICK_NS
       view().setBigUint64(timePtr, now(id), true)
       return wasi.ERRNO_SUCCESS
     },
-    poll_oneoff (inPtr: number, outPtr: number, n: number, neventsPtr: number): number {
+    poll_oneoff(inPtr: number, outPtr: number, n: number, neventsPtr: number): number {
       if (n === 0 || n > MAX_POLL_SUBSCRIPTIONS) return wasi.ERRNO_INVAL
       const v = view()
       // in-memory fds are always ready: report those; otherwise sleep (virtually) until
       // the earliest clock subscription fires
       let events = 0
-      let earliest: { userdata: bigint, wake: bigint } | null = null
+      let earliest: { userdata: bigint; wake: bigint } | null = null
       for (let i = 0; i < n; i++) {
         const s = inPtr + i * 48
         const userdata = v.getBigUint64(s, true)
@@ -113,13 +114,13 @@ export function createHost (job: HostJob): Host {
       v.setUint32(neventsPtr, events, true)
       return wasi.ERRNO_SUCCESS
     },
-    random_get (ptr: number, len: number): number {
+    random_get(ptr: number, len: number): number {
       const mem = new Uint8Array(memory().buffer)
       if (ptr + len > mem.length) return wasi.ERRNO_FAULT
       for (let at = 0; at < len; at += RANDOM_CHUNK) mem.set(random(Math.min(RANDOM_CHUNK, len - at)), ptr + at)
       return wasi.ERRNO_SUCCESS
     },
-    path_open (...args: number[]): number {
+    path_open(...args: number[]): number {
       // lowest free descriptor first (as POSIX does), and a bound on open descriptors
       let open = 0
       let free = -1
@@ -135,33 +136,52 @@ export function createHost (job: HostJob): Host {
       view().setUint32(args[8], free, true)
       return ret
     },
-    proc_raise (sig: number): number { throw new HostTrap(`proc_raise(${sig})`) },
-    sched_yield (): number { return wasi.ERRNO_SUCCESS },
-    sock_accept (): number { return wasi.ERRNO_NOTSUP },
-    sock_recv (): number { return wasi.ERRNO_NOTSUP },
-    sock_send (): number { return wasi.ERRNO_NOTSUP },
-    sock_shutdown (): number { return wasi.ERRNO_NOTSUP },
+    proc_raise(sig: number): number {
+      throw new HostTrap(`proc_raise(${sig})`)
+    },
+    sched_yield(): number {
+      return wasi.ERRNO_SUCCESS
+    },
+    sock_accept(): number {
+      return wasi.ERRNO_NOTSUP
+    },
+    sock_recv(): number {
+      return wasi.ERRNO_NOTSUP
+    },
+    sock_send(): number {
+      return wasi.ERRNO_NOTSUP
+    },
+    sock_shutdown(): number {
+      return wasi.ERRNO_NOTSUP
+    },
   }
   const wasiImports: Record<string, unknown> = {}
   for (const name of WASI_FUNCTIONS) wasiImports[name] = overrides[name] ?? base[name] ?? (() => wasi.ERRNO_NOSYS)
 
   const asEnv = {
-    abort (msg: number, file: number, line: number, col: number): never {
+    abort(msg: number, file: number, line: number, col: number): never {
       throw new HostTrap(`abort: ${readAsString(memory(), msg)} at ${readAsString(memory(), file)}:${line}:${col}`)
     },
-    seed (): number {
+    seed(): number {
       const b = random(8)
       return Number(new DataView(b.buffer).getBigUint64(0) >> 11n) / 2 ** 53
     },
-    trace (msg: number, n: number, ...values: number[]): void {
+    trace(msg: number, n: number, ...values: number[]): void {
       const line = `trace: ${readAsString(memory(), msg)} ${values.slice(0, Math.max(0, Math.min(n, 5))).join(', ')}\n`
       stderr.fd_write(new TextEncoder().encode(line))
     },
   }
-  return { imports: { [WASI_MODULE]: wasiImports as WebAssembly.ModuleImports, [AS_ENV_MODULE]: asEnv }, wasi: w, stdout, stderr, outputDir, budget }
+  return {
+    imports: { [WASI_MODULE]: wasiImports as WebAssembly.ModuleImports, [AS_ENV_MODULE]: asEnv },
+    wasi: w,
+    stdout,
+    stderr,
+    outputDir,
+    budget,
+  }
 }
 
-function writeEvent (v: DataView, at: number, userdata: bigint, type: number): void {
+function writeEvent(v: DataView, at: number, userdata: bigint, type: number): void {
   v.setBigUint64(at, userdata, true)
   v.setUint16(at + 8, wasi.ERRNO_SUCCESS, true)
   v.setUint8(at + 10, type)
@@ -170,7 +190,7 @@ function writeEvent (v: DataView, at: number, userdata: bigint, type: number): v
 }
 
 /** An AssemblyScript string: UTF-16LE, byte length in the u32 before it; bounded for messages. */
-function readAsString (memory: WebAssembly.Memory, ptr: number): string {
+function readAsString(memory: WebAssembly.Memory, ptr: number): string {
   if (ptr === 0) return 'null'
   const buf = memory.buffer
   if (ptr < 4 || ptr > buf.byteLength) return '?'

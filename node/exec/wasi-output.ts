@@ -13,7 +13,7 @@ export class OutputLimitExceeded extends Error {
   readonly used: number
   readonly what: 'bytes' | 'files'
 
-  constructor (what: 'bytes' | 'files', limit: number, used: number) {
+  constructor(what: 'bytes' | 'files', limit: number, used: number) {
     super(`output ${what} over the limit: ${used} > ${limit}`)
     this.what = what
     this.limit = limit
@@ -38,17 +38,21 @@ export class OutputBudget {
   /** every buffer charged here, unlinked files included (their bytes stay counted) */
   private readonly buffers: ByteBuffer[] = []
 
-  constructor (limit: number, maxFiles: number) {
+  constructor(limit: number, maxFiles: number) {
     this.limit = limit
     this.maxFiles = maxFiles
   }
 
-  get free (): number { return this.limit - this.used }
+  get free(): number {
+    return this.limit - this.used
+  }
 
-  track (buffer: ByteBuffer): void { this.buffers.push(buffer) }
+  track(buffer: ByteBuffer): void {
+    this.buffers.push(buffer)
+  }
 
   /** Charges `bytes` more, giving back other buffers' growth slack if needed; throws before any allocation. */
-  take (bytes: number, asking: ByteBuffer): void {
+  take(bytes: number, asking: ByteBuffer): void {
     if (bytes > this.free) {
       for (const b of this.buffers) if (b !== asking && bytes > this.free) this.used -= b.trimSlack()
       if (bytes > this.free) throw new OutputLimitExceeded('bytes', this.limit, this.used + bytes)
@@ -57,20 +61,20 @@ export class OutputBudget {
   }
 
   /** Charges up to `bytes` of what is free, never more; returns how many were charged. */
-  takeSpare (bytes: number): number {
+  takeSpare(bytes: number): number {
     const granted = Math.max(0, Math.min(bytes, this.free))
     this.used += granted
     return granted
   }
 
-  addFile (): void {
+  addFile(): void {
     if (this.files + 1 > this.maxFiles) throw new OutputLimitExceeded('files', this.maxFiles, this.files + 1)
     this.files++
   }
 }
 
 /** ES2024's ArrayBuffer.prototype.transfer (Node >= 21): a resized copy that frees the old store at once. */
-type Transferable = ArrayBuffer & { transfer (newByteLength: number): ArrayBuffer }
+type Transferable = ArrayBuffer & { transfer(newByteLength: number): ArrayBuffer }
 const resized = (buf: Uint8Array<ArrayBuffer>, capacity: number): Uint8Array<ArrayBuffer> =>
   new Uint8Array((buf.buffer as Transferable).transfer(capacity))
 
@@ -86,19 +90,19 @@ export class ByteBuffer {
   private high = 0
   private readonly budget: OutputBudget
 
-  constructor (budget: OutputBudget) {
+  constructor(budget: OutputBudget) {
     this.budget = budget
     budget.track(this)
   }
 
-  resize (n: number): void {
+  resize(n: number): void {
     if (n > this.buf.length) this.grow(n)
     else if (n < this.length) this.buf.fill(0, n, this.length)
     this.length = n
     if (n > this.high) this.high = n
   }
 
-  private grow (n: number): void {
+  private grow(n: number): void {
     const capacity = this.buf.length
     this.budget.take(n - capacity, this) // throws before allocating anything
     const slack = this.budget.takeSpare(Math.max(n, Math.min(capacity * 2, n + (1 << 24)), 256) - n)
@@ -106,7 +110,7 @@ export class ByteBuffer {
   }
 
   /** Frees capacity beyond the most bytes ever held; returns the bytes freed. */
-  trimSlack (): number {
+  trimSlack(): number {
     const slack = this.buf.length - this.high
     if (slack <= 0) return 0
     this.buf = resized(this.buf, this.high)
@@ -114,7 +118,7 @@ export class ByteBuffer {
   }
 
   /** The content, as its own buffer (transferable); this buffer is done with afterwards. */
-  bytes (): Uint8Array<ArrayBuffer> {
+  bytes(): Uint8Array<ArrayBuffer> {
     if (this.buf.length !== this.length) this.buf = resized(this.buf, this.length)
     return this.buf
   }
@@ -126,7 +130,7 @@ export class CaptureFd extends Fd {
   readonly budget: OutputBudget | null
   readonly cap: number
 
-  constructor (budget: OutputBudget | null, cap = Infinity) {
+  constructor(budget: OutputBudget | null, cap = Infinity) {
     super()
     this.budget = budget
     this.cap = cap
@@ -134,7 +138,7 @@ export class CaptureFd extends Fd {
     this.data = new ByteBuffer(budget ?? new OutputBudget(cap, 0))
   }
 
-  override fd_write (data: Uint8Array): { ret: number, nwritten: number } {
+  override fd_write(data: Uint8Array): { ret: number; nwritten: number } {
     const keep = Math.min(data.length, this.cap - this.data.length)
     if (keep > 0) {
       const at = this.data.length
@@ -144,13 +148,13 @@ export class CaptureFd extends Fd {
     return { ret: wasi.ERRNO_SUCCESS, nwritten: data.length }
   }
 
-  override fd_fdstat_get (): { ret: number, fdstat: wasi.Fdstat | null } {
+  override fd_fdstat_get(): { ret: number; fdstat: wasi.Fdstat | null } {
     const fdstat = new wasi.Fdstat(wasi.FILETYPE_CHARACTER_DEVICE, 0)
     fdstat.fs_rights_base = BigInt(wasi.RIGHTS_FD_WRITE)
     return { ret: wasi.ERRNO_SUCCESS, fdstat }
   }
 
-  override fd_filestat_get (): { ret: number, filestat: wasi.Filestat } {
+  override fd_filestat_get(): { ret: number; filestat: wasi.Filestat } {
     return { ret: wasi.ERRNO_SUCCESS, filestat: new wasi.Filestat(0n, wasi.FILETYPE_CHARACTER_DEVICE, 0n) }
   }
 }
@@ -159,12 +163,12 @@ export class CaptureFd extends Fd {
 export class DirFd extends OpenDirectory {
   readonly prestatName: string | null
 
-  constructor (dir: Directory, prestatName: string | null) {
+  constructor(dir: Directory, prestatName: string | null) {
     super(dir)
     this.prestatName = prestatName
   }
 
-  override fd_prestat_get (): { ret: number, prestat: wasi.Prestat | null } {
+  override fd_prestat_get(): { ret: number; prestat: wasi.Prestat | null } {
     if (this.prestatName === null) return { ret: wasi.ERRNO_BADF, prestat: null }
     return { ret: wasi.ERRNO_SUCCESS, prestat: wasi.Prestat.dir(this.prestatName) }
   }
@@ -173,22 +177,26 @@ export class DirFd extends OpenDirectory {
 export class OutputFile extends Inode {
   readonly content: ByteBuffer
 
-  constructor (budget: OutputBudget) {
+  constructor(budget: OutputBudget) {
     super()
     this.content = new ByteBuffer(budget)
   }
 
-  get size (): number { return this.content.length }
+  get size(): number {
+    return this.content.length
+  }
 
-  resize (n: number): void { this.content.resize(n) }
+  resize(n: number): void {
+    this.content.resize(n)
+  }
 
-  path_open (oflags: number, _rights: bigint, fdflags: number): { ret: number, fd_obj: Fd | null } {
+  path_open(oflags: number, _rights: bigint, fdflags: number): { ret: number; fd_obj: Fd | null } {
     if ((oflags & wasi.OFLAGS_DIRECTORY) !== 0) return { ret: wasi.ERRNO_NOTDIR, fd_obj: null }
     if ((oflags & wasi.OFLAGS_TRUNC) !== 0) this.resize(0)
     return { ret: wasi.ERRNO_SUCCESS, fd_obj: new OutputFileFd(this, (fdflags & wasi.FDFLAGS_APPEND) !== 0) }
   }
 
-  stat (): wasi.Filestat {
+  stat(): wasi.Filestat {
     return new wasi.Filestat(this.ino, wasi.FILETYPE_REGULAR_FILE, BigInt(this.content.length))
   }
 }
@@ -198,13 +206,13 @@ class OutputFileFd extends Fd {
   readonly append: boolean
   pos = 0n
 
-  constructor (file: OutputFile, append: boolean) {
+  constructor(file: OutputFile, append: boolean) {
     super()
     this.file = file
     this.append = append
   }
 
-  private writeAt (offset: bigint, data: Uint8Array): void {
+  private writeAt(offset: bigint, data: Uint8Array): void {
     const end = offset + BigInt(data.length)
     if (end > BigInt(this.file.content.length)) {
       // an absurd offset is refused by the budget before any allocation
@@ -213,69 +221,84 @@ class OutputFileFd extends Fd {
     this.file.content.buf.set(data, Number(offset))
   }
 
-  private readAt (size: number, offset: bigint): Uint8Array {
+  private readAt(size: number, offset: bigint): Uint8Array {
     const len = this.file.content.length
     const start = offset > BigInt(len) ? len : Number(offset)
     return this.file.content.buf.slice(start, Math.min(len, start + size))
   }
 
-  override fd_write (data: Uint8Array): { ret: number, nwritten: number } {
+  override fd_write(data: Uint8Array): { ret: number; nwritten: number } {
     if (this.append) this.pos = BigInt(this.file.content.length)
     this.writeAt(this.pos, data)
     this.pos += BigInt(data.length)
     return { ret: wasi.ERRNO_SUCCESS, nwritten: data.length }
   }
 
-  override fd_pwrite (data: Uint8Array, offset: bigint): { ret: number, nwritten: number } {
+  override fd_pwrite(data: Uint8Array, offset: bigint): { ret: number; nwritten: number } {
     this.writeAt(offset, data)
     return { ret: wasi.ERRNO_SUCCESS, nwritten: data.length }
   }
 
-  override fd_read (size: number): { ret: number, data: Uint8Array } {
+  override fd_read(size: number): { ret: number; data: Uint8Array } {
     const data = this.readAt(size, this.pos)
     this.pos += BigInt(data.length)
     return { ret: wasi.ERRNO_SUCCESS, data }
   }
 
-  override fd_pread (size: number, offset: bigint): { ret: number, data: Uint8Array } {
+  override fd_pread(size: number, offset: bigint): { ret: number; data: Uint8Array } {
     return { ret: wasi.ERRNO_SUCCESS, data: this.readAt(size, offset) }
   }
 
-  override fd_seek (offset: bigint, whence: number): { ret: number, offset: bigint } {
-    const base = whence === wasi.WHENCE_SET ? 0n : whence === wasi.WHENCE_CUR ? this.pos : whence === wasi.WHENCE_END ? BigInt(this.file.content.length) : -1n
+  override fd_seek(offset: bigint, whence: number): { ret: number; offset: bigint } {
+    const base =
+      whence === wasi.WHENCE_SET
+        ? 0n
+        : whence === wasi.WHENCE_CUR
+          ? this.pos
+          : whence === wasi.WHENCE_END
+            ? BigInt(this.file.content.length)
+            : -1n
     if (base < 0n || base + offset < 0n) return { ret: wasi.ERRNO_INVAL, offset: this.pos }
     this.pos = base + offset
     return { ret: wasi.ERRNO_SUCCESS, offset: this.pos }
   }
 
-  override fd_tell (): { ret: number, offset: bigint } { return { ret: wasi.ERRNO_SUCCESS, offset: this.pos } }
+  override fd_tell(): { ret: number; offset: bigint } {
+    return { ret: wasi.ERRNO_SUCCESS, offset: this.pos }
+  }
 
-  override fd_allocate (offset: bigint, len: bigint): number {
+  override fd_allocate(offset: bigint, len: bigint): number {
     const end = offset + len
     if (end > BigInt(this.file.content.length)) this.writeAt(end, new Uint8Array(0))
     return wasi.ERRNO_SUCCESS
   }
 
-  override fd_filestat_set_size (size: bigint): number {
+  override fd_filestat_set_size(size: bigint): number {
     this.file.resize(size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size))
     return wasi.ERRNO_SUCCESS
   }
 
-  override fd_filestat_get (): { ret: number, filestat: wasi.Filestat } {
+  override fd_filestat_get(): { ret: number; filestat: wasi.Filestat } {
     return { ret: wasi.ERRNO_SUCCESS, filestat: this.file.stat() }
   }
 
-  override fd_fdstat_get (): { ret: number, fdstat: wasi.Fdstat | null } {
-    return { ret: wasi.ERRNO_SUCCESS, fdstat: new wasi.Fdstat(wasi.FILETYPE_REGULAR_FILE, this.append ? wasi.FDFLAGS_APPEND : 0) }
+  override fd_fdstat_get(): { ret: number; fdstat: wasi.Fdstat | null } {
+    return {
+      ret: wasi.ERRNO_SUCCESS,
+      fdstat: new wasi.Fdstat(wasi.FILETYPE_REGULAR_FILE, this.append ? wasi.FDFLAGS_APPEND : 0),
+    }
   }
 }
 
 /** Resolves `path` (relative, may contain '.' and '..') to one valid file name, or null. */
-function singleName (path: string): string | null {
+function singleName(path: string): string | null {
   const parts: string[] = []
   for (const c of path.split('/')) {
     if (c === '' || c === '.') continue
-    if (c === '..') { if (parts.pop() === undefined) return null; continue }
+    if (c === '..') {
+      if (parts.pop() === undefined) return null
+      continue
+    }
     parts.push(c)
   }
   return parts.length === 1 && isValidFileName(parts[0]) ? parts[0] : null
@@ -284,16 +307,16 @@ function singleName (path: string): string | null {
 export class OutputDir extends Directory {
   readonly budget: OutputBudget
 
-  constructor (budget: OutputBudget) {
+  constructor(budget: OutputBudget) {
     super(new Map())
     this.budget = budget
   }
 
-  override path_open (): { ret: number, fd_obj: OpenDirectory } {
+  override path_open(): { ret: number; fd_obj: OpenDirectory } {
     return { ret: wasi.ERRNO_SUCCESS, fd_obj: new OutputDirFd(this, null) }
   }
 
-  override create_entry_for_path (path: string, isDir: boolean): { ret: number, entry: Inode | null } {
+  override create_entry_for_path(path: string, isDir: boolean): { ret: number; entry: Inode | null } {
     if (path.startsWith('/')) return { ret: wasi.ERRNO_NOTCAPABLE, entry: null }
     if (isDir) return { ret: wasi.ERRNO_PERM, entry: null } // outputs are flat
     const name = singleName(path)
@@ -306,8 +329,8 @@ export class OutputDir extends Directory {
   }
 
   /** The files left in /output, in insertion order (the caller sorts). */
-  files (): Array<{ name: string, data: Uint8Array }> {
-    const out: Array<{ name: string, data: Uint8Array }> = []
+  files(): Array<{ name: string; data: Uint8Array }> {
+    const out: Array<{ name: string; data: Uint8Array }> = []
     for (const [name, entry] of this.contents) {
       if (entry instanceof OutputFile) out.push({ name, data: entry.content.bytes() })
     }
@@ -317,7 +340,7 @@ export class OutputDir extends Directory {
 
 export class OutputDirFd extends DirFd {
   /** Only renames within /output (allowDir is the shim's rename flag); no hard links. */
-  override path_link (path: string, inode: Inode, allowDir: boolean): number {
+  override path_link(path: string, inode: Inode, allowDir: boolean): number {
     if (!allowDir) return wasi.ERRNO_NOTSUP
     if (!(inode instanceof OutputFile)) return wasi.ERRNO_XDEV
     const name = singleName(path)

@@ -37,7 +37,8 @@ export interface WasmExecutorInit {
 /** Output a job may hold by default: 64 MiB (the protocol allows up to JOB_BOUNDS.outputBytes.max). */
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 
-export const WASM_ISOLATION = 'WebAssembly (V8) in a worker thread of the provider process; WASI preview 1 over an ' +
+export const WASM_ISOLATION =
+  'WebAssembly (V8) in a worker thread of the provider process; WASI preview 1 over an ' +
   'in-memory filesystem (read-only /input, flat /output): no host path, network, real clock or entropy; linear memory ' +
   'capped by rewriting the module, wall time enforced by terminating the worker, output capped by the bytes ' +
   'its buffers allocate. ' +
@@ -54,7 +55,7 @@ export class WasmExecutor implements Executor {
   private started = false
   private nextId = 1
 
-  constructor (init: WasmExecutorInit = {}) {
+  constructor(init: WasmExecutorInit = {}) {
     this.ownsPool = init.pool === undefined
     this.pool = init.pool ?? new WorkerPool({ size: init.poolSize, prewarm: init.prewarm })
     this.opts = {
@@ -69,19 +70,19 @@ export class WasmExecutor implements Executor {
     this.modules = new ModuleCache({ maxEntries: this.opts.moduleCacheEntries })
   }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.started) return
     this.started = true
     await this.pool.start()
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     if (!this.started) return
     this.started = false
     if (this.ownsPool) await this.pool.stop()
   }
 
-  async run (job: ExecJob, options: RunOptions = {}): Promise<ExecResult> {
+  async run(job: ExecJob, options: RunOptions = {}): Promise<ExecResult> {
     const { signal } = options
     if (!this.started || !this.pool.isRunning) throw new ExecError('EXEC_STOPPED', 'the wasm executor is not running')
     const env = checkJob(job, { ...this.opts, maxOutputBytes: this.maxOutputBytes })
@@ -95,9 +96,10 @@ export class WasmExecutor implements Executor {
     const req: RunRequest = {
       type: 'run',
       id: this.nextId++,
-      module: cached !== undefined
-        ? { compiled: cached.module, growFailedExport: cached.growFailedExport }
-        : { bytes: job.module, policy: { memoryLimitPages, maxTableElements: this.opts.maxTableElements } },
+      module:
+        cached !== undefined
+          ? { compiled: cached.module, growFailedExport: cached.growFailedExport }
+          : { bytes: job.module, policy: { memoryLimitPages, maxTableElements: this.opts.maxTableElements } },
       memoryLimitBytes: memoryLimitPages * PAGE_BYTES,
       inputs: job.inputs.map((f) => ({ name: f.name, data: f.data })),
       args: ['job', ...job.args],
@@ -113,9 +115,12 @@ export class WasmExecutor implements Executor {
     return result.result
   }
 
-  private async dispatch (
-    worker: JobWorker, req: RunRequest, limits: ExecLimits, signal?: AbortSignal,
-  ): Promise<{ result: ExecResult, compiled?: CompiledModule }> {
+  private async dispatch(
+    worker: JobWorker,
+    req: RunRequest,
+    limits: ExecLimits,
+    signal?: AbortSignal,
+  ): Promise<{ result: ExecResult; compiled?: CompiledModule }> {
     const started = performance.now()
     let timer: NodeJS.Timeout | undefined
     let onAbort = (): void => {}
@@ -135,7 +140,10 @@ export class WasmExecutor implements Executor {
       void this.pool.discard(worker)
       log('job %d stopped: %s after %d ms', req.id, outcome.stop, used)
       if (outcome.stop === 'abort') throw new ExecError('EXEC_ABORTED', 'the job was aborted', { used })
-      throw new ExecError('EXEC_TIMEOUT', `the job ran past its wall-time limit of ${limits.wallTimeMs} ms`, { limit: limits.wallTimeMs, used })
+      throw new ExecError('EXEC_TIMEOUT', `the job ran past its wall-time limit of ${limits.wallTimeMs} ms`, {
+        limit: limits.wallTimeMs,
+        used,
+      })
     }
     if ('death' in outcome) {
       void this.pool.discard(worker)
@@ -143,14 +151,23 @@ export class WasmExecutor implements Executor {
       const code = (outcome.death as { code?: unknown }).code
       log.error('job %d: worker died %o', req.id, { code, err: outcome.death.message })
       if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        throw new ExecError('EXEC_MEMORY_LIMIT', 'the job worker ran out of heap memory', { limit: limits.memoryBytes, source: 'worker heap' })
+        throw new ExecError('EXEC_MEMORY_LIMIT', 'the job worker ran out of heap memory', {
+          limit: limits.memoryBytes,
+          source: 'worker heap',
+        })
       }
-      throw new ExecError('EXEC_CRASHED', `the job worker died: ${outcome.death.message}`, { used }, { cause: outcome.death })
+      throw new ExecError(
+        'EXEC_CRASHED',
+        `the job worker died: ${outcome.death.message}`,
+        { used },
+        { cause: outcome.death },
+      )
     }
     this.pool.release(worker)
     const reply = outcome.reply
     if (reply.type === 'failed') throw new ExecError(reply.code, reply.message, reply.details)
-    if (reply.type !== 'done' || reply.id !== req.id) throw new ExecError('EXEC_CRASHED', 'unexpected reply from the job worker')
+    if (reply.type !== 'done' || reply.id !== req.id)
+      throw new ExecError('EXEC_CRASHED', 'unexpected reply from the job worker')
     return {
       result: {
         exitCode: reply.exitCode,
@@ -164,7 +181,7 @@ export class WasmExecutor implements Executor {
   }
 }
 
-function throwIfAborted (signal?: AbortSignal): void {
+function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted === true) throw new ExecError('EXEC_ABORTED', 'the job was aborted before it ran')
 }
 
@@ -172,18 +189,24 @@ const invalid = (message: string, details: Record<string, string | number> = {})
   new ExecError('EXEC_INVALID_JOB', message, details)
 
 /** Validates the job and returns its environment as sorted 'KEY=value' entries. */
-interface JobCaps { maxModuleBytes: number, maxInputBytes: number, maxOutputBytes: number }
+interface JobCaps {
+  maxModuleBytes: number
+  maxInputBytes: number
+  maxOutputBytes: number
+}
 
-function checkJob (job: ExecJob, opts: JobCaps): string[] {
+function checkJob(job: ExecJob, opts: JobCaps): string[] {
   const { memoryBytes, wallTimeMs, outputBytes } = job.limits
   for (const [name, v] of Object.entries({ memoryBytes, wallTimeMs, outputBytes })) {
-    if (!Number.isSafeInteger(v) || v <= 0) throw invalid(`limits.${name} must be a positive integer`, { [name]: String(v) })
+    if (!Number.isSafeInteger(v) || v <= 0)
+      throw invalid(`limits.${name} must be a positive integer`, { [name]: String(v) })
   }
   if (memoryBytes > 65536 * PAGE_BYTES) throw invalid('limits.memoryBytes is over 4 GiB', { memoryBytes })
   if (outputBytes > opts.maxOutputBytes) {
-    throw invalid('limits.outputBytes is over this executor\'s cap', { outputBytes, limit: opts.maxOutputBytes })
+    throw invalid("limits.outputBytes is over this executor's cap", { outputBytes, limit: opts.maxOutputBytes })
   }
-  if (job.module.length > opts.maxModuleBytes) throw invalid('module too large', { size: job.module.length, limit: opts.maxModuleBytes })
+  if (job.module.length > opts.maxModuleBytes)
+    throw invalid('module too large', { size: job.module.length, limit: opts.maxModuleBytes })
   const names = new Set<string>()
   let inputBytes = 0
   for (const f of job.inputs) {
@@ -192,8 +215,10 @@ function checkJob (job: ExecJob, opts: JobCaps): string[] {
     names.add(f.name)
     inputBytes += f.data.length
   }
-  if (inputBytes > opts.maxInputBytes) throw invalid('inputs too large', { size: inputBytes, limit: opts.maxInputBytes })
-  for (const a of job.args) if (typeof a !== 'string' || a.includes('\0')) throw invalid('arguments must be strings without NUL')
+  if (inputBytes > opts.maxInputBytes)
+    throw invalid('inputs too large', { size: inputBytes, limit: opts.maxInputBytes })
+  for (const a of job.args)
+    if (typeof a !== 'string' || a.includes('\0')) throw invalid('arguments must be strings without NUL')
   const env = Object.entries(job.env ?? {}).map(([k, v]) => {
     if (k === '' || k.includes('=') || k.includes('\0') || typeof v !== 'string' || v.includes('\0')) {
       throw invalid(`invalid environment variable ${JSON.stringify(k.slice(0, 80))}`)
@@ -204,7 +229,7 @@ function checkJob (job: ExecJob, opts: JobCaps): string[] {
 }
 
 /** The random_get key: a function of everything the job is, so every provider gets the same bytes. */
-function jobSeed (moduleHash: Uint8Array, args: string[], env: string[], inputs: ExecJob['inputs']): Uint8Array {
+function jobSeed(moduleHash: Uint8Array, args: string[], env: string[], inputs: ExecJob['inputs']): Uint8Array {
   const h = createHash('sha256').update('hive/exec/seed/1\0').update(moduleHash)
   const field = (bytes: Uint8Array | string): void => {
     const b = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes
@@ -212,10 +237,15 @@ function jobSeed (moduleHash: Uint8Array, args: string[], env: string[], inputs:
     len.writeUInt32BE(b.length)
     h.update(len).update(b)
   }
-  field(String(args.length)); args.forEach(field)
-  field(String(env.length)); env.forEach(field)
+  field(String(args.length))
+  args.forEach(field)
+  field(String(env.length))
+  env.forEach(field)
   const sorted = [...inputs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   field(String(sorted.length))
-  for (const f of sorted) { field(f.name); field(createHash('sha256').update(f.data).digest()) }
+  for (const f of sorted) {
+    field(f.name)
+    field(createHash('sha256').update(f.data).digest())
+  }
   return new Uint8Array(h.digest())
 }

@@ -6,8 +6,15 @@ export {}
 declare global {
   namespace WebAssembly {
     type ImportExportKind = 'function' | 'table' | 'memory' | 'global' | 'tag'
-    interface ModuleExportDescriptor { name: string, kind: ImportExportKind }
-    interface ModuleImportDescriptor { module: string, name: string, kind: ImportExportKind }
+    interface ModuleExportDescriptor {
+      name: string
+      kind: ImportExportKind
+    }
+    interface ModuleImportDescriptor {
+      module: string
+      name: string
+      kind: ImportExportKind
+    }
     type ExportValue = ((...args: never[]) => unknown) | Global | Memory | Table
     type Exports = Record<string, ExportValue>
     type ImportValue = ExportValue | number | bigint
@@ -15,18 +22,18 @@ declare global {
     type Imports = Record<string, ModuleImports>
 
     class Module {
-      constructor (bytes: BufferSource)
-      static exports (module: Module): ModuleExportDescriptor[]
-      static imports (module: Module): ModuleImportDescriptor[]
+      constructor(bytes: BufferSource)
+      static exports(module: Module): ModuleExportDescriptor[]
+      static imports(module: Module): ModuleImportDescriptor[]
     }
     class Instance {
-      constructor (module: Module, imports?: Imports)
+      constructor(module: Module, imports?: Imports)
       readonly exports: Exports
     }
     class Memory {
-      constructor (descriptor: { initial: number, maximum?: number, shared?: boolean })
+      constructor(descriptor: { initial: number; maximum?: number; shared?: boolean })
       readonly buffer: ArrayBuffer
-      grow (delta: number): number
+      grow(delta: number): number
     }
     class Table {
       readonly length: number
@@ -37,9 +44,9 @@ declare global {
     class CompileError extends Error {}
     class LinkError extends Error {}
     class RuntimeError extends Error {}
-    function compile (bytes: BufferSource): Promise<Module>
-    function validate (bytes: BufferSource): boolean
-    function instantiate (module: Module, imports?: Imports): Promise<Instance>
+    function compile(bytes: BufferSource): Promise<Module>
+    function validate(bytes: BufferSource): boolean
+    function instantiate(module: Module, imports?: Imports): Promise<Instance>
   }
   type BufferSource = ArrayBufferView | ArrayBuffer
 }

@@ -7,7 +7,16 @@
 // refused grow is reported as EXEC_MEMORY_LIMIT rather than as an anonymous trap.
 import { isAllowedImport } from './wasi-imports.ts'
 import { scanBody, UnsupportedWasm } from './wasm-code.ts'
-import { concatBytes, encodeU32, MalformedWasm, Reader, joinSections, skipValType, splitSections, type Section } from './wasm-binary.ts'
+import {
+  concatBytes,
+  encodeU32,
+  MalformedWasm,
+  Reader,
+  joinSections,
+  skipValType,
+  splitSections,
+  type Section,
+} from './wasm-binary.ts'
 
 export const PAGE_BYTES = 65536
 export const GROW_FAILED_EXPORT = '__hive_grow_failed'
@@ -31,7 +40,7 @@ export class ForbiddenImport extends Error {
   readonly field: string
   readonly kind: string
 
-  constructor (module: string, field: string, kind: string) {
+  constructor(module: string, field: string, kind: string) {
     super(`import ${kind} ${module}.${field} is not allowed (only wasi_snapshot_preview1 functions)`)
     this.module = module
     this.field = field
@@ -43,7 +52,7 @@ export class MemoryOverLimit extends Error {
   static override name = 'MemoryOverLimit'
   readonly requestedPages: number
 
-  constructor (requestedPages: number, limitPages: number) {
+  constructor(requestedPages: number, limitPages: number) {
     super(`module declares ${requestedPages} initial memory pages, limit is ${limitPages}`)
     this.requestedPages = requestedPages
   }
@@ -51,10 +60,24 @@ export class MemoryOverLimit extends Error {
 
 const IMPORT_KINDS = ['function', 'table', 'memory', 'global', 'tag']
 // Canonical section order (custom sections, id 0, may appear anywhere).
-const SECTION_RANK: Record<number, number> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13 }
+const SECTION_RANK: Record<number, number> = {
+  1: 1,
+  2: 2,
+  3: 3,
+  4: 4,
+  5: 5,
+  13: 6,
+  6: 7,
+  7: 8,
+  8: 9,
+  9: 10,
+  12: 11,
+  10: 12,
+  11: 13,
+}
 
 /** Validates and rewrites; throws ForbiddenImport, MemoryOverLimit, UnsupportedWasm or MalformedWasm. */
-export function prepareModule (bytes: Uint8Array, policy: ModulePolicy): PreparedModule {
+export function prepareModule(bytes: Uint8Array, policy: ModulePolicy): PreparedModule {
   const sections = splitSections(bytes)
   const seen = new Set<number>()
   const counts = { types: 0, funcImports: 0, funcs: 0, globals: 0, memories: 0 }
@@ -69,10 +92,18 @@ export function prepareModule (bytes: Uint8Array, policy: ModulePolicy): Prepare
     }
     const r = new Reader(s.payload)
     switch (s.id) {
-      case 1: counts.types = checkTypes(r); break
-      case 2: counts.funcImports = checkImports(r); break
-      case 3: counts.funcs = r.u32(); break
-      case 4: s.payload = capTables(r, policy.maxTableElements); break
+      case 1:
+        counts.types = checkTypes(r)
+        break
+      case 2:
+        counts.funcImports = checkImports(r)
+        break
+      case 3:
+        counts.funcs = r.u32()
+        break
+      case 4:
+        s.payload = capTables(r, policy.maxTableElements)
+        break
       case 5: {
         const capped = capMemories(r, policy.memoryLimitPages)
         s.payload = capped.payload
@@ -80,8 +111,12 @@ export function prepareModule (bytes: Uint8Array, policy: ModulePolicy): Prepare
         initialPages = capped.initialPages
         break
       }
-      case 6: counts.globals = r.u32(); break
-      case 10: codeIndex = i; break
+      case 6:
+        counts.globals = r.u32()
+        break
+      case 10:
+        codeIndex = i
+        break
     }
   }
   const prepared: PreparedModule = { bytes, growFailedExport: null, initialMemoryBytes: initialPages * PAGE_BYTES }
@@ -104,7 +139,7 @@ export function prepareModule (bytes: Uint8Array, policy: ModulePolicy): Prepare
   return prepared
 }
 
-function checkTypes (r: Reader): number {
+function checkTypes(r: Reader): number {
   const n = r.u32()
   for (let i = 0; i < n; i++) {
     const form = r.u8()
@@ -114,7 +149,7 @@ function checkTypes (r: Reader): number {
   return n
 }
 
-function checkImports (r: Reader): number {
+function checkImports(r: Reader): number {
   let funcs = 0
   for (let n = r.u32(); n > 0; n--) {
     const module = r.name()
@@ -128,14 +163,15 @@ function checkImports (r: Reader): number {
   return funcs
 }
 
-function readLimits (r: Reader, what: string): { min: number, max: number | null } {
+function readLimits(r: Reader, what: string): { min: number; max: number | null } {
   const flags = r.u8()
-  if (flags > 1) throw new UnsupportedWasm(`${what} limits flags 0x${flags.toString(16)} (shared or 64-bit) are not allowed`)
+  if (flags > 1)
+    throw new UnsupportedWasm(`${what} limits flags 0x${flags.toString(16)} (shared or 64-bit) are not allowed`)
   const min = r.u32()
   return { min, max: flags === 1 ? r.u32() : null }
 }
 
-function capTables (r: Reader, maxElements: number): Uint8Array {
+function capTables(r: Reader, maxElements: number): Uint8Array {
   const n = r.u32()
   const out: number[] = [...encodeU32(n)]
   for (let i = 0; i < n; i++) {
@@ -151,7 +187,7 @@ function capTables (r: Reader, maxElements: number): Uint8Array {
   return Uint8Array.from(out)
 }
 
-function capMemories (r: Reader, limitPages: number): { payload: Uint8Array, count: number, initialPages: number } {
+function capMemories(r: Reader, limitPages: number): { payload: Uint8Array; count: number; initialPages: number } {
   const n = r.u32()
   if (n > 1) throw new UnsupportedWasm('more than one memory is not allowed')
   if (n === 0) return { payload: r.bytes, count: 0, initialPages: 0 }
@@ -159,11 +195,15 @@ function capMemories (r: Reader, limitPages: number): { payload: Uint8Array, cou
   if (!r.done) throw new MalformedWasm('trailing bytes in memory section')
   if (min > limitPages) throw new MemoryOverLimit(min, limitPages)
   const capped = Math.min(max ?? limitPages, limitPages)
-  return { payload: Uint8Array.from([0x01, 0x01, ...encodeU32(min), ...encodeU32(capped)]), count: 1, initialPages: min }
+  return {
+    payload: Uint8Array.from([0x01, 0x01, ...encodeU32(min), ...encodeU32(capped)]),
+    count: 1,
+    initialPages: min,
+  }
 }
 
 /** Returns the code section with every memory.grow replaced by `call hookFunc`, or null if none. */
-function rewriteGrows (payload: Uint8Array, hookFunc: number): Uint8Array | null {
+function rewriteGrows(payload: Uint8Array, hookFunc: number): Uint8Array | null {
   const r = new Reader(payload)
   const n = r.u32()
   const call = [0x10, ...encodeU32(hookFunc)]
@@ -195,26 +235,43 @@ function rewriteGrows (payload: Uint8Array, hookFunc: number): Uint8Array | null
 }
 
 /** (func (param $pages i32) (result i32) (local $r i32) grow; on -1 record $pages in the global) */
-function growHookBody (global: number): number[] {
+function growHookBody(global: number): number[] {
   const g = encodeU32(global)
   const body = [
-    0x01, 0x01, 0x7f, // one i32 local
-    0x20, 0x00, 0x40, 0x00, 0x22, 0x01, // local.get 0, memory.grow 0, local.tee 1
-    0x41, 0x7f, 0x46, 0x04, 0x40, // i32.const -1, i32.eq, if
-    0x20, 0x00, 0x24, ...g, 0x0b, // local.get 0, global.set g, end
-    0x20, 0x01, 0x0b, // local.get 1, end
+    0x01,
+    0x01,
+    0x7f, // one i32 local
+    0x20,
+    0x00,
+    0x40,
+    0x00,
+    0x22,
+    0x01, // local.get 0, memory.grow 0, local.tee 1
+    0x41,
+    0x7f,
+    0x46,
+    0x04,
+    0x40, // i32.const -1, i32.eq, if
+    0x20,
+    0x00,
+    0x24,
+    ...g,
+    0x0b, // local.get 0, global.set g, end
+    0x20,
+    0x01,
+    0x0b, // local.get 1, end
   ]
   return [...encodeU32(body.length), ...body]
 }
 
-function appendToVector (payload: Uint8Array, item: number[]): Uint8Array {
+function appendToVector(payload: Uint8Array, item: number[]): Uint8Array {
   const r = new Reader(payload)
   const n = r.u32()
   return concatBytes([encodeU32(n + 1), payload.subarray(r.pos), item])
 }
 
 /** Appends one item to the vector section `id`, creating the section in canonical order if absent. */
-function appendItem (sections: Section[], id: number, item: number[]): void {
+function appendItem(sections: Section[], id: number, item: number[]): void {
   const existing = sections.find((s) => s.id === id)
   if (existing !== undefined) {
     existing.payload = appendToVector(existing.payload, item)

@@ -27,15 +27,16 @@ port.on('message', (req: RunRequest) => {
 port.postMessage({ type: 'ready' })
 
 // per-thread CPU time where Node has it (>= 22.19); the whole process's otherwise
-const cpuUsage = typeof process.threadCpuUsage === 'function'
-  ? (prev?: NodeJS.CpuUsage) => process.threadCpuUsage(prev)
-  : (prev?: NodeJS.CpuUsage) => process.cpuUsage(prev)
+const cpuUsage =
+  typeof process.threadCpuUsage === 'function'
+    ? (prev?: NodeJS.CpuUsage) => process.threadCpuUsage(prev)
+    : (prev?: NodeJS.CpuUsage) => process.cpuUsage(prev)
 
-function failed (req: RunRequest, code: ExecErrorCode, message: string, details: RunFailed['details'] = {}): RunFailed {
+function failed(req: RunRequest, code: ExecErrorCode, message: string, details: RunFailed['details'] = {}): RunFailed {
   return { type: 'failed', id: req.id, code, message, details }
 }
 
-function runJob (req: RunRequest): RunDone | RunFailed {
+function runJob(req: RunRequest): RunDone | RunFailed {
   // a module the executor has not compiled yet is prepared here, inside the job's wall time
   let module: WebAssembly.Module
   let growFailedExport: string | null
@@ -56,8 +57,13 @@ function runJob (req: RunRequest): RunDone | RunFailed {
   let host: Host
   try {
     host = createHost({
-      inputs: req.inputs, args: req.args, env: req.env, seed: req.seed,
-      outputBytes: req.outputBytes, maxOutputFiles: req.maxOutputFiles, stderrCap: req.stderrCap,
+      inputs: req.inputs,
+      args: req.args,
+      env: req.env,
+      seed: req.seed,
+      outputBytes: req.outputBytes,
+      maxOutputFiles: req.maxOutputFiles,
+      stderrCap: req.stderrCap,
     })
   } catch (err) {
     return failed(req, 'EXEC_INVALID_JOB', `cannot build the job's environment: ${String(err)}`)
@@ -66,13 +72,14 @@ function runJob (req: RunRequest): RunDone | RunFailed {
   let exitCode: number
   try {
     instance = new WebAssembly.Instance(module, host.imports)
-    const exports = instance.exports as { memory?: unknown, _start?: unknown }
+    const exports = instance.exports as { memory?: unknown; _start?: unknown }
     if (!(exports.memory instanceof WebAssembly.Memory) || typeof exports._start !== 'function') {
       return failed(req, 'EXEC_INVALID_MODULE', 'a WASI command must export "memory" and "_start"')
     }
     exitCode = host.wasi.start(instance as unknown as Parameters<typeof host.wasi.start>[0])
   } catch (err) {
-    if (err instanceof WASIProcExit) exitCode = err.code // proc_exit from a start function
+    if (err instanceof WASIProcExit)
+      exitCode = err.code // proc_exit from a start function
     else return classify(req, growFailedExport, host, instance, err)
   }
   const memory = instance?.exports.memory
@@ -94,9 +101,12 @@ function runJob (req: RunRequest): RunDone | RunFailed {
   }
 }
 
-function classify (
-  req: RunRequest, growFailedExport: string | null, host: Host,
-  instance: WebAssembly.Instance | undefined, err: unknown,
+function classify(
+  req: RunRequest,
+  growFailedExport: string | null,
+  host: Host,
+  instance: WebAssembly.Instance | undefined,
+  err: unknown,
 ): RunFailed {
   const memory = instance?.exports.memory
   const used = memory instanceof WebAssembly.Memory ? memory.buffer.byteLength : 0
@@ -106,17 +116,28 @@ function classify (
   const grow = growFailedExport !== null ? instance?.exports[growFailedExport] : undefined
   if (grow instanceof WebAssembly.Global && Number(grow.value) !== 0) {
     const requested = used + (Number(grow.value) >>> 0) * 65536
-    return failed(req, 'EXEC_MEMORY_LIMIT', `memory limit exceeded: the module asked for ${requested} bytes, limit ${req.memoryLimitBytes}`,
-      { limit: req.memoryLimitBytes, used, requested, trap: errorMessage(err) })
+    return failed(
+      req,
+      'EXEC_MEMORY_LIMIT',
+      `memory limit exceeded: the module asked for ${requested} bytes, limit ${req.memoryLimitBytes}`,
+      { limit: req.memoryLimitBytes, used, requested, trap: errorMessage(err) },
+    )
   }
   if (err instanceof WebAssembly.LinkError || err instanceof WebAssembly.CompileError) {
     return failed(req, 'EXEC_INVALID_MODULE', errorMessage(err))
   }
   const stderr = new TextDecoder().decode(host.stderr.data.bytes().subarray(-1024))
-  const kind = err instanceof HostTrap ? 'host' : err instanceof WebAssembly.RuntimeError ? 'wasm' : err instanceof RangeError ? 'stack' : 'host'
+  const kind =
+    err instanceof HostTrap
+      ? 'host'
+      : err instanceof WebAssembly.RuntimeError
+        ? 'wasm'
+        : err instanceof RangeError
+          ? 'stack'
+          : 'host'
   return failed(req, 'EXEC_TRAP', `the module trapped: ${errorMessage(err)}`, { kind, trap: errorMessage(err), stderr })
 }
 
-function errorMessage (err: unknown): string {
+function errorMessage(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).slice(0, 500)
 }

@@ -31,17 +31,23 @@ export class JobWorker {
   dead = false
   private settle: Settle | null = null
 
-  constructor (resourceLimits: ResourceLimits) {
+  constructor(resourceLimits: ResourceLimits) {
     // execArgv: [] so the worker never inherits a loader (tsx) from the parent: Node strips
     // the types of the worker's .ts files itself, identically under mocha, tsx or node
     this.thread = new Worker(WORKER_URL, { execArgv: [], resourceLimits })
     this.thread.unref() // an idle pool must not keep the process alive; a running job's timer does
     let onReady: () => void = () => {}
     let onFail: (err: Error) => void = () => {}
-    this.ready = new Promise<void>((resolve, reject) => { onReady = resolve; onFail = reject })
+    this.ready = new Promise<void>((resolve, reject) => {
+      onReady = resolve
+      onFail = reject
+    })
     this.ready.catch(() => {}) // observed through acquire(); avoid an unhandled rejection
     this.thread.on('message', (msg: WorkerReply) => {
-      if (msg.type === 'ready') { onReady(); return }
+      if (msg.type === 'ready') {
+        onReady()
+        return
+      }
       const settle = this.settle
       this.settle = null
       settle?.({ reply: msg })
@@ -59,7 +65,7 @@ export class JobWorker {
   }
 
   /** Sends one job; resolves with its reply or with the worker's death. */
-  request (req: RunRequest): Promise<{ reply: WorkerReply } | { death: Error }> {
+  request(req: RunRequest): Promise<{ reply: WorkerReply } | { death: Error }> {
     if (this.dead) return Promise.resolve({ death: new Error('worker is dead') })
     if (this.settle !== null) throw new Error('worker is busy')
     return new Promise((resolve) => {
@@ -68,13 +74,16 @@ export class JobWorker {
     })
   }
 
-  async terminate (): Promise<void> {
+  async terminate(): Promise<void> {
     this.dead = true
     await this.thread.terminate()
   }
 }
 
-interface Waiter { resolve: (w: JobWorker) => void, reject: (err: Error) => void }
+interface Waiter {
+  resolve: (w: JobWorker) => void
+  reject: (err: Error) => void
+}
 
 export class WorkerPool {
   readonly size: number
@@ -85,28 +94,36 @@ export class WorkerPool {
   private readonly waiters: Waiter[] = []
   private running = false
 
-  constructor (init: WorkerPoolInit = {}) {
+  constructor(init: WorkerPoolInit = {}) {
     this.size = Math.max(1, init.size ?? Math.min(2, availableParallelism()))
     this.prewarm = Math.min(this.size, Math.max(0, init.prewarm ?? this.size))
-    this.resourceLimits = init.resourceLimits ?? { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 }
+    this.resourceLimits = init.resourceLimits ?? {
+      maxOldGenerationSizeMb: 128,
+      maxYoungGenerationSizeMb: 16,
+      stackSizeMb: 4,
+    }
   }
 
-  get isRunning (): boolean { return this.running }
+  get isRunning(): boolean {
+    return this.running
+  }
 
   /** Starts `prewarm` workers and waits until they are ready. Idempotent. */
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.running) return
     this.running = true
     const spawned: JobWorker[] = []
     while (this.all.size < this.prewarm) spawned.push(this.spawn())
-    await Promise.all(spawned.map(async (w) => {
-      await w.ready
-      this.release(w)
-    }))
+    await Promise.all(
+      spawned.map(async (w) => {
+        await w.ready
+        this.release(w)
+      }),
+    )
   }
 
   /** Terminates every worker; jobs waiting for one fail with EXEC_STOPPED. Idempotent. */
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     this.running = false
     for (const w of this.waiters.splice(0)) w.reject(new ExecError('EXEC_STOPPED', 'the executor stopped'))
     const workers = [...this.all]
@@ -116,7 +133,7 @@ export class WorkerPool {
   }
 
   /** A ready worker for one job; give it back with release() or discard(). */
-  async acquire (signal?: AbortSignal): Promise<JobWorker> {
+  async acquire(signal?: AbortSignal): Promise<JobWorker> {
     if (!this.running) throw new ExecError('EXEC_STOPPED', 'the executor is not running')
     const idle = this.idle.pop()
     if (idle !== undefined) return idle
@@ -132,8 +149,14 @@ export class WorkerPool {
     }
     return await new Promise<JobWorker>((resolve, reject) => {
       const waiter: Waiter = {
-        resolve: (w) => { signal?.removeEventListener('abort', onAbort); resolve(w) },
-        reject: (err) => { signal?.removeEventListener('abort', onAbort); reject(err) },
+        resolve: (w) => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve(w)
+        },
+        reject: (err) => {
+          signal?.removeEventListener('abort', onAbort)
+          reject(err)
+        },
       }
       const onAbort = (): void => {
         const i = this.waiters.indexOf(waiter)
@@ -146,7 +169,7 @@ export class WorkerPool {
   }
 
   /** Returns a healthy worker after a job. */
-  release (w: JobWorker): void {
+  release(w: JobWorker): void {
     if (w.dead || !this.running || !this.all.has(w)) {
       void this.discard(w)
       return
@@ -157,7 +180,7 @@ export class WorkerPool {
   }
 
   /** Terminates a worker (stuck, aborted or dead) and starts its replacement. */
-  async discard (w: JobWorker): Promise<void> {
+  async discard(w: JobWorker): Promise<void> {
     const owned = this.all.delete(w)
     await w.terminate()
     if (!owned || !this.running) return
@@ -171,7 +194,7 @@ export class WorkerPool {
     }
   }
 
-  private spawn (): JobWorker {
+  private spawn(): JobWorker {
     const w = new JobWorker(this.resourceLimits)
     this.all.add(w)
     return w

@@ -12,8 +12,8 @@ export interface RunRequest {
    * worker), or raw bytes that the worker checks, rewrites and compiles itself, under the job's
    * wall-time limit, and returns compiled in its reply for the cache.
    */
-  module: { compiled: WebAssembly.Module, growFailedExport: string | null }
-  | { bytes: Uint8Array, policy: ModulePolicy }
+  module:
+    { compiled: WebAssembly.Module; growFailedExport: string | null } | { bytes: Uint8Array; policy: ModulePolicy }
   memoryLimitBytes: number
   inputs: ExecFile[]
   /** argv including argv[0]. */
@@ -34,7 +34,7 @@ export interface RunDone {
   outputs: ExecFile[]
   metering: ExecMetering
   /** the module the worker compiled for this job (absent when it was given compiled) */
-  compiled?: { module: WebAssembly.Module, growFailedExport: string | null }
+  compiled?: { module: WebAssembly.Module; growFailedExport: string | null }
 }
 
 export interface RunFailed {
@@ -45,6 +45,8 @@ export interface RunFailed {
   details: ErrorDetails
 }
 
-export interface WorkerReady { type: 'ready' }
+export interface WorkerReady {
+  type: 'ready'
+}
 
 export type WorkerReply = RunDone | RunFailed | WorkerReady

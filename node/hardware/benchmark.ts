@@ -31,22 +31,26 @@ export interface CpuBenchmarkResult {
   checksum: number
 }
 
-function makeTable (): Int32Array {
+function makeTable(): Int32Array {
   const t = new Int32Array(TABLE_SIZE)
   let x = 0x9e3779b9
   for (let i = 0; i < TABLE_SIZE; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
     t[i] = x
   }
   return t
 }
 
 /** One unit of work; pure function of (seed, table). */
-export function benchmarkUnit (seed: number, table: Int32Array): number {
+export function benchmarkUnit(seed: number, table: Int32Array): number {
   // integer: xorshift + multiply-rotate hashing
   let h = (seed ^ 0x811c9dc5) | 0
   for (let i = 0; i < 512; i++) {
-    h ^= h << 13; h ^= h >>> 17; h ^= h << 5
+    h ^= h << 13
+    h ^= h >>> 17
+    h ^= h << 5
     h = Math.imul(h, 0x01000193) ^ (h >>> 15)
   }
   // floating point: a few steps of a Mandelbrot orbit, bounded so it never overflows
@@ -59,7 +63,11 @@ export function benchmarkUnit (seed: number, table: Int32Array): number {
     const t = zr * zr - zi * zi + cr
     zi = 2 * zr * zi + ci
     zr = t
-    if (zr * zr + zi * zi > 4) { zr = 0; zi = 0; f++ }
+    if (zr * zr + zi * zi > 4) {
+      zr = 0
+      zi = 0
+      f++
+    }
   }
   // memory: a dependent walk through the table (each read decides the next index)
   let idx = h & (TABLE_SIZE - 1)
@@ -73,7 +81,7 @@ export function benchmarkUnit (seed: number, table: Int32Array): number {
 }
 
 /** Runs the benchmark on the calling thread (blocks it for about durationMs). */
-export function runCpuBenchmark (options: CpuBenchmarkOptions = {}): CpuBenchmarkResult {
+export function runCpuBenchmark(options: CpuBenchmarkOptions = {}): CpuBenchmarkResult {
   const durationMs = options.durationMs ?? 1000
   const rounds = Math.max(1, options.rounds ?? 5)
   const table = makeTable()
@@ -83,7 +91,7 @@ export function runCpuBenchmark (options: CpuBenchmarkOptions = {}): CpuBenchmar
   let checksum = 0
   let seed = 0
 
-  const runFor = (ms: number): { units: number, cpuSeconds: number } => {
+  const runFor = (ms: number): { units: number; cpuSeconds: number } => {
     const t0 = performance.now()
     const cpu0 = process.cpuUsage()
     let units = 0

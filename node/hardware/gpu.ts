@@ -9,20 +9,36 @@ import type { Systeminformation } from 'systeminformation'
  * framebuffers. Advertising them would let a requester "find a GPU" that cannot run anything.
  */
 const NOT_A_GPU = [
-  /aspeed/i, /matrox/i, /cirrus logic/i, /vmware/i, /virtualbox/i, /innotek/i, /qxl/i, /virtio/i,
-  /bochs/i, /hyper-v/i, /microsoft basic (display|render)/i, /red hat/i, /parallels/i, /llvmpipe/i,
+  /aspeed/i,
+  /matrox/i,
+  /cirrus logic/i,
+  /vmware/i,
+  /virtualbox/i,
+  /innotek/i,
+  /qxl/i,
+  /virtio/i,
+  /bochs/i,
+  /hyper-v/i,
+  /microsoft basic (display|render)/i,
+  /red hat/i,
+  /parallels/i,
+  /llvmpipe/i,
 ]
 
 type Controller = Pick<Systeminformation.GraphicsControllerData, 'vendor' | 'model' | 'vram' | 'vramDynamic'> &
   Partial<Pick<Systeminformation.GraphicsControllerData, 'name' | 'memoryTotal' | 'subVendor'>>
 
-function clean (text: string | undefined, max: number): string {
+function clean(text: string | undefined, max: number): string {
   // strip control characters (a profile refuses them) and collapse whitespace
-  return (text ?? '').replace(/\p{Cc}/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, max)
+  return (text ?? '')
+    .replace(/\p{Cc}/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, max)
 }
 
 /** GPUs worth advertising, vendor normalised (nvidia/amd/intel/apple/other), VRAM in MiB (0 = shared memory). */
-export function parseGpus (graphics: { controllers: Controller[] }): ProfileGpu[] {
+export function parseGpus(graphics: { controllers: Controller[] }): ProfileGpu[] {
   const out: ProfileGpu[] = []
   for (const c of graphics.controllers ?? []) {
     const label = `${c.vendor ?? ''} ${c.subVendor ?? ''} ${c.model ?? ''} ${c.name ?? ''}`
@@ -32,7 +48,8 @@ export function parseGpus (graphics: { controllers: Controller[] }): ProfileGpu[
     const model = clean(c.name !== undefined && c.name !== '' ? c.name : c.model, 128)
     if (model === '' && vendor === 'other') continue
     const dedicated = c.memoryTotal ?? (c.vramDynamic ? null : c.vram)
-    const vramMiB = typeof dedicated === 'number' && Number.isFinite(dedicated) && dedicated > 0 ? Math.round(dedicated) : 0
+    const vramMiB =
+      typeof dedicated === 'number' && Number.isFinite(dedicated) && dedicated > 0 ? Math.round(dedicated) : 0
     out.push({ vendor, model, vramMiB })
     if (out.length === 16) break
   }

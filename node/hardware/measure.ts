@@ -12,7 +12,13 @@ import type { JsonSublevel } from '../store.ts'
 const log = logger('hive:hardware')
 const CACHE_KEY = 'cpuBenchmark'
 
-interface CachedBenchmark { version: number, cpu: string, cpuScore: number, durationMs: number, measuredAt: number }
+interface CachedBenchmark {
+  version: number
+  cpu: string
+  cpuScore: number
+  durationMs: number
+  measuredAt: number
+}
 
 export interface MeasureOptions {
   /** where to cache the score (the store's meta sublevel); no caching without it */
@@ -27,24 +33,35 @@ export interface MeasureOptions {
   machine?: MachineInfo
 }
 
-function cpuFingerprint (m: MachineInfo): string {
+function cpuFingerprint(m: MachineInfo): string {
   return `${m.cpu.model}|${m.cpu.threads}|${m.cpu.arch}`
 }
 
-export async function measureHardware (options: MeasureOptions = {}): Promise<ProfileHardware> {
+export async function measureHardware(options: MeasureOptions = {}): Promise<ProfileHardware> {
   const now = options.now ?? Date.now
-  const machine = options.machine ?? await readHardware()
+  const machine = options.machine ?? (await readHardware())
   const fingerprint = cpuFingerprint(machine)
   if (options.cache !== undefined && options.refresh !== true) {
-    const c = await options.cache.get(CACHE_KEY) as CachedBenchmark | undefined
-    if (c !== undefined && c.version === BENCHMARK_VERSION && c.cpu === fingerprint && now() - c.measuredAt < (options.maxAgeMs ?? 7 * 86_400_000)) {
+    const c = (await options.cache.get(CACHE_KEY)) as CachedBenchmark | undefined
+    if (
+      c !== undefined &&
+      c.version === BENCHMARK_VERSION &&
+      c.cpu === fingerprint &&
+      now() - c.measuredAt < (options.maxAgeMs ?? 7 * 86_400_000)
+    ) {
       return { ...machine, benchmark: { cpuScore: c.cpuScore, durationMs: c.durationMs } }
     }
   }
   const result = runCpuBenchmark({ durationMs: options.benchmarkMs ?? 1000 })
   log('cpu benchmark %o', { score: result.score, roundRates: result.roundRates })
   if (options.cache !== undefined) {
-    const entry: CachedBenchmark = { version: BENCHMARK_VERSION, cpu: fingerprint, cpuScore: result.score, durationMs: result.durationMs, measuredAt: now() }
+    const entry: CachedBenchmark = {
+      version: BENCHMARK_VERSION,
+      cpu: fingerprint,
+      cpuScore: result.score,
+      durationMs: result.durationMs,
+      measuredAt: now(),
+    }
     await options.cache.put(CACHE_KEY, entry)
   }
   return { ...machine, benchmark: { cpuScore: result.score, durationMs: result.durationMs } }

@@ -13,8 +13,10 @@ import type { PostJobInput, Requester } from './requester.ts'
 export { MAX_JOB_BODY_BYTES } from '../api/contract/jobs.ts'
 export type { JobSummary, PostJobBody } from '../api/contract/jobs.ts'
 
-export function summarise (r: JobRecord): JobSummary {
-  const winners = r.awards.filter((a) => a.status === 'delivered' || a.status === 'committed' || a.status === 'running').map((a) => ({ provider: a.provider, price: a.price }))
+export function summarise(r: JobRecord): JobSummary {
+  const winners = r.awards
+    .filter((a) => a.status === 'delivered' || a.status === 'committed' || a.status === 'running')
+    .map((a) => ({ provider: a.provider, price: a.price }))
   return {
     jobId: r.jobId,
     phase: r.phase,
@@ -32,7 +34,7 @@ export function summarise (r: JobRecord): JobSummary {
 const bytes = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'))
 
 /** A checked POST /v1/jobs body as the requester's input; the protocol's own checks run when the job is signed. */
-export function postJobInput (b: PostJobBody, moduleFromStore?: Uint8Array): PostJobInput {
+export function postJobInput(b: PostJobBody, moduleFromStore?: Uint8Array): PostJobInput {
   return {
     module: moduleFromStore ?? bytes(b.module ?? ''),
     inputs: (b.inputs ?? []).map((i) => ({ name: i.name, data: bytes(i.data) })),
@@ -49,15 +51,24 @@ export function postJobInput (b: PostJobBody, moduleFromStore?: Uint8Array): Pos
   }
 }
 
-export function registerJobRoutes (routes: RouteRegistry, requester: Requester | undefined): void {
+export function registerJobRoutes(routes: RouteRegistry, requester: Requester | undefined): void {
   const need = (): Requester => {
-    if (requester === undefined) throw new ApiError(409, 'NOT_A_REQUESTER', 'this node does not run the requester role: start it with --role requester (or --role provider,requester)')
+    if (requester === undefined)
+      throw new ApiError(
+        409,
+        'NOT_A_REQUESTER',
+        'this node does not run the requester role: start it with --role requester (or --role provider,requester)',
+      )
     return requester
   }
   const find = async (jobId: string): Promise<JobRecord> => {
-    if (!JOB_ID_PATTERN.test(jobId)) throw new ApiError(400, 'INVALID_JOB_ID', `"${jobId.slice(0, 80)}" is not a job id (64 hex characters)`)
+    if (!JOB_ID_PATTERN.test(jobId))
+      throw new ApiError(400, 'INVALID_JOB_ID', `"${jobId.slice(0, 80)}" is not a job id (64 hex characters)`)
     const record = await need().get(jobId)
-    if (record === undefined) throw new ApiError(404, 'JOB_NOT_FOUND', `no job ${jobId} on this node; \`hive job list\` shows the known ones`, { jobId })
+    if (record === undefined)
+      throw new ApiError(404, 'JOB_NOT_FOUND', `no job ${jobId} on this node; \`hive job list\` shows the known ones`, {
+        jobId,
+      })
     return record
   }
 
@@ -67,8 +78,15 @@ export function registerJobRoutes (routes: RouteRegistry, requester: Requester |
       const cid = body.moduleCid
       let stored: Uint8Array | undefined
       if (cid !== undefined) {
-        stored = await need().blob(cid).catch(() => undefined)
-        if (stored === undefined) throw new ApiError(404, 'MODULE_NOT_FOUND', `module ${cid.slice(0, 80)} is not in this node's store: pass the .wasm file instead`)
+        stored = await need()
+          .blob(cid)
+          .catch(() => undefined)
+        if (stored === undefined)
+          throw new ApiError(
+            404,
+            'MODULE_NOT_FOUND',
+            `module ${cid.slice(0, 80)} is not in this node's store: pass the .wasm file instead`,
+          )
       }
       const requester = need()
       const input = postJobInput(body, stored)
@@ -76,7 +94,10 @@ export function registerJobRoutes (routes: RouteRegistry, requester: Requester |
       const problem = (input.executor ?? 'wasm') === 'wasm' ? await checkJobModule(input.module) : undefined
       if (problem !== undefined) {
         const what = cid !== undefined ? `module ${cid.slice(0, 80)}` : 'module'
-        throw new ApiError(400, 'INVALID_MODULE', `${what}: ${problem.message}`, { field: 'module', reason: problem.code })
+        throw new ApiError(400, 'INVALID_MODULE', `${what}: ${problem.message}`, {
+          field: 'module',
+          reason: problem.code,
+        })
       }
       return await requester.post(input)
     },
@@ -84,11 +105,26 @@ export function registerJobRoutes (routes: RouteRegistry, requester: Requester |
     'jobs.get': async ({ params }) => await find(params.jobId),
     'jobs.result': async ({ params }) => {
       const record = await find(params.jobId)
-      if (!isFinal(record.phase)) throw new ApiError(409, 'JOB_NOT_FINISHED', `job ${record.jobId} is still ${record.phase}; wait for it (\`hive job status ${record.jobId}\`)`)
-      if (record.phase === 'failed') throw new ApiError(409, 'JOB_FAILED', `job ${record.jobId} failed: ${record.failure?.reason ?? ''} ${record.failure?.message ?? ''}`.trim())
+      if (!isFinal(record.phase))
+        throw new ApiError(
+          409,
+          'JOB_NOT_FINISHED',
+          `job ${record.jobId} is still ${record.phase}; wait for it (\`hive job status ${record.jobId}\`)`,
+        )
+      if (record.phase === 'failed')
+        throw new ApiError(
+          409,
+          'JOB_FAILED',
+          `job ${record.jobId} failed: ${record.failure?.reason ?? ''} ${record.failure?.message ?? ''}`.trim(),
+        )
       const output = await need().output(record.jobId)
       // output() finds nothing without an outputCid; the check tells the type so
-      if (output === undefined || record.outputCid === undefined) throw new ApiError(404, 'OUTPUT_NOT_FOUND', `the output ${record.outputCid ?? ''} of job ${record.jobId} is not in this node's store`)
+      if (output === undefined || record.outputCid === undefined)
+        throw new ApiError(
+          404,
+          'OUTPUT_NOT_FOUND',
+          `the output ${record.outputCid ?? ''} of job ${record.jobId} is not in this node's store`,
+        )
       return {
         jobId: record.jobId,
         outputCid: record.outputCid,

@@ -8,7 +8,7 @@ import type { JobId } from '../../protocol/market/job-id.ts'
 import type { PeerId } from '@libp2p/interface'
 
 export type DropReason = 'unsolicited' | 'ticket-lost' | 'estimate-out-of-range' | 'owner-repeat'
-export type Admission = { ok: true, via: 'open' | 'pushed' | 'won' } | { ok: false, reason: DropReason }
+export type Admission = { ok: true; via: 'open' | 'pushed' | 'won' } | { ok: false; reason: DropReason }
 
 export interface GateJobInit {
   nonce: Uint8Array
@@ -45,19 +45,33 @@ interface GateJob extends GateJobInit {
 export class BidGate {
   private readonly jobs = new Map<string, GateJob>()
   private readonly counts: LotteryStats = {
-    pushed: 0, pushedBids: 0, wonBids: 0, dropped: { unsolicited: 0, 'ticket-lost': 0, 'estimate-out-of-range': 0, 'owner-repeat': 0 },
+    pushed: 0,
+    pushedBids: 0,
+    wonBids: 0,
+    dropped: { unsolicited: 0, 'ticket-lost': 0, 'estimate-out-of-range': 0, 'owner-repeat': 0 },
   }
 
-  open (jobId: JobId, init: GateJobInit, onAllAnswered?: () => void): void {
-    this.jobs.set(jobId, { ...init, jobId, pushed: new Set(), answered: new Set(), bidders: new Set(), pushesDone: false, closedView: false, owners: new Set(), onAllAnswered, fired: false })
+  open(jobId: JobId, init: GateJobInit, onAllAnswered?: () => void): void {
+    this.jobs.set(jobId, {
+      ...init,
+      jobId,
+      pushed: new Set(),
+      answered: new Set(),
+      bidders: new Set(),
+      pushesDone: false,
+      closedView: false,
+      owners: new Set(),
+      onAllAnswered,
+      fired: false,
+    })
   }
 
-  close (jobId: JobId): void {
+  close(jobId: JobId): void {
     this.jobs.delete(jobId)
   }
 
   /** Before the push leaves: a bid it brings back must find the provider already marked. */
-  markPushed (jobId: JobId, provider: string): void {
+  markPushed(jobId: JobId, provider: string): void {
     const job = this.jobs.get(jobId)
     if (job === undefined) return
     job.pushed.add(provider)
@@ -66,7 +80,7 @@ export class BidGate {
   }
 
   /** A pushed provider declined, could not be reached, or its bid was added to the job. */
-  answered (jobId: JobId, provider: string): void {
+  answered(jobId: JobId, provider: string): void {
     const job = this.jobs.get(jobId)
     if (job === undefined || !job.pushed.has(provider)) return
     job.answered.add(provider)
@@ -74,7 +88,7 @@ export class BidGate {
   }
 
   /** Every push of the job has been sent; `closedView`: they went to every provider we know. */
-  pushesDone (jobId: JobId, closedView: boolean): void {
+  pushesDone(jobId: JobId, closedView: boolean): void {
     const job = this.jobs.get(jobId)
     if (job === undefined) return
     job.pushesDone = true
@@ -86,7 +100,7 @@ export class BidGate {
    * Whether to take a bid. `lotteryEstimate` is the bid's claim (0: none), `weight` the
    * requester's own view of the bidder's stake weight, `owner` its stake owner (peer id without a chain).
    */
-  admit (jobId: JobId, provider: PeerId, lotteryEstimate: number, weight: bigint, owner: string): Admission {
+  admit(jobId: JobId, provider: PeerId, lotteryEstimate: number, weight: bigint, owner: string): Admission {
     const job = this.jobs.get(jobId)
     const key = provider.toString()
     let verdict: Admission
@@ -97,7 +111,12 @@ export class BidGate {
     } else {
       // no claim (an older provider): it is taken only if its ticket wins at the job's own N
       const claimed = lotteryEstimate === 0 ? estimateBounds(job.maxBidders, job.statedEstimate).max : lotteryEstimate
-      const drawn = checkLotteryClaim({ nonce: job.nonce, jobId, maxBidders: job.maxBidders, statedEstimate: job.statedEstimate }, claimed, peerIdToBytes(provider), weight)
+      const drawn = checkLotteryClaim(
+        { nonce: job.nonce, jobId, maxBidders: job.maxBidders, statedEstimate: job.statedEstimate },
+        claimed,
+        peerIdToBytes(provider),
+        weight,
+      )
       if (drawn === 'won' && job.owners.has(owner)) verdict = { ok: false, reason: 'owner-repeat' }
       else if (drawn === 'won') verdict = { ok: true, via: 'won' }
       else if (lotteryEstimate === 0) verdict = { ok: false, reason: 'unsolicited' }
@@ -111,11 +130,11 @@ export class BidGate {
     return verdict
   }
 
-  stats (): LotteryStats {
+  stats(): LotteryStats {
     return { ...this.counts, dropped: { ...this.counts.dropped } }
   }
 
-  private check (job: GateJob): void {
+  private check(job: GateJob): void {
     if (job.fired || !job.pushesDone || !job.closedView) return
     for (const p of job.pushed) if (!job.answered.has(p)) return
     job.fired = true

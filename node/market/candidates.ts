@@ -11,15 +11,17 @@ export class CandidateBook {
   private readonly maxEntries: number
   private round = 0
 
-  constructor (init: { maxEntries?: number } = {}) {
+  constructor(init: { maxEntries?: number } = {}) {
     this.maxEntries = init.maxEntries ?? DEFAULT_MAX_ENTRIES
   }
 
-  get size (): number { return this.known.size }
+  get size(): number {
+    return this.known.size
+  }
 
   /** A bid the requester took: its price against the job's max, its owner and the owner's weight. */
-  noteBid (provider: string, price: bigint, maxPrice: bigint, weight: bigint, owner?: string): void {
-    const priceRatio = maxPrice > 0n ? Number(price * 1_000_000n / maxPrice) / 1_000_000 : 1
+  noteBid(provider: string, price: bigint, maxPrice: bigint, weight: bigint, owner?: string): void {
+    const priceRatio = maxPrice > 0n ? Number((price * 1_000_000n) / maxPrice) / 1_000_000 : 1
     this.upsert(provider, { priceRatio, weight, ...(owner !== undefined ? { owner } : {}) })
   }
 
@@ -27,7 +29,7 @@ export class CandidateBook {
    * Chooses the push targets among `live` (providers heard on the job's topic right now) and
    * those that bid before, and records the push round.
    */
-  choose (live: string[], maxBidders: number): CandidateChoice {
+  choose(live: string[], maxBidders: number): CandidateChoice {
     for (const p of live) if (!this.known.has(p)) this.upsert(p, {})
     const view = [...new Set([...live, ...this.known.keys()])].map((p) => this.known.get(p) ?? { provider: p })
     const choice = chooseCandidates(view, maxBidders)
@@ -40,11 +42,11 @@ export class CandidateBook {
   }
 
   /** A provider that could not be reached: not worth a push until it is heard again. */
-  forget (provider: string): void {
+  forget(provider: string): void {
     this.known.delete(provider)
   }
 
-  private upsert (provider: string, fields: Partial<Candidate>): void {
+  private upsert(provider: string, fields: Partial<Candidate>): void {
     const before = this.known.get(provider)
     this.known.delete(provider)
     this.known.set(provider, { ...before, ...fields, provider })

@@ -56,23 +56,28 @@ const OUTCOMES: Partial<Record<Outcome, DirectOutcome>> = {
 }
 
 /** A typed error as the market's Reply message: the same statuses and codes as before the layer. */
-function replyFor (e: ReqRespError): Uint8Array {
+function replyFor(e: ReqRespError): Uint8Array {
   if (isMarketValidationError(e.cause)) return errorReply(e.cause)
   switch (e.code) {
-    case 'RATE_LIMITED': return statusReply(ReplyStatus.REPLY_RATE_LIMITED, 'RATE_LIMITED', e.message)
+    case 'RATE_LIMITED':
+      return statusReply(ReplyStatus.REPLY_RATE_LIMITED, 'RATE_LIMITED', e.message)
     case 'OVERSIZED':
-    case 'MALFORMED': return errorReply(new MarketValidationError(e.code, e.message))
+    case 'MALFORMED':
+      return errorReply(new MarketValidationError(e.code, e.message))
     case 'TIMEOUT': {
       const message = e.message.slice(0, MESSAGE_BOUNDS.maxReplyMessageLength)
       return Reply.encode({ status: ReplyStatus.REPLY_INVALID, code: 'TIMEOUT', message, envelope: new Uint8Array(0) })
     }
-    default: return errorReply(e)
+    default:
+      return errorReply(e)
   }
 }
 
 /** The descriptor of one market protocol; `handle` is only needed on the answering side. */
-export function marketProtocol (
-  protocol: MarketProtocol, handle?: DirectHandlerInit['handle'], init: Partial<DirectHandlerInit> = {},
+export function marketProtocol(
+  protocol: MarketProtocol,
+  handle?: DirectHandlerInit['handle'],
+  init: Partial<DirectHandlerInit> = {},
 ): ProtocolDescriptor<Uint8Array, Uint8Array> {
   const limits = DIRECT_LIMITS[protocol]
   const exchangeMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
@@ -105,8 +110,12 @@ export function marketProtocol (
 }
 
 /** Sends one envelope on `protocol` to `peer` and returns the decoded Reply. */
-export async function sendRequest (
-  libp2p: DirectLibp2p, peer: PeerId, protocol: MarketProtocol, bytes: Uint8Array, options: RequestOptions = {},
+export async function sendRequest(
+  libp2p: DirectLibp2p,
+  peer: PeerId,
+  protocol: MarketProtocol,
+  bytes: Uint8Array,
+  options: RequestOptions = {},
 ): Promise<Reply> {
   const signal = options.signal ?? AbortSignal.timeout(DEFAULT_TIMEOUT_MS)
   // only a new connection needs the addresses; over an open one (the usual case: a provider
@@ -119,9 +128,11 @@ export async function sendRequest (
 }
 
 /** Registers a request/reply handler with per-peer rate limits; returns its unregister function. */
-export async function handleDirect (init: DirectHandlerInit): Promise<() => Promise<void>> {
+export async function handleDirect(init: DirectHandlerInit): Promise<() => Promise<void>> {
   const components = { libp2p: init.libp2p, ...(init.counters !== undefined ? { counters: init.counters } : {}) }
   return await handleProtocol(components, marketProtocol(init.protocol, init.handle, init), {
-    onOutcome: (outcome, peer) => { init.onOutcome?.(OUTCOMES[outcome] ?? 'error', peer) },
+    onOutcome: (outcome, peer) => {
+      init.onOutcome?.(OUTCOMES[outcome] ?? 'error', peer)
+    },
   })
 }

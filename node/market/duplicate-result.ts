@@ -10,14 +10,23 @@ import type { MarketEvents } from './events.ts'
 
 const log = logger('hive:market:requester')
 
-export async function observeDuplicateResult (events: MarketEvents, bytes: Uint8Array): Promise<void> {
+export async function observeDuplicateResult(events: MarketEvents, bytes: Uint8Array): Promise<void> {
   try {
-    const opened = openEnvelope(bytes, { type: MessageType.RESULT, decode: (b) => Result.decode(b), maxBytes: MAX_MESSAGE_BYTES.result })
+    const opened = openEnvelope(bytes, {
+      type: MessageType.RESULT,
+      decode: (b) => Result.decode(b),
+      maxBytes: MAX_MESSAGE_BYTES.result,
+    })
     checkNamedSigner(opened, opened.message.provider, 'provider')
     if (opened.message.commitment.length === 0) return
     await checkEnvelopeSignature(opened)
     const { commitment, commitmentSignature: signature } = opened.message
-    await events.emit('result:commitment', { jobId: jobIdFromBytes(opened.message.jobId), commitment, signature, onlyContradiction: true })
+    await events.emit('result:commitment', {
+      jobId: jobIdFromBytes(opened.message.jobId),
+      commitment,
+      signature,
+      onlyContradiction: true,
+    })
   } catch (err) {
     log('duplicate result not usable as evidence: %s', (err as Error).message)
   }

@@ -6,23 +6,31 @@ import type { JobRecord } from './job-record.ts'
 export type { JobPhase } from '../api/contract/views/jobs.ts'
 
 export type JobEvent =
-  | { type: 'job:posted', at: number, jobId: string, pushedTo: number }
-  | { type: 'job:bid', at: number, jobId: string, provider: string, price: string, bids: number }
-  | { type: 'job:awarded', at: number, jobId: string, provider: string, price: string, slot: number }
-  | { type: 'job:accepted', at: number, jobId: string, provider: string, price: string, slot: number }
-  | { type: 'job:declined', at: number, jobId: string, provider: string, reason: string }
-  | { type: 'job:result', at: number, jobId: string, provider: string, status: string, outputCid?: string }
-  | { type: 'job:reawarded', at: number, jobId: string, provider: string, reason: string }
+  | { type: 'job:posted'; at: number; jobId: string; pushedTo: number }
+  | { type: 'job:bid'; at: number; jobId: string; provider: string; price: string; bids: number }
+  | { type: 'job:awarded'; at: number; jobId: string; provider: string; price: string; slot: number }
+  | { type: 'job:accepted'; at: number; jobId: string; provider: string; price: string; slot: number }
+  | { type: 'job:declined'; at: number; jobId: string; provider: string; reason: string }
+  | { type: 'job:result'; at: number; jobId: string; provider: string; status: string; outputCid?: string }
+  | { type: 'job:reawarded'; at: number; jobId: string; provider: string; reason: string }
   // the award's provider was taken for dead and its award withdrawn (docs/reaward.md); the slot is re-awarded
-  | { type: 'job:revoked', at: number, jobId: string, provider: string, slot: number, reason: string, silentForMs: number }
-  | { type: 'job:verified', at: number, jobId: string, outputCid: string, providers: string[], dissenters: string[] }
-  | { type: 'job:failed', at: number, jobId: string, reason: string, message: string }
+  | {
+      type: 'job:revoked'
+      at: number
+      jobId: string
+      provider: string
+      slot: number
+      reason: string
+      silentForMs: number
+    }
+  | { type: 'job:verified'; at: number; jobId: string; outputCid: string; providers: string[]; dissenters: string[] }
+  | { type: 'job:failed'; at: number; jobId: string; reason: string; message: string }
   // provider side
-  | { type: 'provider:bid', at: number, jobId: string, requester: string, price: string }
-  | { type: 'provider:accepted', at: number, jobId: string, requester: string, price: string }
-  | { type: 'provider:declined', at: number, jobId: string, reason: string }
-  | { type: 'provider:revoked', at: number, jobId: string, reason: string }
-  | { type: 'provider:completed', at: number, jobId: string, status: string, outputCid?: string, wallMs: number }
+  | { type: 'provider:bid'; at: number; jobId: string; requester: string; price: string }
+  | { type: 'provider:accepted'; at: number; jobId: string; requester: string; price: string }
+  | { type: 'provider:declined'; at: number; jobId: string; reason: string }
+  | { type: 'provider:revoked'; at: number; jobId: string; reason: string }
+  | { type: 'provider:completed'; at: number; jobId: string; status: string; outputCid?: string; wallMs: number }
 
 export type JobEventSink = (event: JobEvent) => void
 
@@ -33,20 +41,24 @@ export type JobEventSink = (event: JobEvent) => void
 
 export interface MarketEventMap {
   /** requester: a bid the job keeps names the address its provider is to be paid at */
-  'bid:kept': { jobId: string, provider: string, payoutAddress: string }
+  'bid:kept': { jobId: string; provider: string; payoutAddress: string }
   /** requester: bids the job dropped (never to be paid) */
-  'bid:released': { jobId: string, providers: string[] }
+  'bid:released': { jobId: string; providers: string[] }
   /** requester, on a provider's signed acceptance: secure the payment (a throw fails the award) */
-  'award:accepted': { jobId: string, payment: PaymentMode, provider: string, price: bigint, deadline: number }
+  'award:accepted': { jobId: string; payment: PaymentMode; provider: string; price: bigint; deadline: number }
   /**
    * requester, on every Result that carries a commitment (a throw: the commitment is refused);
    * `onlyContradiction` for results outside a live award (no `provider`), which may only complete evidence
    */
   'result:commitment': {
-    jobId: string, provider?: string, commitment: Uint8Array, signature: Uint8Array, onlyContradiction?: boolean,
+    jobId: string
+    provider?: string
+    commitment: Uint8Array
+    signature: Uint8Array
+    onlyContradiction?: boolean
   }
   /** requester, once per provider whose committed output won, before fetching it: pay it (idempotent) */
-  'output:verified': { jobId: string, payment: PaymentMode, provider: string, price: bigint, outputCid: string }
+  'output:verified': { jobId: string; payment: PaymentMode; provider: string; price: bigint; outputCid: string }
   /** requester: the job ended (completed or failed); every accepted award is paid or rejected */
   'job:settled': { record: JobRecord }
 }
@@ -56,13 +68,13 @@ export type MarketEventListener<K extends MarketEventType> = (event: MarketEvent
 
 /** The market's typed, awaited event emitter: listeners run one after another, in subscription order. */
 export class MarketEvents {
-  readonly #listeners = new Map<MarketEventType, Array<MarketEventListener<never>>>()
+  private readonly listeners = new Map<MarketEventType, Array<MarketEventListener<never>>>()
 
   /** Subscribe; the returned function unsubscribes. */
-  on<K extends MarketEventType> (type: K, listener: MarketEventListener<K>): () => void {
-    const list = this.#listeners.get(type) ?? []
+  on<K extends MarketEventType>(type: K, listener: MarketEventListener<K>): () => void {
+    const list = this.listeners.get(type) ?? []
     list.push(listener as MarketEventListener<never>)
-    this.#listeners.set(type, list)
+    this.listeners.set(type, list)
     return () => {
       const at = list.indexOf(listener as MarketEventListener<never>)
       if (at >= 0) list.splice(at, 1)
@@ -70,9 +82,11 @@ export class MarketEvents {
   }
 
   /** Resolves once every listener handled `event`; rejects with the first listener's error. */
-  async emit<K extends MarketEventType> (type: K, event: MarketEventMap[K]): Promise<void> {
-    for (const listener of [...(this.#listeners.get(type) ?? [])]) await (listener as MarketEventListener<K>)(event)
+  async emit<K extends MarketEventType>(type: K, event: MarketEventMap[K]): Promise<void> {
+    for (const listener of [...(this.listeners.get(type) ?? [])]) await (listener as MarketEventListener<K>)(event)
   }
 
-  listenerCount (type: MarketEventType): number { return this.#listeners.get(type)?.length ?? 0 }
+  listenerCount(type: MarketEventType): number {
+    return this.listeners.get(type)?.length ?? 0
+  }
 }

@@ -24,7 +24,7 @@ const log = logger('hive:market:gossip')
 export type GossipOutcome = 'accept' | 'ignore' | 'reject' | 'dropped' | 'overloaded'
 
 /** What a validator's error means for the sender: its code and whether to penalise (reject). */
-export type GossipVerdictOf = (err: unknown) => { verdict: 'ignore' | 'reject', code: string }
+export type GossipVerdictOf = (err: unknown) => { verdict: 'ignore' | 'reject'; code: string }
 
 /** The market's verdicts (protocol/market/errors.ts); anything else is our own bug, IGNOREd. */
 export const marketVerdict: GossipVerdictOf = (err) => {
@@ -54,24 +54,30 @@ export interface TopicSubscriptionInit<T> {
 export class TopicSubscription<T> {
   private readonly init: TopicSubscriptionInit<T>
   private readonly topics: string[]
-  private readonly queue: Array<{ message: T, from: PeerId }> = []
-  private readonly counts: Record<GossipOutcome, number> = { accept: 0, ignore: 0, reject: 0, dropped: 0, overloaded: 0 }
+  private readonly queue: Array<{ message: T; from: PeerId }> = []
+  private readonly counts: Record<GossipOutcome, number> = {
+    accept: 0,
+    ignore: 0,
+    reject: 0,
+    dropped: 0,
+    overloaded: 0,
+  }
   private running = 0
   private validating = 0
   private started = false
 
-  constructor (init: TopicSubscriptionInit<T>) {
+  constructor(init: TopicSubscriptionInit<T>) {
     this.init = init
     this.topics = [...new Set([...(init.topic !== undefined ? [init.topic] : []), ...(init.topics ?? [])])]
     if (this.topics.length === 0) throw new TypeError('a topic subscription needs at least one topic')
   }
 
   /** How many messages ended each way since start (counters for metrics and tests). */
-  stats (): Readonly<Record<GossipOutcome, number>> {
+  stats(): Readonly<Record<GossipOutcome, number>> {
     return { ...this.counts }
   }
 
-  start (): void {
+  start(): void {
     if (this.started) return
     const { pubsub } = this.init
     for (const topic of this.topics) {
@@ -81,7 +87,7 @@ export class TopicSubscription<T> {
     this.started = true
   }
 
-  stop (): void {
+  stop(): void {
     if (!this.started) return
     for (const topic of this.topics) {
       this.init.pubsub.topicValidators.delete(topic)
@@ -91,12 +97,12 @@ export class TopicSubscription<T> {
     this.started = false
   }
 
-  private outcome (outcome: GossipOutcome, code: string | undefined, topic: string): void {
+  private outcome(outcome: GossipOutcome, code: string | undefined, topic: string): void {
     this.counts[outcome]++
     this.init.onOutcome?.(outcome, code, topic)
   }
 
-  private async validate (topic: string, from: PeerId, data: Uint8Array): Promise<TopicValidatorResult> {
+  private async validate(topic: string, from: PeerId, data: Uint8Array): Promise<TopicValidatorResult> {
     if (this.validating >= (this.init.maxValidating ?? 64)) {
       this.outcome('overloaded', undefined, topic)
       return TopicValidatorResult.Ignore
@@ -126,14 +132,20 @@ export class TopicSubscription<T> {
     return TopicValidatorResult.Accept
   }
 
-  private drain (): void {
+  private drain(): void {
     while (this.started && this.running < (this.init.concurrency ?? 8) && this.queue.length > 0) {
       const next = this.queue.shift()
       if (next === undefined) return
       this.running++
-      void this.init.handle(next.message, next.from)
-        .catch((err: Error) => { log.error('handler for %s failed: %s', this.topics.join(','), err.message) })
-        .finally(() => { this.running--; this.drain() })
+      void this.init
+        .handle(next.message, next.from)
+        .catch((err: Error) => {
+          log.error('handler for %s failed: %s', this.topics.join(','), err.message)
+        })
+        .finally(() => {
+          this.running--
+          this.drain()
+        })
     }
   }
 }
@@ -149,21 +161,21 @@ export interface JobShards {
 const UNSHARDED: JobShards = { shards: 1, joined: 0 }
 
 /** The topics a provider subscribes to for one executor class. */
-export function joinedJobTopics (executor: string, peerId: string, shards: JobShards = UNSHARDED): string[] {
+export function joinedJobTopics(executor: string, peerId: string, shards: JobShards = UNSHARDED): string[] {
   return providerShards(peerId, shards.shards, shards.joined).map((s) => jobShardTopic(executor, s, shards.shards))
 }
 
 /** The one topic a requester publishes a job to. */
-export function jobPublishTopic (executor: string, jobId: string, shards: JobShards = UNSHARDED): string {
+export function jobPublishTopic(executor: string, jobId: string, shards: JobShards = UNSHARDED): string {
   return jobShardTopic(executor, jobShard(jobId, shards.shards), shards.shards)
 }
 
 /** The clearing topics a provider subscribes to: those of the shards it joined. */
-export function joinedClearingTopics (peerId: string, shards: JobShards = UNSHARDED): string[] {
+export function joinedClearingTopics(peerId: string, shards: JobShards = UNSHARDED): string[] {
   return providerShards(peerId, shards.shards, shards.joined).map((s) => clearingShardTopic(s, shards.shards))
 }
 
 /** The clearing topic of a job: its job's shard. */
-export function clearingPublishTopic (jobId: string, shards: JobShards = UNSHARDED): string {
+export function clearingPublishTopic(jobId: string, shards: JobShards = UNSHARDED): string {
   return clearingShardTopic(jobShard(jobId, shards.shards), shards.shards)
 }

@@ -7,11 +7,11 @@ export type { AwardRecord, BidRecord, JobRecord, SlotStatus } from '../api/contr
 
 /** The slice of a JSON sublevel the requester needs (the node passes store.jobs). */
 export interface JobRecordStore {
-  get (key: string): Promise<JobRecord | undefined>
-  put (key: string, value: JobRecord, options?: { sync?: boolean }): Promise<void>
-  values (): AsyncIterable<JobRecord>
+  get(key: string): Promise<JobRecord | undefined>
+  put(key: string, value: JobRecord, options?: { sync?: boolean }): Promise<void>
+  values(): AsyncIterable<JobRecord>
 }
 
-export function isFinal (phase: JobPhase): boolean {
+export function isFinal(phase: JobPhase): boolean {
   return phase === 'completed' || phase === 'failed'
 }

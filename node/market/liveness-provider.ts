@@ -46,12 +46,12 @@ export class ProviderLiveness {
   private readonly worked = new Map<string, Worked>()
   private unhandle?: () => Promise<void>
 
-  constructor (init: ProviderLivenessInit) {
+  constructor(init: ProviderLivenessInit) {
     this.init = init
     this.intervalMs = init.policy?.heartbeatIntervalMs ?? DEFAULT_LIVENESS.heartbeatIntervalMs
   }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     const { libp2p, counters } = this.init
     this.unhandle = await handleDirect({
       libp2p,
@@ -73,7 +73,7 @@ export class ProviderLiveness {
     })
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     await this.unhandle?.()
     this.unhandle = undefined
     for (const w of this.worked.values()) clearInterval(w.timer)
@@ -81,28 +81,36 @@ export class ProviderLiveness {
   }
 
   /** an award was accepted: heartbeats start now (the first one at once) */
-  started (award: { jobId: JobId, requester: PeerId, awardIndex: number }, controller: AbortController): void {
-    const w: Worked = { ...award, controller, stage: 'fetching', seq: 0, timer: setInterval(() => { void this.beat(w) }, this.intervalMs) }
+  started(award: { jobId: JobId; requester: PeerId; awardIndex: number }, controller: AbortController): void {
+    const w: Worked = {
+      ...award,
+      controller,
+      stage: 'fetching',
+      seq: 0,
+      timer: setInterval(() => {
+        void this.beat(w)
+      }, this.intervalMs),
+    }
     w.timer.unref?.()
     this.worked.set(award.jobId, w)
     void this.beat(w)
   }
 
   /** what the award's work is doing now (carried by the next heartbeats) */
-  stage (jobId: string, stage: HeartbeatStage): void {
+  stage(jobId: string, stage: HeartbeatStage): void {
     const w = this.worked.get(jobId)
     if (w !== undefined) w.stage = stage
   }
 
   /** the award's work ended (result sent, failed or aborted): no more heartbeats */
-  ended (jobId: string): void {
+  ended(jobId: string): void {
     const w = this.worked.get(jobId)
     if (w === undefined) return
     clearInterval(w.timer)
     this.worked.delete(jobId)
   }
 
-  private revoked (jobId: string, reason: string): void {
+  private revoked(jobId: string, reason: string): void {
     const w = this.worked.get(jobId)
     if (w === undefined) return
     log('award of %s revoked by its requester: %s', jobId, reason)
@@ -111,11 +119,23 @@ export class ProviderLiveness {
     w.controller.abort(new Error(`award revoked by the requester: ${reason}`))
   }
 
-  private async beat (w: Worked): Promise<void> {
+  private async beat(w: Worked): Promise<void> {
     if (this.init.silent === true || this.worked.get(w.jobId) !== w) return
     try {
-      const bytes = await signHeartbeat({ jobId: w.jobId, requester: w.requester, awardIndex: w.awardIndex, seq: ++w.seq, sentAt: this.init.now(), stage: w.stage }, this.init.privateKey)
-      const reply = await sendRequest(this.init.libp2p, w.requester, 'heartbeat', bytes, { signal: AbortSignal.timeout(Math.max(this.intervalMs, 1_000)) })
+      const bytes = await signHeartbeat(
+        {
+          jobId: w.jobId,
+          requester: w.requester,
+          awardIndex: w.awardIndex,
+          seq: ++w.seq,
+          sentAt: this.init.now(),
+          stage: w.stage,
+        },
+        this.init.privateKey,
+      )
+      const reply = await sendRequest(this.init.libp2p, w.requester, 'heartbeat', bytes, {
+        signal: AbortSignal.timeout(Math.max(this.intervalMs, 1_000)),
+      })
       // the requester withdrew the award and its revocation did not reach us: stop all the same
       if (reply.code === 'AWARD_REVOKED') this.revoked(w.jobId, 'AWARD_REVOKED')
     } catch (err) {

@@ -39,19 +39,23 @@ export class RequesterLiveness {
   readonly monitor: LivenessMonitor
   private readonly init: RequesterLivenessInit
   private unhandle?: () => Promise<void>
-  private readonly onDisconnect = (e: CustomEvent<PeerId>): void => { this.monitor.disconnected(e.detail.toString()) }
+  private readonly onDisconnect = (e: CustomEvent<PeerId>): void => {
+    this.monitor.disconnected(e.detail.toString())
+  }
 
-  constructor (init: RequesterLivenessInit) {
+  constructor(init: RequesterLivenessInit) {
     this.init = init
     this.monitor = new LivenessMonitor({
       policy: init.policy,
       now: init.now,
       isConnected: (provider) => init.libp2p.getConnections(peerIdFromString(provider)).length > 0,
-      onDead: (verdict) => { void this.dead(verdict) },
+      onDead: (verdict) => {
+        void this.dead(verdict)
+      },
     })
   }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     const { libp2p, counters } = this.init
     this.unhandle = await handleDirect({
       libp2p,
@@ -71,7 +75,7 @@ export class RequesterLiveness {
     libp2p.addEventListener('peer:disconnect', this.onDisconnect)
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     this.init.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
     await this.unhandle?.()
     this.unhandle = undefined
@@ -79,16 +83,26 @@ export class RequesterLiveness {
   }
 
   /** follows the market's job events: which awards are live and need watching */
-  onJobEvent (e: JobEvent): void {
+  onJobEvent(e: JobEvent): void {
     switch (e.type) {
-      case 'job:accepted': this.monitor.watch(e.jobId, e.provider); break
-      case 'job:result': case 'job:declined': case 'job:reawarded': this.monitor.unwatch(e.jobId, e.provider); break
-      case 'job:verified': case 'job:failed': this.monitor.unwatch(e.jobId); break
-      default: break
+      case 'job:accepted':
+        this.monitor.watch(e.jobId, e.provider)
+        break
+      case 'job:result':
+      case 'job:declined':
+      case 'job:reawarded':
+        this.monitor.unwatch(e.jobId, e.provider)
+        break
+      case 'job:verified':
+      case 'job:failed':
+        this.monitor.unwatch(e.jobId)
+        break
+      default:
+        break
     }
   }
 
-  private async dead (verdict: DeathVerdict): Promise<void> {
+  private async dead(verdict: DeathVerdict): Promise<void> {
     let slot: number | undefined
     try {
       slot = await this.init.revoke(verdict)
@@ -101,7 +115,10 @@ export class RequesterLiveness {
     // AWARD_REVOKED answer to its next heartbeat, and its result is refused either way
     try {
       const provider = peerIdFromString(verdict.provider)
-      const bytes = await signRevocation({ jobId: verdict.jobId, provider, awardIndex: slot, reason: verdict.reason, issuedAt: this.init.now() }, this.init.privateKey)
+      const bytes = await signRevocation(
+        { jobId: verdict.jobId, provider, awardIndex: slot, reason: verdict.reason, issuedAt: this.init.now() },
+        this.init.privateKey,
+      )
       if (this.init.libp2p.getConnections(provider).length === 0) return
       await sendRequest(this.init.libp2p, provider, 'revoke', bytes, { signal: AbortSignal.timeout(2_000) })
     } catch (err) {

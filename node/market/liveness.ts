@@ -38,7 +38,12 @@ export interface DeathVerdict {
   lostAt?: number
 }
 
-interface Watched { jobId: string, provider: string, lastSeen: number, lostAt?: number }
+interface Watched {
+  jobId: string
+  provider: string
+  lastSeen: number
+  lostAt?: number
+}
 
 export interface LivenessMonitorInit {
   policy?: Partial<LivenessPolicy>
@@ -54,20 +59,22 @@ export class LivenessMonitor {
   private readonly watched = new Map<string, Watched>()
   private sweeper?: ReturnType<typeof setInterval>
 
-  constructor (init: LivenessMonitorInit) {
+  constructor(init: LivenessMonitorInit) {
     this.init = init
     this.policy = { ...DEFAULT_LIVENESS, ...init.policy }
   }
 
   /** starts watching an award its provider just accepted (the acceptance counts as a sign of life) */
-  watch (jobId: string, provider: string): void {
+  watch(jobId: string, provider: string): void {
     this.watched.set(key(jobId, provider), { jobId, provider, lastSeen: this.init.now() })
-    this.sweeper ??= setInterval(() => { this.sweep() }, this.policy.sweepMs)
+    this.sweeper ??= setInterval(() => {
+      this.sweep()
+    }, this.policy.sweepMs)
     this.sweeper.unref?.()
   }
 
   /** a valid heartbeat: the provider is alive (and, having sent it, connected) */
-  beat (jobId: string, provider: string): boolean {
+  beat(jobId: string, provider: string): boolean {
     const w = this.watched.get(key(jobId, provider))
     if (w === undefined) return false
     w.lastSeen = this.init.now()
@@ -76,54 +83,66 @@ export class LivenessMonitor {
   }
 
   /** the award no longer needs a live provider (a result came, the job ended, it was revoked) */
-  unwatch (jobId: string, provider?: string): void {
+  unwatch(jobId: string, provider?: string): void {
     if (provider !== undefined) this.watched.delete(key(jobId, provider))
     else for (const [k, w] of this.watched) if (w.jobId === jobId) this.watched.delete(k)
     this.idle()
   }
 
   /** every connection to `provider` closed: its grace period starts */
-  disconnected (provider: string): void {
+  disconnected(provider: string): void {
     const now = this.init.now()
     for (const w of this.watched.values()) if (w.provider === provider) w.lostAt ??= now
   }
 
-  get size (): number { return this.watched.size }
+  get size(): number {
+    return this.watched.size
+  }
 
-  stop (): void {
+  stop(): void {
     this.watched.clear()
     this.idle()
   }
 
   /** the verdicts due now; each dead award is reported once and no longer watched */
-  sweep (): DeathVerdict[] {
+  sweep(): DeathVerdict[] {
     const now = this.init.now()
     const dead: DeathVerdict[] = []
     for (const [k, w] of this.watched) {
       const silentForMs = now - w.lastSeen
       if (w.lostAt !== undefined && this.init.isConnected(w.provider) && w.lastSeen >= w.lostAt) w.lostAt = undefined
       let reason: DeathReason | undefined
-      if (w.lostAt !== undefined && now - w.lostAt >= this.policy.reconnectGraceMs && !this.init.isConnected(w.provider)) {
+      if (
+        w.lostAt !== undefined &&
+        now - w.lostAt >= this.policy.reconnectGraceMs &&
+        !this.init.isConnected(w.provider)
+      ) {
         reason = 'CONNECTION_LOST'
       } else if (silentForMs >= this.policy.silenceMs) {
         reason = 'HEARTBEAT_SILENT'
       }
       if (reason === undefined) continue
       this.watched.delete(k)
-      dead.push({ jobId: w.jobId, provider: w.provider, reason, silentForMs, ...(w.lostAt !== undefined ? { lostAt: w.lostAt } : {}) })
+      dead.push({
+        jobId: w.jobId,
+        provider: w.provider,
+        reason,
+        silentForMs,
+        ...(w.lostAt !== undefined ? { lostAt: w.lostAt } : {}),
+      })
     }
     this.idle()
     for (const d of dead) this.init.onDead(d)
     return dead
   }
 
-  private idle (): void {
+  private idle(): void {
     if (this.watched.size > 0 || this.sweeper === undefined) return
     clearInterval(this.sweeper)
     this.sweeper = undefined
   }
 }
 
-function key (jobId: string, provider: string): string {
+function key(jobId: string, provider: string): string {
   return `${jobId}/${provider}`
 }

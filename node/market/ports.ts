@@ -24,23 +24,28 @@ export type PeerRef = PeerId | Uint8Array
 /** One protocol message of a job as the market journals it; `envelope`: the SignedEnvelope bytes as they travelled. */
 export type MarketJournalEntry =
   /** requester: the job was signed and is about to be published; `record` lands in the same batch */
-  | { type: 'posted', record: JobRecord, envelope: Uint8Array }
-  | { type: 'bid-received', jobId: string, peer: PeerRef, envelope: Uint8Array, price: bigint }
+  | { type: 'posted'; record: JobRecord; envelope: Uint8Array }
+  | { type: 'bid-received'; jobId: string; peer: PeerRef; envelope: Uint8Array; price: bigint }
   /** requester, before the award goes out (write-ahead: a crash leaves "sent", never a silent send) */
-  | { type: 'award-sent', jobId: string, peer: PeerRef, envelope: Uint8Array, price: bigint, slot: number }
-  | { type: 'acceptance-received', jobId: string, peer: PeerRef, envelope: Uint8Array, price: bigint, slot: number }
-  | { type: 'result-received', jobId: string, peer: PeerRef, envelope: Uint8Array, outputCid: CID | string }
+  | { type: 'award-sent'; jobId: string; peer: PeerRef; envelope: Uint8Array; price: bigint; slot: number }
+  | { type: 'acceptance-received'; jobId: string; peer: PeerRef; envelope: Uint8Array; price: bigint; slot: number }
+  | { type: 'result-received'; jobId: string; peer: PeerRef; envelope: Uint8Array; outputCid: CID | string }
   /** requester: the job ended; one `verified` entry per checked output, saved with the final `record` */
-  | { type: 'finished', record: JobRecord }
+  | { type: 'finished'; record: JobRecord }
   /** provider, before the bid goes out */
-  | { type: 'bid-sent', jobId: string, peer: PeerRef, envelope: Uint8Array, price: bigint }
+  | { type: 'bid-sent'; jobId: string; peer: PeerRef; envelope: Uint8Array; price: bigint }
   /** provider: the award it got, and (when it accepts) the acceptance it answers with, in one unit */
   | {
-    type: 'award-received', jobId: string, peer: PeerRef, envelope: Uint8Array, price: bigint, slot: number,
-    acceptance?: Uint8Array
-  }
+      type: 'award-received'
+      jobId: string
+      peer: PeerRef
+      envelope: Uint8Array
+      price: bigint
+      slot: number
+      acceptance?: Uint8Array
+    }
   /** provider, before the result goes out (only results with an output) */
-  | { type: 'result-sent', jobId: string, peer: PeerRef, envelope: Uint8Array, outputCid: CID | string }
+  | { type: 'result-sent'; jobId: string; peer: PeerRef; envelope: Uint8Array; outputCid: CID | string }
 
 /** The market's one journal call; resolves once the entry (and any record it carries) is durable. */
 export interface MarketJournal {
@@ -62,16 +67,24 @@ export interface MarketPayments {
    * `deadline`: the award's deadline (ms), by which the result is due.
    */
   beforeExecute: (
-    job: { jobId: string, payment: PaymentMode, requesterAddress: string, price: bigint, deadline: number },
+    job: { jobId: string; payment: PaymentMode; requesterAddress: string; price: bigint; deadline: number },
     signal: AbortSignal,
   ) => Promise<void>
   /** provider, after running: the signed EIP-712 ResultCommitment for the Result message (throws: deliver nothing) */
   signResult: (job: {
-    jobId: string, payment: PaymentMode, requesterAddress: string, outputCid: string, price: bigint
-  }) => Promise<{ commitment: Uint8Array, signature: Uint8Array }>
+    jobId: string
+    payment: PaymentMode
+    requesterAddress: string
+    outputCid: string
+    price: bigint
+  }) => Promise<{ commitment: Uint8Array; signature: Uint8Array }>
   /** provider: may this job's output blob leave now (its payment is assured)? */
   outputReleasable: (job: {
-    jobId: string, payment: PaymentMode, requesterAddress: string, outputCid: string, price: bigint
+    jobId: string
+    payment: PaymentMode
+    requesterAddress: string
+    outputCid: string
+    price: bigint
   }) => Promise<boolean>
 }
 
@@ -80,14 +93,19 @@ export interface MarketPayments {
  * journal, `payments` its port and a subscription to the market's events, `chain` the stake
  * checks. Each is optional; the market runs without.
  */
-export interface MarketJournalSource { readonly journal: MarketJournal }
+export interface MarketJournalSource {
+  readonly journal: MarketJournal
+}
 export interface MarketPaymentsSource {
-  hooks (): MarketPayments
+  hooks(): MarketPayments
   /** subscribes to the market's events; the returned function unsubscribes */
-  subscribe (events: MarketEvents): () => void
+  subscribe(events: MarketEvents): () => void
 }
 export interface MarketStakeSource {
-  readonly stakeOf: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean, owner?: string }>
+  readonly stakeOf: (
+    provider: PeerId,
+    ethAddress: string,
+  ) => Promise<{ stake: bigint; slashed: boolean; owner?: string }>
   readonly canBid: () => boolean
   /** the bid lottery's (issue 14): who owns a peer id's stake, the minimum stake, our own bond */
   readonly stakeOwnerOf?: (provider: PeerId) => Promise<string | null>

@@ -99,9 +99,13 @@ export interface ProviderInit {
 }
 
 /** Why this provider bids on a job (the bid's lottery claim), or why not. */
-type BidDecision = { price: bigint, addrs: Multiaddr[] } | { reason: string }
+type BidDecision = { price: bigint; addrs: Multiaddr[] } | { reason: string }
 
-interface OpenBid { request: ValidJobRequest, price: bigint, expiresAt: number }
+interface OpenBid {
+  request: ValidJobRequest
+  price: bigint
+  expiresAt: number
+}
 
 export class Provider {
   private readonly init: ProviderInit
@@ -125,20 +129,27 @@ export class Provider {
   private readonly liveness: ProviderLiveness
   private started = false
 
-  constructor (init: ProviderInit) {
+  constructor(init: ProviderInit) {
     this.init = init
     this.now = init.now ?? Date.now
     this.capacity = init.capacity ?? 2
     this.liveness = new ProviderLiveness({
-      libp2p: init.libp2p, privateKey: init.privateKey, now: this.now, policy: init.liveness, counters: init.counters,
-      emit: init.emit, silent: init.faults?.silentHeartbeats === true,
+      libp2p: init.libp2p,
+      privateKey: init.privateKey,
+      now: this.now,
+      policy: init.liveness,
+      counters: init.counters,
+      emit: init.emit,
+      silent: init.faults?.silentHeartbeats === true,
     })
   }
 
   /** jobs accepted and not yet finished */
-  get load (): number { return this.running.size }
+  get load(): number {
+    return this.running.size
+  }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.started) return
     const { libp2p } = this.init
     const pubsub = libp2p.services.pubsub
@@ -147,7 +158,9 @@ export class Provider {
         pubsub,
         topics: joinedJobTopics(executor, libp2p.peerId.toString(), this.init.shards),
         validate: async (bytes) => await validateJobRequest(bytes, { now: this.now(), seen: this.jobSeen }),
-        handle: async (job) => { await this.considerJob(job, 'gossip') },
+        handle: async (job) => {
+          await this.considerJob(job, 'gossip')
+        },
         onOutcome: this.init.onGossipOutcome,
       })
       sub.start()
@@ -157,28 +170,40 @@ export class Provider {
       pubsub,
       topics: joinedClearingTopics(libp2p.peerId.toString(), this.init.shards),
       validate: async (bytes) => await validateClearing(bytes, { now: this.now(), seen: this.clearingSeen }),
-      handle: async (valid) => { this.clearings.addValidClearing(valid, this.now()) },
+      handle: async (valid) => {
+        this.clearings.addValidClearing(valid, this.now())
+      },
       onOutcome: this.init.onGossipOutcome,
     })
     clearing.start()
     this.subscriptions.push(clearing as TopicSubscription<unknown>)
     const counters = this.init.counters
     const base = { libp2p, ...(counters !== undefined ? { counters } : {}) }
-    this.unhandle.push(await handleDirect({
-      ...base,
-      protocol: 'request',
-      handle: async (bytes) => {
-        const job = await validateJobRequest(bytes, { now: this.now(), seen: this.pushedSeen })
-        return this.onPushed(job)
-      },
-    }))
-    this.unhandle.push(await handleDirect({ ...base, protocol: 'award', handle: async (bytes, from) => await this.onAward(bytes, from) }))
+    this.unhandle.push(
+      await handleDirect({
+        ...base,
+        protocol: 'request',
+        handle: async (bytes) => {
+          const job = await validateJobRequest(bytes, { now: this.now(), seen: this.pushedSeen })
+          return this.onPushed(job)
+        },
+      }),
+    )
+    this.unhandle.push(
+      await handleDirect({
+        ...base,
+        protocol: 'award',
+        handle: async (bytes, from) => await this.onAward(bytes, from),
+      }),
+    )
     await this.liveness.start()
-    this.unhandle.push(async () => { await this.liveness.stop() })
+    this.unhandle.push(async () => {
+      await this.liveness.stop()
+    })
     this.started = true
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     if (!this.started) return
     for (const s of this.subscriptions.splice(0)) s.stop()
     for (const u of this.unhandle.splice(0)) await u()
@@ -189,7 +214,7 @@ export class Provider {
   }
 
   /** Why this provider would not run `job`, or undefined when it would. */
-  mismatch (job: ValidJobRequest): string | undefined {
+  mismatch(job: ValidJobRequest): string | undefined {
     const spec = job.spec
     const caps = this.init.capabilities
     const req = spec.requirements
@@ -212,9 +237,10 @@ export class Provider {
    * A job pushed to us: the requester chose us, so no lottery. The reply says at once whether we
    * will bid (NOT_BIDDING and why, when not), so the requester need not wait for our bid.
    */
-  private onPushed (job: ValidJobRequest): Uint8Array {
+  private onPushed(job: ValidJobRequest): Uint8Array {
     const now = this.now()
-    if (this.considered.has(job.jobId, now)) return this.openBids.has(job.jobId) ? okReply() : notBiddingReply('ALREADY_DECLINED')
+    if (this.considered.has(job.jobId, now))
+      return this.openBids.has(job.jobId) ? okReply() : notBiddingReply('ALREADY_DECLINED')
     if (now >= job.bidsCloseAt || !this.considered.add(job.jobId, now)) return notBiddingReply('BIDS_CLOSED')
     const decision = this.decide(job, now)
     if ('reason' in decision) {
@@ -226,7 +252,7 @@ export class Provider {
   }
 
   /** A job heard by gossip: bid only when our lottery ticket wins (a push may still come). */
-  private async considerJob (job: ValidJobRequest, via: 'gossip'): Promise<void> {
+  private async considerJob(job: ValidJobRequest, via: 'gossip'): Promise<void> {
     const now = this.now()
     if (now >= job.bidsCloseAt || this.considered.has(job.jobId, now)) return
     const lotteryEstimate = this.drawLottery(job)
@@ -244,12 +270,14 @@ export class Provider {
    * The N our ticket wins `job`'s lottery with (0: the job has no lottery, anyone may bid), or
    * undefined when it loses (protocol/market/lottery.ts).
    */
-  private drawLottery (job: ValidJobRequest): number | undefined {
+  private drawLottery(job: ValidJobRequest): number | undefined {
     const spec = job.spec
     if (spec.maxBidders === 0) return 0
-    const view = this.init.providerView !== undefined
-      ? this.init.providerView(spec.executor)
-      : this.init.libp2p.services.pubsub.getSubscribers(jobPublishTopic(spec.executor, job.jobId, this.init.shards)).length + 1
+    const view =
+      this.init.providerView !== undefined
+        ? this.init.providerView(spec.executor)
+        : this.init.libp2p.services.pubsub.getSubscribers(jobPublishTopic(spec.executor, job.jobId, this.init.shards))
+            .length + 1
     const estimate = effectiveEstimate(spec.maxBidders, spec.providerEstimate, view)
     const weight = this.init.lotteryWeight?.() ?? WEIGHT_SCALE
     const draw = { nonce: spec.nonce, jobId: job.jobId, maxBidders: spec.maxBidders, estimate }
@@ -263,7 +291,7 @@ export class Provider {
   }
 
   /** Whether we would run `job` and at what price; the reason when not. */
-  private decide (job: ValidJobRequest, now: number): BidDecision {
+  private decide(job: ValidJobRequest, now: number): BidDecision {
     const why = this.mismatch(job)
     if (why !== undefined) return { reason: why }
     const spec = job.spec
@@ -272,7 +300,14 @@ export class Provider {
       load: Math.min(1, this.running.size / this.capacity),
       recentClearings: this.clearings,
       feeBps: this.init.payments?.protocolFeeBps?.() ?? 0n,
-      job: { executor: spec.executor, token: spec.token, wallTimeMs: spec.limits?.wallTimeMs ?? 0, memoryBytes: spec.limits?.memoryBytes ?? 0, outputBytes: spec.limits?.outputBytes ?? 0, maxPrice: job.maxPrice },
+      job: {
+        executor: spec.executor,
+        token: spec.token,
+        wallTimeMs: spec.limits?.wallTimeMs ?? 0,
+        memoryBytes: spec.limits?.memoryBytes ?? 0,
+        outputBytes: spec.limits?.outputBytes ?? 0,
+        maxPrice: job.maxPrice,
+      },
       now,
     })
     if (!quote.bid) return { reason: quote.reason ?? 'NO_QUOTE' }
@@ -290,57 +325,114 @@ export class Provider {
   }
 
   /** Signs and sends our bid; `lotteryEstimate` 0 answers a push, otherwise it claims a lottery win. */
-  private async sendBid (job: ValidJobRequest, decision: { price: bigint, addrs: Multiaddr[] }, lotteryEstimate: number): Promise<void> {
+  private async sendBid(
+    job: ValidJobRequest,
+    decision: { price: bigint; addrs: Multiaddr[] },
+    lotteryEstimate: number,
+  ): Promise<void> {
     const { price, addrs } = decision
     const spec = job.spec
     const expiresAt = job.bidsCloseAt + 30_000
     this.openBids.set(job.jobId, { request: job, price, expiresAt })
-    const bytes = await signBid({ jobId: job.jobId, price, estimatedDurationMs: spec.limits?.wallTimeMs ?? 0, expiresAt, benchmarkScore: Math.round(this.init.capabilities.cpuScore), providerEthAddress: this.init.payments?.address(), lotteryEstimate }, this.init.privateKey)
+    const bytes = await signBid(
+      {
+        jobId: job.jobId,
+        price,
+        estimatedDurationMs: spec.limits?.wallTimeMs ?? 0,
+        expiresAt,
+        benchmarkScore: Math.round(this.init.capabilities.cpuScore),
+        providerEthAddress: this.init.payments?.address(),
+        lotteryEstimate,
+      },
+      this.init.privateKey,
+    )
     await this.init.journal?.record({ type: 'bid-sent', jobId: job.jobId, peer: job.requester, envelope: bytes, price })
     try {
       const signal = AbortSignal.timeout(5_000)
       const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs, signal })
-      this.init.emit?.({ type: 'provider:bid', at: this.now(), jobId: job.jobId, requester: job.requester.toString(), price: price.toString() })
+      this.init.emit?.({
+        type: 'provider:bid',
+        at: this.now(),
+        jobId: job.jobId,
+        requester: job.requester.toString(),
+        price: price.toString(),
+      })
       if (reply.code !== '') log('bid on %s answered %s', job.jobId, reply.code)
       failpoint('provider:after-bid')
     } catch (err) {
       log('bid on %s could not be delivered: %s', job.jobId, (err as Error).message)
       this.openBids.delete(job.jobId)
     }
-    setTimeout(() => { if (!this.running.has(job.jobId)) this.openBids.delete(job.jobId) }, Math.max(0, expiresAt - this.now())).unref()
+    setTimeout(
+      () => {
+        if (!this.running.has(job.jobId)) this.openBids.delete(job.jobId)
+      },
+      Math.max(0, expiresAt - this.now()),
+    ).unref()
   }
 
-  private async onAward (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
+  private async onAward(bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
     const award = await validateAward(bytes, {
       now: this.now(),
       self: this.init.libp2p.peerId,
       expectedRequester: from,
       lookupBid: (jobId) => {
         const bid = this.openBids.get(jobId)
-        return bid === undefined ? undefined : { requester: bid.request.requester, price: bid.price, redundancy: bid.request.spec.redundancy }
+        return bid === undefined
+          ? undefined
+          : { requester: bid.request.requester, price: bid.price, redundancy: bid.request.spec.redundancy }
       },
       seen: this.awardSeen,
     })
     const bid = this.openBids.get(award.jobId)
     const full = this.running.size >= this.capacity || this.init.canBid?.() === false
-    const acceptance = await signAcceptance({
-      jobId: award.jobId,
-      price: award.price,
-      awardIndex: award.award.awardIndex,
-      accepted: !full && bid !== undefined,
-      reason: full ? 'NO_CAPACITY' : bid === undefined ? 'BID_WITHDRAWN' : '',
-      timestamp: this.now(),
-    }, this.init.privateKey)
+    const acceptance = await signAcceptance(
+      {
+        jobId: award.jobId,
+        price: award.price,
+        awardIndex: award.award.awardIndex,
+        accepted: !full && bid !== undefined,
+        reason: full ? 'NO_CAPACITY' : bid === undefined ? 'BID_WITHDRAWN' : '',
+        timestamp: this.now(),
+      },
+      this.init.privateKey,
+    )
     if (full || bid === undefined) {
-      this.init.emit?.({ type: 'provider:declined', at: this.now(), jobId: award.jobId, reason: full ? 'NO_CAPACITY' : 'BID_WITHDRAWN' })
-      await this.init.journal?.record({ type: 'award-received', jobId: award.jobId, peer: from, envelope: bytes, price: award.price, slot: award.award.awardIndex })
+      this.init.emit?.({
+        type: 'provider:declined',
+        at: this.now(),
+        jobId: award.jobId,
+        reason: full ? 'NO_CAPACITY' : 'BID_WITHDRAWN',
+      })
+      await this.init.journal?.record({
+        type: 'award-received',
+        jobId: award.jobId,
+        peer: from,
+        envelope: bytes,
+        price: award.price,
+        slot: award.award.awardIndex,
+      })
       return okReply(acceptance)
     }
     const controller = new AbortController()
     this.running.set(award.jobId, controller)
-    this.init.emit?.({ type: 'provider:accepted', at: this.now(), jobId: award.jobId, requester: from.toString(), price: award.price.toString() })
+    this.init.emit?.({
+      type: 'provider:accepted',
+      at: this.now(),
+      jobId: award.jobId,
+      requester: from.toString(),
+      price: award.price.toString(),
+    })
     // logged before the answer leaves (and before the result): award received, acceptance sent
-    await this.init.journal?.record({ type: 'award-received', jobId: award.jobId, peer: from, envelope: bytes, price: award.price, slot: award.award.awardIndex, acceptance })
+    await this.init.journal?.record({
+      type: 'award-received',
+      jobId: award.jobId,
+      peer: from,
+      envelope: bytes,
+      price: award.price,
+      slot: award.award.awardIndex,
+      acceptance,
+    })
     this.liveness.started({ jobId: award.jobId, requester: from, awardIndex: award.award.awardIndex }, controller)
     // answer first: the requester's placement latency ends with this acceptance
     setImmediate(() => {
@@ -354,7 +446,7 @@ export class Provider {
     return okReply(acceptance)
   }
 
-  private async execute (job: ValidJobRequest, award: ValidAward, signal: AbortSignal): Promise<void> {
+  private async execute(job: ValidJobRequest, award: ValidAward, signal: AbortSignal): Promise<void> {
     const spec = job.spec
     const limits = spec.limits ?? { memoryBytes: 0, wallTimeMs: 0, outputBytes: 0 }
     const started = this.now()
@@ -365,11 +457,23 @@ export class Provider {
     let outputSize = 0
     let metering = { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 }
     try {
-      const fetchSignal = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1_000, award.award.deadline - this.now()))])
+      const fetchSignal = AbortSignal.any([
+        signal,
+        AbortSignal.timeout(Math.max(1_000, award.award.deadline - this.now())),
+      ])
       const payment = spec.payment === PaymentMode.PAYMENT_ESCROW ? 'escrow' : 'channel'
       // no work before the payment is secured (escrow: on chain, in HIVE, enough, long enough);
       // the wait is bounded by the payments config, and a throw abandons the job with its code
-      await this.init.payments?.beforeExecute({ jobId: job.jobId, payment, requesterAddress: spec.requesterEthAddress, price: award.price, deadline: award.award.deadline }, fetchSignal)
+      await this.init.payments?.beforeExecute(
+        {
+          jobId: job.jobId,
+          payment,
+          requesterAddress: spec.requesterEthAddress,
+          price: award.price,
+          deadline: award.award.deadline,
+        },
+        fetchSignal,
+      )
       const fetchFrom = async (cid: typeof job.module, size: number): Promise<Uint8Array> =>
         await this.init.exchange.fetch(job.requester, cid, { signal: fetchSignal, maxBytes: size })
       const addrs = dialableRequesterAddrs(job.requesterAddrs, { allowPrivate: this.init.allowPrivateAddrs === true })
@@ -377,11 +481,13 @@ export class Provider {
         await this.init.libp2p.peerStore.merge(job.requester, { multiaddrs: addrs.map((a) => multiaddr(a.toString())) })
       }
       let module: Uint8Array
-      let inputs: Array<{ name: string, data: Uint8Array }>
+      let inputs: Array<{ name: string; data: Uint8Array }>
       try {
         module = await fetchFrom(job.module, spec.moduleSize)
         failpoint('provider:mid-fetch')
-        inputs = await Promise.all(job.inputs.map(async (i) => ({ name: i.name, data: await fetchFrom(i.cid, i.size) })))
+        inputs = await Promise.all(
+          job.inputs.map(async (i) => ({ name: i.name, data: await fetchFrom(i.cid, i.size) })),
+        )
       } catch (err) {
         status = ExecStatus.EXEC_FETCH_FAILED
         throw err
@@ -393,7 +499,8 @@ export class Provider {
       exitCode = result.exitCode
       metering = result.metering
       let bundle = { exitCode: result.exitCode, stdout: result.stdout, files: result.outputs }
-      if (this.init.faults?.corruptOutput === true) bundle = { ...bundle, stdout: new TextEncoder().encode('forged output\n') }
+      if (this.init.faults?.corruptOutput === true)
+        bundle = { ...bundle, stdout: new TextEncoder().encode('forged output\n') }
       const encoded = encodeOutputBundle(bundle)
       outputCid = await this.init.blobs.put(encoded, { sync: true })
       outputSize = encoded.byteLength
@@ -403,10 +510,15 @@ export class Provider {
       log('job %s failed: %s', job.jobId, (err as Error).message)
     }
     if (signal.aborted) return
-    let commitment: { commitment: Uint8Array, signature: Uint8Array } | undefined
+    let commitment: { commitment: Uint8Array; signature: Uint8Array } | undefined
     if (outputCid !== undefined && this.init.payments !== undefined) {
       const payment = spec.payment === PaymentMode.PAYMENT_ESCROW ? 'escrow' : 'channel'
-      const paid = { jobId: job.jobId, payment, requesterAddress: spec.requesterEthAddress, price: award.price } as const
+      const paid = {
+        jobId: job.jobId,
+        payment,
+        requesterAddress: spec.requesterEthAddress,
+        price: award.price,
+      } as const
       try {
         // held before the commitment leaves: the output goes out only once paid for
         await this.init.outputs?.hold(outputCid.toString(), paid)
@@ -422,10 +534,38 @@ export class Provider {
       }
     }
     this.liveness.stage(job.jobId, 'sending')
-    const bytes = await signResult({ jobId: job.jobId, status, exitCode, outputCid, outputSize, metering, completedAt: this.now(), error, commitment: commitment?.commitment, commitmentSignature: commitment?.signature }, this.init.privateKey)
-    this.init.emit?.({ type: 'provider:completed', at: this.now(), jobId: job.jobId, status: ExecStatus[status], outputCid: outputCid?.toString(), wallMs: this.now() - started })
+    const bytes = await signResult(
+      {
+        jobId: job.jobId,
+        status,
+        exitCode,
+        outputCid,
+        outputSize,
+        metering,
+        completedAt: this.now(),
+        error,
+        commitment: commitment?.commitment,
+        commitmentSignature: commitment?.signature,
+      },
+      this.init.privateKey,
+    )
+    this.init.emit?.({
+      type: 'provider:completed',
+      at: this.now(),
+      jobId: job.jobId,
+      status: ExecStatus[status],
+      outputCid: outputCid?.toString(),
+      wallMs: this.now() - started,
+    })
     try {
-      if (outputCid !== undefined && status === ExecStatus.EXEC_OK) await this.init.journal?.record({ type: 'result-sent', jobId: job.jobId, peer: job.requester, envelope: bytes, outputCid })
+      if (outputCid !== undefined && status === ExecStatus.EXEC_OK)
+        await this.init.journal?.record({
+          type: 'result-sent',
+          jobId: job.jobId,
+          peer: job.requester,
+          envelope: bytes,
+          outputCid,
+        })
       await sendRequest(this.init.libp2p, job.requester, 'result', bytes, { signal: AbortSignal.timeout(10_000) })
       failpoint('provider:after-result')
     } catch (err) {
@@ -434,13 +574,20 @@ export class Provider {
   }
 }
 
-function execStatusOf (err: unknown): ExecStatus {
+function execStatusOf(err: unknown): ExecStatus {
   if (!isHiveError(err)) return ExecStatus.EXEC_INTERNAL_ERROR
   switch (err.code) {
-    case 'EXEC_TIMEOUT': return ExecStatus.EXEC_TIMEOUT
-    case 'EXEC_MEMORY_LIMIT': return ExecStatus.EXEC_MEMORY_LIMIT
-    case 'EXEC_OUTPUT_LIMIT': return ExecStatus.EXEC_OUTPUT_LIMIT
-    case 'EXEC_TRAP': case 'EXEC_INVALID_MODULE': case 'EXEC_FORBIDDEN_IMPORT': return ExecStatus.EXEC_TRAPPED
-    default: return ExecStatus.EXEC_INTERNAL_ERROR
+    case 'EXEC_TIMEOUT':
+      return ExecStatus.EXEC_TIMEOUT
+    case 'EXEC_MEMORY_LIMIT':
+      return ExecStatus.EXEC_MEMORY_LIMIT
+    case 'EXEC_OUTPUT_LIMIT':
+      return ExecStatus.EXEC_OUTPUT_LIMIT
+    case 'EXEC_TRAP':
+    case 'EXEC_INVALID_MODULE':
+    case 'EXEC_FORBIDDEN_IMPORT':
+      return ExecStatus.EXEC_TRAPPED
+    default:
+      return ExecStatus.EXEC_INTERNAL_ERROR
   }
 }

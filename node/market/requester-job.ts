@@ -21,7 +21,7 @@ export interface JobActions {
    */
   pay?: (provider: string, price: bigint, outputCid: string) => Promise<void>
   /** gossips the clearing record once the initial slots are placed */
-  publishClearing: (winners: Array<{ provider: string, price: bigint }>) => Promise<void>
+  publishClearing: (winners: Array<{ provider: string; price: bigint }>) => Promise<void>
   save: (record: JobRecord, final: boolean) => Promise<void>
 }
 
@@ -53,7 +53,10 @@ export const SPOT_CHECK_MISMATCH = 'SPOT_CHECK_MISMATCH'
 /** Far more bids than a job ever awards (k ≤ 9, plus re-awards), few enough that the record stays small. */
 export const DEFAULT_MAX_BIDS = 64
 
-export interface BidInfo { candidate: BidCandidate, benchmarkScore: number }
+export interface BidInfo {
+  candidate: BidCandidate
+  benchmarkScore: number
+}
 
 /** How the job arms its bid window, deadlines and award timeouts; tests pass a fake clock's. */
 export interface JobTimers {
@@ -63,7 +66,9 @@ export interface JobTimers {
 
 const REAL_TIMERS: JobTimers = {
   set: (fn, ms) => setTimeout(fn, ms),
-  clear: (handle) => { clearTimeout(handle as ReturnType<typeof setTimeout>) },
+  clear: (handle) => {
+    clearTimeout(handle as ReturnType<typeof setTimeout>)
+  },
 }
 
 /**
@@ -75,15 +80,18 @@ const REAL_TIMERS: JobTimers = {
  * errors and unknown statuses are the provider's own trouble and are re-awarded.
  */
 export const DETERMINISTIC_FAILURES: ReadonlySet<string> = new Set([
-  'EXEC_TRAPPED', 'EXEC_TIMEOUT', 'EXEC_MEMORY_LIMIT', 'EXEC_OUTPUT_LIMIT',
+  'EXEC_TRAPPED',
+  'EXEC_TIMEOUT',
+  'EXEC_MEMORY_LIMIT',
+  'EXEC_OUTPUT_LIMIT',
 ])
 
-export function isDeterministicFailure (status: string): boolean {
+export function isDeterministicFailure(status: string): boolean {
   return DETERMINISTIC_FAILURES.has(status)
 }
 
 /** an award whose provider answered with a deterministic failure: it holds its slot and votes */
-function isFailureAnswer (a: AwardRecord): boolean {
+function isFailureAnswer(a: AwardRecord): boolean {
   return a.status === 'failed' && a.execStatus !== undefined && isDeterministicFailure(a.execStatus)
 }
 
@@ -107,10 +115,15 @@ export class RequesterJob {
   /** a pay-then-fetch of the winning commitment is under way */
   private exchanging = false
 
-  constructor (
+  constructor(
     record: JobRecord,
     init: {
-      actions: JobActions, policy: JobPolicy, emit: JobEventSink, now: () => number, wallTimeMs: number, timers?: JobTimers
+      actions: JobActions
+      policy: JobPolicy
+      emit: JobEventSink
+      now: () => number
+      wallTimeMs: number
+      timers?: JobTimers
     },
   ) {
     this.record = record
@@ -126,17 +139,24 @@ export class RequesterJob {
    * Providers whose answers the job compares: its redundancy, or 2 for a spot-checked k = 1 job
    * (a second provider re-runs it, unknown to the first; a mismatch buys a third, as a k = 2 tie).
    */
-  get k (): number { return this.spotChecked() ? 2 : this.record.redundancy }
+  get k(): number {
+    return this.spotChecked() ? 2 : this.record.redundancy
+  }
 
-  private spotChecked (): boolean {
+  private spotChecked(): boolean {
     return this.record.spotCheck === true && this.record.redundancy === 1
   }
 
   /** arms the bid window and the job deadline */
-  start (): void {
-    this.timer(this.record.bidsCloseAt - this.now(), () => { void this.closeBidding() })
+  start(): void {
+    this.timer(this.record.bidsCloseAt - this.now(), () => {
+      void this.closeBidding()
+    })
     this.timer(this.record.deadline - this.now(), () => {
-      this.fail('DEADLINE_PASSED', `no verified result by the job's deadline (${new Date(this.record.deadline).toISOString()})`)
+      this.fail(
+        'DEADLINE_PASSED',
+        `no verified result by the job's deadline (${new Date(this.record.deadline).toISOString()})`,
+      )
     })
   }
 
@@ -145,7 +165,7 @@ export class RequesterJob {
    * (the new one when it ranks below every kept bid, or the kept bid it displaced): bidders are
    * free to make up, so a flood of them must not grow the record that is rewritten on every save.
    */
-  addBid (info: BidInfo): string[] {
+  addBid(info: BidInfo): string[] {
     if (isFinal(this.record.phase)) return [info.candidate.provider]
     const provider = info.candidate.provider
     if (this.bids.has(provider)) return []
@@ -161,10 +181,27 @@ export class RequesterJob {
       }
     }
     this.bids.set(provider, info)
-    this.record.bids.push({ provider, price: info.candidate.price.toString(), receivedAt: this.now(), benchmarkScore: info.benchmarkScore })
-    this.emit({ type: 'job:bid', at: this.now(), jobId: this.record.jobId, provider, price: info.candidate.price.toString(), bids: this.bids.size })
+    this.record.bids.push({
+      provider,
+      price: info.candidate.price.toString(),
+      receivedAt: this.now(),
+      benchmarkScore: info.benchmarkScore,
+    })
+    this.emit({
+      type: 'job:bid',
+      at: this.now(),
+      jobId: this.record.jobId,
+      provider,
+      price: info.candidate.price.toString(),
+      bids: this.bids.size,
+    })
     if (this.record.phase === 'bidding') {
-      if (enoughBids([...this.bids.values()].map((b) => b.candidate), { ...this.selectionOptions(), reserve: this.policy.reserve, minScore: this.policy.minScore })) {
+      if (
+        enoughBids(
+          [...this.bids.values()].map((b) => b.candidate),
+          { ...this.selectionOptions(), reserve: this.policy.reserve, minScore: this.policy.minScore },
+        )
+      ) {
         void this.placeOpenSlots()
       }
     } else if (this.openSlots().length > 0) {
@@ -175,7 +212,7 @@ export class RequesterJob {
   }
 
   /** The provider whose bid ranks last among the kept ones and `incoming` (never one awarded already). */
-  private worstBid (incoming: BidInfo): string | undefined {
+  private worstBid(incoming: BidInfo): string | undefined {
     const awarded = new Set(this.record.awards.map((a) => a.provider))
     const all = [...[...this.bids.values()].map((b) => b.candidate), incoming.candidate]
     const { ranked, excluded } = rankBids(all, this.selectionOptions())
@@ -189,7 +226,7 @@ export class RequesterJob {
    * requester knows, and each bid, declined or could not be reached. Awards now with the bids in
    * hand instead of waiting out the bid window (a k = 2 job with two providers used to wait).
    */
-  candidatesAnswered (): void {
+  candidatesAnswered(): void {
     // with no bid it could award (none, or none eligible: unstaked, over the price) the window
     // still decides, and fails the job with its reason
     if (this.record.phase !== 'bidding' || this.bidsLeft() === 0) return
@@ -197,12 +234,12 @@ export class RequesterJob {
   }
 
   /** whether a bid for this job would still be looked at */
-  acceptsBids (): boolean {
+  acceptsBids(): boolean {
     return !isFinal(this.record.phase)
   }
 
   /** the live award to `provider`, for validating its result */
-  liveAward (provider: string): AwardRecord | undefined {
+  liveAward(provider: string): AwardRecord | undefined {
     return this.record.awards.find((a) => a.provider === provider && a.status === 'running')
   }
 
@@ -212,17 +249,28 @@ export class RequesterJob {
    * while the job's own deadline allows. Resolves with the slot withdrawn, or undefined when the
    * award was no longer running (its result came first).
    */
-  async revoke (provider: string, reason: string, silentForMs: number): Promise<number | undefined> {
+  async revoke(provider: string, reason: string, silentForMs: number): Promise<number | undefined> {
     const award = this.liveAward(provider)
     if (award === undefined || isFinal(this.record.phase)) return undefined
     award.status = 'failed'
     award.failure = `revoked: ${reason} (no sign of life for ${silentForMs} ms)`
     award.revokedAt = this.now()
     this.excluded.add(provider)
-    this.emit({ type: 'job:revoked', at: this.now(), jobId: this.record.jobId, provider, slot: award.slot, reason, silentForMs })
+    this.emit({
+      type: 'job:revoked',
+      at: this.now(),
+      jobId: this.record.jobId,
+      provider,
+      slot: award.slot,
+      reason,
+      silentForMs,
+    })
     if (this.bidsLeft() === 0 && !this.canStillComplete()) {
-      this.fail('NO_PROVIDER_LEFT', `provider ${provider} stopped answering (${reason}) and no other valid bid is left to take ` +
-        `its slot ${award.slot}`)
+      this.fail(
+        'NO_PROVIDER_LEFT',
+        `provider ${provider} stopped answering (${reason}) and no other valid bid is left to take ` +
+          `its slot ${award.slot}`,
+      )
       return award.slot
     }
     await this.placeOpenSlots()
@@ -230,7 +278,7 @@ export class RequesterJob {
   }
 
   /** whether the awards still live or answered could reach the job's quorum without another provider */
-  private canStillComplete (): boolean {
+  private canStillComplete(): boolean {
     const live = this.record.awards.filter((a) => a.status !== 'failed' || isFailureAnswer(a)).length
     return live >= Math.floor(this.k / 2) + 1
   }
@@ -240,7 +288,13 @@ export class RequesterJob {
    * result without a valid commitment to its output while payments are on: no signed statement,
    * so nothing to hold the provider to, and it is not accepted.
    */
-  async onResult (provider: string, status: string, outputCid: string | undefined, metering: AwardRecord['metering'], committed = true): Promise<void> {
+  async onResult(
+    provider: string,
+    status: string,
+    outputCid: string | undefined,
+    metering: AwardRecord['metering'],
+    committed = true,
+  ): Promise<void> {
     const award = this.liveAward(provider)
     if (award === undefined || isFinal(this.record.phase)) return
     award.resultAt = this.now()
@@ -294,7 +348,7 @@ export class RequesterJob {
   }
 
   /** the award failed through its provider's fault: it is a dissenter and gets no other slot */
-  private dropAward (award: AwardRecord, failure: string, reason: string): void {
+  private dropAward(award: AwardRecord, failure: string, reason: string): void {
     award.status = 'failed'
     award.failure = failure
     this.markDissenter(award.provider)
@@ -307,7 +361,7 @@ export class RequesterJob {
    * output from one of them. A paid provider whose output does not come, or does not match its
    * CID, is at fault: its signed commitment is the evidence, and it is never paid again.
    */
-  private async payAndFetch (cid: string): Promise<boolean> {
+  private async payAndFetch(cid: string): Promise<boolean> {
     const winners = this.record.awards.filter((a) => a.status === 'committed' && a.outputCid === cid)
     for (const a of winners) {
       try {
@@ -333,25 +387,30 @@ export class RequesterJob {
   }
 
   /** resolves with the record once the job is completed or failed */
-  async settled (signal?: AbortSignal): Promise<JobRecord> {
+  async settled(signal?: AbortSignal): Promise<JobRecord> {
     if (this.finalSaved !== undefined) {
       await this.finalSaved
       return this.record
     }
     return await new Promise((resolve, reject) => {
-      const onAbort = (): void => { reject(signal?.reason ?? new Error('aborted')) }
+      const onAbort = (): void => {
+        reject(signal?.reason ?? new Error('aborted'))
+      }
       signal?.addEventListener('abort', onAbort, { once: true })
-      this.waiters.push((r) => { signal?.removeEventListener('abort', onAbort); resolve(r) })
+      this.waiters.push((r) => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve(r)
+      })
     })
   }
 
   /** stops timers without changing the record (node shutdown) */
-  dispose (): void {
+  dispose(): void {
     for (const t of this.timers) this.clock.clear(t)
     this.timers.clear()
   }
 
-  fail (reason: string, message: string): void {
+  fail(reason: string, message: string): void {
     if (isFinal(this.record.phase)) return
     this.record.phase = 'failed'
     this.record.failure = { reason, message }
@@ -360,21 +419,30 @@ export class RequesterJob {
     this.finish()
   }
 
-  private async closeBidding (): Promise<void> {
+  private async closeBidding(): Promise<void> {
     if (this.record.phase !== 'bidding') {
       // a result that waited for a spot check's second provider: with none left at the close, it stands alone
       if (this.spotChecked() && !isFinal(this.record.phase)) await this.checkMajority()
       return
     }
     if (this.bids.size === 0) {
-      this.fail('NO_BIDS', `no provider bid within the ${this.record.bidsCloseAt - this.record.postedAt} ms bid window: none is online, matches the requirements, or accepts the max price ${this.record.maxPrice}`)
+      this.fail(
+        'NO_BIDS',
+        `no provider bid within the ${this.record.bidsCloseAt - this.record.postedAt} ms bid window: none is online, matches the requirements, or accepts the max price ${this.record.maxPrice}`,
+      )
       return
     }
     await this.placeOpenSlots()
   }
 
-  private selectionOptions (): {
-    k: number, maxPrice: bigint, now: number, minStake?: bigint, weights: SelectionWeights, exclude: Set<string>, excludeOwners: Set<string>
+  private selectionOptions(): {
+    k: number
+    maxPrice: bigint
+    now: number
+    minStake?: bigint
+    weights: SelectionWeights
+    exclude: Set<string>
+    excludeOwners: Set<string>
   } {
     return {
       k: this.k,
@@ -388,16 +456,20 @@ export class RequesterJob {
   }
 
   /** the stake a bid for this job needs: the protocol minimum raised with the job's value (undefined: not checked) */
-  private jobStakeFloor (): bigint | undefined {
+  private jobStakeFloor(): bigint | undefined {
     if (this.policy.minStake === undefined && this.policy.stakeChecked !== true) return undefined
-    return stakeFloor({ minStake: this.policy.minStake ?? 1n, maxPrice: BigInt(this.record.maxPrice), stakePerValue: this.policy.stakePerValue })
+    return stakeFloor({
+      minStake: this.policy.minStake ?? 1n,
+      maxPrice: BigInt(this.record.maxPrice),
+      stakePerValue: this.policy.stakePerValue,
+    })
   }
 
   /**
    * Stake owners that already hold (or held) an award of this job: none of them gets another
    * slot under another peer id, so the k answers come from k independent owners.
    */
-  private ownersAwarded (): Set<string> {
+  private ownersAwarded(): Set<string> {
     const owners = new Set<string>()
     for (const a of this.record.awards) {
       const bid = this.bids.get(a.provider)
@@ -412,24 +484,28 @@ export class RequesterJob {
    * its failed or revoked award held (so no slot is ever held by two live awards); tie-break
    * awards beyond k reuse slot numbers in turn
    */
-  private openSlots (): number[] {
+  private openSlots(): number[] {
     const wanted = this.k + this.tiebreaks
     const live = this.record.awards.filter((a) => a.status !== 'failed' || isFailureAnswer(a))
     const taken = new Set(live.map((a) => a.slot))
     const free: number[] = []
     // slots are numbered within the job's own redundancy: a spot check's award looks like any k = 1 award
-    for (let s = 0; s < this.record.redundancy && live.length + free.length < wanted; s++) if (!taken.has(s)) free.push(s)
+    for (let s = 0; s < this.record.redundancy && live.length + free.length < wanted; s++)
+      if (!taken.has(s)) free.push(s)
     for (let i = live.length + free.length; i < wanted; i++) free.push(i % this.record.redundancy)
     return free
   }
 
-  private bidsLeft (): number {
+  private bidsLeft(): number {
     const tried = new Set(this.record.awards.map((a) => a.provider))
-    return rankBids([...this.bids.values()].map((b) => b.candidate), this.selectionOptions()).ranked.filter((s) => !tried.has(s.bid.provider)).length
+    return rankBids(
+      [...this.bids.values()].map((b) => b.candidate),
+      this.selectionOptions(),
+    ).ranked.filter((s) => !tried.has(s.bid.provider)).length
   }
 
   /** awards every open slot to the best untried bidder; one pass at a time */
-  private async placeOpenSlots (): Promise<void> {
+  private async placeOpenSlots(): Promise<void> {
     if (this.awarding || isFinal(this.record.phase)) return
     this.awarding = true
     try {
@@ -437,13 +513,33 @@ export class RequesterJob {
       let slots = this.openSlots()
       while (slots.length > 0 && !isFinal(this.record.phase)) {
         const tried = new Set(this.record.awards.map((a) => a.provider))
-        const next = rankBids([...this.bids.values()].map((b) => b.candidate), this.selectionOptions()).ranked.find((s) => !tried.has(s.bid.provider))
+        const next = rankBids(
+          [...this.bids.values()].map((b) => b.candidate),
+          this.selectionOptions(),
+        ).ranked.find((s) => !tried.has(s.bid.provider))
         if (next === undefined) break
         const slot = slots[0]
-        const deadline = Math.min(this.record.deadline, this.now() + this.wallTimeMs + (this.policy.resultGraceMs ?? 5_000))
-        const award: AwardRecord = { provider: next.bid.provider, price: next.bid.price.toString(), slot, status: 'awarding', awardedAt: this.now(), deadline }
+        const deadline = Math.min(
+          this.record.deadline,
+          this.now() + this.wallTimeMs + (this.policy.resultGraceMs ?? 5_000),
+        )
+        const award: AwardRecord = {
+          provider: next.bid.provider,
+          price: next.bid.price.toString(),
+          slot,
+          status: 'awarding',
+          awardedAt: this.now(),
+          deadline,
+        }
         this.record.awards.push(award)
-        this.emit({ type: 'job:awarded', at: this.now(), jobId: this.record.jobId, provider: award.provider, price: award.price, slot })
+        this.emit({
+          type: 'job:awarded',
+          at: this.now(),
+          jobId: this.record.jobId,
+          provider: award.provider,
+          price: award.price,
+          slot,
+        })
         let accepted = false
         try {
           accepted = await this.actions.award(award.provider, next.bid.price, slot, deadline)
@@ -455,14 +551,29 @@ export class RequesterJob {
           award.status = 'failed'
           award.failure ??= 'declined'
           this.excluded.add(award.provider)
-          this.emit({ type: 'job:declined', at: this.now(), jobId: this.record.jobId, provider: award.provider, reason: award.failure })
+          this.emit({
+            type: 'job:declined',
+            at: this.now(),
+            jobId: this.record.jobId,
+            provider: award.provider,
+            reason: award.failure,
+          })
         } else {
           award.status = 'running'
           award.acceptedAt = this.now()
           this.record.placedAt ??= award.acceptedAt
           if (this.record.phase === 'awarding') this.record.phase = 'running'
-          this.emit({ type: 'job:accepted', at: this.now(), jobId: this.record.jobId, provider: award.provider, price: award.price, slot })
-          this.timer(deadline - this.now(), () => { void this.onAwardTimeout(award) })
+          this.emit({
+            type: 'job:accepted',
+            at: this.now(),
+            jobId: this.record.jobId,
+            provider: award.provider,
+            price: award.price,
+            slot,
+          })
+          this.timer(deadline - this.now(), () => {
+            void this.onAwardTimeout(award)
+          })
         }
         slots = this.openSlots()
       }
@@ -470,28 +581,48 @@ export class RequesterJob {
       if (!this.clearingSent && this.record.awards.filter((a) => a.status === 'running').length >= this.k) {
         this.clearingSent = true
         // a spot check stays unannounced: the clearing names only the job's own redundancy of winners
-        const winners = this.record.awards.filter((a) => a.status === 'running').slice(0, this.record.redundancy).map((a) => ({ provider: a.provider, price: BigInt(a.price) }))
+        const winners = this.record.awards
+          .filter((a) => a.status === 'running')
+          .slice(0, this.record.redundancy)
+          .map((a) => ({ provider: a.provider, price: BigInt(a.price) }))
         await this.actions.publishClearing(winners).catch(() => {})
       }
-      if (this.openSlots().length > 0 && this.now() >= this.record.bidsCloseAt && this.record.awards.every((a) => a.status === 'failed')) {
-        this.fail('NO_PROVIDER_ACCEPTED', `all ${this.record.awards.length} bidder(s) that were awarded the job declined, failed or were unreachable`)
+      if (
+        this.openSlots().length > 0 &&
+        this.now() >= this.record.bidsCloseAt &&
+        this.record.awards.every((a) => a.status === 'failed')
+      ) {
+        this.fail(
+          'NO_PROVIDER_ACCEPTED',
+          `all ${this.record.awards.length} bidder(s) that were awarded the job declined, failed or were unreachable`,
+        )
       }
     } finally {
       this.awarding = false
     }
   }
 
-  private async onAwardTimeout (award: AwardRecord): Promise<void> {
+  private async onAwardTimeout(award: AwardRecord): Promise<void> {
     if (award.status !== 'running' || isFinal(this.record.phase)) return
     award.status = 'failed'
     award.failure = 'no result before the deadline'
     this.excluded.add(award.provider)
-    this.emit({ type: 'job:reawarded', at: this.now(), jobId: this.record.jobId, provider: award.provider, reason: 'DEADLINE_MISSED' })
+    this.emit({
+      type: 'job:reawarded',
+      at: this.now(),
+      jobId: this.record.jobId,
+      provider: award.provider,
+      reason: 'DEADLINE_MISSED',
+    })
     await this.placeOpenSlots()
     // a spot check whose second provider is gone, and no other to ask: the first answer stands alone
     if (this.spotChecked() && !isFinal(this.record.phase)) await this.checkMajority()
     if (isFinal(this.record.phase)) return
-    if (this.openSlots().length > 0 && this.record.awards.every((a) => a.status === 'failed' || a.status === 'delivered') && this.bidsLeft() === 0) {
+    if (
+      this.openSlots().length > 0 &&
+      this.record.awards.every((a) => a.status === 'failed' || a.status === 'delivered') &&
+      this.bidsLeft() === 0
+    ) {
       this.fail('NO_PROVIDER_LEFT', 'every awarded provider missed its deadline or failed, and no other bid is left')
     }
   }
@@ -500,15 +631,17 @@ export class RequesterJob {
    * A spot check needs a second provider; when the bid window has closed and there is none left
    * to ask, the job is what it was posted as, k = 1, and counts as unchecked.
    */
-  private skipUnavailableSpotCheck (): void {
+  private skipUnavailableSpotCheck(): void {
     if (!this.spotChecked() || this.now() < this.record.bidsCloseAt || this.bidsLeft() > 0) return
     if (this.record.awards.some((a) => a.status === 'running' || a.status === 'awarding')) return
-    const answered = this.record.awards.filter((a) => a.status === 'delivered' || a.status === 'committed' || isFailureAnswer(a))
+    const answered = this.record.awards.filter(
+      (a) => a.status === 'delivered' || a.status === 'committed' || isFailureAnswer(a),
+    )
     if (answered.length !== 1) return
     this.record.spotCheck = false
   }
 
-  private markDissenter (provider: string): void {
+  private markDissenter(provider: string): void {
     if (!this.record.dissenters.includes(provider)) this.record.dissenters.push(provider)
   }
 
@@ -517,7 +650,7 @@ export class RequesterJob {
    * opinion. With payments on, the votes are commitments, and the winners are paid before their
    * output is fetched.
    */
-  private async checkMajority (): Promise<void> {
+  private async checkMajority(): Promise<void> {
     if (this.exchanging) return
     const delivered = this.record.awards.filter((a) => a.status === 'delivered' || a.status === 'committed')
     const counts = new Map<string, string[]>()
@@ -532,8 +665,11 @@ export class RequesterJob {
     const quorum = Math.floor(this.k / 2) + 1
     for (const [status, providers] of failures) {
       if (providers.length >= quorum) {
-        this.fail(`JOB_${status}`, `the job failed with ${status} on ${providers.length} of ${this.k} provider(s): ` +
-          'a deterministic failure of the module, not re-run elsewhere')
+        this.fail(
+          `JOB_${status}`,
+          `the job failed with ${status} on ${providers.length} of ${this.k} provider(s): ` +
+            'a deterministic failure of the module, not re-run elsewhere',
+        )
         return
       }
     }
@@ -549,7 +685,10 @@ export class RequesterJob {
           }
           if (isFinal(this.record.phase)) return
           // some winners failed: count again without them
-          if (!ok) { await this.checkMajority(); return }
+          if (!ok) {
+            await this.checkMajority()
+            return
+          }
         }
         for (const a of delivered) {
           if (a.outputCid === cid) continue
@@ -561,8 +700,17 @@ export class RequesterJob {
         this.record.outputCid = cid
         this.record.phase = 'completed'
         this.record.completedAt = this.now()
-        const accepted = this.record.awards.filter((a) => a.status === 'delivered' && a.outputCid === cid).map((a) => a.provider)
-        this.emit({ type: 'job:verified', at: this.now(), jobId: this.record.jobId, outputCid: cid, providers: accepted, dissenters: [...this.record.dissenters] })
+        const accepted = this.record.awards
+          .filter((a) => a.status === 'delivered' && a.outputCid === cid)
+          .map((a) => a.provider)
+        this.emit({
+          type: 'job:verified',
+          at: this.now(),
+          jobId: this.record.jobId,
+          outputCid: cid,
+          providers: accepted,
+          dissenters: [...this.record.dissenters],
+        })
         this.finish()
         return
       }
@@ -573,8 +721,11 @@ export class RequesterJob {
     if (answers >= this.k && counts.size + failures.size > 1) {
       // answers disagree and nobody has a majority: ask one more provider
       if (this.bidsLeft() === 0) {
-        this.fail('NO_MAJORITY', `${answers} providers returned ${counts.size + failures.size} different answers ` +
-          `(${counts.size} output(s), ${failures.size} failure status(es)) and no other bid is left to break the tie`)
+        this.fail(
+          'NO_MAJORITY',
+          `${answers} providers returned ${counts.size + failures.size} different answers ` +
+            `(${counts.size} output(s), ${failures.size} failure status(es)) and no other bid is left to break the tie`,
+        )
         return
       }
       this.tiebreaks++
@@ -583,7 +734,7 @@ export class RequesterJob {
     await this.placeOpenSlots()
   }
 
-  private finish (): void {
+  private finish(): void {
     this.dispose()
     // waiters hear of the end only once it is on disk
     this.finalSaved = this.actions.save(this.record, true).catch(() => {})
@@ -592,8 +743,14 @@ export class RequesterJob {
     })
   }
 
-  private timer (ms: number, fn: () => void): void {
-    const t = this.clock.set(() => { this.timers.delete(t); fn() }, Math.max(0, ms))
+  private timer(ms: number, fn: () => void): void {
+    const t = this.clock.set(
+      () => {
+        this.timers.delete(t)
+        fn()
+      },
+      Math.max(0, ms),
+    )
     this.timers.add(t)
   }
 }

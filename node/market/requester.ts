@@ -52,14 +52,16 @@ import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:market:requester')
 
-export type MarketLibp2p = DirectLibp2p & LivenessLibp2p & Pick<Libp2p, 'peerId' | 'getMultiaddrs'> & { services: { pubsub: GossipSub } }
+export type MarketLibp2p = DirectLibp2p &
+  LivenessLibp2p &
+  Pick<Libp2p, 'peerId' | 'getMultiaddrs'> & { services: { pubsub: GossipSub } }
 
 export interface PostJobInput {
   module: Uint8Array
-  inputs?: Array<{ name: string, data: Uint8Array }>
+  inputs?: Array<{ name: string; data: Uint8Array }>
   args?: string[]
   executor?: string
-  limits?: Partial<{ memoryBytes: number, wallTimeMs: number, outputBytes: number }>
+  limits?: Partial<{ memoryBytes: number; wallTimeMs: number; outputBytes: number }>
   requirements?: JobSpecInput['requirements']
   maxPrice: bigint
   redundancy?: number
@@ -108,7 +110,7 @@ export interface RequesterInit {
    * the registry's view of a bidder (with the owner of its stake, so that one owner's peer ids
    * count as one provider); without it stake is not checked (no chain configured)
    */
-  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean, owner?: string }>
+  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint; slashed: boolean; owner?: string }>
   /** settlement (node/payments): on, jobs are paid (bids must name an address, results carry commitments) */
   payments?: MarketPayments
   /** what payments hears of each job (payout addresses, acceptance, verified outputs, settlement) */
@@ -126,14 +128,14 @@ export interface RequesterInit {
 }
 
 /** Whether a k = 1 job is spot-checked, drawn with a CSPRNG so that no provider can predict it. */
-export function drawSpotCheck (redundancy: number, rate: number | undefined): boolean {
+export function drawSpotCheck(redundancy: number, rate: number | undefined): boolean {
   if (redundancy !== 1 || rate === undefined || !(rate > 0)) return false
   if (rate >= 1) return true
   return randomInt(1_000_000) < Math.round(rate * 1_000_000)
 }
 
 /** the stake owner of a standing, as a bid candidate field (none when unknown) */
-function ownerOf (standing: { owner?: string }): { owner?: string } {
+function ownerOf(standing: { owner?: string }): { owner?: string } {
   return standing.owner !== undefined && standing.owner !== '' ? { owner: standing.owner } : {}
 }
 
@@ -154,7 +156,7 @@ export class Requester {
   private readonly liveness: RequesterLiveness
   private started = false
 
-  constructor (init: RequesterInit) {
+  constructor(init: RequesterInit) {
     this.init = init
     this.now = init.now ?? Date.now
     this.liveness = new RequesterLiveness({
@@ -164,7 +166,9 @@ export class Requester {
       policy: init.liveness,
       counters: init.counters,
       lookupAward: (jobId, provider) => {
-        const award = this.active.get(jobId)?.record.awards.find((a) => a.provider === provider && (a.status !== 'failed' || a.revokedAt !== undefined))
+        const award = this.active
+          .get(jobId)
+          ?.record.awards.find((a) => a.provider === provider && (a.status !== 'failed' || a.revokedAt !== undefined))
         return award === undefined ? undefined : { awardIndex: award.slot, revoked: award.revokedAt !== undefined }
       },
       revoke: async (v) => await this.active.get(v.jobId)?.revoke(v.provider, v.reason, v.silentForMs),
@@ -172,19 +176,29 @@ export class Requester {
     this.events = init.events ?? new MarketEvents()
   }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.started) return
     const { libp2p, counters } = this.init
     const base = { libp2p, ...(counters !== undefined ? { counters } : {}) }
-    this.unhandle.push(await handleDirect({ ...base, protocol: 'bid', handle: async (bytes, from) => await this.onBid(bytes, from) }))
-    this.unhandle.push(await handleDirect({ ...base, protocol: 'result', handle: async (bytes, from) => await this.onResult(bytes, from) }))
+    this.unhandle.push(
+      await handleDirect({ ...base, protocol: 'bid', handle: async (bytes, from) => await this.onBid(bytes, from) }),
+    )
+    this.unhandle.push(
+      await handleDirect({
+        ...base,
+        protocol: 'result',
+        handle: async (bytes, from) => await this.onResult(bytes, from),
+      }),
+    )
     await this.liveness.start()
-    this.unhandle.push(async () => { await this.liveness.stop() })
+    this.unhandle.push(async () => {
+      await this.liveness.stop()
+    })
     await this.recoverInterrupted()
     this.started = true
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     if (!this.started) return
     for (const u of this.unhandle.splice(0)) await u()
     for (const job of this.active.values()) job.dispose()
@@ -193,7 +207,7 @@ export class Requester {
   }
 
   /** Stores the job's data, signs and publishes the request; returns its id at once. */
-  async post (input: PostJobInput): Promise<{ jobId: string }> {
+  async post(input: PostJobInput): Promise<{ jobId: string }> {
     if (!this.started) throw new UsageError('NODE_NOT_STARTED', 'the requester is not running; start the node first')
     const { libp2p, blobs } = this.init
     const now = this.now()
@@ -201,7 +215,8 @@ export class Requester {
     // with it these earlier writes, before anyone hears of the job (one fsync per post, not three)
     const moduleCid = await blobs.put(input.module)
     const inputs = []
-    for (const i of input.inputs ?? []) inputs.push({ name: i.name, cid: await blobs.put(i.data), size: i.data.byteLength })
+    for (const i of input.inputs ?? [])
+      inputs.push({ name: i.name, cid: await blobs.put(i.data), size: i.data.byteLength })
     const limits = { ...DEFAULT_LIMITS, ...input.limits }
     const bidWindowMs = input.bidWindowMs ?? 500
     const executor = input.executor ?? 'wasm'
@@ -226,7 +241,11 @@ export class Requester {
       maxBidders,
       providerEstimate: Math.min(MAX_PROVIDER_ESTIMATE, input.providerEstimate ?? choice.estimate),
     }
-    const created = await createJobRequest(spec, this.init.privateKey, libp2p.getMultiaddrs().map((a) => a.toString()))
+    const created = await createJobRequest(
+      spec,
+      this.init.privateKey,
+      libp2p.getMultiaddrs().map((a) => a.toString()),
+    )
     const record: JobRecord = {
       jobId: created.jobId,
       phase: 'bidding',
@@ -245,20 +264,34 @@ export class Requester {
       awards: [],
       dissenters: [],
       requestHex: Buffer.from(created.bytes).toString('hex'),
-      ...(drawSpotCheck(spec.redundancy ?? 1, input.spotCheckRate ?? input.policy?.spotCheckRate ?? this.init.policy?.spotCheckRate) ? { spotCheck: true } : {}),
+      ...(drawSpotCheck(
+        spec.redundancy ?? 1,
+        input.spotCheckRate ?? input.policy?.spotCheckRate ?? this.init.policy?.spotCheckRate,
+      )
+        ? { spotCheck: true }
+        : {}),
     }
     // audited: the record lands in the same atomic batch as the `posted` entry
-    if (this.init.journal !== undefined) await this.init.journal.record({ type: 'posted', record, envelope: created.bytes })
+    if (this.init.journal !== undefined)
+      await this.init.journal.record({ type: 'posted', record, envelope: created.bytes })
     else await this.init.jobs.put(record.jobId, record, { sync: true })
     const job = this.track(record, input.policy)
-    this.gate.open(record.jobId, { nonce: spec.nonce, maxBidders, statedEstimate: created.request.spec!.providerEstimate }, () => { job.candidatesAnswered() })
+    this.gate.open(
+      record.jobId,
+      { nonce: spec.nonce, maxBidders, statedEstimate: created.request.spec!.providerEstimate },
+      () => {
+        job.candidatesAnswered()
+      },
+    )
     // marked before anyone hears of the job: a chosen provider may bid on its gossip copy first
     for (const p of choice.targets) this.gate.markPushed(record.jobId, p)
     job.start()
 
-    await libp2p.services.pubsub.publish(jobPublishTopic(executor, record.jobId, this.init.shards), created.bytes).catch((err: Error) => {
-      log('gossip publish of %s failed: %s', record.jobId, err.message)
-    })
+    await libp2p.services.pubsub
+      .publish(jobPublishTopic(executor, record.jobId, this.init.shards), created.bytes)
+      .catch((err: Error) => {
+        log('gossip publish of %s failed: %s', record.jobId, err.message)
+      })
     // direct pushes in the background: post() returns once the job is durable and gossiped,
     // and bids from pushed providers may arrive while other pushes are still under way. A job
     // whose caller stated its own N may have bidders we do not know: it never awards early.
@@ -270,34 +303,42 @@ export class Requester {
    * Pushes a new job to its chosen candidates (already marked in the gate), or to discovery's
    * when we know none; a decline or an unreachable candidate counts as answered.
    */
-  private async pushJob (jobId: string, input: PostJobInput, bytes: Uint8Array, choice: CandidateChoice, mayCloseEarly: boolean): Promise<void> {
+  private async pushJob(
+    jobId: string,
+    input: PostJobInput,
+    bytes: Uint8Array,
+    choice: CandidateChoice,
+    mayCloseEarly: boolean,
+  ): Promise<void> {
     const { libp2p } = this.init
     let targets = choice.targets.map((p) => peerIdFromString(p))
     let closedView = choice.closedView && mayCloseEarly
     if (targets.length === 0) {
-      targets = await this.init.pickProviders?.(input).catch(() => []) ?? []
+      targets = (await this.init.pickProviders?.(input).catch(() => [])) ?? []
       // found by discovery: others may be out there too
       closedView = false
       for (const peer of targets) this.gate.markPushed(jobId, peer.toString())
     }
     let pushed = 0
-    await Promise.all(targets.map(async (peer) => {
-      try {
-        const reply = await sendRequest(libp2p, peer, 'request', bytes, { signal: AbortSignal.timeout(2_000) })
-        pushed++
-        if (reply.code === NOT_BIDDING) this.gate.answered(jobId, peer.toString())
-      } catch (err) {
-        log('direct push of %s to %s failed: %s', jobId, peer.toString(), (err as Error).message)
-        this.gate.answered(jobId, peer.toString())
-        this.candidates.forget(peer.toString())
-      }
-    }))
+    await Promise.all(
+      targets.map(async (peer) => {
+        try {
+          const reply = await sendRequest(libp2p, peer, 'request', bytes, { signal: AbortSignal.timeout(2_000) })
+          pushed++
+          if (reply.code === NOT_BIDDING) this.gate.answered(jobId, peer.toString())
+        } catch (err) {
+          log('direct push of %s to %s failed: %s', jobId, peer.toString(), (err as Error).message)
+          this.gate.answered(jobId, peer.toString())
+          this.candidates.forget(peer.toString())
+        }
+      }),
+    )
     this.gate.pushesDone(jobId, closedView)
     this.init.emit?.({ type: 'job:posted', at: this.now(), jobId, pushedTo: pushed })
   }
 
   /** Providers heard on the executor's job topic: connected, and offering that executor. */
-  private liveProviders (executor: string): string[] {
+  private liveProviders(executor: string): string[] {
     // every shard of the class: a provider joins only some of them
     const heard = new Set<string>()
     for (const topic of jobShardTopics(executor, this.init.shards?.shards ?? 1)) {
@@ -307,43 +348,46 @@ export class Requester {
   }
 
   /** What the bid lottery has let through and dropped, since start (metrics, tests). */
-  lotteryStats (): LotteryStats {
+  lotteryStats(): LotteryStats {
     return this.gate.stats()
   }
 
   /** Resolves with the job's final record (completed or failed). */
-  async wait (jobId: string, options: { signal?: AbortSignal } = {}): Promise<JobRecord> {
+  async wait(jobId: string, options: { signal?: AbortSignal } = {}): Promise<JobRecord> {
     const job = this.active.get(jobId)
     if (job !== undefined) return await job.settled(options.signal)
     const record = await this.init.jobs.get(jobId)
-    if (record === undefined) throw new UsageError('UNKNOWN_JOB', `no job ${jobId} on this node; \`hive job list\` shows the known ones`, { jobId })
+    if (record === undefined)
+      throw new UsageError('UNKNOWN_JOB', `no job ${jobId} on this node; \`hive job list\` shows the known ones`, {
+        jobId,
+      })
     return record
   }
 
-  async get (jobId: string): Promise<JobRecord | undefined> {
-    return this.active.get(jobId)?.record ?? await this.init.jobs.get(jobId)
+  async get(jobId: string): Promise<JobRecord | undefined> {
+    return this.active.get(jobId)?.record ?? (await this.init.jobs.get(jobId))
   }
 
-  async list (): Promise<JobRecord[]> {
+  async list(): Promise<JobRecord[]> {
     const out: JobRecord[] = []
     for await (const r of this.init.jobs.values()) out.push(this.active.get(r.jobId)?.record ?? r)
     return out.sort((a, b) => b.postedAt - a.postedAt)
   }
 
   /** A blob from the local store (e.g. a module posted before), or undefined. */
-  async blob (cid: string): Promise<Uint8Array | undefined> {
+  async blob(cid: string): Promise<Uint8Array | undefined> {
     return await this.init.blobs.get(cid)
   }
 
   /** The verified output of a completed job, from the local blob store. */
-  async output (jobId: string): Promise<OutputBundle | undefined> {
+  async output(jobId: string): Promise<OutputBundle | undefined> {
     const record = await this.get(jobId)
     if (record?.outputCid === undefined) return undefined
     const bytes = await this.init.blobs.get(record.outputCid)
     return bytes === undefined ? undefined : decodeOutputBundle(bytes)
   }
 
-  private track (record: JobRecord, policy: Partial<JobPolicy> = {}): RequesterJob {
+  private track(record: JobRecord, policy: Partial<JobPolicy> = {}): RequesterJob {
     const { libp2p } = this.init
     const { wallTimeMs, outputBytes } = record.limits
     const job = new RequesterJob(record, {
@@ -351,20 +395,49 @@ export class Requester {
       wallTimeMs,
       // with a registry, bids carry looked-up stake: the job's stake floor applies
       policy: { ...(this.init.stakeOf !== undefined ? { stakeChecked: true } : {}), ...this.init.policy, ...policy },
-      emit: (e) => { this.liveness.onJobEvent(e); this.init.emit?.(e) },
+      emit: (e) => {
+        this.liveness.onJobEvent(e)
+        this.init.emit?.(e)
+      },
       actions: {
         award: async (provider, price, slot, deadline) => {
           const peer = peerIdFromString(provider)
-          const bytes = await signAward({ jobId: record.jobId, provider: peer, price, awardIndex: slot, deadline, issuedAt: this.now() }, this.init.privateKey)
-          await this.init.journal?.record({ type: 'award-sent', jobId: record.jobId, peer, envelope: bytes, price, slot })
+          const bytes = await signAward(
+            { jobId: record.jobId, provider: peer, price, awardIndex: slot, deadline, issuedAt: this.now() },
+            this.init.privateKey,
+          )
+          await this.init.journal?.record({
+            type: 'award-sent',
+            jobId: record.jobId,
+            peer,
+            envelope: bytes,
+            price,
+            slot,
+          })
           const reply = await sendRequest(libp2p, peer, 'award', bytes, { signal: AbortSignal.timeout(5_000) })
           if (reply.envelope.length === 0) return false
-          const acceptance = await validateAcceptance(reply.envelope, { now: this.now(), award: { jobId: record.jobId, provider: peer, price, awardIndex: slot } })
+          const acceptance = await validateAcceptance(reply.envelope, {
+            now: this.now(),
+            award: { jobId: record.jobId, provider: peer, price, awardIndex: slot },
+          })
           if (!acceptance.accepted) return false
-          await this.init.journal?.record({ type: 'acceptance-received', jobId: record.jobId, peer, envelope: reply.envelope, price, slot })
+          await this.init.journal?.record({
+            type: 'acceptance-received',
+            jobId: record.jobId,
+            peer,
+            envelope: reply.envelope,
+            price,
+            slot,
+          })
           // only now, with the provider's signed acceptance: secure the payment (escrow: create
           // it), so that a bidder that declines costs no gas. A throw fails this award.
-          await this.events.emit('award:accepted', { jobId: record.jobId, payment: record.payment, provider, price, deadline })
+          await this.events.emit('award:accepted', {
+            jobId: record.jobId,
+            payment: record.payment,
+            provider,
+            price,
+            deadline,
+          })
           return true
         },
         fetchOutput: async (provider, outputCid) => {
@@ -373,11 +446,17 @@ export class Requester {
           // (about 16 s in all), then counts as a withheld output
           for (let attempt = 0; ; attempt++) {
             try {
-              const bytes = await this.init.exchange.fetch(peerIdFromString(provider), CID.parse(outputCid), { maxBytes: outputBytes + BUNDLE_OVERHEAD_BYTES })
+              const bytes = await this.init.exchange.fetch(peerIdFromString(provider), CID.parse(outputCid), {
+                maxBytes: outputBytes + BUNDLE_OVERHEAD_BYTES,
+              })
               decodeOutputBundle(bytes, { maxBytes: outputBytes + BUNDLE_OVERHEAD_BYTES })
               return true
             } catch (err) {
-              if ((err as { code?: string }).code === 'BLOB_PAYMENT_REQUIRED' && attempt < OUTPUT_RELEASE_RETRIES && !isFinal(record.phase)) {
+              if (
+                (err as { code?: string }).code === 'BLOB_PAYMENT_REQUIRED' &&
+                attempt < OUTPUT_RELEASE_RETRIES &&
+                !isFinal(record.phase)
+              ) {
                 await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt))
                 continue
               }
@@ -386,10 +465,30 @@ export class Requester {
             }
           }
         },
-        ...(this.init.payments !== undefined ? { pay: async (provider: string, price: bigint, outputCid: string) => { await this.events.emit('output:verified', { jobId: record.jobId, payment: record.payment, provider, price, outputCid }) } } : {}),
+        ...(this.init.payments !== undefined
+          ? {
+              pay: async (provider: string, price: bigint, outputCid: string) => {
+                await this.events.emit('output:verified', {
+                  jobId: record.jobId,
+                  payment: record.payment,
+                  provider,
+                  price,
+                  outputCid,
+                })
+              },
+            }
+          : {}),
         publishClearing: async (winners) => {
           const spec = { executor: record.executor, wallTimeMs, memoryBytes: record.limits.memoryBytes }
-          const bytes = await signClearing({ jobId: record.jobId, winners: winners.map((w) => ({ provider: peerIdFromString(w.provider), price: w.price })), timestamp: this.now(), ...spec }, this.init.privateKey)
+          const bytes = await signClearing(
+            {
+              jobId: record.jobId,
+              winners: winners.map((w) => ({ provider: peerIdFromString(w.provider), price: w.price })),
+              timestamp: this.now(),
+              ...spec,
+            },
+            this.init.privateKey,
+          )
           await libp2p.services.pubsub.publish(clearingPublishTopic(record.jobId, this.init.shards), bytes)
         },
         save: async (r, final) => {
@@ -400,18 +499,23 @@ export class Requester {
       },
     })
     this.active.set(record.jobId, job)
-    void job.settled().then(async (final) => {
-      this.active.delete(record.jobId)
-      this.gate.close(record.jobId)
-      await this.events.emit('job:settled', { record: final }).catch((err: Error) => { log.error('settling %s failed: %s', final.jobId, err.message) })
-      await this.init.reputation?.recordJob(final, (p) => this.ownerOf.get(`${final.jobId}/${p}`))
-      for (const b of final.bids) this.ownerOf.delete(`${final.jobId}/${b.provider}`)
-      for (const a of final.awards) this.ownerOf.delete(`${final.jobId}/${a.provider}`)
-    }, () => {})
+    void job.settled().then(
+      async (final) => {
+        this.active.delete(record.jobId)
+        this.gate.close(record.jobId)
+        await this.events.emit('job:settled', { record: final }).catch((err: Error) => {
+          log.error('settling %s failed: %s', final.jobId, err.message)
+        })
+        await this.init.reputation?.recordJob(final, (p) => this.ownerOf.get(`${final.jobId}/${p}`))
+        for (const b of final.bids) this.ownerOf.delete(`${final.jobId}/${b.provider}`)
+        for (const a of final.awards) this.ownerOf.delete(`${final.jobId}/${a.provider}`)
+      },
+      () => {},
+    )
     return job
   }
 
-  private async onBid (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
+  private async onBid(bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
     const valid = await validateBid(bytes, {
       now: this.now(),
       expectedProvider: from,
@@ -428,20 +532,39 @@ export class Requester {
     if (this.init.payments !== undefined && ethAddress === '') return okReply()
     // without a registry (no chain configured) stake cannot be checked: count every bidder as
     // minimally staked, which is what the selection's stake floor expects
-    const standing = this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
+    const standing =
+      this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
     const owner = await this.admitBid(valid.jobId, from, valid.bid.lotteryEstimate, standing.stake)
-    this.candidates.noteBid(from.toString(), valid.price, BigInt(job.record.maxPrice), stakeWeight(standing.stake, this.init.minStake?.()), owner)
-    if (this.init.payments !== undefined) await this.events.emit('bid:kept', { jobId: valid.jobId, provider: from.toString(), payoutAddress: ethAddress })
+    this.candidates.noteBid(
+      from.toString(),
+      valid.price,
+      BigInt(job.record.maxPrice),
+      stakeWeight(standing.stake, this.init.minStake?.()),
+      owner,
+    )
+    if (this.init.payments !== undefined)
+      await this.events.emit('bid:kept', { jobId: valid.jobId, provider: from.toString(), payoutAddress: ethAddress })
     const measured = await this.measure(from, standing, job.record.postedAt, valid.bid.benchmarkScore)
     // queued before addBid, which may award at once: the bid precedes its award in the log
-    const logged = this.init.journal?.record({ type: 'bid-received', jobId: valid.jobId, peer: from, envelope: bytes, price: valid.price })
+    const logged = this.init.journal?.record({
+      type: 'bid-received',
+      jobId: valid.jobId,
+      peer: from,
+      envelope: bytes,
+      price: valid.price,
+    })
     if (standing.owner !== undefined) this.ownerOf.set(`${valid.jobId}/${from.toString()}`, standing.owner)
     const released = job.addBid({
       benchmarkScore: valid.bid.benchmarkScore,
       candidate: {
         // benchmarkScore: the claim, discounted when work showed it false (measure)
-        provider: from.toString(), price: valid.price, expiresAt: valid.bid.expiresAt, stake: standing.stake, slashed: standing.slashed,
-        ...ownerOf(standing), ...measured,
+        provider: from.toString(),
+        price: valid.price,
+        expiresAt: valid.bid.expiresAt,
+        stake: standing.stake,
+        slashed: standing.slashed,
+        ...ownerOf(standing),
+        ...measured,
       },
     })
     // a bid the job does not keep is never paid: its address need not be remembered
@@ -453,14 +576,23 @@ export class Requester {
     return okReply()
   }
 
-  /** Drops (NOT_SELECTED) a bid from a provider the job was not pushed to and whose ticket did not win; returns its owner. */
-  private async admitBid (jobId: string, from: PeerId, lotteryEstimate: number, stake: bigint): Promise<string> {
+  /**
+   * Drops (NOT_SELECTED) a bid from a provider the job was not pushed to and whose ticket did not win; returns its
+   * owner.
+   */
+  private async admitBid(jobId: string, from: PeerId, lotteryEstimate: number, stake: bigint): Promise<string> {
     const weight = stakeWeight(stake, this.init.minStake?.())
-    const owner = (this.init.stakeOwnerOf !== undefined ? await this.init.stakeOwnerOf(from).catch(() => null) : null) ?? from.toString()
+    const owner =
+      (this.init.stakeOwnerOf !== undefined ? await this.init.stakeOwnerOf(from).catch(() => null) : null) ??
+      from.toString()
     const verdict = this.gate.admit(jobId, from, lotteryEstimate, weight, owner)
     if (!verdict.ok) {
       log('bid on %s from %s dropped: %s', jobId, from.toString(), verdict.reason)
-      fail('NOT_SELECTED', `${from.toString()} was neither pushed job ${jobId} nor drawn by its lottery (${verdict.reason})`, { jobId, reason: verdict.reason })
+      fail(
+        'NOT_SELECTED',
+        `${from.toString()} was neither pushed job ${jobId} nor drawn by its lottery (${verdict.reason})`,
+        { jobId, reason: verdict.reason },
+      )
     }
     return owner
   }
@@ -470,9 +602,12 @@ export class Requester {
    * connection's round-trip time and how long after posting the bid came. A slashed owner's
    * history is marked so, for good.
    */
-  private async measure (
-    from: PeerId, standing: { slashed: boolean, owner?: string }, postedAt: number, claimedBenchmark: number,
-  ): Promise<{ reputation?: number, rttMs?: number, bidDelayMs: number, benchmarkScore: number }> {
+  private async measure(
+    from: PeerId,
+    standing: { slashed: boolean; owner?: string },
+    postedAt: number,
+    claimedBenchmark: number,
+  ): Promise<{ reputation?: number; rttMs?: number; bidDelayMs: number; benchmarkScore: number }> {
     const provider = from.toString()
     const store = this.init.reputation
     if (standing.slashed) await store?.add(provider, standing.owner, { slashed: true })
@@ -480,7 +615,10 @@ export class Requester {
     const reputation = history === undefined ? undefined : reputationScore(history)
     // a claimed benchmark that work showed false counts for what the work implied
     const benchmarkScore = claimedBenchmark * Math.min(1, Math.max(0, history?.benchmarkFactor ?? 1))
-    const rtt = this.init.libp2p.getConnections(from).map((c) => c.rtt).filter((r): r is number => typeof r === 'number')
+    const rtt = this.init.libp2p
+      .getConnections(from)
+      .map((c) => c.rtt)
+      .filter((r): r is number => typeof r === 'number')
     return {
       ...(reputation !== undefined ? { reputation } : {}),
       ...(rtt.length > 0 ? { rttMs: Math.min(...rtt) } : {}),
@@ -489,7 +627,7 @@ export class Requester {
     }
   }
 
-  private async onResult (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
+  private async onResult(bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
     const payments = this.init.payments
     const valid = await this.validateResultOrObserve(bytes, from, payments)
     // with payments on, an output is paid before it is seen: only a valid signed commitment to
@@ -498,24 +636,47 @@ export class Requester {
     if (payments !== undefined && valid.outputCid !== undefined) {
       committed = await this.checkCommitment(valid, from)
     } else if (payments !== undefined && valid.result.commitment.length > 0) {
-      void this.events.emit('result:commitment', { jobId: valid.jobId, provider: from.toString(), commitment: valid.result.commitment, signature: valid.result.commitmentSignature }).catch((err: Error) => { log('commitment of %s refused: %s', valid.jobId, err.message) })
+      void this.events
+        .emit('result:commitment', {
+          jobId: valid.jobId,
+          provider: from.toString(),
+          commitment: valid.result.commitment,
+          signature: valid.result.commitmentSignature,
+        })
+        .catch((err: Error) => {
+          log('commitment of %s refused: %s', valid.jobId, err.message)
+        })
     }
     const job = this.active.get(valid.jobId)
     if (job !== undefined && !isFinal(job.record.phase)) {
       const status = ExecStatus[valid.result.status] ?? 'EXEC_STATUS_UNSPECIFIED'
       const metering = valid.result.metering ?? { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 }
-      if (valid.outputCid !== undefined) await this.init.journal?.record({ type: 'result-received', jobId: valid.jobId, peer: from, envelope: bytes, outputCid: valid.outputCid })
+      if (valid.outputCid !== undefined)
+        await this.init.journal?.record({
+          type: 'result-received',
+          jobId: valid.jobId,
+          peer: from,
+          envelope: bytes,
+          outputCid: valid.outputCid,
+        })
       void job.onResult(from.toString(), status, valid.outputCid?.toString(), metering, committed)
     }
     return okReply()
   }
 
-  /** Whether an OK result carries a valid commitment, by its bid's address, to its own output CID (kept as evidence). */
-  private async checkCommitment (valid: Awaited<ReturnType<typeof validateResult>>, from: PeerId): Promise<boolean> {
+  /**
+   * Whether an OK result carries a valid commitment, by its bid's address, to its own output CID (kept as evidence).
+   */
+  private async checkCommitment(valid: Awaited<ReturnType<typeof validateResult>>, from: PeerId): Promise<boolean> {
     const { commitment, commitmentSignature } = valid.result
     if (commitment.length === 0 || valid.outputCid === undefined) return false
     try {
-      await this.events.emit('result:commitment', { jobId: valid.jobId, provider: from.toString(), commitment, signature: commitmentSignature })
+      await this.events.emit('result:commitment', {
+        jobId: valid.jobId,
+        provider: from.toString(),
+        commitment,
+        signature: commitmentSignature,
+      })
       return decodeCommitment(commitment).outputHash.toLowerCase() === outputHashOf(valid.outputCid).toLowerCase()
     } catch (err) {
       log('commitment of %s from %s refused: %s', valid.jobId, from.toString(), (err as Error).message)
@@ -523,17 +684,22 @@ export class Requester {
     }
   }
 
-  private async validateResultOrObserve (bytes: Uint8Array, from: PeerId, payments: MarketPayments | undefined): ReturnType<typeof validateResult> {
+  private async validateResultOrObserve(
+    bytes: Uint8Array,
+    from: PeerId,
+    payments: MarketPayments | undefined,
+  ): ReturnType<typeof validateResult> {
     try {
       return await this.validateResultBytes(bytes, from)
     } catch (err) {
       const code = (err as { code?: string }).code
-      if (payments !== undefined && (code === 'DUPLICATE' || code === 'UNKNOWN_JOB')) await observeDuplicateResult(this.events, bytes)
+      if (payments !== undefined && (code === 'DUPLICATE' || code === 'UNKNOWN_JOB'))
+        await observeDuplicateResult(this.events, bytes)
       throw err
     }
   }
 
-  private async validateResultBytes (bytes: Uint8Array, from: PeerId): ReturnType<typeof validateResult> {
+  private async validateResultBytes(bytes: Uint8Array, from: PeerId): ReturnType<typeof validateResult> {
     return await validateResult(bytes, {
       now: this.now(),
       expectedProvider: from,
@@ -547,11 +713,14 @@ export class Requester {
   }
 
   /** Jobs left unfinished by a previous run end with a clear reason instead of hanging forever. */
-  private async recoverInterrupted (): Promise<void> {
+  private async recoverInterrupted(): Promise<void> {
     for await (const record of this.init.jobs.values()) {
       if (isFinal(record.phase)) continue
       record.phase = 'failed'
-      record.failure = { reason: 'REQUESTER_RESTARTED', message: 'the requester node stopped before the job finished; post it again' }
+      record.failure = {
+        reason: 'REQUESTER_RESTARTED',
+        message: 'the requester node stopped before the job finished; post it again',
+      }
       record.completedAt = this.now()
       await this.init.jobs.put(record.jobId, record, { sync: true })
     }

@@ -23,7 +23,13 @@ import type { LivenessPolicy } from './liveness.ts'
 import type { PriceSheet } from '../../protocol/market/pricing.ts'
 import { MarketEvents } from './events.ts'
 import type { PeerId } from '@libp2p/interface'
-import type { MarketJournal, MarketJournalSource, MarketPayments, MarketPaymentsSource, MarketStakeSource } from './ports.ts'
+import type {
+  MarketJournal,
+  MarketJournalSource,
+  MarketPayments,
+  MarketPaymentsSource,
+  MarketStakeSource,
+} from './ports.ts'
 
 /** HIVE per price unit (1 s of wall-time limit × one 256 MiB memory tier) when the config names none */
 export const DEFAULT_UNIT_PRICE = '0.001'
@@ -36,7 +42,10 @@ const DISCOVERY_LIMIT = 16
 const TOKEN_DECIMALS = 18
 
 /** The node's parts the market uses (the peer key signs market messages). */
-export type MarketComponents = Pick<HiveComponents, 'libp2p' | 'store' | 'config' | 'events' | 'privateKey' | 'node' | 'counters'>
+export type MarketComponents = Pick<
+  HiveComponents,
+  'libp2p' | 'store' | 'config' | 'events' | 'privateKey' | 'node' | 'counters'
+>
 
 export interface MarketOptions {
   executors?: Record<string, Executor>
@@ -47,7 +56,7 @@ export interface MarketOptions {
   onEvent?: (event: JobEvent) => void
   /** every gossip verdict of the provider's topic validators, with its error code and topic */
   onGossipOutcome?: ProviderInit['onGossipOutcome']
-  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint, slashed: boolean, owner?: string }>
+  stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint; slashed: boolean; owner?: string }>
   /** the on-chain owner of a bidder's stake (node/chain: stakeOwnerOf) */
   stakeOwnerOf?: (provider: PeerId) => Promise<string | null>
   /** the live minimum provider stake: the bid lottery's weight unit */
@@ -66,7 +75,7 @@ export interface MarketOptions {
 }
 
 /** The provider's price sheet from the config's `prices` (executor -> HIVE per unit). */
-export function priceSheetFromConfig (prices: Record<string, string>, executors: string[]): PriceSheet {
+export function priceSheetFromConfig(prices: Record<string, string>, executors: string[]): PriceSheet {
   const sheet: PriceSheet = { executors: {} }
   for (const executor of executors) {
     const text = prices[executor]
@@ -89,7 +98,7 @@ export class MarketService implements HiveService {
   readonly events = new MarketEvents()
   private readonly unsubscribe?: () => void
 
-  constructor (node: MarketComponents, options: MarketOptions) {
+  constructor(node: MarketComponents, options: MarketOptions) {
     const { libp2p, store, config } = node
     this.unsubscribe = options.subscribe?.(this.events)
     this.blobs = new BlobStore({ db: store.blobs })
@@ -98,13 +107,28 @@ export class MarketService implements HiveService {
     let outputs: OutputGate | undefined
     if (payments !== undefined && config.roles.includes('provider')) {
       const held = store.sublevel<HeldOutput>('held-outputs', 'json')
-      outputs = new OutputGate({ db: held, putDurable: async (k, v) => { await store.putDurable(held, k, v) }, releasable: payments.outputReleasable, now: Date.now })
+      outputs = new OutputGate({
+        db: held,
+        putDurable: async (k, v) => {
+          await store.putDurable(held, k, v)
+        },
+        releasable: payments.outputReleasable,
+        now: Date.now,
+      })
     }
     this.exchange = new BlobExchange({
-      libp2p, store: this.blobs, counters: node.counters,
+      libp2p,
+      store: this.blobs,
+      counters: node.counters,
       ...(outputs !== undefined ? { mayServe: async (cid) => await outputs.mayServe(cid) } : {}),
     })
-    this.executors = options.executors ?? Object.fromEntries(config.executors.filter((e) => e === 'wasm').map((e) => [e, new WasmExecutor({ maxOutputBytes: config.maxOutputBytes })]))
+    this.executors =
+      options.executors ??
+      Object.fromEntries(
+        config.executors
+          .filter((e) => e === 'wasm')
+          .map((e) => [e, new WasmExecutor({ maxOutputBytes: config.maxOutputBytes })]),
+      )
     const emit = (event: JobEvent): void => {
       node.events.emit(event)
       options.onEvent?.(event)
@@ -141,10 +165,18 @@ export class MarketService implements HiveService {
         exchange: this.exchange,
         executors: this.executors,
         capabilities: {
-          get memoryBytes () { return hw().memoryBytes },
-          get arch () { return hw().cpu.arch },
-          get gpuVendors () { return hw().gpus.map((g) => g.vendor.toLowerCase()) },
-          get cpuScore () { return hw().benchmark.cpuScore },
+          get memoryBytes() {
+            return hw().memoryBytes
+          },
+          get arch() {
+            return hw().cpu.arch
+          },
+          get gpuVendors() {
+            return hw().gpus.map((g) => g.vendor.toLowerCase())
+          },
+          get cpuScore() {
+            return hw().benchmark.cpuScore
+          },
         },
         sheet: priceSheetFromConfig(config.prices, Object.keys(this.executors)),
         capacity: options.capacity,
@@ -166,14 +198,14 @@ export class MarketService implements HiveService {
     }
   }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     await this.exchange.start()
     for (const e of Object.values(this.executors)) await e.start()
     await this.requester?.start()
     await this.provider?.start()
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     await this.provider?.stop()
     await this.requester?.stop()
     for (const e of Object.values(this.executors)) await e.stop()
@@ -181,17 +213,18 @@ export class MarketService implements HiveService {
     this.unsubscribe?.()
   }
 
-  routes (registry: RouteRegistry): void {
+  routes(registry: RouteRegistry): void {
     registerJobRoutes(registry, this.requester)
   }
 
-  async listJobs (): Promise<JobRecord[]> {
-    return await this.requester?.list() ?? []
+  async listJobs(): Promise<JobRecord[]> {
+    return (await this.requester?.list()) ?? []
   }
 
   /** Push targets for a requester that knows no provider yet: found in the DHT (cached there). */
-  private async pickProviders (node: MarketComponents, executor: string): Promise<PeerId[]> {
-    const found = await node.node.findProviders({ executor, limit: DISCOVERY_LIMIT }, { signal: AbortSignal.timeout(500) })
+  private async pickProviders(node: MarketComponents, executor: string): Promise<PeerId[]> {
+    const found = await node.node
+      .findProviders({ executor, limit: DISCOVERY_LIMIT }, { signal: AbortSignal.timeout(500) })
       .catch(() => [])
     const self = node.libp2p.peerId.toString()
     return found.filter((p) => p.peerId !== self).map((p) => peerIdFromString(p.peerId))
@@ -199,13 +232,16 @@ export class MarketService implements HiveService {
 }
 
 /** What a node's market is built with; the audit, payments and chain seams come from those services. */
-export type MarketInit = Omit<MarketOptions, 'stakeOf' | 'stakeOwnerOf' | 'minStake' | 'ownStake' | 'canBid' | 'payments' | 'journal' | 'subscribe'>
+export type MarketInit = Omit<
+  MarketOptions,
+  'stakeOf' | 'stakeOwnerOf' | 'minStake' | 'ownStake' | 'canBid' | 'payments' | 'journal' | 'subscribe'
+>
 
 /**
  * The market service factory. It uses the node's `audit`, `payments` and `chain` services when
  * they are there (and starts after them, so it stops paying and logging before they close).
  */
-export function marketService (init: MarketInit = {}): ServiceFactory<MarketService> {
+export function marketService(init: MarketInit = {}): ServiceFactory<MarketService> {
   return {
     optionalDependencies: ['audit', 'payments', 'chain'],
     create: (components, services) => {
@@ -225,7 +261,7 @@ export function marketService (init: MarketInit = {}): ServiceFactory<MarketServ
 }
 
 /** The chain's stake hooks the bid lottery uses, when the chain service offers them. */
-function lotteryStakeHooks (chain: MarketStakeSource): Pick<MarketOptions, 'stakeOwnerOf' | 'minStake' | 'ownStake'> {
+function lotteryStakeHooks(chain: MarketStakeSource): Pick<MarketOptions, 'stakeOwnerOf' | 'minStake' | 'ownStake'> {
   return {
     ...(chain.stakeOwnerOf !== undefined ? { stakeOwnerOf: chain.stakeOwnerOf } : {}),
     ...(chain.minProviderStake !== undefined ? { minStake: chain.minProviderStake } : {}),

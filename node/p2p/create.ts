@@ -13,7 +13,14 @@ import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import type { Libp2pOptions } from 'libp2p'
 import { clearingShardTopic, gossipMessageId, jobShardTopics, PROFILES_TOPIC } from '../../protocol/topics.ts'
-import { CONNECTION_LIMITS, DEFAULT_COLOCATION_WHITELIST, DHT_PROTOCOL, GOSSIP_SCORE_THRESHOLDS, MARKET_TOPIC_SCORE, USER_AGENT_NAME } from './constants.ts'
+import {
+  CONNECTION_LIMITS,
+  DEFAULT_COLOCATION_WHITELIST,
+  DHT_PROTOCOL,
+  GOSSIP_SCORE_THRESHOLDS,
+  MARKET_TOPIC_SCORE,
+  USER_AGENT_NAME,
+} from './constants.ts'
 import { hiveRecordSelector, hiveRecordValidator } from './records.ts'
 import { installTestbedWriteDelay } from './write-delay.ts'
 import type { HiveRecordKinds } from './records.ts'
@@ -86,12 +93,18 @@ export interface HiveLibp2pOptions {
 }
 
 const DEFAULT_REACH: ReachOptions = {
-  reachability: 'auto', relayReservations: 2, autonat: true, dcutr: true, upnp: false, announcePrivate: false,
+  reachability: 'auto',
+  relayReservations: 2,
+  autonat: true,
+  dcutr: true,
+  upnp: false,
+  announcePrivate: false,
 }
 
 // --- reach (issue 13): a relay learns which peers are providers from the profiles it validates ---
-function reachAwareValidator (
-  validate: (key: Uint8Array, value: Uint8Array) => Promise<void>, onValid: ((key: Uint8Array) => void) | undefined,
+function reachAwareValidator(
+  validate: (key: Uint8Array, value: Uint8Array) => Promise<void>,
+  onValid: ((key: Uint8Array) => void) | undefined,
 ): (key: Uint8Array, value: Uint8Array) => Promise<void> {
   if (onValid === undefined) return validate
   return async (key, value) => {
@@ -101,7 +114,7 @@ function reachAwareValidator (
 }
 
 /** Creates (but does not start) the node. Call `start()` on it, or let HiveNode do so. */
-export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLibp2p> {
+export async function createHiveLibp2p(opts: HiveLibp2pOptions): Promise<HiveLibp2p> {
   installTestbedWriteDelay() // testbed only: a no-op unless HIVE_TESTBED_DELAY_MS is set (write-delay.ts)
   const now = opts.now ?? Date.now
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
@@ -156,10 +169,13 @@ export async function createHiveLibp2p (opts: HiveLibp2pOptions): Promise<HiveLi
           IPColocationFactorWhitelist: new Set(opts.colocationWhitelist ?? DEFAULT_COLOCATION_WHITELIST),
           // invalid market messages must cost their sender: without per-topic parameters
           // gossipsub scores no topic, and a REJECT would only drop the message
-          topics: Object.fromEntries([
-            ...(opts.executors ?? ['wasm']).flatMap((e) => jobShardTopics(e, opts.jobShards ?? 1)),
-            ...Array.from({ length: opts.jobShards ?? 1 }, (_, i) => clearingShardTopic(i, opts.jobShards ?? 1)), PROFILES_TOPIC,
-          ].map((t) => [t, { ...MARKET_TOPIC_SCORE }])),
+          topics: Object.fromEntries(
+            [
+              ...(opts.executors ?? ['wasm']).flatMap((e) => jobShardTopics(e, opts.jobShards ?? 1)),
+              ...Array.from({ length: opts.jobShards ?? 1 }, (_, i) => clearingShardTopic(i, opts.jobShards ?? 1)),
+              PROFILES_TOPIC,
+            ].map((t) => [t, { ...MARKET_TOPIC_SCORE }]),
+          ),
         },
       }),
       dht: kadDHT({

@@ -10,7 +10,7 @@ import type { Datastore } from 'interface-datastore'
  * keys and byte values; its constructor is typed for the `level` package only, hence the cast.
  * Opening is a no-op for a sublevel of an open database; closing detaches only the sublevel.
  */
-export async function openSublevelDatastore (sublevel: BytesSublevel): Promise<Datastore> {
+export async function openSublevelDatastore(sublevel: BytesSublevel): Promise<Datastore> {
   const ds = new LevelDatastore(sublevel as unknown as ConstructorParameters<typeof LevelDatastore>[0] & object)
   await ds.open()
   return ds

@@ -9,6 +9,6 @@ interface PrivateView {
   components?: { addressManager?: { _updatePeerStoreAddresses?: { stop?: () => void } } }
 }
 
-export function cancelLibp2pShutdownTimers (libp2p: HiveLibp2p): void {
-  (libp2p as unknown as PrivateView).components?.addressManager?._updatePeerStoreAddresses?.stop?.()
+export function cancelLibp2pShutdownTimers(libp2p: HiveLibp2p): void {
+  ;(libp2p as unknown as PrivateView).components?.addressManager?._updatePeerStoreAddresses?.stop?.()
 }

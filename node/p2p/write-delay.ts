@@ -8,7 +8,10 @@ const ENV_KEY = 'HIVE_TESTBED_DELAY_MS'
 const INSTALLED = Symbol.for('hive.testbed.writeDelay')
 
 type WriteCb = (err?: Error | null) => void
-interface Chunk { chunk: unknown, encoding: BufferEncoding }
+interface Chunk {
+  chunk: unknown
+  encoding: BufferEncoding
+}
 interface SocketInternals {
   _write: (chunk: unknown, encoding: BufferEncoding, cb: WriteCb) => void
   _writev: ((chunks: Chunk[], cb: WriteCb) => void) | undefined
@@ -16,14 +19,14 @@ interface SocketInternals {
 }
 
 /** The delay asked for by the environment, or 0 (no delay, nothing patched). */
-export function testbedDelayMs (env: NodeJS.ProcessEnv = process.env): number {
+export function testbedDelayMs(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[ENV_KEY]
   if (raw === undefined || raw === '') return 0
   const ms = Number(raw)
   return Number.isFinite(ms) && ms > 0 && ms <= 10_000 ? Math.round(ms) : 0
 }
 
-function isLoopback (addr: string | undefined): boolean {
+function isLoopback(addr: string | undefined): boolean {
   return addr === '127.0.0.1' || addr === '::1' || addr?.startsWith('::ffff:127.') === true
 }
 
@@ -34,7 +37,7 @@ function isLoopback (addr: string | undefined): boolean {
  * The end of the stream (FIN) is delayed the same way so that it never overtakes data.
  * Loopback peers (the local API, the CLI) are not delayed.
  */
-export function installTestbedWriteDelay (env: NodeJS.ProcessEnv = process.env): number {
+export function installTestbedWriteDelay(env: NodeJS.ProcessEnv = process.env): number {
   const ms = testbedDelayMs(env)
   const proto = Socket.prototype as unknown as SocketInternals & Record<symbol, unknown>
   if (ms === 0 || proto[INSTALLED] === true) return ms
@@ -44,20 +47,35 @@ export function installTestbedWriteDelay (env: NodeJS.ProcessEnv = process.env):
   const final = proto._final
   const ignore: WriteCb = () => {}
   proto._write = function (this: Socket, chunk, encoding, cb) {
-    if (isLoopback(this.remoteAddress)) { write.call(this, chunk, encoding, cb); return }
-    setTimeout(() => { if (!this.destroyed) write.call(this, chunk, encoding, ignore) }, ms)
+    if (isLoopback(this.remoteAddress)) {
+      write.call(this, chunk, encoding, cb)
+      return
+    }
+    setTimeout(() => {
+      if (!this.destroyed) write.call(this, chunk, encoding, ignore)
+    }, ms)
     cb()
   }
   if (writev !== undefined) {
     proto._writev = function (this: Socket, chunks, cb) {
-      if (isLoopback(this.remoteAddress)) { writev.call(this, chunks, cb); return }
-      setTimeout(() => { if (!this.destroyed) writev.call(this, chunks, ignore) }, ms)
+      if (isLoopback(this.remoteAddress)) {
+        writev.call(this, chunks, cb)
+        return
+      }
+      setTimeout(() => {
+        if (!this.destroyed) writev.call(this, chunks, ignore)
+      }, ms)
       cb()
     }
   }
   proto._final = function (this: Socket, cb) {
-    if (isLoopback(this.remoteAddress)) { final.call(this, cb); return }
-    setTimeout(() => { final.call(this, cb) }, ms)
+    if (isLoopback(this.remoteAddress)) {
+      final.call(this, cb)
+      return
+    }
+    setTimeout(() => {
+      final.call(this, cb)
+    }, ms)
   }
   return ms
 }

@@ -6,13 +6,18 @@ import { ApiError } from '../api/errors.ts'
 import type { RouteRegistry } from '../api/router.ts'
 import type { PaymentsApi } from './api-port.ts'
 
-export function registerPaymentsRoutes (routes: RouteRegistry, payments: PaymentsApi): void {
+export function registerPaymentsRoutes(routes: RouteRegistry, payments: PaymentsApi): void {
   routes.area('payments', {
     'payments.channels': async () => ({ address: payments.address, channels: await payments.channelSummaries() }),
     'payments.openChannel': async ({ body }) => {
       const { provider, deposit, peer } = await body()
-      if (!isAddress(provider)) throw new ApiError(400, 'BAD_REQUEST', 'provider must be an Ethereum address', { provider })
-      const record = await payments.payer.open(getAddress(provider), peer !== undefined ? peerIdFromString(peer) : undefined, BigInt(deposit))
+      if (!isAddress(provider))
+        throw new ApiError(400, 'BAD_REQUEST', 'provider must be an Ethereum address', { provider })
+      const record = await payments.payer.open(
+        getAddress(provider),
+        peer !== undefined ? peerIdFromString(peer) : undefined,
+        BigInt(deposit),
+      )
       return { channel: record }
     },
     'payments.closeChannel': async ({ body }) => ({ channel: await payments.closeChannel((await body()).channelId) }),

@@ -8,15 +8,20 @@ import type { ChannelView } from '../../protocol/payments/channel-rules.ts'
 
 export interface PaymentsSender {
   readonly address: string
-  call (contract: Contract, method: string, args: unknown[], opts?: { label?: string, signal?: AbortSignal }): Promise<{ hash: string, receipt: TransactionReceipt }>
+  call(
+    contract: Contract,
+    method: string,
+    args: unknown[],
+    opts?: { label?: string; signal?: AbortSignal },
+  ): Promise<{ hash: string; receipt: TransactionReceipt }>
 }
 
 export interface PaymentsChain {
   readonly chainId: number
   readonly provider: JsonRpcProvider
-  readonly contracts: { token: Contract, escrow: Contract, channel: Contract, registry: Contract }
+  readonly contracts: { token: Contract; escrow: Contract; channel: Contract; registry: Contract }
   /** the verified deployment (addresses known without a call) */
-  readonly deployment: { contracts: { PaymentChannel: { address: string }, HiveToken: { address: string } } }
+  readonly deployment: { contracts: { PaymentChannel: { address: string }; HiveToken: { address: string } } }
   readonly wallet?: Wallet
   readonly sender?: PaymentsSender
 }
@@ -24,9 +29,20 @@ export interface PaymentsChain {
 const STATUS: Record<number, ChannelView['status'] | undefined> = { 1: 'open', 2: 'closing', 3: 'closed' }
 
 /** The contract's record of a channel, or undefined when there is none. */
-export async function readChannel (chain: PaymentsChain, channelId: string): Promise<ChannelView & { closesAt: bigint } | undefined> {
-  const c = await chain.contracts.channel.getFunction('channel').staticCall(channelId) as {
-    requester: string, expiry: bigint, challengePeriod: bigint, provider: string, closesAt: bigint, feeBps: bigint, status: bigint, token: string, deposit: bigint
+export async function readChannel(
+  chain: PaymentsChain,
+  channelId: string,
+): Promise<(ChannelView & { closesAt: bigint }) | undefined> {
+  const c = (await chain.contracts.channel.getFunction('channel').staticCall(channelId)) as {
+    requester: string
+    expiry: bigint
+    challengePeriod: bigint
+    provider: string
+    closesAt: bigint
+    feeBps: bigint
+    status: bigint
+    token: string
+    deposit: bigint
   }
   const status = STATUS[Number(c.status)]
   if (status === undefined) return undefined
@@ -47,12 +63,18 @@ export async function readChannel (chain: PaymentsChain, channelId: string): Pro
 }
 
 /** The first log of `event` emitted by `contract` in `receipt`, decoded. */
-export function findEvent (contract: Contract, receipt: TransactionReceipt, event: string): EventLog | Log & { args: Record<string, unknown> } {
+export function findEvent(
+  contract: Contract,
+  receipt: TransactionReceipt,
+  event: string,
+): EventLog | (Log & { args: Record<string, unknown> }) {
   for (const log of receipt.logs) {
     try {
       const parsed = contract.interface.parseLog(log)
       if (parsed?.name === event) return Object.assign(log, { args: parsed.args as unknown as Record<string, unknown> })
-    } catch { /* another contract's log */ }
+    } catch {
+      /* another contract's log */
+    }
   }
   throw new Error(`transaction ${receipt.hash} emitted no ${event}`)
 }

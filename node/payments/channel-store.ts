@@ -24,24 +24,33 @@ export interface StoredVoucher {
 }
 
 /** Requester: which voucher paid a job (per provider: a job with k providers pays each once). */
-export interface JobVoucher { channelId: string, nonce: string, cumulativeAmount: string }
+export interface JobVoucher {
+  channelId: string
+  nonce: string
+  cumulativeAmount: string
+}
 
-function jobKey (provider: string, jobId: string): string {
+function jobKey(provider: string, jobId: string): string {
   return `job/${provider.toLowerCase()}/${jobKeyOf(jobId)}`
 }
 
 /** Provider: a job it works for, its requester (lower-case address) and price, and whether paid. */
-export interface Expectation { requester: string, price: string, paid: boolean, at: number }
+export interface Expectation {
+  requester: string
+  price: string
+  paid: boolean
+  at: number
+}
 
-export function jobKeyOf (jobId: string): string {
+export function jobKeyOf(jobId: string): string {
   return jobId.toLowerCase().replace(/^0x/, '')
 }
 
-function unpaidKey (requester: string, jobId: string): string {
+function unpaidKey(requester: string, jobId: string): string {
   return `unpaid/${requester.toLowerCase()}/${jobKeyOf(jobId)}`
 }
 
-function expectKey (jobId: string): string {
+function expectKey(jobId: string): string {
   return `expect/${jobKeyOf(jobId)}`
 }
 
@@ -56,22 +65,24 @@ export class ChannelStore {
    */
   private cache: Promise<Map<string, ChannelRecord>> | undefined
 
-  constructor (store: HiveStore) {
+  constructor(store: HiveStore) {
     this.store = store
   }
 
   /** Runs `fn` after every earlier call for the same channel has finished. */
-  async serialize<T> (channelId: string, fn: () => Promise<T>): Promise<T> {
+  async serialize<T>(channelId: string, fn: () => Promise<T>): Promise<T> {
     const key = channelId.toLowerCase()
     const prev = this.locks.get(key) ?? Promise.resolve()
     const run = prev.then(fn, fn)
     const tail = run.catch(() => {})
     this.locks.set(key, tail)
-    void tail.then(() => { if (this.locks.get(key) === tail) this.locks.delete(key) })
+    void tail.then(() => {
+      if (this.locks.get(key) === tail) this.locks.delete(key)
+    })
     return await run
   }
 
-  private async records (): Promise<Map<string, ChannelRecord>> {
+  private async records(): Promise<Map<string, ChannelRecord>> {
     this.cache ??= (async () => {
       const all = new Map<string, ChannelRecord>()
       for await (const [key, value] of this.store.channels.iterator()) all.set(key, value as ChannelRecord)
@@ -80,20 +91,20 @@ export class ChannelStore {
     return await this.cache
   }
 
-  async get (channelId: string): Promise<ChannelRecord | undefined> {
+  async get(channelId: string): Promise<ChannelRecord | undefined> {
     const r = (await this.records()).get(channelId.toLowerCase())
     // a copy: callers spread and change records before put()
     return r === undefined ? undefined : { ...r }
   }
 
-  async put (record: ChannelRecord): Promise<void> {
+  async put(record: ChannelRecord): Promise<void> {
     const key = record.channelId.toLowerCase()
     const all = await this.records()
     await this.store.putDurable(this.store.channels, key, record)
     all.set(key, { ...record })
   }
 
-  async list (filter: { role?: ChannelRole, status?: ChannelStatus[] } = {}): Promise<ChannelRecord[]> {
+  async list(filter: { role?: ChannelRole; status?: ChannelStatus[] } = {}): Promise<ChannelRecord[]> {
     const out: ChannelRecord[] = []
     for (const value of (await this.records()).values()) {
       const r = { ...value }
@@ -104,44 +115,54 @@ export class ChannelStore {
     return out.sort((a, b) => a.openedAt - b.openedAt)
   }
 
-  async best (channelId: string): Promise<StoredVoucher | undefined> {
-    return await this.store.vouchers.get(`best/${channelId.toLowerCase()}`) as StoredVoucher | undefined
+  async best(channelId: string): Promise<StoredVoucher | undefined> {
+    return (await this.store.vouchers.get(`best/${channelId.toLowerCase()}`)) as StoredVoucher | undefined
   }
 
-  async sent (channelId: string): Promise<StoredVoucher | undefined> {
-    return await this.store.vouchers.get(`sent/${channelId.toLowerCase()}`) as StoredVoucher | undefined
+  async sent(channelId: string): Promise<StoredVoucher | undefined> {
+    return (await this.store.vouchers.get(`sent/${channelId.toLowerCase()}`)) as StoredVoucher | undefined
   }
 
   /** The batch op that records `v` as the provider's best voucher (commit it durably). */
-  bestOp (v: StoredVoucher): StoreBatchOp {
-    return { type: 'put', sublevel: this.store.vouchers, key: `best/${v.channelId.toLowerCase()}`, value: v } as StoreBatchOp
+  bestOp(v: StoredVoucher): StoreBatchOp {
+    return {
+      type: 'put',
+      sublevel: this.store.vouchers,
+      key: `best/${v.channelId.toLowerCase()}`,
+      value: v,
+    } as StoreBatchOp
   }
 
-  sentOp (v: StoredVoucher): StoreBatchOp {
-    return { type: 'put', sublevel: this.store.vouchers, key: `sent/${v.channelId.toLowerCase()}`, value: v } as StoreBatchOp
+  sentOp(v: StoredVoucher): StoreBatchOp {
+    return {
+      type: 'put',
+      sublevel: this.store.vouchers,
+      key: `sent/${v.channelId.toLowerCase()}`,
+      value: v,
+    } as StoreBatchOp
   }
 
   /** Requester: the voucher that paid `jobId` to `provider` (its counters), if one was signed. */
-  async jobVoucher (provider: string, jobId: string): Promise<JobVoucher | undefined> {
-    return await this.store.vouchers.get(jobKey(provider, jobId)) as JobVoucher | undefined
+  async jobVoucher(provider: string, jobId: string): Promise<JobVoucher | undefined> {
+    return (await this.store.vouchers.get(jobKey(provider, jobId))) as JobVoucher | undefined
   }
 
   /** The batch op recording the voucher that pays a job (written with the voucher itself). */
-  jobOp (provider: string, jobId: string, v: JobVoucher): StoreBatchOp {
+  jobOp(provider: string, jobId: string, v: JobVoucher): StoreBatchOp {
     return { type: 'put', sublevel: this.store.vouchers, key: jobKey(provider, jobId), value: v } as StoreBatchOp
   }
 
-  jobDelOp (provider: string, jobId: string): StoreBatchOp {
+  jobDelOp(provider: string, jobId: string): StoreBatchOp {
     return { type: 'del', sublevel: this.store.vouchers, key: jobKey(provider, jobId) } as StoreBatchOp
   }
 
   /** Provider: the payment it expects for a job it accepted (and whether it came). */
-  async expectation (jobId: string): Promise<Expectation | undefined> {
-    return await this.store.vouchers.get(expectKey(jobId)) as Expectation | undefined
+  async expectation(jobId: string): Promise<Expectation | undefined> {
+    return (await this.store.vouchers.get(expectKey(jobId))) as Expectation | undefined
   }
 
   /** Not fsynced: a lost expectation only makes the requester's voucher wait for a retry. */
-  async putExpectation (jobId: string, e: Expectation): Promise<void> {
+  async putExpectation(jobId: string, e: Expectation): Promise<void> {
     const put = (key: string): StoreBatchOp =>
       ({ type: 'put', sublevel: this.store.vouchers, key, value: e }) as StoreBatchOp
     const ops = [put(expectKey(jobId))]
@@ -150,7 +171,7 @@ export class ChannelStore {
   }
 
   /** The batch ops marking a job paid, committed with the voucher that pays it. */
-  paidOps (jobId: string, e: Expectation): StoreBatchOp[] {
+  paidOps(jobId: string, e: Expectation): StoreBatchOp[] {
     const paid: Expectation = { ...e, paid: true }
     return [
       { type: 'put', sublevel: this.store.vouchers, key: expectKey(jobId), value: paid } as StoreBatchOp,
@@ -159,7 +180,7 @@ export class ChannelStore {
   }
 
   /** The requester's expected, unpaid jobs (oldest first), by jobKeyOf(jobId). */
-  async unpaidOf (requester: string): Promise<Array<[string, Expectation]>> {
+  async unpaidOf(requester: string): Promise<Array<[string, Expectation]>> {
     const prefix = `unpaid/${requester.toLowerCase()}/`
     const out: Array<[string, Expectation]> = []
     for await (const [key, value] of this.store.vouchers.iterator({ gte: prefix, lt: prefix + '\xff' })) {
@@ -169,11 +190,11 @@ export class ChannelStore {
   }
 
   /** Updates the requester's last sent voucher without fsync (e.g. to mark it acknowledged). */
-  async putSent (v: StoredVoucher): Promise<void> {
+  async putSent(v: StoredVoucher): Promise<void> {
     await this.store.vouchers.put(`sent/${v.channelId.toLowerCase()}`, v)
   }
 
-  async commit (ops: StoreBatchOp[]): Promise<void> {
+  async commit(ops: StoreBatchOp[]): Promise<void> {
     await this.store.batchDurable(ops)
   }
 }

@@ -16,7 +16,7 @@ const MIN_CLOSE_GAS = 50_000n
 const FEE_TTL_MS = 1_000
 
 /** closeWithVoucher's arguments for `best`, with the v that makes ecrecover return the requester. */
-export function voucherCloseArgs (r: ChannelRecord, best: StoredVoucher): [string, bigint, bigint, string] {
+export function voucherCloseArgs(r: ChannelRecord, best: StoredVoucher): [string, bigint, bigint, string] {
   const key = r.channelId.toLowerCase()
   const amount = BigInt(best.cumulativeAmount)
   const nonce = BigInt(best.nonce)
@@ -38,17 +38,19 @@ export class ClosePricer {
   private readonly dust = new Set<string>()
   /** the estimated gas of each unclosed channel's closeWithVoucher */
   private readonly gasByChannel = new Map<string, bigint>()
-  private fee?: { at: number, wei: Promise<bigint> }
+  private fee?: { at: number; wei: Promise<bigint> }
 
-  constructor (init: ClosePricerInit) {
+  constructor(init: ClosePricerInit) {
     this.init = init
     this.hivePerEthWad = parseUnits(init.hivePerEth ?? DEFAULT_HIVE_PER_ETH, 18)
   }
 
   /** Whether closing with `best` gains more HIVE than the gas costs: a cheap bound first, then the real estimate. */
-  async worthClosing (r: ChannelRecord, best: StoredVoucher): Promise<boolean> {
+  async worthClosing(r: ChannelRecord, best: StoredVoucher): Promise<boolean> {
     const gain = closeGain({
-      voucherAmount: BigInt(best.cumulativeAmount), deposit: BigInt(r.deposit), feeBps: BigInt(r.feeBps),
+      voucherAmount: BigInt(best.cumulativeAmount),
+      deposit: BigInt(r.deposit),
+      feeBps: BigInt(r.feeBps),
     })
     const priced = { gain, feePerGasWei: await this.feePerGas(), hivePerEthWad: this.hivePerEthWad }
     const key = r.channelId.toLowerCase()
@@ -71,18 +73,18 @@ export class ClosePricer {
   }
 
   /** Whether `channelId` was let go as not worth its gas. */
-  isDust (channelId: string): boolean {
+  isDust(channelId: string): boolean {
     return this.dust.has(channelId.toLowerCase())
   }
 
   /** Drops what is kept about a channel that closed. */
-  forget (channelId: string): void {
+  forget(channelId: string): void {
     const key = channelId.toLowerCase()
     this.dust.delete(key)
     this.gasByChannel.delete(key)
   }
 
-  private async estimate (r: ChannelRecord, best: StoredVoucher): Promise<bigint> {
+  private async estimate(r: ChannelRecord, best: StoredVoucher): Promise<bigint> {
     const sender = this.init.chain.sender
     if (sender === undefined) throw new Error('closing a channel needs the wallet unlocked')
     const channel = this.init.chain.contracts.channel
@@ -92,12 +94,14 @@ export class ClosePricer {
   }
 
   /** The network's gas price, read at most once a second: many channels in one poll share one read. */
-  private async feePerGas (): Promise<bigint> {
+  private async feePerGas(): Promise<bigint> {
     const now = this.init.now()
     if (this.fee === undefined || now - this.fee.at > FEE_TTL_MS) {
       const read = this.init.chain.provider.getFeeData().then((f) => f.gasPrice ?? f.maxFeePerGas ?? 0n)
       this.fee = { at: now, wei: read }
-      read.catch(() => { this.fee = undefined })
+      read.catch(() => {
+        this.fee = undefined
+      })
     }
     return await this.fee.wei
   }

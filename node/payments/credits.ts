@@ -33,56 +33,60 @@ export class CreditSweeper {
   /** the sweep in progress (or the last one): the next waits for it */
   private last: Promise<Withdrawal[]> = Promise.resolve([])
 
-  constructor (init: CreditSweeperInit) {
+  constructor(init: CreditSweeperInit) {
     this.init = init
   }
 
-  start (): void {
+  start(): void {
     if (this.running) return
     this.running = true
     this.schedule()
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     this.running = false
     if (this.timer !== undefined) clearTimeout(this.timer)
     await this.last.catch(() => [])
   }
 
   /** What this node may withdraw now, per ledger, in HIVE base units. */
-  async credits (): Promise<Record<CreditLedgerName, bigint>> {
+  async credits(): Promise<Record<CreditLedgerName, bigint>> {
     const [escrow, channel] = await Promise.all([this.creditIn('escrow'), this.creditIn('channel')])
     return { escrow, channel }
   }
 
   /** Withdraws every HIVE credit of this node (after any sweep already running); returns what moved. */
-  async sweep (): Promise<Withdrawal[]> {
+  async sweep(): Promise<Withdrawal[]> {
     const next = this.last.catch(() => []).then(async () => await this.sweepNow())
     this.last = next
     return await next
   }
 
-  private schedule (): void {
+  private schedule(): void {
     if (!this.running) return
     this.timer = setTimeout(() => {
       this.sweep()
-        .catch((err: Error) => { log('credit sweep failed (will retry): %s', err.message) })
-        .finally(() => { this.schedule() })
+        .catch((err: Error) => {
+          log('credit sweep failed (will retry): %s', err.message)
+        })
+        .finally(() => {
+          this.schedule()
+        })
     }, this.init.pollMs ?? 2_000)
   }
 
-  private ledger (name: CreditLedgerName): Contract {
+  private ledger(name: CreditLedgerName): Contract {
     return this.init.chain.contracts[name]
   }
 
-  private async creditIn (name: CreditLedgerName): Promise<bigint> {
+  private async creditIn(name: CreditLedgerName): Promise<bigint> {
     const { chain } = this.init
     if (chain.sender === undefined) return 0n
     const token = await chain.contracts.token.getAddress()
-    return await this.ledger(name).getFunction('credits').staticCall(token, chain.sender.address) as bigint
+    return (await this.ledger(name).getFunction('credits').staticCall(token, chain.sender.address)) as bigint
   }
 
-  private async sweepNow (): Promise<Withdrawal[]> {
+  private async sweepNow(): Promise<Withdrawal[]> {
     const { chain } = this.init
     if (chain.sender === undefined) return []
     const token = await chain.contracts.token.getAddress()

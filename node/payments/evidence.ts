@@ -25,14 +25,19 @@ export class EvidenceStore {
   private readonly now: () => number
   private readonly putDurable: (key: string, value: unknown) => Promise<void>
 
-  constructor (init: { chain: PaymentsChain, db: Sublevel<unknown>, putDurable: (key: string, value: unknown) => Promise<void>, now: () => number }) {
+  constructor(init: {
+    chain: PaymentsChain
+    db: Sublevel<unknown>
+    putDurable: (key: string, value: unknown) => Promise<void>
+    now: () => number
+  }) {
     this.chain = init.chain
     this.db = init.db
     this.putDurable = init.putDurable
     this.now = init.now
   }
 
-  private async domain (): Promise<ReturnType<typeof registryDomain>> {
+  private async domain(): Promise<ReturnType<typeof registryDomain>> {
     return registryDomain(this.chain.chainId, await this.chain.contracts.registry.getAddress())
   }
 
@@ -41,39 +46,56 @@ export class EvidenceStore {
    * kept earlier for the same job and provider. Throws ValidationError for a bad commitment.
    * `onlyContradiction`: for results outside a live award (duplicates, late): store only evidence.
    */
-  async observe (jobId: string, commitment: Uint8Array, signature: Uint8Array, provider?: string, options: { onlyContradiction?: boolean } = {}): Promise<EquivocationEvidence | undefined> {
-    const signed = verifyCommitment(await this.domain(), commitment, signature, { jobId, ...(provider !== undefined ? { provider } : {}) })
+  async observe(
+    jobId: string,
+    commitment: Uint8Array,
+    signature: Uint8Array,
+    provider?: string,
+    options: { onlyContradiction?: boolean } = {},
+  ): Promise<EquivocationEvidence | undefined> {
+    const signed = verifyCommitment(await this.domain(), commitment, signature, {
+      jobId,
+      ...(provider !== undefined ? { provider } : {}),
+    })
     const key = `c/${signed.commitment.jobId.toLowerCase()}/${signed.commitment.provider}`
-    const earlier = await this.db.get(key) as SignedCommitment | undefined
+    const earlier = (await this.db.get(key)) as SignedCommitment | undefined
     if (earlier === undefined) {
       // a stray result for a job we never kept a commitment of proves nothing: keep nothing
       if (options.onlyContradiction !== true) await this.put(key, signed)
       return undefined
     }
     if (!isEquivocation(earlier.commitment, signed.commitment)) return undefined
-    const evidence: EquivocationEvidence = { jobId: signed.commitment.jobId.toLowerCase(), provider: signed.commitment.provider, a: earlier, b: signed, foundAt: this.now() }
+    const evidence: EquivocationEvidence = {
+      jobId: signed.commitment.jobId.toLowerCase(),
+      provider: signed.commitment.provider,
+      a: earlier,
+      b: signed,
+      foundAt: this.now(),
+    }
     await this.put(`e/${evidence.jobId}/${evidence.provider}`, evidence)
     log('provider %s signed two outputs for job %s: evidence stored', evidence.provider, evidence.jobId)
     return evidence
   }
 
   /** The first commitment kept for `jobId` from `provider`. */
-  async commitment (jobId: string, provider: string): Promise<SignedCommitment | undefined> {
+  async commitment(jobId: string, provider: string): Promise<SignedCommitment | undefined> {
     const id = (jobId.startsWith('0x') ? jobId : `0x${jobId}`).toLowerCase()
-    return await this.db.get(`c/${id}/${getAddress(provider)}`) as SignedCommitment | undefined
+    return (await this.db.get(`c/${id}/${getAddress(provider)}`)) as SignedCommitment | undefined
   }
 
-  async list (): Promise<EquivocationEvidence[]> {
+  async list(): Promise<EquivocationEvidence[]> {
     const out: EquivocationEvidence[] = []
-    for await (const [key, value] of this.db.iterator()) if (key.startsWith('e/')) out.push(value as EquivocationEvidence)
+    for await (const [key, value] of this.db.iterator())
+      if (key.startsWith('e/')) out.push(value as EquivocationEvidence)
     return out
   }
 
   /** Submits the evidence for `jobId` on chain; returns the transaction hash. */
-  async slash (jobId: string): Promise<EquivocationEvidence> {
+  async slash(jobId: string): Promise<EquivocationEvidence> {
     const id = (jobId.startsWith('0x') ? jobId : `0x${jobId}`).toLowerCase()
     const found = (await this.list()).find((e) => e.jobId === id)
-    if (found === undefined) throw new HiveError('NO_EVIDENCE', `no equivocation evidence for job ${jobId} on this node`, { jobId })
+    if (found === undefined)
+      throw new HiveError('NO_EVIDENCE', `no equivocation evidence for job ${jobId} on this node`, { jobId })
     if (found.slashTx !== undefined) return found
     const sender = this.chain.sender
     if (sender === undefined) throw new HiveError('NO_WALLET', 'submitting evidence needs the wallet unlocked', {})
@@ -87,7 +109,7 @@ export class EvidenceStore {
     }
     const salt = current.slashSalt as string
     const commitment = slashCommitment(sender.address, found.provider, id, salt)
-    if (await registry.getFunction('slashCommittedAt')(sender.address, commitment) === 0n) {
+    if ((await registry.getFunction('slashCommittedAt')(sender.address, commitment)) === 0n) {
       // the commit's receipt is in a mined block, so the reveal below lands in a later one
       const committed = await sender.call(registry, 'commitSlash', [commitment], { label: 'commit slash' })
       current = { ...current, commitTx: committed.hash }
@@ -101,7 +123,7 @@ export class EvidenceStore {
     return updated
   }
 
-  private async put (key: string, value: unknown): Promise<void> {
+  private async put(key: string, value: unknown): Promise<void> {
     await this.putDurable(key, value)
   }
 }

@@ -17,33 +17,43 @@ export interface FeeWatchInit {
 }
 
 export class FeeWatch {
-  readonly #init: FeeWatchInit
-  #feeBps = 0n
-  #timer?: ReturnType<typeof setInterval>
+  private readonly init: FeeWatchInit
+  private _feeBps = 0n
+  private timer?: ReturnType<typeof setInterval>
 
-  constructor (init: FeeWatchInit) {
-    this.#init = init
+  constructor(init: FeeWatchInit) {
+    this.init = init
   }
 
   /** The protocol fee in basis points, as last read (0 before `start`). */
-  get feeBps (): bigint { return this.#init.source?.() ?? this.#feeBps }
-
-  /** Whether this watch polls the chain itself (true only when started without a `source`). */
-  get polling (): boolean { return this.#timer !== undefined }
-
-  async start (): Promise<void> {
-    if (this.#init.source !== undefined || this.#timer !== undefined) return
-    // a provider that bids before knowing the fee would under-price: the first read must succeed
-    const address = await this.#init.escrow.getFunction('params').staticCall() as string
-    const params = new Contract(address, ['function protocolFeeBps() view returns (uint256)'], this.#init.escrow.runner)
-    const read = async (): Promise<void> => { this.#feeBps = await params.getFunction('protocolFeeBps').staticCall() as bigint }
-    await read()
-    this.#timer = setInterval(() => { read().catch((err: Error) => { log.error('reading protocolFeeBps: %s', err.message) }) }, this.#init.pollMs ?? 2_000)
-    this.#timer.unref()
+  get feeBps(): bigint {
+    return this.init.source?.() ?? this._feeBps
   }
 
-  stop (): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer)
-    this.#timer = undefined
+  /** Whether this watch polls the chain itself (true only when started without a `source`). */
+  get polling(): boolean {
+    return this.timer !== undefined
+  }
+
+  async start(): Promise<void> {
+    if (this.init.source !== undefined || this.timer !== undefined) return
+    // a provider that bids before knowing the fee would under-price: the first read must succeed
+    const address = (await this.init.escrow.getFunction('params').staticCall()) as string
+    const params = new Contract(address, ['function protocolFeeBps() view returns (uint256)'], this.init.escrow.runner)
+    const read = async (): Promise<void> => {
+      this._feeBps = (await params.getFunction('protocolFeeBps').staticCall()) as bigint
+    }
+    await read()
+    this.timer = setInterval(() => {
+      read().catch((err: Error) => {
+        log.error('reading protocolFeeBps: %s', err.message)
+      })
+    }, this.init.pollMs ?? 2_000)
+    this.timer.unref()
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer)
+    this.timer = undefined
   }
 }

@@ -12,9 +12,9 @@ interface PaymentEntryBase {
 }
 
 export type PaymentJournalEntry =
-  | PaymentEntryBase & { type: 'paid', amount: bigint, method: VoucherPayment | EscrowPayment }
-  | PaymentEntryBase & { type: 'refunded', amount: bigint, txHash: Uint8Array }
-  | PaymentEntryBase & { type: 'disputed', reason: string, txHash?: Uint8Array }
+  | (PaymentEntryBase & { type: 'paid'; amount: bigint; method: VoucherPayment | EscrowPayment })
+  | (PaymentEntryBase & { type: 'refunded'; amount: bigint; txHash: Uint8Array })
+  | (PaymentEntryBase & { type: 'disputed'; reason: string; txHash?: Uint8Array })
 
 export interface PaymentJournal {
   /**

@@ -37,9 +37,20 @@ export interface ChannelPayerInit {
   audit?: PaymentJournal
 }
 
-export interface Payment { channelId: string, nonce: bigint, cumulativeAmount: bigint, amount: bigint }
+export interface Payment {
+  channelId: string
+  nonce: bigint
+  cumulativeAmount: bigint
+  amount: bigint
+}
 
-export interface PayInput { provider: string, peer: PeerId, amount: bigint, jobId?: string, signal?: AbortSignal }
+export interface PayInput {
+  provider: string
+  peer: PeerId
+  amount: bigint
+  jobId?: string
+  signal?: AbortSignal
+}
 
 export class ChannelPayer {
   private readonly init: ChannelPayerInit
@@ -50,18 +61,22 @@ export class ChannelPayer {
   /** accepted, not yet paid jobs by channel: the provider reserves their prices, so must we */
   private readonly committed = new Map<string, Map<string, bigint>>()
 
-  constructor (init: ChannelPayerInit) {
+  constructor(init: ChannelPayerInit) {
     this.init = init
   }
 
-  private async voucherHasher (): Promise<VoucherHasher> {
-    this.hasher ??= new VoucherHasher(BigInt(this.init.chain.chainId), await this.init.chain.contracts.channel.getAddress())
+  private async voucherHasher(): Promise<VoucherHasher> {
+    this.hasher ??= new VoucherHasher(
+      BigInt(this.init.chain.chainId),
+      await this.init.chain.contracts.channel.getAddress(),
+    )
     return this.hasher
   }
 
-  private wallet (): NonNullable<PaymentsChain['wallet']> {
+  private wallet(): NonNullable<PaymentsChain['wallet']> {
     const w = this.init.chain.wallet
-    if (w === undefined || this.init.chain.sender === undefined) throw new PaymentError('NO_WALLET', 'paying through a channel needs the wallet unlocked', {})
+    if (w === undefined || this.init.chain.sender === undefined)
+      throw new PaymentError('NO_WALLET', 'paying through a channel needs the wallet unlocked', {})
     return w
   }
 
@@ -69,7 +84,7 @@ export class ChannelPayer {
    * An open channel to `provider` with at least `needed` unspent beyond what accepted, unpaid
    * jobs committed in it (other than `jobId`), opening one if none has.
    */
-  async channelFor (provider: string, peer: PeerId, needed: bigint, jobId?: string): Promise<ChannelRecord> {
+  async channelFor(provider: string, peer: PeerId, needed: bigint, jobId?: string): Promise<ChannelRecord> {
     const address = getAddress(provider)
     const job = jobId === undefined ? undefined : jobKeyOf(jobId)
     for (const r of await this.init.channels.list({ role: 'requester', status: ['open'] })) {
@@ -94,18 +109,21 @@ export class ChannelPayer {
    * (opens one if none has). With `jobId`, the amount stays committed there until the job is
    * paid or released, so concurrent jobs to one provider do not count the same room twice.
    */
-  async ensureChannel (provider: string, peer: PeerId, amount: bigint, jobId?: string): Promise<ChannelRecord> {
+  async ensureChannel(provider: string, peer: PeerId, amount: bigint, jobId?: string): Promise<ChannelRecord> {
     const channel = await this.channelFor(provider, peer, amount, jobId)
     if (jobId !== undefined) {
       let jobs = this.committed.get(channel.channelId)
-      if (jobs === undefined) { jobs = new Map(); this.committed.set(channel.channelId, jobs) }
+      if (jobs === undefined) {
+        jobs = new Map()
+        this.committed.set(channel.channelId, jobs)
+      }
       jobs.set(jobKeyOf(jobId), amount)
     }
     return channel
   }
 
   /** A job committed by ensureChannel was paid or will not be: its room is free again. */
-  release (jobId: string): void {
+  release(jobId: string): void {
     const key = jobKeyOf(jobId)
     for (const [id, jobs] of this.committed) {
       jobs.delete(key)
@@ -118,33 +136,68 @@ export class ChannelPayer {
    * queue behind each other: two permits signed at once would carry the same nonce, and the
    * second open would revert.
    */
-  async open (provider: string, peer: PeerId | undefined, deposit: bigint): Promise<ChannelRecord> {
+  async open(provider: string, peer: PeerId | undefined, deposit: bigint): Promise<ChannelRecord> {
     const run = this.openQueue.then(async () => await this.openNow(provider, peer, deposit))
     this.openQueue = run.catch(() => {})
     return await run
   }
 
-  private async openNow (provider: string, peer: PeerId | undefined, deposit: bigint): Promise<ChannelRecord> {
+  private async openNow(provider: string, peer: PeerId | undefined, deposit: bigint): Promise<ChannelRecord> {
     const wallet = this.wallet()
     const { token, channel } = this.init.chain.contracts
     const channelAddress = await channel.getAddress()
     const tokenAddress = await token.getAddress()
     const latest = await this.init.chain.provider.getBlock('latest')
     const chainNow = BigInt(latest?.timestamp ?? Math.floor(this.init.now() / 1000))
-    const expiry = this.init.expirySeconds !== undefined && this.init.expirySeconds > 0 ? chainNow + BigInt(this.init.expirySeconds) : 0n
+    const expiry =
+      this.init.expirySeconds !== undefined && this.init.expirySeconds > 0
+        ? chainNow + BigInt(this.init.expirySeconds)
+        : 0n
     const permitDeadline = chainNow + 3600n
     const [domain, permitNonce] = await Promise.all([
       token.getFunction('eip712Domain').staticCall() as Promise<[string, string, string]>,
       token.getFunction('nonces').staticCall(wallet.address) as Promise<bigint>,
     ])
-    const sig = Signature.from(await wallet.signTypedData(
-      { name: domain[1], version: domain[2], chainId: BigInt(this.init.chain.chainId), verifyingContract: tokenAddress },
-      { Permit: [{ name: 'owner', type: 'address' }, { name: 'spender', type: 'address' }, { name: 'value', type: 'uint256' }, { name: 'nonce', type: 'uint256' }, { name: 'deadline', type: 'uint256' }] },
-      { owner: wallet.address, spender: channelAddress, value: deposit, nonce: permitNonce, deadline: permitDeadline },
-    ))
-    const sent = await this.init.chain.sender!.call(channel, 'openWithPermit', [provider, tokenAddress, deposit, expiry, permitDeadline, sig.v, sig.r, sig.s], { label: 'open channel' })
+    const sig = Signature.from(
+      await wallet.signTypedData(
+        {
+          name: domain[1],
+          version: domain[2],
+          chainId: BigInt(this.init.chain.chainId),
+          verifyingContract: tokenAddress,
+        },
+        {
+          Permit: [
+            { name: 'owner', type: 'address' },
+            { name: 'spender', type: 'address' },
+            { name: 'value', type: 'uint256' },
+            { name: 'nonce', type: 'uint256' },
+            { name: 'deadline', type: 'uint256' },
+          ],
+        },
+        {
+          owner: wallet.address,
+          spender: channelAddress,
+          value: deposit,
+          nonce: permitNonce,
+          deadline: permitDeadline,
+        },
+      ),
+    )
+    const sent = await this.init.chain.sender!.call(
+      channel,
+      'openWithPermit',
+      [provider, tokenAddress, deposit, expiry, permitDeadline, sig.v, sig.r, sig.s],
+      { label: 'open channel' },
+    )
     const ev = findEvent(channel, sent.receipt, 'ChannelOpened')
-    const a = ev.args as unknown as { channelId: string, expiry: bigint, challengePeriod: bigint, feeBps: bigint, deposit: bigint }
+    const a = ev.args as unknown as {
+      channelId: string
+      expiry: bigint
+      challengePeriod: bigint
+      feeBps: bigint
+      deposit: bigint
+    }
     const record: ChannelRecord = {
       channelId: a.channelId.toLowerCase(),
       role: 'requester',
@@ -173,7 +226,7 @@ export class ChannelPayer {
    * it and checks the signed ack. A job already paid is not paid again: its recorded voucher,
    * or any later one covering it, is resent instead. Throws PaymentError when refused.
    */
-  async pay (input: PayInput): Promise<Payment> {
+  async pay(input: PayInput): Promise<Payment> {
     if (input.jobId !== undefined) {
       const earlier = await this.payAgain(input.provider, input.peer, input.jobId, input.signal)
       if (earlier !== undefined) return earlier
@@ -212,15 +265,24 @@ export class ChannelPayer {
         if (this.init.audit !== undefined && jobId !== undefined) {
           const method = voucherMethod({ channelId, cumulativeAmount, nonce, signature })
           const entry = {
-            type: 'paid' as const, jobId: jobId.replace(/^0x/, ''), direction: 'sent' as const, counterparty: input.peer,
-            amount: input.amount, method,
+            type: 'paid' as const,
+            jobId: jobId.replace(/^0x/, ''),
+            direction: 'sent' as const,
+            counterparty: input.peer,
+            amount: input.amount,
+            method,
           }
           await this.init.audit.record(entry, { extraOps: ops })
         } else {
           await this.init.channels.commit(ops)
         }
         const wire = voucherToWire({
-          chainId: hasher.chainId, contract: hasher.contract, channelId, cumulativeAmount, nonce, signature,
+          chainId: hasher.chainId,
+          contract: hasher.contract,
+          channelId,
+          cumulativeAmount,
+          nonce,
+          signature,
           ...(jobId !== undefined ? { jobId } : {}),
         })
         const ack = await this.send(input.peer, wire, input.signal)
@@ -254,13 +316,13 @@ export class ChannelPayer {
   }
 
   /** Sends one voucher and opens the provider's signed ack. */
-  private async send (peer: PeerId, wire: Uint8Array, signal?: AbortSignal): Promise<VoucherAck> {
+  private async send(peer: PeerId, wire: Uint8Array, signal?: AbortSignal): Promise<VoucherAck> {
     const bytes = await sendVoucher(this.init.libp2p, peer, wire, { signal: signal ?? AbortSignal.timeout(15_000) })
     return await openVoucherAck(bytes, peer)
   }
 
   // not fsynced: losing the mark only means one harmless resend of a voucher the provider has
-  private async markAcknowledged (v: StoredVoucher): Promise<void> {
+  private async markAcknowledged(v: StoredVoucher): Promise<void> {
     await this.init.channels.putSent({ ...v, acked: true })
   }
 
@@ -269,8 +331,11 @@ export class ChannelPayer {
    * sign for it again. Paid once the channel's last voucher, at or above the job's, is
    * acknowledged; else that last voucher (cumulative: it covers this job) is resent.
    */
-  private async payAgain (
-    provider: string, peer: PeerId, jobId: string, signal?: AbortSignal,
+  private async payAgain(
+    provider: string,
+    peer: PeerId,
+    jobId: string,
+    signal?: AbortSignal,
   ): Promise<Payment | undefined> {
     const job = await this.init.channels.jobVoucher(getAddress(provider), jobId)
     if (job === undefined) return undefined
@@ -280,7 +345,10 @@ export class ChannelPayer {
       const last = sent === undefined ? undefined : { ...countersOf(sent), acked: sent.acked === true }
       const plan = planJobPayment(countersOf(job), last)
       const paid = { channelId, ...countersOf(job), amount: 0n }
-      if (plan.kind === 'paid') { this.release(jobId); return paid }
+      if (plan.kind === 'paid') {
+        this.release(jobId)
+        return paid
+      }
       if (plan.kind === 'sign' || sent === undefined) {
         const message = 'the voucher that paid this job is missing from the channel state'
         throw new PaymentError('VOUCHER_STATE_LOST', message, { channelId })
@@ -288,13 +356,18 @@ export class ChannelPayer {
       const hasher = await this.voucherHasher()
       const { nonce, cumulativeAmount } = countersOf(sent)
       const wire = voucherToWire({
-        chainId: hasher.chainId, contract: hasher.contract, channelId, cumulativeAmount, nonce,
+        chainId: hasher.chainId,
+        contract: hasher.contract,
+        channelId,
+        cumulativeAmount,
+        nonce,
         signature: sent.signature,
         ...(sent.jobId !== undefined ? { jobId: sent.jobId } : {}),
       })
       const ack = await this.send(peer, wire, signal)
       // a provider that claims to hold this voucher or a later one only forgoes its own claim
-      const delivered = (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) ||
+      const delivered =
+        (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === nonce) ||
         (ack.code === 'VOUCHER_REPLAYED' && ack.bestNonce >= nonce)
       if (!delivered) {
         const code = ack.code === '' ? 'VOUCHER_REFUSED' : ack.code
@@ -307,6 +380,6 @@ export class ChannelPayer {
   }
 }
 
-function countersOf (v: { nonce: string, cumulativeAmount: string }): VoucherCounters {
+function countersOf(v: { nonce: string; cumulativeAmount: string }): VoucherCounters {
   return { nonce: BigInt(v.nonce), cumulativeAmount: BigInt(v.cumulativeAmount) }
 }

@@ -4,29 +4,31 @@
 // no live jobs to pay (its unfinished jobs fail at start), and pending payments carry their address.
 
 export class PayoutAddresses {
-  readonly #byJob = new Map<string, Map<string, string>>()
+  private readonly byJob = new Map<string, Map<string, string>>()
 
-  set (jobId: string, provider: string, address: string): void {
-    const job = this.#byJob.get(jobId) ?? new Map<string, string>()
+  set(jobId: string, provider: string, address: string): void {
+    const job = this.byJob.get(jobId) ?? new Map<string, string>()
     job.set(provider, address)
-    this.#byJob.set(jobId, job)
+    this.byJob.set(jobId, job)
   }
 
-  get (jobId: string, provider: string): string | undefined {
-    return this.#byJob.get(jobId)?.get(provider)
+  get(jobId: string, provider: string): string | undefined {
+    return this.byJob.get(jobId)?.get(provider)
   }
 
-  delete (jobId: string, providers: string[]): void {
-    const job = this.#byJob.get(jobId)
+  delete(jobId: string, providers: string[]): void {
+    const job = this.byJob.get(jobId)
     if (job === undefined) return
     for (const p of providers) job.delete(p)
-    if (job.size === 0) this.#byJob.delete(jobId)
+    if (job.size === 0) this.byJob.delete(jobId)
   }
 
-  forgetJob (jobId: string): void {
-    this.#byJob.delete(jobId)
+  forgetJob(jobId: string): void {
+    this.byJob.delete(jobId)
   }
 
   /** jobs with at least one address (tests: the book does not grow without bound) */
-  get jobs (): number { return this.#byJob.size }
+  get jobs(): number {
+    return this.byJob.size
+  }
 }

@@ -15,7 +15,10 @@ import { VoucherStatus, signVoucherAck } from '../../protocol/payments/ack.ts'
 import { voucherFromWire } from '../../protocol/payments/voucher.ts'
 import { readChannel } from './chain.ts'
 import type {
-  ChannelPolicy, ChannelView, VoucherState, VoucherVerifier,
+  ChannelPolicy,
+  ChannelView,
+  VoucherState,
+  VoucherVerifier,
 } from '../../protocol/payments/channel-rules.ts'
 import type { SignedVoucher } from '../../protocol/payments/voucher.ts'
 import type { PaymentsChain } from './chain.ts'
@@ -52,26 +55,58 @@ export interface VoucherReceiverInit {
 }
 
 /** The price a job reserved in a channel, until paid or its deadline has long passed. */
-interface Reservation { channelId: string, requester: string, price: bigint, until: number }
+interface Reservation {
+  channelId: string
+  requester: string
+  price: bigint
+  until: number
+}
 
 /** A per-peer count in a one-minute window. */
-interface PeerWindow { since: number, count: number }
+interface PeerWindow {
+  since: number
+  count: number
+}
 
-export function channelView (r: ChannelRecord): ChannelView {
+export function channelView(r: ChannelRecord): ChannelView {
   return {
-    chainId: BigInt(r.chainId), contract: r.contract, channelId: r.channelId, requester: r.requester, provider: r.provider, token: r.token,
-    deposit: BigInt(r.deposit), expiry: BigInt(r.expiry), challengePeriod: BigInt(r.challengePeriod), feeBps: BigInt(r.feeBps), status: r.status,
+    chainId: BigInt(r.chainId),
+    contract: r.contract,
+    channelId: r.channelId,
+    requester: r.requester,
+    provider: r.provider,
+    token: r.token,
+    deposit: BigInt(r.deposit),
+    expiry: BigInt(r.expiry),
+    challengePeriod: BigInt(r.challengePeriod),
+    feeBps: BigInt(r.feeBps),
+    status: r.status,
   }
 }
 
 /** The audit form of a voucher payment. */
-export function voucherMethod (v: { channelId: string, cumulativeAmount: bigint, nonce: bigint, signature: string }): { kind: 'voucher', channelId: Uint8Array, cumulativeAmount: bigint, nonce: bigint, signature: Uint8Array } {
-  return { kind: 'voucher', channelId: Uint8Array.from(Buffer.from(v.channelId.slice(2), 'hex')), cumulativeAmount: v.cumulativeAmount, nonce: v.nonce, signature: Uint8Array.from(Buffer.from(v.signature.slice(2), 'hex')) }
+export function voucherMethod(v: { channelId: string; cumulativeAmount: bigint; nonce: bigint; signature: string }): {
+  kind: 'voucher'
+  channelId: Uint8Array
+  cumulativeAmount: bigint
+  nonce: bigint
+  signature: Uint8Array
+} {
+  return {
+    kind: 'voucher',
+    channelId: Uint8Array.from(Buffer.from(v.channelId.slice(2), 'hex')),
+    cumulativeAmount: v.cumulativeAmount,
+    nonce: v.nonce,
+    signature: Uint8Array.from(Buffer.from(v.signature.slice(2), 'hex')),
+  }
 }
 
 export class VoucherReceiver {
   private readonly init: VoucherReceiverInit
-  /** channel ids the contract did not know (or not as ours) lately: a bogus id costs one RPC read per 5 s (short: a lagging RPC may not show a fresh channel yet) */
+  /**
+   * channel ids the contract did not know (or not as ours) lately: a bogus id costs one RPC read per 5 s (short: a
+   * lagging RPC may not show a fresh channel yet)
+   */
   private readonly unknown = new Map<string, number>()
   /** per peer: chain reads for unknown channel ids in the current minute */
   private readonly reads = new Map<string, PeerWindow>()
@@ -81,12 +116,12 @@ export class VoucherReceiver {
   private readonly expected = new Map<string, Expectation>()
   private readonly reserved = new Map<string, Reservation>()
 
-  constructor (init: VoucherReceiverInit) {
+  constructor(init: VoucherReceiverInit) {
     this.init = init
   }
 
   /** Handles one wire voucher from `from`; returns the signed ack bytes. */
-  async answer (bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
+  async answer(bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
     // a peer whose vouchers keep failing costs us nothing more this minute: no reads, no ack
     if (this.window(this.refusals, from.toString()).count >= (this.init.rejectionsPerMinute ?? 120)) {
       const message = 'too many refused vouchers from this peer'
@@ -110,7 +145,7 @@ export class VoucherReceiver {
       const bestState = best === undefined ? undefined : countersOf(best)
       try {
         if (record !== undefined && record.requester.toLowerCase() !== expected.requester) {
-          return await this.ack(v, best, 'VOUCHER_UNEXPECTED_JOB', 'the job was not this channel\'s requester\'s', from)
+          return await this.ack(v, best, 'VOUCHER_UNEXPECTED_JOB', "the job was not this channel's requester's", from)
         }
         this.checkTerms(v, record, bestState, expected)
         this.init.verifier.verify(record === undefined ? undefined : channelView(record), bestState, v)
@@ -133,8 +168,11 @@ export class VoucherReceiver {
    * The cheap checks before the signature: the voucher's rules, the channel's terms, and that it
    * adds at least the job's price (a same-amount voucher with a higher nonce adds nothing).
    */
-  private checkTerms (
-    v: SignedVoucher, record: ChannelRecord | undefined, best: VoucherState | undefined, expected: Expectation,
+  private checkTerms(
+    v: SignedVoucher,
+    record: ChannelRecord | undefined,
+    best: VoucherState | undefined,
+    expected: Expectation,
   ): void {
     const view = record === undefined ? undefined : channelView(record)
     const { chainId, contract } = this.init.verifier.hasher
@@ -149,10 +187,13 @@ export class VoucherReceiver {
   }
 
   /** Provider: the job `jobId` of `requesterAddress` is worth `price`; only vouchers paying it are taken. */
-  async expect (job: { jobId: string, requesterAddress: string, price: bigint }): Promise<void> {
+  async expect(job: { jobId: string; requesterAddress: string; price: bigint }): Promise<void> {
     const key = jobKeyOf(job.jobId)
-    const known = this.expected.get(key) ?? await this.init.channels.expectation(key)
-    if (known !== undefined) { this.remember(key, known); return }
+    const known = this.expected.get(key) ?? (await this.init.channels.expectation(key))
+    if (known !== undefined) {
+      this.remember(key, known)
+      return
+    }
     const e: Expectation = {
       requester: job.requesterAddress.toLowerCase(),
       price: job.price.toString(),
@@ -164,11 +205,11 @@ export class VoucherReceiver {
   }
 
   /** Provider: a voucher paying this job's price was accepted and written durably. */
-  async paidFor (jobId: string): Promise<boolean> {
+  async paidFor(jobId: string): Promise<boolean> {
     return (await this.expectation(jobId))?.paid === true
   }
 
-  private async expectation (jobId: string): Promise<Expectation | undefined> {
+  private async expectation(jobId: string): Promise<Expectation | undefined> {
     const key = jobKeyOf(jobId)
     const cached = this.expected.get(key)
     if (cached !== undefined) return cached
@@ -177,7 +218,7 @@ export class VoucherReceiver {
     return stored
   }
 
-  private remember (key: string, e: Expectation): void {
+  private remember(key: string, e: Expectation): void {
     if (!this.expected.has(key) && this.expected.size >= 100_000) {
       this.expected.delete(this.expected.keys().next().value as string)
     }
@@ -190,8 +231,9 @@ export class VoucherReceiver {
    * unpaid jobs reserved; reserves the price there and expects the job's payment. Throws
    * PaymentError('CHANNEL_NOT_FUNDED') when none shows up in time.
    */
-  async assureFunded (
-    job: { jobId: string, requesterAddress: string, price: bigint, deadline?: number }, signal?: AbortSignal,
+  async assureFunded(
+    job: { jobId: string; requesterAddress: string; price: bigint; deadline?: number },
+    signal?: AbortSignal,
   ): Promise<void> {
     const key = jobKeyOf(job.jobId)
     const requester = getAddress(job.requesterAddress)
@@ -214,7 +256,7 @@ export class VoucherReceiver {
     }
   }
 
-  private async fundedChannel (requester: string, price: bigint, jobKey: string): Promise<string | undefined> {
+  private async fundedChannel(requester: string, price: bigint, jobKey: string): Promise<string | undefined> {
     const self = getAddress(this.init.self)
     const ids = new Set<string>()
     for (const r of await this.init.channels.list({ role: 'provider', status: ['open'] })) {
@@ -230,7 +272,11 @@ export class VoucherReceiver {
     for (const id of ids) {
       const view = await readChannel(this.init.chain, id).catch(() => undefined)
       if (view?.status !== 'open' || view.provider !== self || view.requester !== requester) continue
-      try { checkChannelTerms(view, this.init.policy, BigInt(Math.floor(now / 1000))) } catch { continue }
+      try {
+        checkChannelTerms(view, this.init.policy, BigInt(Math.floor(now / 1000)))
+      } catch {
+        continue
+      }
       const record = await this.learn(view, undefined)
       const spent = BigInt((await this.init.channels.best(id))?.cumulativeAmount ?? '0')
       let held = 0n
@@ -240,9 +286,13 @@ export class VoucherReceiver {
     return undefined
   }
 
-  private async answerAgain (
-    v: SignedVoucher, record: ChannelRecord, bestState: VoucherState | undefined, best: StoredVoucher | undefined,
-    expected: Expectation, from: PeerId,
+  private async answerAgain(
+    v: SignedVoucher,
+    record: ChannelRecord,
+    bestState: VoucherState | undefined,
+    best: StoredVoucher | undefined,
+    expected: Expectation,
+    from: PeerId,
   ): Promise<Uint8Array> {
     try {
       this.checkTerms(v, record, bestState, expected)
@@ -254,7 +304,12 @@ export class VoucherReceiver {
     return await this.accept(v, record, best, from)
   }
 
-  private async accept (v: SignedVoucher, record: ChannelRecord, best: StoredVoucher | undefined, from: PeerId): Promise<Uint8Array> {
+  private async accept(
+    v: SignedVoucher,
+    record: ChannelRecord,
+    best: StoredVoucher | undefined,
+    from: PeerId,
+  ): Promise<Uint8Array> {
     const stored: StoredVoucher = {
       channelId: record.channelId,
       nonce: v.nonce.toString(),
@@ -282,16 +337,29 @@ export class VoucherReceiver {
     }
     for (const [k, e] of paid) ops.push(...this.init.channels.paidOps(k, e))
     if (this.init.audit !== undefined && v.jobId !== undefined) {
-      await this.init.audit.record({ type: 'paid', jobId: v.jobId.slice(2), direction: 'received', counterparty: from, amount: increment, method: voucherMethod(v) }, { extraOps: ops })
+      await this.init.audit.record(
+        {
+          type: 'paid',
+          jobId: v.jobId.slice(2),
+          direction: 'received',
+          counterparty: from,
+          amount: increment,
+          method: voucherMethod(v),
+        },
+        { extraOps: ops },
+      )
     } else {
       await this.init.channels.commit(ops)
     }
-    for (const [k, e] of paid) { this.expected.set(k, { ...e, paid: true }); this.reserved.delete(k) }
+    for (const [k, e] of paid) {
+      this.expected.set(k, { ...e, paid: true })
+      this.reserved.delete(k)
+    }
     this.init.onAccepted?.(record, stored, increment)
     return await this.ack(v, stored, '', '', from)
   }
 
-  private async channel (v: SignedVoucher, from: PeerId): Promise<ChannelRecord | undefined> {
+  private async channel(v: SignedVoucher, from: PeerId): Promise<ChannelRecord | undefined> {
     const known = await this.init.channels.get(v.channelId)
     if (known !== undefined) return known
     // an unknown id: the contract is the authority, within a per-peer budget of reads (a peer
@@ -315,7 +383,7 @@ export class VoucherReceiver {
     return await this.learn(view, from)
   }
 
-  private spendRead (peer: string): boolean {
+  private spendRead(peer: string): boolean {
     const r = this.window(this.reads, peer)
     if (r.count >= (this.init.unknownReadsPerMinute ?? 4)) return false
     r.count++
@@ -323,7 +391,7 @@ export class VoucherReceiver {
   }
 
   /** A per-peer counter for the current minute (the map is bounded: cleared when full). */
-  private window (counters: Map<string, PeerWindow>, peer: string): PeerWindow {
+  private window(counters: Map<string, PeerWindow>, peer: string): PeerWindow {
     const now = this.init.now()
     let r = counters.get(peer)
     if (r === undefined || now - r.since >= 60_000) {
@@ -335,7 +403,7 @@ export class VoucherReceiver {
   }
 
   /** Stores a channel read from the contract (kept as it is; its terms are checked per use). */
-  private async learn (view: ChannelView, from: PeerId | undefined): Promise<ChannelRecord> {
+  private async learn(view: ChannelView, from: PeerId | undefined): Promise<ChannelRecord> {
     const known = await this.init.channels.get(view.channelId)
     if (known !== undefined) {
       if (known.deposit === view.deposit.toString()) return known
@@ -364,7 +432,7 @@ export class VoucherReceiver {
     return record
   }
 
-  private async refresh (record: ChannelRecord): Promise<ChannelRecord> {
+  private async refresh(record: ChannelRecord): Promise<ChannelRecord> {
     const view = await readChannel(this.init.chain, record.channelId).catch(() => undefined)
     if (view === undefined || view.deposit.toString() === record.deposit) return record
     const updated = { ...record, deposit: view.deposit.toString() }
@@ -372,40 +440,55 @@ export class VoucherReceiver {
     return updated
   }
 
-  private async ack (v: SignedVoucher | undefined, best: StoredVoucher | undefined, code: string, message: string, from: PeerId): Promise<Uint8Array> {
+  private async ack(
+    v: SignedVoucher | undefined,
+    best: StoredVoucher | undefined,
+    code: string,
+    message: string,
+    from: PeerId,
+  ): Promise<Uint8Array> {
     if (code !== '') {
       this.window(this.refusals, from.toString()).count++
       log('voucher from %s rejected: %s', from.toString(), code)
       this.init.onRejected?.(code, from)
     }
-    return await signVoucherAck({
-      channelId: v === undefined ? new Uint8Array(0) : Uint8Array.from(Buffer.from(v.channelId.slice(2), 'hex')),
-      nonce: v?.nonce ?? 0n,
-      cumulativeAmount: v?.cumulativeAmount.toString() ?? '0',
-      status: code === '' ? VoucherStatus.VOUCHER_ACCEPTED : VoucherStatus.VOUCHER_REJECTED,
-      code,
-      message: message.slice(0, 200),
-      bestNonce: BigInt(best?.nonce ?? '0'),
-      bestCumulativeAmount: best?.cumulativeAmount ?? '0',
-      // the requester's own signature over our best: its proof that the best is real
-      bestSignature: best === undefined ? new Uint8Array(0) : hexBytes(best.signature),
-      timestamp: this.init.now(),
-    }, this.init.privateKey)
+    return await signVoucherAck(
+      {
+        channelId: v === undefined ? new Uint8Array(0) : Uint8Array.from(Buffer.from(v.channelId.slice(2), 'hex')),
+        nonce: v?.nonce ?? 0n,
+        cumulativeAmount: v?.cumulativeAmount.toString() ?? '0',
+        status: code === '' ? VoucherStatus.VOUCHER_ACCEPTED : VoucherStatus.VOUCHER_REJECTED,
+        code,
+        message: message.slice(0, 200),
+        bestNonce: BigInt(best?.nonce ?? '0'),
+        bestCumulativeAmount: best?.cumulativeAmount ?? '0',
+        // the requester's own signature over our best: its proof that the best is real
+        bestSignature: best === undefined ? new Uint8Array(0) : hexBytes(best.signature),
+        timestamp: this.init.now(),
+      },
+      this.init.privateKey,
+    )
   }
 }
 
-async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
+async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
-    const onAbort = (): void => { clearTimeout(t); reject(signal?.reason as Error) }
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(t)
+      reject(signal?.reason as Error)
+    }
     signal?.addEventListener('abort', onAbort, { once: true })
   })
 }
 
-function countersOf (v: { nonce: string, cumulativeAmount: string }): VoucherState {
+function countersOf(v: { nonce: string; cumulativeAmount: string }): VoucherState {
   return { nonce: BigInt(v.nonce), cumulativeAmount: BigInt(v.cumulativeAmount) }
 }
 
-function hexBytes (hex: string): Uint8Array<ArrayBuffer> {
+function hexBytes(hex: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(Buffer.from(hex.slice(2), 'hex'))
 }

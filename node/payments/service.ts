@@ -1,7 +1,8 @@
 // PaymentsService: a node's payments as one service. It owns the voucher protocol handler,
 // the channel payer (requester), the voucher receiver (provider), the watchtower, the escrow
 // flows, the evidence store and the book of payout addresses. It answers the market's questions
-// (the `MarketPayments` port, hooks()) and hears the rest as the market's events (subscribe()). `paymentsService(…)` is its factory for createHiveNode.
+// (the `MarketPayments` port, hooks()) and hears the rest as the market's events (subscribe()). `paymentsService(…)` is
+// its factory for createHiveNode.
 import { logger } from '@libp2p/logger'
 import { getAddress } from 'ethers'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -136,15 +137,24 @@ export class PaymentsService implements PaymentsApi, HiveService {
   private readonly paying = new Map<string, Promise<void>>()
   private retrying?: Promise<number>
 
-  constructor (init: PaymentsInit) {
+  constructor(init: PaymentsInit) {
     this.init = init
     this.now = init.now ?? Date.now
     const { chain, store } = init
-    if (chain.wallet === undefined || chain.sender === undefined) throw new Error('payments need a chain client with an unlocked wallet')
+    if (chain.wallet === undefined || chain.sender === undefined)
+      throw new Error('payments need a chain client with an unlocked wallet')
     this.address = getAddress(chain.sender.address)
     const o = init.options ?? {}
     this.channels = new ChannelStore(store)
-    this.payer = new ChannelPayer({ chain, channels: this.channels, libp2p: init.libp2p, now: this.now, deposit: o.channelDeposit ?? 100n * 10n ** 18n, expirySeconds: o.channelExpirySeconds ?? 0, audit: init.audit })
+    this.payer = new ChannelPayer({
+      chain,
+      channels: this.channels,
+      libp2p: init.libp2p,
+      now: this.now,
+      deposit: o.channelDeposit ?? 100n * 10n ** 18n,
+      expirySeconds: o.channelExpirySeconds ?? 0,
+      audit: init.audit,
+    })
     const channelContract = chain.deployment.contracts.PaymentChannel.address
     const devnet = chain.chainId === DEVNET_CHAIN_ID
     this.receiver = new VoucherReceiver({
@@ -152,17 +162,21 @@ export class PaymentsService implements PaymentsApi, HiveService {
       self: this.address,
       channels: this.channels,
       verifier: new VoucherVerifier({
-        chainId: BigInt(chain.chainId), contract: channelContract, windowBits: o.windowBits ?? 8,
+        chainId: BigInt(chain.chainId),
+        contract: channelContract,
+        windowBits: o.windowBits ?? 8,
       }),
       privateKey: init.privateKey,
       now: this.now,
       audit: init.audit,
       policy: {
         token: chain.deployment.contracts.HiveToken.address,
-        minChallengePeriod: BigInt(o.minChallengePeriodSeconds ??
-          (devnet ? DEVNET_MIN_CHALLENGE_PERIOD_SECONDS : MIN_CHALLENGE_PERIOD_SECONDS)),
-        minLifetime: BigInt(o.minChannelLifetimeSeconds ??
-          (devnet ? DEVNET_MIN_CHANNEL_LIFETIME_SECONDS : MIN_CHANNEL_LIFETIME_SECONDS)),
+        minChallengePeriod: BigInt(
+          o.minChallengePeriodSeconds ?? (devnet ? DEVNET_MIN_CHALLENGE_PERIOD_SECONDS : MIN_CHALLENGE_PERIOD_SECONDS),
+        ),
+        minLifetime: BigInt(
+          o.minChannelLifetimeSeconds ?? (devnet ? DEVNET_MIN_CHANNEL_LIFETIME_SECONDS : MIN_CHANNEL_LIFETIME_SECONDS),
+        ),
       },
       ...(o.fundingWaitMs !== undefined ? { fundingWaitMs: o.fundingWaitMs } : {}),
       ...(o.unknownChannelReadsPerMinute !== undefined
@@ -173,7 +187,8 @@ export class PaymentsService implements PaymentsApi, HiveService {
         if (BigInt(record.deposit) - BigInt(voucher.cumulativeAmount) <= (o.lowFundsThreshold ?? 0n)) {
           // through the tower's gas check: a requester must not make us close dust channels at a loss
           setImmediate(() => {
-            void this.tower.closeIfWorth(record.channelId, 'low funds')
+            void this.tower
+              .closeIfWorth(record.channelId, 'low funds')
               .catch((err: Error) => log.error('close failed: %s', err.message))
           })
         }
@@ -193,27 +208,50 @@ export class PaymentsService implements PaymentsApi, HiveService {
       },
     })
     const escrows = store.sublevel<EscrowRecord>('escrows', 'json')
-    this.escrow = new EscrowManager({ chain, db: escrows, putDurable: async (k, v) => { await store.putDurable(escrows, k, v) }, now: this.now, pollMs: o.pollMs, audit: init.audit })
+    this.escrow = new EscrowManager({
+      chain,
+      db: escrows,
+      putDurable: async (k, v) => {
+        await store.putDurable(escrows, k, v)
+      },
+      now: this.now,
+      pollMs: o.pollMs,
+      audit: init.audit,
+    })
     const evidence = store.sublevel<unknown>('evidence', 'json')
-    this.evidence = new EvidenceStore({ chain, db: evidence, putDurable: async (k, v) => { await store.putDurable(evidence, k, v) }, now: this.now })
+    this.evidence = new EvidenceStore({
+      chain,
+      db: evidence,
+      putDurable: async (k, v) => {
+        await store.putDurable(evidence, k, v)
+      },
+      now: this.now,
+    })
     this.paid = store.sublevel<unknown>('payments', 'json')
     this.credits = new CreditSweeper({ chain, pollMs: o.pollMs })
-    this.fee = new FeeWatch({ escrow: chain.contracts.escrow, pollMs: o.pollMs, ...(init.protocolFeeBps !== undefined ? { source: init.protocolFeeBps } : {}) })
+    this.fee = new FeeWatch({
+      escrow: chain.contracts.escrow,
+      pollMs: o.pollMs,
+      ...(init.protocolFeeBps !== undefined ? { source: init.protocolFeeBps } : {}),
+    })
   }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.unhandle !== undefined) return
     await this.fee.start()
     const counters = this.init.counters
-    this.unhandle = await handleVouchers(this.init.libp2p, async (bytes, from) => await this.receiver.answer(bytes, from),
-      counters !== undefined ? { counters } : {})
+    this.unhandle = await handleVouchers(
+      this.init.libp2p,
+      async (bytes, from) => await this.receiver.answer(bytes, from),
+      counters !== undefined ? { counters } : {},
+    )
     await this.tower.start()
     this.escrow.start()
     this.credits.start()
     this.scheduleRetry()
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     await this.unhandle?.()
     this.unhandle = undefined
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer)
@@ -225,38 +263,59 @@ export class PaymentsService implements PaymentsApi, HiveService {
   }
 
   /** Requester: pays one verified job once (idempotent per job and provider). */
-  async payJob (job: PaidJob): Promise<void> {
+  async payJob(job: PaidJob): Promise<void> {
     const key = `${job.jobId}/${getAddress(job.providerAddress)}`
     // the retry timer may find this payment pending while the first attempt is still in flight:
     // two attempts at once would each sign a voucher, paying the job twice
     const inFlight = this.paying.get(key)
     if (inFlight !== undefined) return await inFlight
-    const attempt = this.payJobOnce(key, job).finally(() => { this.paying.delete(key) })
+    const attempt = this.payJobOnce(key, job).finally(() => {
+      this.paying.delete(key)
+    })
     this.paying.set(key, attempt)
     await attempt
   }
 
-  private async payJobOnce (key: string, job: PaidJob): Promise<void> {
-    const prior = await this.paid.get(key) as { status?: string } | undefined
+  private async payJobOnce(key: string, job: PaidJob): Promise<void> {
+    const prior = (await this.paid.get(key)) as { status?: string } | undefined
     if (prior?.status === 'paid') return
     // owed from here on: a failed attempt stays pending and is retried until it goes through
-    if (prior === undefined) await this.init.store.putDurable(this.paid, key, { status: 'pending', job: { ...job, providerPeer: job.providerPeer.toString(), price: job.price.toString() }, at: this.now() })
+    if (prior === undefined)
+      await this.init.store.putDurable(this.paid, key, {
+        status: 'pending',
+        job: { ...job, providerPeer: job.providerPeer.toString(), price: job.price.toString() },
+        at: this.now(),
+      })
     let detail: Record<string, string>
     if (job.payment === 'channel') {
-      const p = await this.payer.pay({ provider: job.providerAddress, peer: job.providerPeer, amount: job.price, jobId: `0x${job.jobId.replace(/^0x/, '')}` })
+      const p = await this.payer.pay({
+        provider: job.providerAddress,
+        peer: job.providerPeer,
+        amount: job.price,
+        jobId: `0x${job.jobId.replace(/^0x/, '')}`,
+      })
       detail = { channelId: p.channelId, nonce: p.nonce.toString(), cumulativeAmount: p.cumulativeAmount.toString() }
     } else {
       const r = await this.escrow.release(`0x${job.jobId.replace(/^0x/, '')}`, job.providerAddress, job.resultHash)
       detail = { escrowId: r.escrowId, tx: r.txs.release ?? '' }
     }
-    await this.init.store.putDurable(this.paid, key, { status: 'paid', ...detail, mode: job.payment, amount: job.price.toString(), at: this.now() })
+    await this.init.store.putDurable(this.paid, key, {
+      status: 'paid',
+      ...detail,
+      mode: job.payment,
+      amount: job.price.toString(),
+      at: this.now(),
+    })
   }
 
   /** Retries every payment still pending (provider unreachable, RPC down …). Returns how many went through. */
-  async retryPending (): Promise<number> {
+  async retryPending(): Promise<number> {
     let done = 0
     for await (const value of this.paid.values()) {
-      const v = value as { status?: string, job?: Omit<PaidJob, 'providerPeer' | 'price'> & { providerPeer: string, price: string } }
+      const v = value as {
+        status?: string
+        job?: Omit<PaidJob, 'providerPeer' | 'price'> & { providerPeer: string; price: string }
+      }
       if (v.status !== 'pending' || v.job === undefined) continue
       try {
         await this.payJob({ ...v.job, providerPeer: peerIdFromString(v.job.providerPeer), price: BigInt(v.job.price) })
@@ -268,26 +327,35 @@ export class PaymentsService implements PaymentsApi, HiveService {
     return done
   }
 
-  private scheduleRetry (): void {
+  private scheduleRetry(): void {
     if (this.unhandle === undefined) return
     this.retryTimer = setTimeout(() => {
-      this.retrying = this.retryPending().catch(() => 0).finally(() => { this.scheduleRetry() })
+      this.retrying = this.retryPending()
+        .catch(() => 0)
+        .finally(() => {
+          this.scheduleRetry()
+        })
     }, this.init.options?.retryMs ?? 15_000)
   }
 
   /** Every channel of this node with its best (provider) or last sent (requester) voucher. */
-  async channelSummaries (): Promise<ChannelSummary[]> {
+  async channelSummaries(): Promise<ChannelSummary[]> {
     const out: ChannelSummary[] = []
     for (const r of await this.channels.list()) {
       const v = r.role === 'provider' ? await this.channels.best(r.channelId) : await this.channels.sent(r.channelId)
       const spent = BigInt(v?.cumulativeAmount ?? '0')
-      out.push({ ...r, nonce: v?.nonce ?? '0', cumulativeAmount: spent.toString(), remaining: (BigInt(r.deposit) - spent).toString() })
+      out.push({
+        ...r,
+        nonce: v?.nonce ?? '0',
+        cumulativeAmount: spent.toString(),
+        remaining: (BigInt(r.deposit) - spent).toString(),
+      })
     }
     return out
   }
 
   /** Open channels (for `hive wallet`). */
-  async openChannels (): Promise<number> {
+  async openChannels(): Promise<number> {
     return (await this.channels.list({ status: ['open'] })).length
   }
 
@@ -295,14 +363,21 @@ export class PaymentsService implements PaymentsApi, HiveService {
    * Closes a channel on command: a provider settles with its best voucher at once; a requester
    * starts the challenge period (its watchtower finalizes if the provider never answers).
    */
-  async closeChannel (channelId: string): Promise<ChannelRecord> {
+  async closeChannel(channelId: string): Promise<ChannelRecord> {
     const r = await this.channels.get(channelId)
-    if (r === undefined) throw new PaymentError('UNKNOWN_CHANNEL', `no channel ${channelId} on this node; \`hive channel list\` shows them`, { channelId })
+    if (r === undefined)
+      throw new PaymentError(
+        'UNKNOWN_CHANNEL',
+        `no channel ${channelId} on this node; \`hive channel list\` shows them`,
+        { channelId },
+      )
     if (r.status === 'closed') return r
     if (r.role === 'provider') {
       await this.tower.closeWithBest(r.channelId, 'command')
       // the close only credited the payout: take it now rather than at the next poll
-      await this.credits.sweep().catch((err: Error) => { log('withdrawing after the close failed (the poll retries): %s', err.message) })
+      await this.credits.sweep().catch((err: Error) => {
+        log('withdrawing after the close failed (the poll retries): %s', err.message)
+      })
       return (await this.channels.get(r.channelId))!
     }
     if (r.status === 'closing') return r
@@ -314,14 +389,14 @@ export class PaymentsService implements PaymentsApi, HiveService {
    * mines no blocks, and the next one is stamped with the time it is mined). Both sides use it
    * for escrow deadlines, so a stale block cannot make the requester's deadline too early.
    */
-  private async chainNow (): Promise<bigint> {
+  private async chainNow(): Promise<bigint> {
     const block = await this.init.chain.provider.getBlock('latest')
     const ours = BigInt(Math.floor(this.now() / 1000))
     const chain = BigInt(block?.timestamp ?? 0)
     return chain > ours ? chain : ours
   }
 
-  routes (routes: RouteRegistry): void {
+  routes(routes: RouteRegistry): void {
     registerPaymentsRoutes(routes, this)
   }
 
@@ -329,18 +404,21 @@ export class PaymentsService implements PaymentsApi, HiveService {
    * Requester, channel mode, right after a provider accepted: an open HIVE channel to it with
    * room for the price (the provider checks for one before it runs the job).
    */
-  async channelAfterAccept (
-    award: { jobId: string, provider?: string, providerAddress: string, price: bigint },
-  ): Promise<void> {
+  async channelAfterAccept(award: {
+    jobId: string
+    provider?: string
+    providerAddress: string
+    price: bigint
+  }): Promise<void> {
     if (award.provider === undefined) {
-      throw new PaymentError('NO_PEER', 'a channel payment needs the provider\'s peer id', {})
+      throw new PaymentError('NO_PEER', "a channel payment needs the provider's peer id", {})
     }
     const jobId = `0x${award.jobId.replace(/^0x/, '')}`
     await this.payer.ensureChannel(award.providerAddress, peerIdFromString(award.provider), award.price, jobId)
   }
 
   /** Provider, channel mode: may this job's output leave? Only once a voucher paid its price. */
-  async channelOutputReleasable (jobId: string): Promise<boolean> {
+  async channelOutputReleasable(jobId: string): Promise<boolean> {
     return await this.receiver.paidFor(jobId)
   }
 
@@ -349,10 +427,18 @@ export class PaymentsService implements PaymentsApi, HiveService {
    * Escrow: create it now, not before the award (a bidder that declines costs no gas); channel: an
    * open channel with room for the price. A throw fails the award.
    */
-  async securePayment (a: {
-    jobId: string, payment: PaymentMode, provider: string, providerAddress: string, price: bigint, deadline: number
+  async securePayment(a: {
+    jobId: string
+    payment: PaymentMode
+    provider: string
+    providerAddress: string
+    price: bigint
+    deadline: number
   }): Promise<void> {
-    if (a.payment === 'channel') { await this.channelAfterAccept(a); return }
+    if (a.payment === 'channel') {
+      await this.channelAfterAccept(a)
+      return
+    }
     if (a.payment !== 'escrow') return
     const margin = BigInt(this.init.options?.escrowDeadlineMarginSeconds ?? 60)
     const chainNow = await this.chainNow()
@@ -361,7 +447,7 @@ export class PaymentsService implements PaymentsApi, HiveService {
   }
 
   /** The address `provider` asked to be paid at for `jobId`; throws when its bid named none. */
-  payoutAddress (jobId: string, provider: string): string {
+  payoutAddress(jobId: string, provider: string): string {
     const address = this.payoutAddresses.get(jobId, provider)
     if (address === undefined || address === '') {
       throw new PaymentError('NO_PAY_ADDRESS', `provider ${provider} named no address to be paid at`, { provider })
@@ -374,10 +460,14 @@ export class PaymentsService implements PaymentsApi, HiveService {
    * of kept bids, secure a payment on acceptance, pay a verified output before it is fetched
    * (fair exchange), keep commitments as evidence, and settle a finished job.
    */
-  subscribe (events: MarketEvents): () => void {
+  subscribe(events: MarketEvents): () => void {
     const off = [
-      events.on('bid:kept', (e) => { this.payoutAddresses.set(e.jobId, e.provider, e.payoutAddress) }),
-      events.on('bid:released', (e) => { this.payoutAddresses.delete(e.jobId, e.providers) }),
+      events.on('bid:kept', (e) => {
+        this.payoutAddresses.set(e.jobId, e.provider, e.payoutAddress)
+      }),
+      events.on('bid:released', (e) => {
+        this.payoutAddresses.delete(e.jobId, e.providers)
+      }),
       events.on('award:accepted', async (e) => {
         await this.securePayment({ ...e, providerAddress: this.payoutAddresses.get(e.jobId, e.provider) ?? '' })
       }),
@@ -390,7 +480,14 @@ export class PaymentsService implements PaymentsApi, HiveService {
         const providerAddress = this.payoutAddress(e.jobId, e.provider)
         const { jobId, payment, price } = e
         const resultHash = outputHashOf(CID.parse(e.outputCid))
-        await this.payJob({ jobId, payment, providerPeer: peerIdFromString(e.provider), providerAddress, price, resultHash })
+        await this.payJob({
+          jobId,
+          payment,
+          providerPeer: peerIdFromString(e.provider),
+          providerAddress,
+          price,
+          resultHash,
+        })
       }),
       events.on('job:settled', async ({ record }) => {
         await settleJob(record, {
@@ -398,7 +495,14 @@ export class PaymentsService implements PaymentsApi, HiveService {
           pay: async (a) => {
             const resultHash = outputHashOf(CID.parse(a.outputCid))
             const providerPeer = peerIdFromString(a.provider)
-            await this.payJob({ jobId: record.jobId, payment: record.payment, providerPeer, providerAddress: a.providerAddress, price: a.price, resultHash })
+            await this.payJob({
+              jobId: record.jobId,
+              payment: record.payment,
+              providerPeer,
+              providerAddress: a.providerAddress,
+              price: a.price,
+              resultHash,
+            })
           },
           reject: async (a) => {
             if (record.payment === 'channel') this.payer.release(record.jobId)
@@ -408,21 +512,31 @@ export class PaymentsService implements PaymentsApi, HiveService {
         this.payoutAddresses.forgetJob(record.jobId)
       }),
     ]
-    return () => { for (const o of off) o() }
+    return () => {
+      for (const o of off) o()
+    }
   }
 
   /** The answers the market asks for (node/market/ports.ts MarketPayments). */
-  hooks (): MarketPayments {
+  hooks(): MarketPayments {
     return {
       address: () => this.address,
       protocolFeeBps: () => this.fee.feeBps,
       beforeExecute: async (j, signal) => {
         // channel mode: an open HIVE channel from the requester with room for the price, reserved
-        if (j.payment === 'channel') { await this.receiver.assureFunded(j, signal); return }
+        if (j.payment === 'channel') {
+          await this.receiver.assureFunded(j, signal)
+          return
+        }
         // the result is due by the award's deadline, and its commitment must be mined before the escrow's
         const margin = BigInt(this.init.options?.commitMarginSeconds ?? 30)
-        const minDeadline = await this.chainNow() + BigInt(Math.ceil(Math.max(0, j.deadline - this.now()) / 1000)) + margin
-        await this.escrow.waitFunded(bytes32(j.jobId), j.requesterAddress, j.price, { signal, minDeadline, maxWaitMs: this.init.options?.fundingWaitMs ?? 30_000 })
+        const minDeadline =
+          (await this.chainNow()) + BigInt(Math.ceil(Math.max(0, j.deadline - this.now()) / 1000)) + margin
+        await this.escrow.waitFunded(bytes32(j.jobId), j.requesterAddress, j.price, {
+          signal,
+          minDeadline,
+          maxWaitMs: this.init.options?.fundingWaitMs ?? 30_000,
+        })
       },
       signResult: async (j) => {
         const commitment = commitmentFor(j.jobId, this.address, CID.parse(j.outputCid))
@@ -430,15 +544,20 @@ export class PaymentsService implements PaymentsApi, HiveService {
         const signature = this.init.chain.wallet!.signingKey.sign(hashResultCommitment(domain, commitment)).serialized
         // a commit that reverts (deadline passed) throws: the provider then delivers nothing,
         // since the requester could refund itself and keep the output
-        if (j.payment === 'escrow') await this.escrow.commit(bytes32(j.jobId), j.requesterAddress, commitment.outputHash)
+        if (j.payment === 'escrow')
+          await this.escrow.commit(bytes32(j.jobId), j.requesterAddress, commitment.outputHash)
         // channel: only a voucher paying this job's price, from its requester, will be taken
         if (j.payment === 'channel') {
           await this.receiver.expect({ jobId: j.jobId, requesterAddress: j.requesterAddress, price: j.price })
         }
-        return { commitment: encodeCommitment(commitment), signature: Uint8Array.from(Buffer.from(signature.slice(2), 'hex')) }
+        return {
+          commitment: encodeCommitment(commitment),
+          signature: Uint8Array.from(Buffer.from(signature.slice(2), 'hex')),
+        }
       },
       outputReleasable: async (j) => {
-        if (j.payment === 'escrow') return await this.escrow.paidFor(bytes32(j.jobId), j.requesterAddress, outputHashOf(CID.parse(j.outputCid)))
+        if (j.payment === 'escrow')
+          return await this.escrow.paidFor(bytes32(j.jobId), j.requesterAddress, outputHashOf(CID.parse(j.outputCid)))
         return await this.receiver.paidFor(j.jobId)
       },
     }
@@ -457,8 +576,10 @@ export interface PaymentsChainSource {
 }
 
 /** What the factory is given; the node's components and services supply the rest of PaymentsInit. */
-export interface PaymentsServiceInit
-  extends Omit<PaymentsInit, 'libp2p' | 'store' | 'privateKey' | 'events' | 'chain' | 'audit' | 'counters'> {
+export interface PaymentsServiceInit extends Omit<
+  PaymentsInit,
+  'libp2p' | 'store' | 'privateKey' | 'events' | 'chain' | 'audit' | 'counters'
+> {
   /** a chain client of its own (tests); otherwise the node's `chain` service's */
   chain?: PaymentsChain
 }
@@ -468,14 +589,12 @@ export interface PaymentsServiceInit
  * client) and logs through the `audit` service when the node has one. The market starts after
  * it, so the market's payment hooks are live from the market's first job.
  */
-export function paymentsService (init: PaymentsServiceInit = {}): ServiceFactory<PaymentsService> {
+export function paymentsService(init: PaymentsServiceInit = {}): ServiceFactory<PaymentsService> {
   return {
     dependencies: init.chain === undefined ? ['chain'] : [],
     optionalDependencies: ['audit'],
     create: (components, services) => {
-      const source = init.chain === undefined
-        ? services.require<HiveService & PaymentsChainSource>('chain')
-        : undefined
+      const source = init.chain === undefined ? services.require<HiveService & PaymentsChainSource>('chain') : undefined
       const audit = services.get<HiveService & { readonly journal: PaymentJournal }>('audit')
       // the chain service already follows ProtocolParams: the fee is read there rather than polled
       // again; lazily, since its params exist once it started (it starts before payments)

@@ -23,8 +23,9 @@ const EMPTY = new Uint8Array(0)
 type Answer = (voucher: Uint8Array, from: PeerId) => Promise<Uint8Array>
 
 /** The voucher protocol; `answer` (the provider's receiver) returns the encoded SignedVoucherAck. */
-export function voucherProtocol (
-  answer: Answer, options: { perSecond?: number } = {},
+export function voucherProtocol(
+  answer: Answer,
+  options: { perSecond?: number } = {},
 ): ProtocolDescriptor<Uint8Array, Uint8Array> {
   return {
     id: VOUCHER_PROTOCOL,
@@ -40,13 +41,14 @@ export function voucherProtocol (
     handler: async (voucher, { peer }) => await answer(voucher, peer),
     // vouchers are small: they cross relayed (limited) connections (issue 13, docs/reach.md)
     runOnLimitedConnection: true,
-    errorResponse: (e) => VoucherReply.encode({
-      payload: EMPTY,
-      signer: EMPTY,
-      signature: EMPTY,
-      errorCode: e.code,
-      errorMessage: e.message.slice(0, MAX_ERROR_MESSAGE),
-    }),
+    errorResponse: (e) =>
+      VoucherReply.encode({
+        payload: EMPTY,
+        signer: EMPTY,
+        signature: EMPTY,
+        errorCode: e.code,
+        errorMessage: e.message.slice(0, MAX_ERROR_MESSAGE),
+      }),
     responseError: (bytes) => {
       let reply: VoucherReply
       try {
@@ -62,17 +64,24 @@ export function voucherProtocol (
 }
 
 /** Sends one voucher and returns the raw signed ack; a provider's error reply throws a ReqRespError. */
-export async function sendVoucher (
-  libp2p: StreamLibp2p, peer: PeerId, voucher: Uint8Array, options: { signal?: AbortSignal } = {},
+export async function sendVoucher(
+  libp2p: StreamLibp2p,
+  peer: PeerId,
+  voucher: Uint8Array,
+  options: { signal?: AbortSignal } = {},
 ): Promise<Uint8Array> {
-  const protocol = voucherProtocol(async () => { throw new Error('client side only') })
+  const protocol = voucherProtocol(async () => {
+    throw new Error('client side only')
+  })
   const signal = options.signal ?? AbortSignal.timeout(10_000)
   return await sendRequest({ libp2p }, protocol, peer, voucher, { signal })
 }
 
 /** Registers the provider's handler: `answer` returns the signed ack for a voucher. */
-export async function handleVouchers (
-  libp2p: StreamLibp2p, answer: Answer, options: { perSecond?: number, counters?: OutcomeCounters } = {},
+export async function handleVouchers(
+  libp2p: StreamLibp2p,
+  answer: Answer,
+  options: { perSecond?: number; counters?: OutcomeCounters } = {},
 ): Promise<() => Promise<void>> {
   const components = { libp2p, ...(options.counters !== undefined ? { counters: options.counters } : {}) }
   return await handleProtocol(components, voucherProtocol(answer, options))

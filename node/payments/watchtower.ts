@@ -63,7 +63,7 @@ export class Watchtower {
   private readonly retries: RetrySchedule
   private readonly pricer: ClosePricer
 
-  constructor (init: WatchtowerInit) {
+  constructor(init: WatchtowerInit) {
     this.init = init
     const price = init.hivePerEth !== undefined ? { hivePerEth: init.hivePerEth } : {}
     this.pricer = new ClosePricer({ chain: init.chain, now: init.now, ...price })
@@ -75,28 +75,36 @@ export class Watchtower {
     })
   }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.running) return
     this.running = true
-    await this.scanAll().catch((err: Error) => { log.error('startup scan failed: %s', err.message) })
+    await this.scanAll().catch((err: Error) => {
+      log.error('startup scan failed: %s', err.message)
+    })
     this.schedule()
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     this.running = false
     if (this.timer !== undefined) clearTimeout(this.timer)
     await this.ticking?.catch(() => {})
   }
 
-  private schedule (): void {
+  private schedule(): void {
     if (!this.running) return
     this.timer = setTimeout(() => {
-      this.ticking = this.tick().catch((err: Error) => { log('poll failed (will retry): %s', err.message) }).finally(() => { this.schedule() })
+      this.ticking = this.tick()
+        .catch((err: Error) => {
+          log('poll failed (will retry): %s', err.message)
+        })
+        .finally(() => {
+          this.schedule()
+        })
     }, this.init.pollMs ?? 2_000)
   }
 
   /** Re-reads every channel not known to be closed and acts on what the chain says. */
-  async scanAll (): Promise<void> {
+  async scanAll(): Promise<void> {
     for (const r of await this.init.channels.list({ status: ['open', 'closing'] })) {
       try {
         const view = await readChannel(this.init.chain, r.channelId)
@@ -111,29 +119,33 @@ export class Watchtower {
   }
 
   /** One poll: record new close events, then act on each channel that needs it. */
-  async tick (): Promise<void> {
+  async tick(): Promise<void> {
     const { chain } = this.init
     const channel = chain.contracts.channel
     const latest = await chain.provider.getBlockNumber()
-    const stored = await this.init.meta.get(LAST_BLOCK_KEY) as number | undefined
+    const stored = (await this.init.meta.get(LAST_BLOCK_KEY)) as number | undefined
     const from = stored === undefined ? Math.max(0, latest - 1_000) : stored + 1
     if (from <= latest) {
-      const started = await channel.queryFilter(channel.filters.ChannelCloseStarted(), from, latest) as EventLog[]
-      const closed = await channel.queryFilter(channel.filters.ChannelClosed(), from, latest) as EventLog[]
+      const started = (await channel.queryFilter(channel.filters.ChannelCloseStarted(), from, latest)) as EventLog[]
+      const closed = (await channel.queryFilter(channel.filters.ChannelClosed(), from, latest)) as EventLog[]
       // recording is local: no transaction here, so no channel's trouble can stop the others'
       for (const ev of started) {
-        await this.onEvent(ev, async (r) => { await this.recordCloseStarted(r, BigInt(ev.args.closesAt as bigint)) })
+        await this.onEvent(ev, async (r) => {
+          await this.recordCloseStarted(r, BigInt(ev.args.closesAt as bigint))
+        })
       }
       for (const ev of closed) {
         const payout = String(ev.args.payout)
-        await this.onEvent(ev, async (r) => { await this.markClosed(r, r.role === 'provider' ? payout : undefined) })
+        await this.onEvent(ev, async (r) => {
+          await this.markClosed(r, r.role === 'provider' ? payout : undefined)
+        })
       }
       await this.init.meta.put(LAST_BLOCK_KEY, latest)
     }
     await this.applyPolicies()
   }
 
-  private async onEvent (ev: EventLog, apply: (r: ChannelRecord) => Promise<void>): Promise<void> {
+  private async onEvent(ev: EventLog, apply: (r: ChannelRecord) => Promise<void>): Promise<void> {
     const channelId = String(ev.args.channelId)
     try {
       const r = await this.init.channels.get(channelId)
@@ -143,12 +155,12 @@ export class Watchtower {
     }
   }
 
-  private async recordCloseStarted (r: ChannelRecord, closesAt: bigint): Promise<void> {
+  private async recordCloseStarted(r: ChannelRecord, closesAt: bigint): Promise<void> {
     if (r.status === 'open') await this.init.channels.put({ ...r, status: 'closing', closesAt: closesAt.toString() })
   }
 
   /** Each channel on its own: the answers to closes first (soonest deadline first), then the provider's own rules. */
-  private async applyPolicies (): Promise<void> {
+  private async applyPolicies(): Promise<void> {
     const block = await this.init.chain.provider.getBlock('latest')
     const chainNow = BigInt(block?.timestamp ?? Math.floor(this.init.now() / 1000))
     const records = await this.init.channels.list({ status: ['open', 'closing'] })
@@ -170,27 +182,29 @@ export class Watchtower {
           await this.settle(r, 'expiry')
         }
       } else if (r.role === 'requester' && r.status === 'closing' && chainNow >= BigInt(r.closesAt ?? 2n ** 64n)) {
-        await this.attempt(r, 'FINALIZE_FAILED', async () => { await this.finalize(r) })
+        await this.attempt(r, 'FINALIZE_FAILED', async () => {
+          await this.finalize(r)
+        })
       }
     }
   }
 
   /** Provider: closes `channelId` with the best voucher if that is worth its gas; failures are retried later. */
-  async closeIfWorth (channelId: string, reason: string): Promise<void> {
+  async closeIfWorth(channelId: string, reason: string): Promise<void> {
     const r = await this.init.channels.get(channelId)
     if (r !== undefined && r.role === 'provider' && r.status !== 'closed') await this.settle(r, reason)
   }
 
-  private async settle (r: ChannelRecord, reason: string): Promise<void> {
+  private async settle(r: ChannelRecord, reason: string): Promise<void> {
     await this.attempt(r, 'CLOSE_FAILED', async () => {
       const best = await this.init.channels.best(r.channelId)
-      if (best === undefined || !await this.pricer.worthClosing(r, best)) return
+      if (best === undefined || !(await this.pricer.worthClosing(r, best))) return
       await this.closeWithBest(r.channelId, reason)
     })
   }
 
   /** Runs one channel's transaction unless it is backing off; a failure is logged, reported and scheduled for retry. */
-  private async attempt (r: ChannelRecord, code: TowerAlertCode, action: () => Promise<void>): Promise<void> {
+  private async attempt(r: ChannelRecord, code: TowerAlertCode, action: () => Promise<void>): Promise<void> {
     const key = r.channelId.toLowerCase()
     if (!this.retries.due(key)) return
     try {
@@ -203,7 +217,7 @@ export class Watchtower {
     }
   }
 
-  private tooLate (r: ChannelRecord): void {
+  private tooLate(r: ChannelRecord): void {
     const key = r.channelId.toLowerCase()
     if (!this.retries.due(key)) return
     this.retries.giveUp(key)
@@ -213,13 +227,17 @@ export class Watchtower {
     this.alert({ code: 'CLOSE_TOO_LATE', channelId: key, reason, attempts: 0 })
   }
 
-  private alert (a: TowerAlert): void {
+  private alert(a: TowerAlert): void {
     log.error('channel %s: %s after %d attempt(s): %s', a.channelId, a.code, a.attempts, a.reason)
-    try { this.init.onAlert?.(a) } catch (err) { log.error('alert listener failed - %e', err) }
+    try {
+      this.init.onAlert?.(a)
+    } catch (err) {
+      log.error('alert listener failed - %e', err)
+    }
   }
 
   /** Provider: settles the channel with the best stored voucher. Returns the payout, or undefined. */
-  async closeWithBest (channelId: string, reason: string): Promise<bigint | undefined> {
+  async closeWithBest(channelId: string, reason: string): Promise<bigint | undefined> {
     const key = channelId.toLowerCase()
     if (this.closing.has(key)) return undefined
     this.closing.add(key)
@@ -231,7 +249,10 @@ export class Watchtower {
         const sender = this.init.chain.sender
         if (sender === undefined) throw new Error('closing a channel needs the wallet unlocked')
         const view = await readChannel(this.init.chain, key)
-        if (view?.status === 'closed') { await this.markClosed(r); return undefined }
+        if (view?.status === 'closed') {
+          await this.markClosed(r)
+          return undefined
+        }
         const channel = this.init.chain.contracts.channel
         const label = `close channel (${reason})`
         const sent = await sender.call(channel, 'closeWithVoucher', voucherCloseArgs(r, best), { label })
@@ -246,7 +267,7 @@ export class Watchtower {
   }
 
   /** Requester: starts a unilateral close (the provider has one challenge period to answer). */
-  async startClose (channelId: string): Promise<ChannelRecord> {
+  async startClose(channelId: string): Promise<ChannelRecord> {
     const r = await this.init.channels.get(channelId)
     if (r === undefined || r.role !== 'requester') throw new Error(`no channel ${channelId} of ours as requester`)
     const sender = this.init.chain.sender
@@ -259,15 +280,25 @@ export class Watchtower {
     return updated
   }
 
-  private async finalize (r: ChannelRecord): Promise<void> {
+  private async finalize(r: ChannelRecord): Promise<void> {
     const view = await readChannel(this.init.chain, r.channelId)
-    if (view?.status === 'closed') { await this.markClosed(r); return }
-    const sent = await this.init.chain.sender?.call(this.init.chain.contracts.channel, 'finalize', [r.channelId], { label: 'finalize channel' })
+    if (view?.status === 'closed') {
+      await this.markClosed(r)
+      return
+    }
+    const sent = await this.init.chain.sender?.call(this.init.chain.contracts.channel, 'finalize', [r.channelId], {
+      label: 'finalize channel',
+    })
     await this.markClosed({ ...r, ...(sent !== undefined ? { closeTx: sent.hash } : {}) })
   }
 
-  private async markClosed (r: ChannelRecord, payout?: string): Promise<void> {
-    const updated: ChannelRecord = { ...r, status: 'closed', closedAt: this.init.now(), ...(payout !== undefined ? { payout } : {}) }
+  private async markClosed(r: ChannelRecord, payout?: string): Promise<void> {
+    const updated: ChannelRecord = {
+      ...r,
+      status: 'closed',
+      closedAt: this.init.now(),
+      ...(payout !== undefined ? { payout } : {}),
+    }
     await this.init.channels.put(updated)
     const key = r.channelId.toLowerCase()
     this.retries.succeeded(key)

@@ -12,12 +12,17 @@ export const FAILPOINTS = [
   'provider:after-result',
 ] as const
 
-export type Failpoint = typeof FAILPOINTS[number]
+export type Failpoint = (typeof FAILPOINTS)[number]
 
-const active: ReadonlySet<string> = new Set((process.env.HIVE_FAILPOINTS ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''))
+const active: ReadonlySet<string> = new Set(
+  (process.env.HIVE_FAILPOINTS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== ''),
+)
 
 /** Dies here, at once, when the environment switched this failpoint on. */
-export function failpoint (name: Failpoint): void {
+export function failpoint(name: Failpoint): void {
   if (active.size === 0 || !active.has(name)) return
   process.stderr.write(`failpoint ${name}: SIGKILL\n`)
   process.kill(process.pid, 'SIGKILL')

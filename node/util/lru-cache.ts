@@ -14,9 +14,9 @@ export interface LruCacheInit {
 export class LruCache<V> {
   private readonly init: LruCacheInit
   private readonly now: () => number
-  private readonly entries = new Map<string, { value: V, at: number }>()
+  private readonly entries = new Map<string, { value: V; at: number }>()
 
-  constructor (init: LruCacheInit) {
+  constructor(init: LruCacheInit) {
     if (!Number.isSafeInteger(init.maxEntries) || init.maxEntries < 1) {
       throw new RangeError('maxEntries must be a positive integer')
     }
@@ -24,7 +24,7 @@ export class LruCache<V> {
     this.now = init.now ?? Date.now
   }
 
-  get (key: string): V | undefined {
+  get(key: string): V | undefined {
     const e = this.entries.get(key)
     if (e === undefined) return undefined
     if (this.init.ttlMs !== undefined && this.now() - e.at >= this.init.ttlMs) {
@@ -38,7 +38,7 @@ export class LruCache<V> {
     return e.value
   }
 
-  set (key: string, value: V): void {
+  set(key: string, value: V): void {
     this.entries.delete(key)
     this.entries.set(key, { value, at: this.now() })
     while (this.entries.size > this.init.maxEntries) {
@@ -48,9 +48,11 @@ export class LruCache<V> {
     }
   }
 
-  delete (key: string): boolean {
+  delete(key: string): boolean {
     return this.entries.delete(key)
   }
 
-  get size (): number { return this.entries.size }
+  get size(): number {
+    return this.entries.size
+  }
 }

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
-function findPackageRoot (from: string): string {
+function findPackageRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir
     if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`)

@@ -12,8 +12,8 @@ export type ChainFailure =
   | 'PEER_CHANGED' // an entry names another log owner
 
 export type ChainVerdict =
-  | { ok: true, entries: StoredEntry[], lastHash: Uint8Array }
-  | { ok: false, code: ChainFailure, index: number, position: number, message: string }
+  | { ok: true; entries: StoredEntry[]; lastHash: Uint8Array }
+  | { ok: false; code: ChainFailure; index: number; position: number; message: string }
 
 export interface ChainOptions {
   /** index of the first entry (default: the first entry's own index must be 0) */
@@ -29,7 +29,7 @@ export interface ChainOptions {
  * are dense from startIndex, every prevHash is the previous entry's hash, one peer throughout.
  * On failure names the first broken entry (its index, and its position in the array).
  */
-export function verifyChain (entries: readonly Uint8Array[], options: ChainOptions = {}): ChainVerdict {
+export function verifyChain(entries: readonly Uint8Array[], options: ChainOptions = {}): ChainVerdict {
   const start = options.startIndex ?? 0
   let prev = options.prevHash ?? (start === 0 ? ZERO_HASH : undefined)
   let peer = options.peer
@@ -41,15 +41,41 @@ export function verifyChain (entries: readonly Uint8Array[], options: ChainOptio
       stored = { entry: decodeEntry(entries[i]), bytes: entries[i], hash: entryHash(entries[i]) }
     } catch (err) {
       const why = isHiveError(err) ? err.message : String(err)
-      return { ok: false, code: 'MALFORMED_ENTRY', index: at, position: i, message: `entry ${at} does not decode: ${why}` }
+      return {
+        ok: false,
+        code: 'MALFORMED_ENTRY',
+        index: at,
+        position: i,
+        message: `entry ${at} does not decode: ${why}`,
+      }
     }
     const e = stored.entry
-    if (e.index !== at) return { ok: false, code: 'INDEX_GAP', index: at, position: i, message: `entry at position ${i} has index ${e.index}, expected ${at}` }
+    if (e.index !== at)
+      return {
+        ok: false,
+        code: 'INDEX_GAP',
+        index: at,
+        position: i,
+        message: `entry at position ${i} has index ${e.index}, expected ${at}`,
+      }
     if (prev !== undefined && !equalBytes(e.prevHash, prev)) {
-      return { ok: false, code: 'BROKEN_LINK', index: at, position: i, message: `entry ${at} does not link to the hash of entry ${at - 1}` }
+      return {
+        ok: false,
+        code: 'BROKEN_LINK',
+        index: at,
+        position: i,
+        message: `entry ${at} does not link to the hash of entry ${at - 1}`,
+      }
     }
     peer ??= e.peer
-    if (!equalBytes(e.peer, peer)) return { ok: false, code: 'PEER_CHANGED', index: at, position: i, message: `entry ${at} belongs to another peer's log` }
+    if (!equalBytes(e.peer, peer))
+      return {
+        ok: false,
+        code: 'PEER_CHANGED',
+        index: at,
+        position: i,
+        message: `entry ${at} belongs to another peer's log`,
+      }
     prev = stored.hash
     out.push(stored)
   }

@@ -12,7 +12,7 @@ import type { AuditEntry, AuditEvent, EntryHeader, StoredEntry } from './types.t
 /** prevHash of the first entry of every log. */
 export const ZERO_HASH: Uint8Array = new Uint8Array(32)
 
-function checkHeader (h: EntryHeader, type: AuditEvent['type']): void {
+function checkHeader(h: EntryHeader, type: AuditEvent['type']): void {
   checkCount(h.index, 'index')
   checkCount(h.timestamp, 'timestamp')
   checkHash(h.prevHash, 'prevHash')
@@ -26,7 +26,7 @@ function checkHeader (h: EntryHeader, type: AuditEvent['type']): void {
 }
 
 /** The canonical bytes of an entry; throws AuditEntryError (code INVALID_AUDIT_ENTRY) naming the bad field. */
-export function encodeEntry (entry: AuditEntry): Uint8Array {
+export function encodeEntry(entry: AuditEntry): Uint8Array {
   checkHeader(entry, entry.type)
   const bytes = WireEntry.encode({
     index: entry.index,
@@ -36,12 +36,13 @@ export function encodeEntry (entry: AuditEntry): Uint8Array {
     jobId: own(entry.type === 'anchored' ? NO_BYTES : entry.jobId),
     ...eventToWire(entry),
   })
-  if (bytes.length > AUDIT_BOUNDS.maxEntryBytes) bad('entry', `encodes to ${bytes.length} bytes, over ${AUDIT_BOUNDS.maxEntryBytes}`)
+  if (bytes.length > AUDIT_BOUNDS.maxEntryBytes)
+    bad('entry', `encodes to ${bytes.length} bytes, over ${AUDIT_BOUNDS.maxEntryBytes}`)
   return bytes
 }
 
 /** Bounded, strict decode: size first, then protobuf, then every field, then canonical form. */
-export function decodeEntry (bytes: Uint8Array): AuditEntry {
+export function decodeEntry(bytes: Uint8Array): AuditEntry {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0 || bytes.length > AUDIT_BOUNDS.maxEntryBytes) {
     bad('entry', `must be 1..${AUDIT_BOUNDS.maxEntryBytes} bytes`, { length: bytes?.length ?? null })
   }
@@ -53,17 +54,24 @@ export function decodeEntry (bytes: Uint8Array): AuditEntry {
   }
   if (!equalBytes(WireEntry.encode(wire), bytes)) bad('entry', 'is not in canonical form')
   const event = eventFromWire(wire)
-  const entry = { index: wire.index, prevHash: wire.prevHash, timestamp: wire.timestamp, peer: wire.peer, jobId: wire.jobId, ...event } as AuditEntry
+  const entry = {
+    index: wire.index,
+    prevHash: wire.prevHash,
+    timestamp: wire.timestamp,
+    peer: wire.peer,
+    jobId: wire.jobId,
+    ...event,
+  } as AuditEntry
   checkHeader(entry, entry.type)
   return entry
 }
 
 /** SHA-256(0x00 || bytes): the entry's Merkle leaf, and the prevHash of the entry after it. */
-export function entryHash (bytes: Uint8Array): Uint8Array {
+export function entryHash(bytes: Uint8Array): Uint8Array {
   return leafHash(bytes)
 }
 
 /** Decodes and hashes stored bytes in one step. */
-export function readEntry (bytes: Uint8Array): StoredEntry {
+export function readEntry(bytes: Uint8Array): StoredEntry {
   return { entry: decodeEntry(bytes), bytes, hash: entryHash(bytes) }
 }

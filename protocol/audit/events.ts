@@ -5,28 +5,47 @@ import * as pb from '../gen/audit.ts'
 import { equalBytes, sha256 } from '../merkle/index.ts'
 import { AUDIT_BOUNDS as B } from './bounds.ts'
 import {
-  NO_BYTES, amountFromWire, amountToWire, bad, checkAmount, checkBytes, checkCid, checkCount, checkHash, checkPeer, checkText, own,
+  NO_BYTES,
+  amountFromWire,
+  amountToWire,
+  bad,
+  checkAmount,
+  checkBytes,
+  checkCid,
+  checkCount,
+  checkHash,
+  checkPeer,
+  checkText,
+  own,
 } from './fields.ts'
 import type { AuditEvent, Direction, MessageRef, PaymentMode } from './types.ts'
 
-type WireEvent = Pick<pb.AuditEntry, 'posted' | 'bid' | 'awarded' | 'accepted' | 'result' | 'verified' | 'paid' | 'disputed' | 'refunded' | 'anchored'>
+type WireEvent = Pick<
+  pb.AuditEntry,
+  'posted' | 'bid' | 'awarded' | 'accepted' | 'result' | 'verified' | 'paid' | 'disputed' | 'refunded' | 'anchored'
+>
 
 const DIRECTIONS: Record<Direction, pb.Direction> = { sent: pb.Direction.SENT, received: pb.Direction.RECEIVED }
-const MODES: Record<PaymentMode, pb.AuditPaymentMode> = { escrow: pb.AuditPaymentMode.AUDIT_PAYMENT_ESCROW, channel: pb.AuditPaymentMode.AUDIT_PAYMENT_CHANNEL }
+const MODES: Record<PaymentMode, pb.AuditPaymentMode> = {
+  escrow: pb.AuditPaymentMode.AUDIT_PAYMENT_ESCROW,
+  channel: pb.AuditPaymentMode.AUDIT_PAYMENT_CHANNEL,
+}
 
-function directionTo (d: Direction, field: string): pb.Direction {
+function directionTo(d: Direction, field: string): pb.Direction {
   const v = DIRECTIONS[d]
   if (v === undefined) bad(field, "must be 'sent' or 'received'")
   return v
 }
-function directionFrom (d: pb.Direction, field: string): Direction {
+function directionFrom(d: pb.Direction, field: string): Direction {
   if (d === pb.Direction.SENT) return 'sent'
   if (d === pb.Direction.RECEIVED) return 'received'
   return bad(field, 'must be SENT or RECEIVED')
 }
-function optional (bytes: Uint8Array): Uint8Array | undefined { return bytes.length === 0 ? undefined : bytes }
+function optional(bytes: Uint8Array): Uint8Array | undefined {
+  return bytes.length === 0 ? undefined : bytes
+}
 
-function checkRef (r: MessageRef, t: string): void {
+function checkRef(r: MessageRef, t: string): void {
   checkPeer(r.counterparty, `${t}.counterparty`)
   checkHash(r.messageHash, `${t}.messageHash`)
   if (r.envelope !== undefined && r.envelope.length > 0) {
@@ -36,7 +55,7 @@ function checkRef (r: MessageRef, t: string): void {
   }
 }
 
-function messageTo (e: MessageRef & { price: bigint, awardIndex?: number }, t: string): pb.MessageRecord {
+function messageTo(e: MessageRef & { price: bigint; awardIndex?: number }, t: string): pb.MessageRecord {
   checkRef(e, t)
   checkAmount(e.price, `${t}.price`)
   checkCount(e.awardIndex ?? 0, `${t}.awardIndex`, B.maxAwardIndex)
@@ -49,7 +68,7 @@ function messageTo (e: MessageRef & { price: bigint, awardIndex?: number }, t: s
     envelope: own(e.envelope ?? NO_BYTES),
   }
 }
-function messageFrom (m: pb.MessageRecord, t: string): MessageRef & { price: bigint, awardIndex: number } {
+function messageFrom(m: pb.MessageRecord, t: string): MessageRef & { price: bigint; awardIndex: number } {
   const r = {
     direction: directionFrom(m.direction, `${t}.direction`),
     counterparty: m.counterparty,
@@ -64,7 +83,7 @@ function messageFrom (m: pb.MessageRecord, t: string): MessageRef & { price: big
 }
 
 /** Typed event -> protobuf oneof member (validating). */
-export function eventToWire (e: AuditEvent): WireEvent {
+export function eventToWire(e: AuditEvent): WireEvent {
   switch (e.type) {
     case 'posted':
       checkHash(e.messageHash, 'posted.messageHash')
@@ -89,12 +108,15 @@ export function eventToWire (e: AuditEvent): WireEvent {
       if ((e as { awardIndex?: number }).awardIndex !== undefined) bad('bid.awardIndex', 'bids have no award slot')
       return { bid: messageTo(e, 'bid') }
     }
-    case 'awarded': return { awarded: messageTo(e, 'awarded') }
-    case 'accepted': return { accepted: messageTo(e, 'accepted') }
+    case 'awarded':
+      return { awarded: messageTo(e, 'awarded') }
+    case 'accepted':
+      return { accepted: messageTo(e, 'accepted') }
     case 'result':
       checkRef(e, 'result')
       checkCid(e.outputCid, 'result.outputCid')
-      if (e.commitmentSignature !== undefined) checkBytes(e.commitmentSignature, 'result.commitmentSignature', 0, B.maxSignatureBytes)
+      if (e.commitmentSignature !== undefined)
+        checkBytes(e.commitmentSignature, 'result.commitmentSignature', 0, B.maxSignatureBytes)
       return {
         result: {
           direction: directionTo(e.direction, 'result.direction'),
@@ -111,18 +133,40 @@ export function eventToWire (e: AuditEvent): WireEvent {
       checkCid(e.outputCid, 'verified.outputCid')
       checkText(e.reason, 'verified.reason', B.maxReasonLength)
       if (typeof e.accepted !== 'boolean') bad('verified.accepted', 'must be a boolean')
-      return { verified: { counterparty: own(e.counterparty), resultHash: own(e.resultHash), outputCid: own(e.outputCid), accepted: e.accepted, reason: e.reason } }
+      return {
+        verified: {
+          counterparty: own(e.counterparty),
+          resultHash: own(e.resultHash),
+          outputCid: own(e.outputCid),
+          accepted: e.accepted,
+          reason: e.reason,
+        },
+      }
     case 'paid': {
       checkPeer(e.counterparty, 'paid.counterparty')
       checkAmount(e.amount, 'paid.amount')
-      const base = { direction: directionTo(e.direction, 'paid.direction'), counterparty: own(e.counterparty), amount: amountToWire(e.amount) }
+      const base = {
+        direction: directionTo(e.direction, 'paid.direction'),
+        counterparty: own(e.counterparty),
+        amount: amountToWire(e.amount),
+      }
       const m = e.method
       if (m?.kind === 'voucher') {
         checkHash(m.channelId, 'paid.voucher.channelId')
         checkAmount(m.cumulativeAmount, 'paid.voucher.cumulativeAmount')
         checkAmount(m.nonce, 'paid.voucher.nonce')
         checkBytes(m.signature, 'paid.voucher.signature', 1, B.maxSignatureBytes)
-        return { paid: { ...base, voucher: { channelId: own(m.channelId), cumulativeAmount: amountToWire(m.cumulativeAmount), nonce: amountToWire(m.nonce), signature: own(m.signature) } } }
+        return {
+          paid: {
+            ...base,
+            voucher: {
+              channelId: own(m.channelId),
+              cumulativeAmount: amountToWire(m.cumulativeAmount),
+              nonce: amountToWire(m.nonce),
+              signature: own(m.signature),
+            },
+          },
+        }
       }
       if (m?.kind === 'escrow') {
         checkHash(m.txHash, 'paid.escrow.txHash')
@@ -134,12 +178,26 @@ export function eventToWire (e: AuditEvent): WireEvent {
       checkPeer(e.counterparty, 'disputed.counterparty')
       checkText(e.reason, 'disputed.reason', B.maxReasonLength)
       if (e.txHash !== undefined) checkHash(e.txHash, 'disputed.txHash')
-      return { disputed: { direction: directionTo(e.direction, 'disputed.direction'), counterparty: own(e.counterparty), reason: e.reason, txHash: own(e.txHash ?? NO_BYTES) } }
+      return {
+        disputed: {
+          direction: directionTo(e.direction, 'disputed.direction'),
+          counterparty: own(e.counterparty),
+          reason: e.reason,
+          txHash: own(e.txHash ?? NO_BYTES),
+        },
+      }
     case 'refunded':
       checkPeer(e.counterparty, 'refunded.counterparty')
       checkAmount(e.amount, 'refunded.amount')
       checkHash(e.txHash, 'refunded.txHash')
-      return { refunded: { direction: directionTo(e.direction, 'refunded.direction'), counterparty: own(e.counterparty), amount: amountToWire(e.amount), txHash: own(e.txHash) } }
+      return {
+        refunded: {
+          direction: directionTo(e.direction, 'refunded.direction'),
+          counterparty: own(e.counterparty),
+          amount: amountToWire(e.amount),
+          txHash: own(e.txHash),
+        },
+      }
     case 'anchored':
       checkCount(e.treeSize, 'anchored.treeSize')
       if (e.treeSize < 1) bad('anchored.treeSize', 'must be at least 1')
@@ -154,16 +212,21 @@ export function eventToWire (e: AuditEvent): WireEvent {
 }
 
 /** Protobuf oneof member -> typed event (validating by going back through eventToWire). */
-export function eventFromWire (w: WireEvent): AuditEvent {
+export function eventFromWire(w: WireEvent): AuditEvent {
   const e = convertFromWire(w)
   eventToWire(e)
   return e
 }
 
-function convertFromWire (w: WireEvent): AuditEvent {
+function convertFromWire(w: WireEvent): AuditEvent {
   if (w.posted != null) {
     const p = w.posted
-    const paymentMode = p.payment === pb.AuditPaymentMode.AUDIT_PAYMENT_ESCROW ? 'escrow' : p.payment === pb.AuditPaymentMode.AUDIT_PAYMENT_CHANNEL ? 'channel' : bad('posted.payment', 'must be ESCROW or CHANNEL')
+    const paymentMode =
+      p.payment === pb.AuditPaymentMode.AUDIT_PAYMENT_ESCROW
+        ? 'escrow'
+        : p.payment === pb.AuditPaymentMode.AUDIT_PAYMENT_CHANNEL
+          ? 'channel'
+          : bad('posted.payment', 'must be ESCROW or CHANNEL')
     const env = optional(p.envelope)
     return {
       type: 'posted',
@@ -197,23 +260,57 @@ function convertFromWire (w: WireEvent): AuditEvent {
   }
   if (w.verified != null) {
     const v = w.verified
-    return { type: 'verified', counterparty: v.counterparty, resultHash: v.resultHash, outputCid: v.outputCid, accepted: v.accepted, reason: v.reason }
+    return {
+      type: 'verified',
+      counterparty: v.counterparty,
+      resultHash: v.resultHash,
+      outputCid: v.outputCid,
+      accepted: v.accepted,
+      reason: v.reason,
+    }
   }
   if (w.paid != null) {
     const p = w.paid
-    const method = p.voucher != null
-      ? { kind: 'voucher' as const, channelId: p.voucher.channelId, cumulativeAmount: amountFromWire(p.voucher.cumulativeAmount, 'paid.voucher.cumulativeAmount'), nonce: amountFromWire(p.voucher.nonce, 'paid.voucher.nonce'), signature: p.voucher.signature }
-      : p.escrow != null ? { kind: 'escrow' as const, txHash: p.escrow.txHash } : bad('paid.method', 'missing')
-    return { type: 'paid', direction: directionFrom(p.direction, 'paid.direction'), counterparty: p.counterparty, amount: amountFromWire(p.amount, 'paid.amount'), method }
+    const method =
+      p.voucher != null
+        ? {
+            kind: 'voucher' as const,
+            channelId: p.voucher.channelId,
+            cumulativeAmount: amountFromWire(p.voucher.cumulativeAmount, 'paid.voucher.cumulativeAmount'),
+            nonce: amountFromWire(p.voucher.nonce, 'paid.voucher.nonce'),
+            signature: p.voucher.signature,
+          }
+        : p.escrow != null
+          ? { kind: 'escrow' as const, txHash: p.escrow.txHash }
+          : bad('paid.method', 'missing')
+    return {
+      type: 'paid',
+      direction: directionFrom(p.direction, 'paid.direction'),
+      counterparty: p.counterparty,
+      amount: amountFromWire(p.amount, 'paid.amount'),
+      method,
+    }
   }
   if (w.disputed != null) {
     const d = w.disputed
     const tx = optional(d.txHash)
-    return { type: 'disputed', direction: directionFrom(d.direction, 'disputed.direction'), counterparty: d.counterparty, reason: d.reason, ...(tx !== undefined ? { txHash: tx } : {}) }
+    return {
+      type: 'disputed',
+      direction: directionFrom(d.direction, 'disputed.direction'),
+      counterparty: d.counterparty,
+      reason: d.reason,
+      ...(tx !== undefined ? { txHash: tx } : {}),
+    }
   }
   if (w.refunded != null) {
     const r = w.refunded
-    return { type: 'refunded', direction: directionFrom(r.direction, 'refunded.direction'), counterparty: r.counterparty, amount: amountFromWire(r.amount, 'refunded.amount'), txHash: r.txHash }
+    return {
+      type: 'refunded',
+      direction: directionFrom(r.direction, 'refunded.direction'),
+      counterparty: r.counterparty,
+      amount: amountFromWire(r.amount, 'refunded.amount'),
+      txHash: r.txHash,
+    }
   }
   if (w.anchored != null) {
     const a = w.anchored

@@ -18,27 +18,29 @@ export const CHAIN: Record<Side, readonly AuditEventType[]> = {
   provider: ['bid', 'awarded', 'accepted', 'result', 'paid'],
 }
 
-export function expectedDirection (side: Side, type: AuditEventType): Direction | undefined {
+export function expectedDirection(side: Side, type: AuditEventType): Direction | undefined {
   const sender = SENDER[type]
   if (sender === undefined) return undefined
   return sender === side ? 'sent' : 'received'
 }
 
-export function other (side: Side): Side { return side === 'requester' ? 'provider' : 'requester' }
+export function other(side: Side): Side {
+  return side === 'requester' ? 'provider' : 'requester'
+}
 
-export function counterpartyOf (e: AuditEntry): Uint8Array | undefined {
+export function counterpartyOf(e: AuditEntry): Uint8Array | undefined {
   return e.type === 'posted' || e.type === 'anchored' ? undefined : e.counterparty
 }
 
-export function directionOf (e: AuditEntry): Direction | undefined {
+export function directionOf(e: AuditEntry): Direction | undefined {
   return 'direction' in e ? e.direction : undefined
 }
 
 /** The hash two sides compare for a step: the message's hash (none for payments). */
-export function messageHashOf (e: AuditEntry): Uint8Array | undefined {
+export function messageHashOf(e: AuditEntry): Uint8Array | undefined {
   return 'messageHash' in e ? e.messageHash : undefined
 }
 
-export function priceOf (e: AuditEntry): bigint | undefined {
+export function priceOf(e: AuditEntry): bigint | undefined {
   return e.type === 'bid' || e.type === 'awarded' || e.type === 'accepted' ? e.price : undefined
 }

@@ -62,7 +62,7 @@ export interface ServedRoots {
  * first anchor covering a job to the latest) with the peer's consistency proofs. `served`
  * undefined means the peer did not answer: every pair is UNAVAILABLE.
  */
-export function checkAnchorChain (anchors: readonly AnchorRecord[], served: ServedRoots | undefined): LogFinding[] {
+export function checkAnchorChain(anchors: readonly AnchorRecord[], served: ServedRoots | undefined): LogFinding[] {
   const out: LogFinding[] = []
   if (anchors.length === 0) return out
   const name = (a: AnchorRecord): string => `#${a.index} (size ${a.treeSize})`
@@ -72,8 +72,18 @@ export function checkAnchorChain (anchors: readonly AnchorRecord[], served: Serv
   if (served === undefined) {
     // a single anchor has no pair to prove; the roots would only have named a failure
     if (anchors.length < 2) return out
-    const check = anchors.length === 1 ? `anchor ${name(anchors[0])}` : `anchors ${name(anchors[0])}→${name(anchors[anchors.length - 1])}`
-    return [{ code: 'UNAVAILABLE', status: 'UNAVAILABLE', check, message: 'the peer did not serve its roots and consistency proofs' }]
+    const check =
+      anchors.length === 1
+        ? `anchor ${name(anchors[0])}`
+        : `anchors ${name(anchors[0])}→${name(anchors[anchors.length - 1])}`
+    return [
+      {
+        code: 'UNAVAILABLE',
+        status: 'UNAVAILABLE',
+        check,
+        message: 'the peer did not serve its roots and consistency proofs',
+      },
+    ]
   }
   const matches = anchors.map((a) => {
     const r = served.roots.get(a.treeSize)
@@ -100,25 +110,49 @@ export function checkAnchorChain (anchors: readonly AnchorRecord[], served: Serv
     const proof = served.consistency.get(`${a.treeSize}-${b.treeSize}`)
     if (proof === undefined) {
       if (i + 1 < divergeFrom || divergeFrom === anchors.length) {
-        out.push({ code: 'UNAVAILABLE', status: 'UNAVAILABLE', check, anchor: b.index, message: 'the peer served no consistency proof for this pair' })
+        out.push({
+          code: 'UNAVAILABLE',
+          status: 'UNAVAILABLE',
+          check,
+          anchor: b.index,
+          message: 'the peer served no consistency proof for this pair',
+        })
       }
       continue
     }
     const r = checkConsistency(a.treeSize, b.treeSize, a.root, b.root, proof)
-    if (r.ok) { out.push({ status: 'PASS', check, anchor: b.index, message: 'consistent' }); continue }
+    if (r.ok) {
+      out.push({ status: 'PASS', check, anchor: b.index, message: 'consistent' })
+      continue
+    }
     if (i + 1 >= divergeFrom) continue // already named LOG_DIVERGES: the peer cannot prove anything about these anchors
     if (matches[i] === false && matches[i + 1] === true) {
-      out.push({ code: 'HISTORY_REWRITTEN', status: 'FAIL', check, anchor: b.index, message: `anchor ${name(b)} does not extend anchor ${name(a)}: the log was rebuilt with a different history before the later anchor, and the anchors up to ${name(a)} can no longer be proven (${r.reason})` })
+      out.push({
+        code: 'HISTORY_REWRITTEN',
+        status: 'FAIL',
+        check,
+        anchor: b.index,
+        message: `anchor ${name(b)} does not extend anchor ${name(a)}: the log was rebuilt with a different history before the later anchor, and the anchors up to ${name(a)} can no longer be proven (${r.reason})`,
+      })
     } else if (matches[i + 1] === false) {
       continue // both anchors belong to the overwritten history named at the rewrite's boundary
     } else {
-      out.push({ code: 'CONSISTENCY_FAILED', status: 'FAIL', check, anchor: b.index, message: `the consistency proof from ${a.treeSize} to ${b.treeSize} fails (${r.reason})` })
+      out.push({
+        code: 'CONSISTENCY_FAILED',
+        status: 'FAIL',
+        check,
+        anchor: b.index,
+        message: `the consistency proof from ${a.treeSize} to ${b.treeSize} fails (${r.reason})`,
+      })
     }
   }
   return out
 }
 
-export interface ServedEntry { bytes: Uint8Array, proof: readonly Uint8Array[] }
+export interface ServedEntry {
+  bytes: Uint8Array
+  proof: readonly Uint8Array[]
+}
 
 export interface EntryCheck {
   findings: LogFinding[]
@@ -137,7 +171,7 @@ export interface EntryCheckOptions {
 }
 
 /** Each served entry: canonical, this peer's, this job's, and in the anchored tree. */
-export function checkServedEntries (served: readonly ServedEntry[], opts: EntryCheckOptions): EntryCheck {
+export function checkServedEntries(served: readonly ServedEntry[], opts: EntryCheckOptions): EntryCheck {
   const findings: LogFinding[] = []
   const entries: StoredEntry[] = []
   const proven = new Set<number>()
@@ -147,22 +181,54 @@ export function checkServedEntries (served: readonly ServedEntry[], opts: EntryC
     try {
       s = readEntry(served[i].bytes)
     } catch (err) {
-      findings.push({ code: 'MALFORMED_ENTRY', status: 'FAIL', check: `served entry #${i}`, message: `does not decode: ${isHiveError(err) ? err.message : String(err)}` })
+      findings.push({
+        code: 'MALFORMED_ENTRY',
+        status: 'FAIL',
+        check: `served entry #${i}`,
+        message: `does not decode: ${isHiveError(err) ? err.message : String(err)}`,
+      })
       continue
     }
     const e = s.entry
     const check = `entry ${e.index} (${e.type})`
-    if (!equalBytes(e.peer, opts.peer)) { findings.push({ code: 'WRONG_PEER', status: 'FAIL', check, index: e.index, message: 'names another peer as the log\'s owner' }); continue }
-    if (opts.jobId !== undefined && !equalBytes(e.jobId, opts.jobId)) { findings.push({ code: 'WRONG_JOB', status: 'FAIL', check, index: e.index, message: 'is about another job' }); continue }
+    if (!equalBytes(e.peer, opts.peer)) {
+      findings.push({
+        code: 'WRONG_PEER',
+        status: 'FAIL',
+        check,
+        index: e.index,
+        message: "names another peer as the log's owner",
+      })
+      continue
+    }
+    if (opts.jobId !== undefined && !equalBytes(e.jobId, opts.jobId)) {
+      findings.push({ code: 'WRONG_JOB', status: 'FAIL', check, index: e.index, message: 'is about another job' })
+      continue
+    }
     if (e.index <= last) {
-      findings.push({ code: 'MALFORMED_ENTRY', status: 'FAIL', check, index: e.index, message: `served after entry ${last}: not in log order` })
+      findings.push({
+        code: 'MALFORMED_ENTRY',
+        status: 'FAIL',
+        check,
+        index: e.index,
+        message: `served after entry ${last}: not in log order`,
+      })
       continue
     }
     last = e.index
     entries.push(s)
     const a = opts.anchor
     if (a === undefined || e.index >= a.treeSize) {
-      findings.push({ code: 'NOT_ANCHORED', status: 'PENDING', check, index: e.index, message: a === undefined ? 'the peer has no anchor yet' : `beyond the latest anchor (size ${a.treeSize}): not provable until the next one` })
+      findings.push({
+        code: 'NOT_ANCHORED',
+        status: 'PENDING',
+        check,
+        index: e.index,
+        message:
+          a === undefined
+            ? 'the peer has no anchor yet'
+            : `beyond the latest anchor (size ${a.treeSize}): not provable until the next one`,
+      })
       continue
     }
     const r = checkInclusion(s.hash, e.index, a.treeSize, served[i].proof, a.root)
@@ -170,7 +236,13 @@ export function checkServedEntries (served: readonly ServedEntry[], opts: EntryC
       proven.add(e.index)
       findings.push({ status: 'PASS', check, index: e.index, message: `in anchor #${a.index} (size ${a.treeSize})` })
     } else {
-      findings.push({ code: 'INCLUSION_FAILED', status: 'FAIL', check, index: e.index, message: `is not entry ${e.index} of the tree anchored as #${a.index} (size ${a.treeSize}): changed or replaced after anchoring (${r.reason})` })
+      findings.push({
+        code: 'INCLUSION_FAILED',
+        status: 'FAIL',
+        check,
+        index: e.index,
+        message: `is not entry ${e.index} of the tree anchored as #${a.index} (size ${a.treeSize}): changed or replaced after anchoring (${r.reason})`,
+      })
     }
   }
   return { findings, entries, proven }
@@ -181,7 +253,7 @@ export function checkServedEntries (served: readonly ServedEntry[], opts: EntryC
  * the latest, thinned to at most `limit` (consistency proofs between non-adjacent anchors are
  * as good; the first and the latest are always kept).
  */
-export function anchorsToCheck (anchors: readonly AnchorRecord[], maxIndex: number, limit = 64): AnchorRecord[] {
+export function anchorsToCheck(anchors: readonly AnchorRecord[], maxIndex: number, limit = 64): AnchorRecord[] {
   const first = anchors.findIndex((a) => a.treeSize > maxIndex)
   if (first < 0) return anchors.length === 0 ? [] : [anchors[anchors.length - 1]]
   const from = Math.max(0, first - 1) // the anchor before shows the entries were not there yet rewritten away

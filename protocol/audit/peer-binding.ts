@@ -40,13 +40,13 @@ export interface PeerBindingRecord {
   signature: Uint8Array
 }
 
-function addressBytes (address: string): Uint8Array {
+function addressBytes(address: string): Uint8Array {
   if (!HEX_ADDRESS.test(address)) throw new TypeError('addresses must be 0x-prefixed 20-byte hex')
   return Buffer.from(address.slice(2), 'hex')
 }
 
 /** The signed bytes: chainId and nonce as 8-byte big-endian, the two addresses, then the peer id. */
-function payload (peer: Uint8Array, f: PeerBindingFields): Uint8Array {
+function payload(peer: Uint8Array, f: PeerBindingFields): Uint8Array {
   if (!Number.isSafeInteger(f.chainId) || f.chainId < 1) throw new TypeError('chainId must be a positive integer')
   if (f.nonce < 0n || f.nonce > MAX_NONCE) throw new TypeError('nonce must be a uint64')
   const out = Buffer.alloc(8 + 20 + 20 + 8 + peer.length)
@@ -59,14 +59,16 @@ function payload (peer: Uint8Array, f: PeerBindingFields): Uint8Array {
 }
 
 /** The peer's signature for AuditAnchor.bindPeer(peer, nonce, signature), sent by `address`. */
-export async function signPeerBinding (fields: PeerBindingFields, key: PrivateKey): Promise<Uint8Array> {
+export async function signPeerBinding(fields: PeerBindingFields, key: PrivateKey): Promise<Uint8Array> {
   const peer = peerIdToBytes(peerIdFromPrivateKey(key))
   return await signWithDomain(key, PEER_BINDING_DOMAIN, payload(peer, fields))
 }
 
 /** Whether `signature` is `peer`'s (binary Ed25519 peer id) over these fields. Never throws. */
-export async function verifyPeerBinding (
-  peer: Uint8Array, fields: PeerBindingFields, signature: Uint8Array,
+export async function verifyPeerBinding(
+  peer: Uint8Array,
+  fields: PeerBindingFields,
+  signature: Uint8Array,
 ): Promise<boolean> {
   try {
     const key = ed25519PeerIdFromBytes(peer).publicKey
@@ -97,23 +99,25 @@ export interface BindingHistory {
 }
 
 /** The records of `history` the peer really signed (and not replayed), and why the others are ignored. */
-export async function checkBindingHistory (
-  peer: Uint8Array, chain: { chainId: number, contract: string }, history: readonly PeerBindingRecord[],
+export async function checkBindingHistory(
+  peer: Uint8Array,
+  chain: { chainId: number; contract: string },
+  history: readonly PeerBindingRecord[],
 ): Promise<BindingHistory> {
   const valid: PeerBindingRecord[] = []
   const findings: BindingFinding[] = []
   for (const r of history) {
     const check = `on-chain binding #${r.index} (${r.account})`
     const fields = { chainId: chain.chainId, contract: chain.contract, address: r.account, nonce: r.nonce }
-    if (!await verifyPeerBinding(peer, fields, r.signature)) {
-      const message = 'not signed by the peer: someone else\'s claim, ignored'
+    if (!(await verifyPeerBinding(peer, fields, r.signature))) {
+      const message = "not signed by the peer: someone else's claim, ignored"
       findings.push({ code: 'BINDING_FORGED', status: 'WARN', check, message })
       continue
     }
     const last = valid[valid.length - 1]
     if (last !== undefined && r.nonce <= last.nonce) {
-      const message = `nonce ${r.nonce} does not exceed the previous binding's ${last.nonce}: ` +
-        'an old signature replayed, ignored'
+      const message =
+        `nonce ${r.nonce} does not exceed the previous binding's ${last.nonce}: ` + 'an old signature replayed, ignored'
       findings.push({ code: 'BINDING_REPLAYED', status: 'WARN', check, message })
       continue
     }
@@ -132,9 +136,10 @@ export interface AttributedAnchor extends AnchorRecord {
  * untilAnchor), in binding order. An anchor that does not grow the tree beyond the one before it
  * (a new account starting over with a smaller log) is left out and named: HISTORY_REWRITTEN.
  */
-export function attributeAnchors (
-  valid: readonly PeerBindingRecord[], anchorsOf: ReadonlyMap<string, readonly AnchorRecord[]>,
-): { anchors: AttributedAnchor[], findings: BindingFinding[] } {
+export function attributeAnchors(
+  valid: readonly PeerBindingRecord[],
+  anchorsOf: ReadonlyMap<string, readonly AnchorRecord[]>,
+): { anchors: AttributedAnchor[]; findings: BindingFinding[] } {
   const anchors: AttributedAnchor[] = []
   const findings: BindingFinding[] = []
   for (const b of valid) {
@@ -147,7 +152,8 @@ export function attributeAnchors (
           code: 'HISTORY_REWRITTEN',
           status: 'FAIL',
           check: `anchor #${a.index} of ${b.account} (size ${a.treeSize})`,
-          message: `anchors ${a.treeSize} entries after ${prev.submitter} had anchored ${prev.treeSize} ` +
+          message:
+            `anchors ${a.treeSize} entries after ${prev.submitter} had anchored ${prev.treeSize} ` +
             'for this peer: the log started over under a new account',
         })
         continue

@@ -27,9 +27,20 @@ export interface JobPostedEvent {
   /** the signed JobRequest envelope (when at most maxEnvelopeBytes): proof of being the requester */
   envelope?: Uint8Array
 }
-export interface BidEvent extends MessageRef { type: 'bid', price: bigint }
-export interface AwardedEvent extends MessageRef { type: 'awarded', price: bigint, awardIndex: number }
-export interface AcceptedEvent extends MessageRef { type: 'accepted', price: bigint, awardIndex: number }
+export interface BidEvent extends MessageRef {
+  type: 'bid'
+  price: bigint
+}
+export interface AwardedEvent extends MessageRef {
+  type: 'awarded'
+  price: bigint
+  awardIndex: number
+}
+export interface AcceptedEvent extends MessageRef {
+  type: 'accepted'
+  price: bigint
+  awardIndex: number
+}
 export interface ResultEvent extends MessageRef {
   type: 'result'
   /** binary CIDv1 of the output */
@@ -47,8 +58,17 @@ export interface VerifiedEvent {
   reason: string
 }
 
-export interface VoucherPayment { kind: 'voucher', channelId: Uint8Array, cumulativeAmount: bigint, nonce: bigint, signature: Uint8Array }
-export interface EscrowPayment { kind: 'escrow', txHash: Uint8Array }
+export interface VoucherPayment {
+  kind: 'voucher'
+  channelId: Uint8Array
+  cumulativeAmount: bigint
+  nonce: bigint
+  signature: Uint8Array
+}
+export interface EscrowPayment {
+  kind: 'escrow'
+  txHash: Uint8Array
+}
 
 export interface PaidEvent {
   type: 'paid'
@@ -58,19 +78,54 @@ export interface PaidEvent {
   amount: bigint
   method: VoucherPayment | EscrowPayment
 }
-export interface DisputedEvent { type: 'disputed', direction: Direction, counterparty: Uint8Array, reason: string, txHash?: Uint8Array }
-export interface RefundedEvent { type: 'refunded', direction: Direction, counterparty: Uint8Array, amount: bigint, txHash: Uint8Array }
+export interface DisputedEvent {
+  type: 'disputed'
+  direction: Direction
+  counterparty: Uint8Array
+  reason: string
+  txHash?: Uint8Array
+}
+export interface RefundedEvent {
+  type: 'refunded'
+  direction: Direction
+  counterparty: Uint8Array
+  amount: bigint
+  txHash: Uint8Array
+}
 /** The log's own root at treeSize was anchored on-chain. Not about a job: its jobId is empty. */
-export interface AnchoredEvent { type: 'anchored', treeSize: number, root: Uint8Array, chainId: number, txHash: Uint8Array }
+export interface AnchoredEvent {
+  type: 'anchored'
+  treeSize: number
+  root: Uint8Array
+  chainId: number
+  txHash: Uint8Array
+}
 
 export type AuditEvent =
-  | JobPostedEvent | BidEvent | AwardedEvent | AcceptedEvent | ResultEvent | VerifiedEvent
-  | PaidEvent | DisputedEvent | RefundedEvent | AnchoredEvent
+  | JobPostedEvent
+  | BidEvent
+  | AwardedEvent
+  | AcceptedEvent
+  | ResultEvent
+  | VerifiedEvent
+  | PaidEvent
+  | DisputedEvent
+  | RefundedEvent
+  | AnchoredEvent
 
 export type AuditEventType = AuditEvent['type']
 
 export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
-  'posted', 'bid', 'awarded', 'accepted', 'result', 'verified', 'paid', 'disputed', 'refunded', 'anchored',
+  'posted',
+  'bid',
+  'awarded',
+  'accepted',
+  'result',
+  'verified',
+  'paid',
+  'disputed',
+  'refunded',
+  'anchored',
 ]
 
 /** What every entry carries besides its event. */

@@ -28,7 +28,7 @@ export interface PeerSummary {
   /** the anchoring address, when known */
   address?: string
   /** the latest on-chain anchor */
-  latestAnchor?: { index: number, treeSize: number }
+  latestAnchor?: { index: number; treeSize: number }
   /** entries examined */
   entries: number
 }
@@ -45,24 +45,32 @@ export interface AuditVerdict {
   chainId?: number
 }
 
-export function outcomeOf (rows: readonly VerdictRow[]): Outcome {
+export function outcomeOf(rows: readonly VerdictRow[]): Outcome {
   if (rows.some((r) => r.status === 'FAIL')) return 'FAILED'
   if (rows.length === 0 || rows.some((r) => r.status === 'UNAVAILABLE' || r.status === 'PENDING')) return 'INCOMPLETE'
   return 'VERIFIED'
 }
 
-export function makeVerdict (v: Omit<AuditVerdict, 'outcome' | 'ok'>): AuditVerdict {
+export function makeVerdict(v: Omit<AuditVerdict, 'outcome' | 'ok'>): AuditVerdict {
   const outcome = outcomeOf(v.rows)
   return { ...v, outcome, ok: outcome === 'VERIFIED' }
 }
 
-export function logRows (subject: string, role: Role, findings: readonly LogFinding[]): VerdictRow[] {
-  return findings.map((f) => ({ subject, role, check: f.check, status: f.status, ...(f.code !== undefined ? { code: f.code } : {}), message: f.message }))
+export function logRows(subject: string, role: Role, findings: readonly LogFinding[]): VerdictRow[] {
+  return findings.map((f) => ({
+    subject,
+    role,
+    check: f.check,
+    status: f.status,
+    ...(f.code !== undefined ? { code: f.code } : {}),
+    message: f.message,
+  }))
 }
 
 /** checkJobHistory's findings as rows (errors FAIL, warnings WARN); one PASS row when there are none. */
-export function historyRows (subject: string, check: string, findings: readonly Finding[]): VerdictRow[] {
-  if (findings.length === 0) return [{ subject, role: 'job', check, status: 'PASS', message: 'both logs tell the same story' }]
+export function historyRows(subject: string, check: string, findings: readonly Finding[]): VerdictRow[] {
+  if (findings.length === 0)
+    return [{ subject, role: 'job', check, status: 'PASS', message: 'both logs tell the same story' }]
   return findings.map((f) => ({
     subject,
     role: 'job',
@@ -74,6 +82,6 @@ export function historyRows (subject: string, check: string, findings: readonly 
 }
 
 /** The failing and missing rows, for a one-line summary ("FAILED: INCLUSION_FAILED (entry 4 …), …"). */
-export function problems (v: AuditVerdict): VerdictRow[] {
+export function problems(v: AuditVerdict): VerdictRow[] {
   return v.rows.filter((r) => r.status === 'FAIL' || r.status === 'UNAVAILABLE' || r.status === 'PENDING')
 }

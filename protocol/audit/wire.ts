@@ -3,8 +3,13 @@
 // and hash length is checked here; whether the proofs hold is the auditor's business
 // (protocol/audit/log-check.ts).
 import {
-  AuditRequest, AuditResponse, AuditStatus,
-  type AnchorBinding, type ConsistencyProof, type ProvenEntry, type SizedRoot,
+  AuditRequest,
+  AuditResponse,
+  AuditStatus,
+  type AnchorBinding,
+  type ConsistencyProof,
+  type ProvenEntry,
+  type SizedRoot,
 } from '../gen/audit.ts'
 import { ValidationError } from '../errors.ts'
 import { AUDIT_BOUNDS } from './bounds.ts'
@@ -31,32 +36,33 @@ export const AUDIT_WIRE_LIMITS = {
 /** What an auditor may ask a node about its own log. */
 export type AuditQuery =
   | { kind: 'head' }
-  | { kind: 'job', jobId: Uint8Array, proofSize: number, fromIndex: number }
-  | { kind: 'range', start: number, end: number, proofSize: number }
-  | { kind: 'roots', sizes: number[] }
+  | { kind: 'job'; jobId: Uint8Array; proofSize: number; fromIndex: number }
+  | { kind: 'range'; start: number; end: number; proofSize: number }
+  | { kind: 'roots'; sizes: number[] }
 
 /** A malformed audit message; `details.field` names what is wrong. */
 export class AuditWireError extends ValidationError {
   static override name = 'AuditWireError'
 }
 
-function bad (field: string, message: string): never {
+function bad(field: string, message: string): never {
   throw new AuditWireError('INVALID_AUDIT_MESSAGE', `${field}: ${message}`, { field })
 }
 
 const isCount = (x: number): boolean => Number.isSafeInteger(x) && x >= 0
 
-function checkCount (x: number, field: string): void {
+function checkCount(x: number, field: string): void {
   if (!isCount(x)) bad(field, 'must be a non-negative safe integer')
 }
 
-function checkHashes (list: Uint8Array[], field: string): void {
+function checkHashes(list: Uint8Array[], field: string): void {
   if (list.length > AUDIT_WIRE_LIMITS.maxProofHashes) bad(field, `more than ${AUDIT_WIRE_LIMITS.maxProofHashes} hashes`)
   for (const h of list) if (h.length !== AUDIT_BOUNDS.hashBytes) bad(field, 'hashes must be 32 bytes')
 }
 
-function checkSizes (sizes: number[], field: string): void {
-  if (sizes.length === 0 || sizes.length > AUDIT_WIRE_LIMITS.maxRootsPerQuery) bad(field, `1..${AUDIT_WIRE_LIMITS.maxRootsPerQuery} sizes`)
+function checkSizes(sizes: number[], field: string): void {
+  if (sizes.length === 0 || sizes.length > AUDIT_WIRE_LIMITS.maxRootsPerQuery)
+    bad(field, `1..${AUDIT_WIRE_LIMITS.maxRootsPerQuery} sizes`)
   for (let i = 0; i < sizes.length; i++) {
     checkCount(sizes[i], field)
     if (sizes[i] < 1) bad(field, 'sizes start at 1')
@@ -64,9 +70,10 @@ function checkSizes (sizes: number[], field: string): void {
   }
 }
 
-export function encodeAuditRequest (q: AuditQuery): Uint8Array {
+export function encodeAuditRequest(q: AuditQuery): Uint8Array {
   switch (q.kind) {
-    case 'head': return AuditRequest.encode({ head: {} })
+    case 'head':
+      return AuditRequest.encode({ head: {} })
     case 'job':
       if (q.jobId.length !== AUDIT_BOUNDS.hashBytes) bad('job.jobId', 'must be 32 bytes')
       checkCount(q.proofSize, 'job.proofSize')
@@ -85,8 +92,9 @@ export function encodeAuditRequest (q: AuditQuery): Uint8Array {
 }
 
 /** Bounded, checked decode of a request (the server's side). */
-export function decodeAuditRequest (bytes: Uint8Array): AuditQuery {
-  if (bytes.length > AUDIT_WIRE_LIMITS.maxRequestBytes) bad('request', `over ${AUDIT_WIRE_LIMITS.maxRequestBytes} bytes`)
+export function decodeAuditRequest(bytes: Uint8Array): AuditQuery {
+  if (bytes.length > AUDIT_WIRE_LIMITS.maxRequestBytes)
+    bad('request', `over ${AUDIT_WIRE_LIMITS.maxRequestBytes} bytes`)
   let r: AuditRequest
   try {
     r = AuditRequest.decode(bytes)
@@ -95,7 +103,8 @@ export function decodeAuditRequest (bytes: Uint8Array): AuditQuery {
   }
   let q: AuditQuery
   if (r.head != null) q = { kind: 'head' }
-  else if (r.job != null) q = { kind: 'job', jobId: r.job.jobId, proofSize: r.job.proofSize, fromIndex: r.job.fromIndex }
+  else if (r.job != null)
+    q = { kind: 'job', jobId: r.job.jobId, proofSize: r.job.proofSize, fromIndex: r.job.fromIndex }
   else if (r.range != null) q = { kind: 'range', start: r.range.start, end: r.range.end, proofSize: r.range.proofSize }
   else if (r.roots != null) q = { kind: 'roots', sizes: r.roots.sizes }
   else return bad('request', 'asks nothing')
@@ -107,14 +116,14 @@ export interface AuditAnswer {
   treeSize: number
   root: Uint8Array
   binding?: AnchorBinding
-  entries?: Array<{ bytes: Uint8Array, proof: Uint8Array[] }>
+  entries?: Array<{ bytes: Uint8Array; proof: Uint8Array[] }>
   more?: boolean
   nextIndex?: number
-  roots?: Array<{ size: number, root: Uint8Array }>
-  consistency?: Array<{ from: number, to: number, proof: Uint8Array[] }>
+  roots?: Array<{ size: number; root: Uint8Array }>
+  consistency?: Array<{ from: number; to: number; proof: Uint8Array[] }>
 }
 
-export function okResponse (a: AuditAnswer): Uint8Array {
+export function okResponse(a: AuditAnswer): Uint8Array {
   return AuditResponse.encode({
     status: AuditStatus.AUDIT_OK,
     code: '',
@@ -130,9 +139,13 @@ export function okResponse (a: AuditAnswer): Uint8Array {
   })
 }
 
-export type AuditErrorStatus = AuditStatus.AUDIT_INVALID | AuditStatus.AUDIT_OUT_OF_RANGE | AuditStatus.AUDIT_RATE_LIMITED | AuditStatus.AUDIT_INTERNAL_ERROR
+export type AuditErrorStatus =
+  | AuditStatus.AUDIT_INVALID
+  | AuditStatus.AUDIT_OUT_OF_RANGE
+  | AuditStatus.AUDIT_RATE_LIMITED
+  | AuditStatus.AUDIT_INTERNAL_ERROR
 
-export function errorResponse (status: AuditErrorStatus, code: string, message = ''): Uint8Array {
+export function errorResponse(status: AuditErrorStatus, code: string, message = ''): Uint8Array {
   return AuditResponse.encode({
     status,
     code: code.slice(0, 64),
@@ -151,22 +164,26 @@ export function errorResponse (status: AuditErrorStatus, code: string, message =
  * Bounded, checked decode of a response (the auditor's side): shapes only. Entry bytes are
  * decoded later, by verifyChain/decodeEntry, which name what is wrong with them.
  */
-export function decodeAuditResponse (bytes: Uint8Array): AuditResponse {
-  if (bytes.length > AUDIT_WIRE_LIMITS.maxResponseBytes) bad('response', `over ${AUDIT_WIRE_LIMITS.maxResponseBytes} bytes`)
+export function decodeAuditResponse(bytes: Uint8Array): AuditResponse {
+  if (bytes.length > AUDIT_WIRE_LIMITS.maxResponseBytes)
+    bad('response', `over ${AUDIT_WIRE_LIMITS.maxResponseBytes} bytes`)
   let r: AuditResponse
   try {
     r = AuditResponse.decode(bytes)
   } catch {
     return bad('response', 'is not an AuditResponse')
   }
-  if (r.status === AuditStatus.AUDIT_STATUS_UNSPECIFIED || AuditStatus[r.status] === undefined) bad('status', 'missing or unknown')
+  if (r.status === AuditStatus.AUDIT_STATUS_UNSPECIFIED || AuditStatus[r.status] === undefined)
+    bad('status', 'missing or unknown')
   if (r.code.length > 64 || r.message.length > AUDIT_WIRE_LIMITS.maxMessageLength) bad('message', 'too long')
   if (r.status !== AuditStatus.AUDIT_OK) return r
   checkCount(r.treeSize, 'treeSize')
   if (r.root.length !== AUDIT_BOUNDS.hashBytes) bad('root', 'must be 32 bytes')
-  if (r.entries.length > AUDIT_WIRE_LIMITS.maxEntriesPerResponse) bad('entries', `more than ${AUDIT_WIRE_LIMITS.maxEntriesPerResponse}`)
+  if (r.entries.length > AUDIT_WIRE_LIMITS.maxEntriesPerResponse)
+    bad('entries', `more than ${AUDIT_WIRE_LIMITS.maxEntriesPerResponse}`)
   for (const e of r.entries) {
-    if (e.entry.length === 0 || e.entry.length > AUDIT_BOUNDS.maxEntryBytes) bad('entries.entry', `must be 1..${AUDIT_BOUNDS.maxEntryBytes} bytes`)
+    if (e.entry.length === 0 || e.entry.length > AUDIT_BOUNDS.maxEntryBytes)
+      bad('entries.entry', `must be 1..${AUDIT_BOUNDS.maxEntryBytes} bytes`)
     checkHashes(e.proof, 'entries.proof')
   }
   checkCount(r.nextIndex, 'nextIndex')

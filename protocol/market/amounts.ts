@@ -11,7 +11,7 @@ export const MAX_AMOUNT_DIGITS = 78
 const CANONICAL = /^(0|[1-9][0-9]*)$/
 
 /** Parses a wire amount; throws INVALID_AMOUNT (REJECT) naming `field`. */
-export function parseAmount (text: string, field: string): bigint {
+export function parseAmount(text: string, field: string): bigint {
   if (text.length === 0 || text.length > MAX_AMOUNT_DIGITS || !CANONICAL.test(text)) {
     fail('INVALID_AMOUNT', `${field} is not a canonical decimal amount`, { field, value: text.slice(0, 90) })
   }
@@ -21,14 +21,14 @@ export function parseAmount (text: string, field: string): bigint {
 }
 
 /** Parses a wire amount that must be strictly positive (prices). */
-export function parsePositiveAmount (text: string, field: string): bigint {
+export function parsePositiveAmount(text: string, field: string): bigint {
   const value = parseAmount(text, field)
   if (value === 0n) fail('INVALID_AMOUNT', `${field} must be positive`, { field, value: text })
   return value
 }
 
 /** Formats an amount for the wire; a negative or over-uint256 value is a programming error. */
-export function formatAmount (value: bigint): string {
+export function formatAmount(value: bigint): string {
   if (value < 0n || value > MAX_UINT256) throw new RangeError(`amount out of uint256 range: ${value}`)
   return value.toString(10)
 }

@@ -25,9 +25,13 @@ export interface RunTiming {
 export const DEFAULT_BENCHMARK_TOLERANCE = 3
 
 /** The discount factor (0 < f ≤ 1) for each run that can be compared with another. */
-export function benchmarkFactors (runs: readonly RunTiming[], tolerance = DEFAULT_BENCHMARK_TOLERANCE): Map<string, number> {
-  const usable = runs.filter((r) =>
-    Number.isFinite(r.claimedScore) && r.claimedScore > 0 && Number.isFinite(r.elapsedMs) && r.elapsedMs > 0)
+export function benchmarkFactors(
+  runs: readonly RunTiming[],
+  tolerance = DEFAULT_BENCHMARK_TOLERANCE,
+): Map<string, number> {
+  const usable = runs.filter(
+    (r) => Number.isFinite(r.claimedScore) && r.claimedScore > 0 && Number.isFinite(r.elapsedMs) && r.elapsedMs > 0,
+  )
   const out = new Map<string, number>()
   for (const run of usable) {
     const others = usable.filter((o) => o.provider !== run.provider)

@@ -29,7 +29,10 @@ const KiB = 1024
 const MiB = 1024 * KiB
 const GiB = 1024 * MiB
 
-export interface Range { min: number, max: number }
+export interface Range {
+  min: number
+  max: number
+}
 
 export const JOB_BOUNDS = {
   /** executor class: also a topic name segment, hence the narrow alphabet */

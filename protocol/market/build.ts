@@ -23,10 +23,10 @@ export interface JobSpecInput {
   executor: string
   module: CID
   moduleSize: number
-  inputs?: Array<{ name: string, cid: CID, size: number }>
+  inputs?: Array<{ name: string; cid: CID; size: number }>
   args?: string[]
-  limits: { memoryBytes: number, wallTimeMs: number, outputBytes: number }
-  requirements?: { minMemoryBytes?: number, gpuVendor?: string, arch?: string, minCpuScore?: number }
+  limits: { memoryBytes: number; wallTimeMs: number; outputBytes: number }
+  requirements?: { minMemoryBytes?: number; gpuVendor?: string; arch?: string; minCpuScore?: number }
   maxPrice: bigint
   /** ERC20 address; '' or absent = the network's own token */
   token?: string
@@ -50,7 +50,7 @@ const PAYMENT_MODES: Record<PaymentMode, WirePaymentMode> = {
 }
 
 /** The JobSpec for `input` as requested by `requester` (not yet checked). */
-export function buildJobSpec (input: JobSpecInput, requester: PeerId): JobSpec {
+export function buildJobSpec(input: JobSpecInput, requester: PeerId): JobSpec {
   const r = input.requirements ?? {}
   return {
     executor: input.executor,
@@ -59,7 +59,12 @@ export function buildJobSpec (input: JobSpecInput, requester: PeerId): JobSpec {
     inputs: (input.inputs ?? []).map((i) => ({ name: i.name, cid: ownBytes(i.cid.bytes), size: i.size })),
     args: input.args ?? [],
     limits: { ...input.limits },
-    requirements: { minMemoryBytes: r.minMemoryBytes ?? 0, gpuVendor: r.gpuVendor ?? '', arch: r.arch ?? '', minCpuScore: r.minCpuScore ?? 0 },
+    requirements: {
+      minMemoryBytes: r.minMemoryBytes ?? 0,
+      gpuVendor: r.gpuVendor ?? '',
+      arch: r.arch ?? '',
+      minCpuScore: r.minCpuScore ?? 0,
+    },
     maxPrice: formatAmount(input.maxPrice),
     token: input.token ?? '',
     payment: PAYMENT_MODES[input.payment],
@@ -83,7 +88,11 @@ export interface CreatedJobRequest {
 }
 
 /** Checks, hashes and signs a job request; throws the MarketValidationError a peer would. */
-export async function createJobRequest (input: JobSpecInput, key: PrivateKey, requesterAddrs: string[] = []): Promise<CreatedJobRequest> {
+export async function createJobRequest(
+  input: JobSpecInput,
+  key: PrivateKey,
+  requesterAddrs: string[] = [],
+): Promise<CreatedJobRequest> {
   const spec = buildJobSpec(input, peerIdFromPrivateKey(key))
   checkJobSpec(spec)
   checkLotteryFields(spec)
@@ -105,7 +114,7 @@ export interface BidInput {
   lotteryEstimate?: number
 }
 
-export async function signBid (input: BidInput, key: PrivateKey): Promise<Uint8Array> {
+export async function signBid(input: BidInput, key: PrivateKey): Promise<Uint8Array> {
   const bid: Bid = {
     jobId: ownBytes(jobIdToBytes(input.jobId)),
     provider: ownBytes(peerIdToBytes(peerIdFromPrivateKey(key))),
@@ -129,7 +138,7 @@ export interface AwardInput {
   issuedAt: number
 }
 
-export async function signAward (input: AwardInput, key: PrivateKey): Promise<Uint8Array> {
+export async function signAward(input: AwardInput, key: PrivateKey): Promise<Uint8Array> {
   const award: Award = {
     jobId: ownBytes(jobIdToBytes(input.jobId)),
     requester: ownBytes(peerIdToBytes(peerIdFromPrivateKey(key))),
@@ -152,7 +161,7 @@ export interface AcceptanceInput {
   timestamp: number
 }
 
-export async function signAcceptance (input: AcceptanceInput, key: PrivateKey): Promise<Uint8Array> {
+export async function signAcceptance(input: AcceptanceInput, key: PrivateKey): Promise<Uint8Array> {
   const acceptance: Acceptance = {
     jobId: ownBytes(jobIdToBytes(input.jobId)),
     provider: ownBytes(peerIdToBytes(peerIdFromPrivateKey(key))),
@@ -172,14 +181,14 @@ export interface ResultInput {
   /** required when status is EXEC_OK */
   outputCid?: CID
   outputSize?: number
-  metering: { wallMs: number, cpuMs: number, peakMemoryBytes: number }
+  metering: { wallMs: number; cpuMs: number; peakMemoryBytes: number }
   completedAt: number
   error?: string
   commitment?: Uint8Array
   commitmentSignature?: Uint8Array
 }
 
-export async function signResult (input: ResultInput, key: PrivateKey): Promise<Uint8Array> {
+export async function signResult(input: ResultInput, key: PrivateKey): Promise<Uint8Array> {
   const result: Result = {
     jobId: ownBytes(jobIdToBytes(input.jobId)),
     provider: ownBytes(peerIdToBytes(peerIdFromPrivateKey(key))),
@@ -198,7 +207,7 @@ export async function signResult (input: ResultInput, key: PrivateKey): Promise<
 
 export interface ClearingInput {
   jobId: JobId
-  winners: Array<{ provider: PeerId, price: bigint }>
+  winners: Array<{ provider: PeerId; price: bigint }>
   timestamp: number
   executor: string
   token?: string
@@ -206,11 +215,14 @@ export interface ClearingInput {
   memoryBytes: number
 }
 
-export async function signClearing (input: ClearingInput, key: PrivateKey): Promise<Uint8Array> {
+export async function signClearing(input: ClearingInput, key: PrivateKey): Promise<Uint8Array> {
   const clearing: Clearing = {
     jobId: ownBytes(jobIdToBytes(input.jobId)),
     requester: ownBytes(peerIdToBytes(peerIdFromPrivateKey(key))),
-    winners: input.winners.map((w) => ({ provider: ownBytes(peerIdToBytes(w.provider)), price: formatAmount(w.price) })),
+    winners: input.winners.map((w) => ({
+      provider: ownBytes(peerIdToBytes(w.provider)),
+      price: formatAmount(w.price),
+    })),
     timestamp: input.timestamp,
     executor: input.executor,
     token: input.token ?? '',
@@ -219,4 +231,3 @@ export async function signClearing (input: ClearingInput, key: PrivateKey): Prom
   }
   return await sealEnvelope(MessageType.CLEARING, Clearing.encode(clearing), key)
 }
-

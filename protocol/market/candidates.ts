@@ -26,7 +26,7 @@ export interface CandidateChoice {
   estimate: number
 }
 
-function byQuality (a: Candidate, b: Candidate): number {
+function byQuality(a: Candidate, b: Candidate): number {
   const pa = a.priceRatio ?? Number.POSITIVE_INFINITY
   const pb = b.priceRatio ?? Number.POSITIVE_INFINITY
   if (pa !== pb) return pa < pb ? -1 : 1
@@ -46,7 +46,7 @@ function byQuality (a: Candidate, b: Candidate): number {
  * peer ids are free, and Sybils subscribing to the topic must not inflate N (which would starve
  * honest providers that heard the job by gossip) by more than a factor of two.
  */
-export function providerEstimate (view: Candidate[], maxBidders: number): number {
+export function providerEstimate(view: Candidate[], maxBidders: number): number {
   let known = 0
   let weight = 0n
   for (const c of view) {
@@ -62,7 +62,7 @@ export function providerEstimate (view: Candidate[], maxBidders: number): number
  * The m candidates to push a job to, out of `view` (distinct providers), at most one per stake
  * owner: several peer ids of one owner get the pushes one of them would, and count once in N.
  */
-export function chooseCandidates (view: Candidate[], maxBidders: number): CandidateChoice {
+export function chooseCandidates(view: Candidate[], maxBidders: number): CandidateChoice {
   const owners = new Set<string>()
   const ranked = [...view].sort(byQuality).filter((c) => {
     const owner = c.owner ?? c.provider
@@ -79,7 +79,8 @@ export function chooseCandidates (view: Candidate[], maxBidders: number): Candid
   const best = ranked.slice(0, maxBidders - exploring)
   const chosen = new Set(best.map((c) => c.provider))
   if (exploring === 1) {
-    const stalest = ranked.filter((c) => !chosen.has(c.provider))
+    const stalest = ranked
+      .filter((c) => !chosen.has(c.provider))
       .sort((a, b) => (a.lastPushed ?? -1) - (b.lastPushed ?? -1) || byQuality(a, b))[0]
     chosen.add(stalest.provider)
   }
@@ -93,6 +94,11 @@ export function chooseCandidates (view: Candidate[], maxBidders: number): Candid
 export const NOT_BIDDING = 'NOT_BIDDING'
 
 /** The push reply of a provider that will not bid; `reason` is its short cause. */
-export function notBiddingReply (reason: string): Uint8Array {
-  return Reply.encode({ status: ReplyStatus.REPLY_OK, code: NOT_BIDDING, message: reason.slice(0, 64), envelope: new Uint8Array(0) })
+export function notBiddingReply(reason: string): Uint8Array {
+  return Reply.encode({
+    status: ReplyStatus.REPLY_OK,
+    code: NOT_BIDDING,
+    message: reason.slice(0, 64),
+    envelope: new Uint8Array(0),
+  })
 }

@@ -40,7 +40,7 @@ export interface OpenOptions<T> {
 }
 
 /** Signs `payload` as a message of `type` with the author's peer key; returns the envelope bytes. */
-export async function sealEnvelope (type: SignedMessageType, payload: Uint8Array, key: PrivateKey): Promise<Uint8Array> {
+export async function sealEnvelope(type: SignedMessageType, payload: Uint8Array, key: PrivateKey): Promise<Uint8Array> {
   const signature = await signWithDomain(key, SIGNING_DOMAINS[type], payload)
   return SignedEnvelope.encode({
     type,
@@ -55,9 +55,13 @@ export async function sealEnvelope (type: SignedMessageType, payload: Uint8Array
  * expensive step, left for after the cheap semantic checks). Throws OVERSIZED, MALFORMED or
  * WRONG_TYPE, all REJECT.
  */
-export function openEnvelope<T> (bytes: Uint8Array, opts: OpenOptions<T>): OpenedEnvelope<T> {
+export function openEnvelope<T>(bytes: Uint8Array, opts: OpenOptions<T>): OpenedEnvelope<T> {
   if (bytes.length > opts.maxBytes) {
-    fail('OVERSIZED', `${opts.type} envelope of ${bytes.length} bytes exceeds ${opts.maxBytes}`, { type: opts.type, size: bytes.length, max: opts.maxBytes })
+    fail('OVERSIZED', `${opts.type} envelope of ${bytes.length} bytes exceeds ${opts.maxBytes}`, {
+      type: opts.type,
+      size: bytes.length,
+      max: opts.maxBytes,
+    })
   }
   let envelope: SignedEnvelope
   try {
@@ -65,9 +69,14 @@ export function openEnvelope<T> (bytes: Uint8Array, opts: OpenOptions<T>): Opene
   } catch (err) {
     return fail('MALFORMED', 'not a SignedEnvelope', { type: opts.type }, err)
   }
-  if (envelope.type !== opts.type) fail('WRONG_TYPE', `expected ${opts.type}, got ${envelope.type}`, { expected: opts.type, got: envelope.type })
+  if (envelope.type !== opts.type)
+    fail('WRONG_TYPE', `expected ${opts.type}, got ${envelope.type}`, { expected: opts.type, got: envelope.type })
   if (envelope.signature.length !== SIGNATURE_BYTES) {
-    fail('MALFORMED', 'signature must be 64 bytes', { type: opts.type, field: 'signature', length: envelope.signature.length })
+    fail('MALFORMED', 'signature must be 64 bytes', {
+      type: opts.type,
+      field: 'signature',
+      length: envelope.signature.length,
+    })
   }
   const signer = requirePeer(envelope.signer, 'signer')
   let message: T
@@ -80,15 +89,27 @@ export function openEnvelope<T> (bytes: Uint8Array, opts: OpenOptions<T>): Opene
 }
 
 /** The signer must be the peer the message names as its author (requester or provider). */
-export function checkNamedSigner (opened: OpenedEnvelope<unknown>, named: Uint8Array, field: string): void {
+export function checkNamedSigner(opened: OpenedEnvelope<unknown>, named: Uint8Array, field: string): void {
   if (!bytesEqual(opened.envelope.signer, named)) {
-    fail('SIGNER_MISMATCH', `signed by ${opened.signer.toString()}, but ${field} names another peer`, { field, signer: opened.signer.toString() })
+    fail('SIGNER_MISMATCH', `signed by ${opened.signer.toString()}, but ${field} names another peer`, {
+      field,
+      signer: opened.signer.toString(),
+    })
   }
 }
 
 /** Throws BAD_SIGNATURE (REJECT) unless the envelope's signer signed its payload. */
-export async function checkEnvelopeSignature (opened: OpenedEnvelope<unknown>): Promise<void> {
+export async function checkEnvelopeSignature(opened: OpenedEnvelope<unknown>): Promise<void> {
   const type = opened.envelope.type as SignedMessageType
-  const ok = await verifyWithDomain(opened.signer.publicKey, SIGNING_DOMAINS[type], opened.envelope.payload, opened.envelope.signature)
-  if (!ok) fail('BAD_SIGNATURE', `bad ${type} signature from ${opened.signer.toString()}`, { type, signer: opened.signer.toString() })
+  const ok = await verifyWithDomain(
+    opened.signer.publicKey,
+    SIGNING_DOMAINS[type],
+    opened.envelope.payload,
+    opened.envelope.signature,
+  )
+  if (!ok)
+    fail('BAD_SIGNATURE', `bad ${type} signature from ${opened.signer.toString()}`, {
+      type,
+      signer: opened.signer.toString(),
+    })
 }

@@ -62,13 +62,13 @@ export class MarketValidationError extends ValidationError {
   declare readonly code: MarketErrorCode
   readonly action: MarketErrorAction
 
-  constructor (code: MarketErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+  constructor(code: MarketErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super(code, message, details, options)
     this.action = MARKET_ERROR_ACTIONS[code]
   }
 }
 
-export function isMarketValidationError (err: unknown, code?: MarketErrorCode): err is MarketValidationError {
+export function isMarketValidationError(err: unknown, code?: MarketErrorCode): err is MarketValidationError {
   return err instanceof MarketValidationError && (code === undefined || err.code === code)
 }
 
@@ -77,11 +77,11 @@ export function isMarketValidationError (err: unknown, code?: MarketErrorCode): 
  * gossipsub's TopicValidatorResult values). Anything that is not a MarketValidationError is
  * our own bug, never the sender's fault, so it is ignored rather than penalised.
  */
-export function gossipVerdict (err: unknown): 'ignore' | 'reject' {
+export function gossipVerdict(err: unknown): 'ignore' | 'reject' {
   return isMarketValidationError(err) && err.action === 'REJECT' ? 'reject' : 'ignore'
 }
 
 /** Shorthand used by the validators. */
-export function fail (code: MarketErrorCode, message: string, details: ErrorDetails = {}, cause?: unknown): never {
+export function fail(code: MarketErrorCode, message: string, details: ErrorDetails = {}, cause?: unknown): never {
   throw new MarketValidationError(code, message, details, cause === undefined ? undefined : { cause })
 }

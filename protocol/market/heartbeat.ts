@@ -25,7 +25,7 @@ export interface HeartbeatInput {
   stage: HeartbeatStage
 }
 
-export async function signHeartbeat (input: HeartbeatInput, key: PrivateKey): Promise<Uint8Array> {
+export async function signHeartbeat(input: HeartbeatInput, key: PrivateKey): Promise<Uint8Array> {
   const hb: Heartbeat = {
     jobId: ownBytes(jobIdToBytes(input.jobId)),
     provider: ownBytes(peerIdToBytes(peerIdFromPrivateKey(key))),
@@ -63,25 +63,36 @@ export interface ValidHeartbeat {
   stage: HeartbeatStage
 }
 
-export async function validateHeartbeat (bytes: Uint8Array, opts: ValidateHeartbeatOptions): Promise<ValidHeartbeat> {
+export async function validateHeartbeat(bytes: Uint8Array, opts: ValidateHeartbeatOptions): Promise<ValidHeartbeat> {
   const skew = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS
-  const opened = openEnvelope(bytes, { type: MessageType.HEARTBEAT, decode: (b) => Heartbeat.decode(b), maxBytes: MAX_MESSAGE_BYTES.heartbeat })
+  const opened = openEnvelope(bytes, {
+    type: MessageType.HEARTBEAT,
+    decode: (b) => Heartbeat.decode(b),
+    maxBytes: MAX_MESSAGE_BYTES.heartbeat,
+  })
   const hb = opened.message
   const jobId = jobIdFromBytes(hb.jobId)
   const provider = requirePeer(hb.provider, 'provider')
   const requester = requirePeer(hb.requester, 'requester')
-  if (!opts.self.equals(requester)) fail('NOT_ADDRESSED_TO_US', `heartbeat for requester ${requester.toString()}`, { jobId })
+  if (!opts.self.equals(requester))
+    fail('NOT_ADDRESSED_TO_US', `heartbeat for requester ${requester.toString()}`, { jobId })
   if (!opts.expectedProvider.equals(provider)) {
-    fail('PEER_MISMATCH', `heartbeat names ${provider.toString()} but came from ${opts.expectedProvider.toString()}`, { jobId })
+    fail('PEER_MISMATCH', `heartbeat names ${provider.toString()} but came from ${opts.expectedProvider.toString()}`, {
+      jobId,
+    })
   }
   checkNamedSigner(opened, hb.provider, 'provider')
   checkText(hb.stage, 'stage', 16)
-  if (!STAGES.has(hb.stage)) fail('INVALID_FIELD', `unknown heartbeat stage ${JSON.stringify(hb.stage)}`, { jobId, field: 'stage' })
-  if (hb.sentAt > opts.now + skew) fail('FROM_FUTURE', 'heartbeat sent in the future', { jobId, sentAt: hb.sentAt, now: opts.now })
+  if (!STAGES.has(hb.stage))
+    fail('INVALID_FIELD', `unknown heartbeat stage ${JSON.stringify(hb.stage)}`, { jobId, field: 'stage' })
+  if (hb.sentAt > opts.now + skew)
+    fail('FROM_FUTURE', 'heartbeat sent in the future', { jobId, sentAt: hb.sentAt, now: opts.now })
   const award = opts.lookupAward(jobId, provider)
   if (award === undefined) fail('UNKNOWN_JOB', `no award of job ${jobId} to ${provider.toString()}`, { jobId })
   if (award.awardIndex !== hb.awardIndex) {
-    fail('AWARD_INDEX_OUT_OF_RANGE', `heartbeat for slot ${hb.awardIndex}, award was slot ${award.awardIndex}`, { jobId })
+    fail('AWARD_INDEX_OUT_OF_RANGE', `heartbeat for slot ${hb.awardIndex}, award was slot ${award.awardIndex}`, {
+      jobId,
+    })
   }
   await checkEnvelopeSignature(opened)
   if (award.revoked) fail('AWARD_REVOKED', `the award of job ${jobId} to ${provider.toString()} was revoked`, { jobId })

@@ -20,8 +20,30 @@ export * from './validate-result.ts'
 export { checkJobSpec } from './job-spec.ts'
 export type { CheckedJobSpec } from './job-spec.ts'
 export {
-  Acceptance, Award, AwardRevocation, Bid, BlobChunk, BlobRequest, BlobResponse, BlobStatus, Clearing, ExecStatus, Heartbeat, JobInput, JobLimits, JobRequest,
-  JobRequirements, JobSpec, MessageType, Metering, PaymentMode, Reply, ReplyStatus, Result, SignedEnvelope, Winner,
+  Acceptance,
+  Award,
+  AwardRevocation,
+  Bid,
+  BlobChunk,
+  BlobRequest,
+  BlobResponse,
+  BlobStatus,
+  Clearing,
+  ExecStatus,
+  Heartbeat,
+  JobInput,
+  JobLimits,
+  JobRequest,
+  JobRequirements,
+  JobSpec,
+  MessageType,
+  Metering,
+  PaymentMode,
+  Reply,
+  ReplyStatus,
+  Result,
+  SignedEnvelope,
+  Winner,
 } from '../gen/market.ts'
 export * from './heartbeat.ts'
 export * from './revocation.ts'

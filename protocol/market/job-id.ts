@@ -15,27 +15,28 @@ export type JobId = string
 export const JOB_ID_BYTES = 32
 const HEX_ID = /^[0-9a-f]{64}$/
 
-export function computeJobId (spec: JobSpec): JobId {
+export function computeJobId(spec: JobSpec): JobId {
   return createHash('sha256').update(JobSpec.encode(spec)).digest('hex')
 }
 
-export function isJobId (value: string): boolean {
+export function isJobId(value: string): boolean {
   return HEX_ID.test(value)
 }
 
-export function jobIdToBytes (id: JobId): Uint8Array {
+export function jobIdToBytes(id: JobId): Uint8Array {
   if (!isJobId(id)) throw new TypeError(`not a job id: ${JSON.stringify(id.slice(0, 80))}`)
   return fromString(id, 'base16')
 }
 
 /** Reads a wire job id; anything but 32 bytes is MALFORMED. */
-export function jobIdFromBytes (bytes: Uint8Array, field = 'jobId'): JobId {
-  if (bytes.length !== JOB_ID_BYTES) fail('MALFORMED', `${field} must be ${JOB_ID_BYTES} bytes`, { field, length: bytes.length })
+export function jobIdFromBytes(bytes: Uint8Array, field = 'jobId'): JobId {
+  if (bytes.length !== JOB_ID_BYTES)
+    fail('MALFORMED', `${field} must be ${JOB_ID_BYTES} bytes`, { field, length: bytes.length })
   return toString(bytes, 'base16')
 }
 
 /** The job id as an EIP-712 / Solidity bytes32 value. */
-export function jobIdToBytes32 (id: JobId): `0x${string}` {
+export function jobIdToBytes32(id: JobId): `0x${string}` {
   if (!isJobId(id)) throw new TypeError(`not a job id: ${JSON.stringify(id.slice(0, 80))}`)
   return `0x${id}`
 }

@@ -12,13 +12,13 @@ import type { CID } from 'multiformats/cid'
 export interface CheckedJobSpec {
   requester: Ed25519PeerId
   module: CID
-  inputs: Array<{ name: string, cid: CID, size: number }>
+  inputs: Array<{ name: string; cid: CID; size: number }>
   maxPrice: bigint
 }
 
 const encoder = new TextEncoder()
 
-export function checkJobSpec (spec: JobSpec): CheckedJobSpec {
+export function checkJobSpec(spec: JobSpec): CheckedJobSpec {
   const B = JOB_BOUNDS
   checkText(spec.executor, 'executor', 32, B.executor)
   const module = requireCid(spec.module, 'module')
@@ -27,7 +27,8 @@ export function checkJobSpec (spec: JobSpec): CheckedJobSpec {
   const names = new Set<string>()
   const inputs = spec.inputs.map((input, i) => {
     checkText(input.name, `inputs[${i}].name`, 128, B.inputName)
-    if (names.has(input.name)) fail('INVALID_FIELD', `input name ${input.name} appears twice`, { field: `inputs[${i}].name`, value: input.name })
+    if (names.has(input.name))
+      fail('INVALID_FIELD', `input name ${input.name} appears twice`, { field: `inputs[${i}].name`, value: input.name })
     names.add(input.name)
     checkRange(input.size, `inputs[${i}].size`, B.blobSize)
     return { name: input.name, cid: requireCid(input.cid, `inputs[${i}].cid`), size: input.size }
@@ -36,10 +37,12 @@ export function checkJobSpec (spec: JobSpec): CheckedJobSpec {
   let argBytes = 0
   spec.args.forEach((arg, i) => {
     const length = encoder.encode(arg).length
-    if (length > B.maxArgLength) fail('INVALID_FIELD', `args[${i}] is longer than ${B.maxArgLength} bytes`, { field: `args[${i}]`, length })
+    if (length > B.maxArgLength)
+      fail('INVALID_FIELD', `args[${i}] is longer than ${B.maxArgLength} bytes`, { field: `args[${i}]`, length })
     argBytes += length
   })
-  if (argBytes > B.maxArgsTotal) fail('INVALID_FIELD', `args total ${argBytes} bytes, over ${B.maxArgsTotal}`, { field: 'args', length: argBytes })
+  if (argBytes > B.maxArgsTotal)
+    fail('INVALID_FIELD', `args total ${argBytes} bytes, over ${B.maxArgsTotal}`, { field: 'args', length: argBytes })
 
   if (spec.limits === undefined) fail('MALFORMED', 'limits are missing', { field: 'limits' })
   checkRange(spec.limits.memoryBytes, 'limits.memoryBytes', B.memoryBytes, 'LIMITS_OUT_OF_RANGE')
@@ -63,7 +66,12 @@ export function checkJobSpec (spec: JobSpec): CheckedJobSpec {
   checkRange(spec.createdAt, 'createdAt', { min: 1, max: Number.MAX_SAFE_INTEGER })
   checkRange(spec.deadline - spec.createdAt, 'deadline', B.lifetimeMs)
   if (spec.deadline <= spec.createdAt + spec.bidWindowMs) {
-    fail('INVALID_FIELD', 'deadline falls inside the bid window', { field: 'deadline', deadline: spec.deadline, createdAt: spec.createdAt, bidWindowMs: spec.bidWindowMs })
+    fail('INVALID_FIELD', 'deadline falls inside the bid window', {
+      field: 'deadline',
+      deadline: spec.deadline,
+      createdAt: spec.createdAt,
+      bidWindowMs: spec.bidWindowMs,
+    })
   }
   checkRange(spec.nonce.length, 'nonce', B.nonceBytes)
   const requester = requirePeer(spec.requester, 'requester')

@@ -40,12 +40,12 @@ export const MAX_PROVIDER_ESTIMATE = 1_000_000
 const TWO_64 = 1n << 64n
 
 /** The default m for a job of redundancy k: enough for k awards, a reserve and a decline or two. */
-export function defaultMaxBidders (k: number): number {
+export function defaultMaxBidders(k: number): number {
   return Math.min(MAX_BIDDERS, 2 * k + 2)
 }
 
 /** The provider's ticket for a job: a 64-bit number, uniform, one value per (job, provider). */
-export function lotteryTicket (nonce: Uint8Array, jobId: JobId, peerIdBytes: Uint8Array): bigint {
+export function lotteryTicket(nonce: Uint8Array, jobId: JobId, peerIdBytes: Uint8Array): bigint {
   const h = createHash('sha256')
   h.update(LOTTERY_DOMAIN)
   // length prefixes: no two (nonce, peer id) splits of the same bytes give the same input
@@ -61,14 +61,14 @@ export function lotteryTicket (nonce: Uint8Array, jobId: JobId, peerIdBytes: Uin
  * An owner's lottery weight, in WEIGHT_SCALE units: stake / minStake. Without a chain
  * (minStake undefined) every provider weighs one. Stake under the minimum (or none) weighs 0.
  */
-export function stakeWeight (stake: bigint, minStake: bigint | undefined): bigint {
+export function stakeWeight(stake: bigint, minStake: bigint | undefined): bigint {
   if (minStake === undefined || minStake <= 0n) return stake > 0n ? WEIGHT_SCALE : 0n
   if (stake < minStake) return 0n
-  return stake * WEIGHT_SCALE / minStake
+  return (stake * WEIGHT_SCALE) / minStake
 }
 
 /** The range of N a requester accepts in a lottery bid for a job that stated `stated`. */
-export function estimateBounds (maxBidders: number, stated: number): { min: number, max: number } {
+export function estimateBounds(maxBidders: number, stated: number): { min: number; max: number } {
   const max = Math.max(maxBidders, stated)
   const min = Math.min(max, Math.max(maxBidders, Math.ceil(stated / ESTIMATE_FACTOR)))
   return { min, max }
@@ -80,7 +80,7 @@ export function estimateBounds (maxBidders: number, stated: number): { min: numb
  * never outside what the requester accepts (`estimateBounds`). `ownView` undefined: no view, use
  * the stated estimate.
  */
-export function effectiveEstimate (maxBidders: number, stated: number, ownView: number | undefined): number {
+export function effectiveEstimate(maxBidders: number, stated: number, ownView: number | undefined): number {
   const { min, max } = estimateBounds(maxBidders, stated)
   if (ownView === undefined) return max
   const view = ownView * ESTIMATE_FACTOR
@@ -88,16 +88,16 @@ export function effectiveEstimate (maxBidders: number, stated: number, ownView: 
 }
 
 /** floor(p · 2^64), with p = min(1, m · w / N): a ticket under it wins. */
-export function winThreshold (maxBidders: number, weight: bigint, estimate: number): bigint {
+export function winThreshold(maxBidders: number, weight: bigint, estimate: number): bigint {
   if (weight <= 0n || maxBidders <= 0) return 0n
   const n = BigInt(Math.max(1, estimate)) * WEIGHT_SCALE
   const num = BigInt(maxBidders) * weight
   if (num >= n) return TWO_64
-  return num * TWO_64 / n
+  return (num * TWO_64) / n
 }
 
 /** p as a number, for tests, benchmarks and logs (never for the decision itself). */
-export function winProbability (maxBidders: number, weight: bigint, estimate: number): number {
+export function winProbability(maxBidders: number, weight: bigint, estimate: number): number {
   return Number(winThreshold(maxBidders, weight, estimate)) / Number(TWO_64)
 }
 
@@ -111,7 +111,7 @@ export interface LotteryDraw {
 }
 
 /** Whether `peerIdBytes` with `weight` wins the draw. */
-export function winsLottery (draw: LotteryDraw, peerIdBytes: Uint8Array, weight: bigint): boolean {
+export function winsLottery(draw: LotteryDraw, peerIdBytes: Uint8Array, weight: bigint): boolean {
   return lotteryTicket(draw.nonce, draw.jobId, peerIdBytes) < winThreshold(draw.maxBidders, weight, draw.estimate)
 }
 
@@ -122,13 +122,19 @@ export type LotteryVerdict = 'won' | 'lost' | 'estimate-out-of-range'
  * must lie in `estimateBounds`, and the ticket must win with the weight the requester itself
  * sees for the bidder's owner (stake from the chain, not the bid's hint).
  */
-export function checkLotteryClaim (
-  job: { nonce: Uint8Array, jobId: JobId, maxBidders: number, statedEstimate: number },
-  claimed: number, peerIdBytes: Uint8Array, weight: bigint,
+export function checkLotteryClaim(
+  job: { nonce: Uint8Array; jobId: JobId; maxBidders: number; statedEstimate: number },
+  claimed: number,
+  peerIdBytes: Uint8Array,
+  weight: bigint,
 ): LotteryVerdict {
   const { min, max } = estimateBounds(job.maxBidders, job.statedEstimate)
   if (!Number.isInteger(claimed) || claimed < min || claimed > max) return 'estimate-out-of-range'
-  return winsLottery({ nonce: job.nonce, jobId: job.jobId, maxBidders: job.maxBidders, estimate: claimed }, peerIdBytes, weight)
+  return winsLottery(
+    { nonce: job.nonce, jobId: job.jobId, maxBidders: job.maxBidders, estimate: claimed },
+    peerIdBytes,
+    weight,
+  )
     ? 'won'
     : 'lost'
 }
@@ -137,7 +143,7 @@ export function checkLotteryClaim (
  * The lottery fields of a job spec (REJECT when out of range: an honest requester's builder
  * runs the same check). m = 0 turns the lottery off; otherwise k ≤ m ≤ MAX_BIDDERS.
  */
-export function checkLotteryFields (spec: { redundancy: number, maxBidders: number, providerEstimate: number }): void {
+export function checkLotteryFields(spec: { redundancy: number; maxBidders: number; providerEstimate: number }): void {
   if (spec.maxBidders !== 0) checkRange(spec.maxBidders, 'maxBidders', { min: spec.redundancy, max: MAX_BIDDERS })
   checkRange(spec.providerEstimate, 'providerEstimate', { min: 0, max: MAX_PROVIDER_ESTIMATE })
 }

@@ -98,18 +98,18 @@ const MiB = 1024 * 1024
 const OUTPUT_MIB_PER_TIER = 256n
 
 /** MiB·seconds of output a job may hold: started MiB of outputBytes × started wall-time seconds. */
-export function outputMiBSeconds (wallTimeMs: number, outputBytes: number): bigint {
+export function outputMiBSeconds(wallTimeMs: number, outputBytes: number): bigint {
   const seconds = Math.max(1, Math.ceil(wallTimeMs / 1000))
   return BigInt(seconds) * BigInt(Math.max(0, Math.ceil(outputBytes / MiB)))
 }
 
-export function loadMultiplier (load: number, maxLoadMultiplier = 3): number {
+export function loadMultiplier(load: number, maxLoadMultiplier = 3): number {
   const l = Number.isNaN(load) ? 1 : Math.min(1, Math.max(0, load)) // unknown load: assume busy
   return 1 + (Math.max(1, maxLoadMultiplier) - 1) * l * l
 }
 
 /** Time-decayed mean of clearing prices scaled to `units`, or undefined without data. */
-export function marketPrice (input: PriceJobInput, units: bigint, rate: ExecutorPrice): bigint | undefined {
+export function marketPrice(input: PriceJobInput, units: bigint, rate: ExecutorPrice): bigint | undefined {
   const halfLife = input.sheet.halfLifeMs ?? 10 * 60 * 1000
   let weighted = 0n
   let weights = 0n
@@ -128,7 +128,7 @@ export function marketPrice (input: PriceJobInput, units: bigint, rate: Executor
 const BPS = 10_000n
 
 /** The least gross amount that still nets `net` after a fee of `feeBps`: ⌈net × 10000 / (10000 − feeBps)⌉. */
-export function grossUpForFee (net: bigint, feeBps: bigint): bigint {
+export function grossUpForFee(net: bigint, feeBps: bigint): bigint {
   if (feeBps < 0n || feeBps >= BPS) throw new RangeError(`protocol fee ${feeBps} bps is outside [0, 10000)`)
   if (net <= 0n) return net
   const keep = BPS - feeBps
@@ -136,11 +136,11 @@ export function grossUpForFee (net: bigint, feeBps: bigint): bigint {
 }
 
 /** What the chain leaves a provider of `gross` after a fee of `feeBps` (JobEscrow/PaymentChannel). */
-export function netAfterFee (gross: bigint, feeBps: bigint): bigint {
+export function netAfterFee(gross: bigint, feeBps: bigint): bigint {
   return gross - (gross * feeBps) / BPS
 }
 
-export function priceJob (input: PriceJobInput): PriceQuote {
+export function priceJob(input: PriceJobInput): PriceQuote {
   const { job, sheet } = input
   const units = priceUnits(job.wallTimeMs, job.memoryBytes)
   const mult = loadMultiplier(input.load, sheet.maxLoadMultiplier)
@@ -172,9 +172,15 @@ export function priceJob (input: PriceJobInput): PriceQuote {
     price = minOf(price, job.maxPrice) // the most the requester pays still nets at least our floor
   }
   return {
-    price: formatAmount(price), bid, reason, units: units.toString(), list: formatAmount(list), floor: formatAmount(floor),
+    price: formatAmount(price),
+    bid,
+    reason,
+    units: units.toString(),
+    list: formatAmount(list),
+    floor: formatAmount(floor),
     output: formatAmount(output),
-    market: market === undefined ? undefined : formatAmount(market), loadMultiplier: mult,
+    market: market === undefined ? undefined : formatAmount(market),
+    loadMultiplier: mult,
     fee: formatAmount(price - netAfterFee(price, feeBps)),
   }
 }

@@ -27,12 +27,20 @@ export interface ReputationHistory {
   failures: number
   /** the chain slashed this owner */
   slashed: boolean
-  /** what its claimed benchmark score is worth, from the latest check against work (benchmark-check.ts); 1: unchecked */
+  /**
+   * what its claimed benchmark score is worth, from the latest check against work (benchmark-check.ts); 1: unchecked
+   */
   benchmarkFactor?: number
 }
 
-export const EMPTY_HISTORY: Readonly<ReputationHistory> =
-  Object.freeze({ paid: 0, spotPassed: 0, spotFailed: 0, dissents: 0, failures: 0, slashed: false })
+export const EMPTY_HISTORY: Readonly<ReputationHistory> = Object.freeze({
+  paid: 0,
+  spotPassed: 0,
+  spotFailed: 0,
+  dissents: 0,
+  failures: 0,
+  slashed: false,
+})
 
 /** how many verified jobs weigh as much as the prior: a provider needs ten clean paid jobs to reach 0.5 */
 export const REPUTATION_PRIOR = 10
@@ -41,7 +49,7 @@ export const SPOT_FAIL_WEIGHT = 10
 export const SPOT_PASS_WEIGHT = 2
 
 /** The reputation part of a bid's score, in [0, 1): 0 for a newcomer or a slashed owner. */
-export function reputationScore (h: Partial<ReputationHistory> | undefined): number {
+export function reputationScore(h: Partial<ReputationHistory> | undefined): number {
   if (h === undefined || h.slashed === true) return 0
   const n = (x: number | undefined): number => (x !== undefined && Number.isFinite(x) && x > 0 ? x : 0)
   const good = n(h.paid) + SPOT_PASS_WEIGHT * n(h.spotPassed)
@@ -50,7 +58,7 @@ export function reputationScore (h: Partial<ReputationHistory> | undefined): num
 }
 
 /** Adds `delta` to a history (counts only grow; slashed sticks). */
-export function addHistory (h: Readonly<ReputationHistory>, delta: Partial<ReputationHistory>): ReputationHistory {
+export function addHistory(h: Readonly<ReputationHistory>, delta: Partial<ReputationHistory>): ReputationHistory {
   return {
     paid: h.paid + (delta.paid ?? 0),
     spotPassed: h.spotPassed + (delta.spotPassed ?? 0),
@@ -61,7 +69,9 @@ export function addHistory (h: Readonly<ReputationHistory>, delta: Partial<Reput
     // the latest check replaces the one before (not a count: a noisy measurement heals)
     ...(delta.benchmarkFactor !== undefined
       ? { benchmarkFactor: delta.benchmarkFactor }
-      : h.benchmarkFactor !== undefined ? { benchmarkFactor: h.benchmarkFactor } : {}),
+      : h.benchmarkFactor !== undefined
+        ? { benchmarkFactor: h.benchmarkFactor }
+        : {}),
   }
 }
 
@@ -70,8 +80,9 @@ export function addHistory (h: Readonly<ReputationHistory>, delta: Partial<Reput
  * after the job's posting its bid arrived), each ref / (ref + measured); an unmeasured half
  * scores 0.5, as a provider at the reference would. Both are measured by the requester itself.
  */
-export function latencyScore (
-  m: { rttMs?: number, bidDelayMs?: number }, ref: { rttMs: number, bidDelayMs: number },
+export function latencyScore(
+  m: { rttMs?: number; bidDelayMs?: number },
+  ref: { rttMs: number; bidDelayMs: number },
 ): number {
   const part = (x: number | undefined, r: number): number =>
     x === undefined || !Number.isFinite(x) ? 0.5 : r / (r + Math.max(0, x))

@@ -10,7 +10,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 const LOCAL_NAME = /(^|\.)(localhost|local|internal|home\.arpa)$/i
 
 /** Whether `addr` points at a private, loopback or local host. */
-export function isPrivateAddr (addr: Multiaddr): boolean {
+export function isPrivateAddr(addr: Multiaddr): boolean {
   if (isPrivate(addr)) return true
   const first = addr.getComponents()[0]
   if (first === undefined) return true
@@ -21,6 +21,6 @@ export function isPrivateAddr (addr: Multiaddr): boolean {
 }
 
 /** The addresses of `addrs` a provider may dial. */
-export function dialableRequesterAddrs (addrs: readonly Multiaddr[], options: { allowPrivate: boolean }): Multiaddr[] {
+export function dialableRequesterAddrs(addrs: readonly Multiaddr[], options: { allowPrivate: boolean }): Multiaddr[] {
   return options.allowPrivate ? [...addrs] : addrs.filter((a) => !isPrivateAddr(a))
 }

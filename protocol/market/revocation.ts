@@ -25,7 +25,7 @@ export interface RevocationInput {
   issuedAt: number
 }
 
-export async function signRevocation (input: RevocationInput, key: PrivateKey): Promise<Uint8Array> {
+export async function signRevocation(input: RevocationInput, key: PrivateKey): Promise<Uint8Array> {
   const revocation: AwardRevocation = {
     jobId: ownBytes(jobIdToBytes(input.jobId)),
     requester: ownBytes(peerIdToBytes(peerIdFromPrivateKey(key))),
@@ -62,10 +62,12 @@ export interface ValidRevocation {
   bytes: Uint8Array
 }
 
-export async function validateRevocation (bytes: Uint8Array, opts: ValidateRevocationOptions): Promise<ValidRevocation> {
+export async function validateRevocation(bytes: Uint8Array, opts: ValidateRevocationOptions): Promise<ValidRevocation> {
   const skew = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS
   const opened = openEnvelope(bytes, {
-    type: MessageType.AWARD_REVOCATION, decode: (b) => AwardRevocation.decode(b), maxBytes: MAX_MESSAGE_BYTES.revocation,
+    type: MessageType.AWARD_REVOCATION,
+    decode: (b) => AwardRevocation.decode(b),
+    maxBytes: MAX_MESSAGE_BYTES.revocation,
   })
   const r = opened.message
   const jobId = jobIdFromBytes(r.jobId)
@@ -74,16 +76,23 @@ export async function validateRevocation (bytes: Uint8Array, opts: ValidateRevoc
   if (!opts.self.equals(provider)) fail('NOT_ADDRESSED_TO_US', `revocation for ${provider.toString()}`, { jobId })
   checkNamedSigner(opened, r.requester, 'requester')
   if (!opts.expectedRequester.equals(requester)) {
-    fail('PEER_MISMATCH', `revocation names ${requester.toString()} but came from ${opts.expectedRequester.toString()}`, { jobId })
+    fail(
+      'PEER_MISMATCH',
+      `revocation names ${requester.toString()} but came from ${opts.expectedRequester.toString()}`,
+      { jobId },
+    )
   }
   checkText(r.reason, 'reason', MESSAGE_BOUNDS.maxReasonLength, REASON)
-  if (r.issuedAt > opts.now + skew) fail('FROM_FUTURE', 'revocation issued in the future', { jobId, issuedAt: r.issuedAt, now: opts.now })
+  if (r.issuedAt > opts.now + skew)
+    fail('FROM_FUTURE', 'revocation issued in the future', { jobId, issuedAt: r.issuedAt, now: opts.now })
   const award = opts.lookupAward(jobId)
   if (award === undefined) fail('UNKNOWN_JOB', `no running award of job ${jobId}`, { jobId })
   // only the job's own requester may withdraw its award
   if (!award.requester.equals(requester)) fail('PEER_MISMATCH', `job ${jobId} was requested by another peer`, { jobId })
   if (award.awardIndex !== r.awardIndex) {
-    fail('AWARD_INDEX_OUT_OF_RANGE', `revocation of slot ${r.awardIndex}, our award is slot ${award.awardIndex}`, { jobId })
+    fail('AWARD_INDEX_OUT_OF_RANGE', `revocation of slot ${r.awardIndex}, our award is slot ${award.awardIndex}`, {
+      jobId,
+    })
   }
   await checkEnvelopeSignature(opened)
   return { jobId, requester, awardIndex: r.awardIndex, reason: r.reason, bytes }

@@ -19,19 +19,20 @@ export class SeenCache {
   // entries are always the oldest: expiry and eviction both pop from the front.
   private readonly entries = new Map<string, number>()
 
-  constructor (init: SeenCacheInit) {
-    if (!Number.isSafeInteger(init.capacity) || init.capacity < 1) throw new RangeError('capacity must be a positive integer')
+  constructor(init: SeenCacheInit) {
+    if (!Number.isSafeInteger(init.capacity) || init.capacity < 1)
+      throw new RangeError('capacity must be a positive integer')
     if (!(init.ttlMs > 0)) throw new RangeError('ttlMs must be positive')
     this.capacity = init.capacity
     this.ttlMs = init.ttlMs
   }
 
-  get size (): number {
+  get size(): number {
     return this.entries.size
   }
 
   /** True when `key` was added less than ttlMs before `now`. */
-  has (key: string, now: number): boolean {
+  has(key: string, now: number): boolean {
     const expiresAt = this.entries.get(key)
     return expiresAt !== undefined && expiresAt > now
   }
@@ -40,7 +41,7 @@ export class SeenCache {
    * Records `key` as seen at `now`. Returns false (and changes nothing) when it was already
    * seen and not expired: check-and-add in one step.
    */
-  add (key: string, now: number): boolean {
+  add(key: string, now: number): boolean {
     this.prune(now)
     if (this.has(key, now)) return false
     this.entries.delete(key) // an expired leftover: re-insert at the back
@@ -54,7 +55,7 @@ export class SeenCache {
   }
 
   /** Drops expired entries (also done by every add). */
-  prune (now: number): void {
+  prune(now: number): void {
     for (const [key, expiresAt] of this.entries) {
       if (expiresAt > now) break
       this.entries.delete(key)

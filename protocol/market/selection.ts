@@ -53,7 +53,13 @@ export interface SelectionWeights {
   latency: number
 }
 
-export const DEFAULT_WEIGHTS: Readonly<SelectionWeights> = Object.freeze({ price: 0.5, reputation: 0.2, stake: 0.1, benchmark: 0.1, latency: 0.1 })
+export const DEFAULT_WEIGHTS: Readonly<SelectionWeights> = Object.freeze({
+  price: 0.5,
+  reputation: 0.2,
+  stake: 0.1,
+  benchmark: 0.1,
+  latency: 0.1,
+})
 
 export interface SelectionOptions {
   /** how many providers the job needs (its redundancy) */
@@ -76,7 +82,13 @@ export interface SelectionOptions {
   bidDelayReferenceMs?: number
 }
 
-export interface ScoreParts { price: number, stake: number, reputation: number, benchmark: number, latency: number }
+export interface ScoreParts {
+  price: number
+  stake: number
+  reputation: number
+  benchmark: number
+  latency: number
+}
 
 export interface ScoredBid {
   bid: BidCandidate
@@ -85,24 +97,31 @@ export interface ScoredBid {
 }
 
 export type ExclusionReason =
-  'OVER_MAX_PRICE' | 'INVALID_PRICE' | 'UNSTAKED' | 'SLASHED' | 'EXPIRED' | 'EXCLUDED' | 'DUPLICATE_PROVIDER' | 'DUPLICATE_OWNER'
+  | 'OVER_MAX_PRICE'
+  | 'INVALID_PRICE'
+  | 'UNSTAKED'
+  | 'SLASHED'
+  | 'EXPIRED'
+  | 'EXCLUDED'
+  | 'DUPLICATE_PROVIDER'
+  | 'DUPLICATE_OWNER'
 
 export interface Selection {
   /** the best k eligible bids (fewer if there are not enough), best first */
   winners: ScoredBid[]
   /** every other eligible bid, best first: the re-award queue */
   reserves: ScoredBid[]
-  excluded: Array<{ bid: BidCandidate, reason: ExclusionReason }>
+  excluded: Array<{ bid: BidCandidate; reason: ExclusionReason }>
 }
 
 const PPM = 1_000_000n
 
 /** a / b for bigints, as a float with 6 decimal places (enough to rank, never overflows) */
-function ratio (a: bigint, b: bigint): number {
+function ratio(a: bigint, b: bigint): number {
   return b === 0n ? 0 : Number((a * PPM) / b) / 1e6
 }
 
-function weightsOf (opts: SelectionOptions): SelectionWeights {
+function weightsOf(opts: SelectionOptions): SelectionWeights {
   const w = { ...DEFAULT_WEIGHTS, ...opts.weights }
   const values = Object.values(w)
   if (values.some((v) => !(v >= 0) || !Number.isFinite(v)) || values.reduce((a, b) => a + b, 0) <= 0) {
@@ -111,11 +130,11 @@ function weightsOf (opts: SelectionOptions): SelectionWeights {
   return w
 }
 
-function stakeFloor (opts: SelectionOptions): bigint {
+function stakeFloor(opts: SelectionOptions): bigint {
   return opts.minStake !== undefined && opts.minStake > 0n ? opts.minStake : 1n
 }
 
-export function scoreBid (bid: BidCandidate, opts: SelectionOptions): ScoredBid {
+export function scoreBid(bid: BidCandidate, opts: SelectionOptions): ScoredBid {
   const w = weightsOf(opts)
   const stakeRef = opts.stakeReference ?? stakeFloor(opts)
   const benchRef = opts.benchmarkReference ?? 1000
@@ -129,17 +148,22 @@ export function scoreBid (bid: BidCandidate, opts: SelectionOptions): ScoredBid 
     latency: latencyScore(bid, { rttMs: opts.rttReferenceMs ?? 20, bidDelayMs: opts.bidDelayReferenceMs ?? 200 }),
   }
   const total = w.price + w.stake + w.reputation + w.benchmark + w.latency
-  const score = (w.price * parts.price + w.stake * parts.stake + w.reputation * parts.reputation +
-    w.benchmark * parts.benchmark + w.latency * parts.latency) / total
+  const score =
+    (w.price * parts.price +
+      w.stake * parts.stake +
+      w.reputation * parts.reputation +
+      w.benchmark * parts.benchmark +
+      w.latency * parts.latency) /
+    total
   return { bid, score, parts }
 }
 
 /** the owner as a comparable key (addresses are case-insensitive), or undefined when unknown */
-export function ownerKey (bid: Pick<BidCandidate, 'owner'>): string | undefined {
+export function ownerKey(bid: Pick<BidCandidate, 'owner'>): string | undefined {
   return bid.owner === undefined || bid.owner === '' ? undefined : bid.owner.toLowerCase()
 }
 
-function exclusion (bid: BidCandidate, opts: SelectionOptions): ExclusionReason | undefined {
+function exclusion(bid: BidCandidate, opts: SelectionOptions): ExclusionReason | undefined {
   if (opts.exclude?.has(bid.provider) === true) return 'EXCLUDED'
   const owner = ownerKey(bid)
   if (owner !== undefined && opts.excludeOwners?.has(owner) === true) return 'DUPLICATE_OWNER'
@@ -151,7 +175,7 @@ function exclusion (bid: BidCandidate, opts: SelectionOptions): ExclusionReason 
   return undefined
 }
 
-function compare (a: ScoredBid, b: ScoredBid): number {
+function compare(a: ScoredBid, b: ScoredBid): number {
   if (a.score !== b.score) return b.score - a.score
   if (a.bid.price !== b.bid.price) return a.bid.price < b.bid.price ? -1 : 1
   if (a.bid.stake !== b.bid.stake) return a.bid.stake > b.bid.stake ? -1 : 1
@@ -159,7 +183,10 @@ function compare (a: ScoredBid, b: ScoredBid): number {
 }
 
 /** Eligible bids ranked best first (one per provider) and the excluded ones with why. */
-export function rankBids (bids: readonly BidCandidate[], opts: SelectionOptions): { ranked: ScoredBid[], excluded: Selection['excluded'] } {
+export function rankBids(
+  bids: readonly BidCandidate[],
+  opts: SelectionOptions,
+): { ranked: ScoredBid[]; excluded: Selection['excluded'] } {
   weightsOf(opts) // fail on bad weights even when no bid is eligible
   const excluded: Selection['excluded'] = []
   const eligible: ScoredBid[] = []
@@ -187,7 +214,7 @@ export function rankBids (bids: readonly BidCandidate[], opts: SelectionOptions)
   return { ranked, excluded }
 }
 
-export function selectBids (bids: readonly BidCandidate[], opts: SelectionOptions): Selection {
+export function selectBids(bids: readonly BidCandidate[], opts: SelectionOptions): Selection {
   if (!Number.isSafeInteger(opts.k) || opts.k < 1) throw new RangeError(`k must be a positive integer, got ${opts.k}`)
   const { ranked, excluded } = rankBids(bids, opts)
   return { winners: ranked.slice(0, opts.k), reserves: ranked.slice(opts.k), excluded }
@@ -213,7 +240,7 @@ export const DEFAULT_GOOD_SCORE = 0.4
  * can be replaced without reopening the auction. At the window's close the requester awards
  * whatever eligible bids it has, good or not.
  */
-export function enoughBids (bids: readonly BidCandidate[], opts: EnoughBidsOptions): boolean {
+export function enoughBids(bids: readonly BidCandidate[], opts: EnoughBidsOptions): boolean {
   const reserve = opts.reserve ?? 1
   const minScore = opts.minScore ?? DEFAULT_GOOD_SCORE
   const { ranked } = rankBids(bids, opts)

@@ -23,7 +23,7 @@ export interface StakeFloorInput {
 }
 
 /** The least stake a bid for this job needs to be eligible. */
-export function stakeFloor (input: StakeFloorInput): bigint {
+export function stakeFloor(input: StakeFloorInput): bigint {
   const per = input.stakePerValue ?? DEFAULT_STAKE_PER_VALUE
   if (!Number.isFinite(per) || per < 0) throw new RangeError(`stakePerValue must be finite and >= 0, got ${per}`)
   if (input.maxPrice < 0n || input.minStake < 0n) throw new RangeError('maxPrice and minStake must be >= 0')

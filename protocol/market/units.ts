@@ -5,7 +5,7 @@
 // nearly the same size price the same and clearing prices of "similar jobs" are comparable.
 export const MEMORY_TIER_BYTES = 256 * 1024 * 1024
 
-export function priceUnits (wallTimeMs: number, memoryBytes: number): bigint {
+export function priceUnits(wallTimeMs: number, memoryBytes: number): bigint {
   const seconds = Math.max(1, Math.ceil(wallTimeMs / 1000))
   const tiers = Math.max(1, Math.ceil(memoryBytes / MEMORY_TIER_BYTES))
   return BigInt(seconds) * BigInt(tiers)

@@ -38,36 +38,54 @@ export interface ValidBid {
   bytes: Uint8Array
 }
 
-export function bidKey (jobId: JobId, provider: PeerId): string {
+export function bidKey(jobId: JobId, provider: PeerId): string {
   return `${jobId}/${provider.toString()}`
 }
 
-export async function validateBid (bytes: Uint8Array, opts: ValidateBidOptions): Promise<ValidBid> {
+export async function validateBid(bytes: Uint8Array, opts: ValidateBidOptions): Promise<ValidBid> {
   const skew = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS
-  const opened = openEnvelope(bytes, { type: MessageType.BID, decode: (b) => Bid.decode(b), maxBytes: MAX_MESSAGE_BYTES.bid })
+  const opened = openEnvelope(bytes, {
+    type: MessageType.BID,
+    decode: (b) => Bid.decode(b),
+    maxBytes: MAX_MESSAGE_BYTES.bid,
+  })
   const bid = opened.message
   const jobId = jobIdFromBytes(bid.jobId)
   const provider = requirePeer(bid.provider, 'provider')
   if (opts.expectedProvider !== undefined && !opts.expectedProvider.equals(provider)) {
-    fail('PEER_MISMATCH', `bid names ${provider.toString()} but came from ${opts.expectedProvider.toString()}`, { jobId, provider: provider.toString(), peer: opts.expectedProvider.toString() })
+    fail('PEER_MISMATCH', `bid names ${provider.toString()} but came from ${opts.expectedProvider.toString()}`, {
+      jobId,
+      provider: provider.toString(),
+      peer: opts.expectedProvider.toString(),
+    })
   }
   checkNamedSigner(opened, bid.provider, 'provider')
 
   const job = opts.lookupJob(jobId)
   if (job === undefined) fail('UNKNOWN_JOB', `no open job ${jobId}`, { jobId })
   const key = bidKey(jobId, provider)
-  if (opts.seen?.has(key, opts.now) === true) fail('DUPLICATE', `already have a bid from ${provider.toString()} for ${jobId}`, { jobId, provider: provider.toString() })
-  if (bid.expiresAt + skew < opts.now) fail('BID_EXPIRED', `bid expired at ${bid.expiresAt}`, { jobId, expiresAt: bid.expiresAt, now: opts.now })
+  if (opts.seen?.has(key, opts.now) === true)
+    fail('DUPLICATE', `already have a bid from ${provider.toString()} for ${jobId}`, {
+      jobId,
+      provider: provider.toString(),
+    })
+  if (bid.expiresAt + skew < opts.now)
+    fail('BID_EXPIRED', `bid expired at ${bid.expiresAt}`, { jobId, expiresAt: bid.expiresAt, now: opts.now })
   checkRange(bid.expiresAt - opts.now, 'expiresAt', { min: -skew, max: MESSAGE_BOUNDS.maxValidityMs })
 
   const price = parsePositiveAmount(bid.price, 'price')
-  if (price > job.maxPrice) fail('PRICE_ABOVE_MAX', `bid ${price} over the job's max ${job.maxPrice}`, { jobId, price, maxPrice: job.maxPrice })
+  if (price > job.maxPrice)
+    fail('PRICE_ABOVE_MAX', `bid ${price} over the job's max ${job.maxPrice}`, { jobId, price, maxPrice: job.maxPrice })
   const stakeHint = bid.stakeHint === '' ? undefined : parseAmount(bid.stakeHint, 'stakeHint')
   checkRange(bid.estimatedDurationMs, 'estimatedDurationMs', { min: 0, max: MESSAGE_BOUNDS.maxDurationMs })
   checkOptionalEthAddress(bid.providerEthAddress, 'providerEthAddress')
   checkRange(bid.lotteryEstimate, 'lotteryEstimate', { min: 0, max: MAX_PROVIDER_ESTIMATE })
 
   await checkEnvelopeSignature(opened)
-  if (opts.seen !== undefined && !opts.seen.add(key, opts.now)) fail('DUPLICATE', `already have a bid from ${provider.toString()} for ${jobId}`, { jobId, provider: provider.toString() })
+  if (opts.seen !== undefined && !opts.seen.add(key, opts.now))
+    fail('DUPLICATE', `already have a bid from ${provider.toString()} for ${jobId}`, {
+      jobId,
+      provider: provider.toString(),
+    })
   return { jobId, bid, provider, price, stakeHint, bytes }
 }

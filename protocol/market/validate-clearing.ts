@@ -24,28 +24,39 @@ export interface ValidClearing {
   jobId: JobId
   clearing: Clearing
   requester: Ed25519PeerId
-  winners: Array<{ provider: Ed25519PeerId, price: bigint }>
+  winners: Array<{ provider: Ed25519PeerId; price: bigint }>
   bytes: Uint8Array
 }
 
-export async function validateClearing (bytes: Uint8Array, opts: ValidateClearingOptions): Promise<ValidClearing> {
+export async function validateClearing(bytes: Uint8Array, opts: ValidateClearingOptions): Promise<ValidClearing> {
   const skew = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS
   const maxAge = opts.maxAgeMs ?? DEFAULT_CLEARING_MAX_AGE_MS
-  const opened = openEnvelope(bytes, { type: MessageType.CLEARING, decode: (b) => Clearing.decode(b), maxBytes: MAX_MESSAGE_BYTES.clearing })
+  const opened = openEnvelope(bytes, {
+    type: MessageType.CLEARING,
+    decode: (b) => Clearing.decode(b),
+    maxBytes: MAX_MESSAGE_BYTES.clearing,
+  })
   const clearing = opened.message
   const jobId = jobIdFromBytes(clearing.jobId)
   const requester = requirePeer(clearing.requester, 'requester')
   checkNamedSigner(opened, clearing.requester, 'requester')
 
   if (opts.seen?.has(jobId, opts.now) === true) fail('DUPLICATE', `clearing of ${jobId} already seen`, { jobId })
-  if (clearing.timestamp > opts.now + skew) fail('FROM_FUTURE', 'clearing from the future', { jobId, timestamp: clearing.timestamp, now: opts.now })
-  if (clearing.timestamp < opts.now - maxAge) fail('STALE_CLEARING', `clearing of ${jobId} is older than ${maxAge} ms`, { jobId, timestamp: clearing.timestamp, now: opts.now })
+  if (clearing.timestamp > opts.now + skew)
+    fail('FROM_FUTURE', 'clearing from the future', { jobId, timestamp: clearing.timestamp, now: opts.now })
+  if (clearing.timestamp < opts.now - maxAge)
+    fail('STALE_CLEARING', `clearing of ${jobId} is older than ${maxAge} ms`, {
+      jobId,
+      timestamp: clearing.timestamp,
+      now: opts.now,
+    })
 
   checkRange(clearing.winners.length, 'winners', { min: 1, max: JOB_BOUNDS.maxWinners })
   const seenWinners = new Set<string>()
   const winners = clearing.winners.map((w, i) => {
     const provider = requirePeer(w.provider, `winners[${i}].provider`)
-    if (seenWinners.has(provider.toString())) fail('INVALID_FIELD', `${provider.toString()} wins twice`, { jobId, field: `winners[${i}].provider` })
+    if (seenWinners.has(provider.toString()))
+      fail('INVALID_FIELD', `${provider.toString()} wins twice`, { jobId, field: `winners[${i}].provider` })
     seenWinners.add(provider.toString())
     return { provider, price: parsePositiveAmount(w.price, `winners[${i}].price`) }
   })
@@ -55,6 +66,7 @@ export async function validateClearing (bytes: Uint8Array, opts: ValidateClearin
   checkRange(clearing.memoryBytes, 'memoryBytes', JOB_BOUNDS.memoryBytes, 'LIMITS_OUT_OF_RANGE')
 
   await checkEnvelopeSignature(opened)
-  if (opts.seen !== undefined && !opts.seen.add(jobId, opts.now)) fail('DUPLICATE', `clearing of ${jobId} already seen`, { jobId })
+  if (opts.seen !== undefined && !opts.seen.add(jobId, opts.now))
+    fail('DUPLICATE', `clearing of ${jobId} already seen`, { jobId })
   return { jobId, clearing, requester, winners, bytes }
 }

@@ -24,7 +24,7 @@ export interface ValidJobRequest {
   requester: Ed25519PeerId
   requesterAddrs: Multiaddr[]
   module: CID
-  inputs: Array<{ name: string, cid: CID, size: number }>
+  inputs: Array<{ name: string; cid: CID; size: number }>
   maxPrice: bigint
   /** createdAt + bidWindowMs: no bid is worth sending after that */
   bidsCloseAt: number
@@ -39,9 +39,13 @@ export interface ValidateJobRequestOptions {
   clockSkewMs?: number
 }
 
-export async function validateJobRequest (bytes: Uint8Array, opts: ValidateJobRequestOptions): Promise<ValidJobRequest> {
+export async function validateJobRequest(bytes: Uint8Array, opts: ValidateJobRequestOptions): Promise<ValidJobRequest> {
   const skew = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS
-  const opened = openEnvelope(bytes, { type: MessageType.JOB_REQUEST, decode: (b) => JobRequest.decode(b), maxBytes: MAX_MESSAGE_BYTES.jobRequest })
+  const opened = openEnvelope(bytes, {
+    type: MessageType.JOB_REQUEST,
+    decode: (b) => JobRequest.decode(b),
+    maxBytes: MAX_MESSAGE_BYTES.jobRequest,
+  })
   const request = opened.message
   const spec = request.spec
   if (spec === undefined) fail('MALFORMED', 'JobRequest has no spec', { field: 'spec' })
@@ -49,7 +53,11 @@ export async function validateJobRequest (bytes: Uint8Array, opts: ValidateJobRe
 
   if (opts.seen?.has(jobId, opts.now) === true) fail('DUPLICATE', `job ${jobId} already seen`, { jobId })
   if (spec.createdAt > opts.now + skew) {
-    fail('FROM_FUTURE', `job ${jobId} created ${spec.createdAt - opts.now} ms in the future`, { jobId, createdAt: spec.createdAt, now: opts.now })
+    fail('FROM_FUTURE', `job ${jobId} created ${spec.createdAt - opts.now} ms in the future`, {
+      jobId,
+      createdAt: spec.createdAt,
+      now: opts.now,
+    })
   }
   const bidsCloseAt = spec.createdAt + spec.bidWindowMs
   if (opts.now > bidsCloseAt + skew) {
@@ -66,12 +74,18 @@ export async function validateJobRequest (bytes: Uint8Array, opts: ValidateJobRe
     try {
       return multiaddr(text)
     } catch (err) {
-      return fail('INVALID_FIELD', `requesterAddrs[${i}] is not a multiaddr`, { field: `requesterAddrs[${i}]`, value: text.slice(0, 80) }, err)
+      return fail(
+        'INVALID_FIELD',
+        `requesterAddrs[${i}] is not a multiaddr`,
+        { field: `requesterAddrs[${i}]`, value: text.slice(0, 80) },
+        err,
+      )
     }
   })
 
   await checkEnvelopeSignature(opened)
   // a concurrent validation of the same job may have finished while we verified
-  if (opts.seen !== undefined && !opts.seen.add(jobId, opts.now)) fail('DUPLICATE', `job ${jobId} already seen`, { jobId })
+  if (opts.seen !== undefined && !opts.seen.add(jobId, opts.now))
+    fail('DUPLICATE', `job ${jobId} already seen`, { jobId })
   return { jobId, request, spec, ...checked, requesterAddrs, bidsCloseAt, bytes }
 }

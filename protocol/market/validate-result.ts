@@ -40,29 +40,45 @@ export interface ValidResult {
 
 const METERED_MS = { min: 0, max: MESSAGE_BOUNDS.maxMeteredMs }
 
-export async function validateResult (bytes: Uint8Array, opts: ValidateResultOptions): Promise<ValidResult> {
+export async function validateResult(bytes: Uint8Array, opts: ValidateResultOptions): Promise<ValidResult> {
   const skew = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS
-  const opened = openEnvelope(bytes, { type: MessageType.RESULT, decode: (b) => Result.decode(b), maxBytes: MAX_MESSAGE_BYTES.result })
+  const opened = openEnvelope(bytes, {
+    type: MessageType.RESULT,
+    decode: (b) => Result.decode(b),
+    maxBytes: MAX_MESSAGE_BYTES.result,
+  })
   const result = opened.message
   const jobId = jobIdFromBytes(result.jobId)
   const provider = requirePeer(result.provider, 'provider')
   if (opts.expectedProvider !== undefined && !opts.expectedProvider.equals(provider)) {
-    fail('PEER_MISMATCH', `result names ${provider.toString()} but came from ${opts.expectedProvider.toString()}`, { jobId, provider: provider.toString() })
+    fail('PEER_MISMATCH', `result names ${provider.toString()} but came from ${opts.expectedProvider.toString()}`, {
+      jobId,
+      provider: provider.toString(),
+    })
   }
   checkNamedSigner(opened, result.provider, 'provider')
 
   const award = opts.lookupAward(jobId, provider)
-  if (award === undefined) fail('UNKNOWN_JOB', `no live award of ${jobId} to ${provider.toString()}`, { jobId, provider: provider.toString() })
+  if (award === undefined)
+    fail('UNKNOWN_JOB', `no live award of ${jobId} to ${provider.toString()}`, { jobId, provider: provider.toString() })
   const key = `${jobId}/${provider.toString()}`
-  if (opts.seen?.has(key, opts.now) === true) fail('DUPLICATE', `already have the result of ${provider.toString()} for ${jobId}`, { jobId })
-  if (result.completedAt > opts.now + skew) fail('FROM_FUTURE', 'result completed in the future', { jobId, completedAt: result.completedAt, now: opts.now })
+  if (opts.seen?.has(key, opts.now) === true)
+    fail('DUPLICATE', `already have the result of ${provider.toString()} for ${jobId}`, { jobId })
+  if (result.completedAt > opts.now + skew)
+    fail('FROM_FUTURE', 'result completed in the future', { jobId, completedAt: result.completedAt, now: opts.now })
 
-  if (result.status === ExecStatus.EXEC_STATUS_UNSPECIFIED) fail('INVALID_FIELD', 'result status missing', { jobId, field: 'status' })
+  if (result.status === ExecStatus.EXEC_STATUS_UNSPECIFIED)
+    fail('INVALID_FIELD', 'result status missing', { jobId, field: 'status' })
   let outputCid: CID | undefined
   if (result.status === ExecStatus.EXEC_OK) {
     outputCid = requireCid(result.outputCid, 'outputCid')
     // outputSize is the encoded bundle's: the limit counts its contents, the framing comes on top
-    checkRange(result.outputSize, 'outputSize', { min: 0, max: award.outputBytes + maxBundleOverhead() }, 'LIMITS_OUT_OF_RANGE')
+    checkRange(
+      result.outputSize,
+      'outputSize',
+      { min: 0, max: award.outputBytes + maxBundleOverhead() },
+      'LIMITS_OUT_OF_RANGE',
+    )
   } else if (result.outputCid.length > 0) {
     fail('INVALID_FIELD', 'a failed result carries no output', { jobId, field: 'outputCid', status: result.status })
   }
@@ -72,9 +88,13 @@ export async function validateResult (bytes: Uint8Array, opts: ValidateResultOpt
   checkRange(result.metering.peakMemoryBytes, 'metering.peakMemoryBytes', { min: 0, max: Number.MAX_SAFE_INTEGER })
   checkText(result.error, 'error', MESSAGE_BOUNDS.maxErrorLength)
   checkRange(result.commitment.length, 'commitment', { min: 0, max: MESSAGE_BOUNDS.maxCommitmentBytes })
-  checkRange(result.commitmentSignature.length, 'commitmentSignature', { min: 0, max: MESSAGE_BOUNDS.maxCommitmentSignatureBytes })
+  checkRange(result.commitmentSignature.length, 'commitmentSignature', {
+    min: 0,
+    max: MESSAGE_BOUNDS.maxCommitmentSignatureBytes,
+  })
 
   await checkEnvelopeSignature(opened)
-  if (opts.seen !== undefined && !opts.seen.add(key, opts.now)) fail('DUPLICATE', `already have the result of ${provider.toString()} for ${jobId}`, { jobId })
+  if (opts.seen !== undefined && !opts.seen.add(key, opts.now))
+    fail('DUPLICATE', `already have the result of ${provider.toString()} for ${jobId}`, { jobId })
   return { jobId, result, provider, outputCid, bytes }
 }

@@ -14,13 +14,13 @@ export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0))
  * handing out Buffers would let a caller's "copy" edit stored hashes, so view its (own,
  * unpooled) ArrayBuffer as a Uint8Array instead.
  */
-export function sha256 (data: Uint8Array): Uint8Array {
+export function sha256(data: Uint8Array): Uint8Array {
   const b = hash('sha256', data, 'buffer')
   return new Uint8Array(b.buffer, b.byteOffset, b.length)
 }
 
 /** The leaf hash of one log entry's bytes. */
-export function leafHash (data: Uint8Array): Uint8Array {
+export function leafHash(data: Uint8Array): Uint8Array {
   const buf = new Uint8Array(data.length + 1)
   buf[0] = 0x00
   buf.set(data, 1)
@@ -28,7 +28,7 @@ export function leafHash (data: Uint8Array): Uint8Array {
 }
 
 /** The hash of an interior node from its two children. */
-export function nodeHash (left: Uint8Array, right: Uint8Array): Uint8Array {
+export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
   const buf = new Uint8Array(1 + left.length + right.length)
   buf[0] = 0x01
   buf.set(left, 1)
@@ -37,12 +37,12 @@ export function nodeHash (left: Uint8Array, right: Uint8Array): Uint8Array {
 }
 
 /** Constant-shape comparison of two byte strings (hashes are public: no timing secret here). */
-export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
 }
 
-export function isHash (value: unknown): value is Uint8Array {
+export function isHash(value: unknown): value is Uint8Array {
   return value instanceof Uint8Array && value.length === HASH_BYTES
 }

@@ -5,7 +5,7 @@ import { ValidationError } from '../errors.ts'
 import { checkSize, hashRange, splitPoint, type LeafRange, type NodeSource } from './ranges.ts'
 
 /** The ranges whose hashes form the inclusion proof of leaf `index` in a tree of `size`, leaf to root. */
-export function inclusionProofRanges (index: number, size: number): LeafRange[] {
+export function inclusionProofRanges(index: number, size: number): LeafRange[] {
   checkSize('size', size, 1)
   checkSize('index', index)
   if (index >= size) throw new ValidationError('INDEX_OUT_OF_RANGE', 'leaf index beyond tree size', { index, size })
@@ -27,7 +27,7 @@ export function inclusionProofRanges (index: number, size: number): LeafRange[] 
 }
 
 /** The ranges whose hashes form the consistency proof from size m to size n (0 < m <= n). */
-export function consistencyProofRanges (m: number, n: number): LeafRange[] {
+export function consistencyProofRanges(m: number, n: number): LeafRange[] {
   checkSize('m', m, 1)
   checkSize('n', n, 1)
   if (m > n) throw new ValidationError('SIZES_OUT_OF_ORDER', 'consistency proof needs m <= n', { m, n })
@@ -54,10 +54,10 @@ export function consistencyProofRanges (m: number, n: number): LeafRange[] {
   return proof
 }
 
-export function inclusionProof (index: number, size: number, source: NodeSource): Uint8Array[] {
+export function inclusionProof(index: number, size: number, source: NodeSource): Uint8Array[] {
   return inclusionProofRanges(index, size).map((r) => hashRange(r, source))
 }
 
-export function consistencyProof (m: number, n: number, source: NodeSource): Uint8Array[] {
+export function consistencyProof(m: number, n: number, source: NodeSource): Uint8Array[] {
   return consistencyProofRanges(m, n).map((r) => hashRange(r, source))
 }

@@ -11,15 +11,20 @@ export type { VoucherAck }
 export const ACK_DOMAIN = 'hive/payments/voucher-ack/1'
 export const MAX_ACK_BYTES = 1024
 
-export async function signVoucherAck (ack: VoucherAck, key: PrivateKey): Promise<Uint8Array> {
+export async function signVoucherAck(ack: VoucherAck, key: PrivateKey): Promise<Uint8Array> {
   const payload = VoucherAck.encode(ack)
   const signature = await signWithDomain(key, ACK_DOMAIN, payload)
-  return SignedVoucherAck.encode({ payload: Uint8Array.from(payload), signer: Uint8Array.from(peerIdToBytes(peerIdFromPrivateKey(key))), signature: Uint8Array.from(signature) })
+  return SignedVoucherAck.encode({
+    payload: Uint8Array.from(payload),
+    signer: Uint8Array.from(peerIdToBytes(peerIdFromPrivateKey(key))),
+    signature: Uint8Array.from(signature),
+  })
 }
 
 /** Decodes an ack and checks that `provider` signed it; throws ValidationError('ACK_INVALID'). */
-export async function openVoucherAck (bytes: Uint8Array, provider: PeerId): Promise<VoucherAck> {
-  if (bytes.length > MAX_ACK_BYTES) throw new ValidationError('ACK_INVALID', 'voucher ack too large', { size: bytes.length })
+export async function openVoucherAck(bytes: Uint8Array, provider: PeerId): Promise<VoucherAck> {
+  if (bytes.length > MAX_ACK_BYTES)
+    throw new ValidationError('ACK_INVALID', 'voucher ack too large', { size: bytes.length })
   let signed: SignedVoucherAck
   let ack: VoucherAck
   try {
@@ -32,7 +37,7 @@ export async function openVoucherAck (bytes: Uint8Array, provider: PeerId): Prom
   if (signed.signer.length !== expected.length || !signed.signer.every((b, i) => b === expected[i])) {
     throw new ValidationError('ACK_INVALID', 'voucher ack signed by another peer', { provider: provider.toString() })
   }
-  if (!await verifyBySigner(signed.signer, ACK_DOMAIN, signed.payload, signed.signature)) {
+  if (!(await verifyBySigner(signed.signer, ACK_DOMAIN, signed.payload, signed.signature))) {
     throw new ValidationError('ACK_INVALID', 'bad voucher ack signature', { provider: provider.toString() })
   }
   return ack

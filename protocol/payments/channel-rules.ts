@@ -26,27 +26,60 @@ export interface ChannelView {
 }
 
 /** The best voucher held so far (what the next one must beat). */
-export interface VoucherState { nonce: bigint, cumulativeAmount: bigint }
+export interface VoucherState {
+  nonce: bigint
+  cumulativeAmount: bigint
+}
 
 export type VoucherRejection =
-  | 'VOUCHER_WRONG_CHAIN' | 'VOUCHER_WRONG_CONTRACT' | 'VOUCHER_UNKNOWN_CHANNEL' | 'VOUCHER_CHANNEL_CLOSED'
-  | 'VOUCHER_REPLAYED' | 'VOUCHER_AMOUNT_DECREASED' | 'VOUCHER_ABOVE_DEPOSIT' | 'VOUCHER_BAD_SIGNATURE'
+  | 'VOUCHER_WRONG_CHAIN'
+  | 'VOUCHER_WRONG_CONTRACT'
+  | 'VOUCHER_UNKNOWN_CHANNEL'
+  | 'VOUCHER_CHANNEL_CLOSED'
+  | 'VOUCHER_REPLAYED'
+  | 'VOUCHER_AMOUNT_DECREASED'
+  | 'VOUCHER_ABOVE_DEPOSIT'
+  | 'VOUCHER_BAD_SIGNATURE'
 
-function reject (code: VoucherRejection, message: string, details: Record<string, string | bigint> = {}): never {
+function reject(code: VoucherRejection, message: string, details: Record<string, string | bigint> = {}): never {
   throw new ValidationError(code, message, details)
 }
 
 /** The rules without the signature; throws ValidationError with a VoucherRejection code. */
-export function checkVoucherRules (channel: ChannelView | undefined, best: VoucherState | undefined, v: SignedVoucher, expected: { chainId: bigint, contract: string }): void {
-  if (v.chainId !== expected.chainId) reject('VOUCHER_WRONG_CHAIN', `voucher for chain ${v.chainId}, this node settles on ${expected.chainId}`, { chainId: v.chainId })
+export function checkVoucherRules(
+  channel: ChannelView | undefined,
+  best: VoucherState | undefined,
+  v: SignedVoucher,
+  expected: { chainId: bigint; contract: string },
+): void {
+  if (v.chainId !== expected.chainId)
+    reject('VOUCHER_WRONG_CHAIN', `voucher for chain ${v.chainId}, this node settles on ${expected.chainId}`, {
+      chainId: v.chainId,
+    })
   // lower-case compare: checksumming (getAddress) hashes, and this runs per voucher
-  if (v.contract.toLowerCase() !== expected.contract.toLowerCase()) reject('VOUCHER_WRONG_CONTRACT', 'voucher for another PaymentChannel contract', { contract: v.contract })
-  if (channel === undefined || channel.channelId.toLowerCase() !== v.channelId.toLowerCase()) reject('VOUCHER_UNKNOWN_CHANNEL', `no channel ${v.channelId} to this provider`, { channelId: v.channelId })
-  if (channel.status !== 'open') reject('VOUCHER_CHANNEL_CLOSED', `channel ${v.channelId} is ${channel.status}`, { channelId: v.channelId })
-  if (best !== undefined && v.nonce <= best.nonce) reject('VOUCHER_REPLAYED', `nonce ${v.nonce} is not above the best held (${best.nonce})`, { nonce: v.nonce, best: best.nonce })
+  if (v.contract.toLowerCase() !== expected.contract.toLowerCase())
+    reject('VOUCHER_WRONG_CONTRACT', 'voucher for another PaymentChannel contract', { contract: v.contract })
+  if (channel === undefined || channel.channelId.toLowerCase() !== v.channelId.toLowerCase())
+    reject('VOUCHER_UNKNOWN_CHANNEL', `no channel ${v.channelId} to this provider`, { channelId: v.channelId })
+  if (channel.status !== 'open')
+    reject('VOUCHER_CHANNEL_CLOSED', `channel ${v.channelId} is ${channel.status}`, { channelId: v.channelId })
+  if (best !== undefined && v.nonce <= best.nonce)
+    reject('VOUCHER_REPLAYED', `nonce ${v.nonce} is not above the best held (${best.nonce})`, {
+      nonce: v.nonce,
+      best: best.nonce,
+    })
   if (v.nonce === 0n) reject('VOUCHER_REPLAYED', 'voucher nonces start at 1', { nonce: v.nonce })
-  if (best !== undefined && v.cumulativeAmount < best.cumulativeAmount) reject('VOUCHER_AMOUNT_DECREASED', `cumulative ${v.cumulativeAmount} below the best held (${best.cumulativeAmount})`, { amount: v.cumulativeAmount })
-  if (v.cumulativeAmount > channel.deposit) reject('VOUCHER_ABOVE_DEPOSIT', `cumulative ${v.cumulativeAmount} exceeds the deposit ${channel.deposit}`, { amount: v.cumulativeAmount, deposit: channel.deposit })
+  if (best !== undefined && v.cumulativeAmount < best.cumulativeAmount)
+    reject(
+      'VOUCHER_AMOUNT_DECREASED',
+      `cumulative ${v.cumulativeAmount} below the best held (${best.cumulativeAmount})`,
+      { amount: v.cumulativeAmount },
+    )
+  if (v.cumulativeAmount > channel.deposit)
+    reject('VOUCHER_ABOVE_DEPOSIT', `cumulative ${v.cumulativeAmount} exceeds the deposit ${channel.deposit}`, {
+      amount: v.cumulativeAmount,
+      deposit: channel.deposit,
+    })
 }
 
 /**
@@ -71,7 +104,13 @@ export class VoucherVerifier {
   private readonly upgrade: TableUpgrade | undefined
 
   /** `upgrade: null` keeps the first tables; by default keys move up per DEFAULT_TABLE_UPGRADE */
-  constructor (init: { chainId: bigint, contract: string, maxKeys?: number, windowBits?: number, upgrade?: TableUpgrade | null }) {
+  constructor(init: {
+    chainId: bigint
+    contract: string
+    maxKeys?: number
+    windowBits?: number
+    upgrade?: TableUpgrade | null
+  }) {
     this.hasher = new VoucherHasher(init.chainId, init.contract)
     this.maxKeys = init.maxKeys ?? 64
     this.windowBits = init.windowBits
@@ -79,7 +118,7 @@ export class VoucherVerifier {
   }
 
   /** Checks the rules and the signature; throws ValidationError (VoucherRejection) otherwise. */
-  verify (channel: ChannelView | undefined, best: VoucherState | undefined, v: SignedVoucher): void {
+  verify(channel: ChannelView | undefined, best: VoucherState | undefined, v: SignedVoucher): void {
     checkVoucherRules(channel, best, v, { chainId: this.hasher.chainId, contract: this.hasher.contract })
     const sig = splitSignature(v.signature)
     const requester = channel!.requester.toLowerCase()
@@ -87,7 +126,8 @@ export class VoucherVerifier {
     if (known !== undefined) {
       // v is not checked here (one inversion saved per voucher): closing normalizes it
       const digest = this.hasher.digestBigInt(v.channelId, v.cumulativeAmount, v.nonce)
-      if (!known.verify(digest, sig.r, sig.s)) reject('VOUCHER_BAD_SIGNATURE', `voucher not signed by the channel's requester ${requester}`, { requester })
+      if (!known.verify(digest, sig.r, sig.s))
+        reject('VOUCHER_BAD_SIGNATURE', `voucher not signed by the channel's requester ${requester}`, { requester })
       return
     }
     const digest = this.hasher.digest(v.channelId, v.cumulativeAmount, v.nonce)
@@ -97,16 +137,19 @@ export class VoucherVerifier {
     } catch {
       return reject('VOUCHER_BAD_SIGNATURE', 'voucher signature does not recover', { requester })
     }
-    if (computeAddress(publicKey).toLowerCase() !== requester) reject('VOUCHER_BAD_SIGNATURE', `voucher not signed by the channel's requester ${requester}`, { requester })
+    if (computeAddress(publicKey).toLowerCase() !== requester)
+      reject('VOUCHER_BAD_SIGNATURE', `voucher not signed by the channel's requester ${requester}`, { requester })
     const verifier = this.learnKey(requester, publicKey)
     // the same rules as the contract (low s) apply to the first voucher too
-    if (!verifier.verify(BigInt(digest), sig.r, sig.s, sig.recovery)) reject('VOUCHER_BAD_SIGNATURE', 'voucher signature is malleable (high s)', { requester })
+    if (!verifier.verify(BigInt(digest), sig.r, sig.s, sig.recovery))
+      reject('VOUCHER_BAD_SIGNATURE', 'voucher signature is malleable (high s)', { requester })
   }
 
   /** Registers a requester's key learnt elsewhere (e.g. a signed binding); returns its verifier. */
-  learnKey (requester: string, publicKey: string): KeyVerifier {
+  learnKey(requester: string, publicKey: string): KeyVerifier {
     const address = requester.toLowerCase()
-    if (computeAddress(publicKey).toLowerCase() !== address) throw new ValidationError('VOUCHER_BAD_SIGNATURE', 'public key does not belong to the requester', { requester })
+    if (computeAddress(publicKey).toLowerCase() !== address)
+      throw new ValidationError('VOUCHER_BAD_SIGNATURE', 'public key does not belong to the requester', { requester })
     let verifier = this.keys.get(address)
     if (verifier !== undefined) return verifier
     if (this.keys.size >= this.maxKeys) this.keys.delete(this.keys.keys().next().value as string)
@@ -118,10 +161,12 @@ export class VoucherVerifier {
     return verifier
   }
 
-  knowsKey (requester: string): boolean { return this.keys.has(requester.toLowerCase()) }
+  knowsKey(requester: string): boolean {
+    return this.keys.has(requester.toLowerCase())
+  }
 }
 
-function hexToBytes (hex: string): Uint8Array {
+function hexToBytes(hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex.slice(2), 'hex'))
 }
 
@@ -138,7 +183,7 @@ export interface ChannelPolicy {
 export type ChannelTermsRejection = 'CHANNEL_WRONG_TOKEN' | 'CHANNEL_CHALLENGE_TOO_SHORT' | 'CHANNEL_EXPIRES_TOO_SOON'
 
 /** The channel's fixed terms against the provider's policy; throws ValidationError otherwise. Pure. */
-export function checkChannelTerms (
+export function checkChannelTerms(
   channel: Pick<ChannelView, 'channelId' | 'token' | 'challengePeriod' | 'expiry'>,
   policy: ChannelPolicy,
   nowSeconds: bigint,
@@ -150,11 +195,15 @@ export function checkChannelTerms (
     fail('CHANNEL_WRONG_TOKEN', `channel token ${channel.token} is not the deployment's token`)
   }
   if (channel.challengePeriod < policy.minChallengePeriod) {
-    fail('CHANNEL_CHALLENGE_TOO_SHORT',
-      `challenge period ${channel.challengePeriod} s below the ${policy.minChallengePeriod} s this node requires`)
+    fail(
+      'CHANNEL_CHALLENGE_TOO_SHORT',
+      `challenge period ${channel.challengePeriod} s below the ${policy.minChallengePeriod} s this node requires`,
+    )
   }
   if (channel.expiry !== 0n && channel.expiry < nowSeconds + policy.minLifetime) {
-    fail('CHANNEL_EXPIRES_TOO_SOON',
-      `channel expires at ${channel.expiry}, sooner than ${policy.minLifetime} s from now`)
+    fail(
+      'CHANNEL_EXPIRES_TOO_SOON',
+      `channel expires at ${channel.expiry}, sooner than ${policy.minLifetime} s from now`,
+    )
   }
 }

@@ -9,9 +9,12 @@ const WAD = 10n ** 18n
 export const DEFAULT_HIVE_PER_ETH = '1000'
 
 /** What closing with `voucherAmount` pays the provider beyond what the close pays it without (`alreadyPaid`). */
-export function closeGain (
-  input: { voucherAmount: bigint, deposit: bigint, feeBps: bigint, alreadyPaid?: bigint },
-): bigint {
+export function closeGain(input: {
+  voucherAmount: bigint
+  deposit: bigint
+  feeBps: bigint
+  alreadyPaid?: bigint
+}): bigint {
   const gross = input.voucherAmount < input.deposit ? input.voucherAmount : input.deposit
   const payout = gross - (gross * input.feeBps) / BPS
   const gain = payout - (input.alreadyPaid ?? 0n)
@@ -19,13 +22,16 @@ export function closeGain (
 }
 
 /** The gas cost of a transaction in HIVE base units, at `hivePerEthWad` (HIVE per ETH, 18-decimal fixed point). */
-export function gasCostInHive (gas: bigint, feePerGasWei: bigint, hivePerEthWad: bigint): bigint {
+export function gasCostInHive(gas: bigint, feePerGasWei: bigint, hivePerEthWad: bigint): bigint {
   return (gas * feePerGasWei * hivePerEthWad + WAD - 1n) / WAD
 }
 
 /** Answer only when the gain strictly exceeds what the answer costs. */
-export function worthAnswering (
-  input: { gain: bigint, gas: bigint, feePerGasWei: bigint, hivePerEthWad: bigint },
-): boolean {
+export function worthAnswering(input: {
+  gain: bigint
+  gas: bigint
+  feePerGasWei: bigint
+  hivePerEthWad: bigint
+}): boolean {
   return input.gain > gasCostInHive(input.gas, input.feePerGasWei, input.hivePerEthWad)
 }

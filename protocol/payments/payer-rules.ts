@@ -7,10 +7,15 @@ import { VoucherStatus } from '../gen/payments.ts'
 import type { VoucherHasher } from './voucher.ts'
 
 /** A voucher's counters (what a cumulative voucher promises). */
-export interface VoucherCounters { nonce: bigint, cumulativeAmount: bigint }
+export interface VoucherCounters {
+  nonce: bigint
+  cumulativeAmount: bigint
+}
 
 /** What the requester knows of its last signed voucher in a channel. */
-export interface SentCounters extends VoucherCounters { acked: boolean }
+export interface SentCounters extends VoucherCounters {
+  acked: boolean
+}
 
 /** The fields of a provider's ack that the decisions read. */
 export interface AckClaim {
@@ -29,7 +34,7 @@ export interface AckClaim {
  */
 export type JobPlan = { kind: 'sign' } | { kind: 'paid' } | { kind: 'resend' }
 
-export function planJobPayment (job: VoucherCounters | undefined, sent: SentCounters | undefined): JobPlan {
+export function planJobPayment(job: VoucherCounters | undefined, sent: SentCounters | undefined): JobPlan {
   if (job === undefined) return { kind: 'sign' }
   // the job's voucher was signed, so `sent` exists and is at or above it (nonces only grow)
   if (sent === undefined || sent.nonce < job.nonce) return { kind: 'resend' }
@@ -37,14 +42,18 @@ export function planJobPayment (job: VoucherCounters | undefined, sent: SentCoun
 }
 
 /** The next voucher when paying `price` more: our own last voucher plus the price, nothing else. */
-export function nextVoucher (sent: VoucherCounters | undefined, price: bigint): VoucherCounters {
+export function nextVoucher(sent: VoucherCounters | undefined, price: bigint): VoucherCounters {
   if (price < 0n) throw new RangeError('a price is never negative')
   return { nonce: (sent?.nonce ?? 0n) + 1n, cumulativeAmount: (sent?.cumulativeAmount ?? 0n) + price }
 }
 
 /** Whether `signature` is `requester`'s signature over the voucher (channelId, counters). */
-export function provesOwnVoucher (
-  hasher: VoucherHasher, channelId: string, requester: string, counters: VoucherCounters, signature: Uint8Array,
+export function provesOwnVoucher(
+  hasher: VoucherHasher,
+  channelId: string,
+  requester: string,
+  counters: VoucherCounters,
+  signature: Uint8Array,
 ): boolean {
   if (signature.length !== 65) return false
   try {
@@ -66,13 +75,15 @@ export function provesOwnVoucher (
  */
 export type AckVerdict =
   | { kind: 'delivered' }
-  | { kind: 'resync', best: VoucherCounters, signature: Uint8Array }
-  | { kind: 'refused', code: string }
+  | { kind: 'resync'; best: VoucherCounters; signature: Uint8Array }
+  | { kind: 'refused'; code: string }
 
 const DECIMAL = /^(0|[1-9][0-9]{0,77})$/
 
-export function judgeAck (
-  ack: AckClaim, mine: VoucherCounters, proves: (c: VoucherCounters, signature: Uint8Array) => boolean,
+export function judgeAck(
+  ack: AckClaim,
+  mine: VoucherCounters,
+  proves: (c: VoucherCounters, signature: Uint8Array) => boolean,
 ): AckVerdict {
   if (ack.status === VoucherStatus.VOUCHER_ACCEPTED && ack.nonce === mine.nonce) return { kind: 'delivered' }
   const code = ack.code === '' ? 'VOUCHER_REFUSED' : ack.code

@@ -14,14 +14,20 @@ const GY = 0x483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8n
 const MASK = 2n ** 256n - 1n
 const FOLD = 0x1000003d1n
 
-function fmul (a: bigint, b: bigint): bigint {
+function fmul(a: bigint, b: bigint): bigint {
   let v = a * b
   v = (v & MASK) + (v >> 256n) * FOLD
   v = (v & MASK) + (v >> 256n) * FOLD
   return v >= FIELD_P ? v - FIELD_P : v
 }
-function fadd (a: bigint, b: bigint): bigint { const v = a + b; return v >= FIELD_P ? v - FIELD_P : v }
-function fsub (a: bigint, b: bigint): bigint { const v = a - b; return v < 0n ? v + FIELD_P : v }
+function fadd(a: bigint, b: bigint): bigint {
+  const v = a + b
+  return v >= FIELD_P ? v - FIELD_P : v
+}
+function fsub(a: bigint, b: bigint): bigint {
+  const v = a - b
+  return v < 0n ? v + FIELD_P : v
+}
 
 /**
  * a^-1 mod m; a must be non-zero mod m. Lehmer's extended Euclid: the quotients come from
@@ -29,7 +35,7 @@ function fsub (a: bigint, b: bigint): bigint { const v = a - b; return v < 0n ? 
  * are updated once per ~a dozen quotients. Plain Euclid on BigInts ran at ~45 µs per
  * voucher, a fifth of a verification.
  */
-export function invert (a: bigint, m: bigint): bigint {
+export function invert(a: bigint, m: bigint): bigint {
   // invariants: u ≡ x0·a and v ≡ x1·a (mod m), u > v ≥ 0
   let u = m
   let v = a % m
@@ -41,24 +47,38 @@ export function invert (a: bigint, m: bigint): bigint {
     const bs = BigInt(shift)
     let uh = Number(u >> bs)
     let vh = Number(v >> bs)
-    let A = 1; let B = 0; let C = 0; let D = 1
+    let A = 1
+    let B = 0
+    let C = 0
+    let D = 1
     // Knuth's Algorithm L: a quotient counts only when both bounds on it agree
     while (vh + C !== 0 && vh + D !== 0) {
       const q = Math.floor((uh + A) / (vh + C))
       if (q !== Math.floor((uh + B) / (vh + D))) break
-      let t = A - q * C; A = C; C = t
-      t = B - q * D; B = D; D = t
-      t = uh - q * vh; uh = vh; vh = t
+      let t = A - q * C
+      A = C
+      C = t
+      t = B - q * D
+      B = D
+      D = t
+      t = uh - q * vh
+      uh = vh
+      vh = t
     }
     if (B === 0) {
       // no quotient agreed: one full-precision step
       const q = u / v
       const r = u - q * v
-      u = v; v = r
+      u = v
+      v = r
       const t = x0 - q * x1
-      x0 = x1; x1 = t
+      x0 = x1
+      x1 = t
     } else {
-      const bA = BigInt(A); const bB = BigInt(B); const bC = BigInt(C); const bD = BigInt(D)
+      const bA = BigInt(A)
+      const bB = BigInt(B)
+      const bC = BigInt(C)
+      const bD = BigInt(D)
       const nu = bA * u + bB * v
       v = bC * u + bD * v
       u = nu
@@ -73,10 +93,14 @@ export function invert (a: bigint, m: bigint): bigint {
 }
 
 /** Jacobian point; Z = 0 is the point at infinity */
-interface Jac { x: bigint, y: bigint, z: bigint }
+interface Jac {
+  x: bigint
+  y: bigint
+  z: bigint
+}
 const INF: Jac = { x: 1n, y: 1n, z: 0n }
 
-function jdouble (p: Jac): Jac {
+function jdouble(p: Jac): Jac {
   if (p.z === 0n || p.y === 0n) return INF
   // dbl-2009-l (a = 0)
   const a = fmul(p.x, p.x)
@@ -88,14 +112,16 @@ function jdouble (p: Jac): Jac {
   const e = fadd(fadd(a, a), a)
   const f = fmul(e, e)
   const x3 = fsub(f, fadd(d, d))
-  let c8 = fadd(c, c); c8 = fadd(c8, c8); c8 = fadd(c8, c8)
+  let c8 = fadd(c, c)
+  c8 = fadd(c8, c8)
+  c8 = fadd(c8, c8)
   const y3 = fsub(fmul(e, fsub(d, x3)), c8)
   const yz = fmul(p.y, p.z)
   return { x: x3, y: y3, z: fadd(yz, yz) }
 }
 
 /** p + (x2, y2) with (x2, y2) affine: madd-2007-bl, with the exceptional cases handled */
-function madd (p: Jac, x2: bigint, y2: bigint): Jac {
+function madd(p: Jac, x2: bigint, y2: bigint): Jac {
   if (p.z === 0n) return { x: x2, y: y2, z: 1n }
   const z1z1 = fmul(p.z, p.z)
   const u2 = fmul(x2, z1z1)
@@ -105,7 +131,8 @@ function madd (p: Jac, x2: bigint, y2: bigint): Jac {
   if (h === 0n) return r === 0n ? jdouble(p) : INF
   r = fadd(r, r)
   const hh = fmul(h, h)
-  let i = fadd(hh, hh); i = fadd(i, i)
+  let i = fadd(hh, hh)
+  i = fadd(i, i)
   const j = fmul(h, i)
   const v = fmul(p.x, i)
   const x3 = fsub(fsub(fmul(r, r), j), fadd(v, v))
@@ -117,7 +144,7 @@ function madd (p: Jac, x2: bigint, y2: bigint): Jac {
 }
 
 /** p + q, both Jacobian (add-2007-bl), for building tables only */
-function jadd (p: Jac, q: Jac): Jac {
+function jadd(p: Jac, q: Jac): Jac {
   if (p.z === 0n) return q
   if (q.z === 0n) return p
   const z1z1 = fmul(p.z, p.z)
@@ -129,7 +156,8 @@ function jadd (p: Jac, q: Jac): Jac {
   const h = fsub(u2, u1)
   let r = fsub(s2, s1)
   if (h === 0n) return r === 0n ? jdouble(p) : INF
-  let i = fadd(h, h); i = fmul(i, i)
+  let i = fadd(h, h)
+  i = fmul(i, i)
   const j = fmul(h, i)
   r = fadd(r, r)
   const v = fmul(u1, i)
@@ -142,7 +170,7 @@ function jadd (p: Jac, q: Jac): Jac {
 }
 
 /** true when (x, y) satisfies y² = x³ + 7 with both coordinates in [0, p) */
-export function isOnCurve (x: bigint, y: bigint): boolean {
+export function isOnCurve(x: bigint, y: bigint): boolean {
   if (x < 0n || x >= FIELD_P || y < 0n || y >= FIELD_P) return false
   return fmul(y, y) === fadd(fmul(fmul(x, x), x), 7n)
 }
@@ -151,9 +179,14 @@ export function isOnCurve (x: bigint, y: bigint): boolean {
  * Signed multiples j·2^(W·i)·B (j = 1..2^(W-1)) of one base for every window i, affine,
  * flattened: entry (i, j) at i·2^(W-1) + j − 1.
  */
-export interface FixedBaseTable { windowBits: number, windows: number, xs: bigint[], ys: bigint[] }
+export interface FixedBaseTable {
+  windowBits: number
+  windows: number
+  xs: bigint[]
+  ys: bigint[]
+}
 
-export function buildTable (bx: bigint, by: bigint, windowBits: number): FixedBaseTable {
+export function buildTable(bx: bigint, by: bigint, windowBits: number): FixedBaseTable {
   const builder = new TableBuilder(bx, by, windowBits)
   builder.step(Infinity)
   return builder.table!
@@ -178,8 +211,9 @@ export class TableBuilder {
   private acc: Jac
   private pending: Jac[] = []
 
-  constructor (bx: bigint, by: bigint, windowBits: number) {
-    if (!Number.isInteger(windowBits) || windowBits < 2 || windowBits > 16) throw new RangeError('windowBits must be 2..16')
+  constructor(bx: bigint, by: bigint, windowBits: number) {
+    if (!Number.isInteger(windowBits) || windowBits < 2 || windowBits > 16)
+      throw new RangeError('windowBits must be 2..16')
     if (!isOnCurve(bx, by)) throw new RangeError('base point is not on secp256k1')
     this.windowBits = windowBits
     this.half = 1 << (windowBits - 1)
@@ -189,7 +223,7 @@ export class TableBuilder {
   }
 
   /** Adds up to `points` entries (a window's normalisation counts as a quarter of its points); true when done. */
-  step (points: number): boolean {
+  step(points: number): boolean {
     let budget = points
     while (this.table === undefined && budget > 0) {
       if (this.pending.length < this.half) {
@@ -211,10 +245,13 @@ export class TableBuilder {
   }
 
   /** appends the points in affine form: one inversion for all (no multiple of a prime-order point is infinity) */
-  private normalise (points: Jac[]): void {
+  private normalise(points: Jac[]): void {
     const prefix: bigint[] = new Array<bigint>(points.length)
     let accZ = 1n
-    for (let i = 0; i < points.length; i++) { prefix[i] = accZ; accZ = fmul(accZ, points[i].z) }
+    for (let i = 0; i < points.length; i++) {
+      prefix[i] = accZ
+      accZ = fmul(accZ, points[i].z)
+    }
     let inv = invert(accZ, FIELD_P)
     const xs = new Array<bigint>(points.length)
     const ys = new Array<bigint>(points.length)
@@ -227,12 +264,15 @@ export class TableBuilder {
     }
     // appended in order: writing the shared arrays back to front past their end would turn
     // them into sparse (dictionary-mode) arrays, and every lookup in addMultiple with them
-    for (let i = 0; i < points.length; i++) { this.xs.push(xs[i]); this.ys.push(ys[i]) }
+    for (let i = 0; i < points.length; i++) {
+      this.xs.push(xs[i])
+      this.ys.push(ys[i])
+    }
   }
 }
 
 /** acc + k·B from B's table (k < 2^256), signed fixed windows */
-function addMultiple (acc: Jac, table: FixedBaseTable, k: bigint): Jac {
+function addMultiple(acc: Jac, table: FixedBaseTable, k: bigint): Jac {
   const w = table.windowBits
   const half = 1 << (w - 1)
   const full = 1 << w
@@ -242,7 +282,10 @@ function addMultiple (acc: Jac, table: FixedBaseTable, k: bigint): Jac {
   for (let i = 0; i < table.windows; i++) {
     let d = Number(k & mask) + carry
     k >>= wb
-    if (d > half) { d -= full; carry = 1 } else carry = 0
+    if (d > half) {
+      d -= full
+      carry = 1
+    } else carry = 0
     if (d === 0) continue
     const at = i * half + Math.abs(d) - 1
     acc = madd(acc, table.xs[at], d > 0 ? table.ys[at] : FIELD_P - table.ys[at])
@@ -252,16 +295,22 @@ function addMultiple (acc: Jac, table: FixedBaseTable, k: bigint): Jac {
 
 const gTables = new Map<number, FixedBaseTable>()
 /** G's table is the same for every key: built once per window size, on first use */
-function generatorTable (windowBits: number): FixedBaseTable {
+function generatorTable(windowBits: number): FixedBaseTable {
   let t = gTables.get(windowBits)
-  if (t === undefined) { t = buildTable(GX, GY, windowBits); gTables.set(windowBits, t) }
+  if (t === undefined) {
+    t = buildTable(GX, GY, windowBits)
+    gTables.set(windowBits, t)
+  }
   return t
 }
 /** G's larger tables, built in slices by whichever key verifiers are upgrading; shared by all */
 const gBuilders = new Map<number, TableBuilder>()
-function generatorBuilder (windowBits: number): TableBuilder {
+function generatorBuilder(windowBits: number): TableBuilder {
   let b = gBuilders.get(windowBits)
-  if (b === undefined) { b = new TableBuilder(GX, GY, windowBits); gBuilders.set(windowBits, b) }
+  if (b === undefined) {
+    b = new TableBuilder(GX, GY, windowBits)
+    gBuilders.set(windowBits, b)
+  }
   return b
 }
 
@@ -271,7 +320,11 @@ function generatorBuilder (windowBits: number): TableBuilder {
  * `pointsPerCall` additions per verification, and switches to them as they complete. Start-up
  * (the first voucher of a requester) pays only the small table; a busy channel gets the speed.
  */
-export interface TableUpgrade { windowBits: number, after: number, pointsPerCall: number }
+export interface TableUpgrade {
+  windowBits: number
+  after: number
+  pointsPerCall: number
+}
 
 export interface KeyVerifier {
   /** the key as 65 bytes 0x04 || x || y */
@@ -283,11 +336,11 @@ export interface KeyVerifier {
    * (one field inversion less): exactly one v then recovers the key, and whoever submits the
    * signature must pick it (see normalizeRecovery in voucher.ts).
    */
-  verify (digest: bigint, r: bigint, s: bigint, recovery?: number): boolean
+  verify(digest: bigint, r: bigint, s: bigint, recovery?: number): boolean
 }
 
 /** Parses an uncompressed public key (65 bytes, 0x04 prefix). */
-export function parsePublicKey (key: Uint8Array): { x: bigint, y: bigint } {
+export function parsePublicKey(key: Uint8Array): { x: bigint; y: bigint } {
   if (key.length !== 65 || key[0] !== 4) throw new RangeError('public key must be 65 bytes starting with 0x04')
   const hex = Buffer.from(key).toString('hex')
   const x = BigInt('0x' + hex.slice(2, 66))
@@ -302,7 +355,10 @@ export function parsePublicKey (key: Uint8Array): { x: bigint, y: bigint } {
  * counterparty and keep it. With `upgrade`, a key verified often moves to larger tables
  * built a slice per call (see TableUpgrade).
  */
-export function createKeyVerifier (publicKey: Uint8Array, options: { windowBits?: number, upgrade?: TableUpgrade } = {}): KeyVerifier {
+export function createKeyVerifier(
+  publicKey: Uint8Array,
+  options: { windowBits?: number; upgrade?: TableUpgrade } = {},
+): KeyVerifier {
   const windowBits = options.windowBits ?? 12
   const { x, y } = parsePublicKey(publicKey)
   let gTable = generatorTable(windowBits)
@@ -317,17 +373,23 @@ export function createKeyVerifier (publicKey: Uint8Array, options: { windowBits?
     if (upgrade === undefined || ++calls <= upgrade.after) return
     if (gTable.windowBits < upgrade.windowBits) {
       gBuilder ??= generatorBuilder(upgrade.windowBits)
-      if (gBuilder.step(upgrade.pointsPerCall)) { gTable = gBuilder.table!; gBuilder = undefined }
+      if (gBuilder.step(upgrade.pointsPerCall)) {
+        gTable = gBuilder.table!
+        gBuilder = undefined
+      }
       return
     }
     if (qTable.windowBits < upgrade.windowBits) {
       qBuilder ??= new TableBuilder(x, y, upgrade.windowBits)
-      if (qBuilder.step(upgrade.pointsPerCall)) { qTable = qBuilder.table!; qBuilder = undefined }
+      if (qBuilder.step(upgrade.pointsPerCall)) {
+        qTable = qBuilder.table!
+        qBuilder = undefined
+      }
     }
   }
   return {
     publicKey: key,
-    verify (digest: bigint, r: bigint, s: bigint, recovery: number): boolean {
+    verify(digest: bigint, r: bigint, s: bigint, recovery: number): boolean {
       advance()
       if (r <= 0n || r >= CURVE_N || s <= 0n || s > HALF_N) return false
       if (recovery !== undefined && recovery !== 0 && recovery !== 1) return false

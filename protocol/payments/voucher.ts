@@ -6,7 +6,9 @@ import { Voucher as VoucherWire } from '../gen/payments.ts'
 import { ValidationError } from '../errors.ts'
 import { voucherDomain } from '../eip712.ts'
 
-export const VOUCHER_TYPEHASH = keccak256(toUtf8Bytes('Voucher(bytes32 channelId,uint256 cumulativeAmount,uint64 nonce)'))
+export const VOUCHER_TYPEHASH = keccak256(
+  toUtf8Bytes('Voucher(bytes32 channelId,uint256 cumulativeAmount,uint64 nonce)'),
+)
 const MAX_UINT256 = 2n ** 256n - 1n
 const MAX_UINT64 = 2n ** 64n - 1n
 /** the largest encoded Voucher we read (its fields are fixed-size but for the amount) */
@@ -25,12 +27,19 @@ export interface SignedVoucher {
   jobId?: string
 }
 
-export interface SplitSignature { r: bigint, s: bigint, recovery: number }
+export interface SplitSignature {
+  r: bigint
+  s: bigint
+  recovery: number
+}
 
 /** Splits a 65-byte signature; v must be 27 or 28 (the contract's rule). */
-export function splitSignature (signature: string | Uint8Array): SplitSignature {
+export function splitSignature(signature: string | Uint8Array): SplitSignature {
   const hex = typeof signature === 'string' ? signature : hexlify(signature)
-  if (!/^0x[0-9a-fA-F]{130}$/.test(hex)) throw new ValidationError('VOUCHER_BAD_SIGNATURE', 'signature must be 65 bytes (r, s, v)', { length: (hex.length - 2) / 2 })
+  if (!/^0x[0-9a-fA-F]{130}$/.test(hex))
+    throw new ValidationError('VOUCHER_BAD_SIGNATURE', 'signature must be 65 bytes (r, s, v)', {
+      length: (hex.length - 2) / 2,
+    })
   const v = parseInt(hex.slice(130, 132), 16)
   if (v !== 27 && v !== 28) throw new ValidationError('VOUCHER_BAD_SIGNATURE', 'signature v must be 27 or 28', { v })
   return { r: BigInt('0x' + hex.slice(2, 66)), s: BigInt('0x' + hex.slice(66, 130)), recovery: v - 27 }
@@ -41,12 +50,20 @@ export function splitSignature (signature: string | Uint8Array): SplitSignature 
  * (r, s) against the key and leaves v alone; the contract needs the right one). Returns the
  * signature unchanged when neither v recovers `signer`.
  */
-export function normalizeRecovery (digest: string, signature: string, signer: string): string {
+export function normalizeRecovery(digest: string, signature: string, signer: string): string {
   const want = signer.toLowerCase()
-  try { if (recoverAddress(digest, signature).toLowerCase() === want) return signature } catch { /* try the other v */ }
+  try {
+    if (recoverAddress(digest, signature).toLowerCase() === want) return signature
+  } catch {
+    /* try the other v */
+  }
   const v = parseInt(signature.slice(130, 132), 16)
   const flipped = signature.slice(0, 130) + (v === 27 ? '1c' : '1b')
-  try { if (recoverAddress(digest, flipped).toLowerCase() === want) return flipped } catch { /* neither */ }
+  try {
+    if (recoverAddress(digest, flipped).toLowerCase() === want) return flipped
+  } catch {
+    /* neither */
+  }
   return signature
 }
 
@@ -57,7 +74,7 @@ export class VoucherHasher {
   private readonly prefix: Uint8Array
   private readonly struct = new Uint8Array(128)
 
-  constructor (chainId: bigint, contract: string) {
+  constructor(chainId: bigint, contract: string) {
     this.chainId = chainId
     this.contract = getAddress(contract)
     const separator = getBytes(TypedDataEncoder.hashDomain(voucherDomain(chainId, this.contract)))
@@ -68,12 +85,12 @@ export class VoucherHasher {
   }
 
   /** keccak256(0x1901 || domainSeparator || hashStruct(voucher)), as 0x-hex */
-  digest (channelId: string, cumulativeAmount: bigint, nonce: bigint): string {
+  digest(channelId: string, cumulativeAmount: bigint, nonce: bigint): string {
     return keccak256(this.digestInput(channelId, cumulativeAmount, nonce))
   }
 
   /** The digest as a number (what the verifier takes): one hex encoding less than BigInt(digest(…)). */
-  digestBigInt (channelId: string, cumulativeAmount: bigint, nonce: bigint): bigint {
+  digestBigInt(channelId: string, cumulativeAmount: bigint, nonce: bigint): bigint {
     return bytesToBigInt(keccak256Bytes(this.digestInput(channelId, cumulativeAmount, nonce)))
   }
 
@@ -81,8 +98,9 @@ export class VoucherHasher {
    * The 66 bytes the digest hashes, written straight into reused buffers: the hot path ran at
    * ~25 µs per voucher through getBytes/hexlify round trips, the hashing itself is a few µs.
    */
-  private digestInput (channelId: string, cumulativeAmount: bigint, nonce: bigint): Uint8Array {
-    if (cumulativeAmount < 0n || cumulativeAmount > MAX_UINT256) throw new ValidationError('VOUCHER_INVALID', 'cumulative amount out of uint256 range', {})
+  private digestInput(channelId: string, cumulativeAmount: bigint, nonce: bigint): Uint8Array {
+    if (cumulativeAmount < 0n || cumulativeAmount > MAX_UINT256)
+      throw new ValidationError('VOUCHER_INVALID', 'cumulative amount out of uint256 range', {})
     if (nonce < 0n || nonce > MAX_UINT64) throw new ValidationError('VOUCHER_INVALID', 'nonce out of uint64 range', {})
     if (!CHANNEL_ID.test(channelId)) {
       const length = /^0x[0-9a-fA-F]*$/.test(channelId) ? (channelId.length - 2) / 2 : -1
@@ -99,12 +117,12 @@ export class VoucherHasher {
 const CHANNEL_ID = /^0x[0-9a-fA-F]{64}$/
 
 /** keccak256 as bytes (ethers' keccak256 returns hex; its `_` is the raw byte function) */
-function keccak256Bytes (data: Uint8Array): Uint8Array {
+function keccak256Bytes(data: Uint8Array): Uint8Array {
   return (keccak256 as unknown as { _: (d: Uint8Array) => Uint8Array })._(data)
 }
 
 /** n as a 32-byte big-endian word at `at` */
-function writeWord (buf: Uint8Array, at: number, n: bigint): void {
+function writeWord(buf: Uint8Array, at: number, n: bigint): void {
   let v = n
   for (let i = at + 31; i >= at; i--) {
     buf[i] = Number(v & 0xffn)
@@ -112,26 +130,34 @@ function writeWord (buf: Uint8Array, at: number, n: bigint): void {
   }
 }
 
-function bytesToBigInt (b: Uint8Array): bigint {
+function bytesToBigInt(b: Uint8Array): bigint {
   return BigInt('0x' + Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex'))
 }
 
 const DECIMAL = /^(0|[1-9][0-9]{0,77})$/
 
 /** Wire -> SignedVoucher, with shape checks only (no rules, no signature). */
-export function voucherFromWire (bytes: Uint8Array): SignedVoucher {
-  if (bytes.length > MAX_VOUCHER_BYTES) throw new ValidationError('VOUCHER_MALFORMED', `voucher of ${bytes.length} bytes exceeds ${MAX_VOUCHER_BYTES}`, { size: bytes.length })
+export function voucherFromWire(bytes: Uint8Array): SignedVoucher {
+  if (bytes.length > MAX_VOUCHER_BYTES)
+    throw new ValidationError('VOUCHER_MALFORMED', `voucher of ${bytes.length} bytes exceeds ${MAX_VOUCHER_BYTES}`, {
+      size: bytes.length,
+    })
   let w: VoucherWire
   try {
     w = VoucherWire.decode(bytes)
   } catch (err) {
     throw new ValidationError('VOUCHER_MALFORMED', 'not a Voucher message', {}, { cause: err })
   }
-  if (w.contract.length !== 20) throw new ValidationError('VOUCHER_MALFORMED', 'contract must be 20 bytes', { length: w.contract.length })
-  if (w.channelId.length !== 32) throw new ValidationError('VOUCHER_MALFORMED', 'channel id must be 32 bytes', { length: w.channelId.length })
-  if (w.signature.length !== 65) throw new ValidationError('VOUCHER_MALFORMED', 'signature must be 65 bytes', { length: w.signature.length })
-  if (w.jobId.length !== 0 && w.jobId.length !== 32) throw new ValidationError('VOUCHER_MALFORMED', 'job id must be 32 bytes', { length: w.jobId.length })
-  if (!DECIMAL.test(w.cumulativeAmount)) throw new ValidationError('VOUCHER_MALFORMED', 'cumulative amount must be a decimal integer', {})
+  if (w.contract.length !== 20)
+    throw new ValidationError('VOUCHER_MALFORMED', 'contract must be 20 bytes', { length: w.contract.length })
+  if (w.channelId.length !== 32)
+    throw new ValidationError('VOUCHER_MALFORMED', 'channel id must be 32 bytes', { length: w.channelId.length })
+  if (w.signature.length !== 65)
+    throw new ValidationError('VOUCHER_MALFORMED', 'signature must be 65 bytes', { length: w.signature.length })
+  if (w.jobId.length !== 0 && w.jobId.length !== 32)
+    throw new ValidationError('VOUCHER_MALFORMED', 'job id must be 32 bytes', { length: w.jobId.length })
+  if (!DECIMAL.test(w.cumulativeAmount))
+    throw new ValidationError('VOUCHER_MALFORMED', 'cumulative amount must be a decimal integer', {})
   return {
     chainId: BigInt(w.chainId),
     // lower-case: checksumming costs a hash, and rules compare case-insensitively
@@ -144,7 +170,7 @@ export function voucherFromWire (bytes: Uint8Array): SignedVoucher {
   }
 }
 
-export function voucherToWire (v: SignedVoucher): Uint8Array {
+export function voucherToWire(v: SignedVoucher): Uint8Array {
   return VoucherWire.encode({
     chainId: Number(v.chainId),
     contract: own(getBytes(v.contract)),
@@ -156,6 +182,6 @@ export function voucherToWire (v: SignedVoucher): Uint8Array {
   })
 }
 
-function own (b: Uint8Array): Uint8Array<ArrayBuffer> {
+function own(b: Uint8Array): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(b)
 }

@@ -10,14 +10,22 @@ import { readFileSync, readdirSync } from 'node:fs'
 const TICKS_PER_SEC = 100
 
 /** the process and all its descendants */
-function processTree (pid: number): number[] {
+function processTree(pid: number): number[] {
   const out = [pid]
   for (let i = 0; i < out.length; i++) {
     let tasks: string[] = []
-    try { tasks = readdirSync(`/proc/${out[i]}/task`) } catch { continue }
+    try {
+      tasks = readdirSync(`/proc/${out[i]}/task`)
+    } catch {
+      continue
+    }
     for (const t of tasks) {
       let children = ''
-      try { children = readFileSync(`/proc/${out[i]}/task/${t}/children`, 'utf8') } catch { continue }
+      try {
+        children = readFileSync(`/proc/${out[i]}/task/${t}/children`, 'utf8')
+      } catch {
+        continue
+      }
       for (const c of children.trim().split(/\s+/)) if (c !== '') out.push(Number(c))
     }
   }
@@ -25,45 +33,53 @@ function processTree (pid: number): number[] {
 }
 
 /** user + system CPU of one process (its own threads), in ms; 0 once it is gone */
-function ownCpuMs (pid: number): number {
+function ownCpuMs(pid: number): number {
   let stat: string
-  try { stat = readFileSync(`/proc/${pid}/stat`, 'utf8') } catch { return 0 }
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return 0
+  }
   // the command name (field 2) may hold spaces: the fields after it start past its ')'
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name
-  return (Number(fields[11]) + Number(fields[12])) * 1000 / TICKS_PER_SEC
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SEC
 }
 
 /** CPU ms of a node process with everything it started */
-export function treeCpuMs (pid: number): number {
+export function treeCpuMs(pid: number): number {
   return processTree(pid).reduce((sum, p) => sum + ownCpuMs(p), 0)
 }
 
 /** resident set of a process tree in MB */
-export function treeRssMb (pid: number): number {
+export function treeRssMb(pid: number): number {
   let kb = 0
   for (const p of processTree(pid)) {
     try {
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))
       if (m !== null) kb += Number(m[1])
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return Math.round(kb / 1024)
 }
 
 /** bytes and data segments sent on one TCP connection, by its local and remote address */
-type ConnStats = Map<string, { bytes: number, segs: number }>
+type ConnStats = Map<string, { bytes: number; segs: number }>
 
 /**
  * Every established loopback TCP connection whose local port is one of `ports` (the nodes'
  * libp2p listeners and the ephemeral ports they dial from are told apart by the peer side:
  * either end must be a node's listener). Counting what each side SENT counts every byte once.
  */
-export function tcpSnapshot (listenPorts: Set<number>): ConnStats {
+export function tcpSnapshot(listenPorts: Set<number>): ConnStats {
   let text = ''
   try {
     text = execFileSync('ss', ['-tinH', 'state', 'established'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-  } catch { return new Map() }
+  } catch {
+    return new Map()
+  }
   const out: ConnStats = new Map()
   // ss prints a connection line, then its tcp_info on the next (indented) line
   const lines = text.split('\n')
@@ -82,7 +98,7 @@ export function tcpSnapshot (listenPorts: Set<number>): ConnStats {
 }
 
 /** what was sent between two snapshots (connections opened in between count from zero) */
-export function tcpDelta (before: ConnStats, after: ConnStats): { bytes: number, segs: number, connections: number } {
+export function tcpDelta(before: ConnStats, after: ConnStats): { bytes: number; segs: number; connections: number } {
   let bytes = 0
   let segs = 0
   for (const [k, v] of after) {
@@ -93,7 +109,7 @@ export function tcpDelta (before: ConnStats, after: ConnStats): { bytes: number,
   return { bytes, segs, connections: after.size }
 }
 
-export function percentile (values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]

@@ -30,7 +30,11 @@ const HARDWARE: ProfileHardware = {
   benchmark: { cpuScore: 1000, durationMs: 1000 },
 }
 
-export interface BenchPeer { node: HiveNode, market: MarketService, chain?: ChainClient }
+export interface BenchPeer {
+  node: HiveNode
+  market: MarketService
+  chain?: ChainClient
+}
 
 export interface MarketNet {
   requester: BenchPeer
@@ -64,13 +68,25 @@ const PUBLISH_WAIT_MS = 10_000
 /** HIVE the requester deposits per channel: enough for every job of a long run with one provider */
 const CHANNEL_DEPOSIT = parseEther('100')
 
-async function startPeer (name: string, roles: string, account: number, bootstrap: string[], opts: MarketNetOptions, pool: WorkerPool): Promise<BenchPeer> {
+async function startPeer(
+  name: string,
+  roles: string,
+  account: number,
+  bootstrap: string[],
+  opts: MarketNetOptions,
+  pool: WorkerPool,
+): Promise<BenchPeer> {
   const dataDir = join(opts.root, name)
   const config = loadConfig({
     dataDir,
     // every peer is on 127.0.0.1: providers must dial loopback requesters
     flags: {
-      listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, roles, mdns: false, prices: { wasm: '0.001' }, allowPrivateAddrs: true,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      bootstrap,
+      roles,
+      mdns: false,
+      prices: { wasm: '0.001' },
+      allowPrivateAddrs: true,
       // the requester is the one DHT server: a provider's profile publication is then a few RPCs
       // to it rather than a walk over hundreds of in-process peers (the market does not use it)
       dhtMode: roles === 'requester' ? 'server' : 'client',
@@ -83,9 +99,14 @@ async function startPeer (name: string, roles: string, account: number, bootstra
     // tests' (a few hundred clients share this thread and the Hardhat process)
     // on a busy machine Hardhat answers slowly: a long RPC timeout, and a second try, before
     // a failed deployment check ends the run
-    const open = async (): Promise<ChainClient> => await openChain({
-      settings: opts.chain!.settings, wallet: opts.chain!.account(account), tx: { pollMs: 100 }, pollingIntervalMs: 1000, rpcTimeoutMs: 60_000,
-    })
+    const open = async (): Promise<ChainClient> =>
+      await openChain({
+        settings: opts.chain!.settings,
+        wallet: opts.chain!.account(account),
+        tx: { pollMs: 100 },
+        pollingIntervalMs: 1000,
+        rpcTimeoutMs: 60_000,
+      })
     chain = await open().catch(async () => await open())
   }
   try {
@@ -99,18 +120,27 @@ async function startPeer (name: string, roles: string, account: number, bootstra
       policy: opts.policy,
       onEvent: isRequester ? opts.onRequesterEvent : opts.onProviderEvent,
     })
-    const node = chain === undefined
-      ? await createHiveNode(config, { hardware: HARDWARE, storeCacheSize: 1024 * 1024, libp2pDatastore: 'memory', services: { market } })
-      : await createHiveNode(config, {
-        hardware: HARDWARE,
-        storeCacheSize: 1024 * 1024,
-        libp2pDatastore: 'memory',
-        services: {
-          audit: auditService({ chain }),
-          payments: paymentsService({ chain, options: { pollMs: 1000, windowBits: 8, channelDeposit: CHANNEL_DEPOSIT } }),
-          market,
-        },
-      })
+    const node =
+      chain === undefined
+        ? await createHiveNode(config, {
+            hardware: HARDWARE,
+            storeCacheSize: 1024 * 1024,
+            libp2pDatastore: 'memory',
+            services: { market },
+          })
+        : await createHiveNode(config, {
+            hardware: HARDWARE,
+            storeCacheSize: 1024 * 1024,
+            libp2pDatastore: 'memory',
+            services: {
+              audit: auditService({ chain }),
+              payments: paymentsService({
+                chain,
+                options: { pollMs: 1000, windowBits: 8, channelDeposit: CHANNEL_DEPOSIT },
+              }),
+              market,
+            },
+          })
     await node.start()
     return { node, market: node.services.market!, ...(chain !== undefined ? { chain } : {}) }
   } catch (err) {
@@ -120,18 +150,23 @@ async function startPeer (name: string, roles: string, account: number, bootstra
 }
 
 /** ETH for gas and HIVE for channel deposits, from the deployer, before the nodes start */
-async function fund (chain: DevChain, providers: number): Promise<void> {
+async function fund(chain: DevChain, providers: number): Promise<void> {
   const eth = parseEther('100')
   for (let i = 1; i <= providers + 1; i++) await chain.setEth(chain.account(i).address, eth)
   await chain.giveHive(chain.account(1).address, CHANNEL_DEPOSIT * BigInt(providers + 1))
 }
 
-export async function startMarketNet (opts: MarketNetOptions): Promise<MarketNet> {
+export async function startMarketNet(opts: MarketNetOptions): Promise<MarketNet> {
   const pool = new WorkerPool({ size: opts.poolSize })
   await pool.start()
   const peers: BenchPeer[] = []
   const stop = async (): Promise<void> => {
-    await Promise.all(peers.map(async (p) => { await p.node.stop().catch(() => {}); p.chain?.close() }))
+    await Promise.all(
+      peers.map(async (p) => {
+        await p.node.stop().catch(() => {})
+        p.chain?.close()
+      }),
+    )
     await pool.stop()
   }
   try {
@@ -144,23 +179,34 @@ export async function startMarketNet (opts: MarketNetOptions): Promise<MarketNet
     let unpublished = 0
     for (let first = 0; first < opts.providers; first += batch) {
       const size = Math.min(batch, opts.providers - first)
-      const started = await Promise.all(Array.from({ length: size }, async (_, j) => {
-        const i = first + j
-        const neighbour = providers.length > 0 ? providers[Math.floor(Math.random() * providers.length)].node.info().addresses : []
-        const p = await startPeer(`provider-${i}`, 'provider', i + 2, [...requesterAddrs, ...neighbour], opts, pool)
-        peers.push(p)
-        return p
-      }))
+      const started = await Promise.all(
+        Array.from({ length: size }, async (_, j) => {
+          const i = first + j
+          const neighbour =
+            providers.length > 0 ? providers[Math.floor(Math.random() * providers.length)].node.info().addresses : []
+          const p = await startPeer(`provider-${i}`, 'provider', i + 2, [...requesterAddrs, ...neighbour], opts, pool)
+          peers.push(p)
+          return p
+        }),
+      )
       providers.push(...started)
       // a bounded batch at a time: a provider's first DHT publication (profile + capability
       // keys) is a walk plus ~K RPCs; 50 of them at once on one thread timed out, retried and
       // never settled, burning the CPU the market was to be measured with
-      await Promise.all(started.map(async (p) => {
-        await p.node.discovery.whenPublished(AbortSignal.timeout(PUBLISH_WAIT_MS)).catch(() => { unpublished++ })
-      }))
-      if (providers.length % 10 < size || providers.length === opts.providers) opts.say(`  ${providers.length}/${opts.providers} providers up`)
+      await Promise.all(
+        started.map(async (p) => {
+          await p.node.discovery.whenPublished(AbortSignal.timeout(PUBLISH_WAIT_MS)).catch(() => {
+            unpublished++
+          })
+        }),
+      )
+      if (providers.length % 10 < size || providers.length === opts.providers)
+        opts.say(`  ${providers.length}/${opts.providers} providers up`)
     }
-    if (unpublished > 0) opts.say(`  ${unpublished}/${opts.providers} providers did not publish their profile in the DHT within ${PUBLISH_WAIT_MS / 1000} s (not needed by the market itself)`)
+    if (unpublished > 0)
+      opts.say(
+        `  ${unpublished}/${opts.providers} providers did not publish their profile in the DHT within ${PUBLISH_WAIT_MS / 1000} s (not needed by the market itself)`,
+      )
     return { requester, providers, pool, stop }
   } catch (err) {
     await stop()

@@ -44,18 +44,29 @@ export interface ProcNetOptions {
   say: (text: string) => void
 }
 
-async function hiveOk (args: string[]): Promise<string> {
+async function hiveOk(args: string[]): Promise<string> {
   const r = await runHive(args, { env: { HIVE_PASSPHRASE: PASSPHRASE }, timeoutMs: 120_000 })
   if (r.code !== 0) throw new Error(`hive ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().slice(-400)}`)
   return r.stdout
 }
 
 /** `hive init` with the chain settings in config.json and the dev key imported (devnet KDF); returns the peer id */
-async function prepare (dir: string, role: string, account: number, rpcUrl: string, deployments: string): Promise<string> {
-  const init = JSON.parse(await hiveOk(['--data-dir', dir, 'init', '--role', role, '--benchmark', '200ms', '--json'])) as { peerId: string }
+async function prepare(
+  dir: string,
+  role: string,
+  account: number,
+  rpcUrl: string,
+  deployments: string,
+): Promise<string> {
+  const init = JSON.parse(
+    await hiveOk(['--data-dir', dir, 'init', '--role', role, '--benchmark', '200ms', '--json']),
+  ) as { peerId: string }
   const configFile = join(dir, 'config.json')
   const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>
-  await writeFile(configFile, JSON.stringify({ ...config, rpcUrl, deployments, prices: { wasm: '0.001' }, mdns: false }, null, 2) + '\n')
+  await writeFile(
+    configFile,
+    JSON.stringify({ ...config, rpcUrl, deployments, prices: { wasm: '0.001' }, mdns: false }, null, 2) + '\n',
+  )
   // the key crosses a file (mode 0600, removed at once), never an argument
   const keyFile = join(dir, '..', `.${account}.key`)
   await writeFile(keyFile, devKey(account) + '\n', { mode: 0o600 })
@@ -68,16 +79,21 @@ async function prepare (dir: string, role: string, account: number, rpcUrl: stri
 }
 
 /** runs `fn` over `items` with at most `limit` at once */
-async function bounded<T, R> (items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+async function bounded<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array<R>(items.length)
   let next = 0
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) { const i = next++; out[i] = await fn(items[i], i) }
-  }))
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++
+        out[i] = await fn(items[i], i)
+      }
+    }),
+  )
   return out
 }
 
-export async function startProcNet (opts: ProcNetOptions): Promise<ProcNet> {
+export async function startProcNet(opts: ProcNetOptions): Promise<ProcNet> {
   const logDir = join(opts.root, 'logs')
   await mkdir(logDir, { recursive: true })
   const processes: NodeProcess[] = []
@@ -89,35 +105,62 @@ export async function startProcNet (opts: ProcNetOptions): Promise<ProcNet> {
     await hardhat?.stop()
   }
   try {
-    const [hh] = await Promise.all([startHardhat({ logFile: join(logDir, 'hardhat.log') }), ensureContractsBuilt(join(logDir, 'build.log'))])
+    const [hh] = await Promise.all([
+      startHardhat({ logFile: join(logDir, 'hardhat.log') }),
+      ensureContractsBuilt(join(logDir, 'build.log')),
+    ])
     hardhat = hh
     chain = await deployDevnet(hh.url, join(opts.root, 'deployments'))
     opts.say(`  chain at ${hh.url}, contracts deployed`)
     const deployments = chain.deploymentsDir
     const names = ['requester', ...Array.from({ length: opts.providers }, (_, i) => `provider-${i}`)]
     const t0 = performance.now()
-    const peerIds = await bounded(names, 4, async (name, i) =>
-      await prepare(join(opts.root, name), i === 0 ? 'requester' : 'provider', i + 1, hh.url, deployments))
+    const peerIds = await bounded(
+      names,
+      4,
+      async (name, i) =>
+        await prepare(join(opts.root, name), i === 0 ? 'requester' : 'provider', i + 1, hh.url, deployments),
+    )
     opts.say(`  ${names.length} data dirs initialised with wallets in ${Math.round(performance.now() - t0)} ms`)
 
     // ETH for gas, HIVE for the requester's channels and the providers' stakes
     const deployer = await chain.sender(chain.deployer)
     const token = chain.contracts.token
-    const minStake = await chain.contracts.params.getFunction('minProviderStake').staticCall() as bigint
-    for (let i = 1; i <= names.length; i++) await chain.rpc('hardhat_setBalance', [new Wallet(devKey(i)).address, '0x' + parseEther('100').toString(16)])
-    await deployer.call(token, 'transfer', [new Wallet(devKey(1)).address, parseEther('100') * BigInt(opts.providers + 1)], { label: 'HIVE to the requester' })
-    for (let i = 2; i <= names.length; i++) await deployer.call(token, 'transfer', [new Wallet(devKey(i)).address, minStake], { label: `stake for provider ${i - 2}` })
+    const minStake = (await chain.contracts.params.getFunction('minProviderStake').staticCall()) as bigint
+    for (let i = 1; i <= names.length; i++)
+      await chain.rpc('hardhat_setBalance', [new Wallet(devKey(i)).address, '0x' + parseEther('100').toString(16)])
+    await deployer.call(
+      token,
+      'transfer',
+      [new Wallet(devKey(1)).address, parseEther('100') * BigInt(opts.providers + 1)],
+      { label: 'HIVE to the requester' },
+    )
+    for (let i = 2; i <= names.length; i++)
+      await deployer.call(token, 'transfer', [new Wallet(devKey(i)).address, minStake], {
+        label: `stake for provider ${i - 2}`,
+      })
     const registry = await chain.contracts.registry.getAddress()
     await bounded(names.slice(1), 4, async (_, j) => {
       const sender = await chain!.sender(new Wallet(devKey(j + 2), chain!.provider))
       await sender.call(token, 'approve', [registry, minStake], { label: 'approve stake' })
-      await sender.call(chain!.contracts.registry, 'stake', [minStake, peerIdToBytes(peerIdFromString(peerIds[j + 1]))], { label: 'stake' })
+      await sender.call(
+        chain!.contracts.registry,
+        'stake',
+        [minStake, peerIdToBytes(peerIdFromString(peerIds[j + 1]))],
+        { label: 'stake' },
+      )
     })
     opts.say(`  ${opts.providers} providers staked ${minStake / 10n ** 18n} HIVE each`)
 
     const start = async (name: string, args: string[]): Promise<ProcPeer> => {
       const dir = join(opts.root, name)
-      const proc = new NodeProcess({ name, dataDir: dir, logFile: join(logDir, `${name}.log`), args: ['--benchmark', '200ms', '--no-mdns', ...args], env: { HIVE_PASSPHRASE: PASSPHRASE } })
+      const proc = new NodeProcess({
+        name,
+        dataDir: dir,
+        logFile: join(logDir, `${name}.log`),
+        args: ['--benchmark', '200ms', '--no-mdns', ...args],
+        env: { HIVE_PASSPHRASE: PASSPHRASE },
+      })
       processes.push(proc)
       proc.start()
       const client = await proc.waitForApi(START_TIMEOUT_MS)
@@ -125,7 +168,11 @@ export async function startProcNet (opts: ProcNetOptions): Promise<ProcNet> {
     }
     const requester = await start('requester', ['--dht-mode', 'server'])
     const bootstrap = loopbackTcpAddress(requester.info)
-    const providers = await bounded(names.slice(1), opts.batch, async (name) => await start(name, ['--bootstrap', bootstrap]))
+    const providers = await bounded(
+      names.slice(1),
+      opts.batch,
+      async (name) => await start(name, ['--bootstrap', bootstrap]),
+    )
     opts.say(`  ${names.length} node processes up in ${Math.round(performance.now() - t0)} ms`)
     return { chain, requester, providers, peers: [requester, ...providers], stop }
   } catch (err) {

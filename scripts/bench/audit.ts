@@ -17,19 +17,27 @@ import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { create as createDigest } from 'multiformats/hashes/digest'
 
-function arg (name: string, fallback: number): number {
+function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`)
   if (i < 0) return fallback
   const v = Number(process.argv[i + 1])
-  if (!Number.isSafeInteger(v) || v < 1) { console.error(`--${name} needs a positive integer`); process.exit(2) }
+  if (!Number.isSafeInteger(v) || v < 1) {
+    console.error(`--${name} needs a positive integer`)
+    process.exit(2)
+  }
   return v
 }
 const N = arg('entries', 1_000_000)
 const SAMPLES = arg('samples', 2000)
 const WINDOW = arg('window', 8192)
 const GROUP = arg('group', 2048)
-const say = (msg: string): void => { process.stderr.write(`[audit bench] ${msg}\n`) }
-const sha = (s: string): Uint8Array => { const b = hash('sha256', s, 'buffer'); return new Uint8Array(b.buffer, b.byteOffset, b.length) }
+const say = (msg: string): void => {
+  process.stderr.write(`[audit bench] ${msg}\n`)
+}
+const sha = (s: string): Uint8Array => {
+  const b = hash('sha256', s, 'buffer')
+  return new Uint8Array(b.buffer, b.byteOffset, b.length)
+}
 const peer = (s: string): Uint8Array => Uint8Array.of(0x00, 0x24, ...sha(s), 0x08, 0x01, 0x12, 0x20).slice(0, 38)
 const ME = peer('bench node')
 const THEM = peer('bench counterparty')
@@ -37,20 +45,37 @@ const OUTPUT = CID.createV1(raw.code, createDigest(0x12, sha('output'))).bytes
 const SIG = new Uint8Array(65).fill(7)
 
 /** A provider's log: each job is bid, awarded, accepted, result, paid (realistic entry sizes). */
-function record (i: number): AuditRecord {
+function record(i: number): AuditRecord {
   const jobId = sha(`job ${Math.floor(i / 5)}`)
   const messageHash = sha(`message ${i}`)
   const common = { jobId, counterparty: THEM, timestamp: 1_700_000_000_000 + i }
   switch (i % 5) {
-    case 0: return { type: 'bid', direction: 'sent', messageHash, price: 1500n, ...common }
-    case 1: return { type: 'awarded', direction: 'received', messageHash, price: 1500n, awardIndex: 0, ...common }
-    case 2: return { type: 'accepted', direction: 'sent', messageHash, price: 1500n, awardIndex: 0, ...common }
-    case 3: return { type: 'result', direction: 'sent', messageHash, outputCid: OUTPUT, commitmentSignature: SIG, ...common }
-    default: return { type: 'paid', direction: 'received', amount: 1500n, method: { kind: 'voucher', channelId: sha('channel'), cumulativeAmount: 1500n * BigInt(i), nonce: BigInt(i), signature: SIG }, ...common }
+    case 0:
+      return { type: 'bid', direction: 'sent', messageHash, price: 1500n, ...common }
+    case 1:
+      return { type: 'awarded', direction: 'received', messageHash, price: 1500n, awardIndex: 0, ...common }
+    case 2:
+      return { type: 'accepted', direction: 'sent', messageHash, price: 1500n, awardIndex: 0, ...common }
+    case 3:
+      return { type: 'result', direction: 'sent', messageHash, outputCid: OUTPUT, commitmentSignature: SIG, ...common }
+    default:
+      return {
+        type: 'paid',
+        direction: 'received',
+        amount: 1500n,
+        method: {
+          kind: 'voucher',
+          channelId: sha('channel'),
+          cumulativeAmount: 1500n * BigInt(i),
+          nonce: BigInt(i),
+          signature: SIG,
+        },
+        ...common,
+      }
   }
 }
 
-async function appendAll (log: AuditLog, count: number): Promise<number> {
+async function appendAll(log: AuditLog, count: number): Promise<number> {
   const start = performance.now()
   let issued = 0
   let done = 0
@@ -61,8 +86,12 @@ async function appendAll (log: AuditLog, count: number): Promise<number> {
       const i = issued++
       log.append(record(log.size() + i - done)).then(() => {
         done++
-        if (done - reported >= 100_000) { reported = done; say(`${done} entries, ${Math.round(done / ((performance.now() - start) / 1000))}/s`) }
-        if (done === count) resolve(); else next()
+        if (done - reported >= 100_000) {
+          reported = done
+          say(`${done} entries, ${Math.round(done / ((performance.now() - start) / 1000))}/s`)
+        }
+        if (done === count) resolve()
+        else next()
       }, reject)
     }
     for (let k = 0; k < Math.min(WINDOW, count); k++) next()
@@ -70,7 +99,7 @@ async function appendAll (log: AuditLog, count: number): Promise<number> {
   return (performance.now() - start) / 1000
 }
 
-async function anchorGas (): Promise<{ anchorGas: number, gasPerEntryAt10000: number } | null> {
+async function anchorGas(): Promise<{ anchorGas: number; gasPerEntryAt10000: number } | null> {
   const root = resolve(import.meta.dirname, '..', '..')
   if (!existsSync(join(root, 'contracts', 'audit', 'AuditAnchor.sol'))) return null
   if (!existsSync(join(root, 'artifacts', 'contracts', 'audit', 'AuditAnchor.sol'))) {
@@ -105,11 +134,13 @@ try {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6
   const appendPerSec = Math.round(N / seconds)
   // on a shared machine wall time depends on the neighbours; CPU time per entry does not
-  say(`built ${N} entries in ${seconds.toFixed(1)} s: ${appendPerSec} appends/s; ${cpuSeconds.toFixed(1)} CPU s (${(cpuSeconds * 1e6 / N).toFixed(1)} µs/entry, all threads)`)
+  say(
+    `built ${N} entries in ${seconds.toFixed(1)} s: ${appendPerSec} appends/s; ${cpuSeconds.toFixed(1)} CPU s (${((cpuSeconds * 1e6) / N).toFixed(1)} µs/entry, all threads)`,
+  )
 
   const size = log.size()
   const rootN = await log.root(size)
-  const rand = (max: number, k: number): number => Math.floor(((k * 2654435761) % 4294967296) / 4294967296 * max)
+  const rand = (max: number, k: number): number => Math.floor((((k * 2654435761) % 4294967296) / 4294967296) * max)
   const indices = Array.from({ length: SAMPLES }, (_, k) => rand(size, k + 1))
   const leaves = await Promise.all(indices.map((i) => log.tree.leafHash(i)))
   let t0 = performance.now()
@@ -133,7 +164,9 @@ try {
   for (let k = 0; k < SAMPLES; k++) if (verifyConsistency(olds[k], size, oldRoots[k], rootN, cproofs[k])) ok++
   const consistencyVerifyMs = (performance.now() - t0) / SAMPLES
   if (ok !== SAMPLES) throw new Error(`${SAMPLES - ok} consistency proofs failed`)
-  say(`at ${size} entries: inclusion proof ${inclusionProofMs.toFixed(3)} ms (${proofs[0].length} hashes), verify ${inclusionVerifyMs.toFixed(4)} ms; consistency proof ${consistencyProofMs.toFixed(3)} ms, verify ${consistencyVerifyMs.toFixed(4)} ms`)
+  say(
+    `at ${size} entries: inclusion proof ${inclusionProofMs.toFixed(3)} ms (${proofs[0].length} hashes), verify ${inclusionVerifyMs.toFixed(4)} ms; consistency proof ${consistencyProofMs.toFixed(3)} ms, verify ${consistencyVerifyMs.toFixed(4)} ms`,
+  )
   await log.close()
   await store.close()
 
@@ -141,19 +174,21 @@ try {
   if (gas === null) say('AuditAnchor not available: anchorGas stays null')
   const round = (x: number): number => Math.round(x * 10_000) / 10_000
   // the fields the issue names first, then the context that explains them
-  console.log(JSON.stringify({
-    bench: 'audit',
-    appendPerSec,
-    inclusionProofMs: round(inclusionProofMs),
-    inclusionVerifyMs: round(inclusionVerifyMs),
-    consistencyVerifyMs: round(consistencyVerifyMs),
-    anchorGas: gas?.anchorGas ?? null,
-    gasPerEntryAt10000: gas?.gasPerEntryAt10000 ?? null,
-    entries: size,
-    buildSeconds: Math.round(seconds * 10) / 10,
-    buildCpuSeconds: Math.round(cpuSeconds * 10) / 10,
-    consistencyProofMs: round(consistencyProofMs),
-  }))
+  console.log(
+    JSON.stringify({
+      bench: 'audit',
+      appendPerSec,
+      inclusionProofMs: round(inclusionProofMs),
+      inclusionVerifyMs: round(inclusionVerifyMs),
+      consistencyVerifyMs: round(consistencyVerifyMs),
+      anchorGas: gas?.anchorGas ?? null,
+      gasPerEntryAt10000: gas?.gasPerEntryAt10000 ?? null,
+      entries: size,
+      buildSeconds: Math.round(seconds * 10) / 10,
+      buildCpuSeconds: Math.round(cpuSeconds * 10) / 10,
+      consistencyProofMs: round(consistencyProofMs),
+    }),
+  )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

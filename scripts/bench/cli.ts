@@ -20,11 +20,13 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
   console.error(`--runs needs a whole number of 1 or more, got ${String(args[runsAt + 1])}`)
   process.exit(2)
 }
-const say = (text: string): void => { process.stderr.write(text + '\n') }
+const say = (text: string): void => {
+  process.stderr.write(text + '\n')
+}
 const round1 = (x: number): number => Math.round(x * 10) / 10
 
 /** node_modules/.bin/hive when it is this checkout's launcher; else cli/hive itself (and why). */
-function launcher (): string {
+function launcher(): string {
   const own = join(REPO_ROOT, 'cli', 'hive')
   const bin = join(REPO_ROOT, 'node_modules', '.bin', 'hive')
   if (!existsSync(bin)) {
@@ -40,12 +42,15 @@ function launcher (): string {
 }
 
 /** The environment of a shell that never ran npm: PATH without node_modules/.bin, no npm_* or HIVE_*. */
-function newcomerEnv (): NodeJS.ProcessEnv {
+function newcomerEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) {
     if (!k.startsWith('npm_') && !k.startsWith('HIVE_') && k !== 'NODE_OPTIONS') env[k] = v
   }
-  env.PATH = (process.env.PATH ?? '').split(delimiter).filter((p) => !p.includes(`${sep}node_modules${sep}`)).join(delimiter)
+  env.PATH = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((p) => !p.includes(`${sep}node_modules${sep}`))
+    .join(delimiter)
   return env
 }
 
@@ -59,12 +64,13 @@ const bin = launcher()
 const env = newcomerEnv()
 
 /** Median wall time of `hive …args`, in ms; every run must exit 0. */
-function time (label: string, hiveArgs: string[]): number {
+function time(label: string, hiveArgs: string[]): number {
   const once = (): number => {
     const t0 = performance.now()
     const r = spawnSync(bin, hiveArgs, { env, encoding: 'utf8', timeout: 60_000 })
     const ms = performance.now() - t0
-    if (r.status !== 0) throw new Error(`hive ${hiveArgs.join(' ')} exited ${String(r.status ?? r.signal)}: ${r.stderr}`)
+    if (r.status !== 0)
+      throw new Error(`hive ${hiveArgs.join(' ')} exited ${String(r.status ?? r.signal)}: ${r.stderr}`)
     return ms
   }
   once()
@@ -75,7 +81,9 @@ function time (label: string, hiveArgs: string[]): number {
 
 const loadStart = loadavg()[0]
 say('building dist/ (not timed) …')
-const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'setup', 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] })
+const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'setup', 'build.mjs')], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+})
 if (build.status !== 0) process.exit(1)
 const nodeOnPath = spawnSync('node', ['--version'], { env, encoding: 'utf8' })
 say(`timing ${bin}; the PATH's node is ${nodeOnPath.stdout?.trim() || 'missing'}`)
@@ -88,25 +96,31 @@ try {
   const helpMs = time('hive --help', ['--help'])
   const init = spawnSync(bin, ['--data-dir', dataDir, 'init', '--json'], { env, encoding: 'utf8' })
   if (init.status !== 0) throw new Error(`hive init failed: ${init.stderr}`)
-  node = new NodeProcess({ name: 'bench-node', dataDir, logFile: join(dir, 'node.log'),
-    args: ['--role', 'requester', '--no-mdns', '--benchmark', '200ms'] })
+  node = new NodeProcess({
+    name: 'bench-node',
+    dataDir,
+    logFile: join(dir, 'node.log'),
+    args: ['--role', 'requester', '--no-mdns', '--benchmark', '200ms'],
+  })
   node.start()
   await node.waitForApi(60_000)
   const jobListMs = time('hive job list', ['--data-dir', dataDir, 'job', 'list'])
   await node.stop()
   node = undefined
   const cpuScore = runCpuBenchmark().score
-  console.log(JSON.stringify({
-    versionMs,
-    helpMs,
-    jobListMs,
-    cpuScore,
-    runs: RUNS,
-    launcher: bin,
-    nodeOnPath: nodeOnPath.stdout?.trim() ?? null,
-    // other work on the machine skews every figure here: say how busy it was
-    loadAvg1m: { start: round1(loadStart), end: round1(loadavg()[0]) },
-  }))
+  console.log(
+    JSON.stringify({
+      versionMs,
+      helpMs,
+      jobListMs,
+      cpuScore,
+      runs: RUNS,
+      launcher: bin,
+      nodeOnPath: nodeOnPath.stdout?.trim() ?? null,
+      // other work on the machine skews every figure here: say how busy it was
+      loadAvg1m: { start: round1(loadStart), end: round1(loadavg()[0]) },
+    }),
+  )
 } catch (err) {
   say(`benchmark failed: ${(err as Error).stack ?? String(err)}`)
   process.exitCode = 1

@@ -22,7 +22,7 @@ import type { HiveNode } from '../../node/node.ts'
 import type { ProfileHardware } from '../../protocol/profile.ts'
 
 const args = process.argv.slice(2)
-function arg (name: string, fallback: number, min = 1): number {
+function arg(name: string, fallback: number, min = 1): number {
   const i = args.indexOf(`--${name}`)
   if (i < 0) return fallback
   const n = Number(args[i + 1])
@@ -42,8 +42,13 @@ const DHT_SAMPLES = arg('dht-samples', 3, 0)
 const PUBLISH_WAIT_MS = arg('publish-wait', 180_000)
 /** how long each batch may take over its first DHT round before the next batch starts (ms) */
 const BATCH_PUBLISH_WAIT_MS = 30_000
-if (PEERS < 4) { console.error('--peers must be at least 4'); process.exit(2) }
-const say = (text: string): void => { process.stderr.write(text + '\n') }
+if (PEERS < 4) {
+  console.error('--peers must be at least 4')
+  process.exit(2)
+}
+const say = (text: string): void => {
+  process.stderr.write(text + '\n')
+}
 
 const GIB = 1024 ** 3
 const cpuBox: ProfileHardware = {
@@ -59,7 +64,12 @@ const root = mkdtempSync(join(tmpdir(), 'hive-bench-discovery-'))
 const running: HiveNode[] = []
 let seq = 0
 
-async function startNode (opts: { bootstrap: HiveNode[], roles: string, hardware: ProfileHardware, ttlMs: number }): Promise<HiveNode> {
+async function startNode(opts: {
+  bootstrap: HiveNode[]
+  roles: string
+  hardware: ProfileHardware
+  ttlMs: number
+}): Promise<HiveNode> {
   const config = loadConfig({
     dataDir: join(root, `n${seq++}`),
     flags: {
@@ -72,7 +82,10 @@ async function startNode (opts: { bootstrap: HiveNode[], roles: string, hardware
   // 1 MiB LevelDB block cache per node: 30 nodes share one process here
   // 1 MiB LevelDB block cache and an in-memory peer store per node: N nodes share one process
   const node = await createHiveNode(config, {
-    hardware: opts.hardware, storeCacheSize: 1024 * 1024, dhtKBucketSize: DHT_K, libp2pDatastore: 'memory',
+    hardware: opts.hardware,
+    storeCacheSize: 1024 * 1024,
+    dhtKBucketSize: DHT_K,
+    libp2pDatastore: 'memory',
   })
   await node.start()
   return node
@@ -83,15 +96,18 @@ async function startNode (opts: { bootstrap: HiveNode[], roles: string, hardware
  * after `timeoutMs`. Seen on a loaded machine: a peer whose first dials stalled never connected
  * again, however often asked, while peers started with it did; the caller replaces such a peer.
  */
-async function ensureConnected (node: HiveNode, targets: () => HiveNode[], timeoutMs = 45_000): Promise<boolean> {
+async function ensureConnected(node: HiveNode, targets: () => HiveNode[], timeoutMs = 45_000): Promise<boolean> {
   const end = performance.now() + timeoutMs
   for (let attempt = 0; node.libp2p.getConnections().length === 0; attempt++) {
     if (performance.now() > end) return false
     // give the bootstrap dial a moment first, then dial ourselves
     if (attempt > 0) {
       const target = pick(targets().filter((t) => t !== node))
-      await node.libp2p.dial(multiaddr(target.info().addresses[0]), { signal: AbortSignal.timeout(15_000) })
-        .catch((err: Error) => { say(`    dial from ${node.peerId.toString().slice(-6)} failed: ${err.message}`) })
+      await node.libp2p
+        .dial(multiaddr(target.info().addresses[0]), { signal: AbortSignal.timeout(15_000) })
+        .catch((err: Error) => {
+          say(`    dial from ${node.peerId.toString().slice(-6)} failed: ${err.message}`)
+        })
     }
     if (node.libp2p.getConnections().length === 0) await sleep(250 * Math.min(attempt + 1, 8))
   }
@@ -99,9 +115,14 @@ async function ensureConnected (node: HiveNode, targets: () => HiveNode[], timeo
 }
 
 /** Starts a background peer that is connected to the network, replacing one that cannot connect. */
-async function startConnected (seeds: HiveNode[]): Promise<HiveNode> {
+async function startConnected(seeds: HiveNode[]): Promise<HiveNode> {
   for (let tries = 1; ; tries++) {
-    const node = await startNode({ bootstrap: [pick(seeds), pick(running)], roles: 'provider,requester', hardware: cpuBox, ttlMs: 600_000 })
+    const node = await startNode({
+      bootstrap: [pick(seeds), pick(running)],
+      roles: 'provider,requester',
+      hardware: cpuBox,
+      ttlMs: 600_000,
+    })
     if (await ensureConnected(node, () => [...seeds, ...running])) return node
     say(`    ${node.peerId.toString().slice(-6)} could not connect; replacing it (try ${tries})`)
     await node.stop()
@@ -112,7 +133,12 @@ async function startConnected (seeds: HiveNode[]): Promise<HiveNode> {
 const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Waits until `check` holds, re-checking every `everyMs`; throws naming `what` after `timeoutMs`. */
-async function until (what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<void> {
+async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 20,
+): Promise<void> {
   const end = performance.now() + timeoutMs
   while (!(await check())) {
     if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
@@ -120,7 +146,7 @@ async function until (what: string, check: () => boolean | Promise<boolean>, tim
   }
 }
 
-function percentile (sorted: number[], p: number): number {
+function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
 }
 
@@ -144,27 +170,45 @@ try {
     running.push(...batch)
     // and its first DHT round is over (or has run long enough): starting more peers while dozens
     // of DHT walks are under way only starved them all, on 2 shared cores
-    await Promise.all(batch.map(async (b) => await b.discovery.whenPublished(AbortSignal.timeout(BATCH_PUBLISH_WAIT_MS)).catch(() => {})))
+    await Promise.all(
+      batch.map(
+        async (b) => await b.discovery.whenPublished(AbortSignal.timeout(BATCH_PUBLISH_WAIT_MS)).catch(() => {}),
+      ),
+    )
     say(`    ${running.length} peers running (${Math.round(performance.now() - t0)} ms)`)
   }
-  const searcher = await startNode({ bootstrap: [pick(seeds), pick(running)], roles: 'requester', hardware: cpuBox, ttlMs: 600_000 })
-  if (!await ensureConnected(searcher, () => running)) throw new Error('the searcher could not connect')
+  const searcher = await startNode({
+    bootstrap: [pick(seeds), pick(running)],
+    roles: 'requester',
+    hardware: cpuBox,
+    ttlMs: 600_000,
+  })
+  if (!(await ensureConnected(searcher, () => running))) throw new Error('the searcher could not connect')
   running.push(searcher)
   const providers = running.filter((n) => n.config.roles.includes('provider'))
   say(`  ${running.length} peers started in ${Math.round(performance.now() - t0)} ms; waiting for their DHT records …`)
   const published = new Set<HiveNode>()
   const report = setInterval(() => {
     const missing = providers.filter((n) => !published.has(n))
-    say(`    ${published.size}/${providers.length} published; waiting for ${missing.map((n) => `${n.peerId.toString().slice(-6)} (${n.libp2p.getConnections().length} conns)`).join(', ')}`)
+    say(
+      `    ${published.size}/${providers.length} published; waiting for ${missing.map((n) => `${n.peerId.toString().slice(-6)} (${n.libp2p.getConnections().length} conns)`).join(', ')}`,
+    )
   }, 10_000)
   // the view needs no DHT records, the DHT samples do: wait for them, but not forever (at 100
   // peers on 2 shared cores the first publish rounds take minutes); the JSON says how many made it
   const publishWait = AbortSignal.timeout(PUBLISH_WAIT_MS)
-  await Promise.all(providers.map(async (n) => {
-    await n.discovery.whenPublished(publishWait).then(() => published.add(n), () => {})
-  }))
+  await Promise.all(
+    providers.map(async (n) => {
+      await n.discovery.whenPublished(publishWait).then(
+        () => published.add(n),
+        () => {},
+      )
+    }),
+  )
   clearInterval(report)
-  say(`  ${running.length} peers up, ${published.size}/${providers.length} published in the DHT, after ${Math.round(performance.now() - t0)} ms`)
+  say(
+    `  ${running.length} peers up, ${published.size}/${providers.length} published in the DHT, after ${Math.round(performance.now() - t0)} ms`,
+  )
 
   const viewMs: number[] = []
   let missed = 0
@@ -173,17 +217,32 @@ try {
   for (let s = 0; s < SAMPLES; s++) {
     const start = performance.now()
     // the sample's profile lives 10 s, so earlier samples' records drop out of later lookups
-    const provider = await startNode({ bootstrap: [pick(running.slice(0, -1))], roles: 'provider', hardware: gpuBox, ttlMs: 10_000 })
+    const provider = await startNode({
+      bootstrap: [pick(running.slice(0, -1))],
+      roles: 'provider',
+      hardware: gpuBox,
+      ttlMs: 10_000,
+    })
     const startedMs = performance.now() - start
     running.push(provider)
     // a failed bootstrap dial is retried (counted in the sample: it is part of joining)
-    if (!await ensureConnected(provider, () => running.slice(0, -1))) throw new Error(`sample ${s}: the provider could not connect`)
+    if (!(await ensureConnected(provider, () => running.slice(0, -1))))
+      throw new Error(`sample ${s}: the provider could not connect`)
     const id = provider.peerId.toString()
     // a running requester's lookup: answered from its view (cheap, so asked every 10 ms)
     // a provider not seen within 30 s counts as 30 s and as missed (the JSON says how many)
-    const seen = await until(`sample ${s}: provider in the view`, async () =>
-      (await searcher.discovery.findProviders({ gpuVendor: 'nvidia' }, { source: 'view', limit: 100 })).some((p) => p.peerId === id), 30_000, 10)
-      .then(() => true, () => false)
+    const seen = await until(
+      `sample ${s}: provider in the view`,
+      async () =>
+        (await searcher.discovery.findProviders({ gpuVendor: 'nvidia' }, { source: 'view', limit: 100 })).some(
+          (p) => p.peerId === id,
+        ),
+      30_000,
+      10,
+    ).then(
+      () => true,
+      () => false,
+    )
     if (!seen) missed++
     const v = performance.now() - start
     viewMs.push(v)
@@ -191,10 +250,21 @@ try {
     if (s < DHT_SAMPLES) {
       // a cold requester's lookup walks the DHT; it re-asks a few times a second (tighter polling
       // on a shared core mostly slows the provider it is waiting for)
-      const found = await until(`sample ${s}: provider found in the DHT`, async () => {
-        const res = await searcher.discovery.findProviders({ gpuVendor: 'nvidia' }, { source: 'dht', limit: 100, signal: AbortSignal.timeout(10_000) })
-        return res.some((p) => p.peerId === id)
-      }, 30_000, 250).then(() => true, () => false)
+      const found = await until(
+        `sample ${s}: provider found in the DHT`,
+        async () => {
+          const res = await searcher.discovery.findProviders(
+            { gpuVendor: 'nvidia' },
+            { source: 'dht', limit: 100, signal: AbortSignal.timeout(10_000) },
+          )
+          return res.some((p) => p.peerId === id)
+        },
+        30_000,
+        250,
+      ).then(
+        () => true,
+        () => false,
+      )
       if (!found) dhtMissed++
       dhtMs.push(performance.now() - start)
       line += `, ${found ? 'by' : 'NOT by'} a DHT walk after ${Math.round(dhtMs[dhtMs.length - 1])} ms`
@@ -220,9 +290,14 @@ try {
     discoverP95Ms: Math.round(percentile(sorted, 95)),
     discoverMaxMs: Math.round(sorted[sorted.length - 1]),
     missed,
-    method: 'from the provider\'s start until a running requester\'s view has it (profile announcement)',
+    method: "from the provider's start until a running requester's view has it (profile announcement)",
     ...(dhtSorted.length > 0
-      ? { dhtSamples: dhtSorted.length, dhtMissed, dhtP50Ms: Math.round(percentile(dhtSorted, 50)), dhtMaxMs: Math.round(dhtSorted[dhtSorted.length - 1]) }
+      ? {
+          dhtSamples: dhtSorted.length,
+          dhtMissed,
+          dhtP50Ms: Math.round(percentile(dhtSorted, 50)),
+          dhtMaxMs: Math.round(dhtSorted[dhtSorted.length - 1]),
+        }
       : {}),
     publishedInDht: `${published.size}/${providers.length}`,
     rssMbPerNode: Math.round((rssMb / PEERS) * 10) / 10,

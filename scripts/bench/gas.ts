@@ -15,13 +15,18 @@ import { devnetParams } from '../../node/chain/deploy-params.ts'
 import type { ContractName, Deployment } from '../../node/chain/deployment-schema.ts'
 
 const root = resolve(import.meta.dirname, '..', '..')
-const log = (msg: string): void => { console.error(`[gas] ${msg}`) }
+const log = (msg: string): void => {
+  console.error(`[gas] ${msg}`)
+}
 const JOBS_PER_CHANNEL = 1000n
 const ENTRIES_PER_ANCHOR = 10_000n
 const PRICE = 10n ** 15n // 0.001 HIVE per job
 
 log('building contracts')
-const build = spawnSync(join(root, 'node_modules', '.bin', 'hardhat'), ['build', '--quiet'], { cwd: root, stdio: ['ignore', 2, 2] })
+const build = spawnSync(join(root, 'node_modules', '.bin', 'hardhat'), ['build', '--quiet'], {
+  cwd: root,
+  stdio: ['ignore', 2, 2],
+})
 if (build.status !== 0) process.exit(build.status ?? 1)
 
 const { ethers } = await network.connect()
@@ -34,31 +39,43 @@ try {
   rmSync(dir, { recursive: true, force: true })
 }
 const { chainId } = await ethers.provider.getNetwork()
-const at = (name: ContractName, s: Signer): Contract => new Contract(d.contracts[name].address, d.contracts[name].abi, s)
+const at = (name: ContractName, s: Signer): Contract =>
+  new Contract(d.contracts[name].address, d.contracts[name].abi, s)
 const token = at('HiveToken', deployer)
 const tokenAddr = d.contracts.HiveToken.address
 const channelAddr = d.contracts.PaymentChannel.address
 const escrowAddr = d.contracts.JobEscrow.address
 
-async function gas (tx: Promise<ContractTransactionResponse>): Promise<bigint> {
+async function gas(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
   const receipt = await (await tx).wait()
   if (receipt == null || receipt.status !== 1) throw new Error('transaction failed')
   return receipt.gasUsed
 }
 
 await gas(token.getFunction('transfer')(requester.address, 10n ** 24n))
-for (const spender of [channelAddr, escrowAddr]) await gas(at('HiveToken', requester).getFunction('approve')(spender, ethers.MaxUint256))
+for (const spender of [channelAddr, escrowAddr])
+  await gas(at('HiveToken', requester).getFunction('approve')(spender, ethers.MaxUint256))
 
 const channel = at('PaymentChannel', requester)
 const domain = voucherDomain(chainId, channelAddr)
 const deposit = PRICE * JOBS_PER_CHANNEL
-async function open (): Promise<{ id: string, gasUsed: bigint }> {
-  const nonce = await channel.getFunction('nonces')(requester.address) as bigint
+async function open(): Promise<{ id: string; gasUsed: bigint }> {
+  const nonce = (await channel.getFunction('nonces')(requester.address)) as bigint
   const gasUsed = await gas(channel.getFunction('open')(provider.address, tokenAddr, deposit, 0n))
-  const id = channelId({ chainId, contract: channelAddr, requester: requester.address, provider: provider.address, token: tokenAddr, expiry: 0n, challengePeriod: devnetParams.channelChallengePeriod, feeBps: devnetParams.protocolFeeBps, nonce })
+  const id = channelId({
+    chainId,
+    contract: channelAddr,
+    requester: requester.address,
+    provider: provider.address,
+    token: tokenAddr,
+    expiry: 0n,
+    challengePeriod: devnetParams.channelChallengePeriod,
+    feeBps: devnetParams.protocolFeeBps,
+    nonce,
+  })
   return { id, gasUsed }
 }
-async function closeWithVoucher (id: string, amount: bigint, nonce: bigint): Promise<bigint> {
+async function closeWithVoucher(id: string, amount: bigint, nonce: bigint): Promise<bigint> {
   const sig = await requester.signTypedData(domain, VOUCHER_TYPES, { channelId: id, cumulativeAmount: amount, nonce })
   return await gas(at('PaymentChannel', provider).getFunction('closeWithVoucher')(id, amount, nonce, sig))
 }
@@ -77,15 +94,17 @@ const coop = await open()
 const msg = { channelId: coop.id, cumulativeAmount: PRICE * 500n, nonce: 500n }
 const rs = await requester.signTypedData(domain, COOPERATIVE_CLOSE_TYPES, msg)
 const ps = await provider.signTypedData(domain, COOPERATIVE_CLOSE_TYPES, msg)
-const channelCooperativeClose = await gas(at('PaymentChannel', provider).getFunction('cooperativeClose')(coop.id, msg.cumulativeAmount, msg.nonce, rs, ps))
+const channelCooperativeClose = await gas(
+  at('PaymentChannel', provider).getFunction('cooperativeClose')(coop.id, msg.cumulativeAmount, msg.nonce, rs, ps),
+)
 
 log('escrow: warm-up job, then create + release')
 const escrow = at('JobEscrow', requester)
-async function escrowJob (label: string): Promise<[bigint, bigint]> {
+async function escrowJob(label: string): Promise<[bigint, bigint]> {
   const jobId = ethers.id(label)
   const deadline = BigInt((await ethers.provider.getBlock('latest'))?.timestamp ?? 0) + 3600n
   const created = await gas(escrow.getFunction('create')(jobId, provider.address, tokenAddr, PRICE, deadline))
-  const id = await escrow.getFunction('escrowIdOf')(jobId, requester.address, provider.address) as string
+  const id = (await escrow.getFunction('escrowIdOf')(jobId, requester.address, provider.address)) as string
   return [created, await gas(escrow.getFunction('release')(id, ethers.id(`${label} output`)))]
 }
 await escrowJob('warm-up')
@@ -108,8 +127,8 @@ const result = {
   anchor: Number(anchorGas),
   channelGasPerJobAt1000: Math.round(channelGasPerJobAt1000 * 10) / 10,
   escrowGasPerJob,
-  escrowToChannelRatio: Math.round(escrowGasPerJob / channelGasPerJobAt1000 * 10) / 10,
-  anchorGasPerEntryAt10000: Math.round(Number(anchorGas) / Number(ENTRIES_PER_ANCHOR) * 100) / 100,
+  escrowToChannelRatio: Math.round((escrowGasPerJob / channelGasPerJobAt1000) * 10) / 10,
+  anchorGasPerEntryAt10000: Math.round((Number(anchorGas) / Number(ENTRIES_PER_ANCHOR)) * 100) / 100,
 }
 const goals: Array<[string, boolean]> = [
   ['channelGasPerJobAt1000 <= 500', result.channelGasPerJobAt1000 <= 500],

@@ -34,11 +34,13 @@ if (!Number.isInteger(N) || N < 10) {
   console.error(`--messages needs a whole number of at least 10, got ${String(args[at + 1])}`)
   process.exit(2)
 }
-const say = (text: string): void => { process.stderr.write(text + '\n') }
+const say = (text: string): void => {
+  process.stderr.write(text + '\n')
+}
 const TOPIC = jobsTopic('wasm')
 const round1 = (x: number): number => Math.round(x * 10) / 10
 
-async function jobSpec (): Promise<JobSpecInput> {
+async function jobSpec(): Promise<JobSpecInput> {
   const now = Date.now()
   const module = randomBytes(64)
   return {
@@ -58,14 +60,14 @@ async function jobSpec (): Promise<JobSpecInput> {
 }
 
 /** CPU µs per call of `fn` over the items (user + system, this process). */
-async function cpuPerCall<T> (items: T[], fn: (item: T) => unknown): Promise<number> {
+async function cpuPerCall<T>(items: T[], fn: (item: T) => unknown): Promise<number> {
   const start = process.cpuUsage()
   for (const item of items) await fn(item)
   const used = process.cpuUsage(start)
   return (used.user + used.system) / items.length
 }
 
-async function until (what: string, check: () => boolean, timeoutMs = 120_000): Promise<void> {
+async function until(what: string, check: () => boolean, timeoutMs = 120_000): Promise<void> {
   const end = Date.now() + timeoutMs
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
@@ -83,22 +85,47 @@ try {
   const { peerIdFromPrivateKey } = await import('@libp2p/peer-id')
   const peer = peerIdFromPrivateKey(key)
   const other = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
-  const clearings = await Promise.all(jobs.map(async (j) => await signClearing({
-    jobId: j.jobId, winners: [{ provider: peer, price: 5n }, { provider: other, price: 6n }], timestamp: now, executor: 'wasm', wallTimeMs: 1000, memoryBytes: 64 * 1024 * 1024,
-  }, key)))
-  const profiles = await Promise.all(Array.from({ length: Math.min(N, 500) }, async (_, i) => await signProfile({
-    version: PROFILE_VERSION,
-    peerId: peer.toString(),
-    cpu: { model: 'Bench CPU', cores: 4, threads: 8, arch: 'x64', speedMhz: 3000 },
-    memoryBytes: 16 * 1024 ** 3,
-    gpus: [],
-    os: { platform: 'linux', distro: 'bench', release: '1', kernel: '6' },
-    benchmark: { cpuScore: 1000, durationMs: 1000 },
-    executors: ['wasm'],
-    prices: { wasm: '0.001' },
-    issuedAt: now - i,
-    expiresAt: now + 3_600_000,
-  }, key)))
+  const clearings = await Promise.all(
+    jobs.map(
+      async (j) =>
+        await signClearing(
+          {
+            jobId: j.jobId,
+            winners: [
+              { provider: peer, price: 5n },
+              { provider: other, price: 6n },
+            ],
+            timestamp: now,
+            executor: 'wasm',
+            wallTimeMs: 1000,
+            memoryBytes: 64 * 1024 * 1024,
+          },
+          key,
+        ),
+    ),
+  )
+  const profiles = await Promise.all(
+    Array.from(
+      { length: Math.min(N, 500) },
+      async (_, i) =>
+        await signProfile(
+          {
+            version: PROFILE_VERSION,
+            peerId: peer.toString(),
+            cpu: { model: 'Bench CPU', cores: 4, threads: 8, arch: 'x64', speedMhz: 3000 },
+            memoryBytes: 16 * 1024 ** 3,
+            gpus: [],
+            os: { platform: 'linux', distro: 'bench', release: '1', kernel: '6' },
+            benchmark: { cpuScore: 1000, durationMs: 1000 },
+            executors: ['wasm'],
+            prices: { wasm: '0.001' },
+            issuedAt: now - i,
+            expiresAt: now + 3_600_000,
+          },
+          key,
+        ),
+    ),
+  )
   const jobBytes = jobs.map((j) => j.bytes)
   const avgJobBytes = Math.round(jobBytes.reduce((a, b) => a + b.length, 0) / N)
 
@@ -127,9 +154,13 @@ try {
   receiver.services.pubsub.subscribe(TOPIC)
   for (const n of [publisher, relay]) {
     await n.dial(multiaddr(receiver.getMultiaddrs()[0]))
-    await until('the receiver\'s subscription', () => n.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(receiver.peerId)))
+    await until("the receiver's subscription", () =>
+      n.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(receiver.peerId)),
+    )
   }
-  const fresh = await Promise.all(Array.from({ length: N }, async () => (await createJobRequest(await jobSpec(), key)).bytes))
+  const fresh = await Promise.all(
+    Array.from({ length: N }, async () => (await createJobRequest(await jobSpec(), key)).bytes),
+  )
   const t1 = process.cpuUsage()
   const w1 = performance.now()
   for (const b of fresh) await publisher.services.pubsub.publish(TOPIC, b)
@@ -152,23 +183,26 @@ try {
 
   for (const n of nodes.splice(0)) await n.stop()
   const cpuScore = runCpuBenchmark().score
-  console.log(JSON.stringify({
-    bench: 'gossip',
-    messages: N,
-    avgJobRequestBytes: avgJobBytes,
-    validateJobRequestUs: round1(validateJobUs),
-    validateClearingUs: round1(validateClearingUs),
-    verifyProfileUs: round1(verifyProfileUs),
-    contentMessageIdUs: round1(messageIdUs),
-    firstDeliveryPairUs: round1(firstDeliveryUs),
-    firstDeliveryMsgsPerSec: Math.round(N / (firstWallMs / 1000)),
-    duplicatePairUs: round1(duplicateUs),
-    duplicatesSent: sent,
-    duplicatesValidated,
-    method: 'validators: CPU per call on one thread; *PairUs: publisher + receiver CPU per message over TCP, one process',
-    cpuScore,
-    loadAvg1m: { start: round1(loadStart), end: round1(loadavg()[0]) },
-  }))
+  console.log(
+    JSON.stringify({
+      bench: 'gossip',
+      messages: N,
+      avgJobRequestBytes: avgJobBytes,
+      validateJobRequestUs: round1(validateJobUs),
+      validateClearingUs: round1(validateClearingUs),
+      verifyProfileUs: round1(verifyProfileUs),
+      contentMessageIdUs: round1(messageIdUs),
+      firstDeliveryPairUs: round1(firstDeliveryUs),
+      firstDeliveryMsgsPerSec: Math.round(N / (firstWallMs / 1000)),
+      duplicatePairUs: round1(duplicateUs),
+      duplicatesSent: sent,
+      duplicatesValidated,
+      method:
+        'validators: CPU per call on one thread; *PairUs: publisher + receiver CPU per message over TCP, one process',
+      cpuScore,
+      loadAvg1m: { start: round1(loadStart), end: round1(loadavg()[0]) },
+    }),
+  )
 } catch (err) {
   say(`benchmark failed: ${(err as Error).stack ?? String(err)}`)
   for (const n of nodes.splice(0)) await Promise.resolve(n.stop()).catch(() => {})

@@ -29,20 +29,32 @@ import type { BidCandidate } from '../../protocol/market/selection.ts'
 import type { PeerId } from '@libp2p/interface'
 
 const args = process.argv.slice(2)
-const opt = (name: string, dflt: number): number => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : dflt }
+const opt = (name: string, dflt: number): number => {
+  const i = args.indexOf(name)
+  return i >= 0 ? Number(args[i + 1]) : dflt
+}
 const JOBS = opt('--jobs', 2000)
 const TRIALS = opt('--trials', 50)
 const PROVIDERS = opt('--providers', 30)
-const note = (s: string): void => { process.stderr.write(s + '\n') }
+const note = (s: string): void => {
+  process.stderr.write(s + '\n')
+}
 
 const MIN_STAKE = 1000n
 const MAX_PRICE = 1_000_000n
 const K = 1
 const M = defaultMaxBidders(K)
 
-interface SimProvider { id: string, peer: PeerId, bytes: Uint8Array, owner: string, stake: bigint, price: bigint }
+interface SimProvider {
+  id: string
+  peer: PeerId
+  bytes: Uint8Array
+  owner: string
+  stake: bigint
+  price: bigint
+}
 
-async function provider (owner: string | undefined, stake: bigint, price: bigint): Promise<SimProvider> {
+async function provider(owner: string | undefined, stake: bigint, price: bigint): Promise<SimProvider> {
   const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
   return { id: peer.toString(), peer, bytes: peerIdToBytes(peer), owner: owner ?? peer.toString(), stake, price }
 }
@@ -53,13 +65,16 @@ const incumbentPrice = (i: number): bigint => 300_000n + BigInt(i) * 7_000n
 const FLAT_PRICE = 400_000n
 
 /** a bid's price this job: the provider's list price ± 5 % (load, job shape) */
-const jitter = (price: bigint): bigint => price * BigInt(950 + Math.floor(Math.random() * 101)) / 1000n
+const jitter = (price: bigint): bigint => (price * BigInt(950 + Math.floor(Math.random() * 101))) / 1000n
 
 /** One network, `jobs` jobs; returns awards per owner and bids per job. */
-function run (
-  providers: SimProvider[], jobs: number, onJob?: (job: number, winner: string) => boolean, book = new CandidateBook(),
+function run(
+  providers: SimProvider[],
+  jobs: number,
+  onJob?: (job: number, winner: string) => boolean,
+  book = new CandidateBook(),
   hidden = new Set<string>(),
-): { awards: Map<string, number>, bids: number } {
+): { awards: Map<string, number>; bids: number } {
   const gate = new BidGate()
   const awards = new Map<string, number>()
   let bids = 0
@@ -96,29 +111,38 @@ function run (
   return { awards, bids: bids / jobs }
 }
 
-async function incumbents (n: number): Promise<SimProvider[]> {
+async function incumbents(n: number): Promise<SimProvider[]> {
   const out: SimProvider[] = []
   for (let i = 0; i < n; i++) out.push(await provider(undefined, MIN_STAKE, incumbentPrice(i)))
   return out
 }
 
 /** `hiddenFromRequester`: the requester does not know the newcomer; only its lottery ticket brings its first bid. */
-async function newcomerTrial (hiddenFromRequester = false): Promise<number> {
+async function newcomerTrial(hiddenFromRequester = false): Promise<number> {
   const base = await incumbents(PROVIDERS)
   // the incumbents trade a while first: the requester knows their prices, not the newcomer's
   const book = new CandidateBook()
   run(base, 50, undefined, book)
   const newcomer = await provider(undefined, MIN_STAKE, 250_000n)
   let first = -1
-  run([...base, newcomer], 200, (j, owner) => {
-    if (owner === newcomer.owner) { first = j + 1; return true }
-    return false
-  }, book, hiddenFromRequester ? new Set([newcomer.id]) : new Set())
+  run(
+    [...base, newcomer],
+    200,
+    (j, owner) => {
+      if (owner === newcomer.owner) {
+        first = j + 1
+        return true
+      }
+      return false
+    },
+    book,
+    hiddenFromRequester ? new Set([newcomer.id]) : new Set(),
+  )
   return first < 0 ? Number.POSITIVE_INFINITY : first
 }
 
 /** The award share of `group` (owners) among `others` incumbents priced around them. */
-async function share (group: SimProvider[], others: SimProvider[]): Promise<number> {
+async function share(group: SimProvider[], others: SimProvider[]): Promise<number> {
   const { awards } = run([...others, ...group], JOBS)
   const owners = new Set(group.map((g) => g.owner))
   let won = 0
@@ -161,24 +185,34 @@ const fiveOwners: SimProvider[] = []
 for (let i = 0; i < 5; i++) fiveOwners.push(await provider(undefined, MIN_STAKE, median))
 const fiveOwnersShare = await share(fiveOwners, others)
 const oneMinimum = await share([await provider('single', MIN_STAKE, median)], others)
-note(`award shares: one owner 5× stake on one id ${oneIdFiveStakes}, one owner on 5 ids ${fiveIdsShare}, five owners ${fiveOwnersShare}, one owner 1× stake ${oneMinimum}`)
+note(
+  `award shares: one owner 5× stake on one id ${oneIdFiveStakes}, one owner on 5 ids ${fiveIdsShare}, five owners ${fiveOwnersShare}, one owner 1× stake ${oneMinimum}`,
+)
 
 const finite = firsts.filter((f) => Number.isFinite(f))
-console.log(JSON.stringify({
-  bench: 'lottery',
-  cpuScore,
-  simulated: true,
-  incumbents: PROVIDERS,
-  maxBidders: M,
-  newcomerFirstAwardMaxJobs: finite.length === firsts.length ? Math.max(...firsts) : null,
-  newcomerFirstAwardMeanJobs: Math.round(finite.reduce((a, b) => a + b, 0) / Math.max(1, finite.length) * 100) / 100,
-  newcomerTrials: TRIALS,
-  lotteryOnlyNewcomerFirstAwardMeanJobs: Math.round(hiddenFirsts.filter(Number.isFinite).reduce((a, b) => a + b, 0) / Math.max(1, hiddenFirsts.filter(Number.isFinite).length) * 100) / 100,
-  lotteryOnlyNewcomerWithin20: within20,
-  bidsPerJobByProviders: sizes,
-  shareOneOwnerFiveStakeOneId: oneIdFiveStakes,
-  shareOneOwnerFiveIds: fiveIdsShare,
-  shareFiveOwners: fiveOwnersShare,
-  shareOneOwnerMinimumStake: oneMinimum,
-  weightScale: Number(WEIGHT_SCALE),
-}))
+console.log(
+  JSON.stringify({
+    bench: 'lottery',
+    cpuScore,
+    simulated: true,
+    incumbents: PROVIDERS,
+    maxBidders: M,
+    newcomerFirstAwardMaxJobs: finite.length === firsts.length ? Math.max(...firsts) : null,
+    newcomerFirstAwardMeanJobs:
+      Math.round((finite.reduce((a, b) => a + b, 0) / Math.max(1, finite.length)) * 100) / 100,
+    newcomerTrials: TRIALS,
+    lotteryOnlyNewcomerFirstAwardMeanJobs:
+      Math.round(
+        (hiddenFirsts.filter(Number.isFinite).reduce((a, b) => a + b, 0) /
+          Math.max(1, hiddenFirsts.filter(Number.isFinite).length)) *
+          100,
+      ) / 100,
+    lotteryOnlyNewcomerWithin20: within20,
+    bidsPerJobByProviders: sizes,
+    shareOneOwnerFiveStakeOneId: oneIdFiveStakes,
+    shareOneOwnerFiveIds: fiveIdsShare,
+    shareFiveOwners: fiveOwnersShare,
+    shareOneOwnerMinimumStake: oneMinimum,
+    weightScale: Number(WEIGHT_SCALE),
+  }),
+)

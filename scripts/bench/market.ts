@@ -31,7 +31,7 @@ import type { JobRecord } from '../../node/market/job-record.ts'
 import type { DevChain } from '../../test/support/chain.ts'
 
 const args = process.argv.slice(2)
-function arg (name: string, fallback: number, min = 1): number {
+function arg(name: string, fallback: number, min = 1): number {
   const i = args.indexOf(`--${name}`)
   if (i < 0) return fallback
   const n = Number(args[i + 1])
@@ -41,14 +41,20 @@ function arg (name: string, fallback: number, min = 1): number {
   }
   return n
 }
-function text (name: string): string | undefined {
+function text(name: string): string | undefined {
   const i = args.indexOf(`--${name}`)
   return i < 0 ? undefined : args[i + 1]
 }
 const MODE = text('mode') ?? 'in-process'
-if (MODE !== 'in-process' && MODE !== 'processes') { console.error('--mode is in-process or processes'); process.exit(2) }
+if (MODE !== 'in-process' && MODE !== 'processes') {
+  console.error('--mode is in-process or processes')
+  process.exit(2)
+}
 const SCALE = text('scale')?.split(',').map(Number)
-if (SCALE !== undefined && (SCALE.length < 2 || SCALE.some((n) => !Number.isInteger(n) || n < 1))) { console.error('--scale needs sizes like 5,50,200'); process.exit(2) }
+if (SCALE !== undefined && (SCALE.length < 2 || SCALE.some((n) => !Number.isInteger(n) || n < 1))) {
+  console.error('--scale needs sizes like 5,50,200')
+  process.exit(2)
+}
 const PROVIDERS = arg('providers', 20)
 const JOBS = arg('jobs', 500)
 const CONCURRENCY = arg('concurrency', 32)
@@ -70,12 +76,22 @@ const BATCH = arg('batch', SCALE !== undefined ? 10 : 5)
 // job's payment and audit work is the same at any network size, and the single-size runs
 // (both modes) count it
 const CHAIN = args.includes('--chain') || (!args.includes('--no-chain') && SCALE === undefined)
-const say = (line: string): void => { process.stderr.write(line + '\n') }
+const say = (line: string): void => {
+  process.stderr.write(line + '\n')
+}
 const HIVE = 10n ** 18n
-const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
+const sleep = async (ms: number): Promise<void> => {
+  await new Promise((resolve) => setTimeout(resolve, ms))
+}
 
 /** How one job ended, whichever way the nodes run. */
-interface Outcome { phase: 'completed' | 'failed', placementMs?: number, e2eMs?: number, bids: number, reason?: string }
+interface Outcome {
+  phase: 'completed' | 'failed'
+  placementMs?: number
+  e2eMs?: number
+  bids: number
+  reason?: string
+}
 
 /** A running network of either kind, seen only through what the benchmark needs. */
 interface Net {
@@ -96,12 +112,12 @@ interface Net {
   stop: () => Promise<void>
 }
 
-function inputOf (i: number): Uint8Array {
+function inputOf(i: number): Uint8Array {
   return new TextEncoder().encode(`job ${i}: the quick brown fox jumps over the lazy dog\nand ${i % 97} more words\n`)
 }
 const JOB_LIMITS = { wallTimeMs: 2_000, memoryBytes: 64 * 1024 * 1024, outputBytes: 64 * 1024 }
 
-function outcomeOf (r: JobRecord): Outcome {
+function outcomeOf(r: JobRecord): Outcome {
   return {
     phase: r.phase === 'completed' ? 'completed' : 'failed',
     ...(r.placedAt !== undefined ? { placementMs: r.placedAt - r.postedAt } : {}),
@@ -111,13 +127,18 @@ function outcomeOf (r: JobRecord): Outcome {
   }
 }
 
-async function pingMedian (ping: () => Promise<number>): Promise<number> {
+async function pingMedian(ping: () => Promise<number>): Promise<number> {
   const rtts: number[] = []
   for (let i = 0; i < 20; i++) rtts.push(await ping())
   return round2(percentile(rtts, 50))
 }
 
-async function startInProcess (root: string, providers: number, module: Uint8Array, chain: DevChain | undefined): Promise<Net> {
+async function startInProcess(
+  root: string,
+  providers: number,
+  module: Uint8Array,
+  chain: DevChain | undefined,
+): Promise<Net> {
   const runMs: number[] = []
   const net = await startMarketNet({
     root,
@@ -128,37 +149,60 @@ async function startInProcess (root: string, providers: number, module: Uint8Arr
     batch: BATCH,
     ...(chain !== undefined ? { chain } : {}),
     onRequesterEvent: () => {},
-    onProviderEvent: (e: JobEvent) => { if (e.type === 'provider:completed') runMs.push(e.wallMs) },
+    onProviderEvent: (e: JobEvent) => {
+      if (e.type === 'provider:completed') runMs.push(e.wallMs)
+    },
     say,
   })
   const requester = net.requester.market.requester
   if (requester === undefined) throw new Error('the requester node has no requester role')
   const libp2p = net.requester.node.libp2p
   return {
-    post: async (i) => (await requester.post({
-      module,
-      inputs: [{ name: 'in.txt', data: inputOf(i) }],
-      args: ['3'],
-      maxPrice: HIVE,
-      bidWindowMs: BID_WINDOW_MS,
-      limits: JOB_LIMITS,
-      timeoutMs: 30_000,
-      ...(chain !== undefined ? { payment: 'channel' as const } : {}),
-    })).jobId,
-    wait: async (jobId, signal) => { await requester.wait(jobId, { signal }) },
+    post: async (i) =>
+      (
+        await requester.post({
+          module,
+          inputs: [{ name: 'in.txt', data: inputOf(i) }],
+          args: ['3'],
+          maxPrice: HIVE,
+          bidWindowMs: BID_WINDOW_MS,
+          limits: JOB_LIMITS,
+          timeoutMs: 30_000,
+          ...(chain !== undefined ? { payment: 'channel' as const } : {}),
+        })
+      ).jobId,
+    wait: async (jobId, signal) => {
+      await requester.wait(jobId, { signal })
+    },
     outcomes: async (ids) => {
       const out = new Map<string, Outcome>()
-      for (const id of ids) { const r = await requester.get(id); if (r !== undefined) out.set(id, outcomeOf(r)) }
+      for (const id of ids) {
+        const r = await requester.get(id)
+        if (r !== undefined) out.set(id, outcomeOf(r))
+      }
       return out
     },
-    cpuMs: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 },
+    cpuMs: () => {
+      const u = process.cpuUsage()
+      return (u.user + u.system) / 1000
+    },
     rssMb: () => [Math.round(process.memoryUsage().rss / (1024 * 1024))],
-    listenPorts: () => new Set([net.requester, ...net.providers].flatMap((p) => p.node.info().addresses)
-      .map((a) => /\/tcp\/(\d+)/.exec(a)?.[1]).filter((p) => p !== undefined).map(Number)),
+    listenPorts: () =>
+      new Set(
+        [net.requester, ...net.providers]
+          .flatMap((p) => p.node.info().addresses)
+          .map((a) => /\/tcp\/(\d+)/.exec(a)?.[1])
+          .filter((p) => p !== undefined)
+          .map(Number),
+      ),
     floorRttMs: async () => {
       const peer = net.providers[0].node.libp2p.peerId
       // ping reports whole ms: time it here for the sub-ms round trip of loopback
-      return await pingMedian(async () => { const t = performance.now(); await libp2p.services.ping.ping(peer); return performance.now() - t })
+      return await pingMedian(async () => {
+        const t = performance.now()
+        await libp2p.services.ping.ping(peer)
+        return performance.now() - t
+      })
     },
     runMs,
     nodes: providers + 1,
@@ -166,7 +210,7 @@ async function startInProcess (root: string, providers: number, module: Uint8Arr
   }
 }
 
-async function startProcesses (root: string, providers: number, module: Uint8Array): Promise<Net> {
+async function startProcesses(root: string, providers: number, module: Uint8Array): Promise<Net> {
   // one exit listener per node process (NodeProcess reaps its child if we die)
   process.setMaxListeners(4 * providers + 20)
   const net = await startProcNet({ root, providers, batch: BATCH, say })
@@ -181,7 +225,9 @@ async function startProcesses (root: string, providers: number, module: Uint8Arr
       ended.add(e.jobId)
       waiters.get(e.jobId)?.()
     }
-  })().catch((err: unknown) => { if (!events.signal.aborted) say(`event stream ended: ${(err as Error).message}`) })
+  })().catch((err: unknown) => {
+    if (!events.signal.aborted) say(`event stream ended: ${(err as Error).message}`)
+  })
   // the module goes up once; later jobs name it by CID, as `hive job post` does for a known module
   let moduleCid: string | undefined
   const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64')
@@ -205,8 +251,15 @@ async function startProcesses (root: string, providers: number, module: Uint8Arr
     wait: async (jobId, signal) => {
       if (ended.has(jobId)) return
       await new Promise<void>((resolve, reject) => {
-        const onAbort = (): void => { waiters.delete(jobId); reject(new Error('timed out')) }
-        waiters.set(jobId, () => { waiters.delete(jobId); signal.removeEventListener('abort', onAbort); resolve() })
+        const onAbort = (): void => {
+          waiters.delete(jobId)
+          reject(new Error('timed out'))
+        }
+        waiters.set(jobId, () => {
+          waiters.delete(jobId)
+          signal.removeEventListener('abort', onAbort)
+          resolve()
+        })
         signal.addEventListener('abort', onAbort, { once: true })
       })
     },
@@ -228,13 +281,22 @@ async function startProcesses (root: string, providers: number, module: Uint8Arr
     },
     cpuMs: () => pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0),
     rssMb: () => pids.map(treeRssMb),
-    listenPorts: () => new Set(net.peers.flatMap((p) => p.info.addresses)
-      .map((a) => /\/tcp\/(\d+)/.exec(a)?.[1]).filter((p) => p !== undefined).map(Number)),
+    listenPorts: () =>
+      new Set(
+        net.peers
+          .flatMap((p) => p.info.addresses)
+          .map((a) => /\/tcp\/(\d+)/.exec(a)?.[1])
+          .filter((p) => p !== undefined)
+          .map(Number),
+      ),
     floorRttMs: async () => NaN,
     runMs: [],
     hardhatCpuMs: undefined,
     nodes: providers + 1,
-    stop: async () => { events.abort(); await net.stop() },
+    stop: async () => {
+      events.abort()
+      await net.stop()
+    },
   }
 }
 
@@ -246,10 +308,17 @@ interface PhaseResult {
   startedAt: number
   elapsedMs: number
   cpuMs: number
-  tcp: { bytes: number, segs: number }
+  tcp: { bytes: number; segs: number }
 }
 
-async function runJobs (net: Net, count: number, concurrency: number, label: string, offset: number, durationS = Infinity): Promise<PhaseResult> {
+async function runJobs(
+  net: Net,
+  count: number,
+  concurrency: number,
+  label: string,
+  offset: number,
+  durationS = Infinity,
+): Promise<PhaseResult> {
   const ids: string[] = []
   const endedAt: number[] = []
   let lost = 0
@@ -275,21 +344,39 @@ async function runJobs (net: Net, count: number, concurrency: number, label: str
         if (lost <= 3) say(`  lost ${jobId ?? `unposted job ${i}`}: ${(err as Error).message}`)
       }
       done++
-      if (count >= 20 && done % Math.ceil(count / 10) === 0) say(`  ${label}: ${done}/${count} jobs, ${Math.round(performance.now() - started)} ms`)
+      if (count >= 20 && done % Math.ceil(count / 10) === 0)
+        say(`  ${label}: ${done}/${count} jobs, ${Math.round(performance.now() - started)} ms`)
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, loop))
   const elapsedMs = performance.now() - started
-  return { ids, lost, endedAt, startedAt: started, elapsedMs, cpuMs: net.cpuMs() - cpu0, tcp: tcpDelta(tcp0, tcpSnapshot(ports)) }
+  return {
+    ids,
+    lost,
+    endedAt,
+    startedAt: started,
+    elapsedMs,
+    cpuMs: net.cpuMs() - cpu0,
+    tcp: tcpDelta(tcp0, tcpSnapshot(ports)),
+  }
 }
 
-interface Stats { placement: number[], e2e: number[], bids: number[], completed: number, failed: Record<string, number> }
+interface Stats {
+  placement: number[]
+  e2e: number[]
+  bids: number[]
+  completed: number
+  failed: Record<string, number>
+}
 
-async function statsOf (net: Net, ids: string[]): Promise<Stats> {
+async function statsOf(net: Net, ids: string[]): Promise<Stats> {
   const outcomes = await net.outcomes(ids)
   const s: Stats = { placement: [], e2e: [], bids: [], completed: 0, failed: {} }
   for (const o of outcomes.values()) {
-    if (o.phase === 'failed') { s.failed[o.reason ?? 'NO_REASON'] = (s.failed[o.reason ?? 'NO_REASON'] ?? 0) + 1; continue }
+    if (o.phase === 'failed') {
+      s.failed[o.reason ?? 'NO_REASON'] = (s.failed[o.reason ?? 'NO_REASON'] ?? 0) + 1
+      continue
+    }
     s.completed++
     s.bids.push(o.bids)
     if (o.placementMs !== undefined) s.placement.push(o.placementMs)
@@ -299,11 +386,11 @@ async function statsOf (net: Net, ids: string[]): Promise<Stats> {
 }
 
 /** CPU ms per job net of what the network burns idle over the same wall time */
-function netCpuPerJob (phase: PhaseResult, idleCpuMsPerSec: number, jobs: number): number {
-  return round1((phase.cpuMs - idleCpuMsPerSec * phase.elapsedMs / 1000) / Math.max(1, jobs))
+function netCpuPerJob(phase: PhaseResult, idleCpuMsPerSec: number, jobs: number): number {
+  return round1((phase.cpuMs - (idleCpuMsPerSec * phase.elapsedMs) / 1000) / Math.max(1, jobs))
 }
 
-async function measureIdle (net: Net): Promise<number> {
+async function measureIdle(net: Net): Promise<number> {
   const c0 = net.cpuMs()
   const t0 = performance.now()
   await sleep(IDLE_MS)
@@ -311,7 +398,7 @@ async function measureIdle (net: Net): Promise<number> {
 }
 
 /** BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of a phase (in-process mode) */
-async function profiled<T> (name: string, fn: () => Promise<T>): Promise<T> {
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const dir = process.env.BENCH_CPU_PROFILE
   if (dir === undefined || MODE !== 'in-process') return await fn()
   const { Session } = await import('node:inspector/promises')
@@ -330,8 +417,16 @@ async function profiled<T> (name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function startNet (root: string, providers: number, module: Uint8Array, chain: DevChain | undefined): Promise<Net> {
-  const net = MODE === 'processes' ? await startProcesses(root, providers, module) : await startInProcess(root, providers, module, chain)
+async function startNet(
+  root: string,
+  providers: number,
+  module: Uint8Array,
+  chain: DevChain | undefined,
+): Promise<Net> {
+  const net =
+    MODE === 'processes'
+      ? await startProcesses(root, providers, module)
+      : await startInProcess(root, providers, module, chain)
   running = net
   // gossipsub grafts its mesh on its heartbeat (1 s)
   await sleep(2_000)
@@ -339,12 +434,18 @@ async function startNet (root: string, providers: number, module: Uint8Array, ch
 }
 
 /** warm-up, idle, latency at one size: the figures --scale compares */
-async function latencyRun (net: Net, providers: number): Promise<Record<string, number | number[] | Record<string, number>>> {
+async function latencyRun(
+  net: Net,
+  providers: number,
+): Promise<Record<string, number | number[] | Record<string, number>>> {
   const warm = await runJobs(net, WARMUP_JOBS, 1, 'warm-up', 0)
   say(`  warm-up: ${warm.ids.length - warm.lost}/${WARMUP_JOBS} ended`)
   const idle = await measureIdle(net)
   say(`  idle: ${round1(idle)} CPU ms per second (${round2(idle / 1000)} cores)`)
-  const lat = await profiled(`${providers}p-latency`, async () => await runJobs(net, LATENCY_JOBS, 1, 'latency', WARMUP_JOBS))
+  const lat = await profiled(
+    `${providers}p-latency`,
+    async () => await runJobs(net, LATENCY_JOBS, 1, 'latency', WARMUP_JOBS),
+  )
   // idle again once the jobs are over: the first window can still hold start-up and warm-up
   // work (DHT publication, channel opening); the lower of the two is the network's own rate
   await sleep(1_000)
@@ -381,7 +482,11 @@ async function latencyRun (net: Net, providers: number): Promise<Record<string, 
  */
 const EXCHANGES = 7
 
-async function scaleMain (root: string, module: Uint8Array, chain: DevChain | undefined): Promise<Record<string, unknown>> {
+async function scaleMain(
+  root: string,
+  module: Uint8Array,
+  chain: DevChain | undefined,
+): Promise<Record<string, unknown>> {
   const sizes = SCALE!
   const per: Array<Record<string, number | number[] | Record<string, number>>> = []
   let floorRttMs = NaN
@@ -424,17 +529,27 @@ async function scaleMain (root: string, module: Uint8Array, chain: DevChain | un
   }
 }
 
-async function singleMain (root: string, module: Uint8Array, chain: DevChain | undefined): Promise<Record<string, unknown>> {
-  say(`market benchmark (${MODE}): 1 requester + ${PROVIDERS} providers over TCP on 127.0.0.1${CHAIN ? ', paid by channel, audit logs on' : ', no chain'}`)
-  say(`  bid window ${BID_WINDOW_MS} ms, early award at k + ${RESERVE} good bids${MODE === 'in-process' ? `, provider capacity ${CAPACITY}, one shared WASM pool of ${POOL_SIZE} workers` : ''}`)
+async function singleMain(
+  root: string,
+  module: Uint8Array,
+  chain: DevChain | undefined,
+): Promise<Record<string, unknown>> {
+  say(
+    `market benchmark (${MODE}): 1 requester + ${PROVIDERS} providers over TCP on 127.0.0.1${CHAIN ? ', paid by channel, audit logs on' : ', no chain'}`,
+  )
+  say(
+    `  bid window ${BID_WINDOW_MS} ms, early award at k + ${RESERVE} good bids${MODE === 'in-process' ? `, provider capacity ${CAPACITY}, one shared WASM pool of ${POOL_SIZE} workers` : ''}`,
+  )
   const t0 = performance.now()
   const net = await startNet(root, PROVIDERS, module, chain)
   say(`  network up in ${Math.round(performance.now() - t0)} ms`)
   try {
     const lat = await latencyRun(net, PROVIDERS)
     const idle = lat.idleCpuMsPerSec as number
-    const tput = await profiled(`${PROVIDERS}p-throughput`, async () =>
-      await runJobs(net, JOBS, CONCURRENCY, 'throughput', WARMUP_JOBS + LATENCY_JOBS, DURATION_S))
+    const tput = await profiled(
+      `${PROVIDERS}p-throughput`,
+      async () => await runJobs(net, JOBS, CONCURRENCY, 'throughput', WARMUP_JOBS + LATENCY_JOBS, DURATION_S),
+    )
     const s = await statsOf(net, tput.ids)
     // jobs/s over the first and the last 500 completions (a tenth of them when fewer)
     const ends = tput.endedAt
@@ -475,7 +590,8 @@ async function singleMain (root: string, module: Uint8Array, chain: DevChain | u
       tcpSegmentsPerJob: round1(tput.tcp.segs / jobs),
       lostJobs: (lat.lostJobs as number) + tput.lost,
       failedJobs: s.failed,
-      rssMbPerNode: MODE === 'processes' ? { max: Math.max(...rss), p50: percentile(rss, 50), requester: rss[0] } : undefined,
+      rssMbPerNode:
+        MODE === 'processes' ? { max: Math.max(...rss), p50: percentile(rss, 50), requester: rss[0] } : undefined,
       rssMb: MODE === 'in-process' ? rss[0] : undefined,
       durationCapS: DURATION_S,
     }
@@ -507,13 +623,15 @@ try {
   if (CHAIN && MODE === 'in-process') chain = await startDevChain()
   const result = SCALE !== undefined ? await scaleMain(root, module, chain) : await singleMain(root, module, chain)
   const cpuScore = runCpuBenchmark().score
-  console.log(JSON.stringify({
-    ...result,
-    cpuScore,
-    chain: CHAIN,
-    // other work on the machine skews every figure here: say how busy it was
-    loadAvg1m: { start: round1(loadStart), end: round1(loadavg()[0]) },
-  }))
+  console.log(
+    JSON.stringify({
+      ...result,
+      cpuScore,
+      chain: CHAIN,
+      // other work on the machine skews every figure here: say how busy it was
+      loadAvg1m: { start: round1(loadStart), end: round1(loadavg()[0]) },
+    }),
+  )
 } catch (err) {
   say(`benchmark failed: ${(err as Error).stack ?? String(err)}`)
   process.exitCode = 1

@@ -39,22 +39,39 @@ export interface CrashStepsReport {
   doublePaid: number
   noncesBackwards: number | null
   payments: 'off'
-  crashStepsCovered: { provider: number, requester: number }
+  crashStepsCovered: { provider: number; requester: number }
   steps: CrashStepOutcome[]
   durationMs: number
   cpuScore: number
 }
 
-export async function runCrashSteps (opts: { holdMs: number, steps?: readonly Failpoint[], say?: (text: string) => void }): Promise<CrashStepsReport> {
+export async function runCrashSteps(opts: {
+  holdMs: number
+  steps?: readonly Failpoint[]
+  say?: (text: string) => void
+}): Promise<CrashStepsReport> {
   const say = opts.say ?? (() => {})
   const cpuScore = runCpuBenchmark().score
   const started = Date.now()
   const root = mkdtempSync(join(tmpdir(), 'hive-chaos-crash-'))
   const events: JobEvent[] = []
-  const requesterNode = await createHiveNode(loadConfig({
-    dataDir: join(root, 'requester'),
-    flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester', mdns: false, allowPrivateAddrs: true },
-  }), { hardware: CHAOS_HARDWARE, libp2pDatastore: 'memory', services: { market: marketService({ onEvent: (e) => { events.push(e) } }) } })
+  const requesterNode = await createHiveNode(
+    loadConfig({
+      dataDir: join(root, 'requester'),
+      flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester', mdns: false, allowPrivateAddrs: true },
+    }),
+    {
+      hardware: CHAOS_HARDWARE,
+      libp2pDatastore: 'memory',
+      services: {
+        market: marketService({
+          onEvent: (e) => {
+            events.push(e)
+          },
+        }),
+      },
+    },
+  )
   await requesterNode.start()
   const requester = requesterNode.services.market!.requester!
   const fleet = new Fleet({ root, requester: requesterNode, mode: 'process' })
@@ -70,17 +87,39 @@ export async function runCrashSteps (opts: { holdMs: number, steps?: readonly Fa
       const victim = await fleet.spawn({ price: '0.001', env: { HIVE_FAILPOINTS: step } })
       const t0 = Date.now()
       const { jobId } = await requester.post({
-        module, args: [`hold=${opts.holdMs}`], maxPrice: 10n ** 18n, bidWindowMs: 3_000, timeoutMs: 90_000,
+        module,
+        args: [`hold=${opts.holdMs}`],
+        maxPrice: 10n ** 18n,
+        bidWindowMs: 3_000,
+        timeoutMs: 90_000,
         limits: { wallTimeMs: 30_000 },
         // no early award: the award waits for the window's close, when the cheapest (crashing) bid is surely in
         policy: { reserve: 16 },
       })
       const record = await requester.wait(jobId)
       const exit = fleet.exits.get(victim.peerId)
-      const crashed = exit === undefined ? false : await Promise.race([exit.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000))])
+      const crashed =
+        exit === undefined
+          ? false
+          : await Promise.race([
+              exit.then(() => true),
+              new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000)),
+            ])
       const first = record.awards.find((a) => a.provider === victim.peerId)
-      const how = first === undefined ? 'never awarded' : first.revokedAt !== undefined ? 'revoked' : (first.failure ?? first.status)
-      steps.push({ step, phase: record.phase, ...(record.failure !== undefined ? { failure: record.failure.reason } : {}), how, ms: Date.now() - t0, crashed })
+      const how =
+        first === undefined
+          ? 'never awarded'
+          : first.revokedAt !== undefined
+            ? 'revoked'
+            : (first.failure ?? first.status)
+      steps.push({
+        step,
+        phase: record.phase,
+        ...(record.failure !== undefined ? { failure: record.failure.reason } : {}),
+        how,
+        ms: Date.now() - t0,
+        crashed,
+      })
       const accepted = record.awards.filter((a) => a.status === 'delivered' && a.outputCid === record.outputCid)
       if (accepted.length > record.redundancy || accepted.some((a) => a.revokedAt !== undefined)) doublePaid++
       // the crashed provider comes back (a new process on a new data dir) before the next step

@@ -66,33 +66,44 @@ export interface DeadProvidersReport {
 }
 
 export const DEAD_PROVIDERS_DEFAULTS: DeadProvidersOptions = {
-  providers: 20, k1Jobs: 200, k2Jobs: 50, killEvery: 5, holdMs: 3_000, concurrency: 10, bidWindowMs: 5_000, mode: 'process', seed: 16,
+  providers: 20,
+  k1Jobs: 200,
+  k2Jobs: 50,
+  killEvery: 5,
+  holdMs: 3_000,
+  concurrency: 10,
+  bidWindowMs: 5_000,
+  mode: 'process',
+  seed: 16,
 }
 
-export async function runDeadProviders (opts: DeadProvidersOptions): Promise<DeadProvidersReport> {
+export async function runDeadProviders(opts: DeadProvidersOptions): Promise<DeadProvidersReport> {
   const say = opts.say ?? (() => {})
   const cpuScore = runCpuBenchmark().score
   const started = Date.now()
   const root = mkdtempSync(join(tmpdir(), 'hive-chaos-dead-'))
   const random = seededRandom(opts.seed)
   const events: JobEvent[] = []
-  const accepted = new Map<string, { provider: string, at: number }>()
-  const requesterNode = await createHiveNode(loadConfig({
-    dataDir: join(root, 'requester'),
-    flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester', mdns: false, allowPrivateAddrs: true },
-  }), {
-    hardware: CHAOS_HARDWARE,
-    libp2pDatastore: 'memory',
-    services: {
-      market: marketService({
-        onEvent: (e) => {
-          events.push(e)
-          if (e.type === 'job:accepted') accepted.set(`${e.jobId}/${e.provider}`, { provider: e.provider, at: e.at })
-          if (e.type === 'job:result' || e.type === 'job:revoked') accepted.delete(`${e.jobId}/${e.provider}`)
-        },
-      }),
+  const accepted = new Map<string, { provider: string; at: number }>()
+  const requesterNode = await createHiveNode(
+    loadConfig({
+      dataDir: join(root, 'requester'),
+      flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester', mdns: false, allowPrivateAddrs: true },
+    }),
+    {
+      hardware: CHAOS_HARDWARE,
+      libp2pDatastore: 'memory',
+      services: {
+        market: marketService({
+          onEvent: (e) => {
+            events.push(e)
+            if (e.type === 'job:accepted') accepted.set(`${e.jobId}/${e.provider}`, { provider: e.provider, at: e.at })
+            if (e.type === 'job:result' || e.type === 'job:revoked') accepted.delete(`${e.jobId}/${e.provider}`)
+          },
+        }),
+      },
     },
-  })
+  )
   const pool = opts.mode === 'in-process' ? new WorkerPool({ size: 2 }) : undefined
   await pool?.start()
   await requesterNode.start()
@@ -104,9 +115,14 @@ export async function runDeadProviders (opts: DeadProvidersOptions): Promise<Dea
     say(`starting ${opts.providers} providers (${opts.mode})`)
     // four at a time: all at once, their starts (tsx compiling, libp2p, LevelDB) starve each other
     let toStart = opts.providers
-    await Promise.all(Array.from({ length: Math.min(4, opts.providers) }, async () => {
-      while (toStart > 0) { toStart--; await fleet.spawn() }
-    }))
+    await Promise.all(
+      Array.from({ length: Math.min(4, opts.providers) }, async () => {
+        while (toStart > 0) {
+          toStart--
+          await fleet.spawn()
+        }
+      }),
+    )
     const module = await helloModule('done\n')
     const ks = [...Array<number>(opts.k1Jobs).fill(1), ...Array<number>(opts.k2Jobs).fill(2)]
     // shuffled (seeded): k = 2 jobs among the k = 1 ones, not all at the end
@@ -122,8 +138,13 @@ export async function runDeadProviders (opts: DeadProvidersOptions): Promise<Dea
       while (next < ks.length) {
         const k = ks[next++]
         const { jobId } = await requester.post({
-          module, args: [`hold=${opts.holdMs}`], maxPrice: 10n ** 18n, redundancy: k, bidWindowMs: opts.bidWindowMs,
-          timeoutMs: 120_000, limits: { wallTimeMs: 60_000 },
+          module,
+          args: [`hold=${opts.holdMs}`],
+          maxPrice: 10n ** 18n,
+          redundancy: k,
+          bidWindowMs: opts.bidWindowMs,
+          timeoutMs: 120_000,
+          limits: { wallTimeMs: 60_000 },
         })
         posted++
         if (posted % opts.killEvery === 0) kills.push(killOne())
@@ -136,12 +157,18 @@ export async function runDeadProviders (opts: DeadProvidersOptions): Promise<Dea
       const until = Date.now() + 30_000
       while (Date.now() < until) {
         const now = Date.now()
-        const busy = [...accepted.values()].filter((a) => now - a.at >= opts.holdMs / 2 && fleet.members.has(a.provider) && !killedAt.has(a.provider))
+        const busy = [...accepted.values()].filter(
+          (a) => now - a.at >= opts.holdMs / 2 && fleet.members.has(a.provider) && !killedAt.has(a.provider),
+        )
         if (busy.length > 0) {
           const victim = busy[Math.floor(random() * busy.length)].provider
           killedAt.set(victim, Date.now())
           await fleet.kill(victim)
-          replacements.push(fleet.spawn().catch((err: Error) => { say(`replacement failed: ${err.message}`) }))
+          replacements.push(
+            fleet.spawn().catch((err: Error) => {
+              say(`replacement failed: ${err.message}`)
+            }),
+          )
           return
         }
         await new Promise((resolve) => setTimeout(resolve, 50))
@@ -159,8 +186,13 @@ export async function runDeadProviders (opts: DeadProvidersOptions): Promise<Dea
   }
 }
 
-function report (
-  opts: DeadProvidersOptions, records: JobRecord[], events: JobEvent[], killedAt: Map<string, number>, cpuScore: number, durationMs: number,
+function report(
+  opts: DeadProvidersOptions,
+  records: JobRecord[],
+  events: JobEvent[],
+  killedAt: Map<string, number>,
+  cpuScore: number,
+  durationMs: number,
 ): DeadProvidersReport {
   const revocations = events.filter((e): e is Extract<JobEvent, { type: 'job:revoked' }> => e.type === 'job:revoked')
   const detection: number[] = []
@@ -168,7 +200,10 @@ function report (
   let falseRevocations = 0
   for (const r of revocations) {
     const at = killedAt.get(r.provider)
-    if (at === undefined || r.at < at) { falseRevocations++; continue }
+    if (at === undefined || r.at < at) {
+      falseRevocations++
+      continue
+    }
     detection.push(r.at - at)
     killedJobs.add(r.jobId)
   }
@@ -178,12 +213,18 @@ function report (
   const baseline = percentile(untouched, 50) ?? 0
   const extra = completed.filter((r) => killedJobs.has(r.jobId)).map((r) => latency(r) - baseline)
   const failures: Record<string, number> = {}
-  for (const r of records) if (r.phase === 'failed') failures[r.failure?.reason ?? '?'] = (failures[r.failure?.reason ?? '?'] ?? 0) + 1
+  for (const r of records)
+    if (r.phase === 'failed') failures[r.failure?.reason ?? '?'] = (failures[r.failure?.reason ?? '?'] ?? 0) + 1
   let doublePaid = 0
   for (const r of completed) {
     const accepted = r.awards.filter((a) => a.status === 'delivered' && a.outputCid === r.outputCid)
     const slots = new Set(accepted.map((a) => a.slot))
-    if (accepted.length > r.redundancy || slots.size < accepted.length || accepted.some((a) => a.revokedAt !== undefined)) doublePaid++
+    if (
+      accepted.length > r.redundancy ||
+      slots.size < accepted.length ||
+      accepted.some((a) => a.revokedAt !== undefined)
+    )
+      doublePaid++
   }
   return {
     scenario: 'dead-providers',

@@ -41,16 +41,17 @@ export class Fleet {
   private readonly nodes = new Set<HiveNode>()
   private seq = 0
 
-  constructor (init: FleetInit) {
+  constructor(init: FleetInit) {
     this.init = init
   }
 
   /** starts one more provider and resolves once the requester sees it in the wasm jobs topic */
-  async spawn (opts: { env?: Record<string, string>, price?: string } = {}): Promise<FleetMember> {
+  async spawn(opts: { env?: Record<string, string>; price?: string } = {}): Promise<FleetMember> {
     const n = this.seq++
     // distinct prices spread the awards over the fleet
     const price = opts.price ?? (0.001 + (n % 20) * 0.00005).toFixed(5)
-    const member = this.init.mode === 'process' ? await this.spawnProcess(n, price, opts.env) : await this.spawnInProcess(n, price)
+    const member =
+      this.init.mode === 'process' ? await this.spawnProcess(n, price, opts.env) : await this.spawnInProcess(n, price)
     this.members.set(member.peerId, member)
     const pubsub = this.init.requester.libp2p.services.pubsub
     // generous: twenty node processes starting at once on a loaded 2-core machine take a while
@@ -63,47 +64,75 @@ export class Fleet {
   }
 
   /** kills `peerId`'s provider and removes it from the fleet */
-  async kill (peerId: string): Promise<void> {
+  async kill(peerId: string): Promise<void> {
     const m = this.members.get(peerId)
     if (m === undefined) return
     this.members.delete(peerId)
     await m.kill()
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     for (const c of this.children) c.kill('SIGKILL')
     for (const n of this.nodes) await n.stop().catch(() => {})
     this.members.clear()
   }
 
-  private bootstrap (): string[] {
+  private bootstrap(): string[] {
     return this.init.requester.libp2p.getMultiaddrs().map(String)
   }
 
   /** the process's exit, for a member that may die by itself (a failpoint) */
   readonly exits = new Map<string, Promise<void>>()
 
-  private async spawnProcess (n: number, price: string, env: Record<string, string> = {}): Promise<FleetMember> {
-    const child = spawn(process.execPath, ['--import=tsx', CHILD, join(this.init.root, `provider-${n}`), price, ...this.bootstrap()], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env },
-    })
+  private async spawnProcess(n: number, price: string, env: Record<string, string> = {}): Promise<FleetMember> {
+    const child = spawn(
+      process.execPath,
+      ['--import=tsx', CHILD, join(this.init.root, `provider-${n}`), price, ...this.bootstrap()],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, ...env },
+      },
+    )
     this.children.add(child)
-    const exited = new Promise<void>((resolve) => { child.once('exit', () => { this.children.delete(child); resolve() }) })
+    const exited = new Promise<void>((resolve) => {
+      child.once('exit', () => {
+        this.children.delete(child)
+        resolve()
+      })
+    })
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once('line', resolve)
-      child.once('exit', (code) => { reject(new Error(`provider process ${n} exited with ${String(code)} before starting`)) })
+      child.once('exit', (code) => {
+        reject(new Error(`provider process ${n} exited with ${String(code)} before starting`))
+      })
     })
     const { peerId } = JSON.parse(line) as { peerId: string }
     this.exits.set(peerId, exited)
-    return { peerId, kill: async () => { child.kill('SIGKILL'); await exited } }
+    return {
+      peerId,
+      kill: async () => {
+        child.kill('SIGKILL')
+        await exited
+      },
+    }
   }
 
-  private async spawnInProcess (n: number, price: string): Promise<FleetMember> {
+  private async spawnInProcess(n: number, price: string): Promise<FleetMember> {
     const config = loadConfig({
       dataDir: join(this.init.root, `provider-${n}`),
-      flags: { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: this.bootstrap(), roles: 'provider', mdns: false, prices: { wasm: price }, allowPrivateAddrs: true },
+      flags: {
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        bootstrap: this.bootstrap(),
+        roles: 'provider',
+        mdns: false,
+        prices: { wasm: price },
+        allowPrivateAddrs: true,
+      },
     })
-    const executor = new HeldExecutor(new WasmExecutor(this.init.pool !== undefined ? { pool: this.init.pool } : { poolSize: 1 }))
+    const executor = new HeldExecutor(
+      new WasmExecutor(this.init.pool !== undefined ? { pool: this.init.pool } : { poolSize: 1 }),
+    )
     const node = await createHiveNode(config, {
       hardware: CHAOS_HARDWARE,
       storeCacheSize: 1024 * 1024,
@@ -114,7 +143,10 @@ export class Fleet {
     this.nodes.add(node)
     return {
       peerId: node.peerId.toString(),
-      kill: async () => { this.nodes.delete(node); await node.stop() },
+      kill: async () => {
+        this.nodes.delete(node)
+        await node.stop()
+      },
     }
   }
 }

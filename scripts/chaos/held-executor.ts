@@ -13,34 +13,44 @@ export class HeldExecutor implements Executor {
   readonly maxOutputBytes: number
   private readonly inner: Executor
 
-  constructor (inner: Executor) {
+  constructor(inner: Executor) {
     this.inner = inner
     this.name = inner.name
     this.isolation = inner.isolation
     this.maxOutputBytes = inner.maxOutputBytes
   }
 
-  async start (): Promise<void> { await this.inner.start() }
-  async stop (): Promise<void> { await this.inner.stop() }
+  async start(): Promise<void> {
+    await this.inner.start()
+  }
+  async stop(): Promise<void> {
+    await this.inner.stop()
+  }
 
-  async run (job: ExecJob, options: RunOptions = {}): Promise<ExecResult> {
+  async run(job: ExecJob, options: RunOptions = {}): Promise<ExecResult> {
     const m = HOLD.exec(job.args[0] ?? '')
     if (m !== null) await hold(Number(m[1]), options.signal)
     return await this.inner.run(m === null ? job : { ...job, args: job.args.slice(1) }, options)
   }
 }
 
-async function hold (ms: number, signal: AbortSignal | undefined): Promise<void> {
+async function hold(ms: number, signal: AbortSignal | undefined): Promise<void> {
   signal?.throwIfAborted()
   await new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => { clearTimeout(t); reject(signal?.reason ?? new Error('aborted')) }
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
+    const onAbort = (): void => {
+      clearTimeout(t)
+      reject(signal?.reason ?? new Error('aborted'))
+    }
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
     signal?.addEventListener('abort', onAbort, { once: true })
   })
 }
 
 /** A WASI command that prints `text` and exits 0 (what chaos jobs run after their hold). */
-export function helloWat (text: string): string {
+export function helloWat(text: string): string {
   const bytes = new TextEncoder().encode(text)
   const data = Array.from(bytes, (b) => `\\${b.toString(16).padStart(2, '0')}`).join('')
   return `(module
@@ -54,7 +64,7 @@ export function helloWat (text: string): string {
 }
 
 /** The hello module's bytes (compiled with wabt, a dev dependency). */
-export async function helloModule (text = 'done\n'): Promise<Uint8Array> {
+export async function helloModule(text = 'done\n'): Promise<Uint8Array> {
   const { default: wabtInit } = await import('wabt')
   const w = await wabtInit()
   const mod = w.parseWat('hello.wat', helloWat(text))

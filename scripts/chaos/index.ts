@@ -9,7 +9,7 @@ import { DEAD_PROVIDERS_DEFAULTS, runDeadProviders } from './dead-providers.ts'
 const SCENARIOS = ['dead-providers', 'crash-steps'] as const
 const [scenario, ...args] = process.argv.slice(2)
 
-function num (name: string, fallback: number, min = 0): number {
+function num(name: string, fallback: number, min = 0): number {
   const i = args.indexOf(`--${name}`)
   if (i < 0) return fallback
   const n = Number(args[i + 1])
@@ -20,7 +20,9 @@ function num (name: string, fallback: number, min = 0): number {
   return n
 }
 
-const say = (text: string): void => { process.stderr.write(`[chaos ${scenario}] ${text}\n`) }
+const say = (text: string): void => {
+  process.stderr.write(`[chaos ${scenario}] ${text}\n`)
+}
 
 if (scenario === 'dead-providers') {
   const d = DEAD_PROVIDERS_DEFAULTS
@@ -43,6 +45,8 @@ if (scenario === 'dead-providers') {
   process.stdout.write(JSON.stringify(result) + '\n')
   process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
 } else {
-  console.error(`usage: npm run chaos -- <scenario> [options]\nscenarios: ${SCENARIOS.join(', ')} (the others of issue 16 are not built yet)`)
+  console.error(
+    `usage: npm run chaos -- <scenario> [options]\nscenarios: ${SCENARIOS.join(', ')} (the others of issue 16 are not built yet)`,
+  )
   process.exit(2)
 }

@@ -11,7 +11,14 @@ import { CHAOS_HARDWARE } from './hardware.ts'
 const [dataDir, price, ...bootstrap] = process.argv.slice(2)
 const config = loadConfig({
   dataDir,
-  flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'provider', mdns: false, allowPrivateAddrs: true, bootstrap, prices: { wasm: price } },
+  flags: {
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    roles: 'provider',
+    mdns: false,
+    allowPrivateAddrs: true,
+    bootstrap,
+    prices: { wasm: price },
+  },
 })
 const node = await createHiveNode(config, {
   hardware: CHAOS_HARDWARE,
@@ -20,5 +27,7 @@ const node = await createHiveNode(config, {
   services: { market: marketService({ executors: { wasm: new HeldExecutor(new WasmExecutor({ poolSize: 1 })) } }) },
 })
 await node.start()
-process.stdout.write(JSON.stringify({ peerId: node.peerId.toString(), addrs: node.libp2p.getMultiaddrs().map(String) }) + '\n')
+process.stdout.write(
+  JSON.stringify({ peerId: node.peerId.toString(), addrs: node.libp2p.getMultiaddrs().map(String) }) + '\n',
+)
 setInterval(() => {}, 60_000)

@@ -1,7 +1,7 @@
 // Small statistics for the chaos reports.
 
 /** The p-th percentile (0..100) of `values` by nearest rank; null when there are none. */
-export function percentile (values: number[], p: number): number | null {
+export function percentile(values: number[], p: number): number | null {
   if (values.length === 0) return null
   const sorted = [...values].sort((a, b) => a - b)
   const rank = Math.ceil((p / 100) * sorted.length)
@@ -9,7 +9,7 @@ export function percentile (values: number[], p: number): number | null {
 }
 
 /** A seeded pseudo-random source (mulberry32): the same seed, the same run of choices. */
-export function seededRandom (seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

@@ -21,16 +21,21 @@ const hardhat = join(root, 'node_modules', 'hardhat', 'dist', 'src', 'cli.js')
 if (existsSync(join(root, 'contracts')) && process.env.HIVE_BUILD_CONTRACTS !== '0') {
   const h = spawnSync(process.execPath, [hardhat, 'build', '--quiet'], { cwd: root, stdio: 'inherit' })
   // not fatal here: `hive` runs without the bindings; `npm run typecheck` then names what is missing
-  if (h.status !== 0) console.error('[hive build] hardhat build failed: the contract bindings (types/ethers-contracts) are missing or stale')
+  if (h.status !== 0)
+    console.error(
+      '[hive build] hardhat build failed: the contract bindings (types/ethers-contracts) are missing or stale',
+    )
 }
 const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' })
 if (r.status !== 0) {
-  console.error('[hive build] tsc -p tsconfig.build.json failed; `hive` runs from the TypeScript sources until it succeeds')
+  console.error(
+    '[hive build] tsc -p tsconfig.build.json failed; `hive` runs from the TypeScript sources until it succeeds',
+  )
   process.exit(r.status ?? 1)
 }
 
 /** dist/a/b.js -> a/b.ts, for every compiled file whose source still exists */
-function compiledSources (dir) {
+function compiledSources(dir) {
   const out = []
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name)

@@ -25,10 +25,14 @@ if (!existsSync(join(binDir, 'node'))) {
 }
 const probe = spawnSync(join(binDir, 'node'), ['--version'], { encoding: 'utf8' })
 if (probe.status !== 0 || Number(probe.stdout.trim().replace(/^v/, '').split('.')[0]) < MIN_MAJOR) {
-  console.error(`[hive setup] node_modules/.bin/node does not run Node >= ${MIN_MAJOR} (${probe.stdout || probe.error})`)
+  console.error(
+    `[hive setup] node_modules/.bin/node does not run Node >= ${MIN_MAJOR} (${probe.stdout || probe.error})`,
+  )
   process.exit(1)
 }
-console.log(`[hive setup] npm runs under Node ${npmNode ?? process.versions.node}, too old for Hardhat 3; re-running npm install under Node ${probe.stdout.trim()} (from the node@22 package) to add the native EVM package`)
+console.log(
+  `[hive setup] npm runs under Node ${npmNode ?? process.versions.node}, too old for Hardhat 3; re-running npm install under Node ${probe.stdout.trim()} (from the node@22 package) to add the native EVM package`,
+)
 const env = { ...process.env, HIVE_SETUP_NESTED: '1', PATH: binDir + delimiter + (process.env.PATH ?? '') }
 // npm reads npm_config_* from the environment as its own config: drop the outer npm's user
 // agent (it names Node 20) so the nested npm reports the Node it really runs under.

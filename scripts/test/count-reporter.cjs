@@ -9,7 +9,9 @@ class CountReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options)
     let pending = 0
-    runner.on(EVENT_TEST_PENDING, () => { pending++ })
+    runner.on(EVENT_TEST_PENDING, () => {
+      pending++
+    })
     runner.once(EVENT_RUN_END, () => {
       const out = process.env.HIVE_TEST_COUNTS
       if (!out) return

@@ -6,7 +6,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
-interface Counts { passed: number, failed: number, skipped: number }
+interface Counts {
+  passed: number
+  failed: number
+  skipped: number
+}
 
 const root = resolve(import.meta.dirname, '..', '..')
 const SUITES: Record<string, { timeoutMs: number }> = {
@@ -26,12 +30,15 @@ const CHECKS: Array<[string, string, string[]]> = [
   ['format (prettier --check)', 'prettier', ['--check', '.', '--log-level', 'warn']],
   ['lint TypeScript (eslint)', 'eslint', ['.']],
   // layers and import cycles, type-only imports included: the rules and why are in the config
-  ['layering and import cycles (dependency-cruiser)', 'depcruise',
-    ['--config', '.dependency-cruiser.cjs', 'protocol', 'node', 'cli', 'scripts', 'test', 'examples/build.ts']],
+  [
+    'layering and import cycles (dependency-cruiser)',
+    'depcruise',
+    ['--config', '.dependency-cruiser.cjs', 'protocol', 'node', 'cli', 'scripts', 'test', 'examples/build.ts'],
+  ],
   ['lint Solidity (solhint)', 'solhint', ['contracts/**/*.sol']],
 ]
 
-function run (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   return new Promise((ok) => {
     const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
     child.on('exit', (code, signal) => ok(code ?? (signal != null ? 1 : 0)))
@@ -39,7 +46,7 @@ function run (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise
   })
 }
 
-function findFiles (dir: string, suffix: string): string[] {
+function findFiles(dir: string, suffix: string): string[] {
   if (!existsSync(dir)) return []
   const out: string[] = []
   for (const name of readdirSync(dir)) {
@@ -72,7 +79,10 @@ const needsContracts = ['checks', 'contracts', 'node', 'security', 'e2e'].some(s
 if (needsContracts) {
   console.log('\n== build contracts (hardhat build, TypeChain bindings)')
   const code = await run('hardhat', ['build', '--quiet'])
-  if (code !== 0) { total.failed++; failures.push('hardhat build') }
+  if (code !== 0) {
+    total.failed++
+    failures.push('hardhat build')
+  }
 }
 
 // the e2e tests run `hive` as a user does, i.e. the compiled CLI in dist/: rebuild it first so
@@ -81,7 +91,10 @@ if (selected('checks') || selected('e2e')) {
   console.log('\n== build the CLI (tsc -p tsconfig.build.json into dist/)')
   const code = await run(process.execPath, [join(root, 'scripts/setup/build.mjs')], { HIVE_BUILD_CONTRACTS: '0' })
   if (code === 0) total.passed++
-  else { total.failed++; failures.push('CLI build') }
+  else {
+    total.failed++
+    failures.push('CLI build')
+  }
 }
 
 if (selected('checks')) {
@@ -90,24 +103,40 @@ if (selected('checks')) {
     console.log(`\n== ${label}`)
     const code = await run(cmd, args)
     if (code === 0) total.passed++
-    else { total.failed++; failures.push(label) }
+    else {
+      total.failed++
+      failures.push(label)
+    }
   }
 }
 
 for (const [suite, { timeoutMs }] of Object.entries(SUITES)) {
   if (!selected(suite)) continue
   const files = findFiles(join(root, 'test', suite), '.test.ts')
-  if (files.length === 0) { console.log(`\n== suite ${suite}: no tests yet`); continue }
+  if (files.length === 0) {
+    console.log(`\n== suite ${suite}: no tests yet`)
+    continue
+  }
   console.log(`\n== suite ${suite} (${files.length} files)`)
   const countsFile = join(tmp, `${suite}.json`)
-  const args = ['--import=tsx', '--reporter', join(root, 'scripts/test/count-reporter.cjs'),
-    '--timeout', String(timeoutMs), '--exit', ...(grep != null ? ['--grep', grep] : []), ...files]
+  const args = [
+    '--import=tsx',
+    '--reporter',
+    join(root, 'scripts/test/count-reporter.cjs'),
+    '--timeout',
+    String(timeoutMs),
+    '--exit',
+    ...(grep != null ? ['--grep', grep] : []),
+    ...files,
+  ]
   const code = await run('mocha', args, { HIVE_TEST_COUNTS: countsFile })
   const c: Counts = existsSync(countsFile)
-    ? JSON.parse(readFileSync(countsFile, 'utf8')) as Counts
+    ? (JSON.parse(readFileSync(countsFile, 'utf8')) as Counts)
     : { passed: 0, failed: 1, skipped: 0 } // the runner died before reporting: count it as a failure
   if (code !== 0 && c.failed === 0) c.failed = 1
-  total.passed += c.passed; total.failed += c.failed; total.skipped += c.skipped
+  total.passed += c.passed
+  total.failed += c.failed
+  total.skipped += c.skipped
   if (c.failed > 0) failures.push(`suite ${suite} (${c.failed} failed)`)
 }
 rmSync(tmp, { recursive: true, force: true })

@@ -34,6 +34,8 @@ const node = await createLibp2p({
 })
 await node.start()
 process.stdout.write(`/ip4/${ip}/tcp/4001/p2p/${node.peerId.toString()}\n`)
-const stop = (): void => { void Promise.resolve(node.stop()).finally(() => process.exit(0)) }
+const stop = (): void => {
+  void Promise.resolve(node.stop()).finally(() => process.exit(0))
+}
 process.on('SIGTERM', stop)
 process.on('SIGINT', stop)

@@ -28,16 +28,16 @@ export interface JobOutcome {
   verified: boolean
   placementMs?: number
   e2eMs?: number
-  winners: Array<{ provider: string, price: string, paidAt?: number }>
+  winners: Array<{ provider: string; price: string; paidAt?: number }>
   /** per winner: 'direct' | 'relayed' | 'none' (no connection left when the job ended) */
   paths: string[]
   error?: string
   /** a failed job's awards: who, in which state, why (for the run's outcomes.json) */
-  awards?: Array<{ provider: string, status: string, failure?: string }>
+  awards?: Array<{ provider: string; status: string; failure?: string }>
 }
 
 /** the count `primes N` prints: primes <= N */
-export function primesUpTo (n: number): number {
+export function primesUpTo(n: number): number {
   if (n < 2) return 0
   const sieve = new Uint8Array(n + 1)
   let count = 0
@@ -49,13 +49,21 @@ export function primesUpTo (n: number): number {
   return count
 }
 
-async function one (client: HiveClient, module: string, req: JobsRequest, n: number, k: number): Promise<JobOutcome> {
+async function one(client: HiveClient, module: string, req: JobsRequest, n: number, k: number): Promise<JobOutcome> {
   const arg = 10_000 + n
   const out: JobOutcome = { n, k, completed: false, verified: false, winners: [], paths: [] }
   const t0 = Date.now()
   try {
     const { jobId } = await client.call('jobs.post', {
-      body: { module, args: [String(arg)], redundancy: k, maxPrice: req.maxPrice, payment: 'channel', bidWindowMs: req.bidWindowMs, timeoutMs: 60_000 },
+      body: {
+        module,
+        args: [String(arg)],
+        redundancy: k,
+        maxPrice: req.maxPrice,
+        payment: 'channel',
+        bidWindowMs: req.bidWindowMs,
+        timeoutMs: 60_000,
+      },
     })
     out.jobId = jobId
     let rec: JobRecord
@@ -68,15 +76,24 @@ async function one (client: HiveClient, module: string, req: JobsRequest, n: num
     out.e2eMs = (rec.completedAt ?? Date.now()) - rec.postedAt
     if (rec.placedAt !== undefined) out.placementMs = rec.placedAt - rec.postedAt
     if (rec.phase === 'failed') {
-      out.awards = rec.awards.map((a) => ({ provider: a.provider, status: a.status, ...(a.failure !== undefined ? { failure: a.failure } : {}) }))
+      out.awards = rec.awards.map((a) => ({
+        provider: a.provider,
+        status: a.status,
+        ...(a.failure !== undefined ? { failure: a.failure } : {}),
+      }))
       throw new Error(`failed: ${rec.failure?.reason ?? '?'} ${rec.failure?.message ?? ''}`)
     }
     out.completed = true
     const delivered = rec.awards.filter((a) => a.status === 'delivered' && a.outputCid === rec.outputCid)
-    out.winners = delivered.map((a) => ({ provider: a.provider, price: a.price, ...(a.paidAt !== undefined ? { paidAt: a.paidAt } : {}) }))
+    out.winners = delivered.map((a) => ({
+      provider: a.provider,
+      price: a.price,
+      ...(a.paidAt !== undefined ? { paidAt: a.paidAt } : {}),
+    }))
     const result = await client.call('jobs.result', { params: { jobId } })
     const stdout = Buffer.from(result.stdout, 'base64').toString('utf8')
-    out.verified = result.exitCode === 0 && stdout.startsWith(`primes <= ${arg}: ${primesUpTo(arg)}`) && delivered.length >= k
+    out.verified =
+      result.exitCode === 0 && stdout.startsWith(`primes <= ${arg}: ${primesUpTo(arg)}`) && delivered.length >= k
     if (!out.verified) out.error = `unexpected output: ${stdout.slice(0, 80)}`
     const { peers } = await client.call('node.peers')
     out.paths = delivered.map((a) => {
@@ -90,10 +107,10 @@ async function one (client: HiveClient, module: string, req: JobsRequest, n: num
   return out
 }
 
-export async function runJobs (req: JobsRequest): Promise<JobOutcome[]> {
+export async function runJobs(req: JobsRequest): Promise<JobOutcome[]> {
   const client = await HiveClient.forDataDir(req.dataDir)
   const module = readFileSync(req.modulePath).toString('base64')
-  const queue: Array<{ n: number, k: number }> = [
+  const queue: Array<{ n: number; k: number }> = [
     ...Array.from({ length: req.jobs }, (_, i) => ({ n: i, k: 1 })),
     ...Array.from({ length: req.jobsK2 }, (_, i) => ({ n: req.jobs + i, k: 2 })),
   ]

@@ -11,7 +11,7 @@
 export type NatKind = 'easy' | 'hard' | 'upnp'
 export type Role = 'chain' | 'bootstrap' | 'helper' | 'requester' | 'provider'
 export const SCENARIOS = ['public', 'nat-easy', 'nat-hard', 'both-nat', 'upnp', 'lossy'] as const
-export type ScenarioName = typeof SCENARIOS[number]
+export type ScenarioName = (typeof SCENARIOS)[number]
 
 /** the testbed's public ranges (first octets); each gets a blackhole in the root namespace */
 export const PUBLIC_OCTETS = [11, 12, 13, 14, 15, 16, 17, 18, 19] as const
@@ -48,7 +48,10 @@ export interface NatPlan {
   lanAddr: string
 }
 
-/** What every scenario of a run shares: the internet router, the chain, the bootstrap/relay node and the AutoNAT helpers. */
+/**
+ * What every scenario of a run shares: the internet router, the chain, the bootstrap/relay node and the AutoNAT
+ * helpers.
+ */
 export interface CorePlan {
   runId: string
   inetNs: string
@@ -77,37 +80,56 @@ export interface TestbedPlan extends Omit<ScenarioPlan, 'hosts'>, Omit<CorePlan,
 
 /** Namespace names: hb-<runId>-<suffix>; clean() finds leftovers by the prefix. */
 export const NS_PREFIX = 'hb-'
-export function nsName (runId: string, suffix: string): string {
+export function nsName(runId: string, suffix: string): string {
   return `${NS_PREFIX}${runId}-${suffix}`
 }
 
 /** A run id from a number (pid and time): 6 hex digits. */
-export function makeRunId (seed: number): string {
+export function makeRunId(seed: number): string {
   return (seed >>> 0).toString(16).padStart(6, '0').slice(-6)
 }
 
-interface Placement { requester?: string, providers?: string }
-function placementOf (s: ScenarioName): { nats: Array<{ name: string, kind: NatKind }>, place: Placement } {
+interface Placement {
+  requester?: string
+  providers?: string
+}
+function placementOf(s: ScenarioName): { nats: Array<{ name: string; kind: NatKind }>; place: Placement } {
   switch (s) {
-    case 'public': case 'lossy': return { nats: [], place: {} }
-    case 'nat-easy': return { nats: [{ name: 'nat-a', kind: 'easy' }], place: { providers: 'nat-a' } }
-    case 'nat-hard': return { nats: [{ name: 'nat-a', kind: 'hard' }], place: { providers: 'nat-a' } }
-    case 'upnp': return { nats: [{ name: 'nat-a', kind: 'upnp' }], place: { providers: 'nat-a' } }
-    case 'both-nat': return {
-      nats: [{ name: 'nat-a', kind: 'easy' }, { name: 'nat-b', kind: 'easy' }],
-      place: { providers: 'nat-a', requester: 'nat-b' },
-    }
+    case 'public':
+    case 'lossy':
+      return { nats: [], place: {} }
+    case 'nat-easy':
+      return { nats: [{ name: 'nat-a', kind: 'easy' }], place: { providers: 'nat-a' } }
+    case 'nat-hard':
+      return { nats: [{ name: 'nat-a', kind: 'hard' }], place: { providers: 'nat-a' } }
+    case 'upnp':
+      return { nats: [{ name: 'nat-a', kind: 'upnp' }], place: { providers: 'nat-a' } }
+    case 'both-nat':
+      return {
+        nats: [
+          { name: 'nat-a', kind: 'easy' },
+          { name: 'nat-b', kind: 'easy' },
+        ],
+        place: { providers: 'nat-a', requester: 'nat-b' },
+      }
   }
 }
 
 /** Links 1 … CORE_LINKS of the inet router are the core's; scenario hosts use the ones after. */
 const CORE_LINKS = 2 + HELPER_COUNT
 
-export function makeCorePlan (runId: string, blackholeMetric: number): CorePlan {
+export function makeCorePlan(runId: string, blackholeMetric: number): CorePlan {
   const hosts: HostPlan[] = []
   const add = (name: string, role: Role, octet: number): void => {
     const k = hosts.length + 1
-    hosts.push({ name, role, ns: nsName(runId, name), addr: `${octet}.0.${k}.2`, gw: `${octet}.0.${k}.1`, peerIf: `p${k}` })
+    hosts.push({
+      name,
+      role,
+      ns: nsName(runId, name),
+      addr: `${octet}.0.${k}.2`,
+      gw: `${octet}.0.${k}.1`,
+      peerIf: `p${k}`,
+    })
   }
   add('chain', 'chain', 11)
   add('bootstrap', 'bootstrap', 11)
@@ -115,7 +137,7 @@ export function makeCorePlan (runId: string, blackholeMetric: number): CorePlan 
   return { runId, inetNs: nsName(runId, 'inet'), hosts, blackholeMetric }
 }
 
-export function makeScenarioPlan (core: CorePlan, scenario: ScenarioName, index: number): ScenarioPlan {
+export function makeScenarioPlan(core: CorePlan, scenario: ScenarioName, index: number): ScenarioPlan {
   const tag = `s${index}`
   const name = (n: string): string => nsName(core.runId, `${tag}-${n}`)
   const { nats: natSpecs, place } = placementOf(scenario)
@@ -138,11 +160,26 @@ export function makeScenarioPlan (core: CorePlan, scenario: ScenarioName, index:
       const k = (lanCount.get(behind) ?? 0) + 1
       lanCount.set(behind, k)
       const base = nat.lanAddr.slice(0, nat.lanAddr.lastIndexOf('.'))
-      hosts.push({ name: hostName, role, ns: name(hostName), addr: `${base}.${10 + k}`, gw: nat.lanAddr, nat: behind, peerIf: `h${k}` })
+      hosts.push({
+        name: hostName,
+        role,
+        ns: name(hostName),
+        addr: `${base}.${10 + k}`,
+        gw: nat.lanAddr,
+        nat: behind,
+        peerIf: `h${k}`,
+      })
       return
     }
     link++
-    hosts.push({ name: hostName, role, ns: name(hostName), addr: `${octet}.0.${link}.2`, gw: `${octet}.0.${link}.1`, peerIf: `p${link}` })
+    hosts.push({
+      name: hostName,
+      role,
+      ns: name(hostName),
+      addr: `${octet}.0.${link}.2`,
+      gw: `${octet}.0.${link}.1`,
+      peerIf: `p${link}`,
+    })
   }
   add('requester', 'requester', 12, place.requester)
   for (let i = 0; i < PROVIDER_COUNT; i++) add(`provider-${i + 1}`, 'provider', 13 + i, place.providers)
@@ -156,7 +193,7 @@ export function makeScenarioPlan (core: CorePlan, scenario: ScenarioName, index:
   }
 }
 
-export function combine (core: CorePlan, s: ScenarioPlan): TestbedPlan {
+export function combine(core: CorePlan, s: ScenarioPlan): TestbedPlan {
   return { ...core, ...s, hosts: [...core.hosts, ...s.hosts] }
 }
 
@@ -165,7 +202,7 @@ export function combine (core: CorePlan, s: ScenarioPlan): TestbedPlan {
  * router also has the chains miniupnpd fills (its port mappings are DNAT rules), and forwards
  * what such a mapping let in.
  */
-export function natRuleset (nat: NatPlan): string {
+export function natRuleset(nat: NatPlan): string {
   const masq = nat.kind === 'hard' ? 'masquerade random,fully-random' : 'masquerade'
   const lines = [
     'table ip hivenat {',
@@ -201,7 +238,7 @@ export function natRuleset (nat: NatPlan): string {
 export const UPNP_TABLE = 'hiveupnp'
 
 /** miniupnpd's config for a UPnP router: IGD and NAT-PMP on the LAN, mappings only for the LAN's hosts. */
-export function miniupnpdConfig (nat: NatPlan, uuid: string): string {
+export function miniupnpdConfig(nat: NatPlan, uuid: string): string {
   return [
     'ext_ifname=wan',
     'listening_ip=lan',
@@ -223,7 +260,7 @@ export function miniupnpdConfig (nat: NatPlan, uuid: string): string {
 }
 
 /** The inet router's ruleset: random loss of forwarded packets (nothing when 0). */
-export function lossRuleset (lossPercent: number): string {
+export function lossRuleset(lossPercent: number): string {
   if (lossPercent <= 0) return ''
   return [
     'table inet hiveloss {',

@@ -2,7 +2,10 @@
 // outcomes, what each provider's API says it holds, the NAT probes and /v1/info. Pure.
 import type { JobOutcome } from './jobs.ts'
 
-export interface Probe { connected: boolean, error?: string }
+export interface Probe {
+  connected: boolean
+  error?: string
+}
 export interface ProbeResult {
   target: string
   /** from the NAT router itself (its LAN side): must connect, proving the listener is up */
@@ -29,14 +32,14 @@ export interface ScenarioReport {
   reachabilityKnownMs: number | null
   natProbeBlocked: boolean | null
   providersReportPrivate: boolean | null
-  holePunch: { attempts: number | null, successes: number | null }
+  holePunch: { attempts: number | null; successes: number | null }
   /** upnp only: port mappings miniupnpd held at the end */
   upnpMappings?: number
   /** providers the requester found by capability (the DHT) before posting, of 3 */
   providersFound: number
 }
 
-export function p50 (xs: number[]): number | null {
+export function p50(xs: number[]): number | null {
   if (xs.length === 0) return null
   const s = [...xs].sort((a, b) => a - b)
   return Math.round(s[Math.floor((s.length - 1) / 2)])
@@ -47,8 +50,8 @@ export function p50 (xs: number[]): number | null {
  * provider it paid holds at least the running sum of its awards up to that job (in the order the
  * requester paid them). A provider holding less than it earned leaves its last jobs unpaid.
  */
-export function paidJobs (outcomes: JobOutcome[], held: Record<string, bigint>): number {
-  const awards = outcomes.flatMap((o) => o.completed && o.verified ? o.winners.map((w) => ({ o, w })) : [])
+export function paidJobs(outcomes: JobOutcome[], held: Record<string, bigint>): number {
+  const awards = outcomes.flatMap((o) => (o.completed && o.verified ? o.winners.map((w) => ({ o, w })) : []))
   awards.sort((a, b) => (a.w.paidAt ?? Infinity) - (b.w.paidAt ?? Infinity))
   const running = new Map<string, bigint>()
   const unpaid = new Set<JobOutcome>()
@@ -66,11 +69,15 @@ export function paidJobs (outcomes: JobOutcome[], held: Record<string, bigint>):
  * direct connections that opened to a peer while a relayed one to it was open. Providers only, so
  * a connection is not counted from both ends. null when the nodes do not report it.
  */
-export function holePunch (providerInfos: Array<Record<string, unknown>>): { attempts: number | null, successes: number | null } {
+export function holePunch(providerInfos: Array<Record<string, unknown>>): {
+  attempts: number | null
+  successes: number | null
+} {
   let attempts: number | null = null
   let successes: number | null = null
   for (const info of providerInfos) {
-    const c = (info.reach as { connections?: { relayed?: unknown, upgradedToDirect?: unknown } } | undefined)?.connections
+    const c = (info.reach as { connections?: { relayed?: unknown; upgradedToDirect?: unknown } } | undefined)
+      ?.connections
     if (typeof c?.relayed === 'number') attempts = (attempts ?? 0) + c.relayed
     if (typeof c?.upgradedToDirect === 'number') successes = (successes ?? 0) + c.upgradedToDirect
   }
@@ -85,7 +92,7 @@ export interface SummaryInput {
   held: Record<string, bigint>
   natScenario: boolean
   natProbes: ProbeResult[]
-  natedProviders: Array<{ name: string, status?: string, knownMs?: number }>
+  natedProviders: Array<{ name: string; status?: string; knownMs?: number }>
   reachKnownMs: Array<number | undefined>
   /** the providers' /v1/info at the end */
   infos: Array<Record<string, unknown>>
@@ -94,7 +101,7 @@ export interface SummaryInput {
   providersFound: number
 }
 
-export function summarise (s: SummaryInput): ScenarioReport {
+export function summarise(s: SummaryInput): ScenarioReport {
   const done = s.outcomes.filter((o) => o.completed && o.verified)
   const known = s.reachKnownMs.filter((x): x is number => x !== undefined)
   return {
@@ -107,11 +114,14 @@ export function summarise (s: SummaryInput): ScenarioReport {
     // per job: direct when every winner was reached over a direct connection, relayed when any was relayed
     direct: done.filter((o) => o.paths.length > 0 && o.paths.every((p) => p === 'direct')).length,
     relayed: done.filter((o) => o.paths.includes('relayed')).length,
-    placementP50Ms: p50(done.flatMap((o) => o.placementMs !== undefined ? [o.placementMs] : [])),
-    e2eP50Ms: p50(done.flatMap((o) => o.e2eMs !== undefined ? [o.e2eMs] : [])),
+    placementP50Ms: p50(done.flatMap((o) => (o.placementMs !== undefined ? [o.placementMs] : []))),
+    e2eP50Ms: p50(done.flatMap((o) => (o.e2eMs !== undefined ? [o.e2eMs] : []))),
     reachabilityKnownMs: known.length === s.reachKnownMs.length && known.length > 0 ? Math.max(...known) : null,
     natProbeBlocked: s.natScenario
-      ? s.natProbes.length > 0 && s.natProbes.every((p) => p.fromLan.connected && !p.fromPublicHost.connected && !p.fromInet.connected && !p.toRouter.connected)
+      ? s.natProbes.length > 0 &&
+        s.natProbes.every(
+          (p) => p.fromLan.connected && !p.fromPublicHost.connected && !p.fromInet.connected && !p.toRouter.connected,
+        )
       : null,
     providersReportPrivate: s.natScenario
       ? s.natedProviders.length > 0 && s.natedProviders.every((p) => p.status === 'private')

@@ -28,23 +28,38 @@ const USAGE = `usage: npm run testbed -- <${SCENARIOS.join('|')}|all|clean>... [
   --keep-logs    keep the work dir (logs, data dirs) even when the run succeeds
   --relay-policy market|open   the bootstrap relay's policy (default market, docs/reach.md)`
 
-const log = (s: string): void => { process.stderr.write(s + '\n') }
+const log = (s: string): void => {
+  process.stderr.write(s + '\n')
+}
 
 /** What stops `run` from running here, or undefined. */
-export function whyNot (): string | undefined {
+export function whyNot(): string | undefined {
   if (process.platform !== 'linux') return 'the testbed needs Linux network namespaces'
   if (!isRoot()) return 'the testbed needs root (ip netns, veth, nftables)'
   if (spawnSync('ip', ['netns', 'list']).status !== 0) return '`ip netns` does not work here'
   return undefined
 }
 
-export interface TestbedRun { reports: ScenarioReport[], failures: string[] }
+export interface TestbedRun {
+  reports: ScenarioReport[]
+  failures: string[]
+}
 
 /** Runs scenarios one after another; each prints its JSON line through `emit`. */
-export async function runTestbed (names: ScenarioName[], opts: { jobs: number, jobsK2: number, keepLogs: boolean, relayPolicy?: 'market' | 'open', emit: (line: string) => void }): Promise<TestbedRun> {
+export async function runTestbed(
+  names: ScenarioName[],
+  opts: {
+    jobs: number
+    jobsK2: number
+    keepLogs: boolean
+    relayPolicy?: 'market' | 'open'
+    emit: (line: string) => void
+  },
+): Promise<TestbedRun> {
   ensureNft(log)
   log('build: CLI (dist/), contracts, example modules')
-  if (spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/setup/build.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('CLI build failed')
+  if (spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/setup/build.mjs')], { stdio: 'inherit' }).status !== 0)
+    throw new Error('CLI build failed')
   const workRoot = mkdtempSync(join(tmpdir(), 'hive-testbed-'))
   await ensureContractsBuilt(join(workRoot, 'hardhat-build.log'))
   const modules = await buildExamples()
@@ -63,7 +78,9 @@ export async function runTestbed (names: ScenarioName[], opts: { jobs: number, j
   process.on('SIGTERM', onSignal)
   process.on('SIGHUP', onSignal)
   // a crash anywhere still takes the namespaces down (teardownRun is idempotent)
-  const onExit = (): void => { teardownRun(core) }
+  const onExit = (): void => {
+    teardownRun(core)
+  }
   process.on('exit', onExit)
   const tAll = Date.now()
   try {
@@ -73,14 +90,32 @@ export async function runTestbed (names: ScenarioName[], opts: { jobs: number, j
         const plan = makeScenarioPlan(core, name, i)
         const t0 = Date.now()
         try {
-          const report = await runScenario({ core: started, plan, index: i, jobs: opts.jobs, jobsK2: opts.jobsK2, modulePath: modules.primes, log, signal: abort.signal })
+          const report = await runScenario({
+            core: started,
+            plan,
+            index: i,
+            jobs: opts.jobs,
+            jobsK2: opts.jobsK2,
+            modulePath: modules.primes,
+            log,
+            signal: abort.signal,
+          })
           reports.push(report)
           opts.emit(JSON.stringify(report))
           log(`[${name}] done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
         } catch (err) {
           failures.push(`${name}: ${(err as Error).message}`)
           // still one line per scenario: what stopped it, never a silent gap
-          opts.emit(JSON.stringify({ scenario: name, jobs: opts.jobs, jobsK2: opts.jobsK2, completed: 0, lost: opts.jobs + opts.jobsK2, error: (err as Error).message }))
+          opts.emit(
+            JSON.stringify({
+              scenario: name,
+              jobs: opts.jobs,
+              jobsK2: opts.jobsK2,
+              completed: 0,
+              lost: opts.jobs + opts.jobsK2,
+              error: (err as Error).message,
+            }),
+          )
           log(`[${name}] FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${(err as Error).message}`)
         }
       }
@@ -97,32 +132,61 @@ export async function runTestbed (names: ScenarioName[], opts: { jobs: number, j
     process.off('SIGHUP', onSignal)
     process.off('exit', onExit)
   }
-  log(`testbed: ${names.length} scenario(s) in ${((Date.now() - tAll) / 1000).toFixed(1)} s${failures.length > 0 ? `; failed: ${failures.join('; ')}` : ''}`)
+  log(
+    `testbed: ${names.length} scenario(s) in ${((Date.now() - tAll) / 1000).toFixed(1)} s${failures.length > 0 ? `; failed: ${failures.join('; ')}` : ''}`,
+  )
   if (failures.length === 0 && !opts.keepLogs) rmSync(workRoot, { recursive: true, force: true })
   else log(`logs and data dirs kept in ${workRoot}`)
   return { reports, failures }
 }
 
-async function main (): Promise<number> {
+async function main(): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { jobs: { type: 'string' }, 'jobs-k2': { type: 'string' }, 'relay-policy': { type: 'string' }, 'keep-logs': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
-  } catch (err) { log(`${(err as Error).message}\n${USAGE}`); return 2 }
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        jobs: { type: 'string' },
+        'jobs-k2': { type: 'string' },
+        'relay-policy': { type: 'string' },
+        'keep-logs': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (err) {
+    log(`${(err as Error).message}\n${USAGE}`)
+    return 2
+  }
   const what = parsed.positionals
-  if (parsed.values.help === true || what.length === 0) { log(USAGE); return what.length === 0 ? 2 : 0 }
+  if (parsed.values.help === true || what.length === 0) {
+    log(USAGE)
+    return what.length === 0 ? 2 : 0
+  }
   const unknown = what.filter((w) => w !== 'all' && w !== 'clean' && !(SCENARIOS as readonly string[]).includes(w))
-  if (unknown.length > 0) { log(`unknown scenario "${unknown.join(', ')}"\n${USAGE}`); return 2 }
+  if (unknown.length > 0) {
+    log(`unknown scenario "${unknown.join(', ')}"\n${USAGE}`)
+    return 2
+  }
   const why = whyNot()
-  if (why !== undefined) { log(`testbed: ${why}`); return 2 }
-  if (what.includes('clean')) { cleanLeftovers(log); return 0 }
-  const names: ScenarioName[] = what.includes('all') ? [...ALL] : what as ScenarioName[]
-  const count = (v: string | undefined, d: number): number => (v === undefined ? d : Math.max(0, Number.parseInt(v, 10) || 0))
+  if (why !== undefined) {
+    log(`testbed: ${why}`)
+    return 2
+  }
+  if (what.includes('clean')) {
+    cleanLeftovers(log)
+    return 0
+  }
+  const names: ScenarioName[] = what.includes('all') ? [...ALL] : (what as ScenarioName[])
+  const count = (v: string | undefined, d: number): number =>
+    v === undefined ? d : Math.max(0, Number.parseInt(v, 10) || 0)
   const { failures } = await runTestbed(names, {
     jobs: count(parsed.values.jobs, 50),
     jobsK2: count(parsed.values['jobs-k2'], 10),
     keepLogs: parsed.values['keep-logs'] === true,
     relayPolicy: parsed.values['relay-policy'] === 'open' ? 'open' : 'market',
-    emit: (line) => { process.stdout.write(line + '\n') },
+    emit: (line) => {
+      process.stdout.write(line + '\n')
+    },
   })
   return failures.length === 0 ? 0 : 1
 }

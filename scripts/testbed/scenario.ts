@@ -37,7 +37,7 @@ const accountsOf = (index: number): number[] => [10 + index * 4, 11 + index * 4,
 type NodeInfoLike = Pick<NodeInfo, 'peerId' | 'addresses' | 'reach'> & Record<string, unknown>
 
 /** The reachability a node reports on /v1/info (`reach.status`: public, private or unknown). */
-export function reportedReachability (info: NodeInfoLike): string | undefined {
+export function reportedReachability(info: NodeInfoLike): string | undefined {
   return info.reach?.status
 }
 
@@ -47,44 +47,86 @@ class HiveHost {
   readonly agent: Agent
   readonly dir: string
   readonly env: Record<string, string>
-  constructor (host: HostPlan, agent: Agent, dir: string, env: Record<string, string>) {
+  constructor(host: HostPlan, agent: Agent, dir: string, env: Record<string, string>) {
     this.host = host
     this.agent = agent
     this.dir = dir
     this.env = env
   }
 
-  async hive (args: string[]): Promise<string> {
-    const r = await this.agent.req<{ code: number, stdout: string, stderr: string }>('hive', { args: ['--data-dir', this.dir, ...args], env: this.env })
-    if (r.code !== 0) throw new Error(`${this.host.name}: hive ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').at(-1) ?? ''}`)
+  async hive(args: string[]): Promise<string> {
+    const r = await this.agent.req<{ code: number; stdout: string; stderr: string }>('hive', {
+      args: ['--data-dir', this.dir, ...args],
+      env: this.env,
+    })
+    if (r.code !== 0)
+      throw new Error(
+        `${this.host.name}: hive ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').at(-1) ?? ''}`,
+      )
     return r.stdout
   }
 
   /** init, chain settings into config.json, the dev key imported (through a 0600 file, removed at once) */
-  async prepare (o: { role: 'provider' | 'requester', account: number, rpcUrl: string, deploymentsDir: string, price?: string, workDir: string }): Promise<void> {
+  async prepare(o: {
+    role: 'provider' | 'requester'
+    account: number
+    rpcUrl: string
+    deploymentsDir: string
+    price?: string
+    workDir: string
+  }): Promise<void> {
     await this.hive(['init', '--role', o.role, '--benchmark', BENCH, '--json'])
     const cfgFile = join(this.dir, 'config.json')
     const cfg = JSON.parse(readFileSync(cfgFile, 'utf8')) as Record<string, unknown>
-    writeFileSync(cfgFile, JSON.stringify({ ...cfg, rpcUrl: o.rpcUrl, deployments: o.deploymentsDir, ...(o.price !== undefined ? { prices: { wasm: o.price } } : {}) }, null, 2) + '\n')
+    writeFileSync(
+      cfgFile,
+      JSON.stringify(
+        {
+          ...cfg,
+          rpcUrl: o.rpcUrl,
+          deployments: o.deploymentsDir,
+          ...(o.price !== undefined ? { prices: { wasm: o.price } } : {}),
+        },
+        null,
+        2,
+      ) + '\n',
+    )
     const keyFile = join(o.workDir, `.${this.host.name}.key`)
     writeFileSync(keyFile, devKey(o.account) + '\n', { mode: 0o600 })
     try {
       await this.hive(['wallet', 'import', '--key-file', keyFile, '--devnet-kdf', '--json'])
-    } finally { rmSync(keyFile, { force: true }) }
+    } finally {
+      rmSync(keyFile, { force: true })
+    }
   }
 
   /**
    * `hive node start` on this host's address. A public host knows its address (a server's
    * operator passes --announce and --reachability public): libp2p would otherwise advertise a
-   * public listen address only once AutoNAT confirmed it. A NATed host announces nothing: AutoNAT and relays find its reach.
+   * public listen address only once AutoNAT confirmed it. A NATed host announces nothing: AutoNAT and relays find its
+   * reach.
    */
-  async start (extra: string[], logDir: string): Promise<NodeInfoLike> {
+  async start(extra: string[], logDir: string): Promise<NodeInfoLike> {
     const own = `/ip4/${this.host.addr}/tcp/${LISTEN_PORT}`
-    const args = ['--listen', own, ...(this.host.nat === undefined ? ['--announce', own, '--reachability', 'public'] : []), '--no-mdns', '--benchmark', BENCH, ...extra]
-    return await this.agent.req<NodeInfoLike>('startNode', { dataDir: this.dir, args, env: this.env, logFile: join(logDir, `${this.host.name}.log`), timeoutMs: 120_000 })
+    const args = [
+      '--listen',
+      own,
+      ...(this.host.nat === undefined ? ['--announce', own, '--reachability', 'public'] : []),
+      '--no-mdns',
+      '--benchmark',
+      BENCH,
+      ...extra,
+    ]
+    return await this.agent.req<NodeInfoLike>('startNode', {
+      dataDir: this.dir,
+      args,
+      env: this.env,
+      logFile: join(logDir, `${this.host.name}.log`),
+      timeoutMs: 120_000,
+    })
   }
 
-  async call<T> (key: string, input?: unknown): Promise<T> {
+  async call<T>(key: string, input?: unknown): Promise<T> {
     return await this.agent.req<T>('call', { dataDir: this.dir, key, ...(input !== undefined ? { input } : {}) })
   }
 }
@@ -108,7 +150,12 @@ const nodeEnv = (delayMs: number): Record<string, string> => ({
 })
 
 /** Builds and starts the core. On a failure the caller's teardownRun removes what exists. */
-export async function startCore (plan: CorePlan, workDir: string, log: (s: string) => void, relayPolicy: 'market' | 'open' = 'market'): Promise<Core> {
+export async function startCore(
+  plan: CorePlan,
+  workDir: string,
+  log: (s: string) => void,
+  relayPolicy: 'market' | 'open' = 'market',
+): Promise<Core> {
   const t0 = Date.now()
   const logDir = join(workDir, 'logs')
   mkdirSync(logDir, { recursive: true })
@@ -117,7 +164,11 @@ export async function startCore (plan: CorePlan, workDir: string, log: (s: strin
   const agents: Agent[] = []
   const helpers: ChildProcess[] = []
   const stop = async (): Promise<void> => {
-    await Promise.all(agents.map(async (a) => { await a.close() }))
+    await Promise.all(
+      agents.map(async (a) => {
+        await a.close()
+      }),
+    )
     for (const h of helpers) h.kill('SIGTERM')
   }
   try {
@@ -125,11 +176,13 @@ export async function startCore (plan: CorePlan, workDir: string, log: (s: strin
     agents.push(chain)
     const bootAgent = new Agent('bootstrap', host('bootstrap').ns, join(logDir, 'bootstrap-agent.log'))
     agents.push(bootAgent)
-    const helperAddrs = plan.hosts.filter((h) => h.role === 'helper').map((h) => {
-      const s = startHelper(h.ns, h.addr, join(logDir, `${h.name}.log`))
-      helpers.push(s.child)
-      return s.addr
-    })
+    const helperAddrs = plan.hosts
+      .filter((h) => h.role === 'helper')
+      .map((h) => {
+        const s = startHelper(h.ns, h.addr, join(logDir, `${h.name}.log`))
+        helpers.push(s.child)
+        return s.addr
+      })
     const rpcUrl = `http://${host('chain').addr}:${CHAIN_PORT}`
     const deploymentsDir = join(workDir, 'deployments')
     const boot = new HiveHost(host('bootstrap'), bootAgent, join(workDir, 'bootstrap'), nodeEnv(0))
@@ -163,7 +216,7 @@ export interface ScenarioOptions {
   signal: AbortSignal
 }
 
-export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> {
+export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
   const { core, log } = o
   const plan = combine(core.plan, o.plan)
   const name = plan.scenario
@@ -175,7 +228,9 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
   const since = (): string => `${((Date.now() - t0) / 1000).toFixed(1)} s`
   const nodes: Record<string, HiveHost> = {}
   try {
-    log(`[${name}] ${o.plan.hosts.length} hosts, NAT routers: ${plan.nats.map((n) => `${n.name} (${n.kind})`).join(', ') || 'none'}${plan.lossPercent > 0 ? `, ${plan.lossPercent}% loss` : ''}${plan.delayMs > 0 ? `, ${plan.delayMs} ms delay each way` : ''}`)
+    log(
+      `[${name}] ${o.plan.hosts.length} hosts, NAT routers: ${plan.nats.map((n) => `${n.name} (${n.kind})`).join(', ') || 'none'}${plan.lossPercent > 0 ? `, ${plan.lossPercent}% loss` : ''}${plan.delayMs > 0 ? `, ${plan.delayMs} ms delay each way` : ''}`,
+    )
     addScenario(core.plan, o.plan)
     for (const nat of plan.nats.filter((n) => n.kind === 'upnp')) {
       if (!ensureMiniupnpd(log)) throw new Error('miniupnpd-nftables could not be installed')
@@ -183,7 +238,21 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
       writeFileSync(conf, miniupnpdConfig(nat, randomUUID()))
       const upnpLog = createWriteStream(join(logDir, `miniupnpd-${nat.name}.log`))
       // -d: stay in the foreground (debug output); it dies with its namespace at teardown
-      const child = spawn('ip', ['netns', 'exec', nat.ns, '/usr/sbin/miniupnpd', '-f', conf, '-d', '-P', join(workDir, `miniupnpd-${nat.name}.pid`)], { stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(
+        'ip',
+        [
+          'netns',
+          'exec',
+          nat.ns,
+          '/usr/sbin/miniupnpd',
+          '-f',
+          conf,
+          '-d',
+          '-P',
+          join(workDir, `miniupnpd-${nat.name}.pid`),
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      )
       child.stdout.pipe(upnpLog)
       child.stderr.pipe(upnpLog)
     }
@@ -192,14 +261,27 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
     const accounts = accountsOf(o.index)
     for (const n of names) {
       const h = host(n)
-      nodes[n] = new HiveHost(h, new Agent(n, h.ns, join(logDir, `${n}-agent.log`)), join(workDir, n), nodeEnv(plan.delayMs))
+      nodes[n] = new HiveHost(
+        h,
+        new Agent(n, h.ns, join(logDir, `${n}-agent.log`)),
+        join(workDir, n),
+        nodeEnv(plan.delayMs),
+      )
     }
-    const fund = names.map((n, i) => ({ account: accounts[i], hive: parseEther(n === 'requester' ? '1000' : '500').toString() }))
+    const fund = names.map((n, i) => ({
+      account: accounts[i],
+      hive: parseEther(n === 'requester' ? '1000' : '500').toString(),
+    }))
     await Promise.all([
       core.chain.req('fund', { url: core.rpcUrl, deploymentsDir: core.deploymentsDir, fund }),
       ...names.map(async (n, i) => {
         await nodes[n].prepare({
-          role: n === 'requester' ? 'requester' : 'provider', account: accounts[i], rpcUrl: core.rpcUrl, deploymentsDir: core.deploymentsDir, workDir, ...(i > 0 ? { price: PRICES[i - 1] } : {}),
+          role: n === 'requester' ? 'requester' : 'provider',
+          account: accounts[i],
+          rpcUrl: core.rpcUrl,
+          deploymentsDir: core.deploymentsDir,
+          workDir,
+          ...(i > 0 ? { price: PRICES[i - 1] } : {}),
         })
       }),
     ])
@@ -211,13 +293,25 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
     const dhtMode = (n: string): string[] => (host(n).nat !== undefined ? [] : ['--dht-mode', 'server'])
     const startedAt: Record<string, number> = {}
     const infos: Record<string, NodeInfoLike> = {}
-    await Promise.all(names.map(async (n) => {
-      startedAt[n] = Date.now()
-      infos[n] = await nodes[n].start(['--bootstrap', bootstrapList, ...dhtMode(n), ...(plan.nats.some((x) => x.kind === 'upnp') ? ['--upnp'] : [])], logDir)
-    }))
+    await Promise.all(
+      names.map(async (n) => {
+        startedAt[n] = Date.now()
+        infos[n] = await nodes[n].start(
+          [
+            '--bootstrap',
+            bootstrapList,
+            ...dhtMode(n),
+            ...(plan.nats.some((x) => x.kind === 'upnp') ? ['--upnp'] : []),
+          ],
+          logDir,
+        )
+      }),
+    )
     log(`[${name}] nodes up (${since()})`)
     // from now on, how long until each provider knows its reachability (from its own start)
-    const reach: Record<string, { status?: string, knownMs?: number }> = Object.fromEntries(providers.map((n) => [n, {}]))
+    const reach: Record<string, { status?: string; knownMs?: number }> = Object.fromEntries(
+      providers.map((n) => [n, {}]),
+    )
     let reachPolling = true
     const reachPoller = (async () => {
       while (reachPolling) {
@@ -256,42 +350,75 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
     const until = Date.now() + 120_000
     let found: string[] = []
     for (;;) {
-      const r = await nodes.requester.call<{ providers: Array<{ peerId: string }> }>('node.providers', { query: { executor: 'wasm' } })
+      const r = await nodes.requester.call<{ providers: Array<{ peerId: string }> }>('node.providers', {
+        query: { executor: 'wasm' },
+      })
       found = providers.filter((p) => r.providers.some((x) => x.peerId === infos[p].peerId))
       if (found.length === providers.length || Date.now() > until || o.signal.aborted) break
       await sleep(500)
     }
-    if (found.length < providers.length) log(`[${name}] the requester finds ${found.length} of ${providers.length} providers after 120 s; posting the jobs anyway`)
+    if (found.length < providers.length)
+      log(
+        `[${name}] the requester finds ${found.length} of ${providers.length} providers after 120 s; posting the jobs anyway`,
+      )
     else log(`[${name}] requester finds all providers (${since()})`)
 
     // reachability as the providers report it: the poller started with the nodes; give it until 60 s
     // after discovery to conclude (status stays unknown: reachabilityKnownMs is null)
     const reachUntil = Date.now() + 60_000
-    while (providers.some((n) => reach[n].knownMs === undefined) && Date.now() < reachUntil && !o.signal.aborted) await sleep(500)
+    while (providers.some((n) => reach[n].knownMs === undefined) && Date.now() < reachUntil && !o.signal.aborted)
+      await sleep(500)
     reachPolling = false
     await reachPoller
 
     log(`[${name}] ${o.jobs} jobs k=1 and ${o.jobsK2} k=2`)
     const outcomes = await nodes.requester.agent.req<JobOutcome[]>('jobs', {
-      dataDir: nodes.requester.dir, modulePath: o.modulePath, jobs: o.jobs, jobsK2: o.jobsK2, concurrency: 4,
-      maxPrice: parseEther('1').toString(), timeoutMs: 120_000, bidWindowMs: BID_WINDOW_MS,
+      dataDir: nodes.requester.dir,
+      modulePath: o.modulePath,
+      jobs: o.jobs,
+      jobsK2: o.jobsK2,
+      concurrency: 4,
+      maxPrice: parseEther('1').toString(),
+      timeoutMs: 120_000,
+      bidWindowMs: BID_WINDOW_MS,
     })
     // what each provider holds: the cumulative amount of its best voucher per channel (the voucher
     // follows verification: give the last ones a moment to arrive)
     const held: Record<string, bigint> = {}
-    const owed = (peerId: string): bigint => outcomes.flatMap((x) => x.winners).filter((w) => w.provider === peerId).reduce((s, w) => s + BigInt(w.price), 0n)
+    const owed = (peerId: string): bigint =>
+      outcomes
+        .flatMap((x) => x.winners)
+        .filter((w) => w.provider === peerId)
+        .reduce((s, w) => s + BigInt(w.price), 0n)
     const heldUntil = Date.now() + 20_000
     for (;;) {
       for (const n of providers) {
-        const r = await nodes[n].call<{ channels: Array<{ role: string, cumulativeAmount: string }> }>('payments.channels')
-        held[infos[n].peerId] = r.channels.filter((c) => c.role === 'provider').reduce((s, c) => s + BigInt(c.cumulativeAmount), 0n)
+        const r = await nodes[n].call<{ channels: Array<{ role: string; cumulativeAmount: string }> }>(
+          'payments.channels',
+        )
+        held[infos[n].peerId] = r.channels
+          .filter((c) => c.role === 'provider')
+          .reduce((s, c) => s + BigInt(c.cumulativeAmount), 0n)
       }
       if (providers.every((n) => held[infos[n].peerId] >= owed(infos[n].peerId)) || Date.now() > heldUntil) break
       await sleep(500)
     }
     const infoAfter: Record<string, NodeInfoLike> = {}
     for (const n of names) infoAfter[n] = await nodes[n].call<NodeInfoLike>('node.info')
-    writeFileSync(join(workDir, 'outcomes.json'), JSON.stringify({ outcomes, held: Object.fromEntries(Object.entries(held).map(([k, v]) => [k, v.toString()])), reach, natProbes, infoAfter }, null, 2))
+    writeFileSync(
+      join(workDir, 'outcomes.json'),
+      JSON.stringify(
+        {
+          outcomes,
+          held: Object.fromEntries(Object.entries(held).map(([k, v]) => [k, v.toString()])),
+          reach,
+          natProbes,
+          infoAfter,
+        },
+        null,
+        2,
+      ),
+    )
     const peers: Record<string, unknown> = {}
     for (const n of names) peers[n] = await nodes[n].call('node.peers')
     writeFileSync(join(workDir, 'peers.json'), JSON.stringify(peers, null, 2))
@@ -312,7 +439,11 @@ export async function runScenario (o: ScenarioOptions): Promise<ScenarioReport> 
       infos: providers.map((n) => infoAfter[n]),
     })
   } finally {
-    await Promise.all(Object.values(nodes).map(async (n) => { await n.agent.close() }))
+    await Promise.all(
+      Object.values(nodes).map(async (n) => {
+        await n.agent.close()
+      }),
+    )
     removeScenario(core.plan, o.plan)
   }
 }

@@ -6,7 +6,7 @@ const { ethers, networkHelpers } = await network.connect()
 const { loadFixture, time } = networkHelpers
 
 describe('AuditAnchor', () => {
-  async function deploy () {
+  async function deploy() {
     const [a, b] = await ethers.getSigners()
     const anchor = await ethers.deployContract('AuditAnchor')
     return { anchor, a, b, byA: as(anchor, a), byB: as(anchor, b) }
@@ -18,9 +18,13 @@ describe('AuditAnchor', () => {
     const tx = await byA.getFunction('anchor')(root(1), 10)
     const ts = await time.latest()
     await expect(tx).to.emit(anchor, 'Anchored').withArgs(a.address, 0, root(1), 10, ts)
-    await expect(byA.getFunction('anchor')(root(2), 11)).to.emit(anchor, 'Anchored').withArgs(a.address, 1, root(2), 11, ts + 1)
+    await expect(byA.getFunction('anchor')(root(2), 11))
+      .to.emit(anchor, 'Anchored')
+      .withArgs(a.address, 1, root(2), 11, ts + 1)
     // another submitter's log is independent: it may start below a's size
-    await expect(byB.getFunction('anchor')(root(3), 1)).to.emit(anchor, 'Anchored').withArgs(b.address, 0, root(3), 1, ts + 2)
+    await expect(byB.getFunction('anchor')(root(3), 1))
+      .to.emit(anchor, 'Anchored')
+      .withArgs(b.address, 0, root(3), 1, ts + 2)
     expect(await anchor.getFunction('anchorCount')(a.address)).to.equal(2n)
     expect(await anchor.getFunction('anchorCount')(b.address)).to.equal(1n)
     const first = await anchor.getFunction('anchorAt')(a.address, 0)
@@ -32,26 +36,33 @@ describe('AuditAnchor', () => {
   it('anchor: rejects a tree that does not grow strictly', async () => {
     const { anchor, a, byA } = await loadFixture(deploy)
     await expect(byA.getFunction('anchor')(root(1), 0))
-      .to.be.revertedWithCustomError(anchor, 'AuditAnchorTreeSizeNotGrowing').withArgs(a.address, 0, 0)
+      .to.be.revertedWithCustomError(anchor, 'AuditAnchorTreeSizeNotGrowing')
+      .withArgs(a.address, 0, 0)
     await byA.getFunction('anchor')(root(1), 10)
     for (const size of [10, 9]) {
       await expect(byA.getFunction('anchor')(root(2), size))
-        .to.be.revertedWithCustomError(anchor, 'AuditAnchorTreeSizeNotGrowing').withArgs(a.address, size, 10)
+        .to.be.revertedWithCustomError(anchor, 'AuditAnchorTreeSizeNotGrowing')
+        .withArgs(a.address, size, 10)
     }
   })
 
   it('anchor: rejects the zero root', async () => {
     const { anchor, byA } = await loadFixture(deploy)
-    await expect(byA.getFunction('anchor')(ethers.ZeroHash, 1)).to.be.revertedWithCustomError(anchor, 'AuditAnchorZeroRoot')
+    await expect(byA.getFunction('anchor')(ethers.ZeroHash, 1)).to.be.revertedWithCustomError(
+      anchor,
+      'AuditAnchorZeroRoot',
+    )
   })
 
   it('latest and anchorAt: reject indexes that do not exist', async () => {
     const { anchor, a, byA } = await loadFixture(deploy)
     await expect(anchor.getFunction('latest')(a.address))
-      .to.be.revertedWithCustomError(anchor, 'AuditAnchorIndexOutOfRange').withArgs(a.address, 0, 0)
+      .to.be.revertedWithCustomError(anchor, 'AuditAnchorIndexOutOfRange')
+      .withArgs(a.address, 0, 0)
     await byA.getFunction('anchor')(root(1), 1)
     await expect(anchor.getFunction('anchorAt')(a.address, 1))
-      .to.be.revertedWithCustomError(anchor, 'AuditAnchorIndexOutOfRange').withArgs(a.address, 1, 1)
+      .to.be.revertedWithCustomError(anchor, 'AuditAnchorIndexOutOfRange')
+      .withArgs(a.address, 1, 1)
     expect(await anchor.getFunction('anchorCount')(ethers.ZeroAddress)).to.equal(0n)
   })
 
@@ -67,11 +78,17 @@ describe('AuditAnchor', () => {
     await expect(tx).to.emit(anchor, 'PeerBound').withArgs(ethers.keccak256(PEER), a.address, 0, PEER, 7, 1, SIG)
     expect(await anchor.getFunction('bindingCount')(PEER)).to.equal(1n)
     const b = await anchor.getFunction('bindingAt')(PEER, 0)
-    expect([b.account, b.nonce, b.since, b.fromAnchor, b.untilAnchor, b.signature])
-      .to.deep.equal([a.address, 7n, BigInt(ts), 1n, MAX, SIG])
+    expect([b.account, b.nonce, b.since, b.fromAnchor, b.untilAnchor, b.signature]).to.deep.equal([
+      a.address,
+      7n,
+      BigInt(ts),
+      1n,
+      MAX,
+      SIG,
+    ])
   })
 
-  it('bindPeer: a later record ends the previous account\'s range at its anchor count; the history stays', async () => {
+  it("bindPeer: a later record ends the previous account's range at its anchor count; the history stays", async () => {
     const { anchor, a, b, byA, byB } = await loadFixture(deploy)
     await byA.getFunction('bindPeer')(PEER, 1, SIG)
     await byA.getFunction('anchor')(root(1), 5)
@@ -83,7 +100,8 @@ describe('AuditAnchor', () => {
     expect([first.account, first.fromAnchor, first.untilAnchor]).to.deep.equal([a.address, 0n, 2n])
     expect([second.account, second.fromAnchor, second.untilAnchor]).to.deep.equal([b.address, 1n, MAX])
     await expect(anchor.getFunction('bindingAt')(PEER, 2))
-      .to.be.revertedWithCustomError(anchor, 'AuditAnchorBindingOutOfRange').withArgs(ethers.keccak256(PEER), 2, 2)
+      .to.be.revertedWithCustomError(anchor, 'AuditAnchorBindingOutOfRange')
+      .withArgs(ethers.keccak256(PEER), 2, 2)
   })
 
   it('bindPeer: rejects empty or oversized peer ids and signatures that are not 64 bytes', async () => {
@@ -91,8 +109,10 @@ describe('AuditAnchor', () => {
     const bind = byA.getFunction('bindPeer')
     await expect(bind('0x', 1, SIG)).to.be.revertedWithCustomError(anchor, 'AuditAnchorBadPeerId')
     await expect(bind('0x' + '11'.repeat(65), 1, SIG)).to.be.revertedWithCustomError(anchor, 'AuditAnchorBadPeerId')
-    await expect(bind(PEER, 1, '0x' + 'ab'.repeat(65)))
-      .to.be.revertedWithCustomError(anchor, 'AuditAnchorBadPeerSignature')
+    await expect(bind(PEER, 1, '0x' + 'ab'.repeat(65))).to.be.revertedWithCustomError(
+      anchor,
+      'AuditAnchorBadPeerSignature',
+    )
     expect(await anchor.getFunction('bindingCount')(PEER)).to.equal(0n)
   })
 

@@ -6,7 +6,7 @@ import { as, hive } from './helpers.ts'
 const { ethers, networkHelpers } = await network.connect()
 const { loadFixture, time } = networkHelpers
 
-async function deploy () {
+async function deploy() {
   const [deployer, holder, a, b] = await ethers.getSigners()
   const token = await ethers.deployContract('HiveToken', [holder.address, hive(1000)])
   return { deployer, holder, a, b, token }
@@ -48,12 +48,29 @@ describe('HiveToken', () => {
     const { chainId } = await ethers.provider.getNetwork()
     const deadline = BigInt(await time.latest()) + 100n
     const domain = { name: 'ComputeHive', version: '1', chainId, verifyingContract: await token.getAddress() }
-    const types = { Permit: [{ name: 'owner', type: 'address' }, { name: 'spender', type: 'address' }, { name: 'value', type: 'uint256' }, { name: 'nonce', type: 'uint256' }, { name: 'deadline', type: 'uint256' }] }
-    const sig = Signature.from(await holder.signTypedData(domain, types, { owner: holder.address, spender: a.address, value: 5n, nonce: 0n, deadline }))
+    const types = {
+      Permit: [
+        { name: 'owner', type: 'address' },
+        { name: 'spender', type: 'address' },
+        { name: 'value', type: 'uint256' },
+        { name: 'nonce', type: 'uint256' },
+        { name: 'deadline', type: 'uint256' },
+      ],
+    }
+    const sig = Signature.from(
+      await holder.signTypedData(domain, types, {
+        owner: holder.address,
+        spender: a.address,
+        value: 5n,
+        nonce: 0n,
+        deadline,
+      }),
+    )
     await as(token, a).getFunction('permit')(holder.address, a.address, 5n, deadline, sig.v, sig.r, sig.s)
     expect(await token.getFunction('allowance')(holder.address, a.address)).to.equal(5n)
     expect(await token.getFunction('nonces')(holder.address)).to.equal(1n)
-    await expect(as(token, a).getFunction('permit')(holder.address, a.address, 5n, deadline, sig.v, sig.r, sig.s))
-      .to.be.revertedWithCustomError(token, 'ERC2612InvalidSigner')
+    await expect(
+      as(token, a).getFunction('permit')(holder.address, a.address, 5n, deadline, sig.v, sig.r, sig.s),
+    ).to.be.revertedWithCustomError(token, 'ERC2612InvalidSigner')
   })
 })

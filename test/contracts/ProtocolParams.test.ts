@@ -6,10 +6,15 @@ const { ethers, networkHelpers } = await network.connect()
 const { loadFixture } = networkHelpers
 const key = (name: string): string => ethers.encodeBytes32String(name)
 
-async function deploy () {
+async function deploy() {
   const [deployer, gov, treasury, arbiter, other] = await ethers.getSigners()
   const initial = { ...TEST_PARAMS, treasury: treasury.address, arbiter: arbiter.address }
-  const params = await ethers.deployContract('ProtocolParams', [gov.address, initial, TEST_MINIMUMS, ethers.ZeroAddress])
+  const params = await ethers.deployContract('ProtocolParams', [
+    gov.address,
+    initial,
+    TEST_MINIMUMS,
+    ethers.ZeroAddress,
+  ])
   return { deployer, gov, treasury, arbiter, other, params, initial, byGov: as(params, gov) }
 }
 
@@ -33,8 +38,12 @@ describe('ProtocolParams', () => {
     for (const [name] of NUMERIC) {
       await expect(tx).to.emit(params, 'ParamChanged').withArgs(key(name), 0n, initial[name])
     }
-    await expect(tx).to.emit(params, 'AddressParamChanged').withArgs(key('treasury'), ethers.ZeroAddress, initial.treasury)
-    await expect(tx).to.emit(params, 'AddressParamChanged').withArgs(key('arbiter'), ethers.ZeroAddress, initial.arbiter)
+    await expect(tx)
+      .to.emit(params, 'AddressParamChanged')
+      .withArgs(key('treasury'), ethers.ZeroAddress, initial.treasury)
+    await expect(tx)
+      .to.emit(params, 'AddressParamChanged')
+      .withArgs(key('arbiter'), ethers.ZeroAddress, initial.arbiter)
   })
 
   for (const [name, min, max] of NUMERIC) {
@@ -50,7 +59,9 @@ describe('ProtocolParams', () => {
         const { params, byGov, initial } = await loadFixture(deploy)
         for (const v of [min, max]) {
           const old = await params.getFunction(name)()
-          await expect(byGov.getFunction('setParam')(key(name), v)).to.emit(params, 'ParamChanged').withArgs(key(name), old, v)
+          await expect(byGov.getFunction('setParam')(key(name), v))
+            .to.emit(params, 'ParamChanged')
+            .withArgs(key(name), old, v)
           expect(await params.getFunction(name)()).to.equal(v)
         }
         expect(initial[name]).to.be.within(min, max)
@@ -61,7 +72,8 @@ describe('ProtocolParams', () => {
         const outside = [max + 1n, ...(min > 0n ? [min - 1n] : [])]
         for (const v of outside) {
           await expect(byGov.getFunction('setParam')(key(name), v))
-            .to.be.revertedWithCustomError(params, 'ProtocolParamsOutOfBounds').withArgs(key(name), v, min, max)
+            .to.be.revertedWithCustomError(params, 'ProtocolParamsOutOfBounds')
+            .withArgs(key(name), v, min, max)
         }
       })
     })
@@ -73,23 +85,35 @@ describe('ProtocolParams', () => {
       expect(await params.getFunction(name)()).to.equal(initial[name])
       expect(await params.getFunction('getAddressParam')(key(name))).to.equal(initial[name])
       await expect(byGov.getFunction('setAddressParam')(key(name), other.address))
-        .to.emit(params, 'AddressParamChanged').withArgs(key(name), initial[name], other.address)
+        .to.emit(params, 'AddressParamChanged')
+        .withArgs(key(name), initial[name], other.address)
       expect(await params.getFunction(name)()).to.equal(other.address)
       await expect(byGov.getFunction('setAddressParam')(key(name), ethers.ZeroAddress))
-        .to.be.revertedWithCustomError(params, 'ProtocolParamsZeroAddress').withArgs(key(name))
+        .to.be.revertedWithCustomError(params, 'ProtocolParamsZeroAddress')
+        .withArgs(key(name))
     })
   }
 
   it('rejects unknown keys everywhere, and address keys in the numeric setter and vice versa', async () => {
     const { params, byGov, other } = await loadFixture(deploy)
     for (const k of [key('noSuchParam'), key('treasury')]) {
-      await expect(byGov.getFunction('setParam')(k, 1n)).to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey').withArgs(k)
-      await expect(params.getFunction('getParam')(k)).to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey').withArgs(k)
-      await expect(params.getFunction('bounds')(k)).to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey').withArgs(k)
+      await expect(byGov.getFunction('setParam')(k, 1n))
+        .to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey')
+        .withArgs(k)
+      await expect(params.getFunction('getParam')(k))
+        .to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey')
+        .withArgs(k)
+      await expect(params.getFunction('bounds')(k))
+        .to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey')
+        .withArgs(k)
     }
     for (const k of [key('noSuchParam'), key('protocolFeeBps')]) {
-      await expect(byGov.getFunction('setAddressParam')(k, other.address)).to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey').withArgs(k)
-      await expect(params.getFunction('getAddressParam')(k)).to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey').withArgs(k)
+      await expect(byGov.getFunction('setAddressParam')(k, other.address))
+        .to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey')
+        .withArgs(k)
+      await expect(params.getFunction('getAddressParam')(k))
+        .to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey')
+        .withArgs(k)
     }
   })
 
@@ -97,17 +121,22 @@ describe('ProtocolParams', () => {
     const { params, other, deployer } = await loadFixture(deploy)
     for (const who of [other, deployer]) {
       await expect(as(params, who).getFunction('setParam')(key('protocolFeeBps'), 1n))
-        .to.be.revertedWithCustomError(params, 'OwnableUnauthorizedAccount').withArgs(who.address)
+        .to.be.revertedWithCustomError(params, 'OwnableUnauthorizedAccount')
+        .withArgs(who.address)
       await expect(as(params, who).getFunction('setAddressParam')(key('treasury'), who.address))
-        .to.be.revertedWithCustomError(params, 'OwnableUnauthorizedAccount').withArgs(who.address)
+        .to.be.revertedWithCustomError(params, 'OwnableUnauthorizedAccount')
+        .withArgs(who.address)
     }
   })
 
   it('hands ownership on only from the owner (OpenZeppelin Ownable)', async () => {
     const { params, byGov, gov, other } = await loadFixture(deploy)
     await expect(as(params, other).getFunction('transferOwnership')(other.address))
-      .to.be.revertedWithCustomError(params, 'OwnableUnauthorizedAccount').withArgs(other.address)
-    await expect(byGov.getFunction('transferOwnership')(other.address)).to.emit(params, 'OwnershipTransferred').withArgs(gov.address, other.address)
+      .to.be.revertedWithCustomError(params, 'OwnableUnauthorizedAccount')
+      .withArgs(other.address)
+    await expect(byGov.getFunction('transferOwnership')(other.address))
+      .to.emit(params, 'OwnershipTransferred')
+      .withArgs(gov.address, other.address)
     expect(await params.getFunction('owner')()).to.equal(other.address)
   })
 
@@ -115,11 +144,18 @@ describe('ProtocolParams', () => {
     const { gov, initial } = await loadFixture(deploy)
     const factory = await ethers.getContractFactory('ProtocolParams')
     await expect(factory.deploy(gov.address, { ...initial, protocolFeeBps: 1001n }, TEST_MINIMUMS, ethers.ZeroAddress))
-      .to.be.revertedWithCustomError(factory, 'ProtocolParamsOutOfBounds').withArgs(key('protocolFeeBps'), 1001n, 0n, 1000n)
-    await expect(factory.deploy(gov.address, { ...initial, arbiter: ethers.ZeroAddress }, TEST_MINIMUMS, ethers.ZeroAddress))
-      .to.be.revertedWithCustomError(factory, 'ProtocolParamsZeroAddress').withArgs(key('arbiter'))
-    await expect(factory.deploy(gov.address, { ...initial, channelChallengePeriod: 99n }, TEST_MINIMUMS, ethers.ZeroAddress))
-      .to.be.revertedWithCustomError(factory, 'ProtocolParamsOutOfBounds').withArgs(key('channelChallengePeriod'), 99n, 100n, 30n * 86400n)
+      .to.be.revertedWithCustomError(factory, 'ProtocolParamsOutOfBounds')
+      .withArgs(key('protocolFeeBps'), 1001n, 0n, 1000n)
+    await expect(
+      factory.deploy(gov.address, { ...initial, arbiter: ethers.ZeroAddress }, TEST_MINIMUMS, ethers.ZeroAddress),
+    )
+      .to.be.revertedWithCustomError(factory, 'ProtocolParamsZeroAddress')
+      .withArgs(key('arbiter'))
+    await expect(
+      factory.deploy(gov.address, { ...initial, channelChallengePeriod: 99n }, TEST_MINIMUMS, ethers.ZeroAddress),
+    )
+      .to.be.revertedWithCustomError(factory, 'ProtocolParamsOutOfBounds')
+      .withArgs(key('channelChallengePeriod'), 99n, 100n, 30n * 86400n)
   })
 
   it('refuses constructor minimums of a minute or less: every window must outlast an RPC outage', async () => {
@@ -127,7 +163,8 @@ describe('ProtocolParams', () => {
     const factory = await ethers.getContractFactory('ProtocolParams')
     for (const name of Object.keys(TEST_MINIMUMS) as Array<keyof typeof TEST_MINIMUMS>) {
       await expect(factory.deploy(gov.address, initial, { ...TEST_MINIMUMS, [name]: 60n }, ethers.ZeroAddress))
-        .to.be.revertedWithCustomError(factory, 'ProtocolParamsMinimumTooShort').withArgs(key(name), 60n, 60n)
+        .to.be.revertedWithCustomError(factory, 'ProtocolParamsMinimumTooShort')
+        .withArgs(key(name), 60n, 60n)
     }
     const params = await factory.deploy(gov.address, initial, TEST_MINIMUMS, ethers.ZeroAddress)
     expect(await params.getFunction('minimums')()).to.deep.equal(Object.values(TEST_MINIMUMS))
@@ -138,17 +175,38 @@ describe('ProtocolParams', () => {
     const { gov, initial, other } = await loadFixture(deploy)
     const token = await ethers.deployContract('HiveToken', [gov.address, 10n ** 24n])
     const timelock = await ethers.deployContract('HiveTimelock', [100n, [], [], gov.address])
-    const governor = await ethers.deployContract('HiveGovernor', [await token.getAddress(), await timelock.getAddress(), 1n, 30n, 0n, 4n])
+    const governor = await ethers.deployContract('HiveGovernor', [
+      await token.getAddress(),
+      await timelock.getAddress(),
+      1n,
+      30n,
+      0n,
+      4n,
+    ])
     const factory = await ethers.getContractFactory('ProtocolParams')
     await expect(factory.deploy(other.address, initial, TEST_MINIMUMS, await governor.getAddress()))
-      .to.be.revertedWithCustomError(factory, 'ProtocolParamsGovernorMismatch').withArgs(await timelock.getAddress(), other.address)
+      .to.be.revertedWithCustomError(factory, 'ProtocolParamsGovernorMismatch')
+      .withArgs(await timelock.getAddress(), other.address)
     // with the governor: unbonding must outlast voting delay + voting period + timelock delay + margin
     const mins = { ...TEST_MINIMUMS, unbondingPeriod: 100n }
-    const params = await factory.deploy(await timelock.getAddress(), { ...initial, unbondingPeriod: 231n }, mins, await governor.getAddress())
+    const params = await factory.deploy(
+      await timelock.getAddress(),
+      { ...initial, unbondingPeriod: 231n },
+      mins,
+      await governor.getAddress(),
+    )
     expect(await params.getFunction('governanceDelay')()).to.equal(131n)
     expect(await params.getFunction('bounds')(key('unbondingPeriod'))).to.deep.equal([231n, 90n * 86400n])
-    await expect(factory.deploy(await timelock.getAddress(), { ...initial, unbondingPeriod: 230n }, mins, await governor.getAddress()))
-      .to.be.revertedWithCustomError(factory, 'ProtocolParamsOutOfBounds').withArgs(key('unbondingPeriod'), 230n, 231n, 90n * 86400n)
+    await expect(
+      factory.deploy(
+        await timelock.getAddress(),
+        { ...initial, unbondingPeriod: 230n },
+        mins,
+        await governor.getAddress(),
+      ),
+    )
+      .to.be.revertedWithCustomError(factory, 'ProtocolParamsOutOfBounds')
+      .withArgs(key('unbondingPeriod'), 230n, 231n, 90n * 86400n)
   })
 
   it('publishes its keys as constants and its version', async () => {

@@ -14,14 +14,21 @@ import { isHiveError } from '../../protocol/errors.ts'
 const { ethers } = await network.connect()
 const root = resolve(import.meta.dirname, '..', '..')
 const dirs: string[] = []
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'hive-deploy-')); dirs.push(d); return d }
-after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'hive-deploy-'))
+  dirs.push(d)
+  return d
+}
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 describe('scripts/deploy.ts', () => {
   let dir: string
   let first: Deployment
   const logs: string[] = []
-  const at = (d: Deployment, name: ContractName): Contract => new Contract(d.contracts[name].address, d.contracts[name].abi, ethers.provider)
+  const at = (d: Deployment, name: ContractName): Contract =>
+    new Contract(d.contracts[name].address, d.contracts[name].abi, ethers.provider)
 
   before(async () => {
     dir = tmp()
@@ -59,7 +66,7 @@ describe('scripts/deploy.ts', () => {
     expect(await params.getFunction('treasury')()).to.equal(tl)
     expect(await params.getFunction('arbiter')()).to.equal(tl)
     expect(await params.getFunction('channelChallengePeriod')()).to.equal(devnetParams.channelChallengePeriod)
-    const role = async (name: string): Promise<string> => await timelock.getFunction(name)() as string
+    const role = async (name: string): Promise<string> => (await timelock.getFunction(name)()) as string
     for (const r of ['DEFAULT_ADMIN_ROLE', 'PROPOSER_ROLE', 'EXECUTOR_ROLE', 'CANCELLER_ROLE']) {
       expect(await timelock.getFunction('hasRole')(await role(r), deployer.address), r).to.equal(false)
     }
@@ -82,7 +89,12 @@ describe('scripts/deploy.ts', () => {
     const [deployer] = await ethers.getSigners()
     const block = await ethers.provider.getBlockNumber()
     const again: string[] = []
-    const second = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: dir, log: (m) => again.push(m) })
+    const second = await deployAll({
+      signer: deployer,
+      params: devnetParams,
+      deploymentsDir: dir,
+      log: (m) => again.push(m),
+    })
     expect(second).to.deep.equal(first)
     expect(await ethers.provider.getBlockNumber()).to.equal(block)
     expect(again.filter((m) => m.includes('already deployed'))).to.have.length(CONTRACT_NAMES.length)
@@ -97,7 +109,12 @@ describe('scripts/deploy.ts', () => {
     broken.contracts.ProtocolParams.address = first.contracts.AuditAnchor.address // code, wrong version
     writeFileSync(join(d, '31337.json'), JSON.stringify(broken))
     const out: string[] = []
-    const fixed = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: d, log: (m) => out.push(m) })
+    const fixed = await deployAll({
+      signer: deployer,
+      params: devnetParams,
+      deploymentsDir: d,
+      log: (m) => out.push(m),
+    })
     const same: ContractName[] = ['HiveToken', 'TimelockController', 'HiveGovernor']
     for (const n of same) expect(fixed.contracts[n].address, n).to.equal(first.contracts[n].address)
     for (const n of ['AuditAnchor', 'ProtocolParams', 'ProviderRegistry', 'JobEscrow', 'PaymentChannel'] as const) {
@@ -106,22 +123,35 @@ describe('scripts/deploy.ts', () => {
     }
     expect(out.some((m) => /ProtocolParams: recorded .* reports version hive-anchor\/2/.test(m))).to.equal(true)
     expect(out.some((m) => /AuditAnchor: recorded .* no contract answers there/.test(m))).to.equal(true)
-    expect(await at(fixed, 'ProtocolParams').getFunction('owner')()).to.equal(first.contracts.TimelockController.address)
+    expect(await at(fixed, 'ProtocolParams').getFunction('owner')()).to.equal(
+      first.contracts.TimelockController.address,
+    )
     expect(loadDeployment(join(d, '31337.json'))).to.deep.equal(fixed)
   })
 
   it('fails with a clear error when the artifacts are missing', async () => {
     const [deployer] = await ethers.getSigners()
-    const err = await deployAll({ signer: deployer, deploymentsDir: tmp(), artifactsDir: tmp() }).then(() => undefined, (e: unknown) => e)
+    const err = await deployAll({ signer: deployer, deploymentsDir: tmp(), artifactsDir: tmp() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(isHiveError(err, 'ARTIFACT_MISSING')).to.equal(true)
   })
 
   it('has production defaults with windows of hours to days, devnet ones of minutes (above 60 s)', () => {
     for (const p of [defaultParams, devnetParams]) {
       const windows = [p.channelChallengePeriod, p.escrowChallengeWindow, p.arbitrationWindow]
-      const minimums = [p.minChannelChallengePeriod, p.minEscrowChallengeWindow, p.minArbitrationWindow, p.minUnbondingPeriod, p.slashMargin]
+      const minimums = [
+        p.minChannelChallengePeriod,
+        p.minEscrowChallengeWindow,
+        p.minArbitrationWindow,
+        p.minUnbondingPeriod,
+        p.slashMargin,
+      ]
       for (const m of minimums) expect(m).to.be.above(60n)
-      windows.forEach((w, i) => { expect(w).to.be.at.least(minimums[i]) })
+      windows.forEach((w, i) => {
+        expect(w).to.be.at.least(minimums[i])
+      })
       // stake stays slashable until governance can act on it
       expect(p.unbondingPeriod).to.be.at.least(p.votingDelay + p.votingPeriod + p.timelockDelay + p.slashMargin)
     }
@@ -138,18 +168,30 @@ describe('scripts/deploy.ts', () => {
     const out = tmp()
     const key = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80' // Hardhat's well-known account 0
     // async spawn: the JSON-RPC server runs in this process and must keep answering
-    const run = async (): Promise<{ code: number | null, stdout: string, stderr: string }> => await new Promise((ok) => {
-      const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts/deploy.ts'), '--devnet', '--rpc', `http://${address}:${port}`, '--out', out], { env: { ...process.env, HIVE_DEPLOYER_KEY: key } })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (b: Buffer) => { stdout += b.toString() })
-      child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
-      child.on('exit', (code) => ok({ code, stdout, stderr }))
-    })
+    const run = async (): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+      await new Promise((ok) => {
+        const child = spawn(
+          join(root, 'node_modules/.bin/tsx'),
+          [join(root, 'scripts/deploy.ts'), '--devnet', '--rpc', `http://${address}:${port}`, '--out', out],
+          { env: { ...process.env, HIVE_DEPLOYER_KEY: key } },
+        )
+        let stdout = ''
+        let stderr = ''
+        child.stdout.on('data', (b: Buffer) => {
+          stdout += b.toString()
+        })
+        child.stderr.on('data', (b: Buffer) => {
+          stderr += b.toString()
+        })
+        child.on('exit', (code) => ok({ code, stdout, stderr }))
+      })
     try {
       const first = await run()
       expect(first.code, first.stderr).to.equal(0)
-      const printed = JSON.parse(first.stdout.trim().split('\n').at(-1) ?? '') as { chainId: number, contracts: Record<string, string> }
+      const printed = JSON.parse(first.stdout.trim().split('\n').at(-1) ?? '') as {
+        chainId: number
+        contracts: Record<string, string>
+      }
       const file = loadDeployment(join(out, '31337.json'))
       expect(printed.contracts.PaymentChannel).to.equal(file?.contracts.PaymentChannel.address)
       expect(file?.params.channelChallengePeriod).to.equal(String(devnetParams.channelChallengePeriod))
@@ -164,7 +206,11 @@ describe('scripts/deploy.ts', () => {
 
   it('CLI: refuses --rpc without HIVE_DEPLOYER_KEY and unknown arguments', function () {
     this.timeout(30_000)
-    const run = (args: string[]) => spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts/deploy.ts'), ...args], { encoding: 'utf8', env: { ...process.env, HIVE_DEPLOYER_KEY: '' } })
+    const run = (args: string[]) =>
+      spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts/deploy.ts'), ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, HIVE_DEPLOYER_KEY: '' },
+      })
     const noKey = run(['--rpc', 'http://127.0.0.1:1'])
     expect(noKey.status).to.equal(1)
     expect(noKey.stderr).to.match(/HIVE_DEPLOYER_KEY/)
@@ -173,4 +219,3 @@ describe('scripts/deploy.ts', () => {
     expect(bad.stderr).to.match(/unknown argument --bogus/)
   })
 })
-

@@ -18,19 +18,40 @@ const dir = mkdtempSync(join(tmpdir(), 'hive-gov-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 
 const key = (name: string): string => ethers.encodeBytes32String(name)
-const ProposalState = { Pending: 0n, Active: 1n, Canceled: 2n, Defeated: 3n, Succeeded: 4n, Queued: 5n, Expired: 6n, Executed: 7n }
+const ProposalState = {
+  Pending: 0n,
+  Active: 1n,
+  Canceled: 2n,
+  Defeated: 3n,
+  Succeeded: 4n,
+  Queued: 5n,
+  Expired: 6n,
+  Executed: 7n,
+}
 
-async function deployed () {
+async function deployed() {
   const [deployer, alice, bob, outsider] = await ethers.getSigners()
   const d = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: dir })
-  const at = (name: ContractName): Contract => new ethers.Contract(d.contracts[name].address, d.contracts[name].abi, deployer)
+  const at = (name: ContractName): Contract =>
+    new ethers.Contract(d.contracts[name].address, d.contracts[name].abi, deployer)
   const token = at('HiveToken')
   await as(token, deployer).getFunction('transfer')(alice.address, hive(100_000_000)) // 10% of the supply
   await as(token, deployer).getFunction('transfer')(bob.address, hive(1_000_000)) // 0.1%: below quorum alone
   await as(token, alice).getFunction('delegate')(alice.address)
   await as(token, bob).getFunction('delegate')(bob.address)
   await mine(1)
-  return { deployer, alice, bob, outsider, d, token, governor: at('HiveGovernor'), timelock: at('TimelockController'), params: at('ProtocolParams'), registry: at('ProviderRegistry') }
+  return {
+    deployer,
+    alice,
+    bob,
+    outsider,
+    d,
+    token,
+    governor: at('HiveGovernor'),
+    timelock: at('TimelockController'),
+    params: at('ProtocolParams'),
+    registry: at('ProviderRegistry'),
+  }
 }
 
 describe('governance end to end', () => {
@@ -41,25 +62,34 @@ describe('governance end to end', () => {
     const description = 'Raise the protocol fee to 2%'
     const descriptionHash = ethers.id(description)
     const proposal = [[paramsAddr], [0n], [calldata]] as const
-    const proposalId = await g.governor.getFunction('hashProposal')(...proposal, descriptionHash) as bigint
+    const proposalId = (await g.governor.getFunction('hashProposal')(...proposal, descriptionHash)) as bigint
 
-    await expect(as(g.governor, g.bob).getFunction('propose')(...proposal, description)).to.emit(g.governor, 'ProposalCreated')
+    await expect(as(g.governor, g.bob).getFunction('propose')(...proposal, description)).to.emit(
+      g.governor,
+      'ProposalCreated',
+    )
     expect(await g.governor.getFunction('state')(proposalId)).to.equal(ProposalState.Pending)
     await time.increase(devnetParams.votingDelay + 1n)
     expect(await g.governor.getFunction('state')(proposalId)).to.equal(ProposalState.Active)
-    await expect(as(g.governor, g.alice).getFunction('castVote')(proposalId, 1)).to.emit(g.governor, 'VoteCast')
+    await expect(as(g.governor, g.alice).getFunction('castVote')(proposalId, 1))
+      .to.emit(g.governor, 'VoteCast')
       .withArgs(g.alice.address, proposalId, 1, hive(100_000_000), '')
     await as(g.governor, g.bob).getFunction('castVote')(proposalId, 0)
     await time.increase(devnetParams.votingPeriod)
     expect(await g.governor.getFunction('state')(proposalId)).to.equal(ProposalState.Succeeded)
 
-    await expect(as(g.governor, g.outsider).getFunction('queue')(...proposal, descriptionHash)).to.emit(g.timelock, 'CallScheduled')
+    await expect(as(g.governor, g.outsider).getFunction('queue')(...proposal, descriptionHash)).to.emit(
+      g.timelock,
+      'CallScheduled',
+    )
     expect(await g.governor.getFunction('state')(proposalId)).to.equal(ProposalState.Queued)
-    await expect(as(g.governor, g.outsider).getFunction('execute')(...proposal, descriptionHash))
-      .to.be.revertedWithCustomError(g.timelock, 'TimelockUnexpectedOperationState')
+    await expect(
+      as(g.governor, g.outsider).getFunction('execute')(...proposal, descriptionHash),
+    ).to.be.revertedWithCustomError(g.timelock, 'TimelockUnexpectedOperationState')
     await time.increase(devnetParams.timelockDelay)
     await expect(as(g.governor, g.outsider).getFunction('execute')(...proposal, descriptionHash))
-      .to.emit(g.params, 'ParamChanged').withArgs(key('protocolFeeBps'), devnetParams.protocolFeeBps, 200n)
+      .to.emit(g.params, 'ParamChanged')
+      .withArgs(key('protocolFeeBps'), devnetParams.protocolFeeBps, 200n)
     expect(await g.params.getFunction('protocolFeeBps')()).to.equal(200n)
     expect(await g.governor.getFunction('state')(proposalId)).to.equal(ProposalState.Executed)
   })
@@ -69,29 +99,43 @@ describe('governance end to end', () => {
     const calldata = g.params.interface.encodeFunctionData('setParam', [key('protocolFeeBps'), 0n])
     const proposal = [[await g.params.getAddress()], [0n], [calldata]] as const
     await as(g.governor, g.bob).getFunction('propose')(...proposal, 'fee to zero')
-    const proposalId = await g.governor.getFunction('hashProposal')(...proposal, ethers.id('fee to zero')) as bigint
+    const proposalId = (await g.governor.getFunction('hashProposal')(...proposal, ethers.id('fee to zero'))) as bigint
     await time.increase(devnetParams.votingDelay + 1n)
     await as(g.governor, g.bob).getFunction('castVote')(proposalId, 1)
     await time.increase(devnetParams.votingPeriod)
     expect(await g.governor.getFunction('state')(proposalId)).to.equal(ProposalState.Defeated)
-    await expect(as(g.governor, g.bob).getFunction('queue')(...proposal, ethers.id('fee to zero')))
-      .to.be.revertedWithCustomError(g.governor, 'GovernorUnexpectedProposalState')
+    await expect(
+      as(g.governor, g.bob).getFunction('queue')(...proposal, ethers.id('fee to zero')),
+    ).to.be.revertedWithCustomError(g.governor, 'GovernorUnexpectedProposalState')
   })
 
   it('a change made directly, by the deployer or anyone, fails: only the timelock owns the parameters and the registry', async () => {
     const g = await loadFixture(deployed)
     for (const who of [g.deployer, g.alice, g.outsider]) {
       await expect(as(g.params, who).getFunction('setParam')(key('protocolFeeBps'), 0n))
-        .to.be.revertedWithCustomError(g.params, 'OwnableUnauthorizedAccount').withArgs(who.address)
+        .to.be.revertedWithCustomError(g.params, 'OwnableUnauthorizedAccount')
+        .withArgs(who.address)
       await expect(as(g.registry, who).getFunction('slash')(g.alice.address, 1n, key('x')))
-        .to.be.revertedWithCustomError(g.registry, 'OwnableUnauthorizedAccount').withArgs(who.address)
+        .to.be.revertedWithCustomError(g.registry, 'OwnableUnauthorizedAccount')
+        .withArgs(who.address)
       const proposer = await g.timelock.getFunction('PROPOSER_ROLE')()
-      await expect(as(g.timelock, who).getFunction('schedule')(await g.params.getAddress(), 0n, '0x', ethers.ZeroHash, ethers.ZeroHash, devnetParams.timelockDelay))
-        .to.be.revertedWithCustomError(g.timelock, 'AccessControlUnauthorizedAccount').withArgs(who.address, proposer)
+      await expect(
+        as(g.timelock, who).getFunction('schedule')(
+          await g.params.getAddress(),
+          0n,
+          '0x',
+          ethers.ZeroHash,
+          ethers.ZeroHash,
+          devnetParams.timelockDelay,
+        ),
+      )
+        .to.be.revertedWithCustomError(g.timelock, 'AccessControlUnauthorizedAccount')
+        .withArgs(who.address, proposer)
     }
     // the governor's own settings change only through governance too
     await expect(as(g.governor, g.deployer).getFunction('setVotingPeriod')(1n))
-      .to.be.revertedWithCustomError(g.governor, 'GovernorOnlyExecutor').withArgs(g.deployer.address)
+      .to.be.revertedWithCustomError(g.governor, 'GovernorOnlyExecutor')
+      .withArgs(g.deployer.address)
   })
 
   it('the governor counts votes by timestamp, like the token', async () => {
@@ -102,6 +146,8 @@ describe('governance end to end', () => {
     expect(await g.governor.getFunction('votingPeriod')()).to.equal(devnetParams.votingPeriod)
     expect(await g.governor.getFunction('version')()).to.equal('hive-governor/1')
     const t = BigInt(await time.latest()) - 1n
-    expect(await g.governor.getFunction('quorum')(t)).to.equal(hive(1_000_000_000) * devnetParams.quorumPercent / 100n)
+    expect(await g.governor.getFunction('quorum')(t)).to.equal(
+      (hive(1_000_000_000) * devnetParams.quorumPercent) / 100n,
+    )
   })
 })

@@ -10,13 +10,32 @@ import { as, hive, signVoucher } from './helpers.ts'
 const { ethers, networkHelpers } = await network.connect()
 const { loadFixture, time } = networkHelpers
 
-async function setup () {
+async function setup() {
   const [deployer, requester, provider, treasury, arbiter] = await ethers.getSigners()
-  const params = await ethers.deployContract('ProtocolParams', [deployer.address, {
-    minProviderStake: 1n, unbondingPeriod: 100n, escrowChallengeWindow: 100n, channelChallengePeriod: 100n,
-    protocolFeeBps: 100n, reporterShareBps: 0n, equivocationSlashBps: 1n, disputeBondBps: 1000n, arbitrationWindow: 100n,
-    treasury: treasury.address, arbiter: arbiter.address,
-  }, { unbondingPeriod: 100n, escrowChallengeWindow: 100n, channelChallengePeriod: 100n, arbitrationWindow: 100n, slashMargin: 100n }, ethers.ZeroAddress])
+  const params = await ethers.deployContract('ProtocolParams', [
+    deployer.address,
+    {
+      minProviderStake: 1n,
+      unbondingPeriod: 100n,
+      escrowChallengeWindow: 100n,
+      channelChallengePeriod: 100n,
+      protocolFeeBps: 100n,
+      reporterShareBps: 0n,
+      equivocationSlashBps: 1n,
+      disputeBondBps: 1000n,
+      arbitrationWindow: 100n,
+      treasury: treasury.address,
+      arbiter: arbiter.address,
+    },
+    {
+      unbondingPeriod: 100n,
+      escrowChallengeWindow: 100n,
+      channelChallengePeriod: 100n,
+      arbitrationWindow: 100n,
+      slashMargin: 100n,
+    },
+    ethers.ZeroAddress,
+  ])
   const token = await ethers.deployContract('MockHookToken')
   const channel = await ethers.deployContract('PaymentChannel', [await params.getAddress()])
   const escrow = await ethers.deployContract('JobEscrow', [await params.getAddress()])
@@ -26,13 +45,16 @@ async function setup () {
   for (const a of [requester.address, actorAddr]) await token.getFunction('mint')(a, hive(1000))
   for (const spender of [channel, escrow]) {
     await as(token, requester).getFunction('approve')(await spender.getAddress(), ethers.MaxUint256)
-    await actor.getFunction('execute')(await token.getAddress(), token.interface.encodeFunctionData('approve', [await spender.getAddress(), ethers.MaxUint256]))
+    await actor.getFunction('execute')(
+      await token.getAddress(),
+      token.interface.encodeFunctionData('approve', [await spender.getAddress(), ethers.MaxUint256]),
+    )
   }
   const { chainId } = await ethers.provider.getNetwork()
   return { requester, provider, treasury, params, token, channel, escrow, actor, actorAddr, chainId }
 }
 
-async function reentryOutcome (actor: Contract, target: Contract): Promise<string> {
+async function reentryOutcome(actor: Contract, target: Contract): Promise<string> {
   expect(await actor.getFunction('reentryAttempted')()).to.equal(true)
   expect(await actor.getFunction('reentrySucceeded')()).to.equal(false)
   return target.interface.parseError(await actor.getFunction('reentryError')())?.name ?? 'unknown'
@@ -44,13 +66,20 @@ describe('reentrancy through token hooks', () => {
     const token = await c.token.getAddress()
     await as(c.channel, c.requester).getFunction('open')(c.actorAddr, token, hive(100), 0n)
     const id = await c.channel.getFunction('channelIdOf')(c.requester.address, c.actorAddr, token, 0n, 100n, 100n, 0n)
-    const sig = await signVoucher(c.requester, c.chainId, await c.channel.getAddress(), { channelId: id, cumulativeAmount: hive(40), nonce: 1n })
-    await c.actor.getFunction('execute')(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('closeWithVoucher', [id, hive(40), 1n, sig]))
+    const sig = await signVoucher(c.requester, c.chainId, await c.channel.getAddress(), {
+      channelId: id,
+      cumulativeAmount: hive(40),
+      nonce: 1n,
+    })
+    await c.actor.getFunction('execute')(
+      await c.channel.getAddress(),
+      c.channel.interface.encodeFunctionData('closeWithVoucher', [id, hive(40), 1n, sig]),
+    )
     const withdraw = c.channel.interface.encodeFunctionData('withdraw', [token])
     await c.actor.getFunction('arm')(await c.channel.getAddress(), withdraw)
     await c.actor.getFunction('execute')(await c.channel.getAddress(), withdraw)
     expect(await reentryOutcome(c.actor, c.channel)).to.equal('ReentrancyGuardReentrantCall')
-    expect(await c.token.getFunction('balanceOf')(c.actorAddr)).to.equal(hive(1000) + hive(40) * 99n / 100n)
+    expect(await c.token.getFunction('balanceOf')(c.actorAddr)).to.equal(hive(1000) + (hive(40) * 99n) / 100n)
     // what is left is exactly the others' credits: the treasury's fee and the requester's refund
     expect(await c.token.getFunction('balanceOf')(await c.channel.getAddress())).to.equal(hive(40) / 100n + hive(60))
   })
@@ -69,12 +98,21 @@ describe('reentrancy through token hooks', () => {
   it('state is final before any transfer (CEI): re-entering an unguarded function sees the channel closed', async () => {
     const c = await loadFixture(setup)
     const token = await c.token.getAddress()
-    await c.actor.getFunction('execute')(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('open', [c.provider.address, token, hive(10), 0n]))
+    await c.actor.getFunction('execute')(
+      await c.channel.getAddress(),
+      c.channel.interface.encodeFunctionData('open', [c.provider.address, token, hive(10), 0n]),
+    )
     const id = await c.channel.getFunction('channelIdOf')(c.actorAddr, c.provider.address, token, 0n, 100n, 100n, 0n)
-    await c.actor.getFunction('execute')(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('startClose', [id]))
+    await c.actor.getFunction('execute')(
+      await c.channel.getAddress(),
+      c.channel.interface.encodeFunctionData('startClose', [id]),
+    )
     await time.increase(100)
     await c.channel.getFunction('finalize')(id)
-    await c.actor.getFunction('arm')(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('startClose', [id]))
+    await c.actor.getFunction('arm')(
+      await c.channel.getAddress(),
+      c.channel.interface.encodeFunctionData('startClose', [id]),
+    )
     await c.channel.getFunction('withdrawFor')(token, c.actorAddr)
     expect(await reentryOutcome(c.actor, c.channel)).to.equal('PaymentChannelWrongStatus')
     expect(await c.token.getFunction('balanceOf')(c.actorAddr)).to.equal(hive(1000))
@@ -84,13 +122,25 @@ describe('reentrancy through token hooks', () => {
     const c = await loadFixture(setup)
     const jobId = ethers.id('job')
     const deadline = BigInt(await time.latest()) + 100n
-    await as(c.escrow, c.requester).getFunction('create')(jobId, c.actorAddr, await c.token.getAddress(), hive(10), deadline)
+    await as(c.escrow, c.requester).getFunction('create')(
+      jobId,
+      c.actorAddr,
+      await c.token.getAddress(),
+      hive(10),
+      deadline,
+    )
     const escrowId = await c.escrow.getFunction('escrowIdOf')(jobId, c.requester.address, c.actorAddr)
     await as(c.escrow, c.requester).getFunction('release')(escrowId, ethers.id('out'))
-    await c.actor.getFunction('arm')(await c.escrow.getAddress(), c.escrow.interface.encodeFunctionData('claim', [escrowId]))
-    await c.actor.getFunction('execute')(await c.escrow.getAddress(), c.escrow.interface.encodeFunctionData('withdraw', [await c.token.getAddress()]))
+    await c.actor.getFunction('arm')(
+      await c.escrow.getAddress(),
+      c.escrow.interface.encodeFunctionData('claim', [escrowId]),
+    )
+    await c.actor.getFunction('execute')(
+      await c.escrow.getAddress(),
+      c.escrow.interface.encodeFunctionData('withdraw', [await c.token.getAddress()]),
+    )
     expect(await reentryOutcome(c.actor, c.escrow)).to.equal('ReentrancyGuardReentrantCall')
-    expect(await c.token.getFunction('balanceOf')(c.actorAddr)).to.equal(hive(1000) + hive(10) * 99n / 100n)
+    expect(await c.token.getFunction('balanceOf')(c.actorAddr)).to.equal(hive(1000) + (hive(10) * 99n) / 100n)
     expect(await c.token.getFunction('balanceOf')(await c.escrow.getAddress())).to.equal(hive(10) / 100n) // the treasury's fee
   })
 
@@ -98,11 +148,20 @@ describe('reentrancy through token hooks', () => {
     const c = await loadFixture(setup)
     const jobId = ethers.id('job')
     const deadline = BigInt(await time.latest()) + 100n
-    const create = c.escrow.interface.encodeFunctionData('create', [jobId, c.provider.address, await c.token.getAddress(), hive(10), deadline])
+    const create = c.escrow.interface.encodeFunctionData('create', [
+      jobId,
+      c.provider.address,
+      await c.token.getAddress(),
+      hive(10),
+      deadline,
+    ])
     await c.actor.getFunction('execute')(await c.escrow.getAddress(), create)
     const escrowId = await c.escrow.getFunction('escrowIdOf')(jobId, c.actorAddr, c.provider.address)
     await time.increaseTo(deadline + 1n)
-    await c.actor.getFunction('execute')(await c.escrow.getAddress(), c.escrow.interface.encodeFunctionData('refund', [escrowId]))
+    await c.actor.getFunction('execute')(
+      await c.escrow.getAddress(),
+      c.escrow.interface.encodeFunctionData('refund', [escrowId]),
+    )
     const withdraw = c.escrow.interface.encodeFunctionData('withdraw', [await c.token.getAddress()])
     await c.actor.getFunction('arm')(await c.escrow.getAddress(), withdraw)
     await c.actor.getFunction('execute')(await c.escrow.getAddress(), withdraw)

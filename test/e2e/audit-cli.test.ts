@@ -31,7 +31,10 @@ describe('e2e: hive audit through the CLI', function () {
   let auditor: AuditPeer
   let jobId: string
 
-  async function start (name: string, o: Omit<Parameters<typeof startAuditPeer>[1], 'root' | 'devChain'>): Promise<AuditPeer> {
+  async function start(
+    name: string,
+    o: Omit<Parameters<typeof startAuditPeer>[1], 'root' | 'devChain'>,
+  ): Promise<AuditPeer> {
     await initDataDir(join(root, name))
     const p = await startAuditPeer(name, { root, devChain: chain, ...o })
     const api = createNodeApi(p.node, { dataDir: p.dataDir, host: '127.0.0.1', port: 0 })
@@ -51,9 +54,16 @@ describe('e2e: hive audit through the CLI', function () {
     auditor = await start('auditor', { bootstrap: requester, account: 13 })
     await auditor.node.libp2p.dial(multiaddr(provider.node.info().addresses[0]))
     const pubsub = requester.node.libp2p.services.pubsub
-    await until('the provider subscribed', () => pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(provider.node.peerId)))
+    await until('the provider subscribed', () =>
+      pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(provider.node.peerId)),
+    )
     await new Promise((resolve) => setTimeout(resolve, 1000))
-    const posted = await requester.market!.requester!.post({ module: readFileSync(modules.wordcount), inputs: [{ name: 'a.txt', data: new TextEncoder().encode('audit me\n') }], maxPrice: 10n ** 18n, bidWindowMs: 1500 })
+    const posted = await requester.market!.requester!.post({
+      module: readFileSync(modules.wordcount),
+      inputs: [{ name: 'a.txt', data: new TextEncoder().encode('audit me\n') }],
+      maxPrice: 10n ** 18n,
+      bidWindowMs: 1500,
+    })
     jobId = posted.jobId
     const record = await requester.market!.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
     expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
@@ -67,12 +77,13 @@ describe('e2e: hive audit through the CLI', function () {
     rmSync(root, { recursive: true, force: true })
   })
 
-  const hive = async (...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> => await runHive(args, { timeoutMs: 60_000 })
+  const hive = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+    await runHive(args, { timeoutMs: 60_000 })
 
   it('`hive audit anchor` anchors now and prints root, size and transaction', async () => {
     const json = await hive('--node', requester.dataDir, 'audit', 'anchor', '--json')
     expect(json.code, json.stderr).to.equal(0)
-    const r = JSON.parse(json.stdout) as { anchored: boolean, treeSize: number, root: string, txHash: string }
+    const r = JSON.parse(json.stdout) as { anchored: boolean; treeSize: number; root: string; txHash: string }
     expect(r.anchored).to.equal(true)
     expect(r.treeSize).to.equal(6) // posted, bid, awarded, accepted, result, verified
     expect(r.txHash).to.match(/^0x[0-9a-f]{64}$/)
@@ -84,16 +95,27 @@ describe('e2e: hive audit through the CLI', function () {
     expect(again.stdout).to.match(/anchored 5 entries as anchor #1/)
   })
 
-  it('`hive audit log --job` lists this node\'s entries about the job', async () => {
+  it("`hive audit log --job` lists this node's entries about the job", async () => {
     const run = await hive('--node', requester.dataDir, 'audit', 'log', '--job', jobId, '--json')
     expect(run.code, run.stderr).to.equal(0)
-    const view = JSON.parse(run.stdout) as { size: number, entries: Array<{ type: string, jobId: string }> }
-    expect(view.entries.map((e) => e.type)).to.deep.equal(['posted', 'bid', 'awarded', 'accepted', 'result', 'verified'])
+    const view = JSON.parse(run.stdout) as { size: number; entries: Array<{ type: string; jobId: string }> }
+    expect(view.entries.map((e) => e.type)).to.deep.equal([
+      'posted',
+      'bid',
+      'awarded',
+      'accepted',
+      'result',
+      'verified',
+    ])
     expect(view.entries.every((e) => e.jobId === jobId)).to.equal(true)
     const table = await hive('--node', provider.dataDir, 'audit', 'log')
-    expect(table.stdout).to.match(/anchored/).and.match(/6 of 6 entries/)
+    expect(table.stdout)
+      .to.match(/anchored/)
+      .and.match(/6 of 6 entries/)
     const status = await hive('--node', provider.dataDir, 'audit', 'status')
-    expect(status.stdout).to.include(`anchoring: as ${await chain.account(12).getAddress()} on chain 31337; last anchor #1 of 5 entries`)
+    expect(status.stdout).to.include(
+      `anchoring: as ${await chain.account(12).getAddress()} on chain 31337; last anchor #1 of 5 entries`,
+    )
     expect(status.stdout).to.match(/; 0 pending/) // its own `anchored` entry waits for the next anchor without counting
   })
 
@@ -101,12 +123,22 @@ describe('e2e: hive audit through the CLI', function () {
     const run = await hive('--node', auditor.dataDir, 'audit', 'verify', '--job', jobId)
     expect(run.code, run.stdout + run.stderr).to.equal(0)
     expect(run.stdout).to.match(/VERIFIED: job [0-9a-f]{64} — \d+ checks passed, 0 failed, 0 could not be shown/)
-    expect(run.stdout).to.match(/requester/).and.match(/provider/)
+    expect(run.stdout)
+      .to.match(/requester/)
+      .and.match(/provider/)
   })
 
-  it('`hive audit verify --peer <address>` checks that peer\'s anchors', async () => {
+  it("`hive audit verify --peer <address>` checks that peer's anchors", async () => {
     await hive('--node', requester.dataDir, 'audit', 'anchor') // a second anchor, over the first one's entry
-    const run = await hive('--node', auditor.dataDir, '--json', 'audit', 'verify', '--peer', await chain.account(11).getAddress())
+    const run = await hive(
+      '--node',
+      auditor.dataDir,
+      '--json',
+      'audit',
+      'verify',
+      '--peer',
+      await chain.account(11).getAddress(),
+    )
     expect(run.code, run.stdout + run.stderr).to.equal(0)
     const v = JSON.parse(run.stdout) as AuditVerdict
     expect(v.peers[0].peerId).to.equal(requester.node.peerId.toString())
@@ -115,11 +147,25 @@ describe('e2e: hive audit through the CLI', function () {
 
   it('`hive audit export` + `verify --file` check offline against the chain; a tampered file fails, naming the check', async () => {
     const files = [join(root, 'req.audit.json'), join(root, 'prov.audit.json')]
-    for (const [p, f] of [[requester, files[0]], [provider, files[1]]] as const) {
+    for (const [p, f] of [
+      [requester, files[0]],
+      [provider, files[1]],
+    ] as const) {
       const run = await hive('--node', p.dataDir, 'audit', 'export', '--job', jobId, '--out', f)
       expect(run.code, run.stderr).to.equal(0)
     }
-    const offline = ['--data-dir', join(root, 'nowhere'), 'audit', 'verify', '--rpc', chain.url, '--deployments', chain.deploymentsDir, '--job', jobId]
+    const offline = [
+      '--data-dir',
+      join(root, 'nowhere'),
+      'audit',
+      'verify',
+      '--rpc',
+      chain.url,
+      '--deployments',
+      chain.deploymentsDir,
+      '--job',
+      jobId,
+    ]
     const ok = await hive(...offline, '--file', files[0], '--file', files[1])
     expect(ok.code, ok.stdout + ok.stderr).to.equal(0)
     expect(ok.stdout).to.match(/VERIFIED: file req\.audit\.json, prov\.audit\.json/)
@@ -141,7 +187,9 @@ describe('e2e: hive audit through the CLI', function () {
     try {
       const run = await hive('--node', auditor.dataDir, 'audit', 'verify', '--job', jobId)
       expect(run.code).to.equal(1)
-      expect(run.stdout).to.match(/INCOMPLETE: job/).and.match(/UNAVAILABLE/)
+      expect(run.stdout)
+        .to.match(/INCOMPLETE: job/)
+        .and.match(/UNAVAILABLE/)
       expect(run.stdout).to.not.match(/^│ FAIL/m)
       expect(run.stderr).to.match(/INCOMPLETE: UNAVAILABLE \(job entries of /)
     } finally {

@@ -12,7 +12,8 @@ describe('chaos crash-steps (short form, issue 16)', function () {
     const r = await runCrashSteps({ holdMs: 1_000, steps: ['provider:after-accept', 'provider:mid-run'] })
     console.log(JSON.stringify(r))
     expect(r.steps.map((s) => [s.step, s.phase, s.crashed])).to.deep.equal([
-      ['provider:after-accept', 'completed', true], ['provider:mid-run', 'completed', true],
+      ['provider:after-accept', 'completed', true],
+      ['provider:mid-run', 'completed', true],
     ])
     expect(r.steps.map((s) => s.how)).to.deep.equal(['revoked', 'revoked'])
     expect(r.doublePaid).to.equal(0)

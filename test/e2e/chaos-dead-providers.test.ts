@@ -8,7 +8,17 @@ describe('chaos dead-providers (short form, issue 16)', function () {
   this.timeout(120_000)
 
   it('8 providers, 12 jobs k = 1 and 4 k = 2, a provider killed mid-run every 4 jobs: all complete, none paid twice', async () => {
-    const r = await runDeadProviders({ providers: 8, k1Jobs: 12, k2Jobs: 4, killEvery: 4, holdMs: 1_500, concurrency: 4, bidWindowMs: 3_000, mode: 'in-process', seed: 16 })
+    const r = await runDeadProviders({
+      providers: 8,
+      k1Jobs: 12,
+      k2Jobs: 4,
+      killEvery: 4,
+      holdMs: 1_500,
+      concurrency: 4,
+      bidWindowMs: 3_000,
+      mode: 'in-process',
+      seed: 16,
+    })
     console.log(JSON.stringify(r))
     expect(r.jobs).to.equal(16)
     expect(r.lostJobs, JSON.stringify(r.failures)).to.equal(0)

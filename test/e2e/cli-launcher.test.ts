@@ -3,7 +3,17 @@
 // libp2p, ethers or hardhat for commands that do not need them, and runs the sources instead
 // when the build is older than they are.
 import { spawnSync } from 'node:child_process'
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
@@ -13,9 +23,13 @@ const NODE22 = join(REPO_ROOT, 'node_modules', 'node', 'bin', 'node')
 // what `hive --version` must not load: the heavy stacks of the node and the chain
 const HEAVY = /\/node_modules\/(libp2p|@libp2p\/[^/]+|@chainsafe\/[^/]+|ethers|hardhat|@nomicfoundation\/[^/]+)\//
 
-interface Run { code: number | null, stdout: string, stderr: string }
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
 
-function run (file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
+function run(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
   const r = spawnSync(file, args, { encoding: 'utf8', env, timeout: 60_000 })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
@@ -31,9 +45,11 @@ describe('e2e: the hive launcher and the compiled CLI', function () {
     dir = mkdtempSync(join(tmpdir(), 'hive-launcher-'))
   })
 
-  after(() => { if (dir !== undefined) rmSync(dir, { recursive: true, force: true }) })
+  after(() => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
+  })
 
-  it('runs the Node 22 in node_modules even when PATH\'s node is another one', () => {
+  it("runs the Node 22 in node_modules even when PATH's node is another one", () => {
     const fakeBin = join(dir, 'fake-path')
     mkdirSync(fakeBin)
     writeFileSync(join(fakeBin, 'node'), '#!/bin/sh\necho "the PATH\'s node ran" >&2\nexit 97\n')
@@ -50,7 +66,10 @@ describe('e2e: the hive launcher and the compiled CLI', function () {
     mkdirSync(join(prefix, 'lib', 'node_modules'), { recursive: true })
     symlinkSync(REPO_ROOT, join(prefix, 'lib', 'node_modules', 'computehive'))
     symlinkSync('../lib/node_modules/computehive/cli/hive', join(prefix, 'bin', 'hive'))
-    const r = run(join(prefix, 'bin', 'hive'), ['--version'], { ...process.env, PATH: `${join(prefix, 'bin')}:/usr/bin:/bin` })
+    const r = run(join(prefix, 'bin', 'hive'), ['--version'], {
+      ...process.env,
+      PATH: `${join(prefix, 'bin')}:/usr/bin:/bin`,
+    })
     expect(r.code, r.stderr).to.equal(0)
     expect(r.stdout.trim()).to.match(/^\d+\.\d+\.\d+$/)
   })
@@ -58,20 +77,29 @@ describe('e2e: the hive launcher and the compiled CLI', function () {
   it('hive --version, --help and job list load neither libp2p, ethers nor hardhat', () => {
     // a module hook that lists every module the process resolved, on stderr at exit
     const hook = join(dir, 'trace.mjs')
-    writeFileSync(hook, [
-      'import { registerHooks } from \'node:module\'',
-      'const seen = new Set()',
-      'registerHooks({ resolve (s, c, next) { const r = next(s, c); seen.add(r.url); return r } })',
-      'process.on(\'exit\', () => process.stderr.write(\'\\nLOADED \' + JSON.stringify([...seen]) + \'\\n\'))',
-    ].join('\n'))
+    writeFileSync(
+      hook,
+      [
+        "import { registerHooks } from 'node:module'",
+        'const seen = new Set()',
+        'registerHooks({ resolve (s, c, next) { const r = next(s, c); seen.add(r.url); return r } })',
+        "process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify([...seen]) + '\\n'))",
+      ].join('\n'),
+    )
     const main = join(REPO_ROOT, 'dist', 'cli', 'main.js')
     for (const args of [['--version'], ['--help'], ['--data-dir', join(dir, 'no-node'), 'job', 'list']]) {
       const r = run(NODE22, ['--import', hook, main, ...args])
       const line = r.stderr.split('\n').find((l) => l.startsWith('LOADED '))
       expect(line, r.stderr).to.not.equal(undefined)
       const loaded = JSON.parse(line!.slice('LOADED '.length)) as string[]
-      expect(loaded.some((u) => u.endsWith('/dist/cli/main.js')), 'ran the compiled CLI').to.equal(true)
-      expect(loaded.filter((u) => HEAVY.test(u)), `hive ${args.join(' ')}`).to.deep.equal([])
+      expect(
+        loaded.some((u) => u.endsWith('/dist/cli/main.js')),
+        'ran the compiled CLI',
+      ).to.equal(true)
+      expect(
+        loaded.filter((u) => HEAVY.test(u)),
+        `hive ${args.join(' ')}`,
+      ).to.deep.equal([])
     }
   })
 
@@ -85,8 +113,11 @@ describe('e2e: the hive launcher and the compiled CLI', function () {
     for (const f of ['hive', 'hive.js']) copyFileSync(join(REPO_ROOT, 'cli', f), join(pkg, 'cli', f))
     chmodSync(join(pkg, 'cli', 'hive'), 0o755)
     // an enum: the sources need tsx, not Node's type stripping
-    writeFileSync(join(pkg, 'cli', 'main.ts'), 'enum From { Sources = 1 }\nconsole.log(`from sources ${From.Sources}`)\n')
-    writeFileSync(join(pkg, 'dist', 'cli', 'main.js'), 'console.log(\'from dist\')\n')
+    writeFileSync(
+      join(pkg, 'cli', 'main.ts'),
+      'enum From { Sources = 1 }\nconsole.log(`from sources ${From.Sources}`)\n',
+    )
+    writeFileSync(join(pkg, 'dist', 'cli', 'main.js'), "console.log('from dist')\n")
     const stamp = join(pkg, 'dist', 'build-stamp.json')
     const builtAt = Date.now()
     writeFileSync(stamp, JSON.stringify({ builtAt, sources: ['cli/main.ts'] }))
@@ -100,7 +131,8 @@ describe('e2e: the hive launcher and the compiled CLI', function () {
     expect(stale.stdout.trim(), stale.stderr).to.equal('from sources 1')
     rmSync(stamp)
     expect(run(hive, []).stdout.trim()).to.equal('from sources 1')
-    expect(JSON.parse(readFileSync(join(REPO_ROOT, 'dist', 'build-stamp.json'), 'utf8')).sources)
-      .to.include('cli/main.ts')
+    expect(JSON.parse(readFileSync(join(REPO_ROOT, 'dist', 'build-stamp.json'), 'utf8')).sources).to.include(
+      'cli/main.ts',
+    )
   })
 })

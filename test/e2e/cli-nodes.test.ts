@@ -29,7 +29,11 @@ describe('e2e: hive nodes as processes and the hive CLI', function () {
     const first = await startPeer(workDir, 0, [], 30_000, (p) => processes.push(p))
     peers.push(first)
     const bootstrap = loopbackTcpAddress(first.info)
-    peers.push(...await Promise.all([1, 2].map((i) => startPeer(workDir, i, ['--bootstrap', bootstrap], 30_000, (p) => processes.push(p)))))
+    peers.push(
+      ...(await Promise.all(
+        [1, 2].map((i) => startPeer(workDir, i, ['--bootstrap', bootstrap], 30_000, (p) => processes.push(p))),
+      )),
+    )
   })
 
   afterEach(function () {
@@ -58,7 +62,7 @@ describe('e2e: hive nodes as processes and the hive CLI', function () {
     // a second init keeps everything (and the running node's key) as it is
     const again = await runHive(['--data-dir', peerDataDir(workDir, 0), 'init', '--json'])
     expect(again.code, again.stderr).to.equal(0)
-    const result = JSON.parse(again.stdout) as { peerId: string, created: string[], kept: string[] }
+    const result = JSON.parse(again.stdout) as { peerId: string; created: string[]; kept: string[] }
     expect(result.created).to.deep.equal([])
     expect(result.kept).to.include(join(peerDataDir(workDir, 0), 'api-token'))
     expect(result.peerId).to.equal(peers[0].info.peerId)
@@ -70,7 +74,7 @@ describe('e2e: hive nodes as processes and the hive CLI', function () {
     await waitUntilFound(peers[2].client, ids)
     const run = await runHive(['--node', peers[2].process.dataDir, 'providers', '--executor', 'wasm', '--json'])
     expect(run.code, run.stderr).to.equal(0)
-    const out = JSON.parse(run.stdout) as { filter: unknown, providers: ProviderProfileView[] }
+    const out = JSON.parse(run.stdout) as { filter: unknown; providers: ProviderProfileView[] }
     expect(out.filter).to.deep.equal({ executor: 'wasm' })
     const found = out.providers.filter((p) => ids.includes(p.peerId))
     expect(found.map((p) => p.peerId).sort()).to.deep.equal([...ids].sort())
@@ -86,14 +90,14 @@ describe('e2e: hive nodes as processes and the hive CLI', function () {
     for (const peer of peers) {
       const hw = await runHive(['--node', peer.process.dataDir, 'hw', '--json'])
       expect(hw.code, hw.stderr).to.equal(0)
-      const own = JSON.parse(hw.stdout) as { source: string, peerId: string, hardware: ProviderProfileView['hardware'] }
+      const own = JSON.parse(hw.stdout) as { source: string; peerId: string; hardware: ProviderProfileView['hardware'] }
       expect(own.source).to.equal('node')
       expect(own.peerId).to.equal(peer.info.peerId)
       expect(found.find((p) => p.peerId === peer.info.peerId)?.hardware).to.deep.equal(own.hardware)
     }
   })
 
-  it('filters by capability: nobody has 4x this machine\'s memory; a GPU filter returns only GPU owners', async () => {
+  it("filters by capability: nobody has 4x this machine's memory; a GPU filter returns only GPU owners", async () => {
     const mem = (await peers[0].client.hardware()).hardware.memoryBytes
     const run = await runHive(['--node', peers[0].process.dataDir, 'providers', '--min-mem', String(mem * 4), '--json'])
     expect(run.code, run.stderr).to.equal(0)
@@ -116,15 +120,21 @@ describe('e2e: hive nodes as processes and the hive CLI', function () {
     expect(ids).to.include(peers[1].info.peerId).and.include(peers[2].info.peerId)
   })
 
-  it('the API refuses a request without the token (401) or with another node\'s token', async () => {
-    const endpoint = JSON.parse(await readFile(join(peers[0].process.dataDir, 'api.json'), 'utf8')) as { host: string, port: number, pid: number }
+  it("the API refuses a request without the token (401) or with another node's token", async () => {
+    const endpoint = JSON.parse(await readFile(join(peers[0].process.dataDir, 'api.json'), 'utf8')) as {
+      host: string
+      port: number
+      pid: number
+    }
     expect(endpoint.host).to.equal('127.0.0.1')
     expect(endpoint.pid).to.equal(peers[0].process.pid)
     const bare = await fetch(`http://127.0.0.1:${endpoint.port}/v1/providers`)
     expect(bare.status).to.equal(401)
     expect(await bare.json()).to.have.nested.property('error.code', 'UNAUTHORIZED')
     const otherToken = (await readFile(join(peers[1].process.dataDir, 'api-token'), 'utf8')).trim()
-    const wrong = await fetch(`http://127.0.0.1:${endpoint.port}/v1/info`, { headers: { authorization: `Bearer ${otherToken}` } })
+    const wrong = await fetch(`http://127.0.0.1:${endpoint.port}/v1/info`, {
+      headers: { authorization: `Bearer ${otherToken}` },
+    })
     expect(wrong.status).to.equal(401)
   })
 
@@ -148,7 +158,9 @@ describe('e2e: hive nodes as processes and the hive CLI', function () {
   it('`hive node start` refuses a data dir whose node is running, and one that was never initialised', async () => {
     const twice = await runHive(['--data-dir', peers[1].process.dataDir, 'node', 'start'], { timeoutMs: 20_000 })
     expect(twice.code).to.equal(1)
-    expect(twice.stderr).to.include(`a node is already running for data dir ${peers[1].process.dataDir} (pid ${peers[1].process.pid}`)
+    expect(twice.stderr).to.include(
+      `a node is already running for data dir ${peers[1].process.dataDir} (pid ${peers[1].process.pid}`,
+    )
     const bare = await runHive(['--data-dir', join(workDir, 'not-initialised'), 'node', 'start'], { timeoutMs: 20_000 })
     expect(bare.code).to.equal(1)
     expect(bare.stderr).to.include('hive init --data-dir')
@@ -179,15 +191,20 @@ describe('e2e: hive nodes as processes and the hive CLI', function () {
     const exit = await leaving.process.stop(15_000)
     expect(exit).to.deep.include({ code: 0, killed: false })
     expect(existsSync(join(leaving.process.dataDir, 'api.json'))).to.equal(false)
-    await waitFor(() => events.some((e) => e.type === 'peer:disconnected' && e.peerId === leaving.info.peerId),
-      { what: 'peer:disconnected on the event stream', timeoutMs: 15_000, intervalMs: 50 }).catch(() => {})
+    await waitFor(() => events.some((e) => e.type === 'peer:disconnected' && e.peerId === leaving.info.peerId), {
+      what: 'peer:disconnected on the event stream',
+      timeoutMs: 15_000,
+      intervalMs: 50,
+    }).catch(() => {})
     ac.abort()
     await streaming
-    expect(events.filter((e) => e.type === 'peer:disconnected').map((e) => (e as { peerId: string }).peerId)).to.include(leaving.info.peerId)
+    expect(
+      events.filter((e) => e.type === 'peer:disconnected').map((e) => (e as { peerId: string }).peerId),
+    ).to.include(leaving.info.peerId)
   })
 })
 
-async function waitUntilFound (client: HiveApiClient, ids: string[], timeoutMs = 30_000): Promise<void> {
+async function waitUntilFound(client: HiveApiClient, ids: string[], timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs
   let found: string[] = []
   while (Date.now() < until) {

@@ -9,32 +9,66 @@ import { expect } from 'chai'
 import type { DemoReport } from '../../cli/devnet/report.ts'
 import { REPO_ROOT } from '../../cli/devnet/processes.ts'
 
-const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true } catch { return false } }
-const killGroup = (pid: number): void => { try { process.kill(-pid, 'SIGKILL') } catch { try { process.kill(pid, 'SIGKILL') } catch { /* gone */ } } }
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+const killGroup = (pid: number): void => {
+  try {
+    process.kill(-pid, 'SIGKILL')
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      /* gone */
+    }
+  }
+}
 
 /** Processes whose command line names `dir` (a node started for it, announced or not). Linux /proc. */
-function processesMentioning (dir: string): number[] {
+function processesMentioning(dir: string): number[] {
   const out: number[] = []
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
       if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)) out.push(Number(entry))
-    } catch { /* gone meanwhile */ }
+    } catch {
+      /* gone meanwhile */
+    }
   }
   return out
 }
 
-interface DemoRun { code: number | null, stdout: string, stderr: string, pids: Set<number>, workDir?: string }
+interface DemoRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  pids: Set<number>
+  workDir?: string
+}
 
 /**
  * Runs the demo with --json; `onLine` sees each progress line and may act on it (kill a node,
  * interrupt the demo). Whatever happens, every process the demo announced is killed afterwards.
  */
-async function runDemo (onLine: (line: string, demo: { pid: number, signal: (s: NodeJS.Signals) => void }) => void, timeoutMs = 150_000): Promise<DemoRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('scripts', 'devnet.ts'), '--json'], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+async function runDemo(
+  onLine: (line: string, demo: { pid: number; signal: (s: NodeJS.Signals) => void }) => void,
+  timeoutMs = 150_000,
+): Promise<DemoRun> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join('scripts', 'devnet.ts'), '--json'], {
+    cwd: REPO_ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const run: DemoRun = { code: null, stdout: '', stderr: '', pids: new Set() }
   let partial = ''
-  child.stdout.setEncoding('utf8').on('data', (c: string) => { run.stdout += c })
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    run.stdout += c
+  })
   child.stderr.setEncoding('utf8').on('data', (c: string) => {
     run.stderr += c
     partial += c
@@ -53,7 +87,7 @@ async function runDemo (onLine: (line: string, demo: { pid: number, signal: (s: 
   return run
 }
 
-async function cleanUp (run: DemoRun | undefined): Promise<void> {
+async function cleanUp(run: DemoRun | undefined): Promise<void> {
   if (run === undefined) return
   for (const pid of run.pids) if (alive(pid)) killGroup(pid)
   if (run.workDir !== undefined) for (const pid of processesMentioning(run.workDir)) killGroup(pid)
@@ -63,7 +97,10 @@ async function cleanUp (run: DemoRun | undefined): Promise<void> {
 describe('e2e: the demo fails cleanly', function () {
   this.timeout(200_000)
   let run: DemoRun | undefined
-  afterEach(async () => { await cleanUp(run); run = undefined })
+  afterEach(async () => {
+    await cleanUp(run)
+    run = undefined
+  })
 
   it('a node that dies: names the step, keeps the logs, stops the rest and exits 1', async () => {
     let killed: number | undefined
@@ -83,7 +120,9 @@ describe('e2e: the demo fails cleanly', function () {
     expect(run.stderr).to.include(`logs kept in ${report.logDir}`)
     const logs = readdirSync(report.logDir)
     for (const f of ['hardhat.log', 'requester.log', 'provider-1.log']) expect(logs, 'logs kept').to.include(f)
-    expect(existsSync(join(report.workDir, 'requester', 'config.json')), 'data dirs kept beside the logs').to.equal(true)
+    expect(existsSync(join(report.workDir, 'requester', 'config.json')), 'data dirs kept beside the logs').to.equal(
+      true,
+    )
     for (const pid of run.pids) expect(alive(pid), `pid ${pid} stopped`).to.equal(false)
     expect(processesMentioning(report.workDir), 'no process left for the work dir').to.deep.equal([])
     const steps = report.steps.map((s) => [s.name.split(':')[0], s.ok])
@@ -102,7 +141,7 @@ describe('e2e: the demo fails cleanly', function () {
     })
     expect(interruptedAt, 'interrupted').to.be.greaterThan(0)
     expect(run.code, run.stderr.slice(-3000)).to.equal(130)
-    expect(Date.now() - interruptedAt, 'stopped within the nodes\' grace period').to.be.below(20_000)
+    expect(Date.now() - interruptedAt, "stopped within the nodes' grace period").to.be.below(20_000)
     const report = JSON.parse(run.stdout) as DemoReport
     expect(report.failedStep).to.match(/^nodes:/)
     expect(run.stderr).to.include('demo interrupted at step "nodes:')

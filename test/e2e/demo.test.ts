@@ -31,13 +31,30 @@ const BPS = 10_000n
 const CLOSED = 3n // PaymentChannel.ChannelStatus.Closed
 const RELEASED = 3n // JobEscrow.EscrowStatus.Released
 
-const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true } catch { return false } }
-const killGroup = (pid: number): void => { try { process.kill(-pid, 'SIGKILL') } catch { try { process.kill(pid, 'SIGKILL') } catch { /* gone */ } } }
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+const killGroup = (pid: number): void => {
+  try {
+    process.kill(-pid, 'SIGKILL')
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      /* gone */
+    }
+  }
+}
 
 describe('e2e: the demo, the whole story as separate processes', function () {
   this.timeout(REPORT_TIMEOUT_MS + 60_000)
   let demo: ChildProcess
-  let exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
+  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
   let stderr = ''
   let report: DemoReport
   let provider: JsonRpcProvider
@@ -55,13 +72,18 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     return p
   }
   const api = async (name: string): Promise<HiveApiClient> => await HiveApiClient.forDataDir(who(name).dataDir)
-  const balanceAt = async (address: string, blockTag: number | 'latest'): Promise<bigint> => await contracts.token.getFunction('balanceOf').staticCall(address, { blockTag }) as bigint
+  const balanceAt = async (address: string, blockTag: number | 'latest'): Promise<bigint> =>
+    (await contracts.token.getFunction('balanceOf').staticCall(address, { blockTag })) as bigint
 
   before(async function () {
     this.timeout(REPORT_TIMEOUT_MS + 30_000)
     // the demo's own entry point, in its own process group (the nodes it starts are in theirs)
     startedAt = Date.now()
-    demo = spawn(process.execPath, ['--import', 'tsx', join('scripts', 'devnet.ts'), '--keep', '--json'], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    demo = spawn(process.execPath, ['--import', 'tsx', join('scripts', 'devnet.ts'), '--keep', '--json'], {
+      cwd: REPO_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     exited = new Promise((resolve) => demo.once('exit', (code, signal) => resolve({ code, signal })))
     let stdout = ''
     demo.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -70,7 +92,15 @@ describe('e2e: the demo, the whole story as separate processes', function () {
       for (const m of chunk.matchAll(/\(pid (\d+)/g)) pids.add(Number(m[1]))
     })
     report = await new Promise<DemoReport>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no report from the demo after ${REPORT_TIMEOUT_MS / 1000} s; its output:\n${stderr.slice(-6000)}`)), REPORT_TIMEOUT_MS)
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no report from the demo after ${REPORT_TIMEOUT_MS / 1000} s; its output:\n${stderr.slice(-6000)}`,
+            ),
+          ),
+        REPORT_TIMEOUT_MS,
+      )
       demo.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
         stdout += chunk
         try {
@@ -78,9 +108,14 @@ describe('e2e: the demo, the whole story as separate processes', function () {
           reportAt = Date.now()
           clearTimeout(timer)
           resolve(r)
-        } catch { /* not complete yet */ }
+        } catch {
+          /* not complete yet */
+        }
       })
-      void exited.then(({ code, signal }) => { clearTimeout(timer); reject(new Error(`the demo exited (${code ?? signal}) before its report; its output:\n${stderr.slice(-6000)}`)) })
+      void exited.then(({ code, signal }) => {
+        clearTimeout(timer)
+        reject(new Error(`the demo exited (${code ?? signal}) before its report; its output:\n${stderr.slice(-6000)}`))
+      })
     })
     if (report.hardhatPid !== undefined) pids.add(report.hardhatPid)
     for (const p of report.participants) if (p.pid !== undefined) pids.add(p.pid)
@@ -89,27 +124,42 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     const network = Network.from(report.chainId)
     provider = new JsonRpcProvider(report.rpcUrl, network, { staticNetwork: network })
     const deployment = loadDeployment(join(report.deploymentsDir, `${report.chainId}.json`))!
-    const c = (name: keyof typeof deployment.contracts): Contract => new Contract(deployment.contracts[name].address, deployment.contracts[name].abi, provider)
-    contracts = { token: c('HiveToken'), params: c('ProtocolParams'), registry: c('ProviderRegistry'), channel: c('PaymentChannel'), escrow: c('JobEscrow'), anchor: c('AuditAnchor') }
+    const c = (name: keyof typeof deployment.contracts): Contract =>
+      new Contract(deployment.contracts[name].address, deployment.contracts[name].abi, provider)
+    contracts = {
+      token: c('HiveToken'),
+      params: c('ProtocolParams'),
+      registry: c('ProviderRegistry'),
+      channel: c('PaymentChannel'),
+      escrow: c('JobEscrow'),
+      anchor: c('AuditAnchor'),
+    }
     requesterApi = await api('requester')
     records = new Map()
-    for (const j of report.jobs) records.set(j.jobId, await requesterApi.call('jobs.get', { params: { jobId: j.jobId } }))
+    for (const j of report.jobs)
+      records.set(j.jobId, await requesterApi.call('jobs.get', { params: { jobId: j.jobId } }))
   })
 
-  afterEach(function () { if (this.currentTest?.state === 'failed') keepLogs = true })
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') keepLogs = true
+  })
 
   after(async function () {
     this.timeout(60_000)
     provider?.destroy()
     if (demo !== undefined && demo.exitCode === null && demo.signalCode === null) {
       demo.kill('SIGINT')
-      const stopped = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve(undefined), 30_000))])
+      const stopped = await Promise.race([
+        exited,
+        new Promise((resolve) => setTimeout(() => resolve(undefined), 30_000)),
+      ])
       if (stopped === undefined) killGroup(demo.pid!)
     }
     for (const pid of pids) if (alive(pid)) killGroup(pid)
     if (keepLogs && report !== undefined) {
       for (const f of existsSync(report.logDir) ? readdirSync(report.logDir) : []) {
-        if (f !== 'hardhat.log') console.error(`--- ${f} (tail) ---\n${readFileSync(join(report.logDir, f), 'utf8').slice(-3000)}`)
+        if (f !== 'hardhat.log')
+          console.error(`--- ${f} (tail) ---\n${readFileSync(join(report.logDir, f), 'utf8').slice(-3000)}`)
       }
       console.error(`--- demo (tail) ---\n${stderr.slice(-4000)}`)
     }
@@ -117,7 +167,14 @@ describe('e2e: the demo, the whole story as separate processes', function () {
   })
 
   it('ran every step within 90 s, each node its own process with its own data dir, peer key and encrypted wallet', async () => {
-    expect(report.steps.map((s) => [s.name.split(':')[0], s.ok])).to.deep.equal([['chain', true], ['nodes', true], ['jobs', true], ['audit', true], ['governance', true], ['summary', true]])
+    expect(report.steps.map((s) => [s.name.split(':')[0], s.ok])).to.deep.equal([
+      ['chain', true],
+      ['nodes', true],
+      ['jobs', true],
+      ['audit', true],
+      ['governance', true],
+      ['summary', true],
+    ])
     expect(report.totalMs, 'the whole demo').to.be.below(90_000)
     const nodes = report.participants.filter((p) => p.role !== 'holder')
     expect(nodes.map((p) => p.role).sort()).to.deep.equal(['auditor', 'provider', 'provider', 'provider', 'requester'])
@@ -128,7 +185,11 @@ describe('e2e: the demo, the whole story as separate processes', function () {
       const info = await (await api(p.name)).info()
       expect(info.peerId).to.equal(p.peerId)
       expect(info.dataDir).to.equal(p.dataDir)
-      const keystore = JSON.parse(readFileSync(join(p.dataDir, 'wallet.json'), 'utf8')) as { address: string, crypto?: { kdf: string }, Crypto?: { kdf: string } }
+      const keystore = JSON.parse(readFileSync(join(p.dataDir, 'wallet.json'), 'utf8')) as {
+        address: string
+        crypto?: { kdf: string }
+        Crypto?: { kdf: string }
+      }
       expect((keystore.crypto ?? keystore.Crypto)?.kdf, 'an encrypted keystore').to.equal('scrypt')
       expect(keystore.address.toLowerCase().replace(/^0x/, '')).to.equal(p.address.toLowerCase().slice(2))
       const key = devKey(CAST.find((c) => c.name === p.name)!.account)
@@ -137,20 +198,27 @@ describe('e2e: the demo, the whole story as separate processes', function () {
   })
 
   it('discovery: `hive providers --executor wasm` from the requester finds the three providers, each bound to its staked address', async () => {
-    const run = await runHive(['--node', who('requester').dataDir, 'providers', '--executor', 'wasm', '--json'], { timeoutMs: 60_000 })
+    const run = await runHive(['--node', who('requester').dataDir, 'providers', '--executor', 'wasm', '--json'], {
+      timeoutMs: 60_000,
+    })
     expect(run.code, run.stderr).to.equal(0)
-    const found = (JSON.parse(run.stdout) as { providers: Array<{ peerId: string, address?: string, executors: string[] }> }).providers
+    const found = (
+      JSON.parse(run.stdout) as { providers: Array<{ peerId: string; address?: string; executors: string[] }> }
+    ).providers
     for (const p of report.participants.filter((x) => x.role === 'provider')) {
       const view = found.find((f) => f.peerId === p.peerId)
       expect(view, `${p.name} found`).to.not.equal(undefined)
       expect(view!.executors).to.include('wasm')
       expect(view!.address?.toLowerCase(), `${p.name}'s profile names its wallet`).to.equal(p.address.toLowerCase())
-      expect((await contracts.registry.getFunction('stakeOf').staticCall(p.address) as bigint) > 0n, `${p.name} staked`).to.equal(true)
+      expect(
+        ((await contracts.registry.getFunction('stakeOf').staticCall(p.address)) as bigint) > 0n,
+        `${p.name} staked`,
+      ).to.equal(true)
     }
     expect(found.map((f) => f.peerId)).to.not.include(who('requester').peerId)
   })
 
-  it('result bytes: every job\'s output is what its module computes, re-run here on the same module and input', async () => {
+  it("result bytes: every job's output is what its module computes, re-run here on the same module and input", async () => {
     const ex = new WasmExecutor({ poolSize: 1 })
     await ex.start()
     try {
@@ -162,20 +230,40 @@ describe('e2e: the demo, the whole story as separate processes', function () {
         const name = job.resultDir.split('/').at(-1)!
         const module = new Uint8Array(readFileSync(join(REPO_ROOT, 'examples', 'build', `${name}.wasm`)))
         expect((await cidForBytes(module)).toString(), `${name} module`).to.equal(r.moduleCid)
-        const inputs = r.inputs.map((i) => ({ name: i.name, data: new Uint8Array(readFileSync(join(report.workDir, 'inputs', i.name))) }))
-        for (const [k, i] of inputs.entries()) expect((await cidForBytes(i.data)).toString(), `input ${i.name}`).to.equal(r.inputs[k].cid)
+        const inputs = r.inputs.map((i) => ({
+          name: i.name,
+          data: new Uint8Array(readFileSync(join(report.workDir, 'inputs', i.name))),
+        }))
+        for (const [k, i] of inputs.entries())
+          expect((await cidForBytes(i.data)).toString(), `input ${i.name}`).to.equal(r.inputs[k].cid)
         const local = await ex.run({ module, inputs, args: r.args, limits: r.limits })
-        expect((await resultOutputCid(local)).toString(), `${job.label}: output CID computed here`).to.equal(job.outputCid)
+        expect((await resultOutputCid(local)).toString(), `${job.label}: output CID computed here`).to.equal(
+          job.outputCid,
+        )
         expect(readFileSync(join(job.resultDir, 'stdout'), 'utf8')).to.equal(Buffer.from(local.stdout).toString('utf8'))
-        for (const f of local.outputs) expect(Buffer.compare(readFileSync(join(job.resultDir, f.name)), Buffer.from(f.data)), `${name}/${f.name}`).to.equal(0)
+        for (const f of local.outputs)
+          expect(
+            Buffer.compare(readFileSync(join(job.resultDir, f.name)), Buffer.from(f.data)),
+            `${name}/${f.name}`,
+          ).to.equal(0)
       }
-    } finally { await ex.stop() }
+    } finally {
+      await ex.stop()
+    }
     // and checked without the module at all: wc's counts, and the image's checksum
     const readme = readFileSync(join(report.workDir, 'inputs', 'README.md'))
     const text = readme.toString('latin1')
     const counts = readFileSync(join(report.jobs[0].resultDir, 'counts.txt'), 'utf8')
-    const row = counts.split('\n').find((l) => l.trim().endsWith('README.md'))!.trim().split(/\s+/)
-    expect(row.slice(0, 3).map(Number)).to.deep.equal([text.split('\n').length - 1, text.split(/[ \t\n\v\f\r]+/).filter((w) => w !== '').length, readme.length])
+    const row = counts
+      .split('\n')
+      .find((l) => l.trim().endsWith('README.md'))!
+      .trim()
+      .split(/\s+/)
+    expect(row.slice(0, 3).map(Number)).to.deep.equal([
+      text.split('\n').length - 1,
+      text.split(/[ \t\n\v\f\r]+/).filter((w) => w !== '').length,
+      readme.length,
+    ])
     const pgm = readFileSync(join(report.jobs[1].resultDir, 'mandelbrot.pgm'))
     const header = /^P5\n320 240\n255\n/.exec(pgm.toString('latin1', 0, 20))
     expect(header, 'a 320x240 8-bit PGM').to.not.equal(null)
@@ -186,14 +274,14 @@ describe('e2e: the demo, the whole story as separate processes', function () {
 
   it('balances: each provider received exactly the agreed prices less the protocol fee, and the requester paid them', async () => {
     const before = report.balances.before!.block
-    const feeBps = await contracts.params.getFunction('protocolFeeBps').staticCall() as bigint
+    const feeBps = (await contracts.params.getFunction('protocolFeeBps').staticCall()) as bigint
     const earned = new Map<string, bigint>()
     let paid = 0n
     let fees = 0n
     for (const r of records.values()) {
       for (const a of r.awards.filter((x) => x.status === 'delivered')) {
         const name = report.participants.find((p) => p.peerId === a.provider)!.name
-        const fee = BigInt(a.price) * feeBps / BPS
+        const fee = (BigInt(a.price) * feeBps) / BPS
         earned.set(name, (earned.get(name) ?? 0n) + BigInt(a.price) - fee)
         paid += BigInt(a.price)
         fees += fee
@@ -201,14 +289,21 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     }
     expect(earned.size, 'providers that earned').to.be.at.least(2)
     for (const p of report.participants.filter((x) => x.role === 'provider')) {
-      const staked = await contracts.registry.getFunction('stakeOf').staticCall(p.address) as bigint
+      const staked = (await contracts.registry.getFunction('stakeOf').staticCall(p.address)) as bigint
       const now = await balanceAt(p.address, 'latest')
-      expect(now, `${p.name}'s HIVE`).to.equal(await balanceAt(p.address, before) - staked + (earned.get(p.name) ?? 0n))
+      expect(now, `${p.name}'s HIVE`).to.equal(
+        (await balanceAt(p.address, before)) - staked + (earned.get(p.name) ?? 0n),
+      )
     }
     const requester = who('requester')
-    expect(await balanceAt(requester.address, 'latest'), 'the requester paid the agreed prices, no more').to.equal(await balanceAt(requester.address, before) - paid)
-    const treasury = await contracts.params.getFunction('treasury').staticCall() as string
-    expect(await balanceAt(treasury, 'latest') - await balanceAt(treasury, before), 'fees in the treasury').to.equal(fees)
+    expect(await balanceAt(requester.address, 'latest'), 'the requester paid the agreed prices, no more').to.equal(
+      (await balanceAt(requester.address, before)) - paid,
+    )
+    const treasury = (await contracts.params.getFunction('treasury').staticCall()) as string
+    expect(
+      (await balanceAt(treasury, 'latest')) - (await balanceAt(treasury, before)),
+      'fees in the treasury',
+    ).to.equal(fees)
     // settlement only credits (pull payments): every node withdrew its own, nothing is left owed
     const hive = await contracts.token.getAddress()
     for (const p of report.participants) {
@@ -218,25 +313,39 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     }
   })
 
-  it('on-chain settlement: channels closed at the voucher amounts, escrows released with the verified output\'s hash', async () => {
+  it("on-chain settlement: channels closed at the voucher amounts, escrows released with the verified output's hash", async () => {
     const channelJob = report.jobs.find((j) => j.payment === 'channel')!
     expect(report.channels).to.have.length(channelJob.winners.length)
     for (const c of report.channels) {
-      const onChain = await contracts.channel.getFunction('channel').staticCall(c.channelId) as { status: bigint, deposit: bigint, provider: string, requester: string, feeBps: bigint }
+      const onChain = (await contracts.channel.getFunction('channel').staticCall(c.channelId)) as {
+        status: bigint
+        deposit: bigint
+        provider: string
+        requester: string
+        feeBps: bigint
+      }
       expect(onChain.status, `channel ${c.channelId}`).to.equal(CLOSED)
       expect(onChain.provider).to.equal(who(c.provider).address)
       expect(onChain.requester).to.equal(who('requester').address)
-      const [closed] = await contracts.channel.queryFilter(contracts.channel.filters.ChannelClosed(c.channelId), report.balances.before!.block) as EventLog[]
-      const { payout, fee, refund } = closed.args as unknown as { payout: bigint, fee: bigint, refund: bigint }
+      const [closed] = (await contracts.channel.queryFilter(
+        contracts.channel.filters.ChannelClosed(c.channelId),
+        report.balances.before!.block,
+      )) as EventLog[]
+      const { payout, fee, refund } = closed.args as unknown as { payout: bigint; fee: bigint; refund: bigint }
       const price = BigInt(channelJob.winners.find((w) => w.name === c.provider)!.price)
       expect(payout + fee, 'settled at the voucher amount').to.equal(price)
-      expect(fee).to.equal(price * onChain.feeBps / BPS)
+      expect(fee).to.equal((price * onChain.feeBps) / BPS)
       expect(refund).to.equal(onChain.deposit - price)
     }
     const escrowJobs = report.jobs.filter((j) => j.payment === 'escrow')
     expect(report.escrows.map((e) => e.jobId).sort()).to.deep.equal(escrowJobs.map((j) => j.jobId).sort())
     for (const e of report.escrows) {
-      const onChain = await contracts.escrow.getFunction('escrow').staticCall(e.escrowId) as { status: bigint, amount: bigint, resultHash: string, provider: string }
+      const onChain = (await contracts.escrow.getFunction('escrow').staticCall(e.escrowId)) as {
+        status: bigint
+        amount: bigint
+        resultHash: string
+        provider: string
+      }
       const job = escrowJobs.find((j) => j.jobId === e.jobId)!
       expect(onChain.status).to.equal(RELEASED)
       expect(onChain.provider).to.equal(who(job.winners[0].name).address)
@@ -245,12 +354,26 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     }
   })
 
-  it('anchors: AuditAnchor holds each participating node\'s root, the same root the node reports', async () => {
-    expect(report.anchors.map((a) => a.name).sort()).to.deep.equal(['provider-1', 'provider-2', 'provider-3', 'requester'])
+  it("anchors: AuditAnchor holds each participating node's root, the same root the node reports", async () => {
+    expect(report.anchors.map((a) => a.name).sort()).to.deep.equal([
+      'provider-1',
+      'provider-2',
+      'provider-3',
+      'requester',
+    ])
     for (const a of report.anchors) {
-      const count = Number(await contracts.anchor.getFunction('anchorCount').staticCall(a.address) as bigint)
+      const count = Number((await contracts.anchor.getFunction('anchorCount').staticCall(a.address)) as bigint)
       expect(count, `${a.name}'s anchors`).to.be.at.least(1)
-      const all = await Promise.all(Array.from({ length: count }, async (_, i) => await contracts.anchor.getFunction('anchorAt').staticCall(a.address, i) as { root: string, treeSize: bigint }))
+      const all = await Promise.all(
+        Array.from(
+          { length: count },
+          async (_, i) =>
+            (await contracts.anchor.getFunction('anchorAt').staticCall(a.address, i)) as {
+              root: string
+              treeSize: bigint
+            },
+        ),
+      )
       const mine = all.find((x) => Number(x.treeSize) === a.size)
       expect(mine, `${a.name}'s anchor of ${a.size} entries`).to.not.equal(undefined)
       expect(mine!.root.replace(/^0x/, '')).to.equal(a.root.replace(/^0x/, ''))
@@ -263,13 +386,15 @@ describe('e2e: the demo, the whole story as separate processes', function () {
   it('audit verdict: the auditor, which took part in no job, verifies both jobs again from a separate CLI process', async () => {
     const auditor = who('auditor')
     for (const job of report.jobs.slice(0, 2)) {
-      const run = await runHive(['--node', auditor.dataDir, 'audit', 'verify', '--job', job.jobId, '--json'], { timeoutMs: 60_000 })
+      const run = await runHive(['--node', auditor.dataDir, 'audit', 'verify', '--job', job.jobId, '--json'], {
+        timeoutMs: 60_000,
+      })
       expect(run.code, run.stderr).to.equal(0)
       const v = JSON.parse(run.stdout) as AuditVerdict
       expect(v.outcome).to.equal('VERIFIED')
       expect(v.rows.filter((r) => r.status === 'FAIL' || r.status === 'UNAVAILABLE')).to.deep.equal([])
       const peers = new Set(v.peers.map((p) => p.peerId))
-      expect(peers.has(who('requester').peerId), 'the requester\'s log was checked').to.equal(true)
+      expect(peers.has(who('requester').peerId), "the requester's log was checked").to.equal(true)
       for (const w of job.winners) expect(peers.has(w.peerId), `${w.name}'s log was checked`).to.equal(true)
       expect(peers.has(auditor.peerId), 'the auditor took no part').to.equal(false)
     }
@@ -278,11 +403,13 @@ describe('e2e: the demo, the whole story as separate processes', function () {
 
   it('governance: the minimum stake changed on-chain, every node sees it, and the provider below it stopped bidding', async () => {
     const g = report.governance!
-    const onChain = await contracts.params.getFunction('minProviderStake').staticCall() as bigint
+    const onChain = (await contracts.params.getFunction('minProviderStake').staticCall()) as bigint
     expect(onChain).to.equal(BigInt(g.newValue))
     expect(onChain).to.be.greaterThan(BigInt(g.oldValue))
     const holder = who('holder-1')
-    const shown = await runHive(['--node', holder.dataDir, 'gov', 'show', g.proposalId, '--json'], { timeoutMs: 60_000 })
+    const shown = await runHive(['--node', holder.dataDir, 'gov', 'show', g.proposalId, '--json'], {
+      timeoutMs: 60_000,
+    })
     expect(shown.code, shown.stderr).to.equal(0)
     expect((JSON.parse(shown.stdout) as { state: string }).state).to.equal('executed')
     for (const p of report.participants.filter((x) => x.role !== 'holder')) {
@@ -290,7 +417,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
       expect(BigInt(view.params.minProviderStake), `${p.name}'s live view`).to.equal(onChain)
     }
     for (const p of report.participants.filter((x) => x.role === 'provider')) {
-      const staked = await contracts.registry.getFunction('stakeOf').staticCall(p.address) as bigint
+      const staked = (await contracts.registry.getFunction('stakeOf').staticCall(p.address)) as bigint
       const s = await (await api(p.name)).call('chain.stake')
       expect(s.eligible, `${p.name} (staked ${staked}) may bid`).to.equal(staked >= onChain)
       if (!s.eligible) expect(s.reason).to.equal('BELOW_MINIMUM')
@@ -311,10 +438,15 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     const stopMs = Date.now() - interruptedAt
     expect(code, stderr.slice(-2000)).to.equal(0)
     // the whole run as a person sees it: start-up, every step, and the teardown
-    expect((reportAt - startedAt) + stopMs, 'wall time of the whole demo (ms)').to.be.below(90_000)
+    expect(reportAt - startedAt + stopMs, 'wall time of the whole demo (ms)').to.be.below(90_000)
     for (const pid of pids) expect(alive(pid), `pid ${pid} stopped`).to.equal(false)
     const left = readdirSync(report.workDir)
     expect(left).to.deep.equal(['results'])
-    await fetch(report.rpcUrl).then(() => { throw new Error('the chain still answers') }, () => {})
+    await fetch(report.rpcUrl).then(
+      () => {
+        throw new Error('the chain still answers')
+      },
+      () => {},
+    )
   })
 })

@@ -34,10 +34,17 @@ describe('e2e: a SIGKILLed provider is replaced within seconds (issue 16)', func
 
   it('k = 1, --wall-time 60s: SIGKILL 1 s after the acceptance, the second bidder completes it, delivered once', async () => {
     const { jobId } = await requester.market.requester!.post({
-      module: await helloModule(), args: ['hold=4000'], maxPrice: 10n ** 18n, bidWindowMs: 3_000, timeoutMs: 150_000,
+      module: await helloModule(),
+      args: ['hold=4000'],
+      maxPrice: 10n ** 18n,
+      bidWindowMs: 3_000,
+      timeoutMs: 150_000,
       limits: { wallTimeMs: 60_000 },
     })
-    const accepted = await waitFor(() => eventOf(requester.events, 'job:accepted', jobId), { what: 'the acceptance', timeoutMs: 20_000 })
+    const accepted = await waitFor(() => eventOf(requester.events, 'job:accepted', jobId), {
+      what: 'the acceptance',
+      timeoutMs: 20_000,
+    })
     await waitFor(() => Date.now() >= accepted.at + 1_000, { what: 'one second after the acceptance' })
     const killedAt = Date.now()
     await fleet.kill(accepted.provider)

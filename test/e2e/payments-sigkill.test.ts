@@ -38,9 +38,16 @@ describe('e2e: payments survive SIGKILL of the provider', function () {
     if (root !== undefined) rmSync(root, { recursive: true, force: true })
   })
 
-  async function startChild (dataDir: string): Promise<{ child: ChildProcess, peerId: string, addrs: string[], address: string }> {
+  async function startChild(
+    dataDir: string,
+  ): Promise<{ child: ChildProcess; peerId: string; addrs: string[]; address: string }> {
     const child = spawn(process.execPath, ['--import=tsx', CHILD, dataDir, chain.url, chain.deploymentsDir], {
-      stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HIVE_TEST_PROVIDER_KEY: chain.account(2).privateKey, HIVE_TEST_EXPECT: `${chain.account(1).address}:${parseEther('0.5')}:100` },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        HIVE_TEST_PROVIDER_KEY: chain.account(2).privateKey,
+        HIVE_TEST_EXPECT: `${chain.account(1).address}:${parseEther('0.5')}:100`,
+      },
     })
     children.push(child)
     const line = await new Promise<string>((ok, fail) => {
@@ -48,7 +55,7 @@ describe('e2e: payments survive SIGKILL of the provider', function () {
       rl.once('line', ok)
       child.once('exit', (code) => fail(new Error(`provider child exited with ${code}`)))
     })
-    return { child, ...(JSON.parse(line) as { peerId: string, addrs: string[], address: string }) }
+    return { child, ...(JSON.parse(line) as { peerId: string; addrs: string[]; address: string }) }
   }
 
   it('keeps every acknowledged voucher across SIGKILLs and redeems the newest', async () => {
@@ -61,7 +68,12 @@ describe('e2e: payments survive SIGKILL of the provider', function () {
       await requester.node.libp2p.peerStore.merge(peer, { multiaddrs: p.addrs.map((a) => multiaddr(a)) })
       const count = 5 + round * 7
       for (let i = 0; i < count; i++) {
-        const paid = await requester.payments.payer.pay({ provider: p.address, peer, amount: parseEther('0.5'), jobId: '0x' + (0xe2e000 + job++).toString(16).padStart(64, '0') })
+        const paid = await requester.payments.payer.pay({
+          provider: p.address,
+          peer,
+          amount: parseEther('0.5'),
+          jobId: '0x' + (0xe2e000 + job++).toString(16).padStart(64, '0'),
+        })
         lastAcked = paid
         // the moment the last ack is in our hands, the provider dies
         if (i === count - 1) p.child.kill('SIGKILL')
@@ -75,12 +87,17 @@ describe('e2e: payments survive SIGKILL of the provider', function () {
       const best = await provider.payments.channels.best(lastAcked.channelId)
       expect(BigInt(best!.nonce)).to.equal(lastAcked.nonce)
       expect(BigInt(best!.cumulativeAmount)).to.equal(lastAcked.cumulativeAmount)
-      const before = await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address) as bigint
+      const before = (await chain.contracts.token
+        .getFunction('balanceOf')
+        .staticCall(provider.payments.address)) as bigint
       const payout = await provider.payments.tower.closeWithBest(lastAcked.channelId, 'test')
       expect(payout).to.equal(lastAcked.cumulativeAmount)
       // the close credits the payout (pull payments); the node withdraws it
       await provider.payments.credits.sweep()
-      expect(await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address) as bigint - before).to.equal(lastAcked.cumulativeAmount)
+      expect(
+        ((await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address)) as bigint) -
+          before,
+      ).to.equal(lastAcked.cumulativeAmount)
     } finally {
       await provider.stop()
     }

@@ -3,13 +3,17 @@ import fc from 'fast-check'
 import { cidForBytes } from '../../protocol/cid.ts'
 import { isHiveError } from '../../protocol/errors.ts'
 import {
-  compareFileNames, decodeOutputBundle, encodeOutputBundle, isValidFileName, outputBundleCid,
+  compareFileNames,
+  decodeOutputBundle,
+  encodeOutputBundle,
+  isValidFileName,
+  outputBundleCid,
   type OutputBundle,
 } from '../../protocol/output-bundle.ts'
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 
-function expectCode (fn: () => unknown, code: string): void {
+function expectCode(fn: () => unknown, code: string): void {
   try {
     fn()
   } catch (err) {
@@ -53,29 +57,47 @@ describe('protocol/output-bundle', () => {
     const bundle = fc.record({
       exitCode: fc.integer({ min: 0, max: 0xffffffff }),
       stdout: fc.uint8Array({ maxLength: 64 }),
-      files: fc.uniqueArray(fc.record({ name, data: fc.uint8Array({ maxLength: 32 }) }), { selector: (f) => f.name, maxLength: 8 }),
+      files: fc.uniqueArray(fc.record({ name, data: fc.uint8Array({ maxLength: 32 }) }), {
+        selector: (f) => f.name,
+        maxLength: 8,
+      }),
     })
-    fc.assert(fc.property(bundle, (b) => {
-      const bytes = encodeOutputBundle(b)
-      const back = decodeOutputBundle(bytes)
-      expect(back.exitCode).to.equal(b.exitCode)
-      expect(back.stdout).to.deep.equal(b.stdout)
-      const sorted = [...b.files].sort((x, y) => compareFileNames(x.name, y.name))
-      expect(back.files).to.deep.equal(sorted)
-      expect(encodeOutputBundle(back)).to.deep.equal(bytes)
-    }), { numRuns: 200 })
+    fc.assert(
+      fc.property(bundle, (b) => {
+        const bytes = encodeOutputBundle(b)
+        const back = decodeOutputBundle(bytes)
+        expect(back.exitCode).to.equal(b.exitCode)
+        expect(back.stdout).to.deep.equal(b.stdout)
+        const sorted = [...b.files].sort((x, y) => compareFileNames(x.name, y.name))
+        expect(back.files).to.deep.equal(sorted)
+        expect(encodeOutputBundle(back)).to.deep.equal(bytes)
+      }),
+      { numRuns: 200 },
+    )
   })
 
   it('refuses unsafe or duplicate names when encoding', () => {
     for (const name of ['', '.', '..', 'a/b', '../x', 'a\\b', 'nul\u0000', 'line\n', '\ud800', 'x'.repeat(256)]) {
       expect(isValidFileName(name), JSON.stringify(name)).to.equal(false)
-      expectCode(() => encodeOutputBundle({ exitCode: 0, stdout: new Uint8Array(), files: [{ name, data: new Uint8Array() }] }), 'OUTPUT_NAME_INVALID')
+      expectCode(
+        () => encodeOutputBundle({ exitCode: 0, stdout: new Uint8Array(), files: [{ name, data: new Uint8Array() }] }),
+        'OUTPUT_NAME_INVALID',
+      )
     }
     expect(isValidFileName('...')).to.equal(true)
     expect(isValidFileName('counts.txt')).to.equal(true)
-    expectCode(() => encodeOutputBundle({
-      exitCode: 0, stdout: new Uint8Array(), files: [{ name: 'a', data: new Uint8Array() }, { name: 'a', data: new Uint8Array(1) }],
-    }), 'OUTPUT_NAME_DUPLICATE')
+    expectCode(
+      () =>
+        encodeOutputBundle({
+          exitCode: 0,
+          stdout: new Uint8Array(),
+          files: [
+            { name: 'a', data: new Uint8Array() },
+            { name: 'a', data: new Uint8Array(1) },
+          ],
+        }),
+      'OUTPUT_NAME_DUPLICATE',
+    )
     expectCode(() => encodeOutputBundle({ exitCode: -1, stdout: new Uint8Array(), files: [] }), 'OUTPUT_BUNDLE_INVALID')
   })
 
@@ -85,23 +107,39 @@ describe('protocol/output-bundle', () => {
       expectCode(() => decodeOutputBundle(good.subarray(0, cut)), 'OUTPUT_BUNDLE_MALFORMED')
     }
     expectCode(() => decodeOutputBundle(new Uint8Array([...good, 0])), 'OUTPUT_BUNDLE_MALFORMED')
-    const badMagic = good.slice(); badMagic[0] ^= 1
+    const badMagic = good.slice()
+    badMagic[0] ^= 1
     expectCode(() => decodeOutputBundle(badMagic), 'OUTPUT_BUNDLE_MALFORMED')
 
     // two files written out of order by hand: 'b' then 'a'
-    const twoFiles = encodeOutputBundle({ exitCode: 0, stdout: new Uint8Array(), files: [{ name: 'a', data: new Uint8Array() }, { name: 'b', data: new Uint8Array() }] })
+    const twoFiles = encodeOutputBundle({
+      exitCode: 0,
+      stdout: new Uint8Array(),
+      files: [
+        { name: 'a', data: new Uint8Array() },
+        { name: 'b', data: new Uint8Array() },
+      ],
+    })
     const swapped = twoFiles.slice()
     const firstName = twoFiles.length - 2 * 7 + 2 // each file: u16 len + 1 byte name + u32 len
-    swapped[firstName] = 0x62; swapped[firstName + 7] = 0x61
+    swapped[firstName] = 0x62
+    swapped[firstName + 7] = 0x61
     expectCode(() => decodeOutputBundle(swapped), 'OUTPUT_BUNDLE_MALFORMED')
-    const dup = twoFiles.slice(); dup[firstName + 7] = 0x61
+    const dup = twoFiles.slice()
+    dup[firstName + 7] = 0x61
     expectCode(() => decodeOutputBundle(dup), 'OUTPUT_BUNDLE_MALFORMED')
-    const slash = twoFiles.slice(); slash[firstName] = 0x2f
+    const slash = twoFiles.slice()
+    slash[firstName] = 0x2f
     expectCode(() => decodeOutputBundle(slash), 'OUTPUT_NAME_INVALID')
-    const dots = encodeOutputBundle({ exitCode: 0, stdout: new Uint8Array(), files: [{ name: 'x.', data: new Uint8Array() }] })
+    const dots = encodeOutputBundle({
+      exitCode: 0,
+      stdout: new Uint8Array(),
+      files: [{ name: 'x.', data: new Uint8Array() }],
+    })
     dots[dots.length - 6] = 0x2e // 'x.' -> '..'
     expectCode(() => decodeOutputBundle(dots), 'OUTPUT_NAME_INVALID')
-    const badUtf8 = twoFiles.slice(); badUtf8[firstName] = 0xff
+    const badUtf8 = twoFiles.slice()
+    badUtf8[firstName] = 0xff
     expectCode(() => decodeOutputBundle(badUtf8), 'OUTPUT_BUNDLE_MALFORMED')
   })
 
@@ -109,7 +147,11 @@ describe('protocol/output-bundle', () => {
     const big: OutputBundle = { exitCode: 0, stdout: new Uint8Array(1000), files: [] }
     expectCode(() => encodeOutputBundle(big, { maxBytes: 500 }), 'OUTPUT_BUNDLE_TOO_LARGE')
     expectCode(() => decodeOutputBundle(encodeOutputBundle(big), { maxBytes: 500 }), 'OUTPUT_BUNDLE_TOO_LARGE')
-    const many: OutputBundle = { exitCode: 0, stdout: new Uint8Array(), files: [1, 2, 3].map((i) => ({ name: `f${i}`, data: new Uint8Array() })) }
+    const many: OutputBundle = {
+      exitCode: 0,
+      stdout: new Uint8Array(),
+      files: [1, 2, 3].map((i) => ({ name: `f${i}`, data: new Uint8Array() })),
+    }
     expectCode(() => encodeOutputBundle(many, { maxFiles: 2 }), 'OUTPUT_BUNDLE_TOO_LARGE')
     expectCode(() => decodeOutputBundle(encodeOutputBundle(many), { maxFiles: 2 }), 'OUTPUT_BUNDLE_TOO_LARGE')
     // a count field claiming 4 billion files must fail on the limit, not allocate

@@ -2,14 +2,21 @@ import { expect } from 'chai'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import {
-  bySelectivity, capabilityKey, capabilityTags, filterTags, lookupTag, normalizeArch, normalizeGpuVendor, profileMatchesFilter,
+  bySelectivity,
+  capabilityKey,
+  capabilityTags,
+  filterTags,
+  lookupTag,
+  normalizeArch,
+  normalizeGpuVendor,
+  profileMatchesFilter,
 } from '../../protocol/capabilities.ts'
 import type { CapabilityFilter } from '../../protocol/capabilities.ts'
 import type { HardwareProfile } from '../../protocol/profile.ts'
 
 const GIB = 1024 ** 3
 
-function profile (over: Partial<HardwareProfile> = {}): HardwareProfile {
+function profile(over: Partial<HardwareProfile> = {}): HardwareProfile {
   return {
     version: 1,
     peerId: '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN',
@@ -28,24 +35,60 @@ function profile (over: Partial<HardwareProfile> = {}): HardwareProfile {
 
 describe('protocol/capabilities', () => {
   const tagCases: Array<[string, Partial<HardwareProfile>, string[]]> = [
-    ['a 16 GiB x64 box with a score of 1000', {}, [
-      'arch/x86_64', 'cpu/score-500+', 'executor/wasm', 'mem/16g+', 'mem/4g+', 'role/provider',
-    ]],
-    ['a 15.5 GiB arm64 box with an NVIDIA and an AMD GPU, score 2000', {
-      cpu: { model: 'm', cores: 4, threads: 4, arch: 'arm64', speedMhz: 0 },
-      memoryBytes: 15.5 * GIB,
-      gpus: [{ vendor: 'NVIDIA Corporation', model: 'x', vramMiB: 1 }, { vendor: 'Advanced Micro Devices, Inc. [AMD/ATI]', model: 'y', vramMiB: 1 }],
-      benchmark: { cpuScore: 2000, durationMs: 1000 },
-      executors: ['wasm', 'docker'],
-    }, [
-      'arch/aarch64', 'cpu/score-2000+', 'cpu/score-500+', 'executor/docker', 'executor/wasm', 'gpu/amd', 'gpu/nvidia', 'mem/4g+', 'role/provider',
-    ]],
-    ['a big box (512 GiB, score 9000)', { memoryBytes: 512 * GIB, benchmark: { cpuScore: 9000, durationMs: 1000 } }, [
-      'arch/x86_64', 'cpu/score-2000+', 'cpu/score-500+', 'cpu/score-8000+', 'executor/wasm', 'mem/16g+', 'mem/256g+', 'mem/4g+', 'mem/64g+', 'role/provider',
-    ]],
-    ['a tiny box (2 GiB, score 10, no executors)', {
-      memoryBytes: 2 * GIB, benchmark: { cpuScore: 10, durationMs: 1000 }, executors: [],
-    }, ['arch/x86_64', 'role/provider']],
+    [
+      'a 16 GiB x64 box with a score of 1000',
+      {},
+      ['arch/x86_64', 'cpu/score-500+', 'executor/wasm', 'mem/16g+', 'mem/4g+', 'role/provider'],
+    ],
+    [
+      'a 15.5 GiB arm64 box with an NVIDIA and an AMD GPU, score 2000',
+      {
+        cpu: { model: 'm', cores: 4, threads: 4, arch: 'arm64', speedMhz: 0 },
+        memoryBytes: 15.5 * GIB,
+        gpus: [
+          { vendor: 'NVIDIA Corporation', model: 'x', vramMiB: 1 },
+          { vendor: 'Advanced Micro Devices, Inc. [AMD/ATI]', model: 'y', vramMiB: 1 },
+        ],
+        benchmark: { cpuScore: 2000, durationMs: 1000 },
+        executors: ['wasm', 'docker'],
+      },
+      [
+        'arch/aarch64',
+        'cpu/score-2000+',
+        'cpu/score-500+',
+        'executor/docker',
+        'executor/wasm',
+        'gpu/amd',
+        'gpu/nvidia',
+        'mem/4g+',
+        'role/provider',
+      ],
+    ],
+    [
+      'a big box (512 GiB, score 9000)',
+      { memoryBytes: 512 * GIB, benchmark: { cpuScore: 9000, durationMs: 1000 } },
+      [
+        'arch/x86_64',
+        'cpu/score-2000+',
+        'cpu/score-500+',
+        'cpu/score-8000+',
+        'executor/wasm',
+        'mem/16g+',
+        'mem/256g+',
+        'mem/4g+',
+        'mem/64g+',
+        'role/provider',
+      ],
+    ],
+    [
+      'a tiny box (2 GiB, score 10, no executors)',
+      {
+        memoryBytes: 2 * GIB,
+        benchmark: { cpuScore: 10, durationMs: 1000 },
+        executors: [],
+      },
+      ['arch/x86_64', 'role/provider'],
+    ],
   ]
   for (const [what, over, expected] of tagCases) {
     it(`tags ${what}`, () => {
@@ -62,7 +105,11 @@ describe('protocol/capabilities', () => {
     [{ minMemoryBytes: 2 * GIB }, ['role/provider'], 'role/provider'],
     [{ minCpuScore: 3000, executor: 'wasm' }, ['executor/wasm', 'cpu/score-2000+', 'role/provider'], 'cpu/score-2000+'],
     [{ arch: 'arm64', executor: 'wasm' }, ['executor/wasm', 'arch/aarch64', 'role/provider'], 'arch/aarch64'],
-    [{ executor: 'docker', minMemoryBytes: 64 * GIB }, ['executor/docker', 'mem/64g+', 'role/provider'], 'executor/docker'],
+    [
+      { executor: 'docker', minMemoryBytes: 64 * GIB },
+      ['executor/docker', 'mem/64g+', 'role/provider'],
+      'executor/docker',
+    ],
     [{ executor: 'wasm', minMemoryBytes: 300 * GIB }, ['executor/wasm', 'mem/256g+', 'role/provider'], 'mem/256g+'],
   ]
   for (const [filter, tags, walk] of filterCases) {
@@ -74,18 +121,21 @@ describe('protocol/capabilities', () => {
 
   it('every tag a filter implies is provided by every profile that matches it (randomised)', () => {
     let seed = 42
-    const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n }
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff
+      return seed % n
+    }
     const vendors = ['NVIDIA', 'AMD', 'Intel Corporation', 'Apple']
     for (let i = 0; i < 500; i++) {
       const p = profile({
-        memoryBytes: (1 + rnd(600)) * GIB / 4,
+        memoryBytes: ((1 + rnd(600)) * GIB) / 4,
         benchmark: { cpuScore: rnd(10_000), durationMs: 1000 },
         gpus: rnd(2) === 0 ? [] : [{ vendor: vendors[rnd(4)], model: 'g', vramMiB: 1 }],
         cpu: { model: 'c', cores: 1, threads: 1, arch: ['x64', 'arm64'][rnd(2)], speedMhz: 0 },
         executors: rnd(3) === 0 ? ['wasm', 'docker'] : ['wasm'],
       })
       const f: CapabilityFilter = {
-        ...(rnd(2) === 0 ? { minMemoryBytes: rnd(200) * GIB / 2 } : {}),
+        ...(rnd(2) === 0 ? { minMemoryBytes: (rnd(200) * GIB) / 2 } : {}),
         ...(rnd(2) === 0 ? { minCpuScore: rnd(10_000) } : {}),
         ...(rnd(3) === 0 ? { gpuVendor: vendors[rnd(4)].toLowerCase() } : {}),
         ...(rnd(3) === 0 ? { executor: ['wasm', 'docker'][rnd(2)] } : {}),
@@ -97,10 +147,17 @@ describe('protocol/capabilities', () => {
     }
   })
 
-  it('orders a profile\'s tags rarest first for announcing', () => {
+  it("orders a profile's tags rarest first for announcing", () => {
     const p = profile({ gpus: [{ vendor: 'nvidia', model: 'g', vramMiB: 1 }], memoryBytes: 64 * GIB })
     expect(bySelectivity(capabilityTags(p))).to.deep.equal([
-      'gpu/nvidia', 'mem/64g+', 'mem/16g+', 'mem/4g+', 'cpu/score-500+', 'arch/x86_64', 'executor/wasm', 'role/provider',
+      'gpu/nvidia',
+      'mem/64g+',
+      'mem/16g+',
+      'mem/4g+',
+      'cpu/score-500+',
+      'arch/x86_64',
+      'executor/wasm',
+      'role/provider',
     ])
   })
 
@@ -118,8 +175,15 @@ describe('protocol/capabilities', () => {
   it('normalises architecture and vendor spellings', () => {
     expect(['x64', 'AMD64', 'x86_64'].map(normalizeArch)).to.deep.equal(['x86_64', 'x86_64', 'x86_64'])
     expect(['arm64', 'aarch64'].map(normalizeArch)).to.deep.equal(['aarch64', 'aarch64'])
-    expect(['NVIDIA Corporation', 'Advanced Micro Devices, Inc. [AMD/ATI]', 'Intel Corporation', 'Apple', 'ASPEED Technology, Inc.'].map(normalizeGpuVendor))
-      .to.deep.equal(['nvidia', 'amd', 'intel', 'apple', 'other'])
+    expect(
+      [
+        'NVIDIA Corporation',
+        'Advanced Micro Devices, Inc. [AMD/ATI]',
+        'Intel Corporation',
+        'Apple',
+        'ASPEED Technology, Inc.',
+      ].map(normalizeGpuVendor),
+    ).to.deep.equal(['nvidia', 'amd', 'intel', 'apple', 'other'])
   })
 
   it('derives capability keys as CIDv1 of sha2-256("hive/cap/1/" + tag)', async () => {

@@ -4,14 +4,19 @@ import { expect } from 'chai'
 import { isHiveError } from '../../protocol/errors.ts'
 import { SignedHardwareProfile } from '../../protocol/gen/profile.ts'
 import { MAX_PROFILE_RECORD_BYTES, decodeProfileBody, encodeProfileBody } from '../../protocol/profile.ts'
-import { parseProfileKey, profileKey, selectProfileRecord, validateProfileRecord } from '../../protocol/profile-record.ts'
+import {
+  parseProfileKey,
+  profileKey,
+  selectProfileRecord,
+  validateProfileRecord,
+} from '../../protocol/profile-record.ts'
 import { signProfile, verifyProfile } from '../../protocol/profile-signing.ts'
 import type { HardwareProfile } from '../../protocol/profile.ts'
 import type { PrivateKey } from '@libp2p/interface'
 
 const NOW = 1_760_000_000_000
 
-function sample (peerId: string, over: Partial<HardwareProfile> = {}): HardwareProfile {
+function sample(peerId: string, over: Partial<HardwareProfile> = {}): HardwareProfile {
   return {
     version: 1,
     peerId,
@@ -28,7 +33,7 @@ function sample (peerId: string, over: Partial<HardwareProfile> = {}): HardwareP
   }
 }
 
-async function expectCode (p: Promise<unknown>, code: string): Promise<void> {
+async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
   try {
     await p
   } catch (err) {
@@ -56,7 +61,10 @@ describe('protocol/profile', () => {
       const p = sample(peerId, {
         executors: ['wasm', 'docker', 'wasm'],
         prices: { wasm: '1.5', docker: '2' },
-        gpus: [{ vendor: 'amd', model: 'Radeon RX 6900 XT', vramMiB: 16_384 }, { vendor: 'intel', model: 'UHD 630', vramMiB: 0 }],
+        gpus: [
+          { vendor: 'amd', model: 'Radeon RX 6900 XT', vramMiB: 16_384 },
+          { vendor: 'intel', model: 'UHD 630', vramMiB: 0 },
+        ],
         ethAddress: '0x' + 'ab'.repeat(20),
         ethBinding: new Uint8Array(65).fill(7),
       })
@@ -74,7 +82,10 @@ describe('protocol/profile', () => {
       ['zero cores', { cpu: { model: 'x', cores: 0, threads: 1, arch: 'x64', speedMhz: 0 } }],
       ['an executor with capitals', { executors: ['WASM'] }],
       ['a non-decimal price', { prices: { wasm: '1e5' } }],
-      ['a control character in a model name', { cpu: { model: 'evil\u001b[2J', cores: 1, threads: 1, arch: 'x64', speedMhz: 0 } }],
+      [
+        'a control character in a model name',
+        { cpu: { model: 'evil\u001b[2J', cores: 1, threads: 1, arch: 'x64', speedMhz: 0 } },
+      ],
       ['expiry before issue', { issuedAt: NOW, expiresAt: NOW - 1 }],
       ['a lifetime over 24 h', { issuedAt: NOW, expiresAt: NOW + 25 * 3600_000 }],
       ['a binding without an address', { ethBinding: new Uint8Array(65) }],
@@ -83,7 +94,9 @@ describe('protocol/profile', () => {
     ]
     for (const [what, over] of bad) {
       it(`refuses to encode a profile with ${what}`, () => {
-        expect(() => encodeProfileBody(sample(peerId, over))).to.throw().that.satisfies((e: unknown) => isHiveError(e))
+        expect(() => encodeProfileBody(sample(peerId, over)))
+          .to.throw()
+          .that.satisfies((e: unknown) => isHiveError(e))
       })
     }
 
@@ -95,7 +108,9 @@ describe('protocol/profile', () => {
       const ib = text.indexOf(Buffer.from([0x3a, 0x01, 0x62]))
       text[ia + 2] = 0x62
       text[ib + 2] = 0x61
-      expect(() => decodeProfileBody(text)).to.throw().that.satisfies((e: unknown) => isHiveError(e, 'PROFILE_NOT_CANONICAL'))
+      expect(() => decodeProfileBody(text))
+        .to.throw()
+        .that.satisfies((e: unknown) => isHiveError(e, 'PROFILE_NOT_CANONICAL'))
     })
   })
 
@@ -110,13 +125,23 @@ describe('protocol/profile', () => {
     it('rejects a record whose signature does not verify', async () => {
       const record = SignedHardwareProfile.decode(await signProfile(sample(peerId), key))
       record.signature[10] ^= 0xff
-      await expectCode(validateProfileRecord(profileKey(peerId), SignedHardwareProfile.encode(record), NOW), 'PROFILE_BAD_SIGNATURE')
+      await expectCode(
+        validateProfileRecord(profileKey(peerId), SignedHardwareProfile.encode(record), NOW),
+        'PROFILE_BAD_SIGNATURE',
+      )
     })
 
     it('rejects a body changed after signing', async () => {
       const record = SignedHardwareProfile.decode(await signProfile(sample(peerId), key))
       const tampered = encodeProfileBody({ ...decodeProfileBody(record.body), memoryBytes: 1024 ** 4 })
-      await expectCode(validateProfileRecord(profileKey(peerId), SignedHardwareProfile.encode({ body: tampered as Uint8Array<ArrayBuffer>, signature: record.signature }), NOW), 'PROFILE_BAD_SIGNATURE')
+      await expectCode(
+        validateProfileRecord(
+          profileKey(peerId),
+          SignedHardwareProfile.encode({ body: tampered as Uint8Array<ArrayBuffer>, signature: record.signature }),
+          NOW,
+        ),
+        'PROFILE_BAD_SIGNATURE',
+      )
     })
 
     it('rejects an expired record, and accepts it one millisecond earlier', async () => {
@@ -136,7 +161,9 @@ describe('protocol/profile', () => {
       padded.set(record)
       await expectCode(validateProfileRecord(profileKey(peerId), padded, NOW), 'PROFILE_TOO_LARGE')
       // every field within its character limit, but 3-byte UTF-8 characters push the bytes past 8 KiB
-      const big = sample(peerId, { gpus: Array.from({ length: 16 }, () => ({ vendor: '€'.repeat(64), model: '€'.repeat(128), vramMiB: 1 })) })
+      const big = sample(peerId, {
+        gpus: Array.from({ length: 16 }, () => ({ vendor: '€'.repeat(64), model: '€'.repeat(128), vramMiB: 1 })),
+      })
       await expectCode(signProfile(big, key), 'PROFILE_TOO_LARGE')
     })
 
@@ -151,7 +178,10 @@ describe('protocol/profile', () => {
       const body = encodeProfileBody(sample(peerId))
       const { profileSigningBytes } = await import('../../protocol/profile-signing.ts')
       const signature = await otherKey.sign(profileSigningBytes(body))
-      const forged = SignedHardwareProfile.encode({ body: body as Uint8Array<ArrayBuffer>, signature: signature as Uint8Array<ArrayBuffer> })
+      const forged = SignedHardwareProfile.encode({
+        body: body as Uint8Array<ArrayBuffer>,
+        signature: signature as Uint8Array<ArrayBuffer>,
+      })
       await expectCode(validateProfileRecord(profileKey(peerId), forged, NOW), 'PROFILE_BAD_SIGNATURE')
     })
 
@@ -168,7 +198,9 @@ describe('protocol/profile', () => {
 
     it('rejects keys outside /hive/hw/<peerId>', () => {
       for (const k of ['/hive/hw/', '/hive/hw/notapeerid', '/pk/abc', `/hive/job/${peerId}`]) {
-        expect(() => parseProfileKey(new TextEncoder().encode(k)), k).to.throw().that.satisfies((e: unknown) => isHiveError(e, 'PROFILE_KEY_INVALID'))
+        expect(() => parseProfileKey(new TextEncoder().encode(k)), k)
+          .to.throw()
+          .that.satisfies((e: unknown) => isHiveError(e, 'PROFILE_KEY_INVALID'))
       }
       expect(parseProfileKey(profileKey(peerId))).to.equal(peerId)
     })

@@ -15,7 +15,9 @@ describe('protocol/gen is generated from protocol/proto', function () {
     out = mkdtempSync(join(tmpdir(), 'hive-proto-gen-'))
     compileProtos(out)
   })
-  after(() => { rmSync(out, { recursive: true, force: true }) })
+  after(() => {
+    rmSync(out, { recursive: true, force: true })
+  })
 
   const protos = readdirSync(join(root, 'protocol', 'proto')).filter((f) => f.endsWith('.proto'))
 
@@ -29,7 +31,10 @@ describe('protocol/gen is generated from protocol/proto', function () {
       const committed = join(root, 'protocol', 'gen', file)
       expect(existsSync(committed), `${committed} is missing: run npm run build:proto`).to.equal(true)
       const fresh = readFileSync(join(out, file), 'utf8')
-      expect(readFileSync(committed, 'utf8') === fresh, `protocol/gen/${file} is stale or hand-edited: run npm run build:proto`).to.equal(true)
+      expect(
+        readFileSync(committed, 'utf8') === fresh,
+        `protocol/gen/${file} is stale or hand-edited: run npm run build:proto`,
+      ).to.equal(true)
     })
   }
 })

@@ -4,7 +4,12 @@ import { generateKeyPair, generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { isHiveError } from '../../protocol/errors.ts'
 import {
-  ed25519PeerIdFromBytes, peerIdToBytes, signedBytes, signWithDomain, verifyBySigner, verifyWithDomain,
+  ed25519PeerIdFromBytes,
+  peerIdToBytes,
+  signedBytes,
+  signWithDomain,
+  verifyBySigner,
+  verifyWithDomain,
 } from '../../protocol/signing.ts'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 
@@ -27,10 +32,18 @@ describe('protocol/signing', () => {
 
   it('property: distinct (domain, payload) pairs never give the same signed bytes', () => {
     const domain = fc.stringMatching(/^[\x21-\x7e]{1,12}$/)
-    fc.assert(fc.property(domain, fc.uint8Array({ maxLength: 16 }), domain, fc.uint8Array({ maxLength: 16 }), (d1, p1, d2, p2) => {
-      const same = d1 === d2 && Buffer.from(p1).equals(Buffer.from(p2))
-      return Buffer.from(signedBytes(d1, p1)).equals(Buffer.from(signedBytes(d2, p2))) === same
-    }))
+    fc.assert(
+      fc.property(
+        domain,
+        fc.uint8Array({ maxLength: 16 }),
+        domain,
+        fc.uint8Array({ maxLength: 16 }),
+        (d1, p1, d2, p2) => {
+          const same = d1 === d2 && Buffer.from(p1).equals(Buffer.from(p2))
+          return Buffer.from(signedBytes(d1, p1)).equals(Buffer.from(signedBytes(d2, p2))) === same
+        },
+      ),
+    )
   })
 
   it('verifies only the same key, domain and payload', async () => {
@@ -65,7 +78,9 @@ describe('protocol/signing', () => {
     const id = peerIdFromPrivateKey(key)
     expect(ed25519PeerIdFromBytes(peerIdToBytes(id)).equals(id)).to.equal(true)
     for (const bad of [peerIdToBytes(peerIdFromPrivateKey(secp)), new Uint8Array(38), new Uint8Array(0)]) {
-      expect(() => ed25519PeerIdFromBytes(bad)).to.throw().that.satisfies((e: unknown) => isHiveError(e, 'INVALID_PEER_ID'))
+      expect(() => ed25519PeerIdFromBytes(bad))
+        .to.throw()
+        .that.satisfies((e: unknown) => isHiveError(e, 'INVALID_PEER_ID'))
     }
   })
 
@@ -75,10 +90,13 @@ describe('protocol/signing', () => {
     const sigs = await Promise.all(payloads.map(async (p) => await signWithDomain(key, 'hive/market/bid/1', p)))
     const start = performance.now()
     for (let i = 0; i < n; i++) {
-      if (!(await verifyWithDomain(key.publicKey, 'hive/market/bid/1', payloads[i], sigs[i]))) expect.fail(`signature ${i} did not verify`)
+      if (!(await verifyWithDomain(key.publicKey, 'hive/market/bid/1', payloads[i], sigs[i])))
+        expect.fail(`signature ${i} did not verify`)
     }
     const verifiesPerSec = Math.round(n / ((performance.now() - start) / 1000))
-    console.log(`      ${JSON.stringify({ measure: 'ed25519-verify', payloadBytes: payloads[0].length, verifies: n, verifiesPerSec })}`)
+    console.log(
+      `      ${JSON.stringify({ measure: 'ed25519-verify', payloadBytes: payloads[0].length, verifies: n, verifiesPerSec })}`,
+    )
     // generous floor (the machine is shared); the logged figure is the one that matters
     expect(verifiesPerSec).to.be.greaterThan(300)
   })

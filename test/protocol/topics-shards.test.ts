@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto'
 import { expect } from 'chai'
 import {
-  gossipMessageId, jobShard, jobShardTopic, jobShardTopics, jobsTopic, MAX_JOB_SHARDS, providerShards,
+  gossipMessageId,
+  jobShard,
+  jobShardTopic,
+  jobShardTopics,
+  jobsTopic,
+  MAX_JOB_SHARDS,
+  providerShards,
 } from '../../protocol/topics.ts'
 
 const idOf = (n: number): string => createHash('sha256').update(`job ${n}`).digest('hex')
@@ -10,14 +16,25 @@ describe('protocol/topics: job shards', () => {
   it('one shard is the unsharded topic; more name the count and the shard', () => {
     expect(jobShardTopic('wasm', 0, 1)).to.equal(jobsTopic('wasm'))
     expect(jobShardTopic('wasm', 3, 16)).to.equal('hive/jobs/wasm/1/16/3')
-    expect(jobShardTopics('wasm', 4)).to.deep.equal(['hive/jobs/wasm/1/4/0', 'hive/jobs/wasm/1/4/1', 'hive/jobs/wasm/1/4/2', 'hive/jobs/wasm/1/4/3'])
-    for (const [shard, shards] of [[4, 4], [-1, 4], [0, 0], [0, MAX_JOB_SHARDS + 1], [0.5, 4]]) {
+    expect(jobShardTopics('wasm', 4)).to.deep.equal([
+      'hive/jobs/wasm/1/4/0',
+      'hive/jobs/wasm/1/4/1',
+      'hive/jobs/wasm/1/4/2',
+      'hive/jobs/wasm/1/4/3',
+    ])
+    for (const [shard, shards] of [
+      [4, 4],
+      [-1, 4],
+      [0, 0],
+      [0, MAX_JOB_SHARDS + 1],
+      [0.5, 4],
+    ]) {
       expect(() => jobShardTopic('wasm', shard, shards), `${shard}/${shards}`).to.throw(TypeError)
     }
     expect(() => jobShardTopic('../x', 0, 4)).to.throw(TypeError)
   })
 
-  it('a job\'s shard is its id\'s first 32 bits modulo the count: the same everywhere, spread evenly', () => {
+  it("a job's shard is its id's first 32 bits modulo the count: the same everywhere, spread evenly", () => {
     expect(jobShard('0000000a' + '0'.repeat(56), 16)).to.equal(10)
     expect(jobShard('ffffffff' + '0'.repeat(56), 1)).to.equal(0)
     const counts = new Array<number>(16).fill(0)
@@ -42,7 +59,10 @@ describe('protocol/topics: job shards', () => {
 
   it('a job published to its shard reaches exactly the providers that joined that shard', () => {
     const shards = 32
-    const providers = Array.from({ length: 200 }, (_, i) => ({ id: `p${i}`, joined: new Set(providerShards(`p${i}`, shards, 2)) }))
+    const providers = Array.from({ length: 200 }, (_, i) => ({
+      id: `p${i}`,
+      joined: new Set(providerShards(`p${i}`, shards, 2)),
+    }))
     for (let j = 0; j < 50; j++) {
       const topic = jobShardTopic('wasm', jobShard(idOf(j), shards), shards)
       const hearing = providers.filter((p) => [...p.joined].some((s) => jobShardTopic('wasm', s, shards) === topic))

@@ -23,8 +23,16 @@ import type { NodeEvent } from '../../node/controller.ts'
 import type { DevChain } from '../support/chain.ts'
 import type { PayPeer } from '../node/payments/helpers.ts'
 
-const ARTIFACT = resolve(import.meta.dirname, '..', '..', 'artifacts', 'contracts', 'test', 'MockRevertToken.sol',
-  'MockRevertToken.json')
+const ARTIFACT = resolve(
+  import.meta.dirname,
+  '..',
+  '..',
+  'artifacts',
+  'contracts',
+  'test',
+  'MockRevertToken.sol',
+  'MockRevertToken.json',
+)
 
 /** A requester that opens channels by hand and speaks only the voucher protocol. */
 class HostileRequester {
@@ -33,14 +41,14 @@ class HostileRequester {
   readonly chain: DevChain
   private readonly hasher: VoucherHasher
 
-  constructor (node: HiveNode, wallet: Wallet, chain: DevChain) {
+  constructor(node: HiveNode, wallet: Wallet, chain: DevChain) {
     this.node = node
     this.wallet = wallet
     this.chain = chain
     this.hasher = new VoucherHasher(BigInt(chain.chainId), chain.deployment.contracts.PaymentChannel.address)
   }
 
-  static async start (chain: DevChain, root: string, wallet: Wallet): Promise<HostileRequester> {
+  static async start(chain: DevChain, root: string, wallet: Wallet): Promise<HostileRequester> {
     const flags = { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester' }
     const config = loadConfig({ dataDir: join(root, 'hostile'), flags })
     const node = await createHiveNode(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
@@ -48,7 +56,7 @@ class HostileRequester {
     return new HostileRequester(node, wallet, chain)
   }
 
-  async open (token: Contract, provider: string, deposit: bigint): Promise<string> {
+  async open(token: Contract, provider: string, deposit: bigint): Promise<string> {
     const sender = await this.chain.senderFor(this.wallet)
     const channel = this.chain.contracts.channel
     await sender.call(token, 'approve', [await channel.getAddress(), deposit])
@@ -61,7 +69,7 @@ class HostileRequester {
    * it. (A provider that refuses it, e.g. for its token, never learns the channel: the watchtower
    * then has nothing to answer there, and the honest close must be answered all the same.)
    */
-  async pay (to: PayPeer, channelId: string, cumulativeAmount: bigint, nonce: bigint): Promise<boolean> {
+  async pay(to: PayPeer, channelId: string, cumulativeAmount: bigint, nonce: bigint): Promise<boolean> {
     const signature = this.wallet.signingKey.sign(this.hasher.digest(channelId, cumulativeAmount, nonce)).serialized
     const { chainId, contract } = this.hasher
     const wire = voucherToWire({ chainId, contract, channelId, cumulativeAmount, nonce, signature })
@@ -70,11 +78,13 @@ class HostileRequester {
     return ack.status === VoucherStatus.VOUCHER_ACCEPTED
   }
 
-  async startClose (channelId: string): Promise<void> {
+  async startClose(channelId: string): Promise<void> {
     await (await this.chain.senderFor(this.wallet)).call(this.chain.contracts.channel, 'startClose', [channelId])
   }
 
-  async stop (): Promise<void> { await this.node.stop() }
+  async stop(): Promise<void> {
+    await this.node.stop()
+  }
 }
 
 describe('security 03: the watchtower', function () {
@@ -88,15 +98,19 @@ describe('security 03: the watchtower', function () {
   const closedPayout = async (channelId: string): Promise<bigint> => {
     const channel = chain.contracts.channel
     let payout: bigint | undefined
-    await waitUntil(`channel ${channelId} closed on chain`, async () => {
-      // typed by the contract's binding: the event's args are named and typed
-      payout = (await channel.queryFilter(channel.filters.ChannelClosed(channelId)))[0]?.args.payout
-      return payout !== undefined
-    }, 30_000)
+    await waitUntil(
+      `channel ${channelId} closed on chain`,
+      async () => {
+        // typed by the contract's binding: the event's args are named and typed
+        payout = (await channel.queryFilter(channel.filters.ChannelClosed(channelId)))[0]?.args.payout
+        return payout !== undefined
+      },
+      30_000,
+    )
     return payout!
   }
   const chainStatus = async (channelId: string): Promise<bigint> =>
-    BigInt((await chain.contracts.channel.getFunction('channel').staticCall(channelId) as { status: bigint }).status)
+    BigInt(((await chain.contracts.channel.getFunction('channel').staticCall(channelId)) as { status: bigint }).status)
 
   before(async function () {
     chain = await startDevChain({ params: { protocolFeeBps: 0n } })
@@ -117,10 +131,12 @@ describe('security 03: the watchtower', function () {
     const requester = await startPayPeer(chain, root, 'r1', chain.account(1), { channelDeposit: parseEther('10') })
     peers.push(provider, requester)
     const alerts: NodeEvent[] = []
-    provider.node.events.on((e) => { if (e.type === 'log' && e.level === 'error') alerts.push(e) })
+    provider.node.events.on((e) => {
+      if (e.type === 'log' && e.level === 'error') alerts.push(e)
+    })
 
     // the hostile channel: a token that later reverts on every transfer, so closeWithVoucher can never succeed
-    const artifact = JSON.parse(readFileSync(ARTIFACT, 'utf8')) as { abi: InterfaceAbi, bytecode: string }
+    const artifact = JSON.parse(readFileSync(ARTIFACT, 'utf8')) as { abi: InterfaceAbi; bytecode: string }
     const deployed = await new ContractFactory(artifact.abi, artifact.bytecode, chain.account(5)).deploy()
     await deployed.waitForDeployment()
     const rev = new Contract(await deployed.getAddress(), artifact.abi, chain.provider)
@@ -133,7 +149,11 @@ describe('security 03: the watchtower', function () {
     // an honest requester pays 3 HIVE and closes after it
     await connect(requester, provider)
     const to = { provider: provider.payments.address, peer: provider.node.peerId }
-    const paid = await requester.payments.payer.pay({ ...to, amount: parseEther('3'), jobId: await expectJob(provider, requester, '3a'.repeat(32), parseEther('3')) })
+    const paid = await requester.payments.payer.pay({
+      ...to,
+      amount: parseEther('3'),
+      jobId: await expectJob(provider, requester, '3a'.repeat(32), parseEther('3')),
+    })
     await requester.payments.closeChannel(paid.channelId)
 
     // answered by the provider's voucher within the challenge window, not finalized to the requester for nothing
@@ -154,9 +174,14 @@ describe('security 03: the watchtower', function () {
       const channelAddress = (await chain.contracts.channel.getAddress()).toLowerCase()
       const withdraw = chain.contracts.channel.interface.getFunction('withdraw')!.selector
       let n = 0
-      for (let b = blockBefore + 1; b <= await chain.provider.getBlockNumber(); b++) {
+      for (let b = blockBefore + 1; b <= (await chain.provider.getBlockNumber()); b++) {
         for (const tx of (await chain.provider.getBlock(b, true))!.prefetchedTransactions) {
-          if (tx.from === provider.payments.address && tx.to?.toLowerCase() === channelAddress && !tx.data.startsWith(withdraw)) n++
+          if (
+            tx.from === provider.payments.address &&
+            tx.to?.toLowerCase() === channelAddress &&
+            !tx.data.startsWith(withdraw)
+          )
+            n++
         }
       }
       return n
@@ -173,7 +198,11 @@ describe('security 03: the watchtower', function () {
     // an honest close started after them, worth its gas, is answered ...
     await connect(requester, provider)
     const to = { provider: provider.payments.address, peer: provider.node.peerId }
-    const paid = await requester.payments.payer.pay({ ...to, amount: parseEther('3'), jobId: await expectJob(provider, requester, '3b'.repeat(32), parseEther('3')) })
+    const paid = await requester.payments.payer.pay({
+      ...to,
+      amount: parseEther('3'),
+      jobId: await expectJob(provider, requester, '3b'.repeat(32), parseEther('3')),
+    })
     await requester.payments.closeChannel(paid.channelId)
     expect(await closedPayout(paid.channelId)).to.equal(parseEther('3'))
 

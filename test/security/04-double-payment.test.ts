@@ -44,8 +44,10 @@ describe('security 04: double payment on retry', function () {
     provider = await startHostileProvider(chain, root, 'provider', chain.account(2), async (v, n, ack) => {
       if (best !== undefined && v.nonce <= best.nonce) {
         return await ack({
-          status: VoucherStatus.VOUCHER_REJECTED, code: 'VOUCHER_REPLAYED',
-          bestNonce: best.nonce, bestCumulativeAmount: best.cumulativeAmount.toString(),
+          status: VoucherStatus.VOUCHER_REJECTED,
+          code: 'VOUCHER_REPLAYED',
+          bestNonce: best.nonce,
+          bestCumulativeAmount: best.cumulativeAmount.toString(),
           bestSignature: Uint8Array.from(Buffer.from(best.signature.slice(2), 'hex')),
         })
       }
@@ -58,11 +60,18 @@ describe('security 04: double payment on retry', function () {
     await requester.node.libp2p.peerStore.merge(provider.node.peerId, { multiaddrs })
     const pay = async (jobId: string): Promise<void> => {
       await requester!.payments.payJob({
-        jobId, payment: 'channel', price, resultHash: '0x',
-        providerPeer: provider!.node.peerId, providerAddress: provider!.wallet.address,
+        jobId,
+        payment: 'channel',
+        price,
+        resultHash: '0x',
+        providerPeer: provider!.node.peerId,
+        providerAddress: provider!.wallet.address,
       })
     }
-    const failedA = await pay('a4'.repeat(32)).then(() => false, () => true)
+    const failedA = await pay('a4'.repeat(32)).then(
+      () => false,
+      () => true,
+    )
     expect(failedA, 'job A fails without its ack').to.equal(true)
     await pay('b4'.repeat(32))
     // the owed payment of A is retried (what the retry timer does)
@@ -89,35 +98,47 @@ describe('security 04: a lost voucher is covered by the next one', function () {
     if (root !== undefined) rmSync(root, { recursive: true, force: true })
   })
 
-  it('job A\'s voucher never arrives, B\'s cumulative voucher pays both: both sides count A paid, ' +
-    'A is not signed again', async () => {
-    const price = parseEther('1')
-    const requester = await startPayPeer(chain, root, 'requester', chain.account(1), REQUESTER)
-    let provider = await startPayPeer(chain, root, 'provider', chain.account(2))
-    peers.push(requester)
-    await connect(requester, provider)
-    const job = (c: string): string => c.repeat(64)
-    const pay = async (jobId: string): Promise<void> => {
-      await requester.payments.payJob({
-        jobId, payment: 'channel', price, resultHash: '0x',
-        providerPeer: provider.node.peerId, providerAddress: provider.payments.address,
-      })
-    }
-    await expectJob(provider, requester, job('0'), price)
-    await pay(job('0'))
-    await expectJob(provider, requester, job('a'), price)
-    // A's voucher is signed while the provider is away: it never arrives
-    await provider.stop()
-    expect(await pay(job('a')).then(() => false, () => true)).to.equal(true)
-    provider = await startPayPeer(chain, root, 'provider', chain.account(2))
-    peers.push(provider)
-    await connect(requester, provider)
-    await expectJob(provider, requester, job('b'), price)
-    await pay(job('b'))
-    expect(await provider.payments.channelOutputReleasable(job('a')), 'provider counts A paid').to.equal(true)
-    expect(await provider.payments.channelOutputReleasable(job('b')), 'provider counts B paid').to.equal(true)
-    await requester.payments.retryPending()
-    const [ch] = await provider.payments.channels.list({ role: 'provider' })
-    expect((await provider.payments.channels.best(ch.channelId))?.cumulativeAmount).to.equal((3n * price).toString())
-  })
+  it(
+    "job A's voucher never arrives, B's cumulative voucher pays both: both sides count A paid, " +
+      'A is not signed again',
+    async () => {
+      const price = parseEther('1')
+      const requester = await startPayPeer(chain, root, 'requester', chain.account(1), REQUESTER)
+      let provider = await startPayPeer(chain, root, 'provider', chain.account(2))
+      peers.push(requester)
+      await connect(requester, provider)
+      const job = (c: string): string => c.repeat(64)
+      const pay = async (jobId: string): Promise<void> => {
+        await requester.payments.payJob({
+          jobId,
+          payment: 'channel',
+          price,
+          resultHash: '0x',
+          providerPeer: provider.node.peerId,
+          providerAddress: provider.payments.address,
+        })
+      }
+      await expectJob(provider, requester, job('0'), price)
+      await pay(job('0'))
+      await expectJob(provider, requester, job('a'), price)
+      // A's voucher is signed while the provider is away: it never arrives
+      await provider.stop()
+      expect(
+        await pay(job('a')).then(
+          () => false,
+          () => true,
+        ),
+      ).to.equal(true)
+      provider = await startPayPeer(chain, root, 'provider', chain.account(2))
+      peers.push(provider)
+      await connect(requester, provider)
+      await expectJob(provider, requester, job('b'), price)
+      await pay(job('b'))
+      expect(await provider.payments.channelOutputReleasable(job('a')), 'provider counts A paid').to.equal(true)
+      expect(await provider.payments.channelOutputReleasable(job('b')), 'provider counts B paid').to.equal(true)
+      await requester.payments.retryPending()
+      const [ch] = await provider.payments.channels.list({ role: 'provider' })
+      expect((await provider.payments.channels.best(ch.channelId))?.cumulativeAmount).to.equal((3n * price).toString())
+    },
+  )
 })

@@ -31,7 +31,10 @@ describe('security 06: award slots are not held by unfunded awards', function ()
     module = await wordcountModule()
     await chain.giveHive(chain.account(1).address, parseEther('1000'))
     // one slot: while an award holds it, the provider does not even bid
-    provider = await startHonest(chain, dir, 'provider', 'provider', chain.account(2), { capacity: 1, payments: { fundingWaitMs: FUNDING_WAIT_MS } })
+    provider = await startHonest(chain, dir, 'provider', 'provider', chain.account(2), {
+      capacity: 1,
+      payments: { fundingWaitMs: FUNDING_WAIT_MS },
+    })
     requester = await startHonest(chain, dir, 'requester', 'requester', chain.account(1))
     evil = await HostilePeer.start(dir, 'evil')
     await evil.dial(provider.node)
@@ -39,8 +42,13 @@ describe('security 06: award slots are not held by unfunded awards', function ()
     decliner.acceptAwards = false
     decliner.subscribeJobs()
     await decliner.dial(requester.node)
-    await waitFor('the requester to see the decliner on the jobs topic', () =>
-      requester.node.libp2p.services.pubsub.getSubscribers('hive/jobs/wasm/1').some((p) => p.equals(decliner.peerId)) || undefined)
+    await waitFor(
+      'the requester to see the decliner on the jobs topic',
+      () =>
+        requester.node.libp2p.services.pubsub
+          .getSubscribers('hive/jobs/wasm/1')
+          .some((p) => p.equals(decliner.peerId)) || undefined,
+    )
   })
   after(async () => {
     for (const p of [evil, decliner, provider, requester]) await p?.stop()
@@ -61,19 +69,35 @@ describe('security 06: award slots are not held by unfunded awards', function ()
     expect(result.result.error).to.equal('ESCROW_NOT_FUNDED')
     expect(evil.asked, 'the provider fetched the input of an unfunded job').to.not.include(evil.inputOf.get(jobId))
     // the slot is free again: the provider bids on the next job
-    const next = await evil.pushJob(provider.node, { module, payment: 'escrow', ethAddress: evilAddress, words: 'next job\n' })
+    const next = await evil.pushJob(provider.node, {
+      module,
+      payment: 'escrow',
+      ethAddress: evilAddress,
+      words: 'next job\n',
+    })
     await evil.bidFor(next)
   })
 
   it('an always-declining bidder costs the requester no escrow transaction', async () => {
     const address = requester.payments.address
     const nonceBefore = await chain.provider.getTransactionCount(address)
-    const { jobId } = await requester.market.requester!.post({ module, inputs: [{ name: 'a.txt', data: new TextEncoder().encode('decline me\n') }], args: ['1'], maxPrice: parseEther('1'), bidWindowMs: 1_000, payment: 'escrow', timeoutMs: 20_000 })
+    const { jobId } = await requester.market.requester!.post({
+      module,
+      inputs: [{ name: 'a.txt', data: new TextEncoder().encode('decline me\n') }],
+      args: ['1'],
+      maxPrice: parseEther('1'),
+      bidWindowMs: 1_000,
+      payment: 'escrow',
+      timeoutMs: 20_000,
+    })
     const job = await waitFor('the job on the gossip topic', () => decliner.jobs.find((j) => j.jobId === jobId))
     await decliner.bid(job, parseEther('0.5'), chain.account(5).address)
     const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
     expect(record.phase).to.equal('failed')
     expect(record.awards.map((a) => a.failure)).to.deep.equal(['declined'])
-    expect(await chain.provider.getTransactionCount(address) - nonceBefore, 'transactions sent for a declined award').to.equal(0)
+    expect(
+      (await chain.provider.getTransactionCount(address)) - nonceBefore,
+      'transactions sent for a declined award',
+    ).to.equal(0)
   })
 })

@@ -44,13 +44,18 @@ const MiB = 1024 * 1024
 /** the provider's own cap on a job's outputBytes (its executor's configuration) */
 const PROVIDER_OUTPUT_CAP = 16 * MiB
 
-interface Peer { node: HiveNode, market: MarketService, events: JobEvent[], accepted: () => number }
+interface Peer {
+  node: HiveNode
+  market: MarketService
+  events: JobEvent[]
+  accepted: () => number
+}
 
 /**
  * A WASI command that, for i in 0..files-1, creates /output/fNN, writes `size` bytes to it in one
  * write, truncates it to 0 and closes it; exits 0, or 100 + errno when a call fails.
  */
-function truncateAndMoveOnWat (files: number, size: number): string {
+function truncateAndMoveOnWat(files: number, size: number): string {
   const pages = Math.ceil((65536 + size) / 65536)
   return `(module
     (import "wasi_snapshot_preview1" "path_open"
@@ -91,12 +96,14 @@ describe('security 07: job output cannot bypass the memory cap', function () {
   let hostile: HiveLibp2p | undefined
   let hello: Uint8Array
 
-  async function startPeer (name: string, roles: 'requester' | 'provider', bootstrap?: Peer): Promise<Peer> {
+  async function startPeer(name: string, roles: 'requester' | 'provider', bootstrap?: Peer): Promise<Peer> {
     const dataDir = join(root, name)
     const config = loadConfig({
       dataDir,
       flags: {
-        listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: bootstrap?.node.info().addresses ?? [], roles,
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        bootstrap: bootstrap?.node.info().addresses ?? [],
+        roles,
         prices: { wasm: '0.001' },
       },
     })
@@ -141,8 +148,11 @@ describe('security 07: job output cannot bypass the memory cap', function () {
     provider = await startPeer('provider', 'provider', requester)
     // the requester's gossip reaches the provider once it knows the provider subscribes
     const subscribers = (): PeerId[] => requester.node.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm'))
-    await waitFor('the provider subscribed to the jobs topic, as the requester sees it',
-      () => subscribers().some((p) => p.equals(provider.node.peerId)), 20_000)
+    await waitFor(
+      'the provider subscribed to the jobs topic, as the requester sees it',
+      () => subscribers().some((p) => p.equals(provider.node.peerId)),
+      20_000,
+    )
   })
 
   after(async () => {
@@ -159,12 +169,12 @@ describe('security 07: job output cannot bypass the memory cap', function () {
     const jobId = await post({ module, limits: { outputBytes: 1 * MiB } })
     const resultOf = (): JobEvent | undefined =>
       requester.events.find((e) => e.type === 'job:result' && e.jobId === jobId)
-    await waitFor('the provider\'s result', () => resultOf() !== undefined, 30_000)
+    await waitFor("the provider's result", () => resultOf() !== undefined, 30_000)
     const result = resultOf()
     expect(result).to.include({ provider: providerId(), status: 'EXEC_OUTPUT_LIMIT' })
   })
 
-  it('a job asking for more output than the provider\'s own cap gets no bid from it', async () => {
+  it("a job asking for more output than the provider's own cap gets no bid from it", async () => {
     await providerIdle()
     const heard = provider.accepted()
     const over = await post({ module: hello, limits: { outputBytes: 2 * PROVIDER_OUTPUT_CAP } })
@@ -207,16 +217,30 @@ describe('security 07: job output cannot bypass the memory cap', function () {
 })
 
 /** A signed JobRequest with outputBytes 512 MiB, built without the builder's own checks. */
-async function oversizedRequestBytes (key: PrivateKey, module: CID, moduleSize: number, now: number):
-Promise<Uint8Array> {
-  const spec = buildJobSpec({
-    executor: 'wasm', module, moduleSize,
-    limits: { memoryBytes: 64 * MiB, wallTimeMs: 1000, outputBytes: 512 * MiB },
-    // a requirement no provider meets: were it accepted, nobody would bid or dial back
-    requirements: { minMemoryBytes: 512 * 1024 * MiB },
-    maxPrice: HIVE, payment: 'channel', redundancy: 1, bidWindowMs: 1000,
-    deadline: now + 60_000, createdAt: now, nonce: randomBytes(16),
-  }, peerIdFromPrivateKey(key))
+async function oversizedRequestBytes(
+  key: PrivateKey,
+  module: CID,
+  moduleSize: number,
+  now: number,
+): Promise<Uint8Array> {
+  const spec = buildJobSpec(
+    {
+      executor: 'wasm',
+      module,
+      moduleSize,
+      limits: { memoryBytes: 64 * MiB, wallTimeMs: 1000, outputBytes: 512 * MiB },
+      // a requirement no provider meets: were it accepted, nobody would bid or dial back
+      requirements: { minMemoryBytes: 512 * 1024 * MiB },
+      maxPrice: HIVE,
+      payment: 'channel',
+      redundancy: 1,
+      bidWindowMs: 1000,
+      deadline: now + 60_000,
+      createdAt: now,
+      nonce: randomBytes(16),
+    },
+    peerIdFromPrivateKey(key),
+  )
   const request = { jobId: ownBytes(jobIdToBytes(computeJobId(spec))), spec, requesterAddrs: [] }
   return await sealEnvelope(MessageType.JOB_REQUEST, JobRequest.encode(request), key)
 }

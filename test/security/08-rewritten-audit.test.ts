@@ -34,16 +34,17 @@ const ANCHOR_ABI = [
   'function bindingCount(bytes peerId) view returns (uint256)',
 ]
 
-function show (v: AuditVerdict): string {
+function show(v: AuditVerdict): string {
   const line = (r: VerdictRow): string =>
     `${r.status.padEnd(11)} ${r.subject.slice(-8)} ${r.check} ${r.code ?? ''} ${r.message}`
   return `${v.outcome}\n` + v.rows.map(line).join('\n')
 }
 const rowsOf = (v: AuditVerdict, subject: string): VerdictRow[] => v.rows.filter((r) => r.subject === subject)
-const failed = (rows: VerdictRow[]): string[] =>
-  [...new Set(rows.filter((r) => r.status === 'FAIL').map((r) => r.code ?? r.check))]
+const failed = (rows: VerdictRow[]): string[] => [
+  ...new Set(rows.filter((r) => r.status === 'FAIL').map((r) => r.code ?? r.check)),
+]
 
-describe('security 08: an audit passes no rewritten log, no hidden entry, and no stranger\'s claim', function () {
+describe("security 08: an audit passes no rewritten log, no hidden entry, and no stranger's claim", function () {
   this.timeout(120_000)
   const root = mkdtempSync(join(tmpdir(), 'hive-sec-08-'))
   const peers: AuditPeer[] = []
@@ -62,7 +63,7 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
     e.type !== 'anchored' && Buffer.from(e.jobId).toString('hex') === job
   const peerOf = (p: AuditPeer): Uint8Array => p.node.peerId.toMultihash().bytes
 
-  async function runJob (from: AuditPeer, text: string): Promise<string> {
+  async function runJob(from: AuditPeer, text: string): Promise<string> {
     const modules = await buildExamples()
     const posted = await from.market!.requester!.post({
       module: readFileSync(modules.wordcount),
@@ -77,10 +78,10 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
   }
 
   /** Until AuditAnchor records a binding of `p`'s peer id (before the defence there is none to wait for). */
-  async function bound (p: AuditPeer, w: Signer): Promise<void> {
+  async function bound(p: AuditPeer, w: Signer): Promise<void> {
     const count = async (): Promise<bigint> =>
       await (anchorAt(w).getFunction('bindingCount').staticCall(peerOf(p)) as Promise<bigint>).catch(() => 1n)
-    await until(`${p.name} bound on-chain`, async () => await count() > 0n)
+    await until(`${p.name} bound on-chain`, async () => (await count()) > 0n)
   }
 
   before(async function () {
@@ -117,26 +118,41 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
     rmSync(root, { recursive: true, force: true })
   })
 
-  it('a third peer\'s forged `posted` entry does not fail an honest job', async () => {
+  it("a third peer's forged `posted` entry does not fail an honest job", async () => {
     // mallory logs (and anchors) that it posted the honest job: it cannot sign the job's request;
     // and that it sent the requester a result, which the requester never logged
     const jobId = jobIdToBytes(honestJob)
     const result = (await provider.audit.log.entriesForJob(jobId)).find((s) => s.entry.type === 'result')!.entry
     const timestamp = Date.now()
     await mallory.audit.log.append({
-      type: 'posted', jobId, messageHash: randomBytes(32), maxPrice: HIVE, paymentMode: 'escrow', redundancy: 1,
+      type: 'posted',
+      jobId,
+      messageHash: randomBytes(32),
+      maxPrice: HIVE,
+      paymentMode: 'escrow',
+      redundancy: 1,
       timestamp,
     })
     if (result.type === 'result') {
       await mallory.audit.log.append({
-        type: 'result', jobId, direction: 'sent', counterparty: peerOf(requester), messageHash: randomBytes(32),
-        outputCid: result.outputCid, timestamp,
+        type: 'result',
+        jobId,
+        direction: 'sent',
+        counterparty: peerOf(requester),
+        messageHash: randomBytes(32),
+        outputCid: result.outputCid,
+        timestamp,
       })
     }
     // and names a peer nobody can reach, which would leave the verdict INCOMPLETE if it counted
     const nobody = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toMultihash().bytes
     await mallory.audit.log.append({
-      type: 'bid', jobId, direction: 'received', counterparty: nobody, messageHash: randomBytes(32), price: 1n,
+      type: 'bid',
+      jobId,
+      direction: 'received',
+      counterparty: nobody,
+      messageHash: randomBytes(32),
+      price: 1n,
       timestamp,
     })
     expect((await mallory.audit.anchorer!.anchorNow()).anchored).to.equal(true)
@@ -144,7 +160,10 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
       const v = await auditor.audit.auditor().verifyJob(honestJob)
       expect(v.outcome, show(v)).to.equal('VERIFIED')
       expect(v.peers.find((p) => p.role === 'requester')?.peerId, show(v)).to.equal(id(requester))
-      expect(v.peers.some((p) => p.peerId === id(mallory)), show(v)).to.equal(false)
+      expect(
+        v.peers.some((p) => p.peerId === id(mallory)),
+        show(v),
+      ).to.equal(false)
     } finally {
       await mallory.stop() // its claim would only muddle the next tests' verdicts
     }
@@ -164,8 +183,9 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
       const v = await auditor.audit.auditor().verifyJob(hiddenJob)
       expect(v.outcome, show(v)).to.equal('FAILED')
       expect(failed(v.rows), show(v)).to.include('UNMATCHED_SENT')
-      const named = v.rows.some((r) =>
-        r.status === 'FAIL' && r.code === 'UNMATCHED_SENT' && / result /.test(`${r.check} ${r.message}`))
+      const named = v.rows.some(
+        (r) => r.status === 'FAIL' && r.code === 'UNMATCHED_SENT' && / result /.test(`${r.check} ${r.message}`),
+      )
       expect(named, show(v)).to.equal(true)
     } finally {
       await restore()
@@ -184,8 +204,12 @@ describe('security 08: an audit passes no rewritten log, no hidden entry, and no
     // the forged log grows past the honest anchors with entries about some other job
     const grow = async (): Promise<void> => {
       await f.log.append({
-        type: 'bid', jobId: randomBytes(32), direction: 'sent', counterparty: peerOf(requester),
-        messageHash: randomBytes(32), price: 1n,
+        type: 'bid',
+        jobId: randomBytes(32),
+        direction: 'sent',
+        counterparty: peerOf(requester),
+        messageHash: randomBytes(32),
+        price: 1n,
       })
     }
     await grow()

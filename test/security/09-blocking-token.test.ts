@@ -10,9 +10,9 @@ import { devnet, ethers, hive, networkHelpers, send } from './contracts-fixture.
 const { loadFixture, time } = networkHelpers
 const PRICE = hive(10)
 
-async function withBlockingToken () {
+async function withBlockingToken() {
   const g = await devnet()
-  const token = await ethers.deployContract('MockBlockingToken') as unknown as Contract
+  const token = (await ethers.deployContract('MockBlockingToken')) as unknown as Contract
   for (const a of [g.requester, g.provider]) {
     await send(token, g.deployer, 'mint', [a.address, hive(1_000)])
     for (const spender of [g.escrow, g.channel]) {
@@ -20,37 +20,42 @@ async function withBlockingToken () {
     }
   }
   const { chainId } = await ethers.provider.getNetwork()
-  const treasury = await g.params.getFunction('treasury')() as string
+  const treasury = (await g.params.getFunction('treasury')()) as string
   return { ...g, blocking: token, chainId, treasury }
 }
 type G = Awaited<ReturnType<typeof withBlockingToken>>
 
-const balance = async (t: Contract, who: string): Promise<bigint> => await t.getFunction('balanceOf')(who) as bigint
+const balance = async (t: Contract, who: string): Promise<bigint> => (await t.getFunction('balanceOf')(who)) as bigint
 const fee = async (g: G, gross: bigint): Promise<bigint> =>
-  gross * (await g.params.getFunction('protocolFeeBps')() as bigint) / 10_000n
+  (gross * ((await g.params.getFunction('protocolFeeBps')()) as bigint)) / 10_000n
 const as = (c: Contract, s: { address: string }): Contract => c.connect(s as never) as Contract
 
-describe('09: a token that refuses one party does not stall the others\' payouts', () => {
-  it('escrow: a treasury the token refuses does not stop the requester releasing and the provider being paid',
-    async () => {
+describe("09: a token that refuses one party does not stall the others' payouts", () => {
+  it('escrow: a treasury the token refuses does not stop the requester releasing and the provider being paid', async () => {
     const g = await loadFixture(withBlockingToken)
     const jobId = ethers.id('job-blocked-fee')
     const deadline = BigInt(await time.latest()) + 600n
     const token = await g.blocking.getAddress()
     await send(g.escrow, g.requester, 'create', [jobId, g.provider.address, token, PRICE, deadline])
-    const escrowId = await g.escrow.getFunction('escrowIdOf')(jobId, g.requester.address, g.provider.address) as string
+    const escrowId = (await g.escrow.getFunction('escrowIdOf')(
+      jobId,
+      g.requester.address,
+      g.provider.address,
+    )) as string
     await send(g.escrow, g.provider, 'commitResult', [escrowId, ethers.id('output')])
     await send(g.blocking, g.deployer, 'setBlocked', [g.treasury, true])
-    await expect(as(g.escrow, g.requester).getFunction('release')(escrowId, ethers.id('output')), 'release')
-      .to.emit(g.escrow, 'EscrowReleased')
+    await expect(as(g.escrow, g.requester).getFunction('release')(escrowId, ethers.id('output')), 'release').to.emit(
+      g.escrow,
+      'EscrowReleased',
+    )
     const before = await balance(g.blocking, g.provider.address)
     await send(g.escrow, g.provider, 'withdraw', [await g.blocking.getAddress()])
-    expect(await balance(g.blocking, g.provider.address) - before, 'the provider\'s pay')
-      .to.equal(PRICE - await fee(g, PRICE))
+    expect((await balance(g.blocking, g.provider.address)) - before, "the provider's pay").to.equal(
+      PRICE - (await fee(g, PRICE)),
+    )
   })
 
-  it('channel: a requester whose token refuses its refund cannot stop the provider closing with its voucher',
-    async () => {
+  it('channel: a requester whose token refuses its refund cannot stop the provider closing with its voucher', async () => {
     const g = await loadFixture(withBlockingToken)
     const deposit = hive(100)
     await send(g.channel, g.requester, 'open', [g.provider.address, await g.blocking.getAddress(), deposit, 0n])
@@ -61,11 +66,11 @@ describe('09: a token that refuses one party does not stall the others\' payouts
     // the requester makes its own refund revert, so that paying the provider reverts with it
     await send(g.blocking, g.requester, 'setBlocked', [g.requester.address, true])
     const close = as(g.channel, g.provider).getFunction('closeWithVoucher')(channelId, PRICE, 1n, signature)
-    await expect(close, 'closeWithVoucher')
-      .to.emit(g.channel, 'ChannelClosed')
+    await expect(close, 'closeWithVoucher').to.emit(g.channel, 'ChannelClosed')
     const before = await balance(g.blocking, g.provider.address)
     await send(g.channel, g.provider, 'withdraw', [await g.blocking.getAddress()])
-    expect(await balance(g.blocking, g.provider.address) - before, 'the provider\'s pay')
-      .to.equal(PRICE - await fee(g, PRICE))
+    expect((await balance(g.blocking, g.provider.address)) - before, "the provider's pay").to.equal(
+      PRICE - (await fee(g, PRICE)),
+    )
   })
 })

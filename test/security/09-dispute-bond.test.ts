@@ -11,28 +11,28 @@ import type { Devnet } from './contracts-fixture.ts'
 const { loadFixture, time } = networkHelpers
 const PRICE = hive(10)
 
-async function committed () {
+async function committed() {
   const g = await devnet()
   const jobId = ethers.id('job-1')
   const deadline = BigInt(await time.latest()) + 600n
   await send(g.escrow, g.requester, 'create', [jobId, g.provider.address, await g.token.getAddress(), PRICE, deadline])
-  const escrowId = await g.escrow.getFunction('escrowIdOf')(jobId, g.requester.address, g.provider.address) as string
+  const escrowId = (await g.escrow.getFunction('escrowIdOf')(jobId, g.requester.address, g.provider.address)) as string
   await send(g.escrow, g.provider, 'commitResult', [escrowId, ethers.id('output')])
   return { ...g, escrowId, deadline }
 }
 
 const balance = async (g: Devnet, who: { address: string }): Promise<bigint> =>
-  await g.token.getFunction('balanceOf')(who.address) as bigint
+  (await g.token.getFunction('balanceOf')(who.address)) as bigint
 const as = (c: Contract, s: { address: string }): Contract => c.connect(s as never) as Contract
 
 describe('09: a dispute costs a bond and cannot freeze an escrow forever', () => {
-  it('a griefing requester\'s dispute costs it a bond', async () => {
+  it("a griefing requester's dispute costs it a bond", async () => {
     const g = await loadFixture(committed)
     const before = await balance(g, g.requester)
     await send(g.escrow, g.requester, 'dispute', [g.escrowId])
-    expect(before - await balance(g, g.requester), 'what the dispute cost the requester').to.be.greaterThan(0n)
-    const bondBps = await g.params.getFunction('disputeBondBps')() as bigint
-    expect(before - await balance(g, g.requester), 'the bond').to.equal((PRICE * bondBps + 9_999n) / 10_000n)
+    expect(before - (await balance(g, g.requester)), 'what the dispute cost the requester').to.be.greaterThan(0n)
+    const bondBps = (await g.params.getFunction('disputeBondBps')()) as bigint
+    expect(before - (await balance(g, g.requester)), 'the bond').to.equal((PRICE * bondBps + 9_999n) / 10_000n)
   })
 
   it('a dispute the arbiter never resolves ends: the provider claims the deposit and the bond', async () => {
@@ -40,24 +40,29 @@ describe('09: a dispute costs a bond and cannot freeze an escrow forever', () =>
     await send(g.escrow, g.requester, 'dispute', [g.escrowId])
     // an arbiter that never rules; a month later the provider must not still be waiting
     await time.increase(30 * 24 * 3600)
-    await expect(as(g.escrow, g.provider).getFunction('claim')(g.escrowId), 'the provider\'s claim after the timeout')
-      .to.emit(g.escrow, 'EscrowClaimed')
+    await expect(
+      as(g.escrow, g.provider).getFunction('claim')(g.escrowId),
+      "the provider's claim after the timeout",
+    ).to.emit(g.escrow, 'EscrowClaimed')
     const token = await g.token.getAddress()
     const before = await balance(g, g.provider)
     await send(g.escrow, g.provider, 'withdraw', [token])
-    const feeBps = await g.params.getFunction('protocolFeeBps')() as bigint
-    const bondBps = await g.params.getFunction('disputeBondBps')() as bigint
+    const feeBps = (await g.params.getFunction('protocolFeeBps')()) as bigint
+    const bondBps = (await g.params.getFunction('disputeBondBps')()) as bigint
     const bond = (PRICE * bondBps + 9_999n) / 10_000n
-    expect(await balance(g, g.provider) - before, 'the provider\'s pay')
-      .to.equal(PRICE - PRICE * feeBps / 10_000n + bond)
+    expect((await balance(g, g.provider)) - before, "the provider's pay").to.equal(
+      PRICE - (PRICE * feeBps) / 10_000n + bond,
+    )
   })
 
   it('the arbiter rules within its window: a requester that wins gets deposit and bond back', async () => {
     const g = await loadFixture(committed)
     const before = await balance(g, g.requester)
     await send(g.escrow, g.requester, 'dispute', [g.escrowId])
-    await expect(as(g.escrow, g.provider).getFunction('claim')(g.escrowId), 'a claim inside the arbitration window')
-      .to.be.revertedWithCustomError(g.escrow, 'JobEscrowArbitrationWindowOpen')
+    await expect(
+      as(g.escrow, g.provider).getFunction('claim')(g.escrowId),
+      'a claim inside the arbitration window',
+    ).to.be.revertedWithCustomError(g.escrow, 'JobEscrowArbitrationWindowOpen')
     // the devnet's arbiter is governance: it rules by proposal, inside the arbitration window
     const calldata = g.escrow.interface.encodeFunctionData('resolve', [g.escrowId, 0n])
     const targets = [await g.escrow.getAddress()]
@@ -67,6 +72,6 @@ describe('09: a dispute costs a bond and cannot freeze an escrow forever', () =>
     await time.increaseTo(await p.eta())
     await expect(p.execute()).to.emit(g.escrow, 'DisputeResolved')
     await send(g.escrow, g.requester, 'withdraw', [await g.token.getAddress()])
-    expect(await balance(g, g.requester) - before, 'what the requester got back').to.equal(PRICE)
+    expect((await balance(g, g.requester)) - before, 'what the requester got back').to.equal(PRICE)
   })
 })

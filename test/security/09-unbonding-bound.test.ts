@@ -11,15 +11,14 @@ const { loadFixture, time } = networkHelpers
 const PEER_ID = '0x0024080112206b7a9f0c3b1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b'
 const STAKE = hive(1_000)
 
-async function staked (): Promise<Devnet> {
+async function staked(): Promise<Devnet> {
   const g = await devnet()
   await send(g.registry, g.provider, 'stake', [STAKE, PEER_ID])
   return g
 }
 
 describe('09: stake stays slashable until a slash proposal can execute', () => {
-  it('a provider that starts unbonding when a slash is proposed cannot withdraw before the slash executes',
-    async () => {
+  it('a provider that starts unbonding when a slash is proposed cannot withdraw before the slash executes', async () => {
     const g = await loadFixture(staked)
     const calldata = g.registry.interface.encodeFunctionData('slash', [g.provider.address, STAKE, key('misconduct')])
     const targets = [await g.registry.getAddress()]
@@ -31,19 +30,23 @@ describe('09: stake stays slashable until a slash proposal can execute', () => {
     // the earliest second anyone may execute: the provider tries to leave first
     await time.setNextBlockTimestamp(await p.eta())
     const withdraw = (g.registry.connect(g.provider) as typeof g.registry).getFunction('withdraw')()
-    await expect(withdraw, 'the provider\'s withdraw')
-      .to.be.revertedWithCustomError(g.registry, 'ProviderRegistryStillUnbonding')
+    await expect(withdraw, "the provider's withdraw").to.be.revertedWithCustomError(
+      g.registry,
+      'ProviderRegistryStillUnbonding',
+    )
     await expect(p.execute()).to.emit(g.registry, 'Slashed')
-    const info = await g.registry.getFunction('providerInfo')(g.provider.address) as
-      { bonded: bigint, unbonding: bigint }
+    const info = (await g.registry.getFunction('providerInfo')(g.provider.address)) as {
+      bonded: bigint
+      unbonding: bigint
+    }
     expect(info.bonded + info.unbonding, 'stake left after the slash').to.equal(0n)
   })
 
   it('governance cannot set an unbonding period shorter than its own delay', async () => {
     const g = await loadFixture(staked)
-    const votingDelay = await g.governor.getFunction('votingDelay')() as bigint
-    const votingPeriod = await g.governor.getFunction('votingPeriod')() as bigint
-    const timelockDelay = await g.timelock.getFunction('getMinDelay')() as bigint
+    const votingDelay = (await g.governor.getFunction('votingDelay')()) as bigint
+    const votingPeriod = (await g.governor.getFunction('votingPeriod')()) as bigint
+    const timelockDelay = (await g.timelock.getFunction('getMinDelay')()) as bigint
     const tooShort = votingDelay + votingPeriod + timelockDelay
     const calldata = g.params.interface.encodeFunctionData('setParam', [key('unbondingPeriod'), tooShort])
     const targets = [await g.params.getAddress()]
@@ -52,7 +55,8 @@ describe('09: stake stays slashable until a slash proposal can execute', () => {
     await p.queue()
     await time.increaseTo(await p.eta())
     await expect(p.execute()).to.be.revertedWithCustomError(g.params, 'ProtocolParamsOutOfBounds')
-    expect(await g.params.getFunction('unbondingPeriod')() as bigint, 'the unbonding period')
-      .to.be.greaterThan(tooShort)
+    expect((await g.params.getFunction('unbondingPeriod')()) as bigint, 'the unbonding period').to.be.greaterThan(
+      tooShort,
+    )
   })
 })

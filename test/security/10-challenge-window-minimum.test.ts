@@ -9,7 +9,7 @@ import type { Devnet } from './contracts-fixture.ts'
 const { loadFixture } = networkHelpers
 const deployed = async (): Promise<Devnet> => await devnet()
 
-async function proposeSetParam (g: Devnet, name: string, value: bigint) {
+async function proposeSetParam(g: Devnet, name: string, value: bigint) {
   const calldata = g.params.interface.encodeFunctionData('setParam', [key(name), value])
   const targets = [await g.params.getAddress()]
   const p = await passProposal(g, { targets, calldatas: [calldata], description: `${name} = ${value}` })
@@ -23,10 +23,10 @@ describe('10: governance cannot shrink challenge windows below constructor minim
   for (const name of ['channelChallengePeriod', 'escrowChallengeWindow']) {
     it(`a passed proposal setting ${name} to 1 s cannot execute, and the window stays above 60 s`, async () => {
       const g = await loadFixture(deployed)
-      const before = await g.params.getFunction(name)() as bigint
+      const before = (await g.params.getFunction(name)()) as bigint
       const p = await proposeSetParam(g, name, 1n)
       await expect(p.execute()).to.be.revertedWithCustomError(g.params, 'ProtocolParamsOutOfBounds')
-      const after = await g.params.getFunction(name)() as bigint
+      const after = (await g.params.getFunction(name)()) as bigint
       expect(after, `${name} after the proposal`).to.equal(before)
       expect(after, `${name} on the devnet`).to.be.greaterThan(60n)
     })
@@ -39,19 +39,24 @@ describe('10: governance cannot shrink challenge windows below constructor minim
     await send(g.channel, g.requester, 'open', [g.provider.address, await g.token.getAddress(), 10n ** 18n, 0n])
     const [opened] = await g.channel.queryFilter(g.channel.filters.ChannelOpened(null, g.requester.address))
     const { challengePeriod } = (opened as unknown as { args: { challengePeriod: bigint } }).args
-    expect(challengePeriod, 'the channel\'s challenge period').to.be.greaterThan(60n)
+    expect(challengePeriod, "the channel's challenge period").to.be.greaterThan(60n)
   })
 
   it('the lower bound of every window is the constructor minimum; no function lowers it', async () => {
     const g = await loadFixture(deployed)
     for (const name of ['channelChallengePeriod', 'escrowChallengeWindow', 'unbondingPeriod']) {
-      const [min] = await g.params.getFunction('bounds')(key(name)) as [bigint, bigint]
+      const [min] = (await g.params.getFunction('bounds')(key(name))) as [bigint, bigint]
       expect(min, `minimum of ${name}`).to.be.greaterThan(60n)
     }
     const setters = g.params.interface.fragments
       .filter((f) => f.type === 'function' && !(f as unknown as { constant: boolean }).constant)
-      .map((f) => (f as unknown as { name: string }).name).sort()
-    expect(setters, 'ProtocolParams\' state-changing functions').to.deep.equal(
-      ['renounceOwnership', 'setAddressParam', 'setParam', 'transferOwnership'])
+      .map((f) => (f as unknown as { name: string }).name)
+      .sort()
+    expect(setters, "ProtocolParams' state-changing functions").to.deep.equal([
+      'renounceOwnership',
+      'setAddressParam',
+      'setParam',
+      'transferOwnership',
+    ])
   })
 })

@@ -21,7 +21,9 @@ describe('security 11: bid floods', function () {
   let requester: MarketPeer | undefined
   const bidders: HiveLibp2p[] = []
 
-  before(() => { root = mkdtempSync(join(tmpdir(), 'hive-sec11-bids-')) })
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'hive-sec11-bids-'))
+  })
   after(async () => {
     for (const b of bidders) await Promise.resolve(b.stop()).catch(() => {})
     await requester?.node.stop().catch(() => {})

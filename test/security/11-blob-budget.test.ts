@@ -17,14 +17,16 @@ import { PROTOCOLS } from '../../protocol/topics.ts'
 import type { CID } from '../../protocol/cid.ts'
 import type { HiveLibp2p } from '../../node/p2p/create.ts'
 
-describe('security 11: the blob server\'s byte budget', function () {
+describe("security 11: the blob server's byte budget", function () {
   this.timeout(30_000)
   let dir: string
   let db: ClassicLevel<string, Uint8Array> | undefined
   const nodes: HiveLibp2p[] = []
   let exchange: BlobExchange | undefined
 
-  before(async () => { dir = await mkdtemp(join(tmpdir(), 'hive-sec11-blob-')) })
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hive-sec11-blob-'))
+  })
   after(async () => {
     await exchange?.stop()
     for (const n of nodes) await Promise.resolve(n.stop()).catch(() => {})
@@ -33,7 +35,7 @@ describe('security 11: the blob server\'s byte budget', function () {
   })
 
   /** Asks `server` for `cid` and returns the status of its answer (reading and dropping any bytes). */
-  async function ask (client: HiveLibp2p, server: HiveLibp2p, cid: CID): Promise<BlobStatus> {
+  async function ask(client: HiveLibp2p, server: HiveLibp2p, cid: CID): Promise<BlobStatus> {
     const stream = await client.dialProtocol(server.peerId, PROTOCOLS.blob)
     const lp = lpStream(stream)
     await lp.write(BlobRequest.encode({ cid: cid.bytes, offset: 0, maxBytes: 0 }))
@@ -55,10 +57,17 @@ describe('security 11: the blob server\'s byte budget', function () {
     // count reads of the blob's own key: its bytes, whatever else the server keeps beside them
     let blobReads = 0
     const counting: BlobSublevel = {
-      get: async (key) => { if (key === cid.toString()) blobReads++; return await sub.get(key) },
+      get: async (key) => {
+        if (key === cid.toString()) blobReads++
+        return await sub.get(key)
+      },
       has: async (key) => await sub.has(key),
-      put: async (key, value) => { await sub.put(key, value) },
-      del: async (key) => { await sub.del(key) },
+      put: async (key, value) => {
+        await sub.put(key, value)
+      },
+      del: async (key) => {
+        await sub.del(key)
+      },
     }
     const server = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519') })
     const client = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519') })

@@ -29,50 +29,61 @@ describe('security 11: requester addresses named by a job', function () {
   const nodes: HiveNode[] = []
   const raw: HiveLibp2p[] = []
 
-  before(() => { root = mkdtempSync(join(tmpdir(), 'hive-sec11-addrs-')) })
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'hive-sec11-addrs-'))
+  })
   after(async () => {
     for (const n of raw) await Promise.resolve(n.stop()).catch(() => {})
     for (const n of nodes) await Promise.resolve(n.stop()).catch(() => {})
     rmSync(root, { recursive: true, force: true })
   })
 
-  async function startProvider (name: string, flags: Record<string, unknown> = {}): Promise<HiveNode> {
+  async function startProvider(name: string, flags: Record<string, unknown> = {}): Promise<HiveNode> {
     const dataDir = join(root, name)
     const base = { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'provider', prices: { wasm: '0.001' } }
     const config = loadConfig({ dataDir, flags: { ...base, ...flags } })
     const node = await createHiveNode(config, {
-      hardware: TEST_HARDWARE, libp2pDatastore: 'memory', services: { market: marketService() },
+      hardware: TEST_HARDWARE,
+      libp2pDatastore: 'memory',
+      services: { market: marketService() },
     })
     await node.start()
     nodes.push(node)
     return node
   }
 
-  async function startRaw (key?: PrivateKey): Promise<HiveLibp2p> {
-    const n = await createHiveLibp2p({ privateKey: key ?? await generateKeyPair('Ed25519') })
+  async function startRaw(key?: PrivateKey): Promise<HiveLibp2p> {
+    const n = await createHiveLibp2p({ privateKey: key ?? (await generateKeyPair('Ed25519')) })
     await n.start()
     raw.push(n)
     return n
   }
 
   /** Pushes, through `pusher`, a job signed by `requesterKey` whose requesterAddrs are `target`'s loopback ones. */
-  async function pushJob (
-    pusher: HiveLibp2p, provider: HiveNode, requesterKey: PrivateKey, target: HiveLibp2p,
+  async function pushJob(
+    pusher: HiveLibp2p,
+    provider: HiveNode,
+    requesterKey: PrivateKey,
+    target: HiveLibp2p,
   ): Promise<string> {
     const now = Date.now()
-    const created = await createJobRequest({
-      executor: 'wasm',
-      module: await cidForBytes(new TextEncoder().encode('never fetched')),
-      moduleSize: 13,
-      limits: { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 1_000, outputBytes: 1024 },
-      maxPrice: parseEther('1'),
-      payment: 'channel',
-      redundancy: 1,
-      bidWindowMs: 10_000,
-      deadline: now + 60_000,
-      createdAt: now,
-      nonce: randomBytes(16),
-    }, requesterKey, target.getMultiaddrs().map((a) => a.toString()))
+    const created = await createJobRequest(
+      {
+        executor: 'wasm',
+        module: await cidForBytes(new TextEncoder().encode('never fetched')),
+        moduleSize: 13,
+        limits: { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 1_000, outputBytes: 1024 },
+        maxPrice: parseEther('1'),
+        payment: 'channel',
+        redundancy: 1,
+        bidWindowMs: 10_000,
+        deadline: now + 60_000,
+        createdAt: now,
+        nonce: randomBytes(16),
+      },
+      requesterKey,
+      target.getMultiaddrs().map((a) => a.toString()),
+    )
     await pusher.dial(provider.libp2p.getMultiaddrs()[0])
     const reply = await sendRequest(pusher, provider.peerId, 'request', created.bytes)
     // taken; NOT_BIDDING (issue 14) when the provider tells the pusher it will not bid on it
@@ -90,7 +101,9 @@ describe('security 11: requester addresses named by a job', function () {
       if (e.detail.remotePeer.equals(provider.peerId)) dialled = true
     })
     const declined: NodeEvent[] = []
-    provider.events.on((e) => { if (e.type === 'provider:declined') declined.push(e) })
+    provider.events.on((e) => {
+      if (e.type === 'provider:declined') declined.push(e)
+    })
 
     const jobId = await pushJob(pusher, provider, requesterKey, target)
     // the provider either dials the address (the attack works) or says why it will not bid

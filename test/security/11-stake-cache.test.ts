@@ -12,8 +12,12 @@ describe('security 11: the stake cache', function () {
   this.timeout(90_000)
   let chain: DevChain
 
-  before(async () => { chain = await startDevChain() })
-  after(async () => { await chain?.stop() })
+  before(async () => {
+    chain = await startDevChain()
+  })
+  after(async () => {
+    await chain?.stop()
+  })
 
   it('stays bounded after lookups of many distinct peer ids', async () => {
     const params = await ParamsFollower.load(chain.contracts.params)

@@ -18,7 +18,9 @@ describe('13: a relay refuses reservations from strangers', function () {
   let root: string
   const nodes: HiveNode[] = []
 
-  beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'hive-13-relay-')) })
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'hive-13-relay-'))
+  })
   afterEach(async () => {
     for (const n of nodes.splice(0).reverse()) await n.stop()
     rmSync(root, { recursive: true, force: true })
@@ -26,32 +28,48 @@ describe('13: a relay refuses reservations from strangers', function () {
 
   it('a peer with no profile and no market relationship gets no reservation; a provider does', async () => {
     // the relay: a public bootstrap node serving as relay with the default (market) policy
-    const relay = await startTestNode('relay', { root, settings: { relayServer: true, reachability: 'public', dhtMode: 'server' } })
+    const relay = await startTestNode('relay', {
+      root,
+      settings: { relayServer: true, reachability: 'public', dhtMode: 'server' },
+    })
     nodes.push(relay)
     expect(relay.config.relayPolicy).to.equal('market')
 
     const stranger = await startTestNode('stranger', {
-      root, bootstrap: relay, settings: { listen: [], reachability: 'private', relayReservations: 1 },
+      root,
+      bootstrap: relay,
+      settings: { listen: [], reachability: 'private', relayReservations: 1 },
     })
     nodes.push(stranger)
     // wait for the relay's verdict on the stranger's reservation request (an event, not a sleep):
     // either it refused it or it granted it
-    await waitFor(() => {
-      const server = relay.info().reach!.relayServer!
-      return server.refused + server.reservations > 0 ? true : undefined
-    }, { timeoutMs: 30_000 })
+    await waitFor(
+      () => {
+        const server = relay.info().reach!.relayServer!
+        return server.refused + server.reservations > 0 ? true : undefined
+      },
+      { timeoutMs: 30_000 },
+    )
     const server = relay.info().reach!.relayServer!
     expect(server.reservations, 'reservations the relay holds').to.equal(0)
     expect(server.refused, 'reservation requests the relay refused').to.be.greaterThan(0)
-    expect(stranger.info().addresses.filter((a) => a.includes('/p2p-circuit')), 'stranger circuit addresses').to.deep.equal([])
+    expect(
+      stranger.info().addresses.filter((a) => a.includes('/p2p-circuit')),
+      'stranger circuit addresses',
+    ).to.deep.equal([])
     expect(stranger.info().reach!.relays).to.deep.equal([])
 
     // a provider that publishes its signed profile is served by the same relay
     const provider = await startTestNode('provider', {
-      root, roles: 'provider', bootstrap: relay, settings: { listen: [], reachability: 'private', relayReservations: 1 },
+      root,
+      roles: 'provider',
+      bootstrap: relay,
+      settings: { listen: [], reachability: 'private', relayReservations: 1 },
     })
     nodes.push(provider)
-    const circuit = await waitFor(() => provider.info().addresses.find((a) => a.includes('/p2p-circuit')), { timeoutMs: 30_000 })
+    const circuit = await waitFor(() => provider.info().addresses.find((a) => a.includes('/p2p-circuit')), {
+      timeoutMs: 30_000,
+    })
     expect(circuit).to.include(`/p2p/${relay.peerId.toString()}/p2p-circuit`)
     expect(relay.info().reach!.relayServer!.reservations).to.equal(1)
   })

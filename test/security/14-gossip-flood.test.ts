@@ -31,9 +31,10 @@ import type { Libp2p, PrivateKey } from '@libp2p/interface'
 const TOPIC = jobsTopic('wasm')
 const COPIES = 40
 
-const scoreOf = (pubsub: GossipSub, peer: string): number => (pubsub as unknown as { getScore: (p: string) => number }).getScore(peer)
+const scoreOf = (pubsub: GossipSub, peer: string): number =>
+  (pubsub as unknown as { getScore: (p: string) => number }).getScore(peer)
 
-async function jobSpec (): Promise<JobSpecInput> {
+async function jobSpec(): Promise<JobSpecInput> {
   const now = Date.now()
   const module = text('never run')
   return {
@@ -59,7 +60,8 @@ describe('security 14: gossip floods', function () {
   const others: Libp2p[] = []
 
   /** the provider's verdicts on the jobs topic: one per message its validator decoded */
-  const decoded = (): string[] => provider.verdicts.filter((v) => v.topic === TOPIC).map((v) => `${v.outcome} ${v.code ?? ''}`)
+  const decoded = (): string[] =>
+    provider.verdicts.filter((v) => v.topic === TOPIC).map((v) => `${v.outcome} ${v.code ?? ''}`)
 
   before(async () => {
     provider = await startMarketPeer('provider', { roles: 'provider', root })
@@ -71,10 +73,11 @@ describe('security 14: gossip floods', function () {
     rmSync(root, { recursive: true, force: true })
   })
 
-  async function joinProvider (peer: Libp2p<{ pubsub: GossipSub }>): Promise<void> {
+  async function joinProvider(peer: Libp2p<{ pubsub: GossipSub }>): Promise<void> {
     await peer.dial(multiaddr(provider.node.info().addresses[0]))
-    await waitFor('the provider\'s subscription to reach the peer', () =>
-      peer.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(provider.node.peerId)))
+    await waitFor("the provider's subscription to reach the peer", () =>
+      peer.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(provider.node.peerId)),
+    )
   }
 
   it('one invalid message re-sent under fresh sequence numbers is never decoded once per copy, and costs its sender score', async () => {
@@ -98,19 +101,26 @@ describe('security 14: gossip floods', function () {
     for (let i = 0; i < COPIES; i++) await flooder.services.pubsub.publish(TOPIC, garbage)
 
     const pubsub = provider.node.libp2p.services.pubsub
-    await waitFor('the flooder\'s score below 0', () => scoreOf(pubsub, flooder.peerId.toString()) < 0, 15_000)
+    await waitFor("the flooder's score below 0", () => scoreOf(pubsub, flooder.peerId.toString()) < 0, 15_000)
     const got = decoded().slice(before)
-    console.log(`      ${COPIES} copies sent; the provider's validator decoded ${got.length}: ${[...new Set(got)].join(', ')}`)
+    console.log(
+      `      ${COPIES} copies sent; the provider's validator decoded ${got.length}: ${[...new Set(got)].join(', ')}`,
+    )
     expect(got.length, 'copies the provider decoded').to.be.at.most(1)
   })
 
   it('the same bytes relayed by two peers reach the validator once', async () => {
-    const [a, b] = await Promise.all([0, 1].map(async () => {
-      const p: HiveLibp2p = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'] })
-      others.push(p)
-      await p.start()
-      return p
-    }))
+    const [a, b] = await Promise.all(
+      [0, 1].map(async () => {
+        const p: HiveLibp2p = await createHiveLibp2p({
+          privateKey: await generateKeyPair('Ed25519'),
+          listen: ['/ip4/127.0.0.1/tcp/0'],
+        })
+        others.push(p)
+        await p.start()
+        return p
+      }),
+    )
     // neither relay subscribes, so neither hears the other's copy and both really send theirs
     await joinProvider(a)
     await joinProvider(b)
@@ -126,7 +136,16 @@ describe('security 14: gossip floods', function () {
     expect(second.recipients.map(String), 'relay b sent its copy').to.include(provider.node.peerId.toString())
     // the sentinel goes the same way after the copy: once it is decoded, the copy has been handled
     await b.services.pubsub.publish(TOPIC, sentinel.bytes)
-    await waitFor('the sentinel\'s verdict', () => decoded().slice(before).filter((v) => v === 'accept ').length >= 2)
-    expect(decoded().slice(before), 'verdicts: the job, the sentinel, nothing for the copy').to.deep.equal(['accept ', 'accept '])
+    await waitFor(
+      "the sentinel's verdict",
+      () =>
+        decoded()
+          .slice(before)
+          .filter((v) => v === 'accept ').length >= 2,
+    )
+    expect(decoded().slice(before), 'verdicts: the job, the sentinel, nothing for the copy').to.deep.equal([
+      'accept ',
+      'accept ',
+    ])
   })
 })

@@ -46,7 +46,10 @@ describe('security 14: bids that bypass the lottery', function () {
     peers.push(requester)
     const honest = await startMarketPeer('honest', { roles: 'provider', root, bootstrap: requester, pool })
     peers.push(honest)
-    await waitFor('the provider in the jobs topic', () => requester.node.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm')).length === 1)
+    await waitFor(
+      'the provider in the jobs topic',
+      () => requester.node.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm')).length === 1,
+    )
 
     // m = 1: the requester pushes to its one best candidate (the honest provider); it states
     // N = 40, so a gossip-only provider wins with p = 1/40 and may claim N no lower than 10
@@ -70,7 +73,8 @@ describe('security 14: bids that bypass the lottery', function () {
     const losers: Ed25519PrivateKey[] = []
     while (losers.length < 3) {
       const key = await generateKeyPair('Ed25519')
-      if (!winsLottery({ ...draw, estimate: lowest }, peerIdToBytes(peerIdFromPrivateKey(key)), WEIGHT_SCALE)) losers.push(key)
+      if (!winsLottery({ ...draw, estimate: lowest }, peerIdToBytes(peerIdFromPrivateKey(key)), WEIGHT_SCALE))
+        losers.push(key)
     }
     const claims = [
       { what: 'claims a push it never got', lotteryEstimate: 0 },
@@ -78,26 +82,45 @@ describe('security 14: bids that bypass the lottery', function () {
       { what: 'understates N so that any ticket wins', lotteryEstimate: maxBidders },
     ]
     const replies: string[] = []
-    await Promise.all(claims.map(async (claim, i) => {
-      const node = await createHiveLibp2p({ privateKey: losers[i] })
-      hostile.push(node)
-      await node.start()
-      await node.dial(requester.node.libp2p.getMultiaddrs()[0])
-      // the best bid on every count: cheapest, and a benchmark score no honest machine has
-      const bid = await signBid({ jobId, price: 1n, estimatedDurationMs: 1, expiresAt: Date.now() + 60_000, benchmarkScore: 1_000_000, lotteryEstimate: claim.lotteryEstimate }, losers[i])
-      const reply = await sendRequest(node, requester.node.peerId, 'bid', bid)
-      replies[i] = reply.code
-    }))
+    await Promise.all(
+      claims.map(async (claim, i) => {
+        const node = await createHiveLibp2p({ privateKey: losers[i] })
+        hostile.push(node)
+        await node.start()
+        await node.dial(requester.node.libp2p.getMultiaddrs()[0])
+        // the best bid on every count: cheapest, and a benchmark score no honest machine has
+        const bid = await signBid(
+          {
+            jobId,
+            price: 1n,
+            estimatedDurationMs: 1,
+            expiresAt: Date.now() + 60_000,
+            benchmarkScore: 1_000_000,
+            lotteryEstimate: claim.lotteryEstimate,
+          },
+          losers[i],
+        )
+        const reply = await sendRequest(node, requester.node.peerId, 'bid', bid)
+        replies[i] = reply.code
+      }),
+    )
 
     const final = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
     const hostileIds = new Set(losers.map((k) => peerIdFromPrivateKey(k).toString()))
     const awardedToHostile = final.awards.filter((a) => hostileIds.has(a.provider))
-    expect(awardedToHostile.map((a) => a.provider), 'awards to bidders that neither were pushed nor won').to.deep.equal([])
+    expect(
+      awardedToHostile.map((a) => a.provider),
+      'awards to bidders that neither were pushed nor won',
+    ).to.deep.equal([])
     expect(final.phase, JSON.stringify(final.failure)).to.equal('completed')
     expect(final.awards.map((a) => a.provider)).to.deep.equal([honest.node.peerId.toString()])
     expect(final.bids.map((b) => b.provider)).to.deep.equal([honest.node.peerId.toString()])
     // each was told why, and counted
-    expect(replies, claims.map((c) => c.what).join('; ')).to.deep.equal(['NOT_SELECTED', 'NOT_SELECTED', 'NOT_SELECTED'])
+    expect(replies, claims.map((c) => c.what).join('; ')).to.deep.equal([
+      'NOT_SELECTED',
+      'NOT_SELECTED',
+      'NOT_SELECTED',
+    ])
     const dropped = requester.market.requester!.lotteryStats().dropped
     expect(dropped).to.deep.include({ unsolicited: 1, 'ticket-lost': 1, 'estimate-out-of-range': 1 })
   })

@@ -37,8 +37,13 @@ describe('security 15: a lying benchmark score is discounted', function () {
       await requester.node.libp2p.peerStore.merge(p.node.peerId, { multiaddrs: p.node.libp2p.getMultiaddrs() })
       await requester.node.libp2p.dial(p.node.peerId)
     }
-    await waitFor('the requester to see both providers on the jobs topic', () => [liar, honest].every((p) =>
-      requester.node.libp2p.services.pubsub.getSubscribers('hive/jobs/wasm/1').some((s) => s.equals(p.node.peerId))) || undefined)
+    await waitFor(
+      'the requester to see both providers on the jobs topic',
+      () =>
+        [liar, honest].every((p) =>
+          requester.node.libp2p.services.pubsub.getSubscribers('hive/jobs/wasm/1').some((s) => s.equals(p.node.peerId)),
+        ) || undefined,
+    )
   })
   after(async () => {
     for (const p of [requester, liar, honest]) await p?.stop()
@@ -46,26 +51,41 @@ describe('security 15: a lying benchmark score is discounted', function () {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
   })
 
-  async function run (words: string, redundancy: number, policy: object): Promise<string[]> {
+  async function run(words: string, redundancy: number, policy: object): Promise<string[]> {
     const r = requester.market.requester!
     const { jobId } = await r.post({
-      module, inputs: [{ name: 'a.txt', data: new TextEncoder().encode(words) }], args: ['1'], redundancy,
-      maxPrice: parseEther('0.2'), bidWindowMs: 2_000, payment: 'channel', timeoutMs: 60_000, policy: { reserve: 99, ...policy },
+      module,
+      inputs: [{ name: 'a.txt', data: new TextEncoder().encode(words) }],
+      args: ['1'],
+      redundancy,
+      maxPrice: parseEther('0.2'),
+      bidWindowMs: 2_000,
+      payment: 'channel',
+      timeoutMs: 60_000,
+      policy: { reserve: 99, ...policy },
     })
     const record = await r.wait(jobId, { signal: AbortSignal.timeout(90_000) })
     expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-    expect(record.bids.map((b) => b.provider).sort(), 'both bid').to.deep.equal([liar, honest].map((p) => p.node.peerId.toString()).sort())
+    expect(record.bids.map((b) => b.provider).sort(), 'both bid').to.deep.equal(
+      [liar, honest].map((p) => p.node.peerId.toString()).sort(),
+    )
     return record.awards.filter((a) => a.status === 'delivered').map((a) => a.provider)
   }
 
-  it('after one redundant run, the cheaper honest provider beats the liar\'s claim', async () => {
+  it("after one redundant run, the cheaper honest provider beats the liar's claim", async () => {
     // the probe: both run the same job
     expect(await run('probe the claimed machines\n', 2, {})).to.have.length(2)
     // scored on price and benchmark only: undiscounted, the liar's claim outweighs its higher price
-    const winners = await run('who wins now\n', 1, { weights: { price: 1, benchmark: 1, stake: 0, reputation: 0, latency: 0 } })
-    expect(winners, 'the honest provider wins once the liar\'s claim is discounted').to.deep.equal([honest.node.peerId.toString()])
+    const winners = await run('who wins now\n', 1, {
+      weights: { price: 1, benchmark: 1, stake: 0, reputation: 0, latency: 0 },
+    })
+    expect(winners, "the honest provider wins once the liar's claim is discounted").to.deep.equal([
+      honest.node.peerId.toString(),
+    ])
     const h = await requester.market.reputation!.history(liar.node.peerId.toString())
-    expect(h.benchmarkFactor, 'the liar\'s claim counts for a fraction').to.be.a('number').and.below(1 / 3)
+    expect(h.benchmarkFactor, "the liar's claim counts for a fraction")
+      .to.be.a('number')
+      .and.below(1 / 3)
     expect((await requester.market.reputation!.history(honest.node.peerId.toString())).benchmarkFactor ?? 1).to.equal(1)
   })
 })

@@ -16,15 +16,15 @@ import type { Devnet } from './contracts-fixture.ts'
 const STAKE = hive(1000)
 const PEER = '0x002408011220' + '5c'.repeat(32)
 
-async function fresh (): Promise<Wallet> {
+async function fresh(): Promise<Wallet> {
   const w = new Wallet(Wallet.createRandom().privateKey, ethers.provider)
   await networkHelpers.setBalance(w.address, 10n ** 20n)
   return w
 }
 
 /** A fickle wallet owned by `owner`, holding STAKE HIVE and approving the registry for it. */
-async function fickleWallet (g: Devnet, owner: Wallet): Promise<{ wallet: Contract, address: string }> {
-  const wallet = await ethers.deployContract('MockFickleWallet', [owner.address]) as unknown as Contract
+async function fickleWallet(g: Devnet, owner: Wallet): Promise<{ wallet: Contract; address: string }> {
+  const wallet = (await ethers.deployContract('MockFickleWallet', [owner.address])) as unknown as Contract
   const address = await wallet.getAddress()
   await send(g.token, g.deployer, 'transfer', [address, STAKE])
   const approve = g.token.interface.encodeFunctionData('approve', [await g.registry.getAddress(), STAKE])
@@ -32,7 +32,7 @@ async function fickleWallet (g: Devnet, owner: Wallet): Promise<{ wallet: Contra
   return { wallet, address }
 }
 
-async function signedPair (g: Devnet, owner: Wallet, provider: string, tag = '') {
+async function signedPair(g: Devnet, owner: Wallet, provider: string, tag = '') {
   const domain = registryDomain((await ethers.provider.getNetwork()).chainId, await g.registry.getAddress())
   const jobId = ethers.id(`job-fickle-${provider}${tag}`)
   const sign = async (outputHash: string) => {
@@ -44,11 +44,25 @@ async function signedPair (g: Devnet, owner: Wallet, provider: string, tag = '')
 }
 
 /** The reporter's honest path: commit, a block later reveal. `reveal` is the revealing transaction. */
-async function report (g: Devnet, reporter: Wallet, provider: string, pair: Awaited<ReturnType<typeof signedPair>>): Promise<{ reveal: Promise<unknown> }> {
+async function report(
+  g: Devnet,
+  reporter: Wallet,
+  provider: string,
+  pair: Awaited<ReturnType<typeof signedPair>>,
+): Promise<{ reveal: Promise<unknown> }> {
   const salt = ethers.hexlify(ethers.randomBytes(32))
   await send(g.registry, reporter, 'commitSlash', [slashCommitment(reporter.address, provider, pair.jobId, salt)])
   await networkHelpers.mine(1)
-  return { reveal: (g.registry.connect(reporter) as Contract).getFunction('slashEquivocation')(pair.jobId, pair.a.c, pair.a.sig, pair.b.c, pair.b.sig, salt) }
+  return {
+    reveal: (g.registry.connect(reporter) as Contract).getFunction('slashEquivocation')(
+      pair.jobId,
+      pair.a.c,
+      pair.a.sig,
+      pair.b.c,
+      pair.b.sig,
+      salt,
+    ),
+  }
 }
 
 describe('security 15: a contract-wallet staker cannot escape an equivocation slash by changing its ERC-1271 answer', function () {
@@ -61,7 +75,11 @@ describe('security 15: a contract-wallet staker cannot escape an equivocation sl
     const { wallet, address } = await fickleWallet(g, owner)
     const stake = g.registry.interface.encodeFunctionData('stake', [STAKE, PEER])
     let refused: unknown
-    try { await send(wallet, owner, 'execute', [await g.registry.getAddress(), stake]) } catch (err) { refused = err }
+    try {
+      await send(wallet, owner, 'execute', [await g.registry.getAddress(), stake])
+    } catch (err) {
+      refused = err
+    }
     if (refused !== undefined) {
       // the defence's first half: a contract wallet stakes only with an accountable signer
       await expect(Promise.reject(refused)).to.be.revertedWithCustomError(g.registry, 'ProviderRegistrySignerRequired')
@@ -69,7 +87,12 @@ describe('security 15: a contract-wallet staker cannot escape an equivocation sl
     }
     const pair = await signedPair(g, owner, address)
     // the signatures were good while the job ran …
-    expect(await wallet.getFunction('isValidSignature')(await g.registry.getFunction('hashResultCommitment')(pair.a.c), pair.a.sig)).to.equal('0x1626ba7e')
+    expect(
+      await wallet.getFunction('isValidSignature')(
+        await g.registry.getFunction('hashResultCommitment')(pair.a.c),
+        pair.a.sig,
+      ),
+    ).to.equal('0x1626ba7e')
     // … then the wallet stops vouching, before the reveal
     await send(wallet, owner, 'setRefusing', [true])
     await expect((await report(g, reporter, address, pair)).reveal).to.emit(g.registry, 'EquivocationProven')
@@ -82,17 +105,25 @@ describe('security 15: a contract-wallet staker cannot escape an equivocation sl
     const reporter = await fresh()
     const { wallet, address } = await fickleWallet(g, owner)
     const registry = await g.registry.getAddress()
-    await send(wallet, owner, 'execute', [registry, g.registry.interface.encodeFunctionData('authorizeSigner', [owner.address])])
+    await send(wallet, owner, 'execute', [
+      registry,
+      g.registry.interface.encodeFunctionData('authorizeSigner', [owner.address]),
+    ])
     expect(await g.registry.getFunction('isAuthorizedSigner')(address, owner.address)).to.equal(true)
     await send(wallet, owner, 'execute', [registry, g.registry.interface.encodeFunctionData('stake', [STAKE, PEER])])
     const pair = await signedPair(g, owner, address)
     await send(wallet, owner, 'setRefusing', [true])
     const { reveal } = await report(g, reporter, address, pair)
-    await expect(reveal).to.emit(g.registry, 'EquivocationProven').withArgs(address, pair.jobId, pair.a.c.outputHash, pair.b.c.outputHash, reporter.address)
+    await expect(reveal)
+      .to.emit(g.registry, 'EquivocationProven')
+      .withArgs(address, pair.jobId, pair.a.c.outputHash, pair.b.c.outputHash, reporter.address)
     expect(await g.registry.getFunction('isEquivocationPunished')(address, pair.jobId)).to.equal(true)
     // a key the wallet never authorized still proves nothing
     const stranger = await fresh()
     const forged = await signedPair(g, stranger, address, 'forged')
-    await expect((await report(g, reporter, address, forged)).reveal).to.be.revertedWithCustomError(g.registry, 'ProviderRegistryInvalidSignature')
+    await expect((await report(g, reporter, address, forged)).reveal).to.be.revertedWithCustomError(
+      g.registry,
+      'ProviderRegistryInvalidSignature',
+    )
   })
 })

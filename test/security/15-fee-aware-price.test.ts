@@ -35,10 +35,17 @@ describe('security 15: a provider nets its list price after the protocol fee', f
     await chain.giveHive(chain.account(1).address, parseEther('1000'))
     provider = await startHonest(chain, dir, 'provider', 'provider', chain.account(2))
     requester = await startHonest(chain, dir, 'requester', 'requester', chain.account(1))
-    await requester.node.libp2p.peerStore.merge(provider.node.peerId, { multiaddrs: provider.node.libp2p.getMultiaddrs() })
+    await requester.node.libp2p.peerStore.merge(provider.node.peerId, {
+      multiaddrs: provider.node.libp2p.getMultiaddrs(),
+    })
     await requester.node.libp2p.dial(provider.node.peerId)
-    await waitFor('the requester to see the provider on the jobs topic', () =>
-      requester.node.libp2p.services.pubsub.getSubscribers('hive/jobs/wasm/1').some((p) => p.equals(provider.node.peerId)) || undefined)
+    await waitFor(
+      'the requester to see the provider on the jobs topic',
+      () =>
+        requester.node.libp2p.services.pubsub
+          .getSubscribers('hive/jobs/wasm/1')
+          .some((p) => p.equals(provider.node.peerId)) || undefined,
+    )
   })
   after(async () => {
     for (const p of [provider, requester]) await p?.stop()
@@ -47,7 +54,7 @@ describe('security 15: a provider nets its list price after the protocol fee', f
   })
 
   /** The provider's list price for the job of `record`: its own sheet, no load, no market. */
-  function listPrice (record: JobRecord): bigint {
+  function listPrice(record: JobRecord): bigint {
     const quote = priceJob({
       sheet: priceSheetFromConfig({ wasm: '0.01' }, ['wasm']),
       load: 0,
@@ -58,23 +65,38 @@ describe('security 15: a provider nets its list price after the protocol fee', f
     return BigInt(quote.list)
   }
 
-  async function run (payment: 'escrow' | 'channel', input: string): Promise<{ record: JobRecord, price: bigint }> {
-    const { jobId } = await requester.market.requester!.post({ module, inputs: [{ name: 'a.txt', data: new TextEncoder().encode(input) }], args: ['1'], maxPrice: parseEther('1'), bidWindowMs: 800, payment, timeoutMs: 30_000 })
+  async function run(payment: 'escrow' | 'channel', input: string): Promise<{ record: JobRecord; price: bigint }> {
+    const { jobId } = await requester.market.requester!.post({
+      module,
+      inputs: [{ name: 'a.txt', data: new TextEncoder().encode(input) }],
+      args: ['1'],
+      maxPrice: parseEther('1'),
+      bidWindowMs: 800,
+      payment,
+      timeoutMs: 30_000,
+    })
     const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(60_000) })
     expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
     return { record, price: BigInt(record.awards.find((a) => a.status === 'delivered')!.price) }
   }
 
-  it('escrow: the provider\'s balance grows by at least its list price', async () => {
-    const balance = async (): Promise<bigint> => await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address) as bigint
+  it("escrow: the provider's balance grows by at least its list price", async () => {
+    const balance = async (): Promise<bigint> =>
+      (await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address)) as bigint
     const before = await balance()
     const { record, price } = await run('escrow', 'escrow pays the list price\n')
     const id = escrowId(`0x${record.jobId}`, requester.payments.address, provider.payments.address)
     await waitFor('released', async () => (await requester.payments.escrow.get(id))?.state === 'released' || undefined)
     // the release credits the provider; its node withdraws the credit
-    const net = await waitFor('the provider withdrew', async () => { const d = await balance() - before; return d > 0n ? d : undefined })
-    expect(net, 'the escrow paid price minus the fee').to.equal(price - price * FEE_BPS / 10_000n)
-    expect(net >= listPrice(record), `nets ${net} after the fee on a bid of ${price}, list ${listPrice(record)}`).to.equal(true)
+    const net = await waitFor('the provider withdrew', async () => {
+      const d = (await balance()) - before
+      return d > 0n ? d : undefined
+    })
+    expect(net, 'the escrow paid price minus the fee').to.equal(price - (price * FEE_BPS) / 10_000n)
+    expect(
+      net >= listPrice(record),
+      `nets ${net} after the fee on a bid of ${price}, list ${listPrice(record)}`,
+    ).to.equal(true)
   })
 
   it('channel: closing with the voucher pays the provider at least its list price', async () => {
@@ -85,10 +107,20 @@ describe('security 15: a provider nets its list price after the protocol fee', f
       return v?.cumulativeAmount === price.toString() ? v : undefined
     })
     const sender = await chain.senderFor(provider.wallet)
-    const sent = await sender.call(chain.contracts.channel, 'closeWithVoucher', [best.channelId, price, BigInt(best.nonce), best.signature])
-    const closed = sent.receipt.logs.map((l) => chain.contracts.channel.interface.parseLog(l)).find((e) => e?.name === 'ChannelClosed')
+    const sent = await sender.call(chain.contracts.channel, 'closeWithVoucher', [
+      best.channelId,
+      price,
+      BigInt(best.nonce),
+      best.signature,
+    ])
+    const closed = sent.receipt.logs
+      .map((l) => chain.contracts.channel.interface.parseLog(l))
+      .find((e) => e?.name === 'ChannelClosed')
     const payout = closed!.args.getValue('payout') as bigint
-    expect(payout, 'the channel paid price minus the fee').to.equal(price - price * FEE_BPS / 10_000n)
-    expect(payout >= listPrice(record), `nets ${payout} after the fee on a bid of ${price}, list ${listPrice(record)}`).to.equal(true)
+    expect(payout, 'the channel paid price minus the fee').to.equal(price - (price * FEE_BPS) / 10_000n)
+    expect(
+      payout >= listPrice(record),
+      `nets ${payout} after the fee on a bid of ${price}, list ${listPrice(record)}`,
+    ).to.equal(true)
   })
 })

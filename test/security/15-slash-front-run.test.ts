@@ -15,13 +15,13 @@ import type { Devnet } from './contracts-fixture.ts'
 const STAKE = hive(1000)
 
 /** A fresh funded account: the fixture's deployment is shared with other files, its accounts too. */
-async function fresh (): Promise<Wallet> {
+async function fresh(): Promise<Wallet> {
   const w = new Wallet(Wallet.createRandom().privateKey, ethers.provider)
   await networkHelpers.setBalance(w.address, 10n ** 20n)
   return w
 }
 
-async function evidence (g: Devnet, provider: Wallet) {
+async function evidence(g: Devnet, provider: Wallet) {
   const registry = await g.registry.getAddress()
   const domain = registryDomain((await ethers.provider.getNetwork()).chainId, registry)
   const jobId = ethers.id('job-front-run')
@@ -34,16 +34,30 @@ async function evidence (g: Devnet, provider: Wallet) {
 }
 
 /** Sends `tx` from `from` and, in the same block at a higher fee, the same data from `copier`. */
-async function sendAndCopy (from: Signer, copier: Signer, tx: TransactionRequest): Promise<void> {
+async function sendAndCopy(from: Signer, copier: Signer, tx: TransactionRequest): Promise<void> {
   const fee = (await ethers.provider.getFeeData()).maxFeePerGas ?? 10n ** 9n
   await networkHelpers.mine(1)
   await ethers.provider.send('evm_setAutomine', [false])
   try {
-    const honest = await from.sendTransaction({ ...tx, gasLimit: 1_000_000n, maxFeePerGas: fee * 2n, maxPriorityFeePerGas: 1n })
+    const honest = await from.sendTransaction({
+      ...tx,
+      gasLimit: 1_000_000n,
+      maxFeePerGas: fee * 2n,
+      maxPriorityFeePerGas: 1n,
+    })
     // the copier read `honest` from the mempool: same target, same data, a higher tip
-    const copy = await copier.sendTransaction({ to: honest.to!, data: honest.data, gasLimit: 1_000_000n, maxFeePerGas: fee * 4n, maxPriorityFeePerGas: fee * 2n })
+    const copy = await copier.sendTransaction({
+      to: honest.to!,
+      data: honest.data,
+      gasLimit: 1_000_000n,
+      maxFeePerGas: fee * 4n,
+      maxPriorityFeePerGas: fee * 2n,
+    })
     await networkHelpers.mine(1)
-    const [h, c] = await Promise.all([ethers.provider.getTransactionReceipt(honest.hash), ethers.provider.getTransactionReceipt(copy.hash)])
+    const [h, c] = await Promise.all([
+      ethers.provider.getTransactionReceipt(honest.hash),
+      ethers.provider.getTransactionReceipt(copy.hash),
+    ])
     expect(h?.blockNumber, 'both in one block').to.equal(c?.blockNumber)
     expect(c!.index, 'the copy ran first').to.be.lessThan(h!.index)
   } finally {
@@ -52,7 +66,7 @@ async function sendAndCopy (from: Signer, copier: Signer, tx: TransactionRequest
 }
 
 /** The reporter's path through the registry, copied tx by tx by `copier`. */
-async function reportCopied (g: Devnet, provider: Wallet, reporter: Signer, copier: Signer): Promise<void> {
+async function reportCopied(g: Devnet, provider: Wallet, reporter: Signer, copier: Signer): Promise<void> {
   const { jobId, a, b } = await evidence(g, provider)
   const registry = g.registry
   const to = await registry.getAddress()
@@ -63,7 +77,12 @@ async function reportCopied (g: Devnet, provider: Wallet, reporter: Signer, copi
     return
   }
   const salt = ethers.hexlify(ethers.randomBytes(32))
-  const commitment = await registry.getFunction('slashCommitment')(await reporter.getAddress(), provider.address, jobId, salt) as string
+  const commitment = (await registry.getFunction('slashCommitment')(
+    await reporter.getAddress(),
+    provider.address,
+    jobId,
+    salt,
+  )) as string
   await sendAndCopy(reporter, copier, { to, data: registry.interface.encodeFunctionData('commitSlash', [commitment]) })
   const data = registry.interface.encodeFunctionData('slashEquivocation', [jobId, a.c, a.sig, b.c, b.sig, salt])
   await sendAndCopy(reporter, copier, { to, data })
@@ -84,14 +103,17 @@ describe('security 15: a copied slashing transaction does not pay the copier', f
 
   it('the reporter is paid its share, the copier who outbids it in the same block nothing', async () => {
     const [reporter, copier] = [await fresh(), await fresh()] // both hold no HIVE: what they end with was paid
-    const slashBps = await g.params.getFunction('equivocationSlashBps')() as bigint
-    const shareBps = await g.params.getFunction('reporterShareBps')() as bigint
+    const slashBps = (await g.params.getFunction('equivocationSlashBps')()) as bigint
+    const shareBps = (await g.params.getFunction('reporterShareBps')()) as bigint
     await reportCopied(g, provider, reporter, copier)
     const { jobId } = await evidence(g, provider)
-    expect(await g.registry.getFunction('isEquivocationPunished')(provider.address, jobId), 'the provider is slashed').to.equal(true)
-    const share = (STAKE * slashBps / 10_000n) * shareBps / 10_000n
+    expect(
+      await g.registry.getFunction('isEquivocationPunished')(provider.address, jobId),
+      'the provider is slashed',
+    ).to.equal(true)
+    const share = (((STAKE * slashBps) / 10_000n) * shareBps) / 10_000n
     expect(share > 0n, 'the params pay reporters at all').to.equal(true)
-    expect(await g.token.getFunction('balanceOf')(copier.address), 'the copier\'s reward').to.equal(0n)
-    expect(await g.token.getFunction('balanceOf')(reporter.address), 'the reporter\'s reward').to.equal(share)
+    expect(await g.token.getFunction('balanceOf')(copier.address), "the copier's reward").to.equal(0n)
+    expect(await g.token.getFunction('balanceOf')(reporter.address), "the reporter's reward").to.equal(share)
   })
 })

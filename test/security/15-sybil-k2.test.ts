@@ -29,7 +29,11 @@ import { HostilePeer, wordcountModule } from './exchange-peers.ts'
 const PASS = 'test passphrase'
 const HIVE = 10n ** 18n
 
-interface Peer { node: HiveNode, market: MarketService, chain: ChainService }
+interface Peer {
+  node: HiveNode
+  market: MarketService
+  chain: ChainService
+}
 
 describe('security 15: two Sybils of one stake owner never fill both slots of a k = 2 job', function () {
   this.timeout(120_000)
@@ -42,7 +46,7 @@ describe('security 15: two Sybils of one stake owner never fill both slots of a 
   let owner: Wallet
   let module: Uint8Array
 
-  async function startPeer (name: string, roles: string, price: string, bootstrap?: HiveNode): Promise<Peer> {
+  async function startPeer(name: string, roles: string, price: string, bootstrap?: HiveNode): Promise<Peer> {
     mkdirSync(join(root, name), { recursive: true, mode: 0o700 })
     const { address } = await createWallet(join(root, name), PASS, { kdf: DEVNET_KDF })
     await chain.setEth(address, parseEther('10'))
@@ -79,11 +83,20 @@ describe('security 15: two Sybils of one stake owner never fill both slots of a 
     await chain.setEth(owner.address, parseEther('10'))
     await chain.giveHive(owner.address, 1000n * HIVE)
     const outside = await openChain({ settings: chain.settings, wallet: owner })
-    try { await depositStake(outside, sybilA.peerId, 150n * HIVE) } finally { outside.close() }
+    try {
+      await depositStake(outside, sybilA.peerId, 150n * HIVE)
+    } finally {
+      outside.close()
+    }
 
     const pubsub = requester.node.libp2p.services.pubsub
-    await waitFor(() => [honest.node.peerId, sybilA.peerId, sybilB.peerId].every((p) => pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(p))),
-      { what: 'every provider subscribed to the jobs topic, as the requester sees it', timeoutMs: 30_000 })
+    await waitFor(
+      () =>
+        [honest.node.peerId, sybilA.peerId, sybilB.peerId].every((p) =>
+          pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(p)),
+        ),
+      { what: 'every provider subscribed to the jobs topic, as the requester sees it', timeoutMs: 30_000 },
+    )
   })
 
   after(async () => {
@@ -93,32 +106,50 @@ describe('security 15: two Sybils of one stake owner never fill both slots of a 
     rmSync(root, { recursive: true, force: true })
   })
 
-  it('the owner\'s second peer id (same stake, rebound) does not take the second slot', async () => {
+  it("the owner's second peer id (same stake, rebound) does not take the second slot", async () => {
     const r = requester.market.requester!
     const { jobId } = await r.post({
-      module, inputs: [{ name: 'a.txt', data: new TextEncoder().encode('one two three\n') }], maxPrice: HIVE, redundancy: 2, bidWindowMs: 8_000, timeoutMs: 60_000,
+      module,
+      inputs: [{ name: 'a.txt', data: new TextEncoder().encode('one two three\n') }],
+      maxPrice: HIVE,
+      redundancy: 2,
+      bidWindowMs: 8_000,
+      timeoutMs: 60_000,
     })
     const bidsOf = async (): Promise<string[]> => (await r.get(jobId))?.bids.map((b) => b.provider) ?? []
     // Sybil A bids far below the honest price, backed by the owner's stake
     const jobA = await waitFor(() => sybilA.jobs.find((j) => j.jobId === jobId), { what: 'sybil A to hear the job' })
     await sybilA.bid(jobA, HIVE / 10_000n, owner.address)
-    await waitFor(async () => (await bidsOf()).includes(sybilA.peerId.toString()), { what: 'the requester to keep A\'s bid' })
+    await waitFor(async () => (await bidsOf()).includes(sybilA.peerId.toString()), {
+      what: "the requester to keep A's bid",
+    })
     // the owner moves the same stake to peer id B, which bids too
     const sender = await chain.senderFor(owner)
     await sender.call(chain.contracts.registry, 'setPeerId', [hexlify(peerIdBytes(sybilB.peerId))])
     const jobB = await waitFor(() => sybilB.jobs.find((j) => j.jobId === jobId), { what: 'sybil B to hear the job' })
     await sybilB.bid(jobB, HIVE / 10_000n + 1n, owner.address)
-    await waitFor(async () => (await bidsOf()).includes(sybilB.peerId.toString()), { what: 'the requester to keep B\'s bid' })
-    expect(await requester.chain.stakeOf(sybilB.peerId, owner.address), 'B is backed by the owner\'s stake').to.deep.include({ stake: 150n * HIVE })
+    await waitFor(async () => (await bidsOf()).includes(sybilB.peerId.toString()), {
+      what: "the requester to keep B's bid",
+    })
+    expect(
+      await requester.chain.stakeOf(sybilB.peerId, owner.address),
+      "B is backed by the owner's stake",
+    ).to.deep.include({ stake: 150n * HIVE })
 
     // both slots placed (the window closes, the awards go out and are accepted)
-    const record = await waitFor(async () => {
-      const rec = await r.get(jobId)
-      return rec !== undefined && rec.awards.filter((a) => a.acceptedAt !== undefined).length >= 2 ? rec : undefined
-    }, { what: 'two accepted awards', timeoutMs: 40_000 })
+    const record = await waitFor(
+      async () => {
+        const rec = await r.get(jobId)
+        return rec !== undefined && rec.awards.filter((a) => a.acceptedAt !== undefined).length >= 2 ? rec : undefined
+      },
+      { what: 'two accepted awards', timeoutMs: 40_000 },
+    )
     const placed = record.awards.filter((a) => a.acceptedAt !== undefined).map((a) => a.provider)
     const sybils = [sybilA.peerId.toString(), sybilB.peerId.toString()]
-    expect(placed.filter((p) => sybils.includes(p)), `awards ${JSON.stringify(placed)}: one owner holds at most one slot`).to.have.lengthOf(1)
+    expect(
+      placed.filter((p) => sybils.includes(p)),
+      `awards ${JSON.stringify(placed)}: one owner holds at most one slot`,
+    ).to.have.lengthOf(1)
     expect(placed, 'the other slot went to the independent provider').to.include(honest.node.peerId.toString())
   })
 })

@@ -47,15 +47,25 @@ describe('security 16: a forged award revocation is ignored by the provider', fu
 
   it('revocations signed by a third party, naming itself or the real requester, are refused; the job completes', async () => {
     const { jobId } = await requester.market.requester!.post({
-      module: await helloModule(), args: ['hold=3000'], maxPrice: HIVE, bidWindowMs: 2_000, timeoutMs: 60_000, policy: { reserve: 0 },
+      module: await helloModule(),
+      args: ['hold=3000'],
+      maxPrice: HIVE,
+      bidWindowMs: 2_000,
+      timeoutMs: 60_000,
+      policy: { reserve: 0 },
     })
-    await waitFor(() => eventOf(provider.events, 'provider:accepted', jobId), { what: 'the provider accepting the award' })
+    await waitFor(() => eventOf(provider.events, 'provider:accepted', jobId), {
+      what: 'the provider accepting the award',
+    })
     await mallory.libp2p.peerStore.merge(provider.node.peerId, { multiaddrs: provider.node.libp2p.getMultiaddrs() })
-    const send = async (bytes: Uint8Array): Promise<{ status: ReplyStatus, code: string }> =>
+    const send = async (bytes: Uint8Array): Promise<{ status: ReplyStatus; code: string }> =>
       await sendRequest(mallory.libp2p, provider.node.peerId, 'revoke', bytes, { signal: AbortSignal.timeout(5_000) })
 
     // 1. Mallory's own signature, naming Mallory as the requester
-    const own = await signRevocation({ jobId, provider: provider.node.peerId, awardIndex: 0, reason: 'HEARTBEAT_SILENT', issuedAt: Date.now() }, mallory.privateKey)
+    const own = await signRevocation(
+      { jobId, provider: provider.node.peerId, awardIndex: 0, reason: 'HEARTBEAT_SILENT', issuedAt: Date.now() },
+      mallory.privateKey,
+    )
     const a = await send(own)
     expect([a.status, a.code]).to.deep.equal([ReplyStatus.REPLY_INVALID, 'PEER_MISMATCH'])
 
@@ -73,7 +83,9 @@ describe('security 16: a forged award revocation is ignored by the provider', fu
 
     const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
     expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-    expect(record.awards.map((a) => [a.provider, a.status])).to.deep.equal([[provider.node.peerId.toString(), 'delivered']])
+    expect(record.awards.map((a) => [a.provider, a.status])).to.deep.equal([
+      [provider.node.peerId.toString(), 'delivered'],
+    ])
     expect(eventOf(provider.events, 'provider:revoked', jobId), 'the provider never stopped').to.equal(undefined)
   })
 })

@@ -26,7 +26,14 @@ describe('security 16: a provider that stops heartbeating is replaced before its
     pool = new WorkerPool({ size: 1 })
     requester = await startLivePeer('requester', { root, roles: 'requester' })
     // the cheaper bid wins the award
-    silent = await startLivePeer('silent', { root, roles: 'provider', bootstrap: requester, price: '0.001', pool, faults: { silentHeartbeats: true } })
+    silent = await startLivePeer('silent', {
+      root,
+      roles: 'provider',
+      bootstrap: requester,
+      price: '0.001',
+      pool,
+      faults: { silentHeartbeats: true },
+    })
     honest = await startLivePeer('honest', { root, roles: 'provider', bootstrap: requester, price: '0.002', pool })
     await inJobsTopic(requester, [silent, honest])
   })
@@ -39,7 +46,11 @@ describe('security 16: a provider that stops heartbeating is replaced before its
 
   it('k = 1, 60 s wall time (award deadline 65 s): the silent winner is revoked within seconds, the next bidder delivers', async () => {
     const { jobId } = await requester.market.requester!.post({
-      module: await helloModule(), args: ['hold=8000'], maxPrice: HIVE, bidWindowMs: 2_000, timeoutMs: 120_000,
+      module: await helloModule(),
+      args: ['hold=8000'],
+      maxPrice: HIVE,
+      bidWindowMs: 2_000,
+      timeoutMs: 120_000,
       limits: { wallTimeMs: 60_000 },
     })
     const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(60_000) })
@@ -50,10 +61,14 @@ describe('security 16: a provider that stops heartbeating is replaced before its
     expect(first.revokedAt, 'the silent award was revoked').to.be.a('number')
     expect(first.revokedAt! - first.acceptedAt!, 'revoked within seconds of its acceptance').to.be.below(10_000)
     expect(first.revokedAt!).to.be.below(first.deadline!)
-    expect(record.awards.filter((a) => a.status === 'delivered').map((a) => a.provider)).to.deep.equal([honest.node.peerId.toString()])
+    expect(record.awards.filter((a) => a.status === 'delivered').map((a) => a.provider)).to.deep.equal([
+      honest.node.peerId.toString(),
+    ])
     expect(eventOf(requester.events, 'job:revoked', jobId)?.reason).to.equal('HEARTBEAT_SILENT')
     // the signed revocation reached the silent provider: it stopped and sent nothing
-    expect(eventOf(silent.events, 'provider:revoked', jobId), 'the silent provider heard the revocation').to.not.equal(undefined)
+    expect(eventOf(silent.events, 'provider:revoked', jobId), 'the silent provider heard the revocation').to.not.equal(
+      undefined,
+    )
     expect(eventOf(silent.events, 'provider:completed', jobId)).to.equal(undefined)
   })
 })

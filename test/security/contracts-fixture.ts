@@ -18,21 +18,38 @@ export const hive = (n: number | bigint): bigint => BigInt(n) * E18
 export const key = (name: string): string => ethers.encodeBytes32String(name)
 
 const dir = mkdtempSync(join(tmpdir(), 'hive-security-'))
-after(() => { rmSync(dir, { recursive: true, force: true }) })
+after(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
 
-export async function devnet () {
+export async function devnet() {
   const [deployer, voter, requester, provider, other, arbiterless] = await ethers.getSigners()
   // a fresh deployment each time the fixture runs (it runs again when another file's snapshot
   // invalidated it): reusing the recorded one would pay the parties below again from a deployer
   // that, since the genesis table, holds only its faucet row
-  const d = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: mkdtempSync(join(dir, 'deployment-')) })
+  const d = await deployAll({
+    signer: deployer,
+    params: devnetParams,
+    deploymentsDir: mkdtempSync(join(dir, 'deployment-')),
+  })
   const at = (name: ContractName): Contract =>
     new ethers.Contract(d.contracts[name].address, d.contracts[name].abi, deployer)
   const token = at('HiveToken')
   const c = {
-    deployer, voter, requester, provider, other, arbiterless, deployment: d, token,
-    governor: at('HiveGovernor'), timelock: at('TimelockController'), params: at('ProtocolParams'),
-    registry: at('ProviderRegistry'), escrow: at('JobEscrow'), channel: at('PaymentChannel'),
+    deployer,
+    voter,
+    requester,
+    provider,
+    other,
+    arbiterless,
+    deployment: d,
+    token,
+    governor: at('HiveGovernor'),
+    timelock: at('TimelockController'),
+    params: at('ProtocolParams'),
+    registry: at('ProviderRegistry'),
+    escrow: at('JobEscrow'),
+    channel: at('PaymentChannel'),
   }
   // the voter holds 10% of the supply: over the 4% quorum on its own
   await send(token, deployer, 'transfer', [voter.address, hive(100_000_000)])
@@ -48,10 +65,13 @@ export async function devnet () {
 }
 export type Devnet = Awaited<ReturnType<typeof devnet>>
 
-export async function send (
-  c: Contract, from: Signer, fn: string, args: unknown[],
+export async function send(
+  c: Contract,
+  from: Signer,
+  fn: string,
+  args: unknown[],
 ): Promise<ContractTransactionResponse> {
-  const tx = await (c.connect(from) as Contract).getFunction(fn)(...args) as ContractTransactionResponse
+  const tx = (await (c.connect(from) as Contract).getFunction(fn)(...args)) as ContractTransactionResponse
   await tx.wait()
   return tx
 }
@@ -63,26 +83,31 @@ export interface Proposal {
 }
 
 /** Proposes and votes `p` through; returns the proposal's steps so a test can act between them. */
-export async function passProposal (g: Devnet, p: Proposal) {
+export async function passProposal(g: Devnet, p: Proposal) {
   const args = [p.targets, p.targets.map(() => 0n), p.calldatas] as const
   const descriptionHash = ethers.id(p.description)
   await send(g.governor, g.voter, 'propose', [...args, p.description])
   const proposedAt = BigInt(await networkHelpers.time.latest())
-  const id = await g.governor.getFunction('hashProposal')(...args, descriptionHash) as bigint
+  const id = (await g.governor.getFunction('hashProposal')(...args, descriptionHash)) as bigint
   return {
     proposedAt,
     /** voting delay, the vote, the voting period: ends with the proposal Succeeded */
     vote: async () => {
-      const snapshot = await g.governor.getFunction('proposalSnapshot')(id) as bigint
+      const snapshot = (await g.governor.getFunction('proposalSnapshot')(id)) as bigint
       await networkHelpers.time.increaseTo(snapshot + 1n)
       await send(g.governor, g.voter, 'castVote', [id, 1])
-      const deadline = await g.governor.getFunction('proposalDeadline')(id) as bigint
+      const deadline = (await g.governor.getFunction('proposalDeadline')(id)) as bigint
       await networkHelpers.time.increaseTo(deadline + 1n)
     },
-    queue: async () => { await send(g.governor, g.other, 'queue', [...args, descriptionHash]) },
+    queue: async () => {
+      await send(g.governor, g.other, 'queue', [...args, descriptionHash])
+    },
     /** the earliest second the timelock lets anyone execute */
-    eta: async () => await g.governor.getFunction('proposalEta')(id) as bigint,
-    execute: async () => await (g.governor.connect(g.other) as Contract)
-      .getFunction('execute')(...args, descriptionHash) as ContractTransactionResponse,
+    eta: async () => (await g.governor.getFunction('proposalEta')(id)) as bigint,
+    execute: async () =>
+      (await (g.governor.connect(g.other) as Contract).getFunction('execute')(
+        ...args,
+        descriptionHash,
+      )) as ContractTransactionResponse,
   }
 }

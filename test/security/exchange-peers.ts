@@ -51,11 +51,15 @@ import type { CID } from 'multiformats/cid'
 const root = resolve(import.meta.dirname, '..', '..')
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 
-export async function wordcountModule (): Promise<Uint8Array> {
+export async function wordcountModule(): Promise<Uint8Array> {
   return readFileSync((await buildExamples()).wordcount)
 }
 
-export async function waitFor<T> (what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs
   for (;;) {
     const v = await check()
@@ -81,15 +85,35 @@ export interface HonestPeer {
   stop: () => Promise<void>
 }
 
-export async function startHonest (chain: DevChain, dir: string, name: string, roles: 'requester' | 'provider', wallet: Wallet, opts: { payments?: PaymentsOptions, capacity?: number, faults?: ProviderFaults, price?: string, cpuScore?: number, audit?: boolean } = {}): Promise<HonestPeer> {
+export async function startHonest(
+  chain: DevChain,
+  dir: string,
+  name: string,
+  roles: 'requester' | 'provider',
+  wallet: Wallet,
+  opts: {
+    payments?: PaymentsOptions
+    capacity?: number
+    faults?: ProviderFaults
+    price?: string
+    cpuScore?: number
+    audit?: boolean
+  } = {},
+): Promise<HonestPeer> {
   const dataDir = join(dir, name)
-  const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, prices: { wasm: opts.price ?? '0.01' } } })
+  const config = loadConfig({
+    dataDir,
+    flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, prices: { wasm: opts.price ?? '0.01' } },
+  })
   const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
   const events: JobEvent[] = []
   const paymentOptions = { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10'), ...opts.payments }
   const node = await createHiveNode(config, {
     // the benchmark score a provider claims in its bids (a liar claims what it likes)
-    hardware: opts.cpuScore === undefined ? TEST_HARDWARE : { ...TEST_HARDWARE, benchmark: { ...TEST_HARDWARE.benchmark, cpuScore: opts.cpuScore } },
+    hardware:
+      opts.cpuScore === undefined
+        ? TEST_HARDWARE
+        : { ...TEST_HARDWARE, benchmark: { ...TEST_HARDWARE.benchmark, cpuScore: opts.cpuScore } },
     libp2pDatastore: 'memory',
     services: {
       payments: paymentsService({ chain: client, options: paymentOptions }),
@@ -104,15 +128,29 @@ export async function startHonest (chain: DevChain, dir: string, name: string, r
   const market = node.services.market!
   const audit = (node.services as { audit?: { log: AuditLog } }).audit?.log
   return {
-    node, market, payments, client, key, wallet, events, ...(audit !== undefined ? { audit } : {}),
-    stop: async () => { await node.stop().catch(() => {}); client.close() },
+    node,
+    market,
+    payments,
+    client,
+    key,
+    wallet,
+    events,
+    ...(audit !== undefined ? { audit } : {}),
+    stop: async () => {
+      await node.stop().catch(() => {})
+      client.close()
+    },
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // hostile peers: a bare node, every protocol by hand
 
-export interface BlobAnswer { status: BlobStatus, message: string, bytes?: Uint8Array }
+export interface BlobAnswer {
+  status: BlobStatus
+  message: string
+  bytes?: Uint8Array
+}
 
 export class HostilePeer {
   readonly node: HiveNode
@@ -132,12 +170,12 @@ export class HostilePeer {
   /** provider role: how to answer an award */
   acceptAwards = true
 
-  private constructor (node: HiveNode, key: PrivateKey) {
+  private constructor(node: HiveNode, key: PrivateKey) {
     this.node = node
     this.key = key
   }
 
-  static async start (dir: string, name: string): Promise<HostilePeer> {
+  static async start(dir: string, name: string): Promise<HostilePeer> {
     const dataDir = join(dir, name)
     const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester' } })
     const node = await createHiveNode(config, { hardware: TEST_HARDWARE, libp2pDatastore: 'memory' })
@@ -147,25 +185,33 @@ export class HostilePeer {
     return peer
   }
 
-  get peerId (): PeerId { return this.node.peerId }
+  get peerId(): PeerId {
+    return this.node.peerId
+  }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     await this.node.stop().catch(() => {})
   }
 
-  async dial (other: HiveNode): Promise<void> {
+  async dial(other: HiveNode): Promise<void> {
     await this.node.libp2p.peerStore.merge(other.peerId, { multiaddrs: other.libp2p.getMultiaddrs() })
     await this.node.libp2p.dial(other.peerId)
   }
 
-  private async handleAll (): Promise<void> {
+  private async handleAll(): Promise<void> {
     const libp2p = this.node.libp2p
     // requester role: collect bids and results
     await handleDirect({
       libp2p,
       protocol: 'bid',
       handle: async (bytes, from) => {
-        this.bids.push(await validateBid(bytes, { now: Date.now(), expectedProvider: from, lookupJob: () => ({ maxPrice: parseEther('1000') }) }))
+        this.bids.push(
+          await validateBid(bytes, {
+            now: Date.now(),
+            expectedProvider: from,
+            lookupJob: () => ({ maxPrice: parseEther('1000') }),
+          }),
+        )
         return okReply()
       },
     })
@@ -173,7 +219,13 @@ export class HostilePeer {
       libp2p,
       protocol: 'result',
       handle: async (bytes, from) => {
-        this.results.push(await validateResult(bytes, { now: Date.now(), expectedProvider: from, lookupAward: () => ({ outputBytes: 64 * 1024 * 1024 }) }))
+        this.results.push(
+          await validateResult(bytes, {
+            now: Date.now(),
+            expectedProvider: from,
+            lookupAward: () => ({ outputBytes: 64 * 1024 * 1024 }),
+          }),
+        )
         return okReply()
       },
     })
@@ -190,8 +242,22 @@ export class HostilePeer {
       libp2p,
       protocol: 'award',
       handle: async (bytes) => {
-        const award = openEnvelope(bytes, { type: MessageType.AWARD, decode: (b) => Award.decode(b), maxBytes: MAX_MESSAGE_BYTES.award }).message
-        const acceptance = await signAcceptance({ jobId: jobIdFromBytes(award.jobId), price: parsePositiveAmount(award.price, 'price'), awardIndex: award.awardIndex, accepted: this.acceptAwards, reason: this.acceptAwards ? '' : 'NO_CAPACITY', timestamp: Date.now() }, this.key)
+        const award = openEnvelope(bytes, {
+          type: MessageType.AWARD,
+          decode: (b) => Award.decode(b),
+          maxBytes: MAX_MESSAGE_BYTES.award,
+        }).message
+        const acceptance = await signAcceptance(
+          {
+            jobId: jobIdFromBytes(award.jobId),
+            price: parsePositiveAmount(award.price, 'price'),
+            awardIndex: award.awardIndex,
+            accepted: this.acceptAwards,
+            reason: this.acceptAwards ? '' : 'NO_CAPACITY',
+            timestamp: Date.now(),
+          },
+          this.key,
+        )
         return okReply(acceptance)
       },
     })
@@ -201,7 +267,21 @@ export class HostilePeer {
       const lp = lpStream(stream, { maxDataLength: 4096 })
       const v = voucherFromWire((await lp.read({ signal })).subarray())
       this.vouchers.push(v)
-      const ack = await signVoucherAck({ channelId: Uint8Array.from(Buffer.from(v.channelId.slice(2), 'hex')), nonce: v.nonce, cumulativeAmount: v.cumulativeAmount.toString(), status: VoucherStatus.VOUCHER_ACCEPTED, code: '', message: '', bestNonce: v.nonce, bestCumulativeAmount: v.cumulativeAmount.toString(), bestSignature: new Uint8Array(0), timestamp: Date.now() }, this.key)
+      const ack = await signVoucherAck(
+        {
+          channelId: Uint8Array.from(Buffer.from(v.channelId.slice(2), 'hex')),
+          nonce: v.nonce,
+          cumulativeAmount: v.cumulativeAmount.toString(),
+          status: VoucherStatus.VOUCHER_ACCEPTED,
+          code: '',
+          message: '',
+          bestNonce: v.nonce,
+          bestCumulativeAmount: v.cumulativeAmount.toString(),
+          bestSignature: new Uint8Array(0),
+          timestamp: Date.now(),
+        },
+        this.key,
+      )
       await lp.write(ack, { signal })
       await stream.close({ signal })
     })
@@ -215,9 +295,21 @@ export class HostilePeer {
       await this.beforeServe?.(cid)
       const bytes = this.blobs.get(cid)
       if (bytes === undefined) {
-        await lp.write(BlobResponse.encode({ status: BlobStatus.BLOB_NOT_FOUND, totalSize: 0, offset: 0, length: 0, message: '' }), { signal })
+        await lp.write(
+          BlobResponse.encode({ status: BlobStatus.BLOB_NOT_FOUND, totalSize: 0, offset: 0, length: 0, message: '' }),
+          { signal },
+        )
       } else {
-        await lp.write(BlobResponse.encode({ status: BlobStatus.BLOB_OK, totalSize: bytes.byteLength, offset: 0, length: bytes.byteLength, message: '' }), { signal })
+        await lp.write(
+          BlobResponse.encode({
+            status: BlobStatus.BLOB_OK,
+            totalSize: bytes.byteLength,
+            offset: 0,
+            length: bytes.byteLength,
+            message: '',
+          }),
+          { signal },
+        )
         for (let at = 0; at < bytes.byteLength; at += BLOB_CHUNK_DATA_BYTES) {
           await lp.write(BlobChunk.encode({ data: bytes.slice(at, at + BLOB_CHUNK_DATA_BYTES) }), { signal })
         }
@@ -227,7 +319,7 @@ export class HostilePeer {
   }
 
   /** Asks `peer` for blob `cid` over /hive/blob; returns its answer (and bytes when OK). */
-  async fetchBlob (peer: PeerId, cid: CID | string): Promise<BlobAnswer> {
+  async fetchBlob(peer: PeerId, cid: CID | string): Promise<BlobAnswer> {
     const signal = AbortSignal.timeout(15_000)
     const c = typeof cid === 'string' ? parseCid(cid) : cid
     const stream = await this.node.libp2p.dialProtocol(peer, PROTOCOLS.blob, { signal })
@@ -252,65 +344,104 @@ export class HostilePeer {
   // --- requester role ---------------------------------------------------------------------
 
   /** Signs a wordcount job and pushes it to `provider` directly; returns its id. */
-  async pushJob (provider: HiveNode, input: { module: Uint8Array, payment: PaymentMode, ethAddress: string, maxPrice?: bigint, timeoutMs?: number, words?: string }): Promise<string> {
+  async pushJob(
+    provider: HiveNode,
+    input: {
+      module: Uint8Array
+      payment: PaymentMode
+      ethAddress: string
+      maxPrice?: bigint
+      timeoutMs?: number
+      words?: string
+    },
+  ): Promise<string> {
     // unique per job, so a provider that cached an earlier job's blobs must still ask for this one
-    const data = text(`${input.words ?? 'hostile words here'} ${Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString('hex')}\n`)
+    const data = text(
+      `${input.words ?? 'hostile words here'} ${Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString('hex')}\n`,
+    )
     const moduleCid = await cidForBytes(input.module)
     const inputCid = await cidForBytes(data)
     this.blobs.set(moduleCid.toString(), input.module)
     this.blobs.set(inputCid.toString(), data)
     const now = Date.now()
-    const created = await createJobRequest({
-      executor: 'wasm',
-      module: moduleCid,
-      moduleSize: input.module.byteLength,
-      inputs: [{ name: 'a.txt', cid: inputCid, size: data.byteLength }],
-      args: ['1'],
-      limits: { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 1024 * 1024 },
-      maxPrice: input.maxPrice ?? parseEther('1'),
-      payment: input.payment,
-      redundancy: 1,
-      bidWindowMs: 5_000,
-      deadline: now + (input.timeoutMs ?? 10 * 60_000),
-      createdAt: now,
-      nonce: crypto.getRandomValues(new Uint8Array(16)),
-      requesterEthAddress: input.ethAddress,
-    }, this.key, this.node.libp2p.getMultiaddrs().map((a) => a.toString()))
+    const created = await createJobRequest(
+      {
+        executor: 'wasm',
+        module: moduleCid,
+        moduleSize: input.module.byteLength,
+        inputs: [{ name: 'a.txt', cid: inputCid, size: data.byteLength }],
+        args: ['1'],
+        limits: { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 1024 * 1024 },
+        maxPrice: input.maxPrice ?? parseEther('1'),
+        payment: input.payment,
+        redundancy: 1,
+        bidWindowMs: 5_000,
+        deadline: now + (input.timeoutMs ?? 10 * 60_000),
+        createdAt: now,
+        nonce: crypto.getRandomValues(new Uint8Array(16)),
+        requesterEthAddress: input.ethAddress,
+      },
+      this.key,
+      this.node.libp2p.getMultiaddrs().map((a) => a.toString()),
+    )
     this.inputOf.set(created.jobId, inputCid.toString())
-    await sendRequest(this.node.libp2p, provider.peerId, 'request', created.bytes, { addrs: provider.libp2p.getMultiaddrs() })
+    await sendRequest(this.node.libp2p, provider.peerId, 'request', created.bytes, {
+      addrs: provider.libp2p.getMultiaddrs(),
+    })
     return created.jobId
   }
 
-  async bidFor (jobId: string): Promise<ValidBid> {
+  async bidFor(jobId: string): Promise<ValidBid> {
     return await waitFor(`a bid on ${jobId}`, () => this.bids.find((b) => b.jobId === jobId))
   }
 
   /** Awards `jobId` to the bidder at its price; resolves whether it accepted. */
-  async award (provider: PeerId, bid: ValidBid, deadlineMs: number): Promise<boolean> {
-    const bytes = await signAward({ jobId: bid.jobId, provider, price: bid.price, awardIndex: 0, deadline: deadlineMs, issuedAt: Date.now() }, this.key)
+  async award(provider: PeerId, bid: ValidBid, deadlineMs: number): Promise<boolean> {
+    const bytes = await signAward(
+      { jobId: bid.jobId, provider, price: bid.price, awardIndex: 0, deadline: deadlineMs, issuedAt: Date.now() },
+      this.key,
+    )
     const reply = await sendRequest(this.node.libp2p, provider, 'award', bytes)
-    const acceptance = await validateAcceptance(reply.envelope, { now: Date.now(), award: { jobId: bid.jobId, provider, price: bid.price, awardIndex: 0 } })
+    const acceptance = await validateAcceptance(reply.envelope, {
+      now: Date.now(),
+      award: { jobId: bid.jobId, provider, price: bid.price, awardIndex: 0 },
+    })
     return acceptance.accepted
   }
 
-  async resultFor (jobId: string, timeoutMs = 20_000): Promise<ValidResult> {
+  async resultFor(jobId: string, timeoutMs = 20_000): Promise<ValidResult> {
     return await waitFor(`the result of ${jobId}`, () => this.results.find((r) => r.jobId === jobId), timeoutMs)
   }
 
   // --- provider role ----------------------------------------------------------------------
 
   /** Subscribes to the wasm job topic (hears jobs by gossip). */
-  subscribeJobs (): void {
+  subscribeJobs(): void {
     const pubsub = this.node.libp2p.services.pubsub
     pubsub.subscribe('hive/jobs/wasm/1')
     pubsub.addEventListener('message', (evt) => {
       if (evt.detail.topic !== 'hive/jobs/wasm/1') return
-      void validateJobRequest(evt.detail.data, { now: Date.now() }).then((j) => { this.jobs.push(j) }, () => {})
+      void validateJobRequest(evt.detail.data, { now: Date.now() }).then(
+        (j) => {
+          this.jobs.push(j)
+        },
+        () => {},
+      )
     })
   }
 
-  async bid (job: ValidJobRequest, price: bigint, ethAddress: string): Promise<void> {
-    const bytes = await signBid({ jobId: job.jobId, price, estimatedDurationMs: 1_000, expiresAt: job.bidsCloseAt + 30_000, benchmarkScore: 1000, providerEthAddress: ethAddress }, this.key)
+  async bid(job: ValidJobRequest, price: bigint, ethAddress: string): Promise<void> {
+    const bytes = await signBid(
+      {
+        jobId: job.jobId,
+        price,
+        estimatedDurationMs: 1_000,
+        expiresAt: job.bidsCloseAt + 30_000,
+        benchmarkScore: 1000,
+        providerEthAddress: ethAddress,
+      },
+      this.key,
+    )
     await sendRequest(this.node.libp2p, job.requester, 'bid', bytes, { addrs: job.requesterAddrs })
   }
 }
@@ -319,11 +450,13 @@ export class HostilePeer {
 // chain
 
 /** A plain ERC20 that is not HIVE (MockFeeToken with its fee off), `amount` minted to `to`. */
-export async function deployOtherToken (chain: DevChain, to: string, amount: bigint): Promise<Contract> {
-  const artifact = JSON.parse(readFileSync(join(root, 'artifacts', 'contracts', 'test', 'MockFeeToken.sol', 'MockFeeToken.json'), 'utf8')) as { abi: unknown[], bytecode: string }
+export async function deployOtherToken(chain: DevChain, to: string, amount: bigint): Promise<Contract> {
+  const artifact = JSON.parse(
+    readFileSync(join(root, 'artifacts', 'contracts', 'test', 'MockFeeToken.sol', 'MockFeeToken.json'), 'utf8'),
+  ) as { abi: unknown[]; bytecode: string }
   // an account no TxSender of the test uses, with its own nonce bookkeeping
   const factory = new ContractFactory(artifact.abi as never, artifact.bytecode, new NonceManager(chain.account(7)))
-  const token = await factory.deploy() as Contract
+  const token = (await factory.deploy()) as Contract
   await token.waitForDeployment()
   await (await token.getFunction('setFeeOn')(false)).wait()
   await (await token.getFunction('mint')(to, amount)).wait()
@@ -331,9 +464,19 @@ export async function deployOtherToken (chain: DevChain, to: string, amount: big
 }
 
 /** The hostile requester's own escrow, straight on the contract: any token, amount and deadline. */
-export async function createEscrow (chain: DevChain, wallet: Wallet, e: { jobId: string, provider: string, token: Contract, amount: bigint, deadline: bigint }): Promise<void> {
+export async function createEscrow(
+  chain: DevChain,
+  wallet: Wallet,
+  e: { jobId: string; provider: string; token: Contract; amount: bigint; deadline: bigint },
+): Promise<void> {
   const sender = await chain.senderFor(wallet)
   const escrowAddress = await chain.contracts.escrow.getAddress()
   await sender.call(e.token, 'approve', [escrowAddress, e.amount])
-  await sender.call(chain.contracts.escrow, 'create', [`0x${e.jobId}`, e.provider, await e.token.getAddress(), e.amount, e.deadline])
+  await sender.call(chain.contracts.escrow, 'create', [
+    `0x${e.jobId}`,
+    e.provider,
+    await e.token.getAddress(),
+    e.amount,
+    e.deadline,
+  ])
 }

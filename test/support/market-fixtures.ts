@@ -8,51 +8,63 @@ import type { JobRecord } from '../../node/market/job-record.ts'
 import type { PaymentMode } from '../../protocol/payment-mode.ts'
 
 /** Lets every promise chain that is already resolvable run (macrotask turns, not a sleep). */
-export async function settle (turns = 5): Promise<void> {
+export async function settle(turns = 5): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve))
 }
 
-interface FakeTimer { id: number, at: number, fn: () => void }
+interface FakeTimer {
+  id: number
+  at: number
+  fn: () => void
+}
 
 /** Time stands still until `advance`; due timers then fire in order, each at its own instant. */
 export class FakeClock {
-  #now: number
-  #next = 1
-  #timers: FakeTimer[] = []
+  private _now: number
+  private next = 1
+  private _timers: FakeTimer[] = []
 
-  constructor (start = 1_000_000) { this.#now = start }
+  constructor(start = 1_000_000) {
+    this._now = start
+  }
 
-  readonly now = (): number => this.#now
+  readonly now = (): number => this._now
 
   readonly timers: JobTimers = {
     set: (fn, ms) => {
-      const id = this.#next++
-      this.#timers.push({ id, at: this.#now + Math.max(0, ms), fn })
+      const id = this.next++
+      this._timers.push({ id, at: this._now + Math.max(0, ms), fn })
       return id
     },
-    clear: (handle) => { this.#timers = this.#timers.filter((t) => t.id !== handle) },
+    clear: (handle) => {
+      this._timers = this._timers.filter((t) => t.id !== handle)
+    },
   }
 
   /** timers still armed */
-  get pending (): number { return this.#timers.length }
+  get pending(): number {
+    return this._timers.length
+  }
 
   /** moves time forward by `ms`, firing due timers (earliest first) and letting their work run */
-  async advance (ms: number): Promise<void> {
-    const end = this.#now + ms
+  async advance(ms: number): Promise<void> {
+    const end = this._now + ms
     for (;;) {
-      const due = this.#timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0]
+      const due = this._timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0]
       if (due === undefined) break
-      this.#timers = this.#timers.filter((t) => t !== due)
-      this.#now = due.at
+      this._timers = this._timers.filter((t) => t !== due)
+      this._now = due.at
       due.fn()
       await settle()
     }
-    this.#now = end
+    this._now = end
     await settle()
   }
 
   /** moves time to the instant `at` (no-op if already past) */
-  async advanceTo (at: number): Promise<void> { await this.advance(Math.max(0, at - this.#now)) }
+  async advanceTo(at: number): Promise<void> {
+    await this.advance(Math.max(0, at - this._now))
+  }
 }
 
 export const JOB_ID = 'ab'.repeat(32)
@@ -70,7 +82,7 @@ export interface RecordOptions {
 }
 
 /** A fresh job record in the bidding phase, posted at `postedAt`. */
-export function jobRecord (postedAt: number, opts: RecordOptions = {}): JobRecord {
+export function jobRecord(postedAt: number, opts: RecordOptions = {}): JobRecord {
   return {
     jobId: JOB_ID,
     phase: 'bidding',
@@ -97,7 +109,7 @@ export function jobRecord (postedAt: number, opts: RecordOptions = {}): JobRecor
  * reference benchmark, a bid scores 0.25 + 0.5·(1 - price/maxPrice): "good" (≥ 0.5, the early
  * award threshold) at or below half the max price.
  */
-export function bid (provider: string, price: bigint, now: number, extra: Partial<BidInfo['candidate']> = {}): BidInfo {
+export function bid(provider: string, price: bigint, now: number, extra: Partial<BidInfo['candidate']> = {}): BidInfo {
   return {
     benchmarkScore: 1000,
     candidate: { provider, price, expiresAt: now + 3_600_000, stake: 1n, benchmarkScore: 1000, ...extra },
@@ -121,13 +133,13 @@ export interface ScriptOptions {
 export interface ScriptedActions {
   actions: JobActions
   log: string[]
-  saves: Array<{ final: boolean, phase: string }>
+  saves: Array<{ final: boolean; phase: string }>
   clearings: string[][]
   /** answers a held award */
   release: (provider: string, accepted: boolean) => void
 }
 
-export function scriptedActions (opts: ScriptOptions = {}): ScriptedActions {
+export function scriptedActions(opts: ScriptOptions = {}): ScriptedActions {
   const log: string[] = []
   const saves: ScriptedActions['saves'] = []
   const clearings: string[][] = []
@@ -144,8 +156,12 @@ export function scriptedActions (opts: ScriptOptions = {}): ScriptedActions {
       log.push(`fetch ${provider} ${cid}`)
       return opts.badOutput?.includes(provider) !== true
     },
-    publishClearing: async (winners) => { clearings.push(winners.map((w) => w.provider)) },
-    save: async (record, final) => { saves.push({ final, phase: record.phase }) },
+    publishClearing: async (winners) => {
+      clearings.push(winners.map((w) => w.provider))
+    },
+    save: async (record, final) => {
+      saves.push({ final, phase: record.phase })
+    },
   }
   if (opts.payments === true) {
     actions.pay = async (provider, price, cid) => {
@@ -174,9 +190,7 @@ export interface JobHarness extends ScriptedActions {
 }
 
 /** A RequesterJob on a fake clock with scripted actions, started (bid window and deadline armed). */
-export function jobHarness (
-  opts: RecordOptions & ScriptOptions & { policy?: JobPolicy } = {},
-): JobHarness {
+export function jobHarness(opts: RecordOptions & ScriptOptions & { policy?: JobPolicy } = {}): JobHarness {
   const clock = new FakeClock()
   const payment = opts.payment ?? (opts.payments === true ? 'channel' : 'escrow')
   const record = jobRecord(clock.now(), { ...opts, payment })
@@ -185,7 +199,9 @@ export function jobHarness (
   const job = new RequesterJob(record, {
     actions: scripted.actions,
     policy: opts.policy ?? {},
-    emit: (e) => { events.push(e) },
+    emit: (e) => {
+      events.push(e)
+    },
     now: clock.now,
     wallTimeMs: record.limits.wallTimeMs,
     timers: clock.timers,
@@ -201,8 +217,9 @@ export function jobHarness (
       for (const [p, price] of bids) job.addBid(bid(p, price, clock.now()))
       await settle()
     },
-    seen: (type) => events
-      .filter((e) => type === undefined || e.type === type)
-      .map((e) => ('provider' in e && type !== undefined ? `${e.type} ${e.provider}` : e.type)),
+    seen: (type) =>
+      events
+        .filter((e) => type === undefined || e.type === type)
+        .map((e) => ('provider' in e && type !== undefined ? `${e.type} ${e.provider}` : e.type)),
   }
 }

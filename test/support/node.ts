@@ -36,7 +36,7 @@ export interface TestNodeOptions<F extends ServiceFactories> extends CreateHiveN
 }
 
 /** Builds (and starts) a node on 127.0.0.1 with the given services. */
-export async function startTestNode<F extends ServiceFactories = Record<never, never>> (
+export async function startTestNode<F extends ServiceFactories = Record<never, never>>(
   name: string,
   options: TestNodeOptions<F>,
 ): Promise<HiveNodeWith<F>> {
@@ -45,7 +45,7 @@ export async function startTestNode<F extends ServiceFactories = Record<never, n
     dataDir: join(root, name),
     flags: {
       listen: ['/ip4/127.0.0.1/tcp/0'],
-      bootstrap: Array.isArray(bootstrap) ? bootstrap : bootstrap?.info().addresses ?? [],
+      bootstrap: Array.isArray(bootstrap) ? bootstrap : (bootstrap?.info().addresses ?? []),
       roles: roles ?? 'requester',
       prices: { wasm: price ?? '0.001' },
       // every test peer is on 127.0.0.1: providers must dial loopback requesters

@@ -17,7 +17,7 @@ export interface WaitOptions {
 export class WaitTimeoutError extends Error {
   static readonly code = 'WAIT_TIMEOUT'
   readonly code = WaitTimeoutError.code
-  constructor (what: string, timeoutMs: number) {
+  constructor(what: string, timeoutMs: number) {
     super(`timed out after ${timeoutMs} ms waiting for ${what}`)
     this.name = 'WaitTimeoutError'
   }
@@ -30,7 +30,7 @@ const pause = async (ms: number): Promise<void> => await new Promise((resolve) =
  * WaitTimeoutError naming `what` after `timeoutMs`. The check may be async (it is awaited before
  * the next one starts, so a slow check is never run twice at once).
  */
-export async function waitFor<T> (check: () => T | Promise<T>, opts: WaitOptions = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(check: () => T | Promise<T>, opts: WaitOptions = {}): Promise<NonNullable<T>> {
   const timeoutMs = opts.timeoutMs ?? 10_000
   const end = Date.now() + timeoutMs
   for (;;) {
@@ -46,8 +46,11 @@ export async function waitFor<T> (check: () => T | Promise<T>, opts: WaitOptions
  * Resolves with the first `type` event on `target` that `accept` takes (default: any). Listens
  * before returning, so call it before doing what triggers the event.
  */
-export async function waitForEvent<E extends Event = Event> (
-  target: EventTarget, type: string, accept: (event: E) => boolean = () => true, opts: WaitOptions = {},
+export async function waitForEvent<E extends Event = Event>(
+  target: EventTarget,
+  type: string,
+  accept: (event: E) => boolean = () => true,
+  opts: WaitOptions = {},
 ): Promise<E> {
   const timeoutMs = opts.timeoutMs ?? 10_000
   return await new Promise<E>((resolve, reject) => {
@@ -58,11 +61,26 @@ export async function waitForEvent<E extends Event = Event> (
     }
     const onEvent = (event: Event): void => {
       let ok: boolean
-      try { ok = accept(event as E) } catch (err) { done(); reject(err); return }
-      if (ok) { done(); resolve(event as E) }
+      try {
+        ok = accept(event as E)
+      } catch (err) {
+        done()
+        reject(err)
+        return
+      }
+      if (ok) {
+        done()
+        resolve(event as E)
+      }
     }
-    const onAbort = (): void => { done(); reject(opts.signal?.reason) }
-    const onTimeout = (): void => { done(); reject(new WaitTimeoutError(opts.what ?? `a '${type}' event`, timeoutMs)) }
+    const onAbort = (): void => {
+      done()
+      reject(opts.signal?.reason)
+    }
+    const onTimeout = (): void => {
+      done()
+      reject(new WaitTimeoutError(opts.what ?? `a '${type}' event`, timeoutMs))
+    }
     const timer = setTimeout(onTimeout, timeoutMs)
     target.addEventListener(type, onEvent)
     opts.signal?.addEventListener('abort', onAbort, { once: true })
@@ -74,7 +92,7 @@ interface RoutingTableView {
   find: (peer: PeerId) => Promise<PeerId | undefined>
 }
 
-function routingTableOf (dht: KadDHT): RoutingTableView {
+function routingTableOf(dht: KadDHT): RoutingTableView {
   const table = (dht as KadDHT & { routingTable?: RoutingTableView }).routingTable
   if (table === undefined || typeof table.find !== 'function') throw new TypeError('this KadDHT has no routing table')
   return table
@@ -85,7 +103,7 @@ function routingTableOf (dht: KadDHT): RoutingTableView {
  * that reaches no one: connecting is not enough, kad-dht adds a peer only once identify has shown
  * that it speaks the DHT protocol in server mode.
  */
-export async function waitForRoutingTable (dht: KadDHT, peers: PeerId[], opts: WaitOptions = {}): Promise<void> {
+export async function waitForRoutingTable(dht: KadDHT, peers: PeerId[], opts: WaitOptions = {}): Promise<void> {
   const table = routingTableOf(dht)
   const all = async (): Promise<boolean> =>
     (await Promise.all(peers.map(async (p) => await table.find(p)))).every((p) => p !== undefined)

@@ -2,12 +2,20 @@
 // no private range there, no address twice), the NAT and loss rulesets, and how a scenario's
 // jobs count as paid from what the providers hold.
 import { expect } from 'chai'
-import { HELPER_COUNT, combine, lossRuleset, makeCorePlan, makeScenarioPlan, natRuleset } from '../../scripts/testbed/plan.ts'
+import {
+  HELPER_COUNT,
+  combine,
+  lossRuleset,
+  makeCorePlan,
+  makeScenarioPlan,
+  natRuleset,
+} from '../../scripts/testbed/plan.ts'
 import { paidJobs, p50 } from '../../scripts/testbed/report.ts'
 import type { JobOutcome } from '../../scripts/testbed/jobs.ts'
 import { primesUpTo } from '../../scripts/testbed/jobs.ts'
 
-const isPrivate = (a: string): boolean => /^(10\.|127\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/.test(a)
+const isPrivate = (a: string): boolean =>
+  /^(10\.|127\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/.test(a)
 
 describe('testbed plan (issue 13)', () => {
   const core = makeCorePlan('abc123', 4242)
@@ -27,12 +35,17 @@ describe('testbed plan (issue 13)', () => {
   })
 
   it('puts the providers behind a NAT in the NAT scenarios, and the requester too in both-nat', () => {
-    const behind = (s: Parameters<typeof makeScenarioPlan>[1]): string[] => makeScenarioPlan(core, s, 0).hosts.filter((h) => h.nat !== undefined).map((h) => h.name)
+    const behind = (s: Parameters<typeof makeScenarioPlan>[1]): string[] =>
+      makeScenarioPlan(core, s, 0)
+        .hosts.filter((h) => h.nat !== undefined)
+        .map((h) => h.name)
     expect(behind('public')).to.deep.equal([])
     expect(behind('nat-easy')).to.deep.equal(['provider-1', 'provider-2', 'provider-3'])
     expect(behind('both-nat')).to.deep.equal(['requester', 'provider-1', 'provider-2', 'provider-3'])
     const both = makeScenarioPlan(core, 'both-nat', 0)
-    expect(both.hosts.find((h) => h.name === 'requester')!.nat).to.not.equal(both.hosts.find((h) => h.name === 'provider-1')!.nat)
+    expect(both.hosts.find((h) => h.name === 'requester')!.nat).to.not.equal(
+      both.hosts.find((h) => h.name === 'provider-1')!.nat,
+    )
   })
 
   it('NAT routers drop inbound by default and accept only replies; nat-hard randomises ports; loss only when asked', () => {
@@ -50,12 +63,23 @@ describe('testbed plan (issue 13)', () => {
 
 describe('testbed report (issue 13)', () => {
   const job = (n: number, winners: Array<[string, bigint, number]>): JobOutcome => ({
-    n, k: winners.length, completed: true, verified: true, paths: winners.map(() => 'direct'),
+    n,
+    k: winners.length,
+    completed: true,
+    verified: true,
+    paths: winners.map(() => 'direct'),
     winners: winners.map(([provider, price, paidAt]) => ({ provider, price: price.toString(), paidAt })),
   })
 
   it('counts a job paid only when each of its providers holds vouchers covering it, in payment order', () => {
-    const jobs = [job(0, [['A', 10n, 1]]), job(1, [['A', 10n, 2]]), job(2, [['A', 5n, 3], ['B', 5n, 3]])]
+    const jobs = [
+      job(0, [['A', 10n, 1]]),
+      job(1, [['A', 10n, 2]]),
+      job(2, [
+        ['A', 5n, 3],
+        ['B', 5n, 3],
+      ]),
+    ]
     expect(paidJobs(jobs, { A: 25n, B: 5n })).to.equal(3)
     expect(paidJobs(jobs, { A: 20n, B: 5n })).to.equal(2) // A's last 5 is missing: the k=2 job is not paid
     expect(paidJobs(jobs, { A: 25n, B: 0n })).to.equal(2)

@@ -14,16 +14,23 @@ describe('testbed (issue 13): real namespaces, NAT routers, hive processes', fun
     // Not yet green (issue 13 is open): since the reach code landed, providers' DHT records reach no
     // peer across the namespaces and NATed nodes hold no relay reservation, so jobs are lost. Until
     // that is fixed the suite runs only when asked for, and is otherwise reported as skipped.
-    const why = process.env.HIVE_TESTBED === '1'
-      ? whyNot()
-      : 'the short testbed run is opt-in until it passes (issue 13: discovery and relays across NATs); ' +
-        'run it with HIVE_TESTBED=1 npm test -- testbed'
+    const why =
+      process.env.HIVE_TESTBED === '1'
+        ? whyNot()
+        : 'the short testbed run is opt-in until it passes (issue 13: discovery and relays across NATs); ' +
+          'run it with HIVE_TESTBED=1 npm test -- testbed'
     if (why !== undefined) {
       console.log(`      skipped: ${why}`)
       this.skip()
     }
     ;({ reports, failures } = await runTestbed(['public', 'nat-easy', 'both-nat'], {
-      jobs: 4, jobsK2: 1, keepLogs: false, emit: (l) => { lines.push(l); console.log(`      ${l}`) },
+      jobs: 4,
+      jobsK2: 1,
+      keepLogs: false,
+      emit: (l) => {
+        lines.push(l)
+        console.log(`      ${l}`)
+      },
     }))
   })
 

@@ -15,26 +15,34 @@ export interface AuditStatusView {
   root: string
   /** null: this node does not anchor (no chain account) */
   anchoring: AnchorerStatus | null
-  binding: { chainId: number, contract: string, address: string } | null
+  binding: { chainId: number; contract: string; address: string } | null
 }
 
-export interface AuditEntriesView { size: number, entries: EntryJson[] }
+export interface AuditEntriesView {
+  size: number
+  entries: EntryJson[]
+}
 
 export type AuditExportView = AuditExport & { binding?: Record<string, string | number> }
 
 /** Either `peer` (a whole peer's log) or `job` with the parties to check. */
-export interface VerifyBody { job?: string, requester?: string, providers?: string[], peer?: string }
+export interface VerifyBody {
+  job?: string
+  requester?: string
+  providers?: string[]
+  peer?: string
+}
 
 export const JOB_ID = /^[0-9a-f]{64}$/
 const PEER = /^[1-9A-HJ-NP-Za-km-z]{30,80}$/
 const PEER_OR_ADDRESS = /^([1-9A-HJ-NP-Za-km-z]{30,80}|0x[0-9a-fA-F]{40})$/
 const MAX_INDEX = Number.MAX_SAFE_INTEGER
 
-function bad (field: string, message: string): never {
+function bad(field: string, message: string): never {
   throw new ApiError(400, 'INVALID_AUDIT_REQUEST', `${field}: ${message}`, { field })
 }
 
-export function checkVerifyBody (raw: unknown): VerifyBody {
+export function checkVerifyBody(raw: unknown): VerifyBody {
   if (raw === null || typeof raw !== 'object') bad('body', 'must be a JSON object')
   const body = raw as VerifyBody
   if (body.peer !== undefined) {
@@ -55,8 +63,11 @@ export function checkVerifyBody (raw: unknown): VerifyBody {
 
 export const auditRoutes = {
   'audit.status': defineRoute({
-    method: 'GET', path: '/v1/audit', errors: [], response: respond<AuditStatusView>(),
-    summary: 'this node\'s audit log: size, root, anchoring and its chain binding',
+    method: 'GET',
+    path: '/v1/audit',
+    errors: [],
+    response: respond<AuditStatusView>(),
+    summary: "this node's audit log: size, root, anchoring and its chain binding",
   }),
   'audit.entries': defineRoute({
     method: 'GET',
@@ -67,8 +78,11 @@ export const auditRoutes = {
     summary: 'entries of the log: about one job, or a range (default: the last 100)',
   }),
   'audit.anchor': defineRoute({
-    method: 'POST', path: '/v1/audit/anchor', errors: ['NO_ANCHORING'], response: respond<AnchorResult>(),
-    summary: 'anchor the log\'s current root on-chain now',
+    method: 'POST',
+    path: '/v1/audit/anchor',
+    errors: ['NO_ANCHORING'],
+    response: respond<AnchorResult>(),
+    summary: "anchor the log's current root on-chain now",
   }),
   'audit.export': defineRoute({
     method: 'GET',
@@ -76,11 +90,14 @@ export const auditRoutes = {
     query: { job: q.string(JOB_ID), start: q.int(0, MAX_INDEX), end: q.int(0, MAX_INDEX) },
     errors: ['UNKNOWN_PARAMETER', 'INVALID_PARAMETER', 'INVALID_AUDIT_REQUEST', 'JOB_NOT_FOUND', 'NOT_ANCHORED'],
     response: respond<AuditExportView>(),
-    summary: 'a range of entries (or one job\'s) with proofs against the anchored sizes',
+    summary: "a range of entries (or one job's) with proofs against the anchored sizes",
   }),
   'audit.verify': defineRoute({
-    method: 'POST', path: '/v1/audit/verify', body: checkVerifyBody, errors: ['INVALID_AUDIT_REQUEST'],
+    method: 'POST',
+    path: '/v1/audit/verify',
+    body: checkVerifyBody,
+    errors: ['INVALID_AUDIT_REQUEST'],
     response: respond<AuditVerdict>(),
-    summary: 'audit a job across its parties\' logs, or one peer\'s whole log',
+    summary: "audit a job across its parties' logs, or one peer's whole log",
   }),
 }

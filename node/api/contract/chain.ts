@@ -14,19 +14,32 @@ export interface WalletSummary {
   openChannels: number | null
 }
 
-export interface ChainParamsView { chainId: number, block: number, params: Readonly<ProtocolParamValues> }
+export interface ChainParamsView {
+  chainId: number
+  block: number
+  params: Readonly<ProtocolParamValues>
+}
 
 export const chainRoutes = {
   'chain.wallet': defineRoute({
-    method: 'GET', path: '/v1/chain/wallet', errors: [], response: respond<WalletSummary>(),
-    summary: 'the node\'s chain account: address, balances, stake, open channels',
+    method: 'GET',
+    path: '/v1/chain/wallet',
+    errors: [],
+    response: respond<WalletSummary>(),
+    summary: "the node's chain account: address, balances, stake, open channels",
   }),
   'chain.params': defineRoute({
-    method: 'GET', path: '/v1/chain/params', errors: [], response: respond<ChainParamsView>(),
+    method: 'GET',
+    path: '/v1/chain/params',
+    errors: [],
+    response: respond<ChainParamsView>(),
     summary: 'the protocol parameters the node follows, and the block they were read at',
   }),
   'chain.stake': defineRoute({
-    method: 'GET', path: '/v1/chain/stake', errors: [], response: respond<OwnStakeStatus>(),
-    summary: 'the node\'s own stake and whether it may bid',
+    method: 'GET',
+    path: '/v1/chain/stake',
+    errors: [],
+    response: respond<OwnStakeStatus>(),
+    summary: "the node's own stake and whether it may bid",
   }),
 }

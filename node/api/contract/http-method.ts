@@ -4,6 +4,6 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 const METHODS = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
 
-export function isHttpMethod (method: string): method is HttpMethod {
+export function isHttpMethod(method: string): method is HttpMethod {
   return METHODS.has(method)
 }

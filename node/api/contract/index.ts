@@ -41,7 +41,7 @@ export type RouteResponse<K extends RouteKey> =
 /** What the client receives: the response after JSON (bigints as decimal strings). */
 export type RouteReply<K extends RouteKey> = Json<RouteResponse<K>>
 
-export function isRouteKey (key: string): key is RouteKey {
+export function isRouteKey(key: string): key is RouteKey {
   return Object.hasOwn(API_ROUTES, key)
 }
 

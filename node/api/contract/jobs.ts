@@ -12,7 +12,7 @@ export interface PostJobBody {
   module?: string
   /** … or the CID of a module already in this node's blob store */
   moduleCid?: string
-  inputs?: Array<{ name: string, data: string }>
+  inputs?: Array<{ name: string; data: string }>
   args?: string[]
   executor?: string
   redundancy?: number
@@ -20,8 +20,8 @@ export interface PostJobBody {
   bidWindowMs?: number
   timeoutMs?: number
   payment?: 'escrow' | 'channel'
-  limits?: { memoryBytes?: number, wallTimeMs?: number, outputBytes?: number }
-  requirements?: { minMemoryBytes?: number, gpuVendor?: string, arch?: string, minCpuScore?: number }
+  limits?: { memoryBytes?: number; wallTimeMs?: number; outputBytes?: number }
+  requirements?: { minMemoryBytes?: number; gpuVendor?: string; arch?: string; minCpuScore?: number }
   /** k = 1: the chance (0..1) that the job is re-run on a second provider before payment (spot check) */
   spotCheckRate?: number
 }
@@ -32,7 +32,7 @@ export interface JobSummary {
   postedAt: number
   redundancy: number
   bids: number
-  winners: Array<{ provider: string, price: string }>
+  winners: Array<{ provider: string; price: string }>
   outputCid?: string
   failure?: JobRecord['failure']
   placementMs?: number
@@ -45,23 +45,23 @@ export interface JobResultView {
   exitCode: number
   /** base64 */
   stdout: string
-  files: Array<{ name: string, data: string }>
+  files: Array<{ name: string; data: string }>
 }
 
 export const JOB_ID_PATTERN = /^[0-9a-f]{64}$/
 
-function bad (field: string, message: string): never {
+function bad(field: string, message: string): never {
   throw new ApiError(400, 'INVALID_JOB', `${field}: ${message}`, { field })
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
-function checkBase64 (value: unknown, field: string): string {
+function checkBase64(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value)) bad(field, 'must be base64 text')
   return value
 }
 
-function optionalInt (value: unknown, field: string): number | undefined {
+function optionalInt(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     bad(field, 'must be a non-negative integer')
@@ -69,7 +69,7 @@ function optionalInt (value: unknown, field: string): number | undefined {
   return value
 }
 
-function definedOnly<T extends Record<string, unknown>> (o: T): T {
+function definedOnly<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
 }
 
@@ -77,7 +77,7 @@ function definedOnly<T extends Record<string, unknown>> (o: T): T {
  * Checks the shape of a POST /v1/jobs body; the protocol's own checks run when the job is
  * signed. A body naming a `moduleCid` needs no `module` (the handler looks the CID up).
  */
-export function checkPostJobBody (raw: unknown): PostJobBody {
+export function checkPostJobBody(raw: unknown): PostJobBody {
   if (typeof raw !== 'object' || raw === null) bad('body', 'must be a JSON object')
   const b = raw as Record<string, unknown>
   if (typeof b.maxPrice !== 'string' || !/^[0-9]{1,78}$/.test(b.maxPrice)) {
@@ -92,7 +92,10 @@ export function checkPostJobBody (raw: unknown): PostJobBody {
   if (b.payment !== undefined && b.payment !== 'escrow' && b.payment !== 'channel') {
     bad('payment', 'must be "escrow" or "channel"')
   }
-  if (b.spotCheckRate !== undefined && (typeof b.spotCheckRate !== 'number' || !(b.spotCheckRate >= 0 && b.spotCheckRate <= 1))) {
+  if (
+    b.spotCheckRate !== undefined &&
+    (typeof b.spotCheckRate !== 'number' || !(b.spotCheckRate >= 0 && b.spotCheckRate <= 1))
+  ) {
     bad('spotCheckRate', 'must be a number from 0 to 1')
   }
   const moduleCid = typeof b.moduleCid === 'string' ? b.moduleCid : undefined
@@ -140,18 +143,24 @@ export const jobRoutes = {
     summary: 'post a job; it is placed, run and verified in the background',
   }),
   'jobs.list': defineRoute({
-    method: 'GET', path: '/v1/jobs', errors: ['NOT_A_REQUESTER'], response: respond<{ jobs: JobSummary[] }>(),
+    method: 'GET',
+    path: '/v1/jobs',
+    errors: ['NOT_A_REQUESTER'],
+    response: respond<{ jobs: JobSummary[] }>(),
     summary: 'the jobs this node posted, newest last',
   }),
   'jobs.get': defineRoute({
-    method: 'GET', path: '/v1/jobs/:jobId', errors: JOB_ERRORS, response: respond<JobRecord>(),
-    summary: 'one job\'s full record: bids, awards, results, verification',
+    method: 'GET',
+    path: '/v1/jobs/:jobId',
+    errors: JOB_ERRORS,
+    response: respond<JobRecord>(),
+    summary: "one job's full record: bids, awards, results, verification",
   }),
   'jobs.result': defineRoute({
     method: 'GET',
     path: '/v1/jobs/:jobId/result',
     errors: [...JOB_ERRORS, 'JOB_NOT_FINISHED', 'JOB_FAILED', 'OUTPUT_NOT_FOUND'],
     response: respond<JobResultView>(),
-    summary: 'a finished job\'s verified output (stdout and files, base64)',
+    summary: "a finished job's verified output (stdout and files, base64)",
   }),
 }

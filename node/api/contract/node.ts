@@ -1,7 +1,12 @@
 // The node's own routes: who it is, whom it knows, what hardware it offers, which providers
 // the network has, and its live events.
 import type {
-  NodeEvent, NodeInfo, PeerSummary, ProtocolOutcomes, ProviderFilter, ProviderProfileView,
+  NodeEvent,
+  NodeInfo,
+  PeerSummary,
+  ProtocolOutcomes,
+  ProviderFilter,
+  ProviderProfileView,
 } from '../../controller.ts'
 import { defineRoute, respond } from './route.ts'
 import { q } from './query.ts'
@@ -9,24 +14,39 @@ import type { QueryOf } from './query.ts'
 
 export const MAX_LOOKUP_MS = 120_000
 
-export interface ProvidersResult { filter: ProviderFilter, providers: ProviderProfileView[] }
+export interface ProvidersResult {
+  filter: ProviderFilter
+  providers: ProviderProfileView[]
+}
 
 export const nodeRoutes = {
   'node.info': defineRoute({
-    method: 'GET', path: '/v1/info', errors: [], response: respond<NodeInfo>(),
+    method: 'GET',
+    path: '/v1/info',
+    errors: [],
+    response: respond<NodeInfo>(),
     summary: 'who this node is: peer id, addresses, roles, version',
   }),
   'node.peers': defineRoute({
-    method: 'GET', path: '/v1/peers', errors: [], response: respond<{ peers: PeerSummary[] }>(),
+    method: 'GET',
+    path: '/v1/peers',
+    errors: [],
+    response: respond<{ peers: PeerSummary[] }>(),
     summary: 'the peers this node is connected to',
   }),
   'node.hardware': defineRoute({
-    method: 'GET', path: '/v1/hardware', errors: [], response: respond<ProviderProfileView>(),
-    summary: 'this node\'s provider profile (hardware, executors, prices)',
+    method: 'GET',
+    path: '/v1/hardware',
+    errors: [],
+    response: respond<ProviderProfileView>(),
+    summary: "this node's provider profile (hardware, executors, prices)",
   }),
   'node.protocols': defineRoute({
-    method: 'GET', path: '/v1/protocols', errors: [], response: respond<ProtocolOutcomes>(),
-    summary: 'how this node\'s request/response handlers answered, per protocol and outcome',
+    method: 'GET',
+    path: '/v1/protocols',
+    errors: [],
+    response: respond<ProtocolOutcomes>(),
+    summary: "how this node's request/response handlers answered, per protocol and outcome",
   }),
   'node.providers': defineRoute({
     method: 'GET',
@@ -57,9 +77,9 @@ export const nodeRoutes = {
 }
 
 /** A filter as the providers route's query (the route names some fields shorter). */
-type ProvidersQuery = QueryOf<NonNullable<typeof nodeRoutes['node.providers']['query']>>
+type ProvidersQuery = QueryOf<NonNullable<(typeof nodeRoutes)['node.providers']['query']>>
 
-export function providerQuery (filter: ProviderFilter, timeoutMs?: number): ProvidersQuery {
+export function providerQuery(filter: ProviderFilter, timeoutMs?: number): ProvidersQuery {
   return {
     ...(filter.executor != null ? { executor: filter.executor } : {}),
     ...(filter.gpuVendor != null ? { gpu: filter.gpuVendor } : {}),

@@ -20,11 +20,11 @@ export interface OpenChannelBody {
   peer?: string
 }
 
-function object (raw: unknown): Record<string, unknown> {
-  return typeof raw === 'object' && raw !== null ? raw as Record<string, unknown> : {}
+function object(raw: unknown): Record<string, unknown> {
+  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {}
 }
 
-function field (raw: unknown, name: string): string {
+function field(raw: unknown, name: string): string {
   const v = object(raw)[name]
   if (typeof v !== 'string' || v === '') {
     throw new ApiError(400, 'BAD_REQUEST', `body field "${name}" is required`, { field: name })
@@ -32,7 +32,7 @@ function field (raw: unknown, name: string): string {
   return v
 }
 
-export function checkOpenChannelBody (raw: unknown): OpenChannelBody {
+export function checkOpenChannelBody(raw: unknown): OpenChannelBody {
   const provider = field(raw, 'provider')
   const deposit = field(raw, 'deposit')
   // BigInt() of anything else threw a SyntaxError, answered as a 500
@@ -45,12 +45,17 @@ export function checkOpenChannelBody (raw: unknown): OpenChannelBody {
 
 export const paymentsRoutes = {
   'payments.channels': defineRoute({
-    method: 'GET', path: '/v1/payments/channels', errors: [],
-    response: respond<{ address: string, channels: ChannelSummary[] }>(),
-    summary: 'this node\'s payment channels with their latest vouchers',
+    method: 'GET',
+    path: '/v1/payments/channels',
+    errors: [],
+    response: respond<{ address: string; channels: ChannelSummary[] }>(),
+    summary: "this node's payment channels with their latest vouchers",
   }),
   'payments.openChannel': defineRoute({
-    method: 'POST', path: '/v1/payments/channels/open', body: checkOpenChannelBody, errors: ['BAD_REQUEST'],
+    method: 'POST',
+    path: '/v1/payments/channels/open',
+    body: checkOpenChannelBody,
+    errors: ['BAD_REQUEST'],
     response: respond<{ channel: ChannelRecord }>(),
     summary: 'open a channel to a provider with a deposit',
   }),
@@ -63,12 +68,16 @@ export const paymentsRoutes = {
     summary: 'close a channel: the provider redeems, the rest returns after the challenge period',
   }),
   'payments.escrows': defineRoute({
-    method: 'GET', path: '/v1/payments/escrows', errors: [],
-    response: respond<{ address: string, escrows: EscrowRecord[] }>(),
+    method: 'GET',
+    path: '/v1/payments/escrows',
+    errors: [],
+    response: respond<{ address: string; escrows: EscrowRecord[] }>(),
     summary: 'the job escrows this node funded or is paid from',
   }),
   'payments.evidence': defineRoute({
-    method: 'GET', path: '/v1/payments/evidence', errors: [],
+    method: 'GET',
+    path: '/v1/payments/evidence',
+    errors: [],
     response: respond<{ evidence: EquivocationEvidence[] }>(),
     summary: 'equivocation evidence this node holds against providers',
   }),

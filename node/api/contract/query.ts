@@ -3,14 +3,17 @@
 import { numberParam, rejectUnknownParams, stringParam } from '../query.ts'
 
 export type QueryField =
-  | { kind: 'string', pattern?: RegExp }
-  | { kind: 'number', min: number, max: number, integer: boolean }
+  | { kind: 'string'; pattern?: RegExp }
+  | { kind: 'number'; min: number; max: number; integer: boolean }
   | { kind: 'list' }
 
 export type QuerySpec = Record<string, QueryField>
 
-type FieldValue<F extends QueryField> =
-  F extends { kind: 'number' } ? number : F extends { kind: 'list' } ? string[] : string
+type FieldValue<F extends QueryField> = F extends { kind: 'number' }
+  ? number
+  : F extends { kind: 'list' }
+    ? string[]
+    : string
 
 /** The typed query of a route: every declared parameter is optional. */
 export type QueryOf<Q extends QuerySpec> = { [K in keyof Q]?: FieldValue<Q[K]> }
@@ -20,7 +23,7 @@ type NumberField = Extract<QueryField, { kind: 'number' }>
 
 export const q = {
   /** without a pattern: stringParam's default (letters, digits and ._/+-, up to 64) */
-  string: (pattern?: RegExp): StringField => pattern === undefined ? { kind: 'string' } : { kind: 'string', pattern },
+  string: (pattern?: RegExp): StringField => (pattern === undefined ? { kind: 'string' } : { kind: 'string', pattern }),
   int: (min: number, max: number): NumberField => ({ kind: 'number', min, max, integer: true }),
   number: (min: number, max: number): NumberField => ({ kind: 'number', min, max, integer: false }),
   /** comma-separated names, e.g. types=job:awarded,job:result */
@@ -28,7 +31,7 @@ export const q = {
 } as const
 
 /** Server side: rejects unknown names, then checks each declared parameter (400 naming it). */
-export function parseQuery<Q extends QuerySpec> (spec: Q, query: URLSearchParams): QueryOf<Q> {
+export function parseQuery<Q extends QuerySpec>(spec: Q, query: URLSearchParams): QueryOf<Q> {
   rejectUnknownParams(query, Object.keys(spec))
   const out: Record<string, unknown> = {}
   for (const [name, field] of Object.entries(spec)) {
@@ -42,7 +45,7 @@ export function parseQuery<Q extends QuerySpec> (spec: Q, query: URLSearchParams
 }
 
 /** Client side: the typed query as URL parameters, in the declared order, absent values left out. */
-export function writeQuery<Q extends QuerySpec> (spec: Q, values: QueryOf<Q>): URLSearchParams {
+export function writeQuery<Q extends QuerySpec>(spec: Q, values: QueryOf<Q>): URLSearchParams {
   const params = new URLSearchParams()
   for (const [name, field] of Object.entries(spec)) {
     const v = (values as Record<string, unknown>)[name]
@@ -57,7 +60,11 @@ export function writeQuery<Q extends QuerySpec> (spec: Q, values: QueryOf<Q>): U
   return params
 }
 
-function listParam (query: URLSearchParams, name: string): string[] | undefined {
-  const items = query.get(name)?.split(',').map((t) => t.trim()).filter((t) => t !== '')
+function listParam(query: URLSearchParams, name: string): string[] | undefined {
+  const items = query
+    .get(name)
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '')
   return items === undefined || items.length === 0 ? undefined : items
 }

@@ -10,7 +10,11 @@ import type { QuerySpec } from './query.ts'
 export type BodyCheck<B> = (raw: unknown) => B
 
 export interface RouteSpec<
-  P extends string = string, Q extends QuerySpec = QuerySpec, B = unknown, R = unknown, S extends boolean = boolean,
+  P extends string = string,
+  Q extends QuerySpec = QuerySpec,
+  B = unknown,
+  R = unknown,
+  S extends boolean = boolean,
 > {
   method: HttpMethod
   /** literal segments and `:name` parameters, e.g. /v1/jobs/:jobId */
@@ -31,30 +35,41 @@ export interface RouteSpec<
 }
 
 /** The response type of a route, as its handler returns it (bigints and all). */
-export function respond<R> (): R | undefined {
+export function respond<R>(): R | undefined {
   return undefined
 }
 
 /** Identity with inference: keeps the literal path and the generic types of each entry. */
 export function defineRoute<
-  P extends string, Q extends QuerySpec = Record<never, never>, B = undefined, R = unknown, S extends boolean = false,
-> (spec: RouteSpec<P, Q, B, R, S>): RouteSpec<P, Q, B, R, S> {
+  P extends string,
+  Q extends QuerySpec = Record<never, never>,
+  B = undefined,
+  R = unknown,
+  S extends boolean = false,
+>(spec: RouteSpec<P, Q, B, R, S>): RouteSpec<P, Q, B, R, S> {
   return spec
 }
 
 /** `{ jobId: string }` for '/v1/jobs/:jobId/result'. */
-export type PathParams<P extends string> =
-  P extends `${string}:${infer Name}/${infer Rest}` ? { [K in Name]: string } & PathParams<`/${Rest}`>
-    : P extends `${string}:${infer Name}` ? { [K in Name]: string } : Record<never, never>
+export type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? { [K in Name]: string } & PathParams<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? { [K in Name]: string }
+    : Record<never, never>
 
 type Method = (...args: never[]) => unknown
 
 /** What JSON.stringify (with bigints as decimal strings, see node/api/json.ts) makes of T. */
-export type Json<T> =
-  T extends bigint ? string
-    : T extends string | number | boolean | null ? T
-      : T extends undefined ? undefined
-        : T extends Uint8Array ? Record<string, number>
-          : T extends ReadonlyArray<infer E> ? Array<Json<E>>
-            : T extends object ? { [K in keyof T as T[K] extends Method ? never : K]: Json<T[K]> }
-              : unknown
+export type Json<T> = T extends bigint
+  ? string
+  : T extends string | number | boolean | null
+    ? T
+    : T extends undefined
+      ? undefined
+      : T extends Uint8Array
+        ? Record<string, number>
+        : T extends ReadonlyArray<infer E>
+          ? Array<Json<E>>
+          : T extends object
+            ? { [K in keyof T as T[K] extends Method ? never : K]: Json<T[K]> }
+            : unknown

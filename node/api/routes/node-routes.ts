@@ -5,7 +5,7 @@ import type { RouteQuery } from '../contract/index.ts'
 import type { RouteRegistry } from '../router.ts'
 import { EventStream } from '../sse.ts'
 
-export function registerNodeRoutes (routes: RouteRegistry, controller: NodeController): void {
+export function registerNodeRoutes(routes: RouteRegistry, controller: NodeController): void {
   routes.area('node', {
     'node.info': () => controller.info(),
     'node.peers': () => ({ peers: controller.peers() }),
@@ -19,14 +19,16 @@ export function registerNodeRoutes (routes: RouteRegistry, controller: NodeContr
     },
     'node.events': ({ query }) => {
       const wanted = query.types == null ? undefined : new Set(query.types)
-      return new EventStream((push) => controller.onEvent((event: NodeEvent) => {
-        if (wanted == null || wanted.has(event.type)) push(event)
-      }))
+      return new EventStream((push) =>
+        controller.onEvent((event: NodeEvent) => {
+          if (wanted == null || wanted.has(event.type)) push(event)
+        }),
+      )
     },
   })
 }
 
-function providerFilterOf (query: RouteQuery<'node.providers'>): ProviderFilter {
+function providerFilterOf(query: RouteQuery<'node.providers'>): ProviderFilter {
   const filter: ProviderFilter = {}
   if (query.executor != null) filter.executor = query.executor
   if (query.gpu != null) filter.gpuVendor = query.gpu

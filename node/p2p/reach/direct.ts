@@ -15,19 +15,19 @@ const dialable = (a: Multiaddr): boolean => !isCircuitAddr(a) && !isPrivateAddr(
  * Whether DCUtR could give a direct connection to `peer`: one side needs a public address (the
  * private side dials it - reversal - or both punch). With none on either side, waiting is waste.
  */
-export async function directPossible (libp2p: AddressesLibp2p, peer: PeerId): Promise<boolean> {
+export async function directPossible(libp2p: AddressesLibp2p, peer: PeerId): Promise<boolean> {
   if (libp2p.getMultiaddrs().some(dialable)) return true
   const known = await libp2p.peerStore.get(peer).catch(() => undefined)
   return known?.addresses.some((a) => dialable(a.multiaddr)) ?? false
 }
 
 /** whether every open connection to `peer` is relayed (limited); false when there is none */
-export function onlyLimited (connections: readonly Connection[]): boolean {
+export function onlyLimited(connections: readonly Connection[]): boolean {
   return connections.length > 0 && connections.every((c) => c.limits !== undefined)
 }
 
 /** the fewest bytes any of these limited connections may still carry (undefined: no byte limit) */
-export function remainingBytes (connections: readonly Connection[]): bigint | undefined {
+export function remainingBytes(connections: readonly Connection[]): bigint | undefined {
   let least: bigint | undefined
   for (const c of connections) {
     const b = c.limits?.bytes
@@ -37,8 +37,10 @@ export function remainingBytes (connections: readonly Connection[]): bigint | un
 }
 
 /** Resolves true as soon as a direct connection to `peer` is open, false after `timeoutMs`. */
-export async function waitForDirect (
-  libp2p: ConnectionsLibp2p, peer: PeerId, options: { timeoutMs: number, signal?: AbortSignal },
+export async function waitForDirect(
+  libp2p: ConnectionsLibp2p,
+  peer: PeerId,
+  options: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<boolean> {
   const direct = (): boolean => libp2p.getConnections(peer).some((c) => c.limits === undefined && c.status === 'open')
   if (direct()) return true
@@ -49,9 +51,15 @@ export async function waitForDirect (
       options.signal?.removeEventListener('abort', onAbort)
       resolve(value)
     }
-    const onOpen = (): void => { if (direct()) done(true) }
-    const onAbort = (): void => { done(false) }
-    const timer = setTimeout(() => { done(direct()) }, options.timeoutMs)
+    const onOpen = (): void => {
+      if (direct()) done(true)
+    }
+    const onAbort = (): void => {
+      done(false)
+    }
+    const timer = setTimeout(() => {
+      done(direct())
+    }, options.timeoutMs)
     libp2p.addEventListener('connection:open', onOpen)
     options.signal?.addEventListener('abort', onAbort, { once: true })
     if (options.signal?.aborted === true) done(false)

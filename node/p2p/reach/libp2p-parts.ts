@@ -17,17 +17,20 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 /** a relayed connection's reservation request must complete within this (the relay may look up our profile) */
 export const RESERVATION_TIMEOUT_MS = 15_000
 
-export function reachTransports (): Array<ReturnType<typeof circuitRelayTransport>> {
+export function reachTransports(): Array<ReturnType<typeof circuitRelayTransport>> {
   return [circuitRelayTransport({ reservationCompletionTimeout: RESERVATION_TIMEOUT_MS, reservationConcurrency: 2 })]
 }
 
 /** listen addresses besides the configured ones: a forced-private node reserves from the start */
-export function reachListen (opts: ReachOptions): string[] {
+export function reachListen(opts: ReachOptions): string[] {
   return opts.reachability === 'private' ? circuitListenAddrs(opts.relayReservations) : []
 }
 
 /** drops our private addresses from what we publish while we are private (see announceable) */
-export function reachAnnounceFilter (opts: ReachOptions, status: () => Reachability): (addrs: Multiaddr[]) => Multiaddr[] {
+export function reachAnnounceFilter(
+  opts: ReachOptions,
+  status: () => Reachability,
+): (addrs: Multiaddr[]) => Multiaddr[] {
   return (addrs) => announceable(addrs, status(), opts.announcePrivate)
 }
 
@@ -40,7 +43,7 @@ export type ReachServiceFactories = {
   relay?: ReturnType<typeof circuitRelayServer>
 }
 
-export function reachServices (opts: ReachOptions): ReachServiceFactories {
+export function reachServices(opts: ReachOptions): ReachServiceFactories {
   return {
     reach: reachProbe(),
     ...(opts.autonat ? { autonat: autoNATv2() } : {}),

@@ -26,9 +26,22 @@ export interface ReachOptions {
 
 export const CIRCUIT_LISTEN = '/p2p-circuit'
 
-export function reachOptionsFromConfig (config: Pick<HiveSettings,
-  'reachability' | 'relayReservations' | 'relayServer' | 'relayMaxReservations' | 'relayCircuitDurationMs' |
-  'relayCircuitDataBytes' | 'relayMaxCircuitsPerPeer' | 'autonat' | 'dcutr' | 'upnp' | 'announcePrivate'>): ReachOptions {
+export function reachOptionsFromConfig(
+  config: Pick<
+    HiveSettings,
+    | 'reachability'
+    | 'relayReservations'
+    | 'relayServer'
+    | 'relayMaxReservations'
+    | 'relayCircuitDurationMs'
+    | 'relayCircuitDataBytes'
+    | 'relayMaxCircuitsPerPeer'
+    | 'autonat'
+    | 'dcutr'
+    | 'upnp'
+    | 'announcePrivate'
+  >,
+): ReachOptions {
   return {
     reachability: config.reachability,
     relayReservations: config.relayReservations,
@@ -53,6 +66,6 @@ export function reachOptionsFromConfig (config: Pick<HiveSettings,
  * One `/p2p-circuit` listen address per relay to reserve on: js-libp2p's relay transport keeps
  * one reservation per such address and looks for a new relay when one goes away.
  */
-export function circuitListenAddrs (count: number): string[] {
+export function circuitListenAddrs(count: number): string[] {
   return Array.from({ length: count }, () => CIRCUIT_LISTEN)
 }

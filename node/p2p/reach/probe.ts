@@ -14,10 +14,10 @@ export interface ProbedAddress {
 }
 
 export interface ReachProbe {
-  addresses (): ProbedAddress[]
-  listen (addrs: Multiaddr[]): Promise<void>
+  addresses(): ProbedAddress[]
+  listen(addrs: Multiaddr[]): Promise<void>
   /** replaces the handler registered for `protocol` by wrap(handler), keeping its options */
-  wrapHandler (protocol: string, wrap: (handler: StreamHandler) => StreamHandler): Promise<void>
+  wrapHandler(protocol: string, wrap: (handler: StreamHandler) => StreamHandler): Promise<void>
 }
 
 // the few members used, typed here: @libp2p/interface-internal is not a dependency of ours
@@ -25,21 +25,28 @@ interface ProbeComponents {
   addressManager: { getAddressesWithMetadata: () => ProbedAddress[] }
   transportManager: { listen: (addrs: Multiaddr[]) => Promise<void> }
   registrar: {
-    getHandler: (protocol: string) => { handler: StreamHandler, options: StreamHandlerOptions }
-    handle: (protocol: string, handler: StreamHandler, options?: StreamHandlerOptions & { force?: boolean }) => Promise<void>
+    getHandler: (protocol: string) => { handler: StreamHandler; options: StreamHandlerOptions }
+    handle: (
+      protocol: string,
+      handler: StreamHandler,
+      options?: StreamHandlerOptions & { force?: boolean },
+    ) => Promise<void>
   }
 }
 
-export function reachProbe (): (components: ProbeComponents) => ReachProbe {
+export function reachProbe(): (components: ProbeComponents) => ReachProbe {
   return (components) => ({
-    addresses: () => components.addressManager.getAddressesWithMetadata().map((a) => ({
-      multiaddr: a.multiaddr,
-      verified: a.verified,
-      type: a.type,
-      ...(a.lastVerified !== undefined ? { lastVerified: a.lastVerified } : {}),
-      expires: a.expires,
-    })),
-    listen: async (addrs) => { await components.transportManager.listen(addrs) },
+    addresses: () =>
+      components.addressManager.getAddressesWithMetadata().map((a) => ({
+        multiaddr: a.multiaddr,
+        verified: a.verified,
+        type: a.type,
+        ...(a.lastVerified !== undefined ? { lastVerified: a.lastVerified } : {}),
+        expires: a.expires,
+      })),
+    listen: async (addrs) => {
+      await components.transportManager.listen(addrs)
+    },
     wrapHandler: async (protocol, wrap) => {
       const { handler, options } = components.registrar.getHandler(protocol)
       await components.registrar.handle(protocol, wrap(handler), { ...options, force: true })

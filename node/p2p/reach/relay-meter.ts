@@ -21,17 +21,19 @@ export interface RelayCounters {
 
 export class RelayMeter {
   readonly counters: RelayCounters = { bytesRelayed: 0, hopStreams: 0, refusedPerPeerCap: 0 }
-  readonly #open = new Map<string, number>()
-  readonly #maxPerPeer: number
+  private readonly open = new Map<string, number>()
+  private readonly maxPerPeer: number
 
-  constructor (maxCircuitsPerPeer: number) {
-    this.#maxPerPeer = maxCircuitsPerPeer
+  constructor(maxCircuitsPerPeer: number) {
+    this.maxPerPeer = maxCircuitsPerPeer
   }
 
   /** hop streams `peer` has open now */
-  openFor (peer: string): number { return this.#open.get(peer) ?? 0 }
+  openFor(peer: string): number {
+    return this.open.get(peer) ?? 0
+  }
 
-  #count (stream: Stream): void {
+  private count(stream: Stream): void {
     const send = stream.send.bind(stream)
     stream.send = (data) => {
       this.counters.bytesRelayed += data.byteLength
@@ -49,23 +51,27 @@ export class RelayMeter {
   }
 
   /** the relay server's hop handler, counted and capped */
-  wrap (handler: StreamHandler): StreamHandler {
+  wrap(handler: StreamHandler): StreamHandler {
     return (stream: Stream, connection: Connection) => {
       const peer = connection.remotePeer.toString()
       const open = this.openFor(peer)
-      if (open >= this.#maxPerPeer) {
+      if (open >= this.maxPerPeer) {
         this.counters.refusedPerPeerCap++
         stream.abort(new Error(`relay: ${peer} already has ${open} relay streams open`))
         return
       }
-      this.#open.set(peer, open + 1)
+      this.open.set(peer, open + 1)
       this.counters.hopStreams++
-      stream.addEventListener('close', () => {
-        const left = this.openFor(peer) - 1
-        if (left <= 0) this.#open.delete(peer)
-        else this.#open.set(peer, left)
-      }, { once: true })
-      this.#count(stream)
+      stream.addEventListener(
+        'close',
+        () => {
+          const left = this.openFor(peer) - 1
+          if (left <= 0) this.open.delete(peer)
+          else this.open.set(peer, left)
+        },
+        { once: true },
+      )
+      this.count(stream)
       return handler(stream, connection)
     }
   }

@@ -30,84 +30,91 @@ export interface RelayPolicyCounters {
 
 export class RelayPolicy {
   readonly counters: RelayPolicyCounters = { admitted: 0, refused: 0 }
-  readonly #init: RelayPolicyInit
-  readonly #allow: Set<string>
-  readonly #related = new Map<string, number>()
-  readonly #providers = new Map<string, number>()
-  readonly #now: () => number
-  #profileCheck: ProfileCheck | undefined
-  #closing = new AbortController()
+  private readonly init: RelayPolicyInit
+  private readonly allow: Set<string>
+  private readonly _related = new Map<string, number>()
+  private readonly providers = new Map<string, number>()
+  private readonly _now: () => number
+  private profileCheck: ProfileCheck | undefined
+  private closing = new AbortController()
 
-  constructor (init: RelayPolicyInit) {
-    this.#init = init
-    this.#allow = new Set(init.allowPeers)
-    this.#now = init.now ?? Date.now
+  constructor(init: RelayPolicyInit) {
+    this.init = init
+    this.allow = new Set(init.allowPeers)
+    this._now = init.now ?? Date.now
   }
 
   /** set once the node can read the DHT (the gater exists before libp2p does) */
-  setProfileCheck (check: ProfileCheck | undefined): void {
-    this.#profileCheck = check
+  setProfileCheck(check: ProfileCheck | undefined): void {
+    this.profileCheck = check
   }
 
   /** remembers a market counterparty (from the node's job events) */
-  related (peer: string): void {
-    this.#related.set(peer, this.#now() + (this.#init.relationshipTtlMs ?? 60 * 60 * 1000))
+  related(peer: string): void {
+    this._related.set(peer, this._now() + (this.init.relationshipTtlMs ?? 60 * 60 * 1000))
   }
 
   /** a valid signed profile record of `peer` passed this node's DHT validator */
-  providerSeen (peer: string): void {
-    this.#providers.set(peer, this.#now() + (this.#init.relationshipTtlMs ?? 60 * 60 * 1000))
+  providerSeen(peer: string): void {
+    this.providers.set(peer, this._now() + (this.init.relationshipTtlMs ?? 60 * 60 * 1000))
   }
 
   /** stops waiting for profiles (node stopping) */
-  close (): void {
-    this.#closing.abort()
+  close(): void {
+    this.closing.abort()
   }
 
-  #isRelated (peer: string): boolean {
-    return this.#fresh(this.#related, peer) || this.#fresh(this.#providers, peer)
+  private isRelated(peer: string): boolean {
+    return this.fresh(this._related, peer) || this.fresh(this.providers, peer)
   }
 
-  #fresh (map: Map<string, number>, peer: string): boolean {
+  private fresh(map: Map<string, number>, peer: string): boolean {
     const until = map.get(peer)
     if (until === undefined) return false
-    if (until > this.#now()) return true
+    if (until > this._now()) return true
     map.delete(peer)
     return false
   }
 
-  async #hasProfile (peer: string): Promise<boolean> {
-    const check = this.#profileCheck
-    const signal = AbortSignal.any([this.#closing.signal, AbortSignal.timeout(this.#init.profileWaitMs ?? 8000)])
+  private async hasProfile(peer: string): Promise<boolean> {
+    const check = this.profileCheck
+    const signal = AbortSignal.any([this.closing.signal, AbortSignal.timeout(this.init.profileWaitMs ?? 8000)])
     // a provider reserves right after connecting and may still be publishing its profile: look
     // again until the wait is over
     while (!signal.aborted) {
-      if (this.#isRelated(peer)) return true
+      if (this.isRelated(peer)) return true
       try {
-        if (check !== undefined && await check(peer, signal)) return true
+        if (check !== undefined && (await check(peer, signal))) return true
       } catch {
         // a DHT read cut short proves nothing; try again while time is left
       }
-      if (this.#isRelated(peer)) return true
+      if (this.isRelated(peer)) return true
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 500)
-        signal.addEventListener('abort', () => { clearTimeout(t); resolve() }, { once: true })
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t)
+            resolve()
+          },
+          { once: true },
+        )
       })
     }
     return false
   }
 
   /** whether this relay serves `peer` */
-  async admits (peer: PeerId): Promise<boolean> {
+  async admits(peer: PeerId): Promise<boolean> {
     const id = peer.toString()
-    const ok = this.#init.mode === 'open' || this.#allow.has(id) || this.#isRelated(id) || await this.#hasProfile(id)
+    const ok = this.init.mode === 'open' || this.allow.has(id) || this.isRelated(id) || (await this.hasProfile(id))
     if (ok) this.counters.admitted++
     else this.counters.refused++
     return ok
   }
 
   /** the gater methods that enforce the policy */
-  gater (): Pick<ConnectionGater, 'denyInboundRelayReservation'> {
+  gater(): Pick<ConnectionGater, 'denyInboundRelayReservation'> {
     return {
       denyInboundRelayReservation: async (source: PeerId) => !(await this.admits(source)),
     }

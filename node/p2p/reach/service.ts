@@ -36,149 +36,173 @@ export interface ReachabilityInit {
 
 export class ReachabilityService implements HiveService {
   readonly name = 'reach'
-  readonly #init: ReachabilityInit
-  readonly #now: () => number
-  #status: Reachability
-  #since: number
-  #checkedAt = 0
-  readonly #relaysSince = new Map<string, number>()
-  #listeningOnRelays: boolean
-  readonly #connections = { relayed: 0, upgradedToDirect: 0 }
-  #timer: ReturnType<typeof setInterval> | undefined
-  #detach: Array<() => void> = []
+  private readonly init: ReachabilityInit
+  private readonly _now: () => number
+  private _status: Reachability
+  private since: number
+  private checkedAt = 0
+  private readonly relaysSince = new Map<string, number>()
+  private listeningOnRelays: boolean
+  private readonly connections = { relayed: 0, upgradedToDirect: 0 }
+  private timer: ReturnType<typeof setInterval> | undefined
+  private detach: Array<() => void> = []
 
-  constructor (init: ReachabilityInit) {
-    this.#init = init
-    this.#now = init.now ?? Date.now
-    this.#status = init.options.reachability === 'auto' ? 'unknown' : init.options.reachability
-    this.#since = this.#now()
-    this.#listeningOnRelays = init.options.reachability === 'private'
+  constructor(init: ReachabilityInit) {
+    this.init = init
+    this._now = init.now ?? Date.now
+    this._status = init.options.reachability === 'auto' ? 'unknown' : init.options.reachability
+    this.since = this._now()
+    this.listeningOnRelays = init.options.reachability === 'private'
   }
 
   /** the current verdict (the libp2p announce filter reads it) */
-  status (): Reachability { return this.#status }
+  status(): Reachability {
+    return this._status
+  }
 
-  async start (): Promise<void> {
-    const libp2p = this.#init.libp2p
-    const meter = this.#init.meter
+  async start(): Promise<void> {
+    const libp2p = this.init.libp2p
+    const meter = this.init.meter
     if (meter !== undefined && libp2p.services.relay !== undefined) {
       // the relay server registered its hop handler when libp2p started: count and cap it
       await libp2p.services.reach.wrapHandler(RELAY_HOP_PROTOCOL, (h) => meter.wrap(h))
     }
-    const check = (): void => { this.check() }
+    const check = (): void => {
+      this.check()
+    }
     for (const name of ['self:peer:update', 'connection:open', 'connection:close'] as const) {
       libp2p.addEventListener(name, check)
-      this.#detach.push(() => { libp2p.removeEventListener(name, check) })
+      this.detach.push(() => {
+        libp2p.removeEventListener(name, check)
+      })
     }
     const countConnection = (evt: CustomEvent<Connection>): void => {
       const conn = evt.detail
-      if (conn.limits !== undefined) this.#connections.relayed++
-      else if (libp2p.getConnections(conn.remotePeer).some((c) => c !== conn && c.limits !== undefined)) this.#connections.upgradedToDirect++
+      if (conn.limits !== undefined) this.connections.relayed++
+      else if (libp2p.getConnections(conn.remotePeer).some((c) => c !== conn && c.limits !== undefined))
+        this.connections.upgradedToDirect++
     }
     libp2p.addEventListener('connection:open', countConnection)
-    this.#detach.push(() => { libp2p.removeEventListener('connection:open', countConnection) })
-    const policy = this.#init.policy
+    this.detach.push(() => {
+      libp2p.removeEventListener('connection:open', countConnection)
+    })
+    const policy = this.init.policy
     if (policy !== undefined) {
       // the peers this node deals with in the market may use it as their relay
-      this.#detach.push(this.#init.onEvent((e) => {
-        if (e.type === 'job:bid' || e.type === 'job:awarded' || e.type === 'job:accepted') policy.related(e.provider)
-        else if (e.type === 'provider:bid' || e.type === 'provider:accepted') policy.related(e.requester)
-      }))
+      this.detach.push(
+        this.init.onEvent((e) => {
+          if (e.type === 'job:bid' || e.type === 'job:awarded' || e.type === 'job:accepted') policy.related(e.provider)
+          else if (e.type === 'provider:bid' || e.type === 'provider:accepted') policy.related(e.requester)
+        }),
+      )
     }
-    this.#timer = setInterval(check, RECHECK_MS)
-    this.#timer.unref()
+    this.timer = setInterval(check, RECHECK_MS)
+    this.timer.unref()
     this.check()
   }
 
-  stop (): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer)
-    this.#timer = undefined
-    for (const d of this.#detach.splice(0)) d()
-    this.#init.policy?.close()
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer)
+    this.timer = undefined
+    for (const d of this.detach.splice(0)) d()
+    this.init.policy?.close()
   }
 
   /** works the status out again; emits reach:changed when it or the set of relays changed */
-  check (): void {
-    const libp2p = this.#init.libp2p
-    const now = this.#now()
-    this.#checkedAt = now
-    const peerAddrs = libp2p.getConnections().filter((c) => c.limits === undefined).map((c) => c.remoteAddr)
+  check(): void {
+    const libp2p = this.init.libp2p
+    const now = this._now()
+    this.checkedAt = now
+    const peerAddrs = libp2p
+      .getConnections()
+      .filter((c) => c.limits === undefined)
+      .map((c) => c.remoteAddr)
     const status = classifyReachability({
-      mode: this.#init.options.reachability,
+      mode: this.init.options.reachability,
       addresses: libp2p.services.reach.addresses(),
       peerAddrs,
       now,
     })
-    const relaysBefore = this.#relaysSince.size
+    const relaysBefore = this.relaysSince.size
     const seen = new Set<string>()
     for (const a of libp2p.getMultiaddrs().filter(isCircuitAddr)) {
       const relay = relayOf(a.toString())
       if (relay === undefined) continue
       seen.add(relay)
-      if (!this.#relaysSince.has(relay)) this.#relaysSince.set(relay, now)
+      if (!this.relaysSince.has(relay)) this.relaysSince.set(relay, now)
     }
-    for (const r of [...this.#relaysSince.keys()]) if (!seen.has(r)) this.#relaysSince.delete(r)
-    const changed = status !== this.#status
+    for (const r of [...this.relaysSince.keys()]) if (!seen.has(r)) this.relaysSince.delete(r)
+    const changed = status !== this._status
     if (changed) {
-      log('reachability %s -> %s', this.#status, status)
-      this.#status = status
-      this.#since = now
-      this.#followStatus()
+      log('reachability %s -> %s', this._status, status)
+      this._status = status
+      this.since = now
+      this.followStatus()
     }
-    if (changed || relaysBefore !== this.#relaysSince.size) {
-      this.#init.emit({ type: 'reach:changed', at: now, status, relays: this.#relaysSince.size })
+    if (changed || relaysBefore !== this.relaysSince.size) {
+      this.init.emit({ type: 'reach:changed', at: now, status, relays: this.relaysSince.size })
     }
   }
 
-  #followStatus (): void {
-    const { libp2p, options } = this.#init
-    if (this.#status === 'private' && !this.#listeningOnRelays && options.relayReservations > 0) {
-      this.#listeningOnRelays = true
-      libp2p.services.reach.listen(circuitListenAddrs(options.relayReservations).map((a) => multiaddr(a)))
-        .catch((err: unknown) => { log.error('listening on relays failed - %e', err) })
+  private followStatus(): void {
+    const { libp2p, options } = this.init
+    if (this._status === 'private' && !this.listeningOnRelays && options.relayReservations > 0) {
+      this.listeningOnRelays = true
+      libp2p.services.reach
+        .listen(circuitListenAddrs(options.relayReservations).map((a) => multiaddr(a)))
+        .catch((err: unknown) => {
+          log.error('listening on relays failed - %e', err)
+        })
     }
-    if (this.#init.dhtFollows) {
+    if (this.init.dhtFollows) {
       // a DHT server nobody can dial only slows everyone's queries down
-      const mode = this.#status === 'private' ? 'client' : 'server'
+      const mode = this._status === 'private' ? 'client' : 'server'
       if (libp2p.services.dht.getMode() !== mode) {
-        libp2p.services.dht.setMode(mode).catch((err: unknown) => { log.error('setting DHT mode failed - %e', err) })
+        libp2p.services.dht.setMode(mode).catch((err: unknown) => {
+          log.error('setting DHT mode failed - %e', err)
+        })
       }
     }
   }
 
-  info (): ReachInfo {
-    const libp2p = this.#init.libp2p
+  info(): ReachInfo {
+    const libp2p = this.init.libp2p
     const addresses = libp2p.services.reach.addresses()
-    const relays = libp2p.getMultiaddrs().filter(isCircuitAddr).map((a) => a.toString())
+    const relays = libp2p
+      .getMultiaddrs()
+      .filter(isCircuitAddr)
+      .map((a) => a.toString())
     const relayService = libp2p.services.relay
     return {
-      status: this.#status,
-      mode: this.#init.options.reachability,
-      since: this.#since,
-      checkedAt: this.#checkedAt,
+      status: this._status,
+      mode: this.init.options.reachability,
+      since: this.since,
+      checkedAt: this.checkedAt,
       addresses: addresses.map((a) => ({
         address: a.multiaddr.toString(),
         type: a.type,
         verified: a.verified,
         ...(a.lastVerified !== undefined ? { lastVerified: a.lastVerified } : {}),
       })),
-      confirmed: publicCandidates(addresses).filter((a) => a.verified).map((a) => a.multiaddr.toString()),
+      confirmed: publicCandidates(addresses)
+        .filter((a) => a.verified)
+        .map((a) => a.multiaddr.toString()),
       relays: relays.flatMap((address) => {
         const relay = relayOf(address)
-        return relay === undefined ? [] : [{ relay, address, since: this.#relaysSince.get(relay) ?? this.#checkedAt }]
+        return relay === undefined ? [] : [{ relay, address, since: this.relaysSince.get(relay) ?? this.checkedAt }]
       }),
       dhtMode: libp2p.services.dht.getMode(),
-      connections: { ...this.#connections },
+      connections: { ...this.connections },
       ...(relayService !== undefined
         ? {
             relayServer: {
-              policy: this.#init.relayPolicyMode ?? 'market',
+              policy: this.init.relayPolicyMode ?? 'market',
               reservations: relayService.reservations.size,
-              bytesRelayed: this.#init.meter?.counters.bytesRelayed ?? 0,
-              hopStreams: this.#init.meter?.counters.hopStreams ?? 0,
-              admitted: this.#init.policy?.counters.admitted ?? 0,
-              refused: this.#init.policy?.counters.refused ?? 0,
-              refusedPerPeerCap: this.#init.meter?.counters.refusedPerPeerCap ?? 0,
+              bytesRelayed: this.init.meter?.counters.bytesRelayed ?? 0,
+              hopStreams: this.init.meter?.counters.hopStreams ?? 0,
+              admitted: this.init.policy?.counters.admitted ?? 0,
+              refused: this.init.policy?.counters.refused ?? 0,
+              refusedPerPeerCap: this.init.meter?.counters.refusedPerPeerCap ?? 0,
             },
           }
         : {}),
@@ -187,7 +211,7 @@ export class ReachabilityService implements HiveService {
 }
 
 /** the relay's peer id in a circuit address …/p2p/<relay>/p2p-circuit/p2p/<us> */
-export function relayOf (address: string): string | undefined {
+export function relayOf(address: string): string | undefined {
   const m = /\/p2p\/([^/]+)\/p2p-circuit/.exec(address)
   return m?.[1]
 }

@@ -7,43 +7,43 @@ import type { InboundLimits, Quota } from './types.ts'
 const limiter = (q: Quota): RateLimiter => new RateLimiter({ points: q.points, duration: q.seconds })
 
 export class Admission {
-  readonly #limits: InboundLimits
-  readonly #perPeer?: RateLimiter
-  readonly #total?: RateLimiter
-  readonly #strikes?: RateLimiter
-  readonly #open = new Map<string, number>()
-  #openTotal = 0
+  private readonly limits: InboundLimits
+  private readonly perPeer?: RateLimiter
+  private readonly total?: RateLimiter
+  private readonly strikes?: RateLimiter
+  private readonly open = new Map<string, number>()
+  private openTotal = 0
 
-  constructor (limits: InboundLimits, rate: { perPeer?: Quota, total?: Quota } = {}, strikes?: Quota) {
-    this.#limits = limits
-    if (rate.perPeer !== undefined) this.#perPeer = limiter(rate.perPeer)
-    if (rate.total !== undefined) this.#total = limiter(rate.total)
-    if (strikes !== undefined) this.#strikes = limiter(strikes)
+  constructor(limits: InboundLimits, rate: { perPeer?: Quota; total?: Quota } = {}, strikes?: Quota) {
+    this.limits = limits
+    if (rate.perPeer !== undefined) this.perPeer = limiter(rate.perPeer)
+    if (rate.total !== undefined) this.total = limiter(rate.total)
+    if (strikes !== undefined) this.strikes = limiter(strikes)
   }
 
   /** A reason to refuse, or undefined and the stream is counted open until `release`. */
-  admit (peer: string): string | undefined {
-    const open = this.#open.get(peer) ?? 0
-    if (open >= this.#limits.maxStreamsPerPeer) return 'too many open streams from this peer'
-    if (this.#openTotal >= this.#limits.maxStreams) return 'too many open streams; busy'
-    if (this.#strikes !== undefined && (this.#strikes.get(peer)?.remainingPoints ?? 1) <= 0) {
+  admit(peer: string): string | undefined {
+    const open = this.open.get(peer) ?? 0
+    if (open >= this.limits.maxStreamsPerPeer) return 'too many open streams from this peer'
+    if (this.openTotal >= this.limits.maxStreams) return 'too many open streams; busy'
+    if (this.strikes !== undefined && (this.strikes.get(peer)?.remainingPoints ?? 1) <= 0) {
       return 'too many invalid requests; refused for now'
     }
-    if (this.#perPeer !== undefined && !tryConsume(this.#perPeer, peer)) return 'too many requests; slow down'
-    if (this.#total !== undefined && !tryConsume(this.#total, 'all')) return 'too many requests in total; slow down'
-    this.#open.set(peer, open + 1)
-    this.#openTotal++
+    if (this.perPeer !== undefined && !tryConsume(this.perPeer, peer)) return 'too many requests; slow down'
+    if (this.total !== undefined && !tryConsume(this.total, 'all')) return 'too many requests in total; slow down'
+    this.open.set(peer, open + 1)
+    this.openTotal++
     return undefined
   }
 
-  release (peer: string): void {
-    const open = (this.#open.get(peer) ?? 1) - 1
-    if (open <= 0) this.#open.delete(peer)
-    else this.#open.set(peer, open)
-    this.#openTotal--
+  release(peer: string): void {
+    const open = (this.open.get(peer) ?? 1) - 1
+    if (open <= 0) this.open.delete(peer)
+    else this.open.set(peer, open)
+    this.openTotal--
   }
 
-  strike (peer: string): void {
-    if (this.#strikes !== undefined) tryConsume(this.#strikes, peer)
+  strike(peer: string): void {
+    if (this.strikes !== undefined) tryConsume(this.strikes, peer)
   }
 }

@@ -5,25 +5,25 @@ import type { ReqRespErrorCode } from './errors.ts'
 export type Outcome = 'OK' | ReqRespErrorCode
 
 export class OutcomeCounters {
-  readonly #counts = new Map<string, Map<Outcome, number>>()
+  private readonly counts = new Map<string, Map<Outcome, number>>()
 
-  add (protocol: string, outcome: Outcome): void {
-    let byCode = this.#counts.get(protocol)
+  add(protocol: string, outcome: Outcome): void {
+    let byCode = this.counts.get(protocol)
     if (byCode === undefined) {
       byCode = new Map()
-      this.#counts.set(protocol, byCode)
+      this.counts.set(protocol, byCode)
     }
     byCode.set(outcome, (byCode.get(outcome) ?? 0) + 1)
   }
 
-  get (protocol: string, outcome: Outcome): number {
-    return this.#counts.get(protocol)?.get(outcome) ?? 0
+  get(protocol: string, outcome: Outcome): number {
+    return this.counts.get(protocol)?.get(outcome) ?? 0
   }
 
   /** `{ protocol: { code: count } }`, for the API and tests. */
-  snapshot (): Record<string, Partial<Record<Outcome, number>>> {
+  snapshot(): Record<string, Partial<Record<Outcome, number>>> {
     const out: Record<string, Partial<Record<Outcome, number>>> = {}
-    for (const [protocol, byCode] of this.#counts) out[protocol] = Object.fromEntries(byCode)
+    for (const [protocol, byCode] of this.counts) out[protocol] = Object.fromEntries(byCode)
     return out
   }
 }

@@ -17,8 +17,18 @@ export type ReqRespErrorCode =
   | 'UNREACHABLE' // client side: no stream could be opened (no address, dial failed, not served)
 
 export const REQRESP_ERROR_CODES: readonly ReqRespErrorCode[] = [
-  'RATE_LIMITED', 'OVERSIZED', 'MALFORMED', 'INVALID_REQUEST', 'IGNORED', 'NOT_FOUND', 'OUT_OF_RANGE',
-  'PAYMENT_REQUIRED', 'TIMEOUT', 'SERVER_ERROR', 'STREAM_ERROR', 'UNREACHABLE',
+  'RATE_LIMITED',
+  'OVERSIZED',
+  'MALFORMED',
+  'INVALID_REQUEST',
+  'IGNORED',
+  'NOT_FOUND',
+  'OUT_OF_RANGE',
+  'PAYMENT_REQUIRED',
+  'TIMEOUT',
+  'SERVER_ERROR',
+  'STREAM_ERROR',
+  'UNREACHABLE',
 ]
 
 /** Codes that count against a peer's strikes: it broke the protocol, not just our limits. */
@@ -32,8 +42,10 @@ export class ReqRespError extends HiveError {
   readonly detail: string
   readonly protocol: string
 
-  constructor (
-    code: ReqRespErrorCode, message: string, options: { detail?: string, protocol?: string, cause?: unknown } = {},
+  constructor(
+    code: ReqRespErrorCode,
+    message: string,
+    options: { detail?: string; protocol?: string; cause?: unknown } = {},
   ) {
     const details = {
       ...(options.protocol !== undefined ? { protocol: options.protocol } : {}),
@@ -45,12 +57,12 @@ export class ReqRespError extends HiveError {
   }
 }
 
-export function isReqRespError (err: unknown): err is ReqRespError {
+export function isReqRespError(err: unknown): err is ReqRespError {
   return err instanceof Error && err.name === 'ReqRespError' && typeof (err as ReqRespError).code === 'string'
 }
 
 /** What a framing failure from @libp2p/utils' lpStream means, by the error's stable name. */
-export function frameError (err: unknown, limit: number, protocol: string): ReqRespError {
+export function frameError(err: unknown, limit: number, protocol: string): ReqRespError {
   const name = err instanceof Error ? err.name : ''
   if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError') {
     return new ReqRespError('OVERSIZED', `frame over the ${limit}-byte limit of ${protocol}`, { protocol, cause: err })

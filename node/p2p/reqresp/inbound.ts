@@ -26,15 +26,17 @@ export interface HandleOptions {
   onOutcome?: (outcome: Outcome, peer: PeerId, error?: ReqRespError) => void
 }
 
-function isFrames<Res> (value: unknown): value is ResponseFrames<Res> {
+function isFrames<Res>(value: unknown): value is ResponseFrames<Res> {
   return typeof value === 'object' && value !== null && 'frames' in value
 }
 
-const asError = (err: unknown): Error => err instanceof Error ? err : new Error(String(err))
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)))
 
 /** Registers `descriptor`'s handler; returns its unregister function. */
-export async function handleProtocol<Req, Res> (
-  components: InboundComponents, descriptor: ProtocolDescriptor<Req, Res>, options: HandleOptions = {},
+export async function handleProtocol<Req, Res>(
+  components: InboundComponents,
+  descriptor: ProtocolDescriptor<Req, Res>,
+  options: HandleOptions = {},
 ): Promise<() => Promise<void>> {
   const admission = new Admission(descriptor.inbound, descriptor.rateLimit, descriptor.strikes)
   const serve = async (stream: Stream, connection: Connection): Promise<void> => {
@@ -64,12 +66,16 @@ export async function handleProtocol<Req, Res> (
     maxInboundStreams: descriptor.inbound.maxStreams,
     runOnLimitedConnection: descriptor.runOnLimitedConnection ?? false,
   })
-  return async () => { await components.libp2p.unhandle(descriptor.id) }
+  return async () => {
+    await components.libp2p.unhandle(descriptor.id)
+  }
 }
 
 /** One admitted exchange; returns the error it ended with, if any. */
-async function exchange<Req, Res> (
-  stream: Stream, connection: Connection, descriptor: ProtocolDescriptor<Req, Res>,
+async function exchange<Req, Res>(
+  stream: Stream,
+  connection: Connection,
+  descriptor: ProtocolDescriptor<Req, Res>,
 ): Promise<ReqRespError | undefined> {
   const signal = AbortSignal.timeout(descriptor.timeouts.exchangeMs)
   const lp = lpStream(stream, { maxDataLength: descriptor.maxRequestBytes })
@@ -104,8 +110,9 @@ async function exchange<Req, Res> (
   } catch (err) {
     const e = signal.aborted
       ? new ReqRespError('TIMEOUT', `${descriptor.name} exchange over ${descriptor.timeouts.exchangeMs} ms`, {
-        protocol: descriptor.name, cause: err,
-      })
+          protocol: descriptor.name,
+          cause: err,
+        })
       : new ReqRespError('STREAM_ERROR', asError(err).message, { protocol: descriptor.name, cause: err })
     // frames may already be on the wire: a typed reply now would be read as one more frame
     stream.abort(e)
@@ -114,13 +121,17 @@ async function exchange<Req, Res> (
 }
 
 /** A handler that ignores its signal still ends the exchange at the deadline. */
-async function withDeadline<T, Req, Res> (
-  work: Promise<T>, signal: AbortSignal, descriptor: ProtocolDescriptor<Req, Res>,
+async function withDeadline<T, Req, Res>(
+  work: Promise<T>,
+  signal: AbortSignal,
+  descriptor: ProtocolDescriptor<Req, Res>,
 ): Promise<T> {
   let onAbort: (() => void) | undefined
   const deadline = new Promise<never>((_resolve, reject) => {
     const why = `${descriptor.name} handler over ${descriptor.timeouts.exchangeMs} ms`
-    onAbort = () => { reject(new ReqRespError('TIMEOUT', why, { protocol: descriptor.name })) }
+    onAbort = () => {
+      reject(new ReqRespError('TIMEOUT', why, { protocol: descriptor.name }))
+    }
     if (signal.aborted) onAbort()
     else signal.addEventListener('abort', onAbort, { once: true })
   })
@@ -131,7 +142,7 @@ async function withDeadline<T, Req, Res> (
   }
 }
 
-function decodeRequest<Req, Res> (descriptor: ProtocolDescriptor<Req, Res>, bytes: Uint8Array): Req {
+function decodeRequest<Req, Res>(descriptor: ProtocolDescriptor<Req, Res>, bytes: Uint8Array): Req {
   try {
     return descriptor.request.decode(bytes)
   } catch (err) {
@@ -142,7 +153,7 @@ function decodeRequest<Req, Res> (descriptor: ProtocolDescriptor<Req, Res>, byte
   }
 }
 
-function classify<Req, Res> (descriptor: ProtocolDescriptor<Req, Res>, err: unknown): ReqRespError {
+function classify<Req, Res>(descriptor: ProtocolDescriptor<Req, Res>, err: unknown): ReqRespError {
   const e = descriptor.classifyError?.(err)
   if (e !== undefined) return e
   if (isReqRespError(err)) return err
@@ -150,8 +161,11 @@ function classify<Req, Res> (descriptor: ProtocolDescriptor<Req, Res>, err: unkn
 }
 
 /** Best effort: a peer whose write side is gone (or that stalled) may not hear it; then abort. */
-async function replyError<Req, Res> (
-  stream: Stream, lp: LengthPrefixedStream, descriptor: ProtocolDescriptor<Req, Res>, e: ReqRespError,
+async function replyError<Req, Res>(
+  stream: Stream,
+  lp: LengthPrefixedStream,
+  descriptor: ProtocolDescriptor<Req, Res>,
+  e: ReqRespError,
   dropRest: boolean,
 ): Promise<void> {
   const signal = AbortSignal.timeout(ERROR_REPLY_MS)

@@ -10,5 +10,13 @@ export { REQRESP_ERROR_CODES, ReqRespError, isReqRespError } from './errors.ts'
 export type { ReqRespErrorCode } from './errors.ts'
 export { bytesCodec } from './codecs.ts'
 export type {
-  Codec, Handler, HandlerContext, InboundLimits, ProtocolDescriptor, Quota, ResponseCodec, ResponseFrames, Timeouts,
+  Codec,
+  Handler,
+  HandlerContext,
+  InboundLimits,
+  ProtocolDescriptor,
+  Quota,
+  ResponseCodec,
+  ResponseFrames,
+  Timeouts,
 } from './types.ts'

@@ -21,8 +21,11 @@ export interface RequestOptions {
 }
 
 /** Sends one request and returns the one response. */
-export async function sendRequest<Req, Res> (
-  components: OutboundComponents, descriptor: ProtocolDescriptor<Req, Res>, peer: PeerId, request: Req,
+export async function sendRequest<Req, Res>(
+  components: OutboundComponents,
+  descriptor: ProtocolDescriptor<Req, Res>,
+  peer: PeerId,
+  request: Req,
   options: RequestOptions = {},
 ): Promise<Res> {
   for await (const response of requestFrames(components, descriptor, peer, request, options)) return response
@@ -33,15 +36,19 @@ export async function sendRequest<Req, Res> (
  * Sends one request and yields the response frames until the peer closes or the caller stops
  * iterating (a caller that knows the length, such as the blob fetcher, stops by itself).
  */
-export async function * requestFrames<Req, Res> (
-  components: OutboundComponents, descriptor: ProtocolDescriptor<Req, Res>, peer: PeerId, request: Req,
+export async function* requestFrames<Req, Res>(
+  components: OutboundComponents,
+  descriptor: ProtocolDescriptor<Req, Res>,
+  peer: PeerId,
+  request: Req,
   options: RequestOptions = {},
 ): AsyncGenerator<Res, void, undefined> {
   const signal = options.signal ?? AbortSignal.timeout(descriptor.timeouts.exchangeMs)
   let stream
   try {
     stream = await components.libp2p.dialProtocol(peer, descriptor.id, {
-      signal, runOnLimitedConnection: descriptor.runOnLimitedConnection ?? false,
+      signal,
+      runOnLimitedConnection: descriptor.runOnLimitedConnection ?? false,
     })
   } catch (err) {
     // the caller's own abort stays what it is; anything else means we never got to ask
@@ -54,9 +61,10 @@ export async function * requestFrames<Req, Res> (
     const lp = lpStream(stream, { maxDataLength: descriptor.maxResponseFrameBytes })
     await lp.write(descriptor.request.encode(request), { signal })
     for (let index = 0; ; index++) {
-      const wait = index === 0 && options.signal === undefined
-        ? AbortSignal.any([signal, AbortSignal.timeout(descriptor.timeouts.firstByteMs)])
-        : signal
+      const wait =
+        index === 0 && options.signal === undefined
+          ? AbortSignal.any([signal, AbortSignal.timeout(descriptor.timeouts.firstByteMs)])
+          : signal
       let bytes: Uint8Array
       try {
         bytes = (await lp.read({ signal: wait })).subarray()
@@ -82,7 +90,10 @@ export async function * requestFrames<Req, Res> (
     // when it gave up (its signal) so the peer stops sending at once
     if (!failed) {
       if (signal.aborted) stream.abort(new Error(`${descriptor.name}: the caller gave up`))
-      else await stream.close({ signal }).catch(() => { stream.abort(new Error('close failed')) })
+      else
+        await stream.close({ signal }).catch(() => {
+          stream.abort(new Error('close failed'))
+        })
     }
   }
 }

@@ -62,7 +62,7 @@ export interface ProtocolDescriptor<Req, Res> {
   maxResponseFrameBytes: number
   timeouts: Timeouts
   inbound: InboundLimits
-  rateLimit?: { perPeer?: Quota, total?: Quota }
+  rateLimit?: { perPeer?: Quota; total?: Quota }
   /** invalid requests (OVERSIZED, MALFORMED, INVALID_REQUEST) a peer may send in a window before it is refused */
   strikes?: Quota
   /** serve over relayed (limited) connections too */

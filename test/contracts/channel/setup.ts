@@ -9,14 +9,28 @@ export const DEPOSIT = hive(100)
 export const PERIOD = 100n // TEST_PARAMS.channelChallengePeriod
 export const FEE_BPS = 100n
 
-export interface Opened { channelId: string, expiry: bigint, nonce: bigint }
+export interface Opened {
+  channelId: string
+  expiry: bigint
+  nonce: bigint
+}
 
-export async function openChannel (c: Core, opts: { expiry?: bigint, requester?: Account, provider?: Account, deposit?: bigint } = {}): Promise<Opened> {
+export async function openChannel(
+  c: Core,
+  opts: { expiry?: bigint; requester?: Account; provider?: Account; deposit?: bigint } = {},
+): Promise<Opened> {
   const requester = opts.requester ?? c.requester
   const provider = opts.provider ?? c.provider
   const expiry = opts.expiry ?? 0n
-  const nonce = await c.channel.getFunction('nonces')(requester.address) as bigint
-  await (await as(c.channel, requester).getFunction('open')(provider.address, await c.token.getAddress(), opts.deposit ?? DEPOSIT, expiry)).wait()
+  const nonce = (await c.channel.getFunction('nonces')(requester.address)) as bigint
+  await (
+    await as(c.channel, requester).getFunction('open')(
+      provider.address,
+      await c.token.getAddress(),
+      opts.deposit ?? DEPOSIT,
+      expiry,
+    )
+  ).wait()
   const channelId = channelIdOf({
     chainId: c.chainId,
     contract: await c.channel.getAddress(),
@@ -31,28 +45,40 @@ export async function openChannel (c: Core, opts: { expiry?: bigint, requester?:
   return { channelId, expiry, nonce }
 }
 
-export async function channelFixture (ethers: Ethers) {
+export async function channelFixture(ethers: Ethers) {
   const core = await deployCore(ethers)
-  return { ...core, ...await openChannel(core) }
+  return { ...core, ...(await openChannel(core)) }
 }
 
-export function channelAs (c: Core, who: 'requester' | 'provider' | 'other'): Contract {
+export function channelAs(c: Core, who: 'requester' | 'provider' | 'other'): Contract {
   return as(c.channel, c[who])
 }
 
-export async function voucher (c: Core & Opened, cumulativeAmount: bigint, nonce: bigint, signer: Account = c.requester): Promise<string> {
-  return await signVoucher(signer, c.chainId, await c.channel.getAddress(), { channelId: c.channelId, cumulativeAmount, nonce })
+export async function voucher(
+  c: Core & Opened,
+  cumulativeAmount: bigint,
+  nonce: bigint,
+  signer: Account = c.requester,
+): Promise<string> {
+  return await signVoucher(signer, c.chainId, await c.channel.getAddress(), {
+    channelId: c.channelId,
+    cumulativeAmount,
+    nonce,
+  })
 }
 
-export async function coSigned (c: Core & Opened, cumulativeAmount: bigint, nonce: bigint): Promise<[string, string]> {
+export async function coSigned(c: Core & Opened, cumulativeAmount: bigint, nonce: bigint): Promise<[string, string]> {
   const msg = { channelId: c.channelId, cumulativeAmount, nonce }
   const addr = await c.channel.getAddress()
-  return [await signCooperativeClose(c.requester, c.chainId, addr, msg), await signCooperativeClose(c.provider, c.chainId, addr, msg)]
+  return [
+    await signCooperativeClose(c.requester, c.chainId, addr, msg),
+    await signCooperativeClose(c.provider, c.chainId, addr, msg),
+  ]
 }
 
 /** Provider payout, fee and requester refund when `gross` is paid out of `deposit`. */
-export function settlement (gross: bigint, deposit = DEPOSIT): { payout: bigint, fee: bigint, refund: bigint } {
+export function settlement(gross: bigint, deposit = DEPOSIT): { payout: bigint; fee: bigint; refund: bigint } {
   const paid = gross < deposit ? gross : deposit
-  const fee = paid * FEE_BPS / 10_000n
+  const fee = (paid * FEE_BPS) / 10_000n
   return { payout: paid - fee, fee, refund: deposit - paid }
 }

@@ -17,9 +17,14 @@ describe('JobEscrow.create', () => {
     const token = await c.token.getAddress()
     const id = escrowIdOf(jobId, c.requester.address, c.provider.address)
     expect(await c.escrow.getFunction('escrowIdOf')(jobId, c.requester.address, c.provider.address)).to.equal(id)
-    expect(await escrowAs(c, 'requester').getFunction('create').staticCall(jobId, c.provider.address, token, PRICE, deadline)).to.equal(id)
+    expect(
+      await escrowAs(c, 'requester')
+        .getFunction('create')
+        .staticCall(jobId, c.provider.address, token, PRICE, deadline),
+    ).to.equal(id)
     const tx = escrowAs(c, 'requester').getFunction('create')(jobId, c.provider.address, token, PRICE, deadline)
-    await expect(tx).to.emit(c.escrow, 'EscrowCreated')
+    await expect(tx)
+      .to.emit(c.escrow, 'EscrowCreated')
       .withArgs(id, jobId, c.requester.address, c.provider.address, token, PRICE, deadline, 100, 100)
     await expect(tx).to.changeTokenBalances(ethers, c.token, [c.requester, c.escrow], [-PRICE, PRICE])
     const e = await c.escrow.getFunction('escrow')(id)
@@ -35,16 +40,29 @@ describe('JobEscrow.create', () => {
     expect(e.resultHash).to.equal(ethers.ZeroHash)
   })
 
-  it('gives each (job, requester, provider) its own escrow, so a front-runner cannot take a requester\'s id', async () => {
+  it("gives each (job, requester, provider) its own escrow, so a front-runner cannot take a requester's id", async () => {
     const c = await loadFixture(core)
     const jobId = b32(ethers, 'job-a')
     const deadline = BigInt(await time.latest()) + DEADLINE_IN
     const token = await c.token.getAddress()
     await escrowAs(c, 'other').getFunction('create')(jobId, c.provider.address, token, 1n, deadline)
     await expect(escrowAs(c, 'requester').getFunction('create')(jobId, c.provider.address, token, PRICE, deadline))
-      .to.emit(c.escrow, 'EscrowCreated').withArgs(escrowIdOf(jobId, c.requester.address, c.provider.address), jobId, c.requester.address, c.provider.address, token, PRICE, deadline, 100, 100)
+      .to.emit(c.escrow, 'EscrowCreated')
+      .withArgs(
+        escrowIdOf(jobId, c.requester.address, c.provider.address),
+        jobId,
+        c.requester.address,
+        c.provider.address,
+        token,
+        PRICE,
+        deadline,
+        100,
+        100,
+      )
     // the same job re-awarded to a second provider is a separate escrow
-    await expect(escrowAs(c, 'requester').getFunction('create')(jobId, c.provider2.address, token, PRICE, deadline)).to.emit(c.escrow, 'EscrowCreated')
+    await expect(
+      escrowAs(c, 'requester').getFunction('create')(jobId, c.provider2.address, token, PRICE, deadline),
+    ).to.emit(c.escrow, 'EscrowCreated')
   })
 
   it('fixes the challenge window and fee at creation; later governance changes apply to new escrows only', async () => {
@@ -58,12 +76,44 @@ describe('JobEscrow.create', () => {
     expect([e.challengeWindow, e.feeBps]).to.deep.equal([500n, 300n])
   })
 
-  const cases: Array<[string, (c: Awaited<ReturnType<typeof core>>, now: bigint) => unknown[], string, (c: Awaited<ReturnType<typeof core>>, now: bigint) => unknown[]]> = [
-    ['the zero provider', (c, now) => [b32(ethers, 'j'), ethers.ZeroAddress, PRICE, now + 100n], 'JobEscrowInvalidProvider', () => [ethers.ZeroAddress]],
-    ['the requester as provider', (c, now) => [b32(ethers, 'j'), c.requester.address, PRICE, now + 100n], 'JobEscrowInvalidProvider', (c) => [c.requester.address]],
-    ['a zero amount', (c, now) => [b32(ethers, 'j'), c.provider.address, 0n, now + 100n], 'JobEscrowZeroAmount', () => []],
-    ['a deadline now', (c, now) => [b32(ethers, 'j'), c.provider.address, PRICE, now], 'JobEscrowDeadlineInPast', (_c, now) => [now, now]],
-    ['a deadline in the past', (c, now) => [b32(ethers, 'j'), c.provider.address, PRICE, now - 5n], 'JobEscrowDeadlineInPast', (_c, now) => [now - 5n, now]],
+  const cases: Array<
+    [
+      string,
+      (c: Awaited<ReturnType<typeof core>>, now: bigint) => unknown[],
+      string,
+      (c: Awaited<ReturnType<typeof core>>, now: bigint) => unknown[],
+    ]
+  > = [
+    [
+      'the zero provider',
+      (c, now) => [b32(ethers, 'j'), ethers.ZeroAddress, PRICE, now + 100n],
+      'JobEscrowInvalidProvider',
+      () => [ethers.ZeroAddress],
+    ],
+    [
+      'the requester as provider',
+      (c, now) => [b32(ethers, 'j'), c.requester.address, PRICE, now + 100n],
+      'JobEscrowInvalidProvider',
+      (c) => [c.requester.address],
+    ],
+    [
+      'a zero amount',
+      (c, now) => [b32(ethers, 'j'), c.provider.address, 0n, now + 100n],
+      'JobEscrowZeroAmount',
+      () => [],
+    ],
+    [
+      'a deadline now',
+      (c, now) => [b32(ethers, 'j'), c.provider.address, PRICE, now],
+      'JobEscrowDeadlineInPast',
+      (_c, now) => [now, now],
+    ],
+    [
+      'a deadline in the past',
+      (c, now) => [b32(ethers, 'j'), c.provider.address, PRICE, now - 5n],
+      'JobEscrowDeadlineInPast',
+      (_c, now) => [now - 5n, now],
+    ],
   ]
   for (const [what, args, error, errArgs] of cases) {
     it(`rejects ${what} with ${error}`, async () => {
@@ -71,8 +121,11 @@ describe('JobEscrow.create', () => {
       const now = BigInt(await time.latest()) + 10n
       await time.setNextBlockTimestamp(now)
       const [jobId, provider, amount, deadline] = args(c, now)
-      await expect(escrowAs(c, 'requester').getFunction('create')(jobId, provider, await c.token.getAddress(), amount, deadline))
-        .to.be.revertedWithCustomError(c.escrow, error).withArgs(...errArgs(c, now))
+      await expect(
+        escrowAs(c, 'requester').getFunction('create')(jobId, provider, await c.token.getAddress(), amount, deadline),
+      )
+        .to.be.revertedWithCustomError(c.escrow, error)
+        .withArgs(...errArgs(c, now))
     })
   }
 
@@ -80,10 +133,12 @@ describe('JobEscrow.create', () => {
     const c = await loadFixture(withEscrow)
     const args = [c.jobId, c.provider.address, await c.token.getAddress(), PRICE, c.deadline] as const
     await expect(escrowAs(c, 'requester').getFunction('create')(...args))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowAlreadyExists').withArgs(c.escrowId)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowAlreadyExists')
+      .withArgs(c.escrowId)
     await escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash)
     await expect(escrowAs(c, 'requester').getFunction('create')(...args))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowAlreadyExists').withArgs(c.escrowId)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowAlreadyExists')
+      .withArgs(c.escrowId)
   })
 
   it('rejects a token that delivers less than the amount (fee on transfer)', async () => {
@@ -91,15 +146,31 @@ describe('JobEscrow.create', () => {
     const fee = await ethers.deployContract('MockFeeToken')
     await fee.getFunction('mint')(c.requester.address, hive(100))
     await as(fee, c.requester).getFunction('approve')(await c.escrow.getAddress(), hive(100))
-    await expect(escrowAs(c, 'requester').getFunction('create')(b32(ethers, 'j'), c.provider.address, await fee.getAddress(), hive(10), BigInt(await time.latest()) + 100n))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnsupportedToken').withArgs(await fee.getAddress(), hive(10), hive(10) * 99n / 100n)
+    await expect(
+      escrowAs(c, 'requester').getFunction('create')(
+        b32(ethers, 'j'),
+        c.provider.address,
+        await fee.getAddress(),
+        hive(10),
+        BigInt(await time.latest()) + 100n,
+      ),
+    )
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnsupportedToken')
+      .withArgs(await fee.getAddress(), hive(10), (hive(10) * 99n) / 100n)
   })
 
-  it('fails without allowance (the token\'s own error surfaces)', async () => {
+  it("fails without allowance (the token's own error surfaces)", async () => {
     const c = await loadFixture(core)
     await as(c.token, c.requester).getFunction('approve')(await c.escrow.getAddress(), 0n)
-    await expect(escrowAs(c, 'requester').getFunction('create')(b32(ethers, 'j'), c.provider.address, await c.token.getAddress(), PRICE, BigInt(await time.latest()) + 100n))
-      .to.be.revertedWithCustomError(c.token, 'ERC20InsufficientAllowance')
+    await expect(
+      escrowAs(c, 'requester').getFunction('create')(
+        b32(ethers, 'j'),
+        c.provider.address,
+        await c.token.getAddress(),
+        PRICE,
+        BigInt(await time.latest()) + 100n,
+      ),
+    ).to.be.revertedWithCustomError(c.token, 'ERC20InsufficientAllowance')
   })
 })
 
@@ -116,33 +187,42 @@ describe('JobEscrow.commitResult', () => {
   it('accepts a commitment exactly at the deadline', async () => {
     const c = await loadFixture(withEscrow)
     await time.setNextBlockTimestamp(c.deadline)
-    await expect(escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash)).to.emit(c.escrow, 'ResultCommitted')
+    await expect(escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash)).to.emit(
+      c.escrow,
+      'ResultCommitted',
+    )
   })
 
   it('rejects a commitment after the deadline', async () => {
     const c = await loadFixture(withEscrow)
     await time.setNextBlockTimestamp(c.deadline + 1n)
     await expect(escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowDeadlinePassed').withArgs(c.escrowId, c.deadline, c.deadline + 1n)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowDeadlinePassed')
+      .withArgs(c.escrowId, c.deadline, c.deadline + 1n)
   })
 
   it('rejects anyone but the provider, a zero hash, a second commitment, and unknown or settled escrows', async () => {
     const c = await loadFixture(withEscrow)
     for (const who of ['requester', 'other'] as const) {
       await expect(escrowAs(c, who).getFunction('commitResult')(c.escrowId, c.resultHash))
-        .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized').withArgs(c.escrowId, c[who].address)
+        .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized')
+        .withArgs(c.escrowId, c[who].address)
     }
-    await expect(escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, ethers.ZeroHash))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowZeroResultHash')
+    await expect(
+      escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, ethers.ZeroHash),
+    ).to.be.revertedWithCustomError(c.escrow, 'JobEscrowZeroResultHash')
     const unknown = b32(ethers, 'unknown')
     await expect(escrowAs(c, 'provider').getFunction('commitResult')(unknown, c.resultHash))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus').withArgs(unknown, EscrowStatus.None)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus')
+      .withArgs(unknown, EscrowStatus.None)
     await escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash)
     await expect(escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, b32(ethers, 'other output')))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowResultAlreadyCommitted').withArgs(c.escrowId, c.resultHash)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowResultAlreadyCommitted')
+      .withArgs(c.escrowId, c.resultHash)
     await escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash)
     await expect(escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus').withArgs(c.escrowId, EscrowStatus.Released)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus')
+      .withArgs(c.escrowId, EscrowStatus.Released)
   })
 })
 

@@ -6,14 +6,14 @@ import { PRICE, escrowAs, escrowFixture, split } from './setup.ts'
 const { ethers, networkHelpers } = await network.connect()
 const { loadFixture, time } = networkHelpers
 const withEscrow = async () => await escrowFixture(ethers)
-const BOND = PRICE * TEST_PARAMS.disputeBondBps / 10_000n
+const BOND = (PRICE * TEST_PARAMS.disputeBondBps) / 10_000n
 const ARBITRATION = TEST_PARAMS.arbitrationWindow
-async function committed () {
+async function committed() {
   const c = await escrowFixture(ethers)
   await escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash)
   return c
 }
-async function disputed () {
+async function disputed() {
   const c = await committed()
   await escrowAs(c, 'requester').getFunction('dispute')(c.escrowId)
   return c
@@ -33,18 +33,22 @@ describe('JobEscrow.refund', () => {
     const c = await loadFixture(withEscrow)
     await time.setNextBlockTimestamp(c.deadline)
     await expect(escrowAs(c, 'requester').getFunction('refund')(c.escrowId))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowDeadlineNotPassed').withArgs(c.escrowId, c.deadline, c.deadline)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowDeadlineNotPassed')
+      .withArgs(c.escrowId, c.deadline, c.deadline)
     await expect(escrowAs(c, 'provider').getFunction('refund')(c.escrowId))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized').withArgs(c.escrowId, c.provider.address)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized')
+      .withArgs(c.escrowId, c.provider.address)
     await time.increaseTo(c.deadline + 1n)
     await escrowAs(c, 'requester').getFunction('refund')(c.escrowId)
     await expect(escrowAs(c, 'requester').getFunction('refund')(c.escrowId))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus').withArgs(c.escrowId, EscrowStatus.Refunded)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus')
+      .withArgs(c.escrowId, EscrowStatus.Refunded)
 
     const d = await loadFixture(committed)
     await time.increaseTo(d.deadline + 1n)
     await expect(escrowAs(d, 'requester').getFunction('refund')(d.escrowId))
-      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowResultAlreadyCommitted').withArgs(d.escrowId, d.resultHash)
+      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowResultAlreadyCommitted')
+      .withArgs(d.escrowId, d.resultHash)
   })
 })
 
@@ -53,32 +57,48 @@ describe('JobEscrow.dispute', () => {
     const c = await loadFixture(committed)
     await time.setNextBlockTimestamp(c.deadline + 100n) // last second of the window
     const tx = escrowAs(c, 'requester').getFunction('dispute')(c.escrowId)
-    await expect(tx).to.emit(c.escrow, 'EscrowDisputed').withArgs(c.escrowId, BOND, c.deadline + 100n + ARBITRATION)
+    await expect(tx)
+      .to.emit(c.escrow, 'EscrowDisputed')
+      .withArgs(c.escrowId, BOND, c.deadline + 100n + ARBITRATION)
     await expect(tx).to.changeTokenBalances(ethers, c.token, [c.requester, c.escrow], [-BOND, BOND])
     const e = await c.escrow.getFunction('escrow')(c.escrowId)
-    expect([e.status, e.disputedAt, e.disputeBond, e.arbitrationWindow]).to.deep.equal([BigInt(EscrowStatus.Disputed), c.deadline + 100n, BOND, ARBITRATION])
+    expect([e.status, e.disputedAt, e.disputeBond, e.arbitrationWindow]).to.deep.equal([
+      BigInt(EscrowStatus.Disputed),
+      c.deadline + 100n,
+      BOND,
+      ARBITRATION,
+    ])
   })
 
   it('costs a bond rounded up, so that no dispute is free', async () => {
     const c = await loadFixture(withEscrow)
     const jobId = b32(ethers, 'one-wei job')
     const deadline = c.deadline + 50n
-    await escrowAs(c, 'requester').getFunction('create')(jobId, c.provider.address, await c.token.getAddress(), 1n, deadline)
-    const id = await c.escrow.getFunction('escrowIdOf')(jobId, c.requester.address, c.provider.address) as string
+    await escrowAs(c, 'requester').getFunction('create')(
+      jobId,
+      c.provider.address,
+      await c.token.getAddress(),
+      1n,
+      deadline,
+    )
+    const id = (await c.escrow.getFunction('escrowIdOf')(jobId, c.requester.address, c.provider.address)) as string
     expect((await c.escrow.getFunction('escrow')(id)).disputeBond).to.equal(1n)
   })
 
   it('after the arbitration window the provider claims the deposit and the bond; the arbiter can no longer rule', async () => {
     const c = await loadFixture(disputed)
-    const endsAt = (await c.escrow.getFunction('escrow')(c.escrowId)).disputedAt as bigint + ARBITRATION
+    const endsAt = ((await c.escrow.getFunction('escrow')(c.escrowId)).disputedAt as bigint) + ARBITRATION
     await time.setNextBlockTimestamp(endsAt)
     await expect(escrowAs(c, 'provider').getFunction('claim')(c.escrowId))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowArbitrationWindowOpen').withArgs(c.escrowId, endsAt, endsAt)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowArbitrationWindowOpen')
+      .withArgs(c.escrowId, endsAt, endsAt)
     await time.setNextBlockTimestamp(endsAt + 1n)
     await expect(escrowAs(c, 'arbiter').getFunction('resolve')(c.escrowId, 0n))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowArbitrationWindowClosed').withArgs(c.escrowId, endsAt, endsAt + 1n)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowArbitrationWindowClosed')
+      .withArgs(c.escrowId, endsAt, endsAt + 1n)
     await expect(escrowAs(c, 'requester').getFunction('claim')(c.escrowId))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized').withArgs(c.escrowId, c.requester.address)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized')
+      .withArgs(c.escrowId, c.requester.address)
     const { payout, fee } = split(PRICE)
     const tx = escrowAs(c, 'provider').getFunction('claim')(c.escrowId)
     await expect(tx).to.emit(c.escrow, 'EscrowClaimed').withArgs(c.escrowId, payout, fee)
@@ -86,7 +106,7 @@ describe('JobEscrow.dispute', () => {
     expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Claimed))
   })
 
-  it('a requester that releases after disputing concedes: the bond is the provider\'s', async () => {
+  it("a requester that releases after disputing concedes: the bond is the provider's", async () => {
     const c = await loadFixture(disputed)
     const { payout, fee } = split(PRICE)
     const tx = escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash)
@@ -96,24 +116,28 @@ describe('JobEscrow.dispute', () => {
   it('rejects a dispute after the window, without a commitment, by anyone else, or twice', async () => {
     const c = await loadFixture(committed)
     await expect(escrowAs(c, 'provider').getFunction('dispute')(c.escrowId))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized').withArgs(c.escrowId, c.provider.address)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized')
+      .withArgs(c.escrowId, c.provider.address)
     await time.setNextBlockTimestamp(c.deadline + 101n)
     await expect(escrowAs(c, 'requester').getFunction('dispute')(c.escrowId))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowChallengeWindowClosed').withArgs(c.escrowId, c.deadline + 100n, c.deadline + 101n)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowChallengeWindowClosed')
+      .withArgs(c.escrowId, c.deadline + 100n, c.deadline + 101n)
 
     const d = await loadFixture(withEscrow)
     await expect(escrowAs(d, 'requester').getFunction('dispute')(d.escrowId))
-      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowNoResultCommitted').withArgs(d.escrowId)
+      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowNoResultCommitted')
+      .withArgs(d.escrowId)
 
     const e = await loadFixture(disputed)
     await expect(escrowAs(e, 'requester').getFunction('dispute')(e.escrowId))
-      .to.be.revertedWithCustomError(e.escrow, 'JobEscrowWrongStatus').withArgs(e.escrowId, EscrowStatus.Disputed)
+      .to.be.revertedWithCustomError(e.escrow, 'JobEscrowWrongStatus')
+      .withArgs(e.escrowId, EscrowStatus.Disputed)
   })
 })
 
 describe('JobEscrow.resolve', () => {
-  const cases: Array<[string, bigint, { completed: bigint, disputesLost: bigint }]> = [
-    ['splits the deposit (provider loses the dispute)', PRICE * 3n / 10n, { completed: 0n, disputesLost: 1n }],
+  const cases: Array<[string, bigint, { completed: bigint; disputesLost: bigint }]> = [
+    ['splits the deposit (provider loses the dispute)', (PRICE * 3n) / 10n, { completed: 0n, disputesLost: 1n }],
     ['awards everything to the provider (provider wins)', PRICE, { completed: 1n, disputesLost: 0n }],
     ['awards everything to the requester', 0n, { completed: 0n, disputesLost: 1n }],
   ]
@@ -122,10 +146,18 @@ describe('JobEscrow.resolve', () => {
       const c = await loadFixture(disputed)
       const { payout, fee } = split(award)
       const tx = escrowAs(c, 'arbiter').getFunction('resolve')(c.escrowId, award)
-      await expect(tx).to.emit(c.escrow, 'DisputeResolved').withArgs(c.escrowId, c.arbiter.address, payout, fee, PRICE - award)
+      await expect(tx)
+        .to.emit(c.escrow, 'DisputeResolved')
+        .withArgs(c.escrowId, c.arbiter.address, payout, fee, PRICE - award)
       // the bond goes to the provider only if it won in full
       const won = award === PRICE
-      await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury, c.requester], [payout + (won ? BOND : 0n), fee, PRICE - award + (won ? 0n : BOND)])
+      await expectCredited(
+        tx,
+        c.token,
+        c.escrow,
+        [c.provider, c.treasury, c.requester],
+        [payout + (won ? BOND : 0n), fee, PRICE - award + (won ? 0n : BOND)],
+      )
       expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Resolved))
       const s = await c.escrow.getFunction('providerStats')(c.provider.address)
       expect({ completed: s.completed, disputesLost: s.disputesLost }).to.deep.equal(stats)
@@ -136,7 +168,8 @@ describe('JobEscrow.resolve', () => {
     const c = await loadFixture(disputed)
     await as(c.params, c.gov).getFunction('setAddressParam')(ethers.encodeBytes32String('arbiter'), c.other.address)
     await expect(escrowAs(c, 'arbiter').getFunction('resolve')(c.escrowId, 0n))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized').withArgs(c.escrowId, c.arbiter.address)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized')
+      .withArgs(c.escrowId, c.arbiter.address)
     await expect(escrowAs(c, 'other').getFunction('resolve')(c.escrowId, 0n)).to.emit(c.escrow, 'DisputeResolved')
   })
 
@@ -144,19 +177,24 @@ describe('JobEscrow.resolve', () => {
     const c = await loadFixture(disputed)
     for (const who of ['requester', 'provider'] as const) {
       await expect(escrowAs(c, who).getFunction('resolve')(c.escrowId, 0n))
-        .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized').withArgs(c.escrowId, c[who].address)
+        .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized')
+        .withArgs(c.escrowId, c[who].address)
     }
     await expect(escrowAs(c, 'arbiter').getFunction('resolve')(c.escrowId, PRICE + 1n))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowAmountTooLarge').withArgs(PRICE + 1n, PRICE)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowAmountTooLarge')
+      .withArgs(PRICE + 1n, PRICE)
     await escrowAs(c, 'arbiter').getFunction('resolve')(c.escrowId, 1n)
     await expect(escrowAs(c, 'arbiter').getFunction('resolve')(c.escrowId, 1n))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus').withArgs(c.escrowId, EscrowStatus.Resolved)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus')
+      .withArgs(c.escrowId, EscrowStatus.Resolved)
 
     const d = await loadFixture(committed)
     await expect(escrowAs(d, 'arbiter').getFunction('resolve')(d.escrowId, 0n))
-      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowWrongStatus').withArgs(d.escrowId, EscrowStatus.Active)
+      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowWrongStatus')
+      .withArgs(d.escrowId, EscrowStatus.Active)
     const unknown = b32(ethers, 'unknown')
     await expect(escrowAs(d, 'arbiter').getFunction('resolve')(unknown, 0n))
-      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowWrongStatus').withArgs(unknown, EscrowStatus.None)
+      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowWrongStatus')
+      .withArgs(unknown, EscrowStatus.None)
   })
 })

@@ -20,43 +20,64 @@ describe('JobEscrow.release', () => {
     expect((await c.escrow.getFunction('providerStats')(c.provider.address)).completed).to.equal(1n)
   })
 
-  it('records the requester\'s hash even when the provider committed another, and ends a dispute', async () => {
+  it("records the requester's hash even when the provider committed another, and ends a dispute", async () => {
     const c = await loadFixture(withEscrow)
     await escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, b32(ethers, 'provider says'))
     await escrowAs(c, 'requester').getFunction('dispute')(c.escrowId)
     await expect(escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash))
-      .to.emit(c.escrow, 'EscrowReleased').withArgs(c.escrowId, c.resultHash, payout, fee)
+      .to.emit(c.escrow, 'EscrowReleased')
+      .withArgs(c.escrowId, c.resultHash, payout, fee)
     expect((await c.escrow.getFunction('escrow')(c.escrowId)).resultHash).to.equal(c.resultHash)
   })
 
   it('pays the fee to the treasury in force at payout time', async () => {
     const c = await loadFixture(withEscrow)
     await as(c.params, c.gov).getFunction('setAddressParam')(ethers.encodeBytes32String('treasury'), c.other.address)
-    await expectCredited(escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash), c.token, c.escrow, [c.other, c.treasury], [fee, 0n])
+    await expectCredited(
+      escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash),
+      c.token,
+      c.escrow,
+      [c.other, c.treasury],
+      [fee, 0n],
+    )
   })
 
   it('rejects anyone but the requester, a zero hash, unknown escrows and a second release', async () => {
     const c = await loadFixture(withEscrow)
     for (const who of ['provider', 'other'] as const) {
       await expect(escrowAs(c, who).getFunction('release')(c.escrowId, c.resultHash))
-        .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized').withArgs(c.escrowId, c[who].address)
+        .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized')
+        .withArgs(c.escrowId, c[who].address)
     }
-    await expect(escrowAs(c, 'requester').getFunction('release')(c.escrowId, ethers.ZeroHash))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowZeroResultHash')
+    await expect(
+      escrowAs(c, 'requester').getFunction('release')(c.escrowId, ethers.ZeroHash),
+    ).to.be.revertedWithCustomError(c.escrow, 'JobEscrowZeroResultHash')
     const unknown = b32(ethers, 'unknown')
     await expect(escrowAs(c, 'requester').getFunction('release')(unknown, c.resultHash))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus').withArgs(unknown, EscrowStatus.None)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus')
+      .withArgs(unknown, EscrowStatus.None)
     await escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash)
     await expect(escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus').withArgs(c.escrowId, EscrowStatus.Released)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus')
+      .withArgs(c.escrowId, EscrowStatus.Released)
   })
 })
 
 describe('JobEscrow.releaseWithSignature', () => {
-  it('lets anyone submit the requester\'s signed release', async () => {
+  it("lets anyone submit the requester's signed release", async () => {
     const c = await loadFixture(withEscrow)
-    const sig = await signRelease(c.requester, c.chainId, await c.escrow.getAddress(), { jobId: c.jobId, provider: c.provider.address, resultHash: c.resultHash })
-    const tx = escrowAs(c, 'other').getFunction('releaseWithSignature')(c.jobId, c.requester.address, c.provider.address, c.resultHash, sig)
+    const sig = await signRelease(c.requester, c.chainId, await c.escrow.getAddress(), {
+      jobId: c.jobId,
+      provider: c.provider.address,
+      resultHash: c.resultHash,
+    })
+    const tx = escrowAs(c, 'other').getFunction('releaseWithSignature')(
+      c.jobId,
+      c.requester.address,
+      c.provider.address,
+      c.resultHash,
+      sig,
+    )
     await expect(tx).to.emit(c.escrow, 'EscrowReleased').withArgs(c.escrowId, c.resultHash, payout, fee)
     await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury, c.other], [payout, fee, 0n])
     expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Released))
@@ -67,15 +88,51 @@ describe('JobEscrow.releaseWithSignature', () => {
     const escrow = await c.escrow.getAddress()
     const release = { jobId: c.jobId, provider: c.provider.address, resultHash: c.resultHash }
     const byProvider = await signRelease(c.provider, c.chainId, escrow, release)
-    await expect(escrowAs(c, 'provider').getFunction('releaseWithSignature')(c.jobId, c.requester.address, c.provider.address, c.resultHash, byProvider))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowInvalidSignature').withArgs(c.escrowId, c.requester.address)
-    const otherResult = await signRelease(c.requester, c.chainId, escrow, { ...release, resultHash: b32(ethers, 'else') })
-    await expect(escrowAs(c, 'provider').getFunction('releaseWithSignature')(c.jobId, c.requester.address, c.provider.address, c.resultHash, otherResult))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowInvalidSignature').withArgs(c.escrowId, c.requester.address)
+    await expect(
+      escrowAs(c, 'provider').getFunction('releaseWithSignature')(
+        c.jobId,
+        c.requester.address,
+        c.provider.address,
+        c.resultHash,
+        byProvider,
+      ),
+    )
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowInvalidSignature')
+      .withArgs(c.escrowId, c.requester.address)
+    const otherResult = await signRelease(c.requester, c.chainId, escrow, {
+      ...release,
+      resultHash: b32(ethers, 'else'),
+    })
+    await expect(
+      escrowAs(c, 'provider').getFunction('releaseWithSignature')(
+        c.jobId,
+        c.requester.address,
+        c.provider.address,
+        c.resultHash,
+        otherResult,
+      ),
+    )
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowInvalidSignature')
+      .withArgs(c.escrowId, c.requester.address)
     const good = await signRelease(c.requester, c.chainId, escrow, release)
-    await escrowAs(c, 'provider').getFunction('releaseWithSignature')(c.jobId, c.requester.address, c.provider.address, c.resultHash, good)
-    await expect(escrowAs(c, 'provider').getFunction('releaseWithSignature')(c.jobId, c.requester.address, c.provider.address, c.resultHash, good))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus').withArgs(c.escrowId, EscrowStatus.Released)
+    await escrowAs(c, 'provider').getFunction('releaseWithSignature')(
+      c.jobId,
+      c.requester.address,
+      c.provider.address,
+      c.resultHash,
+      good,
+    )
+    await expect(
+      escrowAs(c, 'provider').getFunction('releaseWithSignature')(
+        c.jobId,
+        c.requester.address,
+        c.provider.address,
+        c.resultHash,
+        good,
+      ),
+    )
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus')
+      .withArgs(c.escrowId, EscrowStatus.Released)
   })
 
   it('rejects a release for an escrow that does not exist', async () => {
@@ -83,13 +140,22 @@ describe('JobEscrow.releaseWithSignature', () => {
     const release = { jobId: c.jobId, provider: c.provider2.address, resultHash: c.resultHash }
     const sig = await signRelease(c.requester, c.chainId, await c.escrow.getAddress(), release)
     const id = await c.escrow.getFunction('escrowIdOf')(c.jobId, c.requester.address, c.provider2.address)
-    await expect(escrowAs(c, 'other').getFunction('releaseWithSignature')(c.jobId, c.requester.address, c.provider2.address, c.resultHash, sig))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus').withArgs(id, EscrowStatus.None)
+    await expect(
+      escrowAs(c, 'other').getFunction('releaseWithSignature')(
+        c.jobId,
+        c.requester.address,
+        c.provider2.address,
+        c.resultHash,
+        sig,
+      ),
+    )
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus')
+      .withArgs(id, EscrowStatus.None)
   })
 })
 
 describe('JobEscrow.claim', () => {
-  async function committed () {
+  async function committed() {
     const c = await escrowFixture(ethers)
     await escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash)
     return c
@@ -110,29 +176,34 @@ describe('JobEscrow.claim', () => {
     const endsAt = c.deadline + 100n
     await time.setNextBlockTimestamp(endsAt)
     await expect(escrowAs(c, 'provider').getFunction('claim')(c.escrowId))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowChallengeWindowOpen').withArgs(c.escrowId, endsAt, endsAt)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowChallengeWindowOpen')
+      .withArgs(c.escrowId, endsAt, endsAt)
   })
 
   it('rejects a claim without a committed result, by anyone but the provider, when disputed, or twice', async () => {
     const c = await loadFixture(withEscrow)
     await time.increaseTo(c.deadline + 101n)
     await expect(escrowAs(c, 'provider').getFunction('claim')(c.escrowId))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowNoResultCommitted').withArgs(c.escrowId)
+      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowNoResultCommitted')
+      .withArgs(c.escrowId)
 
     const d = await loadFixture(committed)
     await expect(escrowAs(d, 'requester').getFunction('claim')(d.escrowId))
-      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowUnauthorized').withArgs(d.escrowId, d.requester.address)
+      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowUnauthorized')
+      .withArgs(d.escrowId, d.requester.address)
     await escrowAs(d, 'requester').getFunction('dispute')(d.escrowId)
     // disputed: not before the arbiter's window has ended (JobEscrow.dispute tests the claim after it)
     const disputedAt = (await d.escrow.getFunction('escrow')(d.escrowId)).disputedAt as bigint
     await time.setNextBlockTimestamp(disputedAt + 200n)
     await expect(escrowAs(d, 'provider').getFunction('claim')(d.escrowId))
-      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowArbitrationWindowOpen').withArgs(d.escrowId, disputedAt + 200n, disputedAt + 200n)
+      .to.be.revertedWithCustomError(d.escrow, 'JobEscrowArbitrationWindowOpen')
+      .withArgs(d.escrowId, disputedAt + 200n, disputedAt + 200n)
 
     const e = await loadFixture(committed)
     await time.increaseTo(e.deadline + 101n)
     await escrowAs(e, 'provider').getFunction('claim')(e.escrowId)
     await expect(escrowAs(e, 'provider').getFunction('claim')(e.escrowId))
-      .to.be.revertedWithCustomError(e.escrow, 'JobEscrowWrongStatus').withArgs(e.escrowId, EscrowStatus.Claimed)
+      .to.be.revertedWithCustomError(e.escrow, 'JobEscrowWrongStatus')
+      .withArgs(e.escrowId, EscrowStatus.Claimed)
   })
 })

@@ -12,7 +12,7 @@ const PEER2 = '0x002408011220' + 'cd'.repeat(32)
 const MIN = hive(100)
 const UNBONDING = 1000n
 
-async function staked () {
+async function staked() {
   const c = await deployCore(ethers)
   await as(c.registry, c.provider).getFunction('stake')(hive(150), PEER)
   return c
@@ -32,26 +32,48 @@ describe('ProviderRegistry.stake', () => {
     const [addr, status, bonded] = await c.registry.getFunction('statusOfPeerId')(PEER)
     expect([addr, status, bonded]).to.deep.equal([c.provider.address, BigInt(ProviderStatus.Active), MIN])
     const info = await c.registry.getFunction('providerInfo')(c.provider.address)
-    expect([info.bonded, info.unbonding, info.unbondingEndsAt, info.slashed, info.peerId]).to.deep.equal([MIN, 0n, 0n, false, PEER])
+    expect([info.bonded, info.unbonding, info.unbondingEndsAt, info.slashed, info.peerId]).to.deep.equal([
+      MIN,
+      0n,
+      0n,
+      false,
+      PEER,
+    ])
   })
 
   it('adds to the bond with the same or an empty peer id', async () => {
     const c = await loadFixture(staked)
-    await expect(reg(c, 'provider').getFunction('stake')(hive(1), PEER)).to.emit(c.registry, 'Staked').withArgs(c.provider.address, hive(1), hive(151))
-    await expect(reg(c, 'provider').getFunction('stake')(hive(1), '0x')).to.emit(c.registry, 'Staked').withArgs(c.provider.address, hive(1), hive(152))
+    await expect(reg(c, 'provider').getFunction('stake')(hive(1), PEER))
+      .to.emit(c.registry, 'Staked')
+      .withArgs(c.provider.address, hive(1), hive(151))
+    await expect(reg(c, 'provider').getFunction('stake')(hive(1), '0x'))
+      .to.emit(c.registry, 'Staked')
+      .withArgs(c.provider.address, hive(1), hive(152))
       .and.not.to.emit(c.registry, 'PeerIdBound')
   })
 
   it('rejects zero, a first stake below the minimum or without peer id, a different peer id, and a taken peer id', async () => {
     const c = await loadFixture(core)
-    await expect(reg(c, 'provider').getFunction('stake')(0n, PEER)).to.be.revertedWithCustomError(c.registry, 'ProviderRegistryZeroAmount')
-    await expect(reg(c, 'provider').getFunction('stake')(MIN - 1n, PEER)).to.be.revertedWithCustomError(c.registry, 'ProviderRegistryBelowMinimumStake').withArgs(MIN - 1n, MIN)
-    await expect(reg(c, 'provider').getFunction('stake')(MIN, '0x')).to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdRequired').withArgs(c.provider.address)
-    await expect(reg(c, 'provider').getFunction('stake')(MIN, '0x' + '11'.repeat(65))).to.be.revertedWithCustomError(c.registry, 'ProviderRegistryInvalidPeerId').withArgs(65)
+    await expect(reg(c, 'provider').getFunction('stake')(0n, PEER)).to.be.revertedWithCustomError(
+      c.registry,
+      'ProviderRegistryZeroAmount',
+    )
+    await expect(reg(c, 'provider').getFunction('stake')(MIN - 1n, PEER))
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryBelowMinimumStake')
+      .withArgs(MIN - 1n, MIN)
+    await expect(reg(c, 'provider').getFunction('stake')(MIN, '0x'))
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdRequired')
+      .withArgs(c.provider.address)
+    await expect(reg(c, 'provider').getFunction('stake')(MIN, '0x' + '11'.repeat(65)))
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryInvalidPeerId')
+      .withArgs(65)
     await reg(c, 'provider').getFunction('stake')(MIN, PEER)
-    await expect(reg(c, 'provider').getFunction('stake')(MIN, PEER2)).to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdMismatch').withArgs(c.provider.address)
+    await expect(reg(c, 'provider').getFunction('stake')(MIN, PEER2))
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdMismatch')
+      .withArgs(c.provider.address)
     await expect(reg(c, 'provider2').getFunction('stake')(MIN, PEER))
-      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdTaken').withArgs(ethers.keccak256(PEER), c.provider.address)
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdTaken')
+      .withArgs(ethers.keccak256(PEER), c.provider.address)
   })
 
   it('judges status against the minimum stake in force now', async () => {
@@ -77,13 +99,20 @@ describe('ProviderRegistry.setPeerId', () => {
 
   it('rejects unregistered callers, taken, empty or too long peer ids, and slashed providers', async () => {
     const c = await loadFixture(staked)
-    await expect(reg(c, 'other').getFunction('setPeerId')(PEER2)).to.be.revertedWithCustomError(c.registry, 'ProviderRegistryNotRegistered').withArgs(c.other.address)
+    await expect(reg(c, 'other').getFunction('setPeerId')(PEER2))
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryNotRegistered')
+      .withArgs(c.other.address)
     await reg(c, 'provider2').getFunction('stake')(MIN, PEER2)
     await expect(reg(c, 'provider').getFunction('setPeerId')(PEER2))
-      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdTaken').withArgs(ethers.keccak256(PEER2), c.provider2.address)
-    await expect(reg(c, 'provider').getFunction('setPeerId')('0x')).to.be.revertedWithCustomError(c.registry, 'ProviderRegistryInvalidPeerId').withArgs(0)
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdTaken')
+      .withArgs(ethers.keccak256(PEER2), c.provider2.address)
+    await expect(reg(c, 'provider').getFunction('setPeerId')('0x'))
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryInvalidPeerId')
+      .withArgs(0)
     await reg(c, 'gov').getFunction('slash')(c.provider.address, 1n, ethers.encodeBytes32String('test'))
-    await expect(reg(c, 'provider').getFunction('setPeerId')('0x01')).to.be.revertedWithCustomError(c.registry, 'ProviderRegistryProviderSlashed').withArgs(c.provider.address)
+    await expect(reg(c, 'provider').getFunction('setPeerId')('0x01'))
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryProviderSlashed')
+      .withArgs(c.provider.address)
   })
 })
 
@@ -93,16 +122,19 @@ describe('ProviderRegistry.requestUnbond and withdraw', () => {
     let now = BigInt(await time.latest()) + 1n
     await time.setNextBlockTimestamp(now)
     await expect(reg(c, 'provider').getFunction('requestUnbond')(hive(50)))
-      .to.emit(c.registry, 'UnbondRequested').withArgs(c.provider.address, hive(50), hive(50), now + UNBONDING)
+      .to.emit(c.registry, 'UnbondRequested')
+      .withArgs(c.provider.address, hive(50), hive(50), now + UNBONDING)
     expect(await c.registry.getFunction('statusOf')(c.provider.address)).to.equal(BigInt(ProviderStatus.Active))
     now += 10n
     await time.setNextBlockTimestamp(now)
     await expect(reg(c, 'provider').getFunction('requestUnbond')(hive(60)))
-      .to.emit(c.registry, 'UnbondRequested').withArgs(c.provider.address, hive(60), hive(110), now + UNBONDING)
+      .to.emit(c.registry, 'UnbondRequested')
+      .withArgs(c.provider.address, hive(60), hive(110), now + UNBONDING)
     expect(await c.registry.getFunction('statusOf')(c.provider.address)).to.equal(BigInt(ProviderStatus.Inactive))
     await time.setNextBlockTimestamp(now + UNBONDING - 1n)
     await expect(reg(c, 'provider').getFunction('withdraw')())
-      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryStillUnbonding').withArgs(now + UNBONDING, now + UNBONDING - 1n)
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryStillUnbonding')
+      .withArgs(now + UNBONDING, now + UNBONDING - 1n)
     await time.setNextBlockTimestamp(now + UNBONDING)
     const tx = reg(c, 'provider').getFunction('withdraw')()
     await expect(tx).to.emit(c.registry, 'Withdrawn').withArgs(c.provider.address, hive(110))
@@ -115,7 +147,9 @@ describe('ProviderRegistry.requestUnbond and withdraw', () => {
     const c = await loadFixture(staked)
     await reg(c, 'provider').getFunction('requestUnbond')(hive(150))
     await time.increase(UNBONDING)
-    await expect(reg(c, 'provider').getFunction('withdraw')()).to.emit(c.registry, 'PeerIdUnbound').withArgs(c.provider.address, ethers.keccak256(PEER))
+    await expect(reg(c, 'provider').getFunction('withdraw')())
+      .to.emit(c.registry, 'PeerIdUnbound')
+      .withArgs(c.provider.address, ethers.keccak256(PEER))
     expect(await c.registry.getFunction('statusOf')(c.provider.address)).to.equal(BigInt(ProviderStatus.None))
     expect(await c.registry.getFunction('providerOfPeerId')(PEER)).to.equal(ethers.ZeroAddress)
     await expect(reg(c, 'provider').getFunction('stake')(MIN, PEER2)).to.emit(c.registry, 'PeerIdBound')
@@ -123,10 +157,16 @@ describe('ProviderRegistry.requestUnbond and withdraw', () => {
 
   it('rejects unbonding zero or more than bonded, and withdrawing with nothing unbonding', async () => {
     const c = await loadFixture(staked)
-    await expect(reg(c, 'provider').getFunction('requestUnbond')(0n)).to.be.revertedWithCustomError(c.registry, 'ProviderRegistryZeroAmount')
+    await expect(reg(c, 'provider').getFunction('requestUnbond')(0n)).to.be.revertedWithCustomError(
+      c.registry,
+      'ProviderRegistryZeroAmount',
+    )
     await expect(reg(c, 'provider').getFunction('requestUnbond')(hive(151)))
-      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryInsufficientBond').withArgs(hive(151), hive(150))
-    await expect(reg(c, 'provider').getFunction('withdraw')()).to.be.revertedWithCustomError(c.registry, 'ProviderRegistryNothingToWithdraw').withArgs(c.provider.address)
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryInsufficientBond')
+      .withArgs(hive(151), hive(150))
+    await expect(reg(c, 'provider').getFunction('withdraw')())
+      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryNothingToWithdraw')
+      .withArgs(c.provider.address)
   })
 })
 

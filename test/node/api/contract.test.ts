@@ -18,7 +18,7 @@ import type { ChainService } from '../../../node/chain/service.ts'
 import type { PaymentsService } from '../../../node/payments/service.ts'
 import { FakeController } from './fake-controller.ts'
 
-function requestContext (path: string, query = ''): RequestContext {
+function requestContext(path: string, query = ''): RequestContext {
   return {
     method: 'GET',
     path,
@@ -30,7 +30,7 @@ function requestContext (path: string, query = ''): RequestContext {
   }
 }
 
-async function apiErrorOf (run: () => unknown): Promise<ApiError> {
+async function apiErrorOf(run: () => unknown): Promise<ApiError> {
   try {
     await run()
   } catch (err) {
@@ -53,7 +53,7 @@ describe('node/api contract (the route table)', () => {
     expect(router.list()).to.have.length(Object.keys(API_ROUTES).length)
   })
 
-  it('the areas\' register functions serve exactly the table', () => {
+  it("the areas' register functions serve exactly the table", () => {
     const router = new Router()
     // handlers are not called here: the services are never touched
     registerNodeRoutes(router, new FakeController())
@@ -61,8 +61,13 @@ describe('node/api contract (the route table)', () => {
     registerChainRoutes(router, {} as ChainService)
     registerPaymentsRoutes(router, {} as PaymentsService)
     registerAuditRoutes(router, {} as AuditService, 'peer')
-    const served = router.list().map((r) => `${r.method} ${r.path}`).sort()
-    const table = Object.values(API_ROUTES).map((r) => `${r.method} ${r.path}`).sort()
+    const served = router
+      .list()
+      .map((r) => `${r.method} ${r.path}`)
+      .sort()
+    const table = Object.values(API_ROUTES)
+      .map((r) => `${r.method} ${r.path}`)
+      .sort()
     expect(served).to.deep.equal(table)
   })
 
@@ -70,13 +75,21 @@ describe('node/api contract (the route table)', () => {
     const router = new Router()
     const chain = { 'chain.wallet': () => null, 'chain.params': () => null } as never
     expect(() => router.area('chain', chain)).to.throw(RouteTableError, /no handler for chain\.stake/)
-    const extra = { 'chain.wallet': () => null, 'chain.params': () => null, 'chain.stake': () => null, 'chain.gas': () => null } as never
+    const extra = {
+      'chain.wallet': () => null,
+      'chain.params': () => null,
+      'chain.stake': () => null,
+      'chain.gas': () => null,
+    } as never
     expect(() => router.area('chain', extra)).to.throw(RouteTableError, /not in the table: chain\.gas/)
-    expect(() => router.handle('chain.gas' as never, () => null as never)).to.throw(RouteTableError, /no route "chain\.gas"/)
+    expect(() => router.handle('chain.gas' as never, () => null as never)).to.throw(
+      RouteTableError,
+      /no route "chain\.gas"/,
+    )
     expect(router.list()).to.deep.equal([])
   })
 
-  it('checks a route\'s query before its handler runs, naming the parameter', async () => {
+  it("checks a route's query before its handler runs, naming the parameter", async () => {
     const router = new Router()
     registerNodeRoutes(router, new FakeController())
     const { definition } = router.match('GET', '/v1/providers')

@@ -1,10 +1,16 @@
 // A NodeController made of plain data, to test the HTTP layer on its own: auth, routing, JSON
 // and SSE. The real HiveNode behind the same API is exercised in node-api.test.ts and test/e2e.
 import type {
-  NodeController, NodeEvent, NodeInfo, PeerSummary, ProtocolOutcomes, ProviderFilter, ProviderProfileView,
+  NodeController,
+  NodeEvent,
+  NodeInfo,
+  PeerSummary,
+  ProtocolOutcomes,
+  ProviderFilter,
+  ProviderProfileView,
 } from '../../../node/controller.ts'
 
-export function sampleProfile (peerId: string, overrides: Partial<ProviderProfileView> = {}): ProviderProfileView {
+export function sampleProfile(peerId: string, overrides: Partial<ProviderProfileView> = {}): ProviderProfileView {
   return {
     peerId,
     hardware: {
@@ -27,34 +33,51 @@ export class FakeController implements NodeController {
   readonly filters: ProviderFilter[] = []
   providers: ProviderProfileView[] = []
   findImpl: ((filter: ProviderFilter, signal?: AbortSignal) => Promise<ProviderProfileView[]>) | undefined
-  readonly #info: NodeInfo
+  private readonly _info: NodeInfo
 
-  constructor (peerId = '12D3KooWFakeNodeForApiTests') {
-    this.#info = { peerId, addresses: [`/ip4/127.0.0.1/tcp/4001/p2p/${peerId}`], dataDir: '/tmp/x', version: '0.1.0', roles: ['provider'], startedAt: Date.now() }
+  constructor(peerId = '12D3KooWFakeNodeForApiTests') {
+    this._info = {
+      peerId,
+      addresses: [`/ip4/127.0.0.1/tcp/4001/p2p/${peerId}`],
+      dataDir: '/tmp/x',
+      version: '0.1.0',
+      roles: ['provider'],
+      startedAt: Date.now(),
+    }
   }
 
-  info (): NodeInfo { return this.#info }
-
-  peers (): PeerSummary[] {
-    return [{ peerId: '12D3KooWPeerA', addresses: ['/ip4/127.0.0.1/tcp/4002'], rttMs: 3, protocols: ['/ipfs/ping/1.0.0'] }]
+  info(): NodeInfo {
+    return this._info
   }
 
-  hardware (): ProviderProfileView { return sampleProfile(this.#info.peerId) }
+  peers(): PeerSummary[] {
+    return [
+      { peerId: '12D3KooWPeerA', addresses: ['/ip4/127.0.0.1/tcp/4002'], rttMs: 3, protocols: ['/ipfs/ping/1.0.0'] },
+    ]
+  }
 
-  protocols (): ProtocolOutcomes { return { protocols: { bid: { OK: 2, RATE_LIMITED: 1 } } } }
+  hardware(): ProviderProfileView {
+    return sampleProfile(this._info.peerId)
+  }
 
-  async findProviders (filter: ProviderFilter, options?: { signal?: AbortSignal }): Promise<ProviderProfileView[]> {
+  protocols(): ProtocolOutcomes {
+    return { protocols: { bid: { OK: 2, RATE_LIMITED: 1 } } }
+  }
+
+  async findProviders(filter: ProviderFilter, options?: { signal?: AbortSignal }): Promise<ProviderProfileView[]> {
     this.filters.push(filter)
     if (this.findImpl != null) return this.findImpl(filter, options?.signal)
     return this.providers
   }
 
-  onEvent (listener: (event: NodeEvent) => void): () => void {
+  onEvent(listener: (event: NodeEvent) => void): () => void {
     this.listeners.add(listener)
-    return () => { this.listeners.delete(listener) }
+    return () => {
+      this.listeners.delete(listener)
+    }
   }
 
-  emit (event: NodeEvent): void {
+  emit(event: NodeEvent): void {
     for (const l of this.listeners) l(event)
   }
 }

@@ -8,7 +8,7 @@ import type { RequestContext } from '../../../node/api/router.ts'
 import type { PostJobInput, Requester } from '../../../node/market/requester.ts'
 import { helloWat, wat } from '../exec/wat.ts'
 
-function postContext (body: unknown): RequestContext {
+function postContext(body: unknown): RequestContext {
   return {
     method: 'POST',
     path: '/v1/jobs',
@@ -21,10 +21,13 @@ function postContext (body: unknown): RequestContext {
 }
 
 /** Records what reaches the requester; a refused module must never get there. */
-function fakeRequester (store: Map<string, Uint8Array> = new Map()): { requester: Requester, posted: PostJobInput[] } {
+function fakeRequester(store: Map<string, Uint8Array> = new Map()): { requester: Requester; posted: PostJobInput[] } {
   const posted: PostJobInput[] = []
   const fake = {
-    post: async (input: PostJobInput) => { posted.push(input); return { jobId: 'a'.repeat(64) } },
+    post: async (input: PostJobInput) => {
+      posted.push(input)
+      return { jobId: 'a'.repeat(64) }
+    },
     blob: async (cid: string) => {
       const bytes = store.get(cid)
       if (bytes === undefined) throw new Error('not found')
@@ -34,13 +37,13 @@ function fakeRequester (store: Map<string, Uint8Array> = new Map()): { requester
   return { requester: fake as unknown as Requester, posted }
 }
 
-async function post (requester: Requester, body: Record<string, unknown>): Promise<unknown> {
+async function post(requester: Requester, body: Record<string, unknown>): Promise<unknown> {
   const router = new Router()
   registerJobRoutes(router, requester)
   return await router.match('POST', '/v1/jobs').definition.handler(postContext({ maxPrice: '1000', ...body }))
 }
 
-async function refusal (run: () => Promise<unknown>): Promise<ApiError> {
+async function refusal(run: () => Promise<unknown>): Promise<ApiError> {
   try {
     await run()
   } catch (err) {

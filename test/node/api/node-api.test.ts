@@ -36,12 +36,22 @@ describe('node/api with real HiveNodes', function () {
   const nodes: HiveNode[] = []
   const apis: ApiServer[] = []
 
-  async function startNode (
-    name: string, hardware: ProfileHardware, bootstrap: HiveNode[] = [], services?: ServiceFactories,
-  ): Promise<{ node: HiveNode, api: ApiServer, client: HiveApiClient }> {
+  async function startNode(
+    name: string,
+    hardware: ProfileHardware,
+    bootstrap: HiveNode[] = [],
+    services?: ServiceFactories,
+  ): Promise<{ node: HiveNode; api: ApiServer; client: HiveApiClient }> {
     const dataDir = join(root, name)
     await initDataDir(dataDir)
-    const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: bootstrap.flatMap((n) => n.info().addresses), profileTtlMs: 60_000 } })
+    const config = loadConfig({
+      dataDir,
+      flags: {
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        bootstrap: bootstrap.flatMap((n) => n.info().addresses),
+        profileTtlMs: 60_000,
+      },
+    })
     const node = await createHiveNode(config, { hardware, ...(services !== undefined ? { services } : {}) })
     nodes.push(node)
     await node.start()
@@ -51,7 +61,9 @@ describe('node/api with real HiveNodes', function () {
     return { node, api, client: await HiveApiClient.forDataDir(dataDir) }
   }
 
-  before(async () => { root = await mkdtemp(join(tmpdir(), 'hive-node-api-')) })
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'hive-node-api-'))
+  })
   after(async () => {
     for (const a of apis) await a.stop()
     for (const n of nodes) await n.stop()
@@ -62,7 +74,9 @@ describe('node/api with real HiveNodes', function () {
     const a = await startNode('a', box(4, 16))
     const events: NodeEvent[] = []
     const ac = new AbortController()
-    const streaming = (async () => { for await (const e of a.client.events({ signal: ac.signal })) events.push(e) })().catch(() => {})
+    const streaming = (async () => {
+      for await (const e of a.client.events({ signal: ac.signal })) events.push(e)
+    })().catch(() => {})
     while (a.api.openStreams === 0) await sleep(10)
 
     const gpu = [{ vendor: 'nvidia', model: 'RTX 4090', vramMiB: 24_564 }]
@@ -81,7 +95,8 @@ describe('node/api with real HiveNodes', function () {
 
     // the event stream of a saw b connect, and the peer lists agree
     const until = Date.now() + 10_000
-    while (!events.some((e) => e.type === 'peer:connected' && e.peerId === info.peerId) && Date.now() < until) await sleep(20)
+    while (!events.some((e) => e.type === 'peer:connected' && e.peerId === info.peerId) && Date.now() < until)
+      await sleep(20)
     expect(events.map((e) => e.type)).to.include('peer:connected')
     expect((await a.client.peers()).map((p) => p.peerId)).to.include(info.peerId)
 
@@ -106,19 +121,28 @@ describe('node/api with real HiveNodes', function () {
   it('counts request/response outcomes node-wide and shows them on GET /v1/protocols', async () => {
     // a service factory that keeps the components it was given: every service sees one counter object
     let seen: HiveComponents | undefined
-    const probe = { create: (c: HiveComponents) => { seen = c; return undefined } }
+    const probe = {
+      create: (c: HiveComponents) => {
+        seen = c
+        return undefined
+      },
+    }
     const a = await startNode('pa', box(4, 16), [], { market: marketService(), probe })
     const b = await startNode('pb', box(4, 16), [a.node], { market: marketService() })
     expect(seen?.counters).to.equal((a.node as HiveNode).counters)
     expect((await a.client.protocols()).protocols.blob?.OK ?? 0).to.equal(0)
 
-    const market = (n: HiveNode): MarketService => (n.services.market as MarketService)
+    const market = (n: HiveNode): MarketService => n.services.market as MarketService
     const cid = await market(a.node).blobs.put(new TextEncoder().encode('counted'))
     const bytes = await market(b.node).exchange.fetch(a.node.peerId, cid, { signal: AbortSignal.timeout(10_000) })
     expect(new TextDecoder().decode(bytes)).to.equal('counted')
     const missing = CID.create(1, raw.code, await sha256.digest(new TextEncoder().encode('nobody has this')))
     let refused: unknown
-    await market(b.node).exchange.fetch(a.node.peerId, missing, { signal: AbortSignal.timeout(10_000) }).catch((err) => { refused = err })
+    await market(b.node)
+      .exchange.fetch(a.node.peerId, missing, { signal: AbortSignal.timeout(10_000) })
+      .catch((err) => {
+        refused = err
+      })
     expect(refused).to.be.instanceOf(Error)
 
     // the handler counts once its side of the stream closed, which may be just after the fetcher

@@ -17,7 +17,7 @@ describe('node/api server', () => {
   const auth = (): Record<string, string> => ({ authorization: `Bearer ${token}` })
 
   beforeEach(async () => {
-    ({ dataDir, token } = await tempDataDirWithToken())
+    ;({ dataDir, token } = await tempDataDirWithToken())
     controller = new FakeController()
     server = createNodeApi(controller, { dataDir, heartbeatMs: 50 })
     server.routes.route({
@@ -29,7 +29,9 @@ describe('node/api server', () => {
     server.routes.route({
       method: 'GET',
       path: '/v1/test/fail',
-      handler: () => { throw new HiveError('JOB_NOT_FOUND', 'no job abc', { jobId: 'abc' }) },
+      handler: () => {
+        throw new HiveError('JOB_NOT_FOUND', 'no job abc', { jobId: 'abc' })
+      },
     })
     await server.start()
     port = server.endpoint!.port
@@ -50,7 +52,9 @@ describe('node/api server', () => {
     })
 
     it('answers 401 to a wrong token, also on unknown routes (no route enumeration)', async () => {
-      const wrong = await rawRequest(port, 'GET', '/v1/info', { headers: { authorization: `Bearer ${token.slice(0, -1)}x` } })
+      const wrong = await rawRequest(port, 'GET', '/v1/info', {
+        headers: { authorization: `Bearer ${token.slice(0, -1)}x` },
+      })
       expect(wrong.status).to.equal(401)
       const unknown = await rawRequest(port, 'GET', '/v1/nothing-here')
       expect(unknown.status).to.equal(401)
@@ -81,9 +85,21 @@ describe('node/api server', () => {
 
     it('turns provider query parameters into a typed filter', async () => {
       controller.providers = [sampleProfile('12D3KooWA'), sampleProfile('12D3KooWB')]
-      const res = await rawRequest(port, 'GET', '/v1/providers?executor=wasm&gpu=nvidia&minMem=8589934592&minCpuScore=250.5&limit=5&arch=x64', { headers: auth() })
+      const res = await rawRequest(
+        port,
+        'GET',
+        '/v1/providers?executor=wasm&gpu=nvidia&minMem=8589934592&minCpuScore=250.5&limit=5&arch=x64',
+        { headers: auth() },
+      )
       expect(res.status).to.equal(200)
-      const filter = { executor: 'wasm', gpuVendor: 'nvidia', arch: 'x64', minMemoryBytes: 8589934592, minCpuScore: 250.5, limit: 5 }
+      const filter = {
+        executor: 'wasm',
+        gpuVendor: 'nvidia',
+        arch: 'x64',
+        minMemoryBytes: 8589934592,
+        minCpuScore: 250.5,
+        limit: 5,
+      }
       expect(controller.filters).to.deep.equal([filter])
       expect(res.json).to.deep.equal({ filter, providers: controller.providers })
     })
@@ -106,9 +122,10 @@ describe('node/api server', () => {
     }
 
     it('aborts a provider lookup after its timeout with 504', async () => {
-      controller.findImpl = (_f, signal) => new Promise((_resolve, reject) => {
-        signal?.addEventListener('abort', () => reject(signal.reason))
-      })
+      controller.findImpl = (_f, signal) =>
+        new Promise((_resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(signal.reason))
+        })
       const res = await rawRequest(port, 'GET', '/v1/providers?timeout=50', { headers: auth() })
       expect(res.status).to.equal(504)
       expect(res.json).to.have.nested.property('error.code', 'TIMEOUT')
@@ -126,22 +143,38 @@ describe('node/api server', () => {
     it('maps a HiveError thrown by a handler to status and {error:{code,message,details}}', async () => {
       const res = await rawRequest(port, 'GET', '/v1/test/fail', { headers: auth() })
       expect(res.status).to.equal(404)
-      expect(res.json).to.deep.equal({ error: { code: 'JOB_NOT_FOUND', message: 'no job abc', details: { jobId: 'abc' } } })
+      expect(res.json).to.deep.equal({
+        error: { code: 'JOB_NOT_FOUND', message: 'no job abc', details: { jobId: 'abc' } },
+      })
     })
 
     it('lets services register routes with parameters and JSON bodies', async () => {
-      const res = await rawRequest(port, 'POST', '/v1/test/echo/a%20b', { headers: { ...auth(), 'content-type': 'application/json' }, body: '{"x":1}' })
+      const res = await rawRequest(port, 'POST', '/v1/test/echo/a%20b', {
+        headers: { ...auth(), 'content-type': 'application/json' },
+        body: '{"x":1}',
+      })
       expect(res.status).to.equal(201)
       expect(res.json).to.deep.equal({ name: 'a b', body: { x: 1 } })
-      expect(() => server.routes.route({ method: 'POST', path: '/v1/test/echo/:other', handler: () => 1 })).to.throw(/clashes/)
+      expect(() => server.routes.route({ method: 'POST', path: '/v1/test/echo/:other', handler: () => 1 })).to.throw(
+        /clashes/,
+      )
     })
 
     it('enforces the body size limit, the media type and JSON syntax', async () => {
-      const big = await rawRequest(port, 'POST', '/v1/test/echo/x', { headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ s: 'x'.repeat(2000) }) })
+      const big = await rawRequest(port, 'POST', '/v1/test/echo/x', {
+        headers: { ...auth(), 'content-type': 'application/json' },
+        body: JSON.stringify({ s: 'x'.repeat(2000) }),
+      })
       expect(big.status).to.equal(413)
-      const text = await rawRequest(port, 'POST', '/v1/test/echo/x', { headers: { ...auth(), 'content-type': 'text/plain' }, body: '{}' })
+      const text = await rawRequest(port, 'POST', '/v1/test/echo/x', {
+        headers: { ...auth(), 'content-type': 'text/plain' },
+        body: '{}',
+      })
       expect(text.status).to.equal(415)
-      const broken = await rawRequest(port, 'POST', '/v1/test/echo/x', { headers: { ...auth(), 'content-type': 'application/json' }, body: '{"x":' })
+      const broken = await rawRequest(port, 'POST', '/v1/test/echo/x', {
+        headers: { ...auth(), 'content-type': 'application/json' },
+        body: '{"x":',
+      })
       expect(broken.status).to.equal(400)
       expect(broken.json).to.have.nested.property('error.code', 'INVALID_JSON')
     })
@@ -155,8 +188,18 @@ describe('node/api server', () => {
       await waitFor(() => controller.listeners.size === 2)
       controller.emit({ type: 'log', at: 1, level: 'info', message: 'hello\nworld' })
       controller.emit({ type: 'peer:connected', at: 2, peerId: '12D3KooWPeerB' })
-      const dataOf = (frames: string[]): unknown[] => frames.filter((f) => f.includes('data: ')).map((f) =>
-        JSON.parse(f.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')))
+      const dataOf = (frames: string[]): unknown[] =>
+        frames
+          .filter((f) => f.includes('data: '))
+          .map((f) =>
+            JSON.parse(
+              f
+                .split('\n')
+                .filter((l) => l.startsWith('data: '))
+                .map((l) => l.slice(6))
+                .join('\n'),
+            ),
+          )
       await waitFor(() => dataOf(all.frames).length === 2 && dataOf(some.frames).length === 1)
       expect(dataOf(all.frames)).to.deep.equal([
         { type: 'log', at: 1, level: 'info', message: 'hello\nworld' },
@@ -195,9 +238,16 @@ describe('node/api server', () => {
       await Promise.all([server.stop(), server.stop()])
       await server.stop()
       let exists = true
-      try { await stat(path) } catch { exists = false }
+      try {
+        await stat(path)
+      } catch {
+        exists = false
+      }
       expect(exists).to.equal(false)
-      const refused = await rawRequest(port, 'GET', '/v1/info').then(() => false, () => true)
+      const refused = await rawRequest(port, 'GET', '/v1/info').then(
+        () => false,
+        () => true,
+      )
       expect(refused).to.equal(true)
     })
 
@@ -221,14 +271,18 @@ describe('node/api server', () => {
       expect(() => new ApiServer({ dataDir, peerId: 'x', host: '0.0.0.0', allowNonLoopback: true })).to.not.throw()
     })
 
-    it('listens on 127.0.0.1 and is unreachable through the machine\'s other addresses', async function () {
+    it("listens on 127.0.0.1 and is unreachable through the machine's other addresses", async function () {
       expect(server.endpoint?.host).to.equal('127.0.0.1')
-      const external = Object.values(networkInterfaces()).flat()
+      const external = Object.values(networkInterfaces())
+        .flat()
         .find((a) => a != null && a.family === 'IPv4' && !a.internal)?.address
       if (external == null) this.skip()
       const reached = await new Promise<boolean>((resolve) => {
         const sock = connect({ host: external, port })
-        sock.once('connect', () => { sock.destroy(); resolve(true) })
+        sock.once('connect', () => {
+          sock.destroy()
+          resolve(true)
+        })
         sock.once('error', () => resolve(false))
       })
       expect(reached).to.equal(false)

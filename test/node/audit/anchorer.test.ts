@@ -41,13 +41,22 @@ describe('node/audit anchorer on a Hardhat JSON-RPC chain', function () {
     await chain?.stop()
   })
 
-  async function writer (account: number): Promise<AnchorWriter> {
-    const client = await openChain({ settings: chain.settings, wallet: chain.account(account), tx: { pollMs: 50 }, pollingIntervalMs: 50 })
+  async function writer(account: number): Promise<AnchorWriter> {
+    const client = await openChain({
+      settings: chain.settings,
+      wallet: chain.account(account),
+      tx: { pollMs: 50 },
+      pollingIntervalMs: 50,
+    })
     clients.push(client)
     return anchorWriter(client)
   }
 
-  async function setup (account: number, options: AnchorerOptions, entries = 0): Promise<{ t: TempLog, w: AnchorWriter, a: Anchorer }> {
+  async function setup(
+    account: number,
+    options: AnchorerOptions,
+    entries = 0,
+  ): Promise<{ t: TempLog; w: AnchorWriter; a: Anchorer }> {
     const t = await tempLog()
     logs.push(t)
     for (let i = 0; i < entries; i++) await t.log.append(bidRecord(i))
@@ -103,7 +112,13 @@ describe('node/audit anchorer on a Hardhat JSON-RPC chain', function () {
 
   it('retries with backoff while the transaction fails, and anchors once it can', async () => {
     const problems: string[] = []
-    const { t, w, a } = await setup(7, { everyEntries: 1, intervalMs: 3_600_000, minBackoffMs: 100, maxBackoffMs: 400, onProblem: (m) => problems.push(m) })
+    const { t, w, a } = await setup(7, {
+      everyEntries: 1,
+      intervalMs: 3_600_000,
+      minBackoffMs: 100,
+      maxBackoffMs: 400,
+      onProblem: (m) => problems.push(m),
+    })
     await chain.setEth(w.address, 0n)
     a.start()
     await t.log.append(bidRecord(0))
@@ -120,7 +135,11 @@ describe('node/audit anchorer on a Hardhat JSON-RPC chain', function () {
 
   it('never anchors a size at or below the last anchor on-chain', async () => {
     const problems: string[] = []
-    const { t, w, a } = await setup(8, { everyEntries: 1, intervalMs: 3_600_000, minBackoffMs: 100, onProblem: (m) => problems.push(m) }, 10)
+    const { t, w, a } = await setup(
+      8,
+      { everyEntries: 1, intervalMs: 3_600_000, minBackoffMs: 100, onProblem: (m) => problems.push(m) },
+      10,
+    )
     // the chain already holds a bigger anchor for this account (another copy of the node, a restored backup …)
     await w.anchor(new Uint8Array(32).fill(9), 50)
     a.start()
@@ -133,7 +152,7 @@ describe('node/audit anchorer on a Hardhat JSON-RPC chain', function () {
     expect(await sizes(w)).to.deep.equal([50])
     expect(a.status().failures, 'no transaction was even tried').to.equal(0)
     await t.log.append(bidRecord(50))
-    await until('an anchor above the chain\'s', async () => (await sizes(w)).length === 2)
+    await until("an anchor above the chain's", async () => (await sizes(w)).length === 2)
     expect(await sizes(w)).to.deep.equal([50, 51])
   })
 
@@ -142,10 +161,24 @@ describe('node/audit anchorer on a Hardhat JSON-RPC chain', function () {
     try {
       const account = chain.account(9)
       const acked: number[] = []
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'anchor-crash-writer.ts'), dir, chain.url, chain.deploymentsDir], {
-        stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HIVE_TEST_KEY: account.privateKey },
-      })
-      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(import.meta.dirname, 'fixtures', 'anchor-crash-writer.ts'),
+          dir,
+          chain.url,
+          chain.deploymentsDir,
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+          env: { ...process.env, HIVE_TEST_KEY: account.privateKey },
+        },
+      )
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.on('exit', (_code, signal) => resolve(signal)),
+      )
       let buffer = ''
       await new Promise<void>((resolve, reject) => {
         child.on('error', reject)
@@ -157,7 +190,10 @@ describe('node/audit anchorer on a Hardhat JSON-RPC chain', function () {
             const m = /^ack (\d+)$/.exec(line)
             if (m !== null) acked.push(Number(m[1]))
           }
-          if (acked.length >= 6 && !child.killed) { child.kill('SIGKILL'); resolve() }
+          if (acked.length >= 6 && !child.killed) {
+            child.kill('SIGKILL')
+            resolve()
+          }
         })
         setTimeout(() => reject(new Error(`only ${acked.length} acks after 40 s`)), 40_000).unref()
       })

@@ -33,7 +33,14 @@ describe('node/audit local API routes', function () {
     const { token } = await readApiToken(peer.dataDir)
     client = new HiveApiClient({ baseUrl: `http://127.0.0.1:${api.endpoint!.port}`, token })
     for (let i = 0; i < 5; i++) {
-      await peer.audit.log.append({ type: 'bid', jobId: i % 2 === 0 ? new Uint8Array(Buffer.from(job, 'hex')) : h('other'), direction: 'sent', counterparty: COUNTERPARTY, messageHash: h(`m${i}`), price: BigInt(i + 1) })
+      await peer.audit.log.append({
+        type: 'bid',
+        jobId: i % 2 === 0 ? new Uint8Array(Buffer.from(job, 'hex')) : h('other'),
+        direction: 'sent',
+        counterparty: COUNTERPARTY,
+        messageHash: h(`m${i}`),
+        price: BigInt(i + 1),
+      })
     }
   })
 
@@ -55,10 +62,17 @@ describe('node/audit local API routes', function () {
     expect(byJob.entries[0]).to.include({ type: 'bid', direction: 'sent', price: '1', jobId: job })
     const range = await client.call('audit.entries', { query: { start: 3, limit: 10 } })
     expect(range.entries.map((e) => e.index)).to.deep.equal([3, 4])
-    await client.request('/v1/audit/entries', { query: new URLSearchParams({ job: 'nope' }) }).then(() => { throw new Error('expected 400') }, (err: { status?: number }) => { expect(err.status).to.equal(400) })
+    await client.request('/v1/audit/entries', { query: new URLSearchParams({ job: 'nope' }) }).then(
+      () => {
+        throw new Error('expected 400')
+      },
+      (err: { status?: number }) => {
+        expect(err.status).to.equal(400)
+      },
+    )
   })
 
-  it('exports a job\'s range with proofs (against the current root when nothing is anchored)', async () => {
+  it("exports a job's range with proofs (against the current root when nothing is anchored)", async () => {
     const doc = await client.call('audit.export', { query: { job } })
     const v = verifyExport(doc)
     expect(v.ok, v.ok ? '' : v.message).to.equal(true)
@@ -66,13 +80,23 @@ describe('node/audit local API routes', function () {
   })
 
   it('refuses to anchor without a chain account, and a malformed verify request, saying why', async () => {
-    await client.request('/v1/audit/anchor', { method: 'POST', body: {} }).then(() => { throw new Error('expected 409') }, (err: { status?: number, code?: string, message?: string }) => {
-      expect([err.status, err.code]).to.deep.equal([409, 'NO_ANCHORING'])
-      expect(err.message).to.match(/rpcUrl.*wallet/)
-    })
-    await client.request('/v1/audit/verify', { method: 'POST', body: { job: 'xyz' } }).then(() => { throw new Error('expected 400') }, (err: { status?: number, code?: string }) => {
-      expect([err.status, err.code]).to.deep.equal([400, 'INVALID_AUDIT_REQUEST'])
-    })
+    await client.request('/v1/audit/anchor', { method: 'POST', body: {} }).then(
+      () => {
+        throw new Error('expected 409')
+      },
+      (err: { status?: number; code?: string; message?: string }) => {
+        expect([err.status, err.code]).to.deep.equal([409, 'NO_ANCHORING'])
+        expect(err.message).to.match(/rpcUrl.*wallet/)
+      },
+    )
+    await client.request('/v1/audit/verify', { method: 'POST', body: { job: 'xyz' } }).then(
+      () => {
+        throw new Error('expected 400')
+      },
+      (err: { status?: number; code?: string }) => {
+        expect([err.status, err.code]).to.deep.equal([400, 'INVALID_AUDIT_REQUEST'])
+      },
+    )
   })
 
   it('a verify of a job nobody knows is INCOMPLETE and says to name the requester', async () => {

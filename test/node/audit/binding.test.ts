@@ -39,7 +39,7 @@ describe('node/audit: the peer binding on AuditAnchor', function () {
     rmSync(root, { recursive: true, force: true })
   })
 
-  it('binds before anchoring; ignores a squatter\'s record, and binds again before the next anchor', async () => {
+  it("binds before anchoring; ignores a squatter's record, and binds again before the next anchor", async () => {
     const peer = node.node.peerId.toMultihash().bytes
     const abi = ['function bindPeer(bytes, uint64, bytes)', 'function bindingCount(bytes) view returns (uint256)']
     const squatter = chain.account(9).connect(chain.provider)
@@ -52,7 +52,10 @@ describe('node/audit: the peer binding on AuditAnchor', function () {
     await (await contract.getFunction('bindPeer')(peer, 2n ** 63n, new Uint8Array(64).fill(1))).wait()
     const squatted = await auditor.audit.auditor().verifyPeer(node.node.peerId.toString())
     expect(squatted.outcome, show(squatted)).to.equal('VERIFIED')
-    expect(squatted.rows.some((r) => r.status === 'WARN' && r.code === 'BINDING_FORGED'), show(squatted)).to.equal(true)
+    expect(
+      squatted.rows.some((r) => r.status === 'WARN' && r.code === 'BINDING_FORGED'),
+      show(squatted),
+    ).to.equal(true)
     expect(squatted.peers[0].address).to.equal(await chain.account(7).getAddress())
 
     await node.audit.log.appendAll([bidRecord(3)])

@@ -13,11 +13,17 @@ import { bidRecord, tempLog } from './helpers.ts'
 describe('node/audit log survives SIGKILL', function () {
   this.timeout(120_000)
   const dir = mkdtempSync(join(tmpdir(), 'hive-audit-crash-'))
-  after(() => { rmSync(dir, { recursive: true, force: true }) })
+  after(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
 
   it('keeps every acknowledged entry and its state change, and nothing half-written', async () => {
     const acked = new Map<number, number>() // index -> seq
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'crash-writer.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'crash-writer.ts'), dir],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
     let buffer = ''
     await new Promise<void>((resolve, reject) => {
@@ -31,7 +37,10 @@ describe('node/audit log survives SIGKILL', function () {
           if (m !== null) acked.set(Number(m[1]), Number(m[2]))
         }
         // kill mid-stream, with appends in flight
-        if (acked.size >= 2000 && !child.killed) { child.kill('SIGKILL'); resolve() }
+        if (acked.size >= 2000 && !child.killed) {
+          child.kill('SIGKILL')
+          resolve()
+        }
       })
       setTimeout(() => reject(new Error(`only ${acked.size} acks after 90 s`)), 90_000).unref()
     })
@@ -44,7 +53,9 @@ describe('node/audit log survives SIGKILL', function () {
       const entries = await t.log.getRange(0, size)
       const chain = verifyChain(entries.map((s) => s.bytes))
       expect(chain.ok, chain.ok ? '' : chain.message).to.equal(true)
-      expect(Buffer.from(await t.log.root()).toString('hex')).to.equal(Buffer.from(rootOf(entries.map((s) => s.hash))).toString('hex'))
+      expect(Buffer.from(await t.log.root()).toString('hex')).to.equal(
+        Buffer.from(rootOf(entries.map((s) => s.hash))).toString('hex'),
+      )
       for (const [index, seq] of acked) {
         const e = entries[index].entry
         expect(e.type === 'bid' && e.price === BigInt(seq), `acked entry ${index}`).to.equal(true)
@@ -52,7 +63,7 @@ describe('node/audit log survives SIGKILL', function () {
       // every entry has its state change and every state change its entry
       const states = await t.store.jobs.keys().all()
       const stateSeqs = new Set(states.filter((k) => k.startsWith('seq-')).map((k) => Number(k.slice(4))))
-      const entrySeqs = new Set(entries.map((s) => s.entry.type === 'bid' ? Number(s.entry.price) : -1))
+      const entrySeqs = new Set(entries.map((s) => (s.entry.type === 'bid' ? Number(s.entry.price) : -1)))
       expect(stateSeqs.size).to.equal(size)
       expect([...entrySeqs].every((s) => stateSeqs.has(s))).to.equal(true)
       // and the log goes on from where it was

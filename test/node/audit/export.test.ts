@@ -1,13 +1,19 @@
 import { expect } from 'chai'
 import { join } from 'node:path'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { decodeEntry, encodeEntry, verifyExport, type AuditExport, type ExportVerdict } from '../../../protocol/audit/index.ts'
+import {
+  decodeEntry,
+  encodeEntry,
+  verifyExport,
+  type AuditExport,
+  type ExportVerdict,
+} from '../../../protocol/audit/index.ts'
 import { isHiveError } from '../../../protocol/errors.ts'
 import { readExportFile, writeExportFile } from '../../../node/audit/export.ts'
 import { bidRecord, tempLog, type TempLog } from './helpers.ts'
 
 const clone = (d: AuditExport): AuditExport => JSON.parse(JSON.stringify(d)) as AuditExport
-const fails = (v: ExportVerdict): string => v.ok ? 'ok' : v.code
+const fails = (v: ExportVerdict): string => (v.ok ? 'ok' : v.code)
 
 describe('node/audit export and import', function () {
   this.timeout(60_000)
@@ -18,7 +24,9 @@ describe('node/audit export and import', function () {
     await Promise.all(Array.from({ length: 120 }, (_, i) => t.log.append(bidRecord(i))))
     doc = await t.log.export({ start: 10, end: 70 }, [37, 64, 100])
   })
-  after(async () => { await t.cleanup() })
+  after(async () => {
+    await t.cleanup()
+  })
 
   it('round-trips through a file and verifies: entries, roots and every proof', async () => {
     const file = join(t.dir, 'export.json')
@@ -31,7 +39,9 @@ describe('node/audit export and import', function () {
     for (const r of v.roots) expect(r.root).to.deep.equal(await t.log.root(r.size))
     expect(v.peer).to.deep.equal(t.log.peer)
     // each entry is proven against the first size that contains it
-    expect(doc.entries.map((e) => e.size)).to.deep.equal(doc.entries.map((e) => e.index < 37 ? 37 : e.index < 64 ? 64 : 100))
+    expect(doc.entries.map((e) => e.size)).to.deep.equal(
+      doc.entries.map((e) => (e.index < 37 ? 37 : e.index < 64 ? 64 : 100)),
+    )
     // the default: everything against the current size
     const all = await t.log.export({ start: 0, end: 120 })
     expect(all.roots).to.have.length(1)
@@ -41,24 +51,96 @@ describe('node/audit export and import', function () {
 
   it('detects tampering and names it', () => {
     const cases: Array<[string, (d: AuditExport) => void, string]> = [
-      ['an entry changed, re-encoded and re-linked', (d) => {
-        const e = decodeEntry(Buffer.from(d.entries[20].bytes, 'base64'))
-        d.entries[20].bytes = Buffer.from(encodeEntry({ ...e, timestamp: e.timestamp + 1 })).toString('base64')
-      }, 'CHAIN_BROKEN'],
-      ['the last entry changed (no later link to break)', (d) => {
-        const e = decodeEntry(Buffer.from(d.entries[59].bytes, 'base64'))
-        d.entries[59].bytes = Buffer.from(encodeEntry({ ...e, timestamp: e.timestamp + 1 })).toString('base64')
-      }, 'INCLUSION_FAILED'],
-      ['an entry deleted', (d) => { d.entries.splice(30, 1); d.end-- }, 'CHAIN_BROKEN'],
-      ['entries swapped', (d) => { [d.entries[3], d.entries[4]] = [d.entries[4], d.entries[3]]; d.entries[3].index = 13; d.entries[4].index = 14 }, 'CHAIN_BROKEN'],
-      ['a root replaced', (d) => { d.roots[1].root = 'ab'.repeat(32) }, 'INCONSISTENT_ROOTS'],
-      ['a proof hash flipped', (d) => { const p = d.entries[5].proof; p[0] = (p[0][0] === 'a' ? 'b' : 'a') + p[0].slice(1) }, 'INCLUSION_FAILED'],
-      ['a consistency proof truncated', (d) => { d.consistency[0].proof.pop() }, 'INCONSISTENT_ROOTS'],
-      ['roots out of order', (d) => { d.roots.reverse() }, 'ROOTS_OUT_OF_ORDER'],
-      ['another peer claimed', (d) => { d.peer = 'ff'.repeat(38) }, 'WRONG_PEER'],
-      ['an entry proven against a later size than its first', (d) => { d.entries[0].size = 64 }, 'MALFORMED_EXPORT'],
-      ['not an export', (d) => { (d as { format: string }).format = 'something-else' }, 'MALFORMED_EXPORT'],
-      ['a garbage entry', (d) => { d.entries[2].bytes = 'AAAA' }, 'CHAIN_BROKEN'],
+      [
+        'an entry changed, re-encoded and re-linked',
+        (d) => {
+          const e = decodeEntry(Buffer.from(d.entries[20].bytes, 'base64'))
+          d.entries[20].bytes = Buffer.from(encodeEntry({ ...e, timestamp: e.timestamp + 1 })).toString('base64')
+        },
+        'CHAIN_BROKEN',
+      ],
+      [
+        'the last entry changed (no later link to break)',
+        (d) => {
+          const e = decodeEntry(Buffer.from(d.entries[59].bytes, 'base64'))
+          d.entries[59].bytes = Buffer.from(encodeEntry({ ...e, timestamp: e.timestamp + 1 })).toString('base64')
+        },
+        'INCLUSION_FAILED',
+      ],
+      [
+        'an entry deleted',
+        (d) => {
+          d.entries.splice(30, 1)
+          d.end--
+        },
+        'CHAIN_BROKEN',
+      ],
+      [
+        'entries swapped',
+        (d) => {
+          ;[d.entries[3], d.entries[4]] = [d.entries[4], d.entries[3]]
+          d.entries[3].index = 13
+          d.entries[4].index = 14
+        },
+        'CHAIN_BROKEN',
+      ],
+      [
+        'a root replaced',
+        (d) => {
+          d.roots[1].root = 'ab'.repeat(32)
+        },
+        'INCONSISTENT_ROOTS',
+      ],
+      [
+        'a proof hash flipped',
+        (d) => {
+          const p = d.entries[5].proof
+          p[0] = (p[0][0] === 'a' ? 'b' : 'a') + p[0].slice(1)
+        },
+        'INCLUSION_FAILED',
+      ],
+      [
+        'a consistency proof truncated',
+        (d) => {
+          d.consistency[0].proof.pop()
+        },
+        'INCONSISTENT_ROOTS',
+      ],
+      [
+        'roots out of order',
+        (d) => {
+          d.roots.reverse()
+        },
+        'ROOTS_OUT_OF_ORDER',
+      ],
+      [
+        'another peer claimed',
+        (d) => {
+          d.peer = 'ff'.repeat(38)
+        },
+        'WRONG_PEER',
+      ],
+      [
+        'an entry proven against a later size than its first',
+        (d) => {
+          d.entries[0].size = 64
+        },
+        'MALFORMED_EXPORT',
+      ],
+      [
+        'not an export',
+        (d) => {
+          ;(d as { format: string }).format = 'something-else'
+        },
+        'MALFORMED_EXPORT',
+      ],
+      [
+        'a garbage entry',
+        (d) => {
+          d.entries[2].bytes = 'AAAA'
+        },
+        'CHAIN_BROKEN',
+      ],
     ]
     for (const [name, tamper, code] of cases) {
       const d = clone(doc)
@@ -78,7 +160,11 @@ describe('node/audit export and import', function () {
       const forged = await other.log.export({ start: 40, end: 60 }, [64, 100])
       const mixed = clone(forged)
       mixed.roots.unshift({ size: 37, root: doc.roots[0].root })
-      mixed.consistency.unshift({ from: 37, to: 64, proof: (await other.log.consistencyProof(37, 64)).map((b) => Buffer.from(b).toString('hex')) })
+      mixed.consistency.unshift({
+        from: 37,
+        to: 64,
+        proof: (await other.log.consistencyProof(37, 64)).map((b) => Buffer.from(b).toString('hex')),
+      })
       const v = verifyExport(mixed)
       expect(fails(v)).to.equal('INCONSISTENT_ROOTS')
     } finally {
@@ -87,7 +173,12 @@ describe('node/audit export and import', function () {
   })
 
   it('refuses ranges and sizes the log cannot prove', async () => {
-    for (const [range, sizes] of [[{ start: 0, end: 121 }, undefined], [{ start: 10, end: 70 }, [37, 64]], [{ start: 0, end: 10 }, [64, 37]], [{ start: 0, end: 10 }, [0]]] as const) {
+    for (const [range, sizes] of [
+      [{ start: 0, end: 121 }, undefined],
+      [{ start: 10, end: 70 }, [37, 64]],
+      [{ start: 0, end: 10 }, [64, 37]],
+      [{ start: 0, end: 10 }, [0]],
+    ] as const) {
       try {
         await t.log.export(range, sizes === undefined ? undefined : [...sizes])
         expect.fail(`exported ${JSON.stringify({ range, sizes })}`)

@@ -10,11 +10,26 @@ import type { AuditRecord } from '../../../node/audit/log.ts'
 export const NODE_PEER = peer('audit node')
 export const COUNTERPARTY = peer('counterparty')
 
-export interface TempLog { dir: string, store: HiveStore, log: AuditLog, reopen: () => Promise<TempLog>, cleanup: () => Promise<void> }
+export interface TempLog {
+  dir: string
+  store: HiveStore
+  log: AuditLog
+  reopen: () => Promise<TempLog>
+  cleanup: () => Promise<void>
+}
 
-export async function tempLog (dir = mkdtempSync(join(tmpdir(), 'hive-audit-')), now?: () => number, maxGroup?: number): Promise<TempLog> {
+export async function tempLog(
+  dir = mkdtempSync(join(tmpdir(), 'hive-audit-')),
+  now?: () => number,
+  maxGroup?: number,
+): Promise<TempLog> {
   const store = await openStore(dir)
-  const log = await AuditLog.open({ db: store.audit, peer: NODE_PEER, ...(now !== undefined ? { now } : {}), ...(maxGroup !== undefined ? { maxGroup } : {}) })
+  const log = await AuditLog.open({
+    db: store.audit,
+    peer: NODE_PEER,
+    ...(now !== undefined ? { now } : {}),
+    ...(maxGroup !== undefined ? { maxGroup } : {}),
+  })
   const t: TempLog = {
     dir,
     store,
@@ -34,6 +49,14 @@ export async function tempLog (dir = mkdtempSync(join(tmpdir(), 'hive-audit-')),
 }
 
 /** A bid record about job `job` (one of a few jobs), price i: cheap, varied, valid. */
-export function bidRecord (i: number, job = i % 5): AuditRecord {
-  return { type: 'bid', jobId: h(`job ${job}`), direction: i % 2 === 0 ? 'sent' : 'received', counterparty: COUNTERPARTY, messageHash: h(`bid ${i}`), price: BigInt(i), timestamp: 1_700_000_000_000 + i }
+export function bidRecord(i: number, job = i % 5): AuditRecord {
+  return {
+    type: 'bid',
+    jobId: h(`job ${job}`),
+    direction: i % 2 === 0 ? 'sent' : 'received',
+    counterparty: COUNTERPARTY,
+    messageHash: h(`bid ${i}`),
+    price: BigInt(i),
+    timestamp: 1_700_000_000_000 + i,
+  }
 }

@@ -12,11 +12,26 @@ import type { TempLog } from './helpers.ts'
 const JOB_ID = 'ab'.repeat(32)
 const CID_TEXT = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'
 
-function jobRecord (over: Partial<JobRecord> = {}): JobRecord {
+function jobRecord(over: Partial<JobRecord> = {}): JobRecord {
   return {
-    jobId: JOB_ID, phase: 'bidding', executor: 'wasm', redundancy: 1, maxPrice: '1000', payment: 'channel', moduleCid: CID_TEXT,
-    inputs: [], args: [], limits: { memoryBytes: 1, wallTimeMs: 1, outputBytes: 1 }, postedAt: 1, bidsCloseAt: 2, deadline: 3,
-    bids: [], awards: [], dissenters: [], requestHex: '00', ...over,
+    jobId: JOB_ID,
+    phase: 'bidding',
+    executor: 'wasm',
+    redundancy: 1,
+    maxPrice: '1000',
+    payment: 'channel',
+    moduleCid: CID_TEXT,
+    inputs: [],
+    args: [],
+    limits: { memoryBytes: 1, wallTimeMs: 1, outputBytes: 1 },
+    postedAt: 1,
+    bidsCloseAt: 2,
+    deadline: 3,
+    bids: [],
+    awards: [],
+    dissenters: [],
+    requestHex: '00',
+    ...over,
   }
 }
 
@@ -30,9 +45,18 @@ describe('node/audit market hook', () => {
     t = await tempLog()
     failures = []
     current = t.log
-    hook = new AuditHook({ log: () => current, jobs: t.store.jobs, writeState: async (ops) => { await t.store.batchDurable(ops) }, onFailure: (m) => failures.push(m) })
+    hook = new AuditHook({
+      log: () => current,
+      jobs: t.store.jobs,
+      writeState: async (ops) => {
+        await t.store.batchDurable(ops)
+      },
+      onFailure: (m) => failures.push(m),
+    })
   })
-  afterEach(async () => { await t.cleanup() })
+  afterEach(async () => {
+    await t.cleanup()
+  })
 
   it('writes the posted entry and the job record in one batch, hashing the envelope as sent', async () => {
     const envelope = Uint8Array.of(1, 2, 3, 4)
@@ -43,14 +67,20 @@ describe('node/audit market hook', () => {
       expect(Buffer.from(s.entry.messageHash)).to.deep.equal(Buffer.from(sha256(envelope)))
       expect([s.entry.maxPrice, s.entry.paymentMode, s.entry.redundancy]).to.deep.equal([1000n, 'channel', 1])
     }
-    expect((await t.store.jobs.get(JOB_ID) as JobRecord).phase).to.equal('bidding')
+    expect(((await t.store.jobs.get(JOB_ID)) as JobRecord).phase).to.equal('bidding')
   })
 
   it('logs an award received and the acceptance sent as one unit, in that order', async () => {
     await hook.awardReceived(JOB_ID, COUNTERPARTY, Uint8Array.of(9), 5n, 1, Uint8Array.of(8))
     const entries = (await t.log.entriesForJob(jobIdToBytes(JOB_ID))).map((s) => s.entry)
-    expect(entries.map((e) => `${e.type}:${'direction' in e ? e.direction : ''}`)).to.deep.equal(['awarded:received', 'accepted:sent'])
-    expect(entries[0].type === 'awarded' && entries[0].envelope !== undefined, 'the counterparty\'s signed award is kept').to.equal(true)
+    expect(entries.map((e) => `${e.type}:${'direction' in e ? e.direction : ''}`)).to.deep.equal([
+      'awarded:received',
+      'accepted:sent',
+    ])
+    expect(
+      entries[0].type === 'awarded' && entries[0].envelope !== undefined,
+      "the counterparty's signed award is kept",
+    ).to.equal(true)
   })
 
   it('verifies against the result it logged on receipt, with the final record in the same batch', async () => {
@@ -58,7 +88,11 @@ describe('node/audit market hook', () => {
     const { peerIdFromString } = await import('@libp2p/peer-id')
     const resultEnvelope = Uint8Array.of(7, 7, 7)
     await hook.resultReceived(JOB_ID, peerIdFromString(provider), resultEnvelope, CID_TEXT)
-    const record = jobRecord({ phase: 'completed', outputCid: CID_TEXT, awards: [{ provider, price: '5', slot: 0, status: 'delivered', awardedAt: 1, outputCid: CID_TEXT }] })
+    const record = jobRecord({
+      phase: 'completed',
+      outputCid: CID_TEXT,
+      awards: [{ provider, price: '5', slot: 0, status: 'delivered', awardedAt: 1, outputCid: CID_TEXT }],
+    })
     await hook.finished(record)
     const entries = (await t.log.entriesForJob(jobIdToBytes(JOB_ID))).map((s) => s.entry)
     const v = entries[1]
@@ -67,23 +101,45 @@ describe('node/audit market hook', () => {
       expect(Buffer.from(v.resultHash)).to.deep.equal(Buffer.from(sha256(resultEnvelope)))
       expect([v.accepted, v.reason]).to.deep.equal([true, 'majority 1/1'])
     }
-    expect((await t.store.jobs.get(JOB_ID) as JobRecord).phase).to.equal('completed')
+    expect(((await t.store.jobs.get(JOB_ID)) as JobRecord).phase).to.equal('completed')
   })
 
   it('keeps the state and reports loudly when the log is closed or the record is refused', async () => {
     current = undefined
     await hook.posted(jobRecord({ phase: 'awarding' }), Uint8Array.of(1))
-    expect((await t.store.jobs.get(JOB_ID) as JobRecord).phase, 'the job is not lost').to.equal('awarding')
+    expect(((await t.store.jobs.get(JOB_ID)) as JobRecord).phase, 'the job is not lost').to.equal('awarding')
     expect(failures[0]).to.match(/AUDIT ENTRY LOST: could not log posted/)
     current = t.log
     // a payment the log refuses (a negative amount): the payment state still lands
-    const ok = await hook.record({ type: 'paid', jobId: JOB_ID, direction: 'sent', counterparty: COUNTERPARTY, amount: -1n, method: { kind: 'escrow', txHash: new Uint8Array(32) } }, { extraOps: [{ type: 'put', sublevel: t.store.vouchers, key: 'v1', value: { n: 1 } }] })
+    const ok = await hook.record(
+      {
+        type: 'paid',
+        jobId: JOB_ID,
+        direction: 'sent',
+        counterparty: COUNTERPARTY,
+        amount: -1n,
+        method: { kind: 'escrow', txHash: new Uint8Array(32) },
+      },
+      { extraOps: [{ type: 'put', sublevel: t.store.vouchers, key: 'v1', value: { n: 1 } }] },
+    )
     expect(ok).to.equal(false)
     expect(await t.store.vouchers.get('v1')).to.deep.equal({ n: 1 })
     expect(failures[1]).to.match(/could not log paid/)
     expect(t.log.size()).to.equal(0)
     // and a good one is written with its state, atomically
-    expect(await hook.record({ type: 'paid', jobId: JOB_ID, direction: 'sent', counterparty: COUNTERPARTY, amount: 5n, method: { kind: 'escrow', txHash: new Uint8Array(32) } }, { extraOps: [{ type: 'put', sublevel: t.store.vouchers, key: 'v2', value: { n: 2 } }] })).to.equal(true)
+    expect(
+      await hook.record(
+        {
+          type: 'paid',
+          jobId: JOB_ID,
+          direction: 'sent',
+          counterparty: COUNTERPARTY,
+          amount: 5n,
+          method: { kind: 'escrow', txHash: new Uint8Array(32) },
+        },
+        { extraOps: [{ type: 'put', sublevel: t.store.vouchers, key: 'v2', value: { n: 2 } }] },
+      ),
+    ).to.equal(true)
     expect(t.log.size()).to.equal(1)
     expect(await t.store.vouchers.get('v2')).to.deep.equal({ n: 2 })
   })

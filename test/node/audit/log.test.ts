@@ -1,5 +1,11 @@
 import { expect } from 'chai'
-import { MemoryTree, inclusionProof, rootOf, verifyConsistency, verifyInclusion } from '../../../protocol/merkle/index.ts'
+import {
+  MemoryTree,
+  inclusionProof,
+  rootOf,
+  verifyConsistency,
+  verifyInclusion,
+} from '../../../protocol/merkle/index.ts'
 import { ZERO_HASH, decodeEntry, verifyChain } from '../../../protocol/audit/index.ts'
 import { isHiveError } from '../../../protocol/errors.ts'
 import { h } from '../../protocol/audit/story.ts'
@@ -12,8 +18,12 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 describe('node/audit log', function () {
   this.timeout(60_000)
   let t: TempLog
-  beforeEach(async () => { t = await tempLog(undefined, () => 42) })
-  afterEach(async () => { await t.cleanup() })
+  beforeEach(async () => {
+    t = await tempLog(undefined, () => 42)
+  })
+  afterEach(async () => {
+    await t.cleanup()
+  })
 
   it('appends, reads back, and links every entry to the previous one', async () => {
     for (let i = 0; i < 40; i++) {
@@ -31,7 +41,12 @@ describe('node/audit log', function () {
     const { timestamp: _ts, ...noTime } = bidRecord(40)
     expect((await t.log.append(noTime)).entry.timestamp).to.equal(42)
     for (const bad of [-1, 41, 1.5]) {
-      try { await t.log.get(bad); expect.fail('read a missing entry') } catch (err) { expect(isHiveError(err, 'AUDIT_ENTRY_NOT_FOUND')).to.equal(true) }
+      try {
+        await t.log.get(bad)
+        expect.fail('read a missing entry')
+      } catch (err) {
+        expect(isHiveError(err, 'AUDIT_ENTRY_NOT_FOUND')).to.equal(true)
+      }
     }
   })
 
@@ -49,7 +64,7 @@ describe('node/audit log', function () {
     expect(verifyChain((await t.log.getRange(0, 38)).map((s) => s.bytes)).ok).to.equal(true)
   })
 
-  it('commits the entry and the caller\'s state change in one batch: both land or neither does', async () => {
+  it("commits the entry and the caller's state change in one batch: both land or neither does", async () => {
     const jobs = t.store.jobs
     const ok: StoreBatchOp = { type: 'put', sublevel: jobs, key: 'job-a', value: { state: 'awarded' } }
     await t.log.append(bidRecord(0), { extraOps: [ok] })
@@ -70,14 +85,17 @@ describe('node/audit log', function () {
     const root = t.store.root
     const original = root.batch.bind(root)
     let calls = 0
-    ;(root as unknown as { batch: (...a: unknown[]) => Promise<void> }).batch = async () => { calls++; throw new Error('disk full (simulated)') }
+    ;(root as unknown as { batch: (...a: unknown[]) => Promise<void> }).batch = async () => {
+      calls++
+      throw new Error('disk full (simulated)')
+    }
     try {
       await t.log.append(bidRecord(2), { extraOps: [alsoState] })
       expect.fail('append survived a failing disk')
     } catch (err) {
       expect((err as Error).message).to.match(/disk full/)
     } finally {
-      (root as unknown as { batch: typeof original }).batch = original
+      ;(root as unknown as { batch: typeof original }).batch = original
     }
     expect(calls).to.equal(1)
     expect(t.log.size()).to.equal(1)
@@ -91,9 +109,13 @@ describe('node/audit log', function () {
 
   it('in a group commit, a failing batch fails only the append that caused it', async () => {
     const badOp = { type: 'put', sublevel: t.store.jobs, key: undefined, value: 1 } as unknown as StoreBatchOp
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => t.log.append(bidRecord(i), i === 7 ? { extraOps: [badOp] } : {})))
-    expect(results.map((r) => r.status)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i === 7 ? 'rejected' : 'fulfilled'))
-    const indices = results.flatMap((r) => r.status === 'fulfilled' ? [r.value.entry.index] : [])
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => t.log.append(bidRecord(i), i === 7 ? { extraOps: [badOp] } : {})),
+    )
+    expect(results.map((r) => r.status)).to.deep.equal(
+      Array.from({ length: 20 }, (_, i) => (i === 7 ? 'rejected' : 'fulfilled')),
+    )
+    const indices = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.entry.index] : []))
     expect(indices).to.deep.equal([...Array(19).keys()])
     expect(verifyChain((await t.log.getRange(0, 19)).map((s) => s.bytes)).ok).to.equal(true)
   })
@@ -131,13 +153,16 @@ describe('node/audit log', function () {
       await Promise.all(Array.from({ length: 8 }, caller))
       ;(root as unknown as { batch: typeof original }).batch = original
       expect(calls).to.be.greaterThan(N / 4)
-      expect(settled.map((r) => r.status)).to.deep.equal(Array.from({ length: N }, (_, i) => i === 17 ? 'rejected' : 'fulfilled'))
-      const indices = settled.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
+      expect(settled.map((r) => r.status)).to.deep.equal(
+        Array.from({ length: N }, (_, i) => (i === 17 ? 'rejected' : 'fulfilled')),
+      )
+      const indices = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
       expect([...indices].sort((a, b) => a - b)).to.deep.equal([...Array(N - 1).keys()])
       const entries = await small.log.getRange(0, N - 1)
       expect(verifyChain(entries.map((s) => s.bytes)).ok).to.equal(true)
       // every entry's state change landed, and the culprit's did not
-      for (const s of entries) expect(await jobs.get(`state-${Number(s.entry.type === 'bid' ? s.entry.price : -1n)}`)).to.not.equal(undefined)
+      for (const s of entries)
+        expect(await jobs.get(`state-${Number(s.entry.type === 'bid' ? s.entry.price : -1n)}`)).to.not.equal(undefined)
       expect(await jobs.get('state-17')).to.equal(undefined)
       expect(hex(await small.log.root())).to.equal(hex(rootOf(entries.map((s) => s.hash))))
     } finally {
@@ -146,7 +171,11 @@ describe('node/audit log', function () {
   })
 
   it('rejects a malformed record alone, before writing anything', async () => {
-    const results = await Promise.allSettled([t.log.append(bidRecord(0)), t.log.append({ ...bidRecord(1), messageHash: new Uint8Array(3) } as AuditRecord), t.log.append(bidRecord(2))])
+    const results = await Promise.allSettled([
+      t.log.append(bidRecord(0)),
+      t.log.append({ ...bidRecord(1), messageHash: new Uint8Array(3) } as AuditRecord),
+      t.log.append(bidRecord(2)),
+    ])
     expect(results.map((r) => r.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled'])
     expect(isHiveError((results[1] as PromiseRejectedResult).reason, 'INVALID_AUDIT_ENTRY')).to.equal(true)
     expect(t.log.size()).to.equal(2)
@@ -156,12 +185,17 @@ describe('node/audit log', function () {
     const root = t.store.root
     const original = root.batch.bind(root)
     let batches = 0
-    ;(root as unknown as { batch: (...a: unknown[]) => unknown }).batch = (...a: unknown[]) => { batches++; return (original as (...x: unknown[]) => unknown)(...a) }
+    ;(root as unknown as { batch: (...a: unknown[]) => unknown }).batch = (...a: unknown[]) => {
+      batches++
+      return (original as (...x: unknown[]) => unknown)(...a)
+    }
     const N = 3000
     const all = await Promise.all(Array.from({ length: N }, (_, i) => t.log.append(bidRecord(i))))
     ;(root as unknown as { batch: typeof original }).batch = original
     expect(all.map((s) => s.entry.index)).to.deep.equal([...Array(N).keys()])
-    expect(all.map((s) => s.entry.type === 'bid' ? s.entry.price : -1n)).to.deep.equal(Array.from({ length: N }, (_, i) => BigInt(i)))
+    expect(all.map((s) => (s.entry.type === 'bid' ? s.entry.price : -1n))).to.deep.equal(
+      Array.from({ length: N }, (_, i) => BigInt(i)),
+    )
     expect(batches).to.be.lessThan(10)
     expect(batches).to.be.at.least(2) // maxGroup 2048 splits 3000
     expect(verifyChain((await t.log.getRange(0, N)).map((s) => s.bytes)).ok).to.equal(true)
@@ -183,10 +217,18 @@ describe('node/audit log', function () {
         expect(proof.map(hex)).to.deep.equal(inclusionProof(i, n, mem.node).map(hex))
       }
       for (const m of sizes.filter((x) => x <= n)) {
-        expect(verifyConsistency(m, n, await t.log.root(m), root, await t.log.consistencyProof(m, n)), `${m} -> ${n}`).to.equal(true)
+        expect(
+          verifyConsistency(m, n, await t.log.root(m), root, await t.log.consistencyProof(m, n)),
+          `${m} -> ${n}`,
+        ).to.equal(true)
       }
     }
-    try { await t.log.root(N + 1); expect.fail('root beyond size') } catch (err) { expect(isHiveError(err, 'AUDIT_TREE_TOO_SMALL')).to.equal(true) }
+    try {
+      await t.log.root(N + 1)
+      expect.fail('root beyond size')
+    } catch (err) {
+      expect(isHiveError(err, 'AUDIT_TREE_TOO_SMALL')).to.equal(true)
+    }
   })
 
   it('finds every entry of a job through the job index, in log order', async () => {
@@ -203,6 +245,11 @@ describe('node/audit log', function () {
     const pending = Array.from({ length: 10 }, (_, i) => t.log.append(bidRecord(i)))
     await t.log.close()
     expect((await Promise.all(pending)).length).to.equal(10)
-    try { await t.log.append(bidRecord(10)); expect.fail('appended after close') } catch (err) { expect(isHiveError(err, 'AUDIT_LOG_CLOSED')).to.equal(true) }
+    try {
+      await t.log.append(bidRecord(10))
+      expect.fail('appended after close')
+    } catch (err) {
+      expect(isHiveError(err, 'AUDIT_LOG_CLOSED')).to.equal(true)
+    }
   })
 })

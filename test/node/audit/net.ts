@@ -40,11 +40,16 @@ export interface AuditPeerOptions {
   anchorer?: AnchorerOptions
 }
 
-export async function startAuditPeer (name: string, o: AuditPeerOptions): Promise<AuditPeer> {
+export async function startAuditPeer(name: string, o: AuditPeerOptions): Promise<AuditPeer> {
   const roles = o.roles ?? 'none'
   let chain: ChainClient | undefined
   if (o.devChain !== undefined) {
-    chain = await openChain({ settings: o.devChain.settings, wallet: o.devChain.account(o.account ?? 1), tx: { pollMs: 50 }, pollingIntervalMs: 50 })
+    chain = await openChain({
+      settings: o.devChain.settings,
+      wallet: o.devChain.account(o.account ?? 1),
+      tx: { pollMs: 50 },
+      pollingIntervalMs: 50,
+    })
   }
   const events: JobEvent[] = []
   const audit = auditService({
@@ -63,8 +68,11 @@ export async function startAuditPeer (name: string, o: AuditPeerOptions): Promis
     ...(o.price !== undefined ? { price: o.price } : {}),
     libp2pDatastore: 'memory',
     services: roles === 'none' ? { audit } : { audit, market },
-  }).catch((err: unknown) => { chain?.close(); throw err })
-  const services: { audit?: AuditService, market?: MarketService } = node.services
+  }).catch((err: unknown) => {
+    chain?.close()
+    throw err
+  })
+  const services: { audit?: AuditService; market?: MarketService } = node.services
   return {
     name,
     node,
@@ -82,9 +90,9 @@ export async function startAuditPeer (name: string, o: AuditPeerOptions): Promis
 }
 
 /** Polls `check` every 25 ms until it returns true; throws naming `what` after `timeoutMs`. */
-export async function until (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs
-  while (!await check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 25))
   }

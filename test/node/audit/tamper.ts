@@ -13,15 +13,23 @@ import type { AnchorBinding } from '../../../protocol/audit/wire.ts'
 import type { AuditPeer } from './net.ts'
 import type { HiveStore } from '../../../node/store.ts'
 
-export interface RebuiltLog { log: AuditLog, store: HiveStore, close: () => Promise<void> }
+export interface RebuiltLog {
+  log: AuditLog
+  store: HiveStore
+  close: () => Promise<void>
+}
 
-export function toRecord (e: AuditEntry): AuditRecord {
+export function toRecord(e: AuditEntry): AuditRecord {
   const { index: _i, prevHash: _p, peer: _o, ...rest } = e
   return rest as AuditRecord
 }
 
 /** A new log with `edit(entries)` of `source`'s entries, each keeping its timestamp. */
-export async function rebuildLog (source: AuditLog, edit: (entries: AuditEntry[]) => AuditEntry[], extra: AuditRecord[] = []): Promise<RebuiltLog> {
+export async function rebuildLog(
+  source: AuditLog,
+  edit: (entries: AuditEntry[]) => AuditEntry[],
+  extra: AuditRecord[] = [],
+): Promise<RebuiltLog> {
   const dir = mkdtempSync(join(tmpdir(), 'hive-audit-forged-'))
   const store = await openStore(dir)
   const log = await AuditLog.open({ db: store.audit, peer: source.peer })
@@ -30,7 +38,11 @@ export async function rebuildLog (source: AuditLog, edit: (entries: AuditEntry[]
   return {
     log,
     store,
-    close: async () => { await log.close(); await store.close(); rmSync(dir, { recursive: true, force: true }) },
+    close: async () => {
+      await log.close()
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
   }
 }
 
@@ -38,11 +50,16 @@ export async function rebuildLog (source: AuditLog, edit: (entries: AuditEntry[]
  * Serves `log` over /hive/audit from `peer` instead of its real one (with `binding` instead of
  * the peer's own anchoring binding, when given); the returned function restores it.
  */
-export async function serveInstead (
-  peer: AuditPeer, log: AuditLog, binding?: AnchorBinding,
+export async function serveInstead(
+  peer: AuditPeer,
+  log: AuditLog,
+  binding?: AnchorBinding,
 ): Promise<() => Promise<void>> {
   await peer.audit.server.stop()
   const forged = new AuditServer({ libp2p: peer.node.libp2p, log, binding: () => binding ?? peer.audit.binding })
   await forged.start()
-  return async () => { await forged.stop(); await peer.audit.server.start() }
+  return async () => {
+    await forged.stop()
+    await peer.audit.server.start()
+  }
 }

@@ -14,18 +14,26 @@ import { BlobChunk, BlobResponse, BlobStatus } from '../../../protocol/gen/marke
 import { PROTOCOLS } from '../../../protocol/topics.ts'
 import type { HiveLibp2p } from '../../../node/p2p/create.ts'
 
-interface Peer { libp2p: HiveLibp2p, db: ClassicLevel<string, Uint8Array>, store: BlobStore, exchange: BlobExchange }
+interface Peer {
+  libp2p: HiveLibp2p
+  db: ClassicLevel<string, Uint8Array>
+  store: BlobStore
+  exchange: BlobExchange
+}
 
 describe('node/blobs/exchange over TCP on 127.0.0.1', function () {
   this.timeout(30_000)
   let dir: string
   const peers: Peer[] = []
 
-  async function makePeer (name: string, init: { requestsPerWindow?: number } = {}): Promise<Peer> {
+  async function makePeer(name: string, init: { requestsPerWindow?: number } = {}): Promise<Peer> {
     const libp2p = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519') })
     await libp2p.start()
     const db = new ClassicLevel<string, Uint8Array>(join(dir, name), { valueEncoding: 'view' })
-    const store = new BlobStore({ db: db.sublevel<string, Uint8Array>('blobs', { valueEncoding: 'view' }), maxBlobBytes: 4 * 1024 * 1024 })
+    const store = new BlobStore({
+      db: db.sublevel<string, Uint8Array>('blobs', { valueEncoding: 'view' }),
+      maxBlobBytes: 4 * 1024 * 1024,
+    })
     const exchange = new BlobExchange({ libp2p, store, ...init })
     await exchange.start()
     const peer = { libp2p, db, store, exchange }
@@ -33,7 +41,9 @@ describe('node/blobs/exchange over TCP on 127.0.0.1', function () {
     return peer
   }
 
-  beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'hive-blobx-')) })
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hive-blobx-'))
+  })
   afterEach(async () => {
     for (const p of peers.splice(0)) {
       await p.exchange.stop()
@@ -76,7 +86,15 @@ describe('node/blobs/exchange over TCP on 127.0.0.1', function () {
       const lp = lpStream(stream)
       await lp.read()
       const fake = new TextEncoder().encode('forged content!!')
-      await lp.write(BlobResponse.encode({ status: BlobStatus.BLOB_OK, totalSize: fake.length, offset: 0, length: fake.length, message: '' }))
+      await lp.write(
+        BlobResponse.encode({
+          status: BlobStatus.BLOB_OK,
+          totalSize: fake.length,
+          offset: 0,
+          length: fake.length,
+          message: '',
+        }),
+      )
       await lp.write(BlobChunk.encode({ data: fake }))
       await stream.close()
     })

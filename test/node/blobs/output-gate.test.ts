@@ -19,44 +19,73 @@ describe('node/blobs output gate', function () {
   let dir: string
   const stops: Array<() => Promise<void>> = []
 
-  beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'hive-gate-')) })
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hive-gate-'))
+  })
   afterEach(async () => {
     for (const s of stops.splice(0).reverse()) await s()
     await rm(dir, { recursive: true, force: true })
   })
 
-  async function libp2p (): Promise<HiveLibp2p> {
+  async function libp2p(): Promise<HiveLibp2p> {
     const node = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519') })
     await node.start()
-    stops.push(async () => { await node.stop() })
+    stops.push(async () => {
+      await node.stop()
+    })
     return node
   }
 
   it('holds a job output until it is paid for, and never holds other blobs', async () => {
     const db = new ClassicLevel<string, Uint8Array>(join(dir, 'p'), { valueEncoding: 'view' })
-    stops.push(async () => { await db.close() })
+    stops.push(async () => {
+      await db.close()
+    })
     const held = db.sublevel<string, HeldOutput>('held-outputs', { valueEncoding: 'json' })
     const paid = new Set<string>()
-    const gate = (): OutputGate => new OutputGate({ db: held, putDurable: async (k, v) => { await held.put(k, v) }, releasable: async (j) => paid.has(j.jobId), now: Date.now })
+    const gate = (): OutputGate =>
+      new OutputGate({
+        db: held,
+        putDurable: async (k, v) => {
+          await held.put(k, v)
+        },
+        releasable: async (j) => paid.has(j.jobId),
+        now: Date.now,
+      })
     const provider = await libp2p()
     const store = new BlobStore({ db: db.sublevel<string, Uint8Array>('blobs', { valueEncoding: 'view' }) })
     let current = gate()
     const exchange = new BlobExchange({ libp2p: provider, store, mayServe: async (cid) => await current.mayServe(cid) })
     await exchange.start()
-    stops.push(async () => { await exchange.stop() })
+    stops.push(async () => {
+      await exchange.stop()
+    })
 
     const output = await store.put(new TextEncoder().encode('the output'))
     const input = await store.put(new TextEncoder().encode('an input'))
-    await current.hold(output.toString(), { jobId: 'job1', payment: 'channel', requesterAddress: '0x0000000000000000000000000000000000000001', price: 5n })
+    await current.hold(output.toString(), {
+      jobId: 'job1',
+      payment: 'channel',
+      requesterAddress: '0x0000000000000000000000000000000000000001',
+      price: 5n,
+    })
 
     const asker = await libp2p()
     const askerDb = new ClassicLevel<string, Uint8Array>(join(dir, 'a'), { valueEncoding: 'view' })
-    stops.push(async () => { await askerDb.close() })
-    const fetcher = new BlobExchange({ libp2p: asker, store: new BlobStore({ db: askerDb.sublevel<string, Uint8Array>('blobs', { valueEncoding: 'view' }) }) })
+    stops.push(async () => {
+      await askerDb.close()
+    })
+    const fetcher = new BlobExchange({
+      libp2p: asker,
+      store: new BlobStore({ db: askerDb.sublevel<string, Uint8Array>('blobs', { valueEncoding: 'view' }) }),
+    })
     await asker.dial(provider.getMultiaddrs()[0])
 
     expect(await fetcher.fetch(provider.peerId, input)).to.have.length(8)
-    const refused = await fetcher.fetch(provider.peerId, output).then(() => undefined, (err: { code?: string }) => err.code)
+    const refused = await fetcher.fetch(provider.peerId, output).then(
+      () => undefined,
+      (err: { code?: string }) => err.code,
+    )
     expect(refused).to.equal('BLOB_PAYMENT_REQUIRED')
     // a restart keeps the hold: it is on disk, not in memory
     current = gate()

@@ -15,7 +15,10 @@ describe('node/blobs/store', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hive-blobs-'))
     db = new ClassicLevel<string, Uint8Array>(dir, { valueEncoding: 'view' })
-    store = new BlobStore({ db: db.sublevel<string, Uint8Array>('blobs', { valueEncoding: 'view' }), maxBlobBytes: 1024 })
+    store = new BlobStore({
+      db: db.sublevel<string, Uint8Array>('blobs', { valueEncoding: 'view' }),
+      maxBlobBytes: 1024,
+    })
   })
 
   afterEach(async () => {

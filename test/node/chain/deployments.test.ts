@@ -10,8 +10,13 @@ import { HiveError } from '../../../protocol/errors.ts'
 import { freePort, startDevChain } from '../../support/chain.ts'
 import type { DevChain } from '../../support/chain.ts'
 
-async function rejects (p: Promise<unknown>): Promise<HiveError> {
-  try { await p } catch (err) { expect(err).to.be.instanceOf(HiveError); return err as HiveError }
+async function rejects(p: Promise<unknown>): Promise<HiveError> {
+  try {
+    await p
+  } catch (err) {
+    expect(err).to.be.instanceOf(HiveError)
+    return err as HiveError
+  }
   throw new Error('expected a rejection')
 }
 
@@ -37,28 +42,37 @@ describe('node/chain deployments check (Hardhat JSON-RPC)', function () {
       expect(await client.contracts.params.getFunction('version').staticCall()).to.equal('hive-params/2')
       expect(await client.contracts.registry.getAddress()).to.equal(chain.deployment.contracts.ProviderRegistry.address)
       expect(client.sender).to.equal(undefined)
-    } finally { client.close() }
+    } finally {
+      client.close()
+    }
   })
 
   it('refuses an unreachable RPC, naming the URL and the fix', async () => {
     const url = `http://127.0.0.1:${await freePort()}`
     const err = await rejects(openChain({ settings: { ...chain.settings, rpcUrl: url } }))
     expect(err.code).to.equal('RPC_UNREACHABLE')
-    expect(err.message).to.include(url).and.to.match(/HIVE_RPC_URL/)
+    expect(err.message)
+      .to.include(url)
+      .and.to.match(/HIVE_RPC_URL/)
   })
 
   it('refuses a chain id without a deployments file', async () => {
     const empty = mkdtempSync(join(scratch, 'empty-'))
     const err = await rejects(openChain({ settings: { ...chain.settings, deployments: empty } }))
     expect(err.code).to.equal('DEPLOYMENT_MISSING')
-    expect(err.message).to.include('31337').and.to.include(join(empty, '31337.json')).and.to.include('scripts/deploy.ts')
+    expect(err.message)
+      .to.include('31337')
+      .and.to.include(join(empty, '31337.json'))
+      .and.to.include('scripts/deploy.ts')
   })
 
   it('refuses a file written for another chain', async () => {
     const file = join(scratch, 'other.json')
     const d = JSON.parse(readFileSync(join(chain.deploymentsDir, '31337.json'), 'utf8')) as { chainId: number }
     writeFileSync(file, JSON.stringify({ ...d, chainId: 1 }))
-    expect((await rejects(openChain({ settings: { ...chain.settings, deployments: file } }))).code).to.equal('DEPLOYMENT_WRONG_CHAIN')
+    expect((await rejects(openChain({ settings: { ...chain.settings, deployments: file } }))).code).to.equal(
+      'DEPLOYMENT_WRONG_CHAIN',
+    )
   })
 
   it('refuses when a contract is missing at its address', async () => {
@@ -68,7 +82,9 @@ describe('node/chain deployments check (Hardhat JSON-RPC)', function () {
       await chain.rpc('hardhat_setCode', [chain.deployment.contracts.JobEscrow.address, '0x'])
       const err = await rejects(loadVerifiedDeployment(conn, chain.deploymentsDir))
       expect(err.code).to.equal('CONTRACT_MISSING')
-      expect(err.message).to.include(`no contract at JobEscrow's address ${chain.deployment.contracts.JobEscrow.address}`)
+      expect(err.message).to.include(
+        `no contract at JobEscrow's address ${chain.deployment.contracts.JobEscrow.address}`,
+      )
     } finally {
       await chain.rpc('evm_revert', [snap])
       conn.provider.destroy()
@@ -99,6 +115,8 @@ describe('node/chain deployments check (Hardhat JSON-RPC)', function () {
     const conn = await connectRpc(chain.url)
     try {
       expect((await loadVerifiedDeployment(conn, file)).chainId).to.equal(31337)
-    } finally { conn.provider.destroy() }
+    } finally {
+      conn.provider.destroy()
+    }
   })
 })

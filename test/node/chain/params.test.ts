@@ -26,13 +26,20 @@ describe('node/chain ProtocolParams follower (Hardhat JSON-RPC)', function () {
     await chain.rpc('hardhat_impersonateAccount', [timelock])
     await chain.setEth(timelock, parseEther('10'))
   })
-  after(async () => { await chain?.stop() })
+  after(async () => {
+    await chain?.stop()
+  })
 
-  async function asTimelock (fn: 'setParam' | 'setAddressParam', args: unknown[]): Promise<{ block: number, at: number }> {
+  async function asTimelock(
+    fn: 'setParam' | 'setAddressParam',
+    args: unknown[],
+  ): Promise<{ block: number; at: number }> {
     const data = chain.contracts.params.interface.encodeFunctionData(fn, args)
-    const hash = await chain.rpc('eth_sendTransaction', [{ from: timelock, to: chain.deployment.contracts.ProtocolParams.address, data }]) as string
+    const hash = (await chain.rpc('eth_sendTransaction', [
+      { from: timelock, to: chain.deployment.contracts.ProtocolParams.address, data },
+    ])) as string
     // automine: the receipt exists once eth_sendTransaction has answered
-    const receipt = await chain.rpc('eth_getTransactionReceipt', [hash]) as { status: string, blockNumber: string }
+    const receipt = (await chain.rpc('eth_getTransactionReceipt', [hash])) as { status: string; blockNumber: string }
     expect(receipt.status).to.equal('0x1')
     return { block: Number(BigInt(receipt.blockNumber)), at: Date.now() }
   }
@@ -74,7 +81,12 @@ describe('node/chain ProtocolParams follower (Hardhat JSON-RPC)', function () {
         ['channelChallengePeriod', devnetParams.channelChallengePeriod, 3600n, window.block],
         ['arbiter', getAddress(timelock), arbiter, addr.block],
       ])
-      for (const [c, sent] of [[seen[0], fee], [seen[1], window], [seen[2], addr]] as const) expect(c.at - sent.at, `${c.key} applied after`).to.be.below(2_000)
+      for (const [c, sent] of [
+        [seen[0], fee],
+        [seen[1], window],
+        [seen[2], addr],
+      ] as const)
+        expect(c.at - sent.at, `${c.key} applied after`).to.be.below(2_000)
       expect(follower.current).to.deep.equal(await readParams(chain.contracts.params))
       expect(follower.get('protocolFeeBps')).to.equal(125n)
     } finally {
@@ -85,7 +97,7 @@ describe('node/chain ProtocolParams follower (Hardhat JSON-RPC)', function () {
 
   it('a follower loaded after changes does not apply them twice', async () => {
     // raw RPC: ethers' getBlockNumber may answer from a cache that predates the changes
-    const block = Number(BigInt(await chain.rpc('eth_blockNumber', []) as string))
+    const block = Number(BigInt((await chain.rpc('eth_blockNumber', [])) as string))
     const follower = await ParamsFollower.load(chain.contracts.params, block)
     const poller = new LogPoller({ provider: chain.provider, fromBlock: chain.deployment.blockNumber, pollMs: 100 })
     const seen: ParamChange[] = []
@@ -110,11 +122,18 @@ describe('node/chain ProtocolParams follower (Hardhat JSON-RPC)', function () {
       ['BINDING_SIGNER_MISMATCH', () => verifyEthIdentity(peerId, identity, 1n, 1_001n)],
       ['BINDING_EXPIRED', () => verifyEthIdentity(peerId, identity, 31337n, 1_000n + 31n * 24n * 3600n)],
       ['BINDING_SIGNER_MISMATCH', () => verifyEthIdentity(other, identity, 31337n, 1_001n)],
-      ['BINDING_MALFORMED', () => verifyEthIdentity(peerId, { ...identity, ethBinding: identity.ethBinding.subarray(1) }, 31337n, 1_001n)],
+      [
+        'BINDING_MALFORMED',
+        () => verifyEthIdentity(peerId, { ...identity, ethBinding: identity.ethBinding.subarray(1) }, 31337n, 1_001n),
+      ],
     ]
     for (const [code, fn] of cases) {
       let err: unknown
-      try { fn() } catch (e) { err = e }
+      try {
+        fn()
+      } catch (e) {
+        err = e
+      }
       expect(err, code).to.be.instanceOf(ValidationError)
       expect((err as ValidationError).code, code).to.equal(code)
     }

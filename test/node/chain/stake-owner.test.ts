@@ -22,11 +22,11 @@ describe('node/chain stakeOwnerOf', () => {
     let calls = 0
     const registry = {
       statusOfPeerId: {
-          staticCall: async (peer: string): Promise<[string, bigint, bigint]> => {
-            calls++
-            if (peer === hexlify(peerIdBytes(broken))) throw new Error('rpc down')
-            return peer === hexlify(peerIdBytes(bound)) ? [OWNER, 1n, 500n] : [ZeroAddress, 0n, 0n]
-          },
+        staticCall: async (peer: string): Promise<[string, bigint, bigint]> => {
+          calls++
+          if (peer === hexlify(peerIdBytes(broken))) throw new Error('rpc down')
+          return peer === hexlify(peerIdBytes(bound)) ? [OWNER, 1n, 500n] : [ZeroAddress, 0n, 0n]
+        },
       },
     } as unknown as Bound<ProviderRegistry>
     const params = { get: () => 100n } as unknown as ParamsFollower

@@ -16,13 +16,21 @@ describe('node/chain TxSender (Hardhat JSON-RPC)', function () {
     this.timeout(120_000)
     chain = await startDevChain()
   })
-  after(async () => { await chain?.stop() })
+  after(async () => {
+    await chain?.stop()
+  })
 
-  const newSender = async (index: number, o: { maxFeeGwei?: number, replaceAfterMs?: number } = {}): Promise<TxSender> => {
+  const newSender = async (
+    index: number,
+    o: { maxFeeGwei?: number; replaceAfterMs?: number } = {},
+  ): Promise<TxSender> => {
     const wallet = chain.account(index)
     return await TxSender.create({
-      signer: wallet, provider: chain.provider, chainId: chain.chainId,
-      maxFeePerGas: parseUnits(String(o.maxFeeGwei ?? 100), 'gwei'), pollMs: 50,
+      signer: wallet,
+      provider: chain.provider,
+      chainId: chain.chainId,
+      maxFeePerGas: parseUnits(String(o.maxFeeGwei ?? 100), 'gwei'),
+      pollMs: 50,
       ...(o.replaceAfterMs !== undefined ? { replaceAfterMs: o.replaceAfterMs } : {}),
     })
   }
@@ -30,12 +38,15 @@ describe('node/chain TxSender (Hardhat JSON-RPC)', function () {
   it('sends 10 transactions at once with contiguous nonces, all mined', async () => {
     const sender = await newSender(11)
     // raw RPC: ethers caches getTransactionCount for a moment, and ten sends can be faster than that
-    const count = async (): Promise<number> => Number(BigInt(await chain.rpc('eth_getTransactionCount', [sender.address, 'latest']) as string))
+    const count = async (): Promise<number> =>
+      Number(BigInt((await chain.rpc('eth_getTransactionCount', [sender.address, 'latest'])) as string))
     const start = await count()
     const to = chain.account(12).address
-    const balance = async (): Promise<bigint> => BigInt(await chain.rpc('eth_getBalance', [to, 'latest']) as string)
+    const balance = async (): Promise<bigint> => BigInt((await chain.rpc('eth_getBalance', [to, 'latest'])) as string)
     const before = await balance()
-    const sent = await Promise.all(Array.from({ length: 10 }, async (_, i) => await sender.send({ to, value: BigInt(i + 1), label: `pay ${i}` })))
+    const sent = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => await sender.send({ to, value: BigInt(i + 1), label: `pay ${i}` })),
+    )
     const nonces = sent.map((s) => s.nonce).sort((a, b) => a - b)
     expect(nonces).to.deep.equal(Array.from({ length: 10 }, (_, i) => start + i))
     for (const s of sent) expect(s.receipt.status).to.equal(1)
@@ -50,7 +61,11 @@ describe('node/chain TxSender (Hardhat JSON-RPC)', function () {
     const start = await sender.nextNonce()
     await chain.rpc('hardhat_setNextBlockBaseFeePerGas', ['0x' + parseUnits('20', 'gwei').toString(16)])
     let err: unknown
-    try { await sender.send({ to: chain.account(12).address, value: 1n }) } catch (e) { err = e }
+    try {
+      await sender.send({ to: chain.account(12).address, value: 1n })
+    } catch (e) {
+      err = e
+    }
     expect(err).to.be.instanceOf(TxError)
     expect((err as TxError).code).to.equal('FEE_ABOVE_CAP')
     expect((err as TxError).message).to.match(/base fee is 20\.0 gwei.*cap of 5\.0 gwei.*nothing was sent/)
@@ -69,11 +84,14 @@ describe('node/chain TxSender (Hardhat JSON-RPC)', function () {
       // nothing is mined meanwhile: after 300 ms the sender must re-broadcast with higher fees.
       // Wait until the pool has held two hashes for the nonce (a fixed 1.2 s was a bet on the load)
       const inPool = new Set<string>()
-      const pool = await waitFor(async () => {
-        const p = await chain.rpc('eth_getBlockByNumber', ['pending', false]) as { transactions: string[] }
-        for (const h of p.transactions) inPool.add(h)
-        return inPool.size >= 2 ? p : undefined
-      }, { what: 'a replacement of the stuck transaction in the pool', timeoutMs: 15_000, intervalMs: 50 })
+      const pool = await waitFor(
+        async () => {
+          const p = (await chain.rpc('eth_getBlockByNumber', ['pending', false])) as { transactions: string[] }
+          for (const h of p.transactions) inPool.add(h)
+          return inPool.size >= 2 ? p : undefined
+        },
+        { what: 'a replacement of the stuck transaction in the pool', timeoutMs: 15_000, intervalMs: 50 },
+      )
       expect(pool.transactions.length, 'one transaction for the nonce in the pool').to.equal(1)
       await chain.rpc('evm_setAutomine', [true])
       await chain.mine(1)
@@ -97,11 +115,15 @@ describe('node/chain TxSender (Hardhat JSON-RPC)', function () {
     }
   })
 
-  it('names the contract\'s custom error when a call would revert', async () => {
+  it("names the contract's custom error when a call would revert", async () => {
     const sender = await newSender(15)
     const nonce = await sender.nextNonce()
     let err: unknown
-    try { await sender.call(chain.contracts.registry, 'stake', [0n, '0x01']) } catch (e) { err = e }
+    try {
+      await sender.call(chain.contracts.registry, 'stake', [0n, '0x01'])
+    } catch (e) {
+      err = e
+    }
     expect((err as TxError).code).to.equal('TX_REVERTED')
     expect((err as TxError).message).to.match(/ProviderRegistryZeroAmount/)
     expect(await sender.nextNonce()).to.equal(nonce)
@@ -111,7 +133,11 @@ describe('node/chain TxSender (Hardhat JSON-RPC)', function () {
     const sender = await newSender(16)
     await chain.setEth(sender.address, 0n)
     let err: unknown
-    try { await sender.send({ to: chain.account(12).address, value: parseEther('1') }) } catch (e) { err = e }
+    try {
+      await sender.send({ to: chain.account(12).address, value: parseEther('1') })
+    } catch (e) {
+      err = e
+    }
     expect((err as TxError).code).to.equal('INSUFFICIENT_FUNDS')
   })
 })

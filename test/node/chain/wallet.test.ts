@@ -5,29 +5,45 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { Wallet } from 'ethers'
-import { DEVNET_KDF, createWallet, importWallet, readWalletAddress, unlockWallet, walletPath } from '../../../node/chain/wallet.ts'
+import {
+  DEVNET_KDF,
+  createWallet,
+  importWallet,
+  readWalletAddress,
+  unlockWallet,
+  walletPath,
+} from '../../../node/chain/wallet.ts'
 import { readPassphrase } from '../../../node/chain/passphrase.ts'
 import { HiveError } from '../../../protocol/errors.ts'
 
 const PASS = 'correct horse battery'
 
-async function rejects (p: Promise<unknown>): Promise<HiveError> {
-  try { await p } catch (err) { expect(err).to.be.instanceOf(HiveError); return err as HiveError }
+async function rejects(p: Promise<unknown>): Promise<HiveError> {
+  try {
+    await p
+  } catch (err) {
+    expect(err).to.be.instanceOf(HiveError)
+    return err as HiveError
+  }
   throw new Error('expected a rejection')
 }
 
 describe('node/chain wallet keystore', function () {
   this.timeout(20_000)
   let dir: string
-  beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'hive-wallet-')) })
-  afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hive-wallet-'))
+  })
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
 
   it('creates an encrypted keystore (mode 0600) that unlocks to the same address', async () => {
     const { address, path } = await createWallet(dir, PASS, { kdf: DEVNET_KDF })
     expect(path).to.equal(walletPath(dir))
     expect(statSync(path).mode & 0o777).to.equal(0o600)
     const text = readFileSync(path, 'utf8')
-    const json = JSON.parse(text) as { Crypto?: { kdf: string, kdfparams: { n: number } } }
+    const json = JSON.parse(text) as { Crypto?: { kdf: string; kdfparams: { n: number } } }
     expect(json.Crypto?.kdf).to.equal('scrypt')
     expect(json.Crypto?.kdfparams.n).to.equal(DEVNET_KDF.N)
     expect(readWalletAddress(dir)).to.equal(address)
@@ -69,12 +85,18 @@ describe('node/chain wallet keystore', function () {
     await createWallet(dir, PASS, { kdf: DEVNET_KDF })
     chmodSync(walletPath(dir), 0o644)
     let err: unknown
-    try { readWalletAddress(dir) } catch (e) { err = e }
+    try {
+      readWalletAddress(dir)
+    } catch (e) {
+      err = e
+    }
     expect((err as HiveError).code).to.equal('KEY_FILE_PERMISSIONS')
   })
 
   it('a corrupt keystore is reported as unreadable, not as a wrong passphrase', async () => {
-    writeFileSync(walletPath(dir), '{"address":"0000000000000000000000000000000000000001","Crypto":{}}', { mode: 0o600 })
+    writeFileSync(walletPath(dir), '{"address":"0000000000000000000000000000000000000001","Crypto":{}}', {
+      mode: 0o600,
+    })
     expect((await rejects(unlockWallet(dir, PASS))).code).to.equal('WALLET_UNREADABLE')
   })
 

@@ -5,12 +5,16 @@ import { COMMANDS, commandFor } from '../../../cli/commands/index.ts'
 import { runCli } from '../../../cli/program.ts'
 import { buildProgram } from '../../../cli/command-line.ts'
 
-async function hive (args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
+async function hive(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = ''
   let stderr = ''
   const code = await runCli(args, {
-    stdout: (t) => { stdout += t },
-    stderr: (t) => { stderr += t },
+    stdout: (t) => {
+      stdout += t
+    },
+    stderr: (t) => {
+      stderr += t
+    },
     env: { HOME: '/nonexistent-home' },
     interactive: false,
     shutdownSignal: () => new AbortController().signal,
@@ -57,7 +61,13 @@ describe('cli/commands: the lazily loaded command list', () => {
   }
 
   it('says which commands take options, as their modules register them', async () => {
-    const io = { stdout: () => {}, stderr: () => {}, env: {}, interactive: false, shutdownSignal: () => new AbortController().signal }
+    const io = {
+      stdout: () => {},
+      stderr: () => {},
+      env: {},
+      interactive: false,
+      shutdownSignal: () => new AbortController().signal,
+    }
     for (const entry of COMMANDS) {
       const program = await buildProgram(io, [entry.name])
       const command = program.commands.find((c) => c.name() === entry.name)

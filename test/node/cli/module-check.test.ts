@@ -8,12 +8,16 @@ import { checkJobModule, checkModuleSize, MAX_MODULE_BYTES } from '../../../node
 import { runCli } from '../../../cli/program.ts'
 import { helloWat, wat } from '../exec/wat.ts'
 
-async function hive (args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
+async function hive(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = ''
   let stderr = ''
   const code = await runCli(args, {
-    stdout: (t) => { stdout += t },
-    stderr: (t) => { stderr += t },
+    stdout: (t) => {
+      stdout += t
+    },
+    stderr: (t) => {
+      stderr += t
+    },
     env: { HOME: '/nonexistent-home' },
     interactive: false,
     shutdownSignal: () => new AbortController().signal,
@@ -41,8 +45,12 @@ describe('node/exec/module-check: a job module is looked at before it is posted'
     expect(problem?.code).to.equal('INVALID_WASM')
   })
 
-  for (const imp of ['(import "env" "fetch" (func))', '(import "wasi_snapshot_preview1" "not_a_call" (func))',
-    '(import "wasi_unstable" "fd_write" (func))', '(import "env" "memory" (memory 1))']) {
+  for (const imp of [
+    '(import "env" "fetch" (func))',
+    '(import "wasi_snapshot_preview1" "not_a_call" (func))',
+    '(import "wasi_unstable" "fd_write" (func))',
+    '(import "env" "memory" (memory 1))',
+  ]) {
     it(`refuses ${imp}, naming the import`, async () => {
       const problem = await checkJobModule(await wat(`(module ${imp})`))
       expect(problem?.code).to.equal('FORBIDDEN_IMPORT')
@@ -59,11 +67,15 @@ describe('node/exec/module-check: a job module is looked at before it is posted'
 
 describe('cli: hive job post --wasm refuses a bad module with a usage error (exit 2)', () => {
   let dir: string
-  before(async () => { dir = await mkdtemp(join(tmpdir(), 'hive-module-check-')) })
-  after(async () => { await rm(dir, { recursive: true, force: true }) })
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hive-module-check-'))
+  })
+  after(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
 
   // --data-dir points nowhere: the check must come before the node is contacted
-  const post = async (file: string): Promise<{ code: number, stderr: string }> =>
+  const post = async (file: string): Promise<{ code: number; stderr: string }> =>
     await hive(['--data-dir', join(dir, 'no-node'), 'job', 'post', '--wasm', file])
 
   it('a README', async () => {
@@ -88,7 +100,7 @@ describe('cli: hive job post --wasm refuses a bad module with a usage error (exi
     await truncate(file, MAX_MODULE_BYTES + 1)
     const { code, stderr } = await post(file)
     expect(code).to.equal(2)
-    expect(stderr).to.include(`--wasm ${file}`).and.include('over the protocol\'s module limit')
+    expect(stderr).to.include(`--wasm ${file}`).and.include("over the protocol's module limit")
   })
 
   it('a valid module passes the check and only then needs the node', async () => {

@@ -1,6 +1,12 @@
 import { expect } from 'chai'
 import { InvalidArgumentError } from 'commander'
-import { parseByteSize, parseDuration, parseNonNegativeNumber, parsePort, parsePositiveInt } from '../../../cli/parse.ts'
+import {
+  parseByteSize,
+  parseDuration,
+  parseNonNegativeNumber,
+  parsePort,
+  parsePositiveInt,
+} from '../../../cli/parse.ts'
 
 describe('cli/parse', () => {
   describe('parseByteSize', () => {
@@ -32,23 +38,34 @@ describe('cli/parse', () => {
 
   describe('parseDuration', () => {
     const cases: Array<[string, number]> = [
-      ['30s', 30_000], ['5m', 300_000], ['1h', 3_600_000], ['500ms', 500], ['1h30m', 5_400_000],
-      ['1m30s', 90_000], ['2d', 172_800_000], ['1.5s', 1500], ['30', 30_000], ['0.25', 250],
+      ['30s', 30_000],
+      ['5m', 300_000],
+      ['1h', 3_600_000],
+      ['500ms', 500],
+      ['1h30m', 5_400_000],
+      ['1m30s', 90_000],
+      ['2d', 172_800_000],
+      ['1.5s', 1500],
+      ['30', 30_000],
+      ['0.25', 250],
     ]
     for (const [text, ms] of cases) {
       it(`${JSON.stringify(text)} -> ${ms}ms`, () => expect(parseDuration(text)).to.equal(ms))
     }
     for (const bad of ['', 's', '5 minutes', '10x', '-5s', '5m junk', '1h 30m']) {
-      it(`rejects ${JSON.stringify(bad)}`, () => expect(() => parseDuration(bad)).to.throw(InvalidArgumentError, /duration/))
+      it(`rejects ${JSON.stringify(bad)}`, () =>
+        expect(() => parseDuration(bad)).to.throw(InvalidArgumentError, /duration/))
     }
   })
 
   it('parses whole numbers, non-negative numbers and ports strictly', () => {
     expect(parsePositiveInt('5')).to.equal(5)
-    for (const bad of ['0', '-1', '2.5', 'x', '', '1e3']) expect(() => parsePositiveInt(bad), bad).to.throw(InvalidArgumentError)
+    for (const bad of ['0', '-1', '2.5', 'x', '', '1e3'])
+      expect(() => parsePositiveInt(bad), bad).to.throw(InvalidArgumentError)
     expect(parseNonNegativeNumber('250.5')).to.equal(250.5)
     expect(parseNonNegativeNumber('0')).to.equal(0)
-    for (const bad of ['-0.1', 'abc', '', 'Infinity']) expect(() => parseNonNegativeNumber(bad), bad).to.throw(InvalidArgumentError)
+    for (const bad of ['-0.1', 'abc', '', 'Infinity'])
+      expect(() => parseNonNegativeNumber(bad), bad).to.throw(InvalidArgumentError)
     expect(parsePort('0')).to.equal(0)
     expect(parsePort('65535')).to.equal(65535)
     for (const bad of ['65536', '-1', 'http', '80.5']) expect(() => parsePort(bad), bad).to.throw(InvalidArgumentError)

@@ -8,14 +8,22 @@ import { runCli } from '../../../cli/program.ts'
 import { FakeController, sampleProfile } from '../api/fake-controller.ts'
 import { tempDataDirWithToken } from '../api/helpers.ts'
 
-interface Run { code: number, stdout: string, stderr: string }
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
 
-async function hive (args: string[], env: Record<string, string> = {}): Promise<Run> {
+async function hive(args: string[], env: Record<string, string> = {}): Promise<Run> {
   let stdout = ''
   let stderr = ''
   const code = await runCli(args, {
-    stdout: (t) => { stdout += t },
-    stderr: (t) => { stderr += t },
+    stdout: (t) => {
+      stdout += t
+    },
+    stderr: (t) => {
+      stderr += t
+    },
     env: { HOME: '/nonexistent-home', ...env },
     interactive: false,
     shutdownSignal: () => new AbortController().signal,
@@ -25,8 +33,12 @@ async function hive (args: string[], env: Record<string, string> = {}): Promise<
 
 describe('cli/program', () => {
   let emptyDir: string
-  before(async () => { emptyDir = await mkdtemp(join(tmpdir(), 'hive-cli-test-')) })
-  after(async () => { await rm(emptyDir, { recursive: true, force: true }) })
+  before(async () => {
+    emptyDir = await mkdtemp(join(tmpdir(), 'hive-cli-test-'))
+  })
+  after(async () => {
+    await rm(emptyDir, { recursive: true, force: true })
+  })
 
   describe('usage errors exit 2 and name the problem', () => {
     const cases: Array<[string[], RegExp]> = [
@@ -70,12 +82,15 @@ describe('cli/program', () => {
     })
 
     it('reports a stale api.json (dead pid) the same way, as JSON on stderr with --json', async () => {
-      await writeFile(join(emptyDir, 'api.json'), JSON.stringify({ host: '127.0.0.1', port: 1, pid: 2 ** 22 + 12345, peerId: 'x', startedAt: 0 }))
+      await writeFile(
+        join(emptyDir, 'api.json'),
+        JSON.stringify({ host: '127.0.0.1', port: 1, pid: 2 ** 22 + 12345, peerId: 'x', startedAt: 0 }),
+      )
       const r = await hive(['--json', 'peers'], { HIVE_DATA_DIR: emptyDir })
       await rm(join(emptyDir, 'api.json'))
       expect(r.code).to.equal(3)
       expect(r.stdout).to.equal('')
-      const err = JSON.parse(r.stderr) as { error: { code: string, message: string } }
+      const err = JSON.parse(r.stderr) as { error: { code: string; message: string } }
       expect(err.error.code).to.equal('NODE_NOT_RUNNING')
       expect(err.error.message).to.include('not running')
     })
@@ -87,7 +102,7 @@ describe('cli/program', () => {
     let server: ApiServer
 
     before(async () => {
-      ({ dataDir } = await tempDataDirWithToken())
+      ;({ dataDir } = await tempDataDirWithToken())
       controller = new FakeController()
       controller.providers = [sampleProfile('12D3KooWProviderOneXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX')]
       server = createNodeApi(controller, { dataDir })
@@ -99,9 +114,30 @@ describe('cli/program', () => {
     })
 
     it('passes the filter flags to the node and prints exactly one JSON document', async () => {
-      const r = await hive(['--node', dataDir, 'providers', '--executor', 'wasm', '--gpu', 'nvidia', '--min-mem', '8GiB', '--min-cpu-score', '100', '--limit', '3', '--json'])
+      const r = await hive([
+        '--node',
+        dataDir,
+        'providers',
+        '--executor',
+        'wasm',
+        '--gpu',
+        'nvidia',
+        '--min-mem',
+        '8GiB',
+        '--min-cpu-score',
+        '100',
+        '--limit',
+        '3',
+        '--json',
+      ])
       expect(r.code, r.stderr).to.equal(0)
-      const filter = { executor: 'wasm', gpuVendor: 'nvidia', minMemoryBytes: 8 * 1024 ** 3, minCpuScore: 100, limit: 3 }
+      const filter = {
+        executor: 'wasm',
+        gpuVendor: 'nvidia',
+        minMemoryBytes: 8 * 1024 ** 3,
+        minCpuScore: 100,
+        limit: 3,
+      }
       expect(controller.filters.at(-1)).to.deep.equal(filter)
       expect(JSON.parse(r.stdout)).to.deep.equal({ filter, providers: controller.providers })
     })
@@ -114,7 +150,7 @@ describe('cli/program', () => {
       expect(peers.stdout).to.include('12D3KooWPeerA').and.include('1 peer')
     })
 
-    it('reads the node\'s peers and hardware as JSON', async () => {
+    it("reads the node's peers and hardware as JSON", async () => {
       const peers = await hive(['--data-dir', dataDir, 'peers', '--json'])
       expect(JSON.parse(peers.stdout)).to.deep.equal({ peers: controller.peers() })
     })

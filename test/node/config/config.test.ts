@@ -10,10 +10,15 @@ const PEER = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
 
 describe('node/config', () => {
   let dir: string
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'hive-config-')) })
-  afterEach(() => { rmSync(dir, { recursive: true, force: true }) })
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hive-config-'))
+  })
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
 
-  const writeFile = (settings: Record<string, unknown>): void => writeFileSync(join(dir, CONFIG_FILE), JSON.stringify(settings))
+  const writeFile = (settings: Record<string, unknown>): void =>
+    writeFileSync(join(dir, CONFIG_FILE), JSON.stringify(settings))
 
   describe('precedence: defaults < config.json < environment < flags', () => {
     // [file, env, flag, expected apiPort]
@@ -38,7 +43,10 @@ describe('node/config', () => {
       writeFile({ mdns: true, executors: ['wasm', 'docker'], prices: { wasm: '1' } })
       const c = loadConfig({
         dataDir: dir,
-        env: { HIVE_BOOTSTRAP: `/ip4/127.0.0.1/tcp/4001/p2p/${PEER}, /ip4/127.0.0.1/tcp/4002/ws/p2p/${PEER}`, HIVE_PRICES: 'wasm=0.5,docker=2' },
+        env: {
+          HIVE_BOOTSTRAP: `/ip4/127.0.0.1/tcp/4001/p2p/${PEER}, /ip4/127.0.0.1/tcp/4002/ws/p2p/${PEER}`,
+          HIVE_PRICES: 'wasm=0.5,docker=2',
+        },
         flags: { mdns: false, json: true, listen: ['/ip4/127.0.0.1/tcp/5000'] },
       })
       expect(c.mdns).to.equal(false)
@@ -55,36 +63,107 @@ describe('node/config', () => {
       expect(requester.roles).to.deep.equal(['requester'])
       expect(dhtClientMode(requester)).to.equal(true)
       expect(dhtClientMode(loadConfig({ dataDir: dir, env: { HIVE_ROLES: 'provider' } }))).to.equal(false)
-      expect(dhtClientMode(loadConfig({ dataDir: dir, env: { HIVE_ROLE: 'requester', HIVE_DHT_MODE: 'server' } }))).to.equal(false)
+      expect(
+        dhtClientMode(loadConfig({ dataDir: dir, env: { HIVE_ROLE: 'requester', HIVE_DHT_MODE: 'server' } })),
+      ).to.equal(false)
     })
   })
 
   describe('bad values name the key, the source, the value and the fix', () => {
     const cases: Array<[string, () => void, RegExp]> = [
-      ['a non-numeric port in the environment', () => loadConfig({ dataDir: dir, env: { HIVE_API_PORT: 'abc' } }), /environment HIVE_API_PORT = "abc" is invalid: expected a TCP port/],
-      ['a port out of range in a flag', () => loadConfig({ dataDir: dir, flags: { apiPort: 70000 } }), /flag --api-port = 70000 .*0 to 65535/],
-      ['a bootstrap address without a peer id', () => loadConfig({ dataDir: dir, env: { HIVE_BOOTSTRAP: '/ip4/127.0.0.1/tcp/4001' } }), /HIVE_BOOTSTRAP .*has no peer id/],
-      ['a malformed listen address', () => loadConfig({ dataDir: dir, flags: { listen: 'tcp://127.0.0.1:4001' } }), /flag --listen .*is not one \(example/],
-      ['an unknown role', () => loadConfig({ dataDir: dir, env: { HIVE_ROLE: 'miner' } }), /HIVE_ROLE .*provider, requester/],
-      ['a boolean that is not one', () => loadConfig({ dataDir: dir, env: { HIVE_MDNS: 'maybe' } }), /HIVE_MDNS = "maybe" .*true or false/],
-      ['a TTL of 10 ms', () => loadConfig({ dataDir: dir, flags: { profileTtlMs: 10 } }), /--profile-ttl-ms = 10 .*from 1000/],
-      ['a price that is not decimal', () => loadConfig({ dataDir: dir, env: { HIVE_PRICES: 'wasm=cheap' } }), /HIVE_PRICES .*decimal prices/],
-      ['an executor with spaces', () => loadConfig({ dataDir: dir, env: { HIVE_EXECUTORS: 'my exec' } }), /"my exec" is not one/],
+      [
+        'a non-numeric port in the environment',
+        () => loadConfig({ dataDir: dir, env: { HIVE_API_PORT: 'abc' } }),
+        /environment HIVE_API_PORT = "abc" is invalid: expected a TCP port/,
+      ],
+      [
+        'a port out of range in a flag',
+        () => loadConfig({ dataDir: dir, flags: { apiPort: 70000 } }),
+        /flag --api-port = 70000 .*0 to 65535/,
+      ],
+      [
+        'a bootstrap address without a peer id',
+        () => loadConfig({ dataDir: dir, env: { HIVE_BOOTSTRAP: '/ip4/127.0.0.1/tcp/4001' } }),
+        /HIVE_BOOTSTRAP .*has no peer id/,
+      ],
+      [
+        'a malformed listen address',
+        () => loadConfig({ dataDir: dir, flags: { listen: 'tcp://127.0.0.1:4001' } }),
+        /flag --listen .*is not one \(example/,
+      ],
+      [
+        'an unknown role',
+        () => loadConfig({ dataDir: dir, env: { HIVE_ROLE: 'miner' } }),
+        /HIVE_ROLE .*provider, requester/,
+      ],
+      [
+        'a boolean that is not one',
+        () => loadConfig({ dataDir: dir, env: { HIVE_MDNS: 'maybe' } }),
+        /HIVE_MDNS = "maybe" .*true or false/,
+      ],
+      [
+        'a TTL of 10 ms',
+        () => loadConfig({ dataDir: dir, flags: { profileTtlMs: 10 } }),
+        /--profile-ttl-ms = 10 .*from 1000/,
+      ],
+      [
+        'a price that is not decimal',
+        () => loadConfig({ dataDir: dir, env: { HIVE_PRICES: 'wasm=cheap' } }),
+        /HIVE_PRICES .*decimal prices/,
+      ],
+      [
+        'an executor with spaces',
+        () => loadConfig({ dataDir: dir, env: { HIVE_EXECUTORS: 'my exec' } }),
+        /"my exec" is not one/,
+      ],
       ['a DHT mode typo', () => loadConfig({ dataDir: dir, env: { HIVE_DHT_MODE: 'sever' } }), /auto, server, client/],
-      ['an unknown key in config.json', () => { writeFile({ apiport: 1 }); loadConfig({ dataDir: dir }) }, /key "apiport" is not a setting\. Valid keys: listen/],
-      ['a wrong type in config.json', () => { writeFile({ listen: 4001 }); loadConfig({ dataDir: dir }) }, /config.json key "listen" = 4001 is invalid/],
-      ['broken JSON in config.json', () => { writeFileSync(join(dir, CONFIG_FILE), '{ "listen": ['); loadConfig({ dataDir: dir }) }, /not valid JSON/],
-      ['a provider without executors', () => loadConfig({ dataDir: dir, env: { HIVE_EXECUTORS: '' }, flags: { executors: [] } }), /at least one executor/],
-      ['a non-loopback API host', () => loadConfig({ dataDir: dir, env: { HIVE_API_HOST: '0.0.0.0' } }), /apiHost "0.0.0.0" would expose .*HIVE_ALLOW_REMOTE_API=true/],
+      [
+        'an unknown key in config.json',
+        () => {
+          writeFile({ apiport: 1 })
+          loadConfig({ dataDir: dir })
+        },
+        /key "apiport" is not a setting\. Valid keys: listen/,
+      ],
+      [
+        'a wrong type in config.json',
+        () => {
+          writeFile({ listen: 4001 })
+          loadConfig({ dataDir: dir })
+        },
+        /config.json key "listen" = 4001 is invalid/,
+      ],
+      [
+        'broken JSON in config.json',
+        () => {
+          writeFileSync(join(dir, CONFIG_FILE), '{ "listen": [')
+          loadConfig({ dataDir: dir })
+        },
+        /not valid JSON/,
+      ],
+      [
+        'a provider without executors',
+        () => loadConfig({ dataDir: dir, env: { HIVE_EXECUTORS: '' }, flags: { executors: [] } }),
+        /at least one executor/,
+      ],
+      [
+        'a non-loopback API host',
+        () => loadConfig({ dataDir: dir, env: { HIVE_API_HOST: '0.0.0.0' } }),
+        /apiHost "0.0.0.0" would expose .*HIVE_ALLOW_REMOTE_API=true/,
+      ],
     ]
     for (const [what, run, message] of cases) {
       it(`rejects ${what}`, () => {
-        expect(run).to.throw(message).that.satisfies((e: unknown) => isHiveError(e) && e.name === 'UsageError')
+        expect(run)
+          .to.throw(message)
+          .that.satisfies((e: unknown) => isHiveError(e) && e.name === 'UsageError')
       })
     }
 
     it('accepts a non-loopback API host only when forced', () => {
-      expect(loadConfig({ dataDir: dir, env: { HIVE_API_HOST: '0.0.0.0', HIVE_ALLOW_REMOTE_API: 'true' } }).apiHost).to.equal('0.0.0.0')
+      expect(
+        loadConfig({ dataDir: dir, env: { HIVE_API_HOST: '0.0.0.0', HIVE_ALLOW_REMOTE_API: 'true' } }).apiHost,
+      ).to.equal('0.0.0.0')
     })
   })
 
@@ -92,7 +171,12 @@ describe('node/config', () => {
     it('creates the dir, key, config and token with private modes, then changes nothing on a second run', async () => {
       const home = join(dir, 'node-a')
       const first = await initDataDir(home, { settings: { apiPort: 4555 } })
-      expect(first.created.map((p) => p.slice(home.length))).to.deep.equal(['', '/peer-key', '/config.json', '/api-token'])
+      expect(first.created.map((p) => p.slice(home.length))).to.deep.equal([
+        '',
+        '/peer-key',
+        '/config.json',
+        '/api-token',
+      ])
       expect(statSync(home).mode & 0o777).to.equal(0o700)
       expect(statSync(join(home, 'peer-key')).mode & 0o777).to.equal(0o600)
       expect(statSync(join(home, 'api-token')).mode & 0o777).to.equal(0o600)
@@ -124,11 +208,21 @@ describe('node/config', () => {
 
     it('refuses a garbage key file and an invalid existing config', async () => {
       writeFileSync(join(dir, 'peer-key'), 'not a key', { mode: 0o600 })
-      try { await loadPeerKey(dir); expect.fail('loaded garbage') } catch (err) { expect(isHiveError(err, 'KEY_FILE_INVALID')).to.equal(true) }
+      try {
+        await loadPeerKey(dir)
+        expect.fail('loaded garbage')
+      } catch (err) {
+        expect(isHiveError(err, 'KEY_FILE_INVALID')).to.equal(true)
+      }
       const other = join(dir, 'b')
       await initDataDir(other)
       writeFileSync(join(other, CONFIG_FILE), JSON.stringify({ apiPort: 'x' }))
-      try { await initDataDir(other); expect.fail('accepted a bad config') } catch (err) { expect(isHiveError(err, 'CONFIG_INVALID')).to.equal(true) }
+      try {
+        await initDataDir(other)
+        expect.fail('accepted a bad config')
+      } catch (err) {
+        expect(isHiveError(err, 'CONFIG_INVALID')).to.equal(true)
+      }
     })
   })
 })

@@ -8,8 +8,12 @@ import { loadConfig } from '../../../node/config.ts'
 
 describe('node/config: hivePerEth and allowPrivateAddrs', () => {
   let dir: string
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'hive-config-')) })
-  afterEach(() => { rmSync(dir, { recursive: true, force: true }) })
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hive-config-'))
+  })
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
 
   it('defaults to the devnet price placeholder and to refusing private requester addresses', () => {
     const c = loadConfig({ dataDir: dir })
@@ -24,22 +28,35 @@ describe('node/config: hivePerEth and allowPrivateAddrs', () => {
     expect(loadConfig({ dataDir: dir, flags: { hivePerEth: 40 } }).hivePerEth).to.equal('40')
   })
 
-  const bad: Array<[string, string]> = [['0', 'zero'], ['-1', 'negative'], ['1e3', 'exponent'], ['abc', 'text']]
+  const bad: Array<[string, string]> = [
+    ['0', 'zero'],
+    ['-1', 'negative'],
+    ['1e3', 'exponent'],
+    ['abc', 'text'],
+  ]
   for (const [value, what] of bad) {
     it(`refuses a ${what} price (${value})`, () => {
-      expect(() => loadConfig({ dataDir: dir, env: { HIVE_HIVE_PER_ETH: value } })).to.throw(/HIVE_HIVE_PER_ETH .*decimal price above 0/)
+      expect(() => loadConfig({ dataDir: dir, env: { HIVE_HIVE_PER_ETH: value } })).to.throw(
+        /HIVE_HIVE_PER_ETH .*decimal price above 0/,
+      )
     })
   }
 })
 
 describe('node/config: maxOutputBytes', () => {
   let dir: string
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'hive-config-')) })
-  afterEach(() => { rmSync(dir, { recursive: true, force: true }) })
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hive-config-'))
+  })
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
 
   it('defaults to 64 MiB, reads the environment, and refuses more than the protocol allows', () => {
     expect(loadConfig({ dataDir: dir }).maxOutputBytes).to.equal(64 * 1024 * 1024)
     expect(loadConfig({ dataDir: dir, env: { HIVE_MAX_OUTPUT_BYTES: '1048576' } }).maxOutputBytes).to.equal(1024 * 1024)
-    expect(() => loadConfig({ dataDir: dir, env: { HIVE_MAX_OUTPUT_BYTES: String(2 ** 40) } })).to.throw(/HIVE_MAX_OUTPUT_BYTES .*whole number/)
+    expect(() => loadConfig({ dataDir: dir, env: { HIVE_MAX_OUTPUT_BYTES: String(2 ** 40) } })).to.throw(
+      /HIVE_MAX_OUTPUT_BYTES .*whole number/,
+    )
   })
 })

@@ -36,12 +36,16 @@ describe('node/discovery: profile announcements', function () {
   before(async () => {
     seed = await startTestNode('seed', { root, roles: 'provider' })
     live.push(seed)
-    const others = await Promise.all(['p1', 'p2'].map(async (n) => await startTestNode(n, { root, roles: 'provider', bootstrap: seed })))
+    const others = await Promise.all(
+      ['p1', 'p2'].map(async (n) => await startTestNode(n, { root, roles: 'provider', bootstrap: seed })),
+    )
     live.push(...others)
     searcher = await startTestNode('searcher', { root, roles: 'requester', bootstrap: seed })
     live.push(searcher)
-    await waitFor(() => seed.libp2p.services.pubsub.getSubscribers(PROFILES_TOPIC).length >= 3,
-      { what: 'every peer subscribed to the profiles topic', timeoutMs: 15_000 })
+    await waitFor(() => seed.libp2p.services.pubsub.getSubscribers(PROFILES_TOPIC).length >= 3, {
+      what: 'every peer subscribed to the profiles topic',
+      timeoutMs: 15_000,
+    })
   })
 
   after(async () => {
@@ -49,7 +53,7 @@ describe('node/discovery: profile announcements', function () {
     rmSync(root, { recursive: true, force: true })
   })
 
-  it('a provider joining a running network is in a requester\'s view within the bound, from its announcement alone', async () => {
+  it("a provider joining a running network is in a requester's view within the bound, from its announcement alone", async () => {
     const t0 = Date.now()
     const gpu = await startTestNode('gpu', { root, roles: 'provider', bootstrap: seed, hardware: gpuBox })
     live.push(gpu)
@@ -57,8 +61,10 @@ describe('node/discovery: profile announcements', function () {
     // its store and start libp2p on a loaded machine is not what this test is about
     const started = Date.now()
     const id = gpu.peerId.toString()
-    await waitFor(async () => (await inView(searcher)).some((p) => p.peerId === id),
-      { what: 'the GPU provider in the searcher\'s view', timeoutMs: 15_000 })
+    await waitFor(async () => (await inView(searcher)).some((p) => p.peerId === id), {
+      what: "the GPU provider in the searcher's view",
+      timeoutMs: 15_000,
+    })
     const ms = Date.now() - started
     console.log(`      in the view ${ms} ms after the provider was up (${Date.now() - t0} ms after its start began)`)
     expect(ms).to.be.below(BOUND_MS)
@@ -69,24 +75,41 @@ describe('node/discovery: profile announcements', function () {
   })
 
   it('a restarted provider is never hidden by its own older profile, even when that is replayed', async () => {
-    const first = await startTestNode('restarts', { root, roles: 'provider', bootstrap: seed, hardware: gpuBox, price: '0.001' })
+    const first = await startTestNode('restarts', {
+      root,
+      roles: 'provider',
+      bootstrap: seed,
+      hardware: gpuBox,
+      price: '0.001',
+    })
     live.push(first)
     const id = first.peerId.toString()
-    await waitFor(async () => (await inView(searcher)).find((p) => p.peerId === id)?.prices.wasm === '0.001',
-      { what: 'the first profile in the view', timeoutMs: 15_000 })
+    await waitFor(async () => (await inView(searcher)).find((p) => p.peerId === id)?.prices.wasm === '0.001', {
+      what: 'the first profile in the view',
+      timeoutMs: 15_000,
+    })
     await first.discovery.whenPublished(AbortSignal.timeout(30_000))
-    await waitFor(async () => await first.store.profile.get(PUBLISHED_PROFILE_KEY).catch(() => undefined),
-      { what: 'the first profile saved' })
+    await waitFor(async () => await first.store.profile.get(PUBLISHED_PROFILE_KEY).catch(() => undefined), {
+      what: 'the first profile saved',
+    })
     const oldRecord = await first.store.profile.get(PUBLISHED_PROFILE_KEY)
     const oldIssuedAt = first.discovery.ownProfile()?.issuedAt ?? 0
     await first.stop()
 
     // same data dir, so the same peer id; a new price, and a profile issued later
-    const second = await startTestNode('restarts', { root, roles: 'provider', bootstrap: seed, hardware: gpuBox, price: '0.002' })
+    const second = await startTestNode('restarts', {
+      root,
+      roles: 'provider',
+      bootstrap: seed,
+      hardware: gpuBox,
+      price: '0.002',
+    })
     live.push(second)
     expect(second.peerId.toString()).to.equal(id)
-    await waitFor(async () => (await inView(searcher)).find((p) => p.peerId === id)?.prices.wasm === '0.002',
-      { what: 'the restarted provider\'s new profile in the view', timeoutMs: BOUND_MS })
+    await waitFor(async () => (await inView(searcher)).find((p) => p.peerId === id)?.prices.wasm === '0.002', {
+      what: "the restarted provider's new profile in the view",
+      timeoutMs: BOUND_MS,
+    })
 
     // anyone may replay the old signed record: it is older, so the view keeps the new one
     const relayKey = await generateKeyPair('Ed25519')
@@ -94,26 +117,40 @@ describe('node/discovery: profile announcements', function () {
     live.push(relay)
     await relay.start()
     await relay.dial(multiaddr(searcher.info().addresses[0]))
-    await waitFor(() => relay.services.pubsub.getSubscribers(PROFILES_TOPIC).some((p) => p.equals(searcher.peerId)),
-      { what: 'the searcher\'s subscription at the relay' })
+    await waitFor(() => relay.services.pubsub.getSubscribers(PROFILES_TOPIC).some((p) => p.equals(searcher.peerId)), {
+      what: "the searcher's subscription at the relay",
+    })
     const before = searcher.discovery.announcementStats()
     if (oldRecord === undefined) throw new Error('no old record')
     await relay.services.pubsub.publish(PROFILES_TOPIC, oldRecord)
     // then a fresh profile of the relay's own on the same stream: once the searcher has taken it,
     // it has handled the replay before it (dropped as seen, or read and IGNOREd as stale)
     const now = Date.now()
-    const sentinel = await signProfile({
-      version: PROFILE_VERSION, peerId: relay.peerId.toString(), ...gpuBox, executors: ['wasm'], prices: { wasm: '0.5' },
-      issuedAt: now, expiresAt: now + 60_000,
-    }, relayKey)
+    const sentinel = await signProfile(
+      {
+        version: PROFILE_VERSION,
+        peerId: relay.peerId.toString(),
+        ...gpuBox,
+        executors: ['wasm'],
+        prices: { wasm: '0.5' },
+        issuedAt: now,
+        expiresAt: now + 60_000,
+      },
+      relayKey,
+    )
     await relay.services.pubsub.publish(PROFILES_TOPIC, sentinel)
-    await waitFor(async () => (await inView(searcher)).some((p) => p.peerId === relay.peerId.toString()),
-      { what: 'the relay\'s own profile in the view' })
+    await waitFor(async () => (await inView(searcher)).some((p) => p.peerId === relay.peerId.toString()), {
+      what: "the relay's own profile in the view",
+    })
     const seen = (await inView(searcher)).find((p) => p.peerId === id)
     expect(seen?.prices.wasm).to.equal('0.002')
     expect(seen?.issuedAt).to.be.greaterThan(oldIssuedAt)
     expect(searcher.discovery.announcementStats().accept - before.accept, 'only the sentinel was taken').to.equal(1)
-    expect((searcher.libp2p.services.pubsub as unknown as { getScore: (p: string) => number }).getScore(relay.peerId.toString())).to.be.at.least(0)
+    expect(
+      (searcher.libp2p.services.pubsub as unknown as { getScore: (p: string) => number }).getScore(
+        relay.peerId.toString(),
+      ),
+    ).to.be.at.least(0)
     // a lookup that walks the DHT agrees: the newest of the stored records wins there too
     await second.discovery.whenPublished(AbortSignal.timeout(30_000))
     const walked = await searcher.discovery.findProviders({ gpuVendor: 'nvidia' }, { source: 'dht', limit: 50 })

@@ -2,11 +2,19 @@ import { expect } from 'chai'
 import { ProfileCache } from '../../../node/discovery/cache.ts'
 import type { HardwareProfile } from '../../../protocol/profile.ts'
 
-function profile (peerId: string, issuedAt: number, expiresAt: number): HardwareProfile {
+function profile(peerId: string, issuedAt: number, expiresAt: number): HardwareProfile {
   return {
-    version: 1, peerId, issuedAt, expiresAt, executors: ['wasm'], prices: {},
-    cpu: { model: 'c', cores: 1, threads: 1, arch: 'x64', speedMhz: 0 }, memoryBytes: 1, gpus: [],
-    os: { platform: 'linux', distro: '', release: '', kernel: '' }, benchmark: { cpuScore: 1, durationMs: 1 },
+    version: 1,
+    peerId,
+    issuedAt,
+    expiresAt,
+    executors: ['wasm'],
+    prices: {},
+    cpu: { model: 'c', cores: 1, threads: 1, arch: 'x64', speedMhz: 0 },
+    memoryBytes: 1,
+    gpus: [],
+    os: { platform: 'linux', distro: '', release: '', kernel: '' },
+    benchmark: { cpuScore: 1, durationMs: 1 },
   }
 }
 

@@ -20,10 +20,15 @@ const cpuBox: ProfileHardware = {
   os: { platform: 'linux', distro: 'test', release: '1', kernel: '6' },
   benchmark: { cpuScore: 900, durationMs: 1000 },
 }
-const gpuBox: ProfileHardware = { ...cpuBox, memoryBytes: 64 * GIB, gpus: [{ vendor: 'nvidia', model: 'NVIDIA GeForce RTX 4090', vramMiB: 24_564 }], benchmark: { cpuScore: 2100, durationMs: 1000 } }
+const gpuBox: ProfileHardware = {
+  ...cpuBox,
+  memoryBytes: 64 * GIB,
+  gpus: [{ vendor: 'nvidia', model: 'NVIDIA GeForce RTX 4090', vramMiB: 24_564 }],
+  benchmark: { cpuScore: 2100, durationMs: 1000 },
+}
 
 /** Refuses every connection to or from the given peers, whoever dials. */
-function refuse (peers: () => PeerId[]): ConnectionGater {
+function refuse(peers: () => PeerId[]): ConnectionGater {
   const banned = (id: PeerId): boolean => peers().some((p) => p.equals(id))
   return {
     denyDialPeer: banned,
@@ -37,7 +42,7 @@ function refuse (peers: () => PeerId[]): ConnectionGater {
  * that has just published may not be visible yet (ADD_PROVIDER is not acknowledged, and libp2p
  * lists a peer's own addresses only ~1 s after it starts).
  */
-async function askUntil<T> (ask: () => Promise<T>, done: (answer: T) => boolean, deadlineMs = 30_000): Promise<T> {
+async function askUntil<T>(ask: () => Promise<T>, done: (answer: T) => boolean, deadlineMs = 30_000): Promise<T> {
   const end = Date.now() + deadlineMs
   let answer = await ask()
   while (!done(answer) && Date.now() < end) {
@@ -56,7 +61,17 @@ describe('node/discovery: 10 peers on loopback', function () {
   let gpuPeerId: PeerId
   const searcherSaw = new Set<string>()
 
-  async function startNode (name: string, opts: { bootstrap?: HiveNode[], roles?: string, hardware?: ProfileHardware, ttlMs?: number, gater?: ConnectionGater, keyFile?: Uint8Array } = {}): Promise<HiveNode> {
+  async function startNode(
+    name: string,
+    opts: {
+      bootstrap?: HiveNode[]
+      roles?: string
+      hardware?: ProfileHardware
+      ttlMs?: number
+      gater?: ConnectionGater
+      keyFile?: Uint8Array
+    } = {},
+  ): Promise<HiveNode> {
     const dataDir = join(root, name)
     if (opts.keyFile !== undefined) {
       mkdtempSync(join(root, 'x-')) // keep names unique even if reused
@@ -73,7 +88,10 @@ describe('node/discovery: 10 peers on loopback', function () {
         profileTtlMs: opts.ttlMs ?? 60_000,
       },
     })
-    const node = await createHiveNode(config, { hardware: opts.hardware ?? cpuBox, ...(opts.gater !== undefined ? { connectionGater: opts.gater } : {}) })
+    const node = await createHiveNode(config, {
+      hardware: opts.hardware ?? cpuBox,
+      ...(opts.gater !== undefined ? { connectionGater: opts.gater } : {}),
+    })
     await node.start()
     nodes.push(node)
     return node
@@ -90,8 +108,15 @@ describe('node/discovery: 10 peers on loopback', function () {
     const b = await startNode('boot-b', { bootstrap: [a] })
     for (let i = 0; i < 6; i++) await startNode(`cpu-${i}`, { bootstrap: [i % 2 === 0 ? a : b] })
     searcher = await startNode('searcher', { bootstrap: [a], roles: 'requester', gater: refuse(() => [gpuPeerId]) })
-    searcher.onEvent((e) => { if (e.type === 'peer:connected') searcherSaw.add(e.peerId) })
-    gpuProvider = await startNode('gpu', { bootstrap: [b], hardware: gpuBox, keyFile: privateKeyToProtobuf(gpuKey), gater: refuse(() => [searcher.peerId]) })
+    searcher.onEvent((e) => {
+      if (e.type === 'peer:connected') searcherSaw.add(e.peerId)
+    })
+    gpuProvider = await startNode('gpu', {
+      bootstrap: [b],
+      hardware: gpuBox,
+      keyFile: privateKeyToProtobuf(gpuKey),
+      gater: refuse(() => [searcher.peerId]),
+    })
     expect(gpuProvider.peerId.equals(gpuPeerId)).to.equal(true)
     const providers = nodes.filter((n) => n.config.roles.includes('provider'))
     await Promise.all(providers.map(async (n) => await n.discovery.whenPublished(AbortSignal.timeout(120_000))))
@@ -107,9 +132,14 @@ describe('node/discovery: 10 peers on loopback', function () {
     expect(searcher.libp2p.getConnections(gpuPeerId)).to.have.length(0)
     expect(searcherSaw.has(gpuPeerId.toString())).to.equal(false)
 
-    const found = await askUntil(async () => await searcher.findProviders({ gpuVendor: 'nvidia' }, { signal: AbortSignal.timeout(15_000) }), (r) => r.length > 0)
+    const found = await askUntil(
+      async () => await searcher.findProviders({ gpuVendor: 'nvidia' }, { signal: AbortSignal.timeout(15_000) }),
+      (r) => r.length > 0,
+    )
     expect(found.map((p) => p.peerId)).to.deep.equal([gpuPeerId.toString()])
-    expect(found[0].hardware.gpus).to.deep.equal([{ vendor: 'nvidia', model: 'NVIDIA GeForce RTX 4090', vramMiB: 24_564 }])
+    expect(found[0].hardware.gpus).to.deep.equal([
+      { vendor: 'nvidia', model: 'NVIDIA GeForce RTX 4090', vramMiB: 24_564 },
+    ])
     expect(found[0].capabilities).to.include('gpu/nvidia')
     expect(found[0].expiresAt).to.be.greaterThan(Date.now())
 
@@ -118,24 +148,42 @@ describe('node/discovery: 10 peers on loopback', function () {
   })
 
   it('returns every matching provider, filters exactly, and never the requester', async () => {
-    const providers = nodes.filter((n) => n.config.roles.includes('provider')).map((n) => n.peerId.toString()).sort()
-    const wasm = await askUntil(async () => await searcher.findProviders({ executor: 'wasm' }, { signal: AbortSignal.timeout(15_000) }), (r) => r.length === providers.length)
+    const providers = nodes
+      .filter((n) => n.config.roles.includes('provider'))
+      .map((n) => n.peerId.toString())
+      .sort()
+    const wasm = await askUntil(
+      async () => await searcher.findProviders({ executor: 'wasm' }, { signal: AbortSignal.timeout(15_000) }),
+      (r) => r.length === providers.length,
+    )
     expect(wasm.map((p) => p.peerId).sort()).to.deep.equal(providers)
     expect(wasm[0].peerId).to.equal(gpuPeerId.toString()) // best CPU score first
 
     const big = await searcher.findProviders({ minMemoryBytes: 40 * GIB }, { signal: AbortSignal.timeout(15_000) })
     expect(big.map((p) => p.peerId)).to.deep.equal([gpuPeerId.toString()])
-    expect(await searcher.findProviders({ gpuVendor: 'amd' }, { signal: AbortSignal.timeout(15_000) })).to.deep.equal([])
-    const limited = await searcher.findProviders({ executor: 'wasm', limit: 3 }, { signal: AbortSignal.timeout(15_000) })
+    expect(await searcher.findProviders({ gpuVendor: 'amd' }, { signal: AbortSignal.timeout(15_000) })).to.deep.equal(
+      [],
+    )
+    const limited = await searcher.findProviders(
+      { executor: 'wasm', limit: 3 },
+      { signal: AbortSignal.timeout(15_000) },
+    )
     expect(limited).to.have.length(3)
   })
 
   it('stops returning a provider once its stopped record has expired', async function () {
     this.timeout(90_000)
-    const shortLived = await startNode('short', { bootstrap: [nodes[1]], hardware: { ...cpuBox, memoryBytes: 128 * GIB }, ttlMs: 2500 })
+    const shortLived = await startNode('short', {
+      bootstrap: [nodes[1]],
+      hardware: { ...cpuBox, memoryBytes: 128 * GIB },
+      ttlMs: 2500,
+    })
     await shortLived.discovery.whenPublished(AbortSignal.timeout(60_000))
     const id = shortLived.peerId.toString()
-    const before = await askUntil(async () => await searcher.findProviders({ minMemoryBytes: 100 * GIB }, { signal: AbortSignal.timeout(10_000) }), (r) => r.length > 0)
+    const before = await askUntil(
+      async () => await searcher.findProviders({ minMemoryBytes: 100 * GIB }, { signal: AbortSignal.timeout(10_000) }),
+      (r) => r.length > 0,
+    )
     expect(before.map((p) => p.peerId)).to.deep.equal([id])
 
     await shortLived.stop()

@@ -31,19 +31,27 @@ describe('node/discovery: publisher', function () {
     const key = await generateKeyPair('Ed25519')
     a = await createHiveLibp2p({ privateKey: key })
     await a.start()
-    b = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519'), bootstrap: a.getMultiaddrs().map(String) })
+    b = await createHiveLibp2p({
+      privateKey: await generateKeyPair('Ed25519'),
+      bootstrap: a.getMultiaddrs().map(String),
+    })
     await b.start()
     // b is connected once start() returns, but a's DHT adds b only after identify shows that b
     // serves the DHT (30-110 ms later on an idle host): a put before that reaches no one either
     await waitForRoutingTable(a.services.dht, [b.peerId], { timeoutMs: 20_000 })
     publisher = new ProfilePublisher({
-      dht: a.services.dht, privateKey: key, peerId: a.peerId.toString(), now: () => clock,
+      dht: a.services.dht,
+      privateKey: key,
+      peerId: a.peerId.toString(),
+      now: () => clock,
       offer: { hardware, executors: ['wasm'], prices: { wasm: '1' }, ttlMs: 60_000 },
       // short, so the test can reach "due" without moving the clock past peers' skew allowance
       reprovideAfterMs: 45_000,
     })
   })
-  after(async () => { await Promise.all([a.stop(), b.stop()]) })
+  after(async () => {
+    await Promise.all([a.stop(), b.stop()])
+  })
 
   it('puts the profile, then provides every capability key rarest first', async () => {
     const r = await publisher.publishOnce(AbortSignal.timeout(20_000))
@@ -55,7 +63,8 @@ describe('node/discovery: publisher', function () {
     expect(Object.values(r.provided).every((n) => n === 1)).to.equal(true)
     // b holds the signed profile, verifiable on its own
     let value: Uint8Array | undefined
-    for await (const ev of b.services.dht.get(profileKey(a.peerId.toString()), { signal: AbortSignal.timeout(10_000) })) if (ev.name === 'VALUE') value = ev.value
+    for await (const ev of b.services.dht.get(profileKey(a.peerId.toString()), { signal: AbortSignal.timeout(10_000) }))
+      if (ev.name === 'VALUE') value = ev.value
     expect(value).to.not.equal(undefined)
     const p = await verifyProfile(value ?? new Uint8Array(), { now: clock, expectedPeerId: a.peerId.toString() })
     expect(p.issuedAt).to.equal(clock)

@@ -6,7 +6,12 @@ import { fixture, job, text, wat } from './harness.ts'
 
 const EPOCH_2000_NS = 946_684_800n * 1_000_000_000n
 
-interface Seen { realtime: bigint, monotonic: bigint, random: string, env: string[] }
+interface Seen {
+  realtime: bigint
+  monotonic: bigint
+  random: string
+  env: string[]
+}
 
 describe('node/exec determinism', function () {
   this.timeout(60_000)
@@ -17,13 +22,23 @@ describe('node/exec determinism', function () {
     await Promise.all([a.start(), b.start()])
     introspect = await fixture('introspect.wat')
   })
-  after(async () => { await Promise.all([a.stop(), b.stop()]) })
+  after(async () => {
+    await Promise.all([a.stop(), b.stop()])
+  })
 
-  async function observe (ex: WasmExecutor, over: Partial<ExecJob>): Promise<Seen> {
+  async function observe(ex: WasmExecutor, over: Partial<ExecJob>): Promise<Seen> {
     const r = await ex.run(job(introspect, over))
     const v = new DataView(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength)
-    const env = new TextDecoder().decode(r.stdout.subarray(32)).split('\0').filter((e) => e !== '')
-    return { realtime: v.getBigUint64(0, true), monotonic: v.getBigUint64(8, true), random: Buffer.from(r.stdout.subarray(16, 32)).toString('hex'), env }
+    const env = new TextDecoder()
+      .decode(r.stdout.subarray(32))
+      .split('\0')
+      .filter((e) => e !== '')
+    return {
+      realtime: v.getBigUint64(0, true),
+      monotonic: v.getBigUint64(8, true),
+      random: Buffer.from(r.stdout.subarray(16, 32)).toString('hex'),
+      env,
+    }
   }
 
   it('gives a virtual clock that starts at 2000-01-01 and moves only when read', async () => {
@@ -66,7 +81,9 @@ describe('node/exec determinism', function () {
     expect(elsewhere.random).to.equal(first.random)
     expect(first.random).to.not.equal('0'.repeat(32))
     expect((await observe(a, { ...base, args: ['y'] })).random).to.not.equal(first.random)
-    expect((await observe(a, { ...base, inputs: [{ name: 'in', data: text('datA') }] })).random).to.not.equal(first.random)
+    expect((await observe(a, { ...base, inputs: [{ name: 'in', data: text('datA') }] })).random).to.not.equal(
+      first.random,
+    )
   })
 
   it('shows only the environment the job defines, sorted', async () => {

@@ -11,7 +11,7 @@ import { expectExecError, job, str, text } from './harness.ts'
 const cidOf = async (r: ExecResult): Promise<string> => (await resultOutputCid(r)).toString()
 
 /** wc-style counts and top words, computed independently of the module. */
-function referenceWordcount (files: Array<{ name: string, data: Uint8Array }>, top: number): string {
+function referenceWordcount(files: Array<{ name: string; data: Uint8Array }>, top: number): string {
   const pad = (v: number | string, w: number): string => String(v).padStart(w)
   const freq = new Map<string, number>()
   let out = `${pad('lines', 10)}${pad('words', 10)}${pad('bytes', 12)}  file\n`
@@ -19,7 +19,9 @@ function referenceWordcount (files: Array<{ name: string, data: Uint8Array }>, t
   for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const s = Buffer.from(f.data).toString('latin1')
     const c = [s.split('\n').length - 1, s.split(/[ \t\n\v\f\r]+/).filter((w) => w !== '').length, f.data.length]
-    c.forEach((v, i) => { total[i] += v })
+    c.forEach((v, i) => {
+      total[i] += v
+    })
     out += `${pad(c[0], 10)}${pad(c[1], 10)}${pad(c[2], 12)}  ${f.name}\n`
     for (const w of s.match(/[A-Za-z0-9']+/g) ?? []) freq.set(w.toLowerCase(), (freq.get(w.toLowerCase()) ?? 0) + 1)
   }
@@ -32,15 +34,19 @@ function referenceWordcount (files: Array<{ name: string, data: Uint8Array }>, t
 }
 
 /** The Mandelbrot membership of every pixel, in the module's Q4.28 fixed point, with BigInt. */
-function referenceInside (width: number, height: number, maxIter: number): boolean[] {
+function referenceInside(width: number, height: number, maxIter: number): boolean[] {
   const FRAC = 28n
   const ONE = 1n << FRAC
   const out: boolean[] = []
   for (let py = 0; py < height; py++) {
-    const y0 = -(5n * ONE) / 4n + (5n * ONE / 2n) * BigInt(py) / BigInt(height)
+    const y0 = -(5n * ONE) / 4n + (((5n * ONE) / 2n) * BigInt(py)) / BigInt(height)
     for (let px = 0; px < width; px++) {
-      const x0 = -(5n * ONE) / 2n + (7n * ONE / 2n) * BigInt(px) / BigInt(width)
-      let x = 0n; let y = 0n; let x2 = 0n; let y2 = 0n; let n = 0
+      const x0 = -(5n * ONE) / 2n + (((7n * ONE) / 2n) * BigInt(px)) / BigInt(width)
+      let x = 0n
+      let y = 0n
+      let x2 = 0n
+      let y2 = 0n
+      let n = 0
       while (n < maxIter && x2 + y2 <= 4n << FRAC) {
         y = ((x * y) >> (FRAC - 1n)) + y0
         x = x2 - y2 + x0
@@ -63,7 +69,9 @@ describe('node/exec example jobs', function () {
     for (const [name, path] of Object.entries(paths)) modules[name] = new Uint8Array(readFileSync(path))
     await ex.start()
   })
-  after(async () => { await ex.stop() })
+  after(async () => {
+    await ex.stop()
+  })
 
   it('wordcount counts lines, words, bytes and top words like wc does', async () => {
     const inputs = [
@@ -83,15 +91,18 @@ describe('node/exec example jobs', function () {
   })
 
   it('primes finds the 9592 primes below 100000 and agrees with a JS sieve', async () => {
-    const run = async (n: number): Promise<string> => str((await ex.run(job(modules.primes, { args: [String(n)] }))).stdout)
+    const run = async (n: number): Promise<string> =>
+      str((await ex.run(job(modules.primes, { args: [String(n)] }))).stdout)
     expect(await run(100_000)).to.equal('primes <= 100000: 9592, largest 99991\n')
     expect(await run(100)).to.equal('primes <= 100: 25, largest 97\n')
     const n = 123_457
     const sieve = new Uint8Array(n + 1)
-    let count = 0; let last = 0
+    let count = 0
+    let last = 0
     for (let i = 2; i <= n; i++) {
       if (sieve[i] !== 0) continue
-      count++; last = i
+      count++
+      last = i
       for (let j = i * i; j <= n; j += i) sieve[j] = 1
     }
     expect(await run(n)).to.equal(`primes <= ${n}: ${count}, largest ${last}\n`)
@@ -114,7 +125,9 @@ describe('node/exec example jobs', function () {
     expect(Array.from(pixels, (p) => p === 0)).to.deep.equal(inside)
     const count = inside.filter(Boolean).length
     expect(count).to.be.within(w * h * 0.1, w * h * 0.4) // the set covers a fair part of this frame
-    expect(str(r.stdout)).to.match(new RegExp(`^mandelbrot ${w}x${h} maxIter ${iter}: ${count} points inside, pixel checksum \\d+\\n$`))
+    expect(str(r.stdout)).to.match(
+      new RegExp(`^mandelbrot ${w}x${h} maxIter ${iter}: ${count} points inside, pixel checksum \\d+\\n$`),
+    )
   })
 
   it('gives the same output CID on every run and on another executor', async () => {
@@ -122,7 +135,11 @@ describe('node/exec example jobs', function () {
     await other.start()
     try {
       const args = ['200', '150', '300']
-      const runs = [await ex.run(job(modules.mandelbrot, { args })), await ex.run(job(modules.mandelbrot, { args })), await other.run(job(modules.mandelbrot, { args }))]
+      const runs = [
+        await ex.run(job(modules.mandelbrot, { args })),
+        await ex.run(job(modules.mandelbrot, { args })),
+        await other.run(job(modules.mandelbrot, { args })),
+      ]
       const cids = await Promise.all(runs.map(cidOf))
       expect(new Set(cids).size).to.equal(1)
       const bundle = encodeResultBundle(runs[0])
@@ -144,7 +161,10 @@ describe('node/exec example jobs', function () {
   })
 
   it('an AssemblyScript job that runs out of its memory cap fails with EXEC_MEMORY_LIMIT', async () => {
-    const err = await expectExecError(ex.run(job(modules.primes, { args: ['100000000'], limits: { memoryBytes: 8 * 1024 * 1024 } as never })), 'EXEC_MEMORY_LIMIT')
+    const err = await expectExecError(
+      ex.run(job(modules.primes, { args: ['100000000'], limits: { memoryBytes: 8 * 1024 * 1024 } as never })),
+      'EXEC_MEMORY_LIMIT',
+    )
     expect(err.details.limit).to.equal(8 * 1024 * 1024)
     expect(err.details.requested as number).to.be.above(8 * 1024 * 1024)
   })

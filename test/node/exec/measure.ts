@@ -32,7 +32,7 @@ for (let i = 0; i < 100; i++) {
   pooledMs.push(performance.now() - t)
 }
 
-async function throughput (run: (i: number) => Promise<unknown>, n: number): Promise<number> {
+async function throughput(run: (i: number) => Promise<unknown>, n: number): Promise<number> {
   const t = performance.now()
   await Promise.all(Array.from({ length: n }, async (_, i) => await run(i)))
   return n / ((performance.now() - t) / 1000)
@@ -49,7 +49,10 @@ await shared.stop()
 const paths = await buildExamples()
 const mandelbrot = new Uint8Array(readFileSync(paths.mandelbrot))
 const mandel: Record<string, unknown> = {}
-for (const [w, h, it] of [[640, 480, 1000], [1024, 768, 500]]) {
+for (const [w, h, it] of [
+  [640, 480, 1000],
+  [1024, 768, 500],
+]) {
   const times: number[] = []
   let metering
   for (let i = 0; i < 3; i++) {
@@ -62,11 +65,13 @@ for (const [w, h, it] of [[640, 480, 1000], [1024, 768, 500]]) {
 }
 await ex.stop()
 
-console.log(JSON.stringify({
-  measure: 'exec-wasm',
-  tinyJobSpawnedWorkerMsP50: round(median(spawnMs)),
-  tinyJobPooledWorkerMsP50: round(median(pooledMs)),
-  tinyJobsPerSecPool2: Math.round(ownPoolJobsPerSec),
-  tinyJobsPerSecSharedPool2For50Executors: Math.round(sharedPoolJobsPerSec),
-  mandelbrot: mandel,
-}))
+console.log(
+  JSON.stringify({
+    measure: 'exec-wasm',
+    tinyJobSpawnedWorkerMsP50: round(median(spawnMs)),
+    tinyJobPooledWorkerMsP50: round(median(pooledMs)),
+    tinyJobsPerSecPool2: Math.round(ownPoolJobsPerSec),
+    tinyJobsPerSecSharedPool2For50Executors: Math.round(sharedPoolJobsPerSec),
+    mandelbrot: mandel,
+  }),
+)

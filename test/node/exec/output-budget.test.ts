@@ -4,20 +4,30 @@
 import { wasi, type Fd } from '@bjorn3/browser_wasi_shim'
 import { expect } from 'chai'
 import {
-  CaptureFd, OutputBudget, OutputDir, OutputDirFd, OutputFile, OutputLimitExceeded,
+  CaptureFd,
+  OutputBudget,
+  OutputDir,
+  OutputDirFd,
+  OutputFile,
+  OutputLimitExceeded,
 } from '../../../node/exec/wasi-output.ts'
 
 const MiB = 1024 * 1024
 const CREATE_TRUNC = wasi.OFLAGS_CREAT | wasi.OFLAGS_TRUNC
 
-interface Job { budget: OutputBudget, dir: OutputDirFd, stdout: CaptureFd, files: OutputFile[] }
+interface Job {
+  budget: OutputBudget
+  dir: OutputDirFd
+  stdout: CaptureFd
+  files: OutputFile[]
+}
 
-function jobOf (limit: number, maxFiles = 256): Job {
+function jobOf(limit: number, maxFiles = 256): Job {
   const budget = new OutputBudget(limit, maxFiles)
   return { budget, dir: new OutputDirFd(new OutputDir(budget), '/output'), stdout: new CaptureFd(budget), files: [] }
 }
 
-function open (job: Job, name: string, oflags = CREATE_TRUNC): Fd {
+function open(job: Job, name: string, oflags = CREATE_TRUNC): Fd {
   const opened = job.dir.path_open(0, name, oflags, -1n, 0n, 0)
   expect(opened.ret, `open ${name}`).to.equal(wasi.ERRNO_SUCCESS)
   const file = (job.dir.dir.contents as Map<string, unknown>).get(name)
@@ -26,11 +36,11 @@ function open (job: Job, name: string, oflags = CREATE_TRUNC): Fd {
 }
 
 /** bytes the job's output buffers hold right now (every file ever created, unlinked or not) */
-function allocated (job: Job): number {
+function allocated(job: Job): number {
   return job.stdout.data.buf.byteLength + job.files.reduce((n, f) => n + f.content.buf.byteLength, 0)
 }
 
-function overLimit (fn: () => unknown): OutputLimitExceeded {
+function overLimit(fn: () => unknown): OutputLimitExceeded {
   try {
     fn()
   } catch (err) {
@@ -92,7 +102,10 @@ describe('node/exec output budget: accounted bytes equal the real allocation', (
     const limit = 256 * 1024
     const job = jobOf(limit, 8)
     let seed = 7
-    const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n }
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff
+      return seed % n
+    }
     const fds: Fd[] = []
     let refused = 0
     for (let step = 0; step < 2000; step++) {

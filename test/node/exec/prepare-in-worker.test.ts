@@ -27,23 +27,29 @@ const name = (s: string): number[] => [...u32(s.length), ...Buffer.from(s)]
  * work of preparing it dominates (about a second per million functions on a laptop core), while
  * hashing it is a few milliseconds. Built as bytes: wabt would take minutes on this text.
  */
-function manyFunctions (funcs: number): Uint8Array {
+function manyFunctions(funcs: number): Uint8Array {
   const entry = Buffer.from([3, 0x00, 0x01, 0x0b]) // body size, no locals, nop, end
-  return new Uint8Array(Buffer.concat([
-    Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
-    section(1, Buffer.from([1, 0x60, 0, 0])), // one type: [] -> []
-    section(3, Buffer.from([...u32(funcs), ...new Array<number>(funcs).fill(0)])),
-    section(5, Buffer.from([1, 0, 1])), // one memory of one page
-    section(7, Buffer.from([2, ...name('memory'), 2, 0, ...name('_start'), 0, 0])),
-    section(10, Buffer.concat([Buffer.from(u32(funcs)), Buffer.alloc(funcs * entry.length, entry)])),
-  ]))
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+      section(1, Buffer.from([1, 0x60, 0, 0])), // one type: [] -> []
+      section(3, Buffer.from([...u32(funcs), ...new Array<number>(funcs).fill(0)])),
+      section(5, Buffer.from([1, 0, 1])), // one memory of one page
+      section(7, Buffer.from([2, ...name('memory'), 2, 0, ...name('_start'), 0, 0])),
+      section(10, Buffer.concat([Buffer.from(u32(funcs)), Buffer.alloc(funcs * entry.length, entry)])),
+    ]),
+  )
 }
 
 describe('node/exec module preparation in the worker', function () {
   this.timeout(120_000)
   const ex = new WasmExecutor({ poolSize: 1 })
-  before(async () => { await ex.start() })
-  after(async () => { await ex.stop() })
+  before(async () => {
+    await ex.start()
+  })
+  after(async () => {
+    await ex.stop()
+  })
 
   it('a module whose preparation outlasts its wall time is killed at it; the main thread keeps serving', async () => {
     const slow = manyFunctions(1_000_000)
@@ -56,7 +62,9 @@ describe('node/exec module preparation in the worker', function () {
 
     const delay = monitorEventLoopDelay({ resolution: 10 })
     let ticks = 0
-    const ticker = setInterval(() => { ticks++ }, 10)
+    const ticker = setInterval(() => {
+      ticks++
+    }, 10)
     delay.enable()
     const started = performance.now()
     const err = await expectExecError(ex.run(job(slow, { limits: { ...LIMITS, wallTimeMs } })), 'EXEC_TIMEOUT')
@@ -68,8 +76,10 @@ describe('node/exec module preparation in the worker', function () {
     // killed at its limit, not after its preparation ran its course
     expect(tookMs, `stopped after ${Math.round(tookMs)} ms`).to.be.below(wallTimeMs + prepareMs / 2)
     const maxDelayMs = delay.max / 1e6
-    expect(maxDelayMs, `main thread stalled ${maxDelayMs.toFixed(0)} ms (preparing takes ${prepareMs.toFixed(0)} ms)`)
-      .to.be.below(Math.max(50, prepareMs / 4))
+    expect(
+      maxDelayMs,
+      `main thread stalled ${maxDelayMs.toFixed(0)} ms (preparing takes ${prepareMs.toFixed(0)} ms)`,
+    ).to.be.below(Math.max(50, prepareMs / 4))
     expect(ticks, 'a main-thread timer kept firing during the job').to.be.at.least(Math.floor(tookMs / 10 / 4))
 
     // the executor (its replaced worker) serves the next job, and the slow module still times out:

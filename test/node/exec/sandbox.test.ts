@@ -54,10 +54,12 @@ describe('node/exec sandbox', function () {
     await ex.start()
     hello = await helloModule()
   })
-  after(async () => { await ex.stop() })
+  after(async () => {
+    await ex.stop()
+  })
 
   /** Runs `failing` and a normal job at the same time; the normal one must not wait for it. */
-  async function failsWhileServing<T> (failing: Promise<T>): Promise<T> {
+  async function failsWhileServing<T>(failing: Promise<T>): Promise<T> {
     const t0 = performance.now()
     const normal = await ex.run(job(hello))
     expectHello(normal)
@@ -70,7 +72,9 @@ describe('node/exec sandbox', function () {
   it('stops an infinite loop at the wall-time limit', async () => {
     const loop = await wat(LOOP)
     const t0 = performance.now()
-    const err = await failsWhileServing(expectExecError(ex.run(job(loop, { limits: { wallTimeMs: 1500 } as never })), 'EXEC_TIMEOUT'))
+    const err = await failsWhileServing(
+      expectExecError(ex.run(job(loop, { limits: { wallTimeMs: 1500 } as never })), 'EXEC_TIMEOUT'),
+    )
     const elapsed = performance.now() - t0
     expect(err.details.limit).to.equal(1500)
     expect(elapsed).to.be.within(1490, 3500)
@@ -80,7 +84,9 @@ describe('node/exec sandbox', function () {
 
   it('fails a module that grows memory past the limit with EXEC_MEMORY_LIMIT', async () => {
     const limits = { memoryBytes: 1024 * 1024 } as never // 16 pages
-    const err = await failsWhileServing(expectExecError(ex.run(job(await wat(GROW_UNTIL_TRAP), { limits })), 'EXEC_MEMORY_LIMIT'))
+    const err = await failsWhileServing(
+      expectExecError(ex.run(job(await wat(GROW_UNTIL_TRAP), { limits })), 'EXEC_MEMORY_LIMIT'),
+    )
     expect(err.details.limit).to.equal(1024 * 1024)
     expect(err.details.used).to.equal(1024 * 1024)
     expect(err.details.requested).to.equal(1024 * 1024 + 65536)
@@ -101,7 +107,9 @@ describe('node/exec sandbox', function () {
 
   it('fails output over the limit, on stdout or in a file, without allocating it', async () => {
     const limits = { outputBytes: 200_000 } as never
-    const flood = await failsWhileServing(expectExecError(ex.run(job(await wat(STDOUT_FLOOD), { limits })), 'EXEC_OUTPUT_LIMIT'))
+    const flood = await failsWhileServing(
+      expectExecError(ex.run(job(await wat(STDOUT_FLOOD), { limits })), 'EXEC_OUTPUT_LIMIT'),
+    )
     expect(flood.details.limit).to.equal(200_000)
     expect(flood.details.used).to.equal(4 * 65536) // stopped at the first write that crossed it
     const far = await expectExecError(ex.run(job(await wat(PWRITE_FAR), { limits })), 'EXEC_OUTPUT_LIMIT')
@@ -112,7 +120,7 @@ describe('node/exec sandbox', function () {
   it('gives no way out of /input and /output: absolute paths, .. and unknown descriptors fail', async () => {
     const probe = await fixture('fs-probe.wat')
     const inputs = [{ name: 'a.txt', data: text('secret-free input') }]
-    const run = async (...args: string[]): Promise<{ exitCode: number, stdout: string }> => {
+    const run = async (...args: string[]): Promise<{ exitCode: number; stdout: string }> => {
       const r = await ex.run(job(probe, { inputs, args }))
       return { exitCode: r.exitCode, stdout: str(r.stdout) }
     }
@@ -121,7 +129,15 @@ describe('node/exec sandbox', function () {
     expect(await run('r', '3', './x/../a.txt')).to.deep.equal({ exitCode: 0, stdout: 'secret-free input' })
     expect(await run('r', '3', 'nope.txt')).to.deep.equal({ exitCode: 100 + 44, stdout: '' }) // NOENT
     const NOTCAPABLE = 100 + 76
-    for (const path of ['/etc/passwd', '../etc/passwd', '../../../../etc/passwd', '..', '/', import.meta.filename, '../input/a.txt']) {
+    for (const path of [
+      '/etc/passwd',
+      '../etc/passwd',
+      '../../../../etc/passwd',
+      '..',
+      '/',
+      import.meta.filename,
+      '../input/a.txt',
+    ]) {
       expect((await run('r', '3', path)).exitCode, path).to.equal(NOTCAPABLE)
       expect((await run('r', '4', path)).exitCode, path).to.equal(NOTCAPABLE)
     }
@@ -152,12 +168,18 @@ describe('node/exec sandbox', function () {
   })
 
   it('refuses forbidden imports and invalid modules before running them', async () => {
-    const envImport = await wat('(module (import "env" "now" (func)) (memory (export "memory") 1) (func (export "_start")))')
+    const envImport = await wat(
+      '(module (import "env" "now" (func)) (memory (export "memory") 1) (func (export "_start")))',
+    )
     const e1 = await failsWhileServing(expectExecError(ex.run(job(envImport)), 'EXEC_FORBIDDEN_IMPORT'))
     expect(e1.details).to.include({ module: 'env', name: 'now' })
-    const memImport = await wat('(module (import "wasi_snapshot_preview1" "memory" (memory 1)) (func (export "_start")))')
+    const memImport = await wat(
+      '(module (import "wasi_snapshot_preview1" "memory" (memory 1)) (func (export "_start")))',
+    )
     expect((await expectExecError(ex.run(job(memImport)), 'EXEC_FORBIDDEN_IMPORT')).details.kind).to.equal('memory')
-    const notWasi = await wat('(module (import "wasi_unstable" "fd_write" (func)) (memory (export "memory") 1) (func (export "_start")))')
+    const notWasi = await wat(
+      '(module (import "wasi_unstable" "fd_write" (func)) (memory (export "memory") 1) (func (export "_start")))',
+    )
     await expectExecError(ex.run(job(notWasi)), 'EXEC_FORBIDDEN_IMPORT')
 
     await failsWhileServing(expectExecError(ex.run(job(text('definitely not wasm'))), 'EXEC_INVALID_MODULE'))
@@ -171,7 +193,12 @@ describe('node/exec sandbox', function () {
   })
 
   it('reports traps (unreachable, stack overflow) as EXEC_TRAP', async () => {
-    const trap = await failsWhileServing(expectExecError(ex.run(job(await wat('(module (memory (export "memory") 1) (func (export "_start") unreachable))'))), 'EXEC_TRAP'))
+    const trap = await failsWhileServing(
+      expectExecError(
+        ex.run(job(await wat('(module (memory (export "memory") 1) (func (export "_start") unreachable))'))),
+        'EXEC_TRAP',
+      ),
+    )
     expect(trap.details.kind).to.equal('wasm')
     const deep = await expectExecError(ex.run(job(await wat(RECURSE))), 'EXEC_TRAP')
     expect(deep.details.kind).to.equal('stack')
@@ -208,8 +235,21 @@ describe('node/exec sandbox', function () {
   })
 
   it('refuses malformed jobs and runs nothing after stop()', async () => {
-    await expectExecError(ex.run(job(hello, { inputs: [{ name: '../x', data: new Uint8Array() }] })), 'EXEC_INVALID_JOB')
-    await expectExecError(ex.run(job(hello, { inputs: [{ name: 'a', data: new Uint8Array() }, { name: 'a', data: new Uint8Array() }] })), 'EXEC_INVALID_JOB')
+    await expectExecError(
+      ex.run(job(hello, { inputs: [{ name: '../x', data: new Uint8Array() }] })),
+      'EXEC_INVALID_JOB',
+    )
+    await expectExecError(
+      ex.run(
+        job(hello, {
+          inputs: [
+            { name: 'a', data: new Uint8Array() },
+            { name: 'a', data: new Uint8Array() },
+          ],
+        }),
+      ),
+      'EXEC_INVALID_JOB',
+    )
     await expectExecError(ex.run(job(hello, { env: { 'A=B': 'c' } })), 'EXEC_INVALID_JOB')
     await expectExecError(ex.run(job(hello, { limits: { wallTimeMs: 0 } as never })), 'EXEC_INVALID_JOB')
     // more output than this executor's cap (its operator's choice, default 64 MiB): refused before running

@@ -2,23 +2,32 @@
 import { expect } from 'chai'
 import { MalformedWasm } from '../../../node/exec/wasm-binary.ts'
 import { UnsupportedWasm } from '../../../node/exec/wasm-code.ts'
-import { ForbiddenImport, GROW_FAILED_EXPORT, MemoryOverLimit, prepareModule, type ModulePolicy } from '../../../node/exec/wasm-module.ts'
+import {
+  ForbiddenImport,
+  GROW_FAILED_EXPORT,
+  MemoryOverLimit,
+  prepareModule,
+  type ModulePolicy,
+} from '../../../node/exec/wasm-module.ts'
 import { wat } from './wat.ts'
 
 const POLICY: ModulePolicy = { memoryLimitPages: 16, maxTableElements: 1000 }
 
-async function prepared (text: string, policy = POLICY): Promise<{ original: Uint8Array, bytes: Uint8Array, growFailedExport: string | null }> {
+async function prepared(
+  text: string,
+  policy = POLICY,
+): Promise<{ original: Uint8Array; bytes: Uint8Array; growFailedExport: string | null }> {
   const original = await wat(text)
   const p = prepareModule(original, policy)
   expect(WebAssembly.validate(p.bytes), 'the rewritten module validates').to.equal(true)
   return { original, bytes: p.bytes, growFailedExport: p.growFailedExport }
 }
 
-function instantiate (bytes: Uint8Array): WebAssembly.Exports {
+function instantiate(bytes: Uint8Array): WebAssembly.Exports {
   return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports
 }
 
-async function expectRefused (text: string, type: new (...args: never[]) => Error, pattern?: RegExp): Promise<Error> {
+async function expectRefused(text: string, type: new (...args: never[]) => Error, pattern?: RegExp): Promise<Error> {
   const bytes = await wat(text)
   try {
     prepareModule(bytes, POLICY)
@@ -40,10 +49,12 @@ describe('node/exec prepareModule', () => {
   })
 
   it('lowers a larger maximum and keeps a smaller one', async () => {
-    const larger = instantiate((await prepared('(module (memory (export "memory") 1 60000))')).bytes).memory as WebAssembly.Memory
+    const larger = instantiate((await prepared('(module (memory (export "memory") 1 60000))')).bytes)
+      .memory as WebAssembly.Memory
     expect(() => larger.grow(16)).to.throw(RangeError)
     expect(larger.grow(15)).to.equal(1)
-    const smaller = instantiate((await prepared('(module (memory (export "memory") 1 4))')).bytes).memory as WebAssembly.Memory
+    const smaller = instantiate((await prepared('(module (memory (export "memory") 1 4))')).bytes)
+      .memory as WebAssembly.Memory
     expect(() => smaller.grow(4)).to.throw(RangeError)
     expect(smaller.grow(3)).to.equal(1)
   })
@@ -113,12 +124,19 @@ describe('node/exec prepareModule', () => {
   })
 
   it('refuses imports other than WASI preview 1 functions and AssemblyScript env helpers', async () => {
-    for (const imp of ['(import "env" "memory" (memory 1))', '(import "env" "t" (table 1 funcref))',
-      '(import "wasi_snapshot_preview1" "g" (global i32))', '(import "env" "fetch" (func))',
-      '(import "wasi_unstable" "fd_write" (func))', '(import "wasi_snapshot_preview1" "not_a_call" (func))']) {
+    for (const imp of [
+      '(import "env" "memory" (memory 1))',
+      '(import "env" "t" (table 1 funcref))',
+      '(import "wasi_snapshot_preview1" "g" (global i32))',
+      '(import "env" "fetch" (func))',
+      '(import "wasi_unstable" "fd_write" (func))',
+      '(import "wasi_snapshot_preview1" "not_a_call" (func))',
+    ]) {
       await expectRefused(`(module ${imp})`, ForbiddenImport)
     }
-    await prepared('(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32))) (import "env" "abort" (func (param i32 i32 i32 i32))))')
+    await prepared(
+      '(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32))) (import "env" "abort" (func (param i32 i32 i32 i32))))',
+    )
   })
 
   it('refuses what is nondeterministic or escapes the accounting', async () => {
@@ -126,15 +144,25 @@ describe('node/exec prepareModule', () => {
     await expectRefused('(module (memory i64 1))', UnsupportedWasm, /64-bit/)
     await expectRefused('(module (memory 1) (memory 1))', UnsupportedWasm, /more than one memory/)
     await expectRefused('(module (memory 1) (func (drop (i32.atomic.load (i32.const 0)))))', UnsupportedWasm, /atomics/)
-    await expectRefused('(module (func (param v128 v128 v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))', UnsupportedWasm, /relaxed SIMD/)
+    await expectRefused(
+      '(module (func (param v128 v128 v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))',
+      UnsupportedWasm,
+      /relaxed SIMD/,
+    )
     await expectRefused('(module (type (struct (field i32))))', UnsupportedWasm, /GC/)
     await expectRefused('(module (table 5000 funcref))', UnsupportedWasm, /table/)
-    const capped = instantiate((await prepared('(module (table (export "t") 10 funcref))')).bytes).t as unknown as { grow: (n: number) => number }
+    const capped = instantiate((await prepared('(module (table (export "t") 10 funcref))')).bytes).t as unknown as {
+      grow: (n: number) => number
+    }
     expect(() => capped.grow(991)).to.throw(RangeError)
   })
 
   it('refuses malformed binaries with MalformedWasm', () => {
-    for (const bytes of [new Uint8Array(0), new TextEncoder().encode('\0asm\x02\0\0\0'), Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 0xff])]) {
+    for (const bytes of [
+      new Uint8Array(0),
+      new TextEncoder().encode('\0asm\x02\0\0\0'),
+      Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 0xff]),
+    ]) {
       expect(() => prepareModule(bytes, POLICY)).to.throw(MalformedWasm)
     }
   })

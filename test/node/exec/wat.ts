@@ -4,14 +4,26 @@ import wabtInit from 'wabt'
 
 let wabt: ReturnType<typeof wabtInit> | undefined
 
-export async function wat (text: string): Promise<Uint8Array> {
+export async function wat(text: string): Promise<Uint8Array> {
   wabt ??= wabtInit()
   const w = await wabt
   // every feature wabt knows, so that tests can also build what the sandbox must refuse
   const mod = w.parseWat('test.wat', text, {
-    multi_value: true, bulk_memory: true, reference_types: true, simd: true, mutable_globals: true,
-    sat_float_to_int: true, sign_extension: true, tail_call: true, exceptions: true, threads: true,
-    relaxed_simd: true, memory64: true, extended_const: true, function_references: true, gc: true,
+    multi_value: true,
+    bulk_memory: true,
+    reference_types: true,
+    simd: true,
+    mutable_globals: true,
+    sat_float_to_int: true,
+    sign_extension: true,
+    tail_call: true,
+    exceptions: true,
+    threads: true,
+    relaxed_simd: true,
+    memory64: true,
+    extended_const: true,
+    function_references: true,
+    gc: true,
   })
   try {
     return new Uint8Array(mod.toBinary({}).buffer)
@@ -21,7 +33,7 @@ export async function wat (text: string): Promise<Uint8Array> {
 }
 
 /** A WASI command that writes `text` to stdout and exits with `code`. */
-export function helloWat (text: string, code = 0): string {
+export function helloWat(text: string, code = 0): string {
   const bytes = new TextEncoder().encode(text)
   const data = Array.from(bytes, (b) => `\\${b.toString(16).padStart(2, '0')}`).join('')
   return `(module

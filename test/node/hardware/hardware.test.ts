@@ -11,19 +11,37 @@ const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'hardware')
 
 describe('node/hardware', () => {
   describe('GPU parsing from recorded systeminformation output', () => {
-    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort()
+    const files = readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
     it('has fixtures for NVIDIA, AMD, Apple, Intel and no-GPU machines', () => {
-      expect(files).to.include.members(['nvidia-linux.json', 'amd-linux.json', 'apple-m1.json', 'intel-integrated.json', 'none-server.json', 'none-empty.json'])
+      expect(files).to.include.members([
+        'nvidia-linux.json',
+        'amd-linux.json',
+        'apple-m1.json',
+        'intel-integrated.json',
+        'none-server.json',
+        'none-empty.json',
+      ])
     })
     for (const file of files) {
-      const fixture = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { description: string, expected: ProfileGpu[], graphics: Parameters<typeof parseGpus>[0] }
+      const fixture = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as {
+        description: string
+        expected: ProfileGpu[]
+        graphics: Parameters<typeof parseGpus>[0]
+      }
       it(`${file}: ${fixture.description}`, () => {
         expect(parseGpus(fixture.graphics)).to.deep.equal(fixture.expected)
       })
     }
 
     it('strips control characters and caps the list at 16', () => {
-      const many = Array.from({ length: 20 }, (_, i) => ({ vendor: 'NVIDIA Corporation', model: `GPU\u0007 ${i}\n`, vram: 1024, vramDynamic: false }))
+      const many = Array.from({ length: 20 }, (_, i) => ({
+        vendor: 'NVIDIA Corporation',
+        model: `GPU\u0007 ${i}\n`,
+        vram: 1024,
+        vramDynamic: false,
+      }))
       const gpus = parseGpus({ controllers: many })
       expect(gpus).to.have.length(16)
       expect(gpus[3]).to.deep.equal({ vendor: 'nvidia', model: 'GPU 3', vramMiB: 1024 })
@@ -41,8 +59,14 @@ describe('node/hardware', () => {
       expect(hw.os.platform).to.equal(process.platform)
       // the shape passes the profile's own limits
       encodeProfileBody({
-        ...hw, benchmark: { cpuScore: 1, durationMs: 1 }, version: 1, executors: ['wasm'], prices: {},
-        peerId: '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN', issuedAt: 1, expiresAt: 2,
+        ...hw,
+        benchmark: { cpuScore: 1, durationMs: 1 },
+        version: 1,
+        executors: ['wasm'],
+        prices: {},
+        peerId: '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN',
+        issuedAt: 1,
+        expiresAt: 2,
       })
     })
   })

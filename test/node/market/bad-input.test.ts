@@ -40,7 +40,7 @@ interface GossipSubInternals {
 const internals = (pubsub: GossipSub): GossipSubInternals => pubsub as unknown as GossipSubInternals
 
 /** A job spec signed by whoever the caller picks, created `ageMs` ago. */
-async function jobSpec (ageMs = 0): Promise<JobSpecInput> {
+async function jobSpec(ageMs = 0): Promise<JobSpecInput> {
   const now = Date.now() - ageMs
   const module = text('not really wasm: providers never get that far')
   return {
@@ -60,7 +60,7 @@ async function jobSpec (ageMs = 0): Promise<JobSpecInput> {
 }
 
 /** The envelope with one bit of its signature flipped: same signer, same payload, forged. */
-function forgeSignature (envelopeBytes: Uint8Array): Uint8Array {
+function forgeSignature(envelopeBytes: Uint8Array): Uint8Array {
   const envelope = SignedEnvelope.decode(envelopeBytes)
   const signature = Uint8Array.from(envelope.signature)
   signature[7] ^= 0x01
@@ -79,11 +79,18 @@ describe('node/market: bad input from a hostile peer', function () {
   const hostileId = (): string => hostile.peerId.toString()
   const providerPubsub = (): GossipSubInternals => internals(provider.node.libp2p.services.pubsub)
   /** the provider's verdicts on the jobs topic, as 'reject MALFORMED', 'accept ' … */
-  const verdicts = (): string[] => provider.verdicts.filter((v) => v.topic === TOPIC).map((v) => `${v.outcome} ${v.code ?? ''}`)
+  const verdicts = (): string[] =>
+    provider.verdicts.filter((v) => v.topic === TOPIC).map((v) => `${v.outcome} ${v.code ?? ''}`)
 
   before(async () => {
     requester = await startMarketPeer('requester', { roles: 'requester', root })
-    provider = await startMarketPeer('provider', { roles: 'provider', root, bootstrap: requester, pool, price: '0.003' })
+    provider = await startMarketPeer('provider', {
+      roles: 'provider',
+      root,
+      bootstrap: requester,
+      pool,
+      price: '0.003',
+    })
 
     // the hostile peer is a bare libp2p node with our transport and gossipsub settings but no
     // market service: no validators, so its gossipsub publishes whatever bytes it is given
@@ -94,9 +101,12 @@ describe('node/market: bad input from a hostile peer', function () {
     await hostile.dial(multiaddr(requester.node.info().addresses[0]))
     hostile.services.pubsub.subscribe(TOPIC)
     // gossipsub grafts on its heartbeat (1 s): wait until each is in the other's mesh
-    await waitFor('the hostile peer in the provider\'s mesh', () =>
-      providerPubsub().getMeshPeers(TOPIC).includes(hostileId()) &&
-      internals(hostile.services.pubsub).getMeshPeers(TOPIC).includes(provider.node.peerId.toString()))
+    await waitFor(
+      "the hostile peer in the provider's mesh",
+      () =>
+        providerPubsub().getMeshPeers(TOPIC).includes(hostileId()) &&
+        internals(hostile.services.pubsub).getMeshPeers(TOPIC).includes(provider.node.peerId.toString()),
+    )
   })
 
   after(async () => {
@@ -109,7 +119,12 @@ describe('node/market: bad input from a hostile peer', function () {
   describe('gossip on hive/jobs/wasm/1', () => {
     it('IGNOREs replayed and expired JobRequests without penalising their sender', async () => {
       // a real job of the honest requester, which the hostile peer then replays
-      const { jobId } = await requester.market.requester!.post({ module: text('\0asm'), maxPrice: HIVE, bidWindowMs: 2000, requirements: UNSATISFIABLE })
+      const { jobId } = await requester.market.requester!.post({
+        module: text('\0asm'),
+        maxPrice: HIVE,
+        bidWindowMs: 2000,
+        requirements: UNSATISFIABLE,
+      })
       await waitFor('the provider to accept the honest request', () => verdicts().includes('accept '))
       const record = await requester.market.requester!.get(jobId)
       const honestBytes = Uint8Array.from(Buffer.from(record!.requestHex, 'hex'))
@@ -120,13 +135,15 @@ describe('node/market: bad input from a hostile peer', function () {
       const expired = await createJobRequest(await jobSpec(120_000), hostileKey)
       await hostile.services.pubsub.publish(TOPIC, expired.bytes)
 
-      await waitFor('the expired request\'s verdict', () => verdicts().slice(before).includes('ignore JOB_EXPIRED'))
+      await waitFor("the expired request's verdict", () => verdicts().slice(before).includes('ignore JOB_EXPIRED'))
       await new Promise((resolve) => setTimeout(resolve, 200))
       // the replay reaches our validator (gossip message ids are sender + sequence number today)
       // and is IGNOREd as a DUPLICATE; with content-based message ids gossipsub would drop it as
       // a duplicate before any validator. Either way it is never accepted, never forwarded.
       const got = verdicts().slice(before)
-      expect(got.filter((v) => v !== 'ignore JOB_EXPIRED')).to.satisfy((rest: string[]) => rest.every((v) => v === 'ignore DUPLICATE'))
+      expect(got.filter((v) => v !== 'ignore JOB_EXPIRED')).to.satisfy((rest: string[]) =>
+        rest.every((v) => v === 'ignore DUPLICATE'),
+      )
       // gossipsub caches scores for one heartbeat: look after it has passed
       await new Promise((resolve) => setTimeout(resolve, 1100))
       expect(providerPubsub().getScore(hostileId())).to.be.at.least(0)
@@ -143,11 +160,14 @@ describe('node/market: bad input from a hostile peer', function () {
       expect(await push()).to.equal('REPLY_IGNORED DUPLICATE')
     })
 
-    it('REJECTs malformed, oversized, wrong-type, forged and impersonating JobRequests; the sender\'s score drops below 0, then below the graylist', async () => {
+    it("REJECTs malformed, oversized, wrong-type, forged and impersonating JobRequests; the sender's score drops below 0, then below the graylist", async () => {
       const before = verdicts().length
       const garbage = Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])
       const oversized = randomBytes(MAX_MESSAGE_BYTES.jobRequest + 1)
-      const bid = await signBid({ jobId: 'ab'.repeat(32), price: 1n, estimatedDurationMs: 1, expiresAt: Date.now() + 60_000 }, hostileKey)
+      const bid = await signBid(
+        { jobId: 'ab'.repeat(32), price: 1n, estimatedDurationMs: 1, expiresAt: Date.now() + 60_000 },
+        hostileKey,
+      )
       // the requester's own signature on a job it never sent, one bit changed
       const forged = forgeSignature((await createJobRequest(await jobSpec(), requester.key)).bytes)
       // names the honest requester as its author but is signed by the hostile peer
@@ -156,17 +176,28 @@ describe('node/market: bad input from a hostile peer', function () {
       const asRequester = await createJobRequest(spec, requester.key)
       const envelope = SignedEnvelope.decode(impersonating.bytes)
       const swapped = SignedEnvelope.encode({ ...envelope, payload: SignedEnvelope.decode(asRequester.bytes).payload })
-      for (const bytes of [garbage, oversized, bid, forged, swapped]) await hostile.services.pubsub.publish(TOPIC, bytes)
+      for (const bytes of [garbage, oversized, bid, forged, swapped])
+        await hostile.services.pubsub.publish(TOPIC, bytes)
 
       await waitFor('five verdicts', () => verdicts().length >= before + 5)
-      expect(verdicts().slice(before)).to.have.members(['reject MALFORMED', 'reject OVERSIZED', 'reject WRONG_TYPE', 'reject BAD_SIGNATURE', 'reject SIGNER_MISMATCH'])
-      await waitFor('the hostile peer\'s score below 0', () => providerPubsub().getScore(hostileId()) < 0, 10_000)
+      expect(verdicts().slice(before)).to.have.members([
+        'reject MALFORMED',
+        'reject OVERSIZED',
+        'reject WRONG_TYPE',
+        'reject BAD_SIGNATURE',
+        'reject SIGNER_MISMATCH',
+      ])
+      await waitFor("the hostile peer's score below 0", () => providerPubsub().getScore(hostileId()) < 0, 10_000)
       // the honest requester, whose request the provider accepted, is not touched by any of it
       expect(providerPubsub().getScore(requester.node.peerId.toString())).to.be.at.least(0)
 
       // five invalid messages put it below the graylist: from now on the provider drops whatever
       // it sends unread, even a valid request, and no validator spends time on it
-      await waitFor('the hostile peer below the graylist', () => providerPubsub().getScore(hostileId()) < GOSSIP_SCORE_THRESHOLDS.graylistThreshold, 10_000)
+      await waitFor(
+        'the hostile peer below the graylist',
+        () => providerPubsub().getScore(hostileId()) < GOSSIP_SCORE_THRESHOLDS.graylistThreshold,
+        10_000,
+      )
       // (gossipsub still takes RPCs for up to 1 s from a peer that scored >= 0 when last looked at)
       await new Promise((resolve) => setTimeout(resolve, 1100))
       const seen = verdicts().length
@@ -176,16 +207,20 @@ describe('node/market: bad input from a hostile peer', function () {
     })
 
     it('node/p2p/create.ts scores the market topics with a strongly negative invalid-message weight', () => {
-      const weight = providerPubsub().score.params.topics[TOPIC].invalidMessageDeliveriesWeight * providerPubsub().score.params.topics[TOPIC].topicWeight
+      const weight =
+        providerPubsub().score.params.topics[TOPIC].invalidMessageDeliveriesWeight *
+        providerPubsub().score.params.topics[TOPIC].topicWeight
       expect(weight).to.be.at.most(-1000)
     })
   })
 
-  describe('the requester\'s /hive/bid/1.0.0', () => {
+  describe("the requester's /hive/bid/1.0.0", () => {
     let jobId: string
     let invalidReplies = 0
     const bidTo = async (from: HiveLibp2p, bytes: Uint8Array): Promise<Reply> => {
-      const reply = await sendRequest(from, requester.node.peerId, 'bid', bytes, { addrs: requester.node.libp2p.getMultiaddrs() })
+      const reply = await sendRequest(from, requester.node.peerId, 'bid', bytes, {
+        addrs: requester.node.libp2p.getMultiaddrs(),
+      })
       if (from === hostile && reply.status === ReplyStatus.REPLY_INVALID) invalidReplies++
       return reply
     }
@@ -193,24 +228,45 @@ describe('node/market: bad input from a hostile peer', function () {
 
     before(async () => {
       // open for long enough to outlast these tests, and never awarded early
-      ;({ jobId } = await requester.market.requester!.post({ module: text('\0asm'), maxPrice: HIVE, bidWindowMs: 30_000, requirements: UNSATISFIABLE, policy: { reserve: 99 } }))
+      ;({ jobId } = await requester.market.requester!.post({
+        module: text('\0asm'),
+        maxPrice: HIVE,
+        bidWindowMs: 30_000,
+        requirements: UNSATISFIABLE,
+        policy: { reserve: 99 },
+      }))
     })
 
     it('refuses malformed, oversized, forged, impersonating, replayed and unsolicited bids with the right status and code', async () => {
       const expiresAt = Date.now() + 60_000
       const bid = await signBid({ jobId, price: HIVE / 100n, estimatedDurationMs: 1000, expiresAt }, hostileKey)
       expect(summary(await bidTo(hostile, Uint8Array.from([0xff, 0x01, 0x02])))).to.equal('REPLY_INVALID MALFORMED')
-      expect(summary(await bidTo(hostile, randomBytes(MAX_MESSAGE_BYTES.bid + 500)))).to.equal('REPLY_INVALID OVERSIZED')
+      expect(summary(await bidTo(hostile, randomBytes(MAX_MESSAGE_BYTES.bid + 500)))).to.equal(
+        'REPLY_INVALID OVERSIZED',
+      )
       expect(summary(await bidTo(hostile, forgeSignature(bid)))).to.equal('REPLY_INVALID BAD_SIGNATURE')
       // a bid signed by another provider, sent by the hostile peer as if it were its own
-      const providerBid = await signBid({ jobId, price: HIVE / 100n, estimatedDurationMs: 1000, expiresAt }, provider.key)
+      const providerBid = await signBid(
+        { jobId, price: HIVE / 100n, estimatedDurationMs: 1000, expiresAt },
+        provider.key,
+      )
       expect(summary(await bidTo(hostile, providerBid))).to.equal('REPLY_INVALID PEER_MISMATCH')
-      expect(summary(await bidTo(hostile, await signBid({ jobId, price: 2n * HIVE, estimatedDurationMs: 1000, expiresAt }, hostileKey)))).to.equal('REPLY_INVALID PRICE_ABOVE_MAX')
+      expect(
+        summary(
+          await bidTo(
+            hostile,
+            await signBid({ jobId, price: 2n * HIVE, estimatedDurationMs: 1000, expiresAt }, hostileKey),
+          ),
+        ),
+      ).to.equal('REPLY_INVALID PRICE_ABOVE_MAX')
       // the real bid is taken once; its replay is a duplicate (IGNORE: honest retries happen)
       expect(summary(await bidTo(hostile, bid))).to.equal('REPLY_OK ')
       expect(summary(await bidTo(hostile, bid))).to.equal('REPLY_IGNORED DUPLICATE')
       // a bid for a job this requester never posted
-      const unsolicited = await signBid({ jobId: randomBytes(32).toString('hex'), price: 1n, estimatedDurationMs: 1000, expiresAt }, hostileKey)
+      const unsolicited = await signBid(
+        { jobId: randomBytes(32).toString('hex'), price: 1n, estimatedDurationMs: 1000, expiresAt },
+        hostileKey,
+      )
       expect(summary(await bidTo(hostile, unsolicited))).to.equal('REPLY_IGNORED UNKNOWN_JOB')
 
       const record = await requester.market.requester!.get(jobId)
@@ -224,11 +280,31 @@ describe('node/market: bad input from a hostile peer', function () {
       expect(statuses.every((s) => s.startsWith('REPLY_INVALID'))).to.equal(true)
       expect(summary(await bidTo(hostile, randomBytes(40)))).to.equal('REPLY_RATE_LIMITED RATE_LIMITED')
       // now even a well-formed bid of the hostile peer is refused unread
-      const { jobId: other } = await requester.market.requester!.post({ module: text('\0asm'), maxPrice: HIVE, bidWindowMs: 30_000, requirements: UNSATISFIABLE, policy: { reserve: 99 } })
+      const { jobId: other } = await requester.market.requester!.post({
+        module: text('\0asm'),
+        maxPrice: HIVE,
+        bidWindowMs: 30_000,
+        requirements: UNSATISFIABLE,
+        policy: { reserve: 99 },
+      })
       const expiresAt = Date.now() + 60_000
-      expect(summary(await bidTo(hostile, await signBid({ jobId: other, price: 1n, estimatedDurationMs: 1, expiresAt }, hostileKey)))).to.equal('REPLY_RATE_LIMITED RATE_LIMITED')
+      expect(
+        summary(
+          await bidTo(
+            hostile,
+            await signBid({ jobId: other, price: 1n, estimatedDurationMs: 1, expiresAt }, hostileKey),
+          ),
+        ),
+      ).to.equal('REPLY_RATE_LIMITED RATE_LIMITED')
       // while an honest provider's bid on the same stream protocol still goes through
-      expect(summary(await bidTo(provider.node.libp2p, await signBid({ jobId: other, price: 1n, estimatedDurationMs: 1, expiresAt }, provider.key)))).to.equal('REPLY_OK ')
+      expect(
+        summary(
+          await bidTo(
+            provider.node.libp2p,
+            await signBid({ jobId: other, price: 1n, estimatedDurationMs: 1, expiresAt }, provider.key),
+          ),
+        ),
+      ).to.equal('REPLY_OK ')
     })
   })
 
@@ -244,7 +320,9 @@ describe('node/market: bad input from a hostile peer', function () {
         bootstrap: requester,
         pool,
         price: '0.001',
-        onEvent: (e) => { if (e.type === 'provider:completed' && e.outputCid !== undefined) served.add(e.outputCid) },
+        onEvent: (e) => {
+          if (e.type === 'provider:completed' && e.outputCid !== undefined) served.add(e.outputCid)
+        },
       })
       try {
         const db = cheat.node.store.blobs
@@ -256,7 +334,9 @@ describe('node/market: bad input from a hostile peer', function () {
           },
         })
         const { wordcount } = await buildExamples()
-        await waitFor('the cheat in the requester\'s gossip mesh', () => requester.node.libp2p.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(cheat.node.peerId)))
+        await waitFor("the cheat in the requester's gossip mesh", () =>
+          requester.node.libp2p.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(cheat.node.peerId)),
+        )
         const { jobId } = await requester.market.requester!.post({
           module: readFileSync(wordcount),
           inputs: [{ name: 'a.txt', data: text('one two three\n') }],
@@ -267,7 +347,9 @@ describe('node/market: bad input from a hostile peer', function () {
         })
         const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
         expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-        expect(str((await requester.market.requester!.output(jobId))?.stdout)).to.equal('1 files, 1 lines, 3 words, 14 bytes\n')
+        expect(str((await requester.market.requester!.output(jobId))?.stdout)).to.equal(
+          '1 files, 1 lines, 3 words, 14 bytes\n',
+        )
         const [first, second] = record.awards
         expect(first.provider).to.equal(cheat.node.peerId.toString())
         expect(first.status).to.equal('failed')
@@ -275,7 +357,9 @@ describe('node/market: bad input from a hostile peer', function () {
         expect(second.provider).to.equal(provider.node.peerId.toString())
         expect(second.status).to.equal('delivered')
         expect(record.dissenters).to.deep.equal([cheat.node.peerId.toString()])
-        expect(requester.events.some((e) => e.type === 'job:reawarded' && e.jobId === jobId && e.reason === 'BAD_OUTPUT')).to.equal(true)
+        expect(
+          requester.events.some((e) => e.type === 'job:reawarded' && e.jobId === jobId && e.reason === 'BAD_OUTPUT'),
+        ).to.equal(true)
       } finally {
         await cheat.node.stop()
       }

@@ -14,10 +14,11 @@ import type { PeerId } from '@libp2p/interface'
 const JOB = 'cd'.repeat(32)
 const NONCE = new Uint8Array(16).fill(7)
 
-async function peerWhose (wins: boolean, estimate: number, maxBidders: number): Promise<PeerId> {
+async function peerWhose(wins: boolean, estimate: number, maxBidders: number): Promise<PeerId> {
   for (;;) {
     const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
-    if (winsLottery({ nonce: NONCE, jobId: JOB, maxBidders, estimate }, peerIdToBytes(peer), WEIGHT_SCALE) === wins) return peer
+    if (winsLottery({ nonce: NONCE, jobId: JOB, maxBidders, estimate }, peerIdToBytes(peer), WEIGHT_SCALE) === wins)
+      return peer
   }
 }
 
@@ -38,7 +39,12 @@ describe('node/market bid gate and push candidates', () => {
     expect(gate.admit(JOB, winner, 5, 0n, 'o4')).to.deep.equal({ ok: false, reason: 'ticket-lost' })
     const stats = gate.stats()
     expect(stats).to.deep.include({ pushed: 1, pushedBids: 1, wonBids: 1 })
-    expect(stats.dropped).to.deep.equal({ unsolicited: 1, 'ticket-lost': 2, 'estimate-out-of-range': 1, 'owner-repeat': 0 })
+    expect(stats.dropped).to.deep.equal({
+      unsolicited: 1,
+      'ticket-lost': 2,
+      'estimate-out-of-range': 1,
+      'owner-repeat': 0,
+    })
   })
 
   it('several peer ids of one owner share its one lottery bid per job', async () => {
@@ -61,7 +67,9 @@ describe('node/market bid gate and push candidates', () => {
   it('reports "all answered" once pushes are done, every pushed candidate answered, and the view was closed', () => {
     const gate = new BidGate()
     let fired = 0
-    gate.open(JOB, { nonce: NONCE, maxBidders: 4, statedEstimate: 2 }, () => { fired++ })
+    gate.open(JOB, { nonce: NONCE, maxBidders: 4, statedEstimate: 2 }, () => {
+      fired++
+    })
     gate.markPushed(JOB, 'a')
     gate.markPushed(JOB, 'b')
     gate.answered(JOB, 'a')
@@ -74,7 +82,9 @@ describe('node/market bid gate and push candidates', () => {
 
     const open = new BidGate()
     let openFired = 0
-    open.open(JOB, { nonce: NONCE, maxBidders: 4, statedEstimate: 9 }, () => { openFired++ })
+    open.open(JOB, { nonce: NONCE, maxBidders: 4, statedEstimate: 9 }, () => {
+      openFired++
+    })
     open.markPushed(JOB, 'a')
     open.answered(JOB, 'a')
     open.pushesDone(JOB, false)
@@ -112,7 +122,11 @@ describe('node/market bid gate and push candidates', () => {
   })
 
   it('N counts bidders by stake weight, and topic-only peer ids (free to make) at most max(m, bidders) times', () => {
-    const bidders = Array.from({ length: 6 }, (_, i) => ({ provider: `b${i}`, priceRatio: 0.5, weight: 2n * WEIGHT_SCALE }))
+    const bidders = Array.from({ length: 6 }, (_, i) => ({
+      provider: `b${i}`,
+      priceRatio: 0.5,
+      weight: 2n * WEIGHT_SCALE,
+    }))
     const sybils = Array.from({ length: 1000 }, (_, i) => ({ provider: `s${i}` }))
     expect(providerEstimate(bidders, 4)).to.equal(12)
     expect(providerEstimate([...bidders, ...sybils], 4)).to.equal(12 + 6)
@@ -125,7 +139,8 @@ describe('node/market bid gate and push candidates', () => {
     const live = ['a', 'b', 'c', 'd']
     for (const p of live) book.noteBid(p, 10n, 100n, WEIGHT_SCALE)
     const counts = new Map<string, number>()
-    for (let job = 0; job < 8; job++) for (const t of book.choose(live, 2).targets) counts.set(t, (counts.get(t) ?? 0) + 1)
+    for (let job = 0; job < 8; job++)
+      for (const t of book.choose(live, 2).targets) counts.set(t, (counts.get(t) ?? 0) + 1)
     expect([...counts.values()]).to.deep.equal([4, 4, 4, 4])
   })
 

@@ -20,7 +20,14 @@ describe('node/market/direct: sendRequest and handleDirect', function () {
     asker = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519') })
     answerer = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519') })
     await Promise.all([asker.start(), answerer.start()])
-    await handleDirect({ libp2p: answerer, protocol: 'bid', handle: async (bytes) => { received.push(bytes); return okReply() } })
+    await handleDirect({
+      libp2p: answerer,
+      protocol: 'bid',
+      handle: async (bytes) => {
+        received.push(bytes)
+        return okReply()
+      },
+    })
   })
 
   after(async () => {
@@ -29,7 +36,9 @@ describe('node/market/direct: sendRequest and handleDirect', function () {
 
   it('dials an unconnected peer through the given addresses, and leaves the peer store alone over an open connection', async () => {
     expect(asker.getConnections(answerer.peerId)).to.have.length(0)
-    const reply = await sendRequest(asker, answerer.peerId, 'bid', Uint8Array.from([1, 2, 3]), { addrs: answerer.getMultiaddrs() })
+    const reply = await sendRequest(asker, answerer.peerId, 'bid', Uint8Array.from([1, 2, 3]), {
+      addrs: answerer.getMultiaddrs(),
+    })
     expect(reply.status).to.equal(ReplyStatus.REPLY_OK)
     expect(received.map((b) => [...b])).to.deep.equal([[1, 2, 3]])
     expect(asker.getConnections(answerer.peerId)).to.have.length.greaterThan(0)

@@ -27,8 +27,12 @@ describe('node/market: early award once every candidate answered', function () {
     wordcount = readFileSync((await buildExamples()).wordcount)
     requester = await startMarketPeer('requester', { roles: 'requester', root })
     peers.push(requester)
-    for (let i = 0; i < 2; i++) peers.push(await startMarketPeer(`provider-${i}`, { roles: 'provider', root, bootstrap: requester, pool }))
-    await waitFor('both providers in the jobs topic', () => requester.node.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm')).length === 2)
+    for (let i = 0; i < 2; i++)
+      peers.push(await startMarketPeer(`provider-${i}`, { roles: 'provider', root, bootstrap: requester, pool }))
+    await waitFor(
+      'both providers in the jobs topic',
+      () => requester.node.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm')).length === 2,
+    )
   })
 
   after(async () => {
@@ -48,7 +52,8 @@ describe('node/market: early award once every candidate answered', function () {
     const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
     expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
     expect(record.awards).to.have.length(2)
-    for (const a of record.awards) expect(a.awardedAt, 'awarded before the window closed').to.be.below(record.bidsCloseAt)
+    for (const a of record.awards)
+      expect(a.awardedAt, 'awarded before the window closed').to.be.below(record.bidsCloseAt)
     expect(record.placedAt! - record.postedAt, 'placement').to.be.below(WINDOW_MS / 2)
   })
 })

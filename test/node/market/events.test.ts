@@ -14,12 +14,22 @@ describe('node/market events', () => {
     const events = new MarketEvents()
     const seen: string[] = []
     let release!: () => void
-    const gate = new Promise<void>((resolve) => { release = resolve })
-    events.on('output:verified', async (e) => { await gate; seen.push(`first ${e.provider}`) })
-    events.on('output:verified', (e) => { seen.push(`second ${e.provider}`) })
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    events.on('output:verified', async (e) => {
+      await gate
+      seen.push(`first ${e.provider}`)
+    })
+    events.on('output:verified', (e) => {
+      seen.push(`second ${e.provider}`)
+    })
     let done = false
-    const emitted = events.emit('output:verified', { jobId: JOB, payment: 'channel', provider: 'P', price: 1n, outputCid: 'X' })
-      .then(() => { done = true })
+    const emitted = events
+      .emit('output:verified', { jobId: JOB, payment: 'channel', provider: 'P', price: 1n, outputCid: 'X' })
+      .then(() => {
+        done = true
+      })
     await Promise.resolve()
     expect(done, 'resolved before the first listener finished').to.equal(false)
     expect(seen).to.deep.equal([])
@@ -28,13 +38,21 @@ describe('node/market events', () => {
     expect(seen).to.deep.equal(['first P', 'second P'])
   })
 
-  it('rejects an emit with the listener\'s error and runs no later listener', async () => {
+  it("rejects an emit with the listener's error and runs no later listener", async () => {
     const events = new MarketEvents()
     let later = false
-    events.on('award:accepted', async () => { throw Object.assign(new Error('no channel'), { code: 'CHANNEL_NOT_FUNDED' }) })
-    events.on('award:accepted', () => { later = true })
-    const err = await events.emit('award:accepted', { jobId: JOB, payment: 'channel', provider: 'P', price: 1n, deadline: 0 })
-      .then(() => undefined, (e: Error & { code?: string }) => e.code)
+    events.on('award:accepted', async () => {
+      throw Object.assign(new Error('no channel'), { code: 'CHANNEL_NOT_FUNDED' })
+    })
+    events.on('award:accepted', () => {
+      later = true
+    })
+    const err = await events
+      .emit('award:accepted', { jobId: JOB, payment: 'channel', provider: 'P', price: 1n, deadline: 0 })
+      .then(
+        () => undefined,
+        (e: Error & { code?: string }) => e.code,
+      )
     expect(err).to.equal('CHANNEL_NOT_FUNDED')
     expect(later).to.equal(false)
   })
@@ -42,7 +60,9 @@ describe('node/market events', () => {
   it('stops calling a listener once unsubscribed; an event nobody hears resolves', async () => {
     const events = new MarketEvents()
     let calls = 0
-    const off = events.on('bid:released', () => { calls++ })
+    const off = events.on('bid:released', () => {
+      calls++
+    })
     await events.emit('bid:released', { jobId: JOB, providers: ['P'] })
     off()
     off()

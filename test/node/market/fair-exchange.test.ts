@@ -7,9 +7,13 @@ import { RequesterJob } from '../../../node/market/requester-job.ts'
 import type { JobActions } from '../../../node/market/requester-job.ts'
 import type { JobRecord } from '../../../node/market/job-record.ts'
 
-interface Harness { job: RequesterJob, calls: string[], settled: Promise<JobRecord> }
+interface Harness {
+  job: RequesterJob
+  calls: string[]
+  settled: Promise<JobRecord>
+}
 
-function harness (k: number, providers: string[], opts: { badOutputFrom?: string[] } = {}): Harness {
+function harness(k: number, providers: string[], opts: { badOutputFrom?: string[] } = {}): Harness {
   const now = Date.now()
   const record: JobRecord = {
     jobId: 'ab'.repeat(32),
@@ -33,18 +37,27 @@ function harness (k: number, providers: string[], opts: { badOutputFrom?: string
   const calls: string[] = []
   const actions: JobActions = {
     award: async () => true,
-    fetchOutput: async (provider, cid) => { calls.push(`fetch ${provider} ${cid}`); return opts.badOutputFrom?.includes(provider) !== true },
-    pay: async (provider, price, cid) => { calls.push(`pay ${provider} ${price} ${cid}`) },
+    fetchOutput: async (provider, cid) => {
+      calls.push(`fetch ${provider} ${cid}`)
+      return opts.badOutputFrom?.includes(provider) !== true
+    },
+    pay: async (provider, price, cid) => {
+      calls.push(`pay ${provider} ${price} ${cid}`)
+    },
     publishClearing: async () => {},
     save: async () => {},
   }
   const job = new RequesterJob(record, { actions, policy: {}, emit: () => {}, now: Date.now, wallTimeMs: 1_000 })
-  for (const p of providers) job.addBid({ benchmarkScore: 1, candidate: { provider: p, price: 10n, expiresAt: now + 60_000, stake: 1n, benchmarkScore: 1 } })
+  for (const p of providers)
+    job.addBid({
+      benchmarkScore: 1,
+      candidate: { provider: p, price: 10n, expiresAt: now + 60_000, stake: 1n, benchmarkScore: 1 },
+    })
   job.start()
   return { job, calls, settled: job.settled() }
 }
 
-async function running (job: RequesterJob, providers: string[]): Promise<void> {
+async function running(job: RequesterJob, providers: string[]): Promise<void> {
   const until = Date.now() + 5_000
   while (!providers.every((p) => job.liveAward(p) !== undefined)) {
     if (Date.now() > until) throw new Error('awards not placed')

@@ -12,24 +12,35 @@ import type { PeerId } from '@libp2p/interface'
 type Validator = (from: PeerId, msg: { data: Uint8Array }) => Promise<TopicValidatorResult>
 
 /** The part of GossipSub a TopicSubscription touches. */
-function fakePubsub (): { pubsub: GossipSub, validators: Map<string, Validator>, subscribed: Set<string> } {
+function fakePubsub(): { pubsub: GossipSub; validators: Map<string, Validator>; subscribed: Set<string> } {
   const validators = new Map<string, Validator>()
   const subscribed = new Set<string>()
   const pubsub = {
     topicValidators: validators,
-    subscribe: (t: string) => { subscribed.add(t) },
-    unsubscribe: (t: string) => { subscribed.delete(t) },
+    subscribe: (t: string) => {
+      subscribed.add(t)
+    },
+    unsubscribe: (t: string) => {
+      subscribed.delete(t)
+    },
   } as unknown as GossipSub
   return { pubsub, validators, subscribed }
 }
 
 describe('node/market: gossip topic bounds', () => {
   let from: PeerId
-  before(async () => { from = peerIdFromPrivateKey(await generateKeyPair('Ed25519')) })
+  before(async () => {
+    from = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+  })
 
   it('subscribes every topic it is given (shards) with one validator, and leaves them all on stop', () => {
     const { pubsub, validators, subscribed } = fakePubsub()
-    const sub = new TopicSubscription({ pubsub, topics: ['t/0', 't/1'], validate: async () => 1, handle: async () => {} })
+    const sub = new TopicSubscription({
+      pubsub,
+      topics: ['t/0', 't/1'],
+      validate: async () => 1,
+      handle: async () => {},
+    })
     sub.start()
     expect([...subscribed]).to.deep.equal(['t/0', 't/1'])
     expect([...validators.keys()]).to.deep.equal(['t/0', 't/1'])
@@ -40,13 +51,19 @@ describe('node/market: gossip topic bounds', () => {
   it('ignores messages unread beyond maxValidating in flight, counting them overloaded', async () => {
     const { pubsub, validators } = fakePubsub()
     let release!: () => void
-    const gate = new Promise<void>((resolve) => { release = resolve })
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
     let decoded = 0
     const sub = new TopicSubscription({
       pubsub,
       topic: 't',
       maxValidating: 2,
-      validate: async () => { decoded++; await gate; return 1 },
+      validate: async () => {
+        decoded++
+        await gate
+        return 1
+      },
       handle: async () => {},
     })
     sub.start()

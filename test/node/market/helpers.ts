@@ -22,7 +22,11 @@ export const UNSATISFIABLE = { minMemoryBytes: 512 * GIB }
 export const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 export const str = (b: Uint8Array | undefined): string => new TextDecoder().decode(b)
 
-export interface GossipVerdict { outcome: GossipOutcome, code: string | undefined, topic: string }
+export interface GossipVerdict {
+  outcome: GossipOutcome
+  code: string | undefined
+  topic: string
+}
 
 export interface MarketPeer {
   name: string
@@ -46,7 +50,7 @@ export interface StartPeerOptions {
   onEvent?: (event: JobEvent) => void
 }
 
-export async function startMarketPeer (name: string, opts: StartPeerOptions): Promise<MarketPeer> {
+export async function startMarketPeer(name: string, opts: StartPeerOptions): Promise<MarketPeer> {
   const events: JobEvent[] = []
   const verdicts: GossipVerdict[] = []
   const node = await startTestNode(name, {
@@ -60,7 +64,10 @@ export async function startMarketPeer (name: string, opts: StartPeerOptions): Pr
         faults: opts.faults,
         policy: opts.policy,
         capacity: opts.capacity,
-        onEvent: (e) => { events.push(e); opts.onEvent?.(e) },
+        onEvent: (e) => {
+          events.push(e)
+          opts.onEvent?.(e)
+        },
         onGossipOutcome: (outcome, code, topic) => verdicts.push({ outcome, code, topic }),
       }),
     },
@@ -69,11 +76,10 @@ export async function startMarketPeer (name: string, opts: StartPeerOptions): Pr
 }
 
 /** Polls `check` every 20 ms until it returns true; throws with `what` after `timeoutMs`. */
-export async function waitFor (what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
-

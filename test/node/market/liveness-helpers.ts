@@ -16,7 +16,12 @@ import type { HiveNode } from '../../../node/node.ts'
 
 export { helloModule }
 
-export interface LivePeer { name: string, node: HiveNode, market: MarketService, events: JobEvent[] }
+export interface LivePeer {
+  name: string
+  node: HiveNode
+  market: MarketService
+  events: JobEvent[]
+}
 
 export interface LivePeerOptions {
   root: string
@@ -28,7 +33,7 @@ export interface LivePeerOptions {
   liveness?: Partial<LivenessPolicy>
 }
 
-export async function startLivePeer (name: string, opts: LivePeerOptions): Promise<LivePeer> {
+export async function startLivePeer(name: string, opts: LivePeerOptions): Promise<LivePeer> {
   const events: JobEvent[] = []
   const node = await startTestNode(name, {
     root: opts.root,
@@ -41,7 +46,9 @@ export async function startLivePeer (name: string, opts: LivePeerOptions): Promi
         executors: { wasm: new HeldExecutor(new WasmExecutor(opts.pool !== undefined ? { pool: opts.pool } : {})) },
         faults: opts.faults,
         liveness: opts.liveness,
-        onEvent: (e) => { events.push(e) },
+        onEvent: (e) => {
+          events.push(e)
+        },
       }),
     },
   })
@@ -49,13 +56,20 @@ export async function startLivePeer (name: string, opts: LivePeerOptions): Promi
 }
 
 /** Resolves once the requester sees every provider in the wasm jobs topic (so gossip reaches them). */
-export async function inJobsTopic (requester: LivePeer, providers: LivePeer[]): Promise<void> {
+export async function inJobsTopic(requester: LivePeer, providers: LivePeer[]): Promise<void> {
   const pubsub = requester.node.libp2p.services.pubsub
-  await waitFor(() => providers.every((p) => pubsub.getSubscribers(jobsTopic('wasm')).some((id) => id.equals(p.node.peerId))),
-    { what: `${providers.length} provider(s) in the jobs topic`, timeoutMs: 30_000 })
+  await waitFor(
+    () => providers.every((p) => pubsub.getSubscribers(jobsTopic('wasm')).some((id) => id.equals(p.node.peerId))),
+    { what: `${providers.length} provider(s) in the jobs topic`, timeoutMs: 30_000 },
+  )
 }
 
 /** The first event of `type` for `jobId` in `events` (typed). */
-export function eventOf<T extends JobEvent['type']> (events: JobEvent[], type: T, jobId: string): Extract<JobEvent, { type: T }> | undefined {
-  return events.find((e) => e.type === type && 'jobId' in e && e.jobId === jobId) as Extract<JobEvent, { type: T }> | undefined
+export function eventOf<T extends JobEvent['type']>(
+  events: JobEvent[],
+  type: T,
+  jobId: string,
+): Extract<JobEvent, { type: T }> | undefined {
+  return events.find((e) => e.type === type && 'jobId' in e && e.jobId === jobId) as
+    Extract<JobEvent, { type: T }> | undefined
 }

@@ -4,7 +4,7 @@ import { expect } from 'chai'
 import { LivenessMonitor } from '../../../node/market/liveness.ts'
 import type { DeathVerdict } from '../../../node/market/liveness.ts'
 
-function harness (): { monitor: LivenessMonitor, dead: DeathVerdict[], clock: { now: number }, connected: Set<string> } {
+function harness(): { monitor: LivenessMonitor; dead: DeathVerdict[]; clock: { now: number }; connected: Set<string> } {
   const clock = { now: 1_000_000 }
   const dead: DeathVerdict[] = []
   const connected = new Set<string>(['p1', 'p2'])

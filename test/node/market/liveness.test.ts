@@ -42,10 +42,16 @@ describe('node/market liveness: a dead provider is replaced in seconds (issue 16
 
   it('k = 1: the awarded provider stops 1 s after accepting; the second bidder completes the job within seconds', async () => {
     const { jobId } = await requester.market.requester!.post({
-      module: hello, args: ['hold=1500'], maxPrice: HIVE, bidWindowMs: 2_000, timeoutMs: 120_000,
+      module: hello,
+      args: ['hold=1500'],
+      maxPrice: HIVE,
+      bidWindowMs: 2_000,
+      timeoutMs: 120_000,
       limits: { wallTimeMs: 60_000 },
     })
-    const accepted = await waitFor(() => eventOf(requester.events, 'job:accepted', jobId), { what: 'the first acceptance' })
+    const accepted = await waitFor(() => eventOf(requester.events, 'job:accepted', jobId), {
+      what: 'the first acceptance',
+    })
     const victim = providers.find((p) => p.node.peerId.toString() === accepted.provider)!
     const survivor = providers.find((p) => p !== victim)!
     await waitFor(() => Date.now() >= accepted.at + 1_000, { what: 'one second after the acceptance' })

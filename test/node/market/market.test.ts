@@ -30,7 +30,11 @@ const str = (b: Uint8Array | undefined): string => new TextDecoder().decode(b)
 const HIVE = 10n ** 18n
 const PRICE_ONLY = { price: 1, stake: 0, reputation: 0, benchmark: 0, latency: 0 }
 
-interface Peer { node: HiveNode, market: MarketService, events: JobEvent[] }
+interface Peer {
+  node: HiveNode
+  market: MarketService
+  events: JobEvent[]
+}
 
 /**
  * The selection rule, checked on the record: every award went to the best-ranked bidder that had
@@ -41,15 +45,20 @@ interface Peer { node: HiveNode, market: MarketService, events: JobEvent[] }
  * counts as minimally staked, and these providers have the same hardware, so the ranking comes
  * down to price.
  */
-function expectAwardsFollowSelection (record: JobRecord): void {
+function expectAwardsFollowSelection(record: JobRecord): void {
   const tried = new Set<string>()
   for (const award of record.awards) {
     const own = record.bids.find((b) => b.provider === award.provider)
     expect(own, `award to ${award.provider} without a bid`).to.not.equal(undefined)
-    const held = record.bids.filter((b) =>
-      b.receivedAt < award.awardedAt && b.provider !== award.provider && !tried.has(b.provider))
+    const held = record.bids.filter(
+      (b) => b.receivedAt < award.awardedAt && b.provider !== award.provider && !tried.has(b.provider),
+    )
     const candidates = [own!, ...held].map((b) => ({
-      provider: b.provider, price: BigInt(b.price), expiresAt: Infinity, stake: 1n, benchmarkScore: b.benchmarkScore,
+      provider: b.provider,
+      price: BigInt(b.price),
+      expiresAt: Infinity,
+      stake: 1n,
+      benchmarkScore: b.benchmarkScore,
     }))
     const opts = { k: record.redundancy, maxPrice: BigInt(record.maxPrice), now: award.awardedAt, weights: PRICE_ONLY }
     const best = rankBids(candidates, opts).ranked[0]?.bid.provider
@@ -68,7 +77,10 @@ describe('node/market: one requester, five providers on loopback', function () {
   let wordcount: Uint8Array
   let mandelbrot: Uint8Array
 
-  async function startPeer (name: string, opts: { roles: string, bootstrap?: Peer, price?: string, faults?: ProviderFaults }): Promise<Peer> {
+  async function startPeer(
+    name: string,
+    opts: { roles: string; bootstrap?: Peer; price?: string; faults?: ProviderFaults },
+  ): Promise<Peer> {
     const events: JobEvent[] = []
     const node = await startTestNode(name, {
       root,
@@ -79,7 +91,9 @@ describe('node/market: one requester, five providers on loopback', function () {
       settings: { allowPrivateAddrs: false },
       // the requester ranks on price alone: the record does not keep what it measured of each
       // bidder (latency, its own reputation history), so expectAwardsFollowSelection could not redo it
-      services: { market: marketService({ faults: opts.faults, onEvent: (e) => events.push(e), policy: { weights: PRICE_ONLY } }) },
+      services: {
+        market: marketService({ faults: opts.faults, onEvent: (e) => events.push(e), policy: { weights: PRICE_ONLY } }),
+      },
     })
     const market = node.services.market!
     const peer = { node, market, events }
@@ -95,18 +109,22 @@ describe('node/market: one requester, five providers on loopback', function () {
     providers = []
     for (let i = 0; i < 5; i++) {
       // distinct prices make the winner predictable: provider 0 is the cheapest
-      providers.push(await startPeer(`provider-${i}`, { roles: 'provider', bootstrap: requester, price: `0.00${i + 1}` }))
+      providers.push(
+        await startPeer(`provider-${i}`, { roles: 'provider', bootstrap: requester, price: `0.00${i + 1}` }),
+      )
     }
     // a job posted before a provider's subscription reached the requester would not be gossiped to it
     await inJobsTopic(providers)
   })
 
-  async function inJobsTopic (wanted: Peer[]): Promise<void> {
+  async function inJobsTopic(wanted: Peer[]): Promise<void> {
     const pubsub = requester.node.libp2p.services.pubsub
     const subscribed = (p: Peer): boolean =>
       pubsub.getSubscribers(jobsTopic('wasm')).some((id) => id.equals(p.node.peerId))
-    await waitFor(() => wanted.every(subscribed),
-      { what: `${wanted.length} provider(s) in the jobs topic, as the requester sees it`, timeoutMs: 30_000 })
+    await waitFor(() => wanted.every(subscribed), {
+      what: `${wanted.length} provider(s) in the jobs topic, as the requester sees it`,
+      timeoutMs: 30_000,
+    })
   }
 
   after(async () => {
@@ -136,7 +154,12 @@ describe('node/market: one requester, five providers on loopback', function () {
   })
 
   it('with k = 2 and a provider that cheats, the majority output wins and the cheater is recorded', async () => {
-    const cheater = await startPeer('cheater', { roles: 'provider', bootstrap: requester, price: '0.0001', faults: { corruptOutput: true } })
+    const cheater = await startPeer('cheater', {
+      roles: 'provider',
+      bootstrap: requester,
+      price: '0.0001',
+      faults: { corruptOutput: true },
+    })
     try {
       await inJobsTopic([cheater])
       const { jobId } = await requester.market.requester!.post({
@@ -152,13 +175,18 @@ describe('node/market: one requester, five providers on loopback', function () {
       })
       const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
       expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-      expect(record.bids.map((b) => b.provider), 'every provider bid').to.include(cheater.node.peerId.toString())
+      expect(
+        record.bids.map((b) => b.provider),
+        'every provider bid',
+      ).to.include(cheater.node.peerId.toString())
       expectAwardsFollowSelection(record)
       expect(record.awards.some((a) => a.provider === cheater.node.peerId.toString())).to.equal(true)
       // the honest and the forged output tie 1:1, so a third provider was asked
       expect(record.awards.filter((a) => a.status === 'delivered').length).to.equal(3)
       expect(record.dissenters).to.deep.equal([cheater.node.peerId.toString()])
-      expect(str((await requester.market.requester!.output(jobId))?.stdout)).to.equal('1 files, 1 lines, 3 words, 14 bytes\n')
+      expect(str((await requester.market.requester!.output(jobId))?.stdout)).to.equal(
+        '1 files, 1 lines, 3 words, 14 bytes\n',
+      )
     } finally {
       await cheater.node.stop()
     }
@@ -180,15 +208,23 @@ describe('node/market: one requester, five providers on loopback', function () {
     })
     // whoever was awarded (early award picks the best of the first bids) is the victim
     const accepted = (q: Peer): boolean => q.events.some((e) => e.type === 'provider:accepted' && e.jobId === jobId)
-    const victim = await waitFor(() => providers.find(accepted),
-      { what: 'a provider to accept the job', timeoutMs: 30_000, intervalMs: 5 })
-    expect(victim.events.some((e) => e.type === 'provider:completed' && e.jobId === jobId), 'the victim finished before it was stopped').to.equal(false)
+    const victim = await waitFor(() => providers.find(accepted), {
+      what: 'a provider to accept the job',
+      timeoutMs: 30_000,
+      intervalMs: 5,
+    })
+    expect(
+      victim.events.some((e) => e.type === 'provider:completed' && e.jobId === jobId),
+      'the victim finished before it was stopped',
+    ).to.equal(false)
     await victim.node.stop()
     const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(80_000) })
     expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
     const failed = record.awards.find((a) => a.provider === victim.node.peerId.toString())
     expect(failed?.status).to.equal('failed')
-    expect(record.awards.some((a) => a.status === 'delivered' && a.provider !== victim.node.peerId.toString())).to.equal(true)
+    expect(
+      record.awards.some((a) => a.status === 'delivered' && a.provider !== victim.node.peerId.toString()),
+    ).to.equal(true)
     const output = await requester.market.requester!.output(jobId)
     expect(output?.files.map((f) => f.name)).to.deep.equal(['mandelbrot.pgm'])
     expect(str(output?.files[0].data.subarray(0, 15))).to.equal('P5\n1000 1000\n25')

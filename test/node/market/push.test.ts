@@ -31,8 +31,12 @@ describe('node/market: direct pushes and the bid lottery', function () {
     wordcount = readFileSync((await buildExamples()).wordcount)
     requester = await startMarketPeer('requester', { roles: 'requester', root })
     peers.push(requester)
-    for (let i = 0; i < PROVIDERS; i++) peers.push(await startMarketPeer(`provider-${i}`, { roles: 'provider', root, bootstrap: requester, pool }))
-    await waitFor('every provider in the jobs topic', () => requester.node.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm')).length === PROVIDERS)
+    for (let i = 0; i < PROVIDERS; i++)
+      peers.push(await startMarketPeer(`provider-${i}`, { roles: 'provider', root, bootstrap: requester, pool }))
+    await waitFor(
+      'every provider in the jobs topic',
+      () => requester.node.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm')).length === PROVIDERS,
+    )
   })
 
   after(async () => {
@@ -41,7 +45,7 @@ describe('node/market: direct pushes and the bid lottery', function () {
     rmSync(root, { recursive: true, force: true })
   })
 
-  async function post (i: number): Promise<string> {
+  async function post(i: number): Promise<string> {
     const { jobId } = await requester.market.requester!.post({
       module: wordcount,
       inputs: [{ name: 'in.txt', data: text(`job ${i}\n`) }],
@@ -63,7 +67,10 @@ describe('node/market: direct pushes and the bid lottery', function () {
   })
 
   it(`then pushes a job to m = ${M} of ${PROVIDERS} providers; other bids come only from lottery winners`, async () => {
-    for (const p of peers.slice(1)) { p.market.provider!.lottery.won = 0; p.market.provider!.lottery.lost = 0 }
+    for (const p of peers.slice(1)) {
+      p.market.provider!.lottery.won = 0
+      p.market.provider!.lottery.lost = 0
+    }
     const before = requester.market.requester!.lotteryStats()
     const jobId = await post(1)
     const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(20_000) })
@@ -76,21 +83,34 @@ describe('node/market: direct pushes and the bid lottery', function () {
     expect(spec.providerEstimate, 'N: the providers that bid before, by stake weight').to.equal(PROVIDERS)
     const after = requester.market.requester!.lotteryStats()
     expect(after.pushed - before.pushed).to.equal(M)
-    expect((after.pushedBids - before.pushedBids) + (after.wonBids - before.wonBids)).to.equal(record.bids.length)
-    expect(Object.values(after.dropped).reduce((a, b) => a + b, 0), 'honest providers never bid out of turn').to.equal(0)
+    expect(after.pushedBids - before.pushedBids + (after.wonBids - before.wonBids)).to.equal(record.bids.length)
+    expect(
+      Object.values(after.dropped).reduce((a, b) => a + b, 0),
+      'honest providers never bid out of turn',
+    ).to.equal(0)
     // every provider also heard the job by gossip and drew: a provider that lost its draw bid
     // only if it was pushed (at most m of them), and one that neither won nor was pushed is silent
     const bidders = new Set(record.bids.map((b) => b.provider))
-    const providers = peers.slice(1).map((p) => ({ p, bid: bidders.has(p.node.peerId.toString()), ...p.market.provider!.lottery }))
-    expect(providers.every((x) => x.won + x.lost === 1), 'each drew once').to.equal(true)
+    const providers = peers
+      .slice(1)
+      .map((p) => ({ p, bid: bidders.has(p.node.peerId.toString()), ...p.market.provider!.lottery }))
+    expect(
+      providers.every((x) => x.won + x.lost === 1),
+      'each drew once',
+    ).to.equal(true)
     const lostButBid = providers.filter((x) => x.lost === 1 && x.bid).length
     expect(lostButBid, 'bidders without a winning ticket (pushed)').to.be.at.most(M)
-    expect(providers.filter((x) => x.won === 1).every((x) => x.bid), 'every winner bid').to.equal(true)
+    expect(
+      providers.filter((x) => x.won === 1).every((x) => x.bid),
+      'every winner bid',
+    ).to.equal(true)
     // a winner's ticket wins at least at the most generous N the requester accepts
     const { min } = estimateBounds(M, spec.providerEstimate)
     for (const x of providers.filter((y) => y.won === 1)) {
       const bytes = peerIdToBytes(peerIdFromString(x.p.node.peerId.toString()))
-      expect(winsLottery({ nonce: spec.nonce, jobId, maxBidders: M, estimate: min }, bytes, WEIGHT_SCALE)).to.equal(true)
+      expect(winsLottery({ nonce: spec.nonce, jobId, maxBidders: M, estimate: min }, bytes, WEIGHT_SCALE)).to.equal(
+        true,
+      )
     }
   })
 })

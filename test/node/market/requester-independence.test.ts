@@ -37,7 +37,7 @@ describe('node/market RequesterJob: independent providers (issue 15)', () => {
     expect(awarded(h)).to.deep.equal(['sybil-a', 'honest'])
   })
 
-  it('with stake checked, a bid needs the job\'s stake floor (ten times its max price by default)', async () => {
+  it("with stake checked, a bid needs the job's stake floor (ten times its max price by default)", async () => {
     // maxPrice 100: floor 1000
     const h = jobHarness({ k: 1, policy: { reserve: 99, stakeChecked: true } })
     const now = h.clock.now()

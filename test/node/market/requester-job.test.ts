@@ -11,7 +11,7 @@ import type { JobPolicy } from '../../../node/market/requester-job.ts'
 type Options = RecordOptions & ScriptOptions & { policy?: JobPolicy }
 
 /** gives the live award of each provider a result, in order ('X', 'Y' … are output CIDs) */
-async function results (h: JobHarness, ...answers: Array<[string, string]>): Promise<void> {
+async function results(h: JobHarness, ...answers: Array<[string, string]>): Promise<void> {
   for (const [provider, out] of answers) {
     const ok = !out.startsWith('EXEC_')
     await h.job.onResult(provider, ok ? 'EXEC_OK' : out, ok ? out : undefined, METERING)
@@ -19,7 +19,7 @@ async function results (h: JobHarness, ...answers: Array<[string, string]>): Pro
 }
 
 /** closes the bid window */
-async function closeWindow (h: JobHarness): Promise<void> {
+async function closeWindow(h: JobHarness): Promise<void> {
   await h.clock.advanceTo(h.record.bidsCloseAt)
 }
 
@@ -28,19 +28,25 @@ const awarded = (h: JobHarness): string[] => h.log.filter((l) => l.startsWith('a
 describe('node/market RequesterJob (pure, fake clock)', () => {
   describe('bid collection and the early-award rule', () => {
     // maxPrice 100: a bid at or below 50 is "good" (score ≥ 0.5), above 50 it is not
-    type Case = { name: string, opts: Options, bids: Array<[string, bigint]>, before: string[], after: string[] }
+    type Case = { name: string; opts: Options; bids: Array<[string, bigint]>; before: string[]; after: string[] }
     const cases: Case[] = [
       {
         name: 'k = 1: awards the best once k + 1 good bids are in',
         opts: {},
-        bids: [['p1', 40n], ['p2', 30n]],
+        bids: [
+          ['p1', 40n],
+          ['p2', 30n],
+        ],
         before: ['p2'],
         after: ['p2'],
       },
       {
         name: 'k = 1: a bid that is not good does not count towards the early award',
         opts: {},
-        bids: [['p1', 90n], ['p2', 40n]],
+        bids: [
+          ['p1', 90n],
+          ['p2', 40n],
+        ],
         before: [],
         after: ['p2'],
       },
@@ -54,21 +60,31 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
       {
         name: 'k = 2: the two best of three good bids, in rank order',
         opts: { k: 2 },
-        bids: [['p1', 40n], ['p2', 20n], ['p3', 30n]],
+        bids: [
+          ['p1', 40n],
+          ['p2', 20n],
+          ['p3', 30n],
+        ],
         before: ['p2', 'p3'],
         after: ['p2', 'p3'],
       },
       {
         name: 'k = 1, reserve 2: waits for three good bids',
         opts: { policy: { reserve: 2 } },
-        bids: [['p1', 40n], ['p2', 30n]],
+        bids: [
+          ['p1', 40n],
+          ['p2', 30n],
+        ],
         before: [],
         after: ['p2'],
       },
       {
         name: 'a bid over the max price is never awarded, even at the window close',
         opts: {},
-        bids: [['p1', 150n], ['p2', 95n]],
+        bids: [
+          ['p1', 150n],
+          ['p2', 95n],
+        ],
         before: [],
         after: ['p2'],
       },
@@ -235,26 +251,36 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
   })
 
   describe('award, accept, decline, re-award', () => {
-    type Case = { name: string, opts: Options, bids: Array<[string, bigint]>, awards: string[], failure?: string }
+    type Case = { name: string; opts: Options; bids: Array<[string, bigint]>; awards: string[]; failure?: string }
     const cases: Case[] = [
       {
         name: 'a decline goes to the next bidder',
         opts: { answers: { p1: 'decline' } },
-        bids: [['p1', 10n], ['p2', 20n]],
+        bids: [
+          ['p1', 10n],
+          ['p2', 20n],
+        ],
         awards: ['p1', 'p2'],
         failure: 'declined',
       },
       {
         name: 'an unreachable provider (award throws) goes to the next bidder',
         opts: { answers: { p1: 'throw' } },
-        bids: [['p1', 10n], ['p2', 20n]],
+        bids: [
+          ['p1', 10n],
+          ['p2', 20n],
+        ],
         awards: ['p1', 'p2'],
         failure: 'award failed: unreachable',
       },
       {
         name: 'k = 2: a decline in one slot is refilled from the reserve',
         opts: { k: 2, answers: { p2: 'decline' } },
-        bids: [['p1', 10n], ['p2', 20n], ['p3', 30n]],
+        bids: [
+          ['p1', 10n],
+          ['p2', 20n],
+          ['p3', 30n],
+        ],
         awards: ['p1', 'p2', 'p3'],
         failure: 'declined',
       },
@@ -315,8 +341,12 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
       expect(record.outputCid).to.equal('X')
       expect(record.completedAt).to.equal(h.clock.now())
       expect(h.log).to.deep.equal(['award p1 10 0', 'fetch p1 X'])
-      expect(h.events.at(-1))
-        .to.deep.include({ type: 'job:verified', outputCid: 'X', providers: ['p1'], dissenters: [] })
+      expect(h.events.at(-1)).to.deep.include({
+        type: 'job:verified',
+        outputCid: 'X',
+        providers: ['p1'],
+        dissenters: [],
+      })
       expect(h.saves.at(-1)).to.deep.equal({ final: true, phase: 'completed' })
       expect(h.clock.pending, 'every timer disarmed').to.equal(0)
     })
@@ -349,8 +379,10 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
       await h.clock.advanceTo(due - 1)
       expect(awarded(h)).to.deep.equal(['p1'])
       await h.clock.advanceTo(due)
-      expect(h.events.find((e) => e.type === 'job:reawarded'))
-        .to.deep.include({ provider: 'p1', reason: 'DEADLINE_MISSED' })
+      expect(h.events.find((e) => e.type === 'job:reawarded')).to.deep.include({
+        provider: 'p1',
+        reason: 'DEADLINE_MISSED',
+      })
       expect(awarded(h)).to.deep.equal(['p1', 'p2'])
       await results(h, ['p1', 'X']) // too late: ignored
       await results(h, ['p2', 'Y'])
@@ -398,25 +430,41 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
   })
 
   describe('failure reasons', () => {
-    const cases: Array<{ reason: string, note?: string, opts: Options, run: (h: JobHarness) => Promise<void> }> = [
-      { reason: 'NO_BIDS', opts: {}, run: async (h) => { await closeWindow(h) } },
+    const cases: Array<{ reason: string; note?: string; opts: Options; run: (h: JobHarness) => Promise<void> }> = [
+      {
+        reason: 'NO_BIDS',
+        opts: {},
+        run: async (h) => {
+          await closeWindow(h)
+        },
+      },
       {
         // bids under the good threshold wait for the window; then both decline
         reason: 'NO_PROVIDER_ACCEPTED',
         note: 'every bidder declined or was unreachable after the window closed',
         opts: { answers: { p1: 'decline', p2: 'throw' } },
-        run: async (h) => { await h.bid(['p1', 80n], ['p2', 90n]); await closeWindow(h) },
+        run: async (h) => {
+          await h.bid(['p1', 80n], ['p2', 90n])
+          await closeWindow(h)
+        },
       },
       {
         reason: 'NO_PROVIDER_ACCEPTED',
         note: 'the only accepted award timed out and no other bid is left',
         opts: {},
-        run: async (h) => { await h.bid(['p1', 80n]); await closeWindow(h); await h.clock.advance(60_000) },
+        run: async (h) => {
+          await h.bid(['p1', 80n])
+          await closeWindow(h)
+          await h.clock.advance(60_000)
+        },
       },
       {
         reason: 'DEADLINE_PASSED',
         opts: { deadlineMs: 10_000, wallTimeMs: 100_000 },
-        run: async (h) => { await h.bid(['p1', 10n], ['p2', 20n]); await h.clock.advanceTo(h.record.deadline) },
+        run: async (h) => {
+          await h.bid(['p1', 10n], ['p2', 20n])
+          await h.clock.advanceTo(h.record.deadline)
+        },
       },
       {
         // a non-deterministic failure twice over is the job's own (its inputs cannot be fetched)
@@ -431,13 +479,20 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
         // one non-deterministic failure and nobody left to ask
         reason: 'JOB_EXEC_INTERNAL_ERROR',
         opts: {},
-        run: async (h) => { await h.bid(['p1', 10n]); await closeWindow(h); await results(h, ['p1', 'EXEC_INTERNAL_ERROR']) },
+        run: async (h) => {
+          await h.bid(['p1', 10n])
+          await closeWindow(h)
+          await results(h, ['p1', 'EXEC_INTERNAL_ERROR'])
+        },
       },
       {
         reason: 'JOB_EXEC_TRAPPED',
         note: 'k = 1: the first deterministic failure ends the job',
         opts: {},
-        run: async (h) => { await h.bid(['p1', 10n], ['p2', 20n]); await results(h, ['p1', 'EXEC_TRAPPED']) },
+        run: async (h) => {
+          await h.bid(['p1', 10n], ['p2', 20n])
+          await results(h, ['p1', 'EXEC_TRAPPED'])
+        },
       },
       {
         reason: 'JOB_EXEC_TIMEOUT',
@@ -508,48 +563,126 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
 
   describe('k > 1 majorities', () => {
     const cases: Array<{
-      name: string, k: number, bids: number, results: Array<[string, string]>
-      output: string, verified: string[], dissenters: string[], awards: string[]
+      name: string
+      k: number
+      bids: number
+      results: Array<[string, string]>
+      output: string
+      verified: string[]
+      dissenters: string[]
+      awards: string[]
     }> = [
       {
         name: 'k = 3: two agreeing outputs settle it; the dissenter who answered is recorded',
-        k: 3, bids: 4, results: [['p1', 'X'], ['p3', 'Y'], ['p2', 'X']],
-        output: 'X', verified: ['p1', 'p2'], dissenters: ['p3'], awards: ['p1', 'p2', 'p3'],
+        k: 3,
+        bids: 4,
+        results: [
+          ['p1', 'X'],
+          ['p3', 'Y'],
+          ['p2', 'X'],
+        ],
+        output: 'X',
+        verified: ['p1', 'p2'],
+        dissenters: ['p3'],
+        awards: ['p1', 'p2', 'p3'],
       },
       {
         name: 'k = 3: a majority settles it without waiting for the third',
-        k: 3, bids: 4, results: [['p1', 'X'], ['p2', 'X']],
-        output: 'X', verified: ['p1', 'p2'], dissenters: [], awards: ['p1', 'p2', 'p3'],
+        k: 3,
+        bids: 4,
+        results: [
+          ['p1', 'X'],
+          ['p2', 'X'],
+        ],
+        output: 'X',
+        verified: ['p1', 'p2'],
+        dissenters: [],
+        awards: ['p1', 'p2', 'p3'],
       },
       {
         name: 'k = 2: a tie buys one more provider, whose output breaks it',
-        k: 2, bids: 3, results: [['p1', 'X'], ['p2', 'Y'], ['p3', 'Y']],
-        output: 'Y', verified: ['p2', 'p3'], dissenters: ['p1'], awards: ['p1', 'p2', 'p3'],
+        k: 2,
+        bids: 3,
+        results: [
+          ['p1', 'X'],
+          ['p2', 'Y'],
+          ['p3', 'Y'],
+        ],
+        output: 'Y',
+        verified: ['p2', 'p3'],
+        dissenters: ['p1'],
+        awards: ['p1', 'p2', 'p3'],
       },
       {
         name: 'k = 2: a three-way split buys another provider',
-        k: 2, bids: 4, results: [['p1', 'X'], ['p2', 'Y'], ['p3', 'Z'], ['p4', 'X']],
-        output: 'X', verified: ['p1', 'p4'], dissenters: ['p2', 'p3'], awards: ['p1', 'p2', 'p3', 'p4'],
+        k: 2,
+        bids: 4,
+        results: [
+          ['p1', 'X'],
+          ['p2', 'Y'],
+          ['p3', 'Z'],
+          ['p4', 'X'],
+        ],
+        output: 'X',
+        verified: ['p1', 'p4'],
+        dissenters: ['p2', 'p3'],
+        awards: ['p1', 'p2', 'p3', 'p4'],
       },
       {
         name: 'k = 3: a non-deterministic failure does not vote; its slot is re-awarded',
-        k: 3, bids: 5, results: [['p1', 'X'], ['p2', 'EXEC_INTERNAL_ERROR'], ['p4', 'X']],
-        output: 'X', verified: ['p1', 'p4'], dissenters: [], awards: ['p1', 'p2', 'p3', 'p4'],
+        k: 3,
+        bids: 5,
+        results: [
+          ['p1', 'X'],
+          ['p2', 'EXEC_INTERNAL_ERROR'],
+          ['p4', 'X'],
+        ],
+        output: 'X',
+        verified: ['p1', 'p4'],
+        dissenters: [],
+        awards: ['p1', 'p2', 'p3', 'p4'],
       },
       {
         name: 'k = 3: one provider claiming a trap while a majority ran it is a dissenter; no re-award',
-        k: 3, bids: 5, results: [['p1', 'X'], ['p2', 'EXEC_TRAPPED'], ['p3', 'X']],
-        output: 'X', verified: ['p1', 'p3'], dissenters: ['p2'], awards: ['p1', 'p2', 'p3'],
+        k: 3,
+        bids: 5,
+        results: [
+          ['p1', 'X'],
+          ['p2', 'EXEC_TRAPPED'],
+          ['p3', 'X'],
+        ],
+        output: 'X',
+        verified: ['p1', 'p3'],
+        dissenters: ['p2'],
+        awards: ['p1', 'p2', 'p3'],
       },
       {
-        name: 'k = 3: a limit claim is that provider\'s answer: the majority is still counted among k',
-        k: 3, bids: 5, results: [['p1', 'EXEC_MEMORY_LIMIT'], ['p2', 'X'], ['p3', 'X']],
-        output: 'X', verified: ['p2', 'p3'], dissenters: ['p1'], awards: ['p1', 'p2', 'p3'],
+        name: "k = 3: a limit claim is that provider's answer: the majority is still counted among k",
+        k: 3,
+        bids: 5,
+        results: [
+          ['p1', 'EXEC_MEMORY_LIMIT'],
+          ['p2', 'X'],
+          ['p3', 'X'],
+        ],
+        output: 'X',
+        verified: ['p2', 'p3'],
+        dissenters: ['p1'],
+        awards: ['p1', 'p2', 'p3'],
       },
       {
         name: 'k = 2: an output against an output-limit claim is a tie; a third opinion breaks it',
-        k: 2, bids: 3, results: [['p1', 'EXEC_OUTPUT_LIMIT'], ['p2', 'X'], ['p3', 'X']],
-        output: 'X', verified: ['p2', 'p3'], dissenters: ['p1'], awards: ['p1', 'p2', 'p3'],
+        k: 2,
+        bids: 3,
+        results: [
+          ['p1', 'EXEC_OUTPUT_LIMIT'],
+          ['p2', 'X'],
+          ['p3', 'X'],
+        ],
+        output: 'X',
+        verified: ['p2', 'p3'],
+        dissenters: ['p1'],
+        awards: ['p1', 'p2', 'p3'],
       },
     ]
     for (const c of cases) {
@@ -620,8 +753,12 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
       await h.bid(['p1', 10n], ['p2', 20n], ['p3', 30n])
       await closeWindow(h)
       await results(h, ['p1', 'X'], ['p2', 'X'])
-      expect(h.log.filter((l) => !l.startsWith('award')))
-        .to.deep.equal(['pay p1 10 X', 'pay p2 20 X', 'fetch p1 X', 'fetch p2 X'])
+      expect(h.log.filter((l) => !l.startsWith('award'))).to.deep.equal([
+        'pay p1 10 X',
+        'pay p2 20 X',
+        'fetch p1 X',
+        'fetch p2 X',
+      ])
       expect(h.record.phase).to.equal('completed')
       expect(h.record.dissenters).to.deep.equal(['p1'])
       expect(h.record.awards[0]).to.deep.include({ status: 'failed' })
@@ -632,14 +769,16 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
       const h = jobHarness({ payments: true })
       await h.bid(['p1', 10n], ['p2', 20n])
       await h.job.onResult('p1', 'EXEC_OK', 'X', METERING, false)
-      expect(h.events.find((e) => e.type === 'job:reawarded'))
-        .to.deep.include({ provider: 'p1', reason: 'NO_COMMITMENT' })
+      expect(h.events.find((e) => e.type === 'job:reawarded')).to.deep.include({
+        provider: 'p1',
+        reason: 'NO_COMMITMENT',
+      })
       expect(h.record.dissenters).to.deep.equal(['p1'])
       await results(h, ['p2', 'X'])
       expect(h.log).to.deep.equal(['award p1 10 0', 'award p2 20 0', 'pay p2 20 X', 'fetch p2 X'])
     })
 
-    it('a payment that fails on our side is not the provider\'s fault: no dissent, next bidder', async () => {
+    it("a payment that fails on our side is not the provider's fault: no dissent, next bidder", async () => {
       const h = jobHarness({ payments: true, payFails: ['p1'] })
       await h.bid(['p1', 10n], ['p2', 20n])
       await results(h, ['p1', 'X'])
@@ -662,64 +801,70 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
     })
 
     it('never more than k verified providers, never an award to a provider tried before, always ends', async () => {
-      await fc.assert(fc.asyncProperty(
-        fc.integer({ min: 1, max: 3 }),
-        fc.array(provider, { minLength: 0, maxLength: 7 }),
-        fc.boolean(),
-        fc.boolean(),
-        async (k, providers, payments, sameOutput) => {
-          const answers = Object.fromEntries(providers.map((p, i) => [`p${i}`, p.answer]))
-          const h = jobHarness({ k, payments, answers, deadlineMs: 120_000 })
-          const settled = h.job.settled()
-          const check = (): void => {
-            const names = h.record.awards.map((a) => a.provider)
-            expect(new Set(names).size, `one award per provider: ${names.join(',')}`).to.equal(names.length)
-            if (sameOutput) {
-              const busy = h.record.awards.filter((a) => a.status !== 'failed').length
-              expect(busy, 'never more than k slots in use when outputs agree').to.be.at.most(k)
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 3 }),
+          fc.array(provider, { minLength: 0, maxLength: 7 }),
+          fc.boolean(),
+          fc.boolean(),
+          async (k, providers, payments, sameOutput) => {
+            const answers = Object.fromEntries(providers.map((p, i) => [`p${i}`, p.answer]))
+            const h = jobHarness({ k, payments, answers, deadlineMs: 120_000 })
+            const settled = h.job.settled()
+            const check = (): void => {
+              const names = h.record.awards.map((a) => a.provider)
+              expect(new Set(names).size, `one award per provider: ${names.join(',')}`).to.equal(names.length)
+              if (sameOutput) {
+                const busy = h.record.awards.filter((a) => a.status !== 'failed').length
+                expect(busy, 'never more than k slots in use when outputs agree').to.be.at.most(k)
+              }
             }
-          }
-          await h.bid(...providers.map((p, i): [string, bigint] => [`p${i}`, p.price]))
-          check()
-          await closeWindow(h)
-          // answer every live award, let the silent ones time out, until the deadline
-          while (h.record.phase !== 'completed' && h.record.phase !== 'failed' && h.clock.now() < h.record.deadline) {
-            for (const [i, p] of providers.entries()) {
-              const name = `p${i}`
-              if (h.job.liveAward(name) === undefined || p.outcome === 'silent') continue
-              const out = sameOutput && p.outcome === 'Y' ? 'X' : p.outcome
-              await results(h, [name, out])
+            await h.bid(...providers.map((p, i): [string, bigint] => [`p${i}`, p.price]))
+            check()
+            await closeWindow(h)
+            // answer every live award, let the silent ones time out, until the deadline
+            while (h.record.phase !== 'completed' && h.record.phase !== 'failed' && h.clock.now() < h.record.deadline) {
+              for (const [i, p] of providers.entries()) {
+                const name = `p${i}`
+                if (h.job.liveAward(name) === undefined || p.outcome === 'silent') continue
+                const out = sameOutput && p.outcome === 'Y' ? 'X' : p.outcome
+                await results(h, [name, out])
+                check()
+              }
+              await h.clock.advance(7_000)
               check()
             }
-            await h.clock.advance(7_000)
-            check()
-          }
-          await h.clock.advanceTo(h.record.deadline)
-          const record = await settled
-          expect(['completed', 'failed']).to.include(record.phase)
-          const verified = h.events.find((e) => e.type === 'job:verified')
-          if (record.phase === 'completed') {
-            const providersOk = verified?.type === 'job:verified' ? verified.providers : []
-            expect(providersOk.length).to.be.within(Math.floor(k / 2) + 1, k)
-            expect(providersOk.filter((p) => record.dissenters.includes(p))).to.deep.equal([])
-            if (payments) {
-              // every verified provider was paid, and nobody was paid for another output
-              for (const p of providersOk) {
-                const price = record.awards.find((a) => a.provider === p)!.price
-                expect(h.log).to.include(`pay ${p} ${price} ${record.outputCid}`)
+            await h.clock.advanceTo(h.record.deadline)
+            const record = await settled
+            expect(['completed', 'failed']).to.include(record.phase)
+            const verified = h.events.find((e) => e.type === 'job:verified')
+            if (record.phase === 'completed') {
+              const providersOk = verified?.type === 'job:verified' ? verified.providers : []
+              expect(providersOk.length).to.be.within(Math.floor(k / 2) + 1, k)
+              expect(providersOk.filter((p) => record.dissenters.includes(p))).to.deep.equal([])
+              if (payments) {
+                // every verified provider was paid, and nobody was paid for another output
+                for (const p of providersOk) {
+                  const price = record.awards.find((a) => a.provider === p)!.price
+                  expect(h.log).to.include(`pay ${p} ${price} ${record.outputCid}`)
+                }
+                expect(h.log.filter((l) => l.startsWith('pay') && !l.endsWith(` ${record.outputCid}`))).to.deep.equal(
+                  [],
+                )
               }
-              expect(h.log.filter((l) => l.startsWith('pay') && !l.endsWith(` ${record.outputCid}`))).to.deep.equal([])
+            } else {
+              expect(verified).to.equal(undefined)
             }
-          } else {
-            expect(verified).to.equal(undefined)
-          }
-          for (const a of record.awards) {
-            const declinedEarlier = h.events
-              .some((e) => e.type === 'job:declined' && e.provider === a.provider && e.at < a.awardedAt)
-            expect(declinedEarlier).to.equal(false)
-          }
-        },
-      ), { numRuns: 150 })
+            for (const a of record.awards) {
+              const declinedEarlier = h.events.some(
+                (e) => e.type === 'job:declined' && e.provider === a.provider && e.at < a.awardedAt,
+              )
+              expect(declinedEarlier).to.equal(false)
+            }
+          },
+        ),
+        { numRuns: 150 },
+      )
     })
   })
 })

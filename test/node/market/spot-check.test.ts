@@ -12,13 +12,13 @@ import type { JobPolicy } from '../../../node/market/requester-job.ts'
 
 const awards = (h: JobHarness): string[] => h.log.filter((l) => l.startsWith('award'))
 
-function spotChecked (policy: JobPolicy = { reserve: 99 }): JobHarness {
+function spotChecked(policy: JobPolicy = { reserve: 99 }): JobHarness {
   const h = jobHarness({ k: 1, policy })
   h.record.spotCheck = true
   return h
 }
 
-async function answer (h: JobHarness, provider: string, out: string): Promise<void> {
+async function answer(h: JobHarness, provider: string, out: string): Promise<void> {
   await h.job.onResult(provider, 'EXEC_OK', out, METERING)
   await settle()
 }
@@ -60,7 +60,7 @@ describe('node/market spot checks of k = 1 jobs (issue 15)', () => {
     })
   })
 
-  it('with no second provider to ask at the window\'s close, the one answer stands (unchecked)', async () => {
+  it("with no second provider to ask at the window's close, the one answer stands (unchecked)", async () => {
     const h = spotChecked()
     await h.bid(['only', 10n])
     await h.clock.advanceTo(h.record.bidsCloseAt)
@@ -69,14 +69,17 @@ describe('node/market spot checks of k = 1 jobs (issue 15)', () => {
     await answer(h, 'only', 'X')
     expect(h.record.phase).to.equal('completed')
     expect(h.record.spotCheck).to.equal(false)
-    expect(Object.fromEntries(jobHistory(h.record))).to.deep.equal({ only: { paid: 1, spotPassed: 0, spotFailed: 0, dissents: 0, failures: 0, slashed: false } })
+    expect(Object.fromEntries(jobHistory(h.record))).to.deep.equal({
+      only: { paid: 1, spotPassed: 0, spotFailed: 0, dissents: 0, failures: 0, slashed: false },
+    })
   })
 
   it('POST /v1/jobs takes a spot-check rate from 0 to 1 and hands it to the requester', () => {
     const body = { module: 'AAAA', maxPrice: '1000' }
     expect(postJobInput(checkPostJobBody({ ...body, spotCheckRate: 0.25 })).spotCheckRate).to.equal(0.25)
     expect(postJobInput(checkPostJobBody(body))).to.not.have.property('spotCheckRate')
-    for (const bad of [-0.1, 1.5, '0.5', Number.NaN]) expect(() => checkPostJobBody({ ...body, spotCheckRate: bad }), String(bad)).to.throw()
+    for (const bad of [-0.1, 1.5, '0.5', Number.NaN])
+      expect(() => checkPostJobBody({ ...body, spotCheckRate: bad }), String(bad)).to.throw()
   })
 
   it('drawSpotCheck: only k = 1, never at rate 0, always at rate 1', () => {
@@ -95,11 +98,16 @@ describe('node/market spot checks of k = 1 jobs (issue 15)', () => {
 describe('node/market ReputationStore', () => {
   it('keeps history per stake owner (all its peer ids share it), else per peer id, and persists it', async () => {
     const saved = new Map<string, unknown>()
-    const db = { get: async (k: string) => saved.get(k), put: async (k: string, v: unknown) => { saved.set(k, v) } }
+    const db = {
+      get: async (k: string) => saved.get(k),
+      put: async (k: string, v: unknown) => {
+        saved.set(k, v)
+      },
+    }
     const store = new ReputationStore({ db })
     await store.add('peer-a', '0xABC', { paid: 10 })
     expect(await store.score('peer-b', '0xabc'), 'another peer id of the same owner').to.equal(0.5)
-    expect(await store.score('peer-a'), 'without the owner, the peer id\'s own (empty) history').to.equal(0)
+    expect(await store.score('peer-a'), "without the owner, the peer id's own (empty) history").to.equal(0)
     await store.add('peer-b', '0xabc', { spotFailed: 1 })
     const again = new ReputationStore({ db })
     expect(await again.history('peer-a', '0xAbC')).to.include({ paid: 10, spotFailed: 1 })

@@ -14,23 +14,32 @@ import type { HiveService, PreComponents, ServiceFactory } from '../../../node/c
 describe('node/create: createHiveNode', function () {
   this.timeout(60_000)
   const root = mkdtempSync(join(tmpdir(), 'hive-create-'))
-  after(() => { rmSync(root, { recursive: true, force: true }) })
+  after(() => {
+    rmSync(root, { recursive: true, force: true })
+  })
   const flags = { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester', mdns: false }
   const configFor = (name: string): ReturnType<typeof loadConfig> => loadConfig({ dataDir: join(root, name), flags })
 
   type Deps = Pick<ServiceFactory, 'dependencies' | 'optionalDependencies'>
-  function fake (name: string, calls: string[], deps: Deps = {}, enabled = true): ServiceFactory {
+  function fake(name: string, calls: string[], deps: Deps = {}, enabled = true): ServiceFactory {
     return {
       ...deps,
       create: (components, services) => {
-        calls.push(`create ${name} with ${[...(deps.dependencies ?? []), ...(deps.optionalDependencies ?? [])]
-          .filter((d) => services.get(d) !== undefined).join(',')}`)
+        calls.push(
+          `create ${name} with ${[...(deps.dependencies ?? []), ...(deps.optionalDependencies ?? [])]
+            .filter((d) => services.get(d) !== undefined)
+            .join(',')}`,
+        )
         expect(components.peerId.equals(components.libp2p.peerId)).to.equal(true)
         if (!enabled) return undefined
         const service: HiveService = {
           name,
-          start: () => { calls.push(`start ${name}`) },
-          stop: () => { calls.push(`stop ${name}`) },
+          start: () => {
+            calls.push(`start ${name}`)
+          },
+          stop: () => {
+            calls.push(`stop ${name}`)
+          },
         }
         return service
       },
@@ -42,16 +51,23 @@ describe('node/create: createHiveNode', function () {
     const cases: Array<[Record<string, ServiceFactory>, string[] | string]> = [
       [{ market: { dependencies: ['audit'], create: none }, audit: { create: none } }, ['audit', 'market']],
       [{ a: { optionalDependencies: ['missing', 'b'], create: none }, b: { create: none } }, ['b', 'a']],
-      [{ a: { dependencies: ['b'], create: none }, b: { dependencies: ['a'], create: none } },
-        'SERVICE_DEPENDENCY_CYCLE'],
+      [
+        { a: { dependencies: ['b'], create: none }, b: { dependencies: ['a'], create: none } },
+        'SERVICE_DEPENDENCY_CYCLE',
+      ],
       [{ a: { dependencies: ['chain'], create: none } }, 'SERVICE_DEPENDENCY_MISSING'],
     ]
     for (const [factories, expected] of cases) {
-      if (Array.isArray(expected)) { expect(startOrder(factories)).to.deep.equal(expected); continue }
+      if (Array.isArray(expected)) {
+        expect(startOrder(factories)).to.deep.equal(expected)
+        continue
+      }
       try {
         startOrder(factories)
         expect.fail('accepted')
-      } catch (err) { expect(isHiveError(err, expected)).to.equal(true) }
+      } catch (err) {
+        expect(isHiveError(err, expected)).to.equal(true)
+      }
     }
   })
 
@@ -73,8 +89,13 @@ describe('node/create: createHiveNode', function () {
     await node.start()
     await node.stop()
     expect(calls).to.deep.equal([
-      'create chain with ', 'create audit with ', 'create market with audit',
-      'start audit', 'start market', 'stop market', 'stop audit',
+      'create chain with ',
+      'create audit with ',
+      'create market with audit',
+      'start audit',
+      'start market',
+      'stop market',
+      'stop audit',
     ])
   })
 
@@ -88,9 +109,16 @@ describe('node/create: createHiveNode', function () {
         libp2pDatastore: 'memory',
         services: {
           chain: {
-            prepare: async ({ peerId }: PreComponents) => { preparedFor = peerId.toString(); return undefined },
-            discard: () => { discarded = true },
-            create: () => { throw new Error('no chain today') },
+            prepare: async ({ peerId }: PreComponents) => {
+              preparedFor = peerId.toString()
+              return undefined
+            },
+            discard: () => {
+              discarded = true
+            },
+            create: () => {
+              throw new Error('no chain today')
+            },
           },
         },
       })

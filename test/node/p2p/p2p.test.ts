@@ -15,7 +15,7 @@ import type { HardwareProfile } from '../../../protocol/profile.ts'
 import type { PrivateKey } from '@libp2p/interface'
 import { waitFor } from '../../support/wait.ts'
 
-function profileOf (key: PrivateKey, issuedAt: number, ttlMs = 60_000): HardwareProfile {
+function profileOf(key: PrivateKey, issuedAt: number, ttlMs = 60_000): HardwareProfile {
   return {
     version: 1,
     peerId: peerIdFromPrivateKey(key).toString(),
@@ -31,9 +31,13 @@ function profileOf (key: PrivateKey, issuedAt: number, ttlMs = 60_000): Hardware
   }
 }
 
-async function collect<T> (it: AsyncIterable<T>, signal?: AbortSignal): Promise<T[]> {
+async function collect<T>(it: AsyncIterable<T>, signal?: AbortSignal): Promise<T[]> {
   const out: T[] = []
-  try { for await (const x of it) out.push(x) } catch (err) { if (signal?.aborted !== true) throw err }
+  try {
+    for await (const x of it) out.push(x)
+  } catch (err) {
+    if (signal?.aborted !== true) throw err
+  }
   return out
 }
 
@@ -41,8 +45,11 @@ describe('node/p2p', function () {
   this.timeout(30_000)
   const started: HiveLibp2p[] = []
   const dirs: string[] = []
-  async function node (opts: Partial<HiveLibp2pOptions> & { privateKey?: PrivateKey } = {}): Promise<HiveLibp2p> {
-    const n = await createHiveLibp2p({ privateKey: opts.privateKey ?? await generateKeyPair('Ed25519'), ...opts } as HiveLibp2pOptions)
+  async function node(opts: Partial<HiveLibp2pOptions> & { privateKey?: PrivateKey } = {}): Promise<HiveLibp2p> {
+    const n = await createHiveLibp2p({
+      privateKey: opts.privateKey ?? (await generateKeyPair('Ed25519')),
+      ...opts,
+    } as HiveLibp2pOptions)
     await n.start()
     started.push(n)
     return n
@@ -60,24 +67,33 @@ describe('node/p2p', function () {
     expect(await b.services.ping.ping(a.peerId)).to.be.a('number')
     // identify has told b which protocols a serves
     const served = async (): Promise<string[]> => (await b.peerStore.get(a.peerId)).protocols
-    await waitFor(async () => (await served()).includes(DHT_PROTOCOL), { what: 'identify to list a\'s DHT protocol' })
+    await waitFor(async () => (await served()).includes(DHT_PROTOCOL), { what: "identify to list a's DHT protocol" })
     const protocols = await served()
     expect(protocols).to.include(DHT_PROTOCOL)
     expect(protocols).to.not.include('/ipfs/kad/1.0.0')
 
     const got = new Promise<string>((resolve) => {
-      a.services.pubsub.addEventListener('message', (e) => { resolve(new TextDecoder().decode(e.detail.data)) })
+      a.services.pubsub.addEventListener('message', (e) => {
+        resolve(new TextDecoder().decode(e.detail.data))
+      })
     })
     a.services.pubsub.subscribe('hive-test')
     b.services.pubsub.subscribe('hive-test')
-    await waitFor(() => b.services.pubsub.getSubscribers('hive-test').some((p) => p.equals(a.peerId)), { what: 'a\'s subscription at b' })
+    await waitFor(() => b.services.pubsub.getSubscribers('hive-test').some((p) => p.equals(a.peerId)), {
+      what: "a's subscription at b",
+    })
     // the mesh forms on the next heartbeat; publishing before that may go nowhere, so retry
     let text: string | undefined
-    void got.then((t) => { text = t })
-    await waitFor(async () => {
-      if (text === undefined) await b.services.pubsub.publish('hive-test', new TextEncoder().encode('hello hive'))
-      return text !== undefined
-    }, { what: 'a to receive b\'s message', timeoutMs: 15_000, intervalMs: 100 })
+    void got.then((t) => {
+      text = t
+    })
+    await waitFor(
+      async () => {
+        if (text === undefined) await b.services.pubsub.publish('hive-test', new TextEncoder().encode('hello hive'))
+        return text !== undefined
+      },
+      { what: "a to receive b's message", timeoutMs: 15_000, intervalMs: 100 },
+    )
     expect(text).to.equal('hello hive')
   })
 
@@ -130,7 +146,11 @@ describe('node/p2p', function () {
     await a.start()
     const kb = await generateKeyPair('Ed25519')
     const b = await node({ privateKey: kb, bootstrap: a.getMultiaddrs().map(String) })
-    await collect(b.services.dht.put(profileKey(b.peerId.toString()), await signProfile(profileOf(kb, Date.now()), kb), { signal: AbortSignal.timeout(10_000) }))
+    await collect(
+      b.services.dht.put(profileKey(b.peerId.toString()), await signProfile(profileOf(kb, Date.now()), kb), {
+        signal: AbortSignal.timeout(10_000),
+      }),
+    )
     await a.stop()
     await store.close()
 

@@ -6,18 +6,27 @@ import { lpStream } from '@libp2p/utils'
 import { expect } from 'chai'
 import { createHiveLibp2p } from '../../../node/p2p/create.ts'
 import {
-  OutcomeCounters, ReqRespError, handleProtocol, isReqRespError, requestFrames, sendRequest,
+  OutcomeCounters,
+  ReqRespError,
+  handleProtocol,
+  isReqRespError,
+  requestFrames,
+  sendRequest,
 } from '../../../node/p2p/reqresp/index.ts'
 import type { HiveLibp2p } from '../../../node/p2p/create.ts'
 import type { Outcome, ProtocolDescriptor, ReqRespErrorCode } from '../../../node/p2p/reqresp/index.ts'
 
-interface Answer { ok: boolean, code: string, text: string }
+interface Answer {
+  ok: boolean
+  code: string
+  text: string
+}
 const text = new TextEncoder()
 const untext = new TextDecoder()
 
 let next = 0
 /** A small protocol: requests are strings, answers JSON; 'boom' fails, 'bad' is rejected, 'chunks:n' streams. */
-function echo (over: Partial<ProtocolDescriptor<string, Answer>> = {}): ProtocolDescriptor<string, Answer> {
+function echo(over: Partial<ProtocolDescriptor<string, Answer>> = {}): ProtocolDescriptor<string, Answer> {
   return {
     id: `/test/echo-${next++}/1.0.0`,
     name: 'echo',
@@ -40,12 +49,12 @@ function echo (over: Partial<ProtocolDescriptor<string, Answer>> = {}): Protocol
       return { ok: true, code: '', text: s }
     },
     errorResponse: (e) => ({ ok: false, code: e.code, text: `${e.detail}: ${e.message}` }),
-    responseError: (a) => a.ok ? undefined : new ReqRespError(a.code as ReqRespErrorCode, a.text),
+    responseError: (a) => (a.ok ? undefined : new ReqRespError(a.code as ReqRespErrorCode, a.text)),
     ...over,
   }
 }
 
-async function codeOf (p: Promise<unknown>): Promise<string> {
+async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
     await p
     return 'OK'
@@ -71,8 +80,8 @@ describe('node/p2p/reqresp: one request/response layer', function () {
     await Promise.all([asker?.stop(), answerer?.stop()])
   })
 
-  type Served = Promise<{ counters: OutcomeCounters, outcomes: Outcome[] }>
-  async function serve (d: ProtocolDescriptor<string, Answer>): Served {
+  type Served = Promise<{ counters: OutcomeCounters; outcomes: Outcome[] }>
+  async function serve(d: ProtocolDescriptor<string, Answer>): Served {
     const counters = new OutcomeCounters()
     const outcomes: Outcome[] = []
     await handleProtocol({ libp2p: answerer, counters }, d, { onOutcome: (o) => outcomes.push(o) })
@@ -101,7 +110,9 @@ describe('node/p2p/reqresp: one request/response layer', function () {
     const d = echo()
     const { counters } = await serve(d)
     const cases: Array<[string, string]> = [
-      ['boom', 'SERVER_ERROR'], ['bad', 'INVALID_REQUEST'], ['x'.repeat(65), 'OVERSIZED'],
+      ['boom', 'SERVER_ERROR'],
+      ['bad', 'INVALID_REQUEST'],
+      ['x'.repeat(65), 'OVERSIZED'],
     ]
     for (const [request, code] of cases) {
       expect(await codeOf(sendRequest({ libp2p: asker }, d, answerer.peerId, request)), request).to.equal(code)
@@ -125,7 +136,8 @@ describe('node/p2p/reqresp: one request/response layer', function () {
 
   it('refuses streams over the per-peer cap with RATE_LIMITED', async () => {
     const d = echo({
-      inbound: { maxStreams: 32, maxStreamsPerPeer: 1 }, timeouts: { firstByteMs: 1_500, exchangeMs: 3_000 },
+      inbound: { maxStreams: 32, maxStreamsPerPeer: 1 },
+      timeouts: { firstByteMs: 1_500, exchangeMs: 3_000 },
     })
     const { counters } = await serve(d)
     const stalled = await asker.dialProtocol(answerer.peerId, d.id)

@@ -14,7 +14,7 @@ import type { AuditLog } from '../../../node/audit/log.ts'
 import type { DevChain } from '../../support/chain.ts'
 import type { PayPeer } from './helpers.ts'
 
-async function entries (log: AuditLog): Promise<AuditEntry[]> {
+async function entries(log: AuditLog): Promise<AuditEntry[]> {
   return (await log.getRange(0, log.size())).map((s) => s.entry)
 }
 
@@ -30,7 +30,14 @@ describe('node/payments audit entries', function () {
     chain = await startDevChain({ params: { protocolFeeBps: 0n } })
     root = mkdtempSync(join(tmpdir(), 'hive-payaudit-'))
     await chain.giveHive(chain.account(1).address, parseEther('100'))
-    requester = await startPayPeer(chain, root, 'r', chain.account(1), { channelDeposit: parseEther('10') }, { audit: true })
+    requester = await startPayPeer(
+      chain,
+      root,
+      'r',
+      chain.account(1),
+      { channelDeposit: parseEther('10') },
+      { audit: true },
+    )
     provider = await startPayPeer(chain, root, 'p', chain.account(2), {}, { audit: true })
     await connect(requester, provider)
   })
@@ -45,15 +52,24 @@ describe('node/payments audit entries', function () {
     const jobs = ['a', 'b', 'c'].map((s) => keccak256(toUtf8Bytes(s)).slice(2))
     for (const jobId of jobs) {
       await expectJob(provider, requester, jobId, parseEther('1'))
-      await requester.payments.payJob({ jobId, payment: 'channel', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price: parseEther('1'), resultHash: '0x' })
+      await requester.payments.payJob({
+        jobId,
+        payment: 'channel',
+        providerPeer: provider.node.peerId,
+        providerAddress: provider.payments.address,
+        price: parseEther('1'),
+        resultHash: '0x',
+      })
     }
     const sent = (await entries(requester.audit!)).filter((e) => e.type === 'paid')
     const received = (await entries(provider.audit!)).filter((e) => e.type === 'paid')
     expect(sent.map((e) => Buffer.from(e.jobId).toString('hex'))).to.deep.equal(jobs)
     expect(received.map((e) => Buffer.from(e.jobId).toString('hex'))).to.deep.equal(jobs)
     for (let i = 0; i < 3; i++) {
-      const s = sent[i]; const r = received[i]
-      if (s.type !== 'paid' || r.type !== 'paid' || s.method.kind !== 'voucher' || r.method.kind !== 'voucher') throw new Error('not voucher payments')
+      const s = sent[i]
+      const r = received[i]
+      if (s.type !== 'paid' || r.type !== 'paid' || s.method.kind !== 'voucher' || r.method.kind !== 'voucher')
+        throw new Error('not voucher payments')
       expect(s.direction).to.equal('sent')
       expect(r.direction).to.equal('received')
       expect(r.amount).to.equal(parseEther('1'))
@@ -67,12 +83,32 @@ describe('node/payments audit entries', function () {
   it('logs an escrow release and a refund on the requester side', async () => {
     const paidJob = keccak256(toUtf8Bytes('escrow-paid'))
     const deadline = BigInt(await chain.now()) + 30n
-    await requester.payments.securePayment({ jobId: paidJob, payment: 'escrow', provider: provider.node.peerId.toString(), providerAddress: provider.payments.address, price: parseEther('1'), deadline: Date.now() + 10_000 })
+    await requester.payments.securePayment({
+      jobId: paidJob,
+      payment: 'escrow',
+      provider: provider.node.peerId.toString(),
+      providerAddress: provider.payments.address,
+      price: parseEther('1'),
+      deadline: Date.now() + 10_000,
+    })
     await provider.payments.escrow.waitFunded(paidJob, requester.payments.address, parseEther('1'))
     await provider.payments.escrow.commit(paidJob, requester.payments.address, keccak256(toUtf8Bytes('out')))
-    await requester.payments.payJob({ jobId: paidJob.slice(2), payment: 'escrow', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price: parseEther('1'), resultHash: keccak256(toUtf8Bytes('out')) })
+    await requester.payments.payJob({
+      jobId: paidJob.slice(2),
+      payment: 'escrow',
+      providerPeer: provider.node.peerId,
+      providerAddress: provider.payments.address,
+      price: parseEther('1'),
+      resultHash: keccak256(toUtf8Bytes('out')),
+    })
     const refundJob = keccak256(toUtf8Bytes('escrow-refund'))
-    await requester.payments.escrow.create(refundJob, provider.payments.address, parseEther('1'), deadline, provider.node.peerId.toString())
+    await requester.payments.escrow.create(
+      refundJob,
+      provider.payments.address,
+      parseEther('1'),
+      deadline,
+      provider.node.peerId.toString(),
+    )
     await chain.increaseTime(31)
     await waitUntil('refund logged', async () => (await entries(requester.audit!)).some((e) => e.type === 'refunded'))
     const all = await entries(requester.audit!)

@@ -35,8 +35,10 @@ describe('node/payments channels', function () {
     if (root !== undefined) rmSync(root, { recursive: true, force: true })
   })
 
-  const txCount = async (address: string): Promise<number> => await chain.provider.getTransactionCount(address, 'latest')
-  const balance = async (address: string): Promise<bigint> => await chain.contracts.token.getFunction('balanceOf').staticCall(address) as bigint
+  const txCount = async (address: string): Promise<number> =>
+    await chain.provider.getTransactionCount(address, 'latest')
+  const balance = async (address: string): Promise<bigint> =>
+    (await chain.contracts.token.getFunction('balanceOf').staticCall(address)) as bigint
 
   it('pays 1,000 jobs through one channel with exactly two transactions, one withdrawal and the exact total', async () => {
     const price = parseEther('0.001')
@@ -44,22 +46,46 @@ describe('node/payments channels', function () {
     const provider = await startPayPeer(chain, root, 'p1', chain.account(2))
     peers.push(requester, provider)
     await connect(requester, provider)
-    const before = { r: await txCount(requester.payments.address), p: await txCount(provider.payments.address), bal: await balance(provider.payments.address) }
+    const before = {
+      r: await txCount(requester.payments.address),
+      p: await txCount(provider.payments.address),
+      bal: await balance(provider.payments.address),
+    }
     for (let i = 0; i < 1000; i++) {
       await expectJob(provider, requester, i.toString(16).padStart(64, '0'), price)
-      await requester.payments.payJob({ jobId: i.toString(16).padStart(64, '0'), payment: 'channel', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price, resultHash: '0x' })
+      await requester.payments.payJob({
+        jobId: i.toString(16).padStart(64, '0'),
+        payment: 'channel',
+        providerPeer: provider.node.peerId,
+        providerAddress: provider.payments.address,
+        price,
+        resultHash: '0x',
+      })
     }
     // the last voucher spends the deposit: the provider's node closes by itself
-    await waitUntil('the provider closed the channel', async () => (await provider.payments.channels.list({ status: ['closed'] })).length === 1)
+    await waitUntil(
+      'the provider closed the channel',
+      async () => (await provider.payments.channels.list({ status: ['closed'] })).length === 1,
+    )
     // the close credits the provider (pull payments); its node withdraws the credit
-    await waitUntil('the provider withdrew', async () => await balance(provider.payments.address) - before.bal === price * 1000n)
-    expect(await txCount(requester.payments.address) - before.r).to.equal(1) // open (with permit)
-    expect(await txCount(provider.payments.address) - before.p).to.equal(2) // close with the best voucher, withdraw
+    await waitUntil(
+      'the provider withdrew',
+      async () => (await balance(provider.payments.address)) - before.bal === price * 1000n,
+    )
+    expect((await txCount(requester.payments.address)) - before.r).to.equal(1) // open (with permit)
+    expect((await txCount(provider.payments.address)) - before.p).to.equal(2) // close with the best voucher, withdraw
     const [closed] = await provider.payments.channels.list({ status: ['closed'] })
     expect(closed.payout).to.equal((price * 1000n).toString())
     // paying a job twice is a no-op
-    await requester.payments.payJob({ jobId: '0'.repeat(64), payment: 'channel', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price, resultHash: '0x' })
-    expect(await txCount(requester.payments.address) - before.r).to.equal(1)
+    await requester.payments.payJob({
+      jobId: '0'.repeat(64),
+      payment: 'channel',
+      providerPeer: provider.node.peerId,
+      providerAddress: provider.payments.address,
+      price,
+      resultHash: '0x',
+    })
+    expect((await txCount(requester.payments.address)) - before.r).to.equal(1)
   })
 
   it('refuses replayed, foreign-channel, foreign-chain, over-deposit and wrongly signed vouchers before storing them', async () => {
@@ -67,19 +93,32 @@ describe('node/payments channels', function () {
     const provider = await startPayPeer(chain, root, 'p2', chain.account(4))
     peers.push(requester, provider)
     await connect(requester, provider)
-    const paid = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('0.1'), jobId: await expectJob(provider, requester, '1c'.repeat(32), parseEther('0.1')) })
+    const paid = await requester.payments.payer.pay({
+      provider: provider.payments.address,
+      peer: provider.node.peerId,
+      amount: parseEther('0.1'),
+      jobId: await expectJob(provider, requester, '1c'.repeat(32), parseEther('0.1')),
+    })
     // the next job: every bad voucher below claims to pay it
     const next = await expectJob(provider, requester, '2c'.repeat(32), parseEther('0.1'))
     const best = await provider.payments.channels.best(paid.channelId)
     expect(best?.nonce).to.equal('1')
     const contract = chain.deployment.contracts.PaymentChannel.address
     const signer = chain.account(3)
-    const make = (o: { amount?: bigint, nonce?: bigint, channelId?: string, chainId?: bigint, key?: Wallet }): Uint8Array => {
+    const make = (o: {
+      amount?: bigint
+      nonce?: bigint
+      channelId?: string
+      chainId?: bigint
+      key?: Wallet
+    }): Uint8Array => {
       const chainId = o.chainId ?? 31337n
       const channelId = o.channelId ?? paid.channelId
       const amount = o.amount ?? parseEther('0.2')
       const nonce = o.nonce ?? 2n
-      const signature = (o.key ?? signer).signingKey.sign(new VoucherHasher(chainId, contract).digest(channelId, amount, nonce)).serialized
+      const signature = (o.key ?? signer).signingKey.sign(
+        new VoucherHasher(chainId, contract).digest(channelId, amount, nonce),
+      ).serialized
       return voucherToWire({ chainId, contract, channelId, cumulativeAmount: amount, nonce, signature, jobId: next })
     }
     const cases: Array<[string, Uint8Array, string]> = [
@@ -90,35 +129,67 @@ describe('node/payments channels', function () {
       ['signed by the wrong key', make({ key: chain.account(5) }), 'VOUCHER_BAD_SIGNATURE'],
     ]
     for (const [name, wire, code] of cases) {
-      const ack = await openVoucherAck(await sendVoucher(requester.node.libp2p, provider.node.peerId, wire), provider.node.peerId)
+      const ack = await openVoucherAck(
+        await sendVoucher(requester.node.libp2p, provider.node.peerId, wire),
+        provider.node.peerId,
+      )
       expect(ack.status, name).to.equal(VoucherStatus.VOUCHER_REJECTED)
       expect(ack.code, name).to.equal(code)
       expect((await provider.payments.channels.best(paid.channelId))?.nonce, name).to.equal('1')
     }
     // the next honest voucher still goes through
-    await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('0.1'), jobId: next })
-    expect((await provider.payments.channels.best(paid.channelId))?.cumulativeAmount).to.equal(parseEther('0.2').toString())
+    await requester.payments.payer.pay({
+      provider: provider.payments.address,
+      peer: provider.node.peerId,
+      amount: parseEther('0.1'),
+      jobId: next,
+    })
+    expect((await provider.payments.channels.best(paid.channelId))?.cumulativeAmount).to.equal(
+      parseEther('0.2').toString(),
+    )
   })
 
   it('keeps a payment to an unreachable provider pending and completes it later; never pays a job twice', async () => {
-    const requester = await startPayPeer(chain, root, 'r4', chain.account(3), { channelDeposit: parseEther('10'), retryMs: 3_600_000 })
+    const requester = await startPayPeer(chain, root, 'r4', chain.account(3), {
+      channelDeposit: parseEther('10'),
+      retryMs: 3_600_000,
+    })
     let provider = await startPayPeer(chain, root, 'p4', chain.account(7))
     peers.push(requester)
     await connect(requester, provider)
     const job = (i: number): string => (0xa000 + i).toString(16).padStart(64, '0')
-    const pay = async (i: number): Promise<void> => { await expectJob(provider, requester, job(i), parseEther('1')).catch(() => {}); await requester.payments.payJob({ jobId: job(i), payment: 'channel', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price: parseEther('1'), resultHash: '0x' }) }
+    const pay = async (i: number): Promise<void> => {
+      await expectJob(provider, requester, job(i), parseEther('1')).catch(() => {})
+      await requester.payments.payJob({
+        jobId: job(i),
+        payment: 'channel',
+        providerPeer: provider.node.peerId,
+        providerAddress: provider.payments.address,
+        price: parseEther('1'),
+        resultHash: '0x',
+      })
+    }
     await pay(1)
     const [ch] = await requester.payments.channels.list({ role: 'requester', status: ['open'] })
     // the ack of job 1 "got lost": a retry resends the same voucher instead of paying again
     const sent = await requester.payments.channels.sent(ch.channelId)
     await requester.payments.channels.putSent({ ...sent!, acked: false })
-    const again = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('1'), jobId: `0x${job(1)}` })
+    const again = await requester.payments.payer.pay({
+      provider: provider.payments.address,
+      peer: provider.node.peerId,
+      amount: parseEther('1'),
+      jobId: `0x${job(1)}`,
+    })
     expect(again.nonce).to.equal(1n)
     expect((await provider.payments.channels.best(ch.channelId))?.cumulativeAmount).to.equal(parseEther('1').toString())
     // the provider goes away: job 2's payment fails and stays owed
     await provider.stop()
     let failed = false
-    try { await pay(2) } catch { failed = true }
+    try {
+      await pay(2)
+    } catch {
+      failed = true
+    }
     expect(failed).to.equal(true)
     provider = await startPayPeer(chain, root, 'p4', chain.account(7))
     peers.push(provider)
@@ -136,7 +207,13 @@ describe('node/payments channels', function () {
     peers.push(requester)
     await connect(requester, provider)
     let last
-    for (let i = 0; i < 5; i++) last = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('1'), jobId: await expectJob(provider, requester, (0x3c0 + i).toString(16).padStart(64, '0'), parseEther('1')) })
+    for (let i = 0; i < 5; i++)
+      last = await requester.payments.payer.pay({
+        provider: provider.payments.address,
+        peer: provider.node.peerId,
+        amount: parseEther('1'),
+        jobId: await expectJob(provider, requester, (0x3c0 + i).toString(16).padStart(64, '0'), parseEther('1')),
+      })
     await provider.stop()
     const before = await balance(provider.payments.address)
     // the requester hopes the provider stays away: it starts closing while holding 5 HIVE of vouchers
@@ -144,9 +221,18 @@ describe('node/payments channels', function () {
     expect(closing.status).to.equal('closing')
     provider = await startPayPeer(chain, root, 'p3', chain.account(6))
     peers.push(provider)
-    await waitUntil('the restarted provider answered', async () => (await provider.payments.channels.get(last!.channelId))?.status === 'closed')
-    await waitUntil('the provider withdrew', async () => await balance(provider.payments.address) - before === parseEther('5'))
-    const onChain = await chain.contracts.channel.getFunction('channel').staticCall(last!.channelId) as { nonce: bigint, closesAt: bigint }
+    await waitUntil(
+      'the restarted provider answered',
+      async () => (await provider.payments.channels.get(last!.channelId))?.status === 'closed',
+    )
+    await waitUntil(
+      'the provider withdrew',
+      async () => (await balance(provider.payments.address)) - before === parseEther('5'),
+    )
+    const onChain = (await chain.contracts.channel.getFunction('channel').staticCall(last!.channelId)) as {
+      nonce: bigint
+      closesAt: bigint
+    }
     expect(onChain.nonce).to.equal(5n)
     expect(BigInt(await chain.now())).to.be.lessThan(onChain.closesAt)
   })

@@ -32,12 +32,17 @@ describe('node/payments: concurrent channel opens to different providers', funct
 
   it('opens one channel to each of three providers when all three are asked for at once', async () => {
     const requester = await startPayPeer(chain, root, 'r', chain.account(6), { channelDeposit: parseEther('10') })
-    const providers = await Promise.all([7, 8, 9].map(async (i) => await startPayPeer(chain, root, `p${i}`, chain.account(i))))
+    const providers = await Promise.all(
+      [7, 8, 9].map(async (i) => await startPayPeer(chain, root, `p${i}`, chain.account(i))),
+    )
     peers.push(requester, ...providers)
     for (const p of providers) await connect(requester, p)
-    const opened = await Promise.allSettled(providers.map(async (p) =>
-      await requester.payments.payer.ensureChannel(p.payments.address, p.node.peerId, parseEther('1'))))
-    const errors = opened.flatMap((r) => r.status === 'rejected' ? [(r.reason as Error).message] : [])
+    const opened = await Promise.allSettled(
+      providers.map(
+        async (p) => await requester.payments.payer.ensureChannel(p.payments.address, p.node.peerId, parseEther('1')),
+      ),
+    )
+    const errors = opened.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []))
     expect(errors, 'every open lands').to.deep.equal([])
     const open = await requester.payments.channels.list({ role: 'requester', status: ['open'] })
     expect(new Set(open.map((c) => c.provider)).size).to.equal(3)

@@ -22,10 +22,11 @@ describe('node/payments escrow', function () {
   let requester: PayPeer
   let provider: PayPeer
   const amount = parseEther('2')
-  const balance = async (address: string): Promise<bigint> => await chain.contracts.token.getFunction('balanceOf').staticCall(address) as bigint
+  const balance = async (address: string): Promise<bigint> =>
+    (await chain.contracts.token.getFunction('balanceOf').staticCall(address)) as bigint
   const job = (name: string): string => keccak256(toUtf8Bytes(name))
   const balanceRises = async (who: string, address: string, from: bigint, by: bigint): Promise<void> => {
-    await waitUntil(`${who} withdrew its credit`, async () => await balance(address) - from === by)
+    await waitUntil(`${who} withdrew its credit`, async () => (await balance(address)) - from === by)
   }
   const OUTPUT = keccak256(toUtf8Bytes('output'))
 
@@ -44,11 +45,13 @@ describe('node/payments escrow', function () {
     if (root !== undefined) rmSync(root, { recursive: true, force: true })
   })
 
-  async function funded (name: string): Promise<string> {
+  async function funded(name: string): Promise<string> {
     const jobId = job(name)
     const deadline = BigInt(await chain.now()) + 30n
     await requester.payments.escrow.create(jobId, provider.payments.address, amount, deadline)
-    await provider.payments.escrow.waitFunded(jobId, requester.payments.address, amount, { signal: AbortSignal.timeout(10_000) })
+    await provider.payments.escrow.waitFunded(jobId, requester.payments.address, amount, {
+      signal: AbortSignal.timeout(10_000),
+    })
     return jobId
   }
 
@@ -56,18 +59,33 @@ describe('node/payments escrow', function () {
     const before = await balance(provider.payments.address)
     const jobId = await funded('release')
     await provider.payments.escrow.commit(jobId, requester.payments.address, OUTPUT)
-    await requester.payments.payJob({ jobId, payment: 'escrow', providerPeer: provider.node.peerId, providerAddress: provider.payments.address, price: amount, resultHash: OUTPUT })
+    await requester.payments.payJob({
+      jobId,
+      payment: 'escrow',
+      providerPeer: provider.node.peerId,
+      providerAddress: provider.payments.address,
+      price: amount,
+      resultHash: OUTPUT,
+    })
     await balanceRises('the provider', provider.payments.address, before, amount)
-    await waitUntil('the provider saw the release', async () => (await provider.payments.escrow.get(escrowId(jobId, requester.payments.address, provider.payments.address)))?.state === 'released')
+    await waitUntil(
+      'the provider saw the release',
+      async () =>
+        (await provider.payments.escrow.get(escrowId(jobId, requester.payments.address, provider.payments.address)))
+          ?.state === 'released',
+    )
   })
 
-  it("claims after the challenge window when the requester goes silent", async () => {
+  it('claims after the challenge window when the requester goes silent', async () => {
     const before = await balance(provider.payments.address)
     const jobId = await funded('claim')
     await provider.payments.escrow.commit(jobId, requester.payments.address, OUTPUT)
     await chain.increaseTime(30 + Number(devnetParams.escrowChallengeWindow) + 1)
     const id = escrowId(jobId, requester.payments.address, provider.payments.address)
-    await waitUntil('the provider node claimed', async () => (await provider.payments.escrow.get(id))?.state === 'claimed')
+    await waitUntil(
+      'the provider node claimed',
+      async () => (await provider.payments.escrow.get(id))?.state === 'claimed',
+    )
     await balanceRises('the provider', provider.payments.address, before, amount)
   })
 
@@ -76,7 +94,10 @@ describe('node/payments escrow', function () {
     const before = await balance(requester.payments.address)
     await chain.increaseTime(31)
     const id = escrowId(jobId, requester.payments.address, provider.payments.address)
-    await waitUntil('the requester node refunded', async () => (await requester.payments.escrow.get(id))?.state === 'refunded')
+    await waitUntil(
+      'the requester node refunded',
+      async () => (await requester.payments.escrow.get(id))?.state === 'refunded',
+    )
     await balanceRises('the requester', requester.payments.address, before, amount)
   })
 
@@ -92,8 +113,12 @@ describe('node/payments escrow', function () {
     const bond = (amount * devnetParams.disputeBondBps + 9_999n) / 10_000n
     await balanceRises('the provider', provider.payments.address, before.p, amount / 4n)
     await balanceRises('the requester', requester.payments.address, before.r, amount - amount / 4n + bond)
-    await waitUntil('both nodes saw the resolution', async () =>
-      (await requester.payments.escrow.get(id))?.state === 'resolved' && (await provider.payments.escrow.get(id))?.state === 'resolved')
+    await waitUntil(
+      'both nodes saw the resolution',
+      async () =>
+        (await requester.payments.escrow.get(id))?.state === 'resolved' &&
+        (await provider.payments.escrow.get(id))?.state === 'resolved',
+    )
   })
 
   it('a dispute the arbiter leaves unresolved: the provider node claims deposit and bond after the arbitration window', async () => {
@@ -102,11 +127,14 @@ describe('node/payments escrow', function () {
     const beforeDispute = await balance(requester.payments.address)
     expect((await requester.payments.escrow.reject(jobId, provider.payments.address))?.state).to.equal('disputed')
     const bond = (amount * devnetParams.disputeBondBps + 9_999n) / 10_000n
-    expect(beforeDispute - await balance(requester.payments.address), 'the bond the requester paid').to.equal(bond)
+    expect(beforeDispute - (await balance(requester.payments.address)), 'the bond the requester paid').to.equal(bond)
     const before = await balance(provider.payments.address)
     await chain.increaseTime(Number(devnetParams.arbitrationWindow) + 1)
     const id = escrowId(jobId, requester.payments.address, provider.payments.address)
-    await waitUntil('the provider node claimed', async () => (await provider.payments.escrow.get(id))?.state === 'claimed')
+    await waitUntil(
+      'the provider node claimed',
+      async () => (await provider.payments.escrow.get(id))?.state === 'claimed',
+    )
     await balanceRises('the provider', provider.payments.address, before, amount + bond)
   })
 })

@@ -18,12 +18,14 @@ import type { DevChain } from '../../support/chain.ts'
 
 const PASS = 'test passphrase'
 
-describe('node/payments protocol fee from the chain service\'s params follower', function () {
+describe("node/payments protocol fee from the chain service's params follower", function () {
   this.timeout(120_000)
   const root = mkdtempSync(join(tmpdir(), 'hive-fee-source-'))
   let chain: DevChain
 
-  before(async () => { chain = await startDevChain({ params: { protocolFeeBps: 300n } }) })
+  before(async () => {
+    chain = await startDevChain({ params: { protocolFeeBps: 300n } })
+  })
   after(async () => {
     await chain?.stop()
     rmSync(root, { recursive: true, force: true })
@@ -49,7 +51,9 @@ describe('node/payments protocol fee from the chain service\'s params follower',
       await chain.rpc('hardhat_impersonateAccount', [timelock])
       await chain.setEth(timelock, parseEther('10'))
       const data = chain.contracts.params.interface.encodeFunctionData('setParam', [paramKey('protocolFeeBps'), 125n])
-      await chain.rpc('eth_sendTransaction', [{ from: timelock, to: chain.deployment.contracts.ProtocolParams.address, data }])
+      await chain.rpc('eth_sendTransaction', [
+        { from: timelock, to: chain.deployment.contracts.ProtocolParams.address, data },
+      ])
       await waitFor(() => payments.fee.feeBps === 125n || undefined, { what: 'the new fee', timeoutMs: 15_000 })
       expect(node.services.chain!.params.get('protocolFeeBps')).to.equal(125n)
     } finally {

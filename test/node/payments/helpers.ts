@@ -23,40 +23,58 @@ export interface PayPeer {
   stop: () => Promise<void>
 }
 
-export async function startPayPeer (chain: DevChain, root: string, name: string, wallet: Wallet, options: PaymentsOptions = {}, extra: { audit?: boolean } = {}): Promise<PayPeer> {
+export async function startPayPeer(
+  chain: DevChain,
+  root: string,
+  name: string,
+  wallet: Wallet,
+  options: PaymentsOptions = {},
+  extra: { audit?: boolean } = {},
+): Promise<PayPeer> {
   const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
-  const payments = paymentsService({ chain: client, options: { pollMs: 200, windowBits: 8, ...TEST_CHANNEL_TERMS, ...options } })
+  const payments = paymentsService({
+    chain: client,
+    options: { pollMs: 200, windowBits: 8, ...TEST_CHANNEL_TERMS, ...options },
+  })
   // the audit service here only keeps the log payments write to: it anchors nothing (no chain given)
   const node = await startTestNode(name, {
     root,
     roles: 'requester,provider',
     libp2pDatastore: 'memory',
     services: extra.audit === true ? { audit: auditService(), payments } : { payments },
-  }).catch((err: unknown) => { client.close(); throw err })
-  const services: { audit?: { log: AuditLog }, payments?: PaymentsService } = node.services
+  }).catch((err: unknown) => {
+    client.close()
+    throw err
+  })
+  const services: { audit?: { log: AuditLog }; payments?: PaymentsService } = node.services
   return {
     node,
     payments: services.payments!,
     client,
     ...(services.audit !== undefined ? { audit: services.audit.log } : {}),
-    stop: async () => { await node.stop(); client.close() },
+    stop: async () => {
+      await node.stop()
+      client.close()
+    },
   }
 }
 
-export async function connect (a: PayPeer, b: PayPeer): Promise<void> {
+export async function connect(a: PayPeer, b: PayPeer): Promise<void> {
   await a.node.libp2p.peerStore.merge(b.node.peerId, { multiaddrs: b.node.libp2p.getMultiaddrs() })
 }
 
-export async function waitUntil (what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs
-  while (!await check()) {
+  while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 
-/** The provider accepted `jobId` at `price` from `requester` (what the market tells it): vouchers paying it are taken. */
-export async function expectJob (provider: PayPeer, requester: PayPeer, jobId: string, price: bigint): Promise<string> {
+/**
+ * The provider accepted `jobId` at `price` from `requester` (what the market tells it): vouchers paying it are taken.
+ */
+export async function expectJob(provider: PayPeer, requester: PayPeer, jobId: string, price: bigint): Promise<string> {
   await provider.payments.receiver.expect({ jobId, requesterAddress: requester.payments.address, price })
   return jobId.startsWith('0x') ? jobId : `0x${jobId}`
 }

@@ -31,7 +31,14 @@ import type { DevChain } from '../../support/chain.ts'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Wallet } from 'ethers'
 
-interface Peer { node: HiveNode, market: MarketService, payments: PaymentsService, client: ChainClient, key: PrivateKey, wallet: Wallet }
+interface Peer {
+  node: HiveNode
+  market: MarketService
+  payments: PaymentsService
+  client: ChainClient
+  key: PrivateKey
+  wallet: Wallet
+}
 
 describe('node/payments with the market', function () {
   this.timeout(180_000)
@@ -42,15 +49,27 @@ describe('node/payments with the market', function () {
   let wordcount: Uint8Array
   const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 
-  async function startPeer (name: string, roles: string, wallet: Wallet, bootstrap?: Peer): Promise<Peer> {
+  async function startPeer(name: string, roles: string, wallet: Wallet, bootstrap?: Peer): Promise<Peer> {
     const dataDir = join(root, name)
-    const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, bootstrap: bootstrap?.node.info().addresses ?? [], prices: { wasm: '0.01' }, allowPrivateAddrs: true } })
+    const config = loadConfig({
+      dataDir,
+      flags: {
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        roles,
+        bootstrap: bootstrap?.node.info().addresses ?? [],
+        prices: { wasm: '0.01' },
+        allowPrivateAddrs: true,
+      },
+    })
     const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
     const node = await createHiveNode(config, {
       hardware: TEST_HARDWARE,
       libp2pDatastore: 'memory',
       services: {
-        payments: paymentsService({ chain: client, options: { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10') } }),
+        payments: paymentsService({
+          chain: client,
+          options: { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10') },
+        }),
         market: marketService(),
       },
     })
@@ -73,13 +92,24 @@ describe('node/payments with the market', function () {
     await new Promise((resolve) => setTimeout(resolve, 1500))
   })
   after(async () => {
-    for (const p of [provider, requester]) if (p !== undefined) { await p.node.stop().catch(() => {}); p.client.close() }
+    for (const p of [provider, requester])
+      if (p !== undefined) {
+        await p.node.stop().catch(() => {})
+        p.client.close()
+      }
     await chain?.stop()
     if (root !== undefined) rmSync(root, { recursive: true, force: true })
   })
 
-  async function runJob (payment: 'channel' | 'escrow', input: string): Promise<{ jobId: string, price: bigint }> {
-    const { jobId } = await requester.market.requester!.post({ module: wordcount, inputs: [{ name: 'a.txt', data: text(input) }], args: ['1'], maxPrice: parseEther('1'), bidWindowMs: 400, payment })
+  async function runJob(payment: 'channel' | 'escrow', input: string): Promise<{ jobId: string; price: bigint }> {
+    const { jobId } = await requester.market.requester!.post({
+      module: wordcount,
+      inputs: [{ name: 'a.txt', data: text(input) }],
+      args: ['1'],
+      maxPrice: parseEther('1'),
+      bidWindowMs: 400,
+      payment,
+    })
     const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(60_000) })
     expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
     return { jobId, price: BigInt(record.awards.find((a) => a.status === 'delivered')!.price) }
@@ -90,30 +120,45 @@ describe('node/payments with the market', function () {
     const record = await requester.market.requester!.get(jobId)
     await waitUntil('the provider holds the voucher', async () => {
       const [ch] = await provider.payments.channels.list({ role: 'provider' })
-      return ch !== undefined && (await provider.payments.channels.best(ch.channelId))?.cumulativeAmount === price.toString()
+      return (
+        ch !== undefined && (await provider.payments.channels.best(ch.channelId))?.cumulativeAmount === price.toString()
+      )
     })
     const [ch] = await requester.payments.channels.list({ role: 'requester' })
     expect(ch.provider).to.equal(provider.payments.address)
     // the requester kept the provider's signed commitment
     const kept = await requester.payments.evidence.commitment(jobId, provider.payments.address)
-    expect(kept?.commitment.outputHash).to.equal(`0x${Buffer.from(CID.parse(record!.outputCid!).multihash.digest).toString('hex')}`)
+    expect(kept?.commitment.outputHash).to.equal(
+      `0x${Buffer.from(CID.parse(record!.outputCid!).multihash.digest).toString('hex')}`,
+    )
   })
 
   it('escrow mode: created at award, committed by the provider, released on the verified result', async () => {
-    const before = await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address) as bigint
+    const before = (await chain.contracts.token
+      .getFunction('balanceOf')
+      .staticCall(provider.payments.address)) as bigint
     const { jobId, price } = await runJob('escrow', 'escrow words here\n')
     const id = escrowId(`0x${jobId}`, requester.payments.address, provider.payments.address)
     await waitUntil('released', async () => (await requester.payments.escrow.get(id))?.state === 'released')
-    const onChain = await chain.contracts.escrow.getFunction('escrow').staticCall(id) as { status: bigint, resultHash: string }
+    const onChain = (await chain.contracts.escrow.getFunction('escrow').staticCall(id)) as {
+      status: bigint
+      resultHash: string
+    }
     expect(onChain.status).to.equal(3n) // Released
     expect((await provider.payments.escrow.get(id))?.resultHash).to.equal(onChain.resultHash)
     // the release credits the provider; its node withdraws the credit
-    await waitUntil('the provider withdrew', async () => await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address) as bigint - before === price)
+    await waitUntil(
+      'the provider withdrew',
+      async () =>
+        ((await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address)) as bigint) -
+          before ===
+        price,
+    )
   })
 
   it('a second, different commitment for one job becomes evidence and `slash` takes the stake', async () => {
     // the provider stakes (it signs results, so it can lose that stake)
-    const minStake = await chain.contracts.params.getFunction('minProviderStake').staticCall() as bigint
+    const minStake = (await chain.contracts.params.getFunction('minProviderStake').staticCall()) as bigint
     const sender = await chain.senderFor(provider.wallet)
     await sender.call(chain.contracts.token, 'approve', [await chain.contracts.registry.getAddress(), minStake])
     await sender.call(chain.contracts.registry, 'stake', [minStake, peerIdToBytes(provider.node.peerId)])
@@ -121,12 +166,30 @@ describe('node/payments with the market', function () {
     // the provider's key now signs another output for the same job and sends it as a Result
     const other = CID.parse('bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku')
     const c = commitmentFor(jobId, provider.payments.address, other)
-    const sig = provider.wallet.signingKey.sign(hashResultCommitment(registryDomain(chain.chainId, await chain.contracts.registry.getAddress()), c)).serialized
-    const forged = await signResult({ jobId, status: ExecStatus.EXEC_OK, outputCid: other, outputSize: 1, metering: { wallMs: 1, cpuMs: 1, peakMemoryBytes: 1 }, completedAt: Date.now(), commitment: encodeCommitment(c), commitmentSignature: Buffer.from(sig.slice(2), 'hex') }, provider.key)
+    const sig = provider.wallet.signingKey.sign(
+      hashResultCommitment(registryDomain(chain.chainId, await chain.contracts.registry.getAddress()), c),
+    ).serialized
+    const forged = await signResult(
+      {
+        jobId,
+        status: ExecStatus.EXEC_OK,
+        outputCid: other,
+        outputSize: 1,
+        metering: { wallMs: 1, cpuMs: 1, peakMemoryBytes: 1 },
+        completedAt: Date.now(),
+        commitment: encodeCommitment(c),
+        commitmentSignature: Buffer.from(sig.slice(2), 'hex'),
+      },
+      provider.key,
+    )
     await sendRequest(provider.node.libp2p, requester.node.peerId, 'result', forged).catch(() => {})
     await waitUntil('evidence stored', async () => (await requester.payments.evidence.list()).length === 1)
     const slashed = await requester.payments.evidence.slash(jobId)
     expect(slashed.slashTx).to.match(/^0x[0-9a-f]{64}$/)
-    expect(await chain.contracts.registry.getFunction('isEquivocationPunished').staticCall(provider.payments.address, `0x${jobId}`)).to.equal(true)
+    expect(
+      await chain.contracts.registry
+        .getFunction('isEquivocationPunished')
+        .staticCall(provider.payments.address, `0x${jobId}`),
+    ).to.equal(true)
   })
 })

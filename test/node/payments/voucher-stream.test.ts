@@ -9,7 +9,7 @@ import { handleVouchers, sendVoucher } from '../../../node/payments/voucher-stre
 import { MAX_VOUCHER_BYTES } from '../../../protocol/payments/voucher.ts'
 import type { HiveLibp2p } from '../../../node/p2p/create.ts'
 
-async function codeOf (p: Promise<unknown>): Promise<string> {
+async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
     await p
     return 'OK'
@@ -41,7 +41,7 @@ describe('node/payments/voucher-stream: typed replies on /hive/voucher/2.0.0', f
   })
 
   it('returns the ack bytes, and answers failures and limits with typed errors', async () => {
-    expect([...await sendVoucher(requester, provider.peerId, Uint8Array.from([1, 2]))]).to.deep.equal([9, 1, 2])
+    expect([...(await sendVoucher(requester, provider.peerId, Uint8Array.from([1, 2])))]).to.deep.equal([9, 1, 2])
     const cases: Array<[string, Uint8Array, string]> = [
       ['a receiver failure', Uint8Array.from([0xff]), 'SERVER_ERROR'],
       ['an oversized voucher', new Uint8Array(MAX_VOUCHER_BYTES + 1).fill(1), 'OVERSIZED'],

@@ -17,7 +17,8 @@ describe('node/payments watchtower', function () {
   let chain: DevChain
   let root: string
   const peers: PayPeer[] = []
-  const balance = async (address: string): Promise<bigint> => await chain.contracts.token.getFunction('balanceOf').staticCall(address) as bigint
+  const balance = async (address: string): Promise<bigint> =>
+    (await chain.contracts.token.getFunction('balanceOf').staticCall(address)) as bigint
 
   before(async function () {
     this.timeout(120_000)
@@ -32,17 +33,31 @@ describe('node/payments watchtower', function () {
   })
 
   it('a provider closes with its best voucher before the channel expires', async () => {
-    const requester = await startPayPeer(chain, root, 'r1', chain.account(1), { channelDeposit: parseEther('10'), channelExpirySeconds: 60 })
+    const requester = await startPayPeer(chain, root, 'r1', chain.account(1), {
+      channelDeposit: parseEther('10'),
+      channelExpirySeconds: 60,
+    })
     const provider = await startPayPeer(chain, root, 'p1', chain.account(2))
     peers.push(requester, provider)
     await connect(requester, provider)
-    const paid = await requester.payments.payer.pay({ provider: provider.payments.address, peer: provider.node.peerId, amount: parseEther('3'), jobId: await expectJob(provider, requester, '3d'.repeat(32), parseEther('3')) })
+    const paid = await requester.payments.payer.pay({
+      provider: provider.payments.address,
+      peer: provider.node.peerId,
+      amount: parseEther('3'),
+      jobId: await expectJob(provider, requester, '3d'.repeat(32), parseEther('3')),
+    })
     const before = await balance(provider.payments.address)
     // expiry 60 s + challenge period; the provider acts once within half a period of the end
     await chain.increaseTime(60 + Number(devnetParams.channelChallengePeriod) / 2 + 1)
-    await waitUntil('closed before expiry', async () => (await provider.payments.channels.get(paid.channelId))?.status === 'closed')
+    await waitUntil(
+      'closed before expiry',
+      async () => (await provider.payments.channels.get(paid.channelId))?.status === 'closed',
+    )
     // the close credits; the provider's node withdraws its credit
-    await waitUntil('the provider withdrew', async () => await balance(provider.payments.address) - before === parseEther('3'))
+    await waitUntil(
+      'the provider withdrew',
+      async () => (await balance(provider.payments.address)) - before === parseEther('3'),
+    )
   })
 
   it('a requester finalizes and gets its deposit back when the provider never answers its close', async () => {
@@ -53,7 +68,13 @@ describe('node/payments watchtower', function () {
     const closing = await requester.payments.closeChannel(opened.channelId)
     expect(closing.status).to.equal('closing')
     await chain.increaseTime(Number(devnetParams.channelChallengePeriod) + 1)
-    await waitUntil('finalized', async () => (await requester.payments.channels.get(opened.channelId))?.status === 'closed')
-    await waitUntil('the requester withdrew', async () => await balance(requester.payments.address) - before === parseEther('5'))
+    await waitUntil(
+      'finalized',
+      async () => (await requester.payments.channels.get(opened.channelId))?.status === 'closed',
+    )
+    await waitUntil(
+      'the requester withdrew',
+      async () => (await balance(requester.payments.address)) - before === parseEther('5'),
+    )
   })
 })

@@ -8,8 +8,12 @@ import { openSublevelDatastore } from '../../../node/p2p/datastore.ts'
 
 describe('node/store', () => {
   let dir: string
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'hive-store-')) })
-  afterEach(() => { rmSync(dir, { recursive: true, force: true }) })
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hive-store-'))
+  })
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
 
   it('keeps sublevels apart and their values across a reopen', async () => {
     const s = await openStore(dir)
@@ -24,7 +28,7 @@ describe('node/store', () => {
 
     const again = await openStore(dir)
     expect(await again.bids.get('j1')).to.deep.equal({ price: '3' })
-    expect(Array.from(await again.blobs.get('j1') ?? [])).to.deep.equal([1, 2, 3])
+    expect(Array.from((await again.blobs.get('j1')) ?? [])).to.deep.equal([1, 2, 3])
     expect(await again.vouchers.get('c1')).to.deep.equal({ nonce: 7 })
     const jobKeys = await again.jobs.keys().all()
     expect(jobKeys).to.deep.equal(['j1'])
@@ -38,7 +42,7 @@ describe('node/store', () => {
       { type: 'put', sublevel: s.audit, key: '0001', value: Uint8Array.from([9]) },
     ])
     expect(await s.jobs.get('j2')).to.deep.equal({ state: 'awarded' })
-    expect(Array.from(await s.audit.get('0001') ?? [])).to.deep.equal([9])
+    expect(Array.from((await s.audit.get('0001')) ?? [])).to.deep.equal([9])
     // a batch with one bad op writes nothing at all
     let failed = false
     try {
@@ -47,7 +51,9 @@ describe('node/store', () => {
         { type: 'put', sublevel: s.blobs, key: 'x', value: 'not bytes' as unknown as Uint8Array },
         { type: 'put', sublevel: s.jobs, key: 'j4', value: 1n as unknown },
       ])
-    } catch { failed = true }
+    } catch {
+      failed = true
+    }
     expect(failed).to.equal(true)
     expect(await s.jobs.get('j3')).to.equal(undefined)
     await s.close()
@@ -56,7 +62,11 @@ describe('node/store', () => {
   it('refuses a second open of the same data dir (LevelDB lock)', async () => {
     const s = await openStore(dir)
     let err: unknown
-    try { await openStore(dir) } catch (e) { err = e }
+    try {
+      await openStore(dir)
+    } catch (e) {
+      err = e
+    }
     expect(err).to.be.instanceOf(Error)
     await s.close()
   })

@@ -9,7 +9,7 @@ import { ESLint } from 'eslint'
 const root = resolve(import.meta.dirname, '..', '..', '..')
 const fixture = readFileSync(join(root, 'test/fixtures/lint/new-service.ts.fixture'), 'utf8')
 
-async function ruleHits (pretendPath: string): Promise<string[]> {
+async function ruleHits(pretendPath: string): Promise<string[]> {
   const eslint = new ESLint({ cwd: root })
   const [result] = await eslint.lintText(fixture, { filePath: join(root, pretendPath) })
   return result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message)
@@ -24,7 +24,7 @@ describe('lint: services are built only through their factory', () => {
     }
   })
 
-  it('allows it in the service\'s own factory module', async () => {
+  it("allows it in the service's own factory module", async () => {
     expect(await ruleHits('node/market/service.ts')).to.deep.equal([])
   })
 })

@@ -6,7 +6,7 @@ import type { AuditEntry } from '../../../protocol/audit/index.ts'
 const log = buildLog(REQUESTER, [...oneOfEach(), ...requesterEvents(), ...oneOfEach()])
 const N = log.bytes.length
 
-function reencode (bytes: Uint8Array, change: (e: AuditEntry) => AuditEntry): Uint8Array {
+function reencode(bytes: Uint8Array, change: (e: AuditEntry) => AuditEntry): Uint8Array {
   return encodeEntry(change(decodeEntry(bytes)))
 }
 
@@ -23,7 +23,12 @@ describe('protocol/audit hash chain', () => {
   it('checks a range from the middle given its start index and the previous hash', () => {
     expect(verifyChain(log.bytes.slice(5), { startIndex: 5, prevHash: entryHash(log.bytes[4]) }).ok).to.equal(true)
     expect(verifyChain(log.bytes.slice(5), { startIndex: 5 }).ok).to.equal(true)
-    expect(verifyChain(log.bytes.slice(5), { startIndex: 5, prevHash: entryHash(log.bytes[3]) })).to.include({ ok: false, code: 'BROKEN_LINK', index: 5, position: 0 })
+    expect(verifyChain(log.bytes.slice(5), { startIndex: 5, prevHash: entryHash(log.bytes[3]) })).to.include({
+      ok: false,
+      code: 'BROKEN_LINK',
+      index: 5,
+      position: 0,
+    })
     expect(verifyChain(log.bytes.slice(5))).to.include({ ok: false, code: 'INDEX_GAP', index: 0 })
   })
 

@@ -4,7 +4,10 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'chai'
 import {
-  attributeAnchors, checkBindingHistory, signPeerBinding, verifyPeerBinding,
+  attributeAnchors,
+  checkBindingHistory,
+  signPeerBinding,
+  verifyPeerBinding,
 } from '../../../protocol/audit/peer-binding.ts'
 import { peerIdToBytes } from '../../../protocol/signing.ts'
 import type { PrivateKey } from '@libp2p/interface'
@@ -20,12 +23,19 @@ describe('protocol/audit: peer bindings on AuditAnchor', () => {
   let other: PrivateKey
   let peer: Uint8Array
   before(async () => {
-    [key, other] = await Promise.all([generateKeyPair('Ed25519'), generateKeyPair('Ed25519')])
+    ;[key, other] = await Promise.all([generateKeyPair('Ed25519'), generateKeyPair('Ed25519')])
     peer = peerIdToBytes(peerIdFromPrivateKey(key))
   })
-  interface RecordOptions { fromAnchor?: number, untilAnchor?: number, signer?: PrivateKey }
+  interface RecordOptions {
+    fromAnchor?: number
+    untilAnchor?: number
+    signer?: PrivateKey
+  }
   const record = async (
-    index: number, account: string, nonce: bigint, o: RecordOptions = {},
+    index: number,
+    account: string,
+    nonce: bigint,
+    o: RecordOptions = {},
   ): Promise<PeerBindingRecord> => ({
     index,
     account,
@@ -38,14 +48,19 @@ describe('protocol/audit: peer bindings on AuditAnchor', () => {
   const anchors = (sizes: number[]): AnchorRecord[] =>
     sizes.map((treeSize, index) => ({ index, treeSize, root: new Uint8Array(32).fill(index + 1), timestamp: index }))
   const of = (a: number[], b: number[]): Map<string, AnchorRecord[]> =>
-    new Map([[A.toLowerCase(), anchors(a)], [B.toLowerCase(), anchors(b)]])
+    new Map([
+      [A.toLowerCase(), anchors(a)],
+      [B.toLowerCase(), anchors(b)],
+    ])
 
   it('a signature covers chain, contract, account, nonce and peer', async () => {
     const sig = await signPeerBinding({ ...CHAIN, address: A, nonce: 5n }, key)
     expect(await verifyPeerBinding(peer, { ...CHAIN, address: A, nonce: 5n }, sig)).to.equal(true)
     const others = [
-      { ...CHAIN, address: B, nonce: 5n }, { ...CHAIN, address: A, nonce: 6n },
-      { ...CHAIN, chainId: 1, address: A, nonce: 5n }, { ...CHAIN, contract: B, address: A, nonce: 5n },
+      { ...CHAIN, address: B, nonce: 5n },
+      { ...CHAIN, address: A, nonce: 6n },
+      { ...CHAIN, chainId: 1, address: A, nonce: 5n },
+      { ...CHAIN, contract: B, address: A, nonce: 5n },
     ]
     for (const f of others) {
       expect(await verifyPeerBinding(peer, f, sig)).to.equal(false)
@@ -64,15 +79,21 @@ describe('protocol/audit: peer bindings on AuditAnchor', () => {
     history[3].signature = history[0].signature
     const { valid, findings } = await checkBindingHistory(peer, CHAIN, history)
     expect(valid.map((r) => r.index)).to.deep.equal([0, 2])
-    expect(findings.map((f) => [f.code, f.status]))
-      .to.deep.equal([['BINDING_FORGED', 'WARN'], ['BINDING_REPLAYED', 'WARN']])
+    expect(findings.map((f) => [f.code, f.status])).to.deep.equal([
+      ['BINDING_FORGED', 'WARN'],
+      ['BINDING_REPLAYED', 'WARN'],
+    ])
   })
 
-  it('attributes each account\'s anchors in its range, in binding order', async () => {
+  it("attributes each account's anchors in its range, in binding order", async () => {
     const valid = [await record(0, A, 1n, { fromAnchor: 1, untilAnchor: 3 }), await record(1, B, 2n, { fromAnchor: 1 })]
     const { anchors: out, findings } = attributeAnchors(valid, of([2, 5, 8, 30], [1, 9, 12]))
-    expect(out.map((a) => [a.submitter, a.index, a.treeSize]))
-      .to.deep.equal([[A, 1, 5], [A, 2, 8], [B, 1, 9], [B, 2, 12]])
+    expect(out.map((a) => [a.submitter, a.index, a.treeSize])).to.deep.equal([
+      [A, 1, 5],
+      [A, 2, 8],
+      [B, 1, 9],
+      [B, 2, 12],
+    ])
     expect(findings).to.deep.equal([])
   })
 

@@ -5,7 +5,10 @@ import { expectMarketError } from './fixtures.ts'
 
 describe('protocol/market amounts', () => {
   const good: Array<[string, bigint]> = [
-    ['0', 0n], ['1', 1n], ['1000000000000000000', 10n ** 18n], [MAX_UINT256.toString(), MAX_UINT256],
+    ['0', 0n],
+    ['1', 1n],
+    ['1000000000000000000', 10n ** 18n],
+    [MAX_UINT256.toString(), MAX_UINT256],
   ]
   for (const [text, value] of good) {
     it(`parses ${text.slice(0, 20)}`, () => {
@@ -14,7 +17,23 @@ describe('protocol/market amounts', () => {
     })
   }
 
-  const bad = ['', '-1', '+1', '01', '00', '1.0', '1e18', ' 1', '1 ', '0x10', '١٢', 'NaN', (MAX_UINT256 + 1n).toString(), '9'.repeat(79), '1'.repeat(10_000)]
+  const bad = [
+    '',
+    '-1',
+    '+1',
+    '01',
+    '00',
+    '1.0',
+    '1e18',
+    ' 1',
+    '1 ',
+    '0x10',
+    '١٢',
+    'NaN',
+    (MAX_UINT256 + 1n).toString(),
+    '9'.repeat(79),
+    '1'.repeat(10_000),
+  ]
   for (const text of bad) {
     it(`rejects ${JSON.stringify(text.slice(0, 20))}${text.length > 20 ? '…' : ''} as INVALID_AMOUNT`, async () => {
       await expectMarketError(() => parseAmount(text, 'price'), 'INVALID_AMOUNT', 'REJECT')

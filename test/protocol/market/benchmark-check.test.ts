@@ -13,9 +13,24 @@ describe('protocol/market benchmark check (redundant runs as probes)', () => {
   })
 
   it('tolerates what is not CPU (3× by default), and checks nothing without a second usable run', () => {
-    expect(benchmarkFactors([{ provider: 'a', claimedScore: 2500, elapsedMs: 100 }, { provider: 'b', claimedScore: 1000, elapsedMs: 100 }]).get('a')).to.equal(1)
-    expect(benchmarkFactors([{ provider: 'a', claimedScore: 5000, elapsedMs: 100 }, { provider: 'b', claimedScore: 1000, elapsedMs: 100 }]).get('a')).to.equal(0.2)
+    expect(
+      benchmarkFactors([
+        { provider: 'a', claimedScore: 2500, elapsedMs: 100 },
+        { provider: 'b', claimedScore: 1000, elapsedMs: 100 },
+      ]).get('a'),
+    ).to.equal(1)
+    expect(
+      benchmarkFactors([
+        { provider: 'a', claimedScore: 5000, elapsedMs: 100 },
+        { provider: 'b', claimedScore: 1000, elapsedMs: 100 },
+      ]).get('a'),
+    ).to.equal(0.2)
     expect(benchmarkFactors([{ provider: 'a', claimedScore: 5000, elapsedMs: 100 }]).size).to.equal(0)
-    expect(benchmarkFactors([{ provider: 'a', claimedScore: 5000, elapsedMs: 100 }, { provider: 'b', claimedScore: 0, elapsedMs: 100 }]).size).to.equal(0)
+    expect(
+      benchmarkFactors([
+        { provider: 'a', claimedScore: 5000, elapsedMs: 100 },
+        { provider: 'b', claimedScore: 0, elapsedMs: 100 },
+      ]).size,
+    ).to.equal(0)
   })
 })

@@ -5,8 +5,15 @@ import { validateClearing } from '../../../protocol/market/validate-clearing.ts'
 import { keyFromSeed, NOW, peerOf } from './fixtures.ts'
 import type { ClearingRecord } from '../../../protocol/market/clearing-book.ts'
 
-const rec = (i: number, o: Partial<ClearingRecord> = {}): ClearingRecord =>
-  ({ jobId: i.toString(16).padStart(64, '0'), executor: 'wasm', token: '', wallTimeMs: 2000, memoryBytes: 1, prices: [BigInt(100 + i)], ...o })
+const rec = (i: number, o: Partial<ClearingRecord> = {}): ClearingRecord => ({
+  jobId: i.toString(16).padStart(64, '0'),
+  executor: 'wasm',
+  token: '',
+  wallTimeMs: 2000,
+  memoryBytes: 1,
+  prices: [BigInt(100 + i)],
+  ...o,
+})
 
 describe('protocol/market ClearingBook', () => {
   it('keeps at most `capacity` records, dropping the oldest', () => {
@@ -48,10 +55,23 @@ describe('protocol/market ClearingBook', () => {
 
   it('takes a validated clearing straight from gossip', async () => {
     const key = await keyFromSeed(1)
-    const valid = await validateClearing(await signClearing({
-      jobId: 'aa'.repeat(32), winners: [{ provider: peerOf(await keyFromSeed(2)), price: 7n }, { provider: peerOf(await keyFromSeed(3)), price: 9n }],
-      timestamp: NOW, executor: 'wasm', wallTimeMs: 3000, memoryBytes: 65536,
-    }, key), { now: NOW })
+    const valid = await validateClearing(
+      await signClearing(
+        {
+          jobId: 'aa'.repeat(32),
+          winners: [
+            { provider: peerOf(await keyFromSeed(2)), price: 7n },
+            { provider: peerOf(await keyFromSeed(3)), price: 9n },
+          ],
+          timestamp: NOW,
+          executor: 'wasm',
+          wallTimeMs: 3000,
+          memoryBytes: 65536,
+        },
+        key,
+      ),
+      { now: NOW },
+    )
     const book = new ClearingBook()
     expect(book.addValidClearing(valid, NOW)).to.equal(true)
     expect(book.samples('wasm', '', NOW)[0]).to.include({ jobId: 'aa'.repeat(32), units: 3n, receivedAt: NOW })

@@ -22,20 +22,20 @@ import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface'
 
 export const NOW = 1_750_000_000_000
 
-export async function keyFromSeed (n: number): Promise<Ed25519PrivateKey> {
+export async function keyFromSeed(n: number): Promise<Ed25519PrivateKey> {
   return await generateKeyPairFromSeed('Ed25519', new Uint8Array(32).fill(n))
 }
 
-export function peerOf (key: Ed25519PrivateKey): PeerId {
+export function peerOf(key: Ed25519PrivateKey): PeerId {
   return peerIdFromPrivateKey(key)
 }
 
-export function cidOf (text: string): CID {
+export function cidOf(text: string): CID {
   const digest = createHash('sha256').update(text).digest()
   return CID.createV1(raw.code, Digest.create(sha256.code, new Uint8Array(digest)))
 }
 
-export function jobInput (overrides: Partial<JobSpecInput> = {}): JobSpecInput {
+export function jobInput(overrides: Partial<JobSpecInput> = {}): JobSpecInput {
   return {
     executor: 'wasm',
     module: cidOf('module'),
@@ -65,7 +65,11 @@ export interface RawJobOptions {
 }
 
 /** A signed JobRequest built without the builder's checks. */
-export async function rawJobRequest (key: Ed25519PrivateKey, input: JobSpecInput = jobInput(), opts: RawJobOptions = {}): Promise<Uint8Array> {
+export async function rawJobRequest(
+  key: Ed25519PrivateKey,
+  input: JobSpecInput = jobInput(),
+  opts: RawJobOptions = {},
+): Promise<Uint8Array> {
   const spec = buildJobSpec(input, opts.named ?? peerOf(key))
   opts.mutate?.(spec)
   const jobId = computeJobId(spec)
@@ -75,7 +79,11 @@ export async function rawJobRequest (key: Ed25519PrivateKey, input: JobSpecInput
 }
 
 /** Runs `fn` and checks it fails with a MarketValidationError of `code` and the code's verdict. */
-export async function expectMarketError (fn: () => Promise<unknown> | unknown, code: MarketErrorCode, action?: 'IGNORE' | 'REJECT'): Promise<void> {
+export async function expectMarketError(
+  fn: () => Promise<unknown> | unknown,
+  code: MarketErrorCode,
+  action?: 'IGNORE' | 'REJECT',
+): Promise<void> {
   let thrown: unknown
   try {
     await fn()
@@ -89,14 +97,14 @@ export async function expectMarketError (fn: () => Promise<unknown> | unknown, c
 }
 
 /** Flips one bit of the signature inside an encoded envelope. */
-export function corruptSignature (envelopeBytes: Uint8Array): Uint8Array {
+export function corruptSignature(envelopeBytes: Uint8Array): Uint8Array {
   const copy = envelopeBytes.slice()
   copy[copy.length - 1] ^= 0x01 // the signature is the last field
   return copy
 }
 
 /** The same payload, signed by another key: a forgery whose signer is not the named author. */
-export async function resign (envelopeBytes: Uint8Array, key: Ed25519PrivateKey): Promise<Uint8Array> {
+export async function resign(envelopeBytes: Uint8Array, key: Ed25519PrivateKey): Promise<Uint8Array> {
   const env = SignedEnvelope.decode(envelopeBytes)
   return await sealEnvelope(env.type as SignedMessageType, env.payload, key)
 }

@@ -38,25 +38,63 @@ describe('protocol/market job id', () => {
   // Every field of JobSpec, changed one at a time. The completeness check below makes sure a
   // field added to the .proto later gets a row here (and so is proven part of the id).
   const mutations: Record<keyof JobSpec, (s: JobSpec, other: Uint8Array) => void> = {
-    executor: (s) => { s.executor = 'wasm2' },
-    module: (s) => { s.module = cidOf('other module').bytes as Uint8Array<ArrayBuffer> },
-    moduleSize: (s) => { s.moduleSize++ },
-    inputs: (s) => { s.inputs[0].size++ },
-    args: (s) => { s.args = [...s.args].reverse() },
-    limits: (s) => { s.limits!.wallTimeMs++ },
-    requirements: (s) => { s.requirements!.minCpuScore++ },
-    maxPrice: (s) => { s.maxPrice = '1000001' },
-    token: (s) => { s.token = '0x' + '1'.repeat(40) },
-    payment: (s) => { s.payment = PaymentMode.PAYMENT_CHANNEL },
-    redundancy: (s) => { s.redundancy = 2 },
-    bidWindowMs: (s) => { s.bidWindowMs++ },
-    deadline: (s) => { s.deadline++ },
-    createdAt: (s) => { s.createdAt++ },
-    nonce: (s) => { s.nonce = new Uint8Array(16).fill(8) },
-    requester: (s, o) => { s.requester = o as Uint8Array<ArrayBuffer> },
-    requesterEthAddress: (s) => { s.requesterEthAddress = '0x' + 'a'.repeat(40) },
-    maxBidders: (s) => { s.maxBidders++ },
-    providerEstimate: (s) => { s.providerEstimate++ },
+    executor: (s) => {
+      s.executor = 'wasm2'
+    },
+    module: (s) => {
+      s.module = cidOf('other module').bytes as Uint8Array<ArrayBuffer>
+    },
+    moduleSize: (s) => {
+      s.moduleSize++
+    },
+    inputs: (s) => {
+      s.inputs[0].size++
+    },
+    args: (s) => {
+      s.args = [...s.args].reverse()
+    },
+    limits: (s) => {
+      s.limits!.wallTimeMs++
+    },
+    requirements: (s) => {
+      s.requirements!.minCpuScore++
+    },
+    maxPrice: (s) => {
+      s.maxPrice = '1000001'
+    },
+    token: (s) => {
+      s.token = '0x' + '1'.repeat(40)
+    },
+    payment: (s) => {
+      s.payment = PaymentMode.PAYMENT_CHANNEL
+    },
+    redundancy: (s) => {
+      s.redundancy = 2
+    },
+    bidWindowMs: (s) => {
+      s.bidWindowMs++
+    },
+    deadline: (s) => {
+      s.deadline++
+    },
+    createdAt: (s) => {
+      s.createdAt++
+    },
+    nonce: (s) => {
+      s.nonce = new Uint8Array(16).fill(8)
+    },
+    requester: (s, o) => {
+      s.requester = o as Uint8Array<ArrayBuffer>
+    },
+    requesterEthAddress: (s) => {
+      s.requesterEthAddress = '0x' + 'a'.repeat(40)
+    },
+    maxBidders: (s) => {
+      s.maxBidders++
+    },
+    providerEstimate: (s) => {
+      s.providerEstimate++
+    },
   }
 
   it('covers every JobSpec field in the mutation table', () => {
@@ -73,7 +111,12 @@ describe('protocol/market job id', () => {
   }
 
   it('changes with input order and names, not only values', () => {
-    const two = jobInput({ inputs: [{ name: 'a', cid: cidOf('a'), size: 1 }, { name: 'b', cid: cidOf('b'), size: 1 }] })
+    const two = jobInput({
+      inputs: [
+        { name: 'a', cid: cidOf('a'), size: 1 },
+        { name: 'b', cid: cidOf('b'), size: 1 },
+      ],
+    })
     const swapped = { ...two, inputs: [...two.inputs!].reverse() }
     const renamed = { ...two, inputs: [{ ...two.inputs![0], name: 'c' }, two.inputs![1]] }
     const ids = [two, swapped, renamed].map((i) => computeJobId(buildJobSpec(i, peerOf(key))))
@@ -87,14 +130,18 @@ describe('protocol/market job id', () => {
   })
 
   it('property: distinct nonces or creation times give distinct ids; equal inputs equal ids', () => {
-    fc.assert(fc.property(
-      fc.uint8Array({ minLength: 8, maxLength: 32 }), fc.uint8Array({ minLength: 8, maxLength: 32 }), fc.integer({ min: 0, max: 1000 }),
-      (n1, n2, dt) => {
-        const a = computeJobId(buildJobSpec(jobInput({ nonce: n1, createdAt: NOW + dt }), peerOf(key)))
-        const b = computeJobId(buildJobSpec(jobInput({ nonce: n2, createdAt: NOW }), peerOf(key)))
-        const same = dt === 0 && Buffer.from(n1).equals(Buffer.from(n2))
-        return (a === b) === same
-      },
-    ))
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 8, maxLength: 32 }),
+        fc.uint8Array({ minLength: 8, maxLength: 32 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (n1, n2, dt) => {
+          const a = computeJobId(buildJobSpec(jobInput({ nonce: n1, createdAt: NOW + dt }), peerOf(key)))
+          const b = computeJobId(buildJobSpec(jobInput({ nonce: n2, createdAt: NOW }), peerOf(key)))
+          const same = dt === 0 && Buffer.from(n1).equals(Buffer.from(n2))
+          return (a === b) === same
+        },
+      ),
+    )
   })
 })

@@ -26,70 +26,151 @@ describe('protocol/market heartbeat and award revocation (issue 16)', () => {
   })
 
   describe('Heartbeat', () => {
-    const hb = async (key: Ed25519PrivateKey, over: Partial<Parameters<typeof signHeartbeat>[0]> = {}): Promise<Uint8Array> =>
-      await signHeartbeat({ jobId: JOB, requester: peerOf(requester), awardIndex: 0, seq: 1, sentAt: NOW, stage: 'running', ...over }, key)
-    const opts = (over: Partial<Parameters<typeof validateHeartbeat>[1]> = {}): Parameters<typeof validateHeartbeat>[1] => ({
+    const hb = async (
+      key: Ed25519PrivateKey,
+      over: Partial<Parameters<typeof signHeartbeat>[0]> = {},
+    ): Promise<Uint8Array> =>
+      await signHeartbeat(
+        { jobId: JOB, requester: peerOf(requester), awardIndex: 0, seq: 1, sentAt: NOW, stage: 'running', ...over },
+        key,
+      )
+    const opts = (
+      over: Partial<Parameters<typeof validateHeartbeat>[1]> = {},
+    ): Parameters<typeof validateHeartbeat>[1] => ({
       now: NOW,
       self: peerOf(requester),
       expectedProvider: peerOf(provider),
-      lookupAward: (jobId, p) => jobId === JOB && p.equals(peerOf(provider)) ? { awardIndex: 0, revoked: false } : undefined,
+      lookupAward: (jobId, p) =>
+        jobId === JOB && p.equals(peerOf(provider)) ? { awardIndex: 0, revoked: false } : undefined,
       ...over,
     })
 
-    it('accepts the awarded provider\'s heartbeat for its slot', async () => {
+    it("accepts the awarded provider's heartbeat for its slot", async () => {
       const valid = await validateHeartbeat(await hb(provider), opts())
-      expect([valid.jobId, valid.provider.toString(), valid.seq, valid.stage]).to.deep.equal([JOB, peerOf(provider).toString(), 1, 'running'])
+      expect([valid.jobId, valid.provider.toString(), valid.seq, valid.stage]).to.deep.equal([
+        JOB,
+        peerOf(provider).toString(),
+        1,
+        'running',
+      ])
     })
 
     it('refuses one from another peer, for another requester, job or slot, or from the future', async () => {
       await expectMarketError(async () => await validateHeartbeat(await hb(mallory), opts()), 'PEER_MISMATCH', 'REJECT')
-      await expectMarketError(async () => await validateHeartbeat(await hb(mallory), opts({ expectedProvider: peerOf(mallory) })), 'UNKNOWN_JOB')
-      await expectMarketError(async () => await validateHeartbeat(await hb(provider, { requester: peerOf(mallory) }), opts()), 'NOT_ADDRESSED_TO_US')
-      await expectMarketError(async () => await validateHeartbeat(await hb(provider, { jobId: OTHER_JOB }), opts()), 'UNKNOWN_JOB', 'IGNORE')
-      await expectMarketError(async () => await validateHeartbeat(await hb(provider, { awardIndex: 1 }), opts()), 'AWARD_INDEX_OUT_OF_RANGE')
-      await expectMarketError(async () => await validateHeartbeat(await hb(provider, { sentAt: NOW + 60_000 }), opts()), 'FROM_FUTURE')
+      await expectMarketError(
+        async () => await validateHeartbeat(await hb(mallory), opts({ expectedProvider: peerOf(mallory) })),
+        'UNKNOWN_JOB',
+      )
+      await expectMarketError(
+        async () => await validateHeartbeat(await hb(provider, { requester: peerOf(mallory) }), opts()),
+        'NOT_ADDRESSED_TO_US',
+      )
+      await expectMarketError(
+        async () => await validateHeartbeat(await hb(provider, { jobId: OTHER_JOB }), opts()),
+        'UNKNOWN_JOB',
+        'IGNORE',
+      )
+      await expectMarketError(
+        async () => await validateHeartbeat(await hb(provider, { awardIndex: 1 }), opts()),
+        'AWARD_INDEX_OUT_OF_RANGE',
+      )
+      await expectMarketError(
+        async () => await validateHeartbeat(await hb(provider, { sentAt: NOW + 60_000 }), opts()),
+        'FROM_FUTURE',
+      )
     })
 
     it('tells the provider of a revoked award so (AWARD_REVOKED, an IGNORE)', async () => {
-      await expectMarketError(async () => await validateHeartbeat(await hb(provider), opts({ lookupAward: () => ({ awardIndex: 0, revoked: true }) })), 'AWARD_REVOKED', 'IGNORE')
+      await expectMarketError(
+        async () =>
+          await validateHeartbeat(await hb(provider), opts({ lookupAward: () => ({ awardIndex: 0, revoked: true }) })),
+        'AWARD_REVOKED',
+        'IGNORE',
+      )
     })
   })
 
   describe('AwardRevocation', () => {
-    const opts = (over: Partial<Parameters<typeof validateRevocation>[1]> = {}): Parameters<typeof validateRevocation>[1] => ({
+    const opts = (
+      over: Partial<Parameters<typeof validateRevocation>[1]> = {},
+    ): Parameters<typeof validateRevocation>[1] => ({
       now: NOW,
       self: peerOf(provider),
       expectedRequester: peerOf(requester),
-      lookupAward: (jobId) => jobId === JOB ? { requester: peerOf(requester), awardIndex: 0 } : undefined,
+      lookupAward: (jobId) => (jobId === JOB ? { requester: peerOf(requester), awardIndex: 0 } : undefined),
       ...over,
     })
-    const revoke = async (key: Ed25519PrivateKey, over: Partial<Parameters<typeof signRevocation>[0]> = {}): Promise<Uint8Array> =>
-      await signRevocation({ jobId: JOB, provider: peerOf(provider), awardIndex: 0, reason: 'HEARTBEAT_SILENT', issuedAt: NOW, ...over }, key)
+    const revoke = async (
+      key: Ed25519PrivateKey,
+      over: Partial<Parameters<typeof signRevocation>[0]> = {},
+    ): Promise<Uint8Array> =>
+      await signRevocation(
+        { jobId: JOB, provider: peerOf(provider), awardIndex: 0, reason: 'HEARTBEAT_SILENT', issuedAt: NOW, ...over },
+        key,
+      )
 
-    it('accepts the job\'s own requester\'s revocation of our slot', async () => {
+    it("accepts the job's own requester's revocation of our slot", async () => {
       const valid = await validateRevocation(await revoke(requester), opts())
-      expect([valid.jobId, valid.requester.toString(), valid.awardIndex, valid.reason]).to.deep.equal([JOB, peerOf(requester).toString(), 0, 'HEARTBEAT_SILENT'])
+      expect([valid.jobId, valid.requester.toString(), valid.awardIndex, valid.reason]).to.deep.equal([
+        JOB,
+        peerOf(requester).toString(),
+        0,
+        'HEARTBEAT_SILENT',
+      ])
     })
 
-    it('refuses a revocation by anyone but the job\'s requester', async () => {
+    it("refuses a revocation by anyone but the job's requester", async () => {
       // signed and sent by Mallory, naming Mallory
-      await expectMarketError(async () => await validateRevocation(await revoke(mallory), opts({ expectedRequester: peerOf(mallory) })), 'PEER_MISMATCH', 'REJECT')
+      await expectMarketError(
+        async () => await validateRevocation(await revoke(mallory), opts({ expectedRequester: peerOf(mallory) })),
+        'PEER_MISMATCH',
+        'REJECT',
+      )
       // naming the real requester, signed by Mallory
       const payload = AwardRevocation.encode({
-        jobId: ownBytes(jobIdToBytes(JOB)), requester: ownBytes(peerIdToBytes(peerOf(requester))), provider: ownBytes(peerIdToBytes(peerOf(provider))),
-        awardIndex: 0, reason: 'CONNECTION_LOST', issuedAt: NOW,
+        jobId: ownBytes(jobIdToBytes(JOB)),
+        requester: ownBytes(peerIdToBytes(peerOf(requester))),
+        provider: ownBytes(peerIdToBytes(peerOf(provider))),
+        awardIndex: 0,
+        reason: 'CONNECTION_LOST',
+        issuedAt: NOW,
       })
-      await expectMarketError(async () => await validateRevocation(await sealEnvelope(MessageType.AWARD_REVOCATION, payload, mallory), opts()), 'SIGNER_MISMATCH', 'REJECT')
+      await expectMarketError(
+        async () =>
+          await validateRevocation(await sealEnvelope(MessageType.AWARD_REVOCATION, payload, mallory), opts()),
+        'SIGNER_MISMATCH',
+        'REJECT',
+      )
       // the real requester's revocation relayed by Mallory
-      await expectMarketError(async () => await validateRevocation(await revoke(requester), opts({ expectedRequester: peerOf(mallory) })), 'PEER_MISMATCH')
+      await expectMarketError(
+        async () => await validateRevocation(await revoke(requester), opts({ expectedRequester: peerOf(mallory) })),
+        'PEER_MISMATCH',
+      )
     })
 
     it('refuses one for another provider, job or slot, an odd reason, or from the future', async () => {
-      await expectMarketError(async () => await validateRevocation(await revoke(requester, { provider: peerOf(mallory) }), opts()), 'NOT_ADDRESSED_TO_US')
-      await expectMarketError(async () => await validateRevocation(await revoke(requester, { jobId: OTHER_JOB }), opts()), 'UNKNOWN_JOB', 'IGNORE')
-      await expectMarketError(async () => await validateRevocation(await revoke(requester, { awardIndex: 2 }), opts()), 'AWARD_INDEX_OUT_OF_RANGE')
-      await expectMarketError(async () => await validateRevocation(await revoke(requester, { reason: 'bad reason' as 'HEARTBEAT_SILENT' }), opts()), 'INVALID_FIELD')
-      await expectMarketError(async () => await validateRevocation(await revoke(requester, { issuedAt: NOW + 60_000 }), opts()), 'FROM_FUTURE')
+      await expectMarketError(
+        async () => await validateRevocation(await revoke(requester, { provider: peerOf(mallory) }), opts()),
+        'NOT_ADDRESSED_TO_US',
+      )
+      await expectMarketError(
+        async () => await validateRevocation(await revoke(requester, { jobId: OTHER_JOB }), opts()),
+        'UNKNOWN_JOB',
+        'IGNORE',
+      )
+      await expectMarketError(
+        async () => await validateRevocation(await revoke(requester, { awardIndex: 2 }), opts()),
+        'AWARD_INDEX_OUT_OF_RANGE',
+      )
+      await expectMarketError(
+        async () =>
+          await validateRevocation(await revoke(requester, { reason: 'bad reason' as 'HEARTBEAT_SILENT' }), opts()),
+        'INVALID_FIELD',
+      )
+      await expectMarketError(
+        async () => await validateRevocation(await revoke(requester, { issuedAt: NOW + 60_000 }), opts()),
+        'FROM_FUTURE',
+      )
     })
   })
 })

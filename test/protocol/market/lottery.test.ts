@@ -5,8 +5,19 @@ import { createHash } from 'node:crypto'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import {
-  ESTIMATE_FACTOR, MAX_BIDDERS, WEIGHT_SCALE, checkLotteryClaim, checkLotteryFields, defaultMaxBidders,
-  effectiveEstimate, estimateBounds, lotteryTicket, stakeWeight, winProbability, winThreshold, winsLottery,
+  ESTIMATE_FACTOR,
+  MAX_BIDDERS,
+  WEIGHT_SCALE,
+  checkLotteryClaim,
+  checkLotteryFields,
+  defaultMaxBidders,
+  effectiveEstimate,
+  estimateBounds,
+  lotteryTicket,
+  stakeWeight,
+  winProbability,
+  winThreshold,
+  winsLottery,
 } from '../../../protocol/market/lottery.ts'
 import { isMarketValidationError } from '../../../protocol/market/errors.ts'
 
@@ -18,36 +29,42 @@ const nonce = fc.uint8Array({ minLength: 8, maxLength: 32 })
 
 describe('protocol/market lottery', () => {
   it('a ticket has exactly one value per (nonce, job, peer), and any part changes it', () => {
-    fc.assert(fc.property(nonce, hexId, peer, (n, job, p) => {
-      const t = lotteryTicket(n, job, p)
-      expect(lotteryTicket(Uint8Array.from(n), job, Uint8Array.from(p))).to.equal(t)
-      expect(t >= 0n && t < (1n << 64n)).to.equal(true)
-      const p2 = Uint8Array.from(p)
-      p2[p2.length - 1] ^= 1
-      expect(lotteryTicket(n, job, p2)).to.not.equal(t)
-      const n2 = Uint8Array.from(n)
-      n2[0] ^= 1
-      expect(lotteryTicket(n2, job, p)).to.not.equal(t)
-    }))
+    fc.assert(
+      fc.property(nonce, hexId, peer, (n, job, p) => {
+        const t = lotteryTicket(n, job, p)
+        expect(lotteryTicket(Uint8Array.from(n), job, Uint8Array.from(p))).to.equal(t)
+        expect(t >= 0n && t < 1n << 64n).to.equal(true)
+        const p2 = Uint8Array.from(p)
+        p2[p2.length - 1] ^= 1
+        expect(lotteryTicket(n, job, p2)).to.not.equal(t)
+        const n2 = Uint8Array.from(n)
+        n2[0] ^= 1
+        expect(lotteryTicket(n2, job, p)).to.not.equal(t)
+      }),
+    )
   })
 
   it('the threshold is floor(min(1, m·w/N) · 2^64), monotone in m and w, antitone in N', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: MAX_BIDDERS }), fc.bigInt({ min: 0n, max: 1000n * WEIGHT_SCALE }), fc.integer({ min: 1, max: 1_000_000 }),
-      (m, w, n) => {
-        const t = winThreshold(m, w, n)
-        const exact = BigInt(m) * w * (1n << 64n) / (BigInt(n) * WEIGHT_SCALE)
-        expect(t).to.equal(exact > (1n << 64n) ? 1n << 64n : exact)
-        expect(winThreshold(m + 1, w, n) >= t).to.equal(true)
-        expect(winThreshold(m, w + 1n, n) >= t).to.equal(true)
-        expect(winThreshold(m, w, n + 1) <= t).to.equal(true)
-      },
-    ))
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: MAX_BIDDERS }),
+        fc.bigInt({ min: 0n, max: 1000n * WEIGHT_SCALE }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        (m, w, n) => {
+          const t = winThreshold(m, w, n)
+          const exact = (BigInt(m) * w * (1n << 64n)) / (BigInt(n) * WEIGHT_SCALE)
+          expect(t).to.equal(exact > 1n << 64n ? 1n << 64n : exact)
+          expect(winThreshold(m + 1, w, n) >= t).to.equal(true)
+          expect(winThreshold(m, w + 1n, n) >= t).to.equal(true)
+          expect(winThreshold(m, w, n + 1) <= t).to.equal(true)
+        },
+      ),
+    )
     expect(winThreshold(4, 0n, 10)).to.equal(0n) // no stake, no ticket
     expect(winThreshold(4, WEIGHT_SCALE, 4)).to.equal(1n << 64n) // N ≤ m: everyone bids
   })
 
-  it('stake weight is linear in the owner\'s stake, zero under the minimum', () => {
+  it("stake weight is linear in the owner's stake, zero under the minimum", () => {
     expect(stakeWeight(0n, 100n)).to.equal(0n)
     expect(stakeWeight(99n, 100n)).to.equal(0n)
     expect(stakeWeight(100n, 100n)).to.equal(WEIGHT_SCALE)
@@ -55,28 +72,35 @@ describe('protocol/market lottery', () => {
     expect(stakeWeight(10_000n, 100n)).to.equal(100n * WEIGHT_SCALE)
     expect(stakeWeight(1n, undefined)).to.equal(WEIGHT_SCALE) // no chain: one each
     // splitting one owner's stake over peer ids (each at least the minimum) buys no odds
-    fc.assert(fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 40, max: 100_000 }), (parts, n) => {
-      const min = 100n
-      const whole = winProbability(4, stakeWeight(min * BigInt(parts), min), n)
-      const split = parts * winProbability(4, stakeWeight(min, min), n)
-      expect(Math.abs(whole - split)).to.be.lessThan(1e-9)
-    }))
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 40, max: 100_000 }), (parts, n) => {
+        const min = 100n
+        const whole = winProbability(4, stakeWeight(min * BigInt(parts), min), n)
+        const split = parts * winProbability(4, stakeWeight(min, min), n)
+        expect(Math.abs(whole - split)).to.be.lessThan(1e-9)
+      }),
+    )
   })
 
   it('estimates: a provider clamps N to its view × factor, within what the requester accepts', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: MAX_BIDDERS }), fc.integer({ min: 0, max: 1_000_000 }), fc.option(fc.integer({ min: 0, max: 1_000_000 }), { nil: undefined }),
-      (m, stated, view) => {
-        const { min, max } = estimateBounds(m, stated)
-        const n = effectiveEstimate(m, stated, view)
-        expect(n).to.be.within(min, max)
-        expect(min).to.be.at.least(m)
-        expect(min).to.be.at.least(Math.min(max, Math.ceil(stated / ESTIMATE_FACTOR)))
-        // a Sybil-inflated statement is cut to the provider's own view × factor (when in range)
-        if (view !== undefined && view * ESTIMATE_FACTOR < max && view * ESTIMATE_FACTOR >= min) expect(n).to.equal(view * ESTIMATE_FACTOR)
-        if (view === undefined) expect(n).to.equal(max)
-      },
-    ))
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: MAX_BIDDERS }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.option(fc.integer({ min: 0, max: 1_000_000 }), { nil: undefined }),
+        (m, stated, view) => {
+          const { min, max } = estimateBounds(m, stated)
+          const n = effectiveEstimate(m, stated, view)
+          expect(n).to.be.within(min, max)
+          expect(min).to.be.at.least(m)
+          expect(min).to.be.at.least(Math.min(max, Math.ceil(stated / ESTIMATE_FACTOR)))
+          // a Sybil-inflated statement is cut to the provider's own view × factor (when in range)
+          if (view !== undefined && view * ESTIMATE_FACTOR < max && view * ESTIMATE_FACTOR >= min)
+            expect(n).to.equal(view * ESTIMATE_FACTOR)
+          if (view === undefined) expect(n).to.equal(max)
+        },
+      ),
+    )
     // 1,000 stated by a requester Sybils fooled, 20 seen by the provider: it draws with 250, not 1,000
     expect(effectiveEstimate(6, 1000, 20)).to.equal(250)
     expect(effectiveEstimate(6, 1000, 100)).to.equal(400)
@@ -95,7 +119,12 @@ describe('protocol/market lottery', () => {
       let winners = 0
       const jobs = 200
       for (let j = 0; j < jobs; j++) {
-        const draw = { nonce: sha(`nonce ${j}`).subarray(0, 16), jobId: sha(`job ${j}`).toString('hex'), maxBidders: m, estimate: total }
+        const draw = {
+          nonce: sha(`nonce ${j}`).subarray(0, 16),
+          jobId: sha(`job ${j}`).toString('hex'),
+          maxBidders: m,
+          estimate: total,
+        }
         for (let i = 0; i < providers; i++) if (winsLottery(draw, peers[i], weights[i])) winners++
       }
       expect(winners / jobs).to.be.closeTo(m, 0.6)
@@ -127,7 +156,11 @@ describe('protocol/market lottery', () => {
     expect(defaultMaxBidders(2)).to.equal(6)
     checkLotteryFields({ redundancy: 2, maxBidders: 0, providerEstimate: 0 })
     checkLotteryFields({ redundancy: 2, maxBidders: 2, providerEstimate: 1_000_000 })
-    for (const bad of [{ redundancy: 3, maxBidders: 2, providerEstimate: 0 }, { redundancy: 1, maxBidders: 65, providerEstimate: 0 }, { redundancy: 1, maxBidders: 4, providerEstimate: 1_000_001 }]) {
+    for (const bad of [
+      { redundancy: 3, maxBidders: 2, providerEstimate: 0 },
+      { redundancy: 1, maxBidders: 65, providerEstimate: 0 },
+      { redundancy: 1, maxBidders: 4, providerEstimate: 1_000_001 },
+    ]) {
       try {
         checkLotteryFields(bad)
         expect.fail('accepted ' + JSON.stringify(bad))

@@ -31,13 +31,22 @@ describe('protocol/market reputation', () => {
   })
 
   it('property: the score is in [0, 1), more bad history never raises it, more paid work never lowers it', () => {
-    const hist = fc.record({ paid: fc.nat(1000), spotPassed: fc.nat(50), spotFailed: fc.nat(50), dissents: fc.nat(50), failures: fc.nat(50), slashed: fc.constant(false) })
-    fc.assert(fc.property(hist, fc.nat(20), (h, d) => {
-      const s = reputationScore(h)
-      expect(s).to.be.at.least(0).and.below(1)
-      expect(reputationScore(addHistory(h, { dissents: d }))).to.be.at.most(s)
-      expect(reputationScore(addHistory(h, { spotFailed: d }))).to.be.at.most(s)
-      expect(reputationScore(addHistory(h, { paid: d }))).to.be.at.least(s)
-    }))
+    const hist = fc.record({
+      paid: fc.nat(1000),
+      spotPassed: fc.nat(50),
+      spotFailed: fc.nat(50),
+      dissents: fc.nat(50),
+      failures: fc.nat(50),
+      slashed: fc.constant(false),
+    })
+    fc.assert(
+      fc.property(hist, fc.nat(20), (h, d) => {
+        const s = reputationScore(h)
+        expect(s).to.be.at.least(0).and.below(1)
+        expect(reputationScore(addHistory(h, { dissents: d }))).to.be.at.most(s)
+        expect(reputationScore(addHistory(h, { spotFailed: d }))).to.be.at.most(s)
+        expect(reputationScore(addHistory(h, { paid: d }))).to.be.at.least(s)
+      }),
+    )
   })
 })

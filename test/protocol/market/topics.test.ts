@@ -1,11 +1,21 @@
 import { expect } from 'chai'
 import { MessageType } from '../../../protocol/gen/market.ts'
 import { createJobRequest, signClearing } from '../../../protocol/market/build.ts'
-import { gossipVerdict, MARKET_ERROR_ACTIONS, MARKET_ERROR_CODES, MarketValidationError } from '../../../protocol/market/errors.ts'
+import {
+  gossipVerdict,
+  MARKET_ERROR_ACTIONS,
+  MARKET_ERROR_CODES,
+  MarketValidationError,
+} from '../../../protocol/market/errors.ts'
 import { validateClearing } from '../../../protocol/market/validate-clearing.ts'
 import { validateJobRequest } from '../../../protocol/market/validate-job.ts'
 import {
-  CLEARING_TOPIC, DIRECT_LIMITS, jobsTopic, MAX_GOSSIP_MESSAGE_BYTES, MAX_MESSAGE_BYTES, PROTOCOLS,
+  CLEARING_TOPIC,
+  DIRECT_LIMITS,
+  jobsTopic,
+  MAX_GOSSIP_MESSAGE_BYTES,
+  MAX_MESSAGE_BYTES,
+  PROTOCOLS,
 } from '../../../protocol/topics.ts'
 import { expectMarketError, jobInput, keyFromSeed, NOW, peerOf } from './fixtures.ts'
 
@@ -19,19 +29,35 @@ describe('protocol/topics', () => {
 
   it('has the protocol ids the services register', () => {
     expect(PROTOCOLS).to.deep.equal({
-      request: '/hive/request/1.0.0', bid: '/hive/bid/1.0.0', award: '/hive/award/1.0.0',
-      result: '/hive/result/1.0.0', blob: '/hive/blob/1.0.0', audit: '/hive/audit/1.0.0',
-      voucher: '/hive/voucher/2.0.0', heartbeat: '/hive/heartbeat/1.0.0', revoke: '/hive/revoke/1.0.0',
+      request: '/hive/request/1.0.0',
+      bid: '/hive/bid/1.0.0',
+      award: '/hive/award/1.0.0',
+      result: '/hive/result/1.0.0',
+      blob: '/hive/blob/1.0.0',
+      audit: '/hive/audit/1.0.0',
+      voucher: '/hive/voucher/2.0.0',
+      heartbeat: '/hive/heartbeat/1.0.0',
+      revoke: '/hive/revoke/1.0.0',
     })
     expect(DIRECT_LIMITS.bid.request).to.equal(MessageType.BID)
     expect(DIRECT_LIMITS.blob.maxResponseFrameBytes).to.equal(MAX_MESSAGE_BYTES.blobChunk)
     expect(MAX_GOSSIP_MESSAGE_BYTES).to.equal(MAX_MESSAGE_BYTES.jobRequest)
   })
 
-  it('validates each topic\'s messages with its own validator, refusing the other kind', async () => {
+  it("validates each topic's messages with its own validator, refusing the other kind", async () => {
     const key = await keyFromSeed(1)
     const job = await createJobRequest(jobInput(), key)
-    const clearing = await signClearing({ jobId: job.jobId, winners: [{ provider: peerOf(key), price: 5n }], timestamp: NOW, executor: 'wasm', wallTimeMs: 5, memoryBytes: 65536 }, key)
+    const clearing = await signClearing(
+      {
+        jobId: job.jobId,
+        winners: [{ provider: peerOf(key), price: 5n }],
+        timestamp: NOW,
+        executor: 'wasm',
+        wallTimeMs: 5,
+        memoryBytes: 65536,
+      },
+      key,
+    )
     const validJob = await validateJobRequest(job.bytes, { now: NOW })
     expect(`${validJob.jobId} ${validJob.maxPrice}`).to.equal(`${job.jobId} 1000000`)
     const validClearing = await validateClearing(clearing, { now: NOW })
@@ -49,7 +75,16 @@ describe('protocol/topics', () => {
     }
     expect(gossipVerdict(new Error('our bug'))).to.equal('ignore')
     // the honest-peer cases must never be REJECT
-    for (const code of ['JOB_EXPIRED', 'BID_EXPIRED', 'AWARD_EXPIRED', 'FROM_FUTURE', 'DUPLICATE', 'UNKNOWN_JOB', 'STALE_CLEARING', 'AWARD_REVOKED'] as const) {
+    for (const code of [
+      'JOB_EXPIRED',
+      'BID_EXPIRED',
+      'AWARD_EXPIRED',
+      'FROM_FUTURE',
+      'DUPLICATE',
+      'UNKNOWN_JOB',
+      'STALE_CLEARING',
+      'AWARD_REVOKED',
+    ] as const) {
       expect(MARKET_ERROR_ACTIONS[code]).to.equal('IGNORE')
     }
   })

@@ -22,14 +22,22 @@ describe('protocol/market validateAward and validateAcceptance', () => {
     requester = await keyFromSeed(5)
     provider = await keyFromSeed(6)
     stranger = await keyFromSeed(7)
-    award = (o = {}) => ({ jobId: JOB, provider: peerOf(provider), price: 700n, awardIndex: 1, deadline: NOW + 30_000, issuedAt: NOW, ...o })
+    award = (o = {}) => ({
+      jobId: JOB,
+      provider: peerOf(provider),
+      price: 700n,
+      awardIndex: 1,
+      deadline: NOW + 30_000,
+      issuedAt: NOW,
+      ...o,
+    })
   })
   beforeEach(() => {
     opts = {
       now: NOW,
       self: peerOf(provider),
       expectedRequester: peerOf(requester),
-      lookupBid: (id) => id === JOB ? { requester: peerOf(requester), price: 700n, redundancy: 2 } : undefined,
+      lookupBid: (id) => (id === JOB ? { requester: peerOf(requester), price: 700n, redundancy: 2 } : undefined),
     }
   })
 
@@ -55,12 +63,24 @@ describe('protocol/market validateAward and validateAcceptance', () => {
 
   const awardCases: Array<[string, () => Promise<Uint8Array>, MarketErrorCode]> = [
     ['another price than our bid', async () => await signAward(award({ price: 701n }), requester), 'PRICE_MISMATCH'],
-    ['a slot beyond the redundancy', async () => await signAward(award({ awardIndex: 2 }), requester), 'AWARD_INDEX_OUT_OF_RANGE'],
-    ['another provider', async () => await signAward(award({ provider: peerOf(stranger) }), requester), 'NOT_ADDRESSED_TO_US'],
+    [
+      'a slot beyond the redundancy',
+      async () => await signAward(award({ awardIndex: 2 }), requester),
+      'AWARD_INDEX_OUT_OF_RANGE',
+    ],
+    [
+      'another provider',
+      async () => await signAward(award({ provider: peerOf(stranger) }), requester),
+      'NOT_ADDRESSED_TO_US',
+    ],
     ['a requester other than the stream peer', async () => await signAward(award(), stranger), 'PEER_MISMATCH'],
     ['a bad signature', async () => corruptSignature(await signAward(award(), requester)), 'BAD_SIGNATURE'],
     ['a forged requester', async () => await resign(await signAward(award(), requester), stranger), 'SIGNER_MISMATCH'],
-    ['a deadline a month away', async () => await signAward(award({ deadline: NOW + 30 * 86_400_000 }), requester), 'INVALID_FIELD'],
+    [
+      'a deadline a month away',
+      async () => await signAward(award({ deadline: NOW + 30 * 86_400_000 }), requester),
+      'INVALID_FIELD',
+    ],
     ['a bid envelope', async () => await sealEnvelope(MessageType.BID, new Uint8Array(0), requester), 'WRONG_TYPE'],
     ['garbage', async () => new Uint8Array([8, 1, 18, 200]), 'MALFORMED'],
   ]
@@ -73,7 +93,11 @@ describe('protocol/market validateAward and validateAcceptance', () => {
 
   it('rejects an award from a peer that is not the job requester even over its own stream', async () => {
     const bytes = await signAward(award(), stranger)
-    await expectMarketError(() => validateAward(bytes, { ...opts, expectedRequester: undefined }), 'PEER_MISMATCH', 'REJECT')
+    await expectMarketError(
+      () => validateAward(bytes, { ...opts, expectedRequester: undefined }),
+      'PEER_MISMATCH',
+      'REJECT',
+    )
   })
 
   describe('acceptance', () => {
@@ -87,7 +111,10 @@ describe('protocol/market validateAward and validateAcceptance', () => {
     it('accepts the answer to our award, accepted or declined with a reason', async () => {
       const yes = await validateAcceptance(await signAcceptance(acc(), provider), { now: NOW, award: sent })
       expect(yes.accepted).to.equal(true)
-      const no = await validateAcceptance(await signAcceptance(acc({ accepted: false, reason: 'NO_CAPACITY' }), provider), { now: NOW, award: sent })
+      const no = await validateAcceptance(
+        await signAcceptance(acc({ accepted: false, reason: 'NO_CAPACITY' }), provider),
+        { now: NOW, award: sent },
+      )
       expect(no.accepted).to.equal(false)
       expect(no.acceptance.reason).to.equal('NO_CAPACITY')
     })
@@ -97,9 +124,17 @@ describe('protocol/market validateAward and validateAcceptance', () => {
       ['another price', async () => await signAcceptance(acc({ price: 1n }), provider), 'PRICE_MISMATCH'],
       ['another slot', async () => await signAcceptance(acc({ awardIndex: 0 }), provider), 'AWARD_INDEX_OUT_OF_RANGE'],
       ['another provider', async () => await signAcceptance(acc(), stranger), 'PEER_MISMATCH'],
-      ['a reason too long', async () => await signAcceptance(acc({ accepted: false, reason: 'x'.repeat(257) }), provider), 'INVALID_FIELD'],
+      [
+        'a reason too long',
+        async () => await signAcceptance(acc({ accepted: false, reason: 'x'.repeat(257) }), provider),
+        'INVALID_FIELD',
+      ],
       ['a bad signature', async () => corruptSignature(await signAcceptance(acc(), provider)), 'BAD_SIGNATURE'],
-      ['a forged provider', async () => await resign(await signAcceptance(acc(), provider), stranger), 'SIGNER_MISMATCH'],
+      [
+        'a forged provider',
+        async () => await resign(await signAcceptance(acc(), provider), stranger),
+        'SIGNER_MISMATCH',
+      ],
     ]
     for (const [name, make, code] of cases) {
       it(`rejects an acceptance with ${name}: ${code}`, async () => {

@@ -21,19 +21,39 @@ describe('protocol/market validateBid', () => {
   let provider: Ed25519PrivateKey
   let other: Ed25519PrivateKey
   let opts: ValidateBidOptions
-  const input = (o: Partial<BidInput> = {}): BidInput => ({ jobId: JOB, price: 500n, estimatedDurationMs: 1200, expiresAt: NOW + 10_000, benchmarkScore: 900, ...o })
+  const input = (o: Partial<BidInput> = {}): BidInput => ({
+    jobId: JOB,
+    price: 500n,
+    estimatedDurationMs: 1200,
+    expiresAt: NOW + 10_000,
+    benchmarkScore: 900,
+    ...o,
+  })
   before(async () => {
     provider = await keyFromSeed(3)
     other = await keyFromSeed(4)
   })
   beforeEach(() => {
-    opts = { now: NOW, expectedProvider: peerOf(provider), lookupJob: (id) => id === JOB ? { maxPrice: 1000n } : undefined }
+    opts = {
+      now: NOW,
+      expectedProvider: peerOf(provider),
+      lookupJob: (id) => (id === JOB ? { maxPrice: 1000n } : undefined),
+    }
   })
 
   /** a Bid signed by `key` with arbitrary fields, bypassing signBid */
-  async function rawBid (key: Ed25519PrivateKey, fields: Partial<Bid>): Promise<Uint8Array> {
+  async function rawBid(key: Ed25519PrivateKey, fields: Partial<Bid>): Promise<Uint8Array> {
     const bid: Bid = {
-      jobId: ownBytes(jobIdToBytes(JOB)), provider: ownBytes(peerIdToBytes(peerOf(key))), price: '500', estimatedDurationMs: 1, providerEthAddress: '', expiresAt: NOW + 1000, stakeHint: '', benchmarkScore: 0, lotteryEstimate: 0, ...fields,
+      jobId: ownBytes(jobIdToBytes(JOB)),
+      provider: ownBytes(peerIdToBytes(peerOf(key))),
+      price: '500',
+      estimatedDurationMs: 1,
+      providerEthAddress: '',
+      expiresAt: NOW + 1000,
+      stakeHint: '',
+      benchmarkScore: 0,
+      lotteryEstimate: 0,
+      ...fields,
     }
     return await sealEnvelope(MessageType.BID, Bid.encode(bid), key)
   }
@@ -62,10 +82,18 @@ describe('protocol/market validateBid', () => {
   })
 
   it('ignores bids for unknown jobs and expired bids', async () => {
-    await expectMarketError(async () => await validateBid(await signBid(input({ jobId: OTHER_JOB }), provider), opts), 'UNKNOWN_JOB', 'IGNORE')
+    await expectMarketError(
+      async () => await validateBid(await signBid(input({ jobId: OTHER_JOB }), provider), opts),
+      'UNKNOWN_JOB',
+      'IGNORE',
+    )
     const bytes = await signBid(input({ expiresAt: NOW }), provider)
     await validateBid(bytes, { ...opts, now: NOW + DEFAULT_CLOCK_SKEW_MS })
-    await expectMarketError(() => validateBid(bytes, { ...opts, now: NOW + DEFAULT_CLOCK_SKEW_MS + 1 }), 'BID_EXPIRED', 'IGNORE')
+    await expectMarketError(
+      () => validateBid(bytes, { ...opts, now: NOW + DEFAULT_CLOCK_SKEW_MS + 1 }),
+      'BID_EXPIRED',
+      'IGNORE',
+    )
   })
 
   const cases: Array<[string, (k: Ed25519PrivateKey, o: Ed25519PrivateKey) => Promise<Uint8Array>, MarketErrorCode]> = [
@@ -75,14 +103,30 @@ describe('protocol/market validateBid', () => {
     ['non-numeric price', async (k) => await rawBid(k, { price: 'cheap' }), 'INVALID_AMOUNT'],
     ['non-numeric stake hint', async (k) => await rawBid(k, { stakeHint: '1.5' }), 'INVALID_AMOUNT'],
     ['bad eth address', async (k) => await rawBid(k, { providerEthAddress: '0xzz' }), 'INVALID_FIELD'],
-    ['validity over a week', async (k) => await signBid(input({ expiresAt: NOW + 8 * 86_400_000 }), k), 'INVALID_FIELD'],
+    [
+      'validity over a week',
+      async (k) => await signBid(input({ expiresAt: NOW + 8 * 86_400_000 }), k),
+      'INVALID_FIELD',
+    ],
     ['bad signature', async (k) => corruptSignature(await signBid(input(), k)), 'BAD_SIGNATURE'],
-    ['signed by a peer it does not name', async (k, o) => await resign(await signBid(input(), k), o), 'SIGNER_MISMATCH'],
+    [
+      'signed by a peer it does not name',
+      async (k, o) => await resign(await signBid(input(), k), o),
+      'SIGNER_MISMATCH',
+    ],
     ['naming another provider than the stream peer', async (_k, o) => await signBid(input(), o), 'PEER_MISMATCH'],
     ['a job id of 20 bytes', async (k) => await rawBid(k, { jobId: new Uint8Array(20) }), 'MALFORMED'],
-    ['a provider that is not a peer id', async (k) => await rawBid(k, { provider: new Uint8Array([1, 2, 3]) }), 'MALFORMED'],
+    [
+      'a provider that is not a peer id',
+      async (k) => await rawBid(k, { provider: new Uint8Array([1, 2, 3]) }),
+      'MALFORMED',
+    ],
     ['oversized', async () => new Uint8Array(MAX_MESSAGE_BYTES.bid + 1), 'OVERSIZED'],
-    ['a job request envelope', async (k) => await sealEnvelope(MessageType.JOB_REQUEST, new Uint8Array(0), k), 'WRONG_TYPE'],
+    [
+      'a job request envelope',
+      async (k) => await sealEnvelope(MessageType.JOB_REQUEST, new Uint8Array(0), k),
+      'WRONG_TYPE',
+    ],
   ]
   for (const [name, make, code] of cases) {
     it(`rejects a bid with ${name}: ${code}`, async () => {

@@ -18,14 +18,25 @@ describe('protocol/market validateClearing', () => {
     a = await keyFromSeed(11)
     b = await keyFromSeed(12)
     input = (o = {}) => ({
-      jobId: '77'.repeat(32), winners: [{ provider: peerOf(a), price: 300n }, { provider: peerOf(b), price: 320n }],
-      timestamp: NOW, executor: 'wasm', wallTimeMs: 5000, memoryBytes: 64 * 1024 * 1024, ...o,
+      jobId: '77'.repeat(32),
+      winners: [
+        { provider: peerOf(a), price: 300n },
+        { provider: peerOf(b), price: 320n },
+      ],
+      timestamp: NOW,
+      executor: 'wasm',
+      wallTimeMs: 5000,
+      memoryBytes: 64 * 1024 * 1024,
+      ...o,
     })
   })
 
   it('accepts a fresh clearing and returns the winners with bigint prices', async () => {
     const valid = await validateClearing(await signClearing(input(), requester), { now: NOW + 100 })
-    expect(valid.winners.map((w) => [w.provider.toString(), w.price])).to.deep.equal([[peerOf(a).toString(), 300n], [peerOf(b).toString(), 320n]])
+    expect(valid.winners.map((w) => [w.provider.toString(), w.price])).to.deep.equal([
+      [peerOf(a).toString(), 300n],
+      [peerOf(b).toString(), 320n],
+    ])
     expect(valid.requester.equals(peerOf(requester))).to.equal(true)
     expect(valid.clearing.executor).to.equal('wasm')
   })
@@ -35,15 +46,44 @@ describe('protocol/market validateClearing', () => {
     const bytes = await signClearing(input(), requester)
     await validateClearing(bytes, { now: NOW, seen })
     await expectMarketError(() => validateClearing(bytes, { now: NOW, seen }), 'DUPLICATE', 'IGNORE')
-    await expectMarketError(() => validateClearing(bytes, { now: NOW + DEFAULT_CLEARING_MAX_AGE_MS + 1 }), 'STALE_CLEARING', 'IGNORE')
+    await expectMarketError(
+      () => validateClearing(bytes, { now: NOW + DEFAULT_CLEARING_MAX_AGE_MS + 1 }),
+      'STALE_CLEARING',
+      'IGNORE',
+    )
     await expectMarketError(() => validateClearing(bytes, { now: NOW - 60_000 }), 'FROM_FUTURE', 'IGNORE')
   })
 
   const cases: Array<[string, () => Promise<Uint8Array>, MarketErrorCode]> = [
     ['no winners', async () => await signClearing(input({ winners: [] }), requester), 'INVALID_FIELD'],
-    ['the same winner twice', async () => await signClearing(input({ winners: [{ provider: peerOf(a), price: 1n }, { provider: peerOf(a), price: 1n }] }), requester), 'INVALID_FIELD'],
-    ['17 winners', async () => await signClearing(input({ winners: Array.from({ length: 17 }, () => ({ provider: peerOf(a), price: 1n })) }), requester), 'MALFORMED'],
-    ['a zero price', async () => await signClearing(input({ winners: [{ provider: peerOf(a), price: 0n }] }), requester), 'INVALID_AMOUNT'],
+    [
+      'the same winner twice',
+      async () =>
+        await signClearing(
+          input({
+            winners: [
+              { provider: peerOf(a), price: 1n },
+              { provider: peerOf(a), price: 1n },
+            ],
+          }),
+          requester,
+        ),
+      'INVALID_FIELD',
+    ],
+    [
+      '17 winners',
+      async () =>
+        await signClearing(
+          input({ winners: Array.from({ length: 17 }, () => ({ provider: peerOf(a), price: 1n })) }),
+          requester,
+        ),
+      'MALFORMED',
+    ],
+    [
+      'a zero price',
+      async () => await signClearing(input({ winners: [{ provider: peerOf(a), price: 0n }] }), requester),
+      'INVALID_AMOUNT',
+    ],
     ['a bad executor', async () => await signClearing(input({ executor: '' }), requester), 'INVALID_FIELD'],
     ['a zero wall time', async () => await signClearing(input({ wallTimeMs: 0 }), requester), 'LIMITS_OUT_OF_RANGE'],
     ['a forged requester', async () => await resign(await signClearing(input(), requester), a), 'SIGNER_MISMATCH'],

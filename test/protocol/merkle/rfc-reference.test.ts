@@ -1,6 +1,12 @@
 import { expect } from 'chai'
 import {
-  MemoryTree, consistencyProof, inclusionProof, leafHash, rootOf, verifyConsistency, verifyInclusion,
+  MemoryTree,
+  consistencyProof,
+  inclusionProof,
+  leafHash,
+  rootOf,
+  verifyConsistency,
+  verifyInclusion,
 } from '../../../protocol/merkle/index.ts'
 import { ReferenceTree, hex } from './reference.ts'
 

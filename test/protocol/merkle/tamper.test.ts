@@ -1,6 +1,12 @@
 import { expect } from 'chai'
 import {
-  EMPTY_ROOT, MemoryTree, checkConsistency, checkInclusion, consistencyProof, inclusionProof, leafHash,
+  EMPTY_ROOT,
+  MemoryTree,
+  checkConsistency,
+  checkInclusion,
+  consistencyProof,
+  inclusionProof,
+  leafHash,
 } from '../../../protocol/merkle/index.ts'
 import { hex } from './reference.ts'
 
@@ -13,30 +19,50 @@ const tree = new MemoryTree()
 for (const l of leaves) tree.append(l)
 const SOME_HASH = new Uint8Array(32).fill(0xab)
 
-function flipBit (proof: Uint8Array[], i: number, mask: number): Uint8Array[] {
+function flipBit(proof: Uint8Array[], i: number, mask: number): Uint8Array[] {
   const out = proof.slice()
   out[i] = out[i].slice()
   out[i][0] ^= mask
   return out
 }
 
-function sample (n: number, seed: number): number[] {
+function sample(n: number, seed: number): number[] {
   const s = new Set([0, n - 1, Math.floor(n / 2), (seed * 7919) % n])
   for (let p = 1; p < n; p *= 2) if ((p + seed) % 3 === 0) s.add(p)
   return [...s]
 }
 
-interface Probe { desc: string, index: number, size: number, leaf: Uint8Array, proof: Uint8Array[], root: Uint8Array }
+interface Probe {
+  desc: string
+  index: number
+  size: number
+  leaf: Uint8Array
+  proof: Uint8Array[]
+  root: Uint8Array
+}
 
-function inclusionProbes (index: number, size: number, proof: Uint8Array[], root: Uint8Array, leaf: Uint8Array): Probe[] {
+function inclusionProbes(
+  index: number,
+  size: number,
+  proof: Uint8Array[],
+  root: Uint8Array,
+  leaf: Uint8Array,
+): Probe[] {
   const p = (desc: string, o: Partial<Probe>): Probe => ({ desc, index, size, leaf, proof, root, ...o })
   const probes = [
-    p('index - 1', { index: index - 1 }), p('index + 1', { index: index + 1 }), p('index ^ 2', { index: index ^ 2 }),
-    p('size * 2', { size: size * 2 }), p('size / 2', { size: Math.floor(size / 2) }),
-    p('wrong leaf', { leaf: leafHash(Uint8Array.of(1, 2, 3, 4)) }), p('other leaf', { leaf: leaves[(index + 1) % MAX] }),
-    p('empty root', { root: EMPTY_ROOT }), p('random root', { root: SOME_HASH }),
-    p('trailing garbage', { proof: [...proof, new Uint8Array(0)] }), p('trailing root', { proof: [...proof, root] }),
-    p('preceding garbage', { proof: [new Uint8Array(0), ...proof] }), p('preceding root', { proof: [root, ...proof] }),
+    p('index - 1', { index: index - 1 }),
+    p('index + 1', { index: index + 1 }),
+    p('index ^ 2', { index: index ^ 2 }),
+    p('size * 2', { size: size * 2 }),
+    p('size / 2', { size: Math.floor(size / 2) }),
+    p('wrong leaf', { leaf: leafHash(Uint8Array.of(1, 2, 3, 4)) }),
+    p('other leaf', { leaf: leaves[(index + 1) % MAX] }),
+    p('empty root', { root: EMPTY_ROOT }),
+    p('random root', { root: SOME_HASH }),
+    p('trailing garbage', { proof: [...proof, new Uint8Array(0)] }),
+    p('trailing root', { proof: [...proof, root] }),
+    p('preceding garbage', { proof: [new Uint8Array(0), ...proof] }),
+    p('preceding root', { proof: [root, ...proof] }),
   ]
   for (let i = 0; i < proof.length; i++) probes.push(p(`flipped bit in proof[${i}]`, { proof: flipBit(proof, i, 8) }))
   if (proof.length > 0) probes.push(p('removed component', { proof: proof.slice(0, -1) }))
@@ -73,18 +99,26 @@ describe('protocol/merkle rejects tampered proofs', function () {
         const proof = consistencyProof(m, n, tree.node)
         expect(checkConsistency(m, n, rootM, rootN, proof)).to.deep.equal({ ok: true })
         const cases: Array<[string, number, number, Uint8Array, Uint8Array, Uint8Array[]]> = [
-          ['m - 1', m - 1, n, rootM, rootN, proof], ['m + 1', m + 1, n, rootM, rootN, proof], ['m ^ 2', m ^ 2, n, rootM, rootN, proof],
-          ['n * 2', m, n * 2, rootM, rootN, proof], ['n / 2', m, Math.floor(n / 2), rootM, rootN, proof],
-          ['wrong rootM', m, n, SOME_HASH, rootN, proof], ['wrong rootN', m, n, rootM, SOME_HASH, proof],
-          ['swapped roots', m, n, rootN, rootM, proof], ['empty proof', m, n, rootM, rootN, []],
+          ['m - 1', m - 1, n, rootM, rootN, proof],
+          ['m + 1', m + 1, n, rootM, rootN, proof],
+          ['m ^ 2', m ^ 2, n, rootM, rootN, proof],
+          ['n * 2', m, n * 2, rootM, rootN, proof],
+          ['n / 2', m, Math.floor(n / 2), rootM, rootN, proof],
+          ['wrong rootM', m, n, SOME_HASH, rootN, proof],
+          ['wrong rootN', m, n, rootM, SOME_HASH, proof],
+          ['swapped roots', m, n, rootN, rootM, proof],
+          ['empty proof', m, n, rootM, rootN, []],
           ['trailing garbage', m, n, rootM, rootN, [...proof, new Uint8Array(0)]],
-          ['trailing rootM', m, n, rootM, rootN, [...proof, rootM]], ['trailing rootN', m, n, rootM, rootN, [...proof, rootN]],
+          ['trailing rootM', m, n, rootM, rootN, [...proof, rootM]],
+          ['trailing rootN', m, n, rootM, rootN, [...proof, rootN]],
           ['preceding garbage', m, n, rootM, rootN, [new Uint8Array(0), ...proof]],
-          ['preceding rootM', m, n, rootM, rootN, [rootM, ...proof]], ['preceding rootN', m, n, rootM, rootN, [rootN, ...proof]],
+          ['preceding rootM', m, n, rootM, rootN, [rootM, ...proof]],
+          ['preceding rootN', m, n, rootM, rootN, [rootN, ...proof]],
           ['preceding proof[0]', m, n, rootM, rootN, [proof[0], ...proof]],
           ['truncated proof', m, n, rootM, rootN, proof.slice(0, -1)],
         ]
-        for (let i = 0; i < proof.length; i++) cases.push([`flipped bit in proof[${i}]`, m, n, rootM, rootN, flipBit(proof, i, 16)])
+        for (let i = 0; i < proof.length; i++)
+          cases.push([`flipped bit in proof[${i}]`, m, n, rootM, rootN, flipBit(proof, i, 16)])
         for (const [desc, a, b, ra, rb, pr] of cases) {
           expect(checkConsistency(a, b, ra, rb, pr).ok, `${desc} for ${m} -> ${n}`).to.equal(false)
           probes++
@@ -98,7 +132,10 @@ describe('protocol/merkle rejects tampered proofs', function () {
     const root = tree.root(8)
     const proof = inclusionProof(5, 8, tree.node)
     expect(checkInclusion(leaves[5], 8, 8, proof, root)).to.deep.equal({ ok: false, reason: 'INDEX_OUT_OF_RANGE' })
-    expect(checkInclusion(leaves[5], 5, 8, proof.slice(0, 2), root)).to.deep.equal({ ok: false, reason: 'WRONG_PROOF_LENGTH' })
+    expect(checkInclusion(leaves[5], 5, 8, proof.slice(0, 2), root)).to.deep.equal({
+      ok: false,
+      reason: 'WRONG_PROOF_LENGTH',
+    })
     expect(checkInclusion(leaves[4], 5, 8, proof, root)).to.deep.equal({ ok: false, reason: 'ROOT_MISMATCH' })
     expect(checkInclusion(leaves[5], -1, 8, proof, root)).to.deep.equal({ ok: false, reason: 'INVALID_ARGUMENT' })
     expect(checkInclusion(leaves[5], 5, 2 ** 53, proof, root)).to.deep.equal({ ok: false, reason: 'INVALID_ARGUMENT' })
@@ -122,10 +159,16 @@ describe('protocol/merkle rejects tampered proofs', function () {
       expect(hex(other.root())).to.not.equal(hex(tree.root(n)))
       for (const m of [1, changed, changed + 1, n - 1].filter((x) => x >= 1 && x < n)) {
         // the honest proof cannot link the honest old root to the rewritten tree
-        expect(checkConsistency(m, n, tree.root(m), other.root(), consistencyProof(m, n, tree.node)).ok, `${m} -> ${n}`).to.equal(false)
+        expect(
+          checkConsistency(m, n, tree.root(m), other.root(), consistencyProof(m, n, tree.node)).ok,
+          `${m} -> ${n}`,
+        ).to.equal(false)
         // the rewritten tree's own proof links them only if the change lies beyond m
         const extendsOld = m <= changed
-        expect(checkConsistency(m, n, tree.root(m), other.root(), consistencyProof(m, n, other.node)).ok, `${m} -> ${n} rewritten`).to.equal(extendsOld)
+        expect(
+          checkConsistency(m, n, tree.root(m), other.root(), consistencyProof(m, n, other.node)).ok,
+          `${m} -> ${n} rewritten`,
+        ).to.equal(extendsOld)
       }
     }
   })

@@ -2,7 +2,15 @@ import { expect } from 'chai'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import {
-  EMPTY_ROOT, MemoryTree, consistencyProof, inclusionProof, leafHash, nodeHash, rootOf, verifyConsistency, verifyInclusion,
+  EMPTY_ROOT,
+  MemoryTree,
+  consistencyProof,
+  inclusionProof,
+  leafHash,
+  nodeHash,
+  rootOf,
+  verifyConsistency,
+  verifyInclusion,
 } from '../../../protocol/merkle/index.ts'
 import { hex, unhex } from './reference.ts'
 
@@ -14,23 +22,40 @@ interface Vectors {
   emptyRoot: string
   roots: string[]
   nodeHashes: string[][]
-  inclusion: Array<{ index: number, size: number, proof: string[] }>
-  consistency: Array<{ m: number, n: number, proof: string[] }>
+  inclusion: Array<{ index: number; size: number; proof: string[] }>
+  consistency: Array<{ m: number; n: number; proof: string[] }>
 }
 const v = JSON.parse(readFileSync(join(dir, 'rfc6962-vectors.json'), 'utf8')) as Vectors
 const leaves = v.leafInputs.map((x) => leafHash(unhex(x)))
 const tree = new MemoryTree()
 for (const l of leaves) tree.append(l)
 
-interface InclusionCase { leafIdx: number, treeSize: number, root: string, leafHash: string, proof: string[] | null, desc: string, wantErr: boolean }
-interface ConsistencyCase { size1: number, size2: number, root1: string, root2: string, proof: string[] | null, desc: string, wantErr: boolean }
+interface InclusionCase {
+  leafIdx: number
+  treeSize: number
+  root: string
+  leafHash: string
+  proof: string[] | null
+  desc: string
+  wantErr: boolean
+}
+interface ConsistencyCase {
+  size1: number
+  size2: number
+  root1: string
+  root2: string
+  proof: string[] | null
+  desc: string
+  wantErr: boolean
+}
 const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'))
 
-function loadCases<T> (kind: string): Array<[string, T]> {
+function loadCases<T>(kind: string): Array<[string, T]> {
   const out: Array<[string, T]> = []
   const base = join(dir, 'testdata', kind)
   for (const n of readdirSync(base)) {
-    for (const f of readdirSync(join(base, n))) out.push([`${kind}/${n}/${f}`, JSON.parse(readFileSync(join(base, n, f), 'utf8')) as T])
+    for (const f of readdirSync(join(base, n)))
+      out.push([`${kind}/${n}/${f}`, JSON.parse(readFileSync(join(base, n, f), 'utf8')) as T])
   }
   return out
 }
@@ -43,21 +68,27 @@ describe('protocol/merkle against published Certificate Transparency vectors', (
       expect(hex(rootOf(leaves.slice(0, n))), `size ${n}`).to.equal(v.roots[n - 1])
       expect(hex(tree.root(n)), `tree.root(${n})`).to.equal(v.roots[n - 1])
     }
-    v.nodeHashes.forEach((level, l) => level.forEach((h, i) => expect(hex(tree.node({ level: l, index: i })), `node ${l}/${i}`).to.equal(h)))
+    v.nodeHashes.forEach((level, l) =>
+      level.forEach((h, i) => expect(hex(tree.node({ level: l, index: i })), `node ${l}/${i}`).to.equal(h)),
+    )
     expect(hex(nodeHash(unhex(v.nodeHashes[0][0]), unhex(v.nodeHashes[0][1])))).to.equal(v.nodeHashes[1][0])
   })
 
   it('generates and verifies the published inclusion proofs', () => {
     for (const c of v.inclusion) {
       expect(inclusionProof(c.index, c.size, tree.node).map(hex), `${c.index}/${c.size}`).to.deep.equal(c.proof)
-      expect(verifyInclusion(leaves[c.index], c.index, c.size, c.proof.map(unhex), unhex(v.roots[c.size - 1]))).to.equal(true)
+      expect(
+        verifyInclusion(leaves[c.index], c.index, c.size, c.proof.map(unhex), unhex(v.roots[c.size - 1])),
+      ).to.equal(true)
     }
   })
 
   it('generates and verifies the published consistency proofs', () => {
     for (const c of v.consistency) {
       expect(consistencyProof(c.m, c.n, tree.node).map(hex), `${c.m}->${c.n}`).to.deep.equal(c.proof)
-      expect(verifyConsistency(c.m, c.n, unhex(v.roots[c.m - 1]), unhex(v.roots[c.n - 1]), c.proof.map(unhex))).to.equal(true)
+      expect(
+        verifyConsistency(c.m, c.n, unhex(v.roots[c.m - 1]), unhex(v.roots[c.n - 1]), c.proof.map(unhex)),
+      ).to.equal(true)
     }
   })
 

@@ -12,7 +12,7 @@ describe('protocol/payments close economics', () => {
       [{ voucherAmount: 1_000n, deposit: 1_000n, feeBps: 0n, alreadyPaid: 400n }, 600n],
       [{ voucherAmount: 100n, deposit: 1_000n, feeBps: 0n, alreadyPaid: 400n }, 0n],
     ]
-    const show = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => typeof x === 'bigint' ? String(x) : x)
+    const show = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? String(x) : x))
     for (const [input, expected] of cases) expect(closeGain(input), show(input)).to.equal(expected)
   })
 

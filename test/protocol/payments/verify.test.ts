@@ -3,7 +3,13 @@
 // high s, out-of-range r/s, tampered digest), and be fast enough for the voucher hot path.
 import { expect } from 'chai'
 import { Signature, SigningKey, Wallet, getBytes, keccak256, recoverAddress, toBeHex } from 'ethers'
-import { CURVE_N, FIELD_P, createKeyVerifier, invert, parsePublicKey } from '../../../protocol/payments/secp256k1-fixed.ts'
+import {
+  CURVE_N,
+  FIELD_P,
+  createKeyVerifier,
+  invert,
+  parsePublicKey,
+} from '../../../protocol/payments/secp256k1-fixed.ts'
 
 describe('protocol/payments secp256k1 fixed-base verifier', function () {
   this.timeout(60_000)
@@ -11,7 +17,7 @@ describe('protocol/payments secp256k1 fixed-base verifier', function () {
   const other = new Wallet('0x' + '43'.repeat(32))
   const key = createKeyVerifier(getBytes(wallet.signingKey.publicKey), { windowBits: 8 })
 
-  function sign (w: Wallet, i: number): { h: string, sig: Signature } {
+  function sign(w: Wallet, i: number): { h: string; sig: Signature } {
     const h = keccak256(toBeHex(i, 32))
     return { h, sig: Signature.from(w.signingKey.sign(h)) }
   }
@@ -21,7 +27,9 @@ describe('protocol/payments secp256k1 fixed-base verifier', function () {
       const { h, sig } = sign(wallet, i)
       expect(key.verify(BigInt(h), BigInt(sig.r), BigInt(sig.s), sig.yParity)).to.equal(true)
       const flipped = recoverAddress(h, { r: sig.r, s: sig.s, v: sig.v === 27 ? 28 : 27 }) === wallet.address
-      expect(key.verify(BigInt(h), BigInt(sig.r), BigInt(sig.s), 1 - sig.yParity)).to.equal(flipped).and.equal(false)
+      expect(key.verify(BigInt(h), BigInt(sig.r), BigInt(sig.s), 1 - sig.yParity))
+        .to.equal(flipped)
+        .and.equal(false)
     }
   })
 
@@ -36,7 +44,9 @@ describe('protocol/payments secp256k1 fixed-base verifier', function () {
 
   it('refuses another key, a tampered digest, high s, zero or out-of-range r and s', () => {
     const { h, sig } = sign(wallet, 7)
-    const r = BigInt(sig.r); const s = BigInt(sig.s); const d = BigInt(h)
+    const r = BigInt(sig.r)
+    const s = BigInt(sig.s)
+    const d = BigInt(h)
     const o = sign(other, 7).sig
     const cases: Array<[string, bigint, bigint, bigint, number]> = [
       ['other key', d, BigInt(o.r), BigInt(o.s), o.yParity],
@@ -62,7 +72,10 @@ describe('protocol/payments secp256k1 fixed-base verifier', function () {
 
   it('moves to larger tables a slice per call and keeps agreeing with ecrecover across the switch', () => {
     // 4-bit tables, 6-bit after 3 calls, 40 additions per call: G's then Q's table finish mid-run
-    const up = createKeyVerifier(getBytes(wallet.signingKey.publicKey), { windowBits: 4, upgrade: { windowBits: 6, after: 3, pointsPerCall: 40 } })
+    const up = createKeyVerifier(getBytes(wallet.signingKey.publicKey), {
+      windowBits: 4,
+      upgrade: { windowBits: 6, after: 3, pointsPerCall: 40 },
+    })
     for (let i = 0; i < 60; i++) {
       const { h, sig } = sign(wallet, 2000 + i)
       expect(up.verify(BigInt(h), BigInt(sig.r), BigInt(sig.s), sig.yParity), `good #${i}`).to.equal(true)
@@ -75,7 +88,11 @@ describe('protocol/payments secp256k1 fixed-base verifier', function () {
   it('inverts modulo n and p exactly as plain Euclid does (Lehmer steps), and refuses zero', () => {
     const euclid = (a: bigint, m: bigint): bigint => {
       let [t, nt, r, nr] = [0n, 1n, m, ((a % m) + m) % m]
-      while (nr !== 0n) { const q = r / nr; [t, nt] = [nt, t - q * nt]; [r, nr] = [nr, r - q * nr] }
+      while (nr !== 0n) {
+        const q = r / nr
+        ;[t, nt] = [nt, t - q * nt]
+        ;[r, nr] = [nr, r - q * nr]
+      }
       return ((t % m) + m) % m
     }
     const values = [1n, 2n, CURVE_N - 1n, 2n ** 128n, 977n, -5n]
@@ -94,14 +111,17 @@ describe('protocol/payments secp256k1 fixed-base verifier', function () {
 
   it('rejects keys that are not uncompressed curve points', () => {
     const pub = getBytes(wallet.signingKey.publicKey)
-    const bad = Uint8Array.from(pub); bad[64] ^= 1
+    const bad = Uint8Array.from(pub)
+    bad[64] ^= 1
     expect(() => parsePublicKey(bad)).to.throw(RangeError)
     expect(() => parsePublicKey(getBytes(SigningKey.computePublicKey(pub, true)))).to.throw(RangeError)
   })
 
   it('verifies at least 2,000 signatures per second of CPU time (goal 5,000; CPU time, so a shared machine does not fail it)', () => {
     const fast = createKeyVerifier(getBytes(wallet.signingKey.publicKey))
-    const items = Array.from({ length: 600 }, (_, i) => sign(wallet, 5000 + i)).map(({ h, sig }) => [BigInt(h), BigInt(sig.r), BigInt(sig.s)] as const)
+    const items = Array.from({ length: 600 }, (_, i) => sign(wallet, 5000 + i)).map(
+      ({ h, sig }) => [BigInt(h), BigInt(sig.r), BigInt(sig.s)] as const,
+    )
     const before = process.cpuUsage()
     for (const [h, r, s] of items) if (!fast.verify(h, r, s)) throw new Error('a good signature failed')
     const used = process.cpuUsage(before)

@@ -7,7 +7,13 @@ import { hashVoucher, voucherDomain } from '../../../protocol/eip712.ts'
 import { isHiveError } from '../../../protocol/errors.ts'
 import { VoucherHasher, normalizeRecovery, voucherFromWire, voucherToWire } from '../../../protocol/payments/voucher.ts'
 import { VoucherVerifier } from '../../../protocol/payments/channel-rules.ts'
-import { commitmentFor, decodeCommitment, encodeCommitment, isEquivocation, verifyCommitment } from '../../../protocol/payments/commitment.ts'
+import {
+  commitmentFor,
+  decodeCommitment,
+  encodeCommitment,
+  isEquivocation,
+  verifyCommitment,
+} from '../../../protocol/payments/commitment.ts'
 import { registryDomain } from '../../../protocol/eip712.ts'
 import { cidForBytes } from '../../../protocol/cid.ts'
 import type { ChannelView } from '../../../protocol/payments/channel-rules.ts'
@@ -19,28 +25,61 @@ const CONTRACT = getAddress('0x' + '22'.repeat(20))
 const CHAIN = 31337n
 const CHANNEL = '0x' + 'ab'.repeat(32)
 
-function codeOf (fn: () => unknown): string | undefined {
-  try { fn() } catch (err) { return isHiveError(err) ? err.code : `not a HiveError: ${String(err)}` }
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn()
+  } catch (err) {
+    return isHiveError(err) ? err.code : `not a HiveError: ${String(err)}`
+  }
   return undefined
 }
 
 describe('protocol/payments vouchers', () => {
   const hasher = new VoucherHasher(CHAIN, CONTRACT)
   const channel: ChannelView = {
-    chainId: CHAIN, contract: CONTRACT, channelId: CHANNEL, requester: requester.address, provider: stranger.address,
-    token: CONTRACT, deposit: 1000n, expiry: 0n, challengePeriod: 10n, feeBps: 0n, status: 'open',
+    chainId: CHAIN,
+    contract: CONTRACT,
+    channelId: CHANNEL,
+    requester: requester.address,
+    provider: stranger.address,
+    token: CONTRACT,
+    deposit: 1000n,
+    expiry: 0n,
+    challengePeriod: 10n,
+    feeBps: 0n,
+    status: 'open',
   }
-  function voucher (amount: bigint, nonce: bigint, opts: { signer?: Wallet, chainId?: bigint, contract?: string, channelId?: string } = {}): SignedVoucher {
+  function voucher(
+    amount: bigint,
+    nonce: bigint,
+    opts: { signer?: Wallet; chainId?: bigint; contract?: string; channelId?: string } = {},
+  ): SignedVoucher {
     const chainId = opts.chainId ?? CHAIN
     const contract = opts.contract ?? CONTRACT
     const channelId = opts.channelId ?? CHANNEL
     const digest = new VoucherHasher(chainId, contract).digest(channelId, amount, nonce)
-    return { chainId, contract, channelId, cumulativeAmount: amount, nonce, signature: (opts.signer ?? requester).signingKey.sign(digest).serialized }
+    return {
+      chainId,
+      contract,
+      channelId,
+      cumulativeAmount: amount,
+      nonce,
+      signature: (opts.signer ?? requester).signingKey.sign(digest).serialized,
+    }
   }
 
   it('hashes like the EIP-712 reference for many values', () => {
-    for (const [amount, nonce] of [[0n, 1n], [1n, 2n], [10n ** 30n, 2n ** 64n - 1n], [2n ** 256n - 1n, 7n]] as const) {
-      const reference = hashVoucher(voucherDomain(CHAIN, CONTRACT), { channelId: CHANNEL, cumulativeAmount: amount, nonce })
+    for (const [amount, nonce] of [
+      [0n, 1n],
+      [1n, 2n],
+      [10n ** 30n, 2n ** 64n - 1n],
+      [2n ** 256n - 1n, 7n],
+    ] as const) {
+      const reference = hashVoucher(voucherDomain(CHAIN, CONTRACT), {
+        channelId: CHANNEL,
+        cumulativeAmount: amount,
+        nonce,
+      })
       expect(hasher.digest(CHANNEL, amount, nonce)).to.equal(reference)
       expect(hasher.digestBigInt(CHANNEL, amount, nonce)).to.equal(BigInt(reference))
     }
@@ -73,13 +112,17 @@ describe('protocol/payments vouchers', () => {
       ['closing channel', { ...channel, status: 'closing' }, voucher(20n, 2n), 'VOUCHER_CHANNEL_CLOSED'],
       ['unknown channel', undefined, voucher(20n, 2n), 'VOUCHER_UNKNOWN_CHANNEL'],
     ]
-    for (const [name, ch, v, code] of cases) expect(codeOf(() => verifier.verify(ch, best, v)), name).to.equal(code)
+    for (const [name, ch, v, code] of cases)
+      expect(
+        codeOf(() => verifier.verify(ch, best, v)),
+        name,
+      ).to.equal(code)
     // a signature for the right fields but signed over another nonce fails the signature check
     const forged = { ...voucher(20n, 2n), nonce: 3n }
     expect(codeOf(() => verifier.verify(channel, best, forged))).to.equal('VOUCHER_BAD_SIGNATURE')
   })
 
-  it('accepts a known key\'s voucher whatever its v, and normalizeRecovery restores the v the contract needs', () => {
+  it("accepts a known key's voucher whatever its v, and normalizeRecovery restores the v the contract needs", () => {
     const verifier = new VoucherVerifier({ chainId: CHAIN, contract: CONTRACT, windowBits: 6 })
     verifier.verify(channel, undefined, voucher(1n, 1n))
     const good = voucher(2n, 2n)
@@ -96,7 +139,9 @@ describe('protocol/payments vouchers', () => {
 
   it('rejects a wrong key on the first voucher too (recovery path)', () => {
     const verifier = new VoucherVerifier({ chainId: CHAIN, contract: CONTRACT, windowBits: 6 })
-    expect(codeOf(() => verifier.verify(channel, undefined, voucher(1n, 1n, { signer: stranger })))).to.equal('VOUCHER_BAD_SIGNATURE')
+    expect(codeOf(() => verifier.verify(channel, undefined, voucher(1n, 1n, { signer: stranger })))).to.equal(
+      'VOUCHER_BAD_SIGNATURE',
+    )
     expect(verifier.knowsKey(requester.address)).to.equal(false)
   })
 })
@@ -110,12 +155,31 @@ describe('protocol/payments result commitments', () => {
     const a = commitmentFor(jobId, provider.address, await cidForBytes(new Uint8Array([1])))
     const b = commitmentFor(jobId, provider.address, await cidForBytes(new Uint8Array([2])))
     expect(decodeCommitment(encodeCommitment(a))).to.deep.equal(a)
-    const sigA = await provider.signTypedData(domain, { ResultCommitment: [{ name: 'jobId', type: 'bytes32' }, { name: 'provider', type: 'address' }, { name: 'outputHash', type: 'bytes32' }] }, a)
-    const checked = verifyCommitment(domain, encodeCommitment(a), Buffer.from(sigA.slice(2), 'hex'), { jobId, provider: provider.address })
+    const sigA = await provider.signTypedData(
+      domain,
+      {
+        ResultCommitment: [
+          { name: 'jobId', type: 'bytes32' },
+          { name: 'provider', type: 'address' },
+          { name: 'outputHash', type: 'bytes32' },
+        ],
+      },
+      a,
+    )
+    const checked = verifyCommitment(domain, encodeCommitment(a), Buffer.from(sigA.slice(2), 'hex'), {
+      jobId,
+      provider: provider.address,
+    })
     expect(checked.commitment).to.deep.equal(a)
     expect(isEquivocation(a, b)).to.equal(true)
     expect(isEquivocation(a, a)).to.equal(false)
-    expect(codeOf(() => verifyCommitment(domain, encodeCommitment(b), Buffer.from(sigA.slice(2), 'hex'), { jobId }))).to.equal('COMMITMENT_BAD_SIGNATURE')
-    expect(codeOf(() => verifyCommitment(domain, encodeCommitment(a), Buffer.from(sigA.slice(2), 'hex'), { jobId: 'ef'.repeat(32) }))).to.equal('COMMITMENT_WRONG_JOB')
+    expect(
+      codeOf(() => verifyCommitment(domain, encodeCommitment(b), Buffer.from(sigA.slice(2), 'hex'), { jobId })),
+    ).to.equal('COMMITMENT_BAD_SIGNATURE')
+    expect(
+      codeOf(() =>
+        verifyCommitment(domain, encodeCommitment(a), Buffer.from(sigA.slice(2), 'hex'), { jobId: 'ef'.repeat(32) }),
+      ),
+    ).to.equal('COMMITMENT_WRONG_JOB')
   })
 })

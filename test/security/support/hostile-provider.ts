@@ -19,7 +19,9 @@ import type { Wallet } from 'ethers'
 
 /** What the hostile provider answers to the n-th voucher (0-based): an ack, or 'drop' to cut the stream. */
 export type HostileAnswer = (
-  v: SignedVoucher, n: number, ack: (fields: Partial<VoucherAck>) => Promise<Uint8Array>,
+  v: SignedVoucher,
+  n: number,
+  ack: (fields: Partial<VoucherAck>) => Promise<Uint8Array>,
 ) => Promise<Uint8Array | 'drop'>
 
 export interface HostileProvider {
@@ -33,8 +35,12 @@ export interface HostileProvider {
   stop: () => Promise<void>
 }
 
-export async function startHostileProvider (
-  chain: DevChain, root: string, name: string, wallet: Wallet, answer: HostileAnswer,
+export async function startHostileProvider(
+  chain: DevChain,
+  root: string,
+  name: string,
+  wallet: Wallet,
+  answer: HostileAnswer,
 ): Promise<HostileProvider> {
   const dataDir = join(root, name)
   const config = loadConfig({ dataDir, flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'provider' } })
@@ -48,30 +54,40 @@ export async function startHostileProvider (
       const lp = lpStream(stream, { maxDataLength: MAX_VOUCHER_BYTES })
       const v = voucherFromWire((await lp.read({ signal })).subarray())
       received.push(v)
-      const ack = async (fields: Partial<VoucherAck>): Promise<Uint8Array> => await signVoucherAck({
-        channelId: Uint8Array.from(Buffer.from(v.channelId.slice(2), 'hex')),
-        nonce: v.nonce,
-        cumulativeAmount: v.cumulativeAmount.toString(),
-        status: VoucherStatus.VOUCHER_ACCEPTED,
-        code: '',
-        message: '',
-        bestNonce: v.nonce,
-        bestCumulativeAmount: v.cumulativeAmount.toString(),
-        timestamp: Date.now(),
-        ...fields,
-      } as VoucherAck, key)
+      const ack = async (fields: Partial<VoucherAck>): Promise<Uint8Array> =>
+        await signVoucherAck(
+          {
+            channelId: Uint8Array.from(Buffer.from(v.channelId.slice(2), 'hex')),
+            nonce: v.nonce,
+            cumulativeAmount: v.cumulativeAmount.toString(),
+            status: VoucherStatus.VOUCHER_ACCEPTED,
+            code: '',
+            message: '',
+            bestNonce: v.nonce,
+            bestCumulativeAmount: v.cumulativeAmount.toString(),
+            timestamp: Date.now(),
+            ...fields,
+          } as VoucherAck,
+          key,
+        )
       const out = await answer(v, received.length - 1, ack)
-      if (out === 'drop') { stream.abort(new Error('ack lost')); return }
+      if (out === 'drop') {
+        stream.abort(new Error('ack lost'))
+        return
+      }
       await lp.write(out, { signal })
       await stream.close({ signal })
     } catch (err) {
       stream.abort(err instanceof Error ? err : new Error(String(err)))
     }
   })
-  const best = (): SignedVoucher | undefined => received.reduce<SignedVoucher | undefined>(
-    (b, v) => b === undefined || v.cumulativeAmount > b.cumulativeAmount ? v : b, undefined)
+  const best = (): SignedVoucher | undefined =>
+    received.reduce<SignedVoucher | undefined>(
+      (b, v) => (b === undefined || v.cumulativeAmount > b.cumulativeAmount ? v : b),
+      undefined,
+    )
   const balance = async (): Promise<bigint> =>
-    await chain.contracts.token.getFunction('balanceOf').staticCall(wallet.address) as bigint
+    (await chain.contracts.token.getFunction('balanceOf').staticCall(wallet.address)) as bigint
   return {
     node,
     wallet,
@@ -84,8 +100,10 @@ export async function startHostileProvider (
       const sender = await chain.senderFor(wallet)
       const args = [v.channelId, v.cumulativeAmount, v.nonce, v.signature]
       await sender.call(chain.contracts.channel, 'closeWithVoucher', args, { label: 'thief closes' })
-      return await balance() - before
+      return (await balance()) - before
     },
-    stop: async () => { await node.stop() },
+    stop: async () => {
+      await node.stop()
+    },
   }
 }

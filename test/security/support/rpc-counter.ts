@@ -10,7 +10,7 @@ export interface RpcCounter {
   stop: () => Promise<void>
 }
 
-export async function startRpcCounter (target: string): Promise<RpcCounter> {
+export async function startRpcCounter(target: string): Promise<RpcCounter> {
   const counts = new Map<string, number>()
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
@@ -18,7 +18,7 @@ export async function startRpcCounter (target: string): Promise<RpcCounter> {
     req.on('end', () => {
       const body = Buffer.concat(chunks)
       try {
-        type Req = { method?: string, params?: Array<{ data?: string, input?: string }> }
+        type Req = { method?: string; params?: Array<{ data?: string; input?: string }> }
         const parsed = JSON.parse(body.toString('utf8')) as Req | Req[]
         for (const m of Array.isArray(parsed) ? parsed : [parsed]) {
           const data = m.params?.[0]?.data ?? m.params?.[0]?.input
@@ -27,13 +27,18 @@ export async function startRpcCounter (target: string): Promise<RpcCounter> {
           if (m.method === 'eth_call' && selector !== undefined) keys.push(`eth_call/${selector}`)
           for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1)
         }
-      } catch { /* forwarded as is */ }
+      } catch {
+        /* forwarded as is */
+      }
       fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
         .then(async (r) => {
           res.writeHead(r.status, { 'content-type': 'application/json' })
           res.end(Buffer.from(await r.arrayBuffer()))
         })
-        .catch((err: Error) => { res.writeHead(502); res.end(err.message) })
+        .catch((err: Error) => {
+          res.writeHead(502)
+          res.end(err.message)
+        })
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

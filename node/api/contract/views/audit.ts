@@ -18,7 +18,7 @@ export interface AnchorerStatus {
   address: string
   chainId: number
   /** the last anchor known on-chain */
-  latest?: { index: number, treeSize: number, root: string, txHash?: string }
+  latest?: { index: number; treeSize: number; root: string; txHash?: string }
   /** entries not yet anchored */
   pending: number
   failures: number

@@ -4,8 +4,15 @@
 
 /** ProtocolParams' numeric parameters, by their on-chain names */
 export type NumericParam =
-  | 'minProviderStake' | 'unbondingPeriod' | 'escrowChallengeWindow' | 'channelChallengePeriod'
-  | 'protocolFeeBps' | 'reporterShareBps' | 'equivocationSlashBps' | 'disputeBondBps' | 'arbitrationWindow'
+  | 'minProviderStake'
+  | 'unbondingPeriod'
+  | 'escrowChallengeWindow'
+  | 'channelChallengePeriod'
+  | 'protocolFeeBps'
+  | 'reporterShareBps'
+  | 'equivocationSlashBps'
+  | 'disputeBondBps'
+  | 'arbitrationWindow'
 /** ProtocolParams' address parameters */
 export type AddressParam = 'treasury' | 'arbiter'
 export type ParamName = NumericParam | AddressParam

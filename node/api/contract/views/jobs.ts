@@ -30,7 +30,7 @@ export interface AwardRecord {
   revokedAt?: number
   /** fair exchange: when this provider was paid for its committed output (before fetching it) */
   paidAt?: number
-  metering?: { wallMs: number, cpuMs: number, peakMemoryBytes: number }
+  metering?: { wallMs: number; cpuMs: number; peakMemoryBytes: number }
 }
 
 export interface BidRecord {
@@ -48,9 +48,9 @@ export interface JobRecord {
   maxPrice: string
   payment: PaymentMode
   moduleCid: string
-  inputs: Array<{ name: string, cid: string, size: number }>
+  inputs: Array<{ name: string; cid: string; size: number }>
   args: string[]
-  limits: { memoryBytes: number, wallTimeMs: number, outputBytes: number }
+  limits: { memoryBytes: number; wallTimeMs: number; outputBytes: number }
   postedAt: number
   bidsCloseAt: number
   deadline: number
@@ -66,7 +66,7 @@ export interface JobRecord {
   /** first acceptance: placement latency = placedAt - postedAt */
   placedAt?: number
   completedAt?: number
-  failure?: { reason: string, message: string }
+  failure?: { reason: string; message: string }
   /** the signed JobRequest envelope, hex */
   requestHex: string
   /**

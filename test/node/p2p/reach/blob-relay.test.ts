@@ -24,29 +24,45 @@ describe('node/p2p/reach: blobs over a relayed connection', function () {
   const nodes: HiveNode[] = []
   const stops: Array<() => Promise<void>> = []
 
-  beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'hive-reach-blob-')) })
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'hive-reach-blob-'))
+  })
   afterEach(async () => {
     for (const s of stops.splice(0).reverse()) await s()
     for (const n of nodes.splice(0).reverse()) await n.stop()
     rmSync(root, { recursive: true, force: true })
   })
 
-  async function exchangeOn (node: HiveNode, name: string): Promise<{ store: BlobStore, exchange: BlobExchange }> {
+  async function exchangeOn(node: HiveNode, name: string): Promise<{ store: BlobStore; exchange: BlobExchange }> {
     const db = new ClassicLevel<string, Uint8Array>(join(root, `${name}-blobs`), { valueEncoding: 'view' })
-    const store = new BlobStore({ db: db.sublevel<string, Uint8Array>('blobs', { valueEncoding: 'view' }), maxBlobBytes: 4 * 1024 * 1024 })
+    const store = new BlobStore({
+      db: db.sublevel<string, Uint8Array>('blobs', { valueEncoding: 'view' }),
+      maxBlobBytes: 4 * 1024 * 1024,
+    })
     const exchange = new BlobExchange({ libp2p: node.libp2p, store, directWaitMs: 300 })
     await exchange.start()
-    stops.push(async () => { await exchange.stop(); await db.close() })
+    stops.push(async () => {
+      await exchange.stop()
+      await db.close()
+    })
     return { store, exchange }
   }
 
-  it('a blob within the relay\'s limit crosses it; a larger one fails at once with BLOB_RELAY_LIMIT', async () => {
+  it("a blob within the relay's limit crosses it; a larger one fails at once with BLOB_RELAY_LIMIT", async () => {
     const relay = await startTestNode('relay', {
-      root, settings: { relayServer: true, relayPolicy: 'open', reachability: 'public', relayCircuitDataBytes: RELAY_DATA_BYTES },
+      root,
+      settings: {
+        relayServer: true,
+        relayPolicy: 'open',
+        reachability: 'public',
+        relayCircuitDataBytes: RELAY_DATA_BYTES,
+      },
     })
     nodes.push(relay)
     const holder = await startTestNode('holder', {
-      root, bootstrap: relay, settings: { listen: [], reachability: 'private', relayReservations: 1 },
+      root,
+      bootstrap: relay,
+      settings: { listen: [], reachability: 'private', relayReservations: 1 },
     })
     nodes.push(holder)
     const fetcher = await startTestNode('fetcher', { root })
@@ -54,7 +70,9 @@ describe('node/p2p/reach: blobs over a relayed connection', function () {
     const held = await exchangeOn(holder, 'holder')
     const fetching = await exchangeOn(fetcher, 'fetcher')
 
-    const circuit = await waitFor(() => holder.info().addresses.find((a) => a.includes('/p2p-circuit')), { timeoutMs: 20_000 })
+    const circuit = await waitFor(() => holder.info().addresses.find((a) => a.includes('/p2p-circuit')), {
+      timeoutMs: 20_000,
+    })
     const conn = await fetcher.libp2p.dial(multiaddr(circuit))
     expect(conn.limits, 'the connection is relayed').to.not.equal(undefined)
 
@@ -62,13 +80,20 @@ describe('node/p2p/reach: blobs over a relayed connection', function () {
     const smallCid = await held.store.put(small)
     const got = await fetching.exchange.fetch(holder.peerId, smallCid)
     expect(Buffer.from(got).equals(Buffer.from(small))).to.equal(true)
-    expect(fetcher.libp2p.getConnections(holder.peerId).every((c) => c.limits !== undefined), 'still only relayed').to.equal(true)
+    expect(
+      fetcher.libp2p.getConnections(holder.peerId).every((c) => c.limits !== undefined),
+      'still only relayed',
+    ).to.equal(true)
 
     const large = new Uint8Array(1024 * 1024).map((_, i) => (i * 7) & 0xff)
     const largeCid = await held.store.put(large)
     const started = Date.now()
     let error: unknown
-    try { await fetching.exchange.fetch(holder.peerId, largeCid) } catch (err) { error = err }
+    try {
+      await fetching.exchange.fetch(holder.peerId, largeCid)
+    } catch (err) {
+      error = err
+    }
     expect(isHiveError(error), String(error)).to.equal(true)
     expect((error as { code: string }).code).to.equal('BLOB_RELAY_LIMIT')
     // not a stall until the 30 s fetch timeout: it fails within a few seconds

@@ -5,14 +5,21 @@ import { announceable, classifyReachability } from '../../../../protocol/reachab
 import type { OwnAddress } from '../../../../protocol/reachability.ts'
 
 const NOW = 1_000_000
-const own = (a: string, verified: boolean, expires = 0, type = 'transport'): OwnAddress => ({ multiaddr: multiaddr(a), verified, type, expires })
+const own = (a: string, verified: boolean, expires = 0, type = 'transport'): OwnAddress => ({
+  multiaddr: multiaddr(a),
+  verified,
+  type,
+  expires,
+})
 const PUBLIC_PEER = multiaddr('/ip4/11.0.0.2/tcp/4001')
 const LAN_PEER = multiaddr('/ip4/10.0.0.7/tcp/4001')
 const CIRCUIT = '/ip4/11.0.0.2/tcp/4001/p2p/12D3KooWGRUVh7sXAVfxXTkqoxvUMNGkrKAEmiGnFmV36ePw4gQz/p2p-circuit'
 
 describe('protocol/reachability', () => {
   it('a config that forces a mode wins', () => {
-    expect(classifyReachability({ mode: 'private', addresses: [own('/ip4/11.0.0.5/tcp/1', true)], peerAddrs: [], now: NOW })).to.equal('private')
+    expect(
+      classifyReachability({ mode: 'private', addresses: [own('/ip4/11.0.0.5/tcp/1', true)], peerAddrs: [], now: NOW }),
+    ).to.equal('private')
     expect(classifyReachability({ mode: 'public', addresses: [], peerAddrs: [], now: NOW })).to.equal('public')
   })
 
@@ -32,9 +39,25 @@ describe('protocol/reachability', () => {
   })
 
   it('unknown while a public address waits for AutoNAT, and on a LAN or loopback devnet', () => {
-    expect(classifyReachability({ mode: 'auto', addresses: [own('/ip4/11.0.0.5/tcp/1', false, 0)], peerAddrs: [PUBLIC_PEER], now: NOW })).to.equal('unknown')
-    expect(classifyReachability({ mode: 'auto', addresses: [own('/ip4/10.0.0.5/tcp/1', true)], peerAddrs: [LAN_PEER], now: NOW })).to.equal('unknown')
-    expect(classifyReachability({ mode: 'auto', addresses: [own('/ip4/127.0.0.1/tcp/1', true)], peerAddrs: [], now: NOW })).to.equal('unknown')
+    expect(
+      classifyReachability({
+        mode: 'auto',
+        addresses: [own('/ip4/11.0.0.5/tcp/1', false, 0)],
+        peerAddrs: [PUBLIC_PEER],
+        now: NOW,
+      }),
+    ).to.equal('unknown')
+    expect(
+      classifyReachability({
+        mode: 'auto',
+        addresses: [own('/ip4/10.0.0.5/tcp/1', true)],
+        peerAddrs: [LAN_PEER],
+        now: NOW,
+      }),
+    ).to.equal('unknown')
+    expect(
+      classifyReachability({ mode: 'auto', addresses: [own('/ip4/127.0.0.1/tcp/1', true)], peerAddrs: [], now: NOW }),
+    ).to.equal('unknown')
   })
 
   it('while private, publishes circuit and public addresses but not LAN ones (unless the devnet asks)', () => {

@@ -25,13 +25,16 @@ import { startTestNode } from '../../../support/node.ts'
 import { waitFor } from '../../../support/wait.ts'
 import type { Wallet } from 'ethers'
 
-interface Paid { chain: DevChain, clients: ChainClient[] }
+interface Paid {
+  chain: DevChain
+  clients: ChainClient[]
+}
 
 /**
  * Relay + private provider + private requester, one wordcount job; with `paid`, both have a
  * payments service on the chain and the job is paid by channel. Returns what the test checks.
  */
-async function relayedJob (root: string, nodes: HiveNode[], paid?: Paid) {
+async function relayedJob(root: string, nodes: HiveNode[], paid?: Paid) {
   const wordcount = readFileSync((await buildExamples()).wordcount)
   const requesterId = (await initDataDir(join(root, 'requester'))).peerId
   // the relay is also a provider subscribed to the job topic (so gossip reaches the private
@@ -47,9 +50,17 @@ async function relayedJob (root: string, nodes: HiveNode[], paid?: Paid) {
   const privatePeer = async (name: string, roles: string, wallet: Wallet | undefined) => {
     let payments: ReturnType<typeof paymentsService> | undefined
     if (paid !== undefined && wallet !== undefined) {
-      const client = await openChain({ settings: paid.chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
+      const client = await openChain({
+        settings: paid.chain.settings,
+        wallet,
+        tx: { pollMs: 50 },
+        pollingIntervalMs: 100,
+      })
       paid.clients.push(client)
-      payments = paymentsService({ chain: client, options: { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10') } })
+      payments = paymentsService({
+        chain: client,
+        options: { pollMs: 200, windowBits: 8, channelDeposit: parseEther('10') },
+      })
     }
     const node = await startTestNode(name, {
       root,
@@ -68,15 +79,26 @@ async function relayedJob (root: string, nodes: HiveNode[], paid?: Paid) {
   expect(requester.peerId.toString()).to.equal(requesterId)
   for (const n of [provider, requester]) {
     await waitFor(() => n.info().addresses.find((a) => a.includes('/p2p-circuit')), { timeoutMs: 30_000 })
-    expect(n.info().addresses.every((a) => a.includes('/p2p-circuit')), 'only circuit addresses published').to.equal(true)
+    expect(
+      n.info().addresses.every((a) => a.includes('/p2p-circuit')),
+      'only circuit addresses published',
+    ).to.equal(true)
   }
   // the provider must be in the job topic's mesh through the relay before the job is gossiped
-  await waitFor(() => relay.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm')).some((p) => p.equals(provider.peerId)) ? true : undefined)
+  await waitFor(() =>
+    relay.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm')).some((p) => p.equals(provider.peerId))
+      ? true
+      : undefined,
+  )
 
   const market = (requester.services as { market?: MarketService }).market!.requester!
   const { jobId } = await market.post({
-    module: wordcount, inputs: [{ name: 'a.txt', data: new TextEncoder().encode('one two three\n') }], args: ['1'],
-    maxPrice: parseEther('1'), bidWindowMs: 1000, payment: 'channel',
+    module: wordcount,
+    inputs: [{ name: 'a.txt', data: new TextEncoder().encode('one two three\n') }],
+    args: ['1'],
+    maxPrice: parseEther('1'),
+    bidWindowMs: 1000,
+    payment: 'channel',
   })
   const record = await market.wait(jobId, { signal: AbortSignal.timeout(60_000) })
   expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
@@ -86,7 +108,9 @@ async function relayedJob (root: string, nodes: HiveNode[], paid?: Paid) {
   // every connection between them is relayed, and the relay carried the job
   const between = requester.libp2p.getConnections(provider.peerId)
   expect(between.length).to.be.greaterThan(0)
-  expect(between.every((c) => c.limits !== undefined && c.remoteAddr.toString().includes('/p2p-circuit'))).to.equal(true)
+  expect(between.every((c) => c.limits !== undefined && c.remoteAddr.toString().includes('/p2p-circuit'))).to.equal(
+    true,
+  )
   const server = relay.info().reach!.relayServer!
   expect(server.policy).to.equal('market')
   expect(server.reservations).to.equal(2)
@@ -98,7 +122,9 @@ describe('node/p2p/reach: a job between two private peers, through a relay', fun
   this.timeout(90_000)
   let root: string
   const nodes: HiveNode[] = []
-  beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'hive-reach-job-')) })
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'hive-reach-job-'))
+  })
   afterEach(async () => {
     for (const n of nodes.splice(0).reverse()) await n.stop().catch(() => {})
     rmSync(root, { recursive: true, force: true })
@@ -134,11 +160,14 @@ describe('node/p2p/reach: a paid job between two private peers, through a relay 
     await chain.giveHive(chain.account(2).address, parseEther('1000'))
     const { provider, award } = await relayedJob(root, nodes, { chain, clients })
     const payments = (provider.services as { payments?: PaymentsService }).payments!
-    await waitFor(async () => {
-      const [ch] = await payments.channels.list({ role: 'provider' })
-      if (ch === undefined) return undefined
-      const best = await payments.channels.best(ch.channelId)
-      return best?.cumulativeAmount === award.price ? true : undefined
-    }, { timeoutMs: 30_000 })
+    await waitFor(
+      async () => {
+        const [ch] = await payments.channels.list({ role: 'provider' })
+        if (ch === undefined) return undefined
+        const best = await payments.channels.best(ch.channelId)
+        return best?.cumulativeAmount === award.price ? true : undefined
+      },
+      { timeoutMs: 30_000 },
+    )
   })
 })

@@ -21,7 +21,9 @@ describe('node/p2p/reach: relays on loopback', function () {
   const nodes: HiveNode[] = []
   const apis: ApiServer[] = []
 
-  beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'hive-reach-')) })
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'hive-reach-'))
+  })
   afterEach(async () => {
     for (const a of apis.splice(0)) await a.stop()
     for (const n of nodes.splice(0).reverse()) await n.stop()
@@ -29,13 +31,20 @@ describe('node/p2p/reach: relays on loopback', function () {
   })
 
   it('a private peer reserves on the relay, publishes only its circuit address, and is reached through it', async () => {
-    const relay = await startTestNode('relay', { root, settings: { relayServer: true, relayPolicy: 'open', reachability: 'public' } })
+    const relay = await startTestNode('relay', {
+      root,
+      settings: { relayServer: true, relayPolicy: 'open', reachability: 'public' },
+    })
     nodes.push(relay)
     const priv = await startTestNode('private', {
-      root, bootstrap: relay, settings: { listen: [], reachability: 'private', relayReservations: 1 },
+      root,
+      bootstrap: relay,
+      settings: { listen: [], reachability: 'private', relayReservations: 1 },
     })
     nodes.push(priv)
-    const circuit = await waitFor(() => priv.info().addresses.find((a) => a.includes('/p2p-circuit')), { timeoutMs: 20_000 })
+    const circuit = await waitFor(() => priv.info().addresses.find((a) => a.includes('/p2p-circuit')), {
+      timeoutMs: 20_000,
+    })
     expect(circuit).to.include(`/p2p/${relay.peerId.toString()}/p2p-circuit/p2p/${priv.peerId.toString()}`)
     expect(priv.info().addresses.every((a) => a.includes('/p2p-circuit'))).to.equal(true)
 
@@ -61,11 +70,16 @@ describe('node/p2p/reach: relays on loopback', function () {
   })
 
   it('reports reachability on /v1/info and in hive node status', async () => {
-    const relay = await startTestNode('relay', { root, settings: { relayServer: true, relayPolicy: 'open', reachability: 'public' } })
+    const relay = await startTestNode('relay', {
+      root,
+      settings: { relayServer: true, relayPolicy: 'open', reachability: 'public' },
+    })
     nodes.push(relay)
     await initDataDir(join(root, 'private'))
     const priv = await startTestNode('private', {
-      root, bootstrap: relay, settings: { listen: [], reachability: 'private', relayReservations: 1 },
+      root,
+      bootstrap: relay,
+      settings: { listen: [], reachability: 'private', relayReservations: 1 },
     })
     nodes.push(priv)
     await waitFor(() => priv.info().reach!.relays[0])
@@ -93,23 +107,35 @@ describe('node/p2p/reach: relays on loopback', function () {
   it('reserves on two relays, and on another one when a relay goes away', async () => {
     const relays: HiveNode[] = []
     for (const name of ['relay-a', 'relay-b', 'relay-c']) {
-      const r = await startTestNode(name, { root, settings: { relayServer: true, relayPolicy: 'open', reachability: 'public' } })
+      const r = await startTestNode(name, {
+        root,
+        settings: { relayServer: true, relayPolicy: 'open', reachability: 'public' },
+      })
       nodes.push(r)
       relays.push(r)
     }
     const priv = await startTestNode('private', {
-      root, bootstrap: relays.flatMap((r) => r.info().addresses), settings: { listen: [], reachability: 'private' },
+      root,
+      bootstrap: relays.flatMap((r) => r.info().addresses),
+      settings: { listen: [], reachability: 'private' },
     })
     nodes.push(priv)
     expect(priv.config.relayReservations).to.equal(2)
-    const inUse = (): string[] => priv.info().reach!.relays.map((r) => r.relay).sort()
+    const inUse = (): string[] =>
+      priv
+        .info()
+        .reach!.relays.map((r) => r.relay)
+        .sort()
     const first = await waitFor(() => (inUse().length === 2 ? inUse() : undefined), { timeoutMs: 20_000 })
     const gone = relays.find((r) => r.peerId.toString() === first[0])!
     await gone.stop()
-    const after = await waitFor(() => {
-      const now = inUse()
-      return now.length === 2 && !now.includes(gone.peerId.toString()) ? now : undefined
-    }, { timeoutMs: 30_000 })
+    const after = await waitFor(
+      () => {
+        const now = inUse()
+        return now.length === 2 && !now.includes(gone.peerId.toString()) ? now : undefined
+      },
+      { timeoutMs: 30_000 },
+    )
     const spare = relays.find((r) => !first.includes(r.peerId.toString()))!
     expect(after).to.include(spare.peerId.toString())
     expect(priv.info().addresses.filter((a) => a.includes('/p2p-circuit'))).to.have.length(2)
