@@ -94,7 +94,11 @@ export async function runCrashSteps(opts: {
         timeoutMs: 90_000,
         limits: { wallTimeMs: 30_000 },
         // no early award: the award waits for the window's close, when the cheapest (crashing) bid is surely in
-        policy: { reserve: 16 },
+        // and on price alone: a fresh victim has no reputation yet, which the selection rule would weigh
+        policy: { reserve: 16, weights: { price: 1, reputation: 0, stake: 0, benchmark: 0, latency: 0 } },
+        // every provider may bid (no bid lottery, issue 14): the scenario picks its victims among
+        // the bidders, and a fresh provider must be able to win at once
+        maxBidders: 0,
       })
       const record = await requester.wait(jobId)
       const exit = fleet.exits.get(victim.peerId)

@@ -95,9 +95,12 @@ describe('security 15: a provider that returns wrong output on a spot-checked jo
     for (const ch of channels) expect(await cheater.payments.channels.best(ch.channelId)).to.equal(undefined)
     // and its reputation with this requester is gone
     const reputation = requester.market.reputation!
-    const history = await waitFor("the cheater's history recorded", async () => {
+    // the store records a finished job's providers one after another: wait for all three
+    const history = await waitFor("every provider's history recorded", async () => {
       const h = await reputation.history(cheaterId)
-      return h.spotFailed > 0 ? h : undefined
+      if (h.spotFailed === 0) return undefined
+      for (const p of honest) if ((await reputation.history(p.node.peerId.toString())).paid === 0) return undefined
+      return h
     })
     expect(history).to.include({ spotFailed: 1, paid: 0 })
     expect(await reputation.score(cheaterId)).to.equal(0)
