@@ -65,6 +65,17 @@ export function parseNonNegativeNumber(text: string): number {
   return n
 }
 
+/** A chance from 0 to 1, as a fraction (0.05) or a percentage (5%). */
+export function parseRate(text: string): number {
+  const t = text.trim()
+  const percent = t.endsWith('%')
+  const n = Number(percent ? t.slice(0, -1) : t)
+  const rate = percent ? n / 100 : n
+  if (t === '' || t === '%' || !Number.isFinite(n) || rate < 0 || rate > 1)
+    throw new InvalidArgumentError(`"${text}" is not a rate from 0 to 1 (e.g. 0.05 or 5%)`)
+  return rate
+}
+
 /** TCP port, 0 meaning "any free port". */
 export function parsePort(text: string): number {
   const n = Number(text.trim())

@@ -74,6 +74,11 @@ export interface HiveSettings {
    * bid. Output is held in memory until it is stored, so this bounds what one job can pin.
    */
   maxOutputBytes: number
+  /**
+   * as a requester: the chance (0..1) that each k = 1 job is re-run on a second provider before
+   * payment (a spot check; a job's own `spotCheckRate` overrides it). 0: no spot checks.
+   */
+  spotCheckRate: number
   // --- reach across NATs (issue 13, docs/reach.md) ---
   /** auto: AutoNAT and connections decide; public / private: forced (private listens on /p2p-circuit) */
   reachability: ReachabilityMode
@@ -139,6 +144,7 @@ const DEFAULTS: HiveSettings = {
   hivePerEth: DEFAULT_HIVE_PER_ETH,
   allowPrivateAddrs: false,
   maxOutputBytes: 64 * 1024 * 1024,
+  spotCheckRate: 0,
   reachability: 'auto',
   relayReservations: 2,
   relayServer: false,
@@ -182,6 +188,7 @@ export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.fr
   hivePerEth: 'HIVE_HIVE_PER_ETH',
   allowPrivateAddrs: 'HIVE_ALLOW_PRIVATE_ADDRS',
   maxOutputBytes: 'HIVE_MAX_OUTPUT_BYTES',
+  spotCheckRate: 'HIVE_SPOT_CHECK_RATE',
   reachability: 'HIVE_REACHABILITY',
   relayReservations: 'HIVE_RELAY_RESERVATIONS',
   relayServer: 'HIVE_RELAY_SERVER',
@@ -313,6 +320,10 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
   },
   allowPrivateAddrs: bool,
   maxOutputBytes: int(64 * 1024, JOB_BOUNDS.outputBytes.max, 'bytes'),
+  spotCheckRate: (v, bad) => {
+    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
+    return typeof n === 'number' && n >= 0 && n <= 1 ? n : bad('a number from 0 to 1, e.g. 0.05 for 5 % of k = 1 jobs')
+  },
   reachability: (v, bad) =>
     v === 'auto' || v === 'public' || v === 'private' ? v : bad('one of auto, public, private'),
   relayReservations: int(0, 8, 'relays'),

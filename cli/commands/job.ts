@@ -9,7 +9,7 @@ import { HiveClient } from '../client.ts'
 import { checkJobModule, checkModuleSize, type ModuleProblem } from '../../node/exec/module-check.ts'
 import type { CommandContext } from '../context.ts'
 import { formatDuration, hiveAmount, roundTokenAmount, shortPeerId, table } from '../format.ts'
-import { parseByteSize, parseDuration, parsePositiveInt, parseTokenAmount } from '../parse.ts'
+import { parseByteSize, parseDuration, parsePositiveInt, parseRate, parseTokenAmount } from '../parse.ts'
 import type { RouteReply } from '../../node/api/contract/index.ts'
 import type { NodeEvent } from '../../node/controller.ts'
 import type { PaymentMode } from '../../protocol/payment-mode.ts'
@@ -19,6 +19,7 @@ interface PostOptions {
   input: string[]
   arg: string[]
   redundancy?: number
+  spotCheck?: number
   maxPrice: bigint
   timeout?: number
   bidWindow?: number
@@ -46,6 +47,11 @@ export function registerJobCommands(job: Command, context: (cmd: Command) => Com
     .option('--input <file>', 'an input file the job reads from /input (repeatable)', collect, [])
     .option('--arg <arg>', 'an argument for the job (repeatable, in order)', collect, [])
     .option('--redundancy <k>', 'run on k providers and accept the output a majority returns', parsePositiveInt)
+    .option(
+      '--spot-check <rate>',
+      'k = 1 only: the chance (0.05 or 5%) that the job is re-run on a second provider before payment',
+      parseRate,
+    )
     .option(
       '--max-price <amount>',
       'the most you pay, in HIVE (e.g. 0.5, 2, 1.5k)',
@@ -138,6 +144,12 @@ async function postJob(ctx: CommandContext, opts: PostOptions): Promise<void> {
       'OUT_NEEDS_WAIT',
       '--out is written when the job is verified: add --wait (or use `hive job result <id> --out <dir>` later)',
     )
+  if (opts.spotCheck !== undefined && opts.spotCheck > 0 && (opts.redundancy ?? 1) > 1) {
+    throw new UsageError(
+      'SPOT_CHECK_NEEDS_K1',
+      `--spot-check applies to k = 1 jobs; with --redundancy ${opts.redundancy} the providers already check each other`,
+    )
+  }
   const module = /^baf[a-z2-7]{20,}$/.test(opts.wasm)
     ? { moduleCid: opts.wasm }
     : { module: (await readModule(opts.wasm, opts.executor)).toString('base64') }
@@ -160,6 +172,7 @@ async function postJob(ctx: CommandContext, opts: PostOptions): Promise<void> {
     maxPrice: opts.maxPrice.toString(),
     payment: opts.payment,
     ...(opts.redundancy !== undefined ? { redundancy: opts.redundancy } : {}),
+    ...(opts.spotCheck !== undefined ? { spotCheckRate: opts.spotCheck } : {}),
     ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
     ...(opts.bidWindow !== undefined ? { bidWindowMs: opts.bidWindow } : {}),
     limits: {

@@ -142,7 +142,8 @@ export class MarketService implements HiveService {
         exchange: this.exchange,
         jobs: store.jobs as unknown as JobRecordStore,
         emit,
-        policy: options.policy,
+        // the node's spot-check rate is a default: the caller's policy and each job may override it
+        policy: { ...(config.spotCheckRate > 0 ? { spotCheckRate: config.spotCheckRate } : {}), ...options.policy },
         stakeOf: options.stakeOf,
         ...(options.stakeOwnerOf !== undefined ? { stakeOwnerOf: options.stakeOwnerOf } : {}),
         ...(options.minStake !== undefined ? { minStake: options.minStake } : {}),

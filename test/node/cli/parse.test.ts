@@ -6,6 +6,7 @@ import {
   parseNonNegativeNumber,
   parsePort,
   parsePositiveInt,
+  parseRate,
 } from '../../../cli/parse.ts'
 
 describe('cli/parse', () => {
@@ -69,5 +70,14 @@ describe('cli/parse', () => {
     expect(parsePort('0')).to.equal(0)
     expect(parsePort('65535')).to.equal(65535)
     for (const bad of ['65536', '-1', 'http', '80.5']) expect(() => parsePort(bad), bad).to.throw(InvalidArgumentError)
+  })
+
+  it('parses a spot-check rate as a fraction or a percentage, from 0 to 1', () => {
+    expect(parseRate('0.05')).to.equal(0.05)
+    expect(parseRate('5%')).to.equal(0.05)
+    expect(parseRate('0')).to.equal(0)
+    expect(parseRate('100%')).to.equal(1)
+    for (const bad of ['1.5', '-0.1', '120%', '%', '', 'often', 'NaN'])
+      expect(() => parseRate(bad), bad).to.throw(InvalidArgumentError)
   })
 })

@@ -60,3 +60,23 @@ describe('node/config: maxOutputBytes', () => {
     )
   })
 })
+
+describe('node/config: spotCheckRate', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hive-config-'))
+  })
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('defaults to no spot checks, reads the environment, and refuses a rate outside 0..1', () => {
+    expect(loadConfig({ dataDir: dir }).spotCheckRate).to.equal(0)
+    expect(loadConfig({ dataDir: dir, env: { HIVE_SPOT_CHECK_RATE: '0.05' } }).spotCheckRate).to.equal(0.05)
+    for (const bad of ['1.5', '-1', 'often']) {
+      expect(() => loadConfig({ dataDir: dir, env: { HIVE_SPOT_CHECK_RATE: bad } }), bad).to.throw(
+        /HIVE_SPOT_CHECK_RATE .*from 0 to 1/,
+      )
+    }
+  })
+})

@@ -46,6 +46,8 @@ export interface StartPeerOptions {
   pool?: WorkerPool
   policy?: MarketOptions['policy']
   capacity?: number
+  /** other node settings, as flags (e.g. spotCheckRate) */
+  settings?: Parameters<typeof startTestNode>[1]['settings']
   /** called synchronously with every job event (e.g. to act at an exact step) */
   onEvent?: (event: JobEvent) => void
 }
@@ -58,6 +60,7 @@ export async function startMarketPeer(name: string, opts: StartPeerOptions): Pro
     roles: opts.roles,
     ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap.node } : {}),
     ...(opts.price !== undefined ? { price: opts.price } : {}),
+    ...(opts.settings !== undefined ? { settings: opts.settings } : {}),
     services: {
       market: marketService({
         ...(opts.pool !== undefined ? { executors: { wasm: new WasmExecutor({ pool: opts.pool }) } } : {}),
