@@ -26,6 +26,7 @@ const echo: ProtocolDescriptor<string, string> = {
   inbound: { maxStreams: 32, maxStreamsPerPeer: 16 },
   runOnLimitedConnection: true,
   handler: async (s) => s,
+  errorResponse: (e) => `error: ${e.code}`,
 }
 
 describe('node/p2p/reach: requests to a peer reached only through a relay', function () {
