@@ -17,6 +17,7 @@ import type { HiveLibp2p } from './p2p/create.ts'
 import { openSublevelDatastore } from './p2p/datastore.ts'
 import { loadOrCreatePeerKey } from './p2p/identity.ts'
 import { cancelLibp2pShutdownTimers } from './p2p/shutdown.ts'
+import { catchUpTopologies } from './p2p/topology-catchup.ts'
 import { openStore } from './store.ts'
 import { PACKAGE_ROOT } from './util/package-root.ts'
 import type { HiveStore } from './store.ts'
@@ -283,6 +284,8 @@ export class HiveNode implements NodeController {
     try {
       this.watchLibp2p()
       await this.libp2p.start()
+      // peers identified while libp2p was starting are unknown to the DHT and relay discovery
+      void catchUpTopologies(this.libp2p)
       for (const s of this._services) {
         await s.start()
         started.push(s)

@@ -144,7 +144,8 @@ export interface Core {
 
 const nodeEnv = (delayMs: number): Record<string, string> => ({
   HIVE_PASSPHRASE: PASSPHRASE,
-  DEBUG: 'hive:*',
+  // HIVE_TESTBED_DEBUG adds namespaces to the nodes' debug log (e.g. libp2p:kad-dht*)
+  DEBUG: ['hive:*', process.env.HIVE_TESTBED_DEBUG].filter((x) => x !== undefined && x !== '').join(','),
   DEBUG_COLORS: '0',
   ...(delayMs > 0 ? { HIVE_TESTBED_DELAY_MS: String(delayMs) } : {}),
 })

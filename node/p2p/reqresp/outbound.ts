@@ -4,10 +4,11 @@
 import { lpStream } from '@libp2p/utils'
 import { ReqRespError, frameError } from './errors.ts'
 import type { ProtocolDescriptor } from './types.ts'
-import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 
 export interface OutboundComponents {
-  libp2p: Pick<Libp2p, 'dialProtocol'>
+  /** getConnections lets a request reuse an open relayed connection (see openRequestStream) */
+  libp2p: Pick<Libp2p, 'dialProtocol'> & Partial<Pick<Libp2p, 'getConnections'>>
 }
 
 export interface RequestOptions {
@@ -46,7 +47,7 @@ export async function* requestFrames<Req, Res>(
   const signal = options.signal ?? AbortSignal.timeout(descriptor.timeouts.exchangeMs)
   let stream
   try {
-    stream = await components.libp2p.dialProtocol(peer, descriptor.id, {
+    stream = await openRequestStream(components, peer, descriptor.id, {
       signal,
       runOnLimitedConnection: descriptor.runOnLimitedConnection ?? false,
     })
@@ -96,4 +97,26 @@ export async function* requestFrames<Req, Res>(
         })
     }
   }
+}
+
+/**
+ * A stream for one request. libp2p's dialProtocol reuses only unlimited connections: to a peer we
+ * hold nothing but a relayed (limited) connection with, it dials a new circuit through the relay
+ * for every stream, and when both sides do so at once (a NATed requester pushing a job while the
+ * NATed provider bids) the circuits close each other as duplicates ("Remote closed connection
+ * during opening"; the issue 13 testbed's both-nat run lost its jobs this way). A protocol that
+ * may run on limited connections therefore opens its stream on the relayed connection we hold.
+ */
+async function openRequestStream(
+  components: OutboundComponents,
+  peer: PeerId,
+  protocol: string,
+  options: { signal: AbortSignal; runOnLimitedConnection: boolean },
+): Promise<Stream> {
+  const open = (components.libp2p.getConnections?.(peer) ?? []).filter((c) => c.status === 'open')
+  if (options.runOnLimitedConnection && !open.some((c) => c.limits === undefined)) {
+    const relayed = open.find((c) => c.limits !== undefined)
+    if (relayed !== undefined) return await relayed.newStream(protocol, options)
+  }
+  return await components.libp2p.dialProtocol(peer, protocol, options)
 }
