@@ -139,20 +139,6 @@ export class StakeRegistry {
     return { stake: s.bonded, slashed: false }
   }
 
-  /**
-   * The stake owner behind `peerId`: the address its stake is bound to (null: none, or the
-   * lookup failed). Several peer ids of one owner share that owner's weight wherever stake is
-   * counted (the bid lottery, selection): peer ids are free, owners' stake is not.
-   */
-  readonly stakeOwnerOf = async (peerId: PeerId): Promise<string | null> => {
-    try {
-      return (await this.standingOfPeer(peerId)).provider
-    } catch (err) {
-      log.error('owner lookup for %s failed: %s', peerId.toString(), shortReason(err))
-      return null
-    }
-  }
-
   private forget(hash: string): void {
     this.cache.delete(hash)
     this.owners.delete(hash)

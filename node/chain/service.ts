@@ -215,12 +215,6 @@ export class ChainService implements HiveService, ChainApi {
     return await stakeWithOwner(this.stakes, peerId, ethAddress)
   }
 
-  /** Market hook (requester): the address a bidder's stake is bound to (its owner), or null. */
-  readonly stakeOwnerOf = async (peerId: PeerId): Promise<string | null> => {
-    await this.ready.promise
-    return await this.stakes.stakeOwnerOf(peerId)
-  }
-
   /** Market hook: the live minimum provider stake (the bid lottery's weight unit); undefined until started. */
   readonly minProviderStake = (): bigint | undefined => this._params?.get('minProviderStake')
 

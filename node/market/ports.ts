@@ -107,8 +107,7 @@ export interface MarketStakeSource {
     ethAddress: string,
   ) => Promise<{ stake: bigint; slashed: boolean; owner?: string }>
   readonly canBid: () => boolean
-  /** the bid lottery's (issue 14): who owns a peer id's stake, the minimum stake, our own bond */
-  readonly stakeOwnerOf?: (provider: PeerId) => Promise<string | null>
+  /** the bid lottery's (issue 14): the minimum stake, our own bond (owners come with stakeOf) */
   readonly minProviderStake?: () => bigint | undefined
   readonly ownBondedStake?: () => bigint
 }

@@ -102,8 +102,6 @@ export interface RequesterInit {
    * job's executor: the push targets then, besides gossip
    */
   pickProviders?: (input: PostJobInput) => Promise<PeerId[]>
-  /** a bidder's stake owner (the address its stake is bound to); without it, the peer id */
-  stakeOwnerOf?: (provider: PeerId) => Promise<string | null>
   /** the minimum provider stake, the lottery's weight unit (undefined: every staked bidder weighs one) */
   minStake?: () => bigint | undefined
   /**
@@ -534,7 +532,9 @@ export class Requester {
     // minimally staked, which is what the selection's stake floor expects
     const standing =
       this.init.stakeOf !== undefined ? await this.init.stakeOf(from, ethAddress) : { stake: 1n, slashed: false }
-    const owner = await this.admitBid(valid.jobId, from, valid.bid.lotteryEstimate, standing.stake)
+    // the stake owner comes with the standing (node/chain/stake-owner.ts); unstaked: the peer id itself
+    const owner = standing.owner ?? from.toString()
+    this.admitBid(valid.jobId, from, valid.bid.lotteryEstimate, standing.stake, owner)
     this.candidates.noteBid(
       from.toString(),
       valid.price,
@@ -577,14 +577,10 @@ export class Requester {
   }
 
   /**
-   * Drops (NOT_SELECTED) a bid from a provider the job was not pushed to and whose ticket did not win; returns its
-   * owner.
+   * Drops (NOT_SELECTED) a bid from a provider the job was not pushed to and whose ticket did not win.
    */
-  private async admitBid(jobId: string, from: PeerId, lotteryEstimate: number, stake: bigint): Promise<string> {
+  private admitBid(jobId: string, from: PeerId, lotteryEstimate: number, stake: bigint, owner: string): void {
     const weight = stakeWeight(stake, this.init.minStake?.())
-    const owner =
-      (this.init.stakeOwnerOf !== undefined ? await this.init.stakeOwnerOf(from).catch(() => null) : null) ??
-      from.toString()
     const verdict = this.gate.admit(jobId, from, lotteryEstimate, weight, owner)
     if (!verdict.ok) {
       log('bid on %s from %s dropped: %s', jobId, from.toString(), verdict.reason)
@@ -594,7 +590,6 @@ export class Requester {
         { jobId, reason: verdict.reason },
       )
     }
-    return owner
   }
 
   /**

@@ -57,8 +57,6 @@ export interface MarketOptions {
   /** every gossip verdict of the provider's topic validators, with its error code and topic */
   onGossipOutcome?: ProviderInit['onGossipOutcome']
   stakeOf?: (provider: PeerId, ethAddress: string) => Promise<{ stake: bigint; slashed: boolean; owner?: string }>
-  /** the on-chain owner of a bidder's stake (node/chain: stakeOwnerOf) */
-  stakeOwnerOf?: (provider: PeerId) => Promise<string | null>
   /** the live minimum provider stake: the bid lottery's weight unit */
   minStake?: () => bigint | undefined
   /** this node's own bonded stake while eligible (0 otherwise): its lottery weight */
@@ -145,7 +143,6 @@ export class MarketService implements HiveService {
         // the node's spot-check rate is a default: the caller's policy and each job may override it
         policy: { ...(config.spotCheckRate > 0 ? { spotCheckRate: config.spotCheckRate } : {}), ...options.policy },
         stakeOf: options.stakeOf,
-        ...(options.stakeOwnerOf !== undefined ? { stakeOwnerOf: options.stakeOwnerOf } : {}),
         ...(options.minStake !== undefined ? { minStake: options.minStake } : {}),
         payments: options.payments,
         events: this.events,
@@ -235,7 +232,7 @@ export class MarketService implements HiveService {
 /** What a node's market is built with; the audit, payments and chain seams come from those services. */
 export type MarketInit = Omit<
   MarketOptions,
-  'stakeOf' | 'stakeOwnerOf' | 'minStake' | 'ownStake' | 'canBid' | 'payments' | 'journal' | 'subscribe'
+  'stakeOf' | 'minStake' | 'ownStake' | 'canBid' | 'payments' | 'journal' | 'subscribe'
 >
 
 /**
@@ -262,9 +259,8 @@ export function marketService(init: MarketInit = {}): ServiceFactory<MarketServi
 }
 
 /** The chain's stake hooks the bid lottery uses, when the chain service offers them. */
-function lotteryStakeHooks(chain: MarketStakeSource): Pick<MarketOptions, 'stakeOwnerOf' | 'minStake' | 'ownStake'> {
+function lotteryStakeHooks(chain: MarketStakeSource): Pick<MarketOptions, 'minStake' | 'ownStake'> {
   return {
-    ...(chain.stakeOwnerOf !== undefined ? { stakeOwnerOf: chain.stakeOwnerOf } : {}),
     ...(chain.minProviderStake !== undefined ? { minStake: chain.minProviderStake } : {}),
     ...(chain.ownBondedStake !== undefined ? { ownStake: chain.ownBondedStake } : {}),
   }
