@@ -104,6 +104,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./devnet.ts')).registerDevnetCommands,
   },
   {
+    name: 'dashboard',
+    description: "print (--open: open) a one-time login URL for the running node's web dashboard",
+    options: true,
+    load: async () => (await import('./dashboard.ts')).registerDashboardCommand,
+  },
+  {
     name: 'audit',
     description: "the node's tamper-evident audit log, its on-chain anchors, and verifying anyone's",
     load: async () => (await import('./audit.ts')).registerAuditCommands,

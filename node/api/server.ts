@@ -1,6 +1,9 @@
 // The node's local control API: HTTP/1.1 on loopback, bearer token, JSON routes from a route
 // table, server-sent events for live progress. Routes are added by whoever owns the data
 // (`registerNodeRoutes`, later jobs, channels …); this file only authenticates and dispatches.
+// It also serves the dashboard (issue 17) under /ui/: a browser logs in with a one-time code
+// for a session cookie, which then authorises the API like the token; requests that change
+// state with that cookie must come from our own origin (./origin.ts).
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -15,6 +18,9 @@ import { readJsonBody } from './body.ts'
 import { isHttpMethod, JsonResponse, Router } from './router.ts'
 import type { RequestContext, RouteRegistry } from './router.ts'
 import { EventStream, SseConnection } from './sse.ts'
+import { isOwnOrigin, isSafeMethod, readCookie, sessionCookie, sessionCookieName } from './origin.ts'
+import { UiSessions } from './session.ts'
+import { DEFAULT_UI_DIR, UI_PREFIX, serveUiFile } from './ui-static.ts'
 
 const log = logger('hive:api')
 
@@ -34,6 +40,10 @@ export interface ApiServerInit {
   heartbeatMs?: number
   /** default true; tests of the HTTP layer alone may turn it off */
   writeEndpointFile?: boolean
+  /** the dashboard's built bundle (default dist/ui of the package) */
+  uiDir?: string
+  /** the clock of login codes and sessions (tests move it) */
+  now?: () => number
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -42,7 +52,10 @@ const MAX_SSE_BUFFER_BYTES = 4 * 1024 * 1024
 export class ApiServer {
   readonly routes: RouteRegistry
   private readonly router = new Router()
-  private readonly init: Required<ApiServerInit>
+  private readonly init: Required<Omit<ApiServerInit, 'now'>>
+  /** dashboard login codes and sessions */
+  readonly sessions: UiSessions
+  private readonly cookieName: string
   private readonly streams = new Set<SseConnection>()
   private readonly inflight = new Set<AbortController>()
   private _server: Server | undefined
@@ -59,8 +72,11 @@ export class ApiServer {
       maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
       heartbeatMs: 15_000,
       writeEndpointFile: true,
+      uiDir: DEFAULT_UI_DIR,
       ...init,
     }
+    this.sessions = new UiSessions(init.now !== undefined ? { now: init.now } : {})
+    this.cookieName = sessionCookieName(this.init.peerId)
     if (!this.init.allowNonLoopback && !isLoopbackHost(this.init.host)) {
       throw new UsageError(
         'API_HOST_NOT_LOOPBACK',
@@ -69,6 +85,15 @@ export class ApiServer {
       )
     }
     this.routes = this.router
+    this.router.area('ui', {
+      'ui.loginCode': (call) => {
+        // the server checked a presented token before dispatch; no token means a session cookie
+        if (bearerToken(call.headers.authorization) == null)
+          throw new ApiError(403, 'TOKEN_REQUIRED', 'only the API token may ask for a dashboard login code')
+        const { code, expiresAt } = this.sessions.issueCode()
+        return { code, expiresAt, path: `${UI_PREFIX}/login#${code}` }
+      },
+    })
   }
 
   /** Where the server listens, once started. */
@@ -160,17 +185,12 @@ export class ApiServer {
           `requests must be addressed to 127.0.0.1 or localhost, not ${String(req.headers.host)}`,
         )
       }
-      const presented = bearerToken(req.headers.authorization)
-      if (presented == null || !tokenMatches(this.token, presented)) {
-        res.setHeader('www-authenticate', 'Bearer realm="hive"')
-        throw new ApiError(
-          401,
-          'UNAUTHORIZED',
-          presented == null
-            ? 'missing bearer token: send `Authorization: Bearer <token>` with the token from <dataDir>/api-token'
-            : 'wrong bearer token: use the token in <dataDir>/api-token of this node',
-        )
+      this.checkOrigin(req, method)
+      if (url.pathname === UI_PREFIX || url.pathname.startsWith(UI_PREFIX + '/')) {
+        await this.handleUi(req, res, method, url.pathname)
+        return
       }
+      this.authenticate(req, res, method)
       if (!isHttpMethod(method)) throw new ApiError(405, 'METHOD_NOT_ALLOWED', `method ${method} is not supported`)
       const { definition, params } = this.router.match(method, url.pathname)
       const limit = definition.maxBodyBytes ?? this.init.maxBodyBytes
@@ -209,6 +229,97 @@ export class ApiServer {
     }
   }
 
+  /**
+   * A browser names the page that made a request in Origin: one from any other origin (another
+   * port, `null`) is refused whatever it carries. A request that changes state on a session
+   * cookie must name ours: without Origin it might come from a form or a tool we cannot tell.
+   */
+  private checkOrigin(req: IncomingMessage, method: string): void {
+    const origin = req.headers.origin
+    const port = this._endpoint?.port ?? 0
+    if (origin !== undefined && !isOwnOrigin(origin, port))
+      throw new ApiError(403, 'FORBIDDEN_ORIGIN', `requests from ${origin} are refused: only this node's own pages`, {
+        origin,
+      })
+    if (origin === undefined && !isSafeMethod(method) && this.sessionOf(req) !== undefined)
+      throw new ApiError(403, 'FORBIDDEN_ORIGIN', 'a request that changes state with a session cookie needs Origin')
+  }
+
+  /** The token, or a live dashboard session (its cookie). */
+  private authenticate(req: IncomingMessage, res: ServerResponse, method: string): void {
+    const presented = bearerToken(req.headers.authorization)
+    if (presented == null) {
+      const session = this.sessionOf(req)
+      if (session !== undefined && this.sessions.valid(session)) {
+        // checkOrigin ran first; this holds even if it is ever moved
+        if (!isSafeMethod(method) && req.headers.origin === undefined)
+          throw new ApiError(403, 'FORBIDDEN_ORIGIN', 'a request that changes state needs Origin')
+        return
+      }
+    }
+    if (presented == null || !tokenMatches(this.token, presented)) {
+      res.setHeader('www-authenticate', 'Bearer realm="hive"')
+      throw new ApiError(
+        401,
+        'UNAUTHORIZED',
+        presented == null
+          ? 'missing bearer token: send `Authorization: Bearer <token>` with the token from <dataDir>/api-token'
+          : 'wrong bearer token: use the token in <dataDir>/api-token of this node',
+      )
+    }
+  }
+
+  private sessionOf(req: IncomingMessage): string | undefined {
+    const value = readCookie(req.headers.cookie, this.cookieName)
+    return value === undefined || value === '' ? undefined : value
+  }
+
+  /**
+   * /ui/…: the bundle (GET, HEAD), the code-for-cookie exchange and the logout (POST only, from
+   * our own origin: checkOrigin refused any other, here Origin must be present).
+   */
+  private async handleUi(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
+    if (path === `${UI_PREFIX}/session` || path === `${UI_PREFIX}/logout`) {
+      if (method !== 'POST')
+        throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use POST`, {
+          allow: 'POST',
+        })
+      if (req.headers.origin === undefined)
+        throw new ApiError(403, 'FORBIDDEN_ORIGIN', 'the dashboard login must come from its own page (Origin)')
+      if (path === `${UI_PREFIX}/logout`) {
+        const session = this.sessionOf(req)
+        if (session !== undefined) this.sessions.end(session)
+        sendJson(res, 204, undefined, { 'set-cookie': sessionCookie(this.cookieName, '', 0) })
+        return
+      }
+      const body = await readJsonBody(req, 4096)
+      const code = typeof body === 'object' && body !== null ? (body as { code?: unknown }).code : undefined
+      const session = typeof code === 'string' ? this.sessions.exchange(code) : undefined
+      if (session === undefined)
+        throw new ApiError(
+          401,
+          'LOGIN_CODE_INVALID',
+          'this login code is unknown, used or expired: run `hive dashboard`',
+        )
+      sendJson(
+        res,
+        200,
+        { cookie: this.cookieName },
+        {
+          'set-cookie': sessionCookie(
+            this.cookieName,
+            session.sessionId,
+            Math.floor(this.sessions.sessionTtlMs / 1000),
+          ),
+        },
+      )
+      return
+    }
+    if (method !== 'GET' && method !== 'HEAD')
+      throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use GET`, { allow: 'GET' })
+    await serveUiFile(res, this.init.uiDir, path, method === 'HEAD')
+  }
+
   private serveStream(res: ServerResponse, stream: EventStream): void {
     const conn = new SseConnection(res, { heartbeatMs: this.init.heartbeatMs, maxBufferedBytes: MAX_SSE_BUFFER_BYTES })
     this.streams.add(conn)
@@ -229,6 +340,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
     'content-length': Buffer.byteLength(text),
     ...headers,
   })

@@ -6,6 +6,7 @@ import { chainRoutes } from './chain.ts'
 import { jobRoutes } from './jobs.ts'
 import { nodeRoutes } from './node.ts'
 import { paymentsRoutes } from './payments.ts'
+import { uiRoutes } from './ui.ts'
 import type { Json, PathParams, RouteSpec } from './route.ts'
 import type { QueryOf, QuerySpec } from './query.ts'
 
@@ -15,12 +16,20 @@ export const API_AREAS = {
   chain: chainRoutes,
   payments: paymentsRoutes,
   audit: auditRoutes,
+  ui: uiRoutes,
 } as const
 
 export type ApiArea = keyof typeof API_AREAS
 export type AreaRoutes<A extends ApiArea> = (typeof API_AREAS)[A]
 
-export const API_ROUTES = { ...nodeRoutes, ...jobRoutes, ...chainRoutes, ...paymentsRoutes, ...auditRoutes } as const
+export const API_ROUTES = {
+  ...nodeRoutes,
+  ...jobRoutes,
+  ...chainRoutes,
+  ...paymentsRoutes,
+  ...auditRoutes,
+  ...uiRoutes,
+} as const
 
 export type ApiRoutes = typeof API_ROUTES
 export type RouteKey = keyof ApiRoutes
@@ -55,3 +64,4 @@ export type { AuditEntriesView, AuditExportView, AuditStatusView, VerifyBody } f
 export type { ChainParamsView, WalletSummary } from './chain.ts'
 export type { JobResultView, JobSummary, PostJobBody } from './jobs.ts'
 export type { ChannelSummary, OpenChannelBody } from './payments.ts'
+export type { LoginCodeView } from './ui.ts'
