@@ -5,12 +5,14 @@
 // First it builds the contracts (`hardhat build`, incremental): that also generates the TypeChain
 // bindings in types/ethers-contracts/ (not committed) that node/chain types its contracts with, so
 // a fresh clone typechecks after `npm install`. The CLI does not need them to run (type-only).
-// Then writes dist/build-stamp.json: when the build started and which sources it compiled, so
-// that cli/hive.js can tell a build older than the sources (see there) with a few stat calls.
+// Then bundles the web dashboard into dist/ui (build-ui.mjs) and writes dist/build-stamp.json:
+// when the build started and which sources it compiled, so that cli/hive.js can tell a build
+// older than the sources (see there) with a few stat calls.
 // Plain JavaScript, for the same reason as ensure-node22.mjs: it must run before anything else.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
+import { buildUi } from './build-ui.mjs'
 
 const root = resolve(import.meta.dirname, '..', '..')
 const dist = join(root, 'dist')
@@ -32,6 +34,13 @@ if (r.status !== 0) {
     '[hive build] tsc -p tsconfig.build.json failed; `hive` runs from the TypeScript sources until it succeeds',
   )
   process.exit(r.status ?? 1)
+}
+
+// the web dashboard (issue 17): not fatal, the node and the CLI run without it (/ui/ says so)
+try {
+  await buildUi()
+} catch (err) {
+  console.error(`[hive build] bundling the dashboard (ui/) failed: ${err instanceof Error ? err.message : err}`)
 }
 
 /** dist/a/b.js -> a/b.ts, for every compiled file whose source still exists */
