@@ -100,6 +100,15 @@ module.exports = {
       from: { path: '^cli/' },
       to: { path: '^(scripts|test)/' },
     },
+    {
+      name: 'ui-only-through-the-api',
+      severity: 'error',
+      comment:
+        'The dashboard (ui/) runs in a browser and talks to its node over HTTP: from the repository it ' +
+        "may import only the API's route table (node/api/contract/, for types), nothing that runs in the node.",
+      from: { path: '^ui/' },
+      to: { path: '^(node|cli|scripts|test|protocol|examples)/', pathNot: '^node/api/contract/' },
+    },
   ],
   options: {
     doNotFollow: { path: '(^|/)node_modules/' },

@@ -1,6 +1,7 @@
 // `npm test`: the contract build, the CLI build, static checks, then every mocha suite; ends with one line
 // `N passed, N failed[, N skipped]` summed over all of them, and a non-zero exit on any failure.
-// Usage: npm test [-- <suite>...] [-- --grep <pattern>]   suites: checks contracts protocol node security e2e testbed
+// Usage: npm test [-- <suite>...] [-- --grep <pattern>]
+// suites: checks contracts protocol node security e2e browser testbed
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,12 +21,17 @@ const SUITES: Record<string, { timeoutMs: number }> = {
   // attack tests against the wire protocols and the chain (test/security/README.md maps them)
   security: { timeoutMs: 180_000 },
   e2e: { timeoutMs: 300_000 },
+  // issue 17's dashboard in Debian's Chromium (playwright-core) against an in-process devnet;
+  // installs chromium when missing and root, skipped with the reason otherwise
+  browser: { timeoutMs: 180_000 },
   // issue 13's namespace testbed, short version (public, nat-easy, both-nat): root only, skipped
   // with the reason elsewhere; it builds what it needs and tears its namespaces down itself
   testbed: { timeoutMs: 900_000 },
 }
 const CHECKS: Array<[string, string, string[]]> = [
   ['typecheck (tsc --noEmit)', 'tsc', ['--noEmit']],
+  // the dashboard's browser code (DOM types, Preact JSX): its own tsconfig
+  ['typecheck the dashboard (tsc -p ui)', 'tsc', ['-p', 'ui/tsconfig.json']],
   // one formatter for every source file (.prettierrc.json); `npm run format` rewrites them
   ['format (prettier --check)', 'prettier', ['--check', '.', '--log-level', 'warn']],
   ['lint TypeScript (eslint)', 'eslint', ['.']],
@@ -33,7 +39,7 @@ const CHECKS: Array<[string, string, string[]]> = [
   [
     'layering and import cycles (dependency-cruiser)',
     'depcruise',
-    ['--config', '.dependency-cruiser.cjs', 'protocol', 'node', 'cli', 'scripts', 'test', 'examples/build.ts'],
+    ['--config', '.dependency-cruiser.cjs', 'protocol', 'node', 'cli', 'scripts', 'test', 'ui', 'examples/build.ts'],
   ],
   ['lint Solidity (solhint)', 'solhint', ['contracts/**/*.sol']],
 ]
@@ -75,7 +81,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'hive-test-'))
 
 // the contracts first: `hardhat build` also generates the TypeChain bindings the typecheck needs
 // (types/ethers-contracts, not committed), and the node, security and e2e suites deploy them
-const needsContracts = ['checks', 'contracts', 'node', 'security', 'e2e'].some(selected)
+const needsContracts = ['checks', 'contracts', 'node', 'security', 'e2e', 'browser'].some(selected)
 if (needsContracts) {
   console.log('\n== build contracts (hardhat build, TypeChain bindings)')
   const code = await run('hardhat', ['build', '--quiet'])
