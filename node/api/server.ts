@@ -20,6 +20,7 @@ import type { RequestContext, RouteRegistry } from './router.ts'
 import { EventStream, SseConnection } from './sse.ts'
 import { isOwnOrigin, isSafeMethod, readCookie, sessionCookie, sessionCookieName } from './origin.ts'
 import { UiSessions } from './session.ts'
+import { registerUiRoutes } from './routes/ui-routes.ts'
 import { DEFAULT_UI_DIR, UI_PREFIX, serveUiFile } from './ui-static.ts'
 
 const log = logger('hive:api')
@@ -85,15 +86,7 @@ export class ApiServer {
       )
     }
     this.routes = this.router
-    this.router.area('ui', {
-      'ui.loginCode': (call) => {
-        // the server checked a presented token before dispatch; no token means a session cookie
-        if (bearerToken(call.headers.authorization) == null)
-          throw new ApiError(403, 'TOKEN_REQUIRED', 'only the API token may ask for a dashboard login code')
-        const { code, expiresAt } = this.sessions.issueCode()
-        return { code, expiresAt, path: `${UI_PREFIX}/login#${code}` }
-      },
-    })
+    registerUiRoutes(this.router, this.sessions)
   }
 
   /** Where the server listens, once started. */

@@ -9,6 +9,8 @@ import { ApiError } from '../../../node/api/errors.ts'
 import { Router } from '../../../node/api/router.ts'
 import { registerNodeRoutes } from '../../../node/api/routes/node-routes.ts'
 import { registerAuditRoutes } from '../../../node/audit/api-routes.ts'
+import { registerUiRoutes } from '../../../node/api/routes/ui-routes.ts'
+import { UiSessions } from '../../../node/api/session.ts'
 import { registerChainRoutes } from '../../../node/chain/api-routes.ts'
 import { registerJobRoutes } from '../../../node/market/api-routes.ts'
 import { registerPaymentsRoutes } from '../../../node/payments/api-routes.ts'
@@ -61,6 +63,7 @@ describe('node/api contract (the route table)', () => {
     registerChainRoutes(router, {} as ChainService)
     registerPaymentsRoutes(router, {} as PaymentsService)
     registerAuditRoutes(router, {} as AuditService, 'peer')
+    registerUiRoutes(router, new UiSessions())
     const served = router
       .list()
       .map((r) => `${r.method} ${r.path}`)
