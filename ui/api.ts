@@ -46,6 +46,9 @@ export const api = {
   postJob: (body: unknown) => send<RouteReply<'jobs.post'>>('POST', '/v1/jobs', body),
   wallet: () => send<RouteReply<'chain.wallet'>>('GET', '/v1/chain/wallet'),
   params: () => send<RouteReply<'chain.params'>>('GET', '/v1/chain/params'),
+  proposals: () => send<RouteReply<'chain.proposals'>>('GET', '/v1/chain/proposals'),
+  vote: (proposalId: string, choice: 'for' | 'against' | 'abstain') =>
+    send<RouteReply<'chain.vote'>>('POST', '/v1/chain/vote', { proposalId, choice }),
   stake: () => send<RouteReply<'chain.stake'>>('GET', '/v1/chain/stake'),
   channels: () => send<RouteReply<'payments.channels'>>('GET', '/v1/payments/channels'),
   escrows: () => send<RouteReply<'payments.escrows'>>('GET', '/v1/payments/escrows'),

@@ -7,7 +7,8 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { signEthIdentity } from './binding.ts'
 import { formatHive } from './units.ts'
 import type { EthIdentity } from './binding.ts'
-import { openChain } from './client.ts'
+import { openChain, requireSender } from './client.ts'
+import { VOTE_SUPPORT, checkCanVote, findProposal, findProposals, viewProposal } from './governance.ts'
 import type { ChainClient, ChainSettings, OpenChainOptions } from './client.ts'
 import { DEVNET_CHAIN_ID } from './deployments.ts'
 import { LogPoller } from './log-poller.ts'
@@ -26,6 +27,7 @@ import type { NodeEvents } from '../events.ts'
 import type { HiveService, ServiceFactory } from '../service.ts'
 import type { RouteRegistry } from '../api/router.ts'
 import type { ChainApi, WalletSummary } from './api-port.ts'
+import type { ProposalSummary, VoteChoice, VoteResult } from '../api/contract/views/chain.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 const log = logger('hive:chain')
@@ -230,6 +232,41 @@ export class ChainService implements HiveService, ChainApi {
   }
 
   /** What `GET /v1/chain/wallet` answers: address, balances, stake, params, open channels. */
+  async proposals(): Promise<ProposalSummary[]> {
+    const records = (await findProposals(this.client)).reverse()
+    return await Promise.all(
+      records.map(async (r) => {
+        const v = await viewProposal(this.client, r)
+        return {
+          id: v.id,
+          proposer: v.proposer,
+          description: v.description,
+          state: v.state,
+          votes: v.votes,
+          quorum: v.quorum,
+          voteStart: v.voteStart,
+          voteEnd: v.voteEnd,
+          decoded: v.decoded,
+        }
+      }),
+    )
+  }
+
+  async vote(proposalId: bigint, choice: VoteChoice, reason = ''): Promise<VoteResult> {
+    const record = await findProposal(this.client, proposalId.toString())
+    const v = await viewProposal(this.client, record)
+    const sender = requireSender(this.client)
+    const weight = await checkCanVote(this.client, v, sender.address)
+    const sent = await sender.call(
+      this.client.contracts.governor,
+      'castVoteWithReason',
+      [v.id, VOTE_SUPPORT[choice], reason],
+      { label: 'vote' },
+    )
+    const after = await viewProposal(this.client, record)
+    return { proposalId: v.id, choice, weight, tx: sent.hash, votes: after.votes }
+  }
+
   async walletSummary(): Promise<WalletSummary> {
     const { provider, contracts, chainId } = this.client
     const [eth, hive] = await Promise.all([

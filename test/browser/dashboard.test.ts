@@ -5,18 +5,20 @@
 // watches it verify, downloads its output and sees the provider's earnings move on the
 // provider's own dashboard. Hostile text — a GPU model in the provider's profile, a job's
 // output — carries <img onerror> and <script>: nothing runs (a window flag stays unset, no
-// dialog opens). axe-core finds no serious or critical accessibility violation on any page.
-// Waits on page elements only.
+// dialog opens). The provider votes on a governance proposal from its page. axe-core finds no
+// serious or critical accessibility violation on any page. Waits on page elements only.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect } from 'chai'
-import { parseEther } from 'ethers'
+import { keccak256, parseEther, toUtf8Bytes } from 'ethers'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { runCli } from '../../cli/program.ts'
 import { createNodeApi } from '../../node/api/index.ts'
 import { auditService } from '../../node/audit/index.ts'
+import { requireSender } from '../../node/chain/client.ts'
+import { paramKey } from '../../node/chain/params.ts'
 import { chainService } from '../../node/chain/service.ts'
 import { depositStake } from '../../node/chain/staking.ts'
 import { DEVNET_KDF, createWallet } from '../../node/chain/wallet.ts'
@@ -265,6 +267,47 @@ describe('browser: the web dashboard against a devnet (Chromium)', function () {
     await earned.filter({ hasNotText: before ?? '' }).waitFor({ timeout: 60_000 })
     expect(await earned.textContent()).to.match(/^0\.\d+ HIVE$/)
     expect(await pwned(providerPage)).to.equal(undefined)
+  })
+
+  it("votes on an active proposal from the provider's governance page, with the node's wallet", async () => {
+    // the provider's HIVE counts as votes once delegated (before the proposal's snapshot)
+    const providerChain = provider.node.services.chain!
+    await requireSender(providerChain.client).call(
+      providerChain.client.contracts.token,
+      'delegate',
+      [provider.address],
+      {
+        label: 'delegate',
+      },
+    )
+    const { governor, params } = chain.contracts
+    const target = chain.deployment.contracts.ProtocolParams.address
+    const calldata = params.interface.encodeFunctionData('setParam', [paramKey('protocolFeeBps'), 125n])
+    const description = `lower the fee ${IMG}`
+    const deployer = await chain.senderFor(chain.deployer)
+    await deployer.call(governor, 'propose', [[target], [0n], [calldata], description], {
+      label: 'propose',
+    })
+    const id = (await governor
+      .getFunction('hashProposal')
+      .staticCall([target], [0n], [calldata], keccak256(toUtf8Bytes(description)))) as bigint
+    await chain.increaseTime(2)
+    await chain.mine(1)
+    await waitFor(async () => (await governor.getFunction('state').staticCall(id)) === 1n, {
+      what: 'the proposal active',
+    })
+
+    await providerPage.getByRole('link', { name: 'Governance', exact: true }).click()
+    await providerPage.getByTestId('proposal-state').filter({ hasText: 'active' }).waitFor()
+    expect(await providerPage.locator('main img').count()).to.equal(0)
+    await providerPage.getByRole('button', { name: /^Vote for proposal / }).click()
+    const status = providerPage.getByRole('status').filter({ hasText: /^voted for/ })
+    await status
+      .or(providerPage.getByRole('status').filter({ hasText: /GOV_/ }))
+      .first()
+      .waitFor()
+    expect(await providerPage.getByRole('status').textContent()).to.match(/^voted for /)
+    expect(await governor.getFunction('hasVoted').staticCall(id, provider.address)).to.equal(true)
   })
 
   it('every page renders live without running hostile text, with no serious axe-core violation', async () => {

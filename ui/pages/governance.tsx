@@ -1,8 +1,10 @@
-// Governance: the protocol parameters this node follows, read from ProtocolParams on its chain.
-// Proposals and votes are made with `hive gov` (they sign with the node's wallet from the CLI).
-import { api } from '../api.ts'
+// Governance: the protocol parameters this node follows (ProtocolParams on its chain), the
+// proposals to change them, and voting on an active one with the node's wallet. Proposing,
+// queueing and executing stay with `hive gov` (they take parameters best typed on a command line).
+import { useState } from 'preact/hooks'
+import { api, ApiFailure } from '../api.ts'
 import { useLoad } from '../hooks.ts'
-import { hive } from '../format.ts'
+import { hive, short } from '../format.ts'
 import { Mono, Pending, Section, Table } from '../parts.tsx'
 
 const TOKEN = new Set(['minProviderStake'])
@@ -41,12 +43,71 @@ export function Governance() {
         )}
       </Section>
       <Section title="Proposals and votes">
-        <p>
-          Token holders change these parameters through the governor: <Mono>hive gov propose --set name=value</Mono>,{' '}
-          <Mono>hive gov list</Mono>, <Mono>hive gov vote &lt;id&gt; for</Mono>, then <Mono>queue</Mono> and{' '}
-          <Mono>execute</Mono>.
+        <Proposals />
+        <p class="muted">
+          New proposals: <Mono>hive gov propose --set name=value</Mono>; after the vote, <Mono>hive gov queue</Mono> and{' '}
+          <Mono>hive gov execute</Mono>.
         </p>
       </Section>
+    </>
+  )
+}
+
+function Proposals() {
+  const list = useLoad(api.proposals, { everyMs: 10_000 })
+  const [note, setNote] = useState<string | undefined>(undefined)
+  const [busy, setBusy] = useState(false)
+  const vote = async (id: string, choice: 'for' | 'against' | 'abstain') => {
+    setBusy(true)
+    setNote(undefined)
+    try {
+      const r = await api.vote(id, choice)
+      setNote(`voted ${r.choice} on ${short(id, 12)} with ${hive(r.weight)}: now ${hive(r.votes.for)} for`)
+      list.reload()
+    } catch (err) {
+      setNote(err instanceof ApiFailure ? `${err.code}: ${err.message}` : String(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  if (list.data === undefined) return <Pending load={list} absent="No chain configured: no governance." />
+  return (
+    <>
+      <Table
+        caption="Proposals, newest first"
+        head={['Proposal', 'State', 'For', 'Against', 'Abstain', 'Actions', 'Vote']}
+        empty="No proposals yet"
+        rows={list.data.proposals.map((p) => [
+          <span key="d">
+            <Mono title={p.id}>{short(p.id, 12)}</Mono> {p.description.split('\n')[0]}
+          </span>,
+          <span key="s" data-testid="proposal-state">
+            {p.state}
+          </span>,
+          hive(p.votes.for),
+          hive(p.votes.against),
+          hive(p.votes.abstain),
+          p.decoded.join('; '),
+          p.state === 'active' ? (
+            <span key="v" class="row">
+              {(['for', 'against', 'abstain'] as const).map((c) => (
+                <button
+                  key={c}
+                  type="button"
+                  disabled={busy}
+                  aria-label={`Vote ${c} proposal ${short(p.id, 12)}`}
+                  onClick={() => void vote(p.id, c)}
+                >
+                  {c}
+                </button>
+              ))}
+            </span>
+          ) : (
+            '–'
+          ),
+        ])}
+      />
+      {note !== undefined && <p role="status">{note}</p>}
     </>
   )
 }

@@ -35,3 +35,31 @@ export interface OwnStakeStatus {
   /** the peer id bound on chain is this node's */
   peerIdBound: boolean
 }
+
+/** A governance proposal as the dashboard lists it (node/chain/governance.ts reads it). */
+export interface ProposalSummary {
+  /** the governor's proposal id (a uint256, decimal) */
+  id: bigint
+  proposer: string
+  description: string
+  state: string
+  votes: { for: bigint; against: bigint; abstain: bigint }
+  /** votes needed; null until the snapshot is past */
+  quorum: bigint | null
+  /** unix seconds */
+  voteStart: number
+  voteEnd: number
+  /** the actions, decoded for people ("ProtocolParams.setParam(protocolFeeBps, 125)") */
+  decoded: string[]
+}
+
+export type VoteChoice = 'for' | 'against' | 'abstain'
+
+export interface VoteResult {
+  proposalId: bigint
+  choice: VoteChoice
+  /** the voting weight used */
+  weight: bigint
+  tx: string
+  votes: { for: bigint; against: bigint; abstain: bigint }
+}
