@@ -27,7 +27,11 @@ export function LineChart(props: {
       width: Math.max(280, Math.min(720, el.clientWidth || 640)),
       height: 220,
       title: props.title,
-      scales: { x: { time: true } },
+      scales: {
+        // one point (or none) would make uPlot span years: show the last few minutes around it instead
+        x: { time: true, range: (_u, min, max) => (max - min < 60 ? [min - 240, max + 60] : [min, max]) },
+        y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.15 : 1] },
+      },
       axes: [{ stroke: '#1f2933' }, { stroke: '#1f2933', label: props.yLabel }],
       series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: true } }))],
     }

@@ -148,4 +148,7 @@ function App() {
   )
 }
 
-render(<App />, document.getElementById('app')!)
+// the static "Loading…" placeholder goes: Preact would keep it beside the app
+const container = document.getElementById('app')!
+container.textContent = ''
+render(<App />, container)

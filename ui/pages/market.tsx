@@ -36,7 +36,11 @@ export function Market() {
       const m = Math.floor(e.at / 60_000) * 60
       perMinute.set(m, (perMinute.get(m) ?? 0) + 1)
     }
-  const minutes = [...perMinute.entries()].sort((a, b) => a[0] - b[0])
+  // every minute from the first job seen (at most an hour back) to now, the quiet ones as 0
+  const nowMinute = Math.floor(Date.now() / 60_000) * 60
+  const first = Math.max(Math.min(nowMinute, ...perMinute.keys()), nowMinute - 3600)
+  const minutes: Array<[number, number]> = []
+  if (perMinute.size > 0) for (let m = first; m <= nowMinute; m += 60) minutes.push([m, perMinute.get(m) ?? 0])
   const last = prices[prices.length - 1]
   return (
     <>
@@ -45,7 +49,11 @@ export function Market() {
           title="Accepted price per job"
           yLabel="HIVE"
           series={[{ label: 'price (HIVE)', color: '#1d4ed8' }]}
-          data={[prices.map((p) => p[0]), prices.map((p) => p[1])]}
+          // up to now on the time axis (a gap, not a point), so one price is not drawn across years
+          data={[
+            [...prices.map((p) => p[0]), Date.now() / 1000],
+            [...prices.map((p): number | null => p[1]), null],
+          ]}
           summary={
             last === undefined
               ? 'no job has cleared yet'
@@ -62,7 +70,7 @@ export function Market() {
           summary={
             minutes.length === 0
               ? 'no jobs seen yet'
-              : `${posted.size} jobs over ${minutes.length} minute(s); the busiest minute had ${Math.max(...minutes.map((m) => m[1]))}`
+              : `${posted.size} jobs in the last ${minutes.length} minute(s); the busiest minute had ${Math.max(...minutes.map((m) => m[1]))}`
           }
         />
       </Section>

@@ -65,6 +65,19 @@ export function Provider() {
   const [samples, setSamples] = useState<Array<[number, number]>>([])
   const total =
     channels.data !== undefined || escrows.data !== undefined ? earned(channels.data, escrows.data) : undefined
+  // history first: each escrow released to this node, cumulatively (vouchers carry no time)
+  useEffect(() => {
+    if (escrows.data === undefined || samples.length > 0) return
+    let sum = 0n
+    const paid = escrows.data.escrows
+      .filter((e) => e.role === 'provider' && (e.state === 'released' || e.state === 'claimed'))
+      .sort((a, b) => a.updatedAt - b.updatedAt)
+      .map((e): [number, number] => {
+        sum += BigInt(e.amount)
+        return [e.updatedAt / 1000, hiveNumber(sum)]
+      })
+    if (paid.length > 0) setSamples(paid)
+  }, [escrows.data])
   useEffect(() => {
     if (total === undefined) return
     setSamples((s) => {
@@ -118,11 +131,7 @@ export function Provider() {
           yLabel="HIVE"
           series={[{ label: 'earned (HIVE)', color: '#0b6e4f' }]}
           data={[samples.map((s) => s[0]), samples.map((s) => s[1])]}
-          summary={
-            samples.length === 0
-              ? 'no samples yet'
-              : `${samples.length} samples since this page opened, now ${samples[samples.length - 1][1]} HIVE`
-          }
+          summary={samples.length === 0 ? 'no samples yet' : `${samples.length} points; now ${hive(total)}`}
         />
       </Section>
       <Section title="Channels and vouchers">
