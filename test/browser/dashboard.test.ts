@@ -8,7 +8,7 @@
 // dialog opens). The provider votes on a governance proposal from its page. axe-core finds no
 // serious or critical accessibility violation on any page. Waits on page elements only.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect } from 'chai'
@@ -161,7 +161,11 @@ describe('browser: the web dashboard against a devnet (Chromium)', function () {
     }
     await chain?.stop()
     if (root !== undefined) {
-      if (process.env.HIVE_KEEP_SCREENSHOTS !== undefined) console.log(`      screenshots kept in ${shots}`)
+      // HIVE_KEEP_SCREENSHOTS=1 keeps the PNGs (one per page) and nothing else: the data dirs hold wallets
+      const keep = process.env.HIVE_KEEP_SCREENSHOTS !== undefined
+      for (const entry of readdirSync(root))
+        if (!keep || entry !== 'screenshots') rmSync(join(root, entry), { recursive: true, force: true })
+      if (keep) console.log(`      screenshots kept in ${shots}`)
       else rmSync(root, { recursive: true, force: true })
     }
   })
