@@ -42,6 +42,10 @@ const SCRIPT = '<script>window.__pwned=2</script>'
 const OUTPUT = `fox done ${IMG}${SCRIPT}\n`
 const PAGES = ['overview', 'provider', 'requester', 'market', 'audit', 'governance'] as const
 
+/** the little of the DOM the page functions below read (the test itself has no DOM types) */
+interface Doc {
+  document: { activeElement: { textContent: string | null; tagName: string } | null }
+}
 interface AxeResult {
   violations: Array<{ id: string; impact: string | null }>
 }
@@ -312,6 +316,29 @@ describe('browser: the web dashboard against a devnet (Chromium)', function () {
       .waitFor()
     expect(await providerPage.getByRole('status').textContent()).to.match(/^voted for /)
     expect(await governor.getFunction('hasVoted').staticCall(id, provider.address)).to.equal(true)
+  })
+
+  it('works from the keyboard: a skip link first, the pages by Tab and Enter, focus on the new heading', async () => {
+    // a fresh load: the first Tab starts at the top of the document
+    await page.goto(`${requester.api.url}/ui/`)
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor()
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => (globalThis as unknown as Doc).document.activeElement?.textContent)).to.equal(
+      'Skip to content',
+    )
+    let hops = 0
+    while (
+      (await page.evaluate(() => (globalThis as unknown as Doc).document.activeElement?.textContent)) !== 'Market'
+    ) {
+      await page.keyboard.press('Tab')
+      expect(++hops, 'Tab reaches the Market link').to.be.lessThan(10)
+    }
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { level: 1, name: 'Market' }).waitFor()
+    await waitFor(
+      async () => (await page.evaluate(() => (globalThis as unknown as Doc).document.activeElement?.tagName)) === 'H1',
+      { what: 'focus on the new page heading' },
+    )
   })
 
   it('every page renders live without running hostile text, with no serious axe-core violation', async () => {

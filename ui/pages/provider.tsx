@@ -62,6 +62,7 @@ export function Provider() {
   const channels = useLoad(api.channels, { when: payEvent, everyMs: 5000 })
   const escrows = useLoad(api.escrows, { when: payEvent, everyMs: 5000 })
   const stake = useLoad(api.stake, { everyMs: 15_000 })
+  const wallet = useLoad(api.wallet, { when: payEvent, everyMs: 5000 })
   const [samples, setSamples] = useState<Array<[number, number]>>([])
   const total =
     channels.data !== undefined || escrows.data !== undefined ? earned(channels.data, escrows.data) : undefined
@@ -126,6 +127,11 @@ export function Provider() {
           Earned: <strong data-testid="earned">{total === undefined ? '…' : hive(total)}</strong>{' '}
           <span class="muted">(vouchers held and escrows released to this node)</span>
         </p>
+        {wallet.data !== undefined && (
+          <p>
+            Wallet: <Mono>{wallet.data.address}</Mono> holds {hive(wallet.data.hive)}
+          </p>
+        )}
         <LineChart
           title="Earnings over time"
           yLabel="HIVE"
