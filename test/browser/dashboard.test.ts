@@ -107,6 +107,7 @@ describe('browser: the web dashboard against a devnet (Chromium)', function () {
   let page: Page
   let providerPage: Page
   let hostileModule: string
+  let jobId = ''
   const dialogs: string[] = []
   const nodes: FullNode[] = []
   let requester: FullNode
@@ -257,6 +258,7 @@ describe('browser: the web dashboard against a devnet (Chromium)', function () {
         )
       })
     expect(await phase.textContent(), await page.locator('.job-detail').innerText()).to.equal('completed')
+    jobId = /[0-9a-f]{64}/.exec(await page.locator('.job-detail').innerText())![0]
     const stdout = page.getByTestId('stdout')
     await stdout.waitFor()
     expect(await stdout.textContent()).to.equal(OUTPUT)
@@ -275,6 +277,21 @@ describe('browser: the web dashboard against a devnet (Chromium)', function () {
     await earned.filter({ hasNotText: before ?? '' }).waitFor({ timeout: 60_000 })
     expect(await earned.textContent()).to.match(/^0\.\d+ HIVE$/)
     expect(await pwned(providerPage)).to.equal(undefined)
+  })
+
+  it('anchors the audit log and verifies the job from the audit page', async () => {
+    await page.getByRole('link', { name: 'Audit', exact: true }).click()
+    await page.getByRole('heading', { level: 1, name: 'Audit' }).waitFor()
+    await page.getByRole('button', { name: 'Anchor now' }).click()
+    const anchored = page.getByRole('status').filter({ hasText: /anchored|NO_ANCHORING|not anchored/ })
+    await anchored.waitFor()
+    expect(await anchored.textContent()).to.match(/^anchored \d+ entries \(tx 0x[0-9a-f]{64}\)$/)
+    await page.getByLabel('Job id').fill(jobId)
+    await page.getByRole('button', { name: 'Verify' }).click()
+    const verdict = page.getByTestId('verdict')
+    await verdict.or(page.getByRole('alert')).first().waitFor()
+    expect(await verdict.innerText()).to.match(/Verdict: (VERIFIED|INCOMPLETE)/)
+    expect(await verdict.innerText()).to.not.match(/FAIL/)
   })
 
   it("votes on an active proposal from the provider's governance page, with the node's wallet", async () => {

@@ -55,7 +55,10 @@ export function Audit() {
                   </span>,
                 ],
                 ['Root', <Mono key="r">{s.root}</Mono>],
-                ['Anchoring', s.anchoring === null ? 'off (no chain account)' : `as ${s.anchoring.address}`],
+                [
+                  'Anchoring',
+                  s.anchoring === null ? 'off (no chain account)' : <Mono key="a">{s.anchoring.address}</Mono>,
+                ],
                 [
                   'Last anchor',
                   s.anchoring?.latest !== undefined
