@@ -3,11 +3,13 @@
 // code was written for. Anything else refuses with a message that says what to fix.
 import { existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { Contract, JsonRpcProvider, Network } from 'ethers'
+import { JsonRpcProvider, Network } from 'ethers'
 import { logger } from '@libp2p/logger'
 import { CONTRACT_NAMES, EXPECTED_VERSIONS, loadDeployment } from './deployment-schema.ts'
 import type { ContractName, Deployment } from './deployment-schema.ts'
 import { PACKAGE_ROOT } from '../util/package-root.ts'
+import { bindContract } from './contracts.ts'
+import type { IVersioned } from './typechain.ts'
 import { ChainError, shortReason } from './errors.ts'
 
 const log = logger('hive:chain:deployments')
@@ -139,7 +141,7 @@ async function checkContract(
     return { code: 'CONTRACT_MISSING', text: `no contract at ${name}'s address ${rec.address}` }
   let actual: string
   try {
-    actual = (await new Contract(rec.address, VERSION_ABI, provider).getFunction('version').staticCall()) as string
+    actual = await bindContract<IVersioned>(rec.address, VERSION_ABI, provider).version.staticCall()
   } catch {
     return { code: 'CONTRACT_WRONG_VERSION', text: `${name} at ${rec.address} has no version() (expected ${expected})` }
   }

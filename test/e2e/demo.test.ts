@@ -73,7 +73,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
   }
   const api = async (name: string): Promise<HiveApiClient> => await HiveApiClient.forDataDir(who(name).dataDir)
   const balanceAt = async (address: string, blockTag: number | 'latest'): Promise<bigint> =>
-    (await contracts.token.getFunction('balanceOf').staticCall(address, { blockTag })) as bigint
+    await contracts.token.balanceOf.staticCall(address, { blockTag })
 
   before(async function () {
     this.timeout(REPORT_TIMEOUT_MS + 30_000)
@@ -210,10 +210,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
       expect(view, `${p.name} found`).to.not.equal(undefined)
       expect(view!.executors).to.include('wasm')
       expect(view!.address?.toLowerCase(), `${p.name}'s profile names its wallet`).to.equal(p.address.toLowerCase())
-      expect(
-        ((await contracts.registry.getFunction('stakeOf').staticCall(p.address)) as bigint) > 0n,
-        `${p.name} staked`,
-      ).to.equal(true)
+      expect((await contracts.registry.stakeOf.staticCall(p.address)) > 0n, `${p.name} staked`).to.equal(true)
     }
     expect(found.map((f) => f.peerId)).to.not.include(who('requester').peerId)
   })
@@ -274,7 +271,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
 
   it('balances: each provider received exactly the agreed prices less the protocol fee, and the requester paid them', async () => {
     const before = report.balances.before!.block
-    const feeBps = (await contracts.params.getFunction('protocolFeeBps').staticCall()) as bigint
+    const feeBps = await contracts.params.protocolFeeBps.staticCall()
     const earned = new Map<string, bigint>()
     let paid = 0n
     let fees = 0n
@@ -289,7 +286,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     }
     expect(earned.size, 'providers that earned').to.be.at.least(2)
     for (const p of report.participants.filter((x) => x.role === 'provider')) {
-      const staked = (await contracts.registry.getFunction('stakeOf').staticCall(p.address)) as bigint
+      const staked = await contracts.registry.stakeOf.staticCall(p.address)
       const now = await balanceAt(p.address, 'latest')
       expect(now, `${p.name}'s HIVE`).to.equal(
         (await balanceAt(p.address, before)) - staked + (earned.get(p.name) ?? 0n),
@@ -299,7 +296,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     expect(await balanceAt(requester.address, 'latest'), 'the requester paid the agreed prices, no more').to.equal(
       (await balanceAt(requester.address, before)) - paid,
     )
-    const treasury = (await contracts.params.getFunction('treasury').staticCall()) as string
+    const treasury = await contracts.params.treasury.staticCall()
     expect(
       (await balanceAt(treasury, 'latest')) - (await balanceAt(treasury, before)),
       'fees in the treasury',
@@ -308,7 +305,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     const hive = await contracts.token.getAddress()
     for (const p of report.participants) {
       for (const ledger of [contracts.escrow, contracts.channel]) {
-        expect(await ledger.getFunction('credits').staticCall(hive, p.address), `${p.name}'s credit left`).to.equal(0n)
+        expect(await ledger.credits.staticCall(hive, p.address), `${p.name}'s credit left`).to.equal(0n)
       }
     }
   })
@@ -317,7 +314,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     const channelJob = report.jobs.find((j) => j.payment === 'channel')!
     expect(report.channels).to.have.length(channelJob.winners.length)
     for (const c of report.channels) {
-      const onChain = (await contracts.channel.getFunction('channel').staticCall(c.channelId)) as {
+      const onChain = (await contracts.channel.channel.staticCall(c.channelId)) as {
         status: bigint
         deposit: bigint
         provider: string
@@ -340,7 +337,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     const escrowJobs = report.jobs.filter((j) => j.payment === 'escrow')
     expect(report.escrows.map((e) => e.jobId).sort()).to.deep.equal(escrowJobs.map((j) => j.jobId).sort())
     for (const e of report.escrows) {
-      const onChain = (await contracts.escrow.getFunction('escrow').staticCall(e.escrowId)) as {
+      const onChain = (await contracts.escrow.escrow.staticCall(e.escrowId)) as {
         status: bigint
         amount: bigint
         resultHash: string
@@ -362,13 +359,13 @@ describe('e2e: the demo, the whole story as separate processes', function () {
       'requester',
     ])
     for (const a of report.anchors) {
-      const count = Number((await contracts.anchor.getFunction('anchorCount').staticCall(a.address)) as bigint)
+      const count = Number(await contracts.anchor.anchorCount.staticCall(a.address))
       expect(count, `${a.name}'s anchors`).to.be.at.least(1)
       const all = await Promise.all(
         Array.from(
           { length: count },
           async (_, i) =>
-            (await contracts.anchor.getFunction('anchorAt').staticCall(a.address, i)) as {
+            (await contracts.anchor.anchorAt.staticCall(a.address, i)) as {
               root: string
               treeSize: bigint
             },
@@ -403,7 +400,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
 
   it('governance: the minimum stake changed on-chain, every node sees it, and the provider below it stopped bidding', async () => {
     const g = report.governance!
-    const onChain = (await contracts.params.getFunction('minProviderStake').staticCall()) as bigint
+    const onChain = await contracts.params.minProviderStake.staticCall()
     expect(onChain).to.equal(BigInt(g.newValue))
     expect(onChain).to.be.greaterThan(BigInt(g.oldValue))
     const holder = who('holder-1')
@@ -417,7 +414,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
       expect(BigInt(view.params.minProviderStake), `${p.name}'s live view`).to.equal(onChain)
     }
     for (const p of report.participants.filter((x) => x.role === 'provider')) {
-      const staked = (await contracts.registry.getFunction('stakeOf').staticCall(p.address)) as bigint
+      const staked = await contracts.registry.stakeOf.staticCall(p.address)
       const s = await (await api(p.name)).call('chain.stake')
       expect(s.eligible, `${p.name} (staked ${staked}) may bid`).to.equal(staked >= onChain)
       if (!s.eligible) expect(s.reason).to.equal('BELOW_MINIMUM')

@@ -20,14 +20,13 @@ async function withBlockingToken() {
     }
   }
   const { chainId } = await ethers.provider.getNetwork()
-  const treasury = (await g.params.getFunction('treasury')()) as string
+  const treasury = await g.params.treasury()
   return { ...g, blocking: token, chainId, treasury }
 }
 type G = Awaited<ReturnType<typeof withBlockingToken>>
 
-const balance = async (t: Contract, who: string): Promise<bigint> => (await t.getFunction('balanceOf')(who)) as bigint
-const fee = async (g: G, gross: bigint): Promise<bigint> =>
-  (gross * ((await g.params.getFunction('protocolFeeBps')()) as bigint)) / 10_000n
+const balance = async (t: Contract, who: string): Promise<bigint> => await t.balanceOf(who)
+const fee = async (g: G, gross: bigint): Promise<bigint> => (gross * (await g.params.protocolFeeBps())) / 10_000n
 const as = (c: Contract, s: { address: string }): Contract => c.connect(s as never) as Contract
 
 describe("09: a token that refuses one party does not stall the others' payouts", () => {
@@ -37,14 +36,10 @@ describe("09: a token that refuses one party does not stall the others' payouts"
     const deadline = BigInt(await time.latest()) + 600n
     const token = await g.blocking.getAddress()
     await send(g.escrow, g.requester, 'create', [jobId, g.provider.address, token, PRICE, deadline])
-    const escrowId = (await g.escrow.getFunction('escrowIdOf')(
-      jobId,
-      g.requester.address,
-      g.provider.address,
-    )) as string
+    const escrowId = await g.escrow.escrowIdOf(jobId, g.requester.address, g.provider.address)
     await send(g.escrow, g.provider, 'commitResult', [escrowId, ethers.id('output')])
     await send(g.blocking, g.deployer, 'setBlocked', [g.treasury, true])
-    await expect(as(g.escrow, g.requester).getFunction('release')(escrowId, ethers.id('output')), 'release').to.emit(
+    await expect(as(g.escrow, g.requester).release(escrowId, ethers.id('output')), 'release').to.emit(
       g.escrow,
       'EscrowReleased',
     )
@@ -65,7 +60,7 @@ describe("09: a token that refuses one party does not stall the others' payouts"
     const signature = await signVoucher(g.requester, g.chainId, await g.channel.getAddress(), voucher)
     // the requester makes its own refund revert, so that paying the provider reverts with it
     await send(g.blocking, g.requester, 'setBlocked', [g.requester.address, true])
-    const close = as(g.channel, g.provider).getFunction('closeWithVoucher')(channelId, PRICE, 1n, signature)
+    const close = as(g.channel, g.provider).closeWithVoucher(channelId, PRICE, 1n, signature)
     await expect(close, 'closeWithVoucher').to.emit(g.channel, 'ChannelClosed')
     const before = await balance(g.blocking, g.provider.address)
     await send(g.channel, g.provider, 'withdraw', [await g.blocking.getAddress()])

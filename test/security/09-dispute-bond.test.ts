@@ -16,13 +16,12 @@ async function committed() {
   const jobId = ethers.id('job-1')
   const deadline = BigInt(await time.latest()) + 600n
   await send(g.escrow, g.requester, 'create', [jobId, g.provider.address, await g.token.getAddress(), PRICE, deadline])
-  const escrowId = (await g.escrow.getFunction('escrowIdOf')(jobId, g.requester.address, g.provider.address)) as string
+  const escrowId = await g.escrow.escrowIdOf(jobId, g.requester.address, g.provider.address)
   await send(g.escrow, g.provider, 'commitResult', [escrowId, ethers.id('output')])
   return { ...g, escrowId, deadline }
 }
 
-const balance = async (g: Devnet, who: { address: string }): Promise<bigint> =>
-  (await g.token.getFunction('balanceOf')(who.address)) as bigint
+const balance = async (g: Devnet, who: { address: string }): Promise<bigint> => await g.token.balanceOf(who.address)
 const as = (c: Contract, s: { address: string }): Contract => c.connect(s as never) as Contract
 
 describe('09: a dispute costs a bond and cannot freeze an escrow forever', () => {
@@ -31,7 +30,7 @@ describe('09: a dispute costs a bond and cannot freeze an escrow forever', () =>
     const before = await balance(g, g.requester)
     await send(g.escrow, g.requester, 'dispute', [g.escrowId])
     expect(before - (await balance(g, g.requester)), 'what the dispute cost the requester').to.be.greaterThan(0n)
-    const bondBps = (await g.params.getFunction('disputeBondBps')()) as bigint
+    const bondBps = await g.params.disputeBondBps()
     expect(before - (await balance(g, g.requester)), 'the bond').to.equal((PRICE * bondBps + 9_999n) / 10_000n)
   })
 
@@ -40,15 +39,15 @@ describe('09: a dispute costs a bond and cannot freeze an escrow forever', () =>
     await send(g.escrow, g.requester, 'dispute', [g.escrowId])
     // an arbiter that never rules; a month later the provider must not still be waiting
     await time.increase(30 * 24 * 3600)
-    await expect(
-      as(g.escrow, g.provider).getFunction('claim')(g.escrowId),
-      "the provider's claim after the timeout",
-    ).to.emit(g.escrow, 'EscrowClaimed')
+    await expect(as(g.escrow, g.provider).claim(g.escrowId), "the provider's claim after the timeout").to.emit(
+      g.escrow,
+      'EscrowClaimed',
+    )
     const token = await g.token.getAddress()
     const before = await balance(g, g.provider)
     await send(g.escrow, g.provider, 'withdraw', [token])
-    const feeBps = (await g.params.getFunction('protocolFeeBps')()) as bigint
-    const bondBps = (await g.params.getFunction('disputeBondBps')()) as bigint
+    const feeBps = await g.params.protocolFeeBps()
+    const bondBps = await g.params.disputeBondBps()
     const bond = (PRICE * bondBps + 9_999n) / 10_000n
     expect((await balance(g, g.provider)) - before, "the provider's pay").to.equal(
       PRICE - (PRICE * feeBps) / 10_000n + bond,
@@ -60,7 +59,7 @@ describe('09: a dispute costs a bond and cannot freeze an escrow forever', () =>
     const before = await balance(g, g.requester)
     await send(g.escrow, g.requester, 'dispute', [g.escrowId])
     await expect(
-      as(g.escrow, g.provider).getFunction('claim')(g.escrowId),
+      as(g.escrow, g.provider).claim(g.escrowId),
       'a claim inside the arbitration window',
     ).to.be.revertedWithCustomError(g.escrow, 'JobEscrowArbitrationWindowOpen')
     // the devnet's arbiter is governance: it rules by proposal, inside the arbitration window

@@ -54,7 +54,7 @@ async function report(
   await send(g.registry, reporter, 'commitSlash', [slashCommitment(reporter.address, provider, pair.jobId, salt)])
   await networkHelpers.mine(1)
   return {
-    reveal: (g.registry.connect(reporter) as Contract).getFunction('slashEquivocation')(
+    reveal: (g.registry.connect(reporter) as Contract).slashEquivocation(
       pair.jobId,
       pair.a.c,
       pair.a.sig,
@@ -87,16 +87,13 @@ describe('security 15: a contract-wallet staker cannot escape an equivocation sl
     }
     const pair = await signedPair(g, owner, address)
     // the signatures were good while the job ran …
-    expect(
-      await wallet.getFunction('isValidSignature')(
-        await g.registry.getFunction('hashResultCommitment')(pair.a.c),
-        pair.a.sig,
-      ),
-    ).to.equal('0x1626ba7e')
+    expect(await wallet.isValidSignature(await g.registry.hashResultCommitment(pair.a.c), pair.a.sig)).to.equal(
+      '0x1626ba7e',
+    )
     // … then the wallet stops vouching, before the reveal
     await send(wallet, owner, 'setRefusing', [true])
     await expect((await report(g, reporter, address, pair)).reveal).to.emit(g.registry, 'EquivocationProven')
-    expect(await g.registry.getFunction('stakeOf')(address)).to.be.lessThan(STAKE)
+    expect(await g.registry.stakeOf(address)).to.be.lessThan(STAKE)
   })
 
   it('a contract wallet that authorized its signer stakes, and is slashed after it stops vouching', async () => {
@@ -109,7 +106,7 @@ describe('security 15: a contract-wallet staker cannot escape an equivocation sl
       registry,
       g.registry.interface.encodeFunctionData('authorizeSigner', [owner.address]),
     ])
-    expect(await g.registry.getFunction('isAuthorizedSigner')(address, owner.address)).to.equal(true)
+    expect(await g.registry.isAuthorizedSigner(address, owner.address)).to.equal(true)
     await send(wallet, owner, 'execute', [registry, g.registry.interface.encodeFunctionData('stake', [STAKE, PEER])])
     const pair = await signedPair(g, owner, address)
     await send(wallet, owner, 'setRefusing', [true])
@@ -117,7 +114,7 @@ describe('security 15: a contract-wallet staker cannot escape an equivocation sl
     await expect(reveal)
       .to.emit(g.registry, 'EquivocationProven')
       .withArgs(address, pair.jobId, pair.a.c.outputHash, pair.b.c.outputHash, reporter.address)
-    expect(await g.registry.getFunction('isEquivocationPunished')(address, pair.jobId)).to.equal(true)
+    expect(await g.registry.isEquivocationPunished(address, pair.jobId)).to.equal(true)
     // a key the wallet never authorized still proves nothing
     const stranger = await fresh()
     const forged = await signedPair(g, stranger, address, 'forged')

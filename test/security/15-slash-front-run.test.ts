@@ -77,12 +77,7 @@ async function reportCopied(g: Devnet, provider: Wallet, reporter: Signer, copie
     return
   }
   const salt = ethers.hexlify(ethers.randomBytes(32))
-  const commitment = (await registry.getFunction('slashCommitment')(
-    await reporter.getAddress(),
-    provider.address,
-    jobId,
-    salt,
-  )) as string
+  const commitment = await registry.slashCommitment(await reporter.getAddress(), provider.address, jobId, salt)
   await sendAndCopy(reporter, copier, { to, data: registry.interface.encodeFunctionData('commitSlash', [commitment]) })
   const data = registry.interface.encodeFunctionData('slashEquivocation', [jobId, a.c, a.sig, b.c, b.sig, salt])
   await sendAndCopy(reporter, copier, { to, data })
@@ -103,17 +98,14 @@ describe('security 15: a copied slashing transaction does not pay the copier', f
 
   it('the reporter is paid its share, the copier who outbids it in the same block nothing', async () => {
     const [reporter, copier] = [await fresh(), await fresh()] // both hold no HIVE: what they end with was paid
-    const slashBps = (await g.params.getFunction('equivocationSlashBps')()) as bigint
-    const shareBps = (await g.params.getFunction('reporterShareBps')()) as bigint
+    const slashBps = await g.params.equivocationSlashBps()
+    const shareBps = await g.params.reporterShareBps()
     await reportCopied(g, provider, reporter, copier)
     const { jobId } = await evidence(g, provider)
-    expect(
-      await g.registry.getFunction('isEquivocationPunished')(provider.address, jobId),
-      'the provider is slashed',
-    ).to.equal(true)
+    expect(await g.registry.isEquivocationPunished(provider.address, jobId), 'the provider is slashed').to.equal(true)
     const share = (((STAKE * slashBps) / 10_000n) * shareBps) / 10_000n
     expect(share > 0n, 'the params pay reporters at all').to.equal(true)
-    expect(await g.token.getFunction('balanceOf')(copier.address), "the copier's reward").to.equal(0n)
-    expect(await g.token.getFunction('balanceOf')(reporter.address), "the reporter's reward").to.equal(share)
+    expect(await g.token.balanceOf(copier.address), "the copier's reward").to.equal(0n)
+    expect(await g.token.balanceOf(reporter.address), "the reporter's reward").to.equal(share)
   })
 })

@@ -88,26 +88,22 @@ export async function passProposal(g: Devnet, p: Proposal) {
   const descriptionHash = ethers.id(p.description)
   await send(g.governor, g.voter, 'propose', [...args, p.description])
   const proposedAt = BigInt(await networkHelpers.time.latest())
-  const id = (await g.governor.getFunction('hashProposal')(...args, descriptionHash)) as bigint
+  const id = await g.governor.hashProposal(...args, descriptionHash)
   return {
     proposedAt,
     /** voting delay, the vote, the voting period: ends with the proposal Succeeded */
     vote: async () => {
-      const snapshot = (await g.governor.getFunction('proposalSnapshot')(id)) as bigint
+      const snapshot = await g.governor.proposalSnapshot(id)
       await networkHelpers.time.increaseTo(snapshot + 1n)
       await send(g.governor, g.voter, 'castVote', [id, 1])
-      const deadline = (await g.governor.getFunction('proposalDeadline')(id)) as bigint
+      const deadline = await g.governor.proposalDeadline(id)
       await networkHelpers.time.increaseTo(deadline + 1n)
     },
     queue: async () => {
       await send(g.governor, g.other, 'queue', [...args, descriptionHash])
     },
     /** the earliest second the timelock lets anyone execute */
-    eta: async () => (await g.governor.getFunction('proposalEta')(id)) as bigint,
-    execute: async () =>
-      (await (g.governor.connect(g.other) as Contract).getFunction('execute')(
-        ...args,
-        descriptionHash,
-      )) as ContractTransactionResponse,
+    eta: async () => await g.governor.proposalEta(id),
+    execute: async () => await (g.governor.connect(g.other) as Contract).execute(...args, descriptionHash),
   }
 }

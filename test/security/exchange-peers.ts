@@ -458,8 +458,8 @@ export async function deployOtherToken(chain: DevChain, to: string, amount: bigi
   const factory = new ContractFactory(artifact.abi as never, artifact.bytecode, new NonceManager(chain.account(7)))
   const token = (await factory.deploy()) as Contract
   await token.waitForDeployment()
-  await (await token.getFunction('setFeeOn')(false)).wait()
-  await (await token.getFunction('mint')(to, amount)).wait()
+  await (await token.setFeeOn(false)).wait()
+  await (await token.mint(to, amount)).wait()
   return token
 }
 

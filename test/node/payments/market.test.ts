@@ -134,13 +134,11 @@ describe('node/payments with the market', function () {
   })
 
   it('escrow mode: created at award, committed by the provider, released on the verified result', async () => {
-    const before = (await chain.contracts.token
-      .getFunction('balanceOf')
-      .staticCall(provider.payments.address)) as bigint
+    const before = await chain.contracts.token.balanceOf.staticCall(provider.payments.address)
     const { jobId, price } = await runJob('escrow', 'escrow words here\n')
     const id = escrowId(`0x${jobId}`, requester.payments.address, provider.payments.address)
     await waitUntil('released', async () => (await requester.payments.escrow.get(id))?.state === 'released')
-    const onChain = (await chain.contracts.escrow.getFunction('escrow').staticCall(id)) as {
+    const onChain = (await chain.contracts.escrow.escrow.staticCall(id)) as {
       status: bigint
       resultHash: string
     }
@@ -149,16 +147,13 @@ describe('node/payments with the market', function () {
     // the release credits the provider; its node withdraws the credit
     await waitUntil(
       'the provider withdrew',
-      async () =>
-        ((await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address)) as bigint) -
-          before ===
-        price,
+      async () => (await chain.contracts.token.balanceOf.staticCall(provider.payments.address)) - before === price,
     )
   })
 
   it('a second, different commitment for one job becomes evidence and `slash` takes the stake', async () => {
     // the provider stakes (it signs results, so it can lose that stake)
-    const minStake = (await chain.contracts.params.getFunction('minProviderStake').staticCall()) as bigint
+    const minStake = await chain.contracts.params.minProviderStake.staticCall()
     const sender = await chain.senderFor(provider.wallet)
     await sender.call(chain.contracts.token, 'approve', [await chain.contracts.registry.getAddress(), minStake])
     await sender.call(chain.contracts.registry, 'stake', [minStake, peerIdToBytes(provider.node.peerId)])
@@ -187,9 +182,7 @@ describe('node/payments with the market', function () {
     const slashed = await requester.payments.evidence.slash(jobId)
     expect(slashed.slashTx).to.match(/^0x[0-9a-f]{64}$/)
     expect(
-      await chain.contracts.registry
-        .getFunction('isEquivocationPunished')
-        .staticCall(provider.payments.address, `0x${jobId}`),
+      await chain.contracts.registry.isEquivocationPunished.staticCall(provider.payments.address, `0x${jobId}`),
     ).to.equal(true)
   })
 })
