@@ -50,7 +50,7 @@ describe('ProtocolParams', () => {
     describe(name, () => {
       it('has a getter, a keyed getter and published bounds', async () => {
         const { params, initial } = await loadFixture(deploy)
-        expect(await params.getFunction(name)()).to.equal(initial[name])
+        expect(await params[name]()).to.equal(initial[name])
         expect(await params.getParam(key(name))).to.equal(initial[name])
         expect(await params.bounds(key(name))).to.deep.equal([min, max])
       })
@@ -58,11 +58,11 @@ describe('ProtocolParams', () => {
       it('is set by the owner within its bounds, with ParamChanged(key, old, new)', async () => {
         const { params, byGov, initial } = await loadFixture(deploy)
         for (const v of [min, max]) {
-          const old = await params.getFunction(name)()
+          const old = await params[name]()
           await expect(byGov.setParam(key(name), v))
             .to.emit(params, 'ParamChanged')
             .withArgs(key(name), old, v)
-          expect(await params.getFunction(name)()).to.equal(v)
+          expect(await params[name]()).to.equal(v)
         }
         expect(initial[name]).to.be.within(min, max)
       })
@@ -82,12 +82,12 @@ describe('ProtocolParams', () => {
   for (const name of ['treasury', 'arbiter'] as const) {
     it(`${name}: getter, keyed getter, owner setter with AddressParamChanged, no zero address`, async () => {
       const { params, byGov, initial, other } = await loadFixture(deploy)
-      expect(await params.getFunction(name)()).to.equal(initial[name])
+      expect(await params[name]()).to.equal(initial[name])
       expect(await params.getAddressParam(key(name))).to.equal(initial[name])
       await expect(byGov.setAddressParam(key(name), other.address))
         .to.emit(params, 'AddressParamChanged')
         .withArgs(key(name), initial[name], other.address)
-      expect(await params.getFunction(name)()).to.equal(other.address)
+      expect(await params[name]()).to.equal(other.address)
       await expect(byGov.setAddressParam(key(name), ethers.ZeroAddress))
         .to.be.revertedWithCustomError(params, 'ProtocolParamsZeroAddress')
         .withArgs(key(name))

@@ -5,11 +5,10 @@ import { expect } from 'chai'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Contract } from 'ethers'
 import { network } from 'hardhat'
 import { deployAll } from '../../node/chain/deploy.ts'
 import { devnetParams } from '../../node/chain/deploy-params.ts'
-import type { ContractName } from '../../node/chain/deployment-schema.ts'
+import { connectContracts } from '../../node/chain/contracts.ts'
 import { as, hive } from './helpers.ts'
 
 const { ethers, networkHelpers } = await network.connect()
@@ -32,9 +31,8 @@ const ProposalState = {
 async function deployed() {
   const [deployer, alice, bob, outsider] = await ethers.getSigners()
   const d = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: dir })
-  const at = (name: ContractName): Contract =>
-    new ethers.Contract(d.contracts[name].address, d.contracts[name].abi, deployer)
-  const token = at('HiveToken')
+  const at = connectContracts(d, deployer)
+  const token = at.token
   await as(token, deployer).transfer(alice.address, hive(100_000_000)) // 10% of the supply
   await as(token, deployer).transfer(bob.address, hive(1_000_000)) // 0.1%: below quorum alone
   await as(token, alice).delegate(alice.address)
@@ -47,10 +45,10 @@ async function deployed() {
     outsider,
     d,
     token,
-    governor: at('HiveGovernor'),
-    timelock: at('TimelockController'),
-    params: at('ProtocolParams'),
-    registry: at('ProviderRegistry'),
+    governor: at.governor,
+    timelock: at.timelock,
+    params: at.params,
+    registry: at.registry,
   }
 }
 
@@ -61,7 +59,7 @@ describe('governance end to end', () => {
     const calldata = g.params.interface.encodeFunctionData('setParam', [key('protocolFeeBps'), 200n])
     const description = 'Raise the protocol fee to 2%'
     const descriptionHash = ethers.id(description)
-    const proposal = [[paramsAddr], [0n], [calldata]] as const
+    const proposal: [string[], bigint[], string[]] = [[paramsAddr], [0n], [calldata]]
     const proposalId = await g.governor.hashProposal(...proposal, descriptionHash)
 
     await expect(as(g.governor, g.bob).propose(...proposal, description)).to.emit(g.governor, 'ProposalCreated')
@@ -92,7 +90,7 @@ describe('governance end to end', () => {
   it('a proposal without quorum is defeated and cannot be queued', async () => {
     const g = await loadFixture(deployed)
     const calldata = g.params.interface.encodeFunctionData('setParam', [key('protocolFeeBps'), 0n])
-    const proposal = [[await g.params.getAddress()], [0n], [calldata]] as const
+    const proposal: [string[], bigint[], string[]] = [[await g.params.getAddress()], [0n], [calldata]]
     await as(g.governor, g.bob).propose(...proposal, 'fee to zero')
     const proposalId = await g.governor.hashProposal(...proposal, ethers.id('fee to zero'))
     await time.increase(devnetParams.votingDelay + 1n)

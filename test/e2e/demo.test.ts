@@ -12,8 +12,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import { Contract, JsonRpcProvider, Network } from 'ethers'
-import type { EventLog } from 'ethers'
+import { JsonRpcProvider, Network } from 'ethers'
 import { HiveApiClient } from '../../cli/client.ts'
 import { WasmExecutor, resultOutputCid } from '../../node/exec/index.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
@@ -21,6 +20,8 @@ import { cidForBytes, parseCid } from '../../protocol/cid.ts'
 import { outputHashOf } from '../../protocol/payments/commitment.ts'
 import type { AuditVerdict } from '../../protocol/audit/verdict.ts'
 import { loadDeployment } from '../../node/chain/deployment-schema.ts'
+import { connectContracts } from '../../node/chain/contracts.ts'
+import type { HiveContracts } from '../../node/chain/contracts.ts'
 import { devKey } from '../../cli/devnet/chain.ts'
 import { CAST } from '../../cli/devnet/demo-context.ts'
 import type { DemoReport } from '../../cli/devnet/report.ts'
@@ -58,7 +59,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
   let stderr = ''
   let report: DemoReport
   let provider: JsonRpcProvider
-  let contracts: Record<'token' | 'params' | 'registry' | 'channel' | 'escrow' | 'anchor', Contract>
+  let contracts: HiveContracts
   let requesterApi: HiveApiClient
   let records: Map<string, JobRecord>
   let keepLogs = false
@@ -124,16 +125,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     const network = Network.from(report.chainId)
     provider = new JsonRpcProvider(report.rpcUrl, network, { staticNetwork: network })
     const deployment = loadDeployment(join(report.deploymentsDir, `${report.chainId}.json`))!
-    const c = (name: keyof typeof deployment.contracts): Contract =>
-      new Contract(deployment.contracts[name].address, deployment.contracts[name].abi, provider)
-    contracts = {
-      token: c('HiveToken'),
-      params: c('ProtocolParams'),
-      registry: c('ProviderRegistry'),
-      channel: c('PaymentChannel'),
-      escrow: c('JobEscrow'),
-      anchor: c('AuditAnchor'),
-    }
+    contracts = connectContracts(deployment, provider)
     requesterApi = await api('requester')
     records = new Map()
     for (const j of report.jobs)
@@ -324,11 +316,11 @@ describe('e2e: the demo, the whole story as separate processes', function () {
       expect(onChain.status, `channel ${c.channelId}`).to.equal(CLOSED)
       expect(onChain.provider).to.equal(who(c.provider).address)
       expect(onChain.requester).to.equal(who('requester').address)
-      const [closed] = (await contracts.channel.queryFilter(
+      const [closed] = await contracts.channel.queryFilter(
         contracts.channel.filters.ChannelClosed(c.channelId),
         report.balances.before!.block,
-      )) as EventLog[]
-      const { payout, fee, refund } = closed.args as unknown as { payout: bigint; fee: bigint; refund: bigint }
+      )
+      const { payout, fee, refund } = closed.args
       const price = BigInt(channelJob.winners.find((w) => w.name === c.provider)!.price)
       expect(payout + fee, 'settled at the voucher amount').to.equal(price)
       expect(fee).to.equal((price * onChain.feeBps) / BPS)

@@ -11,7 +11,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
-import { Contract, NonceManager } from 'ethers'
+import { NonceManager } from 'ethers'
 import { buildExamples } from '../../examples/build.ts'
 import { signAnchorBinding } from '../../protocol/audit/binding.ts'
 import { signPeerBinding } from '../../protocol/audit/peer-binding.ts'
@@ -26,6 +26,8 @@ import type { DevChain } from '../support/chain.ts'
 import type { AuditVerdict, VerdictRow } from '../../protocol/audit/verdict.ts'
 import type { AuditEntry } from '../../protocol/audit/index.ts'
 import type { Signer } from 'ethers'
+import { bindContract } from '../../node/chain/contracts.ts'
+import type { AuditAnchor } from '../../node/chain/typechain.ts'
 
 const HIVE = 10n ** 18n
 const ANCHOR_ABI = [
@@ -58,7 +60,8 @@ describe("security 08: an audit passes no rewritten log, no hidden entry, and no
   let honestJob: string
   let hiddenJob: string
   const id = (p: AuditPeer): string => p.node.peerId.toString()
-  const anchorAt = (w: Signer): Contract => new Contract(chain.deployment.contracts.AuditAnchor.address, ANCHOR_ABI, w)
+  const anchorAt = (w: Signer): AuditAnchor =>
+    bindContract<AuditAnchor>(chain.deployment.contracts.AuditAnchor.address, ANCHOR_ABI, w)
   const isJob = (e: AuditEntry, job: string): boolean =>
     e.type !== 'anchored' && Buffer.from(e.jobId).toString('hex') === job
   const peerOf = (p: AuditPeer): Uint8Array => p.node.peerId.toMultihash().bytes

@@ -13,7 +13,7 @@ const STAKE = hive(1_000)
 
 async function staked(): Promise<Devnet> {
   const g = await devnet()
-  await send(g.registry, g.provider, 'stake', [STAKE, PEER_ID])
+  await send(g.registry.connect(g.provider).stake(STAKE, PEER_ID))
   return g
 }
 
@@ -24,7 +24,7 @@ describe('09: stake stays slashable until a slash proposal can execute', () => {
     const targets = [await g.registry.getAddress()]
     const p = await passProposal(g, { targets, calldatas: [calldata], description: 'slash a cheat' })
     // the provider sees the proposal in the same block and runs
-    await send(g.registry, g.provider, 'requestUnbond', [STAKE])
+    await send(g.registry.connect(g.provider).requestUnbond(STAKE))
     await p.vote()
     await p.queue()
     // the earliest second anyone may execute: the provider tries to leave first

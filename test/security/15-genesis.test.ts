@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import type { Contract } from 'ethers'
 import { deployAll } from '../../node/chain/deploy.ts'
 import { devnetParams } from '../../node/chain/deploy-params.ts'
+import { connectContracts } from '../../node/chain/contracts.ts'
 import { ethers } from './contracts-fixture.ts'
 
 describe('security 15: no key holds a governance majority after deploy', function () {
@@ -24,11 +24,7 @@ describe('security 15: no key holds a governance majority after deploy', functio
     const [deployer] = await ethers.getSigners()
     // a fresh deployment (not the one other files share)
     const d = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: dir })
-    const token = new ethers.Contract(
-      d.contracts.HiveToken.address,
-      d.contracts.HiveToken.abi,
-      deployer,
-    ) as unknown as Contract
+    const { token } = connectContracts(d, deployer)
     const supply = await token.totalSupply()
     const transfers = await token.queryFilter(token.filters.Transfer(), d.contracts.HiveToken.blockNumber)
     const holders = new Set(

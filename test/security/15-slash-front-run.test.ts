@@ -7,7 +7,7 @@
 // and reveals a block later; the copier copies every transaction the reporter sends.
 import { expect } from 'chai'
 import { Wallet } from 'ethers'
-import type { Contract, Signer, TransactionRequest } from 'ethers'
+import type { Signer, TransactionRequest } from 'ethers'
 import { registryDomain, resultCommitmentTypedData } from '../../protocol/eip712.ts'
 import { devnet, ethers, hive, networkHelpers, send } from './contracts-fixture.ts'
 import type { Devnet } from './contracts-fixture.ts'
@@ -91,9 +91,9 @@ describe('security 15: a copied slashing transaction does not pay the copier', f
   before(async () => {
     g = await devnet()
     provider = await fresh()
-    await send(g.token, g.deployer, 'transfer', [provider.address, STAKE])
-    await send(g.token, provider, 'approve', [await g.registry.getAddress(), STAKE])
-    await send(g.registry as Contract, provider, 'stake', [STAKE, ethers.hexlify(ethers.randomBytes(34))])
+    await send(g.token.connect(g.deployer).transfer(provider.address, STAKE))
+    await send(g.token.connect(provider).approve(await g.registry.getAddress(), STAKE))
+    await send(g.registry.connect(provider).stake(STAKE, ethers.hexlify(ethers.randomBytes(34))))
   })
 
   it('the reporter is paid its share, the copier who outbids it in the same block nothing', async () => {
