@@ -22,6 +22,7 @@ import { ExecStatus } from '../../../protocol/gen/market.ts'
 import { signResult } from '../../../protocol/market/build.ts'
 import { commitmentFor, encodeCommitment } from '../../../protocol/payments/commitment.ts'
 import { peerIdToBytes } from '../../../protocol/signing.ts'
+import { jobsTopic } from '../../../protocol/topics.ts'
 import { startDevChain } from '../../support/chain.ts'
 import { TEST_HARDWARE } from '../market/helpers.ts'
 import { waitUntil } from './helpers.ts'
@@ -89,7 +90,12 @@ describe('node/payments with the market', function () {
     await chain.giveHive(chain.account(2).address, parseEther('1000'))
     requester = await startPeer('requester', 'requester', chain.account(1))
     provider = await startPeer('provider', 'provider', chain.account(2), requester)
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    // a job is flood-published to every peer the requester knows subscribes to the jobs topic:
+    // wait for exactly that instead of a fixed pause
+    const pubsub = requester.node.libp2p.services.pubsub
+    await waitUntil('the requester sees the provider subscribed to the jobs topic', async () =>
+      pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(provider.node.peerId)),
+    )
   })
   after(async () => {
     for (const p of [provider, requester])
