@@ -34,17 +34,7 @@ export async function readChannel(
   chain: PaymentsChain,
   channelId: string,
 ): Promise<(ChannelView & { closesAt: bigint }) | undefined> {
-  const c = (await chain.contracts.channel.channel.staticCall(channelId)) as {
-    requester: string
-    expiry: bigint
-    challengePeriod: bigint
-    provider: string
-    closesAt: bigint
-    feeBps: bigint
-    status: bigint
-    token: string
-    deposit: bigint
-  }
+  const c = await chain.contracts.channel.channel.staticCall(channelId)
   const status = STATUS[Number(c.status)]
   if (status === undefined) return undefined
   return {

@@ -69,9 +69,7 @@ export class EscrowManager {
   }
 
   async read(id: string): Promise<OnChainEscrow> {
-    const e = (await this.init.chain.contracts.escrow.escrow.staticCall(id)) as Omit<OnChainEscrow, 'status'> & {
-      status: bigint
-    }
+    const e = await this.init.chain.contracts.escrow.escrow.staticCall(id)
     return {
       requester: e.requester,
       provider: e.provider,
