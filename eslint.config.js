@@ -2,6 +2,16 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import stylistic from '@stylistic/eslint-plugin'
 
+// Contracts are called through their TypeChain bindings (`registry.stakeOf(a)`, checked against the
+// ABI), never `contract.getFunction('stakeOf')`, which takes any name and returns an untyped result
+// the caller then casts. An ABI Interface's own `iface.getFunction(...)` (fragment lookup) is fine.
+// test/node/structure/typed-contracts-rule.test.ts checks this fires.
+const NO_GET_FUNCTION = {
+  selector: "CallExpression[callee.property.name='getFunction'][callee.object.property.name!='interface']",
+  message:
+    "Call the contract through its typed binding (`contract.name(...)`, node/chain/contracts.ts), not getFunction('name').",
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -73,13 +83,14 @@ export default tseslint.config(
           selector: 'NewExpression[callee.name=/^(MarketService|PaymentsService|AuditService|ChainService)$/]',
           message: 'Build services through their factory (e.g. marketService()) and createHiveNode, not with `new`.',
         },
+        NO_GET_FUNCTION,
       ],
     },
   },
   {
     // the factory modules: each constructs its own service
     files: ['node/market/service.ts', 'node/payments/service.ts', 'node/audit/index.ts', 'node/chain/service.ts'],
-    rules: { 'no-restricted-syntax': 'off' },
+    rules: { 'no-restricted-syntax': ['error', NO_GET_FUNCTION] },
   },
   {
     files: ['**/*.cjs'],

@@ -90,7 +90,10 @@ export function registerAuditCommands(audit: Command, context: (cmd: Command) =>
           `log: ${s.size} entries, root ${s.root}`,
           a === null
             ? 'anchoring: off (no chain account: configure rpcUrl and a wallet)'
-            : `anchoring: as ${a.address} on chain ${a.chainId}; ${a.latest !== undefined ? `last anchor #${a.latest.index} of ${a.latest.treeSize} entries${a.latest.txHash !== undefined ? ` (tx ${a.latest.txHash})` : ''}` : 'nothing anchored yet'}; ${a.pending} pending${a.failures > 0 ? `; ${a.failures} failed attempts, last: ${a.lastError ?? ''}` : ''}`,
+            : `anchoring: as ${a.address} on chain ${a.chainId}; ` +
+              `${a.latest !== undefined ? `last anchor #${a.latest.index} of ${a.latest.treeSize} entries${a.latest.txHash !== undefined ? ` (tx ${a.latest.txHash})` : ''}` : 'nothing anchored yet'}; ` +
+              `${a.pending} ` +
+              `pending${a.failures > 0 ? `; ${a.failures} failed attempts, last: ${a.lastError ?? ''}` : ''}`,
         ].join('\n'),
       )
     })
@@ -108,18 +111,22 @@ export function registerAuditCommands(audit: Command, context: (cmd: Command) =>
       }
       if (r.anchored)
         ctx.say(
-          `anchored ${r.treeSize} entries as anchor #${r.index ?? '?'}\nroot ${r.root}\ntx   ${r.txHash ?? ''} (block ${r.blockNumber ?? '?'})`,
+          `anchored ${r.treeSize} entries as anchor #${r.index ?? '?'}\nroot ` +
+            `${r.root}\ntx   ${r.txHash ?? ''} (block ${r.blockNumber ?? '?'})`,
         )
       else
         ctx.say(
-          `nothing new to anchor: the chain already holds ${r.treeSize} entries${r.txHash !== undefined ? ` (tx ${r.txHash})` : ''}\nroot ${r.root}`,
+          `nothing new to anchor: the chain already holds ${r.treeSize} ` +
+            `entries${r.txHash !== undefined ? ` (tx ${r.txHash})` : ''}\nroot ` +
+            `${r.root}`,
         )
     })
 
   audit
     .command('export')
     .description(
-      "write a range of this node's log (or one job's entries) with proofs against its anchored roots, for offline checking",
+      "write a range of this node's log (or one job's entries) with proofs " +
+        'against its anchored roots, for offline checking',
     )
     .requiredOption('--out <file>', 'the export file to write')
     .option('--job <id>', "the range holding this job's entries")
@@ -127,7 +134,8 @@ export function registerAuditCommands(audit: Command, context: (cmd: Command) =>
     .option('--end <index>', 'one past the last entry', parseIndex)
     .addHelpText(
       'after',
-      '\nExample:\n  hive audit export --job 3f2a…e9 --out job.audit.json && hive audit verify --file job.audit.json --rpc http://127.0.0.1:8545',
+      '\nExample:\n  hive audit export --job 3f2a…e9 --out job.audit.json && ' +
+        'hive audit verify --file job.audit.json --rpc http://127.0.0.1:8545',
     )
     .action(async (opts: { out: string; job?: string; start?: number; end?: number }, cmd: Command) => {
       const ctx = context(cmd)
@@ -139,14 +147,18 @@ export function registerAuditCommands(audit: Command, context: (cmd: Command) =>
         return
       }
       ctx.say(
-        `wrote entries [${doc.start}, ${doc.end}) with proofs against the anchored size(s) ${doc.roots.map((r) => r.size).join(', ')} to ${opts.out}`,
+        `wrote entries [${doc.start}, ${doc.end}) with proofs against the ` +
+          `anchored size(s) ${doc.roots.map((r) => r.size).join(', ')} to ` +
+          `${opts.out}`,
       )
     })
 
   audit
     .command('verify')
     .description(
-      "verify a job (its requester's and providers' logs against their on-chain anchors and each other), a peer's anchors, or export files; exits non-zero on any inconsistency",
+      "verify a job (its requester's and providers' logs against their " +
+        "on-chain anchors and each other), a peer's anchors, or export files; " +
+        'exits non-zero on any inconsistency',
     )
     .option('--job <id>', "the job to verify (finds its participants from this node's connections)")
     .option('--requester <peerId>', 'with --job: start from this requester')
@@ -172,7 +184,12 @@ export function registerAuditCommands(audit: Command, context: (cmd: Command) =>
     .option('--deployments <path>', "with --file: deployments file or folder (default: the node's, then the package's)")
     .addHelpText(
       'after',
-      '\nExit status: 0 VERIFIED, 1 FAILED or INCOMPLETE (the table names every failed check, and every proof that could not be obtained).\n\nExamples:\n  hive audit verify --job 3f2a…e9\n  hive audit verify --peer 12D3KooW…\n  hive audit verify --file req.audit.json --file prov.audit.json --job 3f2a…e9 --rpc http://127.0.0.1:8545',
+      '\nExit status: 0 VERIFIED, 1 FAILED or INCOMPLETE (the table names ' +
+        'every failed check, and every proof that could not be ' +
+        'obtained).\n\nExamples:\n  hive audit verify --job 3f2a…e9\n  hive ' +
+        'audit verify --peer 12D3KooW…\n  hive audit verify --file ' +
+        'req.audit.json --file prov.audit.json --job 3f2a…e9 --rpc ' +
+        'http://127.0.0.1:8545',
     )
     .action(async (opts: VerifyOptions, cmd: Command) => {
       const ctx = context(cmd)
@@ -301,5 +318,9 @@ export function verdictText(v: AuditVerdict): string {
   const failed = v.rows.filter((r) => r.status === 'FAIL').length
   const missing = v.rows.filter((r) => r.status === 'UNAVAILABLE' || r.status === 'PENDING').length
   const passed = v.rows.filter((r) => r.status === 'PASS').length
-  return `${who}\n${checks}\n${v.outcome}: ${v.kind} ${v.subject} — ${passed} checks passed, ${failed} failed, ${missing} could not be shown${v.chainId !== undefined ? ` (anchors read from chain ${v.chainId})` : ''}`
+  return (
+    `${who}\n${checks}\n${v.outcome}: ${v.kind} ${v.subject} — ${passed} ` +
+    `checks passed, ${failed} failed, ${missing} could not be ` +
+    `shown${v.chainId !== undefined ? ` (anchors read from chain ${v.chainId})` : ''}`
+  )
 }

@@ -90,7 +90,10 @@ export function registerGovCommands(gov: Command, context: (cmd: Command) => Com
     .requiredOption('--description <text>', 'what the proposal does and why (part of its id)')
     .addHelpText(
       'after',
-      '\nExamples:\n  hive gov propose --set minProviderStake=300 --description "Raise the minimum stake to 300 HIVE"\n  hive gov propose --call HiveToken "transfer(address,uint256)" 0xabc… 5000hive --description "Grant from the treasury"',
+      '\nExamples:\n  hive gov propose --set minProviderStake=300 ' +
+        '--description "Raise the minimum stake to 300 HIVE"\n  hive gov propose ' +
+        '--call HiveToken "transfer(address,uint256)" 0xabc… 5000hive ' +
+        '--description "Grant from the treasury"',
     )
     .action(async (opts: ChainCliOptions & { set: string[]; call?: string[]; description: string }, cmd: Command) => {
       const ctx = context(cmd)
@@ -125,10 +128,12 @@ export function registerGovCommands(gov: Command, context: (cmd: Command) => Com
         ctx.say(`proposal ${id}`)
         ctx.say(`actions:\n${view.decoded.map((d, i) => `  ${i + 1}. ${d}`).join('\n')}`)
         ctx.say(
-          `voting opens ${iso(view.voteStart)} (${rel(view.voteStart, view.now)}) and closes ${iso(view.voteEnd)} (${rel(view.voteEnd, view.now)})`,
+          `voting opens ${iso(view.voteStart)} (${rel(view.voteStart, view.now)}) ` +
+            `and closes ${iso(view.voteEnd)} (${rel(view.voteEnd, view.now)})`,
         )
         ctx.say(
-          `next: \`hive gov vote ${id} for|against|abstain\`, then \`hive gov queue ${id}\` and \`hive gov execute ${id}\``,
+          `next: \`hive gov vote ${id} for|against|abstain\`, then \`hive gov ` +
+            `queue ${id}\` and \`hive gov execute ${id}\``,
         )
       } finally {
         client.close()
@@ -221,7 +226,10 @@ export function registerGovCommands(gov: Command, context: (cmd: Command) => Com
           return
         }
         ctx.say(
-          `voted ${choice} on proposal ${v.id} with ${hive(weight)}; now ${roundTokenAmount(after.votes.for)} for, ${roundTokenAmount(after.votes.against)} against, ${roundTokenAmount(after.votes.abstain)} abstain`,
+          `voted ${choice} on proposal ${v.id} with ${hive(weight)}; now ` +
+            `${roundTokenAmount(after.votes.for)} for, ` +
+            `${roundTokenAmount(after.votes.against)} against, ` +
+            `${roundTokenAmount(after.votes.abstain)} abstain`,
         )
       })
     })
@@ -241,7 +249,8 @@ export function registerGovCommands(gov: Command, context: (cmd: Command) => Com
           return
         }
         ctx.say(
-          `queued proposal ${v.id}; it can be executed from ${iso(after.eta ?? 0)} (${rel(after.eta ?? 0, after.now)}) with \`hive gov execute ${v.id}\``,
+          `queued proposal ${v.id}; it can be executed from ${iso(after.eta ?? 0)} ` +
+            `(${rel(after.eta ?? 0, after.now)}) with \`hive gov execute ${v.id}\``,
         )
       })
     })
@@ -260,7 +269,8 @@ export function registerGovCommands(gov: Command, context: (cmd: Command) => Com
           return
         }
         ctx.say(
-          `executed proposal ${v.id} in block ${sent.receipt.blockNumber}:\n${v.decoded.map((d, i) => `  ${i + 1}. ${d}`).join('\n')}`,
+          `executed proposal ${v.id} in block ` +
+            `${sent.receipt.blockNumber}:\n${v.decoded.map((d, i) => `  ${i + 1}. ${d}`).join('\n')}`,
         )
       })
     })
@@ -304,14 +314,19 @@ function showText(v: ProposalView): string {
   const quorum =
     v.quorum === null
       ? 'known once voting opens'
-      : `${hive(v.quorum)} (${v.quorumReached === true ? 'reached' : 'not reached'}: for + abstain = ${hive(v.votes.for + v.votes.abstain)})`
+      : `${hive(v.quorum)} ` +
+        `(${v.quorumReached === true ? 'reached' : 'not reached'}: for + abstain ` +
+        `= ${hive(v.votes.for + v.votes.abstain)})`
   return [
     `proposal   ${v.id}`,
     `state      ${v.state}`,
     `proposer   ${v.proposer} (block ${v.blockNumber})`,
-    `votes      for ${roundTokenAmount(v.votes.for)}, against ${roundTokenAmount(v.votes.against)}, abstain ${roundTokenAmount(v.votes.abstain)} HIVE`,
+    `votes      for ${roundTokenAmount(v.votes.for)}, against ` +
+      `${roundTokenAmount(v.votes.against)}, abstain ` +
+      `${roundTokenAmount(v.votes.abstain)} HIVE`,
     `quorum     ${quorum}`,
-    `voting     opens ${iso(v.voteStart)} (${rel(v.voteStart, v.now)}), closes ${iso(v.voteEnd)} (${rel(v.voteEnd, v.now)})`,
+    `voting     opens ${iso(v.voteStart)} (${rel(v.voteStart, v.now)}), ` +
+      `closes ${iso(v.voteEnd)} (${rel(v.voteEnd, v.now)})`,
     `           chain block ${v.block}; the token's clock is timestamps, so deadlines are times, not block numbers`,
     ...(v.eta !== null ? [`timelock   executable from ${iso(v.eta)} (${rel(v.eta, v.now)})`] : []),
     'actions',

@@ -41,7 +41,8 @@ export function registerStakeCommands(stake: Command, context: (cmd: Command) =>
         }
         ctx.say(`staked ${hive(amount)} from ${after.address} under peer id ${peerId.toString()}`)
         ctx.say(
-          `bonded now ${hive(after.bonded)} (minimum ${hive(after.minStake)}): ${after.status === 'active' ? 'this node may bid' : 'still not enough to bid'}`,
+          `bonded now ${hive(after.bonded)} (minimum ${hive(after.minStake)}): ` +
+            `${after.status === 'active' ? 'this node may bid' : 'still not enough to bid'}`,
         )
       } finally {
         client.close()
@@ -55,7 +56,11 @@ export function registerStakeCommands(stake: Command, context: (cmd: Command) =>
     )
     .addHelpText(
       'after',
-      '\nStake leaves in two steps. The first `hive stake withdraw` starts the unbonding period\n(ProtocolParams.unbondingPeriod): the amount stops counting as stake at once, so a node below\nthe minimum stops bidding, but it can still be slashed until the period ends. Run\n`hive stake withdraw` again after that to receive it.',
+      '\nStake leaves in two steps. The first `hive stake withdraw` starts the ' +
+        'unbonding period\n(ProtocolParams.unbondingPeriod): the amount stops ' +
+        'counting as stake at once, so a node below\nthe minimum stops bidding, ' +
+        'but it can still be slashed until the period ends. Run\n`hive stake ' +
+        'withdraw` again after that to receive it.',
     )
     .action(async (opts: ChainCliOptions & { amount?: bigint }, cmd: Command) => {
       const ctx = context(cmd)
@@ -77,10 +82,14 @@ export function registerStakeCommands(stake: Command, context: (cmd: Command) =>
           ctx.say(`withdrew ${hive(out.amount)} to ${after.address}; bonded ${hive(after.bonded)}`)
         } else {
           ctx.say(
-            `unbonding ${hive(out.amount)}: it no longer counts as stake (bonded now ${hive(after.bonded)}, minimum ${hive(after.minStake)}${after.bonded < after.minStake ? ': this node stops bidding' : ''}).`,
+            `unbonding ${hive(out.amount)}: it no longer counts as stake (bonded now ` +
+              `${hive(after.bonded)}, minimum ` +
+              `${hive(after.minStake)}${after.bonded < after.minStake ? ': this node stops bidding' : ''}).`,
           )
           ctx.say(
-            `it can still be slashed until ${when(out.endsAt)} (unbonding period ${after.unbondingPeriod} s); run \`hive stake withdraw\` again after that to receive it.`,
+            `it can still be slashed until ${when(out.endsAt)} (unbonding period ` +
+              `${after.unbondingPeriod} s); run \`hive stake withdraw\` again after ` +
+              `that to receive it.`,
           )
         }
       } finally {
@@ -118,12 +127,14 @@ function statusText(s: StakeInfo, boundHere: boolean, canBid: boolean): string {
   ]
   if (s.unbonding > 0n) {
     lines.push(
-      `unbonding  ${hive(s.unbonding)}, ${s.now >= s.unbondingEndsAt ? 'ready: run `hive stake withdraw`' : `until ${when(s.unbondingEndsAt)} (${s.unbondingEndsAt - s.now} s)`}`,
+      `unbonding  ${hive(s.unbonding)}, ` +
+        `${s.now >= s.unbondingEndsAt ? 'ready: run `hive stake withdraw`' : `until ${when(s.unbondingEndsAt)} (${s.unbondingEndsAt - s.now} s)`}`,
     )
   }
   if (s.slashed) lines.push('slashed    yes: this account cannot stake again')
   lines.push(
-    `peer id    ${s.peerId === '0x' ? 'none bound' : boundHere ? 'bound to this node' : "bound to ANOTHER node's peer id"}`,
+    `peer id    ` +
+      `${s.peerId === '0x' ? 'none bound' : boundHere ? 'bound to this node' : "bound to ANOTHER node's peer id"}`,
   )
   return lines.join('\n')
 }

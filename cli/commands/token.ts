@@ -28,9 +28,9 @@ export function registerTokenCommands(token: Command, context: (cmd: Command) =>
       try {
         const t = client.contracts.token
         const [balance, votes, delegate] = await Promise.all([
-          t.getFunction('balanceOf').staticCall(address) as Promise<bigint>,
-          t.getFunction('getVotes').staticCall(address) as Promise<bigint>,
-          t.getFunction('delegates').staticCall(address) as Promise<string>,
+          t.balanceOf.staticCall(address),
+          t.getVotes.staticCall(address),
+          t.delegates.staticCall(address),
         ])
         const delegatedTo = BigInt(delegate) === 0n ? null : getAddress(delegate)
         if (ctx.json) {
@@ -54,7 +54,7 @@ export function registerTokenCommands(token: Command, context: (cmd: Command) =>
       const client = await openCliChain(ctx, opts, { wallet: true })
       try {
         const sender = requireSender(client)
-        const balance = (await client.contracts.token.getFunction('balanceOf').staticCall(sender.address)) as bigint
+        const balance = await client.contracts.token.balanceOf.staticCall(sender.address)
         if (balance < amount)
           throw new UsageError(
             'INSUFFICIENT_HIVE',
@@ -82,10 +82,7 @@ export function registerTokenCommands(token: Command, context: (cmd: Command) =>
         const to = toText !== undefined ? parseAddress(toText, '[to]') : sender.address
         const sent = await sender.call(client.contracts.token, 'delegate', [to], { label: 'delegate' })
         const t = client.contracts.token
-        const [balance, votes] = await Promise.all([
-          t.getFunction('balanceOf').staticCall(sender.address) as Promise<bigint>,
-          t.getFunction('getVotes').staticCall(to) as Promise<bigint>,
-        ])
+        const [balance, votes] = await Promise.all([t.balanceOf.staticCall(sender.address), t.getVotes.staticCall(to)])
         if (ctx.json) {
           ctx.printJson({ from: sender.address, delegate: to, balance, votesOfDelegate: votes, tx: sent.hash })
           return

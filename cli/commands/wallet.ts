@@ -115,7 +115,7 @@ async function showWallet(ctx: CommandContext, opts: ChainCliOptions): Promise<v
     try {
       const [eth, balance, stake] = await Promise.all([
         client.provider.getBalance(address),
-        client.contracts.token.getFunction('balanceOf').staticCall(address) as Promise<bigint>,
+        client.contracts.token.balanceOf.staticCall(address),
         readStake(client, address),
       ])
       const { address: _a, ...rest } = stake

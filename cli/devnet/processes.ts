@@ -141,7 +141,8 @@ export class NodeProcess {
     while (Date.now() < until) {
       if (this._exit != null)
         throw new Error(
-          `${this.name} exited (code ${this._exit.code}, signal ${this._exit.signal}) before its API came up; see ${this.logFile}`,
+          `${this.name} exited (code ${this._exit.code}, signal ` +
+            `${this._exit.signal}) before its API came up; see ${this.logFile}`,
         )
       if (existsSync(join(this.dataDir, 'api.json'))) {
         try {
@@ -155,7 +156,9 @@ export class NodeProcess {
       await sleep(100)
     }
     throw new Error(
-      `${this.name}'s API did not come up within ${timeoutMs} ms (${last instanceof Error ? last.message : 'no api.json'}); see ${this.logFile}`,
+      `${this.name}'s API did not come up within ${timeoutMs} ms ` +
+        `(${last instanceof Error ? last.message : 'no api.json'}); see ` +
+        `${this.logFile}`,
     )
   }
 

@@ -25,7 +25,9 @@ export const auditStep: Step<DemoContext> = {
         throw new Error(`${p.name}'s audit log is empty: it took part in a job, so it should hold entries`)
       ctx.report.anchors.push({ name: p.name, address: p.address, root: r.root, size: r.treeSize, tx: r.txHash ?? '' })
       ctx.say(
-        `${p.name.padEnd(10)} ${r.anchored ? 'anchored' : 'already anchored'} ${r.treeSize} entries, root ${r.root.slice(0, 18)}…${r.txHash !== undefined ? ` (tx ${r.txHash.slice(0, 12)}…, block ${r.blockNumber ?? '?'})` : ''}`,
+        `${p.name.padEnd(10)} ${r.anchored ? 'anchored' : 'already anchored'} ` +
+          `${r.treeSize} entries, root ` +
+          `${r.root.slice(0, 18)}…${r.txHash !== undefined ? ` (tx ${r.txHash.slice(0, 12)}…, block ${r.blockNumber ?? '?'})` : ''}`,
       )
     }
 
@@ -61,7 +63,11 @@ export const auditStep: Step<DemoContext> = {
         )
     }
     const paid = ctx.report.jobs.flatMap((j) => j.winners).reduce((sum, w) => sum + BigInt(w.price), 0n)
-    return `${anchored.length} logs anchored; both jobs VERIFIED by the auditor (${ctx.report.audit.map((a) => a.rows).join(' and ')} checks; ${roundTokenAmount(paid)} HIVE of payments proven)`
+    return (
+      `${anchored.length} logs anchored; both jobs VERIFIED by the auditor ` +
+      `(${ctx.report.audit.map((a) => a.rows).join(' and ')} checks; ` +
+      `${roundTokenAmount(paid)} HIVE of payments proven)`
+    )
   },
 }
 
@@ -85,10 +91,16 @@ function compactVerdict(ctx: DemoContext, v: AuditVerdict): string {
   const cross =
     jobRows.length === 0
       ? ''
-      : `\ncross-checks between the logs (same job, matching result, payment as agreed): ${jobRows.filter((r) => r.status === 'PASS').length} of ${jobRows.length} passed`
+      : `\ncross-checks between the logs (same job, matching result, payment as ` +
+        `agreed): ${jobRows.filter((r) => r.status === 'PASS').length} of ` +
+        `${jobRows.length} passed`
   const passed = v.rows.filter((r) => r.status === 'PASS').length
   const warnings = v.rows
     .filter((r) => r.status === 'WARN')
     .map((r) => `${r.check}${r.code !== undefined ? ` (${r.code})` : ''}`)
-  return `${table(['participant', 'role', 'latest anchor', 'entries', 'passed', 'failed', 'not shown'], rows)}${cross}\n${v.outcome}: ${passed} of ${v.rows.length} checks passed${warnings.length > 0 ? `; warnings (compatible with an honest run): ${warnings.join(', ')}` : ''}`
+  return (
+    `${table(['participant', 'role', 'latest anchor', 'entries', 'passed', 'failed', 'not shown'], rows)}${cross}\n${v.outcome}: ` +
+    `${passed} of ${v.rows.length} checks ` +
+    `passed${warnings.length > 0 ? `; warnings (compatible with an honest run): ${warnings.join(', ')}` : ''}`
+  )
 }

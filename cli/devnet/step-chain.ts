@@ -45,7 +45,12 @@ export const chainStep: Step<DemoContext> = {
     ctx.report.chainId = chain.deployment.chainId
     ctx.report.contracts = Object.fromEntries(CONTRACT_NAMES.map((n) => [n, chain.deployment.contracts[n].address]))
     ctx.say(
-      `deployed ${CONTRACT_NAMES.length} contracts (devnet parameters: minimum stake ${roundTokenAmount(BigInt(chain.deployment.params.minProviderStake))} HIVE, voting period ${chain.deployment.params.votingPeriod} s, timelock ${chain.deployment.params.timelockDelay} s) into ${ctx.cli.path(join(ctx.deploymentsDir, '31337.json'))}`,
+      `deployed ${CONTRACT_NAMES.length} contracts (devnet parameters: minimum ` +
+        `stake ` +
+        `${roundTokenAmount(BigInt(chain.deployment.params.minProviderStake))} ` +
+        `HIVE, voting period ${chain.deployment.params.votingPeriod} s, timelock ` +
+        `${chain.deployment.params.timelockDelay} s) into ` +
+        `${ctx.cli.path(join(ctx.deploymentsDir, '31337.json'))}`,
     )
 
     const token = chain.contracts.token
@@ -79,11 +84,15 @@ export const chainStep: Step<DemoContext> = {
         .join(', ')}`,
     )
     ctx.say(
-      `${holders.map((h) => h.name).join(' and ')} delegated their votes to themselves (ERC20Votes counts only delegated tokens)`,
+      `${holders.map((h) => h.name).join(' and ')} delegated their votes to ` +
+        `themselves (ERC20Votes counts only delegated tokens)`,
     )
     await dirs
     ctx.report.balances.before = await snapshotBalances(ctx)
-    return `chain ${chain.deployment.chainId} at ${rpcUrl}, ${CONTRACT_NAMES.length} contracts, ${CAST.length} accounts funded`
+    return (
+      `chain ${chain.deployment.chainId} at ${rpcUrl}, ` +
+      `${CONTRACT_NAMES.length} contracts, ${CAST.length} accounts funded`
+    )
   },
 }
 

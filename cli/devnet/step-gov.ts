@@ -93,18 +93,21 @@ export const governanceStep: Step<DemoContext> = {
         `ProtocolParams.minProviderStake is ${formatTokenAmount(onChain)} after execution, expected ${newText}`,
       )
     ctx.say(
-      `executed in block ${executed.block}: ProtocolParams.minProviderStake = ${formatTokenAmount(onChain)} HIVE on-chain`,
+      `executed in block ${executed.block}: ProtocolParams.minProviderStake = ` +
+        `${formatTokenAmount(onChain)} HIVE on-chain`,
     )
 
     const seenBy = await Promise.all(nodesOf(ctx).map(async (n) => await waitForParam(ctx, n, executedAt)))
     ctx.say(
-      `every node reports minProviderStake ${newText} HIVE: ${seenBy.map((s) => `${s.name} after ${s.ms} ms`).join(', ')}`,
+      `every node reports minProviderStake ${newText} HIVE: ` +
+        `${seenBy.map((s) => `${s.name} after ${s.ms} ms`).join(', ')}`,
     )
     const below = byRole(ctx, 'provider').filter((x) => x.stake! < NEW_MIN_STAKE)
     const stopped = await Promise.all(below.map(async (x) => await waitForIneligible(ctx, x, executedAt)))
     for (const s of stopped)
       ctx.say(
-        `${s.name} (staked ${roundTokenAmount(person(ctx, s.name).stake!)}) stopped bidding ${s.ms} ms after the execution: ${s.reason}`,
+        `${s.name} (staked ${roundTokenAmount(person(ctx, s.name).stake!)}) ` +
+          `stopped bidding ${s.ms} ms after the execution: ${s.reason}`,
       )
 
     const probe = await postJob(
@@ -143,7 +146,12 @@ export const governanceStep: Step<DemoContext> = {
       stoppedBidding: stopped,
       probe: { jobId: probe.jobId, bidders },
     }
-    return `minProviderStake ${formatTokenAmount(oldValue)} -> ${newText} HIVE; all ${seenBy.length} nodes saw it within ${Math.max(...seenBy.map((s) => s.ms))} ms; ${below.map((x) => x.name).join(', ')} stopped bidding`
+    return (
+      `minProviderStake ${formatTokenAmount(oldValue)} -> ${newText} HIVE; all ` +
+      `${seenBy.length} nodes saw it within ` +
+      `${Math.max(...seenBy.map((s) => s.ms))} ms; ` +
+      `${below.map((x) => x.name).join(', ')} stopped bidding`
+    )
   },
 }
 
@@ -160,7 +168,9 @@ async function waitForParam(
       return { name: p.name, value: view.params.minProviderStake, ms: Date.now() - since }
     if (Date.now() > until)
       throw new Error(
-        `${p.name}'s node still reports minProviderStake ${view.params.minProviderStake} ${OBEY_TIMEOUT_MS / 1000} s after the execution`,
+        `${p.name}'s node still reports minProviderStake ` +
+          `${view.params.minProviderStake} ${OBEY_TIMEOUT_MS / 1000} s after the ` +
+          `execution`,
       )
     await sleep(50, undefined, { signal: ctx.signal })
   }

@@ -134,7 +134,9 @@ async function findProviders(
     if (missing.length === 0) return r
     if (Date.now() > until)
       throw new Error(
-        `the requester still does not find ${missing.map((p) => p.name).join(', ')} by capability after ${FIND_TIMEOUT_MS / 1000} s`,
+        `the requester still does not find ` +
+          `${missing.map((p) => p.name).join(', ')} by capability after ` +
+          `${FIND_TIMEOUT_MS / 1000} s`,
       )
     await sleep(250, undefined, { signal: ctx.signal })
   }
@@ -196,7 +198,9 @@ export async function postJob(
   ctx.report.jobs.push(view)
   const bids = r.record.bids.map((b) => `${nameOf(ctx, b.provider)} ${roundTokenAmount(BigInt(b.price))}`).join(', ')
   ctx.say(
-    `job ${r.jobId.slice(0, 16)}…: ${r.record.bids.length} bids (${bids}); verified output ${r.outputCid.slice(0, 20)}… from ${winnersText(view)}, paid by ${view.payment}, in ${ms.toFixed(0)} ms`,
+    `job ${r.jobId.slice(0, 16)}…: ${r.record.bids.length} bids (${bids}); ` +
+      `verified output ${r.outputCid.slice(0, 20)}… from ${winnersText(view)}, ` +
+      `paid by ${view.payment}, in ${ms.toFixed(0)} ms`,
   )
   ctx.say(`job stdout: ${r.stdout.trim()}`)
   return view
@@ -218,7 +222,9 @@ async function settleChannels(ctx: DemoContext, job: JobView): Promise<void> {
         if (open !== undefined) break
         if (Date.now() > until)
           throw new Error(
-            `${p.name} holds no voucher for its ${roundTokenAmount(BigInt(w.price))} HIVE after ${SETTLE_TIMEOUT_MS / 1000} s (channels: ${JSON.stringify(channels)})`,
+            `${p.name} holds no voucher for its ${roundTokenAmount(BigInt(w.price))} ` +
+              `HIVE after ${SETTLE_TIMEOUT_MS / 1000} s (channels: ` +
+              `${JSON.stringify(channels)})`,
           )
         await sleep(100, undefined, { signal: ctx.signal })
       }
@@ -242,7 +248,10 @@ async function settleChannels(ctx: DemoContext, job: JobView): Promise<void> {
         ...(channel.closeTx !== undefined ? { closeTx: channel.closeTx } : {}),
       })
       ctx.say(
-        `${p.name} closed channel ${open.channelId.slice(0, 10)}… with its best voucher: ${roundTokenAmount(BigInt(open.cumulativeAmount))} HIVE of the ${roundTokenAmount(BigInt(open.deposit))} HIVE deposit (nonce ${open.nonce}); the rest went back to the requester`,
+        `${p.name} closed channel ${open.channelId.slice(0, 10)}… with its best ` +
+          `voucher: ${roundTokenAmount(BigInt(open.cumulativeAmount))} HIVE of the ` +
+          `${roundTokenAmount(BigInt(open.deposit))} HIVE deposit (nonce ` +
+          `${open.nonce}); the rest went back to the requester`,
       )
     }),
   )
@@ -264,13 +273,16 @@ export async function waitEscrowReleased(ctx: DemoContext, requester: Participan
           state: e.state,
         })
       ctx.say(
-        `$ ${ctx.cli.show(requester.dir, ['escrow', 'list'])}\nescrow ${mine.map((e) => `${e.escrowId.slice(0, 10)}…: ${roundTokenAmount(BigInt(e.amount))} HIVE released to ${ctx.people.find((p) => p.address.toLowerCase() === e.provider.toLowerCase())?.name ?? e.provider}`).join(', ')}`,
+        `$ ${ctx.cli.show(requester.dir, ['escrow', 'list'])}\nescrow ` +
+          `${mine.map((e) => `${e.escrowId.slice(0, 10)}…: ${roundTokenAmount(BigInt(e.amount))} HIVE released to ${ctx.people.find((p) => p.address.toLowerCase() === e.provider.toLowerCase())?.name ?? e.provider}`).join(', ')}`,
       )
       return
     }
     if (Date.now() > until)
       throw new Error(
-        `the escrow of ${job.label} is not released after ${SETTLE_TIMEOUT_MS / 1000} s: ${JSON.stringify(mine.map((e) => ({ id: e.escrowId, state: e.state })))}`,
+        `the escrow of ${job.label} is not released after ` +
+          `${SETTLE_TIMEOUT_MS / 1000} s: ` +
+          `${JSON.stringify(mine.map((e) => ({ id: e.escrowId, state: e.state })))}`,
       )
     await sleep(100, undefined, { signal: ctx.signal })
   }

@@ -28,7 +28,8 @@ export const nodesStep: Step<DemoContext> = {
       }),
     )
     ctx.say(
-      `staked in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${providers.map((p, i) => `${p.name} ${roundTokenAmount(BigInt(staked[i].bonded))} HIVE (${staked[i].status})`).join(', ')}`,
+      `staked in ${((performance.now() - t0) / 1000).toFixed(1)} s: ` +
+        `${providers.map((p, i) => `${p.name} ${roundTokenAmount(BigInt(staked[i].bonded))} HIVE (${staked[i].status})`).join(', ')}`,
     )
 
     const requester = person(ctx, 'requester')
@@ -42,7 +43,10 @@ export const nodesStep: Step<DemoContext> = {
         await startNode(ctx, p, ['--bootstrap', bootstrap])
       }),
     )
-    return `${ctx.processes.length} nodes up: ${[requester, ...providers, auditor].map((p) => `${p.name} ${shortPeerId(p.peerId)}`).join(', ')}`
+    return (
+      `${ctx.processes.length} nodes up: ` +
+      `${[requester, ...providers, auditor].map((p) => `${p.name} ${shortPeerId(p.peerId)}`).join(', ')}`
+    )
   },
 }
 
@@ -70,7 +74,9 @@ export async function startNode(ctx: DemoContext, p: Participant, args: string[]
     if (!ctx.stopping)
       ctx.fault(
         new Error(
-          `${p.name}'s node exited unexpectedly (${e.code !== null ? `code ${e.code}` : (e.signal ?? 'unknown')}); see ${proc.logFile}`,
+          `${p.name}'s node exited unexpectedly ` +
+            `(${e.code !== null ? `code ${e.code}` : (e.signal ?? 'unknown')}); see ` +
+            `${proc.logFile}`,
         ),
       )
   })
@@ -78,7 +84,9 @@ export async function startNode(ctx: DemoContext, p: Participant, args: string[]
   const info = await client.info()
   p.node = { process: proc, client, info }
   ctx.say(
-    `${p.name} is up (pid ${proc.pid}, API port ${client.endpoint?.port ?? '?'}) after ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `${p.name} is up (pid ${proc.pid}, API port ` +
+      `${client.endpoint?.port ?? '?'}) after ` +
+      `${((performance.now() - t0) / 1000).toFixed(1)} s`,
   )
   const view = ctx.report.participants.find((x) => x.name === p.name)
   if (view !== undefined) Object.assign(view, { pid: proc.pid, apiPort: client.endpoint?.port })

@@ -108,7 +108,9 @@ export function consoleStepUi(out: NodeJS.WriteStream = process.stdout): StepUi 
       }
     },
     done(o) {
-      const line = `${label} ${o.ok ? 'done' : 'FAILED'} in ${formatDuration(o.ms)}${o.summary != null ? `: ${o.summary}` : ''}`
+      const line =
+        `${label} ${o.ok ? 'done' : 'FAILED'} in ` +
+        `${formatDuration(o.ms)}${o.summary != null ? `: ${o.summary}` : ''}`
       if (spinner != null) {
         if (o.ok) spinner.succeed(line)
         else spinner.fail(line)

@@ -100,7 +100,8 @@ export function summaryText(r: DemoReport): string {
     const lines = [
       ...r.channels.map(
         (c) =>
-          `channel ${c.channelId.slice(0, 10)}… to ${c.provider}: ${hive(c.paid)} of ${hive(c.deposit)} HIVE paid by voucher, ${c.status}`,
+          `channel ${c.channelId.slice(0, 10)}… to ${c.provider}: ${hive(c.paid)} ` +
+          `of ${hive(c.deposit)} HIVE paid by voucher, ${c.status}`,
       ),
       ...r.escrows.map((e) => `escrow ${e.escrowId.slice(0, 10)}… to ${e.provider}: ${hive(e.amount)} HIVE ${e.state}`),
     ]
@@ -108,13 +109,18 @@ export function summaryText(r: DemoReport): string {
   }
   if (r.audit.length > 0) {
     out.push(
-      `audit: ${r.anchors.map((a) => `${a.name} anchored ${a.size} entries`).join(', ')}\n  ${r.audit.map((a) => `job ${a.jobId.slice(0, 12)}…: ${a.ok ? 'VERIFIED' : 'NOT VERIFIED'} by the auditor (${a.passed} of ${a.rows} checks passed${a.warnings.length > 0 ? `, ${a.warnings.length} benign warning${a.warnings.length === 1 ? '' : 's'}` : ''}${a.problems.length > 0 ? `; ${a.problems.join('; ')}` : ''})`).join('\n  ')}`,
+      `audit: ` +
+        `${r.anchors.map((a) => `${a.name} anchored ${a.size} entries`).join(', ')}\n ` +
+        ` ` +
+        `${r.audit.map((a) => `job ${a.jobId.slice(0, 12)}…: ${a.ok ? 'VERIFIED' : 'NOT VERIFIED'} by the auditor (${a.passed} of ${a.rows} checks passed${a.warnings.length > 0 ? `, ${a.warnings.length} benign warning${a.warnings.length === 1 ? '' : 's'}` : ''}${a.problems.length > 0 ? `; ${a.problems.join('; ')}` : ''})`).join('\n  ')}`,
     )
   }
   const g = r.governance
   if (g !== undefined) {
     out.push(
-      `governance: ${g.change}\n  executed in block ${g.executedBlock}; seen by ${g.seenBy.map((s) => `${s.name} (${s.ms} ms)`).join(', ')}\n  ${g.stoppedBidding.map((s) => `${s.name} stopped bidding (${s.reason}) after ${s.ms} ms`).join('; ')}${g.probe !== undefined ? `; the next job's bidders: ${g.probe.bidders.join(', ')}` : ''}`,
+      `governance: ${g.change}\n  executed in block ${g.executedBlock}; seen ` +
+        `by ${g.seenBy.map((s) => `${s.name} (${s.ms} ms)`).join(', ')}\n  ` +
+        `${g.stoppedBidding.map((s) => `${s.name} stopped bidding (${s.reason}) after ${s.ms} ms`).join('; ')}${g.probe !== undefined ? `; the next job's bidders: ${g.probe.bidders.join(', ')}` : ''}`,
     )
   }
   out.push(`total ${formatDuration(r.totalMs)}`)
@@ -174,7 +180,8 @@ export function keepInstructions(ctx: DemoContext): string {
   const holder = ctx.people.find((p) => p.role === 'holder')
   if (holder !== undefined) lines.push(show(holder.dir, ['gov', 'list']), show(holder.dir, ['devnet', 'time', '1h']))
   lines.push(
-    `chain: ${ctx.report.rpcUrl} (chain id ${ctx.report.chainId}); deployments: $W/deployments/31337.json; logs: $W/logs`,
+    `chain: ${ctx.report.rpcUrl} (chain id ${ctx.report.chainId}); ` +
+      `deployments: $W/deployments/31337.json; logs: $W/logs`,
   )
   return lines.join('\n')
 }

@@ -1,7 +1,7 @@
 // AuditAnchor as the audit code needs it: reading a submitter's anchors (auditors) and sending
 // this node's anchors through the chain layer's one TxSender per account (the anchorer).
 import { ZeroAddress, getAddress } from 'ethers'
-import type { Contract, EventLog } from 'ethers'
+import type { EventLog } from 'ethers'
 import { deploymentBlock } from '../chain/contracts.ts'
 import { requireSender } from '../chain/client.ts'
 import { HiveError } from '../../protocol/errors.ts'
@@ -84,17 +84,14 @@ function record(index: number, a: AnchorStruct): AnchorRecord {
 
 /** Reads AuditAnchor (and ProviderRegistry's peer bindings) through `client`. */
 export function anchorReader(client: Pick<ChainClient, 'chainId' | 'contracts' | 'deployment'>): AnchorReader {
-  const anchor: Contract = client.contracts.anchor
-  const registry: Contract = client.contracts.registry
+  const { anchor, registry } = client.contracts
   const fromBlock = deploymentBlock(client.deployment, 'AuditAnchor')
-  const count = async (submitter: string): Promise<number> =>
-    Number((await anchor.getFunction('anchorCount').staticCall(submitter)) as bigint)
+  const count = async (submitter: string): Promise<number> => Number(await anchor.anchorCount.staticCall(submitter))
   const at = async (submitter: string, index: number): Promise<AnchorRecord> =>
-    record(index, (await anchor.getFunction('anchorAt').staticCall(submitter, index)) as AnchorStruct)
-  const bindingCount = async (peer: Uint8Array): Promise<number> =>
-    Number((await anchor.getFunction('bindingCount').staticCall(peer)) as bigint)
+    record(index, await anchor.anchorAt.staticCall(submitter, index))
+  const bindingCount = async (peer: Uint8Array): Promise<number> => Number(await anchor.bindingCount.staticCall(peer))
   const bindingAt = async (peer: Uint8Array, index: number): Promise<PeerBindingRecord> =>
-    bindingRecord(index, (await anchor.getFunction('bindingAt').staticCall(peer, index)) as BindingStruct)
+    bindingRecord(index, await anchor.bindingAt.staticCall(peer, index))
 
   return {
     chainId: client.chainId,
@@ -155,7 +152,7 @@ export function anchorReader(client: Pick<ChainClient, 'chainId' | 'contracts' |
       return out
     },
     async boundPeers(account) {
-      const logs = await anchor.queryFilter(anchor.filters.PeerBound(null, account), fromBlock).catch(() => [])
+      const logs = await anchor.queryFilter(anchor.filters.PeerBound(undefined, account), fromBlock).catch(() => [])
       const peers = new Map<string, Uint8Array>()
       for (const l of logs as EventLog[]) {
         if (!('args' in l)) continue
@@ -165,11 +162,11 @@ export function anchorReader(client: Pick<ChainClient, 'chainId' | 'contracts' |
       return [...peers.values()]
     },
     async registeredAddress(peer) {
-      const a = (await registry.getFunction('providerOfPeerId').staticCall(peer)) as string
+      const a = await registry.providerOfPeerId.staticCall(peer)
       return a === ZeroAddress ? undefined : getAddress(a)
     },
     async registeredPeer(address) {
-      const info = (await registry.getFunction('providerInfo').staticCall(address)) as { peerId: string }
+      const info = await registry.providerInfo.staticCall(address)
       return info.peerId === '0x' ? undefined : unhex(info.peerId)
     },
   }

@@ -102,7 +102,9 @@ export class Auditor {
         check: 'requester',
         status: 'FAIL',
         code: 'MULTIPLE_REQUESTERS',
-        message: `${requesters.length} peers claim to have posted this job: ${requesters.map((p) => p.peerId).join(', ')}`,
+        message:
+          `${requesters.length} peers claim to have posted this job: ` +
+          `${requesters.map((p) => p.peerId).join(', ')}`,
       })
     }
     const checks = new Map<string, PeerCheck>()
@@ -312,7 +314,11 @@ export class Auditor {
           check: 'anchoring binding',
           status: 'WARN',
           code: 'ADDRESS_CLAIMED_BY_SEVERAL',
-          message: `${claimers.length} peers claim to anchor as ${target}: ${claimers.join(', ')}; checked ${claimers[0]}${hint[0] === claimers[0] ? ' (staked with this address)' : ''}; verify the others with --peer <peerId>`,
+          message:
+            `${claimers.length} peers claim to anchor as ${target}: ` +
+            `${claimers.join(', ')}; checked ` +
+            `${claimers[0]}${hint[0] === claimers[0] ? ' (staked with this address)' : ''}; ` +
+            `verify the others with --peer <peerId>`,
         })
       }
     } else {
@@ -348,7 +354,9 @@ export class Auditor {
         check: 'peer',
         status: 'UNAVAILABLE',
         code: 'NO_PEER',
-        message: `no reachable peer anchors as ${target} (not in ProviderRegistry, and no connected peer's binding names it)`,
+        message:
+          `no reachable peer anchors as ${target} (not in ProviderRegistry, and no ` +
+          `connected peer's binding names it)`,
       })
     }
     if (anchors === undefined && address !== undefined && chain !== undefined)
@@ -469,7 +477,9 @@ function headRow(
       ...base,
       status: 'FAIL',
       code: 'LOG_DIVERGES',
-      message: `the peer serves ${head.treeSize} entries but anchored ${latest.treeSize}: entries were deleted after anchoring`,
+      message:
+        `the peer serves ${head.treeSize} entries but anchored ` +
+        `${latest.treeSize}: entries were deleted after anchoring`,
     }
   const proof = head.treeSize === latest.treeSize ? [] : served.consistency.get(`${latest.treeSize}-${head.treeSize}`)
   if (proof === undefined)

@@ -4,7 +4,7 @@
 // (types/ethers-contracts/, not committed; see typechain.ts): `registry.providerInfo(a)` is
 // checked against the ABI, where `getFunction('providerInfo')` took any name and needed a cast.
 import { Contract } from 'ethers'
-import type { ContractRunner } from 'ethers'
+import type { BaseContract, ContractRunner, InterfaceAbi } from 'ethers'
 import type { ContractName, Deployment } from './deployment-schema.ts'
 import type {
   AuditAnchor,
@@ -54,6 +54,19 @@ export function connectContracts(deployment: Deployment, runner: ContractRunner)
   }
   // the one cast: each Contract was built from the ABI its TypeChain type was generated from
   return out as unknown as HiveContracts
+}
+
+/**
+ * One contract outside the deployment file's set (a deploy step, a version probe, a contract whose
+ * address is read from another) typed by its binding `T`. The caller names the binding whose ABI
+ * `abi` is (or is a slice of): like connectContracts, this is the one place that claims it.
+ */
+export function bindContract<T extends BaseContract>(
+  address: string,
+  abi: InterfaceAbi,
+  runner: ContractRunner | null,
+): Bound<T> {
+  return new Contract(address, abi, runner) as unknown as Bound<T>
 }
 
 /** The block to start reading a contract's events from. */

@@ -5,8 +5,8 @@
 // Entry point for people: scripts/deploy.ts; `hive devnet`, the tests and benchmarks call deployAll.
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Contract, ContractFactory, NonceManager, ZeroAddress, ZeroHash, id } from 'ethers'
-import type { InterfaceAbi, Signer } from 'ethers'
+import { ContractFactory, NonceManager, ZeroAddress, ZeroHash, id } from 'ethers'
+import type { ContractTransactionResponse, InterfaceAbi, Signer } from 'ethers'
 import { UsageError } from '../../protocol/errors.ts'
 import { defaultParams } from './deploy-params.ts'
 import { checkGenesis } from './genesis.ts'
@@ -14,6 +14,8 @@ import type { DeployParams } from './deploy-params.ts'
 import { CONTRACT_NAMES, EXPECTED_VERSIONS, loadDeployment } from './deployment-schema.ts'
 import type { ContractName, DeployedContract, Deployment } from './deployment-schema.ts'
 import { PACKAGE_ROOT } from '../util/package-root.ts'
+import { bindContract } from './contracts.ts'
+import type { HiveTimelock, HiveToken, IVersioned } from './typechain.ts'
 
 // the package root, whether this runs from the sources or from dist/
 const root = PACKAGE_ROOT
@@ -87,7 +89,7 @@ async function versionAt(signer: Signer, address: string, abi: InterfaceAbi): Pr
     throw new UsageError('SIGNER_WITHOUT_PROVIDER', 'the deploy signer must be connected to a provider', {})
   if ((await provider.getCode(address)) === '0x') return undefined
   try {
-    return (await new Contract(address, abi, provider).getFunction('version').staticCall()) as string
+    return await bindContract<IVersioned>(address, abi, provider).version.staticCall()
   } catch {
     return undefined
   }
@@ -174,10 +176,9 @@ export async function deployAll(opts: DeployOptions): Promise<Deployment> {
     }
     log(`${name}: deployed at ${address} (block ${receipt.blockNumber}, gas ${receipt.gasUsed})`)
   }
-  async function send(name: ContractName, fn: string, args: unknown[]): Promise<void> {
-    const tx = await new Contract(addr(name), artifacts[name].abi, signer).getFunction(fn).send(...args)
-    const receipt = await tx.wait()
-    if (receipt == null || receipt.status !== 1) throw new Error(`${name}.${fn} failed`)
+  async function sent(what: string, tx: Promise<ContractTransactionResponse>): Promise<void> {
+    const receipt = await (await tx).wait()
+    if (receipt == null || receipt.status !== 1) throw new Error(`${what} failed`)
   }
 
   // minted to the deployer, which hands it all out by the genesis table below, in this run
@@ -192,9 +193,14 @@ export async function deployAll(opts: DeployOptions): Promise<Deployment> {
     p.quorumPercent,
   ])
   if (!reuse.has('TimelockController')) {
-    await send('TimelockController', 'grantRole', [id('PROPOSER_ROLE'), addr('HiveGovernor')])
-    await send('TimelockController', 'grantRole', [id('CANCELLER_ROLE'), addr('HiveGovernor')])
-    await send('TimelockController', 'renounceRole', [ZeroHash, deployer])
+    const timelockRoles = bindContract<HiveTimelock>(
+      addr('TimelockController'),
+      artifacts.TimelockController.abi,
+      signer,
+    )
+    await sent('TimelockController.grantRole', timelockRoles.grantRole(id('PROPOSER_ROLE'), addr('HiveGovernor')))
+    await sent('TimelockController.grantRole', timelockRoles.grantRole(id('CANCELLER_ROLE'), addr('HiveGovernor')))
+    await sent('TimelockController.renounceRole', timelockRoles.renounceRole(ZeroHash, deployer))
     log('TimelockController: governor may propose and cancel, anyone may execute; deployer renounced its admin role')
   }
   const timelock = addr('TimelockController')
@@ -231,7 +237,7 @@ export async function deployAll(opts: DeployOptions): Promise<Deployment> {
 
   /** Sends every genesis row from the deployer; a vesting row goes to a new HiveVesting wallet. */
   async function distribute(): Promise<Array<{ name: string; to: string; amount: string; vestingWallet?: string }>> {
-    const token = new Contract(addr('HiveToken'), artifacts.HiveToken.abi, signer)
+    const token = bindContract<HiveToken>(addr('HiveToken'), artifacts.HiveToken.abi, signer)
     const treasury = p.treasury ?? timelock
     const vesting = p.genesis.some((r) => r.vesting !== undefined)
       ? loadArtifact(artifactsDir, 'HiveVesting')
@@ -251,7 +257,7 @@ export async function deployAll(opts: DeployOptions): Promise<Deployment> {
         recipient = await wallet.getAddress()
       }
       if (recipient !== deployer) {
-        const receipt = await (await token.getFunction('transfer').send(recipient, row.amount)).wait()
+        const receipt = await (await token.transfer.send(recipient, row.amount)).wait()
         if (receipt == null || receipt.status !== 1) throw new Error(`genesis row ${row.name} failed`)
       }
       log(

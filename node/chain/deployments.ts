@@ -3,11 +3,13 @@
 // code was written for. Anything else refuses with a message that says what to fix.
 import { existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { Contract, JsonRpcProvider, Network } from 'ethers'
+import { JsonRpcProvider, Network } from 'ethers'
 import { logger } from '@libp2p/logger'
 import { CONTRACT_NAMES, EXPECTED_VERSIONS, loadDeployment } from './deployment-schema.ts'
 import type { ContractName, Deployment } from './deployment-schema.ts'
 import { PACKAGE_ROOT } from '../util/package-root.ts'
+import { bindContract } from './contracts.ts'
+import type { IVersioned } from './typechain.ts'
 import { ChainError, shortReason } from './errors.ts'
 
 const log = logger('hive:chain:deployments')
@@ -38,7 +40,9 @@ async function rpcChainId(url: string, timeoutMs: number): Promise<number> {
   } catch (err) {
     throw new ChainError(
       'RPC_UNREACHABLE',
-      `the Ethereum RPC at ${url} does not answer (${shortReason(err)}): start the chain (e.g. \`npx hardhat node\` or \`npm run demo\`) or set rpcUrl (HIVE_RPC_URL)`,
+      `the Ethereum RPC at ${url} does not answer (${shortReason(err)}): start ` +
+        `the chain (e.g. \`npx hardhat node\` or \`npm run demo\`) or set rpcUrl ` +
+        `(HIVE_RPC_URL)`,
       { url },
       { cause: err },
     )
@@ -100,14 +104,17 @@ export async function loadVerifiedDeployment(
   if (deployment === undefined) {
     throw new ChainError(
       'DEPLOYMENT_MISSING',
-      `no ComputeHive deployment for chain ${conn.chainId}: ${file} does not exist. Deploy with \`npx tsx scripts/deploy.ts --devnet --rpc <url>\` (devnet) or point deployments (HIVE_DEPLOYMENTS) at the right file`,
+      `no ComputeHive deployment for chain ${conn.chainId}: ${file} does not ` +
+        `exist. Deploy with \`npx tsx scripts/deploy.ts --devnet --rpc <url>\` ` +
+        `(devnet) or point deployments (HIVE_DEPLOYMENTS) at the right file`,
       { chainId: conn.chainId, file },
     )
   }
   if (Number(deployment.chainId) !== conn.chainId) {
     throw new ChainError(
       'DEPLOYMENT_WRONG_CHAIN',
-      `${file} is for chain ${deployment.chainId} but the RPC serves chain ${conn.chainId}: use the file for this chain`,
+      `${file} is for chain ${deployment.chainId} but the RPC serves chain ` +
+        `${conn.chainId}: use the file for this chain`,
       { file, fileChainId: deployment.chainId, chainId: conn.chainId },
     )
   }
@@ -119,7 +126,10 @@ export async function loadVerifiedDeployment(
     const code = failed.some((f) => f.code === 'CONTRACT_MISSING') ? 'CONTRACT_MISSING' : 'CONTRACT_WRONG_VERSION'
     throw new ChainError(
       code,
-      `the deployment in ${file} does not match chain ${conn.chainId}: ${failed.map((f) => f.text).join('; ')}. Redeploy (\`npx tsx scripts/deploy.ts --rpc <url>\` reuses what is still right) or use a node version made for these contracts`,
+      `the deployment in ${file} does not match chain ${conn.chainId}: ` +
+        `${failed.map((f) => f.text).join('; ')}. Redeploy (\`npx tsx ` +
+        `scripts/deploy.ts --rpc <url>\` reuses what is still right) or use a ` +
+        `node version made for these contracts`,
       { file, chainId: conn.chainId, contracts: failed.length },
     )
   }
@@ -139,7 +149,7 @@ async function checkContract(
     return { code: 'CONTRACT_MISSING', text: `no contract at ${name}'s address ${rec.address}` }
   let actual: string
   try {
-    actual = (await new Contract(rec.address, VERSION_ABI, provider).getFunction('version').staticCall()) as string
+    actual = await bindContract<IVersioned>(rec.address, VERSION_ABI, provider).version.staticCall()
   } catch {
     return { code: 'CONTRACT_WRONG_VERSION', text: `${name} at ${rec.address} has no version() (expected ${expected})` }
   }

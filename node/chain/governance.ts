@@ -103,7 +103,9 @@ export async function checkParamBounds(client: ChainClient, name: ParamName, val
   if (value < min || value > max)
     throw new GovernanceError(
       'GOV_PARAM_OUT_OF_BOUNDS',
-      `${name} = ${formatParam(name, value)} is outside its bounds [${formatParam(name, min)}, ${formatParam(name, max)}]; the proposal would fail at execution`,
+      `${name} = ${formatParam(name, value)} is outside its bounds ` +
+        `[${formatParam(name, min)}, ${formatParam(name, max)}]; the proposal ` +
+        `would fail at execution`,
       { name, value, min, max },
     )
 }
@@ -121,7 +123,8 @@ export function callAction(
   if (address === undefined)
     throw new GovernanceError(
       'GOV_BAD_TARGET',
-      `--call target "${target}" is neither an address nor a contract of the deployment (${Object.keys(client.deployment.contracts).join(', ')})`,
+      `--call target "${target}" is neither an address nor a contract of the ` +
+        `deployment (${Object.keys(client.deployment.contracts).join(', ')})`,
       { target },
     )
   let iface: Interface
@@ -284,7 +287,10 @@ export function decodeAction(client: ChainClient, action: ProposalAction): strin
   if (tx == null) return `${name}.call(${action.calldata})${value}`
   if (name === 'ProtocolParams' && (tx.name === 'setParam' || tx.name === 'setAddressParam')) {
     const key = decodeBytes32String(tx.args[0] as string)
-    return `${name}.${tx.name}(${key}, ${isParamName(key) ? formatParam(key, tx.args[1] as bigint | string) : String(tx.args[1])})${value}`
+    return (
+      `${name}.${tx.name}(${key}, ` +
+      `${isParamName(key) ? formatParam(key, tx.args[1] as bigint | string) : String(tx.args[1])})${value}`
+    )
   }
   return `${name}.${tx.name}(${tx.args.map((a: unknown) => String(a)).join(', ')})${value}`
 }
@@ -293,20 +299,25 @@ function refuseUnfinished(v: ProposalView, wanted: string): void {
   if (v.state === 'pending')
     throw new GovernanceError(
       'GOV_NOT_ACTIVE',
-      `proposal ${v.id} is not active yet: voting opens at ${iso(v.voteStart)} (${inSeconds(v.voteStart, v.now)}); ${wanted} after voting ends at ${iso(v.voteEnd)}`,
+      `proposal ${v.id} is not active yet: voting opens at ${iso(v.voteStart)} ` +
+        `(${inSeconds(v.voteStart, v.now)}); ${wanted} after voting ends at ` +
+        `${iso(v.voteEnd)}`,
       { id: v.id, state: v.state, voteStart: v.voteStart },
     )
   if (v.state === 'active')
     throw new GovernanceError(
       'GOV_VOTING_NOT_OVER',
-      `proposal ${v.id} is still being voted on until ${iso(v.voteEnd)} (${inSeconds(v.voteEnd, v.now)}); ${wanted} after that`,
+      `proposal ${v.id} is still being voted on until ${iso(v.voteEnd)} ` +
+        `(${inSeconds(v.voteEnd, v.now)}); ${wanted} after that`,
       { id: v.id, state: v.state, voteEnd: v.voteEnd },
     )
   if (v.state === 'defeated') {
     if (v.quorumReached === false) {
       throw new GovernanceError(
         'GOV_QUORUM_NOT_REACHED',
-        `proposal ${v.id} was defeated: quorum not reached (${units(v.votes.for + v.votes.abstain)} HIVE voted for or abstained, ${units(v.quorum)} needed)`,
+        `proposal ${v.id} was defeated: quorum not reached ` +
+          `(${units(v.votes.for + v.votes.abstain)} HIVE voted for or abstained, ` +
+          `${units(v.quorum)} needed)`,
         { id: v.id, state: v.state, counted: v.votes.for + v.votes.abstain, quorum: v.quorum },
       )
     }
@@ -354,7 +365,9 @@ export async function checkCanVote(client: ChainClient, v: ProposalView, voter: 
   if (weight === 0n)
     throw new GovernanceError(
       'GOV_NO_VOTES',
-      `${voter} had no votes at the proposal's snapshot (${iso(v.voteStart)}): tokens vote only once delegated (\`hive token delegate\`), and only for proposals made after that`,
+      `${voter} had no votes at the proposal's snapshot (${iso(v.voteStart)}): ` +
+        `tokens vote only once delegated (\`hive token delegate\`), and only for ` +
+        `proposals made after that`,
       { id: v.id, voter },
     )
   return weight
@@ -365,7 +378,8 @@ export function checkCanQueue(v: ProposalView): void {
   if (v.state === 'queued')
     throw new GovernanceError(
       'GOV_ALREADY_QUEUED',
-      `proposal ${v.id} is already queued; it can be executed from ${iso(v.eta ?? 0)} (${inSeconds(v.eta ?? 0, v.now)})`,
+      `proposal ${v.id} is already queued; it can be executed from ` +
+        `${iso(v.eta ?? 0)} (${inSeconds(v.eta ?? 0, v.now)})`,
       { id: v.id, state: v.state, eta: v.eta },
     )
 }
@@ -375,13 +389,15 @@ export function checkCanExecute(v: ProposalView): void {
   if (v.state === 'succeeded')
     throw new GovernanceError(
       'GOV_NOT_QUEUED',
-      `proposal ${v.id} passed but is not queued: run \`hive gov queue ${v.id}\` first (the timelock delay starts then)`,
+      `proposal ${v.id} passed but is not queued: run \`hive gov queue ` +
+        `${v.id}\` first (the timelock delay starts then)`,
       { id: v.id, state: v.state },
     )
   if (v.state === 'queued' && v.eta !== null && v.now < v.eta) {
     throw new GovernanceError(
       'GOV_TIMELOCK_NOT_ELAPSED',
-      `the timelock delay of proposal ${v.id} has not elapsed: it can be executed from ${iso(v.eta)} (${inSeconds(v.eta, v.now)})`,
+      `the timelock delay of proposal ${v.id} has not elapsed: it can be ` +
+        `executed from ${iso(v.eta)} (${inSeconds(v.eta, v.now)})`,
       { id: v.id, state: v.state, eta: v.eta, now: v.now },
     )
   }

@@ -44,7 +44,8 @@ export async function nodeStakePeerId(dataDir: string): Promise<PeerId> {
   if (!existsSync(peerKeyPath(dataDir))) {
     throw new UsageError(
       'NOT_INITIALISED',
-      `${dataDir} has no peer key: run \`hive init --data-dir ${dataDir}\` first (stake is bound to the node's peer id)`,
+      `${dataDir} has no peer key: run \`hive init --data-dir ${dataDir}\` ` +
+        `first (stake is bound to the node's peer id)`,
       { dataDir },
     )
   }
@@ -100,14 +101,17 @@ export async function depositStake(
   if (before.peerId !== '0x' && before.peerId.toLowerCase() !== mine.toLowerCase()) {
     throw new ChainError(
       'PEER_ID_MISMATCH',
-      `${me} is bound to another peer id (${before.peerId}), not this node's; stake from that node, or withdraw everything first`,
+      `${me} is bound to another peer id (${before.peerId}), not this node's; ` +
+        `stake from that node, or withdraw everything first`,
       { address: me },
     )
   }
   if (before.bonded + amount < before.minStake) {
     throw new ChainError(
       'BELOW_MINIMUM_STAKE',
-      `the bond would be ${hive(before.bonded + amount)}, below the minimum stake of ${hive(before.minStake)}: deposit at least ${hive(before.minStake - before.bonded)}`,
+      `the bond would be ${hive(before.bonded + amount)}, below the minimum ` +
+        `stake of ${hive(before.minStake)}: deposit at least ` +
+        `${hive(before.minStake - before.bonded)}`,
       { bonded: before.bonded, minStake: before.minStake },
     )
   }
@@ -150,7 +154,10 @@ export async function withdrawStep(client: ChainClient, amount?: bigint): Promis
     if (s.unbonding > 0n) {
       throw new ChainError(
         'STILL_UNBONDING',
-        `${hive(s.unbonding)} is unbonding until ${new Date(s.unbondingEndsAt * 1000).toISOString()} (${s.unbondingEndsAt - s.now} s from now by the chain's clock); run \`hive stake withdraw\` again after that`,
+        `${hive(s.unbonding)} is unbonding until ` +
+          `${new Date(s.unbondingEndsAt * 1000).toISOString()} ` +
+          `(${s.unbondingEndsAt - s.now} s from now by the chain's clock); run ` +
+          `\`hive stake withdraw\` again after that`,
         { unbonding: s.unbonding, unbondingEndsAt: s.unbondingEndsAt, now: s.now },
       )
     }

@@ -8,6 +8,7 @@ export type { HiveGovernor } from '../../types/ethers-contracts/governance/HiveG
 export type { HiveTimelock } from '../../types/ethers-contracts/governance/HiveTimelock.ts'
 export type { ProtocolParams } from '../../types/ethers-contracts/governance/ProtocolParams.ts'
 export type { HiveToken } from '../../types/ethers-contracts/token/HiveToken.ts'
+export type { IVersioned } from '../../types/ethers-contracts/interfaces/IVersioned.ts'
 export type { JobEscrow } from '../../types/ethers-contracts/settlement/JobEscrow.ts'
 export type { PaymentChannel } from '../../types/ethers-contracts/settlement/PaymentChannel.ts'
 export type { ProviderRegistry } from '../../types/ethers-contracts/registry/ProviderRegistry.ts'

@@ -5,6 +5,7 @@
 import { getAddress } from 'ethers'
 import type { Contract, EventLog, JsonRpcProvider, Log, TransactionReceipt, Wallet } from 'ethers'
 import type { ChannelView } from '../../protocol/payments/channel-rules.ts'
+import type { HiveContracts } from '../chain/contracts.ts'
 
 export interface PaymentsSender {
   readonly address: string
@@ -19,7 +20,7 @@ export interface PaymentsSender {
 export interface PaymentsChain {
   readonly chainId: number
   readonly provider: JsonRpcProvider
-  readonly contracts: { token: Contract; escrow: Contract; channel: Contract; registry: Contract }
+  readonly contracts: Pick<HiveContracts, 'token' | 'escrow' | 'channel' | 'registry'>
   /** the verified deployment (addresses known without a call) */
   readonly deployment: { contracts: { PaymentChannel: { address: string }; HiveToken: { address: string } } }
   readonly wallet?: Wallet
@@ -33,17 +34,7 @@ export async function readChannel(
   chain: PaymentsChain,
   channelId: string,
 ): Promise<(ChannelView & { closesAt: bigint }) | undefined> {
-  const c = (await chain.contracts.channel.getFunction('channel').staticCall(channelId)) as {
-    requester: string
-    expiry: bigint
-    challengePeriod: bigint
-    provider: string
-    closesAt: bigint
-    feeBps: bigint
-    status: bigint
-    token: string
-    deposit: bigint
-  }
+  const c = await chain.contracts.channel.channel.staticCall(channelId)
   const status = STATUS[Number(c.status)]
   if (status === undefined) return undefined
   return {

@@ -5,7 +5,6 @@
 // `hive channel close`. Sweeps run one at a time: two withdrawals of the same credit would make
 // the second revert.
 import { logger } from '@libp2p/logger'
-import type { Contract } from 'ethers'
 import type { PaymentsChain } from './chain.ts'
 
 const log = logger('hive:payments:credits')
@@ -75,7 +74,7 @@ export class CreditSweeper {
     }, this.init.pollMs ?? 2_000)
   }
 
-  private ledger(name: CreditLedgerName): Contract {
+  private ledger(name: CreditLedgerName): PaymentsChain['contracts'][CreditLedgerName] {
     return this.init.chain.contracts[name]
   }
 
@@ -83,7 +82,7 @@ export class CreditSweeper {
     const { chain } = this.init
     if (chain.sender === undefined) return 0n
     const token = await chain.contracts.token.getAddress()
-    return (await this.ledger(name).getFunction('credits').staticCall(token, chain.sender.address)) as bigint
+    return await this.ledger(name).credits.staticCall(token, chain.sender.address)
   }
 
   private async sweepNow(): Promise<Withdrawal[]> {

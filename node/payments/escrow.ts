@@ -69,10 +69,7 @@ export class EscrowManager {
   }
 
   async read(id: string): Promise<OnChainEscrow> {
-    const e = (await this.init.chain.contracts.escrow.getFunction('escrow').staticCall(id)) as Omit<
-      OnChainEscrow,
-      'status'
-    > & { status: bigint }
+    const e = await this.init.chain.contracts.escrow.escrow.staticCall(id)
     return {
       requester: e.requester,
       provider: e.provider,
@@ -153,7 +150,7 @@ export class EscrowManager {
     const known = await this.get(id)
     if (known !== undefined) return known
     const escrowAddress = await escrow.getAddress()
-    const allowance = (await token.getFunction('allowance').staticCall(this.self, escrowAddress)) as bigint
+    const allowance = await token.allowance.staticCall(this.self, escrowAddress)
     const txs: Record<string, string> = {}
     if (allowance < amount)
       txs.approve = (await sender.call(token, 'approve', [escrowAddress, amount], { label: 'approve escrow' })).hash
@@ -211,9 +208,7 @@ export class EscrowManager {
     if (chain.status === 'active' && chain.committedAt !== 0n) {
       // a dispute pulls its bond (JobEscrow.dispute); create's approval was used up by the deposit
       const { escrow, token } = this.init.chain.contracts
-      const allowance = (await token
-        .getFunction('allowance')
-        .staticCall(this.self, await escrow.getAddress())) as bigint
+      const allowance = await token.allowance.staticCall(this.self, await escrow.getAddress())
       if (allowance < chain.disputeBond)
         r.txs.approveBond = (
           await this.init.chain.sender!.call(token, 'approve', [await escrow.getAddress(), chain.disputeBond], {

@@ -109,7 +109,7 @@ export class EvidenceStore {
     }
     const salt = current.slashSalt as string
     const commitment = slashCommitment(sender.address, found.provider, id, salt)
-    if ((await registry.getFunction('slashCommittedAt')(sender.address, commitment)) === 0n) {
+    if ((await registry.slashCommittedAt(sender.address, commitment)) === 0n) {
       // the commit's receipt is in a mined block, so the reveal below lands in a later one
       const committed = await sender.call(registry, 'commitSlash', [commitment], { label: 'commit slash' })
       current = { ...current, commitTx: committed.hash }

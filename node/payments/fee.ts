@@ -4,13 +4,15 @@
 // governance change reaches the bids within one poll. When the node already follows the params
 // (ChainService.params), `source` is used instead and nothing is polled.
 import { logger } from '@libp2p/logger'
-import { Contract } from 'ethers'
+import { bindContract } from '../chain/contracts.ts'
+import type { HiveContracts } from '../chain/contracts.ts'
+import type { ProtocolParams } from '../chain/typechain.ts'
 
 const log = logger('hive:payments:fee')
 
 export interface FeeWatchInit {
   /** JobEscrow (its `params()` names the ProtocolParams both settlement contracts read) */
-  escrow: Contract
+  escrow: HiveContracts['escrow']
   pollMs?: number
   /** the fee as a params follower knows it; replaces polling */
   source?: () => bigint
@@ -38,10 +40,14 @@ export class FeeWatch {
   async start(): Promise<void> {
     if (this.init.source !== undefined || this.timer !== undefined) return
     // a provider that bids before knowing the fee would under-price: the first read must succeed
-    const address = (await this.init.escrow.getFunction('params').staticCall()) as string
-    const params = new Contract(address, ['function protocolFeeBps() view returns (uint256)'], this.init.escrow.runner)
+    const address = await this.init.escrow.params.staticCall()
+    const params = bindContract<ProtocolParams>(
+      address,
+      ['function protocolFeeBps() view returns (uint256)'],
+      this.init.escrow.runner,
+    )
     const read = async (): Promise<void> => {
-      this._feeBps = (await params.getFunction('protocolFeeBps').staticCall()) as bigint
+      this._feeBps = await params.protocolFeeBps.staticCall()
     }
     await read()
     this.timer = setInterval(() => {

@@ -155,8 +155,8 @@ export class ChannelPayer {
         : 0n
     const permitDeadline = chainNow + 3600n
     const [domain, permitNonce] = await Promise.all([
-      token.getFunction('eip712Domain').staticCall() as Promise<[string, string, string]>,
-      token.getFunction('nonces').staticCall(wallet.address) as Promise<bigint>,
+      token.eip712Domain.staticCall(),
+      token.nonces.staticCall(wallet.address),
     ])
     const sig = Signature.from(
       await wallet.signTypedData(

@@ -265,7 +265,7 @@ export class VoucherReceiver {
     const contract = this.init.chain.contracts.channel
     const latest = await this.init.chain.provider.getBlockNumber()
     const from = Math.max(0, latest - (this.init.fundingLookbackBlocks ?? 200_000))
-    const logs = await contract.queryFilter(contract.filters.ChannelOpened(null, requester, self), from, latest)
+    const logs = await contract.queryFilter(contract.filters.ChannelOpened(undefined, requester, self), from, latest)
     for (const l of logs) ids.add(String(l.topics[1]).toLowerCase())
     const now = this.init.now()
     for (const [k, r] of this.reserved) if (r.until < now) this.reserved.delete(k)

@@ -126,12 +126,12 @@ export class Watchtower {
     const stored = (await this.init.meta.get(LAST_BLOCK_KEY)) as number | undefined
     const from = stored === undefined ? Math.max(0, latest - 1_000) : stored + 1
     if (from <= latest) {
-      const started = (await channel.queryFilter(channel.filters.ChannelCloseStarted(), from, latest)) as EventLog[]
-      const closed = (await channel.queryFilter(channel.filters.ChannelClosed(), from, latest)) as EventLog[]
+      const started = await channel.queryFilter(channel.filters.ChannelCloseStarted(), from, latest)
+      const closed = await channel.queryFilter(channel.filters.ChannelClosed(), from, latest)
       // recording is local: no transaction here, so no channel's trouble can stop the others'
       for (const ev of started) {
         await this.onEvent(ev, async (r) => {
-          await this.recordCloseStarted(r, BigInt(ev.args.closesAt as bigint))
+          await this.recordCloseStarted(r, ev.args.closesAt)
         })
       }
       for (const ev of closed) {
@@ -145,7 +145,10 @@ export class Watchtower {
     await this.applyPolicies()
   }
 
-  private async onEvent(ev: EventLog, apply: (r: ChannelRecord) => Promise<void>): Promise<void> {
+  private async onEvent(
+    ev: Pick<EventLog, 'eventName'> & { args: { channelId: string } },
+    apply: (r: ChannelRecord) => Promise<void>,
+  ): Promise<void> {
     const channelId = String(ev.args.channelId)
     try {
       const r = await this.init.channels.get(channelId)

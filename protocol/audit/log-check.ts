@@ -100,7 +100,10 @@ export function checkAnchorChain(anchors: readonly AnchorRecord[], served: Serve
       status: 'FAIL',
       check: `served log vs anchor ${name(a)}`,
       anchor: a.index,
-      message: `the log the peer serves no longer matches its anchor ${name(a)} (root ${hex(a.root).slice(0, 16)}…): entries below ${a.treeSize} (after ${before}) were changed, deleted or reordered after anchoring`,
+      message:
+        `the log the peer serves no longer matches its anchor ${name(a)} (root ` +
+        `${hex(a.root).slice(0, 16)}…): entries below ${a.treeSize} (after ` +
+        `${before}) were changed, deleted or reordered after anchoring`,
     })
   }
   for (let i = 0; i + 1 < anchors.length; i++) {
@@ -132,7 +135,10 @@ export function checkAnchorChain(anchors: readonly AnchorRecord[], served: Serve
         status: 'FAIL',
         check,
         anchor: b.index,
-        message: `anchor ${name(b)} does not extend anchor ${name(a)}: the log was rebuilt with a different history before the later anchor, and the anchors up to ${name(a)} can no longer be proven (${r.reason})`,
+        message:
+          `anchor ${name(b)} does not extend anchor ${name(a)}: the log was ` +
+          `rebuilt with a different history before the later anchor, and the ` +
+          `anchors up to ${name(a)} can no longer be proven (${r.reason})`,
       })
     } else if (matches[i + 1] === false) {
       continue // both anchors belong to the overwritten history named at the rewrite's boundary
@@ -241,7 +247,9 @@ export function checkServedEntries(served: readonly ServedEntry[], opts: EntryCh
         status: 'FAIL',
         check,
         index: e.index,
-        message: `is not entry ${e.index} of the tree anchored as #${a.index} (size ${a.treeSize}): changed or replaced after anchoring (${r.reason})`,
+        message:
+          `is not entry ${e.index} of the tree anchored as #${a.index} (size ` +
+          `${a.treeSize}): changed or replaced after anchoring (${r.reason})`,
       })
     }
   }

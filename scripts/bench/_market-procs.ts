@@ -126,7 +126,7 @@ export async function startProcNet(opts: ProcNetOptions): Promise<ProcNet> {
     // ETH for gas, HIVE for the requester's channels and the providers' stakes
     const deployer = await chain.sender(chain.deployer)
     const token = chain.contracts.token
-    const minStake = (await chain.contracts.params.getFunction('minProviderStake').staticCall()) as bigint
+    const minStake = await chain.contracts.params.minProviderStake.staticCall()
     for (let i = 1; i <= names.length; i++)
       await chain.rpc('hardhat_setBalance', [new Wallet(devKey(i)).address, '0x' + parseEther('100').toString(16)])
     await deployer.call(

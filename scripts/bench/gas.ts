@@ -6,13 +6,14 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { Contract } from 'ethers'
 import type { ContractTransactionResponse, Signer } from 'ethers'
 import { network } from 'hardhat'
 import { COOPERATIVE_CLOSE_TYPES, VOUCHER_TYPES, channelId, voucherDomain } from '../../protocol/eip712.ts'
 import { deployAll } from '../../node/chain/deploy.ts'
 import { devnetParams } from '../../node/chain/deploy-params.ts'
-import type { ContractName, Deployment } from '../../node/chain/deployment-schema.ts'
+import type { Deployment } from '../../node/chain/deployment-schema.ts'
+import { connectContracts } from '../../node/chain/contracts.ts'
+import type { HiveContracts } from '../../node/chain/contracts.ts'
 
 const root = resolve(import.meta.dirname, '..', '..')
 const log = (msg: string): void => {
@@ -39,9 +40,8 @@ try {
   rmSync(dir, { recursive: true, force: true })
 }
 const { chainId } = await ethers.provider.getNetwork()
-const at = (name: ContractName, s: Signer): Contract =>
-  new Contract(d.contracts[name].address, d.contracts[name].abi, s)
-const token = at('HiveToken', deployer)
+const at = (s: Signer): HiveContracts => connectContracts(d, s)
+const token = at(deployer).token
 const tokenAddr = d.contracts.HiveToken.address
 const channelAddr = d.contracts.PaymentChannel.address
 const escrowAddr = d.contracts.JobEscrow.address
@@ -52,16 +52,15 @@ async function gas(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
   return receipt.gasUsed
 }
 
-await gas(token.getFunction('transfer')(requester.address, 10n ** 24n))
-for (const spender of [channelAddr, escrowAddr])
-  await gas(at('HiveToken', requester).getFunction('approve')(spender, ethers.MaxUint256))
+await gas(token.transfer(requester.address, 10n ** 24n))
+for (const spender of [channelAddr, escrowAddr]) await gas(at(requester).token.approve(spender, ethers.MaxUint256))
 
-const channel = at('PaymentChannel', requester)
+const channel = at(requester).channel
 const domain = voucherDomain(chainId, channelAddr)
 const deposit = PRICE * JOBS_PER_CHANNEL
 async function open(): Promise<{ id: string; gasUsed: bigint }> {
-  const nonce = (await channel.getFunction('nonces')(requester.address)) as bigint
-  const gasUsed = await gas(channel.getFunction('open')(provider.address, tokenAddr, deposit, 0n))
+  const nonce = await channel.nonces(requester.address)
+  const gasUsed = await gas(channel.open(provider.address, tokenAddr, deposit, 0n))
   const id = channelId({
     chainId,
     contract: channelAddr,
@@ -77,7 +76,7 @@ async function open(): Promise<{ id: string; gasUsed: bigint }> {
 }
 async function closeWithVoucher(id: string, amount: bigint, nonce: bigint): Promise<bigint> {
   const sig = await requester.signTypedData(domain, VOUCHER_TYPES, { channelId: id, cumulativeAmount: amount, nonce })
-  return await gas(at('PaymentChannel', provider).getFunction('closeWithVoucher')(id, amount, nonce, sig))
+  return await gas(at(provider).channel.closeWithVoucher(id, amount, nonce, sig))
 }
 
 log('warm-up: one channel settled (balances exist), one left open (the contract holds deposits)')
@@ -95,25 +94,25 @@ const msg = { channelId: coop.id, cumulativeAmount: PRICE * 500n, nonce: 500n }
 const rs = await requester.signTypedData(domain, COOPERATIVE_CLOSE_TYPES, msg)
 const ps = await provider.signTypedData(domain, COOPERATIVE_CLOSE_TYPES, msg)
 const channelCooperativeClose = await gas(
-  at('PaymentChannel', provider).getFunction('cooperativeClose')(coop.id, msg.cumulativeAmount, msg.nonce, rs, ps),
+  at(provider).channel.cooperativeClose(coop.id, msg.cumulativeAmount, msg.nonce, rs, ps),
 )
 
 log('escrow: warm-up job, then create + release')
-const escrow = at('JobEscrow', requester)
+const escrow = at(requester).escrow
 async function escrowJob(label: string): Promise<[bigint, bigint]> {
   const jobId = ethers.id(label)
   const deadline = BigInt((await ethers.provider.getBlock('latest'))?.timestamp ?? 0) + 3600n
-  const created = await gas(escrow.getFunction('create')(jobId, provider.address, tokenAddr, PRICE, deadline))
-  const id = (await escrow.getFunction('escrowIdOf')(jobId, requester.address, provider.address)) as string
-  return [created, await gas(escrow.getFunction('release')(id, ethers.id(`${label} output`)))]
+  const created = await gas(escrow.create(jobId, provider.address, tokenAddr, PRICE, deadline))
+  const id = await escrow.escrowIdOf(jobId, requester.address, provider.address)
+  return [created, await gas(escrow.release(id, ethers.id(`${label} output`)))]
 }
 await escrowJob('warm-up')
 const [escrowCreate, escrowRelease] = await escrowJob('measured')
 
 log('anchor: first anchor (warm-up), then a steady-state one')
-const anchor = at('AuditAnchor', submitter)
-const firstAnchor = await gas(anchor.getFunction('anchor')(ethers.id('root 1'), ENTRIES_PER_ANCHOR))
-const anchorGas = await gas(anchor.getFunction('anchor')(ethers.id('root 2'), 2n * ENTRIES_PER_ANCHOR))
+const anchor = at(submitter).anchor
+const firstAnchor = await gas(anchor.anchor(ethers.id('root 1'), ENTRIES_PER_ANCHOR))
+const anchorGas = await gas(anchor.anchor(ethers.id('root 2'), 2n * ENTRIES_PER_ANCHOR))
 log(`first anchor of a submitter: ${firstAnchor} gas (creates its list)`)
 
 const channelGasPerJobAt1000 = Number(channelOpen + channelCloseWithVoucher) / Number(JOBS_PER_CHANNEL)

@@ -11,7 +11,12 @@ interface Counts {
   passed: number
   failed: number
   skipped: number
+  /** milliseconds per test file (scripts/test/count-reporter.cjs) */
+  files?: Record<string, number>
 }
+
+/** How many of the slowest test files the run lists at its end (where the suite's time goes). */
+const SLOWEST = 15
 
 const root = resolve(import.meta.dirname, '..', '..')
 const SUITES: Record<string, { timeoutMs: number }> = {
@@ -76,6 +81,7 @@ for (const w of wanted) {
 const selected = (name: string): boolean => wanted.length === 0 || wanted.includes(name)
 
 const total: Counts = { passed: 0, failed: 0, skipped: 0 }
+const fileMs = new Map<string, number>()
 const failures: string[] = []
 const tmp = mkdtempSync(join(tmpdir(), 'hive-test-'))
 
@@ -143,10 +149,16 @@ for (const [suite, { timeoutMs }] of Object.entries(SUITES)) {
   total.passed += c.passed
   total.failed += c.failed
   total.skipped += c.skipped
+  for (const [file, ms] of Object.entries(c.files ?? {})) fileMs.set(file, (fileMs.get(file) ?? 0) + ms)
   if (c.failed > 0) failures.push(`suite ${suite} (${c.failed} failed)`)
 }
 rmSync(tmp, { recursive: true, force: true })
 
+if (fileMs.size > 0) {
+  const slowest = [...fileMs].sort((a, b) => b[1] - a[1]).slice(0, SLOWEST)
+  console.log(`\nslowest test files (tests and hooks; ${fileMs.size} files):`)
+  for (const [file, ms] of slowest) console.log(`${(ms / 1000).toFixed(1).padStart(8)} s  ${file}`)
+}
 if (failures.length > 0) console.log(`\nfailed: ${failures.join('; ')}`)
 console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`)
 process.exit(total.failed > 0 ? 1 : 0)

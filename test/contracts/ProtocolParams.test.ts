@@ -50,19 +50,19 @@ describe('ProtocolParams', () => {
     describe(name, () => {
       it('has a getter, a keyed getter and published bounds', async () => {
         const { params, initial } = await loadFixture(deploy)
-        expect(await params.getFunction(name)()).to.equal(initial[name])
-        expect(await params.getFunction('getParam')(key(name))).to.equal(initial[name])
-        expect(await params.getFunction('bounds')(key(name))).to.deep.equal([min, max])
+        expect(await params[name]()).to.equal(initial[name])
+        expect(await params.getParam(key(name))).to.equal(initial[name])
+        expect(await params.bounds(key(name))).to.deep.equal([min, max])
       })
 
       it('is set by the owner within its bounds, with ParamChanged(key, old, new)', async () => {
         const { params, byGov, initial } = await loadFixture(deploy)
         for (const v of [min, max]) {
-          const old = await params.getFunction(name)()
-          await expect(byGov.getFunction('setParam')(key(name), v))
+          const old = await params[name]()
+          await expect(byGov.setParam(key(name), v))
             .to.emit(params, 'ParamChanged')
             .withArgs(key(name), old, v)
-          expect(await params.getFunction(name)()).to.equal(v)
+          expect(await params[name]()).to.equal(v)
         }
         expect(initial[name]).to.be.within(min, max)
       })
@@ -71,7 +71,7 @@ describe('ProtocolParams', () => {
         const { params, byGov } = await loadFixture(deploy)
         const outside = [max + 1n, ...(min > 0n ? [min - 1n] : [])]
         for (const v of outside) {
-          await expect(byGov.getFunction('setParam')(key(name), v))
+          await expect(byGov.setParam(key(name), v))
             .to.be.revertedWithCustomError(params, 'ProtocolParamsOutOfBounds')
             .withArgs(key(name), v, min, max)
         }
@@ -82,13 +82,13 @@ describe('ProtocolParams', () => {
   for (const name of ['treasury', 'arbiter'] as const) {
     it(`${name}: getter, keyed getter, owner setter with AddressParamChanged, no zero address`, async () => {
       const { params, byGov, initial, other } = await loadFixture(deploy)
-      expect(await params.getFunction(name)()).to.equal(initial[name])
-      expect(await params.getFunction('getAddressParam')(key(name))).to.equal(initial[name])
-      await expect(byGov.getFunction('setAddressParam')(key(name), other.address))
+      expect(await params[name]()).to.equal(initial[name])
+      expect(await params.getAddressParam(key(name))).to.equal(initial[name])
+      await expect(byGov.setAddressParam(key(name), other.address))
         .to.emit(params, 'AddressParamChanged')
         .withArgs(key(name), initial[name], other.address)
-      expect(await params.getFunction(name)()).to.equal(other.address)
-      await expect(byGov.getFunction('setAddressParam')(key(name), ethers.ZeroAddress))
+      expect(await params[name]()).to.equal(other.address)
+      await expect(byGov.setAddressParam(key(name), ethers.ZeroAddress))
         .to.be.revertedWithCustomError(params, 'ProtocolParamsZeroAddress')
         .withArgs(key(name))
     })
@@ -97,21 +97,15 @@ describe('ProtocolParams', () => {
   it('rejects unknown keys everywhere, and address keys in the numeric setter and vice versa', async () => {
     const { params, byGov, other } = await loadFixture(deploy)
     for (const k of [key('noSuchParam'), key('treasury')]) {
-      await expect(byGov.getFunction('setParam')(k, 1n))
-        .to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey')
-        .withArgs(k)
-      await expect(params.getFunction('getParam')(k))
-        .to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey')
-        .withArgs(k)
-      await expect(params.getFunction('bounds')(k))
-        .to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey')
-        .withArgs(k)
+      await expect(byGov.setParam(k, 1n)).to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey').withArgs(k)
+      await expect(params.getParam(k)).to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey').withArgs(k)
+      await expect(params.bounds(k)).to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey').withArgs(k)
     }
     for (const k of [key('noSuchParam'), key('protocolFeeBps')]) {
-      await expect(byGov.getFunction('setAddressParam')(k, other.address))
+      await expect(byGov.setAddressParam(k, other.address))
         .to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey')
         .withArgs(k)
-      await expect(params.getFunction('getAddressParam')(k))
+      await expect(params.getAddressParam(k))
         .to.be.revertedWithCustomError(params, 'ProtocolParamsUnknownKey')
         .withArgs(k)
     }
@@ -120,10 +114,10 @@ describe('ProtocolParams', () => {
   it('lets only the owner change anything', async () => {
     const { params, other, deployer } = await loadFixture(deploy)
     for (const who of [other, deployer]) {
-      await expect(as(params, who).getFunction('setParam')(key('protocolFeeBps'), 1n))
+      await expect(as(params, who).setParam(key('protocolFeeBps'), 1n))
         .to.be.revertedWithCustomError(params, 'OwnableUnauthorizedAccount')
         .withArgs(who.address)
-      await expect(as(params, who).getFunction('setAddressParam')(key('treasury'), who.address))
+      await expect(as(params, who).setAddressParam(key('treasury'), who.address))
         .to.be.revertedWithCustomError(params, 'OwnableUnauthorizedAccount')
         .withArgs(who.address)
     }
@@ -131,13 +125,13 @@ describe('ProtocolParams', () => {
 
   it('hands ownership on only from the owner (OpenZeppelin Ownable)', async () => {
     const { params, byGov, gov, other } = await loadFixture(deploy)
-    await expect(as(params, other).getFunction('transferOwnership')(other.address))
+    await expect(as(params, other).transferOwnership(other.address))
       .to.be.revertedWithCustomError(params, 'OwnableUnauthorizedAccount')
       .withArgs(other.address)
-    await expect(byGov.getFunction('transferOwnership')(other.address))
+    await expect(byGov.transferOwnership(other.address))
       .to.emit(params, 'OwnershipTransferred')
       .withArgs(gov.address, other.address)
-    expect(await params.getFunction('owner')()).to.equal(other.address)
+    expect(await params.owner()).to.equal(other.address)
   })
 
   it('rejects initial values outside the bounds', async () => {
@@ -167,8 +161,8 @@ describe('ProtocolParams', () => {
         .withArgs(key(name), 60n, 60n)
     }
     const params = await factory.deploy(gov.address, initial, TEST_MINIMUMS, ethers.ZeroAddress)
-    expect(await params.getFunction('minimums')()).to.deep.equal(Object.values(TEST_MINIMUMS))
-    expect(await params.getFunction('governanceDelay')()).to.equal(0n)
+    expect(await params.minimums()).to.deep.equal(Object.values(TEST_MINIMUMS))
+    expect(await params.governanceDelay()).to.equal(0n)
   })
 
   it('refuses a governor whose timelock is not the owner', async () => {
@@ -195,8 +189,8 @@ describe('ProtocolParams', () => {
       mins,
       await governor.getAddress(),
     )
-    expect(await params.getFunction('governanceDelay')()).to.equal(131n)
-    expect(await params.getFunction('bounds')(key('unbondingPeriod'))).to.deep.equal([231n, 90n * 86400n])
+    expect(await params.governanceDelay()).to.equal(131n)
+    expect(await params.bounds(key('unbondingPeriod'))).to.deep.equal([231n, 90n * 86400n])
     await expect(
       factory.deploy(
         await timelock.getAddress(),
@@ -211,8 +205,8 @@ describe('ProtocolParams', () => {
 
   it('publishes its keys as constants and its version', async () => {
     const { params } = await loadFixture(deploy)
-    expect(await params.getFunction('PROTOCOL_FEE_BPS')()).to.equal(key('protocolFeeBps'))
-    expect(await params.getFunction('TREASURY')()).to.equal(key('treasury'))
-    expect(await params.getFunction('version')()).to.equal('hive-params/2')
+    expect(await params.PROTOCOL_FEE_BPS()).to.equal(key('protocolFeeBps'))
+    expect(await params.TREASURY()).to.equal(key('treasury'))
+    expect(await params.version()).to.equal('hive-params/2')
   })
 })

@@ -3,13 +3,15 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { Contract } from 'ethers'
 import { network } from 'hardhat'
 import { CONTRACT_NAMES, EXPECTED_VERSIONS, loadDeployment } from '../../node/chain/deployment-schema.ts'
 import { defaultParams, devnetParams } from '../../node/chain/deploy-params.ts'
 import { deployAll } from '../../node/chain/deploy.ts'
 import type { ContractName, Deployment } from '../../node/chain/deployment-schema.ts'
 import { isHiveError } from '../../protocol/errors.ts'
+import { bindContract, connectContracts } from '../../node/chain/contracts.ts'
+import type { HiveContracts } from '../../node/chain/contracts.ts'
+import type { IVersioned } from '../../node/chain/typechain.ts'
 
 const { ethers } = await network.connect()
 const root = resolve(import.meta.dirname, '..', '..')
@@ -27,8 +29,9 @@ describe('scripts/deploy.ts', () => {
   let dir: string
   let first: Deployment
   const logs: string[] = []
-  const at = (d: Deployment, name: ContractName): Contract =>
-    new Contract(d.contracts[name].address, d.contracts[name].abi, ethers.provider)
+  const at = (d: Deployment): HiveContracts => connectContracts(d, ethers.provider)
+  const versioned = (d: Deployment, name: ContractName): IVersioned =>
+    bindContract<IVersioned>(d.contracts[name].address, d.contracts[name].abi, ethers.provider)
 
   before(async () => {
     dir = tmp()
@@ -49,7 +52,7 @@ describe('scripts/deploy.ts', () => {
       const rec = file.contracts[name]
       expect(await ethers.provider.getCode(rec.address)).to.not.equal('0x')
       expect(rec.version).to.equal(EXPECTED_VERSIONS[name])
-      expect(await at(file, name).getFunction('version')()).to.equal(rec.version)
+      expect(await versioned(file, name).version()).to.equal(rec.version)
       expect(rec.blockNumber).to.be.at.least(file.blockNumber)
       expect(Array.isArray(rec.abi) && rec.abi.length > 0).to.equal(true)
     }
@@ -57,32 +60,33 @@ describe('scripts/deploy.ts', () => {
 
   it('hands every power to the timelock and leaves the deployer none', async () => {
     const [deployer] = await ethers.getSigners()
-    const timelock = at(first, 'TimelockController')
+    const timelock = at(first).timelock
     const tl = first.contracts.TimelockController.address
     const gov = first.contracts.HiveGovernor.address
-    const params = at(first, 'ProtocolParams')
-    expect(await params.getFunction('owner')()).to.equal(tl)
-    expect(await at(first, 'ProviderRegistry').getFunction('owner')()).to.equal(tl)
-    expect(await params.getFunction('treasury')()).to.equal(tl)
-    expect(await params.getFunction('arbiter')()).to.equal(tl)
-    expect(await params.getFunction('channelChallengePeriod')()).to.equal(devnetParams.channelChallengePeriod)
-    const role = async (name: string): Promise<string> => (await timelock.getFunction(name)()) as string
-    for (const r of ['DEFAULT_ADMIN_ROLE', 'PROPOSER_ROLE', 'EXECUTOR_ROLE', 'CANCELLER_ROLE']) {
-      expect(await timelock.getFunction('hasRole')(await role(r), deployer.address), r).to.equal(false)
+    const params = at(first).params
+    expect(await params.owner()).to.equal(tl)
+    expect(await at(first).registry.owner()).to.equal(tl)
+    expect(await params.treasury()).to.equal(tl)
+    expect(await params.arbiter()).to.equal(tl)
+    expect(await params.channelChallengePeriod()).to.equal(devnetParams.channelChallengePeriod)
+    type Role = 'DEFAULT_ADMIN_ROLE' | 'PROPOSER_ROLE' | 'EXECUTOR_ROLE' | 'CANCELLER_ROLE'
+    const role = async (name: Role): Promise<string> => await timelock[name]()
+    for (const r of ['DEFAULT_ADMIN_ROLE', 'PROPOSER_ROLE', 'EXECUTOR_ROLE', 'CANCELLER_ROLE'] as const) {
+      expect(await timelock.hasRole(await role(r), deployer.address), r).to.equal(false)
     }
-    expect(await timelock.getFunction('hasRole')(await role('PROPOSER_ROLE'), gov)).to.equal(true)
-    expect(await timelock.getFunction('hasRole')(await role('CANCELLER_ROLE'), gov)).to.equal(true)
-    expect(await timelock.getFunction('hasRole')(await role('EXECUTOR_ROLE'), ethers.ZeroAddress)).to.equal(true)
-    expect(await timelock.getFunction('hasRole')(await role('DEFAULT_ADMIN_ROLE'), tl)).to.equal(true)
-    expect(await timelock.getFunction('getMinDelay')()).to.equal(devnetParams.timelockDelay)
+    expect(await timelock.hasRole(await role('PROPOSER_ROLE'), gov)).to.equal(true)
+    expect(await timelock.hasRole(await role('CANCELLER_ROLE'), gov)).to.equal(true)
+    expect(await timelock.hasRole(await role('EXECUTOR_ROLE'), ethers.ZeroAddress)).to.equal(true)
+    expect(await timelock.hasRole(await role('DEFAULT_ADMIN_ROLE'), tl)).to.equal(true)
+    expect(await timelock.getMinDelay()).to.equal(devnetParams.timelockDelay)
     // the genesis table handed the supply out: the deployer keeps only its faucet row, the treasury its own
     const faucet = devnetParams.genesis.filter((r) => r.to === 'deployer').reduce((a, r) => a + r.amount, 0n)
     const treasury = devnetParams.genesis.filter((r) => r.to === 'treasury').reduce((a, r) => a + r.amount, 0n)
-    expect(await at(first, 'HiveToken').getFunction('balanceOf')(deployer.address)).to.equal(faucet)
-    expect(await at(first, 'HiveToken').getFunction('balanceOf')(tl)).to.equal(treasury)
+    expect(await at(first).token.balanceOf(deployer.address)).to.equal(faucet)
+    expect(await at(first).token.balanceOf(tl)).to.equal(treasury)
     expect(JSON.parse(first.params.genesis) as unknown[]).to.have.length(devnetParams.genesis.length)
-    expect(await at(first, 'HiveGovernor').getFunction('timelock')()).to.equal(tl)
-    expect(await at(first, 'HiveGovernor').getFunction('token')()).to.equal(first.contracts.HiveToken.address)
+    expect(await at(first).governor.timelock()).to.equal(tl)
+    expect(await at(first).governor.token()).to.equal(first.contracts.HiveToken.address)
   })
 
   it('a second run finds everything, says so and sends no transaction', async () => {
@@ -119,13 +123,11 @@ describe('scripts/deploy.ts', () => {
     for (const n of same) expect(fixed.contracts[n].address, n).to.equal(first.contracts[n].address)
     for (const n of ['AuditAnchor', 'ProtocolParams', 'ProviderRegistry', 'JobEscrow', 'PaymentChannel'] as const) {
       expect(fixed.contracts[n].address, n).to.not.equal(first.contracts[n].address)
-      expect(await at(fixed, n).getFunction('version')()).to.equal(EXPECTED_VERSIONS[n])
+      expect(await versioned(fixed, n).version()).to.equal(EXPECTED_VERSIONS[n])
     }
     expect(out.some((m) => /ProtocolParams: recorded .* reports version hive-anchor\/2/.test(m))).to.equal(true)
     expect(out.some((m) => /AuditAnchor: recorded .* no contract answers there/.test(m))).to.equal(true)
-    expect(await at(fixed, 'ProtocolParams').getFunction('owner')()).to.equal(
-      first.contracts.TimelockController.address,
-    )
+    expect(await at(fixed).params.owner()).to.equal(first.contracts.TimelockController.address)
     expect(loadDeployment(join(d, '31337.json'))).to.deep.equal(fixed)
   })
 

@@ -3,7 +3,6 @@
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { network } from 'hardhat'
-import type { Contract } from 'ethers'
 import {
   channelId,
   escrowDomain,
@@ -19,6 +18,7 @@ import {
 } from '../../protocol/eip712.ts'
 import type { TypedDomain } from '../../protocol/eip712.ts'
 import { deployCore, signCommitment, signVoucher } from './helpers.ts'
+import type { Core } from './helpers.ts'
 
 const { ethers, networkHelpers } = await network.connect()
 const core = async () => await deployCore(ethers)
@@ -28,8 +28,8 @@ const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => ether
 const uint256 = fc.bigInt({ min: 0n, max: 2n ** 256n - 1n })
 const uint64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })
 
-async function domainOf(c: Contract): Promise<TypedDomain> {
-  const d = await c.getFunction('eip712Domain')()
+async function domainOf(c: Pick<Core['channel'], 'eip712Domain'>): Promise<TypedDomain> {
+  const d = await c.eip712Domain()
   return { name: d.name, version: d.version, chainId: d.chainId, verifyingContract: d.verifyingContract }
 }
 
@@ -47,10 +47,8 @@ describe('protocol/eip712.ts against the contracts', () => {
     await fc.assert(
       fc.asyncProperty(bytes32, uint256, uint64, async (id, amount, nonce) => {
         const v = { channelId: id, cumulativeAmount: amount, nonce }
-        expect(await c.channel.getFunction('hashVoucher')(id, amount, nonce)).to.equal(hashVoucher(domain, v))
-        expect(await c.channel.getFunction('hashCooperativeClose')(id, amount, nonce)).to.equal(
-          hashCooperativeClose(domain, v),
-        )
+        expect(await c.channel.hashVoucher(id, amount, nonce)).to.equal(hashVoucher(domain, v))
+        expect(await c.channel.hashCooperativeClose(id, amount, nonce)).to.equal(hashCooperativeClose(domain, v))
       }),
       { numRuns: 20 },
     )
@@ -62,13 +60,11 @@ describe('protocol/eip712.ts against the contracts', () => {
     const rd = registryDomain(c.chainId, await c.registry.getAddress())
     await fc.assert(
       fc.asyncProperty(bytes32, address, bytes32, async (jobId, provider, hash) => {
-        expect(await c.escrow.getFunction('hashRelease')(jobId, provider, hash)).to.equal(
+        expect(await c.escrow.hashRelease(jobId, provider, hash)).to.equal(
           hashRelease(ed, { jobId, provider, resultHash: hash }),
         )
         const commitment = { jobId, provider, outputHash: hash }
-        expect(await c.registry.getFunction('hashResultCommitment')(commitment)).to.equal(
-          hashResultCommitment(rd, commitment),
-        )
+        expect(await c.registry.hashResultCommitment(commitment)).to.equal(hashResultCommitment(rd, commitment))
       }),
       { numRuns: 20 },
     )
@@ -89,9 +85,7 @@ describe('protocol/eip712.ts against the contracts', () => {
         uint16,
         uint256,
         async (requester, provider, token, expiry, period, fee, nonce) => {
-          expect(
-            await c.channel.getFunction('channelIdOf')(requester, provider, token, expiry, period, fee, nonce),
-          ).to.equal(
+          expect(await c.channel.channelIdOf(requester, provider, token, expiry, period, fee, nonce)).to.equal(
             channelId({
               chainId: c.chainId,
               contract,
@@ -110,9 +104,7 @@ describe('protocol/eip712.ts against the contracts', () => {
     )
     await fc.assert(
       fc.asyncProperty(bytes32, address, address, async (jobId, requester, provider) => {
-        expect(await c.escrow.getFunction('escrowIdOf')(jobId, requester, provider)).to.equal(
-          escrowId(jobId, requester, provider),
-        )
+        expect(await c.escrow.escrowIdOf(jobId, requester, provider)).to.equal(escrowId(jobId, requester, provider))
       }),
       { numRuns: 20 },
     )

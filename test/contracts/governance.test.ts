@@ -5,11 +5,10 @@ import { expect } from 'chai'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Contract } from 'ethers'
 import { network } from 'hardhat'
 import { deployAll } from '../../node/chain/deploy.ts'
 import { devnetParams } from '../../node/chain/deploy-params.ts'
-import type { ContractName } from '../../node/chain/deployment-schema.ts'
+import { connectContracts } from '../../node/chain/contracts.ts'
 import { as, hive } from './helpers.ts'
 
 const { ethers, networkHelpers } = await network.connect()
@@ -32,13 +31,12 @@ const ProposalState = {
 async function deployed() {
   const [deployer, alice, bob, outsider] = await ethers.getSigners()
   const d = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: dir })
-  const at = (name: ContractName): Contract =>
-    new ethers.Contract(d.contracts[name].address, d.contracts[name].abi, deployer)
-  const token = at('HiveToken')
-  await as(token, deployer).getFunction('transfer')(alice.address, hive(100_000_000)) // 10% of the supply
-  await as(token, deployer).getFunction('transfer')(bob.address, hive(1_000_000)) // 0.1%: below quorum alone
-  await as(token, alice).getFunction('delegate')(alice.address)
-  await as(token, bob).getFunction('delegate')(bob.address)
+  const at = connectContracts(d, deployer)
+  const token = at.token
+  await as(token, deployer).transfer(alice.address, hive(100_000_000)) // 10% of the supply
+  await as(token, deployer).transfer(bob.address, hive(1_000_000)) // 0.1%: below quorum alone
+  await as(token, alice).delegate(alice.address)
+  await as(token, bob).delegate(bob.address)
   await mine(1)
   return {
     deployer,
@@ -47,10 +45,10 @@ async function deployed() {
     outsider,
     d,
     token,
-    governor: at('HiveGovernor'),
-    timelock: at('TimelockController'),
-    params: at('ProtocolParams'),
-    registry: at('ProviderRegistry'),
+    governor: at.governor,
+    timelock: at.timelock,
+    params: at.params,
+    registry: at.registry,
   }
 }
 
@@ -61,66 +59,62 @@ describe('governance end to end', () => {
     const calldata = g.params.interface.encodeFunctionData('setParam', [key('protocolFeeBps'), 200n])
     const description = 'Raise the protocol fee to 2%'
     const descriptionHash = ethers.id(description)
-    const proposal = [[paramsAddr], [0n], [calldata]] as const
-    const proposalId = (await g.governor.getFunction('hashProposal')(...proposal, descriptionHash)) as bigint
+    const proposal: [string[], bigint[], string[]] = [[paramsAddr], [0n], [calldata]]
+    const proposalId = await g.governor.hashProposal(...proposal, descriptionHash)
 
-    await expect(as(g.governor, g.bob).getFunction('propose')(...proposal, description)).to.emit(
-      g.governor,
-      'ProposalCreated',
-    )
-    expect(await g.governor.getFunction('state')(proposalId)).to.equal(ProposalState.Pending)
+    await expect(as(g.governor, g.bob).propose(...proposal, description)).to.emit(g.governor, 'ProposalCreated')
+    expect(await g.governor.state(proposalId)).to.equal(ProposalState.Pending)
     await time.increase(devnetParams.votingDelay + 1n)
-    expect(await g.governor.getFunction('state')(proposalId)).to.equal(ProposalState.Active)
-    await expect(as(g.governor, g.alice).getFunction('castVote')(proposalId, 1))
+    expect(await g.governor.state(proposalId)).to.equal(ProposalState.Active)
+    await expect(as(g.governor, g.alice).castVote(proposalId, 1))
       .to.emit(g.governor, 'VoteCast')
       .withArgs(g.alice.address, proposalId, 1, hive(100_000_000), '')
-    await as(g.governor, g.bob).getFunction('castVote')(proposalId, 0)
+    await as(g.governor, g.bob).castVote(proposalId, 0)
     await time.increase(devnetParams.votingPeriod)
-    expect(await g.governor.getFunction('state')(proposalId)).to.equal(ProposalState.Succeeded)
+    expect(await g.governor.state(proposalId)).to.equal(ProposalState.Succeeded)
 
-    await expect(as(g.governor, g.outsider).getFunction('queue')(...proposal, descriptionHash)).to.emit(
+    await expect(as(g.governor, g.outsider).queue(...proposal, descriptionHash)).to.emit(g.timelock, 'CallScheduled')
+    expect(await g.governor.state(proposalId)).to.equal(ProposalState.Queued)
+    await expect(as(g.governor, g.outsider).execute(...proposal, descriptionHash)).to.be.revertedWithCustomError(
       g.timelock,
-      'CallScheduled',
+      'TimelockUnexpectedOperationState',
     )
-    expect(await g.governor.getFunction('state')(proposalId)).to.equal(ProposalState.Queued)
-    await expect(
-      as(g.governor, g.outsider).getFunction('execute')(...proposal, descriptionHash),
-    ).to.be.revertedWithCustomError(g.timelock, 'TimelockUnexpectedOperationState')
     await time.increase(devnetParams.timelockDelay)
-    await expect(as(g.governor, g.outsider).getFunction('execute')(...proposal, descriptionHash))
+    await expect(as(g.governor, g.outsider).execute(...proposal, descriptionHash))
       .to.emit(g.params, 'ParamChanged')
       .withArgs(key('protocolFeeBps'), devnetParams.protocolFeeBps, 200n)
-    expect(await g.params.getFunction('protocolFeeBps')()).to.equal(200n)
-    expect(await g.governor.getFunction('state')(proposalId)).to.equal(ProposalState.Executed)
+    expect(await g.params.protocolFeeBps()).to.equal(200n)
+    expect(await g.governor.state(proposalId)).to.equal(ProposalState.Executed)
   })
 
   it('a proposal without quorum is defeated and cannot be queued', async () => {
     const g = await loadFixture(deployed)
     const calldata = g.params.interface.encodeFunctionData('setParam', [key('protocolFeeBps'), 0n])
-    const proposal = [[await g.params.getAddress()], [0n], [calldata]] as const
-    await as(g.governor, g.bob).getFunction('propose')(...proposal, 'fee to zero')
-    const proposalId = (await g.governor.getFunction('hashProposal')(...proposal, ethers.id('fee to zero'))) as bigint
+    const proposal: [string[], bigint[], string[]] = [[await g.params.getAddress()], [0n], [calldata]]
+    await as(g.governor, g.bob).propose(...proposal, 'fee to zero')
+    const proposalId = await g.governor.hashProposal(...proposal, ethers.id('fee to zero'))
     await time.increase(devnetParams.votingDelay + 1n)
-    await as(g.governor, g.bob).getFunction('castVote')(proposalId, 1)
+    await as(g.governor, g.bob).castVote(proposalId, 1)
     await time.increase(devnetParams.votingPeriod)
-    expect(await g.governor.getFunction('state')(proposalId)).to.equal(ProposalState.Defeated)
-    await expect(
-      as(g.governor, g.bob).getFunction('queue')(...proposal, ethers.id('fee to zero')),
-    ).to.be.revertedWithCustomError(g.governor, 'GovernorUnexpectedProposalState')
+    expect(await g.governor.state(proposalId)).to.equal(ProposalState.Defeated)
+    await expect(as(g.governor, g.bob).queue(...proposal, ethers.id('fee to zero'))).to.be.revertedWithCustomError(
+      g.governor,
+      'GovernorUnexpectedProposalState',
+    )
   })
 
   it('a change made directly, by the deployer or anyone, fails: only the timelock owns the parameters and the registry', async () => {
     const g = await loadFixture(deployed)
     for (const who of [g.deployer, g.alice, g.outsider]) {
-      await expect(as(g.params, who).getFunction('setParam')(key('protocolFeeBps'), 0n))
+      await expect(as(g.params, who).setParam(key('protocolFeeBps'), 0n))
         .to.be.revertedWithCustomError(g.params, 'OwnableUnauthorizedAccount')
         .withArgs(who.address)
-      await expect(as(g.registry, who).getFunction('slash')(g.alice.address, 1n, key('x')))
+      await expect(as(g.registry, who).slash(g.alice.address, 1n, key('x')))
         .to.be.revertedWithCustomError(g.registry, 'OwnableUnauthorizedAccount')
         .withArgs(who.address)
-      const proposer = await g.timelock.getFunction('PROPOSER_ROLE')()
+      const proposer = await g.timelock.PROPOSER_ROLE()
       await expect(
-        as(g.timelock, who).getFunction('schedule')(
+        as(g.timelock, who).schedule(
           await g.params.getAddress(),
           0n,
           '0x',
@@ -133,21 +127,19 @@ describe('governance end to end', () => {
         .withArgs(who.address, proposer)
     }
     // the governor's own settings change only through governance too
-    await expect(as(g.governor, g.deployer).getFunction('setVotingPeriod')(1n))
+    await expect(as(g.governor, g.deployer).setVotingPeriod(1n))
       .to.be.revertedWithCustomError(g.governor, 'GovernorOnlyExecutor')
       .withArgs(g.deployer.address)
   })
 
   it('the governor counts votes by timestamp, like the token', async () => {
     const g = await loadFixture(deployed)
-    expect(await g.governor.getFunction('CLOCK_MODE')()).to.equal('mode=timestamp')
-    expect(await g.governor.getFunction('clock')()).to.equal(BigInt(await time.latest()))
-    expect(await g.governor.getFunction('votingDelay')()).to.equal(devnetParams.votingDelay)
-    expect(await g.governor.getFunction('votingPeriod')()).to.equal(devnetParams.votingPeriod)
-    expect(await g.governor.getFunction('version')()).to.equal('hive-governor/1')
+    expect(await g.governor.CLOCK_MODE()).to.equal('mode=timestamp')
+    expect(await g.governor.clock()).to.equal(BigInt(await time.latest()))
+    expect(await g.governor.votingDelay()).to.equal(devnetParams.votingDelay)
+    expect(await g.governor.votingPeriod()).to.equal(devnetParams.votingPeriod)
+    expect(await g.governor.version()).to.equal('hive-governor/1')
     const t = BigInt(await time.latest()) - 1n
-    expect(await g.governor.getFunction('quorum')(t)).to.equal(
-      (hive(1_000_000_000) * devnetParams.quorumPercent) / 100n,
-    )
+    expect(await g.governor.quorum(t)).to.equal((hive(1_000_000_000) * devnetParams.quorumPercent) / 100n)
   })
 })

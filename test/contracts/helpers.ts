@@ -2,7 +2,7 @@
 // governance (so unit tests can call owner functions directly), funded accounts, signing helpers.
 import { expect } from 'chai'
 import { Signature, toBeHex } from 'ethers'
-import type { Contract, Signer } from 'ethers'
+import type { BaseContract, Signer } from 'ethers'
 import type { network } from 'hardhat'
 import {
   COOPERATIVE_CLOSE_TYPES,
@@ -13,15 +13,16 @@ import {
   registryDomain,
   voucherDomain,
 } from '../../protocol/eip712.ts'
+import type { CreditLedger, HiveToken } from '../../types/ethers-contracts/index.ts'
 import type { CooperativeClose, Release, ResultCommitment, Voucher } from '../../protocol/eip712.ts'
 
 export type Connection = Awaited<ReturnType<typeof network.connect>>
 export type Ethers = Connection['ethers']
 export type Account = Awaited<ReturnType<Ethers['getSigners']>>[number]
 
-/** `contract.connect(signer)` typed as a Contract (ethers types it as BaseContract). */
-export function as(c: Contract, s: Signer): Contract {
-  return c.connect(s) as Contract
+/** `contract.connect(signer)`, keeping the contract's TypeChain type (ethers types it as BaseContract). */
+export function as<T extends BaseContract>(c: T, s: Signer): T {
+  return c.connect(s) as T
 }
 
 export const E18 = 10n ** 18n
@@ -79,9 +80,9 @@ export async function deployCore(ethers: Ethers) {
   const escrow = await ethers.deployContract('JobEscrow', [await params.getAddress()])
   const channel = await ethers.deployContract('PaymentChannel', [await params.getAddress()])
   for (const a of [requester, provider, other, requester2, provider2]) {
-    await as(token, deployer).getFunction('transfer')(a.address, hive(1_000_000))
+    await as(token, deployer).transfer(a.address, hive(1_000_000))
     for (const spender of [escrow, channel, registry]) {
-      await as(token, a).getFunction('approve')(await spender.getAddress(), ethers.MaxUint256)
+      await as(token, a).approve(await spender.getAddress(), ethers.MaxUint256)
     }
   }
   const { chainId } = await ethers.provider.getNetwork()
@@ -149,8 +150,8 @@ export function b32(ethers: Ethers, label: string): string {
  */
 export async function expectCredited(
   tx: Promise<unknown> | unknown,
-  token: Contract,
-  ledger: Contract,
+  token: Pick<HiveToken, 'balanceOf' | 'getAddress'>,
+  ledger: Pick<CreditLedger, 'credits' | 'getAddress'>,
   accounts: Array<{ getAddress: () => Promise<string> }>,
   deltas: bigint[],
 ): Promise<void> {
@@ -162,13 +163,13 @@ export async function expectCredited(
   const ledgerAddress = await ledger.getAddress()
   const tokenAddress = await token.getAddress()
   const balance = async (blockTag: number): Promise<bigint> =>
-    (await token.getFunction('balanceOf').staticCall(ledgerAddress, { blockTag })) as bigint
+    await token.balanceOf.staticCall(ledgerAddress, { blockTag })
   expect(await balance(at), "the ledger's balance").to.equal(await balance(before))
   const got = await Promise.all(
     accounts.map(async (a) => {
       const address = await a.getAddress()
       const credit = async (blockTag: number): Promise<bigint> =>
-        (await ledger.getFunction('credits').staticCall(tokenAddress, address, { blockTag })) as bigint
+        await ledger.credits.staticCall(tokenAddress, address, { blockTag })
       return (await credit(at)) - (await credit(before))
     }),
   )

@@ -20,13 +20,13 @@ async function setup() {
   const ch1 = await openChannel(c)
   const ch2 = await openChannel(c)
   const secondChannel = await ethers.deployContract('PaymentChannel', [await c.params.getAddress()])
-  await as(c.token, c.requester).getFunction('approve')(await secondChannel.getAddress(), ethers.MaxUint256)
+  await as(c.token, c.requester).approve(await secondChannel.getAddress(), ethers.MaxUint256)
   const job = await createEscrow(ethers, c)
   return { ...c, ch1, ch2, secondChannel, job }
 }
 
 function closeArgs(c: Core, channelId: string, amount: bigint, nonce: bigint, sig: string) {
-  return channelAs(c, 'provider').getFunction('closeWithVoucher')(channelId, amount, nonce, sig)
+  return channelAs(c, 'provider').closeWithVoucher(channelId, amount, nonce, sig)
 }
 
 describe('signature binding', () => {
@@ -46,13 +46,8 @@ describe('signature binding', () => {
   it('a voucher for one contract is rejected by another deployment', async () => {
     const c = await loadFixture(setup)
     // same requester nonce 0 on the second contract, so only the contract address differs
-    await as(c.secondChannel, c.requester).getFunction('open')(
-      c.provider.address,
-      await c.token.getAddress(),
-      hive(10),
-      0n,
-    )
-    const id2 = await c.secondChannel.getFunction('channelIdOf')(
+    await as(c.secondChannel, c.requester).open(c.provider.address, await c.token.getAddress(), hive(10), 0n)
+    const id2 = await c.secondChannel.channelIdOf(
       c.requester.address,
       c.provider.address,
       await c.token.getAddress(),
@@ -66,7 +61,7 @@ describe('signature binding', () => {
       cumulativeAmount: hive(5),
       nonce: 1n,
     })
-    await expect(as(c.secondChannel, c.provider).getFunction('closeWithVoucher')(id2, hive(5), 1n, signedForFirst))
+    await expect(as(c.secondChannel, c.provider).closeWithVoucher(id2, hive(5), 1n, signedForFirst))
       .to.be.revertedWithCustomError(c.secondChannel, 'PaymentChannelInvalidSignature')
       .withArgs(id2, c.requester.address)
   })
@@ -82,7 +77,7 @@ describe('signature binding', () => {
     const release = { jobId: c.job.jobId, provider: c.provider.address, resultHash: c.job.resultHash }
     const r = await c.requester.signTypedData(escrowDomain(1n, await c.escrow.getAddress()), RELEASE_TYPES, release)
     await expect(
-      escrowAs(c, 'other').getFunction('releaseWithSignature')(
+      escrowAs(c, 'other').releaseWithSignature(
         c.job.jobId,
         c.requester.address,
         c.provider.address,
@@ -104,7 +99,7 @@ describe('signature binding', () => {
     const release = { jobId: a.job.jobId, provider: a.provider.address, resultHash: a.job.resultHash }
     const sigOnA = await signRelease(a.requester, a.chainId, await a.escrow.getAddress(), release)
     await expect(
-      escrowAs(b, 'other').getFunction('releaseWithSignature')(
+      escrowAs(b, 'other').releaseWithSignature(
         a.job.jobId,
         a.requester.address,
         a.provider.address,
@@ -115,7 +110,7 @@ describe('signature binding', () => {
       .to.be.revertedWithCustomError(b.escrow, 'JobEscrowInvalidSignature')
       .withArgs(jobB.escrowId, b.requester.address)
     await expect(
-      escrowAs(a, 'other').getFunction('releaseWithSignature')(
+      escrowAs(a, 'other').releaseWithSignature(
         a.job.jobId,
         a.requester.address,
         a.provider.address,
@@ -138,7 +133,7 @@ describe('signature binding', () => {
     const release = { jobId: c.job.jobId, provider: c.provider.address, resultHash: c.job.resultHash }
     const r = await signRelease(c.requester, c.chainId, await c.escrow.getAddress(), release)
     await expect(
-      escrowAs(c, 'other').getFunction('releaseWithSignature')(
+      escrowAs(c, 'other').releaseWithSignature(
         c.job.jobId,
         c.requester.address,
         c.provider.address,
@@ -170,33 +165,17 @@ describe('signature binding', () => {
     const c = await loadFixture(setup)
     const wallet = await ethers.deployContract('MockERC1271Wallet', [c.requester2.address])
     const w = await wallet.getAddress()
-    await c.token.getFunction('transfer')(w, hive(100))
-    await as(wallet, c.requester2).getFunction('approve')(
-      await c.token.getAddress(),
-      await c.channel.getAddress(),
-      hive(50),
-    )
-    await as(wallet, c.requester2).getFunction('approve')(
-      await c.token.getAddress(),
-      await c.escrow.getAddress(),
-      hive(50),
-    )
+    await c.token.transfer(w, hive(100))
+    await as(wallet, c.requester2).approve(await c.token.getAddress(), await c.channel.getAddress(), hive(50))
+    await as(wallet, c.requester2).approve(await c.token.getAddress(), await c.escrow.getAddress(), hive(50))
     const open = c.channel.interface.encodeFunctionData('open', [
       c.provider.address,
       await c.token.getAddress(),
       hive(50),
       0n,
     ])
-    await as(wallet, c.requester2).getFunction('execute')(await c.channel.getAddress(), open)
-    const id = await c.channel.getFunction('channelIdOf')(
-      w,
-      c.provider.address,
-      await c.token.getAddress(),
-      0n,
-      100n,
-      100n,
-      0n,
-    )
+    await as(wallet, c.requester2).execute(await c.channel.getAddress(), open)
+    const id = await c.channel.channelIdOf(w, c.provider.address, await c.token.getAddress(), 0n, 100n, 100n, 0n)
     const sig = await signVoucher(c.requester2, c.chainId, await c.channel.getAddress(), {
       channelId: id,
       cumulativeAmount: hive(5),
@@ -213,18 +192,10 @@ describe('signature binding', () => {
       hive(50),
       deadline,
     ])
-    await as(wallet, c.requester2).getFunction('execute')(await c.escrow.getAddress(), create)
+    await as(wallet, c.requester2).execute(await c.escrow.getAddress(), create)
     const release = { jobId, provider: c.provider.address, resultHash: ethers.id('out') }
     const forged = await signRelease(c.other, c.chainId, await c.escrow.getAddress(), release)
-    await expect(
-      escrowAs(c, 'provider').getFunction('releaseWithSignature')(
-        jobId,
-        w,
-        c.provider.address,
-        release.resultHash,
-        forged,
-      ),
-    )
+    await expect(escrowAs(c, 'provider').releaseWithSignature(jobId, w, c.provider.address, release.resultHash, forged))
       .to.be.revertedWithCustomError(c.escrow, 'JobEscrowInvalidSignature')
       .withArgs(
         ethers.keccak256(
@@ -234,7 +205,7 @@ describe('signature binding', () => {
       )
     const r = await signRelease(c.requester2, c.chainId, await c.escrow.getAddress(), release)
     await expect(
-      escrowAs(c, 'provider').getFunction('releaseWithSignature')(jobId, w, c.provider.address, release.resultHash, r),
+      escrowAs(c, 'provider').releaseWithSignature(jobId, w, c.provider.address, release.resultHash, r),
     ).to.emit(c.escrow, 'EscrowReleased')
   })
 })

@@ -12,8 +12,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import { Contract, JsonRpcProvider, Network } from 'ethers'
-import type { EventLog } from 'ethers'
+import { JsonRpcProvider, Network } from 'ethers'
 import { HiveApiClient } from '../../cli/client.ts'
 import { WasmExecutor, resultOutputCid } from '../../node/exec/index.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
@@ -21,6 +20,8 @@ import { cidForBytes, parseCid } from '../../protocol/cid.ts'
 import { outputHashOf } from '../../protocol/payments/commitment.ts'
 import type { AuditVerdict } from '../../protocol/audit/verdict.ts'
 import { loadDeployment } from '../../node/chain/deployment-schema.ts'
+import { connectContracts } from '../../node/chain/contracts.ts'
+import type { HiveContracts } from '../../node/chain/contracts.ts'
 import { devKey } from '../../cli/devnet/chain.ts'
 import { CAST } from '../../cli/devnet/demo-context.ts'
 import type { DemoReport } from '../../cli/devnet/report.ts'
@@ -58,7 +59,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
   let stderr = ''
   let report: DemoReport
   let provider: JsonRpcProvider
-  let contracts: Record<'token' | 'params' | 'registry' | 'channel' | 'escrow' | 'anchor', Contract>
+  let contracts: HiveContracts
   let requesterApi: HiveApiClient
   let records: Map<string, JobRecord>
   let keepLogs = false
@@ -73,7 +74,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
   }
   const api = async (name: string): Promise<HiveApiClient> => await HiveApiClient.forDataDir(who(name).dataDir)
   const balanceAt = async (address: string, blockTag: number | 'latest'): Promise<bigint> =>
-    (await contracts.token.getFunction('balanceOf').staticCall(address, { blockTag })) as bigint
+    await contracts.token.balanceOf.staticCall(address, { blockTag })
 
   before(async function () {
     this.timeout(REPORT_TIMEOUT_MS + 30_000)
@@ -124,16 +125,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     const network = Network.from(report.chainId)
     provider = new JsonRpcProvider(report.rpcUrl, network, { staticNetwork: network })
     const deployment = loadDeployment(join(report.deploymentsDir, `${report.chainId}.json`))!
-    const c = (name: keyof typeof deployment.contracts): Contract =>
-      new Contract(deployment.contracts[name].address, deployment.contracts[name].abi, provider)
-    contracts = {
-      token: c('HiveToken'),
-      params: c('ProtocolParams'),
-      registry: c('ProviderRegistry'),
-      channel: c('PaymentChannel'),
-      escrow: c('JobEscrow'),
-      anchor: c('AuditAnchor'),
-    }
+    contracts = connectContracts(deployment, provider)
     requesterApi = await api('requester')
     records = new Map()
     for (const j of report.jobs)
@@ -210,10 +202,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
       expect(view, `${p.name} found`).to.not.equal(undefined)
       expect(view!.executors).to.include('wasm')
       expect(view!.address?.toLowerCase(), `${p.name}'s profile names its wallet`).to.equal(p.address.toLowerCase())
-      expect(
-        ((await contracts.registry.getFunction('stakeOf').staticCall(p.address)) as bigint) > 0n,
-        `${p.name} staked`,
-      ).to.equal(true)
+      expect((await contracts.registry.stakeOf.staticCall(p.address)) > 0n, `${p.name} staked`).to.equal(true)
     }
     expect(found.map((f) => f.peerId)).to.not.include(who('requester').peerId)
   })
@@ -274,7 +263,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
 
   it('balances: each provider received exactly the agreed prices less the protocol fee, and the requester paid them', async () => {
     const before = report.balances.before!.block
-    const feeBps = (await contracts.params.getFunction('protocolFeeBps').staticCall()) as bigint
+    const feeBps = await contracts.params.protocolFeeBps.staticCall()
     const earned = new Map<string, bigint>()
     let paid = 0n
     let fees = 0n
@@ -289,7 +278,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     }
     expect(earned.size, 'providers that earned').to.be.at.least(2)
     for (const p of report.participants.filter((x) => x.role === 'provider')) {
-      const staked = (await contracts.registry.getFunction('stakeOf').staticCall(p.address)) as bigint
+      const staked = await contracts.registry.stakeOf.staticCall(p.address)
       const now = await balanceAt(p.address, 'latest')
       expect(now, `${p.name}'s HIVE`).to.equal(
         (await balanceAt(p.address, before)) - staked + (earned.get(p.name) ?? 0n),
@@ -299,7 +288,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     expect(await balanceAt(requester.address, 'latest'), 'the requester paid the agreed prices, no more').to.equal(
       (await balanceAt(requester.address, before)) - paid,
     )
-    const treasury = (await contracts.params.getFunction('treasury').staticCall()) as string
+    const treasury = await contracts.params.treasury.staticCall()
     expect(
       (await balanceAt(treasury, 'latest')) - (await balanceAt(treasury, before)),
       'fees in the treasury',
@@ -308,7 +297,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     const hive = await contracts.token.getAddress()
     for (const p of report.participants) {
       for (const ledger of [contracts.escrow, contracts.channel]) {
-        expect(await ledger.getFunction('credits').staticCall(hive, p.address), `${p.name}'s credit left`).to.equal(0n)
+        expect(await ledger.credits.staticCall(hive, p.address), `${p.name}'s credit left`).to.equal(0n)
       }
     }
   })
@@ -317,7 +306,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     const channelJob = report.jobs.find((j) => j.payment === 'channel')!
     expect(report.channels).to.have.length(channelJob.winners.length)
     for (const c of report.channels) {
-      const onChain = (await contracts.channel.getFunction('channel').staticCall(c.channelId)) as {
+      const onChain = (await contracts.channel.channel.staticCall(c.channelId)) as {
         status: bigint
         deposit: bigint
         provider: string
@@ -327,11 +316,11 @@ describe('e2e: the demo, the whole story as separate processes', function () {
       expect(onChain.status, `channel ${c.channelId}`).to.equal(CLOSED)
       expect(onChain.provider).to.equal(who(c.provider).address)
       expect(onChain.requester).to.equal(who('requester').address)
-      const [closed] = (await contracts.channel.queryFilter(
+      const [closed] = await contracts.channel.queryFilter(
         contracts.channel.filters.ChannelClosed(c.channelId),
         report.balances.before!.block,
-      )) as EventLog[]
-      const { payout, fee, refund } = closed.args as unknown as { payout: bigint; fee: bigint; refund: bigint }
+      )
+      const { payout, fee, refund } = closed.args
       const price = BigInt(channelJob.winners.find((w) => w.name === c.provider)!.price)
       expect(payout + fee, 'settled at the voucher amount').to.equal(price)
       expect(fee).to.equal((price * onChain.feeBps) / BPS)
@@ -340,7 +329,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     const escrowJobs = report.jobs.filter((j) => j.payment === 'escrow')
     expect(report.escrows.map((e) => e.jobId).sort()).to.deep.equal(escrowJobs.map((j) => j.jobId).sort())
     for (const e of report.escrows) {
-      const onChain = (await contracts.escrow.getFunction('escrow').staticCall(e.escrowId)) as {
+      const onChain = (await contracts.escrow.escrow.staticCall(e.escrowId)) as {
         status: bigint
         amount: bigint
         resultHash: string
@@ -362,13 +351,13 @@ describe('e2e: the demo, the whole story as separate processes', function () {
       'requester',
     ])
     for (const a of report.anchors) {
-      const count = Number((await contracts.anchor.getFunction('anchorCount').staticCall(a.address)) as bigint)
+      const count = Number(await contracts.anchor.anchorCount.staticCall(a.address))
       expect(count, `${a.name}'s anchors`).to.be.at.least(1)
       const all = await Promise.all(
         Array.from(
           { length: count },
           async (_, i) =>
-            (await contracts.anchor.getFunction('anchorAt').staticCall(a.address, i)) as {
+            (await contracts.anchor.anchorAt.staticCall(a.address, i)) as {
               root: string
               treeSize: bigint
             },
@@ -403,7 +392,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
 
   it('governance: the minimum stake changed on-chain, every node sees it, and the provider below it stopped bidding', async () => {
     const g = report.governance!
-    const onChain = (await contracts.params.getFunction('minProviderStake').staticCall()) as bigint
+    const onChain = await contracts.params.minProviderStake.staticCall()
     expect(onChain).to.equal(BigInt(g.newValue))
     expect(onChain).to.be.greaterThan(BigInt(g.oldValue))
     const holder = who('holder-1')
@@ -417,7 +406,7 @@ describe('e2e: the demo, the whole story as separate processes', function () {
       expect(BigInt(view.params.minProviderStake), `${p.name}'s live view`).to.equal(onChain)
     }
     for (const p of report.participants.filter((x) => x.role === 'provider')) {
-      const staked = (await contracts.registry.getFunction('stakeOf').staticCall(p.address)) as bigint
+      const staked = await contracts.registry.stakeOf.staticCall(p.address)
       const s = await (await api(p.name)).call('chain.stake')
       expect(s.eligible, `${p.name} (staked ${staked}) may bid`).to.equal(staked >= onChain)
       if (!s.eligible) expect(s.reason).to.equal('BELOW_MINIMUM')

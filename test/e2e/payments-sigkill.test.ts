@@ -87,17 +87,14 @@ describe('e2e: payments survive SIGKILL of the provider', function () {
       const best = await provider.payments.channels.best(lastAcked.channelId)
       expect(BigInt(best!.nonce)).to.equal(lastAcked.nonce)
       expect(BigInt(best!.cumulativeAmount)).to.equal(lastAcked.cumulativeAmount)
-      const before = (await chain.contracts.token
-        .getFunction('balanceOf')
-        .staticCall(provider.payments.address)) as bigint
+      const before = await chain.contracts.token.balanceOf.staticCall(provider.payments.address)
       const payout = await provider.payments.tower.closeWithBest(lastAcked.channelId, 'test')
       expect(payout).to.equal(lastAcked.cumulativeAmount)
       // the close credits the payout (pull payments); the node withdraws it
       await provider.payments.credits.sweep()
-      expect(
-        ((await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address)) as bigint) -
-          before,
-      ).to.equal(lastAcked.cumulativeAmount)
+      expect((await chain.contracts.token.balanceOf.staticCall(provider.payments.address)) - before).to.equal(
+        lastAcked.cumulativeAmount,
+      )
     } finally {
       await provider.stop()
     }

@@ -110,7 +110,7 @@ describe('security 03: the watchtower', function () {
     return payout!
   }
   const chainStatus = async (channelId: string): Promise<bigint> =>
-    BigInt(((await chain.contracts.channel.getFunction('channel').staticCall(channelId)) as { status: bigint }).status)
+    BigInt(((await chain.contracts.channel.channel.staticCall(channelId)) as { status: bigint }).status)
 
   before(async function () {
     chain = await startDevChain({ params: { protocolFeeBps: 0n } })

@@ -11,7 +11,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
-import { Contract, NonceManager } from 'ethers'
+import { NonceManager } from 'ethers'
 import { buildExamples } from '../../examples/build.ts'
 import { signAnchorBinding } from '../../protocol/audit/binding.ts'
 import { signPeerBinding } from '../../protocol/audit/peer-binding.ts'
@@ -26,6 +26,8 @@ import type { DevChain } from '../support/chain.ts'
 import type { AuditVerdict, VerdictRow } from '../../protocol/audit/verdict.ts'
 import type { AuditEntry } from '../../protocol/audit/index.ts'
 import type { Signer } from 'ethers'
+import { bindContract } from '../../node/chain/contracts.ts'
+import type { AuditAnchor } from '../../node/chain/typechain.ts'
 
 const HIVE = 10n ** 18n
 const ANCHOR_ABI = [
@@ -58,7 +60,8 @@ describe("security 08: an audit passes no rewritten log, no hidden entry, and no
   let honestJob: string
   let hiddenJob: string
   const id = (p: AuditPeer): string => p.node.peerId.toString()
-  const anchorAt = (w: Signer): Contract => new Contract(chain.deployment.contracts.AuditAnchor.address, ANCHOR_ABI, w)
+  const anchorAt = (w: Signer): AuditAnchor =>
+    bindContract<AuditAnchor>(chain.deployment.contracts.AuditAnchor.address, ANCHOR_ABI, w)
   const isJob = (e: AuditEntry, job: string): boolean =>
     e.type !== 'anchored' && Buffer.from(e.jobId).toString('hex') === job
   const peerOf = (p: AuditPeer): Uint8Array => p.node.peerId.toMultihash().bytes
@@ -80,7 +83,9 @@ describe("security 08: an audit passes no rewritten log, no hidden entry, and no
   /** Until AuditAnchor records a binding of `p`'s peer id (before the defence there is none to wait for). */
   async function bound(p: AuditPeer, w: Signer): Promise<void> {
     const count = async (): Promise<bigint> =>
-      await (anchorAt(w).getFunction('bindingCount').staticCall(peerOf(p)) as Promise<bigint>).catch(() => 1n)
+      await anchorAt(w)
+        .bindingCount.staticCall(peerOf(p))
+        .catch(() => 1n)
     await until(`${p.name} bound on-chain`, async () => (await count()) > 0n)
   }
 
@@ -177,7 +182,7 @@ describe("security 08: an audit passes no rewritten log, no hidden entry, and no
     const hidden = (e: AuditEntry): boolean => isJob(e, hiddenJob) && (e.type === 'result' || e.type === 'verified')
     const f = await rebuildLog(hider.audit.log, (entries) => entries.filter((e) => !hidden(e)))
     forged.push(f)
-    await (await anchorAt(hiderWallet).getFunction('anchor')(await f.log.root(), f.log.size())).wait()
+    await (await anchorAt(hiderWallet).anchor(await f.log.root(), f.log.size())).wait()
     const restore = await serveInstead(hider, f.log)
     try {
       const v = await auditor.audit.auditor().verifyJob(hiddenJob)
@@ -213,7 +218,7 @@ describe("security 08: an audit passes no rewritten log, no hidden entry, and no
       })
     }
     await grow()
-    await (await anchorAt(wallet).getFunction('anchor')(await f.log.root(), f.log.size())).wait()
+    await (await anchorAt(wallet).anchor(await f.log.root(), f.log.size())).wait()
     const contract = chain.deployment.contracts.AuditAnchor.address
     const where = { chainId: chain.chainId, contract, address: await wallet.getAddress() }
     const binding = await signAnchorBinding({ ...where, issuedAt: Date.now() }, provider.key)
@@ -228,9 +233,9 @@ describe("security 08: an audit passes no rewritten log, no hidden entry, and no
       // wallet's anchors, and the rewritten log does not extend them
       const nonce = BigInt(Date.now())
       const sig = await signPeerBinding({ ...where, nonce }, provider.key)
-      await (await anchorAt(wallet).getFunction('bindPeer')(peerOf(provider), nonce, sig)).wait()
+      await (await anchorAt(wallet).bindPeer(peerOf(provider), nonce, sig)).wait()
       await grow()
-      await (await anchorAt(wallet).getFunction('anchor')(await f.log.root(), f.log.size())).wait()
+      await (await anchorAt(wallet).anchor(await f.log.root(), f.log.size())).wait()
       const after = await auditor.audit.auditor().verifyJob(honestJob)
       expect(after.outcome, show(after)).to.equal('FAILED')
       expect(failed(rowsOf(after, id(provider))), show(after)).to.include('HISTORY_REWRITTEN')

@@ -13,7 +13,7 @@ const STAKE = hive(1_000)
 
 async function staked(): Promise<Devnet> {
   const g = await devnet()
-  await send(g.registry, g.provider, 'stake', [STAKE, PEER_ID])
+  await send(g.registry.connect(g.provider).stake(STAKE, PEER_ID))
   return g
 }
 
@@ -24,18 +24,18 @@ describe('09: stake stays slashable until a slash proposal can execute', () => {
     const targets = [await g.registry.getAddress()]
     const p = await passProposal(g, { targets, calldatas: [calldata], description: 'slash a cheat' })
     // the provider sees the proposal in the same block and runs
-    await send(g.registry, g.provider, 'requestUnbond', [STAKE])
+    await send(g.registry.connect(g.provider).requestUnbond(STAKE))
     await p.vote()
     await p.queue()
     // the earliest second anyone may execute: the provider tries to leave first
     await time.setNextBlockTimestamp(await p.eta())
-    const withdraw = (g.registry.connect(g.provider) as typeof g.registry).getFunction('withdraw')()
+    const withdraw = (g.registry.connect(g.provider) as typeof g.registry).withdraw()
     await expect(withdraw, "the provider's withdraw").to.be.revertedWithCustomError(
       g.registry,
       'ProviderRegistryStillUnbonding',
     )
     await expect(p.execute()).to.emit(g.registry, 'Slashed')
-    const info = (await g.registry.getFunction('providerInfo')(g.provider.address)) as {
+    const info = (await g.registry.providerInfo(g.provider.address)) as {
       bonded: bigint
       unbonding: bigint
     }
@@ -44,9 +44,9 @@ describe('09: stake stays slashable until a slash proposal can execute', () => {
 
   it('governance cannot set an unbonding period shorter than its own delay', async () => {
     const g = await loadFixture(staked)
-    const votingDelay = (await g.governor.getFunction('votingDelay')()) as bigint
-    const votingPeriod = (await g.governor.getFunction('votingPeriod')()) as bigint
-    const timelockDelay = (await g.timelock.getFunction('getMinDelay')()) as bigint
+    const votingDelay = await g.governor.votingDelay()
+    const votingPeriod = await g.governor.votingPeriod()
+    const timelockDelay = await g.timelock.getMinDelay()
     const tooShort = votingDelay + votingPeriod + timelockDelay
     const calldata = g.params.interface.encodeFunctionData('setParam', [key('unbondingPeriod'), tooShort])
     const targets = [await g.params.getAddress()]
@@ -55,8 +55,6 @@ describe('09: stake stays slashable until a slash proposal can execute', () => {
     await p.queue()
     await time.increaseTo(await p.eta())
     await expect(p.execute()).to.be.revertedWithCustomError(g.params, 'ProtocolParamsOutOfBounds')
-    expect((await g.params.getFunction('unbondingPeriod')()) as bigint, 'the unbonding period').to.be.greaterThan(
-      tooShort,
-    )
+    expect(await g.params.unbondingPeriod(), 'the unbonding period').to.be.greaterThan(tooShort)
   })
 })

@@ -20,13 +20,13 @@ async function proposeSetParam(g: Devnet, name: string, value: bigint) {
 }
 
 describe('10: governance cannot shrink challenge windows below constructor minimums', () => {
-  for (const name of ['channelChallengePeriod', 'escrowChallengeWindow']) {
+  for (const name of ['channelChallengePeriod', 'escrowChallengeWindow'] as const) {
     it(`a passed proposal setting ${name} to 1 s cannot execute, and the window stays above 60 s`, async () => {
       const g = await loadFixture(deployed)
-      const before = (await g.params.getFunction(name)()) as bigint
+      const before = await g.params[name]()
       const p = await proposeSetParam(g, name, 1n)
       await expect(p.execute()).to.be.revertedWithCustomError(g.params, 'ProtocolParamsOutOfBounds')
-      const after = (await g.params.getFunction(name)()) as bigint
+      const after = await g.params[name]()
       expect(after, `${name} after the proposal`).to.equal(before)
       expect(after, `${name} on the devnet`).to.be.greaterThan(60n)
     })
@@ -36,8 +36,8 @@ describe('10: governance cannot shrink challenge windows below constructor minim
     const g = await loadFixture(deployed)
     const p = await proposeSetParam(g, 'channelChallengePeriod', 1n)
     await p.execute().catch(() => {})
-    await send(g.channel, g.requester, 'open', [g.provider.address, await g.token.getAddress(), 10n ** 18n, 0n])
-    const [opened] = await g.channel.queryFilter(g.channel.filters.ChannelOpened(null, g.requester.address))
+    await send(g.channel.connect(g.requester).open(g.provider.address, await g.token.getAddress(), 10n ** 18n, 0n))
+    const [opened] = await g.channel.queryFilter(g.channel.filters.ChannelOpened(undefined, g.requester.address))
     const { challengePeriod } = (opened as unknown as { args: { challengePeriod: bigint } }).args
     expect(challengePeriod, "the channel's challenge period").to.be.greaterThan(60n)
   })
@@ -45,7 +45,7 @@ describe('10: governance cannot shrink challenge windows below constructor minim
   it('the lower bound of every window is the constructor minimum; no function lowers it', async () => {
     const g = await loadFixture(deployed)
     for (const name of ['channelChallengePeriod', 'escrowChallengeWindow', 'unbondingPeriod']) {
-      const [min] = (await g.params.getFunction('bounds')(key(name))) as [bigint, bigint]
+      const [min] = (await g.params.bounds(key(name))) as [bigint, bigint]
       expect(min, `minimum of ${name}`).to.be.greaterThan(60n)
     }
     const setters = g.params.interface.fragments

@@ -7,11 +7,11 @@
 // unaccountable stake in the first place.
 import { expect } from 'chai'
 import { Wallet } from 'ethers'
-import type { Contract } from 'ethers'
 import { registryDomain, resultCommitmentTypedData } from '../../protocol/eip712.ts'
 import { slashCommitment } from '../../protocol/payments/commitment.ts'
 import { devnet, ethers, hive, networkHelpers, send } from './contracts-fixture.ts'
 import type { Devnet } from './contracts-fixture.ts'
+import type { MockFickleWallet } from '../../types/ethers-contracts/index.ts'
 
 const STAKE = hive(1000)
 const PEER = '0x002408011220' + '5c'.repeat(32)
@@ -23,12 +23,12 @@ async function fresh(): Promise<Wallet> {
 }
 
 /** A fickle wallet owned by `owner`, holding STAKE HIVE and approving the registry for it. */
-async function fickleWallet(g: Devnet, owner: Wallet): Promise<{ wallet: Contract; address: string }> {
-  const wallet = (await ethers.deployContract('MockFickleWallet', [owner.address])) as unknown as Contract
+async function fickleWallet(g: Devnet, owner: Wallet): Promise<{ wallet: MockFickleWallet; address: string }> {
+  const wallet = await ethers.deployContract('MockFickleWallet', [owner.address])
   const address = await wallet.getAddress()
-  await send(g.token, g.deployer, 'transfer', [address, STAKE])
+  await send(g.token.connect(g.deployer).transfer(address, STAKE))
   const approve = g.token.interface.encodeFunctionData('approve', [await g.registry.getAddress(), STAKE])
-  await send(wallet, owner, 'execute', [await g.token.getAddress(), approve])
+  await send(wallet.connect(owner).execute(await g.token.getAddress(), approve))
   return { wallet, address }
 }
 
@@ -51,17 +51,12 @@ async function report(
   pair: Awaited<ReturnType<typeof signedPair>>,
 ): Promise<{ reveal: Promise<unknown> }> {
   const salt = ethers.hexlify(ethers.randomBytes(32))
-  await send(g.registry, reporter, 'commitSlash', [slashCommitment(reporter.address, provider, pair.jobId, salt)])
+  await send(g.registry.connect(reporter).commitSlash(slashCommitment(reporter.address, provider, pair.jobId, salt)))
   await networkHelpers.mine(1)
   return {
-    reveal: (g.registry.connect(reporter) as Contract).getFunction('slashEquivocation')(
-      pair.jobId,
-      pair.a.c,
-      pair.a.sig,
-      pair.b.c,
-      pair.b.sig,
-      salt,
-    ),
+    reveal: g.registry
+      .connect(reporter)
+      .slashEquivocation(pair.jobId, pair.a.c, pair.a.sig, pair.b.c, pair.b.sig, salt),
   }
 }
 
@@ -76,7 +71,7 @@ describe('security 15: a contract-wallet staker cannot escape an equivocation sl
     const stake = g.registry.interface.encodeFunctionData('stake', [STAKE, PEER])
     let refused: unknown
     try {
-      await send(wallet, owner, 'execute', [await g.registry.getAddress(), stake])
+      await send(wallet.connect(owner).execute(await g.registry.getAddress(), stake))
     } catch (err) {
       refused = err
     }
@@ -87,16 +82,13 @@ describe('security 15: a contract-wallet staker cannot escape an equivocation sl
     }
     const pair = await signedPair(g, owner, address)
     // the signatures were good while the job ran …
-    expect(
-      await wallet.getFunction('isValidSignature')(
-        await g.registry.getFunction('hashResultCommitment')(pair.a.c),
-        pair.a.sig,
-      ),
-    ).to.equal('0x1626ba7e')
+    expect(await wallet.isValidSignature(await g.registry.hashResultCommitment(pair.a.c), pair.a.sig)).to.equal(
+      '0x1626ba7e',
+    )
     // … then the wallet stops vouching, before the reveal
-    await send(wallet, owner, 'setRefusing', [true])
+    await send(wallet.connect(owner).setRefusing(true))
     await expect((await report(g, reporter, address, pair)).reveal).to.emit(g.registry, 'EquivocationProven')
-    expect(await g.registry.getFunction('stakeOf')(address)).to.be.lessThan(STAKE)
+    expect(await g.registry.stakeOf(address)).to.be.lessThan(STAKE)
   })
 
   it('a contract wallet that authorized its signer stakes, and is slashed after it stops vouching', async () => {
@@ -105,19 +97,20 @@ describe('security 15: a contract-wallet staker cannot escape an equivocation sl
     const reporter = await fresh()
     const { wallet, address } = await fickleWallet(g, owner)
     const registry = await g.registry.getAddress()
-    await send(wallet, owner, 'execute', [
-      registry,
-      g.registry.interface.encodeFunctionData('authorizeSigner', [owner.address]),
-    ])
-    expect(await g.registry.getFunction('isAuthorizedSigner')(address, owner.address)).to.equal(true)
-    await send(wallet, owner, 'execute', [registry, g.registry.interface.encodeFunctionData('stake', [STAKE, PEER])])
+    await send(
+      wallet
+        .connect(owner)
+        .execute(registry, g.registry.interface.encodeFunctionData('authorizeSigner', [owner.address])),
+    )
+    expect(await g.registry.isAuthorizedSigner(address, owner.address)).to.equal(true)
+    await send(wallet.connect(owner).execute(registry, g.registry.interface.encodeFunctionData('stake', [STAKE, PEER])))
     const pair = await signedPair(g, owner, address)
-    await send(wallet, owner, 'setRefusing', [true])
+    await send(wallet.connect(owner).setRefusing(true))
     const { reveal } = await report(g, reporter, address, pair)
     await expect(reveal)
       .to.emit(g.registry, 'EquivocationProven')
       .withArgs(address, pair.jobId, pair.a.c.outputHash, pair.b.c.outputHash, reporter.address)
-    expect(await g.registry.getFunction('isEquivocationPunished')(address, pair.jobId)).to.equal(true)
+    expect(await g.registry.isEquivocationPunished(address, pair.jobId)).to.equal(true)
     // a key the wallet never authorized still proves nothing
     const stranger = await fresh()
     const forged = await signedPair(g, stranger, address, 'forged')

@@ -82,7 +82,7 @@ describe('security 15: a provider nets its list price after the protocol fee', f
 
   it("escrow: the provider's balance grows by at least its list price", async () => {
     const balance = async (): Promise<bigint> =>
-      (await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address)) as bigint
+      await chain.contracts.token.balanceOf.staticCall(provider.payments.address)
     const before = await balance()
     const { record, price } = await run('escrow', 'escrow pays the list price\n')
     const id = escrowId(`0x${record.jobId}`, requester.payments.address, provider.payments.address)

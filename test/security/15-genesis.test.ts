@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import type { Contract } from 'ethers'
 import { deployAll } from '../../node/chain/deploy.ts'
 import { devnetParams } from '../../node/chain/deploy-params.ts'
+import { connectContracts } from '../../node/chain/contracts.ts'
 import { ethers } from './contracts-fixture.ts'
 
 describe('security 15: no key holds a governance majority after deploy', function () {
@@ -24,12 +24,8 @@ describe('security 15: no key holds a governance majority after deploy', functio
     const [deployer] = await ethers.getSigners()
     // a fresh deployment (not the one other files share)
     const d = await deployAll({ signer: deployer, params: devnetParams, deploymentsDir: dir })
-    const token = new ethers.Contract(
-      d.contracts.HiveToken.address,
-      d.contracts.HiveToken.abi,
-      deployer,
-    ) as unknown as Contract
-    const supply = (await token.getFunction('totalSupply')()) as bigint
+    const { token } = connectContracts(d, deployer)
+    const supply = await token.totalSupply()
     const transfers = await token.queryFilter(token.filters.Transfer(), d.contracts.HiveToken.blockNumber)
     const holders = new Set(
       transfers.map((t) => ('args' in t ? String(t.args[1]) : '')).filter((a) => a !== '' && a !== ethers.ZeroAddress),
@@ -37,18 +33,14 @@ describe('security 15: no key holds a governance majority after deploy', functio
     expect(holders.size, 'addresses that received HIVE').to.be.greaterThan(0)
     const keys: string[] = []
     for (const h of holders) {
-      const balance = (await token.getFunction('balanceOf')(h)) as bigint
+      const balance = await token.balanceOf(h)
       if (balance === 0n) continue
       const isKey = (await ethers.provider.getCode(h)) === '0x'
       if (isKey) keys.push(h)
       if (isKey) expect(balance * 2n < supply, `key ${h} holds ${balance} of ${supply} HIVE`).to.equal(true)
     }
-    expect(
-      (await token.getFunction('balanceOf')(deployer.address)) * 2n < supply,
-      'the deployer holds less than half',
-    ).to.equal(true)
+    expect((await token.balanceOf(deployer.address)) * 2n < supply, 'the deployer holds less than half').to.equal(true)
     // and no key's votes (delegated to it) reach half either
-    for (const k of keys)
-      expect(((await token.getFunction('getVotes')(k)) as bigint) * 2n < supply, `votes of ${k}`).to.equal(true)
+    for (const k of keys) expect((await token.getVotes(k)) * 2n < supply, `votes of ${k}`).to.equal(true)
   })
 })

@@ -7,7 +7,7 @@
 // and reveals a block later; the copier copies every transaction the reporter sends.
 import { expect } from 'chai'
 import { Wallet } from 'ethers'
-import type { Contract, Signer, TransactionRequest } from 'ethers'
+import type { Signer, TransactionRequest } from 'ethers'
 import { registryDomain, resultCommitmentTypedData } from '../../protocol/eip712.ts'
 import { devnet, ethers, hive, networkHelpers, send } from './contracts-fixture.ts'
 import type { Devnet } from './contracts-fixture.ts'
@@ -77,12 +77,7 @@ async function reportCopied(g: Devnet, provider: Wallet, reporter: Signer, copie
     return
   }
   const salt = ethers.hexlify(ethers.randomBytes(32))
-  const commitment = (await registry.getFunction('slashCommitment')(
-    await reporter.getAddress(),
-    provider.address,
-    jobId,
-    salt,
-  )) as string
+  const commitment = await registry.slashCommitment(await reporter.getAddress(), provider.address, jobId, salt)
   await sendAndCopy(reporter, copier, { to, data: registry.interface.encodeFunctionData('commitSlash', [commitment]) })
   const data = registry.interface.encodeFunctionData('slashEquivocation', [jobId, a.c, a.sig, b.c, b.sig, salt])
   await sendAndCopy(reporter, copier, { to, data })
@@ -96,24 +91,21 @@ describe('security 15: a copied slashing transaction does not pay the copier', f
   before(async () => {
     g = await devnet()
     provider = await fresh()
-    await send(g.token, g.deployer, 'transfer', [provider.address, STAKE])
-    await send(g.token, provider, 'approve', [await g.registry.getAddress(), STAKE])
-    await send(g.registry as Contract, provider, 'stake', [STAKE, ethers.hexlify(ethers.randomBytes(34))])
+    await send(g.token.connect(g.deployer).transfer(provider.address, STAKE))
+    await send(g.token.connect(provider).approve(await g.registry.getAddress(), STAKE))
+    await send(g.registry.connect(provider).stake(STAKE, ethers.hexlify(ethers.randomBytes(34))))
   })
 
   it('the reporter is paid its share, the copier who outbids it in the same block nothing', async () => {
     const [reporter, copier] = [await fresh(), await fresh()] // both hold no HIVE: what they end with was paid
-    const slashBps = (await g.params.getFunction('equivocationSlashBps')()) as bigint
-    const shareBps = (await g.params.getFunction('reporterShareBps')()) as bigint
+    const slashBps = await g.params.equivocationSlashBps()
+    const shareBps = await g.params.reporterShareBps()
     await reportCopied(g, provider, reporter, copier)
     const { jobId } = await evidence(g, provider)
-    expect(
-      await g.registry.getFunction('isEquivocationPunished')(provider.address, jobId),
-      'the provider is slashed',
-    ).to.equal(true)
+    expect(await g.registry.isEquivocationPunished(provider.address, jobId), 'the provider is slashed').to.equal(true)
     const share = (((STAKE * slashBps) / 10_000n) * shareBps) / 10_000n
     expect(share > 0n, 'the params pay reporters at all').to.equal(true)
-    expect(await g.token.getFunction('balanceOf')(copier.address), "the copier's reward").to.equal(0n)
-    expect(await g.token.getFunction('balanceOf')(reporter.address), "the reporter's reward").to.equal(share)
+    expect(await g.token.balanceOf(copier.address), "the copier's reward").to.equal(0n)
+    expect(await g.token.balanceOf(reporter.address), "the reporter's reward").to.equal(share)
   })
 })

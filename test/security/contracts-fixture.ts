@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Contract, ContractTransactionResponse, Signer } from 'ethers'
+import type { ContractTransactionResponse } from 'ethers'
 import { network } from 'hardhat'
 import { deployAll } from '../../node/chain/deploy.ts'
 import { devnetParams } from '../../node/chain/deploy-params.ts'
-import type { ContractName } from '../../node/chain/deployment-schema.ts'
+import { connectContracts } from '../../node/chain/contracts.ts'
 
 export const connection = await network.connect()
 export const { ethers, networkHelpers } = connection
@@ -32,9 +32,7 @@ export async function devnet() {
     params: devnetParams,
     deploymentsDir: mkdtempSync(join(dir, 'deployment-')),
   })
-  const at = (name: ContractName): Contract =>
-    new ethers.Contract(d.contracts[name].address, d.contracts[name].abi, deployer)
-  const token = at('HiveToken')
+  const { token, governor, timelock, params, registry, escrow, channel } = connectContracts(d, deployer)
   const c = {
     deployer,
     voter,
@@ -44,20 +42,20 @@ export async function devnet() {
     arbiterless,
     deployment: d,
     token,
-    governor: at('HiveGovernor'),
-    timelock: at('TimelockController'),
-    params: at('ProtocolParams'),
-    registry: at('ProviderRegistry'),
-    escrow: at('JobEscrow'),
-    channel: at('PaymentChannel'),
+    governor,
+    timelock,
+    params,
+    registry,
+    escrow,
+    channel,
   }
   // the voter holds 10% of the supply: over the 4% quorum on its own
-  await send(token, deployer, 'transfer', [voter.address, hive(100_000_000)])
-  await send(token, voter, 'delegate', [voter.address])
+  await send(token.connect(deployer).transfer(voter.address, hive(100_000_000)))
+  await send(token.connect(voter).delegate(voter.address))
   for (const a of [requester, provider, other]) {
-    await send(token, deployer, 'transfer', [a.address, hive(1_000_000)])
+    await send(token.connect(deployer).transfer(a.address, hive(1_000_000)))
     for (const spender of [c.escrow, c.channel, c.registry]) {
-      await send(token, a, 'approve', [await spender.getAddress(), ethers.MaxUint256])
+      await send(token.connect(a).approve(await spender.getAddress(), ethers.MaxUint256))
     }
   }
   await networkHelpers.mine(1)
@@ -65,13 +63,9 @@ export async function devnet() {
 }
 export type Devnet = Awaited<ReturnType<typeof devnet>>
 
-export async function send(
-  c: Contract,
-  from: Signer,
-  fn: string,
-  args: unknown[],
-): Promise<ContractTransactionResponse> {
-  const tx = (await (c.connect(from) as Contract).getFunction(fn)(...args)) as ContractTransactionResponse
+/** Sends a typed call (`send(c.connect(from).fn(...))`) and waits for it to be mined. */
+export async function send(call: Promise<ContractTransactionResponse>): Promise<ContractTransactionResponse> {
+  const tx = await call
   await tx.wait()
   return tx
 }
@@ -86,28 +80,24 @@ export interface Proposal {
 export async function passProposal(g: Devnet, p: Proposal) {
   const args = [p.targets, p.targets.map(() => 0n), p.calldatas] as const
   const descriptionHash = ethers.id(p.description)
-  await send(g.governor, g.voter, 'propose', [...args, p.description])
+  await send(g.governor.connect(g.voter).propose(...args, p.description))
   const proposedAt = BigInt(await networkHelpers.time.latest())
-  const id = (await g.governor.getFunction('hashProposal')(...args, descriptionHash)) as bigint
+  const id = await g.governor.hashProposal(...args, descriptionHash)
   return {
     proposedAt,
     /** voting delay, the vote, the voting period: ends with the proposal Succeeded */
     vote: async () => {
-      const snapshot = (await g.governor.getFunction('proposalSnapshot')(id)) as bigint
+      const snapshot = await g.governor.proposalSnapshot(id)
       await networkHelpers.time.increaseTo(snapshot + 1n)
-      await send(g.governor, g.voter, 'castVote', [id, 1])
-      const deadline = (await g.governor.getFunction('proposalDeadline')(id)) as bigint
+      await send(g.governor.connect(g.voter).castVote(id, 1))
+      const deadline = await g.governor.proposalDeadline(id)
       await networkHelpers.time.increaseTo(deadline + 1n)
     },
     queue: async () => {
-      await send(g.governor, g.other, 'queue', [...args, descriptionHash])
+      await send(g.governor.connect(g.other).queue(...args, descriptionHash))
     },
     /** the earliest second the timelock lets anyone execute */
-    eta: async () => (await g.governor.getFunction('proposalEta')(id)) as bigint,
-    execute: async () =>
-      (await (g.governor.connect(g.other) as Contract).getFunction('execute')(
-        ...args,
-        descriptionHash,
-      )) as ContractTransactionResponse,
+    eta: async () => await g.governor.proposalEta(id),
+    execute: async () => await g.governor.connect(g.other).execute(...args, descriptionHash),
   }
 }

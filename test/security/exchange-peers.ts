@@ -46,6 +46,9 @@ import type { SignedVoucher } from '../../protocol/payments/voucher.ts'
 import type { DevChain } from '../support/chain.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Contract, Wallet } from 'ethers'
+import { bindContract } from '../../node/chain/contracts.ts'
+import type { Bound } from '../../node/chain/contracts.ts'
+import type { MockFeeToken } from '../../types/ethers-contracts/index.ts'
 import type { CID } from 'multiformats/cid'
 
 const root = resolve(import.meta.dirname, '..', '..')
@@ -450,16 +453,17 @@ export class HostilePeer {
 // chain
 
 /** A plain ERC20 that is not HIVE (MockFeeToken with its fee off), `amount` minted to `to`. */
-export async function deployOtherToken(chain: DevChain, to: string, amount: bigint): Promise<Contract> {
+export async function deployOtherToken(chain: DevChain, to: string, amount: bigint): Promise<Bound<MockFeeToken>> {
   const artifact = JSON.parse(
     readFileSync(join(root, 'artifacts', 'contracts', 'test', 'MockFeeToken.sol', 'MockFeeToken.json'), 'utf8'),
   ) as { abi: unknown[]; bytecode: string }
   // an account no TxSender of the test uses, with its own nonce bookkeeping
-  const factory = new ContractFactory(artifact.abi as never, artifact.bytecode, new NonceManager(chain.account(7)))
-  const token = (await factory.deploy()) as Contract
-  await token.waitForDeployment()
-  await (await token.getFunction('setFeeOn')(false)).wait()
-  await (await token.getFunction('mint')(to, amount)).wait()
+  const signer = new NonceManager(chain.account(7))
+  const deployed = await new ContractFactory(artifact.abi as never, artifact.bytecode, signer).deploy()
+  await deployed.waitForDeployment()
+  const token = bindContract<MockFeeToken>(await deployed.getAddress(), artifact.abi as never, signer)
+  await (await token.setFeeOn(false)).wait()
+  await (await token.mint(to, amount)).wait()
   return token
 }
 

@@ -1,6 +1,5 @@
 // Fixtures for the PaymentChannel tests: the core deployment plus one open channel from
 // `requester` to `provider`.
-import type { Contract } from 'ethers'
 import { channelId as channelIdOf } from '../../../protocol/eip712.ts'
 import { as, deployCore, hive, signCooperativeClose, signVoucher } from '../helpers.ts'
 import type { Account, Core, Ethers } from '../helpers.ts'
@@ -22,14 +21,9 @@ export async function openChannel(
   const requester = opts.requester ?? c.requester
   const provider = opts.provider ?? c.provider
   const expiry = opts.expiry ?? 0n
-  const nonce = (await c.channel.getFunction('nonces')(requester.address)) as bigint
+  const nonce = await c.channel.nonces(requester.address)
   await (
-    await as(c.channel, requester).getFunction('open')(
-      provider.address,
-      await c.token.getAddress(),
-      opts.deposit ?? DEPOSIT,
-      expiry,
-    )
+    await as(c.channel, requester).open(provider.address, await c.token.getAddress(), opts.deposit ?? DEPOSIT, expiry)
   ).wait()
   const channelId = channelIdOf({
     chainId: c.chainId,
@@ -50,7 +44,7 @@ export async function channelFixture(ethers: Ethers) {
   return { ...core, ...(await openChannel(core)) }
 }
 
-export function channelAs(c: Core, who: 'requester' | 'provider' | 'other'): Contract {
+export function channelAs(c: Core, who: 'requester' | 'provider' | 'other'): Core['channel'] {
   return as(c.channel, c[who])
 }
 

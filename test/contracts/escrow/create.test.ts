@@ -16,18 +16,16 @@ describe('JobEscrow.create', () => {
     const deadline = BigInt(await time.latest()) + DEADLINE_IN
     const token = await c.token.getAddress()
     const id = escrowIdOf(jobId, c.requester.address, c.provider.address)
-    expect(await c.escrow.getFunction('escrowIdOf')(jobId, c.requester.address, c.provider.address)).to.equal(id)
+    expect(await c.escrow.escrowIdOf(jobId, c.requester.address, c.provider.address)).to.equal(id)
     expect(
-      await escrowAs(c, 'requester')
-        .getFunction('create')
-        .staticCall(jobId, c.provider.address, token, PRICE, deadline),
+      await escrowAs(c, 'requester').create.staticCall(jobId, c.provider.address, token, PRICE, deadline),
     ).to.equal(id)
-    const tx = escrowAs(c, 'requester').getFunction('create')(jobId, c.provider.address, token, PRICE, deadline)
+    const tx = escrowAs(c, 'requester').create(jobId, c.provider.address, token, PRICE, deadline)
     await expect(tx)
       .to.emit(c.escrow, 'EscrowCreated')
       .withArgs(id, jobId, c.requester.address, c.provider.address, token, PRICE, deadline, 100, 100)
     await expect(tx).to.changeTokenBalances(ethers, c.token, [c.requester, c.escrow], [-PRICE, PRICE])
-    const e = await c.escrow.getFunction('escrow')(id)
+    const e = await c.escrow.escrow(id)
     expect(e.requester).to.equal(c.requester.address)
     expect(e.provider).to.equal(c.provider.address)
     expect(e.token).to.equal(token)
@@ -45,8 +43,8 @@ describe('JobEscrow.create', () => {
     const jobId = b32(ethers, 'job-a')
     const deadline = BigInt(await time.latest()) + DEADLINE_IN
     const token = await c.token.getAddress()
-    await escrowAs(c, 'other').getFunction('create')(jobId, c.provider.address, token, 1n, deadline)
-    await expect(escrowAs(c, 'requester').getFunction('create')(jobId, c.provider.address, token, PRICE, deadline))
+    await escrowAs(c, 'other').create(jobId, c.provider.address, token, 1n, deadline)
+    await expect(escrowAs(c, 'requester').create(jobId, c.provider.address, token, PRICE, deadline))
       .to.emit(c.escrow, 'EscrowCreated')
       .withArgs(
         escrowIdOf(jobId, c.requester.address, c.provider.address),
@@ -60,26 +58,27 @@ describe('JobEscrow.create', () => {
         100,
       )
     // the same job re-awarded to a second provider is a separate escrow
-    await expect(
-      escrowAs(c, 'requester').getFunction('create')(jobId, c.provider2.address, token, PRICE, deadline),
-    ).to.emit(c.escrow, 'EscrowCreated')
+    await expect(escrowAs(c, 'requester').create(jobId, c.provider2.address, token, PRICE, deadline)).to.emit(
+      c.escrow,
+      'EscrowCreated',
+    )
   })
 
   it('fixes the challenge window and fee at creation; later governance changes apply to new escrows only', async () => {
     const c = await loadFixture(withEscrow)
-    await as(c.params, c.gov).getFunction('setParam')(ethers.encodeBytes32String('escrowChallengeWindow'), 500n)
-    await as(c.params, c.gov).getFunction('setParam')(ethers.encodeBytes32String('protocolFeeBps'), 300n)
-    const old = await c.escrow.getFunction('escrow')(c.escrowId)
+    await as(c.params, c.gov).setParam(ethers.encodeBytes32String('escrowChallengeWindow'), 500n)
+    await as(c.params, c.gov).setParam(ethers.encodeBytes32String('protocolFeeBps'), 300n)
+    const old = await c.escrow.escrow(c.escrowId)
     expect([old.challengeWindow, old.feeBps]).to.deep.equal([100n, 100n])
     const fresh = await createEscrow(ethers, c, 'job-2')
-    const e = await c.escrow.getFunction('escrow')(fresh.escrowId)
+    const e = await c.escrow.escrow(fresh.escrowId)
     expect([e.challengeWindow, e.feeBps]).to.deep.equal([500n, 300n])
   })
 
   const cases: Array<
     [
       string,
-      (c: Awaited<ReturnType<typeof core>>, now: bigint) => unknown[],
+      (c: Awaited<ReturnType<typeof core>>, now: bigint) => [string, string, bigint, bigint],
       string,
       (c: Awaited<ReturnType<typeof core>>, now: bigint) => unknown[],
     ]
@@ -121,9 +120,7 @@ describe('JobEscrow.create', () => {
       const now = BigInt(await time.latest()) + 10n
       await time.setNextBlockTimestamp(now)
       const [jobId, provider, amount, deadline] = args(c, now)
-      await expect(
-        escrowAs(c, 'requester').getFunction('create')(jobId, provider, await c.token.getAddress(), amount, deadline),
-      )
+      await expect(escrowAs(c, 'requester').create(jobId, provider, await c.token.getAddress(), amount, deadline))
         .to.be.revertedWithCustomError(c.escrow, error)
         .withArgs(...errArgs(c, now))
     })
@@ -132,11 +129,11 @@ describe('JobEscrow.create', () => {
   it('rejects an escrow that exists (also after it settled)', async () => {
     const c = await loadFixture(withEscrow)
     const args = [c.jobId, c.provider.address, await c.token.getAddress(), PRICE, c.deadline] as const
-    await expect(escrowAs(c, 'requester').getFunction('create')(...args))
+    await expect(escrowAs(c, 'requester').create(...args))
       .to.be.revertedWithCustomError(c.escrow, 'JobEscrowAlreadyExists')
       .withArgs(c.escrowId)
-    await escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash)
-    await expect(escrowAs(c, 'requester').getFunction('create')(...args))
+    await escrowAs(c, 'requester').release(c.escrowId, c.resultHash)
+    await expect(escrowAs(c, 'requester').create(...args))
       .to.be.revertedWithCustomError(c.escrow, 'JobEscrowAlreadyExists')
       .withArgs(c.escrowId)
   })
@@ -144,10 +141,10 @@ describe('JobEscrow.create', () => {
   it('rejects a token that delivers less than the amount (fee on transfer)', async () => {
     const c = await loadFixture(core)
     const fee = await ethers.deployContract('MockFeeToken')
-    await fee.getFunction('mint')(c.requester.address, hive(100))
-    await as(fee, c.requester).getFunction('approve')(await c.escrow.getAddress(), hive(100))
+    await fee.mint(c.requester.address, hive(100))
+    await as(fee, c.requester).approve(await c.escrow.getAddress(), hive(100))
     await expect(
-      escrowAs(c, 'requester').getFunction('create')(
+      escrowAs(c, 'requester').create(
         b32(ethers, 'j'),
         c.provider.address,
         await fee.getAddress(),
@@ -161,9 +158,9 @@ describe('JobEscrow.create', () => {
 
   it("fails without allowance (the token's own error surfaces)", async () => {
     const c = await loadFixture(core)
-    await as(c.token, c.requester).getFunction('approve')(await c.escrow.getAddress(), 0n)
+    await as(c.token, c.requester).approve(await c.escrow.getAddress(), 0n)
     await expect(
-      escrowAs(c, 'requester').getFunction('create')(
+      escrowAs(c, 'requester').create(
         b32(ethers, 'j'),
         c.provider.address,
         await c.token.getAddress(),
@@ -177,9 +174,9 @@ describe('JobEscrow.create', () => {
 describe('JobEscrow.commitResult', () => {
   it('records the result hash and time and emits ResultCommitted', async () => {
     const c = await loadFixture(withEscrow)
-    const tx = escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash)
+    const tx = escrowAs(c, 'provider').commitResult(c.escrowId, c.resultHash)
     await expect(tx).to.emit(c.escrow, 'ResultCommitted').withArgs(c.escrowId, c.resultHash)
-    const e = await c.escrow.getFunction('escrow')(c.escrowId)
+    const e = await c.escrow.escrow(c.escrowId)
     expect(e.resultHash).to.equal(c.resultHash)
     expect(e.committedAt).to.equal(BigInt(await time.latest()))
   })
@@ -187,16 +184,13 @@ describe('JobEscrow.commitResult', () => {
   it('accepts a commitment exactly at the deadline', async () => {
     const c = await loadFixture(withEscrow)
     await time.setNextBlockTimestamp(c.deadline)
-    await expect(escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash)).to.emit(
-      c.escrow,
-      'ResultCommitted',
-    )
+    await expect(escrowAs(c, 'provider').commitResult(c.escrowId, c.resultHash)).to.emit(c.escrow, 'ResultCommitted')
   })
 
   it('rejects a commitment after the deadline', async () => {
     const c = await loadFixture(withEscrow)
     await time.setNextBlockTimestamp(c.deadline + 1n)
-    await expect(escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash))
+    await expect(escrowAs(c, 'provider').commitResult(c.escrowId, c.resultHash))
       .to.be.revertedWithCustomError(c.escrow, 'JobEscrowDeadlinePassed')
       .withArgs(c.escrowId, c.deadline, c.deadline + 1n)
   })
@@ -204,23 +198,24 @@ describe('JobEscrow.commitResult', () => {
   it('rejects anyone but the provider, a zero hash, a second commitment, and unknown or settled escrows', async () => {
     const c = await loadFixture(withEscrow)
     for (const who of ['requester', 'other'] as const) {
-      await expect(escrowAs(c, who).getFunction('commitResult')(c.escrowId, c.resultHash))
+      await expect(escrowAs(c, who).commitResult(c.escrowId, c.resultHash))
         .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized')
         .withArgs(c.escrowId, c[who].address)
     }
-    await expect(
-      escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, ethers.ZeroHash),
-    ).to.be.revertedWithCustomError(c.escrow, 'JobEscrowZeroResultHash')
+    await expect(escrowAs(c, 'provider').commitResult(c.escrowId, ethers.ZeroHash)).to.be.revertedWithCustomError(
+      c.escrow,
+      'JobEscrowZeroResultHash',
+    )
     const unknown = b32(ethers, 'unknown')
-    await expect(escrowAs(c, 'provider').getFunction('commitResult')(unknown, c.resultHash))
+    await expect(escrowAs(c, 'provider').commitResult(unknown, c.resultHash))
       .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus')
       .withArgs(unknown, EscrowStatus.None)
-    await escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash)
-    await expect(escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, b32(ethers, 'other output')))
+    await escrowAs(c, 'provider').commitResult(c.escrowId, c.resultHash)
+    await expect(escrowAs(c, 'provider').commitResult(c.escrowId, b32(ethers, 'other output')))
       .to.be.revertedWithCustomError(c.escrow, 'JobEscrowResultAlreadyCommitted')
       .withArgs(c.escrowId, c.resultHash)
-    await escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash)
-    await expect(escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash))
+    await escrowAs(c, 'requester').release(c.escrowId, c.resultHash)
+    await expect(escrowAs(c, 'provider').commitResult(c.escrowId, c.resultHash))
       .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus')
       .withArgs(c.escrowId, EscrowStatus.Released)
   })
@@ -229,12 +224,12 @@ describe('JobEscrow.commitResult', () => {
 describe('JobEscrow views', () => {
   it('reports its version, its params and an empty record for unknown ids', async () => {
     const c = await loadFixture(core)
-    expect(await c.escrow.getFunction('version')()).to.equal('hive-escrow/2')
-    expect(await c.escrow.getFunction('params')()).to.equal(await c.params.getAddress())
-    const e = await c.escrow.getFunction('escrow')(b32(ethers, 'nothing'))
+    expect(await c.escrow.version()).to.equal('hive-escrow/2')
+    expect(await c.escrow.params()).to.equal(await c.params.getAddress())
+    const e = await c.escrow.escrow(b32(ethers, 'nothing'))
     expect(e.status).to.equal(0n)
     expect(e.amount).to.equal(0n)
-    const stats = await c.escrow.getFunction('providerStats')(c.provider.address)
+    const stats = await c.escrow.providerStats(c.provider.address)
     expect([stats.completed, stats.disputesLost]).to.deep.equal([0n, 0n])
   })
 })

@@ -11,30 +11,30 @@ const { payout, fee } = split(PRICE)
 describe('JobEscrow.release', () => {
   it('pays the provider minus the fee, the fee to the treasury, records the result and counts a completed job', async () => {
     const c = await loadFixture(withEscrow)
-    const tx = escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash)
+    const tx = escrowAs(c, 'requester').release(c.escrowId, c.resultHash)
     await expect(tx).to.emit(c.escrow, 'EscrowReleased').withArgs(c.escrowId, c.resultHash, payout, fee)
     await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury, c.requester], [payout, fee, 0n])
-    const e = await c.escrow.getFunction('escrow')(c.escrowId)
+    const e = await c.escrow.escrow(c.escrowId)
     expect(e.status).to.equal(BigInt(EscrowStatus.Released))
     expect(e.resultHash).to.equal(c.resultHash)
-    expect((await c.escrow.getFunction('providerStats')(c.provider.address)).completed).to.equal(1n)
+    expect((await c.escrow.providerStats(c.provider.address)).completed).to.equal(1n)
   })
 
   it("records the requester's hash even when the provider committed another, and ends a dispute", async () => {
     const c = await loadFixture(withEscrow)
-    await escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, b32(ethers, 'provider says'))
-    await escrowAs(c, 'requester').getFunction('dispute')(c.escrowId)
-    await expect(escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash))
+    await escrowAs(c, 'provider').commitResult(c.escrowId, b32(ethers, 'provider says'))
+    await escrowAs(c, 'requester').dispute(c.escrowId)
+    await expect(escrowAs(c, 'requester').release(c.escrowId, c.resultHash))
       .to.emit(c.escrow, 'EscrowReleased')
       .withArgs(c.escrowId, c.resultHash, payout, fee)
-    expect((await c.escrow.getFunction('escrow')(c.escrowId)).resultHash).to.equal(c.resultHash)
+    expect((await c.escrow.escrow(c.escrowId)).resultHash).to.equal(c.resultHash)
   })
 
   it('pays the fee to the treasury in force at payout time', async () => {
     const c = await loadFixture(withEscrow)
-    await as(c.params, c.gov).getFunction('setAddressParam')(ethers.encodeBytes32String('treasury'), c.other.address)
+    await as(c.params, c.gov).setAddressParam(ethers.encodeBytes32String('treasury'), c.other.address)
     await expectCredited(
-      escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash),
+      escrowAs(c, 'requester').release(c.escrowId, c.resultHash),
       c.token,
       c.escrow,
       [c.other, c.treasury],
@@ -45,19 +45,20 @@ describe('JobEscrow.release', () => {
   it('rejects anyone but the requester, a zero hash, unknown escrows and a second release', async () => {
     const c = await loadFixture(withEscrow)
     for (const who of ['provider', 'other'] as const) {
-      await expect(escrowAs(c, who).getFunction('release')(c.escrowId, c.resultHash))
+      await expect(escrowAs(c, who).release(c.escrowId, c.resultHash))
         .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized')
         .withArgs(c.escrowId, c[who].address)
     }
-    await expect(
-      escrowAs(c, 'requester').getFunction('release')(c.escrowId, ethers.ZeroHash),
-    ).to.be.revertedWithCustomError(c.escrow, 'JobEscrowZeroResultHash')
+    await expect(escrowAs(c, 'requester').release(c.escrowId, ethers.ZeroHash)).to.be.revertedWithCustomError(
+      c.escrow,
+      'JobEscrowZeroResultHash',
+    )
     const unknown = b32(ethers, 'unknown')
-    await expect(escrowAs(c, 'requester').getFunction('release')(unknown, c.resultHash))
+    await expect(escrowAs(c, 'requester').release(unknown, c.resultHash))
       .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus')
       .withArgs(unknown, EscrowStatus.None)
-    await escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash)
-    await expect(escrowAs(c, 'requester').getFunction('release')(c.escrowId, c.resultHash))
+    await escrowAs(c, 'requester').release(c.escrowId, c.resultHash)
+    await expect(escrowAs(c, 'requester').release(c.escrowId, c.resultHash))
       .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus')
       .withArgs(c.escrowId, EscrowStatus.Released)
   })
@@ -71,7 +72,7 @@ describe('JobEscrow.releaseWithSignature', () => {
       provider: c.provider.address,
       resultHash: c.resultHash,
     })
-    const tx = escrowAs(c, 'other').getFunction('releaseWithSignature')(
+    const tx = escrowAs(c, 'other').releaseWithSignature(
       c.jobId,
       c.requester.address,
       c.provider.address,
@@ -80,7 +81,7 @@ describe('JobEscrow.releaseWithSignature', () => {
     )
     await expect(tx).to.emit(c.escrow, 'EscrowReleased').withArgs(c.escrowId, c.resultHash, payout, fee)
     await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury, c.other], [payout, fee, 0n])
-    expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Released))
+    expect((await c.escrow.escrow(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Released))
   })
 
   it('rejects a signature by another key, for another result, or reused after the release', async () => {
@@ -89,7 +90,7 @@ describe('JobEscrow.releaseWithSignature', () => {
     const release = { jobId: c.jobId, provider: c.provider.address, resultHash: c.resultHash }
     const byProvider = await signRelease(c.provider, c.chainId, escrow, release)
     await expect(
-      escrowAs(c, 'provider').getFunction('releaseWithSignature')(
+      escrowAs(c, 'provider').releaseWithSignature(
         c.jobId,
         c.requester.address,
         c.provider.address,
@@ -104,7 +105,7 @@ describe('JobEscrow.releaseWithSignature', () => {
       resultHash: b32(ethers, 'else'),
     })
     await expect(
-      escrowAs(c, 'provider').getFunction('releaseWithSignature')(
+      escrowAs(c, 'provider').releaseWithSignature(
         c.jobId,
         c.requester.address,
         c.provider.address,
@@ -115,7 +116,7 @@ describe('JobEscrow.releaseWithSignature', () => {
       .to.be.revertedWithCustomError(c.escrow, 'JobEscrowInvalidSignature')
       .withArgs(c.escrowId, c.requester.address)
     const good = await signRelease(c.requester, c.chainId, escrow, release)
-    await escrowAs(c, 'provider').getFunction('releaseWithSignature')(
+    await escrowAs(c, 'provider').releaseWithSignature(
       c.jobId,
       c.requester.address,
       c.provider.address,
@@ -123,7 +124,7 @@ describe('JobEscrow.releaseWithSignature', () => {
       good,
     )
     await expect(
-      escrowAs(c, 'provider').getFunction('releaseWithSignature')(
+      escrowAs(c, 'provider').releaseWithSignature(
         c.jobId,
         c.requester.address,
         c.provider.address,
@@ -139,15 +140,9 @@ describe('JobEscrow.releaseWithSignature', () => {
     const c = await loadFixture(withEscrow)
     const release = { jobId: c.jobId, provider: c.provider2.address, resultHash: c.resultHash }
     const sig = await signRelease(c.requester, c.chainId, await c.escrow.getAddress(), release)
-    const id = await c.escrow.getFunction('escrowIdOf')(c.jobId, c.requester.address, c.provider2.address)
+    const id = await c.escrow.escrowIdOf(c.jobId, c.requester.address, c.provider2.address)
     await expect(
-      escrowAs(c, 'other').getFunction('releaseWithSignature')(
-        c.jobId,
-        c.requester.address,
-        c.provider2.address,
-        c.resultHash,
-        sig,
-      ),
+      escrowAs(c, 'other').releaseWithSignature(c.jobId, c.requester.address, c.provider2.address, c.resultHash, sig),
     )
       .to.be.revertedWithCustomError(c.escrow, 'JobEscrowWrongStatus')
       .withArgs(id, EscrowStatus.None)
@@ -157,25 +152,25 @@ describe('JobEscrow.releaseWithSignature', () => {
 describe('JobEscrow.claim', () => {
   async function committed() {
     const c = await escrowFixture(ethers)
-    await escrowAs(c, 'provider').getFunction('commitResult')(c.escrowId, c.resultHash)
+    await escrowAs(c, 'provider').commitResult(c.escrowId, c.resultHash)
     return c
   }
 
   it('pays the provider after deadline + challenge window and counts a completed job', async () => {
     const c = await loadFixture(committed)
     await time.setNextBlockTimestamp(c.deadline + 101n)
-    const tx = escrowAs(c, 'provider').getFunction('claim')(c.escrowId)
+    const tx = escrowAs(c, 'provider').claim(c.escrowId)
     await expect(tx).to.emit(c.escrow, 'EscrowClaimed').withArgs(c.escrowId, payout, fee)
     await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury], [payout, fee])
-    expect((await c.escrow.getFunction('escrow')(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Claimed))
-    expect((await c.escrow.getFunction('providerStats')(c.provider.address)).completed).to.equal(1n)
+    expect((await c.escrow.escrow(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Claimed))
+    expect((await c.escrow.providerStats(c.provider.address)).completed).to.equal(1n)
   })
 
   it('rejects a claim until the challenge window has ended', async () => {
     const c = await loadFixture(committed)
     const endsAt = c.deadline + 100n
     await time.setNextBlockTimestamp(endsAt)
-    await expect(escrowAs(c, 'provider').getFunction('claim')(c.escrowId))
+    await expect(escrowAs(c, 'provider').claim(c.escrowId))
       .to.be.revertedWithCustomError(c.escrow, 'JobEscrowChallengeWindowOpen')
       .withArgs(c.escrowId, endsAt, endsAt)
   })
@@ -183,26 +178,26 @@ describe('JobEscrow.claim', () => {
   it('rejects a claim without a committed result, by anyone but the provider, when disputed, or twice', async () => {
     const c = await loadFixture(withEscrow)
     await time.increaseTo(c.deadline + 101n)
-    await expect(escrowAs(c, 'provider').getFunction('claim')(c.escrowId))
+    await expect(escrowAs(c, 'provider').claim(c.escrowId))
       .to.be.revertedWithCustomError(c.escrow, 'JobEscrowNoResultCommitted')
       .withArgs(c.escrowId)
 
     const d = await loadFixture(committed)
-    await expect(escrowAs(d, 'requester').getFunction('claim')(d.escrowId))
+    await expect(escrowAs(d, 'requester').claim(d.escrowId))
       .to.be.revertedWithCustomError(d.escrow, 'JobEscrowUnauthorized')
       .withArgs(d.escrowId, d.requester.address)
-    await escrowAs(d, 'requester').getFunction('dispute')(d.escrowId)
+    await escrowAs(d, 'requester').dispute(d.escrowId)
     // disputed: not before the arbiter's window has ended (JobEscrow.dispute tests the claim after it)
-    const disputedAt = (await d.escrow.getFunction('escrow')(d.escrowId)).disputedAt as bigint
+    const disputedAt = (await d.escrow.escrow(d.escrowId)).disputedAt
     await time.setNextBlockTimestamp(disputedAt + 200n)
-    await expect(escrowAs(d, 'provider').getFunction('claim')(d.escrowId))
+    await expect(escrowAs(d, 'provider').claim(d.escrowId))
       .to.be.revertedWithCustomError(d.escrow, 'JobEscrowArbitrationWindowOpen')
       .withArgs(d.escrowId, disputedAt + 200n, disputedAt + 200n)
 
     const e = await loadFixture(committed)
     await time.increaseTo(e.deadline + 101n)
-    await escrowAs(e, 'provider').getFunction('claim')(e.escrowId)
-    await expect(escrowAs(e, 'provider').getFunction('claim')(e.escrowId))
+    await escrowAs(e, 'provider').claim(e.escrowId)
+    await expect(escrowAs(e, 'provider').claim(e.escrowId))
       .to.be.revertedWithCustomError(e.escrow, 'JobEscrowWrongStatus')
       .withArgs(e.escrowId, EscrowStatus.Claimed)
   })

@@ -1,6 +1,5 @@
 // Fixtures for the JobEscrow tests: the core deployment plus one escrow created by `requester`
 // for `provider`.
-import type { Contract } from 'ethers'
 import { escrowId as escrowIdOf } from '../../../protocol/eip712.ts'
 import { as, b32, deployCore, hive } from '../helpers.ts'
 import type { Core, Ethers } from '../helpers.ts'
@@ -20,13 +19,7 @@ export async function createEscrow(ethers: Ethers, c: Core, label = 'job-1', now
   const block = await ethers.provider.getBlock('latest')
   const deadline = (now ?? BigInt(block?.timestamp ?? 0)) + DEADLINE_IN
   await (
-    await as(c.escrow, c.requester).getFunction('create')(
-      jobId,
-      c.provider.address,
-      await c.token.getAddress(),
-      PRICE,
-      deadline,
-    )
+    await as(c.escrow, c.requester).create(jobId, c.provider.address, await c.token.getAddress(), PRICE, deadline)
   ).wait()
   return {
     jobId,
@@ -48,6 +41,6 @@ export function split(gross: bigint, feeBps = 100n): { payout: bigint; fee: bigi
   return { payout: gross - fee, fee }
 }
 
-export function escrowAs(c: Core, who: 'requester' | 'provider' | 'other' | 'arbiter'): Contract {
+export function escrowAs(c: Core, who: 'requester' | 'provider' | 'other' | 'arbiter'): Core['escrow'] {
   return as(c.escrow, c[who])
 }

@@ -86,7 +86,7 @@ describe('PaymentChannel properties (fast-check)', () => {
         const expected = new Map<string, bigint>()
         const received = new Map<string, bigint>()
         const depositedFor = new Map<string, bigint>()
-        for (const a of accounts) expected.set(a.address, (await c.token.getFunction('balanceOf')(a.address)) as bigint)
+        for (const a of accounts) expected.set(a.address, await c.token.balanceOf(a.address))
         const add = (map: Map<string, bigint>, a: Account, v: bigint): void => {
           map.set(a.address, (map.get(a.address) ?? 0n) + v)
         }
@@ -132,13 +132,7 @@ describe('PaymentChannel properties (fast-check)', () => {
           if (o.op === 'withdraw') {
             const a = accounts[o.who]
             const has = (credits.get(a.address) ?? 0n) > 0n
-            if (
-              await step(
-                has,
-                async () => await (await as(c.channel, a).getFunction('withdraw')(token)).wait(),
-                'withdraw',
-              )
-            )
+            if (await step(has, async () => await (await as(c.channel, a).withdraw(token)).wait(), 'withdraw'))
               credits.set(a.address, 0n)
             continue
           }
@@ -160,8 +154,7 @@ describe('PaymentChannel properties (fast-check)', () => {
             if (
               await step(
                 true,
-                async () =>
-                  await (await as(c.channel, r).getFunction('open')(p.address, token, o.amount, expiry)).wait(),
+                async () => await (await as(c.channel, r).open(p.address, token, o.amount, expiry)).wait(),
                 'open',
               )
             ) {
@@ -181,13 +174,7 @@ describe('PaymentChannel properties (fast-check)', () => {
           switch (o.op) {
             case 'topUp': {
               const ok = m.status === 'Open' && (m.expiry === 0n || t < m.expiry)
-              if (
-                await step(
-                  ok,
-                  async () => await (await as(c.channel, r).getFunction('topUp')(m.id, o.amount)).wait(),
-                  'topUp',
-                )
-              ) {
+              if (await step(ok, async () => await (await as(c.channel, r).topUp(m.id, o.amount)).wait(), 'topUp')) {
                 m.deposit += o.amount
                 credit(r, -o.amount)
                 for (const a of [r, p, c.treasury]) add(depositedFor, a, o.amount)
@@ -204,8 +191,7 @@ describe('PaymentChannel properties (fast-check)', () => {
               if (
                 await step(
                   ok,
-                  async () =>
-                    await (await as(c.channel, p).getFunction('closeWithVoucher')(m.id, o.amount, o.nonce, sig)).wait(),
+                  async () => await (await as(c.channel, p).closeWithVoucher(m.id, o.amount, o.nonce, sig)).wait(),
                   'voucher',
                 )
               ) {
@@ -219,8 +205,7 @@ describe('PaymentChannel properties (fast-check)', () => {
               const u = m.used
               await step(
                 false,
-                async () =>
-                  await (await as(c.channel, p).getFunction('closeWithVoucher')(m.id, u.amount, u.nonce, u.sig)).wait(),
+                async () => await (await as(c.channel, p).closeWithVoucher(m.id, u.amount, u.nonce, u.sig)).wait(),
                 'replay',
               )
               break
@@ -233,9 +218,7 @@ describe('PaymentChannel properties (fast-check)', () => {
                 await step(
                   live && o.nonce > 0n,
                   async () =>
-                    await (
-                      await as(c.channel, c.other).getFunction('cooperativeClose')(m.id, o.amount, o.nonce, rs, ps)
-                    ).wait(),
+                    await (await as(c.channel, c.other).cooperativeClose(m.id, o.amount, o.nonce, rs, ps)).wait(),
                   'coop',
                 )
               )
@@ -247,7 +230,7 @@ describe('PaymentChannel properties (fast-check)', () => {
               if (
                 await step(
                   ok,
-                  async () => await (await as(c.channel, o.byRequester ? r : p).getFunction('startClose')(m.id)).wait(),
+                  async () => await (await as(c.channel, o.byRequester ? r : p).startClose(m.id)).wait(),
                   'startClose',
                 )
               ) {
@@ -261,7 +244,7 @@ describe('PaymentChannel properties (fast-check)', () => {
               if (
                 await step(
                   live && t >= deadline(m),
-                  async () => await (await as(c.channel, c.other).getFunction('finalize')(m.id)).wait(),
+                  async () => await (await as(c.channel, c.other).finalize(m.id)).wait(),
                   'finalize',
                 )
               )
@@ -270,15 +253,11 @@ describe('PaymentChannel properties (fast-check)', () => {
             }
           }
           const held = channels.filter((x) => x.status !== 'Closed').reduce((s, x) => s + x.deposit, 0n)
-          expect(await c.token.getFunction('balanceOf')(addr)).to.equal(
-            [...credits.values()].reduce((s, v) => s + v, held),
-          )
+          expect(await c.token.balanceOf(addr)).to.equal([...credits.values()].reduce((s, v) => s + v, held))
           for (const a of accounts) {
-            const credit = (await c.channel.getFunction('credits')(token, a.address)) as bigint
+            const credit = await c.channel.credits(token, a.address)
             expect(credit, `credit of ${a.address}`).to.equal(credits.get(a.address) ?? 0n)
-            expect(((await c.token.getFunction('balanceOf')(a.address)) as bigint) + credit, a.address).to.equal(
-              expected.get(a.address),
-            )
+            expect((await c.token.balanceOf(a.address)) + credit, a.address).to.equal(expected.get(a.address))
           }
         }
         for (const a of accounts) {

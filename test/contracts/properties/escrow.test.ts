@@ -70,7 +70,7 @@ describe('JobEscrow properties (fast-check)', () => {
         const escrowAddr = await c.escrow.getAddress()
         const accounts: Account[] = [...c.requesters, ...c.providers, c.treasury]
         const expected = new Map<string, bigint>()
-        for (const a of accounts) expected.set(a.address, (await c.token.getFunction('balanceOf')(a.address)) as bigint)
+        for (const a of accounts) expected.set(a.address, await c.token.balanceOf(a.address))
         // what each account received from the escrow, and what was deposited for it
         const received = new Map<string, bigint>()
         const depositedFor = new Map<string, bigint>()
@@ -117,13 +117,7 @@ describe('JobEscrow properties (fast-check)', () => {
           if (o.op === 'withdraw') {
             const a = accounts[o.who]
             const has = (credits.get(a.address) ?? 0n) > 0n
-            if (
-              await step(
-                has,
-                async () => await (await as(c.escrow, a).getFunction('withdraw')(token)).wait(),
-                'withdraw',
-              )
-            )
+            if (await step(has, async () => await (await as(c.escrow, a).withdraw(token)).wait(), 'withdraw'))
               credits.set(a.address, 0n)
             continue
           }
@@ -136,10 +130,7 @@ describe('JobEscrow properties (fast-check)', () => {
             if (
               await step(
                 !exists,
-                async () =>
-                  await (
-                    await as(c.escrow, r).getFunction('create')(jobId, p.address, token, o.amount, deadline)
-                  ).wait(),
+                async () => await (await as(c.escrow, r).create(jobId, p.address, token, o.amount, deadline)).wait(),
                 'create',
               )
             ) {
@@ -172,8 +163,7 @@ describe('JobEscrow properties (fast-check)', () => {
               if (
                 await step(
                   ok,
-                  async () =>
-                    await (await (o.byProvider ? prov : req).getFunction('commitResult')(id, ethers.id('out'))).wait(),
+                  async () => await (await (o.byProvider ? prov : req).commitResult(id, ethers.id('out'))).wait(),
                   'commit',
                 )
               )
@@ -185,8 +175,7 @@ describe('JobEscrow properties (fast-check)', () => {
               if (
                 await step(
                   ok,
-                  async () =>
-                    await (await (o.byRequester ? req : prov).getFunction('release')(id, ethers.id('out'))).wait(),
+                  async () => await (await (o.byRequester ? req : prov).release(id, ethers.id('out'))).wait(),
                   'release',
                 )
               ) {
@@ -208,7 +197,7 @@ describe('JobEscrow properties (fast-check)', () => {
                   m.status !== 'Done',
                   async () =>
                     await (
-                      await as(c.escrow, c.other).getFunction('releaseWithSignature')(
+                      await as(c.escrow, c.other).releaseWithSignature(
                         m.jobId,
                         r.address,
                         p.address,
@@ -228,7 +217,7 @@ describe('JobEscrow properties (fast-check)', () => {
               const ok =
                 (m.status === 'Active' && m.committed && t > m.deadline + WINDOW) ||
                 (m.status === 'Disputed' && t > m.disputedAt + ARBITRATION)
-              if (await step(ok, async () => await (await prov.getFunction('claim')(id)).wait(), 'claim')) {
+              if (await step(ok, async () => await (await prov.claim(id)).wait(), 'claim')) {
                 m.status = 'Done'
                 pay(m, m.amount, m.bond)
               }
@@ -236,7 +225,7 @@ describe('JobEscrow properties (fast-check)', () => {
             }
             case 'refund': {
               const ok = m.status === 'Active' && !m.committed && t > m.deadline
-              if (await step(ok, async () => await (await req.getFunction('refund')(id)).wait(), 'refund')) {
+              if (await step(ok, async () => await (await req.refund(id)).wait(), 'refund')) {
                 m.status = 'Done'
                 credit(c.requesters[m.requester], m.amount)
               }
@@ -244,7 +233,7 @@ describe('JobEscrow properties (fast-check)', () => {
             }
             case 'dispute': {
               const ok = m.status === 'Active' && m.committed && t <= m.deadline + WINDOW
-              if (await step(ok, async () => await (await req.getFunction('dispute')(id)).wait(), 'dispute')) {
+              if (await step(ok, async () => await (await req.dispute(id)).wait(), 'dispute')) {
                 m.status = 'Disputed'
                 m.disputedAt = t
                 m.bond = (m.amount * BOND_BPS + 9_999n) / 10_000n
@@ -257,11 +246,7 @@ describe('JobEscrow properties (fast-check)', () => {
               const award = (m.amount * BigInt(o.pct)) / 100n
               const ok = m.status === 'Disputed' && t <= m.disputedAt + ARBITRATION
               if (
-                await step(
-                  ok,
-                  async () => await (await as(c.escrow, c.arbiter).getFunction('resolve')(id, award)).wait(),
-                  'resolve',
-                )
+                await step(ok, async () => await (await as(c.escrow, c.arbiter).resolve(id, award)).wait(), 'resolve')
               ) {
                 // the bond follows the ruling: the provider's only if it won in full
                 const won = award === m.amount
@@ -276,13 +261,11 @@ describe('JobEscrow properties (fast-check)', () => {
             .filter((e) => e.status !== 'Done')
             .reduce((s, e) => s + e.amount + (e.status === 'Disputed' ? e.bond : 0n), 0n)
           const owed = [...credits.values()].reduce((s, v) => s + v, held)
-          expect(await c.token.getFunction('balanceOf')(escrowAddr)).to.equal(owed)
+          expect(await c.token.balanceOf(escrowAddr)).to.equal(owed)
           for (const a of accounts) {
-            const credit = (await c.escrow.getFunction('credits')(token, a.address)) as bigint
+            const credit = await c.escrow.credits(token, a.address)
             expect(credit, `credit of ${a.address}`).to.equal(credits.get(a.address) ?? 0n)
-            expect(((await c.token.getFunction('balanceOf')(a.address)) as bigint) + credit, a.address).to.equal(
-              expected.get(a.address),
-            )
+            expect((await c.token.balanceOf(a.address)) + credit, a.address).to.equal(expected.get(a.address))
           }
         }
         // nobody received more than was deposited for them

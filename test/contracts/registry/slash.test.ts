@@ -14,7 +14,7 @@ const STAKE = hive(150)
 
 async function staked() {
   const c = await deployCore(ethers)
-  await as(c.registry, c.provider).getFunction('stake')(STAKE, PEER)
+  await as(c.registry, c.provider).stake(STAKE, PEER)
   return c
 }
 
@@ -35,42 +35,42 @@ async function equivocation(c: Core, signer: Account = c.provider, provider = c.
 /** Commits `reporter` to slashing `provider` for `jobId` (mined in its own block); returns the salt. */
 async function commit(c: Core, reporter: Account, provider: string, jobId: string): Promise<string> {
   const salt = ethers.hexlify(ethers.randomBytes(32))
-  await as(c.registry, reporter).getFunction('commitSlash')(slashCommitment(reporter.address, provider, jobId, salt))
+  await as(c.registry, reporter).commitSlash(slashCommitment(reporter.address, provider, jobId, salt))
   return salt
 }
 
 describe('ProviderRegistry.slash (governance)', () => {
   it('takes bonded stake first, then unbonding, pays the treasury and marks the provider slashed', async () => {
     const c = await loadFixture(staked)
-    await as(c.registry, c.provider).getFunction('requestUnbond')(hive(100))
-    const tx = as(c.registry, c.gov).getFunction('slash')(c.provider.address, hive(70), REASON)
+    await as(c.registry, c.provider).requestUnbond(hive(100))
+    const tx = as(c.registry, c.gov).slash(c.provider.address, hive(70), REASON)
     await expect(tx)
       .to.emit(c.registry, 'Slashed')
       .withArgs(c.provider.address, REASON, hive(70), ethers.ZeroAddress, 0n)
     await expect(tx).to.changeTokenBalances(ethers, c.token, [c.registry, c.treasury], [-hive(70), hive(70)])
-    const info = await c.registry.getFunction('providerInfo')(c.provider.address)
+    const info = await c.registry.providerInfo(c.provider.address)
     expect([info.bonded, info.unbonding, info.slashed]).to.deep.equal([0n, hive(80), true])
-    expect(await c.registry.getFunction('statusOf')(c.provider.address)).to.equal(BigInt(ProviderStatus.Slashed))
-    const [, status] = await c.registry.getFunction('statusOfPeerId')(PEER)
+    expect(await c.registry.statusOf(c.provider.address)).to.equal(BigInt(ProviderStatus.Slashed))
+    const [, status] = await c.registry.statusOfPeerId(PEER)
     expect(status).to.equal(BigInt(ProviderStatus.Slashed))
-    await expect(as(c.registry, c.provider).getFunction('stake')(hive(100), '0x'))
+    await expect(as(c.registry, c.provider).stake(hive(100), '0x'))
       .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryProviderSlashed')
       .withArgs(c.provider.address)
     // what is left can still be withdrawn, and the peer id stays marked
     await time.increase(1000)
-    await expect(as(c.registry, c.provider).getFunction('withdraw')())
+    await expect(as(c.registry, c.provider).withdraw())
       .to.emit(c.registry, 'Withdrawn')
       .withArgs(c.provider.address, hive(80))
       .and.not.to.emit(c.registry, 'PeerIdUnbound')
-    expect(await c.registry.getFunction('providerOfPeerId')(PEER)).to.equal(c.provider.address)
+    expect(await c.registry.providerOfPeerId(PEER)).to.equal(c.provider.address)
   })
 
   it('rejects anyone but the owner, zero, nothing to slash and more than the stake', async () => {
     const c = await loadFixture(staked)
-    await expect(as(c.registry, c.other).getFunction('slash')(c.provider.address, 1n, REASON))
+    await expect(as(c.registry, c.other).slash(c.provider.address, 1n, REASON))
       .to.be.revertedWithCustomError(c.registry, 'OwnableUnauthorizedAccount')
       .withArgs(c.other.address)
-    const slash = as(c.registry, c.gov).getFunction('slash')
+    const slash = as(c.registry, c.gov).slash
     await expect(slash(c.provider.address, 0n, REASON)).to.be.revertedWithCustomError(
       c.registry,
       'ProviderRegistryZeroAmount',
@@ -90,7 +90,7 @@ describe('ProviderRegistry.slashEquivocation', () => {
     const { jobId, a, b, sigA, sigB } = await equivocation(c)
     const slashed = (STAKE * 5000n) / 10_000n // equivocationSlashBps
     const reward = (slashed * 2000n) / 10_000n // reporterShareBps
-    const tx = as(c.registry, c.other).getFunction('slashEquivocation')(
+    const tx = as(c.registry, c.other).slashEquivocation(
       jobId,
       a,
       sigA,
@@ -110,19 +110,19 @@ describe('ProviderRegistry.slashEquivocation', () => {
       [c.registry, c.other, c.treasury, c.provider],
       [-slashed, reward, slashed - reward, 0n],
     )
-    expect(await c.registry.getFunction('isEquivocationPunished')(c.provider.address, jobId)).to.equal(true)
-    expect(await c.registry.getFunction('statusOf')(c.provider.address)).to.equal(BigInt(ProviderStatus.Slashed))
-    expect(await c.registry.getFunction('stakeOf')(c.provider.address)).to.equal(STAKE - slashed)
-    await expect(as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, ethers.ZeroHash))
+    expect(await c.registry.isEquivocationPunished(c.provider.address, jobId)).to.equal(true)
+    expect(await c.registry.statusOf(c.provider.address)).to.equal(BigInt(ProviderStatus.Slashed))
+    expect(await c.registry.stakeOf(c.provider.address)).to.equal(STAKE - slashed)
+    await expect(as(c.registry, c.other).slashEquivocation(jobId, a, sigA, b, sigB, ethers.ZeroHash))
       .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryAlreadyPunished')
       .withArgs(c.provider.address, jobId)
   })
 
   it('reaches unbonding stake too', async () => {
     const c = await loadFixture(staked)
-    await as(c.registry, c.provider).getFunction('requestUnbond')(STAKE)
+    await as(c.registry, c.provider).requestUnbond(STAKE)
     const { jobId, a, b, sigA, sigB } = await equivocation(c)
-    await as(c.registry, c.other).getFunction('slashEquivocation')(
+    await as(c.registry, c.other).slashEquivocation(
       jobId,
       a,
       sigA,
@@ -130,7 +130,7 @@ describe('ProviderRegistry.slashEquivocation', () => {
       sigB,
       await commit(c, c.other, c.provider.address, jobId),
     )
-    const info = await c.registry.getFunction('providerInfo')(c.provider.address)
+    const info = await c.registry.providerInfo(c.provider.address)
     expect([info.bonded, info.unbonding]).to.deep.equal([0n, STAKE / 2n])
   })
 
@@ -138,32 +138,21 @@ describe('ProviderRegistry.slashEquivocation', () => {
     const c = await loadFixture(staked)
     const wallet = await ethers.deployContract('MockERC1271Wallet', [c.provider2.address])
     const walletAddr = await wallet.getAddress()
-    await c.token.getFunction('transfer')(walletAddr, STAKE)
-    await as(wallet, c.provider2).getFunction('approve')(
-      await c.token.getAddress(),
-      await c.registry.getAddress(),
-      STAKE,
-    )
+    await c.token.transfer(walletAddr, STAKE)
+    await as(wallet, c.provider2).approve(await c.token.getAddress(), await c.registry.getAddress(), STAKE)
     // a contract account stakes only with an accountable ECDSA signer (issue 15)
     const stakeCall = c.registry.interface.encodeFunctionData('stake', [STAKE, '0x01'])
-    await expect(as(wallet, c.provider2).getFunction('execute')(await c.registry.getAddress(), stakeCall))
+    await expect(as(wallet, c.provider2).execute(await c.registry.getAddress(), stakeCall))
       .to.be.revertedWithCustomError(c.registry, 'ProviderRegistrySignerRequired')
       .withArgs(walletAddr)
     const authorize = c.registry.interface.encodeFunctionData('authorizeSigner', [c.provider2.address])
-    await expect(as(wallet, c.provider2).getFunction('execute')(await c.registry.getAddress(), authorize))
+    await expect(as(wallet, c.provider2).execute(await c.registry.getAddress(), authorize))
       .to.emit(c.registry, 'SignerAuthorized')
       .withArgs(walletAddr, c.provider2.address)
-    await as(wallet, c.provider2).getFunction('execute')(await c.registry.getAddress(), stakeCall)
+    await as(wallet, c.provider2).execute(await c.registry.getAddress(), stakeCall)
     const { jobId, a, b, sigA, sigB } = await equivocation(c, c.provider2, walletAddr)
     await expect(
-      as(c.registry, c.other).getFunction('slashEquivocation')(
-        jobId,
-        a,
-        sigA,
-        b,
-        sigB,
-        await commit(c, c.other, walletAddr, jobId),
-      ),
+      as(c.registry, c.other).slashEquivocation(jobId, a, sigA, b, sigB, await commit(c, c.other, walletAddr, jobId)),
     ).to.emit(c.registry, 'EquivocationProven')
   })
 
@@ -187,10 +176,7 @@ describe('ProviderRegistry.slashEquivocation', () => {
       ],
     ]
     for (const [what, id, ca, cb, sb] of cases) {
-      await expect(
-        as(c.registry, c.other).getFunction('slashEquivocation')(id, ca, sigA, cb, sb, ethers.ZeroHash),
-        what,
-      )
+      await expect(as(c.registry, c.other).slashEquivocation(id, ca, sigA, cb, sb, ethers.ZeroHash), what)
         .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryNotEquivocation')
         .withArgs(id)
     }
@@ -217,10 +203,7 @@ describe('ProviderRegistry.slashEquivocation', () => {
       ['other registry', elsewhere],
       ['other chain', otherChain],
     ]) {
-      await expect(
-        as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sig, ethers.ZeroHash),
-        what,
-      )
+      await expect(as(c.registry, c.other).slashEquivocation(jobId, a, sigA, b, sig, ethers.ZeroHash), what)
         .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryInvalidSignature')
         .withArgs(c.provider.address)
     }
@@ -230,7 +213,7 @@ describe('ProviderRegistry.slashEquivocation', () => {
     const c = await loadFixture(staked)
     const { jobId, a, b, sigA, sigB } = await equivocation(c, c.provider2, c.provider2.address)
     await expect(
-      as(c.registry, c.other).getFunction('slashEquivocation')(
+      as(c.registry, c.other).slashEquivocation(
         jobId,
         a,
         sigA,
@@ -248,19 +231,17 @@ describe('ProviderRegistry.slashEquivocation', () => {
     const { jobId, a, b, sigA, sigB } = await equivocation(c)
     const salt = ethers.hexlify(ethers.randomBytes(32))
     const mine = slashCommitment(c.other.address, c.provider.address, jobId, salt)
-    expect(await c.registry.getFunction('slashCommitment')(c.other.address, c.provider.address, jobId, salt)).to.equal(
-      mine,
-    )
+    expect(await c.registry.slashCommitment(c.other.address, c.provider.address, jobId, salt)).to.equal(mine)
     // no commitment at all
-    await expect(as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, salt))
+    await expect(as(c.registry, c.other).slashEquivocation(jobId, a, sigA, b, sigB, salt))
       .to.be.revertedWithCustomError(c.registry, 'ProviderRegistrySlashNotCommitted')
       .withArgs(c.other.address, mine)
     // a commitment made in the reveal's own block does not count
     await networkHelpers.mine(1)
     await ethers.provider.send('evm_setAutomine', [false])
     try {
-      await as(c.registry, c.other).getFunction('commitSlash')(mine)
-      const reveal = await as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, salt, {
+      await as(c.registry, c.other).commitSlash(mine)
+      const reveal = await as(c.registry, c.other).slashEquivocation(jobId, a, sigA, b, sigB, salt, {
         gasLimit: 1_000_000n,
       })
       await networkHelpers.mine(1)
@@ -269,18 +250,18 @@ describe('ProviderRegistry.slashEquivocation', () => {
     } finally {
       await ethers.provider.send('evm_setAutomine', [true])
     }
-    const at = (await c.registry.getFunction('slashCommittedAt')(c.other.address, mine)) as bigint
+    const at = await c.registry.slashCommittedAt(c.other.address, mine)
     expect(at).to.equal(BigInt(await ethers.provider.getBlockNumber()))
     // a copier replaying the reporter's reveal (same salt) has no commitment of its own
     const copied = slashCommitment(c.provider2.address, c.provider.address, jobId, salt)
-    await expect(as(c.registry, c.provider2).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, salt))
+    await expect(as(c.registry, c.provider2).slashEquivocation(jobId, a, sigA, b, sigB, salt))
       .to.be.revertedWithCustomError(c.registry, 'ProviderRegistrySlashNotCommitted')
       .withArgs(c.provider2.address, copied)
     // the reporter's own reveal in a later block pays it and uses up the commitment
-    await expect(as(c.registry, c.other).getFunction('slashEquivocation')(jobId, a, sigA, b, sigB, salt)).to.emit(
+    await expect(as(c.registry, c.other).slashEquivocation(jobId, a, sigA, b, sigB, salt)).to.emit(
       c.registry,
       'EquivocationProven',
     )
-    expect(await c.registry.getFunction('slashCommittedAt')(c.other.address, mine)).to.equal(0n)
+    expect(await c.registry.slashCommittedAt(c.other.address, mine)).to.equal(0n)
   })
 })

@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
-import { Contract } from 'ethers'
 import { startDevChain } from '../../support/chain.ts'
 import { bidRecord } from './helpers.ts'
 import { startAuditPeer } from './net.ts'
 import type { AuditPeer } from './net.ts'
 import type { DevChain } from '../../support/chain.ts'
 import type { AuditVerdict } from '../../../protocol/audit/verdict.ts'
+import { bindContract } from '../../../node/chain/contracts.ts'
+import type { AuditAnchor } from '../../../node/chain/typechain.ts'
 
 const show = (v: AuditVerdict): string =>
   `${v.outcome}\n` + v.rows.map((r) => `${r.status} ${r.check} ${r.code ?? ''} ${r.message}`).join('\n')
@@ -43,13 +44,13 @@ describe('node/audit: the peer binding on AuditAnchor', function () {
     const peer = node.node.peerId.toMultihash().bytes
     const abi = ['function bindPeer(bytes, uint64, bytes)', 'function bindingCount(bytes) view returns (uint256)']
     const squatter = chain.account(9).connect(chain.provider)
-    const contract = new Contract(chain.deployment.contracts.AuditAnchor.address, abi, squatter)
+    const contract = bindContract<AuditAnchor>(chain.deployment.contracts.AuditAnchor.address, abi, squatter)
     await node.audit.log.appendAll([bidRecord(1), bidRecord(2)])
     expect((await node.audit.anchorer!.anchorNow()).anchored).to.equal(true)
-    expect(await contract.getFunction('bindingCount')(peer)).to.equal(1n)
+    expect(await contract.bindingCount(peer)).to.equal(1n)
 
     // account 9 claims the node's peer id with a signature the peer never made
-    await (await contract.getFunction('bindPeer')(peer, 2n ** 63n, new Uint8Array(64).fill(1))).wait()
+    await (await contract.bindPeer(peer, 2n ** 63n, new Uint8Array(64).fill(1))).wait()
     const squatted = await auditor.audit.auditor().verifyPeer(node.node.peerId.toString())
     expect(squatted.outcome, show(squatted)).to.equal('VERIFIED')
     expect(
@@ -60,7 +61,7 @@ describe('node/audit: the peer binding on AuditAnchor', function () {
 
     await node.audit.log.appendAll([bidRecord(3)])
     expect((await node.audit.anchorer!.anchorNow()).anchored).to.equal(true)
-    expect(await contract.getFunction('bindingCount')(peer)).to.equal(3n)
+    expect(await contract.bindingCount(peer)).to.equal(3n)
     const v = await auditor.audit.auditor().verifyPeer(node.node.peerId.toString())
     expect(v.outcome, show(v)).to.equal('VERIFIED')
     expect(v.peers[0].latestAnchor?.index, show(v)).to.equal(1)

@@ -134,8 +134,8 @@ describe('hive wallet / stake / token (in process, Hardhat JSON-RPC)', function 
     }
     expect(readFileSync(walletPath(dir)).equals(keystore)).to.equal(true)
     expect(await chain.provider.getTransactionCount(address)).to.equal(nonce)
-    expect(await chain.contracts.registry.getFunction('stakeOf').staticCall(address)).to.equal(0n)
-    expect(await chain.contracts.token.getFunction('balanceOf').staticCall(address)).to.equal(500n * HIVE)
+    expect(await chain.contracts.registry.stakeOf.staticCall(address)).to.equal(0n)
+    expect(await chain.contracts.token.balanceOf.staticCall(address)).to.equal(500n * HIVE)
   })
 
   it('stake deposit, status, withdraw (unbond, wait, withdraw) with explanations', async () => {
@@ -175,7 +175,7 @@ describe('hive wallet / stake / token (in process, Hardhat JSON-RPC)', function 
       await hive(['--data-dir', dir, 'stake', 'withdraw', '--json']),
     )
     expect(done).to.include({ action: 'withdrawn', amount: (150n * HIVE).toString(), bonded: '0' })
-    expect(await chain.contracts.token.getFunction('balanceOf').staticCall(address)).to.equal(1000n * HIVE)
+    expect(await chain.contracts.token.balanceOf.staticCall(address)).to.equal(1000n * HIVE)
   })
 
   it('token balance, transfer and delegate', async () => {

@@ -39,7 +39,7 @@ describe('node/chain deployments check (Hardhat JSON-RPC)', function () {
     const client = await openChain({ settings: chain.settings })
     try {
       expect(client.chainId).to.equal(31337)
-      expect(await client.contracts.params.getFunction('version').staticCall()).to.equal('hive-params/2')
+      expect(await client.contracts.params.version.staticCall()).to.equal('hive-params/2')
       expect(await client.contracts.registry.getAddress()).to.equal(chain.deployment.contracts.ProviderRegistry.address)
       expect(client.sender).to.equal(undefined)
     } finally {

@@ -140,7 +140,7 @@ describe('hive gov (in process, Hardhat JSON-RPC)', function () {
 
   it('--call: a treasury transfer passes, is queued and executed by the timelock', async () => {
     const grantee = chain.account(17).address
-    const before = (await chain.contracts.token.getFunction('balanceOf').staticCall(grantee)) as bigint
+    const before = await chain.contracts.token.balanceOf.staticCall(grantee)
     const p = json<{ proposalId: string; actions: Array<{ decoded: string }> }>(
       await hive(dir.a, [
         'gov',
@@ -168,9 +168,7 @@ describe('hive gov (in process, Hardhat JSON-RPC)', function () {
     await chain.increaseTime(6)
     const done = json<{ actions: string[] }>(await hive(dir.b, ['gov', 'execute', p.proposalId, '--json']))
     expect(done.actions).to.deep.equal([p.actions[0].decoded])
-    expect(((await chain.contracts.token.getFunction('balanceOf').staticCall(grantee)) as bigint) - before).to.equal(
-      2500n * HIVE,
-    )
+    expect((await chain.contracts.token.balanceOf.staticCall(grantee)) - before).to.equal(2500n * HIVE)
     const executed = json<{ proposals: Array<{ id: string }> }>(
       await hive(dir.b, ['gov', 'list', '--state', 'executed', '--json']),
     )

@@ -37,8 +37,7 @@ describe('node/payments channels', function () {
 
   const txCount = async (address: string): Promise<number> =>
     await chain.provider.getTransactionCount(address, 'latest')
-  const balance = async (address: string): Promise<bigint> =>
-    (await chain.contracts.token.getFunction('balanceOf').staticCall(address)) as bigint
+  const balance = async (address: string): Promise<bigint> => await chain.contracts.token.balanceOf.staticCall(address)
 
   it('pays 1,000 jobs through one channel with exactly two transactions, one withdrawal and the exact total', async () => {
     const price = parseEther('0.001')
@@ -229,7 +228,7 @@ describe('node/payments channels', function () {
       'the provider withdrew',
       async () => (await balance(provider.payments.address)) - before === parseEther('5'),
     )
-    const onChain = (await chain.contracts.channel.getFunction('channel').staticCall(last!.channelId)) as {
+    const onChain = (await chain.contracts.channel.channel.staticCall(last!.channelId)) as {
       nonce: bigint
       closesAt: bigint
     }

@@ -22,8 +22,7 @@ describe('node/payments escrow', function () {
   let requester: PayPeer
   let provider: PayPeer
   const amount = parseEther('2')
-  const balance = async (address: string): Promise<bigint> =>
-    (await chain.contracts.token.getFunction('balanceOf').staticCall(address)) as bigint
+  const balance = async (address: string): Promise<bigint> => await chain.contracts.token.balanceOf.staticCall(address)
   const job = (name: string): string => keccak256(toUtf8Bytes(name))
   const balanceRises = async (who: string, address: string, from: bigint, by: bigint): Promise<void> => {
     await waitUntil(`${who} withdrew its credit`, async () => (await balance(address)) - from === by)

@@ -22,6 +22,7 @@ import { ExecStatus } from '../../../protocol/gen/market.ts'
 import { signResult } from '../../../protocol/market/build.ts'
 import { commitmentFor, encodeCommitment } from '../../../protocol/payments/commitment.ts'
 import { peerIdToBytes } from '../../../protocol/signing.ts'
+import { jobsTopic } from '../../../protocol/topics.ts'
 import { startDevChain } from '../../support/chain.ts'
 import { TEST_HARDWARE } from '../market/helpers.ts'
 import { waitUntil } from './helpers.ts'
@@ -89,7 +90,12 @@ describe('node/payments with the market', function () {
     await chain.giveHive(chain.account(2).address, parseEther('1000'))
     requester = await startPeer('requester', 'requester', chain.account(1))
     provider = await startPeer('provider', 'provider', chain.account(2), requester)
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    // a job is flood-published to every peer the requester knows subscribes to the jobs topic:
+    // wait for exactly that instead of a fixed pause
+    const pubsub = requester.node.libp2p.services.pubsub
+    await waitUntil('the requester sees the provider subscribed to the jobs topic', async () =>
+      pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(provider.node.peerId)),
+    )
   })
   after(async () => {
     for (const p of [provider, requester])
@@ -134,13 +140,11 @@ describe('node/payments with the market', function () {
   })
 
   it('escrow mode: created at award, committed by the provider, released on the verified result', async () => {
-    const before = (await chain.contracts.token
-      .getFunction('balanceOf')
-      .staticCall(provider.payments.address)) as bigint
+    const before = await chain.contracts.token.balanceOf.staticCall(provider.payments.address)
     const { jobId, price } = await runJob('escrow', 'escrow words here\n')
     const id = escrowId(`0x${jobId}`, requester.payments.address, provider.payments.address)
     await waitUntil('released', async () => (await requester.payments.escrow.get(id))?.state === 'released')
-    const onChain = (await chain.contracts.escrow.getFunction('escrow').staticCall(id)) as {
+    const onChain = (await chain.contracts.escrow.escrow.staticCall(id)) as {
       status: bigint
       resultHash: string
     }
@@ -149,16 +153,13 @@ describe('node/payments with the market', function () {
     // the release credits the provider; its node withdraws the credit
     await waitUntil(
       'the provider withdrew',
-      async () =>
-        ((await chain.contracts.token.getFunction('balanceOf').staticCall(provider.payments.address)) as bigint) -
-          before ===
-        price,
+      async () => (await chain.contracts.token.balanceOf.staticCall(provider.payments.address)) - before === price,
     )
   })
 
   it('a second, different commitment for one job becomes evidence and `slash` takes the stake', async () => {
     // the provider stakes (it signs results, so it can lose that stake)
-    const minStake = (await chain.contracts.params.getFunction('minProviderStake').staticCall()) as bigint
+    const minStake = await chain.contracts.params.minProviderStake.staticCall()
     const sender = await chain.senderFor(provider.wallet)
     await sender.call(chain.contracts.token, 'approve', [await chain.contracts.registry.getAddress(), minStake])
     await sender.call(chain.contracts.registry, 'stake', [minStake, peerIdToBytes(provider.node.peerId)])
@@ -187,9 +188,7 @@ describe('node/payments with the market', function () {
     const slashed = await requester.payments.evidence.slash(jobId)
     expect(slashed.slashTx).to.match(/^0x[0-9a-f]{64}$/)
     expect(
-      await chain.contracts.registry
-        .getFunction('isEquivocationPunished')
-        .staticCall(provider.payments.address, `0x${jobId}`),
+      await chain.contracts.registry.isEquivocationPunished.staticCall(provider.payments.address, `0x${jobId}`),
     ).to.equal(true)
   })
 })

@@ -17,8 +17,7 @@ describe('node/payments watchtower', function () {
   let chain: DevChain
   let root: string
   const peers: PayPeer[] = []
-  const balance = async (address: string): Promise<bigint> =>
-    (await chain.contracts.token.getFunction('balanceOf').staticCall(address)) as bigint
+  const balance = async (address: string): Promise<bigint> => await chain.contracts.token.balanceOf.staticCall(address)
 
   before(async function () {
     this.timeout(120_000)

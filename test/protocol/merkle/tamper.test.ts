@@ -73,8 +73,11 @@ function inclusionProbes(
 describe('protocol/merkle rejects tampered proofs', function () {
   this.timeout(60_000)
 
+  // every probe is checked; the ones a check wrongly accepts are collected and asserted once per
+  // test (a chai assertion per probe cost most of the file's time)
   it('inclusion: wrong index, wrong size, wrong leaf or root, flipped bits, truncated and extended proofs', () => {
     let probes = 0
+    const accepted: string[] = []
     for (let n = 1; n <= MAX; n++) {
       const root = tree.root(n)
       for (const m of sample(n, n)) {
@@ -82,16 +85,18 @@ describe('protocol/merkle rejects tampered proofs', function () {
         expect(checkInclusion(leaves[m], m, n, proof, root)).to.deep.equal({ ok: true })
         for (const pr of inclusionProbes(m, n, proof, root, leaves[m])) {
           const r = checkInclusion(pr.leaf, pr.index, pr.size, pr.proof, pr.root)
-          expect(r.ok, `${pr.desc} for leaf ${m} of ${n}`).to.equal(false)
+          if (r.ok) accepted.push(`${pr.desc} for leaf ${m} of ${n}`)
           probes++
         }
       }
     }
+    expect(accepted, 'tampered inclusion proofs that were accepted').to.deep.equal([])
     expect(probes).to.be.greaterThan(10_000)
   })
 
   it('consistency: wrong sizes, wrong or swapped roots, empty, flipped, truncated and extended proofs', () => {
     let probes = 0
+    const accepted: string[] = []
     for (let n = 2; n <= MAX; n++) {
       const rootN = tree.root(n)
       for (const m of sample(n, n).filter((x) => x >= 1 && x < n)) {
@@ -120,11 +125,12 @@ describe('protocol/merkle rejects tampered proofs', function () {
         for (let i = 0; i < proof.length; i++)
           cases.push([`flipped bit in proof[${i}]`, m, n, rootM, rootN, flipBit(proof, i, 16)])
         for (const [desc, a, b, ra, rb, pr] of cases) {
-          expect(checkConsistency(a, b, ra, rb, pr).ok, `${desc} for ${m} -> ${n}`).to.equal(false)
+          if (checkConsistency(a, b, ra, rb, pr).ok) accepted.push(`${desc} for ${m} -> ${n}`)
           probes++
         }
       }
     }
+    expect(accepted, 'tampered consistency proofs that were accepted').to.deep.equal([])
     expect(probes).to.be.greaterThan(10_000)
   })
 

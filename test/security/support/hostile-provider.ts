@@ -86,8 +86,7 @@ export async function startHostileProvider(
       (b, v) => (b === undefined || v.cumulativeAmount > b.cumulativeAmount ? v : b),
       undefined,
     )
-  const balance = async (): Promise<bigint> =>
-    (await chain.contracts.token.getFunction('balanceOf').staticCall(wallet.address)) as bigint
+  const balance = async (): Promise<bigint> => await chain.contracts.token.balanceOf.staticCall(wallet.address)
   return {
     node,
     wallet,
