@@ -190,17 +190,30 @@ export class DiscoveryService {
     }
     const inView = fromView()
     if (source === 'view' || (source === 'auto' && (this.warm || inView.length >= limit))) return inView
-    const walked = await findProviderProfiles(
-      {
-        dht: this.components.dht,
-        cache: this.cache,
-        now: this._now,
-        selfId: this.components.peerId.toString(),
-        ownProfile: () => (this.init.publish ? this.ownProfile() : undefined),
-      },
-      filter,
-      lookup,
-    )
+    let walked: HardwareProfile[]
+    try {
+      walked = await findProviderProfiles(
+        {
+          dht: this.components.dht,
+          cache: this.cache,
+          now: this._now,
+          selfId: this.components.peerId.toString(),
+          ownProfile: () => (this.init.publish ? this.ownProfile() : undefined),
+        },
+        filter,
+        lookup,
+      )
+    } catch (err) {
+      // a caller with a tight bound (the market picks push targets within 500 ms of a job's bid
+      // window) still gets what the view holds: a walk slowed down by departed providers' records
+      // used to leave it with nothing, and a job with no push and no gossip path got no bids
+      const view = fromView()
+      if (source === 'auto' && lookup.signal?.aborted === true && view.length > 0) {
+        log('lookup cut short by its caller: answering from the view %o', { inView: view.length })
+        return view
+      }
+      throw err
+    }
     if (source === 'dht') return walked
     // what the walk found is in the view now, and so is whatever was announced meanwhile
     const merged = new Map(fromView().map((p) => [p.peerId, p]))
