@@ -98,6 +98,8 @@ export interface HiveSettings {
   relayCircuitDataBytes: number
   /** relay streams (circuits and reservation requests) one peer may have open at once */
   relayMaxCircuitsPerPeer: number
+  /** HIVE a requester's account must hold for a market-policy relay with a chain to serve it */
+  relayRequesterMinHive: number
   /** answer and ask AutoNAT (v2) to learn whether our addresses are reachable */
   autonat: boolean
   /** try to upgrade relayed connections to direct ones (DCUtR: reversal, hole punching) */
@@ -155,6 +157,7 @@ const DEFAULTS: HiveSettings = {
   relayCircuitDurationMs: 10 * 60 * 1000,
   relayCircuitDataBytes: 256 * 1024 * 1024,
   relayMaxCircuitsPerPeer: 16,
+  relayRequesterMinHive: 1,
   autonat: true,
   dcutr: true,
   upnp: false,
@@ -198,6 +201,7 @@ export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.fr
   relayCircuitDurationMs: 'HIVE_RELAY_CIRCUIT_DURATION_MS',
   relayCircuitDataBytes: 'HIVE_RELAY_CIRCUIT_DATA_BYTES',
   relayMaxCircuitsPerPeer: 'HIVE_RELAY_MAX_CIRCUITS_PER_PEER',
+  relayRequesterMinHive: 'HIVE_RELAY_REQUESTER_MIN_HIVE',
   autonat: 'HIVE_AUTONAT',
   dcutr: 'HIVE_DCUTR',
   upnp: 'HIVE_UPNP',
@@ -344,6 +348,7 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
   relayCircuitDurationMs: int(1000, 24 * 60 * 60 * 1000, 'milliseconds'),
   relayCircuitDataBytes: int(1024, Number.MAX_SAFE_INTEGER, 'bytes'),
   relayMaxCircuitsPerPeer: int(1, 10_000, 'streams'),
+  relayRequesterMinHive: int(0, 1_000_000_000, 'HIVE'),
   autonat: bool,
   dcutr: bool,
   upnp: bool,

@@ -45,6 +45,10 @@ export interface ReachInfo {
     admitted: number
     refused: number
     refusedPerPeerCap: number
+    /** reservations granted to requesters on a funded account (relay-tie) */
+    admittedFunded: number
+    /** provider profiles that did not count: stake not on chain */
+    refusedUnstaked: number
   }
 }
 

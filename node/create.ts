@@ -13,6 +13,7 @@ import { loadOrCreatePeerKey } from './p2p/identity.ts'
 import { OutcomeCounters } from './p2p/reqresp/counters.ts'
 import type { HiveConfig } from './config.ts'
 import type { HiveNodeOptions } from './node.ts'
+import type { RelayChainChecks } from './p2p/reach/relay-policy.ts'
 import type {
   HiveComponents,
   HiveService,
@@ -35,6 +36,11 @@ export type {
 export interface CreateHiveNodeOptions<F extends ServiceFactories> extends Omit<HiveNodeOptions, 'privateKey' | 'eth'> {
   /** the services, by name: `{ audit: auditService(), market: marketService({ … }) }` */
   services?: F
+}
+
+/** What a chain service offers a relay's policy (node/chain/service.ts), named here so create.ts imports no service. */
+interface RelayChainSource {
+  relayChainChecks(config: HiveConfig, now: () => number): RelayChainChecks
 }
 
 /** A node and its services, typed by the factories it was built from. */
@@ -102,6 +108,12 @@ export async function createHiveNode<F extends ServiceFactories = Record<never, 
       if (service === undefined) continue
       made.set(name, service)
       node.addService(service, name)
+    }
+    // a relay with a chain: its market policy counts a provider's profile only with its stake on
+    // chain, and serves requesters that show a funded account (issue 13, docs/reach.md)
+    const chain = made.get('chain') as (HiveService & Partial<RelayChainSource>) | undefined
+    if (chain?.relayChainChecks !== undefined) {
+      node.reach.relayPolicy?.setChainChecks(chain.relayChainChecks(config, node.now))
     }
     return node as HiveNodeWith<F>
   } catch (err) {

@@ -32,6 +32,7 @@ import { reachOptionsFromConfig } from './p2p/reach/options.ts'
 import { dhtProfileCheck } from './p2p/reach/profile-check.ts'
 import { RelayMeter } from './p2p/reach/relay-meter.ts'
 import { RelayPolicy } from './p2p/reach/relay-policy.ts'
+import { askRelayTie } from './p2p/reach/relay-tie.ts'
 import { ReachabilityService } from './p2p/reach/service.ts'
 import type {
   NodeController,
@@ -172,6 +173,8 @@ export class HiveNode implements NodeController {
       })
       const events = new NodeEvents()
       relayPolicy?.setProfileCheck(dhtProfileCheck(libp2p.services.dht, libp2p.peerId.toString(), now))
+      relayPolicy?.setTieAsk(async (peer, signal) => await askRelayTie({ libp2p }, peer, signal))
+      const counters = options.counters ?? new OutcomeCounters()
       const reach = new ReachabilityService({
         libp2p,
         options: reachOptionsFromConfig(config),
@@ -182,10 +185,11 @@ export class HiveNode implements NodeController {
         onEvent: (l) => events.on(l),
         ...(relayPolicy !== undefined ? { policy: relayPolicy, relayPolicyMode: config.relayPolicy } : {}),
         ...(relayMeter !== undefined ? { meter: relayMeter } : {}),
+        ...(options.eth !== undefined ? { tieClaim: options.eth } : {}),
+        counters,
         now,
       })
       tracker.current = reach
-      const counters = options.counters ?? new OutcomeCounters()
       return new HiveNode(
         config,
         libp2p,

@@ -2,6 +2,7 @@
 // profile must respect and the canonical body encoding; signing is in profile-signing.ts and the
 // DHT record rules in profile-record.ts. Pure: no clock, no I/O.
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
 import { ValidationError } from './errors.ts'
 import { HardwareProfileBody } from './gen/profile.ts'
@@ -21,6 +22,8 @@ export const LIMITS = {
   shortText: 64,
   longText: 128,
   ethBindingBytes: 128,
+  addrs: 8,
+  addrBytes: 256,
 } as const
 
 export const EXECUTOR_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/
@@ -72,6 +75,11 @@ export interface HardwareProfile extends ProfileHardware {
   /** unix ms */
   issuedAt: number
   expiresAt: number
+  /**
+   * multiaddr strings to dial the provider at, in the order given: a private provider's
+   * `/p2p-circuit` addresses through its relays (docs/reach.md). Absent when empty.
+   */
+  addrs?: string[]
 }
 
 function fail(code: string, message: string, details: Record<string, string | number> = {}): never {
@@ -138,6 +146,15 @@ export function checkProfileShape(p: HardwareProfile): void {
     if (p.ethBinding.length === 0 || p.ethBinding.length > LIMITS.ethBindingBytes)
       fail('PROFILE_MALFORMED', 'ethBinding has a bad length', { length: p.ethBinding.length })
   }
+  if (p.addrs !== undefined) {
+    if (p.addrs.length === 0 || p.addrs.length > LIMITS.addrs)
+      fail('PROFILE_MALFORMED', `addrs must hold 1 to ${LIMITS.addrs} addresses`, { count: p.addrs.length })
+    for (const a of p.addrs) {
+      const bytes = addrBytes(a)
+      if (bytes.length > LIMITS.addrBytes)
+        fail('PROFILE_MALFORMED', `an address is longer than ${LIMITS.addrBytes} bytes`, { length: bytes.length })
+    }
+  }
   checkInt('issuedAt', p.issuedAt, 1, Number.MAX_SAFE_INTEGER)
   checkInt('expiresAt', p.expiresAt, 1, Number.MAX_SAFE_INTEGER)
   if (p.expiresAt <= p.issuedAt)
@@ -146,6 +163,15 @@ export function checkProfileShape(p: HardwareProfile): void {
     fail('PROFILE_MALFORMED', `profile lifetime exceeds ${MAX_PROFILE_TTL_MS} ms`, {
       lifetimeMs: p.expiresAt - p.issuedAt,
     })
+}
+
+/** A multiaddr string's binary form; PROFILE_MALFORMED when it is not one. */
+function addrBytes(a: string): Uint8Array {
+  try {
+    return multiaddr(a).bytes
+  } catch {
+    fail('PROFILE_MALFORMED', 'an address is not a multiaddr', {})
+  }
 }
 
 /** Sorted, de-duplicated lists so that equal profiles encode to equal bytes. */
@@ -177,7 +203,18 @@ export function encodeProfileBody(profile: HardwareProfile): Uint8Array {
     ethBinding: (p.ethBinding ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>,
     issuedAt: p.issuedAt,
     expiresAt: p.expiresAt,
+    addrs: (p.addrs ?? []).map((a) => addrBytes(a) as Uint8Array<ArrayBuffer>),
   })
+}
+
+function decodeAddr(bytes: Uint8Array): string {
+  if (bytes.length > LIMITS.addrBytes)
+    fail('PROFILE_MALFORMED', `an address is longer than ${LIMITS.addrBytes} bytes`, { length: bytes.length })
+  try {
+    return multiaddr(bytes).toString()
+  } catch {
+    fail('PROFILE_MALFORMED', 'an address does not decode as a multiaddr', {})
+  }
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -193,7 +230,7 @@ export function decodeProfileBody(bytes: Uint8Array): HardwareProfile {
   let peerId: string
   try {
     body = HardwareProfileBody.decode(bytes, {
-      limits: { gpus: LIMITS.gpus, executors: LIMITS.executors, prices: LIMITS.prices },
+      limits: { gpus: LIMITS.gpus, executors: LIMITS.executors, prices: LIMITS.prices, addrs: LIMITS.addrs },
     })
     peerId = peerIdFromMultihash(Digest.decode(body.peerId)).toString()
   } catch (err) {
@@ -227,6 +264,7 @@ export function decodeProfileBody(bytes: Uint8Array): HardwareProfile {
     ...(body.ethBinding.length > 0 ? { ethBinding: Uint8Array.from(body.ethBinding) } : {}),
     issuedAt: body.issuedAt,
     expiresAt: body.expiresAt,
+    ...(body.addrs.length > 0 ? { addrs: body.addrs.map((b) => decodeAddr(b)) } : {}),
   }
   checkProfileShape(profile)
   if (!bytesEqual(encodeProfileBody(profile), bytes))

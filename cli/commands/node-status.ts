@@ -38,6 +38,7 @@ export function reachStatusText(info: NodeInfo, now: number): string {
       `relay server  policy ${server.policy}, ${server.reservations} reservation(s)`,
       `  carried     ${server.bytesRelayed} bytes over ${server.hopStreams} hop stream(s)`,
       `  admitted    ${server.admitted}, refused ${server.refused}, over the per-peer cap ${server.refusedPerPeerCap}`,
+      `  requesters  ${server.admittedFunded} on a funded account; unstaked profiles refused ${server.refusedUnstaked}`,
     )
   }
   return lines.join('\n')

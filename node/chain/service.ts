@@ -22,6 +22,8 @@ import { readPassphrase } from './passphrase.ts'
 import { readWalletAddress, unlockWallet, walletExists } from './wallet.ts'
 import { WalletError } from './errors.ts'
 import { registerChainRoutes } from './api-routes.ts'
+import { relayChainChecks } from './relay-checks.ts'
+import type { RelayChainChecks } from '../p2p/reach/relay-policy.ts'
 import type { HiveConfig } from '../config.ts'
 import type { NodeEvents } from '../events.ts'
 import type { HiveService, ServiceFactory } from '../service.ts'
@@ -209,6 +211,20 @@ export class ChainService implements HiveService, ChainApi {
     for (const d of this.detach.splice(0)) d()
     await this._poller?.stop()
     this.client.close()
+  }
+
+  /** resolves once the service started (registry and params loaded) */
+  async whenStarted(): Promise<void> {
+    await this.ready.promise
+  }
+
+  /** The relay policy's stake and funds checks on this chain (issue 13; create.ts hands them to a relay). */
+  relayChainChecks(config: Pick<HiveConfig, 'relayRequesterMinHive'>, now: () => number): RelayChainChecks {
+    return relayChainChecks({
+      chain: this,
+      requesterMinHive: config.relayRequesterMinHive,
+      nowSeconds: () => BigInt(Math.floor(now() / 1000)),
+    })
   }
 
   /** Market hook (requester): a bidder's effective stake and its owner (stake-owner.ts); waits for start. */

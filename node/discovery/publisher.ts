@@ -5,7 +5,7 @@ import { logger } from '@libp2p/logger'
 import { bySelectivity, capabilityKey, capabilityTags } from '../../protocol/capabilities.ts'
 import { profileKey } from '../../protocol/profile-record.ts'
 import { signProfile } from '../../protocol/profile-signing.ts'
-import { PROFILE_VERSION } from '../../protocol/profile.ts'
+import { LIMITS, PROFILE_VERSION } from '../../protocol/profile.ts'
 import type { HardwareProfile, ProfileHardware } from '../../protocol/profile.ts'
 import type { PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
@@ -51,7 +51,15 @@ export interface PublisherInit {
    */
   reprovideAfterMs?: number
   onPublished?: (result: PublishResult) => void
+  /**
+   * the addresses to put in each signed profile (a private provider's /p2p-circuit addresses,
+   * issue 13); read at every signing. addressesChanged() re-publishes when they change.
+   */
+  addrs?: () => string[]
 }
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i])
 
 export class ProfilePublisher {
   private readonly init: PublisherInit
@@ -61,6 +69,8 @@ export class ProfilePublisher {
   private running = false
   private round: Promise<void> | undefined
   private failures = 0
+  /** addresses changed while a round was running: run another one right after it */
+  private again = false
   private providedTags = new Set<string>()
   private lastProvideAt = 0
   private firstSuccess: { promise: Promise<PublishResult>; resolve: (r: PublishResult) => void }
@@ -83,6 +93,7 @@ export class ProfilePublisher {
   async sign(): Promise<{ profile: HardwareProfile; record: Uint8Array }> {
     const { offer, now, peerId, privateKey } = this.init
     const issuedAt = now()
+    const addrs = this.addrs()
     const profile: HardwareProfile = {
       version: PROFILE_VERSION,
       peerId,
@@ -93,10 +104,32 @@ export class ProfilePublisher {
       ...(offer.ethBinding !== undefined ? { ethBinding: offer.ethBinding } : {}),
       issuedAt,
       expiresAt: issuedAt + offer.ttlMs,
+      ...(addrs.length > 0 ? { addrs } : {}),
     }
     const record = await signProfile(profile, privateKey)
     this._current = { profile, record }
     return this._current
+  }
+
+  private addrs(): string[] {
+    return [...new Set(this.init.addrs?.() ?? [])].slice(0, LIMITS.addrs)
+  }
+
+  /**
+   * The node's addresses may have changed (a reservation came or went): when the profile's
+   * addresses would differ, publish now instead of at the next interval, so requesters that
+   * find us in the DHT get addresses that work.
+   */
+  addressesChanged(): void {
+    if (!this.running || this._current === undefined) return
+    if (sameList(this._current.profile.addrs ?? [], this.addrs())) return
+    if (this.round !== undefined) {
+      this.again = true
+      return
+    }
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    this.schedule(0)
   }
 
   start(): void {
@@ -159,7 +192,10 @@ export class ProfilePublisher {
     } catch (err) {
       log.error('publish round failed - %e', err)
     }
-    if (ok) this.schedule(interval)
+    if (this.again) {
+      this.again = false
+      this.schedule(0)
+    } else if (ok) this.schedule(interval)
     else this.schedule(Math.min(interval, 250 * 2 ** Math.min(this.failures++, 7)))
   }
 

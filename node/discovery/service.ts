@@ -3,6 +3,9 @@
 // announcements keep current, with the DHT for a node that has not heard every provider yet.
 // Built by `discoveryService()` (node/create.ts adds one when the caller names none).
 import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { ProfileAnnouncer } from './announce.ts'
 import { ProfileCache } from './cache.ts'
 import { byScoreThenId, findProviderProfiles } from './lookup.ts'
@@ -61,6 +64,12 @@ export interface DiscoveryInit {
   onAnnouncement?: (outcome: GossipOutcome, code: string | undefined) => void
   /** a profile was taken into the view (from an announcement) */
   onProfile?: (profile: HardwareProfile) => void
+  /** the addresses this node's profile carries (publisher.ts `addrs`) */
+  addrs?: () => string[]
+  /** calls `changed` whenever this node's addresses may have changed; returns the unsubscribe */
+  watchAddrs?: (changed: () => void) => () => void
+  /** found providers' profile addresses, for the dialer (issue 13: a private provider's circuit addresses) */
+  onAddrs?: (peer: string, addrs: string[]) => void
 }
 
 export class DiscoveryService {
@@ -73,6 +82,7 @@ export class DiscoveryService {
   private readonly _now: () => number
   private running = false
   private startedAt = 0
+  private unwatch: (() => void) | undefined
 
   constructor(components: DiscoveryComponents, init: DiscoveryInit) {
     this.components = components
@@ -86,6 +96,7 @@ export class DiscoveryService {
       offer: init.offer,
       now: this._now,
       ...(init.republishFraction !== undefined ? { republishFraction: init.republishFraction } : {}),
+      ...(init.addrs !== undefined ? { addrs: init.addrs } : {}),
       onPublished: (result) => {
         // every round signs a fresh profile: announce it too, so views never hold one about to expire
         if (this.running) this.announcer.announce(result.record)
@@ -118,15 +129,25 @@ export class DiscoveryService {
       const { record } = await this.publisher.sign()
       this.announcer.announce(record)
       this.publisher.start()
+      this.unwatch = this.init.watchAddrs?.(() => {
+        this.addressesChanged()
+      })
     }
   }
 
   async stop(): Promise<void> {
     if (!this.running) return
     this.running = false
+    this.unwatch?.()
+    this.unwatch = undefined
     this.announcer.stop()
     await this.publisher.stop()
     this.cache.clear()
+  }
+
+  /** The node's addresses may have changed: re-publish now if the profile's would (publisher.ts). */
+  addressesChanged(): void {
+    if (this.running && this.init.publish) this.publisher.addressesChanged()
   }
 
   /** This node's most recently signed profile (undefined before start). */
@@ -152,6 +173,13 @@ export class DiscoveryService {
 
   /** Verified profiles of providers matching the filter (this node included if it matches), best first. */
   async findProviders(filter: CapabilityFilter, options: FindOptions = {}): Promise<HardwareProfile[]> {
+    const found = await this.lookup(filter, options)
+    const onAddrs = this.init.onAddrs
+    if (onAddrs !== undefined) for (const p of found) if (p.addrs !== undefined) onAddrs(p.peerId, p.addrs)
+    return found
+  }
+
+  private async lookup(filter: CapabilityFilter, options: FindOptions): Promise<HardwareProfile[]> {
     const { source = 'auto', ...lookup } = { ...this.init.lookupDefaults, ...options }
     const limit = lookup.limit ?? 20
     const fromView = (): HardwareProfile[] => {
@@ -162,17 +190,30 @@ export class DiscoveryService {
     }
     const inView = fromView()
     if (source === 'view' || (source === 'auto' && (this.warm || inView.length >= limit))) return inView
-    const walked = await findProviderProfiles(
-      {
-        dht: this.components.dht,
-        cache: this.cache,
-        now: this._now,
-        selfId: this.components.peerId.toString(),
-        ownProfile: () => (this.init.publish ? this.ownProfile() : undefined),
-      },
-      filter,
-      lookup,
-    )
+    let walked: HardwareProfile[]
+    try {
+      walked = await findProviderProfiles(
+        {
+          dht: this.components.dht,
+          cache: this.cache,
+          now: this._now,
+          selfId: this.components.peerId.toString(),
+          ownProfile: () => (this.init.publish ? this.ownProfile() : undefined),
+        },
+        filter,
+        lookup,
+      )
+    } catch (err) {
+      // a caller with a tight bound (the market picks push targets within 500 ms of a job's bid
+      // window) still gets what the view holds: a walk slowed down by departed providers' records
+      // used to leave it with nothing, and a job with no push and no gossip path got no bids
+      const view = fromView()
+      if (source === 'auto' && lookup.signal?.aborted === true && view.length > 0) {
+        log('lookup cut short by its caller: answering from the view %o', { inView: view.length })
+        return view
+      }
+      throw err
+    }
     if (source === 'dht') return walked
     // what the walk found is in the view now, and so is whatever was announced meanwhile
     const merged = new Map(fromView().map((p) => [p.peerId, p]))
@@ -189,6 +230,22 @@ export interface DiscoveryServiceInit {
   viewSize?: number
   onAnnouncement?: DiscoveryInit['onAnnouncement']
   onProfile?: DiscoveryInit['onProfile']
+}
+
+/** Adds a found provider's profile addresses to the peer store (what the dialer reads). */
+function rememberAddrs(libp2p: HiveComponents['libp2p'], peer: string, addrs: string[]): void {
+  let id: PeerId
+  let multiaddrs: Multiaddr[]
+  try {
+    id = peerIdFromString(peer)
+    multiaddrs = addrs.map((a) => multiaddr(a))
+  } catch {
+    return
+  }
+  if (id.equals(libp2p.peerId)) return
+  libp2p.peerStore.merge(id, { multiaddrs }).catch((err: unknown) => {
+    log.error('remembering %s addresses failed - %e', peer, err)
+  })
 }
 
 /** The discovery service factory: every node has one (node/create.ts adds it when not named). */
@@ -214,6 +271,22 @@ export function discoveryService(init: DiscoveryServiceInit = {}): ServiceFactor
           },
           publish: config.roles.includes('provider'),
           now,
+          // issue 13: a private provider's circuit addresses travel in its signed profile, so a
+          // requester that finds it in the DHT can dial it without having met it or its relay
+          addrs: () =>
+            libp2p
+              .getMultiaddrs()
+              .filter((a) => a.toString().includes('/p2p-circuit'))
+              .map((a) => a.toString()),
+          watchAddrs: (changed) => {
+            libp2p.addEventListener('self:peer:update', changed)
+            return () => {
+              libp2p.removeEventListener('self:peer:update', changed)
+            }
+          },
+          onAddrs: (peer, addrs) => {
+            rememberAddrs(libp2p, peer, addrs)
+          },
           ...init,
           onPublished: (r) => {
             // the last published record, for tools that read the data dir without a running node.

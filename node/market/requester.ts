@@ -318,10 +318,13 @@ export class Requester {
       for (const peer of targets) this.gate.markPushed(jobId, peer.toString())
     }
     let pushed = 0
+    // a push is worth waiting for while bids are taken: a provider behind a NAT is reached over a
+    // relay circuit (dial the relay, CONNECT, upgrade), which took longer than 2 s on a loaded host
+    const pushMs = Math.max(2_000, input.bidWindowMs ?? 0)
     await Promise.all(
       targets.map(async (peer) => {
         try {
-          const reply = await sendRequest(libp2p, peer, 'request', bytes, { signal: AbortSignal.timeout(2_000) })
+          const reply = await sendRequest(libp2p, peer, 'request', bytes, { signal: AbortSignal.timeout(pushMs) })
           pushed++
           if (reply.code === NOT_BIDDING) this.gate.answered(jobId, peer.toString())
         } catch (err) {

@@ -715,6 +715,7 @@ export interface HardwareProfileBody {
   ethBinding: Uint8Array<ArrayBuffer>
   issuedAt: number
   expiresAt: number
+  addrs: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace HardwareProfileBody {
@@ -798,6 +799,13 @@ export namespace HardwareProfileBody {
           w.uint64Number(obj.expiresAt)
         }
 
+        if (obj.addrs != null && obj.addrs.length > 0) {
+          for (const value of obj.addrs) {
+            w.uint32(114)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -812,7 +820,8 @@ export namespace HardwareProfileBody {
           ethAddress: uint8ArrayAlloc(0),
           ethBinding: uint8ArrayAlloc(0),
           issuedAt: 0,
-          expiresAt: 0
+          expiresAt: 0,
+          addrs: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -895,6 +904,14 @@ export namespace HardwareProfileBody {
               obj.expiresAt = reader.uint64Number()
               break
             }
+            case 14: {
+              if (opts.limits?.addrs != null && obj.addrs.length === opts.limits.addrs) {
+                throw new MaxLengthError('Decode error - repeated field "addrs" had too many elements')
+              }
+
+              obj.addrs.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -907,7 +924,8 @@ export namespace HardwareProfileBody {
         const obj = {
           gpus: 0,
           executors: 0,
-          prices: 0
+          prices: 0,
+          addrs: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1035,6 +1053,21 @@ export namespace HardwareProfileBody {
                 field: `${prefix}.expiresAt`,
                 value: reader.uint64Number()
               }
+              break
+            }
+            case 14: {
+              if (opts.limits?.addrs != null && obj.addrs === opts.limits.addrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addrs[]`,
+                index: obj.addrs,
+                value: reader.bytes()
+              }
+
+              obj.addrs++
+
               break
             }
             default: {
@@ -1175,6 +1208,12 @@ export namespace HardwareProfileBody {
     value: number
   }
 
+  export interface HardwareProfileBodyAddrsFieldEvent {
+    field: '$.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<HardwareProfileBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, HardwareProfileBody.codec())
   }
@@ -1183,7 +1222,7 @@ export namespace HardwareProfileBody {
     return decodeMessage(buf, HardwareProfileBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HardwareProfileBody>): Generator<HardwareProfileBodyVersionFieldEvent | HardwareProfileBodyPeerIdFieldEvent | HardwareProfileBodyCpuModelFieldEvent | HardwareProfileBodyCpuCoresFieldEvent | HardwareProfileBodyCpuThreadsFieldEvent | HardwareProfileBodyCpuArchFieldEvent | HardwareProfileBodyCpuSpeedMhzFieldEvent | HardwareProfileBodyMemoryBytesFieldEvent | HardwareProfileBodyGpusVendorFieldEvent | HardwareProfileBodyGpusModelFieldEvent | HardwareProfileBodyGpusVramMibFieldEvent | HardwareProfileBodyOsPlatformFieldEvent | HardwareProfileBodyOsDistroFieldEvent | HardwareProfileBodyOsReleaseFieldEvent | HardwareProfileBodyOsKernelFieldEvent | HardwareProfileBodyExecutorsFieldEvent | HardwareProfileBodyBenchmarkCpuScoreFieldEvent | HardwareProfileBodyBenchmarkDurationMsFieldEvent | HardwareProfileBodyPricesExecutorFieldEvent | HardwareProfileBodyPricesPriceFieldEvent | HardwareProfileBodyEthAddressFieldEvent | HardwareProfileBodyEthBindingFieldEvent | HardwareProfileBodyIssuedAtFieldEvent | HardwareProfileBodyExpiresAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HardwareProfileBody>): Generator<HardwareProfileBodyVersionFieldEvent | HardwareProfileBodyPeerIdFieldEvent | HardwareProfileBodyCpuModelFieldEvent | HardwareProfileBodyCpuCoresFieldEvent | HardwareProfileBodyCpuThreadsFieldEvent | HardwareProfileBodyCpuArchFieldEvent | HardwareProfileBodyCpuSpeedMhzFieldEvent | HardwareProfileBodyMemoryBytesFieldEvent | HardwareProfileBodyGpusVendorFieldEvent | HardwareProfileBodyGpusModelFieldEvent | HardwareProfileBodyGpusVramMibFieldEvent | HardwareProfileBodyOsPlatformFieldEvent | HardwareProfileBodyOsDistroFieldEvent | HardwareProfileBodyOsReleaseFieldEvent | HardwareProfileBodyOsKernelFieldEvent | HardwareProfileBodyExecutorsFieldEvent | HardwareProfileBodyBenchmarkCpuScoreFieldEvent | HardwareProfileBodyBenchmarkDurationMsFieldEvent | HardwareProfileBodyPricesExecutorFieldEvent | HardwareProfileBodyPricesPriceFieldEvent | HardwareProfileBodyEthAddressFieldEvent | HardwareProfileBodyEthBindingFieldEvent | HardwareProfileBodyIssuedAtFieldEvent | HardwareProfileBodyExpiresAtFieldEvent | HardwareProfileBodyAddrsFieldEvent> {
     return streamMessage(buf, HardwareProfileBody.codec(), opts)
   }
 }

@@ -240,3 +240,29 @@ describe('protocol/profile', () => {
     })
   })
 })
+
+describe('protocol/profile: addresses (issue 13)', () => {
+  let peerId: string
+  before(async () => {
+    peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
+  })
+  const relay = '12D3KooWGYdcZvMrUisLNoP47ZzZRk4sZFfJv1USTv2n7cC6D4rT'
+  const circuit = (): string => `/ip4/11.0.2.2/tcp/4001/p2p/${relay}/p2p-circuit/p2p/${peerId}`
+
+  it("round-trips a private provider's circuit addresses, in the signed body", () => {
+    const p = sample(peerId, { addrs: [circuit(), '/ip4/12.0.0.1/tcp/4001'] })
+    expect(decodeProfileBody(encodeProfileBody(p)).addrs).to.deep.equal(p.addrs)
+    expect(decodeProfileBody(encodeProfileBody(sample(peerId))).addrs).to.equal(undefined)
+  })
+
+  it('refuses more than 8 addresses, an empty list and strings that are not multiaddrs', () => {
+    const bad = [
+      Array.from({ length: 9 }, (_, i) => `/ip4/12.0.0.${i}/tcp/4001`),
+      [],
+      ['not a multiaddr'],
+    ]
+    for (const addrs of bad) {
+      expect(() => encodeProfileBody(sample(peerId, { addrs })), JSON.stringify(addrs)).to.throw(/addr/)
+    }
+  })
+})

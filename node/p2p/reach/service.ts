@@ -11,6 +11,9 @@ import type { ReachOptions } from './options.ts'
 import { RELAY_HOP_PROTOCOL } from './relay-meter.ts'
 import type { RelayMeter } from './relay-meter.ts'
 import type { RelayPolicy } from './relay-policy.ts'
+import { serveRelayTie } from './relay-tie.ts'
+import type { RelayTieClaim } from './relay-tie.ts'
+import type { OutcomeCounters } from '../reqresp/counters.ts'
 import type { HiveLibp2p } from '../create.ts'
 import type { Connection } from '@libp2p/interface'
 import type { NodeEvent, ReachInfo } from '../../controller.ts'
@@ -31,6 +34,10 @@ export interface ReachabilityInit {
   policy?: RelayPolicy
   relayPolicyMode?: 'market' | 'open'
   meter?: RelayMeter
+  /** this node's account binding (a node with a chain): shown to relays that ask (relay-tie.ts) */
+  tieClaim?: RelayTieClaim
+  /** the node's request/response outcome counters */
+  counters?: OutcomeCounters
   now?: () => number
 }
 
@@ -55,6 +62,11 @@ export class ReachabilityService implements HiveService {
     this.listeningOnRelays = init.options.reachability === 'private'
   }
 
+  /** the relay server's policy (a relay only): the chain adds its stake and funds checks */
+  get relayPolicy(): RelayPolicy | undefined {
+    return this.init.policy
+  }
+
   /** the current verdict (the libp2p announce filter reads it) */
   status(): Reachability {
     return this._status
@@ -66,6 +78,17 @@ export class ReachabilityService implements HiveService {
     if (meter !== undefined && libp2p.services.relay !== undefined) {
       // the relay server registered its hop handler when libp2p started: count and cap it
       await libp2p.services.reach.wrapHandler(RELAY_HOP_PROTOCOL, (h) => meter.wrap(h))
+    }
+    const claim = this.init.tieClaim
+    if (claim !== undefined) {
+      // a relay under the market policy asks a reserving peer without a profile for its account
+      const unhandle = await serveRelayTie(
+        { libp2p, ...(this.init.counters !== undefined ? { counters: this.init.counters } : {}) },
+        claim,
+      )
+      this.detach.push(() => {
+        void unhandle()
+      })
     }
     const check = (): void => {
       this.check()
@@ -203,6 +226,8 @@ export class ReachabilityService implements HiveService {
               admitted: this.init.policy?.counters.admitted ?? 0,
               refused: this.init.policy?.counters.refused ?? 0,
               refusedPerPeerCap: this.init.meter?.counters.refusedPerPeerCap ?? 0,
+              admittedFunded: this.init.policy?.counters.admittedFunded ?? 0,
+              refusedUnstaked: this.init.policy?.counters.refusedUnstaked ?? 0,
             },
           }
         : {}),

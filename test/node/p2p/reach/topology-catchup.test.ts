@@ -10,6 +10,7 @@ import { expect } from 'chai'
 import { DHT_PROTOCOL } from '../../../../node/p2p/constants.ts'
 import { catchUpTopologies } from '../../../../node/p2p/topology-catchup.ts'
 import type { HiveNode } from '../../../../node/node.ts'
+import type { Connection } from '@libp2p/interface'
 import { startTestNode } from '../../../support/node.ts'
 import { waitFor } from '../../../support/wait.ts'
 
@@ -64,5 +65,36 @@ describe('node/p2p: topologies registered after a peer was identified (issue 13)
     nodes.push(peer)
     const dht = peer.libp2p.services.dht as unknown as { routingTable: { size: number } }
     await waitFor(() => (dht.routingTable.size >= 1 ? true : undefined), { timeoutMs: 20_000 })
+  })
+})
+
+describe('node/p2p: catchUpTopologies on a loaded host', () => {
+  it('tries a connection whose identify failed again, while it stays open', async () => {
+    // identify timed out for 4 of 8 connections on the loaded testbed: those peers stayed out
+    // of the routing table and the gossip mesh, and the requester found no provider at all
+    const calls = new Map<string, number>()
+    const conn = (id: string, status = 'open'): Connection => ({ id, status }) as unknown as Connection
+    const conns = [conn('a'), conn('b'), conn('c')]
+    const node = {
+      getConnections: () => conns,
+      services: {
+        identify: {
+          identify: async (c: Connection) => {
+            const n = (calls.get(c.id) ?? 0) + 1
+            calls.set(c.id, n)
+            if (c.id === 'b' && n < 2) throw new Error('identify timed out')
+            if (c.id === 'c') {
+              ;(c as { status: string }).status = 'closed'
+              throw new Error('connection closed')
+            }
+            return {}
+          },
+        },
+      },
+    }
+    const ok = await catchUpTopologies(node, undefined, { retryMs: 1 })
+    expect(ok, 'connections identified again').to.equal(2)
+    expect(calls.get('b'), 'the failed one, again').to.equal(2)
+    expect(calls.get('c'), 'a closed one is not retried').to.equal(1)
   })
 })
