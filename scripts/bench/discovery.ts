@@ -126,11 +126,11 @@ async function ensureConnected(node: HiveNode, targets: () => HiveNode[], timeou
 }
 
 /** Starts a background peer that is connected to the network, replacing one that cannot connect. */
-async function startConnected(seeds: HiveNode[]): Promise<HiveNode> {
+async function startConnected(seeds: HiveNode[], roles: string): Promise<HiveNode> {
   for (let tries = 1; ; tries++) {
     const node = await startNode({
       bootstrap: [pick(seeds), pick(running)],
-      roles: 'provider,requester',
+      roles,
       hardware: cpuBox,
       ttlMs: 600_000,
     })
@@ -163,23 +163,31 @@ function percentile(sorted: number[], p: number): number {
 
 const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]
 
-/** Starts background peers in batches until `target` peers run. */
-async function grow(seeds: HiveNode[], target: number, t0: number): Promise<void> {
+/**
+ * Starts background peers in batches until `target` peers run. Providers (`publish`) put their
+ * profiles in the DHT, which the DHT samples need; without DHT samples the peers are requesters:
+ * dozens of first DHT publish rounds would otherwise still be walking during the view samples
+ * (the in-process network shares one thread), and a provider's steady state is one
+ * announcement per TTL/2 anyway.
+ */
+async function grow(seeds: HiveNode[], target: number, t0: number, publish: boolean): Promise<void> {
   while (running.length < target) {
     const n = Math.min(BATCH, target - running.length)
     // each new peer bootstraps from a seed and one random running peer, so no one peer takes all the dials;
     // the batch is up once each peer is connected to someone: then the next batch may dial it.
     // The bootstrap list is dialled once at start; a dial that failed on a busy core is not
     // retried, and that peer would sit alone forever: dial again, or replace the peer
-    const batch = await Promise.all(Array.from({ length: n }, async () => await startConnected(seeds)))
+    const roles = publish ? 'provider,requester' : 'requester'
+    const batch = await Promise.all(Array.from({ length: n }, async () => await startConnected(seeds, roles)))
     running.push(...batch)
     // and its first DHT round is over (or has run long enough): starting more peers while dozens
     // of DHT walks are under way only starved them all, on 2 shared cores
-    await Promise.all(
-      batch.map(
-        async (b) => await b.discovery.whenPublished(AbortSignal.timeout(BATCH_PUBLISH_WAIT_MS)).catch(() => {}),
-      ),
-    )
+    if (publish)
+      await Promise.all(
+        batch.map(
+          async (b) => await b.discovery.whenPublished(AbortSignal.timeout(BATCH_PUBLISH_WAIT_MS)).catch(() => {}),
+        ),
+      )
     say(`    ${running.length} peers running (${Math.round(performance.now() - t0)} ms)`)
   }
 }
@@ -353,7 +361,9 @@ try {
   const results: SizeResult[] = []
   for (const [i, peers] of SIZES.entries()) {
     say(`growing to ${peers - 1} running peers in batches of ${BATCH} …`)
-    await grow(seeds, peers - 1 - (searcher === undefined ? 1 : 0), t0)
+    // DHT samples on the first size only: each walk costs seconds of CPU at 100 peers
+    const dhtSamples = i === 0 ? DHT_SAMPLES : 0
+    await grow(seeds, peers - 1 - (searcher === undefined ? 1 : 0), t0, dhtSamples > 0)
     if (searcher === undefined) {
       searcher = await startNode({
         bootstrap: [pick(seeds), pick(running)],
@@ -364,8 +374,6 @@ try {
       if (!(await ensureConnected(searcher, () => running))) throw new Error('the searcher could not connect')
       running.push(searcher)
     }
-    // DHT samples on the first size only: each walk costs seconds of CPU at 100 peers
-    const dhtSamples = i === 0 ? DHT_SAMPLES : 0
     let publishedInDht: string | undefined
     if (dhtSamples > 0) {
       const providers = running.filter((n) => n.config.roles.includes('provider'))
