@@ -271,7 +271,9 @@ async function sample(
     // announcement is not dropped as expired on the way (a 10 s lifetime also re-published every
     // 5 s, a DHT walk each time, on the thread the network shares), short enough that earlier
     // samples' records leave the DHT lookups
-    const provider = await startNode({ bootstrap: [pick(others)], roles: 'provider', hardware: gpuBox, ttlMs: 60_000 })
+    const entry = pick(others)
+    const entryBefore = entry.discovery.announcementStats()
+    const provider = await startNode({ bootstrap: [entry], roles: 'provider', hardware: gpuBox, ttlMs: 60_000 })
     startedMs.push(performance.now() - start)
     running.push(provider)
     const id = provider.peerId.toString()
@@ -299,7 +301,20 @@ async function sample(
     if (!(await ensureConnected(provider, () => others))) throw new Error(`sample ${s}: the provider could not connect`)
     connectedMs.push(performance.now() - start)
     const seen = await watching
-    if (!seen) missed++
+    if (!seen) {
+      missed++
+      // where the announcement stopped: did the peer it was sent to take it, and what did it say?
+      const after = entry.discovery.announcementStats()
+      const delta = Object.entries(after)
+        .map(([k, n]) => `${k} ${n - entryBefore[k as keyof typeof after]}`)
+        .join(', ')
+      const inEntry = (
+        await entry.discovery.findProviders({ gpuVendor: 'nvidia' }, { source: 'view', limit: 100 })
+      ).some((p) => p.peerId === id)
+      say(
+        `    missed: the entry peer ${inEntry ? 'has' : 'does NOT have'} it in its view; its verdicts meanwhile: ${delta}`,
+      )
+    }
     viewMs.push(v)
     let line =
       `  ${peers} peers, sample ${s + 1}/${SAMPLES}: started ${Math.round(startedMs[s])} ms, ` +
