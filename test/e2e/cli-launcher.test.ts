@@ -74,6 +74,28 @@ describe('e2e: the hive launcher and the compiled CLI', function () {
     expect(r.stdout.trim()).to.match(/^\d+\.\d+\.\d+$/)
   })
 
+  it('caps the young generation and the malloc arenas (a node process memory), unless the caller set them', () => {
+    const probe = join(dir, 'probe.cjs')
+    writeFileSync(
+      probe,
+      'process.stderr.write("PROBE " + JSON.stringify({ argv: process.execArgv, arenas: process.env.MALLOC_ARENA_MAX }) + "\\n")\n',
+    )
+    const probed = (env: NodeJS.ProcessEnv): { argv: string[]; arenas?: string } => {
+      const r = run(HIVE_BIN, ['--version'], { ...process.env, ...env })
+      expect(r.code, r.stderr).to.equal(0)
+      const line = r.stderr.split('\n').find((l) => l.startsWith('PROBE '))
+      expect(line, r.stderr).to.be.a('string')
+      return JSON.parse(line!.slice('PROBE '.length)) as { argv: string[]; arenas?: string }
+    }
+    const { MALLOC_ARENA_MAX: _, ...env } = process.env
+    const plain = probed({ ...env, NODE_OPTIONS: `--require ${probe}` })
+    expect(plain.argv).to.include('--max-semi-space-size=4')
+    expect(plain.arenas).to.equal('2')
+    const own = probed({ NODE_OPTIONS: `--require ${probe} --max-semi-space-size=8`, MALLOC_ARENA_MAX: '4' })
+    expect(own.argv.filter((a) => a.startsWith('--max-semi-space-size'))).to.deep.equal([])
+    expect(own.arenas).to.equal('4')
+  })
+
   it('hive --version, --help and job list load neither libp2p, ethers nor hardhat', () => {
     // a module hook that lists every module the process resolved, on stderr at exit
     const hook = join(dir, 'trace.mjs')
