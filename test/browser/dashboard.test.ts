@@ -313,12 +313,10 @@ describe('browser: the web dashboard against a devnet (Chromium)', function () {
     await deployer.call(governor, 'propose', [[target], [0n], [calldata], description], {
       label: 'propose',
     })
-    const id = (await governor
-      .getFunction('hashProposal')
-      .staticCall([target], [0n], [calldata], keccak256(toUtf8Bytes(description)))) as bigint
+    const id = await governor.hashProposal([target], [0n], [calldata], keccak256(toUtf8Bytes(description)))
     await chain.increaseTime(2)
     await chain.mine(1)
-    await waitFor(async () => (await governor.getFunction('state').staticCall(id)) === 1n, {
+    await waitFor(async () => (await governor.state(id)) === 1n, {
       what: 'the proposal active',
     })
 
@@ -332,7 +330,7 @@ describe('browser: the web dashboard against a devnet (Chromium)', function () {
       .first()
       .waitFor()
     expect(await providerPage.getByRole('status').textContent()).to.match(/^voted for /)
-    expect(await governor.getFunction('hasVoted').staticCall(id, provider.address)).to.equal(true)
+    expect(await governor.hasVoted(id, provider.address)).to.equal(true)
   })
 
   it('works from the keyboard: a skip link first, the pages by Tab and Enter, focus on the new heading', async () => {

@@ -256,11 +256,7 @@ describe('protocol/profile: addresses (issue 13)', () => {
   })
 
   it('refuses more than 8 addresses, an empty list and strings that are not multiaddrs', () => {
-    const bad = [
-      Array.from({ length: 9 }, (_, i) => `/ip4/12.0.0.${i}/tcp/4001`),
-      [],
-      ['not a multiaddr'],
-    ]
+    const bad = [Array.from({ length: 9 }, (_, i) => `/ip4/12.0.0.${i}/tcp/4001`), [], ['not a multiaddr']]
     for (const addrs of bad) {
       expect(() => encodeProfileBody(sample(peerId, { addrs })), JSON.stringify(addrs)).to.throw(/addr/)
     }

@@ -76,11 +76,11 @@ function descriptor(answer: () => RelayTieClaim | undefined): ProtocolDescriptor
 }
 
 /** Answers relays' questions with this node's binding (a node with a chain identity). */
-export async function serveRelayTie(
-  components: InboundComponents,
-  claim: RelayTieClaim,
-): Promise<() => Promise<void>> {
-  return await handleProtocol(components, descriptor(() => claim))
+export async function serveRelayTie(components: InboundComponents, claim: RelayTieClaim): Promise<() => Promise<void>> {
+  return await handleProtocol(
+    components,
+    descriptor(() => claim),
+  )
 }
 
 /** Asks `peer` for its claim; undefined when it has none or does not speak the protocol. */
@@ -90,9 +90,15 @@ export async function askRelayTie(
   signal: AbortSignal,
 ): Promise<RelayTieClaim | undefined> {
   try {
-    const bytes = await sendRequest(components, descriptor(() => undefined), peer, EMPTY, {
-      signal: AbortSignal.any([signal, AbortSignal.timeout(4000)]),
-    })
+    const bytes = await sendRequest(
+      components,
+      descriptor(() => undefined),
+      peer,
+      EMPTY,
+      {
+        signal: AbortSignal.any([signal, AbortSignal.timeout(4000)]),
+      },
+    )
     return decodeTieClaim(bytes)
   } catch {
     // no answer (old node, no handler, malformed) is no claim
