@@ -58,6 +58,7 @@ async function runNode(ctx: CommandContext, opts: NodeSettingFlags): Promise<voi
   const { paymentsService } = await import('../../node/payments/service.ts')
   const { marketService } = await import('../../node/market/service.ts')
   const { discoveryService } = await import('../../node/discovery/service.ts')
+  const { metricsService } = await import('../../node/metrics/service.ts')
   const config = loadConfig({ dataDir: ctx.dataDir, flags: settingsFromFlags(opts), env: ctx.io.env })
   ctx.note(`starting the node for ${ctx.dataDir} …`)
   // with rpcUrl set, an unreachable RPC, a wrong deployment or a wrong passphrase stops the start
@@ -69,6 +70,8 @@ async function runNode(ctx: CommandContext, opts: NodeSettingFlags): Promise<voi
       audit: auditService(),
       payments: paymentsService({ options: { hivePerEth: config.hivePerEth } }),
       market: marketService(),
+      // made only when the config turns metrics on (metrics, --metrics)
+      metrics: metricsService(),
     },
   })
   let api: ApiServer | undefined
@@ -86,6 +89,9 @@ async function runNode(ctx: CommandContext, opts: NodeSettingFlags): Promise<voi
     const endpoint = api.endpoint!
     if (ctx.json) ctx.printJson({ info: hive.info(), api: endpoint })
     else ctx.say(nodeSummary(hive.info(), endpoint) + '\nrunning: Ctrl-C (SIGINT) or SIGTERM stops it')
+    const metrics = hive.services.metrics?.address()
+    if (metrics !== undefined && !ctx.json)
+      ctx.say(`metrics: http://${metrics.host}:${metrics.port}/metrics (bearer token)`)
     unsubscribe = hive.onEvent((e) => {
       const line = eventLine(e)
       if (line != null) ctx.say(line)

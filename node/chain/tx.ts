@@ -56,6 +56,8 @@ export class TxSender {
   private readonly o: TxSenderOptions
   private _nextNonce: number | undefined
   private queue: Promise<unknown> = Promise.resolve()
+  /** transactions mined and failed (estimate, broadcast or revert) since start, gas of the mined (metrics) */
+  readonly stats = { mined: 0, failed: 0, gasUsed: 0n }
 
   private constructor(o: TxSenderOptions, address: string) {
     this.o = o
@@ -86,7 +88,7 @@ export class TxSender {
     )
   }
 
-  async send(req: TxRequest, opts: { signal?: AbortSignal } = {}): Promise<SentTx> {
+  private async sendOnce(req: TxRequest, opts: { signal?: AbortSignal }): Promise<SentTx> {
     const label = req.label ?? 'transaction'
     const gasLimit = req.gasLimit ?? (await this.estimate(req, label))
     const fees = await quoteFees(this.o.provider, {
@@ -95,6 +97,18 @@ export class TxSender {
     })
     const { nonce, hash } = await this.serial(async () => await this.broadcastNew(req, gasLimit, fees, label))
     return await this.waitMined({ req, gasLimit, nonce, label, fees, hashes: [hash] }, opts.signal)
+  }
+
+  async send(req: TxRequest, opts: { signal?: AbortSignal } = {}): Promise<SentTx> {
+    try {
+      const sent = await this.sendOnce(req, opts)
+      this.stats.mined++
+      this.stats.gasUsed += sent.receipt.gasUsed
+      return sent
+    } catch (err) {
+      this.stats.failed++
+      throw err
+    }
   }
 
   /** The next nonce this sender will use (reads the chain the first time). */

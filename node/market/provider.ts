@@ -203,6 +203,13 @@ export class Provider {
     this.started = true
   }
 
+  /** gossip messages of this provider's topics (jobs, clearing prices) by verdict, summed (metrics) */
+  gossipStats(): Record<GossipOutcome, number> {
+    const sum: Record<GossipOutcome, number> = { accept: 0, ignore: 0, reject: 0, dropped: 0, overloaded: 0 }
+    for (const sub of this.subscriptions) for (const [k, v] of Object.entries(sub.stats())) sum[k as GossipOutcome] += v
+    return sum
+  }
+
   async stop(): Promise<void> {
     if (!this.started) return
     for (const s of this.subscriptions.splice(0)) s.stop()
@@ -556,6 +563,7 @@ export class Provider {
       status: ExecStatus[status],
       outputCid: outputCid?.toString(),
       wallMs: this.now() - started,
+      ...(metering.peakMemoryBytes > 0 ? { peakMemoryBytes: metering.peakMemoryBytes } : {}),
     })
     try {
       if (outputCid !== undefined && status === ExecStatus.EXEC_OK)
