@@ -26,6 +26,8 @@ export interface NodeSettingFlags {
   metrics?: boolean
   metricsHost?: string
   metricsPort?: number
+  /** `hive node start` only: not a node setting (HIVE_LOG_LEVEL otherwise) */
+  logLevel?: string
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [

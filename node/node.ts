@@ -5,7 +5,7 @@
 // reverse. The store closes after everything else.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { logger } from '@libp2p/logger'
+import { logger } from './log/logger.ts'
 import { dhtClientMode } from './config.ts'
 import type { HiveConfig } from './config.ts'
 import { profileToView } from './discovery/index.ts'

@@ -4,7 +4,7 @@
 // in time is replaced (same nonce, fees +12.5% or more) up to the fee cap.
 import { Transaction, isError } from 'ethers'
 import type { AbstractSigner, Contract, Interface, JsonRpcProvider, TransactionReceipt } from 'ethers'
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { ChainError, TxError, shortReason } from './errors.ts'
 import { bumpFees, gwei, quoteFees } from './fees.ts'
 import type { FeeQuote } from './fees.ts'

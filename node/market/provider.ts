@@ -1,7 +1,7 @@
 // The provider's side of the market: hear job requests (gossip and direct pushes), bid on the
 // ones it can run at a price its sheet and the market allow, accept awards while it has room,
 // fetch the job's data, run it in the sandbox and return a signed Result.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ExecStatus, PaymentMode } from '../../protocol/gen/market.ts'
 import { signAcceptance, signBid, signResult } from '../../protocol/market/build.ts'

@@ -3,7 +3,7 @@
 // flows, the evidence store and the book of payout addresses. It answers the market's questions
 // (the `MarketPayments` port, hooks()) and hears the rest as the market's events (subscribe()). `paymentsService(…)` is
 // its factory for createHiveNode.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { getAddress } from 'ethers'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { CID } from 'multiformats/cid'
