@@ -56,8 +56,8 @@ export class TxSender {
   private readonly o: TxSenderOptions
   private _nextNonce: number | undefined
   private queue: Promise<unknown> = Promise.resolve()
-  /** transactions mined and failed (estimate, broadcast or revert) since start, gas of the mined (metrics) */
-  readonly stats = { mined: 0, failed: 0, gasUsed: 0n }
+  /** transactions mined and failed (estimate, broadcast or revert) since start; gas and fees of the mined (metrics, earnings) */
+  readonly stats = { mined: 0, failed: 0, gasUsed: 0n, feesWei: 0n }
 
   private constructor(o: TxSenderOptions, address: string) {
     this.o = o
@@ -104,6 +104,7 @@ export class TxSender {
       const sent = await this.sendOnce(req, opts)
       this.stats.mined++
       this.stats.gasUsed += sent.receipt.gasUsed
+      this.stats.feesWei += sent.receipt.fee
       return sent
     } catch (err) {
       this.stats.failed++
