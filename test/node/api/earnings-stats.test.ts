@@ -2,7 +2,7 @@
 // on a real Hardhat chain run a channel job, an escrow job and a job nobody bids on; the typed
 // client reads GET /v1/payments/earnings and GET /v1/stats from each node's local API, and the
 // CLI prints the provider's earnings rounded for people and exact with --json.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
@@ -174,5 +174,30 @@ describe('node/api: earnings and stats through the typed client and the CLI', fu
     expect(stats.code, stats.stderr).to.equal(0)
     expect(stats.stdout).to.include('as provider')
     expect(stats.stdout).to.include('2 succeeded')
+  })
+
+  it('hive job post --spec runs a job from a YAML file; a wrong file is refused naming the field', async () => {
+    const modules = await buildExamples()
+    writeFileSync(join(root, 'words.txt'), 'spec file words\n')
+    const spec = join(root, 'job.yaml')
+    writeFileSync(
+      spec,
+      [`module: ${modules.wordcount}`, 'inputs: [words.txt]', "args: ['2']", 'maxPrice: 1', 'bidWindow: 400ms'].join(
+        '\n',
+      ),
+    )
+    const run = await runHive(['--data-dir', requester.dataDir, '--json', 'job', 'post', '--spec', spec, '--wait'], {
+      timeoutMs: 120_000,
+    })
+    expect(run.code, run.stderr).to.equal(0)
+    const { jobId } = JSON.parse(run.stdout) as { jobId: string }
+    const record = await requester.market.requester!.get(jobId)
+    expect(record?.phase).to.equal('completed')
+    expect(record?.maxPrice).to.equal(parseEther('1').toString())
+
+    writeFileSync(spec, `module: ${modules.wordcount}\nlimits:\n  memory: plenty\n`)
+    const bad = await runHive(['--data-dir', requester.dataDir, 'job', 'post', '--spec', spec], { timeoutMs: 60_000 })
+    expect(bad.code).to.equal(2)
+    expect(bad.stderr).to.include('limits.memory: expected a size such as 64MiB, got "plenty"')
   })
 })
