@@ -33,7 +33,18 @@ const CHECKS: Array<[string, string, string[]]> = [
   [
     'layering and import cycles (dependency-cruiser)',
     'depcruise',
-    ['--config', '.dependency-cruiser.cjs', 'protocol', 'node', 'cli', 'scripts', 'test', 'examples/build.ts'],
+    [
+      '--config',
+      '.dependency-cruiser.cjs',
+      'protocol',
+      'node',
+      'cli',
+      'scripts',
+      'test',
+      'sdk',
+      'examples/build.ts',
+      'examples/sdk',
+    ],
   ],
   ['lint Solidity (solhint)', 'solhint', ['contracts/**/*.sol']],
 ]
