@@ -2,7 +2,7 @@
 // API token), GET only, and a bearer token of its own compared in constant time. Nothing else is
 // served; a scrape sees counts and durations, never ids, keys or amounts of a single job.
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { HiveError } from '../../protocol/errors.ts'
@@ -105,4 +105,9 @@ export class MetricsServer {
 /** Writes host and port for tools that start a node with metricsPort 0 (tests, the devnet). */
 export function writeMetricsEndpoint(dataDir: string, address: { host: string; port: number }): void {
   writeFileSync(join(dataDir, METRICS_ENDPOINT_FILE), JSON.stringify(address) + '\n', { mode: 0o644 })
+}
+
+/** Removes the file on stop: a stale port must not send a scraper's token to whoever listens there next. */
+export function removeMetricsEndpoint(dataDir: string): void {
+  rmSync(join(dataDir, METRICS_ENDPOINT_FILE), { force: true })
 }

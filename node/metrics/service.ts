@@ -9,7 +9,7 @@ import { JobObserver } from './job-observer.ts'
 import { RpcTimer } from './rpc-timer.ts'
 import { HiveSeries } from './series.ts'
 import type { SeriesCollectors } from './series.ts'
-import { MetricsServer, metricsToken, writeMetricsEndpoint } from './server.ts'
+import { MetricsServer, metricsToken, removeMetricsEndpoint, writeMetricsEndpoint } from './server.ts'
 import type { HiveComponents, HiveService, ServiceFactory } from '../service.ts'
 import type { GossipOutcome } from '../market/gossip.ts'
 import type {
@@ -76,6 +76,7 @@ export class MetricsService implements HiveService {
     this.unsubscribe = undefined
     this.rpc?.stop()
     await this.server.stop()
+    removeMetricsEndpoint(this.components.config.dataDir)
   }
 
   // state kept elsewhere is copied into the series when Prometheus scrapes (prom-client calls
