@@ -56,7 +56,7 @@ export class TxSender {
   private readonly o: TxSenderOptions
   private _nextNonce: number | undefined
   private queue: Promise<unknown> = Promise.resolve()
-  /** transactions mined and failed (estimate, broadcast or revert) since start; gas and fees of the mined (metrics, earnings) */
+  /** transactions mined and failed (estimate, broadcast or revert) since start; gas and fees of the mined ones */
   readonly stats = { mined: 0, failed: 0, gasUsed: 0n, feesWei: 0n }
 
   private constructor(o: TxSenderOptions, address: string) {
