@@ -19,10 +19,15 @@ export interface Logger {
 }
 
 let sink: LogSink | undefined
+let levelEnabled: (level: LogLevel) => boolean = () => true
 
-/** Sends every component's lines to `next` (undefined: back to @libp2p/logger). */
-export function setLogSink(next: LogSink | undefined): void {
+/**
+ * Sends every component's lines to `next` (undefined: back to @libp2p/logger). `enabled` says
+ * which levels the sink keeps: a line below them is not even formatted (debug lines are many).
+ */
+export function setLogSink(next: LogSink | undefined, enabled: (level: LogLevel) => boolean = () => true): void {
   sink = next
+  levelEnabled = enabled
 }
 
 export function logger(component: string): Logger {
@@ -34,7 +39,7 @@ export function logger(component: string): Logger {
         fallbackFn(formatter, ...args)
         return
       }
-      sink(level, component, formatLine(formatter, args))
+      if (levelEnabled(level)) sink(level, component, formatLine(formatter, args))
     }
   const log = emit('debug', fallback) as Logger
   log.error = emit('error', fallback.error)
@@ -80,5 +85,5 @@ export function logStructured(
   message: string,
   fields: Record<string, unknown>,
 ): void {
-  sink?.(level, component, message, fields)
+  if (levelEnabled(level)) sink?.(level, component, message, fields)
 }

@@ -73,9 +73,12 @@ export async function setupLogging(init: LoggingInit): Promise<Logging> {
     ]),
   )
   let current: Pino = root
-  setLogSink((level, component, message, fields) => {
-    current[level]({ component, ...fields }, message)
-  })
+  setLogSink(
+    (level, component, message, fields) => {
+      current[level]({ component, ...fields }, message)
+    },
+    (level) => root.isLevelEnabled(level),
+  )
   return {
     pino: root,
     file: file.path,
