@@ -94,6 +94,29 @@ module.exports = {
       to: { path: '^(cli|scripts|test|examples)/' },
     },
     {
+      name: 'sdk-only-through-the-contract',
+      severity: 'error',
+      comment:
+        "The SDK (sdk/) talks to a running node through its local API only: of the node's code it imports " +
+        'the route table and the shapes it returns (node/api/contract/), never services, the CLI or tests.',
+      from: { path: '^sdk/' },
+      to: { path: '^(node|cli|scripts|test|examples)/', pathNot: '^node/api/contract/' },
+    },
+    {
+      name: 'sdk-examples-through-the-sdk',
+      severity: 'error',
+      comment: "The SDK's example programs use what a user of the SDK has: sdk/, nothing else of this repository.",
+      from: { path: '^examples/sdk/' },
+      to: { path: '^(node|cli|scripts|test|protocol)/' },
+    },
+    {
+      name: 'nothing-builds-on-the-sdk',
+      severity: 'error',
+      comment: 'The SDK sits on top: the node, the CLI and the scripts do not depend on it.',
+      from: { path: '^(protocol|node|cli|scripts)/' },
+      to: { path: '^sdk/' },
+    },
+    {
       name: 'cli-not-to-scripts-tests',
       severity: 'error',
       comment: 'scripts/ are entry points that call into cli/ and node/; the CLI needs none of them.',

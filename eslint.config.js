@@ -80,7 +80,8 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: 'NewExpression[callee.name=/^(MarketService|PaymentsService|AuditService|ChainService)$/]',
+          selector:
+            'NewExpression[callee.name=/^(MarketService|PaymentsService|AuditService|ChainService|MetricsService)$/]',
           message: 'Build services through their factory (e.g. marketService()) and createHiveNode, not with `new`.',
         },
         NO_GET_FUNCTION,
@@ -89,7 +90,13 @@ export default tseslint.config(
   },
   {
     // the factory modules: each constructs its own service
-    files: ['node/market/service.ts', 'node/payments/service.ts', 'node/audit/index.ts', 'node/chain/service.ts'],
+    files: [
+      'node/market/service.ts',
+      'node/payments/service.ts',
+      'node/audit/index.ts',
+      'node/chain/service.ts',
+      'node/metrics/service.ts',
+    ],
     rules: { 'no-restricted-syntax': ['error', NO_GET_FUNCTION] },
   },
   {

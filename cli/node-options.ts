@@ -22,6 +22,12 @@ export interface NodeSettingFlags {
   dcutr?: boolean
   upnp?: boolean
   announcePrivate?: boolean
+  // metrics (issue 17); the token is not a flag: flags show in `ps` (metricsToken or <dataDir>/metrics-token)
+  metrics?: boolean
+  metricsHost?: string
+  metricsPort?: number
+  /** `hive node start` only: not a node setting (HIVE_LOG_LEVEL otherwise) */
+  logLevel?: string
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [
@@ -67,6 +73,14 @@ export function addNodeSettingOptions(cmd: Command): Command {
       .option('--upnp', 'ask the router for a port mapping (UPnP)')
       .option('--no-upnp', 'no UPnP')
       .option('--announce-private', 'publish private (LAN) addresses even while private (a devnet on one LAN)')
+      // --- metrics (issue 17) ---
+      .option('--metrics', 'serve Prometheus /metrics (bearer token: <dataDir>/metrics-token or metricsToken)')
+      .option('--metrics-host <host>', 'address /metrics listens on (default 127.0.0.1)')
+      .option(
+        '--metrics-port <port>',
+        'port of /metrics (default 9464; 0 picks one, written to metrics.json)',
+        parsePort,
+      )
   )
 }
 
@@ -91,5 +105,8 @@ export function settingsFromFlags(o: NodeSettingFlags): Record<string, unknown> 
   if (o.dcutr === false) s.dcutr = false
   if (o.upnp != null) s.upnp = o.upnp
   if (o.announcePrivate != null) s.announcePrivate = o.announcePrivate
+  if (o.metrics != null) s.metrics = o.metrics
+  if (o.metricsHost != null) s.metricsHost = o.metricsHost
+  if (o.metricsPort != null) s.metricsPort = o.metricsPort
   return s
 }

@@ -115,6 +115,15 @@ export interface HiveSettings {
   jobShards: number
   /** shards of each class a provider subscribes to (0 = all): its gossip load is jobs × this ÷ jobShards */
   jobShardsJoined: number
+  // --- operators (issue 17): Prometheus metrics ---
+  /** serve /metrics (Prometheus text format); off by default */
+  metrics: boolean
+  /** the metrics listener's host: loopback unless an operator scrapes from elsewhere (the token still guards it) */
+  metricsHost: string
+  /** the metrics listener's port (0: any free port; the chosen one is written to <dataDir>/metrics.json) */
+  metricsPort: number
+  /** bearer token a scrape must carry; '' = the one in <dataDir>/metrics-token (made 0600 on first start) */
+  metricsToken: string
 }
 
 export interface HiveConfig extends HiveSettings {
@@ -164,6 +173,10 @@ const DEFAULTS: HiveSettings = {
   announcePrivate: false,
   jobShards: 1,
   jobShardsJoined: 0,
+  metrics: false,
+  metricsHost: '127.0.0.1',
+  metricsPort: 9464,
+  metricsToken: '',
 }
 export const DEFAULT_SETTINGS: Readonly<HiveSettings> = Object.freeze(DEFAULTS)
 
@@ -208,6 +221,10 @@ export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.fr
   announcePrivate: 'HIVE_ANNOUNCE_PRIVATE',
   jobShards: 'HIVE_JOB_SHARDS',
   jobShardsJoined: 'HIVE_JOB_SHARDS_JOINED',
+  metrics: 'HIVE_METRICS',
+  metricsHost: 'HIVE_METRICS_HOST',
+  metricsPort: 'HIVE_METRICS_PORT',
+  metricsToken: 'HIVE_METRICS_TOKEN',
 })
 
 type Parser<K extends keyof HiveSettings> = (value: unknown, bad: (expected: string) => never) => HiveSettings[K]
@@ -355,6 +372,15 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
   announcePrivate: bool,
   jobShards: int(1, MAX_JOB_SHARDS, 'shards'),
   jobShardsJoined: int(0, MAX_JOB_SHARDS, 'shards (0 = all)'),
+  metrics: bool,
+  metricsHost: (v, bad) =>
+    typeof v === 'string' && v.trim() !== '' ? v.trim() : bad('a host name or IP address, normally 127.0.0.1'),
+  metricsPort: int(0, 65_535, 'a TCP port (0 picks a free one)'),
+  // at least 16 characters: a scrape token is a secret, not a password to type
+  metricsToken: (v, bad) =>
+    typeof v === 'string' && (v === '' || /^[\x21-\x7e]{16,256}$/.test(v))
+      ? v
+      : bad('16 to 256 printable characters without spaces (empty: use <dataDir>/metrics-token)'),
 }
 
 const KEYS = Object.keys(PARSERS) as Array<keyof HiveSettings>

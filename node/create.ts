@@ -74,7 +74,16 @@ export async function createHiveNode<F extends ServiceFactories = Record<never, 
     }
     // one counter object for the whole node, so the API shows every protocol's outcomes together
     const counters = new OutcomeCounters()
-    node = await HiveNode.create(config, { ...nodeOptions, privateKey, ...contribution, counters })
+    // metrics on: one Prometheus registry for this node, made before libp2p so its series share it
+    // (loaded only then: a node without metrics never loads prom-client)
+    const metrics = config.metrics ? (await import('./metrics/libp2p.ts')).nodeMetrics() : undefined
+    node = await HiveNode.create(config, {
+      ...nodeOptions,
+      privateKey,
+      ...contribution,
+      counters,
+      ...(metrics !== undefined ? { libp2pMetrics: metrics.libp2p } : {}),
+    })
     const components: HiveComponents = {
       peerId,
       privateKey,
@@ -88,6 +97,7 @@ export async function createHiveNode<F extends ServiceFactories = Record<never, 
       hardware: node.hardwareProfile,
       ...(node.eth !== undefined ? { eth: node.eth } : {}),
       now: node.now,
+      ...(metrics !== undefined ? { metricsRegistry: metrics.registry } : {}),
     }
     const made = new Map<string, HiveService>()
     const lookup: ServiceLookup = {

@@ -1,7 +1,7 @@
 // The node's live event feed (node/controller.ts NodeEvent): the local API streams it to the
 // CLI (`hive job post` follows a job with it). A listener that throws is logged and kept: it
 // can't break the node.
-import { logger } from '@libp2p/logger'
+import { logger } from './log/logger.ts'
 import type { NodeEvent } from './controller.ts'
 
 const log = logger('hive:events')

@@ -5,7 +5,7 @@
 // reverse. The store closes after everything else.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { logger } from '@libp2p/logger'
+import { logger } from './log/logger.ts'
 import { dhtClientMode } from './config.ts'
 import type { HiveConfig } from './config.ts'
 import { profileToView } from './discovery/index.ts'
@@ -13,6 +13,7 @@ import type { DiscoveryService } from './discovery/index.ts'
 import { NodeEvents } from './events.ts'
 import { measureHardware } from './hardware/measure.ts'
 import { createHiveLibp2p } from './p2p/create.ts'
+import type { HiveLibp2pOptions } from './p2p/create.ts'
 import type { HiveLibp2p } from './p2p/create.ts'
 import { openSublevelDatastore } from './p2p/datastore.ts'
 import { loadOrCreatePeerKey } from './p2p/identity.ts'
@@ -80,6 +81,8 @@ export interface HiveNodeOptions {
   dhtKBucketSize?: number
   /** the node's request/response outcome counters (createHiveNode hands the same to every service) */
   counters?: OutcomeCounters
+  /** libp2p's metrics implementation (createHiveNode sets it when the config turns metrics on) */
+  libp2pMetrics?: HiveLibp2pOptions['metrics']
 }
 
 export { PUBLISHED_PROFILE_KEY } from './discovery/index.ts'
@@ -163,6 +166,7 @@ export class HiveNode implements NodeController {
         ...(options.dhtKBucketSize !== undefined ? { dhtKBucketSize: options.dhtKBucketSize } : {}),
         reach: reachOptionsFromConfig(config),
         reachability: () => tracker.current?.status() ?? 'unknown',
+        ...(options.libp2pMetrics !== undefined ? { metrics: options.libp2pMetrics } : {}),
         ...(relayPolicy !== undefined
           ? {
               onValidRecord: (key: Uint8Array) => {

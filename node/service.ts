@@ -12,6 +12,7 @@ import type { HiveStore } from './store.ts'
 import type { RouteRegistry } from './api/router.ts'
 import type { ProfileHardware } from '../protocol/profile.ts'
 import type { ComponentLogger, PeerId, PrivateKey } from '@libp2p/interface'
+import type { Registry } from 'prom-client'
 
 /** What a service needs to be part of a node. */
 export interface HiveService {
@@ -42,6 +43,8 @@ export interface HiveComponents {
   readonly eth?: { ethAddress: string; ethBinding: Uint8Array }
   /** the node's clock (tests move it) */
   readonly now: () => number
+  /** the node's own Prometheus registry when metrics are on (libp2p's series are already on it) */
+  readonly metricsRegistry?: Registry
 }
 
 /** What a service's `prepare` sees: the node before libp2p and the store exist. */

@@ -59,6 +59,19 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./job.ts')).registerJobCommands,
   },
   {
+    name: 'earnings',
+    description: 'what this node earned as a provider: paid and pending, fees, gas (through the running node)',
+    options: true,
+    load: async () => (await import('./earnings.ts')).registerEarningsCommand,
+  },
+  {
+    name: 'stats',
+    description: 'how jobs ended: success, failure and timeout counts per reason, as requester and provider',
+    options: true,
+    load: async () => (await import('./earnings.ts')).registerStatsCommand,
+  },
+
+  {
     name: 'channel',
     description: 'payment channels of the running node (many jobs, two transactions)',
     load: async () => (await import('./channel.ts')).registerChannelCommands,

@@ -16,6 +16,7 @@ import type { PaymentMode } from '../../protocol/payment-mode.ts'
 
 interface PostOptions {
   wasm: string
+  spec?: string
   input: string[]
   arg: string[]
   redundancy?: number
@@ -40,9 +41,10 @@ export function registerJobCommands(job: Command, context: (cmd: Command) => Com
   job
     .command('post')
     .description('post a WASM job to the network; with --wait, follow it live and write its verified output')
-    .requiredOption(
-      '--wasm <file|cid>',
-      "the WASI module: a .wasm file, or the CID of a module already in this node's store",
+    .option('--wasm <file|cid>', "the WASI module: a .wasm file, or the CID of a module already in this node's store")
+    .option(
+      '--spec <file>',
+      'the job as a YAML file (module, inputs, args, limits, k, payment, maxPrice); flags override it',
     )
     .option('--input <file>', 'an input file the job reads from /input (repeatable)', collect, [])
     .option('--arg <arg>', 'an argument for the job (repeatable, in order)', collect, [])
@@ -72,7 +74,7 @@ export function registerJobCommands(job: Command, context: (cmd: Command) => Com
       '\nExamples:\n  hive job post --wasm examples/build/wordcount.wasm --input README.md --wait --out ./result\n  hive job post --wasm examples/build/primes.wasm --arg 1000000 --redundancy 2 --max-price 0.5 --wait',
     )
     .action(async (opts: PostOptions, cmd: Command) => {
-      await postJob(context(cmd), opts)
+      await postJob(context(cmd), await withSpec(opts, cmd))
     })
 
   job
@@ -136,6 +138,24 @@ export function registerJobCommands(job: Command, context: (cmd: Command) => Com
       }
       ctx.say(`output ${result.outputCid} (exit code ${result.exitCode}) written to ${opts.out}: ${written.join(', ')}`)
     })
+}
+
+/** `--spec`: the file's values wherever no flag was given on the command line (defaults do not count). */
+async function withSpec(opts: PostOptions, cmd: Command): Promise<PostOptions> {
+  if (opts.spec === undefined) {
+    if (opts.wasm === undefined)
+      throw new UsageError('MODULE_REQUIRED', 'give the module: --wasm <file|cid>, or a job file with --spec <file>')
+    return opts
+  }
+  const { parseJobSpec } = await import('../job-spec.ts')
+  const spec = parseJobSpec((await readLocal(opts.spec, '--spec')).toString('utf8'), opts.spec)
+  const merged: Record<string, unknown> = { ...opts }
+  for (const [key, value] of Object.entries(spec)) {
+    const fromCli = cmd.getOptionValueSource(key) === 'cli'
+    const emptyList = Array.isArray(merged[key]) && (merged[key] as unknown[]).length === 0
+    if (!fromCli || emptyList) merged[key] = value
+  }
+  return merged as unknown as PostOptions
 }
 
 async function postJob(ctx: CommandContext, opts: PostOptions): Promise<void> {

@@ -7,7 +7,7 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import { bearerToken, hostHeaderAllowed, isLoopbackHost, readApiToken, tokenMatches } from './auth.ts'
 import { removeApiEndpoint, writeApiEndpoint } from './endpoint-file.ts'

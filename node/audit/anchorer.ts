@@ -4,7 +4,7 @@
 // anchored after the restart, and no size at or below the last anchor is ever sent. Failures
 // are retried with exponential backoff. Once an anchor is mined the log records an `anchored`
 // entry, which the next anchor then covers (that entry alone never triggers one).
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { HiveError } from '../../protocol/errors.ts'
 import { equalBytes } from '../../protocol/merkle/index.ts'
 import type { AuditLog } from './log.ts'

@@ -9,7 +9,7 @@
 // written are queued and committed together in the next batch, so many concurrent appends
 // cost one fsync. Order is the order of append() calls; indices stay dense.
 // All state is read back from the database on open: there is no in-memory-only truth.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { HiveError } from '../../protocol/errors.ts'
 import { ZERO_HASH, decodeEntry, entryHash } from '../../protocol/audit/index.ts'
 import { equalBytes, rootOfFrontier } from '../../protocol/merkle/index.ts'

@@ -7,7 +7,7 @@
 // Fail-safe: an audit failure never costs the market its job. The failure is logged loudly
 // (error log + a node 'log' event) and any state change that was to ride with the entry is
 // written on its own, so the job goes on unaudited rather than lost.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { CID } from 'multiformats/cid'
 import { sha256 } from '../../protocol/merkle/index.ts'

@@ -1,7 +1,7 @@
 // A peer's anchoring account as the chain records it: reading the binding history and the
 // anchors it attributes to the peer (auditors), and keeping this node's own binding current
 // (the anchorer, before it anchors anything).
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import {
   attributeAnchors,
   checkBindingHistory,

@@ -2,7 +2,7 @@
 // store closes), the /hive/audit server, the anchorer (when the node has a chain and a wallet),
 // the market/payments hook, and the auditor. Built by `auditService()` (node/audit/index.ts); the
 // market and payments depend on it, so they stop writing before the log closes.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { signAnchorBinding } from '../../protocol/audit/binding.ts'
 import { HiveError } from '../../protocol/errors.ts'
 import { peerIdToBytes } from '../../protocol/signing.ts'

@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { JsonRpcProvider, Network } from 'ethers'
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { CONTRACT_NAMES, EXPECTED_VERSIONS, loadDeployment } from './deployment-schema.ts'
 import type { ContractName, Deployment } from './deployment-schema.ts'
 import { PACKAGE_ROOT } from '../util/package-root.ts'

@@ -1,7 +1,7 @@
 // One eth_getLogs loop for every contract a node watches. Polling beats filters here: filters
 // expire on restarts of the RPC, and one getLogs over all addresses per interval is cheap.
 // Logs are handed over in chain order, each at most once, after their block is read.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import type { JsonRpcProvider, Log } from 'ethers'
 import { shortReason } from './errors.ts'
 

@@ -3,7 +3,7 @@
 // applies within one poll of its execution block, without a restart.
 import { decodeBytes32String, encodeBytes32String, getAddress } from 'ethers'
 import type { Log } from 'ethers'
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import type { LogPoller } from './log-poller.ts'
 import type { Bound } from './contracts.ts'
 import type { ProtocolParams } from './typechain.ts'

@@ -4,7 +4,7 @@
 // bound to this peer id — recomputed on its own registry events and on parameter changes.
 import { getAddress, hexlify, keccak256 } from 'ethers'
 import type { Contract, Log } from 'ethers'
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { peerIdBytes } from './binding.ts'
 import { shortReason } from './errors.ts'
 import { LruCache } from '../util/lru-cache.ts'

@@ -2,7 +2,7 @@
 // live ProtocolParams, the stake registry the market consults, and this node's own standing.
 // One LogPoller feeds every watcher. Built by `chainService()` for createHiveNode: its prepare step
 // (`prepareChain`) runs before the node exists, so the profile can carry the address binding.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { signEthIdentity } from './binding.ts'
 import { formatHive } from './units.ts'

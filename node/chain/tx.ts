@@ -4,7 +4,7 @@
 // in time is replaced (same nonce, fees +12.5% or more) up to the fee cap.
 import { Transaction, isError } from 'ethers'
 import type { AbstractSigner, Contract, Interface, JsonRpcProvider, TransactionReceipt } from 'ethers'
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { ChainError, TxError, shortReason } from './errors.ts'
 import { bumpFees, gwei, quoteFees } from './fees.ts'
 import type { FeeQuote } from './fees.ts'
@@ -56,6 +56,8 @@ export class TxSender {
   private readonly o: TxSenderOptions
   private _nextNonce: number | undefined
   private queue: Promise<unknown> = Promise.resolve()
+  /** transactions mined and failed (estimate, broadcast or revert) since start; gas and fees of the mined ones */
+  readonly stats = { mined: 0, failed: 0, gasUsed: 0n, feesWei: 0n }
 
   private constructor(o: TxSenderOptions, address: string) {
     this.o = o
@@ -86,7 +88,7 @@ export class TxSender {
     )
   }
 
-  async send(req: TxRequest, opts: { signal?: AbortSignal } = {}): Promise<SentTx> {
+  private async sendOnce(req: TxRequest, opts: { signal?: AbortSignal }): Promise<SentTx> {
     const label = req.label ?? 'transaction'
     const gasLimit = req.gasLimit ?? (await this.estimate(req, label))
     const fees = await quoteFees(this.o.provider, {
@@ -95,6 +97,19 @@ export class TxSender {
     })
     const { nonce, hash } = await this.serial(async () => await this.broadcastNew(req, gasLimit, fees, label))
     return await this.waitMined({ req, gasLimit, nonce, label, fees, hashes: [hash] }, opts.signal)
+  }
+
+  async send(req: TxRequest, opts: { signal?: AbortSignal } = {}): Promise<SentTx> {
+    try {
+      const sent = await this.sendOnce(req, opts)
+      this.stats.mined++
+      this.stats.gasUsed += sent.receipt.gasUsed
+      this.stats.feesWei += sent.receipt.fee
+      return sent
+    } catch (err) {
+      this.stats.failed++
+      throw err
+    }
   }
 
   /** The next nonce this sender will use (reads the chain the first time). */

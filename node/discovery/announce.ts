@@ -9,7 +9,7 @@
 // nor alter one; the message id is the hash of its bytes (node/p2p/create.ts), so a copy dies in
 // gossipsub's seen cache. A replayed older profile of a peer is IGNOREd (no penalty: relays
 // deliver late copies honestly); an invalid one is REJECTed, costing its sender score.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { verifyProfile } from '../../protocol/profile-signing.ts'
 import { PROFILES_TOPIC } from '../../protocol/topics.ts'
 import { TopicSubscription } from '../market/gossip.ts'

@@ -1,7 +1,7 @@
 // Finding providers: walk findProviders for the filter's most selective capability key, read
 // each candidate's profile record from the DHT (never from the candidate itself: we need not be
 // able to reach it, and it could lie), verify it, filter exactly, stop at the limit.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { capabilityKey, lookupTag, profileMatchesFilter } from '../../protocol/capabilities.ts'
 import type { CapabilityFilter } from '../../protocol/capabilities.ts'
 import { profileKey, validateProfileRecord } from '../../protocol/profile-record.ts'

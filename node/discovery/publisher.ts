@@ -1,7 +1,7 @@
 // Keeps this provider's signed profile and capability keys in the DHT: publishes on start,
 // re-publishes at half the profile's lifetime (so a record is always fresh at the K closest
 // peers even when one round fails), and retries with backoff while the network is unreachable.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { bySelectivity, capabilityKey, capabilityTags } from '../../protocol/capabilities.ts'
 import { profileKey } from '../../protocol/profile-record.ts'
 import { signProfile } from '../../protocol/profile-signing.ts'

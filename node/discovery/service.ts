@@ -2,7 +2,7 @@
 // (if it is a provider), and lookups of other providers, answered from the local view that
 // announcements keep current, with the DHT for a node that has not heard every provider yet.
 // Built by `discoveryService()` (node/create.ts adds one when the caller names none).
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'

@@ -2,7 +2,7 @@
 // filesystem, with memory, wall-time and output limits. See wasm-module.ts (memory cap),
 // wasi-fs.ts and wasi-host.ts (what the module sees) and worker-pool.ts (threads).
 import { createHash } from 'node:crypto'
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { isValidFileName } from '../../protocol/output-bundle.ts'
 import { ExecError } from './errors.ts'
 import { ModuleCache, moduleHash, type CompiledModule } from './module-cache.ts'

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os'
 import { extname } from 'node:path'
 import { Worker, type ResourceLimits } from 'node:worker_threads'
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { ExecError } from './errors.ts'
 import type { RunRequest, WorkerReply } from './worker-protocol.ts'
 

@@ -2,7 +2,7 @@
 // benchmark re-run only when the cached score is missing, old, or from another CPU or benchmark
 // version, so a restart doesn't spend a second of full CPU (and doesn't perturb co-located
 // peers' benchmarks) for a number that cannot have changed.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { BENCHMARK_VERSION, runCpuBenchmark } from './benchmark.ts'
 import { readHardware } from './read.ts'
 import type { MachineInfo } from './read.ts'

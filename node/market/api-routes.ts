@@ -6,6 +6,8 @@ import { JOB_ID_PATTERN } from '../api/contract/jobs.ts'
 import type { JobSummary, PostJobBody } from '../api/contract/jobs.ts'
 import { checkJobModule } from '../exec/module-check.ts'
 import { isFinal } from './job-record.ts'
+import { requesterStats } from './stats.ts'
+import type { ProviderTally } from './stats.ts'
 import type { RouteRegistry } from '../api/router.ts'
 import type { JobRecord } from './job-record.ts'
 import type { PostJobInput, Requester } from './requester.ts'
@@ -51,7 +53,11 @@ export function postJobInput(b: PostJobBody, moduleFromStore?: Uint8Array): Post
   }
 }
 
-export function registerJobRoutes(routes: RouteRegistry, requester: Requester | undefined): void {
+export function registerJobRoutes(
+  routes: RouteRegistry,
+  requester: Requester | undefined,
+  provider?: ProviderTally,
+): void {
   const need = (): Requester => {
     if (requester === undefined)
       throw new ApiError(
@@ -102,6 +108,10 @@ export function registerJobRoutes(routes: RouteRegistry, requester: Requester | 
       return await requester.post(input)
     },
     'jobs.list': async () => ({ jobs: (await need().list()).map(summarise) }),
+    'jobs.stats': async ({ query }) => ({
+      ...(requester !== undefined ? { requester: requesterStats(await requester.list(), query.since) } : {}),
+      ...(provider !== undefined ? { provider: provider.view() } : {}),
+    }),
     'jobs.get': async ({ params }) => await find(params.jobId),
     'jobs.result': async ({ params }) => {
       const record = await find(params.jobId)

@@ -1,7 +1,7 @@
 // A Result the requester refuses (duplicate, or for a finished job) may still carry a second
 // commitment, which is exactly what equivocation is: it goes out as evidence (a
 // 'result:commitment' event that may only complete a contradiction).
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { MessageType, Result } from '../../protocol/gen/market.ts'
 import { MAX_MESSAGE_BYTES } from '../../protocol/market/bounds.ts'
 import { checkEnvelopeSignature, checkNamedSigner, openEnvelope } from '../../protocol/market/envelope.ts'

@@ -30,7 +30,16 @@ export type JobEvent =
   | { type: 'provider:accepted'; at: number; jobId: string; requester: string; price: string }
   | { type: 'provider:declined'; at: number; jobId: string; reason: string }
   | { type: 'provider:revoked'; at: number; jobId: string; reason: string }
-  | { type: 'provider:completed'; at: number; jobId: string; status: string; outputCid?: string; wallMs: number }
+  | {
+      type: 'provider:completed'
+      at: number
+      jobId: string
+      status: string
+      outputCid?: string
+      wallMs: number
+      /** the run's peak WebAssembly memory (metrics); absent when the job never ran */
+      peakMemoryBytes?: number
+    }
 
 export type JobEventSink = (event: JobEvent) => void
 

@@ -13,7 +13,7 @@
 // - accepted messages waiting for the handler: beyond `maxQueue` a valid message is IGNOREd and
 //   counted as 'dropped' (we don't forward what we cannot process either).
 import { TopicValidatorResult } from '@libp2p/gossipsub'
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { gossipVerdict, isMarketValidationError } from '../../protocol/market/errors.ts'
 import { clearingShardTopic, jobShard, jobShardTopic, providerShards } from '../../protocol/topics.ts'
 import type { GossipSub } from '@libp2p/gossipsub'

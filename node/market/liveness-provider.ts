@@ -3,7 +3,7 @@
 // requester withdrew, told either by a signed AwardRevocation on /hive/revoke or by the
 // AWARD_REVOKED answer to a heartbeat. A revocation from anyone but the job's own requester is
 // refused (and the work goes on).
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { okReply } from '../../protocol/market/direct.ts'
 import { signHeartbeat } from '../../protocol/market/heartbeat.ts'
 import { validateRevocation } from '../../protocol/market/revocation.ts'

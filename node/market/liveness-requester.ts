@@ -2,7 +2,7 @@
 // hears connections drop, watches every accepted award through the LivenessMonitor, and when a
 // provider is taken for dead hands the award to `revoke` (which withdraws it and re-awards the
 // slot) and tells the provider, best effort, with a signed AwardRevocation on /hive/revoke.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { okReply } from '../../protocol/market/direct.ts'
 import { validateHeartbeat } from '../../protocol/market/heartbeat.ts'

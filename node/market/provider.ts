@@ -1,7 +1,7 @@
 // The provider's side of the market: hear job requests (gossip and direct pushes), bid on the
 // ones it can run at a price its sheet and the market allow, accept awards while it has room,
 // fetch the job's data, run it in the sandbox and return a signed Result.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ExecStatus, PaymentMode } from '../../protocol/gen/market.ts'
 import { signAcceptance, signBid, signResult } from '../../protocol/market/build.ts'
@@ -201,6 +201,13 @@ export class Provider {
       await this.liveness.stop()
     })
     this.started = true
+  }
+
+  /** gossip messages of this provider's topics (jobs, clearing prices) by verdict, summed (metrics) */
+  gossipStats(): Record<GossipOutcome, number> {
+    const sum: Record<GossipOutcome, number> = { accept: 0, ignore: 0, reject: 0, dropped: 0, overloaded: 0 }
+    for (const sub of this.subscriptions) for (const [k, v] of Object.entries(sub.stats())) sum[k as GossipOutcome] += v
+    return sum
   }
 
   async stop(): Promise<void> {
@@ -556,6 +563,7 @@ export class Provider {
       status: ExecStatus[status],
       outputCid: outputCid?.toString(),
       wallMs: this.now() - started,
+      ...(metering.peakMemoryBytes > 0 ? { peakMemoryBytes: metering.peakMemoryBytes } : {}),
     })
     try {
       if (outputCid !== undefined && status === ExecStatus.EXEC_OK)

@@ -2,7 +2,7 @@
 // scores it), per stake owner when the registry named one, else per peer id. Written once per
 // finished job from the job's final record; read at every bid. Kept in the node's LevelDB
 // (`reputation` sublevel) so that a restart does not hand a caught cheater a clean slate.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { isDeterministicFailure } from './requester-job.ts'
 import { EMPTY_HISTORY, addHistory, reputationScore } from '../../protocol/market/reputation.ts'
 import { benchmarkFactors } from '../../protocol/market/benchmark-check.ts'

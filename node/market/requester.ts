@@ -2,7 +2,7 @@
 // take bids on /hive/bid, award over /hive/award, take results on /hive/result, fetch and check
 // outputs, and keep a durable record of every job so that none is silently lost.
 import { randomBytes, randomInt } from 'node:crypto'
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { CID } from 'multiformats/cid'
 import { ExecStatus } from '../../protocol/gen/market.ts'

@@ -12,6 +12,7 @@ import { Requester } from './requester.ts'
 import { ReputationStore } from './reputation-store.ts'
 import type { Executor } from '../exec/types.ts'
 import { registerJobRoutes } from './api-routes.ts'
+import { ProviderTally } from './stats.ts'
 import { stakeWeight } from '../../protocol/market/lottery.ts'
 import type { HiveComponents, HiveService, ServiceFactory } from '../service.ts'
 import type { RouteRegistry } from '../api/router.ts'
@@ -92,6 +93,8 @@ export class MarketService implements HiveService {
   /** the requester's verified history of providers (protocol/market/reputation.ts scores it) */
   readonly reputation?: ReputationStore
   readonly provider?: Provider
+  /** provider: how its runs ended since start (`hive stats`) */
+  readonly tally?: ProviderTally
   /** what the market tells the services around it as its jobs move on (payments subscribes) */
   readonly events = new MarketEvents()
   private readonly unsubscribe?: () => void
@@ -127,7 +130,10 @@ export class MarketService implements HiveService {
           .filter((e) => e === 'wasm')
           .map((e) => [e, new WasmExecutor({ maxOutputBytes: config.maxOutputBytes })]),
       )
+    const tally = config.roles.includes('provider') ? new ProviderTally(Date.now()) : undefined
+    this.tally = tally
     const emit = (event: JobEvent): void => {
+      tally?.observe(event)
       node.events.emit(event)
       options.onEvent?.(event)
     }
@@ -212,7 +218,7 @@ export class MarketService implements HiveService {
   }
 
   routes(registry: RouteRegistry): void {
-    registerJobRoutes(registry, this.requester)
+    registerJobRoutes(registry, this.requester, this.tally)
   }
 
   async listJobs(): Promise<JobRecord[]> {

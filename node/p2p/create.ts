@@ -90,6 +90,8 @@ export interface HiveLibp2pOptions {
   onValidRecord?: (key: Uint8Array) => void
   /** shards per job class (config jobShards, default 1): every shard topic is scored */
   jobShards?: number
+  /** libp2p's metrics (node/metrics/libp2p.ts: Prometheus on the node's own registry); default none */
+  metrics?: Libp2pOptions['metrics']
 }
 
 const DEFAULT_REACH: ReachOptions = {
@@ -141,6 +143,7 @@ export async function createHiveLibp2p(opts: HiveLibp2pOptions): Promise<HiveLib
     connectionManager: { ...CONNECTION_LIMITS },
     ...(opts.connectionGater !== undefined ? { connectionGater: opts.connectionGater } : {}),
     ...(opts.datastore !== undefined ? { datastore: opts.datastore } : {}),
+    ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}),
     peerDiscovery,
     services: {
       identify: identify(),

@@ -7,7 +7,7 @@
 // routing table stays empty (every DHT put reaches 0 peers, every lookup waits out its timeout)
 // and the relay is never found, so a private node holds no reservation (issue 13, docs/reach.md).
 // Identifying the open connections once more after start replays them to every topology.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import type { Connection } from '@libp2p/interface'
 
 const log = logger('hive:p2p:topology')

@@ -1,6 +1,7 @@
 // What the payments API routes (api-routes.ts) need of the payments service. service.ts implements
 // it and registers the routes; this interface is what lets the two files not import each other.
 import type { ChannelRecord } from './channel-store.ts'
+import type { EarningsGrouping, EarningsView } from '../api/contract/views/payments.ts'
 import type { EscrowManager } from './escrow.ts'
 import type { EvidenceStore } from './evidence.ts'
 import type { ChannelPayer } from './payer.ts'
@@ -17,4 +18,5 @@ export interface PaymentsApi {
   readonly evidence: Pick<EvidenceStore, 'list' | 'slash'>
   channelSummaries: () => Promise<ChannelSummary[]>
   closeChannel: (channelId: string) => Promise<ChannelRecord>
+  earnings: (query: { since?: number; by?: EarningsGrouping }) => Promise<EarningsView>
 }

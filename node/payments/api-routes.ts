@@ -5,6 +5,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { ApiError } from '../api/errors.ts'
 import type { RouteRegistry } from '../api/router.ts'
 import type { PaymentsApi } from './api-port.ts'
+import type { EarningsGrouping } from '../api/contract/views/payments.ts'
 
 export function registerPaymentsRoutes(routes: RouteRegistry, payments: PaymentsApi): void {
   routes.area('payments', {
@@ -24,5 +25,10 @@ export function registerPaymentsRoutes(routes: RouteRegistry, payments: Payments
     'payments.escrows': async () => ({ address: payments.address, escrows: await payments.escrow.list() }),
     'payments.evidence': async () => ({ evidence: await payments.evidence.list() }),
     'payments.slash': async ({ body }) => ({ evidence: await payments.evidence.slash((await body()).jobId) }),
+    'payments.earnings': async ({ query }) =>
+      await payments.earnings({
+        ...(query.since !== undefined ? { since: query.since } : {}),
+        ...(query.by !== undefined ? { by: query.by as EarningsGrouping } : {}),
+      }),
   })
 }

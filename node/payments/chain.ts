@@ -15,6 +15,8 @@ export interface PaymentsSender {
     args: unknown[],
     opts?: { label?: string; signal?: AbortSignal },
   ): Promise<{ hash: string; receipt: TransactionReceipt }>
+  /** what it sent since start (earnings' gas line); TxSender keeps it */
+  readonly stats?: { mined: number; failed: number; gasUsed: bigint; feesWei: bigint }
 }
 
 export interface PaymentsChain {

@@ -179,6 +179,15 @@ export class ChannelStore {
     ]
   }
 
+  /** Provider: every job it expected payment for, paid or not, by jobKeyOf(jobId) (earnings). */
+  async expectations(): Promise<Array<[string, Expectation]>> {
+    const out: Array<[string, Expectation]> = []
+    for await (const [key, value] of this.store.vouchers.iterator({ gte: 'expect/', lt: 'expect/\xff' })) {
+      out.push([key.slice('expect/'.length), value as Expectation])
+    }
+    return out
+  }
+
   /** The requester's expected, unpaid jobs (oldest first), by jobKeyOf(jobId). */
   async unpaidOf(requester: string): Promise<Array<[string, Expectation]>> {
     const prefix = `unpaid/${requester.toLowerCase()}/`

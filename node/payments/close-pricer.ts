@@ -5,7 +5,7 @@
 import { parseUnits } from 'ethers'
 import { VoucherHasher, normalizeRecovery } from '../../protocol/payments/voucher.ts'
 import { DEFAULT_HIVE_PER_ETH, closeGain, worthAnswering } from '../../protocol/payments/close-economics.ts'
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import type { PaymentsChain } from './chain.ts'
 import type { ChannelRecord, StoredVoucher } from './channel-store.ts'
 

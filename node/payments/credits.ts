@@ -4,7 +4,7 @@
 // contracts: on a poll, and at once when a flow that just settled asks (`sweep()`), e.g. after
 // `hive channel close`. Sweeps run one at a time: two withdrawals of the same credit would make
 // the second revert.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import type { PaymentsChain } from './chain.ts'
 
 const log = logger('hive:payments:credits')

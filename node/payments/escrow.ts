@@ -3,7 +3,7 @@
 // deadline when nothing was delivered. Provider: start only once the escrow is on chain, commit
 // the output hash after running (which rules out a refund), claim after deadline + challenge
 // window if the requester went silent. Records live in the store's `escrows` sublevel.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { getAddress } from 'ethers'
 import { escrowId as escrowIdOf } from '../../protocol/eip712.ts'
 import { HiveError } from '../../protocol/errors.ts'

@@ -3,7 +3,7 @@
 // (the reporter gets its share) by commit–reveal: it first commits to a salted hash naming this
 // node's address, then reveals the pair in a later block, so a copier of the revealing
 // transaction is paid nothing. Records live in the store's `evidence` sublevel.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { getAddress, hexlify, randomBytes } from 'ethers'
 import { registryDomain } from '../../protocol/eip712.ts'
 import { HiveError } from '../../protocol/errors.ts'

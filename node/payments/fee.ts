@@ -3,7 +3,7 @@
 // so the provider prices with the value in force now: read at start, re-read every poll, so a
 // governance change reaches the bids within one poll. When the node already follows the params
 // (ChainService.params), `source` is used instead and nothing is polled.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { bindContract } from '../chain/contracts.ts'
 import type { HiveContracts } from '../chain/contracts.ts'
 import type { ProtocolParams } from '../chain/typechain.ts'

@@ -2,7 +2,7 @@
 // transaction, no separate approve), then pay each job with a cumulative voucher. The new
 // voucher is written durably before it leaves, so a restart resumes above it; the provider's
 // signed ack says it is stored on its side too.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { Signature, getAddress } from 'ethers'
 import { PaymentError } from './errors.ts'
 import { VoucherStatus, openVoucherAck } from '../../protocol/payments/ack.ts'

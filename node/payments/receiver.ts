@@ -5,7 +5,7 @@
 // known key; write the voucher durably, and only then sign the acknowledgement. Anything
 // rejected is never stored, fsynced or audited. Before a channel-paid job runs, `assureFunded`
 // finds a funded channel from its requester and reserves the price in it.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { getAddress } from 'ethers'
 import { isHiveError } from '../../protocol/errors.ts'
 import { checkChannelTerms, checkVoucherRules } from '../../protocol/payments/channel-rules.ts'

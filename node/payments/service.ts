@@ -3,7 +3,7 @@
 // flows, the evidence store and the book of payout addresses. It answers the market's questions
 // (the `MarketPayments` port, hooks()) and hears the rest as the market's events (subscribe()). `paymentsService(…)` is
 // its factory for createHiveNode.
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { getAddress } from 'ethers'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { CID } from 'multiformats/cid'
@@ -28,6 +28,8 @@ import type { RouteRegistry } from '../api/router.ts'
 import type { ChannelSummary, PaymentsApi } from './api-port.ts'
 import { PayoutAddresses } from './payout-addresses.ts'
 import { settleJob } from './settle.ts'
+import { earningItems, summariseEarnings } from './earnings.ts'
+import type { EarningsGrouping, EarningsView } from '../api/contract/views/payments.ts'
 import type { PaymentJournal } from './journal.ts'
 import type { MarketPayments } from '../market/ports.ts'
 import type { MarketEvents } from '../market/events.ts'
@@ -352,6 +354,25 @@ export class PaymentsService implements PaymentsApi, HiveService {
       })
     }
     return out
+  }
+
+  /** The provider's earnings (`hive earnings`): channel jobs and escrows, fees, this node's gas. */
+  async earnings(query: { since?: number; by?: EarningsGrouping } = {}): Promise<EarningsView> {
+    const channels = await this.channelSummaries()
+    const items = earningItems(await this.channels.expectations(), await this.escrow.list(), channels, this.fee.feeBps)
+    const stats = this.init.chain.sender?.stats
+    return summariseEarnings({
+      address: this.address,
+      items,
+      channels,
+      gas: {
+        transactions: stats?.mined ?? 0,
+        failed: stats?.failed ?? 0,
+        gasUsed: (stats?.gasUsed ?? 0n).toString(),
+        feesWei: (stats?.feesWei ?? 0n).toString(),
+      },
+      ...query,
+    })
   }
 
   /** Open channels (for `hive wallet`). */

@@ -1,7 +1,7 @@
 // The requester's side of settling a finished job (the market's 'job:settled' event): who gets
 // paid (the providers whose output was accepted) and who gets rejected (every other provider that
 // accepted an award).
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import type { JobRecord } from '../market/job-record.ts'
 
 const log = logger('hive:payments:settle')

@@ -10,7 +10,7 @@
 // (a token that reverts, a bad signature, an RPC error) is retried with backoff, a bounded
 // number of times, and reported, without holding up any other channel. A close is answered only
 // when the voucher's gain exceeds the gas the answer costs (close-pricer.ts).
-import { logger } from '@libp2p/logger'
+import { logger } from '../log/logger.ts'
 import { ClosePricer, voucherCloseArgs } from './close-pricer.ts'
 import { findEvent, readChannel } from './chain.ts'
 import { RetrySchedule } from './retry-schedule.ts'

@@ -44,7 +44,19 @@ const CHECKS: Array<[string, string, string[]]> = [
   [
     'layering and import cycles (dependency-cruiser)',
     'depcruise',
-    ['--config', '.dependency-cruiser.cjs', 'protocol', 'node', 'cli', 'scripts', 'test', 'ui', 'examples/build.ts'],
+    [
+      '--config',
+      '.dependency-cruiser.cjs',
+      'protocol',
+      'node',
+      'cli',
+      'scripts',
+      'test',
+      'ui',
+      'sdk',
+      'examples/build.ts',
+      'examples/sdk',
+    ],
   ],
   ['lint Solidity (solhint)', 'solhint', ['contracts/**/*.sol']],
 ]

@@ -1,8 +1,9 @@
 // The market's routes: post a job, list jobs, read one job's record and its verified output.
 // Binary data crosses as base64 inside JSON (modules and inputs are small enough here).
-import type { JobRecord } from './views/jobs.ts'
+import type { JobRecord, JobStatsView } from './views/jobs.ts'
 import { ApiError } from '../errors.ts'
 import { defineRoute, respond } from './route.ts'
+import { q } from './query.ts'
 
 /** large enough for a module plus inputs of a few tens of MiB once base64-encoded */
 export const MAX_JOB_BODY_BYTES = 96 * 1024 * 1024
@@ -155,6 +156,14 @@ export const jobRoutes = {
     errors: JOB_ERRORS,
     response: respond<JobRecord>(),
     summary: "one job's full record: bids, awards, results, verification",
+  }),
+  'jobs.stats': defineRoute({
+    method: 'GET',
+    path: '/v1/stats',
+    query: { since: q.int(0, 8_640_000_000_000_000) },
+    errors: ['UNKNOWN_PARAMETER', 'INVALID_PARAMETER'],
+    response: respond<JobStatsView>(),
+    summary: 'success, failure and timeout counts per reason, as a requester and as a provider',
   }),
   'jobs.result': defineRoute({
     method: 'GET',

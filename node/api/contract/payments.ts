@@ -1,8 +1,9 @@
 // The payments routes: what `hive channel`, `hive escrow` and `hive slash` read and ask for.
 // Amounts cross as decimal strings of base units.
-import type { ChannelRecord, EscrowRecord, EquivocationEvidence } from './views/payments.ts'
+import type { ChannelRecord, EarningsView, EscrowRecord, EquivocationEvidence } from './views/payments.ts'
 import { ApiError } from '../errors.ts'
 import { defineRoute, respond } from './route.ts'
+import { q } from './query.ts'
 
 export interface ChannelSummary extends ChannelRecord {
   /** nonce and cumulative amount of the best (provider) or last sent (requester) voucher */
@@ -88,5 +89,14 @@ export const paymentsRoutes = {
     errors: ['BAD_REQUEST', 'NO_EVIDENCE', 'NO_WALLET'],
     response: respond<{ evidence: EquivocationEvidence }>(),
     summary: 'submit the evidence about a job on-chain to slash the provider',
+  }),
+  'payments.earnings': defineRoute({
+    method: 'GET',
+    path: '/v1/payments/earnings',
+    // since: ms since the epoch; by: how to group the rows
+    query: { since: q.int(0, 8_640_000_000_000_000), by: q.string(/^(job|requester|day)$/) },
+    errors: ['UNKNOWN_PARAMETER', 'INVALID_PARAMETER'],
+    response: respond<EarningsView>(),
+    summary: "the provider's earnings: paid and pending (vouchers held, escrows awaiting release), fees, gas",
   }),
 }

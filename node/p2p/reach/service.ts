@@ -2,7 +2,7 @@
 // worked out again whenever its addresses or connections change. While private (learnt, not
 // forced) it starts reserving on relays and moves its DHT to client mode; every change is an
 // event on the node's feed. Also where the relay server's policy learns market relationships.
-import { logger } from '@libp2p/logger'
+import { logger } from '../../log/logger.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import { classifyReachability, isCircuitAddr, publicCandidates } from '../../../protocol/reachability.ts'
 import type { Reachability } from '../../../protocol/reachability.ts'

@@ -2,7 +2,7 @@
 // within the first-byte timeout, decode, handle, write one or more response frames, close.
 // Every failure the peer can still hear about gets a typed error reply; every exchange ends in
 // exactly one counted outcome.
-import { logger } from '@libp2p/logger'
+import { logger } from '../../log/logger.ts'
 import { lpStream } from '@libp2p/utils'
 import type { LengthPrefixedStream } from '@libp2p/utils'
 import { Admission } from './admission.ts'

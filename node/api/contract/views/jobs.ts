@@ -75,3 +75,23 @@ export interface JobRecord {
    */
   spotCheck?: boolean
 }
+
+// --- stats (issue 17): `hive stats` ---
+/** How jobs ended from one side: counts, and by reason code (failures and timeouts). */
+export interface OutcomeStats {
+  /** jobs that ended (running ones are not counted) */
+  total: number
+  succeeded: number
+  failed: number
+  /** failures whose reason is a timeout (EXEC_TIMEOUT, no bids in time, a deadline passed) */
+  timedOut: number
+  /** reason code -> count, failures and timeouts only */
+  byReason: Record<string, number>
+}
+
+export interface JobStatsView {
+  /** jobs this node posted, from its job records (all of them, or since `since`) */
+  requester?: OutcomeStats & { running: number }
+  /** jobs this node ran, since `since` (the node's start: the provider keeps no job history) */
+  provider?: OutcomeStats & { since: number; bids: number; declined: number }
+}

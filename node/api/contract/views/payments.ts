@@ -65,3 +65,38 @@ export interface EquivocationEvidence {
   commitTx?: string
   slashTx?: string
 }
+
+// --- earnings (issue 17): `hive earnings` ---
+export type EarningsGrouping = 'job' | 'requester' | 'day'
+
+/** One group of a provider's earnings; amounts in token base units (decimal strings). */
+export interface EarningsRow {
+  /** the job id, the requester's address, or the UTC day (YYYY-MM-DD) */
+  key: string
+  jobs: number
+  /** received: vouchers held for channel jobs, escrows released */
+  paid: string
+  /** still to come: channel jobs not yet paid by a voucher, escrows awaiting release */
+  pending: string
+  /** the protocol fee on these amounts (part of paid + pending: the provider nets the rest) */
+  fees: string
+}
+
+export interface EarningsView {
+  /** this node's payout address */
+  address: string
+  /** only jobs since this time (ms), when asked */
+  since?: number
+  by?: EarningsGrouping
+  totals: EarningsRow
+  channels: {
+    /** vouchers held in channels still open: redeemable by closing them */
+    held: string
+    /** what closed channels paid out (net of the fee) */
+    redeemed: string
+  }
+  escrows: { released: string; awaiting: string }
+  /** what this node's own transactions cost since it started (wei of the chain's native coin) */
+  gas: { transactions: number; failed: number; gasUsed: string; feesWei: string }
+  rows: EarningsRow[]
+}
