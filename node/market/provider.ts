@@ -20,7 +20,7 @@ import { dialableRequesterAddrs } from '../../protocol/market/requester-addrs.ts
 import { isHiveError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
-import { jobPublishTopic, joinedClearingTopics, joinedJobTopics, TopicSubscription } from './gossip.ts'
+import { joinedClearingTopics, joinedJobTopics, TopicSubscription } from './gossip.ts'
 import type { JobShards } from './gossip.ts'
 import { ProviderLiveness } from './liveness-provider.ts'
 import { failpoint } from '../util/failpoints.ts'
@@ -91,7 +91,10 @@ export interface ProviderInit {
   lotteryWeight?: () => bigint
   /**
    * this provider's own estimate of N for `executor`, against which it clamps a job's stated one
-   * (default: the providers it hears on the job topic, itself included)
+   * (the market service derives it from the discovery view). Undefined: no view that can vouch
+   * for a count (none, or not yet warm), the job's stated N holds. Not the job topic's
+   * subscribers: with shards and a sparse mesh those are a handful of peers, and clamping N to
+   * them made every provider draw with N / 4 (21 bids per job at 200 providers instead of ~2m).
    */
   providerView?: (executor: string) => number | undefined
   /** how often heartbeats go out while an award is worked on (docs/reaward.md) */
@@ -273,11 +276,7 @@ export class Provider {
   private drawLottery(job: ValidJobRequest): number | undefined {
     const spec = job.spec
     if (spec.maxBidders === 0) return 0
-    const view =
-      this.init.providerView !== undefined
-        ? this.init.providerView(spec.executor)
-        : this.init.libp2p.services.pubsub.getSubscribers(jobPublishTopic(spec.executor, job.jobId, this.init.shards))
-            .length + 1
+    const view = this.init.providerView?.(spec.executor)
     const estimate = effectiveEstimate(spec.maxBidders, spec.providerEstimate, view)
     const weight = this.init.lotteryWeight?.() ?? WEIGHT_SCALE
     const draw = { nonce: spec.nonce, jobId: job.jobId, maxBidders: spec.maxBidders, estimate }

@@ -39,7 +39,7 @@ import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { JobPolicy } from './requester-job.ts'
 import type { ReputationStore } from './reputation-store.ts'
 import { reputationScore } from '../../protocol/market/reputation.ts'
-import type { MarketJournal } from './ports.ts'
+import type { MarketJournal, MarketProviderView } from './ports.ts'
 import type { DirectLibp2p } from './direct.ts'
 import type { JobSpecInput } from '../../protocol/market/build.ts'
 import type { PaymentMode } from '../../protocol/payment-mode.ts'
@@ -102,6 +102,8 @@ export interface RequesterInit {
    * job's executor: the push targets then, besides gossip
    */
   pickProviders?: (input: PostJobInput) => Promise<PeerId[]>
+  /** the node's discovery view: the live providers of a class (push choice and N) */
+  providerView?: MarketProviderView
   /** the minimum provider stake, the lottery's weight unit (undefined: every staked bidder weighs one) */
   minStake?: () => bigint | undefined
   /**
@@ -335,14 +337,22 @@ export class Requester {
     this.init.emit?.({ type: 'job:posted', at: this.now(), jobId, pushedTo: pushed })
   }
 
-  /** Providers heard on the executor's job topic: connected, and offering that executor. */
+  /**
+   * The live providers of the executor's class: the discovery view's (verified, unexpired
+   * profiles), and peers heard on the class's job topics whose profile has not reached us yet
+   * (announcements go out when a provider starts and then every half lifetime: a requester that
+   * joined later hears them on the topic first). Peer ids are free: the estimate caps the ones
+   * that never bid (protocol/market/candidates.ts providerEstimate).
+   */
   private liveProviders(executor: string): string[] {
+    const live = new Set<string>()
+    for (const p of this.init.providerView?.liveProviders(executor) ?? []) live.add(p.provider)
     // every shard of the class: a provider joins only some of them
-    const heard = new Set<string>()
     for (const topic of jobShardTopics(executor, this.init.shards?.shards ?? 1)) {
-      for (const p of this.init.libp2p.services.pubsub.getSubscribers(topic)) heard.add(p.toString())
+      for (const p of this.init.libp2p.services.pubsub.getSubscribers(topic)) live.add(p.toString())
     }
-    return [...heard]
+    live.delete(this.init.libp2p.peerId.toString())
+    return [...live]
   }
 
   /** What the bid lottery has let through and dropped, since start (metrics, tests). */
