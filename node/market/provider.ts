@@ -7,6 +7,7 @@ import { ExecStatus, PaymentMode } from '../../protocol/gen/market.ts'
 import { signAcceptance, signBid, signResult } from '../../protocol/market/build.ts'
 import { ClearingBook } from '../../protocol/market/clearing-book.ts'
 import { okReply } from '../../protocol/market/direct.ts'
+import { decodeAwardWithData, inlineBlob } from '../../protocol/market/inline-blobs.ts'
 import { notBiddingReply } from '../../protocol/market/candidates.ts'
 import { WEIGHT_SCALE, effectiveEstimate, winsLottery } from '../../protocol/market/lottery.ts'
 import { peerIdToBytes } from '../../protocol/signing.ts'
@@ -199,6 +200,16 @@ export class Provider {
         handle: async (bytes, from) => await this.onAward(bytes, from),
       }),
     )
+    this.unhandle.push(
+      await handleDirect({
+        ...base,
+        protocol: 'awardData',
+        handle: async (bytes, from) => {
+          const { envelope, blobs } = decodeAwardWithData(bytes)
+          return await this.onAward(envelope, from, blobs)
+        },
+      }),
+    )
     await this.liveness.start()
     this.unhandle.push(async () => {
       await this.liveness.stop()
@@ -370,7 +381,8 @@ export class Provider {
     ).unref()
   }
 
-  private async onAward(bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
+  /** `inline`: the job's small inputs sent with the award (checked against their CIDs when used) */
+  private async onAward(bytes: Uint8Array, from: PeerId, inline?: Map<string, Uint8Array>): Promise<Uint8Array> {
     const award = await validateAward(bytes, {
       now: this.now(),
       self: this.init.libp2p.peerId,
@@ -436,7 +448,7 @@ export class Provider {
     // answer first: the requester's placement latency ends with this acceptance
     setImmediate(() => {
       failpoint('provider:after-accept')
-      void this.execute(bid.request, award, controller.signal).finally(() => {
+      void this.execute(bid.request, award, controller.signal, inline).finally(() => {
         this.liveness.ended(award.jobId)
         this.running.delete(award.jobId)
         this.openBids.delete(award.jobId)
@@ -445,7 +457,12 @@ export class Provider {
     return okReply(acceptance)
   }
 
-  private async execute(job: ValidJobRequest, award: ValidAward, signal: AbortSignal): Promise<void> {
+  private async execute(
+    job: ValidJobRequest,
+    award: ValidAward,
+    signal: AbortSignal,
+    inline?: Map<string, Uint8Array>,
+  ): Promise<void> {
     const spec = job.spec
     const limits = spec.limits ?? { memoryBytes: 0, wallTimeMs: 0, outputBytes: 0 }
     const started = this.now()
@@ -473,8 +490,10 @@ export class Provider {
         },
         fetchSignal,
       )
+      // inline with the award when small (and only if the bytes are the job's), else fetched
       const fetchFrom = async (cid: typeof job.module, size: number): Promise<Uint8Array> =>
-        await this.init.exchange.fetch(job.requester, cid, { signal: fetchSignal, maxBytes: size })
+        (await inlineBlob(inline, cid, size)) ??
+        (await this.init.exchange.fetch(job.requester, cid, { signal: fetchSignal, maxBytes: size }))
       const addrs = dialableRequesterAddrs(job.requesterAddrs, { allowPrivate: this.init.allowPrivateAddrs === true })
       if (addrs.length > 0) {
         await this.init.libp2p.peerStore.merge(job.requester, { multiaddrs: addrs.map((a) => multiaddr(a.toString())) })

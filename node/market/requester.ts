@@ -8,6 +8,7 @@ import { CID } from 'multiformats/cid'
 import { ExecStatus } from '../../protocol/gen/market.ts'
 import { createJobRequest, signAward, signClearing } from '../../protocol/market/build.ts'
 import { okReply } from '../../protocol/market/direct.ts'
+import { chooseInline, encodeAwardWithData } from '../../protocol/market/inline-blobs.ts'
 import { MAX_PROVIDER_ESTIMATE, defaultMaxBidders, stakeWeight } from '../../protocol/market/lottery.ts'
 import { fail } from '../../protocol/market/errors.ts'
 import { NOT_BIDDING } from '../../protocol/market/candidates.ts'
@@ -49,6 +50,24 @@ import { MarketEvents } from './events.ts'
 import type { MarketPayments } from './ports.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
+import type { Reply } from '../../protocol/gen/market.ts'
+
+/** A bounded set of flags per key: the oldest goes when full (peer ids are free to make). */
+class BoundedFlags {
+  private readonly map = new Map<string, boolean>()
+  constructor(private readonly max: number) {}
+  get(key: string): boolean | undefined {
+    return this.map.get(key)
+  }
+  set(key: string, value: boolean): void {
+    this.map.delete(key)
+    this.map.set(key, value)
+    if (this.map.size > this.max) {
+      const oldest = this.map.keys().next()
+      if (oldest.done !== true) this.map.delete(oldest.value)
+    }
+  }
+}
 
 const log = logger('hive:market:requester')
 
@@ -153,6 +172,8 @@ export class Requester {
   private readonly gate = new BidGate()
   /** the providers this node knows, for choosing push targets */
   private readonly candidates = new CandidateBook()
+  /** providers that do not speak /hive/award/2.0.0 (bounded: cleared when it grows large) */
+  private readonly awardV1Only = new BoundedFlags(1024)
   private readonly liveness: RequesterLiveness
   private started = false
 
@@ -355,6 +376,32 @@ export class Requester {
     return [...live]
   }
 
+  /**
+   * Sends a signed award: with the job's inputs inline when they are small (/hive/award/2.0.0,
+   * the provider then fetches nothing but a module it has not cached), else, or to a provider
+   * that does not speak version 2, the bare envelope on /hive/award/1.0.0.
+   */
+  private async sendAward(peer: PeerId, envelope: Uint8Array, record: JobRecord): Promise<Reply> {
+    const { libp2p } = this.init
+    const signal = AbortSignal.timeout(5_000)
+    const chosen = chooseInline(record.inputs)
+    const blobs: Array<{ cid: string; data: Uint8Array }> = []
+    for (const i of chosen) {
+      const data = await this.init.blobs.get(CID.parse(i.cid))
+      if (data === undefined) break
+      blobs.push({ cid: i.cid, data })
+    }
+    if (chosen.length > 0 && blobs.length === chosen.length && this.awardV1Only.get(peer.toString()) !== true) {
+      try {
+        return await sendRequest(libp2p, peer, 'awardData', encodeAwardWithData(envelope, blobs), { signal })
+      } catch (err) {
+        if ((err as Error).name !== 'UnsupportedProtocolError') throw err
+        this.awardV1Only.set(peer.toString(), true)
+      }
+    }
+    return await sendRequest(libp2p, peer, 'award', envelope, { signal })
+  }
+
   /** What the bid lottery has let through and dropped, since start (metrics, tests). */
   lotteryStats(): LotteryStats {
     return this.gate.stats()
@@ -422,7 +469,7 @@ export class Requester {
             price,
             slot,
           })
-          const reply = await sendRequest(libp2p, peer, 'award', bytes, { signal: AbortSignal.timeout(5_000) })
+          const reply = await this.sendAward(peer, bytes, record)
           if (reply.envelope.length === 0) return false
           const acceptance = await validateAcceptance(reply.envelope, {
             now: this.now(),
