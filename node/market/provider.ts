@@ -1,12 +1,14 @@
 // The provider's side of the market: hear job requests (gossip and direct pushes), bid on the
 // ones it can run at a price its sheet and the market allow, accept awards while it has room,
 // fetch the job's data, run it in the sandbox and return a signed Result.
+import { createHash } from 'node:crypto'
 import { logger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ExecStatus, PaymentMode } from '../../protocol/gen/market.ts'
 import { signAcceptance, signBid, signResult } from '../../protocol/market/build.ts'
 import { ClearingBook } from '../../protocol/market/clearing-book.ts'
 import { okReply } from '../../protocol/market/direct.ts'
+import { fail } from '../../protocol/market/errors.ts'
 import { decodeAwardWithData, inlineBlob } from '../../protocol/market/inline-blobs.ts'
 import { notBiddingReply } from '../../protocol/market/candidates.ts'
 import { WEIGHT_SCALE, effectiveEstimate, winsLottery } from '../../protocol/market/lottery.ts'
@@ -58,6 +60,9 @@ export interface ProviderFaults {
   /** never send a liveness heartbeat (the requester should take us for dead and re-award) */
   silentHeartbeats?: boolean
 }
+
+/** validated job requests kept for a second copy (push and gossip of one job come within a bid window) */
+const VALIDATED_KEPT = 1024
 
 export interface ProviderInit {
   libp2p: MarketLibp2p
@@ -120,6 +125,10 @@ export class Provider {
   // still be accepted (and so forwarded) when its gossip copy arrives
   private readonly jobSeen = new SeenCache({ capacity: 50_000, ttlMs: 10 * 60_000 })
   private readonly pushedSeen = new SeenCache({ capacity: 50_000, ttlMs: 10 * 60_000 })
+  /** job requests fully validated, and second copies taken from `validated` (tests, metrics) */
+  readonly requestChecks = { full: 0, reused: 0 }
+  /** recently validated requests by the sha-256 of their bytes (validateOnce) */
+  private readonly validated = new Map<string, ValidJobRequest>()
   /** jobs already considered, whichever way they came */
   private readonly considered = new SeenCache({ capacity: 50_000, ttlMs: 10 * 60_000 })
   private readonly awardSeen = new SeenCache({ capacity: 50_000, ttlMs: 60 * 60_000 })
@@ -148,6 +157,31 @@ export class Provider {
     })
   }
 
+  /**
+   * Validates a job request once per content, whichever way it comes: a pushed job often also
+   * arrives by gossip (same signed bytes), and the second copy is looked up by the bytes' hash
+   * before anything decodes it (no second decode and Ed25519 verify). Each path keeps its own
+   * replay check (`seen`); an expired job takes the full check again, which refuses it.
+   */
+  private async validateOnce(bytes: Uint8Array, seen: SeenCache): Promise<ValidJobRequest> {
+    const key = createHash('sha256').update(bytes).digest('base64')
+    const known = this.validated.get(key)
+    const now = this.now()
+    if (known !== undefined && now < known.bidsCloseAt) {
+      this.requestChecks.reused++
+      if (!seen.add(known.jobId, now)) fail('DUPLICATE', `job ${known.jobId} already seen`, { jobId: known.jobId })
+      return known
+    }
+    const job = await validateJobRequest(bytes, { now, seen })
+    this.requestChecks.full++
+    this.validated.set(key, job)
+    if (this.validated.size > VALIDATED_KEPT) {
+      const oldest = this.validated.keys().next()
+      if (oldest.done !== true) this.validated.delete(oldest.value)
+    }
+    return job
+  }
+
   /** jobs accepted and not yet finished */
   get load(): number {
     return this.running.size
@@ -161,7 +195,7 @@ export class Provider {
       const sub = new TopicSubscription<ValidJobRequest>({
         pubsub,
         topics: joinedJobTopics(executor, libp2p.peerId.toString(), this.init.shards),
-        validate: async (bytes) => await validateJobRequest(bytes, { now: this.now(), seen: this.jobSeen }),
+        validate: async (bytes) => await this.validateOnce(bytes, this.jobSeen),
         handle: async (job) => {
           await this.considerJob(job, 'gossip')
         },
@@ -188,7 +222,7 @@ export class Provider {
         ...base,
         protocol: 'request',
         handle: async (bytes) => {
-          const job = await validateJobRequest(bytes, { now: this.now(), seen: this.pushedSeen })
+          const job = await this.validateOnce(bytes, this.pushedSeen)
           return this.onPushed(job)
         },
       }),
