@@ -52,6 +52,13 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Reply } from '../../protocol/gen/market.ts'
 
+/** The peer does not speak the protocol (libp2p's error, possibly wrapped by the reqresp layer). */
+function unsupportedProtocol(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++)
+    if (e.name === 'UnsupportedProtocolError') return true
+  return false
+}
+
 /** A bounded set of flags per key: the oldest goes when full (peer ids are free to make). */
 class BoundedFlags {
   private readonly map = new Map<string, boolean>()
@@ -395,7 +402,7 @@ export class Requester {
       try {
         return await sendRequest(libp2p, peer, 'awardData', encodeAwardWithData(envelope, blobs), { signal })
       } catch (err) {
-        if ((err as Error).name !== 'UnsupportedProtocolError') throw err
+        if (!unsupportedProtocol(err)) throw err
         this.awardV1Only.set(peer.toString(), true)
       }
     }
