@@ -90,6 +90,15 @@ async function relayedJob(root: string, nodes: HiveNode[], paid?: Paid) {
       ? true
       : undefined,
   )
+  // job topics are sharded (the provider may not be on the job's shard): the job reaches it by
+  // the requester's direct push, so the requester must know it (its discovery view, via the DHT)
+  await waitFor(
+    async () =>
+      (await requester.findProviders({ executor: 'wasm' }, { signal: AbortSignal.timeout(5_000) })).some(
+        (p) => p.peerId === provider.peerId.toString(),
+      ) || undefined,
+    { timeoutMs: 30_000 },
+  )
 
   const market = (requester.services as { market?: MarketService }).market!.requester!
   const { jobId } = await market.post({
