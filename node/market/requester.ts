@@ -52,6 +52,9 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Reply } from '../../protocol/gen/market.ts'
 
+/** how long a provider a push could not reach stays out of the requester's live set (unless heard again) */
+const UNREACHABLE_MS = 5 * 60_000
+
 /** The peer does not speak the protocol (libp2p's error, possibly wrapped by the reqresp layer). */
 function unsupportedProtocol(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++)
@@ -179,6 +182,8 @@ export class Requester {
   private readonly gate = new BidGate()
   /** the providers this node knows, for choosing push targets */
   private readonly candidates = new CandidateBook()
+  /** providers a push failed to reach, until when they are left out of the live set */
+  private readonly unreachable = new Map<string, number>()
   /** providers that do not speak /hive/award/2.0.0 (bounded: cleared when it grows large) */
   private readonly awardV1Only = new BoundedFlags(1024)
   private readonly liveness: RequesterLiveness
@@ -358,6 +363,7 @@ export class Requester {
           log('direct push of %s to %s failed: %s', jobId, peer.toString(), (err as Error).message)
           this.gate.answered(jobId, peer.toString())
           this.candidates.forget(peer.toString())
+          this.markUnreachable(peer.toString())
         }
       }),
     )
@@ -374,10 +380,21 @@ export class Requester {
    */
   private liveProviders(executor: string): string[] {
     const live = new Set<string>()
-    for (const p of this.init.providerView?.liveProviders(executor) ?? []) live.add(p.provider)
+    const now = this.now()
+    // a profile outlives its provider (an hour by default): one we could not reach is left out
+    // until it is heard on a job topic again or the mark lapses
+    for (const p of this.init.providerView?.liveProviders(executor) ?? []) {
+      const until = this.unreachable.get(p.provider)
+      if (until !== undefined && until > now) continue
+      live.add(p.provider)
+    }
     // every shard of the class: a provider joins only some of them
     for (const topic of jobShardTopics(executor, this.init.shards?.shards ?? 1)) {
-      for (const p of this.init.libp2p.services.pubsub.getSubscribers(topic)) live.add(p.toString())
+      for (const p of this.init.libp2p.services.pubsub.getSubscribers(topic)) {
+        const id = p.toString()
+        live.add(id)
+        this.unreachable.delete(id)
+      }
     }
     live.delete(this.init.libp2p.peerId.toString())
     return [...live]
@@ -407,6 +424,15 @@ export class Requester {
       }
     }
     return await sendRequest(libp2p, peer, 'award', envelope, { signal })
+  }
+
+  private markUnreachable(provider: string): void {
+    this.unreachable.delete(provider)
+    this.unreachable.set(provider, this.now() + UNREACHABLE_MS)
+    if (this.unreachable.size > 4096) {
+      const oldest = this.unreachable.keys().next()
+      if (oldest.done !== true) this.unreachable.delete(oldest.value)
+    }
   }
 
   /** What the bid lottery has let through and dropped, since start (metrics, tests). */
