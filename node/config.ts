@@ -110,10 +110,11 @@ export interface HiveSettings {
   announcePrivate: boolean
   /**
    * shards each job class's gossip topic is split into (a network parameter: every peer must use
-   * the same; 1 = the unsharded topic). A requester publishes a job to one shard (by its id).
+   * the same; 1 = the unsharded topic; default 16). A requester publishes a job to one shard (by
+   * its id) and pushes it directly to its best candidates, whichever shards they joined.
    */
   jobShards: number
-  /** shards of each class a provider subscribes to (0 = all): its gossip load is jobs × this ÷ jobShards */
+  /** shards of each class a provider subscribes to (0 = all; default 2): its gossip load is jobs × this ÷ jobShards */
   jobShardsJoined: number
   // --- operators (issue 17): Prometheus metrics ---
   /** serve /metrics (Prometheus text format); off by default */
@@ -171,8 +172,10 @@ const DEFAULTS: HiveSettings = {
   dcutr: true,
   upnp: false,
   announcePrivate: false,
-  jobShards: 1,
-  jobShardsJoined: 0,
+  // sharded by default (issue 14 goal 2): a provider validates the gossip of 2 shards in 16, the
+  // requester's direct push to its best candidates reaches providers on any shard
+  jobShards: 16,
+  jobShardsJoined: 2,
   metrics: false,
   metricsHost: '127.0.0.1',
   metricsPort: 9464,

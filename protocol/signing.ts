@@ -5,6 +5,8 @@
 // (the same idea as libp2p's signed RecordEnvelope). Peers verify at every gossip hop, so the
 // fast key signs (docs/architecture.md, Signatures): node:crypto Ed25519 through @libp2p/crypto.
 // The payload is signed as sent: no re-encoding, hence no canonicalisation to get wrong.
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
 import { ValidationError } from './errors.ts'
@@ -47,10 +49,39 @@ export async function verifyWithDomain(
 ): Promise<boolean> {
   if (key.type !== 'Ed25519' || signature.length !== SIGNATURE_BYTES) return false
   try {
-    return await key.verify(signedBytes(domain, payload), signature)
+    return cryptoVerify(null, signedBytes(domain, payload), ed25519KeyObject(key.raw), signature)
   } catch {
     return false
   }
+}
+
+/** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): the 32 raw key bytes follow. */
+const ED25519_SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00])
+/** decoded keys kept: a node verifies the same few hundred peers' messages over and over */
+const KEY_CACHE_MAX = 4096
+const keyObjects = new Map<string, KeyObject>()
+
+/**
+ * The node:crypto key for a raw Ed25519 public key, decoded once per key (issue 14 goal 4):
+ * @libp2p/crypto imports the key from a JWK on every verify, about as costly as the check itself.
+ * Bounded, oldest first out; a key is 32 public bytes, so the cache holds nothing secret.
+ */
+function ed25519KeyObject(raw: Uint8Array): KeyObject {
+  const id = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')
+  let key = keyObjects.get(id)
+  if (key === undefined) {
+    if (raw.byteLength !== 32) throw new TypeError('an Ed25519 public key is 32 bytes')
+    const der = new Uint8Array(ED25519_SPKI_PREFIX.length + 32)
+    der.set(ED25519_SPKI_PREFIX)
+    der.set(raw, ED25519_SPKI_PREFIX.length)
+    key = createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' })
+    if (keyObjects.size >= KEY_CACHE_MAX) {
+      const oldest = keyObjects.keys().next()
+      if (oldest.done !== true) keyObjects.delete(oldest.value)
+    }
+    keyObjects.set(id, key)
+  }
+  return key
 }
 
 /** The binary form of a peer id used on the wire (its multihash). */

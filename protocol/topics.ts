@@ -112,6 +112,11 @@ export const PROTOCOLS = {
   bid: '/hive/bid/1.0.0',
   /** requester -> provider: a signed Award; answered by a Reply carrying the signed Acceptance */
   award: '/hive/award/1.0.0',
+  /**
+   * requester -> provider: an AwardWithData (the signed Award and the job's small inputs inline);
+   * answered like /hive/award/1.0.0. Version 2: a new request body; version 1 stays for older peers.
+   */
+  awardData: '/hive/award/2.0.0',
   /** provider -> requester: a signed Result; answered by a Reply */
   result: '/hive/result/1.0.0',
   /** a BlobRequest; answered by a BlobResponse then BlobChunk frames */
@@ -152,6 +157,10 @@ export const DIRECT_LIMITS: Record<
   award: {
     request: MessageType.AWARD,
     maxRequestBytes: MAX_MESSAGE_BYTES.award,
+    maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
+  },
+  awardData: {
+    maxRequestBytes: MAX_MESSAGE_BYTES.awardWithData,
     maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
   },
   result: {

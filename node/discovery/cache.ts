@@ -14,6 +14,8 @@ export class ProfileCache {
   private readonly entries = new Map<string, HardwareProfile>()
   private readonly missing = new Map<string, number>()
   private readonly max: number
+  /** bumped on every change of the entries: callers memoise what they derive from the view */
+  private _version = 0
 
   constructor(max = 1024) {
     this.max = max
@@ -23,11 +25,16 @@ export class ProfileCache {
     return this.entries.size
   }
 
+  get version(): number {
+    return this._version
+  }
+
   get(peerId: string, now: number): HardwareProfile | undefined {
     const p = this.entries.get(peerId)
     if (p === undefined) return undefined
     if (p.expiresAt <= now) {
       this.entries.delete(peerId)
+      this._version++
       return undefined
     }
     return p
@@ -39,6 +46,7 @@ export class ProfileCache {
     const old = this.entries.get(profile.peerId)
     if (old !== undefined && old.issuedAt >= profile.issuedAt && old.expiresAt > now) return false
     this.missing.delete(profile.peerId)
+    this._version++
     // re-inserted at the end: Map order stays roughly the order profiles were last refreshed
     this.entries.delete(profile.peerId)
     this.entries.set(profile.peerId, profile)
@@ -58,6 +66,7 @@ export class ProfileCache {
     for (const [id, p] of this.entries) {
       if (p.expiresAt <= now) {
         this.entries.delete(id)
+        this._version++
         continue
       }
       if (profileMatchesFilter(p, filter)) out.push(p)
@@ -66,7 +75,7 @@ export class ProfileCache {
   }
 
   delete(peerId: string): void {
-    this.entries.delete(peerId)
+    if (this.entries.delete(peerId)) this._version++
   }
 
   /** Records that no valid profile was found for the peer; isMissing answers true until `until`. */
@@ -90,6 +99,7 @@ export class ProfileCache {
   }
 
   clear(): void {
+    this._version++
     this.entries.clear()
     this.missing.clear()
   }

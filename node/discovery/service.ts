@@ -17,6 +17,7 @@ import type { HiveComponents, ServiceFactory } from '../service.ts'
 import { profileMatchesFilter } from '../../protocol/capabilities.ts'
 import type { CapabilityFilter } from '../../protocol/capabilities.ts'
 import type { HardwareProfile } from '../../protocol/profile.ts'
+import type { LiveProvider } from '../../protocol/market/lottery.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
@@ -25,6 +26,8 @@ const log = logger('hive:discovery')
 
 /** key in the store's `profile` sublevel holding this node's last published signed profile */
 export const PUBLISHED_PROFILE_KEY = 'published'
+/** how long liveProviders() may answer from its memo while the view is unchanged */
+const LIVE_MEMO_MS = 1_000
 
 /**
  * Where a lookup looks: 'view' only the local view (instant; complete once the node has heard a
@@ -83,6 +86,8 @@ export class DiscoveryService {
   private running = false
   private startedAt = 0
   private unwatch: (() => void) | undefined
+  /** liveProviders() per executor, kept while the view is unchanged (asked once per job per node) */
+  private readonly live = new Map<string, { at: number; version: number; providers: LiveProvider[] }>()
 
   constructor(components: DiscoveryComponents, init: DiscoveryInit) {
     this.components = components
@@ -169,6 +174,23 @@ export class DiscoveryService {
   get warm(): boolean {
     const warmAfter = this.init.warmAfterMs ?? this.init.offer.ttlMs * (this.init.republishFraction ?? 0.5)
     return this.running && this._now() - this.startedAt >= warmAfter
+  }
+
+  /**
+   * The market's view of who is live (node/market/ports.ts MarketProviderView): other peers whose
+   * unexpired verified profile offers `executor`, with the owner each names. Recomputed when the
+   * view changes, and at least every LIVE_MEMO_MS so that expired profiles drop out.
+   */
+  liveProviders(executor: string): LiveProvider[] {
+    const now = this._now()
+    const memo = this.live.get(executor)
+    if (memo !== undefined && memo.version === this.cache.version && now - memo.at < LIVE_MEMO_MS) return memo.providers
+    const providers = this.cache
+      .matching({ executor }, now)
+      .map((p) => ({ provider: p.peerId, ...(p.ethAddress !== undefined ? { owner: p.ethAddress } : {}) }))
+    // matching() may have dropped expired entries (a version bump): read the version after it
+    this.live.set(executor, { at: now, version: this.cache.version, providers })
+    return providers
   }
 
   /** Verified profiles of providers matching the filter (this node included if it matches), best first. */

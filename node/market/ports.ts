@@ -15,6 +15,7 @@
 // The journal is fail-safe: each record resolves once the entry is durable or its failure was handled.
 import type { CID } from 'multiformats/cid'
 import type { PeerId } from '@libp2p/interface'
+import type { LiveProvider } from '../../protocol/market/lottery.ts'
 import type { PaymentMode } from '../../protocol/payment-mode.ts'
 import type { JobRecord } from './job-record.ts'
 import type { MarketEvents } from './events.ts'
@@ -100,6 +101,16 @@ export interface MarketPaymentsSource {
   hooks(): MarketPayments
   /** subscribes to the market's events; the returned function unsubscribes */
   subscribe(events: MarketEvents): () => void
+}
+/**
+ * The node's discovery view (node/discovery): the one source of "which providers of a class are
+ * live" for the requester's push choice and estimate N, and for a provider's clamp of N.
+ */
+export interface MarketProviderView {
+  /** unexpired verified profiles of other peers offering `executor` */
+  liveProviders(executor: string): LiveProvider[]
+  /** the view has listened for a full announcement round: it can vouch for a count */
+  readonly warm: boolean
 }
 export interface MarketStakeSource {
   readonly stakeOf: (

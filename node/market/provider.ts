@@ -1,12 +1,15 @@
 // The provider's side of the market: hear job requests (gossip and direct pushes), bid on the
 // ones it can run at a price its sheet and the market allow, accept awards while it has room,
 // fetch the job's data, run it in the sandbox and return a signed Result.
+import { createHash } from 'node:crypto'
 import { logger } from '../log/logger.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ExecStatus, PaymentMode } from '../../protocol/gen/market.ts'
 import { signAcceptance, signBid, signResult } from '../../protocol/market/build.ts'
 import { ClearingBook } from '../../protocol/market/clearing-book.ts'
 import { okReply } from '../../protocol/market/direct.ts'
+import { fail } from '../../protocol/market/errors.ts'
+import { decodeAwardWithData, inlineBlob } from '../../protocol/market/inline-blobs.ts'
 import { notBiddingReply } from '../../protocol/market/candidates.ts'
 import { WEIGHT_SCALE, effectiveEstimate, winsLottery } from '../../protocol/market/lottery.ts'
 import { peerIdToBytes } from '../../protocol/signing.ts'
@@ -20,7 +23,7 @@ import { dialableRequesterAddrs } from '../../protocol/market/requester-addrs.ts
 import { isHiveError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
-import { jobPublishTopic, joinedClearingTopics, joinedJobTopics, TopicSubscription } from './gossip.ts'
+import { joinedClearingTopics, joinedJobTopics, TopicSubscription } from './gossip.ts'
 import type { JobShards } from './gossip.ts'
 import { ProviderLiveness } from './liveness-provider.ts'
 import { failpoint } from '../util/failpoints.ts'
@@ -58,6 +61,9 @@ export interface ProviderFaults {
   silentHeartbeats?: boolean
 }
 
+/** validated job requests kept for a second copy (push and gossip of one job come within a bid window) */
+const VALIDATED_KEPT = 1024
+
 export interface ProviderInit {
   libp2p: MarketLibp2p
   privateKey: PrivateKey
@@ -91,7 +97,10 @@ export interface ProviderInit {
   lotteryWeight?: () => bigint
   /**
    * this provider's own estimate of N for `executor`, against which it clamps a job's stated one
-   * (default: the providers it hears on the job topic, itself included)
+   * (the market service derives it from the discovery view). Undefined: no view that can vouch
+   * for a count (none, or not yet warm), the job's stated N holds. Not the job topic's
+   * subscribers: with shards and a sparse mesh those are a handful of peers, and clamping N to
+   * them made every provider draw with N / 4 (21 bids per job at 200 providers instead of ~2m).
    */
   providerView?: (executor: string) => number | undefined
   /** how often heartbeats go out while an award is worked on (docs/reaward.md) */
@@ -116,6 +125,10 @@ export class Provider {
   // still be accepted (and so forwarded) when its gossip copy arrives
   private readonly jobSeen = new SeenCache({ capacity: 50_000, ttlMs: 10 * 60_000 })
   private readonly pushedSeen = new SeenCache({ capacity: 50_000, ttlMs: 10 * 60_000 })
+  /** job requests fully validated, and second copies taken from `validated` (tests, metrics) */
+  readonly requestChecks = { full: 0, reused: 0 }
+  /** recently validated requests by the sha-256 of their bytes (validateOnce) */
+  private readonly validated = new Map<string, ValidJobRequest>()
   /** jobs already considered, whichever way they came */
   private readonly considered = new SeenCache({ capacity: 50_000, ttlMs: 10 * 60_000 })
   private readonly awardSeen = new SeenCache({ capacity: 50_000, ttlMs: 60 * 60_000 })
@@ -144,6 +157,31 @@ export class Provider {
     })
   }
 
+  /**
+   * Validates a job request once per content, whichever way it comes: a pushed job often also
+   * arrives by gossip (same signed bytes), and the second copy is looked up by the bytes' hash
+   * before anything decodes it (no second decode and Ed25519 verify). Each path keeps its own
+   * replay check (`seen`); an expired job takes the full check again, which refuses it.
+   */
+  private async validateOnce(bytes: Uint8Array, seen: SeenCache): Promise<ValidJobRequest> {
+    const key = createHash('sha256').update(bytes).digest('base64')
+    const known = this.validated.get(key)
+    const now = this.now()
+    if (known !== undefined && now < known.bidsCloseAt) {
+      this.requestChecks.reused++
+      if (!seen.add(known.jobId, now)) fail('DUPLICATE', `job ${known.jobId} already seen`, { jobId: known.jobId })
+      return known
+    }
+    const job = await validateJobRequest(bytes, { now, seen })
+    this.requestChecks.full++
+    this.validated.set(key, job)
+    if (this.validated.size > VALIDATED_KEPT) {
+      const oldest = this.validated.keys().next()
+      if (oldest.done !== true) this.validated.delete(oldest.value)
+    }
+    return job
+  }
+
   /** jobs accepted and not yet finished */
   get load(): number {
     return this.running.size
@@ -157,7 +195,7 @@ export class Provider {
       const sub = new TopicSubscription<ValidJobRequest>({
         pubsub,
         topics: joinedJobTopics(executor, libp2p.peerId.toString(), this.init.shards),
-        validate: async (bytes) => await validateJobRequest(bytes, { now: this.now(), seen: this.jobSeen }),
+        validate: async (bytes) => await this.validateOnce(bytes, this.jobSeen),
         handle: async (job) => {
           await this.considerJob(job, 'gossip')
         },
@@ -184,7 +222,7 @@ export class Provider {
         ...base,
         protocol: 'request',
         handle: async (bytes) => {
-          const job = await validateJobRequest(bytes, { now: this.now(), seen: this.pushedSeen })
+          const job = await this.validateOnce(bytes, this.pushedSeen)
           return this.onPushed(job)
         },
       }),
@@ -194,6 +232,16 @@ export class Provider {
         ...base,
         protocol: 'award',
         handle: async (bytes, from) => await this.onAward(bytes, from),
+      }),
+    )
+    this.unhandle.push(
+      await handleDirect({
+        ...base,
+        protocol: 'awardData',
+        handle: async (bytes, from) => {
+          const { envelope, blobs } = decodeAwardWithData(bytes)
+          return await this.onAward(envelope, from, blobs)
+        },
       }),
     )
     await this.liveness.start()
@@ -280,11 +328,7 @@ export class Provider {
   private drawLottery(job: ValidJobRequest): number | undefined {
     const spec = job.spec
     if (spec.maxBidders === 0) return 0
-    const view =
-      this.init.providerView !== undefined
-        ? this.init.providerView(spec.executor)
-        : this.init.libp2p.services.pubsub.getSubscribers(jobPublishTopic(spec.executor, job.jobId, this.init.shards))
-            .length + 1
+    const view = this.init.providerView?.(spec.executor)
     const estimate = effectiveEstimate(spec.maxBidders, spec.providerEstimate, view)
     const weight = this.init.lotteryWeight?.() ?? WEIGHT_SCALE
     const draw = { nonce: spec.nonce, jobId: job.jobId, maxBidders: spec.maxBidders, estimate }
@@ -378,7 +422,8 @@ export class Provider {
     ).unref()
   }
 
-  private async onAward(bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
+  /** `inline`: the job's small inputs sent with the award (checked against their CIDs when used) */
+  private async onAward(bytes: Uint8Array, from: PeerId, inline?: Map<string, Uint8Array>): Promise<Uint8Array> {
     const award = await validateAward(bytes, {
       now: this.now(),
       self: this.init.libp2p.peerId,
@@ -444,7 +489,7 @@ export class Provider {
     // answer first: the requester's placement latency ends with this acceptance
     setImmediate(() => {
       failpoint('provider:after-accept')
-      void this.execute(bid.request, award, controller.signal).finally(() => {
+      void this.execute(bid.request, award, controller.signal, inline).finally(() => {
         this.liveness.ended(award.jobId)
         this.running.delete(award.jobId)
         this.openBids.delete(award.jobId)
@@ -453,7 +498,12 @@ export class Provider {
     return okReply(acceptance)
   }
 
-  private async execute(job: ValidJobRequest, award: ValidAward, signal: AbortSignal): Promise<void> {
+  private async execute(
+    job: ValidJobRequest,
+    award: ValidAward,
+    signal: AbortSignal,
+    inline?: Map<string, Uint8Array>,
+  ): Promise<void> {
     const spec = job.spec
     const limits = spec.limits ?? { memoryBytes: 0, wallTimeMs: 0, outputBytes: 0 }
     const started = this.now()
@@ -481,8 +531,10 @@ export class Provider {
         },
         fetchSignal,
       )
+      // inline with the award when small (and only if the bytes are the job's), else fetched
       const fetchFrom = async (cid: typeof job.module, size: number): Promise<Uint8Array> =>
-        await this.init.exchange.fetch(job.requester, cid, { signal: fetchSignal, maxBytes: size })
+        (await inlineBlob(inline, cid, size)) ??
+        (await this.init.exchange.fetch(job.requester, cid, { signal: fetchSignal, maxBytes: size }))
       const addrs = dialableRequesterAddrs(job.requesterAddrs, { allowPrivate: this.init.allowPrivateAddrs === true })
       if (addrs.length > 0) {
         await this.init.libp2p.peerStore.merge(job.requester, { multiaddrs: addrs.map((a) => multiaddr(a.toString())) })

@@ -8,6 +8,7 @@ import { CID } from 'multiformats/cid'
 import { ExecStatus } from '../../protocol/gen/market.ts'
 import { createJobRequest, signAward, signClearing } from '../../protocol/market/build.ts'
 import { okReply } from '../../protocol/market/direct.ts'
+import { chooseInline, encodeAwardWithData } from '../../protocol/market/inline-blobs.ts'
 import { MAX_PROVIDER_ESTIMATE, defaultMaxBidders, stakeWeight } from '../../protocol/market/lottery.ts'
 import { fail } from '../../protocol/market/errors.ts'
 import { NOT_BIDDING } from '../../protocol/market/candidates.ts'
@@ -39,7 +40,7 @@ import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { JobPolicy } from './requester-job.ts'
 import type { ReputationStore } from './reputation-store.ts'
 import { reputationScore } from '../../protocol/market/reputation.ts'
-import type { MarketJournal } from './ports.ts'
+import type { MarketJournal, MarketProviderView } from './ports.ts'
 import type { DirectLibp2p } from './direct.ts'
 import type { JobSpecInput } from '../../protocol/market/build.ts'
 import type { PaymentMode } from '../../protocol/payment-mode.ts'
@@ -49,6 +50,34 @@ import { MarketEvents } from './events.ts'
 import type { MarketPayments } from './ports.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
+import type { Reply } from '../../protocol/gen/market.ts'
+
+/** how long a provider a push could not reach stays out of the requester's live set (unless heard again) */
+const UNREACHABLE_MS = 5 * 60_000
+
+/** The peer does not speak the protocol (libp2p's error, possibly wrapped by the reqresp layer). */
+function unsupportedProtocol(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++)
+    if (e.name === 'UnsupportedProtocolError') return true
+  return false
+}
+
+/** A bounded set of flags per key: the oldest goes when full (peer ids are free to make). */
+class BoundedFlags {
+  private readonly map = new Map<string, boolean>()
+  constructor(private readonly max: number) {}
+  get(key: string): boolean | undefined {
+    return this.map.get(key)
+  }
+  set(key: string, value: boolean): void {
+    this.map.delete(key)
+    this.map.set(key, value)
+    if (this.map.size > this.max) {
+      const oldest = this.map.keys().next()
+      if (oldest.done !== true) this.map.delete(oldest.value)
+    }
+  }
+}
 
 const log = logger('hive:market:requester')
 
@@ -102,6 +131,8 @@ export interface RequesterInit {
    * job's executor: the push targets then, besides gossip
    */
   pickProviders?: (input: PostJobInput) => Promise<PeerId[]>
+  /** the node's discovery view: the live providers of a class (push choice and N) */
+  providerView?: MarketProviderView
   /** the minimum provider stake, the lottery's weight unit (undefined: every staked bidder weighs one) */
   minStake?: () => bigint | undefined
   /**
@@ -151,6 +182,10 @@ export class Requester {
   private readonly gate = new BidGate()
   /** the providers this node knows, for choosing push targets */
   private readonly candidates = new CandidateBook()
+  /** providers a push failed to reach, until when they are left out of the live set */
+  private readonly unreachable = new Map<string, number>()
+  /** providers that do not speak /hive/award/2.0.0 (bounded: cleared when it grows large) */
+  private readonly awardV1Only = new BoundedFlags(1024)
   private readonly liveness: RequesterLiveness
   private started = false
 
@@ -331,6 +366,7 @@ export class Requester {
           log('direct push of %s to %s failed: %s', jobId, peer.toString(), (err as Error).message)
           this.gate.answered(jobId, peer.toString())
           this.candidates.forget(peer.toString())
+          this.markUnreachable(peer.toString())
         }
       }),
     )
@@ -338,14 +374,68 @@ export class Requester {
     this.init.emit?.({ type: 'job:posted', at: this.now(), jobId, pushedTo: pushed })
   }
 
-  /** Providers heard on the executor's job topic: connected, and offering that executor. */
+  /**
+   * The live providers of the executor's class: the discovery view's (verified, unexpired
+   * profiles), and peers heard on the class's job topics whose profile has not reached us yet
+   * (announcements go out when a provider starts and then every half lifetime: a requester that
+   * joined later hears them on the topic first). Peer ids are free: the estimate caps the ones
+   * that never bid (protocol/market/candidates.ts providerEstimate).
+   */
   private liveProviders(executor: string): string[] {
-    // every shard of the class: a provider joins only some of them
-    const heard = new Set<string>()
-    for (const topic of jobShardTopics(executor, this.init.shards?.shards ?? 1)) {
-      for (const p of this.init.libp2p.services.pubsub.getSubscribers(topic)) heard.add(p.toString())
+    const live = new Set<string>()
+    const now = this.now()
+    // a profile outlives its provider (an hour by default): one we could not reach is left out
+    // until it is heard on a job topic again or the mark lapses
+    for (const p of this.init.providerView?.liveProviders(executor) ?? []) {
+      const until = this.unreachable.get(p.provider)
+      if (until !== undefined && until > now) continue
+      live.add(p.provider)
     }
-    return [...heard]
+    // every shard of the class: a provider joins only some of them
+    for (const topic of jobShardTopics(executor, this.init.shards?.shards ?? 1)) {
+      for (const p of this.init.libp2p.services.pubsub.getSubscribers(topic)) {
+        const id = p.toString()
+        live.add(id)
+        this.unreachable.delete(id)
+      }
+    }
+    live.delete(this.init.libp2p.peerId.toString())
+    return [...live]
+  }
+
+  /**
+   * Sends a signed award: with the job's inputs inline when they are small (/hive/award/2.0.0,
+   * the provider then fetches nothing but a module it has not cached), else, or to a provider
+   * that does not speak version 2, the bare envelope on /hive/award/1.0.0.
+   */
+  private async sendAward(peer: PeerId, envelope: Uint8Array, record: JobRecord): Promise<Reply> {
+    const { libp2p } = this.init
+    const signal = AbortSignal.timeout(5_000)
+    const chosen = chooseInline(record.inputs)
+    const blobs: Array<{ cid: string; data: Uint8Array }> = []
+    for (const i of chosen) {
+      const data = await this.init.blobs.get(CID.parse(i.cid))
+      if (data === undefined) break
+      blobs.push({ cid: i.cid, data })
+    }
+    if (chosen.length > 0 && blobs.length === chosen.length && this.awardV1Only.get(peer.toString()) !== true) {
+      try {
+        return await sendRequest(libp2p, peer, 'awardData', encodeAwardWithData(envelope, blobs), { signal })
+      } catch (err) {
+        if (!unsupportedProtocol(err)) throw err
+        this.awardV1Only.set(peer.toString(), true)
+      }
+    }
+    return await sendRequest(libp2p, peer, 'award', envelope, { signal })
+  }
+
+  private markUnreachable(provider: string): void {
+    this.unreachable.delete(provider)
+    this.unreachable.set(provider, this.now() + UNREACHABLE_MS)
+    if (this.unreachable.size > 4096) {
+      const oldest = this.unreachable.keys().next()
+      if (oldest.done !== true) this.unreachable.delete(oldest.value)
+    }
   }
 
   /** What the bid lottery has let through and dropped, since start (metrics, tests). */
@@ -415,7 +505,7 @@ export class Requester {
             price,
             slot,
           })
-          const reply = await sendRequest(libp2p, peer, 'award', bytes, { signal: AbortSignal.timeout(5_000) })
+          const reply = await this.sendAward(peer, bytes, record)
           if (reply.envelope.length === 0) return false
           const acceptance = await validateAcceptance(reply.envelope, {
             now: this.now(),

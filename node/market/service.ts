@@ -13,7 +13,7 @@ import { ReputationStore } from './reputation-store.ts'
 import type { Executor } from '../exec/types.ts'
 import { registerJobRoutes } from './api-routes.ts'
 import { ProviderTally } from './stats.ts'
-import { stakeWeight } from '../../protocol/market/lottery.ts'
+import { distinctOwners, stakeWeight } from '../../protocol/market/lottery.ts'
 import type { HiveComponents, HiveService, ServiceFactory } from '../service.ts'
 import type { RouteRegistry } from '../api/router.ts'
 import type { JobEvent } from './events.ts'
@@ -29,6 +29,7 @@ import type {
   MarketJournalSource,
   MarketPayments,
   MarketPaymentsSource,
+  MarketProviderView,
   MarketStakeSource,
 } from './ports.ts'
 
@@ -69,6 +70,8 @@ export interface MarketOptions {
   journal?: MarketJournal
   /** subscribes the node's payments to this market's events (PaymentsService.subscribe) */
   subscribe?: (events: MarketEvents) => () => void
+  /** the node's discovery view (the discovery service): live providers per class, for the lottery's N */
+  providerView?: MarketProviderView
   /** heartbeat interval, silence and reconnect grace (node/market/liveness.ts; defaults there) */
   liveness?: Partial<LivenessPolicy>
 }
@@ -153,6 +156,7 @@ export class MarketService implements HiveService {
         payments: options.payments,
         events: this.events,
         pickProviders: async (input) => await this.pickProviders(node, input.executor ?? 'wasm'),
+        ...(options.providerView !== undefined ? { providerView: options.providerView } : {}),
         journal: options.journal,
         counters: node.counters,
         liveness: options.liveness,
@@ -192,6 +196,7 @@ export class MarketService implements HiveService {
           : {}),
         payments: options.payments,
         outputs,
+        ...(options.providerView !== undefined ? { providerView: ownViewOf(options.providerView) } : {}),
         onGossipOutcome: options.onGossipOutcome,
         allowPrivateAddrs: config.allowPrivateAddrs,
         journal: options.journal,
@@ -238,7 +243,7 @@ export class MarketService implements HiveService {
 /** What a node's market is built with; the audit, payments and chain seams come from those services. */
 export type MarketInit = Omit<
   MarketOptions,
-  'stakeOf' | 'minStake' | 'ownStake' | 'canBid' | 'payments' | 'journal' | 'subscribe'
+  'stakeOf' | 'minStake' | 'ownStake' | 'canBid' | 'payments' | 'journal' | 'subscribe' | 'providerView'
 >
 
 /**
@@ -247,8 +252,9 @@ export type MarketInit = Omit<
  */
 export function marketService(init: MarketInit = {}): ServiceFactory<MarketService> {
   return {
-    optionalDependencies: ['audit', 'payments', 'chain'],
+    optionalDependencies: ['audit', 'payments', 'chain', 'discovery'],
     create: (components, services) => {
+      const discovery = services.get<HiveService & MarketProviderView>('discovery')
       const audit = services.get<HiveService & MarketJournalSource>('audit')
       const payments = services.get<HiveService & MarketPaymentsSource>('payments')
       const chain = services.get<HiveService & MarketStakeSource>('chain')
@@ -258,10 +264,20 @@ export function marketService(init: MarketInit = {}): ServiceFactory<MarketServi
         ...(payments !== undefined
           ? { payments: payments.hooks(), subscribe: (events: MarketEvents) => payments.subscribe(events) }
           : {}),
+        ...(discovery !== undefined ? { providerView: discovery } : {}),
         ...(chain !== undefined ? { stakeOf: chain.stakeOf, canBid: chain.canBid, ...lotteryStakeHooks(chain) } : {}),
       })
     },
   }
+}
+
+/**
+ * A provider's own N for a class: the distinct owners its discovery view knows, itself included,
+ * once the view is warm (it has heard every provider's periodic announcement); before that it
+ * vouches for nothing and the job's stated N holds (protocol/market/lottery.ts effectiveEstimate).
+ */
+function ownViewOf(view: MarketProviderView): (executor: string) => number | undefined {
+  return (executor) => (view.warm ? distinctOwners(view.liveProviders(executor)) + 1 : undefined)
 }
 
 /** The chain's stake hooks the bid lottery uses, when the chain service offers them. */

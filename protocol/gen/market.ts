@@ -2027,6 +2027,260 @@ export namespace Award {
   }
 }
 
+export interface AwardWithData {
+  envelope: Uint8Array<ArrayBuffer>
+  blobs: InlineBlob[]
+}
+
+export namespace AwardWithData {
+  let _codec: Codec<AwardWithData>
+
+  export const codec = (): Codec<AwardWithData> => {
+    if (_codec == null) {
+      _codec = message<AwardWithData>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.envelope != null && obj.envelope.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.envelope)
+        }
+
+        if (obj.blobs != null && obj.blobs.length > 0) {
+          for (const value of obj.blobs) {
+            w.uint32(18)
+            InlineBlob.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          envelope: uint8ArrayAlloc(0),
+          blobs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.envelope = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.blobs != null && obj.blobs.length === opts.limits.blobs) {
+                throw new MaxLengthError('Decode error - repeated field "blobs" had too many elements')
+              }
+
+              obj.blobs.push(InlineBlob.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.blobs$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          blobs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.envelope`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.blobs != null && obj.blobs === opts.limits.blobs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "blobs" had too many elements')
+              }
+
+              for (const evt of InlineBlob.codec().stream(reader, reader.uint32(), `${prefix}.blobs[]`, {
+                limits: opts.limits?.blobs$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.blobs
+                }
+              }
+
+              obj.blobs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AwardWithDataEnvelopeFieldEvent {
+    field: '$.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AwardWithDataBlobsCidFieldEvent {
+    field: '$.blobs[].cid'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface AwardWithDataBlobsDataFieldEvent {
+    field: '$.blobs[].data'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<AwardWithData>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AwardWithData.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AwardWithData>): AwardWithData {
+    return decodeMessage(buf, AwardWithData.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AwardWithData>): Generator<AwardWithDataEnvelopeFieldEvent | AwardWithDataBlobsCidFieldEvent | AwardWithDataBlobsDataFieldEvent> {
+    return streamMessage(buf, AwardWithData.codec(), opts)
+  }
+}
+
+export interface InlineBlob {
+  cid: Uint8Array<ArrayBuffer>
+  data: Uint8Array<ArrayBuffer>
+}
+
+export namespace InlineBlob {
+  let _codec: Codec<InlineBlob>
+
+  export const codec = (): Codec<InlineBlob> => {
+    if (_codec == null) {
+      _codec = message<InlineBlob>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.cid != null && obj.cid.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.cid)
+        }
+
+        if ((obj.data != null && obj.data.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.data)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          cid: uint8ArrayAlloc(0),
+          data: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.cid = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.data = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.cid`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.data`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InlineBlobCidFieldEvent {
+    field: '$.cid'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InlineBlobDataFieldEvent {
+    field: '$.data'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<InlineBlob>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, InlineBlob.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InlineBlob>): InlineBlob {
+    return decodeMessage(buf, InlineBlob.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InlineBlob>): Generator<InlineBlobCidFieldEvent | InlineBlobDataFieldEvent> {
+    return streamMessage(buf, InlineBlob.codec(), opts)
+  }
+}
+
 export interface Acceptance {
   jobId: Uint8Array<ArrayBuffer>
   provider: Uint8Array<ArrayBuffer>

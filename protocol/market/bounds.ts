@@ -2,10 +2,15 @@
 // message builders, services and tests agree. Sizes are bytes of the encoded frame (for signed
 // messages: the whole SignedEnvelope), checked before anything is decoded.
 
+/** inputs of at most this many bytes in all ride inline with the award (issue 14: ≤ 4 exchanges) */
+export const MAX_INLINE_BLOB_BYTES = 64 * 1024
+
 export const MAX_MESSAGE_BYTES = {
   jobRequest: 32 * 1024,
   bid: 1024,
   award: 1024,
+  /** an award with its job's small inputs inline (/hive/award/2.0.0) */
+  awardWithData: 1024 + 64 * 1024 + 1024,
   acceptance: 1024,
   result: 2048,
   clearing: 4096,

@@ -87,6 +87,26 @@ export function effectiveEstimate(maxBidders: number, stated: number, ownView: n
   return Math.min(max, Math.max(min, view))
 }
 
+/** A live provider as a node's discovery view knows it: its peer id and the stake owner it names. */
+export interface LiveProvider {
+  provider: string
+  /** the owner its profile names (its eth address); undefined: none, counted as its own */
+  owner?: string
+}
+
+/**
+ * How many providers a view counts towards N: one per distinct owner, so several peer ids that
+ * name one owner count once. The owner a profile names is its own claim: naming a shared owner
+ * can only lower the count (a provider that understates N gains at most ESTIMATE_FACTOR, see
+ * `effectiveEstimate`), and naming fresh ones can only raise the provider's N towards the
+ * requester's stated estimate, never above it: a Sybil flood in the view starves nobody.
+ */
+export function distinctOwners(view: Iterable<LiveProvider>): number {
+  const owners = new Set<string>()
+  for (const p of view) owners.add(p.owner ?? p.provider)
+  return owners.size
+}
+
 /** floor(p · 2^64), with p = min(1, m · w / N): a ticket under it wins. */
 export function winThreshold(maxBidders: number, weight: bigint, estimate: number): bigint {
   if (weight <= 0n || maxBidders <= 0) return 0n

@@ -117,3 +117,37 @@ export function percentile(values: number[], p: number): number {
 
 export const round1 = (n: number): number => Math.round(n * 10) / 10
 export const round2 = (n: number): number => Math.round(n * 100) / 100
+
+type CounterSnapshot = Record<string, Partial<Record<string, number>>>
+
+/** request/reply protocols that are not steps of a job's path (liveness runs beside it) */
+const OFF_PATH = new Set(['heartbeat', 'revoke', 'audit'])
+
+function grown(before: CounterSnapshot, after: CounterSnapshot): Set<string> {
+  const out = new Set<string>()
+  for (const [protocol, byCode] of Object.entries(after)) {
+    if (OFF_PATH.has(protocol)) continue
+    const was = before[protocol]?.OK ?? 0
+    if ((byCode.OK ?? 0) > was) out.add(protocol)
+  }
+  return out
+}
+
+/**
+ * The sequential exchanges of one job, from the inbound request/reply counters of the requester
+ * and the providers before and after it: each protocol the requester answered (bid, result, an
+ * input fetch) and each one providers answered (the push, the award, a voucher, the output
+ * fetch) is one step of the path, however many providers took it in parallel (m pushes, k awards).
+ */
+export function sequentialExchanges(
+  requesterBefore: CounterSnapshot,
+  requesterAfter: CounterSnapshot,
+  providersBefore: CounterSnapshot[],
+  providersAfter: CounterSnapshot[],
+): number {
+  const providerSide = new Set<string>()
+  providersAfter.forEach((after, i) => {
+    for (const p of grown(providersBefore[i] ?? {}, after)) providerSide.add(p)
+  })
+  return grown(requesterBefore, requesterAfter).size + providerSide.size
+}

@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import { loadConfig } from '../../node/config.ts'
+import { DEFAULT_SETTINGS, loadConfig } from '../../node/config.ts'
 import { createHiveNode } from '../../node/create.ts'
 import { WasmExecutor } from '../../node/exec/index.ts'
 import { marketService } from '../../node/market/service.ts'
-import { jobsTopic } from '../../protocol/topics.ts'
+import { jobShardTopics, jobsTopic } from '../../protocol/topics.ts'
 import { CHAOS_HARDWARE } from './hardware.ts'
 import { HeldExecutor } from './held-executor.ts'
 import type { WorkerPool } from '../../node/exec/index.ts'
@@ -56,7 +56,11 @@ export class Fleet {
     const pubsub = this.init.requester.libp2p.services.pubsub
     // generous: twenty node processes starting at once on a loaded 2-core machine take a while
     const until = Date.now() + 180_000
-    while (!pubsub.getSubscribers(jobsTopic('wasm')).some((p) => p.toString() === member.peerId)) {
+    // any shard of the class (a provider joins only some; the default shard count is the fleet's)
+    const topics = [jobsTopic('wasm'), ...jobShardTopics('wasm', DEFAULT_SETTINGS.jobShards)]
+    const joined = (): boolean =>
+      topics.some((t) => pubsub.getSubscribers(t).some((p) => p.toString() === member.peerId))
+    while (!joined()) {
       if (Date.now() > until) throw new Error(`provider ${member.peerId} never joined the jobs topic`)
       await new Promise((resolve) => setTimeout(resolve, 50))
     }

@@ -25,13 +25,13 @@ import { DEVNET_KDF, createWallet } from '../../node/chain/wallet.ts'
 import { initDataDir } from '../../node/config.ts'
 import { marketService } from '../../node/market/service.ts'
 import { paymentsService } from '../../node/payments/service.ts'
-import { jobsTopic } from '../../protocol/topics.ts'
 import { startDevChain } from '../support/chain.ts'
 import type { DevChain } from '../support/chain.ts'
 import { TEST_HARDWARE, startTestNode } from '../support/node.ts'
 import { waitFor } from '../support/wait.ts'
 import { helloWat, wat } from '../node/exec/wat.ts'
 import { ensureChromium, launchChromium } from './chromium.ts'
+import { jobSubscribers } from '../support/topics.ts'
 
 const PASS = 'browser test passphrase'
 const HIVE = 10n ** 18n
@@ -142,7 +142,7 @@ describe('browser: the web dashboard against a devnet (Chromium)', function () {
     await depositStake(providerChain.client, provider.node.peerId, 150n * HIVE)
     await waitFor(() => providerChain.canBid(), { what: 'the provider sees its own stake', timeoutMs: 30_000 })
     const pubsub = requester.node.libp2p.services.pubsub
-    await waitFor(() => pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(provider.node.peerId)), {
+    await waitFor(() => jobSubscribers(pubsub).some((s) => s.equals(provider.node.peerId)), {
       what: 'the provider subscribed to the jobs topic',
       timeoutMs: 30_000,
     })

@@ -14,7 +14,7 @@ import { findEvent } from '../../node/payments/chain.ts'
 import { sendVoucher } from '../../node/payments/voucher-stream.ts'
 import { startDevChain } from '../support/chain.ts'
 import { connect, startPayPeer, waitUntil } from '../node/payments/helpers.ts'
-import { jobsTopic } from '../../protocol/topics.ts'
+import { jobSubscribers } from '../support/topics.ts'
 import { buildExamples } from '../../examples/build.ts'
 import { openChain } from '../../node/chain/client.ts'
 import { loadConfig } from '../../node/config.ts'
@@ -193,7 +193,7 @@ describe('security 02/10: channel terms and funding', function () {
         })
         const pubsub = requester.node.libp2p.services.pubsub
         await waitUntil('the provider subscribed to the jobs topic', async () =>
-          pubsub.getSubscribers(jobsTopic('wasm')).some((p) => p.equals(provider.node.peerId)),
+          jobSubscribers(pubsub).some((p) => p.equals(provider.node.peerId)),
         )
         const { jobId } = await requester.market.requester!.post({
           module: wordcount,

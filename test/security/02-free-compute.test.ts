@@ -22,6 +22,7 @@ import { HostilePeer, createEscrow, deployOtherToken, startHonest, waitFor, word
 import type { HonestPeer } from './exchange-peers.ts'
 import type { DevChain } from '../support/chain.ts'
 import type { Wallet } from 'ethers'
+import { jobSubscribers } from '../support/topics.ts'
 
 describe('security 02: no free compute, a fair exchange of output for payment', function () {
   this.timeout(120_000)
@@ -58,7 +59,7 @@ describe('security 02: no free compute, a fair exchange of output for payment', 
     await waitFor(
       'the requester to see the forger on the jobs topic',
       () =>
-        requester.node.libp2p.services.pubsub.getSubscribers('hive/jobs/wasm/1').some((p) => p.equals(forger.peerId)) ||
+        jobSubscribers(requester.node.libp2p.services.pubsub).some((p) => p.equals(forger.peerId)) ||
         undefined,
     )
   })
@@ -279,8 +280,7 @@ describe('security 02: no free compute, a fair exchange of output for payment', 
         'the providers on the jobs topic',
         () =>
           honest.every((p) =>
-            requester.node.libp2p.services.pubsub
-              .getSubscribers('hive/jobs/wasm/1')
+            jobSubscribers(requester.node.libp2p.services.pubsub)
               .some((s) => s.equals(p.node.peerId)),
           ) || undefined,
       )

@@ -12,6 +12,7 @@ import { startDevChain } from '../support/chain.ts'
 import { HostilePeer, startHonest, waitFor, wordcountModule } from './exchange-peers.ts'
 import type { HonestPeer } from './exchange-peers.ts'
 import type { DevChain } from '../support/chain.ts'
+import { jobSubscribers } from '../support/topics.ts'
 
 describe('security 06: award slots are not held by unfunded awards', function () {
   this.timeout(120_000)
@@ -45,8 +46,7 @@ describe('security 06: award slots are not held by unfunded awards', function ()
     await waitFor(
       'the requester to see the decliner on the jobs topic',
       () =>
-        requester.node.libp2p.services.pubsub
-          .getSubscribers('hive/jobs/wasm/1')
+        jobSubscribers(requester.node.libp2p.services.pubsub)
           .some((p) => p.equals(decliner.peerId)) || undefined,
     )
   })

@@ -16,7 +16,7 @@ import { buildExamples } from '../../examples/build.ts'
 import { signAnchorBinding } from '../../protocol/audit/binding.ts'
 import { signPeerBinding } from '../../protocol/audit/peer-binding.ts'
 import { jobIdToBytes } from '../../protocol/market/job-id.ts'
-import { jobsTopic } from '../../protocol/topics.ts'
+import { jobSubscribers } from '../support/topics.ts'
 import { startDevChain } from '../support/chain.ts'
 import { startAuditPeer, until } from '../node/audit/net.ts'
 import { rebuildLog, serveInstead } from '../node/audit/tamper.ts'
@@ -104,7 +104,7 @@ describe("security 08: an audit passes no rewritten log, no hidden entry, and no
     for (const r of [requester, hider]) {
       const pubsub = r.node.libp2p.services.pubsub
       const subscribed = (): boolean =>
-        pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(provider.node.peerId))
+        jobSubscribers(pubsub).some((s) => s.equals(provider.node.peerId))
       await until(`the provider subscribed (seen by ${r.name})`, subscribed)
     }
     await new Promise((resolve) => setTimeout(resolve, 1000)) // a gossipsub heartbeat grafts the mesh

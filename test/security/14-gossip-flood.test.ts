@@ -64,7 +64,8 @@ describe('security 14: gossip floods', function () {
     provider.verdicts.filter((v) => v.topic === TOPIC).map((v) => `${v.outcome} ${v.code ?? ''}`)
 
   before(async () => {
-    provider = await startMarketPeer('provider', { roles: 'provider', root })
+    // one unsharded jobs topic, the one the flooders publish on
+    provider = await startMarketPeer('provider', { roles: 'provider', root, settings: { jobShards: 1 } })
   })
 
   after(async () => {

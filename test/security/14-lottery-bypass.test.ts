@@ -18,7 +18,7 @@ import { JobRequest, SignedEnvelope } from '../../protocol/gen/market.ts'
 import { signBid } from '../../protocol/market/build.ts'
 import { WEIGHT_SCALE, estimateBounds, winsLottery } from '../../protocol/market/lottery.ts'
 import { peerIdToBytes } from '../../protocol/signing.ts'
-import { jobsTopic } from '../../protocol/topics.ts'
+import { jobSubscribers } from '../support/topics.ts'
 import { startMarketPeer, text, waitFor } from '../node/market/helpers.ts'
 import type { HiveLibp2p } from '../../node/p2p/create.ts'
 import type { MarketPeer } from '../node/market/helpers.ts'
@@ -48,7 +48,7 @@ describe('security 14: bids that bypass the lottery', function () {
     peers.push(honest)
     await waitFor(
       'the provider in the jobs topic',
-      () => requester.node.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm')).length === 1,
+      () => jobSubscribers(requester.node.libp2p.services.pubsub).length === 1,
     )
 
     // m = 1: the requester pushes to its one best candidate (the honest provider); it states

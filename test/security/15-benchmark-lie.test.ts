@@ -14,6 +14,7 @@ import { startDevChain } from '../support/chain.ts'
 import { startHonest, waitFor, wordcountModule } from './exchange-peers.ts'
 import type { DevChain } from '../support/chain.ts'
 import type { HonestPeer } from './exchange-peers.ts'
+import { jobSubscribers } from '../support/topics.ts'
 
 describe('security 15: a lying benchmark score is discounted', function () {
   this.timeout(150_000)
@@ -41,7 +42,7 @@ describe('security 15: a lying benchmark score is discounted', function () {
       'the requester to see both providers on the jobs topic',
       () =>
         [liar, honest].every((p) =>
-          requester.node.libp2p.services.pubsub.getSubscribers('hive/jobs/wasm/1').some((s) => s.equals(p.node.peerId)),
+          jobSubscribers(requester.node.libp2p.services.pubsub).some((s) => s.equals(p.node.peerId)),
         ) || undefined,
     )
   })

@@ -17,6 +17,7 @@ import { startHonest, waitFor, wordcountModule } from './exchange-peers.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
 import type { DevChain } from '../support/chain.ts'
 import type { HonestPeer } from './exchange-peers.ts'
+import { jobSubscribers } from '../support/topics.ts'
 
 const FEE_BPS = 500n
 
@@ -42,8 +43,7 @@ describe('security 15: a provider nets its list price after the protocol fee', f
     await waitFor(
       'the requester to see the provider on the jobs topic',
       () =>
-        requester.node.libp2p.services.pubsub
-          .getSubscribers('hive/jobs/wasm/1')
+        jobSubscribers(requester.node.libp2p.services.pubsub)
           .some((p) => p.equals(provider.node.peerId)) || undefined,
     )
   })

@@ -16,6 +16,7 @@ import { startDevChain } from '../support/chain.ts'
 import { startHonest, waitFor, wordcountModule } from './exchange-peers.ts'
 import type { DevChain } from '../support/chain.ts'
 import type { HonestPeer } from './exchange-peers.ts'
+import { jobSubscribers } from '../support/topics.ts'
 
 describe('security 15: a provider that returns wrong output on a spot-checked job loses payment and reputation', function () {
   this.timeout(150_000)
@@ -49,7 +50,7 @@ describe('security 15: a provider that returns wrong output on a spot-checked jo
       'the requester to see every provider on the jobs topic',
       () =>
         [cheater, ...honest].every((p) =>
-          requester.node.libp2p.services.pubsub.getSubscribers('hive/jobs/wasm/1').some((s) => s.equals(p.node.peerId)),
+          jobSubscribers(requester.node.libp2p.services.pubsub).some((s) => s.equals(p.node.peerId)),
         ) || undefined,
     )
   })

@@ -19,7 +19,7 @@ import { DEVNET_KDF, createWallet } from '../../node/chain/wallet.ts'
 import { marketService } from '../../node/market/service.ts'
 import type { MarketService } from '../../node/market/service.ts'
 import type { HiveNode } from '../../node/node.ts'
-import { jobsTopic } from '../../protocol/topics.ts'
+import { jobSubscribers } from '../support/topics.ts'
 import { startDevChain } from '../support/chain.ts'
 import type { DevChain } from '../support/chain.ts'
 import { startTestNode } from '../support/node.ts'
@@ -93,7 +93,7 @@ describe('security 15: two Sybils of one stake owner never fill both slots of a 
     await waitFor(
       () =>
         [honest.node.peerId, sybilA.peerId, sybilB.peerId].every((p) =>
-          pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(p)),
+          jobSubscribers(pubsub).some((s) => s.equals(p)),
         ),
       { what: 'every provider subscribed to the jobs topic, as the requester sees it', timeoutMs: 30_000 },
     )

@@ -20,6 +20,7 @@ import { HostilePeer, startHonest, waitFor, wordcountModule } from './exchange-p
 import type { HonestPeer } from './exchange-peers.ts'
 import type { DevChain } from '../support/chain.ts'
 import type { Wallet } from 'ethers'
+import { jobSubscribers } from '../support/topics.ts'
 
 describe("security 16: a revoked provider's late result is not paid when its slot was re-awarded", function () {
   this.timeout(120_000)
@@ -53,7 +54,7 @@ describe("security 16: a revoked provider's late result is not paid when its slo
       'both providers on the jobs topic',
       () =>
         [honest.node.peerId, late.peerId].every((id) =>
-          requester.node.libp2p.services.pubsub.getSubscribers('hive/jobs/wasm/1').some((p) => p.equals(id)),
+          jobSubscribers(requester.node.libp2p.services.pubsub).some((p) => p.equals(id)),
         ) || undefined,
     )
   })

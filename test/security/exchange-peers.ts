@@ -8,7 +8,7 @@ import { ContractFactory, NonceManager, parseEther } from 'ethers'
 import { lpStream } from '@libp2p/utils'
 import { buildExamples } from '../../examples/build.ts'
 import { openChain } from '../../node/chain/client.ts'
-import { loadConfig } from '../../node/config.ts'
+import { DEFAULT_SETTINGS, loadConfig } from '../../node/config.ts'
 import { handleDirect, sendRequest } from '../../node/market/direct.ts'
 import { marketService } from '../../node/market/service.ts'
 import { auditService } from '../../node/audit/index.ts'
@@ -32,7 +32,7 @@ import { validateJobRequest } from '../../protocol/market/validate-job.ts'
 import { validateResult } from '../../protocol/market/validate-result.ts'
 import { VoucherStatus, signVoucherAck } from '../../protocol/payments/ack.ts'
 import { voucherFromWire } from '../../protocol/payments/voucher.ts'
-import { PROTOCOLS } from '../../protocol/topics.ts'
+import { PROTOCOLS, jobShardTopics, jobsTopic } from '../../protocol/topics.ts'
 import { TEST_HARDWARE } from '../node/market/helpers.ts'
 import type { ChainClient } from '../../node/chain/client.ts'
 import type { JobEvent } from '../../node/market/events.ts'
@@ -418,12 +418,16 @@ export class HostilePeer {
 
   // --- provider role ----------------------------------------------------------------------
 
-  /** Subscribes to the wasm job topic (hears jobs by gossip). */
+  /**
+   * Subscribes to the wasm job topics (hears jobs by gossip): every shard at the default shard
+   * count and the unsharded topic. An attacker may join them all; an honest provider joins two.
+   */
   subscribeJobs(): void {
     const pubsub = this.node.libp2p.services.pubsub
-    pubsub.subscribe('hive/jobs/wasm/1')
+    const topics = new Set([jobsTopic('wasm'), ...jobShardTopics('wasm', DEFAULT_SETTINGS.jobShards)])
+    for (const t of topics) pubsub.subscribe(t)
     pubsub.addEventListener('message', (evt) => {
-      if (evt.detail.topic !== 'hive/jobs/wasm/1') return
+      if (!topics.has(evt.detail.topic)) return
       void validateJobRequest(evt.detail.data, { now: Date.now() }).then(
         (j) => {
           this.jobs.push(j)

@@ -16,7 +16,6 @@ import { openChain } from '../../../node/chain/client.ts'
 import { initDataDir } from '../../../node/config.ts'
 import { marketService } from '../../../node/market/service.ts'
 import { paymentsService } from '../../../node/payments/service.ts'
-import { jobsTopic } from '../../../protocol/topics.ts'
 import { startDevChain } from '../../support/chain.ts'
 import { startTestNode } from '../../support/node.ts'
 import { waitFor } from '../../support/wait.ts'
@@ -26,6 +25,7 @@ import type { MarketService } from '../../../node/market/service.ts'
 import type { HiveNode } from '../../../node/node.ts'
 import type { DevChain } from '../../support/chain.ts'
 import type { Wallet } from 'ethers'
+import { jobSubscribers } from '../../support/topics.ts'
 
 const GIB = 1024 ** 3
 
@@ -96,7 +96,7 @@ describe('node/api: earnings and stats through the typed client and the CLI', fu
     requester = await startPeer('requester', 'requester', chain.account(1))
     provider = await startPeer('provider', 'provider', chain.account(2), requester)
     const pubsub = requester.node.libp2p.services.pubsub
-    await waitFor(() => pubsub.getSubscribers(jobsTopic('wasm')).some((id) => id.equals(provider.node.peerId)), {
+    await waitFor(() => jobSubscribers(pubsub).some((id) => id.equals(provider.node.peerId)), {
       what: 'the provider in the jobs topic',
       timeoutMs: 30_000,
     })

@@ -14,7 +14,7 @@ import { verifyExportFiles } from '../../../node/audit/verify-file.ts'
 import { bindingToJson } from '../../../protocol/audit/binding.ts'
 import { jobIdToBytes } from '../../../protocol/market/job-id.ts'
 import { startDevChain } from '../../support/chain.ts'
-import { jobsTopic } from '../../../protocol/topics.ts'
+import { jobSubscribers } from '../../support/topics.ts'
 import { startAuditPeer, until } from './net.ts'
 import { rebuildLog, serveInstead } from './tamper.ts'
 import type { AuditPeer } from './net.ts'
@@ -80,7 +80,7 @@ describe('node/audit: a job verified by a node that took no part, and tampering 
     // the job reaches providers by gossip (there is no DHT lookup to speak of among four peers)
     const pubsub = requester.node.libp2p.services.pubsub
     await until('both providers subscribed to the jobs topic', () =>
-      [provA, provB].every((p) => pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(p.node.peerId))),
+      [provA, provB].every((p) => jobSubscribers(pubsub).some((s) => s.equals(p.node.peerId))),
     )
     await new Promise((resolve) => setTimeout(resolve, 1000)) // and a heartbeat to graft the mesh
 

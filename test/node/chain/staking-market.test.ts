@@ -20,7 +20,7 @@ import type { MarketService } from '../../../node/market/service.ts'
 import type { HiveNode } from '../../../node/node.ts'
 import { registryDomain, resultCommitmentTypedData } from '../../../protocol/eip712.ts'
 import { slashCommitment } from '../../../protocol/payments/commitment.ts'
-import { jobsTopic } from '../../../protocol/topics.ts'
+import { jobSubscribers } from '../../support/topics.ts'
 import type { JobRecord } from '../../../node/market/job-record.ts'
 import { waitFor } from '../market/helpers.ts'
 import { startTestNode } from '../../support/node.ts'
@@ -130,7 +130,7 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
     // a job posted before a provider's subscription reached the requester would not be gossiped to it
     const pubsub = requester.node.libp2p.services.pubsub
     const subscribed = (p: Peer): boolean =>
-      pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(p.node.peerId))
+      jobSubscribers(pubsub).some((s) => s.equals(p.node.peerId))
     await waitUntil(() => [honest, unstaked, staked, idle].every(subscribed), {
       what: 'every provider subscribed to the jobs topic, as the requester sees it',
       timeoutMs: 30_000,

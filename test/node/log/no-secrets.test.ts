@@ -23,7 +23,6 @@ import { logNodeEvent } from '../../../node/log/events.ts'
 import { LOG_FILE, setupLogging } from '../../../node/log/setup.ts'
 import { marketService } from '../../../node/market/service.ts'
 import { paymentsService } from '../../../node/payments/service.ts'
-import { jobsTopic } from '../../../protocol/topics.ts'
 import { startDevChain } from '../../support/chain.ts'
 import { startTestNode } from '../../support/node.ts'
 import { waitFor } from '../../support/wait.ts'
@@ -33,6 +32,7 @@ import type { Logging } from '../../../node/log/setup.ts'
 import type { MarketService } from '../../../node/market/service.ts'
 import type { HiveNode } from '../../../node/node.ts'
 import type { DevChain } from '../../support/chain.ts'
+import { jobSubscribers } from '../../support/topics.ts'
 
 const PASS = 'correct horse battery staple 1917'
 const HIVE = 10n ** 18n
@@ -113,7 +113,7 @@ describe('node/log: no secret in any log line of a paid run', function () {
       timeoutMs: 30_000,
     })
     const pubsub = requester.node.libp2p.services.pubsub
-    await waitFor(() => pubsub.getSubscribers(jobsTopic('wasm')).some((id) => id.equals(provider.node.peerId)), {
+    await waitFor(() => jobSubscribers(pubsub).some((id) => id.equals(provider.node.peerId)), {
       what: 'the provider in the jobs topic',
       timeoutMs: 30_000,
     })

@@ -30,6 +30,7 @@ import type { PrivateKey } from '@libp2p/interface'
 
 const HIVE = 10n ** 18n
 const TOPIC = jobsTopic('wasm')
+const UNSHARDED = { jobShards: 1 }
 
 /** What js-libp2p's gossipsub (v17) offers beyond its public GossipSub interface. */
 interface GossipSubInternals {
@@ -83,10 +84,12 @@ describe('node/market: bad input from a hostile peer', function () {
     provider.verdicts.filter((v) => v.topic === TOPIC).map((v) => `${v.outcome} ${v.code ?? ''}`)
 
   before(async () => {
-    requester = await startMarketPeer('requester', { roles: 'requester', root })
+    // one unsharded jobs topic: the hostile peer publishes on it and the provider must hear it
+    requester = await startMarketPeer('requester', { roles: 'requester', root, settings: UNSHARDED })
     provider = await startMarketPeer('provider', {
       roles: 'provider',
       root,
+      settings: UNSHARDED,
       bootstrap: requester,
       pool,
       price: '0.003',
@@ -317,6 +320,7 @@ describe('node/market: bad input from a hostile peer', function () {
       const cheat = await startMarketPeer('cheat', {
         roles: 'provider',
         root,
+        settings: UNSHARDED,
         bootstrap: requester,
         pool,
         price: '0.001',

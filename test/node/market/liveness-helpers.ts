@@ -4,7 +4,7 @@
 import { WasmExecutor } from '../../../node/exec/index.ts'
 import { marketService } from '../../../node/market/service.ts'
 import { HeldExecutor, helloModule } from '../../../scripts/chaos/held-executor.ts'
-import { jobsTopic } from '../../../protocol/topics.ts'
+import { jobSubscribers } from '../../support/topics.ts'
 import { startTestNode } from '../../support/node.ts'
 import { waitFor } from '../../support/wait.ts'
 import type { WorkerPool } from '../../../node/exec/index.ts'
@@ -59,7 +59,7 @@ export async function startLivePeer(name: string, opts: LivePeerOptions): Promis
 export async function inJobsTopic(requester: LivePeer, providers: LivePeer[]): Promise<void> {
   const pubsub = requester.node.libp2p.services.pubsub
   await waitFor(
-    () => providers.every((p) => pubsub.getSubscribers(jobsTopic('wasm')).some((id) => id.equals(p.node.peerId))),
+    () => providers.every((p) => jobSubscribers(pubsub).some((id) => id.equals(p.node.peerId))),
     { what: `${providers.length} provider(s) in the jobs topic`, timeoutMs: 30_000 },
   )
 }

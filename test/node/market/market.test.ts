@@ -10,7 +10,7 @@ import { startTestNode } from '../../support/node.ts'
 import type { MarketService } from '../../../node/market/service.ts'
 import type { HiveNode } from '../../../node/node.ts'
 import { rankBids } from '../../../protocol/market/selection.ts'
-import { jobsTopic } from '../../../protocol/topics.ts'
+import { jobSubscribers } from '../../support/topics.ts'
 import type { JobEvent } from '../../../node/market/events.ts'
 import type { JobRecord } from '../../../node/market/job-record.ts'
 import type { ProviderFaults } from '../../../node/market/provider.ts'
@@ -120,7 +120,7 @@ describe('node/market: one requester, five providers on loopback', function () {
   async function inJobsTopic(wanted: Peer[]): Promise<void> {
     const pubsub = requester.node.libp2p.services.pubsub
     const subscribed = (p: Peer): boolean =>
-      pubsub.getSubscribers(jobsTopic('wasm')).some((id) => id.equals(p.node.peerId))
+      jobSubscribers(pubsub).some((id) => id.equals(p.node.peerId))
     await waitFor(() => wanted.every(subscribed), {
       what: `${wanted.length} provider(s) in the jobs topic, as the requester sees it`,
       timeoutMs: 30_000,

@@ -1,6 +1,7 @@
 // Direct pushes and the bid lottery (issue 14 goal 1): the requester pushes a new job to its best
 // m known candidates; the other providers hear it by gossip and bid only when their lottery
-// ticket wins, so a job gets about m bids however many providers hear it.
+// ticket wins, so a job gets about m bids however many providers hear it. One unsharded jobs
+// topic here, so every provider hears every job by gossip (shards.test.ts: the sharded default).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,7 +12,7 @@ import { WorkerPool } from '../../../node/exec/index.ts'
 import { JobRequest, SignedEnvelope } from '../../../protocol/gen/market.ts'
 import { WEIGHT_SCALE, defaultMaxBidders, estimateBounds, winsLottery } from '../../../protocol/market/lottery.ts'
 import { peerIdToBytes } from '../../../protocol/signing.ts'
-import { jobsTopic } from '../../../protocol/topics.ts'
+import { jobSubscribers } from '../../support/topics.ts'
 import { startMarketPeer, text, waitFor } from './helpers.ts'
 import type { MarketPeer } from './helpers.ts'
 
@@ -29,13 +30,16 @@ describe('node/market: direct pushes and the bid lottery', function () {
 
   before(async () => {
     wordcount = readFileSync((await buildExamples()).wordcount)
-    requester = await startMarketPeer('requester', { roles: 'requester', root })
+    const settings = { jobShards: 1 }
+    requester = await startMarketPeer('requester', { roles: 'requester', root, settings })
     peers.push(requester)
     for (let i = 0; i < PROVIDERS; i++)
-      peers.push(await startMarketPeer(`provider-${i}`, { roles: 'provider', root, bootstrap: requester, pool }))
+      peers.push(
+        await startMarketPeer(`provider-${i}`, { roles: 'provider', root, bootstrap: requester, pool, settings }),
+      )
     await waitFor(
       'every provider in the jobs topic',
-      () => requester.node.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm')).length === PROVIDERS,
+      () => jobSubscribers(requester.node.libp2p.services.pubsub).length === PROVIDERS,
     )
   })
 
@@ -98,6 +102,10 @@ describe('node/market: direct pushes and the bid lottery', function () {
       providers.every((x) => x.won + x.lost === 1),
       'each drew once',
     ).to.equal(true)
+    // a pushed provider also heard the job by gossip: the second copy of the same signed bytes
+    // is taken by its hash, not decoded and verified again (unless both arrived at once)
+    const checks = peers.slice(1).map((p) => p.market.provider!.requestChecks)
+    expect(checks.reduce((n, c) => n + c.reused, 0), 'second copies not re-verified').to.be.greaterThan(0)
     const lostButBid = providers.filter((x) => x.lost === 1 && x.bid).length
     expect(lostButBid, 'bidders without a winning ticket (pushed)').to.be.at.most(M)
     expect(

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { expect } from 'chai'
 import { buildExamples } from '../../../examples/build.ts'
 import { WorkerPool } from '../../../node/exec/index.ts'
-import { jobsTopic } from '../../../protocol/topics.ts'
+import { jobSubscribers } from '../../support/topics.ts'
 import { startMarketPeer, text, waitFor } from './helpers.ts'
 import type { MarketPeer } from './helpers.ts'
 
@@ -29,7 +29,7 @@ describe('node/market: the node-wide spot-check rate', function () {
       peers.push(await startMarketPeer(`provider-${i}`, { roles: 'provider', root, bootstrap: requester, pool }))
     await waitFor(
       'both providers in the jobs topic',
-      () => requester.node.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm')).length === 2,
+      () => jobSubscribers(requester.node.libp2p.services.pubsub).length === 2,
     )
   })
 

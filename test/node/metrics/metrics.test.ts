@@ -13,7 +13,6 @@ import { openChain } from '../../../node/chain/client.ts'
 import { marketService } from '../../../node/market/service.ts'
 import { metricsService } from '../../../node/metrics/service.ts'
 import { paymentsService } from '../../../node/payments/service.ts'
-import { jobsTopic } from '../../../protocol/topics.ts'
 import { startDevChain } from '../../support/chain.ts'
 import { startTestNode } from '../../support/node.ts'
 import { waitFor } from '../../support/wait.ts'
@@ -23,6 +22,7 @@ import type { MetricsService } from '../../../node/metrics/service.ts'
 import type { HiveNode } from '../../../node/node.ts'
 import type { DevChain } from '../../support/chain.ts'
 import type { Wallet } from 'ethers'
+import { jobSubscribers } from '../../support/topics.ts'
 
 const TOKEN = 'metrics-test-token-0123456789'
 
@@ -94,7 +94,7 @@ describe('node/metrics: /metrics during a paid job on a real chain', function ()
     requester = await startPeer('requester', 'requester', chain.account(1))
     provider = await startPeer('provider', 'provider', chain.account(2), requester)
     const pubsub = requester.node.libp2p.services.pubsub
-    await waitFor(() => pubsub.getSubscribers(jobsTopic('wasm')).some((id) => id.equals(provider.node.peerId)), {
+    await waitFor(() => jobSubscribers(pubsub).some((id) => id.equals(provider.node.peerId)), {
       what: 'the provider in the jobs topic, as the requester sees it',
       timeoutMs: 30_000,
     })

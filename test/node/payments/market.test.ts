@@ -22,7 +22,6 @@ import { ExecStatus } from '../../../protocol/gen/market.ts'
 import { signResult } from '../../../protocol/market/build.ts'
 import { commitmentFor, encodeCommitment } from '../../../protocol/payments/commitment.ts'
 import { peerIdToBytes } from '../../../protocol/signing.ts'
-import { jobsTopic } from '../../../protocol/topics.ts'
 import { startDevChain } from '../../support/chain.ts'
 import { TEST_HARDWARE } from '../market/helpers.ts'
 import { waitUntil } from './helpers.ts'
@@ -31,6 +30,7 @@ import type { PaymentsService } from '../../../node/payments/service.ts'
 import type { DevChain } from '../../support/chain.ts'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Wallet } from 'ethers'
+import { jobSubscribers } from '../../support/topics.ts'
 
 interface Peer {
   node: HiveNode
@@ -94,7 +94,7 @@ describe('node/payments with the market', function () {
     // wait for exactly that instead of a fixed pause
     const pubsub = requester.node.libp2p.services.pubsub
     await waitUntil('the requester sees the provider subscribed to the jobs topic', async () =>
-      pubsub.getSubscribers(jobsTopic('wasm')).some((s) => s.equals(provider.node.peerId)),
+      jobSubscribers(pubsub).some((s) => s.equals(provider.node.peerId)),
     )
   })
   after(async () => {

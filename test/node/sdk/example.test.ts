@@ -11,12 +11,12 @@ import { buildExamples } from '../../../examples/build.ts'
 import { createNodeApi } from '../../../node/api/index.ts'
 import { initDataDir } from '../../../node/config.ts'
 import { marketService } from '../../../node/market/service.ts'
-import { jobsTopic } from '../../../protocol/topics.ts'
 import { HiveApiError, HiveSdkClient, fetchOutput, followJob, postJob, hive } from '../../../sdk/index.ts'
 import { startTestNode } from '../../support/node.ts'
 import { waitFor } from '../../support/wait.ts'
 import type { ApiServer } from '../../../node/api/index.ts'
 import type { HiveNode } from '../../../node/node.ts'
+import { jobSubscribers } from '../../support/topics.ts'
 
 const EXAMPLE = resolve(import.meta.dirname, '..', '..', '..', 'examples', 'sdk', 'post-and-follow.ts')
 
@@ -56,7 +56,7 @@ describe('sdk: the example program against a running requester', function () {
     })
     nodes.push(provider)
     const pubsub = requester.libp2p.services.pubsub
-    await waitFor(() => pubsub.getSubscribers(jobsTopic('wasm')).some((id) => id.equals(provider.peerId)), {
+    await waitFor(() => jobSubscribers(pubsub).some((id) => id.equals(provider.peerId)), {
       what: 'the provider in the jobs topic',
       timeoutMs: 30_000,
     })

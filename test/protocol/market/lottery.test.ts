@@ -11,6 +11,7 @@ import {
   checkLotteryClaim,
   checkLotteryFields,
   defaultMaxBidders,
+  distinctOwners,
   effectiveEstimate,
   estimateBounds,
   lotteryTicket,
@@ -104,6 +105,22 @@ describe('protocol/market lottery', () => {
     // 1,000 stated by a requester Sybils fooled, 20 seen by the provider: it draws with 250, not 1,000
     expect(effectiveEstimate(6, 1000, 20)).to.equal(250)
     expect(effectiveEstimate(6, 1000, 100)).to.equal(400)
+  })
+
+  it('a view counts one provider per owner; a flood of fresh owners never lifts N over the stated', () => {
+    const honest = Array.from({ length: 10 }, (_, i) => ({ provider: `p${i}`, owner: `0x${i}` }))
+    expect(distinctOwners(honest)).to.equal(10)
+    // one owner behind 50 peer ids (or 50 ids naming it) counts once
+    const sybils = Array.from({ length: 50 }, (_, i) => ({ provider: `s${i}`, owner: '0xsame' }))
+    expect(distinctOwners([...honest, ...sybils])).to.equal(11)
+    // no owner named: the peer id is its own owner
+    expect(distinctOwners([{ provider: 'a' }, { provider: 'b' }, { provider: 'a' }])).to.equal(2)
+    // a flood of fresh owners in the provider's view never raises its N above the requester's stated N
+    const flood = Array.from({ length: 10_000 }, (_, i) => ({ provider: `f${i}`, owner: `0xf${i}` }))
+    const view = distinctOwners([...honest, ...flood]) + 1
+    expect(effectiveEstimate(4, 200, view)).to.equal(200)
+    // a view that understates N moves it down at most ESTIMATE_FACTOR
+    expect(effectiveEstimate(4, 200, distinctOwners(sybils) + 1)).to.equal(200 / ESTIMATE_FACTOR)
   })
 
   it('the expected number of lottery winners is m, at any network size', () => {

@@ -32,6 +32,7 @@ describe('protocol/topics', () => {
       request: '/hive/request/1.0.0',
       bid: '/hive/bid/1.0.0',
       award: '/hive/award/1.0.0',
+      awardData: '/hive/award/2.0.0',
       result: '/hive/result/1.0.0',
       blob: '/hive/blob/1.0.0',
       audit: '/hive/audit/1.0.0',

@@ -18,7 +18,7 @@ import type { MarketService } from '../../../../node/market/service.ts'
 import type { PaymentsService } from '../../../../node/payments/service.ts'
 import type { ChainClient } from '../../../../node/chain/client.ts'
 import type { HiveNode } from '../../../../node/node.ts'
-import { jobsTopic } from '../../../../protocol/topics.ts'
+import { jobSubscribers } from '../../../support/topics.ts'
 import { startDevChain } from '../../../support/chain.ts'
 import type { DevChain } from '../../../support/chain.ts'
 import { startTestNode } from '../../../support/node.ts'
@@ -86,9 +86,18 @@ async function relayedJob(root: string, nodes: HiveNode[], paid?: Paid) {
   }
   // the provider must be in the job topic's mesh through the relay before the job is gossiped
   await waitFor(() =>
-    relay.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm')).some((p) => p.equals(provider.peerId))
+    jobSubscribers(relay.libp2p.services.pubsub).some((p) => p.equals(provider.peerId))
       ? true
       : undefined,
+  )
+  // job topics are sharded (the provider may not be on the job's shard): the job reaches it by
+  // the requester's direct push, so the requester must know it (its discovery view, via the DHT)
+  await waitFor(
+    async () =>
+      (await requester.findProviders({ executor: 'wasm' }, { signal: AbortSignal.timeout(5_000) })).some(
+        (p) => p.peerId === provider.peerId.toString(),
+      ) || undefined,
+    { timeoutMs: 30_000 },
   )
 
   const market = (requester.services as { market?: MarketService }).market!.requester!
