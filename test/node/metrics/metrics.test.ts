@@ -71,7 +71,8 @@ describe('node/metrics: /metrics during a paid job on a real chain', function ()
       ...(bootstrap !== undefined ? { bootstrap: bootstrap.node } : {}),
       price: '0.01',
       libp2pDatastore: 'memory',
-      settings: { metrics: true, metricsPort: 0, metricsToken: TOKEN },
+      // one unsharded job topic: the provider hears the job by gossip too, so the gossip series move
+      settings: { metrics: true, metricsPort: 0, metricsToken: TOKEN, jobShards: 1 },
       services: {
         payments: paymentsService({
           chain: client,
