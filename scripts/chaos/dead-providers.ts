@@ -145,9 +145,8 @@ export async function runDeadProviders(opts: DeadProvidersOptions): Promise<Dead
           bidWindowMs: opts.bidWindowMs,
           timeoutMs: 120_000,
           limits: { wallTimeMs: 60_000 },
-          // every provider may bid (no bid lottery, issue 14): the scenario picks its victims among
-          // the bidders, and a fresh provider must be able to win at once
-          maxBidders: 0,
+          // the node's own selection (bid lottery, weights) decides who wins: the victims are
+          // read from who was awarded (job:accepted events), whoever that is
         })
         posted++
         if (posted % opts.killEvery === 0) kills.push(killOne())
