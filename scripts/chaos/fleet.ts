@@ -10,11 +10,15 @@ import { loadConfig } from '../../node/config.ts'
 import { createHiveNode } from '../../node/create.ts'
 import { WasmExecutor } from '../../node/exec/index.ts'
 import { marketService } from '../../node/market/service.ts'
+import { openChain } from '../../node/chain/client.ts'
+import { paymentsService } from '../../node/payments/service.ts'
 import { jobsTopic } from '../../protocol/topics.ts'
 import { CHAOS_HARDWARE } from './hardware.ts'
 import { HeldExecutor } from './held-executor.ts'
 import type { WorkerPool } from '../../node/exec/index.ts'
 import type { HiveNode } from '../../node/node.ts'
+import type { ChainSettings } from '../../node/chain/client.ts'
+import type { Wallet } from 'ethers'
 
 const CHILD = resolve(import.meta.dirname, 'provider-child.ts')
 const ROOT = resolve(import.meta.dirname, '..', '..')
@@ -32,10 +36,17 @@ export interface FleetInit {
   mode: 'process' | 'in-process'
   /** in-process: the WASM worker pool the providers share */
   pool?: WorkerPool
+  /** payments on: the chain, and the funded dev wallet of the n-th provider started */
+  paid?: { settings: ChainSettings; wallet: (n: number) => Promise<Wallet> }
 }
+
+/** What a paid provider's payments service is told (fast polls: the chain mines at once). */
+export const CHAOS_PAYMENT_OPTIONS = { pollMs: 200, windowBits: 8 } as const
 
 export class Fleet {
   readonly members = new Map<string, FleetMember>()
+  /** paid runs: each provider's payout address -> its peer id (killed ones included) */
+  readonly peerByAddress = new Map<string, string>()
   private readonly init: FleetInit
   private readonly children = new Set<ChildProcess>()
   private readonly nodes = new Set<HiveNode>()
@@ -50,9 +61,13 @@ export class Fleet {
     const n = this.seq++
     // distinct prices spread the awards over the fleet
     const price = opts.price ?? (0.001 + (n % 20) * 0.00005).toFixed(5)
+    const wallet = await this.init.paid?.wallet(n)
     const member =
-      this.init.mode === 'process' ? await this.spawnProcess(n, price, opts.env) : await this.spawnInProcess(n, price)
+      this.init.mode === 'process'
+        ? await this.spawnProcess(n, price, wallet, opts.env)
+        : await this.spawnInProcess(n, price, wallet)
     this.members.set(member.peerId, member)
+    if (wallet !== undefined) this.peerByAddress.set(wallet.address, member.peerId)
     const pubsub = this.init.requester.libp2p.services.pubsub
     // generous: twenty node processes starting at once on a loaded 2-core machine take a while
     const until = Date.now() + 180_000
@@ -84,14 +99,24 @@ export class Fleet {
   /** the process's exit, for a member that may die by itself (a failpoint) */
   readonly exits = new Map<string, Promise<void>>()
 
-  private async spawnProcess(n: number, price: string, env: Record<string, string> = {}): Promise<FleetMember> {
+  private async spawnProcess(
+    n: number,
+    price: string,
+    wallet: Wallet | undefined,
+    env: Record<string, string> = {},
+  ): Promise<FleetMember> {
+    // a paid child opens the chain with this dev key (Hardhat's public test keys, never real value)
+    const chain =
+      wallet !== undefined && this.init.paid !== undefined
+        ? { CHAOS_CHAIN: JSON.stringify({ settings: this.init.paid.settings, key: wallet.privateKey }) }
+        : {}
     const child = spawn(
       process.execPath,
       ['--import=tsx', CHILD, join(this.init.root, `provider-${n}`), price, ...this.bootstrap()],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, ...env },
+        env: { ...process.env, ...chain, ...env },
       },
     )
     this.children.add(child)
@@ -118,7 +143,7 @@ export class Fleet {
     }
   }
 
-  private async spawnInProcess(n: number, price: string): Promise<FleetMember> {
+  private async spawnInProcess(n: number, price: string, wallet: Wallet | undefined): Promise<FleetMember> {
     const config = loadConfig({
       dataDir: join(this.init.root, `provider-${n}`),
       flags: {
@@ -133,11 +158,20 @@ export class Fleet {
     const executor = new HeldExecutor(
       new WasmExecutor(this.init.pool !== undefined ? { pool: this.init.pool } : { poolSize: 1 }),
     )
+    const client =
+      wallet !== undefined && this.init.paid !== undefined
+        ? await openChain({ settings: this.init.paid.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
+        : undefined
     const node = await createHiveNode(config, {
       hardware: CHAOS_HARDWARE,
       storeCacheSize: 1024 * 1024,
       libp2pDatastore: 'memory',
-      services: { market: marketService({ executors: { wasm: executor } }) },
+      services: {
+        market: marketService({ executors: { wasm: executor } }),
+        ...(client !== undefined
+          ? { payments: paymentsService({ chain: client, options: CHAOS_PAYMENT_OPTIONS }) }
+          : {}),
+      },
     })
     await node.start()
     this.nodes.add(node)
@@ -146,6 +180,7 @@ export class Fleet {
       kill: async () => {
         this.nodes.delete(node)
         await node.stop()
+        client?.close()
       },
     }
   }

@@ -1,7 +1,7 @@
 // `npm run chaos -- <scenario> [options]`: one fault scenario of issue 16, run end to end; progress
 // on stderr, and as the last stdout line one JSON object with its figures.
 //   dead-providers [--providers N] [--k1-jobs N] [--k2-jobs N] [--kill-every N] [--hold-ms MS]
-//                  [--concurrency N] [--bid-window MS] [--in-process] [--seed N]
+//                  [--concurrency N] [--bid-window MS] [--in-process] [--no-payments] [--seed N]
 //   crash-steps [--hold-ms MS]      (a provider dies at each failpoint of node/util/failpoints.ts)
 import { runCrashSteps } from './crash-steps.ts'
 import { DEAD_PROVIDERS_DEFAULTS, runDeadProviders } from './dead-providers.ts'
@@ -35,6 +35,7 @@ if (scenario === 'dead-providers') {
     concurrency: num('concurrency', d.concurrency, 1),
     bidWindowMs: num('bid-window', d.bidWindowMs, 1),
     mode: args.includes('--in-process') ? 'in-process' : 'process',
+    payments: args.includes('--no-payments') ? 'off' : 'escrow',
     seed: num('seed', d.seed),
     say,
   })

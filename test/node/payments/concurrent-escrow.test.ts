@@ -43,9 +43,7 @@ describe('node/payments: concurrent escrow creates', function () {
       [0, 1].map((j) => ({ jobId: keccak256(toUtf8Bytes(`job-${i}-${j}`)), provider: p.payments.address })),
     )
     const created = await Promise.allSettled(
-      asks.map(
-        async (a) => await requester.payments.escrow.create(a.jobId, a.provider, parseEther('1'), deadline),
-      ),
+      asks.map(async (a) => await requester.payments.escrow.create(a.jobId, a.provider, parseEther('1'), deadline)),
     )
     const errors = created.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []))
     expect(errors, 'every create lands').to.deep.equal([])
