@@ -19,6 +19,7 @@ import { WorkerPool } from '../../node/exec/index.ts'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
 import { Fleet } from './fleet.ts'
 import { helloModule } from './held-executor.ts'
+import { describeFailure } from './job-runner.ts'
 import { startPaidChain } from './paid-chain.ts'
 import { checkPayouts } from './payout-check.ts'
 import { startChaosRequester } from './requester-node.ts'
@@ -290,14 +291,4 @@ function report(
 function omitDouble(p: PayoutCheck): Omit<PayoutCheck, 'doublePaid'> {
   const { doublePaid: _, ...rest } = p
   return rest
-}
-
-/** one line on a failed job: its reason and what became of each award */
-export function describeFailure(r: JobRecord): string {
-  const awards = r.awards.map(
-    (a) =>
-      `${a.provider.slice(-6)}#${a.slot}:${a.status}${a.revokedAt !== undefined ? '(revoked)' : ''}` +
-      `${a.failure !== undefined ? `[${a.failure}]` : ''}`,
-  )
-  return `${r.failure?.reason ?? '?'} ${r.failure?.message ?? ''} | bids ${r.bids.length} | ${awards.join(' ')}`
 }

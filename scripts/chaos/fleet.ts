@@ -19,6 +19,7 @@ import type { WorkerPool } from '../../node/exec/index.ts'
 import type { HiveNode } from '../../node/node.ts'
 import type { ChainSettings } from '../../node/chain/client.ts'
 import type { Wallet } from 'ethers'
+import type { PartitionTable } from '../../node/p2p/partition.ts'
 
 const CHILD = resolve(import.meta.dirname, 'provider-child.ts')
 const ROOT = resolve(import.meta.dirname, '..', '..')
@@ -27,6 +28,8 @@ export interface FleetMember {
   peerId: string
   /** SIGKILL (a process) or an immediate stop (in-process); resolves once it is gone */
   kill: () => Promise<void>
+  /** a clean leave: SIGTERM (the process stops its node, then exits) or a stop; resolves once it is gone */
+  leave: () => Promise<void>
 }
 
 export interface FleetInit {
@@ -38,6 +41,8 @@ export interface FleetInit {
   pool?: WorkerPool
   /** payments on: the chain, and the funded dev wallet of the n-th provider started */
   paid?: { settings: ChainSettings; wallet: (n: number) => Promise<Wallet> }
+  /** in-process: the partition every provider's connection gater obeys (chaos partitions) */
+  partition?: PartitionTable
 }
 
 /** What a paid provider's payments service is told (fast polls: the chain mines at once). */
@@ -47,6 +52,8 @@ export class Fleet {
   readonly members = new Map<string, FleetMember>()
   /** paid runs: each provider's payout address -> its peer id (killed ones included) */
   readonly peerByAddress = new Map<string, string>()
+  /** in-process: each running provider's node by peer id */
+  readonly nodesById = new Map<string, HiveNode>()
   private readonly init: FleetInit
   private readonly children = new Set<ChildProcess>()
   private readonly nodes = new Set<HiveNode>()
@@ -84,6 +91,14 @@ export class Fleet {
     if (m === undefined) return
     this.members.delete(peerId)
     await m.kill()
+  }
+
+  /** stops `peerId`'s provider cleanly and removes it from the fleet */
+  async leave(peerId: string): Promise<void> {
+    const m = this.members.get(peerId)
+    if (m === undefined) return
+    this.members.delete(peerId)
+    await m.leave()
   }
 
   async stop(): Promise<void> {
@@ -140,6 +155,12 @@ export class Fleet {
         child.kill('SIGKILL')
         await exited
       },
+      leave: async () => {
+        child.kill('SIGTERM')
+        const hard = setTimeout(() => child.kill('SIGKILL'), 15_000)
+        await exited
+        clearTimeout(hard)
+      },
     }
   }
 
@@ -162,10 +183,12 @@ export class Fleet {
       wallet !== undefined && this.init.paid !== undefined
         ? await openChain({ settings: this.init.paid.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
         : undefined
+    const self: { id?: string } = {}
     const node = await createHiveNode(config, {
       hardware: CHAOS_HARDWARE,
       storeCacheSize: 1024 * 1024,
       libp2pDatastore: 'memory',
+      ...(this.init.partition !== undefined ? { connectionGater: this.init.partition.gaterFor(() => self.id) } : {}),
       services: {
         market: marketService({ executors: { wasm: executor } }),
         ...(client !== undefined
@@ -173,15 +196,16 @@ export class Fleet {
           : {}),
       },
     })
+    self.id = node.peerId.toString()
     await node.start()
     this.nodes.add(node)
-    return {
-      peerId: node.peerId.toString(),
-      kill: async () => {
-        this.nodes.delete(node)
-        await node.stop()
-        client?.close()
-      },
+    this.nodesById.set(self.id, node)
+    const stop = async (): Promise<void> => {
+      this.nodes.delete(node)
+      this.nodesById.delete(node.peerId.toString())
+      await node.stop()
+      client?.close()
     }
+    return { peerId: node.peerId.toString(), kill: stop, leave: stop }
   }
 }

@@ -52,4 +52,11 @@ await node.start()
 process.stdout.write(
   JSON.stringify({ peerId: node.peerId.toString(), addrs: node.libp2p.getMultiaddrs().map(String) }) + '\n',
 )
+// a clean leave (chaos churn): stop the node (its connections close in order), then exit
+process.once('SIGTERM', () => {
+  void node
+    .stop()
+    .catch(() => {})
+    .finally(() => process.exit(0))
+})
 setInterval(() => {}, 60_000)

@@ -20,6 +20,7 @@ describe('chaos dead-providers (short form, issue 16)', function () {
       mode: 'in-process',
       payments: 'escrow',
       seed: 16,
+      say: (text) => process.stderr.write(`  ${text}\n`),
     })
     console.log(JSON.stringify(r))
     expect(r.jobs).to.equal(16)
