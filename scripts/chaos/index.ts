@@ -6,13 +6,16 @@
 //         [--concurrency N] [--bid-window MS] [--in-process] [--no-payments] [--seed N]
 //   partitions [--providers N] [--cuts MS,MS] [--split-ms MS] [--split-jobs N] [--hold-ms MS]
 //              [--recovery-cap MS] [--no-payments] [--seed N]     (in-process: gaters obey one partition table)
+//   sybil-flood [--providers N] [--attackers N] [--per-process N] [--rate N] [--quiet-jobs N] [--jobs N]
+//               [--hold-ms MS] [--concurrency N] [--attacks gossip,streams,dht] [--seed N]
 //   crash-steps [--hold-ms MS]      (a provider dies at each failpoint of node/util/failpoints.ts)
 import { runCrashSteps } from './crash-steps.ts'
 import { DEAD_PROVIDERS_DEFAULTS, runDeadProviders } from './dead-providers.ts'
 import { CHURN_DEFAULTS, runChurn } from './churn.ts'
 import { PARTITIONS_DEFAULTS, runPartitions } from './partitions.ts'
+import { SYBIL_FLOOD_DEFAULTS, runSybilFlood } from './sybil-flood.ts'
 
-const SCENARIOS = ['dead-providers', 'crash-steps', 'churn', 'partitions'] as const
+const SCENARIOS = ['dead-providers', 'crash-steps', 'churn', 'partitions', 'sybil-flood'] as const
 const [scenario, ...args] = process.argv.slice(2)
 
 function num(name: string, fallback: number, min = 0): number {
@@ -87,6 +90,26 @@ if (scenario === 'dead-providers') {
     bidWindowMs: num('bid-window', d.bidWindowMs, 1),
     recoveryCapMs: num('recovery-cap', d.recoveryCapMs, 1),
     payments: args.includes('--no-payments') ? 'off' : 'escrow',
+    seed: num('seed', d.seed),
+    say,
+  })
+  process.stdout.write(JSON.stringify(result) + '\n')
+  process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
+} else if (scenario === 'sybil-flood') {
+  const d = SYBIL_FLOOD_DEFAULTS
+  const result = await runSybilFlood({
+    providers: num('providers', d.providers, 1),
+    attackers: num('attackers', d.attackers, 1),
+    perProcess: num('per-process', d.perProcess, 1),
+    ratePerSec: num('rate', d.ratePerSec, 1),
+    quietJobs: num('quiet-jobs', d.quietJobs, 1),
+    floodJobs: num('jobs', d.floodJobs, 1),
+    holdMs: num('hold-ms', d.holdMs),
+    concurrency: num('concurrency', d.concurrency, 1),
+    bidWindowMs: num('bid-window', d.bidWindowMs, 1),
+    ...(args.includes('--attacks')
+      ? { attacks: String(args[args.indexOf('--attacks') + 1]).split(',') as Array<'gossip' | 'streams' | 'dht'> }
+      : {}),
     seed: num('seed', d.seed),
     say,
   })

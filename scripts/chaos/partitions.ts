@@ -21,7 +21,7 @@ import { jobsTopic } from '../../protocol/topics.ts'
 import { settledPayouts } from './dead-providers.ts'
 import { Fleet } from './fleet.ts'
 import { helloModule } from './held-executor.ts'
-import { jobFigures, runJobs } from './job-runner.ts'
+import { describeFailure, jobFigures, runJobs } from './job-runner.ts'
 import { startPaidChain } from './paid-chain.ts'
 import { startChaosRequester } from './requester-node.ts'
 import { seededRandom } from './stats.ts'
@@ -191,9 +191,29 @@ export async function runPartitions(opts: PartitionsOptions): Promise<Partitions
         ...payment,
       })
       const posted = Date.now()
+      const done = requester.wait(jobId)
+      let ended = false
+      void done.then(() => (ended = true))
       let award: { provider: string } | undefined
-      await timeUntil(() => (award = [...req!.running.values()].find((a) => a.jobId === jobId)) !== undefined, 60_000)
-      if (award === undefined) throw new Error(`job ${jobId} was never accepted`)
+      await timeUntil(
+        () => ended || (award = [...req!.running.values()].find((a) => a.jobId === jobId)) !== undefined,
+        120_000,
+      )
+      if (award === undefined) {
+        // the job ended (or never got an award) before anyone could be cut off: say so, go on
+        const record = await done
+        records.push(record)
+        say(`the job of the ${cutMs} ms cut ended before it could be cut: ${describeFailure(record)}`)
+        cuts.push({
+          cutMs,
+          completed: record.phase === 'completed',
+          detectionMs: null,
+          jobMs: (record.completedAt ?? Date.now()) - posted,
+          reconnectMs: null,
+          topicMs: null,
+        })
+        continue
+      }
       const victim = award.provider
       // mid-run: a third of the hold in
       await sleep(opts.holdMs / 3)
@@ -202,7 +222,7 @@ export async function runPartitions(opts: PartitionsOptions): Promise<Partitions
       const victimNode = f.nodesById.get(victim)
       if (victimNode !== undefined) await hangUp(requesterNode, victimNode)
       say(`cut ${victim.slice(-6)} off the requester for ${cutMs} ms`)
-      const record = await requester.wait(jobId)
+      const record = await done
       records.push(record)
       const revoked = req.events.find((e) => e.type === 'job:revoked' && e.jobId === jobId && e.provider === victim)
       const left = cutMs - (Date.now() - cutAt)
