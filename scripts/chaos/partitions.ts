@@ -82,6 +82,8 @@ export interface PartitionsReport {
     meshDuring: number
     /** heal -> the providers' mesh links back to their number before the split */
     meshRecoveryMs: number | null
+    /** the providers' mesh links when the recovery wait ended */
+    meshAfter: number
     /** heal -> every far-half provider among the requester's jobs-topic subscribers again */
     topicRecoveryMs: number | null
     /** heal -> a DHT lookup from a far-half provider returns a near-half peer */
@@ -317,6 +319,7 @@ export async function runPartitions(opts: PartitionsOptions): Promise<Partitions
         meshBefore,
         meshDuring,
         meshRecoveryMs,
+        meshAfter: meshSize(),
         topicRecoveryMs,
         dhtRecoveryMs,
       },
