@@ -57,6 +57,12 @@ export class EscrowManager {
   private running = false
   private ticking?: Promise<void>
   private hiveAddress?: string
+  /**
+   * Creates one at a time: each reads the allowance and approves its own amount, so two at once
+   * would both approve `amount` (an approval replaces, it does not add) and the second create
+   * would revert for want of allowance (test/node/payments/concurrent-escrow.test.ts).
+   */
+  private creating: Promise<unknown> = Promise.resolve()
 
   constructor(init: EscrowManagerInit) {
     this.init = init
@@ -150,15 +156,20 @@ export class EscrowManager {
     const known = await this.get(id)
     if (known !== undefined) return known
     const escrowAddress = await escrow.getAddress()
-    const allowance = await token.allowance.staticCall(this.self, escrowAddress)
     const txs: Record<string, string> = {}
-    if (allowance < amount)
-      txs.approve = (await sender.call(token, 'approve', [escrowAddress, amount], { label: 'approve escrow' })).hash
-    txs.create = (
-      await sender.call(escrow, 'create', [jobId, provider, await token.getAddress(), amount, deadline], {
-        label: 'create escrow',
-      })
-    ).hash
+    const fund = async (): Promise<void> => {
+      const allowance = await token.allowance.staticCall(this.self, escrowAddress)
+      if (allowance < amount)
+        txs.approve = (await sender.call(token, 'approve', [escrowAddress, amount], { label: 'approve escrow' })).hash
+      txs.create = (
+        await sender.call(escrow, 'create', [jobId, provider, await token.getAddress(), amount, deadline], {
+          label: 'create escrow',
+        })
+      ).hash
+    }
+    const done = this.creating.then(fund, fund)
+    this.creating = done.catch(() => {})
+    await done
     const r: EscrowRecord = {
       escrowId: id,
       jobId,

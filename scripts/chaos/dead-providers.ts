@@ -1,27 +1,33 @@
 // Chaos scenario 1 (issue 16), dead providers: one requester (this process) and a fleet of
 // providers (processes of their own by default); jobs with k = 1 and k = 2 that hold for a few
 // seconds each run `concurrency` at a time, and after every `killEvery` jobs posted one provider
-// that is working on an award is killed mid-run (SIGKILL) and replaced. Every job must complete;
-// the report says how fast the requester noticed (kill -> revocation) and what a kill cost the
-// job it hit (its latency above the median of the jobs no kill touched).
+// that is working on an award is killed mid-run (SIGKILL) and replaced. Who wins an award is the
+// node's own selection (bid lottery, weights): the victim is read from the awards the requester
+// saw accepted. Every job must complete; the report says how fast the requester noticed (kill ->
+// revocation) and what a kill cost the job it hit (its latency above the median of the jobs no
+// kill touched).
 //
-// Payments are off in this form (no chain): `doublePaid` counts, from the requester's records,
-// slots accepted from more than one provider and revoked awards that were accepted anyway; with
-// nothing signed, no voucher nonce can go backwards (`noncesBackwards` is null: not measured).
+// Payments (default `escrow`): every award is paid through the JobEscrow contract on a Hardhat
+// chain, and `doublePaid` is counted from the contract's events (payout-check.ts): a job paid to
+// more providers than it had slots, or to a provider whose award was revoked. With `off` (no
+// chain) it is counted from the requester's records. Escrows sign no vouchers, so no voucher
+// nonce can go backwards (`noncesBackwards` is null: not measured).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadConfig } from '../../node/config.ts'
-import { createHiveNode } from '../../node/create.ts'
 import { WorkerPool } from '../../node/exec/index.ts'
-import { marketService } from '../../node/market/service.ts'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
 import { Fleet } from './fleet.ts'
-import { CHAOS_HARDWARE } from './hardware.ts'
 import { helloModule } from './held-executor.ts'
+import { describeFailure } from './job-runner.ts'
+import { startPaidChain } from './paid-chain.ts'
+import { checkPayouts } from './payout-check.ts'
+import { startChaosRequester } from './requester-node.ts'
 import { percentile, seededRandom } from './stats.ts'
 import type { JobEvent } from '../../node/market/events.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
+import type { PaidChain } from './paid-chain.ts'
+import type { PayoutCheck } from './payout-check.ts'
 
 export interface DeadProvidersOptions {
   providers: number
@@ -35,6 +41,8 @@ export interface DeadProvidersOptions {
   /** the jobs' bid window: early award places a job as soon as k + 1 good bids are in */
   bidWindowMs: number
   mode: 'process' | 'in-process'
+  /** escrow: paid on a Hardhat chain, double payments read from it; off: no chain */
+  payments: 'escrow' | 'off'
   seed: number
   say?: (text: string) => void
 }
@@ -49,7 +57,9 @@ export interface DeadProvidersReport {
   failures: Record<string, number>
   doublePaid: number
   noncesBackwards: number | null
-  payments: 'off'
+  payments: 'escrow' | 'off'
+  /** escrow: what the chain created, paid and refunded (payout-check.ts) */
+  chain?: Omit<PayoutCheck, 'doublePaid'>
   kills: number
   /** jobs that had an award revoked after a kill */
   killedJobs: number
@@ -74,6 +84,7 @@ export const DEAD_PROVIDERS_DEFAULTS: DeadProvidersOptions = {
   concurrency: 10,
   bidWindowMs: 5_000,
   mode: 'process',
+  payments: 'escrow',
   seed: 16,
 }
 
@@ -83,32 +94,25 @@ export async function runDeadProviders(opts: DeadProvidersOptions): Promise<Dead
   const started = Date.now()
   const root = mkdtempSync(join(tmpdir(), 'hive-chaos-dead-'))
   const random = seededRandom(opts.seed)
-  const events: JobEvent[] = []
-  const accepted = new Map<string, { provider: string; at: number }>()
-  const requesterNode = await createHiveNode(
-    loadConfig({
-      dataDir: join(root, 'requester'),
-      flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles: 'requester', mdns: false, allowPrivateAddrs: true },
-    }),
-    {
-      hardware: CHAOS_HARDWARE,
-      libp2pDatastore: 'memory',
-      services: {
-        market: marketService({
-          onEvent: (e) => {
-            events.push(e)
-            if (e.type === 'job:accepted') accepted.set(`${e.jobId}/${e.provider}`, { provider: e.provider, at: e.at })
-            if (e.type === 'job:result' || e.type === 'job:revoked') accepted.delete(`${e.jobId}/${e.provider}`)
-          },
-        }),
-      },
+  let paid: PaidChain | undefined
+  if (opts.payments === 'escrow') paid = await startPaidChain(root, say)
+  const req = await startChaosRequester({ root, ...(paid !== undefined ? { paid } : {}) }).catch(
+    async (err: unknown) => {
+      await paid?.stop()
+      throw err
     },
   )
+  const { requester, events } = req
+  const accepted = req.running
   const pool = opts.mode === 'in-process' ? new WorkerPool({ size: 2 }) : undefined
   await pool?.start()
-  await requesterNode.start()
-  const requester = requesterNode.services.market!.requester!
-  const fleet = new Fleet({ root, requester: requesterNode, mode: opts.mode, ...(pool !== undefined ? { pool } : {}) })
+  const fleet = new Fleet({
+    root,
+    requester: req.node,
+    mode: opts.mode,
+    ...(pool !== undefined ? { pool } : {}),
+    ...(paid !== undefined ? { paid: { settings: paid.settings, wallet: paid.providerWallet } } : {}),
+  })
   const killedAt = new Map<string, number>()
   const replacements: Array<Promise<unknown>> = []
   try {
@@ -145,13 +149,15 @@ export async function runDeadProviders(opts: DeadProvidersOptions): Promise<Dead
           bidWindowMs: opts.bidWindowMs,
           timeoutMs: 120_000,
           limits: { wallTimeMs: 60_000 },
-          // every provider may bid (no bid lottery, issue 14): the scenario picks its victims among
-          // the bidders, and a fresh provider must be able to win at once
-          maxBidders: 0,
+          ...(paid !== undefined ? { payment: 'escrow' as const } : {}),
+          // the node's own selection (bid lottery, weights) decides who wins: the victims are
+          // read from who was awarded (job:accepted events), whoever that is
         })
         posted++
         if (posted % opts.killEvery === 0) kills.push(killOne())
-        records.push(await requester.wait(jobId))
+        const record = await requester.wait(jobId)
+        records.push(record)
+        if (record.phase === 'failed') say(`job ${jobId.slice(0, 8)} failed: ${describeFailure(record)}`)
         if (records.length % 25 === 0) say(`${records.length}/${ks.length} jobs done, ${killedAt.size} kills`)
       }
     }
@@ -180,12 +186,36 @@ export async function runDeadProviders(opts: DeadProvidersOptions): Promise<Dead
     await Promise.all(Array.from({ length: opts.concurrency }, worker))
     await Promise.all(kills)
     await Promise.all(replacements)
-    return report(opts, records, events, killedAt, cpuScore, Date.now() - started)
+    const payouts = paid === undefined ? undefined : await settledPayouts(paid, records, fleet.peerByAddress, say)
+    return report(opts, records, events, killedAt, payouts, cpuScore, Date.now() - started)
   } finally {
     await fleet.stop()
-    await requesterNode.stop().catch(() => {})
+    await req.stop()
+    await paid?.stop()
     await pool?.stop()
     rmSync(root, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The chain's payouts once settlement is done: a requester releases an escrow as soon as it
+ * verified the result, but the transaction may still be on its way when the last job ends.
+ */
+export async function settledPayouts(
+  paid: PaidChain,
+  records: JobRecord[],
+  peerByAddress: Map<string, string>,
+  say: (text: string) => void,
+  waitMs = 30_000,
+): Promise<PayoutCheck> {
+  const until = Date.now() + waitMs
+  for (;;) {
+    const check = checkPayouts(records, await paid.escrows(), (a) => peerByAddress.get(a))
+    if (check.underpaidJobs === 0 || Date.now() > until) {
+      if (check.underpaidJobs > 0) say(`${check.underpaidJobs} completed job(s) still not paid on chain`)
+      return check
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500))
   }
 }
 
@@ -194,6 +224,7 @@ function report(
   records: JobRecord[],
   events: JobEvent[],
   killedAt: Map<string, number>,
+  payouts: PayoutCheck | undefined,
   cpuScore: number,
   durationMs: number,
 ): DeadProvidersReport {
@@ -218,17 +249,19 @@ function report(
   const failures: Record<string, number> = {}
   for (const r of records)
     if (r.phase === 'failed') failures[r.failure?.reason ?? '?'] = (failures[r.failure?.reason ?? '?'] ?? 0) + 1
+  // no chain: from the records (a slot accepted twice, or a revoked award accepted)
   let doublePaid = 0
-  for (const r of completed) {
-    const accepted = r.awards.filter((a) => a.status === 'delivered' && a.outputCid === r.outputCid)
-    const slots = new Set(accepted.map((a) => a.slot))
-    if (
-      accepted.length > r.redundancy ||
-      slots.size < accepted.length ||
-      accepted.some((a) => a.revokedAt !== undefined)
-    )
-      doublePaid++
-  }
+  if (payouts === undefined)
+    for (const r of completed) {
+      const accepted = r.awards.filter((a) => a.status === 'delivered' && a.outputCid === r.outputCid)
+      const slots = new Set(accepted.map((a) => a.slot))
+      if (
+        accepted.length > r.redundancy ||
+        slots.size < accepted.length ||
+        accepted.some((a) => a.revokedAt !== undefined)
+      )
+        doublePaid++
+    }
   return {
     scenario: 'dead-providers',
     mode: opts.mode,
@@ -237,9 +270,10 @@ function report(
     completed: completed.length,
     lostJobs: records.length - completed.length,
     failures,
-    doublePaid,
+    doublePaid: payouts?.doublePaid ?? doublePaid,
     noncesBackwards: null,
-    payments: 'off',
+    payments: opts.payments,
+    ...(payouts !== undefined ? { chain: omitDouble(payouts) } : {}),
     kills: killedAt.size,
     killedJobs: killedJobs.size,
     falseRevocations,
@@ -252,4 +286,9 @@ function report(
     durationMs,
     cpuScore,
   }
+}
+
+function omitDouble(p: PayoutCheck): Omit<PayoutCheck, 'doublePaid'> {
+  const { doublePaid: _, ...rest } = p
+  return rest
 }

@@ -10,11 +10,16 @@ import { DEFAULT_SETTINGS, loadConfig } from '../../node/config.ts'
 import { createHiveNode } from '../../node/create.ts'
 import { WasmExecutor } from '../../node/exec/index.ts'
 import { marketService } from '../../node/market/service.ts'
+import { openChain } from '../../node/chain/client.ts'
+import { paymentsService } from '../../node/payments/service.ts'
 import { jobShardTopics, jobsTopic } from '../../protocol/topics.ts'
 import { CHAOS_HARDWARE } from './hardware.ts'
 import { HeldExecutor } from './held-executor.ts'
 import type { WorkerPool } from '../../node/exec/index.ts'
 import type { HiveNode } from '../../node/node.ts'
+import type { ChainSettings } from '../../node/chain/client.ts'
+import type { Wallet } from 'ethers'
+import type { PartitionTable } from '../../node/p2p/partition.ts'
 
 const CHILD = resolve(import.meta.dirname, 'provider-child.ts')
 const ROOT = resolve(import.meta.dirname, '..', '..')
@@ -23,6 +28,8 @@ export interface FleetMember {
   peerId: string
   /** SIGKILL (a process) or an immediate stop (in-process); resolves once it is gone */
   kill: () => Promise<void>
+  /** a clean leave: SIGTERM (the process stops its node, then exits) or a stop; resolves once it is gone */
+  leave: () => Promise<void>
 }
 
 export interface FleetInit {
@@ -32,10 +39,21 @@ export interface FleetInit {
   mode: 'process' | 'in-process'
   /** in-process: the WASM worker pool the providers share */
   pool?: WorkerPool
+  /** payments on: the chain, and the funded dev wallet of the n-th provider started */
+  paid?: { settings: ChainSettings; wallet: (n: number) => Promise<Wallet> }
+  /** in-process: the partition every provider's connection gater obeys (chaos partitions) */
+  partition?: PartitionTable
 }
+
+/** What a paid provider's payments service is told (fast polls: the chain mines at once). */
+export const CHAOS_PAYMENT_OPTIONS = { pollMs: 200, windowBits: 8 } as const
 
 export class Fleet {
   readonly members = new Map<string, FleetMember>()
+  /** paid runs: each provider's payout address -> its peer id (killed ones included) */
+  readonly peerByAddress = new Map<string, string>()
+  /** in-process: each running provider's node by peer id */
+  readonly nodesById = new Map<string, HiveNode>()
   private readonly init: FleetInit
   private readonly children = new Set<ChildProcess>()
   private readonly nodes = new Set<HiveNode>()
@@ -50,9 +68,13 @@ export class Fleet {
     const n = this.seq++
     // distinct prices spread the awards over the fleet
     const price = opts.price ?? (0.001 + (n % 20) * 0.00005).toFixed(5)
+    const wallet = await this.init.paid?.wallet(n)
     const member =
-      this.init.mode === 'process' ? await this.spawnProcess(n, price, opts.env) : await this.spawnInProcess(n, price)
+      this.init.mode === 'process'
+        ? await this.spawnProcess(n, price, wallet, opts.env)
+        : await this.spawnInProcess(n, price, wallet)
     this.members.set(member.peerId, member)
+    if (wallet !== undefined) this.peerByAddress.set(wallet.address, member.peerId)
     const pubsub = this.init.requester.libp2p.services.pubsub
     // generous: twenty node processes starting at once on a loaded 2-core machine take a while
     const until = Date.now() + 180_000
@@ -75,6 +97,14 @@ export class Fleet {
     await m.kill()
   }
 
+  /** stops `peerId`'s provider cleanly and removes it from the fleet */
+  async leave(peerId: string): Promise<void> {
+    const m = this.members.get(peerId)
+    if (m === undefined) return
+    this.members.delete(peerId)
+    await m.leave()
+  }
+
   async stop(): Promise<void> {
     for (const c of this.children) c.kill('SIGKILL')
     for (const n of this.nodes) await n.stop().catch(() => {})
@@ -88,14 +118,24 @@ export class Fleet {
   /** the process's exit, for a member that may die by itself (a failpoint) */
   readonly exits = new Map<string, Promise<void>>()
 
-  private async spawnProcess(n: number, price: string, env: Record<string, string> = {}): Promise<FleetMember> {
+  private async spawnProcess(
+    n: number,
+    price: string,
+    wallet: Wallet | undefined,
+    env: Record<string, string> = {},
+  ): Promise<FleetMember> {
+    // a paid child opens the chain with this dev key (Hardhat's public test keys, never real value)
+    const chain =
+      wallet !== undefined && this.init.paid !== undefined
+        ? { CHAOS_CHAIN: JSON.stringify({ settings: this.init.paid.settings, key: wallet.privateKey }) }
+        : {}
     const child = spawn(
       process.execPath,
       ['--import=tsx', CHILD, join(this.init.root, `provider-${n}`), price, ...this.bootstrap()],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, ...env },
+        env: { ...process.env, ...chain, ...env },
       },
     )
     this.children.add(child)
@@ -119,10 +159,16 @@ export class Fleet {
         child.kill('SIGKILL')
         await exited
       },
+      leave: async () => {
+        child.kill('SIGTERM')
+        const hard = setTimeout(() => child.kill('SIGKILL'), 15_000)
+        await exited
+        clearTimeout(hard)
+      },
     }
   }
 
-  private async spawnInProcess(n: number, price: string): Promise<FleetMember> {
+  private async spawnInProcess(n: number, price: string, wallet: Wallet | undefined): Promise<FleetMember> {
     const config = loadConfig({
       dataDir: join(this.init.root, `provider-${n}`),
       flags: {
@@ -137,20 +183,33 @@ export class Fleet {
     const executor = new HeldExecutor(
       new WasmExecutor(this.init.pool !== undefined ? { pool: this.init.pool } : { poolSize: 1 }),
     )
+    const client =
+      wallet !== undefined && this.init.paid !== undefined
+        ? await openChain({ settings: this.init.paid.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
+        : undefined
+    const self: { id?: string } = {}
     const node = await createHiveNode(config, {
       hardware: CHAOS_HARDWARE,
       storeCacheSize: 1024 * 1024,
       libp2pDatastore: 'memory',
-      services: { market: marketService({ executors: { wasm: executor } }) },
+      ...(this.init.partition !== undefined ? { connectionGater: this.init.partition.gaterFor(() => self.id) } : {}),
+      services: {
+        market: marketService({ executors: { wasm: executor } }),
+        ...(client !== undefined
+          ? { payments: paymentsService({ chain: client, options: CHAOS_PAYMENT_OPTIONS }) }
+          : {}),
+      },
     })
+    self.id = node.peerId.toString()
     await node.start()
     this.nodes.add(node)
-    return {
-      peerId: node.peerId.toString(),
-      kill: async () => {
-        this.nodes.delete(node)
-        await node.stop()
-      },
+    this.nodesById.set(self.id, node)
+    const stop = async (): Promise<void> => {
+      this.nodes.delete(node)
+      this.nodesById.delete(node.peerId.toString())
+      await node.stop()
+      client?.close()
     }
+    return { peerId: node.peerId.toString(), kill: stop, leave: stop }
   }
 }

@@ -1,12 +1,21 @@
 // `npm run chaos -- <scenario> [options]`: one fault scenario of issue 16, run end to end; progress
 // on stderr, and as the last stdout line one JSON object with its figures.
 //   dead-providers [--providers N] [--k1-jobs N] [--k2-jobs N] [--kill-every N] [--hold-ms MS]
-//                  [--concurrency N] [--bid-window MS] [--in-process] [--seed N]
+//                  [--concurrency N] [--bid-window MS] [--in-process] [--no-payments] [--seed N]
+//   churn [--providers N] [--k1-jobs N] [--k2-jobs N] [--min-gap MS] [--max-gap MS] [--hold-ms MS]
+//         [--concurrency N] [--bid-window MS] [--in-process] [--no-payments] [--seed N]
+//   partitions [--providers N] [--cuts MS,MS] [--split-ms MS] [--split-jobs N] [--hold-ms MS]
+//              [--recovery-cap MS] [--no-payments] [--seed N]     (in-process: gaters obey one partition table)
+//   sybil-flood [--providers N] [--attackers N] [--per-process N] [--rate N] [--quiet-jobs N] [--jobs N]
+//               [--hold-ms MS] [--concurrency N] [--attacks gossip,streams,dht] [--seed N]
 //   crash-steps [--hold-ms MS]      (a provider dies at each failpoint of node/util/failpoints.ts)
 import { runCrashSteps } from './crash-steps.ts'
 import { DEAD_PROVIDERS_DEFAULTS, runDeadProviders } from './dead-providers.ts'
+import { CHURN_DEFAULTS, runChurn } from './churn.ts'
+import { PARTITIONS_DEFAULTS, runPartitions } from './partitions.ts'
+import { SYBIL_FLOOD_DEFAULTS, runSybilFlood } from './sybil-flood.ts'
 
-const SCENARIOS = ['dead-providers', 'crash-steps'] as const
+const SCENARIOS = ['dead-providers', 'crash-steps', 'churn', 'partitions', 'sybil-flood'] as const
 const [scenario, ...args] = process.argv.slice(2)
 
 function num(name: string, fallback: number, min = 0): number {
@@ -35,6 +44,72 @@ if (scenario === 'dead-providers') {
     concurrency: num('concurrency', d.concurrency, 1),
     bidWindowMs: num('bid-window', d.bidWindowMs, 1),
     mode: args.includes('--in-process') ? 'in-process' : 'process',
+    payments: args.includes('--no-payments') ? 'off' : 'escrow',
+    seed: num('seed', d.seed),
+    say,
+  })
+  process.stdout.write(JSON.stringify(result) + '\n')
+  process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
+} else if (scenario === 'churn') {
+  const d = CHURN_DEFAULTS
+  const result = await runChurn({
+    providers: num('providers', d.providers, 2),
+    k1Jobs: num('k1-jobs', d.k1Jobs),
+    k2Jobs: num('k2-jobs', d.k2Jobs),
+    minGapMs: num('min-gap', d.minGapMs, 1),
+    maxGapMs: num('max-gap', d.maxGapMs, 1),
+    holdMs: num('hold-ms', d.holdMs),
+    concurrency: num('concurrency', d.concurrency, 1),
+    bidWindowMs: num('bid-window', d.bidWindowMs, 1),
+    mode: args.includes('--in-process') ? 'in-process' : 'process',
+    payments: args.includes('--no-payments') ? 'off' : 'escrow',
+    seed: num('seed', d.seed),
+    say,
+  })
+  process.stdout.write(JSON.stringify(result) + '\n')
+  process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
+} else if (scenario === 'partitions') {
+  const d = PARTITIONS_DEFAULTS
+  const i = args.indexOf('--cuts')
+  const cutsMs =
+    i < 0
+      ? d.cutsMs
+      : String(args[i + 1])
+          .split(',')
+          .map(Number)
+  if (cutsMs.some((n) => !Number.isInteger(n) || n < 0)) {
+    console.error('--cuts needs whole numbers of ms, e.g. 10000,60000')
+    process.exit(2)
+  }
+  const result = await runPartitions({
+    providers: num('providers', d.providers, 2),
+    cutsMs,
+    splitMs: num('split-ms', d.splitMs),
+    splitJobs: num('split-jobs', d.splitJobs),
+    holdMs: num('hold-ms', d.holdMs),
+    bidWindowMs: num('bid-window', d.bidWindowMs, 1),
+    recoveryCapMs: num('recovery-cap', d.recoveryCapMs, 1),
+    payments: args.includes('--no-payments') ? 'off' : 'escrow',
+    seed: num('seed', d.seed),
+    say,
+  })
+  process.stdout.write(JSON.stringify(result) + '\n')
+  process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
+} else if (scenario === 'sybil-flood') {
+  const d = SYBIL_FLOOD_DEFAULTS
+  const result = await runSybilFlood({
+    providers: num('providers', d.providers, 1),
+    attackers: num('attackers', d.attackers, 1),
+    perProcess: num('per-process', d.perProcess, 1),
+    ratePerSec: num('rate', d.ratePerSec, 1),
+    quietJobs: num('quiet-jobs', d.quietJobs, 1),
+    floodJobs: num('jobs', d.floodJobs, 1),
+    holdMs: num('hold-ms', d.holdMs),
+    concurrency: num('concurrency', d.concurrency, 1),
+    bidWindowMs: num('bid-window', d.bidWindowMs, 1),
+    ...(args.includes('--attacks')
+      ? { attacks: String(args[args.indexOf('--attacks') + 1]).split(',') as Array<'gossip' | 'streams' | 'dht'> }
+      : {}),
     seed: num('seed', d.seed),
     say,
   })

@@ -1,0 +1,93 @@
+// The requester of a chaos run (this process): a node with the market, and with payments on a
+// paid chain when one is given. It keeps every job event and which awards are accepted and still
+// running, which is how the scenarios find who was awarded (and kill or cut off that provider).
+import { join } from 'node:path'
+import { loadConfig } from '../../node/config.ts'
+import { createHiveNode } from '../../node/create.ts'
+import { openChain } from '../../node/chain/client.ts'
+import { marketService } from '../../node/market/service.ts'
+import { paymentsService } from '../../node/payments/service.ts'
+import { CHAOS_HARDWARE } from './hardware.ts'
+import { CHAOS_PAYMENT_OPTIONS } from './fleet.ts'
+import type { ConnectionGater } from '@libp2p/interface'
+import type { JobEvent } from '../../node/market/events.ts'
+import type { HiveNode } from '../../node/node.ts'
+import type { Requester } from '../../node/market/requester.ts'
+import type { PaidChain } from './paid-chain.ts'
+
+export interface RunningAward {
+  jobId: string
+  provider: string
+  /** when the requester saw the provider accept */
+  at: number
+}
+
+export interface ChaosRequester {
+  node: HiveNode
+  requester: Requester
+  events: JobEvent[]
+  /** accepted awards with no result and no revocation yet, keyed `${jobId}/${provider}` */
+  running: Map<string, RunningAward>
+  stop: () => Promise<void>
+}
+
+export async function startChaosRequester(opts: {
+  root: string
+  paid?: PaidChain
+  connectionGater?: ConnectionGater
+  /** the DHT as a server: providers look things up through it */
+  dhtServer?: boolean
+}): Promise<ChaosRequester> {
+  const events: JobEvent[] = []
+  const running = new Map<string, RunningAward>()
+  const client =
+    opts.paid === undefined
+      ? undefined
+      : await openChain({
+          settings: opts.paid.settings,
+          wallet: opts.paid.requesterWallet,
+          tx: { pollMs: 50 },
+          pollingIntervalMs: 100,
+        })
+  const node = await createHiveNode(
+    loadConfig({
+      dataDir: join(opts.root, 'requester'),
+      flags: {
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        roles: 'requester',
+        mdns: false,
+        allowPrivateAddrs: true,
+        ...(opts.dhtServer === true ? { dhtMode: 'server' as const } : {}),
+      },
+    }),
+    {
+      hardware: CHAOS_HARDWARE,
+      libp2pDatastore: 'memory',
+      ...(opts.connectionGater !== undefined ? { connectionGater: opts.connectionGater } : {}),
+      services: {
+        market: marketService({
+          onEvent: (e) => {
+            events.push(e)
+            if (e.type === 'job:accepted')
+              running.set(`${e.jobId}/${e.provider}`, { jobId: e.jobId, provider: e.provider, at: e.at })
+            if (e.type === 'job:result' || e.type === 'job:revoked') running.delete(`${e.jobId}/${e.provider}`)
+          },
+        }),
+        ...(client !== undefined
+          ? { payments: paymentsService({ chain: client, options: { ...CHAOS_PAYMENT_OPTIONS, retryMs: 2_000 } }) }
+          : {}),
+      },
+    },
+  )
+  await node.start()
+  return {
+    node,
+    requester: node.services.market!.requester!,
+    events,
+    running,
+    stop: async () => {
+      await node.stop().catch(() => {})
+      client?.close()
+    },
+  }
+}

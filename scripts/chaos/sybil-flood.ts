@@ -1,0 +1,256 @@
+// Chaos scenario 6 (issue 16), sybil flood: honest nodes in this process (a requester and a few
+// providers, in-process), hostile peers in processes of their own (sybil-attacker.ts, `perProcess`
+// peers each). First a quiet run of jobs; then the attackers start (garbage, oversized and
+// replayed gossip on the jobs topic at `ratePerSec` in total, streams opened on every direct
+// protocol and never finished, garbage DHT records) and the honest jobs run again. The report:
+// honest completion, placement p99 under the flood over the quiet run's (`placementP99Ratio`),
+// how many attackers the requester's gossipsub scores put below the graylist threshold, how many
+// job messages the attackers still received in the flood's last 10 s, and this process's RSS
+// growth over the flood. Payments are off (what is measured is the network, not settlement):
+// `doublePaid` comes from the requester's records.
+//
+// On loopback, gossipsub's IP-colocation penalty is whitelisted (DEFAULT_COLOCATION_WHITELIST),
+// so what graylists an attacker here is its invalid messages alone.
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { WorkerPool } from '../../node/exec/index.ts'
+import { runCpuBenchmark } from '../../node/hardware/index.ts'
+import { GOSSIP_SCORE_THRESHOLDS } from '../../node/p2p/constants.ts'
+import { jobsTopic } from '../../protocol/topics.ts'
+import { Fleet } from './fleet.ts'
+import { jobFigures, runJobs } from './job-runner.ts'
+import { startChaosRequester } from './requester-node.ts'
+import { percentile, seededRandom } from './stats.ts'
+import type { JobRecord } from '../../node/market/job-record.ts'
+import type { ChaosRequester } from './requester-node.ts'
+
+const ATTACKER = resolve(import.meta.dirname, 'sybil-attacker.ts')
+const ROOT = resolve(import.meta.dirname, '..', '..')
+
+export interface SybilFloodOptions {
+  providers: number
+  attackers: number
+  /** hostile peers per attacker process */
+  perProcess: number
+  /** hostile gossip messages per second, all attackers together */
+  ratePerSec: number
+  quietJobs: number
+  floodJobs: number
+  holdMs: number
+  concurrency: number
+  bidWindowMs: number
+  /** which attacks to run (default all) */
+  attacks?: Array<'gossip' | 'streams' | 'dht'>
+  seed: number
+  say?: (text: string) => void
+}
+
+export interface SybilFloodReport {
+  scenario: 'sybil-flood'
+  mode: 'in-process'
+  providers: number
+  attackers: number
+  ratePerSec: number
+  jobs: number
+  completed: number
+  lostJobs: number
+  failures: Record<string, number>
+  doublePaid: number
+  noncesBackwards: number | null
+  payments: 'off'
+  quietPlacementP99Ms: number | null
+  floodPlacementP99Ms: number | null
+  placementP99Ratio: number | null
+  /** attackers whose score at some provider is below the graylist threshold */
+  graylistedAttackers: number
+  /** attackers whose score at some provider is negative at all */
+  penalisedAttackers: number
+  /** attackers still connected to the requester at the end */
+  attackersConnected: number
+  /** job messages the attackers received in the flood's last 10 s (0: no longer sent our gossip) */
+  attackerJobMessagesLast10s: number
+  attackerCounts: Record<string, number>
+  rssGrowthMb: number
+  durationMs: number
+  cpuScore: number
+}
+
+export const SYBIL_FLOOD_DEFAULTS: SybilFloodOptions = {
+  providers: 8,
+  attackers: 50,
+  perProcess: 10,
+  ratePerSec: 200,
+  quietJobs: 50,
+  floodJobs: 200,
+  holdMs: 200,
+  concurrency: 8,
+  bidWindowMs: 5_000,
+  seed: 16,
+}
+
+interface AttackerProcess {
+  child: ChildProcess
+  ids: string[]
+  counts: Promise<Record<string, number>>
+}
+
+async function startAttackers(
+  n: number,
+  config: {
+    count: number
+    targets: string[]
+    topic: string
+    ratePerSec: number
+    oversizeBytes: number
+    attacks?: string[]
+  },
+): Promise<AttackerProcess> {
+  const child = spawn(process.execPath, ['--import=tsx', ATTACKER, JSON.stringify({ ...config })], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const lines = createInterface({ input: child.stdout! })
+  const queue: string[] = []
+  const waiters: Array<(line: string) => void> = []
+  lines.on('line', (line) => {
+    const w = waiters.shift()
+    if (w !== undefined) w(line)
+    else queue.push(line)
+  })
+  const next = async (): Promise<string> =>
+    queue.length > 0 ? queue.shift()! : await new Promise<string>((resolve) => waiters.push(resolve))
+  const ready = await Promise.race([
+    next(),
+    new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`attacker process ${n} exited with ${String(code)}`))),
+    ),
+  ])
+  const ids = (JSON.parse(ready) as { ready: string[] }).ready
+  const counts = next().then((line) => (JSON.parse(line) as { counts: Record<string, number> }).counts)
+  return { child, ids, counts }
+}
+
+function placementMs(r: JobRecord): number | undefined {
+  const accepted = r.awards.map((a) => a.acceptedAt).filter((t): t is number => t !== undefined)
+  return accepted.length === 0 ? undefined : Math.min(...accepted) - r.postedAt
+}
+
+export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFloodReport> {
+  const say = opts.say ?? (() => {})
+  const cpuScore = runCpuBenchmark().score
+  const started = Date.now()
+  const root = mkdtempSync(join(tmpdir(), 'hive-chaos-sybil-'))
+  const random = seededRandom(opts.seed)
+  const pool = new WorkerPool({ size: 2 })
+  let req: ChaosRequester | undefined
+  let fleet: Fleet | undefined
+  const attackers: AttackerProcess[] = []
+  try {
+    req = await startChaosRequester({ root, dhtServer: true })
+    await pool.start()
+    const f = new Fleet({ root, requester: req.node, mode: 'in-process', pool })
+    fleet = f
+    say(`starting ${opts.providers} providers (in-process)`)
+    for (let i = 0; i < opts.providers; i++) await f.spawn()
+    const jobs = async (n: number): Promise<JobRecord[]> =>
+      await runJobs({
+        requester: req!.requester,
+        k1Jobs: n,
+        k2Jobs: 0,
+        holdMs: opts.holdMs,
+        concurrency: opts.concurrency,
+        bidWindowMs: opts.bidWindowMs,
+        random,
+        say,
+      })
+    say(`quiet run: ${opts.quietJobs} jobs`)
+    const quiet = await jobs(opts.quietJobs)
+    const rssBefore = process.memoryUsage().rss
+
+    const topic = jobsTopic('wasm')
+    const targets = [req.node, ...[...f.nodesById.values()].slice(0, 2)].map((n) =>
+      n.libp2p.getMultiaddrs()[0].toString(),
+    )
+    const processes = Math.ceil(opts.attackers / opts.perProcess)
+    say(`starting ${opts.attackers} attackers in ${processes} processes, ${opts.ratePerSec} msg/s in total`)
+    for (let i = 0; i < processes; i++) {
+      const count = Math.min(opts.perProcess, opts.attackers - i * opts.perProcess)
+      attackers.push(
+        await startAttackers(i, {
+          count,
+          targets,
+          topic,
+          ratePerSec: (opts.ratePerSec * count) / opts.attackers,
+          oversizeBytes: 300 * 1024,
+          ...(opts.attacks !== undefined ? { attacks: opts.attacks } : {}),
+        }),
+      )
+    }
+    say(`flood run: ${opts.floodJobs} jobs`)
+    const flood = await jobs(opts.floodJobs)
+    const rssAfter = process.memoryUsage().rss
+
+    // scored where the attackers' gossip is validated: at the providers (the requester publishes
+    // jobs without joining the topic); an attacker's score is its lowest at any provider
+    const attackerIds = attackers.flatMap((a) => a.ids)
+    const scorers = [...f.nodesById.values()].map(
+      (n) => n.libp2p.services.pubsub as unknown as { getScore: (id: string) => number },
+    )
+    const scores = attackerIds.map((id) => Math.min(...scorers.map((p) => p.getScore(id))))
+    const connected = new Set(req.node.libp2p.getConnections().map((c) => c.remotePeer.toString()))
+    for (const a of attackers) a.child.kill('SIGTERM')
+    const counts: Record<string, number> = {}
+    for (const c of await Promise.all(attackers.map(async (a) => await a.counts)))
+      for (const [k, v] of Object.entries(c)) counts[k] = (counts[k] ?? 0) + v
+    const all = [...quiet, ...flood]
+    const figures = jobFigures(all)
+    const p99 = (rs: JobRecord[]): number | null =>
+      percentile(
+        rs.map(placementMs).filter((t): t is number => t !== undefined),
+        99,
+      )
+    const quietP99 = p99(quiet)
+    const floodP99 = p99(flood)
+    let doublePaid = 0
+    for (const r of all) {
+      const delivered = r.awards.filter((a) => a.status === 'delivered' && a.outputCid === r.outputCid)
+      if (delivered.length > r.redundancy || delivered.some((a) => a.revokedAt !== undefined)) doublePaid++
+    }
+    return {
+      scenario: 'sybil-flood',
+      mode: 'in-process',
+      providers: opts.providers,
+      attackers: attackerIds.length,
+      ratePerSec: opts.ratePerSec,
+      jobs: figures.jobs,
+      completed: figures.completed,
+      lostJobs: figures.lostJobs,
+      failures: figures.failures,
+      doublePaid,
+      noncesBackwards: null,
+      payments: 'off',
+      quietPlacementP99Ms: quietP99,
+      floodPlacementP99Ms: floodP99,
+      placementP99Ratio:
+        quietP99 === null || floodP99 === null || quietP99 === 0 ? null : Math.round((floodP99 / quietP99) * 100) / 100,
+      graylistedAttackers: scores.filter((s) => s < GOSSIP_SCORE_THRESHOLDS.graylistThreshold).length,
+      penalisedAttackers: scores.filter((s) => s < 0).length,
+      attackersConnected: attackerIds.filter((id) => connected.has(id)).length,
+      attackerJobMessagesLast10s: counts.jobMessagesLast10s ?? 0,
+      attackerCounts: counts,
+      rssGrowthMb: Math.round((rssAfter - rssBefore) / 1024 / 1024),
+      durationMs: Date.now() - started,
+      cpuScore,
+    }
+  } finally {
+    for (const a of attackers) a.child.kill('SIGKILL')
+    await fleet?.stop()
+    await req?.stop()
+    await pool.stop()
+    rmSync(root, { recursive: true, force: true })
+  }
+}
