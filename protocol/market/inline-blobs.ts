@@ -60,7 +60,8 @@ export function decodeAwardWithData(bytes: Uint8Array): DecodedAwardWithData {
   let total = 0
   for (const b of msg.blobs) {
     total += b.data.byteLength
-    if (total > MAX_INLINE_BLOB_BYTES) fail('OVERSIZED', `inline blobs are at most ${MAX_INLINE_BLOB_BYTES} bytes in all`)
+    if (total > MAX_INLINE_BLOB_BYTES)
+      fail('OVERSIZED', `inline blobs are at most ${MAX_INLINE_BLOB_BYTES} bytes in all`)
     let cid: CID
     try {
       cid = CID.decode(b.cid)

@@ -54,9 +54,7 @@ describe('e2e: hive audit through the CLI', function () {
     auditor = await start('auditor', { bootstrap: requester, account: 13 })
     await auditor.node.libp2p.dial(multiaddr(provider.node.info().addresses[0]))
     const pubsub = requester.node.libp2p.services.pubsub
-    await until('the provider subscribed', () =>
-      jobSubscribers(pubsub).some((s) => s.equals(provider.node.peerId)),
-    )
+    await until('the provider subscribed', () => jobSubscribers(pubsub).some((s) => s.equals(provider.node.peerId)))
     await new Promise((resolve) => setTimeout(resolve, 1000))
     const posted = await requester.market!.requester!.post({
       module: readFileSync(modules.wordcount),

@@ -60,7 +60,9 @@ describe('protocol/signing', () => {
   })
 
   it('decoded keys are kept per key: interleaved signers verify as before, and only against their own key', async () => {
-    const keys = await Promise.all([1, 2, 3].map(async (i) => await generateKeyPairFromSeed('Ed25519', new Uint8Array(32).fill(i))))
+    const keys = await Promise.all(
+      [1, 2, 3].map(async (i) => await generateKeyPairFromSeed('Ed25519', new Uint8Array(32).fill(i))),
+    )
     const payload = new TextEncoder().encode('same payload')
     const sigs = await Promise.all(keys.map(async (k) => await signWithDomain(k, 'hive/test/1', payload)))
     for (let round = 0; round < 3; round++)

@@ -58,9 +58,7 @@ describe('security 02: no free compute, a fair exchange of output for payment', 
     await forger.dial(requester.node)
     await waitFor(
       'the requester to see the forger on the jobs topic',
-      () =>
-        jobSubscribers(requester.node.libp2p.services.pubsub).some((p) => p.equals(forger.peerId)) ||
-        undefined,
+      () => jobSubscribers(requester.node.libp2p.services.pubsub).some((p) => p.equals(forger.peerId)) || undefined,
     )
   })
   after(async () => {
@@ -280,8 +278,7 @@ describe('security 02: no free compute, a fair exchange of output for payment', 
         'the providers on the jobs topic',
         () =>
           honest.every((p) =>
-            jobSubscribers(requester.node.libp2p.services.pubsub)
-              .some((s) => s.equals(p.node.peerId)),
+            jobSubscribers(requester.node.libp2p.services.pubsub).some((s) => s.equals(p.node.peerId)),
           ) || undefined,
       )
       const { jobId } = await requester.market.requester!.post({

@@ -45,9 +45,7 @@ describe('security 06: award slots are not held by unfunded awards', function ()
     await decliner.dial(requester.node)
     await waitFor(
       'the requester to see the decliner on the jobs topic',
-      () =>
-        jobSubscribers(requester.node.libp2p.services.pubsub)
-          .some((p) => p.equals(decliner.peerId)) || undefined,
+      () => jobSubscribers(requester.node.libp2p.services.pubsub).some((p) => p.equals(decliner.peerId)) || undefined,
     )
   })
   after(async () => {

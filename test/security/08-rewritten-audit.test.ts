@@ -103,8 +103,7 @@ describe("security 08: an audit passes no rewritten log, no hidden entry, and no
     for (const p of [provider, hider, mallory]) await auditor.node.libp2p.dial(multiaddr(p.node.info().addresses[0]))
     for (const r of [requester, hider]) {
       const pubsub = r.node.libp2p.services.pubsub
-      const subscribed = (): boolean =>
-        jobSubscribers(pubsub).some((s) => s.equals(provider.node.peerId))
+      const subscribed = (): boolean => jobSubscribers(pubsub).some((s) => s.equals(provider.node.peerId))
       await until(`the provider subscribed (seen by ${r.name})`, subscribed)
     }
     await new Promise((resolve) => setTimeout(resolve, 1000)) // a gossipsub heartbeat grafts the mesh

@@ -43,8 +43,7 @@ describe('security 15: a provider nets its list price after the protocol fee', f
     await waitFor(
       'the requester to see the provider on the jobs topic',
       () =>
-        jobSubscribers(requester.node.libp2p.services.pubsub)
-          .some((p) => p.equals(provider.node.peerId)) || undefined,
+        jobSubscribers(requester.node.libp2p.services.pubsub).some((p) => p.equals(provider.node.peerId)) || undefined,
     )
   })
   after(async () => {

@@ -129,8 +129,7 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
     await waitFor('the honest provider sees its stake', () => honest.chain!.canBid(), 20_000)
     // a job posted before a provider's subscription reached the requester would not be gossiped to it
     const pubsub = requester.node.libp2p.services.pubsub
-    const subscribed = (p: Peer): boolean =>
-      jobSubscribers(pubsub).some((s) => s.equals(p.node.peerId))
+    const subscribed = (p: Peer): boolean => jobSubscribers(pubsub).some((s) => s.equals(p.node.peerId))
     await waitUntil(() => [honest, unstaked, staked, idle].every(subscribed), {
       what: 'every provider subscribed to the jobs topic, as the requester sees it',
       timeoutMs: 30_000,

@@ -58,10 +58,10 @@ export async function startLivePeer(name: string, opts: LivePeerOptions): Promis
 /** Resolves once the requester sees every provider in the wasm jobs topic (so gossip reaches them). */
 export async function inJobsTopic(requester: LivePeer, providers: LivePeer[]): Promise<void> {
   const pubsub = requester.node.libp2p.services.pubsub
-  await waitFor(
-    () => providers.every((p) => jobSubscribers(pubsub).some((id) => id.equals(p.node.peerId))),
-    { what: `${providers.length} provider(s) in the jobs topic`, timeoutMs: 30_000 },
-  )
+  await waitFor(() => providers.every((p) => jobSubscribers(pubsub).some((id) => id.equals(p.node.peerId))), {
+    what: `${providers.length} provider(s) in the jobs topic`,
+    timeoutMs: 30_000,
+  })
 }
 
 /** The first event of `type` for `jobId` in `events` (typed). */

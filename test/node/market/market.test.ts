@@ -119,8 +119,7 @@ describe('node/market: one requester, five providers on loopback', function () {
 
   async function inJobsTopic(wanted: Peer[]): Promise<void> {
     const pubsub = requester.node.libp2p.services.pubsub
-    const subscribed = (p: Peer): boolean =>
-      jobSubscribers(pubsub).some((id) => id.equals(p.node.peerId))
+    const subscribed = (p: Peer): boolean => jobSubscribers(pubsub).some((id) => id.equals(p.node.peerId))
     await waitFor(() => wanted.every(subscribed), {
       what: `${wanted.length} provider(s) in the jobs topic, as the requester sees it`,
       timeoutMs: 30_000,

@@ -105,7 +105,10 @@ describe('node/market: direct pushes and the bid lottery', function () {
     // a pushed provider also heard the job by gossip: the second copy of the same signed bytes
     // is taken by its hash, not decoded and verified again (unless both arrived at once)
     const checks = peers.slice(1).map((p) => p.market.provider!.requestChecks)
-    expect(checks.reduce((n, c) => n + c.reused, 0), 'second copies not re-verified').to.be.greaterThan(0)
+    expect(
+      checks.reduce((n, c) => n + c.reused, 0),
+      'second copies not re-verified',
+    ).to.be.greaterThan(0)
     const lostButBid = providers.filter((x) => x.lost === 1 && x.bid).length
     expect(lostButBid, 'bidders without a winning ticket (pushed)').to.be.at.most(M)
     expect(

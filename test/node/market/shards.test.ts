@@ -65,7 +65,9 @@ describe('node/market: sharded job topics (the default)', function () {
       expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
       jobs.push(jobId)
     }
-    const joinedBy = new Map(peers.slice(1).map((p) => [p, new Set(joinedJobTopics('wasm', p.node.peerId.toString(), SHARDS))]))
+    const joinedBy = new Map(
+      peers.slice(1).map((p) => [p, new Set(joinedJobTopics('wasm', p.node.peerId.toString(), SHARDS))]),
+    )
     let gossiped = 0
     for (const [p, joined] of joinedBy) {
       const topics = new Set(p.verdicts.map((v) => v.topic).filter((t) => t.startsWith('hive/jobs/')))
@@ -77,7 +79,7 @@ describe('node/market: sharded job topics (the default)', function () {
     const onShard = jobs
       .map((j) => [...joinedBy.values()].filter((s) => s.has(jobPublishTopic('wasm', j, SHARDS))).length)
       .reduce((a, b) => a + b, 0)
-    expect(gossiped, 'gossip validations = providers on each job\'s shard').to.be.at.most(onShard)
+    expect(gossiped, "gossip validations = providers on each job's shard").to.be.at.most(onShard)
     expect(onShard, 'some provider outside each shard').to.be.lessThan(jobs.length * PROVIDERS)
   })
 })

@@ -15,7 +15,7 @@ import {
 const bytes = (n: number, fill = 1): Uint8Array => new Uint8Array(n).fill(fill)
 
 describe('protocol/market inline blobs', () => {
-  it('inlines all of a job\'s inputs when they fit the budget together, else none', () => {
+  it("inlines all of a job's inputs when they fit the budget together, else none", () => {
     const a = { cid: 'a', size: 1000 }
     const b = { cid: 'b', size: MAX_INLINE_BLOB_BYTES - 1000 }
     expect(chooseInline([a, b])).to.deep.equal([a, b])
@@ -45,9 +45,7 @@ describe('protocol/market inline blobs', () => {
         f()
         expect.fail('accepted')
       } catch (err) {
-        expect(isMarketValidationError(err) && err.code === code && err.action === 'REJECT', String(err)).to.equal(
-          true,
-        )
+        expect(isMarketValidationError(err) && err.code === code && err.action === 'REJECT', String(err)).to.equal(true)
       }
     }
     over(() => decodeAwardWithData(encodeAwardWithData(bytes(10), [{ cid, data: big }])), 'OVERSIZED')

@@ -86,9 +86,7 @@ async function relayedJob(root: string, nodes: HiveNode[], paid?: Paid) {
   }
   // the provider must be in the job topic's mesh through the relay before the job is gossiped
   await waitFor(() =>
-    jobSubscribers(relay.libp2p.services.pubsub).some((p) => p.equals(provider.peerId))
-      ? true
-      : undefined,
+    jobSubscribers(relay.libp2p.services.pubsub).some((p) => p.equals(provider.peerId)) ? true : undefined,
   )
   // job topics are sharded (the provider may not be on the job's shard): the job reaches it by
   // the requester's direct push, so the requester must know it (its discovery view, via the DHT)
