@@ -29,6 +29,8 @@ export type MarketJournalEntry =
   /** requester, before the award goes out (write-ahead: a crash leaves "sent", never a silent send) */
   | { type: 'award-sent'; jobId: string; peer: PeerRef; envelope: Uint8Array; price: bigint; slot: number }
   | { type: 'acceptance-received'; jobId: string; peer: PeerRef; envelope: Uint8Array; price: bigint; slot: number }
+  /** requester: it withdrew the award (the provider was taken for dead); `envelope`: the signed AwardRevocation */
+  | { type: 'award-revoked'; jobId: string; peer: PeerRef; envelope: Uint8Array; slot: number; reason: string }
   | { type: 'result-received'; jobId: string; peer: PeerRef; envelope: Uint8Array; outputCid: CID | string }
   /** requester: the job ended; one `verified` entry per checked output, saved with the final `record` */
   | { type: 'finished'; record: JobRecord }

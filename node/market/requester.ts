@@ -170,6 +170,28 @@ export class Requester {
         return award === undefined ? undefined : { awardIndex: award.slot, revoked: award.revokedAt !== undefined }
       },
       revoke: async (v) => await this.active.get(v.jobId)?.revoke(v.provider, v.reason, v.silentForMs),
+      revoked: async (v, slot, envelope) => {
+        const job = this.active.get(v.jobId)
+        // the auditor's copy: the signed revocation, whether or not the provider ever hears it
+        await this.init.journal?.record({
+          type: 'award-revoked',
+          jobId: v.jobId,
+          peer: peerIdFromString(v.provider),
+          envelope,
+          slot,
+          reason: v.reason,
+        })
+        // settled jobs are gone from `active`; their payment mode is in the stored record
+        const payment = job?.record.payment ?? (await this.init.jobs.get(v.jobId))?.payment
+        if (payment === undefined) return
+        await this.events.emit('award:revoked', {
+          jobId: v.jobId,
+          payment,
+          provider: v.provider,
+          slot,
+          reason: v.reason,
+        })
+      },
     })
     this.events = init.events ?? new MarketEvents()
   }

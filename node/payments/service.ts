@@ -471,6 +471,11 @@ export class PaymentsService implements PaymentsApi, HiveService {
       events.on('award:accepted', async (e) => {
         await this.securePayment({ ...e, providerAddress: this.payoutAddresses.get(e.jobId, e.provider) ?? '' })
       }),
+      events.on('award:revoked', async (e) => {
+        // a revoked award's deposit is not left locked until its deadline (docs/reaward.md); a
+        // channel reserved nothing on chain for it (its room is released when the job settles)
+        if (e.payment === 'escrow') await this.escrow.cancelRevoked(bytes32(e.jobId), e.provider)
+      }),
       events.on('result:commitment', async (e) => {
         const providerAddress = e.provider !== undefined ? this.payoutAddresses.get(e.jobId, e.provider) : undefined
         const options = e.onlyContradiction === true ? { onlyContradiction: true } : undefined

@@ -9,8 +9,10 @@ import { expect } from 'chai'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseEther } from 'ethers'
+import { id as keccakText, parseEther } from 'ethers'
 import { escrowId as escrowIdOf } from '../../protocol/eip712.ts'
+import { jobIdToBytes } from '../../protocol/market/job-id.ts'
+import { peerIdToBytes } from '../../protocol/signing.ts'
 import { startDevChain } from '../support/chain.ts'
 import { HostilePeer, startHonest, waitFor, wordcountModule } from './exchange-peers.ts'
 import type { HonestPeer } from './exchange-peers.ts'
@@ -25,8 +27,11 @@ async function revertOf(tx: Promise<{ wait: () => Promise<unknown> }>): Promise<
     await (await tx).wait()
     return ''
   } catch (err) {
-    const e = err as { revert?: { name?: string }; shortMessage?: string; message: string }
-    return e.revert?.name ?? e.shortMessage ?? e.message
+    // the chain's contract bindings carry no error ABI: match the selector
+    const e = err as { data?: string; shortMessage?: string; message: string }
+    const wrongStatus = keccakText('JobEscrowWrongStatus(bytes32,uint8)').slice(0, 10)
+    if (typeof e.data === 'string' && e.data.startsWith(wrongStatus)) return 'JobEscrowWrongStatus'
+    return e.data ?? e.shortMessage ?? e.message
   }
 }
 
@@ -47,6 +52,7 @@ describe("security 16: a revoked provider's escrow goes back to the requester at
     await chain.giveHive(chain.account(1).address, parseEther('1000'))
     requester = await startHonest(chain, dir, 'requester', 'requester', chain.account(1), {
       payments: { retryMs: 600_000 },
+      audit: true,
     })
     honest = await startHonest(chain, dir, 'honest', 'provider', chain.account(2), {
       payments: { fundingWaitMs: 20_000 },
@@ -61,8 +67,8 @@ describe("security 16: a revoked provider's escrow goes back to the requester at
     await waitFor(
       'both providers on the jobs topic',
       () =>
-        [honest.node.peerId, silent.peerId].every((id) =>
-          requester.node.libp2p.services.pubsub.getSubscribers('hive/jobs/wasm/1').some((p) => p.equals(id)),
+        [honest.node.peerId, silent.peerId].every((escrowKey) =>
+          requester.node.libp2p.services.pubsub.getSubscribers('hive/jobs/wasm/1').some((p) => p.equals(escrowKey)),
         ) || undefined,
     )
   })
@@ -95,11 +101,9 @@ describe("security 16: a revoked provider's escrow goes back to the requester at
       ),
     )
     const escrow = chain.contracts.escrow as Contract
-    const id = escrowIdOf(`0x${jobId}`, chain.account(1).address, silentWallet.address)
-    const deposited = await escrow.getFunction('escrow')(id)
+    const escrowKey = escrowIdOf(`0x${jobId}`, chain.account(1).address, silentWallet.address)
+    const deposited = await escrow.getFunction('escrow')(escrowKey)
     expect(deposited.amount, "the silent provider's escrow").to.equal(price)
-    const token = await chain.contracts.token.getAddress()
-    const creditsBefore = (await escrow.getFunction('credits')(token, chain.account(1).address)) as bigint
 
     await waitFor(
       'the silent award revoked',
@@ -112,21 +116,28 @@ describe("security 16: a revoked provider's escrow goes back to the requester at
     // the requester's deposit for the revoked award comes back within seconds, long before its deadline
     await waitFor(
       "the revoked provider's escrow refunded",
-      async () => ((await escrow.getFunction('escrow')(id)).status === REFUNDED ? true : undefined),
+      async () => ((await escrow.getFunction('escrow')(escrowKey)).status === REFUNDED ? true : undefined),
       20_000,
     )
-    const block = await chain.provider.getBlock('latest')
+    // by JobEscrow.cancel, for the whole deposit, before the deadline (the node sweeps the credit
+    // into its wallet at once, so the credit itself is not there to read)
+    const cancelled = await chain.provider.getLogs({
+      address: await escrow.getAddress(),
+      topics: [keccakText('EscrowCancelled(bytes32,uint256)'), escrowKey],
+      fromBlock: 0,
+    })
+    expect(cancelled.length, 'EscrowCancelled').to.equal(1)
+    expect(BigInt(cancelled[0].data), 'the amount back').to.equal(price)
+    const block = await chain.provider.getBlock(cancelled[0].blockNumber)
     expect(BigInt(block!.timestamp), 'refunded before its deadline').to.be.lessThan(deposited.deadline)
-    const creditsAfter = (await escrow.getFunction('credits')(token, chain.account(1).address)) as bigint
-    expect(creditsAfter - creditsBefore, "the requester's credit").to.equal(price)
 
     // the revoked provider tries to hold on to the deposit: commit a result hash, then claim
     const asSilent = escrow.connect(silentWallet.connect(chain.provider)) as Contract
     const resultHash = `0x${'ab'.repeat(32)}`
-    expect(await revertOf(asSilent.getFunction('commitResult')(id, resultHash)), 'its commitment').to.equal(
+    expect(await revertOf(asSilent.getFunction('commitResult')(escrowKey, resultHash)), 'its commitment').to.equal(
       'JobEscrowWrongStatus',
     )
-    expect(await revertOf(asSilent.getFunction('claim')(id)), 'its claim').to.equal('JobEscrowWrongStatus')
+    expect(await revertOf(asSilent.getFunction('claim')(escrowKey)), 'its claim').to.equal('JobEscrowWrongStatus')
 
     // the job itself completes on the replacement, which alone is paid
     const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(90_000) })
@@ -134,6 +145,22 @@ describe("security 16: a revoked provider's escrow goes back to the requester at
     expect(record.awards.filter((a) => a.paidAt !== undefined).map((a) => a.provider)).to.deep.equal([
       honest.node.peerId.toString(),
     ])
-    expect((await escrow.getFunction('escrow')(id)).status, 'still refunded after settling').to.equal(REFUNDED)
+    expect((await escrow.getFunction('escrow')(escrowKey)).status, 'still refunded after settling').to.equal(REFUNDED)
+
+    // an auditor sees the revocation (the requester's signed AwardRevocation) and the refund in its log
+    const entries = (await requester.audit!.entriesForJob(jobIdToBytes(jobId))).map((s) => s.entry)
+    const silentBytes = peerIdToBytes(silent.peerId)
+    const revoked = entries.find((e) => e.type === 'revoked')
+    expect(revoked, 'a revoked entry').to.not.equal(undefined)
+    if (revoked?.type !== 'revoked') return
+    expect(Buffer.from(revoked.counterparty).equals(Buffer.from(silentBytes)), 'naming the silent provider').to.equal(
+      true,
+    )
+    expect(revoked.direction).to.equal('sent')
+    expect(revoked.envelope, 'the signed revocation kept').to.not.equal(undefined)
+    expect(
+      entries.some((e) => e.type === 'refunded' && Buffer.from(e.counterparty).equals(Buffer.from(silentBytes))),
+      'a refunded entry for its escrow',
+    ).to.equal(true)
   })
 })
