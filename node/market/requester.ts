@@ -49,6 +49,7 @@ import { MarketEvents } from './events.ts'
 import type { MarketPayments } from './ports.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
+import { failpoint, failpointSoon } from '../util/failpoints.ts'
 
 const log = logger('hive:market:requester')
 
@@ -316,6 +317,7 @@ export class Requester {
     // and bids from pushed providers may arrive while other pushes are still under way. A job
     // whose caller stated its own N may have bidders we do not know: it never awards early.
     void this.pushJob(record.jobId, input, created.bytes, choice, input.providerEstimate === undefined)
+    failpoint('requester:after-post')
     return { jobId: record.jobId }
   }
 
@@ -434,6 +436,7 @@ export class Requester {
             price,
             slot,
           })
+          failpointSoon('requester:after-award', 100)
           const reply = await sendRequest(libp2p, peer, 'award', bytes, { signal: AbortSignal.timeout(5_000) })
           if (reply.envelope.length === 0) return false
           const acceptance = await validateAcceptance(reply.envelope, {
@@ -458,12 +461,14 @@ export class Requester {
             price,
             deadline,
           })
+          failpoint('requester:after-accept')
           return true
         },
         fetchOutput: async (provider, outputCid) => {
           // fair exchange: the provider releases the output once it sees our payment, which its
           // RPC may show a block after ours does: BLOB_PAYMENT_REQUIRED is retried a while
           // (about 16 s in all), then counts as a withheld output
+          failpointSoon('requester:mid-fetch', 20)
           for (let attempt = 0; ; attempt++) {
             try {
               const bytes = await this.init.exchange.fetch(peerIdFromString(provider), CID.parse(outputCid), {
@@ -488,6 +493,7 @@ export class Requester {
         ...(this.init.payments !== undefined
           ? {
               pay: async (provider: string, price: bigint, outputCid: string) => {
+                failpoint('requester:after-verify')
                 await this.events.emit('output:verified', {
                   jobId: record.jobId,
                   payment: record.payment,

@@ -19,6 +19,7 @@ import type { StreamLibp2p } from './voucher-stream.ts'
 import { voucherMethod } from './receiver.ts'
 import type { PaymentJournal } from './journal.ts'
 import type { PeerId } from '@libp2p/interface'
+import { failpoint } from '../util/failpoints.ts'
 
 const log = logger('hive:payments:payer')
 
@@ -285,10 +286,12 @@ export class ChannelPayer {
           signature,
           ...(jobId !== undefined ? { jobId } : {}),
         })
+        failpoint('requester:voucher-signed')
         const ack = await this.send(input.peer, wire, input.signal)
         const verdict = judgeAck(ack, { nonce, cumulativeAmount }, proves)
         if (verdict.kind === 'delivered') {
           await this.markAcknowledged(stored)
+          failpoint('requester:voucher-acked')
           if (jobId !== undefined) this.release(jobId)
           return { channelId, nonce, cumulativeAmount, amount: input.amount }
         }
