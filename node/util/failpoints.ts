@@ -35,12 +35,23 @@ export function failpointsOf(role: 'provider' | 'requester'): Failpoint[] {
 
 export type Failpoint = (typeof FAILPOINTS)[number]
 
-const active: ReadonlySet<string> = new Set(
+const active = new Set<string>(
   (process.env.HIVE_FAILPOINTS ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== ''),
 )
+
+/**
+ * Switches failpoints on (or, with `on` false, off) in this process, for a chaos harness that
+ * picks its victim at run time (the provider that was awarded a job) rather than at start.
+ */
+export function armFailpoints(names: readonly Failpoint[], on = true): void {
+  for (const n of names) {
+    if (on) active.add(n)
+    else active.delete(n)
+  }
+}
 
 /**
  * Dies `ms` from now when the environment switched this failpoint on: for a step whose answer

@@ -6,9 +6,10 @@
 // - no voucher nonce goes back, on either side, across the restarts;
 // - every channel closes on chain (ChannelClosed) at the highest voucher the provider acknowledged,
 //   and pays its provider no more than the prices of the jobs it was paid for (doublePaid).
-// Provider steps: the victim is a provider started with the failpoint on and the lowest price; a
-// job is posted again (at most `attempts` times) until the victim was awarded one and died. Its
-// channel is closed by the victim itself (closeWithVoucher) before it leaves the fleet.
+// Provider steps: the failpoint is switched on at run time in the provider(s) that can reach it
+// (the one awarded the job: nobody else works on it), off again in the others as soon as one died;
+// a job is posted again (at most `attempts` times) until one did. The dead provider is started
+// again on its data dir, and at the end every provider settles its channels (closeWithVoucher).
 // Requester steps: the requester is started with the failpoint on, posts a job (or, for mid-close,
 // closes its channels) and dies; restarted, it retries its unacknowledged vouchers.
 import { createServer } from 'node:net'
@@ -51,6 +52,8 @@ export interface PaidCrashReport {
   channelsAtHighestAck: number
   crashStepsCovered: { provider: number; requester: number }
   steps: PaidStepOutcome[]
+  /** per channel: the nonce it closed at, the highest acknowledged, paid on chain vs owed by the job records */
+  channelDetail: Array<{ provider: string; nonce: number; highestAck: number; paid: string; owed: string }>
   durationMs: number
   cpuScore: number
 }
@@ -162,8 +165,10 @@ export async function runPaidCrashSteps(opts: PaidCrashOptions): Promise<PaidCra
     const post = async (): Promise<string> =>
       (await requester.call<{ jobId: string }>({ cmd: 'post', holdMs: opts.holdMs, bidWindowMs: 3_000 })).jobId
 
-    providers.push(await startProvider('honest-1', '0.002'), await startProvider('honest-2', '0.003'))
-    await waitMesh(2)
+    // distinct prices; the one awarded a job is the one a provider step kills
+    for (const [i, price] of ['0.001', '0.002', '0.003'].entries())
+      providers.push(await startProvider(`provider-${i + 1}`, price))
+    await waitMesh(providers.length)
 
     for (const step of steps) {
       const t0 = Date.now()
@@ -172,42 +177,55 @@ export async function runPaidCrashSteps(opts: PaidCrashOptions): Promise<PaidCra
       const jobIds: string[] = []
       let crashed = false
       if (role === 'provider') {
-        let victim = await startProvider(`victim-${step.split(':')[1]}`, '0.001', step)
-        providers.push(victim)
-        await waitMesh(providers.filter((p) => p.alive).length)
+        const live = (): PaidProcess[] => providers.filter((p) => p.alive)
+        const arm = async (ps: PaidProcess[], on: boolean): Promise<void> => {
+          await Promise.all(ps.map(async (p) => await p.call({ cmd: 'arm', failpoints: [step], on }).catch(() => {})))
+        }
+        /** the provider that died, started again on its own data dir, in its place in the fleet */
+        const bringBack = async (dead: PaidProcess): Promise<void> => {
+          providers[providers.indexOf(dead)] = track(await dead.restart())
+          await waitMesh(live().length)
+          // vouchers the dead provider never acknowledged go again to the restarted one
+          await requester.call({ cmd: 'retry' }).catch(() => {})
+        }
         for (let i = 0; i < attempts && !crashed; i++) {
+          const died = Promise.race(live().map(async (p) => await p.exited.then(() => p)))
           if (step === 'provider:mid-close') {
-            // a channel with a voucher first: jobs until the victim was paid, then its own close
-            const jobId = await post()
-            jobIds.push(jobId)
-            await requester.call({ cmd: 'wait', jobId })
-            const rows = (await victim.call<{ channels: ChannelRow[] }>({ cmd: 'vouchers' })).channels
-            if (!rows.some((r) => BigInt(r.nonce) > 0n)) continue
-            await victim.call({ cmd: 'close' }).catch(() => {})
-            crashed = !victim.alive || (await Promise.race([victim.exited.then(() => true), sleep(5_000, false)]))
-          } else {
-            const jobId = await post()
-            jobIds.push(jobId)
-            const end = requester.call({ cmd: 'wait', jobId })
-            await Promise.race([end.catch(() => {}), victim.exited])
-            crashed = !victim.alive
-            if (crashed) {
-              // SIGKILL then restart: the same node, data dir and key, no failpoint
-              providers[providers.indexOf(victim)] = victim = track(await victim.restart())
-              await waitMesh(providers.filter((p) => p.alive).length)
-              // vouchers the dead provider never acknowledged go again to the restarted one
-              await requester.call({ cmd: 'retry' }).catch(() => {})
+            // the provider holding the most recent voucher closes its channel and dies on the way
+            await sample()
+            const paid = []
+            for (const p of live()) {
+              const rows = (await p.call<{ channels: ChannelRow[] }>({ cmd: 'vouchers' })).channels
+              if (rows.some((r) => r.status !== 'closed' && BigInt(r.nonce) > 0n)) paid.push(p)
             }
-            await end.catch(() => {})
+            if (paid.length === 0) {
+              const jobId = await post()
+              jobIds.push(jobId)
+              await requester.call({ cmd: 'wait', jobId }).catch(() => {})
+              continue
+            }
+            await arm([paid[0]], true)
+            await paid[0].call({ cmd: 'close' }).catch(() => {})
+            const dead = await Promise.race([died, sleep(10_000, undefined)])
+            crashed = dead !== undefined
+            if (dead !== undefined) await bringBack(dead)
+            continue
           }
+          // after-bid: one bidder, taken in turn (every bidder would die); later steps: whoever
+          // the job is awarded to is the only provider that reaches them, so all are armed and the
+          // others disarmed as soon as one died (before any re-award)
+          const armed = step === 'provider:after-bid' ? [live()[i % live().length]] : live()
+          await arm(armed, true)
+          const jobId = await post()
+          jobIds.push(jobId)
+          const end = requester.call({ cmd: 'wait', jobId })
+          const dead = await Promise.race([end.then(() => undefined).catch(() => undefined), died])
+          await arm(live(), false)
+          crashed = dead !== undefined
+          if (dead !== undefined) await bringBack(dead)
+          await end.catch(() => {})
         }
-        if (step === 'provider:mid-close' && crashed) {
-          providers[providers.indexOf(victim)] = victim = track(await victim.restart())
-        }
-        await sample()
-        // the victim leaves the fleet: it settles its channels itself, at its best voucher
-        if (step !== 'provider:mid-close') await victim.call({ cmd: 'close' }).catch(() => {})
-        await victim.kill()
+        await arm(live(), false)
       } else if (step === 'requester:mid-close') {
         // pay every provider at least once more, then close every channel and die on the way
         jobIds.push(await post())
@@ -272,6 +290,7 @@ export async function runPaidCrashSteps(opts: PaidCrashOptions): Promise<PaidCra
     const byChannel = new Map(closed.map((e) => [e.args.channelId.toLowerCase(), e]))
     let atHighest = 0
     let doublePaid = 0
+    const channelDetail: PaidCrashReport['channelDetail'] = []
     for (const r of channelRows) {
       const ev = byChannel.get(r.channelId.toLowerCase())
       if (ev === undefined) continue
@@ -283,6 +302,13 @@ export async function runPaidCrashSteps(opts: PaidCrashOptions): Promise<PaidCra
         .reduce((a, b) => a + b, 0n)
       const paid = ev.args.payout + ev.args.fee
       if (paid > owed) doublePaid++
+      channelDetail.push({
+        provider: peer ?? r.provider,
+        nonce: Number(ev.args.nonce),
+        highestAck: Number(highestAck.get(r.channelId) ?? 0n),
+        paid: paid.toString(),
+        owed: owed.toString(),
+      })
     }
     const all = outcomes.flatMap((o) => o.jobs)
     const completed = all.filter((j) => j.phase === 'completed').length
@@ -306,6 +332,7 @@ export async function runPaidCrashSteps(opts: PaidCrashOptions): Promise<PaidCra
         requester: outcomes.filter((o) => o.role === 'requester' && o.crashed).length,
       },
       steps: outcomes,
+      channelDetail,
       durationMs: Date.now() - started,
       cpuScore,
     }

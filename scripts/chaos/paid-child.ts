@@ -13,6 +13,8 @@ import { WasmExecutor } from '../../node/exec/index.ts'
 import { marketService } from '../../node/market/service.ts'
 import { paymentsService } from '../../node/payments/service.ts'
 import { jobsTopic } from '../../protocol/topics.ts'
+import { armFailpoints } from '../../node/util/failpoints.ts'
+import type { Failpoint } from '../../node/util/failpoints.ts'
 import { CHAOS_HARDWARE } from './hardware.ts'
 import { HeldExecutor } from './held-executor.ts'
 import { helloModule } from './held-executor.ts'
@@ -87,6 +89,9 @@ async function answer(c: ChildCommand): Promise<object> {
       if (requester === undefined) throw new Error('not a requester')
       return { records: (await requester.list()).map(summarize) }
     }
+    case 'arm':
+      armFailpoints(c.failpoints as Failpoint[], c.on)
+      return {}
     case 'subscribers':
       return { count: node.libp2p.services.pubsub.getSubscribers(jobsTopic('wasm')).length }
     case 'retry':

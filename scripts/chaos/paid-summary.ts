@@ -24,6 +24,7 @@ export type ChildCommand =
   | { cmd: 'vouchers' }
   | { cmd: 'close' }
   | { cmd: 'subscribers' }
+  | { cmd: 'arm'; failpoints: string[]; on: boolean }
 
 export interface JobSummary {
   jobId: string
