@@ -80,6 +80,12 @@ export interface MarketPayments {
     outputCid: string
     price: bigint
   }) => Promise<{ commitment: Uint8Array; signature: Uint8Array }>
+  /**
+   * requester, at start: did this node start paying for `jobId` (a payment pending or made)? A
+   * payment is signed only for a verified output, so such a job is resumed (paid again, which is
+   * idempotent, and its output fetched) rather than failed by the restart.
+   */
+  paymentStarted?: (jobId: string) => Promise<boolean>
   /** provider: may this job's output blob leave now (its payment is assured)? */
   outputReleasable: (job: {
     jobId: string

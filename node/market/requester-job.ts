@@ -147,6 +147,22 @@ export class RequesterJob {
     return this.record.spotCheck === true && this.record.redundancy === 1
   }
 
+  /**
+   * After a restart, for a job whose payment had started (only a verified output is paid): the
+   * winners' commitments are on disk; pay them again (idempotent: the signed voucher is resent,
+   * never a new one) and fetch the output, as if the requester had never stopped.
+   */
+  async resumePaid(): Promise<void> {
+    this.timer(this.record.deadline - this.now(), () => {
+      this.fail('DEADLINE_PASSED', `no verified result by the job's deadline after a restart`)
+    })
+    this.record.phase = 'verifying'
+    await this.checkMajority()
+    // the winners could not be paid or fetched, and nobody is left running: it ends here
+    if (!isFinal(this.record.phase) && !this.record.awards.some((a) => a.status === 'committed'))
+      this.fail('REQUESTER_RESTARTED', 'the requester restarted after paying, and the paid output could not be fetched')
+  }
+
   /** arms the bid window and the job deadline */
   start(): void {
     this.timer(this.record.bidsCloseAt - this.now(), () => {
@@ -363,6 +379,9 @@ export class RequesterJob {
    */
   private async payAndFetch(cid: string): Promise<boolean> {
     const winners = this.record.awards.filter((a) => a.status === 'committed' && a.outputCid === cid)
+    // the winners and their output on disk before the first voucher is signed: a requester that
+    // dies from here on finds the job to resume (Requester.recoverInterrupted), not to fail
+    await this.actions.save(this.record, false)
     for (const a of winners) {
       try {
         await this.actions.pay!(a.provider, BigInt(a.price), cid)

@@ -736,9 +736,36 @@ export class Requester {
   }
 
   /** Jobs left unfinished by a previous run end with a clear reason instead of hanging forever. */
+  /** resolves once any of `peers` is connected, or after `ms` */
+  private async connectedToAny(peers: string[], ms: number): Promise<void> {
+    const { libp2p } = this.init
+    const connected = (): boolean => peers.some((p) => libp2p.getConnections(peerIdFromString(p)).length > 0)
+    if (connected()) return
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        libp2p.removeEventListener('peer:connect', onConnect)
+        resolve()
+      }
+      const onConnect = (): void => {
+        if (connected()) done()
+      }
+      const timer = setTimeout(done, ms)
+      libp2p.addEventListener('peer:connect', onConnect)
+    })
+  }
+
   private async recoverInterrupted(): Promise<void> {
+    const resume: JobRecord[] = []
     for await (const record of this.init.jobs.values()) {
       if (isFinal(record.phase)) continue
+      // a payment started: the output was verified and is owed for; resume rather than fail
+      // (failing would leave a provider paid, or owed, for a job its requester calls failed)
+      const committed = record.awards.some((a) => a.status === 'committed' && a.outputCid !== undefined)
+      if (committed && (await this.init.payments?.paymentStarted?.(record.jobId)) === true) {
+        resume.push(record)
+        continue
+      }
       record.phase = 'failed'
       record.failure = {
         reason: 'REQUESTER_RESTARTED',
@@ -746,6 +773,20 @@ export class Requester {
       }
       record.completedAt = this.now()
       await this.init.jobs.put(record.jobId, record, { sync: true })
+    }
+    for (const record of resume) {
+      log('resuming %s: its payment had started before the restart', record.jobId)
+      const job = this.track(record, undefined)
+      const winners = record.awards.filter((a) => a.status === 'committed').map((a) => a.provider)
+      // after a restart the peer store may know no address of the winners: they find us (they
+      // keep dialling their requester); the voucher goes once one is connected
+      void this.connectedToAny(winners, 30_000)
+        .then(async () => {
+          await job.resumePaid()
+        })
+        .catch((err: Error) => {
+          log.error('resuming %s failed: %s', record.jobId, err.message)
+        })
     }
   }
 }

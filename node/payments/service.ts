@@ -308,6 +308,24 @@ export class PaymentsService implements PaymentsApi, HiveService {
     })
   }
 
+  /** Requester: whether a payment for `jobId` was started (pending or paid), to any provider. */
+  async paymentStarted(jobId: string): Promise<boolean> {
+    const prefix = `${jobId.replace(/^0x/, '')}/`
+    for await (const key of this.paid.keys({ gte: prefix, lt: `${prefix}\uffff` }))
+      if (key.startsWith(prefix)) return true
+    return false
+  }
+
+  /** The address a started payment for `jobId` to `provider` (a peer id) was owed at: a restart forgets the bids. */
+  private async startedPaymentAddress(jobId: string, provider: string): Promise<string | undefined> {
+    const prefix = `${jobId.replace(/^0x/, '')}/`
+    for await (const [key, value] of this.paid.iterator({ gte: prefix, lt: `${prefix}\uffff` })) {
+      const v = value as { job?: { providerPeer?: string; providerAddress?: string } }
+      if (key.startsWith(prefix) && v.job?.providerPeer === provider) return v.job.providerAddress
+    }
+    return undefined
+  }
+
   /** Retries every payment still pending (provider unreachable, RPC down …). Returns how many went through. */
   async retryPending(): Promise<number> {
     let done = 0
@@ -482,7 +500,10 @@ export class PaymentsService implements PaymentsApi, HiveService {
         await this.evidence.observe(e.jobId, e.commitment, e.signature, providerAddress, options)
       }),
       events.on('output:verified', async (e) => {
-        const providerAddress = this.payoutAddress(e.jobId, e.provider)
+        const providerAddress =
+          this.payoutAddresses.get(e.jobId, e.provider) ??
+          (await this.startedPaymentAddress(e.jobId, e.provider)) ??
+          this.payoutAddress(e.jobId, e.provider)
         const { jobId, payment, price } = e
         const resultHash = outputHashOf(CID.parse(e.outputCid))
         await this.payJob({
@@ -527,6 +548,7 @@ export class PaymentsService implements PaymentsApi, HiveService {
     return {
       address: () => this.address,
       protocolFeeBps: () => this.fee.feeBps,
+      paymentStarted: async (jobId) => await this.paymentStarted(jobId),
       beforeExecute: async (j, signal) => {
         // channel mode: an open HIVE channel from the requester with room for the price, reserved
         if (j.payment === 'channel') {

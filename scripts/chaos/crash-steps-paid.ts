@@ -52,8 +52,10 @@ export interface PaidCrashReport {
   channelsAtHighestAck: number
   crashStepsCovered: { provider: number; requester: number }
   steps: PaidStepOutcome[]
-  /** per channel: the nonce it closed at, the highest acknowledged, paid on chain vs owed by the job records */
-  channelDetail: Array<{ provider: string; nonce: number; highestAck: number; paid: string; owed: string }>
+  /** per channel: the nonce it closed at on chain, the highest acknowledged, what it paid on chain */
+  channelDetail: Array<{ provider: string; nonce: number; highestAck: number; paid: string }>
+  /** per provider: the prices of the jobs the requester's records say it was paid for */
+  owedTo: Record<string, string>
   durationMs: number
   cpuScore: number
 }
@@ -289,26 +291,33 @@ export async function runPaidCrashSteps(opts: PaidCrashOptions): Promise<PaidCra
     ).catch(async () => await contract.queryFilter(contract.filters.ChannelClosed(), 0, 'latest'))
     const byChannel = new Map(closed.map((e) => [e.args.channelId.toLowerCase(), e]))
     let atHighest = 0
-    let doublePaid = 0
     const channelDetail: PaidCrashReport['channelDetail'] = []
+    /** per provider peer: what the chain paid it over all its channels */
+    const paidTo = new Map<string, bigint>()
     for (const r of channelRows) {
       const ev = byChannel.get(r.channelId.toLowerCase())
       if (ev === undefined) continue
       if (ev.args.nonce === (highestAck.get(r.channelId) ?? 0n)) atHighest++
-      // what the chain paid this provider vs the prices of the jobs it was paid for, each once
-      const peer = peerOf.get(r.provider.toLowerCase())
-      const owed = records
-        .flatMap((j) => j.awards.filter((a) => a.paid && a.provider === peer).map((a) => BigInt(a.price)))
-        .reduce((a, b) => a + b, 0n)
+      const peer = peerOf.get(r.provider.toLowerCase()) ?? r.provider
       const paid = ev.args.payout + ev.args.fee
-      if (paid > owed) doublePaid++
+      paidTo.set(peer, (paidTo.get(peer) ?? 0n) + paid)
       channelDetail.push({
-        provider: peer ?? r.provider,
+        provider: peer,
         nonce: Number(ev.args.nonce),
         highestAck: Number(highestAck.get(r.channelId) ?? 0n),
         paid: paid.toString(),
-        owed: owed.toString(),
       })
+    }
+    // what the chain paid each provider vs the prices of the jobs the requester's records say it
+    // paid it for, each once: more means a job paid twice (or paid for and recorded as unpaid)
+    let doublePaid = 0
+    const owedTo: Record<string, string> = {}
+    for (const [peer, paid] of paidTo) {
+      const owed = records
+        .flatMap((j) => j.awards.filter((a) => a.paid && a.provider === peer).map((a) => BigInt(a.price)))
+        .reduce((a, b) => a + b, 0n)
+      owedTo[peer] = owed.toString()
+      if (paid > owed) doublePaid++
     }
     const all = outcomes.flatMap((o) => o.jobs)
     const completed = all.filter((j) => j.phase === 'completed').length
@@ -333,6 +342,7 @@ export async function runPaidCrashSteps(opts: PaidCrashOptions): Promise<PaidCra
       },
       steps: outcomes,
       channelDetail,
+      owedTo,
       durationMs: Date.now() - started,
       cpuScore,
     }
