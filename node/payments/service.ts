@@ -301,6 +301,8 @@ export class PaymentsService implements PaymentsApi, HiveService {
     }
     await this.init.store.putDurable(this.paid, key, {
       status: 'paid',
+      // who was paid, for a requester that restarts before the job ends (startedPaymentAddress)
+      providerPeer: job.providerPeer.toString(),
       ...detail,
       mode: job.payment,
       amount: job.price.toString(),
@@ -320,8 +322,10 @@ export class PaymentsService implements PaymentsApi, HiveService {
   private async startedPaymentAddress(jobId: string, provider: string): Promise<string | undefined> {
     const prefix = `${jobId.replace(/^0x/, '')}/`
     for await (const [key, value] of this.paid.iterator({ gte: prefix, lt: `${prefix}\uffff` })) {
-      const v = value as { job?: { providerPeer?: string; providerAddress?: string } }
-      if (key.startsWith(prefix) && v.job?.providerPeer === provider) return v.job.providerAddress
+      // pending: the job as it is to be paid; paid: who was paid (the key ends with its address)
+      const v = value as { providerPeer?: string; job?: { providerPeer?: string } }
+      if (key.startsWith(prefix) && (v.job?.providerPeer ?? v.providerPeer) === provider)
+        return key.slice(prefix.length)
     }
     return undefined
   }
