@@ -468,7 +468,7 @@ export class Requester {
           // fair exchange: the provider releases the output once it sees our payment, which its
           // RPC may show a block after ours does: BLOB_PAYMENT_REQUIRED is retried a while
           // (about 16 s in all), then counts as a withheld output
-          failpointSoon('requester:mid-fetch', 20)
+          failpointSoon('requester:mid-fetch', 0)
           for (let attempt = 0; ; attempt++) {
             try {
               const bytes = await this.init.exchange.fetch(peerIdFromString(provider), CID.parse(outputCid), {

@@ -246,7 +246,8 @@ export async function runPaidCrashSteps(opts: PaidCrashOptions): Promise<PaidCra
         } catch {
           /* died inside post (after-post) */
         }
-        crashed = !requester.alive
+        // a failpoint that fires a moment after its step (failpointSoon) may come after the job's end
+        crashed = !requester.alive || (await Promise.race([requester.exited.then(() => true), sleep(2_000, false)]))
         await restartRequester()
         await requester.call({ cmd: 'retry' }).catch(() => {})
         if (jobId === undefined) {
