@@ -287,6 +287,8 @@ function detail(e: EntryJson): string {
       return `${String(e.amount)}${e.method !== undefined ? ` by ${String(e.method)}` : ''}`
     case 'disputed':
       return String(e.reason)
+    case 'revoked':
+      return `slot ${String(e.awardIndex)}: ${String(e.reason)}`
     case 'anchored':
       return `${String(e.treeSize)} entries, root ${String(e.root).slice(0, 16)}…, tx ${String(e.txHash).slice(0, 18)}…`
     default:

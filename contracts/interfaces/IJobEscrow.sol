@@ -14,7 +14,8 @@ import {IVersioned} from "./IVersioned.sol";
  *
  * Lifecycle: `create` -> (provider) `commitResult` by the deadline -> `release` (requester or
  * its signature) at any time, or `claim` by the provider after deadline + challenge window;
- * `refund` after the deadline when no result was committed; `dispute` by the requester within
+ * `refund` after the deadline when no result was committed, or `cancel` by the requester at any
+ * time before a result is committed (its award was revoked: docs/reaward.md); `dispute` by the requester within
  * the challenge window, paying the dispute bond, then `resolve` by the arbiter within the
  * arbitration window (or `release` by the requester), else `claim` by the provider after it.
  * Every payout is a credit its owner withdraws (ICreditLedger).
@@ -76,6 +77,9 @@ interface IJobEscrow is IVersioned, ICreditLedger {
     event EscrowClaimed(bytes32 indexed escrowId, uint256 payout, uint256 fee);
     /// @notice The requester got its deposit back: no result was committed by the deadline.
     event EscrowRefunded(bytes32 indexed escrowId, uint256 amount);
+    /// @notice The requester withdrew the award before any result was committed: the deposit is
+    /// back with the requester (status Refunded; EscrowRefunded is emitted too).
+    event EscrowCancelled(bytes32 indexed escrowId, uint256 amount);
     /// @notice What a dispute of this escrow will cost and how long the arbiter will have.
     event DisputeTermsSet(bytes32 indexed escrowId, uint256 disputeBond, uint32 arbitrationWindow);
     /// @notice The requester disputed the committed result, paying `bond`; the arbiter may rule
@@ -147,6 +151,12 @@ interface IJobEscrow is IVersioned, ICreditLedger {
 
     /// @notice The requester takes its deposit back after the deadline when no result was committed.
     function refund(bytes32 escrowId) external;
+
+    /// @notice The requester takes its deposit back at once, before the deadline, while no result
+    /// is committed: it revoked the provider's award (a dead or silent provider, docs/reaward.md).
+    /// After this the provider can neither commit nor claim. A provider that committed first
+    /// keeps the usual rules (the cancel reverts; the requester may dispute).
+    function cancel(bytes32 escrowId) external;
 
     /// @notice The requester disputes the committed result, until deadline + challenge window,
     /// paying the escrow's dispute bond (pulled with transferFrom, in the escrow's token).

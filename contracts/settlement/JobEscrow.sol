@@ -15,7 +15,8 @@ import {TokenPull} from "../libraries/TokenPull.sol";
  * @title JobEscrow
  * @notice Per-job escrow in any ERC20: the requester's deposit goes to the provider on release
  * (or on claim after an undisputed challenge window), back to the requester when no result was
- * committed by the deadline, or is split by the arbiter after a dispute.
+ * committed by the deadline or when the requester cancels before any commitment (a revoked
+ * award), or is split by the arbiter after a dispute.
  *
  * Disputes cost a bond and expire. The bond (a share of the deposit, rounded up) makes a
  * griefing dispute cost the griefer; the arbitration window bounds how long a dispute can freeze
@@ -183,6 +184,25 @@ contract JobEscrow is IJobEscrow, EIP712, CreditLedger {
     }
 
     /// @inheritdoc IJobEscrow
+    /// @dev Why the provider is not wronged by a cancel at any time before its commitment: its
+    /// output leaves only once the escrow is released for that output's hash (the node's fair
+    /// exchange), so a requester that cancels gets nothing it could use; and a commitment, once on
+    /// chain, shuts the cancel out. What a cancel can cost a provider is the compute it did not
+    /// commit yet, as a revocation over the wire does.
+    function cancel(bytes32 escrowId) external nonReentrant {
+        Escrow storage e = _escrows[escrowId];
+        // Checks
+        _checkStatus(escrowId, e, EscrowStatus.Active);
+        if (msg.sender != e.requester) revert JobEscrowUnauthorized(escrowId, msg.sender);
+        if (e.committedAt != 0) revert JobEscrowResultAlreadyCommitted(escrowId, e.resultHash);
+        // Effects
+        e.status = EscrowStatus.Refunded;
+        emit EscrowCancelled(escrowId, e.amount);
+        emit EscrowRefunded(escrowId, e.amount);
+        _credit(e.token, e.requester, e.amount);
+    }
+
+    /// @inheritdoc IJobEscrow
     function dispute(bytes32 escrowId) external nonReentrant {
         Escrow storage e = _escrows[escrowId];
         // Checks
@@ -257,7 +277,7 @@ contract JobEscrow is IJobEscrow, EIP712, CreditLedger {
 
     /// @inheritdoc IVersioned
     function version() external pure returns (string memory) {
-        return "hive-escrow/2";
+        return "hive-escrow/3";
     }
 
     /// @inheritdoc IJobEscrow

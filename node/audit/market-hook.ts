@@ -74,6 +74,8 @@ export class AuditHook implements MarketJournal, PaymentJournal {
         return await this.awardSent(entry.jobId, entry.peer, entry.envelope, entry.price, entry.slot)
       case 'acceptance-received':
         return await this.acceptanceReceived(entry.jobId, entry.peer, entry.envelope, entry.price, entry.slot)
+      case 'award-revoked':
+        return await this.awardRevoked(entry.jobId, entry.peer, entry.envelope, entry.slot, entry.reason)
       case 'result-received':
         return await this.resultReceived(entry.jobId, entry.peer, entry.envelope, entry.outputCid)
       case 'finished':
@@ -171,6 +173,13 @@ export class AuditHook implements MarketJournal, PaymentJournal {
         price,
         awardIndex: slot,
       },
+    ])
+  }
+
+  /** requester: the award it withdrew, with its own signed revocation kept (it is short) */
+  async awardRevoked(jobId: string, to: PeerRef, envelope: Uint8Array, slot: number, reason: string): Promise<boolean> {
+    return await this.append([
+      { type: 'revoked', jobId: jobIdToBytes(jobId), ...ref('sent', to, envelope, true), awardIndex: slot, reason },
     ])
   }
 

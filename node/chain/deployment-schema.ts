@@ -23,7 +23,7 @@ export const EXPECTED_VERSIONS: Record<ContractName, string> = {
   HiveGovernor: 'hive-governor/1',
   ProtocolParams: 'hive-params/2',
   ProviderRegistry: 'hive-registry/2',
-  JobEscrow: 'hive-escrow/2',
+  JobEscrow: 'hive-escrow/3',
   PaymentChannel: 'hive-channel/2',
   AuditAnchor: 'hive-anchor/2',
 }

@@ -66,6 +66,11 @@ export interface MarketEventMap {
     signature: Uint8Array
     onlyContradiction?: boolean
   }
+  /**
+   * requester: the award of `provider` was revoked (taken for dead, docs/reaward.md) before any
+   * result came; whatever was secured for it goes back (escrow: cancelled at once)
+   */
+  'award:revoked': { jobId: string; payment: PaymentMode; provider: string; slot: number; reason: string }
   /** requester, once per provider whose committed output won, before fetching it: pay it (idempotent) */
   'output:verified': { jobId: string; payment: PaymentMode; provider: string; price: bigint; outputCid: string }
   /** requester: the job ended (completed or failed); every accepted award is paid or rejected */

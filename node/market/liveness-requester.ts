@@ -33,6 +33,11 @@ export interface RequesterLivenessInit {
    * (undefined: the award was no longer running, nothing to tell the provider)
    */
   revoke: (verdict: DeathVerdict) => Promise<number | undefined>
+  /**
+   * the award was withdrawn and `envelope` is the signed AwardRevocation about to be sent: journal
+   * it and let go of the money secured for it. Awaited before the send; a throw is logged.
+   */
+  revoked?: (verdict: DeathVerdict, slot: number, envelope: Uint8Array) => Promise<void>
 }
 
 export class RequesterLiveness {
@@ -111,14 +116,26 @@ export class RequesterLiveness {
       return
     }
     if (slot === undefined) return
-    // best effort: a dead provider will not hear it; a live but cut-off one learns it from the
-    // AWARD_REVOKED answer to its next heartbeat, and its result is refused either way
+    const provider = peerIdFromString(verdict.provider)
+    let bytes: Uint8Array
     try {
-      const provider = peerIdFromString(verdict.provider)
-      const bytes = await signRevocation(
+      bytes = await signRevocation(
         { jobId: verdict.jobId, provider, awardIndex: slot, reason: verdict.reason, issuedAt: this.init.now() },
         this.init.privateKey,
       )
+    } catch (err) {
+      log.error('signing the revocation of %s failed: %s', verdict.jobId, (err as Error).message)
+      return
+    }
+    try {
+      await this.init.revoked?.(verdict, slot, bytes)
+    } catch (err) {
+      // the award stays withdrawn: a lost journal entry or a failed refund must not keep it alive
+      log.error('after revoking %s of %s: %s', verdict.provider, verdict.jobId, (err as Error).message)
+    }
+    // best effort: a dead provider will not hear it; a live but cut-off one learns it from the
+    // AWARD_REVOKED answer to its next heartbeat, and its result is refused either way
+    try {
       if (this.init.libp2p.getConnections(provider).length === 0) return
       await sendRequest(this.init.libp2p, provider, 'revoke', bytes, { signal: AbortSignal.timeout(2_000) })
     } catch (err) {

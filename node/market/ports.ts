@@ -30,6 +30,8 @@ export type MarketJournalEntry =
   /** requester, before the award goes out (write-ahead: a crash leaves "sent", never a silent send) */
   | { type: 'award-sent'; jobId: string; peer: PeerRef; envelope: Uint8Array; price: bigint; slot: number }
   | { type: 'acceptance-received'; jobId: string; peer: PeerRef; envelope: Uint8Array; price: bigint; slot: number }
+  /** requester: it withdrew the award (the provider was taken for dead); `envelope`: the signed AwardRevocation */
+  | { type: 'award-revoked'; jobId: string; peer: PeerRef; envelope: Uint8Array; slot: number; reason: string }
   | { type: 'result-received'; jobId: string; peer: PeerRef; envelope: Uint8Array; outputCid: CID | string }
   /** requester: the job ended; one `verified` entry per checked output, saved with the final `record` */
   | { type: 'finished'; record: JobRecord }
@@ -79,6 +81,12 @@ export interface MarketPayments {
     outputCid: string
     price: bigint
   }) => Promise<{ commitment: Uint8Array; signature: Uint8Array }>
+  /**
+   * requester, at start: did this node start paying for `jobId` (a payment pending or made)? A
+   * payment is signed only for a verified output, so such a job is resumed (paid again, which is
+   * idempotent, and its output fetched) rather than failed by the restart.
+   */
+  paymentStarted?: (jobId: string) => Promise<boolean>
   /** provider: may this job's output blob leave now (its payment is assured)? */
   outputReleasable: (job: {
     jobId: string

@@ -5,9 +5,12 @@
 import { DEFAULT_WEIGHTS, enoughBids, ownerKey, rankBids } from '../../protocol/market/selection.ts'
 import { stakeFloor } from '../../protocol/market/stake-floor.ts'
 import { isFinal } from './job-record.ts'
+import { logger } from '@libp2p/logger'
 import type { BidCandidate, SelectionWeights } from '../../protocol/market/selection.ts'
 import type { JobEventSink } from './events.ts'
 import type { AwardRecord, JobRecord } from './job-record.ts'
+
+const log = logger('hive:market:job')
 
 export interface JobActions {
   /** sends the award; resolves true when the provider accepted */
@@ -145,6 +148,22 @@ export class RequesterJob {
 
   private spotChecked(): boolean {
     return this.record.spotCheck === true && this.record.redundancy === 1
+  }
+
+  /**
+   * After a restart, for a job whose payment had started (only a verified output is paid): the
+   * winners' commitments are on disk; pay them again (idempotent: the signed voucher is resent,
+   * never a new one) and fetch the output, as if the requester had never stopped.
+   */
+  async resumePaid(): Promise<void> {
+    this.timer(this.record.deadline - this.now(), () => {
+      this.fail('DEADLINE_PASSED', `no verified result by the job's deadline after a restart`)
+    })
+    this.record.phase = 'verifying'
+    await this.checkMajority()
+    // the winners could not be paid or fetched, and nobody is left running: it ends here
+    if (!isFinal(this.record.phase) && !this.record.awards.some((a) => a.status === 'committed'))
+      this.fail('REQUESTER_RESTARTED', 'the requester restarted after paying, and the paid output could not be fetched')
   }
 
   /** arms the bid window and the job deadline */
@@ -363,9 +382,12 @@ export class RequesterJob {
    */
   private async payAndFetch(cid: string): Promise<boolean> {
     const winners = this.record.awards.filter((a) => a.status === 'committed' && a.outputCid === cid)
+    // the winners and their output on disk before the first voucher is signed: a requester that
+    // dies from here on finds the job to resume (Requester.recoverInterrupted), not to fail
+    await this.actions.save(this.record, false)
     for (const a of winners) {
       try {
-        await this.actions.pay!(a.provider, BigInt(a.price), cid)
+        await this.payUntilDelivered(a.provider, BigInt(a.price), cid)
         a.paidAt = this.now()
       } catch (err) {
         // our payment did not go through (it stays pending and is retried): not the provider's fault
@@ -384,6 +406,35 @@ export class RequesterJob {
       this.dropAward(a, 'paid, but its output is missing or does not match its signed commitment', 'BAD_OUTPUT')
     }
     return false
+  }
+
+  /**
+   * Pays a winner, retrying while a signed voucher cannot get through (VOUCHER_UNDELIVERED: the
+   * provider crashed or is unreachable) until the job's deadline. Why not give up at once and re-award: the voucher is
+   * signed and stored before it is sent, and may have reached the provider (which stores it
+   * before it acknowledges), so a second provider for the slot could be paid twice for it. Any
+   * other failure (a refusal, no channel) is thrown at once: nothing went out, the slot moves on.
+   */
+  private async payUntilDelivered(provider: string, price: bigint, cid: string): Promise<void> {
+    for (let delay = 500; ; delay = Math.min(delay * 2, 4_000)) {
+      try {
+        await this.actions.pay!(provider, price, cid)
+        return
+      } catch (err) {
+        const undelivered = (err as { code?: unknown }).code === 'VOUCHER_UNDELIVERED'
+        if (!undelivered || isFinal(this.record.phase) || this.now() + delay >= this.record.deadline) throw err
+        log(
+          'paying %s for %s did not go through, again in %d ms: %s',
+          provider,
+          this.record.jobId,
+          delay,
+          (err as Error).message,
+        )
+        await new Promise<void>((resolve) => {
+          this.timer(delay, resolve)
+        })
+      }
+    }
   }
 
   /** resolves with the record once the job is completed or failed */

@@ -50,6 +50,7 @@ import { MarketEvents } from './events.ts'
 import type { MarketPayments } from './ports.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
+import { failpoint, failpointSoon } from '../util/failpoints.ts'
 import type { Reply } from '../../protocol/gen/market.ts'
 
 /** how long a provider a push could not reach stays out of the requester's live set (unless heard again) */
@@ -205,6 +206,28 @@ export class Requester {
         return award === undefined ? undefined : { awardIndex: award.slot, revoked: award.revokedAt !== undefined }
       },
       revoke: async (v) => await this.active.get(v.jobId)?.revoke(v.provider, v.reason, v.silentForMs),
+      revoked: async (v, slot, envelope) => {
+        const job = this.active.get(v.jobId)
+        // the auditor's copy: the signed revocation, whether or not the provider ever hears it
+        await this.init.journal?.record({
+          type: 'award-revoked',
+          jobId: v.jobId,
+          peer: peerIdFromString(v.provider),
+          envelope,
+          slot,
+          reason: v.reason,
+        })
+        // settled jobs are gone from `active`; their payment mode is in the stored record
+        const payment = job?.record.payment ?? (await this.init.jobs.get(v.jobId))?.payment
+        if (payment === undefined) return
+        await this.events.emit('award:revoked', {
+          jobId: v.jobId,
+          payment,
+          provider: v.provider,
+          slot,
+          reason: v.reason,
+        })
+      },
     })
     this.events = init.events ?? new MarketEvents()
   }
@@ -329,6 +352,7 @@ export class Requester {
     // and bids from pushed providers may arrive while other pushes are still under way. A job
     // whose caller stated its own N may have bidders we do not know: it never awards early.
     void this.pushJob(record.jobId, input, created.bytes, choice, input.providerEstimate === undefined)
+    failpoint('requester:after-post')
     return { jobId: record.jobId }
   }
 
@@ -505,6 +529,7 @@ export class Requester {
             price,
             slot,
           })
+          failpointSoon('requester:after-award', 100)
           const reply = await this.sendAward(peer, bytes, record)
           if (reply.envelope.length === 0) return false
           const acceptance = await validateAcceptance(reply.envelope, {
@@ -529,12 +554,14 @@ export class Requester {
             price,
             deadline,
           })
+          failpoint('requester:after-accept')
           return true
         },
         fetchOutput: async (provider, outputCid) => {
           // fair exchange: the provider releases the output once it sees our payment, which its
           // RPC may show a block after ours does: BLOB_PAYMENT_REQUIRED is retried a while
           // (about 16 s in all), then counts as a withheld output
+          failpointSoon('requester:mid-fetch', 0)
           for (let attempt = 0; ; attempt++) {
             try {
               const bytes = await this.init.exchange.fetch(peerIdFromString(provider), CID.parse(outputCid), {
@@ -559,6 +586,7 @@ export class Requester {
         ...(this.init.payments !== undefined
           ? {
               pay: async (provider: string, price: bigint, outputCid: string) => {
+                failpoint('requester:after-verify')
                 await this.events.emit('output:verified', {
                   jobId: record.jobId,
                   payment: record.payment,
@@ -801,9 +829,36 @@ export class Requester {
   }
 
   /** Jobs left unfinished by a previous run end with a clear reason instead of hanging forever. */
+  /** resolves once any of `peers` is connected, or after `ms` */
+  private async connectedToAny(peers: string[], ms: number): Promise<void> {
+    const { libp2p } = this.init
+    const connected = (): boolean => peers.some((p) => libp2p.getConnections(peerIdFromString(p)).length > 0)
+    if (connected()) return
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        libp2p.removeEventListener('peer:connect', onConnect)
+        resolve()
+      }
+      const onConnect = (): void => {
+        if (connected()) done()
+      }
+      const timer = setTimeout(done, ms)
+      libp2p.addEventListener('peer:connect', onConnect)
+    })
+  }
+
   private async recoverInterrupted(): Promise<void> {
+    const resume: JobRecord[] = []
     for await (const record of this.init.jobs.values()) {
       if (isFinal(record.phase)) continue
+      // a payment started: the output was verified and is owed for; resume rather than fail
+      // (failing would leave a provider paid, or owed, for a job its requester calls failed)
+      const committed = record.awards.some((a) => a.status === 'committed' && a.outputCid !== undefined)
+      if (committed && (await this.init.payments?.paymentStarted?.(record.jobId)) === true) {
+        resume.push(record)
+        continue
+      }
       record.phase = 'failed'
       record.failure = {
         reason: 'REQUESTER_RESTARTED',
@@ -811,6 +866,20 @@ export class Requester {
       }
       record.completedAt = this.now()
       await this.init.jobs.put(record.jobId, record, { sync: true })
+    }
+    for (const record of resume) {
+      log('resuming %s: its payment had started before the restart', record.jobId)
+      const job = this.track(record, undefined)
+      const winners = record.awards.filter((a) => a.status === 'committed').map((a) => a.provider)
+      // after a restart the peer store may know no address of the winners: they find us (they
+      // keep dialling their requester); the voucher goes once one is connected
+      void this.connectedToAny(winners, 30_000)
+        .then(async () => {
+          await job.resumePaid()
+        })
+        .catch((err: Error) => {
+          log.error('resuming %s failed: %s', record.jobId, err.message)
+        })
     }
   }
 }

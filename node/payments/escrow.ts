@@ -244,6 +244,51 @@ export class EscrowManager {
   }
 
   /**
+   * Requester: the award of `peer` (a provider's peer id) for `jobId` was revoked before any
+   * result came (docs/reaward.md): take its deposit back now with JobEscrow.cancel, not after
+   * its deadline. When the provider committed a result first the cancel is shut out and the
+   * escrow stays active: the job's settlement disputes that commitment as before. Resolves with
+   * the record (undefined: no escrow was created for that award).
+   */
+  async cancelRevoked(jobId: string, peer: string): Promise<EscrowRecord | undefined> {
+    const want = jobId.replace(/^0x/, '').toLowerCase()
+    const r = (await this.list()).find(
+      (x) => x.role === 'requester' && x.peer === peer && x.jobId.replace(/^0x/, '').toLowerCase() === want,
+    )
+    if (r === undefined || r.state !== 'active') return r
+    const chain = await this.read(r.escrowId)
+    if (chain.status !== 'active' || chain.committedAt !== 0n) {
+      log('not cancelling %s: %s%s', r.escrowId, chain.status, chain.committedAt !== 0n ? ', committed' : '')
+      return r
+    }
+    try {
+      r.txs.cancel = (
+        await this.init.chain.sender!.call(this.init.chain.contracts.escrow, 'cancel', [r.escrowId], {
+          label: 'cancel revoked escrow',
+        })
+      ).hash
+    } catch (err) {
+      // the provider's commitment got in first (or the tick refunded it): the chain decides, the poller follows
+      const now = await this.read(r.escrowId)
+      if (now.status === 'active' && now.committedAt !== 0n) return r
+      if (now.status !== 'refunded') throw err
+      return r
+    }
+    r.state = 'refunded'
+    const txHash = hexBytes(r.txs.cancel)
+    await this.saveAudited(
+      r,
+      async (audit, base, extraOps) =>
+        await audit.record(
+          { type: 'refunded', ...base, direction: 'received', amount: BigInt(r.amount), txHash },
+          { extraOps },
+        ),
+    )
+    log('cancelled at revocation: deposit back %o', { escrowId: r.escrowId, amount: r.amount })
+    return r
+  }
+
+  /**
    * Provider: waits, for at most `maxWaitMs`, until the requester's escrow for this job is on
    * chain and worth working for: in HIVE (the requester picks the token: a worthless one would
    * buy compute for free), at least `minAmount`, and with a deadline no earlier than

@@ -19,6 +19,7 @@ import type { StreamLibp2p } from './voucher-stream.ts'
 import { voucherMethod } from './receiver.ts'
 import type { PaymentJournal } from './journal.ts'
 import type { PeerId } from '@libp2p/interface'
+import { failpoint } from '../util/failpoints.ts'
 
 const log = logger('hive:payments:payer')
 
@@ -285,10 +286,12 @@ export class ChannelPayer {
           signature,
           ...(jobId !== undefined ? { jobId } : {}),
         })
+        failpoint('requester:voucher-signed')
         const ack = await this.send(input.peer, wire, input.signal)
         const verdict = judgeAck(ack, { nonce, cumulativeAmount }, proves)
         if (verdict.kind === 'delivered') {
           await this.markAcknowledged(stored)
+          failpoint('requester:voucher-acked')
           if (jobId !== undefined) this.release(jobId)
           return { channelId, nonce, cumulativeAmount, amount: input.amount }
         }
@@ -315,9 +318,20 @@ export class ChannelPayer {
     })
   }
 
-  /** Sends one voucher and opens the provider's signed ack. */
+  /**
+   * Sends one voucher and opens the provider's signed ack. A voucher that could not be delivered
+   * (or whose ack never came) is VOUCHER_UNDELIVERED: it is signed and may be stored on the
+   * provider's side, so its job is not to be given to another provider (RequesterJob retries).
+   */
   private async send(peer: PeerId, wire: Uint8Array, signal?: AbortSignal): Promise<VoucherAck> {
-    const bytes = await sendVoucher(this.init.libp2p, peer, wire, { signal: signal ?? AbortSignal.timeout(15_000) })
+    let bytes: Uint8Array
+    try {
+      bytes = await sendVoucher(this.init.libp2p, peer, wire, { signal: signal ?? AbortSignal.timeout(15_000) })
+    } catch (err) {
+      throw new PaymentError('VOUCHER_UNDELIVERED', `the voucher got no ack: ${(err as Error).message}`, {
+        peer: peer.toString(),
+      })
+    }
     return await openVoucherAck(bytes, peer)
   }
 

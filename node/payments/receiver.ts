@@ -25,6 +25,7 @@ import type { PaymentsChain } from './chain.ts'
 import type { ChannelRecord, ChannelStore, Expectation, StoredVoucher } from './channel-store.ts'
 import type { PaymentJournal } from './journal.ts'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
+import { failpoint, failpointSoon } from '../util/failpoints.ts'
 
 const log = logger('hive:payments:receiver')
 
@@ -356,7 +357,11 @@ export class VoucherReceiver {
       this.reserved.delete(k)
     }
     this.init.onAccepted?.(record, stored, increment)
-    return await this.ack(v, stored, '', '', from)
+    failpoint('provider:voucher-stored')
+    const ack = await this.ack(v, stored, '', '', from)
+    // after the ack is on its way (the stream writes it once this handler returns)
+    failpointSoon('provider:voucher-acked')
+    return ack
   }
 
   private async channel(v: SignedVoucher, from: PeerId): Promise<ChannelRecord | undefined> {

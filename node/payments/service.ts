@@ -303,11 +303,33 @@ export class PaymentsService implements PaymentsApi, HiveService {
     }
     await this.init.store.putDurable(this.paid, key, {
       status: 'paid',
+      // who was paid, for a requester that restarts before the job ends (startedPaymentAddress)
+      providerPeer: job.providerPeer.toString(),
       ...detail,
       mode: job.payment,
       amount: job.price.toString(),
       at: this.now(),
     })
+  }
+
+  /** Requester: whether a payment for `jobId` was started (pending or paid), to any provider. */
+  async paymentStarted(jobId: string): Promise<boolean> {
+    const prefix = `${jobId.replace(/^0x/, '')}/`
+    for await (const key of this.paid.keys({ gte: prefix, lt: `${prefix}\uffff` }))
+      if (key.startsWith(prefix)) return true
+    return false
+  }
+
+  /** The address a started payment for `jobId` to `provider` (a peer id) was owed at: a restart forgets the bids. */
+  private async startedPaymentAddress(jobId: string, provider: string): Promise<string | undefined> {
+    const prefix = `${jobId.replace(/^0x/, '')}/`
+    for await (const [key, value] of this.paid.iterator({ gte: prefix, lt: `${prefix}\uffff` })) {
+      // pending: the job as it is to be paid; paid: who was paid (the key ends with its address)
+      const v = value as { providerPeer?: string; job?: { providerPeer?: string } }
+      if (key.startsWith(prefix) && (v.job?.providerPeer ?? v.providerPeer) === provider)
+        return key.slice(prefix.length)
+    }
+    return undefined
   }
 
   /** Retries every payment still pending (provider unreachable, RPC down …). Returns how many went through. */
@@ -492,13 +514,21 @@ export class PaymentsService implements PaymentsApi, HiveService {
       events.on('award:accepted', async (e) => {
         await this.securePayment({ ...e, providerAddress: this.payoutAddresses.get(e.jobId, e.provider) ?? '' })
       }),
+      events.on('award:revoked', async (e) => {
+        // a revoked award's deposit is not left locked until its deadline (docs/reaward.md); a
+        // channel reserved nothing on chain for it (its room is released when the job settles)
+        if (e.payment === 'escrow') await this.escrow.cancelRevoked(bytes32(e.jobId), e.provider)
+      }),
       events.on('result:commitment', async (e) => {
         const providerAddress = e.provider !== undefined ? this.payoutAddresses.get(e.jobId, e.provider) : undefined
         const options = e.onlyContradiction === true ? { onlyContradiction: true } : undefined
         await this.evidence.observe(e.jobId, e.commitment, e.signature, providerAddress, options)
       }),
       events.on('output:verified', async (e) => {
-        const providerAddress = this.payoutAddress(e.jobId, e.provider)
+        const providerAddress =
+          this.payoutAddresses.get(e.jobId, e.provider) ??
+          (await this.startedPaymentAddress(e.jobId, e.provider)) ??
+          this.payoutAddress(e.jobId, e.provider)
         const { jobId, payment, price } = e
         const resultHash = outputHashOf(CID.parse(e.outputCid))
         await this.payJob({
@@ -543,6 +573,7 @@ export class PaymentsService implements PaymentsApi, HiveService {
     return {
       address: () => this.address,
       protocolFeeBps: () => this.fee.feeBps,
+      paymentStarted: async (jobId) => await this.paymentStarted(jobId),
       beforeExecute: async (j, signal) => {
         // channel mode: an open HIVE channel from the requester with room for the price, reserved
         if (j.payment === 'channel') {

@@ -18,6 +18,7 @@ import type { PaymentsChain } from './chain.ts'
 import type { ChannelRecord, ChannelStore } from './channel-store.ts'
 import type { JsonSublevel } from '../store.ts'
 import type { EventLog } from 'ethers'
+import { failpoint } from '../util/failpoints.ts'
 
 const log = logger('hive:payments:watchtower')
 const LAST_BLOCK_KEY = 'payments/watchtower/lastBlock'
@@ -259,6 +260,7 @@ export class Watchtower {
         const channel = this.init.chain.contracts.channel
         const label = `close channel (${reason})`
         const sent = await sender.call(channel, 'closeWithVoucher', voucherCloseArgs(r, best), { label })
+        failpoint('provider:mid-close')
         const payout = BigInt(findEvent(channel, sent.receipt, 'ChannelClosed').args.payout as bigint)
         await this.markClosed({ ...r, closeTx: sent.hash }, payout.toString())
         log('closed %o', { channelId: key, reason, payout: payout.toString(), nonce: best.nonce })
@@ -277,6 +279,7 @@ export class Watchtower {
     if (sender === undefined) throw new Error('closing a channel needs the wallet unlocked')
     const channel = this.init.chain.contracts.channel
     const sent = await sender.call(channel, 'startClose', [r.channelId], { label: 'start close' })
+    failpoint('requester:mid-close')
     const closesAt = BigInt(findEvent(channel, sent.receipt, 'ChannelCloseStarted').args.closesAt as bigint)
     const updated: ChannelRecord = { ...r, status: 'closing', closesAt: closesAt.toString(), closeTx: sent.hash }
     await this.init.channels.put(updated)

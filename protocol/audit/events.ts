@@ -22,7 +22,17 @@ import type { AuditEvent, Direction, MessageRef, PaymentMode } from './types.ts'
 
 type WireEvent = Pick<
   pb.AuditEntry,
-  'posted' | 'bid' | 'awarded' | 'accepted' | 'result' | 'verified' | 'paid' | 'disputed' | 'refunded' | 'anchored'
+  | 'posted'
+  | 'bid'
+  | 'awarded'
+  | 'accepted'
+  | 'result'
+  | 'verified'
+  | 'paid'
+  | 'disputed'
+  | 'refunded'
+  | 'anchored'
+  | 'revoked'
 >
 
 const DIRECTIONS: Record<Direction, pb.Direction> = { sent: pb.Direction.SENT, received: pb.Direction.RECEIVED }
@@ -206,6 +216,20 @@ export function eventToWire(e: AuditEvent): WireEvent {
       if (e.chainId < 1) bad('anchored.chainId', 'must be at least 1')
       checkHash(e.txHash, 'anchored.txHash')
       return { anchored: { treeSize: e.treeSize, root: own(e.root), chainId: e.chainId, txHash: own(e.txHash) } }
+    case 'revoked':
+      checkRef(e, 'revoked')
+      checkCount(e.awardIndex, 'revoked.awardIndex', B.maxAwardIndex)
+      checkText(e.reason, 'revoked.reason', B.maxReasonLength)
+      return {
+        revoked: {
+          direction: directionTo(e.direction, 'revoked.direction'),
+          counterparty: own(e.counterparty),
+          messageHash: own(e.messageHash),
+          awardIndex: e.awardIndex,
+          reason: e.reason,
+          envelope: own(e.envelope ?? NO_BYTES),
+        },
+      }
     default:
       return bad('type', 'unknown event type', { type: String((e as { type?: unknown }).type) })
   }
@@ -315,6 +339,19 @@ function convertFromWire(w: WireEvent): AuditEvent {
   if (w.anchored != null) {
     const a = w.anchored
     return { type: 'anchored', treeSize: a.treeSize, root: a.root, chainId: a.chainId, txHash: a.txHash }
+  }
+  if (w.revoked != null) {
+    const r = w.revoked
+    const env = optional(r.envelope)
+    return {
+      type: 'revoked',
+      direction: directionFrom(r.direction, 'revoked.direction'),
+      counterparty: r.counterparty,
+      messageHash: r.messageHash,
+      ...(env !== undefined ? { envelope: env } : {}),
+      awardIndex: r.awardIndex,
+      reason: r.reason,
+    }
   }
   return bad('event', 'entry has no event')
 }

@@ -10,6 +10,7 @@ export const SENDER: Partial<Record<AuditEventType, Side>> = {
   accepted: 'provider',
   result: 'provider',
   paid: 'requester',
+  revoked: 'requester',
 }
 
 /** Each side's steps in protocol order; a later step implies every earlier one. */

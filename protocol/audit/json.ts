@@ -57,6 +57,16 @@ export function entryToJson(s: StoredEntry): EntryJson {
         envelope: e.envelope !== undefined,
       })
       break
+    case 'revoked':
+      Object.assign(out, {
+        direction: e.direction,
+        counterparty: peerText(e.counterparty),
+        messageHash: toHex(e.messageHash),
+        awardIndex: e.awardIndex,
+        reason: e.reason,
+        envelope: e.envelope !== undefined,
+      })
+      break
     case 'result':
       Object.assign(out, {
         direction: e.direction,

@@ -92,6 +92,13 @@ export interface RefundedEvent {
   amount: bigint
   txHash: Uint8Array
 }
+/** The requester withdrew the award of a provider it took for dead (docs/reaward.md). */
+export interface RevokedEvent extends MessageRef {
+  type: 'revoked'
+  awardIndex: number
+  /** HEARTBEAT_SILENT or CONNECTION_LOST */
+  reason: string
+}
 /** The log's own root at treeSize was anchored on-chain. Not about a job: its jobId is empty. */
 export interface AnchoredEvent {
   type: 'anchored'
@@ -112,6 +119,7 @@ export type AuditEvent =
   | DisputedEvent
   | RefundedEvent
   | AnchoredEvent
+  | RevokedEvent
 
 export type AuditEventType = AuditEvent['type']
 
@@ -126,6 +134,7 @@ export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
   'disputed',
   'refunded',
   'anchored',
+  'revoked',
 ]
 
 /** What every entry carries besides its event. */

@@ -1590,6 +1590,210 @@ export namespace Refund {
   }
 }
 
+export interface Revocation {
+  direction: Direction
+  counterparty: Uint8Array<ArrayBuffer>
+  messageHash: Uint8Array<ArrayBuffer>
+  awardIndex: number
+  reason: string
+  envelope: Uint8Array<ArrayBuffer>
+}
+
+export namespace Revocation {
+  let _codec: Codec<Revocation>
+
+  export const codec = (): Codec<Revocation> => {
+    if (_codec == null) {
+      _codec = message<Revocation>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.direction != null && __DirectionValues[obj.direction] !== 0) {
+          w.uint32(8)
+          Direction.codec().encode(obj.direction, w)
+        }
+
+        if ((obj.counterparty != null && obj.counterparty.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.counterparty)
+        }
+
+        if ((obj.messageHash != null && obj.messageHash.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.messageHash)
+        }
+
+        if ((obj.awardIndex != null && obj.awardIndex !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.awardIndex)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(42)
+          w.string(obj.reason)
+        }
+
+        if ((obj.envelope != null && obj.envelope.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.envelope)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          direction: Direction.DIRECTION_UNSPECIFIED,
+          counterparty: uint8ArrayAlloc(0),
+          messageHash: uint8ArrayAlloc(0),
+          awardIndex: 0,
+          reason: '',
+          envelope: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.direction = Direction.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.counterparty = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.messageHash = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.awardIndex = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.reason = reader.string()
+              break
+            }
+            case 6: {
+              obj.envelope = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.direction`,
+                value: Direction.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.counterparty`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.messageHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.awardIndex`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.envelope`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RevocationDirectionFieldEvent {
+    field: '$.direction'
+    value: Direction
+  }
+
+  export interface RevocationCounterpartyFieldEvent {
+    field: '$.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RevocationMessageHashFieldEvent {
+    field: '$.messageHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RevocationAwardIndexFieldEvent {
+    field: '$.awardIndex'
+    value: number
+  }
+
+  export interface RevocationReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export interface RevocationEnvelopeFieldEvent {
+    field: '$.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Revocation>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Revocation.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Revocation>): Revocation {
+    return decodeMessage(buf, Revocation.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Revocation>): Generator<RevocationDirectionFieldEvent | RevocationCounterpartyFieldEvent | RevocationMessageHashFieldEvent | RevocationAwardIndexFieldEvent | RevocationReasonFieldEvent | RevocationEnvelopeFieldEvent> {
+    return streamMessage(buf, Revocation.codec(), opts)
+  }
+}
+
 export interface Anchor {
   treeSize: number
   root: Uint8Array<ArrayBuffer>
@@ -1764,6 +1968,7 @@ export interface AuditEntry {
   disputed?: Dispute
   refunded?: Refund
   anchored?: Anchor
+  revoked?: Revocation
 }
 
 export namespace AuditEntry {
@@ -1778,7 +1983,21 @@ export namespace AuditEntry {
 
         obj = { ...obj }
 
+        if (obj.revoked != null) {
+          obj.anchored = undefined
+          obj.refunded = undefined
+          obj.disputed = undefined
+          obj.paid = undefined
+          obj.verified = undefined
+          obj.result = undefined
+          obj.accepted = undefined
+          obj.awarded = undefined
+          obj.bid = undefined
+          obj.posted = undefined
+        }
+
         if (obj.anchored != null) {
+          obj.revoked = undefined
           obj.refunded = undefined
           obj.disputed = undefined
           obj.paid = undefined
@@ -1791,6 +2010,7 @@ export namespace AuditEntry {
         }
 
         if (obj.refunded != null) {
+          obj.revoked = undefined
           obj.anchored = undefined
           obj.disputed = undefined
           obj.paid = undefined
@@ -1803,6 +2023,7 @@ export namespace AuditEntry {
         }
 
         if (obj.disputed != null) {
+          obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
           obj.paid = undefined
@@ -1815,6 +2036,7 @@ export namespace AuditEntry {
         }
 
         if (obj.paid != null) {
+          obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
           obj.disputed = undefined
@@ -1827,6 +2049,7 @@ export namespace AuditEntry {
         }
 
         if (obj.verified != null) {
+          obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
           obj.disputed = undefined
@@ -1839,6 +2062,7 @@ export namespace AuditEntry {
         }
 
         if (obj.result != null) {
+          obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
           obj.disputed = undefined
@@ -1851,6 +2075,7 @@ export namespace AuditEntry {
         }
 
         if (obj.accepted != null) {
+          obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
           obj.disputed = undefined
@@ -1863,6 +2088,7 @@ export namespace AuditEntry {
         }
 
         if (obj.awarded != null) {
+          obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
           obj.disputed = undefined
@@ -1875,6 +2101,7 @@ export namespace AuditEntry {
         }
 
         if (obj.bid != null) {
+          obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
           obj.disputed = undefined
@@ -1887,6 +2114,7 @@ export namespace AuditEntry {
         }
 
         if (obj.posted != null) {
+          obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
           obj.disputed = undefined
@@ -1971,6 +2199,11 @@ export namespace AuditEntry {
         if (obj.anchored != null) {
           w.uint32(202)
           Anchor.codec().encode(obj.anchored, w)
+        }
+
+        if (obj.revoked != null) {
+          w.uint32(210)
+          Revocation.codec().encode(obj.revoked, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -2071,6 +2304,12 @@ export namespace AuditEntry {
               })
               break
             }
+            case 26: {
+              obj.revoked = Revocation.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.revoked
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2078,7 +2317,21 @@ export namespace AuditEntry {
           }
         }
 
+        if (obj.revoked != null) {
+          delete obj.anchored
+          delete obj.refunded
+          delete obj.disputed
+          delete obj.paid
+          delete obj.verified
+          delete obj.result
+          delete obj.accepted
+          delete obj.awarded
+          delete obj.bid
+          delete obj.posted
+        }
+
         if (obj.anchored != null) {
+          delete obj.revoked
           delete obj.refunded
           delete obj.disputed
           delete obj.paid
@@ -2091,6 +2344,7 @@ export namespace AuditEntry {
         }
 
         if (obj.refunded != null) {
+          delete obj.revoked
           delete obj.anchored
           delete obj.disputed
           delete obj.paid
@@ -2103,6 +2357,7 @@ export namespace AuditEntry {
         }
 
         if (obj.disputed != null) {
+          delete obj.revoked
           delete obj.anchored
           delete obj.refunded
           delete obj.paid
@@ -2115,6 +2370,7 @@ export namespace AuditEntry {
         }
 
         if (obj.paid != null) {
+          delete obj.revoked
           delete obj.anchored
           delete obj.refunded
           delete obj.disputed
@@ -2127,6 +2383,7 @@ export namespace AuditEntry {
         }
 
         if (obj.verified != null) {
+          delete obj.revoked
           delete obj.anchored
           delete obj.refunded
           delete obj.disputed
@@ -2139,6 +2396,7 @@ export namespace AuditEntry {
         }
 
         if (obj.result != null) {
+          delete obj.revoked
           delete obj.anchored
           delete obj.refunded
           delete obj.disputed
@@ -2151,6 +2409,7 @@ export namespace AuditEntry {
         }
 
         if (obj.accepted != null) {
+          delete obj.revoked
           delete obj.anchored
           delete obj.refunded
           delete obj.disputed
@@ -2163,6 +2422,7 @@ export namespace AuditEntry {
         }
 
         if (obj.awarded != null) {
+          delete obj.revoked
           delete obj.anchored
           delete obj.refunded
           delete obj.disputed
@@ -2175,6 +2435,7 @@ export namespace AuditEntry {
         }
 
         if (obj.bid != null) {
+          delete obj.revoked
           delete obj.anchored
           delete obj.refunded
           delete obj.disputed
@@ -2187,6 +2448,7 @@ export namespace AuditEntry {
         }
 
         if (obj.posted != null) {
+          delete obj.revoked
           delete obj.anchored
           delete obj.refunded
           delete obj.disputed
@@ -2307,6 +2569,13 @@ export namespace AuditEntry {
             case 25: {
               yield * Anchor.codec().stream(reader, reader.uint32(), `${prefix}.anchored`, {
                 limits: opts.limits?.anchored
+              })
+
+              break
+            }
+            case 26: {
+              yield * Revocation.codec().stream(reader, reader.uint32(), `${prefix}.revoked`, {
+                limits: opts.limits?.revoked
               })
 
               break
@@ -2618,6 +2887,36 @@ export namespace AuditEntry {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface AuditEntryRevokedDirectionFieldEvent {
+    field: '$.revoked.direction'
+    value: Direction
+  }
+
+  export interface AuditEntryRevokedCounterpartyFieldEvent {
+    field: '$.revoked.counterparty'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryRevokedMessageHashFieldEvent {
+    field: '$.revoked.messageHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryRevokedAwardIndexFieldEvent {
+    field: '$.revoked.awardIndex'
+    value: number
+  }
+
+  export interface AuditEntryRevokedReasonFieldEvent {
+    field: '$.revoked.reason'
+    value: string
+  }
+
+  export interface AuditEntryRevokedEnvelopeFieldEvent {
+    field: '$.revoked.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<AuditEntry>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, AuditEntry.codec())
   }
@@ -2626,7 +2925,7 @@ export namespace AuditEntry {
     return decodeMessage(buf, AuditEntry.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuditEntry>): Generator<AuditEntryIndexFieldEvent | AuditEntryPrevHashFieldEvent | AuditEntryTimestampFieldEvent | AuditEntryPeerFieldEvent | AuditEntryJobIdFieldEvent | AuditEntryPostedMessageHashFieldEvent | AuditEntryPostedMaxPriceFieldEvent | AuditEntryPostedPaymentFieldEvent | AuditEntryPostedRedundancyFieldEvent | AuditEntryPostedEnvelopeFieldEvent | AuditEntryBidDirectionFieldEvent | AuditEntryBidCounterpartyFieldEvent | AuditEntryBidMessageHashFieldEvent | AuditEntryBidPriceFieldEvent | AuditEntryBidAwardIndexFieldEvent | AuditEntryBidEnvelopeFieldEvent | AuditEntryAwardedDirectionFieldEvent | AuditEntryAwardedCounterpartyFieldEvent | AuditEntryAwardedMessageHashFieldEvent | AuditEntryAwardedPriceFieldEvent | AuditEntryAwardedAwardIndexFieldEvent | AuditEntryAwardedEnvelopeFieldEvent | AuditEntryAcceptedDirectionFieldEvent | AuditEntryAcceptedCounterpartyFieldEvent | AuditEntryAcceptedMessageHashFieldEvent | AuditEntryAcceptedPriceFieldEvent | AuditEntryAcceptedAwardIndexFieldEvent | AuditEntryAcceptedEnvelopeFieldEvent | AuditEntryResultDirectionFieldEvent | AuditEntryResultCounterpartyFieldEvent | AuditEntryResultMessageHashFieldEvent | AuditEntryResultOutputCidFieldEvent | AuditEntryResultCommitmentSignatureFieldEvent | AuditEntryResultEnvelopeFieldEvent | AuditEntryVerifiedCounterpartyFieldEvent | AuditEntryVerifiedResultHashFieldEvent | AuditEntryVerifiedOutputCidFieldEvent | AuditEntryVerifiedAcceptedFieldEvent | AuditEntryVerifiedReasonFieldEvent | AuditEntryPaidDirectionFieldEvent | AuditEntryPaidCounterpartyFieldEvent | AuditEntryPaidAmountFieldEvent | AuditEntryPaidVoucherChannelIdFieldEvent | AuditEntryPaidVoucherCumulativeAmountFieldEvent | AuditEntryPaidVoucherNonceFieldEvent | AuditEntryPaidVoucherSignatureFieldEvent | AuditEntryPaidEscrowTxHashFieldEvent | AuditEntryDisputedDirectionFieldEvent | AuditEntryDisputedCounterpartyFieldEvent | AuditEntryDisputedReasonFieldEvent | AuditEntryDisputedTxHashFieldEvent | AuditEntryRefundedDirectionFieldEvent | AuditEntryRefundedCounterpartyFieldEvent | AuditEntryRefundedAmountFieldEvent | AuditEntryRefundedTxHashFieldEvent | AuditEntryAnchoredTreeSizeFieldEvent | AuditEntryAnchoredRootFieldEvent | AuditEntryAnchoredChainIdFieldEvent | AuditEntryAnchoredTxHashFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuditEntry>): Generator<AuditEntryIndexFieldEvent | AuditEntryPrevHashFieldEvent | AuditEntryTimestampFieldEvent | AuditEntryPeerFieldEvent | AuditEntryJobIdFieldEvent | AuditEntryPostedMessageHashFieldEvent | AuditEntryPostedMaxPriceFieldEvent | AuditEntryPostedPaymentFieldEvent | AuditEntryPostedRedundancyFieldEvent | AuditEntryPostedEnvelopeFieldEvent | AuditEntryBidDirectionFieldEvent | AuditEntryBidCounterpartyFieldEvent | AuditEntryBidMessageHashFieldEvent | AuditEntryBidPriceFieldEvent | AuditEntryBidAwardIndexFieldEvent | AuditEntryBidEnvelopeFieldEvent | AuditEntryAwardedDirectionFieldEvent | AuditEntryAwardedCounterpartyFieldEvent | AuditEntryAwardedMessageHashFieldEvent | AuditEntryAwardedPriceFieldEvent | AuditEntryAwardedAwardIndexFieldEvent | AuditEntryAwardedEnvelopeFieldEvent | AuditEntryAcceptedDirectionFieldEvent | AuditEntryAcceptedCounterpartyFieldEvent | AuditEntryAcceptedMessageHashFieldEvent | AuditEntryAcceptedPriceFieldEvent | AuditEntryAcceptedAwardIndexFieldEvent | AuditEntryAcceptedEnvelopeFieldEvent | AuditEntryResultDirectionFieldEvent | AuditEntryResultCounterpartyFieldEvent | AuditEntryResultMessageHashFieldEvent | AuditEntryResultOutputCidFieldEvent | AuditEntryResultCommitmentSignatureFieldEvent | AuditEntryResultEnvelopeFieldEvent | AuditEntryVerifiedCounterpartyFieldEvent | AuditEntryVerifiedResultHashFieldEvent | AuditEntryVerifiedOutputCidFieldEvent | AuditEntryVerifiedAcceptedFieldEvent | AuditEntryVerifiedReasonFieldEvent | AuditEntryPaidDirectionFieldEvent | AuditEntryPaidCounterpartyFieldEvent | AuditEntryPaidAmountFieldEvent | AuditEntryPaidVoucherChannelIdFieldEvent | AuditEntryPaidVoucherCumulativeAmountFieldEvent | AuditEntryPaidVoucherNonceFieldEvent | AuditEntryPaidVoucherSignatureFieldEvent | AuditEntryPaidEscrowTxHashFieldEvent | AuditEntryDisputedDirectionFieldEvent | AuditEntryDisputedCounterpartyFieldEvent | AuditEntryDisputedReasonFieldEvent | AuditEntryDisputedTxHashFieldEvent | AuditEntryRefundedDirectionFieldEvent | AuditEntryRefundedCounterpartyFieldEvent | AuditEntryRefundedAmountFieldEvent | AuditEntryRefundedTxHashFieldEvent | AuditEntryAnchoredTreeSizeFieldEvent | AuditEntryAnchoredRootFieldEvent | AuditEntryAnchoredChainIdFieldEvent | AuditEntryAnchoredTxHashFieldEvent | AuditEntryRevokedDirectionFieldEvent | AuditEntryRevokedCounterpartyFieldEvent | AuditEntryRevokedMessageHashFieldEvent | AuditEntryRevokedAwardIndexFieldEvent | AuditEntryRevokedReasonFieldEvent | AuditEntryRevokedEnvelopeFieldEvent> {
     return streamMessage(buf, AuditEntry.codec(), opts)
   }
 }

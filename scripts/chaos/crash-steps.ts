@@ -12,12 +12,20 @@ import { loadConfig } from '../../node/config.ts'
 import { createHiveNode } from '../../node/create.ts'
 import { marketService } from '../../node/market/service.ts'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
-import { FAILPOINTS } from '../../node/util/failpoints.ts'
 import type { Failpoint } from '../../node/util/failpoints.ts'
 import { Fleet } from './fleet.ts'
 import { CHAOS_HARDWARE } from './hardware.ts'
 import { helloModule } from './held-executor.ts'
 import type { JobEvent } from '../../node/market/events.ts'
+
+/** the provider's market steps: the ones this payment-free form covers (crash-steps-paid.ts: all) */
+const MARKET_STEPS: readonly Failpoint[] = [
+  'provider:after-bid',
+  'provider:after-accept',
+  'provider:mid-fetch',
+  'provider:mid-run',
+  'provider:after-result',
+]
 
 export interface CrashStepOutcome {
   step: string
@@ -82,7 +90,7 @@ export async function runCrashSteps(opts: {
     await fleet.spawn({ price: '0.002' })
     await fleet.spawn({ price: '0.003' })
     const module = await helloModule('done\n')
-    for (const step of opts.steps ?? FAILPOINTS) {
+    for (const step of opts.steps ?? MARKET_STEPS) {
       say(`step ${step}`)
       const victim = await fleet.spawn({ price: '0.001', env: { HIVE_FAILPOINTS: step } })
       const t0 = Date.now()

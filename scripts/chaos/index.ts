@@ -8,8 +8,13 @@
 //              [--recovery-cap MS] [--no-payments] [--seed N]     (in-process: gaters obey one partition table)
 //   sybil-flood [--providers N] [--attackers N] [--per-process N] [--rate N] [--quiet-jobs N] [--jobs N]
 //               [--hold-ms MS] [--concurrency N] [--attacks gossip,streams,dht] [--seed N]
-//   crash-steps [--hold-ms MS]      (a provider dies at each failpoint of node/util/failpoints.ts)
+//   crash-steps [--hold-ms MS] [--steps a,b] [--no-chain]
+//                  (a node of each role dies at each failpoint of node/util/failpoints.ts, with channel
+//                  payments on a Hardhat chain; --no-chain: the provider's market steps only, unpaid)
 import { runCrashSteps } from './crash-steps.ts'
+import { runPaidCrashSteps } from './crash-steps-paid.ts'
+import { FAILPOINTS } from '../../node/util/failpoints.ts'
+import type { Failpoint } from '../../node/util/failpoints.ts'
 import { DEAD_PROVIDERS_DEFAULTS, runDeadProviders } from './dead-providers.ts'
 import { CHURN_DEFAULTS, runChurn } from './churn.ts'
 import { PARTITIONS_DEFAULTS, runPartitions } from './partitions.ts'
@@ -115,6 +120,21 @@ if (scenario === 'dead-providers') {
   })
   process.stdout.write(JSON.stringify(result) + '\n')
   process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
+} else if (scenario === 'crash-steps' && !args.includes('--no-chain')) {
+  const i = args.indexOf('--steps')
+  const steps = i < 0 ? undefined : (args[i + 1] ?? '').split(',')
+  const unknown = steps?.filter((s) => !(FAILPOINTS as readonly string[]).includes(s)) ?? []
+  if (unknown.length > 0) {
+    console.error(`--steps: unknown failpoint(s) ${unknown.join(', ')}; known: ${FAILPOINTS.join(', ')}`)
+    process.exit(2)
+  }
+  const result = await runPaidCrashSteps({
+    holdMs: num('hold-ms', 1_000),
+    ...(steps !== undefined ? { steps: steps as Failpoint[] } : {}),
+    say,
+  })
+  process.stdout.write(JSON.stringify(result) + '\n')
+  process.exit(result.lostJobs === 0 && result.doublePaid === 0 && result.noncesBackwards === 0 ? 0 : 1)
 } else if (scenario === 'crash-steps') {
   const result = await runCrashSteps({ holdMs: num('hold-ms', 2_000), say })
   process.stdout.write(JSON.stringify(result) + '\n')

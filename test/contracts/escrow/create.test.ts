@@ -224,7 +224,7 @@ describe('JobEscrow.commitResult', () => {
 describe('JobEscrow views', () => {
   it('reports its version, its params and an empty record for unknown ids', async () => {
     const c = await loadFixture(core)
-    expect(await c.escrow.version()).to.equal('hive-escrow/2')
+    expect(await c.escrow.version()).to.equal('hive-escrow/3')
     expect(await c.escrow.params()).to.equal(await c.params.getAddress())
     const e = await c.escrow.escrow(b32(ethers, 'nothing'))
     expect(e.status).to.equal(0n)

@@ -140,5 +140,14 @@ export function oneOfEach(): EventFor[] {
       envelope: new TextEncoder().encode('x'),
     },
     { type: 'anchored', treeSize: 12, root: h('root'), chainId: 31337, txHash: h('tx anchor') },
+    {
+      type: 'revoked',
+      direction: 'sent',
+      counterparty: PROVIDER,
+      messageHash: h('r'),
+      awardIndex: 1,
+      reason: 'HEARTBEAT_SILENT',
+      envelope: new TextEncoder().encode('r'),
+    },
   ]
 }
