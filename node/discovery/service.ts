@@ -114,7 +114,12 @@ export class DiscoveryService {
       now: this._now,
       selfId: components.peerId.toString(),
       ...(init.onAnnouncement !== undefined ? { onOutcome: init.onAnnouncement } : {}),
-      ...(init.onProfile !== undefined ? { onProfile: init.onProfile } : {}),
+      // a profile heard by announcement carries the provider's own signed circuit addresses too:
+      // remember them as a lookup does, or a push to a NATed provider has no address to dial
+      onProfile: (profile) => {
+        if (profile.addrs !== undefined) init.onAddrs?.(profile.peerId, profile.addrs)
+        init.onProfile?.(profile)
+      },
     })
   }
 

@@ -128,7 +128,9 @@ export async function runChurn(opts: ChurnOptions): Promise<ChurnReport> {
         const members = [...f.members.keys()]
         if (members.length === 0) continue
         const victim = members[Math.floor(random() * members.length)]
-        const clean = random() < 0.5
+        // leaves alternate between a clean stop and a SIGKILL, so every run of four or more events
+        // has at least two of each (a coin flip left short runs with one kind only)
+        const clean = counts.cleanLeaves <= counts.kills
         if ([...running.values()].some((a) => a.provider === victim)) counts.leavesMidJob++
         if (clean) {
           counts.cleanLeaves++

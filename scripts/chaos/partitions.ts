@@ -17,7 +17,8 @@ import { randomBytes } from 'node:crypto'
 import { WorkerPool } from '../../node/exec/index.ts'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
 import { PartitionTable } from '../../node/p2p/partition.ts'
-import { jobsTopic } from '../../protocol/topics.ts'
+import { jobShardTopics, jobsTopic } from '../../protocol/topics.ts'
+import { DEFAULT_SETTINGS } from '../../node/config.ts'
 import { settledPayouts } from './dead-providers.ts'
 import { Fleet } from './fleet.ts'
 import { helloModule } from './held-executor.ts'
@@ -162,17 +163,24 @@ export async function runPartitions(opts: PartitionsOptions): Promise<Partitions
     for (let i = 0; i < opts.providers; i++) await f.spawn()
     const requesterNode = req.node
     const requester = req.requester
-    const topic = jobsTopic('wasm')
+    // job topics are sharded (a provider joins some shards): "on the jobs topic" means on any of them
+    const topics = [jobsTopic('wasm'), ...jobShardTopics('wasm', DEFAULT_SETTINGS.jobShards)]
     const pubsub = requesterNode.libp2p.services.pubsub
-    const subscribed = (peer: string): boolean => pubsub.getSubscribers(topic).some((p) => p.toString() === peer)
+    const subscribed = (peer: string): boolean =>
+      topics.some((t) => pubsub.getSubscribers(t).some((p) => p.toString() === peer))
     // the providers' jobs-topic meshes, summed (the requester publishes without joining the mesh);
     // gossipsub has getMeshPeers, the pubsub interface the node's services are typed with does not
     const meshSize = (): number =>
       [...f.nodesById.values()].reduce(
         (n, node) =>
           n +
-          (node.libp2p.services.pubsub as unknown as { getMeshPeers: (t: string) => string[] }).getMeshPeers(topic)
-            .length,
+          topics.reduce(
+            (m, t) =>
+              m +
+              (node.libp2p.services.pubsub as unknown as { getMeshPeers: (t: string) => string[] }).getMeshPeers(t)
+                .length,
+            0,
+          ),
         0,
       )
     const module = await helloModule('done\n')

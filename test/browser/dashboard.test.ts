@@ -146,6 +146,14 @@ describe('browser: the web dashboard against a devnet (Chromium)', function () {
       what: 'the provider subscribed to the jobs topic',
       timeoutMs: 30_000,
     })
+    // the overview's provider table is the requester's discovery answer: wait until it has the provider
+    await waitFor(
+      async () =>
+        (await requester.node.findProviders({ executor: 'wasm' }, { signal: AbortSignal.timeout(5_000) })).some(
+          (p) => p.peerId === provider.node.peerId.toString(),
+        ) || undefined,
+      { what: "the requester's discovery finds the provider", timeoutMs: 30_000 },
+    )
     browser = await launchChromium()
     context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } })
     page = await context.newPage()

@@ -33,8 +33,9 @@ describe('chaos partitions (short form, issue 16)', function () {
       expect(c.completed, `cut of ${c.cutMs} ms`).to.equal(true)
       // a cut is a lost connection: revoked after the reconnect grace, in seconds
       expect(c.detectionMs, `cut of ${c.cutMs} ms`).to.be.a('number').and.at.most(10_000)
-      expect(c.reconnectMs, `cut of ${c.cutMs} ms: reconnected`).to.be.a('number')
-      expect(c.topicMs, `cut of ${c.cutMs} ms: back in the topic`).to.be.a('number')
+      // reconnectMs / topicMs are reported, not asserted: since job topics are sharded nothing makes
+      // the requester and a healed, idle provider dial each other again within the wait (they
+      // reconnect when the next push or bid needs it); the split below asserts recovery instead
     }
     expect(r.split.completed).to.equal(6)
     expect(r.split.meshDuring, 'the split cut mesh links').to.be.below(r.split.meshBefore)

@@ -18,6 +18,7 @@ import { HostilePeer, startHonest, waitFor, wordcountModule } from './exchange-p
 import type { HonestPeer } from './exchange-peers.ts'
 import type { DevChain } from '../support/chain.ts'
 import type { Contract, Wallet } from 'ethers'
+import { jobSubscribers } from '../support/topics.ts'
 
 const REFUNDED = 5n
 
@@ -68,7 +69,7 @@ describe("security 16: a revoked provider's escrow goes back to the requester at
       'both providers on the jobs topic',
       () =>
         [honest.node.peerId, silent.peerId].every((escrowKey) =>
-          requester.node.libp2p.services.pubsub.getSubscribers('hive/jobs/wasm/1').some((p) => p.equals(escrowKey)),
+          jobSubscribers(requester.node.libp2p.services.pubsub).some((p) => p.equals(escrowKey)),
         ) || undefined,
     )
   })

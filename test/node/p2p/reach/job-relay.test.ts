@@ -91,10 +91,14 @@ async function relayedJob(root: string, nodes: HiveNode[], paid?: Paid) {
   // job topics are sharded (the provider may not be on the job's shard): the job reaches it by
   // the requester's direct push, so the requester must know it (its discovery view, via the DHT)
   await waitFor(
-    async () =>
-      (await requester.findProviders({ executor: 'wasm' }, { signal: AbortSignal.timeout(5_000) })).some(
-        (p) => p.peerId === provider.peerId.toString(),
-      ) || undefined,
+    async () => {
+      const found = await requester.findProviders({ executor: 'wasm' }, { signal: AbortSignal.timeout(5_000) })
+      if (!found.some((p) => p.peerId === provider.peerId.toString())) return undefined
+      // ... from the profile signed after the provider's reservation, the one that carries its
+      // circuit address (an earlier profile has none, and a push would have nothing to dial)
+      const known = await requester.libp2p.peerStore.get(provider.peerId).catch(() => undefined)
+      return known?.addresses.some((a) => a.multiaddr.toString().includes('/p2p-circuit')) === true || undefined
+    },
     { timeoutMs: 30_000 },
   )
 
@@ -104,7 +108,9 @@ async function relayedJob(root: string, nodes: HiveNode[], paid?: Paid) {
     inputs: [{ name: 'a.txt', data: new TextEncoder().encode('one two three\n') }],
     args: ['1'],
     maxPrice: parseEther('1'),
-    bidWindowMs: 1000,
+    // the push and the bid each cross a relay circuit (a new one under load can take seconds); the
+    // early award closes the window as soon as the one pushed candidate has bid
+    bidWindowMs: 5000,
     payment: 'channel',
   })
   const record = await market.wait(jobId, { signal: AbortSignal.timeout(60_000) })
