@@ -40,6 +40,13 @@ export interface DeadProvidersOptions {
   concurrency: number
   /** the jobs' bid window: early award places a job as soon as k + 1 good bids are in */
   bidWindowMs: number
+  /**
+   * bidders asked per job (m; unset: the protocol's 2k + 2). The bids of a job are all it has: a
+   * job whose bidders were all killed fails NO_PROVIDER_LEFT, since a signed request cannot be
+   * re-opened after its bid window (re-bidding is not built yet), so a requester expecting deaths
+   * asks more
+   */
+  maxBidders?: number
   mode: 'process' | 'in-process'
   /** escrow: paid on a Hardhat chain, double payments read from it; off: no chain */
   payments: 'escrow' | 'off'
@@ -147,6 +154,7 @@ export async function runDeadProviders(opts: DeadProvidersOptions): Promise<Dead
           maxPrice: 10n ** 18n,
           redundancy: k,
           bidWindowMs: opts.bidWindowMs,
+          ...(opts.maxBidders !== undefined ? { maxBidders: opts.maxBidders } : {}),
           timeoutMs: 120_000,
           limits: { wallTimeMs: 60_000 },
           ...(paid !== undefined ? { payment: 'escrow' as const } : {}),
