@@ -98,15 +98,7 @@ export async function runChurn(opts: ChurnOptions): Promise<ChurnReport> {
     })
     fleet = f
     say(`starting ${opts.providers} providers (${opts.mode})`)
-    let toStart = opts.providers
-    await Promise.all(
-      Array.from({ length: Math.min(4, opts.providers) }, async () => {
-        while (toStart > 0) {
-          toStart--
-          await f.spawn()
-        }
-      }),
-    )
+    await f.spawnMany(opts.providers)
     const running = req.running
     const counts = { cleanLeaves: 0, kills: 0, joins: 0, leavesMidJob: 0 }
     const churn = async (): Promise<void> => {

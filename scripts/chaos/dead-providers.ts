@@ -18,8 +18,7 @@ import { join } from 'node:path'
 import { WorkerPool } from '../../node/exec/index.ts'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
 import { Fleet } from './fleet.ts'
-import { helloModule } from './held-executor.ts'
-import { describeFailure } from './job-runner.ts'
+import { runJobs } from './job-runner.ts'
 import { startPaidChain } from './paid-chain.ts'
 import { checkPayouts } from './payout-check.ts'
 import { startChaosRequester } from './requester-node.ts'
@@ -124,51 +123,8 @@ export async function runDeadProviders(opts: DeadProvidersOptions): Promise<Dead
   const replacements: Array<Promise<unknown>> = []
   try {
     say(`starting ${opts.providers} providers (${opts.mode})`)
-    // four at a time: all at once, their starts (tsx compiling, libp2p, LevelDB) starve each other
-    let toStart = opts.providers
-    await Promise.all(
-      Array.from({ length: Math.min(4, opts.providers) }, async () => {
-        while (toStart > 0) {
-          toStart--
-          await fleet.spawn()
-        }
-      }),
-    )
-    const module = await helloModule('done\n')
-    const ks = [...Array<number>(opts.k1Jobs).fill(1), ...Array<number>(opts.k2Jobs).fill(2)]
-    // shuffled (seeded): k = 2 jobs among the k = 1 ones, not all at the end
-    for (let i = ks.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1))
-      ;[ks[i], ks[j]] = [ks[j], ks[i]]
-    }
-    const records: JobRecord[] = []
-    let next = 0
-    let posted = 0
+    await fleet.spawnMany(opts.providers)
     const kills: Array<Promise<void>> = []
-    const worker = async (): Promise<void> => {
-      while (next < ks.length) {
-        const k = ks[next++]
-        const { jobId } = await requester.post({
-          module,
-          args: [`hold=${opts.holdMs}`],
-          maxPrice: 10n ** 18n,
-          redundancy: k,
-          bidWindowMs: opts.bidWindowMs,
-          ...(opts.maxBidders !== undefined ? { maxBidders: opts.maxBidders } : {}),
-          timeoutMs: 120_000,
-          limits: { wallTimeMs: 60_000 },
-          ...(paid !== undefined ? { payment: 'escrow' as const } : {}),
-          // the node's own selection (bid lottery, weights) decides who wins: the victims are
-          // read from who was awarded (job:accepted events), whoever that is
-        })
-        posted++
-        if (posted % opts.killEvery === 0) kills.push(killOne())
-        const record = await requester.wait(jobId)
-        records.push(record)
-        if (record.phase === 'failed') say(`job ${jobId.slice(0, 8)} failed: ${describeFailure(record)}`)
-        if (records.length % 25 === 0) say(`${records.length}/${ks.length} jobs done, ${killedAt.size} kills`)
-      }
-    }
     /** kills a provider that has been working on an award for half its hold (mid-run) */
     const killOne = async (): Promise<void> => {
       const until = Date.now() + 30_000
@@ -191,7 +147,23 @@ export async function runDeadProviders(opts: DeadProvidersOptions): Promise<Dead
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
     }
-    await Promise.all(Array.from({ length: opts.concurrency }, worker))
+    const records = await runJobs({
+      requester,
+      k1Jobs: opts.k1Jobs,
+      k2Jobs: opts.k2Jobs,
+      holdMs: opts.holdMs,
+      concurrency: opts.concurrency,
+      bidWindowMs: opts.bidWindowMs,
+      ...(opts.maxBidders !== undefined ? { maxBidders: opts.maxBidders } : {}),
+      ...(paid !== undefined ? { payment: 'escrow' as const } : {}),
+      random,
+      // the node's own selection (bid lottery, weights) decides who wins: the victims are read
+      // from who was awarded (job:accepted events), whoever that is
+      onPosted: (n) => {
+        if (n % opts.killEvery === 0) kills.push(killOne())
+      },
+      say: (t) => say(`${t}, ${killedAt.size} kills`),
+    })
     await Promise.all(kills)
     await Promise.all(replacements)
     const payouts = paid === undefined ? undefined : await settledPayouts(paid, records, fleet.peerByAddress, say)

@@ -63,6 +63,22 @@ export class Fleet {
     this.init = init
   }
 
+  /**
+   * starts `n` providers four at a time: all at once, their starts (tsx compiling, libp2p,
+   * LevelDB) starve each other
+   */
+  async spawnMany(n: number): Promise<void> {
+    let toStart = n
+    await Promise.all(
+      Array.from({ length: Math.min(4, n) }, async () => {
+        while (toStart > 0) {
+          toStart--
+          await this.spawn()
+        }
+      }),
+    )
+  }
+
   /** starts one more provider and resolves once the requester sees it in the wasm jobs topic */
   async spawn(opts: { env?: Record<string, string>; price?: string } = {}): Promise<FleetMember> {
     const n = this.seq++

@@ -14,6 +14,8 @@ export interface JobRunOptions {
   holdMs: number
   concurrency: number
   bidWindowMs: number
+  /** bidders asked per job (m; unset: the protocol's 2k + 2) */
+  maxBidders?: number
   /** paid by escrow (a paid chain), or not paid */
   payment?: 'escrow'
   /** a job's own timeout: re-awards must fit in it */
@@ -45,6 +47,7 @@ export async function runJobs(opts: JobRunOptions): Promise<JobRecord[]> {
         maxPrice: 10n ** 18n,
         redundancy: k,
         bidWindowMs: opts.bidWindowMs,
+        ...(opts.maxBidders !== undefined ? { maxBidders: opts.maxBidders } : {}),
         timeoutMs: opts.timeoutMs ?? 120_000,
         limits: { wallTimeMs: 60_000 },
         ...(opts.payment !== undefined ? { payment: opts.payment } : {}),
