@@ -16,11 +16,10 @@ import { encodeOutputBundle } from '../../protocol/output-bundle.ts'
 import { commitmentFor, encodeCommitment } from '../../protocol/payments/commitment.ts'
 import { startDevChain } from '../support/chain.ts'
 import { sendRequest } from '../../node/market/direct.ts'
-import { HostilePeer, startHonest, waitFor, wordcountModule } from './exchange-peers.ts'
+import { HostilePeer, joinBothProviders, startHonest, waitFor, wordcountModule } from './exchange-peers.ts'
 import type { HonestPeer } from './exchange-peers.ts'
 import type { DevChain } from '../support/chain.ts'
 import type { Wallet } from 'ethers'
-import { jobSubscribers } from '../support/topics.ts'
 
 describe("security 16: a revoked provider's late result is not paid when its slot was re-awarded", function () {
   this.timeout(120_000)
@@ -43,20 +42,8 @@ describe("security 16: a revoked provider's late result is not paid when its slo
     honest = await startHonest(chain, dir, 'honest', 'provider', chain.account(2), {
       payments: { fundingWaitMs: 10_000 },
     })
-    await honest.node.libp2p.peerStore.merge(requester.node.peerId, {
-      multiaddrs: requester.node.libp2p.getMultiaddrs(),
-    })
-    await honest.node.libp2p.dial(requester.node.peerId)
     late = await HostilePeer.start(dir, 'late')
-    late.subscribeJobs()
-    await late.dial(requester.node)
-    await waitFor(
-      'both providers on the jobs topic',
-      () =>
-        [honest.node.peerId, late.peerId].every((id) =>
-          jobSubscribers(requester.node.libp2p.services.pubsub).some((p) => p.equals(id)),
-        ) || undefined,
-    )
+    await joinBothProviders(requester, honest, late)
   })
   after(async () => {
     for (const p of [late, honest, requester]) await p?.stop()

@@ -14,11 +14,10 @@ import { escrowId as escrowIdOf } from '../../protocol/eip712.ts'
 import { jobIdToBytes } from '../../protocol/market/job-id.ts'
 import { peerIdToBytes } from '../../protocol/signing.ts'
 import { startDevChain } from '../support/chain.ts'
-import { HostilePeer, startHonest, waitFor, wordcountModule } from './exchange-peers.ts'
+import { HostilePeer, joinBothProviders, startHonest, waitFor, wordcountModule } from './exchange-peers.ts'
 import type { HonestPeer } from './exchange-peers.ts'
 import type { DevChain } from '../support/chain.ts'
 import type { Contract, Wallet } from 'ethers'
-import { jobSubscribers } from '../support/topics.ts'
 
 const REFUNDED = 5n
 
@@ -58,20 +57,8 @@ describe("security 16: a revoked provider's escrow goes back to the requester at
     honest = await startHonest(chain, dir, 'honest', 'provider', chain.account(2), {
       payments: { fundingWaitMs: 20_000 },
     })
-    await honest.node.libp2p.peerStore.merge(requester.node.peerId, {
-      multiaddrs: requester.node.libp2p.getMultiaddrs(),
-    })
-    await honest.node.libp2p.dial(requester.node.peerId)
     silent = await HostilePeer.start(dir, 'silent')
-    silent.subscribeJobs()
-    await silent.dial(requester.node)
-    await waitFor(
-      'both providers on the jobs topic',
-      () =>
-        [honest.node.peerId, silent.peerId].every((escrowKey) =>
-          jobSubscribers(requester.node.libp2p.services.pubsub).some((p) => p.equals(escrowKey)),
-        ) || undefined,
-    )
+    await joinBothProviders(requester, honest, silent)
   })
   after(async () => {
     for (const p of [silent, honest, requester]) await p?.stop()

@@ -155,6 +155,29 @@ export interface BlobAnswer {
   bytes?: Uint8Array
 }
 
+/**
+ * Connects an honest provider and a hostile one to the requester (the hostile one on every job
+ * topic) and waits until the requester sees both there: the scene of the re-award attack tests.
+ */
+export async function joinBothProviders(
+  requester: HonestPeer,
+  honest: HonestPeer,
+  hostile: HostilePeer,
+): Promise<void> {
+  await honest.node.libp2p.peerStore.merge(requester.node.peerId, {
+    multiaddrs: requester.node.libp2p.getMultiaddrs(),
+  })
+  await honest.node.libp2p.dial(requester.node.peerId)
+  hostile.subscribeJobs()
+  await hostile.dial(requester.node)
+  const topics = [jobsTopic('wasm'), ...jobShardTopics('wasm', DEFAULT_SETTINGS.jobShards)]
+  const onJobs = (id: PeerId): boolean =>
+    topics.some((t) => requester.node.libp2p.services.pubsub.getSubscribers(t).some((p) => p.equals(id)))
+  await waitFor('both providers on the jobs topic', () =>
+    [honest.node.peerId, hostile.peerId].every(onJobs) ? true : undefined,
+  )
+}
+
 export class HostilePeer {
   readonly node: HiveNode
   readonly key: PrivateKey
