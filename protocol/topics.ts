@@ -89,6 +89,14 @@ export function jobShardTopics(executor: string, shards: number): string[] {
 }
 
 /**
+ * Every topic a job of the class may travel on: its shards and the unsharded topic (a network
+ * with `jobShards: 1`, or a peer of one). "A provider on the class's job topics" means on any.
+ */
+export function classJobTopics(executor: string, shards: number): string[] {
+  return [...new Set([jobsTopic(executor), ...jobShardTopics(executor, shards)])]
+}
+
+/**
  * A gossip message's id: the sha-256 of its bytes. Every payload on our topics is a signed
  * envelope or record, so gossipsub needs no signature of its own (StrictNoSign) and the same
  * bytes are the same message whoever relays them: duplicates die in gossipsub's seen cache

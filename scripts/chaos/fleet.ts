@@ -12,7 +12,7 @@ import { WasmExecutor } from '../../node/exec/index.ts'
 import { marketService } from '../../node/market/service.ts'
 import { openChain } from '../../node/chain/client.ts'
 import { paymentsService } from '../../node/payments/service.ts'
-import { jobShardTopics, jobsTopic } from '../../protocol/topics.ts'
+import { classJobTopics } from '../../protocol/topics.ts'
 import { CHAOS_HARDWARE } from './hardware.ts'
 import { HeldExecutor } from './held-executor.ts'
 import type { WorkerPool } from '../../node/exec/index.ts'
@@ -95,7 +95,7 @@ export class Fleet {
     // generous: twenty node processes starting at once on a loaded 2-core machine take a while
     const until = Date.now() + 180_000
     // any shard of the class (a provider joins only some; the default shard count is the fleet's)
-    const topics = [jobsTopic('wasm'), ...jobShardTopics('wasm', DEFAULT_SETTINGS.jobShards)]
+    const topics = classJobTopics('wasm', DEFAULT_SETTINGS.jobShards)
     const joined = (): boolean =>
       topics.some((t) => pubsub.getSubscribers(t).some((p) => p.toString() === member.peerId))
     while (!joined()) {

@@ -12,7 +12,7 @@ import { createHiveNode } from '../../node/create.ts'
 import { WasmExecutor } from '../../node/exec/index.ts'
 import { marketService } from '../../node/market/service.ts'
 import { paymentsService } from '../../node/payments/service.ts'
-import { jobShardTopics, jobsTopic } from '../../protocol/topics.ts'
+import { classJobTopics } from '../../protocol/topics.ts'
 import { DEFAULT_SETTINGS } from '../../node/config.ts'
 import { armFailpoints } from '../../node/util/failpoints.ts'
 import type { Failpoint } from '../../node/util/failpoints.ts'
@@ -96,7 +96,7 @@ async function answer(c: ChildCommand): Promise<object> {
     case 'subscribers': {
       // distinct peers on any shard of the wasm job topics (a provider joins only some shards)
       const pubsub = node.libp2p.services.pubsub
-      const topics = [jobsTopic('wasm'), ...jobShardTopics('wasm', DEFAULT_SETTINGS.jobShards)]
+      const topics = classJobTopics('wasm', DEFAULT_SETTINGS.jobShards)
       return { count: new Set(topics.flatMap((t) => pubsub.getSubscribers(t).map((p) => p.toString()))).size }
     }
     case 'retry':

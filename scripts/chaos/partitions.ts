@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto'
 import { WorkerPool } from '../../node/exec/index.ts'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
 import { PartitionTable } from '../../node/p2p/partition.ts'
-import { jobShardTopics, jobsTopic } from '../../protocol/topics.ts'
+import { classJobTopics } from '../../protocol/topics.ts'
 import { DEFAULT_SETTINGS } from '../../node/config.ts'
 import { settledPayouts } from './dead-providers.ts'
 import { Fleet } from './fleet.ts'
@@ -164,7 +164,7 @@ export async function runPartitions(opts: PartitionsOptions): Promise<Partitions
     const requesterNode = req.node
     const requester = req.requester
     // job topics are sharded (a provider joins some shards): "on the jobs topic" means on any of them
-    const topics = [jobsTopic('wasm'), ...jobShardTopics('wasm', DEFAULT_SETTINGS.jobShards)]
+    const topics = classJobTopics('wasm', DEFAULT_SETTINGS.jobShards)
     const pubsub = requesterNode.libp2p.services.pubsub
     const subscribed = (peer: string): boolean =>
       topics.some((t) => pubsub.getSubscribers(t).some((p) => p.toString() === peer))

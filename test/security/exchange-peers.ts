@@ -32,7 +32,7 @@ import { validateJobRequest } from '../../protocol/market/validate-job.ts'
 import { validateResult } from '../../protocol/market/validate-result.ts'
 import { VoucherStatus, signVoucherAck } from '../../protocol/payments/ack.ts'
 import { voucherFromWire } from '../../protocol/payments/voucher.ts'
-import { PROTOCOLS, jobShardTopics, jobsTopic } from '../../protocol/topics.ts'
+import { PROTOCOLS, classJobTopics } from '../../protocol/topics.ts'
 import { TEST_HARDWARE } from '../node/market/helpers.ts'
 import type { ChainClient } from '../../node/chain/client.ts'
 import type { JobEvent } from '../../node/market/events.ts'
@@ -170,7 +170,7 @@ export async function joinBothProviders(
   await honest.node.libp2p.dial(requester.node.peerId)
   hostile.subscribeJobs()
   await hostile.dial(requester.node)
-  const topics = [jobsTopic('wasm'), ...jobShardTopics('wasm', DEFAULT_SETTINGS.jobShards)]
+  const topics = classJobTopics('wasm', DEFAULT_SETTINGS.jobShards)
   const onJobs = (id: PeerId): boolean =>
     topics.some((t) => requester.node.libp2p.services.pubsub.getSubscribers(t).some((p) => p.equals(id)))
   await waitFor('both providers on the jobs topic', () =>
@@ -447,7 +447,7 @@ export class HostilePeer {
    */
   subscribeJobs(): void {
     const pubsub = this.node.libp2p.services.pubsub
-    const topics = new Set([jobsTopic('wasm'), ...jobShardTopics('wasm', DEFAULT_SETTINGS.jobShards)])
+    const topics = new Set(classJobTopics('wasm', DEFAULT_SETTINGS.jobShards))
     for (const t of topics) pubsub.subscribe(t)
     pubsub.addEventListener('message', (evt) => {
       if (!topics.has(evt.detail.topic)) return

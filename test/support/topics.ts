@@ -1,7 +1,7 @@
 // Who is on a job class's gossip topics, whatever the network's shard count: a provider joins
 // only some shards (config jobShards / jobShardsJoined), so "is it subscribed" asks every shard.
 import { DEFAULT_SETTINGS } from '../../node/config.ts'
-import { jobShardTopics, jobsTopic } from '../../protocol/topics.ts'
+import { classJobTopics } from '../../protocol/topics.ts'
 import type { PeerId } from '@libp2p/interface'
 
 interface Subscriptions {
@@ -15,7 +15,7 @@ export function jobSubscribers(
   shards: number = DEFAULT_SETTINGS.jobShards,
 ): PeerId[] {
   const seen = new Map<string, PeerId>()
-  for (const topic of new Set([jobsTopic(executor), ...jobShardTopics(executor, shards)]))
+  for (const topic of classJobTopics(executor, shards))
     for (const p of pubsub.getSubscribers(topic)) seen.set(p.toString(), p)
   return [...seen.values()]
 }
