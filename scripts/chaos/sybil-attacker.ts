@@ -1,6 +1,6 @@
 // Hostile peers for `npm run chaos -- sybil-flood`, in a process of their own (attackers in the
 // victims' process would steal their thread). Argument: one JSON object
-//   { count, targets: [multiaddr with /p2p/], topic, ratePerSec, oversizeBytes }
+//   { count, targets: [multiaddr with /p2p/], topics, ratePerSec, oversizeBytes }
 // It starts `count` libp2p nodes built with the project's own libp2p and gossip configuration
 // (createHiveLibp2p), dials every target, subscribes to the jobs topic and then, at `ratePerSec`
 // messages per second in total over its peers, publishes in turn garbage, oversized messages and
@@ -18,7 +18,8 @@ import type { Stream } from '@libp2p/interface'
 interface AttackerConfig {
   count: number
   targets: string[]
-  topic: string
+  /** every job topic of the class (its shards and the unsharded one): providers join only some */
+  topics: string[]
   ratePerSec: number
   oversizeBytes: number
   /** which attacks to run (default all): gossip, streams, dht */
@@ -51,9 +52,9 @@ for (let i = 0; i < config.count; i++) {
     listen: ['/ip4/127.0.0.1/tcp/0'],
   })
   await node.start()
-  node.services.pubsub.subscribe(config.topic)
+  for (const t of config.topics) node.services.pubsub.subscribe(t)
   node.services.pubsub.addEventListener('message', (e) => {
-    if (e.detail.topic !== config.topic) return
+    if (!config.topics.includes(e.detail.topic)) return
     counts.jobMessagesReceived++
     receivedAt.push(Date.now())
     if (seen.length < 64) seen.push(e.detail.data)
@@ -116,7 +117,8 @@ const gossipTimer = setInterval(
     if (kind === 0) data = randomBytes(200)
     else if (kind === 1) data = randomBytes(config.oversizeBytes)
     else data = seen.length > 0 ? seen[turn % seen.length] : randomBytes(64)
-    node.services.pubsub.publish(config.topic, data).then(
+    // round-robin over the topics, so every shard's providers get their share of the flood
+    node.services.pubsub.publish(config.topics[turn % config.topics.length], data).then(
       () => {
         if (kind === 0) counts.garbage++
         else if (kind === 1) counts.oversized++

@@ -20,7 +20,8 @@ import { createInterface } from 'node:readline'
 import { WorkerPool } from '../../node/exec/index.ts'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
 import { GOSSIP_SCORE_THRESHOLDS } from '../../node/p2p/constants.ts'
-import { jobsTopic } from '../../protocol/topics.ts'
+import { classJobTopics } from '../../protocol/topics.ts'
+import { DEFAULT_SETTINGS } from '../../node/config.ts'
 import { Fleet } from './fleet.ts'
 import { jobFigures, runJobs } from './job-runner.ts'
 import { startChaosRequester } from './requester-node.ts'
@@ -103,7 +104,7 @@ async function startAttackers(
   config: {
     count: number
     targets: string[]
-    topic: string
+    topics: string[]
     ratePerSec: number
     oversizeBytes: number
     attacks?: string[]
@@ -171,7 +172,7 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
     const quiet = await jobs(opts.quietJobs)
     const rssBefore = process.memoryUsage().rss
 
-    const topic = jobsTopic('wasm')
+    const topics = classJobTopics('wasm', DEFAULT_SETTINGS.jobShards)
     const targets = [req.node, ...[...f.nodesById.values()].slice(0, 2)].map((n) =>
       n.libp2p.getMultiaddrs()[0].toString(),
     )
@@ -183,7 +184,7 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
         await startAttackers(i, {
           count,
           targets,
-          topic,
+          topics,
           ratePerSec: (opts.ratePerSec * count) / opts.attackers,
           oversizeBytes: 300 * 1024,
           ...(opts.attacks !== undefined ? { attacks: opts.attacks } : {}),
