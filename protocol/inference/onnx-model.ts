@@ -99,9 +99,21 @@ function* fields(buf: Uint8Array): Generator<Field> {
 const text = (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: false }).decode(b)
 const short = (s: string): string => (s.length > 80 ? `${s.slice(0, 80)}…` : s)
 
+export interface OnnxModelBounds {
+  maxNodes?: number
+  maxDepth?: number
+}
+
 class Walker {
   nodes = 0
   depth = 0
+  readonly maxNodes: number
+  readonly maxDepth: number
+
+  constructor(bounds: OnnxModelBounds) {
+    this.maxNodes = bounds.maxNodes ?? MAX_MODEL_NODES
+    this.maxDepth = bounds.maxDepth ?? MAX_GRAPH_DEPTH
+  }
 
   domain(d: string, where: string): void {
     if (!ALLOWED_DOMAINS.has(d)) {
@@ -156,7 +168,7 @@ class Walker {
   }
 
   node(b: Uint8Array, where: string, depth: number): void {
-    if (++this.nodes > MAX_MODEL_NODES) refuse('MODEL_TOO_COMPLEX', `more than ${MAX_MODEL_NODES} nodes`)
+    if (++this.nodes > this.maxNodes) refuse('MODEL_TOO_COMPLEX', `more than ${this.maxNodes} nodes`)
     let domain = ''
     let op = ''
     const attrs: Uint8Array[] = []
@@ -173,7 +185,7 @@ class Walker {
 
   /** GraphProto: nodes (1), initializers (5), sparse initializers (15). */
   graph(b: Uint8Array, where: string, depth: number): { inputs: string[]; outputs: string[] } {
-    if (depth > MAX_GRAPH_DEPTH) refuse('MODEL_TOO_COMPLEX', `subgraphs nested deeper than ${MAX_GRAPH_DEPTH}`)
+    if (depth > this.maxDepth) refuse('MODEL_TOO_COMPLEX', `subgraphs nested deeper than ${this.maxDepth}`)
     this.depth = Math.max(this.depth, depth)
     const inputs: string[] = []
     const outputs: string[] = []
@@ -211,8 +223,8 @@ class Walker {
 }
 
 /** Decodes as much of the model as the checks need; never throws. */
-export function checkOnnxModel(bytes: Uint8Array): OnnxModelVerdict {
-  const w = new Walker()
+export function checkOnnxModel(bytes: Uint8Array, bounds: OnnxModelBounds = {}): OnnxModelVerdict {
+  const w = new Walker(bounds)
   try {
     let irVersion = 0
     const opsets: OnnxModelInfo['opsets'] = []
