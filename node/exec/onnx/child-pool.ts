@@ -276,7 +276,8 @@ export class ChildPool {
     const owned = this.all.delete(c)
     c.kill()
     await c.exited()
-    if (!owned || !this.running) return
+    // acquire() may have started a child of its own meanwhile: never run more than `size`
+    if (!owned || !this.running || this.all.size >= this.size) return
     const fresh = this.spawn()
     try {
       await fresh.ready
