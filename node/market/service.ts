@@ -6,7 +6,7 @@ import { BlobExchange } from '../blobs/exchange.ts'
 import { BlobStore } from '../blobs/store.ts'
 import { OutputGate } from '../blobs/output-gate.ts'
 import type { HeldOutput } from '../blobs/output-gate.ts'
-import { WasmExecutor } from '../exec/index.ts'
+import { builtinExecutor } from '../exec/builtin.ts'
 import { Provider } from './provider.ts'
 import { Requester } from './requester.ts'
 import { ReputationStore } from './reputation-store.ts'
@@ -129,9 +129,10 @@ export class MarketService implements HiveService {
     this.executors =
       options.executors ??
       Object.fromEntries(
-        config.executors
-          .filter((e) => e === 'wasm')
-          .map((e) => [e, new WasmExecutor({ maxOutputBytes: config.maxOutputBytes })]),
+        config.executors.flatMap((e) => {
+          const executor = builtinExecutor(e, { maxOutputBytes: config.maxOutputBytes })
+          return executor === undefined ? [] : [[e, executor] as const]
+        }),
       )
     const tally = config.roles.includes('provider') ? new ProviderTally(Date.now()) : undefined
     this.tally = tally
