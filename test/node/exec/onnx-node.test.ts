@@ -26,10 +26,12 @@ describe('node/exec/onnx through a node: executors config onnx', function () {
     rmSync(root, { recursive: true, force: true })
   })
 
-  it('a provider configured with executors [wasm, onnx] advertises executor/onnx and runs Silero for a requester', async () => {
-    const requester = await startTestNode('requester', { root, services: { market: marketService() } })
+  let requester: HiveNode
+  let provider: HiveNode
+  before(async () => {
+    requester = await startTestNode('requester', { root, services: { market: marketService() } })
     nodes.push(requester)
-    const provider = await startTestNode('provider', {
+    provider = await startTestNode('provider', {
       root,
       roles: 'provider',
       bootstrap: requester,
@@ -37,6 +39,9 @@ describe('node/exec/onnx through a node: executors config onnx', function () {
       services: { market: marketService() },
     })
     nodes.push(provider)
+  })
+
+  it('a provider configured with executors [wasm, onnx] advertises executor/onnx and runs Silero for a requester', async () => {
     const executors = provider.services.market!.executors
     expect(Object.keys(executors).sort()).to.deep.equal(['onnx', 'wasm'])
     expect(executors.onnx.isolation).to.match(/prlimit/)
@@ -73,5 +78,22 @@ describe('node/exec/onnx through a node: executors config onnx', function () {
     } finally {
       await local.stop()
     }
+  })
+
+  it("a job missing an input fails as the job's own fault (EXEC_TRAPPED) and is not re-run elsewhere", async () => {
+    const market = requester.services.market!.requester!
+    const { jobId } = await market.post({
+      executor: 'onnx',
+      module: sileroModel(),
+      inputs: sileroInputs().filter((f) => f.name !== 'sr.npy'),
+      limits: { memoryBytes: 256 * 1024 * 1024, wallTimeMs: 60_000, outputBytes: 1 << 20 },
+      maxPrice: HIVE,
+      bidWindowMs: 400,
+    })
+    const record = await market.wait(jobId, { signal: AbortSignal.timeout(90_000) })
+    expect(record.phase).to.equal('failed')
+    expect(record.awards).to.have.length(1)
+    expect(record.awards[0].execStatus).to.equal('EXEC_TRAPPED')
+    expect(JSON.stringify(record.failure)).to.match(/EXEC_TRAPPED|deterministic/)
   })
 })
