@@ -139,6 +139,7 @@ export class InferenceChild {
 
   kill(): void {
     this.dead = true
+    this.proc.ref() // so that exited() sees the exit even when nothing else holds the event loop
     this.proc.kill('SIGKILL')
   }
 
@@ -248,7 +249,11 @@ export class ChildPool {
 
   /** Lowers (or raises, up to the ceiling) the child's soft address-space limit for one job. */
   async limitMemory(c: InferenceChild, jobMemoryBytes: number, slackBytes: number): Promise<number> {
-    const soft = Math.min(this.childInit.ceilingBytes, c.state.vmBytes + jobMemoryBytes + slackBytes)
+    // rounded up to 64 MiB so that the same job on the same child keeps its limit: a prlimit run
+    // costs a few milliseconds, most of a warm small job's overhead
+    const step = 64 * 1024 * 1024
+    const wanted = Math.ceil((c.state.vmBytes + jobMemoryBytes + slackBytes) / step) * step
+    const soft = Math.min(this.childInit.ceilingBytes, wanted)
     if (soft === c.softLimit || c.pid === undefined) return soft
     await execFileAsync(this.childInit.prlimit, [`--pid=${c.pid}`, `--as=${soft}:${this.childInit.ceilingBytes}`])
     c.softLimit = soft

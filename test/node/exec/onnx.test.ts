@@ -1,5 +1,8 @@
 // The onnx executor runs real models in child processes and gives what onnxruntime-node gives
 // in-process, byte for byte (one thread, sequential execution).
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { expect } from 'chai'
 import { InferenceSession, Tensor } from 'onnxruntime-node'
 import { OnnxExecutor } from '../../../node/exec/onnx/index.ts'
@@ -18,6 +21,15 @@ describe('node/exec/onnx executor', function () {
     expect(ex.name).to.equal('onnx')
     expect(ex.isolation).to.match(/prlimit --as/)
     expect(ex.isolation).to.match(/No seccomp/)
+  })
+
+  it('reports a GPU execution provider only when one initialises (none without the CUDA libraries)', () => {
+    expect(ex.backends).to.include('cpu')
+    const require = createRequire(import.meta.url)
+    const bin = dirname(require.resolve('onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node'))
+    const cuda = existsSync(join(bin, 'libonnxruntime_providers_cuda.so'))
+    if (!cuda) expect(ex.gpuProviders).to.deep.equal([])
+    for (const p of ex.gpuProviders) expect(ex.backends).to.include(p)
   })
 
   it('runs Silero VAD on a 512-sample frame exactly as onnxruntime-node does in-process', async () => {
