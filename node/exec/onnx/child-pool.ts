@@ -184,6 +184,11 @@ export class ChildPool {
     return this.running
   }
 
+  /** Process ids of the live children (operators' tools and tests). */
+  get pids(): number[] {
+    return [...this.all].flatMap((c) => (c.pid === undefined || c.dead ? [] : [c.pid]))
+  }
+
   async start(): Promise<void> {
     if (this.running) return
     this.running = true
@@ -214,8 +219,10 @@ export class ChildPool {
 
   async acquire(signal?: AbortSignal): Promise<InferenceChild> {
     if (!this.running) throw new ExecError('EXEC_STOPPED', 'the onnx executor is not running')
-    const idle = this.idle.pop()
-    if (idle !== undefined) return idle
+    for (let idle = this.idle.pop(); idle !== undefined; idle = this.idle.pop()) {
+      if (!idle.dead) return idle
+      this.all.delete(idle) // died while idle (e.g. the kernel's OOM killer): start another below
+    }
     if (this.all.size < this.size) {
       const c = this.spawn()
       try {

@@ -127,6 +127,11 @@ export class OnnxExecutor implements Executor {
     return this.pool.spawned
   }
 
+  /** Process ids of the inference children now running. */
+  get childPids(): number[] {
+    return this.pool.pids
+  }
+
   async start(): Promise<void> {
     if (this.started) return
     this.started = true
