@@ -38,6 +38,7 @@ export interface HiveSettings {
   allowRemoteApi: boolean
   /** lifetime of the signed profile in the DHT; re-published at half of it */
   profileTtlMs: number
+  /** executor classes offered as a provider: wasm (default) and onnx (opt-in; node/exec/builtin.ts) */
   executors: string[]
   /** executor -> decimal price string; placeholder until the market defines units */
   prices: Record<string, string>

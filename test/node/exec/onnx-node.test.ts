@@ -17,6 +17,22 @@ import type { HiveNode } from '../../../node/node.ts'
 
 const HIVE = 10n ** 18n
 
+async function startPeer(
+  root: string,
+  name: string,
+  over: { roles?: string; bootstrap?: HiveNode; executors?: string[] },
+) {
+  return await startTestNode(name, {
+    root,
+    ...over,
+    ...(over.executors !== undefined
+      ? { settings: { executors: over.executors, prices: { wasm: '0.001', onnx: '0.002' } } }
+      : {}),
+    services: { market: marketService() },
+  })
+}
+type Peer = Awaited<ReturnType<typeof startPeer>>
+
 describe('node/exec/onnx through a node: executors config onnx', function () {
   this.timeout(180_000)
   const root = mkdtempSync(join(tmpdir(), 'hive-onnx-node-'))
@@ -26,17 +42,15 @@ describe('node/exec/onnx through a node: executors config onnx', function () {
     rmSync(root, { recursive: true, force: true })
   })
 
-  let requester: HiveNode
-  let provider: HiveNode
+  let requester: Peer
+  let provider: Peer
   before(async () => {
-    requester = await startTestNode('requester', { root, services: { market: marketService() } })
+    requester = await startPeer(root, 'requester', {})
     nodes.push(requester)
-    provider = await startTestNode('provider', {
-      root,
+    provider = await startPeer(root, 'provider', {
       roles: 'provider',
       bootstrap: requester,
-      settings: { executors: ['wasm', 'onnx'], prices: { wasm: '0.001', onnx: '0.002' } },
-      services: { market: marketService() },
+      executors: ['wasm', 'onnx'],
     })
     nodes.push(provider)
   })
