@@ -6,8 +6,14 @@ import type { Executor } from './types.ts'
 
 export const BUILTIN_EXECUTORS = ['wasm', 'onnx'] as const
 
-export function builtinExecutor(name: string, opts: { maxOutputBytes: number }): Executor | undefined {
+export interface BuiltinExecutorOptions {
+  maxOutputBytes: number
+  /** onnx: warm inference children (default 1) */
+  onnxChildren?: number
+}
+
+export function builtinExecutor(name: string, opts: BuiltinExecutorOptions): Executor | undefined {
   if (name === 'wasm') return new WasmExecutor({ maxOutputBytes: opts.maxOutputBytes })
-  if (name === 'onnx') return new OnnxExecutor({ maxOutputBytes: opts.maxOutputBytes })
+  if (name === 'onnx') return new OnnxExecutor({ maxOutputBytes: opts.maxOutputBytes, poolSize: opts.onnxChildren })
   return undefined
 }

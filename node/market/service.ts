@@ -130,7 +130,10 @@ export class MarketService implements HiveService {
       options.executors ??
       Object.fromEntries(
         config.executors.flatMap((e) => {
-          const executor = builtinExecutor(e, { maxOutputBytes: config.maxOutputBytes })
+          const executor = builtinExecutor(e, {
+            maxOutputBytes: config.maxOutputBytes,
+            onnxChildren: config.onnxChildren,
+          })
           return executor === undefined ? [] : [[e, executor] as const]
         }),
       )
