@@ -55,7 +55,7 @@ describe('node/exec/onnx through a node: executors config onnx', function () {
     nodes.push(provider)
   })
 
-  it('a provider configured with executors [wasm, onnx] advertises executor/onnx and runs Silero for a requester', async () => {
+  it('a provider with executors [wasm, onnx] advertises executor/onnx and runs Silero for a requester', async () => {
     const executors = provider.services.market!.executors
     expect(Object.keys(executors).sort()).to.deep.equal(['onnx', 'wasm'])
     expect(executors.onnx.isolation).to.match(/prlimit/)
