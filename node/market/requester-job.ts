@@ -116,6 +116,8 @@ export class RequesterJob {
   private readonly clock: JobTimers
   private readonly waiters: Array<(record: JobRecord) => void> = []
   private awarding = false
+  /** placeOpenSlots was asked for while a pass was under way */
+  private placeAgain = false
   private clearingSent = false
   private tiebreaks = 0
   private finalSaved?: Promise<void>
@@ -582,8 +584,15 @@ export class RequesterJob {
 
   /** awards every open slot to the best untried bidder; one pass at a time */
   private async placeOpenSlots(): Promise<void> {
-    if (this.awarding || isFinal(this.record.phase)) return
+    if (isFinal(this.record.phase)) return
+    if (this.awarding) {
+      // a slot may have opened after the pass in progress looked (a revocation during its save):
+      // it runs once more when done
+      this.placeAgain = true
+      return
+    }
     this.awarding = true
+    this.placeAgain = false
     try {
       if (this.record.phase === 'bidding') this.record.phase = 'awarding'
       let slots = this.openSlots()
@@ -676,6 +685,7 @@ export class RequesterJob {
     } finally {
       this.awarding = false
     }
+    if (this.placeAgain && !isFinal(this.record.phase)) await this.placeOpenSlots()
   }
 
   private async onAwardTimeout(award: AwardRecord): Promise<void> {
