@@ -620,6 +620,17 @@ export class Requester {
                 this.candidates.forget(p)
                 this.markUnreachable(p)
               },
+              // the auditor's copy: why this job may hold more awards than k
+              signed: async (envelope, targets) => {
+                await this.init.journal?.record({
+                  type: 'bid-reopened',
+                  jobId: record.jobId,
+                  envelope,
+                  sequence: req.sequence,
+                  bidsCloseAt: req.bidsCloseAt,
+                  asked: targets.length,
+                })
+              },
             },
             req,
           ),
