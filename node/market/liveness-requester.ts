@@ -38,6 +38,8 @@ export interface RequesterLivenessInit {
    * it and let go of the money secured for it. Awaited before the send; a throw is logged.
    */
   revoked?: (verdict: DeathVerdict, slot: number, envelope: Uint8Array) => Promise<void>
+  /** a checked heartbeat carried live job output (docs/job-logs.md) */
+  onLog?: (jobId: string, provider: string, chunk: { offset: number; data: Uint8Array }) => void
 }
 
 export class RequesterLiveness {
@@ -74,6 +76,7 @@ export class RequesterLiveness {
           lookupAward: (jobId, provider) => this.init.lookupAward(jobId, provider.toString()),
         })
         this.monitor.beat(hb.jobId, hb.provider.toString())
+        if (hb.log !== undefined) this.init.onLog?.(hb.jobId, hb.provider.toString(), hb.log)
         return okReply()
       },
     })
