@@ -3,7 +3,7 @@
 import { expect } from 'chai'
 import { WasmExecutor, type LogChunk } from '../../../node/exec/index.ts'
 import { floodStderrWat, slowStderrWat, STDOUT_MARKER } from '../../support/log-modules.ts'
-import { job, str, wat } from './harness.ts'
+import { job, LIMITS, str, wat } from './harness.ts'
 
 describe('node/exec live job output (issue 17)', function () {
   this.timeout(120_000)
@@ -20,7 +20,7 @@ describe('node/exec live job output (issue 17)', function () {
   it('streams stderr lines while the job runs (one message per line when writes are spaced), never stdout', async () => {
     const chunks: Array<{ at: number; chunk: LogChunk }> = []
     const module = await wat(slowStderrWat(3, 200_000_000n))
-    const r = await exec.run(job(module, { limits: { wallTimeMs: 100_000 } }), {
+    const r = await exec.run(job(module, { limits: { ...LIMITS, wallTimeMs: 100_000 } }), {
       onLog: (chunk) => chunks.push({ at: performance.now(), chunk }),
     })
     const done = performance.now()
