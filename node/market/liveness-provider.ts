@@ -6,11 +6,11 @@
 // docs/job-logs.md): a chunk at most every LOG_MIN_INTERVAL_MS, the unsent rest bounded.
 import { logger } from '../log/logger.ts'
 import { okReply } from '../../protocol/market/direct.ts'
-import { ReplyStatus } from '../../protocol/gen/market.ts'
+import { ReplyStatus, type Reply } from '../../protocol/gen/market.ts'
 import { signHeartbeat } from '../../protocol/market/heartbeat.ts'
 import { LOG_MIN_INTERVAL_MS, LogOutbox } from '../../protocol/market/job-log.ts'
 import { validateRevocation } from '../../protocol/market/revocation.ts'
-import { handleDirect, sendRequest } from './direct.ts'
+import { handleDirect, sendRequest, unsupportedProtocol } from './direct.ts'
 import { DEFAULT_LIVENESS } from './liveness.ts'
 import type { DirectLibp2p } from './direct.ts'
 import type { JobEventSink } from './events.ts'
@@ -39,6 +39,8 @@ interface Worked {
   flight?: Promise<void>
   /** an early heartbeat scheduled to carry pending output */
   logTimer?: ReturnType<typeof setTimeout>
+  /** the requester does not speak /hive/heartbeat/1.1.0: heartbeats go without output */
+  noLog?: boolean
 }
 
 export interface ProviderLivenessInit {
@@ -131,7 +133,7 @@ export class ProviderLiveness {
   /** live output of the award's job (stderr): goes out with the next heartbeats */
   log(jobId: string, chunk: LogChunk): void {
     const w = this.worked.get(jobId)
-    if (w === undefined) return
+    if (w === undefined || w.noLog === true) return
     w.outbox.push(chunk.data, chunk.skipped)
     this.scheduleLog(w)
   }
@@ -200,9 +202,7 @@ export class ProviderLiveness {
         },
         this.init.privateKey,
       )
-      const reply = await sendRequest(this.init.libp2p, w.requester, 'heartbeat', bytes, {
-        signal: AbortSignal.timeout(Math.max(this.intervalMs, 1_000)),
-      })
+      const reply = await this.deliver(w, bytes, chunk !== undefined)
       // the requester withdrew the award and its revocation did not reach us: stop all the same
       if (reply.code === 'AWARD_REVOKED') this.revoked(w.jobId, 'AWARD_REVOKED')
       else if (chunk !== undefined && reply.status === ReplyStatus.REPLY_OK)
@@ -210,5 +210,30 @@ export class ProviderLiveness {
     } catch (err) {
       log('heartbeat for %s not delivered: %s', w.jobId, (err as Error).message)
     }
+  }
+
+  /** on 1.1.0 when it carries output; a requester without 1.1.0 gets it again without, on 1.0.0 */
+  private async deliver(w: Worked, bytes: Uint8Array, withLog: boolean): Promise<Reply> {
+    const options = { signal: AbortSignal.timeout(Math.max(this.intervalMs, 1_000)) }
+    if (!withLog) return await sendRequest(this.init.libp2p, w.requester, 'heartbeat', bytes, options)
+    try {
+      return await sendRequest(this.init.libp2p, w.requester, 'heartbeatLog', bytes, options)
+    } catch (err) {
+      if (!unsupportedProtocol(err)) throw err
+    }
+    w.noLog = true
+    w.outbox = new LogOutbox()
+    const plain = await signHeartbeat(
+      {
+        jobId: w.jobId,
+        requester: w.requester,
+        awardIndex: w.awardIndex,
+        seq: ++w.seq,
+        sentAt: this.init.now(),
+        stage: w.stage,
+      },
+      this.init.privateKey,
+    )
+    return await sendRequest(this.init.libp2p, w.requester, 'heartbeat', plain, options)
   }
 }

@@ -14,8 +14,9 @@ export const MAX_MESSAGE_BYTES = {
   acceptance: 1024,
   result: 2048,
   clearing: 4096,
-  /** with a live-log chunk of up to LOG_CHUNK_MAX_BYTES (protocol/market/job-log.ts) */
-  heartbeat: 512 + 8 * 1024 + 32,
+  heartbeat: 512,
+  /** on /hive/heartbeat/1.1.0: with a live-log chunk of up to LOG_CHUNK_MAX_BYTES (protocol/market/job-log.ts) */
+  heartbeatWithLog: 512 + 8 * 1024 + 32,
   revocation: 512,
   /** a Reply may carry a signed Acceptance */
   reply: 2048,

@@ -58,6 +58,8 @@ export interface ValidateHeartbeatOptions {
   expectedProvider: PeerId
   lookupAward: (jobId: JobId, provider: PeerId) => HeartbeatAwardContext | undefined
   clockSkewMs?: number
+  /** the frame bound of the protocol it came on (default MAX_MESSAGE_BYTES.heartbeat; 1.1.0: heartbeatWithLog) */
+  maxBytes?: number
 }
 
 export interface ValidHeartbeat {
@@ -75,7 +77,7 @@ export async function validateHeartbeat(bytes: Uint8Array, opts: ValidateHeartbe
   const opened = openEnvelope(bytes, {
     type: MessageType.HEARTBEAT,
     decode: (b) => Heartbeat.decode(b),
-    maxBytes: MAX_MESSAGE_BYTES.heartbeat,
+    maxBytes: opts.maxBytes ?? MAX_MESSAGE_BYTES.heartbeat,
   })
   const hb = opened.message
   const jobId = jobIdFromBytes(hb.jobId)

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { expect } from 'chai'
 import { WorkerPool } from '../../../node/exec/index.ts'
 import { LOG_KEPT_BYTES, LOG_MIN_INTERVAL_MS } from '../../../protocol/market/job-log.ts'
+import { PROTOCOLS } from '../../../protocol/topics.ts'
 import { floodStderrWat, slowStderrWat, STDOUT_MARKER } from '../../support/log-modules.ts'
 import { wat } from '../exec/wat.ts'
 import { eventOf, inJobsTopic, startLivePeer } from './liveness-helpers.ts'
@@ -95,5 +96,15 @@ describe('node/market live job output (issue 17)', function () {
     expect(logs.length, `chunks over ${span} ms`).to.be.at.most(bound)
     const accepted = eventOf(requester.events, 'job:accepted', jobId)
     expect(accepted).to.not.equal(undefined)
+  })
+
+  // last: it takes the requester's 1.1.0 handler away
+  it('a requester without /hive/heartbeat/1.1.0 (an older version) gets plain heartbeats: no output, no revocation', async () => {
+    await requester.node.libp2p.unhandle(PROTOCOLS.heartbeatLog)
+    const jobId = await post(await wat(slowStderrWat(3, 100_000_000n)))
+    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(100_000) })
+    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+    expect(logEvents(jobId)).to.deep.equal([])
+    expect(eventOf(requester.events, 'job:revoked', jobId)).to.equal(undefined)
   })
 })
