@@ -1,5 +1,5 @@
 // node/exec: executors. Re-exports only.
-export type { ExecFile, ExecJob, ExecLimits, ExecMetering, ExecResult, Executor, LogChunk, RunOptions } from './types.ts'
+export type { ExecFile, ExecJob, ExecLimits, ExecMetering, ExecResult, Executor, RunOptions } from './types.ts'
 export { ExecError, EXEC_ERROR_CODES, isExecErrorCode, type ExecErrorCode } from './errors.ts'
 export { DEFAULT_MAX_OUTPUT_BYTES, WasmExecutor, WASM_ISOLATION, type WasmExecutorInit } from './wasm-executor.ts'
 export { WorkerPool, type WorkerPoolInit } from './worker-pool.ts'

@@ -1,7 +1,8 @@
 // Issue 17: the wasm executor forwards a running job's stderr (never its stdout) through
 // RunOptions.onLog as it is written, batched and bounded, before run() settles.
 import { expect } from 'chai'
-import { WasmExecutor, type LogChunk } from '../../../node/exec/index.ts'
+import { WasmExecutor } from '../../../node/exec/index.ts'
+import type { LogChunk } from '../../../node/exec/types.ts'
 import { floodStderrWat, slowStderrWat, STDOUT_MARKER } from '../../support/log-modules.ts'
 import { job, LIMITS, str, wat } from './harness.ts'
 
