@@ -138,6 +138,12 @@ export const PROTOCOLS = {
   voucher: '/hive/voucher/2.0.0',
   /** provider -> requester: a signed Heartbeat while an award is worked on; answered by a Reply (docs/reaward.md) */
   heartbeat: '/hive/heartbeat/1.0.0',
+  /**
+   * the same, possibly carrying the job's live output (docs/job-logs.md). Version 1.1: a larger
+   * frame, which a 1.0.0 requester would refuse as oversized; a provider falls back to 1.0.0
+   * (without output) for a requester that does not speak 1.1.0.
+   */
+  heartbeatLog: '/hive/heartbeat/1.1.0',
   /** requester -> provider: a signed AwardRevocation; answered by a Reply */
   revoke: '/hive/revoke/1.0.0',
   /** requester -> provider: a BidReopenPush (signed BidReopen + the job's JobRequest); answered by a Reply */
@@ -181,6 +187,11 @@ export const DIRECT_LIMITS: Record<
   heartbeat: {
     request: MessageType.HEARTBEAT,
     maxRequestBytes: MAX_MESSAGE_BYTES.heartbeat,
+    maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
+  },
+  heartbeatLog: {
+    request: MessageType.HEARTBEAT,
+    maxRequestBytes: MAX_MESSAGE_BYTES.heartbeatWithLog,
     maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
   },
   revoke: {

@@ -84,7 +84,23 @@ export class HiveSdkClient {
     ...[input]: CallArgs<K>
   ): AsyncGenerator<RouteReply<K>> {
     const given = (input ?? {}) as Given
-    const res = await this.send(key, given, 'text/event-stream')
+    yield* this.read<K>(await this.send(key, given, 'text/event-stream'), given)
+  }
+
+  /**
+   * Opens a streaming route and resolves once the node answered, i.e. once it has subscribed the
+   * stream: every event from then on is read by the returned iterator (stream() opens lazily, on
+   * the first read, so events before that are not seen).
+   */
+  async openStream<K extends RouteKey>(
+    key: IsStream<K> extends true ? K : never,
+    ...[input]: CallArgs<K>
+  ): Promise<AsyncGenerator<RouteReply<K>>> {
+    const given = (input ?? {}) as Given
+    return this.read<K>(await this.send(key, given, 'text/event-stream'), given)
+  }
+
+  private async *read<K extends RouteKey>(res: Response, given: Given): AsyncGenerator<RouteReply<K>> {
     if (res.body === null) return
     try {
       for await (const msg of readSse(res.body)) yield JSON.parse(msg.data) as RouteReply<K>

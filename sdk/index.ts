@@ -60,6 +60,47 @@ export type NodeEvent = RouteReply<'node.events'>
 /** A job's events as the requester sees them: bids, awards, results, and the end. */
 export type JobEvent = Extract<NodeEvent, { jobId: string }>
 const END = new Set(['job:verified', 'job:failed'])
+const JOB_EVENT_TYPES = [
+  'job:posted',
+  'job:bid',
+  'job:awarded',
+  'job:accepted',
+  'job:declined',
+  'job:result',
+  'job:reawarded',
+  'job:revoked',
+  'job:log',
+  'job:verified',
+  'job:failed',
+]
+
+/**
+ * Posts a job and follows it live from its very first event: the event stream is opened (and
+ * the node has subscribed it) before the job is posted, so a fast job's bids and acceptances are
+ * never missed (followJob after postJob may start after them). Ends after verified or failed;
+ * `onPosted` is told the job's id as soon as the node has it.
+ */
+export async function* postAndFollow(
+  client: HiveSdkClient,
+  job: JobInput,
+  options: { signal?: AbortSignal; onPosted?: (jobId: string) => void } = {},
+): AsyncGenerator<JobEvent> {
+  const stop = new AbortController()
+  const signal = options.signal !== undefined ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
+  const events = await client.openStream('node.events', { query: { types: JOB_EVENT_TYPES }, signal })
+  try {
+    const { jobId } = await postJob(client, job)
+    options.onPosted?.(jobId)
+    for await (const e of events) {
+      if (!('jobId' in e) || e.jobId !== jobId) continue
+      yield e as JobEvent
+      if (END.has(e.type)) return
+    }
+  } finally {
+    stop.abort()
+    await events.return(undefined).catch(() => {})
+  }
+}
 
 /**
  * Follows a job live (server-sent events) and ends after its last event (verified or failed). It
@@ -74,19 +115,7 @@ export async function* followJob(
 ): AsyncGenerator<JobEvent> {
   const stop = new AbortController()
   const signal = options.signal !== undefined ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
-  const types = [
-    'job:posted',
-    'job:bid',
-    'job:awarded',
-    'job:accepted',
-    'job:declined',
-    'job:result',
-    'job:reawarded',
-    'job:revoked',
-    'job:verified',
-    'job:failed',
-  ]
-  const events = client.stream('node.events', { query: { types }, signal })
+  const events = client.stream('node.events', { query: { types: JOB_EVENT_TYPES }, signal })
   try {
     // the first read opens the stream; the record is checked after that, so nothing falls between
     const first = events.next()

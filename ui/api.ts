@@ -43,6 +43,7 @@ export const api = {
   jobs: () => send<RouteReply<'jobs.list'>>('GET', '/v1/jobs'),
   job: (jobId: string) => send<RouteReply<'jobs.get'>>('GET', `/v1/jobs/${encodeURIComponent(jobId)}`),
   result: (jobId: string) => send<RouteReply<'jobs.result'>>('GET', `/v1/jobs/${encodeURIComponent(jobId)}/result`),
+  logs: (jobId: string) => send<RouteReply<'jobs.logs'>>('GET', `/v1/jobs/${encodeURIComponent(jobId)}/logs`),
   postJob: (body: unknown) => send<RouteReply<'jobs.post'>>('POST', '/v1/jobs', body),
   wallet: () => send<RouteReply<'chain.wallet'>>('GET', '/v1/chain/wallet'),
   params: () => send<RouteReply<'chain.params'>>('GET', '/v1/chain/params'),

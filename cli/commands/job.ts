@@ -1,4 +1,4 @@
-// `hive job post|list|status|result`: jobs through the running node's requester.
+// `hive job post|list|status|result|logs`: jobs through the running node's requester.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { Option } from 'commander'
@@ -8,6 +8,7 @@ import { isValidFileName } from '../../protocol/output-bundle.ts'
 import { HiveClient } from '../client.ts'
 import { checkJobModule, checkModuleSize, type ModuleProblem } from '../../node/exec/module-check.ts'
 import type { CommandContext } from '../context.ts'
+import { registerJobLogsCommand } from './job-logs.ts'
 import { formatDuration, hiveAmount, roundTokenAmount, shortPeerId, table } from '../format.ts'
 import { parseByteSize, parseDuration, parsePositiveInt, parseRate, parseTokenAmount } from '../parse.ts'
 import type { RouteReply } from '../../node/api/contract/index.ts'
@@ -138,6 +139,8 @@ export function registerJobCommands(job: Command, context: (cmd: Command) => Com
       }
       ctx.say(`output ${result.outputCid} (exit code ${result.exitCode}) written to ${opts.out}: ${written.join(', ')}`)
     })
+
+  registerJobLogsCommand(job, context)
 }
 
 /** `--spec`: the file's values wherever no flag was given on the command line (defaults do not count). */

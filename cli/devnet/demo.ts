@@ -54,6 +54,36 @@ export async function runDemo(
 ): Promise<number> {
   const t0 = performance.now()
   const workDir = await mkdtemp(join(tmpdir(), 'hive-devnet-'))
+  // the demo's own lines (its steps, the in-process `hive` commands) go through pino like a node's,
+  // with the same redaction, into logs/demo.log beside the nodes' logs; the console shows them only
+  // when HIVE_LOG_LEVEL asks (the demo's story is on stdout)
+  const { parseLogLevel, setupLogging } = await import('../../node/log/setup.ts')
+  const asked = process.env.HIVE_LOG_LEVEL
+  const level = asked !== undefined && asked !== '' ? parseLogLevel(asked) : undefined
+  const logging = await setupLogging({
+    dataDir: workDir,
+    file: join('logs', DEMO_LOG),
+    level: level ?? 'debug',
+    consoleLevel: level ?? 'silent',
+  })
+  logging.bind({ process: 'demo' })
+  try {
+    return await demoIn(workDir, t0, options, runCli, io)
+  } finally {
+    await logging.close()
+  }
+}
+
+/** the demo's own log file, in its logs folder */
+export const DEMO_LOG = 'demo.log'
+
+async function demoIn(
+  workDir: string,
+  t0: number,
+  options: DemoOptions,
+  runCli: RunCli,
+  io: DemoIo,
+): Promise<number> {
   const logDir = join(workDir, 'logs')
   const resultsDir = join(workDir, 'results')
   await mkdir(logDir, { recursive: true })

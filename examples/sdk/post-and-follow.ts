@@ -7,7 +7,7 @@
 // such as examples/build/wordcount.wasm (`npx tsx examples/build.ts` builds it).
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { HiveSdkClient, fetchOutput, followJob, hive, postJob } from '../../sdk/index.ts'
+import { HiveSdkClient, fetchOutput, hive, postAndFollow } from '../../sdk/index.ts'
 
 async function main(argv: string[]): Promise<number> {
   const [dataDir, modulePath, ...inputFiles] = argv
@@ -17,16 +17,22 @@ async function main(argv: string[]): Promise<number> {
   }
   const client = await HiveSdkClient.forDataDir(dataDir)
   const inputs = await Promise.all(inputFiles.map(async (f) => ({ name: basename(f), data: await readFile(f) })))
-  const { jobId } = await postJob(client, {
-    module: await readFile(modulePath),
-    inputs,
-    args: ['3'],
-    maxPrice: hive('0.5'),
-    bidWindowMs: 500,
-  })
-  console.log(`posted ${jobId}`)
+  const job = { module: await readFile(modulePath), inputs, args: ['3'], maxPrice: hive('0.5'), bidWindowMs: 500 }
+  let jobId = ''
   let verified = false
-  for await (const e of followJob(client, jobId, { signal: AbortSignal.timeout(120_000) })) {
+  // the stream opens before the job is posted: its first bids are never missed
+  const events = postAndFollow(client, job, {
+    signal: AbortSignal.timeout(120_000),
+    onPosted: (id) => {
+      jobId = id
+      console.log(`posted ${id}`)
+    },
+  })
+  for await (const e of events) {
+    if (e.type === 'job:log') {
+      process.stderr.write(e.text) // the job's live stderr
+      continue
+    }
     console.log(`${new Date(e.at).toISOString().slice(11, 23)} ${e.type}`)
     if (e.type === 'job:failed') console.log(`failed: ${e.reason} ${e.message}`)
     verified = e.type === 'job:verified'

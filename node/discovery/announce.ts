@@ -4,6 +4,10 @@
 // already running then see a new provider within a gossip hop or two, where a DHT lookup walks
 // the network and reads the profile from its K closest peers. The DHT stays the source for a
 // node that just joined (it has heard nobody yet) and for lookups its view cannot answer.
+// Gossip has no memory, so a peer that joins the topic after our announcement would not hear of
+// us until we re-sign (every TTL/2): when a peer we are connected to subscribes, we announce a
+// freshly signed profile again (a new record: the old one's message id is in the seen caches),
+// at most once per `reannounceMinMs` however many join.
 //
 // The record on the topic is the same signed record as in the DHT, so a relay can neither forge
 // nor alter one; the message id is the hash of its bytes (node/p2p/create.ts), so a copy dies in
@@ -17,6 +21,11 @@ import type { GossipOutcome, GossipVerdictOf } from '../market/gossip.ts'
 import type { ProfileCache } from './cache.ts'
 import type { HardwareProfile } from '../../protocol/profile.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
+
+/** gossipsub's 'subscription-change' detail (the parts read here) */
+interface SubscriptionChange {
+  subscriptions?: Array<{ topic: string; subscribe: boolean }>
+}
 
 const log = logger('hive:discovery:announce')
 
@@ -42,6 +51,10 @@ export interface AnnouncerInit {
   onOutcome?: (outcome: GossipOutcome, code: string | undefined) => void
   /** a profile was taken into the view */
   onProfile?: (profile: HardwareProfile) => void
+  /** signs a fresh own profile record, for a re-announcement to peers that joined the topic later */
+  resign?: () => Promise<Uint8Array>
+  /** re-announcements for joining peers at most this often (default 1 s) */
+  reannounceMinMs?: number
 }
 
 export class ProfileAnnouncer {
@@ -50,8 +63,14 @@ export class ProfileAnnouncer {
   /** the record to announce and whether it has reached a peer yet */
   private pending: Uint8Array | undefined
   private started = false
-  private readonly onSubscriptionChange = (): void => {
+  /** this node announces a profile of its own (a provider): joining peers get it again */
+  private announcing = false
+  private lastReannounceAt = -Infinity
+  private reannounceTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly onSubscriptionChange = (e: CustomEvent<SubscriptionChange>): void => {
     void this.flush()
+    const joined = e.detail?.subscriptions?.some((s) => s.topic === PROFILES_TOPIC && s.subscribe)
+    if (joined === true) this.reannounceSoon()
   }
 
   constructor(init: AnnouncerInit) {
@@ -98,6 +117,8 @@ export class ProfileAnnouncer {
     this.init.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
     this.subscription.stop()
     this.pending = undefined
+    clearTimeout(this.reannounceTimer)
+    this.reannounceTimer = undefined
   }
 
   /**
@@ -105,8 +126,28 @@ export class ProfileAnnouncer {
    * as one subscribes (a fresh node knows nobody's subscriptions for its first few ms).
    */
   announce(record: Uint8Array): void {
+    this.announcing = true
     this.pending = record
     void this.flush()
+  }
+
+  /** A peer joined the topic: announce a fresh own profile, now or when the rate allows. */
+  private reannounceSoon(): void {
+    const { resign } = this.init
+    if (!this.started || !this.announcing || resign === undefined || this.reannounceTimer !== undefined) return
+    const wait = Math.max(0, this.lastReannounceAt + (this.init.reannounceMinMs ?? 1_000) - performance.now())
+    this.reannounceTimer = setTimeout(() => {
+      this.reannounceTimer = undefined
+      if (!this.started) return
+      this.lastReannounceAt = performance.now()
+      resign().then(
+        (record) => {
+          if (this.started) this.announce(record)
+        },
+        (err: unknown) => log.error('re-signing our profile failed - %e', err),
+      )
+    }, wait)
+    this.reannounceTimer.unref?.()
   }
 
   private async flush(): Promise<void> {

@@ -52,8 +52,19 @@ export interface ExecResult {
   metering: ExecMetering
 }
 
+/** A piece of a running job's stderr (never stdout); `skipped` bytes before it were dropped. */
+export interface LogChunk {
+  data: Uint8Array
+  skipped: number
+}
+
 export interface RunOptions {
   signal?: AbortSignal
+  /**
+   * Live job output: called with the job's stderr as it is written (batched, bounded; see
+   * wasm-worker.ts), before run() settles. Executors without live output never call it.
+   */
+  onLog?: (chunk: LogChunk) => void
 }
 
 export interface Executor {

@@ -24,6 +24,8 @@ export interface HostJob {
   outputBytes: number
   maxOutputFiles: number
   stderrCap: number
+  /** every stderr write, as it happens (live job output); stdout has no such tap */
+  onStderr?: (data: Uint8Array) => void
 }
 
 export interface Host {
@@ -49,7 +51,7 @@ export function createHost(job: HostJob): Host {
   inodes.next_ino = 1n
   const budget = new OutputBudget(job.outputBytes, job.maxOutputFiles)
   const stdout = new CaptureFd(budget)
-  const stderr = new CaptureFd(null, job.stderrCap)
+  const stderr = new CaptureFd(null, job.stderrCap, job.onStderr)
   const { input, output, outputDir } = buildPreopens(job.inputs, budget)
   // the shim logs by default
   const w = new WASI(job.args, job.env, [emptyStdin(), stdout, stderr, input, output], { debug: false })

@@ -129,16 +129,20 @@ export class CaptureFd extends Fd {
   readonly data: ByteBuffer
   readonly budget: OutputBudget | null
   readonly cap: number
+  /** sees every write as it happens (live job output: stderr only, never stdout) */
+  private readonly tap?: (data: Uint8Array) => void
 
-  constructor(budget: OutputBudget | null, cap = Infinity) {
+  constructor(budget: OutputBudget | null, cap = Infinity, tap?: (data: Uint8Array) => void) {
     super()
     this.budget = budget
     this.cap = cap
+    this.tap = tap
     // stderr gets a budget of its own, its cap: diagnostics never fail a job, never hold more
     this.data = new ByteBuffer(budget ?? new OutputBudget(cap, 0))
   }
 
   override fd_write(data: Uint8Array): { ret: number; nwritten: number } {
+    this.tap?.(data)
     const keep = Math.min(data.length, this.cap - this.data.length)
     if (keep > 0) {
       const at = this.data.length

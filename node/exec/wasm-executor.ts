@@ -83,7 +83,7 @@ export class WasmExecutor implements Executor {
   }
 
   async run(job: ExecJob, options: RunOptions = {}): Promise<ExecResult> {
-    const { signal } = options
+    const { signal, onLog } = options
     if (!this.started || !this.pool.isRunning) throw new ExecError('EXEC_STOPPED', 'the wasm executor is not running')
     const env = checkJob(job, { ...this.opts, maxOutputBytes: this.maxOutputBytes })
     throwIfAborted(signal)
@@ -108,9 +108,10 @@ export class WasmExecutor implements Executor {
       outputBytes: job.limits.outputBytes,
       maxOutputFiles: this.opts.maxOutputFiles,
       stderrCap: this.opts.stderrCap,
+      ...(onLog !== undefined ? { liveLog: true } : {}),
     }
     const worker = await this.pool.acquire(signal)
-    const result = await this.dispatch(worker, req, job.limits, signal)
+    const result = await this.dispatch(worker, req, job.limits, signal, onLog)
     if (result.compiled !== undefined) this.modules.set(cacheKey, result.compiled)
     return result.result
   }
@@ -120,6 +121,7 @@ export class WasmExecutor implements Executor {
     req: RunRequest,
     limits: ExecLimits,
     signal?: AbortSignal,
+    onLog?: RunOptions['onLog'],
   ): Promise<{ result: ExecResult; compiled?: CompiledModule }> {
     const started = performance.now()
     let timer: NodeJS.Timeout | undefined
@@ -130,7 +132,13 @@ export class WasmExecutor implements Executor {
       if (signal?.aborted === true) onAbort()
       signal?.addEventListener('abort', onAbort, { once: true })
     })
-    const outcome = await Promise.race([worker.request(req), interrupted])
+    const forward =
+      onLog === undefined
+        ? undefined
+        : (m: { id: number; data: Uint8Array; skipped: number }): void => {
+            if (m.id === req.id) onLog({ data: m.data, skipped: m.skipped })
+          }
+    const outcome = await Promise.race([worker.request(req, forward), interrupted])
     clearTimeout(timer)
     signal?.removeEventListener('abort', onAbort)
     const used = Math.round(performance.now() - started)

@@ -1,7 +1,7 @@
 // Worker thread: instantiates one job module at a time over a fresh WASI host and reports
 // the result or a classified failure. Loaded by Node's own type stripping (erasable
 // TypeScript only), without tsx, so that it starts the same way under every parent.
-import { parentPort } from 'node:worker_threads'
+import { parentPort, type MessagePort } from 'node:worker_threads'
 import { WASIProcExit } from '@bjorn3/browser_wasi_shim'
 import { compareFileNames } from '../../protocol/output-bundle.ts'
 import { compileModule } from './module-prepare.ts'
@@ -14,7 +14,9 @@ const port = parentPort
 if (port === null) throw new Error('wasm-worker.ts must run in a worker thread')
 
 port.on('message', (req: RunRequest) => {
-  const reply = runJob(req)
+  const live = req.liveLog === true ? logForwarder(port, req.id) : undefined
+  const reply = runJob(req, live?.write)
+  live?.flush() // the last of the log goes before the reply (one port: messages keep their order)
   const transfer = new Set<ArrayBuffer>()
   if (reply.type === 'done') {
     // the host is done with its output buffers: hand them over instead of copying (a Set, as
@@ -32,11 +34,62 @@ const cpuUsage =
     ? (prev?: NodeJS.CpuUsage) => process.threadCpuUsage(prev)
     : (prev?: NodeJS.CpuUsage) => process.cpuUsage(prev)
 
+/** stderr bytes the worker holds for the live log before the oldest are dropped */
+const LOG_PENDING_BYTES = 16 * 1024
+/** the worker posts live-log messages at most this often (a flood of tiny writes is batched) */
+const LOG_FLUSH_MS = 20
+
+/**
+ * Forwards stderr writes to the main thread as they happen. The module runs synchronously on
+ * this thread (no timers fire meanwhile), so batching is decided at each write: a write at
+ * least LOG_FLUSH_MS after the last message goes out at once with what was held; writes in
+ * between are held (≤ LOG_PENDING_BYTES, older dropped and counted) until then or the end.
+ */
+function logForwarder(out: MessagePort, id: number): { write: (data: Uint8Array) => void; flush: () => void } {
+  let held: Uint8Array[] = []
+  let size = 0
+  let skipped = 0
+  let last = -Infinity
+  const flush = (): void => {
+    if (size === 0 && skipped === 0) return
+    const data = new Uint8Array(size)
+    let at = 0
+    for (const h of held) {
+      data.set(h, at)
+      at += h.length
+    }
+    out.postMessage({ type: 'log', id, data, skipped }, [data.buffer])
+    held = []
+    size = 0
+    skipped = 0
+    last = performance.now()
+  }
+  const write = (bytes: Uint8Array): void => {
+    let data = bytes
+    if (size + data.length > LOG_PENDING_BYTES) {
+      // over the bound: what is held is older, so it goes first (a gap the requester sees)
+      skipped += size
+      held = []
+      size = 0
+      if (data.length > LOG_PENDING_BYTES) {
+        skipped += data.length - LOG_PENDING_BYTES
+        data = data.subarray(data.length - LOG_PENDING_BYTES)
+      }
+    }
+    if (data.length > 0) {
+      held.push(data.slice()) // a copy: the shim may hand us a view of the module's memory
+      size += data.length
+    }
+    if (performance.now() - last >= LOG_FLUSH_MS) flush()
+  }
+  return { write, flush }
+}
+
 function failed(req: RunRequest, code: ExecErrorCode, message: string, details: RunFailed['details'] = {}): RunFailed {
   return { type: 'failed', id: req.id, code, message, details }
 }
 
-function runJob(req: RunRequest): RunDone | RunFailed {
+function runJob(req: RunRequest, onStderr?: (data: Uint8Array) => void): RunDone | RunFailed {
   // a module the executor has not compiled yet is prepared here, inside the job's wall time
   let module: WebAssembly.Module
   let growFailedExport: string | null
@@ -64,6 +117,7 @@ function runJob(req: RunRequest): RunDone | RunFailed {
       outputBytes: req.outputBytes,
       maxOutputFiles: req.maxOutputFiles,
       stderrCap: req.stderrCap,
+      ...(onStderr !== undefined ? { onStderr } : {}),
     })
   } catch (err) {
     return failed(req, 'EXEC_INVALID_JOB', `cannot build the job's environment: ${String(err)}`)

@@ -7,7 +7,7 @@ import { extname } from 'node:path'
 import { Worker, type ResourceLimits } from 'node:worker_threads'
 import { logger } from '../log/logger.ts'
 import { ExecError } from './errors.ts'
-import type { RunRequest, WorkerReply } from './worker-protocol.ts'
+import type { RunLog, RunRequest, WorkerReply } from './worker-protocol.ts'
 
 const log = logger('hive:exec:pool')
 // wasm-worker.ts beside the sources, wasm-worker.js beside the build in dist/
@@ -22,7 +22,7 @@ export interface WorkerPoolInit {
   resourceLimits?: ResourceLimits
 }
 
-type Settle = (outcome: { reply: WorkerReply } | { death: Error }) => void
+type Settle = (outcome: { reply: Exclude<WorkerReply, RunLog> } | { death: Error }) => void
 
 /** One worker thread; runs one request at a time. */
 export class JobWorker {
@@ -30,6 +30,8 @@ export class JobWorker {
   readonly ready: Promise<void>
   dead = false
   private settle: Settle | null = null
+  /** the running request's live-log listener (RunLog messages come before its reply) */
+  private onLog: ((msg: RunLog) => void) | null = null
 
   constructor(resourceLimits: ResourceLimits) {
     // execArgv: [] so the worker never inherits a loader (tsx) from the parent: Node strips
@@ -48,8 +50,17 @@ export class JobWorker {
         onReady()
         return
       }
+      if (msg.type === 'log') {
+        try {
+          this.onLog?.(msg)
+        } catch (err) {
+          log.error('live log listener failed %o', { err: String(err) })
+        }
+        return
+      }
       const settle = this.settle
       this.settle = null
+      this.onLog = null
       settle?.({ reply: msg })
     })
     const die = (err: Error): void => {
@@ -58,6 +69,7 @@ export class JobWorker {
       onFail(err)
       const settle = this.settle
       this.settle = null
+      this.onLog = null
       settle?.({ death: err })
     }
     this.thread.on('error', die)
@@ -65,11 +77,15 @@ export class JobWorker {
   }
 
   /** Sends one job; resolves with its reply or with the worker's death. */
-  request(req: RunRequest): Promise<{ reply: WorkerReply } | { death: Error }> {
+  request(
+    req: RunRequest,
+    onLog?: (msg: RunLog) => void,
+  ): Promise<{ reply: Exclude<WorkerReply, RunLog> } | { death: Error }> {
     if (this.dead) return Promise.resolve({ death: new Error('worker is dead') })
     if (this.settle !== null) throw new Error('worker is busy')
     return new Promise((resolve) => {
       this.settle = resolve
+      this.onLog = onLog ?? null
       this.thread.postMessage(req)
     })
   }

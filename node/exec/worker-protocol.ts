@@ -23,6 +23,16 @@ export interface RunRequest {
   outputBytes: number
   maxOutputFiles: number
   stderrCap: number
+  /** forward stderr writes as they happen (RunLog messages before the reply) */
+  liveLog?: boolean
+}
+
+/** Live job output: stderr bytes written since the last RunLog, after `skipped` bytes dropped. */
+export interface RunLog {
+  type: 'log'
+  id: number
+  data: Uint8Array
+  skipped: number
 }
 
 export interface RunDone {
@@ -49,4 +59,4 @@ export interface WorkerReady {
   type: 'ready'
 }
 
-export type WorkerReply = RunDone | RunFailed | WorkerReady
+export type WorkerReply = RunDone | RunFailed | WorkerReady | RunLog

@@ -1,6 +1,7 @@
-// Process-wide logging for `hive node start` (issue 17): pino, JSON lines when stderr is not a
-// terminal (for journald, Docker, log shippers), readable lines on a terminal (pino-pretty), and
-// always JSON into a size-rotated file in the data dir (<dataDir>/logs/hive.log). Every line
+// Process-wide logging for `hive node start` and the demo (`npm run demo`, `hive devnet`), issue
+// 17: pino, JSON lines when stderr is not a terminal (for journald, Docker, log shippers),
+// readable lines on a terminal (pino-pretty), and always JSON into a size-rotated file in the
+// data dir (<dataDir>/logs/hive.log; the demo's is logs/demo.log in its work dir). Every line
 // carries the node's peer id once it is known; job events carry their job id. Field names that
 // hold secrets are redacted as a second line of defence: no code path should log one at all
 // (test/node/log/no-secrets.test.ts greps a whole run for them).
@@ -43,6 +44,10 @@ export interface LoggingInit {
   /** rotation (default 10 MiB, keep 5) */
   maxBytes?: number
   keep?: number
+  /** the log file, relative to dataDir (default LOG_FILE) */
+  file?: string
+  /** what reaches the console (default: `level`; 'silent': the file only). Not below `level`. */
+  consoleLevel?: LogLevel | 'silent'
 }
 
 export interface Logging {
@@ -55,20 +60,21 @@ export interface Logging {
 
 export async function setupLogging(init: LoggingInit): Promise<Logging> {
   const file = new RotatingFile({
-    path: join(init.dataDir, LOG_FILE),
+    path: join(init.dataDir, init.file ?? LOG_FILE),
     ...(init.maxBytes !== undefined ? { maxBytes: init.maxBytes } : {}),
     ...(init.keep !== undefined ? { keep: init.keep } : {}),
   })
-  const pretty = init.pretty ?? process.stderr.isTTY === true
+  const pretty = init.consoleLevel !== 'silent' && (init.pretty ?? process.stderr.isTTY === true)
   let console: Writable = init.console ?? process.stderr
   if (pretty && init.console === undefined) {
     const { default: pinoPretty } = await import('pino-pretty')
     console = pinoPretty({ destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' })
   }
+  const consoleLevel = init.consoleLevel ?? init.level
   const root = pino(
     { level: init.level, base: {}, redact: { paths: REDACT, censor: '[redacted]' } },
     pino.multistream([
-      { level: init.level, stream: console },
+      ...(consoleLevel !== 'silent' ? [{ level: consoleLevel, stream: console }] : []),
       { level: init.level, stream: file },
     ]),
   )

@@ -113,6 +113,10 @@ export function registerJobRoutes(
       ...(provider !== undefined ? { provider: provider.view() } : {}),
     }),
     'jobs.get': async ({ params }) => await find(params.jobId),
+    'jobs.logs': async ({ params, query }) => {
+      const record = await find(params.jobId)
+      return { jobId: record.jobId, phase: record.phase, logs: need().logs(record.jobId, query.provider ?? undefined) }
+    },
     'jobs.result': async ({ params }) => {
       const record = await find(params.jobId)
       if (!isFinal(record.phase))

@@ -127,6 +127,13 @@ export async function sendRequest(
   return decodeReply(await ask({ libp2p }, marketProtocol(protocol), peer, bytes, { signal }))
 }
 
+/** The peer does not speak the protocol (libp2p's error, possibly wrapped by the reqresp layer). */
+export function unsupportedProtocol(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++)
+    if (e.name === 'UnsupportedProtocolError') return true
+  return false
+}
+
 /** Registers a request/reply handler with per-peer rate limits; returns its unregister function. */
 export async function handleDirect(init: DirectHandlerInit): Promise<() => Promise<void>> {
   const components = { libp2p: init.libp2p, ...(init.counters !== undefined ? { counters: init.counters } : {}) }

@@ -27,6 +27,8 @@ export type JobEvent =
   | { type: 'job:reopened'; at: number; jobId: string; sequence: number; bidsCloseAt: number; asked: number }
   | { type: 'job:verified'; at: number; jobId: string; outputCid: string; providers: string[]; dissenters: string[] }
   | { type: 'job:failed'; at: number; jobId: string; reason: string; message: string }
+  // live output of a running job (stderr only, never stdout; docs/job-logs.md): the text added
+  | { type: 'job:log'; at: number; jobId: string; provider: string; text: string; progress?: number }
   // provider side
   | { type: 'provider:bid'; at: number; jobId: string; requester: string; price: string }
   | { type: 'provider:accepted'; at: number; jobId: string; requester: string; price: string }

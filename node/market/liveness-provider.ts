@@ -2,16 +2,20 @@
 // sends the requester a signed heartbeat every interval, and it stops work on an award its
 // requester withdrew, told either by a signed AwardRevocation on /hive/revoke or by the
 // AWARD_REVOKED answer to a heartbeat. A revocation from anyone but the job's own requester is
-// refused (and the work goes on).
+// refused (and the work goes on). Heartbeats also carry the job's live output (stderr only,
+// docs/job-logs.md): a chunk at most every LOG_MIN_INTERVAL_MS, the unsent rest bounded.
 import { logger } from '../log/logger.ts'
 import { okReply } from '../../protocol/market/direct.ts'
+import { ReplyStatus, type Reply } from '../../protocol/gen/market.ts'
 import { signHeartbeat } from '../../protocol/market/heartbeat.ts'
+import { LOG_MIN_INTERVAL_MS, LogOutbox } from '../../protocol/market/job-log.ts'
 import { validateRevocation } from '../../protocol/market/revocation.ts'
-import { handleDirect, sendRequest } from './direct.ts'
+import { handleDirect, sendRequest, unsupportedProtocol } from './direct.ts'
 import { DEFAULT_LIVENESS } from './liveness.ts'
 import type { DirectLibp2p } from './direct.ts'
 import type { JobEventSink } from './events.ts'
 import type { LivenessPolicy } from './liveness.ts'
+import type { LogChunk } from '../exec/types.ts'
 import type { HeartbeatStage } from '../../protocol/market/heartbeat.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import type { JobId } from '../../protocol/market/job-id.ts'
@@ -27,6 +31,16 @@ interface Worked {
   stage: HeartbeatStage
   seq: number
   timer: ReturnType<typeof setInterval>
+  /** live output not yet delivered */
+  outbox: LogOutbox
+  /** when the last log-bearing heartbeat left (performance.now()) */
+  lastLogAt: number
+  /** the heartbeat on the wire, if any (one at a time per award) */
+  flight?: Promise<void>
+  /** an early heartbeat scheduled to carry pending output */
+  logTimer?: ReturnType<typeof setTimeout>
+  /** the requester does not speak /hive/heartbeat/1.1.0: heartbeats go without output */
+  noLog?: boolean
 }
 
 export interface ProviderLivenessInit {
@@ -76,7 +90,10 @@ export class ProviderLiveness {
   async stop(): Promise<void> {
     await this.unhandle?.()
     this.unhandle = undefined
-    for (const w of this.worked.values()) clearInterval(w.timer)
+    for (const w of this.worked.values()) {
+      clearInterval(w.timer)
+      clearTimeout(w.logTimer)
+    }
     this.worked.clear()
   }
 
@@ -90,6 +107,8 @@ export class ProviderLiveness {
       timer: setInterval(() => {
         void this.beat(w)
       }, this.intervalMs),
+      outbox: new LogOutbox(),
+      lastLogAt: -Infinity,
     }
     w.timer.unref?.()
     this.worked.set(award.jobId, w)
@@ -107,7 +126,36 @@ export class ProviderLiveness {
     const w = this.worked.get(jobId)
     if (w === undefined) return
     clearInterval(w.timer)
+    clearTimeout(w.logTimer)
     this.worked.delete(jobId)
+  }
+
+  /** live output of the award's job (stderr): goes out with the next heartbeats */
+  log(jobId: string, chunk: LogChunk): void {
+    const w = this.worked.get(jobId)
+    if (w === undefined || w.noLog === true) return
+    w.outbox.push(chunk.data, chunk.skipped)
+    this.scheduleLog(w)
+  }
+
+  /**
+   * Sends what is left of the output before the result goes (so the requester sees the log
+   * first): a few heartbeats back to back, each bounded by its timeout; undelivered bytes are lost.
+   */
+  async flushLog(jobId: string): Promise<void> {
+    const w = this.worked.get(jobId)
+    if (w === undefined) return
+    for (let i = 0; i < 3 && w.outbox.size > 0 && this.worked.get(jobId) === w; i++) await this.beat(w, true)
+  }
+
+  private scheduleLog(w: Worked): void {
+    if (w.logTimer !== undefined || w.flight !== undefined || w.outbox.size === 0) return
+    const wait = Math.max(0, w.lastLogAt + LOG_MIN_INTERVAL_MS - performance.now())
+    w.logTimer = setTimeout(() => {
+      w.logTimer = undefined
+      void this.beat(w)
+    }, wait)
+    w.logTimer.unref?.()
   }
 
   private revoked(jobId: string, reason: string): void {
@@ -119,8 +167,28 @@ export class ProviderLiveness {
     w.controller.abort(new Error(`award revoked by the requester: ${reason}`))
   }
 
-  private async beat(w: Worked): Promise<void> {
+  private async beat(w: Worked, flush = false): Promise<void> {
     if (this.init.silent === true || this.worked.get(w.jobId) !== w) return
+    if (w.flight !== undefined) {
+      // one heartbeat at a time; a flush waits for the one on the wire and then sends its own
+      if (!flush) return
+      await w.flight
+      if (this.worked.get(w.jobId) !== w) return
+    }
+    const flight = this.send(w, flush)
+    w.flight = flight
+    try {
+      await flight
+    } finally {
+      w.flight = undefined
+      if (this.worked.get(w.jobId) === w) this.scheduleLog(w)
+    }
+  }
+
+  private async send(w: Worked, flush: boolean): Promise<void> {
+    const t = performance.now()
+    const chunk = flush || t - w.lastLogAt >= LOG_MIN_INTERVAL_MS ? w.outbox.peek() : undefined
+    if (chunk !== undefined) w.lastLogAt = t
     try {
       const bytes = await signHeartbeat(
         {
@@ -130,16 +198,42 @@ export class ProviderLiveness {
           seq: ++w.seq,
           sentAt: this.init.now(),
           stage: w.stage,
+          ...(chunk !== undefined ? { log: chunk } : {}),
         },
         this.init.privateKey,
       )
-      const reply = await sendRequest(this.init.libp2p, w.requester, 'heartbeat', bytes, {
-        signal: AbortSignal.timeout(Math.max(this.intervalMs, 1_000)),
-      })
+      const reply = await this.deliver(w, bytes, chunk !== undefined)
       // the requester withdrew the award and its revocation did not reach us: stop all the same
       if (reply.code === 'AWARD_REVOKED') this.revoked(w.jobId, 'AWARD_REVOKED')
+      else if (chunk !== undefined && reply.status === ReplyStatus.REPLY_OK)
+        w.outbox.ack(chunk.offset + chunk.data.length)
     } catch (err) {
       log('heartbeat for %s not delivered: %s', w.jobId, (err as Error).message)
     }
+  }
+
+  /** on 1.1.0 when it carries output; a requester without 1.1.0 gets it again without, on 1.0.0 */
+  private async deliver(w: Worked, bytes: Uint8Array, withLog: boolean): Promise<Reply> {
+    const options = { signal: AbortSignal.timeout(Math.max(this.intervalMs, 1_000)) }
+    if (!withLog) return await sendRequest(this.init.libp2p, w.requester, 'heartbeat', bytes, options)
+    try {
+      return await sendRequest(this.init.libp2p, w.requester, 'heartbeatLog', bytes, options)
+    } catch (err) {
+      if (!unsupportedProtocol(err)) throw err
+    }
+    w.noLog = true
+    w.outbox = new LogOutbox()
+    const plain = await signHeartbeat(
+      {
+        jobId: w.jobId,
+        requester: w.requester,
+        awardIndex: w.awardIndex,
+        seq: ++w.seq,
+        sentAt: this.init.now(),
+        stage: w.stage,
+      },
+      this.init.privateKey,
+    )
+    return await sendRequest(this.init.libp2p, w.requester, 'heartbeat', plain, options)
   }
 }

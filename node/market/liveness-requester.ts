@@ -6,6 +6,7 @@ import { logger } from '../log/logger.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { okReply } from '../../protocol/market/direct.ts'
 import { validateHeartbeat } from '../../protocol/market/heartbeat.ts'
+import { MAX_MESSAGE_BYTES } from '../../protocol/market/bounds.ts'
 import { signRevocation } from '../../protocol/market/revocation.ts'
 import { handleDirect, sendRequest } from './direct.ts'
 import { LivenessMonitor } from './liveness.ts'
@@ -38,6 +39,8 @@ export interface RequesterLivenessInit {
    * it and let go of the money secured for it. Awaited before the send; a throw is logged.
    */
   revoked?: (verdict: DeathVerdict, slot: number, envelope: Uint8Array) => Promise<void>
+  /** a checked heartbeat carried live job output (docs/job-logs.md) */
+  onLog?: (jobId: string, provider: string, chunk: { offset: number; data: Uint8Array }) => void
 }
 
 export class RequesterLiveness {
@@ -62,21 +65,32 @@ export class RequesterLiveness {
 
   async start(): Promise<void> {
     const { libp2p, counters } = this.init
-    this.unhandle = await handleDirect({
-      libp2p,
-      ...(counters !== undefined ? { counters } : {}),
-      protocol: 'heartbeat',
-      handle: async (bytes, from) => {
-        const hb = await validateHeartbeat(bytes, {
-          now: this.init.now(),
-          self: libp2p.peerId,
-          expectedProvider: from,
-          lookupAward: (jobId, provider) => this.init.lookupAward(jobId, provider.toString()),
-        })
-        this.monitor.beat(hb.jobId, hb.provider.toString())
-        return okReply()
-      },
-    })
+    // 1.0.0 for older providers, 1.1.0 for heartbeats that may carry live job output (larger frames)
+    const handlers = await Promise.all(
+      (['heartbeat', 'heartbeatLog'] as const).map(
+        async (protocol) =>
+          await handleDirect({
+            libp2p,
+            ...(counters !== undefined ? { counters } : {}),
+            protocol,
+            handle: async (bytes, from) => {
+              const hb = await validateHeartbeat(bytes, {
+                now: this.init.now(),
+                self: libp2p.peerId,
+                expectedProvider: from,
+                lookupAward: (jobId, provider) => this.init.lookupAward(jobId, provider.toString()),
+                maxBytes: MAX_MESSAGE_BYTES[protocol === 'heartbeat' ? 'heartbeat' : 'heartbeatWithLog'],
+              })
+              this.monitor.beat(hb.jobId, hb.provider.toString())
+              if (hb.log !== undefined) this.init.onLog?.(hb.jobId, hb.provider.toString(), hb.log)
+              return okReply()
+            },
+          }),
+      ),
+    )
+    this.unhandle = async () => {
+      for (const u of handlers) await u()
+    }
     libp2p.addEventListener('peer:disconnect', this.onDisconnect)
   }
 

@@ -581,7 +581,10 @@ export class Provider {
         throw err
       }
       this.liveness.stage(job.jobId, 'running')
-      const running = this.init.executors[spec.executor].run({ module, inputs, args: spec.args, limits }, { signal })
+      const running = this.init.executors[spec.executor].run(
+        { module, inputs, args: spec.args, limits },
+        { signal, onLog: (chunk) => this.liveness.log(job.jobId, chunk) },
+      )
       failpoint('provider:mid-run')
       const result = await running
       exitCode = result.exitCode
@@ -622,6 +625,7 @@ export class Provider {
       }
     }
     this.liveness.stage(job.jobId, 'sending')
+    await this.liveness.flushLog(job.jobId) // the requester sees the job's log before its result
     const bytes = await signResult(
       {
         jobId: job.jobId,

@@ -32,6 +32,8 @@ import { isFinal } from './job-record.ts'
 import { RequesterJob } from './requester-job.ts'
 import { RequesterLiveness } from './liveness-requester.ts'
 import { pushReopen } from './reopen-push.ts'
+import { JobLogs } from './job-logs.ts'
+import type { JobLogView } from '../api/contract/jobs.ts'
 import type { LivenessLibp2p } from './liveness-requester.ts'
 import type { LivenessPolicy } from './liveness.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
@@ -189,11 +191,20 @@ export class Requester {
   /** providers that do not speak /hive/award/2.0.0 (bounded: cleared when it grows large) */
   private readonly awardV1Only = new BoundedFlags(1024)
   private readonly liveness: RequesterLiveness
+  /** live output of running jobs (docs/job-logs.md) */
+  readonly jobLogs: JobLogs
   private started = false
 
   constructor(init: RequesterInit) {
     this.init = init
     this.now = init.now ?? Date.now
+    this.jobLogs = new JobLogs({
+      now: this.now,
+      emit: (e) => this.init.emit?.(e),
+      // only a provider working on a live award of the job: not one whose result came, not a revoked one
+      isLive: (jobId, provider) =>
+        this.active.get(jobId)?.record.awards.some((a) => a.provider === provider && a.status === 'running') === true,
+    })
     this.liveness = new RequesterLiveness({
       libp2p: init.libp2p,
       privateKey: init.privateKey,
@@ -206,6 +217,7 @@ export class Requester {
           ?.record.awards.find((a) => a.provider === provider && (a.status !== 'failed' || a.revokedAt !== undefined))
         return award === undefined ? undefined : { awardIndex: award.slot, revoked: award.revokedAt !== undefined }
       },
+      onLog: (jobId, provider, chunk) => this.jobLogs.take(jobId, provider, chunk),
       revoke: async (v) => await this.active.get(v.jobId)?.revoke(v.provider, v.reason, v.silentForMs),
       revoked: async (v, slot, envelope) => {
         const job = this.active.get(v.jobId)
@@ -478,6 +490,11 @@ export class Requester {
         jobId,
       })
     return record
+  }
+
+  /** the live output kept of `jobId` (docs/job-logs.md) */
+  logs(jobId: string, provider?: string): JobLogView[] {
+    return this.jobLogs.get(jobId, provider)
   }
 
   async get(jobId: string): Promise<JobRecord | undefined> {

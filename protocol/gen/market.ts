@@ -4026,6 +4026,8 @@ export interface Heartbeat {
   seq: number
   sentAt: number
   stage: string
+  log: Uint8Array<ArrayBuffer>
+  logOffset: number
 }
 
 export namespace Heartbeat {
@@ -4073,6 +4075,16 @@ export namespace Heartbeat {
           w.string(obj.stage)
         }
 
+        if ((obj.log != null && obj.log.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.log)
+        }
+
+        if ((obj.logOffset != null && obj.logOffset !== 0)) {
+          w.uint32(72)
+          w.uint64Number(obj.logOffset)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -4084,7 +4096,9 @@ export namespace Heartbeat {
           awardIndex: 0,
           seq: 0,
           sentAt: 0,
-          stage: ''
+          stage: '',
+          log: uint8ArrayAlloc(0),
+          logOffset: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -4119,6 +4133,14 @@ export namespace Heartbeat {
             }
             case 7: {
               obj.stage = reader.string()
+              break
+            }
+            case 8: {
+              obj.log = reader.bytes()
+              break
+            }
+            case 9: {
+              obj.logOffset = reader.uint64Number()
               break
             }
             default: {
@@ -4185,6 +4207,20 @@ export namespace Heartbeat {
               }
               break
             }
+            case 8: {
+              yield {
+                field: `${prefix}.log`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.logOffset`,
+                value: reader.uint64Number()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -4232,6 +4268,16 @@ export namespace Heartbeat {
     value: string
   }
 
+  export interface HeartbeatLogFieldEvent {
+    field: '$.log'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface HeartbeatLogOffsetFieldEvent {
+    field: '$.logOffset'
+    value: number
+  }
+
   export function encode (obj: Partial<Heartbeat>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Heartbeat.codec())
   }
@@ -4240,7 +4286,7 @@ export namespace Heartbeat {
     return decodeMessage(buf, Heartbeat.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatJobIdFieldEvent | HeartbeatProviderFieldEvent | HeartbeatRequesterFieldEvent | HeartbeatAwardIndexFieldEvent | HeartbeatSeqFieldEvent | HeartbeatSentAtFieldEvent | HeartbeatStageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatJobIdFieldEvent | HeartbeatProviderFieldEvent | HeartbeatRequesterFieldEvent | HeartbeatAwardIndexFieldEvent | HeartbeatSeqFieldEvent | HeartbeatSentAtFieldEvent | HeartbeatStageFieldEvent | HeartbeatLogFieldEvent | HeartbeatLogOffsetFieldEvent> {
     return streamMessage(buf, Heartbeat.codec(), opts)
   }
 }

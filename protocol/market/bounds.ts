@@ -15,6 +15,8 @@ export const MAX_MESSAGE_BYTES = {
   result: 2048,
   clearing: 4096,
   heartbeat: 512,
+  /** on /hive/heartbeat/1.1.0: with a live-log chunk of up to LOG_CHUNK_MAX_BYTES (protocol/market/job-log.ts) */
+  heartbeatWithLog: 512 + 8 * 1024 + 32,
   revocation: 512,
   /** a BidReopen naming up to MAX_REOPEN_TRIED providers (~40 bytes each) */
   bidReopen: 2048,

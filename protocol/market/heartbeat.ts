@@ -10,6 +10,7 @@ import { checkEnvelopeSignature, checkNamedSigner, openEnvelope, sealEnvelope } 
 import { fail } from './errors.ts'
 import { checkText, ownBytes, requirePeer } from './fields.ts'
 import { jobIdFromBytes, jobIdToBytes } from './job-id.ts'
+import { LOG_CHUNK_MAX_BYTES } from './job-log.ts'
 import type { JobId } from './job-id.ts'
 import type { Ed25519PeerId, PeerId, PrivateKey } from '@libp2p/interface'
 
@@ -23,6 +24,8 @@ export interface HeartbeatInput {
   seq: number
   sentAt: number
   stage: HeartbeatStage
+  /** live job output (protocol/market/job-log.ts): the next stderr bytes, at `logOffset` in the stream */
+  log?: { offset: number; data: Uint8Array }
 }
 
 export async function signHeartbeat(input: HeartbeatInput, key: PrivateKey): Promise<Uint8Array> {
@@ -34,6 +37,8 @@ export async function signHeartbeat(input: HeartbeatInput, key: PrivateKey): Pro
     seq: input.seq,
     sentAt: input.sentAt,
     stage: input.stage,
+    log: ownBytes(input.log?.data ?? new Uint8Array(0)),
+    logOffset: input.log?.offset ?? 0,
   }
   return await sealEnvelope(MessageType.HEARTBEAT, Heartbeat.encode(hb), key)
 }
@@ -53,6 +58,8 @@ export interface ValidateHeartbeatOptions {
   expectedProvider: PeerId
   lookupAward: (jobId: JobId, provider: PeerId) => HeartbeatAwardContext | undefined
   clockSkewMs?: number
+  /** the frame bound of the protocol it came on (default MAX_MESSAGE_BYTES.heartbeat; 1.1.0: heartbeatWithLog) */
+  maxBytes?: number
 }
 
 export interface ValidHeartbeat {
@@ -61,6 +68,8 @@ export interface ValidHeartbeat {
   seq: number
   sentAt: number
   stage: HeartbeatStage
+  /** present when the heartbeat carries job output */
+  log?: { offset: number; data: Uint8Array }
 }
 
 export async function validateHeartbeat(bytes: Uint8Array, opts: ValidateHeartbeatOptions): Promise<ValidHeartbeat> {
@@ -68,7 +77,7 @@ export async function validateHeartbeat(bytes: Uint8Array, opts: ValidateHeartbe
   const opened = openEnvelope(bytes, {
     type: MessageType.HEARTBEAT,
     decode: (b) => Heartbeat.decode(b),
-    maxBytes: MAX_MESSAGE_BYTES.heartbeat,
+    maxBytes: opts.maxBytes ?? MAX_MESSAGE_BYTES.heartbeat,
   })
   const hb = opened.message
   const jobId = jobIdFromBytes(hb.jobId)
@@ -85,6 +94,11 @@ export async function validateHeartbeat(bytes: Uint8Array, opts: ValidateHeartbe
   checkText(hb.stage, 'stage', 16)
   if (!STAGES.has(hb.stage))
     fail('INVALID_FIELD', `unknown heartbeat stage ${JSON.stringify(hb.stage)}`, { jobId, field: 'stage' })
+  if (hb.log.length > LOG_CHUNK_MAX_BYTES) {
+    fail('INVALID_FIELD', `heartbeat log chunk of ${hb.log.length} bytes`, { jobId, field: 'log' })
+  }
+  if (!Number.isSafeInteger(hb.logOffset) || hb.logOffset < 0)
+    fail('INVALID_FIELD', 'heartbeat log offset out of range', { jobId, field: 'logOffset' })
   if (hb.sentAt > opts.now + skew)
     fail('FROM_FUTURE', 'heartbeat sent in the future', { jobId, sentAt: hb.sentAt, now: opts.now })
   const award = opts.lookupAward(jobId, provider)
@@ -96,5 +110,6 @@ export async function validateHeartbeat(bytes: Uint8Array, opts: ValidateHeartbe
   }
   await checkEnvelopeSignature(opened)
   if (award.revoked) fail('AWARD_REVOKED', `the award of job ${jobId} to ${provider.toString()} was revoked`, { jobId })
-  return { jobId, provider, seq: hb.seq, sentAt: hb.sentAt, stage: hb.stage as HeartbeatStage }
+  const log = hb.log.length > 0 ? { log: { offset: hb.logOffset, data: hb.log } } : {}
+  return { jobId, provider, seq: hb.seq, sentAt: hb.sentAt, stage: hb.stage as HeartbeatStage, ...log }
 }

@@ -152,9 +152,9 @@ describe('browser: the web dashboard against a devnet (Chromium)', function () {
         (await requester.node.findProviders({ executor: 'wasm' }, { signal: AbortSignal.timeout(5_000) })).some(
           (p) => p.peerId === provider.node.peerId.toString(),
         ) || undefined,
-      // the provider's first announcement may go out before the requester joined the profiles topic;
-      // a later publish round reaches it (seconds to tens of seconds on a loaded machine)
-      { what: "the requester's discovery finds the provider", timeoutMs: 120_000 },
+      // a provider re-announces its profile when a peer joins the profiles topic (node/discovery/
+      // announce.ts), so a requester that subscribed after the first announcement hears it in ~1 s
+      { what: "the requester's discovery finds the provider", timeoutMs: 30_000 },
     )
     browser = await launchChromium()
     context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } })

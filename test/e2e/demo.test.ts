@@ -23,7 +23,9 @@ import { loadDeployment } from '../../node/chain/deployment-schema.ts'
 import { connectContracts } from '../../node/chain/contracts.ts'
 import type { HiveContracts } from '../../node/chain/contracts.ts'
 import { devKey } from '../../cli/devnet/chain.ts'
-import { CAST } from '../../cli/devnet/demo-context.ts'
+import { CAST, DEMO_PASSPHRASE } from '../../cli/devnet/demo-context.ts'
+import { DEMO_LOG } from '../../cli/devnet/demo.ts'
+import { apiTokenPath, readApiToken } from '../../node/api/auth.ts'
 import type { DemoReport } from '../../cli/devnet/report.ts'
 import { REPO_ROOT, runHive } from '../../cli/devnet/processes.ts'
 
@@ -417,6 +419,23 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     expect(bidders).to.not.include('provider-3')
     expect(bidders.length).to.be.at.least(1)
     expect(probe.phase).to.equal('completed')
+  })
+
+  it("logs: the demo's own pino log and every node's log carry neither the wallet passphrase nor an API token", async () => {
+    expect(existsSync(join(report.logDir, DEMO_LOG)), 'the demo logs through pino').to.equal(true)
+    const files = readdirSync(report.logDir).map((f) => join(report.logDir, f))
+    for (const p of report.participants) {
+      const logs = join(p.dataDir, 'logs')
+      if (existsSync(logs)) files.push(...readdirSync(logs).map((f) => join(logs, f)))
+    }
+    const secrets = [DEMO_PASSPHRASE]
+    for (const p of report.participants)
+      if (existsSync(apiTokenPath(p.dataDir))) secrets.push((await readApiToken(p.dataDir)).token)
+    expect(secrets.length, 'the passphrase and the nodes’ tokens').to.be.at.least(2)
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8')
+      for (const secret of secrets) expect(text.includes(secret), `a secret in ${f}`).to.equal(false)
+    }
   })
 
   it('Ctrl-C stops every process cleanly and leaves only the results', async function () {

@@ -1,14 +1,17 @@
 // Requester: post a job from the page (module, inputs, arguments, limits, k, payment, max price),
 // follow its bids, awards and results live, and download the verified output. Output is other
 // people's bytes: decoded as text into text nodes, or saved as a file, never rendered as HTML.
+// A followed job's live output (its stderr, docs/job-logs.md) is shown the same way, as text.
 import { useState } from 'preact/hooks'
 import { api, ApiFailure } from '../api.ts'
 import { useLoad } from '../hooks.ts'
 import { hive, parseHive, short, time } from '../format.ts'
 import { Facts, Mono, Pending, Section, Table } from '../parts.tsx'
 
+// a job's record changes with every job event but its live output (job:log, up to 4 a second)
 const jobEvent = (id?: string) => (e: { type: string; jobId?: string }) =>
-  e.type.startsWith('job:') && (id === undefined || e.jobId === id)
+  e.type.startsWith('job:') && e.type !== 'job:log' && (id === undefined || e.jobId === id)
+const logEvent = (id: string) => (e: { type: string; jobId?: string }) => e.type === 'job:log' && e.jobId === id
 
 async function base64(file: File): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer())
@@ -154,6 +157,28 @@ function Output(props: { jobId: string }) {
   )
 }
 
+function LiveLog(props: { jobId: string }) {
+  const logs = useLoad(() => api.logs(props.jobId), { when: logEvent(props.jobId) })
+  if (logs.data === undefined) return <Pending load={logs} />
+  if (logs.data.logs.length === 0) return <p class="muted">No output from the job yet (stderr streams here).</p>
+  return (
+    <>
+      {logs.data.logs.map((l) => (
+        <div key={l.provider}>
+          <h4>
+            stderr from <Mono>{short(l.provider, 14)}</Mono>
+            {l.progress !== undefined ? ` — ${Math.round(l.progress * 100)}%` : ''}
+            {l.droppedBytes > 0 ? ` (${l.droppedBytes} bytes dropped)` : ''}
+          </h4>
+          <pre class="file" data-testid="job-log">
+            {l.text}
+          </pre>
+        </div>
+      ))}
+    </>
+  )
+}
+
 function JobDetail(props: { jobId: string }) {
   const job = useLoad(() => api.job(props.jobId), { when: jobEvent(props.jobId) })
   const j = job.data
@@ -201,6 +226,8 @@ function JobDetail(props: { jobId: string }) {
           a.outputCid !== undefined ? <Mono key="o">{short(a.outputCid, 16)}</Mono> : '–',
         ])}
       />
+      <h4>Live output</h4>
+      <LiveLog jobId={j.jobId} />
       {j.phase === 'completed' && <Output jobId={j.jobId} />}
     </div>
   )

@@ -49,6 +49,18 @@ export interface JobResultView {
   files: Array<{ name: string; data: string }>
 }
 
+/** Live output of a job from one provider, as far as the requester kept it (docs/job-logs.md). */
+export interface JobLogView {
+  provider: string
+  /** the newest part of the job's stderr (at most 64 KiB; "… N bytes dropped" where bytes are missing) */
+  text: string
+  receivedBytes: number
+  droppedBytes: number
+  /** the newest `progress: <fraction>` line, 0..1 */
+  progress?: number
+  updatedAt: number
+}
+
 export const JOB_ID_PATTERN = /^[0-9a-f]{64}$/
 
 function bad(field: string, message: string): never {
@@ -164,6 +176,14 @@ export const jobRoutes = {
     errors: ['UNKNOWN_PARAMETER', 'INVALID_PARAMETER'],
     response: respond<JobStatsView>(),
     summary: 'success, failure and timeout counts per reason, as a requester and as a provider',
+  }),
+  'jobs.logs': defineRoute({
+    method: 'GET',
+    path: '/v1/jobs/:jobId/logs',
+    query: { provider: q.string() },
+    errors: [...JOB_ERRORS, 'UNKNOWN_PARAMETER', 'INVALID_PARAMETER'],
+    response: respond<{ jobId: string; phase: JobRecord['phase']; logs: JobLogView[] }>(),
+    summary: "a job's live output (stderr and progress) per provider, as streamed so far; `job:log` events follow it",
   }),
   'jobs.result': defineRoute({
     method: 'GET',

@@ -68,11 +68,11 @@ export const nodeRoutes = {
   'node.events': defineRoute({
     method: 'GET',
     path: '/v1/events',
-    query: { types: q.list() },
+    query: { types: q.list(), job: q.string(/^[0-9a-f]{64}$/) },
     stream: true as const,
-    errors: ['UNKNOWN_PARAMETER'],
+    errors: ['UNKNOWN_PARAMETER', 'INVALID_PARAMETER'],
     response: respond<NodeEvent>(),
-    summary: 'live node events (server-sent), optionally only some types',
+    summary: 'live node events (server-sent), optionally only some types, or only those of one job',
   }),
 }
 

@@ -19,9 +19,12 @@ export function registerNodeRoutes(routes: RouteRegistry, controller: NodeContro
     },
     'node.events': ({ query }) => {
       const wanted = query.types == null ? undefined : new Set(query.types)
+      const job = query.job ?? undefined
       return new EventStream((push) =>
         controller.onEvent((event: NodeEvent) => {
-          if (wanted == null || wanted.has(event.type)) push(event)
+          if (wanted != null && !wanted.has(event.type)) return
+          if (job != null && !('jobId' in event && event.jobId === job)) return
+          push(event)
         }),
       )
     },

@@ -4,9 +4,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import { expect } from 'chai'
 import { formatLine, logger, setLogSink } from '../../../node/log/logger.ts'
 import { RotatingFile } from '../../../node/log/rotating-file.ts'
+import { setupLogging } from '../../../node/log/setup.ts'
+import { DEMO_LOG } from '../../../cli/devnet/demo.ts'
 import type { LogLevel } from '../../../node/log/logger.ts'
 
 describe('node/log', () => {
@@ -56,6 +59,37 @@ describe('node/log', () => {
         expect(statSync(join(dir, 'logs', f)).mode & 0o777).to.equal(0o600)
       }
       expect(readFileSync(join(dir, 'logs', 'hive.log'), 'utf8')).to.equal(line.toString().repeat(2))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("the demo's logging: its own file, nothing on the console unless asked, secrets' fields redacted", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hive-demo-log-'))
+    let consoleText = ''
+    const console = new Writable({
+      write: (chunk: Buffer, _enc, done) => {
+        consoleText += chunk.toString()
+        done()
+      },
+    })
+    try {
+      const logging = await setupLogging({
+        dataDir: dir,
+        file: join('logs', DEMO_LOG),
+        level: 'debug',
+        consoleLevel: 'silent',
+        console,
+      })
+      logging.bind({ process: 'demo' })
+      logger('hive:demo-test')('step %s done', 'chain')
+      logging.pino.info({ passphrase: 'hunter2', nested: { token: 'abc' } }, 'unlocked')
+      await logging.close()
+      const lines = readFileSync(join(dir, 'logs', DEMO_LOG), 'utf8').trim().split('\n')
+      expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).to.deep.equal(['step chain done', 'unlocked'])
+      expect(JSON.parse(lines[0])).to.include({ component: 'hive:demo-test', process: 'demo' })
+      expect(lines.join('\n')).to.not.include('hunter2').and.not.include('abc')
+      expect(consoleText).to.equal('')
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -77,8 +77,9 @@ describe('sdk: the example program against a running requester', function () {
     const r = await run([join(root, 'requester'), wordcount, poem])
     expect(r.code, r.stderr).to.equal(0)
     expect(r.stdout).to.match(/^posted [0-9a-f]{64}$/m)
-    // the example follows after posting: a fast job may have bid and been accepted before the
-    // stream opened (followJob then starts from the job's record), but it always ends verified
+    // postAndFollow opens the stream before posting: even a fast job's first events are seen
+    expect(r.stdout).to.match(/ job:bid\n/)
+    expect(r.stdout).to.match(/ job:accepted\n/)
     expect(r.stdout).to.include('job:verified')
     expect(r.stdout).to.include('1 files, 2 lines, 7 words, 28 bytes')
     expect(r.stdout).to.include('file counts.txt:')

@@ -38,6 +38,7 @@ describe('protocol/topics', () => {
       audit: '/hive/audit/1.0.0',
       voucher: '/hive/voucher/2.0.0',
       heartbeat: '/hive/heartbeat/1.0.0',
+      heartbeatLog: '/hive/heartbeat/1.1.0',
       revoke: '/hive/revoke/1.0.0',
       reopen: '/hive/reopen/1.0.0',
     })
