@@ -11,7 +11,7 @@ import { buildExamples } from '../../examples/build.ts'
 import { createNodeApi } from '../../node/api/index.ts'
 import { registerAuditRoutes } from '../../node/audit/api-routes.ts'
 import { initDataDir } from '../../node/config.ts'
-import { jobSubscribers } from '../support/topics.ts'
+import { jobSubscribers, subscriptionsExchanged } from '../support/topics.ts'
 import { runHive } from '../../cli/devnet/processes.ts'
 import { startDevChain } from '../support/chain.ts'
 import { startAuditPeer, until } from '../node/audit/net.ts'
@@ -55,7 +55,7 @@ describe('e2e: hive audit through the CLI', function () {
     await auditor.node.libp2p.dial(multiaddr(provider.node.info().addresses[0]))
     const pubsub = requester.node.libp2p.services.pubsub
     await until('the provider subscribed', () => jobSubscribers(pubsub).some((s) => s.equals(provider.node.peerId)))
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    await until('subscriptions exchanged', () => subscriptionsExchanged(requester.node.libp2p, [provider.node.libp2p]))
     const posted = await requester.market!.requester!.post({
       module: readFileSync(modules.wordcount),
       inputs: [{ name: 'a.txt', data: new TextEncoder().encode('audit me\n') }],

@@ -19,6 +19,7 @@ import { loopbackTcpAddress } from '../../cli/devnet/network.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
 import type { RouteReply } from '../../node/api/contract/index.ts'
 import { startDevChain } from '../support/chain.ts'
+import { waitFor } from '../support/wait.ts'
 import type { DevChain } from '../support/chain.ts'
 
 const PASS = 'governance e2e passphrase'
@@ -118,7 +119,16 @@ describe('e2e: governance from the CLI, obeyed live by a provider node', functio
     requesterApi = await startNode('requester', ['--role', 'requester'])
     const bootstrap = loopbackTcpAddress(await requesterApi.info())
     providerApi = await startNode('provider', ['--role', 'provider', '--bootstrap', bootstrap])
-    await new Promise((resolve) => setTimeout(resolve, 1500)) // gossipsub mesh
+    // the provider identified by the requester (its market protocol known): the gossip topics are
+    // exchanged on that connection, long before the first job of the lifecycle test is posted
+    const providerId = (await providerApi.info()).peerId
+    await waitFor(
+      async () =>
+        (await requesterApi.call('node.peers')).peers.some(
+          (p) => p.peerId === providerId && p.protocols.some((x) => x.startsWith('/hive/')),
+        ),
+      { what: 'the provider connected and identified by the requester', timeoutMs: 60_000, intervalMs: 100 },
+    )
   })
 
   afterEach(function () {

@@ -14,7 +14,7 @@ import { verifyExportFiles } from '../../../node/audit/verify-file.ts'
 import { bindingToJson } from '../../../protocol/audit/binding.ts'
 import { jobIdToBytes } from '../../../protocol/market/job-id.ts'
 import { startDevChain } from '../../support/chain.ts'
-import { jobSubscribers } from '../../support/topics.ts'
+import { jobSubscribers, subscriptionsExchanged } from '../../support/topics.ts'
 import { startAuditPeer, until } from './net.ts'
 import { rebuildLog, serveInstead } from './tamper.ts'
 import type { AuditPeer } from './net.ts'
@@ -82,7 +82,14 @@ describe('node/audit: a job verified by a node that took no part, and tampering 
     await until('both providers subscribed to the jobs topic', () =>
       [provA, provB].every((p) => jobSubscribers(pubsub).some((s) => s.equals(p.node.peerId))),
     )
-    await new Promise((resolve) => setTimeout(resolve, 1000)) // and a heartbeat to graft the mesh
+    // and each side has heard the other's topics (the awards' clearing goes to the providers'
+    // clearing topics; providers answer on topics of their own)
+    await until('subscriptions exchanged with both providers', () =>
+      subscriptionsExchanged(
+        requester.node.libp2p,
+        [provA, provB].map((p) => p.node.libp2p),
+      ),
+    )
 
     const posted = await requester.market!.requester!.post({
       module: readFileSync(modules.wordcount),
