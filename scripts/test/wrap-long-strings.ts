@@ -143,8 +143,8 @@ function wrapFile(f: Flagged): string[] {
       const start = node.getStart(sf)
       const line = lineOf(start)
       const endLine = lineOf(node.end)
-      // a literal on one flagged line, long enough to matter
-      if (f.lines.has(line) && line === endLine && !done.has(line) && node.end - start > 30) {
+      // a literal on one flagged line, long enough to matter (a short one is not what overflows)
+      if (f.lines.has(line) && line === endLine && !done.has(line) && node.end - start >= 40) {
         const why = unsafeParent(node)
         if (why !== undefined) {
           skipped.push(`${f.file}:${line + 1} (${why})`)
