@@ -1,6 +1,7 @@
 // Shared test harness: a real Hardhat JSON-RPC node on 127.0.0.1 (a separate process, as a user
 // would run it), ComputeHive deployed on it with devnetParams, and helpers to fund accounts,
-// delegate votes and move time. One chain per test file keeps suites fast:
+// delegate votes and move time. A test file leases the process's shared chain (reverted to its
+// post-deployment state, see startDevChain), so a file's chain costs a revert instead of ~10 s:
 //
 //   let chain: DevChain
 //   before(async function () { this.timeout(90_000); chain = await startDevChain() })
