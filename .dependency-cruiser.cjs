@@ -41,7 +41,8 @@ module.exports = {
       severity: 'error',
       comment:
         "The node's service folders depend on each other in one direction only (audit -> market, " +
-        "payments -> market, audit -> payments (its journal port), audit -> chain): a service that must learn of another's " +
+        'payments -> market, audit -> payments (its journal port), audit' +
+        " -> chain): a service that must learn of another's " +
         'progress declares a port or subscribes to events. No known exceptions.',
       scope: 'folder',
       // an edge from one service folder to another that lies on a cycle; a folder cycle through

@@ -227,7 +227,9 @@ async function errorFromResponse(res: HttpAnswer, dataDir: string | undefined): 
     /* not our JSON: keep the status line */
   }
   if (res.status === 401 && dataDir != null) {
-    message = `the node refused the token in ${dataDir}/api-token (${message}); is the node on that port started from another data dir?`
+    message =
+      `the node refused the token in ${dataDir}/api-token (${message}); is` +
+      ` the node on that port started from another data dir?`
   }
   return new ApiRequestError(res.status, code, message, details)
 }

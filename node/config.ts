@@ -259,7 +259,8 @@ function multiaddrs(needPeerId: boolean) {
       }
       if (needPeerId && !a.includes('/p2p/'))
         bad(
-          `multiaddrs that end in /p2p/<peerId>, and "${a}" has no peer id (ask the peer for \`hive node start\`'s address line)`,
+          `multiaddrs that end in /p2p/<peerId>, and "${a}" has no peer id` +
+            ` (ask the peer for \`hive node start\`'s address line)`,
         )
     }
     return out
@@ -437,7 +438,8 @@ export function readConfigFile(dataDir: string): Record<string, unknown> {
   } catch (err) {
     throw new UsageError(
       'CONFIG_UNREADABLE',
-      `${path} is not valid JSON (${(err as Error).message}). Fix the file, or delete it and run \`hive init\` to write defaults`,
+      `${path} is not valid JSON (${(err as Error).message}). Fix the file,` +
+        ` or delete it and run \`hive init\` to write defaults`,
       { path },
       { cause: err },
     )
@@ -474,7 +476,8 @@ export function loadConfig(input: LoadConfigInput): HiveConfig {
   if (!LOOPBACK.test(config.apiHost) && !config.allowRemoteApi) {
     throw new UsageError(
       'CONFIG_INVALID',
-      `apiHost "${config.apiHost}" would expose the node's control API beyond this machine. Use 127.0.0.1, or set allowRemoteApi (HIVE_ALLOW_REMOTE_API=true) if you really mean it`,
+      `apiHost "${config.apiHost}" would expose the node's control API beyond this machine. Use` +
+        ` 127.0.0.1, or set allowRemoteApi (HIVE_ALLOW_REMOTE_API=true) if you really mean it`,
       { key: 'apiHost', value: config.apiHost },
     )
   }

@@ -91,7 +91,14 @@ export function registerAuditCommands(audit: Command, context: (cmd: Command) =>
           a === null
             ? 'anchoring: off (no chain account: configure rpcUrl and a wallet)'
             : `anchoring: as ${a.address} on chain ${a.chainId}; ` +
-              `${a.latest !== undefined ? `last anchor #${a.latest.index} of ${a.latest.treeSize} entries${a.latest.txHash !== undefined ? ` (tx ${a.latest.txHash})` : ''}` : 'nothing anchored yet'}; ` +
+              `${
+                a.latest !== undefined
+                  ? `last anchor #${a.latest.index} of` +
+                    ` ${a.latest.treeSize} entrie` +
+                    `s${a.latest.txHash !== undefined ? ` (tx ${a.latest.txHash})` : ''}`
+                  : 'nothing anchored yet'
+              };` +
+              ` ` +
               `${a.pending} ` +
               `pending${a.failures > 0 ? `; ${a.failures} failed attempts, last: ${a.lastError ?? ''}` : ''}`,
         ].join('\n'),

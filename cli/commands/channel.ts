@@ -77,7 +77,9 @@ export function registerChannelCommands(channel: Command, context: (cmd: Command
         return
       }
       ctx.say(
-        `opened channel ${c.channelId} to ${c.provider}${c.peer !== undefined ? ` (${shortPeerId(c.peer)})` : ''} with ${amount(c.deposit)} HIVE (tx ${c.openTx ?? '?'})`,
+        `opened channel ${c.channelId} to` +
+          ` ${c.provider}${c.peer !== undefined ? ` (${shortPeerId(c.peer)})` : ''} with` +
+          ` ${amount(c.deposit)} HIVE (tx ${c.openTx ?? '?'})`,
       )
     })
 
@@ -107,7 +109,8 @@ export function registerChannelCommands(channel: Command, context: (cmd: Command
         )
       else
         ctx.say(
-          `channel ${c.channelId} is closing: the provider can answer with its best voucher until ${new Date(Number(c.closesAt ?? '0') * 1000).toISOString()}`,
+          `channel ${c.channelId} is closing: the provider can answer with its best voucher` +
+            ` until ${new Date(Number(c.closesAt ?? '0') * 1000).toISOString()}`,
         )
     })
 }

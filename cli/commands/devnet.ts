@@ -22,7 +22,8 @@ async function onDevnet<T>(
     if (conn.chainId !== DEVNET_CHAIN_ID) {
       throw new ChainUsageError(
         'NOT_A_DEVNET',
-        `refusing to ${what} on chain ${conn.chainId} (${conn.url}): \`hive devnet\` works only on the local devnet (chain id ${DEVNET_CHAIN_ID})`,
+        `refusing to ${what} on chain ${conn.chainId} (${conn.url}): \`hive devnet\`` +
+          ` works only on the local devnet (chain id ${DEVNET_CHAIN_ID})`,
         { chainId: conn.chainId },
       )
     }
@@ -49,7 +50,9 @@ export function registerDevnetCommands(
     .option('--spawn-cli', 'run each one-shot `hive` command of the demo as its own process')
     .addHelpText(
       'after',
-      '\nWithout a subcommand: starts a Hardhat JSON-RPC node, deploys the contracts, runs a requester, three\nproviders and an auditor as `hive node start` processes, and walks through jobs, payments, audit\nand governance (cli/devnet/demo.ts). --json prints its report as one JSON document.',
+      '\nWithout a subcommand: starts a Hardhat JSON-RPC node, deploys the contracts, runs a requester,' +
+        ' three\nproviders and an auditor as `hive node start` processes, and walks through jobs, payments,' +
+        ' audit\nand governance (cli/devnet/demo.ts). --json prints its report as one JSON document.',
     )
     .action(async (opts: { keep?: boolean; spawnCli?: boolean }, cmd: Command) => {
       const ctx = context(cmd)
@@ -81,7 +84,8 @@ export function registerDevnetCommands(
         return
       }
       ctx.say(
-        `mined ${blocks} block(s); now at block ${after.number}, chain time ${new Date(after.timestamp * 1000).toISOString()}`,
+        `mined ${blocks} block(s); now at block ${after.number}, chain time` +
+          ` ${new Date(after.timestamp * 1000).toISOString()}`,
       )
     })
   devnet
@@ -101,7 +105,8 @@ export function registerDevnetCommands(
         return
       }
       ctx.say(
-        `advanced the clock by ${seconds} s; block ${after.number} at ${new Date(after.timestamp * 1000).toISOString()}`,
+        `advanced the clock by ${seconds} s; block ${after.number} at` +
+          ` ${new Date(after.timestamp * 1000).toISOString()}`,
       )
     })
 }

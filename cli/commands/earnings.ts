@@ -71,9 +71,13 @@ export function registerEarningsCommand(earnings: Command, context: (cmd: Comman
         `  paid     ${hiveAmount(t.paid)}  (${t.jobs} job${t.jobs === 1 ? '' : 's'})`,
         `  pending  ${hiveAmount(t.pending)}`,
         `  fees     ${hiveAmount(t.fees)}`,
-        `  channels: ${hiveAmount(view.channels.held)} in vouchers held, ${hiveAmount(view.channels.redeemed)} redeemed`,
-        `  escrows:  ${hiveAmount(view.escrows.released)} released, ${hiveAmount(view.escrows.awaiting)} awaiting release`,
-        `  gas since start: ${view.gas.transactions} transactions (${view.gas.failed} failed), ${view.gas.gasUsed} gas, ${view.gas.feesWei} wei`,
+        `  channels: ${hiveAmount(view.channels.held)} in vouchers held,` +
+          ` ${hiveAmount(view.channels.redeemed)} redeemed`,
+        `  escrows:  ${hiveAmount(view.escrows.released)} released,` +
+          ` ${hiveAmount(view.escrows.awaiting)} awaiting release`,
+        `  gas since start: ${view.gas.transactions} transactions` +
+          ` (${view.gas.failed} failed), ${view.gas.gasUsed} gas,` +
+          ` ${view.gas.feesWei} wei`,
       ]
       ctx.say(lines.join('\n'))
       if (view.rows.length > 0)

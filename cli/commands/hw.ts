@@ -36,7 +36,8 @@ export function registerHwCommand(hw: Command, context: (cmd: Command) => Comman
       } catch (err) {
         if (!(err instanceof NodeNotRunningError)) throw err
         ctx.note(
-          `no node is running for ${ctx.dataDir}: reading this machine's hardware directly (about a second for the CPU benchmark)`,
+          `no node is running for ${ctx.dataDir}: reading this machine's` +
+            ` hardware directly (about a second for the CPU benchmark)`,
         )
         const { readLocalHardware } = await import('../local-hardware.ts')
         out = { source: 'local', hardware: await readLocalHardware() }

@@ -7,7 +7,8 @@ export function registerInitCommand(init: Command, context: (cmd: Command) => Co
   addNodeSettingOptions(init)
     .addHelpText(
       'after',
-      '\nSetting flags are written into a new config.json; an existing one is left alone.\n\nExamples:\n  hive init\n  hive --data-dir ./provider init --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…',
+      '\nSetting flags are written into a new config.json; an existing one is left alone.\n\nExamples:\n' +
+        '  hive init\n  hive --data-dir ./provider init --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…',
     )
     .action(async (opts: NodeSettingFlags, cmd: Command) => {
       const ctx = context(cmd)
@@ -18,13 +19,15 @@ export function registerInitCommand(init: Command, context: (cmd: Command) => Co
         return
       }
       ctx.say(
-        `${result.created.length === 0 ? 'already initialised' : 'initialised'}: ${result.dataDir} (peer id ${result.peerId})`,
+        `${result.created.length === 0 ? 'already initialised' : 'initialised'}:` +
+          ` ${result.dataDir} (peer id ${result.peerId})`,
       )
       for (const p of result.created) ctx.say(`  created  ${p}`)
       for (const p of result.kept) ctx.say(`  kept     ${p} (already existed)`)
       if (Object.keys(settingsFromFlags(opts)).length > 0 && !result.created.some((p) => p.endsWith('config.json'))) {
         ctx.note(
-          'note: config.json already existed and was left as it is, so the setting flags were not written: edit it, or pass them to `hive node start`',
+          'note: config.json already existed and was left as it is, so the setting flags' +
+            ' were not written: edit it, or pass them to `hive node start`',
         )
       }
       ctx.say(`next: hive --data-dir ${result.dataDir} node start`)

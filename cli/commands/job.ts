@@ -72,7 +72,9 @@ export function registerJobCommands(job: Command, context: (cmd: Command) => Com
     .option('--out <dir>', 'with --wait: write the output files (and stdout) here')
     .addHelpText(
       'after',
-      '\nExamples:\n  hive job post --wasm examples/build/wordcount.wasm --input README.md --wait --out ./result\n  hive job post --wasm examples/build/primes.wasm --arg 1000000 --redundancy 2 --max-price 0.5 --wait',
+      '\nExamples:\n  hive job post --wasm examples/build/wordcount.wasm --input README.md --wait --out' +
+        ' ./result\n  hive job post --wasm examples/build/primes.wasm --arg 1000000 --redundancy 2' +
+        ' --max-price 0.5 --wait',
     )
     .action(async (opts: PostOptions, cmd: Command) => {
       await postJob(context(cmd), await withSpec(opts, cmd))
@@ -309,7 +311,10 @@ function progressLine(e: NodeEvent, started: number): string | undefined {
     case 'job:declined':
       return `${t} declined by ${shortPeerId(e.provider)} (${e.reason})`
     case 'job:result':
-      return `${t} result from ${shortPeerId(e.provider)}: ${e.status}${e.outputCid !== undefined ? ` ${e.outputCid.slice(0, 16)}…` : ''}`
+      return (
+        `${t} result from ${shortPeerId(e.provider)}:` +
+        ` ${e.status}${e.outputCid !== undefined ? ` ${e.outputCid.slice(0, 16)}…` : ''}`
+      )
     case 'job:reawarded':
       return `${t} ${shortPeerId(e.provider)} dropped (${e.reason}): re-awarding`
     case 'job:revoked':
@@ -318,7 +323,12 @@ function progressLine(e: NodeEvent, started: number): string | undefined {
         `award of slot ${e.slot} revoked, re-awarding`
       )
     case 'job:verified':
-      return `${t} verified by ${e.providers.length} provider${e.providers.length === 1 ? '' : 's'}${e.dissenters.length > 0 ? `; dissenters: ${e.dissenters.map(shortPeerId).join(', ')}` : ''}`
+      return (
+        `${t} verified by ${e.providers.length} provide` +
+        `r${e.providers.length === 1 ? '' : 's'}${
+          e.dissenters.length > 0 ? `; dissenters:` + ` ${e.dissenters.map(shortPeerId).join(', ')}` : ''
+        }`
+      )
     case 'job:failed':
       return `${t} failed: ${e.reason}: ${e.message}`
     default:
@@ -330,7 +340,8 @@ function statusText(r: RouteReply<'jobs.get'>): string {
   const lines = [
     `job ${r.jobId}`,
     `phase ${r.phase}${r.failure !== undefined ? ` (${r.failure.reason}: ${r.failure.message})` : ''}`,
-    `posted ${new Date(r.postedAt).toISOString()}, redundancy ${r.redundancy}, max price ${hiveAmount(r.maxPrice)}, payment ${r.payment}`,
+    `posted ${new Date(r.postedAt).toISOString()}, redundancy ${r.redundancy},` +
+      ` max price ${hiveAmount(r.maxPrice)}, payment ${r.payment}`,
   ]
   if (r.placedAt !== undefined) lines.push(`placed in ${formatDuration(r.placedAt - r.postedAt)}`)
   if (r.completedAt !== undefined) lines.push(`finished in ${formatDuration(r.completedAt - r.postedAt)}`)

@@ -21,7 +21,9 @@ export function registerNodeCommands(node: Command, context: (cmd: Command) => C
     .option('--log-level <level>', 'trace, debug, info (default), warn or error; also HIVE_LOG_LEVEL')
     .addHelpText(
       'after',
-      '\nSettings: defaults < <dataDir>/config.json < HIVE_* environment < these flags.\n\nExamples:\n  hive node start\n  hive --data-dir ./p2 node start --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…',
+      '\nSettings: defaults < <dataDir>/config.json < HIVE_* environment < these flags.\n\nExamples:\n' +
+        '  hive node start\n  hive --data-dir ./p2 node start --bootstrap' +
+        ' /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…',
     )
     .action(async (opts: NodeSettingFlags, cmd: Command) => {
       await runNode(context(cmd), opts)
@@ -41,7 +43,8 @@ async function runNode(ctx: CommandContext, opts: NodeSettingFlags): Promise<voi
   if (running != null && running.pid !== process.pid && processAlive(running.pid)) {
     throw new HiveError(
       'NODE_ALREADY_RUNNING',
-      `a node is already running for data dir ${ctx.dataDir} (pid ${running.pid}, API port ${running.port}): stop it first (kill ${running.pid}) or choose another --data-dir`,
+      `a node is already running for data dir ${ctx.dataDir} (pid ${running.pid}, API port` +
+        ` ${running.port}): stop it first (kill ${running.pid}) or choose another --data-dir`,
       { pid: running.pid },
     )
   }
@@ -152,7 +155,10 @@ function eventLine(e: NodeEvent): string | undefined {
     case 'peer:disconnected':
       return `${t} peer disconnected  ${shortPeerId(e.peerId)}`
     case 'profile:published':
-      return `${t} hardware profile published in the DHT (valid until ${new Date(e.expiresAt).toISOString().slice(11, 19)})`
+      return (
+        `${t} hardware profile published in the DHT (valid until` +
+        ` ${new Date(e.expiresAt).toISOString().slice(11, 19)})`
+      )
     case 'log':
       return e.level === 'info' ? undefined : `${t} ${e.level}: ${e.message}`
     default:

@@ -26,7 +26,8 @@ export function registerSlashCommand(slash: Command, context: (cmd: Command) => 
             : evidence
                 .map(
                   (e) =>
-                    `${e.jobId}  ${e.provider}  ${e.slashTx !== undefined ? `slashed (${e.slashTx})` : 'not submitted'}`,
+                    `${e.jobId}  ${e.provider} ` +
+                    ` ${e.slashTx !== undefined ? `slashed (${e.slashTx})` : 'not submitted'}`,
                 )
                 .join('\n'),
         )
@@ -40,7 +41,8 @@ export function registerSlashCommand(slash: Command, context: (cmd: Command) => 
         return
       }
       ctx.say(
-        `submitted: provider ${evidence.provider} signed outputs ${evidence.a.commitment.outputHash} and ${evidence.b.commitment.outputHash} for job ${evidence.jobId} (tx ${evidence.slashTx ?? '?'})`,
+        `submitted: provider ${evidence.provider} signed outputs ${evidence.a.commitment.outputHash} and` +
+          ` ${evidence.b.commitment.outputHash} for job ${evidence.jobId} (tx ${evidence.slashTx ?? '?'})`,
       )
     })
 }

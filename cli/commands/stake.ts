@@ -128,7 +128,11 @@ function statusText(s: StakeInfo, boundHere: boolean, canBid: boolean): string {
   if (s.unbonding > 0n) {
     lines.push(
       `unbonding  ${hive(s.unbonding)}, ` +
-        `${s.now >= s.unbondingEndsAt ? 'ready: run `hive stake withdraw`' : `until ${when(s.unbondingEndsAt)} (${s.unbondingEndsAt - s.now} s)`}`,
+        `${
+          s.now >= s.unbondingEndsAt
+            ? 'ready: run `hive stake withdraw`'
+            : `until ${when(s.unbondingEndsAt)} ` + `(${s.unbondingEndsAt - s.now} s)`
+        }`,
     )
   }
   if (s.slashed) lines.push('slashed    yes: this account cannot stake again')

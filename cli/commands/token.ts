@@ -38,7 +38,8 @@ export function registerTokenCommands(token: Command, context: (cmd: Command) =>
           return
         }
         ctx.say(
-          `${address}\nbalance   ${hive(balance)}\nvotes     ${hive(votes)}\ndelegate  ${delegatedTo ?? "none: these tokens count as nobody's votes (run `hive token delegate`)"}`,
+          `${address}\nbalance   ${hive(balance)}\nvotes     ${hive(votes)}\ndelegate ` +
+            ` ${delegatedTo ?? "none: these tokens count as nobody's votes (run `hive token delegate`)"}`,
         )
       } finally {
         client.close()
@@ -88,10 +89,14 @@ export function registerTokenCommands(token: Command, context: (cmd: Command) =>
           return
         }
         ctx.say(
-          `delegated the votes of ${sender.address} (${hive(balance)}) to ${to === sender.address ? 'itself' : to}; ${to} now has ${hive(votes)} of votes.`,
+          `delegated the votes of ${sender.address} (${hive(balance)}) to` +
+            ` ${to === sender.address ? 'itself' : to}; ${to} now has ${hive(votes)} of` +
+            ` votes.`,
         )
         ctx.say(
-          'why: HIVE counts as votes only once delegated (to yourself or someone else), and only for proposals created after this moment — each vote uses a snapshot taken when the proposal was made.',
+          'why: HIVE counts as votes only once delegated (to yourself or someone else), and only for' +
+            ' proposals created after this moment — each vote uses a snapshot taken when the proposal was' +
+            ' made.',
         )
       } finally {
         client.close()

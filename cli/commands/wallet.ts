@@ -23,7 +23,8 @@ export function registerWalletCommands(wallet: Command, context: (cmd: Command) 
   addChainOptions(wallet)
     .addHelpText(
       'after',
-      '\nThe passphrase comes from $HIVE_PASSPHRASE or a prompt, never from a flag or config file.\n\nExamples:\n  hive wallet create\n  hive wallet import --key-file key.txt\n  hive wallet --json',
+      '\nThe passphrase comes from $HIVE_PASSPHRASE or a prompt, never from a flag or config file.\n\n' +
+        'Examples:\n  hive wallet create\n  hive wallet import --key-file key.txt\n  hive wallet --json',
     )
     .action(async (opts: ChainCliOptions, cmd: Command) => {
       await showWallet(context(cmd), opts)
@@ -74,7 +75,8 @@ function report(ctx: CommandContext, made: { address: string; path: string }, ve
     return
   }
   ctx.say(
-    `${verb} wallet ${made.address}\nkeystore ${made.path} (encrypted; keep a backup and the passphrase: neither can be recovered)`,
+    `${verb} wallet ${made.address}\nkeystore ${made.path} (encrypted; keep` +
+      ` a backup and the passphrase: neither can be recovered)`,
   )
   if (devnetKdf) ctx.note('note: weak key derivation (--devnet-kdf): use this wallet on the local devnet only')
 }
@@ -139,11 +141,20 @@ async function showWallet(ctx: CommandContext, opts: ChainCliOptions): Promise<v
       `HIVE      ${roundTokenAmount(view.hive!)}`,
     )
     lines.push(
-      `stake     ${hive(s.bonded)} bonded, ${s.status}${s.slashed ? ' (slashed)' : ''} (minimum ${hive(s.minStake)})${s.unbonding > 0n ? `; ${hive(s.unbonding)} unbonding until ${new Date(s.unbondingEndsAt * 1000).toISOString()}` : ''}`,
+      `stake     ${hive(s.bonded)} bonded, ${s.status}${s.slashed ? ' (slashed)' : ''} (minimum` +
+        ` ${hive(s.minStake)})${
+          s.unbonding > 0n
+            ? `; ${hive(s.unbonding)} unbonding until` + ` ${new Date(s.unbondingEndsAt * 1000).toISOString()}`
+            : ''
+        }`,
     )
   }
   lines.push(
-    `channels  ${view.openChannels === null ? 'unknown (no running node reports payment channels)' : `${view.openChannels} open`}`,
+    `channels  ${
+      view.openChannels === null
+        ? 'unknown (no running node reports' + ' payment channels)'
+        : `${view.openChannels} open`
+    }`,
   )
   ctx.say(lines.join('\n'))
 }

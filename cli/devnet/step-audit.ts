@@ -27,7 +27,9 @@ export const auditStep: Step<DemoContext> = {
       ctx.say(
         `${p.name.padEnd(10)} ${r.anchored ? 'anchored' : 'already anchored'} ` +
           `${r.treeSize} entries, root ` +
-          `${r.root.slice(0, 18)}…${r.txHash !== undefined ? ` (tx ${r.txHash.slice(0, 12)}…, block ${r.blockNumber ?? '?'})` : ''}`,
+          `${r.root.slice(0, 18)}…${
+            r.txHash !== undefined ? ` (tx ${r.txHash.slice(0, 12)}…, block` + ` ${r.blockNumber ?? '?'})` : ''
+          }`,
       )
     }
 
@@ -98,9 +100,9 @@ function compactVerdict(ctx: DemoContext, v: AuditVerdict): string {
   const warnings = v.rows
     .filter((r) => r.status === 'WARN')
     .map((r) => `${r.check}${r.code !== undefined ? ` (${r.code})` : ''}`)
+  const head = table(['participant', 'role', 'latest anchor', 'entries', 'passed', 'failed', 'not shown'], rows)
   return (
-    `${table(['participant', 'role', 'latest anchor', 'entries', 'passed', 'failed', 'not shown'], rows)}${cross}\n${v.outcome}: ` +
-    `${passed} of ${v.rows.length} checks ` +
+    `${head}${cross}\n${v.outcome}: ${passed} of ${v.rows.length} checks ` +
     `passed${warnings.length > 0 ? `; warnings (compatible with an honest run): ${warnings.join(', ')}` : ''}`
   )
 }

@@ -274,7 +274,13 @@ export async function waitEscrowReleased(ctx: DemoContext, requester: Participan
         })
       ctx.say(
         `$ ${ctx.cli.show(requester.dir, ['escrow', 'list'])}\nescrow ` +
-          `${mine.map((e) => `${e.escrowId.slice(0, 10)}…: ${roundTokenAmount(BigInt(e.amount))} HIVE released to ${ctx.people.find((p) => p.address.toLowerCase() === e.provider.toLowerCase())?.name ?? e.provider}`).join(', ')}`,
+          `${mine
+            .map(
+              (e) =>
+                `${e.escrowId.slice(0, 10)}…: ${roundTokenAmount(BigInt(e.amount))} HIVE released to` +
+                ` ${ctx.people.find((p) => p.address.toLowerCase() === e.provider.toLowerCase())?.name ?? e.provider}`,
+            )
+            .join(', ')}`,
       )
       return
     }

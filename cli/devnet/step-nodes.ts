@@ -29,7 +29,9 @@ export const nodesStep: Step<DemoContext> = {
     )
     ctx.say(
       `staked in ${((performance.now() - t0) / 1000).toFixed(1)} s: ` +
-        `${providers.map((p, i) => `${p.name} ${roundTokenAmount(BigInt(staked[i].bonded))} HIVE (${staked[i].status})`).join(', ')}`,
+        `${providers
+          .map((p, i) => `${p.name} ${roundTokenAmount(BigInt(staked[i].bonded))} ` + `HIVE (${staked[i].status})`)
+          .join(', ')}`,
     )
 
     const requester = person(ctx, 'requester')

@@ -112,7 +112,18 @@ export function summaryText(r: DemoReport): string {
       `audit: ` +
         `${r.anchors.map((a) => `${a.name} anchored ${a.size} entries`).join(', ')}\n ` +
         ` ` +
-        `${r.audit.map((a) => `job ${a.jobId.slice(0, 12)}…: ${a.ok ? 'VERIFIED' : 'NOT VERIFIED'} by the auditor (${a.passed} of ${a.rows} checks passed${a.warnings.length > 0 ? `, ${a.warnings.length} benign warning${a.warnings.length === 1 ? '' : 's'}` : ''}${a.problems.length > 0 ? `; ${a.problems.join('; ')}` : ''})`).join('\n  ')}`,
+        `${r.audit
+          .map(
+            (a) =>
+              `job ${a.jobId.slice(0, 12)}…: ${a.ok ? 'VERIFIED' : 'NOT VERIFIED'} by the auditor` +
+              ` (${a.passed} of ${a.rows} checks` +
+              ` passed${
+                a.warnings.length > 0
+                  ? `, ${a.warnings.length} benign` + ` warning${a.warnings.length === 1 ? '' : 's'}`
+                  : ''
+              }${a.problems.length > 0 ? `; ${a.problems.join('; ')}` : ''})`,
+          )
+          .join('\n  ')}`,
     )
   }
   const g = r.governance
@@ -120,7 +131,9 @@ export function summaryText(r: DemoReport): string {
     out.push(
       `governance: ${g.change}\n  executed in block ${g.executedBlock}; seen ` +
         `by ${g.seenBy.map((s) => `${s.name} (${s.ms} ms)`).join(', ')}\n  ` +
-        `${g.stoppedBidding.map((s) => `${s.name} stopped bidding (${s.reason}) after ${s.ms} ms`).join('; ')}${g.probe !== undefined ? `; the next job's bidders: ${g.probe.bidders.join(', ')}` : ''}`,
+        `${g.stoppedBidding
+          .map((s) => `${s.name} stopped bidding` + ` (${s.reason}) after ${s.ms} ms`)
+          .join('; ')}${g.probe !== undefined ? `; the next job's bidders: ${g.probe.bidders.join(', ')}` : ''}`,
     )
   }
   out.push(`total ${formatDuration(r.totalMs)}`)

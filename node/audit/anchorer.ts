@@ -187,12 +187,17 @@ export class Anchorer {
     if (latest !== undefined) {
       const size = this._log.size()
       if (size < latest.treeSize) {
-        const msg = `the chain holds an anchor of ${latest.treeSize} entries for ${this.chain.address}, but this log has only ${size}: the log was lost or replaced; auditors will flag it, and nothing is anchored until it grows past ${latest.treeSize}`
+        const msg =
+          `the chain holds an anchor of ${latest.treeSize} entries for ${this.chain.address}, but this log` +
+          ` has only ${size}: the log was lost or replaced; auditors will flag it, and nothing is anchored` +
+          ` until it grows past ${latest.treeSize}`
         log.error('%s', msg)
         this.o.onProblem?.(msg)
       } else {
         if (!equalBytes(await this._log.root(latest.treeSize), latest.root)) {
-          const msg = `this log's root at ${latest.treeSize} entries differs from the one anchored on-chain: the log was changed after anchoring; auditors will flag it`
+          const msg =
+            `this log's root at ${latest.treeSize} entries differs from the one anchored` +
+            ` on-chain: the log was changed after anchoring; auditors will flag it`
           log.error('%s', msg)
           this.o.onProblem?.(msg)
         }

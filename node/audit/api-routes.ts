@@ -48,7 +48,8 @@ export function registerAuditRoutes(routes: RouteRegistry, audit: AuditService, 
         throw new ApiError(
           409,
           'NO_ANCHORING',
-          'this node does not anchor its audit log: configure rpcUrl and unlock a wallet (`hive wallet create`), then restart it',
+          'this node does not anchor its audit log: configure rpcUrl and' +
+            ' unlock a wallet (`hive wallet create`), then restart it',
         )
       return await anchorer.anchorNow(signal)
     },
@@ -102,7 +103,8 @@ async function exportSizes(audit: AuditService, start: number, end: number): Pro
     throw new ApiError(
       409,
       'NOT_ANCHORED',
-      `entries up to ${end} are not all anchored yet (latest anchor: ${anchors.at(-1)?.treeSize ?? 0}): run \`hive audit anchor\` first`,
+      `entries up to ${end} are not all anchored yet (latest anchor:` +
+        ` ${anchors.at(-1)?.treeSize ?? 0}): run \`hive audit anchor\` first`,
       { end },
     )
   }

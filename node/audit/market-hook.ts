@@ -125,7 +125,10 @@ export class AuditHook implements MarketJournal, PaymentJournal {
       await auditLog.appendAll(records, { extraOps })
       return true
     } catch (err) {
-      const message = `AUDIT ENTRY LOST: could not log ${what} (${err instanceof Error ? err.message : String(err)}); the market goes on without it`
+      const message =
+        `AUDIT ENTRY LOST: could not log` +
+        ` ${what} (${err instanceof Error ? err.message : String(err)}); the` +
+        ` market goes on without it`
       log.error('%s', message)
       try {
         this.init.onFailure?.(message, err)

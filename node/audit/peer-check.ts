@@ -75,7 +75,8 @@ export async function resolveAnchors(
       row(
         'UNAVAILABLE',
         'anchoring binding',
-        `the peer anchors on chain ${b.binding.chainId} at ${b.binding.contract}, not on the chain read here (${chain.chainId}, ${chain.contract})`,
+        `the peer anchors on chain ${b.binding.chainId} at ${b.binding.contract}, not` +
+          ` on the chain read here (${chain.chainId}, ${chain.contract})`,
         'WRONG_CHAIN',
       )
     } else {

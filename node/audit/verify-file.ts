@@ -60,7 +60,8 @@ export async function verifyExportFiles(paths: string[], options: VerifyFilesOpt
     row(
       'PASS',
       'export proofs',
-      `${v.entries.length} entries proven against the file's ${v.roots.length} root(s), roots consistent with each other`,
+      `${v.entries.length} entries proven against the file's` +
+        ` ${v.roots.length} root(s), roots consistent with each other`,
     )
     rows.push(...logRows(name, 'file', await checkKeptMessages(v.entries)))
     // the file's binding is the peer's word; AuditAnchor's binding history says which accounts'

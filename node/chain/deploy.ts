@@ -132,7 +132,9 @@ export async function deployAll(opts: DeployOptions): Promise<Deployment> {
       if (v === EXPECTED_VERSIONS[name]) present.add(name)
       else
         log(
-          `${name}: recorded at ${rec.address} but ${v == null ? 'no contract answers there' : `it reports version ${v}`}; redeploying`,
+          `${name}: recorded at ${rec.address} but` +
+            ` ${v == null ? 'no contract answers there' : `it reports version ${v}`};` +
+            ` redeploying`,
         )
     }
   }
@@ -261,7 +263,8 @@ export async function deployAll(opts: DeployOptions): Promise<Deployment> {
         if (receipt == null || receipt.status !== 1) throw new Error(`genesis row ${row.name} failed`)
       }
       log(
-        `genesis: ${row.name} ${row.amount} to ${recipient}${recipient !== to ? ` (vesting to ${to} over ${row.vesting?.durationSeconds} s)` : ''}`,
+        `genesis: ${row.name} ${row.amount} to` +
+          ` ${recipient}${recipient !== to ? ` (vesting to ${to} over ${row.vesting?.durationSeconds} s)` : ''}`,
       )
       out.push({
         name: row.name,

@@ -58,7 +58,9 @@ export function capFees(q: FeeQuote, cap: bigint): FeeQuote {
   if (q.baseFeePerGas + q.maxPriorityFeePerGas > cap) {
     throw new TxError(
       'FEE_ABOVE_CAP',
-      `the network's base fee is ${gwei(q.baseFeePerGas)} gwei (+ ${gwei(q.maxPriorityFeePerGas)} gwei tip), above your cap of ${gwei(cap)} gwei: nothing was sent. Wait for fees to fall, or raise maxFeeGwei (HIVE_MAX_FEE_GWEI)`,
+      `the network's base fee is ${gwei(q.baseFeePerGas)} gwei (+ ${gwei(q.maxPriorityFeePerGas)} gwei` +
+        ` tip), above your cap of ${gwei(cap)} gwei: nothing was sent. Wait for fees to fall, or raise` +
+        ` maxFeeGwei (HIVE_MAX_FEE_GWEI)`,
       { baseFeeGwei: gwei(q.baseFeePerGas), tipGwei: gwei(q.maxPriorityFeePerGas), capGwei: gwei(cap) },
     )
   }

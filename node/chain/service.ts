@@ -64,7 +64,9 @@ export async function prepareChain(
   if (!walletExists(config.dataDir)) {
     throw new WalletError(
       'NO_WALLET',
-      `rpcUrl is set but ${config.dataDir} has no wallet: create one with \`hive wallet create --data-dir ${config.dataDir}\` (or import a key with \`hive wallet import\`), or unset rpcUrl to run without a chain`,
+      `rpcUrl is set but ${config.dataDir} has no wallet: create one with \`hive wallet create --data-dir` +
+        ` ${config.dataDir}\` (or import a key with \`hive wallet import\`), or unset rpcUrl to run without` +
+        ` a chain`,
       { dataDir: config.dataDir },
     )
   }
@@ -316,7 +318,10 @@ export class ChainService implements HiveService, ChainApi {
       type: 'log',
       at: Date.now(),
       level: 'info',
-      message: `protocol parameter ${c.key} changed from ${show(c.oldValue)} to ${show(c.newValue)} (block ${c.blockNumber})`,
+      message:
+        `protocol parameter ${c.key} changed from` +
+        ` ${show(c.oldValue)} to ${show(c.newValue)} (block` +
+        ` ${c.blockNumber})`,
       data: {
         kind: 'chain:param',
         key: c.key,
@@ -330,7 +335,8 @@ export class ChainService implements HiveService, ChainApi {
   private emitStake(s: OwnStakeStatus): void {
     const message = s.eligible
       ? `eligible to bid: ${formatHive(s.bonded)} staked (minimum ${formatHive(s.minStake)})`
-      : `not bidding: ${s.reason ?? 'UNKNOWN'} (staked ${formatHive(s.bonded)}, minimum ${formatHive(s.minStake)}${s.slashed ? ', slashed' : ''})`
+      : `not bidding: ${s.reason ?? 'UNKNOWN'} (staked ${formatHive(s.bonded)},` +
+        ` minimum ${formatHive(s.minStake)}${s.slashed ? ', slashed' : ''})`
     this.init.events?.emit({
       type: 'log',
       at: Date.now(),

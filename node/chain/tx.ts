@@ -206,7 +206,8 @@ export class TxSender {
       if (isError(err, 'INSUFFICIENT_FUNDS') || /insufficient funds|enough funds/i.test(text)) {
         throw new TxError(
           'INSUFFICIENT_FUNDS',
-          `${this.address} has not enough ETH to pay for gas: fund it (on the devnet, \`hive wallet\` shows the address to send to)`,
+          `${this.address} has not enough ETH to pay for gas: fund it (on the` +
+            ` devnet, \`hive wallet\` shows the address to send to)`,
           { address: this.address },
         )
       }
@@ -255,7 +256,8 @@ export class TxSender {
       if (Date.now() > deadline) {
         throw new TxError(
           'TX_TIMEOUT',
-          `${s.label}: not mined after ${Math.round((this.o.timeoutMs ?? 600_000) / 1000)} s (nonce ${s.nonce}, last hash ${s.hashes[s.hashes.length - 1]}); it may still be mined later`,
+          `${s.label}: not mined after ${Math.round((this.o.timeoutMs ?? 600_000) / 1000)} s (nonce` +
+            ` ${s.nonce}, last hash ${s.hashes[s.hashes.length - 1]}); it may still be mined later`,
           { nonce: s.nonce, hash: s.hashes[s.hashes.length - 1] },
         )
       }

@@ -86,7 +86,8 @@ async function writeKeystore(
   if (existsSync(path)) {
     throw new WalletError(
       'WALLET_EXISTS',
-      `${path} already exists; it was left untouched. Move it away first if you really mean to replace this account (its funds stay with the old key)`,
+      `${path} already exists; it was left untouched. Move it away first if you really` +
+        ` mean to replace this account (its funds stay with the old key)`,
       { path },
     )
   }

@@ -39,7 +39,8 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 
 export const WASM_ISOLATION =
   'WebAssembly (V8) in a worker thread of the provider process; WASI preview 1 over an ' +
-  'in-memory filesystem (read-only /input, flat /output): no host path, network, real clock or entropy; linear memory ' +
+  'in-memory filesystem (read-only /input, flat /output): no host' +
+  ' path, network, real clock or entropy; linear memory ' +
   'capped by rewriting the module, wall time enforced by terminating the worker, output capped by the bytes ' +
   'its buffers allocate. ' +
   'Not an OS process or kernel boundary: a V8 escape would reach the provider process.'

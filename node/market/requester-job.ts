@@ -506,7 +506,8 @@ export class RequesterJob {
     if (this.bids.size === 0) {
       this.fail(
         'NO_BIDS',
-        `no provider bid within the ${this.record.bidsCloseAt - this.record.postedAt} ms bid window: none is online, matches the requirements, or accepts the max price ${this.record.maxPrice}`,
+        `no provider bid within the ${this.record.bidsCloseAt - this.record.postedAt} ms bid window: none` +
+          ` is online, matches the requirements, or accepts the max price ${this.record.maxPrice}`,
       )
       return
     }

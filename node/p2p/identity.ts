@@ -19,7 +19,9 @@ export function assertPrivateFile(path: string): void {
   if ((mode & 0o077) !== 0) {
     throw new UsageError(
       'KEY_FILE_PERMISSIONS',
-      `${path} is accessible by other users (mode ${mode.toString(8).padStart(3, '0')}); it holds a secret. Fix: chmod 600 ${path}`,
+      `${path} is accessible by other users (mode` +
+        ` ${mode.toString(8).padStart(3, '0')}); it holds a secret. Fix: chmod` +
+        ` 600 ${path}`,
       { path, mode: mode.toString(8) },
     )
   }
@@ -45,7 +47,8 @@ export async function loadPeerKey(dataDir: string): Promise<PrivateKey> {
   } catch (err) {
     throw new UsageError(
       'KEY_FILE_INVALID',
-      `${path} is not a libp2p private key. Fix: restore it from a backup, or move it away and run \`hive init\` to make a new identity`,
+      `${path} is not a libp2p private key. Fix: restore it from a backup, or` +
+        ` move it away and run \`hive init\` to make a new identity`,
       { path },
       { cause: err },
     )

@@ -258,7 +258,9 @@ function matchExchanges(steps: Record<Side, Steps>, add: (f: Finding) => void): 
           side: other(sender),
           step: type,
           index: r.index,
-          message: `the ${other(sender)} logged receiving ${type} (entry ${r.index}) that the ${sender} never logged sending`,
+          message:
+            `the ${other(sender)} logged receiving ${type} (entry` +
+            ` ${r.index}) that the ${sender} never logged sending`,
         })
       }
     }

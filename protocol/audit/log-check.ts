@@ -26,8 +26,10 @@ export type CheckStatus = 'PASS' | 'FAIL' | 'UNAVAILABLE' | 'PENDING'
 
 export type LogFindingCode =
   | 'NO_ANCHOR' // the peer's address has anchored nothing: none of its log can be proven
-  | 'HISTORY_REWRITTEN' // two anchors are not consistent: the log was rebuilt with another history under the later one
-  | 'LOG_DIVERGES' // the served log no longer matches the anchors from one on: changed, deleted or reordered after anchoring
+  // two anchors are not consistent: the log was rebuilt with another history under the later one
+  | 'HISTORY_REWRITTEN'
+  // the served log no longer matches the anchors from one on: changed, deleted or reordered after anchoring
+  | 'LOG_DIVERGES'
   | 'CONSISTENCY_FAILED' // a consistency proof between two anchors does not verify
   | 'INCLUSION_FAILED' // a served entry is not the entry at its index in the anchored tree
   | 'NOT_ANCHORED' // an entry beyond the latest anchor: not provable yet

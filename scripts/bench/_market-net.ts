@@ -205,7 +205,8 @@ export async function startMarketNet(opts: MarketNetOptions): Promise<MarketNet>
     }
     if (unpublished > 0)
       opts.say(
-        `  ${unpublished}/${opts.providers} providers did not publish their profile in the DHT within ${PUBLISH_WAIT_MS / 1000} s (not needed by the market itself)`,
+        `  ${unpublished}/${opts.providers} providers did not publish their profile in the DHT` +
+          ` within ${PUBLISH_WAIT_MS / 1000} s (not needed by the market itself)`,
       )
     return { requester, providers, pool, stop }
   } catch (err) {

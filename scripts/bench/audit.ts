@@ -135,7 +135,9 @@ try {
   const appendPerSec = Math.round(N / seconds)
   // on a shared machine wall time depends on the neighbours; CPU time per entry does not
   say(
-    `built ${N} entries in ${seconds.toFixed(1)} s: ${appendPerSec} appends/s; ${cpuSeconds.toFixed(1)} CPU s (${((cpuSeconds * 1e6) / N).toFixed(1)} µs/entry, all threads)`,
+    `built ${N} entries in ${seconds.toFixed(1)} s: ${appendPerSec} appends/s;` +
+      ` ${cpuSeconds.toFixed(1)} CPU s (${((cpuSeconds * 1e6) / N).toFixed(1)} µs/entry, all` +
+      ` threads)`,
   )
 
   const size = log.size()
@@ -165,7 +167,9 @@ try {
   const consistencyVerifyMs = (performance.now() - t0) / SAMPLES
   if (ok !== SAMPLES) throw new Error(`${SAMPLES - ok} consistency proofs failed`)
   say(
-    `at ${size} entries: inclusion proof ${inclusionProofMs.toFixed(3)} ms (${proofs[0].length} hashes), verify ${inclusionVerifyMs.toFixed(4)} ms; consistency proof ${consistencyProofMs.toFixed(3)} ms, verify ${consistencyVerifyMs.toFixed(4)} ms`,
+    `at ${size} entries: inclusion proof ${inclusionProofMs.toFixed(3)} ms (${proofs[0].length} hashes),` +
+      ` verify ${inclusionVerifyMs.toFixed(4)} ms; consistency proof ${consistencyProofMs.toFixed(3)} ms,` +
+      ` verify ${consistencyVerifyMs.toFixed(4)} ms`,
   )
   await log.close()
   await store.close()

@@ -312,13 +312,17 @@ async function sample(
         await entry.discovery.findProviders({ gpuVendor: 'nvidia' }, { source: 'view', limit: 100 })
       ).some((p) => p.peerId === id)
       say(
-        `    missed: the entry peer ${inEntry ? 'has' : 'does NOT have'} it in its view; its verdicts meanwhile: ${delta}`,
+        `    missed: the entry peer` +
+          ` ${inEntry ? 'has' : 'does NOT have'} it in its view; its` +
+          ` verdicts meanwhile: ${delta}`,
       )
     }
     viewMs.push(v)
     let line =
       `  ${peers} peers, sample ${s + 1}/${SAMPLES}: started ${Math.round(startedMs[s])} ms, ` +
-      `connected ${Math.round(connectedMs[s])} ms, ${seen ? 'in the view after' : 'NOT in the view after'} ${Math.round(v)} ms`
+      `connected ${Math.round(connectedMs[s])} ms,` +
+      ` ${seen ? 'in the view after' : 'NOT in the view after'} ${Math.round(v)} ` +
+      `ms`
     if (s < dhtSamples) {
       // a cold requester's lookup walks the DHT; it re-asks a few times a second (tighter polling
       // on a shared core mostly slows the provider it is waiting for)

@@ -186,7 +186,8 @@ for (let i = 0; i < 5; i++) fiveOwners.push(await provider(undefined, MIN_STAKE,
 const fiveOwnersShare = await share(fiveOwners, others)
 const oneMinimum = await share([await provider('single', MIN_STAKE, median)], others)
 note(
-  `award shares: one owner 5× stake on one id ${oneIdFiveStakes}, one owner on 5 ids ${fiveIdsShare}, five owners ${fiveOwnersShare}, one owner 1× stake ${oneMinimum}`,
+  `award shares: one owner 5× stake on one id ${oneIdFiveStakes}, one owner on 5 ids` +
+    ` ${fiveIdsShare}, five owners ${fiveOwnersShare}, one owner 1× stake ${oneMinimum}`,
 )
 
 const finite = firsts.filter((f) => Number.isFinite(f))

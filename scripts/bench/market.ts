@@ -559,10 +559,16 @@ async function singleMain(
   chain: DevChain | undefined,
 ): Promise<Record<string, unknown>> {
   say(
-    `market benchmark (${MODE}): 1 requester + ${PROVIDERS} providers over TCP on 127.0.0.1${CHAIN ? ', paid by channel, audit logs on' : ', no chain'}`,
+    `market benchmark (${MODE}): 1 requester + ${PROVIDERS} providers over TCP on` +
+      ` 127.0.0.1${CHAIN ? ', paid by channel, audit logs on' : ', no chain'}`,
   )
   say(
-    `  bid window ${BID_WINDOW_MS} ms, early award at k + ${RESERVE} good bids${MODE === 'in-process' ? `, provider capacity ${CAPACITY}, one shared WASM pool of ${POOL_SIZE} workers` : ''}`,
+    `  bid window ${BID_WINDOW_MS} ms, early award at k + ${RESERVE} good` +
+      ` bids${
+        MODE === 'in-process'
+          ? `, provider capacity ${CAPACITY}, one shared` + ` WASM pool of ${POOL_SIZE} workers`
+          : ''
+      }`,
   )
   const t0 = performance.now()
   const net = await startNet(root, PROVIDERS, module, chain)

@@ -271,7 +271,8 @@ export async function runPaidCrashSteps(opts: PaidCrashOptions): Promise<PaidCra
       })
       outcomes.push({ role, step, crashed, jobs, ms: Date.now() - t0 })
       say(
-        `  ${step}: crashed ${crashed}, ${jobs.map((j) => `${j.phase}${j.failure ? ` (${j.failure})` : ''}`).join(', ')}`,
+        `  ${step}: crashed ${crashed},` +
+          ` ${jobs.map((j) => `${j.phase}${j.failure ? ` (${j.failure})` : ''}`).join(', ')}`,
       )
     }
 

@@ -141,7 +141,8 @@ if (scenario === 'dead-providers') {
   process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
 } else {
   console.error(
-    `usage: npm run chaos -- <scenario> [options]\nscenarios: ${SCENARIOS.join(', ')} (the others of issue 16 are not built yet)`,
+    `usage: npm run chaos -- <scenario> [options]\nscenarios:` +
+      ` ${SCENARIOS.join(', ')} (the others of issue 16 are not built yet)`,
   )
   process.exit(2)
 }

@@ -31,7 +31,9 @@ if (probe.status !== 0 || Number(probe.stdout.trim().replace(/^v/, '').split('.'
   process.exit(1)
 }
 console.log(
-  `[hive setup] npm runs under Node ${npmNode ?? process.versions.node}, too old for Hardhat 3; re-running npm install under Node ${probe.stdout.trim()} (from the node@22 package) to add the native EVM package`,
+  `[hive setup] npm runs under Node ${npmNode ?? process.versions.node}, too old for Hardhat 3;` +
+    ` re-running npm install under Node ${probe.stdout.trim()} (from the node@22 package) to add the native` +
+    ` EVM package`,
 )
 const env = { ...process.env, HIVE_SETUP_NESTED: '1', PATH: binDir + delimiter + (process.env.PATH ?? '') }
 // npm reads npm_config_* from the environment as its own config: drop the outer npm's user

@@ -5,7 +5,8 @@ const minor = Number(process.versions.node.split('.')[1])
 if (major < 22 || (major === 22 && minor < 13)) {
   console.error(`ComputeHive needs Node >= 22.13; this is Node ${process.versions.node}.`)
   console.error(
-    'Fix: run `npm install` (it installs Node 22 into node_modules/.bin), then use `npm run ...` or node_modules/.bin/hive (which finds that Node itself).',
+    'Fix: run `npm install` (it installs Node 22 into node_modules/.bin), then use `npm' +
+      ' run ...` or node_modules/.bin/hive (which finds that Node itself).',
   )
   process.exit(1)
 }

@@ -1,7 +1,15 @@
 // `npm test`: the contract build, the CLI build, static checks, then every mocha suite; ends with one line
 // `N passed, N failed[, N skipped]` summed over all of them, and a non-zero exit on any failure.
-// Usage: npm test [-- <suite>...] [-- --grep <pattern>]
+// Usage: npm test [-- <suite>...] [-- --grep <pattern>] [-- --jobs <n>]
 // suites: checks contracts protocol node security e2e browser testbed
+//
+// After the two builds, the checks and the suites run as jobs, two at a time (HIVE_TEST_JOBS or
+// --jobs; 1 = one after the other): each job is its own process tree with its own Hardhat chain
+// (test/support/chain.ts), free ports and temp folders, so jobs share nothing. Most of a test's
+// time is waiting on timers, peers and the chain, so two jobs on a 2-core machine take little
+// more than the longer one. The longest suite (node) is split in two jobs by file. One job's
+// output is shown live; the others' is held and printed whole when they end, so it never
+// interleaves.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -61,9 +69,52 @@ const CHECKS: Array<[string, string, string[]]> = [
   ['lint Solidity (solhint)', 'solhint', ['contracts/**/*.sol']],
 ]
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+/**
+ * Where a job's output goes: straight to the terminal while the job holds it, else into a buffer
+ * that is printed whole when the job gets the terminal (scripts/test/run.ts header).
+ */
+class Output {
+  private held: Buffer[] = []
+  private live = false
+  ended = false
+
+  write(chunk: Buffer | string): void {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    if (this.live) process.stdout.write(b)
+    else this.held.push(b)
+  }
+
+  /** Prints what was held and shows the rest live. */
+  goLive(): void {
+    for (const b of this.held) process.stdout.write(b)
+    this.held = []
+    this.live = true
+  }
+}
+
+/** Jobs' outputs in start order; the first one that has not ended is shown live. */
+const outputs: Output[] = []
+function showNext(): void {
+  while (outputs.length > 0) {
+    const first = outputs[0]!
+    first.goLive()
+    if (!first.ended) return
+    outputs.shift()
+  }
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, out?: Output): Promise<number> {
   return new Promise((ok) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+    const child = spawn(cmd, args, {
+      cwd: root,
+      stdio: out === undefined ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+      // a job's mocha writes into a pipe: keep the spec reporter's colours when we show them on a terminal
+      env: { ...process.env, ...(out !== undefined && process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}), ...env },
+    })
+    if (out !== undefined) {
+      child.stdout?.on('data', (b: Buffer) => out.write(b))
+      child.stderr?.on('data', (b: Buffer) => out.write(b))
+    }
     child.on('exit', (code, signal) => ok(code ?? (signal != null ? 1 : 0)))
     child.on('error', () => ok(127))
   })
@@ -81,9 +132,13 @@ function findFiles(dir: string, suffix: string): string[] {
 }
 
 const argv = process.argv.slice(2)
-const grepAt = argv.indexOf('--grep')
-const grep = grepAt >= 0 ? argv[grepAt + 1] : undefined
-const wanted = argv.filter((a, i) => !a.startsWith('--') && (grepAt < 0 || i !== grepAt + 1))
+const valueOf = (flag: string): string | undefined => {
+  const at = argv.indexOf(flag)
+  return at >= 0 ? argv[at + 1] : undefined
+}
+const grep = valueOf('--grep')
+const jobs = Math.max(1, Number(valueOf('--jobs') ?? process.env.HIVE_TEST_JOBS ?? 2) || 1)
+const wanted = argv.filter((a, i) => !a.startsWith('--') && !['--grep', '--jobs'].includes(argv[i - 1] ?? ''))
 for (const w of wanted) {
   if (w !== 'checks' && !(w in SUITES)) {
     console.error(`unknown suite "${w}"; choose from: checks ${Object.keys(SUITES).join(' ')}`)
@@ -96,6 +151,7 @@ const total: Counts = { passed: 0, failed: 0, skipped: 0 }
 const fileMs = new Map<string, number>()
 const failures: string[] = []
 const tmp = mkdtempSync(join(tmpdir(), 'hive-test-'))
+const started = Date.now()
 
 // the contracts first: `hardhat build` also generates the TypeChain bindings the typecheck needs
 // (types/ethers-contracts, not committed), and the node, security and e2e suites deploy them
@@ -121,16 +177,61 @@ if (selected('checks') || selected('e2e')) {
   }
 }
 
+/** A unit of the run: the static checks, or a mocha process over some of a suite's files. */
+interface Job {
+  name: string
+  run: (out: Output) => Promise<void>
+}
+const queue: Job[] = []
+
 if (selected('checks')) {
-  for (const [label, cmd, args] of CHECKS) {
-    if (cmd === 'solhint' && findFiles(join(root, 'contracts'), '.sol').length === 0) continue
-    console.log(`\n== ${label}`)
-    const code = await run(cmd, args)
-    if (code === 0) total.passed++
-    else {
-      total.failed++
-      failures.push(label)
-    }
+  queue.push({
+    name: 'checks',
+    run: async (out) => {
+      for (const [label, cmd, args] of CHECKS) {
+        if (cmd === 'solhint' && findFiles(join(root, 'contracts'), '.sol').length === 0) continue
+        out.write(`\n== ${label}\n`)
+        const code = await run(cmd, args, {}, out)
+        if (code === 0) total.passed++
+        else {
+          total.failed++
+          failures.push(label)
+        }
+      }
+    },
+  })
+}
+
+/** Suites long enough to be split over several mocha processes (files dealt round-robin). */
+const SPLIT: Record<string, number> = { node: 2 }
+
+function mochaJob(suite: string, name: string, files: string[], timeoutMs: number): Job {
+  return {
+    name,
+    run: async (out) => {
+      out.write(`\n== suite ${name} (${files.length} files)\n`)
+      const countsFile = join(tmp, `${name.replace(/\W/g, '_')}.json`)
+      const args = [
+        '--import=tsx',
+        '--reporter',
+        join(root, 'scripts/test/count-reporter.cjs'),
+        '--timeout',
+        String(timeoutMs),
+        '--exit',
+        ...(grep != null ? ['--grep', grep] : []),
+        ...files,
+      ]
+      const code = await run('mocha', args, { HIVE_TEST_COUNTS: countsFile }, out)
+      const c: Counts = existsSync(countsFile)
+        ? (JSON.parse(readFileSync(countsFile, 'utf8')) as Counts)
+        : { passed: 0, failed: 1, skipped: 0 } // the runner died before reporting: count it as a failure
+      if (code !== 0 && c.failed === 0) c.failed = 1
+      total.passed += c.passed
+      total.failed += c.failed
+      total.skipped += c.skipped
+      for (const [file, ms] of Object.entries(c.files ?? {})) fileMs.set(file, (fileMs.get(file) ?? 0) + ms)
+      if (c.failed > 0) failures.push(`suite ${name} (${c.failed} failed)`)
+    },
   }
 }
 
@@ -141,29 +242,36 @@ for (const [suite, { timeoutMs }] of Object.entries(SUITES)) {
     console.log(`\n== suite ${suite}: no tests yet`)
     continue
   }
-  console.log(`\n== suite ${suite} (${files.length} files)`)
-  const countsFile = join(tmp, `${suite}.json`)
-  const args = [
-    '--import=tsx',
-    '--reporter',
-    join(root, 'scripts/test/count-reporter.cjs'),
-    '--timeout',
-    String(timeoutMs),
-    '--exit',
-    ...(grep != null ? ['--grep', grep] : []),
-    ...files,
-  ]
-  const code = await run('mocha', args, { HIVE_TEST_COUNTS: countsFile })
-  const c: Counts = existsSync(countsFile)
-    ? (JSON.parse(readFileSync(countsFile, 'utf8')) as Counts)
-    : { passed: 0, failed: 1, skipped: 0 } // the runner died before reporting: count it as a failure
-  if (code !== 0 && c.failed === 0) c.failed = 1
-  total.passed += c.passed
-  total.failed += c.failed
-  total.skipped += c.skipped
-  for (const [file, ms] of Object.entries(c.files ?? {})) fileMs.set(file, (fileMs.get(file) ?? 0) + ms)
-  if (c.failed > 0) failures.push(`suite ${suite} (${c.failed} failed)`)
+  const parts = Math.min(jobs > 1 ? (SPLIT[suite] ?? 1) : 1, files.length)
+  for (let p = 0; p < parts; p++) {
+    const mine = files.filter((_f, i) => i % parts === p)
+    queue.push(mochaJob(suite, parts > 1 ? `${suite} ${p + 1}/${parts}` : suite, mine, timeoutMs))
+  }
 }
+
+// the longest jobs first, so that the last one to start is a short one
+const ORDER = ['node', 'e2e', 'security', 'checks', 'browser', 'contracts', 'testbed', 'protocol']
+queue.sort((a, b) => ORDER.indexOf(a.name.split(' ')[0]!) - ORDER.indexOf(b.name.split(' ')[0]!))
+const jobMs: Array<[string, number]> = []
+await Promise.all(
+  Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+      const out = new Output()
+      outputs.push(out)
+      showNext()
+      const t0 = Date.now()
+      try {
+        await job.run(out)
+      } catch (err) {
+        total.failed++
+        failures.push(`${job.name} (${(err as Error).message})`)
+      }
+      jobMs.push([job.name, Date.now() - t0])
+      out.ended = true
+      showNext()
+    }
+  }),
+)
 rmSync(tmp, { recursive: true, force: true })
 
 if (fileMs.size > 0) {
@@ -171,6 +279,9 @@ if (fileMs.size > 0) {
   console.log(`\nslowest test files (tests and hooks; ${fileMs.size} files):`)
   for (const [file, ms] of slowest) console.log(`${(ms / 1000).toFixed(1).padStart(8)} s  ${file}`)
 }
+const secs = (ms: number): string => `${(ms / 1000).toFixed(0)} s`
+console.log(`\njobs (${jobs} at a time): ${jobMs.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}`)
+console.log(`wall time ${secs(Date.now() - started)}`)
 if (failures.length > 0) console.log(`\nfailed: ${failures.join('; ')}`)
 console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`)
 process.exit(total.failed > 0 ? 1 : 0)

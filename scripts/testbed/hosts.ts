@@ -143,7 +143,8 @@ export async function nsProbe(
 ): Promise<{ connected: boolean; error?: string }> {
   const script =
     `const s=require('net').connect({host:${JSON.stringify(host)},port:${port}});` +
-    `const t=setTimeout(()=>{console.log(JSON.stringify({connected:false,error:'no answer in ${timeoutMs} ms'}));process.exit(0)},${timeoutMs});` +
+    `const t=setTimeout(()=>{console.log(JSON.stringify({connected:false,error:'no` +
+    ` answer in ${timeoutMs} ms'}));process.exit(0)},${timeoutMs});` +
     "s.on('connect',()=>{console.log(JSON.stringify({connected:true}));process.exit(0)});" +
     "s.on('error',(e)=>{console.log(JSON.stringify({connected:false,error:e.code||e.message}));process.exit(0)})"
   const r = await nsRun(ns, [NODE22, '-e', script])

@@ -133,7 +133,9 @@ export async function runTestbed(
     process.off('exit', onExit)
   }
   log(
-    `testbed: ${names.length} scenario(s) in ${((Date.now() - tAll) / 1000).toFixed(1)} s${failures.length > 0 ? `; failed: ${failures.join('; ')}` : ''}`,
+    `testbed: ${names.length} scenario(s) in` +
+      ` ${((Date.now() - tAll) / 1000).toFixed(1)} ` +
+      `s${failures.length > 0 ? `; failed: ${failures.join('; ')}` : ''}`,
   )
   if (failures.length === 0 && !opts.keepLogs) rmSync(workRoot, { recursive: true, force: true })
   else log(`logs and data dirs kept in ${workRoot}`)

@@ -230,7 +230,10 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
   const nodes: Record<string, HiveHost> = {}
   try {
     log(
-      `[${name}] ${o.plan.hosts.length} hosts, NAT routers: ${plan.nats.map((n) => `${n.name} (${n.kind})`).join(', ') || 'none'}${plan.lossPercent > 0 ? `, ${plan.lossPercent}% loss` : ''}${plan.delayMs > 0 ? `, ${plan.delayMs} ms delay each way` : ''}`,
+      `[${name}] ${o.plan.hosts.length} hosts, NAT routers:` +
+        ` ${plan.nats.map((n) => `${n.name} (${n.kind})`).join(', ') || 'none'}` +
+        `${plan.lossPercent > 0 ? `, ${plan.lossPercent}% loss` : ''}` +
+        `${plan.delayMs > 0 ? `, ${plan.delayMs} ms delay each way` : ''}`,
     )
     addScenario(core.plan, o.plan)
     for (const nat of plan.nats.filter((n) => n.kind === 'upnp')) {
@@ -360,7 +363,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
     }
     if (found.length < providers.length)
       log(
-        `[${name}] the requester finds ${found.length} of ${providers.length} providers after 120 s; posting the jobs anyway`,
+        `[${name}] the requester finds ${found.length} of` +
+          ` ${providers.length} providers after 120 s; posting the jobs` +
+          ` anyway`,
       )
     else log(`[${name}] requester finds all providers (${since()})`)
 

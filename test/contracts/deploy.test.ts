@@ -163,48 +163,51 @@ describe('scripts/deploy.ts', () => {
     expect(devnetParams.channelChallengePeriod).to.be.below(3600n)
   })
 
-  it('CLI over --rpc: deploys with the key from the environment (never printed), then finds everything', async function () {
-    this.timeout(60_000)
-    const server = await network.createServer('default', '127.0.0.1', 0)
-    const { address, port } = await server.listen()
-    const out = tmp()
-    const key = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80' // Hardhat's well-known account 0
-    // async spawn: the JSON-RPC server runs in this process and must keep answering
-    const run = async (): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-      await new Promise((ok) => {
-        const child = spawn(
-          join(root, 'node_modules/.bin/tsx'),
-          [join(root, 'scripts/deploy.ts'), '--devnet', '--rpc', `http://${address}:${port}`, '--out', out],
-          { env: { ...process.env, HIVE_DEPLOYER_KEY: key } },
-        )
-        let stdout = ''
-        let stderr = ''
-        child.stdout.on('data', (b: Buffer) => {
-          stdout += b.toString()
+  it(
+    'CLI over --rpc: deploys with the key from the' + ' environment (never printed), then finds everything',
+    async function () {
+      this.timeout(60_000)
+      const server = await network.createServer('default', '127.0.0.1', 0)
+      const { address, port } = await server.listen()
+      const out = tmp()
+      const key = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80' // Hardhat's well-known account 0
+      // async spawn: the JSON-RPC server runs in this process and must keep answering
+      const run = async (): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+        await new Promise((ok) => {
+          const child = spawn(
+            join(root, 'node_modules/.bin/tsx'),
+            [join(root, 'scripts/deploy.ts'), '--devnet', '--rpc', `http://${address}:${port}`, '--out', out],
+            { env: { ...process.env, HIVE_DEPLOYER_KEY: key } },
+          )
+          let stdout = ''
+          let stderr = ''
+          child.stdout.on('data', (b: Buffer) => {
+            stdout += b.toString()
+          })
+          child.stderr.on('data', (b: Buffer) => {
+            stderr += b.toString()
+          })
+          child.on('exit', (code) => ok({ code, stdout, stderr }))
         })
-        child.stderr.on('data', (b: Buffer) => {
-          stderr += b.toString()
-        })
-        child.on('exit', (code) => ok({ code, stdout, stderr }))
-      })
-    try {
-      const first = await run()
-      expect(first.code, first.stderr).to.equal(0)
-      const printed = JSON.parse(first.stdout.trim().split('\n').at(-1) ?? '') as {
-        chainId: number
-        contracts: Record<string, string>
+      try {
+        const first = await run()
+        expect(first.code, first.stderr).to.equal(0)
+        const printed = JSON.parse(first.stdout.trim().split('\n').at(-1) ?? '') as {
+          chainId: number
+          contracts: Record<string, string>
+        }
+        const file = loadDeployment(join(out, '31337.json'))
+        expect(printed.contracts.PaymentChannel).to.equal(file?.contracts.PaymentChannel.address)
+        expect(file?.params.channelChallengePeriod).to.equal(String(devnetParams.channelChallengePeriod))
+        const second = await run()
+        expect(second.code, second.stderr).to.equal(0)
+        expect(second.stderr).to.match(/nothing to do/)
+        for (const r of [first, second]) expect(r.stdout + r.stderr).to.not.include(key.slice(2))
+      } finally {
+        await server.close()
       }
-      const file = loadDeployment(join(out, '31337.json'))
-      expect(printed.contracts.PaymentChannel).to.equal(file?.contracts.PaymentChannel.address)
-      expect(file?.params.channelChallengePeriod).to.equal(String(devnetParams.channelChallengePeriod))
-      const second = await run()
-      expect(second.code, second.stderr).to.equal(0)
-      expect(second.stderr).to.match(/nothing to do/)
-      for (const r of [first, second]) expect(r.stdout + r.stderr).to.not.include(key.slice(2))
-    } finally {
-      await server.close()
-    }
-  })
+    },
+  )
 
   it('CLI: refuses --rpc without HIVE_DEPLOYER_KEY and unknown arguments', function () {
     this.timeout(30_000)

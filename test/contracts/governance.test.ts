@@ -103,34 +103,38 @@ describe('governance end to end', () => {
     )
   })
 
-  it('a change made directly, by the deployer or anyone, fails: only the timelock owns the parameters and the registry', async () => {
-    const g = await loadFixture(deployed)
-    for (const who of [g.deployer, g.alice, g.outsider]) {
-      await expect(as(g.params, who).setParam(key('protocolFeeBps'), 0n))
-        .to.be.revertedWithCustomError(g.params, 'OwnableUnauthorizedAccount')
-        .withArgs(who.address)
-      await expect(as(g.registry, who).slash(g.alice.address, 1n, key('x')))
-        .to.be.revertedWithCustomError(g.registry, 'OwnableUnauthorizedAccount')
-        .withArgs(who.address)
-      const proposer = await g.timelock.PROPOSER_ROLE()
-      await expect(
-        as(g.timelock, who).schedule(
-          await g.params.getAddress(),
-          0n,
-          '0x',
-          ethers.ZeroHash,
-          ethers.ZeroHash,
-          devnetParams.timelockDelay,
-        ),
-      )
-        .to.be.revertedWithCustomError(g.timelock, 'AccessControlUnauthorizedAccount')
-        .withArgs(who.address, proposer)
-    }
-    // the governor's own settings change only through governance too
-    await expect(as(g.governor, g.deployer).setVotingPeriod(1n))
-      .to.be.revertedWithCustomError(g.governor, 'GovernorOnlyExecutor')
-      .withArgs(g.deployer.address)
-  })
+  it(
+    'a change made directly, by the deployer or anyone, fails: only' +
+      ' the timelock owns the parameters and the registry',
+    async () => {
+      const g = await loadFixture(deployed)
+      for (const who of [g.deployer, g.alice, g.outsider]) {
+        await expect(as(g.params, who).setParam(key('protocolFeeBps'), 0n))
+          .to.be.revertedWithCustomError(g.params, 'OwnableUnauthorizedAccount')
+          .withArgs(who.address)
+        await expect(as(g.registry, who).slash(g.alice.address, 1n, key('x')))
+          .to.be.revertedWithCustomError(g.registry, 'OwnableUnauthorizedAccount')
+          .withArgs(who.address)
+        const proposer = await g.timelock.PROPOSER_ROLE()
+        await expect(
+          as(g.timelock, who).schedule(
+            await g.params.getAddress(),
+            0n,
+            '0x',
+            ethers.ZeroHash,
+            ethers.ZeroHash,
+            devnetParams.timelockDelay,
+          ),
+        )
+          .to.be.revertedWithCustomError(g.timelock, 'AccessControlUnauthorizedAccount')
+          .withArgs(who.address, proposer)
+      }
+      // the governor's own settings change only through governance too
+      await expect(as(g.governor, g.deployer).setVotingPeriod(1n))
+        .to.be.revertedWithCustomError(g.governor, 'GovernorOnlyExecutor')
+        .withArgs(g.deployer.address)
+    },
+  )
 
   it('the governor counts votes by timestamp, like the token', async () => {
     const g = await loadFixture(deployed)

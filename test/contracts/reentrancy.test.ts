@@ -96,22 +96,25 @@ describe('reentrancy through token hooks', () => {
     expect(await c.token.balanceOf(await c.channel.getAddress())).to.equal(hive(10))
   })
 
-  it('state is final before any transfer (CEI): re-entering an unguarded function sees the channel closed', async () => {
-    const c = await loadFixture(setup)
-    const token = await c.token.getAddress()
-    await c.actor.execute(
-      await c.channel.getAddress(),
-      c.channel.interface.encodeFunctionData('open', [c.provider.address, token, hive(10), 0n]),
-    )
-    const id = await c.channel.channelIdOf(c.actorAddr, c.provider.address, token, 0n, 100n, 100n, 0n)
-    await c.actor.execute(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('startClose', [id]))
-    await time.increase(100)
-    await c.channel.finalize(id)
-    await c.actor.arm(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('startClose', [id]))
-    await c.channel.withdrawFor(token, c.actorAddr)
-    expect(await reentryOutcome(c.actor, c.channel)).to.equal('PaymentChannelWrongStatus')
-    expect(await c.token.balanceOf(c.actorAddr)).to.equal(hive(1000))
-  })
+  it(
+    'state is final before any transfer (CEI): re-entering an' + ' unguarded function sees the channel closed',
+    async () => {
+      const c = await loadFixture(setup)
+      const token = await c.token.getAddress()
+      await c.actor.execute(
+        await c.channel.getAddress(),
+        c.channel.interface.encodeFunctionData('open', [c.provider.address, token, hive(10), 0n]),
+      )
+      const id = await c.channel.channelIdOf(c.actorAddr, c.provider.address, token, 0n, 100n, 100n, 0n)
+      await c.actor.execute(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('startClose', [id]))
+      await time.increase(100)
+      await c.channel.finalize(id)
+      await c.actor.arm(await c.channel.getAddress(), c.channel.interface.encodeFunctionData('startClose', [id]))
+      await c.channel.withdrawFor(token, c.actorAddr)
+      expect(await reentryOutcome(c.actor, c.channel)).to.equal('PaymentChannelWrongStatus')
+      expect(await c.token.balanceOf(c.actorAddr)).to.equal(hive(1000))
+    },
+  )
 
   it('a provider cannot re-enter claim while its release is paid', async () => {
     const c = await loadFixture(setup)

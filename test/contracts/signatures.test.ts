@@ -89,36 +89,39 @@ describe('signature binding', () => {
       .withArgs(c.job.escrowId, c.requester.address)
   })
 
-  it('a release valid on one chain is rejected on another chain where the same escrow exists at the same address', async () => {
-    const a = await loadFixture(setup)
-    const b = await deployCore(other.ethers)
-    const jobB = await createEscrow(other.ethers, b)
-    expect(b.chainId).to.equal(4242n)
-    expect(await b.escrow.getAddress()).to.equal(await a.escrow.getAddress())
-    expect(jobB.escrowId).to.equal(a.job.escrowId)
-    const release = { jobId: a.job.jobId, provider: a.provider.address, resultHash: a.job.resultHash }
-    const sigOnA = await signRelease(a.requester, a.chainId, await a.escrow.getAddress(), release)
-    await expect(
-      escrowAs(b, 'other').releaseWithSignature(
-        a.job.jobId,
-        a.requester.address,
-        a.provider.address,
-        a.job.resultHash,
-        sigOnA,
-      ),
-    )
-      .to.be.revertedWithCustomError(b.escrow, 'JobEscrowInvalidSignature')
-      .withArgs(jobB.escrowId, b.requester.address)
-    await expect(
-      escrowAs(a, 'other').releaseWithSignature(
-        a.job.jobId,
-        a.requester.address,
-        a.provider.address,
-        a.job.resultHash,
-        sigOnA,
-      ),
-    ).to.emit(a.escrow, 'EscrowReleased')
-  })
+  it(
+    'a release valid on one chain is rejected on another chain' + ' where the same escrow exists at the same address',
+    async () => {
+      const a = await loadFixture(setup)
+      const b = await deployCore(other.ethers)
+      const jobB = await createEscrow(other.ethers, b)
+      expect(b.chainId).to.equal(4242n)
+      expect(await b.escrow.getAddress()).to.equal(await a.escrow.getAddress())
+      expect(jobB.escrowId).to.equal(a.job.escrowId)
+      const release = { jobId: a.job.jobId, provider: a.provider.address, resultHash: a.job.resultHash }
+      const sigOnA = await signRelease(a.requester, a.chainId, await a.escrow.getAddress(), release)
+      await expect(
+        escrowAs(b, 'other').releaseWithSignature(
+          a.job.jobId,
+          a.requester.address,
+          a.provider.address,
+          a.job.resultHash,
+          sigOnA,
+        ),
+      )
+        .to.be.revertedWithCustomError(b.escrow, 'JobEscrowInvalidSignature')
+        .withArgs(jobB.escrowId, b.requester.address)
+      await expect(
+        escrowAs(a, 'other').releaseWithSignature(
+          a.job.jobId,
+          a.requester.address,
+          a.provider.address,
+          a.job.resultHash,
+          sigOnA,
+        ),
+      ).to.emit(a.escrow, 'EscrowReleased')
+    },
+  )
 
   it('a malleated (high-s) twin of a valid voucher or release is rejected', async () => {
     const c = await loadFixture(setup)

@@ -11,7 +11,7 @@ import { buildExamples } from '../../examples/build.ts'
 import { createNodeApi } from '../../node/api/index.ts'
 import { registerAuditRoutes } from '../../node/audit/api-routes.ts'
 import { initDataDir } from '../../node/config.ts'
-import { jobSubscribers } from '../support/topics.ts'
+import { jobSubscribers, subscriptionsExchanged } from '../support/topics.ts'
 import { runHive } from '../../cli/devnet/processes.ts'
 import { startDevChain } from '../support/chain.ts'
 import { startAuditPeer, until } from '../node/audit/net.ts'
@@ -55,7 +55,7 @@ describe('e2e: hive audit through the CLI', function () {
     await auditor.node.libp2p.dial(multiaddr(provider.node.info().addresses[0]))
     const pubsub = requester.node.libp2p.services.pubsub
     await until('the provider subscribed', () => jobSubscribers(pubsub).some((s) => s.equals(provider.node.peerId)))
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    await until('subscriptions exchanged', () => subscriptionsExchanged(requester.node.libp2p, [provider.node.libp2p]))
     const posted = await requester.market!.requester!.post({
       module: readFileSync(modules.wordcount),
       inputs: [{ name: 'a.txt', data: new TextEncoder().encode('audit me\n') }],
@@ -143,42 +143,46 @@ describe('e2e: hive audit through the CLI', function () {
     expect(v.rows.some((r) => r.check.startsWith('anchors #0') && r.status === 'PASS')).to.equal(true)
   })
 
-  it('`hive audit export` + `verify --file` check offline against the chain; a tampered file fails, naming the check', async () => {
-    const files = [join(root, 'req.audit.json'), join(root, 'prov.audit.json')]
-    for (const [p, f] of [
-      [requester, files[0]],
-      [provider, files[1]],
-    ] as const) {
-      const run = await hive('--node', p.dataDir, 'audit', 'export', '--job', jobId, '--out', f)
-      expect(run.code, run.stderr).to.equal(0)
-    }
-    const offline = [
-      '--data-dir',
-      join(root, 'nowhere'),
-      'audit',
-      'verify',
-      '--rpc',
-      chain.url,
-      '--deployments',
-      chain.deploymentsDir,
-      '--job',
-      jobId,
-    ]
-    const ok = await hive(...offline, '--file', files[0], '--file', files[1])
-    expect(ok.code, ok.stdout + ok.stderr).to.equal(0)
-    expect(ok.stdout).to.match(/VERIFIED: file req\.audit\.json, prov\.audit\.json/)
+  it(
+    '`hive audit export` + `verify --file` check offline against the' +
+      ' chain; a tampered file fails, naming the check',
+    async () => {
+      const files = [join(root, 'req.audit.json'), join(root, 'prov.audit.json')]
+      for (const [p, f] of [
+        [requester, files[0]],
+        [provider, files[1]],
+      ] as const) {
+        const run = await hive('--node', p.dataDir, 'audit', 'export', '--job', jobId, '--out', f)
+        expect(run.code, run.stderr).to.equal(0)
+      }
+      const offline = [
+        '--data-dir',
+        join(root, 'nowhere'),
+        'audit',
+        'verify',
+        '--rpc',
+        chain.url,
+        '--deployments',
+        chain.deploymentsDir,
+        '--job',
+        jobId,
+      ]
+      const ok = await hive(...offline, '--file', files[0], '--file', files[1])
+      expect(ok.code, ok.stdout + ok.stderr).to.equal(0)
+      expect(ok.stdout).to.match(/VERIFIED: file req\.audit\.json, prov\.audit\.json/)
 
-    const doc = JSON.parse(readFileSync(files[1], 'utf8')) as { entries: Array<{ bytes: string }> }
-    const bytes = Buffer.from(doc.entries[2].bytes, 'base64')
-    bytes[bytes.length - 1] ^= 1 // one bit of the accepted entry
-    doc.entries[2].bytes = bytes.toString('base64')
-    const tampered = join(root, 'tampered.audit.json')
-    writeFileSync(tampered, JSON.stringify(doc))
-    const bad = await hive(...offline, '--file', files[0], '--file', tampered)
-    expect(bad.code).to.equal(1)
-    expect(bad.stdout).to.match(/FAILED/)
-    expect(bad.stderr).to.match(/FAILED: (CHAIN_BROKEN|INCLUSION_FAILED)/)
-  })
+      const doc = JSON.parse(readFileSync(files[1], 'utf8')) as { entries: Array<{ bytes: string }> }
+      const bytes = Buffer.from(doc.entries[2].bytes, 'base64')
+      bytes[bytes.length - 1] ^= 1 // one bit of the accepted entry
+      doc.entries[2].bytes = bytes.toString('base64')
+      const tampered = join(root, 'tampered.audit.json')
+      writeFileSync(tampered, JSON.stringify(doc))
+      const bad = await hive(...offline, '--file', files[0], '--file', tampered)
+      expect(bad.code).to.equal(1)
+      expect(bad.stdout).to.match(/FAILED/)
+      expect(bad.stderr).to.match(/FAILED: (CHAIN_BROKEN|INCLUSION_FAILED)/)
+    },
+  )
 
   it('exits non-zero naming the proofs that could not be obtained from a node that stops serving its log', async () => {
     await provider.audit.server.stop()

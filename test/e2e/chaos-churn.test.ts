@@ -8,31 +8,34 @@ import { runChurn } from '../../scripts/chaos/churn.ts'
 describe('chaos churn (short form, issue 16)', function () {
   this.timeout(150_000)
 
-  it('8 providers turning over every 2-4 s while 24 jobs k = 1 and 6 k = 2 run: all complete, none paid twice', async () => {
-    const r = await runChurn({
-      providers: 8,
-      k1Jobs: 24,
-      k2Jobs: 6,
-      minGapMs: 2_000,
-      maxGapMs: 4_000,
-      holdMs: 1_500,
-      concurrency: 3,
-      bidWindowMs: 3_000,
-      mode: 'in-process',
-      payments: 'escrow',
-      seed: 16,
-      say: (text) => process.stderr.write(`  ${text}\n`),
-    })
-    console.log(JSON.stringify(r))
-    expect(r.jobs).to.equal(30)
-    expect(r.lostJobs, JSON.stringify(r.failures)).to.equal(0)
-    expect(r.completed).to.equal(30)
-    expect(r.doublePaid).to.equal(0)
-    expect(r.chain?.underpaidJobs).to.equal(0)
-    expect(r.chain?.escrowsPaid).to.be.at.least(36)
-    // the fleet really turned over, both ways, and joins kept up
-    expect(r.cleanLeaves).to.be.at.least(2)
-    expect(r.kills).to.be.at.least(2)
-    expect(r.joins).to.equal(r.cleanLeaves + r.kills)
-  })
+  it(
+    '8 providers turning over every 2-4 s while 24 jobs k = 1 and' + ' 6 k = 2 run: all complete, none paid twice',
+    async () => {
+      const r = await runChurn({
+        providers: 8,
+        k1Jobs: 24,
+        k2Jobs: 6,
+        minGapMs: 2_000,
+        maxGapMs: 4_000,
+        holdMs: 1_500,
+        concurrency: 3,
+        bidWindowMs: 3_000,
+        mode: 'in-process',
+        payments: 'escrow',
+        seed: 16,
+        say: (text) => process.stderr.write(`  ${text}\n`),
+      })
+      console.log(JSON.stringify(r))
+      expect(r.jobs).to.equal(30)
+      expect(r.lostJobs, JSON.stringify(r.failures)).to.equal(0)
+      expect(r.completed).to.equal(30)
+      expect(r.doublePaid).to.equal(0)
+      expect(r.chain?.underpaidJobs).to.equal(0)
+      expect(r.chain?.escrowsPaid).to.be.at.least(36)
+      // the fleet really turned over, both ways, and joins kept up
+      expect(r.cleanLeaves).to.be.at.least(2)
+      expect(r.kills).to.be.at.least(2)
+      expect(r.joins).to.equal(r.cleanLeaves + r.kills)
+    },
+  )
 })

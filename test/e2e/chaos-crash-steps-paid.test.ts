@@ -10,18 +10,22 @@ import { runPaidCrashSteps } from '../../scripts/chaos/crash-steps-paid.ts'
 describe('chaos crash-steps with channel payments (short form, issue 16)', function () {
   this.timeout(300_000)
 
-  it('a provider dies after storing a voucher, the requester after signing one: paid once, channels at the highest ack', async () => {
-    const r = await runPaidCrashSteps({ holdMs: 500, steps: ['provider:voucher-stored', 'requester:voucher-signed'] })
-    console.log(JSON.stringify(r))
-    expect(r.crashStepsCovered, 'both nodes died at their failpoint').to.deep.equal({ provider: 1, requester: 1 })
-    expect(r.steps.flatMap((s) => s.jobs.map((j) => [s.step, j.phase, j.paid]))).to.deep.include.members([
-      ['requester:voucher-signed', 'completed', 1],
-    ])
-    expect(r.lostJobs, 'jobs neither completed nor failed-and-unpaid').to.equal(0)
-    expect(r.paidButFailed).to.equal(0)
-    expect(r.doublePaid).to.equal(0)
-    expect(r.noncesBackwards).to.equal(0)
-    expect(r.channelsClosedOnChain).to.equal(r.channels)
-    expect(r.channelsAtHighestAck).to.equal(r.channels)
-  })
+  it(
+    'a provider dies after storing a voucher, the requester after' +
+      ' signing one: paid once, channels at the highest ack',
+    async () => {
+      const r = await runPaidCrashSteps({ holdMs: 500, steps: ['provider:voucher-stored', 'requester:voucher-signed'] })
+      console.log(JSON.stringify(r))
+      expect(r.crashStepsCovered, 'both nodes died at their failpoint').to.deep.equal({ provider: 1, requester: 1 })
+      expect(r.steps.flatMap((s) => s.jobs.map((j) => [s.step, j.phase, j.paid]))).to.deep.include.members([
+        ['requester:voucher-signed', 'completed', 1],
+      ])
+      expect(r.lostJobs, 'jobs neither completed nor failed-and-unpaid').to.equal(0)
+      expect(r.paidButFailed).to.equal(0)
+      expect(r.doublePaid).to.equal(0)
+      expect(r.noncesBackwards).to.equal(0)
+      expect(r.channelsClosedOnChain).to.equal(r.channels)
+      expect(r.channelsAtHighestAck).to.equal(r.channels)
+    },
+  )
 })

@@ -78,7 +78,8 @@ describe('e2e: the hive launcher and the compiled CLI', function () {
     const probe = join(dir, 'probe.cjs')
     writeFileSync(
       probe,
-      'process.stderr.write("PROBE " + JSON.stringify({ argv: process.execArgv, arenas: process.env.MALLOC_ARENA_MAX }) + "\\n")\n',
+      'process.stderr.write("PROBE " + JSON.stringify({ argv:' +
+        ' process.execArgv, arenas: process.env.MALLOC_ARENA_MAX }) + "\\n")\n',
     )
     const probed = (env: NodeJS.ProcessEnv): { argv: string[]; arenas?: string } => {
       const r = run(HIVE_BIN, ['--version'], { ...process.env, ...env })

@@ -173,35 +173,38 @@ describe('e2e: hive nodes as processes and the hive CLI', function () {
     expect(await readFile(peers[1].process.logFile, 'utf8')).to.include('stopped cleanly')
   })
 
-  it('SIGTERM stops a node cleanly (exit 0, api.json removed) and its peers see it leave on their event stream', async () => {
-    const leaving = peers[2]
-    const events: NodeEvent[] = []
-    const ac = new AbortController()
-    // the node subscribes a stream before it answers with the headers, so once fetch resolves no
-    // event can be missed (the test slept 200 ms and hoped the stream was open by then)
-    const token = (await readFile(join(peers[0].process.dataDir, 'api-token'), 'utf8')).trim()
-    const res = await fetch(`${peers[0].client.baseUrl}/v1/events`, {
-      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-      signal: ac.signal,
-    })
-    expect(res.status).to.equal(200)
-    const streaming = (async () => {
-      for await (const msg of readSse(res.body!)) events.push(JSON.parse(msg.data) as NodeEvent)
-    })().catch(() => {})
-    const exit = await leaving.process.stop(15_000)
-    expect(exit).to.deep.include({ code: 0, killed: false })
-    expect(existsSync(join(leaving.process.dataDir, 'api.json'))).to.equal(false)
-    await waitFor(() => events.some((e) => e.type === 'peer:disconnected' && e.peerId === leaving.info.peerId), {
-      what: 'peer:disconnected on the event stream',
-      timeoutMs: 15_000,
-      intervalMs: 50,
-    }).catch(() => {})
-    ac.abort()
-    await streaming
-    expect(
-      events.filter((e) => e.type === 'peer:disconnected').map((e) => (e as { peerId: string }).peerId),
-    ).to.include(leaving.info.peerId)
-  })
+  it(
+    'SIGTERM stops a node cleanly (exit 0, api.json removed) and' + ' its peers see it leave on their event stream',
+    async () => {
+      const leaving = peers[2]
+      const events: NodeEvent[] = []
+      const ac = new AbortController()
+      // the node subscribes a stream before it answers with the headers, so once fetch resolves no
+      // event can be missed (the test slept 200 ms and hoped the stream was open by then)
+      const token = (await readFile(join(peers[0].process.dataDir, 'api-token'), 'utf8')).trim()
+      const res = await fetch(`${peers[0].client.baseUrl}/v1/events`, {
+        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+        signal: ac.signal,
+      })
+      expect(res.status).to.equal(200)
+      const streaming = (async () => {
+        for await (const msg of readSse(res.body!)) events.push(JSON.parse(msg.data) as NodeEvent)
+      })().catch(() => {})
+      const exit = await leaving.process.stop(15_000)
+      expect(exit).to.deep.include({ code: 0, killed: false })
+      expect(existsSync(join(leaving.process.dataDir, 'api.json'))).to.equal(false)
+      await waitFor(() => events.some((e) => e.type === 'peer:disconnected' && e.peerId === leaving.info.peerId), {
+        what: 'peer:disconnected on the event stream',
+        timeoutMs: 15_000,
+        intervalMs: 50,
+      }).catch(() => {})
+      ac.abort()
+      await streaming
+      expect(
+        events.filter((e) => e.type === 'peer:disconnected').map((e) => (e as { peerId: string }).peerId),
+      ).to.include(leaving.info.peerId)
+    },
+  )
 })
 
 async function waitUntilFound(client: HiveApiClient, ids: string[], timeoutMs = 30_000): Promise<void> {

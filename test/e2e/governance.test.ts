@@ -19,6 +19,7 @@ import { loopbackTcpAddress } from '../../cli/devnet/network.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
 import type { RouteReply } from '../../node/api/contract/index.ts'
 import { startDevChain } from '../support/chain.ts'
+import { waitFor } from '../support/wait.ts'
 import type { DevChain } from '../support/chain.ts'
 
 const PASS = 'governance e2e passphrase'
@@ -118,7 +119,16 @@ describe('e2e: governance from the CLI, obeyed live by a provider node', functio
     requesterApi = await startNode('requester', ['--role', 'requester'])
     const bootstrap = loopbackTcpAddress(await requesterApi.info())
     providerApi = await startNode('provider', ['--role', 'provider', '--bootstrap', bootstrap])
-    await new Promise((resolve) => setTimeout(resolve, 1500)) // gossipsub mesh
+    // the provider identified by the requester (its market protocol known): the gossip topics are
+    // exchanged on that connection, long before the first job of the lifecycle test is posted
+    const providerId = (await providerApi.info()).peerId
+    await waitFor(
+      async () =>
+        (await requesterApi.call('node.peers')).peers.some(
+          (p) => p.peerId === providerId && p.protocols.some((x) => x.startsWith('/hive/')),
+        ),
+      { what: 'the provider connected and identified by the requester', timeoutMs: 60_000, intervalMs: 100 },
+    )
   })
 
   afterEach(function () {
@@ -157,131 +167,136 @@ describe('e2e: governance from the CLI, obeyed live by a provider node', functio
     expect(human.stdout).to.match(/counts as votes only once delegated/)
   })
 
-  it('full lifecycle: propose, refusals, votes, queue, execute; the provider stops bidding within 2 s and bids again after staking more', async () => {
-    // the provider bids now (150 >= 100)
-    expect((await stake()).eligible).to.equal(true)
-    const before = await post()
-    expect(before.phase, JSON.stringify(before.failure)).to.equal('completed')
-    expect(before.awards.map((x) => x.provider)).to.deep.equal([(await providerApi.info()).peerId])
+  it(
+    'full lifecycle: propose, refusals, votes, queue, execute; the provider' +
+      ' stops bidding within 2 s and bids again after staking more',
+    async () => {
+      // the provider bids now (150 >= 100)
+      expect((await stake()).eligible).to.equal(true)
+      const before = await post()
+      expect(before.phase, JSON.stringify(before.failure)).to.equal('completed')
+      expect(before.awards.map((x) => x.provider)).to.deep.equal([(await providerApi.info()).peerId])
 
-    const proposed = ok<{ proposalId: string; actions: Array<{ decoded: string }>; state: string }>(
-      await hive(dirs.a, [
-        'gov',
-        'propose',
-        '--set',
-        'minProviderStake=300',
-        '--description',
-        'Raise the minimum provider stake to 300 HIVE',
-        '--json',
-      ]),
-    )
-    const id = proposed.proposalId
-    expect(proposed.actions.map((x) => x.decoded)).to.deep.equal([
-      'ProtocolParams.setParam(minProviderStake, 300 HIVE)',
-    ])
-    expect(proposed.state).to.equal('pending')
+      const proposed = ok<{ proposalId: string; actions: Array<{ decoded: string }>; state: string }>(
+        await hive(dirs.a, [
+          'gov',
+          'propose',
+          '--set',
+          'minProviderStake=300',
+          '--description',
+          'Raise the minimum provider stake to 300 HIVE',
+          '--json',
+        ]),
+      )
+      const id = proposed.proposalId
+      expect(proposed.actions.map((x) => x.decoded)).to.deep.equal([
+        'ProtocolParams.setParam(minProviderStake, 300 HIVE)',
+      ])
+      expect(proposed.state).to.equal('pending')
 
-    expect(refused(await hive(dirs.b, ['gov', 'vote', id, 'for', '--json']), 'GOV_NOT_ACTIVE')).to.match(
-      /not active yet: voting opens at .*in \d+ s/,
-    )
-    ok(await hive(dirs.a, ['devnet', 'time', '11s', '--json']))
-    const votes = await Promise.all([
-      hive(dirs.a, ['gov', 'vote', id, 'for', '--reason', 'stake should track the token price', '--json']),
-      hive(dirs.b, ['gov', 'vote', id.slice(0, 10), 'for', '--json']), // an id prefix works too
-      hive(dirs.c, ['gov', 'vote', id, 'against', '--json']),
-    ])
-    votes.forEach((v) => ok(v))
-    refused(await hive(dirs.a, ['gov', 'vote', id, 'against', '--json']), 'GOV_ALREADY_VOTED')
-    expect(refused(await hive(dirs.a, ['gov', 'queue', id, '--json']), 'GOV_VOTING_NOT_OVER')).to.match(
-      /still being voted on until/,
-    )
-    refused(await hive(dirs.a, ['gov', 'execute', id, '--json']), 'GOV_VOTING_NOT_OVER')
+      expect(refused(await hive(dirs.b, ['gov', 'vote', id, 'for', '--json']), 'GOV_NOT_ACTIVE')).to.match(
+        /not active yet: voting opens at .*in \d+ s/,
+      )
+      ok(await hive(dirs.a, ['devnet', 'time', '11s', '--json']))
+      const votes = await Promise.all([
+        hive(dirs.a, ['gov', 'vote', id, 'for', '--reason', 'stake should track the token price', '--json']),
+        hive(dirs.b, ['gov', 'vote', id.slice(0, 10), 'for', '--json']), // an id prefix works too
+        hive(dirs.c, ['gov', 'vote', id, 'against', '--json']),
+      ])
+      votes.forEach((v) => ok(v))
+      refused(await hive(dirs.a, ['gov', 'vote', id, 'against', '--json']), 'GOV_ALREADY_VOTED')
+      expect(refused(await hive(dirs.a, ['gov', 'queue', id, '--json']), 'GOV_VOTING_NOT_OVER')).to.match(
+        /still being voted on until/,
+      )
+      refused(await hive(dirs.a, ['gov', 'execute', id, '--json']), 'GOV_VOTING_NOT_OVER')
 
-    ok(await hive(dirs.a, ['devnet', 'time', '31s', '--json']))
-    expect(refused(await hive(dirs.c, ['gov', 'vote', id, 'for', '--json']), 'GOV_VOTING_CLOSED')).to.match(
-      /voting on proposal \d+ is over .* succeeded/,
-    )
-    const shown = ok<{
-      state: string
-      votes: { for: string; against: string; abstain: string }
-      quorumReached: boolean
-      quorum: string
-    }>(await hive(dirs.c, ['gov', 'show', id, '--json']))
-    expect(shown.state).to.equal('succeeded')
-    expect(BigInt(shown.votes.for)).to.equal(50n * M)
-    expect(BigInt(shown.votes.against)).to.equal(1n * M)
-    expect(shown.quorumReached).to.equal(true)
-    expect(BigInt(shown.quorum)).to.equal(40n * M)
-    const listed = ok<{ proposals: Array<{ id: string; state: string }> }>(
-      await hive(dirs.c, ['gov', 'list', '--state', 'succeeded', '--json']),
-    )
-    expect(listed.proposals.map((p) => p.id)).to.deep.equal([id])
+      ok(await hive(dirs.a, ['devnet', 'time', '31s', '--json']))
+      expect(refused(await hive(dirs.c, ['gov', 'vote', id, 'for', '--json']), 'GOV_VOTING_CLOSED')).to.match(
+        /voting on proposal \d+ is over .* succeeded/,
+      )
+      const shown = ok<{
+        state: string
+        votes: { for: string; against: string; abstain: string }
+        quorumReached: boolean
+        quorum: string
+      }>(await hive(dirs.c, ['gov', 'show', id, '--json']))
+      expect(shown.state).to.equal('succeeded')
+      expect(BigInt(shown.votes.for)).to.equal(50n * M)
+      expect(BigInt(shown.votes.against)).to.equal(1n * M)
+      expect(shown.quorumReached).to.equal(true)
+      expect(BigInt(shown.quorum)).to.equal(40n * M)
+      const listed = ok<{ proposals: Array<{ id: string; state: string }> }>(
+        await hive(dirs.c, ['gov', 'list', '--state', 'succeeded', '--json']),
+      )
+      expect(listed.proposals.map((p) => p.id)).to.deep.equal([id])
 
-    expect(refused(await hive(dirs.b, ['gov', 'execute', id, '--json']), 'GOV_NOT_QUEUED')).to.include(
-      `hive gov queue ${id}`,
-    )
-    const queued = ok<{ state: string; eta: number }>(await hive(dirs.b, ['gov', 'queue', id, '--json']))
-    expect(queued.state).to.equal('queued')
-    refused(await hive(dirs.b, ['gov', 'queue', id, '--json']), 'GOV_ALREADY_QUEUED')
-    expect(refused(await hive(dirs.b, ['gov', 'execute', id, '--json']), 'GOV_TIMELOCK_NOT_ELAPSED')).to.match(
-      /timelock delay .* has not elapsed: it can be executed from/,
-    )
-    ok(await hive(dirs.b, ['devnet', 'time', '21s', '--json']))
+      expect(refused(await hive(dirs.b, ['gov', 'execute', id, '--json']), 'GOV_NOT_QUEUED')).to.include(
+        `hive gov queue ${id}`,
+      )
+      const queued = ok<{ state: string; eta: number }>(await hive(dirs.b, ['gov', 'queue', id, '--json']))
+      expect(queued.state).to.equal('queued')
+      refused(await hive(dirs.b, ['gov', 'queue', id, '--json']), 'GOV_ALREADY_QUEUED')
+      expect(refused(await hive(dirs.b, ['gov', 'execute', id, '--json']), 'GOV_TIMELOCK_NOT_ELAPSED')).to.match(
+        /timelock delay .* has not elapsed: it can be executed from/,
+      )
+      ok(await hive(dirs.b, ['devnet', 'time', '21s', '--json']))
 
-    // watch blocks appear, to time the provider's reaction from the execution block
-    const seenAt = new Map<number, number>()
-    let watching = true
-    const watcher = (async () => {
-      while (watching) {
-        const n = Number(BigInt((await chain.rpc('eth_blockNumber')) as string))
-        if (!seenAt.has(n)) seenAt.set(n, Date.now())
-        await new Promise((resolve) => setTimeout(resolve, 20))
-      }
-    })()
-    let stoppedAt = 0
-    const reaction = (async () => {
-      const until = Date.now() + 30_000
-      while (Date.now() < until) {
-        if (!(await stake()).eligible) {
-          stoppedAt = Date.now()
-          return
+      // watch blocks appear, to time the provider's reaction from the execution block
+      const seenAt = new Map<number, number>()
+      let watching = true
+      const watcher = (async () => {
+        while (watching) {
+          const n = Number(BigInt((await chain.rpc('eth_blockNumber')) as string))
+          if (!seenAt.has(n)) seenAt.set(n, Date.now())
+          await new Promise((resolve) => setTimeout(resolve, 20))
         }
-        await new Promise((resolve) => setTimeout(resolve, 25))
-      }
-    })()
-    const executed = ok<{ block: number; actions: string[] }>(await hive(dirs.b, ['gov', 'execute', id, '--json']))
-    await reaction
-    watching = false
-    await watcher
-    expect(executed.actions).to.deep.equal(['ProtocolParams.setParam(minProviderStake, 300 HIVE)'])
-    const minedAt = seenAt.get(executed.block)
-    expect(minedAt, 'execution block observed').to.be.a('number')
-    expect(stoppedAt, 'the provider stopped bidding').to.be.greaterThan(0)
-    expect(stoppedAt - minedAt!, 'ms from the execution block to the provider stopping').to.be.below(2_000)
-    if (process.env.HIVE_TEST_TIMINGS !== undefined)
-      console.log(`provider stopped bidding ${stoppedAt - minedAt!} ms after the execution block`)
-    const status = await stake()
-    expect(status.reason).to.equal('BELOW_MINIMUM')
-    expect(BigInt(status.minStake)).to.equal(300n * 10n ** 18n)
-    refused(await hive(dirs.b, ['gov', 'execute', id, '--json']), 'GOV_ALREADY_EXECUTED')
+      })()
+      let stoppedAt = 0
+      const reaction = (async () => {
+        const until = Date.now() + 30_000
+        while (Date.now() < until) {
+          if (!(await stake()).eligible) {
+            stoppedAt = Date.now()
+            return
+          }
+          await new Promise((resolve) => setTimeout(resolve, 25))
+        }
+      })()
+      const executed = ok<{ block: number; actions: string[] }>(await hive(dirs.b, ['gov', 'execute', id, '--json']))
+      await reaction
+      watching = false
+      await watcher
+      expect(executed.actions).to.deep.equal(['ProtocolParams.setParam(minProviderStake, 300 HIVE)'])
+      const minedAt = seenAt.get(executed.block)
+      expect(minedAt, 'execution block observed').to.be.a('number')
+      expect(stoppedAt, 'the provider stopped bidding').to.be.greaterThan(0)
+      expect(stoppedAt - minedAt!, 'ms from the execution block to the provider stopping').to.be.below(2_000)
+      if (process.env.HIVE_TEST_TIMINGS !== undefined)
+        console.log(`provider stopped bidding ${stoppedAt - minedAt!} ms after the execution block`)
+      const status = await stake()
+      expect(status.reason).to.equal('BELOW_MINIMUM')
+      expect(BigInt(status.minStake)).to.equal(300n * 10n ** 18n)
+      refused(await hive(dirs.b, ['gov', 'execute', id, '--json']), 'GOV_ALREADY_EXECUTED')
 
-    const ignored = await post()
-    expect(ignored.phase).to.equal('failed')
-    expect(ignored.bids, 'no bid from the under-staked provider').to.deep.equal([])
+      const ignored = await post()
+      expect(ignored.phase).to.equal('failed')
+      expect(ignored.bids, 'no bid from the under-staked provider').to.deep.equal([])
 
-    const topped = ok<{ bonded: string; status: string }>(
-      await hive(dirs.provider, ['stake', 'deposit', '150', '--json']),
-    )
-    expect(BigInt(topped.bonded)).to.equal(300n * 10n ** 18n)
-    expect(topped.status).to.equal('active')
-    const until = Date.now() + 5_000
-    while (!(await stake()).eligible && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
-    expect((await stake()).eligible).to.equal(true)
-    await new Promise((resolve) => setTimeout(resolve, 1_000)) // the requester's stake cache refreshes at its next poll
-    const again = await post()
-    expect(again.phase, JSON.stringify(again.failure)).to.equal('completed')
-    expect(again.awards.map((x) => x.provider)).to.deep.equal([(await providerApi.info()).peerId])
-  })
+      const topped = ok<{ bonded: string; status: string }>(
+        await hive(dirs.provider, ['stake', 'deposit', '150', '--json']),
+      )
+      expect(BigInt(topped.bonded)).to.equal(300n * 10n ** 18n)
+      expect(topped.status).to.equal('active')
+      const until = Date.now() + 5_000
+      while (!(await stake()).eligible && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
+      expect((await stake()).eligible).to.equal(true)
+      // the requester's stake cache refreshes at its next poll
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      const again = await post()
+      expect(again.phase, JSON.stringify(again.failure)).to.equal('completed')
+      expect(again.awards.map((x) => x.provider)).to.deep.equal([(await providerApi.info()).peerId])
+    },
+  )
 
   it('a proposal that misses quorum is defeated, and cannot be queued or executed', async () => {
     const { proposalId: id } = ok<{ proposalId: string }>(

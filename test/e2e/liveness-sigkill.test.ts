@@ -32,32 +32,35 @@ describe('e2e: a SIGKILLed provider is replaced within seconds (issue 16)', func
     if (root !== undefined) rmSync(root, { recursive: true, force: true })
   })
 
-  it('k = 1, --wall-time 60s: SIGKILL 1 s after the acceptance, the second bidder completes it, delivered once', async () => {
-    const { jobId } = await requester.market.requester!.post({
-      module: await helloModule(),
-      args: ['hold=4000'],
-      maxPrice: 10n ** 18n,
-      bidWindowMs: 3_000,
-      timeoutMs: 150_000,
-      limits: { wallTimeMs: 60_000 },
-    })
-    const accepted = await waitFor(() => eventOf(requester.events, 'job:accepted', jobId), {
-      what: 'the acceptance',
-      timeoutMs: 20_000,
-    })
-    await waitFor(() => Date.now() >= accepted.at + 1_000, { what: 'one second after the acceptance' })
-    const killedAt = Date.now()
-    await fleet.kill(accepted.provider)
+  it(
+    'k = 1, --wall-time 60s: SIGKILL 1 s after the acceptance,' + ' the second bidder completes it, delivered once',
+    async () => {
+      const { jobId } = await requester.market.requester!.post({
+        module: await helloModule(),
+        args: ['hold=4000'],
+        maxPrice: 10n ** 18n,
+        bidWindowMs: 3_000,
+        timeoutMs: 150_000,
+        limits: { wallTimeMs: 60_000 },
+      })
+      const accepted = await waitFor(() => eventOf(requester.events, 'job:accepted', jobId), {
+        what: 'the acceptance',
+        timeoutMs: 20_000,
+      })
+      await waitFor(() => Date.now() >= accepted.at + 1_000, { what: 'one second after the acceptance' })
+      const killedAt = Date.now()
+      await fleet.kill(accepted.provider)
 
-    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(60_000) })
-    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-    const revoked = eventOf(requester.events, 'job:revoked', jobId)
-    expect(revoked?.provider).to.equal(accepted.provider)
-    expect(revoked?.reason).to.equal('CONNECTION_LOST')
-    expect(revoked!.at - killedAt, 'detection after SIGKILL').to.be.at.most(5_000)
-    const delivered = record.awards.filter((a) => a.status === 'delivered')
-    expect(delivered).to.have.length(1)
-    expect(delivered[0].provider).to.not.equal(accepted.provider)
-    expect(record.completedAt! - killedAt, 'completed within seconds of the kill').to.be.below(20_000)
-  })
+      const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(60_000) })
+      expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+      const revoked = eventOf(requester.events, 'job:revoked', jobId)
+      expect(revoked?.provider).to.equal(accepted.provider)
+      expect(revoked?.reason).to.equal('CONNECTION_LOST')
+      expect(revoked!.at - killedAt, 'detection after SIGKILL').to.be.at.most(5_000)
+      const delivered = record.awards.filter((a) => a.status === 'delivered')
+      expect(delivered).to.have.length(1)
+      expect(delivered[0].provider).to.not.equal(accepted.provider)
+      expect(record.completedAt! - killedAt, 'completed within seconds of the kill').to.be.below(20_000)
+    },
+  )
 })

@@ -59,17 +59,20 @@ describe('protocol/signing', () => {
     expect(await verifyWithDomain(key.publicKey, 'hive/test/1', payload, await key.sign(payload))).to.equal(false)
   })
 
-  it('decoded keys are kept per key: interleaved signers verify as before, and only against their own key', async () => {
-    const keys = await Promise.all(
-      [1, 2, 3].map(async (i) => await generateKeyPairFromSeed('Ed25519', new Uint8Array(32).fill(i))),
-    )
-    const payload = new TextEncoder().encode('same payload')
-    const sigs = await Promise.all(keys.map(async (k) => await signWithDomain(k, 'hive/test/1', payload)))
-    for (let round = 0; round < 3; round++)
-      for (let i = 0; i < keys.length; i++)
-        for (let j = 0; j < keys.length; j++)
-          expect(await verifyWithDomain(keys[j].publicKey, 'hive/test/1', payload, sigs[i])).to.equal(i === j)
-  })
+  it(
+    'decoded keys are kept per key: interleaved signers verify' + ' as before, and only against their own key',
+    async () => {
+      const keys = await Promise.all(
+        [1, 2, 3].map(async (i) => await generateKeyPairFromSeed('Ed25519', new Uint8Array(32).fill(i))),
+      )
+      const payload = new TextEncoder().encode('same payload')
+      const sigs = await Promise.all(keys.map(async (k) => await signWithDomain(k, 'hive/test/1', payload)))
+      for (let round = 0; round < 3; round++)
+        for (let i = 0; i < keys.length; i++)
+          for (let j = 0; j < keys.length; j++)
+            expect(await verifyWithDomain(keys[j].publicKey, 'hive/test/1', payload, sigs[i])).to.equal(i === j)
+    },
+  )
 
   it('checks a signature against the signer named by its wire peer id', async () => {
     const sig = await signWithDomain(key, 'd', enc('x'))
@@ -107,7 +110,8 @@ describe('protocol/signing', () => {
     }
     const verifiesPerSec = Math.round(n / ((performance.now() - start) / 1000))
     console.log(
-      `      ${JSON.stringify({ measure: 'ed25519-verify', payloadBytes: payloads[0].length, verifies: n, verifiesPerSec })}`,
+      '      ' +
+        JSON.stringify({ measure: 'ed25519-verify', payloadBytes: payloads[0].length, verifies: n, verifiesPerSec }),
     )
     // generous floor (the machine is shared); the logged figure is the one that matters
     expect(verifiesPerSec).to.be.greaterThan(300)

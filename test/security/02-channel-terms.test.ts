@@ -200,7 +200,8 @@ describe('security 02/10: channel terms and funding', function () {
           args: ['1'],
           inputs: [{ name: 'a.txt', data: new TextEncoder().encode('free compute please\n') }],
           maxPrice: parseEther('1'),
-          bidWindowMs: 400,
+          // long enough for a loaded machine to bid: the award, not the window, is what this test is about
+          bidWindowMs: 2_000,
           payment: 'channel',
         })
         const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(60_000) })

@@ -16,7 +16,7 @@ import { buildExamples } from '../../examples/build.ts'
 import { signAnchorBinding } from '../../protocol/audit/binding.ts'
 import { signPeerBinding } from '../../protocol/audit/peer-binding.ts'
 import { jobIdToBytes } from '../../protocol/market/job-id.ts'
-import { jobSubscribers } from '../support/topics.ts'
+import { jobSubscribers, subscriptionsExchanged } from '../support/topics.ts'
 import { startDevChain } from '../support/chain.ts'
 import { startAuditPeer, until } from '../node/audit/net.ts'
 import { rebuildLog, serveInstead } from '../node/audit/tamper.ts'
@@ -106,7 +106,10 @@ describe("security 08: an audit passes no rewritten log, no hidden entry, and no
       const subscribed = (): boolean => jobSubscribers(pubsub).some((s) => s.equals(provider.node.peerId))
       await until(`the provider subscribed (seen by ${r.name})`, subscribed)
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000)) // a gossipsub heartbeat grafts the mesh
+    for (const r of [requester, hider])
+      await until(`subscriptions exchanged (${r.name} and the provider)`, () =>
+        subscriptionsExchanged(r.node.libp2p, [provider.node.libp2p]),
+      )
     honestJob = await runJob(requester, 'an honest job\n')
     hiddenJob = await runJob(hider, 'a result the requester will hide\n')
     for (const p of [requester, provider]) {

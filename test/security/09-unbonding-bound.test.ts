@@ -18,29 +18,32 @@ async function staked(): Promise<Devnet> {
 }
 
 describe('09: stake stays slashable until a slash proposal can execute', () => {
-  it('a provider that starts unbonding when a slash is proposed cannot withdraw before the slash executes', async () => {
-    const g = await loadFixture(staked)
-    const calldata = g.registry.interface.encodeFunctionData('slash', [g.provider.address, STAKE, key('misconduct')])
-    const targets = [await g.registry.getAddress()]
-    const p = await passProposal(g, { targets, calldatas: [calldata], description: 'slash a cheat' })
-    // the provider sees the proposal in the same block and runs
-    await send(g.registry.connect(g.provider).requestUnbond(STAKE))
-    await p.vote()
-    await p.queue()
-    // the earliest second anyone may execute: the provider tries to leave first
-    await time.setNextBlockTimestamp(await p.eta())
-    const withdraw = (g.registry.connect(g.provider) as typeof g.registry).withdraw()
-    await expect(withdraw, "the provider's withdraw").to.be.revertedWithCustomError(
-      g.registry,
-      'ProviderRegistryStillUnbonding',
-    )
-    await expect(p.execute()).to.emit(g.registry, 'Slashed')
-    const info = (await g.registry.providerInfo(g.provider.address)) as {
-      bonded: bigint
-      unbonding: bigint
-    }
-    expect(info.bonded + info.unbonding, 'stake left after the slash').to.equal(0n)
-  })
+  it(
+    'a provider that starts unbonding when a slash is proposed' + ' cannot withdraw before the slash executes',
+    async () => {
+      const g = await loadFixture(staked)
+      const calldata = g.registry.interface.encodeFunctionData('slash', [g.provider.address, STAKE, key('misconduct')])
+      const targets = [await g.registry.getAddress()]
+      const p = await passProposal(g, { targets, calldatas: [calldata], description: 'slash a cheat' })
+      // the provider sees the proposal in the same block and runs
+      await send(g.registry.connect(g.provider).requestUnbond(STAKE))
+      await p.vote()
+      await p.queue()
+      // the earliest second anyone may execute: the provider tries to leave first
+      await time.setNextBlockTimestamp(await p.eta())
+      const withdraw = (g.registry.connect(g.provider) as typeof g.registry).withdraw()
+      await expect(withdraw, "the provider's withdraw").to.be.revertedWithCustomError(
+        g.registry,
+        'ProviderRegistryStillUnbonding',
+      )
+      await expect(p.execute()).to.emit(g.registry, 'Slashed')
+      const info = (await g.registry.providerInfo(g.provider.address)) as {
+        bonded: bigint
+        unbonding: bigint
+      }
+      expect(info.bonded + info.unbonding, 'stake left after the slash').to.equal(0n)
+    },
+  )
 
   it('governance cannot set an unbonding period shorter than its own delay', async () => {
     const g = await loadFixture(staked)

@@ -81,34 +81,38 @@ describe('security 14: gossip floods', function () {
     )
   }
 
-  it('one invalid message re-sent under fresh sequence numbers is never decoded once per copy, and costs its sender score', async () => {
-    // a peer running gossipsub's default policy: it signs every publish with a new sequence number
-    const flooder = await createLibp2p({
-      privateKey: await generateKeyPair('Ed25519'),
-      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      services: {
-        identify: identify(),
-        pubsub: gossipsub({ globalSignaturePolicy: StrictSign, allowPublishToZeroTopicPeers: true }),
-      },
-    })
-    others.push(flooder)
-    await flooder.start()
-    await joinProvider(flooder)
-    const before = decoded().length
-    const garbage = Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])
-    for (let i = 0; i < COPIES; i++) await flooder.services.pubsub.publish(TOPIC, garbage)
+  it(
+    'one invalid message re-sent under fresh sequence numbers is never' +
+      ' decoded once per copy, and costs its sender score',
+    async () => {
+      // a peer running gossipsub's default policy: it signs every publish with a new sequence number
+      const flooder = await createLibp2p({
+        privateKey: await generateKeyPair('Ed25519'),
+        addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+        transports: [tcp()],
+        connectionEncrypters: [noise()],
+        streamMuxers: [yamux()],
+        services: {
+          identify: identify(),
+          pubsub: gossipsub({ globalSignaturePolicy: StrictSign, allowPublishToZeroTopicPeers: true }),
+        },
+      })
+      others.push(flooder)
+      await flooder.start()
+      await joinProvider(flooder)
+      const before = decoded().length
+      const garbage = Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])
+      for (let i = 0; i < COPIES; i++) await flooder.services.pubsub.publish(TOPIC, garbage)
 
-    const pubsub = provider.node.libp2p.services.pubsub
-    await waitFor("the flooder's score below 0", () => scoreOf(pubsub, flooder.peerId.toString()) < 0, 15_000)
-    const got = decoded().slice(before)
-    console.log(
-      `      ${COPIES} copies sent; the provider's validator decoded ${got.length}: ${[...new Set(got)].join(', ')}`,
-    )
-    expect(got.length, 'copies the provider decoded').to.be.at.most(1)
-  })
+      const pubsub = provider.node.libp2p.services.pubsub
+      await waitFor("the flooder's score below 0", () => scoreOf(pubsub, flooder.peerId.toString()) < 0, 15_000)
+      const got = decoded().slice(before)
+      console.log(
+        `      ${COPIES} copies sent; the provider's validator decoded ${got.length}: ${[...new Set(got)].join(', ')}`,
+      )
+      expect(got.length, 'copies the provider decoded').to.be.at.most(1)
+    },
+  )
 
   it('the same bytes relayed by two peers reach the validator once', async () => {
     const [a, b] = await Promise.all(

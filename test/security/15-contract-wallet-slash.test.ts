@@ -60,63 +60,74 @@ async function report(
   }
 }
 
-describe('security 15: a contract-wallet staker cannot escape an equivocation slash by changing its ERC-1271 answer', function () {
-  this.timeout(120_000)
+describe(
+  'security 15: a contract-wallet staker cannot escape an' + ' equivocation slash by changing its ERC-1271 answer',
+  function () {
+    this.timeout(120_000)
 
-  it('either the unaccountable stake is refused, or the equivocation slashes it after the wallet stops vouching', async () => {
-    const g = await networkHelpers.loadFixture(devnet)
-    const owner = await fresh()
-    const reporter = await fresh()
-    const { wallet, address } = await fickleWallet(g, owner)
-    const stake = g.registry.interface.encodeFunctionData('stake', [STAKE, PEER])
-    let refused: unknown
-    try {
-      await send(wallet.connect(owner).execute(await g.registry.getAddress(), stake))
-    } catch (err) {
-      refused = err
-    }
-    if (refused !== undefined) {
-      // the defence's first half: a contract wallet stakes only with an accountable signer
-      await expect(Promise.reject(refused)).to.be.revertedWithCustomError(g.registry, 'ProviderRegistrySignerRequired')
-      return
-    }
-    const pair = await signedPair(g, owner, address)
-    // the signatures were good while the job ran …
-    expect(await wallet.isValidSignature(await g.registry.hashResultCommitment(pair.a.c), pair.a.sig)).to.equal(
-      '0x1626ba7e',
+    it(
+      'either the unaccountable stake is refused, or the' + ' equivocation slashes it after the wallet stops vouching',
+      async () => {
+        const g = await networkHelpers.loadFixture(devnet)
+        const owner = await fresh()
+        const reporter = await fresh()
+        const { wallet, address } = await fickleWallet(g, owner)
+        const stake = g.registry.interface.encodeFunctionData('stake', [STAKE, PEER])
+        let refused: unknown
+        try {
+          await send(wallet.connect(owner).execute(await g.registry.getAddress(), stake))
+        } catch (err) {
+          refused = err
+        }
+        if (refused !== undefined) {
+          // the defence's first half: a contract wallet stakes only with an accountable signer
+          await expect(Promise.reject(refused)).to.be.revertedWithCustomError(
+            g.registry,
+            'ProviderRegistrySignerRequired',
+          )
+          return
+        }
+        const pair = await signedPair(g, owner, address)
+        // the signatures were good while the job ran …
+        expect(await wallet.isValidSignature(await g.registry.hashResultCommitment(pair.a.c), pair.a.sig)).to.equal(
+          '0x1626ba7e',
+        )
+        // … then the wallet stops vouching, before the reveal
+        await send(wallet.connect(owner).setRefusing(true))
+        await expect((await report(g, reporter, address, pair)).reveal).to.emit(g.registry, 'EquivocationProven')
+        expect(await g.registry.stakeOf(address)).to.be.lessThan(STAKE)
+      },
     )
-    // … then the wallet stops vouching, before the reveal
-    await send(wallet.connect(owner).setRefusing(true))
-    await expect((await report(g, reporter, address, pair)).reveal).to.emit(g.registry, 'EquivocationProven')
-    expect(await g.registry.stakeOf(address)).to.be.lessThan(STAKE)
-  })
 
-  it('a contract wallet that authorized its signer stakes, and is slashed after it stops vouching', async () => {
-    const g = await networkHelpers.loadFixture(devnet)
-    const owner = await fresh()
-    const reporter = await fresh()
-    const { wallet, address } = await fickleWallet(g, owner)
-    const registry = await g.registry.getAddress()
-    await send(
-      wallet
-        .connect(owner)
-        .execute(registry, g.registry.interface.encodeFunctionData('authorizeSigner', [owner.address])),
-    )
-    expect(await g.registry.isAuthorizedSigner(address, owner.address)).to.equal(true)
-    await send(wallet.connect(owner).execute(registry, g.registry.interface.encodeFunctionData('stake', [STAKE, PEER])))
-    const pair = await signedPair(g, owner, address)
-    await send(wallet.connect(owner).setRefusing(true))
-    const { reveal } = await report(g, reporter, address, pair)
-    await expect(reveal)
-      .to.emit(g.registry, 'EquivocationProven')
-      .withArgs(address, pair.jobId, pair.a.c.outputHash, pair.b.c.outputHash, reporter.address)
-    expect(await g.registry.isEquivocationPunished(address, pair.jobId)).to.equal(true)
-    // a key the wallet never authorized still proves nothing
-    const stranger = await fresh()
-    const forged = await signedPair(g, stranger, address, 'forged')
-    await expect((await report(g, reporter, address, forged)).reveal).to.be.revertedWithCustomError(
-      g.registry,
-      'ProviderRegistryInvalidSignature',
-    )
-  })
-})
+    it('a contract wallet that authorized its signer stakes, and is slashed after it stops vouching', async () => {
+      const g = await networkHelpers.loadFixture(devnet)
+      const owner = await fresh()
+      const reporter = await fresh()
+      const { wallet, address } = await fickleWallet(g, owner)
+      const registry = await g.registry.getAddress()
+      await send(
+        wallet
+          .connect(owner)
+          .execute(registry, g.registry.interface.encodeFunctionData('authorizeSigner', [owner.address])),
+      )
+      expect(await g.registry.isAuthorizedSigner(address, owner.address)).to.equal(true)
+      await send(
+        wallet.connect(owner).execute(registry, g.registry.interface.encodeFunctionData('stake', [STAKE, PEER])),
+      )
+      const pair = await signedPair(g, owner, address)
+      await send(wallet.connect(owner).setRefusing(true))
+      const { reveal } = await report(g, reporter, address, pair)
+      await expect(reveal)
+        .to.emit(g.registry, 'EquivocationProven')
+        .withArgs(address, pair.jobId, pair.a.c.outputHash, pair.b.c.outputHash, reporter.address)
+      expect(await g.registry.isEquivocationPunished(address, pair.jobId)).to.equal(true)
+      // a key the wallet never authorized still proves nothing
+      const stranger = await fresh()
+      const forged = await signedPair(g, stranger, address, 'forged')
+      await expect((await report(g, reporter, address, forged)).reveal).to.be.revertedWithCustomError(
+        g.registry,
+        'ProviderRegistryInvalidSignature',
+      )
+    })
+  },
+)

@@ -45,47 +45,50 @@ describe('security 16: a forged award revocation is ignored by the provider', fu
     rmSync(root, { recursive: true, force: true })
   })
 
-  it('revocations signed by a third party, naming itself or the real requester, are refused; the job completes', async () => {
-    const { jobId } = await requester.market.requester!.post({
-      module: await helloModule(),
-      args: ['hold=3000'],
-      maxPrice: HIVE,
-      bidWindowMs: 2_000,
-      timeoutMs: 60_000,
-      policy: { reserve: 0 },
-    })
-    await waitFor(() => eventOf(provider.events, 'provider:accepted', jobId), {
-      what: 'the provider accepting the award',
-    })
-    await mallory.libp2p.peerStore.merge(provider.node.peerId, { multiaddrs: provider.node.libp2p.getMultiaddrs() })
-    const send = async (bytes: Uint8Array): Promise<{ status: ReplyStatus; code: string }> =>
-      await sendRequest(mallory.libp2p, provider.node.peerId, 'revoke', bytes, { signal: AbortSignal.timeout(5_000) })
+  it(
+    'revocations signed by a third party, naming itself or the' + ' real requester, are refused; the job completes',
+    async () => {
+      const { jobId } = await requester.market.requester!.post({
+        module: await helloModule(),
+        args: ['hold=3000'],
+        maxPrice: HIVE,
+        bidWindowMs: 2_000,
+        timeoutMs: 60_000,
+        policy: { reserve: 0 },
+      })
+      await waitFor(() => eventOf(provider.events, 'provider:accepted', jobId), {
+        what: 'the provider accepting the award',
+      })
+      await mallory.libp2p.peerStore.merge(provider.node.peerId, { multiaddrs: provider.node.libp2p.getMultiaddrs() })
+      const send = async (bytes: Uint8Array): Promise<{ status: ReplyStatus; code: string }> =>
+        await sendRequest(mallory.libp2p, provider.node.peerId, 'revoke', bytes, { signal: AbortSignal.timeout(5_000) })
 
-    // 1. Mallory's own signature, naming Mallory as the requester
-    const own = await signRevocation(
-      { jobId, provider: provider.node.peerId, awardIndex: 0, reason: 'HEARTBEAT_SILENT', issuedAt: Date.now() },
-      mallory.privateKey,
-    )
-    const a = await send(own)
-    expect([a.status, a.code]).to.deep.equal([ReplyStatus.REPLY_INVALID, 'PEER_MISMATCH'])
+      // 1. Mallory's own signature, naming Mallory as the requester
+      const own = await signRevocation(
+        { jobId, provider: provider.node.peerId, awardIndex: 0, reason: 'HEARTBEAT_SILENT', issuedAt: Date.now() },
+        mallory.privateKey,
+      )
+      const a = await send(own)
+      expect([a.status, a.code]).to.deep.equal([ReplyStatus.REPLY_INVALID, 'PEER_MISMATCH'])
 
-    // 2. names the real requester, signed by Mallory
-    const claimed = AwardRevocation.encode({
-      jobId: ownBytes(jobIdToBytes(jobId)),
-      requester: ownBytes(peerIdToBytes(requester.node.peerId)),
-      provider: ownBytes(peerIdToBytes(provider.node.peerId)),
-      awardIndex: 0,
-      reason: 'CONNECTION_LOST',
-      issuedAt: Date.now(),
-    })
-    const b = await send(await sealEnvelope(MessageType.AWARD_REVOCATION, claimed, mallory.privateKey))
-    expect([b.status, b.code]).to.deep.equal([ReplyStatus.REPLY_INVALID, 'SIGNER_MISMATCH'])
+      // 2. names the real requester, signed by Mallory
+      const claimed = AwardRevocation.encode({
+        jobId: ownBytes(jobIdToBytes(jobId)),
+        requester: ownBytes(peerIdToBytes(requester.node.peerId)),
+        provider: ownBytes(peerIdToBytes(provider.node.peerId)),
+        awardIndex: 0,
+        reason: 'CONNECTION_LOST',
+        issuedAt: Date.now(),
+      })
+      const b = await send(await sealEnvelope(MessageType.AWARD_REVOCATION, claimed, mallory.privateKey))
+      expect([b.status, b.code]).to.deep.equal([ReplyStatus.REPLY_INVALID, 'SIGNER_MISMATCH'])
 
-    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
-    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-    expect(record.awards.map((a) => [a.provider, a.status])).to.deep.equal([
-      [provider.node.peerId.toString(), 'delivered'],
-    ])
-    expect(eventOf(provider.events, 'provider:revoked', jobId), 'the provider never stopped').to.equal(undefined)
-  })
+      const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
+      expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+      expect(record.awards.map((a) => [a.provider, a.status])).to.deep.equal([
+        [provider.node.peerId.toString(), 'delivered'],
+      ])
+      expect(eventOf(provider.events, 'provider:revoked', jobId), 'the provider never stopped').to.equal(undefined)
+    },
+  )
 })

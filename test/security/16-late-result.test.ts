@@ -51,86 +51,90 @@ describe("security 16: a revoked provider's late result is not paid when its slo
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('k = 1, channel payment: the silent winner is revoked, the slot re-awarded, its late committed result refused and unpaid', async () => {
-    const module = await wordcountModule()
-    // 60 s wall time: the first award's own deadline (65 s) is far beyond this test's patience
-    const { jobId } = await requester.market.requester!.post({
-      module,
-      inputs: [{ name: 'a.txt', data: new TextEncoder().encode('one two three\n') }],
-      args: ['1'],
-      maxPrice: parseEther('1'),
-      bidWindowMs: 3_000,
-      payment: 'channel',
-      timeoutMs: 90_000,
-      limits: { wallTimeMs: 60_000 },
-    })
-    const job = await waitFor('the job on the gossip topic', () => late.jobs.find((j) => j.jobId === jobId))
-    // the cheapest bid: it wins the award, accepts it (HostilePeer accepts every award) and never heartbeats
-    await late.bid(job, parseEther('0.001'), lateWallet.address)
-    await waitFor('the award to the silent bidder', () =>
-      requester.events.find(
-        (e) => e.type === 'job:accepted' && e.jobId === jobId && e.provider === late.peerId.toString(),
-      ),
-    )
-    await waitFor(
-      'the silent award revoked and re-awarded',
-      () =>
+  it(
+    'k = 1, channel payment: the silent winner is revoked, the slot' +
+      ' re-awarded, its late committed result refused and unpaid',
+    async () => {
+      const module = await wordcountModule()
+      // 60 s wall time: the first award's own deadline (65 s) is far beyond this test's patience
+      const { jobId } = await requester.market.requester!.post({
+        module,
+        inputs: [{ name: 'a.txt', data: new TextEncoder().encode('one two three\n') }],
+        args: ['1'],
+        maxPrice: parseEther('1'),
+        bidWindowMs: 3_000,
+        payment: 'channel',
+        timeoutMs: 90_000,
+        limits: { wallTimeMs: 60_000 },
+      })
+      const job = await waitFor('the job on the gossip topic', () => late.jobs.find((j) => j.jobId === jobId))
+      // the cheapest bid: it wins the award, accepts it (HostilePeer accepts every award) and never heartbeats
+      await late.bid(job, parseEther('0.001'), lateWallet.address)
+      await waitFor('the award to the silent bidder', () =>
         requester.events.find(
-          (e) => e.type === 'job:accepted' && e.jobId === jobId && e.provider === honest.node.peerId.toString(),
+          (e) => e.type === 'job:accepted' && e.jobId === jobId && e.provider === late.peerId.toString(),
         ),
-      15_000,
-    )
+      )
+      await waitFor(
+        'the silent award revoked and re-awarded',
+        () =>
+          requester.events.find(
+            (e) => e.type === 'job:accepted' && e.jobId === jobId && e.provider === honest.node.peerId.toString(),
+          ),
+        15_000,
+      )
 
-    // now the late result, with a commitment signed by the bid's address, as a paid result would carry
-    const output = encodeOutputBundle({
-      exitCode: 0,
-      stdout: new TextEncoder().encode('1 files, 1 lines, 3 words, 14 bytes\n'),
-      files: [],
-    })
-    const cid = await cidForBytes(output)
-    late.blobs.set(cid.toString(), output)
-    const c = commitmentFor(jobId, lateWallet.address, cid)
-    const sig = lateWallet.signingKey.sign(
-      hashResultCommitment(registryDomain(chain.chainId, await chain.contracts.registry.getAddress()), c),
-    ).serialized
-    const resultBytes = await signResult(
-      {
-        jobId,
-        status: ExecStatus.EXEC_OK,
-        outputCid: cid,
-        outputSize: output.byteLength,
-        metering: { wallMs: 1, cpuMs: 1, peakMemoryBytes: 1 },
-        completedAt: Date.now(),
-        commitment: encodeCommitment(c),
-        commitmentSignature: Buffer.from(sig.slice(2), 'hex'),
-      },
-      late.key,
-    )
-    const reply = await sendRequest(late.node.libp2p, requester.node.peerId, 'result', resultBytes)
-    expect([reply.status, reply.code], 'the late result is refused').to.deep.equal([
-      ReplyStatus.REPLY_IGNORED,
-      'UNKNOWN_JOB',
-    ])
+      // now the late result, with a commitment signed by the bid's address, as a paid result would carry
+      const output = encodeOutputBundle({
+        exitCode: 0,
+        stdout: new TextEncoder().encode('1 files, 1 lines, 3 words, 14 bytes\n'),
+        files: [],
+      })
+      const cid = await cidForBytes(output)
+      late.blobs.set(cid.toString(), output)
+      const c = commitmentFor(jobId, lateWallet.address, cid)
+      const sig = lateWallet.signingKey.sign(
+        hashResultCommitment(registryDomain(chain.chainId, await chain.contracts.registry.getAddress()), c),
+      ).serialized
+      const resultBytes = await signResult(
+        {
+          jobId,
+          status: ExecStatus.EXEC_OK,
+          outputCid: cid,
+          outputSize: output.byteLength,
+          metering: { wallMs: 1, cpuMs: 1, peakMemoryBytes: 1 },
+          completedAt: Date.now(),
+          commitment: encodeCommitment(c),
+          commitmentSignature: Buffer.from(sig.slice(2), 'hex'),
+        },
+        late.key,
+      )
+      const reply = await sendRequest(late.node.libp2p, requester.node.peerId, 'result', resultBytes)
+      expect([reply.status, reply.code], 'the late result is refused').to.deep.equal([
+        ReplyStatus.REPLY_IGNORED,
+        'UNKNOWN_JOB',
+      ])
 
-    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(60_000) })
-    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-    const first = record.awards.find((a) => a.provider === late.peerId.toString())!
-    expect(first.revokedAt, 'revoked').to.be.a('number')
-    expect(first.paidAt, 'the revoked provider was paid').to.equal(undefined)
-    expect(record.awards.filter((a) => a.paidAt !== undefined).map((a) => a.provider)).to.deep.equal([
-      honest.node.peerId.toString(),
-    ])
-    // the same late result once more after the end, and a payment retry: still nothing for it
-    await sendRequest(late.node.libp2p, requester.node.peerId, 'result', resultBytes).catch(() => {})
-    await requester.payments.retryPending()
-    expect(
-      late.vouchers.filter((v) => v.jobId?.replace(/^0x/, '') === jobId),
-      'vouchers paying the revoked slot',
-    ).to.deep.equal([])
-    // the replacement holds exactly this job's voucher: one slot, paid once
-    const channels = await honest.payments.channels.list({ role: 'provider' })
-    expect(channels.length).to.equal(1)
-    const best = await honest.payments.channels.best(channels[0].channelId)
-    expect(best?.jobId?.replace(/^0x/, '')).to.equal(jobId)
-  })
+      const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(60_000) })
+      expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+      const first = record.awards.find((a) => a.provider === late.peerId.toString())!
+      expect(first.revokedAt, 'revoked').to.be.a('number')
+      expect(first.paidAt, 'the revoked provider was paid').to.equal(undefined)
+      expect(record.awards.filter((a) => a.paidAt !== undefined).map((a) => a.provider)).to.deep.equal([
+        honest.node.peerId.toString(),
+      ])
+      // the same late result once more after the end, and a payment retry: still nothing for it
+      await sendRequest(late.node.libp2p, requester.node.peerId, 'result', resultBytes).catch(() => {})
+      await requester.payments.retryPending()
+      expect(
+        late.vouchers.filter((v) => v.jobId?.replace(/^0x/, '') === jobId),
+        'vouchers paying the revoked slot',
+      ).to.deep.equal([])
+      // the replacement holds exactly this job's voucher: one slot, paid once
+      const channels = await honest.payments.channels.list({ role: 'provider' })
+      expect(channels.length).to.equal(1)
+      const best = await honest.payments.channels.best(channels[0].channelId)
+      expect(best?.jobId?.replace(/^0x/, '')).to.equal(jobId)
+    },
+  )
 })

@@ -44,31 +44,36 @@ describe('security 16: a provider that stops heartbeating is replaced before its
     rmSync(root, { recursive: true, force: true })
   })
 
-  it('k = 1, 60 s wall time (award deadline 65 s): the silent winner is revoked within seconds, the next bidder delivers', async () => {
-    const { jobId } = await requester.market.requester!.post({
-      module: await helloModule(),
-      args: ['hold=8000'],
-      maxPrice: HIVE,
-      bidWindowMs: 2_000,
-      timeoutMs: 120_000,
-      limits: { wallTimeMs: 60_000 },
-    })
-    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(60_000) })
-    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-    const first = record.awards[0]
-    expect(first.provider, 'the cheaper, silent provider won the first award').to.equal(silent.node.peerId.toString())
-    expect(first.status).to.equal('failed')
-    expect(first.revokedAt, 'the silent award was revoked').to.be.a('number')
-    expect(first.revokedAt! - first.acceptedAt!, 'revoked within seconds of its acceptance').to.be.below(10_000)
-    expect(first.revokedAt!).to.be.below(first.deadline!)
-    expect(record.awards.filter((a) => a.status === 'delivered').map((a) => a.provider)).to.deep.equal([
-      honest.node.peerId.toString(),
-    ])
-    expect(eventOf(requester.events, 'job:revoked', jobId)?.reason).to.equal('HEARTBEAT_SILENT')
-    // the signed revocation reached the silent provider: it stopped and sent nothing
-    expect(eventOf(silent.events, 'provider:revoked', jobId), 'the silent provider heard the revocation').to.not.equal(
-      undefined,
-    )
-    expect(eventOf(silent.events, 'provider:completed', jobId)).to.equal(undefined)
-  })
+  it(
+    'k = 1, 60 s wall time (award deadline 65 s): the silent winner is' +
+      ' revoked within seconds, the next bidder delivers',
+    async () => {
+      const { jobId } = await requester.market.requester!.post({
+        module: await helloModule(),
+        args: ['hold=8000'],
+        maxPrice: HIVE,
+        bidWindowMs: 2_000,
+        timeoutMs: 120_000,
+        limits: { wallTimeMs: 60_000 },
+      })
+      const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(60_000) })
+      expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+      const first = record.awards[0]
+      expect(first.provider, 'the cheaper, silent provider won the first award').to.equal(silent.node.peerId.toString())
+      expect(first.status).to.equal('failed')
+      expect(first.revokedAt, 'the silent award was revoked').to.be.a('number')
+      expect(first.revokedAt! - first.acceptedAt!, 'revoked within seconds of its acceptance').to.be.below(10_000)
+      expect(first.revokedAt!).to.be.below(first.deadline!)
+      expect(record.awards.filter((a) => a.status === 'delivered').map((a) => a.provider)).to.deep.equal([
+        honest.node.peerId.toString(),
+      ])
+      expect(eventOf(requester.events, 'job:revoked', jobId)?.reason).to.equal('HEARTBEAT_SILENT')
+      // the signed revocation reached the silent provider: it stopped and sent nothing
+      expect(
+        eventOf(silent.events, 'provider:revoked', jobId),
+        'the silent provider heard the revocation',
+      ).to.not.equal(undefined)
+      expect(eventOf(silent.events, 'provider:completed', jobId)).to.equal(undefined)
+    },
+  )
 })

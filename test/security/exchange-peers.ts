@@ -383,7 +383,8 @@ export class HostilePeer {
   ): Promise<string> {
     // unique per job, so a provider that cached an earlier job's blobs must still ask for this one
     const data = text(
-      `${input.words ?? 'hostile words here'} ${Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString('hex')}\n`,
+      `${input.words ?? 'hostile words here'} ` +
+        `${Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString('hex')}\n`,
     )
     const moduleCid = await cidForBytes(input.module)
     const inputCid = await cidForBytes(data)

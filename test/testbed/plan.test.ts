@@ -48,17 +48,20 @@ describe('testbed plan (issue 13)', () => {
     )
   })
 
-  it('NAT routers drop inbound by default and accept only replies; nat-hard randomises ports; loss only when asked', () => {
-    const easy = natRuleset(makeScenarioPlan(core, 'nat-easy', 0).nats[0])
-    expect(easy).to.match(/policy drop;/)
-    expect(easy).to.include('ct state established,related accept')
-    expect(easy).to.match(/oifname "wan" masquerade\n/)
-    expect(easy).to.not.include('dnat')
-    expect(natRuleset(makeScenarioPlan(core, 'nat-hard', 0).nats[0])).to.include('masquerade random,fully-random')
-    expect(natRuleset(makeScenarioPlan(core, 'upnp', 0).nats[0])).to.include('ct status dnat accept')
-    expect(lossRuleset(0)).to.equal('')
-    expect(lossRuleset(2)).to.include('numgen random mod 100 < 2 drop')
-  })
+  it(
+    'NAT routers drop inbound by default and accept only replies;' + ' nat-hard randomises ports; loss only when asked',
+    () => {
+      const easy = natRuleset(makeScenarioPlan(core, 'nat-easy', 0).nats[0])
+      expect(easy).to.match(/policy drop;/)
+      expect(easy).to.include('ct state established,related accept')
+      expect(easy).to.match(/oifname "wan" masquerade\n/)
+      expect(easy).to.not.include('dnat')
+      expect(natRuleset(makeScenarioPlan(core, 'nat-hard', 0).nats[0])).to.include('masquerade random,fully-random')
+      expect(natRuleset(makeScenarioPlan(core, 'upnp', 0).nats[0])).to.include('ct status dnat accept')
+      expect(lossRuleset(0)).to.equal('')
+      expect(lossRuleset(2)).to.include('numgen random mod 100 < 2 drop')
+    },
+  )
 })
 
 describe('testbed report (issue 13)', () => {

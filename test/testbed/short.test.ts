@@ -53,12 +53,15 @@ describe('testbed (issue 13): real namespaces, NAT routers, hive processes', fun
     expect(r.natProbeBlocked).to.equal(null)
   })
 
-  it('nat-easy: the NAT is real (probe blocked), NATed providers report private, every job verified and paid', function () {
-    const r = report('nat-easy')
-    expect(r.natProbeBlocked, 'a dial from the public side into the LAN must fail').to.equal(true)
-    expect(r.providersReportPrivate, 'NATed providers report private on /v1/info').to.equal(true)
-    allPaidAndVerified(r)
-  })
+  it(
+    'nat-easy: the NAT is real (probe blocked), NATed providers' + ' report private, every job verified and paid',
+    function () {
+      const r = report('nat-easy')
+      expect(r.natProbeBlocked, 'a dial from the public side into the LAN must fail').to.equal(true)
+      expect(r.providersReportPrivate, 'NATed providers report private on /v1/info').to.equal(true)
+      allPaidAndVerified(r)
+    },
+  )
 
   it('both-nat: requester and providers behind two NATs, jobs cross relays, every job verified and paid', function () {
     const r = report('both-nat')

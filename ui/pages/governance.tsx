@@ -9,6 +9,7 @@ import { Mono, Pending, Section, Table } from '../parts.tsx'
 
 const TOKEN = new Set(['minProviderStake'])
 const BPS = new Set(['protocolFeeBps', 'reporterShareBps', 'equivocationSlashBps', 'disputeBondBps'])
+const PROPOSE = 'hive gov propose --set name=value'
 
 function show(name: string, value: string): string {
   if (TOKEN.has(name)) return hive(value)
@@ -45,7 +46,7 @@ export function Governance() {
       <Section title="Proposals and votes">
         <Proposals />
         <p class="muted">
-          New proposals: <Mono>hive gov propose --set name=value</Mono>; after the vote, <Mono>hive gov queue</Mono> and{' '}
+          New proposals: <Mono>{PROPOSE}</Mono>; after the vote, <Mono>hive gov queue</Mono> and{' '}
           <Mono>hive gov execute</Mono>.
         </p>
       </Section>

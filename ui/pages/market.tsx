@@ -70,7 +70,8 @@ export function Market() {
           summary={
             minutes.length === 0
               ? 'no jobs seen yet'
-              : `${posted.size} jobs in the last ${minutes.length} minute(s); the busiest minute had ${Math.max(...minutes.map((m) => m[1]))}`
+              : `${posted.size} jobs in the last ${minutes.length} minute(s); the` +
+                ` busiest minute had ${Math.max(...minutes.map((m) => m[1]))}`
           }
         />
       </Section>

@@ -166,24 +166,27 @@ describe('PaymentChannel.finalize', () => {
       .withArgs(d.channelId, 0n, 0n, DEPOSIT, 0n)
   })
 
-  it('rejects finalizing an open channel without expiry, or before the period ends, or an unknown channel', async () => {
-    const c = await loadFixture(withChannel)
-    const unknown = b32(ethers, 'unknown')
-    await expect(channelAs(c, 'other').finalize(unknown))
-      .to.be.revertedWithCustomError(c.channel, 'PaymentChannelWrongStatus')
-      .withArgs(unknown, ChannelStatus.None)
-    const now = BigInt(await time.latest()) + 1n
-    await time.setNextBlockTimestamp(now)
-    await expect(channelAs(c, 'requester').finalize(c.channelId))
-      .to.be.revertedWithCustomError(c.channel, 'PaymentChannelChallengeNotOver')
-      .withArgs(c.channelId, MAX, now)
-    await channelAs(c, 'requester').startClose(c.channelId)
-    const closesAt = now + PERIOD
-    await time.setNextBlockTimestamp(closesAt - 1n)
-    await expect(channelAs(c, 'requester').finalize(c.channelId))
-      .to.be.revertedWithCustomError(c.channel, 'PaymentChannelChallengeNotOver')
-      .withArgs(c.channelId, closesAt, closesAt - 1n)
-  })
+  it(
+    'rejects finalizing an open channel without expiry, or' + ' before the period ends, or an unknown channel',
+    async () => {
+      const c = await loadFixture(withChannel)
+      const unknown = b32(ethers, 'unknown')
+      await expect(channelAs(c, 'other').finalize(unknown))
+        .to.be.revertedWithCustomError(c.channel, 'PaymentChannelWrongStatus')
+        .withArgs(unknown, ChannelStatus.None)
+      const now = BigInt(await time.latest()) + 1n
+      await time.setNextBlockTimestamp(now)
+      await expect(channelAs(c, 'requester').finalize(c.channelId))
+        .to.be.revertedWithCustomError(c.channel, 'PaymentChannelChallengeNotOver')
+        .withArgs(c.channelId, MAX, now)
+      await channelAs(c, 'requester').startClose(c.channelId)
+      const closesAt = now + PERIOD
+      await time.setNextBlockTimestamp(closesAt - 1n)
+      await expect(channelAs(c, 'requester').finalize(c.channelId))
+        .to.be.revertedWithCustomError(c.channel, 'PaymentChannelChallengeNotOver')
+        .withArgs(c.channelId, closesAt, closesAt - 1n)
+    },
+  )
 })
 
 describe('PaymentChannel.cooperativeClose', () => {
@@ -197,30 +200,34 @@ describe('PaymentChannel.cooperativeClose', () => {
     await expectCredited(tx, c.token, c.channel, [c.provider, c.treasury, c.requester], [payout, fee, refund])
   })
 
-  it('rejects a missing or wrong signature from either side, a voucher in place of a close, nonce 0 and a closed channel', async () => {
-    const c = await loadFixture(withChannel)
-    const [rs, ps] = await coSigned(c, hive(60), 9n)
-    const coop = channelAs(c, 'other').cooperativeClose
-    await expect(coop(c.channelId, hive(60), 9n, rs, rs))
-      .to.be.revertedWithCustomError(c.channel, 'PaymentChannelInvalidSignature')
-      .withArgs(c.channelId, c.provider.address)
-    await expect(coop(c.channelId, hive(60), 9n, ps, ps))
-      .to.be.revertedWithCustomError(c.channel, 'PaymentChannelInvalidSignature')
-      .withArgs(c.channelId, c.requester.address)
-    await expect(coop(c.channelId, hive(61), 9n, rs, ps))
-      .to.be.revertedWithCustomError(c.channel, 'PaymentChannelInvalidSignature')
-      .withArgs(c.channelId, c.requester.address)
-    // a plain voucher is a promise to pay, not an agreement to close
-    await expect(coop(c.channelId, hive(60), 9n, await voucher(c, hive(60), 9n), ps))
-      .to.be.revertedWithCustomError(c.channel, 'PaymentChannelInvalidSignature')
-      .withArgs(c.channelId, c.requester.address)
-    const [r0, p0] = await coSigned(c, hive(60), 0n)
-    await expect(coop(c.channelId, hive(60), 0n, r0, p0))
-      .to.be.revertedWithCustomError(c.channel, 'PaymentChannelStaleVoucher')
-      .withArgs(c.channelId, 0n, 0n)
-    await coop(c.channelId, hive(60), 9n, rs, ps)
-    await expect(coop(c.channelId, hive(60), 9n, rs, ps))
-      .to.be.revertedWithCustomError(c.channel, 'PaymentChannelWrongStatus')
-      .withArgs(c.channelId, ChannelStatus.Closed)
-  })
+  it(
+    'rejects a missing or wrong signature from either side, a voucher' +
+      ' in place of a close, nonce 0 and a closed channel',
+    async () => {
+      const c = await loadFixture(withChannel)
+      const [rs, ps] = await coSigned(c, hive(60), 9n)
+      const coop = channelAs(c, 'other').cooperativeClose
+      await expect(coop(c.channelId, hive(60), 9n, rs, rs))
+        .to.be.revertedWithCustomError(c.channel, 'PaymentChannelInvalidSignature')
+        .withArgs(c.channelId, c.provider.address)
+      await expect(coop(c.channelId, hive(60), 9n, ps, ps))
+        .to.be.revertedWithCustomError(c.channel, 'PaymentChannelInvalidSignature')
+        .withArgs(c.channelId, c.requester.address)
+      await expect(coop(c.channelId, hive(61), 9n, rs, ps))
+        .to.be.revertedWithCustomError(c.channel, 'PaymentChannelInvalidSignature')
+        .withArgs(c.channelId, c.requester.address)
+      // a plain voucher is a promise to pay, not an agreement to close
+      await expect(coop(c.channelId, hive(60), 9n, await voucher(c, hive(60), 9n), ps))
+        .to.be.revertedWithCustomError(c.channel, 'PaymentChannelInvalidSignature')
+        .withArgs(c.channelId, c.requester.address)
+      const [r0, p0] = await coSigned(c, hive(60), 0n)
+      await expect(coop(c.channelId, hive(60), 0n, r0, p0))
+        .to.be.revertedWithCustomError(c.channel, 'PaymentChannelStaleVoucher')
+        .withArgs(c.channelId, 0n, 0n)
+      await coop(c.channelId, hive(60), 9n, rs, ps)
+      await expect(coop(c.channelId, hive(60), 9n, rs, ps))
+        .to.be.revertedWithCustomError(c.channel, 'PaymentChannelWrongStatus')
+        .withArgs(c.channelId, ChannelStatus.Closed)
+    },
+  )
 })

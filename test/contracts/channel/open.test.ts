@@ -40,43 +40,46 @@ async function permit(c: Core, owner: Account, value: bigint, deadline: bigint):
 }
 
 describe('PaymentChannel.open', () => {
-  it('pulls the deposit, derives the id from the immutable terms, records the channel and emits ChannelOpened', async () => {
-    const c = await loadFixture(core)
-    const token = await c.token.getAddress()
-    const expiry = BigInt(await time.latest()) + 10_000n
-    const id = channelIdOf({
-      chainId: c.chainId,
-      contract: await c.channel.getAddress(),
-      requester: c.requester.address,
-      provider: c.provider.address,
-      token,
-      expiry,
-      challengePeriod: PERIOD,
-      feeBps: FEE_BPS,
-      nonce: 0n,
-    })
-    expect(
-      await c.channel.channelIdOf(c.requester.address, c.provider.address, token, expiry, PERIOD, FEE_BPS, 0n),
-    ).to.equal(id)
-    const tx = channelAs(c, 'requester').open(c.provider.address, token, DEPOSIT, expiry)
-    await expect(tx)
-      .to.emit(c.channel, 'ChannelOpened')
-      .withArgs(id, c.requester.address, c.provider.address, token, DEPOSIT, expiry, PERIOD, FEE_BPS, 0n)
-    await expect(tx).to.changeTokenBalances(ethers, c.token, [c.requester, c.channel], [-DEPOSIT, DEPOSIT])
-    const ch = await c.channel.channel(id)
-    expect([ch.requester, ch.provider, ch.token]).to.deep.equal([c.requester.address, c.provider.address, token])
-    expect([ch.expiry, ch.challengePeriod, ch.feeBps, ch.status, ch.nonce, ch.deposit, ch.closesAt]).to.deep.equal([
-      expiry,
-      PERIOD,
-      FEE_BPS,
-      BigInt(ChannelStatus.Open),
-      0n,
-      DEPOSIT,
-      0n,
-    ])
-    expect(await c.channel.nonces(c.requester.address)).to.equal(1n)
-    expect(await c.channel.closeDeadline(id)).to.equal(expiry + PERIOD)
-  })
+  it(
+    'pulls the deposit, derives the id from the immutable terms,' + ' records the channel and emits ChannelOpened',
+    async () => {
+      const c = await loadFixture(core)
+      const token = await c.token.getAddress()
+      const expiry = BigInt(await time.latest()) + 10_000n
+      const id = channelIdOf({
+        chainId: c.chainId,
+        contract: await c.channel.getAddress(),
+        requester: c.requester.address,
+        provider: c.provider.address,
+        token,
+        expiry,
+        challengePeriod: PERIOD,
+        feeBps: FEE_BPS,
+        nonce: 0n,
+      })
+      expect(
+        await c.channel.channelIdOf(c.requester.address, c.provider.address, token, expiry, PERIOD, FEE_BPS, 0n),
+      ).to.equal(id)
+      const tx = channelAs(c, 'requester').open(c.provider.address, token, DEPOSIT, expiry)
+      await expect(tx)
+        .to.emit(c.channel, 'ChannelOpened')
+        .withArgs(id, c.requester.address, c.provider.address, token, DEPOSIT, expiry, PERIOD, FEE_BPS, 0n)
+      await expect(tx).to.changeTokenBalances(ethers, c.token, [c.requester, c.channel], [-DEPOSIT, DEPOSIT])
+      const ch = await c.channel.channel(id)
+      expect([ch.requester, ch.provider, ch.token]).to.deep.equal([c.requester.address, c.provider.address, token])
+      expect([ch.expiry, ch.challengePeriod, ch.feeBps, ch.status, ch.nonce, ch.deposit, ch.closesAt]).to.deep.equal([
+        expiry,
+        PERIOD,
+        FEE_BPS,
+        BigInt(ChannelStatus.Open),
+        0n,
+        DEPOSIT,
+        0n,
+      ])
+      expect(await c.channel.nonces(c.requester.address)).to.equal(1n)
+      expect(await c.channel.closeDeadline(id)).to.equal(expiry + PERIOD)
+    },
+  )
 
   it('gives every channel a new id, also between the same pair with the same terms', async () => {
     const c = await loadFixture(core)
@@ -245,14 +248,17 @@ describe('PaymentChannel.topUp', () => {
 })
 
 describe('PaymentChannel views', () => {
-  it('reports its version and params, and no deadline for an open channel without expiry or an unknown one', async () => {
-    const c = await loadFixture(withChannel)
-    expect(await c.channel.version()).to.equal('hive-channel/2')
-    expect(await c.channel.params()).to.equal(await c.params.getAddress())
-    expect(await c.channel.closeDeadline(c.channelId)).to.equal(0n)
-    expect(await c.channel.closeDeadline(b32(ethers, 'x'))).to.equal(0n)
-    expect((await c.channel.channel(b32(ethers, 'x'))).status).to.equal(0n)
-  })
+  it(
+    'reports its version and params, and no deadline for an' + ' open channel without expiry or an unknown one',
+    async () => {
+      const c = await loadFixture(withChannel)
+      expect(await c.channel.version()).to.equal('hive-channel/2')
+      expect(await c.channel.params()).to.equal(await c.params.getAddress())
+      expect(await c.channel.closeDeadline(c.channelId)).to.equal(0n)
+      expect(await c.channel.closeDeadline(b32(ethers, 'x'))).to.equal(0n)
+      expect((await c.channel.channel(b32(ethers, 'x'))).status).to.equal(0n)
+    },
+  )
 
   it('fixes the challenge period and fee at opening', async () => {
     const c = await loadFixture(withChannel)

@@ -38,31 +38,34 @@ describe('JobEscrow.create', () => {
     expect(e.resultHash).to.equal(ethers.ZeroHash)
   })
 
-  it("gives each (job, requester, provider) its own escrow, so a front-runner cannot take a requester's id", async () => {
-    const c = await loadFixture(core)
-    const jobId = b32(ethers, 'job-a')
-    const deadline = BigInt(await time.latest()) + DEADLINE_IN
-    const token = await c.token.getAddress()
-    await escrowAs(c, 'other').create(jobId, c.provider.address, token, 1n, deadline)
-    await expect(escrowAs(c, 'requester').create(jobId, c.provider.address, token, PRICE, deadline))
-      .to.emit(c.escrow, 'EscrowCreated')
-      .withArgs(
-        escrowIdOf(jobId, c.requester.address, c.provider.address),
-        jobId,
-        c.requester.address,
-        c.provider.address,
-        token,
-        PRICE,
-        deadline,
-        100,
-        100,
+  it(
+    'gives each (job, requester, provider) its own escrow, so a' + " front-runner cannot take a requester's id",
+    async () => {
+      const c = await loadFixture(core)
+      const jobId = b32(ethers, 'job-a')
+      const deadline = BigInt(await time.latest()) + DEADLINE_IN
+      const token = await c.token.getAddress()
+      await escrowAs(c, 'other').create(jobId, c.provider.address, token, 1n, deadline)
+      await expect(escrowAs(c, 'requester').create(jobId, c.provider.address, token, PRICE, deadline))
+        .to.emit(c.escrow, 'EscrowCreated')
+        .withArgs(
+          escrowIdOf(jobId, c.requester.address, c.provider.address),
+          jobId,
+          c.requester.address,
+          c.provider.address,
+          token,
+          PRICE,
+          deadline,
+          100,
+          100,
+        )
+      // the same job re-awarded to a second provider is a separate escrow
+      await expect(escrowAs(c, 'requester').create(jobId, c.provider2.address, token, PRICE, deadline)).to.emit(
+        c.escrow,
+        'EscrowCreated',
       )
-    // the same job re-awarded to a second provider is a separate escrow
-    await expect(escrowAs(c, 'requester').create(jobId, c.provider2.address, token, PRICE, deadline)).to.emit(
-      c.escrow,
-      'EscrowCreated',
-    )
-  })
+    },
+  )
 
   it('fixes the challenge window and fee at creation; later governance changes apply to new escrows only', async () => {
     const c = await loadFixture(withEscrow)

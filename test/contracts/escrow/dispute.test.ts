@@ -79,26 +79,29 @@ describe('JobEscrow.dispute', () => {
     expect((await c.escrow.escrow(id)).disputeBond).to.equal(1n)
   })
 
-  it('after the arbitration window the provider claims the deposit and the bond; the arbiter can no longer rule', async () => {
-    const c = await loadFixture(disputed)
-    const endsAt = (await c.escrow.escrow(c.escrowId)).disputedAt + ARBITRATION
-    await time.setNextBlockTimestamp(endsAt)
-    await expect(escrowAs(c, 'provider').claim(c.escrowId))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowArbitrationWindowOpen')
-      .withArgs(c.escrowId, endsAt, endsAt)
-    await time.setNextBlockTimestamp(endsAt + 1n)
-    await expect(escrowAs(c, 'arbiter').resolve(c.escrowId, 0n))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowArbitrationWindowClosed')
-      .withArgs(c.escrowId, endsAt, endsAt + 1n)
-    await expect(escrowAs(c, 'requester').claim(c.escrowId))
-      .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized')
-      .withArgs(c.escrowId, c.requester.address)
-    const { payout, fee } = split(PRICE)
-    const tx = escrowAs(c, 'provider').claim(c.escrowId)
-    await expect(tx).to.emit(c.escrow, 'EscrowClaimed').withArgs(c.escrowId, payout, fee)
-    await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury, c.requester], [payout + BOND, fee, 0n])
-    expect((await c.escrow.escrow(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Claimed))
-  })
+  it(
+    'after the arbitration window the provider claims the deposit' + ' and the bond; the arbiter can no longer rule',
+    async () => {
+      const c = await loadFixture(disputed)
+      const endsAt = (await c.escrow.escrow(c.escrowId)).disputedAt + ARBITRATION
+      await time.setNextBlockTimestamp(endsAt)
+      await expect(escrowAs(c, 'provider').claim(c.escrowId))
+        .to.be.revertedWithCustomError(c.escrow, 'JobEscrowArbitrationWindowOpen')
+        .withArgs(c.escrowId, endsAt, endsAt)
+      await time.setNextBlockTimestamp(endsAt + 1n)
+      await expect(escrowAs(c, 'arbiter').resolve(c.escrowId, 0n))
+        .to.be.revertedWithCustomError(c.escrow, 'JobEscrowArbitrationWindowClosed')
+        .withArgs(c.escrowId, endsAt, endsAt + 1n)
+      await expect(escrowAs(c, 'requester').claim(c.escrowId))
+        .to.be.revertedWithCustomError(c.escrow, 'JobEscrowUnauthorized')
+        .withArgs(c.escrowId, c.requester.address)
+      const { payout, fee } = split(PRICE)
+      const tx = escrowAs(c, 'provider').claim(c.escrowId)
+      await expect(tx).to.emit(c.escrow, 'EscrowClaimed').withArgs(c.escrowId, payout, fee)
+      await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury, c.requester], [payout + BOND, fee, 0n])
+      expect((await c.escrow.escrow(c.escrowId)).status).to.equal(BigInt(EscrowStatus.Claimed))
+    },
+  )
 
   it("a requester that releases after disputing concedes: the bond is the provider's", async () => {
     const c = await loadFixture(disputed)

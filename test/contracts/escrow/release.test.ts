@@ -9,16 +9,19 @@ const withEscrow = async () => await escrowFixture(ethers)
 const { payout, fee } = split(PRICE)
 
 describe('JobEscrow.release', () => {
-  it('pays the provider minus the fee, the fee to the treasury, records the result and counts a completed job', async () => {
-    const c = await loadFixture(withEscrow)
-    const tx = escrowAs(c, 'requester').release(c.escrowId, c.resultHash)
-    await expect(tx).to.emit(c.escrow, 'EscrowReleased').withArgs(c.escrowId, c.resultHash, payout, fee)
-    await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury, c.requester], [payout, fee, 0n])
-    const e = await c.escrow.escrow(c.escrowId)
-    expect(e.status).to.equal(BigInt(EscrowStatus.Released))
-    expect(e.resultHash).to.equal(c.resultHash)
-    expect((await c.escrow.providerStats(c.provider.address)).completed).to.equal(1n)
-  })
+  it(
+    'pays the provider minus the fee, the fee to the treasury,' + ' records the result and counts a completed job',
+    async () => {
+      const c = await loadFixture(withEscrow)
+      const tx = escrowAs(c, 'requester').release(c.escrowId, c.resultHash)
+      await expect(tx).to.emit(c.escrow, 'EscrowReleased').withArgs(c.escrowId, c.resultHash, payout, fee)
+      await expectCredited(tx, c.token, c.escrow, [c.provider, c.treasury, c.requester], [payout, fee, 0n])
+      const e = await c.escrow.escrow(c.escrowId)
+      expect(e.status).to.equal(BigInt(EscrowStatus.Released))
+      expect(e.resultHash).to.equal(c.resultHash)
+      expect((await c.escrow.providerStats(c.provider.address)).completed).to.equal(1n)
+    },
+  )
 
   it("records the requester's hash even when the provider committed another, and ends a dispute", async () => {
     const c = await loadFixture(withEscrow)

@@ -85,38 +85,41 @@ describe('ProviderRegistry.slash (governance)', () => {
 })
 
 describe('ProviderRegistry.slashEquivocation', () => {
-  it('end to end: two signed commitments with different outputs slash the provider and pay the reporter its share', async () => {
-    const c = await loadFixture(staked)
-    const { jobId, a, b, sigA, sigB } = await equivocation(c)
-    const slashed = (STAKE * 5000n) / 10_000n // equivocationSlashBps
-    const reward = (slashed * 2000n) / 10_000n // reporterShareBps
-    const tx = as(c.registry, c.other).slashEquivocation(
-      jobId,
-      a,
-      sigA,
-      b,
-      sigB,
-      await commit(c, c.other, c.provider.address, jobId),
-    )
-    await expect(tx)
-      .to.emit(c.registry, 'EquivocationProven')
-      .withArgs(c.provider.address, jobId, a.outputHash, b.outputHash, c.other.address)
-    await expect(tx)
-      .to.emit(c.registry, 'Slashed')
-      .withArgs(c.provider.address, ethers.encodeBytes32String('equivocation'), slashed, c.other.address, reward)
-    await expect(tx).to.changeTokenBalances(
-      ethers,
-      c.token,
-      [c.registry, c.other, c.treasury, c.provider],
-      [-slashed, reward, slashed - reward, 0n],
-    )
-    expect(await c.registry.isEquivocationPunished(c.provider.address, jobId)).to.equal(true)
-    expect(await c.registry.statusOf(c.provider.address)).to.equal(BigInt(ProviderStatus.Slashed))
-    expect(await c.registry.stakeOf(c.provider.address)).to.equal(STAKE - slashed)
-    await expect(as(c.registry, c.other).slashEquivocation(jobId, a, sigA, b, sigB, ethers.ZeroHash))
-      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryAlreadyPunished')
-      .withArgs(c.provider.address, jobId)
-  })
+  it(
+    'end to end: two signed commitments with different outputs' + ' slash the provider and pay the reporter its share',
+    async () => {
+      const c = await loadFixture(staked)
+      const { jobId, a, b, sigA, sigB } = await equivocation(c)
+      const slashed = (STAKE * 5000n) / 10_000n // equivocationSlashBps
+      const reward = (slashed * 2000n) / 10_000n // reporterShareBps
+      const tx = as(c.registry, c.other).slashEquivocation(
+        jobId,
+        a,
+        sigA,
+        b,
+        sigB,
+        await commit(c, c.other, c.provider.address, jobId),
+      )
+      await expect(tx)
+        .to.emit(c.registry, 'EquivocationProven')
+        .withArgs(c.provider.address, jobId, a.outputHash, b.outputHash, c.other.address)
+      await expect(tx)
+        .to.emit(c.registry, 'Slashed')
+        .withArgs(c.provider.address, ethers.encodeBytes32String('equivocation'), slashed, c.other.address, reward)
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        c.token,
+        [c.registry, c.other, c.treasury, c.provider],
+        [-slashed, reward, slashed - reward, 0n],
+      )
+      expect(await c.registry.isEquivocationPunished(c.provider.address, jobId)).to.equal(true)
+      expect(await c.registry.statusOf(c.provider.address)).to.equal(BigInt(ProviderStatus.Slashed))
+      expect(await c.registry.stakeOf(c.provider.address)).to.equal(STAKE - slashed)
+      await expect(as(c.registry, c.other).slashEquivocation(jobId, a, sigA, b, sigB, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryAlreadyPunished')
+        .withArgs(c.provider.address, jobId)
+    },
+  )
 
   it('reaches unbonding stake too', async () => {
     const c = await loadFixture(staked)

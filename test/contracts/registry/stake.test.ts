@@ -52,29 +52,32 @@ describe('ProviderRegistry.stake', () => {
       .and.not.to.emit(c.registry, 'PeerIdBound')
   })
 
-  it('rejects zero, a first stake below the minimum or without peer id, a different peer id, and a taken peer id', async () => {
-    const c = await loadFixture(core)
-    await expect(reg(c, 'provider').stake(0n, PEER)).to.be.revertedWithCustomError(
-      c.registry,
-      'ProviderRegistryZeroAmount',
-    )
-    await expect(reg(c, 'provider').stake(MIN - 1n, PEER))
-      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryBelowMinimumStake')
-      .withArgs(MIN - 1n, MIN)
-    await expect(reg(c, 'provider').stake(MIN, '0x'))
-      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdRequired')
-      .withArgs(c.provider.address)
-    await expect(reg(c, 'provider').stake(MIN, '0x' + '11'.repeat(65)))
-      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryInvalidPeerId')
-      .withArgs(65)
-    await reg(c, 'provider').stake(MIN, PEER)
-    await expect(reg(c, 'provider').stake(MIN, PEER2))
-      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdMismatch')
-      .withArgs(c.provider.address)
-    await expect(reg(c, 'provider2').stake(MIN, PEER))
-      .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdTaken')
-      .withArgs(ethers.keccak256(PEER), c.provider.address)
-  })
+  it(
+    'rejects zero, a first stake below the minimum or without peer' + ' id, a different peer id, and a taken peer id',
+    async () => {
+      const c = await loadFixture(core)
+      await expect(reg(c, 'provider').stake(0n, PEER)).to.be.revertedWithCustomError(
+        c.registry,
+        'ProviderRegistryZeroAmount',
+      )
+      await expect(reg(c, 'provider').stake(MIN - 1n, PEER))
+        .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryBelowMinimumStake')
+        .withArgs(MIN - 1n, MIN)
+      await expect(reg(c, 'provider').stake(MIN, '0x'))
+        .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdRequired')
+        .withArgs(c.provider.address)
+      await expect(reg(c, 'provider').stake(MIN, '0x' + '11'.repeat(65)))
+        .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryInvalidPeerId')
+        .withArgs(65)
+      await reg(c, 'provider').stake(MIN, PEER)
+      await expect(reg(c, 'provider').stake(MIN, PEER2))
+        .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdMismatch')
+        .withArgs(c.provider.address)
+      await expect(reg(c, 'provider2').stake(MIN, PEER))
+        .to.be.revertedWithCustomError(c.registry, 'ProviderRegistryPeerIdTaken')
+        .withArgs(ethers.keccak256(PEER), c.provider.address)
+    },
+  )
 
   it('judges status against the minimum stake in force now', async () => {
     const c = await loadFixture(staked)

@@ -68,33 +68,36 @@ describe('node/audit anchorer on a Hardhat JSON-RPC chain', function () {
 
   const sizes = async (w: AnchorWriter): Promise<number[]> => (await w.anchors(w.address)).map((x) => x.treeSize)
 
-  it('anchors every N entries, with the root of exactly those entries, then records the anchor in the log', async () => {
-    const { t, w, a } = await setup(5, { everyEntries: 5, intervalMs: 3_600_000 })
-    a.start()
-    for (let i = 0; i < 4; i++) await t.log.append(bidRecord(i))
-    await new Promise((resolve) => setTimeout(resolve, 600))
-    expect(await sizes(w), 'no anchor below N entries').to.deep.equal([])
-    await t.log.append(bidRecord(4))
-    await until('the anchor of 5 entries', async () => (await sizes(w)).length === 1)
-    const [anchor] = await w.anchors(w.address)
-    expect(anchor.treeSize).to.equal(5)
-    expect(Buffer.from(anchor.root)).to.deep.equal(Buffer.from(await t.log.root(5)))
-    await until('the anchored entry', () => t.log.size() === 6)
-    const recorded = (await t.log.get(5)).entry
-    expect(recorded.type).to.equal('anchored')
-    if (recorded.type === 'anchored') {
-      expect(recorded.treeSize).to.equal(5)
-      expect('0x' + Buffer.from(recorded.txHash).toString('hex')).to.equal(a.status().latest?.txHash)
-      expect(recorded.chainId).to.equal(chain.chainId)
-    }
-    // 4 more entries: with the anchored entry that makes 5 since the anchor, but the anchored entry does not count
-    for (let i = 5; i < 9; i++) await t.log.append(bidRecord(i))
-    await new Promise((resolve) => setTimeout(resolve, 600))
-    expect(await sizes(w)).to.deep.equal([5])
-    await t.log.append(bidRecord(9))
-    await until('the second anchor', async () => (await sizes(w)).length === 2)
-    expect(await sizes(w)).to.deep.equal([5, 11])
-  })
+  it(
+    'anchors every N entries, with the root of exactly those' + ' entries, then records the anchor in the log',
+    async () => {
+      const { t, w, a } = await setup(5, { everyEntries: 5, intervalMs: 3_600_000 })
+      a.start()
+      for (let i = 0; i < 4; i++) await t.log.append(bidRecord(i))
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      expect(await sizes(w), 'no anchor below N entries').to.deep.equal([])
+      await t.log.append(bidRecord(4))
+      await until('the anchor of 5 entries', async () => (await sizes(w)).length === 1)
+      const [anchor] = await w.anchors(w.address)
+      expect(anchor.treeSize).to.equal(5)
+      expect(Buffer.from(anchor.root)).to.deep.equal(Buffer.from(await t.log.root(5)))
+      await until('the anchored entry', () => t.log.size() === 6)
+      const recorded = (await t.log.get(5)).entry
+      expect(recorded.type).to.equal('anchored')
+      if (recorded.type === 'anchored') {
+        expect(recorded.treeSize).to.equal(5)
+        expect('0x' + Buffer.from(recorded.txHash).toString('hex')).to.equal(a.status().latest?.txHash)
+        expect(recorded.chainId).to.equal(chain.chainId)
+      }
+      // 4 more entries: with the anchored entry that makes 5 since the anchor, but the anchored entry does not count
+      for (let i = 5; i < 9; i++) await t.log.append(bidRecord(i))
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      expect(await sizes(w)).to.deep.equal([5])
+      await t.log.append(bidRecord(9))
+      await until('the second anchor', async () => (await sizes(w)).length === 2)
+      expect(await sizes(w)).to.deep.equal([5, 11])
+    },
+  )
 
   it('anchors a grown log every T, and an idle one never', async () => {
     const { t, w, a } = await setup(6, { everyEntries: 1000, intervalMs: 700 }, 3)
@@ -156,82 +159,89 @@ describe('node/audit anchorer on a Hardhat JSON-RPC chain', function () {
     expect(await sizes(w)).to.deep.equal([50, 51])
   })
 
-  it('after a SIGKILL between writing entries and anchoring them, loses no entry and anchors them after the restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hive-anchor-crash-'))
-    try {
-      const account = chain.account(9)
-      const acked: number[] = []
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          join(import.meta.dirname, 'fixtures', 'anchor-crash-writer.ts'),
-          dir,
-          chain.url,
-          chain.deploymentsDir,
-        ],
-        {
-          stdio: ['ignore', 'pipe', 'inherit'],
-          env: { ...process.env, HIVE_TEST_KEY: account.privateKey },
-        },
-      )
-      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-        child.on('exit', (_code, signal) => resolve(signal)),
-      )
-      let buffer = ''
-      await new Promise<void>((resolve, reject) => {
-        child.on('error', reject)
-        child.stdout.on('data', (chunk: Buffer) => {
-          buffer += chunk.toString('utf8')
-          const lines = buffer.split('\n')
-          buffer = lines.pop() ?? ''
-          for (const line of lines) {
-            const m = /^ack (\d+)$/.exec(line)
-            if (m !== null) acked.push(Number(m[1]))
-          }
-          if (acked.length >= 6 && !child.killed) {
-            child.kill('SIGKILL')
-            resolve()
-          }
+  it(
+    'after a SIGKILL between writing entries and anchoring them,' +
+      ' loses no entry and anchors them after the restart',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hive-anchor-crash-'))
+      try {
+        const account = chain.account(9)
+        const acked: number[] = []
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            join(import.meta.dirname, 'fixtures', 'anchor-crash-writer.ts'),
+            dir,
+            chain.url,
+            chain.deploymentsDir,
+          ],
+          {
+            stdio: ['ignore', 'pipe', 'inherit'],
+            env: { ...process.env, HIVE_TEST_KEY: account.privateKey },
+          },
+        )
+        const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+          child.on('exit', (_code, signal) => resolve(signal)),
+        )
+        let buffer = ''
+        await new Promise<void>((resolve, reject) => {
+          child.on('error', reject)
+          child.stdout.on('data', (chunk: Buffer) => {
+            buffer += chunk.toString('utf8')
+            const lines = buffer.split('\n')
+            buffer = lines.pop() ?? ''
+            for (const line of lines) {
+              const m = /^ack (\d+)$/.exec(line)
+              if (m !== null) acked.push(Number(m[1]))
+            }
+            if (acked.length >= 6 && !child.killed) {
+              child.kill('SIGKILL')
+              resolve()
+            }
+          })
+          setTimeout(() => reject(new Error(`only ${acked.length} acks after 40 s`)), 40_000).unref()
         })
-        setTimeout(() => reject(new Error(`only ${acked.length} acks after 40 s`)), 40_000).unref()
-      })
-      expect(await exited).to.equal('SIGKILL')
-      const w = await writer(9)
-      expect(await sizes(w), 'anchored before the crash').to.deep.equal([10])
+        expect(await exited).to.equal('SIGKILL')
+        const w = await writer(9)
+        expect(await sizes(w), 'anchored before the crash').to.deep.equal([10])
 
-      const t = await tempLog(dir)
+        const t = await tempLog(dir)
+        logs.push(t)
+        const size = t.log.size()
+        expect(size).to.be.at.least(10 + acked.length)
+        for (const index of acked) expect((await t.log.get(index)).entry.type).to.not.equal(undefined)
+        const a = new Anchorer(t.log, w, { everyEntries: 1000, intervalMs: 3_600_000 })
+        anchorers.push(a)
+        a.start()
+        await until('the entries written before the crash are anchored', async () => (await sizes(w)).length === 2)
+        const anchors = await w.anchors(w.address)
+        expect(anchors[1].treeSize).to.equal(size)
+        expect(Buffer.from(anchors[1].root)).to.deep.equal(Buffer.from(await t.log.root(size)))
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+  )
+
+  it(
+    'writes the missing `anchored` entry for an anchor mined' + ' just before a crash, without anchoring again',
+    async () => {
+      const t = await tempLog()
       logs.push(t)
-      const size = t.log.size()
-      expect(size).to.be.at.least(10 + acked.length)
-      for (const index of acked) expect((await t.log.get(index)).entry.type).to.not.equal(undefined)
-      const a = new Anchorer(t.log, w, { everyEntries: 1000, intervalMs: 3_600_000 })
+      for (let i = 0; i < 4; i++) await t.log.append(bidRecord(i))
+      const w = await writer(10)
+      const sent = await w.anchor(await t.log.root(4), 4) // mined; then the node died before logging it
+      const a = new Anchorer(t.log, w, { everyEntries: 1, intervalMs: 3_600_000 })
       anchorers.push(a)
       a.start()
-      await until('the entries written before the crash are anchored', async () => (await sizes(w)).length === 2)
-      const anchors = await w.anchors(w.address)
-      expect(anchors[1].treeSize).to.equal(size)
-      expect(Buffer.from(anchors[1].root)).to.deep.equal(Buffer.from(await t.log.root(size)))
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
-
-  it('writes the missing `anchored` entry for an anchor mined just before a crash, without anchoring again', async () => {
-    const t = await tempLog()
-    logs.push(t)
-    for (let i = 0; i < 4; i++) await t.log.append(bidRecord(i))
-    const w = await writer(10)
-    const sent = await w.anchor(await t.log.root(4), 4) // mined; then the node died before logging it
-    const a = new Anchorer(t.log, w, { everyEntries: 1, intervalMs: 3_600_000 })
-    anchorers.push(a)
-    a.start()
-    await until('the anchored entry', () => t.log.size() === 5)
-    const e = (await t.log.get(4)).entry
-    expect(e.type).to.equal('anchored')
-    if (e.type === 'anchored') expect('0x' + Buffer.from(e.txHash).toString('hex')).to.equal(sent.txHash)
-    await new Promise((resolve) => setTimeout(resolve, 500))
-    expect(await sizes(w)).to.deep.equal([4])
-  })
+      await until('the anchored entry', () => t.log.size() === 5)
+      const e = (await t.log.get(4)).entry
+      expect(e.type).to.equal('anchored')
+      if (e.type === 'anchored') expect('0x' + Buffer.from(e.txHash).toString('hex')).to.equal(sent.txHash)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(await sizes(w)).to.deep.equal([4])
+    },
+  )
 })

@@ -14,7 +14,7 @@ import { verifyExportFiles } from '../../../node/audit/verify-file.ts'
 import { bindingToJson } from '../../../protocol/audit/binding.ts'
 import { jobIdToBytes } from '../../../protocol/market/job-id.ts'
 import { startDevChain } from '../../support/chain.ts'
-import { jobSubscribers } from '../../support/topics.ts'
+import { jobSubscribers, subscriptionsExchanged } from '../../support/topics.ts'
 import { startAuditPeer, until } from './net.ts'
 import { rebuildLog, serveInstead } from './tamper.ts'
 import type { AuditPeer } from './net.ts'
@@ -82,7 +82,14 @@ describe('node/audit: a job verified by a node that took no part, and tampering 
     await until('both providers subscribed to the jobs topic', () =>
       [provA, provB].every((p) => jobSubscribers(pubsub).some((s) => s.equals(p.node.peerId))),
     )
-    await new Promise((resolve) => setTimeout(resolve, 1000)) // and a heartbeat to graft the mesh
+    // and each side has heard the other's topics (the awards' clearing goes to the providers'
+    // clearing topics; providers answer on topics of their own)
+    await until('subscriptions exchanged with both providers', () =>
+      subscriptionsExchanged(
+        requester.node.libp2p,
+        [provA, provB].map((p) => p.node.libp2p),
+      ),
+    )
 
     const posted = await requester.market!.requester!.post({
       module: readFileSync(modules.wordcount),
@@ -131,33 +138,36 @@ describe('node/audit: a job verified by a node that took no part, and tampering 
     expect(await auditor.audit.log.entriesForJob(jobIdToBytes(jobId))).to.deep.equal([])
   })
 
-  it('a fourth node finds the participants, proves every entry against the chain and cross-checks both sides', async () => {
-    const v = await auditor.audit.auditor().verifyJob(jobId)
-    expect(v.outcome, show(v)).to.equal('VERIFIED')
-    expect(v.peers.map((p) => [p.peerId, p.role]).sort()).to.deep.equal(
-      [
-        [id(requester), 'requester'],
-        [id(provA), 'provider'],
-        [id(provB), 'provider'],
-      ].sort(),
-    )
-    const proven = v.rows.filter((r) => r.status === 'PASS' && /^entry \d+/.test(r.check))
-    expect(proven.length, show(v)).to.equal(11 + 4 + 4)
-    expect(
-      v.rows
-        .filter((r) => r.check === 'history with requester' && r.status === 'PASS')
-        .map((r) => r.subject)
-        .sort(),
-    ).to.deep.equal([id(provA), id(provB)].sort())
-    expect(v.peers.find((p) => p.peerId === id(requester))?.address).to.equal(await chain.account(1).getAddress())
-    // the counterparties' signed acceptances and results (requester) and awards (providers) kept in the logs
-    expect(
-      v.rows
-        .filter((r) => r.check === 'signed messages kept in the log')
-        .map((r) => r.message.split(' ')[0])
-        .sort(),
-    ).to.deep.equal(['1', '1', '4'])
-  })
+  it(
+    'a fourth node finds the participants, proves every entry' + ' against the chain and cross-checks both sides',
+    async () => {
+      const v = await auditor.audit.auditor().verifyJob(jobId)
+      expect(v.outcome, show(v)).to.equal('VERIFIED')
+      expect(v.peers.map((p) => [p.peerId, p.role]).sort()).to.deep.equal(
+        [
+          [id(requester), 'requester'],
+          [id(provA), 'provider'],
+          [id(provB), 'provider'],
+        ].sort(),
+      )
+      const proven = v.rows.filter((r) => r.status === 'PASS' && /^entry \d+/.test(r.check))
+      expect(proven.length, show(v)).to.equal(11 + 4 + 4)
+      expect(
+        v.rows
+          .filter((r) => r.check === 'history with requester' && r.status === 'PASS')
+          .map((r) => r.subject)
+          .sort(),
+      ).to.deep.equal([id(provA), id(provB)].sort())
+      expect(v.peers.find((p) => p.peerId === id(requester))?.address).to.equal(await chain.account(1).getAddress())
+      // the counterparties' signed acceptances and results (requester) and awards (providers) kept in the logs
+      expect(
+        v.rows
+          .filter((r) => r.check === 'signed messages kept in the log')
+          .map((r) => r.message.split(' ')[0])
+          .sort(),
+      ).to.deep.equal(['1', '1', '4'])
+    },
+  )
 
   it("verifies all of a peer's anchors and that its served log extends the latest", async () => {
     await requester.audit.anchorer!.anchorNow() // a second anchor: it covers the first one's `anchored` entry
@@ -241,38 +251,41 @@ describe('node/audit: a job verified by a node that took no part, and tampering 
     ])
   })
 
-  it('says which proofs could not be obtained from a node that stops serving its log (UNAVAILABLE, not FAILED)', async () => {
-    await provB.audit.server.stop()
-    try {
-      const v = await auditor.audit.auditor().verifyJob(jobId)
-      expect(v.outcome, show(v)).to.equal('INCOMPLETE')
-      expect(
-        v.rows.filter((r) => r.status === 'FAIL'),
-        show(v),
-      ).to.deep.equal([])
-      const missing = rowsOf(v, id(provB))
-      expect(missing.length, show(v)).to.be.greaterThan(0)
-      expect(
-        missing.every((r) => r.status === 'UNAVAILABLE'),
-        show(v),
-      ).to.equal(true)
-      expect(
-        missing.some((r) => r.check === 'job entries' && /hive\/audit/.test(r.message)),
-        show(v),
-      ).to.equal(true)
-      expect(
-        missing.some((r) => r.check === 'history with requester'),
-        show(v),
-      ).to.equal(true)
-      // what could be obtained was still proven
-      expect(
-        rowsOf(v, id(provA)).every((r) => r.status === 'PASS'),
-        show(v),
-      ).to.equal(true)
-    } finally {
-      await provB.audit.server.start()
-    }
-  })
+  it(
+    'says which proofs could not be obtained from a node that' + ' stops serving its log (UNAVAILABLE, not FAILED)',
+    async () => {
+      await provB.audit.server.stop()
+      try {
+        const v = await auditor.audit.auditor().verifyJob(jobId)
+        expect(v.outcome, show(v)).to.equal('INCOMPLETE')
+        expect(
+          v.rows.filter((r) => r.status === 'FAIL'),
+          show(v),
+        ).to.deep.equal([])
+        const missing = rowsOf(v, id(provB))
+        expect(missing.length, show(v)).to.be.greaterThan(0)
+        expect(
+          missing.every((r) => r.status === 'UNAVAILABLE'),
+          show(v),
+        ).to.equal(true)
+        expect(
+          missing.some((r) => r.check === 'job entries' && /hive\/audit/.test(r.message)),
+          show(v),
+        ).to.equal(true)
+        expect(
+          missing.some((r) => r.check === 'history with requester'),
+          show(v),
+        ).to.equal(true)
+        // what could be obtained was still proven
+        expect(
+          rowsOf(v, id(provA)).every((r) => r.status === 'PASS'),
+          show(v),
+        ).to.equal(true)
+      } finally {
+        await provB.audit.server.start()
+      }
+    },
+  )
 
   it('checks export files offline against the chain: genuine ones pass, a forged one is named', async () => {
     const files: string[] = []
@@ -315,44 +328,48 @@ describe('node/audit: a job verified by a node that took no part, and tampering 
     expect(codes(bad.rows), show(bad)).to.include('LOG_DIVERGES')
   })
 
-  it('names a log rebuilt with a different history and anchored again (HISTORY_REWRITTEN), though its entries match the new anchor', async () => {
-    await provB.audit.anchorer!.stop()
-    const f = await rebuildLog(provB.audit.log, (entries) =>
-      entries.map((e) => (isJob(e) && e.type === 'accepted' ? { ...e, price: e.price + 5n } : e)),
-    )
-    forged.push(f)
-    // grow past the honest anchor and anchor the forgery with the provider's own account
-    const first = (await provB.audit.log.entriesForJob(jobIdToBytes(jobId)))[0].entry
-    await f.log.appendAll([
-      {
-        type: 'bid',
-        jobId: first.jobId,
-        direction: 'sent',
-        counterparty: requester.node.peerId.toMultihash().bytes,
-        messageHash: new Uint8Array(32).fill(7),
-        price: 1n,
-      },
-    ])
-    await anchorWriter(provB.chain!).anchor(await f.log.root(), f.log.size())
-    const restore = await serveInstead(provB, f.log)
-    try {
-      const v = await auditor.audit.auditor().verifyJob(jobId)
-      expect(v.outcome, show(v)).to.equal('FAILED')
-      const rows = rowsOf(v, id(provB))
-      expect(
-        rows.some((r) => r.code === 'HISTORY_REWRITTEN' && r.status === 'FAIL'),
-        show(v),
-      ).to.equal(true)
-      // every entry is in the NEW anchor: only the consistency proof catches the rewrite
-      expect(
-        rows.filter((r) => /^entry \d+/.test(r.check)).every((r) => r.status === 'PASS'),
-        show(v),
-      ).to.equal(true)
-      const p = await auditor.audit.auditor().verifyPeer(id(provB))
-      expect(p.outcome, show(p)).to.equal('FAILED')
-      expect(codes(p.rows), show(p)).to.include('HISTORY_REWRITTEN')
-    } finally {
-      await restore()
-    }
-  })
+  it(
+    'names a log rebuilt with a different history and anchored again' +
+      ' (HISTORY_REWRITTEN), though its entries match the new anchor',
+    async () => {
+      await provB.audit.anchorer!.stop()
+      const f = await rebuildLog(provB.audit.log, (entries) =>
+        entries.map((e) => (isJob(e) && e.type === 'accepted' ? { ...e, price: e.price + 5n } : e)),
+      )
+      forged.push(f)
+      // grow past the honest anchor and anchor the forgery with the provider's own account
+      const first = (await provB.audit.log.entriesForJob(jobIdToBytes(jobId)))[0].entry
+      await f.log.appendAll([
+        {
+          type: 'bid',
+          jobId: first.jobId,
+          direction: 'sent',
+          counterparty: requester.node.peerId.toMultihash().bytes,
+          messageHash: new Uint8Array(32).fill(7),
+          price: 1n,
+        },
+      ])
+      await anchorWriter(provB.chain!).anchor(await f.log.root(), f.log.size())
+      const restore = await serveInstead(provB, f.log)
+      try {
+        const v = await auditor.audit.auditor().verifyJob(jobId)
+        expect(v.outcome, show(v)).to.equal('FAILED')
+        const rows = rowsOf(v, id(provB))
+        expect(
+          rows.some((r) => r.code === 'HISTORY_REWRITTEN' && r.status === 'FAIL'),
+          show(v),
+        ).to.equal(true)
+        // every entry is in the NEW anchor: only the consistency proof catches the rewrite
+        expect(
+          rows.filter((r) => /^entry \d+/.test(r.check)).every((r) => r.status === 'PASS'),
+          show(v),
+        ).to.equal(true)
+        const p = await auditor.audit.auditor().verifyPeer(id(provB))
+        expect(p.outcome, show(p)).to.equal('FAILED')
+        expect(codes(p.rows), show(p)).to.include('HISTORY_REWRITTEN')
+      } finally {
+        await restore()
+      }
+    },
+  )
 })

@@ -120,55 +120,60 @@ describe('node/audit log', function () {
     expect(verifyChain((await t.log.getRange(0, 19)).map((s) => s.bytes)).ok).to.equal(true)
   })
 
-  it('pipelined batches: a failure fails only its culprit, and the batches prepared behind it are redone in order', async () => {
-    const small = await tempLog(undefined, undefined, 4)
-    try {
-      const jobs = small.store.jobs
-      const root = small.store.root
-      const original = root.batch.bind(root)
-      let calls = 0
-      // the third batch hits a (simulated) transient disk error; retries succeed
-      ;(root as unknown as { batch: (...a: unknown[]) => unknown }).batch = (...a: unknown[]) => {
-        calls++
-        if (calls === 3) return Promise.reject(new Error('EIO (simulated)'))
-        return (original as (...x: unknown[]) => unknown)(...a)
-      }
-      const badOp = { type: 'put', sublevel: jobs, key: null, value: 1 } as unknown as StoreBatchOp
-      const N = 40
-      // a sliding window of 8 callers, each appending again when its append resolves
-      const settled: Array<PromiseSettledResult<number>> = []
-      let issued = 0
-      const caller = async (): Promise<void> => {
-        while (issued < N) {
-          const i = issued++
-          const op: StoreBatchOp = { type: 'put', sublevel: jobs, key: `state-${i}`, value: i }
-          try {
-            const s = await small.log.append(bidRecord(i), { extraOps: i === 17 ? [op, badOp] : [op] })
-            settled[i] = { status: 'fulfilled', value: s.entry.index }
-          } catch (err) {
-            settled[i] = { status: 'rejected', reason: err }
+  it(
+    'pipelined batches: a failure fails only its culprit, and the' + ' batches prepared behind it are redone in order',
+    async () => {
+      const small = await tempLog(undefined, undefined, 4)
+      try {
+        const jobs = small.store.jobs
+        const root = small.store.root
+        const original = root.batch.bind(root)
+        let calls = 0
+        // the third batch hits a (simulated) transient disk error; retries succeed
+        ;(root as unknown as { batch: (...a: unknown[]) => unknown }).batch = (...a: unknown[]) => {
+          calls++
+          if (calls === 3) return Promise.reject(new Error('EIO (simulated)'))
+          return (original as (...x: unknown[]) => unknown)(...a)
+        }
+        const badOp = { type: 'put', sublevel: jobs, key: null, value: 1 } as unknown as StoreBatchOp
+        const N = 40
+        // a sliding window of 8 callers, each appending again when its append resolves
+        const settled: Array<PromiseSettledResult<number>> = []
+        let issued = 0
+        const caller = async (): Promise<void> => {
+          while (issued < N) {
+            const i = issued++
+            const op: StoreBatchOp = { type: 'put', sublevel: jobs, key: `state-${i}`, value: i }
+            try {
+              const s = await small.log.append(bidRecord(i), { extraOps: i === 17 ? [op, badOp] : [op] })
+              settled[i] = { status: 'fulfilled', value: s.entry.index }
+            } catch (err) {
+              settled[i] = { status: 'rejected', reason: err }
+            }
           }
         }
+        await Promise.all(Array.from({ length: 8 }, caller))
+        ;(root as unknown as { batch: typeof original }).batch = original
+        expect(calls).to.be.greaterThan(N / 4)
+        expect(settled.map((r) => r.status)).to.deep.equal(
+          Array.from({ length: N }, (_, i) => (i === 17 ? 'rejected' : 'fulfilled')),
+        )
+        const indices = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+        expect([...indices].sort((a, b) => a - b)).to.deep.equal([...Array(N - 1).keys()])
+        const entries = await small.log.getRange(0, N - 1)
+        expect(verifyChain(entries.map((s) => s.bytes)).ok).to.equal(true)
+        // every entry's state change landed, and the culprit's did not
+        for (const s of entries)
+          expect(await jobs.get(`state-${Number(s.entry.type === 'bid' ? s.entry.price : -1n)}`)).to.not.equal(
+            undefined,
+          )
+        expect(await jobs.get('state-17')).to.equal(undefined)
+        expect(hex(await small.log.root())).to.equal(hex(rootOf(entries.map((s) => s.hash))))
+      } finally {
+        await small.cleanup()
       }
-      await Promise.all(Array.from({ length: 8 }, caller))
-      ;(root as unknown as { batch: typeof original }).batch = original
-      expect(calls).to.be.greaterThan(N / 4)
-      expect(settled.map((r) => r.status)).to.deep.equal(
-        Array.from({ length: N }, (_, i) => (i === 17 ? 'rejected' : 'fulfilled')),
-      )
-      const indices = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
-      expect([...indices].sort((a, b) => a - b)).to.deep.equal([...Array(N - 1).keys()])
-      const entries = await small.log.getRange(0, N - 1)
-      expect(verifyChain(entries.map((s) => s.bytes)).ok).to.equal(true)
-      // every entry's state change landed, and the culprit's did not
-      for (const s of entries)
-        expect(await jobs.get(`state-${Number(s.entry.type === 'bid' ? s.entry.price : -1n)}`)).to.not.equal(undefined)
-      expect(await jobs.get('state-17')).to.equal(undefined)
-      expect(hex(await small.log.root())).to.equal(hex(rootOf(entries.map((s) => s.hash))))
-    } finally {
-      await small.cleanup()
-    }
-  })
+    },
+  )
 
   it('rejects a malformed record alone, before writing anything', async () => {
     const results = await Promise.allSettled([

@@ -25,40 +25,44 @@ describe('node/chain genesis table', () => {
     expect(DEVNET_GENESIS.some((r) => r.vesting !== undefined)).to.equal(true)
   })
 
-  it("refuses a table that hands anyone but the treasury half the supply, counting vesting rows and the deployer's address", () => {
-    expect(code([{ name: 'all', to: A, amount: SUPPLY }])).to.equal('BAD_GENESIS')
-    expect(
-      code([
-        { name: 'half', to: A, amount: SUPPLY / 2n },
-        { name: 't', to: 'treasury', amount: SUPPLY / 2n },
-      ]),
-    ).to.equal('BAD_GENESIS')
-    expect(
-      code([
-        { name: 'a1', to: A, amount: parseEther('300') },
-        { name: 'a2', to: A, amount: parseEther('300'), vesting: { durationSeconds: 10n } },
-        { name: 't', to: 'treasury', amount: parseEther('400') },
-      ]),
-    ).to.equal('BAD_GENESIS')
-    expect(
-      code(
-        [
-          { name: 'd', to: 'deployer', amount: parseEther('300') },
-          { name: 'd2', to: A, amount: parseEther('300') },
+  it(
+    'refuses a table that hands anyone but the treasury half the' +
+      " supply, counting vesting rows and the deployer's address",
+    () => {
+      expect(code([{ name: 'all', to: A, amount: SUPPLY }])).to.equal('BAD_GENESIS')
+      expect(
+        code([
+          { name: 'half', to: A, amount: SUPPLY / 2n },
+          { name: 't', to: 'treasury', amount: SUPPLY / 2n },
+        ]),
+      ).to.equal('BAD_GENESIS')
+      expect(
+        code([
+          { name: 'a1', to: A, amount: parseEther('300') },
+          { name: 'a2', to: A, amount: parseEther('300'), vesting: { durationSeconds: 10n } },
           { name: 't', to: 'treasury', amount: parseEther('400') },
-        ],
-        A,
-      ),
-      "the deployer's own address is the deployer",
-    ).to.equal('BAD_GENESIS')
-    expect(code([{ name: 't', to: 'treasury', amount: SUPPLY }])).to.equal(undefined)
-    expect(
-      code([
-        { name: 'a', to: A, amount: parseEther('499') },
-        { name: 'b', to: B, amount: parseEther('501') },
-      ]),
-    ).to.equal('BAD_GENESIS')
-  })
+        ]),
+      ).to.equal('BAD_GENESIS')
+      expect(
+        code(
+          [
+            { name: 'd', to: 'deployer', amount: parseEther('300') },
+            { name: 'd2', to: A, amount: parseEther('300') },
+            { name: 't', to: 'treasury', amount: parseEther('400') },
+          ],
+          A,
+        ),
+        "the deployer's own address is the deployer",
+      ).to.equal('BAD_GENESIS')
+      expect(code([{ name: 't', to: 'treasury', amount: SUPPLY }])).to.equal(undefined)
+      expect(
+        code([
+          { name: 'a', to: A, amount: parseEther('499') },
+          { name: 'b', to: B, amount: parseEther('501') },
+        ]),
+      ).to.equal('BAD_GENESIS')
+    },
+  )
 
   it('refuses rows that do not add up, are empty, repeat a name, or vest to a role', () => {
     expect(code([])).to.equal('BAD_GENESIS')

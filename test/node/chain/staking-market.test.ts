@@ -194,49 +194,53 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
     expect(winners(record)).to.deep.equal([id(honest)]) // … but gets no work
   })
 
-  it('a provider under a raised minimum stake stops bidding within 2 s, and bids again after staking more', async () => {
-    // the timelock owns ProtocolParams; impersonate it here (the governance path is tested end to end)
-    const timelock = chain.deployment.contracts.TimelockController.address
-    await chain.rpc('hardhat_impersonateAccount', [timelock])
-    await chain.setEth(timelock, parseEther('1'))
-    const data = chain.contracts.params.interface.encodeFunctionData('setParam', [
-      paramKey('minProviderStake'),
-      300n * HIVE,
-    ])
-    const hash = (await chain.rpc('eth_sendTransaction', [
-      { from: timelock, to: chain.deployment.contracts.ProtocolParams.address, data },
-    ])) as string
-    // automine: the receipt exists once eth_sendTransaction has answered
-    const receipt = (await chain.rpc('eth_getTransactionReceipt', [hash])) as { status: string }
-    const minedAt = Date.now()
-    expect(receipt.status).to.equal('0x1')
-    await waitFor('the honest provider to stop bidding', () => !honest.chain!.canBid(), 2_000)
-    expect(Date.now() - minedAt).to.be.below(2_000)
-    expect(honest.chain!.ownStake.reason).to.equal('BELOW_MINIMUM')
-    // the requester follows the chain with its own log poller, which need not have polled yet
-    // just because the provider's has: asserting its view at once was a race (it read 100 HIVE)
-    await waitUntil(() => requester.chain!.params.get('minProviderStake') === 300n * HIVE, {
-      what: 'the requester to see the new minimum stake',
-      timeoutMs: 10_000,
-    })
-    // the requester ignores it too (150 < 300), even if it bid
-    expect((await requester.chain!.stakeOf(honest.node.peerId, '')).stake).to.equal(0n)
-    const none = await postJob()
-    expect(none.phase).to.equal('failed')
-    expect(bidders(none)).to.not.include(id(honest))
+  it(
+    'a provider under a raised minimum stake stops bidding' + ' within 2 s, and bids again after staking more',
+    async () => {
+      // the timelock owns ProtocolParams; impersonate it here (the governance path is tested end to end)
+      const timelock = chain.deployment.contracts.TimelockController.address
+      await chain.rpc('hardhat_impersonateAccount', [timelock])
+      await chain.setEth(timelock, parseEther('1'))
+      const data = chain.contracts.params.interface.encodeFunctionData('setParam', [
+        paramKey('minProviderStake'),
+        300n * HIVE,
+      ])
+      const hash = (await chain.rpc('eth_sendTransaction', [
+        { from: timelock, to: chain.deployment.contracts.ProtocolParams.address, data },
+      ])) as string
+      // automine: the receipt exists once eth_sendTransaction has answered
+      const receipt = (await chain.rpc('eth_getTransactionReceipt', [hash])) as { status: string }
+      const minedAt = Date.now()
+      expect(receipt.status).to.equal('0x1')
+      await waitFor('the honest provider to stop bidding', () => !honest.chain!.canBid(), 2_000)
+      expect(Date.now() - minedAt).to.be.below(2_000)
+      expect(honest.chain!.ownStake.reason).to.equal('BELOW_MINIMUM')
+      // the requester follows the chain with its own log poller, which need not have polled yet
+      // just because the provider's has: asserting its view at once was a race (it read 100 HIVE)
+      await waitUntil(() => requester.chain!.params.get('minProviderStake') === 300n * HIVE, {
+        what: 'the requester to see the new minimum stake',
+        timeoutMs: 10_000,
+      })
+      // the requester ignores it too (150 < 300), even if it bid
+      expect((await requester.chain!.stakeOf(honest.node.peerId, '')).stake).to.equal(0n)
+      const none = await postJob()
+      expect(none.phase).to.equal('failed')
+      expect(bidders(none)).to.not.include(id(honest))
 
-    await depositStake(honest.chain!.client, honest.node.peerId, 150n * HIVE)
-    await waitFor('the honest provider to bid again', () => honest.chain!.canBid(), 10_000) // no latency promised here
-    // the requester learns of the new stake from the same event, at its own next poll
-    await waitUntil(async () => (await requester.chain!.stakeOf(honest.node.peerId, '')).stake !== 0n, {
-      what: "the requester to see the honest provider's new stake",
-      timeoutMs: 10_000,
-      intervalMs: 50,
-    })
-    expect((await requester.chain!.stakeOf(honest.node.peerId, '')).stake).to.equal(300n * HIVE)
-    const record = await postJob()
-    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-    expect(winners(record)).to.deep.equal([id(honest)])
-    await chain.rpc('hardhat_stopImpersonatingAccount', [timelock])
-  })
+      await depositStake(honest.chain!.client, honest.node.peerId, 150n * HIVE)
+      // no latency promised here
+      await waitFor('the honest provider to bid again', () => honest.chain!.canBid(), 10_000)
+      // the requester learns of the new stake from the same event, at its own next poll
+      await waitUntil(async () => (await requester.chain!.stakeOf(honest.node.peerId, '')).stake !== 0n, {
+        what: "the requester to see the honest provider's new stake",
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      })
+      expect((await requester.chain!.stakeOf(honest.node.peerId, '')).stake).to.equal(300n * HIVE)
+      const record = await postJob()
+      expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+      expect(winners(record)).to.deep.equal([id(honest)])
+      await chain.rpc('hardhat_stopImpersonatingAccount', [timelock])
+    },
+  )
 })

@@ -81,12 +81,15 @@ describe('cli/commands: the lazily loaded command list', () => {
     for (const entry of COMMANDS) expect(r.stdout).to.match(new RegExp(`^  ${entry.name}\\b`, 'm'))
   })
 
-  it('hive job post --spot-check: a rate for k = 1 jobs; with --redundancy 2 it is a usage error naming the fix', async () => {
-    const r = await hive(['job', 'post', '--wasm', 'x.wasm', '--redundancy', '2', '--spot-check', '5%'])
-    expect(r.code, r.stderr).to.equal(2)
-    expect(r.stderr).to.include('--spot-check applies to k = 1 jobs')
-    const bad = await hive(['job', 'post', '--wasm', 'x.wasm', '--spot-check', 'often'])
-    expect(bad.code).to.equal(2)
-    expect(bad.stderr).to.include('is not a rate from 0 to 1')
-  })
+  it(
+    'hive job post --spot-check: a rate for k = 1 jobs; with' + ' --redundancy 2 it is a usage error naming the fix',
+    async () => {
+      const r = await hive(['job', 'post', '--wasm', 'x.wasm', '--redundancy', '2', '--spot-check', '5%'])
+      expect(r.code, r.stderr).to.equal(2)
+      expect(r.stderr).to.include('--spot-check applies to k = 1 jobs')
+      const bad = await hive(['job', 'post', '--wasm', 'x.wasm', '--spot-check', 'often'])
+      expect(bad.code).to.equal(2)
+      expect(bad.stderr).to.include('is not a rate from 0 to 1')
+    },
+  )
 })

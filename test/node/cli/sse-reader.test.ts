@@ -14,7 +14,8 @@ async function collect(chunks: string[]): Promise<SseMessage[]> {
 describe('cli/sse-reader', () => {
   it('reads frames split anywhere across chunks, skipping comments', async () => {
     const stream =
-      ': hive event stream\nretry: 3000\n\nid: 1\ndata: {"a":1}\n\n: heartbeat 5\n\nid: 2\nevent: custom\ndata: line1\ndata: line2\n\n'
+      ': hive event stream\nretry: 3000\n\nid: 1\ndata: {"a":1}\n\n' +
+      ': heartbeat 5\n\nid: 2\nevent: custom\ndata: line1\ndata: line2\n\n'
     const expected = [
       { event: 'message', data: '{"a":1}', id: '1' },
       { event: 'custom', data: 'line1\nline2', id: '2' },

@@ -53,26 +53,29 @@ describe('node/discovery: profile announcements', function () {
     rmSync(root, { recursive: true, force: true })
   })
 
-  it("a provider joining a running network is in a requester's view within the bound, from its announcement alone", async () => {
-    const t0 = Date.now()
-    const gpu = await startTestNode('gpu', { root, roles: 'provider', bootstrap: seed, hardware: gpuBox })
-    live.push(gpu)
-    // the bound is on discovery, from the moment the node is up: how long a node takes to open
-    // its store and start libp2p on a loaded machine is not what this test is about
-    const started = Date.now()
-    const id = gpu.peerId.toString()
-    await waitFor(async () => (await inView(searcher)).some((p) => p.peerId === id), {
-      what: "the GPU provider in the searcher's view",
-      timeoutMs: 15_000,
-    })
-    const ms = Date.now() - started
-    console.log(`      in the view ${ms} ms after the provider was up (${Date.now() - t0} ms after its start began)`)
-    expect(ms).to.be.below(BOUND_MS)
-    expect(searcher.discovery.announcementStats().accept).to.be.at.least(1)
-    // a view answer is exact: the CPU-only providers are in the view too, but don't match
-    expect((await inView(searcher)).map((p) => p.peerId)).to.deep.equal([id])
-    await gpu.stop()
-  })
+  it(
+    "a provider joining a running network is in a requester's view" + ' within the bound, from its announcement alone',
+    async () => {
+      const t0 = Date.now()
+      const gpu = await startTestNode('gpu', { root, roles: 'provider', bootstrap: seed, hardware: gpuBox })
+      live.push(gpu)
+      // the bound is on discovery, from the moment the node is up: how long a node takes to open
+      // its store and start libp2p on a loaded machine is not what this test is about
+      const started = Date.now()
+      const id = gpu.peerId.toString()
+      await waitFor(async () => (await inView(searcher)).some((p) => p.peerId === id), {
+        what: "the GPU provider in the searcher's view",
+        timeoutMs: 15_000,
+      })
+      const ms = Date.now() - started
+      console.log(`      in the view ${ms} ms after the provider was up (${Date.now() - t0} ms after its start began)`)
+      expect(ms).to.be.below(BOUND_MS)
+      expect(searcher.discovery.announcementStats().accept).to.be.at.least(1)
+      // a view answer is exact: the CPU-only providers are in the view too, but don't match
+      expect((await inView(searcher)).map((p) => p.peerId)).to.deep.equal([id])
+      await gpu.stop()
+    },
+  )
 
   it('a requester joining after a provider announced hears it within the bound: joining the topic brings a re-announcement', async () => {
     const gpu = await startTestNode('early-gpu', { root, roles: 'provider', bootstrap: seed, hardware: gpuBox })

@@ -18,10 +18,12 @@ const GROW_HUGE = `(module (memory (export "memory") 1)
   (func (export "_start") (if (i32.eq (memory.grow (i32.const 1000)) (i32.const -1)) (then unreachable))))`
 
 // handles the refused grow itself and exits with code 7: a result, not an error
-const GROW_GRACEFUL = `(module
+const GROW_GRACEFUL =
+  `(module
   (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
   (memory (export "memory") 1)
-  (func (export "_start") (if (i32.eq (memory.grow (i32.const 1000)) (i32.const -1)) (then (call $exit (i32.const 7))))))`
+  (func (export "_start") (if (i32.eq (memory.grow (i32.const 1000)) (i32.const -1)) (then (call` +
+  ` $exit (i32.const 7))))))`
 
 // writes 64 KiB to stdout forever
 const STDOUT_FLOOD = `(module
@@ -32,15 +34,18 @@ const STDOUT_FLOOD = `(module
     (loop $l (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))) (br $l))))`
 
 // creates /output/big and writes one byte at offset 2^40
-const PWRITE_FAR = `(module
+const PWRITE_FAR =
+  `(module
   (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_pwrite" (func $pwrite (param i32 i32 i32 i64 i32) (result i32)))
   (memory (export "memory") 1)
   (data (i32.const 100) "big")
   (func (export "_start")
-    (drop (call $open (i32.const 4) (i32.const 0) (i32.const 100) (i32.const 3) (i32.const 1) (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 200)))
+    (drop (call $open (i32.const 4) (i32.const 0) (i32.const 100) (i32.const 3) (i32.const 1)` +
+  ` (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 200)))
     (i32.store (i32.const 0) (i32.const 100)) (i32.store (i32.const 4) (i32.const 1))
-    (drop (call $pwrite (i32.load (i32.const 200)) (i32.const 0) (i32.const 1) (i64.const 1099511627776) (i32.const 8)))))`
+    (drop (call $pwrite (i32.load (i32.const 200)) (i32.const 0) (i32.const 1) (i64.const` +
+  ` 1099511627776) (i32.const 8)))))`
 
 const RECURSE = `(module (memory (export "memory") 1)
   (func $f (param i32) (result i32) (i32.add (call $f (local.get 0)) (i32.const 1)))

@@ -84,7 +84,8 @@ describe('node/exec prepareModule', () => {
   })
 
   it('walks every instruction family it allows and leaves their meaning intact', async () => {
-    const text = `(module
+    const text =
+      `(module
       (type $t (func (param i32) (result i32)))
       (tag $e (param i32))
       (table $tab 4 funcref)
@@ -109,7 +110,8 @@ describe('node/exec prepareModule', () => {
         (drop (f32.const 1.5))
         (drop (memory.grow (i32.const 0)))
         (i32.add
-          (i32.add (i8x16.extract_lane_u 3 (local.get $v)) (call_indirect (type $t) (local.get $x) (i32.and (local.get $x) (i32.const 1))))
+          (i32.add (i8x16.extract_lane_u 3 (local.get $v)) (call_indirect (type $t) (local.get` +
+      ` $x) (i32.and (local.get $x) (i32.const 1))))
           (i32.add
             (try (result i32) (do (throw $e (i32.const 40))) (catch $e))
             (block $out (result i32)
@@ -135,7 +137,8 @@ describe('node/exec prepareModule', () => {
       await expectRefused(`(module ${imp})`, ForbiddenImport)
     }
     await prepared(
-      '(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32))) (import "env" "abort" (func (param i32 i32 i32 i32))))',
+      '(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32)' +
+        ' (result i32))) (import "env" "abort" (func (param i32 i32 i32 i32))))',
     )
   })
 
@@ -145,7 +148,8 @@ describe('node/exec prepareModule', () => {
     await expectRefused('(module (memory 1) (memory 1))', UnsupportedWasm, /more than one memory/)
     await expectRefused('(module (memory 1) (func (drop (i32.atomic.load (i32.const 0)))))', UnsupportedWasm, /atomics/)
     await expectRefused(
-      '(module (func (param v128 v128 v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))',
+      '(module (func (param v128 v128 v128) (result v128)' +
+        ' (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))',
       UnsupportedWasm,
       /relaxed SIMD/,
     )

@@ -163,51 +163,58 @@ describe('node/market: bad input from a hostile peer', function () {
       expect(await push()).to.equal('REPLY_IGNORED DUPLICATE')
     })
 
-    it("REJECTs malformed, oversized, wrong-type, forged and impersonating JobRequests; the sender's score drops below 0, then below the graylist", async () => {
-      const before = verdicts().length
-      const garbage = Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])
-      const oversized = randomBytes(MAX_MESSAGE_BYTES.jobRequest + 1)
-      const bid = await signBid(
-        { jobId: 'ab'.repeat(32), price: 1n, estimatedDurationMs: 1, expiresAt: Date.now() + 60_000 },
-        hostileKey,
-      )
-      // the requester's own signature on a job it never sent, one bit changed
-      const forged = forgeSignature((await createJobRequest(await jobSpec(), requester.key)).bytes)
-      // names the honest requester as its author but is signed by the hostile peer
-      const spec = await jobSpec()
-      const impersonating = await createJobRequest(spec, hostileKey)
-      const asRequester = await createJobRequest(spec, requester.key)
-      const envelope = SignedEnvelope.decode(impersonating.bytes)
-      const swapped = SignedEnvelope.encode({ ...envelope, payload: SignedEnvelope.decode(asRequester.bytes).payload })
-      for (const bytes of [garbage, oversized, bid, forged, swapped])
-        await hostile.services.pubsub.publish(TOPIC, bytes)
+    it(
+      'REJECTs malformed, oversized, wrong-type, forged and impersonating' +
+        " JobRequests; the sender's score drops below 0, then below the graylist",
+      async () => {
+        const before = verdicts().length
+        const garbage = Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])
+        const oversized = randomBytes(MAX_MESSAGE_BYTES.jobRequest + 1)
+        const bid = await signBid(
+          { jobId: 'ab'.repeat(32), price: 1n, estimatedDurationMs: 1, expiresAt: Date.now() + 60_000 },
+          hostileKey,
+        )
+        // the requester's own signature on a job it never sent, one bit changed
+        const forged = forgeSignature((await createJobRequest(await jobSpec(), requester.key)).bytes)
+        // names the honest requester as its author but is signed by the hostile peer
+        const spec = await jobSpec()
+        const impersonating = await createJobRequest(spec, hostileKey)
+        const asRequester = await createJobRequest(spec, requester.key)
+        const envelope = SignedEnvelope.decode(impersonating.bytes)
+        const swapped = SignedEnvelope.encode({
+          ...envelope,
+          payload: SignedEnvelope.decode(asRequester.bytes).payload,
+        })
+        for (const bytes of [garbage, oversized, bid, forged, swapped])
+          await hostile.services.pubsub.publish(TOPIC, bytes)
 
-      await waitFor('five verdicts', () => verdicts().length >= before + 5)
-      expect(verdicts().slice(before)).to.have.members([
-        'reject MALFORMED',
-        'reject OVERSIZED',
-        'reject WRONG_TYPE',
-        'reject BAD_SIGNATURE',
-        'reject SIGNER_MISMATCH',
-      ])
-      await waitFor("the hostile peer's score below 0", () => providerPubsub().getScore(hostileId()) < 0, 10_000)
-      // the honest requester, whose request the provider accepted, is not touched by any of it
-      expect(providerPubsub().getScore(requester.node.peerId.toString())).to.be.at.least(0)
+        await waitFor('five verdicts', () => verdicts().length >= before + 5)
+        expect(verdicts().slice(before)).to.have.members([
+          'reject MALFORMED',
+          'reject OVERSIZED',
+          'reject WRONG_TYPE',
+          'reject BAD_SIGNATURE',
+          'reject SIGNER_MISMATCH',
+        ])
+        await waitFor("the hostile peer's score below 0", () => providerPubsub().getScore(hostileId()) < 0, 10_000)
+        // the honest requester, whose request the provider accepted, is not touched by any of it
+        expect(providerPubsub().getScore(requester.node.peerId.toString())).to.be.at.least(0)
 
-      // five invalid messages put it below the graylist: from now on the provider drops whatever
-      // it sends unread, even a valid request, and no validator spends time on it
-      await waitFor(
-        'the hostile peer below the graylist',
-        () => providerPubsub().getScore(hostileId()) < GOSSIP_SCORE_THRESHOLDS.graylistThreshold,
-        10_000,
-      )
-      // (gossipsub still takes RPCs for up to 1 s from a peer that scored >= 0 when last looked at)
-      await new Promise((resolve) => setTimeout(resolve, 1100))
-      const seen = verdicts().length
-      await hostile.services.pubsub.publish(TOPIC, (await createJobRequest(await jobSpec(), hostileKey)).bytes)
-      await new Promise((resolve) => setTimeout(resolve, 500))
-      expect(verdicts().length).to.equal(seen)
-    })
+        // five invalid messages put it below the graylist: from now on the provider drops whatever
+        // it sends unread, even a valid request, and no validator spends time on it
+        await waitFor(
+          'the hostile peer below the graylist',
+          () => providerPubsub().getScore(hostileId()) < GOSSIP_SCORE_THRESHOLDS.graylistThreshold,
+          10_000,
+        )
+        // (gossipsub still takes RPCs for up to 1 s from a peer that scored >= 0 when last looked at)
+        await new Promise((resolve) => setTimeout(resolve, 1100))
+        const seen = verdicts().length
+        await hostile.services.pubsub.publish(TOPIC, (await createJobRequest(await jobSpec(), hostileKey)).bytes)
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        expect(verdicts().length).to.equal(seen)
+      },
+    )
 
     it('node/p2p/create.ts scores the market topics with a strongly negative invalid-message weight', () => {
       const weight =
@@ -240,42 +247,46 @@ describe('node/market: bad input from a hostile peer', function () {
       }))
     })
 
-    it('refuses malformed, oversized, forged, impersonating, replayed and unsolicited bids with the right status and code', async () => {
-      const expiresAt = Date.now() + 60_000
-      const bid = await signBid({ jobId, price: HIVE / 100n, estimatedDurationMs: 1000, expiresAt }, hostileKey)
-      expect(summary(await bidTo(hostile, Uint8Array.from([0xff, 0x01, 0x02])))).to.equal('REPLY_INVALID MALFORMED')
-      expect(summary(await bidTo(hostile, randomBytes(MAX_MESSAGE_BYTES.bid + 500)))).to.equal(
-        'REPLY_INVALID OVERSIZED',
-      )
-      expect(summary(await bidTo(hostile, forgeSignature(bid)))).to.equal('REPLY_INVALID BAD_SIGNATURE')
-      // a bid signed by another provider, sent by the hostile peer as if it were its own
-      const providerBid = await signBid(
-        { jobId, price: HIVE / 100n, estimatedDurationMs: 1000, expiresAt },
-        provider.key,
-      )
-      expect(summary(await bidTo(hostile, providerBid))).to.equal('REPLY_INVALID PEER_MISMATCH')
-      expect(
-        summary(
-          await bidTo(
-            hostile,
-            await signBid({ jobId, price: 2n * HIVE, estimatedDurationMs: 1000, expiresAt }, hostileKey),
+    it(
+      'refuses malformed, oversized, forged, impersonating, replayed and' +
+        ' unsolicited bids with the right status and code',
+      async () => {
+        const expiresAt = Date.now() + 60_000
+        const bid = await signBid({ jobId, price: HIVE / 100n, estimatedDurationMs: 1000, expiresAt }, hostileKey)
+        expect(summary(await bidTo(hostile, Uint8Array.from([0xff, 0x01, 0x02])))).to.equal('REPLY_INVALID MALFORMED')
+        expect(summary(await bidTo(hostile, randomBytes(MAX_MESSAGE_BYTES.bid + 500)))).to.equal(
+          'REPLY_INVALID OVERSIZED',
+        )
+        expect(summary(await bidTo(hostile, forgeSignature(bid)))).to.equal('REPLY_INVALID BAD_SIGNATURE')
+        // a bid signed by another provider, sent by the hostile peer as if it were its own
+        const providerBid = await signBid(
+          { jobId, price: HIVE / 100n, estimatedDurationMs: 1000, expiresAt },
+          provider.key,
+        )
+        expect(summary(await bidTo(hostile, providerBid))).to.equal('REPLY_INVALID PEER_MISMATCH')
+        expect(
+          summary(
+            await bidTo(
+              hostile,
+              await signBid({ jobId, price: 2n * HIVE, estimatedDurationMs: 1000, expiresAt }, hostileKey),
+            ),
           ),
-        ),
-      ).to.equal('REPLY_INVALID PRICE_ABOVE_MAX')
-      // the real bid is taken once; its replay is a duplicate (IGNORE: honest retries happen)
-      expect(summary(await bidTo(hostile, bid))).to.equal('REPLY_OK ')
-      expect(summary(await bidTo(hostile, bid))).to.equal('REPLY_IGNORED DUPLICATE')
-      // a bid for a job this requester never posted
-      const unsolicited = await signBid(
-        { jobId: randomBytes(32).toString('hex'), price: 1n, estimatedDurationMs: 1000, expiresAt },
-        hostileKey,
-      )
-      expect(summary(await bidTo(hostile, unsolicited))).to.equal('REPLY_IGNORED UNKNOWN_JOB')
+        ).to.equal('REPLY_INVALID PRICE_ABOVE_MAX')
+        // the real bid is taken once; its replay is a duplicate (IGNORE: honest retries happen)
+        expect(summary(await bidTo(hostile, bid))).to.equal('REPLY_OK ')
+        expect(summary(await bidTo(hostile, bid))).to.equal('REPLY_IGNORED DUPLICATE')
+        // a bid for a job this requester never posted
+        const unsolicited = await signBid(
+          { jobId: randomBytes(32).toString('hex'), price: 1n, estimatedDurationMs: 1000, expiresAt },
+          hostileKey,
+        )
+        expect(summary(await bidTo(hostile, unsolicited))).to.equal('REPLY_IGNORED UNKNOWN_JOB')
 
-      const record = await requester.market.requester!.get(jobId)
-      expect(record?.bids.map((b) => b.provider)).to.deep.equal([hostileId()])
-      expect(invalidReplies).to.equal(5)
-    })
+        const record = await requester.market.requester!.get(jobId)
+        expect(record?.bids.map((b) => b.provider)).to.deep.equal([hostileId()])
+        expect(invalidReplies).to.equal(5)
+      },
+    )
 
     it('rate-limits a peer after ten invalid bids in a minute, and only that peer', async () => {
       const statuses: string[] = []
@@ -312,61 +323,64 @@ describe('node/market: bad input from a hostile peer', function () {
   })
 
   describe('outputs', () => {
-    it('re-awards a job whose provider serves output bytes that do not match the CID it signed, and records it', async () => {
-      // the cheat runs the job and signs the real output CID, but its blob store then hands out
-      // garbage of the same length under that CID (marked the moment it reports completion,
-      // which is before it sends its Result)
-      const served = new Set<string>()
-      const cheat = await startMarketPeer('cheat', {
-        roles: 'provider',
-        root,
-        settings: UNSHARDED,
-        bootstrap: requester,
-        pool,
-        price: '0.001',
-        onEvent: (e) => {
-          if (e.type === 'provider:completed' && e.outputCid !== undefined) served.add(e.outputCid)
-        },
-      })
-      try {
-        const db = cheat.node.store.blobs
-        const realGet = db.get.bind(db)
-        Object.assign(db, {
-          get: async (key: string) => {
-            const bytes = await realGet(key)
-            return served.has(key) && bytes !== undefined ? randomBytes(bytes.byteLength) : bytes
+    it(
+      're-awards a job whose provider serves output bytes that do' + ' not match the CID it signed, and records it',
+      async () => {
+        // the cheat runs the job and signs the real output CID, but its blob store then hands out
+        // garbage of the same length under that CID (marked the moment it reports completion,
+        // which is before it sends its Result)
+        const served = new Set<string>()
+        const cheat = await startMarketPeer('cheat', {
+          roles: 'provider',
+          root,
+          settings: UNSHARDED,
+          bootstrap: requester,
+          pool,
+          price: '0.001',
+          onEvent: (e) => {
+            if (e.type === 'provider:completed' && e.outputCid !== undefined) served.add(e.outputCid)
           },
         })
-        const { wordcount } = await buildExamples()
-        await waitFor("the cheat in the requester's gossip mesh", () =>
-          requester.node.libp2p.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(cheat.node.peerId)),
-        )
-        const { jobId } = await requester.market.requester!.post({
-          module: readFileSync(wordcount),
-          inputs: [{ name: 'a.txt', data: text('one two three\n') }],
-          maxPrice: HIVE,
-          // early award waits for both bids (k + reserve = 2), and the cheat's is the cheaper; the
-          // window only bounds a missing bid (1 s was a bet that the cheat's bid lands in time)
-          bidWindowMs: 10_000,
-        })
-        const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
-        expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-        expect(str((await requester.market.requester!.output(jobId))?.stdout)).to.equal(
-          '1 files, 1 lines, 3 words, 14 bytes\n',
-        )
-        const [first, second] = record.awards
-        expect(first.provider).to.equal(cheat.node.peerId.toString())
-        expect(first.status).to.equal('failed')
-        expect(first.failure).to.match(/not matching its CID/)
-        expect(second.provider).to.equal(provider.node.peerId.toString())
-        expect(second.status).to.equal('delivered')
-        expect(record.dissenters).to.deep.equal([cheat.node.peerId.toString()])
-        expect(
-          requester.events.some((e) => e.type === 'job:reawarded' && e.jobId === jobId && e.reason === 'BAD_OUTPUT'),
-        ).to.equal(true)
-      } finally {
-        await cheat.node.stop()
-      }
-    })
+        try {
+          const db = cheat.node.store.blobs
+          const realGet = db.get.bind(db)
+          Object.assign(db, {
+            get: async (key: string) => {
+              const bytes = await realGet(key)
+              return served.has(key) && bytes !== undefined ? randomBytes(bytes.byteLength) : bytes
+            },
+          })
+          const { wordcount } = await buildExamples()
+          await waitFor("the cheat in the requester's gossip mesh", () =>
+            requester.node.libp2p.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(cheat.node.peerId)),
+          )
+          const { jobId } = await requester.market.requester!.post({
+            module: readFileSync(wordcount),
+            inputs: [{ name: 'a.txt', data: text('one two three\n') }],
+            maxPrice: HIVE,
+            // early award waits for both bids (k + reserve = 2), and the cheat's is the cheaper; the
+            // window only bounds a missing bid (1 s was a bet that the cheat's bid lands in time)
+            bidWindowMs: 10_000,
+          })
+          const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
+          expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+          expect(str((await requester.market.requester!.output(jobId))?.stdout)).to.equal(
+            '1 files, 1 lines, 3 words, 14 bytes\n',
+          )
+          const [first, second] = record.awards
+          expect(first.provider).to.equal(cheat.node.peerId.toString())
+          expect(first.status).to.equal('failed')
+          expect(first.failure).to.match(/not matching its CID/)
+          expect(second.provider).to.equal(provider.node.peerId.toString())
+          expect(second.status).to.equal('delivered')
+          expect(record.dissenters).to.deep.equal([cheat.node.peerId.toString()])
+          expect(
+            requester.events.some((e) => e.type === 'job:reawarded' && e.jobId === jobId && e.reason === 'BAD_OUTPUT'),
+          ).to.equal(true)
+        } finally {
+          await cheat.node.stop()
+        }
+      },
+    )
   })
 })

@@ -34,19 +34,23 @@ describe('node/market/direct: sendRequest and handleDirect', function () {
     await Promise.all([asker?.stop(), answerer?.stop()])
   })
 
-  it('dials an unconnected peer through the given addresses, and leaves the peer store alone over an open connection', async () => {
-    expect(asker.getConnections(answerer.peerId)).to.have.length(0)
-    const reply = await sendRequest(asker, answerer.peerId, 'bid', Uint8Array.from([1, 2, 3]), {
-      addrs: answerer.getMultiaddrs(),
-    })
-    expect(reply.status).to.equal(ReplyStatus.REPLY_OK)
-    expect(received.map((b) => [...b])).to.deep.equal([[1, 2, 3]])
-    expect(asker.getConnections(answerer.peerId)).to.have.length.greaterThan(0)
+  it(
+    'dials an unconnected peer through the given addresses, and' +
+      ' leaves the peer store alone over an open connection',
+    async () => {
+      expect(asker.getConnections(answerer.peerId)).to.have.length(0)
+      const reply = await sendRequest(asker, answerer.peerId, 'bid', Uint8Array.from([1, 2, 3]), {
+        addrs: answerer.getMultiaddrs(),
+      })
+      expect(reply.status).to.equal(ReplyStatus.REPLY_OK)
+      expect(received.map((b) => [...b])).to.deep.equal([[1, 2, 3]])
+      expect(asker.getConnections(answerer.peerId)).to.have.length.greaterThan(0)
 
-    const stale = multiaddr('/ip4/127.0.0.1/tcp/9/p2p/' + answerer.peerId.toString())
-    const again = await sendRequest(asker, answerer.peerId, 'bid', Uint8Array.from([4]), { addrs: [stale] })
-    expect(again.status).to.equal(ReplyStatus.REPLY_OK)
-    const known = (await asker.peerStore.get(answerer.peerId)).addresses.map((a) => a.multiaddr.toString())
-    expect(known.some((a) => a.includes('/tcp/9/'))).to.equal(false)
-  })
+      const stale = multiaddr('/ip4/127.0.0.1/tcp/9/p2p/' + answerer.peerId.toString())
+      const again = await sendRequest(asker, answerer.peerId, 'bid', Uint8Array.from([4]), { addrs: [stale] })
+      expect(again.status).to.equal(ReplyStatus.REPLY_OK)
+      const known = (await asker.peerStore.get(answerer.peerId)).addresses.map((a) => a.multiaddr.toString())
+      expect(known.some((a) => a.includes('/tcp/9/'))).to.equal(false)
+    },
+  )
 })

@@ -40,36 +40,39 @@ describe('node/market liveness: a dead provider is replaced in seconds (issue 16
     rmSync(root, { recursive: true, force: true })
   })
 
-  it('k = 1: the awarded provider stops 1 s after accepting; the second bidder completes the job within seconds', async () => {
-    const { jobId } = await requester.market.requester!.post({
-      module: hello,
-      args: ['hold=1500'],
-      maxPrice: HIVE,
-      bidWindowMs: 2_000,
-      timeoutMs: 120_000,
-      limits: { wallTimeMs: 60_000 },
-    })
-    const accepted = await waitFor(() => eventOf(requester.events, 'job:accepted', jobId), {
-      what: 'the first acceptance',
-    })
-    const victim = providers.find((p) => p.node.peerId.toString() === accepted.provider)!
-    const survivor = providers.find((p) => p !== victim)!
-    await waitFor(() => Date.now() >= accepted.at + 1_000, { what: 'one second after the acceptance' })
-    const killedAt = Date.now()
-    await victim.node.stop()
+  it(
+    'k = 1: the awarded provider stops 1 s after accepting; the' + ' second bidder completes the job within seconds',
+    async () => {
+      const { jobId } = await requester.market.requester!.post({
+        module: hello,
+        args: ['hold=1500'],
+        maxPrice: HIVE,
+        bidWindowMs: 2_000,
+        timeoutMs: 120_000,
+        limits: { wallTimeMs: 60_000 },
+      })
+      const accepted = await waitFor(() => eventOf(requester.events, 'job:accepted', jobId), {
+        what: 'the first acceptance',
+      })
+      const victim = providers.find((p) => p.node.peerId.toString() === accepted.provider)!
+      const survivor = providers.find((p) => p !== victim)!
+      await waitFor(() => Date.now() >= accepted.at + 1_000, { what: 'one second after the acceptance' })
+      const killedAt = Date.now()
+      await victim.node.stop()
 
-    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
-    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-    const revoked = eventOf(requester.events, 'job:revoked', jobId)
-    expect(revoked?.provider).to.equal(victim.node.peerId.toString())
-    expect(revoked!.at - killedAt, 'detection time').to.be.at.most(5_000)
-    const delivered = record.awards.filter((a) => a.status === 'delivered')
-    expect(delivered.map((a) => a.provider)).to.deep.equal([survivor.node.peerId.toString()])
-    const first = record.awards.find((a) => a.provider === victim.node.peerId.toString())
-    expect(first?.status).to.equal('failed')
-    expect(first?.revokedAt).to.be.a('number')
-    // completed within seconds of the kill, long before the first award's deadline
-    expect(record.completedAt! - killedAt).to.be.below(15_000)
-    expect(record.completedAt!).to.be.below(first!.deadline!)
-  })
+      const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(30_000) })
+      expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+      const revoked = eventOf(requester.events, 'job:revoked', jobId)
+      expect(revoked?.provider).to.equal(victim.node.peerId.toString())
+      expect(revoked!.at - killedAt, 'detection time').to.be.at.most(5_000)
+      const delivered = record.awards.filter((a) => a.status === 'delivered')
+      expect(delivered.map((a) => a.provider)).to.deep.equal([survivor.node.peerId.toString()])
+      const first = record.awards.find((a) => a.provider === victim.node.peerId.toString())
+      expect(first?.status).to.equal('failed')
+      expect(first?.revokedAt).to.be.a('number')
+      // completed within seconds of the kill, long before the first award's deadline
+      expect(record.completedAt! - killedAt).to.be.below(15_000)
+      expect(record.completedAt!).to.be.below(first!.deadline!)
+    },
+  )
 })

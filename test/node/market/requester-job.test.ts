@@ -177,16 +177,19 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
       expect(h.record.failure?.reason).to.equal('NO_BIDS')
     })
 
-    it('only ineligible bids (over the max price): nothing is awarded early; the window decides as before', async () => {
-      const h = jobHarness()
-      await h.bid(['p1', 150n])
-      h.job.candidatesAnswered()
-      await h.bid()
-      expect(awarded(h)).to.deep.equal([])
-      expect(h.record.phase).to.equal('bidding')
-      await closeWindow(h)
-      expect(h.record.phase).to.equal('failed')
-    })
+    it(
+      'only ineligible bids (over the max price): nothing is' + ' awarded early; the window decides as before',
+      async () => {
+        const h = jobHarness()
+        await h.bid(['p1', 150n])
+        h.job.candidatesAnswered()
+        await h.bid()
+        expect(awarded(h)).to.deep.equal([])
+        expect(h.record.phase).to.equal('bidding')
+        await closeWindow(h)
+        expect(h.record.phase).to.equal('failed')
+      },
+    )
 
     it('after the award started it changes nothing (no second award pass)', async () => {
       const h = jobHarness()

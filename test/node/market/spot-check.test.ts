@@ -24,20 +24,23 @@ async function answer(h: JobHarness, provider: string, out: string): Promise<voi
 }
 
 describe('node/market spot checks of k = 1 jobs (issue 15)', () => {
-  it('a second provider runs the job too, under an ordinary k = 1 award; the clearing names only the first', async () => {
-    const h = spotChecked()
-    await h.bid(['p1', 10n], ['p2', 20n], ['p3', 30n])
-    await h.clock.advanceTo(h.record.bidsCloseAt)
-    await settle()
-    expect(awards(h)).to.deep.equal(['award p1 10 0', 'award p2 20 0'])
-    expect(h.clearings).to.deep.equal([['p1']])
-    await answer(h, 'p1', 'X')
-    expect(h.record.phase, 'waits for the check').to.not.equal('completed')
-    await answer(h, 'p2', 'X')
-    expect(h.record.phase).to.equal('completed')
-    expect(h.record.outputCid).to.equal('X')
-    expect(h.record.dissenters).to.deep.equal([])
-  })
+  it(
+    'a second provider runs the job too, under an ordinary k =' + ' 1 award; the clearing names only the first',
+    async () => {
+      const h = spotChecked()
+      await h.bid(['p1', 10n], ['p2', 20n], ['p3', 30n])
+      await h.clock.advanceTo(h.record.bidsCloseAt)
+      await settle()
+      expect(awards(h)).to.deep.equal(['award p1 10 0', 'award p2 20 0'])
+      expect(h.clearings).to.deep.equal([['p1']])
+      await answer(h, 'p1', 'X')
+      expect(h.record.phase, 'waits for the check').to.not.equal('completed')
+      await answer(h, 'p2', 'X')
+      expect(h.record.phase).to.equal('completed')
+      expect(h.record.outputCid).to.equal('X')
+      expect(h.record.dissenters).to.deep.equal([])
+    },
+  )
 
   it('a mismatch buys a third provider; the lone output is the dissent, with its reason', async () => {
     const h = spotChecked()

@@ -39,114 +39,121 @@ describe('node/payments channels', function () {
     await chain.provider.getTransactionCount(address, 'latest')
   const balance = async (address: string): Promise<bigint> => await chain.contracts.token.balanceOf.staticCall(address)
 
-  it('pays 1,000 jobs through one channel with exactly two transactions, one withdrawal and the exact total', async () => {
-    const price = parseEther('0.001')
-    const requester = await startPayPeer(chain, root, 'r1', chain.account(1), { channelDeposit: price * 1000n })
-    const provider = await startPayPeer(chain, root, 'p1', chain.account(2))
-    peers.push(requester, provider)
-    await connect(requester, provider)
-    const before = {
-      r: await txCount(requester.payments.address),
-      p: await txCount(provider.payments.address),
-      bal: await balance(provider.payments.address),
-    }
-    for (let i = 0; i < 1000; i++) {
-      await expectJob(provider, requester, i.toString(16).padStart(64, '0'), price)
+  it(
+    'pays 1,000 jobs through one channel with exactly two' + ' transactions, one withdrawal and the exact total',
+    async () => {
+      const price = parseEther('0.001')
+      const requester = await startPayPeer(chain, root, 'r1', chain.account(1), { channelDeposit: price * 1000n })
+      const provider = await startPayPeer(chain, root, 'p1', chain.account(2))
+      peers.push(requester, provider)
+      await connect(requester, provider)
+      const before = {
+        r: await txCount(requester.payments.address),
+        p: await txCount(provider.payments.address),
+        bal: await balance(provider.payments.address),
+      }
+      for (let i = 0; i < 1000; i++) {
+        await expectJob(provider, requester, i.toString(16).padStart(64, '0'), price)
+        await requester.payments.payJob({
+          jobId: i.toString(16).padStart(64, '0'),
+          payment: 'channel',
+          providerPeer: provider.node.peerId,
+          providerAddress: provider.payments.address,
+          price,
+          resultHash: '0x',
+        })
+      }
+      // the last voucher spends the deposit: the provider's node closes by itself
+      await waitUntil(
+        'the provider closed the channel',
+        async () => (await provider.payments.channels.list({ status: ['closed'] })).length === 1,
+      )
+      // the close credits the provider (pull payments); its node withdraws the credit
+      await waitUntil(
+        'the provider withdrew',
+        async () => (await balance(provider.payments.address)) - before.bal === price * 1000n,
+      )
+      expect((await txCount(requester.payments.address)) - before.r).to.equal(1) // open (with permit)
+      expect((await txCount(provider.payments.address)) - before.p).to.equal(2) // close with the best voucher, withdraw
+      const [closed] = await provider.payments.channels.list({ status: ['closed'] })
+      expect(closed.payout).to.equal((price * 1000n).toString())
+      // paying a job twice is a no-op
       await requester.payments.payJob({
-        jobId: i.toString(16).padStart(64, '0'),
+        jobId: '0'.repeat(64),
         payment: 'channel',
         providerPeer: provider.node.peerId,
         providerAddress: provider.payments.address,
         price,
         resultHash: '0x',
       })
-    }
-    // the last voucher spends the deposit: the provider's node closes by itself
-    await waitUntil(
-      'the provider closed the channel',
-      async () => (await provider.payments.channels.list({ status: ['closed'] })).length === 1,
-    )
-    // the close credits the provider (pull payments); its node withdraws the credit
-    await waitUntil(
-      'the provider withdrew',
-      async () => (await balance(provider.payments.address)) - before.bal === price * 1000n,
-    )
-    expect((await txCount(requester.payments.address)) - before.r).to.equal(1) // open (with permit)
-    expect((await txCount(provider.payments.address)) - before.p).to.equal(2) // close with the best voucher, withdraw
-    const [closed] = await provider.payments.channels.list({ status: ['closed'] })
-    expect(closed.payout).to.equal((price * 1000n).toString())
-    // paying a job twice is a no-op
-    await requester.payments.payJob({
-      jobId: '0'.repeat(64),
-      payment: 'channel',
-      providerPeer: provider.node.peerId,
-      providerAddress: provider.payments.address,
-      price,
-      resultHash: '0x',
-    })
-    expect((await txCount(requester.payments.address)) - before.r).to.equal(1)
-  })
+      expect((await txCount(requester.payments.address)) - before.r).to.equal(1)
+    },
+  )
 
-  it('refuses replayed, foreign-channel, foreign-chain, over-deposit and wrongly signed vouchers before storing them', async () => {
-    const requester = await startPayPeer(chain, root, 'r2', chain.account(3), { channelDeposit: parseEther('1') })
-    const provider = await startPayPeer(chain, root, 'p2', chain.account(4))
-    peers.push(requester, provider)
-    await connect(requester, provider)
-    const paid = await requester.payments.payer.pay({
-      provider: provider.payments.address,
-      peer: provider.node.peerId,
-      amount: parseEther('0.1'),
-      jobId: await expectJob(provider, requester, '1c'.repeat(32), parseEther('0.1')),
-    })
-    // the next job: every bad voucher below claims to pay it
-    const next = await expectJob(provider, requester, '2c'.repeat(32), parseEther('0.1'))
-    const best = await provider.payments.channels.best(paid.channelId)
-    expect(best?.nonce).to.equal('1')
-    const contract = chain.deployment.contracts.PaymentChannel.address
-    const signer = chain.account(3)
-    const make = (o: {
-      amount?: bigint
-      nonce?: bigint
-      channelId?: string
-      chainId?: bigint
-      key?: Wallet
-    }): Uint8Array => {
-      const chainId = o.chainId ?? 31337n
-      const channelId = o.channelId ?? paid.channelId
-      const amount = o.amount ?? parseEther('0.2')
-      const nonce = o.nonce ?? 2n
-      const signature = (o.key ?? signer).signingKey.sign(
-        new VoucherHasher(chainId, contract).digest(channelId, amount, nonce),
-      ).serialized
-      return voucherToWire({ chainId, contract, channelId, cumulativeAmount: amount, nonce, signature, jobId: next })
-    }
-    const cases: Array<[string, Uint8Array, string]> = [
-      ['replayed', make({ amount: parseEther('0.1'), nonce: 1n }), 'VOUCHER_REPLAYED'],
-      ['for another channel', make({ channelId: '0x' + '77'.repeat(32) }), 'VOUCHER_UNKNOWN_CHANNEL'],
-      ['for another chain id', make({ chainId: 1n }), 'VOUCHER_WRONG_CHAIN'],
-      ['above the deposit', make({ amount: parseEther('2') }), 'VOUCHER_ABOVE_DEPOSIT'],
-      ['signed by the wrong key', make({ key: chain.account(5) }), 'VOUCHER_BAD_SIGNATURE'],
-    ]
-    for (const [name, wire, code] of cases) {
-      const ack = await openVoucherAck(
-        await sendVoucher(requester.node.libp2p, provider.node.peerId, wire),
-        provider.node.peerId,
+  it(
+    'refuses replayed, foreign-channel, foreign-chain, over-deposit' +
+      ' and wrongly signed vouchers before storing them',
+    async () => {
+      const requester = await startPayPeer(chain, root, 'r2', chain.account(3), { channelDeposit: parseEther('1') })
+      const provider = await startPayPeer(chain, root, 'p2', chain.account(4))
+      peers.push(requester, provider)
+      await connect(requester, provider)
+      const paid = await requester.payments.payer.pay({
+        provider: provider.payments.address,
+        peer: provider.node.peerId,
+        amount: parseEther('0.1'),
+        jobId: await expectJob(provider, requester, '1c'.repeat(32), parseEther('0.1')),
+      })
+      // the next job: every bad voucher below claims to pay it
+      const next = await expectJob(provider, requester, '2c'.repeat(32), parseEther('0.1'))
+      const best = await provider.payments.channels.best(paid.channelId)
+      expect(best?.nonce).to.equal('1')
+      const contract = chain.deployment.contracts.PaymentChannel.address
+      const signer = chain.account(3)
+      const make = (o: {
+        amount?: bigint
+        nonce?: bigint
+        channelId?: string
+        chainId?: bigint
+        key?: Wallet
+      }): Uint8Array => {
+        const chainId = o.chainId ?? 31337n
+        const channelId = o.channelId ?? paid.channelId
+        const amount = o.amount ?? parseEther('0.2')
+        const nonce = o.nonce ?? 2n
+        const signature = (o.key ?? signer).signingKey.sign(
+          new VoucherHasher(chainId, contract).digest(channelId, amount, nonce),
+        ).serialized
+        return voucherToWire({ chainId, contract, channelId, cumulativeAmount: amount, nonce, signature, jobId: next })
+      }
+      const cases: Array<[string, Uint8Array, string]> = [
+        ['replayed', make({ amount: parseEther('0.1'), nonce: 1n }), 'VOUCHER_REPLAYED'],
+        ['for another channel', make({ channelId: '0x' + '77'.repeat(32) }), 'VOUCHER_UNKNOWN_CHANNEL'],
+        ['for another chain id', make({ chainId: 1n }), 'VOUCHER_WRONG_CHAIN'],
+        ['above the deposit', make({ amount: parseEther('2') }), 'VOUCHER_ABOVE_DEPOSIT'],
+        ['signed by the wrong key', make({ key: chain.account(5) }), 'VOUCHER_BAD_SIGNATURE'],
+      ]
+      for (const [name, wire, code] of cases) {
+        const ack = await openVoucherAck(
+          await sendVoucher(requester.node.libp2p, provider.node.peerId, wire),
+          provider.node.peerId,
+        )
+        expect(ack.status, name).to.equal(VoucherStatus.VOUCHER_REJECTED)
+        expect(ack.code, name).to.equal(code)
+        expect((await provider.payments.channels.best(paid.channelId))?.nonce, name).to.equal('1')
+      }
+      // the next honest voucher still goes through
+      await requester.payments.payer.pay({
+        provider: provider.payments.address,
+        peer: provider.node.peerId,
+        amount: parseEther('0.1'),
+        jobId: next,
+      })
+      expect((await provider.payments.channels.best(paid.channelId))?.cumulativeAmount).to.equal(
+        parseEther('0.2').toString(),
       )
-      expect(ack.status, name).to.equal(VoucherStatus.VOUCHER_REJECTED)
-      expect(ack.code, name).to.equal(code)
-      expect((await provider.payments.channels.best(paid.channelId))?.nonce, name).to.equal('1')
-    }
-    // the next honest voucher still goes through
-    await requester.payments.payer.pay({
-      provider: provider.payments.address,
-      peer: provider.node.peerId,
-      amount: parseEther('0.1'),
-      jobId: next,
-    })
-    expect((await provider.payments.channels.best(paid.channelId))?.cumulativeAmount).to.equal(
-      parseEther('0.2').toString(),
-    )
-  })
+    },
+  )
 
   it('keeps a payment to an unreachable provider pending and completes it later; never pays a job twice', async () => {
     const requester = await startPayPeer(chain, root, 'r4', chain.account(3), {

@@ -120,20 +120,24 @@ describe('node/payments escrow', function () {
     )
   })
 
-  it('a dispute the arbiter leaves unresolved: the provider node claims deposit and bond after the arbitration window', async () => {
-    const jobId = await funded('dispute-timeout')
-    await provider.payments.escrow.commit(jobId, requester.payments.address, OUTPUT)
-    const beforeDispute = await balance(requester.payments.address)
-    expect((await requester.payments.escrow.reject(jobId, provider.payments.address))?.state).to.equal('disputed')
-    const bond = (amount * devnetParams.disputeBondBps + 9_999n) / 10_000n
-    expect(beforeDispute - (await balance(requester.payments.address)), 'the bond the requester paid').to.equal(bond)
-    const before = await balance(provider.payments.address)
-    await chain.increaseTime(Number(devnetParams.arbitrationWindow) + 1)
-    const id = escrowId(jobId, requester.payments.address, provider.payments.address)
-    await waitUntil(
-      'the provider node claimed',
-      async () => (await provider.payments.escrow.get(id))?.state === 'claimed',
-    )
-    await balanceRises('the provider', provider.payments.address, before, amount + bond)
-  })
+  it(
+    'a dispute the arbiter leaves unresolved: the provider node' +
+      ' claims deposit and bond after the arbitration window',
+    async () => {
+      const jobId = await funded('dispute-timeout')
+      await provider.payments.escrow.commit(jobId, requester.payments.address, OUTPUT)
+      const beforeDispute = await balance(requester.payments.address)
+      expect((await requester.payments.escrow.reject(jobId, provider.payments.address))?.state).to.equal('disputed')
+      const bond = (amount * devnetParams.disputeBondBps + 9_999n) / 10_000n
+      expect(beforeDispute - (await balance(requester.payments.address)), 'the bond the requester paid').to.equal(bond)
+      const before = await balance(provider.payments.address)
+      await chain.increaseTime(Number(devnetParams.arbitrationWindow) + 1)
+      const id = escrowId(jobId, requester.payments.address, provider.payments.address)
+      await waitUntil(
+        'the provider node claimed',
+        async () => (await provider.payments.escrow.get(id))?.state === 'claimed',
+      )
+      await balanceRises('the provider', provider.payments.address, before, amount + bond)
+    },
+  )
 })

@@ -77,28 +77,37 @@ describe('protocol/audit kept counterparty messages', () => {
     return buildLog(bytesOf(providerKey), events, JOB_BYTES).bytes.map(readEntry)
   }
 
-  it("passes the counterparty's real signature over what the entry says (and the owner's own sent message)", async () => {
-    const out = await checkKeptMessages(await providerLog())
-    expect(out).to.have.length(1)
-    expect(out[0]).to.include({ status: 'PASS', message: '2 counterparty signatures check out and match the entries' })
-  })
+  it(
+    "passes the counterparty's real signature over what the" + " entry says (and the owner's own sent message)",
+    async () => {
+      const out = await checkKeptMessages(await providerLog())
+      expect(out).to.have.length(1)
+      expect(out[0]).to.include({
+        status: 'PASS',
+        message: '2 counterparty signatures check out and match the entries',
+      })
+    },
+  )
 
-  it('names a received message signed by someone else, one that says another price, and a broken signature', async () => {
-    const forged = await checkKeptMessages(await providerLog({ signer: strangerKey }))
-    expect(forged[0]).to.include({ status: 'FAIL', code: 'ENVELOPE_INVALID', index: 0 })
-    expect(forged[0].message).to.match(/another peer than the counterparty/)
-    const repriced = await checkKeptMessages(await providerLog({ entryPrice: 49n }))
-    expect(repriced[0].message).to.match(/price 50, the entry 49/)
-    const broken = await checkKeptMessages(
-      await providerLog({
-        envelope: (e) => {
-          const x = new Uint8Array(e)
-          x[x.length - 1] ^= 1
-          return x
-        },
-      }),
-    )
-    expect(broken[0]).to.include({ status: 'FAIL', code: 'ENVELOPE_INVALID' })
-    expect(broken[0].message).to.match(/signature|valid/i)
-  })
+  it(
+    'names a received message signed by someone else, one that' + ' says another price, and a broken signature',
+    async () => {
+      const forged = await checkKeptMessages(await providerLog({ signer: strangerKey }))
+      expect(forged[0]).to.include({ status: 'FAIL', code: 'ENVELOPE_INVALID', index: 0 })
+      expect(forged[0].message).to.match(/another peer than the counterparty/)
+      const repriced = await checkKeptMessages(await providerLog({ entryPrice: 49n }))
+      expect(repriced[0].message).to.match(/price 50, the entry 49/)
+      const broken = await checkKeptMessages(
+        await providerLog({
+          envelope: (e) => {
+            const x = new Uint8Array(e)
+            x[x.length - 1] ^= 1
+            return x
+          },
+        }),
+      )
+      expect(broken[0]).to.include({ status: 'FAIL', code: 'ENVELOPE_INVALID' })
+      expect(broken[0].message).to.match(/signature|valid/i)
+    },
+  )
 })

@@ -80,12 +80,15 @@ describe('protocol/audit log-check: anchors', () => {
     ])
   })
 
-  it('fails a bad consistency proof even when the served roots echo the chain (roots are claims, proofs evidence)', () => {
-    const { tree } = logOf(20)
-    const served = serve(tree, sizes)
-    served.consistency.set('8-13', [h('junk')])
-    expect(fails(checkAnchorChain(anchorsOf(tree, sizes), served))).to.deep.equal(['FAIL CONSISTENCY_FAILED'])
-  })
+  it(
+    'fails a bad consistency proof even when the served roots echo' + ' the chain (roots are claims, proofs evidence)',
+    () => {
+      const { tree } = logOf(20)
+      const served = serve(tree, sizes)
+      served.consistency.set('8-13', [h('junk')])
+      expect(fails(checkAnchorChain(anchorsOf(tree, sizes), served))).to.deep.equal(['FAIL CONSISTENCY_FAILED'])
+    },
+  )
 
   it('is UNAVAILABLE, not FAILED, when the peer serves nothing or leaves out a proof', () => {
     const { tree } = logOf(20)

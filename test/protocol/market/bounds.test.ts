@@ -50,7 +50,12 @@ describe('protocol/market bounds fit the size limits', () => {
     expect(addrs[0].length).to.equal(JOB_BOUNDS.maxAddrLength)
     const { bytes } = await createJobRequest(input, key, addrs)
     console.log(
-      `      ${JSON.stringify({ measure: 'largest-job-request-bytes', bytes: bytes.length, limit: MAX_MESSAGE_BYTES.jobRequest })}`,
+      '      ' +
+        JSON.stringify({
+          measure: 'largest-job-request-bytes',
+          bytes: bytes.length,
+          limit: MAX_MESSAGE_BYTES.jobRequest,
+        }),
     )
     expect(bytes.length).to.be.at.most(MAX_MESSAGE_BYTES.jobRequest)
     await validateJobRequest(bytes, { now: NOW })

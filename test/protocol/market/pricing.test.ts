@@ -223,16 +223,20 @@ describe('protocol/market pricing', () => {
       expect(priceJob(input({ job: { ...job, maxPrice: 2777n } }))).to.include({ bid: true })
     })
 
-    it('property: the gross is net / (1 - fee) rounded up and nets at least the price, for any fee the chain allows', () => {
-      fc.assert(
-        fc.property(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.bigInt({ min: 0n, max: 1000n }), (net, fee) => {
-          const gross = grossUpForFee(net, fee)
-          expect(netAfterFee(gross, fee) >= net).to.equal(true)
-          if (gross > 0n) expect((gross - 1n) * (10_000n - fee) < net * 10_000n).to.equal(true)
-        }),
-        { numRuns: 500 },
-      )
-    })
+    it(
+      'property: the gross is net / (1 - fee) rounded up and nets at' +
+        ' least the price, for any fee the chain allows',
+      () => {
+        fc.assert(
+          fc.property(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.bigInt({ min: 0n, max: 1000n }), (net, fee) => {
+            const gross = grossUpForFee(net, fee)
+            expect(netAfterFee(gross, fee) >= net).to.equal(true)
+            if (gross > 0n) expect((gross - 1n) * (10_000n - fee) < net * 10_000n).to.equal(true)
+          }),
+          { numRuns: 500 },
+        )
+      },
+    )
 
     it('property: when it bids under a fee, the provider nets at least its floor and the bid stays within max', () => {
       fc.assert(

@@ -35,33 +35,40 @@ describe('protocol/market SeenCache', () => {
     expect(() => new SeenCache({ capacity: 1, ttlMs: 0 })).to.throw(RangeError)
   })
 
-  it('property: with time moving forward, has() is true exactly for keys added within ttl that were not evicted, and size stays bounded', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 8 }),
-        fc.integer({ min: 1, max: 50 }),
-        fc.array(
-          fc.tuple(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'), fc.integer({ min: 0, max: 20 })),
-          { maxLength: 60 },
-        ),
-        (capacity, ttlMs, ops) => {
-          const c = new SeenCache({ capacity, ttlMs })
-          let now = 0
-          const model = new Map<string, number>() // key -> added at, among the live entries
-          for (const [key, step] of ops) {
-            now += step
-            for (const [k, at] of model) if (at + ttlMs <= now) model.delete(k)
-            const fresh = !model.has(key)
-            expect(c.add(key, now)).to.equal(fresh)
-            if (fresh) {
-              if (model.size >= capacity) model.delete([...model.entries()].sort((x, y) => x[1] - y[1])[0][0])
-              model.set(key, now)
+  it(
+    'property: with time moving forward, has() is true exactly for keys added' +
+      ' within ttl that were not evicted, and size stays bounded',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 8 }),
+          fc.integer({ min: 1, max: 50 }),
+          fc.array(
+            fc.tuple(
+              fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'),
+              fc.integer({ min: 0, max: 20 }),
+            ),
+            { maxLength: 60 },
+          ),
+          (capacity, ttlMs, ops) => {
+            const c = new SeenCache({ capacity, ttlMs })
+            let now = 0
+            const model = new Map<string, number>() // key -> added at, among the live entries
+            for (const [key, step] of ops) {
+              now += step
+              for (const [k, at] of model) if (at + ttlMs <= now) model.delete(k)
+              const fresh = !model.has(key)
+              expect(c.add(key, now)).to.equal(fresh)
+              if (fresh) {
+                if (model.size >= capacity) model.delete([...model.entries()].sort((x, y) => x[1] - y[1])[0][0])
+                model.set(key, now)
+              }
+              expect(c.size).to.be.at.most(capacity)
+              for (const k of 'abcdefghij') expect(c.has(k, now)).to.equal(model.has(k))
             }
-            expect(c.size).to.be.at.most(capacity)
-            for (const k of 'abcdefghij') expect(c.has(k, now)).to.equal(model.has(k))
-          }
-        },
-      ),
-    )
-  })
+          },
+        ),
+      )
+    },
+  )
 })

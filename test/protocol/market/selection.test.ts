@@ -186,49 +186,53 @@ describe('protocol/market selection', () => {
     })
   })
 
-  it('property: winners are eligible, distinct, at most k, within max price, best first, and independent of arrival order', () => {
-    const candidate = fc.record({
-      provider: fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'),
-      price: fc.bigInt({ min: -5n, max: 1200n }),
-      expiresAt: fc.integer({ min: NOW - 10, max: NOW + 10 }),
-      stake: fc.bigInt({ min: 0n, max: 1000n }),
-      slashed: fc.boolean(),
-      reputation: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
-      benchmarkScore: fc.option(fc.nat(10_000), { nil: undefined }),
-      rttMs: fc.option(fc.nat(500), { nil: undefined }),
-    })
-    fc.assert(
-      fc.property(
-        fc.array(candidate, { maxLength: 20 }),
-        fc.integer({ min: 1, max: 6 }),
-        fc.func(fc.integer()),
-        (bids, k, key) => {
-          const opts = { ...base, k }
-          const s = selectBids(bids, opts)
-          const picked = [...s.winners, ...s.reserves]
-          expect(s.winners.length).to.be.at.most(k)
-          expect(picked.length + s.excluded.length).to.equal(bids.length)
-          expect(new Set(picked.map((x) => x.bid.provider)).size).to.equal(picked.length)
-          for (const x of picked) {
-            expect(
-              x.bid.price > 0n &&
-                x.bid.price <= opts.maxPrice &&
-                x.bid.stake >= MIN_STAKE &&
-                x.bid.slashed !== true &&
-                x.bid.expiresAt > NOW,
-            ).to.equal(true)
-            expect(x.score).to.be.within(0, 1)
-          }
-          for (let i = 1; i < picked.length; i++) expect(picked[i - 1].score).to.be.at.least(picked[i].score)
-          if (s.winners.length < k) expect(s.reserves).to.deep.equal([])
-          const shuffled = [...bids].sort((a, b) => key(a.provider + a.price) - key(b.provider + b.price))
-          const again = selectBids(shuffled, opts)
-          expect(again.winners.map((x) => [x.bid.provider, x.bid.price])).to.deep.equal(
-            s.winners.map((x) => [x.bid.provider, x.bid.price]),
-          )
-        },
-      ),
-      { numRuns: 300 },
-    )
-  })
+  it(
+    'property: winners are eligible, distinct, at most k, within max' +
+      ' price, best first, and independent of arrival order',
+    () => {
+      const candidate = fc.record({
+        provider: fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'),
+        price: fc.bigInt({ min: -5n, max: 1200n }),
+        expiresAt: fc.integer({ min: NOW - 10, max: NOW + 10 }),
+        stake: fc.bigInt({ min: 0n, max: 1000n }),
+        slashed: fc.boolean(),
+        reputation: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+        benchmarkScore: fc.option(fc.nat(10_000), { nil: undefined }),
+        rttMs: fc.option(fc.nat(500), { nil: undefined }),
+      })
+      fc.assert(
+        fc.property(
+          fc.array(candidate, { maxLength: 20 }),
+          fc.integer({ min: 1, max: 6 }),
+          fc.func(fc.integer()),
+          (bids, k, key) => {
+            const opts = { ...base, k }
+            const s = selectBids(bids, opts)
+            const picked = [...s.winners, ...s.reserves]
+            expect(s.winners.length).to.be.at.most(k)
+            expect(picked.length + s.excluded.length).to.equal(bids.length)
+            expect(new Set(picked.map((x) => x.bid.provider)).size).to.equal(picked.length)
+            for (const x of picked) {
+              expect(
+                x.bid.price > 0n &&
+                  x.bid.price <= opts.maxPrice &&
+                  x.bid.stake >= MIN_STAKE &&
+                  x.bid.slashed !== true &&
+                  x.bid.expiresAt > NOW,
+              ).to.equal(true)
+              expect(x.score).to.be.within(0, 1)
+            }
+            for (let i = 1; i < picked.length; i++) expect(picked[i - 1].score).to.be.at.least(picked[i].score)
+            if (s.winners.length < k) expect(s.reserves).to.deep.equal([])
+            const shuffled = [...bids].sort((a, b) => key(a.provider + a.price) - key(b.provider + b.price))
+            const again = selectBids(shuffled, opts)
+            expect(again.winners.map((x) => [x.bid.provider, x.bid.price])).to.deep.equal(
+              s.winners.map((x) => [x.bid.provider, x.bid.price]),
+            )
+          },
+        ),
+        { numRuns: 300 },
+      )
+    },
+  )
 })

@@ -47,7 +47,14 @@ describe('protocol/market throughput (measured)', function () {
       async (i) => await validateBid(bids[i], { now: NOW, lookupJob: () => ({ maxPrice: 10n ** 9n }) }),
     )
     console.log(
-      `      ${JSON.stringify({ measure: 'validate', jobRequestBytes: jobs[0].length, jobRequestsPerSec, bidBytes: bids[0].length, bidsPerSec })}`,
+      '      ' +
+        JSON.stringify({
+          measure: 'validate',
+          jobRequestBytes: jobs[0].length,
+          jobRequestsPerSec,
+          bidBytes: bids[0].length,
+          bidsPerSec,
+        }),
     )
     expect(jobRequestsPerSec).to.be.greaterThan(100)
     expect(bidsPerSec).to.be.greaterThan(200)
@@ -92,7 +99,12 @@ describe('protocol/market throughput (measured)', function () {
       priceJob({ sheet, load: 0.3, recentClearings: book, job, now: NOW }),
     )
     console.log(
-      `      ${JSON.stringify({ measure: 'market-math', selectBids50PerSec: selectsPerSec, priceJob1024ClearingsPerSec: pricesPerSec })}`,
+      '      ' +
+        JSON.stringify({
+          measure: 'market-math',
+          selectBids50PerSec: selectsPerSec,
+          priceJob1024ClearingsPerSec: pricesPerSec,
+        }),
     )
     expect(selectsPerSec).to.be.greaterThan(200)
     expect(pricesPerSec).to.be.greaterThan(50)

@@ -76,54 +76,61 @@ describe('protocol/market validateJobRequest', () => {
     )
   })
 
-  it('rejects what no honest peer sends: oversized, garbage, wrong type, bad signature, wrong signer, id mismatch', async () => {
-    const bytes = await rawJobRequest(key)
-    const oversized = new Uint8Array(MAX_MESSAGE_BYTES.jobRequest + 1)
-    await expectMarketError(() => validateJobRequest(oversized, { now: NOW }), 'OVERSIZED', 'REJECT')
-    await expectMarketError(
-      () => validateJobRequest(new Uint8Array([0xff, 0xff, 0xff]), { now: NOW }),
-      'MALFORMED',
-      'REJECT',
-    )
-    await expectMarketError(
-      () => validateJobRequest(bytes.subarray(0, bytes.length - 10), { now: NOW }),
-      'MALFORMED',
-      'REJECT',
-    )
-    const bid = await signBid(
-      { jobId: 'ab'.repeat(32), price: 5n, estimatedDurationMs: 10, expiresAt: NOW + 1000 },
-      key,
-    )
-    await expectMarketError(() => validateJobRequest(bid, { now: NOW }), 'WRONG_TYPE', 'REJECT')
-    await expectMarketError(() => validateJobRequest(corruptSignature(bytes), { now: NOW }), 'BAD_SIGNATURE', 'REJECT')
-    const impostor = await rawJobRequest(other, jobInput(), { named: peerOf(key) })
-    await expectMarketError(() => validateJobRequest(impostor, { now: NOW }), 'SIGNER_MISMATCH', 'REJECT')
-    const tampered = await rawJobRequest(key, jobInput(), {
-      mutateAfterId: (s) => {
-        s.args = ['other']
-      },
-    })
-    await expectMarketError(() => validateJobRequest(tampered, { now: NOW }), 'JOB_ID_MISMATCH', 'REJECT')
-    const tooManyInputs = await rawJobRequest(key, jobInput(), {
-      mutateAfterId: (s) => {
-        s.inputs = Array.from({ length: 65 }, () => s.inputs[0])
-      },
-    })
-    await expectMarketError(() => validateJobRequest(tooManyInputs, { now: NOW }), 'MALFORMED', 'REJECT')
-    const spec = (await validateJobRequest(bytes, { now: NOW })).spec
-    const noSpec = await sealEnvelope(
-      MessageType.JOB_REQUEST,
-      JobRequest.encode({ jobId: new Uint8Array(32), requesterAddrs: [] }),
-      key,
-    )
-    await expectMarketError(() => validateJobRequest(noSpec, { now: NOW }), 'MALFORMED', 'REJECT')
-    const shortId = await sealEnvelope(
-      MessageType.JOB_REQUEST,
-      JobRequest.encode({ jobId: new Uint8Array(31), spec, requesterAddrs: [] }),
-      key,
-    )
-    await expectMarketError(() => validateJobRequest(shortId, { now: NOW }), 'MALFORMED', 'REJECT')
-  })
+  it(
+    'rejects what no honest peer sends: oversized, garbage, wrong' + ' type, bad signature, wrong signer, id mismatch',
+    async () => {
+      const bytes = await rawJobRequest(key)
+      const oversized = new Uint8Array(MAX_MESSAGE_BYTES.jobRequest + 1)
+      await expectMarketError(() => validateJobRequest(oversized, { now: NOW }), 'OVERSIZED', 'REJECT')
+      await expectMarketError(
+        () => validateJobRequest(new Uint8Array([0xff, 0xff, 0xff]), { now: NOW }),
+        'MALFORMED',
+        'REJECT',
+      )
+      await expectMarketError(
+        () => validateJobRequest(bytes.subarray(0, bytes.length - 10), { now: NOW }),
+        'MALFORMED',
+        'REJECT',
+      )
+      const bid = await signBid(
+        { jobId: 'ab'.repeat(32), price: 5n, estimatedDurationMs: 10, expiresAt: NOW + 1000 },
+        key,
+      )
+      await expectMarketError(() => validateJobRequest(bid, { now: NOW }), 'WRONG_TYPE', 'REJECT')
+      await expectMarketError(
+        () => validateJobRequest(corruptSignature(bytes), { now: NOW }),
+        'BAD_SIGNATURE',
+        'REJECT',
+      )
+      const impostor = await rawJobRequest(other, jobInput(), { named: peerOf(key) })
+      await expectMarketError(() => validateJobRequest(impostor, { now: NOW }), 'SIGNER_MISMATCH', 'REJECT')
+      const tampered = await rawJobRequest(key, jobInput(), {
+        mutateAfterId: (s) => {
+          s.args = ['other']
+        },
+      })
+      await expectMarketError(() => validateJobRequest(tampered, { now: NOW }), 'JOB_ID_MISMATCH', 'REJECT')
+      const tooManyInputs = await rawJobRequest(key, jobInput(), {
+        mutateAfterId: (s) => {
+          s.inputs = Array.from({ length: 65 }, () => s.inputs[0])
+        },
+      })
+      await expectMarketError(() => validateJobRequest(tooManyInputs, { now: NOW }), 'MALFORMED', 'REJECT')
+      const spec = (await validateJobRequest(bytes, { now: NOW })).spec
+      const noSpec = await sealEnvelope(
+        MessageType.JOB_REQUEST,
+        JobRequest.encode({ jobId: new Uint8Array(32), requesterAddrs: [] }),
+        key,
+      )
+      await expectMarketError(() => validateJobRequest(noSpec, { now: NOW }), 'MALFORMED', 'REJECT')
+      const shortId = await sealEnvelope(
+        MessageType.JOB_REQUEST,
+        JobRequest.encode({ jobId: new Uint8Array(31), spec, requesterAddrs: [] }),
+        key,
+      )
+      await expectMarketError(() => validateJobRequest(shortId, { now: NOW }), 'MALFORMED', 'REJECT')
+    },
+  )
 
   const inputCases: Array<[string, Partial<JobSpecInput>, MarketErrorCode]> = [
     ['zero max price', { maxPrice: 0n }, 'INVALID_AMOUNT'],

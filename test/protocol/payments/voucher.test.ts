@@ -87,20 +87,23 @@ describe('protocol/payments vouchers', () => {
     expect(codeOf(() => hasher.digest('0x' + 'zz'.repeat(32), 1n, 1n))).to.equal('VOUCHER_INVALID')
   })
 
-  it('hashes vouchers of channels that take turns like the reference (the channel bytes are reused per channel)', () => {
-    const other = '0x' + 'cd'.repeat(32)
-    // amounts on both sides of 2^64 (two ways of writing the word), channels alternating
-    for (const [channelId, amount, nonce] of [
-      [CHANNEL, 5n, 1n],
-      [other, 2n ** 64n, 1n],
-      [other, 2n ** 64n - 1n, 2n],
-      [CHANNEL, 2n ** 200n + 3n, 2n],
-      [other.toUpperCase().replace('0X', '0x'), 9n, 3n],
-    ] as const) {
-      const reference = hashVoucher(voucherDomain(CHAIN, CONTRACT), { channelId, cumulativeAmount: amount, nonce })
-      expect(hasher.digest(channelId, amount, nonce)).to.equal(reference)
-    }
-  })
+  it(
+    'hashes vouchers of channels that take turns like the' + ' reference (the channel bytes are reused per channel)',
+    () => {
+      const other = '0x' + 'cd'.repeat(32)
+      // amounts on both sides of 2^64 (two ways of writing the word), channels alternating
+      for (const [channelId, amount, nonce] of [
+        [CHANNEL, 5n, 1n],
+        [other, 2n ** 64n, 1n],
+        [other, 2n ** 64n - 1n, 2n],
+        [CHANNEL, 2n ** 200n + 3n, 2n],
+        [other.toUpperCase().replace('0X', '0x'), 9n, 3n],
+      ] as const) {
+        const reference = hashVoucher(voucherDomain(CHAIN, CONTRACT), { channelId, cumulativeAmount: amount, nonce })
+        expect(hasher.digest(channelId, amount, nonce)).to.equal(reference)
+      }
+    },
+  )
 
   it('round-trips through the wire form and refuses malformed bytes', () => {
     const v = { ...voucher(5n, 3n), jobId: '0x' + 'cd'.repeat(32) }

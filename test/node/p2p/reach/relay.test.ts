@@ -30,44 +30,47 @@ describe('node/p2p/reach: relays on loopback', function () {
     rmSync(root, { recursive: true, force: true })
   })
 
-  it('a private peer reserves on the relay, publishes only its circuit address, and is reached through it', async () => {
-    const relay = await startTestNode('relay', {
-      root,
-      settings: { relayServer: true, relayPolicy: 'open', reachability: 'public' },
-    })
-    nodes.push(relay)
-    const priv = await startTestNode('private', {
-      root,
-      bootstrap: relay,
-      settings: { listen: [], reachability: 'private', relayReservations: 1 },
-    })
-    nodes.push(priv)
-    const circuit = await waitFor(() => priv.info().addresses.find((a) => a.includes('/p2p-circuit')), {
-      timeoutMs: 20_000,
-    })
-    expect(circuit).to.include(`/p2p/${relay.peerId.toString()}/p2p-circuit/p2p/${priv.peerId.toString()}`)
-    expect(priv.info().addresses.every((a) => a.includes('/p2p-circuit'))).to.equal(true)
+  it(
+    'a private peer reserves on the relay, publishes only its' + ' circuit address, and is reached through it',
+    async () => {
+      const relay = await startTestNode('relay', {
+        root,
+        settings: { relayServer: true, relayPolicy: 'open', reachability: 'public' },
+      })
+      nodes.push(relay)
+      const priv = await startTestNode('private', {
+        root,
+        bootstrap: relay,
+        settings: { listen: [], reachability: 'private', relayReservations: 1 },
+      })
+      nodes.push(priv)
+      const circuit = await waitFor(() => priv.info().addresses.find((a) => a.includes('/p2p-circuit')), {
+        timeoutMs: 20_000,
+      })
+      expect(circuit).to.include(`/p2p/${relay.peerId.toString()}/p2p-circuit/p2p/${priv.peerId.toString()}`)
+      expect(priv.info().addresses.every((a) => a.includes('/p2p-circuit'))).to.equal(true)
 
-    const reach = priv.info().reach!
-    expect(reach.status).to.equal('private')
-    expect(reach.mode).to.equal('private')
-    expect(reach.dhtMode).to.equal('client')
-    expect(reach.relays.map((r) => r.relay)).to.deep.equal([relay.peerId.toString()])
-    expect(reach.relays[0].since).to.be.a('number').and.greaterThan(0)
-    const relayInfo = relay.info().reach!
-    expect(relayInfo.relayServer?.reservations).to.equal(1)
+      const reach = priv.info().reach!
+      expect(reach.status).to.equal('private')
+      expect(reach.mode).to.equal('private')
+      expect(reach.dhtMode).to.equal('client')
+      expect(reach.relays.map((r) => r.relay)).to.deep.equal([relay.peerId.toString()])
+      expect(reach.relays[0].since).to.be.a('number').and.greaterThan(0)
+      const relayInfo = relay.info().reach!
+      expect(relayInfo.relayServer?.reservations).to.equal(1)
 
-    // a third peer that knows only the circuit address gets a limited (relayed) connection
-    const other = await startTestNode('other', { root })
-    nodes.push(other)
-    const conn = await other.libp2p.dial(multiaddr(circuit))
-    expect(conn.limits).to.not.equal(undefined)
-    expect(conn.remoteAddr.toString()).to.include('/p2p-circuit')
-    expect(other.info().reach!.connections.relayed).to.equal(1)
-    expect(other.info().reach!.connections.upgradedToDirect).to.equal(0)
-    await other.libp2p.services.ping.ping(multiaddr(circuit))
-    await waitFor(() => (relay.info().reach!.relayServer!.bytesRelayed > 0 ? true : undefined))
-  })
+      // a third peer that knows only the circuit address gets a limited (relayed) connection
+      const other = await startTestNode('other', { root })
+      nodes.push(other)
+      const conn = await other.libp2p.dial(multiaddr(circuit))
+      expect(conn.limits).to.not.equal(undefined)
+      expect(conn.remoteAddr.toString()).to.include('/p2p-circuit')
+      expect(other.info().reach!.connections.relayed).to.equal(1)
+      expect(other.info().reach!.connections.upgradedToDirect).to.equal(0)
+      await other.libp2p.services.ping.ping(multiaddr(circuit))
+      await waitFor(() => (relay.info().reach!.relayServer!.bytesRelayed > 0 ? true : undefined))
+    },
+  )
 
   it('reports reachability on /v1/info and in hive node status', async () => {
     const relay = await startTestNode('relay', {
