@@ -148,6 +148,8 @@ export class LogPoller {
       const addresses = [...this.handlers.keys()]
       while (this.next <= latest) {
         const to = Math.min(latest, this.next + (this.init.maxRange ?? 2_000) - 1)
+        // the hash before the logs: a reorg between the two reads is then seen at the next poll
+        const toHash = await this.blockHash(to)
         const logs =
           addresses.length === 0
             ? []
@@ -163,7 +165,7 @@ export class LogPoller {
           }
         }
         this.next = to + 1
-        await this.remember(to)
+        if (toHash !== undefined) this.recent.set(to, toHash)
       }
       this.failures = 0
       for (const l of this.afterPoll) l(this.syncedBlock)
@@ -179,11 +181,6 @@ export class LogPoller {
       hash?: string
     } | null
     return b?.hash ?? undefined
-  }
-
-  private async remember(block: number): Promise<void> {
-    const hash = await this.blockHash(block)
-    if (hash !== undefined) this.recent.set(block, hash)
   }
 
   /**

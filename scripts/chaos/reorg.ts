@@ -1,8 +1,8 @@
 // Chain reorgs on a Hardhat (EDR) node, which has no forks of its own: `begin()` takes an
 // evm_snapshot at the head; after some blocks were mined on top, `reorg()` reads those blocks'
 // transactions, evm_reverts to the snapshot (EDR forgets the reverted transactions, none go back
-// to its pool) and sends them again, signed as they were, so they land in new blocks with new
-// hashes, as a real reorg's transactions come back in the winning branch. Then it mines until the
+// to its pool), mines an empty block and sends them again, signed as they were, so they land in
+// later blocks with new hashes, as a real reorg's transactions come back in the winning branch. Then it mines until the
 // new branch is longer than the old one. A transaction `drop` picks stays out: a reorg that lost
 // it (only safe for the last transaction of its sender in the window, or later ones wait behind
 // the freed nonce).
@@ -118,6 +118,9 @@ export class ReorgDriver {
       txs.push(...block.transactions)
     }
     if (!((await call(this.url, 'evm_revert', [snap.id])) as boolean)) throw new Error('evm_revert refused')
+    // the new branch starts with an empty block: re-sent at once, the same transactions on the
+    // same parent in the same second would make the very same blocks (no reorg at all)
+    await call(this.url, 'evm_mine')
     const reincluded: string[] = []
     const dropped: string[] = []
     for (const tx of txs) {
