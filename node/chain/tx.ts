@@ -223,8 +223,12 @@ export class TxSender {
     } catch (err) {
       const text = errorText(err)
       if (/already known|already imported|known transaction/i.test(text)) return 'ok'
-      if (isError(err, 'NONCE_EXPIRED') || /nonce too low|nonce has already been used|nonce.*too low/i.test(text))
-        return 'nonce-used'
+      if (isError(err, 'NONCE_EXPIRED') || /nonce too low|nonce has already been used|nonce.*too low/i.test(text)) {
+        // used by this very transaction? (a send whose answer was lost, sent again by the RPC
+        // layer's retry): then it is ours and in; re-signing it under a new nonce would pay twice
+        const ours = (await this.o.provider.send('eth_getTransactionByHash', [hash]).catch(() => null)) as unknown
+        return ours != null ? 'ok' : 'nonce-used'
+      }
       if (isError(err, 'REPLACEMENT_UNDERPRICED') || /underpriced|replacement/i.test(text)) return 'underpriced'
       if (isError(err, 'INSUFFICIENT_FUNDS') || /insufficient funds|enough funds/i.test(text)) {
         throw new TxError(

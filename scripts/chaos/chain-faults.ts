@@ -238,7 +238,9 @@ export async function runChainFaults(opts: ChainFaultsOptions): Promise<ChainFau
       // an anchor in the doomed branch: 4 entries make the anchorer send one
       const anchorsBefore = (await writer.anchors(writer.address)).length
       await writeEntries(4)
-      await until('an anchor mined', async () => (await writer.anchors(writer.address)).length > anchorsBefore, 60_000)
+      // mined and seen mined by the anchorer (a reorg before it read the receipt is TxSender's
+      // case: it sends the transaction again after replaceAfterMs)
+      await until('an anchor mined', () => (anchorer.status().latest?.index ?? -1) >= anchorsBefore, 60_000)
       // nodes quiet while the branch is swapped (a reorg is atomic to an RPC client)
       await reqProxy.hold()
       await provProxy.hold()

@@ -140,15 +140,21 @@ export class RpcProxy {
     const p = this.plan
     const roll = this.random()
     const error = (): void => {
-      let id: unknown = null
+      const failed = (id: unknown): object => ({
+        jsonrpc: '2.0',
+        id: id ?? null,
+        error: { code: -32603, message: 'chaos: injected RPC error (internal error)' },
+      })
+      let answer: object = failed(null)
       try {
         const parsed = JSON.parse(body.toString()) as { id?: unknown } | Array<{ id?: unknown }>
-        id = Array.isArray(parsed) ? null : (parsed.id ?? null)
+        // a batch is answered with one error per request, as an RPC would
+        answer = Array.isArray(parsed) ? parsed.map((p) => failed(p.id)) : failed(parsed.id)
       } catch {
         /* not JSON: answer with a null id */
       }
       res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32603, message: 'chaos: injected RPC error' } }))
+      res.end(JSON.stringify(answer))
     }
     if (roll < p.errorRate / 2) {
       this.counts.errorsBefore++
