@@ -14,12 +14,14 @@ const log = logger('hive:chain:rpc')
 /** waits before each retry, ms (4 retries: about 2.3 s in all before the error is the caller's) */
 export const RPC_RETRY_DELAYS_MS = [150, 300, 600, 1_200] as const
 
-const TRANSIENT = /internal error|unavailable|temporar|timeout|timed out|rate limit|too many requests|header not found|hang up|ECONN|EPIPE|socket|network|fetch failed|bad response|missing response|SERVER_ERROR/i
+const TRANSIENT =
+  /internal error|unavailable|temporar|timeout|timed out|rate limit|too many requests|header not found|hang up|ECONN|EPIPE|socket|network|fetch failed|bad response|missing response|SERVER_ERROR/i
 const ABOUT_THE_REQUEST = /revert|invalid|insufficient|nonce|underpriced|already known|gas/i
 
 function transientAnswer(e: JsonRpcError['error']): boolean {
   const text = `${e.message ?? ''} ${typeof e.data === 'string' ? e.data : ''}`
-  return (e.code === -32603 || e.code === -32005 || e.code === 429 || TRANSIENT.test(text)) && !ABOUT_THE_REQUEST.test(text)
+  const transient = e.code === -32603 || e.code === -32005 || e.code === 429 || TRANSIENT.test(text)
+  return transient && !ABOUT_THE_REQUEST.test(text)
 }
 
 function transientThrow(err: unknown): boolean {
@@ -62,7 +64,10 @@ export class RetryingJsonRpcProvider extends JsonRpcProvider {
       (p): JsonRpcResult | JsonRpcError =>
         answers.get(p.id) ?? {
           id: p.id,
-          error: { code: -32603, message: `no answer from the RPC for ${p.method} after ${RPC_RETRY_DELAYS_MS.length} retries` },
+          error: {
+            code: -32603,
+            message: `no answer from the RPC for ${p.method} after ${RPC_RETRY_DELAYS_MS.length} retries`,
+          },
         },
     ) as JsonRpcResult[]
   }
