@@ -227,8 +227,12 @@ export async function runChainFaults(opts: ChainFaultsOptions): Promise<ChainFau
         params: [anchorWallet.address, '0x' + parseEther('100').toString(16)],
       }),
     })
+    // the anchorer and the log poller have a proxy of their own: it stays open while the nodes'
+    // are held, so the reorg window holds the anchor and whatever the nodes sent meanwhile
+    const anchorProxy = await new RpcProxy(direct).start()
+    cleanups.unshift(async () => await anchorProxy.stop())
     const anchorClient = await openChain({
-      settings: { ...paid.settings, rpcUrl: reqProxy.url },
+      settings: { ...paid.settings, rpcUrl: anchorProxy.url },
       wallet: anchorWallet,
       tx: { pollMs: 50 },
       pollingIntervalMs: 100,
@@ -283,13 +287,13 @@ export async function runChainFaults(opts: ChainFaultsOptions): Promise<ChainFau
       // mined and seen mined by the anchorer (a reorg before it read the receipt is TxSender's
       // case: it sends the transaction again after replaceAfterMs)
       await until('an anchor mined', () => (anchorer.status().latest?.index ?? -1) >= anchorsBefore, 60_000)
-      // the log poller has read the doomed blocks (else it never saw what the reorg replaces)
-      const head = await reorgs.head()
-      await until('the poller at the head', () => poller.syncedBlock >= head, 30_000)
       // nodes quiet while the branch is swapped (a reorg is atomic to an RPC client)
       await reqProxy.hold()
       await provProxy.hold()
       try {
+        // the log poller has read the doomed blocks (else it never saw what the reorg replaces)
+        const head = await reorgs.head()
+        await until('the poller at the head', () => poller.syncedBlock >= head, 30_000)
         await reorgs.mineTo(depth)
         const out = await reorgs.reorg((tx) => getAddress(tx.from) === anchorAddress)
         anchorsDropped += out.dropped.length

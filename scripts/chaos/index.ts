@@ -10,6 +10,7 @@
 //               [--hold-ms MS] [--concurrency N] [--attacks gossip,streams,dht] [--seed N]
 //   chain-faults [--providers N] [--escrow-jobs N] [--channel-jobs N] [--reorgs N] [--reorg-jobs N]
 //                [--outage-ms MS] [--seed N]   (RPC fault proxies, reorgs, an RPC outage during a close)
+//   soak [--providers N] [--rate N] [--minutes N] [--max-in-flight N]   (steady rate; not in npm test)
 //   crash-steps [--hold-ms MS] [--steps a,b] [--no-chain]
 //                  (a node of each role dies at each failpoint of node/util/failpoints.ts, with channel
 //                  payments on a Hardhat chain; --no-chain: the provider's market steps only, unpaid)
@@ -22,8 +23,17 @@ import { CHURN_DEFAULTS, runChurn } from './churn.ts'
 import { PARTITIONS_DEFAULTS, runPartitions } from './partitions.ts'
 import { SYBIL_FLOOD_DEFAULTS, runSybilFlood } from './sybil-flood.ts'
 import { CHAIN_FAULTS_DEFAULTS, runChainFaults } from './chain-faults.ts'
+import { SOAK_DEFAULTS, runSoak } from './soak.ts'
 
-const SCENARIOS = ['dead-providers', 'crash-steps', 'churn', 'partitions', 'sybil-flood', 'chain-faults'] as const
+const SCENARIOS = [
+  'dead-providers',
+  'crash-steps',
+  'churn',
+  'partitions',
+  'sybil-flood',
+  'chain-faults',
+  'soak',
+] as const
 const [scenario, ...args] = process.argv.slice(2)
 
 function num(name: string, fallback: number, min = 0): number {
@@ -119,6 +129,18 @@ if (scenario === 'dead-providers') {
       ? { attacks: String(args[args.indexOf('--attacks') + 1]).split(',') as Array<'gossip' | 'streams' | 'dht'> }
       : {}),
     seed: num('seed', d.seed),
+    say,
+  })
+  process.stdout.write(JSON.stringify(result) + '\n')
+  process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
+} else if (scenario === 'soak') {
+  const d = SOAK_DEFAULTS
+  const result = await runSoak({
+    ...d,
+    providers: num('providers', d.providers, 1),
+    rate: num('rate', d.rate, 1),
+    minutes: num('minutes', d.minutes, 1),
+    maxInFlight: num('max-in-flight', d.maxInFlight, 1),
     say,
   })
   process.stdout.write(JSON.stringify(result) + '\n')

@@ -27,11 +27,13 @@ describe('chaos chain-faults (short form, issue 16)', function () {
     expect(r.chain.underpaidJobs).to.equal(0)
     // the faults really happened
     expect(r.rpc.requester.errorsBefore + r.rpc.requester.errorsAfter + r.rpc.requester.timeouts).to.be.above(0)
-    expect(r.reorgDepths).to.deep.equal([1, 2, 3])
+    // depth 1, 2, 3 asked; the nodes' own transactions in the window can only deepen it a little
+    expect(r.reorgDepths).to.have.length(3)
+    for (const [i, d] of r.reorgDepths.entries()) expect(d).to.be.within(i + 1, 3)
     expect(r.anchorsDropped).to.equal(3)
     expect(r.anchorsResubmitted).to.equal(3)
     expect(r.anchorsCurrent).to.equal(true)
-    expect(r.reorgsSeenByPoller).to.be.at.least(1)
+    expect(r.reorgsSeenByPoller).to.equal(3)
     expect(r.paramsCurrent).to.equal(true)
     expect(r.rpcOutageMs).to.be.at.least(10_000)
     expect(r.watchtowerMarginMs).to.be.above(0)
