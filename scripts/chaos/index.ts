@@ -10,7 +10,7 @@
 //               [--hold-ms MS] [--concurrency N] [--attacks gossip,streams,dht] [--seed N]
 //   chain-faults [--providers N] [--escrow-jobs N] [--channel-jobs N] [--reorgs N] [--reorg-jobs N]
 //                [--outage-ms MS] [--seed N]   (RPC fault proxies, reorgs, an RPC outage during a close)
-//   soak [--providers N] [--rate N] [--minutes N] [--bid-window MS] [--max-in-flight N]   (steady rate; not in npm test)
+//   soak [--providers N] [--rate N] [--minutes N] [--bid-window MS] [--max-in-flight N]  (not in npm test)
 //   crash-steps [--hold-ms MS] [--steps a,b] [--no-chain]
 //                  (a node of each role dies at each failpoint of node/util/failpoints.ts, with channel
 //                  payments on a Hardhat chain; --no-chain: the provider's market steps only, unpaid)
