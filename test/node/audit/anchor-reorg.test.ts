@@ -61,7 +61,7 @@ describe('node/audit anchorer through chain reorgs (issue 16)', function () {
     ;(a as unknown as { o: { onProblem: (m: string) => void } }).o.onProblem = (m) => problems.push(m)
     a.start()
     for (let i = 0; i < 3; i++) await t.log.append(bidRecord(i))
-    await until('the first anchor', async () => (await sizes(w)).length === 1)
+    await until('the first anchor', async () => (await sizes(w)).length === 1 && a.pending() === 0)
     const reorgs = new ReorgDriver(chain.url)
     await reorgs.begin()
     for (let i = 3; i < 6; i++) await t.log.append(bidRecord(i))
@@ -75,7 +75,7 @@ describe('node/audit anchorer through chain reorgs (issue 16)', function () {
     expect(out.depth).to.equal(3)
     expect(out.dropped).to.have.length(1)
     expect(await sizes(w), 'the reorg dropped the second anchor').to.deep.equal([3])
-    await until('the log anchored again', async () => (await sizes(w)).length === 2, 20_000)
+    await until('the log anchored again', async () => (await sizes(w)).length === 2 && a.pending() === 0, 20_000)
     const after = await sizes(w)
     // the resent anchor covers everything, the vanished anchor's own `anchored` entry included
     expect(after[1]).to.equal(t.log.size() - 1)
