@@ -44,6 +44,8 @@ export interface AnchorWriter extends AnchorReader {
     signature: Uint8Array,
     signal?: AbortSignal,
   ) => Promise<{ txHash: string }>
+  /** after a mined anchor vanished in a reorg: count this account's nonce from the chain again */
+  resyncNonce?: () => Promise<void>
 }
 
 const hex32 = (b: Uint8Array): string => '0x' + Buffer.from(b).toString('hex')
@@ -185,6 +187,9 @@ export function anchorWriter(client: ChainClient): AnchorWriter {
         ...(signal !== undefined ? { signal } : {}),
       })
       return { txHash: tx.hash, blockNumber: tx.receipt.blockNumber }
+    },
+    async resyncNonce() {
+      await sender.resyncNonce()
     },
     async bindPeer(peer, nonce, signature, signal) {
       const tx = await sender.call(client.contracts.anchor, 'bindPeer', [peer, nonce, signature], {

@@ -4,6 +4,11 @@
 // anchored after the restart, and no size at or below the last anchor is ever sent. Failures
 // are retried with exponential backoff. Once an anchor is mined the log records an `anchored`
 // entry, which the next anchor then covers (that entry alone never triggers one).
+//
+// A mined anchor is not final: a reorg can drop it from the chain. Every `recheckMs` the anchorer
+// reads its last anchor back; when the chain no longer holds it (fewer anchors, or another root at
+// that index), it says so, counts the nonce again (the dropped transaction's nonce is free) and
+// anchors the whole log again at once.
 import { logger } from '../log/logger.ts'
 import { HiveError } from '../../protocol/errors.ts'
 import { equalBytes } from '../../protocol/merkle/index.ts'
@@ -30,6 +35,8 @@ export interface AnchorerOptions {
   bind?: () => Promise<unknown>
   /** told about failures worth a human's attention (a node 'log' event) */
   onProblem?: (message: string) => void
+  /** how often the last anchor sent is read back from the chain, to notice a reorg dropped it (default 30 s) */
+  recheckMs?: number
   now?: () => number
 }
 
@@ -44,6 +51,11 @@ export class Anchorer {
   private readonly maxBackoff: number
   private readonly o: AnchorerOptions
   private readonly _now: () => number
+  private readonly recheckMs: number
+  /** the anchor this node last saw mined, until a later check finds it gone */
+  private sentByUs: AnchorRecord | undefined
+  private lastRecheckAt = 0
+  private vanished = 0
   private latest: AnchorRecord | undefined
   private latestTx: string | undefined
   /** the log size at which nothing new waits: the last anchor's size, plus its own `anchored` entry */
@@ -53,6 +65,8 @@ export class Anchorer {
   /** entries from an earlier run wait for an anchor: send it without waiting for N or T */
   private catchUp = false
   private synced = false
+  /** a reorg dropped our last anchor: anchor again as soon as in sync, without waiting for N or T */
+  private resubmit = false
   private failures = 0
   private lastError: string | undefined
   private nextAttemptAt: number | undefined
@@ -72,6 +86,7 @@ export class Anchorer {
     this.minBackoff = options.minBackoffMs ?? 1000
     this.maxBackoff = options.maxBackoffMs ?? 60_000
     this._now = options.now ?? Date.now
+    this.recheckMs = options.recheckMs ?? 30_000
   }
 
   start(): void {
@@ -119,6 +134,7 @@ export class Anchorer {
         : {}),
       pending: this.pending(),
       failures: this.failures,
+      ...(this.vanished > 0 ? { vanished: this.vanished } : {}),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
       ...(this.nextAttemptAt !== undefined ? { nextAttemptAt: this.nextAttemptAt } : {}),
     }
@@ -146,8 +162,16 @@ export class Anchorer {
 
   private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
+      if (this.synced && this.sentByUs !== undefined && this._now() - this.lastRecheckAt >= this.recheckMs) {
+        this.lastRecheckAt = this._now()
+        await this.serial(async () => await this.recheck()).catch((err: unknown) => {
+          log('reading the last anchor back failed (next check in %d ms): %s', this.recheckMs, String(err))
+        })
+      }
       if (this.synced && !this.due()) {
-        await this.sleep(Math.max(10, this.lastAnchorAt + this.intervalMs - this._now()), signal)
+        const dueIn = this.lastAnchorAt + this.intervalMs - this._now()
+        const recheckIn = this.sentByUs !== undefined ? this.lastRecheckAt + this.recheckMs - this._now() : dueIn
+        await this.sleep(Math.max(10, Math.min(dueIn, recheckIn)), signal)
         continue
       }
       try {
@@ -176,6 +200,28 @@ export class Anchorer {
         await this.sleep(wait, signal, false)
       }
     }
+  }
+
+  /**
+   * Whether the anchor this node last saw mined is still on the chain; if a reorg dropped it,
+   * anchors again from what the chain holds now.
+   */
+  private async recheck(): Promise<void> {
+    const mine = this.sentByUs
+    if (mine === undefined) return
+    const onChain = await this.chain.latest(this.chain.address)
+    if (onChain !== undefined && onChain.index >= mine.index) {
+      const same = onChain.index === mine.index ? onChain : (await this.chain.anchors(this.chain.address))[mine.index]
+      if (same !== undefined && same.treeSize === mine.treeSize && equalBytes(same.root, mine.root)) return
+    }
+    this.vanished++
+    this.sentByUs = undefined
+    const msg = `the anchor of ${mine.treeSize} entries (index ${mine.index}, tx ${this.latestTx ?? '?'}) is no longer on the chain (a reorg dropped it): anchoring again`
+    log.error('%s', msg)
+    this.o.onProblem?.(msg)
+    await this.chain.resyncNonce?.()
+    this.synced = false
+    this.resubmit = true
   }
 
   /** Reads the last anchor from the chain and checks that this log still extends it. */
@@ -212,7 +258,8 @@ export class Anchorer {
         }
       }
     }
-    this.catchUp = this.startSize > this.quietSize
+    this.catchUp = this.startSize > this.quietSize || this.resubmit
+    this.resubmit = false
     this.synced = true
     log('in sync with the chain %o', { latest: latest?.treeSize ?? 0, size: this._log.size() })
   }
@@ -244,6 +291,8 @@ export class Anchorer {
     const anchored: AnchorRecord = { index, root, treeSize: size, timestamp: Math.floor(this._now() / 1000) }
     log('anchored %o', { treeSize: size, root: hex(root), tx: sent.txHash })
     await this.recordAnchor(anchored, sent.txHash)
+    this.sentByUs = anchored
+    this.lastRecheckAt = this._now()
     return {
       anchored: true,
       root: hex(root),

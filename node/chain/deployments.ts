@@ -3,7 +3,9 @@
 // code was written for. Anything else refuses with a message that says what to fix.
 import { existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { JsonRpcProvider, Network } from 'ethers'
+import { Network } from 'ethers'
+import type { JsonRpcProvider } from 'ethers'
+import { RetryingJsonRpcProvider } from './retrying-provider.ts'
 import { logger } from '../log/logger.ts'
 import { CONTRACT_NAMES, EXPECTED_VERSIONS, loadDeployment } from './deployment-schema.ts'
 import type { ContractName, Deployment } from './deployment-schema.ts'
@@ -65,7 +67,7 @@ export async function connectRpc(
   options: { timeoutMs?: number; pollingIntervalMs?: number } = {},
 ): Promise<RpcConnection> {
   const chainId = await rpcChainId(url, options.timeoutMs ?? 5_000)
-  const provider = new JsonRpcProvider(url, Network.from(chainId), {
+  const provider = new RetryingJsonRpcProvider(url, Network.from(chainId), {
     staticNetwork: Network.from(chainId),
     pollingInterval: options.pollingIntervalMs ?? (chainId === DEVNET_CHAIN_ID ? 250 : 4_000),
   })

@@ -1,6 +1,10 @@
 // One eth_getLogs loop for every contract a node watches. Polling beats filters here: filters
 // expire on restarts of the RPC, and one getLogs over all addresses per interval is cheap.
-// Logs are handed over in chain order, each at most once, after their block is read.
+// Logs are handed over in chain order, each at most once per chain history, after their block
+// is read. A reorg (the hash of a block already read changed) rewinds to the newest block whose
+// hash still matches and reads again from there: logs re-included in the new branch are handed
+// over again (subscribers apply them idempotently), and `onReorg` listeners re-read the state a
+// dropped log may have changed (a log the new branch lacks is never "un-delivered").
 import { logger } from '../log/logger.ts'
 import type { JsonRpcProvider, Log } from 'ethers'
 import { shortReason } from './errors.ts'
@@ -17,12 +21,38 @@ export interface LogPollerInit {
   pollMs: number
   /** most blocks per eth_getLogs call (default 2,000; public RPCs cap ranges) */
   maxRange?: number
+  /** how many of the last blocks read keep their hash for finding a reorg's fork point (default 64) */
+  reorgMemory?: number
+}
+
+/** Hashes of recently read blocks (number -> hash), oldest first, at most `size`. */
+class RecentBlocks {
+  private readonly size: number
+  private readonly hashes = new Map<number, string>()
+  constructor(size: number) {
+    this.size = size
+  }
+  set(block: number, hash: string): void {
+    this.hashes.delete(block)
+    this.hashes.set(block, hash)
+    while (this.hashes.size > this.size) this.hashes.delete(this.hashes.keys().next().value!)
+  }
+  /** newest first */
+  entries(): Array<[number, string]> {
+    return [...this.hashes.entries()].sort((a, b) => b[0] - a[0])
+  }
+  dropFrom(block: number): void {
+    for (const n of [...this.hashes.keys()]) if (n >= block) this.hashes.delete(n)
+  }
 }
 
 export class LogPoller {
   private readonly init: LogPollerInit
   private readonly handlers = new Map<string, Set<LogHandler>>()
   private readonly afterPoll = new Set<(block: number) => void>()
+  private readonly reorgListeners = new Set<(forkBlock: number) => void>()
+  private readonly recent: RecentBlocks
+  private _reorgs = 0
   private next: number
   private timer: ReturnType<typeof setTimeout> | undefined
   private running = false
@@ -32,6 +62,23 @@ export class LogPoller {
   constructor(init: LogPollerInit) {
     this.init = init
     this.next = init.fromBlock
+    this.recent = new RecentBlocks(init.reorgMemory ?? 64)
+  }
+
+  /** Reorgs seen since start. */
+  get reorgs(): number {
+    return this._reorgs
+  }
+
+  /**
+   * Called when a reorg replaced blocks already read, with the last block both branches share
+   * (logs after it are read again); returns an unsubscribe function.
+   */
+  onReorg(listener: (forkBlock: number) => void): () => void {
+    this.reorgListeners.add(listener)
+    return () => {
+      this.reorgListeners.delete(listener)
+    }
   }
 
   /** The last block whose logs were all delivered. */
@@ -97,9 +144,12 @@ export class LogPoller {
     const { provider } = this.init
     try {
       const latest = Number(BigInt((await provider.send('eth_blockNumber', [])) as string))
+      await this.checkReorg(latest)
       const addresses = [...this.handlers.keys()]
       while (this.next <= latest) {
         const to = Math.min(latest, this.next + (this.init.maxRange ?? 2_000) - 1)
+        // the hash before the logs: a reorg between the two reads is then seen at the next poll
+        const toHash = await this.blockHash(to)
         const logs =
           addresses.length === 0
             ? []
@@ -115,6 +165,7 @@ export class LogPoller {
           }
         }
         this.next = to + 1
+        if (toHash !== undefined) this.recent.set(to, toHash)
       }
       this.failures = 0
       for (const l of this.afterPoll) l(this.syncedBlock)
@@ -122,6 +173,43 @@ export class LogPoller {
       this.failures++
       if (this.failures === 1 || this.failures % 10 === 0)
         log.error('reading chain logs failed (%d in a row): %s', this.failures, shortReason(err))
+    }
+  }
+
+  private async blockHash(n: number): Promise<string | undefined> {
+    const b = (await this.init.provider.send('eth_getBlockByNumber', ['0x' + n.toString(16), false])) as {
+      hash?: string
+    } | null
+    return b?.hash ?? undefined
+  }
+
+  /**
+   * A block already read that changed its hash (or is gone: the new branch is shorter) means a
+   * reorg: rewind to the newest remembered block that is still the same, or to the first block
+   * this poller was asked to read when none is (a reorg deeper than its memory).
+   */
+  private async checkReorg(latest: number): Promise<void> {
+    const remembered = this.recent.entries()
+    if (remembered.length === 0) return
+    const [newest, newestHash] = remembered[0]
+    if (newest <= latest && (await this.blockHash(newest)) === newestHash) return
+    let fork = this.init.fromBlock - 1
+    for (const [n, hash] of remembered.slice(1)) {
+      if (n <= latest && (await this.blockHash(n)) === hash) {
+        fork = n
+        break
+      }
+    }
+    this._reorgs++
+    log.error('chain reorg: blocks after %d were replaced; reading logs again from %d', fork, fork + 1)
+    this.recent.dropFrom(fork + 1)
+    this.next = fork + 1
+    for (const l of this.reorgListeners) {
+      try {
+        l(fork)
+      } catch (err) {
+        log.error('reorg listener failed - %e', err)
+      }
     }
   }
 }

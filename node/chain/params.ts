@@ -111,9 +111,44 @@ export class ParamsFollower {
 
   /** Follows the contract's change events through `poller` (which must start after the load block). */
   attach(poller: LogPoller): () => void {
-    return poller.subscribe(this.contract.target as string, (entry) => {
+    const offLogs = poller.subscribe(this.contract.target as string, (entry) => {
       this.apply(entry)
     })
+    // a reorg may have dropped a change already applied: the new branch's state is the truth
+    const offReorg = poller.onReorg(() => {
+      this.resync().catch((err: unknown) => {
+        log.error('re-reading the parameters after a reorg failed - %e', err)
+      })
+    })
+    return () => {
+      offLogs()
+      offReorg()
+    }
+  }
+
+  /**
+   * Re-reads every parameter at the chain's head (after a reorg): a value that differs is applied
+   * and reported like a logged change (no transaction: `transactionHash` is empty).
+   */
+  async resync(): Promise<void> {
+    const at = await this.contract.runner!.provider!.getBlockNumber()
+    const fresh = await readParams(this.contract, at)
+    for (const key of [...NUMERIC_PARAMS, ...ADDRESS_PARAMS] as ParamName[]) {
+      const oldValue = this.values[key]
+      const newValue = fresh[key]
+      if (oldValue === newValue) continue
+      ;(this.values as Record<string, bigint | string>)[key] = newValue
+      const change: ParamChange = { key, oldValue, newValue, blockNumber: at, transactionHash: '' }
+      log('parameter re-read after a reorg %o', { key, old: String(oldValue), new: String(newValue), block: at })
+      for (const l of this.listeners) {
+        try {
+          l(change)
+        } catch (err) {
+          log.error('param listener failed - %e', err)
+        }
+      }
+    }
+    this._block = at
   }
 
   /** Applies one ProtocolParams log (others are ignored). */

@@ -155,9 +155,17 @@ export class StakeRegistry {
   }
 
   attach(poller: LogPoller): () => void {
-    return poller.subscribe(this.registry.target as string, (entry) => {
+    const offLogs = poller.subscribe(this.registry.target as string, (entry) => {
       this.apply(entry)
     })
+    // a reorg may have dropped a stake change the cache learned from: read every standing afresh
+    const offReorg = poller.onReorg(() => {
+      for (const hash of [...this.owners.keys()]) this.forget(hash)
+    })
+    return () => {
+      offLogs()
+      offReorg()
+    }
   }
 }
 
@@ -218,12 +226,14 @@ export class OwnStake {
     const offLogs = poller.subscribe(this.registry.target as string, (entry) => {
       if (eventSubjects(this.registry, entry).provider === this.address) void this.refresh()
     })
+    const offReorg = poller.onReorg(() => void this.refresh())
     const offParams = params.onChange((c) => {
       if (c.key === 'minProviderStake') this.update()
     })
     return () => {
       offLogs()
       offParams()
+      offReorg()
     }
   }
 

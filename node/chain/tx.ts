@@ -55,6 +55,8 @@ export class TxSender {
   readonly address: string
   private readonly o: TxSenderOptions
   private _nextNonce: number | undefined
+  /** transactions broadcast and not yet mined (or given up on) */
+  private waiting = 0
   private queue: Promise<unknown> = Promise.resolve()
   /** transactions mined and failed (estimate, broadcast or revert) since start; gas and fees of the mined ones */
   readonly stats = { mined: 0, failed: 0, gasUsed: 0n, feesWei: 0n }
@@ -95,8 +97,29 @@ export class TxSender {
       maxFeePerGas: this.o.maxFeePerGas,
       minPriorityFeePerGas: this.o.minPriorityFeePerGas,
     })
-    const { nonce, hash } = await this.serial(async () => await this.broadcastNew(req, gasLimit, fees, label))
-    return await this.waitMined({ req, gasLimit, nonce, label, fees, hashes: [hash] }, opts.signal)
+    const { nonce, hash } = await this.serial(async () => {
+      const sent = await this.broadcastNew(req, gasLimit, fees, label)
+      this.waiting++
+      return sent
+    })
+    try {
+      return await this.waitMined({ req, gasLimit, nonce, label, fees, hashes: [hash] }, opts.signal)
+    } finally {
+      this.waiting--
+    }
+  }
+
+  /**
+   * Counts the next nonce from the chain again, unless a transaction of this sender is still
+   * waiting to be mined. For a caller that saw a mined transaction of ours vanish in a reorg: the
+   * new branch never got it back, so its nonce is free again, and a counter left above it would
+   * make every later transaction wait behind the gap forever. (If the dropped transaction went
+   * back into the node's pool, the pending count includes it and nothing is reused.)
+   */
+  async resyncNonce(): Promise<void> {
+    await this.serial(async () => {
+      if (this.waiting === 0) this._nextNonce = undefined
+    })
   }
 
   async send(req: TxRequest, opts: { signal?: AbortSignal } = {}): Promise<SentTx> {
@@ -200,8 +223,12 @@ export class TxSender {
     } catch (err) {
       const text = errorText(err)
       if (/already known|already imported|known transaction/i.test(text)) return 'ok'
-      if (isError(err, 'NONCE_EXPIRED') || /nonce too low|nonce has already been used|nonce.*too low/i.test(text))
-        return 'nonce-used'
+      if (isError(err, 'NONCE_EXPIRED') || /nonce too low|nonce has already been used|nonce.*too low/i.test(text)) {
+        // used by this very transaction? (a send whose answer was lost, sent again by the RPC
+        // layer's retry): then it is ours and in; re-signing it under a new nonce would pay twice
+        const ours = (await this.o.provider.send('eth_getTransactionByHash', [hash]).catch(() => null)) as unknown
+        return ours != null ? 'ok' : 'nonce-used'
+      }
       if (isError(err, 'REPLACEMENT_UNDERPRICED') || /underpriced|replacement/i.test(text)) return 'underpriced'
       if (isError(err, 'INSUFFICIENT_FUNDS') || /insufficient funds|enough funds/i.test(text)) {
         throw new TxError(

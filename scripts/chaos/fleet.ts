@@ -43,6 +43,8 @@ export interface FleetInit {
   paid?: { settings: ChainSettings; wallet: (n: number) => Promise<Wallet> }
   /** in-process: the partition every provider's connection gater obeys (chaos partitions) */
   partition?: PartitionTable
+  /** in-process, paid: payments options on top of CHAOS_PAYMENT_OPTIONS */
+  paymentOptions?: { hivePerEth?: string }
 }
 
 /** What a paid provider's payments service is told (fast polls: the chain mines at once). */
@@ -212,7 +214,12 @@ export class Fleet {
       services: {
         market: marketService({ executors: { wasm: executor } }),
         ...(client !== undefined
-          ? { payments: paymentsService({ chain: client, options: CHAOS_PAYMENT_OPTIONS }) }
+          ? {
+              payments: paymentsService({
+                chain: client,
+                options: { ...CHAOS_PAYMENT_OPTIONS, ...this.init.paymentOptions },
+              }),
+            }
           : {}),
       },
     })

@@ -8,6 +8,9 @@
 //              [--recovery-cap MS] [--no-payments] [--seed N]     (in-process: gaters obey one partition table)
 //   sybil-flood [--providers N] [--attackers N] [--per-process N] [--rate N] [--quiet-jobs N] [--jobs N]
 //               [--hold-ms MS] [--concurrency N] [--attacks gossip,streams,dht] [--seed N]
+//   chain-faults [--providers N] [--escrow-jobs N] [--channel-jobs N] [--reorgs N] [--reorg-jobs N]
+//                [--outage-ms MS] [--seed N]   (RPC fault proxies, reorgs, an RPC outage during a close)
+//   soak [--providers N] [--rate N] [--minutes N] [--bid-window MS] [--max-in-flight N]  (not in npm test)
 //   crash-steps [--hold-ms MS] [--steps a,b] [--no-chain]
 //                  (a node of each role dies at each failpoint of node/util/failpoints.ts, with channel
 //                  payments on a Hardhat chain; --no-chain: the provider's market steps only, unpaid)
@@ -19,8 +22,18 @@ import { DEAD_PROVIDERS_DEFAULTS, runDeadProviders } from './dead-providers.ts'
 import { CHURN_DEFAULTS, runChurn } from './churn.ts'
 import { PARTITIONS_DEFAULTS, runPartitions } from './partitions.ts'
 import { SYBIL_FLOOD_DEFAULTS, runSybilFlood } from './sybil-flood.ts'
+import { CHAIN_FAULTS_DEFAULTS, runChainFaults } from './chain-faults.ts'
+import { SOAK_DEFAULTS, runSoak } from './soak.ts'
 
-const SCENARIOS = ['dead-providers', 'crash-steps', 'churn', 'partitions', 'sybil-flood'] as const
+const SCENARIOS = [
+  'dead-providers',
+  'crash-steps',
+  'churn',
+  'partitions',
+  'sybil-flood',
+  'chain-faults',
+  'soak',
+] as const
 const [scenario, ...args] = process.argv.slice(2)
 
 function num(name: string, fallback: number, min = 0): number {
@@ -120,6 +133,40 @@ if (scenario === 'dead-providers') {
   })
   process.stdout.write(JSON.stringify(result) + '\n')
   process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
+} else if (scenario === 'soak') {
+  const d = SOAK_DEFAULTS
+  const result = await runSoak({
+    ...d,
+    providers: num('providers', d.providers, 1),
+    // jobs a second may be a fraction (a loaded machine carries less than one)
+    rate: args.includes('--rate') ? Number(args[args.indexOf('--rate') + 1]) || d.rate : d.rate,
+    minutes: num('minutes', d.minutes, 1),
+    bidWindowMs: num('bid-window', d.bidWindowMs, 1),
+    maxInFlight: num('max-in-flight', d.maxInFlight, 1),
+    say,
+  })
+  process.stdout.write(JSON.stringify(result) + '\n')
+  process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
+} else if (scenario === 'chain-faults') {
+  const d = CHAIN_FAULTS_DEFAULTS
+  const result = await runChainFaults({
+    ...d,
+    providers: num('providers', d.providers, 1),
+    flakyEscrowJobs: num('escrow-jobs', d.flakyEscrowJobs),
+    flakyChannelJobs: num('channel-jobs', d.flakyChannelJobs),
+    reorgs: num('reorgs', d.reorgs),
+    reorgJobs: num('reorg-jobs', d.reorgJobs),
+    outageMs: num('outage-ms', d.outageMs),
+    seed: num('seed', d.seed),
+    say,
+  })
+  process.stdout.write(JSON.stringify(result) + '\n')
+  const ok =
+    result.lostJobs === 0 &&
+    result.doublePaid === 0 &&
+    result.anchorsResubmitted === result.anchorsDropped &&
+    (result.watchtowerMarginMs ?? 0) > 0
+  process.exit(ok ? 0 : 1)
 } else if (scenario === 'crash-steps' && !args.includes('--no-chain')) {
   const i = args.indexOf('--steps')
   const steps = i < 0 ? undefined : (args[i + 1] ?? '').split(',')

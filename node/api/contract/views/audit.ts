@@ -24,4 +24,6 @@ export interface AnchorerStatus {
   failures: number
   lastError?: string
   nextAttemptAt?: number
+  /** anchors this node saw mined that later vanished from the chain (reorgs), each sent again */
+  vanished?: number
 }
