@@ -1,6 +1,7 @@
 // The provider's side of the market: hear job requests (gossip and direct pushes), bid on the
 // ones it can run at a price its sheet and the market allow, accept awards while it has room,
 // fetch the job's data, run it in the sandbox and return a signed Result.
+import { ModelCache } from './model-cache.ts'
 import { createHash } from 'node:crypto'
 import { logger } from '../log/logger.ts'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -105,6 +106,8 @@ export interface ProviderInit {
   providerView?: (executor: string) => number | undefined
   /** how often heartbeats go out while an award is worked on (docs/reaward.md) */
   liveness?: Partial<LivenessPolicy>
+  /** the in-memory cache of job modules (models) by CID (default: 256 MiB) */
+  modelCache?: ModelCache
 }
 
 /** Why this provider bids on a job (the bid's lottery claim), or why not. */
@@ -125,6 +128,8 @@ export class Provider {
   // still be accepted (and so forwarded) when its gossip copy arrives
   private readonly jobSeen = new SeenCache({ capacity: 50_000, ttlMs: 10 * 60_000 })
   private readonly pushedSeen = new SeenCache({ capacity: 50_000, ttlMs: 10 * 60_000 })
+  /** job modules by CID: a model used by many jobs is fetched once (stats: modelFetches) */
+  readonly modelCache: ModelCache
   /** job requests fully validated, and second copies taken from `validated` (tests, metrics) */
   readonly requestChecks = { full: 0, reused: 0 }
   /** recently validated requests by the sha-256 of their bytes (validateOnce) */
@@ -146,6 +151,7 @@ export class Provider {
     this.init = init
     this.now = init.now ?? Date.now
     this.capacity = init.capacity ?? 2
+    this.modelCache = init.modelCache ?? new ModelCache()
     this.liveness = new ProviderLiveness({
       libp2p: init.libp2p,
       privateKey: init.privateKey,
@@ -542,7 +548,7 @@ export class Provider {
       let module: Uint8Array
       let inputs: Array<{ name: string; data: Uint8Array }>
       try {
-        module = await fetchFrom(job.module, spec.moduleSize)
+        module = await this.modelCache.get(job.module, async () => await fetchFrom(job.module, spec.moduleSize))
         failpoint('provider:mid-fetch')
         inputs = await Promise.all(
           job.inputs.map(async (i) => ({ name: i.name, data: await fetchFrom(i.cid, i.size) })),

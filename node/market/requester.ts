@@ -30,6 +30,7 @@ import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { isFinal } from './job-record.ts'
 import { RequesterJob } from './requester-job.ts'
+import { toleranceGrouper } from './tolerance-outputs.ts'
 import { RequesterLiveness } from './liveness-requester.ts'
 import type { LivenessLibp2p } from './liveness-requester.ts'
 import type { LivenessPolicy } from './liveness.ts'
@@ -91,7 +92,10 @@ export interface PostJobInput {
   inputs?: Array<{ name: string; data: Uint8Array }>
   args?: string[]
   executor?: string
-  limits?: Partial<{ memoryBytes: number; wallTimeMs: number; outputBytes: number }>
+  /** threads: an onnx job's intra-op threads (0/absent = 1) */
+  limits?: Partial<{ memoryBytes: number; wallTimeMs: number; outputBytes: number; threads: number }>
+  /** an onnx job's per-output tolerances (decimal strings; output '' = the default); none = the CID rule */
+  tolerances?: JobSpecInput['tolerances']
   requirements?: JobSpecInput['requirements']
   maxPrice: bigint
   redundancy?: number
@@ -285,6 +289,7 @@ export class Requester {
       inputs,
       args: input.args ?? [],
       limits,
+      ...(input.tolerances !== undefined ? { tolerances: input.tolerances } : {}),
       requirements: input.requirements,
       maxPrice: input.maxPrice,
       payment: input.payment ?? 'channel',
@@ -597,6 +602,7 @@ export class Requester {
               },
             }
           : {}),
+        groupOutputs: toleranceGrouper(record, async (cid) => await this.init.blobs.get(cid)),
         publishClearing: async (winners) => {
           const spec = { executor: record.executor, wallTimeMs, memoryBytes: record.limits.memoryBytes }
           const bytes = await signClearing(
