@@ -13,6 +13,11 @@ export interface ExecLimits {
   wallTimeMs: number
   /** Cap on the bytes allocated for stdout plus every output file (truncation gives none back). */
   outputBytes: number
+  /**
+   * Intra-op threads (executor `onnx` only; default 1). Inter-op is always 1 and execution
+   * sequential, so one thread gives bit-identical results run to run.
+   */
+  threads?: number
 }
 
 export interface ExecJob {

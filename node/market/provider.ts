@@ -33,6 +33,7 @@ import type { BlobExchange } from '../blobs/exchange.ts'
 import type { BlobStore } from '../blobs/store.ts'
 import type { OutputGate } from '../blobs/output-gate.ts'
 import type { Executor } from '../exec/types.ts'
+import { JOB_FAULT_CODES, type ExecErrorCode } from '../exec/errors.ts'
 import type { JobEventSink } from './events.ts'
 import type { MarketJournal } from './ports.ts'
 import type { MarketLibp2p } from './requester.ts'
@@ -649,11 +650,8 @@ function execStatusOf(err: unknown): ExecStatus {
       return ExecStatus.EXEC_MEMORY_LIMIT
     case 'EXEC_OUTPUT_LIMIT':
       return ExecStatus.EXEC_OUTPUT_LIMIT
-    case 'EXEC_TRAP':
-    case 'EXEC_INVALID_MODULE':
-    case 'EXEC_FORBIDDEN_IMPORT':
-      return ExecStatus.EXEC_TRAPPED
     default:
-      return ExecStatus.EXEC_INTERNAL_ERROR
+      // the job's own fault (a trap, a refused module or model, bad inputs): every provider fails alike
+      return JOB_FAULT_CODES.has(err.code as ExecErrorCode) ? ExecStatus.EXEC_TRAPPED : ExecStatus.EXEC_INTERNAL_ERROR
   }
 }
