@@ -7,6 +7,7 @@ import { BlobStore } from '../blobs/store.ts'
 import { OutputGate } from '../blobs/output-gate.ts'
 import type { HeldOutput } from '../blobs/output-gate.ts'
 import { WasmExecutor } from '../exec/index.ts'
+import { OnnxExecutor } from '../exec/onnx/index.ts'
 import { Provider } from './provider.ts'
 import { Requester } from './requester.ts'
 import { ReputationStore } from './reputation-store.ts'
@@ -130,8 +131,13 @@ export class MarketService implements HiveService {
       options.executors ??
       Object.fromEntries(
         config.executors
-          .filter((e) => e === 'wasm')
-          .map((e) => [e, new WasmExecutor({ maxOutputBytes: config.maxOutputBytes })]),
+          .filter((e) => e === 'wasm' || e === 'onnx')
+          .map((e) => [
+            e,
+            e === 'onnx'
+              ? new OnnxExecutor({ maxOutputBytes: config.maxOutputBytes })
+              : new WasmExecutor({ maxOutputBytes: config.maxOutputBytes }),
+          ]),
       )
     const tally = config.roles.includes('provider') ? new ProviderTally(Date.now()) : undefined
     this.tally = tally
