@@ -559,7 +559,11 @@ export class Provider {
         throw err
       }
       this.liveness.stage(job.jobId, 'running')
-      const running = this.init.executors[spec.executor].run({ module, inputs, args: spec.args, limits }, { signal })
+      const running = this.init.executors[spec.executor].run(
+        // threads 0 on the wire is the default, one intra-op thread
+        { module, inputs, args: spec.args, limits: { ...limits, threads: Math.max(1, limits.threads ?? 0) } },
+        { signal },
+      )
       failpoint('provider:mid-run')
       const result = await running
       exitCode = result.exitCode
