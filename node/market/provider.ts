@@ -512,7 +512,7 @@ export class Provider {
     inline?: Map<string, Uint8Array>,
   ): Promise<void> {
     const spec = job.spec
-    const limits = spec.limits ?? { memoryBytes: 0, wallTimeMs: 0, outputBytes: 0 }
+    const limits = spec.limits ?? { memoryBytes: 0, wallTimeMs: 0, outputBytes: 0, threads: 0 }
     const started = this.now()
     let status = ExecStatus.EXEC_OK
     let error = ''
@@ -561,7 +561,7 @@ export class Provider {
       this.liveness.stage(job.jobId, 'running')
       const running = this.init.executors[spec.executor].run(
         // threads 0 on the wire is the default, one intra-op thread
-        { module, inputs, args: spec.args, limits: { ...limits, threads: Math.max(1, limits.threads ?? 0) } },
+        { module, inputs, args: spec.args, limits: { ...limits, threads: Math.max(1, limits.threads) } },
         { signal },
       )
       failpoint('provider:mid-run')
