@@ -17,6 +17,8 @@ import { HiveApiClient } from '../../cli/client.ts'
 import { WasmExecutor, resultOutputCid } from '../../node/exec/index.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
 import { cidForBytes, parseCid } from '../../protocol/cid.ts'
+import { decodeNpy } from '../../protocol/inference/npy.ts'
+import { mlpExpected } from '../../examples/inference/models.ts'
 import { outputHashOf } from '../../protocol/payments/commitment.ts'
 import type { AuditVerdict } from '../../protocol/audit/verdict.ts'
 import { loadDeployment } from '../../node/chain/deployment-schema.ts'
@@ -211,11 +213,13 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     const ex = new WasmExecutor({ poolSize: 1 })
     await ex.start()
     try {
-      expect(report.jobs.map((j) => j.label)).to.have.length(3)
+      expect(report.jobs.map((j) => j.label)).to.have.length(4)
       for (const job of report.jobs) {
         const r = records.get(job.jobId)!
         expect(r.phase, job.label).to.equal('completed')
         expect(r.outputCid).to.equal(job.outputCid)
+        // the inference job is checked below against the values its weights give
+        if (r.executor === 'onnx') continue
         const name = job.resultDir.split('/').at(-1)!
         const module = new Uint8Array(readFileSync(join(REPO_ROOT, 'examples', 'build', `${name}.wasm`)))
         expect((await cidForBytes(module)).toString(), `${name} module`).to.equal(r.moduleCid)
@@ -259,6 +263,15 @@ describe('e2e: the demo, the whole story as separate processes', function () {
     let fnv = 2166136261
     for (const b of pgm.subarray(header![0].length)) fnv = Math.imul(fnv ^ b, 16777619) >>> 0
     expect(report.jobs[1].stdout).to.include(`pixel checksum ${fnv}`)
+    // the inference job (issue 18): the MLP's outputs are what its fixed weights give
+    const mlp = report.jobs.find((j) => records.get(j.jobId)?.executor === 'onnx')!
+    const expected = mlpExpected()
+    const f32 = (name: string): number[] => {
+      const a = decodeNpy(new Uint8Array(readFileSync(join(mlp.resultDir, name))))
+      return [...new Float32Array(a.data.buffer, a.data.byteOffset, a.data.byteLength / 4)]
+    }
+    expect(f32('y.npy')).to.deep.equal(expected.y.flat())
+    expect(f32('total.npy')).to.deep.equal([expected.total])
   })
 
   it('balances: each provider received exactly the agreed prices less the protocol fee, and the requester paid them', async () => {
