@@ -179,7 +179,7 @@ export function parseJobSpec(source: string, file: string): JobSpec {
         ? `${p.slice(0, p.indexOf('='))}=${local(p.slice(p.indexOf('=') + 1))}`
         : local(p),
     ),
-    output: (out.output as string[] | undefined) ?? [],
+
     arg: (out.arg as string[] | undefined) ?? [],
   }
 }
