@@ -26,6 +26,7 @@ import { tensorView } from '../../protocol/inference/tensor-view.ts'
 import { tensorCloseTo } from '../../protocol/inference/tolerance.ts'
 import { classJobTopics } from '../../protocol/topics.ts'
 import type { TensorFile } from '../../examples/inference/models.ts'
+import type { JobEvent } from '../../node/market/events.ts'
 import type { MarketService } from '../../node/market/service.ts'
 import type { HiveNode } from '../../node/node.ts'
 import type { ProfileHardware } from '../../protocol/profile.ts'
@@ -68,6 +69,16 @@ const HARDWARE: ProfileHardware = {
 
 type Peer = HiveNode & { services: { market?: MarketService } }
 
+/** when each step of a job happened on the requester (job events), to see where the time goes */
+const stepsOf = new Map<string, Map<string, number>>()
+const onRequesterEvent = (e: JobEvent): void => {
+  if (!('jobId' in e)) return
+  const steps = stepsOf.get(e.jobId) ?? new Map<string, number>()
+  if (!steps.has(e.type)) steps.set(e.type, e.at)
+  stepsOf.set(e.jobId, steps)
+}
+const STEPS = ['job:posted', 'job:bid', 'job:awarded', 'job:accepted', 'job:result', 'job:verified'] as const
+
 async function startPeer(root: string, name: string, roles: string, bootstrap: string[]): Promise<Peer> {
   const config = loadConfig({
     dataDir: join(root, name),
@@ -85,7 +96,7 @@ async function startPeer(root: string, name: string, roles: string, bootstrap: s
   const node = await createHiveNode(config, {
     hardware: HARDWARE,
     libp2pDatastore: 'memory',
-    services: { market: marketService() },
+    services: { market: marketService(roles === 'requester' ? { onEvent: onRequesterEvent } : {}) },
   })
   await node.start()
   return node
@@ -135,8 +146,10 @@ try {
   }
 
   let allMatch = true
+  const breakdown: Array<Record<string, number>> = []
   const runJob = async (): Promise<{ ms: number; provider: string }> => {
     const t = performance.now()
+    const postedAt = Date.now()
     const { jobId } = await market.post({
       executor: 'onnx',
       module: model,
@@ -149,6 +162,20 @@ try {
     if (record.phase !== 'completed') throw new Error(`job ${jobId} failed: ${JSON.stringify(record.failure)}`)
     const output = await market.output(jobId)
     const ms = performance.now() - t
+    const steps = stepsOf.get(jobId)
+    if (steps !== undefined) {
+      // ms from the previous step (the first: from the call to post)
+      const row: Record<string, number> = {}
+      let prev = postedAt
+      for (const s of STEPS) {
+        const at = steps.get(s)
+        if (at === undefined) continue
+        row[s.slice(4)] = at - prev
+        prev = at
+      }
+      row.outputInHand = postedAt + ms - prev
+      breakdown.push(row)
+    }
     if (output === undefined || !matches(output.files, reference)) allMatch = false
     return { ms, provider: record.awards.find((a) => a.status === 'delivered')!.provider }
   }
@@ -165,6 +192,10 @@ try {
     say(`  job ${i + 1}/${JOBS}: ${ms.toFixed(1)} ms${after.some((n, j) => n > before[j]) ? ' (model fetched)' : ''}`)
   }
 
+  const stepsP50: Record<string, number> = {}
+  for (const key of Object.keys(breakdown[0] ?? {}))
+    stepsP50[key] = p50(breakdown.map((r) => r[key]).filter((v) => v !== undefined))
+  say(`sequential jobs, p50 ms per step (from the previous one): ${JSON.stringify(stepsP50)}`)
   say(`burst: ${BURST} jobs at once`)
   const t = performance.now()
   await Promise.all(Array.from({ length: BURST }, async () => await runJob()))
@@ -184,6 +215,7 @@ try {
       modelFetches: fetches.reduce((s, n) => s + n, 0),
       providers: fetches.filter((n) => n > 0).length,
       outputsMatchLocal: allMatch,
+      stepsP50Ms: stepsP50,
       cpuScore,
       jobs: JOBS,
       burst: BURST,
