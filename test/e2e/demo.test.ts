@@ -400,7 +400,8 @@ describe('e2e: the demo, the whole story as separate processes', function () {
       for (const w of job.winners) expect(peers.has(w.peerId), `${w.name}'s log was checked`).to.equal(true)
       expect(peers.has(auditor.peerId), 'the auditor took no part').to.equal(false)
     }
-    expect(report.audit.map((a) => a.ok)).to.deep.equal([true, true])
+    // the audit step verifies every job of the jobs step: the word count, the image, the inference
+    expect(report.audit.map((a) => a.ok)).to.deep.equal([true, true, true])
   })
 
   it('governance: the minimum stake changed on-chain, every node sees it, and the provider below it stopped bidding', async () => {
