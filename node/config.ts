@@ -38,6 +38,7 @@ export interface HiveSettings {
   allowRemoteApi: boolean
   /** lifetime of the signed profile in the DHT; re-published at half of it */
   profileTtlMs: number
+  /** executor classes offered as a provider: wasm (default) and onnx (opt-in; node/exec/builtin.ts) */
   executors: string[]
   /** executor -> decimal price string; placeholder until the market defines units */
   prices: Record<string, string>
@@ -74,6 +75,8 @@ export interface HiveSettings {
    * bid. Output is held in memory until it is stored, so this bounds what one job can pin.
    */
   maxOutputBytes: number
+  /** executor onnx: inference child processes kept warm, each running one job at a time */
+  onnxChildren: number
   /**
    * as a requester: the chance (0..1) that each k = 1 job is re-run on a second provider before
    * payment (a spot check; a job's own `spotCheckRate` overrides it). 0: no spot checks.
@@ -156,6 +159,7 @@ const DEFAULTS: HiveSettings = {
   hivePerEth: DEFAULT_HIVE_PER_ETH,
   allowPrivateAddrs: false,
   maxOutputBytes: 64 * 1024 * 1024,
+  onnxChildren: 1,
   spotCheckRate: 0,
   reachability: 'auto',
   relayReservations: 2,
@@ -207,6 +211,7 @@ export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.fr
   hivePerEth: 'HIVE_HIVE_PER_ETH',
   allowPrivateAddrs: 'HIVE_ALLOW_PRIVATE_ADDRS',
   maxOutputBytes: 'HIVE_MAX_OUTPUT_BYTES',
+  onnxChildren: 'HIVE_ONNX_CHILDREN',
   spotCheckRate: 'HIVE_SPOT_CHECK_RATE',
   reachability: 'HIVE_REACHABILITY',
   relayReservations: 'HIVE_RELAY_RESERVATIONS',
@@ -344,6 +349,7 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
   },
   allowPrivateAddrs: bool,
   maxOutputBytes: int(64 * 1024, JOB_BOUNDS.outputBytes.max, 'bytes'),
+  onnxChildren: int(1, 16, 'inference child processes'),
   spotCheckRate: (v, bad) => {
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
     return typeof n === 'number' && n >= 0 && n <= 1 ? n : bad('a number from 0 to 1, e.g. 0.05 for 5 % of k = 1 jobs')

@@ -6,8 +6,7 @@ import { BlobExchange } from '../blobs/exchange.ts'
 import { BlobStore } from '../blobs/store.ts'
 import { OutputGate } from '../blobs/output-gate.ts'
 import type { HeldOutput } from '../blobs/output-gate.ts'
-import { WasmExecutor } from '../exec/index.ts'
-import { OnnxExecutor } from '../exec/onnx/index.ts'
+import { builtinExecutor } from '../exec/builtin.ts'
 import { Provider } from './provider.ts'
 import { Requester } from './requester.ts'
 import { ReputationStore } from './reputation-store.ts'
@@ -130,14 +129,13 @@ export class MarketService implements HiveService {
     this.executors =
       options.executors ??
       Object.fromEntries(
-        config.executors
-          .filter((e) => e === 'wasm' || e === 'onnx')
-          .map((e) => [
-            e,
-            e === 'onnx'
-              ? new OnnxExecutor({ maxOutputBytes: config.maxOutputBytes })
-              : new WasmExecutor({ maxOutputBytes: config.maxOutputBytes }),
-          ]),
+        config.executors.flatMap((e) => {
+          const executor = builtinExecutor(e, {
+            maxOutputBytes: config.maxOutputBytes,
+            onnxChildren: config.onnxChildren,
+          })
+          return executor === undefined ? [] : [[e, executor] as const]
+        }),
       )
     const tally = config.roles.includes('provider') ? new ProviderTally(Date.now()) : undefined
     this.tally = tally

@@ -206,19 +206,23 @@ class Walker {
     return { inputs: inputs.filter((n) => !initializers.has(n)), outputs }
   }
 
-  /** FunctionProto: domain (10), nodes (7), opset imports (9). */
+  /** FunctionProto: domain (10), nodes (7), attribute defaults (11, may hold tensors and graphs). */
   func(b: Uint8Array): void {
     let name = ''
     let domain = ''
     const nodes: Uint8Array[] = []
+    const defaults: Uint8Array[] = []
     for (const f of fields(b)) {
       if (f.wire !== 2) continue
       if (f.no === 1) name = text(f.bytes)
       else if (f.no === 10) domain = text(f.bytes)
       else if (f.no === 7) nodes.push(f.bytes)
+      else if (f.no === 11) defaults.push(f.bytes)
     }
-    this.domain(domain, `function ${short(name)}`)
-    for (const n of nodes) this.node(n, `function ${short(name)}`, 0)
+    const where = `function ${short(name)}`
+    this.domain(domain, where)
+    for (const n of nodes) this.node(n, where, 0)
+    for (const a of defaults) this.attribute(a, where, 0)
   }
 }
 

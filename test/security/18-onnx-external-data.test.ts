@@ -82,7 +82,8 @@ describe('18: an onnx model cannot read provider files through external data', f
   })
 
   for (const nested of [false, true]) {
-    it(`a model naming a provider file as external data${nested ? ' inside an If branch' : ''} is refused`, async () => {
+    const where = nested ? ' inside an If branch' : ''
+    it(`a model naming a provider file as external data${where} is refused`, async () => {
       // the child runs in '/', where the runtime resolves relative locations
       const model = leakModel(relative('/', join(dir, 'secret.bin')), nested)
       const inputs = nested ? [{ name: 'c.npy', data: TRUE_NPY }] : []

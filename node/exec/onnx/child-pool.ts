@@ -139,6 +139,7 @@ export class InferenceChild {
 
   kill(): void {
     this.dead = true
+    this.proc.ref() // so that exited() sees the exit even when nothing else holds the event loop
     this.proc.kill('SIGKILL')
   }
 
@@ -183,6 +184,11 @@ export class ChildPool {
     return this.running
   }
 
+  /** Process ids of the live children (operators' tools and tests). */
+  get pids(): number[] {
+    return [...this.all].flatMap((c) => (c.pid === undefined || c.dead ? [] : [c.pid]))
+  }
+
   async start(): Promise<void> {
     if (this.running) return
     this.running = true
@@ -213,8 +219,10 @@ export class ChildPool {
 
   async acquire(signal?: AbortSignal): Promise<InferenceChild> {
     if (!this.running) throw new ExecError('EXEC_STOPPED', 'the onnx executor is not running')
-    const idle = this.idle.pop()
-    if (idle !== undefined) return idle
+    for (let idle = this.idle.pop(); idle !== undefined; idle = this.idle.pop()) {
+      if (!idle.dead) return idle
+      this.all.delete(idle) // died while idle (e.g. the kernel's OOM killer): start another below
+    }
     if (this.all.size < this.size) {
       const c = this.spawn()
       try {
@@ -248,7 +256,11 @@ export class ChildPool {
 
   /** Lowers (or raises, up to the ceiling) the child's soft address-space limit for one job. */
   async limitMemory(c: InferenceChild, jobMemoryBytes: number, slackBytes: number): Promise<number> {
-    const soft = Math.min(this.childInit.ceilingBytes, c.state.vmBytes + jobMemoryBytes + slackBytes)
+    // rounded up to 64 MiB so that the same job on the same child keeps its limit: a prlimit run
+    // costs a few milliseconds, most of a warm small job's overhead
+    const step = 64 * 1024 * 1024
+    const wanted = Math.ceil((c.state.vmBytes + jobMemoryBytes + slackBytes) / step) * step
+    const soft = Math.min(this.childInit.ceilingBytes, wanted)
     if (soft === c.softLimit || c.pid === undefined) return soft
     await execFileAsync(this.childInit.prlimit, [`--pid=${c.pid}`, `--as=${soft}:${this.childInit.ceilingBytes}`])
     c.softLimit = soft

@@ -194,8 +194,11 @@ function feeds(s: InferenceSession, inputs: ExecFile[]): Record<string, Tensor> 
   return out
 }
 
+/** Output order: by file name as UTF-8 bytes, the order of an output bundle's files. */
+const byFileName = (a: string, b: string): number => Buffer.compare(Buffer.from(`${a}.npy`), Buffer.from(`${b}.npy`))
+
 function outputNames(s: InferenceSession, requested: string[]): string[] {
-  if (requested.length === 0) return [...s.outputNames].sort()
+  if (requested.length === 0) return [...s.outputNames].sort(byFileName)
   for (const name of requested) {
     if (!s.outputNames.includes(name)) {
       throw new JobFailure('EXEC_OUTPUT_UNKNOWN', `the model has no output ${JSON.stringify(name.slice(0, 80))}`, {
@@ -204,7 +207,7 @@ function outputNames(s: InferenceSession, requested: string[]): string[] {
       })
     }
   }
-  return [...requested].sort()
+  return [...requested].sort(byFileName)
 }
 
 const NPY_OF_TENSOR: Record<string, NpyDtype | undefined> = {

@@ -16,6 +16,7 @@ import { checkOnnxModel, type OnnxModelProblem } from '../../../protocol/inferen
 import { ExecError, type ExecErrorCode } from '../errors.ts'
 import { DEFAULT_MAX_OUTPUT_BYTES } from '../wasm-executor.ts'
 import { ChildPool, type InferenceChild } from './child-pool.ts'
+import { checkChildReply } from './child-reply.ts'
 import type { ExecJob, ExecResult, Executor, RunOptions } from '../types.ts'
 import type { ChildRun } from './child-protocol.ts'
 
@@ -127,6 +128,11 @@ export class OnnxExecutor implements Executor {
     return this.pool.spawned
   }
 
+  /** Process ids of the inference children now running. */
+  get childPids(): number[] {
+    return this.pool.pids
+  }
+
   async start(): Promise<void> {
     if (this.started) return
     this.started = true
@@ -217,23 +223,21 @@ export class OnnxExecutor implements Executor {
       }
       throw new ExecError('EXEC_CRASHED', `the inference child died (${sig ?? code})`, { used })
     }
-    const reply = outcome.reply
-    if (reply.type === 'failed') {
-      if (reply.recycle) void this.pool.discard(child)
+    const checked = checkChildReply(outcome.reply, req)
+    if ('broken' in checked) {
+      void this.pool.discard(child)
+      log.error('job %d: the inference child broke the protocol: %s', req.id, checked.broken)
+      throw new ExecError('EXEC_CRASHED', `the inference child broke the protocol: ${checked.broken}`)
+    }
+    if (!checked.ok) {
+      const f = checked.failure
+      if (f.recycle) void this.pool.discard(child)
       else this.pool.release(child)
-      const details = reply.code === 'EXEC_MEMORY_LIMIT' ? { ...reply.details, limit: memoryBytes } : reply.details
-      throw new ExecError(reply.code, reply.message, details)
+      const details = f.code === 'EXEC_MEMORY_LIMIT' ? { ...f.details, limit: memoryBytes } : f.details
+      throw new ExecError(f.code as ExecErrorCode, f.message, details)
     }
     this.pool.release(child)
-    if (reply.type !== 'done' || reply.id !== req.id)
-      throw new ExecError('EXEC_CRASHED', 'unexpected reply from the inference child')
-    return {
-      exitCode: 0,
-      stdout: reply.stdout,
-      stderr: reply.stderr,
-      outputs: reply.outputs,
-      metering: reply.metering,
-    }
+    return checked.result
   }
 
   /** Refuses a malformed job or one over this executor's caps; returns the thread count. */

@@ -10,6 +10,7 @@ import {
   type NodeSpec,
 } from '../../../protocol/inference/onnx-writer.ts'
 import { expectExecError } from './harness.ts'
+import { waitFor } from '../../support/wait.ts'
 import { f32, mlpModel, npyFile, ONNX_LIMITS, onnxJob, readF32, sileroInputs, sileroModel } from './onnx-harness.ts'
 import type { ExecJob } from '../../../node/exec/index.ts'
 
@@ -184,5 +185,16 @@ describe('node/exec/onnx failures and limits', function () {
     await expectExecError(run, 'EXEC_ABORTED')
     await stillServes()
     expect(ex.childrenStarted).to.equal(before + 1)
+  })
+
+  it('replaces a child that died while idle (say, to the kernel OOM killer) and runs the next job', async () => {
+    await stillServes()
+    const [pid] = ex.childPids
+    const before = ex.childrenStarted
+    process.kill(pid, 'SIGKILL')
+    await waitFor(() => !ex.childPids.includes(pid), { what: 'the pool to see its child die' })
+    await stillServes()
+    expect(ex.childrenStarted).to.equal(before + 1)
+    expect(ex.childPids).to.have.length(1)
   })
 })

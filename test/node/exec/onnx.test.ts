@@ -1,9 +1,13 @@
 // The onnx executor runs real models in child processes and gives what onnxruntime-node gives
 // in-process, byte for byte (one thread, sequential execution).
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { expect } from 'chai'
 import { InferenceSession, Tensor } from 'onnxruntime-node'
 import { OnnxExecutor } from '../../../node/exec/onnx/index.ts'
 import { decodeNpy } from '../../../protocol/inference/npy.ts'
+import { encodeModel, valueInfo } from '../../../protocol/inference/onnx-writer.ts'
 import { f32, mlpExpected, mlpModel, onnxJob, readF32, sileroFrame, sileroInputs, sileroModel } from './onnx-harness.ts'
 
 const str = (b: Uint8Array): string => new TextDecoder().decode(b)
@@ -18,6 +22,15 @@ describe('node/exec/onnx executor', function () {
     expect(ex.name).to.equal('onnx')
     expect(ex.isolation).to.match(/prlimit --as/)
     expect(ex.isolation).to.match(/No seccomp/)
+  })
+
+  it('reports a GPU execution provider only when one initialises (none without the CUDA libraries)', () => {
+    expect(ex.backends).to.include('cpu')
+    const require = createRequire(import.meta.url)
+    const bin = dirname(require.resolve('onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node'))
+    const cuda = existsSync(join(bin, 'libonnxruntime_providers_cuda.so'))
+    if (!cuda) expect(ex.gpuProviders).to.deep.equal([])
+    for (const p of ex.gpuProviders) expect(ex.backends).to.include(p)
   })
 
   it('runs Silero VAD on a 512-sample frame exactly as onnxruntime-node does in-process', async () => {
@@ -75,6 +88,22 @@ describe('node/exec/onnx executor', function () {
     expect(second.outputs.map((o) => o.name)).to.deep.equal(['y.npy'])
     expect(second.outputs[0].data).to.deep.equal(first.outputs[1].data)
     expect(JSON.parse(str(second.stderr))).to.include({ sessionCached: true })
+  })
+
+  it('sorts outputs by file name bytes, as output bundles do (a-b.npy before a.npy)', async () => {
+    const model = encodeModel({
+      graph: {
+        nodes: [
+          { op: 'Identity', inputs: ['x'], outputs: ['a'] },
+          { op: 'Neg', inputs: ['x'], outputs: ['a-b'] },
+        ],
+        inputs: [valueInfo('x', 'float32', [1])],
+        outputs: [valueInfo('a', 'float32', [1]), valueInfo('a-b', 'float32', [1])],
+      },
+    })
+    const r = await ex.run(onnxJob(model, [f32('x', [1], [2])]))
+    expect(r.outputs.map((o) => o.name)).to.deep.equal(['a-b.npy', 'a.npy'])
+    expect(readF32(r.outputs[0]).values).to.deep.equal([-2])
   })
 
   it('gives identical bytes with threads 1 run after run, and accepts more threads', async () => {

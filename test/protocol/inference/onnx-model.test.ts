@@ -159,6 +159,16 @@ describe('protocol/inference/onnx-model checks', () => {
       expect(uses.code).to.equal('MODEL_CUSTOM_OP')
     })
 
+    it("external data in a function's attribute default", () => {
+      const fn: PbMessage = [
+        [1, 'f'],
+        [10, ''],
+        [11, attribute('w', { t: externalTensor('w', 'location') })],
+      ]
+      const p = refusal(encodeModel({ graph: graph([identity]), extra: [[25, fn]] }))
+      expect(p.code).to.equal('MODEL_EXTERNAL_DATA')
+    })
+
     it('a custom operator hidden in a Loop body inside an If branch', () => {
       const loopBody = graphProto({
         nodes: [{ op: 'Evil', inputs: ['v_in'], outputs: ['v_out'], domain: 'com.example.hidden' }],
