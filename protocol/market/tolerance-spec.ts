@@ -76,10 +76,14 @@ export function checkToleranceFields(spec: Pick<JobSpec, 'executor' | 'tolerance
   }
   const tolerances = parseTolerances(spec.tolerances)
   if (threads > 1 && isExact(tolerances)) {
-    fail('INVALID_FIELD', 'an exact (zero-tolerance) job needs limits.threads 1: threaded runs differ in the last bits', {
-      field: 'limits.threads',
-      value: threads,
-    })
+    fail(
+      'INVALID_FIELD',
+      'an exact (zero-tolerance) job needs limits.threads 1: threaded runs differ in the last bits',
+      {
+        field: 'limits.threads',
+        value: threads,
+      },
+    )
   }
   return tolerances
 }

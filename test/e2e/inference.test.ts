@@ -53,13 +53,10 @@ describe('e2e: inference jobs through the network (issue 18)', function () {
       )
     }
     const pubsub = req.libp2p.services.pubsub
-    await waitFor(
-      () =>
-        nodes
-          .slice(1)
-          .every((n) => jobSubscribers(pubsub, 'onnx').some((id) => id.equals(n.peerId))),
-      { what: 'both providers on the onnx job topics', timeoutMs: 30_000 },
-    )
+    await waitFor(() => nodes.slice(1).every((n) => jobSubscribers(pubsub, 'onnx').some((id) => id.equals(n.peerId))), {
+      what: 'both providers on the onnx job topics',
+      timeoutMs: 30_000,
+    })
   })
 
   after(async () => {

@@ -89,10 +89,10 @@ describe('node/market onnx jobs voted within a tolerance (issue 18)', function (
     perturbed = await start('perturbed', 'provider', new NoisyDoubler(0.5))
     const pubsub = requester.node.libp2p.services.pubsub
     const providers = [honest, close, perturbed]
-    await waitFor(
-      () => providers.every((p) => jobSubscribers(pubsub, 'onnx').some((id) => id.equals(p.node.peerId))),
-      { what: 'three onnx providers on the job topics', timeoutMs: 30_000 },
-    )
+    await waitFor(() => providers.every((p) => jobSubscribers(pubsub, 'onnx').some((id) => id.equals(p.node.peerId))), {
+      what: 'three onnx providers on the job topics',
+      timeoutMs: 30_000,
+    })
   })
 
   after(async () => {

@@ -114,11 +114,7 @@ describe('protocol/inference tolerance vote (issue 18)', () => {
   })
 
   it('no strict majority: 2 of 4 agreeing do not decide; identical CIDs agree without decoding', () => {
-    const vote = voteByTolerance(
-      [answer('A', [0]), answer('B', [0.05]), answer('C', [3]), answer('D', [3.05])],
-      4,
-      tol,
-    )
+    const vote = voteByTolerance([answer('A', [0]), answer('B', [0.05]), answer('C', [3]), answer('D', [3.05])], 4, tol)
     expect(vote.winners).to.have.length(2)
     expect(vote.decided).to.equal(false)
     const same = voteByTolerance(

@@ -47,14 +47,31 @@ describe('protocol/market tolerance fields (issue 18)', () => {
   })
 
   const bad: Array<[string, Partial<JobSpecInput>, string]> = [
-    ['a tolerance on a wasm job', { executor: 'wasm', tolerances: [{ output: '', atol: '0.1', rtol: '0' }] }, 'INVALID_FIELD'],
+    [
+      'a tolerance on a wasm job',
+      { executor: 'wasm', tolerances: [{ output: '', atol: '0.1', rtol: '0' }] },
+      'INVALID_FIELD',
+    ],
     ['a negative atol', { tolerances: [{ output: '', atol: '-1', rtol: '0' }] }, 'INVALID_FIELD'],
     ['NaN', { tolerances: [{ output: '', atol: 'NaN', rtol: '0' }] }, 'INVALID_FIELD'],
     ['Infinity', { tolerances: [{ output: '', atol: 'Infinity', rtol: '0' }] }, 'INVALID_FIELD'],
-    ['an exponent overflowing to infinity', { tolerances: [{ output: '', atol: '1e999', rtol: '0' }] }, 'INVALID_FIELD'],
+    [
+      'an exponent overflowing to infinity',
+      { tolerances: [{ output: '', atol: '1e999', rtol: '0' }] },
+      'INVALID_FIELD',
+    ],
     ['above the bound', { tolerances: [{ output: '', atol: '1e31', rtol: '0' }] }, 'INVALID_FIELD'],
     ['hex', { tolerances: [{ output: '', atol: '0x10', rtol: '0' }] }, 'INVALID_FIELD'],
-    ['a name twice', { tolerances: [{ output: 'y', atol: '1', rtol: '0' }, { output: 'y', atol: '2', rtol: '0' }] }, 'INVALID_FIELD'],
+    [
+      'a name twice',
+      {
+        tolerances: [
+          { output: 'y', atol: '1', rtol: '0' },
+          { output: 'y', atol: '2', rtol: '0' },
+        ],
+      },
+      'INVALID_FIELD',
+    ],
     ['a path as name', { tolerances: [{ output: '../y', atol: '1', rtol: '0' }] }, 'INVALID_FIELD'],
     [
       'too many',
