@@ -140,6 +140,8 @@ export const PROTOCOLS = {
   heartbeat: '/hive/heartbeat/1.0.0',
   /** requester -> provider: a signed AwardRevocation; answered by a Reply */
   revoke: '/hive/revoke/1.0.0',
+  /** requester -> provider: a BidReopenPush (signed BidReopen + the job's JobRequest); answered by a Reply */
+  reopen: '/hive/reopen/1.0.0',
 } as const
 
 export type DirectProtocol = keyof typeof PROTOCOLS
@@ -186,5 +188,6 @@ export const DIRECT_LIMITS: Record<
     maxRequestBytes: MAX_MESSAGE_BYTES.revocation,
     maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
   },
+  reopen: { maxRequestBytes: MAX_MESSAGE_BYTES.reopenPush, maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply },
   blob: { maxRequestBytes: MAX_MESSAGE_BYTES.blobRequest, maxResponseFrameBytes: MAX_MESSAGE_BYTES.blobChunk },
 }

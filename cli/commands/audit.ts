@@ -289,6 +289,8 @@ function detail(e: EntryJson): string {
       return String(e.reason)
     case 'revoked':
       return `slot ${String(e.awardIndex)}: ${String(e.reason)}`
+    case 'reopened':
+      return `bidding re-opened (${String(e.sequence)}), pushed to ${String(e.asked)} provider(s)`
     case 'anchored':
       return `${String(e.treeSize)} entries, root ${String(e.root).slice(0, 16)}…, tx ${String(e.txHash).slice(0, 18)}…`
     default:

@@ -76,6 +76,19 @@ export class AuditHook implements MarketJournal, PaymentJournal {
         return await this.acceptanceReceived(entry.jobId, entry.peer, entry.envelope, entry.price, entry.slot)
       case 'award-revoked':
         return await this.awardRevoked(entry.jobId, entry.peer, entry.envelope, entry.slot, entry.reason)
+      case 'bid-reopened':
+        return await this.append([
+          {
+            type: 'reopened',
+            jobId: jobIdToBytes(entry.jobId),
+            direction: 'sent',
+            messageHash: sha256(entry.envelope),
+            ...(keep(entry.envelope) !== undefined ? { envelope: entry.envelope } : {}),
+            sequence: entry.sequence,
+            bidsCloseAt: entry.bidsCloseAt,
+            asked: entry.asked,
+          },
+        ])
       case 'result-received':
         return await this.resultReceived(entry.jobId, entry.peer, entry.envelope, entry.outputCid)
       case 'finished':

@@ -215,7 +215,7 @@ export class Auditor {
     const requesterBytes = peerBytes(requester.peerId)
     const named = new Set(
       (requester.entries ?? []).flatMap(({ entry: e }) =>
-        e.type === 'posted' || e.type === 'anchored' ? [] : [peerText(e.counterparty)],
+        e.type === 'posted' || e.type === 'anchored' || e.type === 'reopened' ? [] : [peerText(e.counterparty)],
       ),
     )
     for (const p of probes.values()) {
@@ -272,7 +272,7 @@ export class Auditor {
         const hint: Role = p.entries?.some((s) => s.entry.type === 'posted') === true ? 'provider' : 'requester'
         for (const s of p.entries ?? []) {
           const e = s.entry
-          if (e.type === 'posted' || e.type === 'anchored') continue
+          if (e.type === 'posted' || e.type === 'anchored' || e.type === 'reopened') continue
           const other = peerText(e.counterparty)
           const known = probes.get(other)
           if (known === undefined) named.set(other, hint)

@@ -41,6 +41,15 @@ export class CandidateBook {
     return choice
   }
 
+  /**
+   * Push targets for a job whose bidding was re-opened (docs/reaward.md): up to `count` of the
+   * providers live right now, none of `except` (tried, bid already, or asked before), best known first.
+   */
+  chooseAmong(live: string[], count: number, except: Set<string>): string[] {
+    const view = [...new Set(live)].filter((p) => !except.has(p)).map((p) => this.known.get(p) ?? { provider: p })
+    return chooseCandidates(view, count).targets
+  }
+
   /** A provider that could not be reached: not worth a push until it is heard again. */
   forget(provider: string): void {
     this.known.delete(provider)

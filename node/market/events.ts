@@ -23,6 +23,8 @@ export type JobEvent =
       reason: string
       silentForMs: number
     }
+  // every awarded provider died and no bid was left: bidding re-opened with a signed BidReopen (docs/reaward.md)
+  | { type: 'job:reopened'; at: number; jobId: string; sequence: number; bidsCloseAt: number; asked: number }
   | { type: 'job:verified'; at: number; jobId: string; outputCid: string; providers: string[]; dissenters: string[] }
   | { type: 'job:failed'; at: number; jobId: string; reason: string; message: string }
   // provider side

@@ -17,6 +17,12 @@ export interface LivenessPolicy {
   reconnectGraceMs: number
   /** how often the watched awards are looked at (default 250 ms) */
   sweepMs: number
+  /**
+   * the most a provider's silence limit grows to (default 16 s): a provider whose heartbeats have
+   * come with gaps of g ms (a starved host, a loaded machine) is allowed max(silenceMs, 2g) of
+   * silence, up to this bound, so that jitter is not taken for death (0: the limit stays silenceMs)
+   */
+  maxSilenceMs: number
 }
 
 export const DEFAULT_LIVENESS: LivenessPolicy = {
@@ -24,6 +30,7 @@ export const DEFAULT_LIVENESS: LivenessPolicy = {
   silenceMs: 4_000,
   reconnectGraceMs: 2_000,
   sweepMs: 250,
+  maxSilenceMs: 16_000,
 }
 
 export type DeathReason = 'HEARTBEAT_SILENT' | 'CONNECTION_LOST'
@@ -43,6 +50,8 @@ interface Watched {
   provider: string
   lastSeen: number
   lostAt?: number
+  /** the longest gap between two signs of life seen so far */
+  maxGapMs: number
 }
 
 export interface LivenessMonitorInit {
@@ -58,6 +67,8 @@ export class LivenessMonitor {
   private readonly init: LivenessMonitorInit
   private readonly watched = new Map<string, Watched>()
   private sweeper?: ReturnType<typeof setInterval>
+  /** when the last sweep ran (undefined: no sweep yet since watching began) */
+  private lastSweep?: number
 
   constructor(init: LivenessMonitorInit) {
     this.init = init
@@ -66,7 +77,7 @@ export class LivenessMonitor {
 
   /** starts watching an award its provider just accepted (the acceptance counts as a sign of life) */
   watch(jobId: string, provider: string): void {
-    this.watched.set(key(jobId, provider), { jobId, provider, lastSeen: this.init.now() })
+    this.watched.set(key(jobId, provider), { jobId, provider, lastSeen: this.init.now(), maxGapMs: 0 })
     this.sweeper ??= setInterval(() => {
       this.sweep()
     }, this.policy.sweepMs)
@@ -77,7 +88,9 @@ export class LivenessMonitor {
   beat(jobId: string, provider: string): boolean {
     const w = this.watched.get(key(jobId, provider))
     if (w === undefined) return false
-    w.lastSeen = this.init.now()
+    const now = this.init.now()
+    w.maxGapMs = Math.max(w.maxGapMs, now - w.lastSeen)
+    w.lastSeen = now
     w.lostAt = undefined
     return true
   }
@@ -108,7 +121,15 @@ export class LivenessMonitor {
   sweep(): DeathVerdict[] {
     const now = this.init.now()
     const dead: DeathVerdict[] = []
+    // our own event loop was stalled (a sweep came late): heartbeats may sit unread in our
+    // sockets, so the stall is not held against the providers
+    const stalled = this.lastSweep === undefined ? 0 : now - this.lastSweep - 2 * this.policy.sweepMs
+    this.lastSweep = now
     for (const [k, w] of this.watched) {
+      if (stalled > 0) {
+        w.lastSeen = Math.min(now, w.lastSeen + stalled)
+        if (w.lostAt !== undefined) w.lostAt = Math.min(now, w.lostAt + stalled)
+      }
       const silentForMs = now - w.lastSeen
       if (w.lostAt !== undefined && this.init.isConnected(w.provider) && w.lastSeen >= w.lostAt) w.lostAt = undefined
       let reason: DeathReason | undefined
@@ -118,7 +139,7 @@ export class LivenessMonitor {
         !this.init.isConnected(w.provider)
       ) {
         reason = 'CONNECTION_LOST'
-      } else if (silentForMs >= this.policy.silenceMs) {
+      } else if (silentForMs >= this.silenceLimit(w)) {
         reason = 'HEARTBEAT_SILENT'
       }
       if (reason === undefined) continue
@@ -136,10 +157,17 @@ export class LivenessMonitor {
     return dead
   }
 
+  /** silenceMs, stretched to twice the provider's own worst heartbeat gap (bounded by maxSilenceMs) */
+  silenceLimit(w: { maxGapMs: number }): number {
+    const { silenceMs, maxSilenceMs } = this.policy
+    return Math.max(silenceMs, Math.min(maxSilenceMs, 2 * w.maxGapMs))
+  }
+
   private idle(): void {
     if (this.watched.size > 0 || this.sweeper === undefined) return
     clearInterval(this.sweeper)
     this.sweeper = undefined
+    this.lastSweep = undefined
   }
 }
 

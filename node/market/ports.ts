@@ -32,6 +32,8 @@ export type MarketJournalEntry =
   | { type: 'acceptance-received'; jobId: string; peer: PeerRef; envelope: Uint8Array; price: bigint; slot: number }
   /** requester: it withdrew the award (the provider was taken for dead); `envelope`: the signed AwardRevocation */
   | { type: 'award-revoked'; jobId: string; peer: PeerRef; envelope: Uint8Array; slot: number; reason: string }
+  /** requester: it re-opened bidding (every awarded provider gone, no bid left); `envelope`: the signed BidReopen */
+  | { type: 'bid-reopened'; jobId: string; envelope: Uint8Array; sequence: number; bidsCloseAt: number; asked: number }
   | { type: 'result-received'; jobId: string; peer: PeerRef; envelope: Uint8Array; outputCid: CID | string }
   /** requester: the job ended; one `verified` entry per checked output, saved with the final `record` */
   | { type: 'finished'; record: JobRecord }

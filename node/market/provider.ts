@@ -27,6 +27,7 @@ import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { joinedClearingTopics, joinedJobTopics, TopicSubscription } from './gossip.ts'
 import type { JobShards } from './gossip.ts'
 import { ProviderLiveness } from './liveness-provider.ts'
+import { ReopenGate } from './reopen-gate.ts'
 import { failpoint } from '../util/failpoints.ts'
 import type { LivenessPolicy } from './liveness.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
@@ -146,6 +147,8 @@ export class Provider {
   /** gossip-heard jobs this provider's lottery ticket won and lost (metrics, tests) */
   readonly lottery = { won: 0, lost: 0 }
   private readonly liveness: ProviderLiveness
+  /** re-opened bidding: which reopens of which jobs were taken (docs/reaward.md) */
+  private readonly reopens = new ReopenGate()
   private started = false
 
   constructor(init: ProviderInit) {
@@ -251,6 +254,9 @@ export class Provider {
         },
       }),
     )
+    this.unhandle.push(
+      await handleDirect({ ...base, protocol: 'reopen', handle: async (bytes) => await this.onReopen(bytes) }),
+    )
     await this.liveness.start()
     this.unhandle.push(async () => {
       await this.liveness.stop()
@@ -310,6 +316,26 @@ export class Provider {
       return notBiddingReply(decision.reason)
     }
     void this.sendBid(job, decision, 0)
+    return okReply()
+  }
+
+  /**
+   * A job whose bidding its requester re-opened (every provider it awarded died): pushed to us,
+   * so no lottery; we bid until the reopen's window closes, unless we held an award of it.
+   */
+  private async onReopen(body: Uint8Array): Promise<Uint8Array> {
+    const now = this.now()
+    const verdict = await this.reopens.check(body, this.init.libp2p.peerId, now)
+    const { job, reopen } = verdict
+    if (!verdict.bid || this.running.has(job.jobId)) return notBiddingReply('TRIED_BEFORE')
+    const decision = this.decide(job, now)
+    if ('reason' in decision) {
+      log('not bidding on re-opened %s: %s', job.jobId, decision.reason)
+      return notBiddingReply(decision.reason)
+    }
+    this.considered.add(job.jobId, now)
+    log('bidding on %s re-opened (%d) until %d', job.jobId, reopen.sequence, reopen.bidsCloseAt)
+    void this.sendBid(job, decision, 0, reopen.bidsCloseAt)
     return okReply()
   }
 
@@ -387,10 +413,12 @@ export class Provider {
     job: ValidJobRequest,
     decision: { price: bigint; addrs: Multiaddr[] },
     lotteryEstimate: number,
+    /** the window the bid answers: the job's own, or a re-opened one */
+    bidsCloseAt = job.bidsCloseAt,
   ): Promise<void> {
     const { price, addrs } = decision
     const spec = job.spec
-    const expiresAt = job.bidsCloseAt + 30_000
+    const expiresAt = bidsCloseAt + 30_000
     this.openBids.set(job.jobId, { request: job, price, expiresAt })
     const bytes = await signBid(
       {

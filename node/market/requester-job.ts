@@ -5,6 +5,8 @@
 import { DEFAULT_WEIGHTS, enoughBids, ownerKey, rankBids } from '../../protocol/market/selection.ts'
 import { stakeFloor } from '../../protocol/market/stake-floor.ts'
 import { isFinal } from './job-record.ts'
+import { JobReopener } from './job-reopen.ts'
+import type { ReopenAction, ReopenPolicy } from './job-reopen.ts'
 import { logger } from '@libp2p/logger'
 import type { BidCandidate, SelectionWeights } from '../../protocol/market/selection.ts'
 import type { JobEventSink } from './events.ts'
@@ -30,12 +32,14 @@ export interface JobActions {
    * compares commitments before any output is fetched).
    */
   groupOutputs?: GroupOutputs
+  /** re-opens bidding when no bid is left for an open slot (node/market/job-reopen.ts); absent: the job fails */
+  reopen?: ReopenAction
   /** gossips the clearing record once the initial slots are placed */
   publishClearing: (winners: Array<{ provider: string; price: bigint }>) => Promise<void>
   save: (record: JobRecord, final: boolean) => Promise<void>
 }
 
-export interface JobPolicy {
+export interface JobPolicy extends ReopenPolicy {
   weights?: Partial<SelectionWeights>
   /** eligible bids beyond k before awarding early (default 1) */
   reserve?: number
@@ -119,11 +123,14 @@ export class RequesterJob {
   private readonly clock: JobTimers
   private readonly waiters: Array<(record: JobRecord) => void> = []
   private awarding = false
+  /** placeOpenSlots was asked for while a pass was under way */
+  private placeAgain = false
   private clearingSent = false
   private tiebreaks = 0
   private finalSaved?: Promise<void>
   /** a pay-then-fetch of the winning commitment is under way */
   private exchanging = false
+  private readonly reopener: JobReopener
 
   constructor(
     record: JobRecord,
@@ -143,6 +150,26 @@ export class RequesterJob {
     this.now = init.now
     this.wallTimeMs = init.wallTimeMs
     this.clock = init.timers ?? REAL_TIMERS
+    this.reopener = new JobReopener({
+      record,
+      now: this.now,
+      wallTimeMs: this.wallTimeMs,
+      policy: this.policy,
+      reopen: this.actions.reopen,
+      emit: this.emit,
+      timer: (ms, fn) => {
+        this.timer(ms, fn)
+      },
+      stuck: () => this.openSlots().length > 0 && this.bidsLeft() === 0 && !this.canStillComplete(),
+      bidders: () => [...this.bids.keys()],
+      fail: (reason, message) => {
+        this.fail(reason, message)
+      },
+      place: async () => {
+        await this.placeOpenSlots()
+      },
+      isFinal: () => isFinal(this.record.phase),
+    })
   }
 
   /**
@@ -292,7 +319,7 @@ export class RequesterJob {
       silentForMs,
     })
     if (this.bidsLeft() === 0 && !this.canStillComplete()) {
-      this.fail(
+      this.reopener.noBidLeft(
         'NO_PROVIDER_LEFT',
         `provider ${provider} stopped answering (${reason}) and no other valid bid is left to take ` +
           `its slot ${award.slot}`,
@@ -564,8 +591,15 @@ export class RequesterJob {
 
   /** awards every open slot to the best untried bidder; one pass at a time */
   private async placeOpenSlots(): Promise<void> {
-    if (this.awarding || isFinal(this.record.phase)) return
+    if (isFinal(this.record.phase)) return
+    if (this.awarding) {
+      // a slot may have opened after the pass in progress looked (a revocation during its save):
+      // it runs once more when done
+      this.placeAgain = true
+      return
+    }
     this.awarding = true
+    this.placeAgain = false
     try {
       if (this.record.phase === 'bidding') this.record.phase = 'awarding'
       let slots = this.openSlots()
@@ -650,7 +684,7 @@ export class RequesterJob {
         this.now() >= this.record.bidsCloseAt &&
         this.record.awards.every((a) => a.status === 'failed')
       ) {
-        this.fail(
+        this.reopener.noBidLeft(
           'NO_PROVIDER_ACCEPTED',
           `all ${this.record.awards.length} bidder(s) that were awarded the job declined, failed or were unreachable`,
         )
@@ -658,6 +692,7 @@ export class RequesterJob {
     } finally {
       this.awarding = false
     }
+    if (this.placeAgain && !isFinal(this.record.phase)) await this.placeOpenSlots()
   }
 
   private async onAwardTimeout(award: AwardRecord): Promise<void> {
@@ -681,7 +716,10 @@ export class RequesterJob {
       this.record.awards.every((a) => a.status === 'failed' || a.status === 'delivered') &&
       this.bidsLeft() === 0
     ) {
-      this.fail('NO_PROVIDER_LEFT', 'every awarded provider missed its deadline or failed, and no other bid is left')
+      this.reopener.noBidLeft(
+        'NO_PROVIDER_LEFT',
+        'every awarded provider missed its deadline or failed, and no other bid is left',
+      )
     }
   }
 

@@ -32,6 +32,7 @@ import { isFinal } from './job-record.ts'
 import { RequesterJob } from './requester-job.ts'
 import { toleranceGrouper } from './tolerance-outputs.ts'
 import { RequesterLiveness } from './liveness-requester.ts'
+import { pushReopen } from './reopen-push.ts'
 import type { LivenessLibp2p } from './liveness-requester.ts'
 import type { LivenessPolicy } from './liveness.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
@@ -603,6 +604,42 @@ export class Requester {
             }
           : {}),
         groupOutputs: toleranceGrouper(record, async (cid) => await this.init.blobs.get(cid)),
+        // every awarded provider died and no bid is left: ask live providers not tried yet (docs/reaward.md)
+        reopen: async (req) =>
+          await pushReopen(
+            {
+              libp2p,
+              privateKey: this.init.privateKey,
+              jobId: record.jobId,
+              request: Buffer.from(record.requestHex, 'hex'),
+              now: this.now,
+              choose: (except) =>
+                this.candidates.chooseAmong(
+                  this.liveProviders(record.executor),
+                  defaultMaxBidders(record.redundancy),
+                  except,
+                ),
+              marked: (p) => {
+                this.gate.markPushed(record.jobId, p)
+              },
+              unreachable: (p) => {
+                this.candidates.forget(p)
+                this.markUnreachable(p)
+              },
+              // the auditor's copy: why this job may hold more awards than k
+              signed: async (envelope, targets) => {
+                await this.init.journal?.record({
+                  type: 'bid-reopened',
+                  jobId: record.jobId,
+                  envelope,
+                  sequence: req.sequence,
+                  bidsCloseAt: req.bidsCloseAt,
+                  asked: targets.length,
+                })
+              },
+            },
+            req,
+          ),
         publishClearing: async (winners) => {
           const spec = { executor: record.executor, wallTimeMs, memoryBytes: record.limits.memoryBytes }
           const bytes = await signClearing(

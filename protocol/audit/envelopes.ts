@@ -3,7 +3,7 @@
 // counterparty's own log: each must be the counterparty's valid signature over a message about
 // this job that says what the entry says (price, slot, output). A log that invents a received
 // message cannot forge the signature.
-import { Acceptance, Award, Bid, JobRequest, MessageType, Result } from '../gen/market.ts'
+import { Acceptance, Award, Bid, BidReopen, JobRequest, MessageType, Result } from '../gen/market.ts'
 import { MAX_MESSAGE_BYTES } from '../market/bounds.ts'
 import { checkEnvelopeSignature, openEnvelope } from '../market/envelope.ts'
 import { equalBytes } from '../merkle/index.ts'
@@ -61,6 +61,14 @@ function open(
         maxBytes: MAX_MESSAGE_BYTES.result,
       })
       return { opened, expected: { jobId: opened.message.jobId, outputCid: opened.message.outputCid } }
+    }
+    case 'reopened': {
+      const opened = openEnvelope(bytes, {
+        type: MessageType.BID_REOPEN,
+        decode: (b) => BidReopen.decode(b),
+        maxBytes: MAX_MESSAGE_BYTES.bidReopen,
+      })
+      return { opened, expected: { jobId: opened.message.jobId } }
     }
     default:
       return undefined
@@ -122,7 +130,7 @@ export async function checkKeptMessages(entries: readonly StoredEntry[]): Promis
       const o = open(e, e.envelope)
       if (o === undefined) continue
       // a received message is the counterparty's; a sent one the log owner's
-      const author = e.direction === 'received' ? e.counterparty : e.peer
+      const author = e.direction === 'received' && 'counterparty' in e ? e.counterparty : e.peer
       if (!equalBytes(o.opened.envelope.signer, author)) {
         fail(`signed by another peer than the ${e.direction === 'received' ? 'counterparty' : "log's owner"}`)
         continue

@@ -33,6 +33,7 @@ type WireEvent = Pick<
   | 'refunded'
   | 'anchored'
   | 'revoked'
+  | 'reopened'
 >
 
 const DIRECTIONS: Record<Direction, pb.Direction> = { sent: pb.Direction.SENT, received: pb.Direction.RECEIVED }
@@ -230,6 +231,25 @@ export function eventToWire(e: AuditEvent): WireEvent {
           envelope: own(e.envelope ?? NO_BYTES),
         },
       }
+    case 'reopened':
+      checkHash(e.messageHash, 'reopened.messageHash')
+      if (e.envelope !== undefined && e.envelope.length > 0) {
+        checkBytes(e.envelope, 'reopened.envelope', 1, B.maxEnvelopeBytes)
+        if (!equalBytes(sha256(e.envelope), e.messageHash)) bad('reopened.envelope', 'does not hash to messageHash')
+      }
+      checkCount(e.sequence, 'reopened.sequence')
+      checkCount(e.bidsCloseAt, 'reopened.bidsCloseAt')
+      checkCount(e.asked, 'reopened.asked')
+      return {
+        reopened: {
+          direction: directionTo(e.direction, 'reopened.direction'),
+          messageHash: own(e.messageHash),
+          sequence: e.sequence,
+          bidsCloseAt: e.bidsCloseAt,
+          asked: e.asked,
+          envelope: own(e.envelope ?? NO_BYTES),
+        },
+      }
     default:
       return bad('type', 'unknown event type', { type: String((e as { type?: unknown }).type) })
   }
@@ -351,6 +371,19 @@ function convertFromWire(w: WireEvent): AuditEvent {
       ...(env !== undefined ? { envelope: env } : {}),
       awardIndex: r.awardIndex,
       reason: r.reason,
+    }
+  }
+  if (w.reopened != null) {
+    const r = w.reopened
+    const env = optional(r.envelope)
+    return {
+      type: 'reopened',
+      direction: directionFrom(r.direction, 'reopened.direction'),
+      messageHash: r.messageHash,
+      ...(env !== undefined ? { envelope: env } : {}),
+      sequence: r.sequence,
+      bidsCloseAt: r.bidsCloseAt,
+      asked: r.asked,
     }
   }
   return bad('event', 'entry has no event')

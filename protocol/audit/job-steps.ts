@@ -30,7 +30,7 @@ export function other(side: Side): Side {
 }
 
 export function counterpartyOf(e: AuditEntry): Uint8Array | undefined {
-  return e.type === 'posted' || e.type === 'anchored' ? undefined : e.counterparty
+  return e.type === 'posted' || e.type === 'anchored' || e.type === 'reopened' ? undefined : e.counterparty
 }
 
 export function directionOf(e: AuditEntry): Direction | undefined {

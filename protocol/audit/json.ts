@@ -57,6 +57,16 @@ export function entryToJson(s: StoredEntry): EntryJson {
         envelope: e.envelope !== undefined,
       })
       break
+    case 'reopened':
+      Object.assign(out, {
+        direction: e.direction,
+        messageHash: toHex(e.messageHash),
+        sequence: e.sequence,
+        bidsCloseAt: e.bidsCloseAt,
+        asked: e.asked,
+        envelope: e.envelope !== undefined,
+      })
+      break
     case 'revoked':
       Object.assign(out, {
         direction: e.direction,

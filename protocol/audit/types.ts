@@ -99,6 +99,22 @@ export interface RevokedEvent extends MessageRef {
   /** HEARTBEAT_SILENT or CONNECTION_LOST */
   reason: string
 }
+/**
+ * The requester re-opened bidding on its job (docs/reaward.md): every provider it awarded died or
+ * failed and no bid was left; why a job may end with more awards than its redundancy.
+ */
+export interface ReopenedEvent {
+  type: 'reopened'
+  direction: Direction
+  /** sha-256 of the signed BidReopen */
+  messageHash: Uint8Array
+  /** the signed BidReopen (the requester's own signature) */
+  envelope?: Uint8Array
+  sequence: number
+  bidsCloseAt: number
+  /** providers it was pushed to */
+  asked: number
+}
 /** The log's own root at treeSize was anchored on-chain. Not about a job: its jobId is empty. */
 export interface AnchoredEvent {
   type: 'anchored'
@@ -120,6 +136,7 @@ export type AuditEvent =
   | RefundedEvent
   | AnchoredEvent
   | RevokedEvent
+  | ReopenedEvent
 
 export type AuditEventType = AuditEvent['type']
 
@@ -135,6 +152,7 @@ export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
   'refunded',
   'anchored',
   'revoked',
+  'reopened',
 ]
 
 /** What every entry carries besides its event. */

@@ -1794,6 +1794,210 @@ export namespace Revocation {
   }
 }
 
+export interface Reopen {
+  direction: Direction
+  messageHash: Uint8Array<ArrayBuffer>
+  sequence: number
+  bidsCloseAt: number
+  asked: number
+  envelope: Uint8Array<ArrayBuffer>
+}
+
+export namespace Reopen {
+  let _codec: Codec<Reopen>
+
+  export const codec = (): Codec<Reopen> => {
+    if (_codec == null) {
+      _codec = message<Reopen>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.direction != null && __DirectionValues[obj.direction] !== 0) {
+          w.uint32(8)
+          Direction.codec().encode(obj.direction, w)
+        }
+
+        if ((obj.messageHash != null && obj.messageHash.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.messageHash)
+        }
+
+        if ((obj.sequence != null && obj.sequence !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.sequence)
+        }
+
+        if ((obj.bidsCloseAt != null && obj.bidsCloseAt !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.bidsCloseAt)
+        }
+
+        if ((obj.asked != null && obj.asked !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.asked)
+        }
+
+        if ((obj.envelope != null && obj.envelope.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.envelope)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          direction: Direction.DIRECTION_UNSPECIFIED,
+          messageHash: uint8ArrayAlloc(0),
+          sequence: 0,
+          bidsCloseAt: 0,
+          asked: 0,
+          envelope: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.direction = Direction.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.messageHash = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.sequence = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.bidsCloseAt = reader.uint64Number()
+              break
+            }
+            case 5: {
+              obj.asked = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.envelope = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.direction`,
+                value: Direction.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.messageHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.sequence`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.bidsCloseAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.asked`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.envelope`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ReopenDirectionFieldEvent {
+    field: '$.direction'
+    value: Direction
+  }
+
+  export interface ReopenMessageHashFieldEvent {
+    field: '$.messageHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReopenSequenceFieldEvent {
+    field: '$.sequence'
+    value: number
+  }
+
+  export interface ReopenBidsCloseAtFieldEvent {
+    field: '$.bidsCloseAt'
+    value: number
+  }
+
+  export interface ReopenAskedFieldEvent {
+    field: '$.asked'
+    value: number
+  }
+
+  export interface ReopenEnvelopeFieldEvent {
+    field: '$.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Reopen>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Reopen.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Reopen>): Reopen {
+    return decodeMessage(buf, Reopen.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Reopen>): Generator<ReopenDirectionFieldEvent | ReopenMessageHashFieldEvent | ReopenSequenceFieldEvent | ReopenBidsCloseAtFieldEvent | ReopenAskedFieldEvent | ReopenEnvelopeFieldEvent> {
+    return streamMessage(buf, Reopen.codec(), opts)
+  }
+}
+
 export interface Anchor {
   treeSize: number
   root: Uint8Array<ArrayBuffer>
@@ -1969,6 +2173,7 @@ export interface AuditEntry {
   refunded?: Refund
   anchored?: Anchor
   revoked?: Revocation
+  reopened?: Reopen
 }
 
 export namespace AuditEntry {
@@ -1983,7 +2188,22 @@ export namespace AuditEntry {
 
         obj = { ...obj }
 
+        if (obj.reopened != null) {
+          obj.revoked = undefined
+          obj.anchored = undefined
+          obj.refunded = undefined
+          obj.disputed = undefined
+          obj.paid = undefined
+          obj.verified = undefined
+          obj.result = undefined
+          obj.accepted = undefined
+          obj.awarded = undefined
+          obj.bid = undefined
+          obj.posted = undefined
+        }
+
         if (obj.revoked != null) {
+          obj.reopened = undefined
           obj.anchored = undefined
           obj.refunded = undefined
           obj.disputed = undefined
@@ -1997,6 +2217,7 @@ export namespace AuditEntry {
         }
 
         if (obj.anchored != null) {
+          obj.reopened = undefined
           obj.revoked = undefined
           obj.refunded = undefined
           obj.disputed = undefined
@@ -2010,6 +2231,7 @@ export namespace AuditEntry {
         }
 
         if (obj.refunded != null) {
+          obj.reopened = undefined
           obj.revoked = undefined
           obj.anchored = undefined
           obj.disputed = undefined
@@ -2023,6 +2245,7 @@ export namespace AuditEntry {
         }
 
         if (obj.disputed != null) {
+          obj.reopened = undefined
           obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
@@ -2036,6 +2259,7 @@ export namespace AuditEntry {
         }
 
         if (obj.paid != null) {
+          obj.reopened = undefined
           obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
@@ -2049,6 +2273,7 @@ export namespace AuditEntry {
         }
 
         if (obj.verified != null) {
+          obj.reopened = undefined
           obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
@@ -2062,6 +2287,7 @@ export namespace AuditEntry {
         }
 
         if (obj.result != null) {
+          obj.reopened = undefined
           obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
@@ -2075,6 +2301,7 @@ export namespace AuditEntry {
         }
 
         if (obj.accepted != null) {
+          obj.reopened = undefined
           obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
@@ -2088,6 +2315,7 @@ export namespace AuditEntry {
         }
 
         if (obj.awarded != null) {
+          obj.reopened = undefined
           obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
@@ -2101,6 +2329,7 @@ export namespace AuditEntry {
         }
 
         if (obj.bid != null) {
+          obj.reopened = undefined
           obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
@@ -2114,6 +2343,7 @@ export namespace AuditEntry {
         }
 
         if (obj.posted != null) {
+          obj.reopened = undefined
           obj.revoked = undefined
           obj.anchored = undefined
           obj.refunded = undefined
@@ -2204,6 +2434,11 @@ export namespace AuditEntry {
         if (obj.revoked != null) {
           w.uint32(210)
           Revocation.codec().encode(obj.revoked, w)
+        }
+
+        if (obj.reopened != null) {
+          w.uint32(242)
+          Reopen.codec().encode(obj.reopened, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -2310,6 +2545,12 @@ export namespace AuditEntry {
               })
               break
             }
+            case 30: {
+              obj.reopened = Reopen.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.reopened
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2317,7 +2558,22 @@ export namespace AuditEntry {
           }
         }
 
+        if (obj.reopened != null) {
+          delete obj.revoked
+          delete obj.anchored
+          delete obj.refunded
+          delete obj.disputed
+          delete obj.paid
+          delete obj.verified
+          delete obj.result
+          delete obj.accepted
+          delete obj.awarded
+          delete obj.bid
+          delete obj.posted
+        }
+
         if (obj.revoked != null) {
+          delete obj.reopened
           delete obj.anchored
           delete obj.refunded
           delete obj.disputed
@@ -2331,6 +2587,7 @@ export namespace AuditEntry {
         }
 
         if (obj.anchored != null) {
+          delete obj.reopened
           delete obj.revoked
           delete obj.refunded
           delete obj.disputed
@@ -2344,6 +2601,7 @@ export namespace AuditEntry {
         }
 
         if (obj.refunded != null) {
+          delete obj.reopened
           delete obj.revoked
           delete obj.anchored
           delete obj.disputed
@@ -2357,6 +2615,7 @@ export namespace AuditEntry {
         }
 
         if (obj.disputed != null) {
+          delete obj.reopened
           delete obj.revoked
           delete obj.anchored
           delete obj.refunded
@@ -2370,6 +2629,7 @@ export namespace AuditEntry {
         }
 
         if (obj.paid != null) {
+          delete obj.reopened
           delete obj.revoked
           delete obj.anchored
           delete obj.refunded
@@ -2383,6 +2643,7 @@ export namespace AuditEntry {
         }
 
         if (obj.verified != null) {
+          delete obj.reopened
           delete obj.revoked
           delete obj.anchored
           delete obj.refunded
@@ -2396,6 +2657,7 @@ export namespace AuditEntry {
         }
 
         if (obj.result != null) {
+          delete obj.reopened
           delete obj.revoked
           delete obj.anchored
           delete obj.refunded
@@ -2409,6 +2671,7 @@ export namespace AuditEntry {
         }
 
         if (obj.accepted != null) {
+          delete obj.reopened
           delete obj.revoked
           delete obj.anchored
           delete obj.refunded
@@ -2422,6 +2685,7 @@ export namespace AuditEntry {
         }
 
         if (obj.awarded != null) {
+          delete obj.reopened
           delete obj.revoked
           delete obj.anchored
           delete obj.refunded
@@ -2435,6 +2699,7 @@ export namespace AuditEntry {
         }
 
         if (obj.bid != null) {
+          delete obj.reopened
           delete obj.revoked
           delete obj.anchored
           delete obj.refunded
@@ -2448,6 +2713,7 @@ export namespace AuditEntry {
         }
 
         if (obj.posted != null) {
+          delete obj.reopened
           delete obj.revoked
           delete obj.anchored
           delete obj.refunded
@@ -2576,6 +2842,13 @@ export namespace AuditEntry {
             case 26: {
               yield * Revocation.codec().stream(reader, reader.uint32(), `${prefix}.revoked`, {
                 limits: opts.limits?.revoked
+              })
+
+              break
+            }
+            case 30: {
+              yield * Reopen.codec().stream(reader, reader.uint32(), `${prefix}.reopened`, {
+                limits: opts.limits?.reopened
               })
 
               break
@@ -2917,6 +3190,36 @@ export namespace AuditEntry {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface AuditEntryReopenedDirectionFieldEvent {
+    field: '$.reopened.direction'
+    value: Direction
+  }
+
+  export interface AuditEntryReopenedMessageHashFieldEvent {
+    field: '$.reopened.messageHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AuditEntryReopenedSequenceFieldEvent {
+    field: '$.reopened.sequence'
+    value: number
+  }
+
+  export interface AuditEntryReopenedBidsCloseAtFieldEvent {
+    field: '$.reopened.bidsCloseAt'
+    value: number
+  }
+
+  export interface AuditEntryReopenedAskedFieldEvent {
+    field: '$.reopened.asked'
+    value: number
+  }
+
+  export interface AuditEntryReopenedEnvelopeFieldEvent {
+    field: '$.reopened.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<AuditEntry>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, AuditEntry.codec())
   }
@@ -2925,7 +3228,7 @@ export namespace AuditEntry {
     return decodeMessage(buf, AuditEntry.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuditEntry>): Generator<AuditEntryIndexFieldEvent | AuditEntryPrevHashFieldEvent | AuditEntryTimestampFieldEvent | AuditEntryPeerFieldEvent | AuditEntryJobIdFieldEvent | AuditEntryPostedMessageHashFieldEvent | AuditEntryPostedMaxPriceFieldEvent | AuditEntryPostedPaymentFieldEvent | AuditEntryPostedRedundancyFieldEvent | AuditEntryPostedEnvelopeFieldEvent | AuditEntryBidDirectionFieldEvent | AuditEntryBidCounterpartyFieldEvent | AuditEntryBidMessageHashFieldEvent | AuditEntryBidPriceFieldEvent | AuditEntryBidAwardIndexFieldEvent | AuditEntryBidEnvelopeFieldEvent | AuditEntryAwardedDirectionFieldEvent | AuditEntryAwardedCounterpartyFieldEvent | AuditEntryAwardedMessageHashFieldEvent | AuditEntryAwardedPriceFieldEvent | AuditEntryAwardedAwardIndexFieldEvent | AuditEntryAwardedEnvelopeFieldEvent | AuditEntryAcceptedDirectionFieldEvent | AuditEntryAcceptedCounterpartyFieldEvent | AuditEntryAcceptedMessageHashFieldEvent | AuditEntryAcceptedPriceFieldEvent | AuditEntryAcceptedAwardIndexFieldEvent | AuditEntryAcceptedEnvelopeFieldEvent | AuditEntryResultDirectionFieldEvent | AuditEntryResultCounterpartyFieldEvent | AuditEntryResultMessageHashFieldEvent | AuditEntryResultOutputCidFieldEvent | AuditEntryResultCommitmentSignatureFieldEvent | AuditEntryResultEnvelopeFieldEvent | AuditEntryVerifiedCounterpartyFieldEvent | AuditEntryVerifiedResultHashFieldEvent | AuditEntryVerifiedOutputCidFieldEvent | AuditEntryVerifiedAcceptedFieldEvent | AuditEntryVerifiedReasonFieldEvent | AuditEntryPaidDirectionFieldEvent | AuditEntryPaidCounterpartyFieldEvent | AuditEntryPaidAmountFieldEvent | AuditEntryPaidVoucherChannelIdFieldEvent | AuditEntryPaidVoucherCumulativeAmountFieldEvent | AuditEntryPaidVoucherNonceFieldEvent | AuditEntryPaidVoucherSignatureFieldEvent | AuditEntryPaidEscrowTxHashFieldEvent | AuditEntryDisputedDirectionFieldEvent | AuditEntryDisputedCounterpartyFieldEvent | AuditEntryDisputedReasonFieldEvent | AuditEntryDisputedTxHashFieldEvent | AuditEntryRefundedDirectionFieldEvent | AuditEntryRefundedCounterpartyFieldEvent | AuditEntryRefundedAmountFieldEvent | AuditEntryRefundedTxHashFieldEvent | AuditEntryAnchoredTreeSizeFieldEvent | AuditEntryAnchoredRootFieldEvent | AuditEntryAnchoredChainIdFieldEvent | AuditEntryAnchoredTxHashFieldEvent | AuditEntryRevokedDirectionFieldEvent | AuditEntryRevokedCounterpartyFieldEvent | AuditEntryRevokedMessageHashFieldEvent | AuditEntryRevokedAwardIndexFieldEvent | AuditEntryRevokedReasonFieldEvent | AuditEntryRevokedEnvelopeFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AuditEntry>): Generator<AuditEntryIndexFieldEvent | AuditEntryPrevHashFieldEvent | AuditEntryTimestampFieldEvent | AuditEntryPeerFieldEvent | AuditEntryJobIdFieldEvent | AuditEntryPostedMessageHashFieldEvent | AuditEntryPostedMaxPriceFieldEvent | AuditEntryPostedPaymentFieldEvent | AuditEntryPostedRedundancyFieldEvent | AuditEntryPostedEnvelopeFieldEvent | AuditEntryBidDirectionFieldEvent | AuditEntryBidCounterpartyFieldEvent | AuditEntryBidMessageHashFieldEvent | AuditEntryBidPriceFieldEvent | AuditEntryBidAwardIndexFieldEvent | AuditEntryBidEnvelopeFieldEvent | AuditEntryAwardedDirectionFieldEvent | AuditEntryAwardedCounterpartyFieldEvent | AuditEntryAwardedMessageHashFieldEvent | AuditEntryAwardedPriceFieldEvent | AuditEntryAwardedAwardIndexFieldEvent | AuditEntryAwardedEnvelopeFieldEvent | AuditEntryAcceptedDirectionFieldEvent | AuditEntryAcceptedCounterpartyFieldEvent | AuditEntryAcceptedMessageHashFieldEvent | AuditEntryAcceptedPriceFieldEvent | AuditEntryAcceptedAwardIndexFieldEvent | AuditEntryAcceptedEnvelopeFieldEvent | AuditEntryResultDirectionFieldEvent | AuditEntryResultCounterpartyFieldEvent | AuditEntryResultMessageHashFieldEvent | AuditEntryResultOutputCidFieldEvent | AuditEntryResultCommitmentSignatureFieldEvent | AuditEntryResultEnvelopeFieldEvent | AuditEntryVerifiedCounterpartyFieldEvent | AuditEntryVerifiedResultHashFieldEvent | AuditEntryVerifiedOutputCidFieldEvent | AuditEntryVerifiedAcceptedFieldEvent | AuditEntryVerifiedReasonFieldEvent | AuditEntryPaidDirectionFieldEvent | AuditEntryPaidCounterpartyFieldEvent | AuditEntryPaidAmountFieldEvent | AuditEntryPaidVoucherChannelIdFieldEvent | AuditEntryPaidVoucherCumulativeAmountFieldEvent | AuditEntryPaidVoucherNonceFieldEvent | AuditEntryPaidVoucherSignatureFieldEvent | AuditEntryPaidEscrowTxHashFieldEvent | AuditEntryDisputedDirectionFieldEvent | AuditEntryDisputedCounterpartyFieldEvent | AuditEntryDisputedReasonFieldEvent | AuditEntryDisputedTxHashFieldEvent | AuditEntryRefundedDirectionFieldEvent | AuditEntryRefundedCounterpartyFieldEvent | AuditEntryRefundedAmountFieldEvent | AuditEntryRefundedTxHashFieldEvent | AuditEntryAnchoredTreeSizeFieldEvent | AuditEntryAnchoredRootFieldEvent | AuditEntryAnchoredChainIdFieldEvent | AuditEntryAnchoredTxHashFieldEvent | AuditEntryRevokedDirectionFieldEvent | AuditEntryRevokedCounterpartyFieldEvent | AuditEntryRevokedMessageHashFieldEvent | AuditEntryRevokedAwardIndexFieldEvent | AuditEntryRevokedReasonFieldEvent | AuditEntryRevokedEnvelopeFieldEvent | AuditEntryReopenedDirectionFieldEvent | AuditEntryReopenedMessageHashFieldEvent | AuditEntryReopenedSequenceFieldEvent | AuditEntryReopenedBidsCloseAtFieldEvent | AuditEntryReopenedAskedFieldEvent | AuditEntryReopenedEnvelopeFieldEvent> {
     return streamMessage(buf, AuditEntry.codec(), opts)
   }
 }

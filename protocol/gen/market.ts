@@ -12,7 +12,8 @@ export enum MessageType {
   RESULT = 'RESULT',
   CLEARING = 'CLEARING',
   HEARTBEAT = 'HEARTBEAT',
-  AWARD_REVOCATION = 'AWARD_REVOCATION'
+  AWARD_REVOCATION = 'AWARD_REVOCATION',
+  BID_REOPEN = 'BID_REOPEN'
 }
 
 enum __MessageTypeValues {
@@ -24,7 +25,8 @@ enum __MessageTypeValues {
   RESULT = 5,
   CLEARING = 6,
   HEARTBEAT = 20,
-  AWARD_REVOCATION = 21
+  AWARD_REVOCATION = 21,
+  BID_REOPEN = 30
 }
 
 export namespace MessageType {
@@ -4694,5 +4696,340 @@ export namespace AwardRevocation {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AwardRevocation>): Generator<AwardRevocationJobIdFieldEvent | AwardRevocationRequesterFieldEvent | AwardRevocationProviderFieldEvent | AwardRevocationAwardIndexFieldEvent | AwardRevocationReasonFieldEvent | AwardRevocationIssuedAtFieldEvent> {
     return streamMessage(buf, AwardRevocation.codec(), opts)
+  }
+}
+
+export interface BidReopen {
+  jobId: Uint8Array<ArrayBuffer>
+  requester: Uint8Array<ArrayBuffer>
+  sequence: number
+  bidsCloseAt: number
+  tried: Uint8Array<ArrayBuffer>[]
+  issuedAt: number
+}
+
+export namespace BidReopen {
+  let _codec: Codec<BidReopen>
+
+  export const codec = (): Codec<BidReopen> => {
+    if (_codec == null) {
+      _codec = message<BidReopen>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.jobId != null && obj.jobId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.jobId)
+        }
+
+        if ((obj.requester != null && obj.requester.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.requester)
+        }
+
+        if ((obj.sequence != null && obj.sequence !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.sequence)
+        }
+
+        if ((obj.bidsCloseAt != null && obj.bidsCloseAt !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.bidsCloseAt)
+        }
+
+        if (obj.tried != null && obj.tried.length > 0) {
+          for (const value of obj.tried) {
+            w.uint32(42)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.issuedAt != null && obj.issuedAt !== 0)) {
+          w.uint32(48)
+          w.uint64Number(obj.issuedAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          jobId: uint8ArrayAlloc(0),
+          requester: uint8ArrayAlloc(0),
+          sequence: 0,
+          bidsCloseAt: 0,
+          tried: [],
+          issuedAt: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.jobId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.requester = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.sequence = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.bidsCloseAt = reader.uint64Number()
+              break
+            }
+            case 5: {
+              if (opts.limits?.tried != null && obj.tried.length === opts.limits.tried) {
+                throw new MaxLengthError('Decode error - repeated field "tried" had too many elements')
+              }
+
+              obj.tried.push(reader.bytes())
+              break
+            }
+            case 6: {
+              obj.issuedAt = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          tried: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.jobId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.requester`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.sequence`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.bidsCloseAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.tried != null && obj.tried === opts.limits.tried) {
+                throw new MaxLengthError('Streaming decode error - repeated field "tried" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.tried[]`,
+                index: obj.tried,
+                value: reader.bytes()
+              }
+
+              obj.tried++
+
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.issuedAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BidReopenJobIdFieldEvent {
+    field: '$.jobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BidReopenRequesterFieldEvent {
+    field: '$.requester'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BidReopenSequenceFieldEvent {
+    field: '$.sequence'
+    value: number
+  }
+
+  export interface BidReopenBidsCloseAtFieldEvent {
+    field: '$.bidsCloseAt'
+    value: number
+  }
+
+  export interface BidReopenTriedFieldEvent {
+    field: '$.tried[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BidReopenIssuedAtFieldEvent {
+    field: '$.issuedAt'
+    value: number
+  }
+
+  export function encode (obj: Partial<BidReopen>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BidReopen.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BidReopen>): BidReopen {
+    return decodeMessage(buf, BidReopen.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BidReopen>): Generator<BidReopenJobIdFieldEvent | BidReopenRequesterFieldEvent | BidReopenSequenceFieldEvent | BidReopenBidsCloseAtFieldEvent | BidReopenTriedFieldEvent | BidReopenIssuedAtFieldEvent> {
+    return streamMessage(buf, BidReopen.codec(), opts)
+  }
+}
+
+export interface BidReopenPush {
+  reopen: Uint8Array<ArrayBuffer>
+  request: Uint8Array<ArrayBuffer>
+}
+
+export namespace BidReopenPush {
+  let _codec: Codec<BidReopenPush>
+
+  export const codec = (): Codec<BidReopenPush> => {
+    if (_codec == null) {
+      _codec = message<BidReopenPush>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.reopen != null && obj.reopen.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.reopen)
+        }
+
+        if ((obj.request != null && obj.request.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.request)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          reopen: uint8ArrayAlloc(0),
+          request: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.reopen = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.request = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.reopen`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.request`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BidReopenPushReopenFieldEvent {
+    field: '$.reopen'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BidReopenPushRequestFieldEvent {
+    field: '$.request'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<BidReopenPush>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BidReopenPush.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BidReopenPush>): BidReopenPush {
+    return decodeMessage(buf, BidReopenPush.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BidReopenPush>): Generator<BidReopenPushReopenFieldEvent | BidReopenPushRequestFieldEvent> {
+    return streamMessage(buf, BidReopenPush.codec(), opts)
   }
 }

@@ -16,6 +16,10 @@ export const MAX_MESSAGE_BYTES = {
   clearing: 4096,
   heartbeat: 512,
   revocation: 512,
+  /** a BidReopen naming up to MAX_REOPEN_TRIED providers (~40 bytes each) */
+  bidReopen: 2048,
+  /** /hive/reopen: a BidReopen and the job's JobRequest */
+  reopenPush: 2048 + 32 * 1024 + 64,
   /** a Reply may carry a signed Acceptance */
   reply: 2048,
   blobRequest: 256,

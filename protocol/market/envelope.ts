@@ -23,6 +23,7 @@ export const SIGNING_DOMAINS: Record<SignedMessageType, string> = {
   [MessageType.CLEARING]: 'hive/market/clearing/1',
   [MessageType.HEARTBEAT]: 'hive/market/heartbeat/1',
   [MessageType.AWARD_REVOCATION]: 'hive/market/award-revocation/1',
+  [MessageType.BID_REOPEN]: 'hive/market/bid-reopen/1',
 }
 
 export interface OpenedEnvelope<T> {

@@ -51,6 +51,13 @@ export const MARKET_ERROR_ACTIONS = {
   NOT_SELECTED: 'IGNORE',
   /** A heartbeat or result for an award the requester withdrew (docs/reaward.md): the provider should stop. */
   AWARD_REVOKED: 'IGNORE',
+  /**
+   * A BidReopen whose sequence does not move past one already taken for the job (docs/reaward.md):
+   * a replay, or the same reopen heard twice (push and gossip), so ignored rather than rejected.
+   */
+  REOPEN_REPLAYED: 'IGNORE',
+  /** A BidReopen whose window ends too late for a run to finish by the job's deadline. */
+  REOPEN_TOO_LATE: 'REJECT',
 } as const satisfies Record<string, 'IGNORE' | 'REJECT'>
 
 export type MarketErrorCode = keyof typeof MARKET_ERROR_ACTIONS

@@ -40,10 +40,8 @@ export interface DeadProvidersOptions {
   /** the jobs' bid window: early award places a job as soon as k + 1 good bids are in */
   bidWindowMs: number
   /**
-   * bidders asked per job (m; unset: the protocol's 2k + 2). The bids of a job are all it has: a
-   * job whose bidders were all killed fails NO_PROVIDER_LEFT, since a signed request cannot be
-   * re-opened after its bid window (re-bidding is not built yet), so a requester expecting deaths
-   * asks more
+   * bidders asked per job (m; unset: the protocol's 2k + 2). A job whose bidders were all killed
+   * re-opens its bidding with a signed BidReopen to providers not tried (docs/reaward.md)
    */
   maxBidders?: number
   mode: 'process' | 'in-process'
@@ -69,6 +67,8 @@ export interface DeadProvidersReport {
   kills: number
   /** jobs that had an award revoked after a kill */
   killedJobs: number
+  /** jobs whose bidding was re-opened (every bidder killed and no bid left) */
+  reopenedJobs: number
   /** revocations of providers that were never killed (false alarms) */
   falseRevocations: number
   detectionP50Ms: number | null
@@ -256,6 +256,7 @@ function report(
     ...(payouts !== undefined ? { chain: omitDouble(payouts) } : {}),
     kills: killedAt.size,
     killedJobs: killedJobs.size,
+    reopenedJobs: records.filter((r) => (r.reopens?.length ?? 0) > 0).length,
     falseRevocations,
     detectionP50Ms: percentile(detection, 50),
     detectionP95Ms: percentile(detection, 95),

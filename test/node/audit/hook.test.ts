@@ -104,6 +104,18 @@ describe('node/audit market hook', () => {
     expect(((await t.store.jobs.get(JOB_ID)) as JobRecord).phase).to.equal('completed')
   })
 
+  it('logs a re-opened bidding with its signed BidReopen kept (why a job may hold more awards than k)', async () => {
+    const envelope = Uint8Array.of(3, 1, 4)
+    await hook.record({ type: 'bid-reopened', jobId: JOB_ID, envelope, sequence: 2, bidsCloseAt: 5_000, asked: 4 })
+    const [e] = (await t.log.entriesForJob(jobIdToBytes(JOB_ID))).map((s) => s.entry)
+    expect(e.type).to.equal('reopened')
+    if (e.type === 'reopened') {
+      expect([e.direction, e.sequence, e.bidsCloseAt, e.asked]).to.deep.equal(['sent', 2, 5_000, 4])
+      expect(Buffer.from(e.messageHash)).to.deep.equal(Buffer.from(sha256(envelope)))
+      expect(e.envelope, 'the signed reopen is kept').to.deep.equal(envelope)
+    }
+  })
+
   it('keeps the state and reports loudly when the log is closed or the record is refused', async () => {
     current = undefined
     await hook.posted(jobRecord({ phase: 'awarding' }), Uint8Array.of(1))

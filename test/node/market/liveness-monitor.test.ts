@@ -65,4 +65,52 @@ describe('node/market/liveness: LivenessMonitor (issue 16)', () => {
     expect(monitor.sweep()).to.deep.equal([])
     expect(dead).to.deep.equal([])
   })
+
+  it('adaptive silence: a provider whose heartbeats come 3 s apart is allowed 6 s, bounded by maxSilenceMs', () => {
+    const { monitor, dead, clock } = harness()
+    monitor.watch('j', 'p1')
+    // a starved provider: heartbeats every 3 s (jitter, not death)
+    for (let t = 0; t < 3; t++) {
+      clock.now += 3_000
+      monitor.beat('j', 'p1')
+    }
+    clock.now += 5_000
+    monitor.sweep()
+    expect(dead, 'silent 5 s after 3 s gaps: still alive').to.deep.equal([])
+    clock.now += 1_000
+    monitor.sweep()
+    expect(dead.map((d) => [d.provider, d.reason, d.silentForMs])).to.deep.equal([['p1', 'HEARTBEAT_SILENT', 6_000]])
+    expect(monitor.silenceLimit({ maxGapMs: 60_000 }), 'never beyond maxSilenceMs').to.equal(16_000)
+    expect(monitor.silenceLimit({ maxGapMs: 0 })).to.equal(4_000)
+    monitor.stop()
+  })
+
+  it("the requester's own stall is not held against a provider: a sweep 5 s late revokes nobody", () => {
+    const clock = { now: 1_000_000 }
+    const dead: DeathVerdict[] = []
+    const monitor = new LivenessMonitor({
+      // sweeps due every 250 ms, as in the node (the test sweeps by hand on its own clock)
+      policy: { silenceMs: 4_000, reconnectGraceMs: 2_000, sweepMs: 250 },
+      now: () => clock.now,
+      isConnected: () => true,
+      onDead: (v) => dead.push(v),
+    })
+    monitor.watch('j', 'p1')
+    monitor.sweep()
+    clock.now += 1_000
+    monitor.beat('j', 'p1')
+    clock.now += 250
+    monitor.sweep()
+    // our event loop blocked for 5 s: the provider's heartbeats wait unread in the socket
+    clock.now += 5_000
+    monitor.sweep()
+    expect(dead).to.deep.equal([])
+    // then it really goes silent: found once the silence limit passes on our own running clock
+    for (let t = 0; t < 20 && dead.length === 0; t++) {
+      clock.now += 250
+      monitor.sweep()
+    }
+    expect(dead.map((d) => d.reason)).to.deep.equal(['HEARTBEAT_SILENT'])
+    monitor.stop()
+  })
 })

@@ -149,5 +149,14 @@ export function oneOfEach(): EventFor[] {
       reason: 'HEARTBEAT_SILENT',
       envelope: new TextEncoder().encode('r'),
     },
+    {
+      type: 'reopened',
+      direction: 'sent',
+      messageHash: h('o'),
+      sequence: 1,
+      bidsCloseAt: 1_700_000_002_000,
+      asked: 4,
+      envelope: new TextEncoder().encode('o'),
+    },
   ]
 }

@@ -39,6 +39,7 @@ describe('protocol/topics', () => {
       voucher: '/hive/voucher/2.0.0',
       heartbeat: '/hive/heartbeat/1.0.0',
       revoke: '/hive/revoke/1.0.0',
+      reopen: '/hive/reopen/1.0.0',
     })
     expect(DIRECT_LIMITS.bid.request).to.equal(MessageType.BID)
     expect(DIRECT_LIMITS.blob.maxResponseFrameBytes).to.equal(MAX_MESSAGE_BYTES.blobChunk)

@@ -79,6 +79,11 @@ export interface JobRecord {
    * ordinary k = 1 award) runs it too, and outputs are compared before anyone is paid
    */
   spotCheck?: boolean
+  /**
+   * bidding re-opened after every awarded provider died and no bid was left (docs/reaward.md):
+   * the signed reopen's sequence, when, its window, providers asked and how many would bid
+   */
+  reopens?: Array<{ sequence: number; at: number; bidsCloseAt: number; asked: number; willing: number }>
 }
 
 // --- stats (issue 17): `hive stats` ---
