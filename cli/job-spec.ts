@@ -25,6 +25,11 @@ export interface JobSpec {
   memory?: number
   wallTime?: number
   maxOutput?: number
+  /** executor onnx: output tensors to return, tolerances (decimal strings), intra-op threads */
+  output?: string[]
+  atol?: string
+  rtol?: string
+  threads?: number
 }
 
 type FieldCheck = (value: unknown, bad: (expected: string) => never) => unknown
@@ -56,10 +61,26 @@ interface Schema {
 }
 
 export const JOB_SPEC_SCHEMA: Schema = {
-  module: { check: text, to: 'wasm', help: 'the WASI module: a .wasm file (relative to this file) or a module CID' },
-  inputs: { check: strings, to: 'input', help: 'input files (relative to this file) the job reads from /input' },
+  module: {
+    check: text,
+    to: 'wasm',
+    help: 'the WASI module: a .wasm file (relative to this file) or a module CID; executor onnx: the .onnx model',
+  },
+  inputs: {
+    check: strings,
+    to: 'input',
+    help: 'input files (relative to this file) the job reads from /input; executor onnx: name=file.npy',
+  },
+  outputs: { check: strings, to: 'output', help: 'executor onnx: the output tensors to return (default all)' },
+  tolerance: {
+    help: 'executor onnx, k > 1: outputs agree when |a - b| <= atol + rtol * |b| (default: identical)',
+    nested: {
+      atol: { check: using((t) => t, 'a decimal such as 1e-4'), to: 'atol', help: 'absolute tolerance' },
+      rtol: { check: using((t) => t, 'a decimal such as 0.001'), to: 'rtol', help: 'relative tolerance' },
+    },
+  },
   args: { check: strings, to: 'arg', help: 'arguments, in order' },
-  executor: { check: text, to: 'executor', help: 'executor class (default wasm)' },
+  executor: { check: text, to: 'executor', help: 'executor class: wasm (default) or onnx (inference)' },
   k: {
     check: using((t) => {
       if (!/^[1-9]\d?$/.test(t)) throw new Error('k')
@@ -87,6 +108,14 @@ export const JOB_SPEC_SCHEMA: Schema = {
       memory: { check: using(parseByteSize, 'a size such as 64MiB'), to: 'memory', help: 'memory limit' },
       wallTime: { check: using(parseDuration, 'a duration such as 10s'), to: 'wallTime', help: 'one run' },
       maxOutput: { check: using(parseByteSize, 'a size such as 4MiB'), to: 'maxOutput', help: 'output size' },
+      threads: {
+        check: using((t) => {
+          if (!/^[1-9]\d?$/.test(t)) throw new Error('threads')
+          return Number(t)
+        }, 'a whole number from 1 to 99'),
+        to: 'threads',
+        help: 'executor onnx: intra-op threads',
+      },
     },
   },
 }
@@ -144,7 +173,13 @@ export function parseJobSpec(source: string, file: string): JobSpec {
   return {
     ...(out as Partial<JobSpec>),
     wasm: /^baf[a-z2-7]{20,}$/.test(wasm) ? wasm : local(wasm),
-    input: ((out.input as string[] | undefined) ?? []).map(local),
+    // onnx inputs are name=file: only the file part is a path
+    input: ((out.input as string[] | undefined) ?? []).map((p) =>
+      out.executor === 'onnx' && /^[^/=]+=/.test(p)
+        ? `${p.slice(0, p.indexOf('='))}=${local(p.slice(p.indexOf('=') + 1))}`
+        : local(p),
+    ),
+
     arg: (out.arg as string[] | undefined) ?? [],
   }
 }

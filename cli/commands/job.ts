@@ -17,6 +17,12 @@ import type { PaymentMode } from '../../protocol/payment-mode.ts'
 
 interface PostOptions {
   wasm: string
+  /** an onnx model file: executor onnx, --input name=file.npy (cli/onnx-job.ts) */
+  onnx?: string
+  output: string[]
+  atol?: string
+  rtol?: string
+  threads?: number
   spec?: string
   input: string[]
   arg: string[]
@@ -47,7 +53,17 @@ export function registerJobCommands(job: Command, context: (cmd: Command) => Com
       '--spec <file>',
       'the job as a YAML file (module, inputs, args, limits, k, payment, maxPrice); flags override it',
     )
-    .option('--input <file>', 'an input file the job reads from /input (repeatable)', collect, [])
+    .option('--onnx <model>', 'an inference job: the ONNX model file (inputs then are --input name=file.npy)')
+    .option(
+      '--input <file>',
+      'an input file the job reads from /input; with --onnx name=file.npy, one per model input (repeatable)',
+      collect,
+      [],
+    )
+    .option('--output <name>', '--onnx: an output tensor to return (repeatable; default all)', collect, [])
+    .option('--atol <x>', '--onnx, k > 1: outputs agree when |a - b| <= atol + rtol * |b| (default 0: identical)')
+    .option('--rtol <y>', '--onnx, k > 1: relative tolerance (see --atol)')
+    .option('--threads <n>', '--onnx: intra-op threads (more than 1 needs a tolerance)', parsePositiveInt)
     .option('--arg <arg>', 'an argument for the job (repeatable, in order)', collect, [])
     .option('--redundancy <k>', 'run on k providers and accept the output a majority returns', parsePositiveInt)
     .option(
@@ -72,9 +88,8 @@ export function registerJobCommands(job: Command, context: (cmd: Command) => Com
     .option('--out <dir>', 'with --wait: write the output files (and stdout) here')
     .addHelpText(
       'after',
-      '\nExamples:\n  hive job post --wasm examples/build/wordcount.wasm --input README.md --wait --out' +
-        ' ./result\n  hive job post --wasm examples/build/primes.wasm --arg 1000000 --redundancy 2' +
-        ' --max-price 0.5 --wait',
+      '\nExamples:\n  hive job post --wasm examples/build/wordcount.wasm --input README.md --wait --out ./result\n  hive job post --wasm examples/build/primes.wasm --arg 1000000 --redundancy 2 --max-price 0.5 --wait\n' +
+        '  hive job post --onnx model.onnx --input x=x.npy --redundancy 3 --atol 1e-4 --wait --out ./result',
     )
     .action(async (opts: PostOptions, cmd: Command) => {
       await postJob(context(cmd), await withSpec(opts, cmd))
@@ -148,8 +163,11 @@ export function registerJobCommands(job: Command, context: (cmd: Command) => Com
 /** `--spec`: the file's values wherever no flag was given on the command line (defaults do not count). */
 async function withSpec(opts: PostOptions, cmd: Command): Promise<PostOptions> {
   if (opts.spec === undefined) {
-    if (opts.wasm === undefined)
-      throw new UsageError('MODULE_REQUIRED', 'give the module: --wasm <file|cid>, or a job file with --spec <file>')
+    if (opts.wasm === undefined && opts.onnx === undefined)
+      throw new UsageError(
+        'MODULE_REQUIRED',
+        'give the module: --wasm <file|cid>, an ONNX model with --onnx <file>, or a job file with --spec <file>',
+      )
     return opts
   }
   const { parseJobSpec } = await import('../job-spec.ts')
@@ -175,13 +193,35 @@ async function postJob(ctx: CommandContext, opts: PostOptions): Promise<void> {
       `--spot-check applies to k = 1 jobs; with --redundancy ${opts.redundancy} the providers already check each other`,
     )
   }
-  const module = /^baf[a-z2-7]{20,}$/.test(opts.wasm)
-    ? { moduleCid: opts.wasm }
-    : { module: (await readModule(opts.wasm, opts.executor)).toString('base64') }
+  // an inference job: --onnx, or a spec file with `executor: onnx` whose module is the model
+  const onnxModel = opts.onnx ?? (opts.executor === 'onnx' ? opts.wasm : undefined)
+  if (onnxModel !== undefined && opts.wasm !== undefined && opts.onnx !== undefined)
+    throw new UsageError('TWO_MODULES', 'give either --wasm or --onnx, not both')
+  const onnx =
+    onnxModel !== undefined
+      ? await (
+          await import('../onnx-job.ts')
+        ).prepareOnnxJob({
+          model: onnxModel,
+          inputs: opts.input,
+          outputs: opts.output,
+          atol: opts.atol,
+          rtol: opts.rtol,
+          threads: opts.threads,
+        })
+      : undefined
+  if (onnx === undefined && (opts.output.length > 0 || opts.atol !== undefined || opts.rtol !== undefined))
+    throw new UsageError('ONNX_ONLY', '--output, --atol and --rtol apply to inference jobs: give the model with --onnx')
+  const module =
+    onnx !== undefined
+      ? { module: onnx.module }
+      : /^baf[a-z2-7]{20,}$/.test(opts.wasm)
+        ? { moduleCid: opts.wasm }
+        : { module: (await readModule(opts.wasm, opts.executor)).toString('base64') }
   // the module is checked before the node is contacted: a wrong file is a usage error, fast
   const client = await HiveClient.forDataDir(ctx.dataDir)
   const inputs: Array<{ name: string; data: string }> = []
-  for (const file of opts.input) {
+  for (const file of onnx !== undefined ? [] : opts.input) {
     const name = basename(file)
     if (!isValidFileName(name))
       throw new UsageError('BAD_INPUT_NAME', `--input ${file}: "${name}" cannot be a file name inside the sandbox`)
@@ -191,9 +231,10 @@ async function postJob(ctx: CommandContext, opts: PostOptions): Promise<void> {
   }
   const body = {
     ...module,
-    inputs,
-    args: opts.arg,
-    executor: opts.executor,
+    inputs: onnx?.inputs ?? inputs,
+    args: onnx?.args ?? opts.arg,
+    executor: onnx !== undefined ? 'onnx' : opts.executor,
+    ...(onnx?.tolerances !== undefined ? { tolerances: onnx.tolerances } : {}),
     maxPrice: opts.maxPrice.toString(),
     payment: opts.payment,
     ...(opts.redundancy !== undefined ? { redundancy: opts.redundancy } : {}),
@@ -204,6 +245,7 @@ async function postJob(ctx: CommandContext, opts: PostOptions): Promise<void> {
       ...(opts.memory !== undefined ? { memoryBytes: opts.memory } : {}),
       ...(opts.wallTime !== undefined ? { wallTimeMs: opts.wallTime } : {}),
       ...(opts.maxOutput !== undefined ? { outputBytes: opts.maxOutput } : {}),
+      ...(onnx?.threads !== undefined ? { threads: onnx.threads } : {}),
     },
   }
   if (opts.wait !== true) {
@@ -277,7 +319,12 @@ async function postJob(ctx: CommandContext, opts: PostOptions): Promise<void> {
     ctx.printJson({ ...summaryOf(result), record, written })
     return
   }
-  ctx.say(Buffer.from(result.stdout, 'base64').toString('utf8').trimEnd())
+  if (onnx !== undefined) {
+    const files = result.files.map((f) => ({ name: f.name, data: Buffer.from(f.data, 'base64') }))
+    ctx.say((await import('../onnx-job.ts')).tensorSummary(files).join('\n'))
+    if (record.winners !== undefined)
+      ctx.note(`outputs agreed within the tolerance on ${record.winners.length} providers`)
+  } else ctx.say(Buffer.from(result.stdout, 'base64').toString('utf8').trimEnd())
   ctx.note(
     `verified output ${result.outputCid} (exit code ${result.exitCode}) in ${formatDuration(Date.now() - started)}` +
       (written.length > 0 ? `; written to ${opts.out}: ${written.join(', ')}` : ''),

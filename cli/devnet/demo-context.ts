@@ -21,6 +21,8 @@ export interface CastMember {
   /** providers: HIVE staked, and price per unit (config `prices.wasm`) */
   stake?: bigint
   price?: string
+  /** providers: executor classes offered besides wasm (config `executors`, priced alike) */
+  alsoRuns?: string[]
 }
 
 const HIVE = (n: string): bigint => parseEther(n)
@@ -32,7 +34,17 @@ const HIVE = (n: string): bigint => parseEther(n)
  */
 export const CAST: readonly CastMember[] = [
   { name: 'requester', role: 'requester', account: 1, hive: HIVE('1000') },
-  { name: 'provider-1', role: 'provider', account: 2, hive: HIVE('500'), stake: HIVE('300'), price: '0.0010' },
+  // provider-1 also runs inference jobs (executor onnx): the one warm inference child it starts
+  // is all the demo's inference job needs
+  {
+    name: 'provider-1',
+    role: 'provider',
+    account: 2,
+    hive: HIVE('500'),
+    stake: HIVE('300'),
+    price: '0.0010',
+    alsoRuns: ['onnx'],
+  },
   { name: 'provider-2', role: 'provider', account: 3, hive: HIVE('500'), stake: HIVE('300'), price: '0.0012' },
   { name: 'provider-3', role: 'provider', account: 4, hive: HIVE('500'), stake: HIVE('150'), price: '0.0008' },
   { name: 'auditor', role: 'auditor', account: 5, hive: 0n },

@@ -125,7 +125,10 @@ async function prepareParticipants(ctx: DemoContext, rpcUrl: string): Promise<Pa
             ...config,
             rpcUrl,
             deployments: ctx.deploymentsDir,
-            ...(c.price !== undefined ? { prices: { wasm: c.price } } : {}),
+            ...(c.price !== undefined
+              ? { prices: Object.fromEntries(['wasm', ...(c.alsoRuns ?? [])].map((e) => [e, c.price])) }
+              : {}),
+            ...(c.alsoRuns !== undefined ? { executors: ['wasm', ...c.alsoRuns] } : {}),
           },
           null,
           2,

@@ -2,7 +2,7 @@
 // word count of the README on two providers paid through a payment channel, then a Mandelbrot
 // image paid through escrow; the providers settle their channels with their best voucher and
 // the escrow is released by the requester's node on the verified result.
-import { copyFile, mkdir, readFile } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { formatBytes, formatRelative, roundTokenAmount, shortPeerId, table } from '../format.ts'
@@ -32,7 +32,9 @@ interface PostResult {
 }
 
 export const jobsStep: Step<DemoContext> = {
-  name: 'jobs: find providers by capability, a word count (k=2) paid by channel, a Mandelbrot image paid by escrow',
+  name:
+    'jobs: find providers by capability, a word count (k=2) paid by channel, a Mandelbrot image paid by escrow, ' +
+    'an ONNX inference',
   run: async (ctx) => {
     const requester = person(ctx, 'requester')
     const modules = await (ctx.pending.get('examples') as Promise<Record<string, string>>)
@@ -109,10 +111,44 @@ export const jobsStep: Step<DemoContext> = {
     ctx.say(pgmToText(parsePgm(await readFile(image)), 64))
     ctx.say(`(the image itself: ${ctx.cli.path(image)}, a greyscale PGM any image viewer opens)`)
 
+    const mlp = await inferenceJob(ctx)
+
     await settleChannels(ctx, wc)
     await waitEscrowReleased(ctx, requester, mb)
-    return `${wc.label}: ${winnersText(wc)}; ${mb.label}: ${winnersText(mb)}`
+    await waitEscrowReleased(ctx, requester, mlp)
+    return `${wc.label}: ${winnersText(wc)}; ${mb.label}: ${winnersText(mb)}; ${mlp.label}: ${winnersText(mlp)}`
   },
+}
+
+/**
+ * An inference job (issue 18): a small MLP whose ONNX file is written here with fixed weights, on a
+ * 4×2 input tensor, run by the provider that offers executor onnx; its output is checked against
+ * the values the weights give.
+ */
+async function inferenceJob(ctx: DemoContext): Promise<JobView> {
+  const { mlpExpected, mlpInputs, mlpModel } = await import('../../examples/inference/models.ts')
+  const { tensorSummary } = await import('../onnx-job.ts')
+  const model = join(ctx.workDir, 'inputs', 'mlp.onnx')
+  const x = join(ctx.workDir, 'inputs', 'x.npy')
+  await writeFile(model, mlpModel())
+  await writeFile(x, mlpInputs()[0].data)
+  const job = await postJob(ctx, 'MLP inference (ONNX, fixed weights)', 'mlp', [
+    '--onnx',
+    model,
+    '--input',
+    `x=${x}`,
+    '--redundancy',
+    '1',
+    '--payment',
+    'escrow',
+  ])
+  const files = await Promise.all(
+    ['y.npy', 'total.npy'].map(async (name) => ({ name, data: await readFile(join(job.resultDir, name)) })),
+  )
+  ctx.say(tensorSummary(files).join('\n'))
+  const expected = mlpExpected()
+  ctx.say(`(expected from the weights: y = ${JSON.stringify(expected.y)}, total = ${expected.total})`)
+  return job
 }
 
 function winnersText(j: JobView): string {

@@ -224,7 +224,9 @@ export class AuditHook implements MarketJournal, PaymentJournal {
     if (auditLog !== undefined) {
       // the result hashes the requester logged on receipt: the verification names the very message it checked
       const received = (await auditLog.entriesForJob(jobId).catch(() => [])).map((s) => s.entry)
-      const quorum = record.awards.filter((a) => a.status === 'delivered' && a.outputCid === record.outputCid).length
+      const quorum = record.awards.filter(
+        (a) => a.status === 'delivered' && (record.winners?.includes(a.provider) ?? a.outputCid === record.outputCid),
+      ).length
       for (const a of record.awards) {
         if (a.outputCid === undefined) continue
         const peer = peerBytes(peerIdFromString(a.provider))
@@ -235,7 +237,10 @@ export class AuditHook implements MarketJournal, PaymentJournal {
             Buffer.compare(Buffer.from(e.counterparty), Buffer.from(peer)) === 0,
         )
         if (result?.type !== 'result') continue
-        const accepted = record.phase === 'completed' && a.status === 'delivered' && a.outputCid === record.outputCid
+        const accepted =
+          record.phase === 'completed' &&
+          a.status === 'delivered' &&
+          (record.winners?.includes(a.provider) ?? a.outputCid === record.outputCid)
         const reason = accepted
           ? `majority ${quorum}/${record.redundancy}`
           : (a.failure ??

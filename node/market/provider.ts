@@ -1,6 +1,7 @@
 // The provider's side of the market: hear job requests (gossip and direct pushes), bid on the
 // ones it can run at a price its sheet and the market allow, accept awards while it has room,
 // fetch the job's data, run it in the sandbox and return a signed Result.
+import { ModelCache } from './model-cache.ts'
 import { createHash } from 'node:crypto'
 import { logger } from '../log/logger.ts'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -107,6 +108,8 @@ export interface ProviderInit {
   providerView?: (executor: string) => number | undefined
   /** how often heartbeats go out while an award is worked on (docs/reaward.md) */
   liveness?: Partial<LivenessPolicy>
+  /** the in-memory cache of job modules (models) by CID (default: 256 MiB) */
+  modelCache?: ModelCache
 }
 
 /** Why this provider bids on a job (the bid's lottery claim), or why not. */
@@ -127,6 +130,8 @@ export class Provider {
   // still be accepted (and so forwarded) when its gossip copy arrives
   private readonly jobSeen = new SeenCache({ capacity: 50_000, ttlMs: 10 * 60_000 })
   private readonly pushedSeen = new SeenCache({ capacity: 50_000, ttlMs: 10 * 60_000 })
+  /** job modules by CID: a model used by many jobs is fetched once (stats: modelFetches) */
+  readonly modelCache: ModelCache
   /** job requests fully validated, and second copies taken from `validated` (tests, metrics) */
   readonly requestChecks = { full: 0, reused: 0 }
   /** recently validated requests by the sha-256 of their bytes (validateOnce) */
@@ -150,6 +155,7 @@ export class Provider {
     this.init = init
     this.now = init.now ?? Date.now
     this.capacity = init.capacity ?? 2
+    this.modelCache = init.modelCache ?? new ModelCache()
     this.liveness = new ProviderLiveness({
       libp2p: init.libp2p,
       privateKey: init.privateKey,
@@ -534,7 +540,7 @@ export class Provider {
     inline?: Map<string, Uint8Array>,
   ): Promise<void> {
     const spec = job.spec
-    const limits = spec.limits ?? { memoryBytes: 0, wallTimeMs: 0, outputBytes: 0 }
+    const limits = spec.limits ?? { memoryBytes: 0, wallTimeMs: 0, outputBytes: 0, threads: 0 }
     const started = this.now()
     let status = ExecStatus.EXEC_OK
     let error = ''
@@ -571,7 +577,7 @@ export class Provider {
       let module: Uint8Array
       let inputs: Array<{ name: string; data: Uint8Array }>
       try {
-        module = await fetchFrom(job.module, spec.moduleSize)
+        module = await this.modelCache.get(job.module, async () => await fetchFrom(job.module, spec.moduleSize))
         failpoint('provider:mid-fetch')
         inputs = await Promise.all(
           job.inputs.map(async (i) => ({ name: i.name, data: await fetchFrom(i.cid, i.size) })),
@@ -582,7 +588,8 @@ export class Provider {
       }
       this.liveness.stage(job.jobId, 'running')
       const running = this.init.executors[spec.executor].run(
-        { module, inputs, args: spec.args, limits },
+        // threads 0 on the wire is the default, one intra-op thread
+        { module, inputs, args: spec.args, limits: { ...limits, threads: Math.max(1, limits.threads) } },
         { signal, onLog: (chunk) => this.liveness.log(job.jobId, chunk) },
       )
       failpoint('provider:mid-run')

@@ -28,7 +28,11 @@ export function jobHistory(record: JobRecord): Map<string, Partial<ReputationHis
   for (const a of record.awards) {
     if (record.dissenters.includes(a.provider)) {
       add(a.provider, spot ? { spotFailed: 1 } : { dissents: 1 })
-    } else if (record.phase === 'completed' && a.status === 'delivered' && a.outputCid === record.outputCid) {
+    } else if (
+      record.phase === 'completed' &&
+      a.status === 'delivered' &&
+      (record.winners?.includes(a.provider) ?? a.outputCid === record.outputCid)
+    ) {
       add(a.provider, spot ? { paid: 1, spotPassed: 1 } : { paid: 1 })
     } else if (
       a.status === 'failed' &&
@@ -51,7 +55,7 @@ function benchmarkCheck(record: JobRecord): Map<string, number> {
     .filter(
       (a) =>
         a.status === 'delivered' &&
-        a.outputCid === record.outputCid &&
+        (record.winners?.includes(a.provider) ?? a.outputCid === record.outputCid) &&
         a.acceptedAt !== undefined &&
         a.resultAt !== undefined,
     )

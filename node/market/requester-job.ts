@@ -10,6 +10,7 @@ import type { ReopenAction, ReopenPolicy } from './job-reopen.ts'
 import { logger } from '@libp2p/logger'
 import type { BidCandidate, SelectionWeights } from '../../protocol/market/selection.ts'
 import type { JobEventSink } from './events.ts'
+import type { GroupOutputs } from './tolerance-outputs.ts'
 import type { AwardRecord, JobRecord } from './job-record.ts'
 
 const log = logger('hive:market:job')
@@ -25,6 +26,12 @@ export interface JobActions {
    * and paid once the job is settled (no chain, nothing to pay).
    */
   pay?: (provider: string, price: bigint, outputCid: string) => Promise<void>
+  /**
+   * An `onnx` job voted within a tolerance (node/market/tolerance-outputs.ts): groups the fetched
+   * outputs around a representative instead of by CID. Not used with payments on (fair exchange
+   * compares commitments before any output is fetched).
+   */
+  groupOutputs?: GroupOutputs
   /** re-opens bidding when no bid is left for an open slot (node/market/job-reopen.ts); absent: the job fails */
   reopen?: ReopenAction
   /** gossips the clearing record once the initial slots are placed */
@@ -743,8 +750,8 @@ export class RequesterJob {
   private async checkMajority(): Promise<void> {
     if (this.exchanging) return
     const delivered = this.record.awards.filter((a) => a.status === 'delivered' || a.status === 'committed')
-    const counts = new Map<string, string[]>()
-    for (const a of delivered) counts.set(a.outputCid ?? '', [...(counts.get(a.outputCid ?? '') ?? []), a.provider])
+    const counts = await this.groupDelivered(delivered)
+    if (isFinal(this.record.phase)) return
     // deterministic failures vote too, one ballot per status (a trap is not a timeout)
     const failures = new Map<string, string[]>()
     for (const a of this.record.awards.filter(isFailureAnswer)) {
@@ -781,17 +788,19 @@ export class RequesterJob {
           }
         }
         for (const a of delivered) {
-          if (a.outputCid === cid) continue
+          if (providers.includes(a.provider)) continue
           this.markDissenter(a.provider)
           if (this.spotChecked()) a.failure ??= `${SPOT_CHECK_MISMATCH}: output differs from the re-runs`
         }
         // a claimed trap (or limit) where a majority ran the module to its end is a dissent
         for (const a of this.record.awards.filter(isFailureAnswer)) this.markDissenter(a.provider)
         this.record.outputCid = cid
+        // within a tolerance the winners' CIDs differ: name them (payment, audit, reputation)
+        if (this.tolerant()) this.record.winners = [...providers]
         this.record.phase = 'completed'
         this.record.completedAt = this.now()
         const accepted = this.record.awards
-          .filter((a) => a.status === 'delivered' && a.outputCid === cid)
+          .filter((a) => a.status === 'delivered' && providers.includes(a.provider))
           .map((a) => a.provider)
         this.emit({
           type: 'job:verified',
@@ -822,6 +831,21 @@ export class RequesterJob {
     }
     this.record.phase = 'running'
     await this.placeOpenSlots()
+  }
+
+  private tolerant(): boolean {
+    return this.actions.groupOutputs !== undefined && this.actions.pay === undefined
+  }
+
+  /** the answers by CID, or, for a tolerance vote, around its representative (first) */
+  private async groupDelivered(delivered: AwardRecord[]): Promise<Map<string, string[]>> {
+    if (this.tolerant() && delivered.length > 0) {
+      const answers = delivered.map((a) => ({ provider: a.provider, outputCid: a.outputCid ?? '' }))
+      return (await this.actions.groupOutputs!(answers, this.k)).groups
+    }
+    const counts = new Map<string, string[]>()
+    for (const a of delivered) counts.set(a.outputCid ?? '', [...(counts.get(a.outputCid ?? '') ?? []), a.provider])
+    return counts
   }
 
   private finish(): void {

@@ -30,6 +30,7 @@ import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { isFinal } from './job-record.ts'
 import { RequesterJob } from './requester-job.ts'
+import { toleranceGrouper } from './tolerance-outputs.ts'
 import { RequesterLiveness } from './liveness-requester.ts'
 import { pushReopen } from './reopen-push.ts'
 import { JobLogs } from './job-logs.ts'
@@ -94,7 +95,10 @@ export interface PostJobInput {
   inputs?: Array<{ name: string; data: Uint8Array }>
   args?: string[]
   executor?: string
-  limits?: Partial<{ memoryBytes: number; wallTimeMs: number; outputBytes: number }>
+  /** threads: an onnx job's intra-op threads (0/absent = 1) */
+  limits?: Partial<{ memoryBytes: number; wallTimeMs: number; outputBytes: number; threads: number }>
+  /** an onnx job's per-output tolerances (decimal strings; output '' = the default); none = the CID rule */
+  tolerances?: JobSpecInput['tolerances']
   requirements?: JobSpecInput['requirements']
   maxPrice: bigint
   redundancy?: number
@@ -298,6 +302,7 @@ export class Requester {
       inputs,
       args: input.args ?? [],
       limits,
+      ...(input.tolerances !== undefined ? { tolerances: input.tolerances } : {}),
       requirements: input.requirements,
       maxPrice: input.maxPrice,
       payment: input.payment ?? 'channel',
@@ -615,6 +620,7 @@ export class Requester {
               },
             }
           : {}),
+        groupOutputs: toleranceGrouper(record, async (cid) => await this.init.blobs.get(cid)),
         // every awarded provider died and no bid is left: ask live providers not tried yet (docs/reaward.md)
         reopen: async (req) =>
           await pushReopen(

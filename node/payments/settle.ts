@@ -24,7 +24,7 @@ export async function settleJob(record: JobRecord, actions: SettleActions): Prom
         record.phase === 'completed' &&
         a.status === 'delivered' &&
         a.outputCid !== undefined &&
-        a.outputCid === record.outputCid
+        (record.winners?.includes(a.provider) ?? a.outputCid === record.outputCid)
       ) {
         await actions.pay({ provider: a.provider, providerAddress, price: BigInt(a.price), outputCid: a.outputCid })
       } else {

@@ -350,6 +350,7 @@ export interface JobLimits {
   memoryBytes: number
   wallTimeMs: number
   outputBytes: number
+  threads: number
 }
 
 export namespace JobLimits {
@@ -377,6 +378,11 @@ export namespace JobLimits {
           w.uint64Number(obj.outputBytes)
         }
 
+        if ((obj.threads != null && obj.threads !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.threads)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -384,7 +390,8 @@ export namespace JobLimits {
         const obj: any = {
           memoryBytes: 0,
           wallTimeMs: 0,
-          outputBytes: 0
+          outputBytes: 0,
+          threads: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -403,6 +410,10 @@ export namespace JobLimits {
             }
             case 3: {
               obj.outputBytes = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.threads = reader.uint32()
               break
             }
             default: {
@@ -441,6 +452,13 @@ export namespace JobLimits {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.threads`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -468,6 +486,11 @@ export namespace JobLimits {
     value: number
   }
 
+  export interface JobLimitsThreadsFieldEvent {
+    field: '$.threads'
+    value: number
+  }
+
   export function encode (obj: Partial<JobLimits>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JobLimits.codec())
   }
@@ -476,8 +499,143 @@ export namespace JobLimits {
     return decodeMessage(buf, JobLimits.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobLimits>): Generator<JobLimitsMemoryBytesFieldEvent | JobLimitsWallTimeMsFieldEvent | JobLimitsOutputBytesFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobLimits>): Generator<JobLimitsMemoryBytesFieldEvent | JobLimitsWallTimeMsFieldEvent | JobLimitsOutputBytesFieldEvent | JobLimitsThreadsFieldEvent> {
     return streamMessage(buf, JobLimits.codec(), opts)
+  }
+}
+
+export interface OutputTolerance {
+  output: string
+  atol: string
+  rtol: string
+}
+
+export namespace OutputTolerance {
+  let _codec: Codec<OutputTolerance>
+
+  export const codec = (): Codec<OutputTolerance> => {
+    if (_codec == null) {
+      _codec = message<OutputTolerance>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.output != null && obj.output !== '')) {
+          w.uint32(10)
+          w.string(obj.output)
+        }
+
+        if ((obj.atol != null && obj.atol !== '')) {
+          w.uint32(18)
+          w.string(obj.atol)
+        }
+
+        if ((obj.rtol != null && obj.rtol !== '')) {
+          w.uint32(26)
+          w.string(obj.rtol)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          output: '',
+          atol: '',
+          rtol: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.output = reader.string()
+              break
+            }
+            case 2: {
+              obj.atol = reader.string()
+              break
+            }
+            case 3: {
+              obj.rtol = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.output`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.atol`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.rtol`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OutputToleranceOutputFieldEvent {
+    field: '$.output'
+    value: string
+  }
+
+  export interface OutputToleranceAtolFieldEvent {
+    field: '$.atol'
+    value: string
+  }
+
+  export interface OutputToleranceRtolFieldEvent {
+    field: '$.rtol'
+    value: string
+  }
+
+  export function encode (obj: Partial<OutputTolerance>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OutputTolerance.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OutputTolerance>): OutputTolerance {
+    return decodeMessage(buf, OutputTolerance.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OutputTolerance>): Generator<OutputToleranceOutputFieldEvent | OutputToleranceAtolFieldEvent | OutputToleranceRtolFieldEvent> {
+    return streamMessage(buf, OutputTolerance.codec(), opts)
   }
 }
 
@@ -659,6 +817,7 @@ export interface JobSpec {
   requesterEthAddress: string
   maxBidders: number
   providerEstimate: number
+  tolerances: OutputTolerance[]
 }
 
 export namespace JobSpec {
@@ -770,6 +929,13 @@ export namespace JobSpec {
           w.uint32(obj.providerEstimate)
         }
 
+        if (obj.tolerances != null && obj.tolerances.length > 0) {
+          for (const value of obj.tolerances) {
+            w.uint32(162)
+            OutputTolerance.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -791,7 +957,8 @@ export namespace JobSpec {
           requester: uint8ArrayAlloc(0),
           requesterEthAddress: '',
           maxBidders: 0,
-          providerEstimate: 0
+          providerEstimate: 0,
+          tolerances: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -898,6 +1065,20 @@ export namespace JobSpec {
               obj.providerEstimate = reader.uint32()
               break
             }
+            case 20: {
+              if (opts.limits?.tolerances != null && obj.tolerances.length === opts.limits.tolerances) {
+                throw new MaxLengthError('Decode error - repeated field "tolerances" had too many elements')
+              }
+
+              if (obj.tolerances.length === 64) {
+                throw new MaxLengthError('Decode error - repeated field "tolerances" had too many elements')
+              }
+
+              obj.tolerances.push(OutputTolerance.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.tolerances$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -909,7 +1090,8 @@ export namespace JobSpec {
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
           inputs: 64,
-          args: 64
+          args: 64,
+          tolerances: 64
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1078,6 +1260,28 @@ export namespace JobSpec {
               }
               break
             }
+            case 20: {
+              if (opts.limits?.tolerances != null && obj.tolerances === opts.limits.tolerances) {
+                throw new MaxLengthError('Streaming decode error - repeated field "tolerances" had too many elements')
+              }
+
+              if (obj.tolerances === 64) {
+                throw new MaxLengthError('Streaming decode error - repeated field "tolerances" had too many elements')
+              }
+
+              for (const evt of OutputTolerance.codec().stream(reader, reader.uint32(), `${prefix}.tolerances[]`, {
+                limits: opts.limits?.tolerances$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.tolerances
+                }
+              }
+
+              obj.tolerances++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1141,6 +1345,11 @@ export namespace JobSpec {
 
   export interface JobSpecLimitsOutputBytesFieldEvent {
     field: '$.limits.outputBytes'
+    value: number
+  }
+
+  export interface JobSpecLimitsThreadsFieldEvent {
+    field: '$.limits.threads'
     value: number
   }
 
@@ -1224,6 +1433,24 @@ export namespace JobSpec {
     value: number
   }
 
+  export interface JobSpecTolerancesOutputFieldEvent {
+    field: '$.tolerances[].output'
+    value: string
+    index: number
+  }
+
+  export interface JobSpecTolerancesAtolFieldEvent {
+    field: '$.tolerances[].atol'
+    value: string
+    index: number
+  }
+
+  export interface JobSpecTolerancesRtolFieldEvent {
+    field: '$.tolerances[].rtol'
+    value: string
+    index: number
+  }
+
   export function encode (obj: Partial<JobSpec>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JobSpec.codec())
   }
@@ -1232,7 +1459,7 @@ export namespace JobSpec {
     return decodeMessage(buf, JobSpec.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobSpec>): Generator<JobSpecExecutorFieldEvent | JobSpecModuleFieldEvent | JobSpecModuleSizeFieldEvent | JobSpecInputsNameFieldEvent | JobSpecInputsCidFieldEvent | JobSpecInputsSizeFieldEvent | JobSpecArgsFieldEvent | JobSpecLimitsMemoryBytesFieldEvent | JobSpecLimitsWallTimeMsFieldEvent | JobSpecLimitsOutputBytesFieldEvent | JobSpecRequirementsMinMemoryBytesFieldEvent | JobSpecRequirementsGpuVendorFieldEvent | JobSpecRequirementsArchFieldEvent | JobSpecRequirementsMinCpuScoreFieldEvent | JobSpecMaxPriceFieldEvent | JobSpecTokenFieldEvent | JobSpecPaymentFieldEvent | JobSpecRedundancyFieldEvent | JobSpecBidWindowMsFieldEvent | JobSpecDeadlineFieldEvent | JobSpecCreatedAtFieldEvent | JobSpecNonceFieldEvent | JobSpecRequesterFieldEvent | JobSpecRequesterEthAddressFieldEvent | JobSpecMaxBiddersFieldEvent | JobSpecProviderEstimateFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobSpec>): Generator<JobSpecExecutorFieldEvent | JobSpecModuleFieldEvent | JobSpecModuleSizeFieldEvent | JobSpecInputsNameFieldEvent | JobSpecInputsCidFieldEvent | JobSpecInputsSizeFieldEvent | JobSpecArgsFieldEvent | JobSpecLimitsMemoryBytesFieldEvent | JobSpecLimitsWallTimeMsFieldEvent | JobSpecLimitsOutputBytesFieldEvent | JobSpecLimitsThreadsFieldEvent | JobSpecRequirementsMinMemoryBytesFieldEvent | JobSpecRequirementsGpuVendorFieldEvent | JobSpecRequirementsArchFieldEvent | JobSpecRequirementsMinCpuScoreFieldEvent | JobSpecMaxPriceFieldEvent | JobSpecTokenFieldEvent | JobSpecPaymentFieldEvent | JobSpecRedundancyFieldEvent | JobSpecBidWindowMsFieldEvent | JobSpecDeadlineFieldEvent | JobSpecCreatedAtFieldEvent | JobSpecNonceFieldEvent | JobSpecRequesterFieldEvent | JobSpecRequesterEthAddressFieldEvent | JobSpecMaxBiddersFieldEvent | JobSpecProviderEstimateFieldEvent | JobSpecTolerancesOutputFieldEvent | JobSpecTolerancesAtolFieldEvent | JobSpecTolerancesRtolFieldEvent> {
     return streamMessage(buf, JobSpec.codec(), opts)
   }
 }
@@ -1430,6 +1657,11 @@ export namespace JobRequest {
     value: number
   }
 
+  export interface JobRequestSpecLimitsThreadsFieldEvent {
+    field: '$.spec.limits.threads'
+    value: number
+  }
+
   export interface JobRequestSpecRequirementsMinMemoryBytesFieldEvent {
     field: '$.spec.requirements.minMemoryBytes'
     value: number
@@ -1510,6 +1742,24 @@ export namespace JobRequest {
     value: number
   }
 
+  export interface JobRequestSpecTolerancesOutputFieldEvent {
+    field: '$.spec.tolerances[].output'
+    value: string
+    index: number
+  }
+
+  export interface JobRequestSpecTolerancesAtolFieldEvent {
+    field: '$.spec.tolerances[].atol'
+    value: string
+    index: number
+  }
+
+  export interface JobRequestSpecTolerancesRtolFieldEvent {
+    field: '$.spec.tolerances[].rtol'
+    value: string
+    index: number
+  }
+
   export interface JobRequestRequesterAddrsFieldEvent {
     field: '$.requesterAddrs[]'
     index: number
@@ -1524,7 +1774,7 @@ export namespace JobRequest {
     return decodeMessage(buf, JobRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestJobIdFieldEvent | JobRequestSpecExecutorFieldEvent | JobRequestSpecModuleFieldEvent | JobRequestSpecModuleSizeFieldEvent | JobRequestSpecInputsNameFieldEvent | JobRequestSpecInputsCidFieldEvent | JobRequestSpecInputsSizeFieldEvent | JobRequestSpecArgsFieldEvent | JobRequestSpecLimitsMemoryBytesFieldEvent | JobRequestSpecLimitsWallTimeMsFieldEvent | JobRequestSpecLimitsOutputBytesFieldEvent | JobRequestSpecRequirementsMinMemoryBytesFieldEvent | JobRequestSpecRequirementsGpuVendorFieldEvent | JobRequestSpecRequirementsArchFieldEvent | JobRequestSpecRequirementsMinCpuScoreFieldEvent | JobRequestSpecMaxPriceFieldEvent | JobRequestSpecTokenFieldEvent | JobRequestSpecPaymentFieldEvent | JobRequestSpecRedundancyFieldEvent | JobRequestSpecBidWindowMsFieldEvent | JobRequestSpecDeadlineFieldEvent | JobRequestSpecCreatedAtFieldEvent | JobRequestSpecNonceFieldEvent | JobRequestSpecRequesterFieldEvent | JobRequestSpecRequesterEthAddressFieldEvent | JobRequestSpecMaxBiddersFieldEvent | JobRequestSpecProviderEstimateFieldEvent | JobRequestRequesterAddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestJobIdFieldEvent | JobRequestSpecExecutorFieldEvent | JobRequestSpecModuleFieldEvent | JobRequestSpecModuleSizeFieldEvent | JobRequestSpecInputsNameFieldEvent | JobRequestSpecInputsCidFieldEvent | JobRequestSpecInputsSizeFieldEvent | JobRequestSpecArgsFieldEvent | JobRequestSpecLimitsMemoryBytesFieldEvent | JobRequestSpecLimitsWallTimeMsFieldEvent | JobRequestSpecLimitsOutputBytesFieldEvent | JobRequestSpecLimitsThreadsFieldEvent | JobRequestSpecRequirementsMinMemoryBytesFieldEvent | JobRequestSpecRequirementsGpuVendorFieldEvent | JobRequestSpecRequirementsArchFieldEvent | JobRequestSpecRequirementsMinCpuScoreFieldEvent | JobRequestSpecMaxPriceFieldEvent | JobRequestSpecTokenFieldEvent | JobRequestSpecPaymentFieldEvent | JobRequestSpecRedundancyFieldEvent | JobRequestSpecBidWindowMsFieldEvent | JobRequestSpecDeadlineFieldEvent | JobRequestSpecCreatedAtFieldEvent | JobRequestSpecNonceFieldEvent | JobRequestSpecRequesterFieldEvent | JobRequestSpecRequesterEthAddressFieldEvent | JobRequestSpecMaxBiddersFieldEvent | JobRequestSpecProviderEstimateFieldEvent | JobRequestSpecTolerancesOutputFieldEvent | JobRequestSpecTolerancesAtolFieldEvent | JobRequestSpecTolerancesRtolFieldEvent | JobRequestRequesterAddrsFieldEvent> {
     return streamMessage(buf, JobRequest.codec(), opts)
   }
 }

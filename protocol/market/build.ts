@@ -25,7 +25,10 @@ export interface JobSpecInput {
   moduleSize: number
   inputs?: Array<{ name: string; cid: CID; size: number }>
   args?: string[]
-  limits: { memoryBytes: number; wallTimeMs: number; outputBytes: number }
+  /** threads: intra-op threads of an onnx job (default 0 = 1) */
+  limits: { memoryBytes: number; wallTimeMs: number; outputBytes: number; threads?: number }
+  /** onnx jobs: per-output tolerances as decimal strings (output '' = the default) */
+  tolerances?: Array<{ output: string; atol: string; rtol: string }>
   requirements?: { minMemoryBytes?: number; gpuVendor?: string; arch?: string; minCpuScore?: number }
   maxPrice: bigint
   /** ERC20 address; '' or absent = the network's own token */
@@ -58,7 +61,7 @@ export function buildJobSpec(input: JobSpecInput, requester: PeerId): JobSpec {
     moduleSize: input.moduleSize,
     inputs: (input.inputs ?? []).map((i) => ({ name: i.name, cid: ownBytes(i.cid.bytes), size: i.size })),
     args: input.args ?? [],
-    limits: { ...input.limits },
+    limits: { threads: 0, ...input.limits },
     requirements: {
       minMemoryBytes: r.minMemoryBytes ?? 0,
       gpuVendor: r.gpuVendor ?? '',
@@ -77,6 +80,7 @@ export function buildJobSpec(input: JobSpecInput, requester: PeerId): JobSpec {
     requesterEthAddress: input.requesterEthAddress ?? '',
     maxBidders: input.maxBidders ?? defaultMaxBidders(input.redundancy),
     providerEstimate: input.providerEstimate ?? 0,
+    tolerances: (input.tolerances ?? []).map((t) => ({ ...t })),
   }
 }
 

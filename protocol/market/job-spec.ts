@@ -5,6 +5,7 @@ import { parsePositiveAmount } from './amounts.ts'
 import { JOB_BOUNDS } from './bounds.ts'
 import { fail } from './errors.ts'
 import { checkOptionalEthAddress, checkRange, checkText, requireCid, requirePeer } from './fields.ts'
+import { checkToleranceFields } from './tolerance-spec.ts'
 import type { JobSpec } from '../gen/market.ts'
 import type { Ed25519PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
@@ -48,6 +49,7 @@ export function checkJobSpec(spec: JobSpec): CheckedJobSpec {
   checkRange(spec.limits.memoryBytes, 'limits.memoryBytes', B.memoryBytes, 'LIMITS_OUT_OF_RANGE')
   checkRange(spec.limits.wallTimeMs, 'limits.wallTimeMs', B.wallTimeMs, 'LIMITS_OUT_OF_RANGE')
   checkRange(spec.limits.outputBytes, 'limits.outputBytes', B.outputBytes, 'LIMITS_OUT_OF_RANGE')
+  checkToleranceFields(spec)
 
   if (spec.requirements !== undefined) {
     const r = spec.requirements

@@ -21,7 +21,10 @@ export interface PostJobBody {
   bidWindowMs?: number
   timeoutMs?: number
   payment?: 'escrow' | 'channel'
-  limits?: { memoryBytes?: number; wallTimeMs?: number; outputBytes?: number }
+  /** threads: an onnx job's intra-op threads */
+  limits?: { memoryBytes?: number; wallTimeMs?: number; outputBytes?: number; threads?: number }
+  /** an onnx job's per-output tolerances, decimal strings (output '' = every other output) */
+  tolerances?: Array<{ output: string; atol: string; rtol: string }>
   requirements?: { minMemoryBytes?: number; gpuVendor?: string; arch?: string; minCpuScore?: number }
   /** k = 1: the chance (0..1) that the job is re-run on a second provider before payment (spot check) */
   spotCheckRate?: number
@@ -86,6 +89,18 @@ function definedOnly<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
 }
 
+/** the shape only: the protocol checks the numbers (protocol/market/tolerance-spec.ts) when the job is signed */
+function checkTolerances(value: unknown): PostJobBody['tolerances'] {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || value.length > 64) bad('tolerances', 'must be an array of {output, atol, rtol}')
+  return value.map((t: unknown, i: number) => {
+    const item = t as Record<string, unknown>
+    for (const k of ['output', 'atol', 'rtol'])
+      if (typeof item?.[k] !== 'string') bad(`tolerances[${i}].${k}`, 'must be a string')
+    return { output: item.output as string, atol: item.atol as string, rtol: item.rtol as string }
+  })
+}
+
 /**
  * Checks the shape of a POST /v1/jobs body; the protocol's own checks run when the job is
  * signed. A body naming a `moduleCid` needs no `module` (the handler looks the CID up).
@@ -133,7 +148,9 @@ export function checkPostJobBody(raw: unknown): PostJobBody {
       memoryBytes: optionalInt(limits.memoryBytes, 'limits.memoryBytes'),
       wallTimeMs: optionalInt(limits.wallTimeMs, 'limits.wallTimeMs'),
       outputBytes: optionalInt(limits.outputBytes, 'limits.outputBytes'),
+      threads: optionalInt(limits.threads, 'limits.threads'),
     }),
+    tolerances: checkTolerances(b.tolerances),
     requirements: definedOnly({
       minMemoryBytes: optionalInt(req.minMemoryBytes, 'requirements.minMemoryBytes'),
       gpuVendor: typeof req.gpuVendor === 'string' ? req.gpuVendor : undefined,

@@ -56,6 +56,9 @@ describe('protocol/market job id', () => {
     limits: (s) => {
       s.limits!.wallTimeMs++
     },
+    tolerances: (s) => {
+      s.tolerances = [{ output: '', atol: '0.001', rtol: '0' }]
+    },
     requirements: (s) => {
       s.requirements!.minCpuScore++
     },

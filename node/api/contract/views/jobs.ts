@@ -61,6 +61,11 @@ export interface JobRecord {
   awards: AwardRecord[]
   /** set when verified */
   outputCid?: string
+  /**
+   * an `onnx` job voted within a tolerance: the providers whose outputs were accepted (their CIDs
+   * differ; outputCid is the representative's). Absent: the winners are those whose CID is outputCid.
+   */
+  winners?: string[]
   /** providers whose output disagreed with the accepted one, or who returned garbage */
   dissenters: string[]
   /** first acceptance: placement latency = placedAt - postedAt */

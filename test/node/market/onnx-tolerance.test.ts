@@ -1,0 +1,170 @@
+// Issue 18 over the wire: an `onnx` job with k = 3 and a tolerance, run by three real providers
+// over TCP, one of which perturbs its output beyond the tolerance and one within it. The
+// executors are a stand-in (y = 2x on a .npy tensor, plus each provider's noise): what is tested
+// is the market's vote, payment and model cache, not ONNX Runtime.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect } from 'chai'
+import { marketService } from '../../../node/market/service.ts'
+import { jobHistory } from '../../../node/market/reputation-store.ts'
+import { settleJob } from '../../../node/payments/settle.ts'
+import { decodeNpy, encodeNpy } from '../../../protocol/inference/npy.ts'
+import { startTestNode } from '../../support/node.ts'
+import { jobSubscribers } from '../../support/topics.ts'
+import { waitFor } from '../../support/wait.ts'
+import type { ExecJob, ExecResult, Executor } from '../../../node/exec/index.ts'
+import type { MarketService } from '../../../node/market/service.ts'
+import type { HiveNode } from '../../../node/node.ts'
+
+const HIVE = 10n ** 18n
+
+function f32(values: number[]): Uint8Array {
+  return encodeNpy({ dtype: 'float32', shape: [values.length], data: new Uint8Array(Float32Array.from(values).buffer) })
+}
+
+function readF32(bytes: Uint8Array): number[] {
+  const arr = decodeNpy(bytes)
+  return [...new Float32Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength / 4)]
+}
+
+/** y = 2x + noise on `x.npy`: an honest provider has noise 0; a sloppy or lying one does not */
+class NoisyDoubler implements Executor {
+  readonly name = 'onnx'
+  readonly isolation = 'none (test stand-in)'
+  readonly maxOutputBytes = 16 << 20
+  readonly modules: Uint8Array[] = []
+  constructor(private readonly noise: number) {}
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+  async run(job: ExecJob): Promise<ExecResult> {
+    this.modules.push(job.module)
+    const x = readF32(job.inputs.find((i) => i.name === 'x.npy')!.data)
+    const y = f32(x.map((v) => 2 * v + this.noise))
+    return {
+      exitCode: 0,
+      stdout: new TextEncoder().encode('{}'),
+      stderr: new Uint8Array(),
+      outputs: [{ name: 'y.npy', data: y }],
+      metering: { wallMs: 1, cpuMs: 1, peakMemoryBytes: 0 },
+    }
+  }
+}
+
+interface Peer {
+  name: string
+  node: HiveNode
+  market: MarketService
+  executor?: NoisyDoubler
+}
+
+describe('node/market onnx jobs voted within a tolerance (issue 18)', function () {
+  this.timeout(120_000)
+  const root = mkdtempSync(join(tmpdir(), 'hive-onnx-tol-'))
+  const peers: Peer[] = []
+  let requester: Peer
+  let honest: Peer
+  let close: Peer
+  let perturbed: Peer
+  // larger than the inline budget (64 KiB): providers fetch it over the blob protocol
+  const model = new Uint8Array(100_000).map((_, i) => (i * 7) % 251)
+
+  async function start(name: string, roles: string, executor?: NoisyDoubler): Promise<Peer> {
+    const node = await startTestNode(name, {
+      root,
+      roles,
+      ...(requester !== undefined ? { bootstrap: requester.node } : {}),
+      settings: { executors: ['onnx'], prices: { onnx: '0.001' } },
+      services: { market: marketService(executor !== undefined ? { executors: { onnx: executor } } : {}) },
+    })
+    const peer = { name, node, market: node.services.market!, executor }
+    peers.push(peer)
+    return peer
+  }
+
+  before(async () => {
+    requester = await start('requester', 'requester')
+    honest = await start('honest', 'provider', new NoisyDoubler(0))
+    close = await start('close', 'provider', new NoisyDoubler(1e-4))
+    perturbed = await start('perturbed', 'provider', new NoisyDoubler(0.5))
+    const pubsub = requester.node.libp2p.services.pubsub
+    const providers = [honest, close, perturbed]
+    await waitFor(() => providers.every((p) => jobSubscribers(pubsub, 'onnx').some((id) => id.equals(p.node.peerId))), {
+      what: 'three onnx providers on the job topics',
+      timeoutMs: 30_000,
+    })
+  })
+
+  after(async () => {
+    for (const p of peers) await p.node.stop().catch(() => {})
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  async function post(x: number[], tolerances?: Array<{ output: string; atol: string; rtol: string }>) {
+    const r = requester.market.requester!
+    const { jobId } = await r.post({
+      executor: 'onnx',
+      module: model,
+      inputs: [{ name: 'x.npy', data: f32(x) }],
+      ...(tolerances !== undefined ? { tolerances } : {}),
+      maxPrice: HIVE,
+      redundancy: 3,
+      bidWindowMs: 1_000,
+    })
+    return await r.wait(jobId, { signal: AbortSignal.timeout(60_000) })
+  }
+
+  const id = (p: Peer): string => p.node.peerId.toString()
+
+  it('k = 3: the output beyond the tolerance dissents, the two within it win and are paid', async () => {
+    const record = await post([1, 2, 3], [{ output: '', atol: '0.01', rtol: '0' }])
+    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+    expect(record.winners).to.have.members([id(honest), id(close)])
+    expect(record.dissenters).to.deep.equal([id(perturbed)])
+    // the job's output is the representative's, one of the winners'
+    const winnerCids = record.awards.filter((a) => record.winners!.includes(a.provider)).map((a) => a.outputCid)
+    expect(winnerCids).to.include(record.outputCid)
+    expect(new Set(winnerCids).size, 'the winners returned different bytes').to.equal(2)
+    const out = await requester.market.requester!.output(record.jobId)
+    const y = readF32(out!.files.find((f) => f.name === 'y.npy')!.data)
+    y.forEach((v, i) => expect(v).to.be.closeTo([2, 4, 6][i], 0.01))
+
+    // payment: the winners are paid, the dissenter rejected
+    const paid: string[] = []
+    const rejected: string[] = []
+    await settleJob(record, {
+      addressOf: (p) => p,
+      pay: async (a) => {
+        paid.push(a.provider)
+      },
+      reject: async (a) => {
+        rejected.push(a.providerAddress)
+      },
+    })
+    expect(paid).to.have.members([id(honest), id(close)])
+    expect(rejected).to.deep.equal([id(perturbed)])
+    const history = jobHistory(record)
+    expect(history.get(id(close))?.paid).to.equal(1)
+    expect(history.get(id(perturbed))?.dissents).to.equal(1)
+  })
+
+  it('the same model again: each provider runs it from its cache (one fetch per provider, not per job)', async () => {
+    const record = await post([5, 6], [{ output: 'y', atol: '0.01', rtol: '0.001' }])
+    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+    for (const p of [honest, close, perturbed]) {
+      const stats = p.market.provider!.modelCache.stats()
+      expect(stats.modelFetches, p.name).to.equal(1)
+      expect(stats.hits, p.name).to.equal(1)
+      expect(p.executor!.modules).to.have.length(2)
+      expect(p.executor!.modules[1]).to.deep.equal(model)
+    }
+  })
+
+  it('without a tolerance the CID rule applies: the close provider is a dissenter too, no majority', async () => {
+    const record = await post([1])
+    // three different outputs, no other bidder to break the tie
+    expect(record.phase).to.equal('failed')
+    expect(record.failure?.reason).to.equal('NO_MAJORITY')
+    expect(record.winners).to.equal(undefined)
+  })
+})
