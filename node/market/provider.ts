@@ -22,6 +22,7 @@ import { encodeOutputBundle } from '../../protocol/output-bundle.ts'
 import { dialableRequesterAddrs } from '../../protocol/market/requester-addrs.ts'
 import { isHiveError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
+import { ResultSender } from './result-sender.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { joinedClearingTopics, joinedJobTopics, TopicSubscription } from './gossip.ts'
 import type { JobShards } from './gossip.ts'
@@ -59,6 +60,8 @@ export interface ProviderFaults {
   corruptOutput?: boolean
   /** never send a liveness heartbeat (the requester should take us for dead and re-award) */
   silentHeartbeats?: boolean
+  /** send other bytes inline with the result than the output its signed CID names */
+  forgeInlineOutput?: boolean
 }
 
 /** validated job requests kept for a second copy (push and gossip of one job come within a bid window) */
@@ -140,12 +143,15 @@ export class Provider {
   /** gossip-heard jobs this provider's lottery ticket won and lost (metrics, tests) */
   readonly lottery = { won: 0, lost: 0 }
   private readonly liveness: ProviderLiveness
+  /** results go out with a small output inline when it may leave (result-sender.ts) */
+  readonly results: ResultSender
   private started = false
 
   constructor(init: ProviderInit) {
     this.init = init
     this.now = init.now ?? Date.now
     this.capacity = init.capacity ?? 2
+    this.results = new ResultSender(init.libp2p)
     this.liveness = new ProviderLiveness({
       libp2p: init.libp2p,
       privateKey: init.privateKey,
@@ -512,6 +518,7 @@ export class Provider {
     let exitCode = 0
     let outputCid
     let outputSize = 0
+    let output: Uint8Array | undefined
     let metering = { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 }
     try {
       const fetchSignal = AbortSignal.any([
@@ -563,6 +570,7 @@ export class Provider {
       const encoded = encodeOutputBundle(bundle)
       outputCid = await this.init.blobs.put(encoded, { sync: true })
       outputSize = encoded.byteLength
+      output = encoded
     } catch (err) {
       if (status === ExecStatus.EXEC_OK) status = execStatusOf(err)
       error = isHiveError(err) ? err.code : 'INTERNAL_ERROR'
@@ -626,11 +634,48 @@ export class Provider {
           envelope: bytes,
           outputCid,
         })
-      await sendRequest(this.init.libp2p, job.requester, 'result', bytes, { signal: AbortSignal.timeout(10_000) })
+      const inline = await this.inlineOutput(job, award, status, outputCid?.toString(), output)
+      await this.results.send(job.requester, bytes, inline, AbortSignal.timeout(10_000))
       failpoint('provider:after-result')
     } catch (err) {
       log('result of %s could not be delivered: %s', job.jobId, (err as Error).message)
     }
+  }
+
+  /**
+   * The output to send inline with the result, when it may leave now: always without payments
+   * (it would be fetched at once anyway), with payments only once its payment is assured (the
+   * same rule the blob server applies to a fetch).
+   */
+  private async inlineOutput(
+    job: ValidJobRequest,
+    award: ValidAward,
+    status: ExecStatus,
+    outputCid: string | undefined,
+    output: Uint8Array | undefined,
+  ): Promise<Uint8Array | undefined> {
+    if (status !== ExecStatus.EXEC_OK || outputCid === undefined || output === undefined) return undefined
+    const payments = this.init.payments
+    if (payments !== undefined) {
+      const spec = job.spec
+      const paid = await payments
+        .outputReleasable({
+          jobId: job.jobId,
+          payment: spec.payment === PaymentMode.PAYMENT_ESCROW ? 'escrow' : 'channel',
+          requesterAddress: spec.requesterEthAddress,
+          outputCid,
+          price: award.price,
+        })
+        .catch(() => false)
+      if (!paid) return undefined
+    }
+    // a test fault: the signed result names the real output; the inline bytes differ in one bit
+    if (this.init.faults?.forgeInlineOutput === true) {
+      const forged = Uint8Array.from(output)
+      forged[forged.length - 1] ^= 1
+      return forged
+    }
+    return output
   }
 }
 

@@ -46,6 +46,8 @@ import type { JobSpecInput } from '../../protocol/market/build.ts'
 import type { PaymentMode } from '../../protocol/payment-mode.ts'
 import type { OutputBundle } from '../../protocol/output-bundle.ts'
 import { observeDuplicateResult } from './duplicate-result.ts'
+import { InlineOutputIntake } from './inline-output-intake.ts'
+import { decodeResultWithData } from '../../protocol/market/inline-output.ts'
 import { MarketEvents } from './events.ts'
 import type { MarketPayments } from './ports.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
@@ -187,12 +189,15 @@ export class Requester {
   private readonly unreachable = new Map<string, number>()
   /** providers that do not speak /hive/award/2.0.0 (bounded: cleared when it grows large) */
   private readonly awardV1Only = new BoundedFlags(1024)
+  /** outputs that came inline with results (result/2.0.0) */
+  readonly inlineOutputs: InlineOutputIntake
   private readonly liveness: RequesterLiveness
   private started = false
 
   constructor(init: RequesterInit) {
     this.init = init
     this.now = init.now ?? Date.now
+    this.inlineOutputs = new InlineOutputIntake(init.blobs)
     this.liveness = new RequesterLiveness({
       libp2p: init.libp2p,
       privateKey: init.privateKey,
@@ -244,6 +249,16 @@ export class Requester {
         ...base,
         protocol: 'result',
         handle: async (bytes, from) => await this.onResult(bytes, from),
+      }),
+    )
+    this.unhandle.push(
+      await handleDirect({
+        ...base,
+        protocol: 'resultData',
+        handle: async (bytes, from) => {
+          const { envelope, output } = decodeResultWithData(bytes)
+          return await this.onResult(envelope, from, output)
+        },
       }),
     )
     await this.liveness.start()
@@ -743,9 +758,13 @@ export class Requester {
     }
   }
 
-  private async onResult(bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
+  /** `output`: the output bundle sent inline with the result (kept only when it is the signed output) */
+  private async onResult(bytes: Uint8Array, from: PeerId, output?: Uint8Array): Promise<Uint8Array> {
     const payments = this.init.payments
     const valid = await this.validateResultOrObserve(bytes, from, payments)
+    // before the job hears of the result: its output fetch then finds the bytes here
+    if (output !== undefined && valid.outputCid !== undefined)
+      await this.inlineOutputs.take(output, valid.outputCid, valid.result.outputSize, from.toString())
     // with payments on, an output is paid before it is seen: only a valid signed commitment to
     // exactly this output CID makes it payable (and is the evidence if the output turns out wrong)
     let committed = true

@@ -2281,6 +2281,118 @@ export namespace InlineBlob {
   }
 }
 
+export interface ResultWithData {
+  envelope: Uint8Array<ArrayBuffer>
+  output: Uint8Array<ArrayBuffer>
+}
+
+export namespace ResultWithData {
+  let _codec: Codec<ResultWithData>
+
+  export const codec = (): Codec<ResultWithData> => {
+    if (_codec == null) {
+      _codec = message<ResultWithData>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.envelope != null && obj.envelope.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.envelope)
+        }
+
+        if ((obj.output != null && obj.output.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.output)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          envelope: uint8ArrayAlloc(0),
+          output: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.envelope = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.output = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.envelope`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.output`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResultWithDataEnvelopeFieldEvent {
+    field: '$.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResultWithDataOutputFieldEvent {
+    field: '$.output'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ResultWithData>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ResultWithData.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultWithData>): ResultWithData {
+    return decodeMessage(buf, ResultWithData.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultWithData>): Generator<ResultWithDataEnvelopeFieldEvent | ResultWithDataOutputFieldEvent> {
+    return streamMessage(buf, ResultWithData.codec(), opts)
+  }
+}
+
 export interface Acceptance {
   jobId: Uint8Array<ArrayBuffer>
   provider: Uint8Array<ArrayBuffer>

@@ -13,6 +13,8 @@ export const MAX_MESSAGE_BYTES = {
   awardWithData: 1024 + 64 * 1024 + 1024,
   acceptance: 1024,
   result: 2048,
+  /** a result with its small output inline (/hive/result/2.0.0) */
+  resultWithData: 2048 + 64 * 1024 + 1024,
   clearing: 4096,
   heartbeat: 512,
   revocation: 512,
