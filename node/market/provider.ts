@@ -23,6 +23,7 @@ import { dialableRequesterAddrs } from '../../protocol/market/requester-addrs.ts
 import { isHiveError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
 import { ResultSender } from './result-sender.ts'
+import { takeAwardVoucher } from './pay-on-award.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { joinedClearingTopics, joinedJobTopics, TopicSubscription } from './gossip.ts'
 import type { JobShards } from './gossip.ts'
@@ -245,8 +246,8 @@ export class Provider {
         ...base,
         protocol: 'awardData',
         handle: async (bytes, from) => {
-          const { envelope, blobs } = decodeAwardWithData(bytes)
-          return await this.onAward(envelope, from, blobs)
+          const { envelope, blobs, voucher } = decodeAwardWithData(bytes)
+          return await this.onAward(envelope, from, blobs, voucher)
         },
       }),
     )
@@ -428,8 +429,16 @@ export class Provider {
     ).unref()
   }
 
-  /** `inline`: the job's small inputs sent with the award (checked against their CIDs when used) */
-  private async onAward(bytes: Uint8Array, from: PeerId, inline?: Map<string, Uint8Array>): Promise<Uint8Array> {
+  /**
+   * `inline`: the job's small inputs sent with the award (checked against their CIDs when used);
+   * `voucher`: pay-on-award, the voucher for the price (taken only for a job that states the mode)
+   */
+  private async onAward(
+    bytes: Uint8Array,
+    from: PeerId,
+    inline?: Map<string, Uint8Array>,
+    voucher?: Uint8Array,
+  ): Promise<Uint8Array> {
     const award = await validateAward(bytes, {
       now: this.now(),
       self: this.init.libp2p.peerId,
@@ -444,6 +453,11 @@ export class Provider {
     })
     const bid = this.openBids.get(award.jobId)
     const full = this.running.size >= this.capacity || this.init.canBid?.() === false
+    // a declined award's voucher is left untouched (the requester credits it back)
+    const voucherAck =
+      !full && bid !== undefined && voucher !== undefined
+        ? await takeAwardVoucher(this.init.payments, bid.request, award.price, voucher, from)
+        : undefined
     const acceptance = await signAcceptance(
       {
         jobId: award.jobId,
@@ -452,6 +466,7 @@ export class Provider {
         accepted: !full && bid !== undefined,
         reason: full ? 'NO_CAPACITY' : bid === undefined ? 'BID_WITHDRAWN' : '',
         timestamp: this.now(),
+        ...(voucherAck !== undefined ? { voucherAck } : {}),
       },
       this.init.privateKey,
     )

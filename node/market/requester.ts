@@ -47,6 +47,7 @@ import type { PaymentMode } from '../../protocol/payment-mode.ts'
 import type { OutputBundle } from '../../protocol/output-bundle.ts'
 import { observeDuplicateResult } from './duplicate-result.ts'
 import { InlineOutputIntake } from './inline-output-intake.ts'
+import { awardVoucherFor } from './pay-on-award.ts'
 import { decodeResultWithData } from '../../protocol/market/inline-output.ts'
 import { MarketEvents } from './events.ts'
 import type { MarketPayments } from './ports.ts'
@@ -112,6 +113,11 @@ export interface PostJobInput {
    * paid (default: the node policy's `spotCheckRate`, else 0). Neither provider can tell.
    */
   spotCheckRate?: number
+  /**
+   * pay-on-award (channel payment, k = 1; docs/market-path.md): the voucher rides with the award
+   * and a small output with the result, four exchanges in all; stated in the signed spec
+   */
+  payOnAward?: boolean
 }
 
 export const DEFAULT_LIMITS = { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 4 * 1024 * 1024 }
@@ -311,6 +317,7 @@ export class Requester {
       requesterEthAddress: this.init.payments?.address(),
       maxBidders,
       providerEstimate: Math.min(MAX_PROVIDER_ESTIMATE, input.providerEstimate ?? choice.estimate),
+      ...(input.payOnAward === true ? { payOnAward: true } : {}),
     }
     const created = await createJobRequest(
       spec,
@@ -341,6 +348,7 @@ export class Requester {
       )
         ? { spotCheck: true }
         : {}),
+      ...(input.payOnAward === true ? { payOnAward: true } : {}),
     }
     // audited: the record lands in the same atomic batch as the `posted` entry
     if (this.init.journal !== undefined)
@@ -447,7 +455,7 @@ export class Requester {
    * the provider then fetches nothing but a module it has not cached), else, or to a provider
    * that does not speak version 2, the bare envelope on /hive/award/1.0.0.
    */
-  private async sendAward(peer: PeerId, envelope: Uint8Array, record: JobRecord): Promise<Reply> {
+  private async sendAward(peer: PeerId, envelope: Uint8Array, record: JobRecord, voucher?: Uint8Array): Promise<Reply> {
     const { libp2p } = this.init
     const signal = AbortSignal.timeout(5_000)
     const chosen = chooseInline(record.inputs)
@@ -457,9 +465,11 @@ export class Requester {
       if (data === undefined) break
       blobs.push({ cid: i.cid, data })
     }
-    if (chosen.length > 0 && blobs.length === chosen.length && this.awardV1Only.get(peer.toString()) !== true) {
+    const withBlobs = chosen.length > 0 && blobs.length === chosen.length
+    if ((withBlobs || voucher !== undefined) && this.awardV1Only.get(peer.toString()) !== true) {
       try {
-        return await sendRequest(libp2p, peer, 'awardData', encodeAwardWithData(envelope, blobs), { signal })
+        const body = encodeAwardWithData(envelope, withBlobs ? blobs : [], voucher)
+        return await sendRequest(libp2p, peer, 'awardData', body, { signal })
       } catch (err) {
         if (!unsupportedProtocol(err)) throw err
         this.awardV1Only.set(peer.toString(), true)
@@ -545,13 +555,18 @@ export class Requester {
             slot,
           })
           failpointSoon('requester:after-award', 100)
-          const reply = await this.sendAward(peer, bytes, record)
-          if (reply.envelope.length === 0) return false
-          const acceptance = await validateAcceptance(reply.envelope, {
-            now: this.now(),
-            award: { jobId: record.jobId, provider: peer, price, awardIndex: slot },
-          })
-          if (!acceptance.accepted) return false
+          const paid = await awardVoucherFor(record, this.init.payments, provider, price)
+          const reply = await this.sendAward(peer, bytes, record, paid?.voucher)
+          const acceptance =
+            reply.envelope.length === 0
+              ? undefined
+              : await validateAcceptance(reply.envelope, {
+                  now: this.now(),
+                  award: { jobId: record.jobId, provider: peer, price, awardIndex: slot },
+                })
+          // pay-on-award: its ack inside the signed acceptance says whether the voucher was taken
+          await paid?.settle(acceptance?.accepted === true ? acceptance.acceptance.voucherAck : undefined)
+          if (acceptance?.accepted !== true) return false
           await this.init.journal?.record({
             type: 'acceptance-received',
             jobId: record.jobId,

@@ -657,6 +657,7 @@ export interface JobSpec {
   requesterEthAddress: string
   maxBidders: number
   providerEstimate: number
+  payOnAward: boolean
 }
 
 export namespace JobSpec {
@@ -768,6 +769,11 @@ export namespace JobSpec {
           w.uint32(obj.providerEstimate)
         }
 
+        if ((obj.payOnAward != null && obj.payOnAward !== false)) {
+          w.uint32(200)
+          w.bool(obj.payOnAward)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -789,7 +795,8 @@ export namespace JobSpec {
           requester: uint8ArrayAlloc(0),
           requesterEthAddress: '',
           maxBidders: 0,
-          providerEstimate: 0
+          providerEstimate: 0,
+          payOnAward: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -894,6 +901,10 @@ export namespace JobSpec {
             }
             case 19: {
               obj.providerEstimate = reader.uint32()
+              break
+            }
+            case 25: {
+              obj.payOnAward = reader.bool()
               break
             }
             default: {
@@ -1076,6 +1087,13 @@ export namespace JobSpec {
               }
               break
             }
+            case 25: {
+              yield {
+                field: `${prefix}.payOnAward`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1222,6 +1240,11 @@ export namespace JobSpec {
     value: number
   }
 
+  export interface JobSpecPayOnAwardFieldEvent {
+    field: '$.payOnAward'
+    value: boolean
+  }
+
   export function encode (obj: Partial<JobSpec>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JobSpec.codec())
   }
@@ -1230,7 +1253,7 @@ export namespace JobSpec {
     return decodeMessage(buf, JobSpec.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobSpec>): Generator<JobSpecExecutorFieldEvent | JobSpecModuleFieldEvent | JobSpecModuleSizeFieldEvent | JobSpecInputsNameFieldEvent | JobSpecInputsCidFieldEvent | JobSpecInputsSizeFieldEvent | JobSpecArgsFieldEvent | JobSpecLimitsMemoryBytesFieldEvent | JobSpecLimitsWallTimeMsFieldEvent | JobSpecLimitsOutputBytesFieldEvent | JobSpecRequirementsMinMemoryBytesFieldEvent | JobSpecRequirementsGpuVendorFieldEvent | JobSpecRequirementsArchFieldEvent | JobSpecRequirementsMinCpuScoreFieldEvent | JobSpecMaxPriceFieldEvent | JobSpecTokenFieldEvent | JobSpecPaymentFieldEvent | JobSpecRedundancyFieldEvent | JobSpecBidWindowMsFieldEvent | JobSpecDeadlineFieldEvent | JobSpecCreatedAtFieldEvent | JobSpecNonceFieldEvent | JobSpecRequesterFieldEvent | JobSpecRequesterEthAddressFieldEvent | JobSpecMaxBiddersFieldEvent | JobSpecProviderEstimateFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobSpec>): Generator<JobSpecExecutorFieldEvent | JobSpecModuleFieldEvent | JobSpecModuleSizeFieldEvent | JobSpecInputsNameFieldEvent | JobSpecInputsCidFieldEvent | JobSpecInputsSizeFieldEvent | JobSpecArgsFieldEvent | JobSpecLimitsMemoryBytesFieldEvent | JobSpecLimitsWallTimeMsFieldEvent | JobSpecLimitsOutputBytesFieldEvent | JobSpecRequirementsMinMemoryBytesFieldEvent | JobSpecRequirementsGpuVendorFieldEvent | JobSpecRequirementsArchFieldEvent | JobSpecRequirementsMinCpuScoreFieldEvent | JobSpecMaxPriceFieldEvent | JobSpecTokenFieldEvent | JobSpecPaymentFieldEvent | JobSpecRedundancyFieldEvent | JobSpecBidWindowMsFieldEvent | JobSpecDeadlineFieldEvent | JobSpecCreatedAtFieldEvent | JobSpecNonceFieldEvent | JobSpecRequesterFieldEvent | JobSpecRequesterEthAddressFieldEvent | JobSpecMaxBiddersFieldEvent | JobSpecProviderEstimateFieldEvent | JobSpecPayOnAwardFieldEvent> {
     return streamMessage(buf, JobSpec.codec(), opts)
   }
 }
@@ -1508,6 +1531,11 @@ export namespace JobRequest {
     value: number
   }
 
+  export interface JobRequestSpecPayOnAwardFieldEvent {
+    field: '$.spec.payOnAward'
+    value: boolean
+  }
+
   export interface JobRequestRequesterAddrsFieldEvent {
     field: '$.requesterAddrs[]'
     index: number
@@ -1522,7 +1550,7 @@ export namespace JobRequest {
     return decodeMessage(buf, JobRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestJobIdFieldEvent | JobRequestSpecExecutorFieldEvent | JobRequestSpecModuleFieldEvent | JobRequestSpecModuleSizeFieldEvent | JobRequestSpecInputsNameFieldEvent | JobRequestSpecInputsCidFieldEvent | JobRequestSpecInputsSizeFieldEvent | JobRequestSpecArgsFieldEvent | JobRequestSpecLimitsMemoryBytesFieldEvent | JobRequestSpecLimitsWallTimeMsFieldEvent | JobRequestSpecLimitsOutputBytesFieldEvent | JobRequestSpecRequirementsMinMemoryBytesFieldEvent | JobRequestSpecRequirementsGpuVendorFieldEvent | JobRequestSpecRequirementsArchFieldEvent | JobRequestSpecRequirementsMinCpuScoreFieldEvent | JobRequestSpecMaxPriceFieldEvent | JobRequestSpecTokenFieldEvent | JobRequestSpecPaymentFieldEvent | JobRequestSpecRedundancyFieldEvent | JobRequestSpecBidWindowMsFieldEvent | JobRequestSpecDeadlineFieldEvent | JobRequestSpecCreatedAtFieldEvent | JobRequestSpecNonceFieldEvent | JobRequestSpecRequesterFieldEvent | JobRequestSpecRequesterEthAddressFieldEvent | JobRequestSpecMaxBiddersFieldEvent | JobRequestSpecProviderEstimateFieldEvent | JobRequestRequesterAddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestJobIdFieldEvent | JobRequestSpecExecutorFieldEvent | JobRequestSpecModuleFieldEvent | JobRequestSpecModuleSizeFieldEvent | JobRequestSpecInputsNameFieldEvent | JobRequestSpecInputsCidFieldEvent | JobRequestSpecInputsSizeFieldEvent | JobRequestSpecArgsFieldEvent | JobRequestSpecLimitsMemoryBytesFieldEvent | JobRequestSpecLimitsWallTimeMsFieldEvent | JobRequestSpecLimitsOutputBytesFieldEvent | JobRequestSpecRequirementsMinMemoryBytesFieldEvent | JobRequestSpecRequirementsGpuVendorFieldEvent | JobRequestSpecRequirementsArchFieldEvent | JobRequestSpecRequirementsMinCpuScoreFieldEvent | JobRequestSpecMaxPriceFieldEvent | JobRequestSpecTokenFieldEvent | JobRequestSpecPaymentFieldEvent | JobRequestSpecRedundancyFieldEvent | JobRequestSpecBidWindowMsFieldEvent | JobRequestSpecDeadlineFieldEvent | JobRequestSpecCreatedAtFieldEvent | JobRequestSpecNonceFieldEvent | JobRequestSpecRequesterFieldEvent | JobRequestSpecRequesterEthAddressFieldEvent | JobRequestSpecMaxBiddersFieldEvent | JobRequestSpecProviderEstimateFieldEvent | JobRequestSpecPayOnAwardFieldEvent | JobRequestRequesterAddrsFieldEvent> {
     return streamMessage(buf, JobRequest.codec(), opts)
   }
 }
@@ -2030,6 +2058,7 @@ export namespace Award {
 export interface AwardWithData {
   envelope: Uint8Array<ArrayBuffer>
   blobs: InlineBlob[]
+  voucher: Uint8Array<ArrayBuffer>
 }
 
 export namespace AwardWithData {
@@ -2054,13 +2083,19 @@ export namespace AwardWithData {
           }
         }
 
+        if ((obj.voucher != null && obj.voucher.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.voucher)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           envelope: uint8ArrayAlloc(0),
-          blobs: []
+          blobs: [],
+          voucher: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2081,6 +2116,10 @@ export namespace AwardWithData {
               obj.blobs.push(InlineBlob.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.blobs$
               }))
+              break
+            }
+            case 3: {
+              obj.voucher = reader.bytes()
               break
             }
             default: {
@@ -2127,6 +2166,13 @@ export namespace AwardWithData {
 
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.voucher`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2156,6 +2202,11 @@ export namespace AwardWithData {
     index: number
   }
 
+  export interface AwardWithDataVoucherFieldEvent {
+    field: '$.voucher'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<AwardWithData>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, AwardWithData.codec())
   }
@@ -2164,7 +2215,7 @@ export namespace AwardWithData {
     return decodeMessage(buf, AwardWithData.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AwardWithData>): Generator<AwardWithDataEnvelopeFieldEvent | AwardWithDataBlobsCidFieldEvent | AwardWithDataBlobsDataFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AwardWithData>): Generator<AwardWithDataEnvelopeFieldEvent | AwardWithDataBlobsCidFieldEvent | AwardWithDataBlobsDataFieldEvent | AwardWithDataVoucherFieldEvent> {
     return streamMessage(buf, AwardWithData.codec(), opts)
   }
 }
@@ -2401,6 +2452,7 @@ export interface Acceptance {
   accepted: boolean
   reason: string
   timestamp: number
+  voucherAck: Uint8Array<ArrayBuffer>
 }
 
 export namespace Acceptance {
@@ -2448,6 +2500,11 @@ export namespace Acceptance {
           w.uint64Number(obj.timestamp)
         }
 
+        if ((obj.voucherAck != null && obj.voucherAck.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.voucherAck)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2459,7 +2516,8 @@ export namespace Acceptance {
           awardIndex: 0,
           accepted: false,
           reason: '',
-          timestamp: 0
+          timestamp: 0,
+          voucherAck: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2494,6 +2552,10 @@ export namespace Acceptance {
             }
             case 7: {
               obj.timestamp = reader.uint64Number()
+              break
+            }
+            case 8: {
+              obj.voucherAck = reader.bytes()
               break
             }
             default: {
@@ -2560,6 +2622,13 @@ export namespace Acceptance {
               }
               break
             }
+            case 8: {
+              yield {
+                field: `${prefix}.voucherAck`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2607,6 +2676,11 @@ export namespace Acceptance {
     value: number
   }
 
+  export interface AcceptanceVoucherAckFieldEvent {
+    field: '$.voucherAck'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Acceptance>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Acceptance.codec())
   }
@@ -2615,7 +2689,7 @@ export namespace Acceptance {
     return decodeMessage(buf, Acceptance.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Acceptance>): Generator<AcceptanceJobIdFieldEvent | AcceptanceProviderFieldEvent | AcceptancePriceFieldEvent | AcceptanceAwardIndexFieldEvent | AcceptanceAcceptedFieldEvent | AcceptanceReasonFieldEvent | AcceptanceTimestampFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Acceptance>): Generator<AcceptanceJobIdFieldEvent | AcceptanceProviderFieldEvent | AcceptancePriceFieldEvent | AcceptanceAwardIndexFieldEvent | AcceptanceAcceptedFieldEvent | AcceptanceReasonFieldEvent | AcceptanceTimestampFieldEvent | AcceptanceVoucherAckFieldEvent> {
     return streamMessage(buf, Acceptance.codec(), opts)
   }
 }

@@ -74,6 +74,8 @@ export interface JobRecord {
    * ordinary k = 1 award) runs it too, and outputs are compared before anyone is paid
    */
   spotCheck?: boolean
+  /** pay-on-award (issue 14): the job's spec lets its awards carry the voucher for the price */
+  payOnAward?: boolean
 }
 
 // --- stats (issue 17): `hive stats` ---
