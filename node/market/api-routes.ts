@@ -50,6 +50,7 @@ export function postJobInput(b: PostJobBody, moduleFromStore?: Uint8Array): Post
     limits: { ...b.limits },
     requirements: { ...b.requirements },
     ...(b.spotCheckRate !== undefined ? { spotCheckRate: b.spotCheckRate } : {}),
+    ...(b.payOnAward === true ? { payOnAward: true } : {}),
   }
 }
 

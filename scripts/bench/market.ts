@@ -1,6 +1,7 @@
 // `npm run bench -- market [--mode in-process|processes] [--providers N] [--jobs M]
 //   [--concurrency C] [--latency-jobs L] [--warmup-jobs W] [--duration S] [--idle-ms I]
-//   [--bid-window MS] [--reserve R] [--capacity K] [--pool P] [--batch B] [--no-chain | --chain]`
+//   [--bid-window MS] [--reserve R] [--capacity K] [--pool P] [--batch B] [--no-chain | --chain]
+//   [--pay-on-award]`
 // `npm run bench -- market --scale 5,50,200 [--latency-jobs L] …`
 // BENCH_CPU_PROFILE=<dir> (in-process) also writes a V8 CPU profile of each measured phase.
 //
@@ -85,6 +86,9 @@ const BATCH = arg('batch', SCALE !== undefined ? 10 : 5)
 // job's payment and audit work is the same at any network size, and the single-size runs
 // (both modes) count it
 const CHAIN = args.includes('--chain') || (!args.includes('--no-chain') && SCALE === undefined)
+// --pay-on-award: jobs state pay-on-award (docs/market-path.md): once a provider's channel is
+// open, the voucher rides with the award and the output with the result (4 exchanges)
+const PAY_ON_AWARD = args.includes('--pay-on-award')
 const say = (line: string): void => {
   process.stderr.write(line + '\n')
 }
@@ -180,6 +184,7 @@ async function startInProcess(
           limits: JOB_LIMITS,
           timeoutMs: 30_000,
           ...(chain !== undefined ? { payment: 'channel' as const } : {}),
+          ...(chain !== undefined && PAY_ON_AWARD ? { payOnAward: true } : {}),
         })
       ).jobId,
     wait: async (jobId, signal) => {
@@ -261,6 +266,7 @@ async function startProcesses(root: string, providers: number, module: Uint8Arra
         limits: JOB_LIMITS,
         timeoutMs: 30_000,
         payment: 'channel' as const,
+        ...(PAY_ON_AWARD ? { payOnAward: true } : {}),
       }
       const { jobId } = await client.call('jobs.post', { body })
       if (moduleCid === undefined) moduleCid = (await client.call('jobs.get', { params: { jobId } })).moduleCid
@@ -496,9 +502,10 @@ async function latencyRun(
 /**
  * Before a network can count them (processes mode): the exchanges of a small job paid by channel
  * with its inputs inline (docs/market-path.md): push, bid, award with inputs, result, voucher,
- * output fetch.
+ * output fetch; with pay-on-award (and an open channel) push, bid, award with inputs and voucher,
+ * result with the output.
  */
-const EXCHANGES_DOCUMENTED = 6
+const EXCHANGES_DOCUMENTED = PAY_ON_AWARD ? 4 : 6
 
 async function scaleMain(
   root: string,
@@ -570,6 +577,13 @@ async function singleMain(
   try {
     const lat = await latencyRun(net, PROVIDERS)
     const idle = lat.idleCpuMsPerSec as number
+    // one more tiny job, its exchanges counted on the wire (in-process: the counters are at hand)
+    const exchanges =
+      net.exchangesOf === undefined
+        ? undefined
+        : await net.exchangesOf(async () => {
+            await net.wait(await net.post(WARMUP_JOBS + LATENCY_JOBS), AbortSignal.timeout(30_000))
+          })
     const tput = await profiled(
       `${PROVIDERS}p-throughput`,
       async () => await runJobs(net, JOBS, CONCURRENCY, 'throughput', WARMUP_JOBS + LATENCY_JOBS, DURATION_S),
@@ -587,6 +601,8 @@ async function singleMain(
       bench: 'market',
       mode: MODE,
       providers: PROVIDERS,
+      payOnAward: PAY_ON_AWARD,
+      exchanges,
       jobs: JOBS,
       jobsPosted: tput.ids.length,
       jobsCompleted: s.completed,
