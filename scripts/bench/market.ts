@@ -26,6 +26,7 @@ import { runCpuBenchmark } from '../../node/hardware/benchmark.ts'
 import { startDevChain } from '../../test/support/chain.ts'
 import { startMarketNet } from './_market-net.ts'
 import { startProcNet } from './_market-procs.ts'
+import { JobSpans } from './_market-spans.ts'
 import {
   percentile,
   round1,
@@ -122,6 +123,8 @@ interface Net {
   exchangesOf?: (run: () => Promise<void>) => Promise<number>
   /** provider wall time of each job's module run, ms */
   runMs: number[]
+  /** in-process: each step's time from the requester's job events */
+  spans?: JobSpans
   hardhatCpuMs?: () => number
   nodes: number
   stop: () => Promise<void>
@@ -155,6 +158,7 @@ async function startInProcess(
   chain: DevChain | undefined,
 ): Promise<Net> {
   const runMs: number[] = []
+  const spans = new JobSpans()
   const net = await startMarketNet({
     root,
     providers,
@@ -163,7 +167,9 @@ async function startInProcess(
     poolSize: POOL_SIZE,
     batch: BATCH,
     ...(chain !== undefined ? { chain } : {}),
-    onRequesterEvent: () => {},
+    onRequesterEvent: (e: JobEvent) => {
+      spans.onEvent(e)
+    },
     onProviderEvent: (e: JobEvent) => {
       if (e.type === 'provider:completed') runMs.push(e.wallMs)
     },
@@ -173,20 +179,23 @@ async function startInProcess(
   if (requester === undefined) throw new Error('the requester node has no requester role')
   const libp2p = net.requester.node.libp2p
   return {
-    post: async (i) =>
-      (
-        await requester.post({
-          module,
-          inputs: [{ name: 'in.txt', data: inputOf(i) }],
-          args: ['3'],
-          maxPrice: HIVE,
-          bidWindowMs: BID_WINDOW_MS,
-          limits: JOB_LIMITS,
-          timeoutMs: 30_000,
-          ...(chain !== undefined ? { payment: 'channel' as const } : {}),
-          ...(chain !== undefined && PAY_ON_AWARD ? { payOnAward: true } : {}),
-        })
-      ).jobId,
+    spans,
+    post: async (i) => {
+      const at = Date.now()
+      const { jobId } = await requester.post({
+        module,
+        inputs: [{ name: 'in.txt', data: inputOf(i) }],
+        args: ['3'],
+        maxPrice: HIVE,
+        bidWindowMs: BID_WINDOW_MS,
+        limits: JOB_LIMITS,
+        timeoutMs: 30_000,
+        ...(chain !== undefined ? { payment: 'channel' as const } : {}),
+        ...(chain !== undefined && PAY_ON_AWARD ? { payOnAward: true } : {}),
+      })
+      spans.posted(jobId, at)
+      return jobId
+    },
     wait: async (jobId, signal) => {
       await requester.wait(jobId, { signal })
     },
@@ -494,6 +503,7 @@ async function latencyRun(
     lostJobs: lat.lost,
     failedJobs: s.failed,
     rssMb: Math.max(...net.rssMb()),
+    ...(net.spans !== undefined ? { stepsP50Ms: net.spans.medians(lat.ids) } : {}),
   }
   say(`  ${providers} providers: ${JSON.stringify(result)}`)
   return result
