@@ -453,6 +453,11 @@ export class Provider {
     })
     const bid = this.openBids.get(award.jobId)
     const full = this.running.size >= this.capacity || this.init.canBid?.() === false
+    const controller = new AbortController()
+    // the slot is held from here: another award arriving while this one's voucher is judged and
+    // its acceptance signed must see it taken (a voucher taken for an award then declined would
+    // look, to the requester, like one kept after a decline)
+    if (!full && bid !== undefined) this.running.set(award.jobId, controller)
     // a declined award's voucher is left untouched (the requester credits it back)
     const voucherAck =
       !full && bid !== undefined && voucher !== undefined
@@ -487,8 +492,6 @@ export class Provider {
       })
       return okReply(acceptance)
     }
-    const controller = new AbortController()
-    this.running.set(award.jobId, controller)
     this.init.emit?.({
       type: 'provider:accepted',
       at: this.now(),
