@@ -556,14 +556,21 @@ export class Requester {
           })
           failpointSoon('requester:after-award', 100)
           const paid = await awardVoucherFor(record, this.init.payments, provider, price)
-          const reply = await this.sendAward(peer, bytes, record, paid?.voucher)
-          const acceptance =
-            reply.envelope.length === 0
-              ? undefined
-              : await validateAcceptance(reply.envelope, {
-                  now: this.now(),
-                  award: { jobId: record.jobId, provider: peer, price, awardIndex: slot },
-                })
+          let acceptance
+          let reply: Reply
+          try {
+            reply = await this.sendAward(peer, bytes, record, paid?.voucher)
+            acceptance =
+              reply.envelope.length === 0
+                ? undefined
+                : await validateAcceptance(reply.envelope, {
+                    now: this.now(),
+                    award: { jobId: record.jobId, provider: peer, price, awardIndex: slot },
+                  })
+          } catch (err) {
+            await paid?.settle('unknown')
+            throw err
+          }
           // pay-on-award: its ack inside the signed acceptance says whether the voucher was taken
           await paid?.settle(acceptance?.accepted === true ? acceptance.acceptance.voucherAck : undefined)
           if (acceptance?.accepted !== true) return false

@@ -83,6 +83,12 @@ export class ChannelPayer {
   private readonly untaken = new Map<string, bigint>()
   /** providers (addresses) that kept an award voucher they said they did not take */
   readonly keptUntaken = new Set<string>()
+  /**
+   * channels with an award voucher out and not yet settled: one at a time per channel, since two
+   * travel on separate award streams and may arrive out of order (the later one taken first, the
+   * earlier then refused as a replay though the later covers it)
+   */
+  private readonly awardInFlight = new Set<string>()
 
   constructor(init: ChannelPayerInit) {
     this.init = init
@@ -149,16 +155,18 @@ export class ChannelPayer {
   > {
     if ((await this.init.channels.jobVoucher(getAddress(input.provider), input.jobId)) !== undefined) return undefined
     const channel = await this.openChannelWithRoom(getAddress(input.provider), input.amount, input.jobId)
-    if (channel === undefined) return undefined
+    if (channel === undefined || this.awardInFlight.has(channel.channelId)) return undefined
     const hasher = await this.voucherHasher()
     const { channelId } = channel
     return await this.init.channels.serialize(channelId, async () => {
+      if (this.awardInFlight.has(channelId)) return undefined
       const sent = await this.init.channels.sent(channelId)
       const { stored, cumulativeAmount, nonce, credit } = this.nextStored(channel, sent, input.amount, input.jobId)
       if (cumulativeAmount > BigInt(channel.deposit)) {
         this.restoreCredit(channelId, credit)
         return undefined
       }
+      this.awardInFlight.add(channelId)
       const paidBy = { channelId, nonce: stored.nonce, cumulativeAmount: stored.cumulativeAmount }
       // durable before it leaves; audited once the provider says it took it (settleAward)
       await this.init.channels.commit([
@@ -183,10 +191,13 @@ export class ChannelPayer {
    * Pay-on-award: what the provider answered. Its signed ack of this very voucher: paid (audited,
    * acknowledged). No ack (it declined the award) or a refusal: it did not take the voucher, so
    * the job is unpaid again and the amount is credited against the next voucher to that channel.
-   * Returns whether the job is paid.
+   * 'unknown' (the award got no answer: it may have been taken): left as sent, as any voucher
+   * whose ack was lost (a later one covers it). Returns whether the job is paid.
    */
-  async settleAward(v: AwardVoucher, ackBytes: Uint8Array | undefined): Promise<boolean> {
+  async settleAward(v: AwardVoucher, ackBytes: Uint8Array | undefined | 'unknown'): Promise<boolean> {
     const { channelId } = v.stored
+    this.awardInFlight.delete(channelId)
+    if (ackBytes === 'unknown') return false
     const mine = countersOf(v.stored)
     if (ackBytes !== undefined && ackBytes.byteLength > 0) {
       const hasher = await this.voucherHasher()

@@ -585,7 +585,9 @@ export class PaymentsService implements PaymentsApi, HiveService {
     jobId: string
     provider: string
     price: bigint
-  }): Promise<{ voucher: Uint8Array; settle: (ack: Uint8Array | undefined) => Promise<boolean> } | undefined> {
+  }): Promise<
+    { voucher: Uint8Array; settle: (ack: Uint8Array | undefined | 'unknown') => Promise<boolean> } | undefined
+  > {
     if (this.awardBarred.has(a.provider)) return undefined
     const address = this.payoutAddresses.get(a.jobId, a.provider)
     if (address === undefined || address === '' || this.payer.keptUntaken.has(getAddress(address))) return undefined
