@@ -127,6 +127,11 @@ export const PROTOCOLS = {
   awardData: '/hive/award/2.0.0',
   /** provider -> requester: a signed Result; answered by a Reply */
   result: '/hive/result/1.0.0',
+  /**
+   * provider -> requester: a ResultWithData (the signed Result and its small output inline, when
+   * the output may leave at once); answered like /hive/result/1.0.0, which stays for older peers.
+   */
+  resultData: '/hive/result/2.0.0',
   /** a BlobRequest; answered by a BlobResponse then BlobChunk frames */
   blob: '/hive/blob/1.0.0',
   /** audit log entries and proofs: one AuditRequest answered by one AuditResponse (audit.proto) */
@@ -182,6 +187,10 @@ export const DIRECT_LIMITS: Record<
   result: {
     request: MessageType.RESULT,
     maxRequestBytes: MAX_MESSAGE_BYTES.result,
+    maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
+  },
+  resultData: {
+    maxRequestBytes: MAX_MESSAGE_BYTES.resultWithData,
     maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
   },
   heartbeat: {

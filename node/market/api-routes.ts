@@ -51,6 +51,7 @@ export function postJobInput(b: PostJobBody, moduleFromStore?: Uint8Array): Post
     requirements: { ...b.requirements },
     ...(b.spotCheckRate !== undefined ? { spotCheckRate: b.spotCheckRate } : {}),
     ...(b.tolerances !== undefined ? { tolerances: b.tolerances } : {}),
+    ...(b.payOnAward === true ? { payOnAward: true } : {}),
   }
 }
 

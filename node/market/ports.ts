@@ -89,6 +89,25 @@ export interface MarketPayments {
    * idempotent, and its output fetched) rather than failed by the restart.
    */
   paymentStarted?: (jobId: string) => Promise<boolean>
+  /**
+   * requester, pay-on-award (a job that states it, docs/market-path.md): the voucher paying
+   * `price` to ride with the award to `provider` (a peer id), signed and stored; `settle` takes
+   * the voucher ack from the provider's acceptance (undefined: it declined; 'unknown': no answer)
+   * and says whether the job is paid. Undefined: no voucher this time (no channel with room yet, or the provider lost
+   * pay-on-award by a bad output), the award goes in the old order.
+   */
+  awardVoucher?: (award: { jobId: string; provider: string; price: bigint }) => Promise<
+    { voucher: Uint8Array; settle: (ack: Uint8Array | undefined | 'unknown') => Promise<boolean> } | undefined
+  >
+  /**
+   * provider, pay-on-award: judges the voucher that came with an award it accepts, for this job
+   * only (its price, from its requester); returns the signed voucher ack for the acceptance.
+   */
+  takeAwardVoucher?: (
+    job: { jobId: string; requesterAddress: string; price: bigint },
+    voucher: Uint8Array,
+    from: PeerId,
+  ) => Promise<Uint8Array>
   /** provider: may this job's output blob leave now (its payment is assured)? */
   outputReleasable: (job: {
     jobId: string

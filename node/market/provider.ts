@@ -23,6 +23,8 @@ import { encodeOutputBundle } from '../../protocol/output-bundle.ts'
 import { dialableRequesterAddrs } from '../../protocol/market/requester-addrs.ts'
 import { isHiveError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
+import { ResultSender } from './result-sender.ts'
+import { takeAwardVoucher } from './pay-on-award.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { joinedClearingTopics, joinedJobTopics, TopicSubscription } from './gossip.ts'
 import type { JobShards } from './gossip.ts'
@@ -62,6 +64,8 @@ export interface ProviderFaults {
   corruptOutput?: boolean
   /** never send a liveness heartbeat (the requester should take us for dead and re-award) */
   silentHeartbeats?: boolean
+  /** send other bytes inline with the result than the output its signed CID names */
+  forgeInlineOutput?: boolean
 }
 
 /** validated job requests kept for a second copy (push and gossip of one job come within a bid window) */
@@ -149,6 +153,8 @@ export class Provider {
   private readonly liveness: ProviderLiveness
   /** re-opened bidding: which reopens of which jobs were taken (docs/reaward.md) */
   private readonly reopens = new ReopenGate()
+  /** results go out with a small output inline when it may leave (result-sender.ts) */
+  readonly results: ResultSender
   private started = false
 
   constructor(init: ProviderInit) {
@@ -156,6 +162,7 @@ export class Provider {
     this.now = init.now ?? Date.now
     this.capacity = init.capacity ?? 2
     this.modelCache = init.modelCache ?? new ModelCache()
+    this.results = new ResultSender(init.libp2p)
     this.liveness = new ProviderLiveness({
       libp2p: init.libp2p,
       privateKey: init.privateKey,
@@ -249,8 +256,8 @@ export class Provider {
         ...base,
         protocol: 'awardData',
         handle: async (bytes, from) => {
-          const { envelope, blobs } = decodeAwardWithData(bytes)
-          return await this.onAward(envelope, from, blobs)
+          const { envelope, blobs, voucher } = decodeAwardWithData(bytes)
+          return await this.onAward(envelope, from, blobs, voucher)
         },
       }),
     )
@@ -457,8 +464,16 @@ export class Provider {
     ).unref()
   }
 
-  /** `inline`: the job's small inputs sent with the award (checked against their CIDs when used) */
-  private async onAward(bytes: Uint8Array, from: PeerId, inline?: Map<string, Uint8Array>): Promise<Uint8Array> {
+  /**
+   * `inline`: the job's small inputs sent with the award (checked against their CIDs when used);
+   * `voucher`: pay-on-award, the voucher for the price (taken only for a job that states the mode)
+   */
+  private async onAward(
+    bytes: Uint8Array,
+    from: PeerId,
+    inline?: Map<string, Uint8Array>,
+    voucher?: Uint8Array,
+  ): Promise<Uint8Array> {
     const award = await validateAward(bytes, {
       now: this.now(),
       self: this.init.libp2p.peerId,
@@ -473,6 +488,16 @@ export class Provider {
     })
     const bid = this.openBids.get(award.jobId)
     const full = this.running.size >= this.capacity || this.init.canBid?.() === false
+    const controller = new AbortController()
+    // the slot is held from here: another award arriving while this one's voucher is judged and
+    // its acceptance signed must see it taken (a voucher taken for an award then declined would
+    // look, to the requester, like one kept after a decline)
+    if (!full && bid !== undefined) this.running.set(award.jobId, controller)
+    // a declined award's voucher is left untouched (the requester credits it back)
+    const voucherAck =
+      !full && bid !== undefined && voucher !== undefined
+        ? await takeAwardVoucher(this.init.payments, bid.request, award.price, voucher, from)
+        : undefined
     const acceptance = await signAcceptance(
       {
         jobId: award.jobId,
@@ -481,6 +506,7 @@ export class Provider {
         accepted: !full && bid !== undefined,
         reason: full ? 'NO_CAPACITY' : bid === undefined ? 'BID_WITHDRAWN' : '',
         timestamp: this.now(),
+        ...(voucherAck !== undefined ? { voucherAck } : {}),
       },
       this.init.privateKey,
     )
@@ -501,8 +527,6 @@ export class Provider {
       })
       return okReply(acceptance)
     }
-    const controller = new AbortController()
-    this.running.set(award.jobId, controller)
     this.init.emit?.({
       type: 'provider:accepted',
       at: this.now(),
@@ -547,6 +571,7 @@ export class Provider {
     let exitCode = 0
     let outputCid
     let outputSize = 0
+    let output: Uint8Array | undefined
     let metering = { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 }
     try {
       const fetchSignal = AbortSignal.any([
@@ -602,6 +627,7 @@ export class Provider {
       const encoded = encodeOutputBundle(bundle)
       outputCid = await this.init.blobs.put(encoded, { sync: true })
       outputSize = encoded.byteLength
+      output = encoded
     } catch (err) {
       if (status === ExecStatus.EXEC_OK) status = execStatusOf(err)
       error = isHiveError(err) ? err.code : 'INTERNAL_ERROR'
@@ -666,11 +692,48 @@ export class Provider {
           envelope: bytes,
           outputCid,
         })
-      await sendRequest(this.init.libp2p, job.requester, 'result', bytes, { signal: AbortSignal.timeout(10_000) })
+      const inline = await this.inlineOutput(job, award, status, outputCid?.toString(), output)
+      await this.results.send(job.requester, bytes, inline, AbortSignal.timeout(10_000))
       failpoint('provider:after-result')
     } catch (err) {
       log('result of %s could not be delivered: %s', job.jobId, (err as Error).message)
     }
+  }
+
+  /**
+   * The output to send inline with the result, when it may leave now: always without payments
+   * (it would be fetched at once anyway), with payments only once its payment is assured (the
+   * same rule the blob server applies to a fetch).
+   */
+  private async inlineOutput(
+    job: ValidJobRequest,
+    award: ValidAward,
+    status: ExecStatus,
+    outputCid: string | undefined,
+    output: Uint8Array | undefined,
+  ): Promise<Uint8Array | undefined> {
+    if (status !== ExecStatus.EXEC_OK || outputCid === undefined || output === undefined) return undefined
+    const payments = this.init.payments
+    if (payments !== undefined) {
+      const spec = job.spec
+      const paid = await payments
+        .outputReleasable({
+          jobId: job.jobId,
+          payment: spec.payment === PaymentMode.PAYMENT_ESCROW ? 'escrow' : 'channel',
+          requesterAddress: spec.requesterEthAddress,
+          outputCid,
+          price: award.price,
+        })
+        .catch(() => false)
+      if (!paid) return undefined
+    }
+    // a test fault: the signed result names the real output; the inline bytes differ in one bit
+    if (this.init.faults?.forgeInlineOutput === true) {
+      const forged = Uint8Array.from(output)
+      forged[forged.length - 1] ^= 1
+      return forged
+    }
+    return output
   }
 }
 

@@ -50,6 +50,9 @@ import type { JobSpecInput } from '../../protocol/market/build.ts'
 import type { PaymentMode } from '../../protocol/payment-mode.ts'
 import type { OutputBundle } from '../../protocol/output-bundle.ts'
 import { observeDuplicateResult } from './duplicate-result.ts'
+import { InlineOutputIntake } from './inline-output-intake.ts'
+import { awardVoucherFor } from './pay-on-award.ts'
+import { decodeResultWithData } from '../../protocol/market/inline-output.ts'
 import { MarketEvents } from './events.ts'
 import type { MarketPayments } from './ports.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
@@ -117,6 +120,11 @@ export interface PostJobInput {
    * paid (default: the node policy's `spotCheckRate`, else 0). Neither provider can tell.
    */
   spotCheckRate?: number
+  /**
+   * pay-on-award (channel payment, k = 1; docs/market-path.md): the voucher rides with the award
+   * and a small output with the result, four exchanges in all; stated in the signed spec
+   */
+  payOnAward?: boolean
 }
 
 export const DEFAULT_LIMITS = { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 4 * 1024 * 1024 }
@@ -194,6 +202,8 @@ export class Requester {
   private readonly unreachable = new Map<string, number>()
   /** providers that do not speak /hive/award/2.0.0 (bounded: cleared when it grows large) */
   private readonly awardV1Only = new BoundedFlags(1024)
+  /** outputs that came inline with results (result/2.0.0) */
+  readonly inlineOutputs: InlineOutputIntake
   private readonly liveness: RequesterLiveness
   /** live output of running jobs (docs/job-logs.md) */
   readonly jobLogs: JobLogs
@@ -209,6 +219,7 @@ export class Requester {
       isLive: (jobId, provider) =>
         this.active.get(jobId)?.record.awards.some((a) => a.provider === provider && a.status === 'running') === true,
     })
+    this.inlineOutputs = new InlineOutputIntake(init.blobs)
     this.liveness = new RequesterLiveness({
       libp2p: init.libp2p,
       privateKey: init.privateKey,
@@ -263,6 +274,16 @@ export class Requester {
         handle: async (bytes, from) => await this.onResult(bytes, from),
       }),
     )
+    this.unhandle.push(
+      await handleDirect({
+        ...base,
+        protocol: 'resultData',
+        handle: async (bytes, from) => {
+          const { envelope, output } = decodeResultWithData(bytes)
+          return await this.onResult(envelope, from, output)
+        },
+      }),
+    )
     await this.liveness.start()
     this.unhandle.push(async () => {
       await this.liveness.stop()
@@ -314,6 +335,7 @@ export class Requester {
       requesterEthAddress: this.init.payments?.address(),
       maxBidders,
       providerEstimate: Math.min(MAX_PROVIDER_ESTIMATE, input.providerEstimate ?? choice.estimate),
+      ...(input.payOnAward === true ? { payOnAward: true } : {}),
     }
     const created = await createJobRequest(
       spec,
@@ -344,6 +366,7 @@ export class Requester {
       )
         ? { spotCheck: true }
         : {}),
+      ...(input.payOnAward === true ? { payOnAward: true } : {}),
     }
     // audited: the record lands in the same atomic batch as the `posted` entry
     if (this.init.journal !== undefined)
@@ -450,7 +473,7 @@ export class Requester {
    * the provider then fetches nothing but a module it has not cached), else, or to a provider
    * that does not speak version 2, the bare envelope on /hive/award/1.0.0.
    */
-  private async sendAward(peer: PeerId, envelope: Uint8Array, record: JobRecord): Promise<Reply> {
+  private async sendAward(peer: PeerId, envelope: Uint8Array, record: JobRecord, voucher?: Uint8Array): Promise<Reply> {
     const { libp2p } = this.init
     const signal = AbortSignal.timeout(5_000)
     const chosen = chooseInline(record.inputs)
@@ -460,9 +483,11 @@ export class Requester {
       if (data === undefined) break
       blobs.push({ cid: i.cid, data })
     }
-    if (chosen.length > 0 && blobs.length === chosen.length && this.awardV1Only.get(peer.toString()) !== true) {
+    const withBlobs = chosen.length > 0 && blobs.length === chosen.length
+    if ((withBlobs || voucher !== undefined) && this.awardV1Only.get(peer.toString()) !== true) {
       try {
-        return await sendRequest(libp2p, peer, 'awardData', encodeAwardWithData(envelope, blobs), { signal })
+        const body = encodeAwardWithData(envelope, withBlobs ? blobs : [], voucher)
+        return await sendRequest(libp2p, peer, 'awardData', body, { signal })
       } catch (err) {
         if (!unsupportedProtocol(err)) throw err
         this.awardV1Only.set(peer.toString(), true)
@@ -553,13 +578,25 @@ export class Requester {
             slot,
           })
           failpointSoon('requester:after-award', 100)
-          const reply = await this.sendAward(peer, bytes, record)
-          if (reply.envelope.length === 0) return false
-          const acceptance = await validateAcceptance(reply.envelope, {
-            now: this.now(),
-            award: { jobId: record.jobId, provider: peer, price, awardIndex: slot },
-          })
-          if (!acceptance.accepted) return false
+          const paid = await awardVoucherFor(record, this.init.payments, provider, price)
+          let acceptance
+          let reply: Reply
+          try {
+            reply = await this.sendAward(peer, bytes, record, paid?.voucher)
+            acceptance =
+              reply.envelope.length === 0
+                ? undefined
+                : await validateAcceptance(reply.envelope, {
+                    now: this.now(),
+                    award: { jobId: record.jobId, provider: peer, price, awardIndex: slot },
+                  })
+          } catch (err) {
+            await paid?.settle('unknown')
+            throw err
+          }
+          // pay-on-award: its ack inside the signed acceptance says whether the voucher was taken
+          await paid?.settle(acceptance?.accepted === true ? acceptance.acceptance.voucherAck : undefined)
+          if (acceptance?.accepted !== true) return false
           await this.init.journal?.record({
             type: 'acceptance-received',
             jobId: record.jobId,
@@ -803,9 +840,13 @@ export class Requester {
     }
   }
 
-  private async onResult(bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {
+  /** `output`: the output bundle sent inline with the result (kept only when it is the signed output) */
+  private async onResult(bytes: Uint8Array, from: PeerId, output?: Uint8Array): Promise<Uint8Array> {
     const payments = this.init.payments
     const valid = await this.validateResultOrObserve(bytes, from, payments)
+    // before the job hears of the result: its output fetch then finds the bytes here
+    if (output !== undefined && valid.outputCid !== undefined)
+      await this.inlineOutputs.take(output, valid.outputCid, valid.result.outputSize, from.toString())
     // with payments on, an output is paid before it is seen: only a valid signed commitment to
     // exactly this output CID makes it payable (and is the evidence if the output turns out wrong)
     let committed = true

@@ -45,6 +45,19 @@ export interface Payment {
   amount: bigint
 }
 
+/** Pay-on-award: a voucher signed and stored for an award, not yet known to be taken. */
+export interface AwardVoucher {
+  /** the wire voucher to send with the award */
+  wire: Uint8Array
+  stored: StoredVoucher
+  provider: string
+  peer: PeerId
+  amount: bigint
+  jobId: string
+  /** the untaken credit this voucher was signed less by (restored when it is not taken either) */
+  credit: bigint
+}
+
 export interface PayInput {
   provider: string
   peer: PeerId
@@ -61,6 +74,21 @@ export class ChannelPayer {
   private openQueue: Promise<unknown> = Promise.resolve()
   /** accepted, not yet paid jobs by channel: the provider reserves their prices, so must we */
   private readonly committed = new Map<string, Map<string, bigint>>()
+  /**
+   * Pay-on-award vouchers an honest provider did not take (it declined the award, or refused
+   * the voucher), per channel: the next voucher signs that much less, so the provider is not
+   * paid twice. A provider that kept one after all refuses that voucher as underpaid; then the
+   * credit is dropped (that one price is the requester's loss, and the provider is reported).
+   */
+  private readonly untaken = new Map<string, bigint>()
+  /** providers (addresses) that kept an award voucher they said they did not take */
+  readonly keptUntaken = new Set<string>()
+  /**
+   * channels with an award voucher out and not yet settled: one at a time per channel, since two
+   * travel on separate award streams and may arrive out of order (the later one taken first, the
+   * earlier then refused as a replay though the later covers it)
+   */
+  private readonly awardInFlight = new Set<string>()
 
   constructor(init: ChannelPayerInit) {
     this.init = init
@@ -87,14 +115,8 @@ export class ChannelPayer {
    */
   async channelFor(provider: string, peer: PeerId, needed: bigint, jobId?: string): Promise<ChannelRecord> {
     const address = getAddress(provider)
-    const job = jobId === undefined ? undefined : jobKeyOf(jobId)
-    for (const r of await this.init.channels.list({ role: 'requester', status: ['open'] })) {
-      if (r.provider !== address) continue
-      const sent = await this.init.channels.sent(r.channelId)
-      let held = 0n
-      for (const [k, price] of this.committed.get(r.channelId) ?? []) if (k !== job) held += price
-      if (BigInt(r.deposit) - BigInt(sent?.cumulativeAmount ?? '0') - held >= needed) return r
-    }
+    const open = await this.openChannelWithRoom(address, needed, jobId)
+    if (open !== undefined) return open
     // one opening at a time per provider: concurrent jobs share the new channel
     let pending = this.opening.get(address)
     if (pending === undefined) {
@@ -103,6 +125,140 @@ export class ChannelPayer {
       void pending.finally(() => this.opening.delete(address)).catch(() => {})
     }
     return await pending
+  }
+
+  /** An open channel to `address` with `needed` unspent beyond other jobs' commitments (never opens one). */
+  private async openChannelWithRoom(
+    address: string,
+    needed: bigint,
+    jobId?: string,
+  ): Promise<ChannelRecord | undefined> {
+    const job = jobId === undefined ? undefined : jobKeyOf(jobId)
+    for (const r of await this.init.channels.list({ role: 'requester', status: ['open'] })) {
+      if (r.provider !== address) continue
+      const sent = await this.init.channels.sent(r.channelId)
+      let held = 0n
+      for (const [k, price] of this.committed.get(r.channelId) ?? []) if (k !== job) held += price
+      if (BigInt(r.deposit) - BigInt(sent?.cumulativeAmount ?? '0') - held >= needed) return r
+    }
+    return undefined
+  }
+
+  /**
+   * Requester, pay-on-award: signs and stores (durably, before it leaves) the voucher paying
+   * `amount` for `jobId` in an open channel to `provider` with room; undefined when none has
+   * room (opening one is a transaction: that award goes without a voucher, in the old order).
+   * The caller sends it with the award and reports the provider's answer to `settleAward`.
+   */
+  async signForAward(input: Required<Pick<PayInput, 'provider' | 'peer' | 'amount' | 'jobId'>>): Promise<
+    AwardVoucher | undefined
+  > {
+    if ((await this.init.channels.jobVoucher(getAddress(input.provider), input.jobId)) !== undefined) return undefined
+    const channel = await this.openChannelWithRoom(getAddress(input.provider), input.amount, input.jobId)
+    if (channel === undefined || this.awardInFlight.has(channel.channelId)) return undefined
+    const hasher = await this.voucherHasher()
+    const { channelId } = channel
+    return await this.init.channels.serialize(channelId, async () => {
+      if (this.awardInFlight.has(channelId)) return undefined
+      const sent = await this.init.channels.sent(channelId)
+      const { stored, cumulativeAmount, nonce, credit } = this.nextStored(channel, sent, input.amount, input.jobId)
+      if (cumulativeAmount > BigInt(channel.deposit)) {
+        this.restoreCredit(channelId, credit)
+        return undefined
+      }
+      this.awardInFlight.add(channelId)
+      const paidBy = { channelId, nonce: stored.nonce, cumulativeAmount: stored.cumulativeAmount }
+      // durable before it leaves; audited once the provider says it took it (settleAward)
+      await this.init.channels.commit([
+        this.init.channels.sentOp(stored),
+        this.init.channels.jobOp(channel.provider, input.jobId, paidBy),
+      ])
+      const wire = voucherToWire({
+        chainId: hasher.chainId,
+        contract: hasher.contract,
+        channelId,
+        cumulativeAmount,
+        nonce,
+        signature: stored.signature,
+        jobId: input.jobId,
+      })
+      const { provider, peer, amount, jobId } = { ...input, provider: channel.provider }
+      return { wire, stored, provider, peer, amount, jobId, credit }
+    })
+  }
+
+  /**
+   * Pay-on-award: what the provider answered. Its signed ack of this very voucher: paid (audited,
+   * acknowledged). No ack (it declined the award) or a refusal: it did not take the voucher, so
+   * the job is unpaid again and the amount is credited against the next voucher to that channel.
+   * 'unknown' (the award got no answer: it may have been taken): left as sent, as any voucher
+   * whose ack was lost (a later one covers it). Returns whether the job is paid.
+   */
+  async settleAward(v: AwardVoucher, ackBytes: Uint8Array | undefined | 'unknown'): Promise<boolean> {
+    const { channelId } = v.stored
+    this.awardInFlight.delete(channelId)
+    if (ackBytes === 'unknown') return false
+    const mine = countersOf(v.stored)
+    if (ackBytes !== undefined && ackBytes.byteLength > 0) {
+      const hasher = await this.voucherHasher()
+      const requester = this.wallet().address
+      const ack = await openVoucherAck(ackBytes, v.peer).catch(() => undefined)
+      const proves = (c: VoucherCounters, sig: Uint8Array): boolean =>
+        provesOwnVoucher(hasher, channelId, requester, c, sig)
+      if (ack !== undefined && judgeAck(ack, mine, proves).kind === 'delivered') {
+        await this.init.audit?.record({
+          type: 'paid',
+          jobId: v.jobId.replace(/^0x/, ''),
+          direction: 'sent',
+          counterparty: v.peer,
+          amount: v.amount,
+          method: voucherMethod({ channelId, ...mine, signature: v.stored.signature }),
+        })
+        await this.init.channels.serialize(channelId, async () => {
+          const sent = await this.init.channels.sent(channelId)
+          if (sent?.nonce === v.stored.nonce) await this.markAcknowledged(sent)
+        })
+        return true
+      }
+    }
+    await this.init.channels.serialize(channelId, async () => {
+      await this.init.channels.commit([this.init.channels.jobDelOp(v.provider, v.jobId)])
+      this.restoreCredit(channelId, v.amount + v.credit)
+    })
+    return false
+  }
+
+  private restoreCredit(channelId: string, amount: bigint): void {
+    if (amount > 0n) this.untaken.set(channelId, (this.untaken.get(channelId) ?? 0n) + amount)
+  }
+
+  /**
+   * The next voucher after `sent` adding `amount`, less the channel's untaken award-voucher
+   * credit, which it consumes (the caller restores it when this voucher is not taken either).
+   */
+  private nextStored(
+    channel: ChannelRecord,
+    sent: StoredVoucher | undefined,
+    amount: bigint,
+    jobId: string | undefined,
+  ): { stored: StoredVoucher; nonce: bigint; cumulativeAmount: bigint; credit: bigint } {
+    const credit = this.untaken.get(channel.channelId) ?? 0n
+    this.untaken.delete(channel.channelId)
+    const next = nextVoucher(sent === undefined ? undefined : countersOf(sent), amount)
+    const cumulativeAmount = next.cumulativeAmount - credit
+    const { nonce } = next
+    const hasher = this.hasher!
+    const digest = hasher.digest(channel.channelId, cumulativeAmount, nonce)
+    const signature = this.wallet().signingKey.sign(digest).serialized
+    const stored: StoredVoucher = {
+      channelId: channel.channelId,
+      nonce: nonce.toString(),
+      cumulativeAmount: cumulativeAmount.toString(),
+      signature,
+      ...(jobId !== undefined ? { jobId } : {}),
+      at: this.init.now(),
+    }
+    return { stored, nonce, cumulativeAmount, credit }
   }
 
   /**
@@ -240,21 +396,17 @@ export class ChannelPayer {
     const { channelId } = channel
     const jobId = input.jobId
     return await this.init.channels.serialize(channelId, async () => {
+      // what the next voucher adds: the price, or (after a provider proved it kept an untaken
+      // award voucher) the credit that voucher was signed less by
+      let amount = input.amount
       for (let resynced = false; ; resynced = true) {
         const sent = await this.init.channels.sent(channelId)
-        const { nonce, cumulativeAmount } = nextVoucher(sent === undefined ? undefined : countersOf(sent), input.amount)
+        const { stored, nonce, cumulativeAmount, credit } = this.nextStored(channel, sent, amount, jobId)
+        const { signature } = stored
         if (cumulativeAmount > BigInt(channel.deposit)) {
+          this.restoreCredit(channelId, credit)
           const message = 'the channel has not enough deposit left for this payment'
           throw new PaymentError('CHANNEL_EXHAUSTED', message, { channelId })
-        }
-        const signature = this.wallet().signingKey.sign(hasher.digest(channelId, cumulativeAmount, nonce)).serialized
-        const stored: StoredVoucher = {
-          channelId,
-          nonce: nonce.toString(),
-          cumulativeAmount: cumulativeAmount.toString(),
-          signature,
-          ...(jobId !== undefined ? { jobId } : {}),
-          at: this.init.now(),
         }
         // durable before it leaves: never sign two different vouchers with one nonce, and a
         // retry of this job finds the voucher that pays it
@@ -295,6 +447,14 @@ export class ChannelPayer {
           if (jobId !== undefined) this.release(jobId)
           return { channelId, nonce, cumulativeAmount, amount: input.amount }
         }
+        if (verdict.kind === 'refused' && verdict.code === 'VOUCHER_UNDERPAID' && credit > 0n) {
+          // it kept an award voucher it said it had not taken: that price is lost to it (one
+          // per such award), it is reported, and this job is paid on top of what it holds
+          log.error('provider %s kept an award voucher it declined; channel %s', channel.provider, channelId)
+          this.keptUntaken.add(channel.provider)
+          amount = credit
+          continue
+        }
         if (verdict.kind === 'resync' && !resynced) {
           // the provider proved, with our own signature, a voucher above ours: our state came
           // from an old copy. Adopt that voucher (we signed it) and pay on top of it, once.
@@ -312,6 +472,8 @@ export class ChannelPayer {
           log('resynced channel %s to the proven voucher %s', channelId, adopted.nonce)
           continue
         }
+        // not taken: the credit it was signed less by still stands
+        if (verdict.kind === 'refused') this.restoreCredit(channelId, credit)
         const code = verdict.kind === 'refused' ? verdict.code : 'VOUCHER_REPLAYED'
         throw new PaymentError(code, `provider refused the voucher: ${ack.message}`, { channelId, nonce })
       }

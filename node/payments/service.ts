@@ -138,6 +138,12 @@ export class PaymentsService implements PaymentsApi, HiveService {
   /** payments being made now, by `${jobId}/${provider}` */
   private readonly paying = new Map<string, Promise<void>>()
   private retrying?: Promise<number>
+  /**
+   * Requester, pay-on-award: providers (peer ids) that get no voucher with an award again: one
+   * was a dissenter (a wrong or missing output, a lost spot check) on a job of ours. Bounded: the
+   * oldest goes first (a peer id is free, but each one costs its owner a job's work and stake).
+   */
+  readonly awardBarred = new Set<string>()
 
   constructor(init: PaymentsInit) {
     this.init = init
@@ -541,6 +547,7 @@ export class PaymentsService implements PaymentsApi, HiveService {
         })
       }),
       events.on('job:settled', async ({ record }) => {
+        for (const p of record.dissenters) this.barFromAwardVouchers(p)
         await settleJob(record, {
           addressOf: (p) => this.payoutAddresses.get(record.jobId, p),
           pay: async (a) => {
@@ -568,14 +575,68 @@ export class PaymentsService implements PaymentsApi, HiveService {
     }
   }
 
+  private barFromAwardVouchers(provider: string): void {
+    if (this.awardBarred.size >= 10_000) this.awardBarred.delete(this.awardBarred.values().next().value as string)
+    this.awardBarred.add(provider)
+  }
+
+  /** Requester, pay-on-award: the voucher for an award (MarketPayments.awardVoucher). */
+  private async awardVoucher(a: {
+    jobId: string
+    provider: string
+    price: bigint
+  }): Promise<
+    { voucher: Uint8Array; settle: (ack: Uint8Array | undefined | 'unknown') => Promise<boolean> } | undefined
+  > {
+    if (this.awardBarred.has(a.provider)) return undefined
+    const address = this.payoutAddresses.get(a.jobId, a.provider)
+    if (address === undefined || address === '' || this.payer.keptUntaken.has(getAddress(address))) return undefined
+    const jobId = bytes32(a.jobId)
+    const signed = await this.payer.signForAward({
+      provider: address,
+      peer: peerIdFromString(a.provider),
+      amount: a.price,
+      jobId,
+    })
+    if (signed === undefined) return undefined
+    return {
+      voucher: signed.wire,
+      settle: async (ack) => {
+        const paid = await this.payer.settleAward(signed, ack)
+        // the job is paid: later payJob calls for it find the voucher and send nothing
+        if (paid)
+          await this.init.store.putDurable(this.paid, `${a.jobId}/${getAddress(address)}`, {
+            status: 'paid',
+            providerPeer: a.provider,
+            channelId: signed.stored.channelId,
+            nonce: signed.stored.nonce,
+            cumulativeAmount: signed.stored.cumulativeAmount,
+            mode: 'channel',
+            amount: a.price.toString(),
+            at: this.now(),
+            onAward: true,
+          })
+        return paid
+      },
+    }
+  }
+
   /** The answers the market asks for (node/market/ports.ts MarketPayments). */
   hooks(): MarketPayments {
     return {
+      awardVoucher: async (a) => await this.awardVoucher(a),
+      takeAwardVoucher: async (job, voucher, from) => {
+        // only a voucher paying this job's price from its requester: the receiver's own rules
+        await this.receiver.expect(job)
+        return await this.receiver.answer(voucher, from)
+      },
       address: () => this.address,
       protocolFeeBps: () => this.fee.feeBps,
       paymentStarted: async (jobId) => await this.paymentStarted(jobId),
       beforeExecute: async (j, signal) => {
         // channel mode: an open HIVE channel from the requester with room for the price, reserved
+        // (pay-on-award: the voucher that came with the award paid it already)
+        if (j.payment === 'channel' && (await this.receiver.paidFor(j.jobId))) return
         if (j.payment === 'channel') {
           await this.receiver.assureFunded(j, signal)
           return

@@ -818,6 +818,7 @@ export interface JobSpec {
   maxBidders: number
   providerEstimate: number
   tolerances: OutputTolerance[]
+  payOnAward: boolean
 }
 
 export namespace JobSpec {
@@ -936,6 +937,11 @@ export namespace JobSpec {
           }
         }
 
+        if ((obj.payOnAward != null && obj.payOnAward !== false)) {
+          w.uint32(200)
+          w.bool(obj.payOnAward)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -958,7 +964,8 @@ export namespace JobSpec {
           requesterEthAddress: '',
           maxBidders: 0,
           providerEstimate: 0,
-          tolerances: []
+          tolerances: [],
+          payOnAward: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1077,6 +1084,10 @@ export namespace JobSpec {
               obj.tolerances.push(OutputTolerance.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.tolerances$
               }))
+              break
+            }
+            case 25: {
+              obj.payOnAward = reader.bool()
               break
             }
             default: {
@@ -1282,6 +1293,13 @@ export namespace JobSpec {
 
               break
             }
+            case 25: {
+              yield {
+                field: `${prefix}.payOnAward`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1451,6 +1469,11 @@ export namespace JobSpec {
     index: number
   }
 
+  export interface JobSpecPayOnAwardFieldEvent {
+    field: '$.payOnAward'
+    value: boolean
+  }
+
   export function encode (obj: Partial<JobSpec>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JobSpec.codec())
   }
@@ -1459,7 +1482,7 @@ export namespace JobSpec {
     return decodeMessage(buf, JobSpec.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobSpec>): Generator<JobSpecExecutorFieldEvent | JobSpecModuleFieldEvent | JobSpecModuleSizeFieldEvent | JobSpecInputsNameFieldEvent | JobSpecInputsCidFieldEvent | JobSpecInputsSizeFieldEvent | JobSpecArgsFieldEvent | JobSpecLimitsMemoryBytesFieldEvent | JobSpecLimitsWallTimeMsFieldEvent | JobSpecLimitsOutputBytesFieldEvent | JobSpecLimitsThreadsFieldEvent | JobSpecRequirementsMinMemoryBytesFieldEvent | JobSpecRequirementsGpuVendorFieldEvent | JobSpecRequirementsArchFieldEvent | JobSpecRequirementsMinCpuScoreFieldEvent | JobSpecMaxPriceFieldEvent | JobSpecTokenFieldEvent | JobSpecPaymentFieldEvent | JobSpecRedundancyFieldEvent | JobSpecBidWindowMsFieldEvent | JobSpecDeadlineFieldEvent | JobSpecCreatedAtFieldEvent | JobSpecNonceFieldEvent | JobSpecRequesterFieldEvent | JobSpecRequesterEthAddressFieldEvent | JobSpecMaxBiddersFieldEvent | JobSpecProviderEstimateFieldEvent | JobSpecTolerancesOutputFieldEvent | JobSpecTolerancesAtolFieldEvent | JobSpecTolerancesRtolFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobSpec>): Generator<JobSpecExecutorFieldEvent | JobSpecModuleFieldEvent | JobSpecModuleSizeFieldEvent | JobSpecInputsNameFieldEvent | JobSpecInputsCidFieldEvent | JobSpecInputsSizeFieldEvent | JobSpecArgsFieldEvent | JobSpecLimitsMemoryBytesFieldEvent | JobSpecLimitsWallTimeMsFieldEvent | JobSpecLimitsOutputBytesFieldEvent | JobSpecLimitsThreadsFieldEvent | JobSpecRequirementsMinMemoryBytesFieldEvent | JobSpecRequirementsGpuVendorFieldEvent | JobSpecRequirementsArchFieldEvent | JobSpecRequirementsMinCpuScoreFieldEvent | JobSpecMaxPriceFieldEvent | JobSpecTokenFieldEvent | JobSpecPaymentFieldEvent | JobSpecRedundancyFieldEvent | JobSpecBidWindowMsFieldEvent | JobSpecDeadlineFieldEvent | JobSpecCreatedAtFieldEvent | JobSpecNonceFieldEvent | JobSpecRequesterFieldEvent | JobSpecRequesterEthAddressFieldEvent | JobSpecMaxBiddersFieldEvent | JobSpecProviderEstimateFieldEvent | JobSpecTolerancesOutputFieldEvent | JobSpecTolerancesAtolFieldEvent | JobSpecTolerancesRtolFieldEvent | JobSpecPayOnAwardFieldEvent> {
     return streamMessage(buf, JobSpec.codec(), opts)
   }
 }
@@ -1760,6 +1783,11 @@ export namespace JobRequest {
     index: number
   }
 
+  export interface JobRequestSpecPayOnAwardFieldEvent {
+    field: '$.spec.payOnAward'
+    value: boolean
+  }
+
   export interface JobRequestRequesterAddrsFieldEvent {
     field: '$.requesterAddrs[]'
     index: number
@@ -1774,7 +1802,7 @@ export namespace JobRequest {
     return decodeMessage(buf, JobRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestJobIdFieldEvent | JobRequestSpecExecutorFieldEvent | JobRequestSpecModuleFieldEvent | JobRequestSpecModuleSizeFieldEvent | JobRequestSpecInputsNameFieldEvent | JobRequestSpecInputsCidFieldEvent | JobRequestSpecInputsSizeFieldEvent | JobRequestSpecArgsFieldEvent | JobRequestSpecLimitsMemoryBytesFieldEvent | JobRequestSpecLimitsWallTimeMsFieldEvent | JobRequestSpecLimitsOutputBytesFieldEvent | JobRequestSpecLimitsThreadsFieldEvent | JobRequestSpecRequirementsMinMemoryBytesFieldEvent | JobRequestSpecRequirementsGpuVendorFieldEvent | JobRequestSpecRequirementsArchFieldEvent | JobRequestSpecRequirementsMinCpuScoreFieldEvent | JobRequestSpecMaxPriceFieldEvent | JobRequestSpecTokenFieldEvent | JobRequestSpecPaymentFieldEvent | JobRequestSpecRedundancyFieldEvent | JobRequestSpecBidWindowMsFieldEvent | JobRequestSpecDeadlineFieldEvent | JobRequestSpecCreatedAtFieldEvent | JobRequestSpecNonceFieldEvent | JobRequestSpecRequesterFieldEvent | JobRequestSpecRequesterEthAddressFieldEvent | JobRequestSpecMaxBiddersFieldEvent | JobRequestSpecProviderEstimateFieldEvent | JobRequestSpecTolerancesOutputFieldEvent | JobRequestSpecTolerancesAtolFieldEvent | JobRequestSpecTolerancesRtolFieldEvent | JobRequestRequesterAddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestJobIdFieldEvent | JobRequestSpecExecutorFieldEvent | JobRequestSpecModuleFieldEvent | JobRequestSpecModuleSizeFieldEvent | JobRequestSpecInputsNameFieldEvent | JobRequestSpecInputsCidFieldEvent | JobRequestSpecInputsSizeFieldEvent | JobRequestSpecArgsFieldEvent | JobRequestSpecLimitsMemoryBytesFieldEvent | JobRequestSpecLimitsWallTimeMsFieldEvent | JobRequestSpecLimitsOutputBytesFieldEvent | JobRequestSpecLimitsThreadsFieldEvent | JobRequestSpecRequirementsMinMemoryBytesFieldEvent | JobRequestSpecRequirementsGpuVendorFieldEvent | JobRequestSpecRequirementsArchFieldEvent | JobRequestSpecRequirementsMinCpuScoreFieldEvent | JobRequestSpecMaxPriceFieldEvent | JobRequestSpecTokenFieldEvent | JobRequestSpecPaymentFieldEvent | JobRequestSpecRedundancyFieldEvent | JobRequestSpecBidWindowMsFieldEvent | JobRequestSpecDeadlineFieldEvent | JobRequestSpecCreatedAtFieldEvent | JobRequestSpecNonceFieldEvent | JobRequestSpecRequesterFieldEvent | JobRequestSpecRequesterEthAddressFieldEvent | JobRequestSpecMaxBiddersFieldEvent | JobRequestSpecProviderEstimateFieldEvent | JobRequestSpecTolerancesOutputFieldEvent | JobRequestSpecTolerancesAtolFieldEvent | JobRequestSpecTolerancesRtolFieldEvent | JobRequestSpecPayOnAwardFieldEvent | JobRequestRequesterAddrsFieldEvent> {
     return streamMessage(buf, JobRequest.codec(), opts)
   }
 }
@@ -2282,6 +2310,7 @@ export namespace Award {
 export interface AwardWithData {
   envelope: Uint8Array<ArrayBuffer>
   blobs: InlineBlob[]
+  voucher: Uint8Array<ArrayBuffer>
 }
 
 export namespace AwardWithData {
@@ -2306,13 +2335,19 @@ export namespace AwardWithData {
           }
         }
 
+        if ((obj.voucher != null && obj.voucher.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.voucher)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           envelope: uint8ArrayAlloc(0),
-          blobs: []
+          blobs: [],
+          voucher: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2333,6 +2368,10 @@ export namespace AwardWithData {
               obj.blobs.push(InlineBlob.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.blobs$
               }))
+              break
+            }
+            case 3: {
+              obj.voucher = reader.bytes()
               break
             }
             default: {
@@ -2379,6 +2418,13 @@ export namespace AwardWithData {
 
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.voucher`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2408,6 +2454,11 @@ export namespace AwardWithData {
     index: number
   }
 
+  export interface AwardWithDataVoucherFieldEvent {
+    field: '$.voucher'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<AwardWithData>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, AwardWithData.codec())
   }
@@ -2416,7 +2467,7 @@ export namespace AwardWithData {
     return decodeMessage(buf, AwardWithData.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AwardWithData>): Generator<AwardWithDataEnvelopeFieldEvent | AwardWithDataBlobsCidFieldEvent | AwardWithDataBlobsDataFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AwardWithData>): Generator<AwardWithDataEnvelopeFieldEvent | AwardWithDataBlobsCidFieldEvent | AwardWithDataBlobsDataFieldEvent | AwardWithDataVoucherFieldEvent> {
     return streamMessage(buf, AwardWithData.codec(), opts)
   }
 }
@@ -2533,6 +2584,118 @@ export namespace InlineBlob {
   }
 }
 
+export interface ResultWithData {
+  envelope: Uint8Array<ArrayBuffer>
+  output: Uint8Array<ArrayBuffer>
+}
+
+export namespace ResultWithData {
+  let _codec: Codec<ResultWithData>
+
+  export const codec = (): Codec<ResultWithData> => {
+    if (_codec == null) {
+      _codec = message<ResultWithData>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.envelope != null && obj.envelope.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.envelope)
+        }
+
+        if ((obj.output != null && obj.output.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.output)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          envelope: uint8ArrayAlloc(0),
+          output: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.envelope = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.output = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.envelope`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.output`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResultWithDataEnvelopeFieldEvent {
+    field: '$.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResultWithDataOutputFieldEvent {
+    field: '$.output'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ResultWithData>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ResultWithData.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultWithData>): ResultWithData {
+    return decodeMessage(buf, ResultWithData.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultWithData>): Generator<ResultWithDataEnvelopeFieldEvent | ResultWithDataOutputFieldEvent> {
+    return streamMessage(buf, ResultWithData.codec(), opts)
+  }
+}
+
 export interface Acceptance {
   jobId: Uint8Array<ArrayBuffer>
   provider: Uint8Array<ArrayBuffer>
@@ -2541,6 +2704,7 @@ export interface Acceptance {
   accepted: boolean
   reason: string
   timestamp: number
+  voucherAck: Uint8Array<ArrayBuffer>
 }
 
 export namespace Acceptance {
@@ -2588,6 +2752,11 @@ export namespace Acceptance {
           w.uint64Number(obj.timestamp)
         }
 
+        if ((obj.voucherAck != null && obj.voucherAck.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.voucherAck)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2599,7 +2768,8 @@ export namespace Acceptance {
           awardIndex: 0,
           accepted: false,
           reason: '',
-          timestamp: 0
+          timestamp: 0,
+          voucherAck: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2634,6 +2804,10 @@ export namespace Acceptance {
             }
             case 7: {
               obj.timestamp = reader.uint64Number()
+              break
+            }
+            case 8: {
+              obj.voucherAck = reader.bytes()
               break
             }
             default: {
@@ -2700,6 +2874,13 @@ export namespace Acceptance {
               }
               break
             }
+            case 8: {
+              yield {
+                field: `${prefix}.voucherAck`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2747,6 +2928,11 @@ export namespace Acceptance {
     value: number
   }
 
+  export interface AcceptanceVoucherAckFieldEvent {
+    field: '$.voucherAck'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Acceptance>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Acceptance.codec())
   }
@@ -2755,7 +2941,7 @@ export namespace Acceptance {
     return decodeMessage(buf, Acceptance.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Acceptance>): Generator<AcceptanceJobIdFieldEvent | AcceptanceProviderFieldEvent | AcceptancePriceFieldEvent | AcceptanceAwardIndexFieldEvent | AcceptanceAcceptedFieldEvent | AcceptanceReasonFieldEvent | AcceptanceTimestampFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Acceptance>): Generator<AcceptanceJobIdFieldEvent | AcceptanceProviderFieldEvent | AcceptancePriceFieldEvent | AcceptanceAwardIndexFieldEvent | AcceptanceAcceptedFieldEvent | AcceptanceReasonFieldEvent | AcceptanceTimestampFieldEvent | AcceptanceVoucherAckFieldEvent> {
     return streamMessage(buf, Acceptance.codec(), opts)
   }
 }

@@ -9,10 +9,13 @@ export const MAX_MESSAGE_BYTES = {
   jobRequest: 32 * 1024,
   bid: 1024,
   award: 1024,
-  /** an award with its job's small inputs inline (/hive/award/2.0.0) */
-  awardWithData: 1024 + 64 * 1024 + 1024,
-  acceptance: 1024,
+  /** an award with its job's small inputs inline (/hive/award/2.0.0), and a voucher (pay-on-award, ≤ 512) */
+  awardWithData: 1024 + 64 * 1024 + 2048,
+  /** with pay-on-award it carries the provider's signed voucher ack (≤ 1024) */
+  acceptance: 2048,
   result: 2048,
+  /** a result with its small output inline (/hive/result/2.0.0) */
+  resultWithData: 2048 + 64 * 1024 + 1024,
   clearing: 4096,
   heartbeat: 512,
   /** on /hive/heartbeat/1.1.0: with a live-log chunk of up to LOG_CHUNK_MAX_BYTES (protocol/market/job-log.ts) */
@@ -23,7 +26,7 @@ export const MAX_MESSAGE_BYTES = {
   /** /hive/reopen: a BidReopen and the job's JobRequest */
   reopenPush: 2048 + 32 * 1024 + 64,
   /** a Reply may carry a signed Acceptance */
-  reply: 2048,
+  reply: 3072,
   blobRequest: 256,
   blobResponse: 512,
   /** a BlobChunk frame: up to BLOB_CHUNK_MAX_DATA bytes of data plus its field header */

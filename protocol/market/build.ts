@@ -45,6 +45,8 @@ export interface JobSpecInput {
   maxBidders?: number
   /** N, the requester's estimate of the eligible providers' total stake weight (0 = unknown) */
   providerEstimate?: number
+  /** pay-on-award (channel payment, redundancy 1): the voucher may ride with the award */
+  payOnAward?: boolean
 }
 
 const PAYMENT_MODES: Record<PaymentMode, WirePaymentMode> = {
@@ -81,6 +83,7 @@ export function buildJobSpec(input: JobSpecInput, requester: PeerId): JobSpec {
     maxBidders: input.maxBidders ?? defaultMaxBidders(input.redundancy),
     providerEstimate: input.providerEstimate ?? 0,
     tolerances: (input.tolerances ?? []).map((t) => ({ ...t })),
+    payOnAward: input.payOnAward === true,
   }
 }
 
@@ -163,6 +166,8 @@ export interface AcceptanceInput {
   /** why declined, e.g. 'NO_CAPACITY' */
   reason?: string
   timestamp: number
+  /** pay-on-award: the signed ack of the voucher that came with the award */
+  voucherAck?: Uint8Array
 }
 
 export async function signAcceptance(input: AcceptanceInput, key: PrivateKey): Promise<Uint8Array> {
@@ -174,6 +179,7 @@ export async function signAcceptance(input: AcceptanceInput, key: PrivateKey): P
     accepted: input.accepted,
     reason: input.reason ?? '',
     timestamp: input.timestamp,
+    voucherAck: ownBytes(input.voucherAck ?? new Uint8Array(0)),
   }
   return await sealEnvelope(MessageType.ACCEPTANCE, Acceptance.encode(acceptance), key)
 }

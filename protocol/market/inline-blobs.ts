@@ -8,6 +8,7 @@ import { AwardWithData } from '../gen/market.ts'
 import { cidForBytes } from '../cid.ts'
 import { MAX_INLINE_BLOB_BYTES, MAX_MESSAGE_BYTES } from './bounds.ts'
 import { fail } from './errors.ts'
+import { MAX_VOUCHER_BYTES } from '../payments/voucher.ts'
 
 /** the most blobs one award carries */
 export const MAX_INLINE_BLOBS = 64
@@ -27,10 +28,16 @@ export function chooseInline<T extends InlineCandidate>(blobs: T[], budget = MAX
   return total <= budget ? blobs : []
 }
 
-export function encodeAwardWithData(envelope: Uint8Array, blobs: Array<{ cid: string; data: Uint8Array }>): Uint8Array {
+/** `voucher`: pay-on-award, the wire voucher paying the job's price (see protocol/market/pay-on-award.ts) */
+export function encodeAwardWithData(
+  envelope: Uint8Array,
+  blobs: Array<{ cid: string; data: Uint8Array }>,
+  voucher?: Uint8Array,
+): Uint8Array {
   return AwardWithData.encode({
     envelope: envelope as Uint8Array<ArrayBuffer>,
     blobs: blobs.map((b) => ({ cid: CID.parse(b.cid).bytes, data: b.data as Uint8Array<ArrayBuffer> })),
+    voucher: (voucher ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>,
   })
 }
 
@@ -38,6 +45,8 @@ export interface DecodedAwardWithData {
   envelope: Uint8Array
   /** CID string -> bytes as received (unchecked: see `inlineBlob`) */
   blobs: Map<string, Uint8Array>
+  /** pay-on-award: the wire voucher as received (unchecked: the payments receiver judges it) */
+  voucher?: Uint8Array
 }
 
 /** Decodes an award with inline blobs; REJECTs a message over its bounds or one that does not parse. */
@@ -56,6 +65,8 @@ export function decodeAwardWithData(bytes: Uint8Array): DecodedAwardWithData {
     fail('OVERSIZED', `an award envelope is at most ${MAX_MESSAGE_BYTES.award} bytes`, {
       size: msg.envelope.byteLength,
     })
+  if (msg.voucher.byteLength > MAX_VOUCHER_BYTES)
+    fail('OVERSIZED', `a voucher is at most ${MAX_VOUCHER_BYTES} bytes`, { size: msg.voucher.byteLength })
   const blobs = new Map<string, Uint8Array>()
   let total = 0
   for (const b of msg.blobs) {
@@ -70,7 +81,7 @@ export function decodeAwardWithData(bytes: Uint8Array): DecodedAwardWithData {
     }
     blobs.set(cid.toString(), b.data)
   }
-  return { envelope: msg.envelope, blobs }
+  return { envelope: msg.envelope, blobs, ...(msg.voucher.byteLength > 0 ? { voucher: msg.voucher } : {}) }
 }
 
 /** The inline bytes for `cid` when they are exactly the content the job names (else undefined: fetch it). */

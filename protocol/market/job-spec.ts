@@ -64,6 +64,15 @@ export function checkJobSpec(spec: JobSpec): CheckedJobSpec {
     fail('INVALID_FIELD', 'payment mode must be escrow or channel', { field: 'payment', value: spec.payment })
   }
   checkRange(spec.redundancy, 'redundancy', B.redundancy, 'REDUNDANCY_OUT_OF_RANGE')
+  // pay-on-award pays before the output is verified: defensible only where one provider's price
+  // is at stake (k = 1) and a voucher can pay it (a channel); with k >= 2 only the majority's
+  // winners are paid, which needs the outputs compared first (docs/market-path.md)
+  if (spec.payOnAward && (spec.redundancy !== 1 || spec.payment !== PaymentMode.PAYMENT_CHANNEL)) {
+    fail('INVALID_FIELD', 'pay-on-award needs redundancy 1 and channel payment', {
+      field: 'payOnAward',
+      redundancy: spec.redundancy,
+    })
+  }
   checkRange(spec.bidWindowMs, 'bidWindowMs', B.bidWindowMs)
   checkRange(spec.createdAt, 'createdAt', { min: 1, max: Number.MAX_SAFE_INTEGER })
   checkRange(spec.deadline - spec.createdAt, 'deadline', B.lifetimeMs)

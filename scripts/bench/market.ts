@@ -1,6 +1,7 @@
 // `npm run bench -- market [--mode in-process|processes] [--providers N] [--jobs M]
 //   [--concurrency C] [--latency-jobs L] [--warmup-jobs W] [--duration S] [--idle-ms I]
-//   [--bid-window MS] [--reserve R] [--capacity K] [--pool P] [--batch B] [--no-chain | --chain]`
+//   [--bid-window MS] [--reserve R] [--capacity K] [--pool P] [--batch B] [--no-chain | --chain]
+//   [--pay-on-award]`
 // `npm run bench -- market --scale 5,50,200 [--latency-jobs L] …`
 // BENCH_CPU_PROFILE=<dir> (in-process) also writes a V8 CPU profile of each measured phase.
 //
@@ -25,6 +26,7 @@ import { runCpuBenchmark } from '../../node/hardware/benchmark.ts'
 import { startDevChain } from '../../test/support/chain.ts'
 import { startMarketNet } from './_market-net.ts'
 import { startProcNet } from './_market-procs.ts'
+import { JobSpans } from './_market-spans.ts'
 import {
   percentile,
   round1,
@@ -85,6 +87,9 @@ const BATCH = arg('batch', SCALE !== undefined ? 10 : 5)
 // job's payment and audit work is the same at any network size, and the single-size runs
 // (both modes) count it
 const CHAIN = args.includes('--chain') || (!args.includes('--no-chain') && SCALE === undefined)
+// --pay-on-award: jobs state pay-on-award (docs/market-path.md): once a provider's channel is
+// open, the voucher rides with the award and the output with the result (4 exchanges)
+const PAY_ON_AWARD = args.includes('--pay-on-award')
 const say = (line: string): void => {
   process.stderr.write(line + '\n')
 }
@@ -118,6 +123,8 @@ interface Net {
   exchangesOf?: (run: () => Promise<void>) => Promise<number>
   /** provider wall time of each job's module run, ms */
   runMs: number[]
+  /** in-process: each step's time from the requester's job events */
+  spans?: JobSpans
   hardhatCpuMs?: () => number
   nodes: number
   stop: () => Promise<void>
@@ -151,6 +158,7 @@ async function startInProcess(
   chain: DevChain | undefined,
 ): Promise<Net> {
   const runMs: number[] = []
+  const spans = new JobSpans()
   const net = await startMarketNet({
     root,
     providers,
@@ -159,7 +167,9 @@ async function startInProcess(
     poolSize: POOL_SIZE,
     batch: BATCH,
     ...(chain !== undefined ? { chain } : {}),
-    onRequesterEvent: () => {},
+    onRequesterEvent: (e: JobEvent) => {
+      spans.onEvent(e)
+    },
     onProviderEvent: (e: JobEvent) => {
       if (e.type === 'provider:completed') runMs.push(e.wallMs)
     },
@@ -169,19 +179,23 @@ async function startInProcess(
   if (requester === undefined) throw new Error('the requester node has no requester role')
   const libp2p = net.requester.node.libp2p
   return {
-    post: async (i) =>
-      (
-        await requester.post({
-          module,
-          inputs: [{ name: 'in.txt', data: inputOf(i) }],
-          args: ['3'],
-          maxPrice: HIVE,
-          bidWindowMs: BID_WINDOW_MS,
-          limits: JOB_LIMITS,
-          timeoutMs: 30_000,
-          ...(chain !== undefined ? { payment: 'channel' as const } : {}),
-        })
-      ).jobId,
+    spans,
+    post: async (i) => {
+      const at = Date.now()
+      const { jobId } = await requester.post({
+        module,
+        inputs: [{ name: 'in.txt', data: inputOf(i) }],
+        args: ['3'],
+        maxPrice: HIVE,
+        bidWindowMs: BID_WINDOW_MS,
+        limits: JOB_LIMITS,
+        timeoutMs: 30_000,
+        ...(chain !== undefined ? { payment: 'channel' as const } : {}),
+        ...(chain !== undefined && PAY_ON_AWARD ? { payOnAward: true } : {}),
+      })
+      spans.posted(jobId, at)
+      return jobId
+    },
     wait: async (jobId, signal) => {
       await requester.wait(jobId, { signal })
     },
@@ -261,6 +275,7 @@ async function startProcesses(root: string, providers: number, module: Uint8Arra
         limits: JOB_LIMITS,
         timeoutMs: 30_000,
         payment: 'channel' as const,
+        ...(PAY_ON_AWARD ? { payOnAward: true } : {}),
       }
       const { jobId } = await client.call('jobs.post', { body })
       if (moduleCid === undefined) moduleCid = (await client.call('jobs.get', { params: { jobId } })).moduleCid
@@ -488,6 +503,7 @@ async function latencyRun(
     lostJobs: lat.lost,
     failedJobs: s.failed,
     rssMb: Math.max(...net.rssMb()),
+    ...(net.spans !== undefined ? { stepsP50Ms: net.spans.medians(lat.ids) } : {}),
   }
   say(`  ${providers} providers: ${JSON.stringify(result)}`)
   return result
@@ -496,9 +512,10 @@ async function latencyRun(
 /**
  * Before a network can count them (processes mode): the exchanges of a small job paid by channel
  * with its inputs inline (docs/market-path.md): push, bid, award with inputs, result, voucher,
- * output fetch.
+ * output fetch; with pay-on-award (and an open channel) push, bid, award with inputs and voucher,
+ * result with the output.
  */
-const EXCHANGES_DOCUMENTED = 6
+const EXCHANGES_DOCUMENTED = PAY_ON_AWARD ? 4 : 6
 
 async function scaleMain(
   root: string,
@@ -576,6 +593,13 @@ async function singleMain(
   try {
     const lat = await latencyRun(net, PROVIDERS)
     const idle = lat.idleCpuMsPerSec as number
+    // one more tiny job, its exchanges counted on the wire (in-process: the counters are at hand)
+    const exchanges =
+      net.exchangesOf === undefined
+        ? undefined
+        : await net.exchangesOf(async () => {
+            await net.wait(await net.post(WARMUP_JOBS + LATENCY_JOBS), AbortSignal.timeout(30_000))
+          })
     const tput = await profiled(
       `${PROVIDERS}p-throughput`,
       async () => await runJobs(net, JOBS, CONCURRENCY, 'throughput', WARMUP_JOBS + LATENCY_JOBS, DURATION_S),
@@ -593,6 +617,8 @@ async function singleMain(
       bench: 'market',
       mode: MODE,
       providers: PROVIDERS,
+      payOnAward: PAY_ON_AWARD,
+      exchanges,
       jobs: JOBS,
       jobsPosted: tput.ids.length,
       jobsCompleted: s.completed,

@@ -28,6 +28,8 @@ export interface PostJobBody {
   requirements?: { minMemoryBytes?: number; gpuVendor?: string; arch?: string; minCpuScore?: number }
   /** k = 1: the chance (0..1) that the job is re-run on a second provider before payment (spot check) */
   spotCheckRate?: number
+  /** pay-on-award (channel, k = 1; issue 14): the voucher rides with the award, the output with the result */
+  payOnAward?: boolean
 }
 
 export interface JobSummary {
@@ -126,6 +128,7 @@ export function checkPostJobBody(raw: unknown): PostJobBody {
   ) {
     bad('spotCheckRate', 'must be a number from 0 to 1')
   }
+  if (b.payOnAward !== undefined && typeof b.payOnAward !== 'boolean') bad('payOnAward', 'must be true or false')
   const moduleCid = typeof b.moduleCid === 'string' ? b.moduleCid : undefined
   const module = moduleCid === undefined ? checkBase64(b.module, 'module') : undefined
   return definedOnly({
@@ -144,6 +147,7 @@ export function checkPostJobBody(raw: unknown): PostJobBody {
     timeoutMs: optionalInt(b.timeoutMs, 'timeoutMs'),
     payment: b.payment as PostJobBody['payment'],
     spotCheckRate: b.spotCheckRate as number | undefined,
+    payOnAward: b.payOnAward as boolean | undefined,
     limits: definedOnly({
       memoryBytes: optionalInt(limits.memoryBytes, 'limits.memoryBytes'),
       wallTimeMs: optionalInt(limits.wallTimeMs, 'limits.wallTimeMs'),

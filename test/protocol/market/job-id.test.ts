@@ -98,6 +98,9 @@ describe('protocol/market job id', () => {
     providerEstimate: (s) => {
       s.providerEstimate++
     },
+    payOnAward: (s) => {
+      s.payOnAward = !s.payOnAward
+    },
   }
 
   it('covers every JobSpec field in the mutation table', () => {

@@ -90,6 +90,7 @@ describe('protocol/market round trips', () => {
         awardIndex: 1,
         accepted: false,
         reason: 'NO_CAPACITY',
+        voucherAck: new Uint8Array([1, 2]),
         timestamp: NOW,
       }),
     ],

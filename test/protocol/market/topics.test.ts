@@ -34,6 +34,7 @@ describe('protocol/topics', () => {
       award: '/hive/award/1.0.0',
       awardData: '/hive/award/2.0.0',
       result: '/hive/result/1.0.0',
+      resultData: '/hive/result/2.0.0',
       blob: '/hive/blob/1.0.0',
       audit: '/hive/audit/1.0.0',
       voucher: '/hive/voucher/2.0.0',

@@ -84,6 +84,8 @@ export interface JobRecord {
    * the signed reopen's sequence, when, its window, providers asked and how many would bid
    */
   reopens?: Array<{ sequence: number; at: number; bidsCloseAt: number; asked: number; willing: number }>
+  /** pay-on-award (issue 14): the job's spec lets its awards carry the voucher for the price */
+  payOnAward?: boolean
 }
 
 // --- stats (issue 17): `hive stats` ---

@@ -1,0 +1,57 @@
+// The provider's result delivery: a small output that may leave now rides inline with the signed
+// result on /hive/result/2.0.0 (issue 14: the requester needs no output fetch, one exchange
+// fewer); otherwise, or to a requester that only speaks version 1, the bare result envelope on
+// /hive/result/1.0.0 and the output waits in the blob store to be fetched. Which outputs may leave
+// is the caller's rule (no payment to wait for, or a payment already assured).
+import { encodeResultWithData, outputFitsInline } from '../../protocol/market/inline-output.ts'
+import { sendRequest } from './direct.ts'
+import type { DirectLibp2p } from './direct.ts'
+import type { Reply } from '../../protocol/gen/market.ts'
+import type { PeerId } from '@libp2p/interface'
+
+/** whether `err` (or a cause) says the peer does not speak the protocol we dialled */
+export function unsupportedProtocol(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++)
+    if (e.name === 'UnsupportedProtocolError') return true
+  return false
+}
+
+/** peers remembered as speaking only /hive/result/1.0.0 (bounded: peer ids are free to make) */
+const V1_REMEMBERED = 1024
+
+export class ResultSender {
+  private readonly v1Only = new Set<string>()
+  /** results sent with their output inline, and without (metrics, tests) */
+  readonly counts = { inline: 0, bare: 0 }
+
+  constructor(private readonly libp2p: DirectLibp2p) {}
+
+  /**
+   * Sends the signed result; `output` (the encoded output bundle) goes inline when it is given
+   * and small. Resolves with the requester's reply.
+   */
+  async send(
+    requester: PeerId,
+    envelope: Uint8Array,
+    output: Uint8Array | undefined,
+    signal: AbortSignal,
+  ): Promise<Reply> {
+    const key = requester.toString()
+    if (output !== undefined && outputFitsInline(output.byteLength) && !this.v1Only.has(key)) {
+      try {
+        const reply = await sendRequest(this.libp2p, requester, 'resultData', encodeResultWithData(envelope, output), {
+          signal,
+        })
+        this.counts.inline++
+        return reply
+      } catch (err) {
+        if (!unsupportedProtocol(err)) throw err
+        if (this.v1Only.size >= V1_REMEMBERED) this.v1Only.clear()
+        this.v1Only.add(key)
+      }
+    }
+    const reply = await sendRequest(this.libp2p, requester, 'result', envelope, { signal })
+    this.counts.bare++
+    return reply
+  }
+}
