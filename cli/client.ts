@@ -142,9 +142,7 @@ export class HiveClient {
   }
 
   /** Live node events until the signal aborts or the node stops (then the iteration ends). */
-  async *events(
-    options: { signal?: AbortSignal; types?: string[]; job?: string } = {},
-  ): AsyncGenerator<NodeEvent> {
+  async *events(options: { signal?: AbortSignal; types?: string[]; job?: string } = {}): AsyncGenerator<NodeEvent> {
     const spec = API_ROUTES['node.events']
     const query = writeQuery(spec.query ?? {}, {
       ...(options.types != null ? { types: options.types } : {}),

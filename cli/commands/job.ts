@@ -88,7 +88,9 @@ export function registerJobCommands(job: Command, context: (cmd: Command) => Com
     .option('--out <dir>', 'with --wait: write the output files (and stdout) here')
     .addHelpText(
       'after',
-      '\nExamples:\n  hive job post --wasm examples/build/wordcount.wasm --input README.md --wait --out ./result\n  hive job post --wasm examples/build/primes.wasm --arg 1000000 --redundancy 2 --max-price 0.5 --wait\n' +
+      '\nExamples:\n  hive job post --wasm examples/build/wordcount.wasm --input README.md --wait --out' +
+        ' ./result\n  hive job post --wasm examples/build/primes.wasm --arg 1000000 --redundancy 2' +
+        ' --max-price 0.5 --wait\n' +
         '  hive job post --onnx model.onnx --input x=x.npy --redundancy 3 --atol 1e-4 --wait --out ./result',
     )
     .action(async (opts: PostOptions, cmd: Command) => {

@@ -77,13 +77,7 @@ export async function runDemo(
 /** the demo's own log file, in its logs folder */
 export const DEMO_LOG = 'demo.log'
 
-async function demoIn(
-  workDir: string,
-  t0: number,
-  options: DemoOptions,
-  runCli: RunCli,
-  io: DemoIo,
-): Promise<number> {
+async function demoIn(workDir: string, t0: number, options: DemoOptions, runCli: RunCli, io: DemoIo): Promise<number> {
   const logDir = join(workDir, 'logs')
   const resultsDir = join(workDir, 'results')
   await mkdir(logDir, { recursive: true })

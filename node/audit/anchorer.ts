@@ -216,7 +216,10 @@ export class Anchorer {
     }
     this.vanished++
     this.sentByUs = undefined
-    const msg = `the anchor of ${mine.treeSize} entries (index ${mine.index}, tx ${this.latestTx ?? '?'}) is no longer on the chain (a reorg dropped it): anchoring again`
+    const msg =
+      `the anchor of ${mine.treeSize} entries (index ${mine.index}, tx` +
+      ` ${this.latestTx ?? '?'}) is no longer on the chain (a reorg dropped it): anchoring` +
+      ` again`
     log.error('%s', msg)
     this.o.onProblem?.(msg)
     await this.chain.resyncNonce?.()

@@ -51,9 +51,7 @@ export async function awardVoucherFor(
   payments: MarketPayments | undefined,
   provider: string,
   price: bigint,
-): Promise<
-  { voucher: Uint8Array; settle: (ack: Uint8Array | undefined | 'unknown') => Promise<boolean> } | undefined
-> {
+): Promise<{ voucher: Uint8Array; settle: (ack: Uint8Array | undefined | 'unknown') => Promise<boolean> } | undefined> {
   if (record.payOnAward !== true || record.payment !== 'channel' || record.redundancy !== 1) return undefined
   try {
     return await payments?.awardVoucher?.({ jobId: record.jobId, provider, price })

@@ -96,7 +96,11 @@ export interface MarketPayments {
    * and says whether the job is paid. Undefined: no voucher this time (no channel with room yet, or the provider lost
    * pay-on-award by a bad output), the award goes in the old order.
    */
-  awardVoucher?: (award: { jobId: string; provider: string; price: bigint }) => Promise<
+  awardVoucher?: (award: {
+    jobId: string
+    provider: string
+    price: bigint
+  }) => Promise<
     { voucher: Uint8Array; settle: (ack: Uint8Array | undefined | 'unknown') => Promise<boolean> } | undefined
   >
   /**

@@ -150,9 +150,9 @@ export class ChannelPayer {
    * room (opening one is a transaction: that award goes without a voucher, in the old order).
    * The caller sends it with the award and reports the provider's answer to `settleAward`.
    */
-  async signForAward(input: Required<Pick<PayInput, 'provider' | 'peer' | 'amount' | 'jobId'>>): Promise<
-    AwardVoucher | undefined
-  > {
+  async signForAward(
+    input: Required<Pick<PayInput, 'provider' | 'peer' | 'amount' | 'jobId'>>,
+  ): Promise<AwardVoucher | undefined> {
     if ((await this.init.channels.jobVoucher(getAddress(input.provider), input.jobId)) !== undefined) return undefined
     const channel = await this.openChannelWithRoom(getAddress(input.provider), input.amount, input.jobId)
     if (channel === undefined || this.awardInFlight.has(channel.channelId)) return undefined

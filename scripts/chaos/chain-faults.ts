@@ -298,7 +298,9 @@ export async function runChainFaults(opts: ChainFaultsOptions): Promise<ChainFau
         const out = await reorgs.reorg((tx) => getAddress(tx.from) === anchorAddress)
         anchorsDropped += out.dropped.length
         say(
-          `reorg ${i + 1}: depth ${out.depth}, ${out.reincluded.length} re-included, ${out.dropped.length} anchor(s) dropped`,
+          `reorg ${i + 1}: depth ${out.depth},` +
+            ` ${out.reincluded.length} re-included,` +
+            ` ${out.dropped.length} anchor(s) dropped`,
         )
       } finally {
         reqProxy.release()
@@ -343,7 +345,8 @@ export async function runChainFaults(opts: ChainFaultsOptions): Promise<ChainFau
       const target = defended[0]
       const provider = fleet.nodesById.get(target.peer ?? '')
       say(
-        `phase 3: providers' RPC down for ${opts.outageMs} ms during a unilateral close of ${target.channelId.slice(0, 10)}`,
+        `phase 3: providers' RPC down for ${opts.outageMs} ms during a` +
+          ` unilateral close of ${target.channelId.slice(0, 10)}`,
       )
       await provProxy.down()
       const closing = await payments.closeChannel(target.channelId)

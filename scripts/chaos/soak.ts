@@ -118,7 +118,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       })
       const s = samples[samples.length - 1]
       say(
-        `${records.length} jobs done, rss ${Math.round(s.rssMb)} MB, handles ${s.handles}, p50 ${String(s.latencyP50Ms)} ms`,
+        `${records.length} jobs done, rss ${Math.round(s.rssMb)} MB,` +
+          ` handles ${s.handles}, p50 ${String(s.latencyP50Ms)} ms`,
       )
     }
     const sampler = setInterval(sample, opts.sampleMs)

@@ -9,35 +9,38 @@ import { CHAIN_FAULTS_DEFAULTS, runChainFaults } from '../../scripts/chaos/chain
 describe('chaos chain-faults (short form, issue 16)', function () {
   this.timeout(240_000)
 
-  it('flaky RPC, reorgs of depth 1-3 and a 10 s RPC outage during a close: nothing lost, nothing paid twice', async () => {
-    const r = await runChainFaults({
-      ...CHAIN_FAULTS_DEFAULTS,
-      providers: 3,
-      flakyEscrowJobs: 4,
-      flakyChannelJobs: 4,
-      reorgs: 3,
-      reorgJobs: 3,
-      outageMs: 10_000,
-      say: (text) => process.stderr.write(`  ${text}\n`),
-    })
-    console.log(JSON.stringify(r))
-    expect(r.jobs).to.equal(11)
-    expect(r.lostJobs, JSON.stringify(r.failures)).to.equal(0)
-    expect(r.doublePaid).to.equal(0)
-    expect(r.chain.underpaidJobs).to.equal(0)
-    // the faults really happened
-    expect(r.rpc.requester.errorsBefore + r.rpc.requester.errorsAfter + r.rpc.requester.timeouts).to.be.above(0)
-    // depth 1, 2, 3 asked; the nodes' own transactions in the window can only deepen it a little
-    expect(r.reorgDepths).to.have.length(3)
-    for (const [i, d] of r.reorgDepths.entries()) expect(d).to.be.within(i + 1, 3)
-    expect(r.anchorsDropped).to.equal(3)
-    expect(r.anchorsResubmitted).to.equal(3)
-    expect(r.anchorsCurrent).to.equal(true)
-    expect(r.reorgsSeenByPoller).to.equal(3)
-    expect(r.paramsCurrent).to.equal(true)
-    expect(r.rpcOutageMs).to.be.at.least(10_000)
-    expect(r.watchtowerMarginMs).to.be.above(0)
-    expect(r.channelClosedAtBest).to.equal(true)
-    expect(r.noncesBackwards).to.equal(0)
-  })
+  it(
+    'flaky RPC, reorgs of depth 1-3 and a 10 s RPC outage during' + ' a close: nothing lost, nothing paid twice',
+    async () => {
+      const r = await runChainFaults({
+        ...CHAIN_FAULTS_DEFAULTS,
+        providers: 3,
+        flakyEscrowJobs: 4,
+        flakyChannelJobs: 4,
+        reorgs: 3,
+        reorgJobs: 3,
+        outageMs: 10_000,
+        say: (text) => process.stderr.write(`  ${text}\n`),
+      })
+      console.log(JSON.stringify(r))
+      expect(r.jobs).to.equal(11)
+      expect(r.lostJobs, JSON.stringify(r.failures)).to.equal(0)
+      expect(r.doublePaid).to.equal(0)
+      expect(r.chain.underpaidJobs).to.equal(0)
+      // the faults really happened
+      expect(r.rpc.requester.errorsBefore + r.rpc.requester.errorsAfter + r.rpc.requester.timeouts).to.be.above(0)
+      // depth 1, 2, 3 asked; the nodes' own transactions in the window can only deepen it a little
+      expect(r.reorgDepths).to.have.length(3)
+      for (const [i, d] of r.reorgDepths.entries()) expect(d).to.be.within(i + 1, 3)
+      expect(r.anchorsDropped).to.equal(3)
+      expect(r.anchorsResubmitted).to.equal(3)
+      expect(r.anchorsCurrent).to.equal(true)
+      expect(r.reorgsSeenByPoller).to.equal(3)
+      expect(r.paramsCurrent).to.equal(true)
+      expect(r.rpcOutageMs).to.be.at.least(10_000)
+      expect(r.watchtowerMarginMs).to.be.above(0)
+      expect(r.channelClosedAtBest).to.equal(true)
+      expect(r.noncesBackwards).to.equal(0)
+    },
+  )
 })

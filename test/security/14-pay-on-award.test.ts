@@ -120,7 +120,10 @@ describe('security 14: pay-on-award', function () {
     try {
       const after = toCheater()
       const next = await run('and never pay ahead again\n')
-      expect(next.awards.some((a) => a.provider === cheaterId), 'the cheater was awarded').to.equal(true)
+      expect(
+        next.awards.some((a) => a.provider === cheaterId),
+        'the cheater was awarded',
+      ).to.equal(true)
       expect(toCheater() - after, 'no voucher with an award to the cheater').to.equal(0)
     } finally {
       for (const h of honest) await h.market.provider!.start()

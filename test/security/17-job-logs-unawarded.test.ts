@@ -100,6 +100,9 @@ describe('security 17: job logs from a peer without a live award of the job are 
     expect(status).to.not.equal(ReplyStatus.REPLY_OK)
 
     expect(requester.market.requester!.logs(jobId), 'the job log').to.deep.equal([])
-    expect(requester.events.filter((e) => e.type === 'job:log'), 'job:log events').to.deep.equal([])
+    expect(
+      requester.events.filter((e) => e.type === 'job:log'),
+      'job:log events',
+    ).to.deep.equal([])
   })
 })

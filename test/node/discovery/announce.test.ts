@@ -77,33 +77,40 @@ describe('node/discovery: profile announcements', function () {
     },
   )
 
-  it('a requester joining after a provider announced hears it within the bound: joining the topic brings a re-announcement', async () => {
-    const gpu = await startTestNode('early-gpu', { root, roles: 'provider', bootstrap: seed, hardware: gpuBox })
-    live.push(gpu)
-    const id = gpu.peerId.toString()
-    // its announcement and its first DHT round are over: nothing else would announce it for TTL/2
-    await gpu.discovery.whenPublished(AbortSignal.timeout(30_000))
-    await waitFor(async () => (await inView(searcher)).some((p) => p.peerId === id), {
-      what: 'the first announcement heard',
-      timeoutMs: 15_000,
-    })
-    const late = await startTestNode('late', { root, roles: 'requester', bootstrap: gpu })
-    live.push(late)
-    await waitFor(() => gpu.libp2p.services.pubsub.getSubscribers(PROFILES_TOPIC).some((p) => p.equals(late.peerId)), {
-      what: 'the late requester on the profiles topic, as the provider sees it',
-      timeoutMs: 15_000,
-    })
-    const joined = Date.now()
-    await waitFor(async () => (await inView(late)).some((p) => p.peerId === id), {
-      what: "the provider in the late requester's view",
-      timeoutMs: 15_000,
-    })
-    const ms = Date.now() - joined
-    console.log(`      in the late requester's view ${ms} ms after it joined the topic`)
-    expect(ms).to.be.below(BOUND_MS)
-    await late.stop()
-    await gpu.stop()
-  })
+  it(
+    'a requester joining after a provider announced hears it within the' +
+      ' bound: joining the topic brings a re-announcement',
+    async () => {
+      const gpu = await startTestNode('early-gpu', { root, roles: 'provider', bootstrap: seed, hardware: gpuBox })
+      live.push(gpu)
+      const id = gpu.peerId.toString()
+      // its announcement and its first DHT round are over: nothing else would announce it for TTL/2
+      await gpu.discovery.whenPublished(AbortSignal.timeout(30_000))
+      await waitFor(async () => (await inView(searcher)).some((p) => p.peerId === id), {
+        what: 'the first announcement heard',
+        timeoutMs: 15_000,
+      })
+      const late = await startTestNode('late', { root, roles: 'requester', bootstrap: gpu })
+      live.push(late)
+      await waitFor(
+        () => gpu.libp2p.services.pubsub.getSubscribers(PROFILES_TOPIC).some((p) => p.equals(late.peerId)),
+        {
+          what: 'the late requester on the profiles topic, as the provider sees it',
+          timeoutMs: 15_000,
+        },
+      )
+      const joined = Date.now()
+      await waitFor(async () => (await inView(late)).some((p) => p.peerId === id), {
+        what: "the provider in the late requester's view",
+        timeoutMs: 15_000,
+      })
+      const ms = Date.now() - joined
+      console.log(`      in the late requester's view ${ms} ms after it joined the topic`)
+      expect(ms).to.be.below(BOUND_MS)
+      await late.stop()
+      await gpu.stop()
+    },
+  )
 
   it('a restarted provider is never hidden by its own older profile, even when that is replayed', async () => {
     const first = await startTestNode('restarts', {

@@ -54,30 +54,33 @@ describe('node/market live job output (issue 17)', function () {
   const logEvents = (jobId: string): LogEvent[] =>
     requester.events.filter((e): e is LogEvent => e.type === 'job:log' && e.jobId === jobId)
 
-  it('stderr lines arrive one by one while the job runs, before its result; progress is read; stdout never', async () => {
-    const jobId = await post(await wat(slowStderrWat(4, 300_000_000n)))
-    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(100_000) })
-    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-    const logs = logEvents(jobId)
-    const all = logs.map((e) => e.text).join('')
-    expect(all).to.equal('line 0\nline 1\nline 2\nline 3\nprogress: 1\n')
-    // streamed, not sent at the end: the first line came alone, and every chunk before the result
-    expect(logs[0].text).to.equal('line 0\n')
-    expect(logs.length).to.be.at.least(3)
-    const result = requester.events.findIndex((e) => e.type === 'job:result' && e.jobId === jobId)
-    expect(result).to.be.above(requester.events.indexOf(logs[logs.length - 1]))
-    expect(logs[logs.length - 1].progress).to.equal(1)
-    expect(logs.every((e) => e.provider === provider.node.peerId.toString())).to.equal(true)
+  it(
+    'stderr lines arrive one by one while the job runs, before' + ' its result; progress is read; stdout never',
+    async () => {
+      const jobId = await post(await wat(slowStderrWat(4, 300_000_000n)))
+      const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(100_000) })
+      expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+      const logs = logEvents(jobId)
+      const all = logs.map((e) => e.text).join('')
+      expect(all).to.equal('line 0\nline 1\nline 2\nline 3\nprogress: 1\n')
+      // streamed, not sent at the end: the first line came alone, and every chunk before the result
+      expect(logs[0].text).to.equal('line 0\n')
+      expect(logs.length).to.be.at.least(3)
+      const result = requester.events.findIndex((e) => e.type === 'job:result' && e.jobId === jobId)
+      expect(result).to.be.above(requester.events.indexOf(logs[logs.length - 1]))
+      expect(logs[logs.length - 1].progress).to.equal(1)
+      expect(logs.every((e) => e.provider === provider.node.peerId.toString())).to.equal(true)
 
-    const [kept] = requester.market.requester!.logs(jobId)
-    expect(kept.text).to.equal(all)
-    expect(kept.progress).to.equal(1)
-    expect([kept.receivedBytes, kept.droppedBytes]).to.deep.equal([all.length, 0])
-    expect(JSON.stringify(requester.events)).to.not.include(STDOUT_MARKER)
-    // the output itself still travels the usual way
-    const out = await requester.market.requester!.output(jobId)
-    expect(new TextDecoder().decode(out!.stdout)).to.equal(`${STDOUT_MARKER}\n`)
-  })
+      const [kept] = requester.market.requester!.logs(jobId)
+      expect(kept.text).to.equal(all)
+      expect(kept.progress).to.equal(1)
+      expect([kept.receivedBytes, kept.droppedBytes]).to.deep.equal([all.length, 0])
+      expect(JSON.stringify(requester.events)).to.not.include(STDOUT_MARKER)
+      // the output itself still travels the usual way
+      const out = await requester.market.requester!.output(jobId)
+      expect(new TextDecoder().decode(out!.stdout)).to.equal(`${STDOUT_MARKER}\n`)
+    },
+  )
 
   it('a flood of stderr: at most 64 KiB kept, a "bytes dropped" marker, chunks at most every 250 ms', async () => {
     const jobId = await post(await wat(floodStderrWat(30_000, 30_000n)))
@@ -99,12 +102,15 @@ describe('node/market live job output (issue 17)', function () {
   })
 
   // last: it takes the requester's 1.1.0 handler away
-  it('a requester without /hive/heartbeat/1.1.0 (an older version) gets plain heartbeats: no output, no revocation', async () => {
-    await requester.node.libp2p.unhandle(PROTOCOLS.heartbeatLog)
-    const jobId = await post(await wat(slowStderrWat(3, 100_000_000n)))
-    const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(100_000) })
-    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-    expect(logEvents(jobId)).to.deep.equal([])
-    expect(eventOf(requester.events, 'job:revoked', jobId)).to.equal(undefined)
-  })
+  it(
+    'a requester without /hive/heartbeat/1.1.0 (an older version)' + ' gets plain heartbeats: no output, no revocation',
+    async () => {
+      await requester.node.libp2p.unhandle(PROTOCOLS.heartbeatLog)
+      const jobId = await post(await wat(slowStderrWat(3, 100_000_000n)))
+      const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(100_000) })
+      expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+      expect(logEvents(jobId)).to.deep.equal([])
+      expect(eventOf(requester.events, 'job:revoked', jobId)).to.equal(undefined)
+    },
+  )
 })

@@ -58,7 +58,8 @@ describe('protocol/market BidReopen (issue 16)', () => {
 
   it('refuses a reopen signed by anybody but the job requester', async () => {
     // names itself as requester: not the job's requester
-    await expectMarketError(async () => await validateBidReopen(await reopen(mallory), opts()), 'PEER_MISMATCH', 'REJECT')
+    const forged = await reopen(mallory)
+    await expectMarketError(async () => await validateBidReopen(forged, opts()), 'PEER_MISMATCH', 'REJECT')
     // names the job's requester but signed by another key
     await expectMarketError(
       async () => await validateBidReopen(await resign(await reopen(requester), mallory), opts()),
