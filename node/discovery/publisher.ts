@@ -89,8 +89,13 @@ export class ProfilePublisher {
     return this._current
   }
 
-  /** Signs a fresh profile without publishing it (also what `current` shows before the first round). */
-  async sign(): Promise<{ profile: HardwareProfile; record: Uint8Array }> {
+  /**
+   * Signs a fresh profile without publishing it (also what `current` shows before the first round).
+   * `remember: false` signs one for gossip only (a re-announcement): `current` keeps the profile
+   * last put in the DHT, which `addressesChanged` compares against — a re-announcement that took
+   * the new addresses into `current` would make it skip the DHT put those addresses need.
+   */
+  async sign(opts: { remember?: boolean } = {}): Promise<{ profile: HardwareProfile; record: Uint8Array }> {
     const { offer, now, peerId, privateKey } = this.init
     const issuedAt = now()
     const addrs = this.addrs()
@@ -107,6 +112,7 @@ export class ProfilePublisher {
       ...(addrs.length > 0 ? { addrs } : {}),
     }
     const record = await signProfile(profile, privateKey)
+    if (opts.remember === false) return { profile, record }
     this._current = { profile, record }
     return this._current
   }

@@ -350,6 +350,14 @@ describe('node/market: bad input from a hostile peer', function () {
               return served.has(key) && bytes !== undefined ? randomBytes(bytes.byteLength) : bytes
             },
           })
+          // and its small output must not ride inline with the result (/hive/result/2.0.0): that
+          // path sends the executor's bytes; this test is about the bytes a fetch serves
+          const sender = cheat.market.provider!.results
+          const realSend = sender.send.bind(sender)
+          Object.assign(sender, {
+            send: async (...[to, bytes, , signal]: Parameters<typeof realSend>) =>
+              await realSend(to, bytes, undefined, signal),
+          })
           const { wordcount } = await buildExamples()
           await waitFor("the cheat in the requester's gossip mesh", () =>
             requester.node.libp2p.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(cheat.node.peerId)),
