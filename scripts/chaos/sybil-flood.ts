@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -76,6 +77,13 @@ export interface SybilFloodReport {
   attackerJobMessagesLast10s: number
   attackerCounts: Record<string, number>
   rssGrowthMb: number
+  /** where honest work is lost (profiling): this process's event-loop delay p99 per phase, the
+   * providers' gossip verdicts and the nodes' reqresp outcomes over the flood */
+  diagnostics: {
+    eventLoopP99Ms: { quiet: number; flood: number }
+    providerGossip: Record<string, number>
+    reqresp: Record<string, Record<string, number>>
+  }
   durationMs: number
   cpuScore: number
 }
@@ -169,7 +177,11 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
         say,
       })
     say(`quiet run: ${opts.quietJobs} jobs`)
+    const loop = monitorEventLoopDelay({ resolution: 10 })
+    loop.enable()
     const quiet = await jobs(opts.quietJobs)
+    const quietLoopP99 = loop.percentile(99) / 1e6
+    loop.reset()
     const rssBefore = process.memoryUsage().rss
 
     const topics = classJobTopics('wasm', DEFAULT_SETTINGS.jobShards)
@@ -194,6 +206,17 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
     say(`flood run: ${opts.floodJobs} jobs`)
     const flood = await jobs(opts.floodJobs)
     const rssAfter = process.memoryUsage().rss
+    const floodLoopP99 = loop.percentile(99) / 1e6
+    loop.disable()
+    const providerGossip: Record<string, number> = {}
+    const reqresp: Record<string, Record<string, number>> = {}
+    for (const n of [req.node, ...f.nodesById.values()]) {
+      const market = n.services.market as { provider?: { gossipStats: () => Record<string, number> } } | undefined
+      for (const [k, v] of Object.entries(market?.provider?.gossipStats() ?? {}))
+        providerGossip[k] = (providerGossip[k] ?? 0) + v
+      for (const [protocol, outcomes] of Object.entries(n.counters.snapshot()))
+        for (const [k, v] of Object.entries(outcomes)) (reqresp[protocol] ??= {})[k] = (reqresp[protocol][k] ?? 0) + v
+    }
 
     // scored where the attackers' gossip is validated: at the providers (the requester publishes
     // jobs without joining the topic); an attacker's score is its lowest at any provider
@@ -244,6 +267,11 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
       attackerJobMessagesLast10s: counts.jobMessagesLast10s ?? 0,
       attackerCounts: counts,
       rssGrowthMb: Math.round((rssAfter - rssBefore) / 1024 / 1024),
+      diagnostics: {
+        eventLoopP99Ms: { quiet: Math.round(quietLoopP99), flood: Math.round(floodLoopP99) },
+        providerGossip,
+        reqresp,
+      },
       durationMs: Date.now() - started,
       cpuScore,
     }
