@@ -67,9 +67,9 @@ export interface SybilFloodReport {
   quietPlacementP99Ms: number | null
   floodPlacementP99Ms: number | null
   placementP99Ratio: number | null
-  /** attackers whose score at some provider is below the graylist threshold */
+  /** attackers whose score at the requester or some provider is below the graylist threshold */
   graylistedAttackers: number
-  /** attackers whose score at some provider is negative at all */
+  /** attackers whose score at the requester or some provider is negative at all */
   penalisedAttackers: number
   /** attackers still connected to the requester at the end */
   attackersConnected: number
@@ -218,10 +218,11 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
         for (const [k, v] of Object.entries(outcomes)) (reqresp[protocol] ??= {})[k] = (reqresp[protocol][k] ?? 0) + v
     }
 
-    // scored where the attackers' gossip is validated: at the providers (the requester publishes
-    // jobs without joining the topic); an attacker's score is its lowest at any provider
+    // scored where the attackers' gossip is validated: at the providers and at the requester (it
+    // joins the job topics it posts on); an attacker's score is its lowest at any of them
+    // (gossipsub keeps a disconnected peer's score for an hour)
     const attackerIds = attackers.flatMap((a) => a.ids)
-    const scorers = [...f.nodesById.values()].map(
+    const scorers = [req.node, ...f.nodesById.values()].map(
       (n) => n.libp2p.services.pubsub as unknown as { getScore: (id: string) => number },
     )
     const scores = attackerIds.map((id) => Math.min(...scorers.map((p) => p.getScore(id))))
