@@ -39,7 +39,7 @@ describe('security 16: sybil flood — graylisted peers are cut off', function (
   })
 
   after(async () => {
-    await attacker?.stop().catch(() => {})
+    await Promise.resolve(attacker?.stop()).catch(() => {})
     await requester?.node.stop().catch(() => {})
     rmSync(root, { recursive: true, force: true })
   })
@@ -123,5 +123,29 @@ describe('security 16: sybil flood — graylisted peers are cut off', function (
       await sentinel.node.stop()
     }
     expect(heard.length - before, 'jobs the attacker heard after it was graylisted').to.equal(0)
+  })
+  it('a peer sending a gossip frame over the inbound limit is hung up on and refused, not only ignored', async () => {
+    const flooder = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519'), graylist: false })
+    try {
+      await flooder.start()
+      flooder.services.pubsub.subscribe(TOPIC)
+      const target = multiaddr(requester.node.info().addresses[0])
+      await flooder.dial(target)
+      await waitFor("the flooder's subscription to reach the requester", () =>
+        requester.node.libp2p.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(flooder.peerId)),
+      )
+      await waitFor('the flooder to know the requester as a gossip peer', () =>
+        flooder.services.pubsub.getPeers().some((p) => p.equals(requester.node.peerId)),
+      )
+      // one frame of 300 KiB: over the 256 KiB gossipsub takes from a peer (node/p2p/create.ts)
+      await flooder.services.pubsub.publish(TOPIC, randomBytes(300 * 1024))
+      const connected = (): boolean => requester.node.libp2p.getConnections(flooder.peerId).length > 0
+      await waitFor('the requester to hang up on the flooder', () => !connected(), 10_000)
+      await flooder.dial(target, { signal: AbortSignal.timeout(10_000) }).catch(() => {})
+      await new Promise((resolve) => setTimeout(resolve, 500)) // a gater refusal can close it just after
+      expect(connected(), 'the flooder reconnected').to.equal(false)
+    } finally {
+      await flooder.stop()
+    }
   })
 })
