@@ -228,6 +228,38 @@ export async function createHiveLibp2p(opts: HiveLibp2pOptions): Promise<HiveLib
       stopSweep?.()
       stopSweep = undefined
     })
+    banOversizedFrames(node, quarantine)
+    quarantines.set(node, quarantine)
   }
   return node
+}
+
+const quarantines = new WeakMap<HiveLibp2p, Quarantine>()
+
+/** The peers this node hung up on and refuses (graylisted or protocol-breaking); undefined if off. */
+export function quarantineOf(node: HiveLibp2p): Quarantine | undefined {
+  return quarantines.get(node)
+}
+
+/** it-length-prefixed's errors for a frame over gossipsub's maxInboundDataLength */
+const OVERSIZED_FRAME = new Set(['InvalidDataLengthError', 'InvalidMessageLengthError', 'InvalidDataLengthLengthError'])
+
+/**
+ * A gossip frame over maxInboundDataLength (8× the largest market message) breaks the protocol:
+ * gossipsub then forgets the peer's gossip (onPeerDisconnected) but keeps its connection, the
+ * streams it holds and its score, so it never reaches the graylist and could come back on a new
+ * stream. It is hung up on and refused like a graylisted peer.
+ */
+function banOversizedFrames(node: HiveLibp2p, quarantine: Quarantine): void {
+  // gossipsub calls this method on itself when a peer's inbound stream fails to decode
+  const pubsub = node.services.pubsub as unknown as {
+    handlePeerReadStreamError: (err: unknown, peer: PeerId) => void
+  }
+  const original = pubsub.handlePeerReadStreamError.bind(pubsub)
+  pubsub.handlePeerReadStreamError = (err, peer) => {
+    original(err, peer)
+    if (!OVERSIZED_FRAME.has((err as Error | undefined)?.name ?? '')) return
+    quarantine.add(peer.toString())
+    void node.hangUp(peer).catch(() => {})
+  }
 }
