@@ -21,6 +21,7 @@ import { createInterface } from 'node:readline'
 import { WorkerPool } from '../../node/exec/index.ts'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
 import { GOSSIP_SCORE_THRESHOLDS } from '../../node/p2p/constants.ts'
+import { quarantineOf } from '../../node/p2p/create.ts'
 import { classJobTopics } from '../../protocol/topics.ts'
 import { DEFAULT_SETTINGS } from '../../node/config.ts'
 import { Fleet } from './fleet.ts'
@@ -47,6 +48,8 @@ export interface SybilFloodOptions {
   bidWindowMs: number
   /** which attacks to run (default all) */
   attacks?: Array<'gossip' | 'streams' | 'dht'>
+  /** the flood lasts at least this long, jobs or not (short runs: "the last 10 s" must be after the cut) */
+  minFloodMs?: number
   seed: number
   say?: (text: string) => void
 }
@@ -71,6 +74,8 @@ export interface SybilFloodReport {
   graylistedAttackers: number
   /** attackers whose score at the requester or some provider is negative at all */
   penalisedAttackers: number
+  /** attackers some honest node hung up on and refuses (graylisted, or a frame over the limit) */
+  quarantinedAttackers: number
   /** attackers still connected to the requester at the end */
   attackersConnected: number
   /** job messages the attackers received in the flood's last 10 s (0: no longer sent our gossip) */
@@ -83,6 +88,8 @@ export interface SybilFloodReport {
     eventLoopP99Ms: { quiet: number; flood: number }
     providerGossip: Record<string, number>
     reqresp: Record<string, Record<string, number>>
+    /** flood jobs by how many providers the requester's direct push reached ("lost/2": lost, pushed to 2) */
+    pushedTo: Record<string, number>
   }
   durationMs: number
   cpuScore: number
@@ -141,6 +148,17 @@ async function startAttackers(
   const ids = (JSON.parse(ready) as { ready: string[] }).ready
   const counts = next().then((line) => (JSON.parse(line) as { counts: Record<string, number> }).counts)
   return { child, ids, counts }
+}
+
+function pushHistogram(records: JobRecord[], events: ChaosRequester['events']): Record<string, number> {
+  const pushed = new Map<string, number>()
+  for (const e of events) if (e.type === 'job:posted') pushed.set(e.jobId, e.pushedTo)
+  const out: Record<string, number> = {}
+  for (const r of records) {
+    const key = `${r.phase === 'completed' ? 'done' : 'lost'}/${pushed.get(r.jobId) ?? '?'}`
+    out[key] = (out[key] ?? 0) + 1
+  }
+  return out
 }
 
 function placementMs(r: JobRecord): number | undefined {
@@ -204,7 +222,10 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
       )
     }
     say(`flood run: ${opts.floodJobs} jobs`)
+    const floodStarted = Date.now()
     const flood = await jobs(opts.floodJobs)
+    const rest = (opts.minFloodMs ?? 0) - (Date.now() - floodStarted)
+    if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest))
     const rssAfter = process.memoryUsage().rss
     const floodLoopP99 = loop.percentile(99) / 1e6
     loop.disable()
@@ -226,6 +247,8 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
       (n) => n.libp2p.services.pubsub as unknown as { getScore: (id: string) => number },
     )
     const scores = attackerIds.map((id) => Math.min(...scorers.map((p) => p.getScore(id))))
+    const quarantines = [req.node, ...f.nodesById.values()].map((n) => quarantineOf(n.libp2p))
+    const quarantined = attackerIds.filter((id) => quarantines.some((q) => q?.has(id) === true)).length
     const connected = new Set(req.node.libp2p.getConnections().map((c) => c.remotePeer.toString()))
     for (const a of attackers) a.child.kill('SIGTERM')
     const counts: Record<string, number> = {}
@@ -264,6 +287,7 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
         quietP99 === null || floodP99 === null || quietP99 === 0 ? null : Math.round((floodP99 / quietP99) * 100) / 100,
       graylistedAttackers: scores.filter((s) => s < GOSSIP_SCORE_THRESHOLDS.graylistThreshold).length,
       penalisedAttackers: scores.filter((s) => s < 0).length,
+      quarantinedAttackers: quarantined,
       attackersConnected: attackerIds.filter((id) => connected.has(id)).length,
       attackerJobMessagesLast10s: counts.jobMessagesLast10s ?? 0,
       attackerCounts: counts,
@@ -272,6 +296,7 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
         eventLoopP99Ms: { quiet: Math.round(quietLoopP99), flood: Math.round(floodLoopP99) },
         providerGossip,
         reqresp,
+        pushedTo: pushHistogram(flood, req.events),
       },
       durationMs: Date.now() - started,
       cpuScore,
