@@ -13,7 +13,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
 import { createHiveLibp2p } from '../../node/p2p/create.ts'
 import { GOSSIP_SCORE_THRESHOLDS } from '../../node/p2p/constants.ts'
-import { jobsTopic } from '../../protocol/topics.ts'
+import { jobsTopic, PROTOCOLS } from '../../protocol/topics.ts'
 import { UNSATISFIABLE, startMarketPeer, text, waitFor } from '../node/market/helpers.ts'
 import type { MarketPeer } from '../node/market/helpers.ts'
 import type { HiveLibp2p } from '../../node/p2p/create.ts'
@@ -147,6 +147,41 @@ describe('security 16: sybil flood — graylisted peers are cut off', function (
       expect(connected(), 'the flooder reconnected').to.equal(false)
     } finally {
       await flooder.stop()
+    }
+  })
+  it('a subscriber that sent invalid job gossip is not pushed jobs as if it were a provider', async () => {
+    // one invalid message: a negative score, far above the graylist (it stays connected)
+    const sybil = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519'), graylist: false })
+    let pushes = 0
+    try {
+      await sybil.start()
+      await sybil.handle(PROTOCOLS.request, (stream) => {
+        pushes++
+        stream.abort(new Error('not a provider'))
+      })
+      sybil.services.pubsub.subscribe(TOPIC)
+      const target = multiaddr(requester.node.info().addresses[0])
+      await sybil.dial(target)
+      await waitFor("the sybil's subscription to reach the requester", () =>
+        requester.node.libp2p.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(sybil.peerId)),
+      )
+      await waitFor("the requester's subscription to reach the sybil", () =>
+        sybil.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(requester.node.peerId)),
+      )
+      const pubsub = requester.node.libp2p.services.pubsub as unknown as { getScore: (p: string) => number }
+      await sybil.services.pubsub.publish(TOPIC, randomBytes(200))
+      await waitFor("the sybil's score below 0", () => pubsub.getScore(sybil.peerId.toString()) < 0)
+      const posted: string[] = []
+      for (let i = 0; i < 3; i++) posted.push(await post())
+      // the pushes go out in the background: the job's posted event says how many were answered
+      await waitFor('the pushes of the three jobs to end', () => {
+        const done = new Set(requester.events.filter((e) => e.type === 'job:posted').map((e) => e.jobId))
+        return posted.every((id) => done.has(id))
+      })
+      expect(requester.node.libp2p.getConnections(sybil.peerId).length, 'the sybil is still connected').to.be.above(0)
+      expect(pushes, 'jobs pushed to the sybil').to.equal(0)
+    } finally {
+      await sybil.stop()
     }
   })
 })
