@@ -24,10 +24,13 @@ interface AttackerConfig {
   oversizeBytes: number
   /** which attacks to run (default all): gossip, streams, dht */
   attacks?: Array<'gossip' | 'streams' | 'dht'>
+  /** the honest nodes' peer ids: only job messages they relay count as "our gossip received" */
+  honest?: string[]
 }
 
 const config = JSON.parse(process.argv[2]) as AttackerConfig
 const attacks = new Set(config.attacks ?? ['gossip', 'streams', 'dht'])
+const honest = config.honest === undefined ? undefined : new Set(config.honest)
 const counts = {
   peers: 0,
   garbage: 0,
@@ -53,11 +56,14 @@ for (let i = 0; i < config.count; i++) {
   })
   await node.start()
   for (const t of config.topics) node.services.pubsub.subscribe(t)
-  node.services.pubsub.addEventListener('message', (e) => {
-    if (!config.topics.includes(e.detail.topic)) return
+  node.services.pubsub.addEventListener('gossipsub:message', (e) => {
+    const { msg, propagationSource } = e.detail
+    if (!config.topics.includes(msg.topic)) return
+    if (seen.length < 64) seen.push(msg.data)
+    // attackers hear each other's replays too (they connect through the DHT): not our gossip
+    if (honest !== undefined && !honest.has(propagationSource.toString())) return
     counts.jobMessagesReceived++
     receivedAt.push(Date.now())
-    if (seen.length < 64) seen.push(e.detail.data)
   })
   nodes.push(node)
 }

@@ -123,6 +123,7 @@ async function startAttackers(
     ratePerSec: number
     oversizeBytes: number
     attacks?: string[]
+    honest: string[]
   },
 ): Promise<AttackerProcess> {
   const child = spawn(process.execPath, ['--import=tsx', ATTACKER, JSON.stringify({ ...config })], {
@@ -217,6 +218,7 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
           topics,
           ratePerSec: (opts.ratePerSec * count) / opts.attackers,
           oversizeBytes: 300 * 1024,
+          honest: [req.node, ...f.nodesById.values()].map((n) => n.peerId.toString()),
           ...(opts.attacks !== undefined ? { attacks: opts.attacks } : {}),
         }),
       )
