@@ -43,8 +43,12 @@ const counts = {
   /** job-topic messages our peers received from honest nodes, and those in the last 10 s */
   jobMessagesReceived: 0,
   jobMessagesLast10s: 0,
+  /** of those, relayed by the nodes this process attacked (the targets) */
+  jobMessagesFromTargetsLast10s: 0,
 }
 const receivedAt: number[] = []
+const fromTargetsAt: number[] = []
+const targetIds = new Set(config.targets.map((t) => t.split('/p2p/')[1]))
 const seen: Uint8Array[] = []
 const held: Stream[] = []
 
@@ -64,6 +68,7 @@ for (let i = 0; i < config.count; i++) {
     if (honest !== undefined && !honest.has(propagationSource.toString())) return
     counts.jobMessagesReceived++
     receivedAt.push(Date.now())
+    if (targetIds.has(propagationSource.toString())) fromTargetsAt.push(Date.now())
   })
   nodes.push(node)
 }
@@ -141,6 +146,7 @@ process.once('SIGTERM', () => {
   clearInterval(dhtTimer)
   const since = Date.now() - 10_000
   counts.jobMessagesLast10s = receivedAt.filter((t) => t >= since).length
+  counts.jobMessagesFromTargetsLast10s = fromTargetsAt.filter((t) => t >= since).length
   process.stdout.write(JSON.stringify({ counts }) + '\n', () => process.exit(0))
 })
 setInterval(() => {}, 60_000)

@@ -80,6 +80,9 @@ export interface SybilFloodReport {
   attackersConnected: number
   /** job messages the attackers received in the flood's last 10 s (0: no longer sent our gossip) */
   attackerJobMessagesLast10s: number
+  /** of those, sent by the nodes the attackers flooded (the requester and two providers); the rest
+   * came from providers an attacker reached later through the DHT, before it misbehaved there */
+  attackerJobMessagesFromTargetsLast10s: number
   attackerCounts: Record<string, number>
   rssGrowthMb: number
   /** where honest work is lost (profiling): this process's event-loop delay p99 per phase, the
@@ -292,6 +295,7 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
       quarantinedAttackers: quarantined,
       attackersConnected: attackerIds.filter((id) => connected.has(id)).length,
       attackerJobMessagesLast10s: counts.jobMessagesLast10s ?? 0,
+      attackerJobMessagesFromTargetsLast10s: counts.jobMessagesFromTargetsLast10s ?? 0,
       attackerCounts: counts,
       rssGrowthMb: Math.round((rssAfter - rssBefore) / 1024 / 1024),
       diagnostics: {
