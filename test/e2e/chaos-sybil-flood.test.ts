@@ -8,18 +8,19 @@ import { expect } from 'chai'
 import { runSybilFlood } from '../../scripts/chaos/sybil-flood.ts'
 
 describe('chaos sybil flood (short form, issue 16)', function () {
-  this.timeout(150_000)
+  // ~75 s at load 25 on the 2-core machine; generous for a machine loaded twice as much
+  this.timeout(240_000)
 
-  it('8 attackers at 60 msg/s while 16 honest jobs run: all complete, attackers graylisted and sent no job gossip', async () => {
+  it('8 attackers at 60 msg/s while 12 honest jobs run: all complete, attackers graylisted and sent no job gossip', async () => {
     const r = await runSybilFlood({
       providers: 4,
       attackers: 8,
       perProcess: 4,
       ratePerSec: 60,
-      quietJobs: 4,
-      floodJobs: 12,
+      quietJobs: 3,
+      floodJobs: 9,
       holdMs: 200,
-      concurrency: 3,
+      concurrency: 4,
       bidWindowMs: 5_000,
       // long enough after the attackers are cut off for "the last 10 s" to see none of our gossip
       minFloodMs: 15_000,
@@ -27,9 +28,9 @@ describe('chaos sybil flood (short form, issue 16)', function () {
       say: (text) => process.stderr.write(`  ${text}\n`),
     })
     console.log(JSON.stringify(r))
-    expect(r.jobs).to.equal(16)
+    expect(r.jobs).to.equal(12)
     expect(r.lostJobs, JSON.stringify(r.failures)).to.equal(0)
-    expect(r.completed).to.equal(16)
+    expect(r.completed).to.equal(12)
     expect(r.doublePaid).to.equal(0)
     expect(r.quarantinedAttackers, 'attackers hung up on and refused').to.equal(r.attackers)
     expect(r.attackersConnected, 'attackers still connected to the requester').to.equal(0)
