@@ -91,6 +91,9 @@ export interface SybilFloodReport {
     eventLoopP99Ms: { quiet: number; flood: number }
     providerGossip: Record<string, number>
     reqresp: Record<string, Record<string, number>>
+    /** honest nodes some honest node quarantined, or scored below 0 (both should be 0) */
+    honestQuarantined: number
+    honestPenalised: number
     /** flood jobs by how many providers the requester's direct push reached ("lost/2": lost, pushed to 2) */
     pushedTo: Record<string, number>
   }
@@ -254,6 +257,9 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
     const scores = attackerIds.map((id) => Math.min(...scorers.map((p) => p.getScore(id))))
     const quarantines = [req.node, ...f.nodesById.values()].map((n) => quarantineOf(n.libp2p))
     const quarantined = attackerIds.filter((id) => quarantines.some((q) => q?.has(id) === true)).length
+    const honestIds = [req.node, ...f.nodesById.values()].map((n) => n.peerId.toString())
+    const honestQuarantined = honestIds.filter((id) => quarantines.some((q) => q?.has(id) === true)).length
+    const honestPenalised = honestIds.filter((id) => scorers.some((p) => p.getScore(id) < 0)).length
     const connected = new Set(req.node.libp2p.getConnections().map((c) => c.remotePeer.toString()))
     for (const a of attackers) a.child.kill('SIGTERM')
     const counts: Record<string, number> = {}
@@ -302,6 +308,8 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
         eventLoopP99Ms: { quiet: Math.round(quietLoopP99), flood: Math.round(floodLoopP99) },
         providerGossip,
         reqresp,
+        honestQuarantined,
+        honestPenalised,
         pushedTo: pushHistogram(flood, req.events),
       },
       durationMs: Date.now() - started,
