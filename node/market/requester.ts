@@ -172,6 +172,11 @@ export interface RequesterInit {
   reputation?: ReputationStore
 }
 
+/** a peer's gossipsub score (GossipSub's exported interface leaves out getScore, which the class has) */
+function gossipScore(pubsub: GossipSub, peer: string): number {
+  return (pubsub as unknown as { getScore?: (p: string) => number }).getScore?.(peer) ?? 0
+}
+
 /** Whether a k = 1 job is spot-checked, drawn with a CSPRNG so that no provider can predict it. */
 export function drawSpotCheck(redundancy: number, rate: number | undefined): boolean {
   if (redundancy !== 1 || rate === undefined || !(rate > 0)) return false
@@ -457,9 +462,13 @@ export class Requester {
       live.add(p.provider)
     }
     // every shard of the class: a provider joins only some of them
+    const pubsub = this.init.libp2p.services.pubsub
     for (const topic of jobShardTopics(executor, this.init.shards?.shards ?? 1)) {
-      for (const p of this.init.libp2p.services.pubsub.getSubscribers(topic)) {
+      for (const p of pubsub.getSubscribers(topic)) {
         const id = p.toString()
+        // a peer that sent invalid gossip on our topics is no provider of ours (issue 16: Sybils
+        // subscribing everywhere took push slots and kept every view open, so no job awarded early)
+        if (gossipScore(pubsub, id) < 0) continue
         live.add(id)
         this.unreachable.delete(id)
       }

@@ -10,6 +10,8 @@ import { builtinExecutor } from '../exec/builtin.ts'
 import { Provider } from './provider.ts'
 import { Requester } from './requester.ts'
 import { ReputationStore } from './reputation-store.ts'
+import { jobTopicWatch } from './job-topic-watch.ts'
+import { joinedJobTopics } from './gossip.ts'
 import type { Executor } from '../exec/types.ts'
 import { registerJobRoutes } from './api-routes.ts'
 import { ProviderTally } from './stats.ts'
@@ -96,6 +98,8 @@ export class MarketService implements HiveService {
   /** the requester's verified history of providers (protocol/market/reputation.ts scores it) */
   readonly reputation?: ReputationStore
   readonly provider?: Provider
+  /** requester: its watch on the job topics it posts on (scores peers that flood them) */
+  private readonly topicWatch?: { start: () => void; stop: () => void }
   /** provider: how its runs ended since start (`hive stats`) */
   readonly tally?: ProviderTally
   /** what the market tells the services around it as its jobs move on (payments subscribes) */
@@ -168,6 +172,20 @@ export class MarketService implements HiveService {
         reputation: this.reputation,
       })
     }
+    if (this.requester !== undefined) {
+      // the requester joins the job topics it posts on, so that gossipsub scores who floods them
+      // (job-topic-watch.ts); a provider on this node keeps its own shards' validators
+      const shards = { shards: config.jobShards, joined: config.jobShardsJoined }
+      const me = libp2p.peerId.toString()
+      this.topicWatch = jobTopicWatch({
+        pubsub: libp2p.services.pubsub,
+        executors: config.executors,
+        shards: config.jobShards,
+        except: config.roles.includes('provider')
+          ? Object.keys(this.executors).flatMap((e) => joinedJobTopics(e, me, shards))
+          : [],
+      })
+    }
     if (config.roles.includes('provider')) {
       const hw = (): ReturnType<MarketComponents['node']['hardware']>['hardware'] => node.node.hardware().hardware
       this.provider = new Provider({
@@ -216,9 +234,11 @@ export class MarketService implements HiveService {
     for (const e of Object.values(this.executors)) await e.start()
     await this.requester?.start()
     await this.provider?.start()
+    this.topicWatch?.start()
   }
 
   async stop(): Promise<void> {
+    this.topicWatch?.stop()
     await this.provider?.stop()
     await this.requester?.stop()
     for (const e of Object.values(this.executors)) await e.stop()

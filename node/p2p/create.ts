@@ -22,11 +22,13 @@ import {
   USER_AGENT_NAME,
 } from './constants.ts'
 import { hiveRecordSelector, hiveRecordValidator } from './records.ts'
+import { combineGaters, Quarantine, sweepGraylisted } from './graylist.ts'
+import type { QuarantineOptions } from './graylist.ts'
 import { installTestbedWriteDelay } from './write-delay.ts'
 import type { HiveRecordKinds } from './records.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
-import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
@@ -92,6 +94,11 @@ export interface HiveLibp2pOptions {
   jobShards?: number
   /** libp2p's metrics (node/metrics/libp2p.ts: Prometheus on the node's own registry); default none */
   metrics?: Libp2pOptions['metrics']
+  /**
+   * peers below gossipsub's graylist threshold are hung up on and refused for `banMs`
+   * (node/p2p/graylist.ts); false turns this off (default on, 10 minutes, swept every second)
+   */
+  graylist?: false | (QuarantineOptions & { intervalMs?: number })
 }
 
 const DEFAULT_REACH: ReachOptions = {
@@ -127,8 +134,11 @@ export async function createHiveLibp2p(opts: HiveLibp2pOptions): Promise<HiveLib
   // --- reach (issue 13) ---
   const reach = opts.reach ?? DEFAULT_REACH
   const reachability = opts.reachability ?? (() => 'unknown' as const)
+  const quarantine = opts.graylist === false ? undefined : new Quarantine({ now, ...opts.graylist })
+  const gater =
+    quarantine === undefined ? opts.connectionGater : combineGaters(opts.connectionGater, quarantine.gater())
 
-  return await createLibp2p<HiveServices>({
+  const node = await createLibp2p<HiveServices>({
     privateKey: opts.privateKey,
     start: false,
     nodeInfo: { userAgent: `${USER_AGENT_NAME}/${opts.version ?? '0.0.0'}` },
@@ -141,7 +151,7 @@ export async function createHiveLibp2p(opts: HiveLibp2pOptions): Promise<HiveLib
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: { ...CONNECTION_LIMITS },
-    ...(opts.connectionGater !== undefined ? { connectionGater: opts.connectionGater } : {}),
+    ...(gater !== undefined ? { connectionGater: gater } : {}),
     ...(opts.datastore !== undefined ? { datastore: opts.datastore } : {}),
     ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}),
     peerDiscovery,
@@ -197,4 +207,59 @@ export async function createHiveLibp2p(opts: HiveLibp2pOptions): Promise<HiveLib
       ...reachServices(reach),
     },
   })
+  if (quarantine !== undefined) {
+    const intervalMs = opts.graylist === false ? undefined : opts.graylist?.intervalMs
+    let stopSweep: (() => void) | undefined
+    node.addEventListener('start', () => {
+      // GossipSub's exported interface leaves out getScore, which the class has
+      const pubsub = node.services.pubsub as GossipSub & { getScore: (peer: string) => number }
+      const target = {
+        peers: () => pubsub.getPeers(),
+        score: (peer: string) => pubsub.getScore(peer),
+        connected: (peer: PeerId) => node.getConnections(peer).length > 0,
+        hangUp: async (peer: PeerId) => await node.hangUp(peer),
+      }
+      stopSweep ??= sweepGraylisted(target, quarantine, {
+        threshold: GOSSIP_SCORE_THRESHOLDS.graylistThreshold,
+        ...(intervalMs !== undefined ? { intervalMs } : {}),
+      })
+    })
+    node.addEventListener('stop', () => {
+      stopSweep?.()
+      stopSweep = undefined
+    })
+    banOversizedFrames(node, quarantine)
+    quarantines.set(node, quarantine)
+  }
+  return node
+}
+
+const quarantines = new WeakMap<HiveLibp2p, Quarantine>()
+
+/** The peers this node hung up on and refuses (graylisted or protocol-breaking); undefined if off. */
+export function quarantineOf(node: HiveLibp2p): Quarantine | undefined {
+  return quarantines.get(node)
+}
+
+/** it-length-prefixed's errors for a frame over gossipsub's maxInboundDataLength */
+const OVERSIZED_FRAME = new Set(['InvalidDataLengthError', 'InvalidMessageLengthError', 'InvalidDataLengthLengthError'])
+
+/**
+ * A gossip frame over maxInboundDataLength (8× the largest market message) breaks the protocol:
+ * gossipsub then forgets the peer's gossip (onPeerDisconnected) but keeps its connection, the
+ * streams it holds and its score, so it never reaches the graylist and could come back on a new
+ * stream. It is hung up on and refused like a graylisted peer.
+ */
+function banOversizedFrames(node: HiveLibp2p, quarantine: Quarantine): void {
+  // gossipsub calls this method on itself when a peer's inbound stream fails to decode
+  const pubsub = node.services.pubsub as unknown as {
+    handlePeerReadStreamError: (err: unknown, peer: PeerId) => void
+  }
+  const original = pubsub.handlePeerReadStreamError.bind(pubsub)
+  pubsub.handlePeerReadStreamError = (err, peer) => {
+    original(err, peer)
+    if (!OVERSIZED_FRAME.has((err as Error | undefined)?.name ?? '')) return
+    quarantine.add(peer.toString())
+    void node.hangUp(peer).catch(() => {})
+  }
 }

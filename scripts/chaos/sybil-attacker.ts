@@ -24,10 +24,13 @@ interface AttackerConfig {
   oversizeBytes: number
   /** which attacks to run (default all): gossip, streams, dht */
   attacks?: Array<'gossip' | 'streams' | 'dht'>
+  /** the honest nodes' peer ids: only job messages they relay count as "our gossip received" */
+  honest?: string[]
 }
 
 const config = JSON.parse(process.argv[2]) as AttackerConfig
 const attacks = new Set(config.attacks ?? ['gossip', 'streams', 'dht'])
+const honest = config.honest === undefined ? undefined : new Set(config.honest)
 const counts = {
   peers: 0,
   garbage: 0,
@@ -40,8 +43,12 @@ const counts = {
   /** job-topic messages our peers received from honest nodes, and those in the last 10 s */
   jobMessagesReceived: 0,
   jobMessagesLast10s: 0,
+  /** of those, relayed by the nodes this process attacked (the targets) */
+  jobMessagesFromTargetsLast10s: 0,
 }
 const receivedAt: number[] = []
+const fromTargetsAt: number[] = []
+const targetIds = new Set(config.targets.map((t) => t.split('/p2p/')[1]))
 const seen: Uint8Array[] = []
 const held: Stream[] = []
 
@@ -53,11 +60,15 @@ for (let i = 0; i < config.count; i++) {
   })
   await node.start()
   for (const t of config.topics) node.services.pubsub.subscribe(t)
-  node.services.pubsub.addEventListener('message', (e) => {
-    if (!config.topics.includes(e.detail.topic)) return
+  node.services.pubsub.addEventListener('gossipsub:message', (e) => {
+    const { msg, propagationSource } = e.detail
+    if (!config.topics.includes(msg.topic)) return
+    if (seen.length < 64) seen.push(msg.data)
+    // attackers hear each other's replays too (they connect through the DHT): not our gossip
+    if (honest !== undefined && !honest.has(propagationSource.toString())) return
     counts.jobMessagesReceived++
     receivedAt.push(Date.now())
-    if (seen.length < 64) seen.push(e.detail.data)
+    if (targetIds.has(propagationSource.toString())) fromTargetsAt.push(Date.now())
   })
   nodes.push(node)
 }
@@ -135,6 +146,7 @@ process.once('SIGTERM', () => {
   clearInterval(dhtTimer)
   const since = Date.now() - 10_000
   counts.jobMessagesLast10s = receivedAt.filter((t) => t >= since).length
+  counts.jobMessagesFromTargetsLast10s = fromTargetsAt.filter((t) => t >= since).length
   process.stdout.write(JSON.stringify({ counts }) + '\n', () => process.exit(0))
 })
 setInterval(() => {}, 60_000)

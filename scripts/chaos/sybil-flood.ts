@@ -14,12 +14,14 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { WorkerPool } from '../../node/exec/index.ts'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
 import { GOSSIP_SCORE_THRESHOLDS } from '../../node/p2p/constants.ts'
+import { quarantineOf } from '../../node/p2p/create.ts'
 import { classJobTopics } from '../../protocol/topics.ts'
 import { DEFAULT_SETTINGS } from '../../node/config.ts'
 import { Fleet } from './fleet.ts'
@@ -46,6 +48,8 @@ export interface SybilFloodOptions {
   bidWindowMs: number
   /** which attacks to run (default all) */
   attacks?: Array<'gossip' | 'streams' | 'dht'>
+  /** the flood lasts at least this long, jobs or not (short runs: "the last 10 s" must be after the cut) */
+  minFloodMs?: number
   seed: number
   say?: (text: string) => void
 }
@@ -66,16 +70,33 @@ export interface SybilFloodReport {
   quietPlacementP99Ms: number | null
   floodPlacementP99Ms: number | null
   placementP99Ratio: number | null
-  /** attackers whose score at some provider is below the graylist threshold */
+  /** attackers whose score at the requester or some provider is below the graylist threshold */
   graylistedAttackers: number
-  /** attackers whose score at some provider is negative at all */
+  /** attackers whose score at the requester or some provider is negative at all */
   penalisedAttackers: number
+  /** attackers some honest node hung up on and refuses (graylisted, or a frame over the limit) */
+  quarantinedAttackers: number
   /** attackers still connected to the requester at the end */
   attackersConnected: number
   /** job messages the attackers received in the flood's last 10 s (0: no longer sent our gossip) */
   attackerJobMessagesLast10s: number
+  /** of those, sent by the nodes the attackers flooded (the requester and two providers); the rest
+   * came from providers an attacker reached later through the DHT, before it misbehaved there */
+  attackerJobMessagesFromTargetsLast10s: number
   attackerCounts: Record<string, number>
   rssGrowthMb: number
+  /** where honest work is lost (profiling): this process's event-loop delay p99 per phase, the
+   * providers' gossip verdicts and the nodes' reqresp outcomes over the flood */
+  diagnostics: {
+    eventLoopP99Ms: { quiet: number; flood: number }
+    providerGossip: Record<string, number>
+    reqresp: Record<string, Record<string, number>>
+    /** honest nodes some honest node quarantined, or scored below 0 (both should be 0) */
+    honestQuarantined: number
+    honestPenalised: number
+    /** flood jobs by how many providers the requester's direct push reached ("lost/2": lost, pushed to 2) */
+    pushedTo: Record<string, number>
+  }
   durationMs: number
   cpuScore: number
 }
@@ -108,6 +129,7 @@ async function startAttackers(
     ratePerSec: number
     oversizeBytes: number
     attacks?: string[]
+    honest: string[]
   },
 ): Promise<AttackerProcess> {
   const child = spawn(process.execPath, ['--import=tsx', ATTACKER, JSON.stringify({ ...config })], {
@@ -133,6 +155,17 @@ async function startAttackers(
   const ids = (JSON.parse(ready) as { ready: string[] }).ready
   const counts = next().then((line) => (JSON.parse(line) as { counts: Record<string, number> }).counts)
   return { child, ids, counts }
+}
+
+function pushHistogram(records: JobRecord[], events: ChaosRequester['events']): Record<string, number> {
+  const pushed = new Map<string, number>()
+  for (const e of events) if (e.type === 'job:posted') pushed.set(e.jobId, e.pushedTo)
+  const out: Record<string, number> = {}
+  for (const r of records) {
+    const key = `${r.phase === 'completed' ? 'done' : 'lost'}/${pushed.get(r.jobId) ?? '?'}`
+    out[key] = (out[key] ?? 0) + 1
+  }
+  return out
 }
 
 function placementMs(r: JobRecord): number | undefined {
@@ -169,7 +202,11 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
         say,
       })
     say(`quiet run: ${opts.quietJobs} jobs`)
+    const loop = monitorEventLoopDelay({ resolution: 10 })
+    loop.enable()
     const quiet = await jobs(opts.quietJobs)
+    const quietLoopP99 = loop.percentile(99) / 1e6
+    loop.reset()
     const rssBefore = process.memoryUsage().rss
 
     const topics = classJobTopics('wasm', DEFAULT_SETTINGS.jobShards)
@@ -187,21 +224,42 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
           topics,
           ratePerSec: (opts.ratePerSec * count) / opts.attackers,
           oversizeBytes: 300 * 1024,
+          honest: [req.node, ...f.nodesById.values()].map((n) => n.peerId.toString()),
           ...(opts.attacks !== undefined ? { attacks: opts.attacks } : {}),
         }),
       )
     }
     say(`flood run: ${opts.floodJobs} jobs`)
+    const floodStarted = Date.now()
     const flood = await jobs(opts.floodJobs)
+    const rest = (opts.minFloodMs ?? 0) - (Date.now() - floodStarted)
+    if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest))
     const rssAfter = process.memoryUsage().rss
+    const floodLoopP99 = loop.percentile(99) / 1e6
+    loop.disable()
+    const providerGossip: Record<string, number> = {}
+    const reqresp: Record<string, Record<string, number>> = {}
+    for (const n of [req.node, ...f.nodesById.values()]) {
+      const market = n.services.market as { provider?: { gossipStats: () => Record<string, number> } } | undefined
+      for (const [k, v] of Object.entries(market?.provider?.gossipStats() ?? {}))
+        providerGossip[k] = (providerGossip[k] ?? 0) + v
+      for (const [protocol, outcomes] of Object.entries(n.counters.snapshot()))
+        for (const [k, v] of Object.entries(outcomes)) (reqresp[protocol] ??= {})[k] = (reqresp[protocol][k] ?? 0) + v
+    }
 
-    // scored where the attackers' gossip is validated: at the providers (the requester publishes
-    // jobs without joining the topic); an attacker's score is its lowest at any provider
+    // scored where the attackers' gossip is validated: at the providers and at the requester (it
+    // joins the job topics it posts on); an attacker's score is its lowest at any of them
+    // (gossipsub keeps a disconnected peer's score for an hour)
     const attackerIds = attackers.flatMap((a) => a.ids)
-    const scorers = [...f.nodesById.values()].map(
+    const scorers = [req.node, ...f.nodesById.values()].map(
       (n) => n.libp2p.services.pubsub as unknown as { getScore: (id: string) => number },
     )
     const scores = attackerIds.map((id) => Math.min(...scorers.map((p) => p.getScore(id))))
+    const quarantines = [req.node, ...f.nodesById.values()].map((n) => quarantineOf(n.libp2p))
+    const quarantined = attackerIds.filter((id) => quarantines.some((q) => q?.has(id) === true)).length
+    const honestIds = [req.node, ...f.nodesById.values()].map((n) => n.peerId.toString())
+    const honestQuarantined = honestIds.filter((id) => quarantines.some((q) => q?.has(id) === true)).length
+    const honestPenalised = honestIds.filter((id) => scorers.some((p) => p.getScore(id) < 0)).length
     const connected = new Set(req.node.libp2p.getConnections().map((c) => c.remotePeer.toString()))
     for (const a of attackers) a.child.kill('SIGTERM')
     const counts: Record<string, number> = {}
@@ -240,10 +298,20 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
         quietP99 === null || floodP99 === null || quietP99 === 0 ? null : Math.round((floodP99 / quietP99) * 100) / 100,
       graylistedAttackers: scores.filter((s) => s < GOSSIP_SCORE_THRESHOLDS.graylistThreshold).length,
       penalisedAttackers: scores.filter((s) => s < 0).length,
+      quarantinedAttackers: quarantined,
       attackersConnected: attackerIds.filter((id) => connected.has(id)).length,
       attackerJobMessagesLast10s: counts.jobMessagesLast10s ?? 0,
+      attackerJobMessagesFromTargetsLast10s: counts.jobMessagesFromTargetsLast10s ?? 0,
       attackerCounts: counts,
       rssGrowthMb: Math.round((rssAfter - rssBefore) / 1024 / 1024),
+      diagnostics: {
+        eventLoopP99Ms: { quiet: Math.round(quietLoopP99), flood: Math.round(floodLoopP99) },
+        providerGossip,
+        reqresp,
+        honestQuarantined,
+        honestPenalised,
+        pushedTo: pushHistogram(flood, req.events),
+      },
       durationMs: Date.now() - started,
       cpuScore,
     }
