@@ -105,11 +105,7 @@ export interface GraylistSweepOptions {
 }
 
 /** Starts the sweep; returns its stop function. */
-export function sweepGraylisted(
-  node: GraylistTarget,
-  quarantine: Quarantine,
-  opts: GraylistSweepOptions,
-): () => void {
+export function sweepGraylisted(node: GraylistTarget, quarantine: Quarantine, opts: GraylistSweepOptions): () => void {
   const sweep = (): void => {
     for (const peer of node.peers()) {
       const id = peer.toString()

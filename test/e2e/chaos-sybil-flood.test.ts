@@ -11,32 +11,37 @@ describe('chaos sybil flood (short form, issue 16)', function () {
   // ~75 s at load 25 on the 2-core machine; generous for a machine loaded twice as much
   this.timeout(240_000)
 
-  it('8 attackers at 60 msg/s while 12 honest jobs run: all complete, attackers graylisted and sent no job gossip', async () => {
-    const r = await runSybilFlood({
-      providers: 4,
-      attackers: 8,
-      perProcess: 4,
-      ratePerSec: 60,
-      quietJobs: 3,
-      floodJobs: 9,
-      holdMs: 200,
-      concurrency: 4,
-      // long enough for pushes and bids on a loaded machine (pushes wait as long as the window)
-      bidWindowMs: 8_000,
-      // long enough after the attackers are cut off for "the last 10 s" to see none of our gossip
-      minFloodMs: 15_000,
-      seed: 16,
-      say: (text) => process.stderr.write(`  ${text}\n`),
-    })
-    console.log(JSON.stringify(r))
-    expect(r.jobs).to.equal(12)
-    expect(r.lostJobs, JSON.stringify(r.failures)).to.equal(0)
-    expect(r.completed).to.equal(12)
-    expect(r.doublePaid).to.equal(0)
-    expect(r.quarantinedAttackers, 'attackers hung up on and refused').to.equal(r.attackers)
-    expect(r.attackersConnected, 'attackers still connected to the requester').to.equal(0)
-    expect(r.attackerJobMessagesFromTargetsLast10s, 'job messages from the flooded nodes in the last 10 s').to.equal(0)
-    // a provider an attacker first meets through the DHT sends it gossip until it misbehaves there
-    expect(r.attackerJobMessagesLast10s, 'job messages from any honest node in the last 10 s').to.be.at.most(2)
-  })
+  it(
+    '8 attackers at 60 msg/s while 12 honest jobs run: all' + ' complete, attackers graylisted and sent no job gossip',
+    async () => {
+      const r = await runSybilFlood({
+        providers: 4,
+        attackers: 8,
+        perProcess: 4,
+        ratePerSec: 60,
+        quietJobs: 3,
+        floodJobs: 9,
+        holdMs: 200,
+        concurrency: 4,
+        // long enough for pushes and bids on a loaded machine (pushes wait as long as the window)
+        bidWindowMs: 8_000,
+        // long enough after the attackers are cut off for "the last 10 s" to see none of our gossip
+        minFloodMs: 15_000,
+        seed: 16,
+        say: (text) => process.stderr.write(`  ${text}\n`),
+      })
+      console.log(JSON.stringify(r))
+      expect(r.jobs).to.equal(12)
+      expect(r.lostJobs, JSON.stringify(r.failures)).to.equal(0)
+      expect(r.completed).to.equal(12)
+      expect(r.doublePaid).to.equal(0)
+      expect(r.quarantinedAttackers, 'attackers hung up on and refused').to.equal(r.attackers)
+      expect(r.attackersConnected, 'attackers still connected to the requester').to.equal(0)
+      expect(r.attackerJobMessagesFromTargetsLast10s, 'job messages from the flooded nodes in the last 10 s').to.equal(
+        0,
+      )
+      // a provider an attacker first meets through the DHT sends it gossip until it misbehaves there
+      expect(r.attackerJobMessagesLast10s, 'job messages from any honest node in the last 10 s').to.be.at.most(2)
+    },
+  )
 })

@@ -55,75 +55,80 @@ describe('security 16: sybil flood — graylisted peers are cut off', function (
       })
     ).jobId
 
-  it('a peer flooding invalid job gossip is graylisted, hung up on, refused on redial and sent no more jobs', async () => {
-    const target = multiaddr(requester.node.info().addresses[0])
-    await attacker.dial(target)
-    const requesterId = requester.node.peerId
-    await waitFor('the attacker to know the requester as a gossip peer', () =>
-      attacker.services.pubsub.getPeers().some((p) => p.equals(requesterId)),
-    )
-    await waitFor("the attacker's subscription to reach the requester", () =>
-      requester.node.libp2p.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(attacker.peerId)),
-    )
-    // while it behaves, it hears jobs like any peer on the topic (posted until one reaches it: the
-    // requester's gossip stream to a new peer opens a moment after the peer's subscription arrives)
-    for (let i = 0; heard.length === 0 && i < 10; i++) {
-      await post()
-      await waitFor('the attacker to hear a job', () => heard.length > 0, 2_000).catch(() => {})
-    }
-    expect(heard.length, 'jobs the attacker heard before it misbehaved').to.be.above(0)
-
-    // garbage on the job topic: each copy different (no seen-cache hit), none a job request
-    const sent = 8
-    for (let i = 0; i < sent; i++) await attacker.services.pubsub.publish(TOPIC, randomBytes(200))
-    const pubsub = requester.node.libp2p.services.pubsub as unknown as { getScore: (p: string) => number }
-    const id = attacker.peerId.toString()
-    const connected = (): boolean => requester.node.libp2p.getConnections(attacker.peerId).length > 0
-    let lowest = 0
-    try {
-      await waitFor(
-        'the requester to hang up on the attacker',
-        () => {
-          lowest = Math.min(lowest, pubsub.getScore(id))
-          return !connected()
-        },
-        20_000,
+  it(
+    'a peer flooding invalid job gossip is graylisted, hung up' + ' on, refused on redial and sent no more jobs',
+    async () => {
+      const target = multiaddr(requester.node.info().addresses[0])
+      await attacker.dial(target)
+      const requesterId = requester.node.peerId
+      await waitFor('the attacker to know the requester as a gossip peer', () =>
+        attacker.services.pubsub.getPeers().some((p) => p.equals(requesterId)),
       )
-    } finally {
-      console.log(`      ${sent} invalid messages sent; attacker's lowest score at the requester ${lowest.toFixed(0)}`)
-    }
-    expect(lowest, "the attacker's score at the requester").to.be.below(GOSSIP_SCORE_THRESHOLDS.graylistThreshold)
-
-    // refused when it comes back
-    const redial = await attacker.dial(target, { signal: AbortSignal.timeout(10_000) }).then(
-      () => 'connected',
-      (err: Error) => err.name,
-    )
-    await new Promise((resolve) => setTimeout(resolve, 500)) // a gater refusal can close it just after
-    expect(connected(), `the attacker reconnected (dial: ${redial})`).to.equal(false)
-
-    // and hears none of the jobs posted after
-    const before = heard.length
-    await post()
-    await post()
-    const sentinel = await startMarketPeer('witness', { roles: 'provider', root, settings: { jobShards: 1 } })
-    try {
-      // an honest peer on the same topic hears the next job: by then the attacker would have too
-      const witnessHeard: string[] = []
-      sentinel.node.libp2p.services.pubsub.addEventListener('message', (e) => {
-        if (e.detail.topic === TOPIC) witnessHeard.push(e.detail.topic)
-      })
-      await sentinel.node.libp2p.dial(target)
-      await waitFor('the witness to join the topic at the requester', () =>
-        requester.node.libp2p.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(sentinel.node.peerId)),
+      await waitFor("the attacker's subscription to reach the requester", () =>
+        requester.node.libp2p.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(attacker.peerId)),
       )
+      // while it behaves, it hears jobs like any peer on the topic (posted until one reaches it: the
+      // requester's gossip stream to a new peer opens a moment after the peer's subscription arrives)
+      for (let i = 0; heard.length === 0 && i < 10; i++) {
+        await post()
+        await waitFor('the attacker to hear a job', () => heard.length > 0, 2_000).catch(() => {})
+      }
+      expect(heard.length, 'jobs the attacker heard before it misbehaved').to.be.above(0)
+
+      // garbage on the job topic: each copy different (no seen-cache hit), none a job request
+      const sent = 8
+      for (let i = 0; i < sent; i++) await attacker.services.pubsub.publish(TOPIC, randomBytes(200))
+      const pubsub = requester.node.libp2p.services.pubsub as unknown as { getScore: (p: string) => number }
+      const id = attacker.peerId.toString()
+      const connected = (): boolean => requester.node.libp2p.getConnections(attacker.peerId).length > 0
+      let lowest = 0
+      try {
+        await waitFor(
+          'the requester to hang up on the attacker',
+          () => {
+            lowest = Math.min(lowest, pubsub.getScore(id))
+            return !connected()
+          },
+          20_000,
+        )
+      } finally {
+        console.log(
+          `      ${sent} invalid messages sent; attacker's lowest score at the requester ${lowest.toFixed(0)}`,
+        )
+      }
+      expect(lowest, "the attacker's score at the requester").to.be.below(GOSSIP_SCORE_THRESHOLDS.graylistThreshold)
+
+      // refused when it comes back
+      const redial = await attacker.dial(target, { signal: AbortSignal.timeout(10_000) }).then(
+        () => 'connected',
+        (err: Error) => err.name,
+      )
+      await new Promise((resolve) => setTimeout(resolve, 500)) // a gater refusal can close it just after
+      expect(connected(), `the attacker reconnected (dial: ${redial})`).to.equal(false)
+
+      // and hears none of the jobs posted after
+      const before = heard.length
       await post()
-      await waitFor('the witness to hear a job', () => witnessHeard.length > 0, 15_000)
-    } finally {
-      await sentinel.node.stop()
-    }
-    expect(heard.length - before, 'jobs the attacker heard after it was graylisted').to.equal(0)
-  })
+      await post()
+      const sentinel = await startMarketPeer('witness', { roles: 'provider', root, settings: { jobShards: 1 } })
+      try {
+        // an honest peer on the same topic hears the next job: by then the attacker would have too
+        const witnessHeard: string[] = []
+        sentinel.node.libp2p.services.pubsub.addEventListener('message', (e) => {
+          if (e.detail.topic === TOPIC) witnessHeard.push(e.detail.topic)
+        })
+        await sentinel.node.libp2p.dial(target)
+        await waitFor('the witness to join the topic at the requester', () =>
+          requester.node.libp2p.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(sentinel.node.peerId)),
+        )
+        await post()
+        await waitFor('the witness to hear a job', () => witnessHeard.length > 0, 15_000)
+      } finally {
+        await sentinel.node.stop()
+      }
+      expect(heard.length - before, 'jobs the attacker heard after it was graylisted').to.equal(0)
+    },
+  )
   it('a peer sending a gossip frame over the inbound limit is hung up on and refused, not only ignored', async () => {
     const flooder = await createHiveLibp2p({ privateKey: await generateKeyPair('Ed25519'), graylist: false })
     try {

@@ -36,11 +36,10 @@ describe('graylist quarantine', () => {
   it('combined gaters deny when any denies and keep an address only when all keep it', async () => {
     const peer = await newPeer()
     const addr = undefined as unknown as Multiaddr
-    const both = combineGaters(
-      { denyDialPeer: () => false, filterMultiaddrForPeer: () => true },
-      undefined,
-      { denyDialPeer: async () => true, filterMultiaddrForPeer: () => false },
-    )
+    const both = combineGaters({ denyDialPeer: () => false, filterMultiaddrForPeer: () => true }, undefined, {
+      denyDialPeer: async () => true,
+      filterMultiaddrForPeer: () => false,
+    })
     expect(await both.denyDialPeer!(peer)).to.equal(true)
     expect(await both.filterMultiaddrForPeer!(peer, addr)).to.equal(false)
     const none = combineGaters({ denyDialPeer: () => false }, { filterMultiaddrForPeer: () => true })
