@@ -29,9 +29,10 @@ describe('chaos chain-faults (short form, issue 16)', function () {
       expect(r.chain.underpaidJobs).to.equal(0)
       // the faults really happened
       expect(r.rpc.requester.errorsBefore + r.rpc.requester.errorsAfter + r.rpc.requester.timeouts).to.be.above(0)
-      // depth 1, 2, 3 asked; the nodes' own transactions in the window can only deepen it a little
+      // depth 1, 2, 3 asked; the snapshot is taken before the anchor is written, so the nodes' own
+      // transactions mined before the hold deepen a reorg (4 seen under load): at least the depth asked
       expect(r.reorgDepths).to.have.length(3)
-      for (const [i, d] of r.reorgDepths.entries()) expect(d).to.be.within(i + 1, 3)
+      for (const [i, d] of r.reorgDepths.entries()) expect(d).to.be.within(i + 1, i + 4)
       expect(r.anchorsDropped).to.equal(3)
       expect(r.anchorsResubmitted).to.equal(3)
       expect(r.anchorsCurrent).to.equal(true)

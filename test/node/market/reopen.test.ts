@@ -50,7 +50,9 @@ describe('node/market re-opened bidding: every bidder dies, new providers finish
       redundancy: k,
       // a tiny lottery: the job holds about k bids, so no bid is left once they die
       maxBidders: k,
-      bidWindowMs: 1_000,
+      // long enough for a loaded machine (npm test runs two suites at once): the bidders' pushes
+      // and bids must land in it, or the job starts without them
+      bidWindowMs: 3_000,
       timeoutMs: 90_000,
       limits: { wallTimeMs: 20_000 },
     })
@@ -58,6 +60,11 @@ describe('node/market re-opened bidding: every bidder dies, new providers finish
     await waitFor(() => requester.events.filter((e) => e.type === 'job:accepted' && e.jobId === jobId).length >= k, {
       what: `${k} acceptance(s)`,
       timeoutMs: 30_000,
+    }).catch(async (err: unknown) => {
+      // say where the job stood: which bids came, what was awarded, why it failed
+      const r = await requester.market.requester!.get(jobId)
+      const where = { phase: r?.phase, failure: r?.failure, awards: r?.awards }
+      throw new Error(`${String(err)}; job: ${JSON.stringify(where)}`)
     })
     await waitFor(() => Date.now() >= (eventOf(requester.events, 'job:accepted', jobId)?.at ?? 0) + 1_000, {
       what: 'the bid window closed and a second passed',
