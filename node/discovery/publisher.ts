@@ -64,6 +64,8 @@ const sameList = (a: readonly string[], b: readonly string[]): boolean =>
 export class ProfilePublisher {
   private readonly init: PublisherInit
   private _current: { profile: HardwareProfile; record: Uint8Array } | undefined
+  /** the addresses in the profile this node last put in the DHT (undefined before the first put) */
+  private publishedAddrs: string[] | undefined
   private timer: ReturnType<typeof setTimeout> | undefined
   private stopping = new AbortController()
   private running = false
@@ -90,12 +92,10 @@ export class ProfilePublisher {
   }
 
   /**
-   * Signs a fresh profile without publishing it (also what `current` shows before the first round).
-   * `remember: false` signs one for gossip only (a re-announcement): `current` keeps the profile
-   * last put in the DHT, which `addressesChanged` compares against — a re-announcement that took
-   * the new addresses into `current` would make it skip the DHT put those addresses need.
+   * Signs a fresh profile without publishing it (also what `current` shows before the first round);
+   * `current` is always the latest signed profile (its expiry is the latest any peer may hold).
    */
-  async sign(opts: { remember?: boolean } = {}): Promise<{ profile: HardwareProfile; record: Uint8Array }> {
+  async sign(): Promise<{ profile: HardwareProfile; record: Uint8Array }> {
     const { offer, now, peerId, privateKey } = this.init
     const issuedAt = now()
     const addrs = this.addrs()
@@ -112,7 +112,6 @@ export class ProfilePublisher {
       ...(addrs.length > 0 ? { addrs } : {}),
     }
     const record = await signProfile(profile, privateKey)
-    if (opts.remember === false) return { profile, record }
     this._current = { profile, record }
     return this._current
   }
@@ -127,8 +126,10 @@ export class ProfilePublisher {
    * find us in the DHT get addresses that work.
    */
   addressesChanged(): void {
-    if (!this.running || this._current === undefined) return
-    if (sameList(this._current.profile.addrs ?? [], this.addrs())) return
+    // compared with what the DHT holds, not with `current`: a gossip-only re-announcement
+    // (announce.ts) signs the new addresses too, and must not make this skip the DHT put
+    if (!this.running || this.publishedAddrs === undefined) return
+    if (sameList(this.publishedAddrs, this.addrs())) return
     if (this.round !== undefined) {
       this.again = true
       return
@@ -215,6 +216,7 @@ export class ProfilePublisher {
   async publishOnce(signal: AbortSignal): Promise<PublishResult> {
     const { dht, peerId } = this.init
     const { profile, record } = await this.sign()
+    this.publishedAddrs = profile.addrs ?? []
     const tags = bySelectivity(capabilityTags(profile))
     const now = this.init.now()
     const changed = tags.length !== this.providedTags.size || tags.some((t) => !this.providedTags.has(t))

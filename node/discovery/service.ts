@@ -113,7 +113,7 @@ export class DiscoveryService {
       cache: this.cache,
       now: this._now,
       selfId: components.peerId.toString(),
-      resign: async () => (await this.publisher.sign({ remember: false })).record,
+      resign: async () => (await this.publisher.sign()).record,
       ...(init.onAnnouncement !== undefined ? { onOutcome: init.onAnnouncement } : {}),
       // a profile heard by announcement carries the provider's own signed circuit addresses too:
       // remember them as a lookup does, or a push to a NATed provider has no address to dial
