@@ -117,8 +117,17 @@ describe('node/market onnx jobs voted within a tolerance (issue 18)', function (
   const id = (p: Peer): string => p.node.peerId.toString()
 
   it('k = 3: the output beyond the tolerance dissents, the two within it win and are paid', async () => {
-    const record = await post([1, 2, 3], [{ output: '', atol: '0.01', rtol: '0' }])
-    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+    const done = await post([1, 2, 3], [{ output: '', atol: '0.01', rtol: '0' }])
+    expect(done.phase, JSON.stringify(done.failure)).to.equal('completed')
+    // two answers within the tolerance are a majority of 3: the job may complete before the
+    // perturbed answer lands, which is then recorded as a dissent
+    const record = await waitFor(
+      async () => {
+        const r = await requester.market.requester!.get(done.jobId)
+        return r?.dissenters?.includes(id(perturbed)) === true ? r : undefined
+      },
+      { what: 'the perturbed answer recorded as a dissent', timeoutMs: 20_000 },
+    )
     expect(record.winners).to.have.members([id(honest), id(close)])
     expect(record.dissenters).to.deep.equal([id(perturbed)])
     // the job's output is the representative's, one of the winners'
