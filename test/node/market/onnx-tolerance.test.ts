@@ -34,11 +34,14 @@ class NoisyDoubler implements Executor {
   readonly isolation = 'none (test stand-in)'
   readonly maxOutputBytes = 16 << 20
   readonly modules: Uint8Array[] = []
+  /** a test may hold this provider's answer until a condition holds (set per test, cleared after) */
+  gate: (() => Promise<void>) | undefined
   constructor(private readonly noise: number) {}
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
   async run(job: ExecJob): Promise<ExecResult> {
     this.modules.push(job.module)
+    await this.gate?.()
     const x = readF32(job.inputs.find((i) => i.name === 'x.npy')!.data)
     const y = f32(x.map((v) => 2 * v + this.noise))
     return {
@@ -117,17 +120,25 @@ describe('node/market onnx jobs voted within a tolerance (issue 18)', function (
   const id = (p: Peer): string => p.node.peerId.toString()
 
   it('k = 3: the output beyond the tolerance dissents, the two within it win and are paid', async () => {
-    const done = await post([1, 2, 3], [{ output: '', atol: '0.01', rtol: '0' }])
-    expect(done.phase, JSON.stringify(done.failure)).to.equal('completed')
-    // two answers within the tolerance are a majority of 3: the job may complete before the
-    // perturbed answer lands, which is then recorded as a dissent
-    const record = await waitFor(
-      async () => {
-        const r = await requester.market.requester!.get(done.jobId)
-        return r?.dissenters?.includes(id(perturbed)) === true ? r : undefined
-      },
-      { what: 'the perturbed answer recorded as a dissent', timeoutMs: 20_000 },
-    )
+    // two answers within the tolerance are a majority of 3 and end the job; an answer landing after
+    // that is not voted (as under the CID rule). So the two good answers wait until the requester
+    // holds the perturbed one: the vote then sees all three
+    const perturbedAnswered = async (): Promise<void> => {
+      await waitFor(
+        async () =>
+          (await requester.market.requester!.list()).some((r) =>
+            r.awards.some((a) => a.provider === id(perturbed) && a.resultAt !== undefined && r.phase !== 'completed'),
+          ),
+        { what: "the perturbed provider's answer at the requester", timeoutMs: 30_000 },
+      )
+    }
+    honest.executor!.gate = perturbedAnswered
+    close.executor!.gate = perturbedAnswered
+    const record = await post([1, 2, 3], [{ output: '', atol: '0.01', rtol: '0' }]).finally(() => {
+      honest.executor!.gate = undefined
+      close.executor!.gate = undefined
+    })
+    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
     expect(record.winners).to.have.members([id(honest), id(close)])
     expect(record.dissenters).to.deep.equal([id(perturbed)])
     // the job's output is the representative's, one of the winners'
