@@ -33,14 +33,24 @@ class CountReporter extends Mocha.reporters.Spec {
     runner.on(EVENT_TEST_END, charge)
     runner.on(EVENT_HOOK_END, charge)
     // a failing hook ends without EVENT_HOOK_END
-    runner.on(EVENT_TEST_FAIL, (r) => {
+    // and the failures' titles and first error line, for the run's summary (a CI log's tail)
+    const failed = []
+    runner.on(EVENT_TEST_FAIL, (r, err) => {
       if (r.type === 'hook') charge(r)
+      const file = r.file ?? r.parent?.file
+      const firstLine = String(err?.message ?? err)
+        .split('\n')[0]
+        .slice(0, 300)
+      failed.push({ title: r.fullTitle(), file: file ? relative(process.cwd(), file) : '', error: firstLine })
     })
     runner.once(EVENT_RUN_END, () => {
       const out = process.env.HIVE_TEST_COUNTS
       if (!out) return
       const s = runner.stats ?? {}
-      writeFileSync(out, JSON.stringify({ passed: s.passes ?? 0, failed: s.failures ?? 0, skipped: pending, files }))
+      writeFileSync(
+        out,
+        JSON.stringify({ passed: s.passes ?? 0, failed: s.failures ?? 0, skipped: pending, files, failures: failed }),
+      )
     })
   }
 }

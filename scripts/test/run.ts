@@ -21,6 +21,8 @@ interface Counts {
   skipped: number
   /** milliseconds per test file (scripts/test/count-reporter.cjs) */
   files?: Record<string, number>
+  /** the failed tests (scripts/test/count-reporter.cjs) */
+  failures?: Array<{ title: string; file: string; error: string }>
 }
 
 /** How many of the slowest test files the run lists at its end (where the suite's time goes). */
@@ -150,6 +152,8 @@ const selected = (name: string): boolean => wanted.length === 0 || wanted.includ
 const total: Counts = { passed: 0, failed: 0, skipped: 0 }
 const fileMs = new Map<string, number>()
 const failures: string[] = []
+/** Each failed test with its file and first error line, repeated at the end where a CI log's tail shows it. */
+const failedTests: string[] = []
 const tmp = mkdtempSync(join(tmpdir(), 'hive-test-'))
 const started = Date.now()
 
@@ -231,6 +235,7 @@ function mochaJob(suite: string, name: string, files: string[], timeoutMs: numbe
       total.skipped += c.skipped
       for (const [file, ms] of Object.entries(c.files ?? {})) fileMs.set(file, (fileMs.get(file) ?? 0) + ms)
       if (c.failed > 0) failures.push(`suite ${name} (${c.failed} failed)`)
+      for (const f of c.failures ?? []) failedTests.push(`${f.file}: ${f.title}\n      ${f.error}`)
     },
   }
 }
@@ -283,5 +288,6 @@ const secs = (ms: number): string => `${(ms / 1000).toFixed(0)} s`
 console.log(`\njobs (${jobs} at a time): ${jobMs.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}`)
 console.log(`wall time ${secs(Date.now() - started)}`)
 if (failures.length > 0) console.log(`\nfailed: ${failures.join('; ')}`)
+for (const t of failedTests) console.log(`  ✗ ${t}`)
 console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`)
 process.exit(total.failed > 0 ? 1 : 0)
