@@ -75,8 +75,11 @@ export class JobReopener {
    * and why it could not re-open. Without a reopen action (tests of the bare state machine) it
    * fails as it always did.
    */
-  noBidLeft(reason: string, message: string): void {
+  noBidLeft(reason: string, message: string, opts: { orWait?: boolean } = {}): void {
     if (this.init.isFinal() || this.windowOpen) return
+    // `orWait`: the job may also go on waiting (a slot left open at the bid window's close stays
+    // open to late bids until the deadline): re-open when it can, never fail for it
+    if (opts.orWait === true && !this.canReopen()) return
     if (this.init.reopen === undefined) {
       this.init.fail(reason, message)
       return
@@ -98,6 +101,19 @@ export class JobReopener {
       return
     }
     void this.reopenUntil(end, this.init.reopen)
+  }
+
+  /** whether a reopen could start now (an action, under the limit, room before the deadline) */
+  private canReopen(): boolean {
+    if (this.init.reopen === undefined) return false
+    if (this.count >= (this.init.policy.maxReopens ?? DEFAULT_MAX_REOPENS)) return false
+    const end = reopenWindowEnd({
+      now: this.init.now(),
+      deadline: this.init.record.deadline,
+      wallTimeMs: this.init.wallTimeMs,
+      windowMs: this.init.policy.reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS,
+    })
+    return end !== undefined
   }
 
   private async reopenUntil(bidsCloseAt: number, reopen: ReopenAction): Promise<void> {

@@ -508,6 +508,8 @@ export class RequesterJob {
     if (this.record.phase !== 'bidding') {
       // a result that waited for a spot check's second provider: with none left at the close, it stands alone
       if (this.spotChecked() && !isFinal(this.record.phase)) await this.checkMajority()
+      // awarded early, before every slot had a bidder: the close may leave it short
+      if (!this.awarding) this.reopenWhenShort(true)
       return
     }
     if (this.bids.size === 0) {
@@ -680,20 +682,37 @@ export class RequesterJob {
           .map((a) => ({ provider: a.provider, price: BigInt(a.price) }))
         await this.actions.publishClearing(winners).catch(() => {})
       }
-      if (
-        this.openSlots().length > 0 &&
-        this.now() >= this.record.bidsCloseAt &&
-        this.record.awards.every((a) => a.status === 'failed')
-      ) {
-        this.reopener.noBidLeft(
-          'NO_PROVIDER_ACCEPTED',
-          `all ${this.record.awards.length} bidder(s) that were awarded the job declined, failed or were unreachable`,
-        )
-      }
+      this.reopenWhenShort()
     } finally {
       this.awarding = false
     }
     if (this.placeAgain && !isFinal(this.record.phase)) await this.placeOpenSlots()
+  }
+
+  /**
+   * After the bid window, with slots still open and no untried bid left: when every award failed,
+   * or the awards held cannot reach the quorum on their own (k = 2 with one bid, say), bidding is
+   * re-opened (job-reopen.ts), which fails the job when it cannot. At the window's close itself
+   * (`atClose`) nothing fails: an open slot still takes a late bid until the deadline.
+   */
+  private reopenWhenShort(atClose = false): void {
+    if (isFinal(this.record.phase) || this.openSlots().length === 0) return
+    if (this.now() < this.record.bidsCloseAt || this.bidsLeft() > 0) return
+    if (this.record.awards.every((a) => a.status === 'failed')) {
+      this.reopener.noBidLeft(
+        'NO_PROVIDER_ACCEPTED',
+        `all ${this.record.awards.length} bidder(s) that were awarded the job declined, failed or were unreachable`,
+        { orWait: atClose },
+      )
+    } else if (!this.canStillComplete()) {
+      // not a failure yet: the open slot also takes a late bid until the deadline, as it always did
+      const held = this.record.awards.filter((a) => a.status !== 'failed').length
+      this.reopener.noBidLeft(
+        'NO_PROVIDER_LEFT',
+        `${held} provider(s) hold the job after its bid window, too few for its quorum, and no other bid is left`,
+        { orWait: true },
+      )
+    }
   }
 
   private async onAwardTimeout(award: AwardRecord): Promise<void> {

@@ -133,6 +133,17 @@ describe('node/market job-reopen: re-opened bidding rules (issue 16)', () => {
     expect(h.log.slice(2)).to.deep.equal(['award p3 10 0', 'award p4 10 1'])
   })
 
+  it('k = 2 with one bid when the window closes: bidding re-opens for the empty slot', async () => {
+    const h = harness({ k: 2, answer: () => ['p2'] })
+    h.job.addBid(bid('p1', 10n, h.clock.now()))
+    await h.clock.advance(1_000)
+    await settle(20)
+    expect(h.requests).to.have.length(1)
+    expect(h.requests[0].tried).to.deep.equal(['p1'])
+    expect(h.log).to.deep.equal(['award p1 10 0', 'award p2 10 1'])
+    expect(h.job.record.phase).to.equal('running')
+  })
+
   it('maxReopens 0: fails as before, with the limit named', async () => {
     const h = harness({ policy: { maxReopens: 0 }, answer: () => ['p2'] })
     const settled = h.job.settled()

@@ -27,7 +27,9 @@ describe('node/market re-opened bidding: every bidder dies, new providers finish
     hello = await helloModule('done\n')
     requester = await startLivePeer('requester', { root, roles: 'requester' })
     providers = []
-    for (let i = 0; i < 8; i++)
+    // 12: a k = 2 job that drew one bid re-opens at its window's close and may gather up to 2k + 2
+    // more bidders, all of whom the test then kills; the second reopen needs providers left alive
+    for (let i = 0; i < 12; i++)
       providers.push(await startLivePeer(`p${i}`, { root, roles: 'provider', bootstrap: requester, pool }))
     for (const p of providers) alive.add(p)
     await inJobsTopic(requester, providers)
