@@ -145,7 +145,7 @@ export class WasmExecutor implements Executor {
     const used = Math.round(performance.now() - started)
 
     if ('stop' in outcome) {
-      await worker.terminate() // the module may be spinning: only termination stops it
+      await worker.destroy() // the module may be spinning: only termination stops it
       void this.pool.discard(worker)
       log('job %d stopped: %s after %d ms', req.id, outcome.stop, used)
       if (outcome.stop === 'abort') throw new ExecError('EXEC_ABORTED', 'the job was aborted', { used })

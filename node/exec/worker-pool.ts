@@ -1,12 +1,11 @@
-// A small pool of job workers. Starting a worker costs tens of milliseconds; a pooled one
-// runs a tiny job in well under one, so workers are reused across jobs and replaced only
-// when one is terminated (timeout, abort) or dies. Several executors (e.g. many providers
-// in one benchmark process) may share one pool.
+// A small pool of job workers (warm-pool.ts). Starting a worker costs tens of milliseconds; a
+// pooled one runs a tiny job in well under one. Several executors (e.g. many providers in one
+// benchmark process) may share one pool.
 import { availableParallelism } from 'node:os'
 import { extname } from 'node:path'
 import { Worker, type ResourceLimits } from 'node:worker_threads'
 import { logger } from '../log/logger.ts'
-import { ExecError } from './errors.ts'
+import { WarmPool, type PoolMember } from './warm-pool.ts'
 import type { RunLog, RunRequest, WorkerReply } from './worker-protocol.ts'
 
 const log = logger('hive:exec:pool')
@@ -25,7 +24,7 @@ export interface WorkerPoolInit {
 type Settle = (outcome: { reply: Exclude<WorkerReply, RunLog> } | { death: Error }) => void
 
 /** One worker thread; runs one request at a time. */
-export class JobWorker {
+export class JobWorker implements PoolMember {
   readonly thread: Worker
   readonly ready: Promise<void>
   dead = false
@@ -90,29 +89,18 @@ export class JobWorker {
     })
   }
 
-  async terminate(): Promise<void> {
+  async destroy(): Promise<void> {
     this.dead = true
     await this.thread.terminate()
   }
 }
 
-interface Waiter {
-  resolve: (w: JobWorker) => void
-  reject: (err: Error) => void
-}
-
-export class WorkerPool {
-  readonly size: number
-  private readonly prewarm: number
+export class WorkerPool extends WarmPool<JobWorker> {
   private readonly resourceLimits: ResourceLimits
-  private readonly idle: JobWorker[] = []
-  private readonly all = new Set<JobWorker>()
-  private readonly waiters: Waiter[] = []
-  private running = false
 
   constructor(init: WorkerPoolInit = {}) {
-    this.size = Math.max(1, init.size ?? Math.min(2, availableParallelism()))
-    this.prewarm = Math.min(this.size, Math.max(0, init.prewarm ?? this.size))
+    const size = Math.max(1, init.size ?? Math.min(2, availableParallelism()))
+    super({ size, prewarm: Math.max(0, init.prewarm ?? size), noun: 'a job worker' })
     this.resourceLimits = init.resourceLimits ?? {
       maxOldGenerationSizeMb: 128,
       maxYoungGenerationSizeMb: 16,
@@ -120,99 +108,7 @@ export class WorkerPool {
     }
   }
 
-  get isRunning(): boolean {
-    return this.running
-  }
-
-  /** Starts `prewarm` workers and waits until they are ready. Idempotent. */
-  async start(): Promise<void> {
-    if (this.running) return
-    this.running = true
-    const spawned: JobWorker[] = []
-    while (this.all.size < this.prewarm) spawned.push(this.spawn())
-    await Promise.all(
-      spawned.map(async (w) => {
-        await w.ready
-        this.release(w)
-      }),
-    )
-  }
-
-  /** Terminates every worker; jobs waiting for one fail with EXEC_STOPPED. Idempotent. */
-  async stop(): Promise<void> {
-    this.running = false
-    for (const w of this.waiters.splice(0)) w.reject(new ExecError('EXEC_STOPPED', 'the executor stopped'))
-    const workers = [...this.all]
-    this.all.clear()
-    this.idle.length = 0
-    await Promise.all(workers.map(async (w) => await w.terminate()))
-  }
-
-  /** A ready worker for one job; give it back with release() or discard(). */
-  async acquire(signal?: AbortSignal): Promise<JobWorker> {
-    if (!this.running) throw new ExecError('EXEC_STOPPED', 'the executor is not running')
-    const idle = this.idle.pop()
-    if (idle !== undefined) return idle
-    if (this.all.size < this.size) {
-      const w = this.spawn()
-      try {
-        await w.ready
-      } catch (err) {
-        this.all.delete(w)
-        throw new ExecError('EXEC_CRASHED', `a job worker failed to start: ${String(err)}`, {}, { cause: err })
-      }
-      return w
-    }
-    return await new Promise<JobWorker>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve: (w) => {
-          signal?.removeEventListener('abort', onAbort)
-          resolve(w)
-        },
-        reject: (err) => {
-          signal?.removeEventListener('abort', onAbort)
-          reject(err)
-        },
-      }
-      const onAbort = (): void => {
-        const i = this.waiters.indexOf(waiter)
-        if (i >= 0) this.waiters.splice(i, 1)
-        waiter.reject(new ExecError('EXEC_ABORTED', 'aborted while waiting for a worker'))
-      }
-      signal?.addEventListener('abort', onAbort, { once: true })
-      this.waiters.push(waiter)
-    })
-  }
-
-  /** Returns a healthy worker after a job. */
-  release(w: JobWorker): void {
-    if (w.dead || !this.running || !this.all.has(w)) {
-      void this.discard(w)
-      return
-    }
-    const next = this.waiters.shift()
-    if (next !== undefined) next.resolve(w)
-    else this.idle.push(w)
-  }
-
-  /** Terminates a worker (stuck, aborted or dead) and starts its replacement. */
-  async discard(w: JobWorker): Promise<void> {
-    const owned = this.all.delete(w)
-    await w.terminate()
-    if (!owned || !this.running) return
-    const fresh = this.spawn()
-    try {
-      await fresh.ready
-      this.release(fresh)
-    } catch (err) {
-      this.all.delete(fresh)
-      log.error('replacement worker failed to start %o', { err: String(err) })
-    }
-  }
-
-  private spawn(): JobWorker {
-    const w = new JobWorker(this.resourceLimits)
-    this.all.add(w)
-    return w
+  protected create(): JobWorker {
+    return new JobWorker(this.resourceLimits)
   }
 }

@@ -9,7 +9,7 @@ import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { logger } from '../../log/logger.ts'
-import { ExecError } from '../errors.ts'
+import { WarmPool, type PoolMember } from '../warm-pool.ts'
 import type { ChildReady, ChildReply, ChildRun, ChildState } from './child-protocol.ts'
 
 const log = logger('hive:exec:onnx')
@@ -39,7 +39,7 @@ type Outcome = { reply: ChildReply } | { death: { code: number | null; signal: N
 const STDERR_TAIL = 4096
 
 /** One inference child; runs one request at a time. */
-export class InferenceChild {
+export class InferenceChild implements PoolMember {
   readonly proc: ChildProcess
   readonly ready: Promise<ChildReady>
   dead = false
@@ -139,38 +139,30 @@ export class InferenceChild {
 
   kill(): void {
     this.dead = true
-    this.proc.ref() // so that exited() sees the exit even when nothing else holds the event loop
+    this.proc.ref() // so that destroy() sees the exit even when nothing else holds the event loop
     this.proc.kill('SIGKILL')
   }
 
-  /** Resolves when the process has exited (after kill()). */
-  async exited(): Promise<void> {
+  /** Kills the child; resolves once it has exited. */
+  async destroy(): Promise<void> {
+    this.kill()
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return
     await new Promise<void>((resolve) => this.proc.once('exit', () => resolve()))
   }
 }
 
-interface Waiter {
-  resolve: (c: InferenceChild) => void
-  reject: (err: Error) => void
-}
-
-export class ChildPool {
-  readonly size: number
-  private readonly prewarm: number
+/** Warm inference children (../warm-pool.ts); one grown past its budget is replaced after its job. */
+export class ChildPool extends WarmPool<InferenceChild> {
   private readonly childInit: Required<Omit<ChildPoolInit, 'size' | 'prewarm'>>
-  private readonly idle: InferenceChild[] = []
-  private readonly all = new Set<InferenceChild>()
-  private readonly waiters: Waiter[] = []
-  private running = false
   /** What the first child reported at start (backends, GPU providers). */
   firstReady: ChildReady | undefined
   /** Children started over the pool's life (tests check replacement). */
   spawned = 0
 
   constructor(init: ChildPoolInit) {
-    this.size = Math.max(1, init.size ?? 1)
-    this.prewarm = Math.min(this.size, Math.max(0, init.prewarm ?? this.size))
+    const size = Math.max(1, init.size ?? 1)
+    // at least one child at start: it reports the backends and GPU providers
+    super({ size, prewarm: Math.max(1, init.prewarm ?? size), noun: 'an inference child' })
     this.childInit = {
       ceilingBytes: init.ceilingBytes,
       sessions: init.sessions ?? 4,
@@ -180,78 +172,14 @@ export class ChildPool {
     }
   }
 
-  get isRunning(): boolean {
-    return this.running
-  }
-
   /** Process ids of the live children (operators' tools and tests). */
   get pids(): number[] {
-    return [...this.all].flatMap((c) => (c.pid === undefined || c.dead ? [] : [c.pid]))
+    return this.members.flatMap((c) => (c.pid === undefined ? [] : [c.pid]))
   }
 
-  async start(): Promise<void> {
-    if (this.running) return
-    this.running = true
-    const fresh: InferenceChild[] = []
-    while (this.all.size < Math.max(1, this.prewarm)) fresh.push(this.spawn())
-    await Promise.all(
-      fresh.map(async (c) => {
-        try {
-          this.firstReady ??= await c.ready
-        } catch (err) {
-          this.all.delete(c)
-          throw new ExecError('EXEC_CRASHED', `an inference child failed to start: ${String(err)}`, {}, { cause: err })
-        }
-        this.release(c)
-      }),
-    )
-  }
-
-  async stop(): Promise<void> {
-    this.running = false
-    for (const w of this.waiters.splice(0)) w.reject(new ExecError('EXEC_STOPPED', 'the executor stopped'))
-    const children = [...this.all]
-    this.all.clear()
-    this.idle.length = 0
-    for (const c of children) c.kill()
-    await Promise.all(children.map(async (c) => await c.exited()))
-  }
-
-  async acquire(signal?: AbortSignal): Promise<InferenceChild> {
-    if (!this.running) throw new ExecError('EXEC_STOPPED', 'the onnx executor is not running')
-    for (let idle = this.idle.pop(); idle !== undefined; idle = this.idle.pop()) {
-      if (!idle.dead) return idle
-      this.all.delete(idle) // died while idle (e.g. the kernel's OOM killer): start another below
-    }
-    if (this.all.size < this.size) {
-      const c = this.spawn()
-      try {
-        await c.ready
-      } catch (err) {
-        this.all.delete(c)
-        throw new ExecError('EXEC_CRASHED', `an inference child failed to start: ${String(err)}`, {}, { cause: err })
-      }
-      return c
-    }
-    return await new Promise<InferenceChild>((resolve, reject) => {
-      const onAbort = (): void => {
-        const i = this.waiters.indexOf(waiter)
-        if (i >= 0) this.waiters.splice(i, 1)
-        reject(new ExecError('EXEC_ABORTED', 'aborted while waiting for an inference child'))
-      }
-      const waiter: Waiter = {
-        resolve: (c) => {
-          signal?.removeEventListener('abort', onAbort)
-          resolve(c)
-        },
-        reject: (err) => {
-          signal?.removeEventListener('abort', onAbort)
-          reject(err)
-        },
-      }
-      signal?.addEventListener('abort', onAbort, { once: true })
-      this.waiters.push(waiter)
-    })
+  override async start(): Promise<void> {
+    await super.start()
+    this.firstReady ??= await this.members[0]?.ready
   }
 
   /** Lowers (or raises, up to the ceiling) the child's soft address-space limit for one job. */
@@ -267,46 +195,14 @@ export class ChildPool {
     return soft
   }
 
-  /** Gives a healthy child back; one grown past its budget (cached sessions, arenas) is replaced. */
-  release(c: InferenceChild): void {
-    if (c.dead || !this.running || !this.all.has(c)) {
-      void this.discard(c)
-      return
-    }
-    if (c.state.vmBytes - c.startVmBytes > this.childInit.maxGrowthBytes) {
-      log('inference child %d grew to %d bytes: replacing it', c.pid, c.state.vmBytes)
-      void this.discard(c)
-      return
-    }
-    const next = this.waiters.shift()
-    if (next !== undefined) next.resolve(c)
-    else this.idle.push(c)
-  }
-
-  /** Kills a child (stuck, aborted, dead or suspect) and starts its replacement. */
-  async discard(c: InferenceChild): Promise<void> {
-    const owned = this.all.delete(c)
-    c.kill()
-    await c.exited()
-    // acquire() may have started a child of its own meanwhile: never run more than `size`
-    if (!owned || !this.running || this.all.size >= this.size) return
-    const fresh = this.spawn()
-    try {
-      await fresh.ready
-      this.release(fresh)
-    } catch (err) {
-      this.all.delete(fresh)
-      log.error('replacement inference child failed to start %o', { err: String(err) })
-      // a waiter must not wait forever for a child that will never come
-      for (const w of this.waiters.splice(0))
-        w.reject(new ExecError('EXEC_CRASHED', 'no inference child could be started'))
-    }
-  }
-
-  private spawn(): InferenceChild {
-    const c = new InferenceChild(this.childInit)
+  protected create(): InferenceChild {
     this.spawned++
-    this.all.add(c)
-    return c
+    return new InferenceChild(this.childInit)
+  }
+
+  protected override keep(c: InferenceChild): boolean {
+    if (c.state.vmBytes - c.startVmBytes <= this.childInit.maxGrowthBytes) return true
+    log('inference child %d grew to %d bytes: replacing it', c.pid, c.state.vmBytes)
+    return false
   }
 }
