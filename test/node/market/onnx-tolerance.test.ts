@@ -1,7 +1,7 @@
 // Issue 18 over the wire: an `onnx` job with k = 3 and a tolerance, run by three real providers
 // over TCP, one of which perturbs its output beyond the tolerance and one within it. The
-// executors are a stand-in (y = 2x on a .npy tensor, plus each provider's noise): what is tested
-// is the market's vote, payment and model cache, not ONNX Runtime.
+// executors are a stand-in (test/support/onnx-stand-in.ts): what is tested is the market's vote,
+// payment and model cache, not ONNX Runtime. Payments on: 18-tolerance-paid.test.ts.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,50 +9,14 @@ import { expect } from 'chai'
 import { marketService } from '../../../node/market/service.ts'
 import { jobHistory } from '../../../node/market/reputation-store.ts'
 import { settleJob } from '../../../node/payments/settle.ts'
-import { decodeNpy, encodeNpy } from '../../../protocol/inference/npy.ts'
 import { startTestNode } from '../../support/node.ts'
+import { NoisyDoubler, f32, readF32 } from '../../support/onnx-stand-in.ts'
 import { jobSubscribers } from '../../support/topics.ts'
 import { waitFor } from '../../support/wait.ts'
-import type { ExecJob, ExecResult, Executor } from '../../../node/exec/index.ts'
 import type { MarketService } from '../../../node/market/service.ts'
 import type { HiveNode } from '../../../node/node.ts'
 
 const HIVE = 10n ** 18n
-
-function f32(values: number[]): Uint8Array {
-  return encodeNpy({ dtype: 'float32', shape: [values.length], data: new Uint8Array(Float32Array.from(values).buffer) })
-}
-
-function readF32(bytes: Uint8Array): number[] {
-  const arr = decodeNpy(bytes)
-  return [...new Float32Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength / 4)]
-}
-
-/** y = 2x + noise on `x.npy`: an honest provider has noise 0; a sloppy or lying one does not */
-class NoisyDoubler implements Executor {
-  readonly name = 'onnx'
-  readonly isolation = 'none (test stand-in)'
-  readonly maxOutputBytes = 16 << 20
-  readonly modules: Uint8Array[] = []
-  /** a test may hold this provider's answer until a condition holds (set per test, cleared after) */
-  gate: (() => Promise<void>) | undefined
-  constructor(private readonly noise: number) {}
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  async run(job: ExecJob): Promise<ExecResult> {
-    this.modules.push(job.module)
-    await this.gate?.()
-    const x = readF32(job.inputs.find((i) => i.name === 'x.npy')!.data)
-    const y = f32(x.map((v) => 2 * v + this.noise))
-    return {
-      exitCode: 0,
-      stdout: new TextEncoder().encode('{}'),
-      stderr: new Uint8Array(),
-      outputs: [{ name: 'y.npy', data: y }],
-      metering: { wallMs: 1, cpuMs: 1, peakMemoryBytes: 0 },
-    }
-  }
-}
 
 interface Peer {
   name: string
