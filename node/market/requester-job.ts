@@ -28,8 +28,8 @@ export interface JobActions {
   pay?: (provider: string, price: bigint, outputCid: string) => Promise<void>
   /**
    * An `onnx` job voted within a tolerance (node/market/tolerance-outputs.ts): groups the fetched
-   * outputs around a representative instead of by CID. Not used with payments on (fair exchange
-   * compares commitments before any output is fetched).
+   * outputs around a representative instead of by CID. With payments on, each answer is paid for
+   * and fetched before it is voted (a commitment cannot say how close two outputs are).
    */
   groupOutputs?: GroupOutputs
   /** re-opens bidding when no bid is left for an open slot (node/market/job-reopen.ts); absent: the job fails */
@@ -768,6 +768,14 @@ export class RequesterJob {
    */
   private async checkMajority(): Promise<void> {
     if (this.exchanging) return
+    if (this.tolerant() && this.actions.pay !== undefined) {
+      const failed = (): number => this.record.awards.filter((a) => a.status === 'failed').length
+      const failedBefore = failed()
+      await this.buyCommittedAnswers()
+      // an answer that could not be bought frees its slot for the next bidder
+      if (failed() > failedBefore && !isFinal(this.record.phase)) await this.placeOpenSlots()
+      if (isFinal(this.record.phase)) return
+    }
     const delivered = this.record.awards.filter((a) => a.status === 'delivered' || a.status === 'committed')
     const counts = await this.groupDelivered(delivered)
     if (isFinal(this.record.phase)) return
@@ -791,7 +799,8 @@ export class RequesterJob {
     }
     for (const [cid, providers] of counts) {
       if (providers.length >= quorum) {
-        if (this.actions.pay !== undefined) {
+        // (a paid tolerance vote bought every answer it read: buyCommittedAnswers)
+        if (this.actions.pay !== undefined && !this.tolerant()) {
           this.exchanging = true
           let ok: boolean
           try {
@@ -853,7 +862,30 @@ export class RequesterJob {
   }
 
   private tolerant(): boolean {
-    return this.actions.groupOutputs !== undefined && this.actions.pay === undefined
+    return this.actions.groupOutputs !== undefined
+  }
+
+  /**
+   * A tolerance vote compares numbers, and a commitment (a CID) says nothing about how close two
+   * outputs are: with payments on, every committed answer is paid for and fetched before it is
+   * voted, the fair exchange done answer by answer. A provider outside the tolerance is thus paid
+   * once for the answer it sold, and recorded as a dissenter (reputation; its signed commitment
+   * and the bytes are the evidence). Answers committed while one is being bought are bought too.
+   */
+  private async buyCommittedAnswers(): Promise<void> {
+    this.exchanging = true
+    try {
+      for (;;) {
+        const next = this.record.awards.find((a) => a.status === 'committed' && a.outputCid !== undefined)
+        if (next === undefined || isFinal(this.record.phase)) return
+        // every committed answer with this CID ends delivered (paid, fetched) or failed (unpaid, or
+        // paid for bytes that never came: a dissent); only the job ending leaves one committed
+        await this.payAndFetch(next.outputCid!)
+        if (next.status === 'committed') return
+      }
+    } finally {
+      this.exchanging = false
+    }
   }
 
   /** the answers by CID, or, for a tolerance vote, around its representative (first) */

@@ -35,6 +35,7 @@ import { voucherFromWire } from '../../protocol/payments/voucher.ts'
 import { PROTOCOLS, classJobTopics } from '../../protocol/topics.ts'
 import { TEST_HARDWARE } from '../node/market/helpers.ts'
 import type { ChainClient } from '../../node/chain/client.ts'
+import type { Executor } from '../../node/exec/index.ts'
 import type { JobEvent } from '../../node/market/events.ts'
 import type { ProviderFaults } from '../../node/market/provider.ts'
 import type { PaymentsOptions, PaymentsService } from '../../node/payments/service.ts'
@@ -101,12 +102,21 @@ export async function startHonest(
     price?: string
     cpuScore?: number
     audit?: boolean
+    /** runs `onnx` jobs too, with this executor (a stand-in: tests attack the vote, not the runtime) */
+    onnx?: Executor
   } = {},
 ): Promise<HonestPeer> {
   const dataDir = join(dir, name)
+  const price = opts.price ?? '0.01'
   const config = loadConfig({
     dataDir,
-    flags: { listen: ['/ip4/127.0.0.1/tcp/0'], roles, prices: { wasm: opts.price ?? '0.01' } },
+    flags: {
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      roles,
+      ...(opts.onnx !== undefined
+        ? { executors: ['wasm', 'onnx'], prices: { wasm: price, onnx: price } }
+        : { prices: { wasm: price } }),
+    },
   })
   const client = await openChain({ settings: chain.settings, wallet, tx: { pollMs: 50 }, pollingIntervalMs: 100 })
   const events: JobEvent[] = []
@@ -120,7 +130,12 @@ export async function startHonest(
     libp2pDatastore: 'memory',
     services: {
       payments: paymentsService({ chain: client, options: paymentOptions }),
-      market: marketService({ capacity: opts.capacity, faults: opts.faults, onEvent: (e) => events.push(e) }),
+      market: marketService({
+        capacity: opts.capacity,
+        faults: opts.faults,
+        onEvent: (e) => events.push(e),
+        ...(opts.onnx !== undefined ? { executors: { onnx: opts.onnx } } : {}),
+      }),
       // the audit log only (no chain given: it anchors nothing)
       ...(opts.audit === true ? { audit: auditService() } : {}),
     },

@@ -5,6 +5,7 @@ import { RequesterJob } from '../../node/market/requester-job.ts'
 import type { BidInfo, JobActions, JobPolicy, JobTimers } from '../../node/market/requester-job.ts'
 import type { JobEvent } from '../../node/market/events.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
+import type { GroupOutputs } from '../../node/market/tolerance-outputs.ts'
 import type { PaymentMode } from '../../protocol/payment-mode.ts'
 
 /** Lets every promise chain that is already resolvable run (macrotask turns, not a sleep). */
@@ -127,6 +128,8 @@ export interface ScriptOptions {
   /** payments on (fair exchange): `pay` exists; providers listed in `payFails` make it throw */
   payments?: boolean
   payFails?: string[]
+  /** a tolerance vote (node/market/tolerance-outputs.ts) in place of the CID rule */
+  groupOutputs?: GroupOutputs
 }
 
 /** Scripted JobActions with a log of every call, in order ("award p1 10 0", "pay p1 10 cid" …). */
@@ -163,6 +166,7 @@ export function scriptedActions(opts: ScriptOptions = {}): ScriptedActions {
       saves.push({ final, phase: record.phase })
     },
   }
+  if (opts.groupOutputs !== undefined) actions.groupOutputs = opts.groupOutputs
   if (opts.payments === true) {
     actions.pay = async (provider, price, cid) => {
       log.push(`pay ${provider} ${price} ${cid}`)

@@ -5,6 +5,7 @@
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { METERING, bid, jobHarness } from '../../support/market-fixtures.ts'
+import type { GroupOutputs } from '../../../node/market/tolerance-outputs.ts'
 import type { JobHarness, RecordOptions, ScriptOptions } from '../../support/market-fixtures.ts'
 import type { JobPolicy } from '../../../node/market/requester-job.ts'
 
@@ -779,6 +780,68 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
       expect(h.record.dissenters).to.deep.equal(['p1'])
       await results(h, ['p2', 'X'])
       expect(h.log).to.deep.equal(['award p1 10 0', 'award p2 20 0', 'pay p2 20 X', 'fetch p2 X'])
+    })
+
+    describe('a tolerance vote with payments on: every answer read is bought first', () => {
+      // outputs agree when their first letters match ("X1" ~ "X2", "Z" apart); the representative
+      // is the first of the largest group, the way the real grouper names its group
+      const byLetter: GroupOutputs = async (answers) => {
+        const groups = new Map<string, string[]>()
+        for (const letter of [...new Set(answers.map((a) => a.outputCid[0]))]) {
+          const members = answers.filter((a) => a.outputCid[0] === letter)
+          groups.set(
+            members[0]!.outputCid,
+            members.map((a) => a.provider),
+          )
+        }
+        return { groups: new Map([...groups].sort((a, b) => b[1].length - a[1].length)) }
+      }
+
+      it('k = 3: each committed answer is paid and fetched before the vote: one outside dissents', async () => {
+        const h = jobHarness({ k: 3, payments: true, groupOutputs: byLetter, policy: { reserve: 10 } })
+        await h.bid(['p1', 10n], ['p2', 20n], ['p3', 30n])
+        await closeWindow(h)
+        await results(h, ['p3', 'Z'])
+        // no CID can say how close Z is to what comes: it is bought and read at once
+        expect(h.log.filter((l) => !l.startsWith('award'))).to.deep.equal(['pay p3 30 Z', 'fetch p3 Z'])
+        expect(h.record.phase).to.not.equal('completed')
+        await results(h, ['p1', 'X1'], ['p2', 'X2'])
+        expect(h.log.filter((l) => !l.startsWith('award'))).to.deep.equal([
+          'pay p3 30 Z',
+          'fetch p3 Z',
+          'pay p1 10 X1',
+          'fetch p1 X1',
+          'pay p2 20 X2',
+          'fetch p2 X2',
+        ])
+        expect(h.record.phase).to.equal('completed')
+        expect(h.record.winners).to.have.members(['p1', 'p2'])
+        expect(h.record.dissenters).to.deep.equal(['p3'])
+        expect(h.record.outputCid).to.equal('X1')
+        expect(h.record.awards.map((a) => [a.provider, a.status, a.paidAt !== undefined])).to.deep.equal([
+          ['p1', 'delivered', true],
+          ['p2', 'delivered', true],
+          ['p3', 'delivered', true],
+        ])
+      })
+
+      it('a paid answer whose bytes never come is a dissent, and its slot goes to the next bidder', async () => {
+        const h = jobHarness({
+          k: 2,
+          payments: true,
+          groupOutputs: byLetter,
+          badOutput: ['p1'],
+          policy: { reserve: 10 },
+        })
+        await h.bid(['p1', 10n], ['p2', 20n], ['p3', 30n])
+        await closeWindow(h)
+        await results(h, ['p1', 'X1'])
+        expect(h.record.dissenters).to.deep.equal(['p1'])
+        expect(awarded(h)).to.deep.equal(['p1', 'p2', 'p3'])
+        await results(h, ['p2', 'X2'], ['p3', 'X3'])
+        expect(h.record.phase).to.equal('completed')
+        expect(h.record.winners).to.have.members(['p2', 'p3'])
+      })
     })
 
     it("a payment that fails on our side is not the provider's fault: no dissent, next bidder", async () => {
