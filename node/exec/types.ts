@@ -74,6 +74,8 @@ export interface Executor {
   readonly isolation: string
   /** The most limits.outputBytes this executor runs (its operator's cap); run() refuses more. */
   readonly maxOutputBytes: number
+  /** The most limits.threads this executor runs (absent: one thread); run() refuses more. */
+  readonly maxThreads?: number
   start(): Promise<void>
   stop(): Promise<void>
   /** Runs one job; rejects with ExecError (see errors.ts) when the job could not complete. */

@@ -302,7 +302,10 @@ export class Provider {
     }
     // the worker holds the job's output next to its linear memory until the job ends
     if ((spec.limits?.memoryBytes ?? 0) + (spec.limits?.outputBytes ?? 0) > caps.memoryBytes) return 'NOT_ENOUGH_MEMORY'
-    if ((spec.limits?.outputBytes ?? 0) > this.init.executors[spec.executor].maxOutputBytes) return 'OUTPUT_TOO_LARGE'
+    const executor = this.init.executors[spec.executor]
+    if ((spec.limits?.outputBytes ?? 0) > executor.maxOutputBytes) return 'OUTPUT_TOO_LARGE'
+    // threads 0 on the wire means one; a job wanting more threads than we run would fail at run time
+    if (Math.max(1, spec.limits?.threads ?? 0) > (executor.maxThreads ?? 1)) return 'TOO_MANY_THREADS'
     if (this.running.size >= this.capacity) return 'NO_CAPACITY'
     if (this.init.canBid?.() === false) return 'NOT_ELIGIBLE'
     return undefined

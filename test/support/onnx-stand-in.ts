@@ -19,6 +19,8 @@ export class NoisyDoubler implements Executor {
   readonly maxOutputBytes = 16 << 20
   /** the model bytes of every job run, in order */
   readonly modules: Uint8Array[] = []
+  /** the most limits.threads it runs (absent: one, as the Executor interface says) */
+  maxThreads: number | undefined
   /** a test may hold this provider's answer until a condition holds (set per test, cleared after) */
   gate: (() => Promise<void>) | undefined
   constructor(private readonly noise: number) {}

@@ -144,6 +144,29 @@ describe('node/market onnx jobs voted within a tolerance (issue 18)', function (
     }
   })
 
+  it('a job asking for more threads than an executor runs gets no bid from that provider', async () => {
+    honest.executor!.maxThreads = 2
+    try {
+      const r = requester.market.requester!
+      const { jobId } = await r.post({
+        executor: 'onnx',
+        module: model,
+        inputs: [{ name: 'x.npy', data: f32([7]) }],
+        tolerances: [{ output: '', atol: '0.01', rtol: '0' }],
+        limits: { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_000, outputBytes: 1 << 20, threads: 2 },
+        maxPrice: HIVE,
+        bidWindowMs: 2_000,
+        // every bid of the window is looked at: a bid from a one-thread provider would be seen
+        policy: { reserve: 99 },
+      })
+      const record = await r.wait(jobId, { signal: AbortSignal.timeout(60_000) })
+      expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+      expect(record.bids.map((b) => b.provider)).to.deep.equal([id(honest)])
+    } finally {
+      honest.executor!.maxThreads = undefined
+    }
+  })
+
   it('without a tolerance the CID rule applies: the close provider is a dissenter too, no majority', async () => {
     const record = await post([1])
     // three different outputs, no other bidder to break the tie
