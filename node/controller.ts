@@ -13,6 +13,21 @@ export interface NodeInfo {
   startedAt: number
   /** whether peers can dial this node, and how (issue 13, docs/reach.md) */
   reach?: ReachInfo
+  /** how far this node corrects its system clock by its peers' (protocol/clock-offset.ts) */
+  clock?: ClockInfo
+}
+
+/** The node's network-adjusted clock: offsetMs is added to the system clock. */
+export interface ClockInfo {
+  offsetMs: number
+  /** the median of the peers' offsets, this node counting at 0 */
+  medianMs: number
+  /** peers sampled */
+  peers: number
+  /** the system clock is further off than the node corrects */
+  capped: boolean
+  /** false when the node runs on a clock its caller gave it */
+  adjusting: boolean
 }
 
 /** What this node knows of its own reachability; every `…At` / `since` is unix ms. */

@@ -35,6 +35,7 @@ import { RelayMeter } from './p2p/reach/relay-meter.ts'
 import { RelayPolicy } from './p2p/reach/relay-policy.ts'
 import { askRelayTie } from './p2p/reach/relay-tie.ts'
 import { ReachabilityService } from './p2p/reach/service.ts'
+import { ClockSync } from './p2p/clock-sync.ts'
 import type {
   NodeController,
   NodeEvent,
@@ -68,7 +69,10 @@ export interface HiveNodeOptions {
   hardware?: ProfileHardware
   /** re-run the CPU benchmark even if a recent score is cached */
   rebenchmark?: boolean
+  /** the node's clock, used as is (tests, benchmarks); without it the system clock, corrected by peers */
   now?: () => number
+  /** the system clock the node corrects by its peers' median (node/p2p/clock-sync.ts); tests skew it */
+  systemClock?: () => number
   connectionGater?: ConnectionGater
   /** LevelDB block cache (bytes); the default 8 MiB is generous for many nodes in one process */
   storeCacheSize?: number
@@ -114,6 +118,8 @@ export class HiveNode implements NodeController {
   readonly counters: OutcomeCounters
   /** reachability: public / private / unknown, relays in use, the relay server's counters (issue 13) */
   readonly reach: ReachabilityService
+  /** the node's clock and how far it corrects the system clock (issue 16, scenario 8) */
+  readonly clock: ClockSync
   /** the services added, by the name they were added under (createHiveNode: its factories' keys) */
   readonly services: Readonly<Record<string, HiveService | undefined>> = {}
   private readonly _services: HiveService[] = []
@@ -131,7 +137,12 @@ export class HiveNode implements NodeController {
       options.storeCacheSize !== undefined ? { cacheSize: options.storeCacheSize } : {},
     )
     try {
-      const now = options.now ?? Date.now
+      // a clock given by the caller is the node's clock; the system clock is corrected by peers'
+      const clock = new ClockSync({
+        system: options.systemClock ?? Date.now,
+        ...(options.now !== undefined ? { given: options.now } : {}),
+      })
+      const now = clock.now
       const version = packageVersion()
       const hardware =
         options.hardware ??
@@ -179,6 +190,7 @@ export class HiveNode implements NodeController {
       relayPolicy?.setProfileCheck(dhtProfileCheck(libp2p.services.dht, libp2p.peerId.toString(), now))
       relayPolicy?.setTieAsk(async (peer, signal) => await askRelayTie({ libp2p }, peer, signal))
       const counters = options.counters ?? new OutcomeCounters()
+      clock.attach(libp2p, counters)
       const reach = new ReachabilityService({
         libp2p,
         options: reachOptionsFromConfig(config),
@@ -204,6 +216,7 @@ export class HiveNode implements NodeController {
         counters,
         { hardware, eth: options.eth, now },
         reach,
+        clock,
       )
     } catch (err) {
       await store.close()
@@ -221,6 +234,7 @@ export class HiveNode implements NodeController {
     counters: OutcomeCounters,
     profile: { hardware: ProfileHardware; eth: HiveNodeOptions['eth']; now: () => number },
     reach: ReachabilityService,
+    clock: ClockSync,
   ) {
     this.config = config
     this.libp2p = libp2p
@@ -230,7 +244,8 @@ export class HiveNode implements NodeController {
     this.version = version
     this.counters = counters
     this.reach = reach
-    this._services.push(reach)
+    this.clock = clock
+    this._services.push(clock, reach)
     this.hardwareProfile = profile.hardware
     this.eth = profile.eth
     this.now = profile.now
@@ -379,6 +394,7 @@ export class HiveNode implements NodeController {
       roles: [...this.config.roles],
       startedAt: this.startedAt,
       reach: this.reach.info(),
+      clock: this.clock.status(),
     }
   }
 

@@ -48,7 +48,7 @@ const TOKEN_DECIMALS = 18
 /** The node's parts the market uses (the peer key signs market messages). */
 export type MarketComponents = Pick<
   HiveComponents,
-  'libp2p' | 'store' | 'config' | 'events' | 'privateKey' | 'node' | 'counters'
+  'libp2p' | 'store' | 'config' | 'events' | 'privateKey' | 'node' | 'counters' | 'now'
 >
 
 export interface MarketOptions {
@@ -121,7 +121,7 @@ export class MarketService implements HiveService {
           await store.putDurable(held, k, v)
         },
         releasable: payments.outputReleasable,
-        now: Date.now,
+        now: node.now,
       })
     }
     this.exchange = new BlobExchange({
@@ -152,6 +152,7 @@ export class MarketService implements HiveService {
       this.reputation = new ReputationStore({ db: store.sublevel<unknown>('reputation', 'json') })
       this.requester = new Requester({
         libp2p,
+        now: node.now,
         privateKey: node.privateKey,
         blobs: this.blobs,
         exchange: this.exchange,
@@ -190,6 +191,7 @@ export class MarketService implements HiveService {
       const hw = (): ReturnType<MarketComponents['node']['hardware']>['hardware'] => node.node.hardware().hardware
       this.provider = new Provider({
         libp2p,
+        now: node.now,
         privateKey: node.privateKey,
         blobs: this.blobs,
         exchange: this.exchange,

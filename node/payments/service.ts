@@ -720,6 +720,7 @@ export function paymentsService(init: PaymentsServiceInit = {}): ServiceFactory<
         privateKey: components.privateKey,
         events: components.events,
         counters: components.counters,
+        now: init.now ?? components.now,
         ...(audit !== undefined ? { audit: audit.journal } : {}),
       })
       source?.setOpenChannelCount(async () => await service.openChannels())
