@@ -82,7 +82,16 @@ export class Fleet {
   }
 
   /** starts one more provider and resolves once the requester sees it in the wasm jobs topic */
-  async spawn(opts: { env?: Record<string, string>; price?: string } = {}): Promise<FleetMember> {
+  async spawn(
+    opts: {
+      env?: Record<string, string>
+      price?: string
+      /** in-process: the system clock the provider corrects by its peers' (a skewed one, disk-clock) */
+      systemClock?: () => number
+      /** in-process: every peer to dial at start (default: the requester) */
+      bootstrap?: string[]
+    } = {},
+  ): Promise<FleetMember> {
     const n = this.seq++
     // distinct prices spread the awards over the fleet
     const price = opts.price ?? (0.001 + (n % 20) * 0.00005).toFixed(5)
@@ -90,7 +99,7 @@ export class Fleet {
     const member =
       this.init.mode === 'process'
         ? await this.spawnProcess(n, price, wallet, opts.env)
-        : await this.spawnInProcess(n, price, wallet)
+        : await this.spawnInProcess(n, price, wallet, opts)
     this.members.set(member.peerId, member)
     if (wallet !== undefined) this.peerByAddress.set(wallet.address, member.peerId)
     const pubsub = this.init.requester.libp2p.services.pubsub
@@ -186,12 +195,17 @@ export class Fleet {
     }
   }
 
-  private async spawnInProcess(n: number, price: string, wallet: Wallet | undefined): Promise<FleetMember> {
+  private async spawnInProcess(
+    n: number,
+    price: string,
+    wallet: Wallet | undefined,
+    opts: { systemClock?: () => number; bootstrap?: string[] } = {},
+  ): Promise<FleetMember> {
     const config = loadConfig({
       dataDir: join(this.init.root, `provider-${n}`),
       flags: {
         listen: ['/ip4/127.0.0.1/tcp/0'],
-        bootstrap: this.bootstrap(),
+        bootstrap: opts.bootstrap ?? this.bootstrap(),
         roles: 'provider',
         mdns: false,
         prices: { wasm: price },
@@ -210,6 +224,7 @@ export class Fleet {
       hardware: CHAOS_HARDWARE,
       storeCacheSize: 1024 * 1024,
       libp2pDatastore: 'memory',
+      ...(opts.systemClock !== undefined ? { systemClock: opts.systemClock } : {}),
       ...(this.init.partition !== undefined ? { connectionGater: this.init.partition.gaterFor(() => self.id) } : {}),
       services: {
         market: marketService({ executors: { wasm: executor } }),

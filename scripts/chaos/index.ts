@@ -11,6 +11,8 @@
 //   chain-faults [--providers N] [--escrow-jobs N] [--channel-jobs N] [--reorgs N] [--reorg-jobs N]
 //                [--outage-ms MS] [--seed N]   (RPC fault proxies, reorgs, an RPC outage during a close)
 //   soak [--providers N] [--rate N] [--minutes N] [--bid-window MS] [--max-in-flight N]  (not in npm test)
+//   disk-clock [--providers N] [--skew-ms MS] [--k1-jobs N] [--k2-jobs N] [--concurrency N] [--seed N]
+//              (clocks 2 min off, corrected by peers; the disk half is not built)
 //   crash-steps [--hold-ms MS] [--steps a,b] [--no-chain]
 //                  (a node of each role dies at each failpoint of node/util/failpoints.ts, with channel
 //                  payments on a Hardhat chain; --no-chain: the provider's market steps only, unpaid)
@@ -24,6 +26,7 @@ import { PARTITIONS_DEFAULTS, runPartitions } from './partitions.ts'
 import { SYBIL_FLOOD_DEFAULTS, runSybilFlood } from './sybil-flood.ts'
 import { CHAIN_FAULTS_DEFAULTS, runChainFaults } from './chain-faults.ts'
 import { SOAK_DEFAULTS, runSoak } from './soak.ts'
+import { DISK_CLOCK_DEFAULTS, runDiskClock } from './disk-clock.ts'
 
 const SCENARIOS = [
   'dead-providers',
@@ -33,6 +36,7 @@ const SCENARIOS = [
   'sybil-flood',
   'chain-faults',
   'soak',
+  'disk-clock',
 ] as const
 const [scenario, ...args] = process.argv.slice(2)
 
@@ -147,6 +151,21 @@ if (scenario === 'dead-providers') {
   })
   process.stdout.write(JSON.stringify(result) + '\n')
   process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
+} else if (scenario === 'disk-clock') {
+  const d = DISK_CLOCK_DEFAULTS
+  const result = await runDiskClock({
+    ...d,
+    providers: num('providers', d.providers, 2),
+    skewMs: num('skew-ms', d.skewMs),
+    k1Jobs: num('k1-jobs', d.k1Jobs),
+    k2Jobs: num('k2-jobs', d.k2Jobs),
+    concurrency: num('concurrency', d.concurrency, 1),
+    seed: num('seed', d.seed),
+    say,
+  })
+  process.stdout.write(JSON.stringify(result) + '\n')
+  const corrected = result.clocks.every((c) => c.correctedWithinMs !== null)
+  process.exit(result.lostJobs === 0 && result.doublePaid === 0 && corrected ? 0 : 1)
 } else if (scenario === 'chain-faults') {
   const d = CHAIN_FAULTS_DEFAULTS
   const result = await runChainFaults({

@@ -37,6 +37,8 @@ export async function startChaosRequester(opts: {
   connectionGater?: ConnectionGater
   /** the DHT as a server: providers look things up through it */
   dhtServer?: boolean
+  /** the system clock the requester corrects by its peers' (a skewed one, disk-clock) */
+  systemClock?: () => number
 }): Promise<ChaosRequester> {
   const events: JobEvent[] = []
   const running = new Map<string, RunningAward>()
@@ -63,6 +65,7 @@ export async function startChaosRequester(opts: {
     {
       hardware: CHAOS_HARDWARE,
       libp2pDatastore: 'memory',
+      ...(opts.systemClock !== undefined ? { systemClock: opts.systemClock } : {}),
       ...(opts.connectionGater !== undefined ? { connectionGater: opts.connectionGater } : {}),
       services: {
         market: marketService({
