@@ -15,6 +15,19 @@ export interface NodeInfo {
   reach?: ReachInfo
   /** how far this node corrects its system clock by its peers' (protocol/clock-offset.ts) */
   clock?: ClockInfo
+  /** whether the node can write its data dir; failing, it takes no new work (node/store-health.ts) */
+  store?: StoreHealthInfo
+}
+
+export interface StoreHealthInfo {
+  ok: boolean
+  /** while failing: the error's code (LEVEL_IO_ERROR …) and LevelDB's message (which names ENOSPC, EIO …) */
+  code?: string
+  message?: string
+  /** unix ms the store started failing */
+  since?: number
+  /** writes that failed since the node started */
+  failedWrites: number
 }
 
 /** The node's network-adjusted clock: offsetMs is added to the system clock. */

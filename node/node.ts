@@ -395,6 +395,7 @@ export class HiveNode implements NodeController {
       startedAt: this.startedAt,
       reach: this.reach.info(),
       clock: this.clock.status(),
+      store: this.store.health.info(),
     }
   }
 

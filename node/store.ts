@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { ClassicLevel } from 'classic-level'
+import { StoreHealth, watchWrites } from './store-health.ts'
 import type { AbstractBatchOperation, AbstractSublevel } from 'abstract-level'
 
 export type RootDb = ClassicLevel<string, Uint8Array>
@@ -39,6 +40,8 @@ export interface HiveStore {
   putDurable<V>(sublevel: Sublevel<V>, key: string, value: V): Promise<void>
   /** atomic batch across sublevels, fsynced before resolving */
   batchDurable(ops: StoreBatchOp[]): Promise<void>
+  /** whether the data dir can be written (store-health.ts): a node whose store fails takes no new work */
+  readonly health: StoreHealth
   readonly closed: boolean
   close(): Promise<void>
 }
@@ -75,7 +78,10 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
     )
   }
   const custom = new Set<string>()
+  const health = new StoreHealth()
+  watchWrites(root, health)
   return {
+    health,
     root,
     location,
     profile: make('profile', 'view'),

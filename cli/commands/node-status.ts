@@ -1,6 +1,7 @@
 // `hive node status`: whether peers can reach the running node (issue 13, docs/reach.md):
 // public / private / unknown and since when, its confirmed addresses, the relays it holds
-// reservations on, and, on a relay, what it carries. Through the typed client only.
+// reservations on, and, on a relay, what it carries; whether it can write its data dir and how far
+// it corrects its clock (issue 16). Through the typed client only.
 import type { NodeInfo, ReachInfo } from '../../node/controller.ts'
 import { HiveApiClient } from '../client.ts'
 import type { CommandContext } from '../context.ts'
@@ -41,7 +42,33 @@ export function reachStatusText(info: NodeInfo, now: number): string {
       `  requesters  ${server.admittedFunded} on a funded account; unstaked profiles refused ${server.refusedUnstaked}`,
     )
   }
+  lines.push(...healthLines(info, now))
   return lines.join('\n')
+}
+
+/** The data dir and the clock: what makes a node refuse work, or see every job as expired. */
+function healthLines(info: NodeInfo, now: number): string[] {
+  const out: string[] = []
+  const store = info.store
+  if (store !== undefined)
+    out.push(
+      store.ok
+        ? `data dir      writable${store.failedWrites > 0 ? ` (${store.failedWrites} write(s) failed earlier)` : ''}`
+        : `data dir      FAILING since ${ago(store.since ?? 0, now)}: ${store.message ?? store.code ?? '?'}\n` +
+            '  the node takes no new work until it can write again: free space on the disk',
+    )
+  const clock = info.clock
+  if (clock !== undefined)
+    out.push(
+      !clock.adjusting
+        ? 'clock         as given to the node (not corrected)'
+        : clock.offsetMs === 0
+          ? `clock         agrees with ${clock.peers} peer(s)`
+          : `clock         corrected by ${clock.offsetMs} ms (median of ${clock.peers} peers)` +
+            `${clock.capped ? ', the most it corrects: the system clock is further off' : ''}` +
+            '; fix the system clock (NTP)',
+    )
+  return out
 }
 
 /** `hive node status` (cli/commands/node.ts loads this module only to run it). */
@@ -49,7 +76,12 @@ export async function runNodeStatus(ctx: CommandContext): Promise<void> {
   const client = await HiveApiClient.forDataDir(ctx.dataDir)
   const info = await client.info()
   if (ctx.json) {
-    ctx.printJson({ peerId: info.peerId, reach: info.reach ?? null })
+    ctx.printJson({
+      peerId: info.peerId,
+      reach: info.reach ?? null,
+      store: info.store ?? null,
+      clock: info.clock ?? null,
+    })
     return
   }
   ctx.say(reachStatusText(info, Date.now()))

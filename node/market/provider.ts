@@ -34,6 +34,7 @@ import { failpoint } from '../util/failpoints.ts'
 import type { LivenessPolicy } from './liveness.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
 import type { BlobStore } from '../blobs/store.ts'
+import type { StoreHealthInfo } from '../store-health.ts'
 import type { OutputGate } from '../blobs/output-gate.ts'
 import type { Executor } from '../exec/types.ts'
 import { JOB_FAULT_CODES, type ExecErrorCode } from '../exec/errors.ts'
@@ -92,6 +93,8 @@ export interface ProviderInit {
   shards?: JobShards
   /** settlement (node/payments): bids name our address, work starts once paid for, results carry a signed commitment */
   payments?: MarketPayments
+  /** whether the node can write its data dir (node/store-health.ts); failing: no bid */
+  storeHealth?: () => StoreHealthInfo
   /** writes this provider's side of every job to the journal (audit; none: the market runs unaudited) */
   journal?: MarketJournal
   /** with payments: holds each job's output until it is paid for (the blob server asks it) */
@@ -307,6 +310,8 @@ export class Provider {
     // threads 0 on the wire means one; a job wanting more threads than we run would fail at run time
     if (Math.max(1, spec.limits?.threads ?? 0) > (executor.maxThreads ?? 1)) return 'TOO_MANY_THREADS'
     if (this.running.size >= this.capacity) return 'NO_CAPACITY'
+    // a job taken now could not be written down: what it acknowledged would be lost on a crash
+    if (this.init.storeHealth?.().ok === false) return 'STORE_FAILING'
     if (this.init.canBid?.() === false) return 'NOT_ELIGIBLE'
     return undefined
   }
@@ -442,7 +447,14 @@ export class Provider {
       },
       this.init.privateKey,
     )
-    await this.init.journal?.record({ type: 'bid-sent', jobId: job.jobId, peer: job.requester, envelope: bytes, price })
+    try {
+      const bid = { type: 'bid-sent' as const, jobId: job.jobId, peer: job.requester, envelope: bytes, price }
+      await this.init.journal?.record(bid)
+    } catch (err) {
+      // not written down, so not sent (a full disk, say: store-health.ts then stops the bidding)
+      this.openBids.delete(job.jobId)
+      throw err
+    }
     try {
       const signal = AbortSignal.timeout(5_000)
       const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs, signal })

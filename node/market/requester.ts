@@ -26,6 +26,7 @@ import { clearingPublishTopic, jobPublishTopic } from './gossip.ts'
 import { jobShardTopics } from '../../protocol/topics.ts'
 import type { JobShards } from './gossip.ts'
 import { UsageError } from '../../protocol/errors.ts'
+import { refuseWhenStoreFails, type StoreHealthInfo } from '../store-health.ts'
 import { handleDirect, sendRequest } from './direct.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { isFinal } from './job-record.ts'
@@ -141,6 +142,8 @@ export interface RequesterInit {
   jobs: JobRecordStore
   emit?: JobEventSink
   now?: () => number
+  /** whether the node can write its data dir (node/store-health.ts); failing: no job is posted */
+  storeHealth?: () => StoreHealthInfo
   policy?: JobPolicy
   /**
    * providers found by discovery (e.g. the DHT), asked only while this node knows none for the
@@ -308,6 +311,7 @@ export class Requester {
   /** Stores the job's data, signs and publishes the request; returns its id at once. */
   async post(input: PostJobInput): Promise<{ jobId: string }> {
     if (!this.started) throw new UsageError('NODE_NOT_STARTED', 'the requester is not running; start the node first')
+    refuseWhenStoreFails(this.init.storeHealth?.())
     const { libp2p, blobs } = this.init
     const now = this.now()
     // not fsynced one by one: the job record's synced write below flushes LevelDB's log, and

@@ -153,6 +153,7 @@ export class MarketService implements HiveService {
       this.requester = new Requester({
         libp2p,
         now: node.now,
+        storeHealth: () => store.health.info(),
         privateKey: node.privateKey,
         blobs: this.blobs,
         exchange: this.exchange,
@@ -192,6 +193,7 @@ export class MarketService implements HiveService {
       this.provider = new Provider({
         libp2p,
         now: node.now,
+        storeHealth: () => store.health.info(),
         privateKey: node.privateKey,
         blobs: this.blobs,
         exchange: this.exchange,
