@@ -7,14 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { WorkerPool } from '../../node/exec/index.ts'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
 import { CLOCK_SYNC } from '../../protocol/clock-offset.ts'
 import { settledPayouts } from './dead-providers.ts'
-import { Fleet } from './fleet.ts'
 import { jobFigures, runJobs } from './job-runner.ts'
-import { startPaidChain } from './paid-chain.ts'
-import { startChaosRequester } from './requester-node.ts'
+import { startPaidFleet } from './paid-fleet.ts'
 import { seededRandom } from './stats.ts'
 import type { HiveNode } from '../../node/node.ts'
 import type { PayoutCheck } from './payout-check.ts'
@@ -72,37 +69,21 @@ export async function runDiskClock(opts: DiskClockOptions): Promise<DiskClockRep
   const cpuScore = runCpuBenchmark().score
   const started = Date.now()
   const root = mkdtempSync(join(tmpdir(), 'hive-chaos-disk-clock-'))
-  const paid = await startPaidChain(root, say)
-  const cleanups: Array<() => Promise<unknown>> = [async () => await paid.stop()]
+  const behindClock = (): number => Date.now() - opts.skewMs
+  const scene = await startPaidFleet(root, say, { systemClock: behindClock })
   try {
-    const behindClock = (): number => Date.now() - opts.skewMs
-    const startedAt = new Map<string, number>([['requester', Date.now()]])
-    const req = await startChaosRequester({ root, paid, systemClock: behindClock })
-    cleanups.unshift(async () => await req.stop())
-    const pool = new WorkerPool({ size: 2 })
-    await pool.start()
-    cleanups.unshift(async () => await pool.stop())
-    const fleet = new Fleet({
-      root,
-      requester: req.node,
-      mode: 'in-process',
-      pool,
-      paid: { settings: paid.settings, wallet: paid.providerWallet },
-    })
-    cleanups.unshift(async () => await fleet.stop())
+    const { paid, req, fleet } = scene
     say(`starting ${opts.providers} providers on the right time`)
     await fleet.spawnMany(opts.providers)
     // the skewed providers dial every node so far (a node asks the peers it is connected to), and
     // undercut the others so that they are awarded
     const everyone = (): string[] => [req.node, ...fleet.nodesById.values()].flatMap((n) => n.info().addresses)
     say(`starting a provider ${opts.skewMs} ms ahead and one ${opts.skewMs} ms behind`)
-    startedAt.set('provider-ahead', Date.now())
     const ahead = await fleet.spawn({
       systemClock: () => Date.now() + opts.skewMs,
       bootstrap: everyone(),
       price: '0.0005',
     })
-    startedAt.set('provider-behind', Date.now())
     const behind = await fleet.spawn({ systemClock: behindClock, bootstrap: everyone(), price: '0.0006' })
     const skewed: Array<{ name: string; node: HiveNode; skewMs: number }> = [
       { name: 'requester', node: req.node, skewMs: -opts.skewMs },
@@ -115,7 +96,7 @@ export async function runDiskClock(opts: DiskClockOptions): Promise<DiskClockRep
       for (const s of skewed) {
         const c = s.node.clock.status()
         if (!corrected.has(s.name) && Math.abs(c.offsetMs + s.skewMs) < CLOCK_SYNC.deadbandMs)
-          corrected.set(s.name, Date.now() - startedAt.get(s.name)!)
+          corrected.set(s.name, Date.now() - s.node.info().startedAt)
       }
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
@@ -162,7 +143,7 @@ export async function runDiskClock(opts: DiskClockOptions): Promise<DiskClockRep
       cpuScore,
     }
   } finally {
-    for (const c of cleanups) await c().catch(() => {})
+    await scene.stop()
     rmSync(root, { recursive: true, force: true })
   }
 }

@@ -7,12 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { WorkerPool } from '../../node/exec/index.ts'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
-import { Fleet } from './fleet.ts'
 import { helloModule } from './held-executor.ts'
-import { startPaidChain } from './paid-chain.ts'
-import { startChaosRequester } from './requester-node.ts'
+import { startPaidFleet } from './paid-fleet.ts'
 import { percentile } from './stats.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
 
@@ -83,22 +80,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const cpuScore = runCpuBenchmark().score
   const started = Date.now()
   const root = mkdtempSync(join(tmpdir(), 'hive-chaos-soak-'))
-  const paid = await startPaidChain(root, say)
-  const cleanups: Array<() => Promise<unknown>> = [async () => await paid.stop()]
+  const scene = await startPaidFleet(root, say)
   try {
-    const req = await startChaosRequester({ root, paid })
-    cleanups.unshift(async () => await req.stop())
-    const pool = new WorkerPool({ size: 2 })
-    await pool.start()
-    cleanups.unshift(async () => await pool.stop())
-    const fleet = new Fleet({
-      root,
-      requester: req.node,
-      mode: 'in-process',
-      pool,
-      paid: { settings: paid.settings, wallet: paid.providerWallet },
-    })
-    cleanups.unshift(async () => await fleet.stop())
+    const { req, fleet } = scene
     say(`starting ${opts.providers} providers`)
     await fleet.spawnMany(opts.providers)
     const module = await helloModule('done\n')
@@ -209,7 +193,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       cpuScore,
     }
   } finally {
-    for (const c of cleanups) await c().catch(() => {})
+    await scene.stop()
     rmSync(root, { recursive: true, force: true })
   }
 }
