@@ -36,6 +36,7 @@ import { RelayPolicy } from './p2p/reach/relay-policy.ts'
 import { askRelayTie } from './p2p/reach/relay-tie.ts'
 import { ReachabilityService } from './p2p/reach/service.ts'
 import { ClockSync } from './p2p/clock-sync.ts'
+import { keepBootstrapPeers } from './p2p/peering.ts'
 import type {
   NodeController,
   NodeEvent,
@@ -309,6 +310,8 @@ export class HiveNode implements NodeController {
       await this.libp2p.start()
       // peers identified while libp2p was starting are unknown to the DHT and relay discovery
       void catchUpTopologies(this.libp2p)
+      // a lost link to a bootstrap peer is dialled again (a healed partition rejoins by itself)
+      await keepBootstrapPeers(this.libp2p, this.config.bootstrap)
       for (const s of this._services) {
         await s.start()
         started.push(s)

@@ -41,6 +41,10 @@ export const CONNECTION_LIMITS = {
   maxConnections: 300,
   inboundConnectionThreshold: 100,
   maxIncomingPendingConnections: 100,
+  // a KEEP_ALIVE peer (the bootstrap peers, node/p2p/peering.ts) is dialled again 1, 2, 4 … 128 s
+  // after it was lost: about 4 minutes of cut before the node stops trying (libp2p's default, 5
+  // tries, gives up after 31 s)
+  reconnectRetries: 8,
 } as const
 
 /**
