@@ -300,6 +300,7 @@ export async function runChainFaults(opts: ChainFaultsOptions): Promise<ChainFau
         say(
           `reorg ${i + 1}: depth ${out.depth},` +
             ` ${out.reincluded.length} re-included,` +
+            ` ${out.replaced.length} replaced by their sender,` +
             ` ${out.dropped.length} anchor(s) dropped`,
         )
       } finally {

@@ -36,6 +36,11 @@ export interface ReorgOutcome {
   /** transactions of the replaced blocks sent again (by hash: unchanged, signed as they were) */
   reincluded: string[]
   dropped: string[]
+  /**
+   * transactions whose nonce a node had used again before the driver re-sent them (the node saw its
+   * transaction gone and sent another in its place, as it would after a real reorg): not re-sent
+   */
+  replaced: string[]
   /** the new branch's head (above the old one's) */
   head: number
 }
@@ -123,17 +128,25 @@ export class ReorgDriver {
     await call(this.url, 'evm_mine')
     const reincluded: string[] = []
     const dropped: string[] = []
+    const replaced: string[] = []
     for (const tx of txs) {
       if (drop(tx)) {
         dropped.push(tx.hash)
         continue
       }
-      await call(this.url, 'eth_sendRawTransaction', [rawOf(tx)])
-      reincluded.push(tx.hash)
+      try {
+        await call(this.url, 'eth_sendRawTransaction', [rawOf(tx)])
+        reincluded.push(tx.hash)
+      } catch (err) {
+        // between evm_revert and this re-send the node noticed its transaction gone and sent
+        // another under the same nonce (automining mines it at once): the old one cannot come back
+        if (!/nonce too low|already known|known transaction/i.test((err as Error).message)) throw err
+        replaced.push(tx.hash)
+      }
     }
     while ((await this.head()) <= oldHead) await call(this.url, 'evm_mine')
     const depth = oldHead - snap.block
     this.depths.push(depth)
-    return { depth, forkBlock: snap.block, reincluded, dropped, head: await this.head() }
+    return { depth, forkBlock: snap.block, reincluded, dropped, replaced, head: await this.head() }
   }
 }
