@@ -125,6 +125,8 @@ export class RequesterJob {
   private awarding = false
   /** placeOpenSlots was asked for while a pass was under way */
   private placeAgain = false
+  /** the bid window's timer has fired (see biddingOver) */
+  private windowClosed = false
   private clearingSent = false
   private tiebreaks = 0
   private finalSaved?: Promise<void>
@@ -330,6 +332,16 @@ export class RequesterJob {
     return award.slot
   }
 
+  /**
+   * The bid window is over: its timer fired, or the clock says so. Not the clock alone: Node fires
+   * a timer by its monotonic clock, and `now()` (wall time, clock-sync adjusted) can read up to a
+   * millisecond before `bidsCloseAt` in the close's own callback — which left a job with no
+   * eligible bid neither failed nor re-opened until its deadline (a CI flake).
+   */
+  private biddingOver(): boolean {
+    return this.windowClosed || this.now() >= this.record.bidsCloseAt
+  }
+
   /** whether the awards still live or answered could reach the job's quorum without another provider */
   private canStillComplete(): boolean {
     const live = this.record.awards.filter((a) => a.status !== 'failed' || isFailureAnswer(a)).length
@@ -505,6 +517,7 @@ export class RequesterJob {
   }
 
   private async closeBidding(): Promise<void> {
+    this.windowClosed = true
     if (this.record.phase !== 'bidding') {
       // a result that waited for a spot check's second provider: with none left at the close, it stands alone
       if (this.spotChecked() && !isFinal(this.record.phase)) await this.checkMajority()
@@ -697,7 +710,7 @@ export class RequesterJob {
    */
   private reopenWhenShort(atClose = false): void {
     if (isFinal(this.record.phase) || this.openSlots().length === 0) return
-    if (this.now() < this.record.bidsCloseAt || this.bidsLeft() > 0) return
+    if (!this.biddingOver() || this.bidsLeft() > 0) return
     if (this.record.awards.every((a) => a.status === 'failed')) {
       this.reopener.noBidLeft(
         'NO_PROVIDER_ACCEPTED',
@@ -748,7 +761,7 @@ export class RequesterJob {
    * to ask, the job is what it was posted as, k = 1, and counts as unchecked.
    */
   private skipUnavailableSpotCheck(): void {
-    if (!this.spotChecked() || this.now() < this.record.bidsCloseAt || this.bidsLeft() > 0) return
+    if (!this.spotChecked() || !this.biddingOver() || this.bidsLeft() > 0) return
     if (this.record.awards.some((a) => a.status === 'running' || a.status === 'awarding')) return
     const answered = this.record.awards.filter(
       (a) => a.status === 'delivered' || a.status === 'committed' || isFailureAnswer(a),

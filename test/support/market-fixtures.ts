@@ -19,14 +19,20 @@ interface FakeTimer {
   fn: () => void
 }
 
-/** Time stands still until `advance`; due timers then fire in order, each at its own instant. */
+/**
+ * Time stands still until `advance`; due timers then fire in order, each at its own instant.
+ * `firesEarlyMs` plays Node's timers, which run by a monotonic clock: a callback may run while the
+ * wall clock still reads up to a millisecond before the instant it was armed for.
+ */
 export class FakeClock {
   private _now: number
   private next = 1
   private _timers: FakeTimer[] = []
+  private readonly early: number
 
-  constructor(start = 1_000_000) {
+  constructor(start = 1_000_000, opts: { firesEarlyMs?: number } = {}) {
     this._now = start
+    this.early = opts.firesEarlyMs ?? 0
   }
 
   readonly now = (): number => this._now
@@ -51,14 +57,14 @@ export class FakeClock {
   async advance(ms: number): Promise<void> {
     const end = this._now + ms
     for (;;) {
-      const due = this._timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0]
+      const due = this._timers.filter((t) => t.at - this.early <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0]
       if (due === undefined) break
       this._timers = this._timers.filter((t) => t !== due)
-      this._now = due.at
+      this._now = Math.max(this._now, due.at - this.early)
       due.fn()
       await settle()
     }
-    this._now = end
+    this._now = Math.max(this._now, end)
     await settle()
   }
 

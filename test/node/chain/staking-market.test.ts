@@ -93,7 +93,16 @@ describe('node/chain staking gates the market (real nodes, Hardhat JSON-RPC)', f
       maxPrice: HIVE,
       bidWindowMs: 3000,
     })
-    return await r.wait(jobId, { signal: AbortSignal.timeout(30_000) })
+    try {
+      return await r.wait(jobId, { signal: AbortSignal.timeout(30_000) })
+    } catch (err) {
+      // a bare "aborted due to timeout" told a failed CI run nothing: say where the job stood
+      const record = await r.get(jobId)
+      const { phase, failure, bids, awards, reopens } = record ?? {}
+      throw new Error(`job not final within 30 s: ${JSON.stringify({ phase, failure, bids, awards, reopens })}`, {
+        cause: err,
+      })
+    }
   }
   const bidders = (r: JobRecord): string[] => r.bids.map((b) => b.provider).sort()
   const winners = (r: JobRecord): string[] => r.awards.map((a) => a.provider)

@@ -15,6 +15,7 @@ interface Harness {
   events: JobEvent[]
   requests: ReopenRequest[]
   log: string[]
+  pushesBack: () => Promise<void>
 }
 
 /** `answer`: what each reopen brings — providers that will bid (their bids are added at once) */
@@ -24,16 +25,22 @@ function harness(
     answer?: (req: ReopenRequest) => string[]
     /** the asked providers say they will bid, but never do */
     silent?: boolean
+    /** timers run this long before the clock reaches their instant (FakeClock) */
+    firesEarlyMs?: number
+    /** each reopen's pushes stay out until the test calls `h.pushesBack()` */
+    holdPushes?: boolean
   } = {},
 ): Harness {
-  const clock = new FakeClock()
+  const clock = new FakeClock(undefined, { firesEarlyMs: opts.firesEarlyMs ?? 0 })
   const record = jobRecord(clock.now(), opts)
   const scripted = scriptedActions()
   const events: JobEvent[] = []
   const requests: ReopenRequest[] = []
   const ref: { job?: RequesterJob } = {}
+  const held: Array<() => void> = []
   scripted.actions.reopen = async (req) => {
     requests.push(req)
+    if (opts.holdPushes === true) await new Promise<void>((resolve) => held.push(resolve))
     const willing = opts.answer?.(req) ?? []
     if (opts.silent !== true) for (const p of willing) ref.job?.addBid(bid(p, 10n, clock.now()))
     return { asked: willing, willing: willing.length }
@@ -50,7 +57,11 @@ function harness(
   })
   ref.job = job
   job.start()
-  return { job, clock, events, requests, log: scripted.log }
+  const pushesBack = async (): Promise<void> => {
+    for (const resolve of held.splice(0)) resolve()
+    await settle()
+  }
+  return { job, clock, events, requests, log: scripted.log, pushesBack }
 }
 
 async function acceptedThenDead(h: Harness, provider: string): Promise<void> {
@@ -142,6 +153,29 @@ describe('node/market job-reopen: re-opened bidding rules (issue 16)', () => {
     expect(h.requests[0].tried).to.deep.equal(['p1'])
     expect(h.log).to.deep.equal(['award p1 10 0', 'award p2 10 1'])
     expect(h.job.record.phase).to.equal('running')
+  })
+
+  // Node runs a timer by its monotonic clock: the wall clock may read a millisecond short of the
+  // instant in the callback. Comparing only clocks there left jobs hanging until their deadline.
+  it('a bid window whose timer fires a millisecond early still closes: k = 2 with one bid re-opens', async () => {
+    const h = harness({ k: 2, answer: () => ['p2'], firesEarlyMs: 1 })
+    h.job.addBid(bid('p1', 10n, h.clock.now()))
+    await h.clock.advance(999)
+    await settle(20)
+    expect(h.clock.now()).to.be.below(h.job.record.bidsCloseAt)
+    expect(h.requests).to.have.length(1)
+    expect(h.log).to.deep.equal(['award p1 10 0', 'award p2 10 1'])
+  })
+
+  it('a re-opened window closing (1 ms early) while its pushes are out is decided when they are back', async () => {
+    const h = harness({ silent: true, holdPushes: true, answer: (r) => [`q${r.sequence}`], firesEarlyMs: 1 })
+    await acceptedThenDead(h, 'p1')
+    expect(h.requests.map((r) => r.sequence)).to.deep.equal([1])
+    await h.clock.advance(1_999)
+    expect(h.clock.now()).to.be.below(h.requests[0].bidsCloseAt)
+    await h.pushesBack()
+    // q1 said it would bid and never did: the closed window re-opens for another provider
+    expect(h.requests.map((r) => r.sequence)).to.deep.equal([1, 2])
   })
 
   it('maxReopens 0: fails as before, with the limit named', async () => {
