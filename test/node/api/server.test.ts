@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { expect } from 'chai'
 import { ApiServer, createNodeApi, JsonResponse } from '../../../node/api/index.ts'
 import { HiveError, UsageError } from '../../../protocol/errors.ts'
+import { refuseWhenStoreFails } from '../../../node/store-health.ts'
 import { FakeController, sampleProfile } from './fake-controller.ts'
 import { openStream, rawRequest, tempDataDirWithToken, waitFor } from './helpers.ts'
 
@@ -25,6 +26,19 @@ describe('node/api server', () => {
       path: '/v1/test/echo/:name',
       maxBodyBytes: 1024,
       handler: async (ctx) => new JsonResponse(201, { name: ctx.params.name, body: await ctx.json() }),
+    })
+    server.routes.route({
+      method: 'POST',
+      path: '/v1/test/store-failing',
+      handler: () => {
+        refuseWhenStoreFails({
+          ok: false,
+          code: 'LEVEL_IO_ERROR',
+          message: 'No space left on device',
+          since: 5_000,
+          failedWrites: 1,
+        })
+      },
     })
     server.routes.route({
       method: 'GET',
@@ -146,6 +160,18 @@ describe('node/api server', () => {
       expect(res.json).to.deep.equal({
         error: { code: 'JOB_NOT_FOUND', message: 'no job abc', details: { jobId: 'abc' } },
       })
+    })
+
+    it('answers 503 with the store error when the node cannot write its data dir (no new work)', async () => {
+      const res = await rawRequest(port, 'POST', '/v1/test/store-failing', {
+        headers: { ...auth(), 'content-type': 'application/json' },
+        body: '{}',
+      })
+      expect(res.status).to.equal(503)
+      const body = res.json as { error: { code: string; message: string; details: unknown } }
+      expect(body.error.code).to.equal('STORE_FAILING')
+      expect(body.error.message).to.match(/No space left on device.*free space on the disk/)
+      expect(body.error.details).to.deep.equal({ code: 'LEVEL_IO_ERROR', since: 5_000 })
     })
 
     it('lets services register routes with parameters and JSON bodies', async () => {
