@@ -121,8 +121,14 @@ describe('security 16: sybil flood — graylisted peers are cut off', function (
         await waitFor('the witness to join the topic at the requester', () =>
           requester.node.libp2p.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(sentinel.node.peerId)),
         )
-        await post()
-        await waitFor('the witness to hear a job', () => witnessHeard.length > 0, 15_000)
+        // as for the attacker above: the requester's gossip stream to the witness opens a moment
+        // after its subscription arrives, so a job posted in between passes it by (one CI run in
+        // ~13). Post until the witness hears one; the attacker must hear none of them.
+        for (let i = 0; witnessHeard.length === 0 && i < 10; i++) {
+          await post()
+          await waitFor('the witness to hear a job', () => witnessHeard.length > 0, 2_000).catch(() => {})
+        }
+        expect(witnessHeard.length, 'jobs the witness heard').to.be.above(0)
       } finally {
         await sentinel.node.stop()
       }
