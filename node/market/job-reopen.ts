@@ -58,8 +58,6 @@ export class JobReopener {
   private count = 0
   private openUntil = 0
   private pushing = false
-  /** the reopen whose window closed while its pushes were still out */
-  private closeDue = 0
   private readonly asked = new Set<string>()
 
   constructor(init: JobReopenerInit) {
@@ -167,9 +165,8 @@ export class JobReopener {
             ? 'no live provider that was not tried is known'
             : `none of the ${answer.asked.length} provider(s) asked would bid`),
       )
-    } else if (this.closeDue === sequence || this.init.now() >= bidsCloseAt) {
-      // the window closed while the pushes were still out (its timer may fire a millisecond before
-      // `now()` reaches bidsCloseAt: the timer's word counts, not only the clock's)
+    } else if (this.init.now() >= bidsCloseAt) {
+      // the window closed while the pushes were still out
       this.closed(sequence)
     }
   }
@@ -177,11 +174,6 @@ export class JobReopener {
   /** the re-opened window closed: if the slot is still open and nobody bid, try again or fail */
   private closed(sequence: number): void {
     if (sequence !== this.count) return
-    if (this.pushing) {
-      // decided when the pushes are back (reopenUntil)
-      this.closeDue = sequence
-      return
-    }
     this.openUntil = 0
     if (this.init.isFinal() || !this.init.stuck()) return
     this.noBidLeft('NO_PROVIDER_LEFT', `nobody took the job in its re-opened bidding (${sequence})`)
