@@ -59,6 +59,8 @@ export class JobReopener {
   private openUntil = 0
   private pushing = false
   private readonly asked = new Set<string>()
+  /** why the first reopen was needed (a never-bid job's final failure says it) */
+  private firstMessage?: string
 
   constructor(init: JobReopenerInit) {
     this.init = init
@@ -77,6 +79,8 @@ export class JobReopener {
    */
   noBidLeft(reason: string, message: string, opts: { orWait?: boolean } = {}): void {
     if (this.init.isFinal() || this.windowOpen) return
+    // a job nobody ever bid on fails as it always did, NO_BIDS, whatever step gave up last
+    if (this.noBidEver()) reason = 'NO_BIDS'
     // `orWait`: the job may also go on waiting (a slot left open at the bid window's close stays
     // open to late bids until the deadline): re-open when it can, never fail for it
     if (opts.orWait === true && !this.canReopen()) return
@@ -100,6 +104,7 @@ export class JobReopener {
       this.init.fail(reason, `${message}; the job's deadline leaves no room to re-open bidding for another run`)
       return
     }
+    this.firstMessage ??= message
     void this.reopenUntil(end, this.init.reopen)
   }
 
@@ -158,17 +163,23 @@ export class JobReopener {
     await this.init.place()
     if (answer.willing === 0 && !this.init.isFinal() && this.init.stuck()) {
       this.openUntil = 0
-      this.init.fail(
-        'NO_PROVIDER_LEFT',
-        `every awarded provider failed and no bid was left; bidding was re-opened (${sequence}) but ` +
-          (answer.asked.length === 0
-            ? 'no live provider that was not tried is known'
-            : `none of the ${answer.asked.length} provider(s) asked would bid`),
-      )
+      const outcome =
+        `bidding was re-opened (${sequence}) but ` +
+        (answer.asked.length === 0
+          ? 'no live provider that was not tried is known'
+          : `none of the ${answer.asked.length} provider(s) asked would bid`)
+      if (this.noBidEver()) this.init.fail('NO_BIDS', `${this.firstMessage ?? 'no provider bid'}; ${outcome}`)
+      else this.init.fail('NO_PROVIDER_LEFT', `every awarded provider failed and no bid was left; ${outcome}`)
     } else if (this.init.now() >= bidsCloseAt) {
       // the window closed while the pushes were still out
       this.closed(sequence)
     }
+  }
+
+  /** no provider has bid on the job, ever (its bid window drew nothing, nor did any reopen) */
+  private noBidEver(): boolean {
+    const { record } = this.init
+    return record.awards.length === 0 && (record.bidsReceived ?? record.bids.length) === 0
   }
 
   /** the re-opened window closed: if the slot is still open and nobody bid, try again or fail */

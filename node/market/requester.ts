@@ -401,7 +401,7 @@ export class Requester {
     // direct pushes in the background: post() returns once the job is durable and gossiped,
     // and bids from pushed providers may arrive while other pushes are still under way. A job
     // whose caller stated its own N may have bidders we do not know: it never awards early.
-    void this.pushJob(record.jobId, input, created.bytes, choice, input.providerEstimate === undefined)
+    void this.pushJob(record, input, created.bytes, choice, input.providerEstimate === undefined)
     failpoint('requester:after-post')
     return { jobId: record.jobId }
   }
@@ -411,7 +411,7 @@ export class Requester {
    * when we know none; a decline or an unreachable candidate counts as answered.
    */
   private async pushJob(
-    jobId: string,
+    { jobId, bidsCloseAt }: JobRecord,
     input: PostJobInput,
     bytes: Uint8Array,
     choice: CandidateChoice,
@@ -430,17 +430,37 @@ export class Requester {
     // a push is worth waiting for while bids are taken: a provider behind a NAT is reached over a
     // relay circuit (dial the relay, CONNECT, upgrade), which took longer than 2 s on a loaded host
     const pushMs = Math.max(2_000, input.bidWindowMs ?? 0)
+    /** true: the provider will bid; false: it declined or could not be reached */
+    const pushTo = async (peer: PeerId): Promise<boolean> => {
+      try {
+        const reply = await sendRequest(libp2p, peer, 'request', bytes, { signal: AbortSignal.timeout(pushMs) })
+        pushed++
+        if (reply.code !== NOT_BIDDING) return true
+        this.gate.answered(jobId, peer.toString())
+      } catch (err) {
+        log('direct push of %s to %s failed: %s', jobId, peer.toString(), (err as Error).message)
+        this.gate.answered(jobId, peer.toString())
+        this.candidates.forget(peer.toString())
+        this.markUnreachable(peer.toString())
+      }
+      return false
+    }
+    // a target that declined or is gone gives its push to the next best live provider not asked
+    // yet, while the window is open: at most one spare per target, so a job costs at most 2m pushes
+    // (a CI flake: both of a k = 2 job's targets were providers stopped earlier, and nobody bid)
+    const asked = new Set(targets.map((p) => p.toString()))
+    let spares = closedView ? 0 : targets.length
     await Promise.all(
-      targets.map(async (peer) => {
-        try {
-          const reply = await sendRequest(libp2p, peer, 'request', bytes, { signal: AbortSignal.timeout(pushMs) })
-          pushed++
-          if (reply.code === NOT_BIDDING) this.gate.answered(jobId, peer.toString())
-        } catch (err) {
-          log('direct push of %s to %s failed: %s', jobId, peer.toString(), (err as Error).message)
-          this.gate.answered(jobId, peer.toString())
-          this.candidates.forget(peer.toString())
-          this.markUnreachable(peer.toString())
+      targets.map(async (first) => {
+        let peer: PeerId | undefined = first
+        while (peer !== undefined && !(await pushTo(peer))) {
+          if (spares === 0 || this.now() >= bidsCloseAt) return
+          const next = this.candidates.chooseAmong(this.liveProviders(input.executor ?? 'wasm'), 1, asked)[0]
+          if (next === undefined) return
+          spares--
+          asked.add(next)
+          this.gate.markPushed(jobId, next)
+          peer = peerIdFromString(next)
         }
       }),
     )

@@ -178,6 +178,41 @@ describe('node/market job-reopen: re-opened bidding rules (issue 16)', () => {
     expect(h.requests.map((r) => r.sequence)).to.deep.equal([1, 2])
   })
 
+  // A CI flake: a k = 2 job's two pushes went to providers an earlier test had stopped, and the
+  // lottery drew none of the live ones that heard it by gossip: the job failed NO_BIDS at once.
+  it('no bid at all when the window closes: bidding re-opens, and the new bidder gets the job', async () => {
+    const h = harness({ answer: () => ['p2'] })
+    await h.clock.advance(1_000)
+    await settle(20)
+    expect(h.requests).to.have.length(1)
+    expect(h.requests[0].tried).to.deep.equal([])
+    expect(h.log).to.deep.equal(['award p2 10 0'])
+    expect(h.job.record.phase).to.equal('running')
+  })
+
+  it('no bid at all, and the reopen brings nobody: fails NO_BIDS, saying both', async () => {
+    const h = harness({ answer: () => [] })
+    const settled = h.job.settled()
+    await h.clock.advance(1_000)
+    const record = await settled
+    expect(h.requests).to.have.length(1)
+    expect(record.failure?.reason).to.equal('NO_BIDS')
+    expect(record.failure?.message).to.match(/^no provider bid within the 1000 ms bid window/)
+    expect(record.failure?.message).to.match(/re-opened \(1\) but no live provider that was not tried is known/)
+  })
+
+  it('no bid at all, and every reopen window stays empty: NO_BIDS after maxReopens, the limit named', async () => {
+    const h = harness({ policy: { maxReopens: 2 }, silent: true, answer: (r) => [`q${r.sequence}`] })
+    const settled = h.job.settled()
+    await h.clock.advance(1_000)
+    await h.clock.advance(2_000)
+    await h.clock.advance(2_000)
+    const record = await settled
+    expect(h.requests.map((r) => r.sequence)).to.deep.equal([1, 2])
+    expect(record.failure?.reason).to.equal('NO_BIDS')
+    expect(record.failure?.message).to.match(/re-opened 2 time\(s\) already \(the limit\)/)
+  })
+
   it('maxReopens 0: fails as before, with the limit named', async () => {
     const h = harness({ policy: { maxReopens: 0 }, answer: () => ['p2'] })
     const settled = h.job.settled()
