@@ -526,6 +526,9 @@ export class Provider {
       this.init.privateKey,
     )
     if (full || bid === undefined) {
+      // declined for capacity: the requester may award the job again once a slot frees (a replay
+      // of this award could only come from the requester itself, on its authenticated connection)
+      if (full) this.awardSeen.forget(award.jobId)
       this.init.emit?.({
         type: 'provider:declined',
         at: this.now(),

@@ -15,9 +15,20 @@ import type { AwardRecord, JobRecord } from './job-record.ts'
 
 const log = logger('hive:market:job')
 
+/**
+ * A provider's answer to an award: true, it accepted; false, it declined (or could not be
+ * reached); 'busy', it declined for capacity (NO_CAPACITY: every slot of its taken since it bid),
+ * which passes — the job may ask it again.
+ */
+export type AwardAnswer = boolean | 'busy'
+
+/** a provider that declined for capacity is awarded again at most this many times, 1, 2 and 4 s later */
+export const BUSY_RETRIES = 3
+const BUSY_RETRY_MS = 1_000
+
 export interface JobActions {
-  /** sends the award; resolves true when the provider accepted */
-  award: (provider: string, price: bigint, slot: number, deadline: number) => Promise<boolean>
+  /** sends the award; resolves with the provider's answer */
+  award: (provider: string, price: bigint, slot: number, deadline: number) => Promise<AwardAnswer>
   /** fetches and checks the output; resolves false when it is missing or garbage */
   fetchOutput: (provider: string, outputCid: string) => Promise<boolean>
   /**
@@ -127,6 +138,8 @@ export class RequesterJob {
   private placeAgain = false
   /** the bid window's timer has fired (see biddingOver) */
   private windowClosed = false
+  /** providers that declined for capacity and whose retry timer has not fired yet */
+  private readonly busyWaiting = new Set<string>()
   private clearingSent = false
   private tiebreaks = 0
   private finalSaved?: Promise<void>
@@ -576,6 +589,8 @@ export class RequesterJob {
   private ownersAwarded(): Set<string> {
     const owners = new Set<string>()
     for (const a of this.record.awards) {
+      // a provider that was busy never held the job
+      if (a.busy === true) continue
       const bid = this.bids.get(a.provider)
       const owner = bid === undefined ? undefined : ownerKey(bid.candidate)
       if (owner !== undefined) owners.add(owner)
@@ -600,8 +615,22 @@ export class RequesterJob {
     return free
   }
 
+  /**
+   * Providers never to award again: every one awarded before, except one whose every award was
+   * declined for capacity, fewer than BUSY_RETRIES + 1 times (its bid still counts: it is asked
+   * again once its retry timer fires).
+   */
+  private spentProviders(): Set<string> {
+    const spent = new Set<string>()
+    const awards = new Map<string, AwardRecord[]>()
+    for (const a of this.record.awards) awards.set(a.provider, [...(awards.get(a.provider) ?? []), a])
+    for (const [provider, mine] of awards)
+      if (mine.length > BUSY_RETRIES || !mine.every((a) => a.busy === true)) spent.add(provider)
+    return spent
+  }
+
   private bidsLeft(): number {
-    const tried = new Set(this.record.awards.map((a) => a.provider))
+    const tried = this.spentProviders()
     return rankBids(
       [...this.bids.values()].map((b) => b.candidate),
       this.selectionOptions(),
@@ -623,7 +652,8 @@ export class RequesterJob {
       if (this.record.phase === 'bidding') this.record.phase = 'awarding'
       let slots = this.openSlots()
       while (slots.length > 0 && !isFinal(this.record.phase)) {
-        const tried = new Set(this.record.awards.map((a) => a.provider))
+        const tried = this.spentProviders()
+        for (const p of this.busyWaiting) tried.add(p)
         const next = rankBids(
           [...this.bids.values()].map((b) => b.candidate),
           this.selectionOptions(),
@@ -651,14 +681,26 @@ export class RequesterJob {
           price: award.price,
           slot,
         })
-        let accepted = false
+        let answer: AwardAnswer = false
         try {
-          accepted = await this.actions.award(award.provider, next.bid.price, slot, deadline)
+          answer = await this.actions.award(award.provider, next.bid.price, slot, deadline)
         } catch (err) {
           award.failure = `award failed: ${(err as Error).message}`
         }
         if (isFinal(this.record.phase)) return
-        if (!accepted) {
+        if (answer === 'busy') {
+          award.status = 'failed'
+          award.busy = true
+          award.failure = 'declined: busy (NO_CAPACITY)'
+          this.retryWhenFree(award.provider)
+          this.emit({
+            type: 'job:declined',
+            at: this.now(),
+            jobId: this.record.jobId,
+            provider: award.provider,
+            reason: award.failure,
+          })
+        } else if (!answer) {
           award.status = 'failed'
           award.failure ??= 'declined'
           this.excluded.add(award.provider)
@@ -703,6 +745,26 @@ export class RequesterJob {
       this.awarding = false
     }
     if (this.placeAgain && !isFinal(this.record.phase)) await this.placeOpenSlots()
+  }
+
+  /**
+   * A provider declined for capacity (its slots filled between its bid and our award): a slot of
+   * its frees when a job ends, so it is asked again after 1, 2, 4 s while no one else took the
+   * slot, then given up (the chaos chain-faults run lost a job: with three providers, one full at
+   * its award and two that failed, a reopen found nobody untried to ask). By timer, not by
+   * comparing clocks: a timer may fire a millisecond before its instant.
+   */
+  private retryWhenFree(provider: string): void {
+    const declines = this.record.awards.filter((a) => a.provider === provider).length
+    if (this.spentProviders().has(provider)) {
+      this.excluded.add(provider)
+      return
+    }
+    this.busyWaiting.add(provider)
+    this.timer(BUSY_RETRY_MS * 2 ** (declines - 1), () => {
+      this.busyWaiting.delete(provider)
+      void this.placeOpenSlots()
+    })
   }
 
   /**

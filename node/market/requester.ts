@@ -629,7 +629,9 @@ export class Requester {
           }
           // pay-on-award: its ack inside the signed acceptance says whether the voucher was taken
           await paid?.settle(acceptance?.accepted === true ? acceptance.acceptance.voucherAck : undefined)
-          if (acceptance?.accepted !== true) return false
+          if (acceptance?.accepted !== true)
+            // full since it bid: a slot frees when one of its jobs ends (RequesterJob asks again)
+            return acceptance?.acceptance.reason === 'NO_CAPACITY' ? 'busy' : false
           await this.init.journal?.record({
             type: 'acceptance-received',
             jobId: record.jobId,

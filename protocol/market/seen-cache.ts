@@ -54,6 +54,11 @@ export class SeenCache {
     return true
   }
 
+  /** Drops `key`, seen or not: the next add of it succeeds (a message taken back, e.g. an award declined). */
+  forget(key: string): void {
+    this.entries.delete(key)
+  }
+
   /** Drops expired entries (also done by every add). */
   prune(now: number): void {
     for (const [key, expiresAt] of this.entries) {

@@ -123,12 +123,15 @@ export function bid(provider: string, price: bigint, now: number, extra: Partial
   }
 }
 
-/** How a scripted provider answers an award. `hold` keeps the answer pending until released. */
-export type AwardAnswer = 'accept' | 'decline' | 'throw' | 'hold'
+/**
+ * How a scripted provider answers an award. `hold` keeps the answer pending until released;
+ * `busy` declines for capacity (NO_CAPACITY).
+ */
+export type AwardAnswer = 'accept' | 'decline' | 'busy' | 'throw' | 'hold'
 
 export interface ScriptOptions {
-  /** per provider; default accept */
-  answers?: Record<string, AwardAnswer>
+  /** per provider; default accept. A list answers its awards in turn, the last one from then on */
+  answers?: Record<string, AwardAnswer | AwardAnswer[]>
   /** providers whose output fetch fails (missing or not matching its CID) */
   badOutput?: string[]
   /** payments on (fair exchange): `pay` exists; providers listed in `payFails` make it throw */
@@ -153,12 +156,17 @@ export function scriptedActions(opts: ScriptOptions = {}): ScriptedActions {
   const saves: ScriptedActions['saves'] = []
   const clearings: string[][] = []
   const held = new Map<string, (accepted: boolean) => void>()
+  const awardsTo = new Map<string, number>()
   const actions: JobActions = {
     award: async (provider, price, slot) => {
       log.push(`award ${provider} ${price} ${slot}`)
-      const answer = opts.answers?.[provider] ?? 'accept'
+      const n = awardsTo.get(provider) ?? 0
+      awardsTo.set(provider, n + 1)
+      const script = opts.answers?.[provider] ?? 'accept'
+      const answer = Array.isArray(script) ? script[Math.min(n, script.length - 1)] : script
       if (answer === 'throw') throw new Error('unreachable')
       if (answer === 'hold') return await new Promise<boolean>((resolve) => held.set(provider, resolve))
+      if (answer === 'busy') return 'busy'
       return answer === 'accept'
     },
     fetchOutput: async (provider, cid) => {

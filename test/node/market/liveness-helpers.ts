@@ -31,6 +31,8 @@ export interface LivePeerOptions {
   pool?: WorkerPool
   faults?: ProviderFaults
   liveness?: Partial<LivenessPolicy>
+  /** jobs the provider runs at once (default 2) */
+  capacity?: number
 }
 
 export async function startLivePeer(name: string, opts: LivePeerOptions): Promise<LivePeer> {
@@ -46,6 +48,7 @@ export async function startLivePeer(name: string, opts: LivePeerOptions): Promis
         executors: { wasm: new HeldExecutor(new WasmExecutor(opts.pool !== undefined ? { pool: opts.pool } : {})) },
         faults: opts.faults,
         liveness: opts.liveness,
+        ...(opts.capacity !== undefined ? { capacity: opts.capacity } : {}),
         onEvent: (e) => {
           events.push(e)
         },

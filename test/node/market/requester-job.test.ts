@@ -334,6 +334,66 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
     })
   })
 
+  // The chaos chain-faults run lost a job: of its three providers one was full at its award
+  // (NO_CAPACITY: slots fill between a bid and the award), one was revoked, one failed, and a
+  // reopen found nobody untried. A capacity decline passes: the provider is asked again.
+  describe('a provider busy at its award (NO_CAPACITY) is asked again', () => {
+    it('with no other bid: awarded again 1 s later, and takes the job', async () => {
+      const h = jobHarness({ answers: { p1: ['busy', 'accept'] } })
+      await h.bid(['p1', 10n])
+      await closeWindow(h)
+      expect(awarded(h)).to.deep.equal(['p1'])
+      expect(h.record.phase).to.not.equal('failed')
+      expect(h.record.awards[0]).to.include({ status: 'failed', busy: true, failure: 'declined: busy (NO_CAPACITY)' })
+      await h.clock.advance(999)
+      expect(awarded(h), 'not before its retry').to.deep.equal(['p1'])
+      await h.clock.advance(1)
+      expect(awarded(h)).to.deep.equal(['p1', 'p1'])
+      expect(h.job.liveAward('p1')?.slot).to.equal(0)
+      expect(h.record.phase).to.equal('running')
+      expect(h.record.dissenters, 'being busy is not dissent').to.deep.equal([])
+    })
+
+    it('with another bid: the slot goes to it at once, and the busy one is not awarded over it', async () => {
+      const h = jobHarness({ answers: { p1: 'busy' } })
+      await h.bid(['p1', 10n], ['p2', 20n])
+      expect(awarded(h)).to.deep.equal(['p1', 'p2'])
+      // its retry comes and goes (before p2's result is due): the slot is held
+      await h.clock.advance(3_000)
+      expect(awarded(h)).to.deep.equal(['p1', 'p2'])
+      expect(h.job.liveAward('p2')).to.not.equal(undefined)
+    })
+
+    it('the next bidder is revoked while the busy one waits: the busy one gets the slot, the job goes on', async () => {
+      const h = jobHarness({ answers: { p1: ['busy', 'accept'] } })
+      await h.bid(['p1', 10n], ['p2', 20n])
+      await closeWindow(h)
+      await h.job.revoke('p2', 'HEARTBEAT_SILENT', 4_000)
+      expect(h.record.phase, 'its bid is still good: nothing to fail or re-open').to.not.equal('failed')
+      await h.clock.advance(1_000)
+      expect(awarded(h)).to.deep.equal(['p1', 'p2', 'p1'])
+      expect(h.record.phase).to.equal('running')
+    })
+
+    it('busy every time: asked again after 1, 2 and 4 s, then given up like any decline', async () => {
+      const h = jobHarness({ answers: { p1: 'busy' } })
+      const settled = h.job.settled()
+      await h.bid(['p1', 10n])
+      await closeWindow(h)
+      const times = [h.clock.now()]
+      for (const wait of [1_000, 2_000, 4_000]) {
+        await h.clock.advance(wait)
+        times.push(h.clock.now())
+      }
+      expect(awarded(h)).to.deep.equal(['p1', 'p1', 'p1', 'p1'])
+      expect(h.record.awards.map((a) => a.awardedAt)).to.deep.equal(times)
+      const record = await settled
+      expect(record.failure?.reason).to.equal('NO_PROVIDER_ACCEPTED')
+      await h.clock.advance(60_000)
+      expect(awarded(h)).to.have.length(4)
+    })
+  })
+
   describe('results and deadlines', () => {
     it('k = 1: a delivered output is the verified result', async () => {
       const h = jobHarness()

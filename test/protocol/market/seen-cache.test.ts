@@ -13,6 +13,18 @@ describe('protocol/market SeenCache', () => {
     expect(c.has('a', 150)).to.equal(true)
   })
 
+  it('forget drops one key at once (an award declined for capacity may come again); others stay', () => {
+    const c = new SeenCache({ capacity: 10, ttlMs: 100 })
+    c.add('a', 0)
+    c.add('b', 0)
+    c.forget('a')
+    c.forget('never-seen')
+    expect(c.has('a', 1)).to.equal(false)
+    expect(c.add('a', 1)).to.equal(true)
+    expect(c.add('b', 1)).to.equal(false)
+    expect(c.size).to.equal(2)
+  })
+
   it('never holds more than its capacity and counts early evictions', () => {
     const c = new SeenCache({ capacity: 3, ttlMs: 1000 })
     for (const [i, k] of ['a', 'b', 'c', 'd', 'e'].entries()) c.add(k, i)

@@ -26,6 +26,8 @@ export interface AwardRecord {
   execStatus?: string
   /** why this award failed: timeout, declined, garbage output, unreachable … */
   failure?: string
+  /** declined for capacity (NO_CAPACITY): the provider may be awarded the job again (a few times) */
+  busy?: boolean
   /** when the requester withdrew this award from a provider it took for dead (docs/reaward.md) */
   revokedAt?: number
   /** fair exchange: when this provider was paid for its committed output (before fetching it) */
