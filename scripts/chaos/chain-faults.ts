@@ -301,6 +301,7 @@ export async function runChainFaults(opts: ChainFaultsOptions): Promise<ChainFau
           `reorg ${i + 1}: depth ${out.depth},` +
             ` ${out.reincluded.length} re-included,` +
             ` ${out.replaced.length} replaced by their sender,` +
+            ` ${out.lost.length} the new branch could not take,` +
             ` ${out.dropped.length} anchor(s) dropped`,
         )
       } finally {

@@ -41,6 +41,13 @@ export interface ReorgOutcome {
    * transaction gone and sent another in its place, as it would after a real reorg): not re-sent
    */
   replaced: string[]
+  /**
+   * transactions the new branch could not take: they ran out of gas or reverted there (its state
+   * differs: a transaction dropped before them, or one that reached the node between the revert and
+   * the re-sends), or an earlier nonce of their sender was lost so. Gone, like dropped ones: their
+   * senders must notice and send again. (Hardhat refuses a failing transaction while automining.)
+   */
+  lost: string[]
   /** the new branch's head (above the old one's) */
   head: number
 }
@@ -129,6 +136,7 @@ export class ReorgDriver {
     const reincluded: string[] = []
     const dropped: string[] = []
     const replaced: string[] = []
+    const lost: string[] = []
     for (const tx of txs) {
       if (drop(tx)) {
         dropped.push(tx.hash)
@@ -138,15 +146,18 @@ export class ReorgDriver {
         await call(this.url, 'eth_sendRawTransaction', [rawOf(tx)])
         reincluded.push(tx.hash)
       } catch (err) {
+        const message = (err as Error).message
         // between evm_revert and this re-send the node noticed its transaction gone and sent
         // another under the same nonce (automining mines it at once): the old one cannot come back
-        if (!/nonce too low|already known|known transaction/i.test((err as Error).message)) throw err
-        replaced.push(tx.hash)
+        if (/nonce too low|already known|known transaction/i.test(message)) replaced.push(tx.hash)
+        // a fresh-clone CI run crashed here: "Transaction ran out of gas" on a re-sent escrow transaction
+        else if (/ran out of gas|revert|nonce too high/i.test(message)) lost.push(tx.hash)
+        else throw err
       }
     }
     while ((await this.head()) <= oldHead) await call(this.url, 'evm_mine')
     const depth = oldHead - snap.block
     this.depths.push(depth)
-    return { depth, forkBlock: snap.block, reincluded, dropped, replaced, head: await this.head() }
+    return { depth, forkBlock: snap.block, reincluded, dropped, replaced, lost, head: await this.head() }
   }
 }

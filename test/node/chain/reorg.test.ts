@@ -3,7 +3,7 @@
 // were replaced and reads again from the fork; the parameter follower re-reads the parameters,
 // so a change the new branch lost is undone; logs the new branch holds again are delivered again.
 import { expect } from 'chai'
-import { parseEther } from 'ethers'
+import { Wallet, parseEther } from 'ethers'
 import { LogPoller } from '../../../node/chain/log-poller.ts'
 import { ParamsFollower, paramKey } from '../../../node/chain/params.ts'
 import { devnetParams } from '../../../node/chain/deploy-params.ts'
@@ -65,6 +65,37 @@ describe('node/chain log poller and parameters through reorgs (issue 16)', funct
       detach()
       await poller.stop()
     }
+  })
+
+  // A fresh-clone CI run: the driver threw on a re-sent transaction that ran out of gas in the new
+  // branch. Reproduced: a transfer priced (gas limit estimated) while its recipient already held
+  // tokens needs more gas once the transfer that gave them is dropped (a zero slot written anew).
+  it('a re-sent transaction the new branch cannot take is reported lost, and the reorg completes', async () => {
+    const to = Wallet.createRandom().address
+    const from = chain.account(7).connect(chain.provider)
+    const seeder = chain.account(8).connect(chain.provider)
+    await chain.giveHive(from.address, 10n)
+    await chain.giveHive(seeder.address, 10n)
+    const token = chain.contracts.token
+    const data = token.interface.encodeFunctionData('transfer', [to, 1n])
+    const reorgs = new ReorgDriver(chain.url)
+    await reorgs.begin()
+    const seeded = await seeder.sendTransaction({ to: token.target, data })
+    await seeded.wait()
+    // priced while `to` holds a token: writing its balance slot from zero costs more
+    const gasLimit = await chain.provider.estimateGas({ from: from.address, to: token.target, data })
+    const sent = await from.sendTransaction({ to: token.target, data, gasLimit })
+    await sent.wait()
+    const headBefore = await reorgs.head()
+    const out = await reorgs.reorg((tx) => tx.hash === seeded.hash)
+    expect(out.dropped).to.deep.equal([seeded.hash])
+    expect(out.lost).to.deep.equal([sent.hash])
+    expect(out.reincluded).to.deep.equal([])
+    expect(out.head).to.be.above(headBefore)
+    // EDR still answers the old branch's receipt after evm_revert: its block is no longer the chain's
+    const stale = await chain.provider.getTransactionReceipt(sent.hash)
+    if (stale !== null) expect((await chain.provider.getBlock(stale.blockNumber))?.hash).to.not.equal(stale.blockHash)
+    expect(await token.balanceOf(to)).to.equal(0n)
   })
 
   it('a log the new branch holds again is delivered again, from its new block', async () => {
