@@ -688,22 +688,16 @@ export class RequesterJob {
           award.failure = `award failed: ${(err as Error).message}`
         }
         if (isFinal(this.record.phase)) return
-        if (answer === 'busy') {
+        if (answer !== true) {
           award.status = 'failed'
-          award.busy = true
-          award.failure = 'declined: busy (NO_CAPACITY)'
-          this.retryWhenFree(award.provider)
-          this.emit({
-            type: 'job:declined',
-            at: this.now(),
-            jobId: this.record.jobId,
-            provider: award.provider,
-            reason: award.failure,
-          })
-        } else if (!answer) {
-          award.status = 'failed'
-          award.failure ??= 'declined'
-          this.excluded.add(award.provider)
+          if (answer === 'busy') {
+            award.busy = true
+            award.failure = 'declined: busy (NO_CAPACITY)'
+            this.retryWhenFree(award.provider)
+          } else {
+            award.failure ??= 'declined'
+            this.excluded.add(award.provider)
+          }
           this.emit({
             type: 'job:declined',
             at: this.now(),
