@@ -1,7 +1,10 @@
 // One transaction sender per account. Nonces come from a local counter, handed out one at a
 // time in a serialized sign-and-broadcast step, so concurrent sends get contiguous nonces and a
 // send that fails before it reaches the node does not burn one. A transaction that is not mined
-// in time is replaced (same nonce, fees +12.5% or more) up to the fee cap.
+// in time is replaced (same nonce, fees +12.5% or more) up to the fee cap. A receipt counts only
+// while its block is on the canonical chain, read again once confirmed: a reorg that drops the
+// transaction sends it again at once (the node no longer knows any of its hashes), not after the
+// replacement delay.
 import { Transaction, isError } from 'ethers'
 import type { AbstractSigner, Contract, Interface, JsonRpcProvider, TransactionReceipt } from 'ethers'
 import { logger } from '../log/logger.ts'
@@ -58,8 +61,12 @@ export class TxSender {
   /** transactions broadcast and not yet mined (or given up on) */
   private waiting = 0
   private queue: Promise<unknown> = Promise.resolve()
-  /** transactions mined and failed (estimate, broadcast or revert) since start; gas and fees of the mined ones */
-  readonly stats = { mined: 0, failed: 0, gasUsed: 0n, feesWei: 0n }
+  /**
+   * transactions mined and failed (estimate, broadcast or revert) since start; gas and fees of the
+   * mined ones; receipts a reorg took back (`staleReceipts`) and transactions it dropped from the
+   * node altogether, sent again (`dropped`)
+   */
+  readonly stats = { mined: 0, failed: 0, gasUsed: 0n, feesWei: 0n, staleReceipts: 0, dropped: 0 }
 
   private constructor(o: TxSenderOptions, address: string) {
     this.o = o
@@ -261,12 +268,19 @@ export class TxSender {
     let fees = s.fees
     let lastBroadcast = Date.now()
     let capped = false
+    let unknownPolls = 0
     for (;;) {
       signal?.throwIfAborted()
       for (const hash of s.hashes) {
         const receipt = await this.receipt(hash)
         if (receipt == null) continue
         await this.confirm(receipt, signal, deadline)
+        // the confirmations counted may be a new branch's: is the receipt still the chain's?
+        if (!(await this.canonical(receipt))) {
+          this.stats.staleReceipts++
+          log('%s: receipt of %s (block %d) was taken back by a reorg', s.label, hash, receipt.blockNumber)
+          continue
+        }
         if (receipt.status !== 1) throw await this.revertedAfterMining(s, receipt)
         return { hash, nonce: s.nonce, hashes: s.hashes, replacements: s.hashes.length - 1, receipt, fees }
       }
@@ -279,6 +293,23 @@ export class TxSender {
           `${s.label}: nonce ${s.nonce} was used by a transaction this node did not send`,
           { nonce: s.nonce },
         )
+      }
+      // a reorg can drop a mined transaction without returning it to the pool: once the node has
+      // known none of our hashes for two polls in a row, send again now rather than after
+      // `replaceAfterMs` (the same transaction first; `broadcast` treats "already known" as sent)
+      unknownPolls = (await this.unknownToNode(s.hashes)) ? unknownPolls + 1 : 0
+      if (unknownPolls >= 2) {
+        unknownPolls = 0
+        this.stats.dropped++
+        const last = s.hashes[s.hashes.length - 1]
+        log('%s: the node no longer knows nonce %d (last hash %s); sending again', s.label, s.nonce, last)
+        const signed = await this.sign(s.req, s.nonce, s.gasLimit, fees)
+        const outcome = await this.broadcast(signed, Transaction.from(signed).hash!).catch((err: unknown) => {
+          log('re-send failed: %s', shortReason(err))
+          return 'failed' as const
+        })
+        if (outcome === 'ok') lastBroadcast = Date.now()
+        else lastBroadcast = 0 // replace with bumped fees on this round
       }
       if (Date.now() > deadline) {
         throw new TxError(
@@ -325,14 +356,37 @@ export class TxSender {
   }
 
   // ethers answers a repeated request from a 250 ms cache, so a receipt that appeared a moment
-  // ago can still read as null: ask the RPC itself, then let ethers format it
+  // ago can still read as null: ask the RPC itself each round, then let ethers format it (until
+  // the cache lets it; a reorg in between takes the receipt back, and then it is null again)
   private async receipt(hash: string): Promise<TransactionReceipt | null> {
-    if ((await this.o.provider.send('eth_getTransactionReceipt', [hash])) == null) return null
     for (;;) {
+      if ((await this.o.provider.send('eth_getTransactionReceipt', [hash])) == null) return null
       const receipt = await this.o.provider.getTransactionReceipt(hash)
       if (receipt != null) return receipt
       await sleep(50)
     }
+  }
+
+  /** Whether the receipt's block is still the chain's block at its height, read from the RPC now. */
+  private async canonical(receipt: TransactionReceipt): Promise<boolean> {
+    const now = (await this.o.provider.send('eth_getTransactionReceipt', [receipt.hash])) as {
+      blockHash?: string
+    } | null
+    if (now?.blockHash == null) return false
+    const block = (await this.o.provider.send('eth_getBlockByNumber', [
+      '0x' + receipt.blockNumber.toString(16),
+      false,
+    ])) as { hash?: string } | null
+    return block?.hash != null && block.hash === now.blockHash && now.blockHash === receipt.blockHash
+  }
+
+  /** True when the node knows none of these hashes (not mined, not in its pool). */
+  private async unknownToNode(hashes: string[]): Promise<boolean> {
+    for (const h of hashes) {
+      const tx = (await this.o.provider.send('eth_getTransactionByHash', [h]).catch(() => 'error')) as unknown
+      if (tx != null) return false // known, or the RPC failed: assume known
+    }
+    return true
   }
 
   private async anyReceipt(hashes: string[]): Promise<boolean> {

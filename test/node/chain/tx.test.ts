@@ -115,6 +115,59 @@ describe('node/chain TxSender (Hardhat JSON-RPC)', function () {
     }
   })
 
+  it('sends again at once a transaction a reorg dropped; returns only a receipt the chain still holds', async () => {
+    // confirmations 3 and a replacement delay of 2 minutes: without the drop check the sender
+    // would return the reorged receipt, or wait the whole delay before sending again
+    const sender = await TxSender.create({
+      signer: chain.account(17),
+      provider: chain.provider,
+      chainId: chain.chainId,
+      maxFeePerGas: parseUnits('100', 'gwei'),
+      pollMs: 50,
+      confirmations: 3,
+      replaceAfterMs: 120_000,
+    })
+    const to = chain.account(12).address
+    const snapshot = (await chain.rpc('evm_snapshot')) as string
+    const started = Date.now()
+    const pending = sender.send({ to, value: 3n, label: 'reorged' })
+    let settled = false
+    void pending.then(
+      () => (settled = true),
+      () => (settled = true),
+    )
+    // automine puts it in a block at once; wait for it there, then take that block back
+    const first = await waitFor(
+      async () => {
+        const b = (await chain.rpc('eth_getBlockByNumber', ['latest', true])) as {
+          transactions: { hash: string; from: string }[]
+        }
+        return b.transactions.find((t) => t.from.toLowerCase() === sender.address.toLowerCase())?.hash
+      },
+      { what: 'the transaction in a block', timeoutMs: 15_000, intervalMs: 20 },
+    )
+    expect(await chain.rpc('evm_revert', [snapshot])).to.equal(true)
+    expect(await chain.rpc('eth_getTransactionByHash', [first]), 'the reorg forgot it').to.equal(null)
+    // the new branch grows past the old one; the sender must notice and send again
+    while (!settled) {
+      await chain.mine(1)
+      await new Promise((r) => setTimeout(r, 50))
+      if (Date.now() - started > 30_000) break
+    }
+    const sent = await pending
+    const elapsed = Date.now() - started
+    expect(elapsed, 'sent again long before the 120 s replacement delay').to.be.below(30_000)
+    expect(sender.stats.dropped, 'noticed the drop').to.be.at.least(1)
+    const now = (await chain.rpc('eth_getTransactionReceipt', [sent.hash])) as { blockHash: string } | null
+    expect(now, 'the returned receipt is on the chain').to.not.equal(null)
+    expect(now!.blockHash).to.equal(sent.receipt.blockHash)
+    const head = Number(BigInt((await chain.rpc('eth_blockNumber')) as string))
+    expect(head - sent.receipt.blockNumber + 1).to.be.at.least(3)
+    expect(sent.nonce).to.equal(
+      Number(BigInt((await chain.rpc('eth_getTransactionCount', [sender.address, 'latest'])) as string)) - 1,
+    )
+  })
+
   it("names the contract's custom error when a call would revert", async () => {
     const sender = await newSender(15)
     const nonce = await sender.nextNonce()
