@@ -1,9 +1,11 @@
-// Chaos scenario 8 (issue 16), disk and clock — the clock half (the disk half is not built yet and
-// the report says so). The requester's system clock runs 2 minutes behind, one provider's
+// Chaos scenario 8 (issue 16), disk and clock. The clock half: the requester's system clock runs
+// 2 minutes behind, one provider's
 // 2 minutes ahead and another's 2 minutes behind, among providers on the right time; jobs paid by
 // escrow on a Hardhat chain. Each node corrects its clock by its peers' median
 // (node/p2p/clock-sync.ts, protocol/clock-offset.ts); the skewed providers are the cheapest, so
-// they are the ones awarded most. Double payments are counted from the escrow contract's events.
+// they are the ones awarded most. The disk half (disk.ts) follows on the same network: a provider
+// whose data dir fills up, or whose fsync or writes fail with EIO. Double payments are counted
+// from the escrow contract's events over both halves.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +15,9 @@ import { settledPayouts } from './dead-providers.ts'
 import { jobFigures, runJobs } from './job-runner.ts'
 import { startPaidFleet } from './paid-fleet.ts'
 import { seededRandom } from './stats.ts'
+import { DISK_FAULTS, runDisk } from './disk.ts'
+import type { DiskFault, DiskFaultReport } from './disk.ts'
+import type { JobRecord } from '../../node/market/job-record.ts'
 import type { HiveNode } from '../../node/node.ts'
 import type { PayoutCheck } from './payout-check.ts'
 
@@ -27,6 +32,10 @@ export interface DiskClockOptions {
   holdMs: number
   bidWindowMs: number
   seed: number
+  /** the disk half's faults, in order (none: the clock half only) */
+  diskFaults: readonly DiskFault[]
+  /** disk half: jobs before each fault and during it */
+  diskJobs: number
   say?: (text: string) => void
 }
 
@@ -39,6 +48,8 @@ export const DISK_CLOCK_DEFAULTS: DiskClockOptions = {
   holdMs: 100,
   bidWindowMs: 2_000,
   seed: 8,
+  diskFaults: DISK_FAULTS,
+  diskJobs: 3,
 }
 
 export interface DiskClockReport {
@@ -59,7 +70,8 @@ export interface DiskClockReport {
   jobP50Ms: number | null
   jobP95Ms: number | null
   chain: Omit<PayoutCheck, 'doublePaid'>
-  disk: 'not built'
+  /** per fault, or why the disk half could not run here (not root, no FUSE) */
+  disk: DiskFaultReport[] | { skipped: string }
   durationMs: number
   cpuScore: number
 }
@@ -114,12 +126,28 @@ export async function runDiskClock(opts: DiskClockOptions): Promise<DiskClockRep
       random: seededRandom(opts.seed),
       say,
     })
-    const payouts = await settledPayouts(paid, records, fleet.peerByAddress, say)
+    const all: JobRecord[] = [...records]
+    let disk: DiskFaultReport[] | { skipped: string } = { skipped: 'no disk faults asked for' }
+    if (opts.diskFaults.length > 0) {
+      say(`disk half: ${opts.diskFaults.join(', ')}`)
+      const d = await runDisk(scene, root, {
+        faults: opts.diskFaults,
+        jobsPerPhase: opts.diskJobs,
+        bidWindowMs: opts.bidWindowMs,
+        holdMs: opts.holdMs,
+        random: seededRandom(opts.seed + 1),
+        say,
+      })
+      if ('skipped' in d) say(`disk half skipped: ${d.skipped}`)
+      else all.push(...d.records)
+      disk = 'skipped' in d ? d : d.faults
+    }
+    const payouts = await settledPayouts(paid, all, fleet.peerByAddress, say)
     const skewedIds = new Set([ahead.peerId, behind.peerId])
     const { doublePaid, ...chain } = payouts
     return {
       scenario: 'disk-clock',
-      ...jobFigures(records),
+      ...jobFigures(all),
       doublePaid,
       skewMs: opts.skewMs,
       clocks: skewed.map((s) => {
@@ -138,7 +166,7 @@ export async function runDiskClock(opts: DiskClockOptions): Promise<DiskClockRep
           r.awards.some((a) => skewedIds.has(a.provider) && a.status === 'delivered' && a.outputCid === r.outputCid),
       ).length,
       chain,
-      disk: 'not built',
+      disk,
       durationMs: Date.now() - started,
       cpuScore,
     }

@@ -90,12 +90,16 @@ export class Fleet {
       systemClock?: () => number
       /** in-process: every peer to dial at start (default: the requester) */
       bootstrap?: string[]
+      /** in-process: the data dir (default: a new one under the fleet's root); a restart reuses one */
+      dataDir?: string
+      /** paid: the dev wallet to use (default: the n-th); a restart on the same data dir reuses its own */
+      walletIndex?: number
     } = {},
   ): Promise<FleetMember> {
     const n = this.seq++
     // distinct prices spread the awards over the fleet
     const price = opts.price ?? (0.001 + (n % 20) * 0.00005).toFixed(5)
-    const wallet = await this.init.paid?.wallet(n)
+    const wallet = await this.init.paid?.wallet(opts.walletIndex ?? n)
     const member =
       this.init.mode === 'process'
         ? await this.spawnProcess(n, price, wallet, opts.env)
@@ -199,10 +203,10 @@ export class Fleet {
     n: number,
     price: string,
     wallet: Wallet | undefined,
-    opts: { systemClock?: () => number; bootstrap?: string[] } = {},
+    opts: { systemClock?: () => number; bootstrap?: string[]; dataDir?: string } = {},
   ): Promise<FleetMember> {
     const config = loadConfig({
-      dataDir: join(this.init.root, `provider-${n}`),
+      dataDir: opts.dataDir ?? join(this.init.root, `provider-${n}`),
       flags: {
         listen: ['/ip4/127.0.0.1/tcp/0'],
         bootstrap: opts.bootstrap ?? this.bootstrap(),

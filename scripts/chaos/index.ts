@@ -12,7 +12,8 @@
 //                [--outage-ms MS] [--seed N]   (RPC fault proxies, reorgs, an RPC outage during a close)
 //   soak [--providers N] [--rate N] [--minutes N] [--bid-window MS] [--max-in-flight N]  (not in npm test)
 //   disk-clock [--providers N] [--skew-ms MS] [--k1-jobs N] [--k2-jobs N] [--concurrency N] [--seed N]
-//              (clocks 2 min off, corrected by peers; the disk half is not built)
+//              [--disk-faults full,fsync-eio,write-eio|none] [--disk-jobs N]
+//              (clocks 2 min off, corrected by peers; a provider's disk full, fsync or writes failing: root)
 //   crash-steps [--hold-ms MS] [--steps a,b] [--no-chain]
 //                  (a node of each role dies at each failpoint of node/util/failpoints.ts, with channel
 //                  payments on a Hardhat chain; --no-chain: the provider's market steps only, unpaid)
@@ -27,6 +28,8 @@ import { SYBIL_FLOOD_DEFAULTS, runSybilFlood } from './sybil-flood.ts'
 import { CHAIN_FAULTS_DEFAULTS, runChainFaults } from './chain-faults.ts'
 import { SOAK_DEFAULTS, runSoak } from './soak.ts'
 import { DISK_CLOCK_DEFAULTS, runDiskClock } from './disk-clock.ts'
+import { DISK_FAULTS } from './disk.ts'
+import type { DiskFault } from './disk.ts'
 
 const SCENARIOS = [
   'dead-providers',
@@ -49,6 +52,20 @@ function num(name: string, fallback: number, min = 0): number {
     process.exit(2)
   }
   return n
+}
+
+function diskFaults(fallback: readonly DiskFault[]): readonly DiskFault[] {
+  const i = args.indexOf('--disk-faults')
+  if (i < 0) return fallback
+  const given = String(args[i + 1])
+  if (given === 'none') return []
+  const list = given.split(',')
+  const bad = list.filter((f) => !(DISK_FAULTS as readonly string[]).includes(f))
+  if (bad.length > 0 || list.length === 0) {
+    console.error(`--disk-faults takes a list of ${DISK_FAULTS.join(', ')} (or none); unknown: ${bad.join(', ')}`)
+    process.exit(2)
+  }
+  return list as DiskFault[]
 }
 
 const say = (text: string): void => {
@@ -161,11 +178,18 @@ if (scenario === 'dead-providers') {
     k2Jobs: num('k2-jobs', d.k2Jobs),
     concurrency: num('concurrency', d.concurrency, 1),
     seed: num('seed', d.seed),
+    diskFaults: diskFaults(d.diskFaults),
+    diskJobs: num('disk-jobs', d.diskJobs, 1),
     say,
   })
   process.stdout.write(JSON.stringify(result) + '\n')
   const corrected = result.clocks.every((c) => c.correctedWithinMs !== null)
-  process.exit(result.lostJobs === 0 && result.doublePaid === 0 && corrected ? 0 : 1)
+  const diskOk = Array.isArray(result.disk)
+    ? result.disk.every(
+        (f) => f.code !== null && f.bidsWhileFailing === 0 && f.entriesMissing === 0 && f.servedAfterRestart,
+      )
+    : true
+  process.exit(result.lostJobs === 0 && result.doublePaid === 0 && corrected && diskOk ? 0 : 1)
 } else if (scenario === 'chain-faults') {
   const d = CHAIN_FAULTS_DEFAULTS
   const result = await runChainFaults({
@@ -207,8 +231,8 @@ if (scenario === 'dead-providers') {
   process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
 } else {
   console.error(
-    `usage: npm run chaos -- <scenario> [options]\nscenarios:` +
-      ` ${SCENARIOS.join(', ')} (the others of issue 16 are not built yet)`,
+    `usage: npm run chaos -- <scenario> [options]\nscenarios: ${SCENARIOS.join(', ')}` +
+      ' (options: see the head of scripts/chaos/index.ts)',
   )
   process.exit(2)
 }

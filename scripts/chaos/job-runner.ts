@@ -7,6 +7,9 @@ import { percentile } from './stats.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
 import type { Requester } from '../../node/market/requester.ts'
 
+/** every chaos job's wall-time limit */
+export const JOB_WALL_TIME_MS = 60_000
+
 export interface JobRunOptions {
   requester: Requester
   k1Jobs: number
@@ -14,6 +17,8 @@ export interface JobRunOptions {
   holdMs: number
   concurrency: number
   bidWindowMs: number
+  /** the most a job pays per slot (default 1 HIVE: every provider of a chaos fleet can bid) */
+  maxPrice?: bigint
   /** bidders asked per job (m; unset: the protocol's 2k + 2) */
   maxBidders?: number
   /** paid by escrow (a paid chain), or not paid */
@@ -44,12 +49,12 @@ export async function runJobs(opts: JobRunOptions): Promise<JobRecord[]> {
       const { jobId } = await opts.requester.post({
         module,
         args: [`hold=${opts.holdMs}`],
-        maxPrice: 10n ** 18n,
+        maxPrice: opts.maxPrice ?? 10n ** 18n,
         redundancy: k,
         bidWindowMs: opts.bidWindowMs,
         ...(opts.maxBidders !== undefined ? { maxBidders: opts.maxBidders } : {}),
         timeoutMs: opts.timeoutMs ?? 120_000,
-        limits: { wallTimeMs: 60_000 },
+        limits: { wallTimeMs: JOB_WALL_TIME_MS },
         ...(opts.payment !== undefined ? { payment: opts.payment } : {}),
       })
       opts.onPosted?.(++posted, jobId)

@@ -7,7 +7,7 @@
 // ever acknowledged. A requester on the full disk refuses to post (STORE_FAILING). Mounting needs
 // root (CI runs as root); otherwise the suite says it skipped.
 import { execFileSync } from 'node:child_process'
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
@@ -19,25 +19,13 @@ import { startTestNode } from '../../support/node.ts'
 import { bidRecord } from '../audit/helpers.ts'
 import { jobSubscribers } from '../../support/topics.ts'
 import { waitFor } from '../../support/wait.ts'
+import { fillDisk } from '../../../scripts/chaos/disk-faults.ts'
 import type { AuditService } from '../../../node/audit/service.ts'
 import type { MarketService } from '../../../node/market/service.ts'
 import type { HiveNode } from '../../../node/node.ts'
 
 type Peer = HiveNode & { services: { market?: MarketService; audit?: AuditService } }
 const HIVE = 10n ** 18n
-
-/** writes zeros into `path` until the file system is full (ENOSPC) */
-function fill(path: string): void {
-  const fd = openSync(path, 'w')
-  const chunk = Buffer.alloc(64 * 1024)
-  try {
-    for (;;) writeSync(fd, chunk)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err
-  } finally {
-    closeSync(fd)
-  }
-}
 
 describe('node/store on a full disk: no new work, said why, nothing acknowledged lost (issue 16)', function () {
   this.timeout(120_000)
@@ -112,7 +100,7 @@ describe('node/store on a full disk: no new work, said why, nothing acknowledged
     expect(acknowledged.length, 'the provider wrote its side of the job').to.be.at.least(2)
 
     const filler = join(small, 'filler')
-    fill(filler)
+    fillDisk(filler)
     // the first job after it: the provider's first write fails (its bid is not written, so not sent)
     const during = await post(requester, 'the disk is full now\n')
     expect(during.phase).to.equal('failed')
