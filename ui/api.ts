@@ -54,7 +54,7 @@ export const api = {
   channels: () => send<RouteReply<'payments.channels'>>('GET', '/v1/payments/channels'),
   escrows: () => send<RouteReply<'payments.escrows'>>('GET', '/v1/payments/escrows'),
   audit: () => send<RouteReply<'audit.status'>>('GET', '/v1/audit'),
-  auditEntries: () => send<RouteReply<'audit.entries'>>('GET', '/v1/audit/entries?limit=50'),
+  auditEntries: (limit = 50) => send<RouteReply<'audit.entries'>>('GET', `/v1/audit/entries?limit=${limit}`),
   anchor: () => send<RouteReply<'audit.anchor'>>('POST', '/v1/audit/anchor'),
   verify: (job: string) => send<RouteReply<'audit.verify'>>('POST', '/v1/audit/verify', { job }),
   login: (code: string) => send<{ cookie: string }>('POST', '/ui/session', { code }),

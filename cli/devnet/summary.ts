@@ -184,9 +184,15 @@ export function keepInstructions(ctx: DemoContext): string {
       show(requester.dir, ['job', 'list']),
       show(requester.dir, ['channel', 'list']),
       show(requester.dir, ['wallet']),
+      `${show(requester.dir, ['dashboard', '--open'])}   (the web dashboard; any node has one)`,
     )
   }
-  if (provider !== undefined) lines.push(show(provider.dir, ['stake', 'status']), show(provider.dir, ['audit', 'log']))
+  if (provider !== undefined)
+    lines.push(
+      show(provider.dir, ['stake', 'status']),
+      show(provider.dir, ['audit', 'log']),
+      show(provider.dir, ['dashboard', '--open']),
+    )
   const auditor = nodesOf(ctx).find((p) => p.role === 'auditor')
   const job = ctx.report.jobs[0]
   if (auditor !== undefined && job !== undefined) lines.push(show(auditor.dir, ['audit', 'verify', '--job', job.jobId]))

@@ -1,4 +1,5 @@
-// Provider: the jobs this node ran (live from its events), what it earned (vouchers held in its
+// Provider: the jobs this node bid on and ran (its audit log's history, then live from its
+// events: provider-runs.ts), what it earned (vouchers held in its
 // channels and escrows released to it, sampled into a chart while the page is open), its stake,
 // and its own list price against the prices jobs actually cleared at.
 import { useEffect, useState } from 'preact/hooks'
@@ -9,17 +10,13 @@ import { useEvents, useLoad } from '../hooks.ts'
 import { hive, hiveNumber, short, time } from '../format.ts'
 import { LineChart } from '../chart.tsx'
 import { Facts, Mono, Pending, Section, Table } from '../parts.tsx'
+import { isDone, lastAcceptedPrice, mergeRuns, runsFromAudit } from './provider-runs.ts'
+import type { RunView } from './provider-runs.ts'
 
 type ProviderEvent = Extract<NodeEvent, { type: `provider:${string}` }>
 
-interface RunView {
-  jobId: string
-  requester: string
-  price?: string
-  state: string
-  at: number
-  wallMs?: number
-}
+/** the audit log entries the job history is read from (its newest) */
+const HISTORY_ENTRIES = 1000
 
 function runs(events: NodeEvent[]): RunView[] {
   const byJob = new Map<string, RunView>()
@@ -63,6 +60,7 @@ export function Provider() {
   const escrows = useLoad(api.escrows, { when: payEvent, everyMs: 5000 })
   const stake = useLoad(api.stake, { everyMs: 15_000 })
   const wallet = useLoad(api.wallet, { when: payEvent, everyMs: 5000 })
+  const history = useLoad(() => api.auditEntries(HISTORY_ENTRIES))
   const [samples, setSamples] = useState<Array<[number, number]>>([])
   const total =
     channels.data !== undefined || escrows.data !== undefined ? earned(channels.data, escrows.data) : undefined
@@ -87,27 +85,27 @@ export function Provider() {
       return [...s.slice(-199), [Date.now() / 1000, v]]
     })
   }, [total?.toString()])
-  const jobs = runs(recent)
-  const accepted = recent.filter((e) => e.type === 'provider:accepted') as Array<
-    Extract<NodeEvent, { type: 'provider:accepted' }>
-  >
+  const jobs = mergeRuns(runsFromAudit(history.data?.entries ?? []), runs(recent))
+  const cleared = lastAcceptedPrice(jobs)
   const own = hw.data?.prices?.wasm
   return (
     <>
       <Section title="Jobs">
         <Facts
           items={[
-            ['Running', String(jobs.filter((j) => j.state === 'accepted').length)],
+            // the log records an acceptance and a result sent, not a run that ended without one
+            ['Accepted, no result yet', String(jobs.filter((j) => j.state === 'accepted').length)],
             [
               'Done',
               <span key="d" data-testid="jobs-done">
-                {String(jobs.filter((j) => j.state === 'done').length)}
+                {String(jobs.filter(isDone).length)}
               </span>,
             ],
+            ['Bid, not awarded', String(jobs.filter((j) => j.state === 'bid').length)],
           ]}
         />
         <Table
-          caption="Jobs seen since this page opened"
+          caption={`Jobs this node bid on: its audit log's last ${HISTORY_ENTRIES} entries, then live`}
           head={['Job', 'Requester', 'Price', 'State', 'Wall time', 'At']}
           empty="No jobs yet: this node bids on jobs it can run"
           rows={jobs.map((j) => [
@@ -190,10 +188,7 @@ export function Provider() {
         <Facts
           items={[
             ['Own list price (wasm)', own !== undefined ? `${own} HIVE per unit` : '–'],
-            [
-              'Cleared (last accepted)',
-              accepted.length > 0 ? hive(accepted[accepted.length - 1].price) : 'no job accepted yet',
-            ],
+            ['Cleared (last accepted)', cleared !== undefined ? hive(cleared) : 'no job accepted yet'],
           ]}
         />
       </Section>
