@@ -30,6 +30,10 @@ export interface JobSpec {
   atol?: string
   rtol?: string
   threads?: number
+  /** what a provider must have: a GPU vendor, memory in bytes, a CPU benchmark score */
+  gpu?: string
+  minMem?: number
+  minCpuScore?: number
 }
 
 type FieldCheck = (value: unknown, bad: (expected: string) => never) => unknown
@@ -102,6 +106,21 @@ export const JOB_SPEC_SCHEMA: Schema = {
   },
   timeout: { check: using(parseDuration, 'a duration such as 30s or 5m'), to: 'timeout', help: 'verified within' },
   bidWindow: { check: using(parseDuration, 'a duration such as 500ms'), to: 'bidWindow', help: 'how long to bid' },
+  requirements: {
+    help: 'what a provider must have to bid',
+    nested: {
+      gpu: { check: text, to: 'gpu', help: 'a GPU of this vendor (nvidia, amd, intel, apple)' },
+      minMemory: { check: using(parseByteSize, 'a size such as 8GiB'), to: 'minMem', help: 'at least this memory' },
+      minCpuScore: {
+        check: using((t) => {
+          if (!/^[1-9]\d{0,6}$/.test(t)) throw new Error('score')
+          return Number(t)
+        }, 'a whole number such as 800'),
+        to: 'minCpuScore',
+        help: 'a CPU benchmark score of at least this',
+      },
+    },
+  },
   limits: {
     help: 'what one run may use',
     nested: {

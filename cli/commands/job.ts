@@ -36,6 +36,10 @@ interface PostOptions {
   memory?: number
   wallTime?: number
   maxOutput?: number
+  /** requirements: only providers with a GPU of this vendor, this much memory, this CPU score */
+  gpu?: string
+  minMem?: number
+  minCpuScore?: number
   wait?: boolean
   out?: string
 }
@@ -84,6 +88,9 @@ export function registerJobCommands(job: Command, context: (cmd: Command) => Com
     .option('--memory <size>', 'memory limit for the job, e.g. 64MiB', parseByteSize)
     .option('--wall-time <duration>', 'wall-time limit for one run, e.g. 10s', parseDuration)
     .option('--max-output <size>', 'output size limit, e.g. 4MiB', parseByteSize)
+    .option('--gpu <vendor>', 'only providers that advertise a GPU of this vendor (nvidia, amd, intel, apple)')
+    .option('--min-mem <size>', 'only providers with at least this much memory, e.g. 8GiB', parseByteSize)
+    .option('--min-cpu-score <n>', 'only providers whose CPU benchmark score is at least n', parsePositiveInt)
     .option('--wait', 'follow the job until it is verified or fails; exit 0 only when verified')
     .option('--out <dir>', 'with --wait: write the output files (and stdout) here')
     .addHelpText(
@@ -91,7 +98,8 @@ export function registerJobCommands(job: Command, context: (cmd: Command) => Com
       '\nExamples:\n  hive job post --wasm examples/build/wordcount.wasm --input README.md --wait --out' +
         ' ./result\n  hive job post --wasm examples/build/primes.wasm --arg 1000000 --redundancy 2' +
         ' --max-price 0.5 --wait\n' +
-        '  hive job post --onnx model.onnx --input x=x.npy --redundancy 3 --atol 1e-4 --wait --out ./result',
+        '  hive job post --onnx model.onnx --input x=x.npy --redundancy 3 --atol 1e-4 --wait --out ./result\n' +
+        '  hive job post --onnx model.onnx --input x=x.npy --gpu nvidia --min-mem 16GiB --wait',
     )
     .action(async (opts: PostOptions, cmd: Command) => {
       await postJob(context(cmd), await withSpec(opts, cmd))
@@ -183,6 +191,21 @@ async function withSpec(opts: PostOptions, cmd: Command): Promise<PostOptions> {
   return merged as unknown as PostOptions
 }
 
+/** What a provider must have to bid (providers that lack it answer NO_GPU, NOT_ENOUGH_MEMORY …). */
+function requirements(
+  opts: PostOptions,
+): { gpuVendor?: string; minMemoryBytes?: number; minCpuScore?: number } | undefined {
+  if (opts.gpu === undefined && opts.minMem === undefined && opts.minCpuScore === undefined) return undefined
+  const gpu = opts.gpu?.trim().toLowerCase()
+  if (gpu !== undefined && !/^[a-z0-9][a-z0-9-]{0,31}$/.test(gpu))
+    throw new UsageError('BAD_GPU_VENDOR', `--gpu ${opts.gpu}: a vendor name such as nvidia, amd, intel or apple`)
+  return {
+    ...(gpu !== undefined ? { gpuVendor: gpu } : {}),
+    ...(opts.minMem !== undefined ? { minMemoryBytes: opts.minMem } : {}),
+    ...(opts.minCpuScore !== undefined ? { minCpuScore: opts.minCpuScore } : {}),
+  }
+}
+
 async function postJob(ctx: CommandContext, opts: PostOptions): Promise<void> {
   if (opts.out !== undefined && opts.wait !== true)
     throw new UsageError(
@@ -249,6 +272,7 @@ async function postJob(ctx: CommandContext, opts: PostOptions): Promise<void> {
       ...(opts.maxOutput !== undefined ? { outputBytes: opts.maxOutput } : {}),
       ...(onnx?.threads !== undefined ? { threads: onnx.threads } : {}),
     },
+    ...(requirements(opts) !== undefined ? { requirements: requirements(opts) } : {}),
   }
   if (opts.wait !== true) {
     const { jobId } = await client.call('jobs.post', { body })

@@ -15,6 +15,8 @@ import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -85,6 +87,9 @@ export interface SybilFloodReport {
   attackerJobMessagesFromTargetsLast10s: number
   attackerCounts: Record<string, number>
   rssGrowthMb: number
+  /** the JS heap in use after a full GC, flood end minus flood start: what the flood left alive
+   * (RSS also holds what the allocator keeps after freeing, and the 200 flood jobs' own growth) */
+  heapGrowthMb: number
   /** where honest work is lost (profiling): this process's event-loop delay p99 per phase, the
    * providers' gossip verdicts and the nodes' reqresp outcomes over the flood */
   diagnostics: {
@@ -208,6 +213,7 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
     const quietLoopP99 = loop.percentile(99) / 1e6
     loop.reset()
     const rssBefore = process.memoryUsage().rss
+    const heapBefore = settledHeap()
 
     const topics = classJobTopics('wasm', DEFAULT_SETTINGS.jobShards)
     const targets = [req.node, ...[...f.nodesById.values()].slice(0, 2)].map((n) =>
@@ -235,6 +241,7 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
     const rest = (opts.minFloodMs ?? 0) - (Date.now() - floodStarted)
     if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest))
     const rssAfter = process.memoryUsage().rss
+    const heapAfter = settledHeap()
     const floodLoopP99 = loop.percentile(99) / 1e6
     loop.disable()
     const providerGossip: Record<string, number> = {}
@@ -304,6 +311,7 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
       attackerJobMessagesFromTargetsLast10s: counts.jobMessagesFromTargetsLast10s ?? 0,
       attackerCounts: counts,
       rssGrowthMb: Math.round((rssAfter - rssBefore) / 1024 / 1024),
+      heapGrowthMb: Math.round((heapAfter - heapBefore) / 1024 / 1024),
       diagnostics: {
         eventLoopP99Ms: { quiet: Math.round(quietLoopP99), flood: Math.round(floodLoopP99) },
         providerGossip,
@@ -322,4 +330,13 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
     await pool.stop()
     rmSync(root, { recursive: true, force: true })
   }
+}
+
+/** the JS heap in use after two full collections (gc exposed at run time for this measurement) */
+function settledHeap(): number {
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc') as () => void
+  gc()
+  gc()
+  return process.memoryUsage().heapUsed
 }

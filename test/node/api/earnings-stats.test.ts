@@ -176,6 +176,37 @@ describe('node/api: earnings and stats through the typed client and the CLI', fu
     expect(stats.stdout).to.include('2 succeeded')
   })
 
+  it('job post --gpu / --min-mem / --min-cpu-score reach the providers: one that lacks them does not bid', async () => {
+    const modules = await buildExamples()
+    writeFileSync(join(root, 'gpu.txt'), 'needs a gpu\n')
+    const post = async (extra: string[]) =>
+      await runHive(
+        ['--data-dir', requester.dataDir, '--json', 'job', 'post', '--wasm', modules.wordcount]
+          .concat(['--input', join(root, 'gpu.txt'), '--bid-window', '400ms', '--timeout', '8s', '--wait'])
+          .concat(extra),
+        { timeoutMs: 90_000 },
+      )
+    const unbid = async (): Promise<number> =>
+      (await requester.market.requester!.list()).filter((r) => r.phase === 'failed' && r.bids.length === 0).length
+    // the provider has no GPU: asked for one, it does not bid, and the job gets no bid at all
+    const before = await unbid()
+    const gpu = await post(['--gpu', 'NVIDIA'])
+    expect(gpu.code, gpu.stdout + gpu.stderr).to.not.equal(0)
+    expect(await unbid(), 'one more job that got no bid').to.equal(before + 1)
+    // requirements it meets: it bids and runs the job
+    const met = await post(['--min-mem', '1MiB', '--min-cpu-score', '1'])
+    expect(met.code, met.stderr).to.equal(0)
+    // and a bad vendor name is refused before the node is asked
+    const bad = await runHive(
+      ['--data-dir', requester.dataDir, 'job', 'post', '--wasm', modules.wordcount, '--gpu', 'a b'],
+      {
+        timeoutMs: 60_000,
+      },
+    )
+    expect(bad.code).to.equal(2)
+    expect(bad.stderr).to.include('--gpu a b: a vendor name such as nvidia')
+  })
+
   it('hive job post --spec runs a job from a YAML file; a wrong file is refused naming the field', async () => {
     const modules = await buildExamples()
     writeFileSync(join(root, 'words.txt'), 'spec file words\n')

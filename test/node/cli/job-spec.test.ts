@@ -35,6 +35,7 @@ describe('cli job spec files', () => {
         'timeout: 2m',
         'bidWindow: 500ms',
         'limits: { memory: 64MiB, wallTime: 10s, maxOutput: 1MiB }',
+        'requirements: { gpu: nvidia, minMemory: 8GiB, minCpuScore: 800 }',
       ].join('\n'),
       '/jobs/job.yaml',
     )
@@ -51,6 +52,9 @@ describe('cli job spec files', () => {
       memory: 64 * 1024 * 1024,
       wallTime: 10_000,
       maxOutput: 1024 * 1024,
+      gpu: 'nvidia',
+      minMem: 8 * 1024 ** 3,
+      minCpuScore: 800,
     })
   })
 
@@ -68,6 +72,12 @@ describe('cli job spec files', () => {
     ['module: a.wasm\nlimits:\n  cpu: 2', 'limits.cpu', 'limits.cpu is not a field here'],
     ['module: a.wasm\nredundancy: 2', 'redundancy', 'redundancy is not a field here (known: module, inputs'],
     ['args: [x]', 'module', 'module is required'],
+    [
+      'module: a.wasm\nrequirements:\n  minCpuScore: fast',
+      'requirements.minCpuScore',
+      'requirements.minCpuScore: expected a whole number',
+    ],
+    ['module: a.wasm\nrequirements:\n  gpus: 2', 'requirements.gpus', 'requirements.gpus is not a field here'],
   ]
   for (const [source, field, message] of wrong) {
     it(`refuses ${field} naming it`, () => {
