@@ -158,6 +158,55 @@ export class ProviderLiveness {
     w.logTimer.unref?.()
   }
 
+  /**
+   * Escrow, before the result is committed on chain: does the requester still hold this award?
+   * A heartbeat now and, while none gets through, another every interval for at most
+   * `maxWaitMs`. 'revoked': the requester answered AWARD_REVOKED (the work is aborted as for any
+   * revocation); 'live': it answered otherwise, or it is reachable but speaks no heartbeat
+   * protocol; 'unreachable': nothing got through in time (a silent provider, a test double, is
+   * always this).
+   */
+  async confirmAward(
+    jobId: string,
+    maxWaitMs: number,
+    signal?: AbortSignal,
+  ): Promise<'live' | 'revoked' | 'unreachable'> {
+    const w = this.worked.get(jobId)
+    if (w === undefined) return this.init.silent === true ? 'unreachable' : 'live'
+    if (this.init.silent === true) return 'unreachable'
+    const giveUpAt = performance.now() + maxWaitMs
+    for (;;) {
+      signal?.throwIfAborted()
+      try {
+        const bytes = await signHeartbeat(
+          {
+            jobId: w.jobId,
+            requester: w.requester,
+            awardIndex: w.awardIndex,
+            seq: ++w.seq,
+            sentAt: this.init.now(),
+            stage: w.stage,
+          },
+          this.init.privateKey,
+        )
+        const reply = await sendRequest(this.init.libp2p, w.requester, 'heartbeat', bytes, {
+          signal: AbortSignal.timeout(Math.max(this.intervalMs, 1_000)),
+        })
+        if (reply.code !== 'AWARD_REVOKED') return 'live'
+        this.revoked(w.jobId, 'AWARD_REVOKED')
+        return 'revoked'
+      } catch (err) {
+        // reachable, but it takes no heartbeats (an old or minimal requester): it can withdraw an
+        // award only by /hive/revoke, which would have reached us over the same connection
+        if (unsupportedProtocol(err)) return 'live'
+        log('award of %s not confirmed yet: %s', jobId, (err as Error).message)
+      }
+      const left = giveUpAt - performance.now()
+      if (left <= 0) return 'unreachable'
+      await new Promise((resolve) => setTimeout(resolve, Math.min(this.intervalMs, left)))
+    }
+  }
+
   private revoked(jobId: string, reason: string): void {
     const w = this.worked.get(jobId)
     if (w === undefined) return

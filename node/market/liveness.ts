@@ -23,6 +23,15 @@ export interface LivenessPolicy {
    * silence, up to this bound, so that jitter is not taken for death (0: the limit stays silenceMs)
    */
   maxSilenceMs: number
+  /**
+   * provider, escrow: before it commits a result on chain (after which its requester cannot
+   * cancel the escrow), how long it tries to hear from the requester that the award still stands
+   * (default 30 s: past the requester's longest silence limit plus a cancel being mined). A
+   * requester that revoked the award answers AWARD_REVOKED and nothing is committed, so a
+   * provider cut off mid-run is not paid beside its replacement; one unreachable for this long is
+   * taken for gone, and the result is committed so that the provider can claim it.
+   */
+  commitContactMs: number
 }
 
 export const DEFAULT_LIVENESS: LivenessPolicy = {
@@ -31,6 +40,7 @@ export const DEFAULT_LIVENESS: LivenessPolicy = {
   reconnectGraceMs: 2_000,
   sweepMs: 250,
   maxSilenceMs: 16_000,
+  commitContactMs: 30_000,
 }
 
 export type DeathReason = 'HEARTBEAT_SILENT' | 'CONNECTION_LOST'

@@ -4,7 +4,7 @@
 // the network is split in halves for 8 s while jobs run: every job completes on the requester's
 // half, and after the heal the requester's view of the far half and DHT lookups across the old
 // split recover (the providers' meshes across it only in part: see the comment below). Jobs are paid
-// by escrow; the chain paid none twice.
+// by escrow; the chain paid none twice, and the cut provider's escrow was refunded, not committed.
 import { expect } from 'chai'
 import { runPartitions } from '../../scripts/chaos/partitions.ts'
 
@@ -32,6 +32,12 @@ describe('chaos partitions (short form, issue 16)', function () {
       expect(r.completed).to.equal(7)
       expect(r.doublePaid).to.equal(0)
       expect(r.chain?.underpaidJobs).to.equal(0)
+      // the cut provider's escrow went back to the requester: the provider, finishing its run while
+      // cut off, asked the requester before committing on chain and heard AWARD_REVOKED (without that
+      // it committed first, the requester's cancel was shut out, and it was paid beside its
+      // replacement once the challenge window passed: 2 jobs paid twice in a full run)
+      expect(r.chain?.revokedEscrowsRefunded, 'revoked escrows refunded').to.be.at.least(1)
+      expect(r.chain?.revokedEscrowsOpen, 'revoked escrows committed or locked').to.equal(0)
       for (const c of r.cuts) {
         expect(c.completed, `cut of ${c.cutMs} ms`).to.equal(true)
         // a cut is a lost connection: revoked after the reconnect grace, in seconds
