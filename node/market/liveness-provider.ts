@@ -178,20 +178,7 @@ export class ProviderLiveness {
     for (;;) {
       signal?.throwIfAborted()
       try {
-        const bytes = await signHeartbeat(
-          {
-            jobId: w.jobId,
-            requester: w.requester,
-            awardIndex: w.awardIndex,
-            seq: ++w.seq,
-            sentAt: this.init.now(),
-            stage: w.stage,
-          },
-          this.init.privateKey,
-        )
-        const reply = await sendRequest(this.init.libp2p, w.requester, 'heartbeat', bytes, {
-          signal: AbortSignal.timeout(Math.max(this.intervalMs, 1_000)),
-        })
+        const reply = await this.deliver(w, await this.plainHeartbeat(w), false)
         if (reply.code !== 'AWARD_REVOKED') return 'live'
         this.revoked(w.jobId, 'AWARD_REVOKED')
         return 'revoked'
@@ -272,7 +259,12 @@ export class ProviderLiveness {
     }
     w.noLog = true
     w.outbox = new LogOutbox()
-    const plain = await signHeartbeat(
+    return await sendRequest(this.init.libp2p, w.requester, 'heartbeat', await this.plainHeartbeat(w), options)
+  }
+
+  /** the award's next heartbeat, signed, without output */
+  private async plainHeartbeat(w: Worked): Promise<Uint8Array> {
+    return await signHeartbeat(
       {
         jobId: w.jobId,
         requester: w.requester,
@@ -283,6 +275,5 @@ export class ProviderLiveness {
       },
       this.init.privateKey,
     )
-    return await sendRequest(this.init.libp2p, w.requester, 'heartbeat', plain, options)
   }
 }
