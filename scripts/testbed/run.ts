@@ -137,7 +137,9 @@ export async function runTestbed(
       ` ${((Date.now() - tAll) / 1000).toFixed(1)} ` +
       `s${failures.length > 0 ? `; failed: ${failures.join('; ')}` : ''}`,
   )
-  if (failures.length === 0 && !opts.keepLogs) rmSync(workRoot, { recursive: true, force: true })
+  // kept when a scenario failed or lost a job: its logs and outcomes.json say why
+  if (failures.length === 0 && reports.every((r) => r.lost === 0) && !opts.keepLogs)
+    rmSync(workRoot, { recursive: true, force: true })
   else log(`logs and data dirs kept in ${workRoot}`)
   return { reports, failures }
 }

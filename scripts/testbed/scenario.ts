@@ -388,6 +388,14 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
       timeoutMs: 120_000,
       bidWindowMs: BID_WINDOW_MS,
     })
+    // a lost job says why on the run's own log (CI keeps nothing else of a failed run)
+    for (const lost of outcomes.filter((x) => !x.completed))
+      log(
+        `[${name}] job ${lost.n} (k=${lost.k}) lost: ${lost.error ?? '?'}` +
+          (lost.awards ?? [])
+            .map((a) => ` | ${a.provider.slice(-6)} ${a.status}${a.failure ? ` ${a.failure}` : ''}`)
+            .join(''),
+      )
     // what each provider holds: the cumulative amount of its best voucher per channel (the voucher
     // follows verification: give the last ones a moment to arrive)
     const held: Record<string, bigint> = {}
