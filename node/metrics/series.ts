@@ -202,7 +202,9 @@ export class HiveSeries {
     })
     this.chainTxs = new Gauge({
       name: 'hive_chain_transactions',
-      help: 'transactions this node sent since start, by outcome (mined, failed)',
+      help:
+        'transactions this node sent since start, by outcome (mined, failed; dropped: a reorg dropped it and it' +
+        ' was sent again; stale_receipt: a receipt a reorg took back)',
       labelNames: ['outcome'],
       ...(c.chain !== undefined ? { collect: c.chain } : {}),
       registers: r,

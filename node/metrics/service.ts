@@ -159,6 +159,8 @@ export class MetricsService implements HiveService {
         const s = this.series
         s.chainTxs.set({ outcome: 'mined' }, sender.stats.mined)
         s.chainTxs.set({ outcome: 'failed' }, sender.stats.failed)
+        s.chainTxs.set({ outcome: 'dropped' }, sender.stats.dropped)
+        s.chainTxs.set({ outcome: 'stale_receipt' }, sender.stats.staleReceipts)
         s.chainGas.set(Number(sender.stats.gasUsed))
       }
     }

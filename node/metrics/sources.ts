@@ -29,7 +29,9 @@ export interface MetricsAuditSource extends HiveService {
 export interface MetricsChainSource extends Partial<HiveService> {
   readonly client: {
     readonly provider: JsonRpcProvider
-    readonly sender?: { readonly stats: { mined: number; failed: number; gasUsed: bigint } }
+    readonly sender?: {
+      readonly stats: { mined: number; failed: number; gasUsed: bigint; dropped: number; staleReceipts: number }
+    }
   }
 }
 
