@@ -4,6 +4,7 @@
 // AWARD_REVOKED answer to a heartbeat. A revocation from anyone but the job's own requester is
 // refused (and the work goes on). Heartbeats also carry the job's live output (stderr only,
 // docs/job-logs.md): a chunk at most every LOG_MIN_INTERVAL_MS, the unsent rest bounded.
+import { setTimeout as delay } from 'node:timers/promises'
 import { logger } from '../log/logger.ts'
 import { okReply } from '../../protocol/market/direct.ts'
 import { ReplyStatus, type Reply } from '../../protocol/gen/market.ts'
@@ -57,12 +58,14 @@ export interface ProviderLivenessInit {
 export class ProviderLiveness {
   private readonly init: ProviderLivenessInit
   private readonly intervalMs: number
+  private readonly commitContactMs: number
   private readonly worked = new Map<string, Worked>()
   private unhandle?: () => Promise<void>
 
   constructor(init: ProviderLivenessInit) {
     this.init = init
     this.intervalMs = init.policy?.heartbeatIntervalMs ?? DEFAULT_LIVENESS.heartbeatIntervalMs
+    this.commitContactMs = init.policy?.commitContactMs ?? DEFAULT_LIVENESS.commitContactMs
   }
 
   async start(): Promise<void> {
@@ -160,20 +163,21 @@ export class ProviderLiveness {
 
   /**
    * Escrow, before the result is committed on chain: does the requester still hold this award?
-   * A heartbeat now and, while none gets through, another every interval for at most
-   * `maxWaitMs`. 'revoked': the requester answered AWARD_REVOKED (the work is aborted as for any
-   * revocation); 'live': it answered otherwise, or it is reachable but speaks no heartbeat
-   * protocol; 'unreachable': nothing got through in time (a silent provider, a test double, is
-   * always this).
+   * A heartbeat now and, while none gets through, another every interval, for the policy's
+   * `commitContactMs` at most and never past `deadline` (the award's, unix ms). 'revoked': the
+   * requester answered AWARD_REVOKED (the work is aborted as for any revocation); 'live': it
+   * answered otherwise, or it is reachable but speaks no heartbeat protocol; 'unreachable':
+   * nothing got through in time (a silent provider, a test double, is always this).
    */
   async confirmAward(
     jobId: string,
-    maxWaitMs: number,
+    deadline: number,
     signal?: AbortSignal,
   ): Promise<'live' | 'revoked' | 'unreachable'> {
-    const w = this.worked.get(jobId)
-    if (w === undefined) return this.init.silent === true ? 'unreachable' : 'live'
     if (this.init.silent === true) return 'unreachable'
+    const w = this.worked.get(jobId)
+    if (w === undefined) return 'live'
+    const maxWaitMs = Math.min(this.commitContactMs, Math.max(0, deadline - this.init.now()))
     const giveUpAt = performance.now() + maxWaitMs
     for (;;) {
       signal?.throwIfAborted()
@@ -189,8 +193,11 @@ export class ProviderLiveness {
         log('award of %s not confirmed yet: %s', jobId, (err as Error).message)
       }
       const left = giveUpAt - performance.now()
-      if (left <= 0) return 'unreachable'
-      await new Promise((resolve) => setTimeout(resolve, Math.min(this.intervalMs, left)))
+      if (left <= 0) {
+        log('requester of %s unreachable for %d ms: taken for gone', jobId, maxWaitMs)
+        return 'unreachable'
+      }
+      await delay(Math.min(this.intervalMs, left), undefined, { signal })
     }
   }
 

@@ -29,7 +29,6 @@ import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { joinedClearingTopics, joinedJobTopics, TopicSubscription } from './gossip.ts'
 import type { JobShards } from './gossip.ts'
 import { ProviderLiveness } from './liveness-provider.ts'
-import { DEFAULT_LIVENESS } from './liveness.ts'
 import { ReopenGate } from './reopen-gate.ts'
 import { failpoint } from '../util/failpoints.ts'
 import type { LivenessPolicy } from './liveness.ts'
@@ -665,14 +664,10 @@ export class Provider {
       if (payment === 'escrow') {
         // a commitment on chain shuts out the requester's cancel: first make sure it still holds
         // the award (a provider cut off mid-run was revoked, and its replacement is paid)
-        const waitMs = Math.min(
-          this.init.liveness?.commitContactMs ?? DEFAULT_LIVENESS.commitContactMs,
-          Math.max(0, award.award.deadline - this.now()),
-        )
-        const contact = await this.liveness.confirmAward(job.jobId, waitMs, signal).catch(() => 'revoked' as const)
+        const contact = await this.liveness
+          .confirmAward(job.jobId, award.award.deadline, signal)
+          .catch(() => 'revoked' as const)
         if (contact === 'revoked' || signal.aborted) return
-        if (contact === 'unreachable')
-          log('requester of %s unreachable for %d ms: committing the result all the same', job.jobId, waitMs)
       }
       try {
         // held before the commitment leaves: the output goes out only once paid for
