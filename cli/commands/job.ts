@@ -75,11 +75,12 @@ export function registerJobCommands(job: Command, context: (cmd: Command) => Com
       'k = 1 only: the chance (0.05 or 5%) that the job is re-run on a second provider before payment',
       parseRate,
     )
-    .option(
-      '--max-price <amount>',
-      'the most you pay, in HIVE (e.g. 0.5, 2, 1.5k)',
-      (v: string) => parseTokenAmount(v),
-      parseTokenAmount('1'),
+    // the default is named for the help text: commander prints a default with JSON.stringify,
+    // which throws on a bigint (`hive job post --help` failed with "Do not know how to serialize")
+    .addOption(
+      new Option('--max-price <amount>', 'the most you pay, in HIVE (e.g. 0.5, 2, 1.5k)')
+        .argParser((v: string) => parseTokenAmount(v))
+        .default(parseTokenAmount('1'), '1 HIVE'),
     )
     .option('--timeout <duration>', 'the job must be verified within this time (e.g. 30s, 5m)', parseDuration)
     .option('--bid-window <duration>', 'how long providers may bid (e.g. 500ms)', parseDuration)

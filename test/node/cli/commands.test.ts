@@ -60,6 +60,28 @@ describe('cli/commands: the lazily loaded command list', () => {
     })
   }
 
+  it('every subcommand answers --help (a bigint default once made `hive job post --help` throw)', async () => {
+    const io = {
+      stdout: () => {},
+      stderr: () => {},
+      env: {},
+      interactive: false,
+      shutdownSignal: () => new AbortController().signal,
+    }
+    let checked = 0
+    for (const entry of COMMANDS) {
+      const program = await buildProgram(io, [entry.name])
+      const command = program.commands.find((c) => c.name() === entry.name)
+      for (const sub of command?.commands ?? []) {
+        const r = await hive([entry.name, sub.name(), '--help'])
+        expect(r.code, `hive ${entry.name} ${sub.name()} --help: ${r.stderr}`).to.equal(0)
+        expect(r.stdout).to.include(`Usage: hive ${entry.name} ${sub.name()}`)
+        checked++
+      }
+    }
+    expect(checked, 'subcommands found').to.be.at.least(10)
+  })
+
   it('says which commands take options, as their modules register them', async () => {
     const io = {
       stdout: () => {},
