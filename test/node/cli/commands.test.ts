@@ -60,14 +60,16 @@ describe('cli/commands: the lazily loaded command list', () => {
     })
   }
 
+  /** a silent program's I/O: building a program to read its command tree */
+  const io = {
+    stdout: () => {},
+    stderr: () => {},
+    env: {},
+    interactive: false,
+    shutdownSignal: () => new AbortController().signal,
+  }
+
   it('every subcommand answers --help (a bigint default once made `hive job post --help` throw)', async () => {
-    const io = {
-      stdout: () => {},
-      stderr: () => {},
-      env: {},
-      interactive: false,
-      shutdownSignal: () => new AbortController().signal,
-    }
     let checked = 0
     for (const entry of COMMANDS) {
       const program = await buildProgram(io, [entry.name])
@@ -83,13 +85,6 @@ describe('cli/commands: the lazily loaded command list', () => {
   })
 
   it('says which commands take options, as their modules register them', async () => {
-    const io = {
-      stdout: () => {},
-      stderr: () => {},
-      env: {},
-      interactive: false,
-      shutdownSignal: () => new AbortController().signal,
-    }
     for (const entry of COMMANDS) {
       const program = await buildProgram(io, [entry.name])
       const command = program.commands.find((c) => c.name() === entry.name)
