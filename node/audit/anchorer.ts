@@ -95,7 +95,10 @@ export class Anchorer {
     this.lastAnchorAt = this._now()
     this.startSize = this._log.size()
     this.unsubscribe = this._log.onCommit((size) => {
-      if (size - this.quietSize >= this.every) this.wake?.()
+      // the loop sleeps without a deadline while nothing is pending: the first new entry wakes it
+      // to compute when that entry is due, as does reaching N entries
+      const pending = size - this.quietSize
+      if (pending >= this.every || pending === 1) this.wake?.()
     })
     const signal = this.controller.signal
     this.loop = this.run(signal).catch((err: unknown) => {
@@ -169,7 +172,10 @@ export class Anchorer {
         })
       }
       if (this.synced && !this.due()) {
-        const dueIn = this.lastAnchorAt + this.intervalMs - this._now()
+        // nothing pending: nothing is due until an entry arrives (its commit wakes the loop), so
+        // sleep until the next recheck, or an interval; sleeping only until the interval's end
+        // would wake every 10 ms once it has passed
+        const dueIn = this.pending() > 0 ? this.lastAnchorAt + this.intervalMs - this._now() : this.intervalMs
         const recheckIn = this.sentByUs !== undefined ? this.lastRecheckAt + this.recheckMs - this._now() : dueIn
         await this.sleep(Math.max(10, Math.min(dueIn, recheckIn)), signal)
         continue

@@ -99,13 +99,22 @@ describe('node/audit anchorer on a Hardhat JSON-RPC chain', function () {
     },
   )
 
-  it('anchors a grown log every T, and an idle one never', async () => {
-    const { t, w, a } = await setup(6, { everyEntries: 1000, intervalMs: 700 }, 3)
+  it('anchors a grown log every T, and an idle one never (nor wakes while idle)', async () => {
+    let clockReads = 0
+    const now = (): number => {
+      clockReads++
+      return Date.now()
+    }
+    const { t, w, a } = await setup(6, { everyEntries: 1000, intervalMs: 700, now }, 3)
     a.start() // entries written before start are anchored at once
     await until('the first anchor', async () => (await sizes(w)).length === 1)
     await until('its anchored entry', () => t.log.size() === 4)
+    const readsBefore = clockReads
     await new Promise((resolve) => setTimeout(resolve, 2_000)) // about three intervals, idle
     expect(await sizes(w)).to.deep.equal([3])
+    // each pass of the loop reads the clock; a loop that woke every 10 ms once the interval had
+    // passed read it hundreds of times here (one wake per interval, and the recheck, read it a few)
+    expect(clockReads - readsBefore, 'clock reads while idle').to.be.at.most(30)
     const grownAt = Date.now()
     await t.log.append(bidRecord(3))
     await until('the anchor after one interval', async () => (await sizes(w)).length === 2, 5_000)
