@@ -58,6 +58,7 @@ export class LogPoller {
   private running = false
   private polling: Promise<void> | undefined
   private failures = 0
+  private _head: { number: number; hash: string } | undefined
 
   constructor(init: LogPollerInit) {
     this.init = init
@@ -140,11 +141,27 @@ export class LogPoller {
     }, ms)
   }
 
+  /**
+   * The chain's newest block at the last successful poll: readers that poll the chain themselves
+   * skip their reads while its hash has not changed (node/chain/head-gate.ts).
+   */
+  get head(): { number: number; hash: string } | undefined {
+    return this._head
+  }
+
   private async _poll(): Promise<void> {
     const { provider } = this.init
     try {
-      const latest = Number(BigInt((await provider.send('eth_blockNumber', [])) as string))
-      await this.checkReorg(latest)
+      const block = (await provider.send('eth_getBlockByNumber', ['latest', false])) as {
+        number: string
+        hash: string
+      } | null
+      if (block === null) throw new Error('the RPC returned no latest block')
+      const latest = Number(BigInt(block.number))
+      const [newest] = this.recent.entries()
+      // an idle chain costs this one read per poll: the newest block read is still the head
+      const unchanged = newest !== undefined && newest[0] === latest && newest[1] === block.hash
+      if (!unchanged) await this.checkReorg(latest)
       const addresses = [...this.handlers.keys()]
       while (this.next <= latest) {
         const to = Math.min(latest, this.next + (this.init.maxRange ?? 2_000) - 1)
@@ -168,6 +185,7 @@ export class LogPoller {
         if (toHash !== undefined) this.recent.set(to, toHash)
       }
       this.failures = 0
+      if (this.next > latest) this._head = { number: latest, hash: block.hash }
       for (const l of this.afterPoll) l(this.syncedBlock)
     } catch (err) {
       this.failures++

@@ -149,6 +149,10 @@ export class ChainService implements HiveService, ChainApi {
   get poller(): LogPoller {
     return this.need(this._poller)
   }
+  /** the chain's newest block at the log poller's last poll (undefined before the first, or when stopped) */
+  get head(): { number: number; hash: string } | undefined {
+    return this._poller?.head
+  }
   /** this node's registry record and eligibility (after start) */
   get ownStake(): OwnStakeStatus {
     return this.need(this.own).status

@@ -5,6 +5,8 @@
 // `hive channel close`. Sweeps run one at a time: two withdrawals of the same credit would make
 // the second revert.
 import { logger } from '../log/logger.ts'
+import { HeadGate } from '../chain/head-gate.ts'
+import type { ChainHead } from '../chain/head-gate.ts'
 import type { PaymentsChain } from './chain.ts'
 
 const log = logger('hive:payments:credits')
@@ -23,6 +25,8 @@ export interface CreditSweeperInit {
   pollMs?: number
   /** told about every withdrawal (logs, events) */
   onWithdrawn?: (w: Withdrawal) => void
+  /** the node's chain head (its log poller): the timer sweeps only after it moved */
+  head?: ChainHead
 }
 
 export class CreditSweeper {
@@ -31,9 +35,11 @@ export class CreditSweeper {
   private running = false
   /** the sweep in progress (or the last one): the next waits for it */
   private last: Promise<Withdrawal[]> = Promise.resolve([])
+  private readonly gate: HeadGate
 
   constructor(init: CreditSweeperInit) {
     this.init = init
+    this.gate = new HeadGate(init.head)
   }
 
   start(): void {
@@ -64,7 +70,16 @@ export class CreditSweeper {
   private schedule(): void {
     if (!this.running) return
     this.timer = setTimeout(() => {
+      // credit arrives only in a new block: while the head has not moved, the last sweep's answer stands
+      const token = this.gate.check()
+      if (token === undefined) {
+        this.schedule()
+        return
+      }
       this.sweep()
+        .then(() => {
+          this.gate.read(token)
+        })
         .catch((err: Error) => {
           log('credit sweep failed (will retry): %s', err.message)
         })

@@ -437,10 +437,14 @@ export class EscrowManager {
 
   /** Moves every unfinished escrow on: claim (provider), refund (requester), or learn the outcome. */
   async tick(): Promise<void> {
+    const unfinished = (await this.list()).filter(
+      (r) => r.state === 'active' || r.state === 'committed' || r.state === 'disputed',
+    )
+    // nothing to move on: no chain read (an idle node's poll costs no RPC)
+    if (unfinished.length === 0) return
     const block = await this.init.chain.provider.getBlock('latest')
     const now = BigInt(block?.timestamp ?? 0)
-    for (const r of await this.list()) {
-      if (r.state !== 'active' && r.state !== 'committed' && r.state !== 'disputed') continue
+    for (const r of unfinished) {
       const e = await this.read(r.escrowId)
       const escrow = this.init.chain.contracts.escrow
       if (e.status === 'released' || e.status === 'claimed' || e.status === 'refunded' || e.status === 'resolved') {

@@ -21,6 +21,7 @@ import { VoucherReceiver } from './receiver.ts'
 import { handleVouchers } from './voucher-stream.ts'
 import { devnetParams } from '../chain/deploy-params.ts'
 import { Watchtower } from './watchtower.ts'
+import type { ChainHead } from '../chain/head-gate.ts'
 import type { PaymentsChain } from './chain.ts'
 import type { EscrowRecord } from './escrow.ts'
 import type { ChannelRecord } from './channel-store.ts'
@@ -113,6 +114,9 @@ export interface PaymentsInit {
   protocolFeeBps?: () => bigint
   /** the node's request/response outcome counters: the voucher handler counts into them */
   counters?: OutcomeCounters
+  /** the chain's head as the node's log poller reads it: the watchtower's and the credit sweeper's
+   * polls skip their chain reads while it has not moved (every poll reads without it) */
+  chainHead?: ChainHead
 }
 
 export class PaymentsService implements PaymentsApi, HiveService {
@@ -210,6 +214,7 @@ export class PaymentsService implements PaymentsApi, HiveService {
       pollMs: o.pollMs,
       lowFundsThreshold: o.lowFundsThreshold,
       ...(o.hivePerEth !== undefined ? { hivePerEth: o.hivePerEth } : {}),
+      ...(init.chainHead !== undefined ? { head: init.chainHead } : {}),
       onAlert: (a) => {
         const message = `watchtower: channel ${a.channelId} ${a.code}`
         init.events?.emit({ type: 'log', at: this.now(), level: 'error', message, data: { ...a } })
@@ -236,7 +241,11 @@ export class PaymentsService implements PaymentsApi, HiveService {
       now: this.now,
     })
     this.paid = store.sublevel<unknown>('payments', 'json')
-    this.credits = new CreditSweeper({ chain, pollMs: o.pollMs })
+    this.credits = new CreditSweeper({
+      chain,
+      pollMs: o.pollMs,
+      ...(init.chainHead !== undefined ? { head: init.chainHead } : {}),
+    })
     this.fee = new FeeWatch({
       escrow: chain.contracts.escrow,
       pollMs: o.pollMs,
@@ -686,6 +695,8 @@ export interface PaymentsChainSource {
   setOpenChannelCount: (count: () => Promise<number>) => void
   /** ProtocolParams as the chain service follows them (there once it started, before payments) */
   readonly params: { get: (key: 'protocolFeeBps') => bigint }
+  /** the head its log poller last read: it gates the payments' polls */
+  readonly head: { number: number; hash: string } | undefined
 }
 
 /** What the factory is given; the node's components and services supply the rest of PaymentsInit. */
@@ -712,7 +723,9 @@ export function paymentsService(init: PaymentsServiceInit = {}): ServiceFactory<
       // the chain service already follows ProtocolParams: the fee is read there rather than polled
       // again; lazily, since its params exist once it started (it starts before payments)
       const service = new PaymentsService({
-        ...(source !== undefined ? { protocolFeeBps: () => source.params.get('protocolFeeBps') } : {}),
+        ...(source !== undefined
+          ? { protocolFeeBps: () => source.params.get('protocolFeeBps'), chainHead: () => source.head }
+          : {}),
         ...init,
         chain: init.chain ?? source!.client,
         libp2p: components.libp2p,

@@ -14,6 +14,8 @@ import { logger } from '../log/logger.ts'
 import { ClosePricer, voucherCloseArgs } from './close-pricer.ts'
 import { findEvent, readChannel } from './chain.ts'
 import { RetrySchedule } from './retry-schedule.ts'
+import { HeadGate } from '../chain/head-gate.ts'
+import type { ChainHead } from '../chain/head-gate.ts'
 import type { PaymentsChain } from './chain.ts'
 import type { ChannelRecord, ChannelStore } from './channel-store.ts'
 import type { JsonSublevel } from '../store.ts'
@@ -53,6 +55,8 @@ export interface WatchtowerInit {
   maxRetryMs?: number
   onClosed?: (record: ChannelRecord) => void
   onAlert?: (alert: TowerAlert) => void
+  /** the node's chain head (its log poller): polls read the chain only after it moved */
+  head?: ChainHead
 }
 
 export class Watchtower {
@@ -63,11 +67,14 @@ export class Watchtower {
   private readonly closing = new Set<string>()
   private readonly retries: RetrySchedule
   private readonly pricer: ClosePricer
+  private readonly gate: HeadGate
+  private headTime: { hash: string; timestamp: bigint } | undefined
 
   constructor(init: WatchtowerInit) {
     this.init = init
     const price = init.hivePerEth !== undefined ? { hivePerEth: init.hivePerEth } : {}
     this.pricer = new ClosePricer({ chain: init.chain, now: init.now, ...price })
+    this.gate = new HeadGate(init.head)
     this.retries = new RetrySchedule({
       now: init.now,
       maxAttempts: init.maxAttempts ?? 8,
@@ -121,6 +128,17 @@ export class Watchtower {
 
   /** One poll: record new close events, then act on each channel that needs it. */
   async tick(): Promise<void> {
+    // the chain's head has not moved since the last complete read: no new close event to read
+    const token = this.gate.check()
+    if (token !== undefined) {
+      await this.readEvents()
+      this.gate.read(token)
+    }
+    await this.applyPolicies()
+  }
+
+  /** Records the close events of the blocks after the last one read. */
+  private async readEvents(): Promise<void> {
     const { chain } = this.init
     const channel = chain.contracts.channel
     const latest = await chain.provider.getBlockNumber()
@@ -143,7 +161,6 @@ export class Watchtower {
       }
       await this.init.meta.put(LAST_BLOCK_KEY, latest)
     }
-    await this.applyPolicies()
   }
 
   private async onEvent(
@@ -165,9 +182,9 @@ export class Watchtower {
 
   /** Each channel on its own: the answers to closes first (soonest deadline first), then the provider's own rules. */
   private async applyPolicies(): Promise<void> {
-    const block = await this.init.chain.provider.getBlock('latest')
-    const chainNow = BigInt(block?.timestamp ?? Math.floor(this.init.now() / 1000))
     const records = await this.init.channels.list({ status: ['open', 'closing'] })
+    if (records.length === 0) return
+    const chainNow = await this.chainNow()
     const deadline = (r: ChannelRecord): bigint => BigInt(r.closesAt ?? '0')
     const rank = (r: ChannelRecord): number => (r.status === 'closing' ? 0 : 1)
     records.sort((a, b) => (rank(a) !== rank(b) ? rank(a) - rank(b) : deadline(a) < deadline(b) ? -1 : 1))
@@ -191,6 +208,16 @@ export class Watchtower {
         })
       }
     }
+  }
+
+  /** The latest block's timestamp; read again only when the chain's head moved (or is not known). */
+  private async chainNow(): Promise<bigint> {
+    const head = this.init.head?.()
+    if (head !== undefined && this.headTime?.hash === head.hash) return this.headTime.timestamp
+    const block = await this.init.chain.provider.getBlock('latest')
+    const timestamp = BigInt(block?.timestamp ?? Math.floor(this.init.now() / 1000))
+    if (head !== undefined) this.headTime = { hash: head.hash, timestamp }
+    return timestamp
   }
 
   /** Provider: closes `channelId` with the best voucher if that is worth its gas; failures are retried later. */
