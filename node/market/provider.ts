@@ -614,7 +614,8 @@ export class Provider {
         (await inlineBlob(inline, cid, size)) ??
         (await this.init.exchange.fetch(job.requester, cid, { signal: fetchSignal, maxBytes: size }))
       const addrs = dialableRequesterAddrs(job.requesterAddrs, { allowPrivate: this.init.allowPrivateAddrs === true })
-      if (addrs.length > 0) {
+      // only a new connection needs them: over the open one (the award's) a merge is a LevelDB read and write
+      if (addrs.length > 0 && this.init.libp2p.getConnections(job.requester).length === 0) {
         await this.init.libp2p.peerStore.merge(job.requester, { multiaddrs: addrs.map((a) => multiaddr(a.toString())) })
       }
       let module: Uint8Array

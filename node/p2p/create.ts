@@ -11,6 +11,8 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
+import { cacheProtocolMerges } from './protocol-merges.ts'
+import type { ProtocolMerges } from './protocol-merges.ts'
 import type { Libp2pOptions } from 'libp2p'
 import { clearingShardTopic, gossipMessageId, jobShardTopics, PROFILES_TOPIC } from '../../protocol/topics.ts'
 import {
@@ -231,10 +233,18 @@ export async function createHiveLibp2p(opts: HiveLibp2pOptions): Promise<HiveLib
     banOversizedFrames(node, quarantine)
     quarantines.set(node, quarantine)
   }
+  // a stream's protocol is written to the peer's record once a minute, not once per stream
+  protocolMergesOf.set(node, cacheProtocolMerges(node.peerStore, node))
   return node
 }
 
 const quarantines = new WeakMap<HiveLibp2p, Quarantine>()
+const protocolMergesOf = new WeakMap<HiveLibp2p, ProtocolMerges>()
+
+/** The peer store's protocol-merge cache of a node made here (node/p2p/protocol-merges.ts). */
+export function protocolMerges(node: HiveLibp2p): ProtocolMerges | undefined {
+  return protocolMergesOf.get(node)
+}
 
 /** The peers this node hung up on and refuses (graylisted or protocol-breaking); undefined if off. */
 export function quarantineOf(node: HiveLibp2p): Quarantine | undefined {
