@@ -139,6 +139,12 @@ export class PaymentsService implements PaymentsApi, HiveService {
   private readonly paid: ReturnType<HiveStore['sublevel']>
   private unhandle?: () => Promise<void>
   private retryTimer?: ReturnType<typeof setTimeout>
+  /**
+   * Requester: the keys of payments recorded pending (owed, not yet gone through). The retry timer
+   * reads these rather than every payment ever made, which grew with every job (a read of all
+   * records every 15 s). Built by one read at start; kept with each write since.
+   */
+  private readonly pendingKeys = new Set<string>()
   /** payments being made now, by `${jobId}/${provider}` */
   private readonly paying = new Map<string, Promise<void>>()
   private retrying?: Promise<number>
@@ -265,6 +271,9 @@ export class PaymentsService implements PaymentsApi, HiveService {
     await this.tower.start()
     this.escrow.start()
     this.credits.start()
+    // the one full read of the payment records: the retry timer then reads only the pending ones
+    for await (const [key, value] of this.paid.iterator())
+      if ((value as { status?: string }).status === 'pending') this.pendingKeys.add(key)
     this.scheduleRetry()
   }
 
@@ -297,12 +306,14 @@ export class PaymentsService implements PaymentsApi, HiveService {
     const prior = (await this.paid.get(key)) as { status?: string } | undefined
     if (prior?.status === 'paid') return
     // owed from here on: a failed attempt stays pending and is retried until it goes through
-    if (prior === undefined)
+    if (prior === undefined) {
       await this.init.store.putDurable(this.paid, key, {
         status: 'pending',
         job: { ...job, providerPeer: job.providerPeer.toString(), price: job.price.toString() },
         at: this.now(),
       })
+      this.pendingKeys.add(key)
+    }
     let detail: Record<string, string>
     if (job.payment === 'channel') {
       const p = await this.payer.pay({
@@ -325,6 +336,7 @@ export class PaymentsService implements PaymentsApi, HiveService {
       amount: job.price.toString(),
       at: this.now(),
     })
+    this.pendingKeys.delete(key)
   }
 
   /** Requester: whether a payment for `jobId` was started (pending or paid), to any provider. */
@@ -350,12 +362,14 @@ export class PaymentsService implements PaymentsApi, HiveService {
   /** Retries every payment still pending (provider unreachable, RPC down …). Returns how many went through. */
   async retryPending(): Promise<number> {
     let done = 0
-    for await (const value of this.paid.values()) {
-      const v = value as {
-        status?: string
-        job?: Omit<PaidJob, 'providerPeer' | 'price'> & { providerPeer: string; price: string }
+    for (const key of [...this.pendingKeys]) {
+      const v = (await this.paid.get(key)) as
+        | { status?: string; job?: Omit<PaidJob, 'providerPeer' | 'price'> & { providerPeer: string; price: string } }
+        | undefined
+      if (v?.status !== 'pending' || v.job === undefined) {
+        this.pendingKeys.delete(key)
+        continue
       }
-      if (v.status !== 'pending' || v.job === undefined) continue
       try {
         await this.payJob({ ...v.job, providerPeer: peerIdFromString(v.job.providerPeer), price: BigInt(v.job.price) })
         done++
@@ -613,8 +627,9 @@ export class PaymentsService implements PaymentsApi, HiveService {
       settle: async (ack) => {
         const paid = await this.payer.settleAward(signed, ack)
         // the job is paid: later payJob calls for it find the voucher and send nothing
-        if (paid)
-          await this.init.store.putDurable(this.paid, `${a.jobId}/${getAddress(address)}`, {
+        if (paid) {
+          const key = `${a.jobId}/${getAddress(address)}`
+          await this.init.store.putDurable(this.paid, key, {
             status: 'paid',
             providerPeer: a.provider,
             channelId: signed.stored.channelId,
@@ -625,6 +640,8 @@ export class PaymentsService implements PaymentsApi, HiveService {
             at: this.now(),
             onAward: true,
           })
+          this.pendingKeys.delete(key)
+        }
         return paid
       },
     }

@@ -155,11 +155,9 @@ describe('node/payments channels', function () {
     },
   )
 
-  it('keeps a payment to an unreachable provider pending and completes it later; never pays a job twice', async () => {
-    const requester = await startPayPeer(chain, root, 'r4', chain.account(3), {
-      channelDeposit: parseEther('10'),
-      retryMs: 3_600_000,
-    })
+  it('keeps a payment to an unreachable provider pending, across a restart, and completes it later; never pays a job twice', async () => {
+    const terms = { channelDeposit: parseEther('10'), retryMs: 3_600_000 }
+    let requester = await startPayPeer(chain, root, 'r4', chain.account(3), terms)
     let provider = await startPayPeer(chain, root, 'p4', chain.account(7))
     peers.push(requester)
     await connect(requester, provider)
@@ -197,6 +195,12 @@ describe('node/payments channels', function () {
       failed = true
     }
     expect(failed).to.equal(true)
+    // the requester restarts: the retry finds the pending payment in its records (the job paid
+    // before is not pending, so it is not paid again)
+    await requester.stop()
+    peers.splice(peers.indexOf(requester), 1)
+    requester = await startPayPeer(chain, root, 'r4', chain.account(3), terms)
+    peers.push(requester)
     provider = await startPayPeer(chain, root, 'p4', chain.account(7))
     peers.push(provider)
     await connect(requester, provider)
