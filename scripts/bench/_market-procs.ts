@@ -9,7 +9,7 @@ import { Wallet, parseEther } from 'ethers'
 import { deployDevnet, devKey, ensureContractsBuilt, startHardhat } from '../../cli/devnet/chain.ts'
 import type { DeployedChain, HardhatProcess } from '../../cli/devnet/chain.ts'
 import { loopbackTcpAddress } from '../../cli/devnet/network.ts'
-import { NodeProcess, runHive } from '../../cli/devnet/processes.ts'
+import { NodeProcess, ensureCliBuilt, runHive } from '../../cli/devnet/processes.ts'
 import type { HiveApiClient } from '../../cli/client.ts'
 import type { NodeInfo } from '../../node/controller.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -109,6 +109,8 @@ export async function startProcNet(opts: ProcNetOptions): Promise<ProcNet> {
       startHardhat({ logFile: join(logDir, 'hardhat.log') }),
       ensureContractsBuilt(join(logDir, 'build.log')),
     ])
+    // every node runs the compiled CLI, not the sources through tsx (not timed)
+    ensureCliBuilt()
     hardhat = hh
     chain = await deployDevnet(hh.url, join(opts.root, 'deployments'))
     opts.say(`  chain at ${hh.url}, contracts deployed`)

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { delimiter, join, sep } from 'node:path'
 import { runCpuBenchmark } from '../../node/hardware/benchmark.ts'
-import { NodeProcess, REPO_ROOT } from '../../cli/devnet/processes.ts'
+import { NodeProcess, REPO_ROOT, ensureCliBuilt } from '../../cli/devnet/processes.ts'
 
 const args = process.argv.slice(2)
 const runsAt = args.indexOf('--runs')
@@ -81,10 +81,7 @@ function time(label: string, hiveArgs: string[]): number {
 
 const loadStart = loadavg()[0]
 say('building dist/ (not timed) …')
-const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'setup', 'build.mjs')], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-})
-if (build.status !== 0) process.exit(1)
+ensureCliBuilt()
 const nodeOnPath = spawnSync('node', ['--version'], { env, encoding: 'utf8' })
 say(`timing ${bin}; the PATH's node is ${nodeOnPath.stdout?.trim() || 'missing'}`)
 
