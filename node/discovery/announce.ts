@@ -5,15 +5,16 @@
 // the network and reads the profile from its K closest peers. The DHT stays the source for a
 // node that just joined (it has heard nobody yet) and for lookups its view cannot answer.
 // Gossip has no memory, so a peer that joins the topic after our announcement would not hear of
-// us until we re-sign (every TTL/2): when a peer we are connected to subscribes, we announce a
-// freshly signed profile again (a new record: the old one's message id is in the seen caches),
-// at most once per `reannounceMinMs` however many join.
+// us until we re-sign (every TTL/2): when a peer we are connected to subscribes, we send it our
+// current record directly (/hive/profile/1.0.0, profile-push.ts), to it alone. (Re-announcing on
+// the topic for each joiner made every join cost every node a validation per provider.)
 //
 // The record on the topic is the same signed record as in the DHT, so a relay can neither forge
 // nor alter one; the message id is the hash of its bytes (node/p2p/create.ts), so a copy dies in
 // gossipsub's seen cache. A replayed older profile of a peer is IGNOREd (no penalty: relays
 // deliver late copies honestly); an invalid one is REJECTed, costing its sender score.
 import { logger } from '../log/logger.ts'
+import { ReqRespError } from '../p2p/reqresp/errors.ts'
 import { verifyProfile } from '../../protocol/profile-signing.ts'
 import { PROFILES_TOPIC } from '../../protocol/topics.ts'
 import { TopicSubscription } from '../market/gossip.ts'
@@ -21,9 +22,11 @@ import type { GossipOutcome, GossipVerdictOf } from '../market/gossip.ts'
 import type { ProfileCache } from './cache.ts'
 import type { HardwareProfile } from '../../protocol/profile.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
+import type { PeerId } from '@libp2p/interface'
 
 /** gossipsub's 'subscription-change' detail (the parts read here) */
 interface SubscriptionChange {
+  peerId?: PeerId
   subscriptions?: Array<{ topic: string; subscribe: boolean }>
 }
 
@@ -51,10 +54,8 @@ export interface AnnouncerInit {
   onOutcome?: (outcome: GossipOutcome, code: string | undefined) => void
   /** a profile was taken into the view */
   onProfile?: (profile: HardwareProfile) => void
-  /** signs a fresh own profile record, for a re-announcement to peers that joined the topic later */
-  resign?: () => Promise<Uint8Array>
-  /** re-announcements for joining peers at most this often (default 1 s) */
-  reannounceMinMs?: number
+  /** sends our current record to one peer that joined the topic after we announced it (profile-push.ts) */
+  push?: (peer: PeerId, record: Uint8Array) => Promise<void>
 }
 
 export class ProfileAnnouncer {
@@ -63,14 +64,13 @@ export class ProfileAnnouncer {
   /** the record to announce and whether it has reached a peer yet */
   private pending: Uint8Array | undefined
   private started = false
-  /** this node announces a profile of its own (a provider): joining peers get it again */
-  private announcing = false
-  private lastReannounceAt = -Infinity
-  private reannounceTimer: ReturnType<typeof setTimeout> | undefined
+  /** this node's own record last announced (a provider): a peer that joins the topic gets it pushed */
+  private current: Uint8Array | undefined
+  private readonly pushCounts = { sent: 0, accepted: 0, ignored: 0 }
   private readonly onSubscriptionChange = (e: CustomEvent<SubscriptionChange>): void => {
     void this.flush()
     const joined = e.detail?.subscriptions?.some((s) => s.topic === PROFILES_TOPIC && s.subscribe)
-    if (joined === true) this.reannounceSoon()
+    if (joined === true && e.detail.peerId !== undefined) this.pushTo(e.detail.peerId)
   }
 
   constructor(init: AnnouncerInit) {
@@ -78,16 +78,9 @@ export class ProfileAnnouncer {
     this.subscription = new TopicSubscription<HardwareProfile>({
       pubsub: init.pubsub,
       topic: PROFILES_TOPIC,
-      validate: async (bytes) => {
-        const now = init.now()
-        const profile = await verifyProfile(bytes, { now })
-        if (init.cache.hasNewer(profile.peerId, profile.issuedAt, now))
-          throw new StaleProfile('an equal or newer profile of this peer is known')
-        return profile
-      },
+      validate: async (bytes) => await this.check(bytes),
       handle: async (profile) => {
-        if (profile.peerId === init.selfId) return
-        if (init.cache.set(profile, init.now())) init.onProfile?.(profile)
+        this.take(profile)
       },
       verdictOf: profileVerdict,
       // profiles are rare; a burst beyond this is someone else's flood
@@ -96,6 +89,56 @@ export class ProfileAnnouncer {
       ...(init.onOutcome !== undefined
         ? { onOutcome: (o: GossipOutcome, code: string | undefined) => init.onOutcome?.(o, code) }
         : {}),
+    })
+  }
+
+  /** A signed profile, verified, and newer than the one the view holds (else StaleProfile). */
+  private async check(bytes: Uint8Array): Promise<HardwareProfile> {
+    const now = this.init.now()
+    const profile = await verifyProfile(bytes, { now })
+    if (this.init.cache.hasNewer(profile.peerId, profile.issuedAt, now))
+      throw new StaleProfile('an equal or newer profile of this peer is known')
+    return profile
+  }
+
+  private take(profile: HardwareProfile): void {
+    if (profile.peerId === this.init.selfId) return
+    if (this.init.cache.set(profile, this.init.now())) this.init.onProfile?.(profile)
+  }
+
+  /**
+   * A record pushed to us (profile-push.ts): taken only when it is the sender's own profile and
+   * passes the topic's checks; a stale one is dropped quietly, a foreign or invalid one refused.
+   */
+  async takePushed(record: Uint8Array, from: PeerId): Promise<void> {
+    let profile: HardwareProfile
+    try {
+      profile = await this.check(record)
+    } catch (err) {
+      if (err instanceof StaleProfile || IGNORED.has(String((err as { code?: unknown }).code))) {
+        this.pushCounts.ignored++
+        return
+      }
+      throw new ReqRespError('INVALID_REQUEST', `pushed profile refused: ${(err as Error).message}`)
+    }
+    if (profile.peerId !== from.toString())
+      throw new ReqRespError('INVALID_REQUEST', "a pushed profile must be the sender's own")
+    this.pushCounts.accepted++
+    this.take(profile)
+  }
+
+  /** Pushes sent, and pushed records accepted and ignored (stale), since start. */
+  pushStats(): Readonly<{ sent: number; accepted: number; ignored: number }> {
+    return { ...this.pushCounts }
+  }
+
+  private pushTo(peer: PeerId): void {
+    const { push } = this.init
+    const record = this.current
+    if (!this.started || push === undefined || record === undefined) return
+    this.pushCounts.sent++
+    push(peer, record).catch((err: unknown) => {
+      log('pushing our profile to %s failed: %s', peer.toString(), (err as Error).message)
     })
   }
 
@@ -117,8 +160,7 @@ export class ProfileAnnouncer {
     this.init.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
     this.subscription.stop()
     this.pending = undefined
-    clearTimeout(this.reannounceTimer)
-    this.reannounceTimer = undefined
+    this.current = undefined
   }
 
   /**
@@ -126,28 +168,9 @@ export class ProfileAnnouncer {
    * as one subscribes (a fresh node knows nobody's subscriptions for its first few ms).
    */
   announce(record: Uint8Array): void {
-    this.announcing = true
+    this.current = record
     this.pending = record
     void this.flush()
-  }
-
-  /** A peer joined the topic: announce a fresh own profile, now or when the rate allows. */
-  private reannounceSoon(): void {
-    const { resign } = this.init
-    if (!this.started || !this.announcing || resign === undefined || this.reannounceTimer !== undefined) return
-    const wait = Math.max(0, this.lastReannounceAt + (this.init.reannounceMinMs ?? 1_000) - performance.now())
-    this.reannounceTimer = setTimeout(() => {
-      this.reannounceTimer = undefined
-      if (!this.started) return
-      this.lastReannounceAt = performance.now()
-      resign().then(
-        (record) => {
-          if (this.started) this.announce(record)
-        },
-        (err: unknown) => log.error('re-signing our profile failed - %e', err),
-      )
-    }, wait)
-    this.reannounceTimer.unref?.()
   }
 
   private async flush(): Promise<void> {

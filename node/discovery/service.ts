@@ -5,6 +5,10 @@
 import { logger } from '../log/logger.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import { pushProfile, serveProfilePush } from './profile-push.ts'
+import type { InboundComponents } from '../p2p/reqresp/inbound.ts'
+import type { OutboundComponents } from '../p2p/reqresp/outbound.ts'
+import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { ProfileAnnouncer } from './announce.ts'
 import { ProfileCache } from './cache.ts'
@@ -45,6 +49,9 @@ export interface DiscoveryComponents {
   privateKey: PrivateKey
   dht: KadDHT
   pubsub: GossipSub
+  /** serves and sends profile pushes to peers that join the profiles topic (profile-push.ts) */
+  libp2p: InboundComponents['libp2p'] & OutboundComponents['libp2p']
+  counters?: OutcomeCounters
 }
 
 export interface DiscoveryInit {
@@ -86,6 +93,7 @@ export class DiscoveryService {
   private running = false
   private startedAt = 0
   private unwatch: (() => void) | undefined
+  private unserve: (() => Promise<void>) | undefined
   /** liveProviders() per executor, kept while the view is unchanged (asked once per job per node) */
   private readonly live = new Map<string, { at: number; version: number; providers: LiveProvider[] }>()
 
@@ -113,7 +121,8 @@ export class DiscoveryService {
       cache: this.cache,
       now: this._now,
       selfId: components.peerId.toString(),
-      resign: async () => (await this.publisher.sign()).record,
+      push: async (peer, record) =>
+        await pushProfile({ libp2p: components.libp2p }, peer, record, AbortSignal.timeout(4_000)),
       ...(init.onAnnouncement !== undefined ? { onOutcome: init.onAnnouncement } : {}),
       // a profile heard by announcement carries the provider's own signed circuit addresses too:
       // remember them as a lookup does, or a push to a NATed provider has no address to dial
@@ -134,6 +143,11 @@ export class DiscoveryService {
     this.running = true
     this.startedAt = this._now()
     await this.prepare()
+    const { libp2p, counters } = this.components
+    this.unserve = await serveProfilePush(
+      { libp2p, ...(counters !== undefined ? { counters } : {}) },
+      async (record, from) => await this.announcer.takePushed(record, from),
+    )
     this.announcer.start()
     if (this.init.publish) {
       // a fresh signature: the one made at prepare may be minutes old (a slow chain start)
@@ -152,6 +166,8 @@ export class DiscoveryService {
     this.unwatch?.()
     this.unwatch = undefined
     this.announcer.stop()
+    await this.unserve?.()
+    this.unserve = undefined
     await this.publisher.stop()
     this.cache.clear()
   }
@@ -174,6 +190,11 @@ export class DiscoveryService {
   /** How many announcements ended each way (accepted, ignored, rejected, dropped, overloaded). */
   announcementStats(): ReturnType<ProfileAnnouncer['stats']> {
     return this.announcer.stats()
+  }
+
+  /** Profile pushes sent to peers that joined the topic, and pushed records accepted and ignored. */
+  pushStats(): ReturnType<ProfileAnnouncer['pushStats']> {
+    return this.announcer.pushStats()
   }
 
   /** The view is warm: it has been listening for a full announcement round. */
@@ -288,6 +309,8 @@ export function discoveryService(init: DiscoveryServiceInit = {}): ServiceFactor
           privateKey: components.privateKey,
           dht: libp2p.services.dht,
           pubsub: libp2p.services.pubsub,
+          libp2p,
+          ...(components.counters !== undefined ? { counters: components.counters } : {}),
         },
         {
           offer: {

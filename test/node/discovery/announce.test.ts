@@ -6,9 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
 import { PUBLISHED_PROFILE_KEY } from '../../../node/discovery/index.ts'
+import { pushProfile } from '../../../node/discovery/profile-push.ts'
 import { discoveryService } from '../../../node/discovery/service.ts'
 import { createHiveLibp2p } from '../../../node/p2p/create.ts'
 import { signProfile } from '../../../protocol/profile-signing.ts'
@@ -87,7 +89,7 @@ describe('node/discovery: profile announcements', function () {
 
   it(
     'a requester joining after a provider announced hears it within the' +
-      ' bound: joining the topic brings a re-announcement',
+      ' bound: joining the topic brings a push of the profile to it alone',
     async () => {
       const gpu = await startTestNode('early-gpu', { root, roles: 'provider', bootstrap: seed, hardware: gpuBox })
       live.push(gpu)
@@ -115,10 +117,55 @@ describe('node/discovery: profile announcements', function () {
       const ms = Date.now() - joined
       console.log(`      in the late requester's view ${ms} ms after it joined the topic`)
       expect(ms).to.be.below(BOUND_MS)
+      // sent to the joiner directly, not re-announced to the whole topic (which cost every node a
+      // validation per provider per join)
+      expect(gpu.discovery.pushStats().sent, 'pushes by the provider').to.be.at.least(1)
+      expect(late.discovery.pushStats().accepted, 'pushed profiles the late requester took').to.be.at.least(1)
       await late.stop()
       await gpu.stop()
     },
   )
+
+  it("a pushed profile is taken only from its own peer: a peer pushing another's record is refused", async () => {
+    const senderKey = await generateKeyPair('Ed25519')
+    const sender = await createHiveLibp2p({ privateKey: senderKey, listen: ['/ip4/127.0.0.1/tcp/0'] })
+    live.push(sender)
+    await sender.start()
+    await sender.dial(multiaddr(searcher.info().addresses[0]))
+    const signed = async (key: typeof senderKey, price: string): Promise<Uint8Array> => {
+      const now = Date.now()
+      return await signProfile(
+        {
+          version: PROFILE_VERSION,
+          peerId: peerIdFromPrivateKey(key).toString(),
+          ...gpuBox,
+          executors: ['wasm'],
+          prices: { wasm: price },
+          issuedAt: now,
+          expiresAt: now + 60_000,
+        },
+        key,
+      )
+    }
+    // a valid record of a peer that is not the sender (one it collected, or made up with its own key)
+    const otherKey = await generateKeyPair('Ed25519')
+    let refused: unknown
+    await pushProfile(
+      { libp2p: sender },
+      searcher.peerId,
+      await signed(otherKey, '0.7'),
+      AbortSignal.timeout(5_000),
+    ).catch((err: unknown) => {
+      refused = err
+    })
+    expect((refused as { code?: string } | undefined)?.code, 'a foreign record').to.equal('INVALID_REQUEST')
+    const otherId = peerIdFromPrivateKey(otherKey).toString()
+    expect((await inView(searcher)).some((p) => p.peerId === otherId)).to.equal(false)
+    // its own record is taken
+    await pushProfile({ libp2p: sender }, searcher.peerId, await signed(senderKey, '0.6'), AbortSignal.timeout(5_000))
+    expect((await inView(searcher)).some((p) => p.peerId === sender.peerId.toString())).to.equal(true)
+    await sender.stop()
+  })
 
   it('a restarted provider is never hidden by its own older profile, even when that is replayed', async () => {
     const first = await startTestNode('restarts', {
