@@ -155,7 +155,7 @@ describe('node/payments channels', function () {
     },
   )
 
-  it('keeps a payment to an unreachable provider pending, across a restart, and completes it later; never pays a job twice', async () => {
+  it('keeps a payment to an unreachable provider pending (across restarts), pays it later, once', async () => {
     const terms = { channelDeposit: parseEther('10'), retryMs: 3_600_000 }
     let requester = await startPayPeer(chain, root, 'r4', chain.account(3), terms)
     let provider = await startPayPeer(chain, root, 'p4', chain.account(7))

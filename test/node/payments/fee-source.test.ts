@@ -2,21 +2,16 @@
 // service's ProtocolParams follower, so no second poll of ProtocolParams runs; a governance
 // change reaches it through that follower. (Without a chain service, with a chain client of its
 // own, payments polls: test/security/15-fee-aware-price.test.ts covers that path.)
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { parseEther } from 'ethers'
 import { paramKey } from '../../../node/chain/params.ts'
-import { chainService } from '../../../node/chain/service.ts'
-import { DEVNET_KDF, createWallet } from '../../../node/chain/wallet.ts'
-import { paymentsService } from '../../../node/payments/service.ts'
 import { startDevChain } from '../../support/chain.ts'
-import { startTestNode } from '../../support/node.ts'
+import { startChainPaymentsNode } from './helpers.ts'
 import { waitFor } from '../../support/wait.ts'
 import type { DevChain } from '../../support/chain.ts'
-
-const PASS = 'test passphrase'
 
 describe("node/payments protocol fee from the chain service's params follower", function () {
   this.timeout(120_000)
@@ -32,14 +27,7 @@ describe("node/payments protocol fee from the chain service's params follower", 
   })
 
   it('takes the fee from chain.params, without polling, and follows a governance change', async () => {
-    mkdirSync(join(root, 'p'), { recursive: true, mode: 0o700 })
-    const { address } = await createWallet(join(root, 'p'), PASS, { kdf: DEVNET_KDF })
-    await chain.setEth(address, parseEther('10'))
-    const node = await startTestNode('p', {
-      root,
-      settings: { rpcUrl: chain.url, deployments: chain.deploymentsDir },
-      services: { chain: chainService({ passphrase: PASS }), payments: paymentsService() },
-    })
+    const node = await startChainPaymentsNode(chain, root, 'p')
     try {
       const payments = node.services.payments!
       expect(payments.fee.polling, 'a second poll of ProtocolParams').to.equal(false)

@@ -1,6 +1,11 @@
 // Payments tests: real HiveNodes on 127.0.0.1 with a PaymentsService each, talking to a real
 // Hardhat JSON-RPC node (test/support/chain.ts) through node/chain's client and sender.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseEther } from 'ethers'
 import { openChain } from '../../../node/chain/client.ts'
+import { chainService } from '../../../node/chain/service.ts'
+import { DEVNET_KDF, createWallet } from '../../../node/chain/wallet.ts'
 import { auditService } from '../../../node/audit/index.ts'
 import { paymentsService } from '../../../node/payments/service.ts'
 import { startTestNode } from '../../support/node.ts'
@@ -77,4 +82,21 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
 export async function expectJob(provider: PayPeer, requester: PayPeer, jobId: string, price: bigint): Promise<string> {
   await provider.payments.receiver.expect({ jobId, requesterAddress: requester.payments.address, price })
   return jobId.startsWith('0x') ? jobId : `0x${jobId}`
+}
+
+/**
+ * A node as `hive node start` builds it for payments: a `chain` service (wallet in the data dir,
+ * devnet KDF, 10 ETH) and a payments service on it, so payments uses the chain service's params
+ * follower and log poller.
+ */
+export async function startChainPaymentsNode(chain: DevChain, root: string, name: string) {
+  const passphrase = 'test passphrase'
+  mkdirSync(join(root, name), { recursive: true, mode: 0o700 })
+  const { address } = await createWallet(join(root, name), passphrase, { kdf: DEVNET_KDF })
+  await chain.setEth(address, parseEther('10'))
+  return await startTestNode(name, {
+    root,
+    settings: { rpcUrl: chain.url, deployments: chain.deploymentsDir },
+    services: { chain: chainService({ passphrase }), payments: paymentsService() },
+  })
 }

@@ -3,20 +3,14 @@
 // once a block is mined they read again. Before, an idle node sent ~6.5 JSON-RPC requests a
 // second (a head read and a block hash per poll, the watchtower's block number and block, the
 // escrow manager's block, two credit reads), and a network of idle nodes kept its chain busy.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import { parseEther } from 'ethers'
-import { chainService } from '../../../node/chain/service.ts'
-import { DEVNET_KDF, createWallet } from '../../../node/chain/wallet.ts'
-import { paymentsService } from '../../../node/payments/service.ts'
 import { startDevChain } from '../../support/chain.ts'
-import { startTestNode } from '../../support/node.ts'
+import { startChainPaymentsNode } from './helpers.ts'
 import { waitFor } from '../../support/wait.ts'
 import type { DevChain } from '../../support/chain.ts'
-
-const PASS = 'test passphrase'
 
 describe('node/payments polls of an idle node', function () {
   this.timeout(120_000)
@@ -32,14 +26,7 @@ describe('node/payments polls of an idle node', function () {
   })
 
   it('read only the head while no block is mined, and read again after one is', async () => {
-    mkdirSync(join(root, 'p'), { recursive: true, mode: 0o700 })
-    const { address } = await createWallet(join(root, 'p'), PASS, { kdf: DEVNET_KDF })
-    await chain.setEth(address, parseEther('10'))
-    const node = await startTestNode('p', {
-      root,
-      settings: { rpcUrl: chain.url, deployments: chain.deploymentsDir },
-      services: { chain: chainService({ passphrase: PASS }), payments: paymentsService() },
-    })
+    const node = await startChainPaymentsNode(chain, root, 'p')
     try {
       const provider = node.services.chain!.client.provider
       const sent: string[] = []
