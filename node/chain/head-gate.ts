@@ -4,8 +4,10 @@
 // poller's last complete read saw and says whether the next tick needs the chain. Without a head
 // source (a payments service built on a bare chain client) every tick reads, as before.
 
+import type { ChainHeadBlock } from './log-poller.ts'
+
 /** The newest block the node has seen, or undefined before the first poll. */
-export type ChainHead = () => { number: number; hash: string } | undefined
+export type ChainHead = () => ChainHeadBlock | undefined
 
 export class HeadGate {
   private readonly head: ChainHead | undefined

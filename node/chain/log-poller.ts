@@ -13,6 +13,13 @@ const log = logger('hive:chain:logs')
 
 export type LogHandler = (entry: Log) => void
 
+/** The chain's newest block as a poll read it (its timestamp in seconds). */
+export interface ChainHeadBlock {
+  number: number
+  hash: string
+  timestamp: number
+}
+
 export interface LogPollerInit {
   provider: JsonRpcProvider
   /** first block to read (the block after the state the subscribers loaded) */
@@ -58,7 +65,7 @@ export class LogPoller {
   private running = false
   private polling: Promise<void> | undefined
   private failures = 0
-  private _head: { number: number; hash: string } | undefined
+  private _head: ChainHeadBlock | undefined
 
   constructor(init: LogPollerInit) {
     this.init = init
@@ -145,7 +152,7 @@ export class LogPoller {
    * The chain's newest block at the last successful poll: readers that poll the chain themselves
    * skip their reads while its hash has not changed (node/chain/head-gate.ts).
    */
-  get head(): { number: number; hash: string } | undefined {
+  get head(): ChainHeadBlock | undefined {
     return this._head
   }
 
@@ -155,6 +162,7 @@ export class LogPoller {
       const block = (await provider.send('eth_getBlockByNumber', ['latest', false])) as {
         number: string
         hash: string
+        timestamp: string
       } | null
       if (block === null) throw new Error('the RPC returned no latest block')
       const latest = Number(BigInt(block.number))
@@ -185,7 +193,7 @@ export class LogPoller {
         if (toHash !== undefined) this.recent.set(to, toHash)
       }
       this.failures = 0
-      if (this.next > latest) this._head = { number: latest, hash: block.hash }
+      this._head = { number: latest, hash: block.hash, timestamp: Number(BigInt(block.timestamp)) }
       for (const l of this.afterPoll) l(this.syncedBlock)
     } catch (err) {
       this.failures++

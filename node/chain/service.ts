@@ -14,6 +14,7 @@ import { DEVNET_CHAIN_ID } from './deployments.ts'
 import { LogPoller } from './log-poller.ts'
 import { ParamsFollower } from './params.ts'
 import type { ParamChange, ProtocolParamValues } from './params.ts'
+import type { ChainHeadBlock } from './log-poller.ts'
 import { OwnStake, StakeRegistry } from './registry.ts'
 import { stakeWithOwner } from './stake-owner.ts'
 import type { OwnedStake } from './stake-owner.ts'
@@ -150,7 +151,7 @@ export class ChainService implements HiveService, ChainApi {
     return this.need(this._poller)
   }
   /** the chain's newest block at the log poller's last poll (undefined before the first, or when stopped) */
-  get head(): { number: number; hash: string } | undefined {
+  get head(): ChainHeadBlock | undefined {
     return this._poller?.head
   }
   /** this node's registry record and eligibility (after start) */

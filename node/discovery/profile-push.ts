@@ -47,16 +47,15 @@ function descriptor(take: TakePushedProfile | undefined): ProtocolDescriptor<Uin
       return EMPTY
     },
     errorResponse: (err) => new TextEncoder().encode(err.code),
-    responseError: (b) =>
-      b.length === 0
-        ? undefined
-        : new ReqRespError(
-            (KNOWN_CODES.has(new TextDecoder().decode(b))
-              ? new TextDecoder().decode(b)
-              : 'SERVER_ERROR') as ReqRespErrorCode,
-            'the peer refused the pushed profile',
-            { protocol: 'profile-push' },
-          ),
+    responseError: (b) => {
+      if (b.length === 0) return undefined
+      const code = new TextDecoder().decode(b)
+      return new ReqRespError(
+        (KNOWN_CODES.has(code) ? code : 'SERVER_ERROR') as ReqRespErrorCode,
+        'the peer refused the pushed profile',
+        { protocol: 'profile-push' },
+      )
+    },
   }
 }
 

@@ -713,7 +713,7 @@ export interface PaymentsChainSource {
   /** ProtocolParams as the chain service follows them (there once it started, before payments) */
   readonly params: { get: (key: 'protocolFeeBps') => bigint }
   /** the head its log poller last read: it gates the payments' polls */
-  readonly head: { number: number; hash: string } | undefined
+  readonly head: ReturnType<ChainHead>
 }
 
 /** What the factory is given; the node's components and services supply the rest of PaymentsInit. */

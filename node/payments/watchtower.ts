@@ -68,7 +68,6 @@ export class Watchtower {
   private readonly retries: RetrySchedule
   private readonly pricer: ClosePricer
   private readonly gate: HeadGate
-  private headTime: { hash: string; timestamp: bigint } | undefined
 
   constructor(init: WatchtowerInit) {
     this.init = init
@@ -210,14 +209,12 @@ export class Watchtower {
     }
   }
 
-  /** The latest block's timestamp; read again only when the chain's head moved (or is not known). */
+  /** The latest block's timestamp: the node's log poller read it with the head; read here without one. */
   private async chainNow(): Promise<bigint> {
     const head = this.init.head?.()
-    if (head !== undefined && this.headTime?.hash === head.hash) return this.headTime.timestamp
+    if (head !== undefined) return BigInt(head.timestamp)
     const block = await this.init.chain.provider.getBlock('latest')
-    const timestamp = BigInt(block?.timestamp ?? Math.floor(this.init.now() / 1000))
-    if (head !== undefined) this.headTime = { hash: head.hash, timestamp }
-    return timestamp
+    return BigInt(block?.timestamp ?? Math.floor(this.init.now() / 1000))
   }
 
   /** Provider: closes `channelId` with the best voucher if that is worth its gas; failures are retried later. */
