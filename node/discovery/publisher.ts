@@ -97,7 +97,9 @@ export class ProfilePublisher {
    */
   async sign(): Promise<{ profile: HardwareProfile; record: Uint8Array }> {
     const { offer, now, peerId, privateKey } = this.init
-    const issuedAt = now()
+    // strictly after the last one: a view takes a profile only if it is newer than the one it
+    // holds, and two signings in one millisecond (an address change right after a round) happen
+    const issuedAt = Math.max(now(), (this._current?.profile.issuedAt ?? 0) + 1)
     const addrs = this.addrs()
     const profile: HardwareProfile = {
       version: PROFILE_VERSION,
@@ -137,6 +139,17 @@ export class ProfilePublisher {
     if (this.timer !== undefined) clearTimeout(this.timer)
     this.timer = undefined
     this.schedule(0)
+  }
+
+  /**
+   * A fresh signature when the addresses differ from those of the last signed profile (undefined
+   * when they do not), for announcing on gossip at once: the DHT round addressesChanged() asks for
+   * waits for the one under way, and a first round (every capability key) takes seconds.
+   */
+  async signIfAddressesChanged(): Promise<{ profile: HardwareProfile; record: Uint8Array } | undefined> {
+    const current = this._current
+    if (current === undefined || sameList(current.profile.addrs ?? [], this.addrs())) return undefined
+    return await this.sign()
   }
 
   start(): void {

@@ -172,9 +172,24 @@ export class DiscoveryService {
     this.cache.clear()
   }
 
-  /** The node's addresses may have changed: re-publish now if the profile's would (publisher.ts). */
+  /**
+   * The node's addresses may have changed: re-publish now if the profile's would (publisher.ts),
+   * and announce the re-signed profile on the topic at once. A NATed provider's circuit address
+   * comes a second or two after start, while its first DHT round (profile and every capability
+   * key) may run for ten more: requesters that heard the first announcement (no address) dialled
+   * its LAN address and lost their pushes (issue 13's both-nat run lost 3 of 5 jobs this way).
+   */
   addressesChanged(): void {
-    if (this.running && this.init.publish) this.publisher.addressesChanged()
+    if (!this.running || !this.init.publish) return
+    this.publisher.addressesChanged()
+    this.publisher
+      .signIfAddressesChanged()
+      .then((signed) => {
+        if (signed !== undefined && this.running) this.announcer.announce(signed.record)
+      })
+      .catch((err: unknown) => {
+        log.error('re-signing the profile for new addresses failed - %e', err)
+      })
   }
 
   /** This node's most recently signed profile (undefined before start). */
