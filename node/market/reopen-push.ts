@@ -25,7 +25,7 @@ export interface ReopenPushInit {
   /** called for each target before its push leaves (the bid gate takes its bid as pushed) */
   marked: (provider: string) => void
   /** a target that could not be reached */
-  unreachable?: (provider: string) => void
+  unreachable?: (provider: string, err: unknown) => void
   /** the signed reopen, for the journal, before it leaves */
   signed?: (envelope: Uint8Array, targets: string[]) => Promise<void>
 }
@@ -63,7 +63,7 @@ export async function pushReopen(
         else log('reopen of %s answered %s by %s: %s', init.jobId, reply.code, p, reply.message)
       } catch (err) {
         log('reopen push of %s to %s failed: %s', init.jobId, p, (err as Error).message)
-        init.unreachable?.(p)
+        init.unreachable?.(p, err)
       }
     }),
   )

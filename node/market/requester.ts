@@ -27,7 +27,8 @@ import { jobShardTopics } from '../../protocol/topics.ts'
 import type { JobShards } from './gossip.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import { refuseWhenStoreFails, type StoreHealthInfo } from '../store-health.ts'
-import { handleDirect, sendRequest } from './direct.ts'
+import { handleDirect, sendRequest, unsupportedProtocol } from './direct.ts'
+import { NonProviders } from './non-providers.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { isFinal } from './job-record.ts'
 import { RequesterJob } from './requester-job.ts'
@@ -61,15 +62,8 @@ import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import { failpoint, failpointSoon } from '../util/failpoints.ts'
 import type { Reply } from '../../protocol/gen/market.ts'
 
-/** how long a provider a push could not reach stays out of the requester's live set (unless heard again) */
+/** how long a provider a push could not reach stays out of the live set (unless heard again, or connected) */
 const UNREACHABLE_MS = 5 * 60_000
-
-/** The peer does not speak the protocol (libp2p's error, possibly wrapped by the reqresp layer). */
-function unsupportedProtocol(err: unknown): boolean {
-  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++)
-    if (e.name === 'UnsupportedProtocolError') return true
-  return false
-}
 
 /** A bounded set of flags per key: the oldest goes when full (peer ids are free to make). */
 class BoundedFlags {
@@ -208,6 +202,8 @@ export class Requester {
   private readonly candidates = new CandidateBook()
   /** providers a push failed to reach, until when they are left out of the live set */
   private readonly unreachable = new Map<string, number>()
+  /** peers on the job topics that refused a push for the protocol: requesters, relays */
+  private readonly nonProviders: NonProviders
   /** providers that do not speak /hive/award/2.0.0 (bounded: cleared when it grows large) */
   private readonly awardV1Only = new BoundedFlags(1024)
   /** outputs that came inline with results (result/2.0.0) */
@@ -228,6 +224,7 @@ export class Requester {
         this.active.get(jobId)?.record.awards.some((a) => a.provider === provider && a.status === 'running') === true,
     })
     this.inlineOutputs = new InlineOutputIntake(init.blobs)
+    this.nonProviders = new NonProviders({ libp2p: init.libp2p, now: this.now })
     this.liveness = new RequesterLiveness({
       libp2p: init.libp2p,
       privateKey: init.privateKey,
@@ -293,7 +290,9 @@ export class Requester {
       }),
     )
     await this.liveness.start()
+    this.nonProviders.start()
     this.unhandle.push(async () => {
+      this.nonProviders.stop()
       await this.liveness.stop()
     })
     await this.recoverInterrupted()
@@ -440,8 +439,7 @@ export class Requester {
       } catch (err) {
         log('direct push of %s to %s failed: %s', jobId, peer.toString(), (err as Error).message)
         this.gate.answered(jobId, peer.toString())
-        this.candidates.forget(peer.toString())
-        this.markUnreachable(peer.toString())
+        this.pushFailed(peer.toString(), err)
       }
       return false
     }
@@ -482,7 +480,7 @@ export class Requester {
     // until it is heard on a job topic again or the mark lapses
     for (const p of this.init.providerView?.liveProviders(executor) ?? []) {
       const until = this.unreachable.get(p.provider)
-      if (until !== undefined && until > now) continue
+      if (until !== undefined && until > now && !this.connected(p.provider)) continue
       live.add(p.provider)
     }
     // every shard of the class: a provider joins only some of them
@@ -493,6 +491,8 @@ export class Requester {
         // a peer that sent invalid gossip on our topics is no provider of ours (issue 16: Sybils
         // subscribing everywhere took push slots and kept every view open, so no job awarded early)
         if (gossipScore(pubsub, id) < 0) continue
+        // other requesters and relays join every job topic too (job-topic-watch.ts)
+        if (this.nonProviders.has(id)) continue
         live.add(id)
         this.unreachable.delete(id)
       }
@@ -527,6 +527,22 @@ export class Requester {
       }
     }
     return await sendRequest(libp2p, peer, 'award', envelope, { signal })
+  }
+
+  /** we hold a connection to `peer` now: whatever a push found earlier, it is reachable */
+  private connected(peer: string): boolean {
+    try {
+      return this.init.libp2p.getConnections(peerIdFromString(peer)).length > 0
+    } catch {
+      return false
+    }
+  }
+
+  /** a push to `peer` failed: it does not serve jobs (non-providers.ts), or we cannot reach it */
+  private pushFailed(peer: string, err: unknown): void {
+    this.candidates.forget(peer)
+    if (unsupportedProtocol(err)) this.nonProviders.mark(peer)
+    else this.markUnreachable(peer)
   }
 
   private markUnreachable(provider: string): void {
@@ -711,9 +727,8 @@ export class Requester {
               marked: (p) => {
                 this.gate.markPushed(record.jobId, p)
               },
-              unreachable: (p) => {
-                this.candidates.forget(p)
-                this.markUnreachable(p)
+              unreachable: (p, err) => {
+                this.pushFailed(p, err)
               },
               // the auditor's copy: why this job may hold more awards than k
               signed: async (envelope, targets) => {

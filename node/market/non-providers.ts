@@ -1,0 +1,76 @@
+// Peers that are on the job topics but serve no jobs. Every requester joins every job topic of
+// its classes (job-topic-watch.ts) and so does a relay or bootstrap that runs a requester, so a
+// topic's subscribers are not all providers. A requester took them for providers whose profile
+// had not reached it yet, and spent push slots on them: in issue 13's both-nat run the bootstrap
+// was pushed every job, answered "protocol selection failed" each time, and was then the only
+// peer a re-opened job asked. A peer whose push was refused for the protocol is left out for
+// `ttlMs`, or until identify lists the protocol (a reconnect after it started providing). Identify
+// alone does not mark a peer: a node's libp2p answers identify before its market service has
+// registered its handlers, and we run no identify-push, so its early answer would hide a provider.
+import { PROTOCOLS } from '../../protocol/topics.ts'
+import type { IdentifyResult, Libp2p } from '@libp2p/interface'
+
+export type NonProvidersLibp2p = Pick<Libp2p, 'addEventListener' | 'removeEventListener'>
+
+export interface NonProvidersInit {
+  libp2p: NonProvidersLibp2p
+  /** how long a refused push leaves a peer out (default 10 min) */
+  ttlMs?: number
+  /** most peers remembered (default 4096; the oldest mark goes first) */
+  capacity?: number
+  now?: () => number
+}
+
+export class NonProviders {
+  private readonly init: NonProvidersInit
+  /** peer -> until when it is left out */
+  private readonly marked = new Map<string, number>()
+  private listening = false
+
+  constructor(init: NonProvidersInit) {
+    this.init = init
+  }
+
+  private readonly onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
+    if (evt.detail.protocols.includes(PROTOCOLS.request)) this.marked.delete(evt.detail.peerId.toString())
+  }
+
+  start(): void {
+    if (this.listening) return
+    this.listening = true
+    this.init.libp2p.addEventListener('peer:identify', this.onIdentify)
+  }
+
+  stop(): void {
+    if (!this.listening) return
+    this.listening = false
+    this.init.libp2p.removeEventListener('peer:identify', this.onIdentify)
+    this.marked.clear()
+  }
+
+  /** a push to `peer` was refused: it does not serve job requests */
+  mark(peer: string): void {
+    this.marked.delete(peer)
+    this.marked.set(peer, this.now() + (this.init.ttlMs ?? 10 * 60_000))
+    if (this.marked.size > (this.init.capacity ?? 4096)) {
+      const oldest = this.marked.keys().next()
+      if (oldest.done !== true) this.marked.delete(oldest.value)
+    }
+  }
+
+  has(peer: string): boolean {
+    const until = this.marked.get(peer)
+    if (until === undefined) return false
+    if (until > this.now()) return true
+    this.marked.delete(peer)
+    return false
+  }
+
+  private now(): number {
+    return (this.init.now ?? Date.now)()
+  }
+
+  get size(): number {
+    return this.marked.size
+  }
+}
