@@ -74,6 +74,8 @@ export interface DeadProvidersReport {
   detectionP50Ms: number | null
   detectionP95Ms: number | null
   detectionMaxMs: number | null
+  /** per revocation reason (CONNECTION_LOST: the socket closed; HEARTBEAT_SILENT: it did not) */
+  detectionByReason: Record<string, { count: number; p50Ms: number | null; p95Ms: number | null }>
   extraLatencyP50Ms: number | null
   extraLatencyP95Ms: number | null
   jobP50Ms: number | null
@@ -210,6 +212,7 @@ function report(
 ): DeadProvidersReport {
   const revocations = events.filter((e): e is Extract<JobEvent, { type: 'job:revoked' }> => e.type === 'job:revoked')
   const detection: number[] = []
+  const byReason = new Map<string, number[]>()
   const killedJobs = new Set<string>()
   let falseRevocations = 0
   for (const r of revocations) {
@@ -219,6 +222,7 @@ function report(
       continue
     }
     detection.push(r.at - at)
+    byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r.at - at])
     killedJobs.add(r.jobId)
   }
   const latency = (r: JobRecord): number => (r.completedAt ?? r.postedAt) - r.postedAt
@@ -261,6 +265,12 @@ function report(
     detectionP50Ms: percentile(detection, 50),
     detectionP95Ms: percentile(detection, 95),
     detectionMaxMs: detection.length === 0 ? null : Math.max(...detection),
+    detectionByReason: Object.fromEntries(
+      [...byReason].map(([reason, ms]) => [
+        reason,
+        { count: ms.length, p50Ms: percentile(ms, 50), p95Ms: percentile(ms, 95) },
+      ]),
+    ),
     extraLatencyP50Ms: percentile(extra, 50),
     extraLatencyP95Ms: percentile(extra, 95),
     jobP50Ms: baseline,
