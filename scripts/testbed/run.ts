@@ -12,7 +12,7 @@ import { ensureContractsBuilt } from '../../cli/devnet/chain.ts'
 import { REPO_ROOT } from '../../cli/devnet/processes.ts'
 import { buildExamples } from '../../examples/build.ts'
 import { cleanLeftovers, ensureNft, isRoot, teardownRun } from './net.ts'
-import { SCENARIOS, makeCorePlan, makeRunId, makeScenarioPlan } from './plan.ts'
+import { PROVIDER_COUNT, SCENARIOS, makeCorePlan, makeRunId, makeScenarioPlan } from './plan.ts'
 import type { ScenarioName } from './plan.ts'
 import { runScenario, startCore } from './scenario.ts'
 import type { ScenarioReport } from './report.ts'
@@ -37,6 +37,26 @@ export function whyNot(): string | undefined {
   if (process.platform !== 'linux') return 'the testbed needs Linux network namespaces'
   if (!isRoot()) return 'the testbed needs root (ip netns, veth, nftables)'
   if (spawnSync('ip', ['netns', 'list']).status !== 0) return '`ip netns` does not work here'
+  return undefined
+}
+
+/**
+ * Why the testbed cannot run here, after trying what it needs: a namespace made and removed
+ * (root in a container may list namespaces but not make them), and nftables, installed from
+ * Debian when missing. `npm test` reports its testbed suite skipped with this reason.
+ */
+export function testbedUnavailable(): string | undefined {
+  const why = whyNot()
+  if (why !== undefined) return why
+  const probe = `hb-probe-${process.pid}`
+  const made = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8' })
+  spawnSync('ip', ['netns', 'delete', probe])
+  if (made.status !== 0) return `cannot make a network namespace: ${made.stderr.trim()}`
+  try {
+    ensureNft(log)
+  } catch (err) {
+    return (err as Error).message
+  }
   return undefined
 }
 
@@ -137,9 +157,10 @@ export async function runTestbed(
       ` ${((Date.now() - tAll) / 1000).toFixed(1)} ` +
       `s${failures.length > 0 ? `; failed: ${failures.join('; ')}` : ''}`,
   )
-  // kept when a scenario failed or lost a job: its logs and outcomes.json say why
-  if (failures.length === 0 && reports.every((r) => r.lost === 0) && !opts.keepLogs)
-    rmSync(workRoot, { recursive: true, force: true })
+  // kept when a scenario failed, lost a job or did not find every provider: its logs and
+  // outcomes.json say why
+  const clean = reports.every((r) => r.lost === 0 && r.providersFound === PROVIDER_COUNT)
+  if (failures.length === 0 && clean && !opts.keepLogs) rmSync(workRoot, { recursive: true, force: true })
   else log(`logs and data dirs kept in ${workRoot}`)
   return { reports, failures }
 }

@@ -144,7 +144,9 @@ export interface Core {
 
 const nodeEnv = (delayMs: number): Record<string, string> => ({
   HIVE_PASSPHRASE: PASSPHRASE,
-  // HIVE_TESTBED_DEBUG adds namespaces to the nodes' debug log (e.g. libp2p:kad-dht*)
+  // the market's debug lines (a failed push, a dial) are what explain a lost job; a run that
+  // loses none deletes its logs. HIVE_TESTBED_DEBUG adds namespaces (e.g. libp2p:kad-dht*)
+  HIVE_LOG_LEVEL: 'debug',
   DEBUG: ['hive:*', process.env.HIVE_TESTBED_DEBUG].filter((x) => x !== undefined && x !== '').join(','),
   DEBUG_COLORS: '0',
   ...(delayMs > 0 ? { HIVE_TESTBED_DELAY_MS: String(delayMs) } : {}),
