@@ -94,14 +94,18 @@ export class LivenessMonitor {
     this.sweeper.unref?.()
   }
 
-  /** a valid heartbeat: the provider is alive (and, having sent it, connected) */
+  /**
+   * A valid heartbeat: the provider was alive when it sent it. It does not end a lost
+   * connection's grace period by itself: a heartbeat read before a SIGKILL closed the socket may
+   * be handled after the disconnect, and clearing the loss then left only the silence limit (up to
+   * 16 s) to find the provider dead. The sweep ends the grace when a connection is back.
+   */
   beat(jobId: string, provider: string): boolean {
     const w = this.watched.get(key(jobId, provider))
     if (w === undefined) return false
     const now = this.init.now()
     w.maxGapMs = Math.max(w.maxGapMs, now - w.lastSeen)
     w.lastSeen = now
-    w.lostAt = undefined
     return true
   }
 
@@ -141,13 +145,13 @@ export class LivenessMonitor {
         if (w.lostAt !== undefined) w.lostAt = Math.min(now, w.lostAt + stalled)
       }
       const silentForMs = now - w.lastSeen
-      if (w.lostAt !== undefined && this.init.isConnected(w.provider) && w.lastSeen >= w.lostAt) w.lostAt = undefined
+      const connected = this.init.isConnected(w.provider)
+      // no connection and no disconnect seen: the award was accepted (watched) after the
+      // connection dropped, or a disconnect event came before the watch. Its grace starts now.
+      if (w.lostAt === undefined && !connected) w.lostAt = now
+      if (w.lostAt !== undefined && connected && w.lastSeen >= w.lostAt) w.lostAt = undefined
       let reason: DeathReason | undefined
-      if (
-        w.lostAt !== undefined &&
-        now - w.lostAt >= this.policy.reconnectGraceMs &&
-        !this.init.isConnected(w.provider)
-      ) {
+      if (w.lostAt !== undefined && now - w.lostAt >= this.policy.reconnectGraceMs && !connected) {
         reason = 'CONNECTION_LOST'
       } else if (silentForMs >= this.silenceLimit(w)) {
         reason = 'HEARTBEAT_SILENT'

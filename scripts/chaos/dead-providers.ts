@@ -15,6 +15,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { WorkerPool } from '../../node/exec/index.ts'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
 import { Fleet } from './fleet.ts'
@@ -25,6 +26,7 @@ import { startChaosRequester } from './requester-node.ts'
 import { percentile, seededRandom } from './stats.ts'
 import type { JobEvent } from '../../node/market/events.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
+import type { HiveNode } from '../../node/node.ts'
 import type { PaidChain } from './paid-chain.ts'
 import type { PayoutCheck } from './payout-check.ts'
 
@@ -76,6 +78,11 @@ export interface DeadProvidersReport {
   detectionMaxMs: number | null
   /** per revocation reason (CONNECTION_LOST: the socket closed; HEARTBEAT_SILENT: it did not) */
   detectionByReason: Record<string, { count: number; p50Ms: number | null; p95Ms: number | null }>
+  /** from a SIGKILL until the requester's libp2p held no connection to the victim (its kernel closed them) */
+  connectionGoneP50Ms?: number | null
+  connectionGoneMaxMs?: number
+  /** kills after which the requester still held a connection to the victim 20 s later */
+  connectionsNeverGone?: number
   extraLatencyP50Ms: number | null
   extraLatencyP95Ms: number | null
   jobP50Ms: number | null
@@ -122,6 +129,8 @@ export async function runDeadProviders(opts: DeadProvidersOptions): Promise<Dead
     ...(paid !== undefined ? { paid: { settings: paid.settings, wallet: paid.providerWallet } } : {}),
   })
   const killedAt = new Map<string, number>()
+  /** per kill: ms from the SIGKILL until the requester held no connection to the victim (null: not within 20 s) */
+  const connectionGone: Array<Promise<number | null>> = []
   const replacements: Array<Promise<unknown>> = []
   try {
     say(`starting ${opts.providers} providers (${opts.mode})`)
@@ -139,6 +148,7 @@ export async function runDeadProviders(opts: DeadProvidersOptions): Promise<Dead
           const victim = busy[Math.floor(random() * busy.length)].provider
           killedAt.set(victim, Date.now())
           await fleet.kill(victim)
+          connectionGone.push(untilDisconnected(req.node, victim, Date.now()))
           replacements.push(
             fleet.spawn().catch((err: Error) => {
               say(`replacement failed: ${err.message}`)
@@ -168,8 +178,17 @@ export async function runDeadProviders(opts: DeadProvidersOptions): Promise<Dead
     })
     await Promise.all(kills)
     await Promise.all(replacements)
+    const gone = await Promise.all(connectionGone)
     const payouts = paid === undefined ? undefined : await settledPayouts(paid, records, fleet.peerByAddress, say)
-    return report(opts, records, events, killedAt, payouts, cpuScore, Date.now() - started)
+    return {
+      ...report(opts, records, events, killedAt, payouts, cpuScore, Date.now() - started),
+      connectionGoneP50Ms: percentile(
+        gone.filter((x): x is number => x !== null),
+        50,
+      ),
+      connectionGoneMaxMs: Math.max(0, ...gone.filter((x): x is number => x !== null)),
+      connectionsNeverGone: gone.filter((x) => x === null).length,
+    }
   } finally {
     await fleet.stop()
     await req.stop()
@@ -282,4 +301,14 @@ function report(
 function omitDouble(p: PayoutCheck): Omit<PayoutCheck, 'doublePaid'> {
   const { doublePaid: _, ...rest } = p
   return rest
+}
+
+/** ms from `since` until `node` holds no connection to `peer`; null when it still does after 20 s */
+async function untilDisconnected(node: HiveNode, peer: string, since: number): Promise<number | null> {
+  const id = peerIdFromString(peer)
+  while (Date.now() - since < 20_000) {
+    if (node.libp2p.getConnections(id).length === 0) return Date.now() - since
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  return null
 }
