@@ -6,8 +6,9 @@
 //         [--concurrency N] [--bid-window MS] [--in-process] [--no-payments] [--seed N]
 //   partitions [--providers N] [--cuts MS,MS] [--split-ms MS] [--split-jobs N] [--hold-ms MS]
 //              [--recovery-cap MS] [--no-payments] [--seed N]     (in-process: gaters obey one partition table)
-//   sybil-flood [--providers N] [--attackers N] [--per-process N] [--rate N] [--quiet-jobs N] [--jobs N]
-//               [--hold-ms MS] [--concurrency N] [--attacks gossip,streams,dht] [--seed N]
+//   sybil-flood [--providers N] [--attackers N] [--per-process N] [--rate N] [--attacker-nice N]
+//               [--quiet-jobs N] [--jobs N] [--hold-ms MS] [--concurrency N] [--attacks gossip,streams,dht]
+//               [--seed N]
 //   chain-faults [--providers N] [--escrow-jobs N] [--channel-jobs N] [--reorgs N] [--reorg-jobs N]
 //                [--outage-ms MS] [--seed N]   (RPC fault proxies, reorgs, an RPC outage during a close)
 //   soak [--providers N] [--rate N] [--minutes N] [--bid-window MS] [--max-in-flight N]  (not in npm test)
@@ -141,6 +142,7 @@ if (scenario === 'dead-providers') {
     attackers: num('attackers', d.attackers, 1),
     perProcess: num('per-process', d.perProcess, 1),
     ratePerSec: num('rate', d.ratePerSec, 1),
+    attackerNice: Math.min(19, num('attacker-nice', 19)),
     quietJobs: num('quiet-jobs', d.quietJobs, 1),
     floodJobs: num('jobs', d.floodJobs, 1),
     holdMs: num('hold-ms', d.holdMs),
