@@ -63,6 +63,12 @@ export class EscrowManager {
    * would revert for want of allowance (test/node/payments/concurrent-escrow.test.ts).
    */
   private creating: Promise<unknown> = Promise.resolve()
+  /**
+   * `${jobId}/${peer}` of awards revoked while their escrow was not created yet (creations are
+   * serialised, so under load one may wait behind others): cancelled as soon as it exists,
+   * instead of staying locked until its deadline. Bounded; the oldest goes first.
+   */
+  private readonly revokedBeforeCreate = new Set<string>()
 
   constructor(init: EscrowManagerInit) {
     this.init = init
@@ -185,6 +191,8 @@ export class EscrowManager {
     }
     await this.save(r)
     log('created %o', { escrowId: id, jobId, amount: r.amount })
+    if (peer !== undefined && this.revokedBeforeCreate.delete(revokedKey(jobId, peer)))
+      return (await this.cancelRevoked(jobId, peer)) ?? r
     return r
   }
 
@@ -255,7 +263,16 @@ export class EscrowManager {
     const r = (await this.list()).find(
       (x) => x.role === 'requester' && x.peer === peer && x.jobId.replace(/^0x/, '').toLowerCase() === want,
     )
-    if (r === undefined || r.state !== 'active') return r
+    if (r === undefined) {
+      // its creation may still be queued or in flight: create() cancels it once it exists
+      this.revokedBeforeCreate.add(revokedKey(jobId, peer))
+      if (this.revokedBeforeCreate.size > 1024) {
+        const oldest = this.revokedBeforeCreate.values().next()
+        if (oldest.done !== true) this.revokedBeforeCreate.delete(oldest.value)
+      }
+      return undefined
+    }
+    if (r.state !== 'active') return r
     const chain = await this.read(r.escrowId)
     if (chain.status !== 'active' || chain.committedAt !== 0n) {
       log('not cancelling %s: %s%s', r.escrowId, chain.status, chain.committedAt !== 0n ? ', committed' : '')
@@ -506,4 +523,8 @@ async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 function hexBytes(hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex.replace(/^0x/, ''), 'hex'))
+}
+
+function revokedKey(jobId: string, peer: string): string {
+  return `${jobId.replace(/^0x/, '').toLowerCase()}/${peer}`
 }

@@ -52,4 +52,23 @@ describe('node/payments: concurrent escrow creates', function () {
       expect(onChain.status, a.jobId).to.equal('active')
     }
   })
+
+  // issue 16's dead-providers run ended with 1-3 revoked awards' escrows still locked: the award
+  // was revoked while its escrow's creation was queued behind others (creations are serialised)
+  it('an award revoked while its escrow is still being created: the escrow is cancelled once it exists', async () => {
+    const requester = peers[0]
+    const provider = peers[1]
+    const jobId = keccak256(toUtf8Bytes('job-revoked-early'))
+    const peer = 'peer-of-the-revoked-provider'
+    const deadline = BigInt(await chain.now()) + 600n
+    const creating = requester.payments.escrow.create(jobId, provider.payments.address, parseEther('1'), deadline, peer)
+    // the revocation comes while the create transaction is on its way: no record to cancel yet
+    expect(await requester.payments.escrow.cancelRevoked(jobId, peer)).to.equal(undefined)
+    const record = await creating
+    expect(record.state).to.equal('refunded')
+    const onChain = await requester.payments.escrow.read(
+      escrowId(jobId, requester.payments.address, provider.payments.address),
+    )
+    expect(onChain.status).to.equal('refunded')
+  })
 })
