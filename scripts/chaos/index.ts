@@ -7,8 +7,8 @@
 //   partitions [--providers N] [--cuts MS,MS] [--split-ms MS] [--split-jobs N] [--hold-ms MS]
 //              [--recovery-cap MS] [--no-payments] [--seed N]     (in-process: gaters obey one partition table)
 //   sybil-flood [--providers N] [--attackers N] [--per-process N] [--rate N] [--attacker-nice N]
-//               [--quiet-jobs N] [--jobs N] [--hold-ms MS] [--concurrency N] [--attacks gossip,streams,dht]
-//               [--seed N]
+//               [--warmup-jobs N] [--quiet-jobs N] [--jobs N] [--min-flood-ms MS] [--hold-ms MS]
+//               [--concurrency N] [--attacks gossip,streams,dht] [--seed N]
 //   chain-faults [--providers N] [--escrow-jobs N] [--channel-jobs N] [--reorgs N] [--reorg-jobs N]
 //                [--outage-ms MS] [--seed N]   (RPC fault proxies, reorgs, an RPC outage during a close)
 //   soak [--providers N] [--rate N] [--minutes N] [--bid-window MS] [--max-in-flight N]  (not in npm test)
@@ -144,6 +144,8 @@ if (scenario === 'dead-providers') {
     ratePerSec: num('rate', d.ratePerSec, 1),
     attackerNice: Math.min(19, num('attacker-nice', 19)),
     quietJobs: num('quiet-jobs', d.quietJobs, 1),
+    warmupJobs: num('warmup-jobs', d.warmupJobs ?? 0),
+    minFloodMs: num('min-flood-ms', d.minFloodMs ?? 0),
     floodJobs: num('jobs', d.floodJobs, 1),
     holdMs: num('hold-ms', d.holdMs),
     concurrency: num('concurrency', d.concurrency, 1),
