@@ -200,7 +200,8 @@ export async function runDeadProviders(opts: DeadProvidersOptions): Promise<Dead
 
 /**
  * The chain's payouts once settlement is done: a requester releases an escrow as soon as it
- * verified the result, but the transaction may still be on its way when the last job ends.
+ * verified the result, and cancels a revoked award's escrow as soon as it revoked it, but the
+ * transactions may still be on their way when the last job ends.
  */
 export async function settledPayouts(
   paid: PaidChain,
@@ -212,8 +213,10 @@ export async function settledPayouts(
   const until = Date.now() + waitMs
   for (;;) {
     const check = checkPayouts(records, await paid.escrows(), (a) => peerByAddress.get(a))
-    if (check.underpaidJobs === 0 || Date.now() > until) {
+    if ((check.underpaidJobs === 0 && check.revokedEscrowsOpen === 0) || Date.now() > until) {
       if (check.underpaidJobs > 0) say(`${check.underpaidJobs} completed job(s) still not paid on chain`)
+      if (check.revokedEscrowsOpen > 0)
+        say(`${check.revokedEscrowsOpen} revoked award(s)' escrows still open ${waitMs / 1000} s after the last job`)
       return check
     }
     await new Promise((resolve) => setTimeout(resolve, 500))
