@@ -16,6 +16,7 @@ import { createHiveLibp2p } from './p2p/create.ts'
 import type { HiveLibp2pOptions } from './p2p/create.ts'
 import type { HiveLibp2p } from './p2p/create.ts'
 import { openSublevelDatastore } from './p2p/datastore.ts'
+import { PeerCacheDatastore } from './p2p/peer-cache-datastore.ts'
 import { loadOrCreatePeerKey } from './p2p/identity.ts'
 import { cancelLibp2pShutdownTimers } from './p2p/shutdown.ts'
 import { catchUpTopologies } from './p2p/topology-catchup.ts'
@@ -82,6 +83,8 @@ export interface HiveNodeOptions {
    * database, survives restarts) or 'memory' (lost on stop; cheaper when many nodes share a process)
    */
   libp2pDatastore?: 'store' | 'memory'
+  /** with 'store': how long a changed peer record may wait for its write (default 1 s; peer-cache-datastore.ts) */
+  peerRecordsFlushMs?: number
   /** Kademlia K (default 20) */
   dhtKBucketSize?: number
   /** the node's request/response outcome counters (createHiveNode hands the same to every service) */
@@ -105,6 +108,8 @@ function packageVersion(): string {
 export class HiveNode implements NodeController {
   readonly config: HiveConfig
   readonly libp2p: HiveLibp2p
+  /** libp2p's peer records in memory, written behind (undefined with an in-memory datastore) */
+  private readonly peerCache: PeerCacheDatastore | undefined
   /** the peer key (read once): signs as this node */
   readonly privateKey: PrivateKey
   readonly store: HiveStore
@@ -162,6 +167,13 @@ export class HiveNode implements NodeController {
         relayPolicy !== undefined ? { ...options.connectionGater, ...relayPolicy.gater() } : options.connectionGater
       // the announce filter asks the tracker, which needs libp2p: filled in right after
       const tracker: { current?: ReachabilityService } = {}
+      // peer records in memory, written to the store behind (peer-cache-datastore.ts)
+      const peerCache =
+        options.libp2pDatastore === 'memory'
+          ? undefined
+          : new PeerCacheDatastore(await openSublevelDatastore(store.libp2p), {
+              ...(options.peerRecordsFlushMs !== undefined ? { flushMs: options.peerRecordsFlushMs } : {}),
+            })
       const libp2p = await createHiveLibp2p({
         privateKey: key,
         listen: config.listen,
@@ -169,7 +181,7 @@ export class HiveNode implements NodeController {
         bootstrap: config.bootstrap,
         mdns: config.mdns,
         dhtClientMode: dhtClientMode(config),
-        ...(options.libp2pDatastore === 'memory' ? {} : { datastore: await openSublevelDatastore(store.libp2p) }),
+        ...(peerCache !== undefined ? { datastore: peerCache } : {}),
         now,
         version,
         executors: config.executors,
@@ -218,6 +230,7 @@ export class HiveNode implements NodeController {
         { hardware, eth: options.eth, now },
         reach,
         clock,
+        peerCache,
       )
     } catch (err) {
       await store.close()
@@ -236,6 +249,7 @@ export class HiveNode implements NodeController {
     profile: { hardware: ProfileHardware; eth: HiveNodeOptions['eth']; now: () => number },
     reach: ReachabilityService,
     clock: ClockSync,
+    peerCache?: PeerCacheDatastore,
   ) {
     this.config = config
     this.libp2p = libp2p
@@ -246,6 +260,7 @@ export class HiveNode implements NodeController {
     this.counters = counters
     this.reach = reach
     this.clock = clock
+    this.peerCache = peerCache
     this._services.push(clock, reach)
     this.hardwareProfile = profile.hardware
     this.eth = profile.eth
@@ -322,6 +337,7 @@ export class HiveNode implements NodeController {
       await Promise.resolve(this.libp2p.stop()).catch(() => {})
       cancelLibp2pShutdownTimers(this.libp2p)
       this.unwatch()
+      await this.flushPeerRecords()
       await this.store.close()
       this._state = 'stopped'
       throw err
@@ -359,8 +375,16 @@ export class HiveNode implements NodeController {
     }
     cancelLibp2pShutdownTimers(this.libp2p)
     this.unwatch()
+    await this.flushPeerRecords()
     await this.store.close()
     this._state = 'stopped'
+  }
+
+  /** the peer records not written yet, before the store closes (a failure is logged: routing knowledge) */
+  private async flushPeerRecords(): Promise<void> {
+    await this.peerCache?.flush().catch((err: unknown) => {
+      log.error('writing the peer records failed - %e', err)
+    })
   }
 
   private watchLibp2p(): void {
