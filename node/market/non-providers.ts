@@ -7,6 +7,7 @@
 // `ttlMs`, or until identify lists the protocol (a reconnect after it started providing). Identify
 // alone does not mark a peer: a node's libp2p answers identify before its market service has
 // registered its handlers, and we run no identify-push, so its early answer would hide a provider.
+import { SeenCache } from '../../protocol/market/seen-cache.ts'
 import { PROTOCOLS } from '../../protocol/topics.ts'
 import type { IdentifyResult, Libp2p } from '@libp2p/interface'
 
@@ -23,16 +24,17 @@ export interface NonProvidersInit {
 
 export class NonProviders {
   private readonly init: NonProvidersInit
-  /** peer -> until when it is left out */
-  private readonly marked = new Map<string, number>()
+  /** peers left out, each until its mark expires (bounded: the oldest mark goes first) */
+  private readonly marked: SeenCache
   private listening = false
 
   constructor(init: NonProvidersInit) {
     this.init = init
+    this.marked = new SeenCache({ capacity: init.capacity ?? 4096, ttlMs: init.ttlMs ?? 10 * 60_000 })
   }
 
   private readonly onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
-    if (evt.detail.protocols.includes(PROTOCOLS.request)) this.marked.delete(evt.detail.peerId.toString())
+    if (evt.detail.protocols.includes(PROTOCOLS.request)) this.marked.forget(evt.detail.peerId.toString())
   }
 
   start(): void {
@@ -45,32 +47,19 @@ export class NonProviders {
     if (!this.listening) return
     this.listening = false
     this.init.libp2p.removeEventListener('peer:identify', this.onIdentify)
-    this.marked.clear()
   }
 
-  /** a push to `peer` was refused: it does not serve job requests */
+  /** a push to `peer` was refused: it does not serve job requests (a mark anew if already marked) */
   mark(peer: string): void {
-    this.marked.delete(peer)
-    this.marked.set(peer, this.now() + (this.init.ttlMs ?? 10 * 60_000))
-    if (this.marked.size > (this.init.capacity ?? 4096)) {
-      const oldest = this.marked.keys().next()
-      if (oldest.done !== true) this.marked.delete(oldest.value)
-    }
+    this.marked.forget(peer)
+    this.marked.add(peer, this.now())
   }
 
   has(peer: string): boolean {
-    const until = this.marked.get(peer)
-    if (until === undefined) return false
-    if (until > this.now()) return true
-    this.marked.delete(peer)
-    return false
+    return this.marked.has(peer, this.now())
   }
 
   private now(): number {
     return (this.init.now ?? Date.now)()
-  }
-
-  get size(): number {
-    return this.marked.size
   }
 }
