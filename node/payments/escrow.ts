@@ -219,11 +219,19 @@ export class EscrowManager {
     return r
   }
 
-  /** Requester: the provider delivered nothing acceptable: dispute a committed result, or refund after the deadline. */
+  /**
+   * Requester: the job ended and the provider delivered nothing acceptable: dispute a committed
+   * result; a deposit nothing was committed to is cancelled at once (the job is over: nothing the
+   * provider could still commit would be used), not left locked until its deadline.
+   */
   async reject(jobId: string, provider: string): Promise<EscrowRecord | undefined> {
     const r = await this.get(escrowIdOf(jobId, this.self, provider))
     if (r === undefined || r.state !== 'active') return r
-    const chain = await this.read(r.escrowId)
+    let chain = await this.read(r.escrowId)
+    if (chain.status === 'active' && chain.committedAt === 0n) {
+      if ((await this.cancelNow(r, 'job over, nothing committed')).state !== 'active') return r
+      chain = await this.read(r.escrowId) // a commitment got in first: dispute it
+    }
     if (chain.status === 'active' && chain.committedAt !== 0n) {
       // a dispute pulls its bond (JobEscrow.dispute); create's approval was used up by the deposit
       const { escrow, token } = this.init.chain.contracts
@@ -247,7 +255,6 @@ export class EscrowManager {
           await audit.record({ type: 'disputed', ...base, reason: 'result not accepted', txHash }, { extraOps }),
       )
     }
-    // otherwise the poller refunds once the deadline has passed
     return r
   }
 
@@ -278,10 +285,19 @@ export class EscrowManager {
       log('not cancelling %s: %s%s', r.escrowId, chain.status, chain.committedAt !== 0n ? ', committed' : '')
       return r
     }
+    return await this.cancelNow(r, 'award revoked')
+  }
+
+  /**
+   * Requester: JobEscrow.cancel of an active escrow nothing was committed to yet (the caller read
+   * it so); the deposit comes back now. A commitment that got in first shuts the cancel out: the
+   * record stays active and the job's settlement disputes it.
+   */
+  private async cancelNow(r: EscrowRecord, why: string): Promise<EscrowRecord> {
     try {
       r.txs.cancel = (
         await this.init.chain.sender!.call(this.init.chain.contracts.escrow, 'cancel', [r.escrowId], {
-          label: 'cancel revoked escrow',
+          label: 'cancel escrow',
         })
       ).hash
     } catch (err) {
@@ -301,7 +317,7 @@ export class EscrowManager {
           { extraOps },
         ),
     )
-    log('cancelled at revocation: deposit back %o', { escrowId: r.escrowId, amount: r.amount })
+    log('cancelled (%s): deposit back %o', why, { escrowId: r.escrowId, amount: r.amount })
     return r
   }
 

@@ -1,8 +1,9 @@
 // Escrow flows between two real nodes' payment services on a real Hardhat chain: release on a
 // verified result, claim by the provider's node after the requester went silent, refund by the
-// requester's node when nothing was delivered, a dispute settled by the arbiter, and one the
-// arbiter leaves unresolved (the provider's node claims deposit and bond). Settlement only credits:
-// each node withdraws its own credit, so balances are awaited.
+// requester's node when nothing was delivered (at once when the job ended, else after the
+// deadline), a dispute settled by the arbiter, and one the arbiter leaves unresolved (the
+// provider's node claims deposit and bond). Settlement only credits: each node withdraws its own
+// credit, so balances are awaited.
 import { expect } from 'chai'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -98,6 +99,25 @@ describe('node/payments escrow', function () {
       async () => (await requester.payments.escrow.get(id))?.state === 'refunded',
     )
     await balanceRises('the requester', requester.payments.address, before, amount)
+  })
+
+  it('a job that ended with nothing committed: its deposit comes back at once, not at the deadline', async () => {
+    const jobId = await funded('nothing committed')
+    const before = await balance(requester.payments.address)
+    const rejected = await requester.payments.escrow.reject(jobId, provider.payments.address)
+    // before the change it stayed active until the deadline passed (then the poller refunded it)
+    expect(rejected?.state).to.equal('refunded')
+    const id = escrowId(jobId, requester.payments.address, provider.payments.address)
+    expect((await requester.payments.escrow.read(id)).status).to.equal('refunded')
+    await balanceRises('the requester', requester.payments.address, before, amount)
+    // the provider can no longer commit to it (its output would never be paid for)
+    const late = await provider.payments.escrow.commit(jobId, requester.payments.address, OUTPUT).then(
+      (r) => r.state,
+      (err: unknown) => (err as Error).message,
+    )
+    expect(late, 'the provider node after the cancel').to.not.equal('committed')
+    const onChain = await requester.payments.escrow.read(id)
+    expect([onChain.status, onChain.committedAt]).to.deep.equal(['refunded', 0n])
   })
 
   it('disputes a result the requester did not accept; the arbiter settles it', async () => {
