@@ -217,6 +217,13 @@ export async function settledPayouts(
       if (check.underpaidJobs > 0) say(`${check.underpaidJobs} completed job(s) still not paid on chain`)
       if (check.revokedEscrowsOpen > 0)
         say(`${check.revokedEscrowsOpen} revoked award(s)' escrows still open ${waitMs / 1000} s after the last job`)
+      if (check.revokedEscrowsCommitted > 0)
+        say(`${check.revokedEscrowsCommitted} revoked award(s)' escrows committed to before the revocation (disputed)`)
+      for (const o of check.revokedOpen) {
+        const awards = records.find((r) => r.jobId === o.jobId)?.awards.filter((a) => a.provider === o.peer)
+        const text = JSON.stringify(awards, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))
+        say(`  open: ${JSON.stringify(o)} awards ${text}`)
+      }
       return check
     }
     await new Promise((resolve) => setTimeout(resolve, 500))

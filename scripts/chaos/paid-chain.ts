@@ -19,6 +19,10 @@ export interface EscrowPayout {
   /** released, claimed or resolved with a payout to the provider */
   paid: bigint
   refunded: boolean
+  /** the provider committed a result hash on chain (a requester's cancel is then shut out) */
+  committed: boolean
+  /** the requester disputed the commitment (an arbiter or the arbitration window decides) */
+  disputed: boolean
 }
 
 export interface PaidChain {
@@ -73,6 +77,8 @@ export async function startPaidChain(root: string, say: (text: string) => void):
             created: true,
             paid: 0n,
             refunded: false,
+            committed: false,
+            disputed: false,
           })
         }
         const paid = async (
@@ -88,10 +94,18 @@ export async function startPaidChain(root: string, say: (text: string) => void):
         await paid('EscrowReleased', 2)
         await paid('EscrowClaimed', 1)
         await paid('DisputeResolved', 2)
-        for (const e of await escrow.queryFilter(escrow.filters.EscrowRefunded(), 0)) {
-          const rec = byId.get((e as unknown as { args: [string] }).args[0])
-          if (rec !== undefined) rec.refunded = true
+        const flag = async (
+          name: 'EscrowRefunded' | 'ResultCommitted' | 'EscrowDisputed',
+          key: 'refunded' | 'committed' | 'disputed',
+        ): Promise<void> => {
+          for (const e of await escrow.queryFilter(escrow.filters[name](), 0)) {
+            const rec = byId.get((e as unknown as { args: [string] }).args[0])
+            if (rec !== undefined) rec[key] = true
+          }
         }
+        await flag('EscrowRefunded', 'refunded')
+        await flag('ResultCommitted', 'committed')
+        await flag('EscrowDisputed', 'disputed')
         return [...byId.values()]
       },
       stop,

@@ -13,9 +13,17 @@ export interface PayoutCheck {
   escrowsRefunded: number
   /** escrows neither paid nor refunded at the end of the run (locked until their deadline) */
   escrowsOpen: number
-  /** escrows of revoked awards: how many were refunded, how many still lock their deposit */
+  /**
+   * escrows of revoked awards: how many were refunded, how many still lock their deposit with no
+   * commitment on chain (nothing shut the cancel out: a defect), and how many the provider had
+   * committed a result to before the cancel could land (the cancel is shut out by design and the
+   * requester disputes: docs/reaward.md; the arbiter, or its silence, decides)
+   */
   revokedEscrowsRefunded: number
   revokedEscrowsOpen: number
+  revokedEscrowsCommitted: number
+  /** each revoked award's escrow neither paid nor refunded, with what the chain says of it */
+  revokedOpen: Array<{ escrowId: string; jobId: string; peer: string; committed: boolean; disputed: boolean }>
   /** completed jobs with fewer paid escrows than slots (a provider that delivered was not paid) */
   underpaidJobs: number
 }
@@ -35,6 +43,8 @@ export function checkPayouts(
   let underpaidJobs = 0
   let revokedEscrowsRefunded = 0
   let revokedEscrowsOpen = 0
+  let revokedEscrowsCommitted = 0
+  const revokedOpen: PayoutCheck['revokedOpen'] = []
   for (const r of records) {
     const mine = byJob.get(r.jobId) ?? []
     const paid = mine.filter((e) => e.paid > 0n)
@@ -51,7 +61,12 @@ export function checkPayouts(
       const peer = peerOf(e.provider)
       if (peer === undefined || !revoked.has(peer) || live.has(peer)) continue
       if (e.refunded) revokedEscrowsRefunded++
-      else if (e.paid === 0n) revokedEscrowsOpen++
+      else if (e.paid === 0n) {
+        if (e.committed) revokedEscrowsCommitted++
+        else revokedEscrowsOpen++
+        const { escrowId, jobId, committed, disputed } = e
+        revokedOpen.push({ escrowId, jobId, peer, committed, disputed })
+      }
     }
   }
   return {
@@ -62,6 +77,8 @@ export function checkPayouts(
     escrowsOpen: escrows.filter((e) => e.paid === 0n && !e.refunded).length,
     revokedEscrowsRefunded,
     revokedEscrowsOpen,
+    revokedEscrowsCommitted,
+    revokedOpen,
     underpaidJobs,
   }
 }

@@ -37,7 +37,8 @@ describe('chaos partitions (short form, issue 16)', function () {
       // it committed first, the requester's cancel was shut out, and it was paid beside its
       // replacement once the challenge window passed: 2 jobs paid twice in a full run)
       expect(r.chain?.revokedEscrowsRefunded, 'revoked escrows refunded').to.be.at.least(1)
-      expect(r.chain?.revokedEscrowsOpen, 'revoked escrows committed or locked').to.equal(0)
+      expect(r.chain?.revokedEscrowsOpen, 'revoked escrows locked').to.equal(0)
+      expect(r.chain?.revokedEscrowsCommitted, 'revoked escrows committed to').to.equal(0)
       for (const c of r.cuts) {
         expect(c.completed, `cut of ${c.cutMs} ms`).to.equal(true)
         // a cut is a lost connection: revoked after the reconnect grace, in seconds
