@@ -65,6 +65,15 @@ export function treeRssMb(pid: number): number {
   return Math.round(kb / 1024)
 }
 
+/** open file descriptors of one process (sockets, files, pipes); null once it is gone */
+export function openFds(pid: number): number | null {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length
+  } catch {
+    return null
+  }
+}
+
 /** bytes and data segments sent on one TCP connection, by its local and remote address */
 type ConnStats = Map<string, { bytes: number; segs: number }>
 

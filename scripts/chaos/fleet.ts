@@ -26,6 +26,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..')
 
 export interface FleetMember {
   peerId: string
+  /** the provider's process id (process mode), for sampling its memory and descriptors */
+  pid?: number
   /** SIGKILL (a process) or an immediate stop (in-process); resolves once it is gone */
   kill: () => Promise<void>
   /** a clean leave: SIGTERM (the process stops its node, then exits) or a stop; resolves once it is gone */
@@ -186,6 +188,7 @@ export class Fleet {
     this.exits.set(peerId, exited)
     return {
       peerId,
+      ...(child.pid !== undefined ? { pid: child.pid } : {}),
       kill: async () => {
         child.kill('SIGKILL')
         await exited

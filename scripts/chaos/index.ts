@@ -11,7 +11,8 @@
 //               [--concurrency N] [--attacks gossip,streams,dht] [--seed N]
 //   chain-faults [--providers N] [--escrow-jobs N] [--channel-jobs N] [--reorgs N] [--reorg-jobs N]
 //                [--outage-ms MS] [--seed N]   (RPC fault proxies, reorgs, an RPC outage during a close)
-//   soak [--providers N] [--rate N] [--minutes N] [--bid-window MS] [--max-in-flight N]  (not in npm test)
+//   soak [--providers N] [--rate N] [--minutes N] [--bid-window MS] [--max-in-flight N] [--in-process]
+//        (not in npm test)
 //   disk-clock [--providers N] [--skew-ms MS] [--k1-jobs N] [--k2-jobs N] [--concurrency N] [--seed N]
 //              [--disk-faults full,fsync-eio,write-eio|none] [--disk-jobs N]
 //              (clocks 2 min off, corrected by peers; a provider's disk full, fsync or writes failing: root)
@@ -163,6 +164,7 @@ if (scenario === 'dead-providers') {
   const result = await runSoak({
     ...d,
     providers: num('providers', d.providers, 1),
+    mode: args.includes('--in-process') ? 'in-process' : 'process',
     // jobs a second may be a fraction (a loaded machine carries less than one)
     rate: args.includes('--rate') ? Number(args[args.indexOf('--rate') + 1]) || d.rate : d.rate,
     minutes: num('minutes', d.minutes, 1),

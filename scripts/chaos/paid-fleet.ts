@@ -1,6 +1,6 @@
 // The scene of the steady-load scenarios (soak, disk-clock): a Hardhat chain with the contracts,
-// one requester paying through it, and a fleet of in-process providers sharing one WASM worker
-// pool. `stop()` takes it down in reverse.
+// one requester paying through it, and a fleet of providers: in-process ones sharing one WASM
+// worker pool, or each in a process of its own. `stop()` takes it down in reverse.
 import { WorkerPool } from '../../node/exec/index.ts'
 import { Fleet } from './fleet.ts'
 import { startPaidChain } from './paid-chain.ts'
@@ -19,6 +19,8 @@ export async function startPaidFleet(
   root: string,
   say: (text: string) => void,
   requester: { systemClock?: () => number } = {},
+  /** where the providers run (default: in this process, sharing one WASM worker pool) */
+  mode: 'process' | 'in-process' = 'in-process',
 ): Promise<PaidFleet> {
   const paid = await startPaidChain(root, say)
   const cleanups: Array<() => Promise<unknown>> = [async () => await paid.stop()]
@@ -28,14 +30,16 @@ export async function startPaidFleet(
   try {
     const req = await startChaosRequester({ root, paid, ...requester })
     cleanups.unshift(async () => await req.stop())
-    const pool = new WorkerPool({ size: 2 })
-    await pool.start()
-    cleanups.unshift(async () => await pool.stop())
+    const pool = mode === 'in-process' ? new WorkerPool({ size: 2 }) : undefined
+    if (pool !== undefined) {
+      await pool.start()
+      cleanups.unshift(async () => await pool.stop())
+    }
     const fleet = new Fleet({
       root,
       requester: req.node,
-      mode: 'in-process',
-      pool,
+      mode,
+      ...(pool !== undefined ? { pool } : {}),
       paid: { settings: paid.settings, wallet: paid.providerWallet },
     })
     cleanups.unshift(async () => await fleet.stop())

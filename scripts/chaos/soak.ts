@@ -1,13 +1,16 @@
 // Chaos scenario 7 (issue 16), soak: a steady rate of jobs (default 10 a second) for a long time
-// (default an hour) through one requester and in-process providers, paid by channel on a
-// Hardhat chain. Every `sampleMs` the run samples the process's RSS, heap, open handles
-// (process.getActiveResourcesInfo) and the latency of the jobs finished since the last sample;
-// the report compares the first 10 % of the samples with the last 10 % (a ratio near 1: flat) and
-// counts verified and paid jobs. Not in `npm test`: `npm run chaos -- soak [--minutes N] [--rate N]`.
+// (default an hour) through one requester and providers in processes of their own (or, with
+// `--in-process`, in the requester's), paid by channel on a Hardhat chain. Every `sampleMs` the
+// run samples the requester process's RSS, heap, open handles (process.getActiveResourcesInfo),
+// every provider process's RSS and open file descriptors (/proc), and the latency of the jobs
+// finished since the last sample; the report compares the first 10 % of the samples with the last
+// 10 % (a ratio near 1: flat) and counts verified and paid jobs. Not in `npm test`:
+// `npm run chaos -- soak [--minutes N] [--rate N] [--in-process]`.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
+import { openFds, treeRssMb } from '../bench/_market-metrics.ts'
 import { helloModule } from './held-executor.ts'
 import { startPaidFleet } from './paid-fleet.ts'
 import { percentile } from './stats.ts'
@@ -15,6 +18,8 @@ import type { JobRecord } from '../../node/market/job-record.ts'
 
 export interface SoakOptions {
   providers: number
+  /** where the providers run: each in a process of its own (as users run them), or in this one */
+  mode: 'process' | 'in-process'
   /** jobs posted per second */
   rate: number
   minutes: number
@@ -28,6 +33,7 @@ export interface SoakOptions {
 
 export const SOAK_DEFAULTS: SoakOptions = {
   providers: 20,
+  mode: 'process',
   rate: 10,
   minutes: 60,
   holdMs: 100,
@@ -42,11 +48,21 @@ interface Sample {
   heapMb: number
   handles: number
   latencyP50Ms: number | null
+  latencyP99Ms: number | null
+  /** provider processes (process mode): mean and largest RSS, mean open descriptors */
+  providerRssMb: number | null
+  providerRssMaxMb: number | null
+  providerFds: number | null
+  /** taken after posting stopped, while the last jobs drained (left out of first/last) */
+  draining: boolean
 }
+
+type Summary = Omit<Sample, 'at' | 'draining'>
 
 export interface SoakReport {
   scenario: 'soak'
   providers: number
+  mode: SoakOptions['mode']
   rate: number
   minutes: number
   jobs: number
@@ -59,13 +75,17 @@ export interface SoakReport {
   /** jobs actually posted per second over the run (below `rate` when posting had to wait) */
   achievedRate: number
   samples: number
-  first: { rssMb: number; heapMb: number; handles: number; latencyP50Ms: number | null }
-  last: { rssMb: number; heapMb: number; handles: number; latencyP50Ms: number | null }
+  /** the requester process (and, in-process, the providers with it); provider processes apart */
+  first: Summary
+  last: Summary
   /** last 10 % over first 10 % (goal: within 1.1) */
   rssRatio: number
   heapRatio: number
   handlesRatio: number
   latencyRatio: number | null
+  latencyP99Ratio: number | null
+  providerRssRatio: number | null
+  providerFdsRatio: number | null
   jobP50Ms: number | null
   jobP99Ms: number | null
   durationMs: number
@@ -74,13 +94,19 @@ export interface SoakReport {
 
 const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length)
 const round = (x: number): number => Math.round(x * 100) / 100
+const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : round(a / b))
+/** the mean of the values present, null when none is */
+const meanOf = (xs: Array<number | null>): number | null => {
+  const v = xs.filter((x): x is number => x !== null)
+  return v.length === 0 ? null : round(mean(v))
+}
 
 export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const say = opts.say ?? (() => {})
   const cpuScore = runCpuBenchmark().score
   const started = Date.now()
   const root = mkdtempSync(join(tmpdir(), 'hive-chaos-soak-'))
-  const scene = await startPaidFleet(root, say)
+  const scene = await startPaidFleet(root, say, {}, opts.mode)
   try {
     const { req, fleet } = scene
     say(`starting ${opts.providers} providers`)
@@ -90,20 +116,31 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const records: JobRecord[] = []
     const finishedSince: number[] = []
     const samples: Sample[] = []
+    let draining = false
     const sample = (): void => {
       const m = process.memoryUsage()
       const lat = finishedSince.splice(0)
+      const pids = [...fleet.members.values()].flatMap((p) => (p.pid !== undefined ? [p.pid] : []))
+      const rss = pids.map(treeRssMb)
+      const fds = pids.map(openFds)
       samples.push({
         at: Date.now(),
         rssMb: m.rss / 1e6,
         heapMb: m.heapUsed / 1e6,
         handles: process.getActiveResourcesInfo().length,
         latencyP50Ms: percentile(lat, 50),
+        latencyP99Ms: percentile(lat, 99),
+        providerRssMb: meanOf(rss),
+        providerRssMaxMb: rss.length === 0 ? null : Math.max(...rss),
+        providerFds: meanOf(fds),
+        draining,
       })
       const s = samples[samples.length - 1]
       say(
-        `${records.length} jobs done, rss ${Math.round(s.rssMb)} MB,` +
-          ` handles ${s.handles}, p50 ${String(s.latencyP50Ms)} ms`,
+        `${records.length} jobs done, rss ${Math.round(s.rssMb)} MB, handles ${s.handles},` +
+          ` p50/p99 ${String(s.latencyP50Ms)}/${String(s.latencyP99Ms)} ms,` +
+          ` providers rss ${String(s.providerRssMb)} (max ${String(s.providerRssMaxMb)}) MB,` +
+          ` fds ${String(s.providerFds)}`,
       )
     }
     const sampler = setInterval(sample, opts.sampleMs)
@@ -139,24 +176,28 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         void job.finally(() => inFlight.delete(job))
       }
       say(`posting stopped after ${posted} jobs; waiting for ${inFlight.size} in flight`)
+      draining = true
       await Promise.race([Promise.all(inFlight), new Promise((resolve) => setTimeout(resolve, 150_000))])
     } finally {
       clearInterval(sampler)
     }
     sample()
 
-    const tenth = Math.max(1, Math.floor(samples.length / 10))
-    const head = samples.slice(0, tenth)
-    const tail = samples.slice(-tenth)
-    const summary = (xs: Sample[]): SoakReport['first'] => {
-      const lat = xs.map((s) => s.latencyP50Ms).filter((x): x is number => x !== null)
-      return {
-        rssMb: round(mean(xs.map((s) => s.rssMb))),
-        heapMb: round(mean(xs.map((s) => s.heapMb))),
-        handles: round(mean(xs.map((s) => s.handles))),
-        latencyP50Ms: lat.length > 0 ? round(mean(lat)) : null,
-      }
-    }
+    // flatness is judged while the rate holds: the drain at the end has fewer jobs in flight
+    const steady = samples.some((s) => !s.draining) ? samples.filter((s) => !s.draining) : samples
+    const tenth = Math.max(1, Math.floor(steady.length / 10))
+    const head = steady.slice(0, tenth)
+    const tail = steady.slice(-tenth)
+    const summary = (xs: Sample[]): Summary => ({
+      rssMb: round(mean(xs.map((s) => s.rssMb))),
+      heapMb: round(mean(xs.map((s) => s.heapMb))),
+      handles: round(mean(xs.map((s) => s.handles))),
+      latencyP50Ms: meanOf(xs.map((s) => s.latencyP50Ms)),
+      latencyP99Ms: meanOf(xs.map((s) => s.latencyP99Ms)),
+      providerRssMb: meanOf(xs.map((s) => s.providerRssMb)),
+      providerRssMaxMb: meanOf(xs.map((s) => s.providerRssMaxMb)),
+      providerFds: meanOf(xs.map((s) => s.providerFds)),
+    })
     const first = summary(head)
     const last = summary(tail)
     const completed = records.filter((r) => r.phase === 'completed')
@@ -168,6 +209,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     return {
       scenario: 'soak',
       providers: opts.providers,
+      mode: opts.mode,
       rate: opts.rate,
       minutes: opts.minutes,
       jobs: posted,
@@ -183,10 +225,10 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       rssRatio: round(last.rssMb / first.rssMb),
       heapRatio: round(last.heapMb / first.heapMb),
       handlesRatio: round(last.handles / first.handles),
-      latencyRatio:
-        first.latencyP50Ms !== null && last.latencyP50Ms !== null
-          ? round(last.latencyP50Ms / first.latencyP50Ms)
-          : null,
+      latencyRatio: ratio(last.latencyP50Ms, first.latencyP50Ms),
+      latencyP99Ratio: ratio(last.latencyP99Ms, first.latencyP99Ms),
+      providerRssRatio: ratio(last.providerRssMb, first.providerRssMb),
+      providerFdsRatio: ratio(last.providerFds, first.providerFds),
       jobP50Ms: percentile(latency, 50),
       jobP99Ms: percentile(latency, 99),
       durationMs: Date.now() - started,
