@@ -135,6 +135,7 @@ export async function runDiskClock(opts: DiskClockOptions): Promise<DiskClockRep
         jobsPerPhase: opts.diskJobs,
         bidWindowMs: opts.bidWindowMs,
         holdMs: opts.holdMs,
+        midJobHoldMs: 2_000,
         random: seededRandom(opts.seed + 1),
         say,
       })

@@ -2,7 +2,10 @@
 // goes bad mid-run, once per fault — full (ENOSPC, a real tmpfs), fsync failing (EIO) and writes
 // failing (EIO), both from faultfs.py through the kernel's FUSE. Per fault:
 //   0. it serves jobs whose max price only its own price fits (so it alone can serve them);
-//   1. the disk fails between two jobs; the jobs go on (others take them) and none is lost;
+//   1. the disk fails while it runs a job only it can serve (the job's result, commitment and
+//      audit writes meet the fault): that job ends at once in a defined state — delivered and
+//      paid, or failed with nothing paid — reported apart (`midJob`); the jobs after it go on
+//      (others take them) and none is lost;
 //   2. the provider notices at its next write, takes no new work (no bid once it knows) and says
 //      why (`info().store`: code and message);
 //   3. everything its store held when it stopped is on the disk afterwards, value for value, read
@@ -18,6 +21,7 @@ import { ClearingBook } from '../../protocol/market/clearing-book.ts'
 import { priceJob } from '../../protocol/market/pricing.ts'
 import { JOB_WALL_TIME_MS } from './job-runner.ts'
 import { runJobs } from './job-runner.ts'
+import { helloModule } from './held-executor.ts'
 import { diskFaultsUnavailable, mountFaultFs, mountSmallTmpfs } from './disk-faults.ts'
 import type { FaultyDisk } from './disk-faults.ts'
 import type { JobRecord } from '../../node/market/job-record.ts'
@@ -52,6 +56,8 @@ export interface DiskOptions {
   jobsPerPhase: number
   bidWindowMs: number
   holdMs: number
+  /** how long the job the fault lands in runs (the fault comes once the provider accepted it) */
+  midJobHoldMs: number
   random: () => number
   say: (text: string) => void
 }
@@ -60,6 +66,24 @@ export interface DiskFaultReport {
   fault: DiskFault
   /** jobs the provider won before its disk failed (only it could: the max price excluded the others) */
   winsBefore: number
+  /** the job it was running when the disk failed (only it could serve it), and how that job ended */
+  midJob: {
+    /** the fault landed after the provider accepted the job and before its result came */
+    faultWhileRunning: boolean
+    phase: string
+    failure: string | null
+    /** the provider's award: delivered (and paid) or not */
+    delivered: boolean
+    paid: boolean
+    /** ms from the fault until the requester's record of the job was final */
+    endedAfterFaultMs: number
+    /**
+     * its escrow on chain 10 s after the job's end at most: paid; refunded (cancelled when the job
+     * settled); disputed (the provider's commitment landed on chain before its own store failed,
+     * so the requester disputes it); or, a defect, committed or open (locked until its deadline)
+     */
+    escrow: 'paid' | 'refunded' | 'disputed' | 'committed' | 'open' | 'none'
+  }
   /** the store's own words once failing (null: it never noticed) */
   code: string | null
   message: string | null
@@ -148,8 +172,47 @@ async function oneFault(
   const before = await jobs(opts.jobsPerPhase, true)
   const winsBefore = before.filter((r) => won(r, p.id)).length
 
+  // the fault lands while the provider runs a job only it can serve: its result, commitment and
+  // audit writes come after it
+  const mid = await req.requester.post({
+    module: await helloModule('done\n'),
+    args: [`hold=${opts.midJobHoldMs}`],
+    maxPrice: onlyPrice(JOB_WALL_TIME_MS),
+    bidWindowMs: opts.bidWindowMs,
+    timeoutMs: 90_000,
+    limits: { wallTimeMs: JOB_WALL_TIME_MS },
+    payment: 'escrow',
+  })
+  const accepted = await until(() => req.running.has(`${mid.jobId}/${p.id}`), opts.midJobHoldMs + 30_000)
   const failedAt = Date.now()
   disk.fail(fault === 'fsync-eio' ? 'fsync' : 'write')
+  const stillRunning = req.running.has(`${mid.jobId}/${p.id}`)
+  // not among the run's jobs: only this provider could serve it, so failing is one right end
+  const midRecord = await req.requester.wait(mid.jobId)
+  const midAward = midRecord.awards.find((a) => a.provider === p.id)
+  const midJob: DiskFaultReport['midJob'] = {
+    faultWhileRunning: accepted && stillRunning,
+    phase: midRecord.phase,
+    failure: midRecord.failure?.reason ?? null,
+    delivered: midAward?.status === 'delivered',
+    paid: midAward?.paidAt !== undefined,
+    endedAfterFaultMs: Date.now() - failedAt,
+    escrow: 'none',
+  }
+  const escrowState = async (): Promise<DiskFaultReport['midJob']['escrow']> => {
+    const e = (await scene.paid.escrows()).find((x) => x.jobId === mid.jobId)
+    if (e === undefined) return 'none'
+    if (e.paid > 0n) return 'paid'
+    if (e.refunded) return 'refunded'
+    return e.disputed ? 'disputed' : e.committed ? 'committed' : 'open'
+  }
+  const settledBy = Date.now() + 10_000
+  for (;;) {
+    midJob.escrow = await escrowState()
+    if (!['committed', 'open'].includes(midJob.escrow) || Date.now() > settledBy) break
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  opts.say(`disk ${fault}: the job it was running when the disk failed: ${JSON.stringify(midJob)}`)
   let failingSince: number | undefined
   const failing = (): boolean => {
     if (p.node.info().store?.ok === false) failingSince ??= Date.now()
@@ -215,6 +278,7 @@ async function oneFault(
   return {
     fault,
     winsBefore,
+    midJob,
     code: store?.ok === false ? (store.code ?? null) : null,
     message: store?.ok === false ? (store.message ?? null) : null,
     detectedMs: failingSince === undefined ? null : failingSince - failedAt,
@@ -250,6 +314,16 @@ function keysOfFailedWrites(root: ClassicLevel<string, Uint8Array>): Set<string>
     }
   }
   return keys
+}
+
+/** resolves true once `ok()` holds, false after `ms` */
+async function until(ok: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms
+  while (!ok()) {
+    if (Date.now() > end) return false
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  return true
 }
 
 /** every key and value (hex) of a LevelDB, sublevels included */

@@ -3,8 +3,9 @@
 // three on the right time, jobs paid by escrow on a Hardhat chain. Every skewed node corrects its
 // clock by its peers' median; the skewed providers (the cheapest) win jobs. The disk half, on the
 // same network: the cheapest provider's data dir sits on faultfs (a FUSE pass-through) and its
-// fsync starts failing with EIO between two jobs; it must stop taking work, say why, keep on disk
-// everything its store held, and work again after a restart. Every job completes and the chain
+// fsync starts failing with EIO while it runs a job; that job ends at once, and the provider must
+// stop taking work, say why, keep on disk everything its store held, and work again after a
+// restart. Every job completes and the chain
 // paid none twice. The disk half needs root (mounts); otherwise it reports skipped.
 import { expect } from 'chai'
 import { runDiskClock } from '../../scripts/chaos/disk-clock.ts'
@@ -56,6 +57,18 @@ describe('chaos disk-clock (short form, issue 16)', function () {
     const [f] = r.disk
     expect(f.fault).to.equal('fsync-eio')
     expect(f.winsBefore, 'the cheapest provider won while its disk worked').to.be.at.least(1)
+    // the job it was running when fsync began failing ends at once, in a defined state: its
+    // output delivered and paid, or failed with nothing paid (not waiting out its 60 s wall time)
+    expect(f.midJob.faultWhileRunning, 'the fault landed mid-run').to.equal(true)
+    expect(f.midJob.paid, JSON.stringify(f.midJob)).to.equal(f.midJob.delivered && f.midJob.phase === 'completed')
+    // not delivered: its escrow is cancelled when the job settles (or, when the provider's
+    // commitment reached the chain before its own store failed, disputed), never left locked
+    if (f.midJob.delivered) expect(f.midJob.escrow).to.equal('paid')
+    else {
+      expect(f.midJob.phase).to.equal('failed')
+      expect(f.midJob.escrow).to.be.oneOf(['refunded', 'disputed'])
+    }
+    expect(f.midJob.endedAfterFaultMs).to.be.below(30_000)
     expect(f.code, 'the provider noticed').to.equal('LEVEL_IO_ERROR')
     expect(f.message).to.match(/Input\/output error/)
     expect(f.bidsWhileFailing).to.equal(0)
