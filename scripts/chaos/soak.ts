@@ -92,6 +92,25 @@ export interface SoakReport {
   cpuScore: number
 }
 
+interface JobOutcome {
+  phase: JobRecord['phase']
+  failure?: string
+  latencyMs: number
+  redundancy: number
+  /** awards paid (a voucher the provider acknowledged) */
+  paidAwards: number
+}
+
+function outcomeOf(r: JobRecord): JobOutcome {
+  return {
+    phase: r.phase,
+    ...(r.phase === 'failed' ? { failure: r.failure?.reason ?? '?' } : {}),
+    latencyMs: (r.completedAt ?? r.postedAt) - r.postedAt,
+    redundancy: r.redundancy,
+    paidAwards: r.awards.filter((a) => a.paidAt !== undefined).length,
+  }
+}
+
 const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length)
 const round = (x: number): number => Math.round(x * 100) / 100
 const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : round(a / b))
@@ -113,7 +132,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     await fleet.spawnMany(opts.providers)
     const module = await helloModule('done\n')
 
-    const records: JobRecord[] = []
+    // what the report needs of each job, not its record: an hour of full records (requests, bids,
+    // awards) held here would grow the very process whose memory the soak watches
+    const records: JobOutcome[] = []
     const finishedSince: number[] = []
     const samples: Sample[] = []
     let draining = false
@@ -167,7 +188,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
             limits: { wallTimeMs: 60_000 },
           })
           const r = await req.requester.wait(jobId)
-          records.push(r)
+          records.push(outcomeOf(r))
           if (r.phase === 'completed') finishedSince.push((r.completedAt ?? r.postedAt) - r.postedAt)
         })().catch((err: unknown) => {
           say(`posting failed: ${String(err)}`)
@@ -201,11 +222,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const first = summary(head)
     const last = summary(tail)
     const completed = records.filter((r) => r.phase === 'completed')
-    const paidAwards = (r: JobRecord): number => r.awards.filter((a) => a.paidAt !== undefined).length
     const failures: Record<string, number> = {}
-    for (const r of records)
-      if (r.phase === 'failed') failures[r.failure?.reason ?? '?'] = (failures[r.failure?.reason ?? '?'] ?? 0) + 1
-    const latency = completed.map((r) => (r.completedAt ?? r.postedAt) - r.postedAt)
+    for (const r of records) if (r.failure !== undefined) failures[r.failure] = (failures[r.failure] ?? 0) + 1
+    const latency = completed.map((r) => r.latencyMs)
     return {
       scenario: 'soak',
       providers: opts.providers,
@@ -214,10 +233,10 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       minutes: opts.minutes,
       jobs: posted,
       completed: completed.length,
-      verifiedAndPaid: completed.filter((r) => paidAwards(r) >= r.redundancy).length,
+      verifiedAndPaid: completed.filter((r) => r.paidAwards >= r.redundancy).length,
       lostJobs: posted - completed.length,
       failures,
-      doublePaid: records.filter((r) => paidAwards(r) > r.redundancy).length,
+      doublePaid: records.filter((r) => r.paidAwards > r.redundancy).length,
       achievedRate: round(posted / (opts.minutes * 60)),
       samples: samples.length,
       first,
