@@ -4,6 +4,8 @@
 //                  [--concurrency N] [--bid-window MS] [--in-process] [--no-payments] [--seed N]
 //   churn [--providers N] [--k1-jobs N] [--k2-jobs N] [--min-gap MS] [--max-gap MS] [--hold-ms MS]
 //         [--concurrency N] [--bid-window MS] [--in-process] [--no-payments] [--seed N]
+//   requester-churn [--providers N] [--requesters N] [--leaves N] [--min-gap MS] [--max-gap MS] [--hold-ms MS]
+//                   [--concurrency N] [--bid-window MS] [--seed N]   (requester processes leave and join)
 //   partitions [--providers N] [--cuts MS,MS] [--split-ms MS] [--split-jobs N] [--hold-ms MS]
 //              [--recovery-cap MS] [--no-payments] [--seed N]     (in-process: gaters obey one partition table)
 //   sybil-flood [--providers N] [--attackers N] [--per-process N] [--rate N] [--attacker-nice N]
@@ -26,6 +28,7 @@ import type { Failpoint } from '../../node/util/failpoints.ts'
 import { DEAD_PROVIDERS_DEFAULTS, runDeadProviders } from './dead-providers.ts'
 import { CHURN_DEFAULTS, runChurn } from './churn.ts'
 import { PARTITIONS_DEFAULTS, runPartitions } from './partitions.ts'
+import { REQUESTER_CHURN_DEFAULTS, runRequesterChurn } from './requester-churn.ts'
 import { SYBIL_FLOOD_DEFAULTS, runSybilFlood } from './sybil-flood.ts'
 import { CHAIN_FAULTS_DEFAULTS, runChainFaults } from './chain-faults.ts'
 import { SOAK_DEFAULTS, runSoak } from './soak.ts'
@@ -37,6 +40,7 @@ const SCENARIOS = [
   'dead-providers',
   'crash-steps',
   'churn',
+  'requester-churn',
   'partitions',
   'sybil-flood',
   'chain-faults',
@@ -109,6 +113,27 @@ if (scenario === 'dead-providers') {
   })
   process.stdout.write(JSON.stringify(result) + '\n')
   process.exit(result.lostJobs === 0 && result.doublePaid === 0 ? 0 : 1)
+} else if (scenario === 'requester-churn') {
+  const d = REQUESTER_CHURN_DEFAULTS
+  const result = await runRequesterChurn({
+    providers: num('providers', d.providers, 1),
+    requesters: num('requesters', d.requesters, 1),
+    leaves: num('leaves', d.leaves, 1),
+    minGapMs: num('min-gap', d.minGapMs, 1),
+    maxGapMs: num('max-gap', d.maxGapMs, 1),
+    holdMs: num('hold-ms', d.holdMs),
+    concurrency: num('concurrency', d.concurrency, 1),
+    bidWindowMs: num('bid-window', d.bidWindowMs, 1),
+    seed: num('seed', d.seed),
+    say,
+  })
+  process.stdout.write(JSON.stringify(result) + '\n')
+  const ok =
+    result.lostJobs === 0 &&
+    result.doublePaid === 0 &&
+    result.afterChurn.completed === result.afterChurn.jobs &&
+    result.afterChurn.providersBidding === result.providers
+  process.exit(ok ? 0 : 1)
 } else if (scenario === 'partitions') {
   const d = PARTITIONS_DEFAULTS
   const i = args.indexOf('--cuts')

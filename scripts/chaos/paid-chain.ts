@@ -30,6 +30,8 @@ export interface PaidChain {
   requesterWallet: Wallet
   /** the dev wallet of the n-th provider started (n from 0), funded with ETH for gas */
   providerWallet: (n: number) => Promise<Wallet>
+  /** the dev wallet of the n-th extra requester (n from 0; not account 1), given ETH and HIVE */
+  extraRequesterWallet: (n: number) => Promise<Wallet>
   /** every escrow the chain saw, with what it paid out */
   escrows: () => Promise<EscrowPayout[]>
   stop: () => Promise<void>
@@ -64,6 +66,14 @@ export async function startPaidChain(root: string, say: (text: string) => void):
       providerWallet: async (n) => {
         const wallet = new Wallet(devKey(2 + n))
         await deployed.rpc('hardhat_setBalance', [wallet.address, '0x' + parseEther('100').toString(16)])
+        return wallet
+      },
+      extraRequesterWallet: async (n) => {
+        const wallet = new Wallet(devKey(200 + n))
+        await deployed.rpc('hardhat_setBalance', [wallet.address, '0x' + parseEther('1000').toString(16)])
+        await deployer.call(deployed.contracts.token, 'transfer', [wallet.address, parseEther('100000')], {
+          label: `HIVE to requester ${n}`,
+        })
         return wallet
       },
       escrows: async () => {

@@ -97,6 +97,15 @@ export class PaidProcess {
     await this.exited
   }
 
+  /** a clean leave: SIGTERM (the node stops, then the process exits); SIGKILL after 15 s */
+  async leave(): Promise<void> {
+    if (this.gone) return
+    this.child.kill('SIGTERM')
+    const hard = setTimeout(() => this.child.kill('SIGKILL'), 15_000)
+    await this.exited
+    clearTimeout(hard)
+  }
+
   /** the same node (data dir, key, port) again, with other failpoints (none: a plain restart) */
   async restart(failpoints = ''): Promise<PaidProcess> {
     await this.kill()

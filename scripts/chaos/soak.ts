@@ -114,6 +114,12 @@ function outcomeOf(r: JobRecord): JobOutcome {
 const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length)
 const round = (x: number): number => Math.round(x * 100) / 100
 const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : round(a / b))
+/** the median of the values present, null when none is */
+const medianOf = (xs: Array<number | null>): number | null =>
+  percentile(
+    xs.filter((x): x is number => x !== null),
+    50,
+  )
 /** the mean of the values present, null when none is */
 const meanOf = (xs: Array<number | null>): number | null => {
   const v = xs.filter((x): x is number => x !== null)
@@ -213,8 +219,10 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       rssMb: round(mean(xs.map((s) => s.rssMb))),
       heapMb: round(mean(xs.map((s) => s.heapMb))),
       handles: round(mean(xs.map((s) => s.handles))),
-      latencyP50Ms: meanOf(xs.map((s) => s.latencyP50Ms)),
-      latencyP99Ms: meanOf(xs.map((s) => s.latencyP99Ms)),
+      // latency: the median sample, so that the first seconds (every channel opened on chain)
+      // or one stalled sample do not stand for a tenth of the run
+      latencyP50Ms: medianOf(xs.map((s) => s.latencyP50Ms)),
+      latencyP99Ms: medianOf(xs.map((s) => s.latencyP99Ms)),
       providerRssMb: meanOf(xs.map((s) => s.providerRssMb)),
       providerRssMaxMb: meanOf(xs.map((s) => s.providerRssMaxMb)),
       providerFds: meanOf(xs.map((s) => s.providerFds)),
