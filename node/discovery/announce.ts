@@ -96,14 +96,30 @@ export class ProfileAnnouncer {
   private async check(bytes: Uint8Array): Promise<HardwareProfile> {
     const now = this.init.now()
     const profile = await verifyProfile(bytes, { now })
+    this.init.cache.noteRecord(profile, bytes)
     if (this.init.cache.hasNewer(profile.peerId, profile.issuedAt, now))
       throw new StaleProfile('an equal or newer profile of this peer is known')
     return profile
   }
 
-  private take(profile: HardwareProfile): void {
-    if (profile.peerId === this.init.selfId) return
-    if (this.init.cache.set(profile, this.init.now())) this.init.onProfile?.(profile)
+  private take(profile: HardwareProfile): boolean {
+    if (profile.peerId === this.init.selfId) return false
+    if (!this.init.cache.set(profile, this.init.now())) return false
+    this.init.onProfile?.(profile)
+    return true
+  }
+
+  /**
+   * A record a peer listed for us (profile-exchange.ts): any provider's, checked as one heard on
+   * the topic; the profile when it was taken (valid, and newer than the one held).
+   */
+  async takeListed(record: Uint8Array): Promise<HardwareProfile | undefined> {
+    try {
+      const profile = await this.check(record)
+      return this.take(profile) ? profile : undefined
+    } catch {
+      return undefined
+    }
   }
 
   /**

@@ -16,6 +16,8 @@ export class ProfileCache {
   private readonly max: number
   /** bumped on every change of the entries: callers memoise what they derive from the view */
   private _version = 0
+  /** the signed record each profile was verified from (profile-exchange.ts serves them); dies with the profile */
+  private readonly records = new WeakMap<HardwareProfile, Uint8Array>()
 
   constructor(max = 1024) {
     this.max = max
@@ -52,6 +54,16 @@ export class ProfileCache {
     this.entries.set(profile.peerId, profile)
     if (this.entries.size > this.max) this.evict(now)
     return true
+  }
+
+  /** Remembers the signed record `profile` was verified from (copied: it may be a view of a larger buffer). */
+  noteRecord(profile: HardwareProfile, record: Uint8Array): void {
+    this.records.set(profile, record.slice())
+  }
+
+  /** The signed record a profile in the view was verified from, when one was noted. */
+  recordOf(profile: HardwareProfile): Uint8Array | undefined {
+    return this.records.get(profile)
   }
 
   /** The profile issued at `issuedAt` or later is already known for this peer (an older one is stale). */

@@ -59,7 +59,9 @@ export async function fetchProfile(
   const found: HardwareProfile[] = []
   const consider = async (value: Uint8Array): Promise<void> => {
     try {
-      found.push(await validateProfileRecord(key, value, c.now()))
+      const profile = await validateProfileRecord(key, value, c.now())
+      c.cache.noteRecord(profile, value)
+      found.push(profile)
     } catch (err) {
       log('discarding record for %s - %s', peerId, (err as Error).message)
     }

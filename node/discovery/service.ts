@@ -6,8 +6,8 @@ import { logger } from '../log/logger.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { pushProfile, serveProfilePush } from './profile-push.ts'
-import type { InboundComponents } from '../p2p/reqresp/inbound.ts'
-import type { OutboundComponents } from '../p2p/reqresp/outbound.ts'
+import { MAX_EXCHANGED_PROFILES, MAX_PEER_RECORD_BYTES, ProfileExchange } from './profile-exchange.ts'
+import type { ListedProfile, ProfileExchangeInit } from './profile-exchange.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { ProfileAnnouncer } from './announce.ts'
@@ -49,8 +49,8 @@ export interface DiscoveryComponents {
   privateKey: PrivateKey
   dht: KadDHT
   pubsub: GossipSub
-  /** serves and sends profile pushes to peers that join the profiles topic (profile-push.ts) */
-  libp2p: InboundComponents['libp2p'] & OutboundComponents['libp2p']
+  /** serves and sends profile pushes (profile-push.ts) and lists of known providers (profile-exchange.ts) */
+  libp2p: ProfileExchangeInit['libp2p']
   counters?: OutcomeCounters
 }
 
@@ -87,6 +87,7 @@ export class DiscoveryService {
   private readonly publisher: ProfilePublisher
   private readonly cache: ProfileCache
   private readonly announcer: ProfileAnnouncer
+  private readonly exchange: ProfileExchange
   private readonly components: DiscoveryComponents
   private readonly init: DiscoveryInit
   private readonly _now: () => number
@@ -131,6 +132,38 @@ export class DiscoveryService {
         init.onProfile?.(profile)
       },
     })
+    this.exchange = new ProfileExchange({
+      libp2p: components.libp2p,
+      ...(components.counters !== undefined ? { counters: components.counters } : {}),
+      serve: async (executor) => await this.listed(executor),
+      take: async (record) => await this.announcer.takeListed(record),
+      cold: () => !this.warm,
+    })
+  }
+
+  /** What this node lists to a peer that asks (profile-exchange.ts): its own profile first, then the freshest. */
+  private async listed(executor: string): Promise<ListedProfile[]> {
+    const now = this._now()
+    const filter = executor === '' ? {} : { executor }
+    const own = this.init.publish ? this.publisher.current : undefined
+    const found: Array<{ peerId: string; record: Uint8Array }> = []
+    if (own !== undefined && own.profile.expiresAt > now && profileMatchesFilter(own.profile, filter))
+      found.push({ peerId: own.profile.peerId, record: own.record })
+    for (const p of this.cache.matching(filter, now).sort((a, b) => b.issuedAt - a.issuedAt)) {
+      if (found.length >= MAX_EXCHANGED_PROFILES) break
+      const record = this.cache.recordOf(p)
+      if (record !== undefined) found.push({ peerId: p.peerId, record })
+    }
+    const { peerStore } = this.components.libp2p
+    return await Promise.all(
+      found.map(async ({ peerId, record }) => {
+        const peer = await peerStore.get(peerIdFromString(peerId)).catch(() => undefined)
+        const peerRecord = peer?.peerRecordEnvelope
+        return peerRecord !== undefined && peerRecord.byteLength <= MAX_PEER_RECORD_BYTES
+          ? { record, peerRecord }
+          : { record }
+      }),
+    )
   }
 
   /** Signs the own profile so ownProfile() answers before start (idempotent). */
@@ -149,6 +182,7 @@ export class DiscoveryService {
       async (record, from) => await this.announcer.takePushed(record, from),
     )
     this.announcer.start()
+    await this.exchange.start()
     if (this.init.publish) {
       // a fresh signature: the one made at prepare may be minutes old (a slow chain start)
       const { record } = await this.publisher.sign()
@@ -166,6 +200,7 @@ export class DiscoveryService {
     this.unwatch?.()
     this.unwatch = undefined
     this.announcer.stop()
+    await this.exchange.stop()
     await this.unserve?.()
     this.unserve = undefined
     await this.publisher.stop()
@@ -205,6 +240,11 @@ export class DiscoveryService {
   /** How many announcements ended each way (accepted, ignored, rejected, dropped, overloaded). */
   announcementStats(): ReturnType<ProfileAnnouncer['stats']> {
     return this.announcer.stats()
+  }
+
+  /** Peers asked for the providers they know, records received and taken (profile-exchange.ts). */
+  exchangeStats(): ReturnType<ProfileExchange['stats']> {
+    return this.exchange.stats()
   }
 
   /** Profile pushes sent to peers that joined the topic, and pushed records accepted and ignored. */
@@ -252,8 +292,14 @@ export class DiscoveryService {
       if (own !== undefined && own.expiresAt > this._now() && profileMatchesFilter(own, filter)) found.push(own)
       return found.sort(byScoreThenId).slice(0, limit)
     }
-    const inView = fromView()
+    let inView = fromView()
     if (source === 'view' || (source === 'auto' && (this.warm || inView.length >= limit))) return inView
+    if (source === 'auto') {
+      // a cold view: the peers we are connected to may know providers that no announcement has
+      // brought us (a newcomer; profile-exchange.ts), within a bound of its own if the caller set none
+      await this.exchange.askConnected(filter.executor ?? '', lookup.signal ?? AbortSignal.timeout(2_000))
+      inView = fromView()
+    }
     let walked: HardwareProfile[]
     try {
       walked = await findProviderProfiles(

@@ -407,7 +407,10 @@ export class Requester {
 
   /**
    * Pushes a new job to its chosen candidates (already marked in the gate), or to discovery's
-   * when we know none; a decline or an unreachable candidate counts as answered.
+   * when we know none; a decline or an unreachable candidate counts as answered. When none of the
+   * candidates we knew will bid, discovery is asked too: a requester that has just joined may know
+   * only its bootstrap (issue 16, requester churn: it pushed the bootstrap, a requester that
+   * refused, and the job failed NO_BIDS at once, its gossip on a shard no provider had joined).
    */
   private async pushJob(
     { jobId, bidsCloseAt }: JobRecord,
@@ -417,15 +420,30 @@ export class Requester {
     mayCloseEarly: boolean,
   ): Promise<void> {
     const { libp2p } = this.init
+    const executor = input.executor ?? 'wasm'
+    const asked = new Set(choice.targets)
+    /** the providers discovery finds that were not asked yet, marked as pushed in the gate */
+    const discovered = async (): Promise<PeerId[]> => {
+      const found = ((await this.init.pickProviders?.(input).catch(() => [])) ?? []).filter(
+        (p) => !asked.has(p.toString()),
+      )
+      for (const peer of found) {
+        asked.add(peer.toString())
+        this.gate.markPushed(jobId, peer.toString())
+      }
+      return found
+    }
     let targets = choice.targets.map((p) => peerIdFromString(p))
     let closedView = choice.closedView && mayCloseEarly
+    let fromDiscovery = false
     if (targets.length === 0) {
-      targets = (await this.init.pickProviders?.(input).catch(() => [])) ?? []
+      targets = await discovered()
       // found by discovery: others may be out there too
       closedView = false
-      for (const peer of targets) this.gate.markPushed(jobId, peer.toString())
+      fromDiscovery = true
     }
     let pushed = 0
+    let willBid = 0
     // a push is worth waiting for while bids are taken: a provider behind a NAT is reached over a
     // relay circuit (dial the relay, CONNECT, upgrade), which took longer than 2 s on a loaded host
     const pushMs = Math.max(2_000, input.bidWindowMs ?? 0)
@@ -434,7 +452,10 @@ export class Requester {
       try {
         const reply = await sendRequest(libp2p, peer, 'request', bytes, { signal: AbortSignal.timeout(pushMs) })
         pushed++
-        if (reply.code !== NOT_BIDDING) return true
+        if (reply.code !== NOT_BIDDING) {
+          willBid++
+          return true
+        }
         this.gate.answered(jobId, peer.toString())
       } catch (err) {
         log('direct push of %s to %s failed: %s', jobId, peer.toString(), (err as Error).message)
@@ -446,22 +467,31 @@ export class Requester {
     // a target that declined or is gone gives its push to the next best live provider not asked
     // yet, while the window is open: at most one spare per target, so a job costs at most 2m pushes
     // (a CI flake: both of a k = 2 job's targets were providers stopped earlier, and nobody bid)
-    const asked = new Set(targets.map((p) => p.toString()))
     let spares = closedView ? 0 : targets.length
-    await Promise.all(
-      targets.map(async (first) => {
-        let peer: PeerId | undefined = first
-        while (peer !== undefined && !(await pushTo(peer))) {
-          if (spares === 0 || this.now() >= bidsCloseAt) return
-          const next = this.candidates.chooseAmong(this.liveProviders(input.executor ?? 'wasm'), 1, asked)[0]
-          if (next === undefined) return
-          spares--
-          asked.add(next)
-          this.gate.markPushed(jobId, next)
-          peer = peerIdFromString(next)
-        }
-      }),
-    )
+    const pushAll = async (peers: PeerId[]): Promise<void> => {
+      await Promise.all(
+        peers.map(async (first) => {
+          let peer: PeerId | undefined = first
+          while (peer !== undefined && !(await pushTo(peer))) {
+            if (spares === 0 || this.now() >= bidsCloseAt) return
+            const next = this.candidates.chooseAmong(this.liveProviders(executor), 1, asked)[0]
+            if (next === undefined) return
+            spares--
+            asked.add(next)
+            this.gate.markPushed(jobId, next)
+            peer = peerIdFromString(next)
+          }
+        }),
+      )
+    }
+    await pushAll(targets)
+    if (willBid === 0 && !fromDiscovery && this.now() < bidsCloseAt) {
+      // nobody we knew will bid: our view is cold or wrong, and so was calling it closed
+      const more = await discovered()
+      if (more.length > 0) closedView = false
+      spares = 0
+      await pushAll(more)
+    }
     this.gate.pushesDone(jobId, closedView)
     this.init.emit?.({ type: 'job:posted', at: this.now(), jobId, pushedTo: pushed })
   }
