@@ -71,7 +71,10 @@ export interface RequesterChurnReport {
   leavesMidJob: number
   /** after the churn: a steady requester's jobs, and how many providers bid on any of them */
   afterChurn: { jobs: number; completed: number; providersBidding: number }
-  /** a newcomer's start (process spawn) to its first completed job */
+  /**
+   * a newcomer's start to its first completed job: from the moment its node is up (its process
+   * started, its chain client open), through its first channel opened on chain, to the output
+   */
   joinToFirstJobP50Ms: number | null
   joinToFirstJobMaxMs: number | null
   jobP50Ms: number | null
@@ -82,7 +85,8 @@ export interface RequesterChurnReport {
 
 interface Churner {
   proc: PaidProcess
-  spawnedAt: number
+  /** when its node was up */
+  upAt: number
   /** joined in place of one that left (the first ones are not newcomers) */
   newcomer: boolean
   inFlight: number
@@ -136,7 +140,7 @@ export async function runRequesterChurn(opts: RequesterChurnOptions): Promise<Re
           results.push({ record, ms: Date.now() - t0 })
           if (record.phase === 'completed' && c.firstDoneAt === undefined) {
             c.firstDoneAt = Date.now()
-            if (c.newcomer) joinDelays.push(c.firstDoneAt - c.spawnedAt)
+            if (c.newcomer) joinDelays.push(c.firstDoneAt - c.upAt)
           }
           if (record.phase !== 'completed') {
             const posted = c.proc.events.find((e) => e.jobId === jobId && e.type === 'job:posted')
@@ -152,7 +156,6 @@ export async function runRequesterChurn(opts: RequesterChurnOptions): Promise<Re
     }
     const start = async (newcomer: boolean): Promise<Churner> => {
       const n = seq++
-      const spawnedAt = Date.now()
       const wallet = await paid.extraRequesterWallet(n)
       const proc = await PaidProcess.start({
         role: 'requester',
@@ -162,16 +165,9 @@ export async function runRequesterChurn(opts: RequesterChurnOptions): Promise<Re
         deployments: paid.settings.deployments!,
         key: wallet.privateKey,
       })
-      // it posts once it sees every provider on the job topics (every requester joins them too)
-      const until = Date.now() + 60_000
-      while (proc.alive && Date.now() < until) {
-        const { shardPeers } = await proc
-          .call<{ shardPeers: string[] }>({ cmd: 'subscribers' })
-          .catch(() => ({ shardPeers: [] as string[] }))
-        if ([...fleet.members.keys()].every((id) => shardPeers.includes(id))) break
-        await new Promise((resolve) => setTimeout(resolve, 100))
-      }
-      const c: Churner = { proc, spawnedAt, newcomer, inFlight: 0, done: Promise.resolve() }
+      // it posts as soon as it is up, as a user's first `hive job post` would: what it needs to
+      // know of the providers it learns from the peers it connects to (profile-exchange.ts)
+      const c: Churner = { proc, upAt: Date.now(), newcomer, inFlight: 0, done: Promise.resolve() }
       c.done = Promise.all(Array.from({ length: opts.concurrency }, async () => await post(c))).then(() => {})
       churners.add(c)
       if (newcomer) counts.joins++
