@@ -164,7 +164,7 @@ export async function askProfiles(
 export interface ProfileExchangeInit {
   libp2p: InboundComponents['libp2p'] &
     OutboundComponents['libp2p'] &
-    Pick<Libp2p, 'addEventListener' | 'removeEventListener' | 'getPeers' | 'peerStore'>
+    Pick<Libp2p, 'addEventListener' | 'removeEventListener' | 'getPeers' | 'getConnections' | 'peerStore'>
   counters?: InboundComponents['counters']
   serve: ServeProfiles
   /** verifies a profile record and takes it into the view if it is valid and newer; the profile taken */
@@ -187,8 +187,11 @@ export class ProfileExchange {
   private readonly counts = { asked: 0, received: 0, taken: 0, failed: 0 }
 
   private readonly onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
-    const { peerId, protocols } = evt.detail
+    const { peerId, protocols, connection } = evt.detail
     if (!protocols.includes(PROFILE_EXCHANGE_PROTOCOL) || !this.init.cold()) return
+    // over a relayed connection an ask would dial the peer anew (the protocol does not run on
+    // limited connections): a private peer would open a direct connection the relay was for
+    if (connection.limits !== undefined) return
     if (this.asked.size >= (this.init.maxAsked ?? 3)) return
     void this.ask(peerId, '', AbortSignal.timeout(4_000))
   }
@@ -207,7 +210,10 @@ export class ProfileExchange {
     this.init.libp2p.addEventListener('peer:identify', this.onIdentify)
     // peers identified before we listened (the bootstrap, dialled as libp2p started)
     if (this.init.cold())
-      for (const peer of this.init.libp2p.getPeers().slice(0, this.init.maxAsked ?? 3))
+      for (const peer of this.init.libp2p
+        .getPeers()
+        .filter((p) => this.direct(p))
+        .slice(0, this.init.maxAsked ?? 3))
         void this.ask(peer, '', AbortSignal.timeout(4_000))
   }
 
@@ -221,9 +227,14 @@ export class ProfileExchange {
 
   /** Asks, for `executor`'s providers, up to `max` connected peers not asked yet; resolves with the profiles taken. */
   async askConnected(executor: string, signal: AbortSignal, max = 2): Promise<number> {
-    const peers = this.init.libp2p.getPeers().filter((p) => !this.asked.has(p.toString()))
+    const peers = this.init.libp2p.getPeers().filter((p) => !this.asked.has(p.toString()) && this.direct(p))
     const taken = await Promise.all(peers.slice(0, max).map(async (p) => await this.ask(p, executor, signal)))
     return taken.reduce((a, b) => a + b, 0)
+  }
+
+  /** Whether we hold a direct (unlimited) connection to `peer`: only those are asked. */
+  private direct(peer: PeerId): boolean {
+    return this.init.libp2p.getConnections(peer).some((c) => c.limits === undefined)
   }
 
   /** Asks, sent, and records received and taken (metrics, tests). */
