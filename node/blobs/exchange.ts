@@ -3,6 +3,7 @@
 // one BlobResponse and, when OK, the bytes in BlobChunk frames (framing unchanged, so the id
 // keeps version 1). The fetcher checks the bytes against the CID before it stores or returns
 // anything.
+import { deadline } from '../util/deadline.ts'
 import { BlobChunk, BlobResponse, BlobRequest, BlobStatus } from '../../protocol/gen/market.ts'
 import { BLOB_CHUNK_DATA_BYTES, MAX_MESSAGE_BYTES } from '../../protocol/market/bounds.ts'
 import { decodeBlobChunk, decodeBlobRequest, decodeBlobResponse } from '../../protocol/market/direct.ts'
@@ -144,50 +145,58 @@ export class BlobExchange {
     // our own refusals (too large, overrun) reset the stream at once: the peer must stop sending
     const giveUp = new AbortController()
     // the caller's signal (a job's deadline) bounds a fetch, else fetchTimeoutMs
-    const bound = options.signal ?? AbortSignal.timeout(this.init.fetchTimeoutMs ?? 30_000)
-    const signal = AbortSignal.any([giveUp.signal, bound])
-    const relayed = await this.relayBudget(peer, signal)
-    const request = { cid, offset: 0, maxBytes: 0 }
-    let bytes: Uint8Array | undefined
-    let received = 0
-    const frames = requestFrames({ libp2p: this.init.libp2p }, this.protocol(), peer, request, { signal })
+    // (node/util/deadline.ts: both let go of their timers and listeners when the fetch ends)
+    const timeout = options.signal === undefined ? deadline(this.init.fetchTimeoutMs ?? 30_000) : undefined
+    const bound = options.signal ?? timeout!.signal
+    const combined = deadline(undefined, giveUp.signal, bound)
+    const signal = combined.signal
     try {
-      for await (const frame of frames) {
-        try {
-          if ('head' in frame) {
-            bytes = this.accept(frame.head, peer, cid, maxBytes)
-            this.fitsRelay(bytes.length, relayed, peer, cid)
-          } else if (bytes !== undefined) {
-            if (received + frame.data.length > bytes.length) {
-              const why = `peer sent more than the ${bytes.length} bytes it announced`
-              throw new BlobError('BLOB_OVERRUN', why, { cid: cid.toString() })
+      const relayed = await this.relayBudget(peer, signal)
+      const request = { cid, offset: 0, maxBytes: 0 }
+      let bytes: Uint8Array | undefined
+      let received = 0
+      const frames = requestFrames({ libp2p: this.init.libp2p }, this.protocol(), peer, request, { signal })
+      try {
+        for await (const frame of frames) {
+          try {
+            if ('head' in frame) {
+              bytes = this.accept(frame.head, peer, cid, maxBytes)
+              this.fitsRelay(bytes.length, relayed, peer, cid)
+            } else if (bytes !== undefined) {
+              if (received + frame.data.length > bytes.length) {
+                const why = `peer sent more than the ${bytes.length} bytes it announced`
+                throw new BlobError('BLOB_OVERRUN', why, { cid: cid.toString() })
+              }
+              bytes.set(frame.data, received)
+              received += frame.data.length
             }
-            bytes.set(frame.data, received)
-            received += frame.data.length
+          } catch (err) {
+            // before the loop ends the exchange, so that it resets rather than closes politely
+            giveUp.abort(err)
+            throw err
           }
-        } catch (err) {
-          // before the loop ends the exchange, so that it resets rather than closes politely
-          giveUp.abort(err)
-          throw err
+          if (bytes !== undefined && received === bytes.length) break
         }
-        if (bytes !== undefined && received === bytes.length) break
+      } catch (err) {
+        // a relay that ends a circuit at its limits resets the stream: say so, with a code
+        if (relayed.limited && !(err instanceof BlobError) && !bound.aborted) {
+          const why =
+            `the relayed connection to ${peer.toString()} ended during ${cid.toString()} after ${received} ` +
+            `bytes (the relay's limits?): ${(err as Error).message}`
+          throw new BlobError('BLOB_RELAY_ABORTED', why, { cid: cid.toString(), peer: peer.toString() }, { cause: err })
+        }
+        throw err
       }
-    } catch (err) {
-      // a relay that ends a circuit at its limits resets the stream: say so, with a code
-      if (relayed.limited && !(err instanceof BlobError) && !bound.aborted) {
-        const why =
-          `the relayed connection to ${peer.toString()} ended during ${cid.toString()} after ${received} ` +
-          `bytes (the relay's limits?): ${(err as Error).message}`
-        throw new BlobError('BLOB_RELAY_ABORTED', why, { cid: cid.toString(), peer: peer.toString() }, { cause: err })
+      if (bytes === undefined || received < bytes.length) {
+        const why = `peer ${peer.toString()} ended ${cid.toString()} after ${received} bytes`
+        throw new BlobError('BLOB_TRUNCATED', why, { cid: cid.toString() })
       }
-      throw err
+      await this.init.store.putVerified(cid, bytes)
+      return bytes
+    } finally {
+      combined.clear()
+      timeout?.clear()
     }
-    if (bytes === undefined || received < bytes.length) {
-      const why = `peer ${peer.toString()} ended ${cid.toString()} after ${received} bytes`
-      throw new BlobError('BLOB_TRUNCATED', why, { cid: cid.toString() })
-    }
-    await this.init.store.putVerified(cid, bytes)
-    return bytes
   }
 
   /**

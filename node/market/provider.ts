@@ -1,6 +1,7 @@
 // The provider's side of the market: hear job requests (gossip and direct pushes), bid on the
 // ones it can run at a price its sheet and the market allow, accept awards while it has room,
 // fetch the job's data, run it in the sandbox and return a signed Result.
+import { deadline } from '../util/deadline.ts'
 import { ModelCache } from './model-cache.ts'
 import { createHash } from 'node:crypto'
 import { logger } from '../log/logger.ts'
@@ -591,11 +592,11 @@ export class Provider {
     let outputSize = 0
     let output: Uint8Array | undefined
     let metering = { wallMs: 0, cpuMs: 0, peakMemoryBytes: 0 }
+    // the payment wait and the fetches end by the award's deadline (node/util/deadline.ts: the
+    // timer goes when the job's run is over, not at the deadline)
+    const fetchBound = deadline(Math.max(1_000, award.award.deadline - this.now()), signal)
+    const fetchSignal = fetchBound.signal
     try {
-      const fetchSignal = AbortSignal.any([
-        signal,
-        AbortSignal.timeout(Math.max(1_000, award.award.deadline - this.now())),
-      ])
       const payment = spec.payment === PaymentMode.PAYMENT_ESCROW ? 'escrow' : 'channel'
       // no work before the payment is secured (escrow: on chain, in HIVE, enough, long enough);
       // the wait is bounded by the payments config, and a throw abandons the job with its code
@@ -651,6 +652,8 @@ export class Provider {
       if (status === ExecStatus.EXEC_OK) status = execStatusOf(err)
       error = isHiveError(err) ? err.code : 'INTERNAL_ERROR'
       log('job %s failed: %s', job.jobId, (err as Error).message)
+    } finally {
+      fetchBound.clear()
     }
     if (signal.aborted) return
     let commitment: { commitment: Uint8Array; signature: Uint8Array } | undefined

@@ -7,6 +7,7 @@ import { lpStream } from '@libp2p/utils'
 import type { LengthPrefixedStream } from '@libp2p/utils'
 import { Admission } from './admission.ts'
 import { ReqRespError, STRIKE_CODES, frameError, isReqRespError } from './errors.ts'
+import { deadline } from '../../util/deadline.ts'
 import type { OutcomeCounters, Outcome } from './counters.ts'
 import type { ProtocolDescriptor, ResponseFrames } from './types.ts'
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
@@ -77,18 +78,34 @@ async function exchange<Req, Res>(
   connection: Connection,
   descriptor: ProtocolDescriptor<Req, Res>,
 ): Promise<ReqRespError | undefined> {
-  const signal = AbortSignal.timeout(descriptor.timeouts.exchangeMs)
+  // both bounds let go of their timers when the exchange ends (node/util/deadline.ts)
+  const bound = deadline(descriptor.timeouts.exchangeMs)
+  try {
+    return await exchangeWithin(stream, connection, descriptor, bound.signal)
+  } finally {
+    bound.clear()
+  }
+}
+
+async function exchangeWithin<Req, Res>(
+  stream: Stream,
+  connection: Connection,
+  descriptor: ProtocolDescriptor<Req, Res>,
+  signal: AbortSignal,
+): Promise<ReqRespError | undefined> {
   const lp = lpStream(stream, { maxDataLength: descriptor.maxRequestBytes })
   let request: Req
+  const firstByte = deadline(descriptor.timeouts.firstByteMs, signal)
   try {
-    const firstByte = AbortSignal.any([signal, AbortSignal.timeout(descriptor.timeouts.firstByteMs)])
-    const bytes = (await lp.read({ signal: firstByte })).subarray()
+    const bytes = (await lp.read({ signal: firstByte.signal })).subarray()
     request = decodeRequest(descriptor, bytes)
   } catch (err) {
     const e = isReqRespError(err) ? err : frameError(err, descriptor.maxRequestBytes, descriptor.name)
     log('unreadable %s request from %s: %s', descriptor.name, connection.remotePeer, e.message)
     await replyError(stream, lp, descriptor, e, true)
     return e
+  } finally {
+    firstByte.clear()
   }
   let frames: Iterable<Res> | AsyncIterable<Res>
   try {

@@ -3,6 +3,7 @@
 // first-byte or exchange timeout is a TIMEOUT.
 import { lpStream } from '@libp2p/utils'
 import { ReqRespError, frameError } from './errors.ts'
+import { deadline } from '../../util/deadline.ts'
 import type { ProtocolDescriptor } from './types.ts'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 
@@ -44,7 +45,9 @@ export async function* requestFrames<Req, Res>(
   request: Req,
   options: RequestOptions = {},
 ): AsyncGenerator<Res, void, undefined> {
-  const signal = options.signal ?? AbortSignal.timeout(descriptor.timeouts.exchangeMs)
+  // our own bound when the caller set none, let go of when the exchange ends (node/util/deadline.ts)
+  const own = options.signal === undefined ? deadline(descriptor.timeouts.exchangeMs) : undefined
+  const signal = options.signal ?? own!.signal
   let stream
   try {
     stream = await openRequestStream(components, peer, descriptor.id, {
@@ -52,6 +55,7 @@ export async function* requestFrames<Req, Res>(
       runOnLimitedConnection: descriptor.runOnLimitedConnection ?? false,
     })
   } catch (err) {
+    own?.clear()
     // the caller's own abort stays what it is; anything else means we never got to ask
     if (options.signal?.aborted === true) throw err
     const why = `could not open ${descriptor.id} to ${peer.toString()}: ${(err as Error).message}`
@@ -62,13 +66,10 @@ export async function* requestFrames<Req, Res>(
     const lp = lpStream(stream, { maxDataLength: descriptor.maxResponseFrameBytes })
     await lp.write(descriptor.request.encode(request), { signal })
     for (let index = 0; ; index++) {
-      const wait =
-        index === 0 && options.signal === undefined
-          ? AbortSignal.any([signal, AbortSignal.timeout(descriptor.timeouts.firstByteMs)])
-          : signal
+      const first = index === 0 && own !== undefined ? deadline(descriptor.timeouts.firstByteMs, signal) : undefined
       let bytes: Uint8Array
       try {
-        bytes = (await lp.read({ signal: wait })).subarray()
+        bytes = (await lp.read({ signal: first?.signal ?? signal })).subarray()
       } catch (err) {
         const e = frameError(err, descriptor.maxResponseFrameBytes, descriptor.name)
         // the peer closed after at least one frame: the response is complete. (lpStream cannot
@@ -76,6 +77,8 @@ export async function* requestFrames<Req, Res>(
         // length, as the blob header does, and its reader checks it.)
         if (index > 0 && e.code === 'MALFORMED') break
         throw options.signal?.aborted === true ? err : e
+      } finally {
+        first?.clear()
       }
       const response = descriptor.response.decode(bytes, index)
       const refused = descriptor.responseError?.(response, index)
@@ -96,6 +99,7 @@ export async function* requestFrames<Req, Res>(
           stream.abort(new Error('close failed'))
         })
     }
+    own?.clear()
   }
 }
 
