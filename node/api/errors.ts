@@ -30,6 +30,8 @@ export function statusForError(err: unknown): number {
   if (err instanceof HiveError && err.code.endsWith('NOT_FOUND')) return 404
   // the node cannot write its data dir: it takes no work until it can (node/store-health.ts)
   if (err instanceof HiveError && err.code === 'STORE_FAILING') return 503
+  // as many of its jobs negotiating as the market carries (node/market/post-window.ts): later
+  if (err instanceof HiveError && err.code === 'REQUESTER_BUSY') return 503
   if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) return 504
   return 500
 }

@@ -1,6 +1,8 @@
 // The requester's side of the market: post a job (gossip for reach, direct pushes for speed),
 // take bids on /hive/bid, award over /hive/award, take results on /hive/result, fetch and check
 // outputs, and keep a durable record of every job so that none is silently lost.
+import { CONGESTION_FAILURES, PostWindow } from './post-window.ts'
+import type { NegotiationEnd, PostWindowOptions } from './post-window.ts'
 import { randomBytes, randomInt } from 'node:crypto'
 import { logger } from '../log/logger.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -84,6 +86,12 @@ class BoundedFlags {
 
 const log = logger('hive:market:requester')
 
+/**
+ * A job accepted this long after its bid window closed counts as congestion (post-window.ts): the
+ * bids or the acceptance came late because providers or this node are past what they carry.
+ */
+const LATE_PLACEMENT_MS = 1_000
+
 export type MarketLibp2p = DirectLibp2p &
   LivenessLibp2p &
   Pick<Libp2p, 'peerId' | 'getMultiaddrs'> & { services: { pubsub: GossipSub } }
@@ -144,6 +152,8 @@ export interface RequesterInit {
    * job's executor: the push targets then, besides gossip
    */
   pickProviders?: (input: PostJobInput) => Promise<PeerId[]>
+  /** how many jobs may negotiate at once, and how that follows the market (post-window.ts) */
+  postWindow?: PostWindowOptions
   /** the node's discovery view: the live providers of a class (push choice and N) */
   providerView?: MarketProviderView
   /** the minimum provider stake, the lottery's weight unit (undefined: every staked bidder weighs one) */
@@ -191,6 +201,9 @@ export class Requester {
   private readonly events: MarketEvents
   private readonly now: () => number
   private readonly active = new Map<string, RequesterJob>()
+  /** how many jobs may negotiate at once (post-window.ts), and the ones holding a place */
+  private readonly window: PostWindow
+  private readonly negotiating = new Set<string>()
   private readonly bidSeen = new SeenCache({ capacity: 100_000, ttlMs: 10 * 60_000 })
   private readonly resultSeen = new SeenCache({ capacity: 100_000, ttlMs: 60 * 60_000 })
   /** `${jobId}/${provider}` -> the stake owner the registry named for it (reputation is kept per owner) */
@@ -225,6 +238,7 @@ export class Requester {
     })
     this.inlineOutputs = new InlineOutputIntake(init.blobs)
     this.nonProviders = new NonProviders({ libp2p: init.libp2p, now: this.now })
+    this.window = new PostWindow({ now: this.now, ...init.postWindow })
     this.liveness = new RequesterLiveness({
       libp2p: init.libp2p,
       privateKey: init.privateKey,
@@ -304,13 +318,42 @@ export class Requester {
     for (const u of this.unhandle.splice(0)) await u()
     for (const job of this.active.values()) job.dispose()
     this.active.clear()
+    this.window.close()
+    this.negotiating.clear()
     this.started = false
   }
 
-  /** Stores the job's data, signs and publishes the request; returns its id at once. */
+  /**
+   * Stores the job's data, signs and publishes the request; returns its id at once. While as many
+   * of our jobs negotiate as the market carries, waits first (post-window.ts): the job's bid
+   * window starts when it goes out.
+   */
   async post(input: PostJobInput): Promise<{ jobId: string }> {
     if (!this.started) throw new UsageError('NODE_NOT_STARTED', 'the requester is not running; start the node first')
     refuseWhenStoreFails(this.init.storeHealth?.())
+    await this.window.acquire()
+    let tracked = false
+    try {
+      return await this.postNow(input, () => {
+        tracked = true
+      })
+    } catch (err) {
+      // failed before the job was tracked: nothing else will give its place back
+      if (!tracked) this.window.end('other')
+      throw err
+    }
+  }
+
+  /** The window's state: jobs negotiating, posts waiting, how negotiations ended (metrics, tests). */
+  windowStats(): ReturnType<PostWindow['stats']> {
+    return this.window.stats()
+  }
+
+  private negotiationEnded(jobId: string, how: NegotiationEnd): void {
+    if (this.negotiating.delete(jobId)) this.window.end(how)
+  }
+
+  private async postNow(input: PostJobInput, tracked: () => void): Promise<{ jobId: string }> {
     const { libp2p, blobs } = this.init
     const now = this.now()
     // not fsynced one by one: the job record's synced write below flushes LevelDB's log, and
@@ -380,6 +423,8 @@ export class Requester {
     if (this.init.journal !== undefined)
       await this.init.journal.record({ type: 'posted', record, envelope: created.bytes })
     else await this.init.jobs.put(record.jobId, record, { sync: true })
+    this.negotiating.add(record.jobId)
+    tracked()
     const job = this.track(record, input.policy)
     this.gate.open(
       record.jobId,
@@ -639,6 +684,11 @@ export class Requester {
       policy: { ...(this.init.stakeOf !== undefined ? { stakeChecked: true } : {}), ...this.init.policy, ...policy },
       emit: (e) => {
         this.liveness.onJobEvent(e)
+        // taken, but only after its bid window had long closed: the market is not keeping up
+        if (e.type === 'job:accepted')
+          this.negotiationEnded(e.jobId, e.at - record.bidsCloseAt > LATE_PLACEMENT_MS ? 'congested' : 'placed')
+        else if (e.type === 'job:failed')
+          this.negotiationEnded(e.jobId, CONGESTION_FAILURES.has(e.reason) ? 'congested' : 'other')
         this.init.emit?.(e)
       },
       actions: {
@@ -797,6 +847,7 @@ export class Requester {
     this.active.set(record.jobId, job)
     void job.settled().then(
       async (final) => {
+        this.negotiationEnded(record.jobId, 'other')
         this.active.delete(record.jobId)
         this.gate.close(record.jobId)
         await this.events.emit('job:settled', { record: final }).catch((err: Error) => {

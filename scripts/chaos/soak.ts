@@ -88,6 +88,11 @@ export interface SoakReport {
   providerFdsRatio: number | null
   jobP50Ms: number | null
   jobP99Ms: number | null
+  /** completed jobs per second over the run (goodput) */
+  completedPerSec: number
+  /** how long posts waited for the requester's window of negotiating jobs (post-window.ts) */
+  postWaitP50Ms: number | null
+  postWaitP99Ms: number | null
   durationMs: number
   cpuScore: number
 }
@@ -95,7 +100,10 @@ export interface SoakReport {
 interface JobOutcome {
   phase: JobRecord['phase']
   failure?: string
+  /** from its post to its end: the bid window on (the record's postedAt) */
   latencyMs: number
+  /** how long its post waited for the requester's window (node/market/post-window.ts) */
+  waitedMs?: number
   redundancy: number
   /** awards paid (a voucher the provider acknowledged) */
   paidAwards: number
@@ -184,6 +192,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         next = Math.max(next + gap, Date.now() - 1_000)
         posted++
         const job = (async () => {
+          const calledAt = Date.now()
           const { jobId } = await req.requester.post({
             module,
             args: [`hold=${opts.holdMs}`],
@@ -194,7 +203,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
             limits: { wallTimeMs: 60_000 },
           })
           const r = await req.requester.wait(jobId)
-          records.push(outcomeOf(r))
+          records.push({ ...outcomeOf(r), waitedMs: Math.max(0, r.postedAt - calledAt) })
           if (r.phase === 'completed') finishedSince.push((r.completedAt ?? r.postedAt) - r.postedAt)
         })().catch((err: unknown) => {
           say(`posting failed: ${String(err)}`)
@@ -233,6 +242,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const failures: Record<string, number> = {}
     for (const r of records) if (r.failure !== undefined) failures[r.failure] = (failures[r.failure] ?? 0) + 1
     const latency = completed.map((r) => r.latencyMs)
+    const waited = records.flatMap((r) => (r.waitedMs !== undefined ? [r.waitedMs] : []))
     return {
       scenario: 'soak',
       providers: opts.providers,
@@ -258,6 +268,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       providerFdsRatio: ratio(last.providerFds, first.providerFds),
       jobP50Ms: percentile(latency, 50),
       jobP99Ms: percentile(latency, 99),
+      completedPerSec: round(completed.length / (opts.minutes * 60)),
+      postWaitP50Ms: percentile(waited, 50),
+      postWaitP99Ms: percentile(waited, 99),
       durationMs: Date.now() - started,
       cpuScore,
     }
