@@ -34,6 +34,7 @@ export interface SeriesCollectors {
   audit?: Collect
   chain?: Collect
   peers?: Collect
+  market?: Collect
 }
 
 /** Every series the node's metrics service writes. */
@@ -65,6 +66,7 @@ export class HiveSeries {
   readonly chainGas: Gauge<never>
   readonly rpcSeconds: Histogram<'method'>
   readonly peers: Gauge<never>
+  readonly postWindow: Gauge<'what'>
 
   constructor(registry: Registry, collectors: SeriesCollectors = {}) {
     const r = [registry]
@@ -225,6 +227,15 @@ export class HiveSeries {
       name: 'hive_peers',
       help: 'peers connected now',
       ...(c.peers !== undefined ? { collect: c.peers } : {}),
+      registers: r,
+    })
+    this.postWindow = new Gauge({
+      name: 'hive_requester_post_window',
+      help:
+        "the requester's window of negotiating jobs (what=window), the jobs negotiating now (negotiating)" +
+        ' and the posts waiting for a place (waiting): waiting above 0 means the market is full',
+      labelNames: ['what'],
+      ...(c.market !== undefined ? { collect: c.market } : {}),
       registers: r,
     })
   }

@@ -109,6 +109,11 @@ export class MetricsService implements HiveService {
     out.peers = () => {
       this.series.peers.set(libp2p.getPeers().length)
     }
+    out.market = () => {
+      const w = market?.requester?.windowStats()
+      if (w === undefined) return
+      for (const what of ['window', 'negotiating', 'waiting'] as const) this.series.postWindow.set({ what }, w[what])
+    }
     if (payments !== undefined) {
       // on the first-registered series of the group: prom-client collects in registration order
       out.payments = shared(async () => {

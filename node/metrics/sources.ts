@@ -10,6 +10,8 @@ type GossipStats = Readonly<Record<GossipOutcome, number>>
 
 export interface MetricsMarketSource extends HiveService {
   readonly provider?: { gossipStats(): GossipStats }
+  /** the requester's window of negotiating jobs (node/market/post-window.ts) */
+  readonly requester?: { windowStats(): { window: number; negotiating: number; waiting: number } }
 }
 
 export interface MetricsDiscoverySource extends HiveService {

@@ -185,6 +185,10 @@ describe('node/metrics: /metrics during a paid job on a real chain', function ()
       sample(before.provider, 'hive_reqresp_outcomes_total', { outcome: 'OK' }),
     )
     expect(sample(r, 'hive_peers')).to.be.at.least(1)
+    // the requester's window of negotiating jobs: its size, and nothing negotiating or waiting now
+    expect(sample(r, 'hive_requester_post_window', { what: 'window' })).to.be.at.least(4)
+    expect(sample(r, 'hive_requester_post_window', { what: 'negotiating' })).to.equal(0)
+    expect(sample(r, 'hive_requester_post_window', { what: 'waiting' })).to.equal(0)
     // libp2p's own series and the process's, on the same per-node registry
     expect(r).to.match(/^libp2p_[a-z_]+/m)
     expect(r).to.match(/^nodejs_heap_size_total_bytes/m)
