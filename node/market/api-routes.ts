@@ -107,7 +107,8 @@ export function registerJobRoutes(
           reason: problem.code,
         })
       }
-      return await requester.post(input)
+      // a post waiting for the requester's window gives up with its API request (post-window.ts)
+      return await requester.post(input, { signal: call.signal })
     },
     'jobs.list': async () => ({ jobs: (await need().list()).map(summarise) }),
     'jobs.stats': async ({ query }) => ({

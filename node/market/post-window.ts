@@ -63,6 +63,7 @@ export class PostWindow {
       this.held++
       return
     }
+    if (signal?.aborted === true) throw busy('the post gave up waiting for the window')
     if (this.waiting.length >= this.opts.maxWaiting) {
       this.counts.refused++
       throw busy(`${this.waiting.length} posts are waiting already`)

@@ -326,12 +326,12 @@ export class Requester {
   /**
    * Stores the job's data, signs and publishes the request; returns its id at once. While as many
    * of our jobs negotiate as the market carries, waits first (post-window.ts): the job's bid
-   * window starts when it goes out.
+   * window starts when it goes out; `signal` ends the wait (REQUESTER_BUSY).
    */
-  async post(input: PostJobInput): Promise<{ jobId: string }> {
+  async post(input: PostJobInput, options: { signal?: AbortSignal } = {}): Promise<{ jobId: string }> {
     if (!this.started) throw new UsageError('NODE_NOT_STARTED', 'the requester is not running; start the node first')
     refuseWhenStoreFails(this.init.storeHealth?.())
-    await this.window.acquire()
+    await this.window.acquire(options.signal)
     let tracked = false
     try {
       return await this.postNow(input, () => {
