@@ -453,7 +453,7 @@ export class Requester {
   /**
    * Pushes a new job to its chosen candidates (already marked in the gate), or to discovery's
    * when we know none; a decline or an unreachable candidate counts as answered. When none of the
-   * candidates we knew will bid, discovery is asked too: a requester that has just joined may know
+   * candidates we knew could be asked, discovery is asked too: a requester that has just joined may know
    * only its bootstrap (issue 16, requester churn: it pushed the bootstrap, a requester that
    * refused, and the job failed NO_BIDS at once, its gossip on a shard no provider had joined).
    */
@@ -489,6 +489,7 @@ export class Requester {
     }
     let pushed = 0
     let willBid = 0
+    let declined = 0
     // a push is worth waiting for while bids are taken: a provider behind a NAT is reached over a
     // relay circuit (dial the relay, CONNECT, upgrade), which took longer than 2 s on a loaded host
     const pushMs = Math.max(2_000, input.bidWindowMs ?? 0)
@@ -501,6 +502,7 @@ export class Requester {
           willBid++
           return true
         }
+        declined++
         this.gate.answered(jobId, peer.toString())
       } catch (err) {
         log('direct push of %s to %s failed: %s', jobId, peer.toString(), (err as Error).message)
@@ -530,8 +532,9 @@ export class Requester {
       )
     }
     await pushAll(targets)
-    if (willBid === 0 && !fromDiscovery && this.now() < bidsCloseAt) {
-      // nobody we knew will bid: our view is cold or wrong, and so was calling it closed
+    if (willBid === 0 && declined === 0 && !fromDiscovery && this.now() < bidsCloseAt) {
+      // nobody we knew could even be asked (gone, or no provider at all): our view is cold or
+      // wrong, and so was calling it closed. (Providers that declined are real: no walk for them.)
       const more = await discovered()
       if (more.length > 0) closedView = false
       spares = 0
