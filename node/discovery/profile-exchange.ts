@@ -14,14 +14,14 @@
 // leave them out, as they do after churn. Bounded on both sides: at most MAX_EXCHANGED_PROFILES
 // records per answer, requests rate-limited per peer, and a node asks only while its view is cold,
 // each peer once, a few peers in all.
+import { SeenCache } from '../../protocol/market/seen-cache.ts'
 import { logger } from '../log/logger.ts'
-import { ReqRespError } from '../p2p/reqresp/errors.ts'
+import { ReqRespError, readTextRefusal, textRefusal } from '../p2p/reqresp/errors.ts'
 import { handleProtocol } from '../p2p/reqresp/inbound.ts'
 import { sendRequest } from '../p2p/reqresp/outbound.ts'
 import { MAX_PROFILE_RECORD_BYTES } from '../../protocol/profile.ts'
 import type { InboundComponents } from '../p2p/reqresp/inbound.ts'
 import type { OutboundComponents } from '../p2p/reqresp/outbound.ts'
-import type { ReqRespErrorCode } from '../p2p/reqresp/errors.ts'
 import type { ProtocolDescriptor } from '../p2p/reqresp/types.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { HardwareProfile } from '../../protocol/profile.ts'
@@ -36,8 +36,6 @@ export const MAX_EXCHANGED_PROFILES = 16
 const MAX_CLASS_BYTES = 64
 /** the first byte of an answer: records follow; anything else is an error code in text */
 const RECORDS = 0x01
-
-const KNOWN_CODES = new Set(['INVALID_REQUEST', 'RATE_LIMITED', 'OVERSIZED', 'MALFORMED', 'SERVER_ERROR'])
 
 /** longest signed peer record (libp2p's envelope of a peer's own addresses) an answer may carry */
 export const MAX_PEER_RECORD_BYTES = 4 * 1024
@@ -138,16 +136,9 @@ export function profileExchangeProtocol(
     rateLimit: { perPeer: { points: 10, seconds: 60 } },
     strikes: { points: 3, seconds: 60 },
     handler: async (executor) => (await answer?.(executor)) ?? encodeProfileList([]),
-    errorResponse: (err) => new TextEncoder().encode(err.code),
-    responseError: (b) => {
-      if (b[0] === RECORDS) return undefined
-      const code = new TextDecoder().decode(b)
-      return new ReqRespError(
-        (KNOWN_CODES.has(code) ? code : 'SERVER_ERROR') as ReqRespErrorCode,
-        'the peer refused to list its profiles',
-        { protocol: 'profile-exchange' },
-      )
-    },
+    errorResponse: textRefusal,
+    responseError: (b) =>
+      b[0] === RECORDS ? undefined : readTextRefusal(b, 'the peer refused to list its profiles', 'profile-exchange'),
   }
 }
 
@@ -181,7 +172,8 @@ export interface ProfileExchangeInit {
  */
 export class ProfileExchange {
   private readonly init: ProfileExchangeInit
-  private readonly asked = new Set<string>()
+  /** peers asked already (each once while it is remembered; bounded) */
+  private readonly asked = new SeenCache({ capacity: 1024, ttlMs: 30 * 60_000 })
   private unserve: (() => Promise<void>) | undefined
   private stopping = new AbortController()
   private readonly counts = { asked: 0, received: 0, taken: 0, failed: 0 }
@@ -227,7 +219,7 @@ export class ProfileExchange {
 
   /** Asks, for `executor`'s providers, up to `max` connected peers not asked yet; resolves with the profiles taken. */
   async askConnected(executor: string, signal: AbortSignal, max = 2): Promise<number> {
-    const peers = this.init.libp2p.getPeers().filter((p) => !this.asked.has(p.toString()) && this.direct(p))
+    const peers = this.init.libp2p.getPeers().filter((p) => !this.asked.has(p.toString(), Date.now()) && this.direct(p))
     const taken = await Promise.all(peers.slice(0, max).map(async (p) => await this.ask(p, executor, signal)))
     return taken.reduce((a, b) => a + b, 0)
   }
@@ -244,10 +236,7 @@ export class ProfileExchange {
 
   private async ask(peer: PeerId, executor: string, signal: AbortSignal): Promise<number> {
     const id = peer.toString()
-    if (this.unserve === undefined || this.asked.has(id)) return 0
-    this.asked.add(id)
-    // bounded like a SeenCache would be: only a cold view asks, and it warms within minutes
-    if (this.asked.size > 1024) this.asked.delete(this.asked.values().next().value!)
+    if (this.unserve === undefined || !this.asked.add(id, Date.now())) return 0
     this.counts.asked++
     let records: ListedProfile[]
     try {

@@ -10,13 +10,12 @@
 // the Noise handshake, must be the profile's): a peer cannot fill others' views with profiles it
 // collected. It is then checked as one heard on the topic (signature, validity window, newer than
 // the one held: announce.ts), at most 10 per peer per minute.
-import { ReqRespError } from '../p2p/reqresp/errors.ts'
+import { readTextRefusal, textRefusal } from '../p2p/reqresp/errors.ts'
 import { handleProtocol } from '../p2p/reqresp/inbound.ts'
 import { sendRequest } from '../p2p/reqresp/outbound.ts'
 import { MAX_PROFILE_RECORD_BYTES } from '../../protocol/profile.ts'
 import type { InboundComponents } from '../p2p/reqresp/inbound.ts'
 import type { OutboundComponents } from '../p2p/reqresp/outbound.ts'
-import type { ReqRespErrorCode } from '../p2p/reqresp/errors.ts'
 import type { ProtocolDescriptor } from '../p2p/reqresp/types.ts'
 import type { PeerId } from '@libp2p/interface'
 
@@ -24,7 +23,6 @@ export const PROFILE_PUSH_PROTOCOL = '/hive/profile/1.0.0'
 
 const EMPTY = new Uint8Array(0)
 /** the refusals a receiver answers with (anything else reads as SERVER_ERROR) */
-const KNOWN_CODES = new Set(['INVALID_REQUEST', 'RATE_LIMITED', 'OVERSIZED', 'MALFORMED', 'SERVER_ERROR'])
 
 /** Takes a pushed record from `from`; throws a ReqRespError for one it refuses outright. */
 export type TakePushedProfile = (record: Uint8Array, from: PeerId) => Promise<void>
@@ -46,16 +44,9 @@ function descriptor(take: TakePushedProfile | undefined): ProtocolDescriptor<Uin
       await take?.(record, ctx.peer)
       return EMPTY
     },
-    errorResponse: (err) => new TextEncoder().encode(err.code),
-    responseError: (b) => {
-      if (b.length === 0) return undefined
-      const code = new TextDecoder().decode(b)
-      return new ReqRespError(
-        (KNOWN_CODES.has(code) ? code : 'SERVER_ERROR') as ReqRespErrorCode,
-        'the peer refused the pushed profile',
-        { protocol: 'profile-push' },
-      )
-    },
+    errorResponse: textRefusal,
+    responseError: (b) =>
+      b.length === 0 ? undefined : readTextRefusal(b, 'the peer refused the pushed profile', 'profile-push'),
   }
 }
 

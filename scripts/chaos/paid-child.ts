@@ -12,7 +12,7 @@ import { createHiveNode } from '../../node/create.ts'
 import { WasmExecutor } from '../../node/exec/index.ts'
 import { marketService } from '../../node/market/service.ts'
 import { paymentsService } from '../../node/payments/service.ts'
-import { classJobTopics, jobShardTopics } from '../../protocol/topics.ts'
+import { classJobTopics } from '../../protocol/topics.ts'
 import { DEFAULT_SETTINGS } from '../../node/config.ts'
 import { armFailpoints } from '../../node/util/failpoints.ts'
 import type { Failpoint } from '../../node/util/failpoints.ts'
@@ -97,11 +97,7 @@ async function answer(c: ChildCommand): Promise<object> {
       // distinct peers on any shard of the wasm job topics (a provider joins only some shards)
       const pubsub = node.libp2p.services.pubsub
       const topics = classJobTopics('wasm', DEFAULT_SETTINGS.jobShards)
-      const peers = [...new Set(topics.flatMap((t) => pubsub.getSubscribers(t).map((p) => p.toString())))]
-      // on the shard topics alone: the ones a requester's push candidates come from
-      const shards = jobShardTopics('wasm', DEFAULT_SETTINGS.jobShards)
-      const shardPeers = [...new Set(shards.flatMap((t) => pubsub.getSubscribers(t).map((p) => p.toString())))]
-      return { count: peers.length, peers, shardPeers }
+      return { count: new Set(topics.flatMap((t) => pubsub.getSubscribers(t).map((p) => p.toString()))).size }
     }
     case 'retry':
       return { retried: await payments.retryPending() }

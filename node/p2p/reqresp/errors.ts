@@ -75,3 +75,19 @@ export function frameError(err: unknown, limit: number, protocol: string): ReqRe
   }
   return new ReqRespError('STREAM_ERROR', err instanceof Error ? err.message : String(err), { protocol, cause: err })
 }
+
+/** The refusals a protocol that answers errors as their code in text may send (profile push, profile exchange). */
+const TEXT_REFUSALS = new Set<string>(['INVALID_REQUEST', 'RATE_LIMITED', 'OVERSIZED', 'MALFORMED', 'SERVER_ERROR'])
+
+/** An error reply written as its code in text. */
+export function textRefusal(err: ReqRespError): Uint8Array {
+  return new TextEncoder().encode(err.code)
+}
+
+/** Reads a reply written by `textRefusal`: an unknown code reads as SERVER_ERROR. */
+export function readTextRefusal(bytes: Uint8Array, message: string, protocol: string): ReqRespError {
+  const code = new TextDecoder().decode(bytes)
+  return new ReqRespError((TEXT_REFUSALS.has(code) ? code : 'SERVER_ERROR') as ReqRespErrorCode, message, {
+    protocol,
+  })
+}
