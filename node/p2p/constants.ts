@@ -48,6 +48,20 @@ export const CONNECTION_LIMITS = {
 } as const
 
 /**
+ * How often libp2p's connection monitor pings each open connection (libp2p's default is 10 s).
+ * Each ping opens a stream (multistream-select, 32 bytes each way, a close on both ends: about ten
+ * encrypted frames each way), so on an idle network the monitor was most of a node's CPU: an idle
+ * node with 5 peers spent 13–17 ms of CPU per second at 10 s and 7–10 without the monitor, and
+ * the cost grows with the connection count (issue 14: the idle network is netted out of every
+ * job's CPU, and in-process all nodes' pings share one thread). Once a minute still aborts a
+ * connection whose peer vanished without a FIN (the market never waits on that: pushes and jobs
+ * carry their own deadlines and heartbeats) and still measures each connection's round trip
+ * (bid scoring reads it; a new connection has none until its first ping). Yamux's own keep-alive
+ * (one frame each way every 30 s, no stream) keeps NAT mappings open in between.
+ */
+export const CONNECTION_PING_INTERVAL_MS = 60_000
+
+/**
  * Per-topic gossipsub score parameters for the market's topics (hive/jobs/<executor>/1 and
  * hive/clearing/1). Only P4 (invalid messages) bites: an honest peer never sends a
  * REJECT-worthy message (protocol/market/errors.ts), so one invalid message costs -1000, two

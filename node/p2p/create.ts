@@ -17,6 +17,7 @@ import type { Libp2pOptions } from 'libp2p'
 import { clearingShardTopic, gossipMessageId, jobShardTopics, PROFILES_TOPIC } from '../../protocol/topics.ts'
 import {
   CONNECTION_LIMITS,
+  CONNECTION_PING_INTERVAL_MS,
   DEFAULT_COLOCATION_WHITELIST,
   DHT_PROTOCOL,
   GOSSIP_SCORE_THRESHOLDS,
@@ -79,6 +80,8 @@ export interface HiveLibp2pOptions {
   colocationWhitelist?: string[]
   /** ms before dialling the bootstrap list after start (default 0) */
   bootstrapDelayMs?: number
+  /** ms between the connection monitor's pings of each connection (default CONNECTION_PING_INTERVAL_MS) */
+  pingIntervalMs?: number
   /** Kademlia replication/bucket size K (default 20, the libp2p and IPFS value) */
   dhtKBucketSize?: number
   /** user agent version suffix */
@@ -153,6 +156,7 @@ export async function createHiveLibp2p(opts: HiveLibp2pOptions): Promise<HiveLib
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: { ...CONNECTION_LIMITS },
+    connectionMonitor: { pingInterval: opts.pingIntervalMs ?? CONNECTION_PING_INTERVAL_MS },
     ...(gater !== undefined ? { connectionGater: gater } : {}),
     ...(opts.datastore !== undefined ? { datastore: opts.datastore } : {}),
     ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}),

@@ -494,7 +494,7 @@ async function latencyRun(
   const settleS = MODE === 'processes' ? await settle(net) : undefined
   const warm = await runJobs(net, WARMUP_JOBS, 1, 'warm-up', 0)
   say(`  warm-up: ${warm.ids.length - warm.lost}/${WARMUP_JOBS} ended`)
-  const idle = await measureIdle(net)
+  const idle = await profiled(`${providers}p-idle`, async () => await measureIdle(net))
   say(`  idle: ${round1(idle)} CPU ms per second (${round2(idle / 1000)} cores)`)
   const lat = await profiled(
     `${providers}p-latency`,
