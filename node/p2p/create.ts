@@ -8,7 +8,7 @@ import { identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
 import { ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
+import { coalescedTcp } from './coalesce-writes.ts'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import { cacheProtocolMerges } from './protocol-merges.ts'
@@ -152,7 +152,7 @@ export async function createHiveLibp2p(opts: HiveLibp2pOptions): Promise<HiveLib
       announce: opts.announce ?? [],
       announceFilter: reachAnnounceFilter(reach, reachability),
     },
-    transports: [tcp(), webSockets(), ...reachTransports()],
+    transports: [coalescedTcp(), webSockets(), ...reachTransports()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: { ...CONNECTION_LIMITS },
