@@ -5,7 +5,7 @@
 // (the same idea as libp2p's signed RecordEnvelope). Peers verify at every gossip hop, so the
 // fast key signs (docs/architecture.md, Signatures): node:crypto Ed25519 through @libp2p/crypto.
 // The payload is signed as sent: no re-encoding, hence no canonicalisation to get wrong.
-import { createPublicKey, verify as cryptoVerify } from 'node:crypto'
+import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
@@ -37,7 +37,33 @@ export function signedBytes(domain: string, payload: Uint8Array): Uint8Array {
 /** Signs `payload` under `domain` with a libp2p Ed25519 private key. */
 export async function signWithDomain(key: PrivateKey, domain: string, payload: Uint8Array): Promise<Uint8Array> {
   if (key.type !== 'Ed25519') throw new TypeError(`market messages are signed with Ed25519 peer keys, not ${key.type}`)
-  return await key.sign(signedBytes(domain, payload))
+  return new Uint8Array(cryptoSign(null, signedBytes(domain, payload), ed25519SigningKey(key)))
+}
+
+/** DER prefix of an Ed25519 PKCS #8 private key (RFC 8410): the 32-byte seed follows. */
+const ED25519_PKCS8_PREFIX = Uint8Array.from([
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+])
+/** one node:crypto key per libp2p key object, held only as long as the libp2p key is */
+const signingKeys = new WeakMap<PrivateKey, KeyObject>()
+
+/**
+ * The node:crypto key for a libp2p Ed25519 private key, imported once: @libp2p/crypto's
+ * `sign` imports it from a JWK on every call, half the cost of a market message's signature
+ * (issue 14: a job is ~10 signatures over its nodes). The seed is the first 32 of the key's 64 raw
+ * bytes (seed || public key); the KeyObject stays in memory like the libp2p key itself.
+ */
+function ed25519SigningKey(key: PrivateKey): KeyObject {
+  let keyObject = signingKeys.get(key)
+  if (keyObject === undefined) {
+    const der = new Uint8Array(ED25519_PKCS8_PREFIX.length + 32)
+    der.set(ED25519_PKCS8_PREFIX)
+    der.set(key.raw.subarray(0, 32), ED25519_PKCS8_PREFIX.length)
+    keyObject = createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' })
+    der.fill(0)
+    signingKeys.set(key, keyObject)
+  }
+  return keyObject
 }
 
 /** True when `signature` is `key`'s signature of `payload` under `domain`. Never throws on bad input. */

@@ -23,6 +23,16 @@ describe('protocol/signing', () => {
     other = await generateKeyPairFromSeed('Ed25519', new Uint8Array(32).fill(2))
   })
 
+  it("signs exactly as the libp2p key itself would (the imported key is the key's own seed)", async () => {
+    for (const k of [key, other, await generateKeyPair('Ed25519')]) {
+      for (const payload of [new Uint8Array(0), enc('a job'), new Uint8Array(3000).fill(9)]) {
+        const ours = await signWithDomain(k, 'hive/test/1', payload)
+        expect(ours).to.deep.equal(await k.sign(signedBytes('hive/test/1', payload)))
+        expect(await verifyWithDomain(k.publicKey, 'hive/test/1', payload, ours)).to.equal(true)
+      }
+    }
+  })
+
   it('prefixes the payload with the length-prefixed domain', () => {
     expect([...signedBytes('ab', new Uint8Array([7, 8]))]).to.deep.equal([2, 97, 98, 7, 8])
     expect(() => signedBytes('', new Uint8Array(0))).to.throw(TypeError)
