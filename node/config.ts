@@ -82,6 +82,11 @@ export interface HiveSettings {
    * payment (a spot check; a job's own `spotCheckRate` overrides it). 0: no spot checks.
    */
   spotCheckRate: number
+  /**
+   * as a provider: refuse to bid (OVERLOADED) while this process's event loop lags more than this
+   * many ms at p99 for two seconds running, and bid again once it is below half (0: never refuse)
+   */
+  maxLoopLagMs: number
   // --- reach across NATs (issue 13, docs/reach.md) ---
   /** auto: AutoNAT and connections decide; public / private: forced (private listens on /p2p-circuit) */
   reachability: ReachabilityMode
@@ -161,6 +166,7 @@ const DEFAULTS: HiveSettings = {
   maxOutputBytes: 64 * 1024 * 1024,
   onnxChildren: 1,
   spotCheckRate: 0,
+  maxLoopLagMs: 1000,
   reachability: 'auto',
   relayReservations: 2,
   relayServer: false,
@@ -213,6 +219,7 @@ export const ENV_NAMES: Readonly<Record<keyof HiveSettings, string>> = Object.fr
   maxOutputBytes: 'HIVE_MAX_OUTPUT_BYTES',
   onnxChildren: 'HIVE_ONNX_CHILDREN',
   spotCheckRate: 'HIVE_SPOT_CHECK_RATE',
+  maxLoopLagMs: 'HIVE_MAX_LOOP_LAG_MS',
   reachability: 'HIVE_REACHABILITY',
   relayReservations: 'HIVE_RELAY_RESERVATIONS',
   relayServer: 'HIVE_RELAY_SERVER',
@@ -355,6 +362,7 @@ const PARSERS: { [K in keyof HiveSettings]: Parser<K> } = {
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
     return typeof n === 'number' && n >= 0 && n <= 1 ? n : bad('a number from 0 to 1, e.g. 0.05 for 5 % of k = 1 jobs')
   },
+  maxLoopLagMs: int(0, 60_000, 'ms of event-loop lag (0 = never refuse work for it)'),
   reachability: (v, bad) =>
     v === 'auto' || v === 'public' || v === 'private' ? v : bad('one of auto, public, private'),
   relayReservations: int(0, 8, 'relays'),

@@ -87,6 +87,8 @@ export interface ProviderInit {
   emit?: JobEventSink
   /** false: hear and price jobs but never bid (e.g. under the minimum stake) */
   canBid?: () => boolean
+  /** true: this process's event loop lags too much to take more work (node/util/loop-lag.ts) */
+  overloaded?: () => boolean
   faults?: ProviderFaults
   /** counts gossip verdicts by code and topic (metrics, tests) */
   onGossipOutcome?: (outcome: GossipOutcome, code: string | undefined, topic: string) => void
@@ -311,6 +313,8 @@ export class Provider {
     // threads 0 on the wire means one; a job wanting more threads than we run would fail at run time
     if (Math.max(1, spec.limits?.threads ?? 0) > (executor.maxThreads ?? 1)) return 'TOO_MANY_THREADS'
     if (this.running.size >= this.capacity) return 'NO_CAPACITY'
+    // a bid from a node that answers late misses its award and holds the job up: say no at once
+    if (this.init.overloaded?.() === true) return 'OVERLOADED'
     // a job taken now could not be written down: what it acknowledged would be lost on a crash
     if (this.init.storeHealth?.().ok === false) return 'STORE_FAILING'
     if (this.init.canBid?.() === false) return 'NOT_ELIGIBLE'
@@ -393,6 +397,10 @@ export class Provider {
   /** Whether we would run `job` and at what price; the reason when not. */
   private decide(job: ValidJobRequest, now: number): BidDecision {
     const why = this.mismatch(job)
+    if (why === 'OVERLOADED') {
+      // counted (hive_provider_declined_total{reason}): an operator sees the node turning work away
+      this.init.emit?.({ type: 'provider:declined', at: now, jobId: job.jobId, reason: why })
+    }
     if (why !== undefined) return { reason: why }
     const spec = job.spec
     const quote = priceJob({

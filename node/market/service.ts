@@ -1,5 +1,6 @@
 // The market as one node service: the blob store and exchange, the executors, and the
 // requester and/or provider roles, wired to the node's libp2p, store, profile and events.
+import { LoopLagMonitor } from '../util/loop-lag.ts'
 import { parseUnits } from 'ethers'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { BlobExchange } from '../blobs/exchange.ts'
@@ -100,6 +101,8 @@ export class MarketService implements HiveService {
   readonly provider?: Provider
   /** requester: its watch on the job topics it posts on (scores peers that flood them) */
   private readonly topicWatch?: { start: () => void; stop: () => void }
+  /** a provider's view of its process's event-loop lag (maxLoopLagMs > 0) */
+  readonly loopLag?: LoopLagMonitor
   /** provider: how its runs ended since start (`hive stats`) */
   readonly tally?: ProviderTally
   /** what the market tells the services around it as its jobs move on (payments subscribes) */
@@ -188,6 +191,8 @@ export class MarketService implements HiveService {
           : [],
       })
     }
+    if (config.roles.includes('provider') && config.maxLoopLagMs > 0)
+      this.loopLag = new LoopLagMonitor(config.maxLoopLagMs)
     if (config.roles.includes('provider')) {
       const hw = (): ReturnType<MarketComponents['node']['hardware']>['hardware'] => node.node.hardware().hardware
       this.provider = new Provider({
@@ -217,6 +222,7 @@ export class MarketService implements HiveService {
         emit,
         faults: options.faults,
         canBid: options.canBid,
+        ...(this.loopLag !== undefined ? { overloaded: this.loopLag.overloaded.bind(this.loopLag) } : {}),
         ...(options.ownStake !== undefined && options.minStake !== undefined
           ? { lotteryWeight: () => stakeWeight(options.ownStake!(), options.minStake!()) }
           : {}),
@@ -237,6 +243,7 @@ export class MarketService implements HiveService {
     await this.exchange.start()
     for (const e of Object.values(this.executors)) await e.start()
     await this.requester?.start()
+    this.loopLag?.start()
     await this.provider?.start()
     this.topicWatch?.start()
   }
@@ -244,6 +251,7 @@ export class MarketService implements HiveService {
   async stop(): Promise<void> {
     this.topicWatch?.stop()
     await this.provider?.stop()
+    this.loopLag?.stop()
     await this.requester?.stop()
     for (const e of Object.values(this.executors)) await e.stop()
     await this.exchange.stop()

@@ -87,6 +87,8 @@ async function startPeer(
       mdns: false,
       prices: { wasm: '0.001' },
       allowPrivateAddrs: true,
+      // every node of this process shares its event loop: one node's lag would be every provider's
+      maxLoopLagMs: 0,
       // the requester is the one DHT server: a provider's profile publication is then a few RPCs
       // to it rather than a walk over hundreds of in-process peers (the market does not use it)
       dhtMode: roles === 'requester' ? 'server' : 'client',

@@ -90,6 +90,8 @@ async function startPeer(root: string, name: string, roles: string, bootstrap: s
       executors: ['onnx'],
       prices: { onnx: '0.001' },
       allowPrivateAddrs: true,
+      // every node of this process shares its event loop: one node's lag would be every provider's
+      maxLoopLagMs: 0,
       dhtMode: roles === 'requester' ? 'server' : 'client',
     },
   })

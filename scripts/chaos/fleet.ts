@@ -217,6 +217,8 @@ export class Fleet {
         mdns: false,
         prices: { wasm: price },
         allowPrivateAddrs: true,
+        // every node of this process shares its event loop: one node's lag would be every provider's
+        maxLoopLagMs: 0,
       },
     })
     const executor = new HeldExecutor(

@@ -50,6 +50,8 @@ export async function startTestNode<F extends ServiceFactories = Record<never, n
       prices: { wasm: price ?? '0.001' },
       // every test peer is on 127.0.0.1: providers must dial loopback requesters
       allowPrivateAddrs: true,
+      // every node of this process shares its event loop: one node's lag would be every provider's
+      maxLoopLagMs: 0,
       ...settings,
     },
   })
