@@ -151,7 +151,7 @@ export interface RequesterInit {
    * providers found by discovery (e.g. the DHT), asked only while this node knows none for the
    * job's executor: the push targets then, besides gossip
    */
-  pickProviders?: (input: PostJobInput) => Promise<PeerId[]>
+  pickProviders?: (input: Pick<PostJobInput, 'executor'>) => Promise<PeerId[]>
   /** how many jobs may negotiate at once, and how that follows the market (post-window.ts) */
   postWindow?: PostWindowOptions
   /** the node's discovery view: the live providers of a class (push choice and N) */
@@ -194,6 +194,12 @@ export function drawSpotCheck(redundancy: number, rate: number | undefined): boo
 /** the stake owner of a standing, as a bid candidate field (none when unknown) */
 function ownerOf(standing: { owner?: string }): { owner?: string } {
   return standing.owner !== undefined && standing.owner !== '' ? { owner: standing.owner } : {}
+}
+
+/** a post's module and inputs once in the blob store: what a post waiting for the window holds */
+interface StoredJobData {
+  module: { cid: CID; size: number }
+  inputs: Array<{ name: string; cid: CID; size: number }>
 }
 
 export class Requester {
@@ -326,15 +332,18 @@ export class Requester {
   /**
    * Stores the job's data, signs and publishes the request; returns its id at once. While as many
    * of our jobs negotiate as the market carries, waits first (post-window.ts): the job's bid
-   * window starts when it goes out; `signal` ends the wait (REQUESTER_BUSY).
+   * window starts when it goes out; `signal` ends the wait (REQUESTER_BUSY). The data goes into
+   * the blob store before the wait: a waiting post holds content ids, not its module and inputs
+   * (up to 4,096 posts may wait, each an API request's decoded body).
    */
   async post(input: PostJobInput, options: { signal?: AbortSignal } = {}): Promise<{ jobId: string }> {
     if (!this.started) throw new UsageError('NODE_NOT_STARTED', 'the requester is not running; start the node first')
     refuseWhenStoreFails(this.init.storeHealth?.())
+    const stored = await this.storeData(input)
     await this.window.acquire(options.signal)
     let tracked = false
     try {
-      return await this.postNow(input, () => {
+      return await this.postNow(input, stored, () => {
         tracked = true
       })
     } catch (err) {
@@ -353,15 +362,28 @@ export class Requester {
     if (this.negotiating.delete(jobId)) this.window.end(how)
   }
 
-  private async postNow(input: PostJobInput, tracked: () => void): Promise<{ jobId: string }> {
-    const { libp2p, blobs } = this.init
-    const now = this.now()
-    // not fsynced one by one: the job record's synced write below flushes LevelDB's log, and
-    // with it these earlier writes, before anyone hears of the job (one fsync per post, not three)
-    const moduleCid = await blobs.put(input.module)
+  /**
+   * The job's module and inputs into the blob store. Not fsynced one by one: the job record's
+   * synced write in postNow flushes LevelDB's log, and with it these earlier writes, before anyone
+   * hears of the job (one fsync per post, not three).
+   */
+  private async storeData(input: PostJobInput): Promise<StoredJobData> {
+    const { blobs } = this.init
+    const module = { cid: await blobs.put(input.module), size: input.module.byteLength }
     const inputs = []
     for (const i of input.inputs ?? [])
       inputs.push({ name: i.name, cid: await blobs.put(i.data), size: i.data.byteLength })
+    return { module, inputs }
+  }
+
+  private async postNow(
+    input: Omit<PostJobInput, 'module' | 'inputs'>,
+    stored: StoredJobData,
+    tracked: () => void,
+  ): Promise<{ jobId: string }> {
+    const { libp2p } = this.init
+    const now = this.now()
+    const { module, inputs } = stored
     const limits = { ...DEFAULT_LIMITS, ...input.limits }
     const bidWindowMs = input.bidWindowMs ?? 500
     const executor = input.executor ?? 'wasm'
@@ -369,8 +391,8 @@ export class Requester {
     const choice = this.candidates.choose(this.liveProviders(executor), maxBidders)
     const spec: JobSpecInput = {
       executor,
-      module: moduleCid,
-      moduleSize: input.module.byteLength,
+      module: module.cid,
+      moduleSize: module.size,
       inputs,
       args: input.args ?? [],
       limits,
@@ -400,7 +422,7 @@ export class Requester {
       redundancy: spec.redundancy,
       maxPrice: input.maxPrice.toString(),
       payment: spec.payment,
-      moduleCid: moduleCid.toString(),
+      moduleCid: module.cid.toString(),
       inputs: inputs.map((i) => ({ name: i.name, cid: i.cid.toString(), size: i.size })),
       args: spec.args ?? [],
       limits,
@@ -459,7 +481,7 @@ export class Requester {
    */
   private async pushJob(
     { jobId, bidsCloseAt }: JobRecord,
-    input: PostJobInput,
+    input: Pick<PostJobInput, 'executor' | 'bidWindowMs'>,
     bytes: Uint8Array,
     choice: CandidateChoice,
     mayCloseEarly: boolean,

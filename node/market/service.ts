@@ -1,9 +1,10 @@
 // The market as one node service: the blob store and exchange, the executors, and the
 // requester and/or provider roles, wired to the node's libp2p, store, profile and events.
-import { LoopLagMonitor } from '../util/loop-lag.ts'
 import { parseUnits } from 'ethers'
 import { peerIdFromString } from '@libp2p/peer-id'
+import type { PostWindowOptions } from './post-window.ts'
 import { BlobExchange } from '../blobs/exchange.ts'
+import { LoopLagMonitor } from '../util/loop-lag.ts'
 import { BlobStore } from '../blobs/store.ts'
 import { OutputGate } from '../blobs/output-gate.ts'
 import type { HeldOutput } from '../blobs/output-gate.ts'
@@ -57,6 +58,8 @@ export interface MarketOptions {
   /** jobs a provider runs at once (default 2) */
   capacity?: number
   policy?: JobPolicy
+  /** the requester's window of negotiating jobs (node/market/post-window.ts; tests) */
+  postWindow?: PostWindowOptions
   faults?: ProviderFaults
   onEvent?: (event: JobEvent) => void
   /** every gossip verdict of the provider's topic validators, with its error code and topic */
@@ -175,6 +178,7 @@ export class MarketService implements HiveService {
         liveness: options.liveness,
         shards: { shards: config.jobShards, joined: config.jobShardsJoined },
         reputation: this.reputation,
+        ...(options.postWindow !== undefined ? { postWindow: options.postWindow } : {}),
       })
     }
     if (this.requester !== undefined) {
