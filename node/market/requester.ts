@@ -336,11 +336,25 @@ export class Requester {
    * the blob store before the wait: a waiting post holds content ids, not its module and inputs
    * (up to 4,096 posts may wait, each an API request's decoded body).
    */
-  async post(input: PostJobInput, options: { signal?: AbortSignal } = {}): Promise<{ jobId: string }> {
-    if (!this.started) throw new UsageError('NODE_NOT_STARTED', 'the requester is not running; start the node first')
-    refuseWhenStoreFails(this.init.storeHealth?.())
-    const stored = await this.storeData(input)
-    await this.window.acquire(options.signal)
+  post(input: PostJobInput, options: { signal?: AbortSignal } = {}): Promise<{ jobId: string }> {
+    try {
+      if (!this.started) throw new UsageError('NODE_NOT_STARTED', 'the requester is not running; start the node first')
+      refuseWhenStoreFails(this.init.storeHealth?.())
+    } catch (err) {
+      return Promise.reject(err as Error)
+    }
+    // not an async function on purpose: V8 keeps a suspended async function's parameters alive,
+    // so `input` (and its bytes) would live as long as the wait; only `spec` crosses into it
+    const { module: _module, inputs: _inputs, ...spec } = input
+    return this.storeData(input).then(async (stored) => await this.postStored(spec, stored, options.signal))
+  }
+
+  private async postStored(
+    input: Omit<PostJobInput, 'module' | 'inputs'>,
+    stored: StoredJobData,
+    signal: AbortSignal | undefined,
+  ): Promise<{ jobId: string }> {
+    await this.window.acquire(signal)
     let tracked = false
     try {
       return await this.postNow(input, stored, () => {
