@@ -54,8 +54,6 @@ const RESOLUTION_MS = 100
 interface Shared {
   histogram: IntervalHistogram
   timer?: ReturnType<typeof setInterval>
-  /** the last interval's p99 delay, ms */
-  p99Ms: number
   listeners: Set<(p99Ms: number) => void>
 }
 let shared: Shared | undefined
@@ -64,12 +62,12 @@ function subscribe(listener: (p99Ms: number) => void): () => void {
   if (shared === undefined) {
     const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
     histogram.enable()
-    const s: Shared = { histogram, p99Ms: 0, listeners: new Set() }
+    const s: Shared = { histogram, listeners: new Set() }
     s.timer = setInterval(() => {
       // the delay past the sampling period itself, in ms (the histogram counts nanoseconds)
-      s.p99Ms = s.histogram.count === 0 ? 0 : Math.max(0, s.histogram.percentile(99) / 1e6 - RESOLUTION_MS)
+      const p99Ms = s.histogram.count === 0 ? 0 : Math.max(0, s.histogram.percentile(99) / 1e6 - RESOLUTION_MS)
       s.histogram.reset()
-      for (const l of s.listeners) l(s.p99Ms)
+      for (const l of s.listeners) l(p99Ms)
     }, INTERVAL_MS)
     s.timer.unref()
     shared = s
