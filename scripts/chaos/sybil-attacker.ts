@@ -6,7 +6,9 @@
 // messages per second in total over its peers, publishes in turn garbage, oversized messages and
 // replays of job messages it received; each peer opens streams on every protocol a target
 // announces and never finishes them, and writes garbage records into the DHT. Prints one line
-// {"ready": [peer ids]} once up; on SIGTERM prints its counts as one JSON line and exits.
+// {"ready": [peer ids]} once up; on SIGTERM prints one JSON line and exits: its counts, and
+// each job message a target relayed to one of its peers as [received at, target, attacker]
+// (the harness compares them with when that target hung up on that attacker).
 import { randomBytes } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -43,11 +45,12 @@ const counts = {
   /** job-topic messages our peers received from honest nodes, and those in the last 10 s */
   jobMessagesReceived: 0,
   jobMessagesLast10s: 0,
-  /** of those, relayed by the nodes this process attacked (the targets) */
-  jobMessagesFromTargetsLast10s: 0,
 }
 const receivedAt: number[] = []
-const fromTargetsAt: number[] = []
+/** job messages relayed by the nodes this process attacked: [received at, target, attacker], the
+ * latest MAX_FROM_TARGETS to 2 × that many (what came after a target hung up is what counts) */
+const fromTargets: Array<[number, string, string]> = []
+const MAX_FROM_TARGETS = 10_000
 const targetIds = new Set(config.targets.map((t) => t.split('/p2p/')[1]))
 const seen: Uint8Array[] = []
 const held: Stream[] = []
@@ -68,7 +71,10 @@ for (let i = 0; i < config.count; i++) {
     if (honest !== undefined && !honest.has(propagationSource.toString())) return
     counts.jobMessagesReceived++
     receivedAt.push(Date.now())
-    if (targetIds.has(propagationSource.toString())) fromTargetsAt.push(Date.now())
+    const from = propagationSource.toString()
+    if (!targetIds.has(from)) return
+    fromTargets.push([Date.now(), from, node.peerId.toString()])
+    if (fromTargets.length >= 2 * MAX_FROM_TARGETS) fromTargets.splice(0, MAX_FROM_TARGETS)
   })
   nodes.push(node)
 }
@@ -146,7 +152,6 @@ process.once('SIGTERM', () => {
   clearInterval(dhtTimer)
   const since = Date.now() - 10_000
   counts.jobMessagesLast10s = receivedAt.filter((t) => t >= since).length
-  counts.jobMessagesFromTargetsLast10s = fromTargetsAt.filter((t) => t >= since).length
-  process.stdout.write(JSON.stringify({ counts }) + '\n', () => process.exit(0))
+  process.stdout.write(JSON.stringify({ counts, fromTargets }) + '\n', () => process.exit(0))
 })
 setInterval(() => {}, 60_000)

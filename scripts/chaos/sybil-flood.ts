@@ -5,9 +5,9 @@
 // protocol and never finished, garbage DHT records) and the honest jobs run again. The report:
 // honest completion, placement p99 under the flood over the quiet run's (`placementP99Ratio`),
 // how many attackers the requester's gossipsub scores put below the graylist threshold, how many
-// job messages the attackers still received in the flood's last 10 s, and this process's RSS
-// growth over the flood. Payments are off (what is measured is the network, not settlement):
-// `doublePaid` comes from the requester's records.
+// job messages the attackers still received in the flood's last 10 s, and from a node after that
+// node hung up on them, and this process's RSS growth over the flood. Payments are off (what is
+// measured is the network, not settlement): `doublePaid` comes from the requester's records.
 //
 // On loopback, gossipsub's IP-colocation penalty is whitelisted (DEFAULT_COLOCATION_WHITELIST),
 // so what graylists an attacker here is its invalid messages alone.
@@ -63,7 +63,7 @@ export interface SybilFloodOptions {
   bidWindowMs: number
   /** which attacks to run (default all) */
   attacks?: Array<'gossip' | 'streams' | 'dht'>
-  /** the flood lasts at least this long, jobs or not (short runs: "the last 10 s" must be after the cut) */
+  /** the flood lasts at least this long, jobs or not (short runs: the cuts must come while jobs run) */
   minFloodMs?: number
   seed: number
   say?: (text: string) => void
@@ -98,9 +98,12 @@ export interface SybilFloodReport {
   attackersConnected: number
   /** job messages the attackers received in the flood's last 10 s (0: no longer sent our gossip) */
   attackerJobMessagesLast10s: number
-  /** of those, sent by the nodes the attackers flooded (the requester and two providers); the rest
-   * came from providers an attacker reached later through the DHT, before it misbehaved there */
-  attackerJobMessagesFromTargetsLast10s: number
+  /** job messages a flooded node (the requester, two providers) sent an attacker after it hung up
+   * on that attacker (plus 1 s for messages in flight), or, where it never did, in the flood's
+   * last 10 s: 0 means a quarantined attacker hears nothing more from the node that cut it off */
+  attackerJobMessagesFromTargetsAfterCut: number
+  /** from the flood's start to the last time a flooded node hung up on an attacker (null: never) */
+  lastCutMs: number | null
   attackerCounts: Record<string, number>
   rssGrowthMb: number
   /** the JS heap in use after a full GC, flood end minus flood start: what the flood left alive
@@ -143,7 +146,32 @@ export const SYBIL_FLOOD_DEFAULTS: SybilFloodOptions = {
 interface AttackerProcess {
   child: ChildProcess
   ids: string[]
-  counts: Promise<Record<string, number>>
+  /** what the process printed on SIGTERM */
+  report: Promise<AttackerReport>
+}
+
+interface AttackerReport {
+  counts: Record<string, number>
+  /** job messages a target relayed to an attacker: [received at, target, attacker] */
+  fromTargets: Array<[number, string, string]>
+}
+
+/** a message in flight when its sender hung up may still arrive this long after */
+const CUT_GRACE_MS = 1_000
+
+/**
+ * Job messages a flooded node sent an attacker after it had hung up on that attacker (`cutAt`,
+ * keyed `${target} ${attacker}`, plus the grace), or, for a pair never cut, after `windowStart`.
+ */
+export function messagesAfterCut(
+  fromTargets: ReadonlyArray<readonly [number, string, string]>,
+  cutAt: ReadonlyMap<string, number>,
+  windowStart: number,
+): number {
+  return fromTargets.filter(([at, target, attacker]) => {
+    const cut = cutAt.get(`${target} ${attacker}`)
+    return cut === undefined ? at >= windowStart : at > cut + CUT_GRACE_MS
+  }).length
 }
 
 async function startAttackers(
@@ -181,8 +209,8 @@ async function startAttackers(
     ),
   ])
   const ids = (JSON.parse(ready) as { ready: string[] }).ready
-  const counts = next().then((line) => (JSON.parse(line) as { counts: Record<string, number> }).counts)
-  return { child, ids, counts }
+  const report = next().then((line) => JSON.parse(line) as AttackerReport)
+  return { child, ids, report }
 }
 
 function pushHistogram(records: JobRecord[], events: ChaosRequester['events']): Record<string, number> {
@@ -211,6 +239,7 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
   let req: ChaosRequester | undefined
   let fleet: Fleet | undefined
   const attackers: AttackerProcess[] = []
+  let watchCuts: NodeJS.Timeout | undefined
   try {
     req = await startChaosRequester({ root, dhtServer: true })
     await pool.start()
@@ -243,9 +272,8 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
     const heapBefore = settledHeap()
 
     const topics = classJobTopics('wasm', DEFAULT_SETTINGS.jobShards)
-    const targets = [req.node, ...[...f.nodesById.values()].slice(0, 2)].map((n) =>
-      n.libp2p.getMultiaddrs()[0].toString(),
-    )
+    const targetNodes = [req.node, ...[...f.nodesById.values()].slice(0, 2)]
+    const targets = targetNodes.map((n) => n.libp2p.getMultiaddrs()[0].toString())
     const processes = Math.ceil(opts.attackers / opts.perProcess)
     const nice = opts.attackerNice ?? 19
     say(`starting ${opts.attackers} attackers in ${processes} processes, ${opts.ratePerSec} msg/s in total`)
@@ -267,12 +295,25 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
         ),
       )
     }
+    const attackerIds = attackers.flatMap((a) => a.ids)
+    // when each flooded node first refused each attacker (polled: up to one interval late)
+    const cutAt = new Map<string, number>()
+    watchCuts = setInterval(() => {
+      for (const n of targetNodes) {
+        const q = quarantineOf(n.libp2p)
+        const target = n.peerId.toString()
+        for (const id of attackerIds)
+          if (!cutAt.has(`${target} ${id}`) && q?.has(id) === true) cutAt.set(`${target} ${id}`, Date.now())
+      }
+    }, 200)
     say(`flood run: ${opts.floodJobs} jobs`)
     const floodStarted = Date.now()
     const flood = await jobs(opts.floodJobs)
     const rest = (opts.minFloodMs ?? 0) - (Date.now() - floodStarted)
     if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest))
-    const floodMs = Date.now() - floodStarted
+    const floodEnded = Date.now()
+    const floodMs = floodEnded - floodStarted
+    clearInterval(watchCuts)
     const rssAfter = process.memoryUsage().rss
     const heapAfter = settledHeap()
     const floodLoopP99 = loop.percentile(99) / 1e6
@@ -290,7 +331,6 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
     // scored where the attackers' gossip is validated: at the providers and at the requester (it
     // joins the job topics it posts on); an attacker's score is its lowest at any of them
     // (gossipsub keeps a disconnected peer's score for an hour)
-    const attackerIds = attackers.flatMap((a) => a.ids)
     const scorers = [req.node, ...f.nodesById.values()].map(
       (n) => n.libp2p.services.pubsub as unknown as { getScore: (id: string) => number },
     )
@@ -303,8 +343,14 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
     const connected = new Set(req.node.libp2p.getConnections().map((c) => c.remotePeer.toString()))
     for (const a of attackers) a.child.kill('SIGTERM')
     const counts: Record<string, number> = {}
-    for (const c of await Promise.all(attackers.map(async (a) => await a.counts)))
-      for (const [k, v] of Object.entries(c)) counts[k] = (counts[k] ?? 0) + v
+    const reports = await Promise.all(attackers.map(async (a) => await a.report))
+    for (const r of reports) for (const [k, v] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + v
+    const afterCut = messagesAfterCut(
+      reports.flatMap((r) => r.fromTargets),
+      cutAt,
+      floodEnded - 10_000,
+    )
+    const lastCut = cutAt.size === 0 ? null : Math.max(...cutAt.values()) - floodStarted
     const all = [...quiet, ...flood]
     const figures = jobFigures(all)
     const p99 = (rs: JobRecord[]): number | null =>
@@ -347,7 +393,8 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
       quarantinedAttackers: quarantined,
       attackersConnected: attackerIds.filter((id) => connected.has(id)).length,
       attackerJobMessagesLast10s: counts.jobMessagesLast10s ?? 0,
-      attackerJobMessagesFromTargetsLast10s: counts.jobMessagesFromTargetsLast10s ?? 0,
+      attackerJobMessagesFromTargetsAfterCut: afterCut,
+      lastCutMs: lastCut,
       attackerCounts: counts,
       rssGrowthMb: Math.round((rssAfter - rssBefore) / 1024 / 1024),
       heapGrowthMb: Math.round((heapAfter - heapBefore) / 1024 / 1024),
@@ -363,6 +410,7 @@ export async function runSybilFlood(opts: SybilFloodOptions): Promise<SybilFlood
       cpuScore,
     }
   } finally {
+    clearInterval(watchCuts)
     for (const a of attackers) a.child.kill('SIGKILL')
     await fleet?.stop()
     await req?.stop()
