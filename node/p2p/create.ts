@@ -2,6 +2,10 @@
 // identify, ping, gossipsub and a Kademlia DHT under our own protocol prefix.
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { halfWindowUpdates } from './yamux-window.ts'
+import { quietLengthPrefixedDecoder } from './lp-decoder.ts'
+import { libp2pLogger } from '../log/libp2p-logger.ts'
+import { reuseUnhandledProtocolErrors } from './unhandled-protocol.ts'
 import { bootstrap } from '@libp2p/bootstrap'
 import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
@@ -130,6 +134,8 @@ function reachAwareValidator(
 /** Creates (but does not start) the node. Call `start()` on it, or let HiveNode do so. */
 export async function createHiveLibp2p(opts: HiveLibp2pOptions): Promise<HiveLibp2p> {
   installTestbedWriteDelay() // testbed only: a no-op unless HIVE_TESTBED_DELAY_MS is set (write-delay.ts)
+  halfWindowUpdates() // yamux window updates once half the window is used, not per frame (yamux-window.ts)
+  quietLengthPrefixedDecoder() // no RangeError per TCP chunk read by noise (lp-decoder.ts)
   const now = opts.now ?? Date.now
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
   if (opts.bootstrap !== undefined && opts.bootstrap.length > 0) {
@@ -157,6 +163,7 @@ export async function createHiveLibp2p(opts: HiveLibp2pOptions): Promise<HiveLib
     streamMuxers: [yamux()],
     connectionManager: { ...CONNECTION_LIMITS },
     connectionMonitor: { pingInterval: opts.pingIntervalMs ?? CONNECTION_PING_INTERVAL_MS },
+    logger: libp2pLogger(),
     ...(gater !== undefined ? { connectionGater: gater } : {}),
     ...(opts.datastore !== undefined ? { datastore: opts.datastore } : {}),
     ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}),
@@ -239,6 +246,8 @@ export async function createHiveLibp2p(opts: HiveLibp2pOptions): Promise<HiveLib
   }
   // a stream's protocol is written to the peer's record once a minute, not once per stream
   protocolMergesOf.set(node, cacheProtocolMerges(node.peerStore, node))
+  // a dial of a protocol this node does not serve throws no new error per stream
+  reuseUnhandledProtocolErrors(node)
   return node
 }
 
