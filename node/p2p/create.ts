@@ -6,6 +6,7 @@ import { halfWindowUpdates } from './yamux-window.ts'
 import { quietLengthPrefixedDecoder } from './lp-decoder.ts'
 import { libp2pLogger } from '../log/libp2p-logger.ts'
 import { reuseUnhandledProtocolErrors } from './unhandled-protocol.ts'
+import { installLazySelect } from './reqresp/lazy-select.ts'
 import { bootstrap } from '@libp2p/bootstrap'
 import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
@@ -136,6 +137,7 @@ export async function createHiveLibp2p(opts: HiveLibp2pOptions): Promise<HiveLib
   installTestbedWriteDelay() // testbed only: a no-op unless HIVE_TESTBED_DELAY_MS is set (write-delay.ts)
   halfWindowUpdates() // yamux window updates once half the window is used, not per frame (yamux-window.ts)
   quietLengthPrefixedDecoder() // no RangeError per TCP chunk read by noise (lp-decoder.ts)
+  installLazySelect() // a request's protocol negotiated in its first message (reqresp/lazy-select.ts)
   const now = opts.now ?? Date.now
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
   if (opts.bootstrap !== undefined && opts.bootstrap.length > 0) {

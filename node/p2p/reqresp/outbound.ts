@@ -2,8 +2,10 @@
 // becomes a thrown ReqRespError (via the descriptor's `responseError`); a stall past the
 // first-byte or exchange timeout is a TIMEOUT.
 import { lpStream } from '@libp2p/utils'
+import type { LengthPrefixedStream } from '@libp2p/utils'
 import { ReqRespError, frameError } from './errors.ts'
 import { deadline } from '../../util/deadline.ts'
+import { LAZY_SELECT, MAX_SELECT_LINE, confirmSelected, isLazySelected, selectLines } from './lazy-select.ts'
 import type { ProtocolDescriptor } from './types.ts'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 
@@ -53,6 +55,8 @@ export async function* requestFrames<Req, Res>(
     stream = await openRequestStream(components, peer, descriptor.id, {
       signal,
       runOnLimitedConnection: descriptor.runOnLimitedConnection ?? false,
+      // the protocol goes out with the request, not a round trip ahead of it (lazy-select.ts)
+      [LAZY_SELECT]: true,
     })
   } catch (err) {
     own?.clear()
@@ -63,14 +67,30 @@ export async function* requestFrames<Req, Res>(
   }
   let failed = false
   try {
-    const lp = lpStream(stream, { maxDataLength: descriptor.maxResponseFrameBytes })
-    await lp.write(descriptor.request.encode(request), { signal })
+    const body = descriptor.request.encode(request)
+    // lazily selected: the negotiation lines and the request in one message, and the listener's
+    // echo read under the negotiation's own line limit before the response's framing takes over
+    const responses = (): LengthPrefixedStream<Stream> =>
+      lpStream(stream, { maxDataLength: descriptor.maxResponseFrameBytes })
+    let negotiation = isLazySelected(stream) ? lpStream(stream, { maxDataLength: MAX_SELECT_LINE }) : undefined
+    let lp = negotiation === undefined ? responses() : undefined
+    if (negotiation !== undefined) await negotiation.writeV([...selectLines(descriptor.id), body], { signal })
+    else await lp?.write(body, { signal })
     for (let index = 0; ; index++) {
       const first = index === 0 && own !== undefined ? deadline(descriptor.timeouts.firstByteMs, signal) : undefined
       let bytes: Uint8Array
       try {
+        // the listener's echo of the protocol comes first, within the first-byte bound
+        if (negotiation !== undefined) {
+          const where = { peer: peer.toString(), name: descriptor.name }
+          await confirmSelected(negotiation, descriptor.id, where, first?.signal ?? signal)
+          negotiation.unwrap()
+          negotiation = undefined
+        }
+        lp ??= responses()
         bytes = (await lp.read({ signal: first?.signal ?? signal })).subarray()
       } catch (err) {
+        if (err instanceof ReqRespError) throw err
         const e = frameError(err, descriptor.maxResponseFrameBytes, descriptor.name)
         // the peer closed after at least one frame: the response is complete. (lpStream cannot
         // tell a close between frames from one inside a frame: a streamed response says its own
@@ -115,7 +135,7 @@ async function openRequestStream(
   components: OutboundComponents,
   peer: PeerId,
   protocol: string,
-  options: { signal: AbortSignal; runOnLimitedConnection: boolean },
+  options: { signal: AbortSignal; runOnLimitedConnection: boolean; [LAZY_SELECT]?: boolean },
 ): Promise<Stream> {
   const open = (components.libp2p.getConnections?.(peer) ?? []).filter((c) => c.status === 'open')
   if (options.runOnLimitedConnection && !open.some((c) => c.limits === undefined)) {

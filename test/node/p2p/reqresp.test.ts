@@ -173,4 +173,40 @@ describe('node/p2p/reqresp: one request/response layer', function () {
     // the handler never settles: the server still ends the exchange at its deadline, and counts it
     await until(() => counters.get('echo', 'TIMEOUT') === 1)
   })
+
+  it('sends the protocol with the request: the listener holds the request when its handler starts', async () => {
+    // negotiated first (libp2p's way), the dialer would write its request only after the echo
+    // reached it, and the handler would start on an empty stream (node/p2p/reqresp/lazy-select.ts)
+    const d = echo()
+    const buffered: number[] = []
+    await answerer.handle(d.id, async (stream) => {
+      buffered.push(stream.readBufferLength)
+      const lp = lpStream(stream)
+      const request = untext.decode((await lp.read()).subarray())
+      await lp.write(d.response.encode({ ok: true, code: '', text: request }))
+      await stream.close()
+    })
+    for (const word of ['one', 'two', 'three'])
+      expect((await sendRequest({ libp2p: asker }, d, answerer.peerId, word)).text).to.equal(word)
+    expect(buffered, 'request bytes waiting at each handler start').to.have.length(3)
+    for (const n of buffered) expect(n).to.be.at.least(1 + 'one'.length)
+  })
+
+  it('fails a request to a peer that does not serve the protocol as UNREACHABLE, and says why', async () => {
+    const d = echo() // never served
+    const err = await sendRequest({ libp2p: asker }, d, answerer.peerId, 'anyone?').then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(isReqRespError(err) && err.code).to.equal('UNREACHABLE')
+    // what a failed negotiation gave before: callers fall back to older protocol versions on it
+    expect(((err as Error).cause as Error | undefined)?.name).to.equal('UnsupportedProtocolError')
+    expect((err as Error).message)
+      .to.include(d.id)
+      .and.to.include('does not serve')
+    // the connection is still good for the next exchange
+    const served = echo()
+    await serve(served)
+    expect((await sendRequest({ libp2p: asker }, served, answerer.peerId, 'still here')).text).to.equal('still here')
+  })
 })
