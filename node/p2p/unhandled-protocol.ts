@@ -5,7 +5,7 @@
 // instead of building a new one; libp2p only reads its name. A protocol with a handler is looked
 // up as before. Reaches into libp2p's private components, so everything is optional: if a later
 // libp2p renames them this does nothing.
-import type { HiveLibp2p } from './create.ts'
+import type { Libp2p } from '@libp2p/interface'
 
 interface RegistrarView {
   handlers?: { has: (protocol: string) => boolean }
@@ -19,7 +19,7 @@ interface PrivateView {
 /** protocols remembered at most (a node dials a handful; past this, libp2p's own path) */
 const MAX_REMEMBERED = 256
 
-export function reuseUnhandledProtocolErrors(libp2p: HiveLibp2p): void {
+export function reuseUnhandledProtocolErrors(libp2p: Libp2p): void {
   const registrar = (libp2p as unknown as PrivateView).components?.registrar
   const handlers = registrar?.handlers
   const original = registrar?.getHandler?.bind(registrar)
