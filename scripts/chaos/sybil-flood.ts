@@ -163,7 +163,7 @@ const CUT_GRACE_MS = 1_000
  * Job messages a flooded node sent an attacker after it had hung up on that attacker (`cutAt`,
  * keyed `${target} ${attacker}`, plus the grace), or, for a pair never cut, after `windowStart`.
  */
-export function messagesAfterCut(
+function messagesAfterCut(
   fromTargets: ReadonlyArray<readonly [number, string, string]>,
   cutAt: ReadonlyMap<string, number>,
   windowStart: number,
