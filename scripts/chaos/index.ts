@@ -14,6 +14,7 @@
 //   chain-faults [--providers N] [--escrow-jobs N] [--channel-jobs N] [--reorgs N] [--reorg-jobs N]
 //                [--outage-ms MS] [--seed N]   (RPC fault proxies, reorgs, an RPC outage during a close)
 //   soak [--providers N] [--rate N] [--minutes N] [--bid-window MS] [--max-in-flight N] [--in-process]
+//        [--heap-snapshots DIR]
 //        (not in npm test)
 //   disk-clock [--providers N] [--skew-ms MS] [--k1-jobs N] [--k2-jobs N] [--concurrency N] [--seed N]
 //              [--disk-faults full,fsync-eio,write-eio|none] [--disk-jobs N]
@@ -195,6 +196,7 @@ if (scenario === 'dead-providers') {
     minutes: num('minutes', d.minutes, 1),
     bidWindowMs: num('bid-window', d.bidWindowMs, 1),
     maxInFlight: num('max-in-flight', d.maxInFlight, 1),
+    ...(args.includes('--heap-snapshots') ? { heapSnapshots: String(args[args.indexOf('--heap-snapshots') + 1]) } : {}),
     say,
   })
   process.stdout.write(JSON.stringify(result) + '\n')

@@ -18,7 +18,7 @@ export interface PaidFleet {
 export async function startPaidFleet(
   root: string,
   say: (text: string) => void,
-  requester: { systemClock?: () => number } = {},
+  requester: { systemClock?: () => number; keepEvents?: boolean } = {},
   /** where the providers run (default: in this process, sharing one WASM worker pool) */
   mode: 'process' | 'in-process' = 'in-process',
 ): Promise<PaidFleet> {

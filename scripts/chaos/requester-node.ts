@@ -1,6 +1,7 @@
 // The requester of a chaos run (this process): a node with the market, and with payments on a
-// paid chain when one is given. It keeps every job event and which awards are accepted and still
-// running, which is how the scenarios find who was awarded (and kill or cut off that provider).
+// paid chain when one is given. It keeps every job event (unless told not to: an hour of them is
+// what grew the soak's requester heap) and which awards are accepted and still running, which is
+// how the scenarios find who was awarded (and kill or cut off that provider).
 import { join } from 'node:path'
 import { loadConfig } from '../../node/config.ts'
 import { createHiveNode } from '../../node/create.ts'
@@ -39,6 +40,8 @@ export async function startChaosRequester(opts: {
   dhtServer?: boolean
   /** the system clock the requester corrects by its peers' (a skewed one, disk-clock) */
   systemClock?: () => number
+  /** false: `events` stays empty (a long run: the soak); default true */
+  keepEvents?: boolean
 }): Promise<ChaosRequester> {
   const events: JobEvent[] = []
   const running = new Map<string, RunningAward>()
@@ -70,7 +73,7 @@ export async function startChaosRequester(opts: {
       services: {
         market: marketService({
           onEvent: (e) => {
-            events.push(e)
+            if (opts.keepEvents !== false) events.push(e)
             if (e.type === 'job:accepted')
               running.set(`${e.jobId}/${e.provider}`, { jobId: e.jobId, provider: e.provider, at: e.at })
             if (e.type === 'job:result' || e.type === 'job:revoked') running.delete(`${e.jobId}/${e.provider}`)

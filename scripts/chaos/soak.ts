@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { writeHeapSnapshot } from 'node:v8'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
 import { openFds, treeRssMb } from '../bench/_market-metrics.ts'
 import { helloModule } from './held-executor.ts'
@@ -28,6 +29,12 @@ export interface SoakOptions {
   sampleMs: number
   /** most jobs in flight: posting waits beyond it (a machine that cannot carry the rate) */
   maxInFlight: number
+  /**
+   * a directory: the requester process's heap written there (node:v8 writeHeapSnapshot, which
+   * collects garbage first) a fifth of the way in and at the end of posting, to compare by
+   * constructor what the run kept (scripts/chaos/heap-diff.ts)
+   */
+  heapSnapshots?: string
   say?: (text: string) => void
 }
 
@@ -139,7 +146,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const cpuScore = runCpuBenchmark().score
   const started = Date.now()
   const root = mkdtempSync(join(tmpdir(), 'hive-chaos-soak-'))
-  const scene = await startPaidFleet(root, say, {}, opts.mode)
+  // the job events a scenario searches would grow the very heap the soak watches (92,000 in 12 min)
+  const scene = await startPaidFleet(root, say, { keepEvents: false }, opts.mode)
   try {
     const { req, fleet } = scene
     say(`starting ${opts.providers} providers`)
@@ -179,6 +187,12 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       )
     }
     const sampler = setInterval(sample, opts.sampleMs)
+    const snapshot = (name: string): void => {
+      if (opts.heapSnapshots === undefined) return
+      const file = writeHeapSnapshot(join(opts.heapSnapshots, `soak-${name}.heapsnapshot`))
+      say(`heap written to ${file}`)
+    }
+    const early = setTimeout(() => snapshot('early'), (opts.minutes * 60_000) / 5)
     const inFlight = new Set<Promise<void>>()
     const endAt = Date.now() + opts.minutes * 60_000
     const gap = 1000 / opts.rate
@@ -211,11 +225,13 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         inFlight.add(job)
         void job.finally(() => inFlight.delete(job))
       }
+      snapshot('late')
       say(`posting stopped after ${posted} jobs; waiting for ${inFlight.size} in flight`)
       draining = true
       await Promise.race([Promise.all(inFlight), new Promise((resolve) => setTimeout(resolve, 150_000))])
     } finally {
       clearInterval(sampler)
+      clearTimeout(early)
     }
     sample()
 
