@@ -116,6 +116,12 @@ export const MAX_GOSSIP_MESSAGE_BYTES = Math.max(MAX_MESSAGE_BYTES.jobRequest, M
 export const PROTOCOLS = {
   /** requester -> provider: a signed JobRequest pushed directly; answered by a Reply */
   request: '/hive/request/1.0.0',
+  /**
+   * requester -> provider: a signed JobRequest pushed directly, as on /hive/request/1.0.0; the
+   * Reply carries the provider's signed Bid in its envelope when it bids (one exchange instead of
+   * a push and a bid), NOT_BIDDING and why when not. Version 1 stays for older peers.
+   */
+  requestBid: '/hive/request/2.0.0',
   /** provider -> requester: a signed Bid; answered by a Reply */
   bid: '/hive/bid/1.0.0',
   /** requester -> provider: a signed Award; answered by a Reply carrying the signed Acceptance */
@@ -166,6 +172,11 @@ export const DIRECT_LIMITS: Record<
   { request?: MessageType; maxRequestBytes: number; maxResponseFrameBytes: number }
 > = {
   request: {
+    request: MessageType.JOB_REQUEST,
+    maxRequestBytes: MAX_MESSAGE_BYTES.jobRequest,
+    maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,
+  },
+  requestBid: {
     request: MessageType.JOB_REQUEST,
     maxRequestBytes: MAX_MESSAGE_BYTES.jobRequest,
     maxResponseFrameBytes: MAX_MESSAGE_BYTES.reply,

@@ -34,7 +34,9 @@ export class NonProviders {
   }
 
   private readonly onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
-    if (evt.detail.protocols.includes(PROTOCOLS.request)) this.marked.forget(evt.detail.peerId.toString())
+    const serves = evt.detail.protocols
+    if (serves.includes(PROTOCOLS.requestBid) || serves.includes(PROTOCOLS.request))
+      this.marked.forget(evt.detail.peerId.toString())
   }
 
   start(): void {

@@ -31,7 +31,7 @@ import { joinedClearingTopics, joinedJobTopics, TopicSubscription } from './goss
 import type { JobShards } from './gossip.ts'
 import { ProviderLiveness } from './liveness-provider.ts'
 import { ReopenGate } from './reopen-gate.ts'
-import { failpoint } from '../util/failpoints.ts'
+import { failpoint, failpointSoon } from '../util/failpoints.ts'
 import type { LivenessPolicy } from './liveness.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
 import type { BlobStore } from '../blobs/store.ts'
@@ -244,10 +244,14 @@ export class Provider {
       await handleDirect({
         ...base,
         protocol: 'request',
-        handle: async (bytes) => {
-          const job = await this.validateOnce(bytes, this.pushedSeen)
-          return this.onPushed(job)
-        },
+        handle: async (bytes) => await this.onPushed(await this.validateOnce(bytes, this.pushedSeen), false),
+      }),
+    )
+    this.unhandle.push(
+      await handleDirect({
+        ...base,
+        protocol: 'requestBid',
+        handle: async (bytes) => await this.onPushed(await this.validateOnce(bytes, this.pushedSeen), true),
       }),
     )
     this.unhandle.push(
@@ -323,9 +327,11 @@ export class Provider {
 
   /**
    * A job pushed to us: the requester chose us, so no lottery. The reply says at once whether we
-   * will bid (NOT_BIDDING and why, when not), so the requester need not wait for our bid.
+   * will bid (NOT_BIDDING and why, when not), so the requester need not wait for our bid. On
+   * /hive/request/2.0.0 (`bidInReply`) the reply carries the signed bid itself: one exchange, not
+   * two (issue 14); on version 1 the bid follows on /hive/bid.
    */
-  private onPushed(job: ValidJobRequest): Uint8Array {
+  private async onPushed(job: ValidJobRequest, bidInReply: boolean): Promise<Uint8Array> {
     const now = this.now()
     if (this.considered.has(job.jobId, now))
       return this.openBids.has(job.jobId) ? okReply() : notBiddingReply('ALREADY_DECLINED')
@@ -335,8 +341,14 @@ export class Provider {
       log('not bidding on pushed %s: %s', job.jobId, decision.reason)
       return notBiddingReply(decision.reason)
     }
-    void this.sendBid(job, decision, 0)
-    return okReply()
+    if (!bidInReply) {
+      void this.sendBid(job, decision, 0)
+      return okReply()
+    }
+    const bytes = await this.makeBid(job, decision, 0)
+    this.bidSent(job, decision.price)
+    failpointSoon('provider:after-bid')
+    return okReply(bytes)
   }
 
   /**
@@ -432,23 +444,26 @@ export class Provider {
     return { price, addrs }
   }
 
-  /** Signs and sends our bid; `lotteryEstimate` 0 answers a push, otherwise it claims a lottery win. */
-  private async sendBid(
+  /**
+   * Signs our bid and writes it down (a bid not written down is not sent: a full disk, say, and
+   * store-health.ts then stops the bidding); the bid stays open until it expires unless awarded.
+   * `lotteryEstimate` 0 answers a push, otherwise it claims a lottery win.
+   */
+  private async makeBid(
     job: ValidJobRequest,
-    decision: { price: bigint; addrs: Multiaddr[] },
+    decision: { price: bigint },
     lotteryEstimate: number,
     /** the window the bid answers: the job's own, or a re-opened one */
     bidsCloseAt = job.bidsCloseAt,
-  ): Promise<void> {
-    const { price, addrs } = decision
-    const spec = job.spec
+  ): Promise<Uint8Array> {
+    const { price } = decision
     const expiresAt = bidsCloseAt + 30_000
     this.openBids.set(job.jobId, { request: job, price, expiresAt })
     const bytes = await signBid(
       {
         jobId: job.jobId,
         price,
-        estimatedDurationMs: spec.limits?.wallTimeMs ?? 0,
+        estimatedDurationMs: job.spec.limits?.wallTimeMs ?? 0,
         expiresAt,
         benchmarkScore: Math.round(this.init.capabilities.cpuScore),
         providerEthAddress: this.init.payments?.address(),
@@ -460,25 +475,8 @@ export class Provider {
       const bid = { type: 'bid-sent' as const, jobId: job.jobId, peer: job.requester, envelope: bytes, price }
       await this.init.journal?.record(bid)
     } catch (err) {
-      // not written down, so not sent (a full disk, say: store-health.ts then stops the bidding)
       this.openBids.delete(job.jobId)
       throw err
-    }
-    try {
-      const signal = AbortSignal.timeout(5_000)
-      const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs, signal })
-      this.init.emit?.({
-        type: 'provider:bid',
-        at: this.now(),
-        jobId: job.jobId,
-        requester: job.requester.toString(),
-        price: price.toString(),
-      })
-      if (reply.code !== '') log('bid on %s answered %s', job.jobId, reply.code)
-      failpoint('provider:after-bid')
-    } catch (err) {
-      log('bid on %s could not be delivered: %s', job.jobId, (err as Error).message)
-      this.openBids.delete(job.jobId)
     }
     setTimeout(
       () => {
@@ -486,6 +484,37 @@ export class Provider {
       },
       Math.max(0, expiresAt - this.now()),
     ).unref()
+    return bytes
+  }
+
+  private bidSent(job: ValidJobRequest, price: bigint): void {
+    this.init.emit?.({
+      type: 'provider:bid',
+      at: this.now(),
+      jobId: job.jobId,
+      requester: job.requester.toString(),
+      price: price.toString(),
+    })
+  }
+
+  /** Signs our bid and sends it on /hive/bid (a lottery win, a version-1 push, a re-opened job). */
+  private async sendBid(
+    job: ValidJobRequest,
+    decision: { price: bigint; addrs: Multiaddr[] },
+    lotteryEstimate: number,
+    bidsCloseAt = job.bidsCloseAt,
+  ): Promise<void> {
+    const bytes = await this.makeBid(job, decision, lotteryEstimate, bidsCloseAt)
+    try {
+      const signal = AbortSignal.timeout(5_000)
+      const reply = await sendRequest(this.init.libp2p, job.requester, 'bid', bytes, { addrs: decision.addrs, signal })
+      this.bidSent(job, decision.price)
+      if (reply.code !== '') log('bid on %s answered %s', job.jobId, reply.code)
+      failpoint('provider:after-bid')
+    } catch (err) {
+      log('bid on %s could not be delivered: %s', job.jobId, (err as Error).message)
+      this.openBids.delete(job.jobId)
+    }
   }
 
   /**

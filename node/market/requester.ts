@@ -225,6 +225,8 @@ export class Requester {
   private readonly nonProviders: NonProviders
   /** providers that do not speak /hive/award/2.0.0 (bounded: cleared when it grows large) */
   private readonly awardV1Only = new BoundedFlags(1024)
+  /** providers that do not speak /hive/request/2.0.0 (the bid in the push's reply) */
+  private readonly pushV1Only = new BoundedFlags(1024)
   /** outputs that came inline with results (result/2.0.0) */
   readonly inlineOutputs: InlineOutputIntake
   private readonly liveness: RequesterLiveness
@@ -500,7 +502,6 @@ export class Requester {
     choice: CandidateChoice,
     mayCloseEarly: boolean,
   ): Promise<void> {
-    const { libp2p } = this.init
     const executor = input.executor ?? 'wasm'
     const asked = new Set(choice.targets)
     /** the providers discovery finds that were not asked yet, marked as pushed in the gate */
@@ -532,8 +533,20 @@ export class Requester {
     /** true: the provider will bid; false: it declined or could not be reached */
     const pushTo = async (peer: PeerId): Promise<boolean> => {
       try {
-        const reply = await sendRequest(libp2p, peer, 'request', bytes, { signal: AbortSignal.timeout(pushMs) })
+        const reply = await this.sendPush(peer, bytes, AbortSignal.timeout(pushMs))
         pushed++
+        if (reply.code !== NOT_BIDDING && reply.envelope.byteLength > 0) {
+          // its bid came with the reply (/hive/request/2.0.0): taken as if it came on /hive/bid
+          willBid++
+          return await this.onBid(reply.envelope, peer).then(
+            () => true,
+            (err: unknown) => {
+              log('bid on %s from %s in its push reply refused: %s', jobId, peer.toString(), (err as Error).message)
+              this.gate.answered(jobId, peer.toString())
+              return false
+            },
+          )
+        }
         if (reply.code !== NOT_BIDDING) {
           willBid++
           return true
@@ -641,6 +654,24 @@ export class Requester {
       }
     }
     return await sendRequest(libp2p, peer, 'award', envelope, { signal })
+  }
+
+  /**
+   * Pushes a signed job request: on /hive/request/2.0.0, whose reply carries the provider's bid,
+   * or to a provider that does not speak version 2, on /hive/request/1.0.0 (its bid follows on
+   * /hive/bid).
+   */
+  private async sendPush(peer: PeerId, bytes: Uint8Array, signal: AbortSignal): Promise<Reply> {
+    const { libp2p } = this.init
+    if (this.pushV1Only.get(peer.toString()) !== true) {
+      try {
+        return await sendRequest(libp2p, peer, 'requestBid', bytes, { signal })
+      } catch (err) {
+        if (!unsupportedProtocol(err)) throw err
+        this.pushV1Only.set(peer.toString(), true)
+      }
+    }
+    return await sendRequest(libp2p, peer, 'request', bytes, { signal })
   }
 
   /** we hold a connection to `peer` now: whatever a push found earlier, it is reachable */

@@ -166,7 +166,7 @@ describe('security 16: sybil flood — graylisted peers are cut off', function (
     let pushes = 0
     try {
       await sybil.start()
-      await sybil.handle(PROTOCOLS.request, (stream) => {
+      await sybil.handle([PROTOCOLS.requestBid, PROTOCOLS.request], (stream) => {
         pushes++
         stream.abort(new Error('not a provider'))
       })

@@ -25,8 +25,10 @@ describe('node/market pushes: a requester on the job topics is no provider', fun
   let other: LivePeer
   let providers: LivePeer[]
   let hello: Uint8Array
-  /** every job push the requester opened, by target peer id */
+  /** every job push the requester opened, by target peer id (/hive/request/2.0.0 first, always) */
   const pushes: string[] = []
+  /** pushes retried on /hive/request/1.0.0 after a refusal of version 2 */
+  const fallbacks: string[] = []
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'hive-push-nonprov-'))
@@ -43,7 +45,8 @@ describe('node/market pushes: a requester on the job topics is no provider', fun
     const dialProtocol = libp2p.dialProtocol.bind(libp2p)
     libp2p.dialProtocol = async (peer, protocols, options) => {
       const list = Array.isArray(protocols) ? protocols : [protocols]
-      if (list.includes(PROTOCOLS.request)) pushes.push(peer.toString())
+      if (list.includes(PROTOCOLS.requestBid)) pushes.push(peer.toString())
+      if (list.includes(PROTOCOLS.request)) fallbacks.push(peer.toString())
       return await dialProtocol(peer, protocols, options)
     }
   })
@@ -78,6 +81,8 @@ describe('node/market pushes: a requester on the job topics is no provider', fun
       pushes.filter((p) => p === otherId),
       'the first job was pushed to the other requester',
     ).to.have.length(1)
+    // it refused version 2, then version 1: one fallback, and no provider needed one
+    expect(fallbacks).to.deep.equal([otherId])
     const seen = pushes.length
     const second = await post()
     const later = pushes.slice(seen)
@@ -85,6 +90,7 @@ describe('node/market pushes: a requester on the job topics is no provider', fun
       providers.map((p) => p.node.peerId.toString()),
     )
     expect(later, 'and not to the requester that refused the first').to.not.include(otherId)
+    expect(fallbacks, 'nor retried on version 1').to.deep.equal([otherId])
     const record = await requester.market.requester!.wait(second, { signal: AbortSignal.timeout(30_000) })
     expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
   })

@@ -30,6 +30,7 @@ describe('protocol/topics', () => {
   it('has the protocol ids the services register', () => {
     expect(PROTOCOLS).to.deep.equal({
       request: '/hive/request/1.0.0',
+      requestBid: '/hive/request/2.0.0',
       bid: '/hive/bid/1.0.0',
       award: '/hive/award/1.0.0',
       awardData: '/hive/award/2.0.0',
