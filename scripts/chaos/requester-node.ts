@@ -27,6 +27,8 @@ export interface ChaosRequester {
   node: HiveNode
   requester: Requester
   events: JobEvent[]
+  /** job events by type and reason (declines, re-awards, revocations), counted even when not kept */
+  eventCounts: Map<string, number>
   /** accepted awards with no result and no revocation yet, keyed `${jobId}/${provider}` */
   running: Map<string, RunningAward>
   stop: () => Promise<void>
@@ -44,6 +46,7 @@ export async function startChaosRequester(opts: {
   keepEvents?: boolean
 }): Promise<ChaosRequester> {
   const events: JobEvent[] = []
+  const eventCounts = new Map<string, number>()
   const running = new Map<string, RunningAward>()
   const client =
     opts.paid === undefined
@@ -74,6 +77,10 @@ export async function startChaosRequester(opts: {
         market: marketService({
           onEvent: (e) => {
             if (opts.keepEvents !== false) events.push(e)
+            // a reason that is a code, not a sentence: the keys stay few
+            const reason = 'reason' in e && /^[A-Z_]{1,40}$/.test(e.reason) ? ` ${e.reason}` : ''
+            const key = `${e.type}${reason}`
+            eventCounts.set(key, (eventCounts.get(key) ?? 0) + 1)
             if (e.type === 'job:accepted')
               running.set(`${e.jobId}/${e.provider}`, { jobId: e.jobId, provider: e.provider, at: e.at })
             if (e.type === 'job:result' || e.type === 'job:revoked') running.delete(`${e.jobId}/${e.provider}`)
@@ -90,6 +97,7 @@ export async function startChaosRequester(opts: {
     node,
     requester: node.services.market!.requester!,
     events,
+    eventCounts,
     running,
     stop: async () => {
       await node.stop().catch(() => {})

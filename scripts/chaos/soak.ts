@@ -78,6 +78,8 @@ export interface SoakReport {
   verifiedAndPaid: number
   lostJobs: number
   failures: Record<string, number>
+  /** the requester's job events by type (and reason code): declines, re-awards, revocations, reopens */
+  events: Record<string, number>
   doublePaid: number
   /** jobs actually posted per second over the run (below `rate` when posting had to wait) */
   achievedRate: number
@@ -270,6 +272,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       verifiedAndPaid: completed.filter((r) => r.paidAwards >= r.redundancy).length,
       lostJobs: posted - completed.length,
       failures,
+      events: Object.fromEntries(
+        [...req.eventCounts].filter(([k]) => !/^job:(posted|bid|awarded|accepted|result|verified|log)$/.test(k)),
+      ),
       doublePaid: records.filter((r) => r.paidAwards > r.redundancy).length,
       achievedRate: round(posted / (opts.minutes * 60)),
       samples: samples.length,

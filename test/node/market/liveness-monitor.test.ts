@@ -144,4 +144,50 @@ describe('node/market/liveness: LivenessMonitor (issue 16)', () => {
     expect(dead.map((d) => d.reason)).to.deep.equal(['HEARTBEAT_SILENT'])
     monitor.stop()
   })
+
+  // the soak near the machine's capacity: every provider's heartbeats came late together, each
+  // was taken for dead, and the revocations and re-awards loaded the machine further
+  it('silence most providers share is held until maxSilenceMs; a lost connection is not held', () => {
+    const clock = { now: 1_000_000 }
+    const dead: DeathVerdict[] = []
+    const connected = new Set(['p1', 'p2', 'p3'])
+    const monitor = new LivenessMonitor({
+      policy: { silenceMs: 4_000, reconnectGraceMs: 2_000, sweepMs: 60_000, maxSilenceMs: 16_000 },
+      now: () => clock.now,
+      isConnected: (p) => connected.has(p),
+      onDead: (v) => dead.push(v),
+    })
+    for (const p of ['p1', 'p2', 'p3']) monitor.watch('j', p)
+    clock.now += 5_000
+    monitor.sweep()
+    expect(dead, 'three of three silent past 4 s: a shared stall, not three deaths').to.deep.equal([])
+    connected.delete('p3')
+    monitor.disconnected('p3')
+    clock.now += 2_000
+    monitor.sweep()
+    expect(dead.map((d) => [d.provider, d.reason])).to.deep.equal([['p3', 'CONNECTION_LOST']])
+    clock.now += 9_000
+    monitor.sweep()
+    expect(dead.map((d) => [d.provider, d.reason, d.silentForMs])).to.deep.equal([
+      ['p3', 'CONNECTION_LOST', 7_000],
+      ['p1', 'HEARTBEAT_SILENT', 16_000],
+      ['p2', 'HEARTBEAT_SILENT', 16_000],
+    ])
+    monitor.stop()
+  })
+
+  it('silence of half the providers or fewer is not shared: each is dead at its own limit', () => {
+    const { monitor, dead, clock } = harness()
+    for (const p of ['p1', 'p2', 'p3', 'p4']) monitor.watch('j', p)
+    clock.now += 2_000
+    monitor.beat('j', 'p3')
+    monitor.beat('j', 'p4')
+    clock.now += 2_000
+    monitor.sweep()
+    expect(dead.map((d) => [d.provider, d.reason])).to.deep.equal([
+      ['p1', 'HEARTBEAT_SILENT'],
+      ['p2', 'HEARTBEAT_SILENT'],
+    ])
+    monitor.stop()
+  })
 })
