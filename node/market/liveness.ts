@@ -7,12 +7,6 @@
 //
 // One sweep timer for all watched awards (not one per award): it runs only while something is
 // watched, and its period bounds how late a verdict can be.
-//
-// Silence that most watched providers share at once is not taken for death until maxSilenceMs:
-// providers die one at a time, while a machine or a link that is overloaded delays everyone's
-// heartbeats together. Taking them all for dead revoked and re-awarded every running job, which
-// loaded the machine more: in a 5-minute soak at 10 jobs/s on a machine near its capacity, 3,198
-// revocations (HEARTBEAT_SILENT) for 1,753 jobs, 473 re-opened biddings, 32 jobs lost.
 
 export interface LivenessPolicy {
   /** how often a provider sends a heartbeat while it works on an award (default 1 s) */
@@ -145,7 +139,7 @@ export class LivenessMonitor {
     // sockets, so the stall is not held against the providers
     const stalled = this.lastSweep === undefined ? 0 : now - this.lastSweep - 2 * this.policy.sweepMs
     this.lastSweep = now
-    for (const w of this.watched.values()) {
+    for (const [k, w] of this.watched) {
       if (stalled > 0) {
         w.lastSeen = Math.min(now, w.lastSeen + stalled)
         if (w.lostAt !== undefined) w.lostAt = Math.min(now, w.lostAt + stalled)
@@ -163,6 +157,7 @@ export class LivenessMonitor {
         reason = 'HEARTBEAT_SILENT'
       }
       if (reason === undefined) continue
+      this.watched.delete(k)
       dead.push({
         jobId: w.jobId,
         provider: w.provider,
@@ -171,9 +166,6 @@ export class LivenessMonitor {
         ...(w.lostAt !== undefined ? { lostAt: w.lostAt } : {}),
       })
     }
-    const held = sharedSilence(dead, this.watched.values(), this.policy.maxSilenceMs)
-    for (const d of held) dead.splice(dead.indexOf(d), 1)
-    for (const d of dead) this.watched.delete(key(d.jobId, d.provider))
     this.idle()
     for (const d of dead) this.init.onDead(d)
     return dead
@@ -191,23 +183,6 @@ export class LivenessMonitor {
     this.sweeper = undefined
     this.lastSweep = undefined
   }
-}
-
-/**
- * The silent verdicts to hold back: when at least two providers, and more than half of those
- * watched, are silent past their limit at once, those silent for less than `maxSilenceMs`
- * (a lost connection is never held back: a closed socket is not a slow one).
- */
-export function sharedSilence(
-  verdicts: readonly DeathVerdict[],
-  watched: Iterable<{ provider: string }>,
-  maxSilenceMs: number,
-): DeathVerdict[] {
-  const silent = verdicts.filter((v) => v.reason === 'HEARTBEAT_SILENT')
-  const silentProviders = new Set(silent.map((v) => v.provider)).size
-  const watchedProviders = new Set([...watched].map((w) => w.provider)).size
-  if (silentProviders < 2 || silentProviders * 2 <= watchedProviders) return []
-  return silent.filter((v) => v.silentForMs < maxSilenceMs)
 }
 
 function key(jobId: string, provider: string): string {
