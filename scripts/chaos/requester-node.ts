@@ -29,6 +29,8 @@ export interface ChaosRequester {
   events: JobEvent[]
   /** job events by type and reason (declines, re-awards, revocations), counted even when not kept */
   eventCounts: Map<string, number>
+  /** how long each award revoked for silence had been silent (the latest 10,000) */
+  revokedSilentMs: number[]
   /** accepted awards with no result and no revocation yet, keyed `${jobId}/${provider}` */
   running: Map<string, RunningAward>
   stop: () => Promise<void>
@@ -47,6 +49,7 @@ export async function startChaosRequester(opts: {
 }): Promise<ChaosRequester> {
   const events: JobEvent[] = []
   const eventCounts = new Map<string, number>()
+  const revokedSilentMs: number[] = []
   const running = new Map<string, RunningAward>()
   const client =
     opts.paid === undefined
@@ -81,6 +84,10 @@ export async function startChaosRequester(opts: {
             const reason = 'reason' in e && /^[A-Z_]{1,40}$/.test(e.reason) ? ` ${e.reason}` : ''
             const key = `${e.type}${reason}`
             eventCounts.set(key, (eventCounts.get(key) ?? 0) + 1)
+            if (e.type === 'job:revoked') {
+              revokedSilentMs.push(e.silentForMs)
+              if (revokedSilentMs.length > 20_000) revokedSilentMs.splice(0, 10_000)
+            }
             if (e.type === 'job:accepted')
               running.set(`${e.jobId}/${e.provider}`, { jobId: e.jobId, provider: e.provider, at: e.at })
             if (e.type === 'job:result' || e.type === 'job:revoked') running.delete(`${e.jobId}/${e.provider}`)
@@ -98,6 +105,7 @@ export async function startChaosRequester(opts: {
     requester: node.services.market!.requester!,
     events,
     eventCounts,
+    revokedSilentMs,
     running,
     stop: async () => {
       await node.stop().catch(() => {})

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeHeapSnapshot } from 'node:v8'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
 import { openFds, treeRssMb } from '../bench/_market-metrics.ts'
 import { helloModule } from './held-executor.ts'
@@ -80,6 +81,13 @@ export interface SoakReport {
   failures: Record<string, number>
   /** the requester's job events by type (and reason code): declines, re-awards, revocations, reopens */
   events: Record<string, number>
+  /** how long revoked awards had been silent: p50 and largest (null: no revocation) */
+  revokedSilentP50Ms: number | null
+  revokedSilentMaxMs: number | null
+  /** the requester process's event-loop delay over the run (its heartbeats wait behind it) */
+  requesterLoopDelayP50Ms: number
+  requesterLoopDelayP99Ms: number
+  requesterLoopDelayMaxMs: number
   doublePaid: number
   /** jobs actually posted per second over the run (below `rate` when posting had to wait) */
   achievedRate: number
@@ -189,6 +197,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       )
     }
     const sampler = setInterval(sample, opts.sampleMs)
+    const loop = monitorEventLoopDelay({ resolution: 20 })
+    loop.enable()
     const snapshot = (name: string): void => {
       if (opts.heapSnapshots === undefined) return
       const file = writeHeapSnapshot(join(opts.heapSnapshots, `soak-${name}.heapsnapshot`))
@@ -234,6 +244,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     } finally {
       clearInterval(sampler)
       clearTimeout(early)
+      loop.disable()
     }
     sample()
 
@@ -275,6 +286,11 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       events: Object.fromEntries(
         [...req.eventCounts].filter(([k]) => !/^job:(posted|bid|awarded|accepted|result|verified|log)$/.test(k)),
       ),
+      revokedSilentP50Ms: percentile(req.revokedSilentMs, 50),
+      revokedSilentMaxMs: req.revokedSilentMs.length === 0 ? null : Math.max(...req.revokedSilentMs),
+      requesterLoopDelayP50Ms: round(loop.percentile(50) / 1e6),
+      requesterLoopDelayP99Ms: round(loop.percentile(99) / 1e6),
+      requesterLoopDelayMaxMs: round(loop.max / 1e6),
       doublePaid: records.filter((r) => r.paidAwards > r.redundancy).length,
       achievedRate: round(posted / (opts.minutes * 60)),
       samples: samples.length,
