@@ -4,17 +4,10 @@
 // /hive/result/1.0.0 and the output waits in the blob store to be fetched. Which outputs may leave
 // is the caller's rule (no payment to wait for, or a payment already assured).
 import { encodeResultWithData, outputFitsInline } from '../../protocol/market/inline-output.ts'
-import { sendRequest } from './direct.ts'
+import { sendRequest, unsupportedProtocol } from './direct.ts'
 import type { DirectLibp2p } from './direct.ts'
 import type { Reply } from '../../protocol/gen/market.ts'
 import type { PeerId } from '@libp2p/interface'
-
-/** whether `err` (or a cause) says the peer does not speak the protocol we dialled */
-export function unsupportedProtocol(err: unknown): boolean {
-  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++)
-    if (e.name === 'UnsupportedProtocolError') return true
-  return false
-}
 
 /** peers remembered as speaking only /hive/result/1.0.0 (bounded: peer ids are free to make) */
 const V1_REMEMBERED = 1024
