@@ -22,6 +22,9 @@ export type JobEvent =
       slot: number
       reason: string
       silentForMs: number
+      /** heartbeats taken for the award before the verdict, and the stage the last one named */
+      heartbeats?: number
+      lastStage?: string
     }
   // every awarded provider died and no bid was left: bidding re-opened with a signed BidReopen (docs/reaward.md)
   | { type: 'job:reopened'; at: number; jobId: string; sequence: number; bidsCloseAt: number; asked: number }

@@ -81,7 +81,7 @@ export class RequesterLiveness {
                 lookupAward: (jobId, provider) => this.init.lookupAward(jobId, provider.toString()),
                 maxBytes: MAX_MESSAGE_BYTES[protocol === 'heartbeat' ? 'heartbeat' : 'heartbeatWithLog'],
               })
-              this.monitor.beat(hb.jobId, hb.provider.toString())
+              this.monitor.beat(hb.jobId, hb.provider.toString(), hb.stage)
               if (hb.log !== undefined) this.init.onLog?.(hb.jobId, hb.provider.toString(), hb.log)
               return okReply()
             },

@@ -53,6 +53,10 @@ export interface DeathVerdict {
   silentForMs: number
   /** when the connection dropped, for CONNECTION_LOST */
   lostAt?: number
+  /** heartbeats taken for the award since its acceptance */
+  heartbeats: number
+  /** the stage the last of them named (undefined: none came) */
+  lastStage?: string
 }
 
 interface Watched {
@@ -62,6 +66,8 @@ interface Watched {
   lostAt?: number
   /** the longest gap between two signs of life seen so far */
   maxGapMs: number
+  heartbeats: number
+  lastStage?: string
 }
 
 export interface LivenessMonitorInit {
@@ -87,7 +93,7 @@ export class LivenessMonitor {
 
   /** starts watching an award its provider just accepted (the acceptance counts as a sign of life) */
   watch(jobId: string, provider: string): void {
-    this.watched.set(key(jobId, provider), { jobId, provider, lastSeen: this.init.now(), maxGapMs: 0 })
+    this.watched.set(key(jobId, provider), { jobId, provider, lastSeen: this.init.now(), maxGapMs: 0, heartbeats: 0 })
     this.sweeper ??= setInterval(() => {
       this.sweep()
     }, this.policy.sweepMs)
@@ -100,10 +106,12 @@ export class LivenessMonitor {
    * be handled after the disconnect, and clearing the loss then left only the silence limit (up to
    * 16 s) to find the provider dead. The sweep ends the grace when a connection is back.
    */
-  beat(jobId: string, provider: string): boolean {
+  beat(jobId: string, provider: string, stage?: string): boolean {
     const w = this.watched.get(key(jobId, provider))
     if (w === undefined) return false
     const now = this.init.now()
+    w.heartbeats++
+    if (stage !== undefined) w.lastStage = stage
     w.maxGapMs = Math.max(w.maxGapMs, now - w.lastSeen)
     w.lastSeen = now
     return true
@@ -164,6 +172,8 @@ export class LivenessMonitor {
         reason,
         silentForMs,
         ...(w.lostAt !== undefined ? { lostAt: w.lostAt } : {}),
+        heartbeats: w.heartbeats,
+        ...(w.lastStage !== undefined ? { lastStage: w.lastStage } : {}),
       })
     }
     this.idle()

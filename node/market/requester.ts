@@ -12,7 +12,7 @@ import { createJobRequest, signAward, signClearing } from '../../protocol/market
 import { okReply } from '../../protocol/market/direct.ts'
 import { chooseInline, encodeAwardWithData } from '../../protocol/market/inline-blobs.ts'
 import { MAX_PROVIDER_ESTIMATE, defaultMaxBidders, stakeWeight } from '../../protocol/market/lottery.ts'
-import { fail } from '../../protocol/market/errors.ts'
+import { fail, isMarketValidationError } from '../../protocol/market/errors.ts'
 import { NOT_BIDDING } from '../../protocol/market/candidates.ts'
 import { BidGate } from './bid-gate.ts'
 import { CandidateBook } from './candidates.ts'
@@ -62,6 +62,7 @@ import type { MarketPayments } from './ports.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import { failpoint, failpointSoon } from '../util/failpoints.ts'
+import { deadline } from '../util/deadline.ts'
 import type { Reply } from '../../protocol/gen/market.ts'
 
 /** how long a provider a push could not reach stays out of the live set (unless heard again, or connected) */
@@ -135,6 +136,11 @@ export const DEFAULT_LIMITS = { memoryBytes: 64 * 1024 * 1024, wallTimeMs: 10_00
 const OUTPUT_RELEASE_RETRIES = 6
 /** room for the output bundle's own framing on top of the job's output limit (every file's name and lengths) */
 const BUNDLE_OVERHEAD_BYTES = maxBundleOverhead()
+/**
+ * How long a result that overtook its award's acceptance waits for that acceptance to be checked
+ * (below the provider's 10 s for delivering it): a soak at capacity took 4 s and more.
+ */
+const AWARD_ANSWER_WAIT_MS = 8_000
 
 export interface RequesterInit {
   libp2p: MarketLibp2p
@@ -229,6 +235,8 @@ export class Requester {
   private readonly pushV1Only = new BoundedFlags(1024)
   /** outputs that came inline with results (result/2.0.0) */
   readonly inlineOutputs: InlineOutputIntake
+  /** results that came while their award's acceptance was still being checked, and waited for it */
+  resultsBeforeAcceptance = 0
   private readonly liveness: RequesterLiveness
   /** live output of running jobs (docs/job-logs.md) */
   readonly jobLogs: JobLogs
@@ -260,7 +268,7 @@ export class Requester {
         return award === undefined ? undefined : { awardIndex: award.slot, revoked: award.revokedAt !== undefined }
       },
       onLog: (jobId, provider, chunk) => this.jobLogs.take(jobId, provider, chunk),
-      revoke: async (v) => await this.active.get(v.jobId)?.revoke(v.provider, v.reason, v.silentForMs),
+      revoke: async (v) => await this.active.get(v.jobId)?.revoke(v.provider, v.reason, v.silentForMs, v),
       revoked: async (v, slot, envelope) => {
         const job = this.active.get(v.jobId)
         // the auditor's copy: the signed revocation, whether or not the provider ever hears it
@@ -1108,7 +1116,20 @@ export class Requester {
     payments: MarketPayments | undefined,
   ): ReturnType<typeof validateResult> {
     try {
-      return await this.validateResultBytes(bytes, from)
+      return await this.validateResultBytes(bytes, from).catch(async (err: unknown) => {
+        // the result may have overtaken its own award's acceptance, still being checked here: it
+        // waits for the award's outcome (bounded) and is validated once more
+        const job = isMarketValidationError(err, 'UNKNOWN_JOB') ? this.active.get(String(err.details.jobId)) : undefined
+        if (job?.answering(from.toString()) !== true) throw err
+        this.resultsBeforeAcceptance++
+        const bound = deadline(AWARD_ANSWER_WAIT_MS)
+        try {
+          await job.awardAnswered(from.toString(), bound.signal)
+        } finally {
+          bound.clear()
+        }
+        return await this.validateResultBytes(bytes, from)
+      })
     } catch (err) {
       const code = (err as { code?: string }).code
       if (payments !== undefined && (code === 'DUPLICATE' || code === 'UNKNOWN_JOB'))

@@ -86,6 +86,9 @@ export async function startChaosRequester(opts: {
             eventCounts.set(key, (eventCounts.get(key) ?? 0) + 1)
             if (e.type === 'job:revoked') {
               revokedSilentMs.push(e.silentForMs)
+              // what the requester had heard of the award: heartbeats taken (0, 1, 2, 3+) and the last stage
+              const heard = `job:revoked-after ${Math.min(e.heartbeats ?? 0, 3)} heartbeat(s) ${e.lastStage ?? '-'}`
+              eventCounts.set(heard, (eventCounts.get(heard) ?? 0) + 1)
               if (revokedSilentMs.length > 20_000) revokedSilentMs.splice(0, 10_000)
             }
             if (e.type === 'job:accepted')

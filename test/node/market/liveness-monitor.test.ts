@@ -29,6 +29,8 @@ describe('node/market/liveness: LivenessMonitor (issue 16)', () => {
     }
     expect(dead.map((d) => [d.provider, d.reason])).to.deep.equal([['p2', 'HEARTBEAT_SILENT']])
     expect(dead[0].silentForMs).to.equal(4_000)
+    expect(dead[0].heartbeats, 'what the verdict says it heard: nothing').to.equal(0)
+    expect(dead[0].lastStage).to.equal(undefined)
     monitor.sweep()
     expect(dead).to.have.length(1)
     monitor.stop()
@@ -103,7 +105,7 @@ describe('node/market/liveness: LivenessMonitor (issue 16)', () => {
     // a starved provider: heartbeats every 3 s (jitter, not death)
     for (let t = 0; t < 3; t++) {
       clock.now += 3_000
-      monitor.beat('j', 'p1')
+      monitor.beat('j', 'p1', t < 2 ? 'running' : 'sending')
     }
     clock.now += 5_000
     monitor.sweep()
@@ -111,6 +113,10 @@ describe('node/market/liveness: LivenessMonitor (issue 16)', () => {
     clock.now += 1_000
     monitor.sweep()
     expect(dead.map((d) => [d.provider, d.reason, d.silentForMs])).to.deep.equal([['p1', 'HEARTBEAT_SILENT', 6_000]])
+    expect([dead[0].heartbeats, dead[0].lastStage], 'three heartbeats, the last one sending').to.deep.equal([
+      3,
+      'sending',
+    ])
     expect(monitor.silenceLimit({ maxGapMs: 60_000 }), 'never beyond maxSilenceMs').to.equal(16_000)
     expect(monitor.silenceLimit({ maxGapMs: 0 })).to.equal(4_000)
     monitor.stop()

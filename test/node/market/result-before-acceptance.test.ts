@@ -1,0 +1,66 @@
+// Issue 16: a result that overtakes its own award's acceptance. A provider with a tiny job sends
+// its result as soon as it has accepted; a loaded requester can still be checking that acceptance
+// (validation, voucher ack, journal, securing the payment). The result used to be refused as one
+// for no award (UNKNOWN_JOB): the provider, its work done, stopped heartbeating, and the award was
+// revoked for silence 4 s later and given to another provider — in a 4-minute soak at capacity,
+// 1,793 of 2,128 revocations were of awards that had never sent a heartbeat, and 11 jobs were lost.
+// Here the requester's acceptance step is held until the result has arrived.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect } from 'chai'
+import { WorkerPool } from '../../../node/exec/index.ts'
+import { waitFor } from '../../support/wait.ts'
+import { helloModule, inJobsTopic, startLivePeer } from './liveness-helpers.ts'
+import type { LivePeer } from './liveness-helpers.ts'
+
+const HIVE = 10n ** 18n
+
+describe('node/market: a result that comes before its acceptance is checked (issue 16)', function () {
+  this.timeout(60_000)
+  let root: string
+  let pool: WorkerPool
+  let requester: LivePeer
+  let provider: LivePeer
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'hive-result-first-'))
+    pool = new WorkerPool({ size: 1 })
+    requester = await startLivePeer('requester', { root, roles: 'requester' })
+    provider = await startLivePeer('provider', { root, roles: 'provider', bootstrap: requester, pool })
+    await inJobsTopic(requester, [provider])
+  })
+
+  after(async () => {
+    for (const p of [requester, provider]) await p?.node.stop().catch(() => {})
+    await pool?.stop()
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  it('waits for the acceptance and takes the result: no revocation, no second award', async () => {
+    const market = requester.market.requester!
+    // the requester's last acceptance step (securing the payment) finishes only once the
+    // provider's result is here: the order a loaded requester's event loop produced
+    requester.market.events.on('award:accepted', async () => {
+      await waitFor(() => market.resultsBeforeAcceptance > 0, {
+        what: 'the result to arrive before the acceptance is checked',
+        timeoutMs: 15_000,
+      })
+    })
+    const { jobId } = await market.post({
+      module: await helloModule(),
+      maxPrice: HIVE,
+      bidWindowMs: 1_000,
+      timeoutMs: 60_000,
+      limits: { wallTimeMs: 10_000 },
+    })
+    const record = await market.wait(jobId, { signal: AbortSignal.timeout(45_000) })
+    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+    expect(market.resultsBeforeAcceptance, 'the result waited for its acceptance').to.equal(1)
+    expect(
+      record.awards.map((a) => [a.provider, a.status]),
+      'one award, delivered',
+    ).to.deep.equal([[provider.node.peerId.toString(), 'delivered']])
+    expect(requester.events.filter((e) => e.type === 'job:revoked')).to.deep.equal([])
+  })
+})
