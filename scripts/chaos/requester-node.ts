@@ -81,7 +81,9 @@ export async function startChaosRequester(opts: {
           onEvent: (e) => {
             if (opts.keepEvents !== false) events.push(e)
             // a reason that is a code, not a sentence: the keys stay few
-            const reason = 'reason' in e && /^[A-Z_]{1,40}$/.test(e.reason) ? ` ${e.reason}` : ''
+            // (a decline's reason is a sentence: its code in parentheses, e.g. "declined: busy (NO_CAPACITY)")
+            const code = 'reason' in e ? (/^[A-Z_]{1,40}$/.exec(e.reason) ?? /\(([A-Z_]{3,40})\)/.exec(e.reason)) : null
+            const reason = code === null ? '' : ` ${code[1] ?? code[0]}`
             const key = `${e.type}${reason}`
             eventCounts.set(key, (eventCounts.get(key) ?? 0) + 1)
             if (e.type === 'job:revoked') {
