@@ -130,6 +130,7 @@ export class RequesterJob {
   private readonly bids = new Map<string, BidInfo>()
   /** providers that must not get (another) award for this job */
   private readonly excluded = new Set<string>()
+  private readonly likelyFull: (provider: string) => boolean
   /** results that came while their award was still being answered (`awardAnswered`) */
   private readonly answerWaiters = new Map<string, Array<() => void>>()
   private readonly timers = new Set<unknown>()
@@ -158,6 +159,11 @@ export class RequesterJob {
       now: () => number
       wallTimeMs: number
       timers?: JobTimers
+      /**
+       * whether `provider` just declined one of this requester's awards for capacity
+       * (node/market/full-providers.ts): the job's other bidders are tried first
+       */
+      likelyFull?: (provider: string) => boolean
     },
   ) {
     this.record = record
@@ -167,6 +173,7 @@ export class RequesterJob {
     this.now = init.now
     this.wallTimeMs = init.wallTimeMs
     this.clock = init.timers ?? REAL_TIMERS
+    this.likelyFull = init.likelyFull ?? (() => false)
     this.reopener = new JobReopener({
       record,
       now: this.now,
@@ -696,10 +703,13 @@ export class RequesterJob {
       while (slots.length > 0 && !isFinal(this.record.phase)) {
         const tried = this.spentProviders()
         for (const p of this.busyWaiting) tried.add(p)
-        const next = rankBids(
+        const untried = rankBids(
           [...this.bids.values()].map((b) => b.candidate),
           this.selectionOptions(),
-        ).ranked.find((s) => !tried.has(s.bid.provider))
+        ).ranked.filter((s) => !tried.has(s.bid.provider))
+        // a bidder that just declined another of our awards for capacity would most likely
+        // decline this one too: the next one goes first, and it is asked only when nobody else is left
+        const next = untried.find((s) => !this.likelyFull(s.bid.provider)) ?? untried[0]
         if (next === undefined) break
         const slot = slots[0]
         const deadline = Math.min(

@@ -63,6 +63,7 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import { failpoint, failpointSoon } from '../util/failpoints.ts'
 import { deadline } from '../util/deadline.ts'
+import { FullProviders } from './full-providers.ts'
 import type { Reply } from '../../protocol/gen/market.ts'
 
 /** how long a provider a push could not reach stays out of the live set (unless heard again, or connected) */
@@ -233,6 +234,8 @@ export class Requester {
   private readonly awardV1Only = new BoundedFlags(1024)
   /** providers that do not speak /hive/request/2.0.0 (the bid in the push's reply) */
   private readonly pushV1Only = new BoundedFlags(1024)
+  /** providers that just declined one of our awards for capacity (full-providers.ts) */
+  private readonly full = new FullProviders()
   /** outputs that came inline with results (result/2.0.0) */
   readonly inlineOutputs: InlineOutputIntake
   /** results that came while their award's acceptance was still being checked, and waited for it */
@@ -758,10 +761,12 @@ export class Requester {
     const job = new RequesterJob(record, {
       now: this.now,
       wallTimeMs,
+      likelyFull: (provider) => this.full.isFull(provider, this.now()),
       // with a registry, bids carry looked-up stake: the job's stake floor applies
       policy: { ...(this.init.stakeOf !== undefined ? { stakeChecked: true } : {}), ...this.init.policy, ...policy },
       emit: (e) => {
         this.liveness.onJobEvent(e)
+        if (e.type === 'job:result' || e.type === 'job:revoked') this.full.freed(e.provider)
         // taken, but only after its bid window had long closed: the market is not keeping up
         if (e.type === 'job:accepted')
           this.negotiationEnded(e.jobId, e.at - record.bidsCloseAt > LATE_PLACEMENT_MS ? 'congested' : 'placed')
@@ -803,9 +808,13 @@ export class Requester {
           }
           // pay-on-award: its ack inside the signed acceptance says whether the voucher was taken
           await paid?.settle(acceptance?.accepted === true ? acceptance.acceptance.voucherAck : undefined)
-          if (acceptance?.accepted !== true)
-            // full since it bid: a slot frees when one of its jobs ends (RequesterJob asks again)
-            return acceptance?.acceptance.reason === 'NO_CAPACITY' ? 'busy' : false
+          if (acceptance?.accepted !== true) {
+            // full since it bid: a slot frees when one of its jobs ends (RequesterJob asks again),
+            // and meanwhile our other jobs try their other bidders first
+            if (acceptance?.acceptance.reason !== 'NO_CAPACITY') return false
+            this.full.declined(provider, this.now())
+            return 'busy'
+          }
           await this.init.journal?.record({
             type: 'acceptance-received',
             jobId: record.jobId,

@@ -208,7 +208,9 @@ export interface JobHarness extends ScriptedActions {
 }
 
 /** A RequesterJob on a fake clock with scripted actions, started (bid window and deadline armed). */
-export function jobHarness(opts: RecordOptions & ScriptOptions & { policy?: JobPolicy } = {}): JobHarness {
+export function jobHarness(
+  opts: RecordOptions & ScriptOptions & { policy?: JobPolicy; likelyFull?: (provider: string) => boolean } = {},
+): JobHarness {
   const clock = new FakeClock()
   const payment = opts.payment ?? (opts.payments === true ? 'channel' : 'escrow')
   const record = jobRecord(clock.now(), { ...opts, payment })
@@ -223,6 +225,7 @@ export function jobHarness(opts: RecordOptions & ScriptOptions & { policy?: JobP
     now: clock.now,
     wallTimeMs: record.limits.wallTimeMs,
     timers: clock.timers,
+    ...(opts.likelyFull !== undefined ? { likelyFull: opts.likelyFull } : {}),
   })
   job.start()
   return {

@@ -375,6 +375,23 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
       expect(h.record.phase).to.equal('running')
     })
 
+    // a 5-minute soak at 10 jobs/s: 2,488 NO_CAPACITY declines for 2,999 jobs, each a wasted exchange
+    it('a bidder that just declined another of our jobs for capacity goes after the other bidders', async () => {
+      const full = new Set(['p1'])
+      const h = jobHarness({ likelyFull: (p) => full.has(p) })
+      await h.bid(['p1', 10n], ['p2', 20n])
+      expect(awarded(h), 'the cheaper p1 is held full: p2 first').to.deep.equal(['p2'])
+      // only a full bidder left: it is asked all the same (its slot may have freed)
+      const alone = jobHarness({ likelyFull: (p) => full.has(p), policy: { reserve: 0 } })
+      await alone.bid(['p1', 10n])
+      expect(awarded(alone)).to.deep.equal(['p1'])
+      // once it is no longer held full it ranks as before
+      full.clear()
+      const again = jobHarness({ likelyFull: (p) => full.has(p) })
+      await again.bid(['p1', 10n], ['p2', 20n])
+      expect(awarded(again)).to.deep.equal(['p1'])
+    })
+
     it('busy every time: asked again after 1, 2 and 4 s, then given up like any decline', async () => {
       const h = jobHarness({ answers: { p1: 'busy' } })
       const settled = h.job.settled()
