@@ -9,6 +9,7 @@ import { MarketValidationError, isMarketValidationError } from '../../protocol/m
 import { MESSAGE_BOUNDS } from '../../protocol/market/bounds.ts'
 import { DIRECT_LIMITS, PROTOCOLS } from '../../protocol/topics.ts'
 import { ReqRespError, bytesCodec, handleProtocol, sendRequest as ask } from '../p2p/reqresp/index.ts'
+import { LruCache } from '../util/lru-cache.ts'
 import type { DirectProtocol } from '../../protocol/topics.ts'
 import type { Outcome, OutcomeCounters, ProtocolDescriptor } from '../p2p/reqresp/index.ts'
 import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
@@ -132,6 +133,28 @@ export function unsupportedProtocol(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++)
     if (e.name === 'UnsupportedProtocolError') return true
   return false
+}
+
+/**
+ * Peers that turned down the newer version of one protocol (UnsupportedProtocolError), so that
+ * later requests to them go straight to the older version. Bounded: peer ids cost nothing to make.
+ */
+export class OlderVersionPeers {
+  private readonly peers = new LruCache<true>({ maxEntries: 1_024 })
+
+  /** `newer()` unless `peer` is known not to speak it; `older()` then, or when it turns out not to */
+  async send<T>(peer: PeerId, newer: () => Promise<T>, older: () => Promise<T>): Promise<T> {
+    const key = peer.toString()
+    if (this.peers.get(key) === undefined) {
+      try {
+        return await newer()
+      } catch (err) {
+        if (!unsupportedProtocol(err)) throw err
+        this.peers.set(key, true)
+      }
+    }
+    return await older()
+  }
 }
 
 /** Registers a request/reply handler with per-peer rate limits; returns its unregister function. */

@@ -161,7 +161,7 @@ export class RequesterJob {
       timers?: JobTimers
       /**
        * whether `provider` just declined one of this requester's awards for capacity
-       * (node/market/full-providers.ts): the job's other bidders are tried first
+       * (Requester.full): the job's other bidders are tried first
        */
       likelyFull?: (provider: string) => boolean
     },

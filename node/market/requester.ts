@@ -29,7 +29,7 @@ import { jobShardTopics } from '../../protocol/topics.ts'
 import type { JobShards } from './gossip.ts'
 import { UsageError } from '../../protocol/errors.ts'
 import { refuseWhenStoreFails, type StoreHealthInfo } from '../store-health.ts'
-import { handleDirect, sendRequest, unsupportedProtocol } from './direct.ts'
+import { OlderVersionPeers, handleDirect, sendRequest, unsupportedProtocol } from './direct.ts'
 import { NonProviders } from './non-providers.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { isFinal } from './job-record.ts'
@@ -63,29 +63,13 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import { failpoint, failpointSoon } from '../util/failpoints.ts'
 import { deadline } from '../util/deadline.ts'
-import { FullProviders } from './full-providers.ts'
+import { LruCache } from '../util/lru-cache.ts'
 import type { Reply } from '../../protocol/gen/market.ts'
 
 /** how long a provider a push could not reach stays out of the live set (unless heard again, or connected) */
 const UNREACHABLE_MS = 5 * 60_000
 
 /** A bounded set of flags per key: the oldest goes when full (peer ids are free to make). */
-class BoundedFlags {
-  private readonly map = new Map<string, boolean>()
-  constructor(private readonly max: number) {}
-  get(key: string): boolean | undefined {
-    return this.map.get(key)
-  }
-  set(key: string, value: boolean): void {
-    this.map.delete(key)
-    this.map.set(key, value)
-    if (this.map.size > this.max) {
-      const oldest = this.map.keys().next()
-      if (oldest.done !== true) this.map.delete(oldest.value)
-    }
-  }
-}
-
 const log = logger('hive:market:requester')
 
 /**
@@ -93,6 +77,8 @@ const log = logger('hive:market:requester')
  * bids or the acceptance came late because providers or this node are past what they carry.
  */
 const LATE_PLACEMENT_MS = 1_000
+/** how long a NO_CAPACITY decline keeps a provider behind other bidders (Requester.full) */
+const FULL_HOLD_MS = 2_000
 
 export type MarketLibp2p = DirectLibp2p &
   LivenessLibp2p &
@@ -230,12 +216,20 @@ export class Requester {
   private readonly unreachable = new Map<string, number>()
   /** peers on the job topics that refused a push for the protocol: requesters, relays */
   private readonly nonProviders: NonProviders
-  /** providers that do not speak /hive/award/2.0.0 (bounded: cleared when it grows large) */
-  private readonly awardV1Only = new BoundedFlags(1024)
+  /** providers that do not speak /hive/award/2.0.0 */
+  private readonly awardV1 = new OlderVersionPeers()
   /** providers that do not speak /hive/request/2.0.0 (the bid in the push's reply) */
-  private readonly pushV1Only = new BoundedFlags(1024)
-  /** providers that just declined one of our awards for capacity (full-providers.ts) */
-  private readonly full = new FullProviders()
+  private readonly pushV1 = new OlderVersionPeers()
+  /**
+   * Providers that just declined one of our awards for capacity (NO_CAPACITY). A provider bids
+   * while it has a free slot and may have filled it by the time an award comes (it bids on many
+   * jobs and wins some at once); each such decline is an exchange, a signature and journal
+   * entries on both sides before the job's next bidder is asked (a 5-minute soak at 10 jobs/s,
+   * 20 providers of 2 slots: 2,488 declines for 2,999 jobs). Jobs with other bidders try them
+   * first while a provider is held here: until one of our awards with it ends (a slot of it
+   * frees) or FULL_HOLD_MS passes (another requester's job may have ended).
+   */
+  private readonly full: LruCache<true>
   /** outputs that came inline with results (result/2.0.0) */
   readonly inlineOutputs: InlineOutputIntake
   /** results that came while their award's acceptance was still being checked, and waited for it */
@@ -248,6 +242,7 @@ export class Requester {
   constructor(init: RequesterInit) {
     this.init = init
     this.now = init.now ?? Date.now
+    this.full = new LruCache<true>({ maxEntries: 1_024, ttlMs: FULL_HOLD_MS, now: this.now })
     this.jobLogs = new JobLogs({
       now: this.now,
       emit: (e) => this.init.emit?.(e),
@@ -655,16 +650,14 @@ export class Requester {
       blobs.push({ cid: i.cid, data })
     }
     const withBlobs = chosen.length > 0 && blobs.length === chosen.length
-    if ((withBlobs || voucher !== undefined) && this.awardV1Only.get(peer.toString()) !== true) {
-      try {
-        const body = encodeAwardWithData(envelope, withBlobs ? blobs : [], voucher)
-        return await sendRequest(libp2p, peer, 'awardData', body, { signal })
-      } catch (err) {
-        if (!unsupportedProtocol(err)) throw err
-        this.awardV1Only.set(peer.toString(), true)
-      }
-    }
-    return await sendRequest(libp2p, peer, 'award', envelope, { signal })
+    const bare = async (): Promise<Reply> => await sendRequest(libp2p, peer, 'award', envelope, { signal })
+    if (!withBlobs && voucher === undefined) return await bare()
+    const body = encodeAwardWithData(envelope, withBlobs ? blobs : [], voucher)
+    return await this.awardV1.send(
+      peer,
+      async () => await sendRequest(libp2p, peer, 'awardData', body, { signal }),
+      bare,
+    )
   }
 
   /**
@@ -674,15 +667,11 @@ export class Requester {
    */
   private async sendPush(peer: PeerId, bytes: Uint8Array, signal: AbortSignal): Promise<Reply> {
     const { libp2p } = this.init
-    if (this.pushV1Only.get(peer.toString()) !== true) {
-      try {
-        return await sendRequest(libp2p, peer, 'requestBid', bytes, { signal })
-      } catch (err) {
-        if (!unsupportedProtocol(err)) throw err
-        this.pushV1Only.set(peer.toString(), true)
-      }
-    }
-    return await sendRequest(libp2p, peer, 'request', bytes, { signal })
+    return await this.pushV1.send(
+      peer,
+      async () => await sendRequest(libp2p, peer, 'requestBid', bytes, { signal }),
+      async () => await sendRequest(libp2p, peer, 'request', bytes, { signal }),
+    )
   }
 
   /** we hold a connection to `peer` now: whatever a push found earlier, it is reachable */
@@ -761,12 +750,12 @@ export class Requester {
     const job = new RequesterJob(record, {
       now: this.now,
       wallTimeMs,
-      likelyFull: (provider) => this.full.isFull(provider, this.now()),
+      likelyFull: (provider) => this.full.get(provider) === true,
       // with a registry, bids carry looked-up stake: the job's stake floor applies
       policy: { ...(this.init.stakeOf !== undefined ? { stakeChecked: true } : {}), ...this.init.policy, ...policy },
       emit: (e) => {
         this.liveness.onJobEvent(e)
-        if (e.type === 'job:result' || e.type === 'job:revoked') this.full.freed(e.provider)
+        if (e.type === 'job:result' || e.type === 'job:revoked') this.full.delete(e.provider)
         // taken, but only after its bid window had long closed: the market is not keeping up
         if (e.type === 'job:accepted')
           this.negotiationEnded(e.jobId, e.at - record.bidsCloseAt > LATE_PLACEMENT_MS ? 'congested' : 'placed')
@@ -812,7 +801,7 @@ export class Requester {
             // full since it bid: a slot frees when one of its jobs ends (RequesterJob asks again),
             // and meanwhile our other jobs try their other bidders first
             if (acceptance?.acceptance.reason !== 'NO_CAPACITY') return false
-            this.full.declined(provider, this.now())
+            this.full.set(provider, true)
             return 'busy'
           }
           await this.init.journal?.record({

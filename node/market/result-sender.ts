@@ -4,16 +4,14 @@
 // /hive/result/1.0.0 and the output waits in the blob store to be fetched. Which outputs may leave
 // is the caller's rule (no payment to wait for, or a payment already assured).
 import { encodeResultWithData, outputFitsInline } from '../../protocol/market/inline-output.ts'
-import { sendRequest, unsupportedProtocol } from './direct.ts'
+import { OlderVersionPeers, sendRequest } from './direct.ts'
 import type { DirectLibp2p } from './direct.ts'
 import type { Reply } from '../../protocol/gen/market.ts'
 import type { PeerId } from '@libp2p/interface'
 
-/** peers remembered as speaking only /hive/result/1.0.0 (bounded: peer ids are free to make) */
-const V1_REMEMBERED = 1024
-
 export class ResultSender {
-  private readonly v1Only = new Set<string>()
+  /** requesters that speak only /hive/result/1.0.0 */
+  private readonly v1 = new OlderVersionPeers()
   /** results sent with their output inline, and without (metrics, tests) */
   readonly counts = { inline: 0, bare: 0 }
 
@@ -29,22 +27,21 @@ export class ResultSender {
     output: Uint8Array | undefined,
     signal: AbortSignal,
   ): Promise<Reply> {
-    const key = requester.toString()
-    if (output !== undefined && outputFitsInline(output.byteLength) && !this.v1Only.has(key)) {
-      try {
-        const reply = await sendRequest(this.libp2p, requester, 'resultData', encodeResultWithData(envelope, output), {
-          signal,
-        })
+    const bare = async (): Promise<Reply> => {
+      const reply = await sendRequest(this.libp2p, requester, 'result', envelope, { signal })
+      this.counts.bare++
+      return reply
+    }
+    if (output === undefined || !outputFitsInline(output.byteLength)) return await bare()
+    const body = encodeResultWithData(envelope, output)
+    return await this.v1.send(
+      requester,
+      async () => {
+        const reply = await sendRequest(this.libp2p, requester, 'resultData', body, { signal })
         this.counts.inline++
         return reply
-      } catch (err) {
-        if (!unsupportedProtocol(err)) throw err
-        if (this.v1Only.size >= V1_REMEMBERED) this.v1Only.clear()
-        this.v1Only.add(key)
-      }
-    }
-    const reply = await sendRequest(this.libp2p, requester, 'result', envelope, { signal })
-    this.counts.bare++
-    return reply
+      },
+      bare,
+    )
   }
 }

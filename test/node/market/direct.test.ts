@@ -4,7 +4,7 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
-import { handleDirect, sendRequest } from '../../../node/market/direct.ts'
+import { OlderVersionPeers, handleDirect, sendRequest } from '../../../node/market/direct.ts'
 import { createHiveLibp2p } from '../../../node/p2p/create.ts'
 import { ReplyStatus } from '../../../protocol/gen/market.ts'
 import { okReply } from '../../../protocol/market/direct.ts'
@@ -53,4 +53,54 @@ describe('node/market/direct: sendRequest and handleDirect', function () {
       expect(known.some((a) => a.includes('/tcp/9/'))).to.equal(false)
     },
   )
+
+  // the requester's pushes and awards and the provider's results try version 2 first (issue 14)
+  it('OlderVersionPeers: a peer without the newer version is asked on the older one, and remembered', async () => {
+    const versions = new OlderVersionPeers()
+    const tried: string[] = []
+    const send = async (): Promise<string> =>
+      await versions.send(
+        answerer.peerId,
+        async () => {
+          tried.push('newer')
+          // the answerer serves /hive/bid/1.0.0 only: this is refused by multistream-select
+          await sendRequest(asker, answerer.peerId, 'resultData', new Uint8Array([1]), {
+            addrs: answerer.getMultiaddrs(),
+          })
+          return 'newer'
+        },
+        async () => {
+          tried.push('older')
+          const reply = await sendRequest(asker, answerer.peerId, 'bid', new Uint8Array([2]), {
+            addrs: answerer.getMultiaddrs(),
+          })
+          return reply.status === ReplyStatus.REPLY_OK ? 'older' : 'refused'
+        },
+      )
+    expect(await send()).to.equal('older')
+    expect(await send()).to.equal('older')
+    expect(tried, 'the newer version is tried once per peer').to.deep.equal(['newer', 'older', 'older'])
+    // any other failure of the newer version is the caller's: no fallback, nothing remembered
+    const fresh = new OlderVersionPeers()
+    const err = await fresh
+      .send(
+        answerer.peerId,
+        async () => {
+          throw new Error('timed out')
+        },
+        async () => 'older',
+      )
+      .then(
+        () => undefined,
+        (e: Error) => e.message,
+      )
+    expect(err).to.equal('timed out')
+    expect(
+      await fresh.send(
+        answerer.peerId,
+        async () => 'newer',
+        async () => 'older',
+      ),
+    ).to.equal('newer')
+  })
 })
