@@ -69,7 +69,6 @@ import type { Reply } from '../../protocol/gen/market.ts'
 /** how long a provider a push could not reach stays out of the live set (unless heard again, or connected) */
 const UNREACHABLE_MS = 5 * 60_000
 
-/** A bounded set of flags per key: the oldest goes when full (peer ids are free to make). */
 const log = logger('hive:market:requester')
 
 /**
