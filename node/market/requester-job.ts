@@ -315,7 +315,6 @@ export class RequesterJob {
     return !isFinal(this.record.phase)
   }
 
-  /** the live award to `provider`, for validating its result */
   /** whether an award of this job to `provider` is still being answered (sent, its acceptance being checked) */
   answering(provider: string): boolean {
     return this.record.awards.some((a) => a.provider === provider && a.status === 'awarding')
@@ -349,6 +348,7 @@ export class RequesterJob {
     for (const done of waiting ?? []) done()
   }
 
+  /** the live award to `provider`, for validating its result */
   liveAward(provider: string): AwardRecord | undefined {
     return this.record.awards.find((a) => a.provider === provider && a.status === 'running')
   }

@@ -49,6 +49,9 @@ export async function startChaosRequester(opts: {
 }): Promise<ChaosRequester> {
   const events: JobEvent[] = []
   const eventCounts = new Map<string, number>()
+  const count = (key: string): void => {
+    eventCounts.set(key, (eventCounts.get(key) ?? 0) + 1)
+  }
   const revokedSilentMs: number[] = []
   const running = new Map<string, RunningAward>()
   const client =
@@ -84,13 +87,11 @@ export async function startChaosRequester(opts: {
             // (a decline's reason is a sentence: its code in parentheses, e.g. "declined: busy (NO_CAPACITY)")
             const code = 'reason' in e ? (/^[A-Z_]{1,40}$/.exec(e.reason) ?? /\(([A-Z_]{3,40})\)/.exec(e.reason)) : null
             const reason = code === null ? '' : ` ${code[1] ?? code[0]}`
-            const key = `${e.type}${reason}`
-            eventCounts.set(key, (eventCounts.get(key) ?? 0) + 1)
+            count(`${e.type}${reason}`)
             if (e.type === 'job:revoked') {
               revokedSilentMs.push(e.silentForMs)
               // what the requester had heard of the award: heartbeats taken (0, 1, 2, 3+) and the last stage
-              const heard = `job:revoked-after ${Math.min(e.heartbeats ?? 0, 3)} heartbeat(s) ${e.lastStage ?? '-'}`
-              eventCounts.set(heard, (eventCounts.get(heard) ?? 0) + 1)
+              count(`job:revoked-after ${Math.min(e.heartbeats ?? 0, 3)} heartbeat(s) ${e.lastStage ?? '-'}`)
               if (revokedSilentMs.length > 20_000) revokedSilentMs.splice(0, 10_000)
             }
             if (e.type === 'job:accepted')

@@ -1,18 +1,14 @@
 // Issue 17: a running job's stderr reaches its requester while the job runs, inside the
 // provider's heartbeats: line by line before the result, bounded (64 KiB kept, ≤ 4 chunks a
 // second), and never its stdout. One requester and one provider over TCP on 127.0.0.1, real WASM.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect } from 'chai'
-import { WorkerPool } from '../../../node/exec/index.ts'
 import { LOG_KEPT_BYTES, LOG_MIN_INTERVAL_MS } from '../../../protocol/market/job-log.ts'
 import { PROTOCOLS } from '../../../protocol/topics.ts'
 import { floodStderrWat, slowStderrWat, STDOUT_MARKER } from '../../support/log-modules.ts'
 import { wat } from '../exec/wat.ts'
-import { eventOf, inJobsTopic, startLivePeer } from './liveness-helpers.ts'
+import { eventOf, startLivePair } from './liveness-helpers.ts'
 import type { JobEvent } from '../../../node/market/events.ts'
-import type { LivePeer } from './liveness-helpers.ts'
+import type { LivePair, LivePeer } from './liveness-helpers.ts'
 
 const HIVE = 10n ** 18n
 
@@ -20,23 +16,18 @@ type LogEvent = Extract<JobEvent, { type: 'job:log' }>
 
 describe('node/market live job output (issue 17)', function () {
   this.timeout(120_000)
-  let root: string
-  let pool: WorkerPool
+  let pair: LivePair
   let requester: LivePeer
   let provider: LivePeer
 
   before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'hive-joblogs-'))
-    pool = new WorkerPool({ size: 1 })
-    requester = await startLivePeer('requester', { root, roles: 'requester' })
-    provider = await startLivePeer('provider', { root, roles: 'provider', bootstrap: requester, pool })
-    await inJobsTopic(requester, [provider])
+    pair = await startLivePair('hive-joblogs-')
+    requester = pair.requester
+    provider = pair.provider
   })
 
   after(async () => {
-    for (const p of [requester, provider]) await p?.node.stop().catch(() => {})
-    await pool?.stop()
-    rmSync(root, { recursive: true, force: true })
+    await pair?.stop()
   })
 
   const post = async (module: Uint8Array): Promise<string> =>

@@ -1,13 +1,15 @@
 // Shared by the liveness tests (issue 16): real nodes on 127.0.0.1 whose jobs hold for the time
 // their `hold=<ms>` argument asks (scripts/chaos/held-executor.ts), so that a provider is busy on
 // an award for seconds without spinning the CPU, and a hello module to run after the hold.
-import { WasmExecutor } from '../../../node/exec/index.ts'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { WasmExecutor, WorkerPool } from '../../../node/exec/index.ts'
 import { marketService } from '../../../node/market/service.ts'
 import { HeldExecutor, helloModule } from '../../../scripts/chaos/held-executor.ts'
 import { jobSubscribers } from '../../support/topics.ts'
 import { startTestNode } from '../../support/node.ts'
 import { waitFor } from '../../support/wait.ts'
-import type { WorkerPool } from '../../../node/exec/index.ts'
 import type { JobEvent } from '../../../node/market/events.ts'
 import type { LivenessPolicy } from '../../../node/market/liveness.ts'
 import type { ProviderFaults } from '../../../node/market/provider.ts'
@@ -56,6 +58,36 @@ export async function startLivePeer(name: string, opts: LivePeerOptions): Promis
     },
   })
   return { name, node, market: node.services.market!, events }
+}
+
+export interface LivePair {
+  requester: LivePeer
+  provider: LivePeer
+  /** stops both nodes and the worker pool, and removes their data */
+  stop: () => Promise<void>
+}
+
+/** A requester and one provider (a one-worker pool) under a fresh temp dir, the provider in its jobs topic. */
+export async function startLivePair(prefix: string): Promise<LivePair> {
+  const root = mkdtempSync(join(tmpdir(), prefix))
+  const pool = new WorkerPool({ size: 1 })
+  const peers: LivePeer[] = []
+  const stop = async (): Promise<void> => {
+    for (const p of peers) await p.node.stop().catch(() => {})
+    await pool.stop()
+    rmSync(root, { recursive: true, force: true })
+  }
+  try {
+    const requester = await startLivePeer('requester', { root, roles: 'requester' })
+    peers.push(requester)
+    const provider = await startLivePeer('provider', { root, roles: 'provider', bootstrap: requester, pool })
+    peers.push(provider)
+    await inJobsTopic(requester, [provider])
+    return { requester, provider, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
 }
 
 /** Resolves once the requester sees every provider in the wasm jobs topic (so gossip reaches them). */

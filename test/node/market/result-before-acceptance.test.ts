@@ -5,39 +5,27 @@
 // revoked for silence 4 s later and given to another provider — in a 4-minute soak at capacity,
 // 1,793 of 2,128 revocations were of awards that had never sent a heartbeat, and 11 jobs were lost.
 // Here the requester's acceptance step is held until the result has arrived.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect } from 'chai'
-import { WorkerPool } from '../../../node/exec/index.ts'
 import { waitFor } from '../../support/wait.ts'
-import { helloModule, inJobsTopic, startLivePeer } from './liveness-helpers.ts'
-import type { LivePeer } from './liveness-helpers.ts'
+import { helloModule, startLivePair } from './liveness-helpers.ts'
+import type { LivePair } from './liveness-helpers.ts'
 
 const HIVE = 10n ** 18n
 
 describe('node/market: a result that comes before its acceptance is checked (issue 16)', function () {
   this.timeout(60_000)
-  let root: string
-  let pool: WorkerPool
-  let requester: LivePeer
-  let provider: LivePeer
+  let pair: LivePair
 
   before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'hive-result-first-'))
-    pool = new WorkerPool({ size: 1 })
-    requester = await startLivePeer('requester', { root, roles: 'requester' })
-    provider = await startLivePeer('provider', { root, roles: 'provider', bootstrap: requester, pool })
-    await inJobsTopic(requester, [provider])
+    pair = await startLivePair('hive-result-first-')
   })
 
   after(async () => {
-    for (const p of [requester, provider]) await p?.node.stop().catch(() => {})
-    await pool?.stop()
-    rmSync(root, { recursive: true, force: true })
+    await pair?.stop()
   })
 
   it('waits for the acceptance and takes the result: no revocation, no second award', async () => {
+    const { requester, provider } = pair
     const market = requester.market.requester!
     // the requester's last acceptance step (securing the payment) finishes only once the
     // provider's result is here: the order a loaded requester's event loop produced
