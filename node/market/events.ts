@@ -37,6 +37,15 @@ export type JobEvent =
   | { type: 'provider:accepted'; at: number; jobId: string; requester: string; price: string }
   | { type: 'provider:declined'; at: number; jobId: string; reason: string }
   | { type: 'provider:revoked'; at: number; jobId: string; reason: string }
+  /** a result that found no way to its requester; `retryInMs` null: given up */
+  | {
+      type: 'provider:result-undelivered'
+      at: number
+      jobId: string
+      attempt: number
+      error: string
+      retryInMs: number | null
+    }
   | {
       type: 'provider:completed'
       at: number

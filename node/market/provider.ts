@@ -72,6 +72,13 @@ export interface ProviderFaults {
 
 /** validated job requests kept for a second copy (push and gossip of one job come within a bid window) */
 const VALIDATED_KEPT = 1024
+/**
+ * How long a finished job's result is offered to a requester that cannot be reached, at most
+ * (the award's deadline may end it sooner). Heartbeats go on meanwhile; a requester that has not
+ * heard from us for its silence limit (16 s at most) revokes the award and refuses the result
+ * when it arrives.
+ */
+const RESULT_DELIVERY_MS = 20_000
 
 export interface ProviderInit {
   libp2p: MarketLibp2p
@@ -760,8 +767,24 @@ export class Provider {
           outputCid,
         })
       const inline = await this.inlineOutput(job, award, status, outputCid?.toString(), output)
-      await this.results.send(job.requester, bytes, inline, AbortSignal.timeout(10_000))
-      failpoint('provider:after-result')
+      const reply = await this.results.deliver(job.requester, bytes, inline, {
+        signal,
+        // past the award's deadline the requester has failed the slot or given it to another
+        giveUpAt: Math.min(award.award.deadline, this.now() + RESULT_DELIVERY_MS),
+        now: this.now,
+        onFailure: ({ attempt, error, retryInMs }) => {
+          log('result of %s not delivered (attempt %d): %s', job.jobId, attempt, error.message)
+          this.init.emit?.({
+            type: 'provider:result-undelivered',
+            at: this.now(),
+            jobId: job.jobId,
+            attempt,
+            error: error.message,
+            retryInMs,
+          })
+        },
+      })
+      if (reply !== undefined) failpoint('provider:after-result')
     } catch (err) {
       log('result of %s could not be delivered: %s', job.jobId, (err as Error).message)
     }

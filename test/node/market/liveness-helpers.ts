@@ -15,6 +15,7 @@ import type { LivenessPolicy } from '../../../node/market/liveness.ts'
 import type { ProviderFaults } from '../../../node/market/provider.ts'
 import type { MarketService } from '../../../node/market/service.ts'
 import type { HiveNode } from '../../../node/node.ts'
+import type { ConnectionGater } from '@libp2p/interface'
 
 export { helloModule }
 
@@ -35,6 +36,10 @@ export interface LivePeerOptions {
   liveness?: Partial<LivenessPolicy>
   /** jobs the provider runs at once (default 2) */
   capacity?: number
+  /** decides about new connections (a PartitionTable's, to cut the node off) */
+  connectionGater?: ConnectionGater
+  /** called with each event as it is emitted (before the emitter goes on) */
+  onEvent?: (event: JobEvent) => void
 }
 
 export async function startLivePeer(name: string, opts: LivePeerOptions): Promise<LivePeer> {
@@ -45,6 +50,7 @@ export async function startLivePeer(name: string, opts: LivePeerOptions): Promis
     libp2pDatastore: 'memory',
     ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap.node } : {}),
     ...(opts.price !== undefined ? { price: opts.price } : {}),
+    ...(opts.connectionGater !== undefined ? { connectionGater: opts.connectionGater } : {}),
     services: {
       market: marketService({
         executors: { wasm: new HeldExecutor(new WasmExecutor(opts.pool !== undefined ? { pool: opts.pool } : {})) },
@@ -53,6 +59,7 @@ export async function startLivePeer(name: string, opts: LivePeerOptions): Promis
         ...(opts.capacity !== undefined ? { capacity: opts.capacity } : {}),
         onEvent: (e) => {
           events.push(e)
+          opts.onEvent?.(e)
         },
       }),
     },
