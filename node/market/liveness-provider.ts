@@ -100,7 +100,11 @@ export class ProviderLiveness {
     this.worked.clear()
   }
 
-  /** an award was accepted: heartbeats start now (the first one at once) */
+  /**
+   * An award was accepted: heartbeats start, the first an interval from now. The acceptance is
+   * the requester's first sign of life; a heartbeat sent with it came while the requester was
+   * still checking the acceptance, not yet watching the award, and was dropped.
+   */
   started(award: { jobId: JobId; requester: PeerId; awardIndex: number }, controller: AbortController): void {
     const w: Worked = {
       ...award,
@@ -115,7 +119,6 @@ export class ProviderLiveness {
     }
     w.timer.unref?.()
     this.worked.set(award.jobId, w)
-    void this.beat(w)
   }
 
   /** what the award's work is doing now (carried by the next heartbeats) */
