@@ -25,6 +25,7 @@ export function summarise(r: JobRecord): JobSummary {
     postedAt: r.postedAt,
     redundancy: r.redundancy,
     bids: r.bids.length,
+    awards: r.awards.length,
     winners,
     ...(r.outputCid !== undefined ? { outputCid: r.outputCid } : {}),
     ...(r.failure !== undefined ? { failure: r.failure } : {}),

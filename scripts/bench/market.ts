@@ -105,6 +105,8 @@ interface Outcome {
   placementMs?: number
   e2eMs?: number
   bids: number
+  /** awards sent for the job: beyond its redundancy, declines (NO_CAPACITY) and revocations */
+  awards: number
   reason?: string
 }
 
@@ -142,6 +144,7 @@ function outcomeOf(r: JobRecord): Outcome {
     ...(r.placedAt !== undefined ? { placementMs: r.placedAt - r.postedAt } : {}),
     ...(r.completedAt !== undefined ? { e2eMs: r.completedAt - r.postedAt } : {}),
     bids: r.bids.length,
+    awards: r.awards.length,
     ...(r.failure !== undefined ? { reason: r.failure.reason } : {}),
   }
 }
@@ -308,6 +311,7 @@ async function startProcesses(root: string, providers: number, module: Uint8Arra
           ...(j.placementMs !== undefined ? { placementMs: j.placementMs } : {}),
           ...(j.totalMs !== undefined ? { e2eMs: j.totalMs } : {}),
           bids: j.bids,
+          awards: j.awards,
           ...(j.failure !== undefined ? { reason: j.failure.reason } : {}),
         })
       }
@@ -399,14 +403,17 @@ interface Stats {
   placement: number[]
   e2e: number[]
   bids: number[]
+  /** awards sent per job (completed or not) */
+  awards: number[]
   completed: number
   failed: Record<string, number>
 }
 
 async function statsOf(net: Net, ids: string[]): Promise<Stats> {
   const outcomes = await net.outcomes(ids)
-  const s: Stats = { placement: [], e2e: [], bids: [], completed: 0, failed: {} }
+  const s: Stats = { placement: [], e2e: [], bids: [], awards: [], completed: 0, failed: {} }
   for (const o of outcomes.values()) {
+    s.awards.push(o.awards)
     if (o.phase === 'failed') {
       s.failed[o.reason ?? 'NO_REASON'] = (s.failed[o.reason ?? 'NO_REASON'] ?? 0) + 1
       continue
@@ -417,6 +424,11 @@ async function statsOf(net: Net, ids: string[]): Promise<Stats> {
     if (o.e2eMs !== undefined) s.e2e.push(o.e2eMs)
   }
   return s
+}
+
+/** the mean, to two decimals (0 for none) */
+function meanOf(xs: number[]): number {
+  return xs.length === 0 ? 0 : round2(xs.reduce((a, b) => a + b, 0) / xs.length)
 }
 
 /** CPU ms per job net of what the network burns idle over the same wall time */
@@ -519,6 +531,7 @@ async function latencyRun(
     idleCpuMsPerSec: round1(idleRate),
     idleCpuMsPerSecWindows: [round1(idle), round1(idleAfter)],
     bidsPerJob: percentile(s.bids, 50),
+    awardsPerJob: meanOf(s.awards),
     bytesPerJob: Math.round(lat.tcp.bytes / jobs),
     tcpSegmentsPerJob: round1(lat.tcp.segs / jobs),
     lostJobs: lat.lost,
@@ -664,6 +677,7 @@ async function singleMain(
       },
       loadedToIdleP99: round2(percentile(s.placement, 99) / (lat.placementP99Ms as number)),
       bidsPerJob: percentile(s.bids, 50),
+      awardsPerJob: meanOf(s.awards),
       bytesPerJob: Math.round(tput.tcp.bytes / jobs),
       tcpSegmentsPerJob: round1(tput.tcp.segs / jobs),
       lostJobs: (lat.lostJobs as number) + tput.lost,

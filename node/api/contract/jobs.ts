@@ -38,6 +38,8 @@ export interface JobSummary {
   postedAt: number
   redundancy: number
   bids: number
+  /** awards sent, declined and revoked ones too: more than `redundancy` is award exchanges spent in vain */
+  awards: number
   winners: Array<{ provider: string; price: string }>
   outputCid?: string
   failure?: JobRecord['failure']
