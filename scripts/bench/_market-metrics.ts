@@ -124,6 +124,9 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
 }
 
+/** the arithmetic mean; 0 for none */
+export const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length)
+
 export const round1 = (n: number): number => Math.round(n * 10) / 10
 export const round2 = (n: number): number => Math.round(n * 100) / 100
 

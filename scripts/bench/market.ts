@@ -29,6 +29,7 @@ import { startMarketNet } from './_market-net.ts'
 import { startProcNet } from './_market-procs.ts'
 import { JobSpans } from './_market-spans.ts'
 import {
+  mean,
   percentile,
   round1,
   round2,
@@ -426,11 +427,6 @@ async function statsOf(net: Net, ids: string[]): Promise<Stats> {
   return s
 }
 
-/** the mean, to two decimals (0 for none) */
-function meanOf(xs: number[]): number {
-  return xs.length === 0 ? 0 : round2(xs.reduce((a, b) => a + b, 0) / xs.length)
-}
-
 /** CPU ms per job net of what the network burns idle over the same wall time */
 function netCpuPerJob(phase: PhaseResult, idleCpuMsPerSec: number, jobs: number): number {
   return round1((phase.cpuMs - (idleCpuMsPerSec * phase.elapsedMs) / 1000) / Math.max(1, jobs))
@@ -531,7 +527,7 @@ async function latencyRun(
     idleCpuMsPerSec: round1(idleRate),
     idleCpuMsPerSecWindows: [round1(idle), round1(idleAfter)],
     bidsPerJob: percentile(s.bids, 50),
-    awardsPerJob: meanOf(s.awards),
+    awardsPerJob: round2(mean(s.awards)),
     bytesPerJob: Math.round(lat.tcp.bytes / jobs),
     tcpSegmentsPerJob: round1(lat.tcp.segs / jobs),
     lostJobs: lat.lost,
@@ -677,7 +673,7 @@ async function singleMain(
       },
       loadedToIdleP99: round2(percentile(s.placement, 99) / (lat.placementP99Ms as number)),
       bidsPerJob: percentile(s.bids, 50),
-      awardsPerJob: meanOf(s.awards),
+      awardsPerJob: round2(mean(s.awards)),
       bytesPerJob: Math.round(tput.tcp.bytes / jobs),
       tcpSegmentsPerJob: round1(tput.tcp.segs / jobs),
       lostJobs: (lat.lostJobs as number) + tput.lost,

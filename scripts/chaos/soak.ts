@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { writeHeapSnapshot } from 'node:v8'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { runCpuBenchmark } from '../../node/hardware/index.ts'
-import { openFds, treeRssMb } from '../bench/_market-metrics.ts'
+import { mean, openFds, treeRssMb } from '../bench/_market-metrics.ts'
 import { helloModule } from './held-executor.ts'
 import { startPaidFleet } from './paid-fleet.ts'
 import { percentile } from './stats.ts'
@@ -136,7 +136,6 @@ function outcomeOf(r: JobRecord): JobOutcome {
   }
 }
 
-const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length)
 const round = (x: number): number => Math.round(x * 100) / 100
 const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : round(a / b))
 /** the median of the values present, null when none is */

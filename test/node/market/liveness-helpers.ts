@@ -10,6 +10,7 @@ import { HeldExecutor, helloModule } from '../../../scripts/chaos/held-executor.
 import { jobSubscribers } from '../../support/topics.ts'
 import { startTestNode } from '../../support/node.ts'
 import { waitFor } from '../../support/wait.ts'
+import { expect } from 'chai'
 import type { JobEvent } from '../../../node/market/events.ts'
 import type { LivenessPolicy } from '../../../node/market/liveness.ts'
 import type { ProviderFaults } from '../../../node/market/provider.ts'
@@ -114,4 +115,27 @@ export function eventOf<T extends JobEvent['type']>(
 ): Extract<JobEvent, { type: T }> | undefined {
   return events.find((e) => e.type === type && 'jobId' in e && e.jobId === jobId) as
     Extract<JobEvent, { type: T }> | undefined
+}
+
+/** Posts a job of the hello module from `requester` (1 s bid window, 60 s to finish); resolves with its id. */
+export async function postHelloJob(requester: LivePeer): Promise<string> {
+  const { jobId } = await requester.market.requester!.post({
+    module: await helloModule(),
+    maxPrice: 10n ** 18n,
+    bidWindowMs: 1_000,
+    timeoutMs: 60_000,
+    limits: { wallTimeMs: 10_000 },
+  })
+  return jobId
+}
+
+/** Waits for the job to end and checks that it completed on one award, to `provider`, delivered, none revoked. */
+export async function expectOneDeliveredAward(requester: LivePeer, jobId: string, provider: string): Promise<void> {
+  const record = await requester.market.requester!.wait(jobId, { signal: AbortSignal.timeout(45_000) })
+  expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
+  expect(
+    record.awards.map((a) => [a.provider, a.status]),
+    'one award, delivered',
+  ).to.deep.equal([[provider, 'delivered']])
+  expect(requester.events.filter((e) => e.type === 'job:revoked')).to.deep.equal([])
 }

@@ -11,10 +11,8 @@ import { expect } from 'chai'
 import { WorkerPool } from '../../../node/exec/index.ts'
 import { PartitionTable } from '../../../node/p2p/partition.ts'
 import { waitFor } from '../../support/wait.ts'
-import { eventOf, helloModule, inJobsTopic, startLivePeer } from './liveness-helpers.ts'
+import { eventOf, expectOneDeliveredAward, inJobsTopic, postHelloJob, startLivePeer } from './liveness-helpers.ts'
 import type { LivePeer } from './liveness-helpers.ts'
-
-const HIVE = 10n ** 18n
 
 describe('node/market: a result the requester could not be reached for is sent again (issue 16)', function () {
   this.timeout(60_000)
@@ -58,14 +56,7 @@ describe('node/market: a result the requester could not be reached for is sent a
   })
 
   it('delivers the result once the path is back: one award, no revocation', async () => {
-    const market = requester.market.requester!
-    const { jobId } = await market.post({
-      module: await helloModule(),
-      maxPrice: HIVE,
-      bidWindowMs: 1_000,
-      timeoutMs: 60_000,
-      limits: { wallTimeMs: 10_000 },
-    })
+    const jobId = await postHelloJob(requester)
     await waitFor(() => eventOf(provider.events, 'provider:result-undelivered', jobId) !== undefined, {
       what: 'the result to fail to leave once',
       timeoutMs: 30_000,
@@ -74,13 +65,7 @@ describe('node/market: a result the requester could not be reached for is sent a
     expect(partition.size, 'the pair was cut').to.equal(1)
     partition.heal()
 
-    const record = await market.wait(jobId, { signal: AbortSignal.timeout(30_000) })
-    expect(record.phase, JSON.stringify(record.failure)).to.equal('completed')
-    expect(
-      record.awards.map((a) => [a.provider, a.status]),
-      'one award, delivered',
-    ).to.deep.equal([[ids.provider, 'delivered']])
-    expect(requester.events.filter((e) => e.type === 'job:revoked')).to.deep.equal([])
+    await expectOneDeliveredAward(requester, jobId, ids.provider!)
     const failure = eventOf(provider.events, 'provider:result-undelivered', jobId)!
     expect(failure.attempt).to.equal(1)
     expect(failure.retryInMs, 'a retry was scheduled').to.be.a('number')
