@@ -475,6 +475,9 @@ export class Provider {
         benchmarkScore: Math.round(this.init.capabilities.cpuScore),
         providerEthAddress: this.init.payments?.address(),
         lotteryEstimate,
+        // what we can take now (mismatch said at least one): a requester that awards us that
+        // many of its jobs before this one asks this job's other bidders first
+        freeSlots: Math.max(1, this.capacity - this.running.size),
       },
       this.init.privateKey,
     )

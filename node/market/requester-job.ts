@@ -12,6 +12,7 @@ import type { BidCandidate, SelectionWeights } from '../../protocol/market/selec
 import type { JobEventSink } from './events.ts'
 import type { GroupOutputs } from './tolerance-outputs.ts'
 import type { AwardRecord, JobRecord } from './job-record.ts'
+import type { SlotMark } from './bidder-slots.ts'
 
 const log = logger('hive:market:job')
 
@@ -81,6 +82,8 @@ export const DEFAULT_MAX_BIDS = 64
 export interface BidInfo {
   candidate: BidCandidate
   benchmarkScore: number
+  /** what the bid said of its provider's free slots (node/market/bidder-slots.ts) */
+  slots?: SlotMark
 }
 
 /** How the job arms its bid window, deadlines and award timeouts; tests pass a fake clock's. */
@@ -130,7 +133,7 @@ export class RequesterJob {
   private readonly bids = new Map<string, BidInfo>()
   /** providers that must not get (another) award for this job */
   private readonly excluded = new Set<string>()
-  private readonly likelyFull: (provider: string) => boolean
+  private readonly likelyFull: (provider: string, slots: SlotMark | undefined) => boolean
   /** results that came while their award was still being answered (`awardAnswered`) */
   private readonly answerWaiters = new Map<string, Array<() => void>>()
   private readonly timers = new Set<unknown>()
@@ -160,10 +163,12 @@ export class RequesterJob {
       wallTimeMs: number
       timers?: JobTimers
       /**
-       * whether `provider` just declined one of this requester's awards for capacity
-       * (Requester.full): the job's other bidders are tried first
+       * whether `provider` likely has no slot for this award: it just declined one of this
+       * requester's awards for capacity (Requester.full), or the requester has since awarded it
+       * as many jobs as its bid said it had slots free (`slots`). The job's other bidders are
+       * tried first
        */
-      likelyFull?: (provider: string) => boolean
+      likelyFull?: (provider: string, slots: SlotMark | undefined) => boolean
     },
   ) {
     this.record = record
@@ -707,9 +712,11 @@ export class RequesterJob {
           [...this.bids.values()].map((b) => b.candidate),
           this.selectionOptions(),
         ).ranked.filter((s) => !tried.has(s.bid.provider))
-        // a bidder that just declined another of our awards for capacity would most likely
-        // decline this one too: the next one goes first, and it is asked only when nobody else is left
-        const next = untried.find((s) => !this.likelyFull(s.bid.provider)) ?? untried[0]
+        // a bidder that is likely full (it just declined another of our awards for capacity, or
+        // our other jobs took the slots its bid said it had) would most likely decline this one
+        // too: the next one goes first, and it is asked only when nobody else is left
+        const next =
+          untried.find((s) => !this.likelyFull(s.bid.provider, this.bids.get(s.bid.provider)?.slots)) ?? untried[0]
         if (next === undefined) break
         const slot = slots[0]
         const deadline = Math.min(

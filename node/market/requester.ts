@@ -43,7 +43,7 @@ import type { LivenessLibp2p } from './liveness-requester.ts'
 import type { LivenessPolicy } from './liveness.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
 import type { BlobStore } from '../blobs/store.ts'
-import type { JobEventSink } from './events.ts'
+import type { JobEvent, JobEventSink } from './events.ts'
 import type { JobRecord, JobRecordStore } from './job-record.ts'
 import type { JobPolicy } from './requester-job.ts'
 import type { ReputationStore } from './reputation-store.ts'
@@ -64,6 +64,7 @@ import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import { failpoint, failpointSoon } from '../util/failpoints.ts'
 import { deadline } from '../util/deadline.ts'
 import { LruCache } from '../util/lru-cache.ts'
+import { BidderSlots } from './bidder-slots.ts'
 import type { Reply } from '../../protocol/gen/market.ts'
 
 /** how long a provider a push could not reach stays out of the live set (unless heard again, or connected) */
@@ -78,6 +79,8 @@ const log = logger('hive:market:requester')
 const LATE_PLACEMENT_MS = 1_000
 /** how long a NO_CAPACITY decline keeps a provider behind other bidders (Requester.full) */
 const FULL_HOLD_MS = 2_000
+/** job events that end an award of ours, freeing the provider's slot it held (BidderSlots) */
+const AWARD_OVER = new Set<JobEvent['type']>(['job:declined', 'job:result', 'job:revoked', 'job:reawarded'])
 
 export type MarketLibp2p = DirectLibp2p &
   LivenessLibp2p &
@@ -229,6 +232,8 @@ export class Requester {
    * frees) or FULL_HOLD_MS passes (another requester's job may have ended).
    */
   private readonly full: LruCache<true>
+  /** our awards each provider holds, against the free slots its bids state (issue 14) */
+  private readonly bidderSlots = new BidderSlots()
   /** outputs that came inline with results (result/2.0.0) */
   readonly inlineOutputs: InlineOutputIntake
   /** results that came while their award's acceptance was still being checked, and waited for it */
@@ -749,12 +754,14 @@ export class Requester {
     const job = new RequesterJob(record, {
       now: this.now,
       wallTimeMs,
-      likelyFull: (provider) => this.full.get(provider) === true,
+      likelyFull: (provider, slots) => this.full.get(provider) === true || this.bidderSlots.likelyFull(provider, slots),
       // with a registry, bids carry looked-up stake: the job's stake floor applies
       policy: { ...(this.init.stakeOf !== undefined ? { stakeChecked: true } : {}), ...this.init.policy, ...policy },
       emit: (e) => {
         this.liveness.onJobEvent(e)
         if (e.type === 'job:result' || e.type === 'job:revoked') this.full.delete(e.provider)
+        if (e.type === 'job:awarded') this.bidderSlots.taken(e.provider, e.jobId)
+        else if (AWARD_OVER.has(e.type) && 'provider' in e) this.bidderSlots.released(e.provider, e.jobId)
         // taken, but only after its bid window had long closed: the market is not keeping up
         if (e.type === 'job:accepted')
           this.negotiationEnded(e.jobId, e.at - record.bidsCloseAt > LATE_PLACEMENT_MS ? 'congested' : 'placed')
@@ -931,6 +938,7 @@ export class Requester {
         await this.init.reputation?.recordJob(final, (p) => this.ownerOf.get(`${final.jobId}/${p}`))
         for (const b of final.bids) this.ownerOf.delete(`${final.jobId}/${b.provider}`)
         for (const a of final.awards) this.ownerOf.delete(`${final.jobId}/${a.provider}`)
+        for (const a of final.awards) this.bidderSlots.released(a.provider, final.jobId)
       },
       () => {},
     )
@@ -980,6 +988,7 @@ export class Requester {
     if (standing.owner !== undefined) this.ownerOf.set(`${valid.jobId}/${from.toString()}`, standing.owner)
     const released = job.addBid({
       benchmarkScore: valid.bid.benchmarkScore,
+      slots: this.bidderSlots.mark(from.toString(), valid.bid.freeSlots),
       candidate: {
         // benchmarkScore: the claim, discounted when work showed it false (measure)
         provider: from.toString(),

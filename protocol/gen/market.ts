@@ -1817,6 +1817,7 @@ export interface Bid {
   stakeHint: string
   benchmarkScore: number
   lotteryEstimate: number
+  freeSlots: number
 }
 
 export namespace Bid {
@@ -1874,6 +1875,11 @@ export namespace Bid {
           w.uint32(obj.lotteryEstimate)
         }
 
+        if ((obj.freeSlots != null && obj.freeSlots !== 0)) {
+          w.uint32(80)
+          w.uint32(obj.freeSlots)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1887,7 +1893,8 @@ export namespace Bid {
           expiresAt: 0,
           stakeHint: '',
           benchmarkScore: 0,
-          lotteryEstimate: 0
+          lotteryEstimate: 0,
+          freeSlots: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1930,6 +1937,10 @@ export namespace Bid {
             }
             case 9: {
               obj.lotteryEstimate = reader.uint32()
+              break
+            }
+            case 10: {
+              obj.freeSlots = reader.uint32()
               break
             }
             default: {
@@ -2010,6 +2021,13 @@ export namespace Bid {
               }
               break
             }
+            case 10: {
+              yield {
+                field: `${prefix}.freeSlots`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2067,6 +2085,11 @@ export namespace Bid {
     value: number
   }
 
+  export interface BidFreeSlotsFieldEvent {
+    field: '$.freeSlots'
+    value: number
+  }
+
   export function encode (obj: Partial<Bid>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Bid.codec())
   }
@@ -2075,7 +2098,7 @@ export namespace Bid {
     return decodeMessage(buf, Bid.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Bid>): Generator<BidJobIdFieldEvent | BidProviderFieldEvent | BidPriceFieldEvent | BidEstimatedDurationMsFieldEvent | BidProviderEthAddressFieldEvent | BidExpiresAtFieldEvent | BidStakeHintFieldEvent | BidBenchmarkScoreFieldEvent | BidLotteryEstimateFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Bid>): Generator<BidJobIdFieldEvent | BidProviderFieldEvent | BidPriceFieldEvent | BidEstimatedDurationMsFieldEvent | BidProviderEthAddressFieldEvent | BidExpiresAtFieldEvent | BidStakeHintFieldEvent | BidBenchmarkScoreFieldEvent | BidLotteryEstimateFieldEvent | BidFreeSlotsFieldEvent> {
     return streamMessage(buf, Bid.codec(), opts)
   }
 }

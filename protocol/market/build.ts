@@ -119,6 +119,8 @@ export interface BidInput {
   benchmarkScore?: number
   /** the N of a lottery win this bid claims; absent/0: answering a direct push */
   lotteryEstimate?: number
+  /** slots the provider has free as it signs (a hint for the requester); absent/0: not stated */
+  freeSlots?: number
 }
 
 export async function signBid(input: BidInput, key: PrivateKey): Promise<Uint8Array> {
@@ -132,6 +134,7 @@ export async function signBid(input: BidInput, key: PrivateKey): Promise<Uint8Ar
     stakeHint: input.stakeHint === undefined ? '' : formatAmount(input.stakeHint),
     benchmarkScore: input.benchmarkScore ?? 0,
     lotteryEstimate: input.lotteryEstimate ?? 0,
+    freeSlots: input.freeSlots ?? 0,
   }
   return await sealEnvelope(MessageType.BID, Bid.encode(bid), key)
 }

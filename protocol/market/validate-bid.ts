@@ -12,6 +12,9 @@ import type { JobId } from './job-id.ts'
 import type { SeenCache } from './seen-cache.ts'
 import type { Ed25519PeerId, PeerId } from '@libp2p/interface'
 
+/** the most free slots a bid may state (a node running more jobs at once than this is not one node) */
+export const MAX_FREE_SLOTS = 4_096
+
 /** What the requester knows about one of its open jobs. */
 export interface BidJobContext {
   maxPrice: bigint
@@ -80,6 +83,7 @@ export async function validateBid(bytes: Uint8Array, opts: ValidateBidOptions): 
   checkRange(bid.estimatedDurationMs, 'estimatedDurationMs', { min: 0, max: MESSAGE_BOUNDS.maxDurationMs })
   checkOptionalEthAddress(bid.providerEthAddress, 'providerEthAddress')
   checkRange(bid.lotteryEstimate, 'lotteryEstimate', { min: 0, max: MAX_PROVIDER_ESTIMATE })
+  checkRange(bid.freeSlots, 'freeSlots', { min: 0, max: MAX_FREE_SLOTS })
 
   await checkEnvelopeSignature(opened)
   if (opts.seen !== undefined && !opts.seen.add(key, opts.now))

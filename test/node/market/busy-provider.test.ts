@@ -8,10 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { WorkerPool } from '../../../node/exec/index.ts'
-import { helloModule, inJobsTopic, startLivePeer } from './liveness-helpers.ts'
+import { inJobsTopic, postTwoAtOnce, startLivePeer } from './liveness-helpers.ts'
 import type { LivePeer } from './liveness-helpers.ts'
-
-const HIVE = 10n ** 18n
 
 describe('node/market a provider full at its award is asked again (issue 16)', function () {
   this.timeout(120_000)
@@ -19,12 +17,10 @@ describe('node/market a provider full at its award is asked again (issue 16)', f
   let pool: WorkerPool
   let requester: LivePeer
   let provider: LivePeer
-  let hello: Uint8Array
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'hive-busy-'))
     pool = new WorkerPool({ size: 1 })
-    hello = await helloModule('done\n')
     requester = await startLivePeer('requester', { root, roles: 'requester' })
     provider = await startLivePeer('p', { root, roles: 'provider', bootstrap: requester, pool, capacity: 1 })
     await inJobsTopic(requester, [provider])
@@ -37,24 +33,7 @@ describe('node/market a provider full at its award is asked again (issue 16)', f
   })
 
   it('two jobs bid on at once, one slot: the second is declined NO_CAPACITY, taken when the first ends', async () => {
-    // both bid on before either is awarded: a stated N never awards early, and one bid is short
-    // of k + reserve, so both awards go out when the windows close, together
-    const post = async (): Promise<string> =>
-      (
-        await requester.market.requester!.post({
-          module: hello,
-          args: ['hold=2500'],
-          maxPrice: HIVE,
-          providerEstimate: 1,
-          bidWindowMs: 1_500,
-          timeoutMs: 60_000,
-          limits: { wallTimeMs: 20_000 },
-        })
-      ).jobId
-    const jobs = await Promise.all([post(), post()])
-    const records = await Promise.all(
-      jobs.map(async (j) => await requester.market.requester!.wait(j, { signal: AbortSignal.timeout(60_000) })),
-    )
+    const records = await postTwoAtOnce(requester, { holdMs: 2_500, providerEstimate: 1 })
     const id = provider.node.peerId.toString()
     for (const r of records) expect(r.phase, JSON.stringify(r.failure)).to.equal('completed')
     const declined = provider.events.filter((e) => e.type === 'provider:declined')

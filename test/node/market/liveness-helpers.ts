@@ -12,6 +12,7 @@ import { startTestNode } from '../../support/node.ts'
 import { waitFor } from '../../support/wait.ts'
 import { expect } from 'chai'
 import type { JobEvent } from '../../../node/market/events.ts'
+import type { JobRecord } from '../../../node/market/job-record.ts'
 import type { LivenessPolicy } from '../../../node/market/liveness.ts'
 import type { ProviderFaults } from '../../../node/market/provider.ts'
 import type { MarketService } from '../../../node/market/service.ts'
@@ -127,6 +128,34 @@ export async function postHelloJob(requester: LivePeer): Promise<string> {
     limits: { wallTimeMs: 10_000 },
   })
   return jobId
+}
+
+/**
+ * Posts two jobs at once that each hold their slot `holdMs`, and waits for both to end. Both are
+ * bid on before either is awarded: a stated provider estimate never awards early, so both
+ * windows close with every bid in and both awards go out together.
+ */
+export async function postTwoAtOnce(
+  requester: LivePeer,
+  opts: { holdMs: number; providerEstimate: number },
+): Promise<JobRecord[]> {
+  const module = await helloModule('done\n')
+  const post = async (): Promise<string> =>
+    (
+      await requester.market.requester!.post({
+        module,
+        args: [`hold=${opts.holdMs}`],
+        maxPrice: 10n ** 18n,
+        providerEstimate: opts.providerEstimate,
+        bidWindowMs: 1_500,
+        timeoutMs: 60_000,
+        limits: { wallTimeMs: 20_000 },
+      })
+    ).jobId
+  const jobs = await Promise.all([post(), post()])
+  return await Promise.all(
+    jobs.map(async (j) => await requester.market.requester!.wait(j, { signal: AbortSignal.timeout(60_000) })),
+  )
 }
 
 /** Waits for the job to end and checks that it completed on one award, to `provider`, delivered, none revoked. */

@@ -67,6 +67,7 @@ describe('protocol/market round trips', () => {
         stakeHint: '99',
         benchmarkScore: 7,
         lotteryEstimate: 40,
+        freeSlots: 3,
       }),
     ],
     [

@@ -6,7 +6,7 @@ import { sealEnvelope } from '../../../protocol/market/envelope.ts'
 import { ownBytes } from '../../../protocol/market/fields.ts'
 import { jobIdToBytes } from '../../../protocol/market/job-id.ts'
 import { SeenCache } from '../../../protocol/market/seen-cache.ts'
-import { validateBid } from '../../../protocol/market/validate-bid.ts'
+import { MAX_FREE_SLOTS, validateBid } from '../../../protocol/market/validate-bid.ts'
 import { peerIdToBytes } from '../../../protocol/signing.ts'
 import { corruptSignature, expectMarketError, keyFromSeed, NOW, peerOf, resign } from './fixtures.ts'
 import type { BidInput } from '../../../protocol/market/build.ts'
@@ -53,6 +53,7 @@ describe('protocol/market validateBid', () => {
       stakeHint: '',
       benchmarkScore: 0,
       lotteryEstimate: 0,
+      freeSlots: 0,
       ...fields,
     }
     return await sealEnvelope(MessageType.BID, Bid.encode(bid), key)
@@ -66,6 +67,8 @@ describe('protocol/market validateBid', () => {
     expect(valid.stakeHint).to.equal(10n ** 20n)
     expect(valid.provider.equals(peerOf(provider))).to.equal(true)
     expect(valid.bid.benchmarkScore).to.equal(900)
+    expect(valid.bid.freeSlots, 'not stated').to.equal(0)
+    expect((await validateBid(await signBid(input({ freeSlots: 3 }), provider), opts)).bid.freeSlots).to.equal(3)
     await validateBid(await signBid(input({ price: 1000n }), provider), opts)
     expect((await validateBid(await signBid(input(), provider), opts)).stakeHint).to.equal(undefined)
   })
@@ -103,6 +106,11 @@ describe('protocol/market validateBid', () => {
     ['non-numeric price', async (k) => await rawBid(k, { price: 'cheap' }), 'INVALID_AMOUNT'],
     ['non-numeric stake hint', async (k) => await rawBid(k, { stakeHint: '1.5' }), 'INVALID_AMOUNT'],
     ['bad eth address', async (k) => await rawBid(k, { providerEthAddress: '0xzz' }), 'INVALID_FIELD'],
+    [
+      'more free slots than one node has',
+      async (k) => await rawBid(k, { freeSlots: MAX_FREE_SLOTS + 1 }),
+      'INVALID_FIELD',
+    ],
     [
       'validity over a week',
       async (k) => await signBid(input({ expiresAt: NOW + 8 * 86_400_000 }), k),

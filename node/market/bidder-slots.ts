@@ -1,0 +1,58 @@
+// Whether a bidder still has a slot for another of this requester's awards (issue 14).
+//
+// A provider bids on every job it hears of while it has a free slot, and says in the bid how many
+// it had (Bid.free_slots). A requester with several open jobs awards them at about the same time,
+// so it may award one provider more of them than it has slots: each award over is a NO_CAPACITY
+// decline — an exchange, two signatures and journal entries on both sides — before the job's next
+// bidder is asked (the processes bench: 1.3–1.5 awards per job). The requester knows which of its
+// own awards each provider holds: a bid's stated free slots, less the awards of ours its provider
+// took on since the bid came, is what is left for this job. A hint for the order bidders are
+// asked in, never a rule: other requesters fill slots too (the provider's decline stays the
+// answer of record), and a provider that overstates its slots gets declines as before.
+
+/** What a bid said of its provider's slots, and how many of our awards that provider held then. */
+export interface SlotMark {
+  free: number
+  held: number
+}
+
+export class BidderSlots {
+  /** provider → the jobs whose awards of ours it holds (asked, or accepted and not yet over) */
+  private readonly held = new Map<string, Set<string>>()
+
+  /** one of our awards went to `provider` (counted from when it is sent: the answer may be on its way) */
+  taken(provider: string, jobId: string): void {
+    let jobs = this.held.get(provider)
+    if (jobs === undefined) this.held.set(provider, (jobs = new Set()))
+    jobs.add(jobId)
+  }
+
+  /** that award is over: declined, failed, its result in, revoked, or its job ended */
+  released(provider: string, jobId: string): void {
+    const jobs = this.held.get(provider)
+    if (jobs === undefined) return
+    jobs.delete(jobId)
+    if (jobs.size === 0) this.held.delete(provider)
+  }
+
+  /** how many of our awards `provider` holds */
+  count(provider: string): number {
+    return this.held.get(provider)?.size ?? 0
+  }
+
+  /** the mark of a bid from `provider` that states `free` slots; undefined when it states none */
+  mark(provider: string, free: number): SlotMark | undefined {
+    return free > 0 ? { free, held: this.count(provider) } : undefined
+  }
+
+  /** whether every slot the bid stated has since gone to another of our awards */
+  likelyFull(provider: string, mark: SlotMark | undefined): boolean {
+    if (mark === undefined) return false
+    return mark.free - (this.count(provider) - mark.held) <= 0
+  }
+
+  /** providers holding any of our awards (metrics, tests) */
+  get size(): number {
+    return this.held.size
+  }
+}
