@@ -4,13 +4,17 @@
 // it had (Bid.free_slots). A requester with several open jobs awards them at about the same time,
 // so it may award one provider more of them than it has slots: each award over is a NO_CAPACITY
 // decline — an exchange, two signatures and journal entries on both sides — before the job's next
-// bidder is asked (the processes bench: 1.3–1.5 awards per job). The requester knows which of its
-// own awards each provider holds: a bid's stated free slots, less the awards of ours its provider
-// took on since the bid came, is what is left for this job. A hint for the order bidders are
-// asked in, never a rule: other requesters fill slots too (the provider's decline stays the
-// answer of record), and a provider that overstates its slots gets declines as before.
+// bidder is asked (the processes bench: 1.3–1.5 awards per job). The bid also says how many of
+// its provider's taken slots ran this requester's jobs (Bid.slots_held_for_requester), and the
+// requester knows which of its own awards each provider holds now: the bid's free slots, less our
+// awards beyond those it counted, is what is left for this job. (Counting from the bid's arrival
+// instead miscounts an award that crossed the bid on the wire: sent before the bid came, it had
+// not reached the provider when it signed; that left 1.24 awards per job in the bench.) A hint
+// for the order bidders are asked in, never a rule: other requesters fill slots too (the
+// provider's decline stays the answer of record), and a provider that misstates its slots only
+// gets declines, or fewer awards, as before.
 
-/** What a bid said of its provider's slots, and how many of our awards that provider held then. */
+/** What a bid said of its provider's slots: free, and taken by our jobs, as it signed. */
 export interface SlotMark {
   free: number
   held: number
@@ -40,12 +44,12 @@ export class BidderSlots {
     return this.held.get(provider)?.size ?? 0
   }
 
-  /** the mark of a bid from `provider` that states `free` slots; undefined when it states none */
-  mark(provider: string, free: number): SlotMark | undefined {
-    return free > 0 ? { free, held: this.count(provider) } : undefined
+  /** the mark of a bid that states `free` slots and `held` of ours; undefined when it states none */
+  mark(free: number, held: number): SlotMark | undefined {
+    return free > 0 ? { free, held } : undefined
   }
 
-  /** whether every slot the bid stated has since gone to another of our awards */
+  /** whether every slot the bid stated free has gone to awards of ours it did not count */
   likelyFull(provider: string, mark: SlotMark | undefined): boolean {
     if (mark === undefined) return false
     return mark.free - (this.count(provider) - mark.held) <= 0

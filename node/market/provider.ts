@@ -475,9 +475,11 @@ export class Provider {
         benchmarkScore: Math.round(this.init.capabilities.cpuScore),
         providerEthAddress: this.init.payments?.address(),
         lotteryEstimate,
-        // what we can take now (mismatch said at least one): a requester that awards us that
-        // many of its jobs before this one asks this job's other bidders first
+        // what we can take now (mismatch said at least one), and how many of the taken run this
+        // requester's jobs: one that has since awarded us more of its jobs than that asks this
+        // job's other bidders first
         freeSlots: Math.max(1, this.capacity - this.running.size),
+        slotsHeldForRequester: this.slotsHeldFor(job.requester),
       },
       this.init.privateKey,
     )
@@ -495,6 +497,13 @@ export class Provider {
       Math.max(0, expiresAt - this.now()),
     ).unref()
     return bytes
+  }
+
+  /** how many of our slots run `requester`'s jobs */
+  private slotsHeldFor(requester: PeerId): number {
+    let n = 0
+    for (const jobId of this.running.keys()) if (this.openBids.get(jobId)?.request.requester.equals(requester)) n++
+    return n
   }
 
   private bidSent(job: ValidJobRequest, price: bigint): void {

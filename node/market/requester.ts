@@ -988,7 +988,7 @@ export class Requester {
     if (standing.owner !== undefined) this.ownerOf.set(`${valid.jobId}/${from.toString()}`, standing.owner)
     const released = job.addBid({
       benchmarkScore: valid.bid.benchmarkScore,
-      slots: this.bidderSlots.mark(from.toString(), valid.bid.freeSlots),
+      slots: this.bidderSlots.mark(valid.bid.freeSlots, valid.bid.slotsHeldForRequester),
       candidate: {
         // benchmarkScore: the claim, discounted when work showed it false (measure)
         provider: from.toString(),

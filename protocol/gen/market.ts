@@ -1818,6 +1818,7 @@ export interface Bid {
   benchmarkScore: number
   lotteryEstimate: number
   freeSlots: number
+  slotsHeldForRequester: number
 }
 
 export namespace Bid {
@@ -1880,6 +1881,11 @@ export namespace Bid {
           w.uint32(obj.freeSlots)
         }
 
+        if ((obj.slotsHeldForRequester != null && obj.slotsHeldForRequester !== 0)) {
+          w.uint32(88)
+          w.uint32(obj.slotsHeldForRequester)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1894,7 +1900,8 @@ export namespace Bid {
           stakeHint: '',
           benchmarkScore: 0,
           lotteryEstimate: 0,
-          freeSlots: 0
+          freeSlots: 0,
+          slotsHeldForRequester: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1941,6 +1948,10 @@ export namespace Bid {
             }
             case 10: {
               obj.freeSlots = reader.uint32()
+              break
+            }
+            case 11: {
+              obj.slotsHeldForRequester = reader.uint32()
               break
             }
             default: {
@@ -2028,6 +2039,13 @@ export namespace Bid {
               }
               break
             }
+            case 11: {
+              yield {
+                field: `${prefix}.slotsHeldForRequester`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2090,6 +2108,11 @@ export namespace Bid {
     value: number
   }
 
+  export interface BidSlotsHeldForRequesterFieldEvent {
+    field: '$.slotsHeldForRequester'
+    value: number
+  }
+
   export function encode (obj: Partial<Bid>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Bid.codec())
   }
@@ -2098,7 +2121,7 @@ export namespace Bid {
     return decodeMessage(buf, Bid.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Bid>): Generator<BidJobIdFieldEvent | BidProviderFieldEvent | BidPriceFieldEvent | BidEstimatedDurationMsFieldEvent | BidProviderEthAddressFieldEvent | BidExpiresAtFieldEvent | BidStakeHintFieldEvent | BidBenchmarkScoreFieldEvent | BidLotteryEstimateFieldEvent | BidFreeSlotsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Bid>): Generator<BidJobIdFieldEvent | BidProviderFieldEvent | BidPriceFieldEvent | BidEstimatedDurationMsFieldEvent | BidProviderEthAddressFieldEvent | BidExpiresAtFieldEvent | BidStakeHintFieldEvent | BidBenchmarkScoreFieldEvent | BidLotteryEstimateFieldEvent | BidFreeSlotsFieldEvent | BidSlotsHeldForRequesterFieldEvent> {
     return streamMessage(buf, Bid.codec(), opts)
   }
 }

@@ -121,6 +121,8 @@ export interface BidInput {
   lotteryEstimate?: number
   /** slots the provider has free as it signs (a hint for the requester); absent/0: not stated */
   freeSlots?: number
+  /** of its taken slots, how many run this requester's jobs */
+  slotsHeldForRequester?: number
 }
 
 export async function signBid(input: BidInput, key: PrivateKey): Promise<Uint8Array> {
@@ -135,6 +137,7 @@ export async function signBid(input: BidInput, key: PrivateKey): Promise<Uint8Ar
     benchmarkScore: input.benchmarkScore ?? 0,
     lotteryEstimate: input.lotteryEstimate ?? 0,
     freeSlots: input.freeSlots ?? 0,
+    slotsHeldForRequester: input.slotsHeldForRequester ?? 0,
   }
   return await sealEnvelope(MessageType.BID, Bid.encode(bid), key)
 }

@@ -12,7 +12,7 @@ import type { JobId } from './job-id.ts'
 import type { SeenCache } from './seen-cache.ts'
 import type { Ed25519PeerId, PeerId } from '@libp2p/interface'
 
-/** the most free slots a bid may state (a node running more jobs at once than this is not one node) */
+/** the most slots a bid may state free or held (a node running more jobs at once than this is not one node) */
 export const MAX_FREE_SLOTS = 4_096
 
 /** What the requester knows about one of its open jobs. */
@@ -84,6 +84,7 @@ export async function validateBid(bytes: Uint8Array, opts: ValidateBidOptions): 
   checkOptionalEthAddress(bid.providerEthAddress, 'providerEthAddress')
   checkRange(bid.lotteryEstimate, 'lotteryEstimate', { min: 0, max: MAX_PROVIDER_ESTIMATE })
   checkRange(bid.freeSlots, 'freeSlots', { min: 0, max: MAX_FREE_SLOTS })
+  checkRange(bid.slotsHeldForRequester, 'slotsHeldForRequester', { min: 0, max: MAX_FREE_SLOTS })
 
   await checkEnvelopeSignature(opened)
   if (opts.seen !== undefined && !opts.seen.add(key, opts.now))

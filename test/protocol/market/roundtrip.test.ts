@@ -68,6 +68,7 @@ describe('protocol/market round trips', () => {
         benchmarkScore: 7,
         lotteryEstimate: 40,
         freeSlots: 3,
+        slotsHeldForRequester: 1,
       }),
     ],
     [

@@ -54,6 +54,7 @@ describe('protocol/market validateBid', () => {
       benchmarkScore: 0,
       lotteryEstimate: 0,
       freeSlots: 0,
+      slotsHeldForRequester: 0,
       ...fields,
     }
     return await sealEnvelope(MessageType.BID, Bid.encode(bid), key)
@@ -68,7 +69,9 @@ describe('protocol/market validateBid', () => {
     expect(valid.provider.equals(peerOf(provider))).to.equal(true)
     expect(valid.bid.benchmarkScore).to.equal(900)
     expect(valid.bid.freeSlots, 'not stated').to.equal(0)
-    expect((await validateBid(await signBid(input({ freeSlots: 3 }), provider), opts)).bid.freeSlots).to.equal(3)
+    const slots = (await validateBid(await signBid(input({ freeSlots: 3, slotsHeldForRequester: 1 }), provider), opts))
+      .bid
+    expect([slots.freeSlots, slots.slotsHeldForRequester]).to.deep.equal([3, 1])
     await validateBid(await signBid(input({ price: 1000n }), provider), opts)
     expect((await validateBid(await signBid(input(), provider), opts)).stakeHint).to.equal(undefined)
   })
