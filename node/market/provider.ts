@@ -161,6 +161,12 @@ export class Provider {
   private readonly subscriptions: Array<TopicSubscription<unknown>> = []
   private readonly unhandle: Array<() => Promise<void>> = []
   private readonly running = new Map<string, AbortController>()
+  /**
+   * jobs of `running` whose run is over and whose result is being sent: their slot is free for
+   * the next job (a result retried for 20 s does not hold one), and a requester that receives the
+   * result and awards us again at once finds it free
+   */
+  private readonly delivering = new Set<string>()
   /** gossip-heard jobs this provider's lottery ticket won and lost (metrics, tests) */
   readonly lottery = { won: 0, lost: 0 }
   private readonly liveness: ProviderLiveness
@@ -215,6 +221,11 @@ export class Provider {
   /** jobs accepted and not yet finished */
   get load(): number {
     return this.running.size
+  }
+
+  /** jobs holding a slot: accepted, and not yet run to the end */
+  private get busy(): number {
+    return this.running.size - this.delivering.size
   }
 
   async start(): Promise<void> {
@@ -301,6 +312,7 @@ export class Provider {
     for (const u of this.unhandle.splice(0)) await u()
     for (const c of this.running.values()) c.abort(new Error('provider stopping'))
     this.running.clear()
+    this.delivering.clear()
     this.openBids.clear()
     this.started = false
   }
@@ -323,7 +335,7 @@ export class Provider {
     if ((spec.limits?.outputBytes ?? 0) > executor.maxOutputBytes) return 'OUTPUT_TOO_LARGE'
     // threads 0 on the wire means one; a job wanting more threads than we run would fail at run time
     if (Math.max(1, spec.limits?.threads ?? 0) > (executor.maxThreads ?? 1)) return 'TOO_MANY_THREADS'
-    if (this.running.size >= this.capacity) return 'NO_CAPACITY'
+    if (this.busy >= this.capacity) return 'NO_CAPACITY'
     // a bid from a node that answers late misses its award and holds the job up: say no at once
     if (this.init.overloaded?.() === true) return 'OVERLOADED'
     // a job taken now could not be written down: what it acknowledged would be lost on a crash
@@ -424,7 +436,7 @@ export class Provider {
     const spec = job.spec
     const quote = priceJob({
       sheet: this.init.sheet,
-      load: Math.min(1, this.running.size / this.capacity),
+      load: Math.min(1, this.busy / this.capacity),
       recentClearings: this.clearings,
       feeBps: this.init.payments?.protocolFeeBps?.() ?? 0n,
       job: {
@@ -478,7 +490,7 @@ export class Provider {
         // what we can take now (mismatch said at least one), and how many of the taken run this
         // requester's jobs: one that has since awarded us more of its jobs than that asks this
         // job's other bidders first
-        freeSlots: Math.max(1, this.capacity - this.running.size),
+        freeSlots: Math.max(1, this.capacity - this.busy),
         slotsHeldForRequester: this.slotsHeldFor(job.requester),
       },
       this.init.privateKey,
@@ -502,7 +514,10 @@ export class Provider {
   /** how many of our slots run `requester`'s jobs */
   private slotsHeldFor(requester: PeerId): number {
     let n = 0
-    for (const jobId of this.running.keys()) if (this.openBids.get(jobId)?.request.requester.equals(requester)) n++
+    for (const jobId of this.running.keys()) {
+      if (this.delivering.has(jobId)) continue
+      if (this.openBids.get(jobId)?.request.requester.equals(requester) === true) n++
+    }
     return n
   }
 
@@ -559,7 +574,7 @@ export class Provider {
       seen: this.awardSeen,
     })
     const bid = this.openBids.get(award.jobId)
-    const full = this.running.size >= this.capacity || this.init.canBid?.() === false
+    const full = this.busy >= this.capacity || this.init.canBid?.() === false
     const controller = new AbortController()
     // the slot is held from here: another award arriving while this one's voucher is judged and
     // its acceptance signed must see it taken (a voucher taken for an award then declined would
@@ -626,6 +641,7 @@ export class Provider {
       void this.execute(bid.request, award, controller.signal, inline).finally(() => {
         this.liveness.ended(award.jobId)
         this.running.delete(award.jobId)
+        this.delivering.delete(award.jobId)
         this.openBids.delete(award.jobId)
       })
     })
@@ -744,6 +760,7 @@ export class Provider {
       }
     }
     this.liveness.stage(job.jobId, 'sending')
+    this.delivering.add(job.jobId)
     await this.liveness.flushLog(job.jobId) // the requester sees the job's log before its result
     const bytes = await signResult(
       {

@@ -144,8 +144,12 @@ export class RequesterJob {
   private placeAgain = false
   /** the bid window's timer has fired (see biddingOver) */
   private windowClosed = false
-  /** providers that declined for capacity and whose retry timer has not fired yet */
-  private readonly busyWaiting = new Set<string>()
+  /**
+   * providers that declined for capacity, waiting to be asked again (by timer, or sooner when
+   * one of our awards with them ends: slotFreed), each with the number of its current wait
+   */
+  private readonly busyWaiting = new Map<string, number>()
+  private busyWaits = 0
   private clearingSent = false
   private tiebreaks = 0
   private finalSaved?: Promise<void>
@@ -707,7 +711,7 @@ export class RequesterJob {
       let slots = this.openSlots()
       while (slots.length > 0 && !isFinal(this.record.phase)) {
         const tried = this.spentProviders()
-        for (const p of this.busyWaiting) tried.add(p)
+        for (const p of this.busyWaiting.keys()) tried.add(p)
         const untried = rankBids(
           [...this.bids.values()].map((b) => b.candidate),
           this.selectionOptions(),
@@ -808,8 +812,9 @@ export class RequesterJob {
    * A provider declined for capacity (its slots filled between its bid and our award): a slot of
    * its frees when a job ends, so it is asked again after 1, 2, 4 s while no one else took the
    * slot, then given up (the chaos chain-faults run lost a job: with three providers, one full at
-   * its award and two that failed, a reopen found nobody untried to ask). By timer, not by
-   * comparing clocks: a timer may fire a millisecond before its instant.
+   * its award and two that failed, a reopen found nobody untried to ask) — or at once when one of
+   * this requester's own awards with it ends (slotFreed). By timer, not by comparing clocks: a
+   * timer may fire a millisecond before its instant.
    */
   private retryWhenFree(provider: string): void {
     const declines = this.record.awards.filter((a) => a.provider === provider).length
@@ -817,11 +822,28 @@ export class RequesterJob {
       this.excluded.add(provider)
       return
     }
-    this.busyWaiting.add(provider)
+    const wait = ++this.busyWaits
+    this.busyWaiting.set(provider, wait)
     this.timer(BUSY_RETRY_MS * 2 ** (declines - 1), () => {
+      // a wait slotFreed ended already, or a later one, is not this timer's
+      if (this.busyWaiting.get(provider) !== wait) return
       this.busyWaiting.delete(provider)
       void this.placeOpenSlots()
     })
+  }
+
+  /**
+   * One of this requester's awards with `provider` ended (its result came, or it was revoked or
+   * re-awarded), so a slot of it is most likely free: if this job waits for that provider after
+   * a capacity decline, it asks now instead of at its timer (loaded, the 1–4 s timers were most
+   * of the placement p99). True when this job was waiting: the caller wakes one job per slot, or
+   * all the waiting jobs would ask for the one slot and all but one be declined again.
+   */
+  slotFreed(provider: string): boolean {
+    if (isFinal(this.record.phase) || !this.busyWaiting.has(provider)) return false
+    this.busyWaiting.delete(provider)
+    void this.placeOpenSlots()
+    return true
   }
 
   /**

@@ -761,7 +761,11 @@ export class Requester {
         this.liveness.onJobEvent(e)
         if (e.type === 'job:result' || e.type === 'job:revoked') this.full.delete(e.provider)
         if (e.type === 'job:awarded') this.bidderSlots.taken(e.provider, e.jobId)
-        else if (AWARD_OVER.has(e.type) && 'provider' in e) this.bidderSlots.released(e.provider, e.jobId)
+        else if (AWARD_OVER.has(e.type) && 'provider' in e) {
+          this.bidderSlots.released(e.provider, e.jobId)
+          // a slot of it came free (a decline took none): one job waiting for it asks now
+          if (e.type !== 'job:declined') this.wakeOneWaitingFor(e.provider)
+        }
         // taken, but only after its bid window had long closed: the market is not keeping up
         if (e.type === 'job:accepted')
           this.negotiationEnded(e.jobId, e.at - record.bidsCloseAt > LATE_PLACEMENT_MS ? 'congested' : 'placed')
@@ -943,6 +947,11 @@ export class Requester {
       () => {},
     )
     return job
+  }
+
+  /** the oldest of our jobs that waits for `provider` after a capacity decline asks it again now */
+  private wakeOneWaitingFor(provider: string): void {
+    for (const job of this.active.values()) if (job.slotFreed(provider)) return
   }
 
   private async onBid(bytes: Uint8Array, from: PeerId): Promise<Uint8Array> {

@@ -33,7 +33,9 @@ describe('node/market a provider full at its award is asked again (issue 16)', f
   })
 
   it('two jobs bid on at once, one slot: the second is declined NO_CAPACITY, taken when the first ends', async () => {
-    const records = await postTwoAtOnce(requester, { holdMs: 2_500, providerEstimate: 1 })
+    // the first holds its slot 3.5 s: the retry timers (1, 2, 4 s after each decline) find it busy
+    // at 1 and 3 s, and the next would come at 7 s
+    const records = await postTwoAtOnce(requester, { holdMs: 3_500, providerEstimate: 1 })
     const id = provider.node.peerId.toString()
     for (const r of records) expect(r.phase, JSON.stringify(r.failure)).to.equal('completed')
     const declined = provider.events.filter((e) => e.type === 'provider:declined')
@@ -45,5 +47,11 @@ describe('node/market a provider full at its award is asked again (issue 16)', f
     expect(waited!.awards.at(-1)).to.include({ status: 'delivered' })
     expect(waited!.awards.slice(0, -1).every((a) => a.busy === true && a.status === 'failed')).to.equal(true)
     expect(waited!.reopens ?? []).to.deep.equal([])
+    // asked again as soon as the first job's result came (the slot then free on both sides:
+    // the provider frees it once the run is over, the requester wakes the job waiting for it),
+    // not at its next retry timer, 3.5 s later
+    const firstResult = requester.events.find((e) => e.type === 'job:result' && e.jobId !== waited!.jobId)
+    const gap = waited!.awards.at(-1)!.awardedAt - firstResult!.at
+    expect(gap, 'ms from the first result to the award the second job ran').to.be.within(0, 1_000)
   })
 })

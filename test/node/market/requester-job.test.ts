@@ -375,6 +375,21 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
       expect(h.record.phase).to.equal('running')
     })
 
+    it('one of our awards with it ends: asked at once, and its timer then asks nobody again', async () => {
+      const h = jobHarness({ answers: { p1: ['busy', 'accept'] } })
+      await h.bid(['p1', 10n])
+      await closeWindow(h)
+      expect(h.job.slotFreed('p2'), 'not waiting for p2').to.equal(false)
+      await h.clock.advance(200)
+      expect(h.job.slotFreed('p1'), 'waiting for p1').to.equal(true)
+      await h.clock.advance(0)
+      expect(awarded(h)).to.deep.equal(['p1', 'p1'])
+      expect(h.job.slotFreed('p1'), 'no longer waiting').to.equal(false)
+      await h.clock.advance(5_000)
+      expect(awarded(h), 'nothing more is awarded').to.deep.equal(['p1', 'p1'])
+      expect(h.record.phase).to.equal('running')
+    })
+
     // a 5-minute soak at 10 jobs/s: 2,488 NO_CAPACITY declines for 2,999 jobs, each a wasted exchange
     it('a bidder that just declined another of our jobs for capacity goes after the other bidders', async () => {
       const full = new Set(['p1'])
