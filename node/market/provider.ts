@@ -31,6 +31,7 @@ import { joinedClearingTopics, joinedJobTopics, TopicSubscription } from './goss
 import type { JobShards } from './gossip.ts'
 import { ProviderLiveness } from './liveness-provider.ts'
 import { ReopenGate } from './reopen-gate.ts'
+import { slotsTaken } from './slots-taken.ts'
 import { failpoint, failpointSoon } from '../util/failpoints.ts'
 import type { LivenessPolicy } from './liveness.ts'
 import type { BlobExchange } from '../blobs/exchange.ts'
@@ -164,7 +165,7 @@ export class Provider {
   /**
    * jobs of `running` whose run is over and whose result is being sent: their slot is free for
    * the next job (a result retried for 20 s does not hold one), and a requester that receives the
-   * result and awards us again at once finds it free
+   * result and awards us again at once finds it free (slotsTaken: at most `capacity` of them)
    */
   private readonly delivering = new Set<string>()
   /** gossip-heard jobs this provider's lottery ticket won and lost (metrics, tests) */
@@ -223,9 +224,9 @@ export class Provider {
     return this.running.size
   }
 
-  /** jobs holding a slot: accepted, and not yet run to the end */
+  /** slots taken: jobs accepted and not yet run to the end, and deliveries past the bound */
   private get busy(): number {
-    return this.running.size - this.delivering.size
+    return slotsTaken(this.running.size, this.delivering.size, this.capacity)
   }
 
   async start(): Promise<void> {
