@@ -31,12 +31,15 @@ export class BidderSlots {
     jobs.add(jobId)
   }
 
-  /** that award is over: declined, failed, its result in, revoked, or its job ended */
-  released(provider: string, jobId: string): void {
+  /**
+   * that award is over: declined, failed, its result in, revoked, or its job ended. False when it
+   * was over already (a failed result, then its re-award): the one slot it held is freed once
+   */
+  released(provider: string, jobId: string): boolean {
     const jobs = this.held.get(provider)
-    if (jobs === undefined) return
-    jobs.delete(jobId)
+    if (jobs?.delete(jobId) !== true) return false
     if (jobs.size === 0) this.held.delete(provider)
+    return true
   }
 
   /** how many of our awards `provider` holds */

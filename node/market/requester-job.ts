@@ -168,9 +168,9 @@ export class RequesterJob {
       timers?: JobTimers
       /**
        * whether `provider` likely has no slot for this award: it just declined one of this
-       * requester's awards for capacity (Requester.full), or the requester has since awarded it
-       * as many jobs as its bid said it had slots free (`slots`). The job's other bidders are
-       * tried first
+       * requester's awards for capacity (Requester.full), or awards of this requester the bid
+       * did not count have taken every slot it stated free (`slots`, bidder-slots.ts). The job's
+       * other bidders are tried first
        */
       likelyFull?: (provider: string, slots: SlotMark | undefined) => boolean
     },

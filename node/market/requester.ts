@@ -762,9 +762,10 @@ export class Requester {
         if (e.type === 'job:result' || e.type === 'job:revoked') this.full.delete(e.provider)
         if (e.type === 'job:awarded') this.bidderSlots.taken(e.provider, e.jobId)
         else if (AWARD_OVER.has(e.type) && 'provider' in e) {
-          this.bidderSlots.released(e.provider, e.jobId)
-          // a slot of it came free (a decline took none): one job waiting for it asks now
-          if (e.type !== 'job:declined') this.wakeOneWaitingFor(e.provider)
+          // a slot of it came free (a decline took none; an award that was over already, once):
+          // one job waiting for it asks now
+          if (this.bidderSlots.released(e.provider, e.jobId) && e.type !== 'job:declined')
+            this.wakeOneWaitingFor(e.provider)
         }
         // taken, but only after its bid window had long closed: the market is not keeping up
         if (e.type === 'job:accepted')

@@ -50,8 +50,8 @@ describe('node/market BidderSlots', () => {
     expect(slots.likelyFull('p', mark)).to.equal(true)
     slots.released('p', 'j0')
     expect(slots.likelyFull('p', mark), 'j0 ended: its slot is free').to.equal(false)
-    slots.released('p', 'j1')
-    slots.released('p', 'j1') // a result then a re-award of the same award: once
+    expect(slots.released('p', 'j1')).to.equal(true)
+    expect(slots.released('p', 'j1'), 'a result then a re-award of the same award: freed once').to.equal(false)
     expect(slots.count('p')).to.equal(0)
     expect(slots.size, 'nothing kept for a provider holding none of ours').to.equal(0)
   })
