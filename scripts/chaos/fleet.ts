@@ -15,6 +15,7 @@ import { paymentsService } from '../../node/payments/service.ts'
 import { classJobTopics } from '../../protocol/topics.ts'
 import { CHAOS_HARDWARE } from './hardware.ts'
 import { HeldExecutor } from './held-executor.ts'
+import { nodeChildArgs, nodeChildEnv } from './node-process.ts'
 import type { WorkerPool } from '../../node/exec/index.ts'
 import type { HiveNode } from '../../node/node.ts'
 import type { ChainSettings } from '../../node/chain/client.ts'
@@ -164,11 +165,11 @@ export class Fleet {
         : {}
     const child = spawn(
       process.execPath,
-      ['--import=tsx', CHILD, join(this.init.root, `provider-${n}`), price, ...this.bootstrap()],
+      nodeChildArgs(CHILD, [join(this.init.root, `provider-${n}`), price, ...this.bootstrap()]),
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, ...chain, ...env },
+        env: nodeChildEnv({ ...chain, ...env }),
       },
     )
     this.children.add(child)

@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { ChildCommand, ChildSpec } from './paid-summary.ts'
+import { nodeChildArgs, nodeChildEnv } from './node-process.ts'
 
 const CHILD = resolve(import.meta.dirname, 'paid-child.ts')
 const ROOT = resolve(import.meta.dirname, '..', '..')
@@ -41,10 +42,10 @@ export class PaidProcess {
   }
 
   private async launch(): Promise<void> {
-    this.child = spawn(process.execPath, ['--import=tsx', CHILD], {
+    this.child = spawn(process.execPath, nodeChildArgs(CHILD), {
       cwd: ROOT,
       stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, HIVE_CHAOS_CHILD: JSON.stringify(this.spec), HIVE_FAILPOINTS: this.failpoints },
+      env: nodeChildEnv({ HIVE_CHAOS_CHILD: JSON.stringify(this.spec), HIVE_FAILPOINTS: this.failpoints }),
     })
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (_code, signal) => {

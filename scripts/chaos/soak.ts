@@ -4,7 +4,9 @@
 // run samples the requester process's RSS, heap, open handles (process.getActiveResourcesInfo),
 // every provider process's RSS and open file descriptors (/proc), and the latency of the jobs
 // finished since the last sample; the report compares the first 10 % of the samples with the last
-// 10 % (a ratio near 1: flat) and counts verified and paid jobs. Not in `npm test`:
+// 10 % (a ratio near 1: flat) and counts verified and paid jobs. The provider processes, and this
+// one through `npm run chaos`, run with the memory settings `hive` gives a node (node-process.ts),
+// so that the RSS sampled is a user's node's. Not in `npm test`:
 // `npm run chaos -- soak [--minutes N] [--rate N] [--in-process]`.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
