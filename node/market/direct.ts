@@ -151,6 +151,14 @@ export class OlderVersionPeers {
       } catch (err) {
         if (!unsupportedProtocol(err)) throw err
         this.peers.set(key, true)
+        try {
+          return await older()
+        } catch (e) {
+          // it serves neither: not an older peer, one whose handlers are not registered yet (it is
+          // starting); the newer protocol is tried again next time
+          if (unsupportedProtocol(e)) this.peers.delete(key)
+          throw e
+        }
       }
     }
     return await older()

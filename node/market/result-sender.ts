@@ -8,7 +8,7 @@
 // longer throws away finished work and makes the requester revoke and re-run the job.
 import { setTimeout as delay } from 'node:timers/promises'
 import { encodeResultWithData, outputFitsInline } from '../../protocol/market/inline-output.ts'
-import { OlderVersionPeers, sendRequest, unsupportedProtocol } from './direct.ts'
+import { OlderVersionPeers, sendRequest } from './direct.ts'
 import { deadline } from '../util/deadline.ts'
 import type { DirectLibp2p } from './direct.ts'
 import type { Reply } from '../../protocol/gen/market.ts'
@@ -40,8 +40,8 @@ export class ResultSender {
 
   /**
    * Sends the result until the requester answers (any reply, a refusal too, ends it: it was
-   * heard), the requester turns out not to speak the protocol, `signal` aborts or `giveUpAt`
-   * passes. Resolves with the reply, or undefined when none came.
+   * heard), `signal` aborts or `giveUpAt` passes. Resolves with the reply, or undefined when none
+   * came.
    */
   async deliver(
     requester: PeerId,
@@ -57,7 +57,9 @@ export class ResultSender {
         return await this.send(requester, envelope, output, bound.signal)
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err))
-        const last = signal.aborted || unsupportedProtocol(err) || now() + pause > giveUpAt
+        // a protocol the requester does not serve is tried again too: it awarded us, so it speaks
+        // one; not now means its node is starting (a restart), and it serves them a moment later
+        const last = signal.aborted || now() + pause > giveUpAt
         options.onFailure?.({ attempt, error, retryInMs: last ? null : pause })
         if (last) {
           this.counts.undelivered++

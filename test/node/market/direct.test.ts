@@ -103,4 +103,40 @@ describe('node/market/direct: sendRequest and handleDirect', function () {
       ),
     ).to.equal('newer')
   })
+
+  // issue 16: a requester whose node is starting (a restart) serves no market protocol for a
+  // moment; remembering it as an older peer then sent it the older version for good
+  it('OlderVersionPeers: a peer that serves neither version is not remembered as older', async () => {
+    const versions = new OlderVersionPeers()
+    const tried: string[] = []
+    const send = async (older: 'result' | 'bid'): Promise<string> =>
+      await versions.send(
+        answerer.peerId,
+        async () => {
+          tried.push('newer')
+          await sendRequest(asker, answerer.peerId, 'resultData', new Uint8Array([1]), {
+            addrs: answerer.getMultiaddrs(),
+          })
+          return 'newer'
+        },
+        async () => {
+          tried.push(older)
+          // 'result' is not served either: the answerer is not older, it serves neither yet
+          await sendRequest(asker, answerer.peerId, older, new Uint8Array([2]), { addrs: answerer.getMultiaddrs() })
+          return older
+        },
+      )
+    const first = await send('result').then(
+      () => 'sent',
+      (e: Error) => e.message,
+    )
+    expect(first).to.not.equal('sent')
+    expect(await send('bid')).to.equal('bid')
+    expect(tried, 'the newer version tried again after the peer served neither').to.deep.equal([
+      'newer',
+      'result',
+      'newer',
+      'bid',
+    ])
+  })
 })
