@@ -28,8 +28,18 @@ export const BUSY_RETRIES = 3
 const BUSY_RETRY_MS = 1_000
 
 export interface JobActions {
-  /** sends the award; resolves with the provider's answer */
-  award: (provider: string, price: bigint, slot: number, deadline: number) => Promise<AwardAnswer>
+  /**
+   * sends the award; resolves with the provider's answer. `accepted` is to be called once the
+   * provider's signed acceptance is in (journaled), before the payment is secured: it puts the
+   * award on disk as running, so that a requester that dies from there on resumes the job.
+   */
+  award: (
+    provider: string,
+    price: bigint,
+    slot: number,
+    deadline: number,
+    accepted?: () => Promise<void>,
+  ) => Promise<AwardAnswer>
   /** fetches and checks the output; resolves false when it is missing or garbage */
   fetchOutput: (provider: string, outputCid: string) => Promise<boolean>
   /**
@@ -84,6 +94,8 @@ export interface BidInfo {
   benchmarkScore: number
   /** what the bid said of its provider's free slots (node/market/bidder-slots.ts) */
   slots?: SlotMark
+  /** with payments on: where the bid asked to be paid (kept with an award, for a restart) */
+  payoutAddress?: string
 }
 
 /** How the job arms its bid window, deadlines and award timeouts; tests pass a fake clock's. */
@@ -218,19 +230,59 @@ export class RequesterJob {
   }
 
   /**
-   * After a restart, for a job whose payment had started (only a verified output is paid): the
-   * winners' commitments are on disk; pay them again (idempotent: the signed voucher is resent,
-   * never a new one) and fetch the output, as if the requester had never stopped.
+   * After a restart, for a job with work under way when the requester stopped (its records are on
+   * disk, saved at each award, answer and result): an award that was running goes on — its result
+   * is taken as if the requester had never stopped, and its provider is watched again (the caller
+   * does that, once it is connected: `running` below) — and results that came in are compared,
+   * paid (idempotent: a voucher already signed is resent, never a new one) and fetched. An award
+   * whose answer never came (sent just before the stop) is given up: without its signed
+   * acceptance the requester cannot hold the provider to it. A job with nothing left under way
+   * fails REQUESTER_RESTARTED (resumeAnswers); one whose results disagree or fell short asks for
+   * more bids as after any failed award (job-reopen.ts). Returns the providers of the running
+   * awards. Synchronous: the job's timers are armed before any result can reach it.
    */
-  async resumePaid(): Promise<void> {
+  resume(): string[] {
+    this.windowClosed = true
     this.timer(this.record.deadline - this.now(), () => {
       this.fail('DEADLINE_PASSED', `no verified result by the job's deadline after a restart`)
     })
-    this.record.phase = 'verifying'
-    await this.checkMajority()
-    // the winners could not be paid or fetched, and nobody is left running: it ends here
-    if (!isFinal(this.record.phase) && !this.record.awards.some((a) => a.status === 'committed'))
-      this.fail('REQUESTER_RESTARTED', 'the requester restarted after paying, and the paid output could not be fetched')
+    const running: string[] = []
+    for (const a of this.record.awards) {
+      if (a.status === 'awarding') {
+        a.status = 'failed'
+        a.failure = 'the requester restarted before the provider answered the award'
+        this.excluded.add(a.provider)
+      } else if (a.status === 'running') {
+        running.push(a.provider)
+        this.timer((a.deadline ?? this.record.deadline) - this.now(), () => {
+          void this.onAwardTimeout(a)
+        })
+      }
+    }
+    if (running.length > 0) this.record.phase = 'running'
+    return running
+  }
+
+  /**
+   * The second half of `resume`, once a winner is connected (or a while has passed): the answers
+   * that came in before the stop are compared and, with payments, paid and fetched.
+   */
+  async resumeAnswers(): Promise<void> {
+    if (isFinal(this.record.phase)) return
+    const paidBefore = this.record.awards.some((a) => a.paidAt !== undefined)
+    if (this.record.awards.some((a) => a.status === 'committed' || a.status === 'delivered')) {
+      this.record.phase = 'verifying'
+      await this.checkMajority()
+    }
+    if (isFinal(this.record.phase)) return
+    if (!this.record.awards.some((a) => a.status === 'committed' || a.status === 'running')) {
+      this.fail(
+        'REQUESTER_RESTARTED',
+        paidBefore
+          ? 'the requester restarted after paying, and the paid output could not be fetched'
+          : 'the requester node stopped before the job finished, and no award of it is left running; post it again',
+      )
+    }
   }
 
   /** arms the bid window and the job deadline */
@@ -727,6 +779,7 @@ export class RequesterJob {
           this.record.deadline,
           this.now() + this.wallTimeMs + (this.policy.resultGraceMs ?? 5_000),
         )
+        const payoutAddress = this.bids.get(next.bid.provider)?.payoutAddress
         const award: AwardRecord = {
           provider: next.bid.provider,
           price: next.bid.price.toString(),
@@ -734,6 +787,7 @@ export class RequesterJob {
           status: 'awarding',
           awardedAt: this.now(),
           deadline,
+          ...(payoutAddress !== undefined ? { payoutAddress } : {}),
         }
         this.record.awards.push(award)
         this.emit({
@@ -745,8 +799,19 @@ export class RequesterJob {
           slot,
         })
         let answer: AwardAnswer = false
+        // on disk only: the state machine moves on when the answer is back (a result may come first)
+        const accepted = async (): Promise<void> => {
+          const durable = structuredClone(this.record)
+          const a = durable.awards.find(
+            (x) => x.slot === slot && x.provider === award.provider && x.status === 'awarding',
+          )
+          if (a === undefined) return
+          a.status = 'running'
+          a.acceptedAt = this.now()
+          await this.actions.save(durable, false)
+        }
         try {
-          answer = await this.actions.award(award.provider, next.bid.price, slot, deadline)
+          answer = await this.actions.award(award.provider, next.bid.price, slot, deadline, accepted)
         } catch (err) {
           award.failure = `award failed: ${(err as Error).message}`
         }

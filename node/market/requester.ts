@@ -130,6 +130,8 @@ const BUNDLE_OVERHEAD_BYTES = maxBundleOverhead()
  * (below the provider's 10 s for delivering it): a soak at capacity took 4 s and more.
  */
 const AWARD_ANSWER_WAIT_MS = 8_000
+/** after a restart, how long a resumed job waits for one of its winners to connect before going on */
+const RESUME_CONTACT_MS = 30_000
 
 export interface RequesterInit {
   libp2p: MarketLibp2p
@@ -242,6 +244,8 @@ export class Requester {
   /** live output of running jobs (docs/job-logs.md) */
   readonly jobLogs: JobLogs
   private started = false
+  /** resolves once the jobs a previous run left are tracked again (recoverInterrupted) */
+  private recovered: Promise<void> = Promise.resolve()
 
   constructor(init: RequesterInit) {
     this.init = init
@@ -299,6 +303,10 @@ export class Requester {
 
   async start(): Promise<void> {
     if (this.started) return
+    // results are served at once (a provider that finds our protocol missing while we start gives
+    // up on the award), but each waits for the jobs of a previous run to be tracked again
+    const recovering = this.recoverInterrupted()
+    this.recovered = recovering.catch(() => {})
     const { libp2p, counters } = this.init
     const base = { libp2p, ...(counters !== undefined ? { counters } : {}) }
     this.unhandle.push(
@@ -327,7 +335,7 @@ export class Requester {
       this.nonProviders.stop()
       await this.liveness.stop()
     })
-    await this.recoverInterrupted()
+    await recovering
     this.started = true
   }
 
@@ -775,7 +783,7 @@ export class Requester {
         this.init.emit?.(e)
       },
       actions: {
-        award: async (provider, price, slot, deadline) => {
+        award: async (provider, price, slot, deadline, accepted) => {
           const peer = peerIdFromString(provider)
           const bytes = await signAward(
             { jobId: record.jobId, provider: peer, price, awardIndex: slot, deadline, issuedAt: this.now() },
@@ -823,6 +831,7 @@ export class Requester {
             price,
             slot,
           })
+          await accepted?.()
           // only now, with the provider's signed acceptance: secure the payment (escrow: create
           // it), so that a bidder that declines costs no gas. A throw fails this award.
           await this.events.emit('award:accepted', {
@@ -997,6 +1006,7 @@ export class Requester {
     })
     if (standing.owner !== undefined) this.ownerOf.set(`${valid.jobId}/${from.toString()}`, standing.owner)
     const released = job.addBid({
+      ...(this.init.payments !== undefined ? { payoutAddress: ethAddress } : {}),
       benchmarkScore: valid.bid.benchmarkScore,
       slots: this.bidderSlots.mark(valid.bid.freeSlots, valid.bid.slotsHeldForRequester),
       candidate: {
@@ -1067,6 +1077,7 @@ export class Requester {
 
   /** `output`: the output bundle sent inline with the result (kept only when it is the signed output) */
   private async onResult(bytes: Uint8Array, from: PeerId, output?: Uint8Array): Promise<Uint8Array> {
+    await this.recovered
     const payments = this.init.payments
     const valid = await this.validateResultOrObserve(bytes, from, payments)
     // before the job hears of the result: its output fetch then finds the bytes here
@@ -1167,7 +1178,6 @@ export class Requester {
     })
   }
 
-  /** Jobs left unfinished by a previous run end with a clear reason instead of hanging forever. */
   /** resolves once any of `peers` is connected, or after `ms` */
   private async connectedToAny(peers: string[], ms: number): Promise<void> {
     const { libp2p } = this.init
@@ -1187,14 +1197,25 @@ export class Requester {
     })
   }
 
+  /**
+   * Jobs a previous run left unfinished (issue 16): those with work under way — an award running,
+   * or results in that were not yet paid or fetched — go on (RequesterJob.resume); the rest (still
+   * bidding, or with every award over) end with a clear reason instead of hanging forever. A
+   * result that comes meanwhile waits for it (`recovered`): a refusal would end the provider's
+   * delivery.
+   */
   private async recoverInterrupted(): Promise<void> {
     const resume: JobRecord[] = []
+    const now = this.now()
     for await (const record of this.init.jobs.values()) {
       if (isFinal(record.phase)) continue
-      // a payment started: the output was verified and is owed for; resume rather than fail
-      // (failing would leave a provider paid, or owed, for a job its requester calls failed)
-      const committed = record.awards.some((a) => a.status === 'committed' && a.outputCid !== undefined)
-      if (committed && (await this.init.payments?.paymentStarted?.(record.jobId)) === true) {
+      const underWay = record.awards.some(
+        (a) =>
+          (a.status === 'running' && (a.deadline ?? record.deadline) > now) ||
+          (a.status === 'committed' && a.outputCid !== undefined) ||
+          a.status === 'delivered',
+      )
+      if (underWay && record.deadline > now) {
         resume.push(record)
         continue
       }
@@ -1203,18 +1224,35 @@ export class Requester {
         reason: 'REQUESTER_RESTARTED',
         message: 'the requester node stopped before the job finished; post it again',
       }
-      record.completedAt = this.now()
+      record.completedAt = now
       await this.init.jobs.put(record.jobId, record, { sync: true })
     }
     for (const record of resume) {
-      log('resuming %s: its payment had started before the restart', record.jobId)
+      log('resuming %s: work was under way when the requester stopped', record.jobId)
+      // whom a winner asked to be paid at, and whose commitments count: the bids are gone, the awards kept it
+      if (this.init.payments !== undefined)
+        for (const a of record.awards)
+          if (a.payoutAddress !== undefined && a.status !== 'failed')
+            await this.events.emit('bid:kept', {
+              jobId: record.jobId,
+              provider: a.provider,
+              payoutAddress: a.payoutAddress,
+            })
       const job = this.track(record, undefined)
-      const winners = record.awards.filter((a) => a.status === 'committed').map((a) => a.provider)
+      const running = job.resume()
+      const winners = record.awards
+        .filter((a) => a.status === 'committed' || a.status === 'running')
+        .map((a) => a.provider)
       // after a restart the peer store may know no address of the winners: they find us (they
-      // keep dialling their requester); the voucher goes once one is connected
-      void this.connectedToAny(winners, 30_000)
+      // keep dialling their requester); a voucher goes, and a running award is watched, once one is connected
+      void this.connectedToAny(winners, RESUME_CONTACT_MS)
         .then(async () => {
-          await job.resumePaid()
+          for (const provider of running) {
+            if (job.liveAward(provider) === undefined) continue
+            this.bidderSlots.taken(provider, record.jobId)
+            this.liveness.monitor.watch(record.jobId, provider)
+          }
+          await job.resumeAnswers()
         })
         .catch((err: Error) => {
           log.error('resuming %s failed: %s', record.jobId, err.message)

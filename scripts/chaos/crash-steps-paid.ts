@@ -11,7 +11,9 @@
 // a job is posted again (at most `attempts` times) until one did. The dead provider is started
 // again on its data dir, and at the end every provider settles its channels (closeWithVoucher).
 // Requester steps: the requester is started with the failpoint on, posts a job (or, for mid-close,
-// closes its channels) and dies; restarted, it retries its unacknowledged vouchers.
+// closes its channels) and dies; restarted, it retries its unacknowledged vouchers and takes up
+// the job where it was (an award running or a result in: RequesterJob.resume), whose end the run
+// waits for.
 import { createServer } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -256,7 +258,11 @@ export async function runPaidCrashSteps(opts: PaidCrashOptions): Promise<PaidCra
           const all = (await requester.call<{ records: JobSummary[] }>({ cmd: 'jobs' })).records
           jobId = all.find((r) => !known.has(r.jobId))?.jobId
         }
-        if (jobId !== undefined) jobIds.push(jobId)
+        // a job with work under way when the requester died goes on after its restart: its end
+        if (jobId !== undefined) {
+          jobIds.push(jobId)
+          await requester.call({ cmd: 'wait', jobId }).catch(() => {})
+        }
       }
       await sample()
       const records = (await requester.call<{ records: JobSummary[] }>({ cmd: 'jobs' })).records

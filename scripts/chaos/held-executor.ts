@@ -12,9 +12,12 @@ export class HeldExecutor implements Executor {
   readonly isolation: string
   readonly maxOutputBytes: number
   private readonly inner: Executor
+  private readonly onHold?: (job: ExecJob) => void
 
-  constructor(inner: Executor) {
+  /** `onHold`: told as a held job starts its hold (its inputs are in: the run is under way) */
+  constructor(inner: Executor, opts: { onHold?: (job: ExecJob) => void } = {}) {
     this.inner = inner
+    this.onHold = opts.onHold
     this.name = inner.name
     this.isolation = inner.isolation
     this.maxOutputBytes = inner.maxOutputBytes
@@ -29,7 +32,10 @@ export class HeldExecutor implements Executor {
 
   async run(job: ExecJob, options: RunOptions = {}): Promise<ExecResult> {
     const m = HOLD.exec(job.args[0] ?? '')
-    if (m !== null) await hold(Number(m[1]), options.signal)
+    if (m !== null) {
+      this.onHold?.(job)
+      await hold(Number(m[1]), options.signal)
+    }
     return await this.inner.run(m === null ? job : { ...job, args: job.args.slice(1) }, options)
   }
 }

@@ -4,7 +4,7 @@
 import { RequesterJob } from '../../node/market/requester-job.ts'
 import type { BidInfo, JobActions, JobPolicy, JobTimers } from '../../node/market/requester-job.ts'
 import type { JobEvent } from '../../node/market/events.ts'
-import type { JobRecord } from '../../node/market/job-record.ts'
+import type { AwardRecord, JobRecord } from '../../node/market/job-record.ts'
 import type { GroupOutputs } from '../../node/market/tolerance-outputs.ts'
 import type { PaymentMode } from '../../protocol/payment-mode.ts'
 
@@ -209,11 +209,30 @@ export interface JobHarness extends ScriptedActions {
 
 /** A RequesterJob on a fake clock with scripted actions, started (bid window and deadline armed). */
 export function jobHarness(
-  opts: RecordOptions & ScriptOptions & { policy?: JobPolicy; likelyFull?: (provider: string) => boolean } = {},
+  opts: RecordOptions &
+    ScriptOptions & {
+      policy?: JobPolicy
+      likelyFull?: (provider: string) => boolean
+      /**
+       * a job as a restarted requester finds it on disk: its bid window over, these awards in
+       * (deadlines default to the job's); not started — the test calls `job.resume()`
+       */
+      restartedWith?: Array<Pick<AwardRecord, 'provider' | 'status'> & Partial<AwardRecord>>
+    } = {},
 ): JobHarness {
   const clock = new FakeClock()
   const payment = opts.payment ?? (opts.payments === true ? 'channel' : 'escrow')
   const record = jobRecord(clock.now(), { ...opts, payment })
+  if (opts.restartedWith !== undefined) {
+    record.phase = 'running'
+    record.awards = opts.restartedWith.map((a, slot) => ({
+      price: '10',
+      slot,
+      awardedAt: record.postedAt,
+      deadline: record.deadline,
+      ...a,
+    }))
+  }
   const scripted = scriptedActions(opts)
   const events: JobEvent[] = []
   const job = new RequesterJob(record, {
@@ -227,7 +246,7 @@ export function jobHarness(
     timers: clock.timers,
     ...(opts.likelyFull !== undefined ? { likelyFull: opts.likelyFull } : {}),
   })
-  job.start()
+  if (opts.restartedWith === undefined) job.start()
   return {
     ...scripted,
     job,

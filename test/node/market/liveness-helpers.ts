@@ -42,6 +42,8 @@ export interface LivePeerOptions {
   connectionGater?: ConnectionGater
   /** called with each event as it is emitted (before the emitter goes on) */
   onEvent?: (event: JobEvent) => void
+  /** called as the provider's executor starts holding a job (`hold=<ms>`): its run is under way */
+  onHold?: () => void
 }
 
 export async function startLivePeer(name: string, opts: LivePeerOptions): Promise<LivePeer> {
@@ -55,7 +57,11 @@ export async function startLivePeer(name: string, opts: LivePeerOptions): Promis
     ...(opts.connectionGater !== undefined ? { connectionGater: opts.connectionGater } : {}),
     services: {
       market: marketService({
-        executors: { wasm: new HeldExecutor(new WasmExecutor(opts.pool !== undefined ? { pool: opts.pool } : {})) },
+        executors: {
+          wasm: new HeldExecutor(new WasmExecutor(opts.pool !== undefined ? { pool: opts.pool } : {}), {
+            ...(opts.onHold !== undefined ? { onHold: opts.onHold } : {}),
+          }),
+        },
         faults: opts.faults,
         liveness: opts.liveness,
         ...(opts.capacity !== undefined ? { capacity: opts.capacity } : {}),

@@ -949,6 +949,61 @@ describe('node/market RequesterJob (pure, fake clock)', () => {
     })
   })
 
+  // issue 16: a restarted requester takes up the jobs its records show under way (Requester.recoverInterrupted)
+  describe('after a restart (resume)', () => {
+    it('k = 1: a running award goes on, and its result completes the job', async () => {
+      const h = jobHarness({ restartedWith: [{ provider: 'p1', status: 'running' }] })
+      expect(h.job.resume(), 'the awards to watch').to.deep.equal(['p1'])
+      await h.job.resumeAnswers()
+      expect(h.record.phase).to.equal('running')
+      await results(h, ['p1', 'X'])
+      expect(h.log).to.deep.equal(['fetch p1 X'])
+      expect(h.record.phase).to.equal('completed')
+    })
+
+    it('k = 2: an award whose answer never came is given up; the running one goes on', async () => {
+      const h = jobHarness({
+        k: 2,
+        restartedWith: [
+          { provider: 'p1', status: 'running' },
+          { provider: 'p2', status: 'awarding' },
+        ],
+      })
+      expect(h.job.resume()).to.deep.equal(['p1'])
+      expect(h.record.awards[1]).to.deep.include({ status: 'failed' })
+      await h.job.resumeAnswers()
+      expect(h.record.phase).to.equal('running')
+      expect(h.job.liveAward('p1')).to.not.equal(undefined)
+      expect(h.job.liveAward('p2')).to.equal(undefined)
+    })
+
+    it('k = 1: the result came in before the stop: paid and fetched after it', async () => {
+      const h = jobHarness({ payments: true, restartedWith: [{ provider: 'p1', status: 'committed', outputCid: 'X' }] })
+      expect(h.job.resume()).to.deep.equal([])
+      await h.job.resumeAnswers()
+      expect(h.log).to.deep.equal(['pay p1 10 X', 'fetch p1 X'])
+      expect(h.record.phase).to.equal('completed')
+    })
+
+    it('an award past its deadline after the restart is given up like any other', async () => {
+      const h = jobHarness({ restartedWith: [{ provider: 'p1', status: 'running' }] })
+      h.record.awards[0].deadline = h.clock.now() + 5_000
+      expect(h.job.resume()).to.deep.equal(['p1'])
+      await h.job.resumeAnswers()
+      await h.clock.advanceTo(h.clock.now() + 5_000)
+      expect(h.seen('job:reawarded')).to.deep.equal(['job:reawarded p1'])
+      expect(h.record.phase, 'no bid left: bidding re-opened or the job failed').to.not.equal('running')
+    })
+
+    it('nothing under way (the only award never answered): REQUESTER_RESTARTED', async () => {
+      const h = jobHarness({ restartedWith: [{ provider: 'p1', status: 'awarding' }] })
+      expect(h.job.resume()).to.deep.equal([])
+      await h.job.resumeAnswers()
+      expect(h.record.phase).to.equal('failed')
+      expect(h.record.failure?.reason).to.equal('REQUESTER_RESTARTED')
+    })
+  })
+
   describe('properties', () => {
     type Answer = 'accept' | 'decline' | 'throw'
     type Outcome = 'X' | 'Y' | 'EXEC_TRAPPED' | 'EXEC_INTERNAL_ERROR' | 'silent'

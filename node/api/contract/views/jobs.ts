@@ -32,6 +32,11 @@ export interface AwardRecord {
   revokedAt?: number
   /** fair exchange: when this provider was paid for its committed output (before fetching it) */
   paidAt?: number
+  /**
+   * with payments on: the address the provider's bid asked to be paid at, kept with the award so
+   * that a requester restarted mid-job still knows whom it pays and whose commitment it checks
+   */
+  payoutAddress?: string
   metering?: { wallMs: number; cpuMs: number; peakMemoryBytes: number }
 }
 
