@@ -25,6 +25,7 @@ import { dialableRequesterAddrs } from '../../protocol/market/requester-addrs.ts
 import { isHiveError } from '../../protocol/errors.ts'
 import { handleDirect, sendRequest } from './direct.ts'
 import { ResultSender } from './result-sender.ts'
+import { UndeliveredResults } from './undelivered-results.ts'
 import { takeAwardVoucher } from './pay-on-award.ts'
 import type { OutcomeCounters } from '../p2p/reqresp/index.ts'
 import { joinedClearingTopics, joinedJobTopics, TopicSubscription } from './gossip.ts'
@@ -128,6 +129,8 @@ export interface ProviderInit {
   liveness?: Partial<LivenessPolicy>
   /** the in-memory cache of job modules (models) by CID (default: 256 MiB) */
   modelCache?: ModelCache
+  /** how long a result is sent again when its requester cannot be reached (default 20 s; tests) */
+  resultDeliveryMs?: number
 }
 
 /** Why this provider bids on a job (the bid's lottery claim), or why not. */
@@ -175,6 +178,9 @@ export class Provider {
   private readonly reopens = new ReopenGate()
   /** results go out with a small output inline when it may leave (result-sender.ts) */
   readonly results: ResultSender
+  /** results given up, sent again when their requester connects (undelivered-results.ts) */
+  readonly undelivered: UndeliveredResults
+  private readonly resultDeliveryMs: number
   private started = false
 
   constructor(init: ProviderInit) {
@@ -183,6 +189,12 @@ export class Provider {
     this.capacity = init.capacity ?? 2
     this.modelCache = init.modelCache ?? new ModelCache()
     this.results = new ResultSender(init.libp2p)
+    this.resultDeliveryMs = init.resultDeliveryMs ?? RESULT_DELIVERY_MS
+    this.undelivered = new UndeliveredResults({
+      libp2p: init.libp2p,
+      sender: this.results,
+      now: this.now,
+    })
     this.liveness = new ProviderLiveness({
       libp2p: init.libp2p,
       privateKey: init.privateKey,
@@ -297,6 +309,7 @@ export class Provider {
     this.unhandle.push(async () => {
       await this.liveness.stop()
     })
+    this.undelivered.start()
     this.started = true
   }
 
@@ -314,6 +327,7 @@ export class Provider {
     for (const c of this.running.values()) c.abort(new Error('provider stopping'))
     this.running.clear()
     this.delivering.clear()
+    this.undelivered.stop()
     this.openBids.clear()
     this.started = false
   }
@@ -800,7 +814,7 @@ export class Provider {
       const reply = await this.results.deliver(job.requester, bytes, inline, {
         signal,
         // past the award's deadline the requester has failed the slot or given it to another
-        giveUpAt: Math.min(award.award.deadline, this.now() + RESULT_DELIVERY_MS),
+        giveUpAt: Math.min(award.award.deadline, this.now() + this.resultDeliveryMs),
         now: this.now,
         onFailure: ({ attempt, error, retryInMs }) => {
           log('result of %s not delivered (attempt %d): %s', job.jobId, attempt, error.message)
@@ -815,6 +829,8 @@ export class Provider {
         },
       })
       if (reply !== undefined) failpoint('provider:after-result')
+      // its requester away longer than we tried (a restart): sent again once it is back, within the award
+      else if (!signal.aborted) this.undelivered.keep(job.jobId, job.requester, bytes, award.award.deadline)
     } catch (err) {
       log('result of %s could not be delivered: %s', job.jobId, (err as Error).message)
     }

@@ -57,6 +57,8 @@ export interface MarketOptions {
   executors?: Record<string, Executor>
   /** jobs a provider runs at once (default 2) */
   capacity?: number
+  /** how long a provider sends a result again while its requester cannot be reached (default 20 s; tests) */
+  resultDeliveryMs?: number
   policy?: JobPolicy
   /** the requester's window of negotiating jobs (node/market/post-window.ts; tests) */
   postWindow?: PostWindowOptions
@@ -223,6 +225,7 @@ export class MarketService implements HiveService {
         },
         sheet: priceSheetFromConfig(config.prices, Object.keys(this.executors)),
         capacity: options.capacity,
+        ...(options.resultDeliveryMs !== undefined ? { resultDeliveryMs: options.resultDeliveryMs } : {}),
         emit,
         faults: options.faults,
         canBid: options.canBid,

@@ -44,6 +44,8 @@ export interface LivePeerOptions {
   onEvent?: (event: JobEvent) => void
   /** called as the provider's executor starts holding a job (`hold=<ms>`): its run is under way */
   onHold?: () => void
+  /** how long the provider sends a result again before giving it up (default 20 s) */
+  resultDeliveryMs?: number
 }
 
 export async function startLivePeer(name: string, opts: LivePeerOptions): Promise<LivePeer> {
@@ -65,6 +67,7 @@ export async function startLivePeer(name: string, opts: LivePeerOptions): Promis
         faults: opts.faults,
         liveness: opts.liveness,
         ...(opts.capacity !== undefined ? { capacity: opts.capacity } : {}),
+        ...(opts.resultDeliveryMs !== undefined ? { resultDeliveryMs: opts.resultDeliveryMs } : {}),
         onEvent: (e) => {
           events.push(e)
           opts.onEvent?.(e)
